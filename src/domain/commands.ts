@@ -1,0 +1,68 @@
+/**
+ * Commands: what a person asks for. `decide` turns a command into the event to append, or an error code,
+ * using the same `step` rule as the fold. It needs the id, time and actor from the caller (no clock here).
+ */
+import * as v from 'valibot';
+import { DATA_SCHEMAS, type CaseEvent, type EventData, type EventType } from './events.ts';
+import type { ErrorCode } from './errors.ts';
+import type { OrgIndex, UserInfo } from './org.ts';
+import { step, type CaseState } from './workflow.ts';
+
+export const COMMAND_EVENT = {
+  report: 'reported',
+  accept: 'accepted',
+  reject: 'rejected',
+  dispatch: 'dispatched',
+  resolve: 'resolved',
+  verify: 'verified',
+  close: 'closed',
+} as const satisfies Record<string, EventType>;
+
+export type CommandType = keyof typeof COMMAND_EVENT;
+export const COMMAND_TYPES = Object.keys(COMMAND_EVENT) as CommandType[];
+
+export type Command = { [K in CommandType]: { type: K } & EventData[(typeof COMMAND_EVENT)[K]] }[CommandType];
+
+export interface DecideContext {
+  actor: UserInfo;
+  org: OrgIndex;
+  /** HLC timestamp for the new event. */
+  at: string;
+  /** Id for the new event. */
+  eventId: string;
+  /** Case id: the existing case, or a new id for `report`. */
+  caseId: string;
+}
+
+export type Decision = { ok: true; event: CaseEvent; state: CaseState } | { ok: false; error: ErrorCode; detail?: string };
+
+export function decide(state: CaseState | null, input: unknown, ctx: DecideContext): Decision {
+  if (typeof input !== 'object' || input === null) return { ok: false, error: 'bad_request', detail: 'command must be an object' };
+  const { type, ...fields } = input as { type?: unknown };
+  if (typeof type !== 'string' || !(type in COMMAND_EVENT)) return { ok: false, error: 'bad_request', detail: 'unknown command type' };
+  const eventType = COMMAND_EVENT[type as CommandType];
+  const parsed = v.safeParse(DATA_SCHEMAS[eventType], fields);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const path = issue?.path?.map((p) => String(p.key)).join('.');
+    return { ok: false, error: 'bad_request', detail: path ? `${path}: ${issue?.message}` : issue?.message };
+  }
+  const event = {
+    id: ctx.eventId,
+    caseId: ctx.caseId,
+    type: eventType,
+    actor: ctx.actor.id,
+    at: ctx.at,
+    data: stripUndefined(parsed.output as Record<string, unknown>),
+  } as CaseEvent;
+  const r = step(state, event, ctx.org);
+  if (!r.ok) return { ok: false, error: r.reason };
+  return { ok: true, event, state: { ...r.state, timeline: [...(state?.timeline ?? []), { event, applied: true }] } };
+}
+
+/** Events are stored as plain JSON: no undefined values, so every replica stores the same bytes. */
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(o)) if (val !== undefined) out[k] = val;
+  return out;
+}

@@ -1,0 +1,40 @@
+/**
+ * Error codes of the core. The core never builds messages: the edges (HTTP, UI) turn a code into words.
+ * Codes are stable strings: HTTP answers carry them as `{"error":"<code>"}`, the UI translates them.
+ */
+export type ErrorCode =
+  | 'bad_request'
+  | 'bad_credentials'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'invalid_event'
+  | 'unknown_case'
+  | 'unknown_actor'
+  | 'role_not_allowed'
+  | 'out_of_scope'
+  | 'state_not_allowed'
+  | 'missing_field'
+  | 'unknown_unit'
+  | 'unknown_category'
+  | 'unknown_grid'
+  | 'duplicate_case';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+  ) {
+    super(detail ? `${code}: ${detail}` : code);
+    this.name = 'DomainError';
+  }
+}
+
+/** A result that is either a value or an error code; the core returns these instead of throwing. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorCode; detail?: string };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const err = <T = never>(error: ErrorCode, detail?: string): Result<T> =>
+  detail === undefined ? { ok: false, error } : { ok: false, error, detail };

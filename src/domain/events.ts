@@ -1,0 +1,95 @@
+/**
+ * The case event envelope and the payload of each event type.
+ *
+ * Contract (relied on by other systems): a cases doc keeps its events in the Y.Array `events`, each a plain JSON
+ * object `{ id, caseId, type, actor, at, data }`. `actor` is a user id, `at` an HLC timestamp (see hlc.ts).
+ * Events are immutable and never deleted; a case's state is a fold over them (fold.ts).
+ * Every event that enters from the network or storage passes `parseEvent` first.
+ */
+import * as v from 'valibot';
+import { HLC_PATTERN } from './hlc.ts';
+import { ID_PATTERN } from './ids.ts';
+
+export const EVENT_TYPES = ['reported', 'accepted', 'rejected', 'dispatched', 'resolved', 'verified', 'closed'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
+const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)));
+const refId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,40}$/));
+
+export const LocationSchema = v.strictObject({
+  lat: v.pipe(v.number(), v.finite(), v.minValue(-90), v.maxValue(90)),
+  lng: v.pipe(v.number(), v.finite(), v.minValue(-180), v.maxValue(180)),
+});
+export type LatLng = v.InferOutput<typeof LocationSchema>;
+
+/** Content hash of a photo stored outside the CRDT (hex sha256). */
+const BlobHash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+
+export const ReportedData = v.strictObject({
+  category: v.pipe(v.string(), v.regex(/^\d{4}$/)),
+  description: text(2000),
+  location: LocationSchema,
+  gridId: refId,
+  townId: refId,
+  address: optionalText(200),
+  photos: v.optional(v.pipe(v.array(BlobHash), v.maxLength(9))),
+  channel: v.optional(v.picklist(['app', 'api', 'open311'])),
+});
+
+const NoteOnly = v.strictObject({ note: optionalText(2000) });
+
+export const DATA_SCHEMAS = {
+  reported: ReportedData,
+  accepted: NoteOnly,
+  rejected: v.strictObject({ reason: text(2000) }),
+  dispatched: v.strictObject({
+    unitId: refId,
+    planId: v.optional(refId),
+    dueHours: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24 * 90))),
+    note: optionalText(2000),
+  }),
+  resolved: v.strictObject({ note: text(2000) }),
+  verified: NoteOnly,
+  closed: NoteOnly,
+} satisfies Record<EventType, v.GenericSchema>;
+
+export type EventData = { [K in EventType]: v.InferOutput<(typeof DATA_SCHEMAS)[K]> };
+
+export type CaseEvent<T extends EventType = EventType> = {
+  [K in T]: { id: string; caseId: string; type: K; actor: string; at: string; data: EventData[K] };
+}[T];
+
+const Envelope = v.strictObject({
+  id: v.pipe(v.string(), v.regex(ID_PATTERN)),
+  caseId: v.pipe(v.string(), v.regex(ID_PATTERN)),
+  type: v.picklist(EVENT_TYPES),
+  actor: refId,
+  at: v.pipe(v.string(), v.regex(HLC_PATTERN)),
+  data: v.record(v.string(), v.unknown()),
+});
+
+export type ParseResult = { ok: true; event: CaseEvent } | { ok: false; detail: string };
+
+/** Validate an event from outside (network, storage, HTTP). Returns a normalised copy or what is wrong. */
+export function parseEvent(input: unknown): ParseResult {
+  const env = v.safeParse(Envelope, input);
+  if (!env.success) return { ok: false, detail: issueText(env.issues) };
+  const schema = DATA_SCHEMAS[env.output.type];
+  const data = v.safeParse(schema, env.output.data);
+  if (!data.success) return { ok: false, detail: `${env.output.type}.${issueText(data.issues)}` };
+  return { ok: true, event: { ...env.output, data: data.output } as CaseEvent };
+}
+
+function issueText(issues: readonly v.BaseIssue<unknown>[]): string {
+  const first = issues[0];
+  if (!first) return 'invalid';
+  const path = first.path?.map((p) => String(p.key)).join('.') ?? '';
+  return path ? `${path}: ${first.message}` : first.message;
+}
+
+/** The deterministic order of events: by HLC timestamp, then id. */
+export function compareEvents(a: { at: string; id: string }, b: { at: string; id: string }): number {
+  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

@@ -1,0 +1,130 @@
+/**
+ * Reference data of the county (the `org` doc) and the people who use the system.
+ * Ids are stable strings: towns `t01`..`t13`, villages `t01v01`, grids `g0001`..`g0844`, units `u001`..,
+ * major categories `01`..`17`, subcategories `0101` (major + two digits), plans `P001`...
+ */
+export const ROLES = ['admin', 'county', 'town', 'unit', 'worker', 'secretary', 'trainer', 'resident'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A user as every replica sees it (the org doc's directory): no secrets. */
+export interface UserInfo {
+  id: string;
+  username: string;
+  name: string;
+  role: Role;
+  townId?: string;
+  villageId?: string;
+  gridId?: string;
+  unitId?: string;
+  phone?: string;
+}
+
+export interface Town {
+  id: string;
+  name: string;
+  nameEn: string;
+  /** Representative point of the town, [lng, lat]. */
+  center: [number, number];
+}
+
+export interface Village {
+  id: string;
+  townId: string;
+  name: string;
+  kind: 'village' | 'community';
+}
+
+export interface Grid {
+  id: string;
+  villageId: string;
+  townId: string;
+  name: string;
+  workerId: string;
+  /** Representative point of the grid, [lng, lat]; the polygon itself is static geometry, not CRDT data. */
+  center: [number, number];
+}
+
+export interface MajorCategory {
+  code: string;
+  name: string;
+  nameEn: string;
+}
+
+export interface Subcategory {
+  code: string;
+  major: string;
+  name: string;
+  nameEn: string;
+}
+
+export type Priority = 'urgent' | 'high' | 'normal';
+
+export interface Plan {
+  id: string;
+  /** Subcategory code this plan handles. */
+  category: string;
+  name: string;
+  priority: Priority;
+  /** Hours from dispatch to the deadline. */
+  dueHours: number;
+  /** Suggested unit ids, best first. */
+  unitIds: string[];
+  steps: string[];
+}
+
+export type UnitLevel = 'county' | 'town';
+
+export interface Unit {
+  id: string;
+  name: string;
+  level: UnitLevel;
+  /** Set for town-level units (police station, town office...). */
+  townId?: string;
+  /** Major category codes this unit handles. */
+  categories: string[];
+}
+
+/** Everything in the org doc, as plain data. */
+export interface OrgData {
+  towns: Town[];
+  villages: Village[];
+  grids: Grid[];
+  categories: MajorCategory[];
+  subcategories: Subcategory[];
+  plans: Plan[];
+  units: Unit[];
+  users: UserInfo[];
+}
+
+/** Names of the Y.Map in the org doc for each collection, keyed by id (code for categories). */
+export const ORG_COLLECTIONS = ['towns', 'villages', 'grids', 'categories', 'subcategories', 'plans', 'units', 'users'] as const;
+export type OrgCollection = (typeof ORG_COLLECTIONS)[number];
+
+/** Lookups the fold and the rules need; built from OrgData by `indexOrg`. */
+export interface OrgIndex {
+  user(id: string): UserInfo | undefined;
+  grid(id: string): Grid | undefined;
+  unit(id: string): Unit | undefined;
+  subcategory(code: string): Subcategory | undefined;
+  plansFor(subcategory: string): Plan[];
+}
+
+export function indexOrg(data: Partial<OrgData>): OrgIndex {
+  const users = new Map((data.users ?? []).map((u) => [u.id, u]));
+  const grids = new Map((data.grids ?? []).map((g) => [g.id, g]));
+  const units = new Map((data.units ?? []).map((u) => [u.id, u]));
+  const subs = new Map((data.subcategories ?? []).map((s) => [s.code, s]));
+  const plans = new Map<string, Plan[]>();
+  for (const p of data.plans ?? []) {
+    const list = plans.get(p.category) ?? [];
+    list.push(p);
+    plans.set(p.category, list);
+  }
+  return {
+    user: (id) => users.get(id),
+    grid: (id) => grids.get(id),
+    unit: (id) => units.get(id),
+    subcategory: (code) => subs.get(code),
+    plansFor: (code) => plans.get(code) ?? [],
+  };
+}
