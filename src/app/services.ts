@@ -92,6 +92,11 @@ export interface AuthService {
    * for a user who signed in here before; the session then syncs when the network returns.
    */
   login(username: string, password: string): Promise<{ ok: true; session: Session } | { ok: false; error: LoginError }>;
+  /**
+   * Resume the session that was open on this device when the page was last closed (a reload, an app restart,
+   * offline too), or null when the last user signed out. Uses the stored token and grants; no password.
+   */
+  resume(): Promise<Session | null>;
   /** Remove a profile and all of that user's local data from this device. */
   forget(userId: string): Promise<void>;
 }

@@ -39,7 +39,8 @@ export type Decision = { ok: true; event: CaseEvent; state: CaseState } | { ok: 
 export function decide(state: CaseState | null, input: unknown, ctx: DecideContext): Decision {
   if (typeof input !== 'object' || input === null) return { ok: false, error: 'bad_request', detail: 'command must be an object' };
   const { type, ...fields } = input as { type?: unknown };
-  if (typeof type !== 'string' || !(type in COMMAND_EVENT)) return { ok: false, error: 'bad_request', detail: 'unknown command type' };
+  // Own keys only: `in` would also accept inherited names such as 'toString' and then crash on the schema lookup.
+  if (typeof type !== 'string' || !Object.hasOwn(COMMAND_EVENT, type)) return { ok: false, error: 'bad_request', detail: 'unknown command type' };
   const eventType = COMMAND_EVENT[type as CommandType];
   const parsed = v.safeParse(DATA_SCHEMAS[eventType], fields);
   if (!parsed.success) {

@@ -32,6 +32,8 @@ export function caseYear(reportedMs: number): number {
 
 /** The docs a user's device syncs. `years` are the case years kept live (the current and the previous one). */
 export function docsForUser(user: UserInfo, townIds: readonly string[], years: readonly number[]): DocGrant[] {
+  // Residents never get CRDT access (the org doc holds the user directory): they report over HTTP.
+  if (user.role === 'resident') return [];
   const grants: DocGrant[] = [{ name: ORG_DOC, access: user.role === 'admin' ? 'write' : 'read' }];
   let towns: readonly string[] = [];
   switch (user.role) {
@@ -49,7 +51,6 @@ export function docsForUser(user: UserInfo, townIds: readonly string[], years: r
       towns = user.townId ? [user.townId] : [];
       break;
     case 'trainer':
-    case 'resident':
       towns = [];
   }
   for (const t of towns) for (const y of years) grants.push({ name: casesDocName(t, y), access: 'write' });
@@ -60,7 +61,7 @@ export function docsForUser(user: UserInfo, townIds: readonly string[], years: r
 export function docAccess(user: UserInfo, name: string, townIds: readonly string[]): DocAccess | null {
   const parsed = parseDocName(name);
   if (!parsed) return null;
-  if (parsed.kind === 'org') return user.role === 'admin' ? 'write' : 'read';
+  if (parsed.kind === 'org') return user.role === 'resident' ? null : user.role === 'admin' ? 'write' : 'read';
   const grant = docsForUser(user, townIds, [parsed.year]).find((g) => g.name === name);
   return grant?.access ?? null;
 }

@@ -8,8 +8,10 @@ import type { OrgIndex } from './org.ts';
 import { step, type CaseState, type TimelineEntry } from './workflow.ts';
 
 export function foldCase(events: readonly CaseEvent[], org: OrgIndex): CaseState | null {
+  // Sort first, then keep the first event of each id: two different events under one id (a faulty or forged
+  // peer) then resolve the same way on every replica, instead of by arrival order.
   const seen = new Set<string>();
-  const sorted = events.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true))).sort(compareEvents);
+  const sorted = [...events].sort(totalOrder).filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
   let state: CaseState | null = null;
   const timeline: TimelineEntry[] = [];
   for (const e of sorted) {
@@ -24,6 +26,15 @@ export function foldCase(events: readonly CaseEvent[], org: OrgIndex): CaseState
   if (!state) return null;
   state.timeline = timeline;
   return state;
+}
+
+/** (at, id), then the whole content, so the order is total even between different events sharing an id. */
+function totalOrder(a: CaseEvent, b: CaseEvent): number {
+  const c = compareEvents(a, b);
+  if (c !== 0 || a === b) return c;
+  const ja = JSON.stringify(a);
+  const jb = JSON.stringify(b);
+  return ja < jb ? -1 : ja > jb ? 1 : 0;
 }
 
 /** Group events by case id, keeping arrival order inside each group. */

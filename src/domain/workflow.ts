@@ -82,7 +82,7 @@ export function inScope(user: UserInfo, c: { townId: string; gridId: string; uni
     case 'worker':
       return c.gridId === user.gridId;
     case 'secretary':
-      return org.grid(c.gridId)?.villageId === user.villageId;
+      return user.villageId !== undefined && org.grid(c.gridId)?.villageId === user.villageId;
     case 'unit':
       return c.unitId !== undefined && c.unitId === user.unitId;
     case 'resident':
@@ -148,6 +148,8 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex): Step
     case 'dispatched': {
       const unit = org.unit(e.data.unitId);
       if (!unit) return { ok: false, reason: 'unknown_unit' };
+      // A town-level unit syncs only its own town's case docs (docs.ts): it could never see a case from elsewhere.
+      if (unit.townId !== undefined && unit.townId !== state.townId) return { ok: false, reason: 'out_of_scope' };
       next.unitId = unit.id;
       if (e.data.planId) next.planId = e.data.planId;
       else delete next.planId;

@@ -1,0 +1,182 @@
+/**
+ * The relay process in one call: store, demo seed, org view, relay and HTTP on one port.
+ *
+ * `startServer` resolves once the port is listening (port 0 picks a free one) and the org doc is loaded;
+ * `close()` stops accepting, closes every connection, compacts and closes SQLite. Every accepted write is
+ * already durable before it is acknowledged, so close() has nothing to flush that could be lost by `kill -9`.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type * as Y from 'yjs';
+import { ORG_DOC } from '../src/domain/docs.ts';
+import { HybridClock } from '../src/domain/hlc.ts';
+import { indexOrg, ORG_COLLECTIONS, type OrgData, type UserInfo } from '../src/domain/org.ts';
+import { signToken, verifyToken } from './auth.ts';
+import { DEFAULTS, parseDuration, resolveJwtSecret } from './config.ts';
+import { createHttpHandler, publicUser, type OrgView } from './http.ts';
+import { stderrLogger, type Logger } from './log.ts';
+import { Relay } from './relay.ts';
+import { seedDemo } from './seed.ts';
+import { Store } from './store.ts';
+
+export interface StartOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  /** Seed the demo county when the store is empty. */
+  demo?: boolean;
+  /** Seed of the demo generator (default: the generator's own). */
+  demoSeed?: number;
+  /** The built app; default ./dist next to the project root. Missing directory: only the API is served. */
+  staticDir?: string;
+  jwtSecret?: string;
+  demoPassword?: string;
+  maxMessageBytes?: number;
+  /** Token lifetime, seconds or `12h` style. */
+  tokenTtl?: number | string;
+  idleUnloadMs?: number;
+  compactAfterRows?: number;
+  pingIntervalMs?: number;
+  /** Wall clock (tests inject one). */
+  now?: () => number;
+  log?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** For tests and diagnostics. */
+  relay: Relay;
+  store: Store;
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const log = opts.log ?? stderrLogger;
+  const now = opts.now ?? Date.now;
+  const host = opts.host ?? DEFAULTS.host;
+  const ttlSeconds = typeof opts.tokenTtl === 'number' ? opts.tokenTtl : parseDuration('TOKEN_TTL', opts.tokenTtl ?? DEFAULTS.tokenTtl);
+  const secret = resolveJwtSecret(opts.dataDir, opts.jwtSecret);
+  const staticDir = opts.staticDir ?? resolve(ROOT, 'dist');
+
+  const store = new Store(opts.dataDir);
+  let relay: Relay | null = null;
+  try {
+    const serverClientId = clientIdOf(store);
+    if (opts.demo && store.isEmpty()) {
+      const started = performance.now();
+      const r = await seedDemo(store, {
+        password: opts.demoPassword ?? DEFAULTS.demoPassword,
+        clientId: serverClientId,
+        nowMs: now(),
+        ...(opts.demoSeed === undefined ? {} : { seed: opts.demoSeed }),
+      });
+      log.info(`seeded the demo county: ${r.users} users, ${r.docs} docs, ${r.events} events in ${Math.round(performance.now() - started)} ms`);
+    }
+
+    let org: OrgView = buildOrgView(emptyOrg(), store);
+    const authenticate = async (token: string): Promise<UserInfo | null> => {
+      const claims = await verifyToken(secret, token, now());
+      if (!claims) return null;
+      const user = store.userById(claims.sub);
+      // A token names the role it was issued for: a changed role (or a removed user) invalidates it.
+      if (!user || user.role !== claims.role) return null;
+      return publicUser(user);
+    };
+    relay = new Relay({
+      store,
+      log,
+      maxMessageBytes: opts.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
+      idleUnloadMs: opts.idleUnloadMs ?? DEFAULTS.idleUnloadMs,
+      compactAfterRows: opts.compactAfterRows ?? DEFAULTS.compactAfterRows,
+      pingIntervalMs: opts.pingIntervalMs ?? 30_000,
+      serverClientId,
+      authenticate,
+      townIds: () => org.townIds,
+      onDocChanged: (name, ydoc) => {
+        if (name === ORG_DOC) org = buildOrgView(readOrgDoc(ydoc), store);
+      },
+    });
+    const live = relay;
+    org = buildOrgView(await live.withDoc(ORG_DOC, readOrgDoc), store);
+
+    const server = createServer(
+      createHttpHandler({
+        store,
+        relay: live,
+        org: () => org,
+        authenticate,
+        issueToken: (user) => signToken(secret, { sub: user.id, role: user.role }, now(), ttlSeconds),
+        now,
+        clock: new HybridClock('relay', now),
+        staticDir: existsSync(staticDir) ? staticDir : null,
+        log,
+      }),
+    );
+    server.on('upgrade', (req, socket, head: Buffer) => live.handleUpgrade(req, socket, head));
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(opts.port ?? DEFAULTS.port, host, () => {
+        server.off('error', fail);
+        done();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+
+    let closing: Promise<void> | null = null;
+    const close = () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((done) => server.close(() => done()));
+        server.closeIdleConnections();
+        await live.close();
+        server.closeAllConnections();
+        await stopped;
+        store.close();
+      })());
+
+    return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close, relay: live, store };
+  } catch (err) {
+    await relay?.close();
+    store.close();
+    throw err;
+  }
+}
+
+/** The relay's own Yjs client id: random once, then kept, so its clock continues across restarts. */
+function clientIdOf(store: Store): number {
+  const kept = Number(store.getMeta('yjs_client_id'));
+  if (Number.isInteger(kept) && kept > 0) return kept;
+  const id = randomBytes(4).readUInt32BE(0) >>> 1 || 1;
+  store.setMeta('yjs_client_id', String(id));
+  return id;
+}
+
+function emptyOrg(): OrgData {
+  return { towns: [], villages: [], grids: [], categories: [], subcategories: [], plans: [], units: [], users: [] };
+}
+
+function readOrgDoc(ydoc: Y.Doc): OrgData {
+  const data = emptyOrg() as unknown as Record<string, unknown[]>;
+  for (const c of ORG_COLLECTIONS) data[c] = [...ydoc.getMap(c).values()].map((v) => v as unknown);
+  return data as unknown as OrgData;
+}
+
+function buildOrgView(data: OrgData, store: Store): OrgView {
+  const index = indexOrg(data);
+  const user = (id: string) => {
+    const u = index.user(id);
+    if (u) return u;
+    const stored = store.userById(id);
+    return stored ? publicUser(stored) : undefined;
+  };
+  return { data, index: { ...index, user }, townIds: data.towns.map((t) => t.id).sort() };
+}

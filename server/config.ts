@@ -1,0 +1,126 @@
+/**
+ * Relay configuration from the environment.
+ *
+ * Contract (documented in the README):
+ *   HOST               interface to listen on                       default 127.0.0.1
+ *   PORT               TCP port, 0 = any free port                  default 8080
+ *   DATA_DIR           SQLite store and generated secret            default ./data
+ *   JWT_SECRET         HS256 key, at least 32 characters            default: 32 random bytes kept in DATA_DIR/jwt-secret (0600)
+ *   DEMO_PASSWORD      password of every demo account               default demo
+ *   MAX_MESSAGE_BYTES  cap on one websocket message                 default 1 MiB
+ *   TOKEN_TTL          login token lifetime: <n>s|m|h|d or seconds  default 12h
+ *   IDLE_UNLOAD_MS     unload a doc with no connection after this   default 30000
+ *   COMPACT_AFTER_ROWS compact a doc's update rows above this count default 100
+ * Invalid values stop the process with a message naming the variable (ConfigError), never a silent default.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../src/sync/protocol.ts';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface EnvConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Undefined when JWT_SECRET is unset: the secret is then generated and kept in DATA_DIR (resolveJwtSecret). */
+  jwtSecret?: string;
+  demoPassword: string;
+  maxMessageBytes: number;
+  /** Token lifetime in seconds. */
+  tokenTtlSeconds: number;
+  idleUnloadMs: number;
+  compactAfterRows: number;
+}
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: './data',
+  demoPassword: 'demo',
+  maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+  tokenTtl: '12h',
+  idleUnloadMs: 30_000,
+  compactAfterRows: 100,
+} as const;
+
+const MIN_SECRET_CHARS = 32;
+const SECRET_FILE = 'jwt-secret';
+
+/** Read and validate the environment. Pure apart from reading `env`; throws ConfigError. */
+export function readEnv(env: Record<string, string | undefined>): EnvConfig {
+  const get = (k: string): string | undefined => {
+    const value = env[k];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const host = get('HOST') ?? DEFAULTS.host;
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new ConfigError(`HOST must be a host name or IP address, got "${host}"`);
+  const secret = get('JWT_SECRET');
+  if (secret !== undefined && secret.length < MIN_SECRET_CHARS) {
+    throw new ConfigError(`JWT_SECRET must be at least ${MIN_SECRET_CHARS} characters (or unset, to generate one in DATA_DIR)`);
+  }
+  const demoPassword = env.DEMO_PASSWORD ?? DEFAULTS.demoPassword;
+  if (demoPassword.length === 0) throw new ConfigError('DEMO_PASSWORD must not be empty');
+  return {
+    host,
+    port: intVar('PORT', get('PORT'), DEFAULTS.port, 0, 65535),
+    dataDir: resolve(get('DATA_DIR') ?? DEFAULTS.dataDir),
+    ...(secret !== undefined ? { jwtSecret: secret } : {}),
+    demoPassword,
+    maxMessageBytes: intVar('MAX_MESSAGE_BYTES', get('MAX_MESSAGE_BYTES'), DEFAULTS.maxMessageBytes, 1024, 256 * 1024 * 1024),
+    tokenTtlSeconds: parseDuration('TOKEN_TTL', get('TOKEN_TTL') ?? DEFAULTS.tokenTtl),
+    idleUnloadMs: intVar('IDLE_UNLOAD_MS', get('IDLE_UNLOAD_MS'), DEFAULTS.idleUnloadMs, 0, 24 * 3600 * 1000),
+    compactAfterRows: intVar('COMPACT_AFTER_ROWS', get('COMPACT_AFTER_ROWS'), DEFAULTS.compactAfterRows, 1, 1_000_000),
+  };
+}
+
+function intVar(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `12h`, `30m`, `7d`, `45s` or a plain number of seconds. */
+export function parseDuration(name: string, raw: string): number {
+  const m = /^(\d+)\s*([smhd]?)$/.exec(raw);
+  if (!m) throw new ConfigError(`${name} must look like 12h, 30m, 7d, 45s or a number of seconds, got "${raw}"`);
+  const seconds = Number(m[1]) * UNIT_SECONDS[m[2] || 's']!;
+  if (seconds < 1 || seconds > 365 * 86400) throw new ConfigError(`${name} must be between 1 second and 365 days, got "${raw}"`);
+  return seconds;
+}
+
+/**
+ * The HS256 key. A configured JWT_SECRET wins; otherwise 32 random bytes are generated once and kept in
+ * DATA_DIR/jwt-secret (mode 0600), so tokens survive restarts without anyone having to configure a secret.
+ * Creating the file uses O_EXCL: two processes starting at once both end up reading the same winner.
+ */
+export function resolveJwtSecret(dataDir: string, configured?: string): Uint8Array {
+  if (configured !== undefined) return new TextEncoder().encode(configured);
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, SECRET_FILE);
+  try {
+    writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { flag: 'wx', mode: 0o600 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError(`cannot create ${file}: ${(e as Error).message}`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    chmodSync(file, 0o600); // tighten a file someone created by hand
+  } catch {
+    // Not the owner: the file stays as its owner left it.
+  }
+  if (text.length < MIN_SECRET_CHARS) throw new ConfigError(`${file} holds a secret shorter than ${MIN_SECRET_CHARS} characters; delete it to regenerate`);
+  return new TextEncoder().encode(text);
+}

@@ -1,0 +1,644 @@
+/**
+ * The sync relay: y-websocket protocol (sync + awareness) over `ws`, plus our ACK (100) and REFUSED (101)
+ * messages (src/sync/protocol.ts), on `/sync/<docName>?token=<jwt>` of the app's HTTP server.
+ *
+ * Contracts (DESIGN.md section 5, issue 2):
+ * - Upgrade: authenticate first (401), then the doc name (404), then the user's access (403); only then load.
+ * - A doc is loaded completely from the store (snapshot + update rows) before anything is sent about it;
+ *   connections and HTTP reads that arrive while it loads wait on the same promise.
+ * - On connect the relay sends sync step 1, then ACK with the doc's state vector.
+ * - An incoming update is inspected whole (validate.ts); refused -> REFUSED(code, detail), nothing applied, the
+ *   connection stays open. Accepted -> committed to SQLite (one transaction, WAL, synchronous=FULL), THEN applied
+ *   in memory and broadcast, THEN ACK(new state vector) to the sender. An update the doc already has is only ACKed.
+ * - Server-side writes (HTTP API) take the same path: inspect, commit, apply, broadcast.
+ * - More than COMPACT_AFTER_ROWS update rows -> compacted into the snapshot; no connection for IDLE_UNLOAD_MS ->
+ *   compacted and dropped from memory.
+ * - Messages over MAX_MESSAGE_BYTES close that connection with 1009 (ws maxPayload does it, close frame included);
+ *   a malformed message closes it with 4400 and a reason; an internal error with 1011. Nothing here throws into
+ *   the event loop, so one client can never take the process or other clients down.
+ * - Ping every pingIntervalMs; a socket that did not answer the previous ping is terminated.
+ */
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { docAccess, parseDocName, type DocAccess } from '../src/domain/docs.ts';
+import type { CaseEvent } from '../src/domain/events.ts';
+import { ORG_COLLECTIONS, type UserInfo } from '../src/domain/org.ts';
+import {
+  CLOSE_MALFORMED,
+  EVENTS_ARRAY,
+  MSG_ACK,
+  MSG_AWARENESS,
+  MSG_QUERY_AWARENESS,
+  MSG_REFUSED,
+  MSG_SYNC,
+} from '../src/sync/protocol.ts';
+import type { Logger } from './log.ts';
+import type { Store } from './store.ts';
+import { inspectUpdate, type DocKind, type Verdict } from './validate.ts';
+
+/** Close code for a failure of the relay itself (RFC 6455): the client may reconnect. */
+const CLOSE_INTERNAL = 1011;
+const CLOSE_GOING_AWAY = 1001;
+/** A client that lets this much pile up unread is too slow to keep: it reconnects and resyncs instead. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+export interface RelayOptions {
+  store: Store;
+  log: Logger;
+  maxMessageBytes: number;
+  idleUnloadMs: number;
+  compactAfterRows: number;
+  pingIntervalMs: number;
+  /** The Yjs client id of the relay's own writes (stable across restarts: kept in the store's meta table). */
+  serverClientId: number;
+  /** The user behind a token, or null (bad, expired, unknown user). */
+  authenticate(token: string): Promise<UserInfo | null>;
+  /** The county's town ids (from the org doc). */
+  townIds(): readonly string[];
+  /** Called after an accepted update was applied to a doc (the app rebuilds its org view from `org`). */
+  onDocChanged?(name: string, doc: Y.Doc): void;
+}
+
+interface Conn {
+  ws: WebSocket;
+  user: UserInfo;
+  access: DocAccess;
+  doc: LoadedDoc;
+  alive: boolean;
+  /** Awareness client ids this connection announced, removed when it closes. */
+  awarenessIds: Set<number>;
+}
+
+interface LoadedDoc {
+  name: string;
+  kind: DocKind;
+  ydoc: Y.Doc;
+  awareness: awarenessProtocol.Awareness;
+  conns: Map<WebSocket, Conn>;
+  /** Update rows in the store for this doc (not yet compacted). */
+  rows: number;
+  /** HTTP requests and upgrades in progress that use the doc: it is not unloaded while > 0. */
+  holds: number;
+  idleTimer: NodeJS.Timeout | null;
+  compactQueued: boolean;
+}
+
+/** Origin of the relay's own writes in Yjs transactions. */
+const SERVER_ORIGIN = Symbol('relay');
+
+class Malformed extends Error {}
+
+export interface RelayEvents {
+  loaded: [name: string];
+  unloaded: [name: string];
+  compacted: [name: string, rows: number];
+  refused: [name: string, code: string];
+}
+
+export class Relay {
+  readonly events = new EventEmitter<RelayEvents>();
+  private readonly wss: WebSocketServer;
+  private readonly docs = new Map<string, LoadedDoc>();
+  private readonly loading = new Map<string, Promise<LoadedDoc>>();
+  private readonly pingTimer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly opts: RelayOptions) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: opts.maxMessageBytes,
+      // The event logs are repetitive JSON (DESIGN.md section 10: 1.77 MB for 2,000 cases): compress on the wire.
+      // Small windows and no context takeover keep the per-connection zlib memory small.
+      perMessageDeflate: {
+        threshold: 1024,
+        serverNoContextTakeover: true,
+        clientNoContextTakeover: true,
+        serverMaxWindowBits: 13,
+        zlibDeflateOptions: { level: 6, memLevel: 7 },
+        concurrencyLimit: 8,
+      },
+    });
+    this.pingTimer = setInterval(() => this.ping(), opts.pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  /** Names of the docs in memory (for tests and diagnostics). */
+  loadedDocs(): string[] {
+    return [...this.docs.keys()];
+  }
+
+  connectionCount(): number {
+    let n = 0;
+    for (const d of this.docs.values()) n += d.conns.size;
+    return n;
+  }
+
+  // ---------------------------------------------------------------- upgrade
+
+  /** The HTTP server's 'upgrade' listener. Never throws; every failure ends in an HTTP answer or a destroy. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    this.upgrade(req, socket, head).catch((err: unknown) => {
+      this.opts.log.error('upgrade failed', err);
+      rejectUpgrade(socket, 500, 'internal_error');
+    });
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    if (!url.pathname.startsWith('/sync/')) return rejectUpgrade(socket, 404, 'not_found');
+    const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
+    const user = token ? await this.opts.authenticate(token) : null;
+    if (!user) return rejectUpgrade(socket, 401, 'unauthorized');
+    let name: string;
+    try {
+      name = decodeURIComponent(url.pathname.slice('/sync/'.length));
+    } catch {
+      return rejectUpgrade(socket, 404, 'not_found');
+    }
+    const parsed = parseDocName(name);
+    const townIds = this.opts.townIds();
+    if (!parsed || (parsed.kind === 'cases' && !townIds.includes(parsed.townId))) return rejectUpgrade(socket, 404, 'not_found');
+    const access = docAccess(user, name, townIds);
+    if (!access) return rejectUpgrade(socket, 403, 'forbidden');
+    if (this.closed) return rejectUpgrade(socket, 503, 'internal_error');
+    if (socket.destroyed) return;
+
+    const doc = await this.acquire(name);
+    try {
+      if (socket.destroyed || this.closed) return void socket.destroy();
+      // handleUpgrade calls back synchronously once the handshake is written, so `attach` runs before `release`.
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(doc, ws, user, access));
+    } finally {
+      this.release(doc);
+    }
+  }
+
+  // ---------------------------------------------------------------- docs in memory
+
+  /** Load (or find) a doc and hold it in memory until `release`. */
+  async acquire(name: string): Promise<LoadedDoc> {
+    if (this.closed) throw new Error('relay closed');
+    let doc = this.docs.get(name);
+    if (!doc) {
+      let p = this.loading.get(name);
+      if (!p) {
+        p = Promise.resolve()
+          .then(() => this.load(name))
+          .finally(() => this.loading.delete(name));
+        this.loading.set(name, p);
+      }
+      doc = await p;
+    }
+    doc.holds++;
+    this.clearIdle(doc);
+    return doc;
+  }
+
+  release(doc: LoadedDoc): void {
+    doc.holds--;
+    this.scheduleIdle(doc);
+  }
+
+  /** Run `fn` on a loaded doc (HTTP reads). */
+  async withDoc<T>(name: string, fn: (ydoc: Y.Doc) => T): Promise<T> {
+    const doc = await this.acquire(name);
+    try {
+      return fn(doc.ydoc);
+    } finally {
+      this.release(doc);
+    }
+  }
+
+  private load(name: string): LoadedDoc {
+    const parsed = parseDocName(name);
+    if (!parsed) throw new Error(`not a doc name: ${name}`);
+    const stored = this.opts.store.loadDoc(name);
+    const ydoc = new Y.Doc();
+    // Define the root types first, so every replica and the relay read them with the same type.
+    if (parsed.kind === 'cases') ydoc.getArray(EVENTS_ARRAY);
+    else for (const c of ORG_COLLECTIONS) ydoc.getMap(c);
+    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+    for (const [i, part] of parts.entries()) {
+      try {
+        Y.applyUpdate(ydoc, part, SERVER_ORIGIN);
+      } catch (err) {
+        // Only updates that passed inspection are stored, so this is damage: keep serving everything else.
+        this.opts.log.error(`doc ${name}: stored part ${i} cannot be applied, skipped`, err);
+      }
+    }
+    if (ydoc.store.pendingStructs || ydoc.store.pendingDs) this.opts.log.error(`doc ${name}: stored updates leave pending structs`);
+    const awareness = new awarenessProtocol.Awareness(ydoc);
+    awareness.setLocalState(null);
+    const doc: LoadedDoc = {
+      name,
+      kind: parsed,
+      ydoc,
+      awareness,
+      conns: new Map(),
+      rows: stored.updates.length,
+      holds: 0,
+      idleTimer: null,
+      compactQueued: false,
+    };
+    ydoc.on('update', (update: Uint8Array, origin: unknown) => this.broadcastUpdate(doc, update, origin));
+    awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
+      this.broadcastAwareness(doc, changes, origin),
+    );
+    this.docs.set(name, doc);
+    this.events.emit('loaded', name);
+    if (doc.rows > this.opts.compactAfterRows) this.queueCompact(doc);
+    return doc;
+  }
+
+  private clearIdle(doc: LoadedDoc): void {
+    if (doc.idleTimer) clearTimeout(doc.idleTimer);
+    doc.idleTimer = null;
+  }
+
+  private scheduleIdle(doc: LoadedDoc): void {
+    if (this.closed || doc.conns.size > 0 || doc.holds > 0 || doc.idleTimer) return;
+    doc.idleTimer = setTimeout(() => {
+      doc.idleTimer = null;
+      this.unload(doc);
+    }, this.opts.idleUnloadMs);
+    doc.idleTimer.unref();
+  }
+
+  private unload(doc: LoadedDoc): void {
+    if (doc.conns.size > 0 || doc.holds > 0 || this.docs.get(doc.name) !== doc) return;
+    this.compact(doc);
+    this.docs.delete(doc.name);
+    doc.awareness.destroy();
+    doc.ydoc.destroy();
+    this.events.emit('unloaded', doc.name);
+  }
+
+  /** Forget a doc whose memory state cannot be trusted: close its connections and drop it without compacting. */
+  private discard(doc: LoadedDoc): void {
+    if (this.docs.get(doc.name) !== doc) return;
+    this.docs.delete(doc.name);
+    this.clearIdle(doc);
+    for (const conn of doc.conns.values()) conn.ws.close(CLOSE_INTERNAL, 'doc reloading');
+    doc.conns.clear();
+    doc.awareness.destroy();
+    doc.ydoc.destroy();
+    this.events.emit('unloaded', doc.name);
+  }
+
+  private queueCompact(doc: LoadedDoc): void {
+    if (doc.compactQueued) return;
+    doc.compactQueued = true;
+    // After the ACK went out: compaction never delays an acknowledgement.
+    setImmediate(() => {
+      doc.compactQueued = false;
+      if (this.docs.get(doc.name) === doc && doc.rows > this.opts.compactAfterRows) this.compact(doc);
+    });
+  }
+
+  private compact(doc: LoadedDoc): void {
+    if (doc.rows === 0) return;
+    try {
+      const merged = this.opts.store.compact(doc.name);
+      doc.rows = Math.max(0, doc.rows - merged);
+      this.events.emit('compacted', doc.name, merged);
+    } catch (err) {
+      // The rows stay; the next compaction tries again. Nothing is lost.
+      this.opts.log.error(`doc ${doc.name}: compaction failed`, err);
+    }
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  private attach(doc: LoadedDoc, ws: WebSocket, user: UserInfo, access: DocAccess): void {
+    const conn: Conn = { ws, user, access, doc, alive: true, awarenessIds: new Set() };
+    doc.conns.set(ws, conn);
+    this.clearIdle(doc);
+    ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('error', (err) => this.opts.log.info(`doc ${doc.name}: connection of ${user.id}: ${err.message}`));
+    ws.on('close', () => this.detach(conn));
+
+    const step1 = encoding.createEncoder();
+    encoding.writeVarUint(step1, MSG_SYNC);
+    syncProtocol.writeSyncStep1(step1, doc.ydoc);
+    this.send(conn, encoding.toUint8Array(step1));
+    this.send(conn, ackMessage(doc.ydoc));
+    const states = doc.awareness.getStates();
+    if (states.size > 0) {
+      this.send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, [...states.keys()])));
+    }
+  }
+
+  private detach(conn: Conn): void {
+    const doc = conn.doc;
+    if (doc.conns.get(conn.ws) !== conn) return;
+    doc.conns.delete(conn.ws);
+    if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(doc.awareness, [...conn.awarenessIds], null);
+    this.scheduleIdle(doc);
+  }
+
+  private onMessage(conn: Conn, data: RawData, isBinary: boolean): void {
+    if (conn.ws.readyState !== WebSocket.OPEN) return;
+    try {
+      if (!isBinary) throw new Malformed('text frames are not part of the protocol');
+      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      this.handleMessage(conn, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    } catch (err) {
+      if (err instanceof Malformed) {
+        this.opts.log.info(`doc ${conn.doc.name}: malformed message from ${conn.user.id}: ${err.message}`);
+        conn.ws.close(CLOSE_MALFORMED, closeReason(err.message));
+      } else {
+        this.opts.log.error(`doc ${conn.doc.name}: message from ${conn.user.id} failed`, err);
+        conn.ws.close(CLOSE_INTERNAL, 'internal error');
+      }
+    }
+  }
+
+  private handleMessage(conn: Conn, buf: Uint8Array): void {
+    const doc = conn.doc;
+    const dec = decoding.createDecoder(buf);
+    const type = decodeStep(() => decoding.readVarUint(dec), 'bad message type');
+    switch (type) {
+      case MSG_SYNC: {
+        const sub = decodeStep(() => decoding.readVarUint(dec), 'bad sync message type');
+        const payload = decodeStep(() => decoding.readVarUint8Array(dec), 'truncated sync message');
+        expectEnd(dec);
+        if (sub === syncProtocol.messageYjsSyncStep1) {
+          decodeStep(() => Y.decodeStateVector(payload), 'bad state vector');
+          const reply = encoding.createEncoder();
+          encoding.writeVarUint(reply, MSG_SYNC);
+          encoding.writeVarUint(reply, syncProtocol.messageYjsSyncStep2);
+          encoding.writeVarUint8Array(reply, Y.encodeStateAsUpdate(doc.ydoc, payload));
+          this.send(conn, encoding.toUint8Array(reply));
+          return;
+        }
+        if (sub === syncProtocol.messageYjsSyncStep2 || sub === syncProtocol.messageYjsUpdate) {
+          const decoded = decodeStep(() => Y.decodeUpdate(payload), 'undecodable update');
+          this.receiveUpdate(conn, payload, decoded);
+          return;
+        }
+        throw new Malformed(`unknown sync message type ${sub}`);
+      }
+      case MSG_AWARENESS: {
+        const update = decodeStep(() => decoding.readVarUint8Array(dec), 'truncated awareness message');
+        expectEnd(dec);
+        decodeStep(() => awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, conn), 'bad awareness update');
+        return;
+      }
+      case MSG_QUERY_AWARENESS: {
+        expectEnd(dec);
+        const ids = [...doc.awareness.getStates().keys()];
+        this.send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids)));
+        return;
+      }
+      default:
+        throw new Malformed(`unknown message type ${type}`);
+    }
+  }
+
+  private receiveUpdate(conn: Conn, update: Uint8Array, decoded: ReturnType<typeof Y.decodeUpdate>): void {
+    const doc = conn.doc;
+    const verdict = inspectUpdate(doc.ydoc, decoded, doc.kind, conn.user, conn.access);
+    if (!verdict.ok) {
+      this.opts.log.info(`doc ${doc.name}: refused update from ${conn.user.id}: ${verdict.code} ${verdict.detail}`);
+      this.events.emit('refused', doc.name, verdict.code);
+      this.send(conn, refusedMessage(verdict.code, verdict.detail));
+      return;
+    }
+    if (verdict.novel) this.commitAndApply(doc, update, verdict.reported, conn);
+    this.send(conn, ackMessage(doc.ydoc));
+  }
+
+  /** Durable first, then memory and peers. Throws when the store fails: nothing was applied then. */
+  private commitAndApply(doc: LoadedDoc, update: Uint8Array, reported: readonly CaseEvent[], origin: unknown): void {
+    this.opts.store.appendUpdate(
+      doc.name,
+      update,
+      reported.map((e) => e.caseId),
+    );
+    doc.rows++;
+    try {
+      Y.applyUpdate(doc.ydoc, update, origin);
+    } catch (err) {
+      // Durable but not applied: memory no longer matches the store. Drop the doc; clients reconnect and
+      // resync from a fresh load (which skips a part it cannot apply, see `load`).
+      this.opts.log.error(`doc ${doc.name}: a committed update cannot be applied; reloading the doc`, err);
+      this.discard(doc);
+      return;
+    }
+    if (doc.ydoc.store.pendingStructs || doc.ydoc.store.pendingDs) {
+      this.opts.log.error(`doc ${doc.name}: an accepted update left pending structs (inspection gap)`);
+    }
+    if (doc.rows > this.opts.compactAfterRows) this.queueCompact(doc);
+    try {
+      this.opts.onDocChanged?.(doc.name, doc.ydoc);
+    } catch (err) {
+      this.opts.log.error(`doc ${doc.name}: change listener failed`, err);
+    }
+  }
+
+  /**
+   * Append events as the relay (HTTP API), through the same inspection as a client's update, with `user` as the
+   * author. Resolves once the events are durable, applied and broadcast.
+   */
+  async appendEvents(name: string, events: readonly CaseEvent[], user: UserInfo): Promise<Verdict> {
+    const doc = await this.acquire(name);
+    try {
+      const update = encodeAppend(doc.ydoc, this.opts.serverClientId, events);
+      const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write');
+      if (verdict.ok && verdict.novel) this.commitAndApply(doc, update, verdict.reported, SERVER_ORIGIN);
+      return verdict;
+    } finally {
+      this.release(doc);
+    }
+  }
+
+  private broadcastUpdate(doc: LoadedDoc, update: Uint8Array, origin: unknown): void {
+    if (doc.conns.size === 0) return;
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, MSG_SYNC);
+    syncProtocol.writeUpdate(enc, update);
+    const msg = encoding.toUint8Array(enc);
+    for (const conn of doc.conns.values()) if (conn !== origin) this.send(conn, msg);
+  }
+
+  private broadcastAwareness(doc: LoadedDoc, changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
+    const { added, updated, removed } = changes;
+    if (origin && typeof origin === 'object' && 'awarenessIds' in origin) {
+      const conn = origin as Conn;
+      for (const id of added) conn.awarenessIds.add(id);
+      for (const id of removed) conn.awarenessIds.delete(id);
+    }
+    if (doc.conns.size === 0) return;
+    const msg = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, [...added, ...updated, ...removed]));
+    for (const conn of doc.conns.values()) this.send(conn, msg);
+  }
+
+  private send(conn: Conn, msg: Uint8Array): void {
+    const ws = conn.ws;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.opts.log.warn(`doc ${conn.doc.name}: ${conn.user.id} reads too slowly, disconnected`);
+      ws.terminate();
+      return;
+    }
+    ws.send(msg, (err) => {
+      if (err) ws.terminate();
+    });
+  }
+
+  private ping(): void {
+    for (const doc of this.docs.values()) {
+      for (const conn of doc.conns.values()) {
+        if (!conn.alive) {
+          conn.ws.terminate();
+          continue;
+        }
+        conn.alive = false;
+        try {
+          conn.ws.ping();
+        } catch {
+          conn.ws.terminate();
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  /** Close every connection (1001, clients reconnect), compact and drop every doc. Writes are already durable. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pingTimer);
+    const sockets: WebSocket[] = [];
+    for (const doc of this.docs.values()) for (const conn of doc.conns.values()) sockets.push(conn.ws);
+    await Promise.all(
+      sockets.map(
+        (ws) =>
+          new Promise<void>((done) => {
+            if (ws.readyState === WebSocket.CLOSED) return done();
+            const timer = setTimeout(() => ws.terminate(), 1000);
+            ws.once('close', () => {
+              clearTimeout(timer);
+              done();
+            });
+            ws.close(CLOSE_GOING_AWAY, 'relay shutting down');
+          }),
+      ),
+    );
+    await Promise.allSettled([...this.loading.values()]);
+    for (const doc of [...this.docs.values()]) {
+      this.clearIdle(doc);
+      doc.conns.clear();
+      doc.holds = 0;
+      this.unload(doc);
+    }
+    this.wss.close();
+  }
+}
+
+// ------------------------------------------------------------------ encoding helpers
+
+function decodeStep<T>(fn: () => T, what: string): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new Malformed(`${what}${err instanceof Error && err.message ? ` (${err.message})` : ''}`);
+  }
+}
+
+function expectEnd(dec: decoding.Decoder): void {
+  if (decoding.hasContent(dec)) throw new Malformed('trailing bytes after message');
+}
+
+/** Close reasons are limited to 123 bytes (RFC 6455). */
+function closeReason(text: string): string {
+  let out = text;
+  while (Buffer.byteLength(out) > 123) out = out.slice(0, -1);
+  return out;
+}
+
+function ackMessage(ydoc: Y.Doc): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MSG_ACK);
+  encoding.writeVarUint8Array(enc, Y.encodeStateVector(ydoc));
+  return encoding.toUint8Array(enc);
+}
+
+function refusedMessage(code: string, detail: string): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MSG_REFUSED);
+  encoding.writeVarString(enc, code);
+  encoding.writeVarString(enc, detail);
+  return encoding.toUint8Array(enc);
+}
+
+function awarenessMessage(update: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MSG_AWARENESS);
+  encoding.writeVarUint8Array(enc, update);
+  return encoding.toUint8Array(enc);
+}
+
+/**
+ * A Yjs update (V1) that appends `values` to the doc's events array as one item of `clientId`, without touching
+ * the doc: the relay must commit an update before it applies it. It is what `arr.push(values)` by that client
+ * would produce: the item's left origin is the array's current last item.
+ */
+export function encodeAppend(ydoc: Y.Doc, clientId: number, values: readonly unknown[]): Uint8Array {
+  const arr = ydoc.getArray(EVENTS_ARRAY);
+  let last: Y.Item | null = null;
+  for (let item = arr._start; item !== null; item = item.right) last = item;
+  const clock = Y.getState(ydoc.store, clientId);
+  const origin = last ? last.lastId : null;
+  const item = new Y.Item(
+    Y.createID(clientId, clock),
+    null,
+    origin,
+    null,
+    null,
+    (origin ? null : EVENTS_ARRAY) as unknown as Y.AbstractType<unknown>,
+    null,
+    new Y.ContentAny([...values]),
+  );
+  const enc = new Y.UpdateEncoderV1();
+  encoding.writeVarUint(enc.restEncoder, 1); // clients
+  encoding.writeVarUint(enc.restEncoder, 1); // structs of this client
+  enc.writeClient(clientId);
+  encoding.writeVarUint(enc.restEncoder, clock);
+  item.write(enc, 0);
+  encoding.writeVarUint(enc.restEncoder, 0); // empty delete set
+  return enc.toUint8Array();
+}
+
+function bearer(header: string | undefined): string | null {
+  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return m ? m[1]! : null;
+}
+
+/** Answer a refused upgrade with a plain HTTP response and close the socket once it is written. */
+function rejectUpgrade(socket: Duplex, status: number, code: string): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify({ error: code });
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      '\r\n' +
+      body,
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * First-start seeding: users, the `org` doc and one `cases.<town>.<year>` doc per town and year, each written
+ * as one compacted snapshot, all in one transaction (a crash while seeding leaves an empty store, which is
+ * seeded again on the next start).
+ *
+ * Doc layout (the contract the app reads):
+ * - `org`: one Y.Map per name in ORG_COLLECTIONS, keyed by id (code for categories and subcategories),
+ *   values plain JSON (the user directory without secrets).
+ * - `cases.<townId>.<year>`: Y.Array `events` with every event of the cases reported in that town that year
+ *   (year = caseYear of the case's `reported` event), pushed in (at, id) order.
+ */
+import * as Y from 'yjs';
+import { caseYear, casesDocName, ORG_DOC } from '../src/domain/docs.ts';
+import { compareEvents, type CaseEvent } from '../src/domain/events.ts';
+import { hlcMs } from '../src/domain/hlc.ts';
+import { ORG_COLLECTIONS, type OrgData } from '../src/domain/org.ts';
+import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
+import { hashPassword } from './auth.ts';
+import type { Store } from './store.ts';
+
+export interface SeedData {
+  org: OrgData;
+  events: CaseEvent[];
+}
+
+export interface SeedResult {
+  users: number;
+  docs: number;
+  events: number;
+}
+
+/** Key of each org collection's entries. */
+function orgKey(collection: (typeof ORG_COLLECTIONS)[number], value: object): string {
+  const v = value as { id?: string; code?: string };
+  const key = collection === 'categories' || collection === 'subcategories' ? v.code : v.id;
+  if (typeof key !== 'string') throw new Error(`seed: an entry of ${collection} has no ${collection.endsWith('categories') ? 'code' : 'id'}`);
+  return key;
+}
+
+/** The org doc's content as one update (also used by tests to build fixtures the same way). */
+export function encodeOrgDoc(org: OrgData, clientId: number): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = clientId;
+  doc.transact(() => {
+    for (const c of ORG_COLLECTIONS) {
+      const map = doc.getMap(c);
+      for (const value of org[c] as object[]) map.set(orgKey(c, value), JSON.parse(JSON.stringify(value)) as unknown);
+    }
+  });
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
+/** Group events into their cases docs. Events of a case without a report cannot be placed and are dropped. */
+export function eventsByDoc(events: readonly CaseEvent[]): Map<string, CaseEvent[]> {
+  const docOfCase = new Map<string, string>();
+  for (const e of events) {
+    if (e.type === 'reported') docOfCase.set(e.caseId, casesDocName(e.data.townId, caseYear(hlcMs(e.at))));
+  }
+  const out = new Map<string, CaseEvent[]>();
+  for (const e of events) {
+    const doc = docOfCase.get(e.caseId);
+    if (!doc) continue;
+    const list = out.get(doc);
+    if (list) list.push(e);
+    else out.set(doc, [e]);
+  }
+  for (const list of out.values()) list.sort(compareEvents);
+  return out;
+}
+
+export async function seedStore(store: Store, data: SeedData, opts: { password: string; clientId: number }): Promise<SeedResult> {
+  // One scrypt hash shared by every demo account. Hashing 2,900 passwords one by one takes minutes, and the
+  // demo password is publicly documented anyway, so separate salts would protect nothing here. Real users
+  // created later get their own salt (auth.ts hashPassword).
+  const sharedHash = await hashPassword(opts.password);
+  const org = encodeOrgDoc(data.org, opts.clientId);
+  const docs = [...eventsByDoc(data.events)].map(([name, events]) => {
+    const doc = new Y.Doc();
+    doc.clientID = opts.clientId;
+    doc.getArray(EVENTS_ARRAY).push(events.map((e) => JSON.parse(JSON.stringify(e)) as unknown));
+    const snapshot = Y.encodeStateAsUpdate(doc);
+    doc.destroy();
+    return { name, snapshot, reported: events.filter((e) => e.type === 'reported').map((e) => e.caseId), count: events.length };
+  });
+  store.transaction(() => {
+    store.insertUsers(data.org.users.map((u) => ({ ...u, passwordHash: sharedHash })));
+    store.putSnapshot(ORG_DOC, org);
+    for (const d of docs) store.putSnapshot(d.name, d.snapshot, d.reported);
+    store.setMeta('seeded', JSON.stringify({ users: data.org.users.length, docs: docs.length + 1 }));
+  });
+  return { users: data.org.users.length, docs: docs.length + 1, events: docs.reduce((n, d) => n + d.count, 0) };
+}
+
+/** Seed the demo county (server/demo/generate.ts). */
+export async function seedDemo(store: Store, opts: { password: string; clientId: number; nowMs: number; seed?: number }): Promise<SeedResult> {
+  // Loaded only here: the generator is needed once per DATA_DIR, not on every start.
+  const { generateDemo } = await import('./demo/generate.ts');
+  const data = generateDemo(opts.seed === undefined ? { nowMs: opts.nowMs } : { seed: opts.seed, nowMs: opts.nowMs });
+  return seedStore(store, data, opts);
+}

@@ -1,0 +1,218 @@
+/**
+ * The embedded store: one SQLite file in DATA_DIR (better-sqlite3, WAL, synchronous=FULL).
+ *
+ * Contracts:
+ * - A doc's durable state is its snapshot (if any) merged with its update rows. `appendUpdate` commits one row
+ *   (plus case index rows) in one transaction; when it returns, the row survives `kill -9` and power loss
+ *   (synchronous=FULL fsyncs the WAL on every commit).
+ * - `compact` replaces a doc's snapshot and the rows it merged with one snapshot in one IMMEDIATE transaction,
+ *   reading and deleting only rows up to the highest seq it read, so a row written by anyone else is never lost.
+ * - Users carry a password hash (auth.ts) and never leave the server with it.
+ * All calls are synchronous: the relay relies on that to commit before it applies and broadcasts.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { ROLES, type Role, type UserInfo } from '../src/domain/org.ts';
+
+export const STORE_FILE = 'gridlink.sqlite';
+const SCHEMA_VERSION = 1;
+
+export interface StoredUser extends UserInfo {
+  passwordHash: string;
+}
+
+/** A doc as stored: the snapshot (or null) and the update rows written after it, in commit order. */
+export interface StoredDoc {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+}
+
+type Scope = Pick<UserInfo, 'townId' | 'villageId' | 'gridId' | 'unitId' | 'phone'>;
+interface UserRow {
+  id: string;
+  username: string;
+  name: string;
+  role: string;
+  scope: string;
+  password_hash: string;
+}
+
+export function storeExists(dataDir: string): boolean {
+  return existsSync(join(dataDir, STORE_FILE));
+}
+
+export class Store {
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, STORE_FILE));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    const db = this.db;
+    this.stmts = {
+      userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+      userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+      insertUser: db.prepare('INSERT INTO users (id, username, name, role, scope, password_hash) VALUES (?, ?, ?, ?, ?, ?)'),
+      userCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),
+      snapshot: db.prepare<[string], { data: Buffer }>('SELECT data FROM doc_snapshots WHERE doc = ?'),
+      updates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM doc_updates WHERE doc = ? ORDER BY seq'),
+      updateCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM doc_updates WHERE doc = ?'),
+      insertUpdate: db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)'),
+      deleteUpdatesUpTo: db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?'),
+      putSnapshot: db.prepare('INSERT INTO doc_snapshots (doc, data) VALUES (?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data'),
+      docCount: db.prepare<[], { n: number }>('SELECT (SELECT count(*) FROM doc_snapshots) + (SELECT count(*) FROM doc_updates) AS n'),
+      indexCase: db.prepare('INSERT OR IGNORE INTO case_index (case_id, doc) VALUES (?, ?)'),
+      caseDoc: db.prepare<[string], { doc: string }>('SELECT doc FROM case_index WHERE case_id = ?'),
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new Error(`store schema ${version} is newer than this relay (${SCHEMA_VERSION})`);
+    if (version === SCHEMA_VERSION) return;
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        scope TEXT NOT NULL DEFAULT '{}',
+        password_hash TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS doc_snapshots (doc TEXT PRIMARY KEY, data BLOB NOT NULL);
+      CREATE TABLE IF NOT EXISTS doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL, data BLOB NOT NULL);
+      CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON doc_updates (doc, seq);
+      CREATE TABLE IF NOT EXISTS case_index (case_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      PRAGMA user_version = ${SCHEMA_VERSION};
+    `);
+  }
+
+  /** True when nothing has been stored yet (no users, no docs): the demo county may be seeded. */
+  isEmpty(): boolean {
+    return this.stmts.userCount.get()!.n === 0 && this.stmts.docCount.get()!.n === 0;
+  }
+
+  // ---- users
+
+  userById(id: string): StoredUser | undefined {
+    const row = this.stmts.userById.get(id);
+    return row ? toUser(row) : undefined;
+  }
+
+  /** Case-insensitive: people type usernames on phones that capitalise the first letter. */
+  userByName(username: string): StoredUser | undefined {
+    const row = this.stmts.userByName.get(username);
+    return row ? toUser(row) : undefined;
+  }
+
+  insertUsers(users: readonly StoredUser[]): void {
+    this.db.transaction(() => {
+      for (const u of users) {
+        const scope: Scope = {};
+        if (u.townId) scope.townId = u.townId;
+        if (u.villageId) scope.villageId = u.villageId;
+        if (u.gridId) scope.gridId = u.gridId;
+        if (u.unitId) scope.unitId = u.unitId;
+        if (u.phone) scope.phone = u.phone;
+        this.stmts.insertUser.run(u.id, u.username, u.name, u.role, JSON.stringify(scope), u.passwordHash);
+      }
+    })();
+  }
+
+  // ---- docs
+
+  loadDoc(doc: string): StoredDoc {
+    const snap = this.stmts.snapshot.get(doc);
+    const updates = this.stmts.updates.all(doc).map((r) => new Uint8Array(r.data));
+    return { snapshot: snap ? new Uint8Array(snap.data) : null, updates };
+  }
+
+  updateCount(doc: string): number {
+    return this.stmts.updateCount.get(doc)!.n;
+  }
+
+  /** Commit one accepted update and the case index rows it creates, in one transaction. Returns its seq. */
+  appendUpdate(doc: string, update: Uint8Array, reportedCaseIds: readonly string[] = []): number {
+    return this.db.transaction(() => {
+      const { lastInsertRowid } = this.stmts.insertUpdate.run(doc, update);
+      for (const id of reportedCaseIds) this.stmts.indexCase.run(id, doc);
+      return Number(lastInsertRowid);
+    })();
+  }
+
+  /** Write a doc as one snapshot (seeding); its existing rows, if any, are merged in. */
+  putSnapshot(doc: string, data: Uint8Array, reportedCaseIds: readonly string[] = []): void {
+    this.db.transaction(() => {
+      this.stmts.putSnapshot.run(doc, data);
+      for (const id of reportedCaseIds) this.stmts.indexCase.run(id, doc);
+    })();
+    if (this.updateCount(doc) > 0) this.compact(doc);
+  }
+
+  /**
+   * Merge a doc's snapshot and update rows into one snapshot. Returns the number of rows merged.
+   * IMMEDIATE takes the write lock before reading, so the rows deleted are exactly the rows merged.
+   */
+  compact(doc: string): number {
+    const run = this.db.transaction(() => {
+      const rows = this.stmts.updates.all(doc);
+      if (rows.length === 0) return 0;
+      const snap = this.stmts.snapshot.get(doc);
+      const parts = rows.map((r) => new Uint8Array(r.data));
+      if (snap) parts.unshift(new Uint8Array(snap.data));
+      this.stmts.putSnapshot.run(doc, Y.mergeUpdates(parts));
+      this.stmts.deleteUpdatesUpTo.run(doc, rows[rows.length - 1]!.seq);
+      return rows.length;
+    });
+    return run.immediate();
+  }
+
+  caseDoc(caseId: string): string | undefined {
+    return this.stmts.caseDoc.get(caseId)?.doc;
+  }
+
+  // ---- meta
+
+  getMeta(key: string): string | undefined {
+    return this.stmts.getMeta.get(key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmts.setMeta.run(key, value);
+  }
+
+  /** Run several writes as one transaction (seeding). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toUser(row: UserRow): StoredUser {
+  const role = (ROLES as readonly string[]).includes(row.role) ? (row.role as Role) : 'resident';
+  let scope: Scope = {};
+  try {
+    scope = JSON.parse(row.scope) as Scope;
+  } catch {
+    // A damaged scope gives the user no scope at all rather than someone else's.
+  }
+  const user: StoredUser = { id: row.id, username: row.username, name: row.name, role, passwordHash: row.password_hash };
+  if (typeof scope.townId === 'string') user.townId = scope.townId;
+  if (typeof scope.villageId === 'string') user.villageId = scope.villageId;
+  if (typeof scope.gridId === 'string') user.gridId = scope.gridId;
+  if (typeof scope.unitId === 'string') user.unitId = scope.unitId;
+  if (typeof scope.phone === 'string') user.phone = scope.phone;
+  return user;
+}

@@ -1,0 +1,252 @@
+/**
+ * Inspection of an incoming Yjs update before anything of it is applied.
+ *
+ * Contract: `inspectUpdate` decides about the WHOLE update. The relay applies an update only when the verdict is
+ * ok, so a refused update leaves no trace (no partial application, no pending structs that would spread to other
+ * peers: DESIGN.md section 5). An update is refused when
+ *  - the user may only read the doc and the update carries any struct or a new deletion -> read_only
+ *  - it deletes anything in a cases doc (event logs are append-only)                     -> delete_not_allowed
+ *  - a new struct is not an Item holding plain JSON (ContentAny) in the root Y.Array `events` (cases docs), or
+ *    not a plain value / deleted value in one of the org collection maps (org doc)      -> invalid_struct
+ *  - a new event fails `parseEvent`                                                        -> invalid_event
+ *  - a new event's actor is not the connection's user                                     -> forged_actor
+ *  - the user's role may never make that event type (`roleMayEver`)                       -> role_not_allowed
+ *  - a new report is filed in another town's or year's doc                                -> wrong_doc
+ *  - it depends on structs neither the doc nor the update has (clock gaps, unknown origins, deletions of unknown
+ *    ranges): Yjs would keep such structs pending                                         -> missing_dependencies
+ * Structs the doc already has are not inspected again (Yjs ignores them), nor deletions it already has; an update
+ * made only of those is a no-op.
+ */
+import * as Y from 'yjs';
+import { caseYear, type DocAccess } from '../src/domain/docs.ts';
+import { parseEvent, type CaseEvent } from '../src/domain/events.ts';
+import { hlcMs } from '../src/domain/hlc.ts';
+import { ORG_COLLECTIONS, type UserInfo } from '../src/domain/org.ts';
+import { roleMayEver } from '../src/domain/workflow.ts';
+import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
+
+export const REFUSAL_CODES = [
+  'read_only',
+  'delete_not_allowed',
+  'invalid_struct',
+  'invalid_event',
+  'forged_actor',
+  'role_not_allowed',
+  'wrong_doc',
+  'missing_dependencies',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export type DocKind = { kind: 'org' } | { kind: 'cases'; townId: string; year: number };
+
+export type Verdict =
+  | {
+      ok: true;
+      /** False when the doc already contains everything in the update. */
+      novel: boolean;
+      /** New `reported` events (for the case index). */
+      reported: CaseEvent[];
+    }
+  | { ok: false; code: RefusalCode; detail: string };
+
+type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
+const refuse = (code: RefusalCode, detail: string): Verdict => ({ ok: false, code, detail: detail.slice(0, 300) });
+const ORG_MAPS: ReadonlySet<string> = new Set(ORG_COLLECTIONS);
+
+/** Where an item lives: a root type (name) and its map key, or null when Yjs could not place it. */
+type Placement = { root: string; sub: string | null } | null;
+
+export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, user: UserInfo, access: DocAccess): Verdict {
+  const { structs, ds } = update;
+  const store = doc.store;
+  const docState = (client: number) => Y.getState(store, client);
+
+  // A client's sync step 2 always carries its whole delete set: ranges the doc has deleted already are no news
+  // (a reader of the org doc holds the admins' deletions), only the others are writes.
+  const deletes: Array<{ client: number; clock: number; len: number }> = [];
+  for (const [client, items] of ds.clients) {
+    for (const d of items) if (d.len > 0 && !rangeDeleted(store, client, d.clock, d.len)) deletes.push({ client, clock: d.clock, len: d.len });
+  }
+
+  if (access !== 'write') {
+    if (structs.length > 0 || deletes.length > 0) return refuse('read_only', 'this user may only read this doc');
+    return { ok: true, novel: false, reported: [] };
+  }
+  if (deletes.length > 0 && kind.kind === 'cases') return refuse('delete_not_allowed', 'events are never deleted');
+
+  // 1. Contiguity: for every client, [0, covered) must be known in the doc or the update, without gaps.
+  const covered = new Map<number, number>();
+  const byClient = new Map<number, Array<Y.Item | Y.GC>>();
+  for (const s of structs) {
+    const client = s.id.client;
+    const end = covered.get(client) ?? docState(client);
+    if (s instanceof Y.Skip) continue; // a gap: structs after it fail the next check unless already known
+    if (s.id.clock > end) return refuse('missing_dependencies', `client ${client} starts at clock ${s.id.clock}, relay has ${end}`);
+    covered.set(client, Math.max(end, s.id.clock + s.length));
+    let list = byClient.get(client);
+    if (!list) byClient.set(client, (list = []));
+    list.push(s as Y.Item | Y.GC);
+  }
+  const isKnown = (id: Y.ID) => id.clock < (covered.get(id.client) ?? docState(id.client));
+
+  for (const d of deletes) {
+    if (d.clock + d.len > (covered.get(d.client) ?? docState(d.client))) {
+      return refuse('missing_dependencies', `deletion of unknown structs of client ${d.client}`);
+    }
+  }
+
+  // 2. Every new struct: its kind, place, dependencies and (cases docs) its events.
+  const placement = placer(doc, byClient);
+  const reported: CaseEvent[] = [];
+  let novel = deletes.length > 0;
+  for (const s of structs) {
+    if (s instanceof Y.Skip) continue;
+    const known = docState(s.id.client);
+    if (s.id.clock + s.length <= known) continue;
+    novel = true;
+    if (!(s instanceof Y.Item)) {
+      if (kind.kind === 'org') continue; // a GC range from an admin's client: carries nothing
+      return refuse('invalid_struct', 'garbage-collected struct in an event log');
+    }
+    if (s.origin && !isKnown(s.origin)) return refuse('missing_dependencies', `unknown origin ${s.origin.client}:${s.origin.clock}`);
+    if (s.rightOrigin && !isKnown(s.rightOrigin)) {
+      return refuse('missing_dependencies', `unknown right origin ${s.rightOrigin.client}:${s.rightOrigin.clock}`);
+    }
+    const place = placement(s);
+    if (kind.kind === 'org') {
+      if (!place || !ORG_MAPS.has(place.root) || place.sub === null) return refuse('invalid_struct', 'org writes go to the collection maps');
+      if (!(s.content instanceof Y.ContentAny) && !(s.content instanceof Y.ContentDeleted)) {
+        return refuse('invalid_struct', 'org values are plain JSON');
+      }
+      continue;
+    }
+    if (!place || place.root !== EVENTS_ARRAY || place.sub !== null) return refuse('invalid_struct', `only the '${EVENTS_ARRAY}' array may be written`);
+    if (!(s.content instanceof Y.ContentAny)) return refuse('invalid_struct', 'events are plain JSON objects');
+    // Only the part the doc does not have yet is new (a client may resend a merged item that overlaps).
+    const fresh = s.content.arr.slice(Math.max(0, known - s.id.clock));
+    for (const value of fresh) {
+      const parsed = parseEvent(value);
+      if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+      const e = parsed.event;
+      if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+      if (!roleMayEver(user.role, e.type)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not make '${e.type}'`);
+      if (e.type === 'reported') {
+        if (e.data.townId !== kind.townId || caseYear(hlcMs(e.at)) !== kind.year) {
+          return refuse('wrong_doc', `case ${e.caseId} belongs in cases.${e.data.townId}.${caseYear(hlcMs(e.at))}`);
+        }
+        reported.push(e);
+      }
+    }
+  }
+  return { ok: true, novel, reported };
+}
+
+/** Whether the doc has every struct of the range and all of them are deleted. */
+function rangeDeleted(store: Y.Doc['store'], client: number, clock: number, len: number): boolean {
+  const structs = store.clients.get(client);
+  const end = clock + len;
+  if (!structs || end > Y.getState(store, client)) return false;
+  for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+    const s = structs[i]!;
+    if (s.id.clock >= end) break;
+    if (!s.deleted) return false;
+  }
+  return true;
+}
+
+/**
+ * Resolve where an item of the update will be integrated, as Yjs does: an explicit root parent, or the parent of
+ * its left origin (else right origin); an origin on a garbage-collected struct leaves it without parent.
+ * Iterative (chains of origins inside one update can be long) and cycle-safe (forged updates).
+ */
+function placer(doc: Y.Doc, byClient: Map<number, Array<Y.Item | Y.GC>>): (item: Y.Item) => Placement {
+  const memo = new Map<Y.Item, Placement>();
+
+  const findInUpdate = (id: Y.ID): Y.Item | Y.GC | undefined => {
+    const list = byClient.get(id.client);
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = list[mid]!;
+      if (id.clock < s.id.clock) hi = mid - 1;
+      else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  };
+
+  // What an id points at: a placement already known (doc item), or an update item still to resolve.
+  const lookup = (id: Y.ID): { placement: Placement } | { item: Y.Item } => {
+    if (id.clock < Y.getState(doc.store, id.client)) {
+      let s: Y.Item | Y.GC;
+      try {
+        s = Y.getItem(doc.store, id);
+      } catch {
+        return { placement: null };
+      }
+      if (!(s instanceof Y.Item)) return { placement: null };
+      const parent = s.parent as Y.AbstractType<unknown> | null;
+      if (!parent || parent._item !== null) return { placement: null }; // nested types are never valid here
+      try {
+        return { placement: { root: Y.findRootTypeKey(parent), sub: s.parentSub } };
+      } catch {
+        return { placement: null };
+      }
+    }
+    const s = findInUpdate(id);
+    if (!s || !(s instanceof Y.Item)) return { placement: null };
+    return { item: s };
+  };
+
+  const direct = (item: Y.Item): Placement | undefined => {
+    const parent = item.parent as unknown;
+    if (typeof parent === 'string') return { root: parent, sub: item.parentSub };
+    if (parent !== null) return null; // an ID: a nested type
+    if (item.rightOrigin) {
+      const r = lookup(item.rightOrigin);
+      if ('placement' in r && r.placement === null) return null;
+    }
+    return undefined;
+  };
+
+  return (start) => {
+    const chain: Y.Item[] = [];
+    const visiting = new Set<Y.Item>();
+    let current: Y.Item = start;
+    let result: Placement;
+    for (;;) {
+      const cached = memo.get(current);
+      if (cached !== undefined) {
+        result = cached;
+        break;
+      }
+      if (visiting.has(current)) {
+        result = null; // a cycle of origins: Yjs could never place these
+        break;
+      }
+      visiting.add(current);
+      chain.push(current);
+      const d = direct(current);
+      if (d !== undefined) {
+        result = d;
+        break;
+      }
+      const ref = current.origin ?? current.rightOrigin;
+      if (!ref) {
+        result = null;
+        break;
+      }
+      const next = lookup(ref);
+      if ('placement' in next) {
+        result = next.placement;
+        break;
+      }
+      current = next.item;
+    }
+    for (const item of chain) memo.set(item, result);
+    return result;
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The app: resumes the session left open on this device (or shows sign-in), then the shell and the screen
+ * for the current hash route. Screens off the first path (report, case detail) are loaded on demand.
+ */
+import type { ComponentType } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Login } from '../features/login/Login.tsx';
+import { CaseList } from '../features/cases/CaseList.tsx';
+import { LangSwitch } from '../features/shell/LangSwitch.tsx';
+import { Shell } from '../features/shell/Shell.tsx';
+import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
+import { ScreenTitle } from '../ui/ScreenTitle.tsx';
+import { t } from './i18n.ts';
+import { requestPersistentStorage } from './pwa.ts';
+import { navigate, route, routeKey, startRouter } from './router.ts';
+import type { AuthService, Session } from './services.ts';
+
+/** A screen loaded on first use, with a retry when its chunk cannot be fetched (offline before it was cached). */
+export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  let loaded: ComponentType<P> | null = null;
+  let pending: Promise<ComponentType<P>> | null = null;
+  const get = () =>
+    (pending ??= load().then(
+      (c) => (loaded = c),
+      (e: unknown) => {
+        pending = null;
+        throw e;
+      },
+    ));
+  return function LazyScreen(props: P) {
+    const [C, setC] = useState<ComponentType<P> | null>(() => loaded);
+    const [failed, setFailed] = useState(false);
+    useEffect(() => {
+      if (C || failed) return;
+      let live = true;
+      get().then(
+        (c) => {
+          if (live) setC(() => c);
+        },
+        () => {
+          if (live) setFailed(true);
+        },
+      );
+      return () => {
+        live = false;
+      };
+    }, [C, failed]);
+    if (C) return <C {...props} />;
+    if (failed) {
+      return (
+        <div>
+          <ScreenTitle suffix={t('app.name')}>{t('app.screenLoadFailed')}</ScreenTitle>
+          <button type="button" class="btn" onClick={() => setFailed(false)}>
+            {t('app.retry')}
+          </button>
+        </div>
+      );
+    }
+    return (
+      <p role="status" class="screen-loading">
+        {t('app.loading')}
+      </p>
+    );
+  };
+}
+
+const ReportForm = lazyScreen(() => import('../features/report/ReportForm.tsx').then((m) => m.ReportForm));
+const CaseDetail = lazyScreen(() => import('../features/cases/CaseDetail.tsx').then((m) => m.CaseDetail));
+
+export interface AppProps {
+  auth: AuthService;
+}
+
+function skipToMain(e: Event) {
+  e.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
+export function App({ auth }: AppProps) {
+  // undefined while the previous session is being resumed (nothing is shown but the frame: no login flash).
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const returnTo = useRef<string | null>(null);
+  const r = route.value;
+
+  useEffect(() => startRouter(), []);
+
+  useEffect(() => {
+    let live = true;
+    auth.resume().then(
+      (s) => {
+        if (live) setSession(s);
+      },
+      () => {
+        if (live) setSession(null);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [auth]);
+
+  // Keep the URL consistent with the sign-in state; remember where a signed-out user wanted to go.
+  useEffect(() => {
+    if (session === undefined) return;
+    if (!session && r.name !== 'login') {
+      returnTo.current = routeKey.value;
+      navigate({ name: 'login' }, { replace: true });
+    } else if (session && r.name === 'login') {
+      navigate({ name: 'cases' }, { replace: true });
+    }
+  }, [session, r]);
+
+  const onLogin = (s: Session) => {
+    const target = returnTo.current && returnTo.current !== '#/login' ? returnTo.current : '#/cases';
+    returnTo.current = null;
+    setSession(s);
+    navigate(target, { replace: true });
+    void requestPersistentStorage();
+  };
+
+  const onLogout = async () => {
+    const s = session;
+    setSession(null);
+    returnTo.current = null;
+    navigate({ name: 'login' }, { replace: true });
+    await s?.logout();
+  };
+
+  let screen;
+  if (session === undefined) {
+    screen = (
+      <p role="status" class="screen-loading">
+        {t('app.loading')}
+      </p>
+    );
+  } else if (!session) {
+    screen = <Login auth={auth} onLogin={onLogin} />;
+  } else {
+    switch (r.name) {
+      case 'cases':
+      case 'login':
+        screen = <CaseList session={session} />;
+        break;
+      case 'case':
+        screen = <CaseDetail session={session} id={r.id} />;
+        break;
+      case 'report':
+        screen = <ReportForm session={session} />;
+        break;
+      case 'notFound':
+        screen = (
+          <div>
+            <ScreenTitle suffix={t('app.name')}>{t('app.notFound')}</ScreenTitle>
+            <p>
+              <a href="#/cases">{t('app.backToList')}</a>
+            </p>
+          </div>
+        );
+        break;
+    }
+  }
+
+  const main = (
+    <main id="main" tabIndex={-1} class="container" key={session ? routeKey.value : 'signed-out'}>
+      {screen}
+    </main>
+  );
+
+  return (
+    <>
+      <a class="skip-link" href="#main" onClick={skipToMain}>
+        {t('app.skip')}
+      </a>
+      <UpdatePrompt />
+      {session ? (
+        <Shell session={session} onLogout={() => void onLogout()}>
+          {main}
+        </Shell>
+      ) : (
+        <>
+          <header class="topbar">
+            <div class="topbar-inner">
+              <span class="brand">
+                <img src="/favicon.svg" alt="" width="28" height="28" />
+                <span>{t('app.name')}</span>
+              </span>
+              <div class="topbar-user">
+                <LangSwitch />
+              </div>
+            </div>
+          </header>
+          {main}
+        </>
+      )}
+    </>
+  );
+}

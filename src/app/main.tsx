@@ -1,0 +1,24 @@
+/**
+ * Composition root: the only place that picks implementations. The screens get the auth service (and
+ * through it the session) as props, so tests can hand them an in-memory one.
+ */
+performance.mark('gl:app-start');
+
+import { render } from 'preact';
+import '../ui/styles.css';
+import { App } from './App.tsx';
+import { initLang } from './i18n.ts';
+import { registerPwa } from './pwa.ts';
+import { createAuthService } from './session.ts';
+
+const auth = createAuthService({ baseUrl: location.origin });
+const root = document.getElementById('app')!;
+
+void initLang().finally(() => {
+  // index.html holds a static frame for the first paint; the app replaces it.
+  root.textContent = '';
+  render(<App auth={auth} />, root);
+});
+
+if (document.readyState === 'complete') void registerPwa();
+else window.addEventListener('load', () => void registerPwa(), { once: true });

@@ -1,0 +1,425 @@
+/**
+ * The session service: sign-in (online against the relay, offline against this device's verifier), the device's
+ * list of people, resuming after a reload, and one SyncEngine per signed-in person. Implements services.ts.
+ *
+ * Contracts:
+ *  - Online sign-in: POST /api/login, then GET /api/me (user with scope + docs). The profile (with a fresh
+ *    PBKDF2 verifier, the token and the grants) is stored; the password is not.
+ *  - Offline sign-in (no network, fetch fails, or the relay answers 5xx): only for someone who signed in here
+ *    before, checked against the stored verifier; syncing starts with the stored token and grants. The password
+ *    typed offline is held in memory until the first contact with the relay, so a token that expired while the
+ *    device was offline is renewed silently once instead of asking for the password again; after that contact,
+ *    or on logout, it is dropped.
+ *  - A token refused at the websocket upgrade (401) or past its `exp` sets `status.authExpired` and stops syncing
+ *    until `renew(password)`; local work is kept and keeps counting as unsaved.
+ */
+import type { AuthService, LoginError, Profile, Session } from './services.ts';
+import type { DocGrant } from '../domain/docs.ts';
+import { ROLES, type UserInfo } from '../domain/org.ts';
+import { ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
+import { DEFAULT_NAMESPACE, type ProfileRecord } from '../storage/schema.ts';
+import { SyncEngine } from '../sync/engine.ts';
+import type { Transport } from '../sync/link.ts';
+import { websocketTransport, wsOriginOf } from '../sync/websocket.ts';
+
+export interface AuthServiceOptions {
+  /** http(s) origin of the relay, e.g. `location.origin`. */
+  baseUrl: string;
+  fetch?: typeof fetch;
+  /** WebSocket implementation when the environment has none (Node: the `ws` package). */
+  WebSocketPolyfill?: unknown;
+  now?: () => number;
+  random?: (n: number) => Uint8Array;
+  /** Whether the device has a network (default: navigator.onLine). */
+  online?: () => boolean;
+  /** Prefix of every IndexedDB name (default `gridlink`); tests use a fresh one each. */
+  namespace?: string;
+  /** Replaces the websocket transport (tests); null syncs nothing. */
+  transport?: Transport | null;
+  /** Read-model write debounce and online poll interval (ms). */
+  flushMs?: number;
+  pollMs?: number;
+  /** PBKDF2 iterations for new verifiers (default storage/profiles.ts PBKDF2_ITERATIONS). */
+  pbkdf2Iterations?: number;
+}
+
+/** The session object: the Session contract plus the engine, for diagnostics and tests. */
+export interface GridlinkSession extends Session {
+  readonly engine: SyncEngine;
+}
+
+export interface GridlinkAuthService extends AuthService {
+  login(username: string, password: string): Promise<{ ok: true; session: GridlinkSession } | { ok: false; error: LoginError }>;
+  resume(): Promise<GridlinkSession | null>;
+  /** Stop every session and close the device database (tests, page teardown). */
+  dispose(): Promise<void>;
+}
+
+type OnlineLogin =
+  | { kind: 'ok'; token: string; user: UserInfo; docs: DocGrant[] }
+  | { kind: 'bad_credentials' }
+  | { kind: 'bad_request' }
+  | { kind: 'network' };
+
+/** Minimum time between two token checks caused by failed connection attempts. */
+const PROBE_INTERVAL_MS = 10_000;
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService {
+  const base = opts.baseUrl.replace(/\/+$/, '');
+  const doFetch: typeof fetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const now = opts.now ?? (() => Date.now());
+  const random = opts.random ?? ((n: number) => crypto.getRandomValues(new Uint8Array(n)));
+  const online = opts.online ?? (() => typeof navigator === 'undefined' || navigator.onLine !== false);
+  const ns = opts.namespace ?? DEFAULT_NAMESPACE;
+  const store = new ProfileStore(ns);
+  const active = new Map<string, SessionImpl>();
+  let transport: Transport | null | undefined = opts.transport;
+
+  function getTransport(): Transport | null {
+    if (transport === undefined) transport = websocketTransport({ wsOrigin: wsOriginOf(base), WebSocketPolyfill: opts.WebSocketPolyfill });
+    return transport;
+  }
+
+  async function onlineLogin(username: string, password: string): Promise<OnlineLogin> {
+    let res: Response;
+    try {
+      res = await doFetch(`${base}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+    } catch {
+      return { kind: 'network' };
+    }
+    if (res.status === 401 || res.status === 403) return { kind: 'bad_credentials' };
+    if (res.status === 400) return { kind: 'bad_request' };
+    if (!res.ok) return { kind: 'network' };
+    const body = (await res.json().catch(() => null)) as { token?: unknown; user?: unknown } | null;
+    const token = typeof body?.token === 'string' ? body.token : null;
+    if (!token) return { kind: 'network' };
+    const me = await fetchMe(token);
+    if (me === 'unauthorized') return { kind: 'bad_credentials' };
+    if (me === 'network') return { kind: 'network' };
+    return { kind: 'ok', token, user: me.user, docs: me.docs };
+  }
+
+  async function fetchMe(token: string): Promise<{ user: UserInfo; docs: DocGrant[] } | 'unauthorized' | 'network'> {
+    let res: Response;
+    try {
+      res = await doFetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    } catch {
+      return 'network';
+    }
+    if (res.status === 401) return 'unauthorized';
+    if (!res.ok) return 'network';
+    const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+    return parseMe(body) ?? 'network';
+  }
+
+  async function startSession(p: { user: UserInfo; docs: DocGrant[]; token: string; username: string }, heldPassword: string | null): Promise<SessionImpl> {
+    const old = active.get(p.user.id);
+    if (old) await old.logout();
+    const s = new SessionImpl(p.user, p.username, p.token, p.docs, heldPassword, {
+      ns,
+      now,
+      random,
+      online,
+      transport: getTransport(),
+      flushMs: opts.flushMs,
+      pollMs: opts.pollMs,
+      fetchMe,
+      onlineLogin,
+      store,
+      iterations: opts.pbkdf2Iterations,
+      onEnd: (sess) => {
+        if (active.get(sess.user.id) === sess) active.delete(sess.user.id);
+      },
+    });
+    active.set(p.user.id, s);
+    try {
+      await s.engine.start();
+    } catch (e) {
+      await s.logout().catch(() => {});
+      throw e;
+    }
+    await store.setCurrent(p.user.id);
+    requestPersistence();
+    return s;
+  }
+
+  return {
+    async profiles(): Promise<Profile[]> {
+      return (await store.list()).map((p) => ({ userId: p.userId, username: p.username, name: p.name, role: p.role, lastLoginMs: p.lastLoginMs }));
+    },
+
+    async login(username, password) {
+      const name = typeof username === 'string' ? username.trim() : '';
+      if (!name || typeof password !== 'string' || !password) return { ok: false, error: 'bad_request' };
+      if (online()) {
+        const r = await onlineLogin(name, password);
+        if (r.kind === 'bad_credentials' || r.kind === 'bad_request') return { ok: false, error: r.kind };
+        if (r.kind === 'ok') {
+          const record: ProfileRecord = {
+            userId: r.user.id,
+            username: r.user.username || name,
+            name: r.user.name,
+            role: r.user.role,
+            lastLoginMs: now(),
+            user: r.user,
+            docs: r.docs,
+            verifier: await makeVerifier(password, random, opts.pbkdf2Iterations),
+            token: r.token,
+          };
+          await store.put(record);
+          return { ok: true, session: await startSession({ ...r, username: record.username }, null) };
+        }
+        // network: fall through to the offline unlock
+      }
+      const profile = await store.byUsername(name);
+      if (!profile) return { ok: false, error: 'offline_unknown_user' };
+      if (!(await checkVerifier(password, profile.verifier))) return { ok: false, error: 'bad_credentials' };
+      await store.update(profile.userId, { lastLoginMs: now() });
+      return { ok: true, session: await startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, password) };
+    },
+
+    async resume() {
+      const id = await store.current();
+      if (!id) return null;
+      const running = active.get(id);
+      if (running) return running;
+      const profile = await store.byId(id);
+      if (!profile) return null;
+      return startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, null);
+    },
+
+    async forget(userId) {
+      const s = active.get(userId);
+      if (s) await s.logout();
+      await store.forget(userId);
+    },
+
+    async dispose() {
+      for (const s of [...active.values()]) await s.stop();
+      active.clear();
+      store.close();
+    },
+  };
+}
+
+interface SessionDeps {
+  ns: string;
+  now: () => number;
+  random: (n: number) => Uint8Array;
+  online: () => boolean;
+  transport: Transport | null;
+  flushMs: number | undefined;
+  pollMs: number | undefined;
+  fetchMe: (token: string) => Promise<{ user: UserInfo; docs: DocGrant[] } | 'unauthorized' | 'network'>;
+  onlineLogin: (username: string, password: string) => Promise<OnlineLogin>;
+  store: ProfileStore;
+  iterations: number | undefined;
+  onEnd: (s: SessionImpl) => void;
+}
+
+class SessionImpl implements GridlinkSession {
+  readonly engine: SyncEngine;
+  private token: string;
+  private lastProbe = -Infinity;
+  private probing: Promise<void> | null = null;
+  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  private ended = false;
+  private disposeStatusWatch: () => void = () => {};
+  private grantsChecked = false;
+
+  constructor(
+    readonly user: UserInfo,
+    private readonly username: string,
+    token: string,
+    docs: DocGrant[],
+    /** Password typed at an offline sign-in, until the relay has been reached once (see header). */
+    private heldPassword: string | null,
+    private readonly deps: SessionDeps,
+  ) {
+    this.token = token;
+    this.engine = new SyncEngine({
+      ns: deps.ns,
+      user,
+      grants: docs,
+      token,
+      transport: deps.transport,
+      now: deps.now,
+      random: deps.random,
+      online: deps.online,
+      onUpgradeFailed: () => this.probe(false),
+      ...(deps.flushMs !== undefined ? { flushMs: deps.flushMs } : {}),
+      ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
+    });
+    this.scheduleExpiry();
+    this.disposeStatusWatch = this.engine.status.subscribe((st) => {
+      if (st.connection !== 'online') return;
+      // The relay accepted this token: the held password is no longer needed.
+      this.heldPassword = null;
+      if (!this.grantsChecked) {
+        this.grantsChecked = true;
+        void this.refreshGrants();
+      }
+    });
+  }
+
+  get status() {
+    return this.engine.status;
+  }
+  get org() {
+    return this.engine.org;
+  }
+  get casesVersion() {
+    return this.engine.casesVersion;
+  }
+
+  queryCases: Session['queryCases'] = (filter, offset, limit) => this.engine.queryCases(filter, offset, limit);
+  countCases: Session['countCases'] = (filter) => this.engine.countCases(filter);
+  getCase: Session['getCase'] = (id) => this.engine.getCase(id);
+  report: Session['report'] = (input) => this.engine.report(input);
+  act: Session['act'] = (caseId, command) => this.engine.act(caseId, command);
+
+  async renew(password: string): Promise<boolean> {
+    if (this.ended) return false;
+    const r = await this.deps.onlineLogin(this.username, password);
+    if (r.kind !== 'ok' || r.user.id !== this.user.id) return false;
+    this.heldPassword = null;
+    const verifier = await makeVerifier(password, this.deps.random, this.deps.iterations);
+    await this.deps.store.update(this.user.id, { token: r.token, docs: r.docs, user: r.user, verifier, lastLoginMs: this.deps.now() });
+    this.useToken(r.token);
+    return true;
+  }
+
+  /**
+   * A resumed or offline session runs on the grants of the last online sign-in; once the relay is reachable,
+   * ask again: docs granted since (a new case year, a new assignment) are opened, docs no longer granted stop
+   * syncing (their links would otherwise retry a 403 forever); their local data stays readable.
+   */
+  private async refreshGrants(known?: { user: UserInfo; docs: DocGrant[] }): Promise<void> {
+    const me = known ?? (await this.deps.fetchMe(this.token).catch(() => 'network' as const));
+    if (this.ended || me === 'network' || me === 'unauthorized' || me.user.id !== this.user.id) return;
+    await this.deps.store.update(this.user.id, { docs: me.docs, user: me.user });
+    this.engine.revokeGrants(me.docs);
+    await this.engine.addGrants(me.docs);
+  }
+
+  private useToken(token: string): void {
+    this.token = token;
+    this.engine.setToken(token);
+    this.engine.setAuthExpired(false);
+    this.scheduleExpiry();
+  }
+
+  /**
+   * Is the token the reason we cannot connect? Asked after a failed upgrade (at most every 10 s) and at the
+   * token's expiry. 401 -> renew silently with a held password, else authExpired. No answer -> nothing to learn.
+   */
+  private probe(force: boolean): void {
+    if (this.ended || this.probing || this.engine.isAuthExpired || !this.deps.online()) return;
+    const t = this.deps.now();
+    if (!force && t - this.lastProbe < PROBE_INTERVAL_MS) return;
+    this.lastProbe = t;
+    this.probing = (async () => {
+      const me = await this.deps.fetchMe(this.token);
+      if (this.ended || me === 'network') return;
+      if (me !== 'unauthorized') {
+        // The token is fine, so the upgrade failed for another reason: a doc no longer granted (403)?
+        this.heldPassword = null;
+        await this.refreshGrants(me);
+        return;
+      }
+      const password = this.heldPassword;
+      this.heldPassword = null;
+      if (password) {
+        const r = await this.deps.onlineLogin(this.username, password);
+        if (this.ended) return;
+        if (r.kind === 'ok' && r.user.id === this.user.id) {
+          await this.deps.store.update(this.user.id, { token: r.token, docs: r.docs, user: r.user, lastLoginMs: this.deps.now() });
+          this.useToken(r.token);
+          return;
+        }
+        if (r.kind === 'network') {
+          this.heldPassword = password;
+          return;
+        }
+      }
+      this.engine.setAuthExpired(true);
+    })()
+      .catch((e: unknown) => console.error('gridlink token check failed', e))
+      .finally(() => {
+        this.probing = null;
+      });
+  }
+
+  private scheduleExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    const exp = jwtExpiryMs(this.token);
+    if (exp === null) return;
+    const wait = Math.min(MAX_TIMEOUT_MS, Math.max(0, exp - this.deps.now() + 1000));
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = null;
+      if (jwtExpiryMs(this.token) === exp) this.probe(true);
+    }, wait);
+  }
+
+  /** Stop syncing and close this session's databases; the device still knows the person. */
+  async stop(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    this.heldPassword = null;
+    this.disposeStatusWatch();
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.deps.onEnd(this);
+    await this.probing;
+    await this.engine.stop();
+  }
+
+  async logout(): Promise<void> {
+    if (this.ended) return;
+    await this.stop();
+    if ((await this.deps.store.current()) === this.user.id) await this.deps.store.setCurrent(null);
+  }
+}
+
+/** `exp` of a JWT in ms, read without verifying (the relay verifies; this only schedules a check). */
+export function jwtExpiryMs(token: string): number | null {
+  const part = token.split('.')[1];
+  if (!part) return null;
+  try {
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** GET /api/me: `{ user: {...}, docs }` or the user's fields at the top level next to `docs`. */
+export function parseMe(body: Record<string, unknown> | null): { user: UserInfo; docs: DocGrant[] } | null {
+  if (!body) return null;
+  const u = (typeof body.user === 'object' && body.user !== null ? body.user : body) as Record<string, unknown>;
+  if (typeof u.id !== 'string' || typeof u.name !== 'string' || !(ROLES as readonly unknown[]).includes(u.role)) return null;
+  const user: UserInfo = { id: u.id, username: typeof u.username === 'string' ? u.username : '', name: u.name, role: u.role as UserInfo['role'] };
+  for (const k of ['townId', 'villageId', 'gridId', 'unitId', 'phone'] as const) if (typeof u[k] === 'string') user[k] = u[k];
+  const docs: DocGrant[] = [];
+  if (Array.isArray(body.docs)) {
+    for (const d of body.docs as Array<Record<string, unknown> | null>) {
+      if (d && typeof d.name === 'string' && (d.access === 'read' || d.access === 'write')) docs.push({ name: d.name, access: d.access });
+    }
+  }
+  return { user, docs };
+}
+
+function requestPersistence(): void {
+  try {
+    const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+    void storage?.persist?.().catch(() => {});
+  } catch {
+    // not available: nothing to ask
+  }
+}

@@ -1,0 +1,387 @@
+/**
+ * One case: its facts, its history (every event, with the superseded ones marked and why), and the actions
+ * allowedActions() gives this user now. The actions go through session.act(); errors are shown by code.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { actionName, errorText, eventName, formatDateTime, priorityName, roleName, statusName, t } from '../../app/i18n.ts';
+import type { OrgView, Session } from '../../app/services.ts';
+import type { Command } from '../../domain/commands.ts';
+import type { EventType } from '../../domain/events.ts';
+import { hlcMs } from '../../domain/hlc.ts';
+import type { Unit } from '../../domain/org.ts';
+import { allowedActions, type CaseState, type TimelineEntry } from '../../domain/workflow.ts';
+import { Alert } from '../../ui/Alert.tsx';
+import { Badge } from '../../ui/Badge.tsx';
+import { describedBy, Field } from '../../ui/Field.tsx';
+import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { categoryLabel, gridLabel, statusTone, unitLabel, userLabel } from './lookup.ts';
+
+type Run = (command: Command) => Promise<boolean>;
+
+export function CaseDetail({ session, id }: { session: Session; id: string }) {
+  const version = session.casesVersion.value;
+  const org = session.org.value;
+  const [c, setC] = useState<CaseState | null | undefined>(undefined);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const actionsHeading = useRef<HTMLHeadingElement>(null);
+
+  const load = () =>
+    session.getCase(id).then(
+      (s) => setC(s),
+      () => setC(null),
+    );
+  useEffect(() => {
+    void load();
+  }, [id, version]);
+
+  const run: Run = async (command) => {
+    setResult(null);
+    try {
+      const d = await session.act(id, command);
+      if (!d.ok) {
+        setResult({ ok: false, text: t('detail.failed', { error: errorText(d.error) }) + (d.detail ? ` (${d.detail})` : '') });
+        return false;
+      }
+      setC(d.state);
+      setResult({ ok: true, text: t('detail.done') });
+      void load();
+      actionsHeading.current?.focus();
+      return true;
+    } catch {
+      setResult({ ok: false, text: t('detail.failed', { error: t('error.unexpected') }) });
+      return false;
+    }
+  };
+
+  if (c === undefined) {
+    return (
+      <div>
+        <ScreenTitle suffix={t('app.name')}>{t('detail.title')}</ScreenTitle>
+        <p role="status">{t('detail.loading')}</p>
+      </div>
+    );
+  }
+  if (c === null) {
+    return (
+      <div>
+        <ScreenTitle suffix={t('app.name')}>{t('detail.title')}</ScreenTitle>
+        <p>{t('detail.notFound')}</p>
+        <p>
+          <a href="#/cases">{t('app.backToList')}</a>
+        </p>
+      </div>
+    );
+  }
+
+  const actions = org ? allowedActions(c, session.user, org) : [];
+  const dueMs = c.dispatchedMs !== undefined && c.dueHours !== undefined ? c.dispatchedMs + c.dueHours * 3_600_000 : undefined;
+
+  return (
+    <div class="detail">
+      <p class="backlink">
+        <a href="#/cases">{t('app.backToList')}</a>
+      </p>
+      <ScreenTitle suffix={t('app.name')} title={`${t('detail.title')} · ${categoryLabel(org, c.category)}`}>
+        <Badge tone={statusTone(c.status)}>{statusName(c.status)}</Badge> <span>{categoryLabel(org, c.category)}</span>
+      </ScreenTitle>
+      <section class="card" aria-label={t('detail.title')}>
+        <dl class="facts">
+          <dt>{t('detail.description')}</dt>
+          <dd class="prewrap">{c.description}</dd>
+          <dt>{t('detail.category')}</dt>
+          <dd>
+            <span class="code">{c.category}</span> {categoryLabel(org, c.category)}
+          </dd>
+          <dt>{t('detail.grid')}</dt>
+          <dd>{gridLabel(org, c.gridId)}</dd>
+          <dt>{t('detail.location')}</dt>
+          <dd>
+            {t('detail.coords', { lat: c.location.lat.toFixed(5), lng: c.location.lng.toFixed(5) })}
+            {c.address ? <div>{c.address}</div> : null}
+          </dd>
+          <dt>{t('detail.reporter')}</dt>
+          <dd>{userLabel(org, c.reporter)}</dd>
+          <dt>{t('detail.reported')}</dt>
+          <dd>
+            <time dateTime={new Date(c.reportedMs).toISOString()}>{formatDateTime(c.reportedMs)}</time>
+          </dd>
+          {c.unitId ? (
+            <>
+              <dt>{t('detail.unit')}</dt>
+              <dd>{unitLabel(org, c.unitId)}</dd>
+            </>
+          ) : null}
+          {dueMs !== undefined ? (
+            <>
+              <dt>{t('detail.due')}</dt>
+              <dd>{t('detail.dueAt', { hours: c.dueHours!, time: formatDateTime(dueMs) })}</dd>
+            </>
+          ) : null}
+          {c.rejectReason ? (
+            <>
+              <dt>{t('detail.rejectReason')}</dt>
+              <dd class="prewrap">{c.rejectReason}</dd>
+            </>
+          ) : null}
+          {c.resolution ? (
+            <>
+              <dt>{t('detail.resolution')}</dt>
+              <dd class="prewrap">{c.resolution}</dd>
+            </>
+          ) : null}
+        </dl>
+      </section>
+
+      <section class="card" aria-labelledby="actions-title">
+        <h2 id="actions-title" ref={actionsHeading} tabIndex={-1}>
+          {t('detail.actions')}
+        </h2>
+        <Alert tone={result && !result.ok ? 'error' : 'success'}>{result?.text ?? ''}</Alert>
+        {actions.length === 0 ? <p class="hint">{t('detail.noActions')}</p> : null}
+        {org
+          ? actions.map((a) => (
+              <div class="action" key={`${a}-${c.updatedAt}`}>
+                <ActionForm type={a} state={c} org={org} run={run} />
+              </div>
+            ))
+          : null}
+      </section>
+
+      <section class="card" aria-labelledby="timeline-title">
+        <h2 id="timeline-title">{t('detail.timeline')}</h2>
+        <ol class="timeline">
+          {c.timeline.map((entry) => (
+            <TimelineItem key={entry.event.id} entry={entry} org={org} category={c.category} />
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
+
+function TimelineItem({ entry, org, category }: { entry: TimelineEntry; org: OrgView | null; category: string }) {
+  const e = entry.event;
+  const actor = org?.user(e.actor);
+  const ms = hlcMs(e.at);
+  let detail: string | null = null;
+  switch (e.type) {
+    case 'rejected':
+      detail = e.data.reason;
+      break;
+    case 'resolved':
+      detail = e.data.note;
+      break;
+    case 'dispatched': {
+      const plan = e.data.planId ? org?.plansFor(category).find((x) => x.id === e.data.planId) : undefined;
+      const parts = [unitLabel(org, e.data.unitId)];
+      if (plan) parts.push(plan.name);
+      if (e.data.dueHours) parts.push(t('detail.dueAt', { hours: e.data.dueHours, time: formatDateTime(ms + e.data.dueHours * 3_600_000) }));
+      if (e.data.note) parts.push(e.data.note);
+      detail = parts.join(' · ');
+      break;
+    }
+    case 'accepted':
+    case 'verified':
+    case 'closed':
+      detail = e.data.note ?? null;
+      break;
+    case 'reported':
+      detail = e.data.address ?? null;
+      break;
+  }
+  return (
+    <li class={entry.applied ? 'tl-item' : 'tl-item is-superseded'}>
+      <div class="tl-head">
+        <strong class="tl-type">{eventName(e.type)}</strong>
+        {!entry.applied ? <Badge tone="superseded">{t('detail.superseded')}</Badge> : null}
+        <span class="tl-actor">
+          {actor ? `${actor.name}（${roleName(actor.role)}）` : e.actor}
+        </span>
+        <time dateTime={new Date(ms).toISOString()}>{formatDateTime(ms)}</time>
+      </div>
+      {detail ? <p class="tl-detail prewrap">{detail}</p> : null}
+      {!entry.applied ? <p class="tl-reason">{t('detail.supersededReason', { reason: entry.reason ? errorText(entry.reason) : t('error.unexpected') })}</p> : null}
+    </li>
+  );
+}
+
+interface ActionFormProps {
+  type: EventType;
+  state: CaseState;
+  org: OrgView;
+  run: Run;
+}
+
+function ActionForm(p: ActionFormProps) {
+  switch (p.type) {
+    case 'dispatched':
+      return <DispatchForm {...p} />;
+    case 'rejected':
+      return <TextActionForm {...p} required label={t('detail.reason')} missing={t('detail.err.reason')} build={(text) => ({ type: 'reject', reason: text })} />;
+    case 'resolved':
+      return <TextActionForm {...p} required label={t('detail.resolveNote')} missing={t('detail.err.note')} build={(text) => ({ type: 'resolve', note: text })} />;
+    case 'accepted':
+      return <TextActionForm {...p} label={t('detail.note')} build={(text) => ({ type: 'accept', ...(text ? { note: text } : {}) })} />;
+    case 'verified':
+      return <TextActionForm {...p} label={t('detail.note')} build={(text) => ({ type: 'verify', ...(text ? { note: text } : {}) })} />;
+    case 'closed':
+      return <TextActionForm {...p} label={t('detail.note')} build={(text) => ({ type: 'close', ...(text ? { note: text } : {}) })} />;
+    case 'reported':
+      return null;
+  }
+}
+
+function TextActionForm(p: ActionFormProps & { label: string; required?: boolean; missing?: string; build(text: string): Command }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const fieldId = `act-${p.type}-text`;
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    const value = text.trim();
+    if (p.required && !value) {
+      setError(p.missing ?? '');
+      document.getElementById(fieldId)?.focus();
+      return;
+    }
+    setError('');
+    setBusy(true);
+    const ok = await p.run(p.build(value));
+    setBusy(false);
+    if (ok) setText('');
+  };
+  return (
+    <form class="form action-form" onSubmit={submit} noValidate aria-label={actionName(p.type)}>
+      <Field id={fieldId} label={p.label} error={error || undefined}>
+        <textarea
+          id={fieldId}
+          rows={p.required ? 3 : 2}
+          maxLength={2000}
+          required={p.required}
+          value={text}
+          aria-invalid={Boolean(error) || undefined}
+          aria-describedby={describedBy(fieldId, false, error)}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+      </Field>
+      <button type="submit" class={p.type === 'rejected' ? 'btn btn-danger' : 'btn btn-primary'} disabled={busy}>
+        {busy ? t('detail.busy') : actionName(p.type)}
+      </button>
+    </form>
+  );
+}
+
+/** Units offered for dispatch: the plan's suggestions first, then units that handle this major category here. */
+export function dispatchUnits(org: OrgView, state: CaseState, suggestedIds: string[]): { suggested: Unit[]; others: Unit[] } {
+  const suggested = suggestedIds.map((u) => org.unit(u)).filter((u): u is Unit => Boolean(u));
+  const taken = new Set(suggested.map((u) => u.id));
+  const major = state.category.slice(0, 2);
+  const fits = (u: Unit) => !taken.has(u.id) && (u.level === 'county' || u.townId === state.townId);
+  let others = org.data.units.filter((u) => fits(u) && u.categories.includes(major));
+  if (others.length === 0 && suggested.length === 0) others = org.data.units.filter(fits);
+  others.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  return { suggested, others };
+}
+
+function DispatchForm(p: ActionFormProps) {
+  const plans = p.org.plansFor(p.state.category);
+  const [planId, setPlanId] = useState(plans[0]?.id ?? '');
+  const plan = plans.find((x) => x.id === planId);
+  const suggestedIds = plan ? plan.unitIds : [...new Set(plans.flatMap((x) => x.unitIds))];
+  const [unitId, setUnitId] = useState(suggestedIds[0] ?? '');
+  const [dueHours, setDueHours] = useState(String(plan?.dueHours ?? 24));
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<{ unit?: string; due?: string }>({});
+  const [busy, setBusy] = useState(false);
+  const { suggested, others } = dispatchUnits(p.org, p.state, suggestedIds);
+
+  const choosePlan = (id: string) => {
+    setPlanId(id);
+    const next = plans.find((x) => x.id === id);
+    if (next) {
+      if (next.unitIds[0]) setUnitId(next.unitIds[0]);
+      setDueHours(String(next.dueHours));
+    }
+  };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    const hours = Number(dueHours);
+    const errs: { unit?: string; due?: string } = {};
+    if (!unitId) errs.unit = t('detail.err.unit');
+    if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 90) errs.due = t('detail.err.dueHours');
+    setErrors(errs);
+    if (errs.unit || errs.due) {
+      document.getElementById(errs.unit ? 'act-unit' : 'act-due')?.focus();
+      return;
+    }
+    setBusy(true);
+    const n = note.trim();
+    await p.run({ type: 'dispatch', unitId, ...(plan ? { planId: plan.id } : {}), dueHours: hours, ...(n ? { note: n } : {}) });
+    setBusy(false);
+  };
+
+  return (
+    <form class="form action-form" onSubmit={submit} noValidate aria-label={actionName('dispatched')}>
+      {plans.length ? (
+        <Field id="act-plan" label={t('detail.plan')}>
+          <select id="act-plan" value={planId} onChange={(e) => choosePlan(e.currentTarget.value)}>
+            {plans.map((x) => (
+              <option key={x.id} value={x.id}>
+                {t('detail.planOption', { name: x.name, priority: priorityName(x.priority), hours: x.dueHours })}
+              </option>
+            ))}
+            <option value="">{t('detail.noPlan')}</option>
+          </select>
+        </Field>
+      ) : null}
+      <Field id="act-unit" label={t('detail.unitSelect')} error={errors.unit}>
+        <select
+          id="act-unit"
+          value={unitId}
+          aria-invalid={Boolean(errors.unit) || undefined}
+          aria-describedby={describedBy('act-unit', false, errors.unit)}
+          onChange={(e) => setUnitId(e.currentTarget.value)}
+        >
+          {!unitId ? <option value="">—</option> : null}
+          {suggested.length ? (
+            <optgroup label={t('detail.suggested')}>
+              {suggested.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </optgroup>
+          ) : null}
+          {others.length ? (
+            <optgroup label={t('detail.otherUnits')}>
+              {others.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </optgroup>
+          ) : null}
+        </select>
+      </Field>
+      <Field id="act-due" label={t('detail.dueHours')} error={errors.due}>
+        <input
+          id="act-due"
+          inputMode="numeric"
+          value={dueHours}
+          aria-invalid={Boolean(errors.due) || undefined}
+          aria-describedby={describedBy('act-due', false, errors.due)}
+          onInput={(e) => setDueHours(e.currentTarget.value)}
+        />
+      </Field>
+      <Field id="act-dispatch-note" label={t('detail.note')}>
+        <textarea id="act-dispatch-note" rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      </Field>
+      <button type="submit" class="btn btn-primary" disabled={busy}>
+        {busy ? t('detail.busy') : actionName('dispatched')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,293 @@
+/**
+ * Report a case: category, description, location (GPS with a manual fallback prefilled from the grid's
+ * centre), grid (automatic for a grid worker), optional address. Saving works offline: the session keeps the
+ * event on the device and syncs it later. Errors from decide() are shown by code.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { errorText, t, type MessageKey } from '../../app/i18n.ts';
+import { navigate } from '../../app/router.ts';
+import type { ReportInput, Session } from '../../app/services.ts';
+import { Alert } from '../../ui/Alert.tsx';
+import { describedBy, Field } from '../../ui/Field.tsx';
+import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { GridOptions } from '../cases/GridOptions.tsx';
+import { gridLabel, gridsInScope } from '../cases/lookup.ts';
+import { mayReport } from '../shell/Shell.tsx';
+import { CategoryPicker } from './CategoryPicker.tsx';
+
+type FieldName = 'category' | 'description' | 'lat' | 'lng' | 'grid';
+type Errors = Partial<Record<FieldName, MessageKey>>;
+
+const FIELD_IDS: Record<FieldName, string> = {
+  category: 'r-category',
+  description: 'r-description',
+  lat: 'r-lat',
+  lng: 'r-lng',
+  grid: 'r-grid',
+};
+/** Visual order of the fields: errors are listed, and the first is focused, in this order. */
+const ORDER: FieldName[] = ['category', 'description', 'grid', 'lat', 'lng'];
+const MAX_DESCRIPTION = 2000;
+
+type Gps = { kind: 'idle' } | { kind: 'busy' } | { kind: 'ok'; accuracy: number } | { kind: 'denied' } | { kind: 'unavailable' } | { kind: 'none' };
+
+export interface ReportValues {
+  category: string;
+  description: string;
+  lat: string;
+  lng: string;
+  gridId: string;
+  address: string;
+}
+
+function parseCoord(s: string): number {
+  const trimmed = s.trim().replace(',', '.');
+  return trimmed === '' ? NaN : Number(trimmed);
+}
+
+/** Check the form; returns the errors by field and, when there are none, the input for session.report(). */
+export function validateReport(v: ReportValues, knownCategory: (code: string) => boolean): { errors: Errors; input?: ReportInput } {
+  const errors: Errors = {};
+  if (!v.category || !knownCategory(v.category)) errors.category = 'report.err.category';
+  const description = v.description.trim();
+  if (!description) errors.description = 'report.err.description';
+  else if (description.length > MAX_DESCRIPTION) errors.description = 'report.err.descriptionLong';
+  const lat = parseCoord(v.lat);
+  const lng = parseCoord(v.lng);
+  // With no grid chosen yet and nothing typed, the location is not wrong, only not prefilled yet.
+  const awaitingGrid = !v.gridId && !v.lat.trim() && !v.lng.trim();
+  if (!awaitingGrid && (!Number.isFinite(lat) || lat < -90 || lat > 90)) errors.lat = 'report.err.lat';
+  if (!awaitingGrid && (!Number.isFinite(lng) || lng < -180 || lng > 180)) errors.lng = 'report.err.lng';
+  if (!v.gridId) errors.grid = 'report.err.grid';
+  if (Object.keys(errors).length) return { errors };
+  const address = v.address.trim();
+  return {
+    errors,
+    input: { category: v.category, description, location: { lat, lng }, gridId: v.gridId, ...(address ? { address } : {}) },
+  };
+}
+
+const fixed = (n: number) => String(Math.round(n * 1e6) / 1e6);
+
+export function ReportForm({ session }: { session: Session }) {
+  const org = session.org.value;
+  const user = session.user;
+  const grids = org ? gridsInScope(user, org) : [];
+  const autoGrid = user.role === 'worker' ? (user.gridId ?? '') : grids.length === 1 ? grids[0]!.id : '';
+
+  const [v, setV] = useState<ReportValues>({ category: '', description: '', lat: '', lng: '', gridId: autoGrid, address: '' });
+  const [errors, setErrors] = useState<Errors>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState('');
+  const [gps, setGps] = useState<Gps>({ kind: 'idle' });
+  const locationTouched = useRef(false);
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
+
+  const set = (patch: Partial<ReportValues>) => setV((old) => ({ ...old, ...patch }));
+  // After a first submit, errors follow the input as it is corrected.
+  useEffect(() => {
+    if (submitted) setErrors(validateReport(v, (c) => Boolean(org?.subcategory(c))).errors);
+  }, [v]);
+
+  // Prefill the location with the grid's centre until the user or the GPS gives a better one.
+  useEffect(() => {
+    if (locationTouched.current || !org || !v.gridId) return;
+    const g = org.grid(v.gridId);
+    if (g) setV((old) => ({ ...old, lng: fixed(g.center[0]), lat: fixed(g.center[1]) }));
+  }, [v.gridId, org]);
+
+  const locate = () => {
+    if (typeof navigator === 'undefined' || !navigator.geolocation) {
+      setGps({ kind: 'none' });
+      return;
+    }
+    setGps({ kind: 'busy' });
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        if (!mounted.current) return;
+        locationTouched.current = true;
+        set({ lat: fixed(pos.coords.latitude), lng: fixed(pos.coords.longitude) });
+        setGps({ kind: 'ok', accuracy: Math.round(pos.coords.accuracy) });
+      },
+      (err) => {
+        if (mounted.current) setGps({ kind: err.code === 1 ? 'denied' : 'unavailable' });
+      },
+      { enableHighAccuracy: true, timeout: 20_000, maximumAge: 60_000 },
+    );
+  };
+
+  // Locate at once when the user has already allowed it; otherwise wait for the button (no surprise prompt).
+  useEffect(() => {
+    const perms = typeof navigator !== 'undefined' ? navigator.permissions : undefined;
+    perms
+      ?.query({ name: 'geolocation' })
+      .then((p) => {
+        if (p.state === 'granted' && mounted.current) locate();
+      })
+      .catch(() => undefined);
+  }, []);
+
+  if (!mayReport(session)) {
+    return (
+      <div>
+        <ScreenTitle suffix={t('app.name')}>{t('report.title')}</ScreenTitle>
+        <p>{t('app.notAllowed')}</p>
+      </div>
+    );
+  }
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    setSubmitted(true);
+    setFailure('');
+    const r = validateReport(v, (c) => Boolean(org?.subcategory(c)));
+    setErrors(r.errors);
+    if (!r.input) {
+      const first = ORDER.find((f) => r.errors[f]);
+      if (first) document.getElementById(first === 'category' ? `${FIELD_IDS.category}-search` : FIELD_IDS[first])?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const d = await session.report(r.input);
+      if (!mounted.current) return;
+      if (d.ok) {
+        navigate({ name: 'case', id: d.event.caseId }, { replace: true });
+        return;
+      }
+      setFailure(t('report.failed', { error: errorText(d.error) }) + (d.detail ? ` (${d.detail})` : ''));
+    } catch {
+      if (mounted.current) setFailure(t('report.failed', { error: t('error.unexpected') }));
+    } finally {
+      if (mounted.current) setBusy(false);
+    }
+  };
+
+  const err = (f: FieldName) => (errors[f] ? t(errors[f]) : undefined);
+  const errorList = ORDER.filter((f) => errors[f]);
+  const gpsText: Record<Gps['kind'], string> = {
+    idle: '',
+    busy: t('report.gpsBusy'),
+    ok: gps.kind === 'ok' ? t('report.gpsOk', { m: gps.accuracy }) : '',
+    denied: t('report.gpsDenied'),
+    unavailable: t('report.gpsUnavailable'),
+    none: t('report.gpsNone'),
+  };
+
+  return (
+    <div class="report">
+      <ScreenTitle suffix={t('app.name')}>{t('report.title')}</ScreenTitle>
+      {!org ? (
+        <p>{t('app.loading')}</p>
+      ) : (
+        <form class="form card" onSubmit={submit} noValidate>
+          <div role="alert" class={errorList.length ? 'alert alert-error' : 'alert-empty'}>
+            {errorList.length ? (
+              <>
+                <p>{t('report.errors')}</p>
+                <ul>
+                  {errorList.map((f) => (
+                    <li key={f}>{err(f)}</li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </div>
+
+          <CategoryPicker id={FIELD_IDS.category} org={org} value={v.category} onChange={(c) => set({ category: c })} error={err('category')} />
+
+          <Field id={FIELD_IDS.description} label={t('report.description')} hint={t('report.descriptionHint')} error={err('description')}>
+            <textarea
+              id={FIELD_IDS.description}
+              rows={4}
+              maxLength={MAX_DESCRIPTION}
+              value={v.description}
+              aria-invalid={Boolean(errors.description) || undefined}
+              aria-describedby={describedBy(FIELD_IDS.description, true, errors.description)}
+              onInput={(e) => set({ description: e.currentTarget.value })}
+            />
+          </Field>
+
+          {user.role === 'worker' || grids.length === 1 ? (
+            <p class="grid-auto">{t('report.gridAuto', { name: gridLabel(org, v.gridId) })}</p>
+          ) : (
+            <Field id={FIELD_IDS.grid} label={t('report.grid')} error={err('grid')}>
+              <select
+                id={FIELD_IDS.grid}
+                value={v.gridId}
+                aria-invalid={Boolean(errors.grid) || undefined}
+                aria-describedby={describedBy(FIELD_IDS.grid, false, errors.grid)}
+                onChange={(e) => set({ gridId: e.currentTarget.value })}
+              >
+                <option value="">{t('report.gridChoose')}</option>
+                <GridOptions grids={grids} org={org} />
+              </select>
+            </Field>
+          )}
+
+          <fieldset class="location">
+            <legend>{t('report.location')}</legend>
+            <p class="hint" id="r-location-hint">
+              {t('report.locationHint')}
+            </p>
+            <div class="button-row">
+              <button type="button" class="btn" onClick={locate} disabled={gps.kind === 'busy'}>
+                {t('report.useGps')}
+              </button>
+              <span role="status" class="gps-status">
+                {gpsText[gps.kind]}
+              </span>
+            </div>
+            <div class="two-cols">
+              <Field id={FIELD_IDS.lat} label={t('report.lat')} error={err('lat')}>
+                <input
+                  id={FIELD_IDS.lat}
+                  inputMode="decimal"
+                  autocomplete="off"
+                  value={v.lat}
+                  aria-invalid={Boolean(errors.lat) || undefined}
+                  aria-describedby={describedBy(FIELD_IDS.lat, false, errors.lat)}
+                  onInput={(e) => {
+                    locationTouched.current = true;
+                    set({ lat: e.currentTarget.value });
+                  }}
+                />
+              </Field>
+              <Field id={FIELD_IDS.lng} label={t('report.lng')} error={err('lng')}>
+                <input
+                  id={FIELD_IDS.lng}
+                  inputMode="decimal"
+                  autocomplete="off"
+                  value={v.lng}
+                  aria-invalid={Boolean(errors.lng) || undefined}
+                  aria-describedby={describedBy(FIELD_IDS.lng, false, errors.lng)}
+                  onInput={(e) => {
+                    locationTouched.current = true;
+                    set({ lng: e.currentTarget.value });
+                  }}
+                />
+              </Field>
+            </div>
+          </fieldset>
+
+          <Field id="r-address" label={t('report.address')}>
+            <input id="r-address" autocomplete="street-address" maxLength={200} value={v.address} onInput={(e) => set({ address: e.currentTarget.value })} />
+          </Field>
+
+          <Alert tone="error">{failure}</Alert>
+          <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
+            {busy ? t('report.busy') : t('report.submit')}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * Always-visible sync status: connection, own changes not yet saved on the server, last save time.
+ * A polite live region, so a screen reader hears "离线" or "2 项更改尚未保存到服务器" when it changes.
+ */
+import type { ReadonlySignal } from '@preact/signals';
+import { useEffect, useState } from 'preact/hooks';
+import { formatTime, lang, t } from '../../app/i18n.ts';
+import type { SyncStatus as Status } from '../../app/services.ts';
+
+export function SyncStatusBar({ status }: { status: ReadonlySignal<Status> }) {
+  const s = status.value;
+  // Re-render once a minute so "today 10:02" becomes a date after midnight.
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const id = setInterval(() => setTick((n) => n + 1), 60_000);
+    return () => clearInterval(id);
+  }, []);
+  const conn = s.connection;
+  // Heard between the parts by screen readers (the parts are visually separated by spacing only).
+  const sep = lang.value === 'zh' ? '，' : ', ';
+  return (
+    <div class={`syncbar syncbar-${conn}`} role="status" aria-label={t('sync.label')}>
+      <span class="syncbar-conn">
+        <span class="dot" aria-hidden="true" />
+        {t(`sync.${conn}`)}
+      </span>
+      <span class="visually-hidden">{sep}</span>
+      <span class={s.unsaved > 0 ? 'syncbar-unsaved has-unsaved' : 'syncbar-unsaved'}>
+        {s.unsaved > 0 ? t(s.unsaved === 1 ? 'sync.unsaved.one' : 'sync.unsaved.other', { n: s.unsaved }) : t('sync.allSaved')}
+      </span>
+      <span class="visually-hidden">{sep}</span>
+      <span class="syncbar-last">{s.lastSavedMs !== null ? t('sync.lastSaved', { time: formatTime(s.lastSavedMs) }) : t('sync.neverSaved')}</span>
+      {!s.ready ? <span class="syncbar-loading">{t('sync.loadingLocal')}</span> : null}
+    </div>
+  );
+}

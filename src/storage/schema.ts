@@ -1,0 +1,173 @@
+/**
+ * Dexie schema of the device and of each user's namespace, with its version history.
+ *
+ * Contracts:
+ *  - `<ns>-device` (default `gridlink-device`) is shared by everyone who uses this browser: it lists the people who
+ *    signed in here (profiles, with an offline-unlock verifier and their last token) and which of them is signed in.
+ *  - `<ns>-u-<userId>` belongs to one user: the case read model (`cases`) and sync bookkeeping (`meta`).
+ *    The y-indexeddb databases of that user's docs are `<ns>-u-<userId>-<docName>`.
+ *    Nothing a user's session opens lives outside these names, so `forget` can delete all of it.
+ *  - Read-model tables are derived from the Yjs docs. A version that changes them drops the read model and the
+ *    markers in its upgrade (`dropDerived`), and the next open refolds every doc: no row-by-row migration of views.
+ *    `meta` keys survive upgrades unless a version says otherwise.
+ *
+ * Versions are append-only: never edit a released entry, add the next one.
+ */
+import Dexie, { type Table, type Transaction } from 'dexie';
+import type { DocGrant } from '../domain/docs.ts';
+import type { HlcState } from '../domain/hlc.ts';
+import type { UserInfo } from '../domain/org.ts';
+import type { Status } from '../domain/workflow.ts';
+
+export const DEFAULT_NAMESPACE = 'gridlink';
+
+export const deviceDbName = (ns: string): string => `${ns}-device`;
+export const userDbName = (ns: string, userId: string): string => `${ns}-u-${userId}`;
+export const docDbName = (ns: string, userId: string, docName: string): string => `${ns}-u-${userId}-${docName}`;
+
+/** PBKDF2-SHA256 verifier of a password, for unlocking offline. */
+export interface Verifier {
+  salt: Uint8Array;
+  iterations: number;
+  hash: Uint8Array;
+}
+
+export interface ProfileRecord {
+  userId: string;
+  username: string;
+  name: string;
+  role: UserInfo['role'];
+  lastLoginMs: number;
+  /** The user as the relay described it at the last online login (scope included). */
+  user: UserInfo;
+  /** The docs the relay listed at the last online login. */
+  docs: DocGrant[];
+  verifier: Verifier;
+  /** Last token from the relay (may have expired: the relay decides). */
+  token: string;
+}
+
+export interface DeviceStateRecord {
+  key: string;
+  value: unknown;
+}
+
+/** One row of the case list. `major` is the first two digits of `category`; `doc` the Y.Doc the case lives in. */
+export interface CaseRecord {
+  id: string;
+  doc: string;
+  status: Status;
+  townId: string;
+  gridId: string;
+  villageId?: string;
+  category: string;
+  major: string;
+  description: string;
+  reportedMs: number;
+  updatedMs: number;
+  unitId?: string;
+  pending: boolean;
+}
+
+export interface MetaRecord {
+  key: string;
+  value: unknown;
+}
+
+export class DeviceDb extends Dexie {
+  profiles!: Table<ProfileRecord, string>;
+  state!: Table<DeviceStateRecord, string>;
+  constructor(name: string) {
+    super(name);
+    this.version(1).stores({
+      profiles: 'userId, &username, lastLoginMs',
+      state: 'key',
+    });
+  }
+}
+
+export interface SchemaVersion {
+  version: number;
+  stores: Record<string, string | null>;
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
+/**
+ * The list reads newest first through one index per filter: `reportedMs` alone, each filter field with
+ * `reportedMs`, and status combined with each other field (the list's status tabs). Ties on `reportedMs` are
+ * ordered by the primary key, so paging is stable. Grid + category without status uses the grid index and
+ * tests the category on that (small) range.
+ */
+export const CASES_INDEXES = [
+  'id',
+  'doc',
+  'reportedMs',
+  '[status+reportedMs]',
+  '[gridId+reportedMs]',
+  '[major+reportedMs]',
+  '[category+reportedMs]',
+  '[status+gridId+reportedMs]',
+  '[status+major+reportedMs]',
+  '[status+category+reportedMs]',
+].join(', ');
+
+export const USER_SCHEMA: readonly SchemaVersion[] = [
+  {
+    version: 1,
+    stores: { cases: CASES_INDEXES, meta: 'key' },
+  },
+];
+
+/** For an upgrade that changes a derived table: empty it and drop the markers so every doc is refolded. */
+export async function dropDerived(tx: Transaction): Promise<void> {
+  await tx.table('cases').clear();
+  await tx
+    .table('meta')
+    .where('key')
+    .startsWith(META.markerPrefix)
+    .delete();
+}
+
+export class UserDb extends Dexie {
+  cases!: Table<CaseRecord, string>;
+  meta!: Table<MetaRecord, string>;
+  constructor(name: string, versions: readonly SchemaVersion[] = USER_SCHEMA) {
+    super(name);
+    for (const v of versions) {
+      const ver = this.version(v.version).stores(v.stores);
+      if (v.upgrade) ver.upgrade(v.upgrade);
+    }
+  }
+}
+
+/** Keys of the `meta` table. */
+export const META = {
+  /** HLC state of this user on this device. */
+  hlc: 'hlc',
+  /** Node id of this user on this device (part of every HLC timestamp it makes). */
+  node: 'node',
+  /** When the relay last acknowledged one of this device's changes. */
+  lastSaved: 'lastSaved',
+  /** State vector the relay acknowledged as durable, per doc (Uint8Array). */
+  acked: (doc: string) => `acked:${doc}`,
+  /** Yjs client ids this device wrote a doc with (number[]). */
+  clients: (doc: string) => `clients:${doc}`,
+  /** What the read model of a doc was built from (ReadModelMarker). */
+  markerPrefix: 'marker:',
+  marker: (doc: string) => `marker:${doc}`,
+  /** Own events dropped after the relay refused them twice (kept for diagnosis, never re-sent). */
+  refused: (doc: string) => `refused:${doc}`,
+  /** Own unacknowledged events saved during a refusal recovery, re-appended after the next sync. */
+  rescue: (doc: string) => `rescue:${doc}`,
+  /** Ids of events re-appended by a recovery and not yet acknowledged (refused again -> set aside). */
+  probation: (doc: string) => `probation:${doc}`,
+} as const;
+
+export interface ReadModelMarker {
+  /** base64 of the doc's state vector, the org doc's and the acknowledged one, when the rows were written. */
+  doc: string;
+  org: string;
+  acked: string;
+}
+
+export type { HlcState };

@@ -1,0 +1,46 @@
+/**
+ * In-memory index of one cases doc: case id -> its events, built by parsing every value of the doc's `events`
+ * array once, then kept current from the array's changes. Values that fail `parseEvent` are skipped and counted
+ * (a corrupt or hostile value never reaches the fold, and never crashes the app).
+ */
+import { parseEvent, type CaseEvent } from '../domain/events.ts';
+
+export class CaseIndex {
+  readonly byCase = new Map<string, CaseEvent[]>();
+  readonly ids = new Set<string>();
+  /** Values that failed `parseEvent`. */
+  corrupt = 0;
+  /** Values that parsed. */
+  values = 0;
+  /** Largest HLC timestamp seen (for the clock). */
+  maxAt = '';
+
+  /** Add one raw value. Returns the parsed event, or null if it is corrupt. */
+  add(raw: unknown): CaseEvent | null {
+    const r = parseEvent(raw);
+    if (!r.ok) {
+      this.corrupt++;
+      return null;
+    }
+    const e = r.event;
+    // Every parsed value is kept, even a second one under a known id: the fold decides between them the same
+    // way on every replica (by content), where keeping the first to arrive would depend on arrival order.
+    this.ids.add(e.id);
+    this.values++;
+    const list = this.byCase.get(e.caseId);
+    if (list) list.push(e);
+    else this.byCase.set(e.caseId, [e]);
+    if (e.at > this.maxAt) this.maxAt = e.at;
+    return e;
+  }
+
+  static build(values: Iterable<unknown>): CaseIndex {
+    const idx = new CaseIndex();
+    for (const v of values) idx.add(v);
+    return idx;
+  }
+
+  get eventCount(): number {
+    return this.values;
+  }
+}

@@ -1,0 +1,881 @@
+/**
+ * The sync engine of one signed-in user: one Y.Doc per granted doc, persisted by y-indexeddb, linked to the relay
+ * after it has loaded, and the Dexie read model kept as a view of the docs.
+ *
+ * Contracts:
+ *  - Yjs is the truth, Dexie a view. Rows change only here, in batched transactions, each with the doc's marker
+ *    (doc, org and acknowledged state vectors). A doc whose marker still matches on open is not refolded.
+ *  - Events enter the fold only through `parseEvent` (CaseIndex); values that fail are skipped and counted.
+ *  - `unsaved` counts this device's events that the relay has not acknowledged as durable (unsaved.ts); the
+ *    acknowledged state vector and this device's Yjs client ids are kept in `meta`, so the count survives reloads.
+ *  - A refusal (REFUSED) is recovered, never looped on: this user's unacknowledged events are saved to `meta`
+ *    (rescue), the local doc is deleted and resynced from the relay, and the saved events that still parse, are
+ *    this user's, may be made by this role and are not on the relay already are appended again. Events re-appended
+ *    once and refused again are set aside (`refused:<doc>` in meta) instead of being sent a third time.
+ *  - `stop()` leaves nothing running: links destroyed (sockets closed), persistence closed, timers cleared.
+ */
+import { signal, type Signal } from '@preact/signals';
+import { toBase64 } from 'lib0/buffer';
+import type { IndexeddbPersistence } from 'y-indexeddb';
+import * as Y from 'yjs';
+import type { CaseRow, CaseFilter, ConnectionState, OrgView, ReportInput, SyncStatus } from '../app/services.ts';
+import { decide, type Command, type Decision } from '../domain/commands.ts';
+import { caseYear, casesDocName, parseDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
+import { parseEvent, type CaseEvent } from '../domain/events.ts';
+import { foldCase } from '../domain/fold.ts';
+import { hlcMs } from '../domain/hlc.ts';
+import { newId, type RandomBytes } from '../domain/ids.ts';
+import { indexOrg, type OrgIndex, type UserInfo } from '../domain/org.ts';
+import { inScope, roleMayEver, type CaseState } from '../domain/workflow.ts';
+import { deleteMeta, getMeta, isBytes, isNumber, isNumberArray, isString, setMeta } from '../storage/meta.ts';
+import { ReadModel, toRecord, type RowChanges } from '../storage/readmodel.ts';
+import { META, UserDb, docDbName, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
+import { CaseIndex } from './caseindex.ts';
+import { PersistentClock, isHlcState } from './clock.ts';
+import type { Link, Transport } from './link.ts';
+import { orgIsEmpty, orgView } from './orgdoc.ts';
+import { compact, countRows, openPersistence } from './persist.ts';
+import { EVENTS_ARRAY } from './protocol.ts';
+import { unsavedEvents } from './unsaved.ts';
+
+export interface EngineOptions {
+  ns: string;
+  user: UserInfo;
+  grants: readonly DocGrant[];
+  token: string;
+  /** null: local only (tests, or no relay configured). */
+  transport: Transport | null;
+  now: () => number;
+  random: RandomBytes;
+  online: () => boolean;
+  /** A connection attempt failed before the socket opened: the session checks whether the token is the reason. */
+  onUpgradeFailed?: () => void;
+  /** Debounce of read-model writes after doc changes (ms). */
+  flushMs?: number;
+  /** How often `online()` is polled (ms); 'online'/'offline' window events are listened to as well. */
+  pollMs?: number;
+  userDbVersions?: readonly SchemaVersion[];
+}
+
+/** Stored y-indexeddb rows above which a doc is compacted at open / after a sync / during a session. */
+const COMPACT_AT_OPEN = 10;
+const COMPACT_DURING = 100;
+/** A link that failed this many attempts in a row shows as offline (it keeps retrying in the background). */
+const FAILURES_OFFLINE = 3;
+
+const EMPTY_ORG: OrgIndex = indexOrg({});
+
+interface Slot {
+  name: string;
+  access: DocAccess;
+  kind: 'org' | 'cases';
+  doc: Y.Doc;
+  persistence: IndexeddbPersistence;
+  link: Link | null;
+  index: CaseIndex;
+  acked: Uint8Array | null;
+  ownClients: Set<number>;
+  /** Case ids with own unacknowledged events. */
+  pending: Set<string>;
+  /** Own unacknowledged event ids. */
+  unsavedIds: Set<string>;
+  unsaved: number;
+  touched: Set<string>;
+  rebuild: boolean;
+  flushTimer: ReturnType<typeof setTimeout> | null;
+  marker: ReadModelMarker | null;
+  /** Recovery in progress: no read-model writes, no links made by connectAll. */
+  suspended: boolean;
+  recovering: Promise<void> | null;
+  /** Event ids re-appended after a refusal, until acknowledged. */
+  probation: Set<string>;
+  /** A rescue (see recover) waits for the next sync. */
+  rescuePending: boolean;
+  /** Events waiting in the rescue: still unsaved, so still counted. */
+  rescueCount: number;
+  /** No longer granted: not synced, still readable. */
+  revoked: boolean;
+  wasSynced: boolean;
+  syncWaiters: Array<() => void>;
+  detach: () => void;
+  compacting: Promise<void>;
+}
+
+export interface DocDiagnostics {
+  name: string;
+  events: number;
+  cases: number;
+  corrupt: number;
+  unsaved: number;
+  storedRows: number;
+  linkState: string;
+  synced: boolean;
+}
+
+export class SyncEngine {
+  readonly status: Signal<SyncStatus>;
+  readonly org: Signal<OrgView | null>;
+  readonly casesVersion: Signal<number>;
+  readonly db: UserDb;
+  readonly readModel: ReadModel;
+
+  private readonly slots = new Map<string, Slot>();
+  private readonly opening = new Map<string, Promise<void>>();
+  private clock: PersistentClock | null = null;
+  private token: string;
+  private authExpired = false;
+  private stopped = false;
+  private ready = false;
+  private lastSavedMs: number | null = null;
+  private wasOnline: boolean;
+  private queue: Promise<void> = Promise.resolve();
+  private pollTimer: ReturnType<typeof setInterval> | null = null;
+  private orgTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The org doc, while a change of it waits to be applied. */
+  private orgDoc: Y.Doc | null = null;
+  private clockTimer: ReturnType<typeof setTimeout> | null = null;
+  private started: Promise<void> | null = null;
+  private stopSignal: () => void = () => {};
+  private readonly stopPromise: Promise<void>;
+  private readonly onWindowNet = () => this.checkOnline();
+
+  constructor(private readonly opts: EngineOptions) {
+    this.token = opts.token;
+    this.db = new UserDb(userDbName(opts.ns, opts.user.id), opts.userDbVersions);
+    this.readModel = new ReadModel(this.db);
+    this.status = signal<SyncStatus>({ connection: 'offline', unsaved: 0, lastSavedMs: null, ready: false, authExpired: false });
+    this.org = signal<OrgView | null>(null);
+    this.casesVersion = signal(0);
+    this.wasOnline = opts.online();
+    this.stopPromise = new Promise((resolve) => (this.stopSignal = resolve));
+  }
+
+  get user(): UserInfo {
+    return this.opts.user;
+  }
+
+  /** Load every doc from local storage, bring the read model up to date, then connect. */
+  start(): Promise<void> {
+    this.started ??= this.doStart();
+    return this.started;
+  }
+
+  private async doStart(): Promise<void> {
+    const db = this.db;
+    let node = await getMeta(db, META.node, isString);
+    if (!node || !/^[A-Za-z0-9_-]{1,40}$/.test(node)) {
+      node = newId(0, this.opts.random).slice(10, 18).toLowerCase();
+      await setMeta(db, META.node, node);
+    }
+    const saved = await getMeta(db, META.hlc, isHlcState);
+    this.clock = new PersistentClock(node, saved, this.opts.now, () => this.saveClockSoon());
+    this.lastSavedMs = (await getMeta(db, META.lastSaved, isNumber)) ?? null;
+
+    const grants = this.opts.grants.filter((g) => parseDocName(g.name));
+    const orgGrant = grants.find((g) => parseDocName(g.name)?.kind === 'org');
+    if (orgGrant) await this.openSlot(orgGrant);
+    await Promise.all(grants.filter((g) => g !== orgGrant).map((g) => this.openSlot(g)));
+    if (this.stopped) return;
+    this.ready = true;
+    this.refreshStatus();
+    if (typeof addEventListener === 'function') {
+      addEventListener('online', this.onWindowNet);
+      addEventListener('offline', this.onWindowNet);
+    }
+    this.pollTimer = setInterval(() => this.checkOnline(), this.opts.pollMs ?? 1000);
+    this.connectAll();
+  }
+
+  private async openSlot(grant: DocGrant): Promise<void> {
+    const kind = parseDocName(grant.name)?.kind;
+    if (!kind) return;
+    const doc = new Y.Doc();
+    const persistence = await openPersistence(docDbName(this.opts.ns, this.opts.user.id, grant.name), doc);
+    if (this.stopped) {
+      await persistence.destroy();
+      doc.destroy();
+      return;
+    }
+    if (persistence._dbsize > COMPACT_AT_OPEN) await compact(persistence);
+    const rescue = await getMeta(this.db, META.rescue(grant.name), Array.isArray);
+    const slot: Slot = {
+      name: grant.name,
+      access: grant.access,
+      kind,
+      doc,
+      persistence,
+      link: null,
+      index: new CaseIndex(),
+      acked: (await getMeta(this.db, META.acked(grant.name), isBytes)) ?? null,
+      ownClients: new Set((await getMeta(this.db, META.clients(grant.name), isNumberArray)) ?? []),
+      pending: new Set(),
+      unsavedIds: new Set(),
+      unsaved: 0,
+      touched: new Set(),
+      rebuild: false,
+      flushTimer: null,
+      marker: null,
+      suspended: false,
+      recovering: null,
+      probation: new Set((await getMeta(this.db, META.probation(grant.name), isStringArray)) ?? []),
+      rescuePending: rescue !== undefined,
+      rescueCount: this.rescuable(rescue ?? []).length,
+      revoked: false,
+      wasSynced: false,
+      syncWaiters: [],
+      detach: () => {},
+      compacting: Promise.resolve(),
+    };
+    this.slots.set(grant.name, slot);
+    if (kind === 'org') {
+      this.attachOrg(slot);
+      return;
+    }
+    this.attachCases(slot);
+    this.recomputeUnsaved(slot);
+    const stored = await this.readModel.marker(slot.name);
+    const current = this.makeMarker(slot);
+    if (stored && sameMarker(stored, current)) slot.marker = stored;
+    else await this.enqueue(() => this.refoldAll(slot));
+  }
+
+  /**
+   * Access to a town's cases docs does not depend on the year (domain/docs.ts), so a report in a year this
+   * session has no doc for yet (New Year's Day with an app left open, or offline) opens that doc with the access
+   * of the town's other years instead of failing.
+   */
+  private async openYear(docName: string): Promise<Slot | undefined> {
+    const parsed = parseDocName(docName);
+    if (parsed?.kind !== 'cases') return undefined;
+    const sibling = [...this.slots.values()].find((s) => {
+      const p = parseDocName(s.name);
+      return p?.kind === 'cases' && p.townId === parsed.townId;
+    });
+    if (!sibling) return undefined;
+    await this.addGrants([{ name: docName, access: sibling.access }]);
+    return this.slots.get(docName);
+  }
+
+  /** Open (and connect) docs granted after the session started; docs already open are left as they are. */
+  async addGrants(grants: readonly DocGrant[]): Promise<void> {
+    await this.start();
+    const waits: Promise<void>[] = [];
+    for (const g of grants) {
+      const open = this.slots.get(g.name);
+      if (open) {
+        open.access = g.access;
+        open.revoked = false;
+        continue;
+      }
+      if (!parseDocName(g.name)) continue;
+      let p = this.opening.get(g.name);
+      if (!p) {
+        p = this.openSlot(g).finally(() => this.opening.delete(g.name));
+        this.opening.set(g.name, p);
+      }
+      waits.push(p);
+    }
+    await Promise.all(waits);
+    this.connectAll();
+  }
+
+  /** Stop syncing docs that are not in `granted` (the relay would refuse them with 403); keep them readable. */
+  revokeGrants(granted: readonly DocGrant[]): void {
+    const names = new Set(granted.map((g) => g.name));
+    for (const slot of this.slots.values()) {
+      if (names.has(slot.name) || slot.revoked) continue;
+      slot.revoked = true;
+      slot.link?.destroy();
+      slot.link = null;
+    }
+    this.refreshStatus();
+  }
+
+  private attachOrg(slot: Slot): void {
+    if (!orgIsEmpty(slot.doc)) this.org.value = orgView(slot.doc);
+    const onUpdate = () => {
+      this.orgDoc = slot.doc;
+      // The first reference data is applied at once (screens wait for it); later changes are coalesced.
+      if (!this.org.peek()) return this.flushOrg();
+      if (this.orgTimer) clearTimeout(this.orgTimer);
+      this.orgTimer = setTimeout(() => this.flushOrg(), 100);
+    };
+    slot.doc.on('update', onUpdate);
+    slot.detach = () => slot.doc.off('update', onUpdate);
+  }
+
+  /** Apply a pending org change now: new reference data, then a refold of every doc (folds depend on it). */
+  private flushOrg(): void {
+    if (this.orgTimer) clearTimeout(this.orgTimer);
+    this.orgTimer = null;
+    const doc = this.orgDoc;
+    this.orgDoc = null;
+    if (!doc || this.stopped) return;
+    this.org.value = orgView(doc);
+    for (const s of this.slots.values()) if (s.kind === 'cases') void this.enqueue(() => this.refoldAll(s));
+  }
+
+  private attachCases(slot: Slot): void {
+    const arr = slot.doc.getArray<unknown>(EVENTS_ARRAY);
+    slot.index = CaseIndex.build(arr.toArray());
+    this.clock?.observe(slot.index.maxAt);
+    const observer = (ev: Y.YArrayEvent<unknown>, tr: Y.Transaction) => {
+      for (const item of ev.changes.added) {
+        if (item.deleted) continue;
+        for (const v of item.content.getContent()) {
+          const e = slot.index.add(v);
+          if (!e) continue;
+          slot.touched.add(e.caseId);
+          if (!tr.local) this.clock?.observe(e.at);
+        }
+      }
+      // Events are never deleted by clients; if a delete arrives anyway, rebuild from what the doc holds.
+      if (ev.changes.deleted.size) slot.rebuild = true;
+      this.scheduleFlush(slot);
+    };
+    arr.observe(observer);
+    slot.detach = () => arr.unobserve(observer);
+  }
+
+  // ---------------------------------------------------------------- read model
+
+  private get orgIndex(): OrgIndex {
+    return this.org.value ?? EMPTY_ORG;
+  }
+
+  private orgKey(): string {
+    for (const s of this.slots.values()) if (s.kind === 'org') return toBase64(Y.encodeStateVector(s.doc));
+    return '';
+  }
+
+  private makeMarker(slot: Slot): ReadModelMarker {
+    return {
+      doc: toBase64(Y.encodeStateVector(slot.doc)),
+      org: this.orgKey(),
+      acked: slot.acked ? toBase64(slot.acked) : '',
+    };
+  }
+
+  private record(slot: Slot, caseId: string, org: OrgIndex): CaseState | null {
+    const events = slot.index.byCase.get(caseId);
+    if (!events) return null;
+    const s = foldCase(events, org);
+    return s && inScope(this.opts.user, s, org) ? s : null;
+  }
+
+  /** Fold every case of a doc and replace its rows (one transaction). Runs in the write queue. */
+  private async refoldAll(slot: Slot): Promise<void> {
+    if (this.stopped || slot.suspended) return;
+    this.clearFlushTimer(slot);
+    if (slot.rebuild) this.rebuildIndex(slot);
+    slot.touched.clear();
+    this.recomputeUnsaved(slot);
+    const org = this.orgIndex;
+    const rows = [];
+    for (const id of slot.index.byCase.keys()) {
+      const s = this.record(slot, id, org);
+      if (s) rows.push(toRecord(s, slot.name, slot.pending.has(id)));
+    }
+    const marker = this.makeMarker(slot);
+    await this.readModel.replaceDoc(slot.name, rows, marker);
+    slot.marker = marker;
+    this.casesVersion.value++;
+    this.refreshStatus();
+  }
+
+  private rebuildIndex(slot: Slot): void {
+    slot.rebuild = false;
+    slot.index = CaseIndex.build(slot.doc.getArray<unknown>(EVENTS_ARRAY).toArray());
+  }
+
+  private scheduleFlush(slot: Slot): void {
+    if (slot.flushTimer || this.stopped) return;
+    slot.flushTimer = setTimeout(() => {
+      slot.flushTimer = null;
+      void this.enqueue(() => this.flush(slot));
+    }, this.opts.flushMs ?? 30);
+  }
+
+  private clearFlushTimer(slot: Slot): void {
+    if (slot.flushTimer) clearTimeout(slot.flushTimer);
+    slot.flushTimer = null;
+  }
+
+  /** Write the rows of the touched cases and of cases whose pending flag changed. */
+  private flushNow(slot: Slot): Promise<void> {
+    this.clearFlushTimer(slot);
+    return this.enqueue(() => this.flush(slot));
+  }
+
+  private async flush(slot: Slot): Promise<void> {
+    if (this.stopped || slot.suspended || slot.kind !== 'cases') return;
+    if (slot.rebuild) return this.refoldAll(slot);
+    const changedPending = this.recomputeUnsaved(slot);
+    const ids = new Set([...slot.touched, ...changedPending]);
+    slot.touched.clear();
+    const org = this.orgIndex;
+    const changes: RowChanges = { put: [], del: [] };
+    for (const id of ids) {
+      const s = this.record(slot, id, org);
+      if (s) changes.put.push(toRecord(s, slot.name, slot.pending.has(id)));
+      else changes.del.push(id);
+    }
+    const marker = this.makeMarker(slot);
+    await this.readModel.apply(slot.name, changes, marker);
+    slot.marker = marker;
+    this.casesVersion.value++;
+    this.refreshStatus();
+    if (slot.persistence._dbsize > COMPACT_DURING) this.compactSoon(slot);
+  }
+
+  private enqueue(f: () => Promise<void>): Promise<void> {
+    const p = this.queue.then(f);
+    this.queue = p.catch((e: unknown) => console.error('gridlink read model write failed', e));
+    return p;
+  }
+
+  private compactSoon(slot: Slot): void {
+    slot.compacting = slot.compacting.then(() => (this.stopped ? undefined : compact(slot.persistence))).catch((e: unknown) => console.error('gridlink compaction failed', e));
+  }
+
+  // ---------------------------------------------------------------- unsaved + acknowledgements
+
+  /** Recount own unacknowledged events; returns the case ids whose pending flag changed. */
+  private recomputeUnsaved(slot: Slot): Set<string> {
+    const changed = new Set<string>();
+    if (slot.kind !== 'cases') return changed;
+    const u = unsavedEvents(slot.doc, slot.acked, slot.ownClients);
+    const ids = new Set<string>();
+    const pending = new Set<string>();
+    for (const v of u.values) {
+      const o = v as { id?: unknown; caseId?: unknown } | null;
+      if (typeof o?.id === 'string') ids.add(o.id);
+      if (typeof o?.caseId === 'string') pending.add(o.caseId);
+    }
+    let saved = false;
+    for (const id of slot.unsavedIds) if (!ids.has(id)) saved = true;
+    if (saved) {
+      this.lastSavedMs = this.opts.now();
+      void setMeta(this.db, META.lastSaved, this.lastSavedMs).catch(() => {});
+    }
+    for (const id of pending) if (!slot.pending.has(id)) changed.add(id);
+    for (const id of slot.pending) if (!pending.has(id)) changed.add(id);
+    if (slot.probation.size) {
+      let shrunk = false;
+      for (const id of slot.probation) {
+        if (ids.has(id)) continue;
+        slot.probation.delete(id);
+        shrunk = true;
+      }
+      if (shrunk) void setMeta(this.db, META.probation(slot.name), [...slot.probation]).catch(() => {});
+    }
+    slot.pending = pending;
+    slot.unsavedIds = ids;
+    slot.unsaved = u.count;
+    return changed;
+  }
+
+  private async handleAck(slot: Slot, sv: Uint8Array): Promise<void> {
+    if (slot.suspended || this.stopped) return;
+    slot.acked = sv;
+    await setMeta(this.db, META.acked(slot.name), sv);
+    if (slot.kind === 'cases') await this.flushNow(slot);
+    this.refreshStatus();
+  }
+
+  private async recordOwnClient(slot: Slot): Promise<void> {
+    const id = slot.doc.clientID;
+    if (slot.ownClients.has(id)) return;
+    slot.ownClients.add(id);
+    await setMeta(this.db, META.clients(slot.name), [...slot.ownClients]);
+  }
+
+  // ---------------------------------------------------------------- refusal recovery
+
+  private onRefused(slot: Slot, code: string, detail: string): void {
+    console.warn(`gridlink: relay refused an update of ${slot.name}: ${code} ${detail}`);
+    if (slot.recovering || this.stopped) return;
+    slot.recovering = this.recover(slot)
+      .catch((e: unknown) => console.error('gridlink recovery failed', e))
+      .finally(() => {
+        slot.recovering = null;
+      });
+  }
+
+  private async recover(slot: Slot): Promise<void> {
+    slot.suspended = true;
+    this.clearFlushTimer(slot);
+    await this.queue;
+    // 1. This user's events the relay has not acknowledged (any client id: an older session's too).
+    const own = new Map<string, CaseEvent>();
+    for (const raw of unsavedEvents(slot.doc, slot.acked, null).values) {
+      const r = parseEvent(raw);
+      if (r.ok && r.event.actor === this.opts.user.id) own.set(r.event.id, r.event);
+    }
+    const again = [...own.values()].filter((e) => slot.probation.has(e.id));
+    const keep = [...own.values()].filter((e) => !slot.probation.has(e.id));
+    if (again.length) {
+      const prev = (await getMeta(this.db, META.refused(slot.name), Array.isArray)) ?? [];
+      await setMeta(this.db, META.refused(slot.name), [...prev, ...again]);
+    }
+    // 2. Keep them durably before anything is deleted (a reload mid-recovery must not lose them).
+    const rescue = (await getMeta(this.db, META.rescue(slot.name), Array.isArray)) ?? [];
+    await setMeta(this.db, META.rescue(slot.name), [...rescue, ...keep]);
+    slot.rescueCount = this.rescuable([...rescue, ...keep]).length;
+    // 3. Drop the local doc.
+    slot.link?.destroy();
+    slot.link = null;
+    slot.detach();
+    await slot.compacting;
+    await slot.persistence.destroy();
+    slot.doc.destroy();
+    await deleteDatabase(docDbName(this.opts.ns, this.opts.user.id, slot.name));
+    await deleteMeta(this.db, META.acked(slot.name), META.clients(slot.name), META.probation(slot.name));
+    if (this.stopped) return;
+    // 4. A fresh doc, resynced from the relay.
+    const doc = new Y.Doc();
+    slot.doc = doc;
+    slot.persistence = await openPersistence(docDbName(this.opts.ns, this.opts.user.id, slot.name), doc);
+    slot.acked = null;
+    slot.ownClients = new Set();
+    slot.pending = new Set();
+    slot.unsavedIds = new Set();
+    slot.unsaved = 0;
+    slot.probation = new Set();
+    slot.touched.clear();
+    slot.rescuePending = true;
+    slot.wasSynced = false;
+    if (slot.kind === 'org') this.attachOrg(slot);
+    else this.attachCases(slot);
+    slot.suspended = false;
+    this.connectAll();
+    this.refreshStatus();
+    // 5. The rescue runs at the next sync (onLinkChange), now or after a reload.
+  }
+
+  /** Re-append rescued events after a sync with the relay: those still valid and not there already. */
+  private async runRescue(slot: Slot): Promise<void> {
+    slot.rescuePending = false;
+    const raw = (await getMeta(this.db, META.rescue(slot.name), Array.isArray)) ?? [];
+    const add = this.rescuable(raw).filter((e) => !slot.index.ids.has(e.id));
+    if (add.length && slot.access === 'write' && slot.kind === 'cases') {
+      await this.recordOwnClient(slot);
+      slot.probation = new Set(add.map((e) => e.id));
+      await setMeta(this.db, META.probation(slot.name), [...slot.probation]);
+      slot.doc.transact(() => slot.doc.getArray<unknown>(EVENTS_ARRAY).push(add));
+    }
+    await this.db.meta.delete(META.rescue(slot.name));
+    slot.rescueCount = 0;
+    await this.enqueue(() => this.refoldAll(slot));
+  }
+
+  /** The rescued values that may be sent again: they parse, are this user's, fit the role; one per id. */
+  private rescuable(raw: readonly unknown[]): CaseEvent[] {
+    const out = new Map<string, CaseEvent>();
+    for (const v of raw) {
+      const r = parseEvent(v);
+      if (!r.ok || out.has(r.event.id)) continue;
+      if (r.event.actor !== this.opts.user.id || !roleMayEver(this.opts.user.role, r.event.type)) continue;
+      out.set(r.event.id, r.event);
+    }
+    return [...out.values()];
+  }
+
+  // ---------------------------------------------------------------- links and status
+
+  private makeLink(slot: Slot): Link | null {
+    const transport = this.opts.transport;
+    if (!transport) return null;
+    return transport(slot.name, slot.doc, this.token, {
+      onAck: (sv) => void this.handleAck(slot, sv).catch((e: unknown) => console.error('gridlink ack failed', e)),
+      onRefused: (code, detail) => this.onRefused(slot, code, detail),
+      onUpgradeFailed: () => this.opts.onUpgradeFailed?.(),
+      onChange: () => this.onLinkChange(slot),
+    });
+  }
+
+  private onLinkChange(slot: Slot): void {
+    const synced = slot.link?.synced ?? false;
+    if (synced && !slot.wasSynced) {
+      // The relay's state arrived as update rows: merge them so the next open reads one row.
+      if (slot.persistence._dbsize > COMPACT_AT_OPEN) this.compactSoon(slot);
+      if (slot.rescuePending && !slot.suspended) void this.runRescue(slot).catch((e: unknown) => console.error('gridlink rescue failed', e));
+      const w = slot.syncWaiters;
+      slot.syncWaiters = [];
+      for (const f of w) f();
+    }
+    slot.wasSynced = synced;
+    this.refreshStatus();
+  }
+
+  private shouldConnect(): boolean {
+    return !this.stopped && !this.authExpired && this.ready && this.opts.online();
+  }
+
+  private connectAll(): void {
+    if (!this.shouldConnect()) return;
+    for (const slot of this.slots.values()) {
+      if (slot.suspended || slot.revoked) continue;
+      if (slot.link) slot.link.connect();
+      else slot.link = this.makeLink(slot);
+    }
+    this.refreshStatus();
+  }
+
+  private disconnectAll(): void {
+    for (const slot of this.slots.values()) slot.link?.disconnect();
+    this.refreshStatus();
+  }
+
+  private checkOnline(): void {
+    if (this.stopped) return;
+    const on = this.opts.online();
+    if (on !== this.wasOnline) {
+      this.wasOnline = on;
+      if (on) this.connectAll();
+      else this.disconnectAll();
+    }
+    this.refreshStatus();
+  }
+
+  private connection(): ConnectionState {
+    if (!this.opts.online() || this.authExpired || !this.opts.transport || !this.ready) return 'offline';
+    const links = [...this.slots.values()].filter((s) => !s.revoked).map((s) => s.link);
+    if (!links.length) return 'offline';
+    if (links.every((l) => l?.synced)) return 'online';
+    const trying = links.some((l) => l && !l.synced && l.retrying && l.failures < FAILURES_OFFLINE);
+    if (trying || links.some((l) => l === null)) return 'connecting';
+    return 'offline';
+  }
+
+  private refreshStatus(): void {
+    let unsaved = 0;
+    for (const s of this.slots.values()) unsaved += s.unsaved + s.rescueCount;
+    const next: SyncStatus = {
+      connection: this.connection(),
+      unsaved,
+      lastSavedMs: this.lastSavedMs,
+      ready: this.ready,
+      authExpired: this.authExpired,
+    };
+    const cur = this.status.peek();
+    if (
+      cur.connection !== next.connection ||
+      cur.unsaved !== next.unsaved ||
+      cur.lastSavedMs !== next.lastSavedMs ||
+      cur.ready !== next.ready ||
+      cur.authExpired !== next.authExpired
+    ) {
+      this.status.value = next;
+    }
+  }
+
+  /** The relay refused the token (or it expired): stop syncing until `setToken` + `setAuthExpired(false)`. */
+  setAuthExpired(expired: boolean): void {
+    if (this.authExpired === expired) return;
+    this.authExpired = expired;
+    if (expired) this.disconnectAll();
+    else this.connectAll();
+    this.refreshStatus();
+  }
+
+  get isAuthExpired(): boolean {
+    return this.authExpired;
+  }
+
+  setToken(token: string): void {
+    this.token = token;
+    for (const s of this.slots.values()) s.link?.setToken(token);
+  }
+
+  /** Resolves when every doc's link is synced and the read model shows it (tests, screens awaiting a first sync). */
+  async whenSynced(): Promise<void> {
+    await this.start();
+    await Promise.all(
+      [...this.slots.values()].map((s) =>
+        s.link?.synced || s.revoked ? undefined : Promise.race([new Promise<void>((r) => s.syncWaiters.push(r)), this.stopPromise]),
+      ),
+    );
+    await this.settled();
+  }
+
+  /** Resolves when pending read-model writes (and recoveries) have finished. */
+  async settled(): Promise<void> {
+    await this.start();
+    this.flushOrg();
+    for (let i = 0; i < 5; i++) {
+      for (const s of this.slots.values()) {
+        if (s.recovering) await s.recovering;
+        if (s.flushTimer) await this.flushNow(s);
+      }
+      await this.queue;
+      if ([...this.slots.values()].every((s) => !s.flushTimer && !s.recovering)) return;
+    }
+  }
+
+  // ---------------------------------------------------------------- commands and reads
+
+  private findCase(caseId: string): Slot | undefined {
+    for (const s of this.slots.values()) if (s.kind === 'cases' && s.index.byCase.has(caseId)) return s;
+    return undefined;
+  }
+
+  async getCase(caseId: string): Promise<CaseState | null> {
+    await this.start();
+    this.flushOrg();
+    const slot = this.findCase(caseId);
+    const events = slot?.index.byCase.get(caseId);
+    return events ? foldCase(events, this.orgIndex) : null;
+  }
+
+  queryCases(filter: CaseFilter, offset: number, limit: number): Promise<CaseRow[]> {
+    return this.readModel.query(filter, offset, limit);
+  }
+
+  countCases(filter: CaseFilter): Promise<number> {
+    return this.readModel.count(filter);
+  }
+
+  async report(input: ReportInput): Promise<Decision> {
+    await this.start();
+    this.flushOrg();
+    const org = this.orgIndex;
+    const grid = typeof input?.gridId === 'string' ? org.grid(input.gridId) : undefined;
+    if (!grid) return { ok: false, error: 'unknown_grid' };
+    const clock = this.clock!;
+    const at = clock.now();
+    const docName = casesDocName(grid.townId, caseYear(hlcMs(at)));
+    const slot = this.slots.get(docName) ?? (await this.openYear(docName));
+    if (!slot || slot.access !== 'write' || slot.revoked) return { ok: false, error: 'forbidden', detail: docName };
+    if (slot.recovering) await slot.recovering;
+    const now = this.opts.now();
+    const decision = decide(null, { ...input, type: 'report', townId: grid.townId, channel: 'app' }, {
+      actor: this.opts.user,
+      org,
+      at,
+      eventId: newId(now, this.opts.random),
+      caseId: newId(now, this.opts.random),
+    });
+    if (decision.ok) await this.append(slot, decision.event);
+    return decision;
+  }
+
+  async act(caseId: string, command: Command): Promise<Decision> {
+    await this.start();
+    this.flushOrg();
+    const slot = this.findCase(caseId);
+    if (!slot) return { ok: false, error: 'unknown_case' };
+    if (slot.access !== 'write' || slot.revoked) return { ok: false, error: 'forbidden', detail: slot.name };
+    if (slot.recovering) await slot.recovering;
+    const org = this.orgIndex;
+    const state = foldCase(slot.index.byCase.get(caseId) ?? [], org);
+    const decision = decide(state, command, {
+      actor: this.opts.user,
+      org,
+      at: this.clock!.now(),
+      eventId: newId(this.opts.now(), this.opts.random),
+      caseId,
+    });
+    if (decision.ok) await this.append(slot, decision.event);
+    return decision;
+  }
+
+  /** Append one decided event to its doc and wait until the read model shows it. */
+  private async append(slot: Slot, event: CaseEvent): Promise<void> {
+    await this.recordOwnClient(slot);
+    slot.doc.transact(() => slot.doc.getArray<unknown>(EVENTS_ARRAY).push([event]));
+    await this.flushNow(slot);
+  }
+
+  // ---------------------------------------------------------------- clock persistence
+
+  private saveClockSoon(): void {
+    if (this.clockTimer || this.stopped) return;
+    this.clockTimer = setTimeout(() => {
+      this.clockTimer = null;
+      void this.saveClock();
+    }, 200);
+  }
+
+  private async saveClock(): Promise<void> {
+    if (this.clock) await setMeta(this.db, META.hlc, this.clock.current).catch(() => {});
+  }
+
+  // ---------------------------------------------------------------- diagnostics and shutdown
+
+  async diagnostics(): Promise<DocDiagnostics[]> {
+    await this.start();
+    const out: DocDiagnostics[] = [];
+    for (const s of this.slots.values()) {
+      out.push({
+        name: s.name,
+        events: s.index.eventCount,
+        cases: s.index.byCase.size,
+        corrupt: s.index.corrupt,
+        unsaved: s.unsaved,
+        storedRows: await countRows(s.persistence),
+        linkState: s.link?.state ?? 'none',
+        synced: s.link?.synced ?? false,
+      });
+    }
+    return out;
+  }
+
+  /** Docs of this session, for tests and diagnostics (do not write to them: use report/act). */
+  docs(): ReadonlyMap<string, Y.Doc> {
+    return new Map([...this.slots].map(([k, s]) => [k, s.doc]));
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.started;
+    } catch {
+      // stopping after a failed start: close what was opened
+    }
+    // Let recoveries and pending flushes finish before anything closes.
+    await this.settled().catch(() => {});
+    this.stopped = true;
+    this.stopSignal();
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.orgTimer) clearTimeout(this.orgTimer);
+    if (this.clockTimer) clearTimeout(this.clockTimer);
+    if (typeof removeEventListener === 'function') {
+      removeEventListener('online', this.onWindowNet);
+      removeEventListener('offline', this.onWindowNet);
+    }
+    for (const s of this.slots.values()) this.clearFlushTimer(s);
+    await this.queue;
+    const clock = this.clock;
+    if (clock) await setMeta(this.db, META.hlc, clock.current).catch(() => {});
+    for (const s of this.slots.values()) {
+      s.link?.destroy();
+      s.link = null;
+      s.detach();
+      await s.compacting;
+      await s.persistence.destroy();
+      s.doc.destroy();
+    }
+    this.slots.clear();
+    this.db.close();
+  }
+}
+
+function sameMarker(a: ReadModelMarker, b: ReadModelMarker): boolean {
+  return a.doc === b.doc && a.org === b.org && a.acked === b.acked;
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => {
+      // Another tab still has it open; the deletion completes when it closes.
+    };
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * The real transport: y-websocket's WebsocketProvider on `<ws origin>/sync/<docName>?token=<jwt>`, with handlers
+ * for the relay's ACK (100) and REFUSED (101) messages.
+ *
+ * Choices, with reasons:
+ *  - The provider is created by the engine only after the doc's y-indexeddb `whenSynced` (DESIGN 5: otherwise the
+ *    whole local state is re-sent as one update on every start).
+ *  - BroadcastChannel is off: y-websocket names its channel by server URL + room, not by user, so two people
+ *    signed in in two tabs of one shared PC would exchange unsaved local changes through it. Tabs of one user
+ *    still converge through the relay.
+ *  - Awareness is left at y-websocket's default: its 15 s renewal keeps the provider's 30 s "no message" watchdog
+ *    from tearing down a quiet but healthy connection.
+ */
+import * as decoding from 'lib0/decoding';
+import type * as encoding from 'lib0/encoding';
+import { WebsocketProvider } from 'y-websocket';
+import type * as Y from 'yjs';
+import { MSG_ACK, MSG_REFUSED } from './protocol.ts';
+import type { Link, LinkHooks, LinkState, Transport } from './link.ts';
+
+export interface WebsocketTransportOptions {
+  /** `ws://host:port` or `wss://host` (no path). */
+  wsOrigin: string;
+  WebSocketPolyfill?: unknown;
+  maxBackoffMs?: number;
+}
+
+export function wsOriginOf(httpOrigin: string): string {
+  const u = new URL(httpOrigin);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  return u.origin;
+}
+
+export function websocketTransport(opts: WebsocketTransportOptions): Transport {
+  const WS = (opts.WebSocketPolyfill ?? (globalThis as { WebSocket?: unknown }).WebSocket) as typeof WebSocket | undefined;
+  if (!WS) throw new Error('websocketTransport: no WebSocket implementation (pass WebSocketPolyfill)');
+  return (docName, doc, token, hooks) => new WebsocketLink(`${opts.wsOrigin}/sync`, docName, doc, token, hooks, WS, opts.maxBackoffMs ?? 2500);
+}
+
+type Handler = (encoder: encoding.Encoder, decoder: decoding.Decoder, provider: WebsocketProvider, emitSynced: boolean, type: number) => void;
+
+class WebsocketLink implements Link {
+  private readonly provider: WebsocketProvider;
+  private opened = false;
+  private waiters: Array<() => void> = [];
+
+  constructor(serverUrl: string, docName: string, doc: Y.Doc, token: string, private readonly hooks: LinkHooks, WS: typeof WebSocket, maxBackoffTime: number) {
+    this.provider = new WebsocketProvider(serverUrl, docName, doc, {
+      connect: false,
+      params: { token },
+      WebSocketPolyfill: WS,
+      disableBc: true,
+      maxBackoffTime,
+    });
+    const handlers = this.provider.messageHandlers as unknown as Handler[];
+    handlers[MSG_ACK] = (_enc, dec) => {
+      const sv = decoding.readVarUint8Array(dec);
+      guard(() => hooks.onAck(sv));
+    };
+    handlers[MSG_REFUSED] = (_enc, dec) => {
+      const code = decoding.readVarString(dec);
+      const detail = decoding.hasContent(dec) ? decoding.readVarString(dec) : '';
+      guard(() => hooks.onRefused(code, detail));
+    };
+    this.provider.on('status', ({ status }) => {
+      if (status === 'connecting') this.opened = false;
+      if (status === 'connected') this.opened = true;
+      guard(() => hooks.onChange());
+    });
+    this.provider.on('sync', (synced: boolean) => {
+      if (synced) {
+        const w = this.waiters;
+        this.waiters = [];
+        for (const f of w) f();
+      }
+      guard(() => hooks.onChange());
+    });
+    this.provider.on('connection-close', () => {
+      const failedUpgrade = !this.opened;
+      this.opened = false;
+      if (failedUpgrade && this.provider.shouldConnect) guard(() => hooks.onUpgradeFailed());
+      guard(() => hooks.onChange());
+    });
+    this.provider.on('closed', () => guard(() => hooks.onChange()));
+    this.provider.connect();
+  }
+
+  get state(): LinkState {
+    if (this.provider.wsconnected) return 'connected';
+    if (this.provider.wsconnecting) return 'connecting';
+    return 'disconnected';
+  }
+  get synced(): boolean {
+    return this.provider.synced;
+  }
+  get failures(): number {
+    return this.provider.wsUnsuccessfulReconnects;
+  }
+  get retrying(): boolean {
+    return this.provider.shouldConnect;
+  }
+  connect(): void {
+    this.provider.connect();
+  }
+  disconnect(): void {
+    this.provider.disconnect();
+  }
+  setToken(token: string): void {
+    this.provider.params = { ...this.provider.params, token };
+  }
+  whenSynced(): Promise<void> {
+    if (this.provider.synced) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+  destroy(): void {
+    this.waiters = [];
+    this.provider.destroy();
+  }
+}
+
+function guard(f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    // A bug in a hook must not break the socket's message loop.
+    console.error('gridlink sync hook failed', e);
+  }
+}

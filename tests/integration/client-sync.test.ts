@@ -1,0 +1,195 @@
+/**
+ * The app's data layer (createAuthService: profiles, sync engine, read model) against the real relay on port 0,
+ * with Node's fetch and `ws` as the WebSocket, fake-indexeddb as the browser's storage.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startServer, type RunningServer } from '../../server/app.ts';
+import { quietLogger } from '../../server/log.ts';
+import { createAuthService, type GridlinkAuthService, type GridlinkSession } from '../../src/app/session.ts';
+import type { Command } from '../../src/domain/commands.ts';
+
+let server: RunningServer;
+let dataDir: string;
+const services: GridlinkAuthService[] = [];
+let nsCounter = 0;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'gridlink-client-sync-'));
+  const t0 = performance.now();
+  server = await startServer({ dataDir, port: 0, host: '127.0.0.1', demo: true, log: quietLogger });
+  console.log(`[measure] relay start with demo seed: ${(performance.now() - t0).toFixed(0)} ms`);
+});
+
+afterAll(async () => {
+  for (const s of services) await s.dispose();
+  await server?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+function device(online: () => boolean = () => true, namespace = `it${Date.now().toString(36)}${nsCounter++}`): GridlinkAuthService {
+  const s = createAuthService({
+    baseUrl: server.url,
+    fetch: globalThis.fetch,
+    WebSocketPolyfill: WebSocket,
+    online,
+    namespace,
+    pollMs: 20,
+  });
+  services.push(s);
+  return s;
+}
+
+async function until(f: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await f())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Offline in the status and every socket closed (the status turns at once; sockets close at the next poll). */
+async function untilOffline(s: GridlinkSession): Promise<void> {
+  await until(async () => s.status.value.connection === 'offline' && (await s.engine.diagnostics()).every((d) => d.linkState === 'disconnected'), 5000, 'offline');
+}
+
+async function signIn(auth: GridlinkAuthService, username: string): Promise<GridlinkSession> {
+  const r = await auth.login(username, 'demo');
+  if (!r.ok) throw new Error(`login ${username}: ${r.error}`);
+  return r.session;
+}
+
+describe('client sync against the real relay', () => {
+  it('a report made offline is saved after reconnecting and reaches the town center', async () => {
+    let online = true;
+    const workerNs = `itw${Date.now().toString(36)}`;
+    const worker = device(() => online, workerNs);
+    const t0 = performance.now();
+    const w = await signIn(worker, 'w0001');
+    await w.engine.whenSynced();
+    const firstSync = performance.now() - t0;
+    expect(w.user).toMatchObject({ id: expect.any(String), role: 'worker', gridId: 'g0001', townId: 't01' });
+    expect(w.status.value).toMatchObject({ connection: 'online', unsaved: 0, ready: true, authExpired: false });
+    const org = w.org.value;
+    expect(org).not.toBeNull();
+    const before = await w.countCases({});
+    const docs = await w.engine.diagnostics();
+    console.log(
+      `[measure] worker w0001 first sign-in + sync: ${firstSync.toFixed(0)} ms; docs ${docs.map((d) => `${d.name}:${d.events}ev/${d.storedRows}rows`).join(', ')}; ${before} cases in scope`,
+    );
+    expect(docs.every((d) => d.corrupt === 0)).toBe(true);
+
+    // Offline: the providers disconnect, the report is kept locally and counted.
+    online = false;
+    await untilOffline(w);
+    const sub = org!.data.subcategories[0]!;
+    const d = await w.report({ category: sub.code, description: '村口路灯不亮，夜间通行不便', location: { lat: 41.12, lng: 122.05 }, gridId: 'g0001' });
+    if (!d.ok) throw new Error(`report: ${d.error} ${d.detail ?? ''}`);
+    expect(w.status.value.unsaved).toBe(1);
+    const [row] = await w.queryCases({}, 0, 1);
+    expect(row).toMatchObject({ id: d.event.caseId, status: 'reported', pending: true });
+    expect(await w.countCases({})).toBe(before + 1);
+
+    // Back online: sync, the relay's ACK, nothing unsaved.
+    const t1 = performance.now();
+    online = true;
+    await until(() => w.status.value.unsaved === 0 && w.status.value.connection === 'online', 15_000, 'ACK');
+    console.log(`[measure] offline -> acknowledged after reconnect: ${(performance.now() - t1).toFixed(0)} ms`);
+    expect(w.status.value.lastSavedMs).not.toBeNull();
+    await w.engine.settled();
+    expect((await w.queryCases({}, 0, 1))[0]?.pending).toBeUndefined();
+
+    // The town center, on another device, sees the case in its read model and accepts it.
+    const town = device();
+    const t = await signIn(town, 'town01');
+    await until(async () => (await t.getCase(d.event.caseId)) !== null, 15_000, 'case at the town center');
+    await t.engine.settled();
+    const rows = await t.queryCases({ status: 'reported', gridId: 'g0001' }, 0, 50);
+    expect(rows.map((r) => r.id)).toContain(d.event.caseId);
+    const acc = await t.act(d.event.caseId, { type: 'accept' } as Command);
+    expect(acc.ok).toBe(true);
+    await until(async () => (await w.getCase(d.event.caseId))?.status === 'accepted', 15_000, 'accepted at the worker');
+    await until(() => t.status.value.unsaved === 0, 15_000, 'town saved');
+
+    // A reload of the worker's device while offline: nothing unsaved, the case still there.
+    await worker.dispose();
+    const again = device(() => false, workerNs);
+    const resumed = await again.resume();
+    expect(resumed?.user.id).toBe(w.user.id);
+    expect(resumed!.status.value.unsaved).toBe(0);
+    expect((await resumed!.getCase(d.event.caseId))?.status).toBe('accepted');
+  });
+
+  it('a refused update is recovered: own valid events are saved, the rest dropped, no loop; logout leaves no socket', async () => {
+    let online = true;
+    const auth = device(() => online);
+    const s = await signIn(auth, 'w0003');
+    await s.engine.whenSynced();
+    const refusals: string[] = [];
+    const onRefused = (_doc: string, code: string) => refusals.push(code);
+    server.relay.events.on('refused', onRefused);
+    try {
+      online = false;
+      await untilOffline(s);
+      const sub = s.org.value!.data.subcategories[1]!;
+      const good = await s.report({ category: sub.code, description: '河道有垃圾漂浮', location: { lat: 41.1, lng: 122.0 }, gridId: s.user.gridId! });
+      if (!good.ok) throw new Error(good.error);
+      // A forged event (another user as actor) got into the local doc: the relay must refuse the whole update.
+      const docName = [...s.engine.docs()].find(([, d]) => d.getArray<{ id: string }>('events').toArray().some((e) => e.id === good.event.id))![0];
+      const forged = { ...good.event, id: '01JDB0000000000000000F0RGD', caseId: '01JDB0000000000000000F0RGC', actor: 'w0001' };
+      s.engine.docs().get(docName)!.getArray('events').push([forged]);
+      await s.engine.settled();
+      expect(s.status.value.unsaved).toBe(2);
+
+      online = true;
+      await until(() => s.status.value.unsaved === 0 && s.status.value.connection === 'online', 15_000, 'recovered and saved');
+      expect(refusals.length).toBe(1);
+      const onRelay = await server.relay.withDoc(docName, (d) => d.getArray<{ id: string }>('events').toArray().map((e) => e.id));
+      expect(onRelay).toContain(good.event.id);
+      expect(onRelay).not.toContain(forged.id);
+      expect((await s.getCase(good.event.caseId))?.status).toBe('reported');
+      expect(await s.getCase(forged.caseId)).toBeNull();
+    } finally {
+      server.relay.events.off('refused', onRefused);
+    }
+    const before = server.relay.connectionCount();
+    const mine = s.engine.docs().size;
+    expect(before).toBeGreaterThanOrEqual(mine);
+    await s.logout();
+    await until(() => server.relay.connectionCount() === before - mine, 5000, 'sockets closed');
+  });
+
+  it('an expired token stops syncing (authExpired) and keeps local work; renew resumes', async () => {
+    // A relay of its own with 2-second tokens.
+    const dir = await mkdtemp(join(tmpdir(), 'gridlink-client-ttl-'));
+    const short = await startServer({ dataDir: dir, port: 0, host: '127.0.0.1', demo: true, log: quietLogger, tokenTtl: 2 });
+    try {
+      let online = true;
+      const auth = createAuthService({ baseUrl: short.url, WebSocketPolyfill: WebSocket, online: () => online, namespace: `ttl${nsCounter++}`, pollMs: 20 });
+      services.push(auth);
+      const s = await signIn(auth, 'w0002');
+      await s.engine.whenSynced();
+      online = false;
+      await untilOffline(s);
+      const sub = s.org.value!.data.subcategories[0]!;
+      const d = await s.report({ category: sub.code, description: '垃圾未清运', location: { lat: 41.1, lng: 122.0 }, gridId: s.user.gridId! });
+      expect(d.ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 2300));
+      // Reconnecting with the expired token: refused at the upgrade (401); the token check confirms it.
+      online = true;
+      await until(() => s.status.value.authExpired, 15_000, 'authExpired');
+      expect(s.status.value).toMatchObject({ connection: 'offline', unsaved: 1 });
+      expect(await s.renew('wrong')).toBe(false);
+      expect(await s.renew('demo')).toBe(true);
+      await until(() => s.status.value.unsaved === 0 && s.status.value.connection === 'online', 15_000, 'resumed and saved');
+      expect(s.status.value.authExpired).toBe(false);
+      await auth.dispose();
+    } finally {
+      await short.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

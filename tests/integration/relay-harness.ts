@@ -1,0 +1,430 @@
+/**
+ * Shared pieces of the relay and API integration tests: a small fixture county seeded the same way as the demo
+ * (server/seed.ts), a real server on port 0 in a temporary DATA_DIR, and Node clients (y-websocket's
+ * WebsocketProvider over `ws`, or raw sockets for protocol-level tests) that expose ACK / REFUSED / close codes
+ * as awaitable events. Waiting is always on an event with a timeout, never a sleep.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { startServer, type RunningServer, type StartOptions } from '../../server/app.ts';
+import { quietLogger } from '../../server/log.ts';
+import { seedStore } from '../../server/seed.ts';
+import { Store } from '../../server/store.ts';
+import { decide, type Command } from '../../src/domain/commands.ts';
+import { caseYear, casesDocName } from '../../src/domain/docs.ts';
+import type { CaseEvent } from '../../src/domain/events.ts';
+import { HybridClock } from '../../src/domain/hlc.ts';
+import { newId } from '../../src/domain/ids.ts';
+import { indexOrg, type OrgData, type UserInfo } from '../../src/domain/org.ts';
+import type { CaseState } from '../../src/domain/workflow.ts';
+import { EVENTS_ARRAY, MSG_ACK, MSG_REFUSED } from '../../src/sync/protocol.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const PASSWORD = 'fixture-pw';
+
+// ------------------------------------------------------------------ fixture county
+
+const user = (u: UserInfo) => u;
+export const USERS = {
+  admin: user({ id: 'admin', username: 'admin', name: '管理员', role: 'admin' }),
+  county: user({ id: 'county', username: 'county', name: '县指挥中心', role: 'county' }),
+  town01: user({ id: 'town01', username: 'town01', name: '一镇中心', role: 'town', townId: 't01' }),
+  town02: user({ id: 'town02', username: 'town02', name: '二镇中心', role: 'town', townId: 't02' }),
+  w0001: user({ id: 'w0001', username: 'w0001', name: '网格员一', role: 'worker', townId: 't01', villageId: 't01v01', gridId: 'g0001' }),
+  w0002: user({ id: 'w0002', username: 'w0002', name: '网格员二', role: 'worker', townId: 't02', villageId: 't02v01', gridId: 'g0002' }),
+  unit001: user({ id: 'unit001', username: 'unit001', name: '县水务局', role: 'unit', unitId: 'u001' }),
+  trainer01: user({ id: 'trainer01', username: 'trainer01', name: '培训员', role: 'trainer' }),
+  st01v01: user({ id: 'st01v01', username: 'st01v01', name: '村书记', role: 'secretary', townId: 't01', villageId: 't01v01' }),
+} as const;
+
+export const FIXTURE_ORG: OrgData = {
+  towns: [
+    { id: 't01', name: '一镇', nameEn: 'Town One', center: [122.07, 41.12] },
+    { id: 't02', name: '二镇', nameEn: 'Town Two', center: [122.1, 41.2] },
+  ],
+  villages: [
+    { id: 't01v01', townId: 't01', name: '一村', kind: 'village' },
+    { id: 't02v01', townId: 't02', name: '二村', kind: 'village' },
+  ],
+  grids: [
+    { id: 'g0001', villageId: 't01v01', townId: 't01', name: '一村第一网格', workerId: 'w0001', center: [122.07, 41.12] },
+    { id: 'g0002', villageId: 't02v01', townId: 't02', name: '二村第一网格', workerId: 'w0002', center: [122.1, 41.2] },
+  ],
+  categories: [{ code: '01', name: '综合治理', nameEn: 'Public order' }],
+  subcategories: [{ code: '0101', major: '01', name: '矛盾纠纷', nameEn: 'Disputes' }],
+  plans: [{ id: 'P001', category: '0101', name: '矛盾纠纷调处预案', priority: 'normal', dueHours: 24, unitIds: ['u001'], steps: ['了解情况', '调解'] }],
+  units: [
+    { id: 'u001', name: '县水务局', level: 'county', categories: ['01'] },
+    { id: 'u002', name: '一镇派出所', level: 'town', townId: 't01', categories: ['01'] },
+  ],
+  users: Object.values(USERS),
+};
+
+export const ORG_INDEX = indexOrg(FIXTURE_ORG);
+/** The cases doc of a town for the current year (the year the tests' events are stamped in). */
+export const casesDoc = (townId: string, nowMs = Date.now()) => casesDocName(townId, caseYear(nowMs));
+
+const random = (n: number) => new Uint8Array(randomBytes(n));
+
+/** Makes valid events as a device would: decide() with the fixture org and an HLC of its own. */
+export class Actor {
+  private readonly clock: HybridClock;
+  constructor(
+    readonly user: UserInfo,
+    node = `dev-${user.id}`,
+  ) {
+    this.clock = new HybridClock(node, Date.now);
+  }
+
+  report(gridId = this.user.gridId ?? 'g0001', description = '路灯损坏'): { event: CaseEvent; state: CaseState } {
+    const grid = ORG_INDEX.grid(gridId)!;
+    return this.act(null, newId(Date.now(), random), {
+      type: 'report',
+      category: '0101',
+      description,
+      location: { lat: 41.12, lng: 122.07 },
+      gridId,
+      townId: grid.townId,
+    });
+  }
+
+  act(state: CaseState | null, caseId: string, command: Command): { event: CaseEvent; state: CaseState } {
+    const d = decide(state, command, { actor: this.user, org: ORG_INDEX, at: this.clock.now(), eventId: newId(Date.now(), random), caseId });
+    if (!d.ok) throw new Error(`fixture decide failed: ${d.error} ${d.detail ?? ''}`);
+    return { event: d.event, state: d.state };
+  }
+}
+
+// ------------------------------------------------------------------ servers
+
+export function tempDir(prefix = 'gridlink-it-'): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Seed the fixture county into a DATA_DIR (what the demo seed does, with the small fixture). */
+export async function seedFixture(dataDir: string, events: CaseEvent[] = []): Promise<void> {
+  const store = new Store(dataDir);
+  try {
+    await seedStore(store, { org: FIXTURE_ORG, events }, { password: PASSWORD, clientId: 7 });
+  } finally {
+    store.close();
+  }
+}
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  wsBase: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(opts: Partial<StartOptions> & { seed?: boolean } = {}): Promise<TestServer> {
+  const tmp = opts.dataDir ? null : tempDir();
+  const dataDir = opts.dataDir ?? tmp!.dir;
+  if (opts.seed !== false) await seedFixture(dataDir);
+  const server = await startServer({ port: 0, log: quietLogger, staticDir: join(dataDir, 'no-dist'), ...opts, dataDir });
+  return {
+    ...server,
+    dataDir,
+    wsBase: server.url.replace(/^http/, 'ws'),
+    stop: async () => {
+      await server.close();
+      tmp?.remove();
+    },
+  };
+}
+
+export async function api(
+  base: string,
+  path: string,
+  init: { method?: string; token?: string; body?: unknown; rawBody?: string } = {},
+): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const headers: Record<string, string> = {};
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  let body: string | undefined;
+  if (init.rawBody !== undefined) body = init.rawBody;
+  else if (init.body !== undefined) body = JSON.stringify(init.body);
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(base + path, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+export async function login(base: string, username: string, password = PASSWORD): Promise<string> {
+  const r = await api(base, '/api/login', { body: { username, password } });
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+  return (r.body as { token: string }).token;
+}
+
+// ------------------------------------------------------------------ waiting
+
+/** Resolve when `pred` holds, re-checking whenever `source` emits; reject after `ms` naming what was awaited. */
+export function waitFor(source: EventEmitter, pred: () => boolean, label: string, ms = 10_000): Promise<void> {
+  return new Promise((done, fail) => {
+    if (pred()) return done();
+    const check = () => {
+      let ok: boolean;
+      try {
+        ok = pred();
+      } catch (err) {
+        cleanup();
+        return fail(err as Error);
+      }
+      if (ok) {
+        cleanup();
+        done();
+      }
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      fail(new Error(`timed out waiting for ${label}`));
+    }, ms);
+    const cleanup = () => {
+      clearTimeout(timer);
+      source.off('change', check);
+    };
+    source.on('change', check);
+  });
+}
+
+/** Resolve with the first emission of `event` on `source` whose arguments pass `where`. */
+export function once<T extends unknown[]>(
+  source: { on(event: string, fn: (...args: T) => void): unknown; off(event: string, fn: (...args: T) => void): unknown },
+  event: string,
+  where: (...args: T) => boolean = () => true,
+  ms = 10_000,
+): Promise<T> {
+  return new Promise((done, fail) => {
+    const listener = (...args: T) => {
+      if (!where(...args)) return;
+      clearTimeout(timer);
+      source.off(event, listener);
+      done(args);
+    };
+    const timer = setTimeout(() => {
+      source.off(event, listener);
+      fail(new Error(`timed out waiting for '${event}'`));
+    }, ms);
+    source.on(event, listener);
+  });
+}
+
+// ------------------------------------------------------------------ clients
+
+/** A device: Y.Doc + y-websocket provider over `ws`, with the relay's ACK and REFUSED messages observable. */
+export class SyncClient extends EventEmitter {
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  /** State vector of the relay's last ACK. */
+  ack: Map<number, number> | null = null;
+  acks = 0;
+  refusals: Array<{ code: string; detail: string }> = [];
+  closeCodes: number[] = [];
+
+  constructor(wsBase: string, docName: string, token: string, opts: { connect?: boolean } = {}) {
+    super();
+    this.setMaxListeners(100);
+    this.provider = new WebsocketProvider(`${wsBase}/sync`, docName, this.doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      params: { token },
+      disableBc: true,
+      connect: false,
+      maxBackoffTime: 100,
+    });
+    this.provider.messageHandlers[MSG_ACK] = (_enc, dec) => {
+      this.ack = Y.decodeStateVector(decoding.readVarUint8Array(dec));
+      this.acks++;
+      this.emit('change');
+    };
+    this.provider.messageHandlers[MSG_REFUSED] = (_enc, dec) => {
+      this.refusals.push({ code: decoding.readVarString(dec), detail: decoding.readVarString(dec) });
+      this.emit('change');
+    };
+    this.provider.on('connection-close', (event) => {
+      if (event) this.closeCodes.push(event.code);
+      this.emit('change');
+    });
+    this.provider.on('status', () => this.emit('change'));
+    this.provider.on('sync', () => this.emit('change'));
+    this.doc.on('update', () => this.emit('change'));
+    if (opts.connect !== false) this.provider.connect();
+  }
+
+  get events(): CaseEvent[] {
+    return this.doc.getArray<CaseEvent>(EVENTS_ARRAY).toArray();
+  }
+
+  append(...events: CaseEvent[]): void {
+    this.doc.getArray<CaseEvent>(EVENTS_ARRAY).push(events);
+  }
+
+  /** Everything this device wrote is acknowledged as durable by the relay. */
+  get saved(): boolean {
+    const own = Y.getState(this.doc.store, this.doc.clientID);
+    return (this.ack?.get(this.doc.clientID) ?? 0) >= own;
+  }
+
+  synced(label = 'sync'): Promise<void> {
+    return waitFor(this, () => this.provider.synced && this.ack !== null, label);
+  }
+
+  allSaved(label = 'ACK of own changes'): Promise<void> {
+    return waitFor(this, () => this.provider.wsconnected && this.saved, label);
+  }
+
+  hasEvents(ids: readonly string[], label = 'events'): Promise<void> {
+    return waitFor(
+      this,
+      () => {
+        const have = new Set(this.events.map((e) => e.id));
+        return ids.every((id) => have.has(id));
+      },
+      label,
+    );
+  }
+
+  refused(label = 'REFUSED'): Promise<{ code: string; detail: string }> {
+    const before = this.refusals.length;
+    return waitFor(this, () => this.refusals.length > before, label).then(() => this.refusals[this.refusals.length - 1]!);
+  }
+
+  destroy(): void {
+    this.provider.destroy();
+    this.doc.destroy();
+  }
+}
+
+/** A raw socket speaking bytes, for protocol-level tests (malformed, oversized, hand-made updates). */
+export class RawClient extends EventEmitter {
+  readonly ws: WebSocket;
+  messages: Array<{ type: number; payload: Uint8Array }> = [];
+  closed: { code: number; reason: string } | null = null;
+  opened = false;
+
+  constructor(url: string, opts: WebSocket.ClientOptions = {}) {
+    super();
+    this.ws = new WebSocket(url, opts);
+    this.ws.binaryType = 'nodebuffer';
+    this.ws.on('open', () => {
+      this.opened = true;
+      this.emit('change');
+    });
+    this.ws.on('message', (data: Buffer) => {
+      const dec = decoding.createDecoder(new Uint8Array(data));
+      const type = decoding.readVarUint(dec);
+      this.messages.push({ type, payload: decoding.readTailAsUint8Array(dec) });
+      this.emit('change');
+    });
+    this.ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() };
+      this.emit('change');
+    });
+    this.ws.on('error', () => this.emit('change'));
+  }
+
+  static url(wsBase: string, doc: string, token?: string): string {
+    return `${wsBase}/sync/${doc}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  }
+
+  open(): Promise<void> {
+    return waitFor(this, () => this.opened, 'socket open');
+  }
+
+  count(type: number): number {
+    return this.messages.filter((m) => m.type === type).length;
+  }
+
+  nextOf(type: number, label: string): Promise<Uint8Array> {
+    const before = this.count(type);
+    return waitFor(this, () => this.count(type) > before, label).then(() => this.messages.filter((m) => m.type === type)[before]!.payload);
+  }
+
+  closedWith(label = 'close'): Promise<{ code: number; reason: string }> {
+    return waitFor(this, () => this.closed !== null, label).then(() => this.closed!);
+  }
+
+  send(bytes: Uint8Array): void {
+    this.ws.send(bytes);
+  }
+}
+
+/** Frame a sync-protocol update message (type 0, sub type 2) as a client would send it. */
+export function updateMessage(update: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, 0);
+  encoding.writeVarUint(enc, 2);
+  encoding.writeVarUint8Array(enc, update);
+  return encoding.toUint8Array(enc);
+}
+
+/** The status code a refused upgrade answers with. */
+export function upgradeStatus(url: string): Promise<number> {
+  return new Promise((done, fail) => {
+    const ws = new WebSocket(url);
+    ws.on('unexpected-response', (_req, res) => {
+      done(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      ws.close();
+      fail(new Error(`upgrade to ${url} was accepted`));
+    });
+    ws.on('error', () => {});
+  });
+}
+
+// ------------------------------------------------------------------ the relay as a child process
+
+export interface ChildRelay {
+  proc: ChildProcess;
+  url: string;
+  wsBase: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
+}
+
+/** `node --import tsx server/main.ts` with PORT=0 and the given DATA_DIR; resolves on the listening line. */
+export async function spawnRelay(dataDir: string, env: Record<string, string> = {}): Promise<ChildRelay> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errText = '';
+  proc.stderr!.on('data', (d: Buffer) => (errText += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    proc.once('exit', (code, signal) => done({ code, signal })),
+  );
+  const lines = createInterface({ input: proc.stdout! });
+  const url = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`relay did not start:\n${errText}`)), 20_000);
+    lines.on('line', (line) => {
+      const m = /^Gridlink listening on (http:\/\/\S+)$/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        done(m[1]!);
+      }
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      fail(new Error(`relay exited (${code ?? signal}) before listening:\n${errText}`));
+    });
+  });
+  return { proc, url, wsBase: url.replace(/^http/, 'ws'), exited, stderr: () => errText };
+}

@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { App } from '../../src/app/App.tsx';
+import { parseHash, route, routeHref } from '../../src/app/router.ts';
+import { FakeAuth, FakeWorld, profile } from './fake-services.ts';
+import { byText, click, mount, mustFind, resetLang, settle, submit, type, waitFor, type Mounted } from './helpers.ts';
+
+describe('router', () => {
+  it('parses and builds the hash routes', () => {
+    expect(parseHash('')).toEqual({ name: 'cases' });
+    expect(parseHash('#/login')).toEqual({ name: 'login' });
+    expect(parseHash('#/cases/')).toEqual({ name: 'cases' });
+    expect(parseHash('#/cases/01JABCDEFGHJKMNPQRSTVWXYZ0')).toEqual({ name: 'case', id: '01JABCDEFGHJKMNPQRSTVWXYZ0' });
+    expect(parseHash('#/report')).toEqual({ name: 'report' });
+    expect(parseHash('#/nope')).toEqual({ name: 'notFound', path: '/nope' });
+    expect(routeHref({ name: 'case', id: 'X1' })).toBe('#/cases/X1');
+  });
+});
+
+describe('app', () => {
+  let m: Mounted | undefined;
+  beforeEach(async () => {
+    await resetLang();
+    history.replaceState(null, '', '#/cases');
+  });
+  afterEach(() => m?.unmount());
+
+  it('asks a signed-out user to sign in, then returns to the requested screen', async () => {
+    const world = new FakeWorld();
+    world.seed(6);
+    const auth = new FakeAuth({ world, profiles: [profile('w0001')] });
+    history.replaceState(null, '', '#/report');
+    m = await mount(<App auth={auth} />);
+    await waitFor(() => m!.root.querySelector('#login-username'), 'login form');
+    expect(location.hash).toBe('#/login');
+    expect(document.activeElement?.tagName).toBe('H1');
+    await click(byText(m.root, '.profile-pick', '张伟'));
+    await type(mustFind(m.root, '#login-password'), 'demo');
+    await submit(mustFind(m.root, 'form'));
+    await waitFor(() => m!.root.querySelector('#r-description'), 'report form (lazy)');
+    expect(location.hash).toBe('#/report');
+    expect(mustFind(m.root, '.syncbar').textContent).toContain('在线');
+    expect(document.activeElement?.textContent).toBe('上报案件');
+  });
+
+  it('resumes the last session, navigates by hash, and signs out', async () => {
+    const world = new FakeWorld();
+    const ids = world.seed(6);
+    const auth = new FakeAuth({ world, resumeAs: 'town01' });
+    m = await mount(<App auth={auth} />);
+    await waitFor(() => m!.root.querySelectorAll('a.case-row').length === 6, 'rows');
+    expect(mustFind(m.root, 'nav a[aria-current="page"]').textContent).toBe('案件');
+
+    location.hash = `#/cases/${ids[0]}`;
+    await settle();
+    await waitFor(() => m!.root.querySelector('.facts'), 'detail (lazy)');
+    expect(route.value).toEqual({ name: 'case', id: ids[0] });
+    expect(document.activeElement?.tagName).toBe('H1');
+
+    await click(byText(m.root, 'button', '退出登录'));
+    await waitFor(() => m!.root.querySelector('#login-username'), 'login');
+    expect(location.hash).toBe('#/login');
+    expect(auth.sessions[0]!.calls.logouts).toBe(1);
+  });
+
+  it('asks for the password again when the token expired, keeping the session', async () => {
+    const world = new FakeWorld();
+    const auth = new FakeAuth({ world, resumeAs: 'w0001' });
+    m = await mount(<App auth={auth} />);
+    await waitFor(() => auth.sessions[0], 'session');
+    const session = auth.sessions[0]!;
+    expect(m.root.querySelector('#renew-password')).toBeNull();
+    session.status.value = { ...session.status.value, authExpired: true, connection: 'offline' };
+    await settle();
+    expect(mustFind(m.root, '.banner-warning').textContent).toContain('登录已过期');
+    await type(mustFind(m.root, '#renew-password'), 'nope');
+    await submit(mustFind(m.root, 'form.renew'));
+    expect(mustFind(m.root, '#renew-error').textContent).toBe('密码错误或无法连接服务器。');
+    await type(mustFind(m.root, '#renew-password'), 'demo');
+    await submit(mustFind(m.root, 'form.renew'));
+    expect(session.calls.renews).toEqual(['nope', 'demo']);
+    expect(m.root.querySelector('#renew-password')).toBeNull();
+  });
+
+  it('hides reporting from roles that cannot report', async () => {
+    const auth = new FakeAuth({ resumeAs: 'unit001' });
+    m = await mount(<App auth={auth} />);
+    await waitFor(() => m!.root.querySelector('nav'), 'shell');
+    expect(byText(m.root, 'nav a', '上报')).toBeUndefined();
+    location.hash = '#/report';
+    await settle();
+    await waitFor(() => byText(m!.root, 'p', '您的角色不能使用此功能。'), 'not allowed');
+  });
+});

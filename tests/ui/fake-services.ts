@@ -1,0 +1,322 @@
+/**
+ * An in-memory AuthService / Session for the screens' tests and for developing screens without a relay.
+ * It folds with the real domain code (decide, foldAll, allowedActions), so what a screen offers and what
+ * happens when it acts are the same rules the real data layer applies. Nothing here ships in src/.
+ */
+import { signal, type Signal } from '@preact/signals';
+import type { AuthService, CaseFilter, CaseRow, LoginError, OrgView, Profile, ReportInput, Session, SyncStatus } from '../../src/app/services.ts';
+import { decide, type Command, type Decision } from '../../src/domain/commands.ts';
+import type { CaseEvent } from '../../src/domain/events.ts';
+import { foldAll } from '../../src/domain/fold.ts';
+import { HybridClock } from '../../src/domain/hlc.ts';
+import { newId, seededRandom } from '../../src/domain/ids.ts';
+import { indexOrg, type OrgData, type UserInfo } from '../../src/domain/org.ts';
+import type { CaseState } from '../../src/domain/workflow.ts';
+
+export const NOW = Date.UTC(2025, 10, 20, 2, 0, 0); // 2025-11-20 10:00 in China
+
+export const ORG: OrgData = {
+  towns: [
+    { id: 't01', name: '城关镇', nameEn: 'Chengguan', center: [122.05, 41.2] },
+    { id: 't02', name: '东郭镇', nameEn: 'Dongguo', center: [122.2, 41.1] },
+  ],
+  villages: [
+    { id: 't01v01', townId: 't01', name: '太平村', kind: 'village' },
+    { id: 't01v02', townId: 't01', name: '新兴社区', kind: 'community' },
+    { id: 't02v01', townId: 't02', name: '东风村', kind: 'village' },
+  ],
+  grids: [
+    { id: 'g0001', villageId: 't01v01', townId: 't01', name: '第一网格', workerId: 'w0001', center: [122.0512, 41.2034] },
+    { id: 'g0002', villageId: 't01v01', townId: 't01', name: '第二网格', workerId: 'w0002', center: [122.0598, 41.2071] },
+    { id: 'g0003', villageId: 't01v02', townId: 't01', name: '第一网格', workerId: 'w0003', center: [122.0433, 41.1912] },
+    { id: 'g0004', villageId: 't02v01', townId: 't02', name: '第一网格', workerId: 'w0004', center: [122.2011, 41.1023] },
+  ],
+  categories: [
+    { code: '01', name: '城乡建设', nameEn: 'Urban and rural construction' },
+    { code: '02', name: '社会保障', nameEn: 'Social security' },
+    { code: '03', name: '综合治理', nameEn: 'Public order' },
+  ],
+  subcategories: [
+    { code: '0101', major: '01', name: '违章建筑', nameEn: 'Illegal construction' },
+    { code: '0102', major: '01', name: '道路损坏', nameEn: 'Damaged road' },
+    { code: '0201', major: '02', name: '养老保险', nameEn: 'Pension insurance' },
+    { code: '0202', major: '02', name: '最低生活保障', nameEn: 'Minimum living allowance' },
+    { code: '0301', major: '03', name: '矛盾纠纷', nameEn: 'Neighbourhood disputes' },
+  ],
+  plans: [
+    { id: 'P001', category: '0101', name: '违章建筑处置预案', priority: 'high', dueHours: 48, unitIds: ['u002', 'u001'], steps: [] },
+    { id: 'P002', category: '0101', name: '违章建筑紧急预案', priority: 'urgent', dueHours: 12, unitIds: ['u003'], steps: [] },
+    { id: 'P003', category: '0102', name: '道路抢修预案', priority: 'normal', dueHours: 72, unitIds: ['u001'], steps: [] },
+  ],
+  units: [
+    { id: 'u001', name: '县住房和城乡建设局', level: 'county', categories: ['01'] },
+    { id: 'u002', name: '城关镇综合执法队', level: 'town', townId: 't01', categories: ['01'] },
+    { id: 'u003', name: '县自然资源局', level: 'county', categories: ['01', '02'] },
+    { id: 'u004', name: '东郭镇综合执法队', level: 'town', townId: 't02', categories: ['01'] },
+    { id: 'u005', name: '县民政局', level: 'county', categories: ['02'] },
+  ],
+  users: [
+    { id: 'admin', username: 'admin', name: '管理员', role: 'admin' },
+    { id: 'county', username: 'county', name: '县指挥中心', role: 'county' },
+    { id: 'town01', username: 'town01', name: '城关镇指导中心', role: 'town', townId: 't01' },
+    { id: 'town02', username: 'town02', name: '东郭镇指导中心', role: 'town', townId: 't02' },
+    { id: 'w0001', username: 'w0001', name: '张伟', role: 'worker', townId: 't01', villageId: 't01v01', gridId: 'g0001' },
+    { id: 'w0002', username: 'w0002', name: '李娜', role: 'worker', townId: 't01', villageId: 't01v01', gridId: 'g0002' },
+    { id: 'w0003', username: 'w0003', name: '王芳', role: 'worker', townId: 't01', villageId: 't01v02', gridId: 'g0003' },
+    { id: 'w0004', username: 'w0004', name: '刘洋', role: 'worker', townId: 't02', villageId: 't02v01', gridId: 'g0004' },
+    { id: 'unit001', username: 'unit001', name: '住建局办事员', role: 'unit', unitId: 'u001' },
+    { id: 'unit002', username: 'unit002', name: '执法队员', role: 'unit', townId: 't01', unitId: 'u002' },
+    { id: 'st01v01', username: 'st01v01', name: '赵书记', role: 'secretary', townId: 't01', villageId: 't01v01' },
+    { id: 'trainer01', username: 'trainer01', name: '培训员', role: 'trainer' },
+  ],
+};
+
+export function orgView(data: OrgData = ORG): OrgView {
+  return { ...indexOrg(data), data };
+}
+
+/** One shared world (the events every fake device sees), like the relay's docs. */
+export class FakeWorld {
+  events: CaseEvent[] = [];
+  readonly org = orgView();
+  readonly version = signal(0);
+  private readonly rnd = seededRandom(42);
+  readonly clock: HybridClock;
+  nowMs: number;
+
+  constructor(nowMs = NOW) {
+    this.nowMs = nowMs;
+    this.clock = new HybridClock('fake', () => this.nowMs);
+  }
+
+  id(ms = this.nowMs): string {
+    return newId(ms, this.rnd.bytes);
+  }
+
+  user(id: string): UserInfo {
+    const u = this.org.user(id);
+    if (!u) throw new Error(`no user ${id}`);
+    return u;
+  }
+
+  states(): Map<string, CaseState> {
+    return foldAll(this.events, this.org);
+  }
+
+  /** Make a command as a user, at a given time; throws when the domain refuses (test setup must be valid). */
+  command(userId: string, caseId: string | null, command: Record<string, unknown>, atMs = this.nowMs): CaseEvent {
+    const state = caseId ? (this.states().get(caseId) ?? null) : null;
+    const at = `${String(atMs).padStart(13, '0')}:${String(this.events.length % 10000).padStart(4, '0')}:seed`;
+    const d = decide(state, command, { actor: this.user(userId), org: this.org, at, eventId: this.id(atMs), caseId: caseId ?? this.id(atMs) });
+    if (!d.ok) throw new Error(`seed command refused: ${d.error} ${d.detail ?? ''}`);
+    this.events.push(d.event);
+    this.version.value++;
+    return d.event;
+  }
+
+  /** Append an event as is (to build histories with superseded events). */
+  append(e: CaseEvent): void {
+    this.events.push(e);
+    this.version.value++;
+  }
+
+  /** n reported cases spread over grids g0001..g0003 and the last days, a few moved further along. */
+  seed(n: number): string[] {
+    const grids = ['g0001', 'g0002', 'g0003'];
+    const subs = ['0101', '0102', '0201', '0202', '0301'];
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const grid = grids[i % grids.length]!;
+      const worker = this.org.grid(grid)!.workerId;
+      const ms = this.nowMs - (i + 1) * 600_000;
+      const e = this.command(
+        worker,
+        null,
+        { type: 'report', category: subs[i % subs.length]!, description: `案件描述 ${i + 1}：路边问题需要处理`, location: { lat: 41.2, lng: 122.05 }, gridId: grid, townId: 't01' },
+        ms,
+      );
+      ids.push(e.caseId);
+      if (i % 4 === 1) this.command('town01', e.caseId, { type: 'accept' }, ms + 1000);
+    }
+    return ids;
+  }
+}
+
+export interface FakeSessionCalls {
+  reports: ReportInput[];
+  acts: { caseId: string; command: Command }[];
+  queries: { filter: CaseFilter; offset: number; limit: number }[];
+  renews: string[];
+  logouts: number;
+}
+
+export class FakeSession implements Session {
+  readonly status: Signal<SyncStatus>;
+  readonly org: Signal<OrgView | null>;
+  readonly casesVersion: Signal<number>;
+  readonly calls: FakeSessionCalls = { reports: [], acts: [], queries: [], renews: [], logouts: 0 };
+  /** Case ids with an event of this device not yet acknowledged. */
+  readonly pending = new Set<string>();
+  renewPassword = 'demo';
+  /** When set, the next report/act answers with this error instead of deciding. */
+  failNext: Decision | null = null;
+
+  constructor(
+    readonly world: FakeWorld,
+    readonly user: UserInfo,
+    opts: { status?: Partial<SyncStatus>; orgLoaded?: boolean } = {},
+  ) {
+    this.status = signal<SyncStatus>({ connection: 'online', unsaved: 0, lastSavedMs: null, ready: true, authExpired: false, ...opts.status });
+    this.org = signal(opts.orgLoaded === false ? null : world.org);
+    this.casesVersion = world.version;
+  }
+
+  private rows(filter: CaseFilter): CaseRow[] {
+    const out: CaseRow[] = [];
+    const org = this.world.org;
+    for (const s of this.world.states().values()) {
+      // Scope like the read model: a device only holds its user's cases.
+      if (this.user.role === 'worker' && s.gridId !== this.user.gridId) continue;
+      if (this.user.role === 'town' && s.townId !== this.user.townId) continue;
+      if (this.user.role === 'secretary' && org.grid(s.gridId)?.villageId !== this.user.villageId) continue;
+      if (this.user.role === 'unit' && s.unitId !== this.user.unitId) continue;
+      if (filter.status && s.status !== filter.status) continue;
+      if (filter.gridId && s.gridId !== filter.gridId) continue;
+      if (filter.category && !s.category.startsWith(filter.category)) continue;
+      const updatedMs = Number(s.updatedAt.slice(0, 13));
+      out.push({
+        id: s.id,
+        status: s.status,
+        townId: s.townId,
+        gridId: s.gridId,
+        category: s.category,
+        description: s.description,
+        reportedMs: s.reportedMs,
+        updatedMs,
+        ...(s.unitId ? { unitId: s.unitId } : {}),
+        ...(this.pending.has(s.id) ? { pending: true } : {}),
+      });
+    }
+    return out.sort((a, b) => b.reportedMs - a.reportedMs || (a.id < b.id ? 1 : -1));
+  }
+
+  async queryCases(filter: CaseFilter, offset: number, limit: number): Promise<CaseRow[]> {
+    this.calls.queries.push({ filter: { ...filter }, offset, limit });
+    return this.rows(filter).slice(offset, offset + limit);
+  }
+
+  async countCases(filter: CaseFilter): Promise<number> {
+    return this.rows(filter).length;
+  }
+
+  async getCase(id: string): Promise<CaseState | null> {
+    return this.world.states().get(id) ?? null;
+  }
+
+  private record(d: Decision): Decision {
+    if (d.ok) {
+      this.world.append(d.event);
+      this.pending.add(d.event.caseId);
+      this.status.value = { ...this.status.value, unsaved: this.status.value.unsaved + 1 };
+    }
+    return d;
+  }
+
+  private takeFailure(): Decision | null {
+    const f = this.failNext;
+    this.failNext = null;
+    return f;
+  }
+
+  async report(input: ReportInput): Promise<Decision> {
+    this.calls.reports.push(input);
+    const f = this.takeFailure();
+    if (f) return f;
+    const grid = this.world.org.grid(input.gridId);
+    const caseId = this.world.id();
+    return this.record(
+      decide(null, { type: 'report', ...input, townId: grid?.townId ?? '' }, { actor: this.user, org: this.world.org, at: this.world.clock.now(), eventId: this.world.id(), caseId }),
+    );
+  }
+
+  async act(caseId: string, command: Command): Promise<Decision> {
+    this.calls.acts.push({ caseId, command });
+    const f = this.takeFailure();
+    if (f) return f;
+    const state = this.world.states().get(caseId) ?? null;
+    return this.record(decide(state, command, { actor: this.user, org: this.world.org, at: this.world.clock.now(), eventId: this.world.id(), caseId }));
+  }
+
+  async renew(password: string): Promise<boolean> {
+    this.calls.renews.push(password);
+    if (password !== this.renewPassword) return false;
+    this.status.value = { ...this.status.value, authExpired: false };
+    return true;
+  }
+
+  async logout(): Promise<void> {
+    this.calls.logouts++;
+  }
+}
+
+export interface FakeAuthOptions {
+  world?: FakeWorld;
+  /** Profiles of people who used this device before. */
+  profiles?: Profile[];
+  online?: boolean;
+  password?: string;
+  /** A session to resume on start (the last user did not sign out). */
+  resumeAs?: string;
+}
+
+export class FakeAuth implements AuthService {
+  readonly world: FakeWorld;
+  profilesList: Profile[];
+  online: boolean;
+  password: string;
+  sessions: FakeSession[] = [];
+  readonly logins: { username: string; password: string }[] = [];
+  readonly forgotten: string[] = [];
+  private resumeAs: string | undefined;
+
+  constructor(opts: FakeAuthOptions = {}) {
+    this.world = opts.world ?? new FakeWorld();
+    this.profilesList = opts.profiles ?? [];
+    this.online = opts.online ?? true;
+    this.password = opts.password ?? 'demo';
+    this.resumeAs = opts.resumeAs;
+  }
+
+  async profiles(): Promise<Profile[]> {
+    return [...this.profilesList];
+  }
+
+  async login(username: string, password: string): Promise<{ ok: true; session: FakeSession } | { ok: false; error: LoginError }> {
+    this.logins.push({ username, password });
+    const user = this.world.org.data.users.find((u) => u.username === username);
+    const known = this.profilesList.some((p) => p.username === username);
+    if (!this.online && !known) return { ok: false, error: 'offline_unknown_user' };
+    if (!user || password !== this.password) return { ok: false, error: 'bad_credentials' };
+    if (!known) this.profilesList.push({ userId: user.id, username, name: user.name, role: user.role, lastLoginMs: this.world.nowMs });
+    const session = new FakeSession(this.world, user, { status: { connection: this.online ? 'online' : 'offline' } });
+    this.sessions.push(session);
+    return { ok: true, session };
+  }
+
+  async resume(): Promise<FakeSession | null> {
+    if (!this.resumeAs) return null;
+    const session = new FakeSession(this.world, this.world.user(this.resumeAs));
+    this.sessions.push(session);
+    return session;
+  }
+
+  async forget(userId: string): Promise<void> {
+    this.forgotten.push(userId);
+    this.profilesList = this.profilesList.filter((p) => p.userId !== userId);
+  }
+}
+
+export function profile(userId: string, lastLoginMs = NOW - 3_600_000): Profile {
+  const u = ORG.users.find((x) => x.id === userId)!;
+  return { userId: u.id, username: u.username, name: u.name, role: u.role, lastLoginMs };
+}

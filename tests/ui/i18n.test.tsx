@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorText, formatTime, initLang, lang, setLang, statusName, t } from '../../src/app/i18n.ts';
+import { en } from '../../src/app/locales/en.ts';
+import { zh } from '../../src/app/locales/zh.ts';
+import { EVENT_TYPES } from '../../src/domain/events.ts';
+import { STATUSES } from '../../src/domain/workflow.ts';
+import { SyncStatusBar } from '../../src/features/shell/SyncStatus.tsx';
+import { Shell } from '../../src/features/shell/Shell.tsx';
+import { FakeSession, FakeWorld } from './fake-services.ts';
+import { byText, click, mount, mustFind, resetLang, settle, type Mounted } from './helpers.ts';
+
+describe('i18n', () => {
+  let m: Mounted | undefined;
+  beforeEach(resetLang);
+  afterEach(() => m?.unmount());
+
+  it('defaults to Simplified Chinese and has every key in English too', () => {
+    expect(lang.value).toBe('zh');
+    expect(t('sync.online')).toBe('在线');
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
+    for (const [k, v] of Object.entries(en)) expect(v, k).not.toBe('');
+    // Placeholders agree between the languages.
+    for (const k of Object.keys(zh) as (keyof typeof zh)[]) {
+      const vars = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join();
+      expect(vars(en[k]), k).toBe(vars(zh[k]));
+    }
+    expect(STATUSES.map(statusName)).toEqual(['已上报', '已受理', '不予受理', '已派遣', '已处置', '已核实', '已结案']);
+    expect(EVENT_TYPES.every((e) => t(`event.${e}`) !== '')).toBe(true);
+    expect(errorText('out_of_scope')).toBe('超出您的管辖范围');
+    expect(errorText('some_new_code')).toBe('发生意外错误 (some_new_code)');
+  });
+
+  it('switches to English, persists the choice and restores it', async () => {
+    await setLang('en');
+    expect(t('sync.unsaved.other', { n: 3 })).toBe('3 changes not yet saved to the server');
+    expect(localStorage.getItem('gl:lang')).toBe('en');
+    expect(document.documentElement.lang).toBe('en');
+    await setLang('zh');
+    expect(document.documentElement.lang).toBe('zh-CN');
+    localStorage.setItem('gl:lang', 'en');
+    await initLang();
+    expect(lang.value).toBe('en');
+    expect(statusName('dispatched')).toBe('Dispatched');
+  });
+
+  it('re-renders the shell in the chosen language from its switch', async () => {
+    const world = new FakeWorld();
+    const session = new FakeSession(world, world.user('w0001'), { status: { connection: 'offline', unsaved: 2, lastSavedMs: null } });
+    m = await mount(
+      <Shell session={session} onLogout={() => undefined}>
+        <main />
+      </Shell>,
+    );
+    const bar = () => mustFind(m!.root, '.syncbar');
+    expect(bar().textContent).toContain('离线');
+    expect(bar().textContent).toContain('2 项更改尚未保存到服务器');
+    expect(mustFind(m.root, '.user-name').textContent).toBe('张伟（网格员）');
+    await click(byText(m.root, 'button', 'English'));
+    await settle();
+    expect(bar().textContent).toContain('Offline');
+    expect(bar().textContent).toContain('2 changes not yet saved to the server');
+    expect(mustFind(m.root, '.user-name').textContent).toBe('张伟 (Grid worker)');
+    expect(byText(m.root, 'a', 'Report')).toBeTruthy();
+    await click(byText(m.root, 'button', '中文'));
+    expect(bar().textContent).toContain('离线');
+  });
+
+  it('formats times: today as time, other days with the date', () => {
+    const now = new Date(2025, 10, 20, 15, 0).getTime();
+    expect(formatTime(new Date(2025, 10, 20, 9, 5).getTime(), now)).toBe('09:05');
+    expect(formatTime(new Date(2025, 10, 18, 9, 5).getTime(), now)).toContain('11');
+    expect(formatTime(new Date(2024, 10, 18, 9, 5).getTime(), now)).toContain('2024');
+  });
+});
+
+describe('sync status bar', () => {
+  let m: Mounted | undefined;
+  beforeEach(resetLang);
+  afterEach(() => m?.unmount());
+
+  it('is a live region that follows the status signal', async () => {
+    const world = new FakeWorld();
+    const session = new FakeSession(world, world.user('w0001'), { status: { connection: 'connecting', unsaved: 0 } });
+    m = await mount(<SyncStatusBar status={session.status} />);
+    const bar = mustFind(m.root, '.syncbar');
+    expect(bar.getAttribute('role')).toBe('status');
+    expect(bar.textContent).toContain('连接中');
+    expect(bar.textContent).toContain('所有更改已保存到服务器');
+    expect(bar.textContent).toContain('尚未保存过');
+    session.status.value = { ...session.status.value, connection: 'online', unsaved: 1, lastSavedMs: Date.now() };
+    await settle();
+    expect(bar.textContent).toContain('在线');
+    expect(bar.textContent).toContain('1 项更改尚未保存到服务器');
+    expect(bar.textContent).toMatch(/上次保存 \d\d:\d\d/);
+  });
+});
