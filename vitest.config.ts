@@ -20,7 +20,7 @@ export default defineConfig({
           environment: 'happy-dom',
           setupFiles: ['tests/setup/fake-idb.ts'],
         },
-        esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+        oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
       },
       {
         test: {
