@@ -1,9 +1,12 @@
 /**
  * Build of the PWA: Preact, and vite-plugin-pwa generating the service worker (dist/sw.js) and the manifest.
  * The service worker precaches the app shell so the app loads offline after the first visit; it never caches
- * /api, /sync, /healthz or /blobs (those are live data, kept locally by the app itself in IndexedDB).
+ * /api, /sync, /healthz or /blobs (those are live data, kept locally by the app itself in IndexedDB), except the
+ * static geometry under /api/geo/ (see runtimeCaching).
  * In development (`npm run dev`, scripts/dev.ts) the relay runs separately and is proxied.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
@@ -15,25 +18,27 @@ const THEME = '#0b5e4a';
 /**
  * Writes `<file>.br` and `<file>.gz` next to each JS and CSS file of the build (brotli at its highest quality
  * once, instead of on every request), for a server that serves a precompressed sibling when the request's
- * Accept-Encoding allows it. The service worker's precache globs do not match these names.
+ * Accept-Encoding allows it (server/static.ts). The service worker's precache globs do not match these names.
+ * It compresses the files as written: in generateBundle the entry chunk still held Vite's `__VITE_PRELOAD__`
+ * placeholder, so its siblings differed from the file and broke every dynamic import when served.
  */
 function precompress(): Plugin {
   return {
     name: 'gridlink-precompress',
     apply: 'build',
     enforce: 'post',
-    generateBundle(_options, bundle) {
-      for (const [fileName, out] of Object.entries(bundle)) {
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? 'dist';
+      for (const fileName of Object.keys(bundle)) {
         if (!/\.(?:js|mjs|css)$/.test(fileName)) continue;
-        const source = out.type === 'chunk' ? out.code : out.source;
-        const buf = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source);
+        const file = join(dir, fileName);
+        const buf = readFileSync(file);
         if (buf.length < 1024) continue;
-        this.emitFile({ type: 'asset', fileName: `${fileName}.gz`, source: gzipSync(buf, { level: 9 }) });
-        this.emitFile({
-          type: 'asset',
-          fileName: `${fileName}.br`,
-          source: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }),
-        });
+        writeFileSync(`${file}.gz`, gzipSync(buf, { level: 9 }));
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }),
+        );
       }
     },
   };
@@ -75,8 +80,22 @@ export default defineConfig({
         globPatterns: ['**/*.{js,mjs,css,html,png,svg,webmanifest}'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api(?:\/|$)/, /^\/sync(?:\/|$)/, /^\/healthz(?:\/|$)/, /^\/blobs(?:\/|$)/],
-        // No runtime caching: /api answers are live; the app keeps its data in IndexedDB itself.
-        runtimeCaching: [],
+        // /api answers are live (the app keeps its data in IndexedDB itself) and are not cached, except the grid
+        // boundaries and the basemap under /api/geo/, which are static files the map needs offline: boundaries
+        // stale-while-revalidate (offline: the last copy; online: that copy at once, refreshed for next time),
+        // the basemap cache-first with byte ranges served from the whole cached file (mapview.ts fetches it once).
+        runtimeCaching: [
+          {
+            urlPattern: /\/api\/geo\/(?:grids|villages|towns)\.geojson$/,
+            handler: 'StaleWhileRevalidate',
+            options: { cacheName: 'gridlink-geo', cacheableResponse: { statuses: [200] } },
+          },
+          {
+            urlPattern: /\/api\/geo\/basemap\.pmtiles$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'gridlink-basemap', cacheableResponse: { statuses: [200] }, rangeRequests: true },
+          },
+        ],
         cleanupOutdatedCaches: true,
         // The first install takes control at once (chunks loaded later in this visit come from the cache);
         // an update waits for the user's "刷新" (skipWaiting through workbox-window).

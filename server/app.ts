@@ -20,6 +20,7 @@ import { createHttpHandler, publicUser, type OrgView } from './http.ts';
 import { stderrLogger, type Logger } from './log.ts';
 import { Relay } from './relay.ts';
 import { seedDemo } from './seed.ts';
+import { GeoStore } from './geostore.ts';
 import { Store } from './store.ts';
 
 export interface StartOptions {
@@ -79,6 +80,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       log.info(`seeded the demo county: ${r.users} users, ${r.docs} docs, ${r.events} events in ${Math.round(performance.now() - started)} ms`);
     }
 
+    // Grid boundaries: seeded from the demo generator (same seed, so the same county) when there are none yet.
+    const geo = new GeoStore(store, opts.dataDir);
+    if (opts.demo && geo.isEmpty()) {
+      const { generateCounty } = await import('./demo/generate.ts');
+      geo.replaceGrids(generateCounty(opts.demoSeed).geometry);
+    }
+
     let org: OrgView = buildOrgView(emptyOrg(), store);
     const authenticate = async (token: string): Promise<UserInfo | null> => {
       const claims = await verifyToken(secret, token, now());
@@ -98,6 +106,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       serverClientId,
       authenticate,
       townIds: () => org.townIds,
+      grid: (id) => org.index.grid(id),
       onDocChanged: (name, ydoc) => {
         if (name === ORG_DOC) org = buildOrgView(readOrgDoc(ydoc), store);
       },
@@ -115,6 +124,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         now,
         clock: new HybridClock('relay', now),
         staticDir: existsSync(staticDir) ? staticDir : null,
+        geo,
         log,
       }),
     );

@@ -9,6 +9,14 @@
  *                          -> 201 the new case state (with `id`); 400 bad fields; 403 role/scope
  *   GET  /api/cases/<id>   Bearer -> 200 {case state..., "events":[...]}; 404 unknown; 403 out of scope
  *   GET  /api/plans        Bearer -> 200 [{id, category, name, priority, dueHours, unitIds, steps}]
+ *   POST /api/cases/<id>/commands  Bearer {"type", ...fields} (issue 4) -> 200 the new case state (with `events`);
+ *                          400 bad fields (or an unknown merge target); 403 role/scope; 404 unknown case;
+ *                          409 the case's state does not allow it (also when a concurrent event won the race)
+ *   GET  /api/stats?scope=county|<townId>|<unitId>|<gridId>&from=YYYY-MM-DD&to=YYYY-MM-DD  Bearer (issue 4)
+ *                          -> 200 {scope, period, nowMs, figures, towns?, units, grids, table1?}; 400; 403
+ *   GET  /api/openapi.json the OpenAPI 3 description of these routes (no token needed)
+ *   GET  /api/geo/<grids|villages|towns>.geojson, POST /api/geo/grids (admin import), GET /api/geo/basemap.pmtiles
+ *                          Bearer (issue 5) -> the grid boundaries; contracts in geohttp.ts
  *   other /api/...         404 not_found; a known path with another method: 405 (with Allow)
  * Bodies are JSON, at most MAX_BODY_BYTES (413 too_large). Every error is `{"error":"<code>"}`: the domain's codes
  * (src/domain/errors.ts) plus two codes of the HTTP edge itself, `method_not_allowed` and `internal_error`.
@@ -16,19 +24,25 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
-import type * as Y from 'yjs';
-import { decide } from '../src/domain/commands.ts';
-import { caseYear, casesDocName, docAccess, docsForUser, liveYears } from '../src/domain/docs.ts';
+import * as Y from 'yjs';
+import { assess, assessAll, table1, type AssessScope } from '../src/domain/assessment.ts';
+import { COMMAND_TYPES, decide, type CommandType } from '../src/domain/commands.ts';
+import { caseYear, casesDocName, docAccess, docsForUser, liveYears, recordDocsForUser } from '../src/domain/docs.ts';
 import type { ErrorCode } from '../src/domain/errors.ts';
 import { parseEvent, type CaseEvent } from '../src/domain/events.ts';
-import { foldCase } from '../src/domain/fold.ts';
+import { foldAll, foldCase } from '../src/domain/fold.ts';
 import { hlcMs, type HybridClock } from '../src/domain/hlc.ts';
-import { newId } from '../src/domain/ids.ts';
+import { ID_PATTERN, newId } from '../src/domain/ids.ts';
 import type { OrgData, OrgIndex, UserInfo } from '../src/domain/org.ts';
+import type { CaseState } from '../src/domain/workflow.ts';
 import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
 import { verifyPassword } from './auth.ts';
 import type { Logger } from './log.ts';
+import { OPENAPI } from './openapi.ts';
 import type { Relay } from './relay.ts';
+import { basemap, geoFile, importGrids } from './geohttp.ts';
+import { partySummary, peopleResidents } from './peoplehttp.ts';
+import type { GeoStore } from './geostore.ts';
 import { serveStatic } from './static.ts';
 import type { Store } from './store.ts';
 
@@ -52,6 +66,8 @@ export interface HttpContext {
   now(): number;
   clock: HybridClock;
   staticDir: string | null;
+  /** Grid boundaries (geostore.ts); routes in geohttp.ts. */
+  geo: GeoStore;
   log: Logger;
 }
 
@@ -90,6 +106,14 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/cases$/, methods: { POST: reportCase } },
   { pattern: /^\/api\/cases\/([^/]+)$/, methods: { GET: getCase } },
   { pattern: /^\/api\/plans$/, methods: { GET: plans } },
+  { pattern: /^\/api\/cases\/([^/]+)\/commands$/, methods: { POST: caseCommand } },
+  { pattern: /^\/api\/stats$/, methods: { GET: stats } },
+  { pattern: /^\/api\/openapi\.json$/, methods: { GET: openapi } },
+  { pattern: /^\/api\/geo\/(grids|villages|towns)\.geojson$/, methods: { GET: geoLayer, HEAD: geoLayer } },
+  { pattern: /^\/api\/geo\/grids$/, methods: { POST: importGrids } },
+  { pattern: /^\/api\/geo\/basemap\.pmtiles$/, methods: { GET: basemap, HEAD: basemap } },
+  { pattern: /^\/api\/people\/([^/]+)\/residents$/, methods: { GET: peopleResidents } },
+  { pattern: /^\/api\/party\/([^/]+)\/summary$/, methods: { GET: partySummary } },
 ];
 
 export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
@@ -159,7 +183,9 @@ async function login(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
 
 async function me(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
   const user = await requireUser(req, ctx);
-  sendJson(res, 200, { user, docs: docsForUser(user, ctx.org().townIds, liveYears(ctx.now())) });
+  const org = ctx.org();
+  const docs = [...docsForUser(user, org.townIds, liveYears(ctx.now())), ...recordDocsForUser(user, org.townIds, org.data.grids)];
+  sendJson(res, 200, { user, docs });
 }
 
 async function reportCase(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
@@ -210,6 +236,206 @@ async function plans(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
   sendJson(res, 200, list);
 }
 
+function geoLayer(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, [layer]: string[]): Promise<void> {
+  return geoFile(req, res, ctx, layer as 'grids' | 'villages' | 'towns');
+}
+
+// ------------------------------------------------------------------ issue 4: commands, stats, OpenAPI
+
+/** The command types the API takes (every workflow command but `report`, which is POST /api/cases). */
+export const API_COMMANDS: readonly CommandType[] = COMMAND_TYPES.filter((c) => c !== 'report');
+
+async function caseCommand(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, [caseId]: string[]): Promise<void> {
+  const user = await requireUser(req, ctx);
+  const body = await readJson(req);
+  const type = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || !(API_COMMANDS as readonly string[]).includes(type)) throw new HttpError(400, 'bad_request');
+  const doc = ctx.store.caseDoc(caseId!);
+  if (!doc) throw new HttpError(404, 'unknown_case');
+  const org = ctx.org();
+  // Residents have no doc access (they never sync): through the API they may withdraw or rate their own reports
+  // (the fold checks they are the reporter).
+  const residentOwn = user.role === 'resident' && (type === 'feedback' || type === 'withdraw');
+  if (docAccess(user, doc, org.townIds) !== 'write' && !residentOwn) throw new HttpError(403, 'forbidden');
+  if (type === 'merge') {
+    // The target must be a case this caller can see (the fold cannot check another case: it folds one at a time).
+    const into = (body as { intoCaseId?: unknown }).intoCaseId;
+    const intoDoc = typeof into === 'string' ? ctx.store.caseDoc(into) : undefined;
+    if (typeof into === 'string' && ID_PATTERN.test(into) && into !== caseId && (!intoDoc || !docAccess(user, intoDoc, org.townIds))) {
+      throw new HttpError(400, 'unknown_case');
+    }
+  }
+  const nowMs = ctx.now();
+  const random = (n: number) => new Uint8Array(randomBytes(n));
+  const decision = await ctx.relay.withDoc(doc, (ydoc) =>
+    decide(foldCase(caseEvents(ydoc, caseId!), org.index), body, {
+      actor: user,
+      org: org.index,
+      at: ctx.clock.now(),
+      eventId: newId(nowMs, random),
+      caseId: caseId!,
+    }),
+  );
+  if (!decision.ok) throw new HttpError(statusOf(decision.error), decision.error);
+  const verdict = await ctx.relay.appendEvents(doc, [decision.event], user);
+  if (!verdict.ok) {
+    ctx.log.error(`relay refused a decided command: ${verdict.code} ${verdict.detail}`);
+    throw new HttpError(500, 'internal_error');
+  }
+  // Refold with what the doc holds now: an event that arrived between the decision and the append may have won.
+  const state = await ctx.relay.withDoc(doc, (ydoc) => foldCase(caseEvents(ydoc, caseId!), org.index));
+  const mine = state?.timeline.find((t) => t.event.id === decision.event.id);
+  if (!state || !mine) throw new HttpError(500, 'internal_error');
+  if (!mine.applied) throw new HttpError(statusOf(mine.reason ?? 'state_not_allowed'), mine.reason ?? 'state_not_allowed');
+  sendJson(res, 200, { ...state, events: state.timeline.map((t) => t.event) });
+}
+
+const DAY_MS = 86_400_000;
+const CST_MS = 8 * 3_600_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A date parameter: `YYYY-MM-DD` (midnight in China Standard Time) or an ISO date-time; null if malformed. */
+function parseDateParam(v: string): number | null {
+  if (DATE_ONLY.test(v)) {
+    const ms = Date.parse(`${v}T00:00:00Z`);
+    return Number.isFinite(ms) ? ms - CST_MS : null;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(v)) return null;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+async function stats(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  const user = await requireUser(req, ctx);
+  const q = new URL(req.url ?? '/', 'http://relay').searchParams;
+  const org = ctx.org();
+  const nowMs = ctx.now();
+  const raw = q.get('scope') ?? 'county';
+  let scope: AssessScope;
+  if (raw === 'county') scope = { kind: 'county' };
+  else if (org.townIds.includes(raw)) scope = { kind: 'town', townId: raw };
+  else if (org.index.unit(raw)) scope = { kind: 'unit', unitId: raw };
+  else if (org.index.grid(raw)) scope = { kind: 'grid', gridId: raw };
+  else throw new HttpError(400, 'bad_request');
+  // `to` as a date is included whole: the period ends at the next midnight (CST). Default: this year up to now.
+  const fromParam = q.get('from');
+  const toParam = q.get('to');
+  const fromMs = fromParam === null ? Date.UTC(caseYear(nowMs), 0, 1) - CST_MS : parseDateParam(fromParam);
+  let toMs = toParam === null ? nowMs + 1 : parseDateParam(toParam);
+  if (toMs !== null && toParam !== null && DATE_ONLY.test(toParam)) toMs += DAY_MS;
+  if (fromMs === null || toMs === null || toMs <= fromMs || toMs - fromMs > 5 * 366 * DAY_MS) throw new HttpError(400, 'bad_request');
+
+  // Who may see what: county and admin everything; a town center its town and its grids (and a unit's work in
+  // its town); a unit itself; a grid worker their grid; a secretary the grids of their village.
+  const scopeTown =
+    scope.kind === 'town'
+      ? scope.townId
+      : scope.kind === 'grid'
+        ? org.index.grid(scope.gridId)?.townId
+        : scope.kind === 'unit'
+          ? org.index.unit(scope.unitId)?.townId
+          : undefined;
+  let towns: string[];
+  switch (user.role) {
+    case 'admin':
+    case 'county':
+      towns = scopeTown ? [scopeTown] : org.townIds;
+      break;
+    case 'town':
+      if (scope.kind === 'county' || !user.townId || (scopeTown !== undefined && scopeTown !== user.townId)) throw new HttpError(403, 'forbidden');
+      towns = [user.townId];
+      break;
+    case 'unit':
+      if (scope.kind !== 'unit' || scope.unitId !== user.unitId) throw new HttpError(403, 'forbidden');
+      towns = scopeTown ? [scopeTown] : org.townIds;
+      break;
+    case 'worker':
+      if (scope.kind !== 'grid' || scope.gridId !== user.gridId || !scopeTown) throw new HttpError(403, 'forbidden');
+      towns = [scopeTown];
+      break;
+    case 'secretary':
+      if (scope.kind !== 'grid' || !user.villageId || org.index.grid(scope.gridId)?.villageId !== user.villageId || !scopeTown) {
+        throw new HttpError(403, 'forbidden');
+      }
+      towns = [scopeTown];
+      break;
+    default:
+      throw new HttpError(403, 'forbidden');
+  }
+  const stored = new Set(ctx.store.docNames());
+  const cases: CaseState[] = [];
+  for (const t of towns) {
+    for (let y = caseYear(fromMs); y <= caseYear(toMs - 1); y++) {
+      const name = casesDocName(t, y);
+      if (stored.has(name)) for (const s of await foldedDoc(ctx, name)) if (scope.kind === 'county' || matchesScope(s, scope)) cases.push(s);
+    }
+  }
+  const period = { fromMs, toMs };
+  const report = assessAll(cases, period, nowMs);
+  const figures =
+    scope.kind === 'county'
+      ? report.county
+      : ((scope.kind === 'town' ? report.towns[scope.townId] : scope.kind === 'unit' ? report.units[scope.unitId] : report.grids[scope.gridId]) ??
+        assess([], scope, period, nowMs));
+  const body: Record<string, unknown> = {
+    scope: { kind: scope.kind, id: raw },
+    period: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), fromMs, toMs },
+    nowMs,
+    figures,
+    units: report.units,
+    grids: report.grids,
+  };
+  if (scope.kind === 'county') {
+    body.towns = report.towns;
+    const roles = ctx.store.usersByRole();
+    let all = 0;
+    for (const n of Object.values(roles)) all += n;
+    const appUsers = roles.resident ?? 0;
+    body.table1 = table1({ units: org.data.units.length, systemUsers: all - appUsers, appUsers, grids: org.data.grids.length }, report.county);
+  }
+  sendJson(res, 200, body);
+}
+
+function matchesScope(c: CaseState, scope: AssessScope): boolean {
+  switch (scope.kind) {
+    case 'county':
+      return true;
+    case 'town':
+      return c.townId === scope.townId;
+    case 'grid':
+      return c.gridId === scope.gridId;
+    case 'unit':
+      return c.unitId === scope.unitId;
+  }
+}
+
+/** Folded cases of a doc, cached by the doc's state vector and org: a stats request does not refold unchanged docs. */
+const foldCache = new WeakMap<HttpContext, Map<string, { sv: string; org: OrgIndex; states: CaseState[] }>>();
+
+async function foldedDoc(ctx: HttpContext, name: string): Promise<CaseState[]> {
+  let cache = foldCache.get(ctx);
+  if (!cache) foldCache.set(ctx, (cache = new Map()));
+  const docs = cache;
+  const org = ctx.org().index;
+  return ctx.relay.withDoc(name, (ydoc) => {
+    const sv = Buffer.from(Y.encodeStateVector(ydoc)).toString('base64');
+    const hit = docs.get(name);
+    if (hit && hit.sv === sv && hit.org === org) return hit.states;
+    const events: CaseEvent[] = [];
+    for (const value of ydoc.getArray(EVENTS_ARRAY).toArray()) {
+      const parsed = parseEvent(value);
+      if (parsed.ok) events.push(parsed.event);
+    }
+    const states = [...foldAll(events, org).values()];
+    docs.set(name, { sv, org, states });
+    return states;
+  });
+}
+
+async function openapi(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+  sendJson(res, 200, OPENAPI);
+}
+
 // ------------------------------------------------------------------ helpers
 
 function caseEvents(ydoc: Y.Doc, caseId: string): CaseEvent[] {
@@ -244,6 +470,7 @@ function statusOf(code: ErrorCode): number {
     case 'out_of_scope':
     case 'forbidden':
     case 'unknown_actor':
+    case 'not_reporter':
       return 403;
     case 'unknown_case':
     case 'not_found':
@@ -251,6 +478,9 @@ function statusOf(code: ErrorCode): number {
     case 'state_not_allowed':
     case 'conflict':
     case 'duplicate_case':
+    case 'feedback_given':
+    case 'extension_pending':
+    case 'no_extension_pending':
       return 409;
     default:
       return 400;

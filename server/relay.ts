@@ -28,7 +28,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { docAccess, parseDocName, type DocAccess } from '../src/domain/docs.ts';
+import { docAccess, parseDocName, parseRecordDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
 import type { CaseEvent } from '../src/domain/events.ts';
 import { ORG_COLLECTIONS, type UserInfo } from '../src/domain/org.ts';
 import {
@@ -63,6 +63,8 @@ export interface RelayOptions {
   authenticate(token: string): Promise<UserInfo | null>;
   /** The county's town ids (from the org doc). */
   townIds(): readonly string[];
+  /** Grid -> village, town (from the org doc): access to `people.<gridId>` docs. Without it they are refused. */
+  grid?: GridLookup;
   /** Called after an accepted update was applied to a doc (the app rebuilds its org view from `org`). */
   onDocChanged?(name: string, doc: Y.Doc): void;
 }
@@ -164,10 +166,11 @@ export class Relay {
     } catch {
       return rejectUpgrade(socket, 404, 'not_found');
     }
-    const parsed = parseDocName(name);
+    const parsed = parseDocName(name) ?? parseRecordDocName(name);
     const townIds = this.opts.townIds();
-    if (!parsed || (parsed.kind === 'cases' && !townIds.includes(parsed.townId))) return rejectUpgrade(socket, 404, 'not_found');
-    const access = docAccess(user, name, townIds);
+    if (!parsed || ((parsed.kind === 'cases' || parsed.kind === 'party') && !townIds.includes(parsed.townId))) return rejectUpgrade(socket, 404, 'not_found');
+    if (parsed.kind === 'people' && !this.opts.grid?.(parsed.gridId)) return rejectUpgrade(socket, 404, 'not_found');
+    const access = docAccess(user, name, townIds, this.opts.grid);
     if (!access) return rejectUpgrade(socket, 403, 'forbidden');
     if (this.closed) return rejectUpgrade(socket, 503, 'internal_error');
     if (socket.destroyed) return;
@@ -219,12 +222,12 @@ export class Relay {
   }
 
   private load(name: string): LoadedDoc {
-    const parsed = parseDocName(name);
+    const parsed = parseDocName(name) ?? parseRecordDocName(name);
     if (!parsed) throw new Error(`not a doc name: ${name}`);
     const stored = this.opts.store.loadDoc(name);
     const ydoc = new Y.Doc();
     // Define the root types first, so every replica and the relay read them with the same type.
-    if (parsed.kind === 'cases') ydoc.getArray(EVENTS_ARRAY);
+    if (parsed.kind !== 'org') ydoc.getArray(EVENTS_ARRAY);
     else for (const c of ORG_COLLECTIONS) ydoc.getMap(c);
     const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
     for (const [i, part] of parts.entries()) {

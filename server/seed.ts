@@ -98,5 +98,17 @@ export async function seedDemo(store: Store, opts: { password: string; clientId:
   // Loaded only here: the generator is needed once per DATA_DIR, not on every start.
   const { generateDemo } = await import('./demo/generate.ts');
   const data = generateDemo(opts.seed === undefined ? { nowMs: opts.nowMs } : { seed: opts.seed, nowMs: opts.nowMs });
-  return seedStore(store, data, opts);
+  const result = await seedStore(store, data, opts);
+  // Issue 5: the people docs of the first town's grids and its party doc (demo/people.ts; members are in org).
+  const people = data.people ?? new Map<string, Array<Record<string, unknown>>>();
+  store.transaction(() => {
+    for (const [name, events] of people) {
+      const doc = new Y.Doc();
+      doc.clientID = opts.clientId;
+      doc.getArray(EVENTS_ARRAY).push(events);
+      store.putSnapshot(name, Y.encodeStateAsUpdate(doc));
+      doc.destroy();
+    }
+  });
+  return { ...result, docs: result.docs + people.size };
 }

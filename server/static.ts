@@ -7,6 +7,9 @@
  * - Navigation GETs (Accept: text/html) for paths that are not files get index.html: the app routes itself.
  * - index.html, sw.js, the manifest and every other unhashed file: `Cache-Control: no-cache` (revalidate with the
  *   ETag every time, so a deploy is seen at once); hashed build output under /assets/: cached for a year, immutable.
+ * - A file with a precompressed sibling (`<file>.br`, `<file>.gz`, written by the build: vite.config.ts) is sent
+ *   as that sibling when the request's Accept-Encoding allows it (brotli first), with Content-Encoding, the
+ *   sibling's Content-Length, an ETag of its own, and `Vary: Accept-Encoding` whatever was chosen.
  */
 import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -67,9 +70,17 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
     if (!st?.isFile()) return 'not_found';
   }
 
-  const etag = `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+  const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const variant = await precompressed(file, req.headers['accept-encoding']);
+  if (variant.vary) res.setHeader('Vary', 'Accept-Encoding');
+  if (variant.encoding) {
+    file = variant.file;
+    st = variant.stat;
+    res.setHeader('Content-Encoding', variant.encoding);
+  }
+  const etag = `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}${variant.encoding ? `-${variant.encoding}` : ''}"`;
   const hashed = decoded.startsWith('/assets/');
-  res.setHeader('Content-Type', TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
+  res.setHeader('Content-Type', type);
   res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
   res.setHeader('ETag', etag);
   res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -97,6 +108,47 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
     stream.pipe(res);
   });
   return 'served';
+}
+
+type Encoding = 'br' | 'gzip';
+const SIBLING: Record<Encoding, string> = { br: '.br', gzip: '.gz' };
+
+/**
+ * The encodings an Accept-Encoding header allows, best first (brotli, then gzip). `q=0` refuses one; `*` stands
+ * for every encoding the header does not name.
+ */
+export function acceptedEncodings(header: string | string[] | undefined): Encoding[] {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const q = new Map<string, number>();
+  for (const part of text.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    let weight = 1;
+    for (const p of params) {
+      const m = /^\s*q\s*=\s*([\d.]+)\s*$/.exec(p);
+      if (m) weight = Number(m[1]);
+    }
+    q.set(name, Number.isFinite(weight) ? weight : 0);
+  }
+  const star = q.get('*');
+  return (['br', 'gzip'] as const).filter((e) => (q.get(e) ?? star ?? 0) > 0);
+}
+
+type Variant = { encoding: null; vary: boolean } | { encoding: Encoding; vary: true; file: string; stat: Stats };
+
+/** The precompressed sibling to send for `file`, if one exists and the client accepts its encoding. */
+async function precompressed(file: string, acceptEncoding: string | string[] | undefined): Promise<Variant> {
+  if (!/\.(?:js|mjs|css)$/.test(file)) return { encoding: null, vary: false };
+  let vary = false;
+  const accepted = new Set(acceptedEncodings(acceptEncoding));
+  for (const encoding of ['br', 'gzip'] as const) {
+    const sibling = file + SIBLING[encoding];
+    const st = await statOrNull(sibling);
+    if (!st?.isFile()) continue;
+    vary = true;
+    if (accepted.has(encoding)) return { encoding, vary, file: sibling, stat: st };
+  }
+  return { encoding: null, vary };
 }
 
 async function statOrNull(file: string): Promise<Stats | null> {

@@ -180,6 +180,18 @@ export class Store {
     return this.stmts.caseDoc.get(caseId)?.doc;
   }
 
+  /** Accounts per role (Table 1 of the assessment: system users and app users). */
+  usersByRole(): Record<string, number> {
+    const rows = this.db.prepare<[], { role: string; n: number }>('SELECT role, count(*) AS n FROM users GROUP BY role').all();
+    return Object.fromEntries(rows.map((r) => [r.role, r.n]));
+  }
+
+  /** Names of every stored doc. */
+  docNames(): string[] {
+    const rows = this.db.prepare<[], { doc: string }>('SELECT doc FROM doc_snapshots UNION SELECT doc FROM doc_updates ORDER BY doc').all();
+    return rows.map((r) => r.doc);
+  }
+
   // ---- meta
 
   getMeta(key: string): string | undefined {

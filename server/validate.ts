@@ -23,6 +23,8 @@ import { parseEvent, type CaseEvent } from '../src/domain/events.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
 import { ORG_COLLECTIONS, type UserInfo } from '../src/domain/org.ts';
 import { roleMayEver } from '../src/domain/workflow.ts';
+import { parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
+import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
 
 export const REFUSAL_CODES = [
@@ -37,7 +39,12 @@ export const REFUSAL_CODES = [
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
-export type DocKind = { kind: 'org' } | { kind: 'cases'; townId: string; year: number };
+export type DocKind =
+  | { kind: 'org' }
+  | { kind: 'cases'; townId: string; year: number }
+  // issue 5: people and party docs are event logs too, inspected like the cases docs (whole message, append-only).
+  | { kind: 'people'; gridId: string }
+  | { kind: 'party'; townId: string };
 
 export type Verdict =
   | {
@@ -73,7 +80,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     if (structs.length > 0 || deletes.length > 0) return refuse('read_only', 'this user may only read this doc');
     return { ok: true, novel: false, reported: [] };
   }
-  if (deletes.length > 0 && kind.kind === 'cases') return refuse('delete_not_allowed', 'events are never deleted');
+  if (deletes.length > 0 && kind.kind !== 'org') return refuse('delete_not_allowed', 'events are never deleted');
 
   // 1. Contiguity: for every client, [0, covered) must be known in the doc or the update, without gaps.
   const covered = new Map<number, number>();
@@ -125,6 +132,13 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     if (!(s.content instanceof Y.ContentAny)) return refuse('invalid_struct', 'events are plain JSON objects');
     // Only the part the doc does not have yet is new (a client may resend a merged item that overlaps).
     const fresh = s.content.arr.slice(Math.max(0, known - s.id.clock));
+    if (kind.kind === 'people' || kind.kind === 'party') {
+      for (const value of fresh) {
+        const refusal = inspectRecord(value, kind, user);
+        if (refusal) return refusal;
+      }
+      continue;
+    }
     for (const value of fresh) {
       const parsed = parseEvent(value);
       if (!parsed.ok) return refuse('invalid_event', parsed.detail);
@@ -140,6 +154,25 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     }
   }
   return { ok: true, novel, reported };
+}
+
+/** A people or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */
+function inspectRecord(value: unknown, kind: { kind: 'people'; gridId: string } | { kind: 'party'; townId: string }, user: UserInfo): Verdict | null {
+  if (kind.kind === 'people') {
+    const parsed = parsePeopleEvent(value);
+    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+    const e = parsed.event;
+    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    if (!peopleRoleMayWrite(user)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not write people records`);
+    if (e.type === 'household_saved' && e.data.gridId !== kind.gridId) return refuse('wrong_doc', `household ${e.data.id} belongs in people.${e.data.gridId}`);
+    return null;
+  }
+  const parsed = parsePartyEvent(value);
+  if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+  const e = parsed.event;
+  if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+  if (!PARTY_ROLES[e.type].includes(user.role)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not make '${e.type}'`);
+  return null;
 }
 
 /** Whether the doc has every struct of the range and all of them are deleted. */

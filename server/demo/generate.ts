@@ -12,8 +12,9 @@
  *   unit001..unit327 (handler of unit u001..u327), s<villageId> (village secretary, e.g. st01v01),
  *   trainer01, resident01..resident20.
  */
-import { decide, type Command } from '../../src/domain/commands.ts';
-import { compareEvents, type CaseEvent } from '../../src/domain/events.ts';
+import { COMMAND_EVENT, decide, type Command } from '../../src/domain/commands.ts';
+import { compareEvents, SATISFACTIONS, type CaseEvent } from '../../src/domain/events.ts';
+import { polygonContains } from '../../src/domain/geo.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId, seededRandom, type RandomBytes } from '../../src/domain/ids.ts';
 import {
@@ -29,7 +30,7 @@ import {
   type UserInfo,
   type Village,
 } from '../../src/domain/org.ts';
-import type { CaseState } from '../../src/domain/workflow.ts';
+import { TRANSITIONS, type CaseState, type Status } from '../../src/domain/workflow.ts';
 import {
   ACCEPT_NOTES,
   CLOSE_NOTES,
@@ -57,6 +58,8 @@ import {
   TOWNS,
   villageNamePool,
 } from './county.ts';
+import { buildGeometry, type GridGeometry } from './geometry.ts';
+import { generatePeople } from './people.ts';
 
 export const DEMO_SEED = 20231;
 /** The HLC node of every demo event. */
@@ -67,12 +70,18 @@ const RESIDENTS = 20;
 export interface DemoOptions {
   seed?: number;
   nowMs: number;
+  /** Number of cases (default DEMO_CASES); benchmarks ask for a county-year's 20,000. */
+  cases?: number;
 }
 
 export interface Demo {
   org: OrgData;
   /** Every event of every case, sorted by (at, id). */
   events: CaseEvent[];
+  /** The grids' polygons (geometry.ts), in grid order; grid and town centres in `org` are their representative points. */
+  geometry: GridGeometry[];
+  /** Issue 5: event logs of the seeded people and party docs by doc name (demo/people.ts; the first town only). */
+  people?: Map<string, Array<Record<string, unknown>>>;
 }
 
 export const secretaryId = (villageId: string): string => `s${villageId}`;
@@ -83,8 +92,31 @@ export function generateDemo(opts: DemoOptions): Demo {
   const seed = opts.seed ?? DEMO_SEED;
   // Two independent streams: changing how cases are made never changes the county.
   const county = buildCounty(new Rng(seed));
-  const events = buildCases(county, new Rng((seed ^ 0x9e3779b9) >>> 0), Math.floor(opts.nowMs));
-  return { org: county.org, events };
+  const geometry = placeCounty(county, seed);
+  const events = buildCases(county, new Rng((seed ^ 0x9e3779b9) >>> 0), Math.floor(opts.nowMs), opts.cases ?? DEMO_CASES);
+  // Issue 5: party members join the directory after the cases are made (their own stream: cases do not change).
+  const people = generatePeople(county.org, Math.floor(opts.nowMs));
+  county.org.users.push(...people.users);
+  return { org: county.org, events, geometry, people: people.docs };
+}
+
+/** The county's reference data and boundaries without the cases (seeding the geometry of an existing store). */
+export function generateCounty(seed = DEMO_SEED): { org: OrgData; geometry: GridGeometry[] } {
+  const county = buildCounty(new Rng(seed));
+  return { org: county.org, geometry: placeCounty(county, seed) };
+}
+
+/**
+ * Draws the boundaries (a third independent stream, inside buildGeometry) and moves every grid's and town's
+ * centre to a representative point of its polygon, so a centre always lies in its own area.
+ */
+function placeCounty(county: County, seed: number): GridGeometry[] {
+  const geo = buildGeometry(county.org, seed);
+  const byId = new Map(geo.grids.map((g) => [g.gridId, g]));
+  for (const g of county.org.grids) g.center = byId.get(g.id)!.center;
+  for (const t of county.org.towns) t.center = geo.townCenters[t.id] ?? t.center;
+  county.polygons = byId;
+  return geo.grids;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -180,6 +212,8 @@ interface County {
   /** Town-level units by `${townId}:${major}`. */
   townUnits: Map<string, Unit[]>;
   residentsByTown: Map<string, UserInfo[]>;
+  /** Grid polygons by grid id (set by placeCounty). */
+  polygons?: Map<string, GridGeometry>;
 }
 
 function buildCounty(rng: Rng): County {
@@ -355,18 +389,21 @@ const PLACELESS_MAJORS = new Set(['01', '02', '05', '15', '16']);
 /** Problem phrases that already say where they are get no extra place word. */
 const NAMES_A_PLACE = /村内|村里|村口|村边|村路|小区|楼道|路口|路边|学校|校园|河道|沟渠|农田|稻田|田埂|工地|堤|井|企业|厂|饭店|商户|超市|商场|诊所|卫生室|集市|路面|巷道|主干道|乡道|院内|门口|水塘|沟边|田块|大棚|养殖场|仓库|广场/;
 
-/** Stages of a case in order; `rejected` replaces `accepted` and ends the case. */
-const STAGES = ['reported', 'accepted', 'dispatched', 'resolved', 'verified', 'closed'] as const;
-type Target = (typeof STAGES)[number] | 'rejected';
-/** Status mix of recent cases (percent); the first seven recent cases take each status once. */
-const RECENT_MIX: readonly [Target, number][] = [
-  ['reported', 8],
-  ['accepted', 6],
+/** Statuses recent cases end in (percent); the first recent cases take each status once. */
+const RECENT_MIX: readonly [Status, number][] = [
+  ['reported', 7],
+  ['accepted', 5],
   ['rejected', 3],
-  ['dispatched', 20],
-  ['resolved', 10],
+  ['dispatched', 9],
+  ['acknowledged', 8],
+  ['in_progress', 12],
+  ['returned', 3],
+  ['resolved', 8],
+  ['verification_failed', 3],
   ['verified', 4],
-  ['closed', 49],
+  ['closed', 32],
+  ['withdrawn', 3],
+  ['merged', 3],
 ];
 
 const cstDayStart = (ms: number) => Math.floor((ms + CST) / DAY) * DAY - CST;
@@ -374,7 +411,7 @@ const cstHour = (ms: number) => (((ms + CST) % DAY) + DAY) % DAY / HOUR;
 /** Hour-of-day weights for reports (0..23, China time): mostly working hours, a few at night. */
 const HOUR_WEIGHTS = [1, 0.5, 0.5, 0.5, 1, 2, 4, 8, 12, 13, 12, 10, 7, 9, 11, 11, 10, 8, 6, 5, 4, 3, 2, 1];
 
-function buildCases(c: County, rng: Rng, nowMs: number): CaseEvent[] {
+function buildCases(c: County, rng: Rng, nowMs: number, total: number): CaseEvent[] {
   const events: CaseEvent[] = [];
   const counters = new Map<number, number>();
   const stamp = (ms: number) => {
@@ -383,45 +420,68 @@ function buildCases(c: County, rng: Rng, nowMs: number): CaseEvent[] {
     return formatHlc({ ms, counter, node: DEMO_NODE });
   };
   const grids = c.org.grids;
-  const recentTargets: Target[] = RECENT_MIX.map(([t]) => t);
+  const recentTargets: Status[] = RECENT_MIX.map(([t]) => t);
   const mixWeights = RECENT_MIX.map(([, w]) => w);
   while (recentTargets.length < RECENT_CASES) recentTargets.push(RECENT_MIX[rng.weighted(mixWeights)]![0]);
+  /** Cases a later one may duplicate (merge target): id, where, what and when. */
+  const originals: Original[] = [];
 
-  for (let n = 0; n < DEMO_CASES; n++) {
+  for (let n = 0; n < total; n++) {
+    const recent = n >= total - RECENT_CASES;
+    const target = recent ? recentTargets[n - (total - RECENT_CASES)]! : undefined;
+    let reportMs = recent ? nowMs - rng.range(0, RECENT_DAYS * DAY) : historicalReportTime(rng, nowMs);
+
+    // A duplicate (合并): the same problem reported again nearby a little later by someone else; the center merges it.
+    let dup: Original | undefined;
+    if (target === 'merged' || (target === undefined && rng.chance(0.012))) {
+      const window = originals.filter((o) => o.reportMs < nowMs - DAY && o.reportMs > nowMs - 6 * DAY);
+      if (target === 'merged' && window.length) dup = rng.pick(window);
+      else if (target === undefined && originals.length) dup = originals[originals.length - 1 - rng.int(Math.min(originals.length, 50))];
+      if (dup) reportMs = dup.reportMs + rng.range(10 * MIN, 6 * HOUR);
+    }
     // A uniformly chosen grid spreads cases over towns in proportion to their grids.
-    const grid = rng.pick(grids);
+    const grid = dup ? dup.grid : rng.pick(grids);
     const village = c.villageById.get(grid.villageId)!;
     const town = c.towns.find((t) => t.id === grid.townId)!;
-    const sub = rng.pick(c.subs);
+    const sub = dup ? dup.sub : rng.pick(c.subs);
     const major = c.majorOf.get(sub.code)!;
     const plans = c.idx.plansFor(sub.code);
     const plan = plans[Math.min(plans.length - 1, rng.weighted([75, 12, 13]))]!;
-    const reject = rng.chance(0.04);
+    const reporter = dup ? chooseOtherReporter(c, rng, grid, dup.reporter) : chooseReporter(c, rng, grid);
+    const actors: Actors = {
+      reporter,
+      town: c.usersById.get(townUserId(grid.townId))!,
+      county: c.usersById.get('county')!,
+      worker: c.usersById.get(grid.workerId)!,
+      unit: (unitId) => c.usersById.get(unitUserId(unitId))!,
+    };
+    const variant: Variant = dup
+      ? 'merge'
+      : target !== undefined
+        ? (TARGET_VARIANT[target] ?? 'normal')
+        : pickVariant(rng, reporter.role === 'worker');
+    const steps = planSteps(c, rng, { reportMs, plan, grid, major, variant, actors, ...(dup ? { dupOf: dup.caseId } : {}) });
 
-    // Offsets from the report of each later stage (ms); times depend on the report's hour of day.
-    const recent = n >= DEMO_CASES - RECENT_CASES;
-    const target = recent ? recentTargets[n - (DEMO_CASES - RECENT_CASES)]! : undefined;
-    let reportMs = recent ? nowMs - rng.range(0, RECENT_DAYS * DAY) : historicalReportTime(rng, nowMs);
-    const offsets = schedule(rng, reportMs, plan, target === 'rejected' || (target === undefined && reject));
-    // How far the case gets: recent cases stop at their target, old ones run to the end except ~1% left open.
-    let last = offsets.length - 1;
-    if (target !== undefined) {
-      last = target === 'rejected' ? 1 : STAGES.indexOf(target);
-      const from = offsets[last]!;
-      const to = last + 1 < offsets.length ? offsets[last + 1]! : from + RECENT_DAYS * DAY;
+    if (target !== undefined && !dup) {
+      // Place the report so that now falls while the case is in its target status.
+      const k = steps.findIndex((s) => s.to === target);
+      if (k < 0) throw new Error(`demo: variant ${variant} never reaches ${target}`);
+      let j = k + 1;
+      while (j < steps.length && steps[j]!.to === target) j++;
+      const from = steps[k]!.at;
+      const to = j < steps.length ? steps[j]!.at : from + RECENT_DAYS * DAY;
       reportMs = nowMs - Math.round(from + 1 + rng.next() * Math.max(0, to - from - 2));
-    } else if (!reject && rng.chance(0.008)) {
-      last = rng.chance(0.6) ? 2 : 3;
+    } else if (target === undefined && variant === 'normal' && rng.chance(0.008)) {
+      // About 1% of old cases are left open: stuck in a unit's hands.
+      const stop = steps.findIndex((s) => s.to === (rng.chance(0.6) ? 'in_progress' : 'resolved'));
+      if (stop > 0) steps.length = stop + 1;
     }
     reportMs = Math.round(reportMs);
 
-    const reporter = chooseReporter(c, rng, grid);
-    const townUser = c.usersById.get(townUserId(grid.townId))!;
-    const worker = c.usersById.get(grid.workerId)!;
     const caseId = newId(reportMs, rng.bytes);
     let state: CaseState | null = null;
-    const act = (k: number, actor: UserInfo, cmd: Command) => {
-      const ms = reportMs + Math.round(offsets[k]!);
+    const act = (at: number, actor: UserInfo, cmd: Command) => {
+      const ms = reportMs + Math.round(at);
       if (ms > nowMs) return false;
       const d = decide(state, cmd, { actor, org: c.idx, at: stamp(ms), eventId: newId(ms, rng.bytes), caseId });
       if (!d.ok) throw new Error(`demo: ${cmd.type} by ${actor.id} refused: ${d.error} ${d.detail ?? ''}`);
@@ -431,11 +491,11 @@ function buildCases(c: County, rng: Rng, nowMs: number): CaseEvent[] {
     };
 
     // Where in the village: only for problems with a place (not for benefits, disputes, party affairs).
-    const issue = rng.pick(c.subDefs.get(sub.code)!.issues);
+    const issue = dup ? dup.issue : rng.pick(c.subDefs.get(sub.code)!.issues);
     const usePlace = !PLACELESS_MAJORS.has(major) && !NAMES_A_PLACE.test(issue) && rng.chance(0.7);
     const place = village.kind === 'community' ? rng.pick(COMMUNITY_PLACES) : rng.pick(PLACES);
     const where = usePlace ? (place.startsWith('村') ? village.name + place.slice(1) : village.name + place) : village.name;
-    const [lng, lat] = jitter(rng, grid.center, 0.004);
+    const [lng, lat] = dup ? insideGrid(c, grid, jitter(rng, [dup.lng, dup.lat], 0.0006)) : insideGrid(c, grid, jitter(rng, grid.center, 0.004));
     act(0, reporter, {
       type: 'report',
       category: sub.code,
@@ -446,54 +506,198 @@ function buildCases(c: County, rng: Rng, nowMs: number): CaseEvent[] {
       address: town.name + (usePlace && !place.startsWith('村') ? village.name + place : village.name),
       channel: 'app',
     });
-    if (last < 1) continue;
-    if (target === 'rejected' || (target === undefined && reject)) {
-      act(1, townUser, { type: 'reject', reason: rng.pick(REJECT_REASONS) });
-      continue;
-    }
-    if (!act(1, townUser, rng.chance(0.5) ? { type: 'accept', note: rng.pick(ACCEPT_NOTES) } : { type: 'accept' })) continue;
-    if (last < 2) continue;
-    // Dispatch: the town's own station for this kind of case, or a county department the plan suggests.
-    const local = c.townUnits.get(`${grid.townId}:${major}`) ?? [];
-    const unitId = local.length > 0 && rng.chance(0.55) ? rng.pick(local).id : plan.unitIds[rng.weighted(plan.unitIds.map((_, i) => 3 - i))]!;
-    const note = rng.chance(0.4) ? { note: rng.pick(DISPATCH_NOTES) } : {};
-    if (!act(2, townUser, { type: 'dispatch', unitId, planId: plan.id, ...note })) continue;
-    if (last < 3) continue;
-    const unitUser = c.usersById.get(unitUserId(unitId))!;
-    const fix = rng.pick(MAJORS.find((m) => m.code === major)!.fixes);
-    if (!act(3, unitUser, { type: 'resolve', note: fix })) continue;
-    if (last < 4) continue;
-    if (!act(4, worker, { type: 'verify', note: rng.pick(VERIFY_NOTES) })) continue;
-    if (last < 5) continue;
-    act(5, worker, rng.chance(0.5) ? { type: 'close', note: rng.pick(CLOSE_NOTES) } : { type: 'close' });
+    for (const s of steps.slice(1)) if (!act(s.at, s.actor, s.cmd)) break;
+    if (!dup && variant !== 'withdraw') originals.push({ caseId, reportMs, grid, sub, issue, lng, lat, reporter: reporter.id });
   }
   return events.sort(compareEvents);
+}
+
+interface Original {
+  caseId: string;
+  reportMs: number;
+  grid: Grid;
+  sub: Subcategory;
+  issue: string;
+  lng: number;
+  lat: number;
+  reporter: string;
+}
+
+interface Actors {
+  reporter: UserInfo;
+  town: UserInfo;
+  county: UserInfo;
+  worker: UserInfo;
+  unit: (unitId: string) => UserInfo;
+}
+
+/** How a case goes: the usual path, or one of the detours of the lifecycle. */
+type Variant = 'normal' | 'reject' | 'self' | 'withdraw' | 'merge' | 'return' | 'fail';
+
+const TARGET_VARIANT: Partial<Record<Status, Variant>> = {
+  rejected: 'reject',
+  withdrawn: 'withdraw',
+  merged: 'merge',
+  returned: 'return',
+  verification_failed: 'fail',
+};
+
+function pickVariant(rng: Rng, byWorker: boolean): Variant {
+  const x = rng.next();
+  if (x < 0.04) return 'reject';
+  if (x < 0.048) return 'withdraw';
+  if (x < 0.078) return 'return';
+  if (x < 0.108) return 'fail';
+  if (byWorker && x < 0.2) return 'self';
+  return 'normal';
+}
+
+/** One step of a case: when (ms after the report), who, what, and the status it leads to. */
+interface Step {
+  at: number;
+  actor: UserInfo;
+  cmd: Command;
+  to: Status;
+}
+
+const RETURN_REASONS = ['不属于本单位职责范围，请改派', '该问题应由属地单位处理，请改派', '地点不在本单位管辖范围', '需其他部门牵头处置，请重新派单'];
+const EXTENSION_REASONS = ['需采购配件，申请延期', '涉及多个部门协调，需延长处置时限', '天气原因暂无法施工', '需等待专业队伍进场'];
+const TOWN_SUPERVISION = ['已超处置时限，请加快办理', '请于今日内反馈处置进度', '群众多次反映，请抓紧处置'];
+const COUNTY_SUPERVISION = ['县指挥中心督办：请立即处置并报告结果', '超时严重，请单位负责人督促办理'];
+const FAIL_REASONS = ['现场核查问题仍然存在', '处置不彻底，群众仍有意见', '整改未到位，请重新处置'];
+const WITHDRAW_REASONS = ['上报有误，申请撤销', '问题已自行解决', '重复上报，撤销'];
+const SELF_NOTES = ['网格员现场协调，已就地解决', '已当场劝导，问题解决', '现场处置完毕，群众认可'];
+const FEEDBACK_NOTES = ['群众表示满意', '回访确认问题已解决', '群众认为处理及时'];
+const MERGE_NOTES = ['与已上报案件重复，合并处理', '同一问题重复上报'];
+
+/**
+ * The steps of a case after its report, in time order. Times: a town center works 7:30-20:00 (a night report
+ * waits for the morning); a unit acknowledges within two hours, mostly much sooner; it takes a share of the plan's
+ * time limit to resolve (60% within it, a third up to 1.6 times it, a few later, and those get supervised); a few
+ * ask for an extension; the grid worker verifies within a day; the center calls most reporters back.
+ */
+function planSteps(
+  c: County,
+  rng: Rng,
+  o: { reportMs: number; plan: Plan; grid: Grid; major: string; variant: Variant; actors: Actors; dupOf?: string },
+): Step[] {
+  const { plan, actors: a, variant } = o;
+  const steps: Step[] = [{ at: 0, actor: a.reporter, cmd: { type: 'report' } as unknown as Command, to: 'reported' }];
+  const push = (at: number, actor: UserInfo, cmd: Command) => {
+    const prev = steps[steps.length - 1]!;
+    const rule = TRANSITIONS[COMMAND_EVENT[cmd.type]];
+    steps.push({ at: Math.max(at, prev.at + MIN / 2), actor, cmd, to: rule.to ?? prev.to });
+    return steps[steps.length - 1]!.at;
+  };
+  const h = cstHour(o.reportMs);
+  const accept =
+    h >= 7.5 && h < 20 ? 3 * MIN + Math.min(3 * HOUR, rng.exp(25 * MIN)) : cstDayStart(o.reportMs) + 8 * HOUR + (h >= 20 ? DAY : 0) - o.reportMs + rng.range(0, 40 * MIN);
+
+  switch (variant) {
+    case 'reject':
+      push(accept, a.town, { type: 'reject', reason: rng.pick(REJECT_REASONS) });
+      return steps;
+    case 'withdraw':
+      push(Math.max(MIN, accept * rng.range(0.2, 0.8)), a.reporter, { type: 'withdraw', reason: rng.pick(WITHDRAW_REASONS) });
+      return steps;
+    case 'merge':
+      push(accept, a.town, { type: 'merge', intoCaseId: o.dupOf!, note: rng.pick(MERGE_NOTES) });
+      return steps;
+    case 'self': {
+      const done = push(rng.range(5 * MIN, 90 * MIN), a.worker, { type: 'self_resolve', note: rng.pick(SELF_NOTES) });
+      if (rng.chance(0.5)) feedback(rng, push, a, done);
+      return steps;
+    }
+    default:
+      break;
+  }
+
+  push(accept, a.town, rng.chance(0.5) ? { type: 'accept', note: rng.pick(ACCEPT_NOTES) } : { type: 'accept' });
+  // Dispatch: the town's own station for this kind of case, or a county department the plan suggests.
+  const local = c.townUnits.get(`${o.grid.townId}:${o.major}`) ?? [];
+  const pickUnit = (not?: string) => {
+    const choices = [...(local.length && rng.chance(0.55) ? local.map((u) => u.id) : []), ...plan.unitIds].filter((u) => u !== not);
+    return choices.length ? choices[rng.weighted(choices.map((_, i) => 3 / (i + 1)))]! : plan.unitIds[0]!;
+  };
+  let unitId = pickUnit();
+  const note = () => (rng.chance(0.4) ? { note: rng.pick(DISPATCH_NOTES) } : {});
+  let dispatch = push(accept + 2 * MIN + Math.min(2 * HOUR, rng.exp(15 * MIN)), a.town, { type: 'dispatch', unitId, planId: plan.id, ...note() });
+  const ackDelay = () => (rng.chance(0.96) ? 2 * MIN + Math.min(110 * MIN, rng.exp(20 * MIN)) : rng.range(2 * HOUR, 6 * HOUR));
+  let ack = dispatch + ackDelay();
+  if (variant === 'return') {
+    // The unit finds the case is not theirs: it returns it (before or after signing for it) and the center re-dispatches.
+    if (rng.chance(0.5)) ack = push(ack, a.unit(unitId), { type: 'acknowledge' });
+    const back = push(ack + rng.range(10 * MIN, 3 * HOUR), a.unit(unitId), { type: 'return', reason: rng.pick(RETURN_REASONS) });
+    unitId = pickUnit(unitId);
+    dispatch = push(back + rng.range(20 * MIN, 3 * HOUR), a.town, { type: 'dispatch', unitId, planId: plan.id, note: '退回后改派' });
+    ack = dispatch + ackDelay();
+  }
+  const unit = a.unit(unitId);
+  ack = push(ack, unit, { type: 'acknowledge' });
+  const start = push(ack + Math.min(4 * HOUR, rng.exp(30 * MIN)), unit, { type: 'start' });
+
+  const due = plan.dueHours * HOUR;
+  let allowed = due;
+  let share = [rng.range(0.3, 1), rng.range(1, 1.6), rng.range(1.6, 3)][rng.weighted([62, 31, 7])]!;
+  const later: Array<[number, UserInfo, Command]> = [];
+  if (rng.chance(share > 1.3 ? 0.35 : 0.02)) {
+    // The unit sees it will be late and asks for more time; the center mostly agrees.
+    const hours = rng.pick([12, 24, 48]);
+    const asked = Math.max(start + MIN, dispatch + due * rng.range(0.4, 0.8));
+    const approve = rng.chance(0.85);
+    later.push([asked, unit, { type: 'request_extension', hours, reason: rng.pick(EXTENSION_REASONS) }]);
+    later.push([asked + rng.range(10 * MIN, 3 * HOUR), a.town, { type: 'decide_extension', approve }]);
+    if (approve) {
+      allowed = due + hours * HOUR;
+      share = Math.min(share * (due / allowed), rng.range(0.85, 1.02));
+    }
+  }
+  const resolve = Math.max(start + 10 * MIN, dispatch + Math.max(15 * MIN, allowed * share));
+  if (resolve > dispatch + allowed + HOUR && rng.chance(0.6)) later.push([dispatch + allowed + rng.range(HOUR, Math.min(8 * HOUR, resolve - dispatch - allowed)), a.town, { type: 'supervise', note: rng.pick(TOWN_SUPERVISION) }]);
+  if (resolve > dispatch + 2 * allowed + HOUR) later.push([dispatch + 2 * allowed + rng.range(0, HOUR), a.county, { type: 'supervise', note: rng.pick(COUNTY_SUPERVISION) }]);
+  else if (plan.priority === 'urgent' && rng.chance(0.05)) later.push([start + (resolve - start) * 0.3, a.county, { type: 'supervise', note: rng.pick(COUNTY_SUPERVISION) }]);
+  if (rng.chance(0.15)) plan.steps.forEach((_, i) => later.push([start + ((resolve - start) * (i + 1)) / (plan.steps.length + 2), unit, { type: 'checklist', step: i, done: true }]));
+  // Between start and resolve, in time order; a decision that would come after the fix is dropped.
+  for (const [at, actor, cmd] of later.filter(([at]) => at < resolve - MIN).sort((x, y) => x[0] - y[0])) push(at, actor, cmd);
+
+  const fix = rng.pick(MAJORS.find((m) => m.code === o.major)!.fixes);
+  let resolved = push(resolve, unit, { type: 'resolve', note: fix });
+  let verify = resolved + 20 * MIN + Math.min(20 * HOUR, rng.exp(3 * HOUR));
+  if (variant === 'fail') {
+    const failed = push(verify, a.worker, { type: 'fail_verification', reason: rng.pick(FAIL_REASONS) });
+    const again = push(failed + rng.range(HOUR, 6 * HOUR), unit, { type: 'start' });
+    resolved = push(again + rng.range(2 * HOUR, 20 * HOUR), unit, { type: 'resolve', note: fix });
+    verify = resolved + 20 * MIN + Math.min(20 * HOUR, rng.exp(3 * HOUR));
+  }
+  const verified = push(verify, a.worker, { type: 'verify', note: rng.pick(VERIFY_NOTES) });
+  const closed = push(verified + MIN + rng.range(0, 30 * MIN), a.worker, rng.chance(0.5) ? { type: 'close', note: rng.pick(CLOSE_NOTES) } : { type: 'close' });
+  if (rng.chance(0.85)) feedback(rng, push, a, closed);
+  return steps;
+}
+
+/** The callback (回访): the center asks the reporter, or a resident rates their own report in the app. */
+function feedback(rng: Rng, push: (at: number, actor: UserInfo, cmd: Command) => number, a: Actors, after: number): void {
+  const satisfaction = SATISFACTIONS[rng.weighted([88, 9, 3])]!;
+  const actor = a.reporter.role === 'resident' && rng.chance(0.7) ? a.reporter : a.town;
+  push(after + rng.range(2 * HOUR, 48 * HOUR), actor, { type: 'feedback', satisfaction, ...(rng.chance(0.3) ? { note: rng.pick(FEEDBACK_NOTES) } : {}) });
+}
+
+/** The point, or the nearest point towards the grid's centre (halving the distance) that lies in the grid. */
+function insideGrid(c: County, grid: Grid, p: [number, number]): [number, number] {
+  const poly = c.polygons?.get(grid.id);
+  if (!poly || poly.geometry.type !== 'Polygon') return p;
+  let [x, y] = p;
+  for (let k = 0; k < 30 && !polygonContains(poly.geometry.coordinates, x, y); k++) {
+    x = round6((x + grid.center[0]) / 2);
+    y = round6((y + grid.center[1]) / 2);
+  }
+  return polygonContains(poly.geometry.coordinates, x, y) ? [x, y] : [...grid.center];
 }
 
 function historicalReportTime(rng: Rng, nowMs: number): number {
   const day = RECENT_DAYS + rng.int(SPAN_DAYS - RECENT_DAYS);
   const hour = rng.weighted(HOUR_WEIGHTS);
   return cstDayStart(nowMs) - day * DAY + hour * HOUR + rng.int(HOUR);
-}
-
-/**
- * Offsets from the report, in ms, of accept (or reject), dispatch, resolve, verify, close. A town center works
- * 7:30-20:00; a report made at night waits for the morning. A unit takes a share of the plan's time limit: mostly
- * within it, a few overdue.
- */
-function schedule(rng: Rng, reportMs: number, plan: Plan, rejected: boolean): number[] {
-  const h = cstHour(reportMs);
-  let accept: number;
-  if (h >= 7.5 && h < 20) accept = 3 * MIN + Math.min(3 * HOUR, rng.exp(25 * MIN));
-  else accept = cstDayStart(reportMs) + 8 * HOUR + (h >= 20 ? DAY : 0) - reportMs + rng.range(0, 40 * MIN);
-  if (rejected) return [0, accept];
-  const dispatch = accept + 2 * MIN + Math.min(2 * HOUR, rng.exp(15 * MIN));
-  const due = plan.dueHours * HOUR;
-  const share = [rng.range(0.3, 1), rng.range(1, 1.6), rng.range(1.6, 3)][rng.weighted([60, 32, 8])]!;
-  const resolve = dispatch + Math.max(15 * MIN, due * share);
-  const verify = resolve + 20 * MIN + Math.min(20 * HOUR, rng.exp(3 * HOUR));
-  const close = verify + MIN + rng.range(0, 30 * MIN);
-  return [0, accept, dispatch, resolve, verify, close];
 }
 
 /** Most cases come from the grid's worker; some from the village secretary or a resident of the town's app. */
@@ -505,4 +709,14 @@ function chooseReporter(c: County, rng: Rng, grid: Grid): UserInfo {
     if (residents && residents.length > 0) return rng.pick(residents);
   }
   return c.usersById.get(grid.workerId)!;
+}
+
+/** Someone else of the grid than the first reporter (a duplicate report comes from another person). */
+function chooseOtherReporter(c: County, rng: Rng, grid: Grid, not: string): UserInfo {
+  for (let i = 0; i < 5; i++) {
+    const r = chooseReporter(c, rng, grid);
+    if (r.id !== not) return r;
+  }
+  const worker = c.usersById.get(grid.workerId)!;
+  return worker.id !== not ? worker : c.usersById.get(secretaryId(grid.villageId))!;
 }

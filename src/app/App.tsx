@@ -12,7 +12,7 @@ import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
 import { ScreenTitle } from '../ui/ScreenTitle.tsx';
 import { t } from './i18n.ts';
 import { requestPersistentStorage } from './pwa.ts';
-import { navigate, route, routeKey, startRouter } from './router.ts';
+import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
 import type { AuthService, Session } from './services.ts';
 
 /** A screen loaded on first use, with a retry when its chunk cannot be fetched (offline before it was cached). */
@@ -66,6 +66,13 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
 
 const ReportForm = lazyScreen(() => import('../features/report/ReportForm.tsx').then((m) => m.ReportForm));
 const CaseDetail = lazyScreen(() => import('../features/cases/CaseDetail.tsx').then((m) => m.CaseDetail));
+const DispatchBoard = lazyScreen(() => import('../features/board/DispatchBoard.tsx').then((m) => m.DispatchBoard));
+const UnitWorkspace = lazyScreen(() => import('../features/work/UnitWorkspace.tsx').then((m) => m.UnitWorkspace));
+const WorkerTasks = lazyScreen(() => import('../features/tasks/WorkerTasks.tsx').then((m) => m.WorkerTasks));
+const Assessment = lazyScreen(() => import('../features/assessment/Assessment.tsx').then((m) => m.Assessment));
+const MapScreen = lazyScreen(() => import('../features/map/MapScreen.tsx').then((m) => m.MapScreen));
+const PeopleScreen = lazyScreen(() => import('../features/people/PeopleScreen.tsx').then((m) => m.PeopleScreen));
+const PartyScreen = lazyScreen(() => import('../features/party/PartyScreen.tsx').then((m) => m.PartyScreen));
 
 export interface AppProps {
   auth: AuthService;
@@ -105,13 +112,13 @@ export function App({ auth }: AppProps) {
     if (!session && r.name !== 'login') {
       returnTo.current = routeKey.value;
       navigate({ name: 'login' }, { replace: true });
-    } else if (session && r.name === 'login') {
-      navigate({ name: 'cases' }, { replace: true });
+    } else if (session && (r.name === 'login' || r.name === 'home')) {
+      navigate(homeRoute(session.user.role), { replace: true });
     }
   }, [session, r]);
 
   const onLogin = (s: Session) => {
-    const target = returnTo.current && returnTo.current !== '#/login' ? returnTo.current : '#/cases';
+    const target = returnTo.current && returnTo.current !== '#/login' && returnTo.current !== '#/' ? returnTo.current : routeHref(homeRoute(s.user.role));
     returnTo.current = null;
     setSession(s);
     navigate(target, { replace: true });
@@ -138,8 +145,32 @@ export function App({ auth }: AppProps) {
   } else {
     switch (r.name) {
       case 'cases':
-      case 'login':
         screen = <CaseList session={session} />;
+        break;
+      case 'login':
+      case 'home':
+        screen = null;
+        break;
+      case 'board':
+        screen = <DispatchBoard session={session} queue={r.queue} />;
+        break;
+      case 'work':
+        screen = <UnitWorkspace session={session} />;
+        break;
+      case 'tasks':
+        screen = <WorkerTasks session={session} tab={r.tab} />;
+        break;
+      case 'stats':
+        screen = <Assessment session={session} />;
+        break;
+      case 'map':
+        screen = <MapScreen session={session} gridId={r.gridId} />;
+        break;
+      case 'people':
+        screen = <PeopleScreen session={session} gridId={r.gridId} householdId={r.householdId} />;
+        break;
+      case 'party':
+        screen = <PartyScreen session={session} tab={r.tab} />;
         break;
       case 'case':
         screen = <CaseDetail session={session} id={r.id} />;

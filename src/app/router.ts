@@ -1,21 +1,50 @@
 /**
- * A tiny hash router: #/login, #/cases, #/cases/<id>, #/report. Hash routes need no server rewrites and work
- * from the service worker's single precached index.html.
+ * A tiny hash router: #/login, #/cases, #/cases/<id>, #/report, #/board[/<queue>] (town center), #/work (unit),
+ * #/tasks[/<tab>] (grid worker), #/stats (assessment), #/map[/<gridId>] (grid map); an empty hash is `home`, the landing screen of the user's role.
+ * Hash routes need no server rewrites and work from the service worker's single precached index.html.
  */
 import { batch, signal } from '@preact/signals';
+import type { Role } from '../domain/org.ts';
 
 export type Route =
   | { name: 'login' }
   | { name: 'cases' }
   | { name: 'case'; id: string }
   | { name: 'report' }
+  | { name: 'home' }
+  | { name: 'board'; queue?: string }
+  | { name: 'work' }
+  | { name: 'tasks'; tab?: string }
+  | { name: 'stats' }
+  | { name: 'map'; gridId?: string }
+  // issue 5: people of the user's grids (#/people, #/people/<gridId>/<householdId>) and party work (#/party[/<tab>])
+  | { name: 'people'; gridId?: string; householdId?: string }
+  | { name: 'party'; tab?: string }
   | { name: 'notFound'; path: string };
 
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/cases';
+  const path = hash.replace(/^#/, '').replace(/\/+$/, '');
+  if (path === '' || path === '/') return { name: 'home' };
   if (path === '/login') return { name: 'login' };
-  if (path === '/cases' || path === '/') return { name: 'cases' };
+  if (path === '/cases') return { name: 'cases' };
   if (path === '/report') return { name: 'report' };
+  if (path === '/board') return { name: 'board' };
+  if (path === '/work') return { name: 'work' };
+  if (path === '/tasks') return { name: 'tasks' };
+  if (path === '/stats') return { name: 'stats' };
+  if (path === '/map') return { name: 'map' };
+  if (path === '/people') return { name: 'people' };
+  const ph = /^\/people\/([A-Za-z0-9_.-]{1,40})\/([A-Za-z0-9_.-]{1,40})$/.exec(path);
+  if (ph) return { name: 'people', gridId: ph[1]!, householdId: ph[2]! };
+  if (path === '/party') return { name: 'party' };
+  const pt = /^\/party\/([a-z_]{1,32})$/.exec(path);
+  if (pt) return { name: 'party', tab: pt[1]! };
+  const g = /^\/map\/([A-Za-z0-9_.:-]{1,64})$/.exec(path);
+  if (g) return { name: 'map', gridId: g[1]! };
+  const b = /^\/board\/([a-z_]{1,32})$/.exec(path);
+  if (b) return { name: 'board', queue: b[1]! };
+  const tk = /^\/tasks\/([a-z_]{1,32})$/.exec(path);
+  if (tk) return { name: 'tasks', tab: tk[1]! };
   const m = /^\/cases\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (m) return { name: 'case', id: m[1]! };
   return { name: 'notFound', path };
@@ -31,8 +60,42 @@ export function routeHref(r: Route): string {
       return `#/cases/${encodeURIComponent(r.id)}`;
     case 'report':
       return '#/report';
+    case 'home':
+      return '#/';
+    case 'board':
+      return r.queue ? `#/board/${r.queue}` : '#/board';
+    case 'work':
+      return '#/work';
+    case 'tasks':
+      return r.tab ? `#/tasks/${r.tab}` : '#/tasks';
+    case 'stats':
+      return '#/stats';
+    case 'map':
+      return r.gridId ? `#/map/${encodeURIComponent(r.gridId)}` : '#/map';
+    case 'people':
+      return r.gridId && r.householdId ? `#/people/${encodeURIComponent(r.gridId)}/${encodeURIComponent(r.householdId)}` : '#/people';
+    case 'party':
+      return r.tab ? `#/party/${r.tab}` : '#/party';
     case 'notFound':
       return `#${r.path}`;
+  }
+}
+
+/** Where a role lands (and where `home` leads): dispatchers on the board, units on their workspace, grid workers on their tasks. */
+export function homeRoute(role: Role): Route {
+  switch (role) {
+    case 'town':
+    case 'county':
+    case 'admin':
+      return { name: 'board' };
+    case 'unit':
+      return { name: 'work' };
+    case 'worker':
+      return { name: 'tasks' };
+    case 'member':
+      return { name: 'party' };
+    default:
+      return { name: 'cases' };
   }
 }
 
@@ -40,13 +103,13 @@ const currentHash = () => (typeof location === 'undefined' ? '' : location.hash)
 
 export const route = signal<Route>(parseHash(currentHash()));
 /** The raw hash of the current route: screens are keyed by it so that a new route mounts a fresh screen. */
-export const routeKey = signal<string>(currentHash() || '#/cases');
+export const routeKey = signal<string>(currentHash() || '#/');
 
 function sync(): void {
   // One update: a render that saw the new route with the old key would mount the screen twice.
   batch(() => {
     route.value = parseHash(currentHash());
-    routeKey.value = currentHash() || '#/cases';
+    routeKey.value = currentHash() || '#/';
   });
 }
 

@@ -19,6 +19,9 @@ import { ROLES, type UserInfo } from '../domain/org.ts';
 import { ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
 import { DEFAULT_NAMESPACE, type ProfileRecord } from '../storage/schema.ts';
 import { SyncEngine } from '../sync/engine.ts';
+import { RecordSync } from '../sync/records.ts';
+import { HybridClock } from '../domain/hlc.ts';
+import { createRecordsApi, type RecordsApi } from './records.ts';
 import type { Transport } from '../sync/link.ts';
 import { websocketTransport, wsOriginOf } from '../sync/websocket.ts';
 
@@ -46,6 +49,7 @@ export interface AuthServiceOptions {
 /** The session object: the Session contract plus the engine, for diagnostics and tests. */
 export interface GridlinkSession extends Session {
   readonly engine: SyncEngine;
+  readonly recordSync: RecordSync;
 }
 
 export interface GridlinkAuthService extends AuthService {
@@ -117,6 +121,19 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     return parseMe(body) ?? 'network';
   }
 
+  async function geoFetch(token: string, file: string, init: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response | null> {
+    try {
+      const res = await doFetch(`${base}/api/geo/${file}`, {
+        headers: { ...init.headers, authorization: `Bearer ${token}` },
+        ...(init.signal ? { signal: init.signal } : {}),
+      });
+      return res.ok ? res : null;
+    } catch (e) {
+      if (init.signal?.aborted) throw e;
+      return null;
+    }
+  }
+
   async function startSession(p: { user: UserInfo; docs: DocGrant[]; token: string; username: string }, heldPassword: string | null): Promise<SessionImpl> {
     const old = active.get(p.user.id);
     if (old) await old.logout();
@@ -129,6 +146,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       flushMs: opts.flushMs,
       pollMs: opts.pollMs,
       fetchMe,
+      geoFetch,
       onlineLogin,
       store,
       iterations: opts.pbkdf2Iterations,
@@ -139,6 +157,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     active.set(p.user.id, s);
     try {
       await s.engine.start();
+      await s.recordSync.start();
     } catch (e) {
       await s.logout().catch(() => {});
       throw e;
@@ -216,6 +235,7 @@ interface SessionDeps {
   flushMs: number | undefined;
   pollMs: number | undefined;
   fetchMe: (token: string) => Promise<{ user: UserInfo; docs: DocGrant[] } | 'unauthorized' | 'network'>;
+  geoFetch: (token: string, file: string, init?: { headers?: Record<string, string>; signal?: AbortSignal }) => Promise<Response | null>;
   onlineLogin: (username: string, password: string) => Promise<OnlineLogin>;
   store: ProfileStore;
   iterations: number | undefined;
@@ -224,6 +244,9 @@ interface SessionDeps {
 
 class SessionImpl implements GridlinkSession {
   readonly engine: SyncEngine;
+  /** Issue 5: people and party docs (src/sync/records.ts). */
+  readonly recordSync: RecordSync;
+  readonly records: RecordsApi;
   private token: string;
   private lastProbe = -Infinity;
   private probing: Promise<void> | null = null;
@@ -255,6 +278,17 @@ class SessionImpl implements GridlinkSession {
       ...(deps.flushMs !== undefined ? { flushMs: deps.flushMs } : {}),
       ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
     });
+    this.recordSync = new RecordSync({ ns: deps.ns, user, grants: docs, token, transport: deps.transport, online: deps.online });
+    const node = Array.from(deps.random(6), (b) => (b % 36).toString(36)).join('');
+    this.records = createRecordsApi({
+      user,
+      sync: this.recordSync,
+      org: () => this.engine.org.peek(),
+      clock: new HybridClock(`r${node}`, deps.now),
+      now: deps.now,
+      random: deps.random,
+      report: (input) => this.engine.report(input),
+    });
     this.scheduleExpiry();
     this.disposeStatusWatch = this.engine.status.subscribe((st) => {
       if (st.connection !== 'online') return;
@@ -282,6 +316,13 @@ class SessionImpl implements GridlinkSession {
   getCase: Session['getCase'] = (id) => this.engine.getCase(id);
   report: Session['report'] = (input) => this.engine.report(input);
   act: Session['act'] = (caseId, command) => this.engine.act(caseId, command);
+  geoFetch: Session['geoFetch'] = (file, init) => this.deps.geoFetch(this.token, file, init);
+  reportResolved: Session['reportResolved'] = (input, note) => this.engine.reportResolved(input, note);
+  queryQueue: Session['queryQueue'] = (queue, offset, limit, opts) => this.engine.queryQueue(queue, offset, limit, opts);
+  countQueue: Session['countQueue'] = (queue, opts) => this.engine.countQueue(queue, opts);
+  findDuplicates: Session['findDuplicates'] = (input) => this.engine.findDuplicates(input);
+  stats: Session['stats'] = (scope, fromMs, toMs) => this.engine.stats(scope, fromMs, toMs);
+  now: Session['now'] = () => this.deps.now();
 
   async renew(password: string): Promise<boolean> {
     if (this.ended) return false;
@@ -310,6 +351,7 @@ class SessionImpl implements GridlinkSession {
   private useToken(token: string): void {
     this.token = token;
     this.engine.setToken(token);
+    this.recordSync.setToken(token);
     this.engine.setAuthExpired(false);
     this.scheduleExpiry();
   }
@@ -376,6 +418,7 @@ class SessionImpl implements GridlinkSession {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.deps.onEnd(this);
     await this.probing;
+    await this.recordSync.stop();
     await this.engine.stop();
   }
 

@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { DATA_SCHEMAS, type CaseEvent, type EventData, type EventType } from './events.ts';
 import type { ErrorCode } from './errors.ts';
 import type { OrgIndex, UserInfo } from './org.ts';
-import { step, type CaseState } from './workflow.ts';
+import { allowedActions, step, type CaseState } from './workflow.ts';
 
 export const COMMAND_EVENT = {
   report: 'reported',
@@ -16,12 +16,34 @@ export const COMMAND_EVENT = {
   resolve: 'resolved',
   verify: 'verified',
   close: 'closed',
+  // issue 4
+  acknowledge: 'acknowledged',
+  return: 'returned',
+  start: 'started',
+  fail_verification: 'verification_failed',
+  feedback: 'feedback',
+  self_resolve: 'self_resolved',
+  request_extension: 'extension_requested',
+  decide_extension: 'extension_decided',
+  supervise: 'supervised',
+  withdraw: 'withdrawn',
+  reopen: 'reopened',
+  merge: 'merged',
+  checklist: 'checklist',
 } as const satisfies Record<string, EventType>;
 
 export type CommandType = keyof typeof COMMAND_EVENT;
 export const COMMAND_TYPES = Object.keys(COMMAND_EVENT) as CommandType[];
 
-export type Command = { [K in CommandType]: { type: K } & EventData[(typeof COMMAND_EVENT)[K]] }[CommandType];
+/** The command that makes each event type (the inverse of COMMAND_EVENT). */
+export const EVENT_COMMAND = Object.fromEntries(Object.entries(COMMAND_EVENT).map(([c, e]) => [e, c])) as {
+  [K in CommandType as (typeof COMMAND_EVENT)[K]]: K;
+};
+
+/** A command of one type, e.g. `CommandOf<'dispatch'>` = `{ type: 'dispatch', unitId, planId?, dueHours?, note? }`. */
+export type CommandOf<K extends CommandType> = { type: K } & EventData[(typeof COMMAND_EVENT)[K]];
+
+export type Command = { [K in CommandType]: CommandOf<K> }[CommandType];
 
 export interface DecideContext {
   actor: UserInfo;
@@ -66,4 +88,9 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(o)) if (val !== undefined) out[k] = val;
   return out;
+}
+
+/** The command types this user may issue now on this case (allowedActions, named as commands). */
+export function allowedCommands(state: CaseState, user: UserInfo, org: OrgIndex): CommandType[] {
+  return allowedActions(state, user, org).map((t) => EVENT_COMMAND[t]);
 }

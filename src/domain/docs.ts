@@ -1,8 +1,11 @@
 /**
  * Documents and who may sync them. Contract: `org` holds reference data; `cases.<townId>.<year>` holds the event
  * log of the cases reported in that town that year (year in China Standard Time, UTC+8).
+ * Issue 5: `people.<gridId>` (households, residents, visits of one grid: its worker, its village secretary, its
+ * town center) and `party.<townId>` (party members, contact-household visits, needs: the town's staff, its
+ * village secretaries and party members, county, admin). Both are event logs like the cases docs.
  */
-import type { UserInfo } from './org.ts';
+import type { Grid, UserInfo } from './org.ts';
 
 export type DocAccess = 'read' | 'write';
 export interface DocGrant {
@@ -23,6 +26,66 @@ export function parseDocName(name: string): { kind: 'org' } | { kind: 'cases'; t
   const m = CASES_DOC.exec(name);
   if (m) return { kind: 'cases', townId: m[1]!, year: Number(m[2]) };
   return null;
+}
+
+const PEOPLE_DOC = /^people\.(g\d{4})$/;
+const PARTY_DOC = /^party\.(t\d{2})$/;
+
+export function peopleDocName(gridId: string): string {
+  return `people.${gridId}`;
+}
+export function partyDocName(townId: string): string {
+  return `party.${townId}`;
+}
+
+/** The issue-5 record docs (not handled by the case sync engine). */
+export function parseRecordDocName(name: string): { kind: 'people'; gridId: string } | { kind: 'party'; townId: string } | null {
+  const p = PEOPLE_DOC.exec(name);
+  if (p) return { kind: 'people', gridId: p[1]! };
+  const q = PARTY_DOC.exec(name);
+  if (q) return { kind: 'party', townId: q[1]! };
+  return null;
+}
+
+/** Grid lookup for the people docs' access (grid -> village, town). */
+export type GridLookup = (gridId: string) => Pick<Grid, 'id' | 'villageId' | 'townId'> | undefined;
+
+/** Access to `people.<gridId>`: the grid's worker, its village secretary, its town center; no one else. */
+export function peopleAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageId' | 'townId'> | undefined): DocAccess | null {
+  if (!grid) return null;
+  if (user.role === 'worker' && user.gridId === grid.id) return 'write';
+  if (user.role === 'secretary' && user.villageId === grid.villageId) return 'write';
+  if (user.role === 'town' && user.townId === grid.townId) return 'write';
+  return null;
+}
+
+/** Access to `party.<townId>`: the town's center, secretaries and party members; county and admin. */
+export function partyAccess(user: UserInfo, townId: string): DocAccess | null {
+  switch (user.role) {
+    case 'admin':
+    case 'county':
+      return 'write';
+    case 'town':
+    case 'secretary':
+    case 'member':
+      return user.townId === townId ? 'write' : null;
+    default:
+      return null;
+  }
+}
+
+/** The people and party docs of a user (listed by GET /api/me after the org and cases docs). */
+export function recordDocsForUser(user: UserInfo, townIds: readonly string[], grids: readonly Pick<Grid, 'id' | 'villageId' | 'townId'>[]): DocGrant[] {
+  const out: DocGrant[] = [];
+  for (const g of grids) {
+    const a = peopleAccess(user, g);
+    if (a) out.push({ name: peopleDocName(g.id), access: a });
+  }
+  for (const t of townIds) {
+    const a = partyAccess(user, t);
+    if (a) out.push({ name: partyDocName(t), access: a });
+  }
+  return out;
 }
 
 /** The year a case belongs to, by its report time in China Standard Time. */
@@ -48,6 +111,7 @@ export function docsForUser(user: UserInfo, townIds: readonly string[], years: r
     case 'town':
     case 'worker':
     case 'secretary':
+    case 'member':
       towns = user.townId ? [user.townId] : [];
       break;
     case 'trainer':
@@ -58,7 +122,10 @@ export function docsForUser(user: UserInfo, townIds: readonly string[], years: r
 }
 
 /** The access a user has to a doc, or null. */
-export function docAccess(user: UserInfo, name: string, townIds: readonly string[]): DocAccess | null {
+export function docAccess(user: UserInfo, name: string, townIds: readonly string[], grid?: GridLookup): DocAccess | null {
+  const rec = parseRecordDocName(name);
+  if (rec?.kind === 'people') return peopleAccess(user, grid?.(rec.gridId));
+  if (rec?.kind === 'party') return townIds.includes(rec.townId) ? partyAccess(user, rec.townId) : null;
   const parsed = parseDocName(name);
   if (!parsed) return null;
   if (parsed.kind === 'org') return user.role === 'resident' ? null : user.role === 'admin' ? 'write' : 'read';

@@ -20,7 +20,15 @@ export type ErrorCode =
   | 'unknown_unit'
   | 'unknown_category'
   | 'unknown_grid'
-  | 'duplicate_case';
+  | 'duplicate_case'
+  // issue 4: workflow refusals
+  | 'unknown_plan'
+  | 'unknown_step'
+  | 'not_reporter'
+  | 'feedback_given'
+  | 'extension_pending'
+  | 'no_extension_pending'
+  | 'merge_into_self';
 
 export class DomainError extends Error {
   constructor(

@@ -10,7 +10,29 @@ import * as v from 'valibot';
 import { HLC_PATTERN } from './hlc.ts';
 import { ID_PATTERN } from './ids.ts';
 
-export const EVENT_TYPES = ['reported', 'accepted', 'rejected', 'dispatched', 'resolved', 'verified', 'closed'] as const;
+export const EVENT_TYPES = [
+  'reported',
+  'accepted',
+  'rejected',
+  'dispatched',
+  'resolved',
+  'verified',
+  'closed',
+  // issue 4: the whole lifecycle
+  'acknowledged',
+  'returned',
+  'started',
+  'verification_failed',
+  'feedback',
+  'self_resolved',
+  'extension_requested',
+  'extension_decided',
+  'supervised',
+  'withdrawn',
+  'reopened',
+  'merged',
+  'checklist',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
@@ -38,6 +60,11 @@ export const ReportedData = v.strictObject({
 });
 
 const NoteOnly = v.strictObject({ note: optionalText(2000) });
+const ReasonOnly = v.strictObject({ reason: text(2000) });
+
+/** The reporter's satisfaction at the feedback visit (回访): 满意 / 基本满意 / 不满意. */
+export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];
 
 export const DATA_SCHEMAS = {
   reported: ReportedData,
@@ -52,6 +79,22 @@ export const DATA_SCHEMAS = {
   resolved: v.strictObject({ note: text(2000) }),
   verified: NoteOnly,
   closed: NoteOnly,
+  acknowledged: NoteOnly,
+  returned: ReasonOnly,
+  started: NoteOnly,
+  verification_failed: ReasonOnly,
+  feedback: v.strictObject({ satisfaction: v.picklist(SATISFACTIONS), note: optionalText(2000) }),
+  self_resolved: v.strictObject({ note: text(2000) }),
+  extension_requested: v.strictObject({
+    hours: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24 * 30)),
+    reason: text(2000),
+  }),
+  extension_decided: v.strictObject({ approve: v.boolean(), note: optionalText(2000) }),
+  supervised: v.strictObject({ note: text(2000) }),
+  withdrawn: ReasonOnly,
+  reopened: ReasonOnly,
+  merged: v.strictObject({ intoCaseId: v.pipe(v.string(), v.regex(ID_PATTERN)), note: optionalText(2000) }),
+  checklist: v.strictObject({ step: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)), done: v.boolean() }),
 } satisfies Record<EventType, v.GenericSchema>;
 
 export type EventData = { [K in EventType]: v.InferOutput<(typeof DATA_SCHEMAS)[K]> };

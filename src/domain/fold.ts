@@ -1,11 +1,13 @@
 /**
  * From events to case state. Contract: the same set of events gives the same states on every replica,
  * whatever order they arrived in, because events are deduplicated by id and replayed sorted by (at, id).
- * An event that does not fit the state it meets is kept in the timeline as superseded (applied: false).
+ * An event that does not fit the state it meets is kept in the timeline as superseded (applied: false), and
+ * listed in `state.superseded` with who, when, why and the event that won (the screens tell the people concerned).
  */
 import { compareEvents, type CaseEvent } from './events.ts';
 import type { OrgIndex } from './org.ts';
-import { step, type CaseState, type TimelineEntry } from './workflow.ts';
+import { hlcMs } from './hlc.ts';
+import { step, type CaseState, type SupersededEntry, type TimelineEntry } from './workflow.ts';
 
 export function foldCase(events: readonly CaseEvent[], org: OrgIndex): CaseState | null {
   // Sort first, then keep the first event of each id: two different events under one id (a faulty or forged
@@ -14,17 +16,26 @@ export function foldCase(events: readonly CaseEvent[], org: OrgIndex): CaseState
   const sorted = [...events].sort(totalOrder).filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
   let state: CaseState | null = null;
   const timeline: TimelineEntry[] = [];
+  const superseded: SupersededEntry[] = [];
+  // The last applied event that changed the status: what a losing event of a race ran into.
+  let decisive: CaseEvent | null = null;
   for (const e of sorted) {
+    const before = state?.status;
     const r = step(state, e, org);
     if (r.ok) {
       state = r.state;
       timeline.push({ event: e, applied: true });
+      if (state.status !== before) decisive = e;
     } else {
       timeline.push({ event: e, applied: false, reason: r.reason });
+      const entry: SupersededEntry = { eventId: e.id, type: e.type, actor: e.actor, at: e.at, ms: hlcMs(e.at), reason: r.reason };
+      if (decisive) entry.winner = { eventId: decisive.id, type: decisive.type, actor: decisive.actor, at: decisive.at };
+      superseded.push(entry);
     }
   }
   if (!state) return null;
   state.timeline = timeline;
+  state.superseded = superseded;
   return state;
 }
 

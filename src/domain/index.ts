@@ -7,3 +7,7 @@ export * from './workflow.ts';
 export * from './fold.ts';
 export * from './commands.ts';
 export * from './docs.ts';
+export * from './deadlines.ts';
+export * from './duplicates.ts';
+export * from './queues.ts';
+export * from './assessment.ts';

@@ -3,7 +3,7 @@
  * Ids are stable strings: towns `t01`..`t13`, villages `t01v01`, grids `g0001`..`g0844`, units `u001`..,
  * major categories `01`..`17`, subcategories `0101` (major + two digits), plans `P001`...
  */
-export const ROLES = ['admin', 'county', 'town', 'unit', 'worker', 'secretary', 'trainer', 'resident'] as const;
+export const ROLES = ['admin', 'county', 'town', 'unit', 'worker', 'secretary', 'trainer', 'resident', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A user as every replica sees it (the org doc's directory): no secrets. */

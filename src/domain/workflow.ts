@@ -1,35 +1,365 @@
 /**
- * The case lifecycle as data. Each event type names the states it may leave from, the state it leads to, and
- * the roles that may make it. `step` is the single rule both the fold (replaying history) and `decide`
+ * The case lifecycle as data. Each event type names the states it may leave from, the state it leads to (or none:
+ * notes that do not move the case), the roles that may make it, an optional guard on the case and the actor, and
+ * its effect on the case's fields. `step` is the single rule both the fold (replaying history) and `decide`
  * (making a new command) use, so what the UI offers, what the relay accepts and what every replica computes agree.
+ *
+ * Lifecycle (issue 4):
+ *   reported -> accepted | rejected(reason) | merged(intoCaseId) | withdrawn(reason) | self-resolved (closed)
+ *   accepted | returned -> dispatched(unit, plan?, dueHours?)          the deadline clock starts (again) here
+ *   dispatched -> acknowledged (签收) | returned(reason) (退回: back to the center, the unit lets go of the case)
+ *   dispatched | acknowledged | verification_failed -> in_progress (处置中, 'start')
+ *   dispatched | acknowledged | in_progress | verification_failed -> resolved(note)
+ *   resolved -> verified | verification_failed(reason) (back to the unit, same deadline)
+ *   verified -> closed -> feedback(satisfaction) (status stays closed; once per closing)
+ *   closed | rejected | withdrawn | merged -> reopened(reason) -> accepted (to be dispatched again)
+ * Without a change of status, while a unit holds the case (dispatched, acknowledged, in_progress,
+ * verification_failed): extension_requested / extension_decided, supervised (督办), checklist.
+ *
+ * Rules decided here where the issue is silent (also in README's event table):
+ *  - withdraw (撤销): the reporter while the case is still `reported`; the town center, county or admin
+ *    from any state before a unit has started work (reported, accepted, returned, dispatched, acknowledged).
+ *  - reopen (重新打开): town center, county or admin, from a final state (closed, rejected, withdrawn, merged);
+ *    the case returns to `accepted`, unit, deadline, extension, checklist and feedback cleared.
+ *  - merge (合并): town center, county or admin, before a unit holds the case (reported, accepted, returned).
+ *  - self-resolve (就地解决): the case's grid worker, while the case is `reported`: it closes in one step.
+ *  - feedback (回访): the town center, county or admin recording the reporter's answer, or the reporter.
+ *  - return (退回): only before work starts (dispatched, acknowledged); a unit that started must resolve or ask for
+ *    an extension. A return clears the unit; the deadline restarts at the next dispatch.
+ *  - one extension request may be pending at a time; an approval adds its hours to the deadline.
  */
-import type { CaseEvent, EventType, LatLng } from './events.ts';
+import { EVENT_TYPES, type CaseEvent, type EventType, type LatLng, type Satisfaction } from './events.ts';
 import type { ErrorCode } from './errors.ts';
 import { hlcMs } from './hlc.ts';
 import type { OrgIndex, Role, UserInfo } from './org.ts';
 
-export const STATUSES = ['reported', 'accepted', 'rejected', 'dispatched', 'resolved', 'verified', 'closed'] as const;
+export const STATUSES = [
+  'reported',
+  'accepted',
+  'rejected',
+  'dispatched',
+  'resolved',
+  'verified',
+  'closed',
+  'acknowledged',
+  'in_progress',
+  'returned',
+  'verification_failed',
+  'withdrawn',
+  'merged',
+] as const;
 export type Status = (typeof STATUSES)[number];
 
-/** Statuses in which a case is finished: nothing further is expected of anyone. */
-export const FINAL_STATUSES: readonly Status[] = ['rejected', 'closed'];
+/** Statuses in which a case is finished: nothing further is expected of anyone (feedback and reopen aside). */
+export const FINAL_STATUSES: readonly Status[] = ['rejected', 'closed', 'withdrawn', 'merged'];
+/** Statuses in which a case is still open (the complement of FINAL_STATUSES). */
+export const OPEN_STATUSES: readonly Status[] = STATUSES.filter((s) => !FINAL_STATUSES.includes(s));
+/** Statuses in which a unit holds the case and its deadline runs. */
+export const UNIT_STATUSES: readonly Status[] = ['dispatched', 'acknowledged', 'in_progress', 'verification_failed'];
 
-interface Transition {
-  /** States the case must be in; null means the case must not exist yet. */
-  from: readonly Status[] | null;
-  to: Status;
-  roles: readonly Role[];
+const CENTER: readonly Role[] = ['town', 'county', 'admin'];
+// 'member': a party member turns an issue raised at a contact-household visit into a case (party.ts).
+const REPORTERS: readonly Role[] = ['worker', 'town', 'county', 'admin', 'secretary', 'resident', 'member'];
+/** Roles that act only on their own reports when they withdraw or give feedback. */
+const SELF_ONLY: readonly Role[] = ['worker', 'secretary', 'resident', 'member'];
+
+export interface ExtensionRequest {
+  hours: number;
+  reason: string;
+  by: string;
+  ms: number;
+  status: 'pending' | 'approved' | 'refused';
+  decidedBy?: string;
+  decidedMs?: number;
 }
 
-export const TRANSITIONS: Record<EventType, Transition> = {
-  reported: { from: null, to: 'reported', roles: ['worker', 'town', 'county', 'admin', 'secretary', 'resident'] },
-  accepted: { from: ['reported'], to: 'accepted', roles: ['town', 'county', 'admin'] },
-  rejected: { from: ['reported'], to: 'rejected', roles: ['town', 'county', 'admin'] },
-  dispatched: { from: ['accepted'], to: 'dispatched', roles: ['town', 'county', 'admin'] },
-  resolved: { from: ['dispatched'], to: 'resolved', roles: ['unit'] },
-  verified: { from: ['resolved'], to: 'verified', roles: ['worker', 'town', 'county', 'admin'] },
-  closed: { from: ['verified'], to: 'closed', roles: ['worker', 'town', 'county', 'admin'] },
+export interface Supervision {
+  /** town: from the town center; county: from the county center (or admin). */
+  level: 'town' | 'county';
+  note: string;
+  by: string;
+  ms: number;
+}
+
+export interface ReturnInfo {
+  unitId: string;
+  reason: string;
+  by: string;
+  ms: number;
+}
+
+/** An event that had no effect, with who made it, when, why, and the applied event that decided the case before it. */
+export interface SupersededEntry {
+  eventId: string;
+  type: EventType;
+  actor: string;
+  at: string;
+  ms: number;
+  reason: ErrorCode;
+  /** The last applied event before it that changed the case's status (the winner of a race), if any. */
+  winner?: { eventId: string; type: EventType; actor: string; at: string };
+}
+
+type Guard = (s: CaseState, actor: UserInfo) => ErrorCode | null;
+type Apply<K extends EventType> = (next: CaseState, e: CaseEvent<K>, org: OrgIndex, prev: CaseState) => ErrorCode | null;
+
+export interface Transition<K extends EventType = EventType> {
+  /** States the case must be in; null means the case must not exist yet. */
+  from: readonly Status[] | null;
+  /** The status it leads to; null keeps the status (extension, supervision, checklist, feedback). */
+  to: Status | null;
+  roles: readonly Role[];
+  /** A condition on the case and the actor beyond role, state and scope (also used by allowedActions). */
+  guard?: Guard;
+  /** The effect on the case's fields; may refuse on the event's data (unknown unit, plan, step...). */
+  apply?: Apply<K>;
+}
+
+const H = 3_600_000;
+
+export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
+  reported: { from: null, to: 'reported', roles: REPORTERS },
+  accepted: {
+    from: ['reported'],
+    to: 'accepted',
+    roles: CENTER,
+    apply: (n, e) => {
+      firstResponse(n, e);
+      return null;
+    },
+  },
+  rejected: {
+    from: ['reported'],
+    to: 'rejected',
+    roles: CENTER,
+    apply: (n, e) => {
+      firstResponse(n, e);
+      n.rejectReason = e.data.reason;
+      n.closedMs = hlcMs(e.at);
+      return null;
+    },
+  },
+  self_resolved: {
+    from: ['reported'],
+    to: 'closed',
+    roles: ['worker'],
+    apply: (n, e) => {
+      const ms = hlcMs(e.at);
+      firstResponse(n, e);
+      n.selfResolved = true;
+      n.resolution = e.data.note;
+      n.resolvedMs = ms;
+      n.verifiedMs = ms;
+      n.closedMs = ms;
+      return null;
+    },
+  },
+  dispatched: {
+    from: ['accepted', 'returned'],
+    to: 'dispatched',
+    roles: CENTER,
+    apply: (n, e, org) => {
+      const unit = org.unit(e.data.unitId);
+      if (!unit) return 'unknown_unit';
+      // A town-level unit syncs only its own town's case docs (docs.ts): it could never see a case from elsewhere.
+      if (unit.townId !== undefined && unit.townId !== n.townId) return 'out_of_scope';
+      const plan = e.data.planId ? org.plansFor(n.category).find((p) => p.id === e.data.planId) : undefined;
+      if (e.data.planId && !plan) return 'unknown_plan';
+      n.unitId = unit.id;
+      if (plan) n.planId = plan.id;
+      else delete n.planId;
+      n.dueHours = e.data.dueHours ?? plan?.dueHours ?? DEFAULT_DUE_HOURS;
+      n.dispatchedMs = hlcMs(e.at);
+      n.extensionHours = 0;
+      delete n.extension;
+      delete n.unitResponseMs;
+      n.checklist = plan ? plan.steps.map(() => false) : [];
+      n.dispatchCount = (n.dispatchCount ?? 0) + 1;
+      return null;
+    },
+  },
+  acknowledged: { from: ['dispatched'], to: 'acknowledged', roles: ['unit'], apply: (n, e) => unitResponse(n, e) },
+  returned: {
+    from: ['dispatched', 'acknowledged'],
+    to: 'returned',
+    roles: ['unit'],
+    apply: (n, e, _org, prev) => {
+      unitResponse(n, e);
+      n.returned = { unitId: prev.unitId ?? '', reason: e.data.reason, by: e.actor, ms: hlcMs(e.at) };
+      n.returnCount = (n.returnCount ?? 0) + 1;
+      clearUnit(n);
+      return null;
+    },
+  },
+  started: {
+    from: ['dispatched', 'acknowledged', 'verification_failed'],
+    to: 'in_progress',
+    roles: ['unit'],
+    apply: (n, e) => {
+      unitResponse(n, e);
+      n.startedMs ??= hlcMs(e.at);
+      return null;
+    },
+  },
+  resolved: {
+    from: ['dispatched', 'acknowledged', 'in_progress', 'verification_failed'],
+    to: 'resolved',
+    roles: ['unit'],
+    apply: (n, e) => {
+      unitResponse(n, e);
+      n.resolution = e.data.note;
+      n.resolvedMs = hlcMs(e.at);
+      if (n.extension?.status === 'pending') delete n.extension; // a request the fix made moot
+      return null;
+    },
+  },
+  verified: {
+    from: ['resolved'],
+    to: 'verified',
+    roles: ['worker', ...CENTER],
+    apply: (n, e) => {
+      n.verifiedMs = hlcMs(e.at);
+      return null;
+    },
+  },
+  verification_failed: {
+    from: ['resolved'],
+    to: 'verification_failed',
+    roles: ['worker', ...CENTER],
+    apply: (n, e) => {
+      n.verificationFailures = (n.verificationFailures ?? 0) + 1;
+      n.lastFailure = { reason: e.data.reason, by: e.actor, ms: hlcMs(e.at) };
+      return null;
+    },
+  },
+  closed: {
+    from: ['verified'],
+    to: 'closed',
+    roles: ['worker', ...CENTER],
+    apply: (n, e) => {
+      n.closedMs = hlcMs(e.at);
+      return null;
+    },
+  },
+  feedback: {
+    from: ['closed'],
+    to: null,
+    roles: [...CENTER, ...SELF_ONLY],
+    guard: (s, actor) => (s.satisfaction !== undefined ? 'feedback_given' : SELF_ONLY.includes(actor.role) && s.reporter !== actor.id ? 'not_reporter' : null),
+    apply: (n, e) => {
+      n.satisfaction = e.data.satisfaction;
+      n.feedbackMs = hlcMs(e.at);
+      if (e.data.note) n.feedbackNote = e.data.note;
+      return null;
+    },
+  },
+  extension_requested: {
+    from: UNIT_STATUSES,
+    to: null,
+    roles: ['unit'],
+    guard: (s) => (s.extension?.status === 'pending' ? 'extension_pending' : null),
+    apply: (n, e) => {
+      n.extension = { hours: e.data.hours, reason: e.data.reason, by: e.actor, ms: hlcMs(e.at), status: 'pending' };
+      return null;
+    },
+  },
+  extension_decided: {
+    from: UNIT_STATUSES,
+    to: null,
+    roles: CENTER,
+    guard: (s) => (s.extension?.status === 'pending' ? null : 'no_extension_pending'),
+    apply: (n, e) => {
+      const req = n.extension!;
+      n.extension = { ...req, status: e.data.approve ? 'approved' : 'refused', decidedBy: e.actor, decidedMs: hlcMs(e.at) };
+      if (e.data.approve) n.extensionHours = (n.extensionHours ?? 0) + req.hours;
+      return null;
+    },
+  },
+  supervised: {
+    from: UNIT_STATUSES,
+    to: null,
+    roles: CENTER,
+    apply: (n, e, org) => {
+      const level = org.user(e.actor)?.role === 'town' ? 'town' : 'county';
+      n.supervisions = [...n.supervisions, { level, note: e.data.note, by: e.actor, ms: hlcMs(e.at) }];
+      return null;
+    },
+  },
+  checklist: {
+    from: UNIT_STATUSES,
+    to: null,
+    roles: ['unit'],
+    apply: (n, e) => {
+      if (e.data.step >= n.checklist.length) return 'unknown_step';
+      const list = [...n.checklist];
+      list[e.data.step] = e.data.done;
+      n.checklist = list;
+      return null;
+    },
+  },
+  withdrawn: {
+    from: ['reported', 'accepted', 'returned', 'dispatched', 'acknowledged'],
+    to: 'withdrawn',
+    roles: [...CENTER, ...SELF_ONLY],
+    guard: (s, actor) => {
+      if (!SELF_ONLY.includes(actor.role)) return null;
+      if (s.reporter !== actor.id) return 'not_reporter';
+      return s.status === 'reported' ? null : 'state_not_allowed';
+    },
+    apply: (n, e) => {
+      n.withdrawReason = e.data.reason;
+      n.closedMs = hlcMs(e.at);
+      clearUnit(n);
+      return null;
+    },
+  },
+  reopened: {
+    from: FINAL_STATUSES,
+    to: 'accepted',
+    roles: CENTER,
+    apply: (n, e) => {
+      n.reopenCount = (n.reopenCount ?? 0) + 1;
+      n.reopenReason = e.data.reason;
+      for (const k of ['closedMs', 'resolvedMs', 'verifiedMs', 'startedMs', 'resolution', 'rejectReason', 'withdrawReason', 'mergedInto'] as const) delete n[k];
+      for (const k of ['satisfaction', 'feedbackMs', 'feedbackNote', 'selfResolved', 'lastFailure'] as const) delete n[k];
+      n.verificationFailures = 0;
+      clearUnit(n);
+      return null;
+    },
+  },
+  merged: {
+    from: ['reported', 'accepted', 'returned'],
+    to: 'merged',
+    roles: CENTER,
+    apply: (n, e) => {
+      if (e.data.intoCaseId === n.id) return 'merge_into_self';
+      firstResponse(n, e);
+      n.mergedInto = e.data.intoCaseId;
+      n.closedMs = hlcMs(e.at);
+      return null;
+    },
+  },
 };
+
+/** Hours from dispatch to the deadline when neither the command nor the plan says. */
+export const DEFAULT_DUE_HOURS = 24;
+
+function firstResponse(n: CaseState, e: CaseEvent): void {
+  n.firstResponseMs ??= hlcMs(e.at);
+}
+function unitResponse(n: CaseState, e: CaseEvent): null {
+  n.unitResponseMs ??= hlcMs(e.at);
+  return null;
+}
+function clearUnit(n: CaseState): void {
+  delete n.unitId;
+  delete n.dispatchedMs;
+  delete n.dueHours;
+  delete n.extension;
+  delete n.unitResponseMs;
+  n.extensionHours = 0;
+  n.checklist = [];
+}
 
 /** Whether a role may ever make this event type, whatever the case's state (used by the relay to refuse forgeries). */
 export function roleMayEver(role: Role, type: EventType): boolean {
@@ -60,15 +390,48 @@ export interface CaseState {
   reportedMs: number;
   /** HLC of the last applied event. */
   updatedAt: string;
+  /** First answer to the report: accepted, rejected, merged or self-resolved (acceptance on time). */
+  firstResponseMs?: number;
+  /** The unit holding the case (cleared by a return, a withdrawal or a reopen). */
   unitId?: string;
   planId?: string;
+  /** Hours from dispatch to the deadline (command, else plan, else 24), without extensions. */
   dueHours?: number;
+  /** The latest dispatch: the deadline clock starts here. */
   dispatchedMs?: number;
+  dispatchCount?: number;
+  /** The unit's first response (acknowledge, start, resolve, return) after the latest dispatch. */
+  unitResponseMs?: number;
+  startedMs?: number;
+  /** Approved extension hours since the latest dispatch. */
+  extensionHours: number;
+  /** The latest extension request since the latest dispatch. */
+  extension?: ExtensionRequest;
+  /** The plan's checklist, one flag per step of the plan (empty without a plan). */
+  checklist: boolean[];
+  supervisions: Supervision[];
+  returned?: ReturnInfo;
+  returnCount?: number;
+  verificationFailures?: number;
+  lastFailure?: { reason: string; by: string; ms: number };
+  /** The latest resolve (the one that counts). */
   resolvedMs?: number;
+  verifiedMs?: number;
+  /** When the case reached a final state (closed, rejected, withdrawn, merged). */
   closedMs?: number;
+  selfResolved?: boolean;
+  satisfaction?: Satisfaction;
+  feedbackMs?: number;
+  feedbackNote?: string;
   rejectReason?: string;
+  withdrawReason?: string;
+  mergedInto?: string;
+  reopenCount?: number;
+  reopenReason?: string;
   resolution?: string;
   timeline: TimelineEntry[];
+  /** The events that had no effect (lost a race, stale role...), for telling the people concerned. */
+  superseded: SupersededEntry[];
 }
 
 /** Whether the user's role scope covers the case (or the case about to be reported). */
@@ -87,6 +450,8 @@ export function inScope(user: UserInfo, c: { townId: string; gridId: string; uni
       return c.unitId !== undefined && c.unitId === user.unitId;
     case 'resident':
       return true;
+    case 'member':
+      return c.townId === user.townId;
     case 'trainer':
       return false;
   }
@@ -96,10 +461,11 @@ export type StepResult = { ok: true; state: CaseState } | { ok: false; reason: E
 
 /**
  * Apply one event to a case state (null before the report). Pure; the input state is not changed.
- * The timeline is not touched here: the fold records each event with its outcome.
+ * The timeline and the superseded list are not touched here: the fold records each event with its outcome.
+ * Checks, in order: actor known, role, (report) grid/category/scope, case exists, from-state, scope, guard, data.
  */
 export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex): StepResult {
-  const rule = TRANSITIONS[e.type];
+  const rule = TRANSITIONS[e.type] as Transition;
   const actor = org.user(e.actor);
   if (!actor) return { ok: false, reason: 'unknown_actor' };
   if (!rule.roles.includes(actor.role)) return { ok: false, reason: 'role_not_allowed' };
@@ -129,7 +495,11 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex): Step
         reportedAt: e.at,
         reportedMs: ms,
         updatedAt: e.at,
+        extensionHours: 0,
+        checklist: [],
+        supervisions: [],
         timeline: [],
+        superseded: [],
       },
     };
   }
@@ -137,48 +507,36 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex): Step
   if (!state) return { ok: false, reason: 'unknown_case' };
   if (!rule.from?.includes(state.status)) return { ok: false, reason: 'state_not_allowed' };
   if (!inScope(actor, state, org)) return { ok: false, reason: 'out_of_scope' };
+  const refused = rule.guard?.(state, actor);
+  if (refused) return { ok: false, reason: refused };
 
-  const next: CaseState = { ...state, status: rule.to, updatedAt: e.at };
-  const ms = hlcMs(e.at);
-  switch (e.type) {
-    case 'rejected':
-      next.rejectReason = e.data.reason;
-      next.closedMs = ms;
-      break;
-    case 'dispatched': {
-      const unit = org.unit(e.data.unitId);
-      if (!unit) return { ok: false, reason: 'unknown_unit' };
-      // A town-level unit syncs only its own town's case docs (docs.ts): it could never see a case from elsewhere.
-      if (unit.townId !== undefined && unit.townId !== state.townId) return { ok: false, reason: 'out_of_scope' };
-      next.unitId = unit.id;
-      if (e.data.planId) next.planId = e.data.planId;
-      else delete next.planId;
-      const plan = e.data.planId ? org.plansFor(state.category).find((p) => p.id === e.data.planId) : undefined;
-      next.dueHours = e.data.dueHours ?? plan?.dueHours ?? 24;
-      next.dispatchedMs = ms;
-      break;
-    }
-    case 'resolved':
-      next.resolution = e.data.note;
-      next.resolvedMs = ms;
-      break;
-    case 'closed':
-      next.closedMs = ms;
-      break;
-    case 'accepted':
-    case 'verified':
-      break;
-  }
+  const next: CaseState = { ...state, status: rule.to ?? state.status, updatedAt: e.at };
+  const bad = rule.apply?.(next, e, org, state);
+  if (bad) return { ok: false, reason: bad };
   return { ok: true, state: next };
 }
 
-/** The event types this user may make now on this case (what the UI offers). */
+/** Whether this user may make this event type on this case now (role, state, scope and guard; not the data). */
+export function mayAct(state: CaseState, user: UserInfo, type: EventType, org: OrgIndex): boolean {
+  const rule = TRANSITIONS[type] as Transition;
+  if (rule.from === null || !rule.from.includes(state.status) || !rule.roles.includes(user.role)) return false;
+  if (!inScope(user, state, org)) return false;
+  if (type === 'checklist' && state.checklist.length === 0) return false;
+  return !rule.guard?.(state, user);
+}
+
+/** The event types this user may make now on this case (what the UI offers), in EVENT_TYPES order. */
 export function allowedActions(state: CaseState, user: UserInfo, org: OrgIndex): EventType[] {
-  const out: EventType[] = [];
-  for (const type of Object.keys(TRANSITIONS) as EventType[]) {
-    const rule = TRANSITIONS[type];
-    if (rule.from === null || !rule.from.includes(state.status) || !rule.roles.includes(user.role)) continue;
-    if (inScope(user, state, org)) out.push(type);
-  }
-  return out;
+  return EVENT_TYPES.filter((type) => mayAct(state, user, type, org));
+}
+
+/** The case's due time in ms (dispatch + due hours + approved extensions), or undefined before dispatch. */
+export function dueMsOf(s: Pick<CaseState, 'dispatchedMs' | 'dueHours' | 'extensionHours'>): number | undefined {
+  if (s.dispatchedMs === undefined || s.dueHours === undefined) return undefined;
+  return s.dispatchedMs + (s.dueHours + (s.extensionHours ?? 0)) * H;
+}
+
+/** The entries of the superseded list that concern this user: their own events that had no effect. */
+export function supersededFor(state: CaseState, userId: string): SupersededEntry[] {
+  return state.superseded.filter((x) => x.actor === userId);
 }

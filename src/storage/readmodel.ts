@@ -6,8 +6,11 @@
  * (`reportedMs` descending, ties by id descending); no query walks the whole table.
  */
 import type { Collection } from 'dexie';
-import type { CaseFilter, CaseRow } from '../app/services.ts';
-import { STATUSES, type CaseState } from '../domain/workflow.ts';
+import type { CaseFilter, CaseRow, QueueName, QueueOptions } from '../app/services.ts';
+import type { LatLng } from '../domain/events.ts';
+import type { UserInfo } from '../domain/org.ts';
+import { deadlineOf } from '../domain/deadlines.ts';
+import { STATUSES, type CaseState, type Status } from '../domain/workflow.ts';
 import { META, type CaseRecord, type ReadModelMarker, type UserDb } from './schema.ts';
 
 export function toRecord(state: CaseState, doc: string, pending: boolean): CaseRecord {
@@ -26,8 +29,56 @@ export function toRecord(state: CaseState, doc: string, pending: boolean): CaseR
   };
   if (state.villageId) r.villageId = state.villageId;
   if (state.unitId) r.unitId = state.unitId;
+  // version 2 (issue 4)
+  r.reporter = state.reporter;
+  r.location = state.location;
+  if (state.planId) r.planId = state.planId;
+  if (state.dispatchedMs !== undefined) r.dispatchedMs = state.dispatchedMs;
+  if (state.dueHours !== undefined) r.dueHours = state.dueHours;
+  if (state.extensionHours) r.extensionHours = state.extensionHours;
+  const d = deadlineOf(state, state.reportedMs);
+  if (d && d.stoppedMs === undefined) r.dueMs = d.dueMs;
+  const tags: string[] = [];
+  if (state.extension?.status === 'pending') {
+    r.extensionPending = true;
+    tags.push('extension_pending');
+  }
+  if (state.returned) {
+    r.returned = true;
+    r.returnedUnitId = state.returned.unitId;
+  }
+  if (state.supervisions.length) r.supervisions = state.supervisions.length;
+  if (state.firstResponseMs !== undefined) r.firstResponseMs = state.firstResponseMs;
+  if (state.unitResponseMs !== undefined) r.unitResponseMs = state.unitResponseMs;
+  if (state.resolvedMs !== undefined) r.resolvedMs = state.resolvedMs;
+  if (state.selfResolved) r.selfResolved = true;
+  if (state.satisfaction) r.satisfaction = state.satisfaction;
+  if (state.superseded.length) r.superseded = state.superseded.length;
+  if (tags.length) r.tags = tags;
   return r;
 }
+
+/** The optional fields a row copies from its record (issue 4). */
+const ROW_EXTRAS = [
+  'villageId',
+  'reporter',
+  'location',
+  'planId',
+  'dispatchedMs',
+  'dueHours',
+  'extensionHours',
+  'dueMs',
+  'extensionPending',
+  'returned',
+  'returnedUnitId',
+  'supervisions',
+  'firstResponseMs',
+  'unitResponseMs',
+  'resolvedMs',
+  'selfResolved',
+  'satisfaction',
+  'superseded',
+] as const satisfies ReadonlyArray<keyof CaseRecord & keyof CaseRow>;
 
 export function toRow(r: CaseRecord): CaseRow {
   const row: CaseRow = {
@@ -42,6 +93,8 @@ export function toRow(r: CaseRecord): CaseRow {
   };
   if (r.unitId) row.unitId = r.unitId;
   if (r.pending) row.pending = true;
+  const extra = row as unknown as Record<string, unknown>;
+  for (const k of ROW_EXTRAS) if (r[k] !== undefined) extra[k] = r[k];
   return row;
 }
 
@@ -168,4 +221,85 @@ export function select(db: UserDb, filter: CaseFilter): Collection<CaseRecord, s
   }
   if (cat !== undefined) return range(`[${catField}+reportedMs]`, cat);
   return db.cases.orderBy('reportedMs').reverse();
+}
+
+/**
+ * The rows of a work queue (services.ts QueueName), each through one index:
+ *  new / to_dispatch / returned / awaiting_verification: `[status+reportedMs]`, longest waiting first;
+ *  extension: `*tags`; overdue: `dueMs` below now, most overdue first; unit_work: `[unitId+dueMs]`, nearest deadline
+ *  first; to_verify: `[status+gridId+reportedMs]`, oldest first; my_reports: `[reporter+reportedMs]`, newest first.
+ * `townId` (a county user's board) is tested on the queue's range.
+ */
+export function selectQueue(db: UserDb, queue: QueueName, user: UserInfo, nowMs: number, opts: QueueOptions = {}): Collection<CaseRecord, string> {
+  const status = (st: Status) => db.cases.where('[status+reportedMs]').between([st, -Infinity], [st, Infinity], true, true);
+  let c: Collection<CaseRecord, string>;
+  switch (queue) {
+    case 'new':
+      c = status('reported');
+      break;
+    case 'to_dispatch':
+      c = status('accepted');
+      break;
+    case 'returned':
+      c = status('returned');
+      break;
+    case 'awaiting_verification':
+      c = status('resolved');
+      break;
+    case 'extension':
+      c = db.cases.where('tags').equals('extension_pending');
+      break;
+    case 'overdue':
+      c = db.cases.where('dueMs').below(nowMs);
+      break;
+    case 'unit_work':
+      c = db.cases.where('[unitId+dueMs]').between([user.unitId ?? '', -Infinity], [user.unitId ?? '', Infinity], true, true);
+      break;
+    case 'to_verify':
+      c = db.cases.where('[status+gridId+reportedMs]').between(['resolved', user.gridId ?? '', -Infinity], ['resolved', user.gridId ?? '', Infinity], true, true);
+      break;
+    case 'my_reports':
+      c = db.cases.where('[reporter+reportedMs]').between([user.id, -Infinity], [user.id, Infinity], true, true).reverse();
+      break;
+  }
+  const town = opts.townId;
+  return town ? c.and((r) => r.townId === town) : c;
+}
+
+export async function queryQueue(
+  rm: ReadModel,
+  queue: QueueName,
+  user: UserInfo,
+  nowMs: number,
+  offset: number,
+  limit: number,
+  opts?: QueueOptions,
+): Promise<CaseRow[]> {
+  if (limit <= 0) return [];
+  const records = await selectQueue(rm.db, queue, user, nowMs, opts)
+    .offset(Math.max(0, Math.floor(offset)))
+    .limit(Math.floor(limit))
+    .toArray();
+  const out: CaseRow[] = [];
+  for (const r of records) {
+    if (isCaseRecord(r)) out.push(toRow(r));
+    else rm.corruptRows++;
+  }
+  return out;
+}
+
+/** Rows of the cases reported in [fromMs, toMs) (the assessment's input), through the `reportedMs` index. */
+export async function rowsReportedBetween(rm: ReadModel, fromMs: number, toMs: number): Promise<CaseRow[]> {
+  const records = await rm.db.cases.where('reportedMs').between(fromMs, toMs, true, false).toArray();
+  const out: CaseRow[] = [];
+  for (const r of records) if (isCaseRecord(r)) out.push(toRow(r));
+  return out;
+}
+
+/** Rows of one subcategory reported in [fromMs, toMs] that carry a location (duplicate candidates). */
+export async function rowsOfCategoryBetween(rm: ReadModel, category: string, fromMs: number, toMs: number): Promise<Array<CaseRow & { location: LatLng }>> {
+  const records = await rm.db.cases.where('[category+reportedMs]').between([category, fromMs], [category, toMs], true, true).toArray();
+  const out: Array<CaseRow & { location: LatLng }> = [];
+  for (const r of records) if (isCaseRecord(r) && r.location) out.push(toRow(r) as CaseRow & { location: LatLng });
+  return out;
 }

@@ -17,6 +17,7 @@ import Dexie, { type Table, type Transaction } from 'dexie';
 import type { DocGrant } from '../domain/docs.ts';
 import type { HlcState } from '../domain/hlc.ts';
 import type { UserInfo } from '../domain/org.ts';
+import type { Satisfaction } from '../domain/events.ts';
 import type { Status } from '../domain/workflow.ts';
 
 export const DEFAULT_NAMESPACE = 'gridlink';
@@ -67,6 +68,40 @@ export interface CaseRecord {
   updatedMs: number;
   unitId?: string;
   pending: boolean;
+  // version 2 (issue 4): what queues, deadlines and the assessment need, so they read rows, not docs
+  reporter?: string;
+  location?: { lat: number; lng: number };
+  planId?: string;
+  dispatchedMs?: number;
+  dueHours?: number;
+  extensionHours?: number;
+  /** Due time of the running clock (deadlines.ts): set only while one runs, so the `dueMs` index lists exactly them. */
+  dueMs?: number;
+  extensionPending?: boolean;
+  returned?: boolean;
+  returnedUnitId?: string;
+  supervisions?: number;
+  firstResponseMs?: number;
+  unitResponseMs?: number;
+  resolvedMs?: number;
+  selfResolved?: boolean;
+  satisfaction?: Satisfaction;
+  superseded?: number;
+  /** Queue flags for a multi-entry index (booleans cannot be indexed): `extension_pending`, `returned`. */
+  tags?: string[];
+}
+
+/**
+ * Version 3 (issue 5): the offline search index of the people docs this user holds, one row per resident,
+ * derived from the docs (src/sync/records.ts rewrites a grid's rows when its doc changes). `terms` are every
+ * suffix of the normalised name and address, so `where('terms').startsWith(q)` is a substring search.
+ */
+export interface PeopleSearchRecord {
+  /** `<gridId>:<residentId>` */
+  id: string;
+  gridId: string;
+  residentId: string;
+  terms: string[];
 }
 
 export interface MetaRecord {
@@ -111,10 +146,25 @@ export const CASES_INDEXES = [
   '[status+category+reportedMs]',
 ].join(', ');
 
+/**
+ * Version 2 (issue 4) adds the queue indexes: the running deadline (`dueMs`, overdue = below now), a unit's cases
+ * by deadline, a reporter's cases, and the queue flags.
+ */
+export const CASES_INDEXES_V2 = [CASES_INDEXES, 'dueMs', '[unitId+dueMs]', '[reporter+reportedMs]', '*tags'].join(', ');
+
 export const USER_SCHEMA: readonly SchemaVersion[] = [
   {
     version: 1,
     stores: { cases: CASES_INDEXES, meta: 'key' },
+  },
+  {
+    version: 2,
+    stores: { cases: CASES_INDEXES_V2 },
+    upgrade: dropDerived,
+  },
+  {
+    version: 3,
+    stores: { people: 'id, gridId, *terms' },
   },
 ];
 
@@ -131,6 +181,7 @@ export async function dropDerived(tx: Transaction): Promise<void> {
 export class UserDb extends Dexie {
   cases!: Table<CaseRecord, string>;
   meta!: Table<MetaRecord, string>;
+  people!: Table<PeopleSearchRecord, string>;
   constructor(name: string, versions: readonly SchemaVersion[] = USER_SCHEMA) {
     super(name);
     for (const v of versions) {

@@ -18,17 +18,38 @@ import { signal, type Signal } from '@preact/signals';
 import { toBase64 } from 'lib0/buffer';
 import type { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import type { CaseRow, CaseFilter, ConnectionState, OrgView, ReportInput, SyncStatus } from '../app/services.ts';
+import type {
+  CaseRow,
+  CaseFilter,
+  ConnectionState,
+  DuplicateRow,
+  OrgView,
+  QueueName,
+  QueueOptions,
+  ReportInput,
+  StatsResult,
+  SyncStatus,
+} from '../app/services.ts';
+import { assess, assessAll, orgCounts, table1, type AssessScope } from '../domain/assessment.ts';
+import { DUPLICATE_WINDOW_DAYS, findDuplicates, type DuplicateMatch } from '../domain/duplicates.ts';
 import { decide, type Command, type Decision } from '../domain/commands.ts';
 import { caseYear, casesDocName, parseDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
-import { parseEvent, type CaseEvent } from '../domain/events.ts';
+import { parseEvent, type CaseEvent, type LatLng } from '../domain/events.ts';
 import { foldCase } from '../domain/fold.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import { indexOrg, type OrgIndex, type UserInfo } from '../domain/org.ts';
 import { inScope, roleMayEver, type CaseState } from '../domain/workflow.ts';
 import { deleteMeta, getMeta, isBytes, isNumber, isNumberArray, isString, setMeta } from '../storage/meta.ts';
-import { ReadModel, toRecord, type RowChanges } from '../storage/readmodel.ts';
+import {
+  ReadModel,
+  queryQueue,
+  rowsOfCategoryBetween,
+  rowsReportedBetween,
+  selectQueue,
+  toRecord,
+  type RowChanges,
+} from '../storage/readmodel.ts';
 import { META, UserDb, docDbName, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
 import { CaseIndex } from './caseindex.ts';
 import { PersistentClock, isHlcState } from './clock.ts';
@@ -780,10 +801,76 @@ export class SyncEngine {
     return decision;
   }
 
-  /** Append one decided event to its doc and wait until the read model shows it. */
-  private async append(slot: Slot, event: CaseEvent): Promise<void> {
+  /**
+   * Report and resolve on the spot (就地解决): the report and the self-resolve are decided in sequence and
+   * appended in one transaction, so no replica ever sees one without the other.
+   */
+  async reportResolved(input: ReportInput, note: string): Promise<Decision> {
+    await this.start();
+    this.flushOrg();
+    const org = this.orgIndex;
+    const grid = typeof input?.gridId === 'string' ? org.grid(input.gridId) : undefined;
+    if (!grid) return { ok: false, error: 'unknown_grid' };
+    const clock = this.clock!;
+    const at = clock.now();
+    const docName = casesDocName(grid.townId, caseYear(hlcMs(at)));
+    const slot = this.slots.get(docName) ?? (await this.openYear(docName));
+    if (!slot || slot.access !== 'write' || slot.revoked) return { ok: false, error: 'forbidden', detail: docName };
+    if (slot.recovering) await slot.recovering;
+    const now = this.opts.now();
+    const caseId = newId(now, this.opts.random);
+    const reported = decide(null, { ...input, type: 'report', townId: grid.townId, channel: 'app' }, {
+      actor: this.opts.user,
+      org,
+      at,
+      eventId: newId(now, this.opts.random),
+      caseId,
+    });
+    if (!reported.ok) return reported;
+    const resolved = decide(reported.state, { type: 'self_resolve', note }, { actor: this.opts.user, org, at: clock.now(), eventId: newId(now, this.opts.random), caseId });
+    if (!resolved.ok) return resolved;
+    await this.append(slot, reported.event, resolved.event);
+    return resolved;
+  }
+
+  /** Rows of a work queue (services.ts), through the read model's indexes. */
+  queryQueue(queue: QueueName, offset: number, limit: number, opts?: QueueOptions): Promise<CaseRow[]> {
+    return queryQueue(this.readModel, queue, this.opts.user, this.opts.now(), offset, limit, opts);
+  }
+
+  countQueue(queue: QueueName, opts?: QueueOptions): Promise<number> {
+    return selectQueue(this.db, queue, this.opts.user, this.opts.now(), opts).count();
+  }
+
+  /** Open cases of the same subcategory within 250 m reported in the last 7 days. */
+  async findDuplicates(input: { category: string; location: LatLng }): Promise<DuplicateMatch<DuplicateRow>[]> {
+    const now = this.opts.now();
+    const rows = await rowsOfCategoryBetween(this.readModel, input.category, now - DUPLICATE_WINDOW_DAYS * 86_400_000, now);
+    return findDuplicates({ category: input.category, location: input.location, reportedMs: now }, rows);
+  }
+
+  /** Assessment over the read model (works offline). Table 1 for the county scope, counts from the org doc. */
+  async stats(scope: AssessScope, fromMs: number, toMs: number): Promise<StatsResult> {
+    await this.start();
+    this.flushOrg();
+    const nowMs = this.opts.now();
+    const period = { fromMs, toMs };
+    const report = assessAll(await rowsReportedBetween(this.readModel, fromMs, toMs), period, nowMs);
+    const empty = assess([], scope, period, nowMs);
+    const figures =
+      scope.kind === 'county'
+        ? report.county
+        : ((scope.kind === 'town' ? report.towns[scope.townId] : scope.kind === 'unit' ? report.units[scope.unitId] : report.grids[scope.gridId]) ?? empty);
+    const out: StatsResult = { scope, period, nowMs, figures, report };
+    const org = this.org.value;
+    if (scope.kind === 'county' && org) out.table1 = table1(orgCounts(org.data), report.county);
+    return out;
+  }
+
+  /** Append decided events to their doc in one transaction and wait until the read model shows them. */
+  private async append(slot: Slot, ...events: CaseEvent[]): Promise<void> {
     await this.recordOwnClient(slot);
-    slot.doc.transact(() => slot.doc.getArray<unknown>(EVENTS_ARRAY).push([event]));
+    slot.doc.transact(() => slot.doc.getArray<unknown>(EVENTS_ARRAY).push(events));
     await this.flushNow(slot);
   }
 

@@ -26,7 +26,8 @@ async function signIn(username: string): Promise<Page> {
   contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${username}] page error:`, e.message));
-  await page.goto(app.url);
+  // The case list, not the role's landing screen (board, workspace, tasks): this test works from the list.
+  await page.goto(`${app.url}/#/cases`);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill('demo');
   await page.getByRole('button', { name: '登录', exact: true }).click();

@@ -90,6 +90,7 @@ describe('GET /api/me', () => {
       { name: 'org', access: 'read' },
       { name: `cases.t01.${year - 1}`, access: 'write' },
       { name: `cases.t01.${year}`, access: 'write' },
+      { name: 'people.g0001', access: 'write' }, // issue 5: the people of its grid
     ]);
   });
 
@@ -97,7 +98,8 @@ describe('GET /api/me', () => {
     const admin = (await api(base, '/api/me', { token: tokens.admin })).body as { docs: Array<{ name: string; access: string }> };
     expect(admin.docs[0]).toEqual({ name: 'org', access: 'write' });
     const county = (await api(base, '/api/me', { token: tokens.county })).body as { docs: Array<{ name: string }> };
-    expect(county.docs.map((d) => d.name)).toEqual(['org', `cases.t01.${year - 1}`, `cases.t01.${year}`, `cases.t02.${year - 1}`, `cases.t02.${year}`]);
+    // issue 5: and every town's party doc (no people docs: personal data stays with the grid, village and town)
+    expect(county.docs.map((d) => d.name)).toEqual(['org', `cases.t01.${year - 1}`, `cases.t01.${year}`, `cases.t02.${year - 1}`, `cases.t02.${year}`, 'party.t01', 'party.t02']);
     const trainer = (await api(base, '/api/me', { token: tokens.trainer01 })).body as { docs: Array<{ name: string }> };
     expect(trainer.docs).toEqual([{ name: 'org', access: 'read' }]);
   });

@@ -45,6 +45,7 @@ export const USERS = {
   unit001: user({ id: 'unit001', username: 'unit001', name: '县水务局', role: 'unit', unitId: 'u001' }),
   trainer01: user({ id: 'trainer01', username: 'trainer01', name: '培训员', role: 'trainer' }),
   st01v01: user({ id: 'st01v01', username: 'st01v01', name: '村书记', role: 'secretary', townId: 't01', villageId: 't01v01' }),
+  resident01: user({ id: 'resident01', username: 'resident01', name: '居民一', role: 'resident', townId: 't01', villageId: 't01v01' }),
 } as const;
 
 export const FIXTURE_ORG: OrgData = {

@@ -6,7 +6,15 @@ import { byText, click, mount, mustFind, resetLang, settle, submit, type, waitFo
 
 describe('router', () => {
   it('parses and builds the hash routes', () => {
-    expect(parseHash('')).toEqual({ name: 'cases' });
+    expect(parseHash('')).toEqual({ name: 'home' });
+    expect(parseHash('#/')).toEqual({ name: 'home' });
+    expect(parseHash('#/cases')).toEqual({ name: 'cases' });
+    expect(parseHash('#/board')).toEqual({ name: 'board' });
+    expect(parseHash('#/board/overdue')).toEqual({ name: 'board', queue: 'overdue' });
+    expect(parseHash('#/work')).toEqual({ name: 'work' });
+    expect(parseHash('#/tasks/reports')).toEqual({ name: 'tasks', tab: 'reports' });
+    expect(parseHash('#/stats')).toEqual({ name: 'stats' });
+    expect(routeHref({ name: 'board', queue: 'returned' })).toBe('#/board/returned');
     expect(parseHash('#/login')).toEqual({ name: 'login' });
     expect(parseHash('#/cases/')).toEqual({ name: 'cases' });
     expect(parseHash('#/cases/01JABCDEFGHJKMNPQRSTVWXYZ0')).toEqual({ name: 'case', id: '01JABCDEFGHJKMNPQRSTVWXYZ0' });

@@ -4,7 +4,26 @@
  * happens when it acts are the same rules the real data layer applies. Nothing here ships in src/.
  */
 import { signal, type Signal } from '@preact/signals';
-import type { AuthService, CaseFilter, CaseRow, LoginError, OrgView, Profile, ReportInput, Session, SyncStatus } from '../../src/app/services.ts';
+import type {
+  AuthService,
+  CaseFilter,
+  CaseRow,
+  DuplicateRow,
+  LoginError,
+  OrgView,
+  Profile,
+  QueueName,
+  QueueOptions,
+  ReportInput,
+  Session,
+  StatsResult,
+  SyncStatus,
+} from '../../src/app/services.ts';
+import { assess, assessAll, orgCounts, table1, type AssessScope } from '../../src/domain/assessment.ts';
+import { findDuplicates, type DuplicateMatch } from '../../src/domain/duplicates.ts';
+import type { LatLng } from '../../src/domain/events.ts';
+import { boardQueuesOf, UNIT_WORK_STATUSES, type BoardQueue } from '../../src/domain/queues.ts';
+import { toRecord, toRow } from '../../src/storage/readmodel.ts';
 import { decide, type Command, type Decision } from '../../src/domain/commands.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { foldAll } from '../../src/domain/fold.ts';
@@ -44,8 +63,8 @@ export const ORG: OrgData = {
     { code: '0301', major: '03', name: '矛盾纠纷', nameEn: 'Neighbourhood disputes' },
   ],
   plans: [
-    { id: 'P001', category: '0101', name: '违章建筑处置预案', priority: 'high', dueHours: 48, unitIds: ['u002', 'u001'], steps: [] },
-    { id: 'P002', category: '0101', name: '违章建筑紧急预案', priority: 'urgent', dueHours: 12, unitIds: ['u003'], steps: [] },
+    { id: 'P001', category: '0101', name: '违章建筑处置预案', priority: 'high', dueHours: 48, unitIds: ['u002', 'u001'], steps: ['现场核实', '下达整改通知书', '拆除并复查'] },
+    { id: 'P002', category: '0101', name: '违章建筑紧急预案', priority: 'urgent', dueHours: 12, unitIds: ['u003'], steps: ['立即制止'] },
     { id: 'P003', category: '0102', name: '道路抢修预案', priority: 'normal', dueHours: 72, unitIds: ['u001'], steps: [] },
   ],
   units: [
@@ -146,6 +165,7 @@ export interface FakeSessionCalls {
   reports: ReportInput[];
   acts: { caseId: string; command: Command }[];
   queries: { filter: CaseFilter; offset: number; limit: number }[];
+  queues: { queue: QueueName; offset: number; limit: number }[];
   renews: string[];
   logouts: number;
 }
@@ -154,7 +174,7 @@ export class FakeSession implements Session {
   readonly status: Signal<SyncStatus>;
   readonly org: Signal<OrgView | null>;
   readonly casesVersion: Signal<number>;
-  readonly calls: FakeSessionCalls = { reports: [], acts: [], queries: [], renews: [], logouts: 0 };
+  readonly calls: FakeSessionCalls = { reports: [], acts: [], queries: [], queues: [], renews: [], logouts: 0 };
   /** Case ids with an event of this device not yet acknowledged. */
   readonly pending = new Set<string>();
   renewPassword = 'demo';
@@ -183,19 +203,8 @@ export class FakeSession implements Session {
       if (filter.status && s.status !== filter.status) continue;
       if (filter.gridId && s.gridId !== filter.gridId) continue;
       if (filter.category && !s.category.startsWith(filter.category)) continue;
-      const updatedMs = Number(s.updatedAt.slice(0, 13));
-      out.push({
-        id: s.id,
-        status: s.status,
-        townId: s.townId,
-        gridId: s.gridId,
-        category: s.category,
-        description: s.description,
-        reportedMs: s.reportedMs,
-        updatedMs,
-        ...(s.unitId ? { unitId: s.unitId } : {}),
-        ...(this.pending.has(s.id) ? { pending: true } : {}),
-      });
+      // The real read model's mapping, so rows carry the same fields (deadline, queue flags...).
+      out.push(toRow(toRecord(s, 'fake', this.pending.has(s.id))));
     }
     return out.sort((a, b) => b.reportedMs - a.reportedMs || (a.id < b.id ? 1 : -1));
   }
@@ -247,6 +256,67 @@ export class FakeSession implements Session {
     return this.record(decide(state, command, { actor: this.user, org: this.world.org, at: this.world.clock.now(), eventId: this.world.id(), caseId }));
   }
 
+  // issue 4 -------------------------------------------------------------------------------------------
+
+  now(): number {
+    return this.world.nowMs;
+  }
+
+  /** The rows of a queue in its order, with the domain's queue rules (what the engine does through indexes). */
+  private queueRows(queue: QueueName, opts: QueueOptions = {}): CaseRow[] {
+    const now = this.now();
+    const all = this.rows({}).filter((r) => !opts.townId || r.townId === opts.townId);
+    const u = this.user;
+    const asc = (k: (r: CaseRow) => number) => (a: CaseRow, b: CaseRow) => k(a) - k(b) || (a.id < b.id ? -1 : 1);
+    switch (queue) {
+      case 'unit_work':
+        return all
+          .filter((r) => r.unitId === u.unitId && (UNIT_WORK_STATUSES as readonly string[]).includes(r.status))
+          .sort(asc((r) => r.dueMs ?? Infinity));
+      case 'to_verify':
+        return all.filter((r) => r.status === 'resolved' && r.gridId === u.gridId).sort(asc((r) => r.reportedMs));
+      case 'my_reports':
+        return all.filter((r) => r.reporter === u.id);
+      case 'extension':
+        return all.filter((r) => r.extensionPending).sort(asc(() => 0));
+      case 'overdue':
+        return all.filter((r) => boardQueuesOf(r, now).includes('overdue')).sort(asc((r) => r.dueMs ?? Infinity));
+      default:
+        return all.filter((r) => boardQueuesOf(r, now).includes(queue as BoardQueue)).sort(asc((r) => r.reportedMs));
+    }
+  }
+
+  async queryQueue(queue: QueueName, offset: number, limit: number, opts?: QueueOptions): Promise<CaseRow[]> {
+    this.calls.queues.push({ queue, offset, limit });
+    return this.queueRows(queue, opts).slice(offset, offset + limit);
+  }
+
+  async countQueue(queue: QueueName, opts?: QueueOptions): Promise<number> {
+    return this.queueRows(queue, opts).length;
+  }
+
+  async findDuplicates(input: { category: string; location: LatLng }): Promise<DuplicateMatch<DuplicateRow>[]> {
+    const rows = this.rows({}).filter((r): r is DuplicateRow => r.location !== undefined);
+    return findDuplicates({ category: input.category, location: input.location, reportedMs: this.now() }, rows);
+  }
+
+  async stats(scope: AssessScope, fromMs: number, toMs: number): Promise<StatsResult> {
+    const states = [...this.world.states().values()];
+    const period = { fromMs, toMs };
+    const nowMs = this.now();
+    const figures = assess(states, scope, period, nowMs);
+    const report = assessAll(states, period, nowMs);
+    return { scope, period, nowMs, figures, report, ...(scope.kind === 'county' ? { table1: table1(orgCounts(this.world.org.data), figures) } : {}) };
+  }
+
+  async reportResolved(input: ReportInput, note: string): Promise<Decision> {
+    const first = await this.report(input);
+    if (!first.ok) return first;
+    return this.record(
+      decide(first.state, { type: 'self_resolve', note }, { actor: this.user, org: this.world.org, at: this.world.clock.now(), eventId: this.world.id(), caseId: first.event.caseId }),
+    );
+  }
+
   async renew(password: string): Promise<boolean> {
     this.calls.renews.push(password);
     if (password !== this.renewPassword) return false;
@@ -256,6 +326,13 @@ export class FakeSession implements Session {
 
   async logout(): Promise<void> {
     this.calls.logouts++;
+  }
+
+  /** Boundaries for map tests: set `geoFiles` (file name -> JSON); anything else is unavailable (as offline, never fetched). */
+  geoFiles: Record<string, unknown> = {};
+  async geoFetch(file: string): Promise<Response | null> {
+    const body = this.geoFiles[file];
+    return body === undefined ? null : new Response(JSON.stringify(body), { headers: { 'content-type': 'application/geo+json' } });
   }
 }
 

@@ -24,7 +24,7 @@ describe('i18n', () => {
       const vars = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join();
       expect(vars(en[k]), k).toBe(vars(zh[k]));
     }
-    expect(STATUSES.map(statusName)).toEqual(['已上报', '已受理', '不予受理', '已派遣', '已处置', '已核实', '已结案']);
+    expect(STATUSES.map(statusName)).toEqual(['已上报', '已受理', '不予受理', '已派遣', '已处置', '已核实', '已结案', '已签收', '处置中', '已退回', '核查不通过', '已撤销', '已合并']);
     expect(EVENT_TYPES.every((e) => t(`event.${e}`) !== '')).toBe(true);
     expect(errorText('out_of_scope')).toBe('超出您的管辖范围');
     expect(errorText('some_new_code')).toBe('发生意外错误 (some_new_code)');

@@ -3,11 +3,14 @@ import { MAJORS, SUBS } from '../../server/demo/catalog.ts';
 import { COUNTY_EXTENT } from '../../server/demo/county.ts';
 import { DEMO_NODE, generateDemo, secretaryId, unitUserId } from '../../server/demo/generate.ts';
 import { compareEvents, parseEvent } from '../../src/domain/events.ts';
+import { geometryContains } from '../../src/domain/geo.ts';
 import { foldAll } from '../../src/domain/fold.ts';
 import { hlcMs, parseHlc } from '../../src/domain/hlc.ts';
 import { ID_PATTERN } from '../../src/domain/ids.ts';
 import { indexOrg, ROLES } from '../../src/domain/org.ts';
-import { STATUSES } from '../../src/domain/workflow.ts';
+import { assessAll, orgCounts, table1 } from '../../src/domain/assessment.ts';
+import { haversineM } from '../../src/domain/duplicates.ts';
+import { FINAL_STATUSES, STATUSES } from '../../src/domain/workflow.ts';
 
 const NOW = Date.UTC(2025, 10, 28, 4, 0, 0); // 12:00 in Beijing
 const DAY = 86_400_000;
@@ -19,6 +22,7 @@ const idx = indexOrg(org);
 const states = foldAll(events, idx);
 const cases = [...states.values()];
 const seq = (prefix: string, n: number, width: number) => Array.from({ length: n }, (_, i) => prefix + String(i + 1).padStart(width, '0'));
+const polygons = new Map(demo.geometry.map((g) => [g.gridId, g.geometry]));
 const inExtent = ([lng, lat]: readonly [number, number]) =>
   lng >= COUNTY_EXTENT.west && lng <= COUNTY_EXTENT.east && lat >= COUNTY_EXTENT.south && lat <= COUNTY_EXTENT.north;
 
@@ -156,7 +160,7 @@ describe('demo county: reference data', () => {
     expect(idx.user('trainer01')).toMatchObject({ role: 'trainer', townId: 't01' });
     for (const id of seq('resident', 20, 2)) expect(idx.user(id)?.role).toBe('resident');
     expect(new Set(org.users.map((u) => u.role))).toEqual(new Set(ROLES));
-    expect(org.users).toHaveLength(1 + 1 + 13 + 844 + 327 + 168 + 1 + 20);
+    expect(org.users).toHaveLength(1 + 1 + 13 + 844 + 327 + 168 + 1 + 20 + 30); // + 30 party members of town 01 (issue 5)
     for (const u of org.users.filter((x) => ['worker', 'unit', 'secretary', 'trainer', 'resident'].includes(x.role))) {
       expect(u.name).toMatch(/^[\u4e00-\u9fff]{2,3}$/);
     }
@@ -251,6 +255,7 @@ describe('demo county: cases', () => {
       const g = idx.grid(s.gridId)!;
       expect(Math.abs(s.location.lng - g.center[0])).toBeLessThanOrEqual(0.0041);
       expect(Math.abs(s.location.lat - g.center[1])).toBeLessThanOrEqual(0.0041);
+      expect(geometryContains(polygons.get(s.gridId)!, s.location.lng, s.location.lat), `${s.id} in ${s.gridId}`).toBe(true);
     }
     expect(new Set(cases.map((s) => s.description)).size).toBeGreaterThan(1500);
     expect(new Set(cases.map((s) => s.category)).size).toBeGreaterThan(110);
@@ -272,15 +277,55 @@ describe('demo county: cases', () => {
 
   it('matches Table 1: ~99% of older cases finished, resolution averaging about a day', () => {
     const old = cases.filter((s) => s.reportedMs < NOW - 7 * DAY);
-    const done = old.filter((s) => s.status === 'closed' || s.status === 'rejected').length;
+    const done = old.filter((s) => FINAL_STATUSES.includes(s.status)).length;
     expect(done / old.length).toBeGreaterThanOrEqual(0.985);
     expect(done / old.length).toBeLessThan(1);
     const resolved = cases.filter((s) => s.resolvedMs !== undefined);
     const meanHours = resolved.reduce((a, s) => a + (s.resolvedMs! - s.reportedMs), 0) / resolved.length / 3_600_000;
     expect(meanHours).toBeGreaterThan(16);
     expect(meanHours).toBeLessThan(30);
-    const recentOpen = cases.filter((s) => s.reportedMs > NOW - 2 * DAY && s.status !== 'closed' && s.status !== 'rejected');
+    const recentOpen = cases.filter((s) => s.reportedMs > NOW - 2 * DAY && !FINAL_STATUSES.includes(s.status));
     expect(recentOpen.length).toBeGreaterThan(10);
+  });
+
+  it('uses the whole lifecycle realistically (issue 4)', () => {
+    const n = (pred: (s: (typeof cases)[number]) => boolean) => cases.filter(pred).length;
+    const has = (type: string) => (s: (typeof cases)[number]) => s.timeline.some((t) => t.event.type === type);
+    const closedByUnit = cases.filter((s) => s.status === 'closed' && !s.selfResolved);
+    // nearly every unit signs for its case, most within two hours
+    expect(closedByUnit.every((s) => s.timeline.some((t) => t.event.type === 'acknowledged'))).toBe(true);
+    expect(n(has('returned'))).toBeGreaterThan(30);
+    expect(n(has('extension_requested'))).toBeGreaterThan(30);
+    expect(n(has('extension_decided'))).toBeGreaterThan(25);
+    expect(n(has('supervised'))).toBeGreaterThan(60);
+    expect(n(has('verification_failed'))).toBeGreaterThan(30);
+    expect(n(has('checklist'))).toBeGreaterThan(150);
+    expect(n((s) => s.selfResolved === true)).toBeGreaterThan(80);
+    expect(n((s) => s.status === 'withdrawn')).toBeGreaterThan(5);
+    expect(n((s) => s.status === 'merged')).toBeGreaterThan(10);
+    // merged cases point at a case of the same category nearby, reported before them
+    for (const s of cases.filter((c) => c.status === 'merged')) {
+      const into = states.get(s.mergedInto!)!;
+      expect(into.category).toBe(s.category);
+      expect(into.reportedMs).toBeLessThan(s.reportedMs);
+      expect(haversineM(into.location, s.location)).toBeLessThan(250);
+    }
+    const fb = cases.filter((s) => s.satisfaction !== undefined);
+    expect(fb.length).toBeGreaterThan(1300);
+    expect(fb.filter((s) => s.satisfaction !== 'dissatisfied').length / fb.length).toBeGreaterThan(0.95);
+  });
+
+  it('gives the county a Table 1 in the seed’s proportions', () => {
+    const report = assessAll(cases, { fromMs: NOW - 183 * DAY, toMs: NOW + 1 }, NOW);
+    const rows = Object.fromEntries(table1(orgCounts(org), report.county).map((r) => [r.key, r]));
+    expect(rows.registeredUnits!.value).toBe(327);
+    expect(rows.grids!.value).toBe(844);
+    expect(rows.casesReported!.value).toBe(2000);
+    expect(rows.avgResolutionHours!.value).toBeGreaterThan(16);
+    expect(rows.avgResolutionHours!.value).toBeLessThan(30);
+    expect(rows.completionRate!.value).toBeGreaterThan(0.96);
+    expect(report.county.satisfactionRate).toBeGreaterThan(0.95);
+    expect(report.county.acceptanceOnTimeRate).toBeGreaterThan(0.8);
   });
 });
 

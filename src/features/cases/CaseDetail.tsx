@@ -5,18 +5,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionName, errorText, eventName, formatDateTime, priorityName, roleName, statusName, t } from '../../app/i18n.ts';
 import type { OrgView, Session } from '../../app/services.ts';
-import type { Command } from '../../domain/commands.ts';
 import type { EventType } from '../../domain/events.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import type { Unit } from '../../domain/org.ts';
-import { allowedActions, type CaseState, type TimelineEntry } from '../../domain/workflow.ts';
+import { allowedActions, mayAct, type CaseState, type TimelineEntry } from '../../domain/workflow.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { extensionText, FOLDED_ACTIONS, orderActions, WorkflowActionForm, type MergeCandidate, type Run } from '../workflow/ActionForms.tsx';
+import { Checklist, duplicateLabel, PlanPreview, supersededText, SupersededNotice, supervisionLevel, workflowDetail } from '../workflow/CaseParts.tsx';
+import { DeadlineFacts } from '../workflow/Deadline.tsx';
+import { useNow } from '../workflow/now.ts';
 import { categoryLabel, gridLabel, statusTone, unitLabel, userLabel } from './lookup.ts';
-
-type Run = (command: Command) => Promise<boolean>;
 
 export function CaseDetail({ session, id }: { session: Session; id: string }) {
   const version = session.casesVersion.value;
@@ -24,6 +25,8 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
   const [c, setC] = useState<CaseState | null | undefined>(undefined);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const actionsHeading = useRef<HTMLHeadingElement>(null);
+  const now = useNow(() => session.now());
+  const [mergeCandidates, setMergeCandidates] = useState<MergeCandidate[] | undefined>(undefined);
 
   const load = () =>
     session.getCase(id).then(
@@ -34,7 +37,21 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
     void load();
   }, [id, version]);
 
-  const run: Run = async (command) => {
+  // Who may merge this case gets the possible duplicates (same category, 250 m, 7 days) to merge it into.
+  const mayMerge = Boolean(c && org && mayAct(c, session.user, 'merged', org));
+  useEffect(() => {
+    if (!c || !mayMerge) return;
+    let live = true;
+    session.findDuplicates({ category: c.category, location: c.location }).then(
+      (m) => live && setMergeCandidates(m.filter((x) => x.case.id !== c.id).map((x) => ({ id: x.case.id, label: duplicateLabel(x.case.description, x.distanceM, x.case.status) }))),
+      () => live && setMergeCandidates([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [c?.id, mayMerge, version]);
+
+  const run: Run = async (command, opts) => {
     setResult(null);
     try {
       const d = await session.act(id, command);
@@ -45,7 +62,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
       setC(d.state);
       setResult({ ok: true, text: t('detail.done') });
       void load();
-      actionsHeading.current?.focus();
+      if (!opts?.keepFocus) actionsHeading.current?.focus();
       return true;
     } catch {
       setResult({ ok: false, text: t('detail.failed', { error: t('error.unexpected') }) });
@@ -73,8 +90,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
     );
   }
 
-  const actions = org ? allowedActions(c, session.user, org) : [];
-  const dueMs = c.dispatchedMs !== undefined && c.dueHours !== undefined ? c.dispatchedMs + c.dueHours * 3_600_000 : undefined;
+  const actions = org ? orderActions(allowedActions(c, session.user, org)) : [];
 
   return (
     <div class="detail">
@@ -84,6 +100,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
       <ScreenTitle suffix={t('app.name')} title={`${t('detail.title')} · ${categoryLabel(org, c.category)}`}>
         <Badge tone={statusTone(c.status)}>{statusName(c.status)}</Badge> <span>{categoryLabel(org, c.category)}</span>
       </ScreenTitle>
+      <SupersededNotice state={c} user={session.user} org={org} />
       <section class="card" aria-label={t('detail.title')}>
         <dl class="facts">
           <dt>{t('detail.description')}</dt>
@@ -111,10 +128,51 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
               <dd>{unitLabel(org, c.unitId)}</dd>
             </>
           ) : null}
-          {dueMs !== undefined ? (
+          <DeadlineFacts c={c} now={now} />
+          {c.extension ? (
             <>
-              <dt>{t('detail.due')}</dt>
-              <dd>{t('detail.dueAt', { hours: c.dueHours!, time: formatDateTime(dueMs) })}</dd>
+              <dt>{t('wf.extension')}</dt>
+              <dd>
+                {extensionText(c, org)} <Badge tone={c.extension.status === 'pending' ? 'amber' : c.extension.status === 'approved' ? 'green' : 'grey'}>{t(`wf.ext.${c.extension.status}`)}</Badge>
+              </dd>
+            </>
+          ) : null}
+          {c.supervisions.length ? (
+            <>
+              <dt>{t('wf.supervisions')}</dt>
+              <dd>{t('wf.supervisionCount', { n: c.supervisions.length })}</dd>
+            </>
+          ) : null}
+          {c.returned ? (
+            <>
+              <dt>{t('wf.returnedBy')}</dt>
+              <dd class="prewrap">{t('wf.returnedText', { unit: unitLabel(org, c.returned.unitId), time: formatDateTime(c.returned.ms), reason: c.returned.reason })}</dd>
+            </>
+          ) : null}
+          {c.lastFailure && c.status === 'verification_failed' ? (
+            <>
+              <dt>{t('wf.failReason')}</dt>
+              <dd class="prewrap">{c.lastFailure.reason}</dd>
+            </>
+          ) : null}
+          {c.withdrawReason ? (
+            <>
+              <dt>{t('wf.withdrawReason')}</dt>
+              <dd class="prewrap">{c.withdrawReason}</dd>
+            </>
+          ) : null}
+          {c.mergedInto ? (
+            <>
+              <dt>{t('wf.mergedIntoLabel')}</dt>
+              <dd>
+                <a href={`#/cases/${c.mergedInto}`}>{c.mergedInto}</a>
+              </dd>
+            </>
+          ) : null}
+          {c.satisfaction ? (
+            <>
+              <dt>{t('wf.satisfaction')}</dt>
+              <dd>{[t(`satisfaction.${c.satisfaction}`), c.feedbackNote].filter(Boolean).join(' · ')}</dd>
             </>
           ) : null}
           {c.rejectReason ? (
@@ -139,19 +197,28 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
         <Alert tone={result && !result.ok ? 'error' : 'success'}>{result?.text ?? ''}</Alert>
         {actions.length === 0 ? <p class="hint">{t('detail.noActions')}</p> : null}
         {org
-          ? actions.map((a) => (
-              <div class="action" key={`${a}-${c.updatedAt}`}>
-                <ActionForm type={a} state={c} org={org} run={run} />
-              </div>
-            ))
+          ? actions.map((a) =>
+              FOLDED_ACTIONS.has(a) ? (
+                <details class="action action-more" key={`${a}-${c.updatedAt}`}>
+                  <summary>{actionName(a)}</summary>
+                  <ActionForm type={a} state={c} org={org} run={run} mergeCandidates={mergeCandidates} />
+                </details>
+              ) : (
+                <div class="action" key={`${a}-${c.updatedAt}`}>
+                  <ActionForm type={a} state={c} org={org} run={run} mergeCandidates={mergeCandidates} />
+                </div>
+              ),
+            )
           : null}
       </section>
+
+      {org ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
 
       <section class="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('detail.timeline')}</h2>
         <ol class="timeline">
           {c.timeline.map((entry) => (
-            <TimelineItem key={entry.event.id} entry={entry} org={org} category={c.category} />
+            <TimelineItem key={entry.event.id} entry={entry} org={org} category={c.category} state={c} />
           ))}
         </ol>
       </section>
@@ -159,11 +226,11 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
   );
 }
 
-function TimelineItem({ entry, org, category }: { entry: TimelineEntry; org: OrgView | null; category: string }) {
+function TimelineItem({ entry, org, category, state }: { entry: TimelineEntry; org: OrgView | null; category: string; state: CaseState }) {
   const e = entry.event;
   const actor = org?.user(e.actor);
   const ms = hlcMs(e.at);
-  let detail: string | null = null;
+  let detail: string | null;
   switch (e.type) {
     case 'rejected':
       detail = e.data.reason;
@@ -188,31 +255,36 @@ function TimelineItem({ entry, org, category }: { entry: TimelineEntry; org: Org
     case 'reported':
       detail = e.data.address ?? null;
       break;
+    default:
+      detail = workflowDetail(e, org, category, state.planId);
   }
+  const level = supervisionLevel(e, org);
   return (
     <li class={entry.applied ? 'tl-item' : 'tl-item is-superseded'}>
       <div class="tl-head">
         <strong class="tl-type">{eventName(e.type)}</strong>
         {!entry.applied ? <Badge tone="superseded">{t('detail.superseded')}</Badge> : null}
+        {level ? <Badge tone="red">{level}</Badge> : null}
         <span class="tl-actor">
           {actor ? `${actor.name}（${roleName(actor.role)}）` : e.actor}
         </span>
         <time dateTime={new Date(ms).toISOString()}>{formatDateTime(ms)}</time>
       </div>
       {detail ? <p class="tl-detail prewrap">{detail}</p> : null}
-      {!entry.applied ? <p class="tl-reason">{t('detail.supersededReason', { reason: entry.reason ? errorText(entry.reason) : t('error.unexpected') })}</p> : null}
+      {!entry.applied ? <p class="tl-reason">{supersededText(state.superseded.find((x) => x.eventId === e.id), entry.reason, org)}</p> : null}
     </li>
   );
 }
 
-interface ActionFormProps {
+export interface ActionFormProps {
   type: EventType;
   state: CaseState;
   org: OrgView;
   run: Run;
+  mergeCandidates?: MergeCandidate[] | undefined;
 }
 
-function ActionForm(p: ActionFormProps) {
+export function ActionForm(p: ActionFormProps) {
   switch (p.type) {
     case 'dispatched':
       return <DispatchForm {...p} />;
@@ -228,10 +300,12 @@ function ActionForm(p: ActionFormProps) {
       return <TextActionForm {...p} label={t('detail.note')} build={(text) => ({ type: 'close', ...(text ? { note: text } : {}) })} />;
     case 'reported':
       return null;
+    default:
+      return <WorkflowActionForm {...p} />;
   }
 }
 
-function TextActionForm(p: ActionFormProps & { label: string; required?: boolean; missing?: string; build(text: string): Command }) {
+function TextActionForm(p: ActionFormProps & { label: string; required?: boolean; missing?: string; build(text: string): Parameters<Run>[0] }) {
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -337,6 +411,7 @@ function DispatchForm(p: ActionFormProps) {
           </select>
         </Field>
       ) : null}
+      {plan ? <PlanPreview plan={plan} org={p.org} /> : null}
       <Field id="act-unit" label={t('detail.unitSelect')} error={errors.unit}>
         <select
           id="act-unit"

@@ -96,14 +96,21 @@ export function statusTone(s: Status): string {
     case 'reported':
       return 'blue';
     case 'accepted':
+    case 'returned':
     case 'dispatched':
+    case 'acknowledged':
+    case 'in_progress':
       return 'amber';
+    case 'verification_failed':
+      return 'red';
     case 'resolved':
     case 'verified':
       return 'teal';
     case 'closed':
       return 'green';
     case 'rejected':
+    case 'withdrawn':
+    case 'merged':
       return 'grey';
   }
 }

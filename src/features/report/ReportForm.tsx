@@ -1,6 +1,6 @@
 /**
- * Report a case: category, description, location (GPS with a manual fallback prefilled from the grid's
- * centre), grid (automatic for a grid worker), optional address. Saving works offline: the session keeps the
+ * Report a case: category, description, location (GPS, a tap on the map, or typed, prefilled from the grid's
+ * centre), grid (automatic for a grid worker; found by point-in-polygon from a GPS fix or a tap), optional address. Saving works offline: the session keeps the
  * event on the device and syncs it later. Errors from decide() are shown by code.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -13,7 +13,11 @@ import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { GridOptions } from '../cases/GridOptions.tsx';
 import { gridLabel, gridsInScope } from '../cases/lookup.ts';
 import { mayReport } from '../shell/Shell.tsx';
+import { DuplicateHint } from '../workflow/DuplicateHint.tsx';
 import { CategoryPicker } from './CategoryPicker.tsx';
+import type { ComponentType } from 'preact';
+import { gridAt, loadGeo, type GeoData } from '../map/geodata.ts';
+import type { MapPickerProps } from '../map/MapPicker.tsx';
 
 type FieldName = 'category' | 'description' | 'lat' | 'lng' | 'grid';
 type Errors = Partial<Record<FieldName, MessageKey>>;
@@ -81,8 +85,20 @@ export function ReportForm({ session }: { session: Session }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState('');
   const [gps, setGps] = useState<Gps>({ kind: 'idle' });
+  // 就地解决: a grid worker who fixed a simple problem on the spot reports and closes it in one step.
+  const maySelfResolve = user.role === 'worker';
+  const [selfResolve, setSelfResolve] = useState(false);
+  const [resolveNote, setResolveNote] = useState('');
+  const [resolveError, setResolveError] = useState(false);
   const locationTouched = useRef(false);
   const mounted = useRef(true);
+  // Boundaries (issue 5): the grid of a GPS fix or of a tap on the map, by point-in-polygon; the map picker on demand.
+  const geoRef = useRef<GeoData | null>(null);
+  const gpsPoint = useRef<[number, number] | null>(null);
+  const [geo, setGeo] = useState<GeoData | null | undefined>(undefined);
+  const [Picker, setPicker] = useState<ComponentType<MapPickerProps> | null>(null);
+  const [picking, setPicking] = useState(false);
+  const [placeNote, setPlaceNote] = useState('');
   useEffect(
     () => () => {
       mounted.current = false;
@@ -103,6 +119,50 @@ export function ReportForm({ session }: { session: Session }) {
     if (g) setV((old) => ({ ...old, lng: fixed(g.center[0]), lat: fixed(g.center[1]) }));
   }, [v.gridId, org]);
 
+  /** The grid of a point: chosen for a user who picks grids, otherwise only checked against their own grid. */
+  const placeGrid = (lng: number, lat: number) => {
+    const g = geoRef.current;
+    if (!g || !org) return;
+    const id = gridAt(g, lng, lat);
+    if (!id) return setPlaceNote(t('report.gridOutside'));
+    const name = gridLabel(org, id);
+    if (user.role === 'worker' || grids.length === 1) return setPlaceNote(id === autoGrid ? t('report.gridFound', { name }) : t('report.gridNotYours', { name }));
+    if (!grids.some((x) => x.id === id)) return setPlaceNote(t('report.gridOutOfScope', { name }));
+    set({ gridId: id });
+    setPlaceNote(t('report.gridFound', { name }));
+  };
+
+  const pickAt = ([lng, lat]: [number, number]) => {
+    locationTouched.current = true;
+    set({ lng: fixed(lng), lat: fixed(lat) });
+    placeGrid(lng, lat);
+  };
+
+  const loadBoundaries = () =>
+    loadGeo(session).then((g) => {
+      if (!mounted.current) return;
+      geoRef.current = g;
+      setGeo(g);
+      if (g && gpsPoint.current) placeGrid(...gpsPoint.current);
+    });
+  useEffect(() => void loadBoundaries(), []);
+
+  const togglePicker = () => {
+    if (picking) return setPicking(false);
+    if (geo === null) {
+      setPlaceNote(t('report.pickUnavailable'));
+      void loadBoundaries();
+      return;
+    }
+    setPicking(true);
+    if (!Picker) {
+      import('../map/MapPicker.tsx').then(
+        (m) => mounted.current && setPicker(() => m.MapPicker),
+        () => mounted.current && setPlaceNote(t('report.pickUnavailable')),
+      );
+    }
+  };
+
   const locate = () => {
     if (typeof navigator === 'undefined' || !navigator.geolocation) {
       setGps({ kind: 'none' });
@@ -114,6 +174,8 @@ export function ReportForm({ session }: { session: Session }) {
         if (!mounted.current) return;
         locationTouched.current = true;
         set({ lat: fixed(pos.coords.latitude), lng: fixed(pos.coords.longitude) });
+        gpsPoint.current = [pos.coords.longitude, pos.coords.latitude];
+        placeGrid(pos.coords.longitude, pos.coords.latitude);
         setGps({ kind: 'ok', accuracy: Math.round(pos.coords.accuracy) });
       },
       (err) => {
@@ -150,14 +212,20 @@ export function ReportForm({ session }: { session: Session }) {
     setFailure('');
     const r = validateReport(v, (c) => Boolean(org?.subcategory(c)));
     setErrors(r.errors);
+    const note = resolveNote.trim();
+    setResolveError(selfResolve && !note);
     if (!r.input) {
       const first = ORDER.find((f) => r.errors[f]);
       if (first) document.getElementById(first === 'category' ? `${FIELD_IDS.category}-search` : FIELD_IDS[first])?.focus();
       return;
     }
+    if (selfResolve && !note) {
+      document.getElementById('r-resolve-note')?.focus();
+      return;
+    }
     setBusy(true);
     try {
-      const d = await session.report(r.input);
+      const d = selfResolve ? await session.reportResolved(r.input, note) : await session.report(r.input);
       if (!mounted.current) return;
       if (d.ok) {
         navigate({ name: 'case', id: d.event.caseId }, { replace: true });
@@ -246,6 +314,23 @@ export function ReportForm({ session }: { session: Session }) {
                 {gpsText[gps.kind]}
               </span>
             </div>
+            <div class="button-row">
+              <button type="button" class="btn" aria-expanded={picking} onClick={togglePicker}>
+                {picking ? t('report.pickHide') : t('report.pickOnMap')}
+              </button>
+            </div>
+            {picking && geo && Picker ? (
+              <Picker
+                session={session}
+                geo={geo}
+                gridId={v.gridId || undefined}
+                point={Number.isFinite(parseCoord(v.lng)) && Number.isFinite(parseCoord(v.lat)) ? [parseCoord(v.lng), parseCoord(v.lat)] : null}
+                onPick={pickAt}
+              />
+            ) : null}
+            <p role="status" class="hint place-note">
+              {placeNote}
+            </p>
             <div class="two-cols">
               <Field id={FIELD_IDS.lat} label={t('report.lat')} error={err('lat')}>
                 <input
@@ -278,13 +363,41 @@ export function ReportForm({ session }: { session: Session }) {
             </div>
           </fieldset>
 
+          <DuplicateHint session={session} category={v.category} lat={v.lat} lng={v.lng} />
+
           <Field id="r-address" label={t('report.address')}>
             <input id="r-address" autocomplete="street-address" maxLength={200} value={v.address} onInput={(e) => set({ address: e.currentTarget.value })} />
           </Field>
 
+          {maySelfResolve ? (
+            <fieldset class="self-resolve">
+              <legend>{t('report.selfResolve')}</legend>
+              <label class="choice" for="r-self-resolve">
+                <input id="r-self-resolve" type="checkbox" checked={selfResolve} onChange={(e) => setSelfResolve(e.currentTarget.checked)} />
+                <span>{t('report.selfResolveCheck')}</span>
+              </label>
+              {selfResolve ? (
+                <Field id="r-resolve-note" label={t('wf.selfResolveNote')} error={resolveError ? t('wf.err.selfResolveNote') : undefined}>
+                  <textarea
+                    id="r-resolve-note"
+                    rows={3}
+                    maxLength={MAX_DESCRIPTION}
+                    value={resolveNote}
+                    aria-invalid={resolveError || undefined}
+                    aria-describedby={describedBy('r-resolve-note', false, resolveError)}
+                    onInput={(e) => {
+                      setResolveNote(e.currentTarget.value);
+                      if (resolveError && e.currentTarget.value.trim()) setResolveError(false);
+                    }}
+                  />
+                </Field>
+              ) : null}
+            </fieldset>
+          ) : null}
+
           <Alert tone="error">{failure}</Alert>
           <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
-            {busy ? t('report.busy') : t('report.submit')}
+            {busy ? t('report.busy') : selfResolve ? t('report.submitResolved') : t('report.submit')}
           </button>
         </form>
       )}

@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { roleName, t } from '../../app/i18n.ts';
-import { route } from '../../app/router.ts';
+import { homeRoute, route, type Route } from '../../app/router.ts';
 import type { Session } from '../../app/services.ts';
 import { TRANSITIONS } from '../../domain/workflow.ts';
 import { LangSwitch } from './LangSwitch.tsx';
@@ -21,24 +21,68 @@ export function mayReport(session: Session): boolean {
   return TRANSITIONS.reported.roles.includes(session.user.role);
 }
 
+/** The role's own work screen, shown first in the navigation (null for roles that only browse cases). */
+function workLink(session: Session): { href: string; name: Route['name']; label: string } | null {
+  const home = homeRoute(session.user.role);
+  switch (home.name) {
+    case 'board':
+      return { href: '#/board', name: 'board', label: t('shell.board') };
+    case 'work':
+      return { href: '#/work', name: 'work', label: t('shell.work') };
+    case 'tasks':
+      return { href: '#/tasks', name: 'tasks', label: t('shell.tasks') };
+    default:
+      return null;
+  }
+}
+
+/** Roles that see the assessment (考核) screen. */
+export function maySeeAssessment(session: Session): boolean {
+  return ['town', 'county', 'admin', 'unit'].includes(session.user.role);
+}
+
 export function Shell({ session, onLogout, children }: ShellProps) {
   const r = route.value.name;
   const user = session.user;
+  const work = workLink(session);
   return (
     <>
       <header class="topbar">
         <div class="topbar-inner">
-          <a class="brand" href="#/cases">
+          <a class="brand" href="#/">
             <img src="/favicon.svg" alt="" width="28" height="28" />
             <span>{t('app.name')}</span>
           </a>
           <nav aria-label={t('shell.nav')} class="nav">
+            {work ? (
+              <a href={work.href} class="nav-link" aria-current={r === work.name ? 'page' : undefined}>
+                {work.label}
+              </a>
+            ) : null}
             <a href="#/cases" class="nav-link" aria-current={r === 'cases' || r === 'case' ? 'page' : undefined}>
               {t('shell.cases')}
             </a>
             {mayReport(session) ? (
               <a href="#/report" class="nav-link" aria-current={r === 'report' ? 'page' : undefined}>
                 {t('shell.report')}
+              </a>
+            ) : null}
+            {maySeeAssessment(session) ? (
+              <a href="#/stats" class="nav-link" aria-current={r === 'stats' ? 'page' : undefined}>
+                {t('shell.stats')}
+              </a>
+            ) : null}
+            <a href="#/map" class="nav-link" aria-current={r === 'map' ? 'page' : undefined}>
+              {t('shell.map')}
+            </a>
+            {['worker', 'secretary', 'town'].includes(session.user.role) ? (
+              <a href="#/people" class="nav-link" aria-current={r === 'people' ? 'page' : undefined}>
+                {t('shell.people')}
+              </a>
+            ) : null}
+            {['member', 'secretary', 'town', 'county', 'admin'].includes(session.user.role) ? (
+              <a href="#/party" class="nav-link" aria-current={r === 'party' ? 'page' : undefined}>
+                {t('shell.party')}
               </a>
             ) : null}
           </nav>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_TYPES, decide, type DecideContext } from '../../../src/domain/commands.ts';
+import { COMMAND_EVENT, COMMAND_TYPES, decide, EVENT_COMMAND, type DecideContext } from '../../../src/domain/commands.ts';
+import { EVENT_TYPES } from '../../../src/domain/events.ts';
 import { foldCase } from '../../../src/domain/fold.ts';
 import { formatHlc } from '../../../src/domain/hlc.ts';
 import type { CaseState } from '../../../src/domain/workflow.ts';
@@ -57,7 +58,30 @@ describe('decide: success', () => {
   });
 
   it('maps every command type to its event type', () => {
-    expect(COMMAND_TYPES).toEqual(['report', 'accept', 'reject', 'dispatch', 'resolve', 'verify', 'close']);
+    expect(COMMAND_TYPES).toEqual([
+      'report',
+      'accept',
+      'reject',
+      'dispatch',
+      'resolve',
+      'verify',
+      'close',
+      'acknowledge',
+      'return',
+      'start',
+      'fail_verification',
+      'feedback',
+      'self_resolve',
+      'request_extension',
+      'decide_extension',
+      'supervise',
+      'withdraw',
+      'reopen',
+      'merge',
+      'checklist',
+    ]);
+    for (const c of COMMAND_TYPES) expect(EVENT_COMMAND[COMMAND_EVENT[c]]).toBe(c);
+    expect(new Set(Object.values(COMMAND_EVENT))).toEqual(new Set(EVENT_TYPES));
   });
 });
 

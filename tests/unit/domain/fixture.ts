@@ -53,6 +53,7 @@ export const ORG: OrgData = {
     { id: 'st01v02', username: 'st01v02', name: '于红', role: 'secretary', townId: 't01', villageId: 't01v02' },
     { id: 'trainer01', username: 'trainer01', name: '高静', role: 'trainer', townId: 't01' },
     { id: 'resident01', username: 'resident01', name: '陈明', role: 'resident', townId: 't01', villageId: 't01v01' },
+    { id: 'p0001', username: 'p0001', name: '周立', role: 'member', townId: 't01', villageId: 't01v01', gridId: 'g0001' },
   ],
 };
 
@@ -74,6 +75,7 @@ export const IN_SCOPE: Record<Role, string> = {
   secretary: 'st01v01',
   trainer: 'trainer01',
   resident: 'resident01',
+  member: 'p0001',
 };
 
 export const T0 = Date.UTC(2025, 5, 1, 2, 0, 0);
@@ -98,6 +100,19 @@ export const DATA: { [K in EventType]: EventData[K] } = {
   resolved: { note: '已修复' },
   verified: { note: '已核查' },
   closed: {},
+  acknowledged: {},
+  returned: { reason: '不属于本单位职责' },
+  started: {},
+  verification_failed: { reason: '仍在漏水' },
+  feedback: { satisfaction: 'satisfied' },
+  self_resolved: { note: '已当场处理' },
+  extension_requested: { hours: 24, reason: '需要采购配件' },
+  extension_decided: { approve: true },
+  supervised: { note: '请尽快处置' },
+  withdrawn: { reason: '误报' },
+  reopened: { reason: '群众反映问题仍在' },
+  merged: { intoCaseId: '01JX0000000000000000000099' },
+  checklist: { step: 0, done: true },
 };
 
 /** An event of the fixture case, stamped `minute` minutes after T0 on `node`. */

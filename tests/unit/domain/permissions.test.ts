@@ -2,68 +2,137 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type CaseEvent, type EventType } from '../../../src/domain/events.ts';
 import { foldCase } from '../../../src/domain/fold.ts';
 import { ROLES, type Role, type UserInfo } from '../../../src/domain/org.ts';
-import { allowedActions, inScope, roleMayEver, step, type CaseState, type Status } from '../../../src/domain/workflow.ts';
+import { allowedActions, inScope, roleMayEver, STATUSES, step, TRANSITIONS, type CaseState, type Status } from '../../../src/domain/workflow.ts';
 import { DATA, ev, happyPath, IDX, IN_SCOPE, user } from './fixture.ts';
 
 // The lifecycle as the issue states it, written out here rather than read from TRANSITIONS, so a change to the
-// rules shows up as a failing row.
-const MAY: Record<EventType, readonly Role[]> = {
-  reported: ['admin', 'county', 'town', 'worker', 'secretary', 'resident'],
-  accepted: ['admin', 'county', 'town'],
-  rejected: ['admin', 'county', 'town'],
-  dispatched: ['admin', 'county', 'town'],
-  resolved: ['unit'],
-  verified: ['admin', 'county', 'town', 'worker'],
-  closed: ['admin', 'county', 'town', 'worker'],
+// rules shows up as a failing row. `to: null` keeps the status.
+const CENTER: Role[] = ['admin', 'county', 'town'];
+const UNIT_HOLDS: Status[] = ['dispatched', 'acknowledged', 'in_progress', 'verification_failed'];
+const RULES: Record<EventType, { roles: readonly Role[]; from: readonly Status[] | null; to: Status | null }> = {
+  reported: { roles: ['admin', 'county', 'town', 'worker', 'secretary', 'resident', 'member'], from: null, to: 'reported' },
+  accepted: { roles: CENTER, from: ['reported'], to: 'accepted' },
+  rejected: { roles: CENTER, from: ['reported'], to: 'rejected' },
+  dispatched: { roles: CENTER, from: ['accepted', 'returned'], to: 'dispatched' },
+  acknowledged: { roles: ['unit'], from: ['dispatched'], to: 'acknowledged' },
+  returned: { roles: ['unit'], from: ['dispatched', 'acknowledged'], to: 'returned' },
+  started: { roles: ['unit'], from: ['dispatched', 'acknowledged', 'verification_failed'], to: 'in_progress' },
+  resolved: { roles: ['unit'], from: UNIT_HOLDS, to: 'resolved' },
+  verified: { roles: [...CENTER, 'worker'], from: ['resolved'], to: 'verified' },
+  verification_failed: { roles: [...CENTER, 'worker'], from: ['resolved'], to: 'verification_failed' },
+  closed: { roles: [...CENTER, 'worker'], from: ['verified'], to: 'closed' },
+  feedback: { roles: [...CENTER, 'worker', 'secretary', 'resident', 'member'], from: ['closed'], to: null },
+  self_resolved: { roles: ['worker'], from: ['reported'], to: 'closed' },
+  extension_requested: { roles: ['unit'], from: UNIT_HOLDS, to: null },
+  extension_decided: { roles: CENTER, from: UNIT_HOLDS, to: null },
+  supervised: { roles: CENTER, from: UNIT_HOLDS, to: null },
+  checklist: { roles: ['unit'], from: UNIT_HOLDS, to: null },
+  withdrawn: { roles: [...CENTER, 'worker', 'secretary', 'resident', 'member'], from: ['reported', 'accepted', 'returned', 'dispatched', 'acknowledged'], to: 'withdrawn' },
+  reopened: { roles: CENTER, from: ['closed', 'rejected', 'withdrawn', 'merged'], to: 'accepted' },
+  merged: { roles: CENTER, from: ['reported', 'accepted', 'returned'], to: 'merged' },
 };
-/** How many events of the happy path come before each type (its prerequisite state). */
-const BEFORE: Record<EventType, number> = { reported: 0, accepted: 1, rejected: 1, dispatched: 2, resolved: 3, verified: 4, closed: 5 };
-const NEXT: Record<Status, readonly EventType[]> = {
-  reported: ['accepted', 'rejected'],
-  accepted: ['dispatched'],
-  rejected: [],
-  dispatched: ['resolved'],
-  resolved: ['verified'],
-  verified: ['closed'],
-  closed: [],
-};
 
-const stateBefore = (type: EventType): CaseState | null => (BEFORE[type] === 0 ? null : foldCase(happyPath().slice(0, BEFORE[type]), IDX));
+/** Histories that bring the fixture case (grid g0001, reported by w0001, plan P001 to unit u002) into each status. */
+const PATHS: Record<Status, CaseEvent[]> = (() => {
+  const r = ev('reported', 'w0001', 0);
+  const acc = [r, ev('accepted', 'town01', 1)];
+  const disp = [...acc, ev('dispatched', 'town01', 2)];
+  const prog = [...disp, ev('acknowledged', 'unit002', 3), ev('started', 'unit002', 4)];
+  const res = [...prog, ev('resolved', 'unit002', 5)];
+  const ver = [...res, ev('verified', 'w0001', 6)];
+  return {
+    reported: [r],
+    accepted: acc,
+    rejected: [r, ev('rejected', 'town01', 1)],
+    dispatched: disp,
+    acknowledged: [...disp, ev('acknowledged', 'unit002', 3)],
+    in_progress: prog,
+    returned: [...disp, ev('returned', 'unit002', 3)],
+    resolved: res,
+    verification_failed: [...res, ev('verification_failed', 'w0001', 6)],
+    verified: ver,
+    closed: [...ver, ev('closed', 'w0001', 7)],
+    withdrawn: [r, ev('withdrawn', 'w0001', 1)],
+    merged: [r, ev('merged', 'town01', 1)],
+  };
+})();
 
-const rows = EVENT_TYPES.flatMap((type) => ROLES.map((role) => ({ type, role, allowed: MAY[type].includes(role) })));
+/** The state a type is tried on: the status's path, plus a pending extension when deciding one. */
+function stateFor(status: Status, type: EventType): CaseState {
+  const extra = type === 'extension_decided' && UNIT_HOLDS.includes(status) ? [ev('extension_requested', 'unit002', 8)] : [];
+  const s = foldCase([...PATHS[status], ...extra], IDX)!;
+  expect(s.status).toBe(status);
+  expect(s.superseded).toEqual([]);
+  return s;
+}
 
-describe('permissions: every event type x every role (actor in scope)', () => {
-  it('covers 7 types x 8 roles', () => {
-    expect(rows).toHaveLength(56);
-    expect(rows.filter((r) => r.allowed)).toHaveLength(6 + 3 + 3 + 3 + 1 + 4 + 4);
-  });
+/** What the rules above say should happen to `type` by the in-scope user of `role` on a case in `status`. */
+function expected(type: EventType, role: Role, status: Status | null): { ok: true; to: Status } | { ok: false; reason: string } {
+  const rule = RULES[type];
+  if (!rule.roles.includes(role)) return { ok: false, reason: 'role_not_allowed' };
+  if (status === null) return rule.from === null ? { ok: true, to: rule.to! } : { ok: false, reason: 'unknown_case' };
+  if (rule.from === null || !rule.from.includes(status)) return { ok: false, reason: 'state_not_allowed' };
+  // withdraw and feedback by people (not the center): only the reporter (w0001), withdraw only while reported
+  if ((type === 'withdrawn' || type === 'feedback') && (role === 'secretary' || role === 'resident' || role === 'member')) return { ok: false, reason: 'not_reporter' };
+  if (type === 'withdrawn' && role === 'worker' && status !== 'reported') return { ok: false, reason: 'state_not_allowed' };
+  return { ok: true, to: rule.to ?? status };
+}
 
-  it.each(rows)('$type by $role: allowed=$allowed', ({ type, role, allowed }) => {
-    const e = ev(type, IN_SCOPE[role], 10) as CaseEvent;
-    const r = step(stateBefore(type), e, IDX);
-    if (allowed) {
-      expect(r.ok).toBe(true);
-      if (r.ok) expect(r.state.status).toBe(type);
-    } else {
-      expect(r).toEqual({ ok: false, reason: 'role_not_allowed' });
+const STATUS_OR_NEW: (Status | null)[] = [null, ...STATUSES];
+const rows = EVENT_TYPES.flatMap((type) => ROLES.map((role) => ({ type, role })));
+
+describe('the transition table: every event type x every role x every state (actor in scope)', () => {
+  it('covers 20 types x 9 roles x 14 states, and the table matches TRANSITIONS', () => {
+    expect(rows).toHaveLength(20 * 9);
+    expect(STATUS_OR_NEW).toHaveLength(14);
+    for (const type of EVENT_TYPES) {
+      expect([...TRANSITIONS[type].roles].sort(), type).toEqual([...RULES[type].roles].sort());
+      expect(TRANSITIONS[type].from === null ? null : [...TRANSITIONS[type].from!].sort(), type).toEqual(RULES[type].from === null ? null : [...RULES[type].from!].sort());
+      expect(TRANSITIONS[type].to, type).toBe(RULES[type].to);
     }
-    expect(roleMayEver(role, type)).toBe(allowed);
+    let allowed = 0;
+    for (const { type, role } of rows) for (const st of STATUS_OR_NEW) if (expected(type, role, st).ok) allowed++;
+    expect(allowed).toBeGreaterThan(60);
   });
 
-  it.each(ROLES)('allowedActions for %s in every status', (role) => {
+  it.each(rows)('$type by $role', ({ type, role }) => {
+    const actor = IN_SCOPE[role];
+    for (const status of STATUS_OR_NEW) {
+      const state = status === null ? null : stateFor(status, type);
+      const r = step(state, ev(type, actor, 10) as CaseEvent, IDX);
+      const want = expected(type, role, status);
+      if (want.ok) {
+        expect(r.ok, `${type} by ${role} from ${status}: ${r.ok ? '' : r.reason}`).toBe(true);
+        if (r.ok) expect(r.state.status, `${type} by ${role} from ${status}`).toBe(want.to);
+      } else {
+        expect(r, `${type} by ${role} from ${status}`).toEqual({ ok: false, reason: want.reason });
+      }
+    }
+    expect(roleMayEver(role, type)).toBe(RULES[type].roles.includes(role));
+  });
+
+  it.each(ROLES)('allowedActions for %s in every status equals the allowed rows', (role) => {
     const u = user(IN_SCOPE[role]);
-    const statesByStatus: [Status, CaseState][] = [
-      ...[1, 2, 3, 4, 5, 6].map((n) => foldCase(happyPath().slice(0, n), IDX)!),
-      foldCase([...happyPath().slice(0, 1), ev('rejected', 'town01', 1)], IDX)!,
-    ].map((s) => [s.status, s]);
-    expect(statesByStatus.map(([st]) => st).sort()).toEqual(['accepted', 'closed', 'dispatched', 'rejected', 'reported', 'resolved', 'verified']);
-    for (const [status, s] of statesByStatus) {
-      const expected = NEXT[status].filter((t) => MAY[t].includes(role));
-      // a unit only sees actions on the case it was dispatched to; before dispatch it has none
-      expect(allowedActions(s, u, IDX), `${role} on ${status}`).toEqual(expected);
+    for (const status of STATUSES) {
+      const s = stateFor(status, 'accepted');
+      const want = EVENT_TYPES.filter((t) => t !== 'extension_decided' && expected(t, role, status).ok);
+      expect(allowedActions(s, u, IDX), `${role} on ${status}`).toEqual(want);
     }
+  });
+
+  it('extension_decided is offered only while a request is pending; a second request waits for the decision', () => {
+    const s = stateFor('in_progress', 'extension_decided');
+    expect(allowedActions(s, user('town01'), IDX)).toContain('extension_decided');
+    expect(allowedActions(s, user('unit002'), IDX)).not.toContain('extension_requested');
+    expect(step(s, ev('extension_requested', 'unit002', 11), IDX)).toEqual({ ok: false, reason: 'extension_pending' });
+    const plain = stateFor('in_progress', 'accepted');
+    expect(step(plain, ev('extension_decided', 'town01', 11), IDX)).toEqual({ ok: false, reason: 'no_extension_pending' });
   });
 });
+
+/** The state a type is normally made from on the happy path (scope tests). */
+const BEFORE: Partial<Record<EventType, Status>> = { accepted: 'reported', rejected: 'reported', dispatched: 'accepted', resolved: 'dispatched', verified: 'resolved', closed: 'verified' };
+const stateBefore = (type: EventType): CaseState | null => (BEFORE[type] ? foldCase(PATHS[BEFORE[type]], IDX) : null);
 
 describe('permissions: scope', () => {
   const refuse = (type: EventType, actor: string, data?: unknown) => {
@@ -118,6 +187,7 @@ describe('permissions: scope', () => {
 
   it('refuses events in the wrong state before checking scope', () => {
     const reported = foldCase(happyPath().slice(0, 1), IDX);
+    expect(step(reported, ev('acknowledged', 'unit003', 3), IDX)).toEqual({ ok: false, reason: 'state_not_allowed' });
     expect(step(reported, ev('resolved', 'unit002', 3), IDX)).toEqual({ ok: false, reason: 'state_not_allowed' });
     expect(step(reported, ev('closed', 'w0001', 3), IDX)).toEqual({ ok: false, reason: 'state_not_allowed' });
     expect(step(null, ev('accepted', 'town01', 3), IDX)).toEqual({ ok: false, reason: 'unknown_case' });

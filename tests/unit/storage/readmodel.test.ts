@@ -151,12 +151,13 @@ describe('schema versions', () => {
     v1.close();
 
     // The next release adds an index to `cases`; its upgrade uses dropDerived.
-    const next = [...USER_SCHEMA, { version: 2, stores: { cases: 'id, doc, reportedMs, updatedMs, [status+reportedMs], [gridId+reportedMs], [major+reportedMs], [category+reportedMs], [status+gridId+reportedMs], [status+major+reportedMs], [status+category+reportedMs]' }, upgrade: dropDerived }];
+    const last = USER_SCHEMA[USER_SCHEMA.length - 1]!.version;
+    const next = [...USER_SCHEMA, { version: last + 1, stores: { cases: 'id, doc, reportedMs, updatedMs, [status+reportedMs], [gridId+reportedMs], [major+reportedMs], [category+reportedMs], [status+gridId+reportedMs], [status+major+reportedMs], [status+category+reportedMs]' }, upgrade: dropDerived }];
     const v2 = new UserDb(name, next);
     dbs.push(v2);
     expect(await v2.cases.count()).toBe(0);
     expect(await new ReadModel(v2).marker('d')).toBeNull();
     expect((await v2.meta.get(META.acked('d')))?.value).toEqual(new Uint8Array([1, 2]));
-    expect(v2.verno).toBe(2);
+    expect(v2.verno).toBe(last + 1);
   });
 });

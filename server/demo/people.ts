@@ -1,0 +1,164 @@
+/**
+ * Demo people and party data (issue 5), deterministic from the org: only for the FIRST town's grids (t01), to keep
+ * the first start fast (about 12 households and 35 residents per grid, a few dozen grids); other towns' people
+ * docs start empty. Party: two members per village of t01 (`p0001`.., password as every demo account; the first of
+ * each village is in service 在职党员, the second a local member), each with 3 contact households of a grid of the
+ * village, plus published needs per village (some claimed, worked on and confirmed).
+ *
+ * ID numbers are fake: 18 characters starting 2111 (Panjin prefecture), birth date, sequence, a check character
+ * computed like the real one (so they look valid), never real people.
+ */
+import { partyDocName, peopleDocName } from '../../src/domain/docs.ts';
+import { formatHlc } from '../../src/domain/hlc.ts';
+import { newId, seededRandom } from '../../src/domain/ids.ts';
+import type { OrgData, UserInfo } from '../../src/domain/org.ts';
+import type { ContactHousehold } from '../../src/domain/party.ts';
+import type { Household, ResidentTag } from '../../src/domain/people.ts';
+import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES } from './county.ts';
+
+export const PEOPLE_SEED = 5005;
+const HOUSEHOLDS_PER_GRID = 12;
+const MEMBERS_PER_VILLAGE = 2;
+const ROADS = ['兴盛路', '建设街', '幸福街', '团结路', '光明巷', '育才路', '胜利街', '和平路', '新华街', '前进巷'];
+
+export interface PeopleSeed {
+  /** Party member accounts (role `member`), to add to the user directory. */
+  users: UserInfo[];
+  /** Event logs by doc name (`people.<gridId>`, `party.<townId>`), each in (at, id) order. */
+  docs: Map<string, Array<Record<string, unknown>>>;
+}
+
+export function generatePeople(org: OrgData, nowMs: number, seed = PEOPLE_SEED): PeopleSeed {
+  const rnd = seededRandom(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd.next() * a.length)]!;
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd.next() * (hi - lo + 1));
+  const name = (surname?: string) => (surname ?? pick(SURNAMES)) + pick(rnd.next() < 0.5 ? GIVEN_MALE : GIVEN_FEMALE) + (rnd.next() < 0.7 ? pick(GIVEN_FEMALE) : '');
+  let tick = 0;
+  const base = nowMs - 90 * 86_400_000;
+  const event = (type: string, actor: string, data: unknown, ms?: number) => {
+    const at = ms ?? base + tick++ * 1000;
+    return { id: newId(at, rnd.bytes), type, actor, at: formatHlc({ ms: at, counter: 0, node: 'seed' }), data };
+  };
+  const docs = new Map<string, Array<Record<string, unknown>>>();
+  const town = [...org.towns].sort((a, b) => a.id.localeCompare(b.id))[0];
+  const users: UserInfo[] = [];
+  if (!town) return { users, docs };
+  const grids = org.grids.filter((g) => g.townId === town.id).sort((a, b) => a.id.localeCompare(b.id));
+  const villages = org.villages.filter((v) => v.townId === town.id).sort((a, b) => a.id.localeCompare(b.id));
+  const households = new Map<string, Household[]>();
+  let idSeq = 0;
+  for (const g of grids) {
+    const village = villages.find((v) => v.id === g.villageId);
+    const log: Array<Record<string, unknown>> = [];
+    const list: Household[] = [];
+    for (let h = 1; h <= HOUSEHOLDS_PER_GRID; h++) {
+      const surname = pick(SURNAMES);
+      const head = name(surname);
+      const hid = `${g.id}h${String(h).padStart(3, '0')}`;
+      const household: Household = {
+        id: hid,
+        gridId: g.id,
+        address: `${village?.name ?? ''}${pick(ROADS)}${int(1, 120)}号`,
+        head,
+        phone: phone(int),
+        location: { lng: round6(g.center[0] + (rnd.next() - 0.5) * 0.004), lat: round6(g.center[1] + (rnd.next() - 0.5) * 0.003) },
+      };
+      list.push(household);
+      log.push(event('household_saved', g.workerId, household));
+      const size = int(1, 5);
+      for (let r = 0; r < size; r++) {
+        const child = r >= 2;
+        const born = child ? int(2010, 2020) : int(1940, 1995);
+        const tags: ResidentTag[] = [];
+        if (size === 1 && born < 1960) tags.push('elderly_alone');
+        if (rnd.next() < 0.08) tags.push('low_income');
+        if (rnd.next() < 0.04) tags.push('disabled');
+        if (child && rnd.next() < 0.25) tags.push('left_behind_child');
+        log.push(
+          event('resident_saved', g.workerId, {
+            id: `${hid}r${r + 1}`,
+            householdId: hid,
+            name: r === 0 ? head : name(child ? surname : undefined),
+            ...(child ? {} : { phone: phone(int) }),
+            idNumber: idNumber(born, int(1, 12), int(1, 28), ++idSeq),
+            relation: r === 0 ? '户主' : child ? '子女' : r === 1 ? '配偶' : '亲属',
+            tags,
+          }),
+        );
+      }
+    }
+    households.set(g.id, list);
+    docs.set(peopleDocName(g.id), log);
+  }
+
+  // Party: members per village, their contact households, needs.
+  const party: Array<Record<string, unknown>> = [];
+  let memberSeq = 0;
+  for (const v of villages) {
+    const vGrids = grids.filter((g) => g.villageId === v.id);
+    if (vGrids.length === 0) continue;
+    const secretary = `s${v.id}`;
+    const members: string[] = [];
+    for (let k = 0; k < MEMBERS_PER_VILLAGE; k++) {
+      const id = `p${String(++memberSeq).padStart(4, '0')}`;
+      const g = vGrids[k % vGrids.length]!;
+      const inService = k === 0;
+      const user: UserInfo = { id, username: id, name: name(), role: 'member', townId: town.id, villageId: v.id, gridId: g.id };
+      users.push(user);
+      members.push(id);
+      const list = households.get(g.id) ?? [];
+      const contacts: ContactHousehold[] = list.slice(k * 3, k * 3 + 3).map((h) => ({
+        householdId: h.id,
+        gridId: g.id,
+        address: h.address,
+        head: h.head,
+        ...(h.location ? { location: h.location } : {}),
+      }));
+      party.push(
+        event('member_saved', secretary, {
+          userId: id,
+          name: user.name,
+          villageId: v.id,
+          gridId: g.id,
+          inService,
+          ...(inService ? { employer: pick(['县农业农村局', '县卫生健康局', '县住建局', '县供电公司', '县教育局']) } : {}),
+          contacts,
+        }),
+      );
+    }
+    const needs = [
+      { kind: 'resident', title: '独居老人冬季取暖检查', detail: '村里5户独居老人需要上门检查炉具和烟道。' },
+      { kind: 'enterprise', title: '合作社用电增容咨询', detail: '水稻合作社烘干设备需要用电增容，请协助联系办理。', requester: `${v.name}水稻合作社` },
+    ];
+    for (const [i, n] of needs.entries()) {
+      const pub = event('need_published', secretary, { villageId: v.id, ...n });
+      party.push(pub);
+      if (i === 0) {
+        const claimer = members[0]!;
+        party.push(event('need_claimed', claimer, { needId: pub.id }));
+        party.push(event('need_work', claimer, { needId: pub.id, hours: 3, note: '上门检查了5户的炉具和烟道，更换了2个烟筒。' }));
+        party.push(event('need_confirmed', secretary, { needId: pub.id, note: '已核实' }));
+      }
+    }
+  }
+  docs.set(partyDocName(town.id), party);
+  return { users, docs };
+}
+
+function phone(int: (lo: number, hi: number) => number): string {
+  return `1${[3, 5, 8][int(0, 2)]}${int(0, 9)}${String(int(0, 99_999_999)).padStart(8, '0')}`;
+}
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK = '10X98765432';
+/** A fake 18-character ID number of Panjin (2111xx) with a valid check character. */
+export function idNumber(year: number, month: number, day: number, seq: number): string {
+  const body = `2111${String(2 + (seq % 3)).padStart(2, '0')}${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${String(seq % 1000).padStart(3, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(body[i]) * WEIGHTS[i]!;
+  return body + CHECK[sum % 11]!;
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,164 @@
+/**
+ * HTTP routes of the grid boundaries (wired in http.ts):
+ *
+ *   GET|HEAD /api/geo/<grids|villages|towns>.geojson   Bearer -> 200 GeoJSON FeatureCollection (geostore.ts);
+ *            strong ETag, `If-None-Match` -> 304, `Cache-Control: private, no-cache` (the app's service worker keeps
+ *            a copy for offline use and revalidates it), gzip when Accept-Encoding allows. Grids carry `gridId`,
+ *            `villageId`, `townId`, `workerId`, `name`, `villageName`, `townName`, `center`.
+ *   POST     /api/geo/grids   admin, a grids FeatureCollection (at most 16 MiB) -> 200 {"ok":true,"grids":n,
+ *            "withoutGeometry":[grid ids of the org that the file leaves out]}; every problem -> 400
+ *            {"error":"invalid_geometry","problems":[{code, feature, gridId, otherGridId?, message}]} and nothing
+ *            changes (codes: src/domain/geovalidate.ts); not admin -> 403.
+ *   GET|HEAD /api/geo/basemap.pmtiles   Bearer -> the administrator's DATA_DIR/basemap.pmtiles with byte ranges
+ *            (`Range: bytes=a-b` -> 206, unsatisfiable -> 416), ETag from size and mtime; 404 when there is none.
+ *
+ * The token is required because the files name the accounts of grid workers.
+ */
+import { createReadStream } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GeoLayer } from '../src/domain/geo.ts';
+import { validateGrids } from '../src/domain/geovalidate.ts';
+import type { UserInfo } from '../src/domain/org.ts';
+import type { HttpContext } from './http.ts';
+
+const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+
+export async function geoFile(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, layer: GeoLayer): Promise<void> {
+  if (!(await user(req, ctx))) return json(res, 401, { error: 'unauthorized' });
+  const f = ctx.geo.file(layer, ctx.org().data);
+  res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('ETag', f.etag);
+  res.setHeader('Vary', 'Accept-Encoding');
+  res.setHeader('Content-Type', 'application/geo+json; charset=utf-8');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (matches(req.headers['if-none-match'], f.etag)) {
+    res.statusCode = 304;
+    return void res.end();
+  }
+  const gzip = /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''));
+  const body = gzip ? f.gzip : f.body;
+  if (gzip) res.setHeader('Content-Encoding', 'gzip');
+  res.setHeader('Content-Length', body.length);
+  res.statusCode = 200;
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+export async function importGrids(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  const u = await user(req, ctx);
+  if (!u) return json(res, 401, { error: 'unauthorized' });
+  if (u.role !== 'admin') return json(res, 403, { error: 'forbidden' });
+  const text = await readBody(req, MAX_IMPORT_BYTES);
+  if (text === null) {
+    res.setHeader('Connection', 'close');
+    return json(res, 413, { error: 'too_large' });
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch {
+    return json(res, 400, { error: 'invalid_geometry', problems: [{ code: 'invalid_geojson', message: 'the body is not JSON' }] });
+  }
+  const org = ctx.org().data;
+  const result = validateGrids(input, new Map(org.villages.map((v) => [v.id, v.townId])));
+  if (!result.ok) return json(res, 400, { error: 'invalid_geometry', problems: result.problems });
+  ctx.geo.replaceGrids(result.grids);
+  const have = new Set(result.grids.map((g) => g.gridId));
+  ctx.log.info(`${u.id} imported ${result.grids.length} grid boundaries`);
+  json(res, 200, { ok: true, grids: result.grids.length, withoutGeometry: org.grids.map((g) => g.id).filter((id) => !have.has(id)) });
+}
+
+export async function basemap(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  if (!(await user(req, ctx))) return json(res, 401, { error: 'unauthorized' });
+  const file = ctx.geo.basemap();
+  if (!file) return json(res, 404, { error: 'not_found' });
+  const etag = `"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
+  res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('ETag', etag);
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('Content-Type', 'application/vnd.pmtiles');
+  if (matches(req.headers['if-none-match'], etag)) {
+    res.statusCode = 304;
+    return void res.end();
+  }
+  let start = 0;
+  let end = file.size - 1;
+  const range = req.headers.range;
+  const ifRange = req.headers['if-range'];
+  if (range && (!ifRange || ifRange === etag)) {
+    const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+    const parsed = m ? parseRange(m[1]!, m[2]!, file.size) : null;
+    if (!parsed) {
+      res.setHeader('Content-Range', `bytes */${file.size}`);
+      return json(res, 416, { error: 'bad_request' });
+    }
+    [start, end] = parsed;
+    res.statusCode = 206;
+    res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);
+  } else {
+    res.statusCode = 200;
+  }
+  res.setHeader('Content-Length', end - start + 1);
+  if (req.method === 'HEAD' || file.size === 0) return void res.end();
+  await new Promise<void>((done) => {
+    const stream = createReadStream(file.path, { start, end });
+    stream.on('error', () => {
+      res.destroy();
+      done();
+    });
+    res.on('close', () => {
+      stream.destroy();
+      done();
+    });
+    stream.pipe(res);
+  });
+}
+
+/** [start, end] (inclusive) of a single byte range, or null when it cannot be satisfied. */
+export function parseRange(from: string, to: string, size: number): [number, number] | null {
+  if (from === '' && to === '') return null;
+  if (from === '') {
+    const n = Number(to);
+    if (n === 0 || size === 0) return null;
+    return [Math.max(0, size - n), size - 1];
+  }
+  const start = Number(from);
+  const end = to === '' ? size - 1 : Math.min(Number(to), size - 1);
+  if (start >= size || end < start) return null;
+  return [start, end];
+}
+
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const v = t.trim();
+    return v === '*' || v === etag || v === `W/${etag}`;
+  });
+}
+
+async function user(req: IncomingMessage, ctx: HttpContext): Promise<UserInfo | null> {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  return m ? ctx.authenticate(m[1]!) : null;
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  if (Number(req.headers['content-length'] ?? 0) > max) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return void res.destroy();
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.removeHeader('ETag');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(res.req.method === 'HEAD' ? undefined : text);
+}

@@ -1,0 +1,409 @@
+/**
+ * Assessment (考核) of a unit, a town, a grid or the whole county over a chosen period: acceptance on time,
+ * on-time completion, completion, satisfaction, average hours to resolve and overdue count, with a breakdown table
+ * (towns and units for the county, grids and units for a town) and, for the county, the seed's Table 1 next to
+ * Panshan's 2023 figures. Computed on this device from the synced cases (session.stats), so it works offline.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { formatNumber, locale, localName, t, type MessageKey } from '../../app/i18n.ts';
+import type { OrgView, Session, StatsResult } from '../../app/services.ts';
+import type { AssessScope, Figures, Table1Row } from '../../domain/assessment.ts';
+import { Alert } from '../../ui/Alert.tsx';
+import { Field } from '../../ui/Field.tsx';
+import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { GridOptions } from '../cases/GridOptions.tsx';
+import { gridLabel, gridsInScope, townLabel, unitLabel } from '../cases/lookup.ts';
+
+type Kind = AssessScope['kind'];
+export const PRESETS = ['this_month', 'last_month', 'last_30', 'this_quarter', 'this_year', 'custom'] as const;
+export type Preset = (typeof PRESETS)[number];
+
+const DAY = 86_400_000;
+
+/** "YYYY-MM-DD" of a local date. */
+export function isoDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Local midnight of "YYYY-MM-DD", or NaN. */
+export function dayStart(s: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return NaN;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return d.getMonth() === Number(m[2]) - 1 ? d.getTime() : NaN;
+}
+
+/** The first and last day (inclusive, "YYYY-MM-DD") of a preset period around `nowMs`. */
+export function presetRange(p: Exclude<Preset, 'custom'>, nowMs: number): { from: string; to: string } {
+  const n = new Date(nowMs);
+  const y = n.getFullYear();
+  const mo = n.getMonth();
+  const last = (start: Date, months: number) => new Date(start.getFullYear(), start.getMonth() + months, 0).getTime();
+  switch (p) {
+    case 'this_month':
+      return { from: isoDay(new Date(y, mo, 1).getTime()), to: isoDay(nowMs) };
+    case 'last_month':
+      return { from: isoDay(new Date(y, mo - 1, 1).getTime()), to: isoDay(last(new Date(y, mo - 1, 1), 1)) };
+    case 'last_30':
+      return { from: isoDay(nowMs - 29 * DAY), to: isoDay(nowMs) };
+    case 'this_quarter':
+      return { from: isoDay(new Date(y, mo - (mo % 3), 1).getTime()), to: isoDay(nowMs) };
+    case 'this_year':
+      return { from: isoDay(new Date(y, 0, 1).getTime()), to: isoDay(nowMs) };
+  }
+}
+
+function pct(x: number | null): string {
+  if (x === null) return '—';
+  return new Intl.NumberFormat(locale.value, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x);
+}
+
+function hours(x: number | null): string {
+  if (x === null) return '—';
+  return t('stats.hours', { h: new Intl.NumberFormat(locale.value, { maximumFractionDigits: 1 }).format(x) });
+}
+
+/** The scope kinds a role may look at. */
+function kindsFor(session: Session): Kind[] {
+  switch (session.user.role) {
+    case 'county':
+    case 'admin':
+      return ['county', 'town', 'unit', 'grid'];
+    case 'town':
+      return ['town', 'unit', 'grid'];
+    case 'unit':
+      return ['unit'];
+    default:
+      return [];
+  }
+}
+
+export function Assessment({ session }: { session: Session }) {
+  const org = session.org.value;
+  const user = session.user;
+  const kinds = kindsFor(session);
+  const nowMs = session.now();
+  // The county looks at the year (Table 1 is a year's figures); everyone else at the month.
+  const firstPreset: Exclude<Preset, 'custom'> = kinds[0] === 'county' ? 'this_year' : 'this_month';
+  const initial = presetRange(firstPreset, nowMs);
+  const [kind, setKind] = useState<Kind>(kinds[0] ?? 'county');
+  const [target, setTarget] = useState<string>(user.role === 'town' ? (user.townId ?? '') : user.role === 'unit' ? (user.unitId ?? '') : '');
+  const [preset, setPreset] = useState<Preset>(firstPreset);
+  const [from, setFrom] = useState(initial.from);
+  const [to, setTo] = useState(initial.to);
+  const [result, setResult] = useState<StatsResult | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [tookMs, setTookMs] = useState<number | null>(null);
+
+  const targets = org ? targetsFor(kind, session, org) : [];
+  const targetOk = kind === 'county' || targets.some((x) => x.id === target);
+  const fromMs = dayStart(from);
+  const toMs = dayStart(to) + DAY;
+  const periodOk = Number.isFinite(fromMs) && Number.isFinite(toMs) && toMs > fromMs;
+
+  useEffect(() => {
+    if (!kinds.length || !targetOk || !periodOk) return;
+    let live = true;
+    const scope: AssessScope =
+      kind === 'county' ? { kind } : kind === 'town' ? { kind, townId: target } : kind === 'unit' ? { kind, unitId: target } : { kind, gridId: target };
+    setBusy(true);
+    setError('');
+    const started = performance.now();
+    session.stats(scope, fromMs, toMs).then(
+      (r) => {
+        if (!live) return;
+        setResult(r);
+        setTookMs(Math.round(performance.now() - started));
+        setBusy(false);
+      },
+      () => {
+        if (!live) return;
+        setError(t('app.screenLoadFailed'));
+        setBusy(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [kind, target, from, to, session.casesVersion.value]);
+
+  if (!kinds.length) {
+    return (
+      <div>
+        <ScreenTitle suffix={t('app.name')}>{t('stats.title')}</ScreenTitle>
+        <p>{t('app.notAllowed')}</p>
+      </div>
+    );
+  }
+
+  const chooseKind = (k: Kind) => {
+    setKind(k);
+    const list = org ? targetsFor(k, session, org) : [];
+    const own = k === 'town' ? user.townId : k === 'unit' ? user.unitId : k === 'grid' ? user.gridId : undefined;
+    setTarget(own && list.some((x) => x.id === own) ? own : (list[0]?.id ?? ''));
+  };
+
+  const choosePreset = (p: Preset) => {
+    setPreset(p);
+    if (p !== 'custom') {
+      const r = presetRange(p, session.now());
+      setFrom(r.from);
+      setTo(r.to);
+    }
+  };
+
+  const scopeName = !result
+    ? ''
+    : result.scope.kind === 'county'
+      ? t('stats.kind.county')
+      : result.scope.kind === 'town'
+        ? townLabel(org, result.scope.townId)
+        : result.scope.kind === 'unit'
+          ? unitLabel(org, result.scope.unitId)
+          : gridLabel(org, result.scope.gridId);
+
+  return (
+    <div class="assessment">
+      <ScreenTitle suffix={t('app.name')}>{t('stats.title')}</ScreenTitle>
+      <form class="card stats-form" aria-label={t('stats.choose')} onSubmit={(e) => e.preventDefault()}>
+        <div class="filters">
+          <Field id="st-kind" label={t('stats.kind')}>
+            <select id="st-kind" value={kind} onChange={(e) => chooseKind(e.currentTarget.value as Kind)}>
+              {kinds.map((k) => (
+                <option key={k} value={k}>
+                  {t(`stats.kind.${k}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {kind !== 'county' && org ? (
+            <Field id="st-target" label={t(`stats.target.${kind}`)}>
+              <select id="st-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+                {!targetOk ? <option value="">—</option> : null}
+                {kind === 'grid' ? (
+                  <GridOptions grids={gridsInScope(user, org)} org={org} />
+                ) : (
+                  targets.map((x) => (
+                    <option key={x.id} value={x.id}>
+                      {x.name}
+                    </option>
+                  ))
+                )}
+              </select>
+            </Field>
+          ) : null}
+          <Field id="st-preset" label={t('stats.period')}>
+            <select id="st-preset" value={preset} onChange={(e) => choosePreset(e.currentTarget.value as Preset)}>
+              {PRESETS.map((p) => (
+                <option key={p} value={p}>
+                  {t(`stats.preset.${p}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="st-from" label={t('stats.from')}>
+            <input
+              id="st-from"
+              type="date"
+              value={from}
+              max={to}
+              onInput={(e) => {
+                setPreset('custom');
+                setFrom(e.currentTarget.value);
+              }}
+            />
+          </Field>
+          <Field id="st-to" label={t('stats.to')}>
+            <input
+              id="st-to"
+              type="date"
+              value={to}
+              min={from}
+              onInput={(e) => {
+                setPreset('custom');
+                setTo(e.currentTarget.value);
+              }}
+            />
+          </Field>
+        </div>
+        {!periodOk ? <p class="field-error">{t('stats.err.period')}</p> : null}
+      </form>
+
+      <p role="status" class="cases-count">
+        {busy ? t('stats.busy') : result ? t('stats.basis', { scope: scopeName, from, to, n: formatNumber(result.figures.cases), ms: tookMs ?? 0 }) : ''}
+      </p>
+      <Alert tone="error">{error}</Alert>
+
+      {result ? <FiguresCard figures={result.figures} title={t('stats.figuresOf', { scope: scopeName })} /> : null}
+      {result?.table1 ? <Table1 rows={result.table1} /> : null}
+      {result && org ? <Breakdown result={result} org={org} /> : null}
+      <p class="hint">{t('stats.definitions')}</p>
+    </div>
+  );
+}
+
+interface Target {
+  id: string;
+  name: string;
+}
+
+function targetsFor(kind: Kind, session: Session, org: OrgView): Target[] {
+  const user = session.user;
+  switch (kind) {
+    case 'county':
+      return [];
+    case 'town':
+      return org.data.towns.filter((x) => user.role !== 'town' || x.id === user.townId).map((x) => ({ id: x.id, name: localName(x) }));
+    case 'unit':
+      return org.data.units
+        .filter((u) => (user.role === 'unit' ? u.id === user.unitId : user.role === 'town' ? u.townId === undefined || u.townId === user.townId : true))
+        .map((u) => ({ id: u.id, name: u.name }))
+        .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+    case 'grid':
+      return gridsInScope(user, org).map((g) => ({ id: g.id, name: gridLabel(org, g.id) }));
+  }
+}
+
+const FIGURES: { key: MessageKey; value(f: Figures): string; detail?(f: Figures): string }[] = [
+  { key: 'stats.f.acceptance', value: (f) => pct(f.acceptanceOnTimeRate), detail: (f) => t('stats.ofN', { a: formatNumber(f.acceptedOnTime), b: formatNumber(f.acceptanceCounted) }) },
+  { key: 'stats.f.onTime', value: (f) => pct(f.onTimeCompletionRate), detail: (f) => t('stats.ofN', { a: formatNumber(f.completedOnTime), b: formatNumber(f.completed) }) },
+  { key: 'stats.f.completion', value: (f) => pct(f.completionRate), detail: (f) => t('stats.ofN', { a: formatNumber(f.completed), b: formatNumber(f.cases - f.withdrawn - f.merged - f.rejected) }) },
+  {
+    key: 'stats.f.satisfaction',
+    value: (f) => pct(f.satisfactionRate),
+    detail: (f) => t('stats.satisfactionDetail', { s: formatNumber(f.satisfied), b: formatNumber(f.basicallySatisfied), d: formatNumber(f.dissatisfied) }),
+  },
+  { key: 'stats.f.avgHours', value: (f) => hours(f.avgResolveHours) },
+  { key: 'stats.f.overdue', value: (f) => formatNumber(f.overdue), detail: (f) => t('stats.overdueDetail', { open: formatNumber(f.overdueOpen), late: formatNumber(f.completedLate) }) },
+  { key: 'stats.f.cases', value: (f) => formatNumber(f.cases), detail: (f) => t('stats.casesDetail', { open: formatNumber(f.open), done: formatNumber(f.completed) }) },
+];
+
+function FiguresCard({ figures, title }: { figures: Figures; title: string }) {
+  return (
+    <section class="card" aria-labelledby="figures-title">
+      <h2 id="figures-title">{title}</h2>
+      <dl class="figures">
+        {FIGURES.map((x) => (
+          <div class="figure" key={x.key}>
+            <dt>{t(x.key)}</dt>
+            <dd>
+              <span class="figure-value">{x.value(figures)}</span>
+              {x.detail ? <span class="figure-detail">{x.detail(figures)}</span> : null}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function table1Value(r: Table1Row, v: number | null): string {
+  if (v === null) return '—';
+  if (r.key === 'completionRate') return pct(v);
+  if (r.key === 'avgResolutionHours') return new Intl.NumberFormat(locale.value, { maximumFractionDigits: 1 }).format(v);
+  return formatNumber(v);
+}
+
+function Table1({ rows }: { rows: Table1Row[] }) {
+  return (
+    <section class="card" aria-labelledby="table1-title">
+      <h2 id="table1-title">{t('stats.table1')}</h2>
+      <div class="table-wrap" role="region" aria-labelledby="table1-title" tabIndex={0}>
+        <table class="data-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('stats.t1.category')}</th>
+              <th scope="col">{t('stats.t1.unit')}</th>
+              <th scope="col" class="num">
+                {t('stats.t1.value')}
+              </th>
+              <th scope="col" class="num">
+                {t('stats.t1.seed')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}>
+                <th scope="row">{localName({ name: r.label, nameEn: r.labelEn })}</th>
+                <td>{r.unit}</td>
+                <td class="num">{table1Value(r, r.value)}</td>
+                <td class="num">{table1Value(r, r.seed)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function Breakdown({ result, org }: { result: StatsResult; org: OrgView }) {
+  const s = result.scope;
+  const tables: { id: string; title: string; rows: [string, string, Figures][] }[] = [];
+  const rep = result.report;
+  if (s.kind === 'county') {
+    tables.push({ id: 'bd-towns', title: t('stats.byTown'), rows: Object.entries(rep.towns).map(([id, f]) => [id, townLabel(org, id), f]) });
+    tables.push({ id: 'bd-units', title: t('stats.byUnit'), rows: Object.entries(rep.units).map(([id, f]) => [id, unitLabel(org, id), f]) });
+  } else if (s.kind === 'town') {
+    const grids = Object.entries(rep.grids).filter(([id]) => org.grid(id)?.townId === s.townId);
+    tables.push({ id: 'bd-grids', title: t('stats.byGrid'), rows: grids.map(([id, f]) => [id, gridLabel(org, id), f]) });
+  }
+  return (
+    <>
+      {tables
+        .filter((x) => x.rows.length)
+        .map((x) => (
+          <section class="card" aria-labelledby={x.id} key={x.id}>
+            <h2 id={x.id}>{x.title}</h2>
+            <div class="table-wrap" role="region" aria-labelledby={x.id} tabIndex={0}>
+              <table class="data-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('stats.col.name')}</th>
+                    <th scope="col" class="num">
+                      {t('stats.f.cases')}
+                    </th>
+                    <th scope="col" class="num">
+                      {t('stats.f.acceptance')}
+                    </th>
+                    <th scope="col" class="num">
+                      {t('stats.f.onTime')}
+                    </th>
+                    <th scope="col" class="num">
+                      {t('stats.f.completion')}
+                    </th>
+                    <th scope="col" class="num">
+                      {t('stats.f.satisfaction')}
+                    </th>
+                    <th scope="col" class="num">
+                      {t('stats.f.avgHours')}
+                    </th>
+                    <th scope="col" class="num">
+                      {t('stats.f.overdue')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {x.rows.map(([id, name, f]) => (
+                    <tr key={id}>
+                      <th scope="row">{name}</th>
+                      <td class="num">{formatNumber(f.cases)}</td>
+                      <td class="num">{pct(f.acceptanceOnTimeRate)}</td>
+                      <td class="num">{pct(f.onTimeCompletionRate)}</td>
+                      <td class="num">{pct(f.completionRate)}</td>
+                      <td class="num">{pct(f.satisfactionRate)}</td>
+                      <td class="num">{hours(f.avgResolveHours)}</td>
+                      <td class="num">{formatNumber(f.overdue)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        ))}
+    </>
+  );
+}

@@ -1,0 +1,443 @@
+/**
+ * Party work (党建): a member's contact households (党员联系户) with visits and the issues raised at them (each can
+ * become a case in one step: the household's grid and location, a category, the issue as the description);
+ * needs of 在职党员进乡村 (published by villages for residents and enterprises, claimed by members, work and
+ * hours recorded, confirmed by the village); the five-level chain of the town; summaries per branch and member.
+ * Everything reads the synced party doc (src/app/records.ts), so it works offline.
+ */
+import { useState } from 'preact/hooks';
+import { localName, t } from '../../app/i18n.ts';
+import type { RecordResult } from '../../app/records.ts';
+import type { OrgView, Session } from '../../app/services.ts';
+import { partyChain, summarizeParty, type ChainNode, type ContactHousehold, type ContactVisit, type NeedKind, type PartyState } from '../../domain/party.ts';
+import { Alert } from '../../ui/Alert.tsx';
+import { Field } from '../../ui/Field.tsx';
+import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { dayStart, isoDay } from '../assessment/Assessment.tsx';
+import { gridLabel } from '../cases/lookup.ts';
+import './party.css';
+import { UnsavedRecords } from './Unsaved.tsx';
+
+const TABS = ['contacts', 'needs', 'chain', 'summary'] as const;
+type Tab = (typeof TABS)[number];
+type Msg = { tone: 'success' | 'error'; text: string } | null;
+
+const outcome = (r: RecordResult, okText: string): Msg => (r.ok ? { tone: 'success', text: okText } : { tone: 'error', text: `${t('party.failed')} (${r.error})` });
+const when = (at: string) => new Date(Number(at.slice(0, 13))).toLocaleString();
+
+export function PartyScreen({ session, tab }: { session: Session; tab?: string | undefined }) {
+  const records = session.records;
+  void records?.version.value;
+  const state = records?.party() ?? null;
+  const org = session.org.value;
+  const isMember = session.user.role === 'member';
+  const tabs = TABS.filter((x) => x !== 'contacts' || isMember);
+  const current: Tab = (tabs as readonly string[]).includes(tab ?? '') ? (tab as Tab) : tabs[0]!;
+  return (
+    <div class="party">
+      <ScreenTitle suffix={t('app.name')}>{t('party.title')}</ScreenTitle>
+      {records ? <UnsavedRecords records={records} /> : null}
+      <nav class="tabs" aria-label={t('party.tabs')}>
+        {tabs.map((x) => (
+          <a key={x} href={`#/party/${x}`} aria-current={x === current ? 'page' : undefined}>
+            {t(`party.tab.${x}`)}
+          </a>
+        ))}
+      </nav>
+      {!records || !state || !org ? (
+        <Alert tone="info">{t('party.none')}</Alert>
+      ) : current === 'contacts' ? (
+        <Contacts session={session} state={state} org={org} />
+      ) : current === 'needs' ? (
+        <Needs session={session} state={state} org={org} />
+      ) : current === 'chain' ? (
+        <Chain state={state} org={org} townId={records.partyTownId() ?? ''} />
+      ) : (
+        <Summary session={session} state={state} org={org} />
+      )}
+    </div>
+  );
+}
+
+// ------------------------------------------------------------------ contact households
+
+function Contacts({ session, state, org }: { session: Session; state: PartyState; org: OrgView }) {
+  const me = state.members.get(session.user.id);
+  if (!me) return <Alert tone="info">{t('party.notMember')}</Alert>;
+  return (
+    <section aria-labelledby="contacts-h">
+      <h2 id="contacts-h">{t('party.contacts', { n: me.contacts.length })}</h2>
+      {me.contacts.map((c) => (
+        <ContactCard key={c.householdId} session={session} contact={c} visits={state.visits.filter((v) => v.householdId === c.householdId && v.memberId === me.userId)} org={org} />
+      ))}
+    </section>
+  );
+}
+
+function ContactCard({ session, contact, visits, org }: { session: Session; contact: ContactHousehold; visits: ContactVisit[]; org: OrgView }) {
+  const records = session.records!;
+  const [note, setNote] = useState('');
+  const [issues, setIssues] = useState('');
+  const [msg, setMsg] = useState<Msg>(null);
+  const id = contact.householdId;
+  return (
+    <article class="card" aria-labelledby={`c-${id}`}>
+      <h3 id={`c-${id}`}>
+        {contact.address} · {contact.head}
+      </h3>
+      <p>{gridLabel(org, contact.gridId)}</p>
+      <details class="panel">
+        <summary class="btn btn-quiet">{t('party.recordVisit')}</summary>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const list = issues
+              .split('\n')
+              .map((s) => s.trim())
+              .filter(Boolean);
+            const r = records.partyAct('contact_visit', { householdId: id, gridId: contact.gridId, note, issues: list });
+            setMsg(outcome(r, t('party.visitSaved')));
+            if (r.ok) {
+              setNote('');
+              setIssues('');
+            }
+          }}
+        >
+          <Field id={`vn-${id}`} label={t('party.visitNote')}>
+            <textarea id={`vn-${id}`} required rows={3} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          </Field>
+          <Field id={`vi-${id}`} label={t('party.visitIssues')} hint={t('party.visitIssuesHint')}>
+            <textarea id={`vi-${id}`} rows={3} aria-describedby={`vi-${id}-hint`} value={issues} onInput={(e) => setIssues(e.currentTarget.value)} />
+          </Field>
+          <button type="submit" class="btn btn-primary">
+            {t('party.saveVisit')}
+          </button>
+        </form>
+      </details>
+      <Alert tone={msg?.tone ?? 'info'}>{msg?.text}</Alert>
+      {visits.length ? <h4>{t('party.visits')}</h4> : null}
+      <ul class="plain-list">
+        {[...visits].reverse().map((v) => (
+          <li key={v.id}>
+            <p>
+              <time>{when(v.at)}</time>: {v.note}
+            </p>
+            {v.issues.length ? (
+              <ul>
+                {v.issues.map((issue, i) => (
+                  <li key={i}>
+                    {issue.text}{' '}
+                    {issue.caseId ? (
+                      <a href={`#/cases/${issue.caseId}`}>{t('party.issueCase')}</a>
+                    ) : (
+                      <IssueToCase session={session} visit={v} index={i} contact={contact} org={org} />
+                    )}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </article>
+  );
+}
+
+function IssueToCase({ session, visit, index, contact, org }: { session: Session; visit: ContactVisit; index: number; contact: ContactHousehold; org: OrgView }) {
+  const [category, setCategory] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<Msg>(null);
+  const fid = `ic-${visit.id}-${index}`;
+  const grid = org.grid(contact.gridId);
+  const location = contact.location ?? (grid ? { lng: grid.center[0], lat: grid.center[1] } : null);
+  const majors = [...org.data.categories].sort((a, b) => a.code.localeCompare(b.code));
+  return (
+    <form
+      class="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!location || !category) return;
+        setBusy(true);
+        void session
+          .records!.reportIssue(visit.id, index, {
+            category,
+            description: `${visit.issues[index]!.text}（${contact.address}，${t('party.fromVisit')}）`,
+            location,
+            gridId: contact.gridId,
+            address: contact.address,
+          })
+          .then((d) => {
+            setBusy(false);
+            setMsg(d.ok ? { tone: 'success', text: t('party.issueReported') } : { tone: 'error', text: `${t('party.failed')} (${d.error})` });
+          });
+      }}
+    >
+      <Field id={fid} label={t('party.issueCategory')}>
+        <select id={fid} required value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
+          <option value="">{t('party.chooseCategory')}</option>
+          {majors.map((m) => (
+            <optgroup key={m.code} label={localName(m)}>
+              {org.data.subcategories
+                .filter((s) => s.major === m.code)
+                .map((s) => (
+                  <option key={s.code} value={s.code}>
+                    {localName(s)}
+                  </option>
+                ))}
+            </optgroup>
+          ))}
+        </select>
+      </Field>
+      <button type="submit" class="btn" disabled={busy || !location}>
+        {t('party.issueToCase')}
+      </button>
+      <Alert tone={msg?.tone ?? 'info'}>{msg?.text}</Alert>
+    </form>
+  );
+}
+
+// ------------------------------------------------------------------ needs
+
+function Needs({ session, state, org }: { session: Session; state: PartyState; org: OrgView }) {
+  const records = session.records!;
+  const role = session.user.role;
+  const [msg, setMsg] = useState<Msg>(null);
+  const needs = [...state.needs.values()].sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : -1));
+  const villageName = (id: string) => org.data.villages.find((v) => v.id === id)?.name ?? id;
+  const mayConfirm = (villageId: string) => role === 'town' || (role === 'secretary' && session.user.villageId === villageId);
+  return (
+    <section aria-labelledby="needs-h">
+      <h2 id="needs-h">{t('party.needs', { n: needs.length })}</h2>
+      {role === 'secretary' || role === 'town' ? <PublishNeed session={session} org={org} onDone={setMsg} /> : null}
+      <Alert tone={msg?.tone ?? 'info'}>{msg?.text}</Alert>
+      {needs.map((n) => (
+        <article key={n.id} class="card" aria-labelledby={`n-${n.id}`}>
+          <h3 id={`n-${n.id}`}>
+            {n.title} <span class="badge">{t(`party.kind.${n.kind}`)}</span> <span class="badge">{t(`party.status.${n.status}`)}</span>
+          </h3>
+          <p>
+            {villageName(n.villageId)}
+            {n.requester ? ` · ${n.requester}` : ''} · {when(n.publishedAt)}
+          </p>
+          <p>{n.detail}</p>
+          {n.claimedBy ? <p>{t('party.claimedBy', { name: org.user(n.claimedBy)?.name ?? n.claimedBy })}</p> : null}
+          {n.work.length ? (
+            <ul class="plain-list">
+              {n.work.map((w) => (
+                <li key={w.id}>
+                  {when(w.at)} · {t('party.hoursN', { n: w.hours })}: {w.note}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {role === 'member' && n.status === 'open' ? (
+            <button type="button" class="btn btn-primary" onClick={() => setMsg(outcome(records.partyAct('need_claimed', { needId: n.id }), t('party.claimed')))}>
+              {t('party.claim')}
+            </button>
+          ) : null}
+          {role === 'member' && n.status === 'claimed' && n.claimedBy === session.user.id ? <RecordWork session={session} needId={n.id} onDone={setMsg} /> : null}
+          {n.status === 'claimed' && n.work.length > 0 && mayConfirm(n.villageId) ? (
+            <button type="button" class="btn btn-primary" onClick={() => setMsg(outcome(records.partyAct('need_confirmed', { needId: n.id }), t('party.confirmed')))}>
+              {t('party.confirm')}
+            </button>
+          ) : null}
+        </article>
+      ))}
+    </section>
+  );
+}
+
+function PublishNeed({ session, org, onDone }: { session: Session; org: OrgView; onDone: (m: Msg) => void }) {
+  const villages = org.data.villages.filter((v) => (session.user.role === 'secretary' ? v.id === session.user.villageId : v.townId === session.user.townId));
+  const [kind, setKind] = useState<NeedKind>('resident');
+  const [villageId, setVillageId] = useState(villages[0]?.id ?? '');
+  const [title, setTitle] = useState('');
+  const [detail, setDetail] = useState('');
+  const [requester, setRequester] = useState('');
+  return (
+    <details class="panel">
+      <summary class="btn btn-quiet">{t('party.publish')}</summary>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const r = session.records!.partyAct('need_published', { kind, villageId, title, detail, ...(requester.trim() ? { requester } : {}) });
+          onDone(outcome(r, t('party.published')));
+          if (r.ok) {
+            setTitle('');
+            setDetail('');
+            setRequester('');
+          }
+        }}
+      >
+        <Field id="need-kind" label={t('party.needKind')}>
+          <select id="need-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as NeedKind)}>
+            <option value="resident">{t('party.kind.resident')}</option>
+            <option value="enterprise">{t('party.kind.enterprise')}</option>
+          </select>
+        </Field>
+        <Field id="need-village" label={t('party.village')}>
+          <select id="need-village" value={villageId} onChange={(e) => setVillageId(e.currentTarget.value)}>
+            {villages.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="need-title" label={t('party.needTitle')}>
+          <input id="need-title" required value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+        </Field>
+        <Field id="need-detail" label={t('party.needDetail')}>
+          <textarea id="need-detail" required rows={3} value={detail} onInput={(e) => setDetail(e.currentTarget.value)} />
+        </Field>
+        <Field id="need-requester" label={t('party.requester')}>
+          <input id="need-requester" value={requester} onInput={(e) => setRequester(e.currentTarget.value)} />
+        </Field>
+        <button type="submit" class="btn btn-primary">
+          {t('party.publish')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+function RecordWork({ session, needId, onDone }: { session: Session; needId: string; onDone: (m: Msg) => void }) {
+  const [hours, setHours] = useState('2');
+  const [note, setNote] = useState('');
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        const r = session.records!.partyAct('need_work', { needId, hours: Number(hours), note });
+        onDone(outcome(r, t('party.workSaved')));
+        if (r.ok) setNote('');
+      }}
+    >
+      <Field id={`wh-${needId}`} label={t('party.hours')}>
+        <input id={`wh-${needId}`} type="number" min="0.25" max="24" step="0.25" required value={hours} onInput={(e) => setHours(e.currentTarget.value)} />
+      </Field>
+      <Field id={`wn-${needId}`} label={t('party.workNote')}>
+        <textarea id={`wn-${needId}`} required rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      </Field>
+      <button type="submit" class="btn btn-primary">
+        {t('party.recordWork')}
+      </button>
+    </form>
+  );
+}
+
+// ------------------------------------------------------------------ chain and summary
+
+function Chain({ state, org, townId }: { state: PartyState; org: OrgView; townId: string }) {
+  const root = partyChain(org.data, townId);
+  const membersIn = (level: ChainNode['level'], id: string) => [...state.members.values()].filter((m) => (level === 'branch' ? m.villageId === id : m.gridId === id));
+  const render = (n: ChainNode) => {
+    const members = n.level === 'group' ? membersIn('group', n.id) : [];
+    return (
+      <li key={n.id}>
+        <details open={n.level === 'county' || n.level === 'town'}>
+          <summary>
+            {t(`party.level.${n.level}`)}: {n.name}
+            {n.level === 'branch' ? ` (${t('party.membersN', { n: membersIn('branch', n.id).length })})` : ''}
+          </summary>
+          <ul>
+            {n.children.map(render)}
+            {members.map((m) => (
+              <li key={m.userId}>
+                {t('role.member')} {m.name}
+                {m.inService ? ` · ${t('party.inService')}${m.employer ? `（${m.employer}）` : ''}` : ''} · {t('party.level.contact')}: {m.contacts.map((c) => c.head).join('、') || '—'}
+              </li>
+            ))}
+          </ul>
+        </details>
+      </li>
+    );
+  };
+  return (
+    <section aria-labelledby="chain-h" class="chain">
+      <h2 id="chain-h">{t('party.chainTitle')}</h2>
+      <ul>{render(root)}</ul>
+    </section>
+  );
+}
+
+function Summary({ session, state, org }: { session: Session; state: PartyState; org: OrgView }) {
+  const now = session.now();
+  const [from, setFrom] = useState(isoDay(new Date(new Date(now).getFullYear(), 0, 1).getTime()));
+  const [to, setTo] = useState(isoDay(now));
+  const fromMs = dayStart(from);
+  const toMs = dayStart(to) + 86_400_000;
+  const ok = !Number.isNaN(fromMs) && !Number.isNaN(toMs) && toMs > fromMs;
+  const s = ok ? summarizeParty(state, fromMs, toMs) : null;
+  const villageName = (id: string) => org.data.villages.find((v) => v.id === id)?.name ?? id;
+  const head = (first: string) => (
+    <tr>
+      <th scope="col">{first}</th>
+      <th scope="col">{t('party.col.visits')}</th>
+      <th scope="col">{t('party.col.issues')}</th>
+      <th scope="col">{t('party.col.claimed')}</th>
+      <th scope="col">{t('party.col.confirmed')}</th>
+      <th scope="col">{t('party.col.hours')}</th>
+      <th scope="col">{t('party.col.confirmedHours')}</th>
+    </tr>
+  );
+  return (
+    <section aria-labelledby="sum-h">
+      <h2 id="sum-h">{t('party.summary')}</h2>
+      <div class="button-row">
+        <Field id="sum-from" label={t('party.from')}>
+          <input id="sum-from" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+        </Field>
+        <Field id="sum-to" label={t('party.to')}>
+          <input id="sum-to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+        </Field>
+      </div>
+      {!s ? (
+        <Alert tone="error">{t('party.badPeriod')}</Alert>
+      ) : (
+        <div aria-live="polite">
+          <h3>{t('party.byBranch')}</h3>
+          <div class="table-wrap">
+            <table class="data-table">
+              <thead>{head(t('party.branch'))}</thead>
+              <tbody>
+                {s.branches.map((b) => (
+                  <tr key={b.villageId}>
+                    <th scope="row">{villageName(b.villageId)}</th>
+                    <td>{b.visits}</td>
+                    <td>{b.issues}</td>
+                    <td>{b.needsClaimed}</td>
+                    <td>{b.needsConfirmed}</td>
+                    <td>{b.hours}</td>
+                    <td>{b.confirmedHours}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h3>{t('party.byMember')}</h3>
+          <div class="table-wrap">
+            <table class="data-table">
+              <thead>{head(t('role.member'))}</thead>
+              <tbody>
+                {s.members.map((m) => (
+                  <tr key={m.memberId}>
+                    <th scope="row">
+                      {m.name} <span class="hint">{villageName(m.villageId)}</span>
+                    </th>
+                    <td>{m.visits}</td>
+                    <td>{m.issues}</td>
+                    <td>{m.needsClaimed}</td>
+                    <td>{m.needsConfirmed}</td>
+                    <td>{m.hours}</td>
+                    <td>{m.confirmedHours}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * The unit's workspace (我的工作): the cases the unit holds, nearest deadline first, with the time left and due
+ * soon / overdue badges; one-click acknowledge (签收) and start (开始处置) on each row; and a panel for the rest:
+ * return with a reason, tick the plan's checklist, ask for an extension (hours, reason), resolve.
+ * Keyboard as on every queue screen (j/k, Enter, d, Esc), plus a = acknowledge, s = start.
+ */
+import { useRef } from 'preact/hooks';
+import { formatNumber, t } from '../../app/i18n.ts';
+import type { CaseRow, Session } from '../../app/services.ts';
+import type { EventType } from '../../domain/events.ts';
+import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { unitLabel } from '../cases/lookup.ts';
+import { useNow } from '../workflow/now.ts';
+import { QueueView, type QuickAction } from '../workflow/QueueView.tsx';
+import { commonKeys, Shortcuts } from '../workflow/Shortcuts.tsx';
+import { SupersededBanner } from '../workflow/SupersededBanner.tsx';
+import { useQueueCounts } from '../workflow/useQueueCounts.ts';
+
+export const UNIT_OFFERS: readonly EventType[] = ['acknowledged', 'started', 'resolved', 'extension_requested', 'returned'];
+
+const STARTABLE = new Set(['dispatched', 'acknowledged', 'verification_failed']);
+
+export function unitQuick(row: CaseRow): QuickAction[] {
+  const out: QuickAction[] = [];
+  if (row.status === 'dispatched') out.push({ type: 'acknowledged', command: { type: 'acknowledge' }, key: 'a' });
+  if (STARTABLE.has(row.status)) out.push({ type: 'started', command: { type: 'start' }, key: 's' });
+  return out;
+}
+
+const COUNTED = ['unit_work', 'overdue'] as const;
+
+export function UnitWorkspace({ session }: { session: Session }) {
+  const org = session.org.value;
+  const user = session.user;
+  const now = useNow(() => session.now());
+  const help = useRef<HTMLDetailsElement>(null);
+  const counts = useQueueCounts(session, COUNTED, {}, `${session.casesVersion.value}|${Math.floor(now / 60_000)}`);
+  if (user.role !== 'unit') {
+    return (
+      <div>
+        <ScreenTitle suffix={t('app.name')}>{t('work.title')}</ScreenTitle>
+        <p>{t('app.notAllowed')}</p>
+      </div>
+    );
+  }
+  return (
+    <div class="workspace work-screen">
+      <ScreenTitle suffix={t('app.name')}>
+        {t('work.title')}
+        {user.unitId ? <span class="title-sub">{unitLabel(org, user.unitId)}</span> : null}
+      </ScreenTitle>
+      <SupersededBanner session={session} />
+      {counts.unit_work !== undefined ? (
+        <p class="work-summary">
+          {t('work.summary', { n: formatNumber(counts.unit_work), overdue: formatNumber(counts.overdue ?? 0) })}
+        </p>
+      ) : null}
+      <Shortcuts
+        detailsRef={help}
+        items={[...commonKeys(), { key: 'a', label: t('keys.acknowledge') }, { key: 's', label: t('keys.start') }, { key: '?', label: t('keys.help') }]}
+      />
+      <QueueView
+        session={session}
+        queue="unit_work"
+        label={t('work.list')}
+        now={now}
+        offers={UNIT_OFFERS}
+        handleLabel={t('work.handle')}
+        quick={unitQuick}
+        checklist
+        emptyText={t('work.empty')}
+        keys={{
+          '?': () => {
+            if (help.current) help.current.open = !help.current.open;
+          },
+        }}
+      />
+    </div>
+  );
+}

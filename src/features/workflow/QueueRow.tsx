@@ -1,0 +1,54 @@
+/**
+ * One case in a work queue (board, unit workspace, worker tasks): a link to the case with its status, category,
+ * deadline (time left, due soon / overdue), and the flags that matter for the queue (extension asked, returned,
+ * supervised, superseded actions, not yet synced). Everything is text; colour only supports it.
+ */
+import type { ComponentChildren } from 'preact';
+import { formatTime, statusName, t } from '../../app/i18n.ts';
+import { routeHref } from '../../app/router.ts';
+import type { CaseRow, OrgView } from '../../app/services.ts';
+import { Badge } from '../../ui/Badge.tsx';
+import { categoryLabel, gridLabel, statusTone, unitLabel } from '../cases/lookup.ts';
+import { DeadlineBadge } from './Deadline.tsx';
+
+export interface QueueRowProps {
+  row: CaseRow | undefined;
+  org: OrgView | null;
+  now: number;
+  /** Show the unit holding the case (the center's views). */
+  showUnit?: boolean;
+  /** Extra content after the link (quick action buttons). */
+  children?: ComponentChildren;
+}
+
+export function QueueRow({ row, org, now, showUnit, children }: QueueRowProps) {
+  if (!row) return <div class="case-row case-row-loading">{t('cases.rowLoading')}</div>;
+  return (
+    <div class="queue-item">
+      <a class="case-row queue-row" href={routeHref({ name: 'case', id: row.id })}>
+        <span class="case-row-top">
+          <Badge tone={statusTone(row.status)}>{statusName(row.status)}</Badge>
+          <span class="case-cat">{categoryLabel(org, row.category)}</span>
+          <DeadlineBadge c={row} now={now} />
+          {row.extensionPending ? <Badge tone="amber">{t('queue.flag.extension')}</Badge> : null}
+          {row.returned && row.status === 'returned' ? <Badge tone="amber">{t('queue.flag.returned')}</Badge> : null}
+          {row.supervisions ? <Badge tone="red">{t('queue.flag.supervised', { n: row.supervisions })}</Badge> : null}
+          {row.superseded ? <Badge tone="superseded">{t('queue.flag.superseded', { n: row.superseded })}</Badge> : null}
+          {row.pending ? (
+            <Badge tone="pending" title={t('cases.pendingLabel')}>
+              {t('cases.pending')}
+            </Badge>
+          ) : null}
+        </span>
+        <span class="case-desc">{row.description}</span>
+        <span class="case-meta">
+          <span>{gridLabel(org, row.gridId)}</span>
+          {showUnit && row.unitId ? <span>{unitLabel(org, row.unitId)}</span> : null}
+          {showUnit && !row.unitId && row.returnedUnitId ? <span>{t('queue.returnedBy', { unit: unitLabel(org, row.returnedUnitId) })}</span> : null}
+          <time dateTime={new Date(row.reportedMs).toISOString()}>{t('queue.reportedAt', { time: formatTime(row.reportedMs, now) })}</time>
+        </span>
+      </a>
+      {children ? <div class="queue-quick">{children}</div> : null}
+    </div>
+  );
+}

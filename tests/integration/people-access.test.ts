@@ -1,0 +1,130 @@
+// Issue 5: who may open people and party docs (403 at the upgrade), what the relay accepts into them (whole
+// message, schema, actor, role), and masking of ID numbers through GET /api/people/<gridId>/residents.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatHlc } from '../../src/domain/hlc.ts';
+import { newId } from '../../src/domain/ids.ts';
+import type { CaseEvent } from '../../src/domain/events.ts';
+import type { UserInfo } from '../../src/domain/org.ts';
+import { Store } from '../../server/store.ts';
+import { seedStore } from '../../server/seed.ts';
+import { api, FIXTURE_ORG, login, PASSWORD, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
+
+const MEMBER: UserInfo = { id: 'p0001', username: 'p0001', name: '党员一', role: 'member', townId: 't01', villageId: 't01v01', gridId: 'g0001' };
+const ID_NUMBER = '211103198001011234';
+let server: TestServer;
+let tmp: { dir: string; remove(): void };
+const tokens: Record<string, string> = {};
+let seq = 0;
+
+const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+function ev(type: string, actor: string, data: unknown): CaseEvent {
+  const ms = Date.now() + seq++;
+  return { id: newId(ms, rnd), type, actor, at: formatHlc({ ms, counter: 0, node: 'it' }), data } as unknown as CaseEvent;
+}
+const ws = (doc: string, who: string) => `${server.wsBase}/sync/${doc}?token=${tokens[who]}`;
+
+beforeAll(async () => {
+  tmp = tempDir();
+  const store = new Store(tmp.dir);
+  await seedStore(store, { org: { ...FIXTURE_ORG, users: [...FIXTURE_ORG.users, MEMBER] }, events: [] }, { password: PASSWORD, clientId: 7 });
+  store.close();
+  server = await startTestServer({ dataDir: tmp.dir, seed: false });
+  for (const u of ['w0001', 'w0002', 'town01', 'town02', 'st01v01', 'county', 'p0001', 'resident01']) tokens[u] = await login(server.url, u);
+});
+afterAll(async () => {
+  await server?.stop();
+  tmp?.remove();
+});
+
+describe('people docs: access at the upgrade', () => {
+  it("the grid's worker, village secretary and town center open people.g0001; everyone else gets 403", async () => {
+    for (const who of ['w0002', 'town02', 'county', 'p0001', 'resident01']) expect(await upgradeStatus(ws('people.g0001', who)), who).toBe(403);
+    for (const who of ['w0001', 'st01v01', 'town01']) {
+      const c = new SyncClient(server.wsBase, 'people.g0001', tokens[who]!);
+      await c.synced(`${who} sync`);
+      c.destroy();
+    }
+    expect(await upgradeStatus(ws('people.g9999', 'w0001'))).toBe(404);
+  });
+
+  it('party.t01: its town, secretaries and members; not grid workers nor other towns', async () => {
+    for (const who of ['w0001', 'town02', 'resident01']) expect(await upgradeStatus(ws('party.t01', who)), who).toBe(403);
+    const c = new SyncClient(server.wsBase, 'party.t01', tokens.p0001!);
+    await c.synced();
+    c.destroy();
+  });
+
+  it('/api/me lists the people and party docs of each user', async () => {
+    const docs = async (who: string) => ((await api(server.url, '/api/me', { token: tokens[who]! })).body as { docs: Array<{ name: string }> }).docs.map((d) => d.name);
+    expect(await docs('w0001')).toContain('people.g0001');
+    expect(await docs('w0001')).not.toContain('people.g0002');
+    expect(await docs('st01v01')).toEqual(expect.arrayContaining(['people.g0001', 'party.t01']));
+    expect(await docs('town01')).toEqual(expect.arrayContaining(['people.g0001', 'party.t01']));
+    expect(await docs('w0002')).not.toContain('people.g0001');
+    expect(await docs('p0001')).toEqual(expect.arrayContaining(['party.t01']));
+    expect(await docs('p0001')).not.toContain('people.g0001');
+  });
+});
+
+describe('people docs: writes are inspected whole', () => {
+  it('accepts valid records by the worker, refuses forged actors, bad schema and another grid', async () => {
+    const c = new SyncClient(server.wsBase, 'people.g0001', tokens.w0001!);
+    await c.synced();
+    c.append(
+      ev('household_saved', 'w0001', { id: 'g0001h001', gridId: 'g0001', address: '一村兴盛路1号', head: '王伟', phone: '13800000000' }),
+      ev('resident_saved', 'w0001', { id: 'g0001h001r1', householdId: 'g0001h001', name: '王伟', idNumber: ID_NUMBER, tags: ['elderly_alone'] }),
+    );
+    await c.allSaved();
+    c.destroy();
+
+    const cases: Array<[CaseEvent, string]> = [
+      [ev('visit_recorded', 'st01v01', { householdId: 'g0001h001', note: '走访' }), 'forged_actor'],
+      [ev('resident_saved', 'w0001', { id: 'x', householdId: 'g0001h001', name: '李', idNumber: '123', tags: [] }), 'invalid_event'],
+      [ev('household_saved', 'w0001', { id: 'g0002h001', gridId: 'g0002', address: '二村', head: '张' }), 'wrong_doc'],
+    ];
+    for (const [e, code] of cases) {
+      const bad = new SyncClient(server.wsBase, 'people.g0001', tokens.w0001!);
+      await bad.synced();
+      const refused = bad.refused();
+      bad.append(e);
+      expect((await refused).code).toBe(code);
+      bad.destroy();
+    }
+  });
+
+  it('party: a secretary may not claim a need (role_not_allowed)', async () => {
+    const c = new SyncClient(server.wsBase, 'party.t01', tokens.st01v01!);
+    await c.synced();
+    const refused = c.refused();
+    c.append(ev('need_claimed', 'st01v01', { needId: newId(Date.now(), rnd) }));
+    expect((await refused).code).toBe('role_not_allowed');
+    c.destroy();
+  });
+});
+
+describe('GET /api/people/<gridId>/residents masks ID numbers', () => {
+  type Body = { residents: Array<{ name: string; idNumber: string; idMasked: boolean; address: string }> };
+  const get = (who: string, q = '') => api(server.url, `/api/people/g0001/residents${q}`, { token: tokens[who]! });
+
+  it('full for the grid worker and the town center, masked for the secretary and the county, 403 for others', async () => {
+    for (const who of ['w0001', 'town01']) {
+      const r = await get(who);
+      expect(r.status).toBe(200);
+      expect((r.body as Body).residents[0]).toMatchObject({ name: '王伟', idNumber: ID_NUMBER, idMasked: false, address: '一村兴盛路1号' });
+    }
+    for (const who of ['st01v01', 'county']) {
+      const r = await get(who);
+      expect(r.status).toBe(200);
+      const res = (r.body as Body).residents[0]!;
+      expect(res).toMatchObject({ idNumber: '2111**********1234', idMasked: true });
+      expect(JSON.stringify(r.body)).not.toContain(ID_NUMBER);
+    }
+    for (const who of ['w0002', 'town02', 'p0001', 'resident01']) expect((await get(who)).status, who).toBe(403);
+    expect((await api(server.url, '/api/people/g0001/residents')).status).toBe(401);
+  });
+
+  it('searches by name or address', async () => {
+    expect(((await get('w0001', '?q=兴盛')).body as Body).residents).toHaveLength(1);
+    expect(((await get('w0001', '?q=' + encodeURIComponent('不存在'))).body as Body).residents).toHaveLength(0);
+  });
+});

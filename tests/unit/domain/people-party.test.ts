@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { docAccess, parseRecordDocName, recordDocsForUser } from '../../../src/domain/docs.ts';
+import { formatHlc } from '../../../src/domain/hlc.ts';
+import { seededRandom, newId } from '../../../src/domain/ids.ts';
+import { foldParty, partyChain, summarizeParty } from '../../../src/domain/party.ts';
+import { foldPeople, maskIdNumber, parsePeopleEvent, residentFor, seesFullIdNumber } from '../../../src/domain/people.ts';
+import { generateCounty } from '../../../server/demo/generate.ts';
+import { generatePeople, idNumber } from '../../../server/demo/people.ts';
+import { IDX, ORG, user } from './fixture.ts';
+
+const rnd = seededRandom(7);
+let ms = Date.UTC(2025, 5, 1);
+const ev = (type: string, actor: string, data: unknown, at = ms++) => ({ id: newId(at, rnd.bytes), type, actor, at: formatHlc({ ms: at, counter: 0, node: 't' }), data });
+const grid = (id: string) => IDX.grid(id);
+const TOWNS = ['t01', 't02'];
+
+describe('people and party docs: access', () => {
+  it('people.<grid>: its worker, its village secretary, its town center; nobody else', () => {
+    expect(parseRecordDocName('people.g0001')).toEqual({ kind: 'people', gridId: 'g0001' });
+    expect(parseRecordDocName('party.t01')).toEqual({ kind: 'party', townId: 't01' });
+    expect(parseRecordDocName('people.x')).toBeNull();
+    for (const who of ['w0001', 'st01v01', 'town01']) expect(docAccess(user(who), 'people.g0001', TOWNS, grid), who).toBe('write');
+    for (const who of ['w0002', 'w0003', 'st01v02', 'town02', 'county', 'admin', 'unit002', 'trainer01', 'resident01', 'p0001']) {
+      expect(docAccess(user(who), 'people.g0001', TOWNS, grid), who).toBeNull();
+    }
+    expect(docAccess(user('w0001'), 'people.g0001', TOWNS), 'no grid lookup: refused').toBeNull();
+  });
+  it('party.<town>: the town, its secretaries and members, county, admin', () => {
+    for (const who of ['town01', 'st01v01', 'p0001', 'county', 'admin']) expect(docAccess(user(who), 'party.t01', TOWNS), who).toBe('write');
+    for (const who of ['town02', 'w0001', 'unit002', 'resident01']) expect(docAccess(user(who), 'party.t01', TOWNS), who).toBeNull();
+  });
+  it('lists the record docs per user', () => {
+    const names = (who: string) => recordDocsForUser(user(who), TOWNS, ORG.grids).map((g) => g.name);
+    expect(names('w0001')).toEqual(['people.g0001']);
+    expect(names('st01v01')).toEqual(['people.g0001', 'party.t01']);
+    expect(names('town01')).toEqual(['people.g0001', 'people.g0002', 'party.t01']);
+    expect(names('p0001')).toEqual(['party.t01']);
+    expect(names('county')).toEqual(['party.t01', 'party.t02']);
+  });
+});
+
+describe('people: fold, masking, validation', () => {
+  it('masks ID numbers as 2111**********1234 for everyone but the grid worker and the town center', () => {
+    expect(maskIdNumber('211103198001011234')).toBe('2111**********1234');
+    expect(maskIdNumber('1234')).toBe('****');
+    const g = grid('g0001');
+    expect(seesFullIdNumber(user('w0001'), g)).toBe(true);
+    expect(seesFullIdNumber(user('town01'), g)).toBe(true);
+    for (const who of ['st01v01', 'w0002', 'town02', 'county', 'admin', 'p0001']) expect(seesFullIdNumber(user(who), g), who).toBe(false);
+    const r = { id: 'r', householdId: 'h', name: '王', idNumber: '211103198001011234', tags: [] };
+    expect(residentFor(r, user('st01v01'), g)).toMatchObject({ idNumber: '2111**********1234', idMasked: true });
+    expect(residentFor(r, user('w0001'), g)).toMatchObject({ idNumber: '211103198001011234', idMasked: false });
+  });
+  it('last save of a record wins by (at, id) whatever the arrival order; visits are kept', () => {
+    const a = ev('household_saved', 'w0001', { id: 'h1', gridId: 'g0001', address: '旧址', head: '王' }, 10);
+    const b = ev('household_saved', 'st01v01', { id: 'h1', gridId: 'g0001', address: '新址', head: '王' }, 20);
+    const v1 = ev('visit_recorded', 'w0001', { householdId: 'h1', note: '一' }, 15);
+    const v2 = ev('visit_recorded', 'st01v01', { householdId: 'h1', note: '二' }, 16);
+    for (const order of [[a, b, v1, v2], [v2, b, v1, a]]) {
+      const s = foldPeople(order);
+      expect(s.households.get('h1')?.address).toBe('新址');
+      expect(s.visits.map((x) => x.note)).toEqual(['一', '二']);
+    }
+    expect(foldPeople([{ junk: true }, ev('resident_saved', 'w0001', { id: 'r', householdId: 'h1', name: 'x', idNumber: 'bad', tags: [] })]).residents.size).toBe(0);
+  });
+  it('rejects bad tags and ID numbers', () => {
+    expect(parsePeopleEvent(ev('resident_saved', 'w0001', { id: 'r', householdId: 'h', name: 'x', idNumber: '21110319800101123X', tags: ['low_income'] })).ok).toBe(true);
+    expect(parsePeopleEvent(ev('resident_saved', 'w0001', { id: 'r', householdId: 'h', name: 'x', idNumber: '21110319800101123X', tags: ['rich'] })).ok).toBe(false);
+  });
+});
+
+describe('party: fold and summaries', () => {
+  const member = ev('member_saved', 'st01v01', {
+    userId: 'p0001',
+    name: '周立',
+    villageId: 't01v01',
+    gridId: 'g0001',
+    inService: true,
+    contacts: [{ householdId: 'h1', gridId: 'g0001', address: '一村1号', head: '王' }],
+  });
+  it('visits only to own contact households; issues link to a case once; needs claimed once, worked by the claimer, confirmed by the village', () => {
+    const visit = ev('contact_visit', 'p0001', { householdId: 'h1', gridId: 'g0001', note: '走访', issues: ['路灯坏了', '垃圾'] });
+    const stranger = ev('contact_visit', 'p0001', { householdId: 'h9', gridId: 'g0001', note: '走访', issues: [] });
+    const caseId = newId(ms, rnd.bytes);
+    const link = ev('issue_reported', 'p0001', { visitId: visit.id, issue: 0, caseId });
+    const link2 = ev('issue_reported', 'p0001', { visitId: visit.id, issue: 0, caseId: newId(ms, rnd.bytes) });
+    const need = ev('need_published', 'st01v01', { kind: 'enterprise', villageId: 't01v01', title: '用电', detail: '增容', requester: '合作社' });
+    const claim = ev('need_claimed', 'p0001', { needId: need.id });
+    const claimAgain = ev('need_claimed', 'p0001', { needId: need.id });
+    const work = ev('need_work', 'p0001', { needId: need.id, hours: 3, note: '联系供电所' });
+    const otherConfirm = ev('need_confirmed', 'st01v02', { needId: need.id });
+    const confirm = ev('need_confirmed', 'st01v01', { needId: need.id });
+    const all = [member, visit, stranger, link, link2, need, claim, claimAgain, work, otherConfirm, confirm];
+    const s = foldParty([...all].reverse(), (id) => IDX.user(id));
+    expect(s.superseded.sort()).toEqual([stranger.id, link2.id, claimAgain.id, otherConfirm.id].sort());
+    expect(s.visits[0]!.issues).toEqual([{ text: '路灯坏了', caseId }, { text: '垃圾' }]);
+    expect(s.needs.get(need.id)).toMatchObject({ status: 'confirmed', claimedBy: 'p0001', confirmedBy: 'st01v01' });
+    const sum = summarizeParty(s, 0, Date.UTC(2030, 0, 1));
+    expect(sum.members[0]).toMatchObject({ memberId: 'p0001', visits: 1, issues: 2, issuesReported: 1, needsClaimed: 1, needsConfirmed: 1, hours: 3, confirmedHours: 3 });
+    expect(sum.branches).toEqual([expect.objectContaining({ villageId: 't01v01', members: 1, hours: 3 })]);
+    expect(summarizeParty(s, 0, 1).members[0]).toMatchObject({ visits: 0, hours: 0 });
+  });
+  it('a grid worker cannot act as a member (role)', () => {
+    const s = foldParty([member, ev('need_published', 'w0001', { kind: 'resident', villageId: 't01v01', title: 'x', detail: 'y' })], (id) => IDX.user(id));
+    expect(s.needs.size).toBe(0);
+  });
+  it('the chain: county - town committee - village branches - grid groups', () => {
+    const c = partyChain(ORG, 't01');
+    expect(c.level).toBe('county');
+    expect(c.children[0]!.level).toBe('town');
+    expect(c.children[0]!.children.map((b) => b.id)).toEqual(['t01v01', 't01v02']);
+    expect(c.children[0]!.children[0]!.children.map((g) => [g.level, g.id])).toEqual([['group', 'g0001']]);
+  });
+});
+
+describe('demo people seed', () => {
+  it('is deterministic, valid, for the first town only, with Panjin-style ID numbers', () => {
+    const { org } = generateCounty();
+    const a = generatePeople(org, Date.UTC(2026, 0, 1));
+    const b = generatePeople(org, Date.UTC(2026, 0, 1));
+    expect(JSON.stringify([...a.docs])).toBe(JSON.stringify([...b.docs]));
+    const t01 = org.grids.filter((g) => g.townId === 't01').length;
+    expect(a.docs.size).toBe(t01 + 1);
+    for (const [name, events] of a.docs) {
+      if (!name.startsWith('people.')) continue;
+      for (const e of events) expect(parsePeopleEvent(e).ok, JSON.stringify(e)).toBe(true);
+    }
+    expect(idNumber(1980, 1, 1, 1)).toMatch(/^2111\d{13}[\dX]$/);
+    const users = [...org.users, ...a.users];
+    const s = foldParty(a.docs.get('party.t01')!, (id) => users.find((u) => u.id === id));
+    expect(s.superseded).toEqual([]);
+    expect(s.members.size).toBe(a.users.length);
+    expect([...s.members.values()].every((m) => m.contacts.length === 3)).toBe(true);
+  });
+});
