@@ -1,0 +1,232 @@
+/**
+ * Figure 6, the relay on this machine: `clients` websocket clients over the 13 town docs and `org` (client i on doc
+ * i mod 14), driven by bench/relay/loadgen.ts in a separate process that never decodes updates. For each server:
+ * RSS with every client synced and memory per connection (RSS minus the RSS with one client per doc, i.e. with
+ * the docs loaded), fan-out latency p50/p99 at 2,000 deliveries/s (one writer per town doc, each update a real
+ * case report carrying a probe marker), deliveries/s per core at saturation (deliveries / server CPU seconds while
+ * 10x that rate is offered), and a reconnect storm (every client reconnects within 10 s with its state vector:
+ * time until all are synced, event-loop delay p99 from perf_hooks in the server process, via the IPC hook).
+ * Servers: the Gridlink relay (budgets), @hocuspocus/server 3.4.4 + extension-sqlite 3.4.4 (reference), and a bare
+ * ws + y-protocols relay without persistence (the ceiling, in the notes).
+ */
+import { fork } from 'node:child_process';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { signToken } from '../../server/auth.ts';
+import { Store } from '../../server/store.ts';
+import { decide } from '../../src/domain/commands.ts';
+import { casesDocName, ORG_DOC } from '../../src/domain/docs.ts';
+import { formatHlc } from '../../src/domain/hlc.ts';
+import { newId, seededRandom } from '../../src/domain/ids.ts';
+import { indexOrg, type UserInfo } from '../../src/domain/org.ts';
+import { EVENTS_ARRAY } from '../../src/sync/protocol.ts';
+import { OUT, ROOT } from '../lib/build.ts';
+import { countyData } from '../lib/county.ts';
+import { BENCH_NOW, BENCH_YEAR } from '../lib/data.ts';
+import { BENCH_JWT_SECRET } from '../lib/datadir.ts';
+import { startServerProc, stopChild, type ServerProc } from '../lib/proc.ts';
+import { figure, missing, percentile, type Result } from '../lib/results.ts';
+
+const TARGET_DELIVERIES = 2000;
+const STORM_SPREAD_MS = 10_000;
+
+interface ServerKind {
+  name: string;
+  script: string;
+  protocol: 'ywebsocket' | 'hocuspocus';
+  url: (s: ServerProc) => string;
+}
+
+const KINDS: ServerKind[] = [
+  { name: 'gridlink', script: 'bench/servers/gridlink.ts', protocol: 'ywebsocket', url: (s) => s.url.replace(/^http/, 'ws') },
+  { name: 'hocuspocus', script: 'bench/servers/hocuspocus.ts', protocol: 'hocuspocus', url: (s) => s.url.replace(/^http/, 'ws') },
+  { name: 'bare', script: 'bench/servers/bare-relay.ts', protocol: 'ywebsocket', url: (s) => s.url.replace(/^http/, 'ws') },
+];
+
+interface Figures {
+  rss: number;
+  perConn: number;
+  p50: number;
+  p99: number;
+  fanoutRate: number;
+  perCore: number;
+  satRate: number;
+  stormMs: number;
+  stormSynced: number;
+  eldP99: number;
+  connected: number;
+}
+
+interface LoadGen {
+  ask<T>(cmd: string, ...args: number[]): Promise<T>;
+  stop(): Promise<void>;
+}
+
+async function startLoadGen(setupFile: string): Promise<LoadGen> {
+  const child = fork(join(ROOT, 'bench/relay/loadgen.ts'), [setupFile], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (c) => reject(new Error(`load generator exited with ${c}`)));
+  });
+  child.removeAllListeners('exit');
+  let next = 1;
+  return {
+    ask<T>(cmd: string, ...args: number[]) {
+      const id = next++;
+      return new Promise<T>((resolve, reject) => {
+        const on = (m: { id?: number; result?: T; error?: string }) => {
+          if (m.id !== id) return;
+          child.off('message', on);
+          if (m.error) reject(new Error(m.error));
+          else resolve(m.result as T);
+        };
+        child.on('message', on);
+        child.send({ id, cmd, args });
+      });
+    },
+    stop: () => stopChild(child, 3000),
+  };
+}
+
+export async function relayFigure(opts: { clients: number; seconds: number; perTown: number; quick: boolean; log: (m: string) => void }): Promise<Result[]> {
+  const { log } = opts;
+  const data = await countyData({ workerCases: opts.quick ? 300 : 2000, perTown: opts.perTown, name: 'relay' });
+  const org = data.org;
+  const idx = indexOrg(org);
+  const docs = [ORG_DOC, ...org.towns.map((t) => casesDocName(t.id, BENCH_YEAR))];
+
+  // State vectors of the docs as stored (the load generator builds the reconnecting clients' vectors from them).
+  const store = new Store(data.dataDir);
+  const stateVectors: Record<string, Array<[number, number]>> = {};
+  for (const name of docs) {
+    const stored = store.loadDoc(name);
+    const doc = new Y.Doc();
+    for (const p of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) Y.applyUpdate(doc, p);
+    stateVectors[name] = [...Y.decodeStateVector(Y.encodeStateVector(doc))];
+    doc.destroy();
+  }
+  store.close();
+
+  // Clients: grid workers of the doc's town (any worker for org), tokens signed with the bench secret.
+  const secret = new TextEncoder().encode(BENCH_JWT_SECRET);
+  const workersByTown = new Map<string, UserInfo[]>();
+  for (const u of org.users) if (u.role === 'worker' && u.townId) workersByTown.set(u.townId, [...(workersByTown.get(u.townId) ?? []), u]);
+  const allWorkers = org.users.filter((u) => u.role === 'worker');
+  const clients: Array<{ doc: string; token: string; user: UserInfo }> = [];
+  for (let i = 0; i < opts.clients; i++) {
+    const doc = docs[i % docs.length]!;
+    const townId = doc === ORG_DOC ? null : doc.split('.')[1]!;
+    const pool = townId ? workersByTown.get(townId)! : allWorkers;
+    const user = pool[Math.floor(i / docs.length) % pool.length]!;
+    clients.push({ doc, user, token: await signToken(secret, { sub: user.id, role: user.role }, Date.now(), 24 * 3600) });
+  }
+
+  // Writers: the first client of each town doc; each update one real case report with a probe marker.
+  const receivers = (doc: string) => clients.filter((c) => c.doc === doc).length - 1;
+  const writerIdx = docs.slice(1).map((d) => clients.findIndex((c) => c.doc === d));
+  const avgReceivers = writerIdx.reduce((n, i) => n + receivers(clients[i]!.doc), 0) / writerIdx.length;
+  const rate = TARGET_DELIVERIES / avgReceivers;
+  const satRate = rate * 10;
+  const perWriter = Math.ceil(((rate * opts.seconds + satRate * (opts.seconds / 2)) / writerIdx.length) * 1.2) + 10;
+  const rng = seededRandom(99);
+  const writers = writerIdx.map((ci, k) => {
+    const c = clients[ci]!;
+    const clientId = 100_000 + k;
+    const ydoc = new Y.Doc();
+    ydoc.clientID = clientId;
+    const updates: string[] = [];
+    ydoc.on('update', (u: Uint8Array) => updates.push(Buffer.from(u).toString('base64')));
+    const grid = org.grids.find((g) => g.id === c.user.gridId)!;
+    for (let s = 0; s < perWriter; s++) {
+      const ms = BENCH_NOW - 3600_000 + k * 1000 + s;
+      const d = decide(null, { type: 'report', category: '0101', description: `压力测试 bq:${k}.${s}; 村口路灯损坏`, location: { lat: grid.center[1], lng: grid.center[0] }, gridId: grid.id, townId: grid.townId, channel: 'app' }, {
+        actor: c.user,
+        org: idx,
+        at: formatHlc({ ms, counter: 0, node: `lg${k}` }),
+        eventId: newId(ms, rng.bytes),
+        caseId: newId(ms, rng.bytes),
+      });
+      if (!d.ok) throw new Error(`load event refused: ${d.error} ${d.detail ?? ''}`);
+      ydoc.getArray(EVENTS_ARRAY).push([d.event]);
+    }
+    ydoc.destroy();
+    return { client: ci, clientId, updates };
+  });
+  log(`  ${clients.length} clients over ${docs.length} docs; ${writers.length} writers x ${perWriter} updates; ${rate.toFixed(1)} updates/s for ${TARGET_DELIVERIES} deliveries/s`);
+
+  const figures = new Map<string, Figures | string>();
+  for (const kind of KINDS) {
+    let server: ServerProc | null = null;
+    let gen: LoadGen | null = null;
+    try {
+      // Each server starts from the same seeded store (the Gridlink relay persists what the load wrote).
+      const dataDir = `${data.dataDir}-${kind.name}`;
+      rmSync(dataDir, { recursive: true, force: true });
+      cpSync(data.dataDir, dataDir, { recursive: true });
+      server = await startServerProc(join(ROOT, kind.script), { DATA_DIR: dataDir, STATIC_DIR: join(OUT, 'none'), JWT_SECRET: BENCH_JWT_SECRET, IDLE_UNLOAD_MS: '600000' }, { name: kind.name });
+      const setupFile = join(OUT, `loadgen-${kind.name}.json`);
+      writeFileSync(setupFile, JSON.stringify({ url: kind.url(server), protocol: kind.protocol, clients: clients.map((c) => ({ doc: c.doc, token: c.token })), writers, stateVectors }));
+      gen = await startLoadGen(setupFile);
+      const first = await gen.ask<{ ms: number; synced: number }>('connect', 0, docs.length, 50);
+      const base = await server.metrics();
+      const all = await gen.ask<{ ms: number; synced: number }>('connect', docs.length, clients.length, 200);
+      await new Promise((r) => setTimeout(r, 3000));
+      const loaded = await server.metrics();
+      const connected = first.synced + all.synced;
+      log(`  ${kind.name}: ${connected} synced, RSS ${(loaded.rss / 2 ** 20).toFixed(0)} MB (docs loaded: ${(base.rss / 2 ** 20).toFixed(0)} MB)`);
+      const fan = await gen.ask<{ sentUpdates: number; deliveries: number; latencies: number[]; ms: number }>('load', rate, opts.seconds);
+      log(`  ${kind.name}: fan-out ${fan.deliveries} deliveries in ${(fan.ms / 1000).toFixed(0)} s, p50 ${percentile(fan.latencies, 50).toFixed(1)} ms, p99 ${percentile(fan.latencies, 99).toFixed(1)} ms`);
+      const c0 = await server.metrics();
+      const sat = await gen.ask<{ sentUpdates: number; deliveries: number; latencies: number[]; ms: number }>('load', satRate, opts.seconds / 2);
+      const c1 = await server.metrics();
+      const cpuS = (c1.cpuMs - c0.cpuMs) / 1000;
+      log(`  ${kind.name}: saturation ${sat.deliveries} deliveries, ${cpuS.toFixed(1)} CPU s (${(sat.deliveries / (sat.ms / 1000 + 2)).toFixed(0)}/s wall)`);
+      await server.resetEventLoop();
+      const storm = await gen.ask<{ ms: number; synced: number; total: number }>('storm', STORM_SPREAD_MS);
+      const after = await server.metrics();
+      log(`  ${kind.name}: storm ${storm.synced}/${storm.total} synced in ${(storm.ms / 1000).toFixed(1)} s, event-loop p99 ${after.eldP99.toFixed(0)} ms`);
+      figures.set(kind.name, {
+        rss: loaded.rss,
+        perConn: (loaded.rss - base.rss) / Math.max(1, connected - first.synced),
+        p50: percentile(fan.latencies, 50),
+        p99: percentile(fan.latencies, 99),
+        fanoutRate: fan.deliveries / (fan.ms / 1000),
+        perCore: cpuS > 0 ? sat.deliveries / cpuS : NaN,
+        satRate: sat.deliveries / (sat.ms / 1000 + 2),
+        stormMs: storm.ms,
+        stormSynced: storm.synced,
+        eldP99: after.eldP99,
+        connected,
+      });
+    } catch (e) {
+      log(`  ${kind.name} failed: ${String(e)}`);
+      figures.set(kind.name, String(e));
+    } finally {
+      await gen?.ask('close').catch(() => {});
+      await gen?.stop();
+      await server?.stop();
+    }
+  }
+
+  const g = figures.get('gridlink');
+  const h = figures.get('hocuspocus');
+  const b = figures.get('bare');
+  const ref = (f: Figures | string | undefined, k: keyof Figures, scale = 1) => (typeof f === 'object' ? f[k] * scale : null);
+  const ceiling = (k: keyof Figures, scale: number, unit: string) => {
+    const peer = (name: string, f: Figures | string | undefined) => (typeof f === 'object' ? `${name} ${(f[k] * scale).toFixed(1)} ${unit}` : `${name} failed: ${f ?? 'not run'}`);
+    return `reference: Hocuspocus 3.4.4 + sqlite; ${peer('hocuspocus', h)}, ${peer('bare ws + y-protocols ceiling', b)}`;
+  };
+  const n = opts.clients;
+  if (typeof g !== 'object') return [missing(`relay: ${n} clients`, '', null, g ?? 'not run')];
+  const MB = 2 ** 20;
+  return [
+    figure({ name: `relay: RSS with ${n} clients synced`, value: g.rss / MB, unit: 'MB', budget: '<= 256', reference: ref(h, 'rss', 1 / MB), note: `${g.connected} synced; ${ceiling('rss', 1 / MB, 'MB')}` }),
+    figure({ name: 'relay: memory per connection', value: g.perConn / 1024, unit: 'KB', reference: ref(h, 'perConn', 1 / 1024), note: `RSS growth from one client per doc to all; ${ceiling('perConn', 1 / 1024, 'KB')}` }),
+    figure({ name: `relay: fan-out latency p50 at ${TARGET_DELIVERIES} deliveries/s`, value: g.p50, unit: 'ms', reference: ref(h, 'p50'), note: `measured ${g.fanoutRate.toFixed(0)} deliveries/s; ${ceiling('p50', 1, 'ms')}` }),
+    figure({ name: `relay: fan-out latency p99 at ${TARGET_DELIVERIES} deliveries/s`, value: g.p99, unit: 'ms', budget: '<= 50', reference: ref(h, 'p99'), note: ceiling('p99', 1, 'ms') }),
+    figure({ name: 'relay: deliveries/s per core at saturation', value: g.perCore, unit: 'deliveries/CPU-s', reference: ref(h, 'perCore'), note: `${g.satRate.toFixed(0)} deliveries/s wall while 10x was offered; every update is validated and fsynced first; ${ceiling('perCore', 1, '/CPU-s')}` }),
+    figure({ name: `relay: reconnect storm (${n} within 10 s), time until all synced`, value: g.stormMs / 1000, unit: 's', budget: '<= 30', reference: ref(h, 'stormMs', 1 / 1000), note: `${g.stormSynced}/${n} synced; ${ceiling('stormMs', 1 / 1000, 's')}` }),
+    figure({ name: 'relay: reconnect storm, event-loop delay p99', value: g.eldP99, unit: 'ms', budget: '<= 100', reference: ref(h, 'eldP99'), note: ceiling('eldP99', 1, 'ms') }),
+  ];
+}

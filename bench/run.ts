@@ -1,0 +1,109 @@
+/**
+ * `npm run bench` (full, under 20 minutes) and `npm run bench -- --quick` (smaller data and fewer runs, under
+ * 3 minutes): every figure of issue 3 with its budget and a reference measured in the same run. Writes
+ * bench/results.json (`[{name, value, unit, budget, reference, ratio, pass, note?}]`) and prints a table.
+ * `--only=bundle,pageload,warmstart,scale,sync,relay` runs a subset (the file then holds that subset only; with
+ * `--merge` the subset replaces its own entries in the existing bench/results.json).
+ * A figure that cannot be measured is reported as a miss with the reason, never as a number. Exit code 0 either
+ * way: a budget miss is a finding, not a crash.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleFigure } from './figures/bundle.ts';
+import { lighthouseFigure } from './figures/lighthouse.ts';
+import { relayFigure } from './figures/relay.ts';
+import { scaleFigure } from './figures/scale.ts';
+import { syncFigure } from './figures/sync.ts';
+import { warmStartFigure } from './figures/warmstart.ts';
+import { APP_OUT, ROOT } from './lib/build.ts';
+import { countyData } from './lib/county.ts';
+import { BENCH_JWT_SECRET } from './lib/datadir.ts';
+import { ensurePeers } from './lib/peers.ts';
+import { startServerProc } from './lib/proc.ts';
+import { missing, table, type Result } from './lib/results.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const want = (f: string) => !only || only.includes(f);
+
+const started = performance.now();
+const log = (m: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`);
+
+const P = quick
+  ? { lighthouseRuns: 1, warmRuns: 2, perTown: 150, workerCases: 300, scaleRepeats: 2, relayClients: 200, relaySeconds: 5, syncWorkerCases: 300, weekEvents: 120 }
+  : { lighthouseRuns: 5, warmRuns: 5, perTown: 1540, workerCases: 2000, scaleRepeats: 5, relayClients: 1000, relaySeconds: 20, syncWorkerCases: 2000, weekEvents: 420 };
+
+/** Name prefixes of each figure group (for --only=... --merge). */
+const GROUP_PREFIX: Record<string, string> = {
+  bundle: 'bundle',
+  pageload: 'page load',
+  warmstart: 'warm offline start',
+  scale: 'local data',
+  sync: 'sync',
+  relay: 'relay',
+};
+function groupOrder(name: string): number {
+  const i = Object.values(GROUP_PREFIX).findIndex((p) => name.startsWith(p));
+  return i < 0 ? 99 : i;
+}
+
+async function step(name: string, fn: () => Promise<Result[]>, results: Result[]): Promise<void> {
+  const t0 = performance.now();
+  log(`${name} ...`);
+  try {
+    results.push(...(await fn()));
+  } catch (e) {
+    console.error(e);
+    results.push(missing(name, '', null, `failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
+  log(`${name} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+async function main(): Promise<void> {
+  const results: Result[] = [];
+  log(`${quick ? 'quick' : 'full'} run${only ? ` (only ${only.join(', ')})` : ''}`);
+  if (want('pageload') || want('sync') || want('relay')) ensurePeers(log);
+
+  // The app build serves figures 2 and 3, so it runs whenever they do.
+  if (want('bundle') || want('pageload') || want('warmstart')) {
+    await step('bundle', async () => (await bundleFigure(log)).results, results);
+    if (!want('bundle')) results.length = 0;
+  }
+
+  if (want('pageload') || want('warmstart')) {
+    const data = await countyData({ workerCases: P.syncWorkerCases, perTown: 0, name: 'app' });
+    const relay = await startServerProc(join(ROOT, 'bench/servers/gridlink.ts'), { DATA_DIR: data.dataDir, STATIC_DIR: APP_OUT, JWT_SECRET: BENCH_JWT_SECRET }, { name: 'gridlink relay' });
+    try {
+      if (want('pageload')) await step('page load (Lighthouse)', () => lighthouseFigure({ appUrl: relay.url, runs: P.lighthouseRuns, log }), results);
+      if (want('warmstart')) await step('warm offline start', () => warmStartFigure({ appUrl: relay.url, runs: P.warmRuns, log }), results);
+    } finally {
+      await relay.stop();
+    }
+  }
+
+  if (want('scale')) await step('local data at scale', () => scaleFigure({ perTown: P.perTown, workerCases: P.workerCases, repeats: P.scaleRepeats, log }), results);
+  if (want('sync')) await step('sync on a weak link', () => syncFigure({ workerCases: P.syncWorkerCases, weekEvents: P.weekEvents, quick, log }), results);
+  if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log }), results);
+
+  const file = join(ROOT, 'bench/results.json');
+  if (only && args.includes('--merge') && existsSync(file)) {
+    // Re-run some figures into the last full results: drop that figure group's entries, keep the rest.
+    const rerun = only.map((f) => GROUP_PREFIX[f] ?? f);
+    const kept = (JSON.parse(readFileSync(file, 'utf8')) as Result[]).filter((r) => !rerun.some((p) => r.name.startsWith(p)));
+    results.unshift(...kept);
+    results.sort((a, b) => groupOrder(a.name) - groupOrder(b.name));
+  }
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  console.log('\n' + table(results) + '\n');
+  const misses = results.filter((r) => r.pass === false).length;
+  log(`${results.length} figures, ${misses} budget misses; wrote ${file} (${quick ? 'quick' : 'full'} run, ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,40 @@
+/** The bench-only metrics hook of a relay process under test (see gridlink.ts): answered over IPC only. */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+export interface ProcessMetrics {
+  rss: number;
+  heapUsed: number;
+  /** User + system CPU time of this process, ms. */
+  cpuMs: number;
+  eldP50: number;
+  eldP99: number;
+  eldMax: number;
+  extra: Record<string, number>;
+}
+
+export function installMetricsHook(extra: () => Record<string, number> = () => ({})): void {
+  if (!process.send) return;
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  eld.enable();
+  process.on('message', (msg: { type?: string; id?: number }) => {
+    if (msg?.type === 'reset') {
+      eld.reset();
+      process.send!({ type: 'reset-done', id: msg.id });
+    } else if (msg?.type === 'metrics') {
+      const cpu = process.cpuUsage();
+      const m: ProcessMetrics = {
+        rss: process.memoryUsage.rss(),
+        heapUsed: process.memoryUsage().heapUsed,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        eldP50: eld.percentile(50) / 1e6,
+        eldP99: eld.percentile(99) / 1e6,
+        eldMax: eld.max / 1e6,
+        extra: extra(),
+      };
+      process.send!({ type: 'metrics', id: msg.id, metrics: m });
+    } else if (msg?.type === 'gc' && typeof globalThis.gc === 'function') {
+      globalThis.gc();
+      process.send!({ type: 'gc-done', id: msg.id });
+    }
+  });
+}
