@@ -31,7 +31,7 @@ const started = performance.now();
 const log = (m: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`);
 
 const P = quick
-  ? { lighthouseRuns: 1, warmRuns: 2, perTown: 150, workerCases: 300, scaleRepeats: 2, relayClients: 200, relaySeconds: 5, syncWorkerCases: 300, weekEvents: 120 }
+  ? { lighthouseRuns: 1, warmRuns: 2, perTown: 150, workerCases: 300, scaleRepeats: 2, relayClients: 200, relaySeconds: 4, syncWorkerCases: 300, weekEvents: 120 }
   : { lighthouseRuns: 5, warmRuns: 5, perTown: 1540, workerCases: 2000, scaleRepeats: 5, relayClients: 1000, relaySeconds: 20, syncWorkerCases: 2000, weekEvents: 420 };
 
 /** Name prefixes of each figure group (for --only=... --merge). */

@@ -43,12 +43,15 @@ import {
 import type { Logger } from './log.ts';
 import type { Store } from './store.ts';
 import { inspectUpdate, type DocKind, type Verdict } from './validate.ts';
+import { splitUpdate } from '../src/sync/chunks.ts';
 
 /** Close code for a failure of the relay itself (RFC 6455): the client may reconnect. */
 const CLOSE_INTERNAL = 1011;
 const CLOSE_GOING_AWAY = 1001;
 /** A client that lets this much pile up unread is too slow to keep: it reconnects and resyncs instead. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/** Largest sync step 2 sent as one message (uncompressed; about 15 kB, 2 s, on the wire at 2G). */
+export const SYNC_SLICE_BYTES = 64 * 1024;
 
 export interface RelayOptions {
   store: Store;
@@ -370,6 +373,9 @@ export class Relay {
 
   private handleMessage(conn: Conn, buf: Uint8Array): void {
     const doc = conn.doc;
+    // Any message proves the client alive: on a slow link our ping can wait behind a long catch-up downstream
+    // while the client's awareness renewals (every 15 s) still come up.
+    conn.alive = true;
     const dec = decoding.createDecoder(buf);
     const type = decodeStep(() => decoding.readVarUint(dec), 'bad message type');
     switch (type) {
@@ -379,11 +385,17 @@ export class Relay {
         expectEnd(dec);
         if (sub === syncProtocol.messageYjsSyncStep1) {
           decodeStep(() => Y.decodeStateVector(payload), 'bad state vector');
-          const reply = encoding.createEncoder();
-          encoding.writeVarUint(reply, MSG_SYNC);
-          encoding.writeVarUint(reply, syncProtocol.messageYjsSyncStep2);
-          encoding.writeVarUint8Array(reply, Y.encodeStateAsUpdate(doc.ydoc, payload));
-          this.send(conn, encoding.toUint8Array(reply));
+          // A big catch-up goes as slices (src/sync/chunks.ts): one message that takes longer than 30 s to arrive
+          // on a 2G link trips y-websocket's watchdog and the client reconnects forever. All slices but the last
+          // are plain updates; the last is the sync step 2 that marks the client synced.
+          const slices = splitUpdate(Y.encodeStateAsUpdate(doc.ydoc, payload), SYNC_SLICE_BYTES);
+          slices.forEach((slice, i) => {
+            const reply = encoding.createEncoder();
+            encoding.writeVarUint(reply, MSG_SYNC);
+            encoding.writeVarUint(reply, i === slices.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate);
+            encoding.writeVarUint8Array(reply, slice);
+            this.send(conn, encoding.toUint8Array(reply));
+          });
           return;
         }
         if (sub === syncProtocol.messageYjsSyncStep2 || sub === syncProtocol.messageYjsUpdate) {

@@ -156,7 +156,8 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
   log(`  ${clients.length} clients over ${docs.length} docs; ${writers.length} writers x ${perWriter} updates; ${rate.toFixed(1)} updates/s for ${TARGET_DELIVERIES} deliveries/s`);
 
   const figures = new Map<string, Figures | string>();
-  for (const kind of KINDS) {
+  // --quick (under 3 minutes) leaves out the bare ceiling: the Hocuspocus peer is the reference.
+  for (const kind of opts.quick ? KINDS.filter((k) => k.name !== 'bare') : KINDS) {
     let server: ServerProc | null = null;
     let gen: LoadGen | null = null;
     try {

@@ -89,6 +89,11 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.goto(`${baseUrl}/#/cases`);
   await page.getByRole('heading', { name: '案件列表' }).waitFor({ timeout: 120_000 });
   await page.waitForFunction(() => performance.getEntriesByName('gl:cases-painted').length > 0, undefined, { timeout: 120_000 });
+  // A phone that signed in holds its synced docs: wait for the first sync and the read model to be written
+  // (online, docs open), else the measured loads would finish the first sync themselves.
+  await page.locator('.syncbar-online').waitFor({ timeout: 300_000 });
+  await page.waitForFunction(() => !document.querySelector('.syncbar-loading'), undefined, { timeout: 300_000 });
+  await page.waitForTimeout(3000);
 }
 
 /** Resolves when the page's service worker is activated (the end-to-end harness's wait). */

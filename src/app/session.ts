@@ -134,7 +134,12 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     }
   }
 
-  async function startSession(p: { user: UserInfo; docs: DocGrant[]; token: string; username: string }, heldPassword: string | null): Promise<SessionImpl> {
+  /**
+   * `wait: 'all'` (a sign-in) resolves once every doc is open; `'read'` (resuming after a reload) as soon as the
+   * read model can be read, so the first screen paints from it while the docs open in the background (engine
+   * `readable()`; `status.ready` turns true when they are open).
+   */
+  async function startSession(p: { user: UserInfo; docs: DocGrant[]; token: string; username: string }, heldPassword: string | null, wait: 'all' | 'read' = 'all'): Promise<SessionImpl> {
     const old = active.get(p.user.id);
     if (old) await old.logout();
     const s = new SessionImpl(p.user, p.username, p.token, p.docs, heldPassword, {
@@ -156,8 +161,16 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     });
     active.set(p.user.id, s);
     try {
-      await s.engine.start();
-      await s.recordSync.start();
+      if (wait === 'all') {
+        await s.engine.start();
+        await s.recordSync.start();
+      } else {
+        await s.engine.readable();
+        void s.engine
+          .start()
+          .then(() => s.recordSync.start())
+          .catch((e: unknown) => console.error('gridlink: opening the local docs failed', e));
+      }
     } catch (e) {
       await s.logout().catch(() => {});
       throw e;
@@ -209,7 +222,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       if (running) return running;
       const profile = await store.byId(id);
       if (!profile) return null;
-      return startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, null);
+      return startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, null, 'read');
     },
 
     async forget(userId) {

@@ -30,7 +30,7 @@ import type {
   StatsResult,
   SyncStatus,
 } from '../app/services.ts';
-import { assess, assessAll, orgCounts, table1, type AssessScope } from '../domain/assessment.ts';
+import type { AssessScope } from '../domain/assessment.ts';
 import { DUPLICATE_WINDOW_DAYS, findDuplicates, type DuplicateMatch } from '../domain/duplicates.ts';
 import { decide, type Command, type Decision } from '../domain/commands.ts';
 import { caseYear, casesDocName, parseDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
@@ -55,7 +55,7 @@ import { CaseIndex } from './caseindex.ts';
 import { PersistentClock, isHlcState } from './clock.ts';
 import type { Link, Transport } from './link.ts';
 import { orgIsEmpty, orgView } from './orgdoc.ts';
-import { compact, countRows, openPersistence } from './persist.ts';
+import { compact, countRows, extraRows, openPersistence, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY } from './protocol.ts';
 import { unsavedEvents } from './unsaved.ts';
 
@@ -83,6 +83,10 @@ const COMPACT_AT_OPEN = 10;
 const COMPACT_DURING = 100;
 /** A link that failed this many attempts in a row shows as offline (it keeps retrying in the background). */
 const FAILURES_OFFLINE = 3;
+/** Events parsed per task when a doc's index is built at open (the main thread is yielded between steps). */
+const INDEX_STEP = 500;
+/** Cases folded per task when many rows are written at once (a refold, a first sync). */
+const FOLD_STEP = 200;
 
 const EMPTY_ORG: OrgIndex = indexOrg({});
 
@@ -156,6 +160,8 @@ export class SyncEngine {
   private orgDoc: Y.Doc | null = null;
   private clockTimer: ReturnType<typeof setTimeout> | null = null;
   private started: Promise<void> | null = null;
+  private readonly readableP: Promise<void>;
+  private markReadable: (err?: unknown) => void = () => {};
   private stopSignal: () => void = () => {};
   private readonly stopPromise: Promise<void>;
   private readonly onWindowNet = () => this.checkOnline();
@@ -169,6 +175,11 @@ export class SyncEngine {
     this.casesVersion = signal(0);
     this.wasOnline = opts.online();
     this.stopPromise = new Promise((resolve) => (this.stopSignal = resolve));
+    this.readableP = new Promise<void>((resolve, reject) => {
+      this.markReadable = (err) => (err === undefined ? resolve() : reject(err instanceof Error ? err : new Error(String(err))));
+    });
+    // Not every caller waits for it.
+    this.readableP.catch(() => {});
   }
 
   get user(): UserInfo {
@@ -177,8 +188,22 @@ export class SyncEngine {
 
   /** Load every doc from local storage, bring the read model up to date, then connect. */
   start(): Promise<void> {
-    this.started ??= this.doStart();
+    this.started ??= this.doStart().catch((e: unknown) => {
+      this.markReadable(e);
+      throw e;
+    });
     return this.started;
+  }
+
+  /**
+   * Starts the engine and resolves as soon as the read model can be read (the user's Dexie database and the
+   * org doc, for the labels, are open), before the cases docs are opened: screens paint the rows the read model already holds while the docs load in
+   * steps that yield to the main thread. Until `status.ready`, those rows may be stale (changes made in another
+   * tab, or a refold pending) and the unsaved count is not known yet; commands and `getCase` wait for the docs.
+   */
+  readable(): Promise<void> {
+    void this.start().catch(() => {});
+    return this.readableP;
   }
 
   private async doStart(): Promise<void> {
@@ -191,10 +216,15 @@ export class SyncEngine {
     const saved = await getMeta(db, META.hlc, isHlcState);
     this.clock = new PersistentClock(node, saved, this.opts.now, () => this.saveClockSoon());
     this.lastSavedMs = (await getMeta(db, META.lastSaved, isNumber)) ?? null;
+    this.refreshStatus();
 
     const grants = this.opts.grants.filter((g) => parseDocName(g.name));
     const orgGrant = grants.find((g) => parseDocName(g.name)?.kind === 'org');
+    // The reference data first: rows painted without it would show codes, then reflow when the labels come.
     if (orgGrant) await this.openSlot(orgGrant);
+    this.markReadable();
+    // Let the first screen query the read model before the cases docs start loading.
+    await yieldToMain();
     await Promise.all(grants.filter((g) => g !== orgGrant).map((g) => this.openSlot(g)));
     if (this.stopped) return;
     this.ready = true;
@@ -217,7 +247,7 @@ export class SyncEngine {
       doc.destroy();
       return;
     }
-    if (persistence._dbsize > COMPACT_AT_OPEN) await compact(persistence);
+    if (extraRows(persistence) > COMPACT_AT_OPEN) await compact(persistence);
     const rescue = await getMeta(this.db, META.rescue(grant.name), Array.isArray);
     const slot: Slot = {
       name: grant.name,
@@ -252,7 +282,8 @@ export class SyncEngine {
       this.attachOrg(slot);
       return;
     }
-    this.attachCases(slot);
+    await this.attachCases(slot, true);
+    if (this.stopped) return;
     this.recomputeUnsaved(slot);
     const stored = await this.readModel.marker(slot.name);
     const current = this.makeMarker(slot);
@@ -316,8 +347,13 @@ export class SyncEngine {
     if (!orgIsEmpty(slot.doc)) this.org.value = orgView(slot.doc);
     const onUpdate = () => {
       this.orgDoc = slot.doc;
-      // The first reference data is applied at once (screens wait for it); later changes are coalesced.
-      if (!this.org.peek()) return this.flushOrg();
+      // The first reference data is applied at once (screens wait for it), but only whole: a first sync from the
+      // relay comes in slices (server/relay.ts) and is applied when the link reports it synced (onLinkChange).
+      // Later changes are coalesced.
+      if (!this.org.peek()) {
+        if (slot.link && !slot.link.synced) return;
+        return this.flushOrg();
+      }
       if (this.orgTimer) clearTimeout(this.orgTimer);
       this.orgTimer = setTimeout(() => this.flushOrg(), 100);
     };
@@ -336,10 +372,16 @@ export class SyncEngine {
     for (const s of this.slots.values()) if (s.kind === 'cases') void this.enqueue(() => this.refoldAll(s));
   }
 
-  private attachCases(slot: Slot): void {
+  /**
+   * Index the doc's events and keep the index current. With `inSteps` the values are parsed INDEX_STEP at a
+   * time with the main thread yielded between steps (at open: nothing writes to the doc before the engine is
+   * ready, and changes arriving meanwhile are indexed by the observer, which is attached first).
+   */
+  private async attachCases(slot: Slot, inSteps = false): Promise<void> {
     const arr = slot.doc.getArray<unknown>(EVENTS_ARRAY);
-    slot.index = CaseIndex.build(arr.toArray());
-    this.clock?.observe(slot.index.maxAt);
+    const values = arr.toArray();
+    const index = new CaseIndex();
+    slot.index = index;
     const observer = (ev: Y.YArrayEvent<unknown>, tr: Y.Transaction) => {
       for (const item of ev.changes.added) {
         if (item.deleted) continue;
@@ -356,6 +398,13 @@ export class SyncEngine {
     };
     arr.observe(observer);
     slot.detach = () => arr.unobserve(observer);
+    for (let i = 0; i < values.length; i += INDEX_STEP) {
+      if (inSteps && i > 0) await yieldToMain();
+      if (slot.index !== index || this.stopped) return;
+      const end = Math.min(values.length, i + INDEX_STEP);
+      for (let j = i; j < end; j++) index.add(values[j]);
+    }
+    this.clock?.observe(index.maxAt);
   }
 
   // ---------------------------------------------------------------- read model
@@ -392,12 +441,20 @@ export class SyncEngine {
     slot.touched.clear();
     this.recomputeUnsaved(slot);
     const org = this.orgIndex;
+    // The marker of the state folded here: changes arriving during the steps below are in `touched` for the
+    // next flush, and must not be covered by this marker.
+    const marker = this.makeMarker(slot);
     const rows = [];
-    for (const id of slot.index.byCase.keys()) {
+    let n = 0;
+    for (const id of [...slot.index.byCase.keys()]) {
+      // A 2,000-case doc folds in steps, the main thread yielded between them.
+      if (++n % FOLD_STEP === 0) {
+        await yieldToMain();
+        if (this.stopped || slot.suspended) return;
+      }
       const s = this.record(slot, id, org);
       if (s) rows.push(toRecord(s, slot.name, slot.pending.has(id)));
     }
-    const marker = this.makeMarker(slot);
     await this.readModel.replaceDoc(slot.name, rows, marker);
     slot.marker = marker;
     this.casesVersion.value++;
@@ -436,17 +493,22 @@ export class SyncEngine {
     slot.touched.clear();
     const org = this.orgIndex;
     const changes: RowChanges = { put: [], del: [] };
+    const marker = this.makeMarker(slot);
+    let n = 0;
     for (const id of ids) {
+      if (++n % FOLD_STEP === 0) {
+        await yieldToMain();
+        if (this.stopped || slot.suspended) return;
+      }
       const s = this.record(slot, id, org);
       if (s) changes.put.push(toRecord(s, slot.name, slot.pending.has(id)));
       else changes.del.push(id);
     }
-    const marker = this.makeMarker(slot);
     await this.readModel.apply(slot.name, changes, marker);
     slot.marker = marker;
     this.casesVersion.value++;
     this.refreshStatus();
-    if (slot.persistence._dbsize > COMPACT_DURING) this.compactSoon(slot);
+    if (extraRows(slot.persistence) > COMPACT_DURING) this.compactSoon(slot);
   }
 
   private enqueue(f: () => Promise<void>): Promise<void> {
@@ -567,7 +629,7 @@ export class SyncEngine {
     slot.rescuePending = true;
     slot.wasSynced = false;
     if (slot.kind === 'org') this.attachOrg(slot);
-    else this.attachCases(slot);
+    else await this.attachCases(slot);
     slot.suspended = false;
     this.connectAll();
     this.refreshStatus();
@@ -618,8 +680,9 @@ export class SyncEngine {
   private onLinkChange(slot: Slot): void {
     const synced = slot.link?.synced ?? false;
     if (synced && !slot.wasSynced) {
+      if (slot.kind === 'org' && this.orgDoc === slot.doc && !this.org.peek()) this.flushOrg();
       // The relay's state arrived as update rows: merge them so the next open reads one row.
-      if (slot.persistence._dbsize > COMPACT_AT_OPEN) this.compactSoon(slot);
+      if (extraRows(slot.persistence) > COMPACT_AT_OPEN) this.compactSoon(slot);
       if (slot.rescuePending && !slot.suspended) void this.runRescue(slot).catch((e: unknown) => console.error('gridlink rescue failed', e));
       const w = slot.syncWaiters;
       slot.syncWaiters = [];
@@ -853,6 +916,8 @@ export class SyncEngine {
   async stats(scope: AssessScope, fromMs: number, toMs: number): Promise<StatsResult> {
     await this.start();
     this.flushOrg();
+    // Loaded on first use: the assessment is not on the first screen's path (initial JS budget).
+    const { assess, assessAll, orgCounts, table1 } = await import('../domain/assessment.ts');
     const nowMs = this.opts.now();
     const period = { fromMs, toMs };
     const report = assessAll(await rowsReportedBetween(this.readModel, fromMs, toMs), period, nowMs);

@@ -62,6 +62,8 @@ export class RecordSync {
   }
 
   start(): Promise<void> {
+    // A session resumed in the background may be stopped before its records start: then nothing opens.
+    if (this.stopped && !this.started) return Promise.resolve();
     return (this.started ??= this.doStart());
   }
 

@@ -26,7 +26,8 @@ export function SyncStatusBar({ status }: { status: ReadonlySignal<Status> }) {
       </span>
       <span class="visually-hidden">{sep}</span>
       <span class={s.unsaved > 0 ? 'syncbar-unsaved has-unsaved' : 'syncbar-unsaved'}>
-        {s.unsaved > 0 ? t(s.unsaved === 1 ? 'sync.unsaved.one' : 'sync.unsaved.other', { n: s.unsaved }) : t('sync.allSaved')}
+        {/* Until the local docs are open (status.ready) the unsaved count is not known: claim nothing. */}
+        {s.unsaved > 0 ? t(s.unsaved === 1 ? 'sync.unsaved.one' : 'sync.unsaved.other', { n: s.unsaved }) : s.ready ? t('sync.allSaved') : null}
       </span>
       <span class="visually-hidden">{sep}</span>
       <span class="syncbar-last">{s.lastSavedMs !== null ? t('sync.lastSaved', { time: formatTime(s.lastSavedMs) }) : t('sync.neverSaved')}</span>

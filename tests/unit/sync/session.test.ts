@@ -124,6 +124,37 @@ describe('sign-in', () => {
     await resumed!.logout();
     expect(await second.resume()).toBeNull();
   });
+
+  it('resumes as soon as the read model is readable; the docs open after, with the unsaved count and commands intact', async () => {
+    const ns = freshNs('rr');
+    const { fetchFn, relay } = fakeRelay();
+    const first = service(ns, fetchFn, relay);
+    const r = await first.login('w0001', 'demo');
+    if (!r.ok) throw new Error(r.error);
+    await r.session.engine.whenSynced();
+    await first.dispose();
+    // Offline: one report, never saved on the relay.
+    const offline = service(ns, fetchFn, relay, () => false);
+    const o = await offline.login('w0001', 'demo');
+    if (!o.ok) throw new Error(o.error);
+    expect((await o.session.report(reportInput)).ok).toBe(true);
+    expect(o.session.status.value.unsaved).toBe(1);
+    await offline.dispose();
+
+    // Reload, still offline.
+    const second = service(ns, fetchFn, relay, () => false);
+    const resumed = await second.resume();
+    if (!resumed) throw new Error('not resumed');
+    // The rows are there at once, from the read model, whether or not the docs are open yet.
+    const rows = await resumed.queryCases({}, 0, 50);
+    expect(rows).toHaveLength(1);
+    await until(() => resumed.status.value.ready, 3000, 'docs open');
+    expect(resumed.status.value.unsaved).toBe(1);
+    expect((await resumed.getCase(rows[0]!.id))?.status).toBe('reported');
+    expect((await resumed.report(reportInput)).ok).toBe(true);
+    expect(resumed.status.value.unsaved).toBe(2);
+    await resumed.logout();
+  });
 });
 
 describe('two people on one device', () => {
