@@ -10,7 +10,7 @@ import { LangSwitch } from '../features/shell/LangSwitch.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
 import { ScreenTitle } from '../ui/ScreenTitle.tsx';
-import { t } from './i18n.ts';
+import { messagesReady, t } from './i18n.ts';
 import { requestPersistentStorage } from './pwa.ts';
 import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
 import type { AuthService, Session } from './services.ts';
@@ -20,8 +20,9 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
   let loaded: ComponentType<P> | null = null;
   let pending: Promise<ComponentType<P>> | null = null;
   const get = () =>
+    // The screen's module registers its message packs when evaluated; wait for their current language.
     (pending ??= load().then(
-      (c) => (loaded = c),
+      (c) => messagesReady().then(() => (loaded = c)),
       (e: unknown) => {
         pending = null;
         throw e;

@@ -1,7 +1,15 @@
 /**
- * Messages and formats. Simplified Chinese is the default and is bundled; English is loaded on demand.
- * The choice is kept per device in localStorage. `t()` reads a signal, so a component that calls it during
- * render re-renders when the language changes.
+ * Messages and formats. Simplified Chinese is the default; English is loaded on demand. The choice is kept per
+ * device in localStorage. `t()` reads a signal, so a component that calls it during render re-renders when the
+ * language changes.
+ *
+ * Only the first screens' messages (locales/zh.ts: sign-in, shell, case list, statuses, events, roles, errors)
+ * are in the app shell. The other screens' messages are per-feature packs (locales/<pack>.zh.ts and
+ * <pack>.en.ts): a module that uses a pack's keys imports its zh file, which registers itself with
+ * `addMessages()` when its lazy chunk is evaluated; the English half is fetched when the language is (or becomes)
+ * English, and `messagesReady()` resolves once every registered pack has the current language (lazyScreen waits
+ * for it, so a screen never renders before its messages). MessageKey is the union of all packs' keys, through
+ * type-only imports that cost nothing at runtime.
  */
 import { computed, signal } from '@preact/signals';
 import type { ErrorCode } from '../domain/errors.ts';
@@ -9,10 +17,31 @@ import type { EventType } from '../domain/events.ts';
 import type { Priority, Role } from '../domain/org.ts';
 import type { Status } from '../domain/workflow.ts';
 import type { LoginError } from './services.ts';
-import { zh, type MessageKey, type Messages } from './locales/zh.ts';
+import type { detailZh } from './locales/detail.zh.ts';
+import type { mapZh } from './locales/map.zh.ts';
+import type { partyZh } from './locales/party.zh.ts';
+import type { peopleZh } from './locales/people.zh.ts';
+import type { queueZh } from './locales/queue.zh.ts';
+import type { recordsZh } from './locales/records.zh.ts';
+import type { reportZh } from './locales/report.zh.ts';
+import type { statsZh } from './locales/stats.zh.ts';
+import type { wfZh } from './locales/wf.zh.ts';
+import { zh, type CoreKey } from './locales/zh.ts';
 
 export type Lang = 'zh' | 'en';
-export type { MessageKey };
+/** Every message key of every pack (compile-time only). */
+export type MessageKey =
+  | CoreKey
+  | keyof typeof detailZh
+  | keyof typeof mapZh
+  | keyof typeof partyZh
+  | keyof typeof peopleZh
+  | keyof typeof queueZh
+  | keyof typeof recordsZh
+  | keyof typeof reportZh
+  | keyof typeof statsZh
+  | keyof typeof wfZh;
+type Table = Partial<Record<MessageKey, string>>;
 
 const STORAGE_KEY = 'gl:lang';
 
@@ -31,10 +60,44 @@ const _covered: Covered = zh;
 void _covered;
 
 export const lang = signal<Lang>('zh');
-const messages = signal<Messages>(zh);
+/** The current language's messages of every registered pack whose half for that language is loaded. */
+const messages = signal<Table>(zh);
+/** Every registered pack's Chinese, the fallback while a pack's English is still on its way. */
+const zhAll: Table = { ...zh };
 
 /** BCP 47 tag of the current language (for `lang` attributes and Intl). */
 export const locale = computed(() => (lang.value === 'zh' ? 'zh-CN' : 'en'));
+
+interface Pack {
+  zh: Table;
+  en: Table | null;
+  loadEn: () => Promise<Table>;
+  loadingEn: Promise<void> | null;
+}
+
+const packs: Pack[] = [{ zh, en: null, loadEn: () => import('./locales/en.ts').then((m) => m.en), loadingEn: null }];
+/** The language asked for last (setLang sets it at once; `lang` follows when its messages are loaded). */
+let wanted: Lang = 'zh';
+const pending = new Set<Promise<void>>();
+
+function ensure(p: Pack, l: Lang): Promise<void> {
+  if (l === 'zh' || p.en) return Promise.resolve();
+  return (p.loadingEn ??= p.loadEn().then(
+    (m) => {
+      p.en = m;
+    },
+    (e: unknown) => {
+      p.loadingEn = null;
+      throw e;
+    },
+  ));
+}
+
+function table(l: Lang): Table {
+  const out: Table = {};
+  for (const p of packs) Object.assign(out, l === 'zh' ? p.zh : p.en);
+  return out;
+}
 
 function storedLang(): Lang {
   try {
@@ -44,13 +107,44 @@ function storedLang(): Lang {
   }
 }
 
-async function load(l: Lang): Promise<Messages> {
-  return l === 'zh' ? zh : (await import('./locales/en.ts')).en;
+/**
+ * Register a feature's message pack: its Chinese now, its English (same keys) when the language is English.
+ * Called by the pack's zh module when its chunk is evaluated.
+ */
+export function addMessages<K extends MessageKey>(zhPack: Record<K, string>, loadEn: () => Promise<Record<K, string>>): void {
+  const p: Pack = { zh: zhPack, en: null, loadEn, loadingEn: null };
+  packs.push(p);
+  Object.assign(zhAll, zhPack);
+  if (lang.value === 'zh') messages.value = { ...messages.value, ...zhPack };
+  if (wanted === 'en') {
+    const done = ensure(p, 'en').then(
+      () => {
+        if (lang.value === 'en' && wanted === 'en') messages.value = table('en');
+      },
+      () => undefined, // Offline and not cached: the Chinese stays as the fallback; the next setLang retries.
+    );
+    pending.add(done);
+    void done.finally(() => pending.delete(done));
+  }
+}
+
+/** Resolves when every registered pack has its messages in the current language (or failed to load them). */
+export async function messagesReady(): Promise<void> {
+  while (pending.size) await Promise.all(pending);
 }
 
 /** Switch the language, remember it on this device and update <html lang>. */
 export async function setLang(l: Lang): Promise<void> {
-  const m = await load(l);
+  wanted = l;
+  // The shell's own messages must load; a feature pack that cannot (offline, not cached) falls back to Chinese.
+  try {
+    await Promise.all(packs.map((p, i) => (i === 0 ? ensure(p, l) : ensure(p, l).catch(() => undefined))));
+  } catch (e) {
+    if (wanted === l) wanted = lang.value;
+    throw e;
+  }
+  if (wanted !== l) return; // Another switch came after this one.
+  const m = table(l);
   messages.value = m;
   lang.value = l;
   try {
@@ -60,7 +154,7 @@ export async function setLang(l: Lang): Promise<void> {
   }
   if (typeof document !== 'undefined') {
     document.documentElement.lang = locale.value;
-    document.title = m['app.name'];
+    document.title = m['app.name'] ?? zh['app.name'];
   }
 }
 
@@ -72,7 +166,7 @@ export function initLang(): Promise<void> {
 export type Vars = Record<string, string | number>;
 
 export function t(key: MessageKey, vars?: Vars): string {
-  const s = messages.value[key] ?? zh[key];
+  const s = messages.value[key] ?? zhAll[key] ?? key;
   if (!vars) return s;
   return s.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }

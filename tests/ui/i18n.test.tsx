@@ -1,13 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { errorText, formatTime, initLang, lang, setLang, statusName, t } from '../../src/app/i18n.ts';
+import { addMessages, errorText, formatTime, initLang, lang, messagesReady, setLang, statusName, t, type MessageKey } from '../../src/app/i18n.ts';
 import { en } from '../../src/app/locales/en.ts';
 import { zh } from '../../src/app/locales/zh.ts';
+import { statsEn } from '../../src/app/locales/stats.en.ts';
+import { lazyScreen } from '../../src/app/App.tsx';
 import { EVENT_TYPES } from '../../src/domain/events.ts';
 import { STATUSES } from '../../src/domain/workflow.ts';
 import { SyncStatusBar } from '../../src/features/shell/SyncStatus.tsx';
 import { Shell } from '../../src/features/shell/Shell.tsx';
 import { FakeSession, FakeWorld } from './fake-services.ts';
-import { byText, click, mount, mustFind, resetLang, settle, type Mounted } from './helpers.ts';
+import { byText, click, mount, mustFind, resetLang, settle, waitFor, type Mounted } from './helpers.ts';
 
 describe('i18n', () => {
   let m: Mounted | undefined;
@@ -28,6 +30,67 @@ describe('i18n', () => {
     expect(EVENT_TYPES.every((e) => t(`event.${e}`) !== '')).toBe(true);
     expect(errorText('out_of_scope')).toBe('超出您的管辖范围');
     expect(errorText('some_new_code')).toBe('发生意外错误 (some_new_code)');
+  });
+
+  it('gives a pack loaded while English is on its English before the screen renders, and switches it back', async () => {
+    await setLang('en');
+    // As a lazy screen's chunk does: the module imports the zh pack, which registers itself.
+    const { statsZh } = await import('../../src/app/locales/stats.zh.ts');
+    await messagesReady();
+    expect(t('stats.title')).toBe(statsEn['stats.title']);
+    expect(t('sync.online')).toBe('Online');
+    await setLang('zh');
+    expect(t('stats.title')).toBe(statsZh['stats.title']);
+    await setLang('en');
+    expect(t('stats.title')).toBe(statsEn['stats.title']);
+  });
+
+  it('renders a lazy screen only once its packs are in the current language (no raw keys, no Chinese flash)', async () => {
+    await setLang('en');
+    let release = () => {};
+    const english = new Promise<void>((r) => (release = r));
+    const shown: string[] = [];
+    const Screen = lazyScreen(async () => {
+      // As a screen's chunk does when evaluated: register its pack (here with English that arrives late).
+      addMessages({ 'people.title': '居民（测试）' }, () => english.then(() => ({ 'people.title': 'Residents (test)' })));
+      return function Title() {
+        shown.push(t('people.title'));
+        return <h1 class="lazy-title">{t('people.title')}</h1>;
+      };
+    });
+    try {
+      m = await mount(<Screen />);
+      await settle();
+      expect(m.root.querySelector('.lazy-title')).toBeNull();
+      expect(m.root.textContent).toContain('Loading');
+    } finally {
+      release();
+    }
+    await waitFor(() => m!.root.querySelector('.lazy-title'), 'the lazy screen');
+    expect(shown).toEqual(['Residents (test)']);
+  });
+
+  it('has the same keys and placeholders in both languages of every feature pack, and no key twice', async () => {
+    const files = import.meta.glob<Record<string, Record<string, string>>>('../../src/app/locales/*.ts');
+    const seen = new Set(Object.keys(zh));
+    const packs = Object.keys(files).filter((f) => f.endsWith('.zh.ts'));
+    expect(packs.length).toBeGreaterThan(5);
+    for (const f of packs) {
+      const zhPack = Object.values(await files[f]!())[0]!;
+      const enFile = f.replace(/\.zh\.ts$/, '.en.ts');
+      expect(files[enFile], enFile).toBeDefined();
+      const enPack = Object.values(await files[enFile]!())[0]!;
+      expect(Object.keys(enPack).sort(), f).toEqual(Object.keys(zhPack).sort());
+      const vars = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join();
+      for (const [k, v] of Object.entries(zhPack)) {
+        expect(seen.has(k), `${k} in two packs`).toBe(false);
+        seen.add(k);
+        expect(enPack[k], k).not.toBe('');
+        expect(vars(enPack[k]!), k).toBe(vars(v));
+        // Registered on import: t() finds it.
+        expect(t(k as MessageKey), k).toBe(v);
+      }
+    }
   });
 
   it('switches to English, persists the choice and restores it', async () => {

@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { formatNumber, locale, localName, t, type MessageKey } from '../../app/i18n.ts';
+import '../../app/locales/stats.zh.ts';
 import type { OrgView, Session, StatsResult } from '../../app/services.ts';
 import type { AssessScope, Figures, Table1Row } from '../../domain/assessment.ts';
 import { Alert } from '../../ui/Alert.tsx';

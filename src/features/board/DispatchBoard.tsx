@@ -10,6 +10,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { formatNumber, t, type MessageKey } from '../../app/i18n.ts';
+import '../../app/locales/queue.zh.ts';
 import { navigate, routeHref } from '../../app/router.ts';
 import type { CaseRow, QueueOptions, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';

@@ -4,6 +4,8 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionName, errorText, eventName, formatDateTime, priorityName, roleName, statusName, t } from '../../app/i18n.ts';
+import '../../app/locales/detail.zh.ts';
+import '../../app/locales/wf.zh.ts';
 import type { OrgView, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';
 import { hlcMs } from '../../domain/hlc.ts';
@@ -288,62 +290,11 @@ export function ActionForm(p: ActionFormProps) {
   switch (p.type) {
     case 'dispatched':
       return <DispatchForm {...p} />;
-    case 'rejected':
-      return <TextActionForm {...p} required label={t('detail.reason')} missing={t('detail.err.reason')} build={(text) => ({ type: 'reject', reason: text })} />;
-    case 'resolved':
-      return <TextActionForm {...p} required label={t('detail.resolveNote')} missing={t('detail.err.note')} build={(text) => ({ type: 'resolve', note: text })} />;
-    case 'accepted':
-      return <TextActionForm {...p} label={t('detail.note')} build={(text) => ({ type: 'accept', ...(text ? { note: text } : {}) })} />;
-    case 'verified':
-      return <TextActionForm {...p} label={t('detail.note')} build={(text) => ({ type: 'verify', ...(text ? { note: text } : {}) })} />;
-    case 'closed':
-      return <TextActionForm {...p} label={t('detail.note')} build={(text) => ({ type: 'close', ...(text ? { note: text } : {}) })} />;
     case 'reported':
       return null;
     default:
       return <WorkflowActionForm {...p} />;
   }
-}
-
-function TextActionForm(p: ActionFormProps & { label: string; required?: boolean; missing?: string; build(text: string): Parameters<Run>[0] }) {
-  const [text, setText] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const fieldId = `act-${p.type}-text`;
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    const value = text.trim();
-    if (p.required && !value) {
-      setError(p.missing ?? '');
-      document.getElementById(fieldId)?.focus();
-      return;
-    }
-    setError('');
-    setBusy(true);
-    const ok = await p.run(p.build(value));
-    setBusy(false);
-    if (ok) setText('');
-  };
-  return (
-    <form class="form action-form" onSubmit={submit} noValidate aria-label={actionName(p.type)}>
-      <Field id={fieldId} label={p.label} error={error || undefined}>
-        <textarea
-          id={fieldId}
-          rows={p.required ? 3 : 2}
-          maxLength={2000}
-          required={p.required}
-          value={text}
-          aria-invalid={Boolean(error) || undefined}
-          aria-describedby={describedBy(fieldId, false, error)}
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
-      </Field>
-      <button type="submit" class={p.type === 'rejected' ? 'btn btn-danger' : 'btn btn-primary'} disabled={busy}>
-        {busy ? t('detail.busy') : actionName(p.type)}
-      </button>
-    </form>
-  );
 }
 
 /** Units offered for dispatch: the plan's suggestions first, then units that handle this major category here. */

@@ -5,6 +5,8 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { lang, t } from '../../app/i18n.ts';
+import '../../app/locales/map.zh.ts';
+import '../../app/locales/report.zh.ts';
 import type { Session } from '../../app/services.ts';
 import { bboxOf, type BBox } from '../../domain/geo.ts';
 import { initialBounds, type GeoData } from './geodata.ts';

@@ -9,6 +9,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { lang, localName, statusName, t } from '../../app/i18n.ts';
+import '../../app/locales/map.zh.ts';
 import { navigate } from '../../app/router.ts';
 import type { CaseRow, Session } from '../../app/services.ts';
 import { bboxOf, type BBox, type Feature, type GridProperties } from '../../domain/geo.ts';

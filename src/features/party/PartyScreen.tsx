@@ -7,6 +7,7 @@
  */
 import { useState } from 'preact/hooks';
 import { localName, t } from '../../app/i18n.ts';
+import '../../app/locales/party.zh.ts';
 import type { RecordResult } from '../../app/records.ts';
 import type { OrgView, Session } from '../../app/services.ts';
 import { partyChain, summarizeParty, type ChainNode, type ContactHousehold, type ContactVisit, type NeedKind, type PartyState } from '../../domain/party.ts';

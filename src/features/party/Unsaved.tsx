@@ -1,5 +1,6 @@
 /** How many of this session's people and party records the relay has not saved yet (announced politely). */
 import { t } from '../../app/i18n.ts';
+import '../../app/locales/records.zh.ts';
 import type { RecordsApi } from '../../app/records.ts';
 
 export function UnsavedRecords({ records }: { records: RecordsApi }) {

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../app/i18n.ts';
+import '../../app/locales/people.zh.ts';
 import type { PeopleHit, RecordResult } from '../../app/records.ts';
 import type { Session } from '../../app/services.ts';
 import { RESIDENT_TAGS, residentFor, type ResidentTag } from '../../domain/people.ts';

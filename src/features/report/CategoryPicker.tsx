@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { localName, t } from '../../app/i18n.ts';
+import '../../app/locales/report.zh.ts';
 import type { OrgView } from '../../app/services.ts';
 import type { MajorCategory, Subcategory } from '../../domain/org.ts';
 import { categoryLabel, lookup } from '../cases/lookup.ts';

@@ -5,6 +5,8 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, t, type MessageKey } from '../../app/i18n.ts';
+import '../../app/locales/report.zh.ts';
+import '../../app/locales/wf.zh.ts';
 import { navigate } from '../../app/router.ts';
 import type { ReportInput, Session } from '../../app/services.ts';
 import { Alert } from '../../ui/Alert.tsx';

@@ -5,6 +5,7 @@
  */
 import { useRef } from 'preact/hooks';
 import { formatNumber, t } from '../../app/i18n.ts';
+import '../../app/locales/queue.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { CaseRow, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';

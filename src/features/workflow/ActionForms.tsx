@@ -1,11 +1,14 @@
 /**
  * The forms of the issue-4 workflow actions on a case (签收, 退回, 开始处置, 核查不通过, 回访, 就地解决, 延期,
- * 督办, 撤销, 重新打开, 合并), used by the case detail next to its own accept/reject/dispatch/resolve forms.
+ * 督办, 撤销, 重新打开, 合并) and of the issue-2 ones (受理, 不予受理, 处置, 核查, 结案), used by the case detail and the queue panels;
+ * dispatch has its own form in the case detail.
  * Each form validates what the domain's schema would refuse (so the message names the field) and hands one command
  * to `run`; the domain decides. Errors are announced by the field (aria-describedby) and focus moves to it.
  */
 import { useState } from 'preact/hooks';
 import { actionName, formatDateTime, t, type MessageKey } from '../../app/i18n.ts';
+import '../../app/locales/detail.zh.ts';
+import '../../app/locales/wf.zh.ts';
 import type { OrgView } from '../../app/services.ts';
 import type { Command } from '../../domain/commands.ts';
 import { SATISFACTIONS, type EventType, type Satisfaction } from '../../domain/events.ts';
@@ -67,9 +70,19 @@ export function orderActions(types: readonly EventType[]): EventType[] {
   return types.filter((x) => x !== 'checklist').sort((a, b) => rank(a) - rank(b));
 }
 
-/** The form for a workflow action, or null for the types the case detail handles itself. */
+/** The form for an action, or null for the types the case detail handles itself (dispatch, report). */
 export function WorkflowActionForm(p: WorkflowActionProps) {
   switch (p.type) {
+    case 'accepted':
+      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'accept', ...(x ? { note: x } : {}) })} />;
+    case 'rejected':
+      return <TextForm {...p} required danger label={t('detail.reason')} missing="detail.err.reason" build={(x) => ({ type: 'reject', reason: x })} />;
+    case 'resolved':
+      return <TextForm {...p} required label={t('detail.resolveNote')} missing="detail.err.note" build={(x) => ({ type: 'resolve', note: x })} />;
+    case 'verified':
+      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'verify', ...(x ? { note: x } : {}) })} />;
+    case 'closed':
+      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'close', ...(x ? { note: x } : {}) })} />;
     case 'acknowledged':
       return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'acknowledge', ...(x ? { note: x } : {}) })} />;
     case 'started':

@@ -7,6 +7,9 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionName, errorText, formatDateTime, statusName, t } from '../../app/i18n.ts';
+import '../../app/locales/detail.zh.ts';
+import '../../app/locales/queue.zh.ts';
+import '../../app/locales/wf.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { OrgView, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';

@@ -4,6 +4,8 @@
  */
 import { useState } from 'preact/hooks';
 import { actionName, errorText, eventName, formatDateTime, priorityName, roleName, statusName, t } from '../../app/i18n.ts';
+import '../../app/locales/detail.zh.ts';
+import '../../app/locales/wf.zh.ts';
 import type { OrgView } from '../../app/services.ts';
 import type { CaseEvent } from '../../domain/events.ts';
 import { hlcMs } from '../../domain/hlc.ts';

@@ -4,6 +4,8 @@
  * with the screen clock (now.ts); the badge text always says the state, colour only supports it.
  */
 import { formatDateTime, t } from '../../app/i18n.ts';
+import '../../app/locales/detail.zh.ts';
+import '../../app/locales/wf.zh.ts';
 import { deadlineOf, type Deadline, type DeadlineInput, type DeadlineState } from '../../domain/deadlines.ts';
 import { Badge } from '../../ui/Badge.tsx';
 

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../app/i18n.ts';
+import '../../app/locales/wf.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { DuplicateRow, Session } from '../../app/services.ts';
 import type { DuplicateMatch } from '../../domain/duplicates.ts';

@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { formatTime, statusName, t } from '../../app/i18n.ts';
+import '../../app/locales/queue.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { CaseRow, OrgView } from '../../app/services.ts';
 import { Badge } from '../../ui/Badge.tsx';

@@ -9,6 +9,8 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionName, errorText, formatNumber, t } from '../../app/i18n.ts';
+import '../../app/locales/detail.zh.ts';
+import '../../app/locales/queue.zh.ts';
 import type { CaseRow, QueueName, QueueOptions, Session } from '../../app/services.ts';
 import type { Command } from '../../domain/commands.ts';
 import type { EventType } from '../../domain/events.ts';

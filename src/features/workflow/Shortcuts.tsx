@@ -1,6 +1,7 @@
 /** The keyboard shortcuts of a work screen, listed in a disclosure (opened with "?"). */
 import type { RefObject } from 'preact';
 import { t } from '../../app/i18n.ts';
+import '../../app/locales/queue.zh.ts';
 
 export interface ShortcutItem {
   key: string;

@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../app/i18n.ts';
+import '../../app/locales/wf.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { Session } from '../../app/services.ts';
 import { supersededFor, type SupersededEntry } from '../../domain/workflow.ts';
