@@ -25,7 +25,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { assess, assessAll, table1, type AssessScope } from '../src/domain/assessment.ts';
+import { assess, assessAll, inAssessScope, table1, type AssessScope } from '../src/domain/assessment.ts';
 import { COMMAND_TYPES, decide, type CommandType } from '../src/domain/commands.ts';
 import { caseYear, casesDocName, docAccess, docsForUser, liveYears, recordDocsForUser } from '../src/domain/docs.ts';
 import type { ErrorCode } from '../src/domain/errors.ts';
@@ -367,7 +367,7 @@ async function stats(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
   for (const t of towns) {
     for (let y = caseYear(fromMs); y <= caseYear(toMs - 1); y++) {
       const name = casesDocName(t, y);
-      if (stored.has(name)) for (const s of await foldedDoc(ctx, name)) if (scope.kind === 'county' || matchesScope(s, scope)) cases.push(s);
+      if (stored.has(name)) for (const s of await foldedDoc(ctx, name)) if (scope.kind === 'county' || inAssessScope(s, scope)) cases.push(s);
     }
   }
   const period = { fromMs, toMs };
@@ -394,19 +394,6 @@ async function stats(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
     body.table1 = table1({ units: org.data.units.length, systemUsers: all - appUsers, appUsers, grids: org.data.grids.length }, report.county);
   }
   sendJson(res, 200, body);
-}
-
-function matchesScope(c: CaseState, scope: AssessScope): boolean {
-  switch (scope.kind) {
-    case 'county':
-      return true;
-    case 'town':
-      return c.townId === scope.townId;
-    case 'grid':
-      return c.gridId === scope.gridId;
-    case 'unit':
-      return c.unitId === scope.unitId;
-  }
 }
 
 /** Folded cases of a doc, cached by the doc's state vector and org: a stats request does not refold unchanged docs. */

@@ -163,7 +163,8 @@ class Acc {
 
 const inPeriod = (c: AssessInput, p: Period) => c.reportedMs >= p.fromMs && c.reportedMs < p.toMs;
 
-function matches(c: AssessInput, scope: AssessScope): boolean {
+/** Whether a case falls in an assessment scope (county, town, grid or its final unit). */
+export function inAssessScope(c: Pick<AssessInput, 'townId' | 'gridId' | 'unitId'>, scope: AssessScope): boolean {
   switch (scope.kind) {
     case 'county':
       return true;
@@ -179,7 +180,7 @@ function matches(c: AssessInput, scope: AssessScope): boolean {
 /** The figures of one scope for a period. */
 export function assess(cases: Iterable<AssessInput>, scope: AssessScope, period: Period, nowMs: number): Figures {
   const acc = new Acc();
-  for (const c of cases) if (inPeriod(c, period) && matches(c, scope)) acc.add(c, nowMs, scope.kind === 'unit');
+  for (const c of cases) if (inPeriod(c, period) && inAssessScope(c, scope)) acc.add(c, nowMs, scope.kind === 'unit');
   return acc.finish();
 }
 

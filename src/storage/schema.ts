@@ -17,8 +17,7 @@ import Dexie, { type Table, type Transaction } from 'dexie';
 import type { DocGrant } from '../domain/docs.ts';
 import type { HlcState } from '../domain/hlc.ts';
 import type { UserInfo } from '../domain/org.ts';
-import type { Satisfaction } from '../domain/events.ts';
-import type { Status } from '../domain/workflow.ts';
+import type { CaseRow } from '../app/services.ts';
 
 export const DEFAULT_NAMESPACE = 'gridlink';
 
@@ -53,40 +52,16 @@ export interface DeviceStateRecord {
   value: unknown;
 }
 
-/** One row of the case list. `major` is the first two digits of `category`; `doc` the Y.Doc the case lives in. */
-export interface CaseRecord {
-  id: string;
+/**
+ * One stored row of the case list: the screens' `CaseRow` plus what the indexes need. `major` is the first two
+ * digits of `category`; `doc` the Y.Doc the case lives in. Version 2 (issue 4) added the fields queues, deadlines and
+ * the assessment read, so they read rows, not docs; `dueMs` is set only while a clock runs (deadlines.ts), so the
+ * `dueMs` index lists exactly those cases.
+ */
+export interface CaseRecord extends Omit<CaseRow, 'pending'> {
   doc: string;
-  status: Status;
-  townId: string;
-  gridId: string;
-  villageId?: string;
-  category: string;
   major: string;
-  description: string;
-  reportedMs: number;
-  updatedMs: number;
-  unitId?: string;
   pending: boolean;
-  // version 2 (issue 4): what queues, deadlines and the assessment need, so they read rows, not docs
-  reporter?: string;
-  location?: { lat: number; lng: number };
-  planId?: string;
-  dispatchedMs?: number;
-  dueHours?: number;
-  extensionHours?: number;
-  /** Due time of the running clock (deadlines.ts): set only while one runs, so the `dueMs` index lists exactly them. */
-  dueMs?: number;
-  extensionPending?: boolean;
-  returned?: boolean;
-  returnedUnitId?: string;
-  supervisions?: number;
-  firstResponseMs?: number;
-  unitResponseMs?: number;
-  resolvedMs?: number;
-  selfResolved?: boolean;
-  satisfaction?: Satisfaction;
-  superseded?: number;
   /** Queue flags for a multi-entry index (booleans cannot be indexed): `extension_pending`, `returned`. */
   tags?: string[];
 }
