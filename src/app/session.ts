@@ -19,9 +19,10 @@ import { ROLES, type UserInfo } from '../domain/org.ts';
 import { ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
 import { DEFAULT_NAMESPACE, type ProfileRecord } from '../storage/schema.ts';
 import { SyncEngine } from '../sync/engine.ts';
-import { RecordSync } from '../sync/records.ts';
+import type { RecordSync } from '../sync/records.ts';
 import { HybridClock } from '../domain/hlc.ts';
-import { createRecordsApi, type RecordsApi } from './records.ts';
+import type { RecordsApi } from './records.ts';
+import { signal } from '@preact/signals';
 import type { Transport } from '../sync/link.ts';
 import { websocketTransport, wsOriginOf } from '../sync/websocket.ts';
 
@@ -49,7 +50,8 @@ export interface AuthServiceOptions {
 /** The session object: the Session contract plus the engine, for diagnostics and tests. */
 export interface GridlinkSession extends Session {
   readonly engine: SyncEngine;
-  readonly recordSync: RecordSync;
+  /** Issue 5's people and party docs: null until their code has loaded (startRecords). */
+  readonly recordSync: RecordSync | null;
 }
 
 export interface GridlinkAuthService extends AuthService {
@@ -163,12 +165,12 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     try {
       if (wait === 'all') {
         await s.engine.start();
-        await s.recordSync.start();
+        await s.startRecords();
       } else {
         await s.engine.readable();
         void s.engine
           .start()
-          .then(() => s.recordSync.start())
+          .then(() => s.startRecords())
           .catch((e: unknown) => console.error('gridlink: opening the local docs failed', e));
       }
     } catch (e) {
@@ -257,9 +259,13 @@ interface SessionDeps {
 
 class SessionImpl implements GridlinkSession {
   readonly engine: SyncEngine;
-  /** Issue 5: people and party docs (src/sync/records.ts). */
-  readonly recordSync: RecordSync;
-  readonly records: RecordsApi;
+  /**
+   * Issue 5: people and party docs (src/sync/records.ts). Their code is loaded after the case docs open, not with
+   * the shell (initial JS budget); `records` reads a signal, so a screen re-renders when they arrive.
+   */
+  private readonly loaded = signal<{ sync: RecordSync; api: RecordsApi } | null>(null);
+  private loadingRecords: Promise<{ sync: RecordSync; api: RecordsApi }> | null = null;
+  private readonly recordsNode: string;
   private token: string;
   private lastProbe = -Infinity;
   private probing: Promise<void> | null = null;
@@ -272,7 +278,7 @@ class SessionImpl implements GridlinkSession {
     readonly user: UserInfo,
     private readonly username: string,
     token: string,
-    docs: DocGrant[],
+    private readonly docs: DocGrant[],
     /** Password typed at an offline sign-in, until the relay has been reached once (see header). */
     private heldPassword: string | null,
     private readonly deps: SessionDeps,
@@ -291,17 +297,7 @@ class SessionImpl implements GridlinkSession {
       ...(deps.flushMs !== undefined ? { flushMs: deps.flushMs } : {}),
       ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
     });
-    this.recordSync = new RecordSync({ ns: deps.ns, user, grants: docs, token, transport: deps.transport, online: deps.online });
-    const node = Array.from(deps.random(6), (b) => (b % 36).toString(36)).join('');
-    this.records = createRecordsApi({
-      user,
-      sync: this.recordSync,
-      org: () => this.engine.org.peek(),
-      clock: new HybridClock(`r${node}`, deps.now),
-      now: deps.now,
-      random: deps.random,
-      report: (input) => this.engine.report(input),
-    });
+    this.recordsNode = Array.from(deps.random(6), (b) => (b % 36).toString(36)).join('');
     this.scheduleExpiry();
     this.disposeStatusWatch = this.engine.status.subscribe((st) => {
       if (st.connection !== 'online') return;
@@ -316,6 +312,34 @@ class SessionImpl implements GridlinkSession {
 
   get status() {
     return this.engine.status;
+  }
+  get recordSync(): RecordSync | null {
+    return this.loaded.peek()?.sync ?? null;
+  }
+  get records(): RecordsApi | undefined {
+    return this.loaded.value?.api;
+  }
+
+  /** Load the people/party code, build its sync and API once, and start it. */
+  async startRecords(): Promise<void> {
+    this.loadingRecords ??= Promise.all([import('../sync/records.ts'), import('./records.ts')]).then(([{ RecordSync }, { createRecordsApi }]) => {
+      const deps = this.deps;
+      const sync = new RecordSync({ ns: deps.ns, user: this.user, grants: this.docs, token: this.token, transport: deps.transport, online: deps.online });
+      const api = createRecordsApi({
+        user: this.user,
+        sync,
+        org: () => this.engine.org.peek(),
+        clock: new HybridClock(`r${this.recordsNode}`, deps.now),
+        now: deps.now,
+        random: deps.random,
+        report: (input) => this.engine.report(input),
+      });
+      return { sync, api };
+    });
+    const r = await this.loadingRecords;
+    if (this.ended) return;
+    this.loaded.value = r;
+    await r.sync.start();
   }
   get org() {
     return this.engine.org;
@@ -364,7 +388,7 @@ class SessionImpl implements GridlinkSession {
   private useToken(token: string): void {
     this.token = token;
     this.engine.setToken(token);
-    this.recordSync.setToken(token);
+    this.recordSync?.setToken(token);
     this.engine.setAuthExpired(false);
     this.scheduleExpiry();
   }
@@ -431,7 +455,8 @@ class SessionImpl implements GridlinkSession {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.deps.onEnd(this);
     await this.probing;
-    await this.recordSync.stop();
+    await this.loadingRecords?.catch(() => undefined);
+    await this.recordSync?.stop();
     await this.engine.stop();
   }
 
