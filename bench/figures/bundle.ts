@@ -47,13 +47,13 @@ export function measureChunks(outDir: string, chunks: readonly ManifestChunk[]):
   return s;
 }
 
-/** The chunk of the map screen (and its own static imports not already loaded initially), if it exists. */
+/**
+ * The map screen's chunks: the screen, what it imports that is not already loaded initially, and the map view it
+ * loads on open (maplibre-gl). Message packs for English are left out (loaded only in English).
+ */
 function mapChunks(manifest: Manifest, initial: readonly ManifestChunk[]): ManifestChunk[] | null {
   const loaded = new Set(initial.map((c) => c.file));
-  const key = Object.keys(manifest).find((k) => {
-    const c = manifest[k]!;
-    return c.isDynamicEntry && (/(^|\/)map\b|Map\.tsx$|maplibre/i.test(k) || /map/i.test(c.name ?? ''));
-  });
+  const key = Object.keys(manifest).find((k) => manifest[k]!.isDynamicEntry && /features\/map\/MapScreen\.tsx$/.test(k));
   if (!key) return null;
   const out: ManifestChunk[] = [];
   const seen = new Set<string>();
@@ -64,6 +64,7 @@ function mapChunks(manifest: Manifest, initial: readonly ManifestChunk[]): Manif
     if (!c) return;
     if (!loaded.has(c.file) && c.file.endsWith('.js')) out.push(c);
     for (const i of c.imports ?? []) visit(i);
+    for (const i of c.dynamicImports ?? []) if (/features\/map\//.test(i)) visit(i);
   };
   visit(key);
   return out;
