@@ -820,17 +820,20 @@ export class SyncEngine {
     return this.readModel.count(filter);
   }
 
-  async report(input: ReportInput): Promise<Decision> {
+  /**
+   * Decide a new report as this user: the doc is the grid's town and the report's year (opened if it is a new
+   * year). Returns the decision with the slot to append to, or a refusal; nothing is written here.
+   */
+  private async decideReport(input: ReportInput): Promise<{ decision: Decision; slot?: Slot }> {
     await this.start();
     this.flushOrg();
     const org = this.orgIndex;
     const grid = typeof input?.gridId === 'string' ? org.grid(input.gridId) : undefined;
-    if (!grid) return { ok: false, error: 'unknown_grid' };
-    const clock = this.clock!;
-    const at = clock.now();
+    if (!grid) return { decision: { ok: false, error: 'unknown_grid' } };
+    const at = this.clock!.now();
     const docName = casesDocName(grid.townId, caseYear(hlcMs(at)));
     const slot = this.slots.get(docName) ?? (await this.openYear(docName));
-    if (!slot || slot.access !== 'write' || slot.revoked) return { ok: false, error: 'forbidden', detail: docName };
+    if (!slot || slot.access !== 'write' || slot.revoked) return { decision: { ok: false, error: 'forbidden', detail: docName } };
     if (slot.recovering) await slot.recovering;
     const now = this.opts.now();
     const decision = decide(null, { ...input, type: 'report', townId: grid.townId, channel: 'app' }, {
@@ -840,7 +843,12 @@ export class SyncEngine {
       eventId: newId(now, this.opts.random),
       caseId: newId(now, this.opts.random),
     });
-    if (decision.ok) await this.append(slot, decision.event);
+    return { decision, slot };
+  }
+
+  async report(input: ReportInput): Promise<Decision> {
+    const { decision, slot } = await this.decideReport(input);
+    if (decision.ok && slot) await this.append(slot, decision.event);
     return decision;
   }
 
@@ -869,28 +877,16 @@ export class SyncEngine {
    * appended in one transaction, so no replica ever sees one without the other.
    */
   async reportResolved(input: ReportInput, note: string): Promise<Decision> {
-    await this.start();
-    this.flushOrg();
-    const org = this.orgIndex;
-    const grid = typeof input?.gridId === 'string' ? org.grid(input.gridId) : undefined;
-    if (!grid) return { ok: false, error: 'unknown_grid' };
-    const clock = this.clock!;
-    const at = clock.now();
-    const docName = casesDocName(grid.townId, caseYear(hlcMs(at)));
-    const slot = this.slots.get(docName) ?? (await this.openYear(docName));
-    if (!slot || slot.access !== 'write' || slot.revoked) return { ok: false, error: 'forbidden', detail: docName };
-    if (slot.recovering) await slot.recovering;
-    const now = this.opts.now();
-    const caseId = newId(now, this.opts.random);
-    const reported = decide(null, { ...input, type: 'report', townId: grid.townId, channel: 'app' }, {
+    const { decision: reported, slot } = await this.decideReport(input);
+    if (!reported.ok || !slot) return reported;
+    const caseId = reported.event.caseId;
+    const resolved = decide(reported.state, { type: 'self_resolve', note }, {
       actor: this.opts.user,
-      org,
-      at,
-      eventId: newId(now, this.opts.random),
+      org: this.orgIndex,
+      at: this.clock!.now(),
+      eventId: newId(this.opts.now(), this.opts.random),
       caseId,
     });
-    if (!reported.ok) return reported;
-    const resolved = decide(reported.state, { type: 'self_resolve', note }, { actor: this.opts.user, org, at: clock.now(), eventId: newId(now, this.opts.random), caseId });
     if (!resolved.ok) return resolved;
     await this.append(slot, reported.event, resolved.event);
     return resolved;
