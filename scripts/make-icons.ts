@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { encodePng } from './png.ts';
 
 type RGBA = [number, number, number, number];
 const BRAND: RGBA = [0x0b, 0x5e, 0x4a, 255];
@@ -44,10 +44,8 @@ function colourAt(x: number, y: number, s: Style): RGBA {
 
 function render(size: number, style: Style): Buffer {
   const SS = 4;
-  const rowLen = size * 4 + 1;
-  const raw = Buffer.alloc(rowLen * size);
+  const rgba = Buffer.alloc(size * size * 4);
   for (let py = 0; py < size; py++) {
-    raw[py * rowLen] = 0; // filter: none
     for (let px = 0; px < size; px++) {
       let r = 0;
       let g = 0;
@@ -63,57 +61,15 @@ function render(size: number, style: Style): Buffer {
           al += alpha;
         }
       }
-      const o = py * rowLen + 1 + px * 4;
+      const o = (py * size + px) * 4;
       const n = SS * SS;
-      raw[o] = al ? Math.round(r / al) : 0;
-      raw[o + 1] = al ? Math.round(g / al) : 0;
-      raw[o + 2] = al ? Math.round(bl / al) : 0;
-      raw[o + 3] = Math.round((al / n) * 255);
+      rgba[o] = al ? Math.round(r / al) : 0;
+      rgba[o + 1] = al ? Math.round(g / al) : 0;
+      rgba[o + 2] = al ? Math.round(bl / al) : 0;
+      rgba[o + 3] = Math.round((al / n) * 255);
     }
   }
-  return png(size, size, raw);
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of buf) c = CRC_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-
-function png(width: number, height: number, raw: Buffer): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 6; // colour type: RGBA
-  ihdr[10] = 0;
-  ihdr[11] = 0;
-  ihdr[12] = 0;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return encodePng(size, size, rgba);
 }
 
 const ANY: Style = { corner: 0.18, grid: 0.58 };

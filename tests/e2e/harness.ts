@@ -2,10 +2,11 @@
  * End-to-end harness: the real relay (in this process, port 0, temporary DATA_DIR, demo county) serving the
  * production build, and Debian's chromium driven by playwright-core. Nothing is downloaded.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { startServer, type RunningServer } from '../../server/app.ts';
 import type { Logger } from '../../server/log.ts';
 
@@ -27,16 +28,25 @@ export function launchBrowser(): Promise<Browser> {
 export interface App {
   server: RunningServer;
   url: string;
+  /** The relay's DATA_DIR, for a test that changes its files as an administrator would. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
-export async function startApp(): Promise<App> {
+export interface StartOptions {
+  /** Files put in DATA_DIR before the relay starts (name -> bytes), as an administrator would (`basemap.pmtiles`). */
+  dataFiles?: Record<string, Uint8Array>;
+}
+
+export async function startApp(opts: StartOptions = {}): Promise<App> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gridlink-e2e-'));
+  for (const [name, bytes] of Object.entries(opts.dataFiles ?? {})) await writeFile(join(dataDir, name), bytes);
   const log: Logger = { info: () => {}, warn: (m) => console.warn(m), error: (m, e) => console.error(m, e ?? '') };
   const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', demo: true, log });
   return {
     server,
     url: server.url,
+    dataDir,
     async stop() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -64,4 +74,49 @@ export async function serviceWorkerActivated(page: Page): Promise<void> {
 
 export async function newContext(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ locale: 'zh-CN', viewport: { width: 412, height: 860 } });
+}
+
+/** Closes what a test file opened: its browser contexts, the browser, and the relay (each if it was started). */
+export async function closeAll(contexts: BrowserContext[], browser: Browser | undefined, app: App | undefined): Promise<void> {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await app?.stop();
+}
+
+/** Signs in through the relay's API, as the app does, and returns the session's token. */
+export async function apiToken(url: string, username: string, password = 'demo'): Promise<string> {
+  const res = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+
+/**
+ * A page in a new context of the browser (added to `contexts`, for the test's afterAll to close), its page errors
+ * logged under `who`; `setup` prepares the context before the page opens (permissions, a location).
+ */
+export async function newPage(browser: Browser, contexts: BrowserContext[], who: string, setup?: (c: BrowserContext) => Promise<void>): Promise<Page> {
+  const context = await newContext(browser);
+  contexts.push(context);
+  await setup?.(context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[${who}] page error:`, e.message));
+  return page;
+}
+
+/** Opens `url` (the app shows its sign-in form first) and signs in as `username`. */
+export async function signIn(page: Page, url: string, username: string, password = 'demo'): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
+/** Waits until the sync status bar's text contains `text` ('在线', '所有更改已保存到服务器', …). */
+export async function syncText(page: Page, text: string, timeout = 30_000): Promise<void> {
+  await expect
+    .poll(async () => (await page.getByRole('status', { name: '同步状态' }).textContent()) ?? '', { timeout, interval: 100 })
+    .toContain(text);
 }

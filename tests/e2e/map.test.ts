@@ -8,55 +8,30 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKGROUND, blend, FILL_NONE, FILL_OPACITY, FILL_OPEN, FILL_OVERDUE } from '../../src/features/map/colors.ts';
-import { distanceToBoundary, gridIndex, type FeatureCollection, type GridProperties, type PolygonIndex, type Position } from '../../src/domain/geo.ts';
-import { launchBrowser, newContext, serviceWorkerActivated, startApp, type App } from './harness.ts';
+import { distanceToBoundary, type GridProperties, type PolygonIndex, type Position } from '../../src/domain/geo.ts';
+import { apiToken, closeAll, launchBrowser, newPage, serviceWorkerActivated, signIn, startApp, syncText, type App } from './harness.ts';
+import { gridsOf, openMap, shareOfColour, toScreen } from './pixels.ts';
 
 let app: App;
 let browser: Browser;
-let grids: FeatureCollection<GridProperties>;
 let index: PolygonIndex<GridProperties>;
 const contexts: BrowserContext[] = [];
 
-async function token(username: string): Promise<string> {
-  const res = await fetch(`${app.url}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'demo' }),
-  });
-  return ((await res.json()) as { token: string }).token;
-}
+const token = (username: string) => apiToken(app.url, username);
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  const res = await fetch(`${app.url}/api/geo/grids.geojson`, { headers: { authorization: `Bearer ${await token('admin')}` } });
-  grids = (await res.json()) as FeatureCollection<GridProperties>;
-  index = gridIndex(grids);
+  index = await gridsOf(app.url);
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => closeAll(contexts, browser, app));
 
-async function signIn(username: string, setup?: (c: BrowserContext) => Promise<void>): Promise<Page> {
-  const context = await newContext(browser);
-  contexts.push(context);
-  await setup?.(context);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] page error:`, e.message));
-  await page.goto(app.url);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('demo');
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+async function signInAs(username: string, setup?: (c: BrowserContext) => Promise<void>): Promise<Page> {
+  const page = await newPage(browser, contexts, username, setup);
+  await signIn(page, app.url, username);
   await page.getByRole('link', { name: '地图', exact: true }).waitFor();
-  await expect.poll(async () => (await page.getByRole('status', { name: '同步状态' }).textContent()) ?? '', { timeout: 30_000 }).toContain('在线');
+  await syncText(page, '在线');
   return page;
-}
-
-async function openMap(page: Page): Promise<void> {
-  if (!page.url().endsWith('#/map')) await page.goto(`${app.url}/#/map`);
-  await page.locator('.map-canvas[data-state=ready]').waitFor({ timeout: 60_000 });
 }
 
 /** Points well inside a grid (away from its edges, where lines are drawn), on a lattice over its box. */
@@ -96,41 +71,9 @@ function neighbourPoints(gridId: string, n = 14): Position[] {
   return out;
 }
 
-/** Screen pixels (page coordinates) of points, through the map's own projection. */
-async function toScreen(page: Page, points: Position[]): Promise<{ x: number; y: number }[]> {
-  const box = (await page.locator('.map-canvas[data-state=ready]').first().boundingBox())!;
-  const local = await page.evaluate((pts) => {
-    const m = (globalThis as unknown as { gridlinkMap: { project(p: [number, number]): { x: number; y: number } } }).gridlinkMap;
-    return pts.map((p) => m.project(p as [number, number]));
-  }, points);
-  return local.map((p) => ({ x: Math.round(box.x + p.x), y: Math.round(box.y + p.y) }));
-}
-
-/** Share of the points whose screenshot pixel is within `tol` of the colour in every channel. */
-async function shareOfColour(page: Page, pixels: { x: number; y: number }[], colour: [number, number, number], tol = 10): Promise<number> {
-  const png = await page.screenshot({ type: 'png' });
-  // Decode in the page: the screenshot is drawn on a canvas and read back (no image library needed in Node).
-  const values = await page.evaluate(
-    async ({ data, pts }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${data}`;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const g = c.getContext('2d')!;
-      g.drawImage(img, 0, 0);
-      return pts.map((p) => Array.from(g.getImageData(p.x, p.y, 1, 1).data.slice(0, 3)));
-    },
-    { data: png.toString('base64'), pts: pixels },
-  );
-  const hits = values.filter((v) => v.every((x, i) => Math.abs(x - colour[i]!) <= tol)).length;
-  return hits / Math.max(1, values.length);
-}
-
 describe('map', () => {
   it('renders the grids offline, coloured by their cases', async () => {
-    const worker = await signIn('w0001');
+    const worker = await signInAs('w0001');
     await serviceWorkerActivated(worker);
     // A fresh open case in the worker's grid, so it is coloured as open (or overdue, if older ones are).
     const g = index.byKey('g0001')!;
@@ -142,7 +85,7 @@ describe('map', () => {
     expect(res.status).toBe(201);
 
     await worker.getByRole('link', { name: '地图', exact: true }).click();
-    await openMap(worker);
+    await openMap(worker, app.url);
     // The worker's map opens on their own grid.
     const [c] = await toScreen(worker, [g.properties.center]);
     const box = (await worker.locator('.map-canvas').boundingBox())!;
@@ -156,7 +99,7 @@ describe('map', () => {
     // No network: the app, maplibre, its worker and the boundaries all come from the service worker.
     await worker.context().setOffline(true);
     await worker.reload();
-    await openMap(worker);
+    await openMap(worker, app.url);
     const mark = await worker.evaluate(() => performance.getEntriesByName('gl:map-rendered').map((e) => Math.round(e.startTime)));
     expect(mark.length).toBe(1);
     console.log(`[e2e] map first render offline: ${mark[0]} ms from navigation start (reload of #/map, service worker, no network)`);
@@ -171,7 +114,7 @@ describe('map', () => {
 
     // Around the grid: the worker's read model has no cases of other grids, so they are drawn as "no open case".
     const around = neighbourPoints('g0001');
-    const theirs = (await toScreen(worker, around)).filter((p) => p.x > box.x + 5 && p.x < box.x + box.width - 5 && p.y > box.y + 5 && p.y < box.y + box.height - 5);
+    const theirs = await toScreen(worker, around, 5);
     expect(theirs.length).toBeGreaterThan(5);
     expect(await shareOfColour(worker, theirs, blend(BACKGROUND, FILL_NONE, FILL_OPACITY))).toBeGreaterThanOrEqual(0.6);
     if (process.env.GRIDLINK_SHOTS) await worker.screenshot({ path: `${process.env.GRIDLINK_SHOTS}/map-offline.png` });
@@ -185,14 +128,14 @@ describe('map', () => {
     const cdp = await worker.context().newCDPSession(worker);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     await worker.reload();
-    await openMap(worker);
+    await openMap(worker, app.url);
     const slow = await worker.evaluate(() => Math.round(performance.getEntriesByName('gl:map-rendered')[0]!.startTime));
     console.log(`[e2e] map first render offline at 4x CPU slowdown: ${slow} ms from navigation start`);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   });
 
   it('sets a report’s location and grid from a tap on the map, and from a GPS fix', async () => {
-    const town = await signIn('town01');
+    const town = await signInAs('town01');
     await town.getByRole('link', { name: '上报', exact: true }).click();
     await town.getByRole('button', { name: '在地图上选择位置' }).click();
     await town.locator('.map-picker[data-state=ready]').waitFor({ timeout: 60_000 });
@@ -233,7 +176,7 @@ describe('map', () => {
 
     // GPS: a fix inside g0007 picks g0007 when the form opens (the permission is granted, so it locates at once).
     const g7 = index.byKey('g0007')!.properties.center;
-    const gps = await signIn('town01', async (c) => {
+    const gps = await signInAs('town01', async (c) => {
       await c.grantPermissions(['geolocation'], { origin: app.url });
       await c.setGeolocation({ longitude: g7[0], latitude: g7[1], accuracy: 10 });
     });

@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, serviceWorkerActivated, startApp, type App } from './harness.ts';
+import { apiToken, closeAll, launchBrowser, newPage, serviceWorkerActivated, signIn, startApp, syncText, type App } from './harness.ts';
 
 let app: App;
 let browser: Browser;
@@ -15,33 +15,15 @@ beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => closeAll(contexts, browser, app));
 
-async function signIn(username: string): Promise<Page> {
-  const context = await newContext(browser);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] page error:`, e.message));
+async function signInAs(username: string): Promise<Page> {
+  const page = await newPage(browser, contexts, username);
   // The case list, not the role's landing screen (board, workspace, tasks): this test works from the list.
-  await page.goto(`${app.url}/#/cases`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('demo');
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await signIn(page, `${app.url}/#/cases`, username);
   await page.getByRole('heading', { name: '案件列表' }).waitFor();
   await syncText(page, '在线');
   return page;
-}
-
-function syncBar(page: Page) {
-  return page.getByRole('status', { name: '同步状态' });
-}
-
-async function syncText(page: Page, text: string, timeout = 30_000): Promise<void> {
-  await expect.poll(async () => (await syncBar(page).textContent()) ?? '', { timeout, interval: 100 }).toContain(text);
 }
 
 async function caseStatus(page: Page, id: string, status: string): Promise<void> {
@@ -58,7 +40,7 @@ async function act(page: Page, action: string, text?: string): Promise<void> {
 
 describe('offline report to closed case across three browser contexts', () => {
   it('reports offline, syncs on reconnect, and moves through the lifecycle', async () => {
-    const worker = await signIn('w0001');
+    const worker = await signInAs('w0001');
     await serviceWorkerActivated(worker);
 
     // No network: the reload is served by the service worker and the session resumes from local data.
@@ -86,12 +68,7 @@ describe('offline report to closed case across three browser contexts', () => {
     console.log(`[e2e] offline-to-synced: ${offlineToSyncedMs} ms`);
 
     // The relay has the case, reported by the worker.
-    const res = await fetch(`${app.url}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'town01', password: 'demo' }),
-    });
-    const { token } = (await res.json()) as { token: string };
+    const token = await apiToken(app.url, 'town01');
     const stored = (await (await fetch(`${app.url}/api/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
       description: string;
       reporter: string;
@@ -99,7 +76,7 @@ describe('offline report to closed case across three browser contexts', () => {
     expect(stored).toMatchObject({ description, reporter: 'w0001' });
 
     // The town center sees it and dispatches it to the plan's suggested unit.
-    const town = await signIn('town01');
+    const town = await signInAs('town01');
     await town.getByText(description).first().waitFor({ timeout: 30_000 });
     await caseStatus(town, caseId, '已上报');
     await act(town, '受理');
@@ -110,7 +87,7 @@ describe('offline report to closed case across three browser contexts', () => {
     await caseStatus(town, caseId, '已派遣');
 
     // The unit resolves it.
-    const unit = await signIn(`unit${unitId.slice(1)}`);
+    const unit = await signInAs(`unit${unitId.slice(1)}`);
     await caseStatus(unit, caseId, '已派遣');
     await act(unit, '处置完成', '已更换路灯灯泡，恢复照明。');
     await caseStatus(unit, caseId, '已处置');

@@ -8,7 +8,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, startApp, type App } from './harness.ts';
+import { closeAll, launchBrowser, newPage, signIn, startApp, syncText, type App } from './harness.ts';
 
 let app: App;
 let browser: Browser;
@@ -18,31 +18,15 @@ beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => closeAll(contexts, browser, app));
 
 /** Signs in from the app's root: each role lands on its own screen. */
-async function signIn(username: string, landing: string): Promise<Page> {
-  const context = await newContext(browser);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] page error:`, e.message));
-  await page.goto(app.url);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('demo');
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+async function signInAs(username: string, landing: string): Promise<Page> {
+  const page = await newPage(browser, contexts, username);
+  await signIn(page, app.url, username);
   await page.getByRole('heading', { name: landing, level: 1 }).waitFor();
   await syncText(page, '在线');
   return page;
-}
-
-async function syncText(page: Page, text: string, timeout = 30_000): Promise<void> {
-  await expect
-    .poll(async () => (await page.getByRole('status', { name: '同步状态' }).textContent()) ?? '', { timeout, interval: 100 })
-    .toContain(text);
 }
 
 async function go(page: Page, hash: string): Promise<void> {
@@ -105,7 +89,7 @@ async function detailState(page: Page, caseId: string, status: string): Promise<
 describe('the whole workflow across the work screens of three browser contexts', () => {
   it('return, re-dispatch, extension, supervision, resolve, failed verification, resolve, verify, close, feedback', async () => {
     // The grid worker reports a case from their tasks screen.
-    const worker = await signIn('w0001', '我的任务');
+    const worker = await signInAs('w0001', '我的任务');
     await worker.getByRole('link', { name: '上报', exact: true }).click();
     await worker.getByLabel('搜索类别（中文、英文或代码）').fill('0101');
     await worker.locator('input[type=radio][value="0101"]').check();
@@ -117,7 +101,7 @@ describe('the whole workflow across the work screens of three browser contexts',
     await syncText(worker, '所有更改已保存到服务器');
 
     // The town center accepts it on the board with the keyboard, then dispatches it with the plan's suggestion.
-    const town = await signIn('town01', '调度台');
+    const town = await signInAs('town01', '调度台');
     const newRow = await rowOf(town, description);
     await newRow.locator('a.queue-row').focus();
     await town.keyboard.press('a');
@@ -136,7 +120,7 @@ describe('the whole workflow across the work screens of three browser contexts',
     await closedPanel(town);
 
     // The unit returns it with a reason.
-    const unit = await signIn(`unit${unitId.slice(1)}`, '我的工作');
+    const unit = await signInAs(`unit${unitId.slice(1)}`, '我的工作');
     let panel = await panelOf(unit, description, '办理');
     await panel.locator('summary', { hasText: '退回' }).click();
     await panel.locator('#act-returned-text').fill('现场核实后不属于本单位职责');

@@ -1,8 +1,8 @@
 /**
- * Shared pieces of the relay and API integration tests: a small fixture county seeded the same way as the demo
- * (server/seed.ts), a real server on port 0 in a temporary DATA_DIR, and Node clients (y-websocket's
- * WebsocketProvider over `ws`, or raw sockets for protocol-level tests) that expose ACK / REFUSED / close codes
- * as awaitable events. Waiting is always on an event with a timeout, never a sleep.
+ * Shared pieces of the relay and API integration tests: a small fixture county (built on tests/support/county.ts)
+ * seeded the same way as the demo (server/seed.ts), a real server on port 0 in a temporary DATA_DIR, and Node
+ * clients (y-websocket's WebsocketProvider over `ws`, or raw sockets for protocol-level tests) that expose ACK /
+ * REFUSED / close codes as awaitable events. Waiting is always on an event with a timeout, never a sleep.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,48 +28,36 @@ import { newId } from '../../src/domain/ids.ts';
 import { indexOrg, type OrgData, type UserInfo } from '../../src/domain/org.ts';
 import type { CaseState } from '../../src/domain/workflow.ts';
 import { EVENTS_ARRAY, MSG_ACK, MSG_REFUSED } from '../../src/sync/protocol.ts';
+import { county, countyUnit, grid, inVillage, major, person, secretary, sub, town, townUnit, townUser, unitUser, village, worker } from '../support/county.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const PASSWORD = 'fixture-pw';
 
 // ------------------------------------------------------------------ fixture county
 
-const user = (u: UserInfo) => u;
 export const USERS = {
-  admin: user({ id: 'admin', username: 'admin', name: '管理员', role: 'admin' }),
-  county: user({ id: 'county', username: 'county', name: '县指挥中心', role: 'county' }),
-  town01: user({ id: 'town01', username: 'town01', name: '一镇中心', role: 'town', townId: 't01' }),
-  town02: user({ id: 'town02', username: 'town02', name: '二镇中心', role: 'town', townId: 't02' }),
-  w0001: user({ id: 'w0001', username: 'w0001', name: '网格员一', role: 'worker', townId: 't01', villageId: 't01v01', gridId: 'g0001' }),
-  w0002: user({ id: 'w0002', username: 'w0002', name: '网格员二', role: 'worker', townId: 't02', villageId: 't02v01', gridId: 'g0002' }),
-  unit001: user({ id: 'unit001', username: 'unit001', name: '县水务局', role: 'unit', unitId: 'u001' }),
-  trainer01: user({ id: 'trainer01', username: 'trainer01', name: '培训员', role: 'trainer' }),
-  st01v01: user({ id: 'st01v01', username: 'st01v01', name: '村书记', role: 'secretary', townId: 't01', villageId: 't01v01' }),
-  resident01: user({ id: 'resident01', username: 'resident01', name: '居民一', role: 'resident', townId: 't01', villageId: 't01v01' }),
+  admin: person('admin', '管理员', 'admin'),
+  county: person('county', '县指挥中心', 'county'),
+  town01: townUser('t01', '一镇中心'),
+  town02: townUser('t02', '二镇中心'),
+  w0001: worker('g0001', 't01v01', '网格员一'),
+  w0002: worker('g0002', 't02v01', '网格员二'),
+  unit001: unitUser('u001', '县水务局'),
+  trainer01: person('trainer01', '培训员', 'trainer'),
+  st01v01: secretary('t01v01', '村书记'),
+  resident01: person('resident01', '居民一', 'resident', inVillage('t01v01')),
 } as const;
 
-export const FIXTURE_ORG: OrgData = {
-  towns: [
-    { id: 't01', name: '一镇', nameEn: 'Town One', center: [122.07, 41.12] },
-    { id: 't02', name: '二镇', nameEn: 'Town Two', center: [122.1, 41.2] },
-  ],
-  villages: [
-    { id: 't01v01', townId: 't01', name: '一村', kind: 'village' },
-    { id: 't02v01', townId: 't02', name: '二村', kind: 'village' },
-  ],
-  grids: [
-    { id: 'g0001', villageId: 't01v01', townId: 't01', name: '一村第一网格', workerId: 'w0001', center: [122.07, 41.12] },
-    { id: 'g0002', villageId: 't02v01', townId: 't02', name: '二村第一网格', workerId: 'w0002', center: [122.1, 41.2] },
-  ],
-  categories: [{ code: '01', name: '综合治理', nameEn: 'Public order' }],
-  subcategories: [{ code: '0101', major: '01', name: '矛盾纠纷', nameEn: 'Disputes' }],
+export const FIXTURE_ORG: OrgData = county({
+  towns: [town('t01', '一镇', 'Town One', [122.07, 41.12]), town('t02', '二镇', 'Town Two', [122.1, 41.2])],
+  villages: [village('t01v01', '一村'), village('t02v01', '二村')],
+  grids: [grid('g0001', 't01v01', '一村第一网格', [122.07, 41.12]), grid('g0002', 't02v01', '二村第一网格', [122.1, 41.2])],
+  categories: [major('01', '综合治理', 'Public order')],
+  subcategories: [sub('0101', '矛盾纠纷', 'Disputes')],
   plans: [{ id: 'P001', category: '0101', name: '矛盾纠纷调处预案', priority: 'normal', dueHours: 24, unitIds: ['u001'], steps: ['了解情况', '调解'] }],
-  units: [
-    { id: 'u001', name: '县水务局', level: 'county', categories: ['01'] },
-    { id: 'u002', name: '一镇派出所', level: 'town', townId: 't01', categories: ['01'] },
-  ],
+  units: [countyUnit('u001', '县水务局', ['01']), townUnit('u002', '一镇派出所', 't01', ['01'])],
   users: Object.values(USERS),
-};
+});
 
 export const ORG_INDEX = indexOrg(FIXTURE_ORG);
 /** The cases doc of a town for the current year (the year the tests' events are stamped in). */
@@ -311,10 +299,12 @@ export class SyncClient extends EventEmitter {
   }
 }
 
-/** A raw socket speaking bytes, for protocol-level tests (malformed, oversized, hand-made updates). */
-export class RawClient extends EventEmitter {
+/**
+ * A raw socket that records what it receives (each message decoded by `receive`), its opening and its close, each
+ * an awaitable 'change'.
+ */
+export abstract class SocketRecorder extends EventEmitter {
   readonly ws: WebSocket;
-  messages: Array<{ type: number; payload: Uint8Array }> = [];
   closed: { code: number; reason: string } | null = null;
   opened = false;
 
@@ -327,9 +317,7 @@ export class RawClient extends EventEmitter {
       this.emit('change');
     });
     this.ws.on('message', (data: Buffer) => {
-      const dec = decoding.createDecoder(new Uint8Array(data));
-      const type = decoding.readVarUint(dec);
-      this.messages.push({ type, payload: decoding.readTailAsUint8Array(dec) });
+      this.receive(decoding.createDecoder(new Uint8Array(data)));
       this.emit('change');
     });
     this.ws.on('close', (code, reason) => {
@@ -339,12 +327,33 @@ export class RawClient extends EventEmitter {
     this.ws.on('error', () => this.emit('change'));
   }
 
-  static url(wsBase: string, doc: string, token?: string): string {
-    return `${wsBase}/sync/${doc}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
-  }
+  /** Records one message, read from its first byte. */
+  protected abstract receive(dec: decoding.Decoder): void;
 
   open(): Promise<void> {
     return waitFor(this, () => this.opened, 'socket open');
+  }
+
+  closedWith(label = 'close'): Promise<{ code: number; reason: string }> {
+    return waitFor(this, () => this.closed !== null, label).then(() => this.closed!);
+  }
+
+  send(bytes: Uint8Array): void {
+    this.ws.send(bytes);
+  }
+}
+
+/** A raw socket speaking bytes, for protocol-level tests (malformed, oversized, hand-made updates). */
+export class RawClient extends SocketRecorder {
+  messages: Array<{ type: number; payload: Uint8Array }> = [];
+
+  protected override receive(dec: decoding.Decoder): void {
+    const type = decoding.readVarUint(dec);
+    this.messages.push({ type, payload: decoding.readTailAsUint8Array(dec) });
+  }
+
+  static url(wsBase: string, doc: string, token?: string): string {
+    return `${wsBase}/sync/${doc}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
   }
 
   count(type: number): number {
@@ -354,14 +363,6 @@ export class RawClient extends EventEmitter {
   nextOf(type: number, label: string): Promise<Uint8Array> {
     const before = this.count(type);
     return waitFor(this, () => this.count(type) > before, label).then(() => this.messages.filter((m) => m.type === type)[before]!.payload);
-  }
-
-  closedWith(label = 'close'): Promise<{ code: number; reason: string }> {
-    return waitFor(this, () => this.closed !== null, label).then(() => this.closed!);
-  }
-
-  send(bytes: Uint8Array): void {
-    this.ws.send(bytes);
   }
 }
 

@@ -9,6 +9,7 @@ import type {
   CaseFilter,
   CaseRow,
   DuplicateRow,
+  GeoFetchInit,
   LoginError,
   OrgView,
   Profile,
@@ -31,36 +32,26 @@ import { HybridClock } from '../../src/domain/hlc.ts';
 import { newId, seededRandom } from '../../src/domain/ids.ts';
 import { indexOrg, type OrgData, type UserInfo } from '../../src/domain/org.ts';
 import type { CaseState } from '../../src/domain/workflow.ts';
+import { county, countyUnit, grid, major, person, secretary, sub, town, townUnit, townUser, unitUser, village, worker } from '../support/county.ts';
 
 export const NOW = Date.UTC(2025, 10, 20, 2, 0, 0); // 2025-11-20 10:00 in China
 
-export const ORG: OrgData = {
-  towns: [
-    { id: 't01', name: '城关镇', nameEn: 'Chengguan', center: [122.05, 41.2] },
-    { id: 't02', name: '东郭镇', nameEn: 'Dongguo', center: [122.2, 41.1] },
-  ],
-  villages: [
-    { id: 't01v01', townId: 't01', name: '太平村', kind: 'village' },
-    { id: 't01v02', townId: 't01', name: '新兴社区', kind: 'community' },
-    { id: 't02v01', townId: 't02', name: '东风村', kind: 'village' },
-  ],
+export const ORG: OrgData = county({
+  towns: [town('t01', '城关镇', 'Chengguan', [122.05, 41.2]), town('t02', '东郭镇', 'Dongguo', [122.2, 41.1])],
+  villages: [village('t01v01', '太平村'), village('t01v02', '新兴社区', 'community'), village('t02v01', '东风村')],
   grids: [
-    { id: 'g0001', villageId: 't01v01', townId: 't01', name: '第一网格', workerId: 'w0001', center: [122.0512, 41.2034] },
-    { id: 'g0002', villageId: 't01v01', townId: 't01', name: '第二网格', workerId: 'w0002', center: [122.0598, 41.2071] },
-    { id: 'g0003', villageId: 't01v02', townId: 't01', name: '第一网格', workerId: 'w0003', center: [122.0433, 41.1912] },
-    { id: 'g0004', villageId: 't02v01', townId: 't02', name: '第一网格', workerId: 'w0004', center: [122.2011, 41.1023] },
+    grid('g0001', 't01v01', '第一网格', [122.0512, 41.2034]),
+    grid('g0002', 't01v01', '第二网格', [122.0598, 41.2071]),
+    grid('g0003', 't01v02', '第一网格', [122.0433, 41.1912]),
+    grid('g0004', 't02v01', '第一网格', [122.2011, 41.1023]),
   ],
-  categories: [
-    { code: '01', name: '城乡建设', nameEn: 'Urban and rural construction' },
-    { code: '02', name: '社会保障', nameEn: 'Social security' },
-    { code: '03', name: '综合治理', nameEn: 'Public order' },
-  ],
+  categories: [major('01', '城乡建设', 'Urban and rural construction'), major('02', '社会保障', 'Social security'), major('03', '综合治理', 'Public order')],
   subcategories: [
-    { code: '0101', major: '01', name: '违章建筑', nameEn: 'Illegal construction' },
-    { code: '0102', major: '01', name: '道路损坏', nameEn: 'Damaged road' },
-    { code: '0201', major: '02', name: '养老保险', nameEn: 'Pension insurance' },
-    { code: '0202', major: '02', name: '最低生活保障', nameEn: 'Minimum living allowance' },
-    { code: '0301', major: '03', name: '矛盾纠纷', nameEn: 'Neighbourhood disputes' },
+    sub('0101', '违章建筑', 'Illegal construction'),
+    sub('0102', '道路损坏', 'Damaged road'),
+    sub('0201', '养老保险', 'Pension insurance'),
+    sub('0202', '最低生活保障', 'Minimum living allowance'),
+    sub('0301', '矛盾纠纷', 'Neighbourhood disputes'),
   ],
   plans: [
     { id: 'P001', category: '0101', name: '违章建筑处置预案', priority: 'high', dueHours: 48, unitIds: ['u002', 'u001'], steps: ['现场核实', '下达整改通知书', '拆除并复查'] },
@@ -68,27 +59,27 @@ export const ORG: OrgData = {
     { id: 'P003', category: '0102', name: '道路抢修预案', priority: 'normal', dueHours: 72, unitIds: ['u001'], steps: [] },
   ],
   units: [
-    { id: 'u001', name: '县住房和城乡建设局', level: 'county', categories: ['01'] },
-    { id: 'u002', name: '城关镇综合执法队', level: 'town', townId: 't01', categories: ['01'] },
-    { id: 'u003', name: '县自然资源局', level: 'county', categories: ['01', '02'] },
-    { id: 'u004', name: '东郭镇综合执法队', level: 'town', townId: 't02', categories: ['01'] },
-    { id: 'u005', name: '县民政局', level: 'county', categories: ['02'] },
+    countyUnit('u001', '县住房和城乡建设局', ['01']),
+    townUnit('u002', '城关镇综合执法队', 't01', ['01']),
+    countyUnit('u003', '县自然资源局', ['01', '02']),
+    townUnit('u004', '东郭镇综合执法队', 't02', ['01']),
+    countyUnit('u005', '县民政局', ['02']),
   ],
   users: [
-    { id: 'admin', username: 'admin', name: '管理员', role: 'admin' },
-    { id: 'county', username: 'county', name: '县指挥中心', role: 'county' },
-    { id: 'town01', username: 'town01', name: '城关镇指导中心', role: 'town', townId: 't01' },
-    { id: 'town02', username: 'town02', name: '东郭镇指导中心', role: 'town', townId: 't02' },
-    { id: 'w0001', username: 'w0001', name: '张伟', role: 'worker', townId: 't01', villageId: 't01v01', gridId: 'g0001' },
-    { id: 'w0002', username: 'w0002', name: '李娜', role: 'worker', townId: 't01', villageId: 't01v01', gridId: 'g0002' },
-    { id: 'w0003', username: 'w0003', name: '王芳', role: 'worker', townId: 't01', villageId: 't01v02', gridId: 'g0003' },
-    { id: 'w0004', username: 'w0004', name: '刘洋', role: 'worker', townId: 't02', villageId: 't02v01', gridId: 'g0004' },
-    { id: 'unit001', username: 'unit001', name: '住建局办事员', role: 'unit', unitId: 'u001' },
-    { id: 'unit002', username: 'unit002', name: '执法队员', role: 'unit', townId: 't01', unitId: 'u002' },
-    { id: 'st01v01', username: 'st01v01', name: '赵书记', role: 'secretary', townId: 't01', villageId: 't01v01' },
-    { id: 'trainer01', username: 'trainer01', name: '培训员', role: 'trainer' },
+    person('admin', '管理员', 'admin'),
+    person('county', '县指挥中心', 'county'),
+    townUser('t01', '城关镇指导中心'),
+    townUser('t02', '东郭镇指导中心'),
+    worker('g0001', 't01v01', '张伟'),
+    worker('g0002', 't01v01', '李娜'),
+    worker('g0003', 't01v02', '王芳'),
+    worker('g0004', 't02v01', '刘洋'),
+    unitUser('u001', '住建局办事员'),
+    person('unit002', '执法队员', 'unit', { townId: 't01', unitId: 'u002' }),
+    secretary('t01v01', '赵书记'),
+    person('trainer01', '培训员', 'trainer'),
   ],
-};
+});
 
 export function orgView(data: OrgData = ORG): OrgView {
   return { ...indexOrg(data), data };
@@ -330,7 +321,16 @@ export class FakeSession implements Session {
 
   /** Boundaries for map tests: set `geoFiles` (file name -> JSON); anything else is unavailable (as offline, never fetched). */
   geoFiles: Record<string, unknown> = {};
-  async geoFetch(file: string): Promise<Response | null> {
+  /** Boundary imports posted through geoFetch (`method: 'POST'`), in order. */
+  geoPosts: { file: string; body: string }[] = [];
+  /** The relay's answer to the next posts; null answers as a network failure (offline). */
+  geoPostAnswer: { status: number; body: unknown } | null = { status: 200, body: { ok: true, grids: 0, withoutGeometry: [] } };
+  async geoFetch(file: string, init?: GeoFetchInit): Promise<Response | null> {
+    if (init?.method === 'POST') {
+      this.geoPosts.push({ file, body: init.body ?? '' });
+      const a = this.geoPostAnswer;
+      return a ? new Response(JSON.stringify(a.body), { status: a.status, headers: { 'content-type': 'application/json' } }) : null;
+    }
     const body = this.geoFiles[file];
     return body === undefined ? null : new Response(JSON.stringify(body), { headers: { 'content-type': 'application/geo+json' } });
   }

@@ -8,8 +8,8 @@
  *   Esc    close the panel         1-6    switch queue     ?  show the shortcuts
  * A county user (or admin) picks a town, or works on all of them.
  */
-import { useRef, useState } from 'preact/hooks';
-import { formatNumber, t, type MessageKey } from '../../app/i18n.ts';
+import { useState } from 'preact/hooks';
+import { t, type MessageKey } from '../../app/i18n.ts';
 import '../../app/locales/queue.zh.ts';
 import { navigate, routeHref } from '../../app/router.ts';
 import type { CaseRow, QueueOptions, Session } from '../../app/services.ts';
@@ -17,11 +17,10 @@ import type { EventType } from '../../domain/events.ts';
 import { BOARD_QUEUES, type BoardQueue } from '../../domain/queues.ts';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { townLabel } from '../cases/lookup.ts';
-import { useNow } from '../workflow/now.ts';
 import { QueueView, type QuickAction } from '../workflow/QueueView.tsx';
 import { commonKeys, Shortcuts } from '../workflow/Shortcuts.tsx';
 import { SupersededBanner } from '../workflow/SupersededBanner.tsx';
-import { useQueueCounts } from '../workflow/useQueueCounts.ts';
+import { NotAllowed, QueueTabs, useWorkScreen } from '../workflow/WorkScreen.tsx';
 
 /** What the panel offers in each queue (only those allowedActions also gives). */
 export const QUEUE_ACTIONS: Record<BoardQueue, readonly EventType[]> = {
@@ -56,22 +55,12 @@ export function DispatchBoard({ session, queue }: { session: Session; queue?: st
   const org = session.org.value;
   const user = session.user;
   const q: BoardQueue = isBoardQueue(queue) ? queue : 'new';
-  const now = useNow(() => session.now());
-  const version = session.casesVersion.value;
   const multiTown = user.role !== 'town';
   const [townId, setTownIdState] = useState(multiTown ? countyTown : '');
-  const help = useRef<HTMLDetailsElement>(null);
   const opts: QueueOptions = townId ? { townId } : {};
-  const counts = useQueueCounts(session, BOARD_QUEUES, opts, `${version}|${Math.floor(now / 60_000)}|${townId}`);
+  const { now, help, counts, keys } = useWorkScreen(session, BOARD_QUEUES, opts, `|${townId}`);
 
-  if (user.role !== 'town' && user.role !== 'county' && user.role !== 'admin') {
-    return (
-      <div>
-        <ScreenTitle suffix={t('app.name')}>{t('board.title')}</ScreenTitle>
-        <p>{t('app.notAllowed')}</p>
-      </div>
-    );
-  }
+  if (user.role !== 'town' && user.role !== 'county' && user.role !== 'admin') return <NotAllowed title={t('board.title')} />;
 
   const setTownId = (id: string) => {
     countyTown = id;
@@ -97,21 +86,16 @@ export function DispatchBoard({ session, queue }: { session: Session; queue?: st
           </select>
         </div>
       ) : null}
-      <nav aria-label={t('board.queues')}>
-        <ul class="queue-tabs">
-          {BOARD_QUEUES.map((x, i) => (
-            <li key={x}>
-              <a href={routeHref({ name: 'board', queue: x })} class="queue-tab" aria-current={x === q ? 'page' : undefined} aria-keyshortcuts={String(i + 1)}>
-                <span>{t(`queue.${x}`)}</span>
-                <span class={x === 'overdue' && counts[x] ? 'queue-count is-alert' : 'queue-count'}>
-                  {counts[x] === undefined ? '…' : formatNumber(counts[x])}
-                  <span class="visually-hidden">{t('board.casesUnit')}</span>
-                </span>
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <QueueTabs
+        label={t('board.queues')}
+        tabs={BOARD_QUEUES}
+        current={q}
+        href={(x) => routeHref({ name: 'board', queue: x })}
+        name={(x) => t(`queue.${x}`)}
+        count={(x) => counts[x]}
+        alert={(x) => x === 'overdue' && Boolean(counts[x])}
+        numbered
+      />
       <Shortcuts
         detailsRef={help}
         items={[...commonKeys(), { key: 'a', label: t('keys.accept') }, { key: '1–6', label: t('keys.queues') }, { key: '?', label: t('keys.help') }]}
@@ -129,9 +113,7 @@ export function DispatchBoard({ session, queue }: { session: Session; queue?: st
         showUnit
         emptyText={t('board.empty')}
         keys={{
-          '?': () => {
-            if (help.current) help.current.open = !help.current.open;
-          },
+          ...keys,
           ...Object.fromEntries(BOARD_QUEUES.map((x, i) => [String(i + 1), () => navigate({ name: 'board', queue: x })])),
         }}
       />

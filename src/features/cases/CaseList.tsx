@@ -1,10 +1,10 @@
 /**
  * The case list of the user's scope: filters (status, grid, category), newest first, windowed.
- * Rows come from the read model page by page (session.queryCases by offset/limit, total from countCases),
- * and are fetched again when casesVersion changes. Marks `gl:cases-painted` once the first page is on screen.
+ * Rows come from the read model page by page (usePaged over session.queryCases by offset/limit, total from
+ * countCases), and are fetched again when casesVersion changes. Marks `gl:cases-painted` once the first page is on screen.
  */
 import { signal } from '@preact/signals';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { formatNumber, formatTime, localName, statusName, t } from '../../app/i18n.ts';
 import { routeHref } from '../../app/router.ts';
 import type { CaseFilter, CaseRow, Session } from '../../app/services.ts';
@@ -15,22 +15,15 @@ import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { VirtualList } from '../../ui/VirtualList.tsx';
 import { GridOptions } from './GridOptions.tsx';
 import { categoryLabel, gridLabel, gridsInScope, lookup, statusTone } from './lookup.ts';
+import { usePaged } from '../workflow/usePaged.ts';
 
-export const PAGE_SIZE = 50;
+export { QUEUE_PAGE as PAGE_SIZE } from '../workflow/usePaged.ts';
 /** Estimated row height in px at the default text size; real rows are measured. */
 const ROW_ESTIMATE = 104;
 export const CASES_PAINTED_MARK = 'gl:cases-painted';
 
 /** The filter outlives the screen (back from a case keeps it), but not the user. */
 const savedFilter = signal<{ userId: string; filter: CaseFilter }>({ userId: '', filter: {} });
-
-interface PageStore {
-  gen: number;
-  pages: Map<number, CaseRow[]>;
-  stale: Set<number>;
-  inflight: Map<number, number>;
-  range: [number, number];
-}
 
 /**
  * Where the user was when they left the list (opened a case, went to report): coming back restores the
@@ -44,91 +37,6 @@ interface ListMemory {
   rows: { heights: Float64Array };
 }
 let memory: ListMemory = { key: '', total: null, scrollY: 0, caseId: '', rows: { heights: new Float64Array(0) } };
-
-function useCasePages(session: Session, filter: CaseFilter, filterKey: string, restoredTotal: number | null) {
-  const version = session.casesVersion.value;
-  const st = useRef<PageStore>({ gen: 0, pages: new Map(), stale: new Set(), inflight: new Map(), range: [0, PAGE_SIZE] });
-  const [total, setTotal] = useState<number | null>(restoredTotal);
-  const firstRun = useRef(true);
-  const [failed, setFailed] = useState(false);
-  const [, setTick] = useState(0);
-  const s = st.current;
-
-  const fetchPage = (p: number) => {
-    const gen = s.gen;
-    if (s.inflight.get(p) === gen) return;
-    s.inflight.set(p, gen);
-    session.queryCases(filter, p * PAGE_SIZE, PAGE_SIZE).then(
-      (rows) => {
-        if (s.gen !== gen) return;
-        s.inflight.delete(p);
-        s.pages.set(p, rows);
-        s.stale.delete(p);
-        setTick((n) => n + 1);
-      },
-      () => {
-        if (s.gen !== gen) return;
-        s.inflight.delete(p);
-        setFailed(true);
-      },
-    );
-  };
-
-  const ensure = (start: number, end: number) => {
-    s.range = [start, end];
-    const last = Math.max(start, end - 1);
-    for (let p = Math.floor(start / PAGE_SIZE); p <= Math.floor(last / PAGE_SIZE); p++) {
-      if (!s.pages.has(p) || s.stale.has(p)) fetchPage(p);
-    }
-  };
-
-  const refreshCount = () => {
-    const gen = s.gen;
-    session.countCases(filter).then(
-      (n) => {
-        if (s.gen === gen) setTotal(n);
-      },
-      () => {
-        if (s.gen === gen) setFailed(true);
-      },
-    );
-  };
-
-  // A new filter: forget everything and start from the first page.
-  useEffect(() => {
-    s.gen++;
-    s.pages.clear();
-    s.stale.clear();
-    s.inflight.clear();
-    // Coming back to the same list: keep the remembered count (the layout stays put) while it is re-counted.
-    if (!(firstRun.current && restoredTotal !== null)) setTotal(null);
-    firstRun.current = false;
-    setFailed(false);
-    refreshCount();
-    ensure(0, PAGE_SIZE);
-  }, [filterKey]);
-
-  // The read model changed: keep showing what we have, fetch the visible pages and the count again.
-  const seenVersion = useRef(version);
-  useEffect(() => {
-    if (seenVersion.current === version) return;
-    seenVersion.current = version;
-    s.gen++;
-    s.inflight.clear();
-    const [start, end] = s.range;
-    const first = Math.floor(start / PAGE_SIZE);
-    const last = Math.floor(Math.max(start, end - 1) / PAGE_SIZE);
-    for (const p of [...s.pages.keys()]) {
-      if (p < first || p > last) s.pages.delete(p);
-      else s.stale.add(p);
-    }
-    refreshCount();
-    ensure(start, end);
-  }, [version]);
-
-  const row = (i: number): CaseRow | undefined => s.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE];
-  return { total, failed, row, ensure, firstPageLoaded: () => s.pages.has(0) };
-}
 
 function markPainted() {
   if (typeof performance === 'undefined' || performance.getEntriesByName(CASES_PAINTED_MARK).length) return;
@@ -148,7 +56,13 @@ export function CaseList({ session }: { session: Session }) {
   const filterKey = JSON.stringify([filter.status ?? '', filter.gridId ?? '', filter.category ?? '']);
   const memoryKey = `${user.id}|${filterKey}`;
   const restore = useRef(memory.key === memoryKey ? memory : null);
-  const { total, failed, row, ensure, firstPageLoaded } = useCasePages(session, filter, filterKey, restore.current?.total ?? null);
+  const { total, failed, row, ensure, loaded } = usePaged(
+    (offset, limit) => session.queryCases(filter, offset, limit),
+    () => session.countCases(filter),
+    filterKey,
+    session.casesVersion.value,
+    restore.current?.total ?? null,
+  );
   const listRef = useRef<HTMLDivElement>(null);
   const titleFocus = useRef(!restore.current);
   const openedCase = useRef('');
@@ -281,12 +195,12 @@ export function CaseList({ session }: { session: Session }) {
           itemKey={(i) => row(i)?.id ?? `i${i}`}
           onRange={ensure}
           onRendered={() => {
-            if (firstPageLoaded()) markPainted();
+            if (loaded()) markPainted();
             focusOpenedCase();
           }}
           renderItem={(i) => <CaseRowView row={row(i)} session={session} />}
         />
-      ) : total === 0 && firstPageLoaded() ? (
+      ) : total === 0 && loaded() ? (
         <EmptyMark />
       ) : null}
     </div>

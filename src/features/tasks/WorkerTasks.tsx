@@ -3,19 +3,17 @@
  * reason; then close), and their own reports with their status (withdraw while not yet accepted, record the
  * feedback once closed). Keyboard as on every queue screen (j/k, Enter, d, Esc), plus v = verify.
  */
-import { useRef } from 'preact/hooks';
-import { formatNumber, t } from '../../app/i18n.ts';
+import { t, type MessageKey } from '../../app/i18n.ts';
 import '../../app/locales/queue.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { CaseRow, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { gridLabel } from '../cases/lookup.ts';
-import { useNow } from '../workflow/now.ts';
 import { QueueView, type QuickAction } from '../workflow/QueueView.tsx';
 import { commonKeys, Shortcuts } from '../workflow/Shortcuts.tsx';
 import { SupersededBanner } from '../workflow/SupersededBanner.tsx';
-import { useQueueCounts } from '../workflow/useQueueCounts.ts';
+import { NotAllowed, QueueTabs, useWorkScreen } from '../workflow/WorkScreen.tsx';
 
 export const TASK_TABS = ['verify', 'reports'] as const;
 export type TaskTab = (typeof TASK_TABS)[number];
@@ -32,22 +30,27 @@ const verifyQuick = (row: CaseRow): QuickAction[] =>
 
 const COUNTED = ['to_verify', 'my_reports'] as const;
 
+/** Each tab's queue: what its panel and rows offer, its words. */
+interface TaskQueue {
+  queue: (typeof COUNTED)[number];
+  offers: readonly EventType[];
+  quick?: (row: CaseRow) => QuickAction[];
+  handle: MessageKey;
+  empty: MessageKey;
+}
+
+const TAB_QUEUES: Record<TaskTab, TaskQueue> = {
+  verify: { queue: 'to_verify', offers: VERIFY_OFFERS, quick: verifyQuick, handle: 'tasks.handleVerify', empty: 'tasks.emptyVerify' },
+  reports: { queue: 'my_reports', offers: REPORT_OFFERS, handle: 'tasks.handleReport', empty: 'tasks.emptyReports' },
+};
+
 export function WorkerTasks({ session, tab }: { session: Session; tab?: string | undefined }) {
   const org = session.org.value;
   const user = session.user;
-  const now = useNow(() => session.now());
-  const help = useRef<HTMLDetailsElement>(null);
   const current: TaskTab = tab === 'reports' ? 'reports' : 'verify';
-  const counts = useQueueCounts(session, COUNTED, {}, `${session.casesVersion.value}|${Math.floor(now / 60_000)}`);
-  if (user.role !== 'worker') {
-    return (
-      <div>
-        <ScreenTitle suffix={t('app.name')}>{t('tasks.title')}</ScreenTitle>
-        <p>{t('app.notAllowed')}</p>
-      </div>
-    );
-  }
-  const count = (q: (typeof COUNTED)[number]) => (counts[q] === undefined ? '…' : formatNumber(counts[q]));
+  const { now, help, counts, keys } = useWorkScreen(session, COUNTED);
+  if (user.role !== 'worker') return <NotAllowed title={t('tasks.title')} />;
+  const q = TAB_QUEUES[current];
   return (
     <div class="tasks work-screen">
       <ScreenTitle suffix={t('app.name')} title={`${t('tasks.title')} · ${t(`tasks.tab.${current}`)}`}>
@@ -55,21 +58,14 @@ export function WorkerTasks({ session, tab }: { session: Session; tab?: string |
         {user.gridId ? <span class="title-sub">{gridLabel(org, user.gridId)}</span> : null}
       </ScreenTitle>
       <SupersededBanner session={session} />
-      <nav aria-label={t('tasks.tabs')}>
-        <ul class="queue-tabs">
-          {TASK_TABS.map((x) => (
-            <li key={x}>
-              <a href={routeHref({ name: 'tasks', tab: x })} class="queue-tab" aria-current={x === current ? 'page' : undefined}>
-                <span>{t(`tasks.tab.${x}`)}</span>
-                <span class="queue-count">
-                  {count(x === 'verify' ? 'to_verify' : 'my_reports')}
-                  <span class="visually-hidden">{t('board.casesUnit')}</span>
-                </span>
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <QueueTabs
+        label={t('tasks.tabs')}
+        tabs={TASK_TABS}
+        current={current}
+        href={(x) => routeHref({ name: 'tasks', tab: x })}
+        name={(x) => t(`tasks.tab.${x}`)}
+        count={(x) => counts[TAB_QUEUES[x].queue]}
+      />
       <p>
         <a class="btn" href="#/report">
           {t('tasks.report')}
@@ -79,34 +75,19 @@ export function WorkerTasks({ session, tab }: { session: Session; tab?: string |
         detailsRef={help}
         items={[...commonKeys(), { key: 'v', label: t('keys.verify') }, { key: '?', label: t('keys.help') }]}
       />
-      {current === 'verify' ? (
-        <QueueView
-          key="verify"
-          session={session}
-          queue="to_verify"
-          label={t('tasks.tab.verify')}
-          now={now}
-          offers={VERIFY_OFFERS}
-          handleLabel={t('tasks.handleVerify')}
-          quick={verifyQuick}
-          showUnit
-          emptyText={t('tasks.emptyVerify')}
-          keys={{ '?': () => help.current && (help.current.open = !help.current.open) }}
-        />
-      ) : (
-        <QueueView
-          key="reports"
-          session={session}
-          queue="my_reports"
-          label={t('tasks.tab.reports')}
-          now={now}
-          offers={REPORT_OFFERS}
-          handleLabel={t('tasks.handleReport')}
-          showUnit
-          emptyText={t('tasks.emptyReports')}
-          keys={{ '?': () => help.current && (help.current.open = !help.current.open) }}
-        />
-      )}
+      <QueueView
+        key={current}
+        session={session}
+        queue={q.queue}
+        label={t(`tasks.tab.${current}`)}
+        now={now}
+        offers={q.offers}
+        handleLabel={t(q.handle)}
+        quick={q.quick}
+        showUnit
+        emptyText={t(q.empty)}
+        keys={keys}
+      />
     </div>
   );
 }

@@ -4,18 +4,16 @@
  * return with a reason, tick the plan's checklist, ask for an extension (hours, reason), resolve.
  * Keyboard as on every queue screen (j/k, Enter, d, Esc), plus a = acknowledge, s = start.
  */
-import { useRef } from 'preact/hooks';
 import { formatNumber, t } from '../../app/i18n.ts';
 import '../../app/locales/queue.zh.ts';
 import type { CaseRow, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { unitLabel } from '../cases/lookup.ts';
-import { useNow } from '../workflow/now.ts';
 import { QueueView, type QuickAction } from '../workflow/QueueView.tsx';
 import { commonKeys, Shortcuts } from '../workflow/Shortcuts.tsx';
 import { SupersededBanner } from '../workflow/SupersededBanner.tsx';
-import { useQueueCounts } from '../workflow/useQueueCounts.ts';
+import { NotAllowed, useWorkScreen } from '../workflow/WorkScreen.tsx';
 
 export const UNIT_OFFERS: readonly EventType[] = ['acknowledged', 'started', 'resolved', 'extension_requested', 'returned'];
 
@@ -33,17 +31,8 @@ const COUNTED = ['unit_work', 'overdue'] as const;
 export function UnitWorkspace({ session }: { session: Session }) {
   const org = session.org.value;
   const user = session.user;
-  const now = useNow(() => session.now());
-  const help = useRef<HTMLDetailsElement>(null);
-  const counts = useQueueCounts(session, COUNTED, {}, `${session.casesVersion.value}|${Math.floor(now / 60_000)}`);
-  if (user.role !== 'unit') {
-    return (
-      <div>
-        <ScreenTitle suffix={t('app.name')}>{t('work.title')}</ScreenTitle>
-        <p>{t('app.notAllowed')}</p>
-      </div>
-    );
-  }
+  const { now, help, counts, keys } = useWorkScreen(session, COUNTED);
+  if (user.role !== 'unit') return <NotAllowed title={t('work.title')} />;
   return (
     <div class="workspace work-screen">
       <ScreenTitle suffix={t('app.name')}>
@@ -70,11 +59,7 @@ export function UnitWorkspace({ session }: { session: Session }) {
         quick={unitQuick}
         checklist
         emptyText={t('work.empty')}
-        keys={{
-          '?': () => {
-            if (help.current) help.current.open = !help.current.open;
-          },
-        }}
+        keys={keys}
       />
     </div>
   );

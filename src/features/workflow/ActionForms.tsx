@@ -4,7 +4,10 @@
  * dispatch has its own form in the case detail.
  * Each form validates what the domain's schema would refuse (so the message names the field) and hands one command
  * to `run`; the domain decides. Errors are announced by the field (aria-describedby) and focus moves to it.
+ * The submit, validate, focus-the-first-error and busy steps are one hook (useActionForm) and one form frame
+ * (ActionFormView) for them all.
  */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { actionName, formatDateTime, t, type MessageKey } from '../../app/i18n.ts';
 import '../../app/locales/detail.zh.ts';
@@ -74,19 +77,19 @@ export function orderActions(types: readonly EventType[]): EventType[] {
 export function WorkflowActionForm(p: WorkflowActionProps) {
   switch (p.type) {
     case 'accepted':
-      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'accept', ...(x ? { note: x } : {}) })} />;
+      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'accept', ...note(x) })} />;
     case 'rejected':
       return <TextForm {...p} required danger label={t('detail.reason')} missing="detail.err.reason" build={(x) => ({ type: 'reject', reason: x })} />;
     case 'resolved':
       return <TextForm {...p} required label={t('detail.resolveNote')} missing="detail.err.note" build={(x) => ({ type: 'resolve', note: x })} />;
     case 'verified':
-      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'verify', ...(x ? { note: x } : {}) })} />;
+      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'verify', ...note(x) })} />;
     case 'closed':
-      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'close', ...(x ? { note: x } : {}) })} />;
+      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'close', ...note(x) })} />;
     case 'acknowledged':
-      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'acknowledge', ...(x ? { note: x } : {}) })} />;
+      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'acknowledge', ...note(x) })} />;
     case 'started':
-      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'start', ...(x ? { note: x } : {}) })} />;
+      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'start', ...note(x) })} />;
     case 'returned':
       return <TextForm {...p} required danger label={t('wf.returnReason')} missing="wf.err.returnReason" build={(x) => ({ type: 'return', reason: x })} />;
     case 'verification_failed':
@@ -112,6 +115,81 @@ export function WorkflowActionForm(p: WorkflowActionProps) {
   }
 }
 
+/** An optional note: present only when something was typed. */
+const note = (text: string): { note?: string } => (text ? { note: text } : {});
+
+/** Fields in error: the id of the element to focus (the first is focused) and its message. */
+type Errors = Record<string, string>;
+const NO_ERRORS: Errors = {};
+
+interface ActionFormSpec {
+  run: Run;
+  /** What the domain would refuse, by field (empty when the form may be submitted). */
+  validate?: () => Errors;
+  command: () => Command;
+  /** After the command was applied: clear what was typed. */
+  done?: () => void;
+}
+
+/** Submit, validate, focus the first field in error, or run the command once (busy meanwhile). */
+function useActionForm(spec: ActionFormSpec) {
+  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e?: Event, command = spec.command) => {
+    e?.preventDefault();
+    if (busy) return;
+    const errs = spec.validate?.() ?? NO_ERRORS;
+    setErrors(errs);
+    const first = Object.keys(errs)[0];
+    if (first !== undefined) {
+      document.getElementById(first)?.focus();
+      return;
+    }
+    setBusy(true);
+    const ok = await spec.run(command());
+    setBusy(false);
+    if (ok) spec.done?.();
+  };
+  /** The first message (the forms with one error place). */
+  const error = Object.values(errors)[0] ?? '';
+  /** The attributes of a control that may be in error. */
+  const invalid = (id: string) => ({ 'aria-invalid': Boolean(errors[id]) || undefined, 'aria-describedby': describedBy(id, false, errors[id]) });
+  return { errors, error, busy, submit, invalid };
+}
+
+type ActionForm = ReturnType<typeof useActionForm>;
+
+/** The form of an action: its fields, then its button (named after the action, "busy" while it runs). */
+function ActionFormView(p: { type: EventType; form: ActionForm; danger?: boolean; buttons?: ComponentChildren; children: ComponentChildren }) {
+  return (
+    <form class="form action-form" onSubmit={(e) => void p.form.submit(e)} noValidate aria-label={actionName(p.type)}>
+      {p.children}
+      {p.buttons ?? (
+        <button type="submit" class={p.danger ? 'btn btn-danger' : 'btn btn-primary'} disabled={p.form.busy}>
+          {p.form.busy ? t('detail.busy') : actionName(p.type)}
+        </button>
+      )}
+    </form>
+  );
+}
+
+function NoteField({ id, value, set }: { id: string; value: string; set(v: string): void }) {
+  return (
+    <Field id={id} label={t('detail.note')}>
+      <textarea id={id} rows={2} maxLength={2000} value={value} onInput={(e) => set(e.currentTarget.value)} />
+    </Field>
+  );
+}
+
+/** An error under a group of choices (a fieldset), which names it in aria-describedby. */
+function ChoicesError({ id, error }: { id: string; error: string }) {
+  return error ? (
+    <p class="field-error" id={id}>
+      {error}
+    </p>
+  ) : null;
+}
+
 interface TextFormProps extends WorkflowActionProps {
   label: string;
   required?: boolean;
@@ -122,42 +200,28 @@ interface TextFormProps extends WorkflowActionProps {
 
 function TextForm(p: TextFormProps) {
   const [text, setText] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const fieldId = `act-${p.type}-text`;
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    const value = text.trim();
-    if (p.required && !value) {
-      setError(p.missing ? t(p.missing) : '');
-      document.getElementById(fieldId)?.focus();
-      return;
-    }
-    setError('');
-    setBusy(true);
-    const ok = await p.run(p.build(value));
-    setBusy(false);
-    if (ok) setText('');
-  };
+  const value = text.trim();
+  const form = useActionForm({
+    run: p.run,
+    validate: () => (p.required && !value ? { [fieldId]: p.missing ? t(p.missing) : '' } : NO_ERRORS),
+    command: () => p.build(value),
+    done: () => setText(''),
+  });
   return (
-    <form class="form action-form" onSubmit={submit} noValidate aria-label={actionName(p.type)}>
-      <Field id={fieldId} label={p.label} error={error || undefined}>
+    <ActionFormView type={p.type} form={form} danger={p.danger}>
+      <Field id={fieldId} label={p.label} error={form.error || undefined}>
         <textarea
           id={fieldId}
           rows={p.required ? 3 : 2}
           maxLength={2000}
           required={p.required}
           value={text}
-          aria-invalid={Boolean(error) || undefined}
-          aria-describedby={describedBy(fieldId, false, error)}
+          {...form.invalid(fieldId)}
           onInput={(e) => setText(e.currentTarget.value)}
         />
       </Field>
-      <button type="submit" class={p.danger ? 'btn btn-danger' : 'btn btn-primary'} disabled={busy}>
-        {busy ? t('detail.busy') : actionName(p.type)}
-      </button>
-    </form>
+    </ActionFormView>
   );
 }
 
@@ -165,26 +229,15 @@ export const satisfactionName = (s: Satisfaction): string => t(`satisfaction.${s
 
 function FeedbackForm(p: WorkflowActionProps) {
   const [value, setValue] = useState<Satisfaction | ''>('');
-  const [note, setNote] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    if (!value) {
-      setError(t('wf.err.satisfaction'));
-      document.getElementById(`act-sat-${SATISFACTIONS[0]}`)?.focus();
-      return;
-    }
-    setError('');
-    setBusy(true);
-    const n = note.trim();
-    await p.run({ type: 'feedback', satisfaction: value, ...(n ? { note: n } : {}) });
-    setBusy(false);
-  };
+  const [text, setNote] = useState('');
+  const form = useActionForm({
+    run: p.run,
+    validate: () => (value ? NO_ERRORS : { [`act-sat-${SATISFACTIONS[0]}`]: t('wf.err.satisfaction') }),
+    command: () => ({ type: 'feedback', satisfaction: value as Satisfaction, ...note(text.trim()) }),
+  });
   return (
-    <form class="form action-form" onSubmit={submit} noValidate aria-label={actionName('feedback')}>
-      <fieldset class="choices" aria-describedby={error ? 'act-sat-error' : undefined}>
+    <ActionFormView type="feedback" form={form}>
+      <fieldset class="choices" aria-describedby={form.error ? 'act-sat-error' : undefined}>
         <legend>{t('wf.satisfaction')}</legend>
         {SATISFACTIONS.map((s) => (
           <label key={s} class="choice" for={`act-sat-${s}`}>
@@ -192,19 +245,10 @@ function FeedbackForm(p: WorkflowActionProps) {
             {satisfactionName(s)}
           </label>
         ))}
-        {error ? (
-          <p class="field-error" id="act-sat-error">
-            {error}
-          </p>
-        ) : null}
+        <ChoicesError id="act-sat-error" error={form.error} />
       </fieldset>
-      <Field id="act-feedback-note" label={t('detail.note')}>
-        <textarea id="act-feedback-note" rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-      </Field>
-      <button type="submit" class="btn btn-primary" disabled={busy}>
-        {busy ? t('detail.busy') : actionName('feedback')}
-      </button>
-    </form>
+      <NoteField id="act-feedback-note" value={text} set={setNote} />
+    </ActionFormView>
   );
 }
 
@@ -213,53 +257,26 @@ const MAX_EXTENSION_HOURS = 24 * 30;
 function ExtensionRequestForm(p: WorkflowActionProps) {
   const [hours, setHours] = useState('24');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<{ hours?: string; reason?: string }>({});
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    const h = Number(hours.trim());
-    const r = reason.trim();
-    const errs: { hours?: string; reason?: string } = {};
-    if (!Number.isInteger(h) || h < 1 || h > MAX_EXTENSION_HOURS) errs.hours = t('wf.err.extHours');
-    if (!r) errs.reason = t('wf.err.extReason');
-    setErrors(errs);
-    if (errs.hours || errs.reason) {
-      document.getElementById(errs.hours ? 'act-ext-hours' : 'act-ext-reason')?.focus();
-      return;
-    }
-    setBusy(true);
-    const ok = await p.run({ type: 'request_extension', hours: h, reason: r });
-    setBusy(false);
-    if (ok) setReason('');
-  };
+  const h = Number(hours.trim());
+  const r = reason.trim();
+  const form = useActionForm({
+    run: p.run,
+    validate: () => ({
+      ...(!Number.isInteger(h) || h < 1 || h > MAX_EXTENSION_HOURS ? { 'act-ext-hours': t('wf.err.extHours') } : {}),
+      ...(!r ? { 'act-ext-reason': t('wf.err.extReason') } : {}),
+    }),
+    command: () => ({ type: 'request_extension', hours: h, reason: r }),
+    done: () => setReason(''),
+  });
   return (
-    <form class="form action-form" onSubmit={submit} noValidate aria-label={actionName('extension_requested')}>
-      <Field id="act-ext-hours" label={t('wf.extHours')} error={errors.hours}>
-        <input
-          id="act-ext-hours"
-          inputMode="numeric"
-          value={hours}
-          aria-invalid={Boolean(errors.hours) || undefined}
-          aria-describedby={describedBy('act-ext-hours', false, errors.hours)}
-          onInput={(e) => setHours(e.currentTarget.value)}
-        />
+    <ActionFormView type="extension_requested" form={form}>
+      <Field id="act-ext-hours" label={t('wf.extHours')} error={form.errors['act-ext-hours']}>
+        <input id="act-ext-hours" inputMode="numeric" value={hours} {...form.invalid('act-ext-hours')} onInput={(e) => setHours(e.currentTarget.value)} />
       </Field>
-      <Field id="act-ext-reason" label={t('wf.extReason')} error={errors.reason}>
-        <textarea
-          id="act-ext-reason"
-          rows={3}
-          maxLength={2000}
-          value={reason}
-          aria-invalid={Boolean(errors.reason) || undefined}
-          aria-describedby={describedBy('act-ext-reason', false, errors.reason)}
-          onInput={(e) => setReason(e.currentTarget.value)}
-        />
+      <Field id="act-ext-reason" label={t('wf.extReason')} error={form.errors['act-ext-reason']}>
+        <textarea id="act-ext-reason" rows={3} maxLength={2000} value={reason} {...form.invalid('act-ext-reason')} onInput={(e) => setReason(e.currentTarget.value)} />
       </Field>
-      <button type="submit" class="btn btn-primary" disabled={busy}>
-        {busy ? t('detail.busy') : actionName('extension_requested')}
-      </button>
-    </form>
+    </ActionFormView>
   );
 }
 
@@ -271,38 +288,27 @@ export function extensionText(state: CaseState, org: OrgView | null): string {
 }
 
 function ExtensionDecisionForm(p: WorkflowActionProps) {
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const decide = async (approve: boolean) => {
-    if (busy) return;
-    setBusy(true);
-    const n = note.trim();
-    await p.run({ type: 'decide_extension', approve, ...(n ? { note: n } : {}) });
-    setBusy(false);
-  };
+  const [text, setNote] = useState('');
+  const decision = (approve: boolean): Command => ({ type: 'decide_extension', approve, ...note(text.trim()) });
+  const form = useActionForm({ run: p.run, command: () => decision(true) });
   return (
-    <form
-      class="form action-form"
-      aria-label={actionName('extension_decided')}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void decide(true);
-      }}
+    <ActionFormView
+      type="extension_decided"
+      form={form}
+      buttons={
+        <div class="button-row">
+          <button type="submit" class="btn btn-primary" disabled={form.busy}>
+            {t('wf.approve')}
+          </button>
+          <button type="button" class="btn btn-danger" disabled={form.busy} onClick={() => void form.submit(undefined, () => decision(false))}>
+            {t('wf.refuse')}
+          </button>
+        </div>
+      }
     >
       <p class="ext-request">{extensionText(p.state, p.org)}</p>
-      <Field id="act-ext-note" label={t('detail.note')}>
-        <textarea id="act-ext-note" rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-      </Field>
-      <div class="button-row">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {t('wf.approve')}
-        </button>
-        <button type="button" class="btn btn-danger" disabled={busy} onClick={() => void decide(false)}>
-          {t('wf.refuse')}
-        </button>
-      </div>
-    </form>
+      <NoteField id="act-ext-note" value={text} set={setNote} />
+    </ActionFormView>
   );
 }
 
@@ -314,28 +320,20 @@ function MergeForm(p: WorkflowActionProps) {
   // The candidates may arrive after the form (duplicates are looked up): the nearest is the default.
   const choice = candidates.some((c) => c.id === picked) ? picked : (candidates[0]?.id ?? '');
   const [other, setOther] = useState('');
-  const [note, setNote] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    const typed = other.trim().toUpperCase();
-    const into = typed || choice;
-    if (!into || !CASE_ID.test(into) || into === p.state.id) {
-      setError(t('wf.err.mergeInto'));
-      document.getElementById(candidates.length && !typed ? `act-merge-${candidates[0]!.id}` : 'act-merge-other')?.focus();
-      return;
-    }
-    setError('');
-    setBusy(true);
-    const n = note.trim();
-    await p.run({ type: 'merge', intoCaseId: into, ...(n ? { note: n } : {}) });
-    setBusy(false);
-  };
+  const [text, setNote] = useState('');
+  const typed = other.trim().toUpperCase();
+  const into = typed || choice;
+  const form = useActionForm({
+    run: p.run,
+    validate: () =>
+      into && CASE_ID.test(into) && into !== p.state.id
+        ? NO_ERRORS
+        : { [candidates.length && !typed ? `act-merge-${candidates[0]!.id}` : 'act-merge-other']: t('wf.err.mergeInto') },
+    command: () => ({ type: 'merge', intoCaseId: into, ...note(text.trim()) }),
+  });
   return (
-    <form class="form action-form" onSubmit={submit} noValidate aria-label={actionName('merged')}>
-      <fieldset class="choices" aria-describedby={error ? 'act-merge-error' : undefined}>
+    <ActionFormView type="merged" form={form} danger>
+      <fieldset class="choices" aria-describedby={form.error ? 'act-merge-error' : undefined}>
         <legend>{t('wf.mergeInto')}</legend>
         {candidates.length === 0 ? <p class="hint">{t('wf.mergeNone')}</p> : null}
         {candidates.map((c) => (
@@ -357,18 +355,9 @@ function MergeForm(p: WorkflowActionProps) {
         <Field id="act-merge-other" label={t('wf.mergeOther')}>
           <input id="act-merge-other" autocomplete="off" spellcheck={false} maxLength={26} value={other} onInput={(e) => setOther(e.currentTarget.value)} />
         </Field>
-        {error ? (
-          <p class="field-error" id="act-merge-error">
-            {error}
-          </p>
-        ) : null}
+        <ChoicesError id="act-merge-error" error={form.error} />
       </fieldset>
-      <Field id="act-merge-note" label={t('detail.note')}>
-        <textarea id="act-merge-note" rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-      </Field>
-      <button type="submit" class="btn btn-danger" disabled={busy}>
-        {busy ? t('detail.busy') : actionName('merged')}
-      </button>
-    </form>
+      <NoteField id="act-merge-note" value={text} set={setNote} />
+    </ActionFormView>
   );
 }

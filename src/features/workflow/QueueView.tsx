@@ -61,7 +61,8 @@ export function QueueView(p: QueueViewProps) {
   const opts = p.opts ?? {};
   const key = `${queue}|${opts.townId ?? ''}`;
   const paged = usePaged(
-    { fetch: (o, l) => session.queryQueue(queue, o, l, opts), count: () => session.countQueue(queue, opts) },
+    (o, l) => session.queryQueue(queue, o, l, opts),
+    () => session.countQueue(queue, opts),
     key,
     `${version}|${minute}`,
   );

@@ -1,18 +1,15 @@
 /**
- * Rows of a queue, page by page, for a windowed list: the pages the list shows are fetched (session.queryQueue by
- * offset/limit), the count separately (countQueue). When the read model changes (`version`) or the minute turns
- * (`tick`: overdue is a matter of time), the visible pages and the count are fetched again while the old rows stay
- * on screen; a new `key` (another queue, another town) starts again from the first page.
+ * Rows of a list, page by page, for a windowed list (the case list, the work queues): the pages the list shows are
+ * fetched (`fetch`: session.queryCases / queryQueue by offset/limit), the count separately (`count`). When
+ * `refresh` changes (the read model's version; for a queue also the minute: overdue is a matter of time), the
+ * visible pages and the count are fetched again while the old rows stay on screen; a new `key` (another filter,
+ * another queue, another town) starts again from the first page. `initialTotal` (a remembered count, coming back
+ * to the same list) is shown until the first count arrives, so the layout stays put.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CaseRow } from '../../app/services.ts';
 
 export const QUEUE_PAGE = 50;
-
-export interface PagedSource {
-  fetch(offset: number, limit: number): Promise<CaseRow[]>;
-  count(): Promise<number>;
-}
 
 interface Store {
   gen: number;
@@ -27,15 +24,19 @@ export interface Paged {
   failed: boolean;
   row(i: number): CaseRow | undefined;
   ensure(start: number, end: number): void;
-  /** True once the first page has arrived (or the queue is empty). */
-  loaded: boolean;
+  /** True once the first page has arrived. */
+  loaded(): boolean;
 }
 
-export function usePaged(source: PagedSource, key: string, refresh: unknown): Paged {
+export function usePaged(
+  fetch: (offset: number, limit: number) => Promise<CaseRow[]>,
+  count: () => Promise<number>,
+  key: string,
+  refresh: unknown,
+  initialTotal: number | null = null,
+): Paged {
   const st = useRef<Store>({ gen: 0, pages: new Map(), stale: new Set(), inflight: new Map(), range: [0, QUEUE_PAGE] });
-  const src = useRef(source);
-  src.current = source;
-  const [total, setTotal] = useState<number | null>(null);
+  const [total, setTotal] = useState<number | null>(initialTotal);
   const [failed, setFailed] = useState(false);
   const [, setTick] = useState(0);
   const s = st.current;
@@ -44,7 +45,7 @@ export function usePaged(source: PagedSource, key: string, refresh: unknown): Pa
     const gen = s.gen;
     if (s.inflight.get(p) === gen) return;
     s.inflight.set(p, gen);
-    src.current.fetch(p * QUEUE_PAGE, QUEUE_PAGE).then(
+    fetch(p * QUEUE_PAGE, QUEUE_PAGE).then(
       (rows) => {
         if (s.gen !== gen) return;
         s.inflight.delete(p);
@@ -70,7 +71,7 @@ export function usePaged(source: PagedSource, key: string, refresh: unknown): Pa
 
   const recount = () => {
     const gen = s.gen;
-    src.current.count().then(
+    count().then(
       (n) => {
         if (s.gen === gen) setTotal(n);
       },
@@ -81,11 +82,11 @@ export function usePaged(source: PagedSource, key: string, refresh: unknown): Pa
   };
 
   useEffect(() => {
-    s.gen++;
+    // gen is 0 only on the first run: then a remembered count (initialTotal) stays while it is counted again.
+    if (s.gen++) setTotal(null);
     s.pages.clear();
     s.stale.clear();
     s.inflight.clear();
-    setTotal(null);
     setFailed(false);
     recount();
     ensure(0, QUEUE_PAGE);
@@ -93,7 +94,7 @@ export function usePaged(source: PagedSource, key: string, refresh: unknown): Pa
 
   const seen = useRef(refresh);
   useEffect(() => {
-    if (Object.is(seen.current, refresh)) return;
+    if (seen.current === refresh) return;
     seen.current = refresh;
     s.gen++;
     s.inflight.clear();
@@ -113,6 +114,6 @@ export function usePaged(source: PagedSource, key: string, refresh: unknown): Pa
     failed,
     row: (i) => s.pages.get(Math.floor(i / QUEUE_PAGE))?.[i % QUEUE_PAGE],
     ensure,
-    loaded: total === 0 || s.pages.has(0),
+    loaded: () => s.pages.has(0),
   };
 }

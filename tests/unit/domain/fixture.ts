@@ -1,61 +1,49 @@
-// A tiny county for the domain tests: two towns, three grids, one county and two town-level units, and one user
-// of every role. Events are built here directly (not through decide) so tests can make any history, valid or not.
+// A tiny county for the domain tests (built on tests/support/county.ts): two towns, three grids, one county and two
+// town-level units, and one user of every role. Events are built here directly (not through decide) so tests can make any history, valid or not.
 import type { CaseEvent, EventData, EventType } from '../../../src/domain/events.ts';
 import { formatHlc } from '../../../src/domain/hlc.ts';
 import { newId, seededRandom } from '../../../src/domain/ids.ts';
 import { indexOrg, type OrgData, type Role, type UserInfo } from '../../../src/domain/org.ts';
+import { county, countyUnit, grid, inGrid, inVillage, major, person, secretary, sub, town, townUnit, townUser, unitUser, village, worker } from '../../support/county.ts';
 
-export const ORG: OrgData = {
-  towns: [
-    { id: 't01', name: '太平街道', nameEn: 'Taiping', center: [121.99, 41.23] },
-    { id: 't02', name: '沙岭镇', nameEn: 'Shaling', center: [122.23, 41.34] },
-  ],
-  villages: [
-    { id: 't01v01', townId: 't01', name: '曙光村', kind: 'village' },
-    { id: 't01v02', townId: 't01', name: '新兴社区', kind: 'community' },
-    { id: 't02v01', townId: 't02', name: '红旗村', kind: 'village' },
-  ],
+export const ORG: OrgData = county({
+  towns: [town('t01', '太平街道', 'Taiping', [121.99, 41.23]), town('t02', '沙岭镇', 'Shaling', [122.23, 41.34])],
+  villages: [village('t01v01', '曙光村'), village('t01v02', '新兴社区', 'community'), village('t02v01', '红旗村')],
   grids: [
-    { id: 'g0001', villageId: 't01v01', townId: 't01', name: '曙光村第一网格', workerId: 'w0001', center: [121.99, 41.23] },
-    { id: 'g0002', villageId: 't01v02', townId: 't01', name: '新兴社区第一网格', workerId: 'w0002', center: [121.98, 41.22] },
-    { id: 'g0003', villageId: 't02v01', townId: 't02', name: '红旗村第一网格', workerId: 'w0003', center: [122.23, 41.34] },
+    grid('g0001', 't01v01', '曙光村第一网格', [121.99, 41.23]),
+    grid('g0002', 't01v02', '新兴社区第一网格', [121.98, 41.22]),
+    grid('g0003', 't02v01', '红旗村第一网格', [122.23, 41.34]),
   ],
-  categories: [
-    { code: '01', name: '党的建设', nameEn: 'Party building' },
-    { code: '06', name: '城乡建设', nameEn: 'Construction' },
-  ],
-  subcategories: [
-    { code: '0101', major: '01', name: '党员教育管理', nameEn: 'Party member education' },
-    { code: '0604', major: '06', name: '供水管网', nameEn: 'Water mains' },
-  ],
+  categories: [major('01', '党的建设', 'Party building'), major('06', '城乡建设', 'Construction')],
+  subcategories: [sub('0101', '党员教育管理', 'Party member education'), sub('0604', '供水管网', 'Water mains')],
   plans: [
     { id: 'P001', category: '0604', name: '供水管网一般情形处置预案', priority: 'normal', dueHours: 24, unitIds: ['u001', 'u002'], steps: ['a', 'b', 'c'] },
     { id: 'P002', category: '0604', name: '供水管网紧急情形处置预案', priority: 'urgent', dueHours: 4, unitIds: ['u001'], steps: ['a', 'b', 'c'] },
     { id: 'P003', category: '0101', name: '党员教育管理一般情形处置预案', priority: 'normal', dueHours: 24, unitIds: ['u001'], steps: ['a', 'b', 'c'] },
   ],
   units: [
-    { id: 'u001', name: '县住房和城乡建设局', level: 'county', categories: ['06'] },
-    { id: 'u002', name: '太平街道综合行政执法队', level: 'town', townId: 't01', categories: ['06'] },
-    { id: 'u003', name: '沙岭镇综合行政执法队', level: 'town', townId: 't02', categories: ['06'] },
+    countyUnit('u001', '县住房和城乡建设局', ['06']),
+    townUnit('u002', '太平街道综合行政执法队', 't01', ['06']),
+    townUnit('u003', '沙岭镇综合行政执法队', 't02', ['06']),
   ],
   users: [
-    { id: 'admin', username: 'admin', name: '系统管理员', role: 'admin' },
-    { id: 'county', username: 'county', name: '县指挥中心', role: 'county' },
-    { id: 'town01', username: 'town01', name: '太平街道指导中心', role: 'town', townId: 't01' },
-    { id: 'town02', username: 'town02', name: '沙岭镇指导中心', role: 'town', townId: 't02' },
-    { id: 'w0001', username: 'w0001', name: '王伟', role: 'worker', townId: 't01', villageId: 't01v01', gridId: 'g0001' },
-    { id: 'w0002', username: 'w0002', name: '李娜', role: 'worker', townId: 't01', villageId: 't01v02', gridId: 'g0002' },
-    { id: 'w0003', username: 'w0003', name: '张强', role: 'worker', townId: 't02', villageId: 't02v01', gridId: 'g0003' },
-    { id: 'unit001', username: 'unit001', name: '刘军', role: 'unit', unitId: 'u001' },
-    { id: 'unit002', username: 'unit002', name: '赵敏', role: 'unit', unitId: 'u002', townId: 't01' },
-    { id: 'unit003', username: 'unit003', name: '孙涛', role: 'unit', unitId: 'u003', townId: 't02' },
-    { id: 'st01v01', username: 'st01v01', name: '杨春', role: 'secretary', townId: 't01', villageId: 't01v01' },
-    { id: 'st01v02', username: 'st01v02', name: '于红', role: 'secretary', townId: 't01', villageId: 't01v02' },
-    { id: 'trainer01', username: 'trainer01', name: '高静', role: 'trainer', townId: 't01' },
-    { id: 'resident01', username: 'resident01', name: '陈明', role: 'resident', townId: 't01', villageId: 't01v01' },
-    { id: 'p0001', username: 'p0001', name: '周立', role: 'member', townId: 't01', villageId: 't01v01', gridId: 'g0001' },
+    person('admin', '系统管理员', 'admin'),
+    person('county', '县指挥中心', 'county'),
+    townUser('t01', '太平街道指导中心'),
+    townUser('t02', '沙岭镇指导中心'),
+    worker('g0001', 't01v01', '王伟'),
+    worker('g0002', 't01v02', '李娜'),
+    worker('g0003', 't02v01', '张强'),
+    unitUser('u001', '刘军'),
+    unitUser('u002', '赵敏', 't01'),
+    unitUser('u003', '孙涛', 't02'),
+    secretary('t01v01', '杨春'),
+    secretary('t01v02', '于红'),
+    person('trainer01', '高静', 'trainer', { townId: 't01' }),
+    person('resident01', '陈明', 'resident', inVillage('t01v01')),
+    person('p0001', '周立', 'member', inGrid('g0001', 't01v01')),
   ],
-};
+});
 
 export const IDX = indexOrg(ORG);
 

@@ -1,5 +1,5 @@
 /**
- * A tiny county for the data-layer tests, and a seeded generator of case event logs that go through `decide`,
+ * A tiny county for the data-layer tests (built on tests/support/county.ts), and a seeded generator of case event logs that go through `decide`,
  * so every generated event is one the app itself could have made.
  */
 import * as Y from 'yjs';
@@ -13,6 +13,7 @@ import { indexOrg, type OrgData, type UserInfo } from '../../../src/domain/org.t
 import { inScope, type CaseState } from '../../../src/domain/workflow.ts';
 import { writeOrg } from '../../../src/sync/orgdoc.ts';
 import { EVENTS_ARRAY } from '../../../src/sync/protocol.ts';
+import { county, countyUnit, grid, major, person, sub, town, townUnit, townUser, unitUser, village, worker } from '../../support/county.ts';
 
 /** 2025-11-28 08:00 CST. */
 export const T0 = 1764288000000;
@@ -21,51 +22,37 @@ export const DOC_T01 = `cases.t01.${YEAR}`;
 export const DOC_T02 = `cases.t02.${YEAR}`;
 
 export const USERS: Record<string, UserInfo> = {
-  admin: { id: 'admin', username: 'admin', name: '管理员', role: 'admin' },
-  w0001: { id: 'w0001', username: 'w0001', name: '张网格', role: 'worker', townId: 't01', villageId: 't01v01', gridId: 'g0001' },
-  w0002: { id: 'w0002', username: 'w0002', name: '李网格', role: 'worker', townId: 't01', villageId: 't01v01', gridId: 'g0002' },
-  w0003: { id: 'w0003', username: 'w0003', name: '王网格', role: 'worker', townId: 't01', villageId: 't01v02', gridId: 'g0003' },
-  w0004: { id: 'w0004', username: 'w0004', name: '赵网格', role: 'worker', townId: 't02', villageId: 't02v01', gridId: 'g0004' },
-  town01: { id: 'town01', username: 'town01', name: '一镇中心', role: 'town', townId: 't01' },
-  unit001: { id: 'unit001', username: 'unit001', name: '水务站', role: 'unit', unitId: 'u001' },
-  unit002: { id: 'unit002', username: 'unit002', name: '派出所', role: 'unit', unitId: 'u002' },
+  admin: person('admin', '管理员', 'admin'),
+  w0001: worker('g0001', 't01v01', '张网格'),
+  w0002: worker('g0002', 't01v01', '李网格'),
+  w0003: worker('g0003', 't01v02', '王网格'),
+  w0004: worker('g0004', 't02v01', '赵网格'),
+  town01: townUser('t01', '一镇中心'),
+  unit001: unitUser('u001', '水务站'),
+  unit002: unitUser('u002', '派出所'),
 };
 
-export const ORG: OrgData = {
-  towns: [
-    { id: 't01', name: '一镇', nameEn: 'Town 1', center: [122.0, 41.1] },
-    { id: 't02', name: '二镇', nameEn: 'Town 2', center: [122.1, 41.2] },
-  ],
-  villages: [
-    { id: 't01v01', townId: 't01', name: '东村', kind: 'village' },
-    { id: 't01v02', townId: 't01', name: '西村', kind: 'village' },
-    { id: 't02v01', townId: 't02', name: '南村', kind: 'village' },
-  ],
+export const ORG: OrgData = county({
+  towns: [town('t01', '一镇', 'Town 1', [122.0, 41.1]), town('t02', '二镇', 'Town 2', [122.1, 41.2])],
+  villages: [village('t01v01', '东村'), village('t01v02', '西村'), village('t02v01', '南村')],
   grids: [
-    { id: 'g0001', villageId: 't01v01', townId: 't01', name: '一格', workerId: 'w0001', center: [122.0, 41.1] },
-    { id: 'g0002', villageId: 't01v01', townId: 't01', name: '二格', workerId: 'w0002', center: [122.0, 41.1] },
-    { id: 'g0003', villageId: 't01v02', townId: 't01', name: '三格', workerId: 'w0003', center: [122.0, 41.1] },
-    { id: 'g0004', villageId: 't02v01', townId: 't02', name: '四格', workerId: 'w0004', center: [122.1, 41.2] },
+    grid('g0001', 't01v01', '一格', [122.0, 41.1]),
+    grid('g0002', 't01v01', '二格', [122.0, 41.1]),
+    grid('g0003', 't01v02', '三格', [122.0, 41.1]),
+    grid('g0004', 't02v01', '四格', [122.1, 41.2]),
   ],
-  categories: [
-    { code: '01', name: '党的建设', nameEn: 'Party building' },
-    { code: '02', name: '社会保障', nameEn: 'Social security' },
-    { code: '03', name: '综合治理', nameEn: 'Public order' },
-  ],
+  categories: [major('01', '党的建设', 'Party building'), major('02', '社会保障', 'Social security'), major('03', '综合治理', 'Public order')],
   subcategories: [
-    { code: '0101', major: '01', name: '组织建设', nameEn: 'Organisation' },
-    { code: '0102', major: '01', name: '党员管理', nameEn: 'Members' },
-    { code: '0201', major: '02', name: '养老保险', nameEn: 'Pensions' },
-    { code: '0301', major: '03', name: '矛盾纠纷', nameEn: 'Disputes' },
-    { code: '0302', major: '03', name: '治安隐患', nameEn: 'Hazards' },
+    sub('0101', '组织建设', 'Organisation'),
+    sub('0102', '党员管理', 'Members'),
+    sub('0201', '养老保险', 'Pensions'),
+    sub('0301', '矛盾纠纷', 'Disputes'),
+    sub('0302', '治安隐患', 'Hazards'),
   ],
   plans: [{ id: 'P001', category: '0301', name: '纠纷调处', priority: 'normal', dueHours: 24, unitIds: ['u001'], steps: ['到场'] }],
-  units: [
-    { id: 'u001', name: '水务站', level: 'town', townId: 't01', categories: ['03'] },
-    { id: 'u002', name: '派出所', level: 'county', categories: ['03'] },
-  ],
+  units: [townUnit('u001', '水务站', 't01', ['03']), countyUnit('u002', '派出所', ['03'])],
   users: Object.values(USERS),
-};
+});
 
 export const ORG_INDEX = indexOrg(ORG);
 
