@@ -2,20 +2,21 @@
  * HTTP routes of the people and party docs (issue 5; wired in http.ts):
  *
  *   GET /api/people/<gridId>/residents[?q=text]   Bearer -> 200 {"gridId","residents":[{id, householdId, name, phone?,
- *       idNumber, idMasked, relation?, tags, address}]}; `q` matches name or address. Readers: the grid's worker,
+ *       idNumber ('' when not recorded), idMasked, relation?, tags, address}]}; `q` matches name or address. Readers: the grid's worker,
  *       village secretary and town center (those who hold the doc), county and admin. ID numbers are masked
  *       (`2111**********1234`, idMasked: true) for everyone but the grid's worker and its town center
- *       (src/domain/people.ts). Other users 403, unknown grid 404, no token 401.
+ *       (src/domain/people.ts): only for them is the grid's `idnumbers.<gridId>` doc read and joined in (the
+ *       people doc holds masked numbers only). Other users 403, unknown grid 404, no token 401.
  *   GET /api/party/<townId>/summary?from=<YYYY-MM-DD>&to=<YYYY-MM-DD>   Bearer -> 200 the per-member and per-branch
  *       figures of the period (src/domain/party.ts summarizeParty; dates in UTC+8, `to` included; default this year).
  *       Readers: those who hold the town's party doc. 403 otherwise.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as Y from 'yjs';
-import { docAccess, partyDocName, peopleDocName } from '../src/domain/docs.ts';
+import { docAccess, idNumbersDocName, partyDocName, peopleDocName, seesFullIdNumber } from '../src/domain/docs.ts';
 import type { UserInfo } from '../src/domain/org.ts';
 import { foldParty, summarizeParty } from '../src/domain/party.ts';
-import { foldPeople, residentFor, searchKey } from '../src/domain/people.ts';
+import { foldIdNumbers, foldPeople, residentFor, searchKey } from '../src/domain/people.ts';
 import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
 import type { HttpContext } from './http.ts';
 
@@ -31,15 +32,18 @@ export async function peopleResidents(req: IncomingMessage, res: ServerResponse,
   const name = peopleDocName(grid.id);
   const holder = docAccess(user, name, org.townIds, (id) => org.index.grid(id)) !== null;
   if (!holder && user.role !== 'county' && user.role !== 'admin') return json(res, 403, { error: 'forbidden' });
-  const raw = ctx.store.docNames().includes(name) ? await ctx.relay.withDoc(name, (ydoc: Y.Doc) => ydoc.getArray(EVENTS_ARRAY).toArray()) : [];
+  const stored = ctx.store.docNames();
+  const raw = stored.includes(name) ? await ctx.relay.withDoc(name, (ydoc: Y.Doc) => ydoc.getArray(EVENTS_ARRAY).toArray()) : [];
   const state = foldPeople(raw);
+  const idName = idNumbersDocName(grid.id);
+  const ids = seesFullIdNumber(user, grid) && stored.includes(idName) ? foldIdNumbers(await ctx.relay.withDoc(idName, (ydoc: Y.Doc) => ydoc.getArray(EVENTS_ARRAY).toArray())) : null;
   const q = searchKey(new URL(req.url ?? '/', 'http://relay').searchParams.get('q') ?? '');
   const residents = [];
   for (const r of state.residents.values()) {
     const address = state.households.get(r.householdId)?.address ?? '';
     if (q && !searchKey(r.name).includes(q) && !searchKey(address).includes(q)) continue;
     const { updatedAt: _u, ...plain } = r;
-    residents.push({ ...residentFor(plain, user, grid), address });
+    residents.push({ ...residentFor(plain, user, grid, ids), address });
   }
   residents.sort((a, b) => a.householdId.localeCompare(b.householdId) || a.id.localeCompare(b.id));
   json(res, 200, { gridId: grid.id, residents });

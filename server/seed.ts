@@ -16,6 +16,7 @@ import { hlcMs } from '../src/domain/hlc.ts';
 import { ORG_COLLECTIONS, type OrgData } from '../src/domain/org.ts';
 import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
 import { hashPassword } from './auth.ts';
+import { ID_SPLIT_META } from './idsplit.ts';
 import type { Store } from './store.ts';
 
 export interface SeedData {
@@ -99,7 +100,7 @@ export async function seedDemo(store: Store, opts: { password: string; clientId:
   const { generateDemo } = await import('./demo/generate.ts');
   const data = generateDemo(opts.seed === undefined ? { nowMs: opts.nowMs } : { seed: opts.seed, nowMs: opts.nowMs });
   const result = await seedStore(store, data, opts);
-  // Issue 5: the people docs of the first town's grids and its party doc (demo/people.ts; members are in org).
+  // Issue 5: every grid's people and ID number docs and every town's party doc (demo/people.ts; members are in org).
   const people = data.people ?? new Map<string, Array<Record<string, unknown>>>();
   store.transaction(() => {
     for (const [name, events] of people) {
@@ -109,6 +110,8 @@ export async function seedDemo(store: Store, opts: { password: string; clientId:
       store.putSnapshot(name, Y.encodeStateAsUpdate(doc));
       doc.destroy();
     }
+    // Seeded with the ID numbers apart already: nothing for the one-time split at startup (idsplit.ts).
+    store.setMeta(ID_SPLIT_META, JSON.stringify({ docs: 0, numbers: 0, seeded: true }));
   });
   return { ...result, docs: result.docs + people.size };
 }

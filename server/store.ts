@@ -159,6 +159,17 @@ export class Store {
   }
 
   /**
+   * Replace a doc's whole content by one snapshot, dropping its update rows (server/idsplit.ts rewrites people docs
+   * that held full ID numbers). Only while the relay does not hold the doc in memory (at startup).
+   */
+  replaceDoc(doc: string, data: Uint8Array): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM doc_updates WHERE doc = ?').run(doc);
+      this.stmts.putSnapshot.run(doc, data);
+    })();
+  }
+
+  /**
    * Merge a doc's snapshot and update rows into one snapshot. Returns the number of rows merged.
    * IMMEDIATE takes the write lock before reading, so the rows deleted are exactly the rows merged.
    */

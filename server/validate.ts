@@ -8,7 +8,8 @@
  *  - it deletes anything in a cases doc (event logs are append-only)                     -> delete_not_allowed
  *  - a new struct is not an Item holding plain JSON (ContentAny) in the root Y.Array `events` (cases docs), or
  *    not a plain value / deleted value in one of the org collection maps (org doc)      -> invalid_struct
- *  - a new event fails `parseEvent`                                                        -> invalid_event
+ *  - a new event fails `parseEvent` (people docs: `parsePeopleEvent`, and any full ID number in a people event;
+ *    idnumbers docs: `parseIdNumberEvent`; party docs: `parsePartyEvent`)                  -> invalid_event
  *  - a new event's actor is not the connection's user                                     -> forged_actor
  *  - the user's role may never make that event type (`roleMayEver`)                       -> role_not_allowed
  *  - a new report is filed in another town's or year's doc                                -> wrong_doc
@@ -23,7 +24,7 @@ import { parseEvent, type CaseEvent } from '../src/domain/events.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
 import { ORG_COLLECTIONS, type UserInfo } from '../src/domain/org.ts';
 import { roleMayEver } from '../src/domain/workflow.ts';
-import { parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
+import { carriesFullIdNumber, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
 
@@ -44,7 +45,9 @@ export type DocKind =
   | { kind: 'cases'; townId: string; year: number }
   // issue 5: people and party docs are event logs too, inspected like the cases docs (whole message, append-only).
   | { kind: 'people'; gridId: string }
-  | { kind: 'party'; townId: string };
+  | { kind: 'party'; townId: string }
+  // the full ID numbers of a grid (src/domain/docs.ts idNumbersAccess: the grid's worker and town center only).
+  | { kind: 'idnumbers'; gridId: string };
 
 export type Verdict =
   | {
@@ -132,7 +135,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     if (!(s.content instanceof Y.ContentAny)) return refuse('invalid_struct', 'events are plain JSON objects');
     // Only the part the doc does not have yet is new (a client may resend a merged item that overlaps).
     const fresh = s.content.arr.slice(Math.max(0, known - s.id.clock));
-    if (kind.kind === 'people' || kind.kind === 'party') {
+    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers') {
       for (const value of fresh) {
         const refusal = inspectRecord(value, kind, user);
         if (refusal) return refusal;
@@ -156,9 +159,19 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
   return { ok: true, novel, reported };
 }
 
-/** A people or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */
-function inspectRecord(value: unknown, kind: { kind: 'people'; gridId: string } | { kind: 'party'; townId: string }, user: UserInfo): Verdict | null {
+/** A people, ID number or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */
+function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | { kind: 'cases' }>, user: UserInfo): Verdict | null {
+  if (kind.kind === 'idnumbers') {
+    const parsed = parseIdNumberEvent(value);
+    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+    const e = parsed.event;
+    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    if (!peopleRoleMayWrite(user)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not write ID numbers`);
+    return null;
+  }
   if (kind.kind === 'people') {
+    // Full ID numbers never enter a people doc (every holder stores it, the village secretary included).
+    if (carriesFullIdNumber(value)) return refuse('invalid_event', `a people doc holds no full ID numbers (they go to idnumbers.${kind.gridId})`);
     const parsed = parsePeopleEvent(value);
     if (!parsed.ok) return refuse('invalid_event', parsed.detail);
     const e = parsed.event;

@@ -80,7 +80,7 @@ export interface Demo {
   events: CaseEvent[];
   /** The grids' polygons (geometry.ts), in grid order; grid and town centres in `org` are their representative points. */
   geometry: GridGeometry[];
-  /** Issue 5: event logs of the seeded people and party docs by doc name (demo/people.ts; the first town only). */
+  /** Issue 5: event logs of the seeded people, ID number and party docs by doc name (demo/people.ts; every town). */
   people?: Map<string, Array<Record<string, unknown>>>;
 }
 

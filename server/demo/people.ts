@@ -1,57 +1,83 @@
 /**
- * Demo people and party data (issue 5), deterministic from the org: only for the FIRST town's grids (t01), to keep
- * the first start fast (about 12 households and 35 residents per grid, a few dozen grids); other towns' people
- * docs start empty. Party: two members per village of t01 (`p0001`.., password as every demo account; the first of
- * each village is in service 在职党员, the second a local member), each with 3 contact households of a grid of the
- * village, plus published needs per village (some claimed, worked on and confirmed).
+ * Demo people and party data (issue 5), deterministic from the org, for every town and grid: 12 households per
+ * grid in the first town (t01), 4 elsewhere (see HOUSEHOLDS_PER_GRID), 1-5 residents each; their full ID numbers in the grid's
+ * `idnumbers.<gridId>` doc, the people doc with the masked form only (src/domain/people.ts). Party: two members per
+ * village (`p0001`.., numbered town by town, so town t01 keeps p0001..p0030; password as every demo account; the
+ * first of each village is in service 在职党员, the second a local member), each with 3 contact households of a
+ * grid of the village, plus published needs per village (one claimed, worked on and confirmed).
+ *
+ * Each town has its own random stream (the first town's is the one this generator always had, so its households,
+ * residents and members did not change when the other towns were added); ID number events have a stream of their
+ * own, so splitting them out did not move anything either.
  *
  * ID numbers are fake: 18 characters starting 2111 (Panjin prefecture), birth date, sequence, a check character
  * computed like the real one (so they look valid), never real people.
  */
-import { partyDocName, peopleDocName } from '../../src/domain/docs.ts';
+import { idNumbersDocName, partyDocName, peopleDocName } from '../../src/domain/docs.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId, seededRandom } from '../../src/domain/ids.ts';
 import type { OrgData, UserInfo } from '../../src/domain/org.ts';
 import type { ContactHousehold } from '../../src/domain/party.ts';
-import type { Household, ResidentTag } from '../../src/domain/people.ts';
+import { maskIdNumber, type Household, type ResidentTag } from '../../src/domain/people.ts';
 import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES } from './county.ts';
 
 export const PEOPLE_SEED = 5005;
+/** Households per grid: the first town (the one tests and the walkthrough use) 12; the others fewer, so that the
+ * first start stays fast and the store small (about 29,000 people events county-wide instead of 72,000). */
 const HOUSEHOLDS_PER_GRID = 12;
+const HOUSEHOLDS_PER_GRID_ELSEWHERE = 4;
 const MEMBERS_PER_VILLAGE = 2;
 const ROADS = ['兴盛路', '建设街', '幸福街', '团结路', '光明巷', '育才路', '胜利街', '和平路', '新华街', '前进巷'];
 
 export interface PeopleSeed {
   /** Party member accounts (role `member`), to add to the user directory. */
   users: UserInfo[];
-  /** Event logs by doc name (`people.<gridId>`, `party.<townId>`), each in (at, id) order. */
+  /** Event logs by doc name (`people.<gridId>`, `idnumbers.<gridId>`, `party.<townId>`), each in (at, id) order. */
   docs: Map<string, Array<Record<string, unknown>>>;
 }
 
 export function generatePeople(org: OrgData, nowMs: number, seed = PEOPLE_SEED): PeopleSeed {
+  const docs = new Map<string, Array<Record<string, unknown>>>();
+  const users: UserInfo[] = [];
+  const counters = { idSeq: 0, memberSeq: 0 };
+  const towns = [...org.towns].sort((a, b) => a.id.localeCompare(b.id));
+  for (const [i, town] of towns.entries()) {
+    generateTown(org, town.id, nowMs, (seed + i * 7919) >>> 0, i === 0 ? HOUSEHOLDS_PER_GRID : HOUSEHOLDS_PER_GRID_ELSEWHERE, counters, docs, users);
+  }
+  return { users, docs };
+}
+
+function generateTown(
+  org: OrgData,
+  townId: string,
+  nowMs: number,
+  seed: number,
+  householdsPerGrid: number,
+  counters: { idSeq: number; memberSeq: number },
+  docs: PeopleSeed['docs'],
+  users: UserInfo[],
+): void {
   const rnd = seededRandom(seed);
+  const idRnd = seededRandom((seed ^ 0x1d5eed) >>> 0);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd.next() * a.length)]!;
   const int = (lo: number, hi: number) => lo + Math.floor(rnd.next() * (hi - lo + 1));
   const name = (surname?: string) => (surname ?? pick(SURNAMES)) + pick(rnd.next() < 0.5 ? GIVEN_MALE : GIVEN_FEMALE) + (rnd.next() < 0.7 ? pick(GIVEN_FEMALE) : '');
   let tick = 0;
   const base = nowMs - 90 * 86_400_000;
+  const hlc = (ms: number) => formatHlc({ ms, counter: 0, node: 'seed' });
   const event = (type: string, actor: string, data: unknown, ms?: number) => {
     const at = ms ?? base + tick++ * 1000;
-    return { id: newId(at, rnd.bytes), type, actor, at: formatHlc({ ms: at, counter: 0, node: 'seed' }), data };
+    return { id: newId(at, rnd.bytes), type, actor, at: hlc(at), data };
   };
-  const docs = new Map<string, Array<Record<string, unknown>>>();
-  const town = [...org.towns].sort((a, b) => a.id.localeCompare(b.id))[0];
-  const users: UserInfo[] = [];
-  if (!town) return { users, docs };
-  const grids = org.grids.filter((g) => g.townId === town.id).sort((a, b) => a.id.localeCompare(b.id));
-  const villages = org.villages.filter((v) => v.townId === town.id).sort((a, b) => a.id.localeCompare(b.id));
+  const grids = org.grids.filter((g) => g.townId === townId).sort((a, b) => a.id.localeCompare(b.id));
+  const villages = org.villages.filter((v) => v.townId === townId).sort((a, b) => a.id.localeCompare(b.id));
   const households = new Map<string, Household[]>();
-  let idSeq = 0;
   for (const g of grids) {
     const village = villages.find((v) => v.id === g.villageId);
     const log: Array<Record<string, unknown>> = [];
+    const ids: Array<Record<string, unknown>> = [];
     const list: Household[] = [];
-    for (let h = 1; h <= HOUSEHOLDS_PER_GRID; h++) {
+    for (let h = 1; h <= householdsPerGrid; h++) {
       const surname = pick(SURNAMES);
       const head = name(surname);
       const hid = `${g.id}h${String(h).padStart(3, '0')}`;
@@ -74,40 +100,46 @@ export function generatePeople(org: OrgData, nowMs: number, seed = PEOPLE_SEED):
         if (rnd.next() < 0.08) tags.push('low_income');
         if (rnd.next() < 0.04) tags.push('disabled');
         if (child && rnd.next() < 0.25) tags.push('left_behind_child');
-        log.push(
-          event('resident_saved', g.workerId, {
-            id: `${hid}r${r + 1}`,
-            householdId: hid,
-            name: r === 0 ? head : name(child ? surname : undefined),
-            ...(child ? {} : { phone: phone(int) }),
-            idNumber: idNumber(born, int(1, 12), int(1, 28), ++idSeq),
-            relation: r === 0 ? '户主' : child ? '子女' : r === 1 ? '配偶' : '亲属',
-            tags,
-          }),
-        );
+        const residentId = `${hid}r${r + 1}`;
+        const data = {
+          id: residentId,
+          householdId: hid,
+          name: r === 0 ? head : name(child ? surname : undefined),
+          ...(child ? {} : { phone: phone(int) }),
+          idNumber: idNumber(born, int(1, 12), int(1, 28), ++counters.idSeq),
+          relation: r === 0 ? '户主' : child ? '子女' : r === 1 ? '配偶' : '亲属',
+          tags,
+        };
+        const saved = event('resident_saved', g.workerId, { ...data, idNumber: maskIdNumber(data.idNumber) });
+        log.push(saved);
+        // The full number goes to the ID doc (same time, own id stream); the people doc keeps it masked.
+        const ms = base + (tick - 1) * 1000;
+        ids.push({ id: newId(ms, idRnd.bytes), type: 'id_number_saved', actor: g.workerId, at: saved.at, data: { residentId, idNumber: data.idNumber } });
       }
     }
     households.set(g.id, list);
     docs.set(peopleDocName(g.id), log);
+    docs.set(idNumbersDocName(g.id), ids);
   }
 
   // Party: members per village, their contact households, needs.
   const party: Array<Record<string, unknown>> = [];
-  let memberSeq = 0;
   for (const v of villages) {
     const vGrids = grids.filter((g) => g.villageId === v.id);
     if (vGrids.length === 0) continue;
     const secretary = `s${v.id}`;
     const members: string[] = [];
     for (let k = 0; k < MEMBERS_PER_VILLAGE; k++) {
-      const id = `p${String(++memberSeq).padStart(4, '0')}`;
+      const id = `p${String(++counters.memberSeq).padStart(4, '0')}`;
       const g = vGrids[k % vGrids.length]!;
       const inService = k === 0;
-      const user: UserInfo = { id, username: id, name: name(), role: 'member', townId: town.id, villageId: v.id, gridId: g.id };
+      const user: UserInfo = { id, username: id, name: name(), role: 'member', townId, villageId: v.id, gridId: g.id };
       users.push(user);
       members.push(id);
       const list = households.get(g.id) ?? [];
-      const contacts: ContactHousehold[] = list.slice(k * 3, k * 3 + 3).map((h) => ({
+      // Three households from the k*3-th on, wrapping round (a grid of 4 households has room for one and a bit).
+      const picked = list.length <= 3 ? list : [0, 1, 2].map((j) => list[(k * 3 + j) % list.length]!);
+      const contacts: ContactHousehold[] = picked.map((h) => ({
         householdId: h.id,
         gridId: g.id,
         address: h.address,
@@ -141,8 +173,7 @@ export function generatePeople(org: OrgData, nowMs: number, seed = PEOPLE_SEED):
       }
     }
   }
-  docs.set(partyDocName(town.id), party);
-  return { users, docs };
+  docs.set(partyDocName(townId), party);
 }
 
 function phone(int: (lo: number, hi: number) => number): string {

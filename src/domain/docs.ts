@@ -4,6 +4,8 @@
  * Issue 5: `people.<gridId>` (households, residents, visits of one grid: its worker, its village secretary, its
  * town center) and `party.<townId>` (party members, contact-household visits, needs: the town's staff, its
  * village secretaries and party members, county, admin). Both are event logs like the cases docs.
+ * `idnumbers.<gridId>` holds the full ID numbers of that grid's residents, apart from the people doc so that only
+ * the readers who may see them in full (the grid's worker, its town center: src/domain/people.ts) store them.
  */
 import type { Grid, UserInfo } from './org.ts';
 
@@ -30,6 +32,7 @@ export function parseDocName(name: string): { kind: 'org' } | { kind: 'cases'; t
 
 const PEOPLE_DOC = /^people\.(g\d{4})$/;
 const PARTY_DOC = /^party\.(t\d{2})$/;
+const ID_NUMBERS_DOC = /^idnumbers\.(g\d{4})$/;
 
 export function peopleDocName(gridId: string): string {
   return `people.${gridId}`;
@@ -37,13 +40,20 @@ export function peopleDocName(gridId: string): string {
 export function partyDocName(townId: string): string {
   return `party.${townId}`;
 }
+export function idNumbersDocName(gridId: string): string {
+  return `idnumbers.${gridId}`;
+}
+
+export type RecordDocKind = { kind: 'people'; gridId: string } | { kind: 'party'; townId: string } | { kind: 'idnumbers'; gridId: string };
 
 /** The issue-5 record docs (not handled by the case sync engine). */
-export function parseRecordDocName(name: string): { kind: 'people'; gridId: string } | { kind: 'party'; townId: string } | null {
+export function parseRecordDocName(name: string): RecordDocKind | null {
   const p = PEOPLE_DOC.exec(name);
   if (p) return { kind: 'people', gridId: p[1]! };
   const q = PARTY_DOC.exec(name);
   if (q) return { kind: 'party', townId: q[1]! };
+  const i = ID_NUMBERS_DOC.exec(name);
+  if (i) return { kind: 'idnumbers', gridId: i[1]! };
   return null;
 }
 
@@ -57,6 +67,22 @@ export function peopleAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageId'
   if (user.role === 'secretary' && user.villageId === grid.villageId) return 'write';
   if (user.role === 'town' && user.townId === grid.townId) return 'write';
   return null;
+}
+
+/**
+ * Whether a user sees residents' full ID numbers of a grid: its worker (home visits, eligibility checks on site)
+ * and its town center (files the civil-affairs applications). Everyone else sees them masked (src/domain/people.ts).
+ */
+export function seesFullIdNumber(user: UserInfo, grid: Pick<Grid, 'id' | 'townId'> | undefined): boolean {
+  if (!grid) return false;
+  if (user.role === 'worker') return user.gridId === grid.id;
+  if (user.role === 'town') return user.townId === grid.townId;
+  return false;
+}
+
+/** Access to `idnumbers.<gridId>`: only those who see full ID numbers, the grid's worker and its town center. */
+export function idNumbersAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageId' | 'townId'> | undefined): DocAccess | null {
+  return grid && seesFullIdNumber(user, grid) ? 'write' : null;
 }
 
 /** Access to `party.<townId>`: the town's center, secretaries and party members; county and admin. */
@@ -74,12 +100,14 @@ export function partyAccess(user: UserInfo, townId: string): DocAccess | null {
   }
 }
 
-/** The people and party docs of a user (listed by GET /api/me after the org and cases docs). */
+/** The people, ID number and party docs of a user (listed by GET /api/me after the org and cases docs). */
 export function recordDocsForUser(user: UserInfo, townIds: readonly string[], grids: readonly Pick<Grid, 'id' | 'villageId' | 'townId'>[]): DocGrant[] {
   const out: DocGrant[] = [];
   for (const g of grids) {
     const a = peopleAccess(user, g);
     if (a) out.push({ name: peopleDocName(g.id), access: a });
+    const i = idNumbersAccess(user, g);
+    if (i) out.push({ name: idNumbersDocName(g.id), access: i });
   }
   for (const t of townIds) {
     const a = partyAccess(user, t);
@@ -125,6 +153,7 @@ export function docsForUser(user: UserInfo, townIds: readonly string[], years: r
 export function docAccess(user: UserInfo, name: string, townIds: readonly string[], grid?: GridLookup): DocAccess | null {
   const rec = parseRecordDocName(name);
   if (rec?.kind === 'people') return peopleAccess(user, grid?.(rec.gridId));
+  if (rec?.kind === 'idnumbers') return idNumbersAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'party') return townIds.includes(rec.townId) ? partyAccess(user, rec.townId) : null;
   const parsed = parseDocName(name);
   if (!parsed) return null;

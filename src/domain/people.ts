@@ -13,12 +13,17 @@
  * ID numbers (居民身份证号): shown in full only to the grid's worker (home visits, checking eligibility for
  * 低保 / disability support on site) and the town center (files the civil-affairs applications); everyone else,
  * the village secretary included, sees `maskIdNumber`. Masking applies in every screen and every API answer.
- * Known limit: the secretary's device still stores the people doc with full numbers (a CRDT cannot be filtered
- * per reader); the follow-up is to move ID numbers into a `people-id.<gridId>` doc synced to worker and town only.
+ * A CRDT cannot be filtered per reader, so the full numbers live in their own doc, `idnumbers.<gridId>`
+ * (`id_number_saved` events, `foldIdNumbers`), synced only to those two (src/domain/docs.ts `idNumbersAccess`);
+ * the people doc holds at most the masked form (`2111**********1234`) and the relay refuses a people event that
+ * carries a full number. Readers join the two with `residentFor`, writers split a save with `splitResident`.
+ * People docs written before the split are rewritten once by the relay at startup (server/idsplit.ts); until a
+ * device has resynced, `foldPeople` masks such old full numbers on read.
  */
 import * as v from 'valibot';
 import { HLC_PATTERN } from './hlc.ts';
 import { ID_PATTERN } from './ids.ts';
+import { seesFullIdNumber } from './docs.ts';
 import type { Grid, UserInfo } from './org.ts';
 
 export const RESIDENT_TAGS = ['elderly_alone', 'low_income', 'disabled', 'left_behind_child'] as const;
@@ -29,6 +34,8 @@ const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.
 const refId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,40}$/));
 /** 18-character resident ID number (17 digits + digit or X); demo numbers start with 2111 (Panjin). */
 export const ID_NUMBER_PATTERN = /^\d{17}[\dX]$/;
+/** The masked form a people doc may hold (`maskIdNumber` of an 18-character number). */
+export const MASKED_ID_PATTERN = /^\d{4}\*{10}[\dX]{4}$/;
 
 export const HouseholdSchema = v.strictObject({
   id: refId,
@@ -48,7 +55,8 @@ export const ResidentSchema = v.strictObject({
   householdId: refId,
   name: text(40),
   phone: optionalText(20),
-  idNumber: v.pipe(v.string(), v.regex(ID_NUMBER_PATTERN)),
+  /** Masked only (`2111**********1234`); the full number is in `idnumbers.<gridId>`. Absent when not known. */
+  idNumber: v.optional(v.pipe(v.string(), v.regex(MASKED_ID_PATTERN, 'a people doc holds masked ID numbers only (the full number goes to idnumbers.<gridId>)'))),
   relation: optionalText(20),
   tags: v.pipe(v.array(v.picklist(RESIDENT_TAGS)), v.maxLength(RESIDENT_TAGS.length)),
 });
@@ -81,6 +89,8 @@ const Envelope = v.strictObject({
   data: v.unknown(),
 });
 
+const byAtId = (a: { at: string; id: string }, b: { at: string; id: string }) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 export type PeopleParse = { ok: true; event: PeopleEvent } | { ok: false; detail: string };
 
 /** Every people event from the network or storage passes here first. */
@@ -90,6 +100,41 @@ export function parsePeopleEvent(input: unknown): PeopleParse {
   const data = v.safeParse(PEOPLE_SCHEMAS[env.output.type], env.output.data);
   if (!data.success) return { ok: false, detail: `${env.output.type}: ${data.issues.map((i) => `${i.path?.map((p) => String(p.key)).join('.') ?? ''} ${i.message}`).join('; ')}`.slice(0, 200) };
   return { ok: true, event: { ...env.output, data: data.output } as PeopleEvent };
+}
+
+/** The ID number doc's one event: the full number of a resident (last save by (at, id) wins). */
+export const IdNumberSchema = v.strictObject({
+  residentId: refId,
+  idNumber: v.pipe(v.string(), v.regex(ID_NUMBER_PATTERN)),
+});
+export type IdNumberEvent = { id: string; type: 'id_number_saved'; actor: string; at: string; data: v.InferOutput<typeof IdNumberSchema> };
+
+const IdEnvelope = v.strictObject({
+  id: v.pipe(v.string(), v.regex(ID_PATTERN)),
+  type: v.literal('id_number_saved'),
+  actor: refId,
+  at: v.pipe(v.string(), v.regex(HLC_PATTERN)),
+  data: IdNumberSchema,
+});
+
+/** Every event of an `idnumbers.<gridId>` doc from the network or storage passes here first. */
+export function parseIdNumberEvent(input: unknown): { ok: true; event: IdNumberEvent } | { ok: false; detail: string } {
+  const r = v.safeParse(IdEnvelope, input);
+  if (!r.success) return { ok: false, detail: r.issues.map((i) => `${i.path?.map((p) => String(p.key)).join('.') ?? ''} ${i.message}`).join('; ').slice(0, 200) };
+  return { ok: true, event: r.output };
+}
+
+/** Fold an ID number log: resident id -> full number (last save by (at, id) wins). Invalid entries are skipped. */
+export function foldIdNumbers(raw: readonly unknown[]): Map<string, string> {
+  const events: IdNumberEvent[] = [];
+  for (const r of raw) {
+    const p = parseIdNumberEvent(r);
+    if (p.ok) events.push(p.event);
+  }
+  events.sort(byAtId);
+  const out = new Map<string, string>();
+  for (const e of events) out.set(e.data.residentId, e.data.idNumber);
+  return out;
 }
 
 /** Roles that may write people events at all (the doc grant narrows to the grid). */
@@ -111,13 +156,11 @@ export interface PeopleState {
   visits: Visit[];
 }
 
-const byAtId = (a: { at: string; id: string }, b: { at: string; id: string }) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
 /** Fold a people log: last save per record by (at, id) wins; visits in time order. Invalid entries are skipped. */
 export function foldPeople(raw: readonly unknown[]): PeopleState {
   const events: PeopleEvent[] = [];
   for (const r of raw) {
-    const p = parsePeopleEvent(r);
+    const p = parsePeopleEvent(legacyMasked(r));
     if (p.ok) events.push(p.event);
   }
   events.sort(byAtId);
@@ -130,24 +173,67 @@ export function foldPeople(raw: readonly unknown[]): PeopleState {
   return s;
 }
 
+/** A `resident_saved` written before the split with a full ID number, read with the number masked. */
+function legacyMasked(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const e = raw as { type?: unknown; data?: unknown };
+  if (e.type !== 'resident_saved' || typeof e.data !== 'object' || e.data === null) return raw;
+  const id = (e.data as { idNumber?: unknown }).idNumber;
+  if (typeof id !== 'string' || !ID_NUMBER_PATTERN.test(id)) return raw;
+  return { ...e, data: { ...e.data, idNumber: maskIdNumber(id) } };
+}
+
+/** Whether a raw people event carries a full ID number anywhere in its data (the relay refuses it). */
+export function carriesFullIdNumber(raw: unknown): boolean {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const data = (raw as { data?: unknown }).data;
+  return containsIdNumber(data, 0);
+}
+
+const FULL_ID_ANYWHERE = /(?<![\dX])\d{17}[\dX](?![\dX])/i;
+function containsIdNumber(x: unknown, depth: number): boolean {
+  if (typeof x === 'string') return FULL_ID_ANYWHERE.test(x);
+  if (depth > 4 || typeof x !== 'object' || x === null) return false;
+  return Object.values(x as Record<string, unknown>).some((y) => containsIdNumber(y, depth + 1));
+}
+
 /** `211102198001011234` -> `2111**********1234`. Anything too short to mask safely is masked whole. */
 export function maskIdNumber(id: string): string {
   if (id.length <= 8) return '*'.repeat(id.length);
   return id.slice(0, 4) + '*'.repeat(id.length - 8) + id.slice(-4);
 }
 
-/** Whether a user sees residents' full ID numbers of a grid: its worker and its town center (see the header). */
-export function seesFullIdNumber(user: UserInfo, grid: Pick<Grid, 'id' | 'townId'> | undefined): boolean {
-  if (!grid) return false;
-  if (user.role === 'worker') return user.gridId === grid.id;
-  if (user.role === 'town') return user.townId === grid.townId;
-  return false;
+// Who sees full ID numbers (the grid's worker and its town center) is decided in docs.ts, next to the access of
+// `idnumbers.<gridId>` that follows from it.
+export { seesFullIdNumber };
+
+/** A resident as a reader sees it: `idNumber` full, masked, or '' when unknown; `idMasked` unless full. */
+export type ResidentView<T extends Resident = Resident> = Omit<T, 'idNumber'> & { idNumber: string; idMasked: boolean };
+
+/**
+ * Join a people record with the grid's ID numbers (`foldIdNumbers` of `idnumbers.<gridId>`; null or absent when the
+ * reader does not hold that doc) as `user` may see it: full only for `seesFullIdNumber` readers, else masked. A
+ * record that itself holds a full number (written before the split, or built by hand) counts as its number.
+ */
+export function residentFor<T extends Resident>(r: T, user: UserInfo, grid: Pick<Grid, 'id' | 'townId'> | undefined, idNumbers?: ReadonlyMap<string, string> | null): ResidentView<T> {
+  const own = r.idNumber !== undefined && ID_NUMBER_PATTERN.test(r.idNumber) ? r.idNumber : undefined;
+  const known = idNumbers?.get(r.id) ?? own;
+  if (known && seesFullIdNumber(user, grid)) return { ...r, idNumber: known, idMasked: false };
+  const shown = known ? maskIdNumber(known) : (r.idNumber ?? '');
+  return { ...r, idNumber: shown && !MASKED_ID_PATTERN.test(shown) ? maskIdNumber(shown) : shown, idMasked: true };
 }
 
-/** A resident as a given reader may see it. */
-export function residentFor<T extends Resident>(r: T, user: UserInfo, grid: Pick<Grid, 'id' | 'townId'> | undefined): T & { idMasked: boolean } {
-  const full = seesFullIdNumber(user, grid);
-  return { ...r, idNumber: full ? r.idNumber : maskIdNumber(r.idNumber), idMasked: !full };
+/**
+ * The events a save of a resident with a full ID number (or none) becomes: the people record with the masked
+ * form, and the number itself for `idnumbers.<gridId>` (null when no number was given).
+ */
+export function splitResident<T extends Omit<Resident, 'idNumber'> & { idNumber?: string | undefined }>(r: T): { record: Resident; idNumber: { residentId: string; idNumber: string } | null } {
+  const { idNumber, ...rest } = r;
+  const n = idNumber?.trim().toUpperCase() ?? '';
+  if (!n) return { record: rest as Resident, idNumber: null };
+  // A masked or malformed number stays in the record as given (the schema then accepts or refuses it).
+  if (!ID_NUMBER_PATTERN.test(n)) return { record: { ...rest, idNumber: n } as Resident, idNumber: null };
+  return { record: { ...rest, idNumber: maskIdNumber(n) } as Resident, idNumber: { residentId: r.id, idNumber: n } };
 }
 
 /** Normalised text for offline search (the Dexie index keys): lower case, no spaces. */

@@ -1,16 +1,23 @@
 // Issue 5: who may open people and party docs (403 at the upgrade), what the relay accepts into them (whole
 // message, schema, actor, role), and masking of ID numbers through GET /api/people/<gridId>/residents.
+// Full ID numbers live in `idnumbers.<gridId>` (the grid's worker and town center only): the people doc every
+// holder syncs, the village secretary included, never carries one.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import type { UserInfo } from '../../src/domain/org.ts';
-import { Store } from '../../server/store.ts';
+import { maskIdNumber } from '../../src/domain/people.ts';
+import { Store, STORE_FILE } from '../../server/store.ts';
 import { seedStore } from '../../server/seed.ts';
 import { api, FIXTURE_ORG, login, PASSWORD, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
 
 const MEMBER: UserInfo = { id: 'p0001', username: 'p0001', name: '党员一', role: 'member', townId: 't01', villageId: 't01v01', gridId: 'g0001' };
 const ID_NUMBER = '211103198001011234';
+const MASKED = maskIdNumber(ID_NUMBER);
 let server: TestServer;
 let tmp: { dir: string; remove(): void };
 const tokens: Record<string, string> = {};
@@ -63,6 +70,20 @@ describe('people docs: access at the upgrade', () => {
     expect(await docs('w0002')).not.toContain('people.g0001');
     expect(await docs('p0001')).toEqual(expect.arrayContaining(['party.t01']));
     expect(await docs('p0001')).not.toContain('people.g0001');
+    expect(await docs('w0001')).toContain('idnumbers.g0001');
+    expect(await docs('town01')).toContain('idnumbers.g0001');
+    for (const who of ['st01v01', 'w0002', 'town02', 'county', 'p0001']) expect(await docs(who), who).not.toContain('idnumbers.g0001');
+    expect((await docs('st01v01')).some((n) => n.startsWith('idnumbers.')), 'a secretary holds no ID numbers at all').toBe(false);
+  });
+
+  it("idnumbers.g0001: only the grid's worker and the town center; the village secretary gets 403", async () => {
+    for (const who of ['st01v01', 'w0002', 'town02', 'county', 'p0001', 'resident01']) expect(await upgradeStatus(ws('idnumbers.g0001', who)), who).toBe(403);
+    for (const who of ['w0001', 'town01']) {
+      const c = new SyncClient(server.wsBase, 'idnumbers.g0001', tokens[who]!);
+      await c.synced(`${who} sync`);
+      c.destroy();
+    }
+    expect([403, 404], 'unknown grid').toContain(await upgradeStatus(ws('idnumbers.g9999', 'w0001')));
   });
 });
 
@@ -72,15 +93,23 @@ describe('people docs: writes are inspected whole', () => {
     await c.synced();
     c.append(
       ev('household_saved', 'w0001', { id: 'g0001h001', gridId: 'g0001', address: '一村兴盛路1号', head: '王伟', phone: '13800000000' }),
-      ev('resident_saved', 'w0001', { id: 'g0001h001r1', householdId: 'g0001h001', name: '王伟', idNumber: ID_NUMBER, tags: ['elderly_alone'] }),
+      ev('resident_saved', 'w0001', { id: 'g0001h001r1', householdId: 'g0001h001', name: '王伟', idNumber: MASKED, tags: ['elderly_alone'] }),
     );
     await c.allSaved();
     c.destroy();
+    const ids = new SyncClient(server.wsBase, 'idnumbers.g0001', tokens.w0001!);
+    await ids.synced();
+    ids.append(ev('id_number_saved', 'w0001', { residentId: 'g0001h001r1', idNumber: ID_NUMBER }));
+    await ids.allSaved();
+    ids.destroy();
 
     const cases: Array<[CaseEvent, string]> = [
       [ev('visit_recorded', 'st01v01', { householdId: 'g0001h001', note: '走访' }), 'forged_actor'],
       [ev('resident_saved', 'w0001', { id: 'x', householdId: 'g0001h001', name: '李', idNumber: '123', tags: [] }), 'invalid_event'],
       [ev('household_saved', 'w0001', { id: 'g0002h001', gridId: 'g0002', address: '二村', head: '张' }), 'wrong_doc'],
+      // A full ID number never enters a people doc: not as the resident's number, nor hidden in a visit note.
+      [ev('resident_saved', 'w0001', { id: 'g0001h001r2', householdId: 'g0001h001', name: '李', idNumber: '211103199002021238', tags: [] }), 'invalid_event'],
+      [ev('visit_recorded', 'w0001', { householdId: 'g0001h001', note: '身份证 211103199002021238 已核对' }), 'invalid_event'],
     ];
     for (const [e, code] of cases) {
       const bad = new SyncClient(server.wsBase, 'people.g0001', tokens.w0001!);
@@ -89,6 +118,46 @@ describe('people docs: writes are inspected whole', () => {
       bad.append(e);
       expect((await refused).code).toBe(code);
       bad.destroy();
+    }
+  });
+
+  it('idnumbers: schema, actor and role are inspected (town center writes, a forged actor is refused)', async () => {
+    const c = new SyncClient(server.wsBase, 'idnumbers.g0001', tokens.town01!);
+    await c.synced();
+    let refused = c.refused();
+    c.append(ev('id_number_saved', 'w0001', { residentId: 'g0001h001r1', idNumber: ID_NUMBER }));
+    expect((await refused).code).toBe('forged_actor');
+    c.destroy();
+    const d = new SyncClient(server.wsBase, 'idnumbers.g0001', tokens.town01!);
+    await d.synced();
+    refused = d.refused();
+    d.append(ev('id_number_saved', 'town01', { residentId: 'g0001h001r1', idNumber: MASKED }));
+    expect((await refused).code).toBe('invalid_event');
+    d.destroy();
+  });
+
+  it("the people doc a village secretary syncs holds no full ID number (synced state and the relay's stored bytes)", async () => {
+    const c = new SyncClient(server.wsBase, 'people.g0001', tokens.st01v01!);
+    await c.synced();
+    const resident = c.events.find((e) => e.type === ('resident_saved' as string)) as unknown as { data: { idNumber: string } } | undefined;
+    expect(resident?.data.idNumber).toBe(MASKED);
+    const text = Buffer.from(Y.encodeStateAsUpdate(c.doc)).toString('latin1');
+    expect(text).toContain(MASKED);
+    expect(text).not.toContain(ID_NUMBER);
+    c.destroy();
+    const db = new Database(join(server.dataDir, STORE_FILE), { readonly: true, fileMustExist: true });
+    try {
+      const rows = (doc: string) =>
+        db
+          .prepare<[string, string], { data: Buffer }>('SELECT data FROM doc_snapshots WHERE doc = ? UNION ALL SELECT data FROM doc_updates WHERE doc = ?')
+          .all(doc, doc)
+          .map((r) => r.data.toString('latin1'))
+          .join('');
+      expect(rows('people.g0001')).toContain(MASKED);
+      expect(rows('people.g0001')).not.toContain(ID_NUMBER);
+      expect(rows('idnumbers.g0001'), 'the number is stored, in its own doc').toContain(ID_NUMBER);
+    } finally {
+      db.close();
     }
   });
 

@@ -1,5 +1,6 @@
 // Issue 5 in the app: the people screen masks ID numbers for readers without the right (the village secretary)
-// and shows them to the grid's worker; search by name or address runs on the device.
+// and shows them to the grid's worker; search by name or address runs on the device. Full numbers come only from
+// `idnumbers.g0001`, which the stub (like /api/me) grants to the worker and not to the secretary.
 import { signal } from '@preact/signals';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRecordsApi } from '../../src/app/records.ts';
@@ -16,32 +17,43 @@ const FULL = '211103198001011234';
 const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 const ev = (type: string, data: unknown, ms: number) => ({ id: newId(ms, rnd), type, actor: 'w0001', at: formatHlc({ ms, counter: 0, node: 'ui' }), data });
 
-/** A RecordSync stand-in holding people.g0001 in memory. */
-function stubSync(): RecordSync {
-  const events: unknown[] = [
-    ev('household_saved', { id: 'g0001h001', gridId: 'g0001', address: '太平村兴盛路8号', head: '王秀英' }, NOW - 3000),
-    ev('resident_saved', { id: 'g0001h001r1', householdId: 'g0001h001', name: '王秀英', idNumber: FULL, tags: ['elderly_alone'] }, NOW - 2000),
-  ];
+const MASKED = '2111**********1234';
+
+/** A RecordSync stand-in holding people.g0001 (and idnumbers.g0001 when `ids`) in memory. */
+function stubSync(ids: boolean): RecordSync & { docs_: Map<string, unknown[]> } {
+  const docs_ = new Map<string, unknown[]>([
+    [
+      'people.g0001',
+      [
+        ev('household_saved', { id: 'g0001h001', gridId: 'g0001', address: '太平村兴盛路8号', head: '王秀英' }, NOW - 3000),
+        ev('resident_saved', { id: 'g0001h001r1', householdId: 'g0001h001', name: '王秀英', idNumber: MASKED, tags: ['elderly_alone'] }, NOW - 2000),
+      ],
+    ],
+  ]);
+  if (ids) docs_.set('idnumbers.g0001', [ev('id_number_saved', { residentId: 'g0001h001r1', idNumber: FULL }, NOW - 2000)]);
   const version = signal(0);
   return {
+    docs_,
     version,
-    names: (kind: string) => (kind === 'people' ? ['people.g0001'] : []),
-    access: (name: string) => (name === 'people.g0001' ? 'write' : null),
-    events: (name: string) => (name === 'people.g0001' ? [...events] : []),
-    append: (_name: string, e: object) => {
-      events.push(e);
+    names: (kind: string) => [...docs_.keys()].filter((n) => n.startsWith(`${kind}.`)),
+    access: (name: string) => (docs_.has(name) ? 'write' : null),
+    events: (name: string) => [...(docs_.get(name) ?? [])],
+    append: (name: string, e: object) => {
+      const log = docs_.get(name);
+      if (!log) return false;
+      log.push(e);
       version.value++;
       return true;
     },
-  } as unknown as RecordSync;
+  } as unknown as RecordSync & { docs_: Map<string, unknown[]> };
 }
 
-function sessionAs(userId: string): Session {
+function sessionAs(userId: string, sync = stubSync(userId === 'w0001' || userId === 'town01')): Session {
   const world = new FakeWorld();
   const session = new FakeSession(world, world.org.user(userId)!);
   const records = createRecordsApi({
     user: session.user,
-    sync: stubSync(),
+    sync,
     org: () => session.org.peek(),
     clock: new HybridClock('ui', () => NOW),
     now: () => NOW,
@@ -76,6 +88,23 @@ describe('people screen: ID numbers', () => {
     expect(m.root.textContent).not.toContain(FULL);
   });
 
+  it('are not asked of the village secretary, whose saved resident carries no number', async () => {
+    const sync = stubSync(false);
+    m = await mount(<PeopleScreen session={sessionAs('st01v01', sync)} gridId="g0001" householdId="g0001h001" />);
+    expect(m.root.querySelector('#res-id')).toBeNull();
+    expect(m.root.querySelector('#res-id-note')?.textContent).toContain('本设备不保存完整号码');
+    const name = m.root.querySelector<HTMLInputElement>('#res-name')!;
+    name.value = '王小明';
+    name.dispatchEvent(new Event('input', { bubbles: true }));
+    await settle();
+    name.closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await settle();
+    expect(m.root.textContent).toContain('已保存。');
+    const rows = [...m.root.querySelectorAll('tbody tr')].map((tr) => tr.textContent);
+    expect(rows.find((t) => t?.includes('王小明'))).toContain('—');
+    expect([...sync.docs_.keys()]).toEqual(['people.g0001']);
+  });
+
   it("are shown in full to the grid's worker, who can record a visit", async () => {
     m = await mount(<PeopleScreen session={sessionAs('w0001')} gridId="g0001" householdId="g0001h001" />);
     expect(m.root.querySelector('td[data-masked]')!.textContent).toContain(FULL);
@@ -87,5 +116,34 @@ describe('people screen: ID numbers', () => {
     await settle();
     expect(m.root.textContent).toContain('走访已记录。');
     expect(m.root.textContent).toContain('上门看望，生活正常。');
+  });
+
+  it('come from the ID doc: without it (not synced yet) even the worker sees the masked form', async () => {
+    const sync = stubSync(false);
+    m = await mount(<PeopleScreen session={sessionAs('w0001', sync)} gridId="g0001" householdId="g0001h001" />);
+    const cell = m.root.querySelector('td[data-masked]')!;
+    expect(cell.getAttribute('data-masked')).toBe('true');
+    expect(cell.textContent).toContain(MASKED);
+  });
+
+  it("a resident the worker adds: the number to idnumbers.g0001, masked in people.g0001, shown in full", async () => {
+    const sync = stubSync(true);
+    m = await mount(<PeopleScreen session={sessionAs('w0001', sync)} gridId="g0001" householdId="g0001h001" />);
+    const type = async (sel: string, value: string) => {
+      const el = m!.root.querySelector<HTMLInputElement>(sel)!;
+      el.value = value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      await settle();
+    };
+    await type('#res-name', '王小明');
+    await type('#res-id', '21110320100101002x');
+    m.root.querySelector('#res-id')!.closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await settle();
+    expect(m.root.textContent).toContain('已保存。');
+    expect(m.root.textContent).toContain('21110320100101002X');
+    const people = JSON.stringify(sync.docs_.get('people.g0001'));
+    expect(people).toContain('2111**********002X');
+    expect(people).not.toContain('21110320100101002X');
+    expect(sync.docs_.get('idnumbers.g0001')!.at(-1)).toMatchObject({ type: 'id_number_saved', actor: 'w0001', data: { idNumber: '21110320100101002X' } });
   });
 });

@@ -19,6 +19,7 @@ export const peopleEn: PeopleMessages = {
   'people.idNumber': 'ID number',
   'people.idHint': '18 characters; the last may be X.',
   'people.masked': '(partly hidden)',
+  'people.idByWorker': 'ID numbers are entered by the grid worker or the town center; this device does not store full numbers.',
   'people.phone': 'Phone',
   'people.visits': 'Visits',
   'people.visitNote': 'Visit notes',

@@ -23,6 +23,7 @@ export const peopleZh = {
   'people.idNumber': '身份证号',
   'people.idHint': '18 位，最后一位可以是 X。',
   'people.masked': '（已隐去部分号码）',
+  'people.idByWorker': '身份证号由网格员或乡镇（街道）中心录入，本设备不保存完整号码。',
   'people.phone': '电话',
   'people.visits': '走访记录',
   'people.visitNote': '走访情况',

@@ -1,14 +1,15 @@
 /**
  * People of the user's grids (人员信息): search by name or address (offline, over the synced people docs),
  * households of a grid, a household's members and visit records; record a visit, add a household or a resident.
- * ID numbers are masked for every reader but the grid's worker and town center (src/domain/people.ts).
+ * ID numbers are masked for every reader but the grid's worker and town center (src/domain/people.ts): only they
+ * hold the grid's `idnumbers` doc, joined in by the records API; only they are asked for a new resident's number.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../app/i18n.ts';
 import '../../app/locales/people.zh.ts';
 import type { PeopleHit, RecordResult } from '../../app/records.ts';
 import type { Session } from '../../app/services.ts';
-import { RESIDENT_TAGS, residentFor, type ResidentTag } from '../../domain/people.ts';
+import { RESIDENT_TAGS, type ResidentTag } from '../../domain/people.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
@@ -192,8 +193,8 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
       </div>
     );
   }
-  const grid = org?.grid(gridId);
-  const members = [...state.residents.values()].filter((r) => r.householdId === householdId).map(({ updatedAt: _u, ...r }) => residentFor(r, session.user, grid));
+  const members = records.residents(gridId, householdId);
+  const askIdNumber = records.holdsIdNumbers(gridId);
   const visits = state.visits.filter((v) => v.householdId === householdId).reverse();
   return (
     <div class="people">
@@ -225,8 +226,8 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
                 <td>{m.name}</td>
                 <td>{m.relation ?? ''}</td>
                 <td class="mono" data-masked={m.idMasked ? 'true' : 'false'}>
-                  {m.idNumber}
-                  {m.idMasked ? <span class="visually-hidden"> {t('people.masked')}</span> : null}
+                  {m.idNumber || '—'}
+                  {m.idMasked && m.idNumber ? <span class="visually-hidden"> {t('people.masked')}</span> : null}
                 </td>
                 <td>{m.phone ?? ''}</td>
                 <td>{m.tags.map(tagName).join('、')}</td>
@@ -237,8 +238,9 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
         </div>
       </section>
       <AddResident
+        askIdNumber={askIdNumber}
         onSave={(name, idNumber, phone, tags) => {
-          const r = records.saveResident(gridId, { id: `${householdId}r${Date.now().toString(36)}`, householdId, name, idNumber, tags, ...(phone ? { phone } : {}) });
+          const r = records.saveResident(gridId, { id: `${householdId}r${Date.now().toString(36)}`, householdId, name, tags, ...(idNumber ? { idNumber } : {}), ...(phone ? { phone } : {}) });
           setMsg(result(r, t('people.saved')));
           return r.ok;
         }}
@@ -273,7 +275,8 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
   );
 }
 
-function AddResident({ onSave }: { onSave: (name: string, idNumber: string, phone: string, tags: ResidentTag[]) => boolean }) {
+/** `askIdNumber`: the user records full ID numbers of this grid; others add residents without one (noted). */
+function AddResident({ askIdNumber, onSave }: { askIdNumber: boolean; onSave: (name: string, idNumber: string, phone: string, tags: ResidentTag[]) => boolean }) {
   const [name, setName] = useState('');
   const [idNumber, setIdNumber] = useState('');
   const [phone, setPhone] = useState('');
@@ -295,9 +298,15 @@ function AddResident({ onSave }: { onSave: (name: string, idNumber: string, phon
         <Field id="res-name" label={t('people.name')}>
           <input id="res-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
-        <Field id="res-id" label={t('people.idNumber')} hint={t('people.idHint')}>
-          <input id="res-id" required pattern="\d{17}[\dXx]" aria-describedby="res-id-hint" value={idNumber} onInput={(e) => setIdNumber(e.currentTarget.value)} />
-        </Field>
+        {askIdNumber ? (
+          <Field id="res-id" label={t('people.idNumber')} hint={t('people.idHint')}>
+            <input id="res-id" required pattern="\d{17}[\dXx]" aria-describedby="res-id-hint" value={idNumber} onInput={(e) => setIdNumber(e.currentTarget.value)} />
+          </Field>
+        ) : (
+          <p class="hint" id="res-id-note">
+            {t('people.idByWorker')}
+          </p>
+        )}
         <Field id="res-phone" label={t('people.phone')}>
           <input id="res-phone" type="tel" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
         </Field>

@@ -1,7 +1,10 @@
 // Issue 5: people docs on the device (y-indexeddb via fake-indexeddb) and the offline search index in the
-// per-user Dexie db; the records API masks what it returns.
+// per-user Dexie db; the records API masks what it returns. Full ID numbers go to `idnumbers.<gridId>`, which only
+// the grid's worker and town center hold; the people doc keeps the masked form.
+import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRecordsApi } from '../../../src/app/records.ts';
+import { recordDocsForUser } from '../../../src/domain/docs.ts';
 import { HybridClock } from '../../../src/domain/hlc.ts';
 import { indexOrg } from '../../../src/domain/org.ts';
 import { RecordSync } from '../../../src/sync/records.ts';
@@ -15,7 +18,9 @@ afterEach(async () => {
 
 async function device(userId: string, ns = `rec${n++}`) {
   const u = user(userId);
-  const sync = new RecordSync({ ns, user: u, grants: [{ name: 'people.g0001', access: 'write' }], token: 't', transport: null, online: () => false });
+  // The grants /api/me gives this user for grid g0001 (people.g0001, and idnumbers.g0001 for worker and town).
+  const grants = recordDocsForUser(u, [], ORG.grids.filter((g) => g.id === 'g0001'));
+  const sync = new RecordSync({ ns, user: u, grants, token: 't', transport: null, online: () => false });
   syncs.push(sync);
   await sync.start();
   const org = indexOrg(ORG);
@@ -38,7 +43,7 @@ describe('records on the device', () => {
     expect(api.saveResident('g0001', { id: 'r1', householdId: 'g0001h001', name: '王秀英', idNumber: '211103198001011234', tags: ['elderly_alone'] }).ok).toBe(true);
     expect(api.saveResident('g0001', { id: 'r2', householdId: 'g0001h001', name: '李强', idNumber: 'bad', tags: [] })).toMatchObject({ ok: false, error: 'bad_request' });
     expect(api.recordVisit('g0002', 'x', '走访')).toMatchObject({ ok: false, error: 'forbidden' });
-    expect(api.unsaved()).toBe(2); // no relay here: nothing is acknowledged
+    expect(api.unsaved()).toBe(3); // household, resident, its ID number; no relay here: nothing is acknowledged
     await sync.indexed();
     expect((await sync.searchIndex('兴盛', 10)).map((h) => h.residentId)).toEqual(['r1']);
     expect((await api.searchPeople('秀英')).map((h) => h.resident.idNumber)).toEqual(['211103198001011234']);
@@ -51,11 +56,36 @@ describe('records on the device', () => {
     expect((await again.api.searchPeople('兴盛路')).map((h) => h.resident.name)).toEqual(['王秀英']);
   });
 
-  it('masks ID numbers in search results for the village secretary', async () => {
-    const { sync, api } = await device('st01v01');
+  it('writes the full number to idnumbers.g0001 only; the people doc gets the masked form', async () => {
+    const { sync, api } = await device('w0001');
+    expect([...sync.docs().keys()].sort()).toEqual(['idnumbers.g0001', 'people.g0001']);
+    expect(api.holdsIdNumbers('g0001')).toBe(true);
     api.saveHousehold({ id: 'g0001h001', gridId: 'g0001', address: '太平村1号', head: '赵' });
-    api.saveResident('g0001', { id: 'r1', householdId: 'g0001h001', name: '赵敏', idNumber: '211103198001011234', tags: [] });
+    expect(api.saveResident('g0001', { id: 'r1', householdId: 'g0001h001', name: '赵敏', idNumber: '21110319800101123x', tags: [] }).ok).toBe(true);
+    const people = Buffer.from(Y.encodeStateAsUpdate(sync.docs().get('people.g0001')!)).toString('latin1');
+    expect(people).toContain('2111**********123X');
+    expect(people).not.toContain('21110319800101123X');
+    expect(sync.events('idnumbers.g0001')).toEqual([expect.objectContaining({ type: 'id_number_saved', actor: 'w0001', data: { residentId: 'r1', idNumber: '21110319800101123X' } })]);
+    expect(api.residents('g0001')).toEqual([expect.objectContaining({ id: 'r1', idNumber: '21110319800101123X', idMasked: false })]);
+  });
+
+  it('the village secretary holds no ID doc, sees numbers masked and cannot record a full one', async () => {
+    const worker = await device('w0001');
+    worker.api.saveHousehold({ id: 'g0001h001', gridId: 'g0001', address: '太平村1号', head: '赵' });
+    worker.api.saveResident('g0001', { id: 'r1', householdId: 'g0001h001', name: '赵敏', idNumber: '211103198001011234', tags: [] });
+    const { sync, api } = await device('st01v01');
+    expect([...sync.docs().keys()]).toEqual(['people.g0001']);
+    expect(api.holdsIdNumbers('g0001')).toBe(false);
+    // What the relay would send the secretary: the people doc as the worker wrote it.
+    Y.applyUpdate(sync.docs().get('people.g0001')!, Y.encodeStateAsUpdate(worker.sync.docs().get('people.g0001')!));
     await sync.indexed();
     expect((await api.searchPeople('赵'))[0]?.resident).toMatchObject({ idNumber: '2111**********1234', idMasked: true });
+    expect(api.saveResident('g0001', { id: 'r2', householdId: 'g0001h001', name: '赵强', idNumber: '211103198001011242', tags: [] })).toMatchObject({ ok: false, error: 'forbidden' });
+    expect(api.saveResident('g0001', { id: 'r2', householdId: 'g0001h001', name: '赵强', tags: [] }).ok).toBe(true);
+    expect(api.residents('g0001', 'g0001h001').map((r) => [r.id, r.idNumber, r.idMasked])).toEqual([
+      ['r1', '2111**********1234', true],
+      ['r2', '', true],
+    ]);
+    expect(JSON.stringify(sync.events('people.g0001'))).not.toContain('211103198001011242');
   });
 });
