@@ -117,6 +117,13 @@ export interface ReportInput {
   address?: string;
 }
 
+export interface GeoFetchInit {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  method?: 'POST';
+  body?: string;
+}
+
 export interface OrgView extends OrgIndex {
   data: OrgData;
 }
@@ -152,14 +159,16 @@ export interface Session {
    * GET a file of the relay's `/api/geo/` (boundaries `grids|villages|towns.geojson`, `basemap.pmtiles`) with this
    * session's token. The service worker keeps a copy, so this answers offline once the file was fetched online.
    * Resolves null when neither the network nor that copy has it (never throws for a network failure).
+   * With `method: 'POST'` (the administrator's boundary import, `grids`): the relay's answer whatever its status
+   * (it names the problems of a refused file), null only when the network cannot be reached.
    */
-  geoFetch(file: string, init?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response | null>;
+  geoFetch(file: string, init?: GeoFetchInit): Promise<Response | null>;
   // issue 5 ------------------------------------------------------------------
   /** People (households, residents, visits) and party work of this user's docs; absent in test fakes without them. */
   records?: RecordsApi;
 }
 
-export type LoginError = 'bad_credentials' | 'offline_unknown_user' | 'network' | 'bad_request';
+export type LoginError = 'bad_credentials' | 'offline_unknown_user' | 'network' | 'bad_request' | 'too_many_attempts';
 
 export interface AuthService {
   profiles(): Promise<Profile[]>;

@@ -12,8 +12,11 @@
  *    or on logout, it is dropped.
  *  - A token refused at the websocket upgrade (401) or past its `exp` sets `status.authExpired` and stops syncing
  *    until `renew(password)`; local work is kept and keeps counting as unsaved.
+ *  - `status` (the header's sync bar) is the case engine's combined with the people/party docs' (RecordSync
+ *    `withRecords`: their unsaved events, last save and links), read through one signal so the shell loads none of
+ *    the records code. Grants read again from /api/me mid-session reach both (new docs open, revoked ones stop).
  */
-import type { AuthService, LoginError, Profile, Session } from './services.ts';
+import type { AuthService, GeoFetchInit, LoginError, Profile, Session, SyncStatus } from './services.ts';
 import type { DocGrant } from '../domain/docs.ts';
 import { ROLES, type UserInfo } from '../domain/org.ts';
 import { ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
@@ -22,9 +25,9 @@ import { SyncEngine } from '../sync/engine.ts';
 import type { RecordSync } from '../sync/records.ts';
 import { HybridClock } from '../domain/hlc.ts';
 import type { RecordsApi } from './records.ts';
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import type { Transport } from '../sync/link.ts';
-import { websocketTransport, wsOriginOf } from '../sync/websocket.ts';
+import { lazyTransport, wsOriginOf } from '../sync/lazylink.ts';
 
 export interface AuthServiceOptions {
   /** http(s) origin of the relay, e.g. `location.origin`. */
@@ -65,6 +68,7 @@ type OnlineLogin =
   | { kind: 'ok'; token: string; user: UserInfo; docs: DocGrant[] }
   | { kind: 'bad_credentials' }
   | { kind: 'bad_request' }
+  | { kind: 'too_many_attempts' }
   | { kind: 'network' };
 
 /** Minimum time between two token checks caused by failed connection attempts. */
@@ -83,7 +87,12 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
   let transport: Transport | null | undefined = opts.transport;
 
   function getTransport(): Transport | null {
-    if (transport === undefined) transport = websocketTransport({ wsOrigin: wsOriginOf(base), WebSocketPolyfill: opts.WebSocketPolyfill });
+    // The websocket code (y-websocket, multiplexer) loads after the first screen painted from local data.
+    if (transport === undefined) {
+      transport = lazyTransport(() =>
+        import('../sync/websocket.ts').then(({ websocketTransport }) => websocketTransport({ wsOrigin: wsOriginOf(base), WebSocketPolyfill: opts.WebSocketPolyfill })),
+      );
+    }
     return transport;
   }
 
@@ -100,6 +109,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     }
     if (res.status === 401 || res.status === 403) return { kind: 'bad_credentials' };
     if (res.status === 400) return { kind: 'bad_request' };
+    if (res.status === 429) return { kind: 'too_many_attempts' };
     if (!res.ok) return { kind: 'network' };
     const body = (await res.json().catch(() => null)) as { token?: unknown; user?: unknown } | null;
     const token = typeof body?.token === 'string' ? body.token : null;
@@ -123,13 +133,10 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     return parseMe(body) ?? 'network';
   }
 
-  async function geoFetch(token: string, file: string, init: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response | null> {
+  async function geoFetch(token: string, file: string, init: GeoFetchInit = {}): Promise<Response | null> {
     try {
-      const res = await doFetch(`${base}/api/geo/${file}`, {
-        headers: { ...init.headers, authorization: `Bearer ${token}` },
-        ...(init.signal ? { signal: init.signal } : {}),
-      });
-      return res.ok ? res : null;
+      const res = await doFetch(`${base}/api/geo/${file}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
+      return res.ok || init.method ? res : null;
     } catch (e) {
       if (init.signal?.aborted) throw e;
       return null;
@@ -192,7 +199,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       if (!name || typeof password !== 'string' || !password) return { ok: false, error: 'bad_request' };
       if (online()) {
         const r = await onlineLogin(name, password);
-        if (r.kind === 'bad_credentials' || r.kind === 'bad_request') return { ok: false, error: r.kind };
+        if (r.kind === 'bad_credentials' || r.kind === 'bad_request' || r.kind === 'too_many_attempts') return { ok: false, error: r.kind };
         if (r.kind === 'ok') {
           const record: ProfileRecord = {
             userId: r.user.id,
@@ -250,7 +257,7 @@ interface SessionDeps {
   flushMs: number | undefined;
   pollMs: number | undefined;
   fetchMe: (token: string) => Promise<{ user: UserInfo; docs: DocGrant[] } | 'unauthorized' | 'network'>;
-  geoFetch: (token: string, file: string, init?: { headers?: Record<string, string>; signal?: AbortSignal }) => Promise<Response | null>;
+  geoFetch: (token: string, file: string, init?: GeoFetchInit) => Promise<Response | null>;
   onlineLogin: (username: string, password: string) => Promise<OnlineLogin>;
   store: ProfileStore;
   iterations: number | undefined;
@@ -278,7 +285,7 @@ class SessionImpl implements GridlinkSession {
     readonly user: UserInfo,
     private readonly username: string,
     token: string,
-    private readonly docs: DocGrant[],
+    private docs: DocGrant[],
     /** Password typed at an offline sign-in, until the relay has been reached once (see header). */
     private heldPassword: string | null,
     private readonly deps: SessionDeps,
@@ -305,14 +312,17 @@ class SessionImpl implements GridlinkSession {
       this.heldPassword = null;
       if (!this.grantsChecked) {
         this.grantsChecked = true;
-        void this.refreshGrants();
+        // May end after a logout closed the databases.
+        this.refreshGrants().catch(console.error);
       }
     });
   }
 
-  get status() {
-    return this.engine.status;
-  }
+  /** The header's status: the engine's with the people/party docs' part (not ready until their code has loaded). */
+  readonly status = computed<SyncStatus>(() => {
+    const e = this.engine.status.value;
+    return this.loaded.value?.sync.withRecords(e) ?? { ...e, ready: false };
+  });
   get recordSync(): RecordSync | null {
     return this.loaded.peek()?.sync ?? null;
   }
@@ -324,7 +334,7 @@ class SessionImpl implements GridlinkSession {
   async startRecords(): Promise<void> {
     this.loadingRecords ??= Promise.all([import('../sync/records.ts'), import('./records.ts')]).then(([{ RecordSync }, { createRecordsApi }]) => {
       const deps = this.deps;
-      const sync = new RecordSync({ ns: deps.ns, user: this.user, grants: this.docs, token: this.token, transport: deps.transport, online: deps.online });
+      const sync = new RecordSync({ ...deps, user: this.user, grants: this.docs, token: this.token, onUpgradeFailed: () => this.probe(false) });
       const api = createRecordsApi({
         user: this.user,
         sync,
@@ -381,8 +391,10 @@ class SessionImpl implements GridlinkSession {
     const me = known ?? (await this.deps.fetchMe(this.token).catch(() => 'network' as const));
     if (this.ended || me === 'network' || me === 'unauthorized' || me.user.id !== this.user.id) return;
     await this.deps.store.update(this.user.id, { docs: me.docs, user: me.user });
+    // Records not loaded yet start with these grants.
+    this.docs = me.docs;
     this.engine.revokeGrants(me.docs);
-    await this.engine.addGrants(me.docs);
+    await Promise.all([this.engine.addGrants(me.docs), this.loadingRecords?.then((r) => r.sync.setGrants(me.docs), () => {})]);
   }
 
   private useToken(token: string): void {

@@ -12,6 +12,7 @@
  *    (rescue), the local doc is deleted and resynced from the relay, and the saved events that still parse, are
  *    this user's, may be made by this role and are not on the relay already are appended again. Events re-appended
  *    once and refused again are set aside (`refused:<doc>` in meta) instead of being sent a third time.
+ *    The bookkeeping (docsync.ts) and the recovery (rescue.ts, loaded on first need) are shared with RecordSync.
  *  - `stop()` leaves nothing running: links destroyed (sockets closed), persistence closed, timers cleared.
  */
 import { signal, type Signal } from '@preact/signals';
@@ -40,7 +41,7 @@ import { hlcMs } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import { indexOrg, type OrgIndex, type UserInfo } from '../domain/org.ts';
 import { inScope, roleMayEver, type CaseState } from '../domain/workflow.ts';
-import { deleteMeta, getMeta, isBytes, isNumber, isNumberArray, isString, setMeta } from '../storage/meta.ts';
+import { getMeta, isNumber, isString, setMeta } from '../storage/meta.ts';
 import {
   ReadModel,
   queryQueue,
@@ -54,10 +55,10 @@ import { META, UserDb, docDbName, userDbName, type ReadModelMarker, type SchemaV
 import { CaseIndex } from './caseindex.ts';
 import { PersistentClock, isHlcState } from './clock.ts';
 import type { Link, Transport } from './link.ts';
+import { DocLedger, linksState, loadRescue, openOnce, regrant, revokeSlots, type RescuePolicy } from './docsync.ts';
 import { orgIsEmpty, orgView } from './orgdoc.ts';
 import { compact, countRows, extraRows, openPersistence, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY } from './protocol.ts';
-import { unsavedEvents } from './unsaved.ts';
 
 export interface EngineOptions {
   ns: string;
@@ -81,8 +82,6 @@ export interface EngineOptions {
 /** Stored y-indexeddb rows above which a doc is compacted at open / after a sync / during a session. */
 const COMPACT_AT_OPEN = 10;
 const COMPACT_DURING = 100;
-/** A link that failed this many attempts in a row shows as offline (it keeps retrying in the background). */
-const FAILURES_OFFLINE = 3;
 /** Events parsed per task when a doc's index is built at open (the main thread is yielded between steps). */
 const INDEX_STEP = 500;
 /** Cases folded per task when many rows are written at once (a refold, a first sync). */
@@ -98,12 +97,10 @@ interface Slot {
   persistence: IndexeddbPersistence;
   link: Link | null;
   index: CaseIndex;
-  acked: Uint8Array | null;
-  ownClients: Set<number>;
+  /** Acknowledged state vector, own client ids, refusal rescue (docsync.ts). */
+  ledger: DocLedger<CaseEvent>;
   /** Case ids with own unacknowledged events. */
   pending: Set<string>;
-  /** Own unacknowledged event ids. */
-  unsavedIds: Set<string>;
   unsaved: number;
   touched: Set<string>;
   rebuild: boolean;
@@ -112,12 +109,6 @@ interface Slot {
   /** Recovery in progress: no read-model writes, no links made by connectAll. */
   suspended: boolean;
   recovering: Promise<void> | null;
-  /** Event ids re-appended after a refusal, until acknowledged. */
-  probation: Set<string>;
-  /** A rescue (see recover) waits for the next sync. */
-  rescuePending: boolean;
-  /** Events waiting in the rescue: still unsaved, so still counted. */
-  rescueCount: number;
   /** No longer granted: not synced, still readable. */
   revoked: boolean;
   wasSynced: boolean;
@@ -248,7 +239,6 @@ export class SyncEngine {
       return;
     }
     if (extraRows(persistence) > COMPACT_AT_OPEN) await compact(persistence);
-    const rescue = await getMeta(this.db, META.rescue(grant.name), Array.isArray);
     const slot: Slot = {
       name: grant.name,
       access: grant.access,
@@ -257,10 +247,8 @@ export class SyncEngine {
       persistence,
       link: null,
       index: new CaseIndex(),
-      acked: (await getMeta(this.db, META.acked(grant.name), isBytes)) ?? null,
-      ownClients: new Set((await getMeta(this.db, META.clients(grant.name), isNumberArray)) ?? []),
+      ledger: await new DocLedger(this.db, grant.name, this.policy).load(),
       pending: new Set(),
-      unsavedIds: new Set(),
       unsaved: 0,
       touched: new Set(),
       rebuild: false,
@@ -268,9 +256,6 @@ export class SyncEngine {
       marker: null,
       suspended: false,
       recovering: null,
-      probation: new Set((await getMeta(this.db, META.probation(grant.name), isStringArray)) ?? []),
-      rescuePending: rescue !== undefined,
-      rescueCount: this.rescuable(rescue ?? []).length,
       revoked: false,
       wasSynced: false,
       syncWaiters: [],
@@ -308,38 +293,17 @@ export class SyncEngine {
     return this.slots.get(docName);
   }
 
-  /** Open (and connect) docs granted after the session started; docs already open are left as they are. */
+  /** Open (and connect) docs granted after the session started; docs already open get the new access. */
   async addGrants(grants: readonly DocGrant[]): Promise<void> {
     await this.start();
-    const waits: Promise<void>[] = [];
-    for (const g of grants) {
-      const open = this.slots.get(g.name);
-      if (open) {
-        open.access = g.access;
-        open.revoked = false;
-        continue;
-      }
-      if (!parseDocName(g.name)) continue;
-      let p = this.opening.get(g.name);
-      if (!p) {
-        p = this.openSlot(g).finally(() => this.opening.delete(g.name));
-        this.opening.set(g.name, p);
-      }
-      waits.push(p);
-    }
-    await Promise.all(waits);
+    const added = regrant(this.slots, grants).filter((g) => parseDocName(g.name));
+    await Promise.all(added.map((g) => openOnce(this.opening, g.name, () => this.openSlot(g))));
     this.connectAll();
   }
 
   /** Stop syncing docs that are not in `granted` (the relay would refuse them with 403); keep them readable. */
   revokeGrants(granted: readonly DocGrant[]): void {
-    const names = new Set(granted.map((g) => g.name));
-    for (const slot of this.slots.values()) {
-      if (names.has(slot.name) || slot.revoked) continue;
-      slot.revoked = true;
-      slot.link?.destroy();
-      slot.link = null;
-    }
+    revokeSlots(this.slots.values(), granted);
     this.refreshStatus();
   }
 
@@ -422,7 +386,7 @@ export class SyncEngine {
     return {
       doc: toBase64(Y.encodeStateVector(slot.doc)),
       org: this.orgKey(),
-      acked: slot.acked ? toBase64(slot.acked) : '',
+      acked: slot.ledger.acked ? toBase64(slot.ledger.acked) : '',
     };
   }
 
@@ -527,50 +491,28 @@ export class SyncEngine {
   private recomputeUnsaved(slot: Slot): Set<string> {
     const changed = new Set<string>();
     if (slot.kind !== 'cases') return changed;
-    const u = unsavedEvents(slot.doc, slot.acked, slot.ownClients);
-    const ids = new Set<string>();
+    const u = slot.ledger.count(slot.doc);
     const pending = new Set<string>();
     for (const v of u.values) {
-      const o = v as { id?: unknown; caseId?: unknown } | null;
-      if (typeof o?.id === 'string') ids.add(o.id);
+      const o = v as { caseId?: unknown } | null;
       if (typeof o?.caseId === 'string') pending.add(o.caseId);
     }
-    let saved = false;
-    for (const id of slot.unsavedIds) if (!ids.has(id)) saved = true;
-    if (saved) {
+    if (u.saved) {
       this.lastSavedMs = this.opts.now();
       void setMeta(this.db, META.lastSaved, this.lastSavedMs).catch(() => {});
     }
     for (const id of pending) if (!slot.pending.has(id)) changed.add(id);
     for (const id of slot.pending) if (!pending.has(id)) changed.add(id);
-    if (slot.probation.size) {
-      let shrunk = false;
-      for (const id of slot.probation) {
-        if (ids.has(id)) continue;
-        slot.probation.delete(id);
-        shrunk = true;
-      }
-      if (shrunk) void setMeta(this.db, META.probation(slot.name), [...slot.probation]).catch(() => {});
-    }
     slot.pending = pending;
-    slot.unsavedIds = ids;
     slot.unsaved = u.count;
     return changed;
   }
 
   private async handleAck(slot: Slot, sv: Uint8Array): Promise<void> {
     if (slot.suspended || this.stopped) return;
-    slot.acked = sv;
-    await setMeta(this.db, META.acked(slot.name), sv);
+    await slot.ledger.ack(sv);
     if (slot.kind === 'cases') await this.flushNow(slot);
     this.refreshStatus();
-  }
-
-  private async recordOwnClient(slot: Slot): Promise<void> {
-    const id = slot.doc.clientID;
-    if (slot.ownClients.has(id)) return;
-    slot.ownClients.add(id);
-    await setMeta(this.db, META.clients(slot.name), [...slot.ownClients]);
   }
 
   // ---------------------------------------------------------------- refusal recovery
@@ -589,80 +531,49 @@ export class SyncEngine {
     slot.suspended = true;
     this.clearFlushTimer(slot);
     await this.queue;
-    // 1. This user's events the relay has not acknowledged (any client id: an older session's too).
-    const own = new Map<string, CaseEvent>();
-    for (const raw of unsavedEvents(slot.doc, slot.acked, null).values) {
-      const r = parseEvent(raw);
-      if (r.ok && r.event.actor === this.opts.user.id) own.set(r.event.id, r.event);
-    }
-    const again = [...own.values()].filter((e) => slot.probation.has(e.id));
-    const keep = [...own.values()].filter((e) => !slot.probation.has(e.id));
-    if (again.length) {
-      const prev = (await getMeta(this.db, META.refused(slot.name), Array.isArray)) ?? [];
-      await setMeta(this.db, META.refused(slot.name), [...prev, ...again]);
-    }
-    // 2. Keep them durably before anything is deleted (a reload mid-recovery must not lose them).
-    const rescue = (await getMeta(this.db, META.rescue(slot.name), Array.isArray)) ?? [];
-    await setMeta(this.db, META.rescue(slot.name), [...rescue, ...keep]);
-    slot.rescueCount = this.rescuable([...rescue, ...keep]).length;
-    // 3. Drop the local doc.
-    slot.link?.destroy();
-    slot.link = null;
-    slot.detach();
-    await slot.compacting;
-    await slot.persistence.destroy();
-    slot.doc.destroy();
-    await deleteDatabase(docDbName(this.opts.ns, this.opts.user.id, slot.name));
-    await deleteMeta(this.db, META.acked(slot.name), META.clients(slot.name), META.probation(slot.name));
-    if (this.stopped) return;
-    // 4. A fresh doc, resynced from the relay.
-    const doc = new Y.Doc();
-    slot.doc = doc;
-    slot.persistence = await openPersistence(docDbName(this.opts.ns, this.opts.user.id, slot.name), doc);
-    slot.acked = null;
-    slot.ownClients = new Set();
+    // Loaded when needed (rescue.ts): rescue this user's unacknowledged events to meta, drop the doc, open a new one.
+    const fresh = await (await loadRescue()).recoverDoc(
+      slot.ledger,
+      slot.persistence,
+      docDbName(this.opts.ns, this.opts.user.id, slot.name),
+      async () => {
+        slot.link?.destroy();
+        slot.link = null;
+        slot.detach();
+        await slot.compacting;
+      },
+      () => !this.stopped,
+    );
+    if (!fresh) return;
+    slot.doc = fresh.doc;
+    slot.persistence = fresh.persistence;
     slot.pending = new Set();
-    slot.unsavedIds = new Set();
     slot.unsaved = 0;
-    slot.probation = new Set();
     slot.touched.clear();
-    slot.rescuePending = true;
     slot.wasSynced = false;
     if (slot.kind === 'org') this.attachOrg(slot);
     else await this.attachCases(slot);
     slot.suspended = false;
     this.connectAll();
     this.refreshStatus();
-    // 5. The rescue runs at the next sync (onLinkChange), now or after a reload.
+    // The rescue runs at the next sync (onLinkChange), now or after a reload.
   }
 
   /** Re-append rescued events after a sync with the relay: those still valid and not there already. */
   private async runRescue(slot: Slot): Promise<void> {
-    slot.rescuePending = false;
-    const raw = (await getMeta(this.db, META.rescue(slot.name), Array.isArray)) ?? [];
-    const add = this.rescuable(raw).filter((e) => !slot.index.ids.has(e.id));
-    if (add.length && slot.access === 'write' && slot.kind === 'cases') {
-      await this.recordOwnClient(slot);
-      slot.probation = new Set(add.map((e) => e.id));
-      await setMeta(this.db, META.probation(slot.name), [...slot.probation]);
-      slot.doc.transact(() => slot.doc.getArray<unknown>(EVENTS_ARRAY).push(add));
-    }
-    await this.db.meta.delete(META.rescue(slot.name));
-    slot.rescueCount = 0;
+    slot.ledger.rescuePending = false;
+    await (await loadRescue()).resend(slot.ledger, slot.doc, slot.access === 'write' && slot.kind === 'cases');
     await this.enqueue(() => this.refoldAll(slot));
   }
 
-  /** The rescued values that may be sent again: they parse, are this user's, fit the role; one per id. */
-  private rescuable(raw: readonly unknown[]): CaseEvent[] {
-    const out = new Map<string, CaseEvent>();
-    for (const v of raw) {
+  /** This user's case events (they parse, the actor is this user), re-sent after a refusal if the role fits. */
+  private readonly policy: RescuePolicy<CaseEvent> = {
+    own: (v) => {
       const r = parseEvent(v);
-      if (!r.ok || out.has(r.event.id)) continue;
-      if (r.event.actor !== this.opts.user.id || !roleMayEver(this.opts.user.role, r.event.type)) continue;
-      out.set(r.event.id, r.event);
-    }
-    return [...out.values()];
-  }
+      return r.ok && r.event.actor === this.opts.user.id ? r.event : null;
+    },
+    mayResend: (e) => roleMayEver(this.opts.user.role, e.type),
+  };
 
   // ---------------------------------------------------------------- links and status
 
@@ -683,7 +594,7 @@ export class SyncEngine {
       if (slot.kind === 'org' && this.orgDoc === slot.doc && !this.org.peek()) this.flushOrg();
       // The relay's state arrived as update rows: merge them so the next open reads one row.
       if (extraRows(slot.persistence) > COMPACT_AT_OPEN) this.compactSoon(slot);
-      if (slot.rescuePending && !slot.suspended) void this.runRescue(slot).catch((e: unknown) => console.error('gridlink rescue failed', e));
+      if (slot.ledger.rescuePending && !slot.suspended) void this.runRescue(slot).catch((e: unknown) => console.error('gridlink rescue failed', e));
       const w = slot.syncWaiters;
       slot.syncWaiters = [];
       for (const f of w) f();
@@ -724,17 +635,12 @@ export class SyncEngine {
 
   private connection(): ConnectionState {
     if (!this.opts.online() || this.authExpired || !this.opts.transport || !this.ready) return 'offline';
-    const links = [...this.slots.values()].filter((s) => !s.revoked).map((s) => s.link);
-    if (!links.length) return 'offline';
-    if (links.every((l) => l?.synced)) return 'online';
-    const trying = links.some((l) => l && !l.synced && l.retrying && l.failures < FAILURES_OFFLINE);
-    if (trying || links.some((l) => l === null)) return 'connecting';
-    return 'offline';
+    return linksState([...this.slots.values()].filter((s) => !s.revoked).map((s) => s.link));
   }
 
   private refreshStatus(): void {
     let unsaved = 0;
-    for (const s of this.slots.values()) unsaved += s.unsaved + s.rescueCount;
+    for (const s of this.slots.values()) unsaved += s.unsaved + s.ledger.rescueCount;
     const next: SyncStatus = {
       connection: this.connection(),
       unsaved,
@@ -930,7 +836,7 @@ export class SyncEngine {
 
   /** Append decided events to their doc in one transaction and wait until the read model shows them. */
   private async append(slot: Slot, ...events: CaseEvent[]): Promise<void> {
-    await this.recordOwnClient(slot);
+    await slot.ledger.recordClient(slot.doc.clientID);
     slot.doc.transact(() => slot.doc.getArray<unknown>(EVENTS_ARRAY).push(events));
     await this.flushNow(slot);
   }
@@ -1013,17 +919,3 @@ function sameMarker(a: ReadModelMarker, b: ReadModelMarker): boolean {
   return a.doc === b.doc && a.org === b.org && a.acked === b.acked;
 }
 
-function isStringArray(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string');
-}
-
-function deleteDatabase(name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.deleteDatabase(name);
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error);
-    req.onblocked = () => {
-      // Another tab still has it open; the deletion completes when it closes.
-    };
-  });
-}

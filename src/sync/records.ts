@@ -1,28 +1,40 @@
 /**
- * Sync of the issue-5 record docs (`people.<gridId>`, `party.<townId>`): each an append-only Y.Array `events`
- * (see src/domain/people.ts for why), kept on the device by y-indexeddb and carried by the same transport as the
- * case docs. Kept apart from SyncEngine (which owns the case read model): these docs are small (a grid's people,
- * a town's party work), so they are folded in memory; residents are also indexed for search in the per-user Dexie
- * db (`people` table, schema version 3: every suffix of name and address), rewritten per grid when its doc changes.
- * Search through the index works offline; before the index is written the caller falls back to the folded docs.
+ * Sync of the issue-5 record docs (`people.<gridId>`, `party.<townId>`, and any other kind `parseRecordDocName`
+ * knows): each an append-only Y.Array `events` (see src/domain/people.ts for why), kept on the device by
+ * y-indexeddb and carried by the same transport as the case docs. Kept apart from SyncEngine (which owns the case
+ * read model): these docs are small (a grid's people, a town's party work), so they are folded in memory; residents
+ * are also indexed for search in the per-user Dexie db (`people` table, schema version 3: every suffix of name and
+ * address), rewritten per grid when its doc changes. Search through the index works offline; before the index is
+ * written the caller falls back to the folded docs.
  *
  * Contract: `start()` resolves once every granted doc has loaded from local storage; `append` validates the event
  * with the domain before it touches the doc (the relay inspects it again); `version` increases on every change.
- * `unsaved()` counts this session's own events the relay has not acknowledged yet (ACK state vectors), shown on
- * the people and party screens. Not done here (unlike SyncEngine): counting them in the shell's sync status,
- * counting own events of an earlier session that were never acknowledged (they are kept and sent, not counted),
- * and recovering after a refusal; a refused people/party update stays local and is logged.
+ * Durability is the case engine's (src/sync/docsync.ts, the same `meta` keys in the per-user db):
+ *  - `unsaved()` counts this device's own events the relay has not acknowledged, this session's and earlier ones'
+ *    (the acknowledged state vector and own client ids per doc are kept in `meta`); `status` carries that count,
+ *    the last save and the links' connection, which the session adds to the header's sync status.
+ *  - A refusal (REFUSED) is recovered, never looped on: own unacknowledged events are saved to `meta`, the local doc
+ *    is deleted and resynced, and the saved events that are still valid and missing on the relay are appended
+ *    once; refused again, they are set aside (`refused:<doc>`). Appends made during a recovery wait for the new doc.
+ *  - `setGrants` (the grants read again mid-session): new docs open and sync; docs no longer granted stop syncing
+ *    and stay readable, not writable.
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
 import type { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { parseRecordDocName, type DocGrant } from '../domain/docs.ts';
+import type { ConnectionState, SyncStatus } from '../app/services.ts';
+import { parseRecordDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
 import type { UserInfo } from '../domain/org.ts';
-import { foldPeople, searchKey } from '../domain/people.ts';
-import { docDbName, UserDb, userDbName, type PeopleSearchRecord } from '../storage/schema.ts';
+import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
+import { foldPeople, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite, searchKey } from '../domain/people.ts';
+import { getMeta, setMeta } from '../storage/meta.ts';
+import { META, docDbName, UserDb, userDbName, type PeopleSearchRecord } from '../storage/schema.ts';
+import { DocLedger, linksState, loadRescue, openOnce, regrant, revokeSlots, type RescuePolicy } from './docsync.ts';
 import type { Link, Transport } from './link.ts';
 import { openPersistence } from './persist.ts';
 import { EVENTS_ARRAY } from './protocol.ts';
+
+export type RecordKind = NonNullable<ReturnType<typeof parseRecordDocName>>['kind'];
 
 export interface RecordSyncOptions {
   ns: string;
@@ -31,27 +43,90 @@ export interface RecordSyncOptions {
   token: string;
   transport: Transport | null;
   online: () => boolean;
+  now?: () => number;
+  /** A connection attempt failed before the socket opened (the session checks the token and the grants). */
+  onUpgradeFailed?: () => void;
+  /** How often the links are (re)made while `online()` (ms). */
+  pollMs?: number | undefined;
+  /** Delay of the status recount after changes (ms). */
+  statusMs?: number;
 }
 
+/** What the records add to the header's sync status (connection null: no record doc is synced). */
+export interface RecordStatus extends Pick<SyncStatus, 'unsaved' | 'lastSavedMs' | 'ready'> {
+  connection: ConnectionState | null;
+}
+
+interface RecordEvent {
+  id: string;
+  type: string;
+  actor: string;
+}
+
+/** A record doc's policy: its events parse with `parse`; this user's are re-sent if `mayResend` allows. */
+const ownBy =
+  (parse: (v: unknown) => { ok: true; event: RecordEvent } | { ok: false }, mayResend: (user: UserInfo, e: RecordEvent) => boolean) =>
+  (user: UserInfo): RescuePolicy<RecordEvent> => ({
+    own: (v) => {
+      const r = parse(v);
+      return r.ok && r.event.actor === user.id ? r.event : null;
+    },
+    mayResend: (e) => mayResend(user, e),
+  });
+
+/**
+ * Which events of a record doc are this user's and may be re-sent after a refusal, by doc kind: what the relay
+ * checks (server/validate.ts). A kind without an entry: any `{id, type, actor}` value of this user (the relay judges).
+ */
+const POLICIES: { [K in RecordKind]?: (user: UserInfo) => RescuePolicy<RecordEvent> } = {
+  people: ownBy(parsePeopleEvent, peopleRoleMayWrite),
+  idnumbers: ownBy(parseIdNumberEvent, peopleRoleMayWrite),
+  party: ownBy(parsePartyEvent, (user, e) => (PARTY_ROLES as Record<string, readonly string[] | undefined>)[e.type]?.includes(user.role) ?? false),
+};
+
+const anyOwn = ownBy((v) => {
+  const o = v as Partial<RecordEvent> | null;
+  return typeof o?.id === 'string' && typeof o.type === 'string' && typeof o.actor === 'string' ? { ok: true, event: o as RecordEvent } : { ok: false };
+}, () => true);
+
 interface RecordSlot {
-  grant: DocGrant;
+  name: string;
+  access: DocAccess;
   doc: Y.Doc;
   persistence: IndexeddbPersistence;
   link: Link | null;
-  /** The relay's acknowledged clock of this doc's own client (doc.clientID). */
-  ackedClock: number;
+  ledger: DocLedger<RecordEvent>;
+  /** Own unacknowledged events at the last count (see `dirty`). */
+  unsaved: number;
+  dirty: boolean;
+  /** No longer granted: not synced, still readable. */
+  revoked: boolean;
+  wasSynced: boolean;
+  recovering: Promise<void> | null;
+  /** Events appended during a recovery, for the new doc. */
+  held: unknown[];
 }
 
 export class RecordSync {
   private readonly slots = new Map<string, RecordSlot>();
+  private readonly opening = new Map<string, Promise<void>>();
   private readonly versionSig = signal(0);
+  /** A recount changed some doc's unsaved count since `version` last moved. */
+  private countChanged = false;
+  private readonly statusSig = signal<RecordStatus>({ unsaved: 0, lastSavedMs: null, ready: false, connection: null });
   private token: string;
   private stopped = false;
   private started: Promise<void> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private statusTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastSavedMs: number | null = null;
+  private ready = false;
+  private wasOnline = true;
   private db: UserDb | null = null;
   private readonly indexTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private indexing: Promise<void> = Promise.resolve();
+  /** Bookkeeping writes in flight (stop waits for them). */
+  private saving: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: RecordSyncOptions) {
     this.token = opts.token;
@@ -61,6 +136,10 @@ export class RecordSync {
     return this.versionSig;
   }
 
+  get status(): ReadonlySignal<RecordStatus> {
+    return this.statusSig;
+  }
+
   start(): Promise<void> {
     // A session resumed in the background may be stopped before its records start: then nothing opens.
     if (this.stopped && !this.started) return Promise.resolve();
@@ -68,34 +147,84 @@ export class RecordSync {
   }
 
   private async doStart(): Promise<void> {
-    const grants = this.opts.grants.filter((g) => parseRecordDocName(g.name));
-    if (grants.some((g) => parseRecordDocName(g.name)?.kind === 'people')) {
-      this.db = new UserDb(userDbName(this.opts.ns, this.opts.user.id));
-      await this.db.open();
-    }
-    await Promise.all(grants.map((g) => this.open(g)));
+    this.db = new UserDb(userDbName(this.opts.ns, this.opts.user.id));
+    await this.db.open();
+    await Promise.all(this.opts.grants.map((g) => this.open(g)));
     if (this.stopped) return;
     this.connect();
     // Reconnect when the network returns (the links retry by themselves once created).
-    this.timer = setInterval(() => this.connect(), 2000);
+    this.timer = setInterval(() => this.connect(), this.opts.pollMs ?? 2000);
+    this.ready = true;
+    this.refreshStatus(true);
   }
 
-  private async open(grant: DocGrant): Promise<void> {
+  private open(grant: DocGrant): Promise<void> {
+    return openOnce(this.opening, grant.name, () => this.doOpen(grant));
+  }
+
+  private async doOpen(grant: DocGrant): Promise<void> {
+    const kind = parseRecordDocName(grant.name)?.kind;
+    const db = this.db;
+    if (!kind || !db || this.stopped || this.slots.has(grant.name)) return;
     const doc = new Y.Doc();
     doc.getArray(EVENTS_ARRAY);
-    const persistence = await openPersistence(docDbName(this.opts.ns, this.opts.user.id, grant.name), doc);
+    const persistence = await openPersistence(this.dbName(grant.name), doc);
+    const ledger = await new DocLedger(db, grant.name, (POLICIES[kind] ?? anyOwn)(this.opts.user)).load();
     if (this.stopped) {
       await persistence.destroy();
       doc.destroy();
       return;
     }
-    doc.on('update', () => {
-      this.versionSig.value++;
-      this.indexSoon(grant.name);
-    });
-    this.slots.set(grant.name, { grant, doc, persistence, link: null, ackedClock: 0 });
+    const slot: RecordSlot = {
+      name: grant.name,
+      access: grant.access,
+      doc,
+      persistence,
+      link: null,
+      ledger,
+      unsaved: 0,
+      dirty: true,
+      revoked: false,
+      wasSynced: false,
+      recovering: null,
+      held: [],
+    };
+    this.attach(slot);
+    this.slots.set(grant.name, slot);
     this.versionSig.value++;
     this.indexSoon(grant.name, 0);
+  }
+
+  private dbName(name: string): string {
+    return docDbName(this.opts.ns, this.opts.user.id, name);
+  }
+
+  private attach(slot: RecordSlot): void {
+    slot.doc.on('update', () => {
+      slot.dirty = true;
+      this.versionSig.value++;
+      this.indexSoon(slot.name);
+      this.refreshStatus();
+    });
+  }
+
+  /** The grants changed mid-session (GET /api/me read again): docs no longer granted stop syncing, new ones open. */
+  setGrants(grants: readonly DocGrant[]): Promise<void> {
+    this.revokeGrants(grants);
+    return this.addGrants(grants);
+  }
+
+  /** Open (and connect) docs granted after the session started; docs already open get the new access. */
+  async addGrants(grants: readonly DocGrant[]): Promise<void> {
+    await this.start();
+    await Promise.all(regrant(this.slots, grants).map((g) => this.open(g)));
+    this.connect();
+  }
+
+  /** Stop syncing docs that are not in `granted` (the relay would refuse them); keep them readable, not writable. */
+  revokeGrants(granted: readonly DocGrant[]): void {
+    revokeSlots(this.slots.values(), granted);
+    this.refreshStatus(true);
   }
 
   /** Rewrite a people doc's search rows shortly after it changed (a sync delivers many updates at once). */
@@ -158,26 +287,100 @@ export class RecordSync {
     await this.indexing;
   }
 
+  // ---------------------------------------------------------------- links, acknowledgements, status
+
+  /** Make or resume the links while online; close them when the network is gone (on the change, like the engine). */
   private connect(): void {
     const transport = this.opts.transport;
-    if (!transport || this.stopped || !this.opts.online()) return;
-    for (const [name, slot] of this.slots) {
-      if (slot.link) continue;
-      slot.link = transport(name, slot.doc, this.token, {
-        onAck: (sv) => {
-          try {
-            slot.ackedClock = Y.decodeStateVector(sv).get(slot.doc.clientID) ?? 0;
-            this.versionSig.value++;
-          } catch {
-            // a malformed ACK changes nothing
-          }
-        },
-        onRefused: (code, detail) => console.warn(`gridlink: ${name} refused an update: ${code} ${detail}`),
-        onUpgradeFailed: () => {},
-        onChange: () => {},
-      });
-      slot.link.connect();
+    const online = this.opts.online();
+    if (transport && !this.stopped) {
+      for (const slot of this.slots.values()) {
+        if (slot.revoked || slot.recovering) continue;
+        if (!online) {
+          if (this.wasOnline) slot.link?.disconnect();
+        } else if (!slot.link) slot.link = this.makeLink(transport, slot);
+        else if (!this.wasOnline) slot.link.connect();
+      }
     }
+    this.wasOnline = online;
+    this.refreshStatus(true);
+  }
+
+  private makeLink(transport: Transport, slot: RecordSlot): Link {
+    const link = transport(slot.name, slot.doc, this.token, {
+      onAck: (sv) => {
+        if (slot.recovering || this.stopped) return;
+        // Count with the previous acknowledgement first: the events this one covers are then seen being saved.
+        slot.dirty = true;
+        this.unsaved();
+        this.track(
+          slot.ledger.ack(sv).then(() => {
+            slot.dirty = true;
+            this.refreshStatus();
+          }),
+        );
+      },
+      onRefused: (code, detail) => this.onRefused(slot, code, detail),
+      onUpgradeFailed: () => this.opts.onUpgradeFailed?.(),
+      onChange: () => this.onLinkChange(slot),
+    });
+    link.connect();
+    return link;
+  }
+
+  private onLinkChange(slot: RecordSlot): void {
+    const synced = slot.link?.synced ?? false;
+    if (synced && !slot.wasSynced && slot.ledger.rescuePending && !slot.recovering) {
+      slot.ledger.rescuePending = false;
+      this.track(
+        loadRescue()
+          .then(({ resend }) => resend(slot.ledger, slot.doc, slot.access === 'write' && !slot.revoked))
+          .then(() => this.refreshStatus(true)),
+      );
+    }
+    slot.wasSynced = synced;
+    this.refreshStatus(true);
+  }
+
+  /** Recount what is unsaved and update `status`: at once, or shortly after a burst of changes. */
+  private refreshStatus(now = false): void {
+    if (this.stopped) return;
+    if (!now) {
+      this.statusTimer ??= setTimeout(() => this.refreshStatus(true), this.opts.statusMs ?? 30);
+      return;
+    }
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.statusTimer = null;
+    const unsaved = this.unsaved();
+    const links = [...this.slots.values()].filter((s) => !s.revoked).map((s) => s.link);
+    const connection = !links.length ? null : !this.opts.transport || !this.opts.online() ? 'offline' : linksState(links);
+    const cur = this.statusSig.peek();
+    const ready = this.ready;
+    if (cur.unsaved !== unsaved || cur.lastSavedMs !== this.lastSavedMs || cur.connection !== connection || cur.ready !== ready) {
+      this.statusSig.value = { unsaved, lastSavedMs: this.lastSavedMs, connection, ready };
+    }
+    // Screens that show `unsaved()` re-render on `version`. A screen may have counted a change that was saved
+    // before the status above ever showed it, so compare with every count, not only with the status.
+    if (this.countChanged) {
+      this.countChanged = false;
+      this.versionSig.value++;
+    }
+  }
+
+  /**
+   * The header's sync status `e` (the engine's) with the records' part: their unsaved events added, the later last
+   * save, the weaker connection, ready once both are. Reads `status`, so a computed signal calling it follows both.
+   */
+  withRecords(e: SyncStatus): SyncStatus {
+    const r = this.statusSig.value;
+    const c = [e.connection, r.connection];
+    return {
+      ...e,
+      connection: c.includes('offline') ? 'offline' : c.includes('connecting') ? 'connecting' : e.connection,
+      unsaved: e.unsaved + r.unsaved,
+      lastSavedMs: Math.max(e.lastSavedMs ?? 0, r.lastSavedMs ?? 0) || null,
+      ready: e.ready && r.ready,
+    };
   }
 
   setToken(token: string): void {
@@ -185,18 +388,85 @@ export class RecordSync {
     for (const s of this.slots.values()) s.link?.setToken(token);
   }
 
-  /** Own events of this session not yet acknowledged as durable by the relay. */
+  /** Own events not yet acknowledged as durable by the relay (this session's and earlier ones', and rescued ones). */
   unsaved(): number {
     let n = 0;
     for (const s of this.slots.values()) {
-      const own = s.doc.clientID;
-      for (let item = s.doc.getArray(EVENTS_ARRAY)._start; item !== null; item = item.right) {
-        if (item.id.client !== own || item.deleted) continue;
-        n += Math.max(0, Math.min(item.length, item.id.clock + item.length - s.ackedClock));
+      if (s.dirty && !s.recovering) {
+        s.dirty = false;
+        const u = s.ledger.count(s.doc);
+        if (u.count !== s.unsaved) this.countChanged = true;
+        s.unsaved = u.count;
+        if (u.saved) {
+          this.lastSavedMs = (this.opts.now ?? Date.now)();
+          if (this.db) this.track(setMeta(this.db, META.lastSaved, this.lastSavedMs));
+        }
       }
+      n += s.unsaved + s.ledger.rescueCount + s.held.length;
     }
     return n;
   }
+
+  private track(p: Promise<unknown>): void {
+    this.saving = Promise.all([this.saving, p.catch((e: unknown) => console.error('gridlink: record bookkeeping failed', e))]);
+  }
+
+  // ---------------------------------------------------------------- refusal recovery
+
+  private onRefused(slot: RecordSlot, code: string, detail: string): void {
+    console.warn(`gridlink: relay refused an update of ${slot.name}: ${code} ${detail}`);
+    if (slot.recovering || this.stopped) return;
+    slot.recovering = this.recover(slot)
+      .catch(async (e: unknown) => {
+        console.error('gridlink: record recovery failed', e);
+        // Appends made while it ran were never written to a doc: keep them in the rescue, which the next sync
+        // (or the next start) re-sends like the rest of it.
+        const held = slot.held.splice(0);
+        if (!held.length) return;
+        const { db } = slot.ledger;
+        await setMeta(db, META.rescue(slot.name), [...((await getMeta(db, META.rescue(slot.name), Array.isArray)) ?? []), ...held]);
+        slot.ledger.rescuePending = true;
+        slot.ledger.rescueCount += held.length;
+      })
+      .catch((e: unknown) => console.error('gridlink: keeping records made during a failed recovery failed', e))
+      .finally(() => {
+        slot.recovering = null;
+        slot.dirty = true;
+        this.connect();
+      });
+  }
+
+  private async recover(slot: RecordSlot): Promise<void> {
+    const fresh = await (await loadRescue()).recoverDoc(
+      slot.ledger,
+      slot.persistence,
+      this.dbName(slot.name),
+      () => {
+        // Counted in the rescue from now on.
+        slot.unsaved = 0;
+        slot.link?.destroy();
+        slot.link = null;
+      },
+      () => !this.stopped,
+    );
+    if (!fresh) return;
+    const { doc } = fresh;
+    doc.getArray(EVENTS_ARRAY);
+    slot.doc = doc;
+    slot.persistence = fresh.persistence;
+    slot.wasSynced = false;
+    this.attach(slot);
+    if (slot.held.length) {
+      await slot.ledger.recordClient(doc.clientID);
+      const held = slot.held.splice(0);
+      doc.transact(() => doc.getArray<unknown>(EVENTS_ARRAY).push(held));
+    }
+    this.versionSig.value++;
+    this.indexSoon(slot.name, 0);
+    // The rescue runs at the next sync (onLinkChange), now or after a reload.
+  }
+
+  // ---------------------------------------------------------------- reads and writes
 
   /** The docs held (diagnostics and tests). */
   docs(): ReadonlyMap<string, Y.Doc> {
@@ -204,12 +474,14 @@ export class RecordSync {
   }
 
   /** Names of the docs held, by kind. */
-  names(kind: 'people' | 'party'): string[] {
+  names(kind: RecordKind): string[] {
     return [...this.slots.keys()].filter((n) => parseRecordDocName(n)?.kind === kind).sort();
   }
 
-  access(name: string): DocGrant['access'] | null {
-    return this.slots.get(name)?.grant.access ?? null;
+  /** Access to a held doc: 'read' once it is no longer granted. */
+  access(name: string): DocAccess | null {
+    const s = this.slots.get(name);
+    return s ? (s.revoked ? 'read' : s.access) : null;
   }
 
   /** The raw events of a doc (an empty list when not held). */
@@ -219,8 +491,16 @@ export class RecordSync {
 
   append(name: string, event: object): boolean {
     const slot = this.slots.get(name);
-    if (!slot || slot.grant.access !== 'write') return false;
-    slot.doc.transact(() => slot.doc.getArray<unknown>(EVENTS_ARRAY).push([JSON.parse(JSON.stringify(event)) as unknown]));
+    if (!slot || this.access(name) !== 'write') return false;
+    const value = JSON.parse(JSON.stringify(event)) as unknown;
+    if (slot.recovering) {
+      slot.held.push(value);
+      this.refreshStatus();
+      return true;
+    }
+    // The client id is kept (in memory at once, in meta shortly): an event of this session counts after a reload.
+    this.track(slot.ledger.recordClient(slot.doc.clientID));
+    slot.doc.transact(() => slot.doc.getArray<unknown>(EVENTS_ARRAY).push([value]));
     return true;
   }
 
@@ -229,20 +509,31 @@ export class RecordSync {
     await Promise.all([...this.slots.values()].map((s) => s.link?.whenSynced()));
   }
 
+  /** Resolves when recoveries have finished (tests, stop). */
+  async settled(): Promise<void> {
+    for (let i = 0; i < 5 && [...this.slots.values()].some((s) => s.recovering); i++) {
+      await Promise.all([...this.slots.values()].map((s) => s.recovering));
+    }
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
+    await this.started?.catch(() => {});
+    await this.settled();
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.statusTimer) clearTimeout(this.statusTimer);
     for (const t of this.indexTimers.values()) clearTimeout(t);
     this.indexTimers.clear();
-    await this.started?.catch(() => {});
+    await Promise.allSettled(this.opening.values());
     await this.indexing.catch(() => {});
-    this.db?.close();
+    await this.saving;
     for (const s of this.slots.values()) {
       s.link?.destroy();
       await s.persistence.destroy().catch(() => {});
       s.doc.destroy();
     }
     this.slots.clear();
+    this.db?.close();
   }
 }

@@ -11,6 +11,8 @@ import { startServer, type RunningServer } from '../../server/app.ts';
 import { quietLogger } from '../../server/log.ts';
 import { createAuthService, type GridlinkAuthService, type GridlinkSession } from '../../src/app/session.ts';
 import type { Command } from '../../src/domain/commands.ts';
+import { formatHlc } from '../../src/domain/hlc.ts';
+import { newId } from '../../src/domain/ids.ts';
 
 let server: RunningServer;
 let dataDir: string;
@@ -70,6 +72,8 @@ describe('client sync against the real relay', () => {
     const t0 = performance.now();
     const w = await signIn(worker, 'w0001');
     await w.engine.whenSynced();
+    // The header's connection counts the people doc's link too (src/sync/records.ts).
+    await w.recordSync?.whenSynced();
     const firstSync = performance.now() - t0;
     expect(w.user).toMatchObject({ id: expect.any(String), role: 'worker', gridId: 'g0001', townId: 't01' });
     expect(w.status.value).toMatchObject({ connection: 'online', unsaved: 0, ready: true, authExpired: false });
@@ -160,6 +164,42 @@ describe('client sync against the real relay', () => {
     expect(before).toBeGreaterThanOrEqual(mine);
     await s.logout();
     await until(() => server.relay.connectionCount() === before - mine, 5000, 'sockets closed');
+  });
+
+  it('a refused people update is recovered like a case update: the own valid record is re-sent once, the forged one dropped', async () => {
+    let online = true;
+    const s = await signIn(device(() => online), 'w0002');
+    await s.engine.whenSynced();
+    const records = s.recordSync!;
+    await records.whenSynced();
+    const docName = records.names('people')[0]!;
+    const refusals: string[] = [];
+    const onRefused = (doc: string, code: string) => doc === docName && refusals.push(code);
+    server.relay.events.on('refused', onRefused);
+    try {
+      online = false;
+      await until(() => s.status.value.connection === 'offline', 5000, 'offline');
+      let n = 0;
+      const visit = (actor: string, note: string) => {
+        const ms = Date.now();
+        return { id: newId(ms, (k) => crypto.getRandomValues(new Uint8Array(k))), type: 'visit_recorded', actor, at: formatHlc({ ms, counter: n++, node: 'itdev' }), data: { householdId: 'h0001', note } };
+      };
+      const good = visit(s.user.id, '入户走访，老人身体健康');
+      const forged = visit('w0001', '伪造的走访'); // another worker as actor: the relay refuses the whole update
+      expect(records.append(docName, good)).toBe(true);
+      records.docs().get(docName)!.getArray('events').push([forged]);
+      await until(() => s.status.value.unsaved === 2, 5000, 'counted in the header');
+
+      online = true;
+      await until(() => s.status.value.unsaved === 0 && s.status.value.connection === 'online', 15_000, 'recovered and saved');
+      expect(refusals).toHaveLength(1);
+      const onRelay = await server.relay.withDoc(docName, (d) => d.getArray<{ id: string }>('events').toArray().map((e) => e.id));
+      expect(onRelay.filter((id) => id === good.id)).toHaveLength(1);
+      expect(onRelay).not.toContain(forged.id);
+      expect(records.events(docName).map((e) => (e as { id: string }).id)).not.toContain(forged.id);
+    } finally {
+      server.relay.events.off('refused', onRefused);
+    }
   });
 
   it('an expired token stops syncing (authExpired) and keeps local work; renew resumes', async () => {

@@ -1,14 +1,22 @@
 /**
- * An in-memory relay for engine tests: the same contract as the real one (sync on connect, ACK of the durable
- * state vector after every accepted update and after the initial sync, REFUSED for a whole update that holds an
- * invalid event or an event whose actor is not the token's user), with asynchronous delivery.
+ * An in-memory relay for engine and record sync tests: the same contract as the real one (sync on connect, ACK of
+ * the durable state vector after every accepted update and after the initial sync, REFUSED for a whole update that
+ * holds an invalid event or an event whose actor is not the token's user), with asynchronous delivery.
  * The token is the user id; `acceptToken` decides whether an upgrade succeeds.
  */
 import * as Y from 'yjs';
+import { parseRecordDocName } from '../../../src/domain/docs.ts';
 import { parseEvent } from '../../../src/domain/events.ts';
+import { parsePartyEvent } from '../../../src/domain/party.ts';
+import { parsePeopleEvent } from '../../../src/domain/people.ts';
 import type { Link, LinkHooks, LinkState, Transport } from '../../../src/sync/link.ts';
 import { openPersistence, compact } from '../../../src/sync/persist.ts';
 import { docDbName } from '../../../src/storage/schema.ts';
+
+const RECORD_PARSERS: Record<string, (v: unknown) => { ok: true; event: { actor: string } } | { ok: false }> = {
+  people: parsePeopleEvent,
+  party: parsePartyEvent,
+};
 
 export class LoopbackRelay {
   readonly docs = new Map<string, Y.Doc>();
@@ -34,8 +42,10 @@ export class LoopbackRelay {
     for (const s of Y.decodeUpdate(update).structs) if (s instanceof Y.Item && s.content instanceof Y.ContentAny) values.push(...s.content.getContent());
     let code: string | null = null;
     if (from.name !== 'org') {
+      // Record docs (people, party) are checked with their own domain parsers, like the real relay does.
+      const parse = RECORD_PARSERS[parseRecordDocName(from.name)?.kind ?? ''] ?? parseEvent;
       for (const v of values) {
-        const r = parseEvent(v);
+        const r = parse(v);
         if (!r.ok) code = 'invalid_event';
         else if (r.event.actor !== this.userOf(from.token)) code = 'forged_actor';
       }
