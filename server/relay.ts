@@ -1,6 +1,7 @@
 /**
  * The sync relay: y-websocket protocol (sync + awareness) over `ws`, plus our ACK (100) and REFUSED (101)
- * messages (src/sync/protocol.ts), on `/sync/<docName>?token=<jwt>` of the app's HTTP server.
+ * messages (src/sync/protocol.ts), on `/sync/<docName>?token=<jwt>` of the app's HTTP server, and the same for
+ * many docs over one socket on `/sync?token=<jwt>` (multiplexed: protocol.ts; what the app uses).
  *
  * Contracts (DESIGN.md section 5, issue 2):
  * - Upgrade: authenticate first (401), then the doc name (404), then the user's access (403); only then load.
@@ -39,6 +40,13 @@ import {
   MSG_QUERY_AWARENESS,
   MSG_REFUSED,
   MSG_SYNC,
+  MUX_CLOSE,
+  MUX_CLOSED,
+  MUX_CONTROL,
+  MUX_MAX_CHANNELS,
+  MUX_OPEN,
+  MUX_OPENED,
+  MUX_REJECTED,
 } from '../src/sync/protocol.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store.ts';
@@ -72,12 +80,27 @@ export interface RelayOptions {
   onDocChanged?(name: string, doc: Y.Doc): void;
 }
 
-interface Conn {
+/** One websocket: a single doc (`/sync/<docName>`) or, multiplexed (`/sync`), any number of channels. */
+interface Sock {
   ws: WebSocket;
+  user: UserInfo;
+  /** The token the socket was opened with: checked again for every doc opened on a multiplexed socket. */
+  token: string;
+  alive: boolean;
+  /** Multiplexed sockets only: channel id -> its doc's connection, or 'opening' while the doc loads. */
+  channels: Map<number, Conn | 'opening'> | null;
+  /** Single-doc sockets: the doc's connection. */
+  single: Conn | null;
+}
+
+/** One doc's connection: a whole socket, or one channel of a multiplexed socket. */
+interface Conn {
+  sock: Sock;
+  /** 0 for a single-doc socket. */
+  channel: number;
   user: UserInfo;
   access: DocAccess;
   doc: LoadedDoc;
-  alive: boolean;
   /** Awareness client ids this connection announced, removed when it closes. */
   awarenessIds: Set<number>;
 }
@@ -87,7 +110,7 @@ interface LoadedDoc {
   kind: DocKind;
   ydoc: Y.Doc;
   awareness: awarenessProtocol.Awareness;
-  conns: Map<WebSocket, Conn>;
+  conns: Set<Conn>;
   /** Update rows in the store for this doc (not yet compacted). */
   rows: number;
   /** HTTP requests and upgrades in progress that use the doc: it is not unloaded while > 0. */
@@ -113,6 +136,7 @@ export class Relay {
   private readonly wss: WebSocketServer;
   private readonly docs = new Map<string, LoadedDoc>();
   private readonly loading = new Map<string, Promise<LoadedDoc>>();
+  private readonly socks = new Set<Sock>();
   private readonly pingTimer: NodeJS.Timeout;
   private closed = false;
 
@@ -140,10 +164,16 @@ export class Relay {
     return [...this.docs.keys()];
   }
 
+  /** Doc connections (a multiplexed socket counts once per open doc). */
   connectionCount(): number {
     let n = 0;
     for (const d of this.docs.values()) n += d.conns.size;
     return n;
+  }
+
+  /** Open websockets. */
+  socketCount(): number {
+    return this.socks.size;
   }
 
   // ---------------------------------------------------------------- upgrade
@@ -159,33 +189,48 @@ export class Relay {
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://relay');
-    if (!url.pathname.startsWith('/sync/')) return rejectUpgrade(socket, 404, 'not_found');
+    const mux = url.pathname === '/sync';
+    if (!mux && !url.pathname.startsWith('/sync/')) return rejectUpgrade(socket, 404, 'not_found');
     const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
     const user = token ? await this.opts.authenticate(token) : null;
     if (!user) return rejectUpgrade(socket, 401, 'unauthorized');
+    if (mux) {
+      if (this.closed) return rejectUpgrade(socket, 503, 'internal_error');
+      if (socket.destroyed) return;
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.openSock(ws, user, token!, new Map()));
+      return;
+    }
     let name: string;
     try {
       name = decodeURIComponent(url.pathname.slice('/sync/'.length));
     } catch {
       return rejectUpgrade(socket, 404, 'not_found');
     }
-    const parsed = parseDocName(name) ?? parseRecordDocName(name);
-    const townIds = this.opts.townIds();
-    if (!parsed || ((parsed.kind === 'cases' || parsed.kind === 'party') && !townIds.includes(parsed.townId))) return rejectUpgrade(socket, 404, 'not_found');
-    if (parsed.kind === 'people' && !this.opts.grid?.(parsed.gridId)) return rejectUpgrade(socket, 404, 'not_found');
-    const access = docAccess(user, name, townIds, this.opts.grid);
-    if (!access) return rejectUpgrade(socket, 403, 'forbidden');
-    if (this.closed) return rejectUpgrade(socket, 503, 'internal_error');
+    const check = this.checkAccess(user, name);
+    if (!check.ok) return rejectUpgrade(socket, check.status, check.code);
     if (socket.destroyed) return;
 
     const doc = await this.acquire(name);
     try {
       if (socket.destroyed || this.closed) return void socket.destroy();
       // handleUpgrade calls back synchronously once the handshake is written, so `attach` runs before `release`.
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(doc, ws, user, access));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(doc, this.openSock(ws, user, token!, null), 0, check.access));
     } finally {
       this.release(doc);
     }
+  }
+
+  /** May `user` sync the doc `name`? (404 unknown doc, 403 not theirs, 503 shutting down.) */
+  private checkAccess(user: UserInfo, name: string): { ok: true; access: DocAccess } | { ok: false; status: number; code: string } {
+    const parsed = parseDocName(name) ?? parseRecordDocName(name);
+    const townIds = this.opts.townIds();
+    const notFound = { ok: false, status: 404, code: 'not_found' } as const;
+    if (!parsed || ((parsed.kind === 'cases' || parsed.kind === 'party') && !townIds.includes(parsed.townId))) return notFound;
+    if ('gridId' in parsed && !this.opts.grid?.(parsed.gridId)) return notFound;
+    const access = docAccess(user, name, townIds, this.opts.grid);
+    if (!access) return { ok: false, status: 403, code: 'forbidden' };
+    if (this.closed) return { ok: false, status: 503, code: 'internal_error' };
+    return { ok: true, access };
   }
 
   // ---------------------------------------------------------------- docs in memory
@@ -249,7 +294,7 @@ export class Relay {
       kind: parsed,
       ydoc,
       awareness,
-      conns: new Map(),
+      conns: new Set(),
       rows: stored.updates.length,
       holds: 0,
       idleTimer: null,
@@ -293,7 +338,7 @@ export class Relay {
     if (this.docs.get(doc.name) !== doc) return;
     this.docs.delete(doc.name);
     this.clearIdle(doc);
-    for (const conn of doc.conns.values()) conn.ws.close(CLOSE_INTERNAL, 'doc reloading');
+    for (const conn of [...doc.conns]) this.closeConn(conn, CLOSE_INTERNAL, 'doc reloading');
     doc.conns.clear();
     doc.awareness.destroy();
     doc.ydoc.destroy();
@@ -324,16 +369,34 @@ export class Relay {
 
   // ---------------------------------------------------------------- connections
 
-  private attach(doc: LoadedDoc, ws: WebSocket, user: UserInfo, access: DocAccess): void {
-    const conn: Conn = { ws, user, access, doc, alive: true, awarenessIds: new Set() };
-    doc.conns.set(ws, conn);
-    this.clearIdle(doc);
-    ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
+  private openSock(ws: WebSocket, user: UserInfo, token: string, channels: Sock['channels']): Sock {
+    const sock: Sock = { ws, user, token, alive: true, channels, single: null };
+    this.socks.add(sock);
+    ws.on('message', (data, isBinary) => this.onMessage(sock, data, isBinary));
     ws.on('pong', () => {
-      conn.alive = true;
+      sock.alive = true;
     });
-    ws.on('error', (err) => this.opts.log.info(`doc ${doc.name}: connection of ${user.id}: ${err.message}`));
-    ws.on('close', () => this.detach(conn));
+    ws.on('error', (err) => this.opts.log.info(`connection of ${user.id}: ${err.message}`));
+    ws.on('close', () => {
+      this.socks.delete(sock);
+      for (const conn of this.connsOf(sock)) this.detach(conn);
+      sock.channels?.clear();
+    });
+    return sock;
+  }
+
+  private connsOf(sock: Sock): Conn[] {
+    if (!sock.channels) return sock.single ? [sock.single] : [];
+    return [...sock.channels.values()].filter((c): c is Conn => c !== 'opening');
+  }
+
+  private attach(doc: LoadedDoc, sock: Sock, channel: number, access: DocAccess): void {
+    const conn: Conn = { sock, channel, user: sock.user, access, doc, awarenessIds: new Set() };
+    doc.conns.add(conn);
+    if (sock.channels) sock.channels.set(channel, conn);
+    else sock.single = conn;
+    this.clearIdle(doc);
+    if (channel) this.sendRaw(sock, control(MUX_OPENED, channel));
 
     const step1 = encoding.createEncoder();
     encoding.writeVarUint(step1, MSG_SYNC);
@@ -348,34 +411,124 @@ export class Relay {
 
   private detach(conn: Conn): void {
     const doc = conn.doc;
-    if (doc.conns.get(conn.ws) !== conn) return;
-    doc.conns.delete(conn.ws);
+    if (!doc.conns.delete(conn)) return;
+    if (conn.sock.channels?.get(conn.channel) === conn) conn.sock.channels.delete(conn.channel);
     if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(doc.awareness, [...conn.awarenessIds], null);
     this.scheduleIdle(doc);
   }
 
-  private onMessage(conn: Conn, data: RawData, isBinary: boolean): void {
-    if (conn.ws.readyState !== WebSocket.OPEN) return;
+  /** End one doc's connection: the whole socket, or only its channel of a multiplexed socket. */
+  private closeConn(conn: Conn, code: number, reason: string): void {
+    if (!conn.channel) {
+      conn.sock.ws.close(code, closeReason(reason));
+      return;
+    }
+    this.detach(conn);
+    const enc = controlEncoder(MUX_CLOSED, conn.channel);
+    encoding.writeVarUint(enc, code);
+    encoding.writeVarString(enc, closeReason(reason));
+    this.sendRaw(conn.sock, encoding.toUint8Array(enc));
+  }
+
+  private onMessage(sock: Sock, data: RawData, isBinary: boolean): void {
+    if (sock.ws.readyState !== WebSocket.OPEN) return;
+    // Any message proves the client alive: on a slow link our ping can wait behind a long catch-up downstream
+    // while the client's awareness renewals (every 15 s) still come up.
+    sock.alive = true;
+    let conn: Conn | undefined;
     try {
       if (!isBinary) throw new Malformed('text frames are not part of the protocol');
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-      this.handleMessage(conn, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-    } catch (err) {
-      if (err instanceof Malformed) {
-        this.opts.log.info(`doc ${conn.doc.name}: malformed message from ${conn.user.id}: ${err.message}`);
-        conn.ws.close(CLOSE_MALFORMED, closeReason(err.message));
+      let bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      if (sock.channels) {
+        const dec = decoding.createDecoder(bytes);
+        const channel = decodeStep(() => decoding.readVarUint(dec), 'bad channel id');
+        if (channel === MUX_CONTROL) return this.onControl(sock, dec);
+        const c = sock.channels.get(channel);
+        // A channel the relay has just closed, or one still opening (the client may not send before OPENED).
+        if (c === undefined) return;
+        if (c === 'opening') throw new Malformed(`message on channel ${channel} before it opened`);
+        conn = c;
+        bytes = bytes.subarray(dec.pos);
       } else {
-        this.opts.log.error(`doc ${conn.doc.name}: message from ${conn.user.id} failed`, err);
-        conn.ws.close(CLOSE_INTERNAL, 'internal error');
+        conn = sock.single ?? undefined;
+        if (!conn) return;
+      }
+      this.handleMessage(conn, bytes);
+    } catch (err) {
+      const where = conn ? `doc ${conn.doc.name}` : 'socket';
+      if (err instanceof Malformed) {
+        this.opts.log.info(`${where}: malformed message from ${sock.user.id}: ${err.message}`);
+        if (conn) this.closeConn(conn, CLOSE_MALFORMED, err.message);
+        else sock.ws.close(CLOSE_MALFORMED, closeReason(err.message));
+      } else {
+        this.opts.log.error(`${where}: message from ${sock.user.id} failed`, err);
+        if (conn) this.closeConn(conn, CLOSE_INTERNAL, 'internal error');
+        else sock.ws.close(CLOSE_INTERNAL, 'internal error');
       }
     }
   }
 
+  /** A control message of a multiplexed socket (protocol.ts). Malformed ones close the whole socket. */
+  private onControl(sock: Sock, dec: decoding.Decoder): void {
+    const channels = sock.channels!;
+    const op = decodeStep(() => decoding.readVarUint(dec), 'bad control message');
+    const channel = decodeStep(() => decoding.readVarUint(dec), 'bad channel id');
+    if (channel === MUX_CONTROL) throw new Malformed('channel 0 is the control channel');
+    if (op === MUX_CLOSE) {
+      expectEnd(dec);
+      const c = channels.get(channel);
+      channels.delete(channel);
+      if (c && c !== 'opening') this.detach(c);
+      return;
+    }
+    if (op !== MUX_OPEN) throw new Malformed(`unknown control message ${op}`);
+    const name = decodeStep(() => decoding.readVarString(dec), 'bad doc name');
+    expectEnd(dec);
+    if (channels.has(channel)) throw new Malformed(`channel ${channel} is already open`);
+    const reject = (status: number, code: string): void => {
+      const enc = controlEncoder(MUX_REJECTED, channel);
+      encoding.writeVarUint(enc, status);
+      encoding.writeVarString(enc, code);
+      this.sendRaw(sock, encoding.toUint8Array(enc));
+    };
+    if (channels.size >= MUX_MAX_CHANNELS) return reject(429, 'too_many_docs');
+    channels.set(channel, 'opening');
+    this.openChannel(sock, channel, name).then(
+      (refusal) => {
+        if (refusal && channels.get(channel) === 'opening') {
+          channels.delete(channel);
+          reject(refusal.status, refusal.code);
+        }
+      },
+      (err: unknown) => {
+        this.opts.log.error(`doc ${name}: opening for ${sock.user.id} failed`, err);
+        if (channels.get(channel) !== 'opening') return;
+        channels.delete(channel);
+        reject(503, 'internal_error');
+      },
+    );
+  }
+
+  /** Open a doc on a channel in state 'opening'; answers a refusal, or null once attached (or no longer wanted). */
+  private async openChannel(sock: Sock, channel: number, name: string): Promise<{ status: number; code: string } | null> {
+    // The token again, as a separate upgrade would check it: it may have expired since the socket opened.
+    const user = await this.opts.authenticate(sock.token);
+    if (!user) return { status: 401, code: 'unauthorized' };
+    const check = this.checkAccess(user, name);
+    if (!check.ok) return check;
+    const doc = await this.acquire(name);
+    try {
+      // Closed (by the client or with the socket) while the doc loaded: nothing to attach.
+      if (sock.channels?.get(channel) === 'opening' && sock.ws.readyState === WebSocket.OPEN) this.attach(doc, sock, channel, check.access);
+    } finally {
+      this.release(doc);
+    }
+    return null;
+  }
+
   private handleMessage(conn: Conn, buf: Uint8Array): void {
     const doc = conn.doc;
-    // Any message proves the client alive: on a slow link our ping can wait behind a long catch-up downstream
-    // while the client's awareness renewals (every 15 s) still come up.
-    conn.alive = true;
     const dec = decoding.createDecoder(buf);
     const type = decodeStep(() => decoding.readVarUint(dec), 'bad message type');
     switch (type) {
@@ -485,7 +638,7 @@ export class Relay {
     encoding.writeVarUint(enc, MSG_SYNC);
     syncProtocol.writeUpdate(enc, update);
     const msg = encoding.toUint8Array(enc);
-    for (const conn of doc.conns.values()) if (conn !== origin) this.send(conn, msg);
+    for (const conn of doc.conns) if (conn !== origin) this.send(conn, msg);
   }
 
   private broadcastAwareness(doc: LoadedDoc, changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
@@ -497,14 +650,23 @@ export class Relay {
     }
     if (doc.conns.size === 0) return;
     const msg = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, [...added, ...updated, ...removed]));
-    for (const conn of doc.conns.values()) this.send(conn, msg);
+    for (const conn of doc.conns) this.send(conn, msg);
   }
 
+  /** A doc message to one connection (prefixed with its channel on a multiplexed socket). */
   private send(conn: Conn, msg: Uint8Array): void {
-    const ws = conn.ws;
+    if (!conn.channel) return this.sendRaw(conn.sock, msg);
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, conn.channel);
+    encoding.writeUint8Array(enc, msg);
+    this.sendRaw(conn.sock, encoding.toUint8Array(enc));
+  }
+
+  private sendRaw(sock: Sock, msg: Uint8Array): void {
+    const ws = sock.ws;
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.opts.log.warn(`doc ${conn.doc.name}: ${conn.user.id} reads too slowly, disconnected`);
+      this.opts.log.warn(`${sock.user.id} reads too slowly, disconnected`);
       ws.terminate();
       return;
     }
@@ -514,18 +676,16 @@ export class Relay {
   }
 
   private ping(): void {
-    for (const doc of this.docs.values()) {
-      for (const conn of doc.conns.values()) {
-        if (!conn.alive) {
-          conn.ws.terminate();
-          continue;
-        }
-        conn.alive = false;
-        try {
-          conn.ws.ping();
-        } catch {
-          conn.ws.terminate();
-        }
+    for (const sock of this.socks) {
+      if (!sock.alive) {
+        sock.ws.terminate();
+        continue;
+      }
+      sock.alive = false;
+      try {
+        sock.ws.ping();
+      } catch {
+        sock.ws.terminate();
       }
     }
   }
@@ -537,8 +697,7 @@ export class Relay {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pingTimer);
-    const sockets: WebSocket[] = [];
-    for (const doc of this.docs.values()) for (const conn of doc.conns.values()) sockets.push(conn.ws);
+    const sockets = [...this.socks].map((s) => s.ws);
     await Promise.all(
       sockets.map(
         (ws) =>
@@ -583,6 +742,18 @@ function closeReason(text: string): string {
   let out = text;
   while (Buffer.byteLength(out) > 123) out = out.slice(0, -1);
   return out;
+}
+
+function controlEncoder(op: number, channel: number): encoding.Encoder {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MUX_CONTROL);
+  encoding.writeVarUint(enc, op);
+  encoding.writeVarUint(enc, channel);
+  return enc;
+}
+
+function control(op: number, channel: number): Uint8Array {
+  return encoding.toUint8Array(controlEncoder(op, channel));
 }
 
 function ackMessage(ydoc: Y.Doc): Uint8Array {

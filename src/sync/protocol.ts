@@ -12,6 +12,16 @@
  *    its own valid events (see sync/engine.ts).
  *
  * Close codes: 1009 message too large; 4400 malformed message. Refusals at upgrade are HTTP 401 / 403 / 404.
+ *
+ * Multiplexing (one socket per device and user, all of its docs; a town center holds about 90): the relay also
+ * accepts `/sync?token=<jwt>` with no doc name. Every frame on such a socket starts with a varUint channel id.
+ * Channel 0 carries control messages; any other channel carries the messages above, unchanged, for one doc.
+ *  - client -> relay: MUX_OPEN (varUint channel, varString docName); MUX_CLOSE (varUint channel).
+ *    Channel ids are chosen by the client, never reused on one socket.
+ *  - relay -> client: MUX_OPENED (varUint channel) before the doc's sync step 1; MUX_REJECTED (varUint channel,
+ *    varUint http status 403 / 404 / 429 / 503, varString code) instead of opening; MUX_CLOSED (varUint channel,
+ *    varUint close code, varString reason) when the relay ends one doc's channel (4400 malformed, 1011 internal).
+ * Authentication (401) and the message size limit (1009) apply to the socket as a whole.
  */
 export const MSG_SYNC = 0;
 export const MSG_AWARENESS = 1;
@@ -28,3 +38,12 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /** Name of the Y.Array holding a cases doc's events. */
 export const EVENTS_ARRAY = 'events';
+
+export const MUX_CONTROL = 0;
+export const MUX_OPEN = 0;
+export const MUX_CLOSE = 1;
+export const MUX_OPENED = 0;
+export const MUX_REJECTED = 1;
+export const MUX_CLOSED = 2;
+/** Most docs one multiplexed socket may hold open at once (a town center holds about 90). */
+export const MUX_MAX_CHANNELS = 1024;

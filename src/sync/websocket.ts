@@ -1,6 +1,7 @@
 /**
  * The real transport: y-websocket's WebsocketProvider on `<ws origin>/sync/<docName>?token=<jwt>`, with handlers
- * for the relay's ACK (100) and REFUSED (101) messages.
+ * for the relay's ACK (100) and REFUSED (101) messages. By default every provider's socket is a channel of one
+ * shared socket (mux.ts), so a user's docs all travel over one connection.
  *
  * Choices, with reasons:
  *  - The provider is created by the engine only after the doc's y-indexeddb `whenSynced` (DESIGN 5: otherwise the
@@ -15,6 +16,7 @@ import * as decoding from 'lib0/decoding';
 import type * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import { muxSocketClass } from './mux.ts';
 import { MSG_ACK, MSG_REFUSED } from './protocol.ts';
 import type { Link, LinkHooks, LinkState, Transport } from './link.ts';
 
@@ -23,18 +25,16 @@ export interface WebsocketTransportOptions {
   wsOrigin: string;
   WebSocketPolyfill?: unknown;
   maxBackoffMs?: number;
+  /** One socket for all docs (mux.ts; default), or one socket per doc. */
+  multiplex?: boolean;
 }
 
-export function wsOriginOf(httpOrigin: string): string {
-  const u = new URL(httpOrigin);
-  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
-  return u.origin;
-}
 
 export function websocketTransport(opts: WebsocketTransportOptions): Transport {
   const WS = (opts.WebSocketPolyfill ?? (globalThis as { WebSocket?: unknown }).WebSocket) as typeof WebSocket | undefined;
   if (!WS) throw new Error('websocketTransport: no WebSocket implementation (pass WebSocketPolyfill)');
-  return (docName, doc, token, hooks) => new WebsocketLink(`${opts.wsOrigin}/sync`, docName, doc, token, hooks, WS, opts.maxBackoffMs ?? 2500);
+  const socket = opts.multiplex === false ? WS : (muxSocketClass(WS) as unknown as typeof WebSocket);
+  return (docName, doc, token, hooks) => new WebsocketLink(`${opts.wsOrigin}/sync`, docName, doc, token, hooks, socket, opts.maxBackoffMs ?? 2500);
 }
 
 type Handler = (encoder: encoding.Encoder, decoder: decoding.Decoder, provider: WebsocketProvider, emitSynced: boolean, type: number) => void;
