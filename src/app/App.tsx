@@ -74,6 +74,7 @@ const Assessment = lazyScreen(() => import('../features/assessment/Assessment.ts
 const MapScreen = lazyScreen(() => import('../features/map/MapScreen.tsx').then((m) => m.MapScreen));
 const PeopleScreen = lazyScreen(() => import('../features/people/PeopleScreen.tsx').then((m) => m.PeopleScreen));
 const PartyScreen = lazyScreen(() => import('../features/party/PartyScreen.tsx').then((m) => m.PartyScreen));
+const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m) => m.GeoAdmin));
 
 export interface AppProps {
   auth: AuthService;
@@ -171,7 +172,10 @@ export function App({ auth }: AppProps) {
         screen = <PeopleScreen session={session} gridId={r.gridId} householdId={r.householdId} />;
         break;
       case 'party':
-        screen = <PartyScreen session={session} tab={r.tab} />;
+        screen = <PartyScreen session={session} tab={r.tab} town={r.town} />;
+        break;
+      case 'geo':
+        screen = <GeoAdmin session={session} />;
         break;
       case 'case':
         screen = <CaseDetail session={session} id={r.id} />;

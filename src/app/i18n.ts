@@ -18,6 +18,7 @@ import type { Priority, Role } from '../domain/org.ts';
 import type { Status } from '../domain/workflow.ts';
 import type { LoginError } from './services.ts';
 import type { detailZh } from './locales/detail.zh.ts';
+import type { geoZh } from './locales/geo.zh.ts';
 import type { mapZh } from './locales/map.zh.ts';
 import type { partyZh } from './locales/party.zh.ts';
 import type { peopleZh } from './locales/people.zh.ts';
@@ -33,6 +34,7 @@ export type Lang = 'zh' | 'en';
 export type MessageKey =
   | CoreKey
   | keyof typeof detailZh
+  | keyof typeof geoZh
   | keyof typeof mapZh
   | keyof typeof partyZh
   | keyof typeof peopleZh

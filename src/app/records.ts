@@ -2,15 +2,29 @@
  * The people and party services of a session (issue 5): what the screens call. Every write is decided here with
  * the domain first (schema, and for party events the fold: an event that would have no effect is not appended),
  * then appended to its doc (src/sync/records.ts); the relay inspects it again.
+ * ID numbers: a resident's full number goes to `idnumbers.<gridId>` (held only by the grid's worker and town
+ * center), the people record keeps the masked form; `residents` and `searchPeople` join the two for this user.
  */
 import type { ReadonlySignal } from '@preact/signals';
 import type { Decision } from '../domain/commands.ts';
-import { parseRecordDocName, partyDocName, peopleDocName } from '../domain/docs.ts';
+import { idNumbersDocName, parseRecordDocName, partyDocName, peopleDocName } from '../domain/docs.ts';
 import type { HybridClock } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import type { OrgIndex, UserInfo } from '../domain/org.ts';
 import { foldParty, parsePartyEvent, type PartyData, type PartyEventType, type PartyState } from '../domain/party.ts';
-import { foldPeople, parsePeopleEvent, residentFor, searchKey, type Household, type PeopleState, type Resident } from '../domain/people.ts';
+import {
+  foldIdNumbers,
+  foldPeople,
+  parseIdNumberEvent,
+  parsePeopleEvent,
+  residentFor,
+  searchKey,
+  splitResident,
+  type Household,
+  type PeopleState,
+  type Resident,
+  type ResidentView,
+} from '../domain/people.ts';
 import type { RecordSync } from '../sync/records.ts';
 import type { ReportInput } from './services.ts';
 
@@ -18,31 +32,42 @@ export type RecordResult = { ok: true; id: string } | { ok: false; error: string
 
 export interface PeopleHit {
   gridId: string;
-  resident: Resident & { idMasked: boolean };
+  resident: ResidentView;
   address: string;
 }
 
 export interface RecordsApi {
   /** Increases on every change of a people or party doc. */
   version: ReadonlySignal<number>;
-  /** Own people and party records of this session not yet saved on the relay. */
+  /** Own people and party records not yet saved on the relay (of this session and of earlier ones on this device). */
   unsaved(): number;
   /** Grids whose people this user holds. */
   peopleGrids(): string[];
-  /** Folded people of a grid (ID numbers NOT masked: show residents through `residentFor`), or null. */
+  /** Folded people of a grid (records hold masked ID numbers at most: show residents through `residents`), or null. */
   people(gridId: string): PeopleState | null;
+  /** Residents of a grid (of one household when given) as this user may see them: full ID numbers or masked. */
+  residents(gridId: string, householdId?: string): ResidentView[];
+  /** Whether this user records full ID numbers of the grid (holds `idnumbers.<gridId>` for writing). */
+  holdsIdNumbers(gridId: string): boolean;
   /**
    * Residents whose name or address contains `q`, over every held grid, masked for this user. Offline: through the
    * Dexie index of the per-user db (src/sync/records.ts), or over the folded docs when there is no index.
    */
   searchPeople(q: string, limit?: number): Promise<PeopleHit[]>;
   saveHousehold(h: Household): RecordResult;
-  saveResident(gridId: string, r: Resident): RecordResult;
+  /** `idNumber` is the full number (or none): it goes to `idnumbers.<gridId>`, the people record gets it masked. */
+  saveResident(gridId: string, r: Omit<Resident, 'idNumber'> & { idNumber?: string | undefined }): RecordResult;
   recordVisit(gridId: string, householdId: string, note: string): RecordResult;
   /** The town whose party doc this user holds (their own), or null. */
   partyTownId(): string | null;
   party(): PartyState | null;
   partyAct<T extends PartyEventType>(type: T, data: PartyData[T]): RecordResult;
+  /** Towns whose party docs this user holds, sorted: county and admin hold every town's, the others their own. */
+  partyTowns(): string[];
+  /** The folded party doc of one held town (county and admin choose among several), or null. */
+  partyOf(townId: string): PartyState | null;
+  /** `partyAct` on the party doc of a chosen held town. */
+  partyActIn<T extends PartyEventType>(townId: string, type: T, data: PartyData[T]): RecordResult;
   /** Turn issue `issue` of a contact visit into a case (one step: the report, then the link to it). */
   reportIssue(visitId: string, issue: number, input: ReportInput): Promise<Decision>;
 }
@@ -77,13 +102,26 @@ export function createRecordsApi(deps: {
     return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
   };
 
-  const partyName = () => sync.names('party').find((n) => parseRecordDocName(n)?.kind === 'party' && (!user.townId || n === partyDocName(user.townId))) ?? null;
-  const party = (): PartyState | null => {
-    const name = partyName();
+  /** The grid's full ID numbers, or null when this user does not hold its `idnumbers` doc. */
+  const idNumbers = (gridId: string): ReadonlyMap<string, string> | null => {
+    const name = idNumbersDocName(gridId);
+    if (!sync.access(name)) return null;
+    return cached(`ids:${name}`, () => foldIdNumbers(sync.events(name)));
+  };
+  const view = (gridId: string, r: Resident & { updatedAt: string }): ResidentView => {
+    const { updatedAt: _u, ...plain } = r;
+    return residentFor(plain, user, deps.org()?.grid(gridId), idNumbers(gridId));
+  };
+
+  /** The party docs of this user: every town's for county and admin, their own town's for the others. */
+  const partyNames = () => sync.names('party').filter((n) => parseRecordDocName(n)?.kind === 'party' && (!user.townId || n === partyDocName(user.townId)));
+  const partyName = () => partyNames()[0] ?? null;
+  const partyIn = (name: string | null): PartyState | null => {
     const org = deps.org();
-    if (!name || !org) return null;
+    if (!name || !org || !sync.access(name)) return null;
     return cached(`party:${name}`, () => foldParty(sync.events(name), (id) => org.user(id)));
   };
+  const party = (): PartyState | null => partyIn(partyName());
 
   const api: RecordsApi = {
     version: sync.version,
@@ -94,18 +132,22 @@ export function createRecordsApi(deps: {
       if (!sync.access(name)) return null;
       return cached(`people:${name}`, () => foldPeople(sync.events(name)));
     },
+    residents: (gridId, householdId) => {
+      const st = api.people(gridId);
+      if (!st) return [];
+      return [...st.residents.values()].filter((r) => householdId === undefined || r.householdId === householdId).map((r) => view(gridId, r));
+    },
+    holdsIdNumbers: (gridId) => sync.access(idNumbersDocName(gridId)) === 'write',
     searchPeople: async (q, limit = 50) => {
       const key = searchKey(q);
       const out: PeopleHit[] = [];
       if (!key) return out;
-      const org = deps.org();
       if (typeof sync.searchIndex === 'function') {
         for (const hit of await sync.searchIndex(key, limit)) {
           const st = api.people(hit.gridId);
           const r = st?.residents.get(hit.residentId);
           if (!st || !r) continue; // the index lags the doc by a moment
-          const { updatedAt: _u, ...plain } = r;
-          out.push({ gridId: hit.gridId, resident: residentFor(plain, user, org?.grid(hit.gridId)), address: st.households.get(r.householdId)?.address ?? '' });
+          out.push({ gridId: hit.gridId, resident: view(hit.gridId, r), address: st.households.get(r.householdId)?.address ?? '' });
         }
         return out;
       }
@@ -115,20 +157,33 @@ export function createRecordsApi(deps: {
         for (const r of st.residents.values()) {
           const address = st.households.get(r.householdId)?.address ?? '';
           if (!searchKey(r.name).includes(key) && !searchKey(address).includes(key)) continue;
-          const { updatedAt: _u, ...plain } = r;
-          out.push({ gridId, resident: residentFor(plain, user, org?.grid(gridId)), address });
+          out.push({ gridId, resident: view(gridId, r), address });
           if (out.length >= limit) return out;
         }
       }
       return out;
     },
     saveHousehold: (h) => appendPeople(h.gridId, 'household_saved', h),
-    saveResident: (gridId, r) => appendPeople(gridId, 'resident_saved', r),
+    saveResident: (gridId, r) => {
+      const { record, idNumber } = splitResident(r);
+      if (!idNumber) return appendPeople(gridId, 'resident_saved', record);
+      // Both docs or neither: check the ID number event before the people record is appended.
+      const idName = idNumbersDocName(gridId);
+      if (sync.access(idName) !== 'write' || sync.access(peopleDocName(gridId)) !== 'write') return { ok: false, error: 'forbidden', detail: 'id_number' };
+      const idEvent = parseIdNumberEvent(envelope('id_number_saved', idNumber));
+      if (!idEvent.ok) return { ok: false, error: 'bad_request', detail: idEvent.detail };
+      const saved = appendPeople(gridId, 'resident_saved', record);
+      if (!saved.ok) return saved;
+      return sync.append(idName, idEvent.event) ? saved : { ok: false, error: 'forbidden' };
+    },
     recordVisit: (gridId, householdId, note) => appendPeople(gridId, 'visit_recorded', { householdId, note }),
     partyTownId: () => partyName()?.slice('party.'.length) ?? null,
     party,
-    partyAct: (type, data) => {
-      const name = partyName();
+    partyTowns: () => partyNames().map((n) => n.slice('party.'.length)).sort(),
+    partyOf: (townId) => partyIn(partyDocName(townId)),
+    partyAct: (type, data) => api.partyActIn(api.partyTownId() ?? '', type, data),
+    partyActIn: (townId, type, data) => {
+      const name = partyNames().includes(partyDocName(townId)) ? partyDocName(townId) : null;
       const org = deps.org();
       if (!name || !org || sync.access(name) !== 'write') return { ok: false, error: 'forbidden' };
       const e = envelope(type, data);

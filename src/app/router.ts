@@ -19,7 +19,8 @@ export type Route =
   | { name: 'map'; gridId?: string }
   // issue 5: people of the user's grids (#/people, #/people/<gridId>/<householdId>) and party work (#/party[/<tab>])
   | { name: 'people'; gridId?: string; householdId?: string }
-  | { name: 'party'; tab?: string }
+  | { name: 'party'; tab?: string; town?: string } // town: the party doc chosen by county and admin (#/party/needs?town=t03)
+  | { name: 'geo' } // boundary import/export (admin)
   | { name: 'notFound'; path: string };
 
 export function parseHash(hash: string): Route {
@@ -34,11 +35,11 @@ export function parseHash(hash: string): Route {
   if (path === '/stats') return { name: 'stats' };
   if (path === '/map') return { name: 'map' };
   if (path === '/people') return { name: 'people' };
+  if (path === '/geo') return { name: 'geo' };
   const ph = /^\/people\/([A-Za-z0-9_.-]{1,40})\/([A-Za-z0-9_.-]{1,40})$/.exec(path);
   if (ph) return { name: 'people', gridId: ph[1]!, householdId: ph[2]! };
-  if (path === '/party') return { name: 'party' };
-  const pt = /^\/party\/([a-z_]{1,32})$/.exec(path);
-  if (pt) return { name: 'party', tab: pt[1]! };
+  const pt = /^\/party(?:\/([a-z_]{1,32}))?\/?(?:\?town=([a-z0-9]{1,16}))?$/.exec(path);
+  if (pt) return { name: 'party', ...(pt[1] ? { tab: pt[1] } : {}), ...(pt[2] ? { town: pt[2] } : {}) };
   const g = /^\/map\/([A-Za-z0-9_.:-]{1,64})$/.exec(path);
   if (g) return { name: 'map', gridId: g[1]! };
   const b = /^\/board\/([a-z_]{1,32})$/.exec(path);
@@ -75,7 +76,9 @@ export function routeHref(r: Route): string {
     case 'people':
       return r.gridId && r.householdId ? `#/people/${encodeURIComponent(r.gridId)}/${encodeURIComponent(r.householdId)}` : '#/people';
     case 'party':
-      return r.tab ? `#/party/${r.tab}` : '#/party';
+      return `#/party${r.tab ? `/${r.tab}` : ''}${r.town ? `?town=${r.town}` : ''}`;
+    case 'geo':
+      return '#/geo';
     case 'notFound':
       return `#${r.path}`;
   }

@@ -9,7 +9,8 @@
  *
  * Same log model as cases and people (an append-only Y.Array `events`, see people.ts for why). A member's
  * contact households carry only what a visit needs (address, head of household, location): no ID numbers,
- * so members need no access to people docs.
+ * so members need no access to people docs. The list is set by `member_saved` and then edited one household at a
+ * time (`contact_added` / `contact_removed`) by the member's village secretary, the town center, county or admin.
  *
  * Needs (诉求): published by a village (its secretary) or by the town for an enterprise; claimed by one member
  * (the first claim by (at, id) wins, later ones are superseded); the claimer records work and hours; the village
@@ -62,7 +63,17 @@ const SCHEMAS = {
   need_claimed: v.strictObject({ needId: eventId }),
   need_work: v.strictObject({ needId: eventId, hours: v.pipe(v.number(), v.minValue(0.25), v.maxValue(24)), note: text(2000) }),
   need_confirmed: v.strictObject({ needId: eventId, note: optionalText(500) }),
+  /**
+   * One contact household assigned to (or, for one already assigned, updated for) a member, and one removed.
+   * Per household, so that two editors working offline at once (the village secretary, the town center) both
+   * keep their changes; a later `member_saved` still replaces the whole list (it is the member's full record).
+   */
+  contact_added: v.strictObject({ memberId: refId, contact: ContactSchema }),
+  contact_removed: v.strictObject({ memberId: refId, householdId: refId }),
 } as const;
+
+/** At most this many contact households per member (as in `member_saved`). */
+export const MAX_CONTACTS = 30;
 
 export const PARTY_EVENT_TYPES = Object.keys(SCHEMAS) as Array<keyof typeof SCHEMAS>;
 export type PartyEventType = keyof typeof SCHEMAS;
@@ -80,7 +91,16 @@ export const PARTY_ROLES: { [K in PartyEventType]: readonly Role[] } = {
   need_claimed: ['member'],
   need_work: ['member'],
   need_confirmed: ['secretary', 'town'],
+  // Contact households are assigned by whoever keeps the member's record (the branch, i.e. the member's village
+  // secretary; the town center; county; admin), not by the member (no access to people docs, see the header).
+  contact_added: ['secretary', 'town', 'county', 'admin'],
+  contact_removed: ['secretary', 'town', 'county', 'admin'],
 };
+
+/** Whether a user may assign and remove contact households of a member of `villageId` (the fold's rule). */
+export function mayEditContacts(user: Pick<UserInfo, 'role' | 'villageId'>, villageId: string): boolean {
+  return PARTY_ROLES.contact_added.includes(user.role) && (user.role !== 'secretary' || user.villageId === villageId);
+}
 
 const Envelope = v.strictObject({
   id: eventId,
@@ -201,6 +221,21 @@ function applyParty(s: PartyState, visits: Map<string, ContactVisit>, e: PartyEv
       if (!villageOk(e.data.villageId)) return false;
       const { employer, ...rest } = e.data;
       s.members.set(e.data.userId, employer ? { ...rest, employer } : rest);
+      return true;
+    }
+    case 'contact_added': {
+      const m = s.members.get(e.data.memberId);
+      if (!m || !villageOk(m.villageId)) return false;
+      const c = e.data.contact;
+      const i = m.contacts.findIndex((x) => x.householdId === c.householdId);
+      if (i < 0 && m.contacts.length >= MAX_CONTACTS) return false;
+      m.contacts = i < 0 ? [...m.contacts, c] : m.contacts.map((x, j) => (j === i ? c : x));
+      return true;
+    }
+    case 'contact_removed': {
+      const m = s.members.get(e.data.memberId);
+      if (!m || !villageOk(m.villageId) || !m.contacts.some((x) => x.householdId === e.data.householdId)) return false;
+      m.contacts = m.contacts.filter((x) => x.householdId !== e.data.householdId);
       return true;
     }
     case 'contact_visit': {

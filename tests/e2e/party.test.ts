@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, startApp, type App } from './harness.ts';
+import { apiToken, closeAll, launchBrowser, newPage, signIn, startApp, syncText, type App } from './harness.ts';
 
 let app: App;
 let browser: Browser;
@@ -15,38 +15,21 @@ beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => closeAll(contexts, browser, app));
 
-async function signIn(username: string, hash: string, heading: string | RegExp): Promise<Page> {
-  const context = await newContext(browser);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] page error:`, e.message));
-  await page.goto(`${app.url}/${hash}`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('demo');
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+async function signInAs(username: string, hash: string, heading: string | RegExp): Promise<Page> {
+  const page = await newPage(browser, contexts, username);
+  await signIn(page, `${app.url}/${hash}`, username);
   await page.getByRole('heading', { name: heading }).first().waitFor();
-  await expect.poll(async () => (await page.getByRole('status', { name: '同步状态' }).textContent()) ?? '', { timeout: 30_000 }).toContain('在线');
+  await syncText(page, '在线');
   return page;
 }
 
-async function token(username: string): Promise<string> {
-  const res = await fetch(`${app.url}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'demo' }),
-  });
-  return ((await res.json()) as { token: string }).token;
-}
+const token = (username: string) => apiToken(app.url, username);
 
 describe('party member: contact-household visit, raised issue to case', () => {
   it('records a visit, reports an issue as a case in one step, and the town center sees the case', async () => {
-    const member = await signIn('p0001', '#/party/contacts', '党建工作');
+    const member = await signInAs('p0001', '#/party/contacts', '党建工作');
     await member.getByRole('heading', { name: /我的联系户/ }).waitFor({ timeout: 30_000 });
 
     const card = member.locator('article.card').first();
@@ -68,7 +51,7 @@ describe('party member: contact-household visit, raised issue to case', () => {
     await card.getByRole('link', { name: '已转为案件，查看' }).click();
     await member.waitForURL(/#\/cases\/[0-9A-Z]{26}$/);
     const caseId = member.url().split('/').pop()!;
-    await expect.poll(async () => (await member.getByRole('status', { name: '同步状态' }).textContent()) ?? '', { timeout: 30_000 }).toContain('所有更改已保存到服务器');
+    await syncText(member, '所有更改已保存到服务器');
 
     // The relay has the case, reported by the member in the household's grid.
     const townToken = await token('town01');
@@ -93,7 +76,7 @@ describe('party member: contact-household visit, raised issue to case', () => {
       .toMatchObject({ visits: 1, issuesReported: 1 });
 
     // The town center sees the new case.
-    const town = await signIn('town01', `#/cases/${caseId}`, /已上报/);
+    const town = await signInAs('town01', `#/cases/${caseId}`, /已上报/);
     await town.locator('.detail h1').filter({ hasText: '已上报' }).waitFor({ timeout: 30_000 });
     await town.getByText(issue).first().waitFor();
     // ... and in the new-case queue of its dispatch board.

@@ -30,5 +30,6 @@ export const mapEn: MapMessages = {
   'map.listMore': 'Only the first {n} are listed; zoom in to see the others.',
   'map.grid': 'Grid',
   'map.show': 'Show on the map',
+  'map.boundaries': 'Import and export grid boundaries',
   'map.export': 'Export grid boundaries (GeoJSON)',
 };

@@ -35,6 +35,7 @@ export const mapZh = {
   'map.listMore': '只列出前 {n} 个；放大地图可看到其余网格。',
   'map.grid': '网格',
   'map.show': '在地图上显示',
+  'map.boundaries': '网格边界导入导出',
   'map.export': '导出网格边界（GeoJSON）',
 } as const;
 

@@ -163,6 +163,13 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
   return (
     <div class="map-screen">
       <ScreenTitle suffix={t('app.name')}>{t('map.title')}</ScreenTitle>
+      {session.user.role === 'admin' ? (
+        <p>
+          <a href="#/geo" class="map-geo-link">
+            {t('map.boundaries')}
+          </a>
+        </p>
+      ) : null}
       {geo === null ? (
         <p class="alert alert-info" role="status">
           {t('map.unavailable')}

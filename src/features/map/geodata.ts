@@ -63,6 +63,27 @@ export function loadGeo(session: Session): Promise<GeoData | null> {
   return p;
 }
 
+/** The service worker's cache of the boundary files (vite.config.ts runtimeCaching `gridlink-geo`). */
+export const GEO_CACHE = 'gridlink-geo';
+
+/**
+ * After the boundaries changed on the relay (an import): drop this session's loaded copy and the service worker's
+ * cached files (stale-while-revalidate would answer the old ones once more), then download them again so that the
+ * map and the report form see the new boundaries, offline too. Resolves to the new boundaries (null if unavailable).
+ */
+export async function refreshGeo(session: Session): Promise<GeoData | null> {
+  loads.delete(session);
+  try {
+    if (typeof caches !== 'undefined') {
+      const cache = await caches.open(GEO_CACHE);
+      for (const req of await cache.keys()) if (/\/api\/geo\/(?:grids|villages|towns)\.geojson$/.test(new URL(req.url).pathname)) await cache.delete(req);
+    }
+  } catch {
+    // No Cache API (insecure context, old browser): the service worker revalidates on the next fetch anyway.
+  }
+  return loadGeo(session);
+}
+
 /** The grid containing [lng, lat] (its id), or null outside every grid. */
 export function gridAt(geo: GeoData, lng: number, lat: number): string | null {
   return geo.index.find(lng, lat)?.properties.gridId ?? null;

@@ -4,59 +4,120 @@
  * needs of 在职党员进乡村 (published by villages for residents and enterprises, claimed by members, work and
  * hours recorded, confirmed by the village); the five-level chain of the town; summaries per branch and member.
  * Everything reads the synced party doc (src/app/records.ts), so it works offline.
+ * County and admin hold every town's party doc: they choose the town (`#/party/<tab>?town=<townId>`, remembered for
+ * the session) whose needs, members and chain they see and whose doc their writes go to, and the summary covers
+ * all towns with a per-town breakdown (`?town=all`, towns.ts) or one chosen town.
  */
+import type { ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
 import { localName, t } from '../../app/i18n.ts';
 import '../../app/locales/party.zh.ts';
-import type { RecordResult } from '../../app/records.ts';
+import type { RecordResult, RecordsApi } from '../../app/records.ts';
+import { navigate, routeHref } from '../../app/router.ts';
 import type { OrgView, Session } from '../../app/services.ts';
-import { partyChain, summarizeParty, type ChainNode, type ContactHousehold, type ContactVisit, type NeedKind, type PartyState } from '../../domain/party.ts';
+import { PARTY_ROLES, partyChain, summarizeParty, type ChainNode, type ContactHousehold, type ContactVisit, type NeedKind, type PartyState, type ServiceFigures } from '../../domain/party.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { dayStart, isoDay } from '../assessment/Assessment.tsx';
 import { gridLabel } from '../cases/lookup.ts';
 import './party.css';
+import { ContactEditor } from './ContactEditor.tsx';
+import { ALL_TOWNS, chooseTown, hoursText, summarizeTowns, type TownFigures } from './towns.ts';
 import { UnsavedRecords } from './Unsaved.tsx';
 
-const TABS = ['contacts', 'needs', 'chain', 'summary'] as const;
+const TABS = ['contacts', 'needs', 'members', 'chain', 'summary'] as const;
 type Tab = (typeof TABS)[number];
 type Msg = { tone: 'success' | 'error'; text: string } | null;
 
 const outcome = (r: RecordResult, okText: string): Msg => (r.ok ? { tone: 'success', text: okText } : { tone: 'error', text: `${t('party.failed')} (${r.error})` });
 const when = (at: string) => new Date(Number(at.slice(0, 13))).toLocaleString();
 
-export function PartyScreen({ session, tab }: { session: Session; tab?: string | undefined }) {
+export function PartyScreen({ session, tab, town }: { session: Session; tab?: string | undefined; town?: string | undefined }) {
   const records = session.records;
   void records?.version.value;
-  const state = records?.party() ?? null;
   const org = session.org.value;
   const isMember = session.user.role === 'member';
-  const tabs = TABS.filter((x) => x !== 'contacts' || isMember);
+  // `members`: assigning contact households, for whoever keeps members' records (ContactEditor.tsx).
+  const mayEdit = PARTY_ROLES.contact_added.includes(session.user.role);
+  const tabs = TABS.filter((x) => (x !== 'contacts' || isMember) && (x !== 'members' || mayEdit));
   const current: Tab = (tabs as readonly string[]).includes(tab ?? '') ? (tab as Tab) : tabs[0]!;
+  // County and admin hold several towns' docs: the chosen one, or (summary only) all of them.
+  const towns = records?.partyTowns() ?? [];
+  const several = towns.length > 1;
+  const all = several && current === 'summary' && (town === ALL_TOWNS || town === undefined);
+  const townId = records ? chooseTown(records, towns, town) : null;
+  const state = townId ? (records?.partyOf(townId) ?? null) : null;
+  const townName = (id: string) => {
+    const x = org?.data.towns.find((tw) => tw.id === id);
+    return x ? localName(x) : id;
+  };
+  // The other tabs keep the chosen town; the summary tab opens on the whole county (a town's row leads to its own).
+  const href = (x: Tab) => routeHref({ name: 'party', tab: x, ...(several && townId ? { town: x === 'summary' ? ALL_TOWNS : townId } : {}) });
   return (
     <div class="party">
-      <ScreenTitle suffix={t('app.name')}>{t('party.title')}</ScreenTitle>
+      <ScreenTitle suffix={t('app.name')}>
+        {t('party.title')}
+        {several && townId ? ` · ${all ? t('party.town.all') : townName(townId)}` : ''}
+      </ScreenTitle>
       {records ? <UnsavedRecords records={records} /> : null}
       <nav class="tabs" aria-label={t('party.tabs')}>
         {tabs.map((x) => (
-          <a key={x} href={`#/party/${x}`} aria-current={x === current ? 'page' : undefined}>
+          <a key={x} href={href(x)} aria-current={x === current ? 'page' : undefined}>
             {t(`party.tab.${x}`)}
           </a>
         ))}
       </nav>
-      {!records || !state || !org ? (
+      {several && townId ? <TownChooser tab={current} towns={towns} value={all ? ALL_TOWNS : townId} withAll={current === 'summary'} townName={townName} /> : null}
+      {records && org && all ? (
+        <CountySummary session={session} records={records} towns={towns} org={org} townName={townName} />
+      ) : !records || !state || !org || !townId ? (
         <Alert tone="info">{t('party.none')}</Alert>
       ) : current === 'contacts' ? (
         <Contacts session={session} state={state} org={org} />
+      ) : current === 'members' ? (
+        <ContactEditor session={session} state={state} org={org} townId={townId} />
       ) : current === 'needs' ? (
-        <Needs session={session} state={state} org={org} />
+        <Needs session={session} state={state} org={org} townId={townId} />
       ) : current === 'chain' ? (
-        <Chain state={state} org={org} townId={records.partyTownId() ?? ''} />
+        <Chain state={state} org={org} townId={townId} />
       ) : (
         <Summary session={session} state={state} org={org} />
       )}
     </div>
+  );
+}
+
+/**
+ * The town whose party doc the screen shows, for users holding several. A select and a button rather than a
+ * select that navigates on change: choosing reloads the screen (a new route), which should not happen while
+ * a keyboard user is still moving through the options.
+ */
+function TownChooser({ tab, towns, value, withAll, townName }: { tab: Tab; towns: string[]; value: string; withAll: boolean; townName: (id: string) => string }) {
+  const [chosen, setChosen] = useState(value);
+  return (
+    <form
+      class="town-chooser"
+      aria-label={t('party.town.chooser')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        navigate({ name: 'party', tab, town: chosen });
+      }}
+    >
+      <Field id="party-town" label={t('party.town.label')}>
+        <select id="party-town" value={chosen} onChange={(e) => setChosen(e.currentTarget.value)}>
+          {withAll ? <option value={ALL_TOWNS}>{t('party.town.all')}</option> : null}
+          {towns.map((id) => (
+            <option key={id} value={id}>
+              {townName(id)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <button type="submit" class="btn">
+        {t('party.town.show')}
+      </button>
+    </form>
   );
 }
 
@@ -199,7 +260,7 @@ function IssueToCase({ session, visit, index, contact, org }: { session: Session
 
 // ------------------------------------------------------------------ needs
 
-function Needs({ session, state, org }: { session: Session; state: PartyState; org: OrgView }) {
+function Needs({ session, state, org, townId }: { session: Session; state: PartyState; org: OrgView; townId: string }) {
   const records = session.records!;
   const role = session.user.role;
   const [msg, setMsg] = useState<Msg>(null);
@@ -209,7 +270,7 @@ function Needs({ session, state, org }: { session: Session; state: PartyState; o
   return (
     <section aria-labelledby="needs-h">
       <h2 id="needs-h">{t('party.needs', { n: needs.length })}</h2>
-      {role === 'secretary' || role === 'town' ? <PublishNeed session={session} org={org} onDone={setMsg} /> : null}
+      {role === 'secretary' || role === 'town' ? <PublishNeed session={session} org={org} townId={townId} onDone={setMsg} /> : null}
       <Alert tone={msg?.tone ?? 'info'}>{msg?.text}</Alert>
       {needs.map((n) => (
         <article key={n.id} class="card" aria-labelledby={`n-${n.id}`}>
@@ -232,13 +293,13 @@ function Needs({ session, state, org }: { session: Session; state: PartyState; o
             </ul>
           ) : null}
           {role === 'member' && n.status === 'open' ? (
-            <button type="button" class="btn btn-primary" onClick={() => setMsg(outcome(records.partyAct('need_claimed', { needId: n.id }), t('party.claimed')))}>
+            <button type="button" class="btn btn-primary" onClick={() => setMsg(outcome(records.partyActIn(townId, 'need_claimed', { needId: n.id }), t('party.claimed')))}>
               {t('party.claim')}
             </button>
           ) : null}
-          {role === 'member' && n.status === 'claimed' && n.claimedBy === session.user.id ? <RecordWork session={session} needId={n.id} onDone={setMsg} /> : null}
+          {role === 'member' && n.status === 'claimed' && n.claimedBy === session.user.id ? <RecordWork session={session} townId={townId} needId={n.id} onDone={setMsg} /> : null}
           {n.status === 'claimed' && n.work.length > 0 && mayConfirm(n.villageId) ? (
-            <button type="button" class="btn btn-primary" onClick={() => setMsg(outcome(records.partyAct('need_confirmed', { needId: n.id }), t('party.confirmed')))}>
+            <button type="button" class="btn btn-primary" onClick={() => setMsg(outcome(records.partyActIn(townId, 'need_confirmed', { needId: n.id }), t('party.confirmed')))}>
               {t('party.confirm')}
             </button>
           ) : null}
@@ -248,7 +309,7 @@ function Needs({ session, state, org }: { session: Session; state: PartyState; o
   );
 }
 
-function PublishNeed({ session, org, onDone }: { session: Session; org: OrgView; onDone: (m: Msg) => void }) {
+function PublishNeed({ session, org, townId, onDone }: { session: Session; org: OrgView; townId: string; onDone: (m: Msg) => void }) {
   const villages = org.data.villages.filter((v) => (session.user.role === 'secretary' ? v.id === session.user.villageId : v.townId === session.user.townId));
   const [kind, setKind] = useState<NeedKind>('resident');
   const [villageId, setVillageId] = useState(villages[0]?.id ?? '');
@@ -261,7 +322,7 @@ function PublishNeed({ session, org, onDone }: { session: Session; org: OrgView;
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          const r = session.records!.partyAct('need_published', { kind, villageId, title, detail, ...(requester.trim() ? { requester } : {}) });
+          const r = session.records!.partyActIn(townId, 'need_published', { kind, villageId, title, detail, ...(requester.trim() ? { requester } : {}) });
           onDone(outcome(r, t('party.published')));
           if (r.ok) {
             setTitle('');
@@ -302,14 +363,14 @@ function PublishNeed({ session, org, onDone }: { session: Session; org: OrgView;
   );
 }
 
-function RecordWork({ session, needId, onDone }: { session: Session; needId: string; onDone: (m: Msg) => void }) {
+function RecordWork({ session, townId, needId, onDone }: { session: Session; townId: string; needId: string; onDone: (m: Msg) => void }) {
   const [hours, setHours] = useState('2');
   const [note, setNote] = useState('');
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        const r = session.records!.partyAct('need_work', { needId, hours: Number(hours), note });
+        const r = session.records!.partyActIn(townId, 'need_work', { needId, hours: Number(hours), note });
         onDone(outcome(r, t('party.workSaved')));
         if (r.ok) setNote('');
       }}
@@ -362,37 +423,59 @@ function Chain({ state, org, townId }: { state: PartyState; org: OrgView; townId
   );
 }
 
-function Summary({ session, state, org }: { session: Session; state: PartyState; org: OrgView }) {
+/** The period of a summary: from 1 January of this year to today, by default. */
+function usePeriod(session: Session) {
   const now = session.now();
   const [from, setFrom] = useState(isoDay(new Date(new Date(now).getFullYear(), 0, 1).getTime()));
   const [to, setTo] = useState(isoDay(now));
   const fromMs = dayStart(from);
   const toMs = dayStart(to) + 86_400_000;
-  const ok = !Number.isNaN(fromMs) && !Number.isNaN(toMs) && toMs > fromMs;
-  const s = ok ? summarizeParty(state, fromMs, toMs) : null;
-  const villageName = (id: string) => org.data.villages.find((v) => v.id === id)?.name ?? id;
-  const head = (first: string) => (
-    <tr>
-      <th scope="col">{first}</th>
-      <th scope="col">{t('party.col.visits')}</th>
-      <th scope="col">{t('party.col.issues')}</th>
-      <th scope="col">{t('party.col.claimed')}</th>
-      <th scope="col">{t('party.col.confirmed')}</th>
-      <th scope="col">{t('party.col.hours')}</th>
-      <th scope="col">{t('party.col.confirmedHours')}</th>
-    </tr>
+  const range: [number, number] | null = !Number.isNaN(fromMs) && !Number.isNaN(toMs) && toMs > fromMs ? [fromMs, toMs] : null;
+  const fields = (
+    <div class="button-row">
+      <Field id="sum-from" label={t('party.from')}>
+        <input id="sum-from" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+      </Field>
+      <Field id="sum-to" label={t('party.to')}>
+        <input id="sum-to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+      </Field>
+    </div>
   );
+  return { range, fields };
+}
+
+const head = (first: string, members = false) => (
+  <tr>
+    <th scope="col">{first}</th>
+    {members ? <th scope="col">{t('party.col.members')}</th> : null}
+    <th scope="col">{t('party.col.visits')}</th>
+    <th scope="col">{t('party.col.issues')}</th>
+    <th scope="col">{t('party.col.claimed')}</th>
+    <th scope="col">{t('party.col.confirmed')}</th>
+    <th scope="col">{t('party.col.hours')}</th>
+    <th scope="col">{t('party.col.confirmedHours')}</th>
+  </tr>
+);
+
+const figureCells = (f: ServiceFigures) => (
+  <>
+    <td>{f.visits}</td>
+    <td>{f.issues}</td>
+    <td>{f.needsClaimed}</td>
+    <td>{f.needsConfirmed}</td>
+    <td>{hoursText(f.hours)}</td>
+    <td>{hoursText(f.confirmedHours)}</td>
+  </>
+);
+
+function Summary({ session, state, org }: { session: Session; state: PartyState; org: OrgView }) {
+  const { range, fields } = usePeriod(session);
+  const s = range ? summarizeParty(state, range[0], range[1]) : null;
+  const villageName = (id: string) => org.data.villages.find((v) => v.id === id)?.name ?? id;
   return (
     <section aria-labelledby="sum-h">
       <h2 id="sum-h">{t('party.summary')}</h2>
-      <div class="button-row">
-        <Field id="sum-from" label={t('party.from')}>
-          <input id="sum-from" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
-        </Field>
-        <Field id="sum-to" label={t('party.to')}>
-          <input id="sum-to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
-        </Field>
-      </div>
+      {fields}
       {!s ? (
         <Alert tone="error">{t('party.badPeriod')}</Alert>
       ) : (
@@ -405,12 +488,7 @@ function Summary({ session, state, org }: { session: Session; state: PartyState;
                 {s.branches.map((b) => (
                   <tr key={b.villageId}>
                     <th scope="row">{villageName(b.villageId)}</th>
-                    <td>{b.visits}</td>
-                    <td>{b.issues}</td>
-                    <td>{b.needsClaimed}</td>
-                    <td>{b.needsConfirmed}</td>
-                    <td>{b.hours}</td>
-                    <td>{b.confirmedHours}</td>
+                    {figureCells(b)}
                   </tr>
                 ))}
               </tbody>
@@ -426,12 +504,7 @@ function Summary({ session, state, org }: { session: Session; state: PartyState;
                     <th scope="row">
                       {m.name} <span class="hint">{villageName(m.villageId)}</span>
                     </th>
-                    <td>{m.visits}</td>
-                    <td>{m.issues}</td>
-                    <td>{m.needsClaimed}</td>
-                    <td>{m.needsConfirmed}</td>
-                    <td>{m.hours}</td>
-                    <td>{m.confirmedHours}</td>
+                    {figureCells(m)}
                   </tr>
                 ))}
               </tbody>
@@ -440,5 +513,117 @@ function Summary({ session, state, org }: { session: Session; state: PartyState;
         </div>
       )}
     </section>
+  );
+}
+
+/** Rows shown at first in the county-wide branch and member rankings (a phone screen or two); the rest on request. */
+const FIRST_ROWS = 20;
+
+/**
+ * The summary over every town held (county, admin): one row per town (its name leads to that town's summary)
+ * with the county total, then the branches and members of all towns, most service hours first.
+ */
+function CountySummary({ session, records, towns, org, townName }: { session: Session; records: RecordsApi; towns: string[]; org: OrgView; townName: (id: string) => string }) {
+  const { range, fields } = usePeriod(session);
+  const s = range ? summarizeTowns(towns.map((townId) => ({ townId, state: records.partyOf(townId) })), range[0], range[1]) : null;
+  const villageName = (id: string) => {
+    const v = org.data.villages.find((x) => x.id === id);
+    return v ? localName(v) : id;
+  };
+  const townRow = (label: ComponentChild, r: Omit<TownFigures, 'townId'>) => (
+    <>
+      <th scope="row">{label}</th>
+      <td>{r.members}</td>
+      {figureCells(r)}
+    </>
+  );
+  return (
+    <section aria-labelledby="sum-h" class="county-summary">
+      <h2 id="sum-h">{t('party.county.title', { n: towns.length })}</h2>
+      {fields}
+      {!s ? (
+        <Alert tone="error">{t('party.badPeriod')}</Alert>
+      ) : (
+        <>
+          <p role="status">{t('party.county.status', { towns: towns.length, members: s.total.members, hours: hoursText(s.total.hours), confirmed: s.total.needsConfirmed })}</p>
+          <h3 id="sum-towns-h">{t('party.byTown')}</h3>
+          <div class="table-wrap" role="region" aria-labelledby="sum-towns-h" tabIndex={0}>
+            <table class="data-table" aria-labelledby="sum-towns-h">
+              <thead>{head(t('party.town.col'), true)}</thead>
+              <tbody>
+                {s.towns.map((r) => (
+                  <tr key={r.townId}>{townRow(<a href={routeHref({ name: 'party', tab: 'summary', town: r.townId })}>{townName(r.townId)}</a>, r)}</tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr class="total">{townRow(t('party.county.total'), s.total)}</tr>
+              </tfoot>
+            </table>
+          </div>
+          <Ranked
+            id="sum-branches"
+            title={t('party.byBranch')}
+            first={t('party.branch')}
+            rows={s.branches.map((b) => ({
+              key: `${b.townId}/${b.villageId}`,
+              label: (
+                <>
+                  {villageName(b.villageId)} <span class="hint">{townName(b.townId)}</span>
+                </>
+              ),
+              figures: b,
+            }))}
+          />
+          <Ranked
+            id="sum-members"
+            title={t('party.byMember')}
+            first={t('role.member')}
+            rows={s.members.map((m) => ({
+              key: `${m.townId}/${m.memberId}`,
+              label: (
+                <>
+                  {m.name}{' '}
+                  <span class="hint">
+                    {townName(m.townId)} · {villageName(m.villageId)}
+                  </span>
+                </>
+              ),
+              figures: m,
+            }))}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+function Ranked({ id, title, first, rows }: { id: string; title: string; first: string; rows: Array<{ key: string; label: ComponentChild; figures: ServiceFigures }> }) {
+  const [all, setAll] = useState(false);
+  const shown = all ? rows : rows.slice(0, FIRST_ROWS);
+  return (
+    <>
+      <h3 id={`${id}-h`}>{title}</h3>
+      <p class="hint" id={`${id}-hint`}>
+        {t('party.county.rankHint')}
+      </p>
+      <div class="table-wrap" role="region" aria-labelledby={`${id}-h`} tabIndex={0}>
+        <table class="data-table" id={id} aria-labelledby={`${id}-h`} aria-describedby={`${id}-hint`}>
+          <thead>{head(first)}</thead>
+          <tbody>
+            {shown.map((r) => (
+              <tr key={r.key}>
+                <th scope="row">{r.label}</th>
+                {figureCells(r.figures)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {rows.length > FIRST_ROWS ? (
+        <button type="button" class="btn" aria-controls={id} aria-expanded={all} onClick={() => setAll(!all)}>
+          {all ? t('party.county.fewer', { n: FIRST_ROWS }) : t('party.county.more', { n: rows.length })}
+        </button>
+      ) : null}
+    </>
   );
 }
