@@ -44,6 +44,69 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * The service worker's route for the administrator's basemap (`/api/geo/basemap.pmtiles`), offline-first with one
+ * whole copy in the cache `gridlink-basemap`:
+ *
+ * - A byte range (the pmtiles reader's reads, mapview.ts) is cut from the cached copy whenever there is one, online
+ *   or not, as the relay answers them (server/geohttp.ts): `bytes=a-b`, `bytes=a-`, `bytes=-n`, an end beyond the
+ *   file cut at its last byte (RFC 9110 §14.1.2; Workbox's RangeRequestsPlugin would answer 416, and the reader's
+ *   first read is always 16 KiB, so a smaller basemap could not even be opened). The copy's ETag goes along, so
+ *   the reader notices when the copy is replaced under an open map. Without a copy: the network, nothing stored.
+ * - The whole file (mapview.ts asks for it once per map open, after the basemap is shown) revalidates the copy:
+ *   a conditional GET with the copy's ETag (`If-None-Match`), outside the HTTP cache. 304 (unchanged): the copy,
+ *   and a few hundred bytes crossed the network; 200 (new or replaced file): stored in place of the copy once
+ *   wholly received (a download cut short keeps the old copy), so the next map open shows it; 404 (the
+ *   administrator removed it): the copy is dropped, so the next map open shows none. No network, or any other
+ *   answer (401, 5xx): the copy stays in use.
+ *
+ * The function is copied into the generated service worker as text: it uses nothing from this module.
+ */
+const basemapHandler = async ({ request, event }: { request: Request; event: { waitUntil(p: Promise<unknown>): void } }): Promise<Response> => {
+  const cache = await caches.open('gridlink-basemap');
+  const key = request.url;
+  const cached = await cache.match(key);
+  const range = request.headers.get('range');
+  if (range) {
+    if (!cached || cached.status !== 200) return fetch(request);
+    const blob = await cached.blob();
+    const size = blob.size;
+    const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+    let start = -1;
+    let end = -1;
+    if (m && m[1] === '' && m[2] !== '' && Number(m[2]) > 0) {
+      start = Math.max(0, size - Number(m[2]));
+      end = size - 1;
+    } else if (m && m[1] !== '') {
+      start = Number(m[1]);
+      end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    }
+    if (start < 0 || start >= size || end < start) return new Response('', { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
+    const headers = new Headers(cached.headers);
+    headers.set('Content-Range', `bytes ${start}-${end}/${size}`);
+    headers.set('Content-Length', String(end - start + 1));
+    return new Response(blob.slice(start, end + 1), { status: 206, statusText: 'Partial Content', headers });
+  }
+  // Not tied to the page's request (no signal): a new file keeps downloading into the cache if the page goes away.
+  const headers = new Headers(request.headers);
+  const etag = cached?.headers.get('etag');
+  if (etag) headers.set('if-none-match', etag);
+  let res: Response;
+  try {
+    res = await fetch(key, { headers, cache: 'no-store', credentials: 'same-origin' });
+  } catch {
+    return cached ?? Response.error();
+  }
+  if (res.status === 304 && cached) return cached;
+  if (res.status === 200) {
+    event.waitUntil(cache.put(key, res.clone()).catch(() => {}));
+    return res;
+  }
+  // Dropped before answering, so the page finds no copy right after this 404 (mapview.ts takes the basemap off).
+  if (res.status === 404) await cache.delete(key);
+  return res.status === 404 || !cached ? res : cached;
+};
+
 export default defineConfig({
   plugins: [
     preact({ devToolsEnabled: false, prefreshEnabled: true }),
@@ -83,18 +146,15 @@ export default defineConfig({
         // /api answers are live (the app keeps its data in IndexedDB itself) and are not cached, except the grid
         // boundaries and the basemap under /api/geo/, which are static files the map needs offline: boundaries
         // stale-while-revalidate (offline: the last copy; online: that copy at once, refreshed for next time),
-        // the basemap cache-first with byte ranges served from the whole cached file (mapview.ts fetches it once).
+        // the basemap by basemapHandler above (byte ranges from the whole cached copy, revalidated by ETag once per
+        // map open; a ranged answer, 206, is never stored: only the whole file's 200).
         runtimeCaching: [
           {
             urlPattern: /\/api\/geo\/(?:grids|villages|towns)\.geojson$/,
             handler: 'StaleWhileRevalidate',
             options: { cacheName: 'gridlink-geo', cacheableResponse: { statuses: [200] } },
           },
-          {
-            urlPattern: /\/api\/geo\/basemap\.pmtiles$/,
-            handler: 'CacheFirst',
-            options: { cacheName: 'gridlink-basemap', cacheableResponse: { statuses: [200] }, rangeRequests: true },
-          },
+          { urlPattern: /\/api\/geo\/basemap\.pmtiles$/, handler: basemapHandler },
         ],
         cleanupOutdatedCaches: true,
         // The first install takes control at once (chunks loaded later in this visit come from the cache);

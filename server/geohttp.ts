@@ -10,11 +10,17 @@
  *            {"error":"invalid_geometry","problems":[{code, feature, gridId, otherGridId?, message}]} and nothing
  *            changes (codes: src/domain/geovalidate.ts); not admin -> 403.
  *   GET|HEAD /api/geo/basemap.pmtiles   Bearer -> the administrator's DATA_DIR/basemap.pmtiles with byte ranges
- *            (`Range: bytes=a-b` -> 206, unsatisfiable -> 416), ETag from size and mtime; 404 when there is none.
+ *            (`Range: bytes=a-b` -> 206, unsatisfiable -> 416; `If-Range`), a strong ETag of the file's bytes (SHA-256,
+ *            computed once per version of the file), `If-None-Match` -> 304 (the app's service worker revalidates
+ *            its whole copy with it: a few hundred bytes when the administrator has not replaced the file; the
+ *            former ETag, `"<size>-<mtime>"` in hex, still matches while both do);
+ *            404 when there is none (the service worker then drops its copy).
  *
  * The token is required because the files name the accounts of grid workers.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GeoLayer } from '../src/domain/geo.ts';
 import { validateGrids } from '../src/domain/geovalidate.ts';
@@ -71,12 +77,20 @@ export async function basemap(req: IncomingMessage, res: ServerResponse, ctx: Ht
   if (!(await user(req, ctx))) return json(res, 401, { error: 'unauthorized' });
   const file = ctx.geo.basemap();
   if (!file) return json(res, 404, { error: 'not_found' });
-  const etag = `"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
+  let etag: string;
+  try {
+    etag = await basemapEtag(file.path);
+  } catch {
+    return json(res, 404, { error: 'not_found' });
+  }
   res.setHeader('Cache-Control', 'private, no-cache');
   res.setHeader('ETag', etag);
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('Content-Type', 'application/vnd.pmtiles');
-  if (matches(req.headers['if-none-match'], etag)) {
+  // A copy kept before the ETag was a hash names the file by size and mtime ("size-mtime", hex): taken as the same
+  // file while both match, so devices updating the app do not download an unchanged basemap once more.
+  const legacy = `"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
+  if (matches(req.headers['if-none-match'], etag) || matches(req.headers['if-none-match'], legacy)) {
     res.statusCode = 304;
     return void res.end();
   }
@@ -111,6 +125,33 @@ export async function basemap(req: IncomingMessage, res: ServerResponse, ctx: Ht
     });
     stream.pipe(res);
   });
+}
+
+const basemapTags = new Map<string, { version: string; etag: Promise<string> }>();
+
+/**
+ * The basemap's ETag: a hash of its bytes, so a copy of the same file (a re-upload, `touch`, a restored backup)
+ * keeps its ETag and no device downloads it again, while any change of content changes it, even with the same
+ * size and a preserved mtime (`cp -p`, rsync). Hashed once per version of the file on disk (inode, size, mtime,
+ * ctime: a replacement changes at least ctime), then remembered.
+ */
+async function basemapEtag(path: string): Promise<string> {
+  const st = await stat(path);
+  const version = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  const known = basemapTags.get(path);
+  if (known?.version === version) return known.etag;
+  const etag = new Promise<string>((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(`"${hash.digest('base64url').slice(0, 27)}"`));
+  });
+  basemapTags.set(path, { version, etag });
+  etag.catch(() => {
+    if (basemapTags.get(path)?.etag === etag) basemapTags.delete(path);
+  });
+  return etag;
 }
 
 /** [start, end] (inclusive) of a single byte range, or null when it cannot be satisfied. */

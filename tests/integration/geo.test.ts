@@ -1,7 +1,7 @@
 // The relay's grid boundaries against a real server (port 0, demo county): the GeoJSON files with their caching
 // headers, an administrator's import (a round trip, and every kind of bad file refused with nothing changed),
 // and the optional PMTiles basemap with byte ranges.
-import { writeFileSync } from 'node:fs';
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -218,5 +218,37 @@ describe('GET /api/geo/basemap.pmtiles', () => {
     expect(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(995))).toBe(true);
     expect((await get('/api/geo/basemap.pmtiles', 'w0001', { range: 'bytes=2000-2100' })).status).toBe(416);
     expect((await fetch(`${server.url}/api/geo/basemap.pmtiles`)).status).toBe(401);
+  });
+
+  it('has an ETag of its bytes: 304 to the copy it names, unchanged by a rewrite of the same bytes, changed by other bytes', async () => {
+    const file = join(dataDir, 'basemap.pmtiles');
+    const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+    writeFileSync(file, bytes);
+    const etag = (await get('/api/geo/basemap.pmtiles')).headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]{20,}"$/);
+    const again = await get('/api/geo/basemap.pmtiles', 'w0001', { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect((await again.arrayBuffer()).byteLength).toBe(0);
+    // A copy a device kept when the ETag was size and mtime is still current while they match.
+    const st = statSync(file);
+    const legacy = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+    expect((await get('/api/geo/basemap.pmtiles', 'w0001', { 'if-none-match': legacy })).status).toBe(304);
+    // The same bytes written again (a re-upload): the same ETag, so no device downloads it again.
+    writeFileSync(file, bytes);
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect((await get('/api/geo/basemap.pmtiles', 'w0001', { 'if-none-match': etag })).status).toBe(304);
+    // Other bytes of the same size with the old mtime kept (`cp -p`): another ETag, the whole file again.
+    const before = statSync(file);
+    const other = Buffer.from(bytes.map((b) => 250 - b));
+    writeFileSync(file, other);
+    utimesSync(file, before.atime, before.mtime);
+    const changed = await get('/api/geo/basemap.pmtiles', 'w0001', { 'if-none-match': etag });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(Buffer.from(await changed.arrayBuffer()).equals(other)).toBe(true);
+    // A range for the old version (If-Range) gets the whole new file.
+    const stale = await get('/api/geo/basemap.pmtiles', 'w0001', { range: 'bytes=0-9', 'if-range': etag });
+    expect(stale.status).toBe(200);
+    expect((await stale.arrayBuffer()).byteLength).toBe(1000);
   });
 });

@@ -9,7 +9,8 @@
  * render with no glyph server and no font download, and labels still get maplibre's collision handling (DOM
  * markers would not, and would cost a node per label).
  *
- * Performance mark: `gl:map-rendered` when the first frame with the grids (and their colours) is drawn.
+ * Performance marks: `gl:map-rendered` when the first frame with the grids (and their colours) is drawn;
+ * `gl:basemap-rendered` when the basemap's first tiles are drawn too (the first idle frame after its layers).
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
@@ -27,7 +28,7 @@ import {
   type MapMouseEvent,
   type StyleSpecification,
 } from 'maplibre-gl';
-import { PMTiles, Protocol, TileType, type RangeResponse, type Source } from 'pmtiles';
+import { EtagMismatch, PMTiles, Protocol, TileType, type RangeResponse, type Source } from 'pmtiles';
 import type { Session } from '../../app/services.ts';
 import type { BBox, Feature, FeatureCollection } from '../../domain/geo.ts';
 import {
@@ -49,6 +50,7 @@ import type { GeoData } from './geodata.ts';
 setWorkerUrl(workerUrl);
 
 export const RENDERED_MARK = 'gl:map-rendered';
+export const BASEMAP_MARK = 'gl:basemap-rendered';
 
 export interface CasePoint {
   caseId: string;
@@ -82,18 +84,29 @@ const EMPTY: FeatureCollection<Record<string, unknown>, Point> = { type: 'Featur
 
 let protocol: Protocol | null = null;
 
-/** Reads the basemap through the session: byte ranges of `/api/geo/basemap.pmtiles` (the service worker's copy offline). */
+/**
+ * Reads the basemap through the session: byte ranges of `/api/geo/basemap.pmtiles` (the service worker's copy when it
+ * has one, online or not). Each answer carries the file's ETag; one that differs from the header's (the service worker
+ * replaced its copy with the administrator's new file while this map was open) raises the reader's EtagMismatch, and
+ * the reader reads the header and directories again before that tile, so a tile is never cut from the wrong file.
+ */
 class SessionSource implements Source {
   constructor(private readonly session: Session) {}
   getKey(): string {
     return 'gridlink-basemap';
   }
-  async getBytes(offset: number, length: number, signal?: AbortSignal): Promise<RangeResponse> {
+  async getBytes(offset: number, length: number, signal?: AbortSignal, etag?: string): Promise<RangeResponse> {
     const res = await this.session.geoFetch('basemap.pmtiles', { headers: { range: `bytes=${offset}-${offset + length - 1}` }, ...(signal ? { signal } : {}) });
     if (!res) throw new Error('basemap unavailable');
+    let tag = res.headers.get('etag');
+    if (tag?.startsWith('W/')) tag = null;
+    if (etag && tag && tag !== etag) {
+      void res.body?.cancel();
+      throw new EtagMismatch(`basemap replaced: ${etag} -> ${tag}`);
+    }
     const buf = await res.arrayBuffer();
     // A full answer (a cache without range support) is cut here.
-    return { data: res.status === 206 ? buf : buf.slice(offset, offset + length) };
+    return { data: res.status === 206 ? buf : buf.slice(offset, offset + length), ...(tag ? { etag: tag } : {}) };
   }
 }
 
@@ -221,6 +234,10 @@ export class GridMap {
   private applied = new Set<string>();
   private selected: string | null = null;
   private destroyed = false;
+  /** The basemap's layers and attribution once added; `basemapGone` when the relay no longer has one. */
+  private basemapLayers: string[] = [];
+  private basemapAttribution: AttributionControl | null = null;
+  private basemapGone = false;
 
   constructor(private readonly opts: GridMapOptions) {
     this.counts = opts.counts ?? new Map();
@@ -352,7 +369,14 @@ export class GridMap {
     this.map.remove();
   }
 
-  /** The administrator's basemap, under the boundaries, when the relay has one (raster or vector PMTiles). */
+  /**
+   * The administrator's basemap, under the boundaries, when the relay has one (raster or vector PMTiles). It is read
+   * at once from the service worker's copy when there is one (offline-first, no network), and then, once per map
+   * open, the whole file is asked for: the service worker revalidates its copy with the relay by ETag (vite.config.ts,
+   * basemapHandler), a 304 of a few hundred bytes when it is unchanged. A replaced file is downloaded into the copy in
+   * the background and shown from the next map open (tiles this map loads after the swap already come from it, see
+   * SessionSource). A removed file (no answer, and no copy left) is taken off this map at once.
+   */
   private async addBasemap(): Promise<void> {
     const head = await this.opts.session.geoFetch('basemap.pmtiles', { headers: { range: 'bytes=0-0' } });
     if (!head || this.destroyed) return;
@@ -361,6 +385,7 @@ export class GridMap {
       protocol = new Protocol({ metadata: true });
       addProtocol('pmtiles', protocol.tilev4 as unknown as AddProtocolAction);
     }
+    // A new reader per map open: a file replaced since the last open is read afresh (header, directories).
     const tiles = new PMTiles(new SessionSource(this.opts.session));
     protocol.add(tiles);
     let header;
@@ -372,10 +397,10 @@ export class GridMap {
       return;
     }
     if (this.destroyed) return;
-    // Keep a whole copy for offline use: the service worker caches the full answer and serves ranges from it.
-    void this.opts.session.geoFetch('basemap.pmtiles').then((r) => r?.body?.cancel());
+    void this.revalidateBasemap();
     const url = `pmtiles://${tiles.source.getKey()}`;
     const whenLoaded = () => {
+      if (this.destroyed || this.basemapGone) return;
       const before = 'grid-fill';
       if (header.tileType === TileType.Mvt) {
         this.map.addSource('basemap', { type: 'vector', url });
@@ -388,16 +413,43 @@ export class GridMap {
             { id: `bm-${l.id}-line`, type: 'line', source: 'basemap', 'source-layer': l.id, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#b8bfb5', 'line-width': 1 } },
             before,
           );
+          this.basemapLayers.push(`bm-${l.id}-fill`, `bm-${l.id}-line`);
         }
       } else if (header.tileType === TileType.Png || header.tileType === TileType.Jpeg || header.tileType === TileType.Webp) {
         this.map.addSource('basemap', { type: 'raster', url, tileSize: 256 });
         this.map.addLayer({ id: 'bm-raster', type: 'raster', source: 'basemap' }, before);
+        this.basemapLayers.push('bm-raster');
       } else {
         return;
       }
-      if (metadata.attribution) this.map.addControl(new AttributionControl({ compact: true, customAttribution: metadata.attribution }));
+      if (metadata.attribution) {
+        this.basemapAttribution = new AttributionControl({ compact: true, customAttribution: metadata.attribution });
+        this.map.addControl(this.basemapAttribution);
+      }
+      this.map.once('idle', () => performance.mark(BASEMAP_MARK));
     };
     if (this.loaded) whenLoaded();
     else this.map.once('load', whenLoaded);
+  }
+
+  /**
+   * Asks for the whole basemap: the first time, the service worker keeps it (ranges are then cut from that copy);
+   * afterwards, it revalidates the copy (see addBasemap). No answer means the relay has no basemap any more or
+   * the network failed: only when the copy is gone too (the service worker drops it on the relay's 404) is the
+   * basemap taken off this map.
+   */
+  private async revalidateBasemap(): Promise<void> {
+    const whole = await this.opts.session.geoFetch('basemap.pmtiles');
+    if (whole) return void whole.body?.cancel();
+    if (this.destroyed) return;
+    const copy = await this.opts.session.geoFetch('basemap.pmtiles', { headers: { range: 'bytes=0-0' } });
+    if (copy) return void copy.body?.cancel();
+    if (this.destroyed) return;
+    this.basemapGone = true;
+    for (const id of this.basemapLayers) if (this.map.getLayer(id)) this.map.removeLayer(id);
+    this.basemapLayers = [];
+    if (this.map.getSource('basemap')) this.map.removeSource('basemap');
+    if (this.basemapAttribution) this.map.removeControl(this.basemapAttribution);
+    this.basemapAttribution = null;
   }
 }
