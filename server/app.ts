@@ -18,7 +18,9 @@ import { signToken, verifyToken } from './auth.ts';
 import { DEFAULTS, parseDuration, resolveJwtSecret } from './config.ts';
 import { createHttpHandler, publicUser, type OrgView } from './http.ts';
 import { stderrLogger, type Logger } from './log.ts';
+import { LoginLimiter } from './ratelimit.ts';
 import { Relay } from './relay.ts';
+import { splitLegacyIdNumbers } from './idsplit.ts';
 import { seedDemo } from './seed.ts';
 import { GeoStore } from './geostore.ts';
 import { Store } from './store.ts';
@@ -79,6 +81,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       });
       log.info(`seeded the demo county: ${r.users} users, ${r.docs} docs, ${r.events} events in ${Math.round(performance.now() - started)} ms`);
     }
+    // Once per store: full ID numbers out of people docs written before idnumbers.<gridId> existed (idsplit.ts).
+    const split = splitLegacyIdNumbers(store);
+    if (split.docs > 0) log.info(`moved ${split.numbers} ID numbers out of ${split.docs} people docs into idnumbers docs`);
 
     // Grid boundaries: seeded from the demo generator (same seed, so the same county) when there are none yet.
     const geo = new GeoStore(store, opts.dataDir);
@@ -126,6 +131,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         staticDir: existsSync(staticDir) ? staticDir : null,
         geo,
         log,
+        logins: new LoginLimiter(now),
       }),
     );
     server.on('upgrade', (req, socket, head: Buffer) => live.handleUpgrade(req, socket, head));

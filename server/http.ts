@@ -3,7 +3,8 @@
  *
  * Contracts (issue 2; other systems and scripts rely on them):
  *   GET  /healthz          -> 200 {"ok":true}
- *   POST /api/login        {"username","password"} -> 200 {"token","user"}; 401 bad_credentials; 400 bad_request
+ *   POST /api/login        {"username","password"} -> 200 {"token","user"}; 401 bad_credentials; 400 bad_request;
+ *                          429 too_many_attempts with Retry-After (seconds) after repeated failures (ratelimit.ts)
  *   GET  /api/me           Bearer -> 200 {"user","docs":[{"name","access"}]}; 401 unauthorized
  *   POST /api/cases        Bearer {"category","description","location":{"lat","lng"},"gridId","address"?}
  *                          -> 201 the new case state (with `id`); 400 bad fields; 403 role/scope
@@ -24,6 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
+import type { LoginLimiter } from './ratelimit.ts';
 import * as Y from 'yjs';
 import { assess, assessAll, inAssessScope, table1, type AssessScope } from '../src/domain/assessment.ts';
 import { COMMAND_TYPES, decide, type CommandType } from '../src/domain/commands.ts';
@@ -46,7 +48,7 @@ import type { GeoStore } from './geostore.ts';
 import { serveStatic } from './static.ts';
 import type { Store } from './store.ts';
 
-export type HttpErrorCode = ErrorCode | 'method_not_allowed' | 'internal_error';
+export type HttpErrorCode = ErrorCode | 'method_not_allowed' | 'internal_error' | 'too_many_attempts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -69,6 +71,8 @@ export interface HttpContext {
   /** Grid boundaries (geostore.ts); routes in geohttp.ts. */
   geo: GeoStore;
   log: Logger;
+  /** Failed sign-ins per username and client address (ratelimit.ts). */
+  logins: LoginLimiter;
 }
 
 class HttpError extends Error {
@@ -174,9 +178,21 @@ async function healthz(_req: IncomingMessage, res: ServerResponse): Promise<void
 async function login(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
   const body = v.safeParse(LoginBody, await readJson(req));
   if (!body.success) throw new HttpError(400, 'bad_request');
-  const stored = ctx.store.userByName(body.output.username);
+  const { username, password } = body.output;
+  const client = req.socket.remoteAddress ?? 'unknown';
+  const waitMs = ctx.logins.retryAfterMs(username, client);
+  if (waitMs > 0) {
+    res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
+    throw new HttpError(429, 'too_many_attempts');
+  }
+  const stored = ctx.store.userByName(username);
   // verifyPassword costs one scrypt even for an unknown user: the answer time does not tell who exists.
-  if (!(await verifyPassword(body.output.password, stored?.passwordHash)) || !stored) throw new HttpError(401, 'bad_credentials');
+  if (!(await verifyPassword(password, stored?.passwordHash)) || !stored) {
+    ctx.logins.failed(username, client);
+    if (ctx.logins.retryAfterMs(username, client) > 0) ctx.log.warn(`sign-in of ${JSON.stringify(username)} locked after repeated failures from ${client}`);
+    throw new HttpError(401, 'bad_credentials');
+  }
+  ctx.logins.succeeded(username);
   const user = publicUser(stored);
   sendJson(res, 200, { token: await ctx.issueToken(user), user });
 }

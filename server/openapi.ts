@@ -136,7 +136,7 @@ export const OPENAPI = {
       post: {
         summary: 'Sign in',
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } } } } },
-        responses: { 200: json({ type: 'object', properties: { token: { type: 'string' }, user: ref('User') } }), 400: error('bad_request'), 401: error('bad_credentials') },
+        responses: { 200: json({ type: 'object', properties: { token: { type: 'string' }, user: ref('User') } }), 400: error('bad_request'), 401: error('bad_credentials'), 429: error('too_many_attempts') },
       },
     },
     '/api/me': {

@@ -39,11 +39,13 @@ export const en: Messages = {
   'login.error.offline_unknown_user': 'You are offline and this person has not signed in on this device before. Connect to sign in.',
   'login.error.network': 'Cannot reach the server. Try again later.',
   'login.error.bad_request': 'The sign-in request was invalid. Check what you entered.',
+  'login.error.too_many_attempts': 'Too many wrong passwords: this account is locked for a while. Try again later (at most 15 minutes) or ask an administrator.',
 
   'shell.nav': 'Main navigation',
   'shell.cases': 'Cases',
   'shell.report': 'Report',
   'shell.logout': 'Sign out',
+  'shell.menu': 'Account',
   'shell.user': '{name} ({role})',
   'shell.board': 'Dispatch board',
   'shell.work': 'My work',

@@ -42,11 +42,13 @@ export const zh = {
   'login.error.offline_unknown_user': '当前离线，且此人未在本设备登录过。请联网后再登录。',
   'login.error.network': '无法连接服务器，请稍后重试。',
   'login.error.bad_request': '登录请求无效，请检查输入。',
+  'login.error.too_many_attempts': '密码错误次数过多，此账号暂时锁定。请稍后再试（最长 15 分钟），或联系管理员。',
 
   'shell.nav': '主导航',
   'shell.cases': '案件',
   'shell.report': '上报',
   'shell.logout': '退出登录',
+  'shell.menu': '我的',
   'shell.user': '{name}（{role}）',
   'shell.board': '调度台',
   'shell.work': '我的工作',
