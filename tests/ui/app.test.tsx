@@ -64,6 +64,18 @@ describe('app', () => {
     expect(route.value).toEqual({ name: 'case', id: ids[0] });
     expect(document.activeElement?.tagName).toBe('H1');
 
+    // The account button (shown on narrow screens) folds the name and sign-out; navigating closes it again.
+    const toggle = byText(m.root, 'button', '我的')!;
+    expect(toggle.getAttribute('aria-controls')).toBe('topbar-user');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    await click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(mustFind(m.root, '#topbar-user').classList.contains('open')).toBe(true);
+    location.hash = '#/cases';
+    await settle();
+    expect(byText(m.root, 'button', '我的')!.getAttribute('aria-expanded')).toBe('false');
+    expect(mustFind(m.root, '#topbar-user').classList.contains('open')).toBe(false);
+
     await click(byText(m.root, 'button', '退出登录'));
     await waitFor(() => m!.root.querySelector('#login-username'), 'login');
     expect(location.hash).toBe('#/login');

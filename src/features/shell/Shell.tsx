@@ -3,6 +3,7 @@
  * always-visible sync status, and the re-authentication banner.
  */
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { roleName, t } from '../../app/i18n.ts';
 import { homeRoute, route, type Route } from '../../app/router.ts';
 import type { Session } from '../../app/services.ts';
@@ -45,6 +46,10 @@ export function Shell({ session, onLogout, children }: ShellProps) {
   const r = route.value.name;
   const user = session.user;
   const work = workLink(session);
+  // Narrow screens and large text (styles.css): the navigation becomes one scrolling row and the user's name and
+  // sign-out fold behind a button, so the header stays two rows even at 200% text. Any navigation closes it.
+  const [menuAt, setMenuAt] = useState<Route | null>(null);
+  const menuOpen = menuAt === route.value;
   return (
     <>
       <header class="topbar">
@@ -53,6 +58,10 @@ export function Shell({ session, onLogout, children }: ShellProps) {
             <img src="/favicon.svg" alt="" width="28" height="28" />
             <span>{t('app.name')}</span>
           </a>
+          <LangSwitch />
+          <button type="button" class="btn btn-quiet menu-toggle" aria-expanded={menuOpen} aria-controls="topbar-user" onClick={() => setMenuAt(menuOpen ? null : route.value)}>
+            {t('shell.menu')}
+          </button>
           <nav aria-label={t('shell.nav')} class="nav">
             {work ? (
               <a href={work.href} class="nav-link" aria-current={r === work.name ? 'page' : undefined}>
@@ -86,9 +95,8 @@ export function Shell({ session, onLogout, children }: ShellProps) {
               </a>
             ) : null}
           </nav>
-          <div class="topbar-user">
+          <div id="topbar-user" class={menuOpen ? 'topbar-user open' : 'topbar-user'}>
             <span class="user-name">{t('shell.user', { name: user.name, role: roleName(user.role) })}</span>
-            <LangSwitch />
             <button type="button" class="btn btn-quiet" onClick={onLogout}>
               {t('shell.logout')}
             </button>
