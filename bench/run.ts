@@ -2,7 +2,7 @@
  * `npm run bench` (full, under 20 minutes) and `npm run bench -- --quick` (smaller data and fewer runs, under
  * 3 minutes): every figure of issue 3 with its budget and a reference measured in the same run. Writes
  * bench/results.json (`[{name, value, unit, budget, reference, ratio, pass, note?}]`) and prints a table.
- * `--only=bundle,pageload,warmstart,scale,sync,relay` runs a subset (the file then holds that subset only; with
+ * `--only=bundle,pageload,warmstart,scale,sync,relay,demo` runs a subset (the file then holds that subset only; with
  * `--merge` the subset replaces its own entries in the existing bench/results.json).
  * A figure that cannot be measured is reported as a miss with the reason, never as a number. Exit code 0 either
  * way: a budget miss is a finding, not a crash.
@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFigure } from './figures/bundle.ts';
+import { demoFigure } from './figures/demo.ts';
 import { lighthouseFigure } from './figures/lighthouse.ts';
 import { relayFigure } from './figures/relay.ts';
 import { scaleFigure } from './figures/scale.ts';
@@ -42,6 +43,7 @@ const GROUP_PREFIX: Record<string, string> = {
   scale: 'local data',
   sync: 'sync',
   relay: 'relay',
+  demo: 'demo',
 };
 function groupOrder(name: string): number {
   const i = Object.values(GROUP_PREFIX).findIndex((p) => name.startsWith(p));
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
 
   if (want('scale')) await step('local data at scale', () => scaleFigure({ perTown: P.perTown, workerCases: P.workerCases, repeats: P.scaleRepeats, log }), results);
   if (want('sync')) await step('sync on a weak link', () => syncFigure({ workerCases: P.syncWorkerCases, weekEvents: P.weekEvents, quick, log }), results);
+  if (want('demo')) await step('demo county', () => demoFigure({ runs: quick ? 1 : 3, log }), results);
   if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log }), results);
 
   const file = join(ROOT, 'bench/results.json');
