@@ -4,6 +4,7 @@
  * happens when it acts are the same rules the real data layer applies. Nothing here ships in src/.
  */
 import { signal, type Signal } from '@preact/signals';
+import type { RecordSync } from '../../src/sync/records.ts';
 import type {
   AuthService,
   CaseFilter,
@@ -396,4 +397,24 @@ export class FakeAuth implements AuthService {
 export function profile(userId: string, lastLoginMs = NOW - 3_600_000): Profile {
   const u = ORG.users.find((x) => x.id === userId)!;
   return { userId: u.id, username: u.username, name: u.name, role: u.role, lastLoginMs };
+}
+
+/**
+ * A RecordSync stand-in holding record docs in memory (doc name -> events): what createRecordsApi reads and writes.
+ * Appending to a doc it does not hold fails, as the real one does.
+ */
+export function stubRecordSync(docs: Record<string, unknown[]>): RecordSync {
+  const version = signal(0);
+  return {
+    version,
+    names: (kind: string) => Object.keys(docs).filter((n) => n.startsWith(`${kind}.`)),
+    access: (name: string) => (name in docs ? 'write' : null),
+    events: (name: string) => [...(docs[name] ?? [])],
+    append: (name: string, e: object) => {
+      if (!(name in docs)) return false;
+      docs[name]!.push(e);
+      version.value++;
+      return true;
+    },
+  } as unknown as RecordSync;
 }

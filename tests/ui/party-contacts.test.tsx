@@ -1,7 +1,6 @@
 // Issue 5: assigning and removing a party member's contact households (党员联系户). The member's village secretary
 // finds households in the people docs the device holds (by name or address); the county, without people docs,
 // adds one by its household id; a removal asks first; every change is a party event appended on the device.
-import { signal } from '@preact/signals';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRecordsApi } from '../../src/app/records.ts';
 import type { Session } from '../../src/app/services.ts';
@@ -9,8 +8,7 @@ import { formatHlc, HybridClock } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { OrgData } from '../../src/domain/org.ts';
 import { PartyScreen } from '../../src/features/party/PartyScreen.tsx';
-import type { RecordSync } from '../../src/sync/records.ts';
-import { FakeSession, FakeWorld, NOW, ORG, orgView } from './fake-services.ts';
+import { FakeSession, FakeWorld, NOW, ORG, orgView, stubRecordSync } from './fake-services.ts';
 import { byText, click, mount, resetLang, settle, submit, type, type Mounted } from './helpers.ts';
 
 const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -47,18 +45,7 @@ function stubSync(peopleHeld: boolean) {
       ev('resident_saved', 'w0001', { id: 'g0001h002r2', householdId: 'g0001h002', name: '李小兴', idNumber: '211103201002021234', tags: [] }, NOW - 3000),
     ];
   }
-  const version = signal(0);
-  const sync = {
-    version,
-    names: (kind: string) => Object.keys(docs).filter((n) => n.startsWith(`${kind}.`)),
-    access: (name: string) => (name in docs ? 'write' : null),
-    events: (name: string) => [...(docs[name] ?? [])],
-    append: (name: string, e: object) => {
-      docs[name]!.push(e);
-      version.value++;
-      return true;
-    },
-  } as unknown as RecordSync;
+  const sync = stubRecordSync(docs);
   return { sync, party: () => docs['party.t01'] as Array<{ type: string; actor: string; data: Record<string, unknown> }> };
 }
 

@@ -1,7 +1,6 @@
 // Issue 5: county and admin hold every town's party doc. The party screens let them choose the town (remembered in
 // the route, #/party/<tab>?town=<townId>, and for the session), write to the chosen town's doc, and sum up the
 // service of 在职党员进乡村 over all towns with a per-town breakdown.
-import { signal } from '@preact/signals';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRecordsApi } from '../../src/app/records.ts';
 import { navigate, parseHash, route, routeHref, routeKey } from '../../src/app/router.ts';
@@ -10,8 +9,7 @@ import { formatHlc, HybridClock } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { OrgData } from '../../src/domain/org.ts';
 import { PartyScreen } from '../../src/features/party/PartyScreen.tsx';
-import type { RecordSync } from '../../src/sync/records.ts';
-import { FakeSession, FakeWorld, NOW, ORG, orgView } from './fake-services.ts';
+import { FakeSession, FakeWorld, NOW, ORG, orgView, stubRecordSync } from './fake-services.ts';
 import { byText, choose, click, mount, resetLang, settle, submit, type, type Mounted } from './helpers.ts';
 
 const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -62,24 +60,6 @@ function partyDocs() {
   return { 'party.t02': t02, 'party.t01': t01 } as Record<string, unknown[]>;
 }
 
-/** A RecordSync stand-in holding the given docs (names listed unsorted, as a store might). */
-function stubSync(docs: Record<string, unknown[]>) {
-  const version = signal(0);
-  const sync = {
-    version,
-    names: (kind: string) => Object.keys(docs).filter((n) => n.startsWith(`${kind}.`)),
-    access: (name: string) => (name in docs ? 'write' : null),
-    events: (name: string) => [...(docs[name] ?? [])],
-    append: (name: string, e: object) => {
-      if (!(name in docs)) return false;
-      docs[name]!.push(e);
-      version.value++;
-      return true;
-    },
-  } as unknown as RecordSync;
-  return sync;
-}
-
 function sessionAs(userId: string, only?: string) {
   const world = new FakeWorld();
   const org = orgView(PARTY_ORG);
@@ -89,7 +69,7 @@ function sessionAs(userId: string, only?: string) {
   const docs = only ? { [only]: all[only]! } : all;
   const records = createRecordsApi({
     user: session.user,
-    sync: stubSync(docs),
+    sync: stubRecordSync(docs),
     org: () => session.org.peek(),
     clock: new HybridClock('ui', () => NOW),
     now: () => NOW,

@@ -1,7 +1,6 @@
 // Issue 5 in the app: the people screen masks ID numbers for readers without the right (the village secretary)
 // and shows them to the grid's worker; search by name or address runs on the device. Full numbers come only from
 // `idnumbers.g0001`, which the stub (like /api/me) grants to the worker and not to the secretary.
-import { signal } from '@preact/signals';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRecordsApi } from '../../src/app/records.ts';
 import type { Session } from '../../src/app/services.ts';
@@ -10,7 +9,7 @@ import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { RecordSync } from '../../src/sync/records.ts';
 import { PeopleScreen } from '../../src/features/people/PeopleScreen.tsx';
-import { FakeSession, FakeWorld, NOW } from './fake-services.ts';
+import { FakeSession, FakeWorld, NOW, stubRecordSync } from './fake-services.ts';
 import { mount, settle, type Mounted } from './helpers.ts';
 
 const FULL = '211103198001011234';
@@ -31,21 +30,7 @@ function stubSync(ids: boolean): RecordSync & { docs_: Map<string, unknown[]> } 
     ],
   ]);
   if (ids) docs_.set('idnumbers.g0001', [ev('id_number_saved', { residentId: 'g0001h001r1', idNumber: FULL }, NOW - 2000)]);
-  const version = signal(0);
-  return {
-    docs_,
-    version,
-    names: (kind: string) => [...docs_.keys()].filter((n) => n.startsWith(`${kind}.`)),
-    access: (name: string) => (docs_.has(name) ? 'write' : null),
-    events: (name: string) => [...(docs_.get(name) ?? [])],
-    append: (name: string, e: object) => {
-      const log = docs_.get(name);
-      if (!log) return false;
-      log.push(e);
-      version.value++;
-      return true;
-    },
-  } as unknown as RecordSync & { docs_: Map<string, unknown[]> };
+  return Object.assign(stubRecordSync(Object.fromEntries(docs_)), { docs_ });
 }
 
 function sessionAs(userId: string, sync = stubSync(userId === 'w0001' || userId === 'town01')): Session {
