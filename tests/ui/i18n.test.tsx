@@ -149,6 +149,10 @@ describe('sync status bar', () => {
     expect(bar.getAttribute('role')).toBe('status');
     expect(bar.textContent).toContain('连接中');
     expect(bar.textContent).toContain('所有更改已保存到服务器');
+    expect(bar.textContent).not.toContain('尚未保存过'); // nothing written, nothing waiting: no "never saved"
+    session.status.value = { ...session.status.value, connection: 'offline', unsaved: 2 };
+    await settle();
+    expect(bar.textContent).toContain('2 项更改尚未保存到服务器');
     expect(bar.textContent).toContain('尚未保存过');
     session.status.value = { ...session.status.value, connection: 'online', unsaved: 1, lastSavedMs: Date.now() };
     await settle();

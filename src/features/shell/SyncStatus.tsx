@@ -30,7 +30,8 @@ export function SyncStatusBar({ status }: { status: ReadonlySignal<Status> }) {
         {s.unsaved > 0 ? t(s.unsaved === 1 ? 'sync.unsaved.one' : 'sync.unsaved.other', { n: s.unsaved }) : s.ready ? t('sync.allSaved') : null}
       </span>
       <span class="visually-hidden">{sep}</span>
-      <span class="syncbar-last">{s.lastSavedMs !== null ? t('sync.lastSaved', { time: formatTime(s.lastSavedMs) }) : t('sync.neverSaved')}</span>
+      {/* "Never saved" only matters while something waits: with nothing written yet it is noise (a third row at 200%). */}
+      <span class="syncbar-last">{s.lastSavedMs !== null ? t('sync.lastSaved', { time: formatTime(s.lastSavedMs) }) : s.unsaved > 0 ? t('sync.neverSaved') : null}</span>
       {!s.ready ? <span class="syncbar-loading">{t('sync.loadingLocal')}</span> : null}
     </div>
   );
