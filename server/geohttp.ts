@@ -24,13 +24,13 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GeoLayer } from '../src/domain/geo.ts';
 import { validateGrids } from '../src/domain/geovalidate.ts';
-import type { UserInfo } from '../src/domain/org.ts';
 import type { HttpContext } from './http.ts';
+import { bearerUser, pipeFile, readBody, sendJson } from './httpio.ts';
 
 const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
 
 export async function geoFile(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, layer: GeoLayer): Promise<void> {
-  if (!(await user(req, ctx))) return json(res, 401, { error: 'unauthorized' });
+  if (!(await bearerUser(req, ctx))) return sendJson(res, 401, { error: 'unauthorized' });
   const f = ctx.geo.file(layer, ctx.org().data);
   res.setHeader('Cache-Control', 'private, no-cache');
   res.setHeader('ETag', f.etag);
@@ -50,38 +50,38 @@ export async function geoFile(req: IncomingMessage, res: ServerResponse, ctx: Ht
 }
 
 export async function importGrids(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
-  const u = await user(req, ctx);
-  if (!u) return json(res, 401, { error: 'unauthorized' });
-  if (u.role !== 'admin') return json(res, 403, { error: 'forbidden' });
+  const u = await bearerUser(req, ctx);
+  if (!u) return sendJson(res, 401, { error: 'unauthorized' });
+  if (u.role !== 'admin') return sendJson(res, 403, { error: 'forbidden' });
   const text = await readBody(req, MAX_IMPORT_BYTES);
   if (text === null) {
     res.setHeader('Connection', 'close');
-    return json(res, 413, { error: 'too_large' });
+    return sendJson(res, 413, { error: 'too_large' });
   }
   let input: unknown;
   try {
     input = JSON.parse(text);
   } catch {
-    return json(res, 400, { error: 'invalid_geometry', problems: [{ code: 'invalid_geojson', message: 'the body is not JSON' }] });
+    return sendJson(res, 400, { error: 'invalid_geometry', problems: [{ code: 'invalid_geojson', message: 'the body is not JSON' }] });
   }
   const org = ctx.org().data;
   const result = validateGrids(input, new Map(org.villages.map((v) => [v.id, v.townId])));
-  if (!result.ok) return json(res, 400, { error: 'invalid_geometry', problems: result.problems });
+  if (!result.ok) return sendJson(res, 400, { error: 'invalid_geometry', problems: result.problems });
   ctx.geo.replaceGrids(result.grids);
   const have = new Set(result.grids.map((g) => g.gridId));
   ctx.log.info(`${u.id} imported ${result.grids.length} grid boundaries`);
-  json(res, 200, { ok: true, grids: result.grids.length, withoutGeometry: org.grids.map((g) => g.id).filter((id) => !have.has(id)) });
+  sendJson(res, 200, { ok: true, grids: result.grids.length, withoutGeometry: org.grids.map((g) => g.id).filter((id) => !have.has(id)) });
 }
 
 export async function basemap(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
-  if (!(await user(req, ctx))) return json(res, 401, { error: 'unauthorized' });
+  if (!(await bearerUser(req, ctx))) return sendJson(res, 401, { error: 'unauthorized' });
   const file = ctx.geo.basemap();
-  if (!file) return json(res, 404, { error: 'not_found' });
+  if (!file) return sendJson(res, 404, { error: 'not_found' });
   let etag: string;
   try {
     etag = await basemapEtag(file.path);
   } catch {
-    return json(res, 404, { error: 'not_found' });
+    return sendJson(res, 404, { error: 'not_found' });
   }
   res.setHeader('Cache-Control', 'private, no-cache');
   res.setHeader('ETag', etag);
@@ -103,7 +103,7 @@ export async function basemap(req: IncomingMessage, res: ServerResponse, ctx: Ht
     const parsed = m ? parseRange(m[1]!, m[2]!, file.size) : null;
     if (!parsed) {
       res.setHeader('Content-Range', `bytes */${file.size}`);
-      return json(res, 416, { error: 'bad_request' });
+      return sendJson(res, 416, { error: 'bad_request' });
     }
     [start, end] = parsed;
     res.statusCode = 206;
@@ -113,18 +113,7 @@ export async function basemap(req: IncomingMessage, res: ServerResponse, ctx: Ht
   }
   res.setHeader('Content-Length', end - start + 1);
   if (req.method === 'HEAD' || file.size === 0) return void res.end();
-  await new Promise<void>((done) => {
-    const stream = createReadStream(file.path, { start, end });
-    stream.on('error', () => {
-      res.destroy();
-      done();
-    });
-    res.on('close', () => {
-      stream.destroy();
-      done();
-    });
-    stream.pipe(res);
-  });
+  await pipeFile(res, file.path, { start, end });
 }
 
 const basemapTags = new Map<string, { version: string; etag: Promise<string> }>();
@@ -174,32 +163,4 @@ function matches(header: string | undefined, etag: string): boolean {
     const v = t.trim();
     return v === '*' || v === etag || v === `W/${etag}`;
   });
-}
-
-async function user(req: IncomingMessage, ctx: HttpContext): Promise<UserInfo | null> {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  return m ? ctx.authenticate(m[1]!) : null;
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<string | null> {
-  if (Number(req.headers['content-length'] ?? 0) > max) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return void res.destroy();
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
-  res.removeHeader('ETag');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(res.req.method === 'HEAD' ? undefined : text);
 }

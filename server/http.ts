@@ -43,6 +43,7 @@ import type { Logger } from './log.ts';
 import { OPENAPI } from './openapi.ts';
 import type { Relay } from './relay.ts';
 import { basemap, geoFile, importGrids } from './geohttp.ts';
+import { bearerUser, readBody, sendJson } from './httpio.ts';
 import { partySummary, peopleResidents } from './peoplehttp.ts';
 import type { GeoStore } from './geostore.ts';
 import { serveStatic } from './static.ts';
@@ -461,8 +462,7 @@ export function publicUser(u: UserInfo): UserInfo {
 }
 
 async function requireUser(req: IncomingMessage, ctx: HttpContext): Promise<UserInfo> {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  const user = m ? await ctx.authenticate(m[1]!) : null;
+  const user = await bearerUser(req, ctx);
   if (!user) throw new HttpError(401, 'unauthorized');
   return user;
 }
@@ -491,30 +491,13 @@ function statusOf(code: ErrorCode): number {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'too_large');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'too_large');
-    chunks.push(chunk);
-  }
+  const text = await readBody(req, MAX_BODY_BYTES);
+  if (text === null) throw new HttpError(413, 'too_large');
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new HttpError(400, 'bad_request');
   }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return void res.destroy();
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(res.req.method === 'HEAD' ? undefined : text);
 }
 
 function sendError(res: ServerResponse, status: number, code: HttpErrorCode): void {

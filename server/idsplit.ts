@@ -19,7 +19,7 @@ import { hlcMs } from '../src/domain/hlc.ts';
 import { newId } from '../src/domain/ids.ts';
 import { carriesFullIdNumber, foldIdNumbers, ID_NUMBER_PATTERN, maskIdNumber } from '../src/domain/people.ts';
 import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
-import type { Store } from './store.ts';
+import { storedParts, type Store } from './store.ts';
 
 export const ID_SPLIT_META = 'idnumbers_split';
 
@@ -87,8 +87,7 @@ export function splitLegacyIdNumbers(store: Store, opts: { clientId?: () => numb
 function loadDoc(store: Store, name: string): Y.Doc {
   const doc = new Y.Doc();
   doc.getArray(EVENTS_ARRAY);
-  const stored = store.loadDoc(name);
-  for (const part of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) Y.applyUpdate(doc, part);
+  for (const part of storedParts(store.loadDoc(name))) Y.applyUpdate(doc, part);
   return doc;
 }
 

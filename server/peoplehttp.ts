@@ -13,30 +13,28 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as Y from 'yjs';
-import { docAccess, idNumbersDocName, partyDocName, peopleDocName, seesFullIdNumber } from '../src/domain/docs.ts';
-import type { UserInfo } from '../src/domain/org.ts';
+import { caseYear, docAccess, idNumbersDocName, partyDocName, peopleDocName, seesFullIdNumber } from '../src/domain/docs.ts';
 import { foldParty, summarizeParty } from '../src/domain/party.ts';
 import { foldIdNumbers, foldPeople, residentFor, searchKey } from '../src/domain/people.ts';
 import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
 import type { HttpContext } from './http.ts';
+import { bearerUser, sendJson } from './httpio.ts';
 
 const DAY_MS = 86_400_000;
 const CST_MS = 8 * 3600_000;
 
 export async function peopleResidents(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, [gridId]: string[]): Promise<void> {
   const user = await bearerUser(req, ctx);
-  if (!user) return json(res, 401, { error: 'unauthorized' });
+  if (!user) return sendJson(res, 401, { error: 'unauthorized' });
   const org = ctx.org();
   const grid = org.index.grid(gridId!);
-  if (!grid) return json(res, 404, { error: 'not_found' });
+  if (!grid) return sendJson(res, 404, { error: 'not_found' });
   const name = peopleDocName(grid.id);
   const holder = docAccess(user, name, org.townIds, (id) => org.index.grid(id)) !== null;
-  if (!holder && user.role !== 'county' && user.role !== 'admin') return json(res, 403, { error: 'forbidden' });
-  const stored = ctx.store.docNames();
-  const raw = stored.includes(name) ? await ctx.relay.withDoc(name, (ydoc: Y.Doc) => ydoc.getArray(EVENTS_ARRAY).toArray()) : [];
-  const state = foldPeople(raw);
-  const idName = idNumbersDocName(grid.id);
-  const ids = seesFullIdNumber(user, grid) && stored.includes(idName) ? foldIdNumbers(await ctx.relay.withDoc(idName, (ydoc: Y.Doc) => ydoc.getArray(EVENTS_ARRAY).toArray())) : null;
+  if (!holder && user.role !== 'county' && user.role !== 'admin') return sendJson(res, 403, { error: 'forbidden' });
+  const state = foldPeople((await storedEvents(ctx, name)) ?? []);
+  const idEvents = seesFullIdNumber(user, grid) ? await storedEvents(ctx, idNumbersDocName(grid.id)) : null;
+  const ids = idEvents ? foldIdNumbers(idEvents) : null;
   const q = searchKey(new URL(req.url ?? '/', 'http://relay').searchParams.get('q') ?? '');
   const residents = [];
   for (const r of state.residents.values()) {
@@ -46,26 +44,29 @@ export async function peopleResidents(req: IncomingMessage, res: ServerResponse,
     residents.push({ ...residentFor(plain, user, grid, ids), address });
   }
   residents.sort((a, b) => a.householdId.localeCompare(b.householdId) || a.id.localeCompare(b.id));
-  json(res, 200, { gridId: grid.id, residents });
+  sendJson(res, 200, { gridId: grid.id, residents });
 }
 
 export async function partySummary(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, [townId]: string[]): Promise<void> {
   const user = await bearerUser(req, ctx);
-  if (!user) return json(res, 401, { error: 'unauthorized' });
+  if (!user) return sendJson(res, 401, { error: 'unauthorized' });
   const org = ctx.org();
-  if (!org.townIds.includes(townId!)) return json(res, 404, { error: 'not_found' });
+  if (!org.townIds.includes(townId!)) return sendJson(res, 404, { error: 'not_found' });
   const name = partyDocName(townId!);
-  if (!docAccess(user, name, org.townIds)) return json(res, 403, { error: 'forbidden' });
+  if (!docAccess(user, name, org.townIds)) return sendJson(res, 403, { error: 'forbidden' });
   const url = new URL(req.url ?? '/', 'http://relay');
   const nowMs = ctx.now();
-  const year = new Date(nowMs + CST_MS).getUTCFullYear();
-  const from = parseDay(url.searchParams.get('from')) ?? Date.UTC(year, 0, 1) - CST_MS;
+  const from = parseDay(url.searchParams.get('from')) ?? Date.UTC(caseYear(nowMs), 0, 1) - CST_MS;
   const toDay = parseDay(url.searchParams.get('to'));
   const to = toDay === undefined ? nowMs + 1 : toDay + DAY_MS;
-  if (Number.isNaN(from) || Number.isNaN(to) || to <= from) return json(res, 400, { error: 'bad_request' });
-  const raw = ctx.store.docNames().includes(name) ? await ctx.relay.withDoc(name, (ydoc: Y.Doc) => ydoc.getArray(EVENTS_ARRAY).toArray()) : [];
-  const state = foldParty(raw, (id) => org.index.user(id));
-  json(res, 200, { townId, period: { fromMs: from, toMs: to }, ...summarizeParty(state, from, to) });
+  if (Number.isNaN(from) || Number.isNaN(to) || to <= from) return sendJson(res, 400, { error: 'bad_request' });
+  const state = foldParty((await storedEvents(ctx, name)) ?? [], (id) => org.index.user(id));
+  sendJson(res, 200, { townId, period: { fromMs: from, toMs: to }, ...summarizeParty(state, from, to) });
+}
+
+/** The events of a stored doc; null for a doc never written (not loaded into the relay just to be empty). */
+async function storedEvents(ctx: HttpContext, name: string): Promise<unknown[] | null> {
+  return ctx.store.hasDoc(name) ? ctx.relay.withDoc(name, (ydoc: Y.Doc) => ydoc.getArray(EVENTS_ARRAY).toArray()) : null;
 }
 
 /** A `YYYY-MM-DD` day in UTC+8 as the ms of its start; undefined when absent, NaN when malformed. */
@@ -74,18 +75,4 @@ function parseDay(s: string | null): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return NaN;
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - CST_MS;
-}
-
-async function bearerUser(req: IncomingMessage, ctx: HttpContext): Promise<UserInfo | null> {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  return m ? ctx.authenticate(m[1]!) : null;
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(text);
 }

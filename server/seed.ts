@@ -53,6 +53,16 @@ export function encodeOrgDoc(org: OrgData, clientId: number): Uint8Array {
   return update;
 }
 
+/** A cases doc holding `events` (in this order) as one update (also used by the benchmarks to build theirs). */
+export function encodeEventsDoc(events: readonly CaseEvent[], clientId: number): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = clientId;
+  doc.getArray(EVENTS_ARRAY).push(events.map((e) => JSON.parse(JSON.stringify(e)) as unknown));
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
 /** Group events into their cases docs. Events of a case without a report cannot be placed and are dropped. */
 export function eventsByDoc(events: readonly CaseEvent[]): Map<string, CaseEvent[]> {
   const docOfCase = new Map<string, string>();
@@ -77,14 +87,12 @@ export async function seedStore(store: Store, data: SeedData, opts: { password: 
   // created later get their own salt (auth.ts hashPassword).
   const sharedHash = await hashPassword(opts.password);
   const org = encodeOrgDoc(data.org, opts.clientId);
-  const docs = [...eventsByDoc(data.events)].map(([name, events]) => {
-    const doc = new Y.Doc();
-    doc.clientID = opts.clientId;
-    doc.getArray(EVENTS_ARRAY).push(events.map((e) => JSON.parse(JSON.stringify(e)) as unknown));
-    const snapshot = Y.encodeStateAsUpdate(doc);
-    doc.destroy();
-    return { name, snapshot, reported: events.filter((e) => e.type === 'reported').map((e) => e.caseId), count: events.length };
-  });
+  const docs = [...eventsByDoc(data.events)].map(([name, events]) => ({
+    name,
+    snapshot: encodeEventsDoc(events, opts.clientId),
+    reported: events.filter((e) => e.type === 'reported').map((e) => e.caseId),
+    count: events.length,
+  }));
   store.transaction(() => {
     store.insertUsers(data.org.users.map((u) => ({ ...u, passwordHash: sharedHash })));
     store.putSnapshot(ORG_DOC, org);

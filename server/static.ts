@@ -11,10 +11,11 @@
  *   as that sibling when the request's Accept-Encoding allows it (brotli first), with Content-Encoding, the
  *   sibling's Content-Length, an ETag of its own, and `Vary: Accept-Encoding` whatever was chosen.
  */
-import { createReadStream, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { pipeFile } from './httpio.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -95,18 +96,7 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
     res.end();
     return 'served';
   }
-  await new Promise<void>((done) => {
-    const stream = createReadStream(file);
-    stream.on('error', () => {
-      res.destroy();
-      done();
-    });
-    res.on('close', () => {
-      stream.destroy();
-      done();
-    });
-    stream.pipe(res);
-  });
+  await pipeFile(res, file);
   return 'served';
 }
 

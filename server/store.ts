@@ -29,6 +29,11 @@ export interface StoredDoc {
   updates: Uint8Array[];
 }
 
+/** A stored doc's parts in the order they apply: the snapshot (if any), then the update rows. */
+export function storedParts(stored: StoredDoc): Uint8Array[] {
+  return stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+}
+
 type Scope = Pick<UserInfo, 'townId' | 'villageId' | 'gridId' | 'unitId' | 'phone'>;
 interface UserRow {
   id: string;
@@ -66,6 +71,7 @@ export class Store {
       insertUpdate: db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)'),
       deleteUpdatesUpTo: db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?'),
       putSnapshot: db.prepare('INSERT INTO doc_snapshots (doc, data) VALUES (?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data'),
+      hasDoc: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM doc_snapshots WHERE doc = ? UNION ALL SELECT 1 FROM doc_updates WHERE doc = ? LIMIT 1'),
       docCount: db.prepare<[], { n: number }>('SELECT (SELECT count(*) FROM doc_snapshots) + (SELECT count(*) FROM doc_updates) AS n'),
       indexCase: db.prepare('INSERT OR IGNORE INTO case_index (case_id, doc) VALUES (?, ?)'),
       caseDoc: db.prepare<[string], { doc: string }>('SELECT doc FROM case_index WHERE case_id = ?'),
@@ -195,6 +201,11 @@ export class Store {
   usersByRole(): Record<string, number> {
     const rows = this.db.prepare<[], { role: string; n: number }>('SELECT role, count(*) AS n FROM users GROUP BY role').all();
     return Object.fromEntries(rows.map((r) => [r.role, r.n]));
+  }
+
+  /** Whether a doc is stored (a snapshot or update rows): one of `docNames()`, without listing them all. */
+  hasDoc(doc: string): boolean {
+    return this.stmts.hasDoc.get(doc, doc) !== undefined;
   }
 
   /** Names of every stored doc. */

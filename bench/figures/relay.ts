@@ -14,7 +14,7 @@ import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { signToken } from '../../server/auth.ts';
-import { Store } from '../../server/store.ts';
+import { Store, storedParts } from '../../server/store.ts';
 import { decide } from '../../src/domain/commands.ts';
 import { casesDocName, ORG_DOC } from '../../src/domain/docs.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
@@ -100,9 +100,8 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
   const store = new Store(data.dataDir);
   const stateVectors: Record<string, Array<[number, number]>> = {};
   for (const name of docs) {
-    const stored = store.loadDoc(name);
     const doc = new Y.Doc();
-    for (const p of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) Y.applyUpdate(doc, p);
+    for (const p of storedParts(store.loadDoc(name))) Y.applyUpdate(doc, p);
     stateVectors[name] = [...Y.decodeStateVector(Y.encodeStateVector(doc))];
     doc.destroy();
   }

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { encodeOrgDoc } from '../../server/seed.ts';
+import { encodeEventsDoc, encodeOrgDoc } from '../../server/seed.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { ORG_COLLECTIONS, type OrgData } from '../../src/domain/org.ts';
 import { EVENTS_ARRAY } from '../../src/sync/protocol.ts';
@@ -94,7 +94,7 @@ export async function syncFigure(opts: { workerCases: number; weekEvents: number
   const data = await countyData({ workerCases: opts.workerCases, perTown: 0, name: 'sync' });
   // The data set holds the worker's town only (perTown 0): every event is in the worker's town doc.
   const townEvents = data.events;
-  const rawPayload = encodeOrgDoc(data.org, 1).length + townPayload(townEvents).length;
+  const rawPayload = encodeOrgDoc(data.org, 1).length + encodeEventsDoc(townEvents, 1).length;
 
   let pouchFirst = null as Measured | null;
   let pouchWeek = null as Measured | null;
@@ -256,15 +256,6 @@ export async function syncFigure(opts: { workerCases: number; weekEvents: number
   }
   if (!opts.quick && !pouchFirst) results.push(missing('sync: PouchDB reference', 'kB', null, pouchError || 'not measured'));
   return results;
-}
-
-function townPayload(events: readonly CaseEvent[]): Uint8Array {
-  const doc = new Y.Doc();
-  doc.clientID = 1;
-  doc.getArray(EVENTS_ARRAY).push(events.map((e) => JSON.parse(JSON.stringify(e)) as unknown));
-  const u = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return u;
 }
 
 /** The offline week's events as plain records (for PouchDB) and the descriptions the app reports. */

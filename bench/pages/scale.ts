@@ -7,7 +7,7 @@
 import Dexie, { type Table } from 'dexie';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { encodeOrgDoc, eventsByDoc } from '../../server/seed.ts';
+import { encodeEventsDoc, encodeOrgDoc, eventsByDoc } from '../../server/seed.ts';
 import type { CaseFilter } from '../../src/app/services.ts';
 import { casesDocName, docsForUser, ORG_DOC } from '../../src/domain/docs.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
@@ -43,15 +43,6 @@ async function storeDoc(userId: string, docName: string, update: Uint8Array): Pr
   await p.whenSynced;
   await p.destroy();
   doc.destroy();
-}
-
-function docUpdate(events: readonly CaseEvent[]): Uint8Array {
-  const doc = new Y.Doc();
-  doc.clientID = 1;
-  doc.getArray(EVENTS_ARRAY).push(events.map((e) => JSON.parse(JSON.stringify(e)) as unknown));
-  const u = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return u;
 }
 
 function engine(userId: string): SyncEngine {
@@ -96,7 +87,7 @@ const bench = {
     const byDoc = eventsByDoc(events);
     for (const id of ['county', 'w0001']) await storeDoc(id, ORG_DOC, orgUpdate);
     for (const [name, list] of byDoc) {
-      const update = docUpdate(list);
+      const update = encodeEventsDoc(list, 1);
       await storeDoc('county', name, update);
       if (name === casesDocName('t01', BENCH_YEAR)) {
         await storeDoc('w0001', name, update);

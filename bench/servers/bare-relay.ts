@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { Store } from '../../server/store.ts';
+import { Store, storedParts } from '../../server/store.ts';
 import { installMetricsHook } from './metrics.ts';
 
 const MSG_SYNC = 0;
@@ -30,8 +30,7 @@ function room(name: string): Room {
   const r = rooms.get(name);
   if (r) return r;
   const doc = new Y.Doc();
-  const stored = store.loadDoc(name);
-  for (const part of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) Y.applyUpdate(doc, part);
+  for (const part of storedParts(store.loadDoc(name))) Y.applyUpdate(doc, part);
   const awareness = new awarenessProtocol.Awareness(doc);
   awareness.setLocalState(null);
   const created: Room = { doc, awareness, conns: new Set() };

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { Store } from '../../server/store.ts';
+import { Store, storedParts } from '../../server/store.ts';
 import { peerImport } from '../lib/peers.ts';
 import { installMetricsHook } from './metrics.ts';
 
@@ -24,12 +24,10 @@ interface Sqlite3 {
 const dataDir = process.env.DATA_DIR!;
 const file = join(dataDir, 'hocuspocus.sqlite');
 const store = new Store(dataDir);
-const names = (store.db.prepare('SELECT doc FROM doc_snapshots UNION SELECT doc FROM doc_updates').all() as Array<{ doc: string }>).map((r) => r.doc);
+const names = store.docNames();
 const states = names.map((name) => {
-  const stored = store.loadDoc(name);
-  const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
   const doc = new Y.Doc();
-  for (const p of parts) Y.applyUpdate(doc, p);
+  for (const p of storedParts(store.loadDoc(name))) Y.applyUpdate(doc, p);
   const state = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return { name, state };
