@@ -47,9 +47,12 @@ import {
   MUX_OPEN,
   MUX_OPENED,
   MUX_REJECTED,
+  muxControl,
+  muxFrame,
 } from '../src/sync/protocol.ts';
+import { bearerToken } from './httpio.ts';
 import type { Logger } from './log.ts';
-import type { Store } from './store.ts';
+import { storedParts, type Store } from './store.ts';
 import { inspectUpdate, type DocKind, type Verdict } from './validate.ts';
 import { splitUpdate } from '../src/sync/chunks.ts';
 
@@ -191,7 +194,7 @@ export class Relay {
     const url = new URL(req.url ?? '/', 'http://relay');
     const mux = url.pathname === '/sync';
     if (!mux && !url.pathname.startsWith('/sync/')) return rejectUpgrade(socket, 404, 'not_found');
-    const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
+    const token = url.searchParams.get('token') ?? bearerToken(req.headers.authorization);
     const user = token ? await this.opts.authenticate(token) : null;
     if (!user) return rejectUpgrade(socket, 401, 'unauthorized');
     if (mux) {
@@ -277,8 +280,7 @@ export class Relay {
     // Define the root types first, so every replica and the relay read them with the same type.
     if (parsed.kind !== 'org') ydoc.getArray(EVENTS_ARRAY);
     else for (const c of ORG_COLLECTIONS) ydoc.getMap(c);
-    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
-    for (const [i, part] of parts.entries()) {
+    for (const [i, part] of storedParts(stored).entries()) {
       try {
         Y.applyUpdate(ydoc, part, SERVER_ORIGIN);
       } catch (err) {
@@ -396,7 +398,7 @@ export class Relay {
     if (sock.channels) sock.channels.set(channel, conn);
     else sock.single = conn;
     this.clearIdle(doc);
-    if (channel) this.sendRaw(sock, control(MUX_OPENED, channel));
+    if (channel) this.sendRaw(sock, muxControl(MUX_OPENED, channel));
 
     const step1 = encoding.createEncoder();
     encoding.writeVarUint(step1, MSG_SYNC);
@@ -424,10 +426,7 @@ export class Relay {
       return;
     }
     this.detach(conn);
-    const enc = controlEncoder(MUX_CLOSED, conn.channel);
-    encoding.writeVarUint(enc, code);
-    encoding.writeVarString(enc, closeReason(reason));
-    this.sendRaw(conn.sock, encoding.toUint8Array(enc));
+    this.sendRaw(conn.sock, muxControl(MUX_CLOSED, conn.channel, code, closeReason(reason)));
   }
 
   private onMessage(sock: Sock, data: RawData, isBinary: boolean): void {
@@ -486,12 +485,7 @@ export class Relay {
     const name = decodeStep(() => decoding.readVarString(dec), 'bad doc name');
     expectEnd(dec);
     if (channels.has(channel)) throw new Malformed(`channel ${channel} is already open`);
-    const reject = (status: number, code: string): void => {
-      const enc = controlEncoder(MUX_REJECTED, channel);
-      encoding.writeVarUint(enc, status);
-      encoding.writeVarString(enc, code);
-      this.sendRaw(sock, encoding.toUint8Array(enc));
-    };
+    const reject = (status: number, code: string): void => this.sendRaw(sock, muxControl(MUX_REJECTED, channel, status, code));
     if (channels.size >= MUX_MAX_CHANNELS) return reject(429, 'too_many_docs');
     channels.set(channel, 'opening');
     this.openChannel(sock, channel, name).then(
@@ -655,11 +649,7 @@ export class Relay {
 
   /** A doc message to one connection (prefixed with its channel on a multiplexed socket). */
   private send(conn: Conn, msg: Uint8Array): void {
-    if (!conn.channel) return this.sendRaw(conn.sock, msg);
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, conn.channel);
-    encoding.writeUint8Array(enc, msg);
-    this.sendRaw(conn.sock, encoding.toUint8Array(enc));
+    this.sendRaw(conn.sock, conn.channel ? muxFrame(conn.channel, msg) : msg);
   }
 
   private sendRaw(sock: Sock, msg: Uint8Array): void {
@@ -744,18 +734,6 @@ function closeReason(text: string): string {
   return out;
 }
 
-function controlEncoder(op: number, channel: number): encoding.Encoder {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MUX_CONTROL);
-  encoding.writeVarUint(enc, op);
-  encoding.writeVarUint(enc, channel);
-  return enc;
-}
-
-function control(op: number, channel: number): Uint8Array {
-  return encoding.toUint8Array(controlEncoder(op, channel));
-}
-
 function ackMessage(ydoc: Y.Doc): Uint8Array {
   const enc = encoding.createEncoder();
   encoding.writeVarUint(enc, MSG_ACK);
@@ -807,11 +785,6 @@ export function encodeAppend(ydoc: Y.Doc, clientId: number, values: readonly unk
   item.write(enc, 0);
   encoding.writeVarUint(enc.restEncoder, 0); // empty delete set
   return enc.toUint8Array();
-}
-
-function bearer(header: string | undefined): string | null {
-  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return m ? m[1]! : null;
 }
 
 /** Answer a refused upgrade with a plain HTTP response and close the socket once it is written. */

@@ -24,7 +24,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { splitUpdate } from './chunks.ts';
-import { MSG_SYNC, MUX_CLOSE, MUX_CLOSED, MUX_CONTROL, MUX_OPEN, MUX_OPENED, MUX_REJECTED } from './protocol.ts';
+import { MSG_SYNC, MUX_CLOSE, MUX_CLOSED, MUX_CONTROL, MUX_OPEN, MUX_OPENED, MUX_REJECTED, muxControl, muxFrame } from './protocol.ts';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -182,13 +182,7 @@ class Hub {
 
   remove(ch: HubChannel): void {
     if (!this.channels.delete(ch.id)) return;
-    if (this.ws.readyState === OPEN) {
-      const enc = encoding.createEncoder();
-      encoding.writeVarUint(enc, MUX_CONTROL);
-      encoding.writeVarUint(enc, MUX_CLOSE);
-      encoding.writeVarUint(enc, ch.id);
-      this.ws.send(encoding.toUint8Array(enc));
-    }
+    if (this.ws.readyState === OPEN) this.ws.send(muxControl(MUX_CLOSE, ch.id));
     if (this.channels.size === 0 && !this.idleTimer && !this.gone) {
       this.idleTimer = setTimeout(() => {
         if (this.channels.size === 0) this.drop({ code: 1000, reason: '', wasClean: true });
@@ -197,20 +191,11 @@ class Hub {
   }
 
   send(id: number, data: Uint8Array): void {
-    if (this.ws.readyState !== OPEN) return;
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, id);
-    encoding.writeUint8Array(enc, data);
-    this.ws.send(encoding.toUint8Array(enc));
+    if (this.ws.readyState === OPEN) this.ws.send(muxFrame(id, data));
   }
 
   private sendOpen(id: number, docName: string): void {
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, MUX_CONTROL);
-    encoding.writeVarUint(enc, MUX_OPEN);
-    encoding.writeVarUint(enc, id);
-    encoding.writeVarString(enc, docName);
-    this.ws.send(encoding.toUint8Array(enc));
+    this.ws.send(muxControl(MUX_OPEN, id, docName));
   }
 
   private receive(bytes: Uint8Array): void {

@@ -23,6 +23,8 @@
  *    varUint close code, varString reason) when the relay ends one doc's channel (4400 malformed, 1011 internal).
  * Authentication (401) and the message size limit (1009) apply to the socket as a whole.
  */
+import * as encoding from 'lib0/encoding';
+
 export const MSG_SYNC = 0;
 export const MSG_AWARENESS = 1;
 export const MSG_AUTH = 2;
@@ -47,3 +49,24 @@ export const MUX_REJECTED = 1;
 export const MUX_CLOSED = 2;
 /** Most docs one multiplexed socket may hold open at once (a town center holds about 90). */
 export const MUX_MAX_CHANNELS = 1024;
+
+/** A control frame of a multiplexed socket: channel 0, the op, the channel it is about, then each field (numbers as varUint, strings as varString). */
+export function muxControl(op: number, channel: number, ...fields: Array<number | string>): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MUX_CONTROL);
+  encoding.writeVarUint(enc, op);
+  encoding.writeVarUint(enc, channel);
+  for (const f of fields) {
+    if (typeof f === 'number') encoding.writeVarUint(enc, f);
+    else encoding.writeVarString(enc, f);
+  }
+  return encoding.toUint8Array(enc);
+}
+
+/** A doc's message on its channel of a multiplexed socket. */
+export function muxFrame(channel: number, msg: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, channel);
+  encoding.writeUint8Array(enc, msg);
+  return encoding.toUint8Array(enc);
+}

@@ -2,7 +2,6 @@
 // side at the byte level with raw sockets, then y-websocket providers sharing one socket through the client shim.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -19,6 +18,8 @@ import {
   MUX_OPEN,
   MUX_OPENED,
   MUX_REJECTED,
+  muxControl,
+  muxFrame,
 } from '../../src/sync/protocol.ts';
 import { Actor, casesDoc, login, SocketRecorder, startTestServer, updateMessage, upgradeStatus, USERS, waitFor, type TestServer } from './relay-harness.ts';
 
@@ -59,19 +60,11 @@ class MuxClient extends SocketRecorder {
   }
 
   control(op: number, channel: number, name?: string): void {
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, MUX_CONTROL);
-    encoding.writeVarUint(enc, op);
-    encoding.writeVarUint(enc, channel);
-    if (name !== undefined) encoding.writeVarString(enc, name);
-    this.ws.send(encoding.toUint8Array(enc));
+    this.ws.send(name === undefined ? muxControl(op, channel) : muxControl(op, channel, name));
   }
 
   sendOn(channel: number, msg: Uint8Array): void {
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, channel);
-    encoding.writeUint8Array(enc, msg);
-    this.ws.send(encoding.toUint8Array(enc));
+    this.ws.send(muxFrame(channel, msg));
   }
 
   async next(pred: (f: Frame) => boolean, label: string): Promise<Frame> {
