@@ -11,7 +11,6 @@ import { Shell } from '../features/shell/Shell.tsx';
 import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
 import { ScreenTitle } from '../ui/ScreenTitle.tsx';
 import { messagesReady, t } from './i18n.ts';
-import { requestPersistentStorage } from './pwa.ts';
 import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
 import type { AuthService, Session } from './services.ts';
 
@@ -124,7 +123,6 @@ export function App({ auth }: AppProps) {
     returnTo.current = null;
     setSession(s);
     navigate(target, { replace: true });
-    void requestPersistentStorage();
   };
 
   const onLogout = async () => {

@@ -55,14 +55,3 @@ export async function registerPwa(opts: { url?: string; enabled?: boolean } = {}
     // Registration fails on http:// other than localhost, or in private modes: the app still works online.
   }
 }
-
-/** Ask the browser not to evict this device's data under storage pressure (called after sign-in). */
-export async function requestPersistentStorage(): Promise<boolean> {
-  try {
-    if (!navigator.storage?.persist) return false;
-    if (await navigator.storage.persisted?.()) return true;
-    return await navigator.storage.persist();
-  } catch {
-    return false;
-  }
-}

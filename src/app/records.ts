@@ -7,7 +7,7 @@
  */
 import type { ReadonlySignal } from '@preact/signals';
 import type { Decision } from '../domain/commands.ts';
-import { idNumbersDocName, parseRecordDocName, partyDocName, peopleDocName } from '../domain/docs.ts';
+import { idNumbersDocName, partyDocName, peopleDocName } from '../domain/docs.ts';
 import type { HybridClock } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import type { OrgIndex, UserInfo } from '../domain/org.ts';
@@ -114,7 +114,7 @@ export function createRecordsApi(deps: {
   };
 
   /** The party docs of this user: every town's for county and admin, their own town's for the others. */
-  const partyNames = () => sync.names('party').filter((n) => parseRecordDocName(n)?.kind === 'party' && (!user.townId || n === partyDocName(user.townId)));
+  const partyNames = () => sync.names('party').filter((n) => !user.townId || n === partyDocName(user.townId));
   const partyName = () => partyNames()[0] ?? null;
   const partyIn = (name: string | null): PartyState | null => {
     const org = deps.org();

@@ -334,7 +334,7 @@ class SessionImpl implements GridlinkSession {
   async startRecords(): Promise<void> {
     this.loadingRecords ??= Promise.all([import('../sync/records.ts'), import('./records.ts')]).then(([{ RecordSync }, { createRecordsApi }]) => {
       const deps = this.deps;
-      const sync = new RecordSync({ ...deps, user: this.user, grants: this.docs, token: this.token, onUpgradeFailed: () => this.probe(false) });
+      const sync = new RecordSync({ ...deps, user: this.user, grants: this.docs, token: this.token, db: this.engine.db, onUpgradeFailed: () => this.probe(false) });
       const api = createRecordsApi({
         user: this.user,
         sync,
@@ -508,6 +508,7 @@ export function parseMe(body: Record<string, unknown> | null): { user: UserInfo;
   return { user, docs };
 }
 
+/** Ask the browser not to evict this device's data under storage pressure (after every sign-in and resume). */
 function requestPersistence(): void {
   try {
     const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;

@@ -157,27 +157,14 @@ export class ReadModel {
     });
   }
 
-  /** Set `pending` on the given rows (those that exist), and optionally a doc's marker. */
-  async setPending(doc: string, changes: Map<string, boolean>, marker: ReadModelMarker | null): Promise<void> {
-    if (!changes.size && !marker) return;
-    await this.db.transaction('rw', this.db.cases, this.db.meta, async () => {
-      if (changes.size) {
-        await this.db.cases.bulkUpdate([...changes].map(([key, pending]) => ({ key, changes: { pending } })));
-      }
-      if (marker) await this.db.meta.put({ key: META.marker(doc), value: marker });
-    });
-  }
-
-  async dropDoc(doc: string): Promise<void> {
-    await this.db.transaction('rw', this.db.cases, this.db.meta, async () => {
-      await this.db.cases.where('doc').equals(doc).delete();
-      await this.db.meta.delete(META.marker(doc));
-    });
-  }
-
   async query(filter: CaseFilter, offset: number, limit: number): Promise<CaseRow[]> {
+    return this.page(select(this.db, filter), offset, limit);
+  }
+
+  /** One page of a list's rows; rows that fail `isCaseRecord` are counted in `corruptRows` and skipped. */
+  async page(rows: Collection<CaseRecord, string>, offset: number, limit: number): Promise<CaseRow[]> {
     if (limit <= 0) return [];
-    const records = await select(this.db, filter)
+    const records = await rows
       .offset(Math.max(0, Math.floor(offset)))
       .limit(Math.floor(limit))
       .toArray();
@@ -275,17 +262,7 @@ export async function queryQueue(
   limit: number,
   opts?: QueueOptions,
 ): Promise<CaseRow[]> {
-  if (limit <= 0) return [];
-  const records = await selectQueue(rm.db, queue, user, nowMs, opts)
-    .offset(Math.max(0, Math.floor(offset)))
-    .limit(Math.floor(limit))
-    .toArray();
-  const out: CaseRow[] = [];
-  for (const r of records) {
-    if (isCaseRecord(r)) out.push(toRow(r));
-    else rm.corruptRows++;
-  }
-  return out;
+  return rm.page(selectQueue(rm.db, queue, user, nowMs, opts), offset, limit);
 }
 
 /** Rows of the cases reported in [fromMs, toMs) (the assessment's input), through the `reportedMs` index. */

@@ -7,11 +7,10 @@ import { parseEvent, type CaseEvent } from '../domain/events.ts';
 
 export class CaseIndex {
   readonly byCase = new Map<string, CaseEvent[]>();
-  readonly ids = new Set<string>();
   /** Values that failed `parseEvent`. */
   corrupt = 0;
   /** Values that parsed. */
-  values = 0;
+  eventCount = 0;
   /** Largest HLC timestamp seen (for the clock). */
   maxAt = '';
 
@@ -25,8 +24,7 @@ export class CaseIndex {
     const e = r.event;
     // Every parsed value is kept, even a second one under a known id: the fold decides between them the same
     // way on every replica (by content), where keeping the first to arrive would depend on arrival order.
-    this.ids.add(e.id);
-    this.values++;
+    this.eventCount++;
     const list = this.byCase.get(e.caseId);
     if (list) list.push(e);
     else this.byCase.set(e.caseId, [e]);
@@ -38,9 +36,5 @@ export class CaseIndex {
     const idx = new CaseIndex();
     for (const v of values) idx.add(v);
     return idx;
-  }
-
-  get eventCount(): number {
-    return this.values;
   }
 }

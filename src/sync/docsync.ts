@@ -6,9 +6,11 @@
  * session still count as unsaved), and whether a refusal recovery's rescue waits (`rescue:<doc>`). The recovery
  * itself is in rescue.ts, loaded when a refusal happens, not with the shell.
  */
+import type { Signal } from '@preact/signals';
 import type * as Y from 'yjs';
 import type { ConnectionState } from '../app/services.ts';
 import type { DocAccess, DocGrant } from '../domain/docs.ts';
+import type { UserInfo } from '../domain/org.ts';
 import { getMeta, isBytes, isNumberArray, setMeta } from '../storage/meta.ts';
 import { META, type UserDb } from '../storage/schema.ts';
 import type { Link } from './link.ts';
@@ -26,6 +28,12 @@ export function linksState(links: ReadonlyArray<Link | null>): ConnectionState {
   if (links.every((l) => l?.synced)) return 'online';
   if (links.some((l) => l === null || (!l.synced && l.retrying && l.failures < FAILURES_OFFLINE))) return 'connecting';
   return 'offline';
+}
+
+/** Set a status signal to `next` unless every field of it is the same already (no re-render for nothing). */
+export function setStatus<T extends object>(sig: Signal<T>, next: T): void {
+  const cur = sig.peek();
+  if ((Object.keys(next) as Array<keyof T>).some((k) => cur[k] !== next[k])) sig.value = next;
 }
 
 /** What grant changes touch in an open doc of SyncEngine or RecordSync. */
@@ -76,6 +84,17 @@ export interface RescuePolicy<E extends { id: string }> {
   mayResend(event: E): boolean;
 }
 
+/** The policy of a doc whose events `parse` reads: this user's (by actor), re-sent if `mayResend` allows. */
+export const ownBy =
+  <E extends { id: string; actor: string }>(parse: (v: unknown) => { ok: true; event: E } | { ok: false }, mayResend: (user: UserInfo, e: E) => boolean) =>
+  (user: UserInfo): RescuePolicy<E> => ({
+    own: (v) => {
+      const r = parse(v);
+      return r.ok && r.event.actor === user.id ? r.event : null;
+    },
+    mayResend: (e) => mayResend(user, e),
+  });
+
 export class DocLedger<E extends { id: string }> {
   acked: Uint8Array | null = null;
   ownClients = new Set<number>();
@@ -106,6 +125,12 @@ export class DocLedger<E extends { id: string }> {
   async ack(sv: Uint8Array): Promise<void> {
     this.acked = sv;
     await setMeta(this.db, META.acked(this.name), sv);
+  }
+
+  /** After a sync, the waiting rescue (rescue.ts `resend`): its events the doc lacks are appended once, if `write`. */
+  async resendRescue(doc: Y.Doc, write: boolean): Promise<void> {
+    this.rescuePending = false;
+    await (await loadRescue()).resend(this, doc, write);
   }
 
   /** Remember a client id this device writes the doc with (before writing with it). */

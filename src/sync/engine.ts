@@ -55,7 +55,7 @@ import { META, UserDb, docDbName, userDbName, type ReadModelMarker, type SchemaV
 import { CaseIndex } from './caseindex.ts';
 import { PersistentClock, isHlcState } from './clock.ts';
 import type { Link, Transport } from './link.ts';
-import { DocLedger, linksState, loadRescue, openOnce, regrant, revokeSlots, type RescuePolicy } from './docsync.ts';
+import { DocLedger, linksState, loadRescue, openOnce, ownBy, regrant, revokeSlots, setStatus } from './docsync.ts';
 import { orgIsEmpty, orgView } from './orgdoc.ts';
 import { compact, countRows, extraRows, openPersistence, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY } from './protocol.ts';
@@ -88,6 +88,8 @@ const INDEX_STEP = 500;
 const FOLD_STEP = 200;
 
 const EMPTY_ORG: OrgIndex = indexOrg({});
+/** This user's case events (they parse, the actor is this user), re-sent after a refusal if the role fits. */
+const casePolicy = ownBy(parseEvent, (user, e: CaseEvent) => roleMayEver(user.role, e.type));
 
 interface Slot {
   name: string;
@@ -247,7 +249,7 @@ export class SyncEngine {
       persistence,
       link: null,
       index: new CaseIndex(),
-      ledger: await new DocLedger(this.db, grant.name, this.policy).load(),
+      ledger: await new DocLedger(this.db, grant.name, casePolicy(this.opts.user)).load(),
       pending: new Set(),
       unsaved: 0,
       touched: new Set(),
@@ -561,19 +563,9 @@ export class SyncEngine {
 
   /** Re-append rescued events after a sync with the relay: those still valid and not there already. */
   private async runRescue(slot: Slot): Promise<void> {
-    slot.ledger.rescuePending = false;
-    await (await loadRescue()).resend(slot.ledger, slot.doc, slot.access === 'write' && slot.kind === 'cases');
+    await slot.ledger.resendRescue(slot.doc, slot.access === 'write' && slot.kind === 'cases');
     await this.enqueue(() => this.refoldAll(slot));
   }
-
-  /** This user's case events (they parse, the actor is this user), re-sent after a refusal if the role fits. */
-  private readonly policy: RescuePolicy<CaseEvent> = {
-    own: (v) => {
-      const r = parseEvent(v);
-      return r.ok && r.event.actor === this.opts.user.id ? r.event : null;
-    },
-    mayResend: (e) => roleMayEver(this.opts.user.role, e.type),
-  };
 
   // ---------------------------------------------------------------- links and status
 
@@ -641,23 +633,13 @@ export class SyncEngine {
   private refreshStatus(): void {
     let unsaved = 0;
     for (const s of this.slots.values()) unsaved += s.unsaved + s.ledger.rescueCount;
-    const next: SyncStatus = {
+    setStatus(this.status, {
       connection: this.connection(),
       unsaved,
       lastSavedMs: this.lastSavedMs,
       ready: this.ready,
       authExpired: this.authExpired,
-    };
-    const cur = this.status.peek();
-    if (
-      cur.connection !== next.connection ||
-      cur.unsaved !== next.unsaved ||
-      cur.lastSavedMs !== next.lastSavedMs ||
-      cur.ready !== next.ready ||
-      cur.authExpired !== next.authExpired
-    ) {
-      this.status.value = next;
-    }
+    });
   }
 
   /** The relay refused the token (or it expired): stop syncing until `setToken` + `setAuthExpired(false)`. */

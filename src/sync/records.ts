@@ -29,7 +29,7 @@ import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
 import { foldPeople, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite, searchKey } from '../domain/people.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
 import { META, docDbName, UserDb, userDbName, type PeopleSearchRecord } from '../storage/schema.ts';
-import { DocLedger, linksState, loadRescue, openOnce, regrant, revokeSlots, type RescuePolicy } from './docsync.ts';
+import { DocLedger, linksState, loadRescue, openOnce, ownBy, regrant, revokeSlots, setStatus, type RescuePolicy } from './docsync.ts';
 import type { Link, Transport } from './link.ts';
 import { openPersistence } from './persist.ts';
 import { EVENTS_ARRAY } from './protocol.ts';
@@ -50,6 +50,8 @@ export interface RecordSyncOptions {
   pollMs?: number | undefined;
   /** Delay of the status recount after changes (ms). */
   statusMs?: number;
+  /** The user's db when the caller has it open already (the session: the case engine's); used, not closed here. */
+  db?: UserDb;
 }
 
 /** What the records add to the header's sync status (connection null: no record doc is synced). */
@@ -63,17 +65,6 @@ interface RecordEvent {
   actor: string;
 }
 
-/** A record doc's policy: its events parse with `parse`; this user's are re-sent if `mayResend` allows. */
-const ownBy =
-  (parse: (v: unknown) => { ok: true; event: RecordEvent } | { ok: false }, mayResend: (user: UserInfo, e: RecordEvent) => boolean) =>
-  (user: UserInfo): RescuePolicy<RecordEvent> => ({
-    own: (v) => {
-      const r = parse(v);
-      return r.ok && r.event.actor === user.id ? r.event : null;
-    },
-    mayResend: (e) => mayResend(user, e),
-  });
-
 /**
  * Which events of a record doc are this user's and may be re-sent after a refusal, by doc kind: what the relay
  * checks (server/validate.ts). A kind without an entry: any `{id, type, actor}` value of this user (the relay judges).
@@ -84,7 +75,7 @@ const POLICIES: { [K in RecordKind]?: (user: UserInfo) => RescuePolicy<RecordEve
   party: ownBy(parsePartyEvent, (user, e) => (PARTY_ROLES as Record<string, readonly string[] | undefined>)[e.type]?.includes(user.role) ?? false),
 };
 
-const anyOwn = ownBy((v) => {
+const anyOwn = ownBy<RecordEvent>((v) => {
   const o = v as Partial<RecordEvent> | null;
   return typeof o?.id === 'string' && typeof o.type === 'string' && typeof o.actor === 'string' ? { ok: true, event: o as RecordEvent } : { ok: false };
 }, () => true);
@@ -147,7 +138,7 @@ export class RecordSync {
   }
 
   private async doStart(): Promise<void> {
-    this.db = new UserDb(userDbName(this.opts.ns, this.opts.user.id));
+    this.db = this.opts.db ?? new UserDb(userDbName(this.opts.ns, this.opts.user.id));
     await this.db.open();
     await Promise.all(this.opts.grants.map((g) => this.open(g)));
     if (this.stopped) return;
@@ -331,12 +322,7 @@ export class RecordSync {
   private onLinkChange(slot: RecordSlot): void {
     const synced = slot.link?.synced ?? false;
     if (synced && !slot.wasSynced && slot.ledger.rescuePending && !slot.recovering) {
-      slot.ledger.rescuePending = false;
-      this.track(
-        loadRescue()
-          .then(({ resend }) => resend(slot.ledger, slot.doc, slot.access === 'write' && !slot.revoked))
-          .then(() => this.refreshStatus(true)),
-      );
+      this.track(slot.ledger.resendRescue(slot.doc, slot.access === 'write' && !slot.revoked).then(() => this.refreshStatus(true)));
     }
     slot.wasSynced = synced;
     this.refreshStatus(true);
@@ -354,11 +340,7 @@ export class RecordSync {
     const unsaved = this.unsaved();
     const links = [...this.slots.values()].filter((s) => !s.revoked).map((s) => s.link);
     const connection = !links.length ? null : !this.opts.transport || !this.opts.online() ? 'offline' : linksState(links);
-    const cur = this.statusSig.peek();
-    const ready = this.ready;
-    if (cur.unsaved !== unsaved || cur.lastSavedMs !== this.lastSavedMs || cur.connection !== connection || cur.ready !== ready) {
-      this.statusSig.value = { unsaved, lastSavedMs: this.lastSavedMs, connection, ready };
-    }
+    setStatus(this.statusSig, { unsaved, lastSavedMs: this.lastSavedMs, connection, ready: this.ready });
     // Screens that show `unsaved()` re-render on `version`. A screen may have counted a change that was saved
     // before the status above ever showed it, so compare with every count, not only with the status.
     if (this.countChanged) {
@@ -534,6 +516,6 @@ export class RecordSync {
       s.doc.destroy();
     }
     this.slots.clear();
-    this.db?.close();
+    if (!this.opts.db) this.db?.close();
   }
 }

@@ -62,7 +62,7 @@ export async function recoverDoc(
   return { doc, persistence: await openPersistence(dbName, doc) };
 }
 
-/** Step 3, after a sync (the caller has cleared `rescuePending`): append (if `write`) the rescued events the doc lacks, once, on probation. */
+/** Step 3, after a sync (through DocLedger.resendRescue, which clears `rescuePending`): append (if `write`) the rescued events the doc lacks, once, on probation. */
 export async function resend(ledger: Ledger, doc: Y.Doc, write: boolean): Promise<void> {
   const { db, name } = ledger;
   const arr = doc.getArray<unknown>(EVENTS_ARRAY);
