@@ -3,7 +3,7 @@
  * allowedActions() gives this user now. The actions go through session.act(); errors are shown by code.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { actionName, errorText, eventName, formatDateTime, priorityName, roleName, statusName, t } from '../../app/i18n.ts';
+import { actionName, eventName, formatDateTime, priorityName, roleName, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/detail.zh.ts';
 import '../../app/locales/wf.zh.ts';
 import type { OrgView, Session } from '../../app/services.ts';
@@ -13,10 +13,10 @@ import type { Unit } from '../../domain/org.ts';
 import { allowedActions, mayAct, type CaseState, type TimelineEntry } from '../../domain/workflow.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
-import { describedBy, Field } from '../../ui/Field.tsx';
+import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
-import { extensionText, FOLDED_ACTIONS, orderActions, WorkflowActionForm, type MergeCandidate, type Run } from '../workflow/ActionForms.tsx';
-import { Checklist, duplicateLabel, PlanPreview, supersededText, SupersededNotice, supervisionLevel, workflowDetail } from '../workflow/CaseParts.tsx';
+import { ActionFormView, extensionText, FOLDED_ACTIONS, orderActions, useActionForm, WorkflowActionForm, type MergeCandidate, type Run } from '../workflow/ActionForms.tsx';
+import { Checklist, findMergeCandidates, PlanPreview, planOf, refusedText, supersededText, SupersededNotice, supervisionLevel, workflowDetail } from '../workflow/CaseParts.tsx';
 import { DeadlineFacts } from '../workflow/Deadline.tsx';
 import { useNow } from '../workflow/now.ts';
 import { categoryLabel, gridLabel, statusTone, unitLabel, userLabel } from './lookup.ts';
@@ -44,10 +44,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
   useEffect(() => {
     if (!c || !mayMerge) return;
     let live = true;
-    session.findDuplicates({ category: c.category, location: c.location }).then(
-      (m) => live && setMergeCandidates(m.filter((x) => x.case.id !== c.id).map((x) => ({ id: x.case.id, label: duplicateLabel(x.case.description, x.distanceM, x.case.status) }))),
-      () => live && setMergeCandidates([]),
-    );
+    void findMergeCandidates(session, c).then((m) => live && setMergeCandidates(m));
     return () => {
       live = false;
     };
@@ -58,7 +55,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
     try {
       const d = await session.act(id, command);
       if (!d.ok) {
-        setResult({ ok: false, text: t('detail.failed', { error: errorText(d.error) }) + (d.detail ? ` (${d.detail})` : '') });
+        setResult({ ok: false, text: refusedText(d) });
         return false;
       }
       setC(d.state);
@@ -198,20 +195,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
         </h2>
         <Alert tone={result && !result.ok ? 'error' : 'success'}>{result?.text ?? ''}</Alert>
         {actions.length === 0 ? <p class="hint">{t('detail.noActions')}</p> : null}
-        {org
-          ? actions.map((a) =>
-              FOLDED_ACTIONS.has(a) ? (
-                <details class="action action-more" key={`${a}-${c.updatedAt}`}>
-                  <summary>{actionName(a)}</summary>
-                  <ActionForm type={a} state={c} org={org} run={run} mergeCandidates={mergeCandidates} />
-                </details>
-              ) : (
-                <div class="action" key={`${a}-${c.updatedAt}`}>
-                  <ActionForm type={a} state={c} org={org} run={run} mergeCandidates={mergeCandidates} />
-                </div>
-              ),
-            )
-          : null}
+        {org ? <ActionList actions={actions} fold state={c} org={org} run={run} mergeCandidates={mergeCandidates} /> : null}
       </section>
 
       {org ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
@@ -241,7 +225,7 @@ function TimelineItem({ entry, org, category, state }: { entry: TimelineEntry; o
       detail = e.data.note;
       break;
     case 'dispatched': {
-      const plan = e.data.planId ? org?.plansFor(category).find((x) => x.id === e.data.planId) : undefined;
+      const plan = planOf({ planId: e.data.planId, category }, org);
       const parts = [unitLabel(org, e.data.unitId)];
       if (plan) parts.push(plan.name);
       if (e.data.dueHours) parts.push(t('detail.dueAt', { hours: e.data.dueHours, time: formatDateTime(ms + e.data.dueHours * 3_600_000) }));
@@ -286,6 +270,26 @@ export interface ActionFormProps {
   mergeCandidates?: MergeCandidate[] | undefined;
 }
 
+/** The forms of `actions`, each in its box; with `fold`, the side steps (FOLDED_ACTIONS) in a disclosure. */
+export function ActionList({ actions, fold, ...p }: Omit<ActionFormProps, 'type'> & { actions: readonly EventType[]; fold: boolean }) {
+  return (
+    <>
+      {actions.map((a) =>
+        fold && FOLDED_ACTIONS.has(a) ? (
+          <details class="action action-more" key={`${a}-${p.state.updatedAt}`}>
+            <summary>{actionName(a)}</summary>
+            <ActionForm type={a} {...p} />
+          </details>
+        ) : (
+          <div class="action" key={`${a}-${p.state.updatedAt}`}>
+            <ActionForm type={a} {...p} />
+          </div>
+        ),
+      )}
+    </>
+  );
+}
+
 export function ActionForm(p: ActionFormProps) {
   switch (p.type) {
     case 'dispatched':
@@ -317,9 +321,19 @@ function DispatchForm(p: ActionFormProps) {
   const [unitId, setUnitId] = useState(suggestedIds[0] ?? '');
   const [dueHours, setDueHours] = useState(String(plan?.dueHours ?? 24));
   const [note, setNote] = useState('');
-  const [errors, setErrors] = useState<{ unit?: string; due?: string }>({});
-  const [busy, setBusy] = useState(false);
   const { suggested, others } = dispatchUnits(p.org, p.state, suggestedIds);
+  const hours = Number(dueHours);
+  const form = useActionForm({
+    run: p.run,
+    validate: () => ({
+      ...(!unitId ? { 'act-unit': t('detail.err.unit') } : {}),
+      ...(!Number.isInteger(hours) || hours < 1 || hours > 24 * 90 ? { 'act-due': t('detail.err.dueHours') } : {}),
+    }),
+    command: () => {
+      const n = note.trim();
+      return { type: 'dispatch', unitId, ...(plan ? { planId: plan.id } : {}), dueHours: hours, ...(n ? { note: n } : {}) };
+    },
+  });
 
   const choosePlan = (id: string) => {
     setPlanId(id);
@@ -330,26 +344,8 @@ function DispatchForm(p: ActionFormProps) {
     }
   };
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    const hours = Number(dueHours);
-    const errs: { unit?: string; due?: string } = {};
-    if (!unitId) errs.unit = t('detail.err.unit');
-    if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 90) errs.due = t('detail.err.dueHours');
-    setErrors(errs);
-    if (errs.unit || errs.due) {
-      document.getElementById(errs.unit ? 'act-unit' : 'act-due')?.focus();
-      return;
-    }
-    setBusy(true);
-    const n = note.trim();
-    await p.run({ type: 'dispatch', unitId, ...(plan ? { planId: plan.id } : {}), dueHours: hours, ...(n ? { note: n } : {}) });
-    setBusy(false);
-  };
-
   return (
-    <form class="form action-form" onSubmit={submit} noValidate aria-label={actionName('dispatched')}>
+    <ActionFormView type="dispatched" form={form}>
       {plans.length ? (
         <Field id="act-plan" label={t('detail.plan')}>
           <select id="act-plan" value={planId} onChange={(e) => choosePlan(e.currentTarget.value)}>
@@ -363,14 +359,8 @@ function DispatchForm(p: ActionFormProps) {
         </Field>
       ) : null}
       {plan ? <PlanPreview plan={plan} org={p.org} /> : null}
-      <Field id="act-unit" label={t('detail.unitSelect')} error={errors.unit}>
-        <select
-          id="act-unit"
-          value={unitId}
-          aria-invalid={Boolean(errors.unit) || undefined}
-          aria-describedby={describedBy('act-unit', false, errors.unit)}
-          onChange={(e) => setUnitId(e.currentTarget.value)}
-        >
+      <Field id="act-unit" label={t('detail.unitSelect')} error={form.errors['act-unit']}>
+        <select id="act-unit" value={unitId} {...form.invalid('act-unit')} onChange={(e) => setUnitId(e.currentTarget.value)}>
           {!unitId ? <option value="">—</option> : null}
           {suggested.length ? (
             <optgroup label={t('detail.suggested')}>
@@ -392,22 +382,12 @@ function DispatchForm(p: ActionFormProps) {
           ) : null}
         </select>
       </Field>
-      <Field id="act-due" label={t('detail.dueHours')} error={errors.due}>
-        <input
-          id="act-due"
-          inputMode="numeric"
-          value={dueHours}
-          aria-invalid={Boolean(errors.due) || undefined}
-          aria-describedby={describedBy('act-due', false, errors.due)}
-          onInput={(e) => setDueHours(e.currentTarget.value)}
-        />
+      <Field id="act-due" label={t('detail.dueHours')} error={form.errors['act-due']}>
+        <input id="act-due" inputMode="numeric" value={dueHours} {...form.invalid('act-due')} onInput={(e) => setDueHours(e.currentTarget.value)} />
       </Field>
       <Field id="act-dispatch-note" label={t('detail.note')}>
         <textarea id="act-dispatch-note" rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </Field>
-      <button type="submit" class="btn btn-primary" disabled={busy}>
-        {busy ? t('detail.busy') : actionName('dispatched')}
-      </button>
-    </form>
+    </ActionFormView>
   );
 }

@@ -8,13 +8,13 @@
  * maplibre is loaded only here (mapview.ts, a chunk of its own) once the boundaries and cases are known.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { lang, localName, statusName, t } from '../../app/i18n.ts';
+import { lang, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/map.zh.ts';
 import { navigate } from '../../app/router.ts';
 import type { CaseRow, Session } from '../../app/services.ts';
 import { bboxOf, type BBox, type Feature, type GridProperties } from '../../domain/geo.ts';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
-import { categoryLabel, lookup, userLabel } from '../cases/lookup.ts';
+import { categoryLabel, townLabel, userLabel } from '../cases/lookup.ts';
 import { FILL_NONE, FILL_OPEN, FILL_OVERDUE, CASE_OPEN } from './colors.ts';
 import { countByGrid, isOverdue, openCases, type GridCount } from './counts.ts';
 import { initialBounds, loadGeo, type GeoData } from './geodata.ts';
@@ -155,10 +155,6 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
   const grid = selected && geo ? geo.index.byKey(selected) : undefined;
   const gridRows = grid && rows ? rows.filter((r) => r.gridId === grid.properties.gridId).sort((a, b) => b.reportedMs - a.reportedMs) : [];
   const count = grid ? (counts.get(grid.properties.gridId) ?? NO_COUNT) : NO_COUNT;
-  const townName = (id: string) => {
-    const town = org ? lookup(org).towns.get(id) : undefined;
-    return town ? localName(town) : id;
-  };
 
   return (
     <div class="map-screen">
@@ -197,7 +193,7 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
                     <dt>{t('map.village')}</dt>
                     <dd>{grid.properties.villageName}</dd>
                     <dt>{t('map.town')}</dt>
-                    <dd>{townName(grid.properties.townId)}</dd>
+                    <dd>{townLabel(org, grid.properties.townId)}</dd>
                     <dt>{t('map.worker')}</dt>
                     <dd>{grid.properties.workerId ? `${userLabel(org, grid.properties.workerId)}（${grid.properties.workerId}）` : t('map.workerNone')}</dd>
                     <dt>{t('map.households')}</dt>

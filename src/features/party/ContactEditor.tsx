@@ -7,7 +7,7 @@
  * a removal asks for confirmation first.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { localName, t } from '../../app/i18n.ts';
+import { t } from '../../app/i18n.ts';
 import '../../app/locales/party.zh.ts';
 import type { PeopleHit, RecordResult, RecordsApi } from '../../app/records.ts';
 import type { OrgView, Session } from '../../app/services.ts';
@@ -15,8 +15,8 @@ import { MAX_CONTACTS, mayEditContacts, type ContactHousehold, type Member, type
 import { Alert } from '../../ui/Alert.tsx';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import { gridLabel } from '../cases/lookup.ts';
+import { outcome, villageName, type Msg } from './messages.ts';
 
-type Msg = { tone: 'success' | 'error'; text: string } | null;
 const HOUSEHOLD_ID = /^[A-Za-z0-9_.-]{1,40}$/;
 
 /** The households among search hits (one per household), with what a contact needs, from the held people docs. */
@@ -41,12 +41,8 @@ export function ContactEditor({ session, state, org, townId }: { session: Sessio
   const [memberId, setMemberId] = useState(members[0]?.userId ?? '');
   const [msg, setMsg] = useState<Msg>(null);
   const member = members.find((m) => m.userId === memberId) ?? members[0];
-  const villageName = (id: string) => {
-    const v = org.data.villages.find((x) => x.id === id);
-    return v ? localName(v) : id;
-  };
   if (!member) return <Alert tone="info">{t('party.edit.noMembers')}</Alert>;
-  const act = (r: RecordResult, okText: string) => setMsg(r.ok ? { tone: 'success', text: okText } : { tone: 'error', text: `${t('party.failed')} (${r.error})` });
+  const act = (r: RecordResult, okText: string) => setMsg(outcome(r, okText));
   return (
     <section aria-labelledby="ce-h" class="contact-editor">
       <h2 id="ce-h">{t('party.edit.title')}</h2>
@@ -62,7 +58,7 @@ export function ContactEditor({ session, state, org, townId }: { session: Sessio
         >
           {members.map((m) => (
             <option key={m.userId} value={m.userId}>
-              {m.name} · {villageName(m.villageId)}
+              {m.name} · {villageName(org, m.villageId)}
             </option>
           ))}
         </select>

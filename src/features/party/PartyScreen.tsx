@@ -12,26 +12,25 @@ import type { ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
 import { localName, t } from '../../app/i18n.ts';
 import '../../app/locales/party.zh.ts';
-import type { RecordResult, RecordsApi } from '../../app/records.ts';
+import type { RecordsApi } from '../../app/records.ts';
 import { navigate, routeHref } from '../../app/router.ts';
 import type { OrgView, Session } from '../../app/services.ts';
+import { hlcMs } from '../../domain/hlc.ts';
 import { PARTY_ROLES, partyChain, summarizeParty, type ChainNode, type ContactHousehold, type ContactVisit, type NeedKind, type PartyState, type ServiceFigures } from '../../domain/party.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
-import { dayStart, isoDay } from '../assessment/Assessment.tsx';
-import { gridLabel } from '../cases/lookup.ts';
+import { dayStart, presetRange } from '../assessment/Assessment.tsx';
+import { gridLabel, townLabel } from '../cases/lookup.ts';
 import './party.css';
 import { ContactEditor } from './ContactEditor.tsx';
+import { outcome, villageName, type Msg } from './messages.ts';
 import { ALL_TOWNS, chooseTown, hoursText, summarizeTowns, type TownFigures } from './towns.ts';
 import { UnsavedRecords } from './Unsaved.tsx';
 
 const TABS = ['contacts', 'needs', 'members', 'chain', 'summary'] as const;
 type Tab = (typeof TABS)[number];
-type Msg = { tone: 'success' | 'error'; text: string } | null;
-
-const outcome = (r: RecordResult, okText: string): Msg => (r.ok ? { tone: 'success', text: okText } : { tone: 'error', text: `${t('party.failed')} (${r.error})` });
-const when = (at: string) => new Date(Number(at.slice(0, 13))).toLocaleString();
+const when = (at: string) => new Date(hlcMs(at)).toLocaleString();
 
 export function PartyScreen({ session, tab, town }: { session: Session; tab?: string | undefined; town?: string | undefined }) {
   const records = session.records;
@@ -48,10 +47,7 @@ export function PartyScreen({ session, tab, town }: { session: Session; tab?: st
   const all = several && current === 'summary' && (town === ALL_TOWNS || town === undefined);
   const townId = records ? chooseTown(records, towns, town) : null;
   const state = townId ? (records?.partyOf(townId) ?? null) : null;
-  const townName = (id: string) => {
-    const x = org?.data.towns.find((tw) => tw.id === id);
-    return x ? localName(x) : id;
-  };
+  const townName = (id: string) => townLabel(org, id);
   // The other tabs keep the chosen town; the summary tab opens on the whole county (a town's row leads to its own).
   const href = (x: Tab) => routeHref({ name: 'party', tab: x, ...(several && townId ? { town: x === 'summary' ? ALL_TOWNS : townId } : {}) });
   return (
@@ -230,7 +226,7 @@ function IssueToCase({ session, visit, index, contact, org }: { session: Session
           })
           .then((d) => {
             setBusy(false);
-            setMsg(d.ok ? { tone: 'success', text: t('party.issueReported') } : { tone: 'error', text: `${t('party.failed')} (${d.error})` });
+            setMsg(outcome(d, t('party.issueReported')));
           });
       }}
     >
@@ -265,7 +261,6 @@ function Needs({ session, state, org, townId }: { session: Session; state: Party
   const role = session.user.role;
   const [msg, setMsg] = useState<Msg>(null);
   const needs = [...state.needs.values()].sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : -1));
-  const villageName = (id: string) => org.data.villages.find((v) => v.id === id)?.name ?? id;
   const mayConfirm = (villageId: string) => role === 'town' || (role === 'secretary' && session.user.villageId === villageId);
   return (
     <section aria-labelledby="needs-h">
@@ -278,7 +273,7 @@ function Needs({ session, state, org, townId }: { session: Session; state: Party
             {n.title} <span class="badge">{t(`party.kind.${n.kind}`)}</span> <span class="badge">{t(`party.status.${n.status}`)}</span>
           </h3>
           <p>
-            {villageName(n.villageId)}
+            {villageName(org, n.villageId)}
             {n.requester ? ` · ${n.requester}` : ''} · {when(n.publishedAt)}
           </p>
           <p>{n.detail}</p>
@@ -425,9 +420,9 @@ function Chain({ state, org, townId }: { state: PartyState; org: OrgView; townId
 
 /** The period of a summary: from 1 January of this year to today, by default. */
 function usePeriod(session: Session) {
-  const now = session.now();
-  const [from, setFrom] = useState(isoDay(new Date(new Date(now).getFullYear(), 0, 1).getTime()));
-  const [to, setTo] = useState(isoDay(now));
+  const year = presetRange('this_year', session.now());
+  const [from, setFrom] = useState(year.from);
+  const [to, setTo] = useState(year.to);
   const fromMs = dayStart(from);
   const toMs = dayStart(to) + 86_400_000;
   const range: [number, number] | null = !Number.isNaN(fromMs) && !Number.isNaN(toMs) && toMs > fromMs ? [fromMs, toMs] : null;
@@ -471,7 +466,6 @@ const figureCells = (f: ServiceFigures) => (
 function Summary({ session, state, org }: { session: Session; state: PartyState; org: OrgView }) {
   const { range, fields } = usePeriod(session);
   const s = range ? summarizeParty(state, range[0], range[1]) : null;
-  const villageName = (id: string) => org.data.villages.find((v) => v.id === id)?.name ?? id;
   return (
     <section aria-labelledby="sum-h">
       <h2 id="sum-h">{t('party.summary')}</h2>
@@ -487,7 +481,7 @@ function Summary({ session, state, org }: { session: Session; state: PartyState;
               <tbody>
                 {s.branches.map((b) => (
                   <tr key={b.villageId}>
-                    <th scope="row">{villageName(b.villageId)}</th>
+                    <th scope="row">{villageName(org, b.villageId)}</th>
                     {figureCells(b)}
                   </tr>
                 ))}
@@ -502,7 +496,7 @@ function Summary({ session, state, org }: { session: Session; state: PartyState;
                 {s.members.map((m) => (
                   <tr key={m.memberId}>
                     <th scope="row">
-                      {m.name} <span class="hint">{villageName(m.villageId)}</span>
+                      {m.name} <span class="hint">{villageName(org, m.villageId)}</span>
                     </th>
                     {figureCells(m)}
                   </tr>
@@ -526,10 +520,6 @@ const FIRST_ROWS = 20;
 function CountySummary({ session, records, towns, org, townName }: { session: Session; records: RecordsApi; towns: string[]; org: OrgView; townName: (id: string) => string }) {
   const { range, fields } = usePeriod(session);
   const s = range ? summarizeTowns(towns.map((townId) => ({ townId, state: records.partyOf(townId) })), range[0], range[1]) : null;
-  const villageName = (id: string) => {
-    const v = org.data.villages.find((x) => x.id === id);
-    return v ? localName(v) : id;
-  };
   const townRow = (label: ComponentChild, r: Omit<TownFigures, 'townId'>) => (
     <>
       <th scope="row">{label}</th>
@@ -568,7 +558,7 @@ function CountySummary({ session, records, towns, org, townName }: { session: Se
               key: `${b.townId}/${b.villageId}`,
               label: (
                 <>
-                  {villageName(b.villageId)} <span class="hint">{townName(b.townId)}</span>
+                  {villageName(org, b.villageId)} <span class="hint">{townName(b.townId)}</span>
                 </>
               ),
               figures: b,
@@ -584,7 +574,7 @@ function CountySummary({ session, records, towns, org, townName }: { session: Se
                 <>
                   {m.name}{' '}
                   <span class="hint">
-                    {townName(m.townId)} · {villageName(m.villageId)}
+                    {townName(m.townId)} · {villageName(org, m.villageId)}
                   </span>
                 </>
               ),

@@ -9,6 +9,7 @@ import { t } from '../../app/i18n.ts';
 import '../../app/locales/people.zh.ts';
 import type { PeopleHit, RecordResult } from '../../app/records.ts';
 import type { Session } from '../../app/services.ts';
+import { hlcMs } from '../../domain/hlc.ts';
 import { RESIDENT_TAGS, type ResidentTag } from '../../domain/people.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -266,7 +267,7 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
         <ul class="plain-list">
           {visits.map((v) => (
             <li key={v.id}>
-              <time>{new Date(Number(v.at.slice(0, 13))).toLocaleString()}</time> · {org?.user(v.actor)?.name ?? v.actor}: {v.note}
+              <time>{new Date(hlcMs(v.at)).toLocaleString()}</time> · {org?.user(v.actor)?.name ?? v.actor}: {v.note}
             </li>
           ))}
         </ul>

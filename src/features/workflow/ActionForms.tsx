@@ -1,7 +1,7 @@
 /**
  * The forms of the issue-4 workflow actions on a case (签收, 退回, 开始处置, 核查不通过, 回访, 就地解决, 延期,
  * 督办, 撤销, 重新打开, 合并) and of the issue-2 ones (受理, 不予受理, 处置, 核查, 结案), used by the case detail and the queue panels;
- * dispatch has its own form in the case detail.
+ * dispatch has its own form in the case detail (on the same useActionForm and ActionFormView).
  * Each form validates what the domain's schema would refuse (so the message names the field) and hands one command
  * to `run`; the domain decides. Errors are announced by the field (aria-describedby) and focus moves to it.
  * The submit, validate, focus-the-first-error and busy steps are one hook (useActionForm) and one form frame
@@ -132,7 +132,7 @@ interface ActionFormSpec {
 }
 
 /** Submit, validate, focus the first field in error, or run the command once (busy meanwhile). */
-function useActionForm(spec: ActionFormSpec) {
+export function useActionForm(spec: ActionFormSpec) {
   const [errors, setErrors] = useState<Errors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const submit = async (e?: Event, command = spec.command) => {
@@ -160,7 +160,7 @@ function useActionForm(spec: ActionFormSpec) {
 type ActionForm = ReturnType<typeof useActionForm>;
 
 /** The form of an action: its fields, then its button (named after the action, "busy" while it runs). */
-function ActionFormView(p: { type: EventType; form: ActionForm; danger?: boolean; buttons?: ComponentChildren; children: ComponentChildren }) {
+export function ActionFormView(p: { type: EventType; form: ActionForm; danger?: boolean; buttons?: ComponentChildren; children: ComponentChildren }) {
   return (
     <form class="form action-form" onSubmit={(e) => void p.form.submit(e)} noValidate aria-label={actionName(p.type)}>
       {p.children}

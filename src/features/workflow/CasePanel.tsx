@@ -6,7 +6,7 @@
  * (the screen announces it, closes the panel and puts focus back on the list); a checklist tick stays here.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { actionName, errorText, formatDateTime, statusName, t } from '../../app/i18n.ts';
+import { actionName, formatDateTime, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/detail.zh.ts';
 import '../../app/locales/queue.zh.ts';
 import '../../app/locales/wf.zh.ts';
@@ -16,10 +16,10 @@ import type { EventType } from '../../domain/events.ts';
 import { allowedActions, type CaseState } from '../../domain/workflow.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
-import { ActionForm } from '../cases/CaseDetail.tsx';
+import { ActionList } from '../cases/CaseDetail.tsx';
 import { categoryLabel, gridLabel, statusTone, unitLabel } from '../cases/lookup.ts';
-import { FOLDED_ACTIONS, orderActions, type MergeCandidate, type Run } from './ActionForms.tsx';
-import { Checklist, duplicateLabel } from './CaseParts.tsx';
+import { orderActions, type MergeCandidate, type Run } from './ActionForms.tsx';
+import { Checklist, findMergeCandidates, refusedText } from './CaseParts.tsx';
 import { DeadlineFacts } from './Deadline.tsx';
 
 export interface CasePanelProps {
@@ -62,12 +62,7 @@ export function CasePanel(p: CasePanelProps) {
     let live = true;
     void load().then((s) => {
       if (!live || !s || !p.duplicates || s.status !== 'reported') return;
-      session.findDuplicates({ category: s.category, location: s.location }).then(
-        (m) => {
-          if (live) setDups(m.filter((x) => x.case.id !== s.id).map((x) => ({ id: x.case.id, label: duplicateLabel(x.case.description, x.distanceM, x.case.status) })));
-        },
-        () => live && setDups([]),
-      );
+      void findMergeCandidates(session, s).then((m) => live && setDups(m));
     });
     return () => {
       live = false;
@@ -83,7 +78,7 @@ export function CasePanel(p: CasePanelProps) {
     try {
       const d = await session.act(id, command);
       if (!d.ok) {
-        setError(t('detail.failed', { error: errorText(d.error) }) + (d.detail ? ` (${d.detail})` : ''));
+        setError(refusedText(d));
         return false;
       }
       if (opts?.keepFocus) {
@@ -162,19 +157,8 @@ export function CasePanel(p: CasePanelProps) {
           ) : null}
           <Alert tone="error">{error}</Alert>
           {offered.length === 0 ? <p class="hint">{t('detail.noActions')}</p> : null}
-          {offered.map((a) =>
-            // Side steps fold away only when there is a main step to keep in view.
-            offered.length > 2 && FOLDED_ACTIONS.has(a) ? (
-              <details class="action action-more" key={`${a}-${c.updatedAt}`}>
-                <summary>{actionName(a)}</summary>
-                <ActionForm type={a} state={c} org={org} run={run} mergeCandidates={dups} />
-              </details>
-            ) : (
-              <div class="action" key={`${a}-${c.updatedAt}`}>
-                <ActionForm type={a} state={c} org={org} run={run} mergeCandidates={dups} />
-              </div>
-            ),
-          )}
+          {/* Side steps fold away only when there is a main step to keep in view. */}
+          <ActionList actions={offered} fold={offered.length > 2} state={c} org={org} run={run} mergeCandidates={dups} />
           {p.checklist ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
           <p>
             <a href={routeHref({ name: 'case', id: c.id })}>{t('board.openCase')}</a>

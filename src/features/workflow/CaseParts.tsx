@@ -6,14 +6,14 @@ import { useState } from 'preact/hooks';
 import { actionName, errorText, eventName, formatDateTime, priorityName, roleName, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/detail.zh.ts';
 import '../../app/locales/wf.zh.ts';
-import type { OrgView } from '../../app/services.ts';
+import type { OrgView, Session } from '../../app/services.ts';
 import type { CaseEvent } from '../../domain/events.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import type { Plan, UserInfo } from '../../domain/org.ts';
 import { mayAct, type CaseState, type SupersededEntry } from '../../domain/workflow.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { unitLabel, userLabel } from '../cases/lookup.ts';
-import { satisfactionName, type Run } from './ActionForms.tsx';
+import { satisfactionName, type MergeCandidate, type Run } from './ActionForms.tsx';
 
 export function planOf(state: Pick<CaseState, 'planId' | 'category'>, org: OrgView | null): Plan | undefined {
   return state.planId && org ? org.plansFor(state.category).find((p) => p.id === state.planId) : undefined;
@@ -173,4 +173,17 @@ export function yourSupersededText(x: SupersededEntry, org: OrgView | null): str
 export function duplicateLabel(description: string, distanceM: number, status: CaseState['status']): string {
   const desc = description.length > 40 ? `${description.slice(0, 40)}…` : description;
   return t('dup.option', { desc, m: Math.round(distanceM), status: statusName(status) });
+}
+
+/** The possible duplicates of a case (same category, 250 m, 7 days) to merge it into; none when the look-up fails. */
+export function findMergeCandidates(session: Session, c: Pick<CaseState, 'id' | 'category' | 'location'>): Promise<MergeCandidate[]> {
+  return session.findDuplicates({ category: c.category, location: c.location }).then(
+    (m) => m.filter((x) => x.case.id !== c.id).map((x) => ({ id: x.case.id, label: duplicateLabel(x.case.description, x.distanceM, x.case.status) })),
+    () => [],
+  );
+}
+
+/** The message for an action the domain refused: its error, and the detail when there is one. */
+export function refusedText(d: { error: string; detail?: string | undefined }): string {
+  return t('detail.failed', { error: errorText(d.error) }) + (d.detail ? ` (${d.detail})` : '');
 }
