@@ -5,7 +5,7 @@
  * about 90). Builds the app if needed; starts its own relay on a free port with a temporary DATA_DIR.
  */
 import { buildIfNeeded } from '../server/build.ts';
-import { launchBrowser, newContext, startApp } from '../tests/e2e/harness.ts';
+import { apiToken, launchBrowser, newContext, startApp } from '../tests/e2e/harness.ts';
 
 const user = process.argv[2] ?? 'town01';
 await buildIfNeeded({ log: (m) => console.error(m) });
@@ -23,11 +23,7 @@ try {
   const bar = page.getByRole('status', { name: '同步状态' });
   await bar.filter({ hasText: '在线' }).filter({ hasText: '所有更改已保存到服务器' }).waitFor({ timeout: 120_000 });
   const ms = Date.now() - t0;
-  const me = await (
-    await fetch(`${app.url}/api/me`, {
-      headers: { authorization: `Bearer ${((await (await fetch(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password: 'demo' }) })).json()) as { token: string }).token}` },
-    })
-  ).json();
+  const me = await (await fetch(`${app.url}/api/me`, { headers: { authorization: `Bearer ${await apiToken(app.url, user)}` } })).json();
   const docs = (me as { docs: unknown[] }).docs.length;
   console.log(`${user}: first sign-in to online and all saved in ${ms} ms; ${docs} docs; websockets opened: ${sockets.length} (${[...new Set(sockets)].join(', ')})`);
   console.log(`relay: ${app.server.relay.socketCount()} sockets, ${app.server.relay.connectionCount()} doc connections`);

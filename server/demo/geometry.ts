@@ -82,10 +82,10 @@ export function buildGeometry(org: { towns: readonly Town[]; villages: readonly 
   const townCenters: Record<string, Position> = {};
   towns.forEach((t, ti) => {
     const townCell = townCells[ti]!;
-    townCenters[t.id] = roundPos(toLngLat(centroid(townCell)));
+    const c = centroid(townCell);
+    townCenters[t.id] = roundPos(toLngLat(c));
     const vs = villagesByTown.get(t.id)!;
     // Communities are the town seat: they start next to the town's centre, villages anywhere in the town.
-    const c = centroid(townCell);
     const vSeeds = vs.map((v) => (v.kind === 'community' ? jitterInside(townCell, c, 0.01, rng) : randomInside(townCell, rng)));
     const villageCells = relax(townCell, vSeeds, vs.map(villageWeight), 30);
     vs.forEach((v, vi) => {
@@ -116,16 +116,6 @@ const roundPos = ([x, y]: readonly [number, number]): Position => [Math.round(x 
 const toLattice = ([x, y]: P): P => [Math.round(x * SCALE), Math.round(y * SCALE)];
 
 // ------------------------------------------------------------------------------------------------ power diagrams
-
-function area(poly: readonly P[]): number {
-  let s = 0;
-  for (let i = 0; i < poly.length; i++) {
-    const p = poly[i]!;
-    const q = poly[(i + 1) % poly.length]!;
-    s += p[0] * q[1] - q[0] * p[1];
-  }
-  return s / 2;
-}
 
 function centroid(poly: readonly P[]): P {
   let a = 0;
@@ -185,7 +175,7 @@ function powerCells(poly: readonly P[], seeds: readonly P[], w: readonly number[
 function relax(poly: readonly P[], initial: readonly P[], targets: readonly number[], iterations: number): P[][] {
   const n = initial.length;
   if (n === 1) return [[...poly]];
-  const total = area(poly);
+  const total = ringArea(poly);
   const sum = targets.reduce((a, b) => a + b, 0);
   const want = targets.map((t) => (total * t) / sum);
   const seeds = initial.map((s) => [...s] as P);
@@ -195,7 +185,7 @@ function relax(poly: readonly P[], initial: readonly P[], targets: readonly numb
   let cells = powerCells(poly, seeds, w);
   for (let it = 0; it < iterations; it++) {
     for (let i = 0; i < n; i++) {
-      const a = cells[i]!.length >= 3 ? area(cells[i]!) : 0;
+      const a = cells[i]!.length >= 3 ? ringArea(cells[i]!) : 0;
       if (a > 0) seeds[i] = centroid(cells[i]!);
       w[i] = w[i]! + 0.6 * (want[i]! - a);
     }
@@ -210,7 +200,7 @@ function relax(poly: readonly P[], initial: readonly P[], targets: readonly numb
     cells = powerCells(poly, seeds, w);
   }
   // A cell that ended empty (never seen in practice) would lose its grid: fall back to the plain Voronoi.
-  if (cells.some((c) => c.length < 3 || area(c) <= 0)) cells = powerCells(poly, seeds, new Array<number>(n).fill(0));
+  if (cells.some((c) => c.length < 3 || ringArea(c) <= 0)) cells = powerCells(poly, seeds, new Array<number>(n).fill(0));
   return cells;
 }
 

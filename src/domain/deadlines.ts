@@ -15,7 +15,7 @@
  *    more than ESCALATE_COUNTY of it -> `county` (24 h allowed: unit at 24 h, town after 36 h, county after 48 h).
  *  - accept:  overdue at all -> `town`; more than ESCALATE_COUNTY of the allowed time -> `county`.
  */
-import type { CaseState } from './workflow.ts';
+import { UNIT_STATUSES, type CaseState } from './workflow.ts';
 
 export const HOUR_MS = 3_600_000;
 /** The first answer to a report is due within this many hours. */
@@ -51,7 +51,7 @@ export interface Deadline {
 export type DeadlineInput = Pick<CaseState, 'status' | 'reportedMs'> &
   Partial<Pick<CaseState, 'dispatchedMs' | 'dueHours' | 'extensionHours' | 'resolvedMs' | 'selfResolved'>>;
 
-const RUNNING: ReadonlySet<string> = new Set(['dispatched', 'acknowledged', 'in_progress', 'verification_failed']);
+const RUNNING: ReadonlySet<string> = new Set(UNIT_STATUSES);
 const STOPPED: ReadonlySet<string> = new Set(['resolved', 'verified', 'closed']);
 
 /** The due time of the resolve clock (dispatch + due hours + approved extensions), or undefined. */

@@ -170,12 +170,15 @@ export function unionBBox(boxes: Iterable<BBox>): BBox | null {
   return out;
 }
 
-/** Signed area of a ring (shoelace), in square degrees; positive when counter-clockwise. */
-export function ringArea(ring: Ring): number {
+/**
+ * Signed area of a ring (shoelace), in square degrees; positive when counter-clockwise. The ring may be closed
+ * (last vertex repeating the first) or open: the closing edge's term is zero for a closed one.
+ */
+export function ringArea(ring: readonly (readonly [number, number])[]): number {
   let a = 0;
-  for (let i = 0; i + 1 < ring.length; i++) {
+  for (let i = 0; i < ring.length; i++) {
     const p = ring[i]!;
-    const q = ring[i + 1]!;
+    const q = ring[(i + 1) % ring.length]!;
     a += p[0] * q[1] - q[0] * p[1];
   }
   return a / 2;

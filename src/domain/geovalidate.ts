@@ -311,22 +311,12 @@ export function intersectionArea(a: AreaGeometry, b: AreaGeometry): number {
 export function ringIntersectionArea(a: Ring, b: Ring): number {
   const subject = ccw(open(a));
   let total = 0;
-  for (const t of triangulate(ccw(open(b)))) total += Math.abs(ringAreaOpen(clipToTriangle(subject, t)));
+  for (const t of triangulate(ccw(open(b)))) total += Math.abs(ringArea(clipToTriangle(subject, t)));
   return total;
 }
 
 const open = (r: Ring): Position[] => r.slice(0, r.length - 1);
-const ccw = (pts: Position[]): Position[] => (ringAreaOpen(pts) < 0 ? [...pts].reverse() : pts);
-
-function ringAreaOpen(pts: readonly Position[]): number {
-  let s = 0;
-  for (let i = 0; i < pts.length; i++) {
-    const p = pts[i]!;
-    const q = pts[(i + 1) % pts.length]!;
-    s += p[0] * q[1] - q[0] * p[1];
-  }
-  return s / 2;
-}
+const ccw = (pts: Position[]): Position[] => (ringArea(pts) < 0 ? [...pts].reverse() : pts);
 
 /** Ear clipping of a simple counter-clockwise polygon (open ring). */
 export function triangulate(pts: readonly Position[]): [Position, Position, Position][] {

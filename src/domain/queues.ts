@@ -3,7 +3,7 @@
  * workspace and the grid worker's tasks. Pure, so the app can evaluate them on read-model rows offline.
  */
 import { isOverdue, type DeadlineInput } from './deadlines.ts';
-import type { CaseState } from './workflow.ts';
+import { UNIT_STATUSES, type CaseState } from './workflow.ts';
 
 /** The dispatch board's queues, in board order. */
 export const BOARD_QUEUES = ['new', 'to_dispatch', 'returned', 'extension', 'overdue', 'awaiting_verification'] as const;
@@ -26,6 +26,6 @@ export function boardQueuesOf(c: QueueInput, nowMs: number): BoardQueue[] {
 }
 
 /** Statuses in which a unit has something to do on a case it holds. */
-export const UNIT_WORK_STATUSES = ['dispatched', 'acknowledged', 'in_progress', 'verification_failed'] as const;
+export const UNIT_WORK_STATUSES = UNIT_STATUSES;
 /** Statuses in which a grid worker has something to do on a case of their grid (verify a fix). */
 export const WORKER_TASK_STATUSES = ['resolved', 'verified'] as const;

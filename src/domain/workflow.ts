@@ -115,8 +115,6 @@ export interface Transition<K extends EventType = EventType> {
   apply?: Apply<K>;
 }
 
-const H = 3_600_000;
-
 export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
   reported: { from: null, to: 'reported', roles: REPORTERS },
   accepted: {
@@ -202,7 +200,7 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     },
   },
   resolved: {
-    from: ['dispatched', 'acknowledged', 'in_progress', 'verification_failed'],
+    from: UNIT_STATUSES,
     to: 'resolved',
     roles: ['unit'],
     apply: (n, e) => {
@@ -528,12 +526,6 @@ export function mayAct(state: CaseState, user: UserInfo, type: EventType, org: O
 /** The event types this user may make now on this case (what the UI offers), in EVENT_TYPES order. */
 export function allowedActions(state: CaseState, user: UserInfo, org: OrgIndex): EventType[] {
   return EVENT_TYPES.filter((type) => mayAct(state, user, type, org));
-}
-
-/** The case's due time in ms (dispatch + due hours + approved extensions), or undefined before dispatch. */
-export function dueMsOf(s: Pick<CaseState, 'dispatchedMs' | 'dueHours' | 'extensionHours'>): number | undefined {
-  if (s.dispatchedMs === undefined || s.dueHours === undefined) return undefined;
-  return s.dispatchedMs + (s.dueHours + (s.extensionHours ?? 0)) * H;
 }
 
 /** The entries of the superseded list that concern this user: their own events that had no effect. */

@@ -10,18 +10,7 @@ import { formatHlc, receive, tick, initialHlc, type HlcState } from '../../../sr
 import { newId, seededRandom } from '../../../src/domain/ids.ts';
 import { EVENT_TYPES } from '../../../src/domain/events.ts';
 import type { CaseState } from '../../../src/domain/workflow.ts';
-import { IDX, REPORT, T0, user } from './fixture.ts';
-
-type Rnd = ReturnType<typeof seededRandom>;
-const pick = <T>(r: Rnd, list: readonly T[]): T => list[Math.floor(r.next() * list.length)]!;
-function shuffle<T>(r: Rnd, list: readonly T[]): T[] {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r.next() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
+import { IDX, pick, REPORT, shuffle, T0, user, type Rnd } from './fixture.ts';
 
 /** Devices and who uses them: two town-center PCs, a unit's phone and PC, grid workers, the county. */
 const DEVICES: Record<string, string[]> = {

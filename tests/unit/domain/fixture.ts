@@ -132,3 +132,15 @@ export function happyPath(caseId = CASE_ID): CaseEvent[] {
     ev('closed', 'w0001', 5, { caseId }),
   ];
 }
+
+/** Seeded randomness for the property tests (convergence, fold): a random element, a shuffled copy. */
+export type Rnd = ReturnType<typeof seededRandom>;
+export const pick = <T>(r: Rnd, list: readonly T[]): T => list[Math.floor(r.next() * list.length)]!;
+export function shuffle<T>(r: Rnd, list: readonly T[]): T[] {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(r.next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

@@ -2,19 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type CaseEvent, type EventType } from '../../../src/domain/events.ts';
 import { foldAll, foldCase, groupByCase } from '../../../src/domain/fold.ts';
 import { seededRandom } from '../../../src/domain/ids.ts';
-import { DATA, ev, happyPath, IDX, ORG } from './fixture.ts';
-
-type Rnd = ReturnType<typeof seededRandom>;
-const pick = <T>(r: Rnd, list: readonly T[]): T => list[Math.floor(r.next() * list.length)]!;
-
-function shuffle<T>(r: Rnd, list: readonly T[]): T[] {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r.next() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
+import { DATA, ev, happyPath, IDX, ORG, pick, shuffle, type Rnd } from './fixture.ts';
 
 function permutations<T>(list: readonly T[]): T[][] {
   if (list.length <= 1) return [[...list]];
