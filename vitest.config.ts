@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // One `vitest run` runs every test: unit (pure + fake-indexeddb), integration (real relay on port 0, real
 // sockets) and end-to-end (built app in Debian chromium). Benchmarks are not tests: see `npm run bench`.
+// Timeouts are safety nets against hangs, sized for a loaded shared 2-core CI machine, never speed assertions;
+// a test waits for the condition it means (tests/support/wait.ts).
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +13,8 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.{ts,tsx}'],
           environment: 'node',
           setupFiles: ['tests/setup/fake-idb.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -19,6 +23,8 @@ export default defineConfig({
           include: ['tests/ui/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
           setupFiles: ['tests/setup/fake-idb.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
         oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
       },

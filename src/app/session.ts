@@ -334,7 +334,15 @@ class SessionImpl implements GridlinkSession {
   async startRecords(): Promise<void> {
     this.loadingRecords ??= Promise.all([import('../sync/records.ts'), import('./records.ts')]).then(([{ RecordSync }, { createRecordsApi }]) => {
       const deps = this.deps;
-      const sync = new RecordSync({ ...deps, user: this.user, grants: this.docs, token: this.token, db: this.engine.db, onUpgradeFailed: () => this.probe(false) });
+      const sync = new RecordSync({
+        ...deps,
+        user: this.user,
+        grants: this.docs,
+        token: this.token,
+        db: this.engine.db,
+        onUpgradeFailed: () => this.probe(false),
+        watchNetwork: (f) => this.engine.onNetwork(f),
+      });
       const api = createRecordsApi({
         user: this.user,
         sync,

@@ -158,6 +158,7 @@ export class SyncEngine {
   private stopSignal: () => void = () => {};
   private readonly stopPromise: Promise<void>;
   private readonly onWindowNet = () => this.checkOnline();
+  private readonly netListeners = new Set<() => void>();
 
   constructor(private readonly opts: EngineOptions) {
     this.token = opts.token;
@@ -619,10 +620,22 @@ export class SyncEngine {
     const on = this.opts.online();
     if (on !== this.wasOnline) {
       this.wasOnline = on;
+      // The session's other docs first: once the header says offline, nothing may still go out on an open link.
+      for (const f of this.netListeners) f();
       if (on) this.connectAll();
       else this.disconnectAll();
     }
     this.refreshStatus();
+  }
+
+  /**
+   * Calls `f` whenever this engine sees the network come or go (`online()` polled, window online/offline events),
+   * before its own links follow, so the session's people/party links (RecordSync) follow the same network state.
+   * Returns the unsubscribe function.
+   */
+  onNetwork(f: () => void): () => void {
+    this.netListeners.add(f);
+    return () => this.netListeners.delete(f);
   }
 
   private connection(): ConnectionState {

@@ -48,6 +48,11 @@ export interface RecordSyncOptions {
   onUpgradeFailed?: () => void;
   /** How often the links are (re)made while `online()` (ms). */
   pollMs?: number | undefined;
+  /**
+   * The session's network watcher (SyncEngine.onNetwork): the links follow each change at once, as the case docs'
+   * do, so the header never says offline while a record can still slip out. Without it, only the poll sees changes.
+   */
+  watchNetwork?: (onChange: () => void) => () => void;
   /** Delay of the status recount after changes (ms). */
   statusMs?: number;
   /** The user's db when the caller has it open already (the session: the case engine's); used, not closed here. */
@@ -109,6 +114,7 @@ export class RecordSync {
   private stopped = false;
   private started: Promise<void> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private unwatch: () => void = () => {};
   private statusTimer: ReturnType<typeof setTimeout> | null = null;
   private lastSavedMs: number | null = null;
   private ready = false;
@@ -145,6 +151,7 @@ export class RecordSync {
     this.connect();
     // Reconnect when the network returns (the links retry by themselves once created).
     this.timer = setInterval(() => this.connect(), this.opts.pollMs ?? 2000);
+    this.unwatch = this.opts.watchNetwork?.(() => this.connect()) ?? (() => {});
     this.ready = true;
     this.refreshStatus(true);
   }
@@ -503,6 +510,7 @@ export class RecordSync {
     await this.started?.catch(() => {});
     await this.settled();
     this.stopped = true;
+    this.unwatch();
     if (this.timer) clearInterval(this.timer);
     if (this.statusTimer) clearTimeout(this.statusTimer);
     for (const t of this.indexTimers.values()) clearTimeout(t);

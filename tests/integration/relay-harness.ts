@@ -29,6 +29,7 @@ import { indexOrg, type OrgData, type UserInfo } from '../../src/domain/org.ts';
 import type { CaseState } from '../../src/domain/workflow.ts';
 import { EVENTS_ARRAY, MSG_ACK, MSG_REFUSED } from '../../src/sync/protocol.ts';
 import { county, countyUnit, grid, inVillage, major, person, secretary, sub, town, townUnit, townUser, unitUser, village, worker } from '../support/county.ts';
+import { WAIT_MS } from '../support/wait.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const PASSWORD = 'fixture-pw';
@@ -164,7 +165,7 @@ export async function login(base: string, username: string, password = PASSWORD)
 // ------------------------------------------------------------------ waiting
 
 /** Resolve when `pred` holds, re-checking whenever `source` emits; reject after `ms` naming what was awaited. */
-export function waitFor(source: EventEmitter, pred: () => boolean, label: string, ms = 10_000): Promise<void> {
+export function waitFor(source: EventEmitter, pred: () => boolean, label: string, ms = WAIT_MS): Promise<void> {
   return new Promise((done, fail) => {
     if (pred()) return done();
     const check = () => {
@@ -197,7 +198,7 @@ export function once<T extends unknown[]>(
   source: { on(event: string, fn: (...args: T) => void): unknown; off(event: string, fn: (...args: T) => void): unknown },
   event: string,
   where: (...args: T) => boolean = () => true,
-  ms = 10_000,
+  ms = WAIT_MS,
 ): Promise<T> {
   return new Promise((done, fail) => {
     const listener = (...args: T) => {

@@ -22,6 +22,7 @@ import {
   muxFrame,
 } from '../../src/sync/protocol.ts';
 import { Actor, casesDoc, login, SocketRecorder, startTestServer, updateMessage, upgradeStatus, USERS, waitFor, type TestServer } from './relay-harness.ts';
+import { until } from '../support/wait.ts';
 
 let server: TestServer;
 const tokens: Record<string, string> = {};
@@ -70,14 +71,6 @@ class MuxClient extends SocketRecorder {
   async next(pred: (f: Frame) => boolean, label: string): Promise<Frame> {
     await waitFor(this, () => this.frames.some(pred), label);
     return this.frames.find(pred)!;
-  }
-}
-
-async function until(f: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

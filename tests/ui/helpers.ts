@@ -2,6 +2,7 @@
 import { render, type ComponentChild } from 'preact';
 import { act } from 'preact/test-utils';
 import { setLang } from '../../src/app/i18n.ts';
+import { WAIT_MS } from '../support/wait.ts';
 
 export interface Mounted {
   root: HTMLElement;
@@ -34,7 +35,7 @@ export async function settle(rounds = 4): Promise<void> {
 }
 
 /** Wait until a condition holds (async screens), failing with a clear message otherwise. */
-export async function waitFor<T>(fn: () => T | null | undefined | false, what = 'condition', timeoutMs = 2000): Promise<T> {
+export async function waitFor<T>(fn: () => T | null | undefined | false, what = 'condition', timeoutMs = WAIT_MS): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = fn();

@@ -35,14 +35,14 @@ describe('report form: duplicates and resolving on the spot', () => {
     m = await mount(<ReportForm session={worker} />);
     expect(m.root.querySelector('.dup-hint')).toBeNull();
     await pickCategory(m.root, '0101');
-    await waitFor(() => m!.root.querySelector('.dup-hint'), 'hint', 3000);
+    await waitFor(() => m!.root.querySelector('.dup-hint'), 'hint');
     const hint = mustFind(m.root, '.dup-hint');
     expect(hint.getAttribute('role')).toBe('status');
     expect(hint.textContent).toContain('附近 250 米内、7 天内已有 1 件同类未结案件');
     expect(hint.textContent).toContain('村口违建搭棚（相距 0 米，已上报）');
     // Far away: no hint.
     await type(mustFind(m.root, '#r-lat'), '41.3');
-    await waitFor(() => !m!.root.querySelector('.dup-hint'), 'hint gone', 3000);
+    await waitFor(() => !m!.root.querySelector('.dup-hint'), 'hint gone');
   });
 
   it('reports and closes a simple case in one step, with the resolution required', async () => {

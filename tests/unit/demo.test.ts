@@ -333,7 +333,7 @@ describe('demo county: determinism and speed', () => {
     const again = generateDemo({ nowMs: NOW });
     expect(JSON.stringify(again)).toBe(JSON.stringify(demo));
     expect(JSON.stringify(generateDemo({ seed: 7, nowMs: NOW }))).toBe(JSON.stringify(generateDemo({ seed: 7, nowMs: NOW })));
-  }, 20_000); // three generations (with every town's people since issue 5) on a shared machine
+  });
 
   it('changes with the seed, and the time moves the cases but not the county', () => {
     const other = generateDemo({ seed: 7, nowMs: NOW });

@@ -236,7 +236,7 @@ describe('commands, unsaved changes and acknowledgements', () => {
 
     const v0 = again.casesVersion.value;
     online = true;
-    await until(() => again.status.value.unsaved === 0 && again.status.value.connection === 'online', 3000, 'ack');
+    await until(() => again.status.value.unsaved === 0 && again.status.value.connection === 'online', 'ack');
     expect(again.status.value.lastSavedMs).not.toBeNull();
     await again.settled();
     expect((await allRows(again))[0]?.pending).toBeUndefined();
@@ -252,11 +252,11 @@ describe('commands, unsaved changes and acknowledgements', () => {
     await Promise.all([w.whenSynced(), t.whenSynced()]);
     const r = await w.report(report('g0001'));
     if (!r.ok) throw new Error(r.error);
-    await until(async () => (await t.countCases({ status: 'reported' })) === 1, 3000, 'town sees the case');
+    await until(async () => (await t.countCases({ status: 'reported' })) === 1, 'town sees the case');
     const acc = await t.act(r.event.caseId, { type: 'accept' } as Command);
     expect(acc.ok).toBe(true);
-    await until(async () => (await w.queryCases({}, 0, 10))[0]?.status === 'accepted', 3000, 'worker sees accepted');
-    await until(() => w.status.value.unsaved === 0 && t.status.value.unsaved === 0, 3000, 'both saved');
+    await until(async () => (await w.queryCases({}, 0, 10))[0]?.status === 'accepted', 'worker sees accepted');
+    await until(() => w.status.value.unsaved === 0 && t.status.value.unsaved === 0, 'both saved');
   });
 
   it('a command the domain refuses writes nothing and returns the error', async () => {
@@ -320,7 +320,7 @@ describe('refusals', () => {
     const w = engine(USERS.w0001!, ns, { transport: relay.transport, online: () => online });
     await w.whenSynced();
     online = false;
-    await until(() => [...relay.links].every((l) => l.state === 'disconnected'), 2000, 'links closed');
+    await until(() => [...relay.links].every((l) => l.state === 'disconnected'), 'links closed');
     const a = await w.report(report('g0001'));
     // A forged event got into the local doc (a bug, or a tampered store): another worker as actor.
     const forged = { ...generateCases(1, 13, T0)[0]!, id: '01JDA00000000000000000F0RG', actor: 'w0002' };
@@ -332,9 +332,9 @@ describe('refusals', () => {
     expect(w.status.value.unsaved).toBe(3);
 
     online = true;
-    await until(() => relay.refusals >= 1, 3000, 'refusal');
-    await until(() => relay.doc(DOC_T01).getArray(EVENTS_ARRAY).length === earlier.length + 2, 5000, 'resent');
-    await until(() => w.status.value.unsaved === 0, 3000, 'saved');
+    await until(() => relay.refusals >= 1, 'refusal');
+    await until(() => relay.doc(DOC_T01).getArray(EVENTS_ARRAY).length === earlier.length + 2, 'resent');
+    await until(() => w.status.value.unsaved === 0, 'saved');
     await w.settled();
     const relayIds = relay.doc(DOC_T01).getArray<CaseEvent>(EVENTS_ARRAY).toArray().map((e) => e.id);
     expect(relayIds).toContain(a.event.id);
@@ -360,7 +360,7 @@ describe('refusals', () => {
     const a = await w.report(report('g0001'));
     if (!a.ok) throw new Error(a.error);
     online = true;
-    await until(() => relay.refusals >= 2, 3000, 'second refusal');
+    await until(() => relay.refusals >= 2, 'second refusal');
     await wait(200);
     await w.settled();
     expect(relay.refusals).toBe(2);
@@ -389,8 +389,8 @@ describe('refusal recovery across a reload', () => {
     const w = engine(USERS.w0001!, ns, { transport: relay.transport });
     await w.start();
     expect(w.status.value.unsaved).toBe(1); // the valid own one counts as unsaved while it waits
-    await until(() => relay.doc(DOC_T01).getArray(EVENTS_ARRAY).length === 1, 3000, 'rescued event on the relay');
-    await until(() => w.status.value.unsaved === 0, 3000, 'saved');
+    await until(() => relay.doc(DOC_T01).getArray(EVENTS_ARRAY).length === 1, 'rescued event on the relay');
+    await until(() => w.status.value.unsaved === 0, 'saved');
     expect(relay.doc(DOC_T01).getArray<CaseEvent>(EVENTS_ARRAY).get(0).id).toBe(mine!.id);
     expect(await w.db.meta.get(META.rescue(DOC_T01))).toBeUndefined();
     expect((await allRows(w)).map((r) => r.id)).toEqual([mine!.caseId]);
@@ -420,7 +420,7 @@ describe('links, status and storage', () => {
     w.setAuthExpired(false);
     for (const l of relay.links) l.disconnect();
     for (const l of relay.links) l.connect();
-    await until(() => w.status.value.authExpired, 2000, 'authExpired');
+    await until(() => w.status.value.authExpired, 'authExpired');
     expect(upgradeFailures).toBeGreaterThan(0);
     const r = await w.report(report('g0001'));
     expect(r.ok).toBe(true);
@@ -430,7 +430,7 @@ describe('links, status and storage', () => {
     expect(upgradeFailures).toBe(failuresThen); // no retry loop while expired
     w.setToken('new');
     w.setAuthExpired(false);
-    await until(() => w.status.value.unsaved === 0 && w.status.value.connection === 'online', 3000, 'resumed');
+    await until(() => w.status.value.unsaved === 0 && w.status.value.connection === 'online', 'resumed');
   });
 
   it('shows offline after repeated failed attempts, connecting before', async () => {
@@ -441,11 +441,11 @@ describe('links, status and storage', () => {
     await w.start();
     const seen = new Set<string>();
     const stop = w.status.subscribe((st) => seen.add(st.connection));
-    await until(() => w.status.value.connection === 'offline', 3000, 'offline after failures');
+    await until(() => w.status.value.connection === 'offline', 'offline after failures');
     expect(seen.has('connecting')).toBe(true);
     expect(w.status.value.authExpired).toBe(false);
     accept = true;
-    await until(() => w.status.value.connection === 'online', 3000, 'online');
+    await until(() => w.status.value.connection === 'online', 'online');
     stop();
   });
 
@@ -467,16 +467,16 @@ describe('links, status and storage', () => {
     expect(w.docs().get(next)!.getArray(EVENTS_ARRAY).length).toBe(1);
     expect(w.status.value.unsaved).toBe(1);
     online = true;
-    await until(() => w.status.value.unsaved === 0 && w.status.value.connection === 'online', 3000, 'saved');
+    await until(() => w.status.value.unsaved === 0 && w.status.value.connection === 'online', 'saved');
     expect(relay.doc(next).getArray(EVENTS_ARRAY).length).toBe(1);
 
     // The relay stops granting the old year: that doc stops syncing and takes no writes; the rest is online.
     w.revokeGrants([{ name: 'org', access: 'read' }, { name: next, access: 'write' }]);
     expect(w.docs().size).toBe(3);
-    await until(() => w.status.value.connection === 'online', 3000, 'online without the revoked doc');
+    await until(() => w.status.value.connection === 'online', 'online without the revoked doc');
     expect([...relay.links].filter((l) => l.name === DOC_T01)).toHaveLength(0);
     await w.addGrants([{ name: DOC_T01, access: 'write' }]);
-    await until(() => [...relay.links].some((l) => l.name === DOC_T01 && l.synced), 3000, 'granted again');
+    await until(() => [...relay.links].some((l) => l.name === DOC_T01 && l.synced), 'granted again');
   });
 
   it('keeps the stored y-indexeddb update rows few: at open, after a sync and during a session', async () => {
@@ -502,7 +502,7 @@ describe('links, status and storage', () => {
     online = true;
     await e.whenSynced();
     await e.settled();
-    await until(async () => (await rows()) <= 2, 2000, 'compaction after sync');
+    await until(async () => (await rows()) <= 2, 'compaction after sync');
     // 120 local changes in one session: compacted past 100 rows, not left to y-indexeddb's 500.
     const ids = (await e.queryCases({ status: 'reported' }, 0, 130)).map((r) => r.id);
     let n = 0;

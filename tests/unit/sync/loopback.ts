@@ -174,11 +174,5 @@ export async function seedLocalDoc(ns: string, userId: string, docName: string, 
 
 export const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Poll until `f` is true (or fail after `ms`). */
-export async function until(f: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await f())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await wait(5);
-  }
-}
+/** Poll until `f` is true (one helper for every test: tests/support/wait.ts). */
+export { until } from '../../support/wait.ts';

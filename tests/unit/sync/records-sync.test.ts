@@ -75,7 +75,7 @@ describe('unsaved record events', () => {
     expect(first.append(PEOPLE, visit('w0001'))).toBe(true);
     expect(first.append(PEOPLE, visit('w0001'))).toBe(true);
     expect(first.unsaved()).toBe(2);
-    await until(() => first.status.value.unsaved === 2, 2000, 'status counts');
+    await until(() => first.status.value.unsaved === 2, 'status counts');
     expect(first.status.value).toMatchObject({ connection: 'offline', ready: true, lastSavedMs: null });
     await first.stop();
 
@@ -85,7 +85,7 @@ describe('unsaved record events', () => {
     expect(again.unsaved()).toBe(2);
     expect(again.status.value.unsaved).toBe(2);
     online = true;
-    await until(() => again.status.value.unsaved === 0 && again.status.value.connection === 'online', 3000, 'acknowledged');
+    await until(() => again.status.value.unsaved === 0 && again.status.value.connection === 'online', 'acknowledged');
     expect(again.status.value.lastSavedMs).not.toBeNull();
     expect(relay.doc(PEOPLE).getArray(EVENTS_ARRAY).length).toBe(2);
     await again.stop();
@@ -104,14 +104,14 @@ describe('screens showing the unsaved count', () => {
     const relay = new LoopbackRelay();
     const w = records(USERS.w0001!, freshNs('rv'), { transport: relay.transport, statusMs: 10_000 });
     await w.start();
-    await until(() => w.status.value.connection === 'online', 2000, 'online');
+    await until(() => w.status.value.connection === 'online', 'online');
     w.append(PEOPLE, visit('w0001'));
     // A screen renders at once and reads 1; the status (slow timer here) has not counted it yet.
     expect(w.unsaved()).toBe(1);
     expect(w.status.value.unsaved).toBe(0);
     const seen = w.version.value;
     // The relay acknowledges: the screen must be told to render again, with 0.
-    await until(() => w.version.value !== seen && w.unsaved() === 0, 2000, 'version moved after the acknowledgement');
+    await until(() => w.version.value !== seen && w.unsaved() === 0, 'version moved after the acknowledgement');
   });
 });
 
@@ -140,9 +140,9 @@ describe('refusals of record updates', () => {
     };
 
     online = true;
-    await until(() => relay.refusals >= 1, 3000, 'refusal');
-    await until(() => ids(relay.doc(PEOPLE)).length === 3, 5000, 'resent');
-    await until(() => w.unsaved() === 0 && w.status.value.unsaved === 0, 3000, 'saved');
+    await until(() => relay.refusals >= 1, 'refusal');
+    await until(() => ids(relay.doc(PEOPLE)).length === 3, 'resent');
+    await until(() => w.unsaved() === 0 && w.status.value.unsaved === 0, 'saved');
     await w.settled();
     expect(ids(relay.doc(PEOPLE))).toEqual([a.id, c.id, during.id].sort());
     expect(ids(w.docs().get(PEOPLE)!)).toEqual(ids(relay.doc(PEOPLE)));
@@ -173,7 +173,7 @@ describe('refusals of record updates', () => {
     console.error = () => {};
     try {
       online = true;
-      await until(() => relay.refusals >= 1, 3000, 'refusal');
+      await until(() => relay.refusals >= 1, 'refusal');
       await w.settled();
     } finally {
       console.error = errors;
@@ -200,7 +200,7 @@ describe('refusals of record updates', () => {
     const a = visit('w0001');
     w.append(PEOPLE, a);
     online = true;
-    await until(() => relay.refusals >= 2, 3000, 'second refusal');
+    await until(() => relay.refusals >= 2, 'second refusal');
     await wait(200);
     await w.settled();
     expect(relay.refusals).toBe(2);
@@ -208,7 +208,7 @@ describe('refusals of record updates', () => {
     expect(w.events(PEOPLE)).toEqual([]);
     const db = userDb(ns, 'w0001');
     expect(((await getMeta(db, META.refused(PEOPLE), Array.isArray)) as Array<{ id: string }>).map((e) => e.id)).toEqual([a.id]);
-    await until(async () => (await getMeta(db, META.rescue(PEOPLE), Array.isArray)) === undefined, 2000, 'rescue cleared');
+    await until(async () => (await getMeta(db, META.rescue(PEOPLE), Array.isArray)) === undefined, 'rescue cleared');
   });
 
   it('after a reload mid-recovery, re-sends the saved events that are still valid, once', async () => {
@@ -231,9 +231,9 @@ describe('refusals of record updates', () => {
     await w.start();
     expect(w.unsaved()).toBe(1); // the valid own one counts while it waits
     online = true;
-    await until(() => relay.doc(PEOPLE).getArray(EVENTS_ARRAY).length === 1, 3000, 'rescued event on the relay');
-    await until(() => w.unsaved() === 0, 3000, 'saved');
-    await until(async () => (await getMeta(db, META.rescue(PEOPLE), Array.isArray)) === undefined, 2000, 'rescue cleared');
+    await until(() => relay.doc(PEOPLE).getArray(EVENTS_ARRAY).length === 1, 'rescued event on the relay');
+    await until(() => w.unsaved() === 0, 'saved');
+    await until(async () => (await getMeta(db, META.rescue(PEOPLE), Array.isArray)) === undefined, 'rescue cleared');
     expect(ids(relay.doc(PEOPLE))).toEqual([mine.id]);
     expect(relay.doc(PARTY).getArray(EVENTS_ARRAY).length).toBe(0);
     expect(relay.refusals).toBe(0);
@@ -248,7 +248,7 @@ describe('the records part of the header status', () => {
     expect(w.withRecords(engineStatus)).toMatchObject({ ready: false, unsaved: 2 }); // not started: count unknown
     await w.start();
     w.append(PEOPLE, visit('w0001'));
-    await until(() => w.status.value.unsaved === 1, 2000, 'records status');
+    await until(() => w.status.value.unsaved === 1, 'records status');
     expect(w.withRecords(engineStatus)).toEqual({ connection: 'offline', unsaved: 3, lastSavedMs: 5_000, ready: true, authExpired: false });
     expect(w.withRecords({ ...engineStatus, lastSavedMs: null }).lastSavedMs).toBeNull();
   });
@@ -264,7 +264,7 @@ describe('the records part of the header status', () => {
     await w.start();
     await w.whenSynced();
     w.append(PEOPLE, visit('w0001'));
-    await until(() => w.status.value.lastSavedMs !== null && w.status.value.unsaved === 0, 3000, 'saved');
+    await until(() => w.status.value.lastSavedMs !== null && w.status.value.unsaved === 0, 'saved');
     const combined = w.withRecords(engineStatus);
     expect(combined.connection).toBe('online');
     expect(combined.lastSavedMs).toBe(w.status.value.lastSavedMs);
@@ -310,15 +310,15 @@ describe('records in the session', () => {
     const r = await service(freshNs('rs'), fetchFn, relay).login('w0001', 'demo');
     if (!r.ok) throw new Error(r.error);
     const s = r.session;
-    await until(() => s.status.value.ready, 3000, 'ready');
+    await until(() => s.status.value.ready, 'ready');
     expect(s.status.value.unsaved).toBe(0);
     expect(s.recordSync!.append(PEOPLE, visit('w0001'))).toBe(true);
-    await until(() => s.status.value.unsaved === 1, 2000, 'header counts the record');
+    await until(() => s.status.value.unsaved === 1, 'header counts the record');
     expect(s.status.value.lastSavedMs).toBeNull();
     expect(s.status.value.connection).not.toBe('online');
 
     relay.acceptToken = () => true;
-    await until(() => s.status.value.unsaved === 0 && s.status.value.connection === 'online', 5000, 'saved and online');
+    await until(() => s.status.value.unsaved === 0 && s.status.value.connection === 'online', 'saved and online');
     expect(s.status.value.lastSavedMs).not.toBeNull();
     expect(relay.doc(PEOPLE).getArray(EVENTS_ARRAY).length).toBe(1);
   });
@@ -337,7 +337,7 @@ describe('records in the session', () => {
     const records = s.recordSync!;
     await records.whenSynced();
     expect(records.append(PEOPLE, visit('town01'))).toBe(true);
-    await until(() => relay.doc(PEOPLE).getArray(EVENTS_ARRAY).length === 1, 3000, 'people synced');
+    await until(() => relay.doc(PEOPLE).getArray(EVENTS_ARRAY).length === 1, 'people synced');
     expect(records.names('party')).toEqual([]);
 
     // /api/me read again (after a failed connection): the people doc was revoked, the party doc granted.
@@ -347,9 +347,9 @@ describe('records in the session', () => {
     // Connections dropped and refused at the upgrade: the session checks the token, which reads /api/me again.
     for (const l of [...relay.links]) l.disconnect();
     for (const l of [...relay.links]) l.connect();
-    await until(() => api.meCalls() > calls, 3000, '/api/me read again');
+    await until(() => api.meCalls() > calls, '/api/me read again');
     relay.acceptToken = () => true;
-    await until(() => records.names('party').includes(PARTY) && records.events(PARTY).length === 1, 5000, 'party doc open and synced');
+    await until(() => records.names('party').includes(PARTY) && records.events(PARTY).length === 1, 'party doc open and synced');
     expect(records.access(PEOPLE)).toBe('read');
     expect(records.events(PEOPLE)).toHaveLength(1);
     expect(records.append(PEOPLE, visit('town01'))).toBe(false);

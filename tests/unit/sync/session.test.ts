@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { createAuthService, jwtExpiryMs, parseMe, type GridlinkAuthService } from '../../../src/app/session.ts';
 import { userDbName } from '../../../src/storage/schema.ts';
 import { caseYear } from '../../../src/domain/docs.ts';
+import type { DocGrant } from '../../../src/domain/docs.ts';
 import { USERS, freshNs, grantsFor, orgUpdate } from './fixtures.ts';
 import { LoopbackRelay, until } from './loopback.ts';
 
@@ -18,7 +19,7 @@ const DOC_T01 = `cases.t01.${YEAR_NOW}`;
 const b64url = (s: string) => Buffer.from(s).toString('base64url');
 
 /** The relay's HTTP API as the session uses it, in memory, with tokens the loopback relay checks. */
-function fakeRelay() {
+function fakeRelay(extraGrants: DocGrant[] = []) {
   const relay = new LoopbackRelay();
   Y.applyUpdate(relay.doc('org'), orgUpdate());
   const tokens = new Map<string, { user: string; exp: number }>();
@@ -49,14 +50,14 @@ function fakeRelay() {
       const t = new Headers(init?.headers).get('authorization')?.replace(/^Bearer /, '') ?? '';
       if (!valid(t)) return json(401, { error: 'unauthorized' });
       const user = USERS[tokens.get(t)!.user]!;
-      return json(200, { user, docs: grantsFor(user, YEAR_NOW) });
+      return json(200, { user, docs: [...grantsFor(user, YEAR_NOW), ...extraGrants] });
     }
     return json(404, { error: 'not_found' });
   };
   return { api, fetchFn, relay };
 }
 
-function service(ns: string, fetchFn: typeof fetch, relay: LoopbackRelay | null, online: () => boolean = () => true): GridlinkAuthService {
+function service(ns: string, fetchFn: typeof fetch, relay: LoopbackRelay | null, online: () => boolean = () => true, pollMs = 10): GridlinkAuthService {
   const s = createAuthService({
     baseUrl: 'http://relay.test/',
     fetch: fetchFn,
@@ -66,7 +67,7 @@ function service(ns: string, fetchFn: typeof fetch, relay: LoopbackRelay | null,
     now: () => Date.now(),
     random: (k) => crypto.getRandomValues(new Uint8Array(k)),
     flushMs: 5,
-    pollMs: 10,
+    pollMs,
     pbkdf2Iterations: 2000,
   });
   services.push(s);
@@ -86,7 +87,7 @@ describe('sign-in', () => {
     const r = await auth.login('w0001', 'demo');
     if (!r.ok) throw new Error(r.error);
     expect(r.session.user).toMatchObject({ id: 'w0001', role: 'worker', gridId: 'g0001', townId: 't01' });
-    await until(() => r.session.status.value.connection === 'online', 3000, 'online');
+    await until(() => r.session.status.value.connection === 'online', 'online');
     expect(await auth.profiles()).toEqual([expect.objectContaining({ userId: 'w0001', username: 'w0001', name: '张网格', role: 'worker' })]);
     await r.session.logout();
 
@@ -148,7 +149,7 @@ describe('sign-in', () => {
     // The rows are there at once, from the read model, whether or not the docs are open yet.
     const rows = await resumed.queryCases({}, 0, 50);
     expect(rows).toHaveLength(1);
-    await until(() => resumed.status.value.ready, 3000, 'docs open');
+    await until(() => resumed.status.value.ready, 'docs open');
     expect(resumed.status.value.unsaved).toBe(1);
     expect((await resumed.getCase(rows[0]!.id))?.status).toBe('reported');
     expect((await resumed.report(reportInput)).ok).toBe(true);
@@ -204,17 +205,17 @@ describe('tokens', () => {
     if (!r.ok) throw new Error(r.error);
     await r.session.engine.whenSynced();
     online = false;
-    await until(() => [...relay.links].every((l) => l.state === 'disconnected'), 2000, 'links closed');
+    await until(() => [...relay.links].every((l) => l.state === 'disconnected'), 'links closed');
     const rep = await r.session.report(reportInput);
     expect(rep.ok).toBe(true);
     api.tokens.clear(); // the relay no longer knows the token (expired, secret rotated)
     online = true;
-    await until(() => r.session.status.value.authExpired, 3000, 'authExpired');
+    await until(() => r.session.status.value.authExpired, 'authExpired');
     expect(r.session.status.value).toMatchObject({ connection: 'offline', unsaved: 1 });
     expect(await r.session.renew('wrong')).toBe(false);
     expect(r.session.status.value.authExpired).toBe(true);
     expect(await r.session.renew('demo')).toBe(true);
-    await until(() => r.session.status.value.unsaved === 0 && r.session.status.value.connection === 'online', 3000, 'resynced');
+    await until(() => r.session.status.value.unsaved === 0 && r.session.status.value.connection === 'online', 'resynced');
     expect(r.session.status.value.authExpired).toBe(false);
     expect(relay.doc(DOC_T01).getArray('events').length).toBe(1);
   });
@@ -227,7 +228,7 @@ describe('tokens', () => {
     const r = await auth.login('w0001', 'demo');
     if (!r.ok) throw new Error(r.error);
     expect(r.session.status.value.authExpired).toBe(false);
-    await until(() => r.session.status.value.authExpired, 5000, 'expiry noticed');
+    await until(() => r.session.status.value.authExpired, 'expiry noticed');
   });
 
   it('after an offline sign-in, an expired token is renewed once with the password typed then', async () => {
@@ -247,9 +248,46 @@ describe('tokens', () => {
     expect(rep.ok).toBe(true);
     const loginsBefore = api.logins;
     online = true;
-    await until(() => r.session.status.value.unsaved === 0 && r.session.status.value.connection === 'online', 5000, 'synced');
+    await until(() => r.session.status.value.unsaved === 0 && r.session.status.value.connection === 'online', 'synced');
     expect(r.session.status.value.authExpired).toBe(false);
     expect(api.logins).toBe(loginsBefore + 1);
+  });
+});
+
+describe('the network', () => {
+  it('one network state: when it goes, the people/party links close with the case links, before the header says offline', async () => {
+    // A browser says the network went with a window 'offline' event; Node has no window, so the test provides one.
+    const win = new EventTarget();
+    const g = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
+    g.addEventListener = win.addEventListener.bind(win);
+    g.removeEventListener = win.removeEventListener.bind(win);
+    try {
+      const { fetchFn, relay } = fakeRelay([{ name: 'people.g0001', access: 'write' }]);
+      let online = true;
+      // Polls far apart: only the window event can tell the session that the network went.
+      const auth = service(freshNs('net'), fetchFn, relay, () => online, 60_000);
+      const r = await auth.login('w0001', 'demo');
+      if (!r.ok) throw new Error(r.error);
+      await until(() => r.session.recordSync !== null, 'records started');
+      await r.session.recordSync!.whenSynced();
+      await r.session.engine.whenSynced();
+      const names = () => [...relay.links].map((l) => `${l.name}:${l.state}`).sort();
+      expect(names()).toContain('people.g0001:connected');
+
+      online = false;
+      win.dispatchEvent(new Event('offline'));
+      // At once, for every doc: a record written now must wait for the network, not slip out on an open link.
+      expect(r.session.status.value.connection).toBe('offline');
+      expect(names().filter((n) => !n.endsWith(':disconnected'))).toEqual([]);
+
+      online = true;
+      win.dispatchEvent(new Event('online'));
+      await until(() => r.session.status.value.connection === 'online', 'online again');
+      expect(names().filter((n) => !n.endsWith(':connected'))).toEqual([]);
+    } finally {
+      delete g.addEventListener;
+      delete g.removeEventListener;
+    }
   });
 });
 
