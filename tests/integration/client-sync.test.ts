@@ -200,9 +200,11 @@ describe('client sync against the real relay', () => {
   });
 
   it('an expired token stops syncing (authExpired) and keeps local work; renew resumes', async () => {
-    // A relay of its own with 2-second tokens.
+    // A relay of its own whose clock the test moves: its one-hour tokens expire when the test says, however long
+    // signing in takes on a loaded machine.
     const dir = await mkdtemp(join(tmpdir(), 'gridlink-client-ttl-'));
-    const short = await startServer({ dataDir: dir, port: 0, host: '127.0.0.1', demo: true, log: quietLogger, tokenTtl: 2 });
+    let skewMs = 0;
+    const short = await startServer({ dataDir: dir, port: 0, host: '127.0.0.1', demo: true, log: quietLogger, tokenTtl: 3600, now: () => Date.now() + skewMs });
     try {
       let online = true;
       const auth = createAuthService({ baseUrl: short.url, WebSocketPolyfill: WebSocket, online: () => online, namespace: `ttl${nsCounter++}`, pollMs: 20 });
@@ -214,7 +216,7 @@ describe('client sync against the real relay', () => {
       const sub = s.org.value!.data.subcategories[0]!;
       const d = await s.report({ category: sub.code, description: '垃圾未清运', location: { lat: 41.1, lng: 122.0 }, gridId: s.user.gridId! });
       expect(d.ok).toBe(true);
-      await new Promise((r) => setTimeout(r, 2300));
+      skewMs = 2 * 3600_000;
       // Reconnecting with the expired token: refused at the upgrade (401); the token check confirms it.
       online = true;
       await until(() => s.status.value.authExpired, 'authExpired');
