@@ -225,3 +225,46 @@ describe('fold: conflicts end deterministically', () => {
     expect(due({ unitId: 'u002' })).toBe(24);
   });
 });
+
+describe('fold: the winner of a race is the event that changed the status', () => {
+  // Events that apply without changing the status: a supervision notice, a checklist step, an extension request.
+  // A later losing event ran into the status, so its winner is the dispatch, never the note made after it.
+  const notes = [
+    ['supervised', 'town01'],
+    ['checklist', 'unit002'],
+    ['extension_requested', 'unit002'],
+  ] as const;
+  for (const [type, actor] of notes) {
+    it(`a dispatch lost to an earlier dispatch names that dispatch, not the '${type}' applied between them`, () => {
+      const base = happyPath().slice(0, 2); // reported, accepted
+      const won = ev('dispatched', 'town01', 2, { node: 'pc-a' });
+      const note = ev(type, actor, 3, { node: 'pc-a' });
+      const lost = ev('dispatched', 'county', 4, { node: 'pc-b', data: { unitId: 'u001' } });
+      const s = foldCase([lost, note, ...base, won], IDX)!;
+      expect(s.status).toBe('dispatched');
+      expect(s.unitId).toBe('u002');
+      expect(s.timeline.map((t) => [t.event.type, t.applied])).toEqual([
+        ['reported', true],
+        ['accepted', true],
+        ['dispatched', true],
+        [type, true],
+        ['dispatched', false],
+      ]);
+      expect(s.superseded).toHaveLength(1);
+      expect(s.superseded[0]!.eventId).toBe(lost.id);
+      expect(s.superseded[0]!.reason).toBe('state_not_allowed');
+      expect(s.superseded[0]!.winner).toEqual({ eventId: won.id, type: 'dispatched', actor: 'town01', at: won.at });
+    });
+  }
+
+  it('a loser that meets a case whose last change was several notes ago still names the status change', () => {
+    const base = happyPath().slice(0, 3); // reported, accepted, dispatched to u002
+    const started = ev('started', 'unit002', 3);
+    const n1 = ev('checklist', 'unit002', 4);
+    const n2 = ev('supervised', 'town01', 5);
+    const lateAck = ev('acknowledged', 'unit002', 6, { node: 'n2' }); // the unit's other device: too late, already started
+    const s = foldCase([...base, started, n1, n2, lateAck], IDX)!;
+    expect(s.status).toBe('in_progress');
+    expect(s.superseded.map((x) => [x.eventId, x.reason, x.winner?.eventId])).toEqual([[lateAck.id, 'state_not_allowed', started.id]]);
+  });
+});
