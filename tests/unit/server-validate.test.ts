@@ -1,0 +1,341 @@
+/**
+ * Direct tests of the relay's update inspection (server/validate.ts `inspectUpdate`): every refusal code it can
+ * answer, each triggered on purpose, and what must pass (valid writes, re-sent and overlapping updates, a reader's
+ * empty sync). The relay applies an update only when the verdict is ok, so a wrong "ok" here lets a forged or
+ * misplaced event into every replica, and a wrong refusal loses a device's valid work.
+ */
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { inspectUpdate, REFUSAL_CODES, type DocKind, type RefusalCode, type Verdict } from '../../server/validate.ts';
+import type { DocAccess } from '../../src/domain/docs.ts';
+import type { CaseEvent } from '../../src/domain/events.ts';
+import { formatHlc } from '../../src/domain/hlc.ts';
+import { writeOrg } from '../../src/sync/orgdoc.ts';
+import { EVENTS_ARRAY } from '../../src/sync/protocol.ts';
+import { ORG, REPORT, T0, ev, freshId, user } from './domain/fixture.ts';
+
+const CASES_T01: DocKind = { kind: 'cases', townId: 't01', year: 2025 };
+const ORG_KIND: DocKind = { kind: 'org' };
+const PEOPLE_G1: DocKind = { kind: 'people', gridId: 'g0001' };
+const IDS_G1: DocKind = { kind: 'idnumbers', gridId: 'g0001' };
+const PARTY_T01: DocKind = { kind: 'party', townId: 't01' };
+/** 2025-01-01 00:00 in China (UTC+8): the case year's boundary. */
+const NEW_YEAR_2025 = Date.UTC(2024, 11, 31, 16, 0, 0);
+
+/** Refusal codes seen by the tests of this file (the last test checks that every code was triggered). */
+const seen = new Set<RefusalCode>();
+
+function inspect(server: Y.Doc, update: Uint8Array, kind: DocKind, userId: string, access: DocAccess = 'write'): Verdict {
+  const v = inspectUpdate(server, Y.decodeUpdate(update), kind, user(userId), access);
+  if (!v.ok) seen.add(v.code);
+  return v;
+}
+
+function expectRefused(v: Verdict, code: RefusalCode, detail?: RegExp): void {
+  expect(v).toMatchObject({ ok: false, code });
+  if (detail && !v.ok) expect(v.detail).toMatch(detail);
+}
+
+/** The relay's doc holding these updates. */
+function relayDoc(...updates: Uint8Array[]): Y.Doc {
+  const d = new Y.Doc();
+  for (const u of updates) Y.applyUpdate(d, u);
+  return d;
+}
+
+/** A device's doc synced with the relay's. */
+function device(server: Y.Doc): Y.Doc {
+  const d = new Y.Doc();
+  Y.applyUpdate(d, Y.encodeStateAsUpdate(server));
+  return d;
+}
+
+/** What a device sends: everything it has that the relay lacks (sync step 2, or a live update). */
+const diff = (dev: Y.Doc, server: Y.Doc) => Y.encodeStateAsUpdate(dev, Y.encodeStateVector(server));
+
+/** A device appends events to its log and sends them. */
+function push(server: Y.Doc, ...events: unknown[]): Uint8Array {
+  const dev = device(server);
+  dev.getArray(EVENTS_ARRAY).push(events);
+  return diff(dev, server);
+}
+
+/** An event stamped at an absolute time (the fixture's `ev` counts minutes from T0). */
+function evAt<K extends Parameters<typeof ev>[0]>(type: K, actor: string, ms: number, data?: CaseEvent<K>['data']): CaseEvent<K> {
+  return { ...ev(type, actor, 0, data ? { data } : {}), id: freshId(ms), at: formatHlc({ ms, counter: 0, node: 'n1' }) } as CaseEvent<K>;
+}
+
+const report = (actor = 'w0001', minute = 0) => ev('reported', actor, minute);
+
+function orgDoc(): Y.Doc {
+  const d = new Y.Doc();
+  writeOrg(d, ORG);
+  return d;
+}
+
+let n = 0;
+const stamp = () => formatHlc({ ms: T0 + n, counter: n++ % 10_000, node: 'dev' });
+const household = (actor: string, gridId = 'g0001', extra: Record<string, unknown> = {}) => ({
+  id: freshId(),
+  type: 'household_saved',
+  actor,
+  at: stamp(),
+  data: { id: `h${n}`, gridId, address: '东街3号', head: '王', ...extra },
+});
+
+describe('inspectUpdate: what must pass', () => {
+  it('a grid worker’s valid report: ok, novel, listed for the case index', () => {
+    const server = new Y.Doc();
+    const r = report();
+    const v = inspect(server, push(server, r), CASES_T01, 'w0001');
+    expect(v).toEqual({ ok: true, novel: true, reported: [r] });
+  });
+
+  it('the town center’s dispatch of a known case: ok, novel, no new report', () => {
+    const r = report();
+    const server = relayDoc(push(new Y.Doc(), r, ev('accepted', 'town01', 1)));
+    const v = inspect(server, push(server, ev('dispatched', 'town01', 2)), CASES_T01, 'town01');
+    expect(v).toEqual({ ok: true, novel: true, reported: [] });
+  });
+
+  it('a re-sent update the relay already holds: ok and not novel (nothing is applied, stored or listed again)', () => {
+    const server = new Y.Doc();
+    const u = push(server, report());
+    expect(inspect(server, u, CASES_T01, 'w0001')).toMatchObject({ ok: true, novel: true });
+    Y.applyUpdate(server, u);
+    expect(inspect(server, u, CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [] });
+    // A device's sync step 2 after it has everything: no structs, its delete set empty.
+    expect(inspect(server, diff(device(server), server), CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [] });
+  });
+
+  it('a resend whose merged item overlaps what the relay holds: only the new part is inspected and listed', () => {
+    const dev = new Y.Doc();
+    const first = report('w0001', 0);
+    dev.getArray(EVENTS_ARRAY).push([first]);
+    const server = relayDoc(Y.encodeStateAsUpdate(dev));
+    const second = report('w0001', 1);
+    dev.getArray(EVENTS_ARRAY).push([second]);
+    const whole = Y.encodeStateAsUpdate(dev); // one struct of length 2 from clock 0: the first half is known
+    const structs = Y.decodeUpdate(whole).structs;
+    expect(structs).toHaveLength(1);
+    expect(structs[0]!.length).toBe(2);
+    expect(inspect(server, whole, CASES_T01, 'w0001')).toEqual({ ok: true, novel: true, reported: [second] });
+  });
+
+  it('a report stamped just after midnight of 1 January in China belongs in the new year’s doc', () => {
+    const server = new Y.Doc();
+    const r = evAt('reported', 'w0001', NEW_YEAR_2025 + 30 * 60_000); // 2024-12-31 16:30 UTC = 2025-01-01 00:30 CST
+    expect(inspect(server, push(server, r), CASES_T01, 'w0001')).toMatchObject({ ok: true, reported: [r] });
+  });
+
+  it('a reader’s sync step 2 that brings nothing new passes, even carrying deletions the doc already has', () => {
+    const server = orgDoc();
+    const admin = device(server);
+    admin.getMap('units').set('u009', { id: 'u009', name: '县交通局', level: 'county', categories: ['06'] });
+    admin.getMap('units').set('u009', { id: 'u009', name: '县交通运输局', level: 'county', categories: ['06'] }); // overwrite: a deletion
+    Y.applyUpdate(server, diff(admin, server));
+    const reader = device(server);
+    const step2 = diff(reader, server);
+    expect(Y.decodeUpdate(step2).ds.clients.size).toBeGreaterThan(0); // the delete set travels with every sync step 2
+    expect(inspect(server, step2, ORG_KIND, 'w0001', 'read')).toEqual({ ok: true, novel: false, reported: [] });
+    expect(inspect(server, step2, CASES_T01, 'w0001', 'read')).toEqual({ ok: true, novel: false, reported: [] });
+  });
+
+  it('the admin’s org edits: plain values in the collection maps, overwrites (deletions) included', () => {
+    const server = orgDoc();
+    const admin = device(server);
+    admin.getMap('units').set('u009', { id: 'u009', name: '县交通局', level: 'county', categories: ['06'] });
+    admin.getMap('units').delete('u001');
+    expect(inspect(server, diff(admin, server), ORG_KIND, 'admin')).toEqual({ ok: true, novel: true, reported: [] });
+  });
+
+  it('people, ID number and party docs: valid records by the roles that keep them', () => {
+    const people = new Y.Doc();
+    expect(inspect(people, push(people, household('w0001')), PEOPLE_G1, 'w0001')).toMatchObject({ ok: true, novel: true });
+    const visit = { id: freshId(), type: 'visit_recorded', actor: 'st01v01', at: stamp(), data: { householdId: 'h1', note: '入户走访' } };
+    expect(inspect(people, push(people, visit), PEOPLE_G1, 'st01v01')).toMatchObject({ ok: true, novel: true });
+    const ids = new Y.Doc();
+    const number = { id: freshId(), type: 'id_number_saved', actor: 'w0001', at: stamp(), data: { residentId: 'r1', idNumber: '211103198001011234' } };
+    expect(inspect(ids, push(ids, number), IDS_G1, 'w0001')).toMatchObject({ ok: true, novel: true });
+    const party = new Y.Doc();
+    const need = { id: freshId(), type: 'need_published', actor: 'town01', at: stamp(), data: { kind: 'resident', villageId: 't01v01', title: '助老', detail: '帮助老人买菜' } };
+    expect(inspect(party, push(party, need), PARTY_T01, 'town01')).toMatchObject({ ok: true, novel: true });
+  });
+});
+
+describe('inspectUpdate: every refusal', () => {
+  it('read_only: a reader’s update carrying a new struct, or a new deletion', () => {
+    const server = new Y.Doc();
+    expectRefused(inspect(server, push(server, report()), CASES_T01, 'w0001', 'read'), 'read_only');
+    const org = orgDoc();
+    const reader = device(org);
+    reader.getMap('units').delete('u001');
+    const deletionOnly = diff(reader, org);
+    expect(Y.decodeUpdate(deletionOnly).structs).toHaveLength(0);
+    expectRefused(inspect(org, deletionOnly, ORG_KIND, 'town01', 'read'), 'read_only');
+  });
+
+  it('delete_not_allowed: deleting an event of a cases, people or party log', () => {
+    for (const [kind, event, who] of [
+      [CASES_T01, report(), 'w0001'],
+      [PEOPLE_G1, household('w0001'), 'w0001'],
+    ] as const) {
+      const server = relayDoc(push(new Y.Doc(), event));
+      const dev = device(server);
+      dev.getArray(EVENTS_ARRAY).delete(0, 1);
+      expectRefused(inspect(server, diff(dev, server), kind, who), 'delete_not_allowed');
+    }
+  });
+
+  it('invalid_struct: writes outside the events array, nested types, GC structs, org writes outside the collections', () => {
+    const server = new Y.Doc();
+    const other = device(server);
+    other.getMap('meta').set('x', 1);
+    expectRefused(inspect(server, diff(other, server), CASES_T01, 'w0001'), 'invalid_struct', /only the 'events' array/);
+
+    const nested = device(server);
+    const m = new Y.Map<unknown>();
+    nested.getArray(EVENTS_ARRAY).push([m]);
+    m.set('id', 'x');
+    expectRefused(inspect(server, diff(nested, server), CASES_T01, 'w0001'), 'invalid_struct');
+
+    const text = device(server);
+    text.getText(EVENTS_ARRAY).insert(0, 'hello');
+    expectRefused(inspect(server, diff(text, server), CASES_T01, 'w0001'), 'invalid_struct');
+
+    // A garbage-collected range where an event should be (no deletion with it, so it is the struct that is refused).
+    const gc = { structs: [new Y.GC(Y.createID(4242, 0), 1)], ds: Y.decodeUpdate(new Uint8Array([0, 0])).ds };
+    const vgc = inspectUpdate(server, gc as ReturnType<typeof Y.decodeUpdate>, CASES_T01, user('w0001'), 'write');
+    if (!vgc.ok) seen.add(vgc.code);
+    expectRefused(vgc, 'invalid_struct', /garbage-collected/);
+
+    const org = orgDoc();
+    const admin = device(org);
+    admin.getMap('secrets').set('k', 'v');
+    expectRefused(inspect(org, diff(admin, org), ORG_KIND, 'admin'), 'invalid_struct', /collection maps/);
+    const admin2 = device(org);
+    admin2.getMap('units').set('u009', new Y.Map());
+    expectRefused(inspect(org, diff(admin2, org), ORG_KIND, 'admin'), 'invalid_struct', /plain JSON/);
+    const admin3 = device(org);
+    admin3.getArray('units_list').push([{ id: 'u9' }]);
+    expectRefused(inspect(org, diff(admin3, org), ORG_KIND, 'admin'), 'invalid_struct');
+  });
+
+  it('invalid_event: values that are not events of the doc’s kind, and a full ID number in a people doc', () => {
+    const server = new Y.Doc();
+    expectRefused(inspect(server, push(server, 'garbage'), CASES_T01, 'w0001'), 'invalid_event');
+    expectRefused(inspect(server, push(server, { ...report(), type: 'exploded' }), CASES_T01, 'w0001'), 'invalid_event');
+    expectRefused(inspect(server, push(server, { ...report(), data: { ...REPORT, category: 12 } }), CASES_T01, 'w0001'), 'invalid_event');
+    // A valid event followed by an invalid one in the same update: the whole update is refused.
+    expectRefused(inspect(server, push(server, report(), { id: 'x' }), CASES_T01, 'w0001'), 'invalid_event');
+
+    const people = new Y.Doc();
+    expectRefused(inspect(people, push(people, household('w0001', 'g0001', { note: '户主身份证 211103198001011234' })), PEOPLE_G1, 'w0001'), 'invalid_event', /no full ID numbers/);
+    expectRefused(inspect(people, push(people, { ...household('w0001'), type: 'household_deleted' }), PEOPLE_G1, 'w0001'), 'invalid_event');
+    const ids = new Y.Doc();
+    const bad = { id: freshId(), type: 'id_number_saved', actor: 'w0001', at: stamp(), data: { residentId: 'r1', idNumber: '2111' } };
+    expectRefused(inspect(ids, push(ids, bad), IDS_G1, 'w0001'), 'invalid_event');
+    const party = new Y.Doc();
+    expectRefused(inspect(party, push(party, { id: freshId(), type: 'need_published', actor: 'town01', at: stamp(), data: {} }), PARTY_T01, 'town01'), 'invalid_event');
+  });
+
+  it('forged_actor: an event made in another user’s name, in every kind of event log', () => {
+    const server = new Y.Doc();
+    expectRefused(inspect(server, push(server, report('w0002')), CASES_T01, 'w0001'), 'forged_actor', /actor w0002 is not w0001/);
+    // One own event and one forged in the same update: the whole update is refused.
+    expectRefused(inspect(server, push(server, report('w0001'), report('w0002', 1)), CASES_T01, 'w0001'), 'forged_actor');
+    const people = new Y.Doc();
+    expectRefused(inspect(people, push(people, household('st01v01')), PEOPLE_G1, 'w0001'), 'forged_actor');
+    const ids = new Y.Doc();
+    const number = { id: freshId(), type: 'id_number_saved', actor: 'town01', at: stamp(), data: { residentId: 'r1', idNumber: '211103198001011234' } };
+    expectRefused(inspect(ids, push(ids, number), IDS_G1, 'w0001'), 'forged_actor');
+    const party = new Y.Doc();
+    const need = { id: freshId(), type: 'need_published', actor: 'town01', at: stamp(), data: { kind: 'resident', villageId: 't01v01', title: '助老', detail: '买菜' } };
+    expectRefused(inspect(party, push(party, need), PARTY_T01, 'st01v01'), 'forged_actor');
+  });
+
+  it('role_not_allowed: an event type the user’s role may never make', () => {
+    const r = report();
+    const server = relayDoc(push(new Y.Doc(), r));
+    expectRefused(inspect(server, push(server, ev('accepted', 'w0001', 1)), CASES_T01, 'w0001'), 'role_not_allowed', /a worker may not make 'accepted'/);
+    expectRefused(inspect(server, push(server, ev('resolved', 'town01', 1)), CASES_T01, 'town01'), 'role_not_allowed');
+    expectRefused(inspect(server, push(server, ev('reported', 'unit002', 1)), CASES_T01, 'unit002'), 'role_not_allowed');
+    const people = new Y.Doc();
+    expectRefused(inspect(people, push(people, household('p0001')), PEOPLE_G1, 'p0001'), 'role_not_allowed');
+    const ids = new Y.Doc();
+    const number = { id: freshId(), type: 'id_number_saved', actor: 'county', at: stamp(), data: { residentId: 'r1', idNumber: '211103198001011234' } };
+    expectRefused(inspect(ids, push(ids, number), IDS_G1, 'county'), 'role_not_allowed');
+    const party = new Y.Doc();
+    const claim = { id: freshId(), type: 'need_claimed', actor: 'town01', at: stamp(), data: { needId: freshId() } };
+    expectRefused(inspect(party, push(party, claim), PARTY_T01, 'town01'), 'role_not_allowed');
+  });
+
+  it('wrong_doc: a report filed in another town’s doc', () => {
+    const server = new Y.Doc();
+    const inT02 = ev('reported', 'county', 0, { data: { ...REPORT, gridId: 'g0003', townId: 't02' } });
+    expectRefused(inspect(server, push(server, inT02), CASES_T01, 'county'), 'wrong_doc', /belongs in cases\.t02\.2025/);
+  });
+
+  it('wrong_doc: a report filed in another year’s doc (the year in China, UTC+8)', () => {
+    const server = new Y.Doc();
+    // 2024-12-31 23:30 in China (15:30 UTC): still 2024, so not in cases.t01.2025.
+    const lastYear = evAt('reported', 'w0001', NEW_YEAR_2025 - 30 * 60_000);
+    expectRefused(inspect(server, push(server, lastYear), CASES_T01, 'w0001'), 'wrong_doc', /belongs in cases\.t01\.2024/);
+    const nextYear = evAt('reported', 'w0001', Date.UTC(2025, 11, 31, 16, 30));
+    expectRefused(inspect(server, push(server, nextYear), CASES_T01, 'w0001'), 'wrong_doc', /belongs in cases\.t01\.2026/);
+    // The same report is welcome in its own year's doc.
+    expect(inspect(server, push(server, lastYear), { kind: 'cases', townId: 't01', year: 2024 }, 'w0001')).toMatchObject({ ok: true, reported: [lastYear] });
+  });
+
+  it('wrong_doc: a household saved in another grid’s people doc', () => {
+    const people = new Y.Doc();
+    expectRefused(inspect(people, push(people, household('town01', 'g0002')), PEOPLE_G1, 'town01'), 'wrong_doc', /people\.g0002/);
+  });
+
+  it('missing_dependencies: a clock gap, a skipped range, an unknown origin, a deletion of unknown structs', () => {
+    const server = new Y.Doc();
+    const dev = new Y.Doc();
+    const arr = dev.getArray(EVENTS_ARRAY);
+    const u1 = (arr.push([report('w0001', 0)]), Y.encodeStateAsUpdate(dev));
+    const sv1 = Y.encodeStateVector(dev);
+    arr.push([report('w0001', 1)]);
+    const u2 = Y.encodeStateAsUpdate(dev, sv1);
+    const sv2 = Y.encodeStateVector(dev);
+    arr.push([report('w0001', 2)]);
+    const u3 = Y.encodeStateAsUpdate(dev, sv2);
+    // The second event without the first.
+    expectRefused(inspect(server, u2, CASES_T01, 'w0001'), 'missing_dependencies', /starts at clock 1, relay has 0/);
+    // The first and the third, merged: Yjs puts a Skip where the second was.
+    const merged = Y.mergeUpdates([u1, u3]);
+    expect(Y.decodeUpdate(merged).structs.some((s) => s instanceof Y.Skip)).toBe(true);
+    expectRefused(inspect(server, merged, CASES_T01, 'w0001'), 'missing_dependencies');
+    // After the first is on the relay, the second alone is fine.
+    Y.applyUpdate(server, u1);
+    expect(inspect(server, u2, CASES_T01, 'w0001')).toMatchObject({ ok: true, novel: true });
+
+    // Another device appends after an event the relay never got: its item's origin is unknown.
+    const a = new Y.Doc();
+    a.getArray(EVENTS_ARRAY).push([report('w0001', 3)]);
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    b.getArray(EVENTS_ARRAY).push([report('w0001', 4)]);
+    const fresh = new Y.Doc();
+    expectRefused(inspect(fresh, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)), CASES_T01, 'w0001'), 'missing_dependencies', /unknown origin/);
+
+    // The org doc takes deletions, but only of structs the relay has.
+    const org = orgDoc();
+    const admin = new Y.Doc();
+    admin.getMap('units').set('u009', { id: 'u009' });
+    admin.getMap('units').delete('u009');
+    const deletes = { structs: [], ds: Y.decodeUpdate(Y.encodeStateAsUpdate(admin)).ds };
+    const v = inspectUpdate(org, deletes as ReturnType<typeof Y.decodeUpdate>, ORG_KIND, user('admin'), 'write');
+    if (!v.ok) seen.add(v.code);
+    expectRefused(v, 'missing_dependencies', /deletion of unknown structs/);
+  });
+});
+
+describe('inspectUpdate: coverage of the refusal codes', () => {
+  it('every code the relay can answer was triggered above (a new code needs a test here)', () => {
+    expect([...seen].sort()).toEqual([...REFUSAL_CODES].sort());
+  });
+});
