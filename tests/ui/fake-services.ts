@@ -234,9 +234,11 @@ export class FakeSession implements Session {
     const f = this.takeFailure();
     if (f) return f;
     const grid = this.world.org.grid(input.gridId);
+    // As the engine: the grid decides the doc (its town), so an unknown grid is refused before the report is decided.
+    if (!grid) return { ok: false, error: 'unknown_grid' };
     const caseId = this.world.id();
     return this.record(
-      decide(null, { type: 'report', ...input, townId: grid?.townId ?? '' }, { actor: this.user, org: this.world.org, at: this.world.clock.now(), eventId: this.world.id(), caseId }),
+      decide(null, { type: 'report', ...input, townId: grid.townId }, { actor: this.user, org: this.world.org, at: this.world.clock.now(), eventId: this.world.id(), caseId }),
     );
   }
 
@@ -245,6 +247,8 @@ export class FakeSession implements Session {
     const f = this.takeFailure();
     if (f) return f;
     const state = this.world.states().get(caseId) ?? null;
+    // As the engine: a case this device does not hold is unknown, whoever asks (decide would judge the role first).
+    if (!state) return { ok: false, error: 'unknown_case' };
     return this.record(decide(state, command, { actor: this.user, org: this.world.org, at: this.world.clock.now(), eventId: this.world.id(), caseId }));
   }
 
