@@ -1,5 +1,5 @@
 /**
- * The relay process in one call: store, demo seed, org view, relay and HTTP on one port.
+ * The relay process in one call: store, demo seed or production checks, org view, relay and HTTP on one port.
  *
  * `startServer` resolves once the port is listening (port 0 picks a free one) and the org doc is loaded;
  * `close()` stops accepting, closes every connection, compacts and closes SQLite. Every accepted write is
@@ -15,7 +15,8 @@ import { ORG_DOC } from '../src/domain/docs.ts';
 import { HybridClock } from '../src/domain/hlc.ts';
 import { indexOrg, ORG_COLLECTIONS, type OrgData, type UserInfo } from '../src/domain/org.ts';
 import { signToken, verifyToken } from './auth.ts';
-import { DEFAULTS, parseDuration, resolveJwtSecret } from './config.ts';
+import { checkProductionStore, type AdminSetting } from './accounts.ts';
+import { ConfigError, DEFAULTS, parseDuration, resolveJwtSecret } from './config.ts';
 import { createHttpHandler, publicUser, type OrgView } from './http.ts';
 import { stderrLogger, type Logger } from './log.ts';
 import { LoginLimiter } from './ratelimit.ts';
@@ -29,8 +30,15 @@ export interface StartOptions {
   dataDir: string;
   port?: number;
   host?: string;
-  /** Seed the demo county when the store is empty. */
+  /** Seed the demo county when the store is empty (`npm start`, tests). Excludes `production`. */
   demo?: boolean;
+  /**
+   * The production rules (main.ts without --demo; accounts.ts): refuse a store that holds the demo county or an
+   * account with a published password, and one without an administrator unless `admin` creates it.
+   */
+  production?: boolean;
+  /** With `production`: the administrator to create when the store has none (ADMIN_USERNAME / ADMIN_PASSWORD). */
+  admin?: AdminSetting;
   /** Seed of the demo generator (default: the generator's own). */
   demoSeed?: number;
   /** The built app; default ./dist next to the project root. Missing directory: only the API is served. */
@@ -67,9 +75,18 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const secret = resolveJwtSecret(opts.dataDir, opts.jwtSecret);
   const staticDir = opts.staticDir ?? resolve(ROOT, 'dist');
 
+  if (opts.production && opts.demo) throw new ConfigError('the demo county never runs with the production rules: start with either, not both');
   const store = new Store(opts.dataDir);
   let relay: Relay | null = null;
   try {
+    if (opts.production) {
+      await checkProductionStore(store, {
+        dataDir: opts.dataDir,
+        published: [DEFAULTS.demoPassword, opts.demoPassword ?? DEFAULTS.demoPassword],
+        ...(opts.admin ? { admin: opts.admin } : {}),
+        log: (m) => log.info(m),
+      });
+    }
     const serverClientId = clientIdOf(store);
     if (opts.demo && store.isEmpty()) {
       const started = performance.now();

@@ -6,12 +6,18 @@
  *   PORT               TCP port, 0 = any free port                  default 8080
  *   DATA_DIR           SQLite store and generated secret            default ./data
  *   JWT_SECRET         HS256 key, at least 32 characters            default: 32 random bytes kept in DATA_DIR/jwt-secret (0600)
- *   DEMO_PASSWORD      password of every demo account               default demo
+ *   DEMO_PASSWORD      password of every demo account (--demo)      default demo
+ *   ADMIN_USERNAME     the administrator created on a first start   default admin
+ *   ADMIN_PASSWORD     that administrator's password; read only when DATA_DIR has no administrator yet (without
+ *                      --demo a first start refuses to run without it or `create-admin`); at least 12 characters,
+ *                      6 different ones, not containing the username, never the demo password
  *   MAX_MESSAGE_BYTES  cap on one websocket message                 default 1 MiB
  *   TOKEN_TTL          login token lifetime: <n>s|m|h|d or seconds  default 12h
  *   IDLE_UNLOAD_MS     unload a doc with no connection after this   default 30000
  *   COMPACT_AFTER_ROWS compact a doc's update rows above this count default 100
  * Invalid values stop the process with a message naming the variable (ConfigError), never a silent default.
+ * The demo county is not a setting: `npm start` passes `--demo` (main.ts); without it the relay runs the
+ * production rules (accounts.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +35,8 @@ export interface EnvConfig {
   /** Undefined when JWT_SECRET is unset: the secret is then generated and kept in DATA_DIR (resolveJwtSecret). */
   jwtSecret?: string;
   demoPassword: string;
+  /** ADMIN_USERNAME / ADMIN_PASSWORD, when ADMIN_PASSWORD is set. */
+  admin?: { username: string; password: string };
   maxMessageBytes: number;
   /** Token lifetime in seconds. */
   tokenTtlSeconds: number;
@@ -41,13 +49,17 @@ export const DEFAULTS = {
   port: 8080,
   dataDir: './data',
   demoPassword: 'demo',
+  adminUsername: 'admin',
   maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
   tokenTtl: '12h',
   idleUnloadMs: 30_000,
   compactAfterRows: 100,
 } as const;
 
+export const ADMIN_PASSWORD_MIN = 12;
+export const PASSWORD_RULE = `at least ${ADMIN_PASSWORD_MIN} characters, 6 different ones, not containing the username`;
 const MIN_SECRET_CHARS = 32;
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{1,31}$/;
 const SECRET_FILE = 'jwt-secret';
 
 /** Read and validate the environment. Pure apart from reading `env`; throws ConfigError. */
@@ -64,17 +76,44 @@ export function readEnv(env: Record<string, string | undefined>): EnvConfig {
   }
   const demoPassword = env.DEMO_PASSWORD ?? DEFAULTS.demoPassword;
   if (demoPassword.length === 0) throw new ConfigError('DEMO_PASSWORD must not be empty');
+  const adminUsername = get('ADMIN_USERNAME') ?? DEFAULTS.adminUsername;
+  const badName = usernameProblem(adminUsername);
+  if (badName) throw new ConfigError(`ADMIN_USERNAME ${badName}, got "${adminUsername}"`);
+  // Not trimmed: a password is taken as typed.
+  const adminPassword = env.ADMIN_PASSWORD === undefined || env.ADMIN_PASSWORD === '' ? undefined : env.ADMIN_PASSWORD;
+  if (adminPassword !== undefined) {
+    const weak = passwordProblem(adminPassword, adminUsername, [DEFAULTS.demoPassword, demoPassword]);
+    if (weak) throw new ConfigError(`ADMIN_PASSWORD ${weak}: choose another (${PASSWORD_RULE})`);
+  }
   return {
     host,
     port: intVar('PORT', get('PORT'), DEFAULTS.port, 0, 65535),
     dataDir: resolve(get('DATA_DIR') ?? DEFAULTS.dataDir),
     ...(secret !== undefined ? { jwtSecret: secret } : {}),
     demoPassword,
+    ...(adminPassword !== undefined ? { admin: { username: adminUsername, password: adminPassword } } : {}),
     maxMessageBytes: intVar('MAX_MESSAGE_BYTES', get('MAX_MESSAGE_BYTES'), DEFAULTS.maxMessageBytes, 1024, 256 * 1024 * 1024),
     tokenTtlSeconds: parseDuration('TOKEN_TTL', get('TOKEN_TTL') ?? DEFAULTS.tokenTtl),
     idleUnloadMs: intVar('IDLE_UNLOAD_MS', get('IDLE_UNLOAD_MS'), DEFAULTS.idleUnloadMs, 0, 24 * 3600 * 1000),
     compactAfterRows: intVar('COMPACT_AFTER_ROWS', get('COMPACT_AFTER_ROWS'), DEFAULTS.compactAfterRows, 1, 1_000_000),
   };
+}
+
+/** Why `username` may not be an account name, or null. */
+export function usernameProblem(username: string): string | null {
+  return USERNAME.test(username) ? null : 'must be 2-32 letters, digits, ".", "_" or "-", starting with a letter or digit';
+}
+
+/**
+ * The one rule for a password an operator chooses (ADMIN_PASSWORD, `create-admin`): why it is too weak for
+ * `username`, in words, or null when it will do. `published` are passwords anyone can read (the demo's).
+ */
+export function passwordProblem(password: string, username: string, published: readonly string[] = [DEFAULTS.demoPassword]): string | null {
+  if (published.includes(password)) return 'is the published demo password';
+  if ([...password].length < ADMIN_PASSWORD_MIN) return `is shorter than ${ADMIN_PASSWORD_MIN} characters`;
+  if (new Set(password).size < 6) return 'uses fewer than 6 different characters';
+  if (password.toLowerCase().includes(username.toLowerCase())) return 'contains the username';
+  return null;
 }
 
 function intVar(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

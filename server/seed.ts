@@ -19,6 +19,9 @@ import { hashPassword } from './auth.ts';
 import { ID_SPLIT_META } from './idsplit.ts';
 import type { Store } from './store.ts';
 
+/** Meta key the demo seed writes: this store holds the demo county (a production relay refuses it: accounts.ts). */
+export const DEMO_META = 'demo_county';
+
 export interface SeedData {
   org: OrgData;
   events: CaseEvent[];
@@ -120,6 +123,7 @@ export async function seedDemo(store: Store, opts: { password: string; clientId:
     }
     // Seeded with the ID numbers apart already: nothing for the one-time split at startup (idsplit.ts).
     store.setMeta(ID_SPLIT_META, JSON.stringify({ docs: 0, numbers: 0, seeded: true }));
+    store.setMeta(DEMO_META, JSON.stringify({ users: result.users, seededAt: new Date(opts.nowMs).toISOString() }));
   });
   return { ...result, docs: result.docs + people.size };
 }

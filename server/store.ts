@@ -203,6 +203,19 @@ export class Store {
     return Object.fromEntries(rows.map((r) => [r.role, r.n]));
   }
 
+  /**
+   * Password hashes that may carry a published password (accounts.ts): those shared by several accounts (only a
+   * seed writes one hash for many; every other account has a salt of its own) and every administrator's.
+   */
+  hashesSharedOrAdmin(): Array<{ passwordHash: string; accounts: number; example: string }> {
+    return this.db
+      .prepare<[], { passwordHash: string; accounts: number; example: string }>(
+        `SELECT password_hash AS passwordHash, count(*) AS accounts, min(username) AS example FROM users
+         GROUP BY password_hash HAVING count(*) > 1 OR sum(role = 'admin') > 0`,
+      )
+      .all();
+  }
+
   /** Whether a doc is stored (a snapshot or update rows): one of `docNames()`, without listing them all. */
   hasDoc(doc: string): boolean {
     return this.stmts.hasDoc.get(doc, doc) !== undefined;
