@@ -1,11 +1,15 @@
 /**
  * `npm run bench` (full, under 20 minutes) and `npm run bench -- --quick` (smaller data and fewer runs, under
  * 3 minutes): every figure of issue 3 with its budget and a reference measured in the same run. Writes
- * bench/results.json (`[{name, value, unit, budget, reference, ratio, pass, note?}]`) and prints a table.
+ * bench/results.json (`[{name, value, unit, budget, reference, ratio, pass, failed?, note?}]`) and prints a table.
  * `--only=bundle,pageload,warmstart,scale,sync,relay,demo` runs a subset (the file then holds that subset only; with
  * `--merge` the subset replaces its own entries in the existing bench/results.json).
- * A figure that cannot be measured is reported as a miss with the reason, never as a number. Exit code 0 either
- * way: a budget miss is a finding, not a crash.
+ * Exit code: 0 when every figure was measured, budget misses included (a miss is a finding, marked **MISS**). 1 when
+ * any figure of this run failed: its value could not be measured, or a peer or reference it is compared with
+ * (Hocuspocus, the bare relay, PouchDB/pouchdb-server, the bare-stack page in Lighthouse or chromium) failed. A
+ * failed figure is never shown as a number that passed: it has `pass: false` and `failed: <what and why>` in
+ * bench/results.json, **FAILED** in the table, and the run ends with a list of what failed, after writing both.
+ * A peer left out on purpose (--quick: PouchDB, the bare relay) is not a failure.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +25,7 @@ import { countyData } from './lib/county.ts';
 import { BENCH_JWT_SECRET } from './lib/datadir.ts';
 import { ensurePeers } from './lib/peers.ts';
 import { startServerProc } from './lib/proc.ts';
-import { missing, table, type Result } from './lib/results.ts';
+import { exitStatus, failures, failureSummary, missing, table, type Result } from './lib/results.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -62,7 +66,7 @@ async function step(name: string, fn: () => Promise<Result[]>, results: Result[]
   log(`${name} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const results: Result[] = [];
   log(`${quick ? 'quick' : 'full'} run${only ? ` (only ${only.join(', ')})` : ''}`);
   if (want('pageload') || want('sync') || want('relay')) ensurePeers(log);
@@ -90,6 +94,8 @@ async function main(): Promise<void> {
   if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log }), results);
 
   const file = join(ROOT, 'bench/results.json');
+  // The exit status is this run's: entries kept from an earlier run by --merge show in the file, not in it.
+  const failed = failures(results);
   if (only && args.includes('--merge') && existsSync(file)) {
     // Re-run some figures into the last full results: drop that figure group's entries, keep the rest.
     const rerun = only.map((f) => GROUP_PREFIX[f] ?? f);
@@ -99,12 +105,14 @@ async function main(): Promise<void> {
   }
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   console.log('\n' + table(results) + '\n');
-  const misses = results.filter((r) => r.pass === false).length;
-  log(`${results.length} figures, ${misses} budget misses; wrote ${file} (${quick ? 'quick' : 'full'} run, ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  const misses = results.filter((r) => r.pass === false && r.failed === undefined).length;
+  log(`${results.length} figures, ${misses} budget misses, ${failed.length} failed; wrote ${file} (${quick ? 'quick' : 'full'} run, ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  if (failed.length) console.error('\n' + failureSummary(failed));
+  return exitStatus(failed);
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (e: unknown) => {
     console.error(e);
     process.exit(1);

@@ -4,14 +4,15 @@
  * case list of a signed-in grid worker: playwright-core signs in through the real login screen in a chromium
  * started with a remote-debugging port, the browser stays open, and Lighthouse measures `#/cases` in that same
  * profile with `disableStorageReset` (IndexedDB, the session and the service worker stay, as on the phone).
- * Reference in the same run: the bare-stack page (bench/fixtures/bare), served by the same static file code.
+ * Reference in the same run: the bare-stack page (bench/fixtures/bare), served by the same static file code; when
+ * its runs fail, every page-load figure is failed (`failed`), not shown without its reference.
  */
 import { launchDebuggable, serviceWorkerActivated, signIn } from '../lib/chrome.ts';
 import { BARE_OUT } from '../lib/build.ts';
 import { WORKER } from '../lib/county.ts';
 import { BENCH_PASSWORD } from '../lib/datadir.ts';
 import { peerImport } from '../lib/peers.ts';
-import { figure, median, missing, type Result } from '../lib/results.ts';
+import { figure, median, missing, peerFailures, type Result } from '../lib/results.ts';
 import { serveDir } from '../lib/staticserver.ts';
 
 interface Lhr {
@@ -66,8 +67,10 @@ async function series(lighthouse: LighthouseFn, url: string, port: number, runs:
   return medians(out);
 }
 
-function pageResults(page: string, m: PageLoad | null, ref: PageLoad | null, runs: number, error?: string): Result[] {
+function pageResults(page: string, m: PageLoad | null, ref: PageLoad | null, runs: number, error?: string, refError?: string): Result[] {
   const note = `median of ${runs}; reference: the bare-stack page`;
+  // Every figure is compared with the bare-stack page: when its Lighthouse runs failed, so did these figures.
+  const failed = ref ? undefined : peerFailures({ 'bare-stack page': refError ?? 'not measured' });
   if (!m) {
     const why = error ?? 'not measured';
     return [
@@ -78,10 +81,10 @@ function pageResults(page: string, m: PageLoad | null, ref: PageLoad | null, run
     ];
   }
   return [
-    figure({ name: `page load: ${page} performance score`, value: m.score, unit: 'points', budget: '>= 95', reference: ref?.score ?? null, note }),
-    figure({ name: `page load: ${page} LCP`, value: m.lcp, unit: 'ms', budget: '<= 2000', reference: ref?.lcp ?? null, note }),
-    figure({ name: `page load: ${page} TBT`, value: m.tbt, unit: 'ms', budget: '<= 150', reference: ref?.tbt ?? null, note }),
-    figure({ name: `page load: ${page} CLS`, value: m.cls, unit: '', budget: '<= 0.05', reference: ref?.cls ?? null, note }),
+    figure({ name: `page load: ${page} performance score`, value: m.score, unit: 'points', budget: '>= 95', reference: ref?.score ?? null, failed, note }),
+    figure({ name: `page load: ${page} LCP`, value: m.lcp, unit: 'ms', budget: '<= 2000', reference: ref?.lcp ?? null, failed, note }),
+    figure({ name: `page load: ${page} TBT`, value: m.tbt, unit: 'ms', budget: '<= 150', reference: ref?.tbt ?? null, failed, note }),
+    figure({ name: `page load: ${page} CLS`, value: m.cls, unit: '', budget: '<= 0.05', reference: ref?.cls ?? null, failed, note }),
   ];
 }
 
@@ -128,7 +131,7 @@ export async function lighthouseFigure(opts: { appUrl: string; runs: number; log
   } finally {
     await bare.close();
   }
-  const results = [...pageResults('login page', login, ref, runs, errors.login), ...pageResults(`case list (${WORKER}, signed in)`, cases, ref, runs, errors.cases)];
+  const results = [...pageResults('login page', login, ref, runs, errors.login, errors.ref), ...pageResults(`case list (${WORKER}, signed in)`, cases, ref, runs, errors.cases, errors.ref)];
   if (!ref) results.push(missing('page load: bare-stack reference', 'points', null, errors.ref ?? 'not measured'));
   else results.push(figure({ name: 'page load: bare-stack reference performance score', value: ref.score, unit: 'points', note: `LCP ${ref.lcp.toFixed(0)} ms, TBT ${ref.tbt.toFixed(0)} ms, CLS ${ref.cls.toFixed(3)}` }));
   return results;

@@ -170,7 +170,8 @@ export async function scaleFigure(opts: { perTown: number; workerCases: number; 
     await ctx.close();
   } catch (e) {
     log(`  local data failed: ${String(e)}`);
-    if (!results.length) results.push(missing('local data at scale', 'ms', null, String(e)));
+    // The figures after the one that threw were not measured: the run says so even when some came before.
+    results.push(missing(results.length ? `local data: the figures after "${results.at(-1)!.name}"` : 'local data at scale', 'ms', null, String(e)));
   } finally {
     await browser.close();
     await site.close();
