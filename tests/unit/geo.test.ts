@@ -21,9 +21,7 @@ import {
 import { intersectionArea, selfIntersection, validateGrids } from '../../src/domain/geovalidate.ts';
 import { indexOrg } from '../../src/domain/org.ts';
 
-const t0 = performance.now();
 const { org, geometry } = generateCounty();
-const elapsed = performance.now() - t0;
 const fc: FeatureCollection<GridProperties> = {
   type: 'FeatureCollection',
   features: geometry.map((g) => ({
@@ -148,13 +146,11 @@ describe('demo geometry', () => {
     expect(Math.max(...village)).toBeLessThan(12);
   });
 
-  it('is deterministic and fast', () => {
+  // Its speed is a benchmark figure (`npm run bench -- --only=demo`: the first start includes the boundaries), not a
+  // timed test: a loaded machine would fail a time limit without any defect.
+  it('is deterministic: the same seed gives the same county, another seed another one', () => {
     expect(JSON.stringify(buildGeometry(org, 20231))).toBe(JSON.stringify(buildGeometry(org, 20231)));
     expect(JSON.stringify(buildGeometry(org, 7).grids[0])).not.toBe(JSON.stringify(buildGeometry(org, 20231).grids[0]));
-    expect(elapsed).toBeLessThan(1500);
-    const t = performance.now();
-    buildGeometry(org, 3);
-    expect(performance.now() - t).toBeLessThan(500);
   });
 });
 
