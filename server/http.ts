@@ -27,12 +27,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import type { LoginLimiter } from './ratelimit.ts';
 import * as Y from 'yjs';
-import { assess, assessAll, inAssessScope, table1, type AssessScope } from '../src/domain/assessment.ts';
+import { mayAssess, orgCounts, scopeStats, type AssessScope } from '../src/domain/assessment.ts';
 import { COMMAND_TYPES, decide, type CommandType } from '../src/domain/commands.ts';
 import { caseYear, casesDocName, docAccess, docsForUser, liveYears, recordDocsForUser } from '../src/domain/docs.ts';
 import type { ErrorCode } from '../src/domain/errors.ts';
 import { parseEvent, type CaseEvent } from '../src/domain/events.ts';
 import { foldAll, foldCase } from '../src/domain/fold.ts';
+import { checkPeriod, cstDayStart, cstYearStart, DAY_MS } from '../src/domain/period.ts';
 import { hlcMs, type HybridClock } from '../src/domain/hlc.ts';
 import { ID_PATTERN, newId } from '../src/domain/ids.ts';
 import type { OrgData, OrgIndex, UserInfo } from '../src/domain/org.ts';
@@ -307,19 +308,17 @@ async function caseCommand(req: IncomingMessage, res: ServerResponse, ctx: HttpC
   sendJson(res, 200, { ...state, events: state.timeline.map((t) => t.event) });
 }
 
-const DAY_MS = 86_400_000;
-const CST_MS = 8 * 3_600_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A date parameter: `YYYY-MM-DD` (midnight in China Standard Time) or an ISO date-time; null if malformed. */
-function parseDateParam(v: string): number | null {
+/** A `from` / `to` parameter: `YYYY-MM-DD` (a CST day, src/domain/period.ts) or an ISO date-time; null if malformed. */
+function parseDateParam(v: string): { ms: number; day: boolean } | null {
   if (DATE_ONLY.test(v)) {
-    const ms = Date.parse(`${v}T00:00:00Z`);
-    return Number.isFinite(ms) ? ms - CST_MS : null;
+    const ms = cstDayStart(v);
+    return ms === null ? null : { ms, day: true };
   }
   if (!/^\d{4}-\d{2}-\d{2}T/.test(v)) return null;
   const ms = Date.parse(v);
-  return Number.isFinite(ms) ? ms : null;
+  return Number.isFinite(ms) ? { ms, day: false } : null;
 }
 
 async function stats(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
@@ -334,82 +333,37 @@ async function stats(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
   else if (org.index.unit(raw)) scope = { kind: 'unit', unitId: raw };
   else if (org.index.grid(raw)) scope = { kind: 'grid', gridId: raw };
   else throw new HttpError(400, 'bad_request');
-  // `to` as a date is included whole: the period ends at the next midnight (CST). Default: this year up to now.
+  // A day as `to` is included whole (the period ends at the next CST midnight). Default: this year up to now.
   const fromParam = q.get('from');
   const toParam = q.get('to');
-  const fromMs = fromParam === null ? Date.UTC(caseYear(nowMs), 0, 1) - CST_MS : parseDateParam(fromParam);
-  let toMs = toParam === null ? nowMs + 1 : parseDateParam(toParam);
-  if (toMs !== null && toParam !== null && DATE_ONLY.test(toParam)) toMs += DAY_MS;
-  if (fromMs === null || toMs === null || toMs <= fromMs || toMs - fromMs > 5 * 366 * DAY_MS) throw new HttpError(400, 'bad_request');
+  const from = fromParam === null ? { ms: cstYearStart(nowMs), day: true } : parseDateParam(fromParam);
+  const to = toParam === null ? { ms: nowMs + 1, day: false } : parseDateParam(toParam);
+  const period = from && to ? checkPeriod(from.ms, to.day && toParam !== null ? to.ms + DAY_MS : to.ms) : null;
+  if (!period) throw new HttpError(400, 'bad_request');
+  if (!mayAssess(user, scope, org.index)) throw new HttpError(403, 'forbidden');
 
-  // Who may see what: county and admin everything; a town center its town and its grids (and a unit's work in
-  // its town); a unit itself; a grid worker their grid; a secretary the grids of their village.
+  // The cases this user's devices hold (a town center: its town's) in the scope's town, if it has one.
   const scopeTown =
-    scope.kind === 'town'
-      ? scope.townId
-      : scope.kind === 'grid'
-        ? org.index.grid(scope.gridId)?.townId
-        : scope.kind === 'unit'
-          ? org.index.unit(scope.unitId)?.townId
-          : undefined;
-  let towns: string[];
-  switch (user.role) {
-    case 'admin':
-    case 'county':
-      towns = scopeTown ? [scopeTown] : org.townIds;
-      break;
-    case 'town':
-      if (scope.kind === 'county' || !user.townId || (scopeTown !== undefined && scopeTown !== user.townId)) throw new HttpError(403, 'forbidden');
-      towns = [user.townId];
-      break;
-    case 'unit':
-      if (scope.kind !== 'unit' || scope.unitId !== user.unitId) throw new HttpError(403, 'forbidden');
-      towns = scopeTown ? [scopeTown] : org.townIds;
-      break;
-    case 'worker':
-      if (scope.kind !== 'grid' || scope.gridId !== user.gridId || !scopeTown) throw new HttpError(403, 'forbidden');
-      towns = [scopeTown];
-      break;
-    case 'secretary':
-      if (scope.kind !== 'grid' || !user.villageId || org.index.grid(scope.gridId)?.villageId !== user.villageId || !scopeTown) {
-        throw new HttpError(403, 'forbidden');
-      }
-      towns = [scopeTown];
-      break;
-    default:
-      throw new HttpError(403, 'forbidden');
-  }
-  const stored = new Set(ctx.store.docNames());
+    scope.kind === 'town' ? scope.townId : scope.kind === 'grid' ? org.index.grid(scope.gridId)?.townId : scope.kind === 'unit' ? org.index.unit(scope.unitId)?.townId : undefined;
+  const towns = user.role === 'town' ? [user.townId!] : scopeTown ? [scopeTown] : org.townIds;
   const cases: CaseState[] = [];
   for (const t of towns) {
-    for (let y = caseYear(fromMs); y <= caseYear(toMs - 1); y++) {
+    for (let y = caseYear(period.fromMs); y <= caseYear(period.toMs - 1); y++) {
       const name = casesDocName(t, y);
-      if (stored.has(name)) for (const s of await foldedDoc(ctx, name)) if (scope.kind === 'county' || inAssessScope(s, scope)) cases.push(s);
+      if (ctx.store.hasDoc(name)) cases.push(...(await foldedDoc(ctx, name)));
     }
   }
-  const period = { fromMs, toMs };
-  const report = assessAll(cases, period, nowMs);
-  const figures =
-    scope.kind === 'county'
-      ? report.county
-      : ((scope.kind === 'town' ? report.towns[scope.townId] : scope.kind === 'unit' ? report.units[scope.unitId] : report.grids[scope.gridId]) ??
-        assess([], scope, period, nowMs));
+  const { figures, report, table1 } = scopeStats(cases, scope, period, nowMs, orgCounts(org.data));
   const body: Record<string, unknown> = {
     scope: { kind: scope.kind, id: raw },
-    period: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), fromMs, toMs },
+    period: { from: new Date(period.fromMs).toISOString(), to: new Date(period.toMs).toISOString(), ...period },
     nowMs,
     figures,
     units: report.units,
     grids: report.grids,
   };
-  if (scope.kind === 'county') {
-    body.towns = report.towns;
-    const roles = ctx.store.usersByRole();
-    let all = 0;
-    for (const n of Object.values(roles)) all += n;
-    const appUsers = roles.resident ?? 0;
-    body.table1 = table1({ units: org.data.units.length, systemUsers: all - appUsers, appUsers, grids: org.data.grids.length }, report.county);
-  }
+  if (scope.kind === 'county') body.towns = report.towns;
+  if (table1) body.table1 = table1;
   sendJson(res, 200, body);
 }
 

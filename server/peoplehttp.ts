@@ -13,15 +13,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as Y from 'yjs';
-import { caseYear, docAccess, idNumbersDocName, partyDocName, peopleDocName, seesFullIdNumber } from '../src/domain/docs.ts';
+import { docAccess, idNumbersDocName, partyDocName, peopleDocName, seesFullIdNumber } from '../src/domain/docs.ts';
 import { foldParty, summarizeParty } from '../src/domain/party.ts';
 import { foldIdNumbers, foldPeople, residentFor, searchKey } from '../src/domain/people.ts';
+import { checkPeriod, cstDay, cstYearStart, dayPeriod } from '../src/domain/period.ts';
 import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
 import type { HttpContext } from './http.ts';
 import { bearerUser, sendJson } from './httpio.ts';
 
-const DAY_MS = 86_400_000;
-const CST_MS = 8 * 3600_000;
 
 export async function peopleResidents(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, [gridId]: string[]): Promise<void> {
   const user = await bearerUser(req, ctx);
@@ -56,10 +55,14 @@ export async function partySummary(req: IncomingMessage, res: ServerResponse, ct
   if (!docAccess(user, name, org.townIds)) return sendJson(res, 403, { error: 'forbidden' });
   const url = new URL(req.url ?? '/', 'http://relay');
   const nowMs = ctx.now();
-  const from = parseDay(url.searchParams.get('from')) ?? Date.UTC(caseYear(nowMs), 0, 1) - CST_MS;
-  const toDay = parseDay(url.searchParams.get('to'));
-  const to = toDay === undefined ? nowMs + 1 : toDay + DAY_MS;
-  if (Number.isNaN(from) || Number.isNaN(to) || to <= from) return sendJson(res, 400, { error: 'bad_request' });
+  const fromParam = url.searchParams.get('from');
+  const toParam = url.searchParams.get('to');
+  const period =
+    fromParam === null && toParam === null
+      ? checkPeriod(cstYearStart(nowMs), nowMs + 1)
+      : dayPeriod(fromParam ?? cstDay(cstYearStart(nowMs)), toParam ?? cstDay(nowMs));
+  if (!period) return sendJson(res, 400, { error: 'bad_request' });
+  const { fromMs: from, toMs: to } = period;
   const state = foldParty((await storedEvents(ctx, name)) ?? [], (id) => org.index.user(id));
   sendJson(res, 200, { townId, period: { fromMs: from, toMs: to }, ...summarizeParty(state, from, to) });
 }
@@ -69,10 +72,3 @@ async function storedEvents(ctx: HttpContext, name: string): Promise<unknown[] |
   return ctx.store.hasDoc(name) ? ctx.relay.withDoc(name, (ydoc: Y.Doc) => ydoc.getArray(EVENTS_ARRAY).toArray()) : null;
 }
 
-/** A `YYYY-MM-DD` day in UTC+8 as the ms of its start; undefined when absent, NaN when malformed. */
-function parseDay(s: string | null): number | undefined {
-  if (s === null) return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return NaN;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - CST_MS;
-}

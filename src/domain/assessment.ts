@@ -17,7 +17,7 @@
  * Rates are fractions in [0, 1], null when nothing is counted.
  */
 import { ACCEPT_WITHIN_HOURS, ACK_WITHIN_HOURS, HOUR_MS, isOverdue, resolveDueMs } from './deadlines.ts';
-import type { OrgData } from './org.ts';
+import type { OrgData, OrgIndex, Role, UserInfo } from './org.ts';
 import type { CaseState } from './workflow.ts';
 
 /** The fields of a case the assessment needs (a CaseState has them; so does a read-model row). */
@@ -214,6 +214,83 @@ export function assessAll(cases: Iterable<AssessInput>, period: Period, nowMs: n
   }
   const done = (m: Map<string, Acc>) => Object.fromEntries([...m.keys()].sort().map((k) => [k, m.get(k)!.finish()]));
   return { period, nowMs, county: county.finish(), towns: done(towns), units: done(units), grids: done(grids) };
+}
+
+// ------------------------------------------------------------------ who sees which scope, and what it shows
+
+/** The scope kinds a role may look at, in the order a screen offers them (empty: no assessment). */
+export function assessKinds(role: Role): Array<AssessScope['kind']> {
+  switch (role) {
+    case 'county':
+    case 'admin':
+      return ['county', 'town', 'unit', 'grid'];
+    case 'town':
+      return ['town', 'unit', 'grid'];
+    case 'unit':
+      return ['unit'];
+    case 'worker':
+    case 'secretary':
+      return ['grid'];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Whether `user` may see the assessment of `scope`: the county and admins every scope; a town center its town,
+ * its grids and any unit (a county-level unit's work is then its work in that town: the town center holds only its
+ * own town's cases); a unit itself; a grid worker their grid; a village secretary the grids of their village.
+ * Unknown towns, grids and units are not seen by anyone below the county.
+ */
+export function mayAssess(user: UserInfo, scope: AssessScope, org: Pick<OrgIndex, 'grid' | 'unit'>): boolean {
+  if (!assessKinds(user.role).includes(scope.kind)) return false;
+  switch (user.role) {
+    case 'county':
+    case 'admin':
+      return true;
+    case 'town':
+      if (scope.kind === 'town') return scope.townId === user.townId;
+      if (scope.kind === 'grid') return org.grid(scope.gridId)?.townId === user.townId;
+      if (scope.kind === 'unit') {
+        const unit = org.unit(scope.unitId);
+        return unit !== undefined && (unit.townId === undefined || unit.townId === user.townId);
+      }
+      return false;
+    case 'unit':
+      return scope.kind === 'unit' && scope.unitId === user.unitId;
+    case 'worker':
+      return scope.kind === 'grid' && scope.gridId === user.gridId;
+    case 'secretary':
+      return scope.kind === 'grid' && user.villageId !== undefined && org.grid(scope.gridId)?.villageId === user.villageId;
+    default:
+      return false;
+  }
+}
+
+/** What the assessment of one scope shows (the screen and `/api/stats` alike). */
+export interface ScopeStats {
+  figures: Figures;
+  /** Every town, unit and grid with cases of the scope in the period (the ranking tables). */
+  report: AssessmentReport;
+  /** The county scope only, when the counts are known. */
+  table1?: Table1Row[];
+}
+
+/**
+ * The assessment of `scope` over the cases a replica holds: only the scope's cases count (a unit's: those it holds
+ * or held last), the period decides by report time, and the county scope adds Table 1 from `counts`.
+ * A device and the relay give the same answer for the same cases.
+ */
+export function scopeStats(cases: Iterable<AssessInput>, scope: AssessScope, period: Period, nowMs: number, counts: Table1Counts | null): ScopeStats {
+  const inScope: AssessInput[] = [];
+  for (const c of cases) if (inAssessScope(c, scope)) inScope.push(c);
+  const report = assessAll(inScope, period, nowMs);
+  const figures =
+    (scope.kind === 'county' ? report.county : scope.kind === 'town' ? report.towns[scope.townId] : scope.kind === 'unit' ? report.units[scope.unitId] : report.grids[scope.gridId]) ??
+    assess([], scope, period, nowMs);
+  const out: ScopeStats = { figures, report };
+  if (scope.kind === 'county' && counts) out.table1 = table1(counts, report.county);
+  return out;
 }
 
 // ------------------------------------------------------------------ Table 1

@@ -809,24 +809,17 @@ export class SyncEngine {
     return findDuplicates({ category: input.category, location: input.location, reportedMs: now }, rows);
   }
 
-  /** Assessment over the read model (works offline). Table 1 for the county scope, counts from the org doc. */
+  /** Assessment over the read model (works offline): the domain's `scopeStats`, Table 1 counts from the org doc. */
   async stats(scope: AssessScope, fromMs: number, toMs: number): Promise<StatsResult> {
     await this.start();
     this.flushOrg();
     // Loaded on first use: the assessment is not on the first screen's path (initial JS budget).
-    const { assess, assessAll, orgCounts, table1 } = await import('../domain/assessment.ts');
+    const { orgCounts, scopeStats } = await import('../domain/assessment.ts');
     const nowMs = this.opts.now();
     const period = { fromMs, toMs };
-    const report = assessAll(await rowsReportedBetween(this.readModel, fromMs, toMs), period, nowMs);
-    const empty = assess([], scope, period, nowMs);
-    const figures =
-      scope.kind === 'county'
-        ? report.county
-        : ((scope.kind === 'town' ? report.towns[scope.townId] : scope.kind === 'unit' ? report.units[scope.unitId] : report.grids[scope.gridId]) ?? empty);
-    const out: StatsResult = { scope, period, nowMs, figures, report };
     const org = this.org.value;
-    if (scope.kind === 'county' && org) out.table1 = table1(orgCounts(org.data), report.county);
-    return out;
+    const rows = await rowsReportedBetween(this.readModel, fromMs, toMs);
+    return { scope, period, nowMs, ...scopeStats(rows, scope, period, nowMs, org ? orgCounts(org.data) : null) };
   }
 
   /** Append decided events to their doc in one transaction and wait until the read model shows them. */

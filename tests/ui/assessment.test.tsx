@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Assessment, dayStart, isoDay, presetRange } from '../../src/features/assessment/Assessment.tsx';
+import { Assessment } from '../../src/features/assessment/Assessment.tsx';
 import { FakeSession, FakeWorld, NOW } from './fake-services.ts';
 import { choose, mount, mustFind, resetLang, type, waitFor, type Mounted } from './helpers.ts';
 import { HOUR, MIN, report } from './work-helpers.ts';
@@ -33,14 +33,6 @@ describe('assessment', () => {
   let m: Mounted | undefined;
   beforeEach(resetLang);
   afterEach(() => m?.unmount());
-
-  it('works out preset periods in local days', () => {
-    expect(presetRange('this_month', new Date(2025, 10, 20, 10).getTime())).toEqual({ from: '2025-11-01', to: '2025-11-20' });
-    expect(presetRange('last_month', new Date(2025, 0, 5).getTime())).toEqual({ from: '2024-12-01', to: '2024-12-31' });
-    expect(presetRange('this_quarter', new Date(2025, 10, 20).getTime())).toEqual({ from: '2025-10-01', to: '2025-11-20' });
-    expect(isoDay(dayStart('2025-03-09'))).toBe('2025-03-09');
-    expect(dayStart('2025-02-30')).toBeNaN();
-  });
 
   it('shows the county’s figures and Table 1 next to the seed, computed on the device', async () => {
     const world = assessWorld();
@@ -97,5 +89,15 @@ describe('assessment', () => {
     await choose(mustFind(m.root, '#st-target'), 'u002');
     await waitFor(() => mustFind(m!.root, 'h2').textContent === '城关镇综合执法队考核指标', 'unit figures');
     expect(figure(m.root, '案件数')).toBe('2');
+  });
+
+  it('lets a grid worker assess their own grid, and nothing else (the relay answers the same scopes: mayAssess)', async () => {
+    const world = assessWorld();
+    const worker = new FakeSession(world, world.user('w0001'));
+    m = await mount(<Assessment session={worker} />);
+    await waitFor(() => m!.root.querySelector('.figures'), 'figures');
+    expect(Array.from(mustFind<HTMLSelectElement>(m.root, '#st-kind').options).map((o) => o.value)).toEqual(['grid']);
+    expect(Array.from(mustFind<HTMLSelectElement>(m.root, '#st-target').options).map((o) => o.value)).toEqual(['g0001']);
+    expect(figure(m.root, '案件数')).toBe('3');
   });
 });

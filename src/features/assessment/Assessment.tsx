@@ -8,7 +8,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatNumber, locale, localName, t, type MessageKey } from '../../app/i18n.ts';
 import '../../app/locales/stats.zh.ts';
 import type { OrgView, Session, StatsResult } from '../../app/services.ts';
-import type { AssessScope, Figures, Table1Row } from '../../domain/assessment.ts';
+import { assessKinds, type AssessScope, type Figures, type Table1Row } from '../../domain/assessment.ts';
+import { dayPeriod, presetDays, PRESETS as DAY_PRESETS } from '../../domain/period.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
@@ -16,44 +17,9 @@ import { GridOptions } from '../cases/GridOptions.tsx';
 import { gridLabel, gridsInScope, townLabel, unitLabel } from '../cases/lookup.ts';
 
 type Kind = AssessScope['kind'];
-export const PRESETS = ['this_month', 'last_month', 'last_30', 'this_quarter', 'this_year', 'custom'] as const;
+/** The preset periods (src/domain/period.ts, in China Standard Time), and a custom one. */
+export const PRESETS = [...DAY_PRESETS, 'custom'] as const;
 export type Preset = (typeof PRESETS)[number];
-
-const DAY = 86_400_000;
-
-/** "YYYY-MM-DD" of a local date. */
-export function isoDay(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-/** Local midnight of "YYYY-MM-DD", or NaN. */
-export function dayStart(s: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return NaN;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return d.getMonth() === Number(m[2]) - 1 ? d.getTime() : NaN;
-}
-
-/** The first and last day (inclusive, "YYYY-MM-DD") of a preset period around `nowMs`. */
-export function presetRange(p: Exclude<Preset, 'custom'>, nowMs: number): { from: string; to: string } {
-  const n = new Date(nowMs);
-  const y = n.getFullYear();
-  const mo = n.getMonth();
-  const last = (start: Date, months: number) => new Date(start.getFullYear(), start.getMonth() + months, 0).getTime();
-  switch (p) {
-    case 'this_month':
-      return { from: isoDay(new Date(y, mo, 1).getTime()), to: isoDay(nowMs) };
-    case 'last_month':
-      return { from: isoDay(new Date(y, mo - 1, 1).getTime()), to: isoDay(last(new Date(y, mo - 1, 1), 1)) };
-    case 'last_30':
-      return { from: isoDay(nowMs - 29 * DAY), to: isoDay(nowMs) };
-    case 'this_quarter':
-      return { from: isoDay(new Date(y, mo - (mo % 3), 1).getTime()), to: isoDay(nowMs) };
-    case 'this_year':
-      return { from: isoDay(new Date(y, 0, 1).getTime()), to: isoDay(nowMs) };
-  }
-}
 
 function pct(x: number | null): string {
   if (x === null) return '—';
@@ -65,31 +31,24 @@ function hours(x: number | null): string {
   return t('stats.hours', { h: new Intl.NumberFormat(locale.value, { maximumFractionDigits: 1 }).format(x) });
 }
 
-/** The scope kinds a role may look at. */
-function kindsFor(session: Session): Kind[] {
-  switch (session.user.role) {
-    case 'county':
-    case 'admin':
-      return ['county', 'town', 'unit', 'grid'];
-    case 'town':
-      return ['town', 'unit', 'grid'];
-    case 'unit':
-      return ['unit'];
-    default:
-      return [];
-  }
-}
-
 export function Assessment({ session }: { session: Session }) {
   const org = session.org.value;
   const user = session.user;
-  const kinds = kindsFor(session);
+  const kinds = assessKinds(user.role);
   const nowMs = session.now();
   // The county looks at the year (Table 1 is a year's figures); everyone else at the month.
   const firstPreset: Exclude<Preset, 'custom'> = kinds[0] === 'county' ? 'this_year' : 'this_month';
-  const initial = presetRange(firstPreset, nowMs);
+  const initial = presetDays(firstPreset, nowMs);
   const [kind, setKind] = useState<Kind>(kinds[0] ?? 'county');
-  const [target, setTarget] = useState<string>(user.role === 'town' ? (user.townId ?? '') : user.role === 'unit' ? (user.unitId ?? '') : '');
+  /** The user's own town, unit or grid when the list offers it, else the first of the list. */
+  const firstTarget = (k: Kind): string => {
+    const list = org ? targetsFor(k, session, org) : [];
+    const own = k === 'town' ? user.townId : k === 'unit' ? user.unitId : k === 'grid' ? user.gridId : undefined;
+    return own && list.some((x) => x.id === own) ? own : (list[0]?.id ?? '');
+  };
+  const [chosen, setTarget] = useState<string>(() => firstTarget(kinds[0] ?? 'county'));
+  // Chosen before the reference data had loaded (nothing to choose from then): the default once it is here.
+  const target = chosen || firstTarget(kind);
   const [preset, setPreset] = useState<Preset>(firstPreset);
   const [from, setFrom] = useState(initial.from);
   const [to, setTo] = useState(initial.to);
@@ -100,19 +59,17 @@ export function Assessment({ session }: { session: Session }) {
 
   const targets = org ? targetsFor(kind, session, org) : [];
   const targetOk = kind === 'county' || targets.some((x) => x.id === target);
-  const fromMs = dayStart(from);
-  const toMs = dayStart(to) + DAY;
-  const periodOk = Number.isFinite(fromMs) && Number.isFinite(toMs) && toMs > fromMs;
+  const period = dayPeriod(from, to);
 
   useEffect(() => {
-    if (!kinds.length || !targetOk || !periodOk) return;
+    if (!kinds.length || !targetOk || !period) return;
     let live = true;
     const scope: AssessScope =
       kind === 'county' ? { kind } : kind === 'town' ? { kind, townId: target } : kind === 'unit' ? { kind, unitId: target } : { kind, gridId: target };
     setBusy(true);
     setError('');
     const started = performance.now();
-    session.stats(scope, fromMs, toMs).then(
+    session.stats(scope, period.fromMs, period.toMs).then(
       (r) => {
         if (!live) return;
         setResult(r);
@@ -141,15 +98,13 @@ export function Assessment({ session }: { session: Session }) {
 
   const chooseKind = (k: Kind) => {
     setKind(k);
-    const list = org ? targetsFor(k, session, org) : [];
-    const own = k === 'town' ? user.townId : k === 'unit' ? user.unitId : k === 'grid' ? user.gridId : undefined;
-    setTarget(own && list.some((x) => x.id === own) ? own : (list[0]?.id ?? ''));
+    setTarget(firstTarget(k));
   };
 
   const choosePreset = (p: Preset) => {
     setPreset(p);
     if (p !== 'custom') {
-      const r = presetRange(p, session.now());
+      const r = presetDays(p, session.now());
       setFrom(r.from);
       setTo(r.to);
     }
@@ -229,7 +184,7 @@ export function Assessment({ session }: { session: Session }) {
             />
           </Field>
         </div>
-        {!periodOk ? <p class="field-error">{t('stats.err.period')}</p> : null}
+        {!period ? <p class="field-error">{t('stats.err.period')}</p> : null}
       </form>
 
       <p role="status" class="cases-count">

@@ -20,7 +20,7 @@ import { PARTY_ROLES, partyChain, summarizeParty, type ChainNode, type ContactHo
 import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
-import { dayStart, presetRange } from '../assessment/Assessment.tsx';
+import { dayPeriod, presetDays } from '../../domain/period.ts';
 import { gridLabel, townLabel } from '../cases/lookup.ts';
 import './party.css';
 import { ContactEditor } from './ContactEditor.tsx';
@@ -420,12 +420,11 @@ function Chain({ state, org, townId }: { state: PartyState; org: OrgView; townId
 
 /** The period of a summary: from 1 January of this year to today, by default. */
 function usePeriod(session: Session) {
-  const year = presetRange('this_year', session.now());
+  const year = presetDays('this_year', session.now());
   const [from, setFrom] = useState(year.from);
   const [to, setTo] = useState(year.to);
-  const fromMs = dayStart(from);
-  const toMs = dayStart(to) + 86_400_000;
-  const range: [number, number] | null = !Number.isNaN(fromMs) && !Number.isNaN(toMs) && toMs > fromMs ? [fromMs, toMs] : null;
+  const period = dayPeriod(from, to);
+  const range: [number, number] | null = period ? [period.fromMs, period.toMs] : null;
   const fields = (
     <div class="button-row">
       <Field id="sum-from" label={t('party.from')}>

@@ -2,6 +2,7 @@
  * The frame around every signed-in screen: header (app name, navigation, user, language, sign-out), the
  * always-visible sync status, and the re-authentication banner.
  */
+import { assessKinds } from '../../domain/assessment.ts';
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { roleName, t } from '../../app/i18n.ts';
@@ -39,7 +40,7 @@ function workLink(session: Session): { href: string; name: Route['name']; label:
 
 /** Roles that see the assessment (考核) screen. */
 export function maySeeAssessment(session: Session): boolean {
-  return ['town', 'county', 'admin', 'unit'].includes(session.user.role);
+  return assessKinds(session.user.role).length > 0;
 }
 
 export function Shell({ session, onLogout, children }: ShellProps) {
