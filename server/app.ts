@@ -10,10 +10,10 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import type * as Y from 'yjs';
 import { ORG_DOC } from '../src/domain/docs.ts';
 import { HybridClock } from '../src/domain/hlc.ts';
-import { indexOrg, ORG_COLLECTIONS, type OrgData, type UserInfo } from '../src/domain/org.ts';
+import { indexOrg, type OrgData, type UserInfo } from '../src/domain/org.ts';
+import { readOrg } from '../src/sync/orgdoc.ts';
 import { signToken, verifyToken } from './auth.ts';
 import { checkProductionStore, type AdminSetting } from './accounts.ts';
 import { ConfigError, DEFAULTS, parseDuration, resolveJwtSecret } from './config.ts';
@@ -130,11 +130,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       townIds: () => org.townIds,
       grid: (id) => org.index.grid(id),
       onDocChanged: (name, ydoc) => {
-        if (name === ORG_DOC) org = buildOrgView(readOrgDoc(ydoc), store);
+        if (name === ORG_DOC) org = buildOrgView(readOrg(ydoc), store);
       },
     });
     const live = relay;
-    org = buildOrgView(await live.withDoc(ORG_DOC, readOrgDoc), store);
+    org = buildOrgView(await live.withDoc(ORG_DOC, readOrg), store);
 
     const server = createServer(
       createHttpHandler({
@@ -195,12 +195,6 @@ function clientIdOf(store: Store): number {
 
 function emptyOrg(): OrgData {
   return { towns: [], villages: [], grids: [], categories: [], subcategories: [], plans: [], units: [], users: [] };
-}
-
-function readOrgDoc(ydoc: Y.Doc): OrgData {
-  const data = emptyOrg() as unknown as Record<string, unknown[]>;
-  for (const c of ORG_COLLECTIONS) data[c] = [...ydoc.getMap(c).values()].map((v) => v as unknown);
-  return data as unknown as OrgData;
 }
 
 function buildOrgView(data: OrgData, store: Store): OrgView {
