@@ -31,14 +31,14 @@ import { mayAssess, orgCounts, scopeStats, type AssessScope } from '../src/domai
 import { COMMAND_TYPES, decide, type CommandType } from '../src/domain/commands.ts';
 import { caseYear, casesDocName, docAccess, docsForUser, liveYears, recordDocsForUser } from '../src/domain/docs.ts';
 import type { ErrorCode } from '../src/domain/errors.ts';
-import { parseEvent, type CaseEvent } from '../src/domain/events.ts';
+import type { CaseEvent } from '../src/domain/events.ts';
 import { foldAll, foldCase } from '../src/domain/fold.ts';
 import { checkPeriod, cstDayStart, cstYearStart, DAY_MS } from '../src/domain/period.ts';
 import { hlcMs, type HybridClock } from '../src/domain/hlc.ts';
 import { ID_PATTERN, newId } from '../src/domain/ids.ts';
 import type { OrgData, OrgIndex, UserInfo } from '../src/domain/org.ts';
 import type { CaseState } from '../src/domain/workflow.ts';
-import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
+import { CaseIndex } from '../src/sync/caseindex.ts';
 import { verifyPassword } from './auth.ts';
 import type { Logger } from './log.ts';
 import { OPENAPI } from './openapi.ts';
@@ -379,12 +379,7 @@ async function foldedDoc(ctx: HttpContext, name: string): Promise<CaseState[]> {
     const sv = Buffer.from(Y.encodeStateVector(ydoc)).toString('base64');
     const hit = docs.get(name);
     if (hit && hit.sv === sv && hit.org === org) return hit.states;
-    const events: CaseEvent[] = [];
-    for (const value of ydoc.getArray(EVENTS_ARRAY).toArray()) {
-      const parsed = parseEvent(value);
-      if (parsed.ok) events.push(parsed.event);
-    }
-    const states = [...foldAll(events, org).values()];
+    const states = [...foldAll(CaseIndex.of(ydoc).events(), org).values()];
     docs.set(name, { sv, org, states });
     return states;
   });
@@ -397,13 +392,7 @@ async function openapi(_req: IncomingMessage, res: ServerResponse): Promise<void
 // ------------------------------------------------------------------ helpers
 
 function caseEvents(ydoc: Y.Doc, caseId: string): CaseEvent[] {
-  const out: CaseEvent[] = [];
-  for (const value of ydoc.getArray(EVENTS_ARRAY).toArray()) {
-    if (typeof value !== 'object' || value === null || (value as { caseId?: unknown }).caseId !== caseId) continue;
-    const parsed = parseEvent(value);
-    if (parsed.ok) out.push(parsed.event);
-  }
-  return out;
+  return CaseIndex.of(ydoc, caseId).byCase.get(caseId) ?? [];
 }
 
 export function publicUser(u: UserInfo): UserInfo {

@@ -3,7 +3,9 @@
  * array once, then kept current from the array's changes. Values that fail `parseEvent` are skipped and counted
  * (a corrupt or hostile value never reaches the fold, and never crashes the app).
  */
+import type * as Y from 'yjs';
 import { parseEvent, type CaseEvent } from '../domain/events.ts';
+import { EVENTS_ARRAY } from './protocol.ts';
 
 export class CaseIndex {
   readonly byCase = new Map<string, CaseEvent[]>();
@@ -36,5 +38,19 @@ export class CaseIndex {
     const idx = new CaseIndex();
     for (const v of values) idx.add(v);
     return idx;
+  }
+
+  /**
+   * The index of a cases doc as it is now: the one way events are pulled out of a doc, on the device and on the
+   * relay. With `caseId`, only that case's values are parsed (a request about one case in a doc of thousands).
+   */
+  static of(doc: Y.Doc, caseId?: string): CaseIndex {
+    const values = doc.getArray<unknown>(EVENTS_ARRAY).toArray();
+    return CaseIndex.build(caseId === undefined ? values : values.filter((v) => (v as { caseId?: unknown } | null)?.caseId === caseId));
+  }
+
+  /** Every parsed event, case by case. */
+  *events(): Iterable<CaseEvent> {
+    for (const list of this.byCase.values()) yield* list;
   }
 }
