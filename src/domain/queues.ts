@@ -2,8 +2,8 @@
  * Work queues, derived from case states (and `now` for overdue): the town center's dispatch board, the unit's
  * workspace and the grid worker's tasks. Pure, so the app can evaluate them on read-model rows offline.
  */
-import { isOverdue, type DeadlineInput } from './deadlines.ts';
-import { UNIT_STATUSES, type CaseState } from './workflow.ts';
+import { deadlineOf, type DeadlineInput } from './deadlines.ts';
+import { UNIT_STATUSES, type CaseState, type Status } from './workflow.ts';
 
 /** The dispatch board's queues, in board order. */
 export const BOARD_QUEUES = ['new', 'to_dispatch', 'returned', 'extension', 'overdue', 'awaiting_verification'] as const;
@@ -13,16 +13,47 @@ export type QueueInput = DeadlineInput & { extensionPending?: boolean; extension
 
 const extensionPending = (c: QueueInput) => c.extensionPending ?? c.extension?.status === 'pending';
 
+/**
+ * How a case is found in each board queue, in a form an index can hold without reading the clock when a row is
+ * written: by its status, by a tag the case carries, or by its running deadline being below now. The one copy of
+ * queue membership: `boardQueuesOf` evaluates it on a case, the read model (src/storage/readmodel.ts) turns each
+ * key into an index range.
+ */
+export type QueueKey = { status: Status } | { tag: QueueTag } | { dueBefore: 'now' };
+export type QueueTag = 'extension_pending';
+
+export const BOARD_QUEUE_KEYS: { readonly [Q in BoardQueue]: QueueKey } = {
+  new: { status: 'reported' },
+  to_dispatch: { status: 'accepted' },
+  returned: { status: 'returned' },
+  extension: { tag: 'extension_pending' },
+  overdue: { dueBefore: 'now' },
+  awaiting_verification: { status: 'resolved' },
+};
+
+/** The tags a case carries for the queue index. */
+export function queueTags(c: QueueInput): QueueTag[] {
+  return extensionPending(c) ? ['extension_pending'] : [];
+}
+
+/** The deadline that runs now (the case is overdue once the clock passes it), or undefined when none runs. */
+export function runningDueMs(c: DeadlineInput): number | undefined {
+  // The due time does not depend on the moment it is asked; a stopped clock (resolved, closed) never runs out.
+  const d = deadlineOf(c, c.reportedMs);
+  return d && d.stoppedMs === undefined ? d.dueMs : undefined;
+}
+
+/** Whether a case is in a queue at `nowMs`, by the queue's key. */
+export function inQueue(key: QueueKey, c: QueueInput, nowMs: number): boolean {
+  if ('status' in key) return c.status === key.status;
+  if ('tag' in key) return queueTags(c).includes(key.tag);
+  const due = runningDueMs(c);
+  return due !== undefined && due < nowMs;
+}
+
 /** The board queues a case is in at `nowMs` (one case may be in two: returned and overdue never, extension and overdue yes). */
 export function boardQueuesOf(c: QueueInput, nowMs: number): BoardQueue[] {
-  const out: BoardQueue[] = [];
-  if (c.status === 'reported') out.push('new');
-  if (c.status === 'accepted') out.push('to_dispatch');
-  if (c.status === 'returned') out.push('returned');
-  if (extensionPending(c)) out.push('extension');
-  if (isOverdue(c, nowMs)) out.push('overdue');
-  if (c.status === 'resolved') out.push('awaiting_verification');
-  return out;
+  return BOARD_QUEUES.filter((q) => inQueue(BOARD_QUEUE_KEYS[q], c, nowMs));
 }
 
 /** Statuses in which a unit has something to do on a case it holds. */

@@ -9,7 +9,7 @@ import type { Collection } from 'dexie';
 import type { CaseFilter, CaseRow, QueueName, QueueOptions } from '../app/services.ts';
 import type { LatLng } from '../domain/events.ts';
 import type { UserInfo } from '../domain/org.ts';
-import { deadlineOf } from '../domain/deadlines.ts';
+import { BOARD_QUEUE_KEYS, queueTags, runningDueMs } from '../domain/queues.ts';
 import { STATUSES, type CaseState, type Status } from '../domain/workflow.ts';
 import { META, type CaseRecord, type ReadModelMarker, type UserDb } from './schema.ts';
 
@@ -36,13 +36,11 @@ export function toRecord(state: CaseState, doc: string, pending: boolean): CaseR
   if (state.dispatchedMs !== undefined) r.dispatchedMs = state.dispatchedMs;
   if (state.dueHours !== undefined) r.dueHours = state.dueHours;
   if (state.extensionHours) r.extensionHours = state.extensionHours;
-  const d = deadlineOf(state, state.reportedMs);
-  if (d && d.stoppedMs === undefined) r.dueMs = d.dueMs;
-  const tags: string[] = [];
-  if (state.extension?.status === 'pending') {
-    r.extensionPending = true;
-    tags.push('extension_pending');
-  }
+  const due = runningDueMs(state);
+  if (due !== undefined) r.dueMs = due;
+  // The board queues' index keys (domain BOARD_QUEUE_KEYS): status, these tags, and `dueMs`.
+  const tags: string[] = queueTags(state);
+  if (state.extension?.status === 'pending') r.extensionPending = true;
   if (state.returned) {
     r.returned = true;
     r.returnedUnitId = state.returned.unitId;
@@ -222,23 +220,16 @@ export function selectQueue(db: UserDb, queue: QueueName, user: UserInfo, nowMs:
   let c: Collection<CaseRecord, string>;
   switch (queue) {
     case 'new':
-      c = status('reported');
-      break;
     case 'to_dispatch':
-      c = status('accepted');
-      break;
     case 'returned':
-      c = status('returned');
-      break;
     case 'awaiting_verification':
-      c = status('resolved');
-      break;
     case 'extension':
-      c = db.cases.where('tags').equals('extension_pending');
+    case 'overdue': {
+      // Each board queue through the index its domain key names.
+      const key = BOARD_QUEUE_KEYS[queue];
+      c = 'status' in key ? status(key.status) : 'tag' in key ? db.cases.where('tags').equals(key.tag) : db.cases.where('dueMs').below(nowMs);
       break;
-    case 'overdue':
-      c = db.cases.where('dueMs').below(nowMs);
-      break;
+    }
     case 'unit_work':
       c = db.cases.where('[unitId+dueMs]').between([user.unitId ?? '', -Infinity], [user.unitId ?? '', Infinity], true, true);
       break;
