@@ -4,28 +4,23 @@
  * Implemented by `createAuthService` in src/app/session.ts.
  */
 import type { ReadonlySignal } from '@preact/signals';
-import type { Command, Decision } from '../domain/commands.ts';
-import type { AssessmentReport, AssessScope, Figures, Period, Table1Row } from '../domain/assessment.ts';
+import type { Command, Decision, ReportInput } from '../domain/commands.ts';
+import type { AssessScope, StatsResult } from '../domain/assessment.ts';
 import type { DuplicateMatch } from '../domain/duplicates.ts';
-import type { LatLng, Satisfaction } from '../domain/events.ts';
-import type { BoardQueue } from '../domain/queues.ts';
-import type { OrgData, OrgIndex, Role, UserInfo } from '../domain/org.ts';
-import type { CaseState, Status } from '../domain/workflow.ts';
+import type { LatLng } from '../domain/events.ts';
+import type { OrgView, Role, UserInfo } from '../domain/org.ts';
+import type { CaseState } from '../domain/workflow.ts';
+import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
+import type { SyncStatus } from '../sync/status.ts';
 import type { RecordsApi } from './records.ts';
 
-export type ConnectionState = 'online' | 'offline' | 'connecting';
-
-export interface SyncStatus {
-  connection: ConnectionState;
-  /** Own changes (events) not yet acknowledged as durable by the relay. */
-  unsaved: number;
-  /** When the relay last acknowledged one of this device's changes, or null if never. */
-  lastSavedMs: number | null;
-  /** True once every doc has loaded from local storage (the UI may render data). */
-  ready: boolean;
-  /** The relay refused this user's token: the user must sign in again to resume syncing (local work is kept). */
-  authExpired: boolean;
-}
+// The shapes the screens use are owned by the layer that makes them; re-exported here so that the screens import
+// the whole contract from one module.
+export type { ConnectionState, SyncStatus } from '../sync/status.ts';
+export type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
+export type { OrgView } from '../domain/org.ts';
+export type { ReportInput } from '../domain/commands.ts';
+export type { StatsResult } from '../domain/assessment.ts';
 
 /** A person who has used this device before (shared PCs): shown on the login screen. */
 export interface Profile {
@@ -36,96 +31,11 @@ export interface Profile {
   lastLoginMs: number;
 }
 
-export interface CaseFilter {
-  status?: Status;
-  gridId?: string;
-  /** A major category code (2 digits) or a subcategory code (4 digits). */
-  category?: string;
-}
-
-/** One row of the case list (the Dexie read model). */
-export interface CaseRow {
-  id: string;
-  status: Status;
-  townId: string;
-  gridId: string;
-  category: string;
-  description: string;
-  reportedMs: number;
-  updatedMs: number;
-  unitId?: string;
-  /** True while one of this device's events on the case is not yet acknowledged by the relay. */
-  pending?: boolean;
-  // issue 4 (all optional: rows written before the upgrade are refolded, but fakes may omit them)
-  villageId?: string;
-  reporter?: string;
-  location?: LatLng;
-  planId?: string;
-  /** The latest dispatch (the deadline clock's start), its hours and approved extension hours. */
-  dispatchedMs?: number;
-  dueHours?: number;
-  extensionHours?: number;
-  /** Due time of the running clock (accept clock while `reported`, resolve clock while a unit holds the case). */
-  dueMs?: number;
-  /** An extension request waits for the center's decision. */
-  extensionPending?: boolean;
-  /** The case was returned by a unit (the unit that returned it: `returnedUnitId`). */
-  returned?: boolean;
-  returnedUnitId?: string;
-  /** Number of supervision notices (督办). */
-  supervisions?: number;
-  firstResponseMs?: number;
-  unitResponseMs?: number;
-  resolvedMs?: number;
-  selfResolved?: boolean;
-  satisfaction?: Satisfaction;
-  /** Events on this case that had no effect (lost a race...). */
-  superseded?: number;
-}
-
-/** A case row with its location (what `findDuplicates` answers). */
-export type DuplicateRow = CaseRow & { location: LatLng };
-
-/**
- * Work queues: the dispatch board's (BOARD_QUEUES in src/domain/queues.ts), the unit's `unit_work` (cases it holds,
- * nearest deadline first) and the grid worker's `to_verify` (resolved cases of their grid, oldest first) and
- * `my_reports` (their reports, newest first).
- */
-export type QueueName = BoardQueue | 'unit_work' | 'to_verify' | 'my_reports';
-
-export interface QueueOptions {
-  /** Board queues for a county user: limit to one town. */
-  townId?: string;
-}
-
-/** What `stats` answers: the figures of the scope and, for the county, Table 1. */
-export interface StatsResult {
-  scope: AssessScope;
-  period: Period;
-  nowMs: number;
-  figures: Figures;
-  /** Every town, unit and grid with cases in the period (for ranking tables). */
-  report: AssessmentReport;
-  table1?: Table1Row[];
-}
-
-export interface ReportInput {
-  category: string;
-  description: string;
-  location: LatLng;
-  gridId: string;
-  address?: string;
-}
-
 export interface GeoFetchInit {
   headers?: Record<string, string>;
   signal?: AbortSignal;
   method?: 'POST';
   body?: string;
-}
-
-export interface OrgView extends OrgIndex {
-  data: OrgData;
 }
 
 export interface Session {

@@ -351,3 +351,14 @@ export function table1(counts: Table1Counts, county: Figures): Table1Row[] {
   };
   return SEED_TABLE1.map((r) => ({ ...r, value: value[r.key] }));
 }
+
+/** What `stats` answers: the figures of the scope and, for the county, Table 1. */
+export interface StatsResult {
+  scope: AssessScope;
+  period: Period;
+  nowMs: number;
+  figures: Figures;
+  /** Every town, unit and grid with cases in the period (for ranking tables). */
+  report: AssessmentReport;
+  table1?: Table1Row[];
+}

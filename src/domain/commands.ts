@@ -3,7 +3,7 @@
  * using the same `step` rule as the fold. It needs the id, time and actor from the caller (no clock here).
  */
 import * as v from 'valibot';
-import { DATA_SCHEMAS, type CaseEvent, type EventData, type EventType } from './events.ts';
+import { DATA_SCHEMAS, type CaseEvent, type EventData, type EventType, type LatLng } from './events.ts';
 import type { ErrorCode } from './errors.ts';
 import type { OrgIndex, UserInfo } from './org.ts';
 import { allowedActions, step, type CaseState } from './workflow.ts';
@@ -93,4 +93,13 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
 /** The command types this user may issue now on this case (allowedActions, named as commands). */
 export function allowedCommands(state: CaseState, user: UserInfo, org: OrgIndex): CommandType[] {
   return allowedActions(state, user, org).map((t) => EVENT_COMMAND[t]);
+}
+
+/** What a person fills in to report a case (the screen's form; `decide` gets it as a `report` command). */
+export interface ReportInput {
+  category: string;
+  description: string;
+  location: LatLng;
+  gridId: string;
+  address?: string;
 }

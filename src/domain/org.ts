@@ -109,6 +109,11 @@ export interface OrgIndex {
   plansFor(subcategory: string): Plan[];
 }
 
+/** The org doc as the app holds it: the index and the data it was built from. */
+export interface OrgView extends OrgIndex {
+  data: OrgData;
+}
+
 export function indexOrg(data: Partial<OrgData>): OrgIndex {
   const users = new Map((data.users ?? []).map((u) => [u.id, u]));
   const grids = new Map((data.grids ?? []).map((g) => [g.id, g]));

@@ -6,11 +6,11 @@
  * (`reportedMs` descending, ties by id descending); no query walks the whole table.
  */
 import type { Collection } from 'dexie';
-import type { CaseFilter, CaseRow, QueueName, QueueOptions } from '../app/services.ts';
 import type { LatLng } from '../domain/events.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { BOARD_QUEUE_KEYS, queueTags, runningDueMs } from '../domain/queues.ts';
 import { STATUSES, type CaseState, type Status } from '../domain/workflow.ts';
+import type { CaseFilter, CaseRow, QueueName, QueueOptions } from './rows.ts';
 import { META, type CaseRecord, type ReadModelMarker, type UserDb } from './schema.ts';
 
 export function toRecord(state: CaseState, doc: string, pending: boolean): CaseRecord {

@@ -17,7 +17,7 @@ import Dexie, { type Table, type Transaction } from 'dexie';
 import type { DocGrant } from '../domain/docs.ts';
 import type { HlcState } from '../domain/hlc.ts';
 import type { UserInfo } from '../domain/org.ts';
-import type { CaseRow } from '../app/services.ts';
+import type { CaseRow } from './rows.ts';
 
 export const DEFAULT_NAMESPACE = 'gridlink';
 

@@ -8,11 +8,11 @@
  */
 import type { Signal } from '@preact/signals';
 import type * as Y from 'yjs';
-import type { ConnectionState } from '../app/services.ts';
 import type { DocAccess, DocGrant } from '../domain/docs.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { getMeta, isBytes, isNumberArray, setMeta } from '../storage/meta.ts';
 import { META, type UserDb } from '../storage/schema.ts';
+import type { ConnectionState } from './status.ts';
 import type { Link } from './link.ts';
 import { unsavedEvents, type Unsaved } from './unsaved.ts';
 

@@ -19,27 +19,15 @@ import { signal, type Signal } from '@preact/signals';
 import { toBase64 } from 'lib0/buffer';
 import type { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import type {
-  CaseRow,
-  CaseFilter,
-  ConnectionState,
-  DuplicateRow,
-  OrgView,
-  QueueName,
-  QueueOptions,
-  ReportInput,
-  StatsResult,
-  SyncStatus,
-} from '../app/services.ts';
-import type { AssessScope } from '../domain/assessment.ts';
+import type { AssessScope, StatsResult } from '../domain/assessment.ts';
 import { DUPLICATE_WINDOW_DAYS, findDuplicates, type DuplicateMatch } from '../domain/duplicates.ts';
-import { decide, type Command, type Decision } from '../domain/commands.ts';
+import { decide, type Command, type Decision, type ReportInput } from '../domain/commands.ts';
 import { caseYear, casesDocName, parseDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
 import { parseEvent, type CaseEvent, type LatLng } from '../domain/events.ts';
 import { foldCase } from '../domain/fold.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
-import { indexOrg, type OrgIndex, type UserInfo } from '../domain/org.ts';
+import { indexOrg, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
 import { inScope, roleMayEver, type CaseState } from '../domain/workflow.ts';
 import { getMeta, isNumber, isString, setMeta } from '../storage/meta.ts';
 import {
@@ -51,6 +39,7 @@ import {
   toRecord,
   type RowChanges,
 } from '../storage/readmodel.ts';
+import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import { META, UserDb, docDbName, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
 import { CaseIndex } from './caseindex.ts';
 import { PersistentClock, isHlcState } from './clock.ts';
@@ -59,6 +48,7 @@ import { DocLedger, linksState, loadRescue, openOnce, ownBy, regrant, revokeSlot
 import { orgIsEmpty, orgView } from './orgdoc.ts';
 import { compact, countRows, extraRows, openPersistence, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY } from './protocol.ts';
+import type { ConnectionState, SyncStatus } from './status.ts';
 
 export interface EngineOptions {
   ns: string;

@@ -3,8 +3,7 @@
  * Values that are not objects are skipped (the relay validates writes; this is the client's own guard).
  */
 import type * as Y from 'yjs';
-import { ORG_COLLECTIONS, indexOrg, type OrgData } from '../domain/org.ts';
-import type { OrgView } from '../app/services.ts';
+import { ORG_COLLECTIONS, indexOrg, type OrgData, type OrgView } from '../domain/org.ts';
 
 export function readOrg(doc: Y.Doc): OrgData {
   const out: Record<string, unknown[]> = {};

@@ -22,13 +22,13 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
 import type { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import type { ConnectionState, SyncStatus } from '../app/services.ts';
 import { parseRecordDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
 import { foldPeople, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite, searchKey } from '../domain/people.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
 import { META, docDbName, UserDb, userDbName, type PeopleSearchRecord } from '../storage/schema.ts';
+import type { ConnectionState, SyncStatus } from './status.ts';
 import { DocLedger, linksState, loadRescue, openOnce, ownBy, regrant, revokeSlots, setStatus, type RescuePolicy } from './docsync.ts';
 import type { Link, Transport } from './link.ts';
 import { openPersistence } from './persist.ts';

@@ -1,0 +1,69 @@
+/**
+ * The shapes of the case read model: one row per case (`CaseRow`), the list filter and the work queues.
+ * Owned by storage (readmodel.ts writes and queries them); the screens get them through `src/app/services.ts`.
+ */
+import type { LatLng, Satisfaction } from '../domain/events.ts';
+import type { BoardQueue } from '../domain/queues.ts';
+import type { Status } from '../domain/workflow.ts';
+
+export interface CaseFilter {
+  status?: Status;
+  gridId?: string;
+  /** A major category code (2 digits) or a subcategory code (4 digits). */
+  category?: string;
+}
+
+/** One row of the case list (the Dexie read model). */
+export interface CaseRow {
+  id: string;
+  status: Status;
+  townId: string;
+  gridId: string;
+  category: string;
+  description: string;
+  reportedMs: number;
+  updatedMs: number;
+  unitId?: string;
+  /** True while one of this device's events on the case is not yet acknowledged by the relay. */
+  pending?: boolean;
+  // issue 4 (all optional: rows written before the upgrade are refolded, but fakes may omit them)
+  villageId?: string;
+  reporter?: string;
+  location?: LatLng;
+  planId?: string;
+  /** The latest dispatch (the deadline clock's start), its hours and approved extension hours. */
+  dispatchedMs?: number;
+  dueHours?: number;
+  extensionHours?: number;
+  /** Due time of the running clock (accept clock while `reported`, resolve clock while a unit holds the case). */
+  dueMs?: number;
+  /** An extension request waits for the center's decision. */
+  extensionPending?: boolean;
+  /** The case was returned by a unit (the unit that returned it: `returnedUnitId`). */
+  returned?: boolean;
+  returnedUnitId?: string;
+  /** Number of supervision notices (督办). */
+  supervisions?: number;
+  firstResponseMs?: number;
+  unitResponseMs?: number;
+  resolvedMs?: number;
+  selfResolved?: boolean;
+  satisfaction?: Satisfaction;
+  /** Events on this case that had no effect (lost a race...). */
+  superseded?: number;
+}
+
+/** A case row with its location (what `findDuplicates` answers). */
+export type DuplicateRow = CaseRow & { location: LatLng };
+
+/**
+ * Work queues: the dispatch board's (BOARD_QUEUES in src/domain/queues.ts), the unit's `unit_work` (cases it holds,
+ * nearest deadline first) and the grid worker's `to_verify` (resolved cases of their grid, oldest first) and
+ * `my_reports` (their reports, newest first).
+ */
+export type QueueName = BoardQueue | 'unit_work' | 'to_verify' | 'my_reports';
+
+export interface QueueOptions {
+  /** Board queues for a county user: limit to one town. */
+  townId?: string;
+}

@@ -1,0 +1,15 @@
+/** What the sync layer reports about itself to the session (and, through `src/app/services.ts`, to the screens). */
+
+export type ConnectionState = 'online' | 'offline' | 'connecting';
+
+export interface SyncStatus {
+  connection: ConnectionState;
+  /** Own changes (events) not yet acknowledged as durable by the relay. */
+  unsaved: number;
+  /** When the relay last acknowledged one of this device's changes, or null if never. */
+  lastSavedMs: number | null;
+  /** True once every doc has loaded from local storage (the UI may render data). */
+  ready: boolean;
+  /** The relay refused this user's token: the user must sign in again to resume syncing (local work is kept). */
+  authExpired: boolean;
+}
