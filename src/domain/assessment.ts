@@ -17,8 +17,13 @@
  * Rates are fractions in [0, 1], null when nothing is counted.
  */
 import { ACCEPT_WITHIN_HOURS, ACK_WITHIN_HOURS, HOUR_MS, isOverdue, resolveDueMs } from './deadlines.ts';
-import type { OrgData, OrgIndex, Role, UserInfo } from './org.ts';
+import type { OrgData } from './org.ts';
 import type { CaseState } from './workflow.ts';
+import type { AssessScope } from './assessscope.ts';
+
+// Who sees which scope lives in its own small module (the shell asks it without loading this one).
+export type { AssessScope } from './assessscope.ts';
+export { assessKinds, mayAssess } from './assessscope.ts';
 
 /** The fields of a case the assessment needs (a CaseState has them; so does a read-model row). */
 export type AssessInput = Pick<CaseState, 'status' | 'townId' | 'gridId' | 'reportedMs'> &
@@ -42,7 +47,6 @@ export interface Period {
   toMs: number;
 }
 
-export type AssessScope = { kind: 'county' } | { kind: 'town'; townId: string } | { kind: 'unit'; unitId: string } | { kind: 'grid'; gridId: string };
 
 export interface Figures {
   /** Cases reported in the period. */
@@ -217,55 +221,6 @@ export function assessAll(cases: Iterable<AssessInput>, period: Period, nowMs: n
 }
 
 // ------------------------------------------------------------------ who sees which scope, and what it shows
-
-/** The scope kinds a role may look at, in the order a screen offers them (empty: no assessment). */
-export function assessKinds(role: Role): Array<AssessScope['kind']> {
-  switch (role) {
-    case 'county':
-    case 'admin':
-      return ['county', 'town', 'unit', 'grid'];
-    case 'town':
-      return ['town', 'unit', 'grid'];
-    case 'unit':
-      return ['unit'];
-    case 'worker':
-    case 'secretary':
-      return ['grid'];
-    default:
-      return [];
-  }
-}
-
-/**
- * Whether `user` may see the assessment of `scope`: the county and admins every scope; a town center its town,
- * its grids and any unit (a county-level unit's work is then its work in that town: the town center holds only its
- * own town's cases); a unit itself; a grid worker their grid; a village secretary the grids of their village.
- * Unknown towns, grids and units are not seen by anyone below the county.
- */
-export function mayAssess(user: UserInfo, scope: AssessScope, org: Pick<OrgIndex, 'grid' | 'unit'>): boolean {
-  if (!assessKinds(user.role).includes(scope.kind)) return false;
-  switch (user.role) {
-    case 'county':
-    case 'admin':
-      return true;
-    case 'town':
-      if (scope.kind === 'town') return scope.townId === user.townId;
-      if (scope.kind === 'grid') return org.grid(scope.gridId)?.townId === user.townId;
-      if (scope.kind === 'unit') {
-        const unit = org.unit(scope.unitId);
-        return unit !== undefined && (unit.townId === undefined || unit.townId === user.townId);
-      }
-      return false;
-    case 'unit':
-      return scope.kind === 'unit' && scope.unitId === user.unitId;
-    case 'worker':
-      return scope.kind === 'grid' && scope.gridId === user.gridId;
-    case 'secretary':
-      return scope.kind === 'grid' && user.villageId !== undefined && org.grid(scope.gridId)?.villageId === user.villageId;
-    default:
-      return false;
-  }
-}
 
 /** What the assessment of one scope shows (the screen and `/api/stats` alike). */
 export interface ScopeStats {

@@ -96,8 +96,10 @@ describe('assessment', () => {
     const worker = new FakeSession(world, world.user('w0001'));
     m = await mount(<Assessment session={worker} />);
     await waitFor(() => m!.root.querySelector('.figures'), 'figures');
-    expect(Array.from(mustFind<HTMLSelectElement>(m.root, '#st-kind').options).map((o) => o.value)).toEqual(['grid']);
-    expect(Array.from(mustFind<HTMLSelectElement>(m.root, '#st-target').options).map((o) => o.value)).toEqual(['g0001']);
+    // One scope to choose from: no choice is offered, the heading names it.
+    expect(m.root.querySelector('#st-kind')).toBeNull();
+    expect(m.root.querySelector('#st-target')).toBeNull();
+    expect(mustFind(m.root, 'h2').textContent).toMatch(/^.*第一网格考核指标$/);
     expect(figure(m.root, '案件数')).toBe('3');
   });
 });

@@ -8,7 +8,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatNumber, locale, localName, t, type MessageKey } from '../../app/i18n.ts';
 import '../../app/locales/stats.zh.ts';
 import type { OrgView, Session, StatsResult } from '../../app/services.ts';
-import { assessKinds, type AssessScope, type Figures, type Table1Row } from '../../domain/assessment.ts';
+import type { Figures, Table1Row } from '../../domain/assessment.ts';
+import { assessKinds, type AssessScope } from '../../domain/assessscope.ts';
 import { dayPeriod, presetDays, PRESETS as DAY_PRESETS } from '../../domain/period.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -125,16 +126,19 @@ export function Assessment({ session }: { session: Session }) {
       <ScreenTitle suffix={t('app.name')}>{t('stats.title')}</ScreenTitle>
       <form class="card stats-form" aria-label={t('stats.choose')} onSubmit={(e) => e.preventDefault()}>
         <div class="filters">
-          <Field id="st-kind" label={t('stats.kind')}>
-            <select id="st-kind" value={kind} onChange={(e) => chooseKind(e.currentTarget.value as Kind)}>
-              {kinds.map((k) => (
-                <option key={k} value={k}>
-                  {t(`stats.kind.${k}`)}
-                </option>
-              ))}
-            </select>
-          </Field>
-          {kind !== 'county' && org ? (
+          {/* A choice of one is no choice: a grid worker's own grid is named by the figures' heading. */}
+          {kinds.length > 1 ? (
+            <Field id="st-kind" label={t('stats.kind')}>
+              <select id="st-kind" value={kind} onChange={(e) => chooseKind(e.currentTarget.value as Kind)}>
+                {kinds.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`stats.kind.${k}`)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ) : null}
+          {kind !== 'county' && org && (targets.length > 1 || !targetOk) ? (
             <Field id="st-target" label={t(`stats.target.${kind}`)}>
               <select id="st-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
                 {!targetOk ? <option value="">—</option> : null}

@@ -2,7 +2,7 @@
  * The frame around every signed-in screen: header (app name, navigation, user, language, sign-out), the
  * always-visible sync status, and the re-authentication banner.
  */
-import { assessKinds } from '../../domain/assessment.ts';
+import { assessKinds } from '../../domain/assessscope.ts';
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { roleName, t } from '../../app/i18n.ts';
