@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { ORG_DOC } from '../src/domain/docs.ts';
 import { HybridClock } from '../src/domain/hlc.ts';
 import { indexOrg, type OrgData, type UserInfo } from '../src/domain/org.ts';
-import { readOrg } from '../src/sync/orgdoc.ts';
+import { readOrg } from '../src/protocol/orgdoc.ts';
 import { signToken, verifyToken } from './auth.ts';
 import { checkProductionStore, type AdminSetting } from './accounts.ts';
 import { ConfigError, DEFAULTS, parseDuration, resolveJwtSecret } from './config.ts';

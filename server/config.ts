@@ -22,7 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../src/sync/protocol.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../src/protocol/wire.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

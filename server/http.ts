@@ -38,7 +38,7 @@ import { hlcMs, type HybridClock } from '../src/domain/hlc.ts';
 import { ID_PATTERN, newId } from '../src/domain/ids.ts';
 import type { OrgData, OrgIndex, UserInfo } from '../src/domain/org.ts';
 import type { CaseState } from '../src/domain/workflow.ts';
-import { CaseIndex } from '../src/sync/caseindex.ts';
+import { CaseIndex } from '../src/protocol/caseindex.ts';
 import { verifyPassword } from './auth.ts';
 import type { Logger } from './log.ts';
 import { OPENAPI } from './openapi.ts';

@@ -18,7 +18,7 @@ import { idNumbersDocName, parseRecordDocName } from '../src/domain/docs.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
 import { newId } from '../src/domain/ids.ts';
 import { carriesFullIdNumber, foldIdNumbers, ID_NUMBER_PATTERN, maskIdNumber } from '../src/domain/people.ts';
-import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
 import { storedParts, type Store } from './store.ts';
 
 export const ID_SPLIT_META = 'idnumbers_split';

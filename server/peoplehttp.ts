@@ -17,7 +17,7 @@ import { docAccess, idNumbersDocName, partyDocName, peopleDocName, seesFullIdNum
 import { foldParty, summarizeParty } from '../src/domain/party.ts';
 import { foldIdNumbers, foldPeople, residentFor, searchKey } from '../src/domain/people.ts';
 import { checkPeriod, cstDay, cstYearStart, dayPeriod } from '../src/domain/period.ts';
-import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
 import type { HttpContext } from './http.ts';
 import { bearerUser, sendJson } from './httpio.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The sync relay: y-websocket protocol (sync + awareness) over `ws`, plus our ACK (100) and REFUSED (101)
- * messages (src/sync/protocol.ts), on `/sync/<docName>?token=<jwt>` of the app's HTTP server, and the same for
- * many docs over one socket on `/sync?token=<jwt>` (multiplexed: protocol.ts; what the app uses).
+ * messages (src/protocol/wire.ts), on `/sync/<docName>?token=<jwt>` of the app's HTTP server, and the same for
+ * many docs over one socket on `/sync?token=<jwt>` (multiplexed: src/protocol/wire.ts; what the app uses).
  *
  * Contracts (DESIGN.md section 5, issue 2):
  * - Upgrade: authenticate first (401), then the doc name (404), then the user's access (403); only then load.
@@ -49,12 +49,12 @@ import {
   MUX_REJECTED,
   muxControl,
   muxFrame,
-} from '../src/sync/protocol.ts';
+} from '../src/protocol/wire.ts';
 import { bearerToken } from './httpio.ts';
 import type { Logger } from './log.ts';
 import { storedParts, type Store } from './store.ts';
 import { inspectUpdate, type DocKind, type Verdict } from './validate.ts';
-import { splitUpdate } from '../src/sync/chunks.ts';
+import { splitUpdate } from '../src/protocol/chunks.ts';
 
 /** Close code for a failure of the relay itself (RFC 6455): the client may reconnect. */
 const CLOSE_INTERNAL = 1011;
@@ -468,7 +468,7 @@ export class Relay {
     }
   }
 
-  /** A control message of a multiplexed socket (protocol.ts). Malformed ones close the whole socket. */
+  /** A control message of a multiplexed socket (src/protocol/wire.ts). Malformed ones close the whole socket. */
   private onControl(sock: Sock, dec: decoding.Decoder): void {
     const channels = sock.channels!;
     const op = decodeStep(() => decoding.readVarUint(dec), 'bad control message');
@@ -532,7 +532,7 @@ export class Relay {
         expectEnd(dec);
         if (sub === syncProtocol.messageYjsSyncStep1) {
           decodeStep(() => Y.decodeStateVector(payload), 'bad state vector');
-          // A big catch-up goes as slices (src/sync/chunks.ts): one message that takes longer than 30 s to arrive
+          // A big catch-up goes as slices (src/protocol/chunks.ts): one message that takes longer than 30 s to arrive
           // on a 2G link trips y-websocket's watchdog and the client reconnects forever. All slices but the last
           // are plain updates; the last is the sync step 2 that marks the client synced.
           const slices = splitUpdate(Y.encodeStateAsUpdate(doc.ydoc, payload), SYNC_SLICE_BYTES);

@@ -14,7 +14,7 @@ import { caseYear, casesDocName, ORG_DOC } from '../src/domain/docs.ts';
 import { compareEvents, type CaseEvent } from '../src/domain/events.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
 import { ORG_COLLECTIONS, type OrgData } from '../src/domain/org.ts';
-import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
 import { hashPassword } from './auth.ts';
 import { ID_SPLIT_META } from './idsplit.ts';
 import type { Store } from './store.ts';

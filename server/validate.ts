@@ -26,7 +26,7 @@ import { ORG_COLLECTIONS, type UserInfo } from '../src/domain/org.ts';
 import { roleMayEver } from '../src/domain/workflow.ts';
 import { carriesFullIdNumber, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
-import { EVENTS_ARRAY } from '../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
 
 export const REFUSAL_CODES = [
   'read_only',

@@ -21,7 +21,7 @@ import { casesDocName, ORG_DOC } from '../../src/domain/docs.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId, seededRandom } from '../../src/domain/ids.ts';
 import { indexOrg, type UserInfo } from '../../src/domain/org.ts';
-import { EVENTS_ARRAY } from '../../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { OUT, ROOT } from '../lib/build.ts';
 import { countyData } from '../lib/county.ts';
 import { BENCH_NOW, BENCH_YEAR } from '../lib/data.ts';

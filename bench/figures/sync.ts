@@ -20,7 +20,7 @@ import * as Y from 'yjs';
 import { encodeEventsDoc, encodeOrgDoc } from '../../server/seed.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { ORG_COLLECTIONS, type OrgData } from '../../src/domain/org.ts';
-import { EVENTS_ARRAY } from '../../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { ROOT } from '../lib/build.ts';
 import { WORKER, WORKER_DOC, WORKER_TOWN, countyData } from '../lib/county.ts';
 import { BENCH_JWT_SECRET, BENCH_PASSWORD } from '../lib/datadir.ts';

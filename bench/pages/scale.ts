@@ -16,7 +16,7 @@ import { ReadModel } from '../../src/storage/readmodel.ts';
 import { UserDb, docDbName, userDbName, type CaseRecord } from '../../src/storage/schema.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
 import { countRows, openPersistence } from '../../src/sync/persist.ts';
-import { EVENTS_ARRAY } from '../../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { BENCH_YEAR, benchOrg, generateCases } from '../lib/data.ts';
 
 const NS = 'bench';

@@ -5,7 +5,7 @@
  */
 import type * as Y from 'yjs';
 import { parseEvent, type CaseEvent } from '../domain/events.ts';
-import { EVENTS_ARRAY } from './protocol.ts';
+import { EVENTS_ARRAY } from './wire.ts';
 
 export class CaseIndex {
   readonly byCase = new Map<string, CaseEvent[]>();

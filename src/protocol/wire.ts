@@ -1,6 +1,11 @@
 /**
  * Gridlink's additions to the y-websocket protocol, shared by the relay and the app.
  *
+ * src/protocol/ is the layer both ends import: this wire format, the slicing of big updates (chunks.ts) and how
+ * a doc's content is read (caseindex.ts: the events of a cases doc; orgdoc.ts: the org doc). It imports only
+ * src/domain, yjs, lib0 and y-protocols (eslint.config.js enforces it), so the relay never loads the app's sync
+ * layer and the app never loads the relay.
+ *
  * Standard y-websocket messages (sync = 0, awareness = 1, auth = 2, query awareness = 3) are unchanged.
  * Our own message types, encoded like theirs (lib0 varUint type, then payload):
  *  - ACK (100), relay -> client: varUint8Array state vector. "Everything in this state vector of this doc is
@@ -9,7 +14,7 @@
  *  - REFUSED (101), relay -> client: varString code, varString detail. The client's last update was refused
  *    whole and not applied (forged actor, invalid event, write to a read-only doc, missing dependencies).
  *    The connection stays open; the client recovers by rebuilding its doc from the relay and re-appending
- *    its own valid events (see sync/engine.ts).
+ *    its own valid events (see src/sync/rescue.ts).
  *
  * Close codes: 1009 message too large; 4400 malformed message. Refusals at upgrade are HTTP 401 / 403 / 404.
  *

@@ -41,13 +41,13 @@ import {
 } from '../storage/readmodel.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import { META, UserDb, docDbName, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
-import { CaseIndex } from './caseindex.ts';
+import { CaseIndex } from '../protocol/caseindex.ts';
 import { PersistentClock, isHlcState } from './clock.ts';
 import type { Link, Transport } from './link.ts';
 import { DocLedger, linksState, loadRescue, openOnce, ownBy, regrant, revokeSlots, setStatus } from './docsync.ts';
-import { orgIsEmpty, orgView } from './orgdoc.ts';
+import { orgIsEmpty, orgView } from '../protocol/orgdoc.ts';
 import { compact, countRows, extraRows, openPersistence, yieldToMain } from './persist.ts';
-import { EVENTS_ARRAY } from './protocol.ts';
+import { EVENTS_ARRAY } from '../protocol/wire.ts';
 import type { ConnectionState, SyncStatus } from './status.ts';
 
 export interface EngineOptions {

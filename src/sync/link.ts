@@ -7,9 +7,9 @@ import type * as Y from 'yjs';
 export type LinkState = 'connected' | 'connecting' | 'disconnected';
 
 export interface LinkHooks {
-  /** The relay acknowledged this state vector of the doc as durable (protocol.ts, ACK). */
+  /** The relay acknowledged this state vector of the doc as durable (src/protocol/wire.ts, ACK). */
   onAck(stateVector: Uint8Array): void;
-  /** The relay refused the last update whole (protocol.ts, REFUSED). */
+  /** The relay refused the last update whole (src/protocol/wire.ts, REFUSED). */
   onRefused(code: string, detail: string): void;
   /** A connection attempt ended before the socket opened (refused at upgrade, or no route). */
   onUpgradeFailed(): void;

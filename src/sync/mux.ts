@@ -1,5 +1,5 @@
 /**
- * Many docs over one websocket (protocol.ts, "Multiplexing"). A town center holds about 90 docs (a people doc per
+ * Many docs over one websocket (src/protocol/wire.ts, "Multiplexing"). A town center holds about 90 docs (a people doc per
  * grid); one socket each would hit browsers' per-host socket limits and repeat the TLS and 2G handshakes 90 times.
  *
  * y-websocket's WebsocketProvider opens its socket with `new WebSocketPolyfill(url)`. `muxSocketClass(WS)` returns
@@ -16,15 +16,15 @@
  *    has used it for IDLE_MS, and dropped (every channel closed) when nothing arrived for SILENT_MS: the relay
  *    echoes each provider's 15 s awareness renewal, so silence means a dead link.
  *  - An outgoing update bigger than `maxSendBytes` (a long offline stretch sends all of its changes as one sync
- *    step 2) is sent as several updates of at most that size (chunks.ts), in order, each inspected, stored and
+ *    step 2) is sent as several updates of at most that size (src/protocol/chunks.ts), in order, each inspected, stored and
  *    acknowledged by the relay on its own. Sent whole, it would pass the relay's MAX_MESSAGE_BYTES, close the
  *    socket with 1009 and be sent again on every reconnect, blocking every doc of the device.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import { splitUpdate } from './chunks.ts';
-import { MSG_SYNC, MUX_CLOSE, MUX_CLOSED, MUX_CONTROL, MUX_OPEN, MUX_OPENED, MUX_REJECTED, muxControl, muxFrame } from './protocol.ts';
+import { splitUpdate } from '../protocol/chunks.ts';
+import { MSG_SYNC, MUX_CLOSE, MUX_CLOSED, MUX_CONTROL, MUX_OPEN, MUX_OPENED, MUX_REJECTED, muxControl, muxFrame } from '../protocol/wire.ts';
 
 const CONNECTING = 0;
 const OPEN = 1;

@@ -3,13 +3,13 @@
  * each open also adds a row. `compact` merges all rows into one snapshot in a single transaction and resolves
  * when it is committed (y-indexeddb's own `storeState` resolves before its writes finish).
  *
- * The snapshot is stored as slices of at most SNAPSHOT_SLICE_BYTES (src/sync/chunks.ts), and `openPersistence`
+ * The snapshot is stored as slices of at most SNAPSHOT_SLICE_BYTES (src/protocol/chunks.ts), and `openPersistence`
  * applies the stored rows one at a time, yielding to the main thread between them: opening a 2,000-case doc was
  * one long task (decoding 11,000 events at once) that blocked the first screen (bench figures 2 and 3).
  */
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { splitUpdate } from './chunks.ts';
+import { splitUpdate } from '../protocol/chunks.ts';
 
 const UPDATES = 'updates';
 /** Largest stored snapshot row (about 15 ms to apply on a phone-class CPU). */

@@ -32,7 +32,7 @@ import type { ConnectionState, SyncStatus } from './status.ts';
 import { DocLedger, linksState, loadRescue, openOnce, ownBy, regrant, revokeSlots, setStatus, type RescuePolicy } from './docsync.ts';
 import type { Link, Transport } from './link.ts';
 import { openPersistence } from './persist.ts';
-import { EVENTS_ARRAY } from './protocol.ts';
+import { EVENTS_ARRAY } from '../protocol/wire.ts';
 
 export type RecordKind = NonNullable<ReturnType<typeof parseRecordDocName>>['kind'];
 

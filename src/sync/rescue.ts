@@ -1,5 +1,5 @@
 /**
- * Refusal recovery of one doc (REFUSED, protocol.ts), shared by SyncEngine and RecordSync; loaded on the first
+ * Refusal recovery of one doc (REFUSED, src/protocol/wire.ts), shared by SyncEngine and RecordSync; loaded on the first
  * refusal or pending rescue, not with the shell. Never loops:
  *  1. This user's unacknowledged events are saved to `rescue:<doc>` in meta before anything is deleted (a reload
  *     mid-recovery loses nothing); those re-appended once already (on probation) and refused again are set aside
@@ -15,7 +15,7 @@ import { deleteMeta, getMeta, isStringArray, setMeta } from '../storage/meta.ts'
 import { META } from '../storage/schema.ts';
 import type { DocLedger } from './docsync.ts';
 import { openPersistence } from './persist.ts';
-import { EVENTS_ARRAY } from './protocol.ts';
+import { EVENTS_ARRAY } from '../protocol/wire.ts';
 import { unsavedEvents } from './unsaved.ts';
 
 type Ledger = DocLedger<{ id: string }>;

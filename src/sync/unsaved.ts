@@ -1,7 +1,7 @@
 /**
  * Which of this device's changes the relay has not yet made durable.
  *
- * The relay acknowledges a state vector (protocol.ts, ACK): everything below it is in its store. What this device
+ * The relay acknowledges a state vector (src/protocol/wire.ts, ACK): everything below it is in its store. What this device
  * still owes is `Y.encodeStateAsUpdate(doc, ackedStateVector)` restricted to the Yjs client ids this device wrote
  * with (events from other devices reach us through the relay, so they are saved already, even before the first
  * ACK arrives). Items may hold several appended values (Yjs merges runs); each value is one event.

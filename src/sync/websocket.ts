@@ -17,7 +17,7 @@ import type * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import { muxSocketClass } from './mux.ts';
-import { MSG_ACK, MSG_REFUSED } from './protocol.ts';
+import { MSG_ACK, MSG_REFUSED } from '../protocol/wire.ts';
 import type { Link, LinkHooks, LinkState, Transport } from './link.ts';
 
 export interface WebsocketTransportOptions {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, readEnv, resolveJwtSecret } from '../../server/config.ts';
 import { caseYear } from '../../src/domain/docs.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
-import { EVENTS_ARRAY } from '../../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { api, casesDoc, login, startTestServer, SyncClient, tempDir, waitFor, type TestServer } from './relay-harness.ts';
 
 let server: TestServer;

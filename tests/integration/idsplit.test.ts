@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { EVENTS_ARRAY } from '../../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { ID_SPLIT_META, splitLegacyIdNumbers } from '../../server/idsplit.ts';
 import { seedStore } from '../../server/seed.ts';
 import { Store, STORE_FILE } from '../../server/store.ts';

@@ -1,5 +1,5 @@
 /**
- * The relay reads the org doc through the app's own reader (src/sync/orgdoc.ts `readOrg`): a value that is not a
+ * The relay reads the org doc through the app's own reader (src/protocol/orgdoc.ts `readOrg`): a value that is not a
  * record (a store written by an older or faulty version) is skipped on both sides, never indexed or counted.
  */
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -27,7 +27,7 @@ import { HybridClock } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { indexOrg, type OrgData, type UserInfo } from '../../src/domain/org.ts';
 import type { CaseState } from '../../src/domain/workflow.ts';
-import { EVENTS_ARRAY, MSG_ACK, MSG_REFUSED } from '../../src/sync/protocol.ts';
+import { EVENTS_ARRAY, MSG_ACK, MSG_REFUSED } from '../../src/protocol/wire.ts';
 import { county, countyUnit, grid, inVillage, major, person, secretary, sub, town, townUnit, townUser, unitUser, village, worker } from '../support/county.ts';
 import { WAIT_MS } from '../support/wait.ts';
 

@@ -1,4 +1,4 @@
-// Many docs over one socket (src/sync/protocol.ts "Multiplexing", server/relay.ts, src/sync/mux.ts): the relay's
+// Many docs over one socket (src/protocol/wire.ts "Multiplexing", server/relay.ts, src/sync/mux.ts): the relay's
 // side at the byte level with raw sockets, then y-websocket providers sharing one socket through the client shim.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
@@ -20,7 +20,7 @@ import {
   MUX_REJECTED,
   muxControl,
   muxFrame,
-} from '../../src/sync/protocol.ts';
+} from '../../src/protocol/wire.ts';
 import { Actor, casesDoc, login, SocketRecorder, startTestServer, updateMessage, upgradeStatus, USERS, waitFor, type TestServer } from './relay-harness.ts';
 import { until } from '../support/wait.ts';
 

@@ -4,7 +4,7 @@ import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { CaseEvent } from '../../src/domain/events.ts';
-import { CLOSE_MALFORMED, CLOSE_TOO_LARGE, MSG_ACK, MSG_REFUSED } from '../../src/sync/protocol.ts';
+import { CLOSE_MALFORMED, CLOSE_TOO_LARGE, MSG_ACK, MSG_REFUSED } from '../../src/protocol/wire.ts';
 import {
   Actor,
   casesDoc,

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { foldAll } from '../../src/domain/fold.ts';
-import { EVENTS_ARRAY, MSG_ACK, MSG_SYNC } from '../../src/sync/protocol.ts';
+import { EVENTS_ARRAY, MSG_ACK, MSG_SYNC } from '../../src/protocol/wire.ts';
 import { Store } from '../../server/store.ts';
 import {
   Actor,

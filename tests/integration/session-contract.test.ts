@@ -6,7 +6,7 @@
  */
 import { WebSocket } from 'ws';
 import { createAuthService, type GridlinkAuthService } from '../../src/app/session.ts';
-import { EVENTS_ARRAY } from '../../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { contractDevice, describeSessionContract, type ContractDevice, type SessionEnv } from '../support/session-contract.ts';
 import { PASSWORD, startTestServer } from './relay-harness.ts';
 

@@ -16,7 +16,7 @@ import type { Command, Decision } from '../../src/domain/commands.ts';
 import type { CaseEvent, LatLng } from '../../src/domain/events.ts';
 import type { GridlinkAuthService } from '../../src/app/session.ts';
 import type { SyncEngine } from '../../src/sync/engine.ts';
-import { EVENTS_ARRAY } from '../../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { until } from './wait.ts';
 
 /** Who plays which part in the environment's county. */

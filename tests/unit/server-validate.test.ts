@@ -10,8 +10,8 @@ import { inspectUpdate, REFUSAL_CODES, type DocKind, type RefusalCode, type Verd
 import type { DocAccess } from '../../src/domain/docs.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
-import { writeOrg } from '../../src/sync/orgdoc.ts';
-import { EVENTS_ARRAY } from '../../src/sync/protocol.ts';
+import { writeOrg } from '../../src/protocol/orgdoc.ts';
+import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { ORG, REPORT, T0, ev, freshId, user } from './domain/fixture.ts';
 
 const CASES_T01: DocKind = { kind: 'cases', townId: 't01', year: 2025 };

@@ -1,7 +1,7 @@
-// splitUpdate (src/sync/chunks.ts): slices of a big update give exactly the doc of the whole update, in any order.
+// splitUpdate (src/protocol/chunks.ts): slices of a big update give exactly the doc of the whole update, in any order.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { splitUpdate } from '../../../src/sync/chunks.ts';
+import { splitUpdate } from '../../../src/protocol/chunks.ts';
 
 function bigDoc(): Y.Doc {
   const a = new Y.Doc();

@@ -9,7 +9,7 @@ import type { UserInfo } from '../../../src/domain/org.ts';
 import { toRecord, toRow } from '../../../src/storage/readmodel.ts';
 import { META } from '../../../src/storage/schema.ts';
 import { SyncEngine, type EngineOptions } from '../../../src/sync/engine.ts';
-import { EVENTS_ARRAY } from '../../../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../../../src/protocol/wire.ts';
 import { SNAPSHOT_SLICE_BYTES } from '../../../src/sync/persist.ts';
 import { DOC_T01, ORG_INDEX, T0, USERS, YEAR, eventsUpdate, expectedStates, freshNs, generateCases, grantsFor, orgUpdate, seqRandom } from './fixtures.ts';
 import { LoopbackRelay, seedLocalDoc, until, wait } from './loopback.ts';

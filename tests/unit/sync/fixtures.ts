@@ -11,8 +11,8 @@ import { formatHlc } from '../../../src/domain/hlc.ts';
 import { newId, seededRandom } from '../../../src/domain/ids.ts';
 import { indexOrg, type OrgData, type UserInfo } from '../../../src/domain/org.ts';
 import { inScope, type CaseState } from '../../../src/domain/workflow.ts';
-import { writeOrg } from '../../../src/sync/orgdoc.ts';
-import { EVENTS_ARRAY } from '../../../src/sync/protocol.ts';
+import { writeOrg } from '../../../src/protocol/orgdoc.ts';
+import { EVENTS_ARRAY } from '../../../src/protocol/wire.ts';
 import { county, countyUnit, grid, major, person, sub, town, townUnit, townUser, unitUser, village, worker } from '../../support/county.ts';
 
 /** 2025-11-28 08:00 CST. */

@@ -12,7 +12,7 @@ import { setMeta } from '../../../src/storage/meta.ts';
 import { toRecord, toRow } from '../../../src/storage/readmodel.ts';
 import { META, UserDb, userDbName } from '../../../src/storage/schema.ts';
 import { SyncEngine, type EngineOptions } from '../../../src/sync/engine.ts';
-import { writeOrg } from '../../../src/sync/orgdoc.ts';
+import { writeOrg } from '../../../src/protocol/orgdoc.ts';
 import type { CaseEvent } from '../../../src/domain/events.ts';
 import { DOC_T01, ORG, T0, USERS, eventsUpdate, expectedStates, freshNs, generateCases, grantsFor, seqRandom } from './fixtures.ts';
 import { seedLocalDoc } from './loopback.ts';

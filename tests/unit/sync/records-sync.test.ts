@@ -10,7 +10,7 @@ import { newId } from '../../../src/domain/ids.ts';
 import type { UserInfo } from '../../../src/domain/org.ts';
 import { getMeta, setMeta } from '../../../src/storage/meta.ts';
 import { META, UserDb, userDbName } from '../../../src/storage/schema.ts';
-import { EVENTS_ARRAY } from '../../../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../../../src/protocol/wire.ts';
 import { RecordSync, type RecordSyncOptions } from '../../../src/sync/records.ts';
 import { T0, USERS, freshNs, orgUpdate, seqRandom } from './fixtures.ts';
 import { LoopbackRelay, until, wait } from './loopback.ts';

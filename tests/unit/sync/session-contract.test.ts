@@ -9,7 +9,7 @@
 import * as Y from 'yjs';
 import { createAuthService, type GridlinkAuthService } from '../../../src/app/session.ts';
 import { caseYear } from '../../../src/domain/docs.ts';
-import { EVENTS_ARRAY } from '../../../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../../../src/protocol/wire.ts';
 import { contractDevice, describeSessionContract, type ContractDevice, type SessionEnv } from '../../support/session-contract.ts';
 import { FakeSession, FakeWorld } from '../../ui/fake-services.ts';
 import { USERS, freshNs, grantsFor, orgUpdate } from './fixtures.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { unsavedEvents, unsavedInUpdate } from '../../../src/sync/unsaved.ts';
-import { EVENTS_ARRAY } from '../../../src/sync/protocol.ts';
+import { EVENTS_ARRAY } from '../../../src/protocol/wire.ts';
 
 const ev = (id: string, caseId = 'C1') => ({ id, caseId });
 
