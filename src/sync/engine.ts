@@ -20,29 +20,21 @@ import { toBase64 } from 'lib0/buffer';
 import type { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import type { AssessScope, StatsResult } from '../domain/assessment.ts';
-import { DUPLICATE_WINDOW_DAYS, findDuplicates, type DuplicateMatch } from '../domain/duplicates.ts';
-import { decide, type Command, type Decision, type ReportInput } from '../domain/commands.ts';
-import { caseYear, casesDocName, parseDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
+import type { DuplicateMatch } from '../domain/duplicates.ts';
+import type { Command, Decision, ReportInput } from '../domain/commands.ts';
+import { parseDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
 import { parseEvent, type CaseEvent, type LatLng } from '../domain/events.ts';
 import { foldCase } from '../domain/fold.ts';
-import { hlcMs } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import { indexOrg, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
 import { inScope, roleMayEver, type CaseState } from '../domain/workflow.ts';
 import { getMeta, isNumber, isString, setMeta } from '../storage/meta.ts';
-import {
-  ReadModel,
-  queryQueue,
-  rowsOfCategoryBetween,
-  rowsReportedBetween,
-  selectQueue,
-  toRecord,
-  type RowChanges,
-} from '../storage/readmodel.ts';
+import { ReadModel, toRecord, type RowChanges } from '../storage/readmodel.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import { META, UserDb, docDbName, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
 import { CaseIndex } from '../protocol/caseindex.ts';
 import { PersistentClock, isHlcState } from './clock.ts';
+import { CaseCommands } from './commands.ts';
 import type { Link, Transport } from './link.ts';
 import { DocLedger, linksState, loadRescue, openOnce, ownBy, regrant, revokeSlots, setStatus } from './docsync.ts';
 import { orgIsEmpty, orgView } from '../protocol/orgdoc.ts';
@@ -149,6 +141,7 @@ export class SyncEngine {
   private readonly stopPromise: Promise<void>;
   private readonly onWindowNet = () => this.checkOnline();
   private readonly netListeners = new Set<() => void>();
+  private readonly cases: CaseCommands<Slot>;
 
   constructor(private readonly opts: EngineOptions) {
     this.token = opts.token;
@@ -158,6 +151,23 @@ export class SyncEngine {
     this.org = signal<OrgView | null>(null);
     this.casesVersion = signal(0);
     this.wasOnline = opts.online();
+    this.cases = new CaseCommands<Slot>({
+      user: opts.user,
+      now: opts.now,
+      random: opts.random,
+      db: this.db,
+      readModel: this.readModel,
+      ready: async () => {
+        await this.start();
+        this.flushOrg();
+      },
+      orgIndex: () => this.orgIndex,
+      org: () => this.org.value,
+      hlc: () => this.clock!.now(),
+      findCase: (caseId) => this.findCase(caseId),
+      casesDoc: async (docName) => this.slots.get(docName) ?? (await this.openYear(docName)),
+      append: (slot, ...events) => this.append(slot, ...events),
+    });
     this.stopPromise = new Promise((resolve) => (this.stopSignal = resolve));
     this.readableP = new Promise<void>((resolve, reject) => {
       this.markReadable = (err) => (err === undefined ? resolve() : reject(err instanceof Error ? err : new Error(String(err))));
@@ -688,128 +698,51 @@ export class SyncEngine {
     }
   }
 
-  // ---------------------------------------------------------------- commands and reads
+  // ---------------------------------------------------------------- commands and reads (commands.ts)
 
   private findCase(caseId: string): Slot | undefined {
     for (const s of this.slots.values()) if (s.kind === 'cases' && s.index.byCase.has(caseId)) return s;
     return undefined;
   }
 
-  async getCase(caseId: string): Promise<CaseState | null> {
-    await this.start();
-    this.flushOrg();
-    const slot = this.findCase(caseId);
-    const events = slot?.index.byCase.get(caseId);
-    return events ? foldCase(events, this.orgIndex) : null;
+  getCase(caseId: string): Promise<CaseState | null> {
+    return this.cases.getCase(caseId);
   }
 
   queryCases(filter: CaseFilter, offset: number, limit: number): Promise<CaseRow[]> {
-    return this.readModel.query(filter, offset, limit);
+    return this.cases.queryCases(filter, offset, limit);
   }
 
   countCases(filter: CaseFilter): Promise<number> {
-    return this.readModel.count(filter);
+    return this.cases.countCases(filter);
   }
 
-  /**
-   * Decide a new report as this user: the doc is the grid's town and the report's year (opened if it is a new
-   * year). Returns the decision with the slot to append to, or a refusal; nothing is written here.
-   */
-  private async decideReport(input: ReportInput): Promise<{ decision: Decision; slot?: Slot }> {
-    await this.start();
-    this.flushOrg();
-    const org = this.orgIndex;
-    const grid = typeof input?.gridId === 'string' ? org.grid(input.gridId) : undefined;
-    if (!grid) return { decision: { ok: false, error: 'unknown_grid' } };
-    const at = this.clock!.now();
-    const docName = casesDocName(grid.townId, caseYear(hlcMs(at)));
-    const slot = this.slots.get(docName) ?? (await this.openYear(docName));
-    if (!slot || slot.access !== 'write' || slot.revoked) return { decision: { ok: false, error: 'forbidden', detail: docName } };
-    if (slot.recovering) await slot.recovering;
-    const now = this.opts.now();
-    const decision = decide(null, { ...input, type: 'report', townId: grid.townId, channel: 'app' }, {
-      actor: this.opts.user,
-      org,
-      at,
-      eventId: newId(now, this.opts.random),
-      caseId: newId(now, this.opts.random),
-    });
-    return { decision, slot };
+  report(input: ReportInput): Promise<Decision> {
+    return this.cases.report(input);
   }
 
-  async report(input: ReportInput): Promise<Decision> {
-    const { decision, slot } = await this.decideReport(input);
-    if (decision.ok && slot) await this.append(slot, decision.event);
-    return decision;
+  act(caseId: string, command: Command): Promise<Decision> {
+    return this.cases.act(caseId, command);
   }
 
-  async act(caseId: string, command: Command): Promise<Decision> {
-    await this.start();
-    this.flushOrg();
-    const slot = this.findCase(caseId);
-    if (!slot) return { ok: false, error: 'unknown_case' };
-    if (slot.access !== 'write' || slot.revoked) return { ok: false, error: 'forbidden', detail: slot.name };
-    if (slot.recovering) await slot.recovering;
-    const org = this.orgIndex;
-    const state = foldCase(slot.index.byCase.get(caseId) ?? [], org);
-    const decision = decide(state, command, {
-      actor: this.opts.user,
-      org,
-      at: this.clock!.now(),
-      eventId: newId(this.opts.now(), this.opts.random),
-      caseId,
-    });
-    if (decision.ok) await this.append(slot, decision.event);
-    return decision;
+  reportResolved(input: ReportInput, note: string): Promise<Decision> {
+    return this.cases.reportResolved(input, note);
   }
 
-  /**
-   * Report and resolve on the spot (就地解决): the report and the self-resolve are decided in sequence and
-   * appended in one transaction, so no replica ever sees one without the other.
-   */
-  async reportResolved(input: ReportInput, note: string): Promise<Decision> {
-    const { decision: reported, slot } = await this.decideReport(input);
-    if (!reported.ok || !slot) return reported;
-    const caseId = reported.event.caseId;
-    const resolved = decide(reported.state, { type: 'self_resolve', note }, {
-      actor: this.opts.user,
-      org: this.orgIndex,
-      at: this.clock!.now(),
-      eventId: newId(this.opts.now(), this.opts.random),
-      caseId,
-    });
-    if (!resolved.ok) return resolved;
-    await this.append(slot, reported.event, resolved.event);
-    return resolved;
-  }
-
-  /** Rows of a work queue (services.ts), through the read model's indexes. */
   queryQueue(queue: QueueName, offset: number, limit: number, opts?: QueueOptions): Promise<CaseRow[]> {
-    return queryQueue(this.readModel, queue, this.opts.user, this.opts.now(), offset, limit, opts);
+    return this.cases.queryQueue(queue, offset, limit, opts);
   }
 
   countQueue(queue: QueueName, opts?: QueueOptions): Promise<number> {
-    return selectQueue(this.db, queue, this.opts.user, this.opts.now(), opts).count();
+    return this.cases.countQueue(queue, opts);
   }
 
-  /** Open cases of the same subcategory within 250 m reported in the last 7 days. */
-  async findDuplicates(input: { category: string; location: LatLng }): Promise<DuplicateMatch<DuplicateRow>[]> {
-    const now = this.opts.now();
-    const rows = await rowsOfCategoryBetween(this.readModel, input.category, now - DUPLICATE_WINDOW_DAYS * 86_400_000, now);
-    return findDuplicates({ category: input.category, location: input.location, reportedMs: now }, rows);
+  findDuplicates(input: { category: string; location: LatLng }): Promise<DuplicateMatch<DuplicateRow>[]> {
+    return this.cases.findDuplicates(input);
   }
 
-  /** Assessment over the read model (works offline): the domain's `scopeStats`, Table 1 counts from the org doc. */
-  async stats(scope: AssessScope, fromMs: number, toMs: number): Promise<StatsResult> {
-    await this.start();
-    this.flushOrg();
-    // Loaded on first use: the assessment is not on the first screen's path (initial JS budget).
-    const { orgCounts, scopeStats } = await import('../domain/assessment.ts');
-    const nowMs = this.opts.now();
-    const period = { fromMs, toMs };
-    const org = this.org.value;
-    const rows = await rowsReportedBetween(this.readModel, fromMs, toMs);
-    return { scope, period, nowMs, ...scopeStats(rows, scope, period, nowMs, org ? orgCounts(org.data) : null) };
+  stats(scope: AssessScope, fromMs: number, toMs: number): Promise<StatsResult> {
+    return this.cases.stats(scope, fromMs, toMs);
   }
 
   /** Append decided events to their doc in one transaction and wait until the read model shows them. */
