@@ -2,9 +2,14 @@
  * The sync engine of one signed-in user: one Y.Doc per granted doc, persisted by y-indexeddb, linked to the relay
  * after it has loaded, and the Dexie read model kept as a view of the docs.
  *
+ * The engine hosts the docs (open, index, link, acknowledgements, recovery, stop). The read-model projection
+ * (projection.ts: refolds, flushes, markers, the write queue) and the case commands and reads (commands.ts) are
+ * their own modules, given what they need of the engine through a narrow host interface.
+ *
  * Contracts:
- *  - Yjs is the truth, Dexie a view. Rows change only here, in batched transactions, each with the doc's marker
- *    (doc, org and acknowledged state vectors). A doc whose marker still matches on open is not refolded.
+ *  - Yjs is the truth, Dexie a view. Rows change only through the projection, in batched transactions, each with
+ *    the doc's marker (doc, org and acknowledged state vectors). A doc whose marker still matches on open is not
+ *    refolded.
  *  - Events enter the fold only through `parseEvent` (CaseIndex); values that fail are skipped and counted.
  *  - `unsaved` counts this device's events that the relay has not acknowledged as durable (unsaved.ts); the
  *    acknowledged state vector and this device's Yjs client ids are kept in `meta`, so the count survives reloads.
@@ -24,17 +29,17 @@ import type { DuplicateMatch } from '../domain/duplicates.ts';
 import type { Command, Decision, ReportInput } from '../domain/commands.ts';
 import { parseDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
 import { parseEvent, type CaseEvent, type LatLng } from '../domain/events.ts';
-import { foldCase } from '../domain/fold.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import { indexOrg, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
-import { inScope, roleMayEver, type CaseState } from '../domain/workflow.ts';
+import { roleMayEver, type CaseState } from '../domain/workflow.ts';
 import { getMeta, isNumber, isString, setMeta } from '../storage/meta.ts';
-import { ReadModel, toRecord, type RowChanges } from '../storage/readmodel.ts';
+import { ReadModel } from '../storage/readmodel.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import { META, UserDb, docDbName, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
 import { CaseIndex } from '../protocol/caseindex.ts';
 import { PersistentClock, isHlcState } from './clock.ts';
 import { CaseCommands } from './commands.ts';
+import { ReadModelProjection, sameMarker } from './projection.ts';
 import type { Link, Transport } from './link.ts';
 import { DocLedger, linksState, loadRescue, openOnce, ownBy, regrant, revokeSlots, setStatus } from './docsync.ts';
 import { orgIsEmpty, orgView } from '../protocol/orgdoc.ts';
@@ -66,8 +71,6 @@ const COMPACT_AT_OPEN = 10;
 const COMPACT_DURING = 100;
 /** Events parsed per task when a doc's index is built at open (the main thread is yielded between steps). */
 const INDEX_STEP = 500;
-/** Cases folded per task when many rows are written at once (a refold, a first sync). */
-const FOLD_STEP = 200;
 
 const EMPTY_ORG: OrgIndex = indexOrg({});
 /** This user's case events (they parse, the actor is this user), re-sent after a refusal if the role fits. */
@@ -128,7 +131,6 @@ export class SyncEngine {
   private ready = false;
   private lastSavedMs: number | null = null;
   private wasOnline: boolean;
-  private queue: Promise<void> = Promise.resolve();
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private orgTimer: ReturnType<typeof setTimeout> | null = null;
   /** The org doc, while a change of it waits to be applied. */
@@ -142,6 +144,7 @@ export class SyncEngine {
   private readonly onWindowNet = () => this.checkOnline();
   private readonly netListeners = new Set<() => void>();
   private readonly cases: CaseCommands<Slot>;
+  private readonly projection: ReadModelProjection<Slot>;
 
   constructor(private readonly opts: EngineOptions) {
     this.token = opts.token;
@@ -151,6 +154,25 @@ export class SyncEngine {
     this.org = signal<OrgView | null>(null);
     this.casesVersion = signal(0);
     this.wasOnline = opts.online();
+    this.projection = new ReadModelProjection<Slot>({
+      user: opts.user,
+      readModel: this.readModel,
+      flushMs: opts.flushMs ?? 30,
+      stopped: () => this.stopped,
+      orgIndex: () => this.orgIndex,
+      orgKey: () => {
+        for (const s of this.slots.values()) if (s.kind === 'org') return toBase64(Y.encodeStateVector(s.doc));
+        return '';
+      },
+      recomputeUnsaved: (slot) => this.recomputeUnsaved(slot),
+      written: () => {
+        this.casesVersion.value++;
+        this.refreshStatus();
+      },
+      flushed: (slot) => {
+        if (extraRows(slot.persistence) > COMPACT_DURING) this.compactSoon(slot);
+      },
+    });
     this.cases = new CaseCommands<Slot>({
       user: opts.user,
       now: opts.now,
@@ -274,9 +296,9 @@ export class SyncEngine {
     if (this.stopped) return;
     this.recomputeUnsaved(slot);
     const stored = await this.readModel.marker(slot.name);
-    const current = this.makeMarker(slot);
+    const current = this.projection.makeMarker(slot);
     if (stored && sameMarker(stored, current)) slot.marker = stored;
-    else await this.enqueue(() => this.refoldAll(slot));
+    else await this.projection.enqueue(() => this.projection.refoldAll(slot));
   }
 
   /**
@@ -336,7 +358,7 @@ export class SyncEngine {
     this.orgDoc = null;
     if (!doc || this.stopped) return;
     this.org.value = orgView(doc);
-    for (const s of this.slots.values()) if (s.kind === 'cases') void this.enqueue(() => this.refoldAll(s));
+    for (const s of this.slots.values()) if (s.kind === 'cases') void this.projection.enqueue(() => this.projection.refoldAll(s));
   }
 
   /**
@@ -361,7 +383,7 @@ export class SyncEngine {
       }
       // Events are never deleted by clients; if a delete arrives anyway, rebuild from what the doc holds.
       if (ev.changes.deleted.size) slot.rebuild = true;
-      this.scheduleFlush(slot);
+      this.projection.scheduleFlush(slot);
     };
     arr.observe(observer);
     slot.detach = () => arr.unobserve(observer);
@@ -374,114 +396,10 @@ export class SyncEngine {
     this.clock?.observe(index.maxAt);
   }
 
-  // ---------------------------------------------------------------- read model
+  // ---------------------------------------------------------------- org index, compaction (the read model: projection.ts)
 
   private get orgIndex(): OrgIndex {
     return this.org.value ?? EMPTY_ORG;
-  }
-
-  private orgKey(): string {
-    for (const s of this.slots.values()) if (s.kind === 'org') return toBase64(Y.encodeStateVector(s.doc));
-    return '';
-  }
-
-  private makeMarker(slot: Slot): ReadModelMarker {
-    return {
-      doc: toBase64(Y.encodeStateVector(slot.doc)),
-      org: this.orgKey(),
-      acked: slot.ledger.acked ? toBase64(slot.ledger.acked) : '',
-    };
-  }
-
-  private record(slot: Slot, caseId: string, org: OrgIndex): CaseState | null {
-    const events = slot.index.byCase.get(caseId);
-    if (!events) return null;
-    const s = foldCase(events, org);
-    return s && inScope(this.opts.user, s, org) ? s : null;
-  }
-
-  /** Fold every case of a doc and replace its rows (one transaction). Runs in the write queue. */
-  private async refoldAll(slot: Slot): Promise<void> {
-    if (this.stopped || slot.suspended) return;
-    this.clearFlushTimer(slot);
-    if (slot.rebuild) this.rebuildIndex(slot);
-    slot.touched.clear();
-    this.recomputeUnsaved(slot);
-    const org = this.orgIndex;
-    // The marker of the state folded here: changes arriving during the steps below are in `touched` for the
-    // next flush, and must not be covered by this marker.
-    const marker = this.makeMarker(slot);
-    const rows = [];
-    let n = 0;
-    for (const id of [...slot.index.byCase.keys()]) {
-      // A 2,000-case doc folds in steps, the main thread yielded between them.
-      if (++n % FOLD_STEP === 0) {
-        await yieldToMain();
-        if (this.stopped || slot.suspended) return;
-      }
-      const s = this.record(slot, id, org);
-      if (s) rows.push(toRecord(s, slot.name, slot.pending.has(id)));
-    }
-    await this.readModel.replaceDoc(slot.name, rows, marker);
-    slot.marker = marker;
-    this.casesVersion.value++;
-    this.refreshStatus();
-  }
-
-  private rebuildIndex(slot: Slot): void {
-    slot.rebuild = false;
-    slot.index = CaseIndex.build(slot.doc.getArray<unknown>(EVENTS_ARRAY).toArray());
-  }
-
-  private scheduleFlush(slot: Slot): void {
-    if (slot.flushTimer || this.stopped) return;
-    slot.flushTimer = setTimeout(() => {
-      slot.flushTimer = null;
-      void this.enqueue(() => this.flush(slot));
-    }, this.opts.flushMs ?? 30);
-  }
-
-  private clearFlushTimer(slot: Slot): void {
-    if (slot.flushTimer) clearTimeout(slot.flushTimer);
-    slot.flushTimer = null;
-  }
-
-  /** Write the rows of the touched cases and of cases whose pending flag changed. */
-  private flushNow(slot: Slot): Promise<void> {
-    this.clearFlushTimer(slot);
-    return this.enqueue(() => this.flush(slot));
-  }
-
-  private async flush(slot: Slot): Promise<void> {
-    if (this.stopped || slot.suspended || slot.kind !== 'cases') return;
-    if (slot.rebuild) return this.refoldAll(slot);
-    const changedPending = this.recomputeUnsaved(slot);
-    const ids = new Set([...slot.touched, ...changedPending]);
-    slot.touched.clear();
-    const org = this.orgIndex;
-    const changes: RowChanges = { put: [], del: [] };
-    const marker = this.makeMarker(slot);
-    let n = 0;
-    for (const id of ids) {
-      if (++n % FOLD_STEP === 0) {
-        await yieldToMain();
-        if (this.stopped || slot.suspended) return;
-      }
-      const s = this.record(slot, id, org);
-      if (s) changes.put.push(toRecord(s, slot.name, slot.pending.has(id)));
-      else changes.del.push(id);
-    }
-    await this.readModel.apply(slot.name, changes, marker);
-    slot.marker = marker;
-    this.casesVersion.value++;
-    this.refreshStatus();
-    if (extraRows(slot.persistence) > COMPACT_DURING) this.compactSoon(slot);
-  }
-
-  private enqueue(f: () => Promise<void>): Promise<void> {
-    const p = this.queue.then(f);
-    this.queue = p.catch((e: unknown) => console.error('gridlink read model write failed', e));
-    return p;
   }
 
   private compactSoon(slot: Slot): void {
@@ -514,7 +432,7 @@ export class SyncEngine {
   private async handleAck(slot: Slot, sv: Uint8Array): Promise<void> {
     if (slot.suspended || this.stopped) return;
     await slot.ledger.ack(sv);
-    if (slot.kind === 'cases') await this.flushNow(slot);
+    if (slot.kind === 'cases') await this.projection.flushNow(slot);
     this.refreshStatus();
   }
 
@@ -532,8 +450,8 @@ export class SyncEngine {
 
   private async recover(slot: Slot): Promise<void> {
     slot.suspended = true;
-    this.clearFlushTimer(slot);
-    await this.queue;
+    this.projection.clearFlushTimer(slot);
+    await this.projection.idle();
     // Loaded when needed (rescue.ts): rescue this user's unacknowledged events to meta, drop the doc, open a new one.
     const fresh = await (await loadRescue()).recoverDoc(
       slot.ledger,
@@ -565,7 +483,7 @@ export class SyncEngine {
   /** Re-append rescued events after a sync with the relay: those still valid and not there already. */
   private async runRescue(slot: Slot): Promise<void> {
     await slot.ledger.resendRescue(slot.doc, slot.access === 'write' && slot.kind === 'cases');
-    await this.enqueue(() => this.refoldAll(slot));
+    await this.projection.enqueue(() => this.projection.refoldAll(slot));
   }
 
   // ---------------------------------------------------------------- links and status
@@ -691,9 +609,9 @@ export class SyncEngine {
     for (let i = 0; i < 5; i++) {
       for (const s of this.slots.values()) {
         if (s.recovering) await s.recovering;
-        if (s.flushTimer) await this.flushNow(s);
+        if (s.flushTimer) await this.projection.flushNow(s);
       }
-      await this.queue;
+      await this.projection.idle();
       if ([...this.slots.values()].every((s) => !s.flushTimer && !s.recovering)) return;
     }
   }
@@ -749,7 +667,7 @@ export class SyncEngine {
   private async append(slot: Slot, ...events: CaseEvent[]): Promise<void> {
     await slot.ledger.recordClient(slot.doc.clientID);
     slot.doc.transact(() => slot.doc.getArray<unknown>(EVENTS_ARRAY).push(events));
-    await this.flushNow(slot);
+    await this.projection.flushNow(slot);
   }
 
   // ---------------------------------------------------------------- clock persistence
@@ -809,8 +727,8 @@ export class SyncEngine {
       removeEventListener('online', this.onWindowNet);
       removeEventListener('offline', this.onWindowNet);
     }
-    for (const s of this.slots.values()) this.clearFlushTimer(s);
-    await this.queue;
+    for (const s of this.slots.values()) this.projection.clearFlushTimer(s);
+    await this.projection.idle();
     const clock = this.clock;
     if (clock) await setMeta(this.db, META.hlc, clock.current).catch(() => {});
     for (const s of this.slots.values()) {
@@ -825,8 +743,3 @@ export class SyncEngine {
     this.db.close();
   }
 }
-
-function sameMarker(a: ReadModelMarker, b: ReadModelMarker): boolean {
-  return a.doc === b.doc && a.org === b.org && a.acked === b.acked;
-}
-

@@ -1,0 +1,169 @@
+/**
+ * The read-model projection of the cases docs: the Dexie rows are a view of each doc's index, written only here,
+ * in batches (one transaction each, in one write queue), each with the doc's marker (doc, org and acknowledged
+ * state vectors), so a marker always describes the rows next to it. A change to a doc is written after a short
+ * debounce (`scheduleFlush`), or at once when a command waits for it (`flushNow`); a change of reference data or
+ * a rebuilt index refolds the whole doc (`refoldAll`). The docs themselves are hosted by SyncEngine.
+ */
+import { toBase64 } from 'lib0/buffer';
+import * as Y from 'yjs';
+import { foldCase } from '../domain/fold.ts';
+import type { OrgIndex, UserInfo } from '../domain/org.ts';
+import { inScope, type CaseState } from '../domain/workflow.ts';
+import { CaseIndex } from '../protocol/caseindex.ts';
+import { EVENTS_ARRAY } from '../protocol/wire.ts';
+import { toRecord, type ReadModel, type RowChanges } from '../storage/readmodel.ts';
+import type { ReadModelMarker } from '../storage/schema.ts';
+import { yieldToMain } from './persist.ts';
+
+/** Cases folded per task when many rows are written at once (a refold, a first sync). */
+const FOLD_STEP = 200;
+
+/** What the projection reads and keeps of a hosted doc. */
+export interface ProjectedDoc {
+  readonly name: string;
+  readonly kind: 'org' | 'cases';
+  readonly doc: Y.Doc;
+  readonly ledger: { readonly acked: Uint8Array | null };
+  index: CaseIndex;
+  /** Case ids with own unacknowledged events. */
+  pending: Set<string>;
+  /** Case ids changed since the last write. */
+  touched: Set<string>;
+  /** A delete arrived: rebuild the index from the doc before the next write. */
+  rebuild: boolean;
+  flushTimer: ReturnType<typeof setTimeout> | null;
+  marker: ReadModelMarker | null;
+  /** Recovery in progress: no read-model writes. */
+  suspended: boolean;
+}
+
+/** What the engine gives the projection. */
+export interface ProjectionHost<S extends ProjectedDoc> {
+  readonly user: UserInfo;
+  readonly readModel: ReadModel;
+  /** Debounce of writes after doc changes (ms). */
+  readonly flushMs: number;
+  stopped(): boolean;
+  orgIndex(): OrgIndex;
+  /** The org doc's state (part of every marker: folds depend on the reference data). */
+  orgKey(): string;
+  /** Recount own unacknowledged events of a doc; returns the case ids whose pending flag changed. */
+  recomputeUnsaved(slot: S): Set<string>;
+  /** Rows were written (a refold or a flush). */
+  written(): void;
+  /** After a flush's rows were written (the engine compacts a doc whose stored updates grew). */
+  flushed(slot: S): void;
+}
+
+export class ReadModelProjection<S extends ProjectedDoc> {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly host: ProjectionHost<S>) {}
+
+  /** Resolves when every write queued so far has run. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  enqueue(f: () => Promise<void>): Promise<void> {
+    const p = this.queue.then(f);
+    this.queue = p.catch((e: unknown) => console.error('gridlink read model write failed', e));
+    return p;
+  }
+
+  makeMarker(slot: S): ReadModelMarker {
+    return {
+      doc: toBase64(Y.encodeStateVector(slot.doc)),
+      org: this.host.orgKey(),
+      acked: slot.ledger.acked ? toBase64(slot.ledger.acked) : '',
+    };
+  }
+
+  private record(slot: S, caseId: string, org: OrgIndex): CaseState | null {
+    const events = slot.index.byCase.get(caseId);
+    if (!events) return null;
+    const s = foldCase(events, org);
+    return s && inScope(this.host.user, s, org) ? s : null;
+  }
+
+  /** Fold every case of a doc and replace its rows (one transaction). Runs in the write queue. */
+  async refoldAll(slot: S): Promise<void> {
+    if (this.host.stopped() || slot.suspended) return;
+    this.clearFlushTimer(slot);
+    if (slot.rebuild) this.rebuildIndex(slot);
+    slot.touched.clear();
+    this.host.recomputeUnsaved(slot);
+    const org = this.host.orgIndex();
+    // The marker of the state folded here: changes arriving during the steps below are in `touched` for the
+    // next flush, and must not be covered by this marker.
+    const marker = this.makeMarker(slot);
+    const rows = [];
+    let n = 0;
+    for (const id of [...slot.index.byCase.keys()]) {
+      // A 2,000-case doc folds in steps, the main thread yielded between them.
+      if (++n % FOLD_STEP === 0) {
+        await yieldToMain();
+        if (this.host.stopped() || slot.suspended) return;
+      }
+      const s = this.record(slot, id, org);
+      if (s) rows.push(toRecord(s, slot.name, slot.pending.has(id)));
+    }
+    await this.host.readModel.replaceDoc(slot.name, rows, marker);
+    slot.marker = marker;
+    this.host.written();
+  }
+
+  private rebuildIndex(slot: S): void {
+    slot.rebuild = false;
+    slot.index = CaseIndex.build(slot.doc.getArray<unknown>(EVENTS_ARRAY).toArray());
+  }
+
+  scheduleFlush(slot: S): void {
+    if (slot.flushTimer || this.host.stopped()) return;
+    slot.flushTimer = setTimeout(() => {
+      slot.flushTimer = null;
+      void this.enqueue(() => this.flush(slot));
+    }, this.host.flushMs);
+  }
+
+  clearFlushTimer(slot: S): void {
+    if (slot.flushTimer) clearTimeout(slot.flushTimer);
+    slot.flushTimer = null;
+  }
+
+  /** Write the rows of the touched cases and of cases whose pending flag changed. */
+  flushNow(slot: S): Promise<void> {
+    this.clearFlushTimer(slot);
+    return this.enqueue(() => this.flush(slot));
+  }
+
+  private async flush(slot: S): Promise<void> {
+    if (this.host.stopped() || slot.suspended || slot.kind !== 'cases') return;
+    if (slot.rebuild) return this.refoldAll(slot);
+    const changedPending = this.host.recomputeUnsaved(slot);
+    const ids = new Set([...slot.touched, ...changedPending]);
+    slot.touched.clear();
+    const org = this.host.orgIndex();
+    const changes: RowChanges = { put: [], del: [] };
+    const marker = this.makeMarker(slot);
+    let n = 0;
+    for (const id of ids) {
+      if (++n % FOLD_STEP === 0) {
+        await yieldToMain();
+        if (this.host.stopped() || slot.suspended) return;
+      }
+      const s = this.record(slot, id, org);
+      if (s) changes.put.push(toRecord(s, slot.name, slot.pending.has(id)));
+      else changes.del.push(id);
+    }
+    await this.host.readModel.apply(slot.name, changes, marker);
+    slot.marker = marker;
+    this.host.written();
+    this.host.flushed(slot);
+  }
+}
+
+export function sameMarker(a: ReadModelMarker, b: ReadModelMarker): boolean {
+  return a.doc === b.doc && a.org === b.org && a.acked === b.acked;
+}
