@@ -8,10 +8,10 @@ import { formatHlc, hlcMs } from '../../../src/domain/hlc.ts';
 import type { UserInfo } from '../../../src/domain/org.ts';
 import { toRecord, toRow } from '../../../src/storage/readmodel.ts';
 import { META } from '../../../src/storage/schema.ts';
-import { SyncEngine, type EngineOptions } from '../../../src/sync/engine.ts';
+import type { EngineOptions, SyncEngine } from '../../../src/sync/engine.ts';
 import { EVENTS_ARRAY } from '../../../src/protocol/wire.ts';
 import { SNAPSHOT_SLICE_BYTES } from '../../../src/sync/persist.ts';
-import { DOC_T01, ORG_INDEX, T0, USERS, YEAR, eventsUpdate, expectedStates, freshNs, generateCases, grantsFor, orgUpdate, seqRandom } from './fixtures.ts';
+import { DOC_T01, ORG_INDEX, T0, USERS, YEAR, eventsUpdate, expectedStates, freshNs, generateCases, orgUpdate, testEngine } from './fixtures.ts';
 import { LoopbackRelay, seedLocalDoc, until, wait } from './loopback.ts';
 
 const running: SyncEngine[] = [];
@@ -20,24 +20,7 @@ afterEach(async () => {
   for (const e of running.splice(0)) await e.stop();
 });
 
-function engine(user: UserInfo, ns: string, over: Partial<EngineOptions> = {}): SyncEngine {
-  let t = T0;
-  const e = new SyncEngine({
-    ns,
-    user,
-    grants: grantsFor(user),
-    token: user.id,
-    transport: null,
-    now: () => (t += 1000),
-    random: seqRandom(user.id.length + ns.length),
-    online: () => true,
-    flushMs: 5,
-    pollMs: 10,
-    ...over,
-  });
-  running.push(e);
-  return e;
-}
+const engine = (user: UserInfo, ns: string, over: Partial<EngineOptions> = {}): SyncEngine => testEngine(running, user, ns, over);
 
 async function allRows(e: SyncEngine): Promise<CaseRow[]> {
   return e.queryCases({}, 0, 100_000);

@@ -13,6 +13,7 @@ import { indexOrg, type OrgData, type UserInfo } from '../../../src/domain/org.t
 import { inScope, type CaseState } from '../../../src/domain/workflow.ts';
 import { writeOrg } from '../../../src/protocol/orgdoc.ts';
 import { EVENTS_ARRAY } from '../../../src/protocol/wire.ts';
+import { SyncEngine, type EngineOptions } from '../../../src/sync/engine.ts';
 import { county, countyUnit, grid, major, person, sub, town, townUnit, townUser, unitUser, village, worker } from '../../support/county.ts';
 
 /** 2025-11-28 08:00 CST. */
@@ -130,3 +131,26 @@ let nsCounter = 0;
 export const freshNs = (label = 't'): string => `${label}${Date.now().toString(36)}${(nsCounter++).toString(36)}`;
 
 export const seqRandom = (seed = 7) => seededRandom(seed).bytes;
+
+/**
+ * An engine for `user` on namespace `ns` with the tests' defaults (no transport, a clock from T0 moving 1 s a call,
+ * short debounce and poll), pushed to `running` so the test file's afterEach stops it.
+ */
+export function testEngine(running: SyncEngine[], user: UserInfo, ns: string, over: Partial<EngineOptions> = {}): SyncEngine {
+  let t = T0;
+  const e = new SyncEngine({
+    ns,
+    user,
+    grants: grantsFor(user),
+    token: user.id,
+    transport: null,
+    now: () => (t += 1000),
+    random: seqRandom(user.id.length + ns.length),
+    online: () => true,
+    flushMs: 5,
+    pollMs: 10,
+    ...over,
+  });
+  running.push(e);
+  return e;
+}

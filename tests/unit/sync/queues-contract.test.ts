@@ -12,8 +12,8 @@ import { newId, seededRandom } from '../../../src/domain/ids.ts';
 import type { UserInfo } from '../../../src/domain/org.ts';
 import { BOARD_QUEUES, boardQueuesOf } from '../../../src/domain/queues.ts';
 import { allowedActions, type CaseState } from '../../../src/domain/workflow.ts';
-import { SyncEngine } from '../../../src/sync/engine.ts';
-import { DOC_T01, ORG_INDEX, T0, USERS, eventsUpdate, expectedStates, freshNs, grantsFor, orgUpdate, seqRandom } from './fixtures.ts';
+import type { SyncEngine } from '../../../src/sync/engine.ts';
+import { DOC_T01, ORG_INDEX, T0, USERS, eventsUpdate, expectedStates, freshNs, orgUpdate, seqRandom, testEngine } from './fixtures.ts';
 import { seedLocalDoc } from './loopback.ts';
 
 const HOUR = 3_600_000;
@@ -97,8 +97,7 @@ describe('board queues: the read model equals the domain', () => {
       await seedLocalDoc(ns, 'town01', 'org', orgUpdate());
       await seedLocalDoc(ns, 'town01', DOC_T01, eventsUpdate(events));
       const user = USERS.town01!;
-      const e = new SyncEngine({ ns, user, grants: grantsFor(user), token: user.id, transport: null, now: () => NOW, random: seqRandom(seed), online: () => false, flushMs: 5, pollMs: 10 });
-      running.push(e);
+      const e = testEngine(running, user, ns, { now: () => NOW, random: seqRandom(seed), online: () => false });
       await e.start();
       const states = [...expectedStates(events, user).values()];
       const sizes: Record<string, number> = {};

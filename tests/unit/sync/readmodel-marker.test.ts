@@ -11,10 +11,10 @@ import type { UserInfo } from '../../../src/domain/org.ts';
 import { setMeta } from '../../../src/storage/meta.ts';
 import { toRecord, toRow } from '../../../src/storage/readmodel.ts';
 import { META, UserDb, userDbName } from '../../../src/storage/schema.ts';
-import { SyncEngine, type EngineOptions } from '../../../src/sync/engine.ts';
+import type { EngineOptions, SyncEngine } from '../../../src/sync/engine.ts';
 import { writeOrg } from '../../../src/protocol/orgdoc.ts';
 import type { CaseEvent } from '../../../src/domain/events.ts';
-import { DOC_T01, ORG, T0, USERS, eventsUpdate, expectedStates, freshNs, generateCases, grantsFor, seqRandom } from './fixtures.ts';
+import { DOC_T01, ORG, USERS, eventsUpdate, expectedStates, freshNs, generateCases, testEngine } from './fixtures.ts';
 import { seedLocalDoc } from './loopback.ts';
 
 const running: SyncEngine[] = [];
@@ -22,24 +22,8 @@ afterEach(async () => {
   for (const e of running.splice(0)) await e.stop();
 });
 
-function engine(user: UserInfo, ns: string, over: Partial<EngineOptions> = {}): SyncEngine {
-  let t = T0;
-  const e = new SyncEngine({
-    ns,
-    user,
-    grants: grantsFor(user),
-    token: user.id,
-    transport: null,
-    now: () => (t += 1000),
-    random: seqRandom(user.id.length + ns.length),
-    online: () => false,
-    flushMs: 5,
-    pollMs: 10,
-    ...over,
-  });
-  running.push(e);
-  return e;
-}
+/** Offline by default: these tests open and reopen engines on one device. */
+const engine = (user: UserInfo, ns: string, over: Partial<EngineOptions> = {}): SyncEngine => testEngine(running, user, ns, { online: () => false, ...over });
 
 async function stop(e: SyncEngine): Promise<void> {
   await e.stop();
