@@ -8,6 +8,7 @@
  * the readers who may see them in full (the grid's worker, its town center: src/domain/people.ts) store them.
  */
 import type { Grid, UserInfo } from './org.ts';
+import { CST_OFFSET_MS } from './period.ts';
 
 export type DocAccess = 'read' | 'write';
 export interface DocGrant {
@@ -17,7 +18,6 @@ export interface DocGrant {
 
 export const ORG_DOC = 'org';
 const CASES_DOC = /^cases\.(t\d{2})\.(\d{4})$/;
-const CST_OFFSET_MS = 8 * 3600 * 1000;
 
 export function casesDocName(townId: string, year: number): string {
   return `cases.${townId}.${year}`;

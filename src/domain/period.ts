@@ -7,8 +7,8 @@
  * its last day (the last day is included whole).
  */
 import type { Period } from './assessment.ts';
+import { HOUR_MS } from './deadlines.ts';
 
-export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 /** China Standard Time is UTC+8 all year (no daylight saving). */
 export const CST_OFFSET_MS = 8 * HOUR_MS;
