@@ -2,9 +2,11 @@
  * The sync engine of one signed-in user: one Y.Doc per granted doc, persisted by y-indexeddb, linked to the relay
  * after it has loaded, and the Dexie read model kept as a view of the docs.
  *
- * The engine hosts the docs (open, index, link, acknowledgements, recovery, stop). The read-model projection
- * (projection.ts: refolds, flushes, markers, the write queue) and the case commands and reads (commands.ts) are
- * their own modules, given what they need of the engine through a narrow host interface.
+ * The docs are hosted by a DocHost (host.ts: open once, persistence, ledger, links, grants, the recovery's doc swap,
+ * stop), as RecordSync's are. The engine keeps what the docs mean to it: the reference data (org doc), the case index
+ * of each cases doc, the unsaved count per case, the clock, and when links follow the network. The read-model
+ * projection (projection.ts: refolds, flushes, markers, the write queue) and the case commands and reads
+ * (commands.ts) are their own modules, given what they need of the engine through a narrow host interface.
  *
  * Contracts:
  *  - Yjs is the truth, Dexie a view. Rows change only through the projection, in batched transactions, each with
@@ -17,17 +19,17 @@
  *    (rescue), the local doc is deleted and resynced from the relay, and the saved events that still parse, are
  *    this user's, may be made by this role and are not on the relay already are appended again. Events re-appended
  *    once and refused again are set aside (`refused:<doc>` in meta) instead of being sent a third time.
- *    The bookkeeping (docsync.ts) and the recovery (rescue.ts, loaded on first need) are shared with RecordSync.
+ *    The bookkeeping (docsync.ts), the hosting (host.ts) and the recovery (rescue.ts, loaded on first need) are
+ *    shared with RecordSync.
  *  - `stop()` leaves nothing running: links destroyed (sockets closed), persistence closed, timers cleared.
  */
 import { signal, type Signal } from '@preact/signals';
 import { toBase64 } from 'lib0/buffer';
-import type { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import type { AssessScope, StatsResult } from '../domain/assessment.ts';
 import type { DuplicateMatch } from '../domain/duplicates.ts';
 import type { Command, Decision, ReportInput } from '../domain/commands.ts';
-import { parseDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
+import { parseDocName, type DocGrant } from '../domain/docs.ts';
 import { parseEvent, type CaseEvent, type LatLng } from '../domain/events.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import { indexOrg, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
@@ -35,15 +37,16 @@ import { roleMayEver, type CaseState } from '../domain/workflow.ts';
 import { getMeta, isNumber, isString, setMeta } from '../storage/meta.ts';
 import { ReadModel } from '../storage/readmodel.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
-import { META, UserDb, docDbName, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
+import { META, UserDb, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
 import { CaseIndex } from '../protocol/caseindex.ts';
 import { PersistentClock, isHlcState } from './clock.ts';
 import { CaseCommands } from './commands.ts';
 import { ReadModelProjection, sameMarker } from './projection.ts';
-import type { Link, Transport } from './link.ts';
-import { DocLedger, linksState, loadRescue, openOnce, ownBy, regrant, revokeSlots, setStatus } from './docsync.ts';
+import type { Transport } from './link.ts';
+import { linksState, ownBy, setStatus } from './docsync.ts';
+import { DocHost, type HostedDoc } from './host.ts';
 import { orgIsEmpty, orgView } from '../protocol/orgdoc.ts';
-import { compact, countRows, extraRows, openPersistence, yieldToMain } from './persist.ts';
+import { countRows, extraRows, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY } from '../protocol/wire.ts';
 import type { ConnectionState, SyncStatus } from './status.ts';
 
@@ -76,16 +79,10 @@ const EMPTY_ORG: OrgIndex = indexOrg({});
 /** This user's case events (they parse, the actor is this user), re-sent after a refusal if the role fits. */
 const casePolicy = ownBy(parseEvent, (user, e: CaseEvent) => roleMayEver(user.role, e.type));
 
-interface Slot {
-  name: string;
-  access: DocAccess;
+/** A hosted doc (host.ts) with what the engine keeps of it. */
+interface Slot extends HostedDoc<CaseEvent> {
   kind: 'org' | 'cases';
-  doc: Y.Doc;
-  persistence: IndexeddbPersistence;
-  link: Link | null;
   index: CaseIndex;
-  /** Acknowledged state vector, own client ids, refusal rescue (docsync.ts). */
-  ledger: DocLedger<CaseEvent>;
   /** Case ids with own unacknowledged events. */
   pending: Set<string>;
   unsaved: number;
@@ -95,13 +92,7 @@ interface Slot {
   marker: ReadModelMarker | null;
   /** Recovery in progress: no read-model writes, no links made by connectAll. */
   suspended: boolean;
-  recovering: Promise<void> | null;
-  /** No longer granted: not synced, still readable. */
-  revoked: boolean;
-  wasSynced: boolean;
   syncWaiters: Array<() => void>;
-  detach: () => void;
-  compacting: Promise<void>;
 }
 
 export interface DocDiagnostics {
@@ -122,12 +113,9 @@ export class SyncEngine {
   readonly db: UserDb;
   readonly readModel: ReadModel;
 
-  private readonly slots = new Map<string, Slot>();
-  private readonly opening = new Map<string, Promise<void>>();
+  private readonly host: DocHost<Slot>;
   private clock: PersistentClock | null = null;
-  private token: string;
   private authExpired = false;
-  private stopped = false;
   private ready = false;
   private lastSavedMs: number | null = null;
   private wasOnline: boolean;
@@ -147,7 +135,20 @@ export class SyncEngine {
   private readonly projection: ReadModelProjection<Slot>;
 
   constructor(private readonly opts: EngineOptions) {
-    this.token = opts.token;
+    this.host = new DocHost<Slot>({
+      ns: opts.ns,
+      user: opts.user,
+      token: opts.token,
+      transport: opts.transport,
+      onUpgradeFailed: () => this.opts.onUpgradeFailed?.(),
+      compactAtOpen: COMPACT_AT_OPEN,
+      owner: {
+        acked: (slot, sv) => void this.handleAck(slot, sv).catch((e: unknown) => console.error('gridlink ack failed', e)),
+        synced: (slot) => this.onFirstSync(slot),
+        changed: () => this.refreshStatus(),
+        recover: (slot) => this.recover(slot),
+      },
+    });
     this.db = new UserDb(userDbName(opts.ns, opts.user.id), opts.userDbVersions);
     this.readModel = new ReadModel(this.db);
     this.status = signal<SyncStatus>({ connection: 'offline', unsaved: 0, lastSavedMs: null, ready: false, authExpired: false });
@@ -170,7 +171,7 @@ export class SyncEngine {
         this.refreshStatus();
       },
       flushed: (slot) => {
-        if (extraRows(slot.persistence) > COMPACT_DURING) this.compactSoon(slot);
+        if (extraRows(slot.persistence) > COMPACT_DURING) this.host.compactSoon(slot);
       },
     });
     this.cases = new CaseCommands<Slot>({
@@ -200,6 +201,14 @@ export class SyncEngine {
 
   get user(): UserInfo {
     return this.opts.user;
+  }
+
+  private get slots(): ReadonlyMap<string, Slot> {
+    return this.host.slots;
+  }
+
+  private get stopped(): boolean {
+    return this.host.stopped;
   }
 
   /** Load every doc from local storage, bring the read model up to date, then connect. */
@@ -237,11 +246,11 @@ export class SyncEngine {
     const grants = this.opts.grants.filter((g) => parseDocName(g.name));
     const orgGrant = grants.find((g) => parseDocName(g.name)?.kind === 'org');
     // The reference data first: rows painted without it would show codes, then reflow when the labels come.
-    if (orgGrant) await this.openSlot(orgGrant);
+    if (orgGrant) await this.open(orgGrant);
     this.markReadable();
     // Let the first screen query the read model before the cases docs start loading.
     await yieldToMain();
-    await Promise.all(grants.filter((g) => g !== orgGrant).map((g) => this.openSlot(g)));
+    await Promise.all(grants.filter((g) => g !== orgGrant).map((g) => this.open(g)));
     if (this.stopped) return;
     this.ready = true;
     this.refreshStatus();
@@ -253,41 +262,28 @@ export class SyncEngine {
     this.connectAll();
   }
 
+  private open(grant: DocGrant): Promise<void> {
+    return this.host.open(grant.name, () => this.openSlot(grant));
+  }
+
+  /** Load a granted doc (host.ts), then index it; a cases doc's rows are refolded unless its marker still matches. */
   private async openSlot(grant: DocGrant): Promise<void> {
     const kind = parseDocName(grant.name)?.kind;
     if (!kind) return;
-    const doc = new Y.Doc();
-    const persistence = await openPersistence(docDbName(this.opts.ns, this.opts.user.id, grant.name), doc);
-    if (this.stopped) {
-      await persistence.destroy();
-      doc.destroy();
-      return;
-    }
-    if (extraRows(persistence) > COMPACT_AT_OPEN) await compact(persistence);
-    const slot: Slot = {
-      name: grant.name,
-      access: grant.access,
+    const slot = await this.host.load(grant, this.db, casePolicy(this.opts.user), (base) => ({
+      ...base,
       kind,
-      doc,
-      persistence,
-      link: null,
       index: new CaseIndex(),
-      ledger: await new DocLedger(this.db, grant.name, casePolicy(this.opts.user)).load(),
-      pending: new Set(),
+      pending: new Set<string>(),
       unsaved: 0,
-      touched: new Set(),
+      touched: new Set<string>(),
       rebuild: false,
       flushTimer: null,
       marker: null,
       suspended: false,
-      recovering: null,
-      revoked: false,
-      wasSynced: false,
       syncWaiters: [],
-      detach: () => {},
-      compacting: Promise.resolve(),
-    };
-    this.slots.set(grant.name, slot);
+    }));
+    if (!slot) return;
     if (kind === 'org') {
       this.attachOrg(slot);
       return;
@@ -321,14 +317,14 @@ export class SyncEngine {
   /** Open (and connect) docs granted after the session started; docs already open get the new access. */
   async addGrants(grants: readonly DocGrant[]): Promise<void> {
     await this.start();
-    const added = regrant(this.slots, grants).filter((g) => parseDocName(g.name));
-    await Promise.all(added.map((g) => openOnce(this.opening, g.name, () => this.openSlot(g))));
+    const added = this.host.regrant(grants).filter((g) => parseDocName(g.name));
+    await Promise.all(added.map((g) => this.open(g)));
     this.connectAll();
   }
 
   /** Stop syncing docs that are not in `granted` (the relay would refuse them with 403); keep them readable. */
   revokeGrants(granted: readonly DocGrant[]): void {
-    revokeSlots(this.slots.values(), granted);
+    this.host.revoke(granted);
     this.refreshStatus();
   }
 
@@ -396,14 +392,10 @@ export class SyncEngine {
     this.clock?.observe(index.maxAt);
   }
 
-  // ---------------------------------------------------------------- org index, compaction (the read model: projection.ts)
+  // ---------------------------------------------------------------- org index (the read model: projection.ts)
 
   private get orgIndex(): OrgIndex {
     return this.org.value ?? EMPTY_ORG;
-  }
-
-  private compactSoon(slot: Slot): void {
-    slot.compacting = slot.compacting.then(() => (this.stopped ? undefined : compact(slot.persistence))).catch((e: unknown) => console.error('gridlink compaction failed', e));
   }
 
   // ---------------------------------------------------------------- unsaved + acknowledgements
@@ -438,46 +430,22 @@ export class SyncEngine {
 
   // ---------------------------------------------------------------- refusal recovery
 
-  private onRefused(slot: Slot, code: string, detail: string): void {
-    console.warn(`gridlink: relay refused an update of ${slot.name}: ${code} ${detail}`);
-    if (slot.recovering || this.stopped) return;
-    slot.recovering = this.recover(slot)
-      .catch((e: unknown) => console.error('gridlink recovery failed', e))
-      .finally(() => {
-        slot.recovering = null;
-      });
-  }
-
+  /** A refused doc (the host runs one recovery at a time): no read-model writes until its fresh doc is indexed. */
   private async recover(slot: Slot): Promise<void> {
     slot.suspended = true;
     this.projection.clearFlushTimer(slot);
     await this.projection.idle();
-    // Loaded when needed (rescue.ts): rescue this user's unacknowledged events to meta, drop the doc, open a new one.
-    const fresh = await (await loadRescue()).recoverDoc(
-      slot.ledger,
-      slot.persistence,
-      docDbName(this.opts.ns, this.opts.user.id, slot.name),
-      async () => {
-        slot.link?.destroy();
-        slot.link = null;
-        slot.detach();
-        await slot.compacting;
-      },
-      () => !this.stopped,
-    );
-    if (!fresh) return;
-    slot.doc = fresh.doc;
-    slot.persistence = fresh.persistence;
+    // Rescue this user's unacknowledged events to meta, drop the doc, open a new one (host.ts, rescue.ts).
+    if (!(await this.host.replaceDoc(slot))) return;
     slot.pending = new Set();
     slot.unsaved = 0;
     slot.touched.clear();
-    slot.wasSynced = false;
     if (slot.kind === 'org') this.attachOrg(slot);
     else await this.attachCases(slot);
     slot.suspended = false;
     this.connectAll();
     this.refreshStatus();
-    // The rescue runs at the next sync (onLinkChange), now or after a reload.
+    // The rescue runs at the next sync (onFirstSync), now or after a reload.
   }
 
   /** Re-append rescued events after a sync with the relay: those still valid and not there already. */
@@ -486,32 +454,17 @@ export class SyncEngine {
     await this.projection.enqueue(() => this.projection.refoldAll(slot));
   }
 
-  // ---------------------------------------------------------------- links and status
+  // ---------------------------------------------------------------- links and status (the links themselves: host.ts)
 
-  private makeLink(slot: Slot): Link | null {
-    const transport = this.opts.transport;
-    if (!transport) return null;
-    return transport(slot.name, slot.doc, this.token, {
-      onAck: (sv) => void this.handleAck(slot, sv).catch((e: unknown) => console.error('gridlink ack failed', e)),
-      onRefused: (code, detail) => this.onRefused(slot, code, detail),
-      onUpgradeFailed: () => this.opts.onUpgradeFailed?.(),
-      onChange: () => this.onLinkChange(slot),
-    });
-  }
-
-  private onLinkChange(slot: Slot): void {
-    const synced = slot.link?.synced ?? false;
-    if (synced && !slot.wasSynced) {
-      if (slot.kind === 'org' && this.orgDoc === slot.doc && !this.org.peek()) this.flushOrg();
-      // The relay's state arrived as update rows: merge them so the next open reads one row.
-      if (extraRows(slot.persistence) > COMPACT_AT_OPEN) this.compactSoon(slot);
-      if (slot.ledger.rescuePending && !slot.suspended) void this.runRescue(slot).catch((e: unknown) => console.error('gridlink rescue failed', e));
-      const w = slot.syncWaiters;
-      slot.syncWaiters = [];
-      for (const f of w) f();
-    }
-    slot.wasSynced = synced;
-    this.refreshStatus();
+  /** A doc's link has just synced (the host then records it as synced and the status is refreshed). */
+  private onFirstSync(slot: Slot): void {
+    if (slot.kind === 'org' && this.orgDoc === slot.doc && !this.org.peek()) this.flushOrg();
+    // The relay's state arrived as update rows: merge them so the next open reads one row.
+    if (extraRows(slot.persistence) > COMPACT_AT_OPEN) this.host.compactSoon(slot);
+    if (slot.ledger.rescuePending && !slot.suspended) void this.runRescue(slot).catch((e: unknown) => console.error('gridlink rescue failed', e));
+    const w = slot.syncWaiters;
+    slot.syncWaiters = [];
+    for (const f of w) f();
   }
 
   private shouldConnect(): boolean {
@@ -522,8 +475,7 @@ export class SyncEngine {
     if (!this.shouldConnect()) return;
     for (const slot of this.slots.values()) {
       if (slot.suspended || slot.revoked) continue;
-      if (slot.link) slot.link.connect();
-      else slot.link = this.makeLink(slot);
+      this.host.connect(slot);
     }
     this.refreshStatus();
   }
@@ -558,7 +510,7 @@ export class SyncEngine {
 
   private connection(): ConnectionState {
     if (!this.opts.online() || this.authExpired || !this.opts.transport || !this.ready) return 'offline';
-    return linksState([...this.slots.values()].filter((s) => !s.revoked).map((s) => s.link));
+    return linksState(this.host.links());
   }
 
   private refreshStatus(): void {
@@ -587,8 +539,7 @@ export class SyncEngine {
   }
 
   setToken(token: string): void {
-    this.token = token;
-    for (const s of this.slots.values()) s.link?.setToken(token);
+    this.host.setToken(token);
   }
 
   /** Resolves when every doc's link is synced and the read model shows it (tests, screens awaiting a first sync). */
@@ -706,7 +657,7 @@ export class SyncEngine {
 
   /** Docs of this session, for tests and diagnostics (do not write to them: use report/act). */
   docs(): ReadonlyMap<string, Y.Doc> {
-    return new Map([...this.slots].map(([k, s]) => [k, s.doc]));
+    return this.host.docs();
   }
 
   async stop(): Promise<void> {
@@ -718,7 +669,7 @@ export class SyncEngine {
     }
     // Let recoveries and pending flushes finish before anything closes.
     await this.settled().catch(() => {});
-    this.stopped = true;
+    this.host.halt();
     this.stopSignal();
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.orgTimer) clearTimeout(this.orgTimer);
@@ -731,15 +682,7 @@ export class SyncEngine {
     await this.projection.idle();
     const clock = this.clock;
     if (clock) await setMeta(this.db, META.hlc, clock.current).catch(() => {});
-    for (const s of this.slots.values()) {
-      s.link?.destroy();
-      s.link = null;
-      s.detach();
-      await s.compacting;
-      await s.persistence.destroy();
-      s.doc.destroy();
-    }
-    this.slots.clear();
+    await this.host.close();
     this.db.close();
   }
 }

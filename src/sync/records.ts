@@ -7,6 +7,10 @@
  * address), rewritten per grid when its doc changes. Search through the index works offline; before the index is
  * written the caller falls back to the folded docs.
  *
+ * The docs are hosted by a DocHost (host.ts: open once, persistence, ledger, links, grants, the recovery's doc swap,
+ * stop), as the case engine's are; RecordSync keeps the folds and search index, its unsaved count and status, and
+ * when its links follow the network.
+ *
  * Contract: `start()` resolves once every granted doc has loaded from local storage; `append` validates the event
  * with the domain before it touches the doc (the relay inspects it again); `version` increases on every change.
  * Durability is the case engine's (src/sync/docsync.ts, the same `meta` keys in the per-user db):
@@ -20,18 +24,17 @@
  *    and stay readable, not writable.
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
-import type { IndexeddbPersistence } from 'y-indexeddb';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { parseRecordDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
 import { foldPeople, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite, searchKey } from '../domain/people.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
-import { META, docDbName, UserDb, userDbName, type PeopleSearchRecord } from '../storage/schema.ts';
+import { META, UserDb, userDbName, type PeopleSearchRecord } from '../storage/schema.ts';
 import type { ConnectionState, SyncStatus } from './status.ts';
-import { DocLedger, linksState, loadRescue, openOnce, ownBy, regrant, revokeSlots, setStatus, type RescuePolicy } from './docsync.ts';
-import type { Link, Transport } from './link.ts';
-import { openPersistence } from './persist.ts';
+import { linksState, ownBy, setStatus, type RescuePolicy } from './docsync.ts';
+import { DocHost, type HostedDoc } from './host.ts';
+import type { Transport } from './link.ts';
 import { EVENTS_ARRAY } from '../protocol/wire.ts';
 
 export type RecordKind = NonNullable<ReturnType<typeof parseRecordDocName>>['kind'];
@@ -85,33 +88,21 @@ const anyOwn = ownBy<RecordEvent>((v) => {
   return typeof o?.id === 'string' && typeof o.type === 'string' && typeof o.actor === 'string' ? { ok: true, event: o as RecordEvent } : { ok: false };
 }, () => true);
 
-interface RecordSlot {
-  name: string;
-  access: DocAccess;
-  doc: Y.Doc;
-  persistence: IndexeddbPersistence;
-  link: Link | null;
-  ledger: DocLedger<RecordEvent>;
+/** A hosted doc (host.ts) with what RecordSync keeps of it. */
+interface RecordSlot extends HostedDoc<RecordEvent> {
   /** Own unacknowledged events at the last count (see `dirty`). */
   unsaved: number;
   dirty: boolean;
-  /** No longer granted: not synced, still readable. */
-  revoked: boolean;
-  wasSynced: boolean;
-  recovering: Promise<void> | null;
   /** Events appended during a recovery, for the new doc. */
   held: unknown[];
 }
 
 export class RecordSync {
-  private readonly slots = new Map<string, RecordSlot>();
-  private readonly opening = new Map<string, Promise<void>>();
+  private readonly host: DocHost<RecordSlot>;
   private readonly versionSig = signal(0);
   /** A recount changed some doc's unsaved count since `version` last moved. */
   private countChanged = false;
   private readonly statusSig = signal<RecordStatus>({ unsaved: 0, lastSavedMs: null, ready: false, connection: null });
-  private token: string;
-  private stopped = false;
   private started: Promise<void> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private unwatch: () => void = () => {};
@@ -126,7 +117,32 @@ export class RecordSync {
   private saving: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: RecordSyncOptions) {
-    this.token = opts.token;
+    this.host = new DocHost<RecordSlot>({
+      ns: opts.ns,
+      user: opts.user,
+      token: opts.token,
+      transport: opts.transport,
+      onUpgradeFailed: () => this.opts.onUpgradeFailed?.(),
+      prepare: (doc) => void doc.getArray(EVENTS_ARRAY),
+      owner: {
+        acked: (slot, sv) => this.onAck(slot, sv),
+        synced: (slot) => this.onFirstSync(slot),
+        changed: () => this.refreshStatus(true),
+        recover: (slot) => this.recoverHolding(slot),
+        recovered: (slot) => {
+          slot.dirty = true;
+          this.connect();
+        },
+      },
+    });
+  }
+
+  private get slots(): ReadonlyMap<string, RecordSlot> {
+    return this.host.slots;
+  }
+
+  private get stopped(): boolean {
+    return this.host.stopped;
   }
 
   get version(): ReadonlySignal<number> {
@@ -157,44 +173,18 @@ export class RecordSync {
   }
 
   private open(grant: DocGrant): Promise<void> {
-    return openOnce(this.opening, grant.name, () => this.doOpen(grant));
+    return this.host.open(grant.name, () => this.doOpen(grant));
   }
 
   private async doOpen(grant: DocGrant): Promise<void> {
     const kind = parseRecordDocName(grant.name)?.kind;
     const db = this.db;
-    if (!kind || !db || this.stopped || this.slots.has(grant.name)) return;
-    const doc = new Y.Doc();
-    doc.getArray(EVENTS_ARRAY);
-    const persistence = await openPersistence(this.dbName(grant.name), doc);
-    const ledger = await new DocLedger(db, grant.name, (POLICIES[kind] ?? anyOwn)(this.opts.user)).load();
-    if (this.stopped) {
-      await persistence.destroy();
-      doc.destroy();
-      return;
-    }
-    const slot: RecordSlot = {
-      name: grant.name,
-      access: grant.access,
-      doc,
-      persistence,
-      link: null,
-      ledger,
-      unsaved: 0,
-      dirty: true,
-      revoked: false,
-      wasSynced: false,
-      recovering: null,
-      held: [],
-    };
+    if (!kind || !db) return;
+    const slot = await this.host.load(grant, db, (POLICIES[kind] ?? anyOwn)(this.opts.user), (base) => ({ ...base, unsaved: 0, dirty: true, held: [] }));
+    if (!slot) return;
     this.attach(slot);
-    this.slots.set(grant.name, slot);
     this.versionSig.value++;
     this.indexSoon(grant.name, 0);
-  }
-
-  private dbName(name: string): string {
-    return docDbName(this.opts.ns, this.opts.user.id, name);
   }
 
   private attach(slot: RecordSlot): void {
@@ -215,13 +205,13 @@ export class RecordSync {
   /** Open (and connect) docs granted after the session started; docs already open get the new access. */
   async addGrants(grants: readonly DocGrant[]): Promise<void> {
     await this.start();
-    await Promise.all(regrant(this.slots, grants).map((g) => this.open(g)));
+    await Promise.all(this.host.regrant(grants).map((g) => this.open(g)));
     this.connect();
   }
 
   /** Stop syncing docs that are not in `granted` (the relay would refuse them); keep them readable, not writable. */
   revokeGrants(granted: readonly DocGrant[]): void {
-    revokeSlots(this.slots.values(), granted);
+    this.host.revoke(granted);
     this.refreshStatus(true);
   }
 
@@ -285,54 +275,41 @@ export class RecordSync {
     await this.indexing;
   }
 
-  // ---------------------------------------------------------------- links, acknowledgements, status
+  // ---------------------------------------------------------------- links, acknowledgements, status (the links themselves: host.ts)
 
   /** Make or resume the links while online; close them when the network is gone (on the change, like the engine). */
   private connect(): void {
-    const transport = this.opts.transport;
     const online = this.opts.online();
-    if (transport && !this.stopped) {
+    if (this.opts.transport && !this.stopped) {
       for (const slot of this.slots.values()) {
         if (slot.revoked || slot.recovering) continue;
         if (!online) {
           if (this.wasOnline) slot.link?.disconnect();
-        } else if (!slot.link) slot.link = this.makeLink(transport, slot);
-        else if (!this.wasOnline) slot.link.connect();
+        } else if (!slot.link || !this.wasOnline) this.host.connect(slot);
       }
     }
     this.wasOnline = online;
     this.refreshStatus(true);
   }
 
-  private makeLink(transport: Transport, slot: RecordSlot): Link {
-    const link = transport(slot.name, slot.doc, this.token, {
-      onAck: (sv) => {
-        if (slot.recovering || this.stopped) return;
-        // Count with the previous acknowledgement first: the events this one covers are then seen being saved.
+  private onAck(slot: RecordSlot, sv: Uint8Array): void {
+    if (slot.recovering) return;
+    // Count with the previous acknowledgement first: the events this one covers are then seen being saved.
+    slot.dirty = true;
+    this.unsaved();
+    this.track(
+      slot.ledger.ack(sv).then(() => {
         slot.dirty = true;
-        this.unsaved();
-        this.track(
-          slot.ledger.ack(sv).then(() => {
-            slot.dirty = true;
-            this.refreshStatus();
-          }),
-        );
-      },
-      onRefused: (code, detail) => this.onRefused(slot, code, detail),
-      onUpgradeFailed: () => this.opts.onUpgradeFailed?.(),
-      onChange: () => this.onLinkChange(slot),
-    });
-    link.connect();
-    return link;
+        this.refreshStatus();
+      }),
+    );
   }
 
-  private onLinkChange(slot: RecordSlot): void {
-    const synced = slot.link?.synced ?? false;
-    if (synced && !slot.wasSynced && slot.ledger.rescuePending && !slot.recovering) {
+  /** A doc's link has just synced (the host then records it as synced and the status is refreshed). */
+  private onFirstSync(slot: RecordSlot): void {
+    if (slot.ledger.rescuePending && !slot.recovering) {
       this.track(slot.ledger.resendRescue(slot.doc, slot.access === 'write' && !slot.revoked).then(() => this.refreshStatus(true)));
     }
-    slot.wasSynced = synced;
-    this.refreshStatus(true);
   }
 
   /** Recount what is unsaved and update `status`: at once, or shortly after a burst of changes. */
@@ -345,7 +322,7 @@ export class RecordSync {
     if (this.statusTimer) clearTimeout(this.statusTimer);
     this.statusTimer = null;
     const unsaved = this.unsaved();
-    const links = [...this.slots.values()].filter((s) => !s.revoked).map((s) => s.link);
+    const links = this.host.links();
     const connection = !links.length ? null : !this.opts.transport || !this.opts.online() ? 'offline' : linksState(links);
     setStatus(this.statusSig, { unsaved, lastSavedMs: this.lastSavedMs, connection, ready: this.ready });
     // Screens that show `unsaved()` re-render on `version`. A screen may have counted a change that was saved
@@ -373,8 +350,7 @@ export class RecordSync {
   }
 
   setToken(token: string): void {
-    this.token = token;
-    for (const s of this.slots.values()) s.link?.setToken(token);
+    this.host.setToken(token);
   }
 
   /** Own events not yet acknowledged as durable by the relay (this session's and earlier ones', and rescued ones). */
@@ -402,10 +378,9 @@ export class RecordSync {
 
   // ---------------------------------------------------------------- refusal recovery
 
-  private onRefused(slot: RecordSlot, code: string, detail: string): void {
-    console.warn(`gridlink: relay refused an update of ${slot.name}: ${code} ${detail}`);
-    if (slot.recovering || this.stopped) return;
-    slot.recovering = this.recover(slot)
+  /** A refused doc (the host runs one recovery at a time; afterwards the links are made again). */
+  private recoverHolding(slot: RecordSlot): Promise<void> {
+    return this.recover(slot)
       .catch(async (e: unknown) => {
         console.error('gridlink: record recovery failed', e);
         // Appends made while it ran were never written to a doc: keep them in the rescue, which the next sync
@@ -417,33 +392,17 @@ export class RecordSync {
         slot.ledger.rescuePending = true;
         slot.ledger.rescueCount += held.length;
       })
-      .catch((e: unknown) => console.error('gridlink: keeping records made during a failed recovery failed', e))
-      .finally(() => {
-        slot.recovering = null;
-        slot.dirty = true;
-        this.connect();
-      });
+      .catch((e: unknown) => console.error('gridlink: keeping records made during a failed recovery failed', e));
   }
 
   private async recover(slot: RecordSlot): Promise<void> {
-    const fresh = await (await loadRescue()).recoverDoc(
-      slot.ledger,
-      slot.persistence,
-      this.dbName(slot.name),
-      () => {
-        // Counted in the rescue from now on.
-        slot.unsaved = 0;
-        slot.link?.destroy();
-        slot.link = null;
-      },
-      () => !this.stopped,
-    );
-    if (!fresh) return;
-    const { doc } = fresh;
-    doc.getArray(EVENTS_ARRAY);
-    slot.doc = doc;
-    slot.persistence = fresh.persistence;
-    slot.wasSynced = false;
+    // Rescue this user's unacknowledged events to meta, drop the doc, open a new one (host.ts, rescue.ts).
+    const replaced = await this.host.replaceDoc(slot, () => {
+      // Counted in the rescue from now on.
+      slot.unsaved = 0;
+    });
+    if (!replaced) return;
+    const { doc } = slot;
     this.attach(slot);
     if (slot.held.length) {
       await slot.ledger.recordClient(doc.clientID);
@@ -452,14 +411,14 @@ export class RecordSync {
     }
     this.versionSig.value++;
     this.indexSoon(slot.name, 0);
-    // The rescue runs at the next sync (onLinkChange), now or after a reload.
+    // The rescue runs at the next sync (onFirstSync), now or after a reload.
   }
 
   // ---------------------------------------------------------------- reads and writes
 
   /** The docs held (diagnostics and tests). */
   docs(): ReadonlyMap<string, Y.Doc> {
-    return new Map([...this.slots].map(([n, s]) => [n, s.doc]));
+    return this.host.docs();
   }
 
   /** Names of the docs held, by kind. */
@@ -509,21 +468,16 @@ export class RecordSync {
     if (this.stopped) return;
     await this.started?.catch(() => {});
     await this.settled();
-    this.stopped = true;
+    this.host.halt();
     this.unwatch();
     if (this.timer) clearInterval(this.timer);
     if (this.statusTimer) clearTimeout(this.statusTimer);
     for (const t of this.indexTimers.values()) clearTimeout(t);
     this.indexTimers.clear();
-    await Promise.allSettled(this.opening.values());
+    await this.host.opened();
     await this.indexing.catch(() => {});
     await this.saving;
-    for (const s of this.slots.values()) {
-      s.link?.destroy();
-      await s.persistence.destroy().catch(() => {});
-      s.doc.destroy();
-    }
-    this.slots.clear();
+    await this.host.close();
     if (!this.opts.db) this.db?.close();
   }
 }
