@@ -11,7 +11,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ORG_DOC } from '../src/domain/docs.ts';
-import { HybridClock } from '../src/domain/hlc.ts';
+import { HybridClock, hlcMs } from '../src/domain/hlc.ts';
+import { MAX_AHEAD_MS } from '../src/domain/receipts.ts';
+import { migrateReceipts } from './receipts.ts';
 import { indexOrg, type OrgData, type UserInfo } from '../src/domain/org.ts';
 import { readOrg } from '../src/protocol/orgdoc.ts';
 import { signToken, verifyToken } from './auth.ts';
@@ -101,6 +103,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     // Once per store: full ID numbers out of people docs written before idnumbers.<gridId> existed (idsplit.ts).
     const split = splitLegacyIdNumbers(store);
     if (split.docs > 0) log.info(`moved ${split.numbers} ID numbers out of ${split.docs} people docs into idnumbers docs`);
+    // Once per store: receipts for case events stored before the relay wrote them (receipts.ts).
+    const migrated = migrateReceipts(store, serverClientId);
+    if (migrated.docs > 0) log.info(`wrote ${migrated.receipts} legacy receipts in ${migrated.docs} cases docs`);
 
     // Grid boundaries: seeded from the demo generator (same seed, so the same county) when there are none yet.
     const geo = new GeoStore(store, opts.dataDir);
@@ -110,6 +115,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     }
 
     let org: OrgView = buildOrgView(emptyOrg(), store);
+    const clock = new HybridClock('relay', now);
+    // Only times the relay accepts (MAX_AHEAD_MS): a forged far-future stamp in an old store must not drag it along.
+    const observe = (at: string) => {
+      if (hlcMs(at) <= now() + MAX_AHEAD_MS) clock.observe(at);
+    };
     const authenticate = async (token: string): Promise<UserInfo | null> => {
       const claims = await verifyToken(secret, token, now());
       if (!claims) return null;
@@ -132,6 +142,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       onDocChanged: (name, ydoc) => {
         if (name === ORG_DOC) org = buildOrgView(readOrg(ydoc), store);
       },
+      org: () => org.index,
+      now,
+      observe,
     });
     const live = relay;
     org = buildOrgView(await live.withDoc(ORG_DOC, readOrg), store);
@@ -144,7 +157,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         authenticate,
         issueToken: (user) => signToken(secret, { sub: user.id, role: user.role }, now(), ttlSeconds),
         now,
-        clock: new HybridClock('relay', now),
+        clock,
+        observe,
         staticDir: existsSync(staticDir) ? staticDir : null,
         geo,
         log,

@@ -5,7 +5,7 @@
  *   GET  /healthz          -> 200 {"ok":true}
  *   POST /api/login        {"username","password"} -> 200 {"token","user"}; 401 bad_credentials; 400 bad_request;
  *                          429 too_many_attempts with Retry-After (seconds) after repeated failures (ratelimit.ts)
- *   GET  /api/me           Bearer -> 200 {"user","docs":[{"name","access"}]}; 401 unauthorized
+ *   GET  /api/me           Bearer -> 200 {"user","docs":[{"name","access"}],"serverTime"}; 401 unauthorized
  *   POST /api/cases        Bearer {"category","description","location":{"lat","lng"},"gridId","address"?}
  *                          -> 201 the new case state (with `id`); 400 bad fields; 403 role/scope
  *   GET  /api/cases/<id>   Bearer -> 200 {case state..., "events":[...]}; 404 unknown; 403 out of scope
@@ -31,7 +31,6 @@ import { mayAssess, orgCounts, scopeStats, type AssessScope } from '../src/domai
 import { COMMAND_TYPES, decide, type CommandType } from '../src/domain/commands.ts';
 import { caseYear, casesDocName, docAccess, docsForUser, liveYears, recordDocsForUser } from '../src/domain/docs.ts';
 import type { ErrorCode } from '../src/domain/errors.ts';
-import type { CaseEvent } from '../src/domain/events.ts';
 import { foldAll, foldCase } from '../src/domain/fold.ts';
 import { checkPeriod, cstDayStart, cstYearStart, DAY_MS } from '../src/domain/period.ts';
 import { hlcMs, type HybridClock } from '../src/domain/hlc.ts';
@@ -69,6 +68,8 @@ export interface HttpContext {
   issueToken(user: UserInfo): Promise<string>;
   now(): number;
   clock: HybridClock;
+  /** Make the clock observe an event's time (bounded to what the relay accepts: app.ts). */
+  observe(at: string): void;
   staticDir: string | null;
   /** Grid boundaries (geostore.ts); routes in geohttp.ts. */
   geo: GeoStore;
@@ -203,7 +204,8 @@ async function me(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): 
   const user = await requireUser(req, ctx);
   const org = ctx.org();
   const docs = [...docsForUser(user, org.townIds, liveYears(ctx.now())), ...recordDocsForUser(user, org.townIds, org.data.grids)];
-  sendJson(res, 200, { user, docs });
+  // serverTime: the relay's clock, so a device whose clock is wrong stamps its events by the relay's (receipts.ts).
+  sendJson(res, 200, { user, docs, serverTime: ctx.now() });
 }
 
 async function reportCase(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
@@ -239,8 +241,7 @@ async function getCase(req: IncomingMessage, res: ServerResponse, ctx: HttpConte
   if (!doc) throw new HttpError(404, 'unknown_case');
   const org = ctx.org();
   if (!docAccess(user, doc, org.townIds)) throw new HttpError(403, 'forbidden');
-  const events = await ctx.relay.withDoc(doc, (ydoc) => caseEvents(ydoc, caseId!));
-  const state = foldCase(events, org.index);
+  const state = await ctx.relay.withDoc(doc, (ydoc) => foldOne(ctx, ydoc, caseId!, org.index));
   if (!state) throw new HttpError(404, 'unknown_case');
   sendJson(res, 200, { ...state, events: state.timeline.map((t) => t.event) });
 }
@@ -285,8 +286,9 @@ async function caseCommand(req: IncomingMessage, res: ServerResponse, ctx: HttpC
   }
   const nowMs = ctx.now();
   const random = (n: number) => new Uint8Array(randomBytes(n));
+  // The state is folded first, so the command's time comes after every event it answers (the clock observed them).
   const decision = await ctx.relay.withDoc(doc, (ydoc) =>
-    decide(foldCase(caseEvents(ydoc, caseId!), org.index), body, {
+    decide(foldOne(ctx, ydoc, caseId!, org.index), body, {
       actor: user,
       org: org.index,
       at: ctx.clock.now(),
@@ -301,7 +303,7 @@ async function caseCommand(req: IncomingMessage, res: ServerResponse, ctx: HttpC
     throw new HttpError(500, 'internal_error');
   }
   // Refold with what the doc holds now: an event that arrived between the decision and the append may have won.
-  const state = await ctx.relay.withDoc(doc, (ydoc) => foldCase(caseEvents(ydoc, caseId!), org.index));
+  const state = await ctx.relay.withDoc(doc, (ydoc) => foldOne(ctx, ydoc, caseId!, org.index));
   const mine = state?.timeline.find((t) => t.event.id === decision.event.id);
   if (!state || !mine) throw new HttpError(500, 'internal_error');
   if (!mine.applied) throw new HttpError(statusOf(mine.reason ?? 'state_not_allowed'), mine.reason ?? 'state_not_allowed');
@@ -379,7 +381,8 @@ async function foldedDoc(ctx: HttpContext, name: string): Promise<CaseState[]> {
     const sv = Buffer.from(Y.encodeStateVector(ydoc)).toString('base64');
     const hit = docs.get(name);
     if (hit && hit.sv === sv && hit.org === org) return hit.states;
-    const states = [...foldAll(CaseIndex.of(ydoc).events(), org).values()];
+    const index = CaseIndex.of(ydoc);
+    const states = [...foldAll(index.events(), index.contextOf(org)).values()];
     docs.set(name, { sv, org, states });
     return states;
   });
@@ -391,8 +394,11 @@ async function openapi(_req: IncomingMessage, res: ServerResponse): Promise<void
 
 // ------------------------------------------------------------------ helpers
 
-function caseEvents(ydoc: Y.Doc, caseId: string): CaseEvent[] {
-  return CaseIndex.of(ydoc, caseId).byCase.get(caseId) ?? [];
+/** One case as its events and receipts say; the relay's clock observes every event folded. */
+function foldOne(ctx: HttpContext, ydoc: Y.Doc, caseId: string, org: OrgIndex): CaseState | null {
+  const index = CaseIndex.of(ydoc, caseId);
+  if (index.maxAt) ctx.observe(index.maxAt);
+  return foldCase(index.byCase.get(caseId) ?? [], index.contextOf(org));
 }
 
 export function publicUser(u: UserInfo): UserInfo {

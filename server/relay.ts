@@ -12,6 +12,11 @@
  *   connection stays open. Accepted -> committed to SQLite (one transaction, WAL, synchronous=FULL), THEN applied
  *   in memory and broadcast, THEN ACK(new state vector) to the sender. An update the doc already has is only ACKed.
  * - Server-side writes (HTTP API) take the same path: inspect, commit, apply, broadcast.
+ * - Every accepted case event gets a receipt (src/domain/receipts.ts) in the doc's `receipts` array, written by
+ *   the relay in the same store row as the update that carried the event: its receipt time, the author's
+ *   authority and the references as the org doc had them, and, for events that arrive in a device's catch-up
+ *   (before the client's sync step 2 on that connection), the relay's last contact with the device (contacts.ts).
+ *   The relay's clock (`observe`) sees every accepted event's time.
  * - More than COMPACT_AFTER_ROWS update rows -> compacted into the snapshot; no connection for IDLE_UNLOAD_MS ->
  *   compacted and dropped from memory.
  * - Messages over MAX_MESSAGE_BYTES close that connection with 1009 (ws maxPayload does it, close frame included);
@@ -31,7 +36,8 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { docAccess, parseDocName, parseRecordDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
 import type { CaseEvent } from '../src/domain/events.ts';
-import { ORG_COLLECTIONS, type UserInfo } from '../src/domain/org.ts';
+import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
+import { makeReceipt } from '../src/domain/receipts.ts';
 import {
   CLOSE_MALFORMED,
   EVENTS_ARRAY,
@@ -47,9 +53,11 @@ import {
   MUX_OPEN,
   MUX_OPENED,
   MUX_REJECTED,
+  RECEIPTS_ARRAY,
   muxControl,
   muxFrame,
 } from '../src/protocol/wire.ts';
+import { Contacts, NODE_PATTERN } from './contacts.ts';
 import { bearerToken } from './httpio.ts';
 import type { Logger } from './log.ts';
 import { storedParts, type Store } from './store.ts';
@@ -81,6 +89,12 @@ export interface RelayOptions {
   grid?: GridLookup;
   /** Called after an accepted update was applied to a doc (the app rebuilds its org view from `org`). */
   onDocChanged?(name: string, doc: Y.Doc): void;
+  /** The reference data now: what each receipt records. Without it, no receipts are written (bare relay tests). */
+  org?(): OrgIndex;
+  /** The relay's wall clock (tests inject one). */
+  now?(): number;
+  /** Every accepted case event's time, for the clock that stamps the relay's own events (HTTP API). */
+  observe?(at: string): void;
 }
 
 /** One websocket: a single doc (`/sync/<docName>`) or, multiplexed (`/sync`), any number of channels. */
@@ -94,6 +108,10 @@ interface Sock {
   channels: Map<number, Conn | 'opening'> | null;
   /** Single-doc sockets: the doc's connection. */
   single: Conn | null;
+  /** The device's HLC node (`node` query parameter), or null. */
+  node: string | null;
+  /** The relay's last contact with this device before the socket opened (contacts.ts). */
+  floor: number | undefined;
 }
 
 /** One doc's connection: a whole socket, or one channel of a multiplexed socket. */
@@ -106,6 +124,8 @@ interface Conn {
   doc: LoadedDoc;
   /** Awareness client ids this connection announced, removed when it closes. */
   awarenessIds: Set<number>;
+  /** The client's sync step 2 (its catch-up) has arrived: later events were made while connected. */
+  caughtUp: boolean;
 }
 
 interface LoadedDoc {
@@ -141,6 +161,8 @@ export class Relay {
   private readonly loading = new Map<string, Promise<LoadedDoc>>();
   private readonly socks = new Set<Sock>();
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly contactTimer: NodeJS.Timeout;
+  private readonly contacts: Contacts;
   private closed = false;
 
   constructor(private readonly opts: RelayOptions) {
@@ -160,6 +182,21 @@ export class Relay {
     });
     this.pingTimer = setInterval(() => this.ping(), opts.pingIntervalMs);
     this.pingTimer.unref();
+    this.contacts = new Contacts(opts.store);
+    this.contactTimer = setInterval(() => this.persistContacts(), 60_000);
+    this.contactTimer.unref();
+  }
+
+  private now(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
+
+  private persistContacts(): void {
+    try {
+      this.contacts.persist();
+    } catch (err) {
+      this.opts.log.error('contacts could not be saved', err);
+    }
   }
 
   /** Names of the docs in memory (for tests and diagnostics). */
@@ -195,12 +232,14 @@ export class Relay {
     const mux = url.pathname === '/sync';
     if (!mux && !url.pathname.startsWith('/sync/')) return rejectUpgrade(socket, 404, 'not_found');
     const token = url.searchParams.get('token') ?? bearerToken(req.headers.authorization);
+    const nodeParam = url.searchParams.get('node');
+    const node = nodeParam && NODE_PATTERN.test(nodeParam) ? nodeParam : null;
     const user = token ? await this.opts.authenticate(token) : null;
     if (!user) return rejectUpgrade(socket, 401, 'unauthorized');
     if (mux) {
       if (this.closed) return rejectUpgrade(socket, 503, 'internal_error');
       if (socket.destroyed) return;
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.openSock(ws, user, token!, new Map()));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.openSock(ws, user, token!, new Map(), node));
       return;
     }
     let name: string;
@@ -217,7 +256,7 @@ export class Relay {
     try {
       if (socket.destroyed || this.closed) return void socket.destroy();
       // handleUpgrade calls back synchronously once the handshake is written, so `attach` runs before `release`.
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(doc, this.openSock(ws, user, token!, null), 0, check.access));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(doc, this.openSock(ws, user, token!, null, node), 0, check.access));
     } finally {
       this.release(doc);
     }
@@ -279,6 +318,7 @@ export class Relay {
     const ydoc = new Y.Doc();
     // Define the root types first, so every replica and the relay read them with the same type.
     if (parsed.kind !== 'org') ydoc.getArray(EVENTS_ARRAY);
+    if (parsed.kind === 'cases') ydoc.getArray(RECEIPTS_ARRAY);
     else for (const c of ORG_COLLECTIONS) ydoc.getMap(c);
     for (const [i, part] of storedParts(stored).entries()) {
       try {
@@ -371,16 +411,20 @@ export class Relay {
 
   // ---------------------------------------------------------------- connections
 
-  private openSock(ws: WebSocket, user: UserInfo, token: string, channels: Sock['channels']): Sock {
-    const sock: Sock = { ws, user, token, alive: true, channels, single: null };
+  private openSock(ws: WebSocket, user: UserInfo, token: string, channels: Sock['channels'], node: string | null): Sock {
+    const sock: Sock = { ws, user, token, alive: true, channels, single: null, node, floor: this.contacts.floor(user.id, node) };
+    this.contacts.touch(user.id, node, this.now());
     this.socks.add(sock);
     ws.on('message', (data, isBinary) => this.onMessage(sock, data, isBinary));
     ws.on('pong', () => {
       sock.alive = true;
+      this.contacts.touch(user.id, node, this.now());
     });
     ws.on('error', (err) => this.opts.log.info(`connection of ${user.id}: ${err.message}`));
     ws.on('close', () => {
       this.socks.delete(sock);
+      this.contacts.touch(user.id, node, this.now());
+      this.persistContacts();
       for (const conn of this.connsOf(sock)) this.detach(conn);
       sock.channels?.clear();
     });
@@ -393,7 +437,7 @@ export class Relay {
   }
 
   private attach(doc: LoadedDoc, sock: Sock, channel: number, access: DocAccess): void {
-    const conn: Conn = { sock, channel, user: sock.user, access, doc, awarenessIds: new Set() };
+    const conn: Conn = { sock, channel, user: sock.user, access, doc, awarenessIds: new Set(), caughtUp: false };
     doc.conns.add(conn);
     if (sock.channels) sock.channels.set(channel, conn);
     else sock.single = conn;
@@ -434,6 +478,7 @@ export class Relay {
     // Any message proves the client alive: on a slow link our ping can wait behind a long catch-up downstream
     // while the client's awareness renewals (every 15 s) still come up.
     sock.alive = true;
+    this.contacts.touch(sock.user.id, sock.node, this.now());
     let conn: Conn | undefined;
     try {
       if (!isBinary) throw new Malformed('text frames are not part of the protocol');
@@ -548,6 +593,7 @@ export class Relay {
         if (sub === syncProtocol.messageYjsSyncStep2 || sub === syncProtocol.messageYjsUpdate) {
           const decoded = decodeStep(() => Y.decodeUpdate(payload), 'undecodable update');
           this.receiveUpdate(conn, payload, decoded);
+          if (sub === syncProtocol.messageYjsSyncStep2) conn.caughtUp = true;
           return;
         }
         throw new Malformed(`unknown sync message type ${sub}`);
@@ -571,27 +617,34 @@ export class Relay {
 
   private receiveUpdate(conn: Conn, update: Uint8Array, decoded: ReturnType<typeof Y.decodeUpdate>): void {
     const doc = conn.doc;
-    const verdict = inspectUpdate(doc.ydoc, decoded, doc.kind, conn.user, conn.access);
+    const verdict = inspectUpdate(doc.ydoc, decoded, doc.kind, conn.user, conn.access, this.now());
     if (!verdict.ok) {
       this.opts.log.info(`doc ${doc.name}: refused update from ${conn.user.id}: ${verdict.code} ${verdict.detail}`);
       this.events.emit('refused', doc.name, verdict.code);
       this.send(conn, refusedMessage(verdict.code, verdict.detail));
       return;
     }
-    if (verdict.novel) this.commitAndApply(doc, update, verdict.reported, conn);
+    // Events that come before the client's sync step 2 are its catch-up: made while it was out of contact.
+    if (verdict.novel) this.commitAndApply(doc, update, verdict, conn, conn.caughtUp ? undefined : (conn.sock.floor ?? 0));
     this.send(conn, ackMessage(doc.ydoc));
   }
 
-  /** Durable first, then memory and peers. Throws when the store fails: nothing was applied then. */
-  private commitAndApply(doc: LoadedDoc, update: Uint8Array, reported: readonly CaseEvent[], origin: unknown): void {
+  /**
+   * Durable first, then memory and peers. Throws when the store fails: nothing was applied then. The receipts of
+   * the update's case events are committed in the same row and applied right after it (`floor`: see receipts.ts).
+   */
+  private commitAndApply(doc: LoadedDoc, update: Uint8Array, verdict: Extract<Verdict, { ok: true }>, origin: unknown, floor?: number): void {
+    const receipts = this.receiptUpdate(doc, update, verdict.events, floor);
     this.opts.store.appendUpdate(
       doc.name,
-      update,
-      reported.map((e) => e.caseId),
+      receipts ? Y.mergeUpdates([update, receipts]) : update,
+      verdict.reported.map((e) => e.caseId),
     );
     doc.rows++;
+    for (const e of verdict.events) this.opts.observe?.(e.at);
     try {
       Y.applyUpdate(doc.ydoc, update, origin);
+      if (receipts) Y.applyUpdate(doc.ydoc, receipts, SERVER_ORIGIN);
     } catch (err) {
       // Durable but not applied: memory no longer matches the store. Drop the doc; clients reconnect and
       // resync from a fresh load (which skips a part it cannot apply, see `load`).
@@ -617,13 +670,24 @@ export class Relay {
   async appendEvents(name: string, events: readonly CaseEvent[], user: UserInfo): Promise<Verdict> {
     const doc = await this.acquire(name);
     try {
-      const update = encodeAppend(doc.ydoc, this.opts.serverClientId, events);
-      const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write');
-      if (verdict.ok && verdict.novel) this.commitAndApply(doc, update, verdict.reported, SERVER_ORIGIN);
+      const update = encodeAppend(doc.ydoc, this.opts.serverClientId, EVENTS_ARRAY, events);
+      const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', this.now());
+      if (verdict.ok && verdict.novel) this.commitAndApply(doc, update, verdict, SERVER_ORIGIN);
       return verdict;
     } finally {
       this.release(doc);
     }
+  }
+
+  /** The receipts of newly accepted case events, as an update of the relay's own client (null: nothing to write). */
+  private receiptUpdate(doc: LoadedDoc, update: Uint8Array, events: readonly CaseEvent[], floor: number | undefined): Uint8Array | null {
+    const org = this.opts.org?.();
+    if (!org || doc.kind.kind !== 'cases' || events.length === 0) return null;
+    const rx = this.now();
+    const receipts = events.map((e) => makeReceipt(e, org, rx, floor));
+    // An update made by the relay itself (HTTP API) already uses the next clocks of the relay's client.
+    const own = Y.parseUpdateMeta(update).to.get(this.opts.serverClientId) ?? 0;
+    return encodeAppend(doc.ydoc, this.opts.serverClientId, RECEIPTS_ARRAY, receipts, Math.max(own, Y.getState(doc.ydoc.store, this.opts.serverClientId)));
   }
 
   private broadcastUpdate(doc: LoadedDoc, update: Uint8Array, origin: unknown): void {
@@ -687,6 +751,7 @@ export class Relay {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pingTimer);
+    clearInterval(this.contactTimer);
     const sockets = [...this.socks].map((s) => s.ws);
     await Promise.all(
       sockets.map(
@@ -710,6 +775,7 @@ export class Relay {
       this.unload(doc);
     }
     this.wss.close();
+    this.persistContacts();
   }
 }
 
@@ -757,15 +823,15 @@ function awarenessMessage(update: Uint8Array): Uint8Array {
 }
 
 /**
- * A Yjs update (V1) that appends `values` to the doc's events array as one item of `clientId`, without touching
- * the doc: the relay must commit an update before it applies it. It is what `arr.push(values)` by that client
- * would produce: the item's left origin is the array's current last item.
+ * A Yjs update (V1) that appends `values` to one of the doc's root arrays as one item of `clientId`, without
+ * touching the doc: the relay must commit an update before it applies it. It is what `arr.push(values)` by that
+ * client would produce: the item's left origin is the array's current last item. `clock`: the item's first clock
+ * (default: the client's next one in the doc).
  */
-export function encodeAppend(ydoc: Y.Doc, clientId: number, values: readonly unknown[]): Uint8Array {
-  const arr = ydoc.getArray(EVENTS_ARRAY);
+export function encodeAppend(ydoc: Y.Doc, clientId: number, array: string, values: readonly unknown[], clock = Y.getState(ydoc.store, clientId)): Uint8Array {
+  const arr = ydoc.getArray(array);
   let last: Y.Item | null = null;
   for (let item = arr._start; item !== null; item = item.right) last = item;
-  const clock = Y.getState(ydoc.store, clientId);
   const origin = last ? last.lastId : null;
   const item = new Y.Item(
     Y.createID(clientId, clock),
@@ -773,7 +839,7 @@ export function encodeAppend(ydoc: Y.Doc, clientId: number, values: readonly unk
     origin,
     null,
     null,
-    (origin ? null : EVENTS_ARRAY) as unknown as Y.AbstractType<unknown>,
+    (origin ? null : array) as unknown as Y.AbstractType<unknown>,
     null,
     new Y.ContentAny([...values]),
   );

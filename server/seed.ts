@@ -7,16 +7,19 @@
  * - `org`: one Y.Map per name in ORG_COLLECTIONS, keyed by id (code for categories and subcategories),
  *   values plain JSON (the user directory without secrets).
  * - `cases.<townId>.<year>`: Y.Array `events` with every event of the cases reported in that town that year
- *   (year = caseYear of the case's `reported` event), pushed in (at, id) order.
+ *   (year = caseYear of the case's `reported` event), pushed in (at, id) order, and Y.Array `receipts` with each
+ *   event's receipt as if the relay had received it live at its time (src/domain/receipts.ts).
  */
 import * as Y from 'yjs';
 import { caseYear, casesDocName, ORG_DOC } from '../src/domain/docs.ts';
 import { compareEvents, type CaseEvent } from '../src/domain/events.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
-import { ORG_COLLECTIONS, type OrgData } from '../src/domain/org.ts';
-import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
+import { indexOrg, ORG_COLLECTIONS, type OrgData, type OrgIndex } from '../src/domain/org.ts';
+import { makeReceipt } from '../src/domain/receipts.ts';
+import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import { hashPassword } from './auth.ts';
 import { ID_SPLIT_META } from './idsplit.ts';
+import { RECEIPTS_META } from './receipts.ts';
 import type { Store } from './store.ts';
 
 /** Meta key the demo seed writes: this store holds the demo county (a production relay refuses it: accounts.ts). */
@@ -56,11 +59,15 @@ export function encodeOrgDoc(org: OrgData, clientId: number): Uint8Array {
   return update;
 }
 
-/** A cases doc holding `events` (in this order) as one update (also used by the benchmarks to build theirs). */
-export function encodeEventsDoc(events: readonly CaseEvent[], clientId: number): Uint8Array {
+/**
+ * A cases doc holding `events` (in this order) as one update (also used by the benchmarks to build theirs). With
+ * `org`, each event also gets a receipt at its own time, checked against `org`.
+ */
+export function encodeEventsDoc(events: readonly CaseEvent[], clientId: number, org?: OrgIndex): Uint8Array {
   const doc = new Y.Doc();
   doc.clientID = clientId;
   doc.getArray(EVENTS_ARRAY).push(events.map((e) => JSON.parse(JSON.stringify(e)) as unknown));
+  if (org) doc.getArray(RECEIPTS_ARRAY).push(events.map((e) => makeReceipt(e, org, hlcMs(e.at))));
   const update = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return update;
@@ -90,9 +97,10 @@ export async function seedStore(store: Store, data: SeedData, opts: { password: 
   // created later get their own salt (auth.ts hashPassword).
   const sharedHash = await hashPassword(opts.password);
   const org = encodeOrgDoc(data.org, opts.clientId);
+  const index = indexOrg(data.org);
   const docs = [...eventsByDoc(data.events)].map(([name, events]) => ({
     name,
-    snapshot: encodeEventsDoc(events, opts.clientId),
+    snapshot: encodeEventsDoc(events, opts.clientId, index),
     reported: events.filter((e) => e.type === 'reported').map((e) => e.caseId),
     count: events.length,
   }));
@@ -101,6 +109,7 @@ export async function seedStore(store: Store, data: SeedData, opts: { password: 
     store.putSnapshot(ORG_DOC, org);
     for (const d of docs) store.putSnapshot(d.name, d.snapshot, d.reported);
     store.setMeta('seeded', JSON.stringify({ users: data.org.users.length, docs: docs.length + 1 }));
+    store.setMeta(RECEIPTS_META, JSON.stringify({ docs: 0, receipts: 0, seeded: true }));
   });
   return { users: data.org.users.length, docs: docs.length + 1, events: docs.reduce((n, d) => n + d.count, 0) };
 }

@@ -13,6 +13,7 @@
  *  - a new event's actor is not the connection's user                                     -> forged_actor
  *  - the user's role may never make that event type (`roleMayEver`)                       -> role_not_allowed
  *  - a new report is filed in another town's or year's doc                                -> wrong_doc
+ *  - a new case event is stamped more than MAX_AHEAD_MS after the relay's clock            -> clock_ahead
  *  - it depends on structs neither the doc nor the update has (clock gaps, unknown origins, deletions of unknown
  *    ranges): Yjs would keep such structs pending                                         -> missing_dependencies
  * Structs the doc already has are not inspected again (Yjs ignores them), nor deletions it already has; an update
@@ -22,6 +23,7 @@ import * as Y from 'yjs';
 import { caseYear, type DocAccess } from '../src/domain/docs.ts';
 import { parseEvent, type CaseEvent } from '../src/domain/events.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
+import { MAX_AHEAD_MS } from '../src/domain/receipts.ts';
 import { ORG_COLLECTIONS, type UserInfo } from '../src/domain/org.ts';
 import { roleMayEver } from '../src/domain/workflow.ts';
 import { carriesFullIdNumber, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
@@ -36,6 +38,7 @@ export const REFUSAL_CODES = [
   'forged_actor',
   'role_not_allowed',
   'wrong_doc',
+  'clock_ahead',
   'missing_dependencies',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
@@ -56,6 +59,8 @@ export type Verdict =
       novel: boolean;
       /** New `reported` events (for the case index). */
       reported: CaseEvent[];
+      /** Every new case event (the relay writes a receipt for each). */
+      events: CaseEvent[];
     }
   | { ok: false; code: RefusalCode; detail: string };
 
@@ -67,7 +72,7 @@ const ORG_MAPS: ReadonlySet<string> = new Set(ORG_COLLECTIONS);
 /** Where an item lives: a root type (name) and its map key, or null when Yjs could not place it. */
 type Placement = { root: string; sub: string | null } | null;
 
-export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, user: UserInfo, access: DocAccess): Verdict {
+export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, user: UserInfo, access: DocAccess, nowMs = Date.now()): Verdict {
   const { structs, ds } = update;
   const store = doc.store;
   const docState = (client: number) => Y.getState(store, client);
@@ -81,7 +86,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
 
   if (access !== 'write') {
     if (structs.length > 0 || deletes.length > 0) return refuse('read_only', 'this user may only read this doc');
-    return { ok: true, novel: false, reported: [] };
+    return { ok: true, novel: false, reported: [], events: [] };
   }
   if (deletes.length > 0 && kind.kind !== 'org') return refuse('delete_not_allowed', 'events are never deleted');
 
@@ -109,6 +114,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
   // 2. Every new struct: its kind, place, dependencies and (cases docs) its events.
   const placement = placer(doc, byClient);
   const reported: CaseEvent[] = [];
+  const events: CaseEvent[] = [];
   let novel = deletes.length > 0;
   for (const s of structs) {
     if (s instanceof Y.Skip) continue;
@@ -148,6 +154,10 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
       const e = parsed.event;
       if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
       if (!roleMayEver(user.role, e.type)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not make '${e.type}'`);
+      if (hlcMs(e.at) > nowMs + MAX_AHEAD_MS) {
+        return refuse('clock_ahead', `event ${e.id} is stamped ${new Date(hlcMs(e.at)).toISOString()}, after the relay's ${new Date(nowMs).toISOString()}: correct the device clock`);
+      }
+      events.push(e);
       if (e.type === 'reported') {
         if (e.data.townId !== kind.townId || caseYear(hlcMs(e.at)) !== kind.year) {
           return refuse('wrong_doc', `case ${e.caseId} belongs in cases.${e.data.townId}.${caseYear(hlcMs(e.at))}`);
@@ -156,7 +166,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
       }
     }
   }
-  return { ok: true, novel, reported };
+  return { ok: true, novel, reported, events };
 }
 
 /** A people, ID number or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */

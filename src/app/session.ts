@@ -120,17 +120,23 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     return { kind: 'ok', token, user: me.user, docs: me.docs };
   }
 
-  async function fetchMe(token: string): Promise<{ user: UserInfo; docs: DocGrant[] } | 'unauthorized' | 'network'> {
+  async function fetchMe(token: string): Promise<Me | 'unauthorized' | 'network'> {
     let res: Response;
+    const sent = now();
     try {
       res = await doFetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
     } catch {
       return 'network';
     }
+    const received = now();
     if (res.status === 401) return 'unauthorized';
     if (!res.ok) return 'network';
     const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-    return parseMe(body) ?? 'network';
+    const me = parseMe(body);
+    if (!me) return 'network';
+    // The relay's clock against this device's, taken at the middle of the round trip (error: half of it).
+    if (typeof body?.serverTime === 'number' && Number.isFinite(body.serverTime)) me.clockOffsetMs = Math.round(body.serverTime - (sent + received) / 2);
+    return me;
   }
 
   async function geoFetch(token: string, file: string, init: GeoFetchInit = {}): Promise<Response | null> {
@@ -256,7 +262,7 @@ interface SessionDeps {
   transport: Transport | null;
   flushMs: number | undefined;
   pollMs: number | undefined;
-  fetchMe: (token: string) => Promise<{ user: UserInfo; docs: DocGrant[] } | 'unauthorized' | 'network'>;
+  fetchMe: (token: string) => Promise<Me | 'unauthorized' | 'network'>;
   geoFetch: (token: string, file: string, init?: GeoFetchInit) => Promise<Response | null>;
   onlineLogin: (username: string, password: string) => Promise<OnlineLogin>;
   store: ProfileStore;
@@ -395,9 +401,11 @@ class SessionImpl implements GridlinkSession {
    * ask again: docs granted since (a new case year, a new assignment) are opened, docs no longer granted stop
    * syncing (their links would otherwise retry a 403 forever); their local data stays readable.
    */
-  private async refreshGrants(known?: { user: UserInfo; docs: DocGrant[] }): Promise<void> {
+  private async refreshGrants(known?: Me): Promise<void> {
     const me = known ?? (await this.deps.fetchMe(this.token).catch(() => 'network' as const));
     if (this.ended || me === 'network' || me === 'unauthorized' || me.user.id !== this.user.id) return;
+    // Events are stamped by the relay's clock from now on, whatever this device's clock says (receipts.ts).
+    if (me.clockOffsetMs !== undefined) await this.engine.setClockOffset(me.clockOffsetMs);
     await this.deps.store.update(this.user.id, { docs: me.docs, user: me.user });
     // Records not loaded yet start with these grants.
     this.docs = me.docs;
@@ -500,8 +508,16 @@ export function jwtExpiryMs(token: string): number | null {
   }
 }
 
+/** What GET /api/me tells a device: who it is, its docs, and how far its clock is from the relay's. */
+export interface Me {
+  user: UserInfo;
+  docs: DocGrant[];
+  /** The relay's clock minus this device's (ms), when the relay said its time. */
+  clockOffsetMs?: number;
+}
+
 /** GET /api/me: `{ user: {...}, docs }` or the user's fields at the top level next to `docs`. */
-export function parseMe(body: Record<string, unknown> | null): { user: UserInfo; docs: DocGrant[] } | null {
+export function parseMe(body: Record<string, unknown> | null): Me | null {
   if (!body) return null;
   const u = (typeof body.user === 'object' && body.user !== null ? body.user : body) as Record<string, unknown>;
   if (typeof u.id !== 'string' || typeof u.name !== 'string' || !(ROLES as readonly unknown[]).includes(u.role)) return null;

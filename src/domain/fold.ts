@@ -3,13 +3,18 @@
  * whatever order they arrived in, because events are deduplicated by id and replayed sorted by (at, id).
  * An event that does not fit the state it meets is kept in the timeline as superseded (applied: false), and
  * listed in `state.superseded` with who, when, why and the event that won (the screens tell the people concerned).
+ * Each event is judged by its own context (src/domain/receipts.ts): the reference data and times its receipt
+ * recorded, so later changes to the org doc never change a folded past. Given a bare OrgIndex instead, every
+ * event is judged provisionally against it at its author's time (a device's own unacknowledged events; tests).
  */
 import { compareEvents, type CaseEvent } from './events.ts';
 import type { OrgIndex } from './org.ts';
 import { hlcMs } from './hlc.ts';
+import { provisionalContext, type ContextOf } from './receipts.ts';
 import { step, type CaseState, type SupersededEntry, type TimelineEntry } from './workflow.ts';
 
-export function foldCase(events: readonly CaseEvent[], org: OrgIndex): CaseState | null {
+export function foldCase(events: readonly CaseEvent[], context: ContextOf | OrgIndex): CaseState | null {
+  const contextOf: ContextOf = typeof context === 'function' ? context : (e) => provisionalContext(e, context);
   // Sort first, then keep the first event of each id: two different events under one id (a faulty or forged
   // peer) then resolve the same way on every replica, instead of by arrival order.
   const seen = new Set<string>();
@@ -21,7 +26,8 @@ export function foldCase(events: readonly CaseEvent[], org: OrgIndex): CaseState
   let decisive: CaseEvent | null = null;
   for (const e of sorted) {
     const before = state?.status;
-    const r = step(state, e, org);
+    const ctx = contextOf(e);
+    const r = step(state, e, ctx.org, ctx);
     if (r.ok) {
       state = r.state;
       timeline.push({ event: e, applied: true });
@@ -60,10 +66,10 @@ export function groupByCase(events: Iterable<CaseEvent>): Map<string, CaseEvent[
 }
 
 /** Fold every case in a set of events. Cases with no valid report are left out. */
-export function foldAll(events: Iterable<CaseEvent>, org: OrgIndex): Map<string, CaseState> {
+export function foldAll(events: Iterable<CaseEvent>, context: ContextOf | OrgIndex): Map<string, CaseState> {
   const out = new Map<string, CaseState>();
   for (const [id, list] of groupByCase(events)) {
-    const s = foldCase(list, org);
+    const s = foldCase(list, context);
     if (s) out.set(id, s);
   }
   return out;

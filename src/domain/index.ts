@@ -11,3 +11,4 @@ export * from './deadlines.ts';
 export * from './duplicates.ts';
 export * from './queues.ts';
 export * from './assessment.ts';
+export * from './receipts.ts';

@@ -107,6 +107,7 @@ export interface OrgIndex {
   unit(id: string): Unit | undefined;
   subcategory(code: string): Subcategory | undefined;
   plansFor(subcategory: string): Plan[];
+  planById(id: string): Plan | undefined;
 }
 
 /** The org doc as the app holds it: the index and the data it was built from. */
@@ -120,6 +121,7 @@ export function indexOrg(data: Partial<OrgData>): OrgIndex {
   const units = new Map((data.units ?? []).map((u) => [u.id, u]));
   const subs = new Map((data.subcategories ?? []).map((s) => [s.code, s]));
   const plans = new Map<string, Plan[]>();
+  const planIds = new Map((data.plans ?? []).map((p) => [p.id, p]));
   for (const p of data.plans ?? []) {
     const list = plans.get(p.category) ?? [];
     list.push(p);
@@ -131,5 +133,6 @@ export function indexOrg(data: Partial<OrgData>): OrgIndex {
     unit: (id) => units.get(id),
     subcategory: (code) => subs.get(code),
     plansFor: (code) => plans.get(code) ?? [],
+    planById: (id) => planIds.get(id),
   };
 }

@@ -101,7 +101,12 @@ export interface SupersededEntry {
 }
 
 type Guard = (s: CaseState, actor: UserInfo) => ErrorCode | null;
-type Apply<K extends EventType> = (next: CaseState, e: CaseEvent<K>, org: OrgIndex, prev: CaseState) => ErrorCode | null;
+/** The times an event counts at (src/domain/receipts.ts): `rx` when the county could first know, `t` when its author is credited. */
+export interface EventTimes {
+  rx: number;
+  t: number;
+}
+type Apply<K extends EventType> = (next: CaseState, e: CaseEvent<K>, org: OrgIndex, prev: CaseState, tm: EventTimes) => ErrorCode | null;
 
 export interface Transition<K extends EventType = EventType> {
   /** States the case must be in; null means the case must not exist yet. */
@@ -121,8 +126,8 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: ['reported'],
     to: 'accepted',
     roles: CENTER,
-    apply: (n, e) => {
-      firstResponse(n, e);
+    apply: (n, _e, _org, _prev, tm) => {
+      firstResponse(n, tm);
       return null;
     },
   },
@@ -130,10 +135,10 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: ['reported'],
     to: 'rejected',
     roles: CENTER,
-    apply: (n, e) => {
-      firstResponse(n, e);
+    apply: (n, e, _org, _prev, tm) => {
+      firstResponse(n, tm);
       n.rejectReason = e.data.reason;
-      n.closedMs = hlcMs(e.at);
+      n.closedMs = tm.t;
       return null;
     },
   },
@@ -141,9 +146,9 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: ['reported'],
     to: 'closed',
     roles: ['worker'],
-    apply: (n, e) => {
-      const ms = hlcMs(e.at);
-      firstResponse(n, e);
+    apply: (n, e, _org, _prev, tm) => {
+      const ms = tm.t;
+      firstResponse(n, tm);
       n.selfResolved = true;
       n.resolution = e.data.note;
       n.resolvedMs = ms;
@@ -156,7 +161,7 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: ['accepted', 'returned'],
     to: 'dispatched',
     roles: CENTER,
-    apply: (n, e, org) => {
+    apply: (n, e, org, _prev, tm) => {
       const unit = org.unit(e.data.unitId);
       if (!unit) return 'unknown_unit';
       // A town-level unit syncs only its own town's case docs (docs.ts): it could never see a case from elsewhere.
@@ -167,7 +172,8 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
       if (plan) n.planId = plan.id;
       else delete n.planId;
       n.dueHours = e.data.dueHours ?? plan?.dueHours ?? DEFAULT_DUE_HOURS;
-      n.dispatchedMs = hlcMs(e.at);
+      // The unit's clock starts when the dispatch reached the relay: the unit cannot know of it before.
+      n.dispatchedMs = tm.rx;
       n.extensionHours = 0;
       delete n.extension;
       delete n.unitResponseMs;
@@ -176,14 +182,14 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
       return null;
     },
   },
-  acknowledged: { from: ['dispatched'], to: 'acknowledged', roles: ['unit'], apply: (n, e) => unitResponse(n, e) },
+  acknowledged: { from: ['dispatched'], to: 'acknowledged', roles: ['unit'], apply: (n, _e, _org, _prev, tm) => unitResponse(n, tm) },
   returned: {
     from: ['dispatched', 'acknowledged'],
     to: 'returned',
     roles: ['unit'],
-    apply: (n, e, _org, prev) => {
-      unitResponse(n, e);
-      n.returned = { unitId: prev.unitId ?? '', reason: e.data.reason, by: e.actor, ms: hlcMs(e.at) };
+    apply: (n, e, _org, prev, tm) => {
+      unitResponse(n, tm);
+      n.returned = { unitId: prev.unitId ?? '', reason: e.data.reason, by: e.actor, ms: tm.t };
       n.returnCount = (n.returnCount ?? 0) + 1;
       clearUnit(n);
       return null;
@@ -193,9 +199,9 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: ['dispatched', 'acknowledged', 'verification_failed'],
     to: 'in_progress',
     roles: ['unit'],
-    apply: (n, e) => {
-      unitResponse(n, e);
-      n.startedMs ??= hlcMs(e.at);
+    apply: (n, _e, _org, _prev, tm) => {
+      unitResponse(n, tm);
+      n.startedMs ??= tm.t;
       return null;
     },
   },
@@ -203,10 +209,10 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: UNIT_STATUSES,
     to: 'resolved',
     roles: ['unit'],
-    apply: (n, e) => {
-      unitResponse(n, e);
+    apply: (n, e, _org, _prev, tm) => {
+      unitResponse(n, tm);
       n.resolution = e.data.note;
-      n.resolvedMs = hlcMs(e.at);
+      n.resolvedMs = tm.t;
       if (n.extension?.status === 'pending') delete n.extension; // a request the fix made moot
       return null;
     },
@@ -215,8 +221,8 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: ['resolved'],
     to: 'verified',
     roles: ['worker', ...CENTER],
-    apply: (n, e) => {
-      n.verifiedMs = hlcMs(e.at);
+    apply: (n, _e, _org, _prev, tm) => {
+      n.verifiedMs = tm.t;
       return null;
     },
   },
@@ -224,9 +230,9 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: ['resolved'],
     to: 'verification_failed',
     roles: ['worker', ...CENTER],
-    apply: (n, e) => {
+    apply: (n, e, _org, _prev, tm) => {
       n.verificationFailures = (n.verificationFailures ?? 0) + 1;
-      n.lastFailure = { reason: e.data.reason, by: e.actor, ms: hlcMs(e.at) };
+      n.lastFailure = { reason: e.data.reason, by: e.actor, ms: tm.t };
       return null;
     },
   },
@@ -234,8 +240,8 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: ['verified'],
     to: 'closed',
     roles: ['worker', ...CENTER],
-    apply: (n, e) => {
-      n.closedMs = hlcMs(e.at);
+    apply: (n, _e, _org, _prev, tm) => {
+      n.closedMs = tm.t;
       return null;
     },
   },
@@ -244,9 +250,9 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     to: null,
     roles: [...CENTER, ...SELF_ONLY],
     guard: (s, actor) => (s.satisfaction !== undefined ? 'feedback_given' : SELF_ONLY.includes(actor.role) && s.reporter !== actor.id ? 'not_reporter' : null),
-    apply: (n, e) => {
+    apply: (n, e, _org, _prev, tm) => {
       n.satisfaction = e.data.satisfaction;
-      n.feedbackMs = hlcMs(e.at);
+      n.feedbackMs = tm.t;
       if (e.data.note) n.feedbackNote = e.data.note;
       return null;
     },
@@ -256,8 +262,8 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     to: null,
     roles: ['unit'],
     guard: (s) => (s.extension?.status === 'pending' ? 'extension_pending' : null),
-    apply: (n, e) => {
-      n.extension = { hours: e.data.hours, reason: e.data.reason, by: e.actor, ms: hlcMs(e.at), status: 'pending' };
+    apply: (n, e, _org, _prev, tm) => {
+      n.extension = { hours: e.data.hours, reason: e.data.reason, by: e.actor, ms: tm.t, status: 'pending' };
       return null;
     },
   },
@@ -266,9 +272,9 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     to: null,
     roles: CENTER,
     guard: (s) => (s.extension?.status === 'pending' ? null : 'no_extension_pending'),
-    apply: (n, e) => {
+    apply: (n, e, _org, _prev, tm) => {
       const req = n.extension!;
-      n.extension = { ...req, status: e.data.approve ? 'approved' : 'refused', decidedBy: e.actor, decidedMs: hlcMs(e.at) };
+      n.extension = { ...req, status: e.data.approve ? 'approved' : 'refused', decidedBy: e.actor, decidedMs: tm.t };
       if (e.data.approve) n.extensionHours = (n.extensionHours ?? 0) + req.hours;
       return null;
     },
@@ -277,9 +283,9 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: UNIT_STATUSES,
     to: null,
     roles: CENTER,
-    apply: (n, e, org) => {
+    apply: (n, e, org, _prev, tm) => {
       const level = org.user(e.actor)?.role === 'town' ? 'town' : 'county';
-      n.supervisions = [...n.supervisions, { level, note: e.data.note, by: e.actor, ms: hlcMs(e.at) }];
+      n.supervisions = [...n.supervisions, { level, note: e.data.note, by: e.actor, ms: tm.t }];
       return null;
     },
   },
@@ -304,9 +310,9 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
       if (s.reporter !== actor.id) return 'not_reporter';
       return s.status === 'reported' ? null : 'state_not_allowed';
     },
-    apply: (n, e) => {
+    apply: (n, e, _org, _prev, tm) => {
       n.withdrawReason = e.data.reason;
-      n.closedMs = hlcMs(e.at);
+      n.closedMs = tm.t;
       clearUnit(n);
       return null;
     },
@@ -329,11 +335,11 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: ['reported', 'accepted', 'returned'],
     to: 'merged',
     roles: CENTER,
-    apply: (n, e) => {
+    apply: (n, e, _org, _prev, tm) => {
       if (e.data.intoCaseId === n.id) return 'merge_into_self';
-      firstResponse(n, e);
+      firstResponse(n, tm);
       n.mergedInto = e.data.intoCaseId;
-      n.closedMs = hlcMs(e.at);
+      n.closedMs = tm.t;
       return null;
     },
   },
@@ -342,11 +348,11 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
 /** Hours from dispatch to the deadline when neither the command nor the plan says. */
 export const DEFAULT_DUE_HOURS = 24;
 
-function firstResponse(n: CaseState, e: CaseEvent): void {
-  n.firstResponseMs ??= hlcMs(e.at);
+function firstResponse(n: CaseState, tm: EventTimes): void {
+  n.firstResponseMs ??= tm.t;
 }
-function unitResponse(n: CaseState, e: CaseEvent): null {
-  n.unitResponseMs ??= hlcMs(e.at);
+function unitResponse(n: CaseState, tm: EventTimes): null {
+  n.unitResponseMs ??= tm.t;
   return null;
 }
 function clearUnit(n: CaseState): void {
@@ -433,7 +439,7 @@ export interface CaseState {
 }
 
 /** Whether the user's role scope covers the case (or the case about to be reported). */
-export function inScope(user: UserInfo, c: { townId: string; gridId: string; unitId?: string }, org: OrgIndex): boolean {
+export function inScope(user: UserInfo, c: { townId: string; gridId: string; villageId?: string; unitId?: string }, org: OrgIndex): boolean {
   switch (user.role) {
     case 'admin':
     case 'county':
@@ -443,7 +449,8 @@ export function inScope(user: UserInfo, c: { townId: string; gridId: string; uni
     case 'worker':
       return c.gridId === user.gridId;
     case 'secretary':
-      return user.villageId !== undefined && org.grid(c.gridId)?.villageId === user.villageId;
+      // A case keeps the village its grid had when it was reported; a report about to be made has no village yet.
+      return user.villageId !== undefined && (c.villageId ?? org.grid(c.gridId)?.villageId) === user.villageId;
     case 'unit':
       return c.unitId !== undefined && c.unitId === user.unitId;
     case 'resident':
@@ -461,8 +468,10 @@ export type StepResult = { ok: true; state: CaseState } | { ok: false; reason: E
  * Apply one event to a case state (null before the report). Pure; the input state is not changed.
  * The timeline and the superseded list are not touched here: the fold records each event with its outcome.
  * Checks, in order: actor known, role, (report) grid/category/scope, case exists, from-state, scope, guard, data.
+ * `org` is the reference data the event is judged by: its receipt's snapshot when folding history, the device's
+ * org doc when deciding a new command (src/domain/receipts.ts). `tm` defaults to the author's own time.
  */
-export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex): StepResult {
+export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex, tm: EventTimes = ownTimes(e)): StepResult {
   const rule = TRANSITIONS[e.type] as Transition;
   const actor = org.user(e.actor);
   if (!actor) return { ok: false, reason: 'unknown_actor' };
@@ -475,7 +484,6 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex): Step
     if (!grid || grid.townId !== d.townId) return { ok: false, reason: 'unknown_grid' };
     if (!org.subcategory(d.category)) return { ok: false, reason: 'unknown_category' };
     if (!inScope(actor, d, org)) return { ok: false, reason: 'out_of_scope' };
-    const ms = hlcMs(e.at);
     return {
       ok: true,
       state: {
@@ -491,7 +499,8 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex): Step
         photos: d.photos ?? [],
         reporter: e.actor,
         reportedAt: e.at,
-        reportedMs: ms,
+        // The accept clock starts when the report reached the relay: the town center cannot know of it before.
+        reportedMs: tm.rx,
         updatedAt: e.at,
         extensionHours: 0,
         checklist: [],
@@ -509,9 +518,14 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex): Step
   if (refused) return { ok: false, reason: refused };
 
   const next: CaseState = { ...state, status: rule.to ?? state.status, updatedAt: e.at };
-  const bad = rule.apply?.(next, e, org, state);
+  const bad = rule.apply?.(next, e, org, state, tm);
   if (bad) return { ok: false, reason: bad };
   return { ok: true, state: next };
+}
+
+function ownTimes(e: CaseEvent): EventTimes {
+  const ms = hlcMs(e.at);
+  return { rx: ms, t: ms };
 }
 
 /** Whether this user may make this event type on this case now (role, state, scope and guard; not the data). */

@@ -26,25 +26,29 @@ export function splitUpdate(update: Uint8Array, maxBytes: number): Uint8Array[] 
   if (update.length <= maxBytes) return [update];
   const { structs, ds } = Y.decodeUpdate(update);
   if (structs.some((s) => !(s instanceof Y.Item) && !(s instanceof Y.GC))) return [update];
-  const units = structs.reduce((n, s) => n + s.length, 0);
-  if (units === 0) return [update];
-  // Bytes per unit of length, on average: slices are cut by length, which is close enough.
-  const perSlice = Math.max(1, Math.floor((maxBytes * units) / update.length));
+  // Slices are cut by the encoded size of what they carry: each value of a ContentAny item weighs its JSON, any
+  // other struct its length (a docs' events and receipts differ fivefold in size: an average would overflow).
   const slices: Piece[][] = [];
   let current: Piece[] = [];
-  let room = perSlice;
+  let room = maxBytes - 64;
   for (const s of structs as Array<Y.Item | Y.GC>) {
-    const divisible = s instanceof Y.Item && isAny(s.content);
+    const values = s instanceof Y.Item && isAny(s.content) ? s.content.arr : null;
     let from = 0;
     while (from < s.length) {
-      const take = divisible ? Math.min(room, s.length - from) : s.length;
+      let take = 0;
+      if (values) {
+        do room -= jsonBytes(values[from + take]) + 4;
+        while (++take < s.length - from && room - jsonBytes(values[from + take]) - 4 > 0);
+      } else {
+        take = s.length;
+        room -= s.length + 16;
+      }
       current.push({ struct: s, from, to: from + take });
       from += take;
-      room -= take;
       if (room <= 0) {
         slices.push(current);
         current = [];
-        room = perSlice;
+        room = maxBytes - 64;
       }
     }
   }
@@ -53,6 +57,18 @@ export function splitUpdate(update: Uint8Array, maxBytes: number): Uint8Array[] 
   // The delete set alone (no structs): the diff against the update's own state vector.
   if (ds.clients.size > 0) out.push(Y.diffUpdate(update, Y.encodeStateVectorFromUpdate(update)));
   return out;
+}
+
+/** The UTF-8 size of a value's JSON (what lib0 writes for strings; close enough for its other encodings). */
+function jsonBytes(v: unknown): number {
+  const json = JSON.stringify(v);
+  if (json === undefined) return 1;
+  let n = json.length;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c > 0x7f) n += c > 0x7ff && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+  }
+  return n;
 }
 
 function isAny(c: Y.Item['content']): c is Y.ContentAny {

@@ -45,6 +45,8 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /** Name of the Y.Array holding a cases doc's events. */
 export const EVENTS_ARRAY = 'events';
+/** The relay-written array of receipts next to `events` in every cases doc (src/domain/receipts.ts). */
+export const RECEIPTS_ARRAY = 'receipts';
 
 export const MUX_CONTROL = 0;
 export const MUX_OPEN = 0;

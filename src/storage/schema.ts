@@ -172,6 +172,8 @@ export const META = {
   hlc: 'hlc',
   /** Node id of this user on this device (part of every HLC timestamp it makes). */
   node: 'node',
+  /** The relay's clock minus this device's, last measured (ms): events are stamped by the relay's time. */
+  clockOffset: 'clockOffset',
   /** When the relay last acknowledged one of this device's changes. */
   lastSaved: 'lastSaved',
   /** State vector the relay acknowledged as durable, per doc (Uint8Array). */

@@ -1,11 +1,16 @@
 /**
  * The hybrid logical clock of one user on one device, persisted so timestamps keep increasing across reloads
- * even if the wall clock goes back. Remote timestamps more than MAX_FORWARD_MS ahead of the wall clock are not
- * merged: one device with a wrong clock must not drag every other device's clock into the future.
+ * even if the wall clock goes back. Its wall clock is the relay's as last measured (the engine passes the device
+ * clock plus the measured offset), because the relay refuses events stamped more than MAX_AHEAD_MS after its own
+ * time (src/domain/receipts.ts). Remote timestamps beyond that are not merged: one device with a wrong clock must
+ * not drag every other device's clock into the future. When a fresh measurement of the relay's time shows the
+ * state beyond that bound (stamped by a clock set ahead), `rebase` drops it: events stamped from it would all be
+ * refused. Without a measurement, a wall clock going back never takes the timestamps back.
  */
 import { formatHlc, hlcMs, initialHlc, receive, tick, type HlcState } from '../domain/hlc.ts';
+import { MAX_AHEAD_MS } from '../domain/receipts.ts';
 
-export const MAX_FORWARD_MS = 24 * 3600 * 1000;
+export const MAX_FORWARD_MS = MAX_AHEAD_MS;
 
 export class PersistentClock {
   private state: HlcState;
@@ -16,6 +21,11 @@ export class PersistentClock {
     private readonly save: (s: HlcState) => void,
   ) {
     this.state = saved && saved.node === node && Number.isFinite(saved.ms) && Number.isFinite(saved.counter) ? saved : initialHlc(node);
+  }
+
+  /** After the wall clock was corrected by a fresh measurement: forget a state too far ahead of it (see the header). */
+  rebase(): void {
+    if (this.state.ms > this.wall() + MAX_FORWARD_MS) this.state = initialHlc(this.state.node);
   }
 
   now(): string {

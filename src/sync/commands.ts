@@ -57,7 +57,7 @@ export class CaseCommands<D extends CaseDoc> {
     await this.host.ready();
     const doc = this.host.findCase(caseId);
     const events = doc?.index.byCase.get(caseId);
-    return events ? foldCase(events, this.host.orgIndex()) : null;
+    return events && doc ? foldCase(events, doc.index.contextOf(this.host.orgIndex())) : null;
   }
 
   queryCases(filter: CaseFilter, offset: number, limit: number): Promise<CaseRow[]> {
@@ -108,7 +108,7 @@ export class CaseCommands<D extends CaseDoc> {
     if (doc.access !== 'write' || doc.revoked) return { ok: false, error: 'forbidden', detail: doc.name };
     if (doc.recovering) await doc.recovering;
     const org = host.orgIndex();
-    const state = foldCase(doc.index.byCase.get(caseId) ?? [], org);
+    const state = foldCase(doc.index.byCase.get(caseId) ?? [], doc.index.contextOf(org));
     const decision = decide(state, command, {
       actor: host.user,
       org,

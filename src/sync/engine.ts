@@ -47,7 +47,7 @@ import { linksState, ownBy, setStatus } from './docsync.ts';
 import { DocHost, type HostedDoc } from './host.ts';
 import { orgIsEmpty, orgView } from '../protocol/orgdoc.ts';
 import { countRows, extraRows, yieldToMain } from './persist.ts';
-import { EVENTS_ARRAY } from '../protocol/wire.ts';
+import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../protocol/wire.ts';
 import type { ConnectionState, SyncStatus } from './status.ts';
 
 export interface EngineOptions {
@@ -115,6 +115,8 @@ export class SyncEngine {
 
   private readonly host: DocHost<Slot>;
   private clock: PersistentClock | null = null;
+  /** The relay's clock minus this device's (ms): the HLC's wall clock is the relay's (setClockOffset). */
+  private clockOffset = 0;
   private authExpired = false;
   private ready = false;
   private lastSavedMs: number | null = null;
@@ -141,6 +143,7 @@ export class SyncEngine {
       token: opts.token,
       transport: opts.transport,
       onUpgradeFailed: () => this.opts.onUpgradeFailed?.(),
+      node: () => this.clock?.current.node,
       compactAtOpen: COMPACT_AT_OPEN,
       owner: {
         acked: (slot, sv) => void this.handleAck(slot, sv).catch((e: unknown) => console.error('gridlink ack failed', e)),
@@ -239,7 +242,8 @@ export class SyncEngine {
       await setMeta(db, META.node, node);
     }
     const saved = await getMeta(db, META.hlc, isHlcState);
-    this.clock = new PersistentClock(node, saved, this.opts.now, () => this.saveClockSoon());
+    this.clockOffset = (await getMeta(db, META.clockOffset, isNumber)) ?? 0;
+    this.clock = new PersistentClock(node, saved, () => this.opts.now() + this.clockOffset, () => this.saveClockSoon());
     this.lastSavedMs = (await getMeta(db, META.lastSaved, isNumber)) ?? null;
     this.refreshStatus();
 
@@ -346,7 +350,10 @@ export class SyncEngine {
     slot.detach = () => slot.doc.off('update', onUpdate);
   }
 
-  /** Apply a pending org change now: new reference data, then a refold of every doc (folds depend on it). */
+  /**
+   * Apply a pending org change now: new reference data, then a refold of the cases whose folds depend on it (those
+   * with an event the relay has not receipted yet: every other event is folded by its receipt).
+   */
   private flushOrg(): void {
     if (this.orgTimer) clearTimeout(this.orgTimer);
     this.orgTimer = null;
@@ -354,7 +361,18 @@ export class SyncEngine {
     this.orgDoc = null;
     if (!doc || this.stopped) return;
     this.org.value = orgView(doc);
-    for (const s of this.slots.values()) if (s.kind === 'cases') void this.projection.enqueue(() => this.projection.refoldAll(s));
+    for (const s of this.slots.values()) if (s.kind === 'cases') void this.projection.enqueue(() => this.projection.refoldUnreceipted(s));
+  }
+
+  /**
+   * The relay's clock minus this device's, as just measured (session: GET /api/me): events are stamped by the
+   * relay's time from now on, and across reloads until the next measurement.
+   */
+  async setClockOffset(ms: number): Promise<void> {
+    if (!Number.isFinite(ms)) return;
+    this.clockOffset = Math.round(ms);
+    this.clock?.rebase();
+    await setMeta(this.db, META.clockOffset, this.clockOffset).catch(() => {});
   }
 
   /**
@@ -364,9 +382,22 @@ export class SyncEngine {
    */
   private async attachCases(slot: Slot, inSteps = false): Promise<void> {
     const arr = slot.doc.getArray<unknown>(EVENTS_ARRAY);
+    const receipts = slot.doc.getArray<unknown>(RECEIPTS_ARRAY);
     const values = arr.toArray();
     const index = new CaseIndex();
     slot.index = index;
+    // A receipt changes how its event folds (src/domain/receipts.ts): its case is refolded at the next flush.
+    const onReceipts = (ev: Y.YArrayEvent<unknown>) => {
+      for (const item of ev.changes.added) {
+        if (item.deleted) continue;
+        for (const v of item.content.getContent()) {
+          const caseId = slot.index.addReceipt(v);
+          if (caseId) slot.touched.add(caseId);
+        }
+      }
+      if (ev.changes.deleted.size) slot.rebuild = true;
+      this.projection.scheduleFlush(slot);
+    };
     const observer = (ev: Y.YArrayEvent<unknown>, tr: Y.Transaction) => {
       for (const item of ev.changes.added) {
         if (item.deleted) continue;
@@ -382,13 +413,20 @@ export class SyncEngine {
       this.projection.scheduleFlush(slot);
     };
     arr.observe(observer);
-    slot.detach = () => arr.unobserve(observer);
+    receipts.observe(onReceipts);
+    slot.detach = () => {
+      arr.unobserve(observer);
+      receipts.unobserve(onReceipts);
+    };
     for (let i = 0; i < values.length; i += INDEX_STEP) {
       if (inSteps && i > 0) await yieldToMain();
       if (slot.index !== index || this.stopped) return;
       const end = Math.min(values.length, i + INDEX_STEP);
       for (let j = i; j < end; j++) index.add(values[j]);
     }
+    // Receipts after the events they name, so each is matched to its case (one pass: they are small).
+    if (slot.index !== index || this.stopped) return;
+    for (const r of receipts.toArray()) index.addReceipt(r);
     this.clock?.observe(index.maxAt);
   }
 

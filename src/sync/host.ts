@@ -70,6 +70,8 @@ export interface DocHostOptions<S extends HostedDoc> {
   transport: Transport | null;
   /** A connection attempt failed before the socket opened: the session checks whether the token is the reason. */
   onUpgradeFailed?: () => void;
+  /** This device's HLC node, once known (LinkHooks.node). */
+  node?: () => string | undefined;
   owner: DocOwner<S>;
   /** Runs on every new Y.Doc before its store is applied (at open and after a recovery). */
   prepare?: (doc: Y.Doc) => void;
@@ -171,6 +173,7 @@ export class DocHost<S extends HostedDoc> {
       },
       onRefused: (code, detail) => this.refused(slot, code, detail),
       onUpgradeFailed: () => this.opts.onUpgradeFailed?.(),
+      ...(this.opts.node?.() ? { node: this.opts.node()! } : {}),
       onChange: () => {
         const synced = slot.link?.synced ?? false;
         if (synced && !slot.wasSynced) owner.synced(slot);

@@ -15,6 +15,8 @@ export interface LinkHooks {
   onUpgradeFailed(): void;
   /** State, synced or failures changed. */
   onChange(): void;
+  /** This device's HLC node, told to the relay (`node` parameter): it credits offline work by device (receipts.ts). */
+  readonly node?: string;
 }
 
 export interface Link {

@@ -238,7 +238,10 @@ class Hub {
   }
 }
 
-/** A sync step 2 or update message over `maxBytes`, as several update messages in order; anything else as it is. */
+/**
+ * A sync step 2 or update message over `maxBytes`, as several messages in order; anything else as it is. The
+ * last slice of a step 2 stays a step 2: the relay takes it as the end of the client's catch-up (receipts.ts).
+ */
 export function sliceSyncMessage(msg: Uint8Array, maxBytes: number): Uint8Array[] {
   if (msg.length <= maxBytes) return [msg];
   const dec = decoding.createDecoder(msg);
@@ -247,10 +250,11 @@ export function sliceSyncMessage(msg: Uint8Array, maxBytes: number): Uint8Array[
   if (sub !== syncProtocol.messageYjsSyncStep2 && sub !== syncProtocol.messageYjsUpdate) return [msg];
   const slices = splitUpdate(decoding.readVarUint8Array(dec), maxBytes - 16);
   if (slices.length === 1) return [msg];
-  return slices.map((slice) => {
+  return slices.map((slice, i) => {
     const enc = encoding.createEncoder();
     encoding.writeVarUint(enc, MSG_SYNC);
-    syncProtocol.writeUpdate(enc, slice);
+    encoding.writeVarUint(enc, i === slices.length - 1 ? sub : syncProtocol.messageYjsUpdate);
+    encoding.writeVarUint8Array(enc, slice);
     return encoding.toUint8Array(enc);
   });
 }

@@ -1,9 +1,11 @@
 /**
  * The read-model projection of the cases docs: the Dexie rows are a view of each doc's index, written only here,
- * in batches (one transaction each, in one write queue), each with the doc's marker (doc, org and acknowledged
- * state vectors), so a marker always describes the rows next to it. A change to a doc is written after a short
- * debounce (`scheduleFlush`), or at once when a command waits for it (`flushNow`); a change of reference data or
- * a rebuilt index refolds the whole doc (`refoldAll`). The docs themselves are hosted by SyncEngine.
+ * in batches (one transaction each, in one write queue), each with the doc's marker (doc and acknowledged state
+ * vectors, and the org doc's state while some event of the doc has no receipt yet), so a marker always describes
+ * the rows next to it. A change to a doc is written after a short debounce (`scheduleFlush`), or at once when a
+ * command waits for it (`flushNow`); a rebuilt index refolds the whole doc (`refoldAll`). Receipted events are
+ * folded by their receipts (src/domain/receipts.ts), so a change of reference data refolds only the cases that
+ * still hold an event without one (`refoldUnreceipted`). The docs themselves are hosted by SyncEngine.
  */
 import { toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
@@ -11,7 +13,6 @@ import { foldCase } from '../domain/fold.ts';
 import type { OrgIndex, UserInfo } from '../domain/org.ts';
 import { inScope, type CaseState } from '../domain/workflow.ts';
 import { CaseIndex } from '../protocol/caseindex.ts';
-import { EVENTS_ARRAY } from '../protocol/wire.ts';
 import { toRecord, type ReadModel, type RowChanges } from '../storage/readmodel.ts';
 import type { ReadModelMarker } from '../storage/schema.ts';
 import { yieldToMain } from './persist.ts';
@@ -46,7 +47,7 @@ export interface ProjectionHost<S extends ProjectedDoc> {
   readonly flushMs: number;
   stopped(): boolean;
   orgIndex(): OrgIndex;
-  /** The org doc's state (part of every marker: folds depend on the reference data). */
+  /** The org doc's state (part of the marker of a doc with unreceipted events: their folds depend on it). */
   orgKey(): string;
   /** Recount own unacknowledged events of a doc; returns the case ids whose pending flag changed. */
   recomputeUnsaved(slot: S): Set<string>;
@@ -75,7 +76,7 @@ export class ReadModelProjection<S extends ProjectedDoc> {
   makeMarker(slot: S): ReadModelMarker {
     return {
       doc: toBase64(Y.encodeStateVector(slot.doc)),
-      org: this.host.orgKey(),
+      org: slot.index.hasUnreceipted() ? this.host.orgKey() : '',
       acked: slot.ledger.acked ? toBase64(slot.ledger.acked) : '',
     };
   }
@@ -83,7 +84,7 @@ export class ReadModelProjection<S extends ProjectedDoc> {
   private record(slot: S, caseId: string, org: OrgIndex): CaseState | null {
     const events = slot.index.byCase.get(caseId);
     if (!events) return null;
-    const s = foldCase(events, org);
+    const s = foldCase(events, slot.index.contextOf(org));
     return s && inScope(this.host.user, s, org) ? s : null;
   }
 
@@ -116,7 +117,20 @@ export class ReadModelProjection<S extends ProjectedDoc> {
 
   private rebuildIndex(slot: S): void {
     slot.rebuild = false;
-    slot.index = CaseIndex.build(slot.doc.getArray<unknown>(EVENTS_ARRAY).toArray());
+    slot.index = CaseIndex.of(slot.doc);
+  }
+
+  /**
+   * After a change of reference data: refold the cases still folded against it (events without a receipt). Runs
+   * in the write queue, like `refoldAll`.
+   */
+  async refoldUnreceipted(slot: S): Promise<void> {
+    if (slot.kind !== 'cases') return;
+    const ids = slot.index.unreceipted();
+    if (ids.size === 0 && (!slot.marker || slot.marker.org === this.makeMarker(slot).org)) return;
+    for (const id of ids) slot.touched.add(id);
+    this.clearFlushTimer(slot);
+    await this.flush(slot);
   }
 
   scheduleFlush(slot: S): void {

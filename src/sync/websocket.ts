@@ -47,7 +47,7 @@ class WebsocketLink implements Link {
   constructor(serverUrl: string, docName: string, doc: Y.Doc, token: string, private readonly hooks: LinkHooks, WS: typeof WebSocket, maxBackoffTime: number) {
     this.provider = new WebsocketProvider(serverUrl, docName, doc, {
       connect: false,
-      params: { token },
+      params: hooks.node ? { token, node: hooks.node } : { token },
       WebSocketPolyfill: WS,
       disableBc: true,
       maxBackoffTime,

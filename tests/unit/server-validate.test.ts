@@ -25,8 +25,8 @@ const NEW_YEAR_2025 = Date.UTC(2024, 11, 31, 16, 0, 0);
 /** Refusal codes seen by the tests of this file (the last test checks that every code was triggered). */
 const seen = new Set<RefusalCode>();
 
-function inspect(server: Y.Doc, update: Uint8Array, kind: DocKind, userId: string, access: DocAccess = 'write'): Verdict {
-  const v = inspectUpdate(server, Y.decodeUpdate(update), kind, user(userId), access);
+function inspect(server: Y.Doc, update: Uint8Array, kind: DocKind, userId: string, access: DocAccess = 'write', nowMs?: number): Verdict {
+  const v = inspectUpdate(server, Y.decodeUpdate(update), kind, user(userId), access, nowMs);
   if (!v.ok) seen.add(v.code);
   return v;
 }
@@ -88,14 +88,15 @@ describe('inspectUpdate: what must pass', () => {
     const server = new Y.Doc();
     const r = report();
     const v = inspect(server, push(server, r), CASES_T01, 'w0001');
-    expect(v).toEqual({ ok: true, novel: true, reported: [r] });
+    expect(v).toEqual({ ok: true, novel: true, reported: [r], events: [r] });
   });
 
   it('the town center’s dispatch of a known case: ok, novel, no new report', () => {
     const r = report();
     const server = relayDoc(push(new Y.Doc(), r, ev('accepted', 'town01', 1)));
-    const v = inspect(server, push(server, ev('dispatched', 'town01', 2)), CASES_T01, 'town01');
-    expect(v).toEqual({ ok: true, novel: true, reported: [] });
+    const dispatch = ev('dispatched', 'town01', 2);
+    const v = inspect(server, push(server, dispatch), CASES_T01, 'town01');
+    expect(v).toEqual({ ok: true, novel: true, reported: [], events: [dispatch] });
   });
 
   it('a re-sent update the relay already holds: ok and not novel (nothing is applied, stored or listed again)', () => {
@@ -103,9 +104,9 @@ describe('inspectUpdate: what must pass', () => {
     const u = push(server, report());
     expect(inspect(server, u, CASES_T01, 'w0001')).toMatchObject({ ok: true, novel: true });
     Y.applyUpdate(server, u);
-    expect(inspect(server, u, CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [] });
+    expect(inspect(server, u, CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [], events: [] });
     // A device's sync step 2 after it has everything: no structs, its delete set empty.
-    expect(inspect(server, diff(device(server), server), CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [] });
+    expect(inspect(server, diff(device(server), server), CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [], events: [] });
   });
 
   it('a resend whose merged item overlaps what the relay holds: only the new part is inspected and listed', () => {
@@ -119,7 +120,7 @@ describe('inspectUpdate: what must pass', () => {
     const structs = Y.decodeUpdate(whole).structs;
     expect(structs).toHaveLength(1);
     expect(structs[0]!.length).toBe(2);
-    expect(inspect(server, whole, CASES_T01, 'w0001')).toEqual({ ok: true, novel: true, reported: [second] });
+    expect(inspect(server, whole, CASES_T01, 'w0001')).toEqual({ ok: true, novel: true, reported: [second], events: [second] });
   });
 
   it('a report stamped just after midnight of 1 January in China belongs in the new year’s doc', () => {
@@ -137,8 +138,8 @@ describe('inspectUpdate: what must pass', () => {
     const reader = device(server);
     const step2 = diff(reader, server);
     expect(Y.decodeUpdate(step2).ds.clients.size).toBeGreaterThan(0); // the delete set travels with every sync step 2
-    expect(inspect(server, step2, ORG_KIND, 'w0001', 'read')).toEqual({ ok: true, novel: false, reported: [] });
-    expect(inspect(server, step2, CASES_T01, 'w0001', 'read')).toEqual({ ok: true, novel: false, reported: [] });
+    expect(inspect(server, step2, ORG_KIND, 'w0001', 'read')).toEqual({ ok: true, novel: false, reported: [], events: [] });
+    expect(inspect(server, step2, CASES_T01, 'w0001', 'read')).toEqual({ ok: true, novel: false, reported: [], events: [] });
   });
 
   it('the admin’s org edits: plain values in the collection maps, overwrites (deletions) included', () => {
@@ -146,7 +147,7 @@ describe('inspectUpdate: what must pass', () => {
     const admin = device(server);
     admin.getMap('units').set('u009', { id: 'u009', name: '县交通局', level: 'county', categories: ['06'] });
     admin.getMap('units').delete('u001');
-    expect(inspect(server, diff(admin, server), ORG_KIND, 'admin')).toEqual({ ok: true, novel: true, reported: [] });
+    expect(inspect(server, diff(admin, server), ORG_KIND, 'admin')).toEqual({ ok: true, novel: true, reported: [], events: [] });
   });
 
   it('people, ID number and party docs: valid records by the roles that keep them', () => {
@@ -285,6 +286,17 @@ describe('inspectUpdate: every refusal', () => {
     expectRefused(inspect(server, push(server, nextYear), CASES_T01, 'w0001'), 'wrong_doc', /belongs in cases\.t01\.2026/);
     // The same report is welcome in its own year's doc.
     expect(inspect(server, push(server, lastYear), { kind: 'cases', townId: 't01', year: 2024 }, 'w0001')).toMatchObject({ ok: true, reported: [lastYear] });
+  });
+
+  it('clock_ahead: a case event stamped more than five minutes after the relay’s clock; five minutes pass', () => {
+    const server = new Y.Doc();
+    const relayNow = Date.UTC(2025, 5, 1, 12, 0);
+    const dayAhead = evAt('reported', 'w0001', relayNow + 24 * 3_600_000);
+    expectRefused(inspect(server, push(server, dayAhead), CASES_T01, 'w0001', 'write', relayNow), 'clock_ahead', /correct the device clock/);
+    const justAhead = evAt('reported', 'w0001', relayNow + 5 * 60_000);
+    expect(inspect(server, push(server, justAhead), CASES_T01, 'w0001', 'write', relayNow)).toMatchObject({ ok: true, events: [justAhead] });
+    const aWeekBack = evAt('reported', 'w0001', relayNow - 7 * 24 * 3_600_000);
+    expect(inspect(server, push(server, aWeekBack), CASES_T01, 'w0001', 'write', relayNow)).toMatchObject({ ok: true });
   });
 
   it('wrong_doc: a household saved in another grid’s people doc', () => {
