@@ -88,6 +88,12 @@ export class Actor {
     });
   }
 
+  /** This device received these events: its next stamps sort after them (as the app's clock does). */
+  observe(...events: CaseEvent[]): this {
+    for (const e of events) this.clock.observe(e.at);
+    return this;
+  }
+
   act(state: CaseState | null, caseId: string, command: Command): { event: CaseEvent; state: CaseState } {
     const d = decide(state, command, { actor: this.user, org: ORG_INDEX, at: this.clock.now(), eventId: newId(Date.now(), random), caseId });
     if (!d.ok) throw new Error(`fixture decide failed: ${d.error} ${d.detail ?? ''}`);
@@ -227,12 +233,13 @@ export class SyncClient extends EventEmitter {
   refusals: Array<{ code: string; detail: string }> = [];
   closeCodes: number[] = [];
 
-  constructor(wsBase: string, docName: string, token: string, opts: { connect?: boolean } = {}) {
+  /** `node`: the device's HLC node, told to the relay as the app does (server/contacts.ts). */
+  constructor(wsBase: string, docName: string, token: string, opts: { connect?: boolean; node?: string } = {}) {
     super();
     this.setMaxListeners(100);
     this.provider = new WebsocketProvider(`${wsBase}/sync`, docName, this.doc, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      params: { token },
+      params: opts.node ? { token, node: opts.node } : { token },
       disableBc: true,
       connect: false,
       maxBackoffTime: 100,
