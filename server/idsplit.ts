@@ -19,7 +19,7 @@ import { hlcMs } from '../src/domain/hlc.ts';
 import { newId } from '../src/domain/ids.ts';
 import { carriesFullIdNumber, foldIdNumbers, ID_NUMBER_PATTERN, maskIdNumber } from '../src/domain/people.ts';
 import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
-import { storedParts, type Store } from './store.ts';
+import { loadStoredDoc, type Store } from './store.ts';
 
 export const ID_SPLIT_META = 'idnumbers_split';
 
@@ -85,10 +85,7 @@ export function splitLegacyIdNumbers(store: Store, opts: { clientId?: () => numb
 }
 
 function loadDoc(store: Store, name: string): Y.Doc {
-  const doc = new Y.Doc();
-  doc.getArray(EVENTS_ARRAY);
-  for (const part of storedParts(store.loadDoc(name))) Y.applyUpdate(doc, part);
-  return doc;
+  return loadStoredDoc(store, name, [EVENTS_ARRAY]);
 }
 
 function load(store: Store, name: string): unknown[] {

@@ -8,7 +8,7 @@
  * get ordinary receipts from the relay. Done once per store (meta `receipts_v1`); a store seeded with receipts is
  * marked at seeding.
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { ORG_DOC, parseDocName } from '../src/domain/docs.ts';
 import { indexOrg, type OrgIndex } from '../src/domain/org.ts';
 import { makeReceipt } from '../src/domain/receipts.ts';
@@ -16,7 +16,7 @@ import { CaseIndex } from '../src/protocol/caseindex.ts';
 import { readOrg } from '../src/protocol/orgdoc.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import { encodeAppend } from './relay.ts';
-import { storedParts, type Store } from './store.ts';
+import { loadStoredDoc, type Store } from './store.ts';
 
 export const RECEIPTS_META = 'receipts_v1';
 
@@ -54,8 +54,5 @@ export function migrateReceipts(store: Store, clientId: number): ReceiptMigratio
 }
 
 function load(store: Store, name: string): Y.Doc {
-  const doc = new Y.Doc();
-  doc.getArray(EVENTS_ARRAY);
-  for (const part of storedParts(store.loadDoc(name))) Y.applyUpdate(doc, part);
-  return doc;
+  return loadStoredDoc(store, name, [EVENTS_ARRAY, RECEIPTS_ARRAY]);
 }

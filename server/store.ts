@@ -34,6 +34,17 @@ export function storedParts(stored: StoredDoc): Uint8Array[] {
   return stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
 }
 
+/**
+ * A stored doc as a Y.Doc, outside the relay (one-time migrations at start, before the relay loads anything).
+ * `roots`: root arrays to define first, so they are read with the type every replica uses.
+ */
+export function loadStoredDoc(store: Store, name: string, roots: readonly string[]): Y.Doc {
+  const doc = new Y.Doc();
+  for (const r of roots) doc.getArray(r);
+  for (const part of storedParts(store.loadDoc(name))) Y.applyUpdate(doc, part);
+  return doc;
+}
+
 type Scope = Pick<UserInfo, 'townId' | 'villageId' | 'gridId' | 'unitId' | 'phone'>;
 interface UserRow {
   id: string;
