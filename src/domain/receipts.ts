@@ -58,7 +58,8 @@ export type Receipt = v.InferOutput<typeof ReceiptSchema>;
 
 export function parseReceipt(raw: unknown): Receipt | null {
   const r = v.safeParse(ReceiptSchema, raw);
-  return r.success ? r.output : null;
+  // valibot's object schemas take arrays too.
+  return r.success && !Array.isArray(raw) && !Array.isArray((raw as { x?: unknown }).x) ? r.output : null;
 }
 
 /** The times and reference data one event is folded with. */

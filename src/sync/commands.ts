@@ -1,7 +1,9 @@
 /**
- * The case commands and reads of a signed-in user (what `Session` exposes through SyncEngine): a command is decided
- * by the domain against the case as its doc folds it now, and the event is appended by the engine; reads go to the
- * read model's indexes. Nothing here owns a doc or writes a row: the engine hosts the docs (`CommandHost`).
+ * The case commands of a signed-in user (what `Session` exposes through SyncEngine): a command is decided by the
+ * domain against the case as its doc folds it now, and the event is appended by the engine; the duplicate check and
+ * the assessment read the read model. Nothing here owns a doc or writes a row: the engine hosts the docs
+ * (`CommandHost`). Loaded on the first command, not with the first screen (initial JS budget): the list's reads are
+ * the engine's own.
  */
 import type { AssessScope, StatsResult } from '../domain/assessment.ts';
 import { decide, type Command, type Decision, type ReportInput } from '../domain/commands.ts';
@@ -14,9 +16,8 @@ import { newId, type RandomBytes } from '../domain/ids.ts';
 import type { OrgIndex, OrgView, UserInfo } from '../domain/org.ts';
 import type { CaseState } from '../domain/workflow.ts';
 import type { CaseIndex } from '../protocol/caseindex.ts';
-import { queryQueue, rowsOfCategoryBetween, rowsReportedBetween, selectQueue, type ReadModel } from '../storage/readmodel.ts';
-import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
-import type { UserDb } from '../storage/schema.ts';
+import { rowsOfCategoryBetween, rowsReportedBetween, type ReadModel } from '../storage/readmodel.ts';
+import type { DuplicateRow } from '../storage/rows.ts';
 
 /** What a command needs of a hosted cases doc. */
 export interface CaseDoc {
@@ -34,7 +35,6 @@ export interface CommandHost<D extends CaseDoc> {
   readonly user: UserInfo;
   readonly now: () => number;
   readonly random: RandomBytes;
-  readonly db: UserDb;
   readonly readModel: ReadModel;
   /** Wait until the docs are open, then bring the org index up to date. */
   ready(): Promise<void>;
@@ -58,14 +58,6 @@ export class CaseCommands<D extends CaseDoc> {
     const doc = this.host.findCase(caseId);
     const events = doc?.index.byCase.get(caseId);
     return events && doc ? foldCase(events, doc.index.contextOf(this.host.orgIndex())) : null;
-  }
-
-  queryCases(filter: CaseFilter, offset: number, limit: number): Promise<CaseRow[]> {
-    return this.host.readModel.query(filter, offset, limit);
-  }
-
-  countCases(filter: CaseFilter): Promise<number> {
-    return this.host.readModel.count(filter);
   }
 
   /**
@@ -139,15 +131,6 @@ export class CaseCommands<D extends CaseDoc> {
     if (!resolved.ok) return resolved;
     await host.append(doc, reported.event, resolved.event);
     return resolved;
-  }
-
-  /** Rows of a work queue (services.ts), through the read model's indexes. */
-  queryQueue(queue: QueueName, offset: number, limit: number, opts?: QueueOptions): Promise<CaseRow[]> {
-    return queryQueue(this.host.readModel, queue, this.host.user, this.host.now(), offset, limit, opts);
-  }
-
-  countQueue(queue: QueueName, opts?: QueueOptions): Promise<number> {
-    return selectQueue(this.host.db, queue, this.host.user, this.host.now(), opts).count();
   }
 
   /** Open cases of the same subcategory within 250 m reported in the last 7 days. */

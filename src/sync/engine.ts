@@ -35,12 +35,12 @@ import { newId, type RandomBytes } from '../domain/ids.ts';
 import { indexOrg, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
 import { roleMayEver, type CaseState } from '../domain/workflow.ts';
 import { getMeta, isNumber, isString, setMeta } from '../storage/meta.ts';
-import { ReadModel } from '../storage/readmodel.ts';
+import { queryQueue, ReadModel, selectQueue } from '../storage/readmodel.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import { META, UserDb, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
 import { CaseIndex } from '../protocol/caseindex.ts';
 import { PersistentClock, isHlcState } from './clock.ts';
-import { CaseCommands } from './commands.ts';
+import type { CaseCommands, CommandHost } from './commands.ts';
 import { ReadModelProjection, sameMarker } from './projection.ts';
 import type { Transport } from './link.ts';
 import { linksState, ownBy, setStatus } from './docsync.ts';
@@ -133,7 +133,9 @@ export class SyncEngine {
   private readonly stopPromise: Promise<void>;
   private readonly onWindowNet = () => this.checkOnline();
   private readonly netListeners = new Set<() => void>();
-  private readonly cases: CaseCommands<Slot>;
+  /** What the commands use of the engine; the commands themselves load on first use (`commands`). */
+  private readonly commandHost: CommandHost<Slot>;
+  private loadingCommands: Promise<CaseCommands<Slot>> | null = null;
   private readonly projection: ReadModelProjection<Slot>;
 
   constructor(private readonly opts: EngineOptions) {
@@ -177,11 +179,10 @@ export class SyncEngine {
         if (extraRows(slot.persistence) > COMPACT_DURING) this.host.compactSoon(slot);
       },
     });
-    this.cases = new CaseCommands<Slot>({
+    this.commandHost = {
       user: opts.user,
       now: opts.now,
       random: opts.random,
-      db: this.db,
       readModel: this.readModel,
       ready: async () => {
         await this.start();
@@ -193,7 +194,7 @@ export class SyncEngine {
       findCase: (caseId) => this.findCase(caseId),
       casesDoc: async (docName) => this.slots.get(docName) ?? (await this.openYear(docName)),
       append: (slot, ...events) => this.append(slot, ...events),
-    });
+    };
     this.stopPromise = new Promise((resolve) => (this.stopSignal = resolve));
     this.readableP = new Promise<void>((resolve, reject) => {
       this.markReadable = (err) => (err === undefined ? resolve() : reject(err instanceof Error ? err : new Error(String(err))));
@@ -612,44 +613,56 @@ export class SyncEngine {
     return undefined;
   }
 
-  getCase(caseId: string): Promise<CaseState | null> {
-    return this.cases.getCase(caseId);
+  private commands(): Promise<CaseCommands<Slot>> {
+    return (this.loadingCommands ??= import('./commands.ts').then(
+      ({ CaseCommands }) => new CaseCommands(this.commandHost),
+      (e: unknown) => {
+        this.loadingCommands = null;
+        throw e;
+      },
+    ));
   }
 
+  async getCase(caseId: string): Promise<CaseState | null> {
+    return (await this.commands()).getCase(caseId);
+  }
+
+  /** Rows of the case list, through the read model's indexes (the first screen: no command code needed). */
   queryCases(filter: CaseFilter, offset: number, limit: number): Promise<CaseRow[]> {
-    return this.cases.queryCases(filter, offset, limit);
+    return this.readModel.query(filter, offset, limit);
   }
 
   countCases(filter: CaseFilter): Promise<number> {
-    return this.cases.countCases(filter);
+    return this.readModel.count(filter);
   }
 
-  report(input: ReportInput): Promise<Decision> {
-    return this.cases.report(input);
+  async report(input: ReportInput): Promise<Decision> {
+    return (await this.commands()).report(input);
   }
 
-  act(caseId: string, command: Command): Promise<Decision> {
-    return this.cases.act(caseId, command);
+  async act(caseId: string, command: Command): Promise<Decision> {
+    return (await this.commands()).act(caseId, command);
   }
 
-  reportResolved(input: ReportInput, note: string): Promise<Decision> {
-    return this.cases.reportResolved(input, note);
+  async reportResolved(input: ReportInput, note: string): Promise<Decision> {
+    return (await this.commands()).reportResolved(input, note);
   }
 
+  /** Rows of a work queue (services.ts), through the read model's indexes. */
   queryQueue(queue: QueueName, offset: number, limit: number, opts?: QueueOptions): Promise<CaseRow[]> {
-    return this.cases.queryQueue(queue, offset, limit, opts);
+    return queryQueue(this.readModel, queue, this.opts.user, this.opts.now(), offset, limit, opts);
   }
 
   countQueue(queue: QueueName, opts?: QueueOptions): Promise<number> {
-    return this.cases.countQueue(queue, opts);
+    return selectQueue(this.db, queue, this.opts.user, this.opts.now(), opts).count();
   }
 
-  findDuplicates(input: { category: string; location: LatLng }): Promise<DuplicateMatch<DuplicateRow>[]> {
-    return this.cases.findDuplicates(input);
+  async findDuplicates(input: { category: string; location: LatLng }): Promise<DuplicateMatch<DuplicateRow>[]> {
+    return (await this.commands()).findDuplicates(input);
   }
 
-  stats(scope: AssessScope, fromMs: number, toMs: number): Promise<StatsResult> {
-    return this.cases.stats(scope, fromMs, toMs);
+  async stats(scope: AssessScope, fromMs: number, toMs: number): Promise<StatsResult> {
+    return (await this.commands()).stats(scope, fromMs, toMs);
   }
 
   /** Append decided events to their doc in one transaction and wait until the read model shows them. */

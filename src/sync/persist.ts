@@ -9,7 +9,6 @@
  */
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { splitUpdate } from '../protocol/chunks.ts';
 
 const UPDATES = 'updates';
 /** Largest stored snapshot row (about 15 ms to apply on a phone-class CPU). */
@@ -102,9 +101,12 @@ export function countRows(p: IndexeddbPersistence): Promise<number> {
  * Replace every stored update with one snapshot of the doc (in slices). Rows written by other tabs since this tab last read
  * are applied first, so nothing is dropped. Updates stored after the snapshot keep their (higher) keys.
  */
-export function compact(p: IndexeddbPersistence): Promise<void> {
+export async function compact(p: IndexeddbPersistence): Promise<void> {
+  if (!p.db || p._destroyed) return;
+  // Loaded before the transaction opens (it must not wait on anything), and not with the first screen.
+  const { splitUpdate } = await import('../protocol/chunks.ts');
   const db = p.db;
-  if (!db || p._destroyed) return Promise.resolve();
+  if (!db || p._destroyed) return;
   return new Promise((resolve, reject) => {
     const tx = db.transaction([UPDATES], 'readwrite');
     const store = tx.objectStore(UPDATES);

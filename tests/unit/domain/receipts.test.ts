@@ -105,6 +105,10 @@ describe('receipts: format', () => {
     expect(parseReceipt({ ...r, a: 'town:t01:extra' })).toBeNull();
     expect(parseReceipt({ ...r, rx: -1 })).toBeNull();
     expect(parseReceipt({ ...r, extra: 1 })).toBeNull();
+    for (const bad of [null, [], 'x', { ...r, x: { n: 'bogus' } }, { ...r, x: { pd: 0 } }, { ...r, x: { v: 'a b' } }, { ...r, x: [] }, { ...r, l: 2 }, { ...r, rx: 1.5 }, { ...r, e: 'short' }]) {
+      expect(parseReceipt(bad), JSON.stringify(bad)).toBeNull();
+    }
+    expect(parseReceipt({ e: e.id, rx: 1, a: 'admin' })).toEqual({ e: e.id, rx: 1, a: 'admin' });
   });
 
   it('the snapshot answers only for what the event names', () => {
