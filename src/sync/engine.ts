@@ -255,6 +255,9 @@ export class SyncEngine {
     this.markReadable();
     // Let the first screen query the read model before the cases docs start loading.
     await yieldToMain();
+    // The command code is not in the first screen's bundle, but a report made offline must not depend on fetching
+    // it later: it loads now (and the service worker keeps it).
+    void this.commands().catch(() => {});
     await Promise.all(grants.filter((g) => g !== orgGrant).map((g) => this.open(g)));
     if (this.stopped) return;
     this.ready = true;
