@@ -140,10 +140,14 @@ interface LoadedDoc {
   holds: number;
   idleTimer: NodeJS.Timeout | null;
   compactQueued: boolean;
+  /** A known item of the receipts array near its end: appends walk right from here, not from the start. */
+  receiptsTail: Y.Item | null;
 }
 
 /** Origin of the relay's own writes in Yjs transactions. */
 const SERVER_ORIGIN = Symbol('relay');
+/** Origin of an apply whose messages the caller sends itself (no broadcast from the doc's update event). */
+const SENT_BY_CALLER = Symbol('sent by caller');
 
 class Malformed extends Error {}
 
@@ -341,6 +345,7 @@ export class Relay {
       holds: 0,
       idleTimer: null,
       compactQueued: false,
+      receiptsTail: null,
     };
     ydoc.on('update', (update: Uint8Array, origin: unknown) => this.broadcastUpdate(doc, update, origin));
     awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
@@ -631,20 +636,26 @@ export class Relay {
 
   /**
    * Durable first, then memory and peers. Throws when the store fails: nothing was applied then. The receipts of
-   * the update's case events are committed in the same row and applied right after it (`floor`: see receipts.ts).
+   * the update's case events are committed in the same row (`floor`: see receipts.ts) and applied with it: the
+   * other connections get update and receipts as one message, the author only the receipts (it has the rest).
    */
   private commitAndApply(doc: LoadedDoc, update: Uint8Array, verdict: Extract<Verdict, { ok: true }>, origin: unknown, floor?: number): void {
-    const receipts = this.receiptUpdate(doc, update, verdict.events, floor);
+    const receipts = this.receiptUpdate(doc, update, verdict.events, floor, origin);
+    const stored = receipts ? Y.mergeUpdates([update, receipts]) : update;
     this.opts.store.appendUpdate(
       doc.name,
-      receipts ? Y.mergeUpdates([update, receipts]) : update,
+      stored,
       verdict.reported.map((e) => e.caseId),
     );
     doc.rows++;
     for (const e of verdict.events) this.opts.observe?.(e.at);
     try {
-      Y.applyUpdate(doc.ydoc, update, origin);
-      if (receipts) Y.applyUpdate(doc.ydoc, receipts, SERVER_ORIGIN);
+      if (!receipts) Y.applyUpdate(doc.ydoc, update, origin);
+      else {
+        Y.applyUpdate(doc.ydoc, stored, SENT_BY_CALLER);
+        this.broadcast(doc, syncUpdateMessage(stored), origin);
+        if (typeof origin === 'object' && origin !== null && doc.conns.has(origin as Conn)) this.send(origin as Conn, syncUpdateMessage(receipts));
+      }
     } catch (err) {
       // Durable but not applied: memory no longer matches the store. Drop the doc; clients reconnect and
       // resync from a fresh load (which skips a part it cannot apply, see `load`).
@@ -680,23 +691,27 @@ export class Relay {
   }
 
   /** The receipts of newly accepted case events, as an update of the relay's own client (null: nothing to write). */
-  private receiptUpdate(doc: LoadedDoc, update: Uint8Array, events: readonly CaseEvent[], floor: number | undefined): Uint8Array | null {
+  private receiptUpdate(doc: LoadedDoc, update: Uint8Array, events: readonly CaseEvent[], floor: number | undefined, origin: unknown): Uint8Array | null {
     const org = this.opts.org?.();
     if (!org || doc.kind.kind !== 'cases' || events.length === 0) return null;
     const rx = this.now();
     const receipts = events.map((e) => makeReceipt(e, org, rx, floor));
     // An update made by the relay itself (HTTP API) already uses the next clocks of the relay's client.
-    const own = Y.parseUpdateMeta(update).to.get(this.opts.serverClientId) ?? 0;
-    return encodeAppend(doc.ydoc, this.opts.serverClientId, RECEIPTS_ARRAY, receipts, Math.max(own, Y.getState(doc.ydoc.store, this.opts.serverClientId)));
+    const own = origin === SERVER_ORIGIN ? (Y.parseUpdateMeta(update).to.get(this.opts.serverClientId) ?? 0) : 0;
+    const clock = Math.max(own, Y.getState(doc.ydoc.store, this.opts.serverClientId));
+    const { update: out, last } = encodeAppendFrom(doc.ydoc, this.opts.serverClientId, RECEIPTS_ARRAY, receipts, clock, doc.receiptsTail);
+    doc.receiptsTail = last;
+    return out;
   }
 
   private broadcastUpdate(doc: LoadedDoc, update: Uint8Array, origin: unknown): void {
-    if (doc.conns.size === 0) return;
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, MSG_SYNC);
-    syncProtocol.writeUpdate(enc, update);
-    const msg = encoding.toUint8Array(enc);
-    for (const conn of doc.conns) if (conn !== origin) this.send(conn, msg);
+    if (origin === SENT_BY_CALLER || doc.conns.size === 0) return;
+    this.broadcast(doc, syncUpdateMessage(update), origin);
+  }
+
+  /** A message to every connection of the doc but `except`. */
+  private broadcast(doc: LoadedDoc, msg: Uint8Array, except: unknown): void {
+    for (const conn of doc.conns) if (conn !== except) this.send(conn, msg);
   }
 
   private broadcastAwareness(doc: LoadedDoc, changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
@@ -800,6 +815,13 @@ function closeReason(text: string): string {
   return out;
 }
 
+function syncUpdateMessage(update: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MSG_SYNC);
+  syncProtocol.writeUpdate(enc, update);
+  return encoding.toUint8Array(enc);
+}
+
 function ackMessage(ydoc: Y.Doc): Uint8Array {
   const enc = encoding.createEncoder();
   encoding.writeVarUint(enc, MSG_ACK);
@@ -829,9 +851,14 @@ function awarenessMessage(update: Uint8Array): Uint8Array {
  * (default: the client's next one in the doc).
  */
 export function encodeAppend(ydoc: Y.Doc, clientId: number, array: string, values: readonly unknown[], clock = Y.getState(ydoc.store, clientId)): Uint8Array {
+  return encodeAppendFrom(ydoc, clientId, array, values, clock, null).update;
+}
+
+/** `encodeAppend` walking to the array's end from `from` (an item of that array) instead of its start. */
+function encodeAppendFrom(ydoc: Y.Doc, clientId: number, array: string, values: readonly unknown[], clock: number, from: Y.Item | null): { update: Uint8Array; last: Y.Item | null } {
   const arr = ydoc.getArray(array);
   let last: Y.Item | null = null;
-  for (let item = arr._start; item !== null; item = item.right) last = item;
+  for (let item = from ?? arr._start; item !== null; item = item.right) last = item;
   const origin = last ? last.lastId : null;
   const item = new Y.Item(
     Y.createID(clientId, clock),
@@ -850,7 +877,7 @@ export function encodeAppend(ydoc: Y.Doc, clientId: number, array: string, value
   encoding.writeVarUint(enc.restEncoder, clock);
   item.write(enc, 0);
   encoding.writeVarUint(enc.restEncoder, 0); // empty delete set
-  return enc.toUint8Array();
+  return { update: enc.toUint8Array(), last };
 }
 
 /** Answer a refused upgrade with a plain HTTP response and close the socket once it is written. */
