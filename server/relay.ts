@@ -59,6 +59,7 @@ import {
 } from '../src/protocol/wire.ts';
 import { Contacts, NODE_PATTERN } from './contacts.ts';
 import { bearerToken } from './httpio.ts';
+import { factsOf } from './integrity.ts';
 import type { Logger } from './log.ts';
 import { storedParts, type Store } from './store.ts';
 import { inspectUpdate, type DocKind, type Verdict } from './validate.ts';
@@ -666,6 +667,7 @@ export class Relay {
     if (doc.ydoc.store.pendingStructs || doc.ydoc.store.pendingDs) {
       this.opts.log.error(`doc ${doc.name}: an accepted update left pending structs (inspection gap)`);
     }
+    factsOf(doc.ydoc).accepted(verdict.events);
     if (doc.rows > this.opts.compactAfterRows) this.queueCompact(doc);
     try {
       this.opts.onDocChanged?.(doc.name, doc.ydoc);

@@ -26,9 +26,10 @@ import { hlcMs } from '../src/domain/hlc.ts';
 import { MAX_AHEAD_MS } from '../src/domain/receipts.ts';
 import { ORG_COLLECTIONS, type UserInfo } from '../src/domain/org.ts';
 import { roleMayEver } from '../src/domain/workflow.ts';
-import { carriesFullIdNumber, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
+import { parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
+import { idNumberLeak } from './privacy.ts';
 
 export const REFUSAL_CODES = [
   'read_only',
@@ -115,6 +116,15 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
   const placement = placer(doc, byClient);
   const reported: CaseEvent[] = [];
   const events: CaseEvent[] = [];
+  // Full ID numbers first, over every new value of the update together (privacy.ts): the most specific answer.
+  const values: unknown[] = [];
+  for (const s of structs) {
+    if (!(s instanceof Y.Item) || !(s.content instanceof Y.ContentAny)) continue;
+    const known = docState(s.id.client);
+    if (s.id.clock + s.length > known) values.push(...s.content.arr.slice(Math.max(0, known - s.id.clock)));
+  }
+  const leak = idNumberLeak(kind, values);
+  if (leak) return refuse('invalid_event', leak);
   let novel = deletes.length > 0;
   for (const s of structs) {
     if (s instanceof Y.Skip) continue;
@@ -180,8 +190,6 @@ function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | 
     return null;
   }
   if (kind.kind === 'people') {
-    // Full ID numbers never enter a people doc (every holder stores it, the village secretary included).
-    if (carriesFullIdNumber(value)) return refuse('invalid_event', `a people doc holds no full ID numbers (they go to idnumbers.${kind.gridId})`);
     const parsed = parsePeopleEvent(value);
     if (!parsed.ok) return refuse('invalid_event', parsed.detail);
     const e = parsed.event;
