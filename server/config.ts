@@ -15,6 +15,19 @@
  *   TOKEN_TTL          login token lifetime: <n>s|m|h|d or seconds  default 12h
  *   IDLE_UNLOAD_MS     unload a doc with no connection after this   default 30000
  *   COMPACT_AFTER_ROWS compact a doc's update rows above this count default 100
+ * Abuse limits (readLimits; applied by connlimits.ts, README "Configuration"):
+ *   AWARENESS_MAX_BYTES      one client's awareness state (JSON)          default 4096
+ *   AWARENESS_MAX_STATES     awareness states per doc                     default 256
+ *   AWARENESS_PER_MINUTE     awareness messages per doc connection        default 60 (burst 10)
+ *   WS_MSGS_PER_SECOND       messages per socket                          default 50 (burst 20 s worth)
+ *   WS_BYTES_PER_SECOND      bytes in + direct replies out, per socket    default 1 MiB (burst 4 s worth)
+ *   USER_MSGS_PER_SECOND     the same per user, over all sockets          default 100 (burst 20 s worth)
+ *   USER_BYTES_PER_SECOND                                                 default 2 MiB (burst 4 s worth)
+ *   WS_MAX_BUFFERED_BYTES    unsent data to one socket before it is closed default 4 MiB (reading pauses at 1/4)
+ *   WS_DRAIN_TIMEOUT_MS      a paused slow reader must drain within this  default 60000
+ *   HTTP_HEADERS_TIMEOUT_MS  a request's headers must arrive within this  default 10000
+ *   HTTP_REQUEST_TIMEOUT_MS  a whole request (headers and body)           default 30000
+ *   HTTP_MAX_CONNS_PER_ADDRESS open connections per client address, 0 none default 512
  * Invalid values stop the process with a message naming the variable (ConfigError), never a silent default.
  * The demo county is not a setting: `npm start` passes `--demo` (main.ts); without it the relay runs the
  * production rules (accounts.ts).
@@ -42,6 +55,71 @@ export interface EnvConfig {
   tokenTtlSeconds: number;
   idleUnloadMs: number;
   compactAfterRows: number;
+  limits: Limits;
+}
+
+/** What one account or one address may cost the relay (README "Configuration"; connlimits.ts applies them). */
+export interface Limits {
+  /** Largest awareness state of one client (bytes of its JSON); larger ones are dropped. */
+  awarenessMaxBytes: number;
+  /** Awareness states one doc holds; new clients over it are not stored (nothing already there is evicted). */
+  awarenessMaxStates: number;
+  /** Awareness messages (updates and queries) per doc connection per minute; over it they are dropped. */
+  awarenessPerMinute: number;
+  wsMsgsPerSecond: number;
+  wsBytesPerSecond: number;
+  userMsgsPerSecond: number;
+  userBytesPerSecond: number;
+  wsMaxBufferedBytes: number;
+  wsDrainTimeoutMs: number;
+  httpHeadersTimeoutMs: number;
+  httpRequestTimeoutMs: number;
+  /** 0: no cap. */
+  httpMaxConnsPerAddress: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  awarenessMaxBytes: 4096,
+  awarenessMaxStates: 256,
+  awarenessPerMinute: 60,
+  wsMsgsPerSecond: 50,
+  wsBytesPerSecond: 1024 * 1024,
+  userMsgsPerSecond: 100,
+  userBytesPerSecond: 2 * 1024 * 1024,
+  wsMaxBufferedBytes: 4 * 1024 * 1024,
+  wsDrainTimeoutMs: 60_000,
+  httpHeadersTimeoutMs: 10_000,
+  httpRequestTimeoutMs: 30_000,
+  httpMaxConnsPerAddress: 512,
+};
+
+/** The abuse limits from the environment (validated like the rest; ConfigError names the variable). */
+export function readLimits(env: Record<string, string | undefined>): Limits {
+  const get = (k: string): string | undefined => {
+    const value = env[k];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const d = DEFAULT_LIMITS;
+  const GiB = 1024 * 1024 * 1024;
+  const httpHeadersTimeoutMs = intVar('HTTP_HEADERS_TIMEOUT_MS', get('HTTP_HEADERS_TIMEOUT_MS'), d.httpHeadersTimeoutMs, 100, 600_000);
+  const httpRequestTimeoutMs = intVar('HTTP_REQUEST_TIMEOUT_MS', get('HTTP_REQUEST_TIMEOUT_MS'), d.httpRequestTimeoutMs, 100, 3_600_000);
+  if (httpRequestTimeoutMs < httpHeadersTimeoutMs) {
+    throw new ConfigError(`HTTP_REQUEST_TIMEOUT_MS (${httpRequestTimeoutMs}) must not be shorter than HTTP_HEADERS_TIMEOUT_MS (${httpHeadersTimeoutMs})`);
+  }
+  return {
+    awarenessMaxBytes: intVar('AWARENESS_MAX_BYTES', get('AWARENESS_MAX_BYTES'), d.awarenessMaxBytes, 64, 1024 * 1024),
+    awarenessMaxStates: intVar('AWARENESS_MAX_STATES', get('AWARENESS_MAX_STATES'), d.awarenessMaxStates, 1, 100_000),
+    awarenessPerMinute: intVar('AWARENESS_PER_MINUTE', get('AWARENESS_PER_MINUTE'), d.awarenessPerMinute, 1, 60_000),
+    wsMsgsPerSecond: intVar('WS_MSGS_PER_SECOND', get('WS_MSGS_PER_SECOND'), d.wsMsgsPerSecond, 1, 1_000_000),
+    wsBytesPerSecond: intVar('WS_BYTES_PER_SECOND', get('WS_BYTES_PER_SECOND'), d.wsBytesPerSecond, 1024, GiB),
+    userMsgsPerSecond: intVar('USER_MSGS_PER_SECOND', get('USER_MSGS_PER_SECOND'), d.userMsgsPerSecond, 1, 1_000_000),
+    userBytesPerSecond: intVar('USER_BYTES_PER_SECOND', get('USER_BYTES_PER_SECOND'), d.userBytesPerSecond, 1024, GiB),
+    wsMaxBufferedBytes: intVar('WS_MAX_BUFFERED_BYTES', get('WS_MAX_BUFFERED_BYTES'), d.wsMaxBufferedBytes, 64 * 1024, GiB),
+    wsDrainTimeoutMs: intVar('WS_DRAIN_TIMEOUT_MS', get('WS_DRAIN_TIMEOUT_MS'), d.wsDrainTimeoutMs, 100, 3_600_000),
+    httpHeadersTimeoutMs,
+    httpRequestTimeoutMs,
+    httpMaxConnsPerAddress: intVar('HTTP_MAX_CONNS_PER_ADDRESS', get('HTTP_MAX_CONNS_PER_ADDRESS'), d.httpMaxConnsPerAddress, 0, 1_000_000),
+  };
 }
 
 export const DEFAULTS = {
@@ -96,6 +174,7 @@ export function readEnv(env: Record<string, string | undefined>): EnvConfig {
     tokenTtlSeconds: parseDuration('TOKEN_TTL', get('TOKEN_TTL') ?? DEFAULTS.tokenTtl),
     idleUnloadMs: intVar('IDLE_UNLOAD_MS', get('IDLE_UNLOAD_MS'), DEFAULTS.idleUnloadMs, 0, 24 * 3600 * 1000),
     compactAfterRows: intVar('COMPACT_AFTER_ROWS', get('COMPACT_AFTER_ROWS'), DEFAULTS.compactAfterRows, 1, 1_000_000),
+    limits: readLimits(env),
   };
 }
 

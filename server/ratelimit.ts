@@ -97,3 +97,51 @@ export class LoginLimiter {
 function key(username: string): string {
   return username.trim().toLowerCase();
 }
+
+/**
+ * A token bucket: `ratePerSec` tokens a second, at most `burst` saved up. `take(n)` always takes (the message has
+ * arrived; it is handled) and may leave the bucket in debt; it answers how long (ms) until the debt is paid, which
+ * the relay uses to stop reading that socket for that long (TCP backpressure on the sender, nothing dropped).
+ * `tryTake(n)` takes only when there is enough (for what the relay may drop: awareness).
+ */
+export class TokenBucket {
+  private tokens: number;
+  private lastMs: number;
+
+  constructor(
+    private ratePerSec: number,
+    private burst: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = burst;
+    this.lastMs = now();
+  }
+
+  /** New rate and burst (tokens saved so far are kept, up to the new burst). */
+  configure(ratePerSec: number, burst: number): void {
+    this.refill();
+    this.ratePerSec = ratePerSec;
+    this.burst = burst;
+    this.tokens = Math.min(this.tokens, burst);
+  }
+
+  private refill(): void {
+    const t = this.now();
+    if (t > this.lastMs) this.tokens = Math.min(this.burst, this.tokens + ((t - this.lastMs) / 1000) * this.ratePerSec);
+    this.lastMs = t;
+  }
+
+  /** Take `n` tokens; ms until the bucket is out of debt (0: none). */
+  take(n: number): number {
+    this.refill();
+    this.tokens -= n;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.ratePerSec) * 1000);
+  }
+
+  tryTake(n = 1): boolean {
+    this.refill();
+    if (this.tokens < n) return false;
+    this.tokens -= n;
+    return true;
+  }
+}

@@ -162,8 +162,22 @@ export function docAccess(user: UserInfo, name: string, townIds: readonly string
   return grant?.access ?? null;
 }
 
-/** Case years a device keeps live at a given time. */
+/** Past case years that may still be opened (synced): the current year and this many before it. */
+export const CASE_YEARS_BACK = 4;
+/** A next year's doc may be opened this long before it starts (clocks a little ahead at New Year). */
+export const CASE_YEAR_AHEAD_MS = 24 * 3600_000;
+
+/**
+ * The one rule for which case years exist at a given time: from CASE_YEARS_BACK years before the current year (China
+ * time) to the current one, or the next one in its last CASE_YEAR_AHEAD_MS. The relay refuses any other year's
+ * `cases.<town>.<year>` (404, server/relay.ts); the device keeps `liveYears` of them live.
+ */
+export function caseYearOpen(year: number, nowMs: number): boolean {
+  return Number.isInteger(year) && year >= caseYear(nowMs) - CASE_YEARS_BACK && year <= caseYear(nowMs + CASE_YEAR_AHEAD_MS);
+}
+
+/** Case years a device keeps live at a given time (the current and the previous one: both within `caseYearOpen`). */
 export function liveYears(nowMs: number): number[] {
   const y = caseYear(nowMs);
-  return [y - 1, y];
+  return [y - 1, y].filter((year) => caseYearOpen(year, nowMs));
 }

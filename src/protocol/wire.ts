@@ -16,7 +16,11 @@
  *    The connection stays open; the client recovers by rebuilding its doc from the relay and re-appending
  *    its own valid events (see src/sync/rescue.ts).
  *
- * Close codes: 1009 message too large; 4400 malformed message. Refusals at upgrade are HTTP 401 / 403 / 404.
+ * Close codes: 1009 message too large; 4400 malformed message; 4401 the token expired while the socket was open
+ * (the app renews its token and reconnects: y-websocket's default would stop for good on a 44xx, src/sync/websocket.ts
+ * retries this one); 4429 repeated abuse (oversized or too frequent awareness: y-websocket stops retrying); 4500 the
+ * client reads too slowly (its unsent data passed the relay's limit or did not drain in time: reconnect and resync).
+ * Refusals at upgrade are HTTP 401 / 403 / 404 / 503.
  *
  * Multiplexing (one socket per device and user, all of its docs; a town center holds about 90): the relay also
  * accepts `/sync?token=<jwt>` with no doc name. Every frame on such a socket starts with a varUint channel id.
@@ -25,7 +29,8 @@
  *    Channel ids are chosen by the client, never reused on one socket.
  *  - relay -> client: MUX_OPENED (varUint channel) before the doc's sync step 1; MUX_REJECTED (varUint channel,
  *    varUint http status 403 / 404 / 429 / 503, varString code) instead of opening; MUX_CLOSED (varUint channel,
- *    varUint close code, varString reason) when the relay ends one doc's channel (4400 malformed, 1011 internal).
+ *    varUint close code, varString reason) when the relay ends one doc's channel (4400 malformed, 4429 abuse,
+ *    1011 internal).
  * Authentication (401) and the message size limit (1009) apply to the socket as a whole.
  */
 import * as encoding from 'lib0/encoding';
@@ -39,6 +44,12 @@ export const MSG_REFUSED = 101;
 
 export const CLOSE_TOO_LARGE = 1009;
 export const CLOSE_MALFORMED = 4400;
+/** The socket's token expired: renew it, then reconnect (unsaved work stays on the device and is sent then). */
+export const CLOSE_TOKEN_EXPIRED = 4401;
+/** Repeated over-limit messages (oversized or too frequent awareness) from this connection. */
+export const CLOSE_ABUSE = 4429;
+/** The client did not read what the relay sent it fast enough; it may reconnect and resync. */
+export const CLOSE_SLOW_READER = 4500;
 
 /** Default cap on one websocket message (bytes); the relay's MAX_MESSAGE_BYTES overrides it. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;

@@ -9,6 +9,10 @@
  *  - BroadcastChannel is off: y-websocket names its channel by server URL + room, not by user, so two people
  *    signed in in two tabs of one shared PC would exchange unsaved local changes through it. Tabs of one user
  *    still converge through the relay.
+ *  - The relay closes a socket whose token expired with 4401 (CLOSE_TOKEN_EXPIRED). y-websocket would stop for good on
+ *    a 44xx; this one is retried (with its back-off) and reported as a failed upgrade, so the session checks the
+ *    token and renews it (or asks for the password) while the retries wait; unsaved work stays in the doc and goes
+ *    out on the next connection.
  *  - Awareness is left at y-websocket's default: its 15 s renewal keeps the provider's 30 s "no message" watchdog
  *    from tearing down a quiet but healthy connection.
  */
@@ -17,7 +21,7 @@ import type * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import { muxSocketClass } from './mux.ts';
-import { MSG_ACK, MSG_REFUSED } from '../protocol/wire.ts';
+import { CLOSE_TOKEN_EXPIRED, MSG_ACK, MSG_REFUSED } from '../protocol/wire.ts';
 import type { Link, LinkHooks, LinkState, Transport } from './link.ts';
 
 export interface WebsocketTransportOptions {
@@ -51,6 +55,8 @@ class WebsocketLink implements Link {
       WebSocketPolyfill: WS,
       disableBc: true,
       maxBackoffTime,
+      // y-websocket's rule (44xx: stop) except for an expired token, which a renewed one fixes.
+      shouldReconnect: (event) => event.code === CLOSE_TOKEN_EXPIRED || !(event.code >= 4400 && event.code < 4500),
     });
     const handlers = this.provider.messageHandlers as unknown as Handler[];
     handlers[MSG_ACK] = (_enc, dec) => {
@@ -75,8 +81,8 @@ class WebsocketLink implements Link {
       }
       guard(() => hooks.onChange());
     });
-    this.provider.on('connection-close', () => {
-      const failedUpgrade = !this.opened;
+    this.provider.on('connection-close', (event) => {
+      const failedUpgrade = !this.opened || event?.code === CLOSE_TOKEN_EXPIRED;
       this.opened = false;
       if (failedUpgrade && this.provider.shouldConnect) guard(() => hooks.onUpgradeFailed());
       guard(() => hooks.onChange());
