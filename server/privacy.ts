@@ -4,14 +4,38 @@
  * values of one update is still a number).
  *
  * Contract: `idNumberLeak(kind, values)` gets every new value of one update to one doc (events, in order) and
- * returns what is wrong (refused as `invalid_event`), or null. The `idnumbers.<gridId>` docs are the only place
- * full numbers belong, and are not checked here.
+ * returns what is wrong (refused as `invalid_event`), or null. The rule (normalised text, spaced, dashed and
+ * full-width numbers, longer digit runs, numbers cut across values) is src/domain/idguard.ts, the same the app can
+ * warn by. Checked:
+ *  - `people.<gridId>`: every value (the grid's village secretary reads it; the number goes to idnumbers.<gridId>);
+ *  - `cases.<townId>.<year>`: every value, so every text of every case event (report description and address,
+ *    notes, reasons): the town's staff and units, county-level units and the county read them;
+ *  - `party.<townId>`: every value (the town's secretaries and every party member of the town read it).
+ * Not checked: `idnumbers.<gridId>`, the one place full numbers belong (the grid's worker and town center only),
+ * and `org` (admins only write it).
+ * The answer names where the number was (value and field), never the text itself.
  */
-import { carriesFullIdNumber } from '../src/domain/people.ts';
+import { findIdNumber } from '../src/domain/idguard.ts';
 import type { DocKind } from './validate.ts';
 
 export function idNumberLeak(kind: DocKind, values: readonly unknown[]): string | null {
-  if (kind.kind !== 'people') return null;
-  for (const v of values) if (carriesFullIdNumber(v)) return `a people doc holds no full ID numbers (they go to idnumbers.${kind.gridId})`;
-  return null;
+  const why = readersOf(kind);
+  if (why === null) return null;
+  const hit = findIdNumber(values);
+  if (!hit) return null;
+  return `value ${hit.value + 1} of the update, ${hit.path}: ${why}`;
+}
+
+function readersOf(kind: DocKind): string | null {
+  switch (kind.kind) {
+    case 'people':
+      return `a people doc holds no full ID numbers (they go to idnumbers.${kind.gridId}; write the masked form, 2111**********1234)`;
+    case 'cases':
+      return 'case events hold no full ID numbers: units, the county and party members read them (write the masked form, 2111**********1234)';
+    case 'party':
+      return 'a party doc holds no full ID numbers: every party member of the town reads it (write the masked form, 2111**********1234)';
+    case 'idnumbers':
+    case 'org':
+      return null;
+  }
 }

@@ -16,7 +16,9 @@
  * A CRDT cannot be filtered per reader, so the full numbers live in their own doc, `idnumbers.<gridId>`
  * (`id_number_saved` events, `foldIdNumbers`), synced only to those two (src/domain/docs.ts `idNumbersAccess`);
  * the people doc holds at most the masked form (`2111**********1234`) and the relay refuses a people event that
- * carries a full number. Readers join the two with `residentFor`, writers split a save with `splitResident`.
+ * carries a full number (also spaced, dashed, full-width or inside longer digits: the rule is src/domain/idguard.ts,
+ * and the relay applies it to cases and party docs too). Readers join the two with `residentFor`, writers split a
+ * save with `splitResident`.
  * People docs written before the split are rewritten once by the relay at startup (server/idsplit.ts); until a
  * device has resynced, `foldPeople` masks such old full numbers on read.
  */
@@ -24,6 +26,7 @@ import * as v from 'valibot';
 import { HLC_PATTERN } from './hlc.ts';
 import { ID_PATTERN } from './ids.ts';
 import { seesFullIdNumber } from './docs.ts';
+import { carriesIdNumber } from './idguard.ts';
 import type { Grid, UserInfo } from './org.ts';
 
 export const RESIDENT_TAGS = ['elderly_alone', 'low_income', 'disabled', 'left_behind_child'] as const;
@@ -183,18 +186,12 @@ function legacyMasked(raw: unknown): unknown {
   return { ...e, data: { ...e.data, idNumber: maskIdNumber(id) } };
 }
 
-/** Whether a raw people event carries a full ID number anywhere in its data (the relay refuses it). */
+/**
+ * Whether a raw event carries a full ID number anywhere (the relay refuses it). The rule, with spaced, dashed and
+ * full-width numbers, longer digit runs and numbers cut across values, is src/domain/idguard.ts.
+ */
 export function carriesFullIdNumber(raw: unknown): boolean {
-  if (typeof raw !== 'object' || raw === null) return false;
-  const data = (raw as { data?: unknown }).data;
-  return containsIdNumber(data, 0);
-}
-
-const FULL_ID_ANYWHERE = /(?<![\dX])\d{17}[\dX](?![\dX])/i;
-function containsIdNumber(x: unknown, depth: number): boolean {
-  if (typeof x === 'string') return FULL_ID_ANYWHERE.test(x);
-  if (depth > 4 || typeof x !== 'object' || x === null) return false;
-  return Object.values(x as Record<string, unknown>).some((y) => containsIdNumber(y, depth + 1));
+  return carriesIdNumber(raw);
 }
 
 /** `211102198001011234` -> `2111**********1234`. Anything too short to mask safely is masked whole. */
