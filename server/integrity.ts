@@ -1,19 +1,177 @@
 /**
  * What the relay knows of each loaded doc beyond its Yjs state, to judge insiders' writes (issue 10 section 1):
- * kept per Y.Doc, built from the doc's content on first use, and told about every accepted update.
+ * kept per Y.Doc, built from the doc's content on first use, and told about every accepted update (`accepted`).
+ *
+ * Rules (docs/DESIGN.md §4b), for every new event of a cases doc, on top of server/validate.ts's envelope checks:
+ *  - its id is new in the doc and in the update                                      -> duplicate_id
+ *  - a `reported` opens a new case: its caseId is not in the doc nor twice in the update -> case_exists
+ *  - any other event names a case the doc (or the update, before it) has             -> unknown_case
+ *  - it is stamped after the event its author learnt of the case from: the report, and for a unit the first
+ *    dispatch of the case to that unit (an honest device's clock has seen it)          -> stamped_too_early
+ *  - its author may make that kind of event on that case: the case folded with it (receipts for what the doc
+ *    holds, the org doc now for the update's events) does not set it aside for its actor (unknown actor, role,
+ *    scope, not the reporter)                                                           -> not_authorized
+ *    An event set aside for the case's state (two dispatchers, a return racing a resolve) is an honest offline
+ *    race: accepted, and the fold settles it on every replica.
+ * People, ID number and party docs: every new event's id is new in the doc and the update (duplicate_id); in a
+ * party doc a village secretary acts only on their own village's members and needs, before and after the event
+ * (src/domain/party.ts `villagesAllow`)                                                  -> not_authorized
+ * And for every doc, Yjs client ids belong to the user who first wrote with them (the relay's own client id to the
+ * relay): structs under another user's client id are refused                            -> foreign_client
+ * (without it, an insider who saw a victim's client id in a broadcast could write at the victim's next clocks, and
+ * the victim's own later writes would be "already known", acknowledged and lost).
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { CaseEvent } from '../src/domain/events.ts';
+import { foldCase } from '../src/domain/fold.ts';
+import { hlcMs } from '../src/domain/hlc.ts';
+import type { OrgIndex, UserInfo } from '../src/domain/org.ts';
+import { provisionalContext, receiptContext } from '../src/domain/receipts.ts';
+import type { ErrorCode } from '../src/domain/errors.ts';
+import { foldParty, parsePartyEvent, villagesAllow } from '../src/domain/party.ts';
+import { CaseIndex } from '../src/protocol/caseindex.ts';
+import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
+
+/** The owner of the relay's own client id. */
+export const RELAY_OWNER = '@relay';
+
+/** Reasons the fold gives that say the author had no authority, rather than that the case had moved on. */
+const AUTHORITY_REASONS: ReadonlySet<ErrorCode> = new Set(['unknown_actor', 'role_not_allowed', 'out_of_scope', 'not_reporter']);
+
+export type IntegrityCode = 'duplicate_id' | 'case_exists' | 'unknown_case' | 'stamped_too_early' | 'not_authorized' | 'foreign_client';
+export type IntegrityRefusal = { code: IntegrityCode; detail: string };
 
 export class DocFacts {
-  /** Called after an accepted update was applied. */
-  accepted(_events: readonly CaseEvent[]): void {}
+  /** Yjs client id -> the user who wrote with it first. */
+  readonly owners = new Map<number, string>();
+  /** Cases docs: the doc's events and receipts (built once, then kept current by `accepted`). */
+  index: CaseIndex | null = null;
+  private readonly eventIds = new Set<string>();
+  /** Party docs: every value of the log, for the village rule. */
+  private readonly partyLog: unknown[] | null;
+
+  constructor(doc: Y.Doc, relayClient: number | undefined, kind: DocKindName) {
+    const cases = kind === 'cases';
+    this.partyLog = kind === 'party' ? [] : null;
+    if (relayClient !== undefined) this.owners.set(relayClient, RELAY_OWNER);
+    // Owners from the content: the actor of the values each client wrote (records and events carry one).
+    for (const [client, structs] of doc.store.clients) {
+      if (this.owners.has(client)) continue;
+      for (const s of structs) {
+        if (!(s instanceof Y.Item) || !(s.content instanceof Y.ContentAny)) continue;
+        const actor = (s.content.arr[0] as { actor?: unknown } | null)?.actor;
+        if (typeof actor === 'string') {
+          this.owners.set(client, actor);
+          break;
+        }
+      }
+    }
+    if (cases) {
+      this.index = CaseIndex.of(doc);
+      for (const e of this.index.events()) this.eventIds.add(e.id);
+    } else if (kind !== 'org') {
+      for (const v of doc.getArray<unknown>(EVENTS_ARRAY).toArray()) this.noteRecord(v);
+    }
+  }
+
+  private noteRecord(v: unknown): void {
+    const id = (v as { id?: unknown } | null)?.id;
+    if (typeof id === 'string') this.eventIds.add(id);
+    this.partyLog?.push(v);
+  }
+
+  /** Judge the new values of one update to a people, ID number or party doc (see the header). */
+  checkRecords(values: readonly unknown[], user: UserInfo, users: (id: string) => UserInfo | undefined): IntegrityRefusal | null {
+    const ids = new Set<string>();
+    for (const v of values) {
+      const id = (v as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string') continue;
+      if (this.eventIds.has(id) || ids.has(id)) return { code: 'duplicate_id', detail: `event ${id} is already in this doc` };
+      ids.add(id);
+    }
+    if (!this.partyLog || user.role !== 'secretary') return null;
+    const log = [...this.partyLog];
+    for (const v of values) {
+      const parsed = parsePartyEvent(v);
+      if (!parsed.ok) continue;
+      if (!villagesAllow(foldParty(log, users), parsed.event, user)) {
+        return { code: 'not_authorized', detail: `event ${parsed.event.id}: a secretary of ${user.villageId} may not act on another village's members or needs` };
+      }
+      log.push(v);
+    }
+    return null;
+  }
+
+  /** Whether structs of `client` may be written by `userId` (true for a client id nobody has written with). */
+  mayWriteAs(client: number, userId: string): boolean {
+    const owner = this.owners.get(client);
+    return owner === undefined || owner === userId;
+  }
+
+  /**
+   * After an accepted update was applied: its client ids now belong to its author, its events and the receipts
+   * the relay wrote for them are known.
+   */
+  accepted(update: Uint8Array, author: string, events: readonly CaseEvent[], receipts: readonly unknown[], records: readonly unknown[]): void {
+    for (const client of Y.parseUpdateMeta(update).to.keys()) if (!this.owners.has(client)) this.owners.set(client, author);
+    if (!this.index) {
+      for (const v of records) this.noteRecord(v);
+      return;
+    }
+    for (const e of events) {
+      this.index.add(e);
+      this.eventIds.add(e.id);
+    }
+    for (const r of receipts) this.index.addReceipt(r);
+  }
+
+  /**
+   * Judge the new events of one update to a cases doc, in order (see the header). `org`: the reference data now,
+   * for the update's own events; what the doc holds is judged by its receipts.
+   */
+  checkCaseEvents(events: readonly CaseEvent[], user: UserInfo, org: OrgIndex): IntegrityRefusal | null {
+    const index = this.index;
+    if (!index) return null;
+    const ids = new Set<string>();
+    const pending = new Map<string, CaseEvent[]>();
+    for (const e of events) {
+      if (this.eventIds.has(e.id) || ids.has(e.id)) return { code: 'duplicate_id', detail: `event ${e.id} is already in this doc` };
+      ids.add(e.id);
+      const known = index.byCase.get(e.caseId) ?? [];
+      const mine = pending.get(e.caseId) ?? [];
+      const history = [...known, ...mine];
+      if (e.type === 'reported') {
+        if (history.some((x) => x.type === 'reported')) return { code: 'case_exists', detail: `case ${e.caseId} already exists: a report opens a new case` };
+      } else {
+        const report = history.find((x) => x.type === 'reported');
+        if (!report) return { code: 'unknown_case', detail: `case ${e.caseId} is not in this doc` };
+        const learnt = user.role === 'unit' ? history.find((x) => x.type === 'dispatched' && x.data.unitId === user.unitId) : report;
+        if (learnt && e.at <= learnt.at) {
+          return { code: 'stamped_too_early', detail: `event ${e.id} is stamped ${new Date(hlcMs(e.at)).toISOString()}, before the ${learnt.type} it answers` };
+        }
+      }
+      const state = foldCase([...history, e], (x) => {
+        const r = index.receipts.get(x.id);
+        return r && !ids.has(x.id) ? receiptContext(x, r) : provisionalContext(x, org);
+      });
+      const entry = state?.timeline.find((t) => t.event === e) ?? (state ? undefined : { applied: false, reason: 'unknown_case' as ErrorCode });
+      if (entry && !entry.applied && entry.reason && AUTHORITY_REASONS.has(entry.reason)) {
+        return { code: 'not_authorized', detail: `event ${e.id}: ${user.id} may not make '${e.type}' on case ${e.caseId} (${entry.reason})` };
+      }
+      mine.push(e);
+      pending.set(e.caseId, mine);
+    }
+    return null;
+  }
 }
 
 const facts = new WeakMap<Y.Doc, DocFacts>();
 
-export function factsOf(doc: Y.Doc): DocFacts {
+/** The facts of a loaded doc (built on first use). `relayClient`: the relay's own Yjs client id. */
+export function factsOf(doc: Y.Doc, relayClient: number | undefined, kind: DocKindName): DocFacts {
   let f = facts.get(doc);
-  if (!f) facts.set(doc, (f = new DocFacts()));
+  if (!f) facts.set(doc, (f = new DocFacts(doc, relayClient, kind)));
   return f;
 }
+
+export type DocKindName = 'org' | 'cases' | 'people' | 'party' | 'idnumbers';

@@ -23,6 +23,19 @@
  *   a malformed message closes it with 4400 and a reason; an internal error with 1011. Nothing here throws into
  *   the event loop, so one client can never take the process or other clients down.
  * - Ping every pingIntervalMs; a socket that did not answer the previous ping is terminated.
+ * - Abuse limits (issue 10; Limits in config.ts, README "Configuration"): every socket and every user has token
+ *   buckets for messages and bytes (bytes in, and bytes the relay sends in direct reply: a sync step 2, an
+ *   awareness query). Over budget, the relay stops reading that socket until the debt is paid (TCP backpressure:
+ *   nothing is dropped, the sender slows down). Awareness is filtered per connection: states over
+ *   awarenessMaxBytes, messages over awarenessPerMinute, new clients past awarenessMaxStates per doc (or past
+ *   AWARENESS_IDS_PER_CONN for one connection) and changes to another connection's clients are dropped, neither
+ *   stored, nor fanned out, nor replayed; repeated drops close the connection with 4429 (CLOSE_ABUSE).
+ * - Slow readers: while more than a quarter of wsMaxBufferedBytes waits unsent to a socket, the relay stops reading
+ *   it (no new requests); past wsMaxBufferedBytes, or not drained within wsDrainTimeoutMs, it closes the socket
+ *   with 4500 (CLOSE_SLOW_READER; ws destroys it 30 s later if the close cannot be written).
+ * - A socket is closed with 4401 (CLOSE_TOKEN_EXPIRED) when its token expires; the app renews and reconnects.
+ * - Case years outside `caseYearOpen` (src/domain/docs.ts) are not docs (404). An exception while attaching a
+ *   connection closes it with 1011 (a channel: MUX_CLOSED 1011), never an HTTP answer on an upgraded socket.
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
@@ -34,12 +47,15 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { docAccess, parseDocName, parseRecordDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
+import { caseYearOpen, docAccess, parseDocName, parseRecordDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
 import type { CaseEvent } from '../src/domain/events.ts';
 import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
-import { makeReceipt } from '../src/domain/receipts.ts';
+import { makeReceipt, type Receipt } from '../src/domain/receipts.ts';
 import {
+  CLOSE_ABUSE,
   CLOSE_MALFORMED,
+  CLOSE_SLOW_READER,
+  CLOSE_TOKEN_EXPIRED,
   EVENTS_ARRAY,
   MSG_ACK,
   MSG_AWARENESS,
@@ -57,19 +73,29 @@ import {
   muxControl,
   muxFrame,
 } from '../src/protocol/wire.ts';
+import { DEFAULT_LIMITS, type Limits } from './config.ts';
 import { Contacts, NODE_PATTERN } from './contacts.ts';
 import { bearerToken } from './httpio.ts';
-import { factsOf } from './integrity.ts';
+import { factsOf, RELAY_OWNER } from './integrity.ts';
 import type { Logger } from './log.ts';
+import { TokenBucket } from './ratelimit.ts';
 import { storedParts, type Store } from './store.ts';
-import { inspectUpdate, type DocKind, type Verdict } from './validate.ts';
+import { inspectUpdate, type DocKind, type InspectOptions, type Verdict } from './validate.ts';
 import { splitUpdate } from '../src/protocol/chunks.ts';
 
 /** Close code for a failure of the relay itself (RFC 6455): the client may reconnect. */
 const CLOSE_INTERNAL = 1011;
 const CLOSE_GOING_AWAY = 1001;
-/** A client that lets this much pile up unread is too slow to keep: it reconnects and resyncs instead. */
-const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/** Awareness clients one doc connection may announce (a provider announces one: its doc's client id). */
+export const AWARENESS_IDS_PER_CONN = 4;
+/** Dropped awareness messages a connection may send (refilled one per 10 s) before it is closed with 4429. */
+const AWARENESS_STRIKES = 20;
+/** Burst of the per-socket and per-user buckets, in seconds of their rate. */
+const MSG_BURST_S = 20;
+/** Messages a held socket may have in flight (read before the pause took effect) before it is closed with 4429. */
+const MAX_HELD_MESSAGES = 20_000;
+const MAX_HELD_BYTES = 8 * 1024 * 1024;
+const BYTE_BURST_S = 4;
 /** Largest sync step 2 sent as one message (uncompressed; about 15 kB, 2 s, on the wire at 2G). */
 export const SYNC_SLICE_BYTES = 64 * 1024;
 
@@ -96,6 +122,14 @@ export interface RelayOptions {
   now?(): number;
   /** Every accepted case event's time, for the clock that stamps the relay's own events (HTTP API). */
   observe?(at: string): void;
+  /** Abuse limits (default DEFAULT_LIMITS; `setLimits` changes them later). */
+  limits?: Partial<Limits>;
+}
+
+/** Message and byte budgets of a socket or of a user. */
+interface Budget {
+  msgs: TokenBucket;
+  bytes: TokenBucket;
 }
 
 /** One websocket: a single doc (`/sync/<docName>`) or, multiplexed (`/sync`), any number of channels. */
@@ -113,6 +147,17 @@ interface Sock {
   node: string | null;
   /** The relay's last contact with this device before the socket opened (contacts.ts). */
   floor: number | undefined;
+  budget: Budget;
+  /** The token's expiry (ms), or null when it has none. */
+  expMs: number | null;
+  expiryTimer: NodeJS.Timeout | null;
+  /** Reading paused until the socket's or user's budget is out of debt. */
+  throttle: NodeJS.Timeout | null;
+  /** Messages read while reading was held (ws still emits what it had read): handled in order once it resumes. */
+  held: Array<{ data: RawData; isBinary: boolean }>;
+  heldBytes: number;
+  /** Reading paused while too much waits unsent to this socket; closed if it does not drain in time. */
+  drainTimer: NodeJS.Timeout | null;
 }
 
 /** One doc's connection: a whole socket, or one channel of a multiplexed socket. */
@@ -127,6 +172,9 @@ interface Conn {
   awarenessIds: Set<number>;
   /** The client's sync step 2 (its catch-up) has arrived: later events were made while connected. */
   caughtUp: boolean;
+  /** Awareness messages (per awarenessPerMinute) and dropped ones before the connection is closed. */
+  awarenessBudget: TokenBucket;
+  strikes: TokenBucket;
 }
 
 interface LoadedDoc {
@@ -157,6 +205,10 @@ export interface RelayEvents {
   unloaded: [name: string];
   compacted: [name: string, rows: number];
   refused: [name: string, code: string];
+  /** A connection's awareness was dropped (why), or it was closed for it. */
+  awarenessDropped: [user: string, why: string];
+  /** A socket was closed as a slow reader. */
+  slowReader: [user: string, buffered: number];
 }
 
 export class Relay {
@@ -169,8 +221,14 @@ export class Relay {
   private readonly contactTimer: NodeJS.Timeout;
   private readonly contacts: Contacts;
   private closed = false;
+  private limits: Limits;
+  /** Budgets shared by all sockets of a user, with how many sockets use it. */
+  private readonly userBudgets = new Map<string, Budget & { socks: number }>();
+  /** The socket whose message is being handled: what is sent to it meanwhile is a reply, charged to its budget. */
+  private replyingTo: Sock | null = null;
 
   constructor(private readonly opts: RelayOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: opts.maxMessageBytes,
@@ -194,6 +252,11 @@ export class Relay {
 
   private now(): number {
     return this.opts.now?.() ?? Date.now();
+  }
+
+  private inspectOptions(): InspectOptions {
+    const org = this.opts.org?.();
+    return { nowMs: this.now(), relayClient: this.opts.serverClientId, ...(org ? { org } : {}) };
   }
 
   private persistContacts(): void {
@@ -221,6 +284,46 @@ export class Relay {
     return this.socks.size;
   }
 
+  /** Bytes waiting unsent to all sockets (diagnostics, tests). */
+  bufferedBytes(): number {
+    let n = 0;
+    for (const s of this.socks) n += s.ws.bufferedAmount;
+    return n;
+  }
+
+  /** Channels (open and opening) of all multiplexed sockets (diagnostics, tests). */
+  channelCount(): number {
+    let n = 0;
+    for (const s of this.socks) n += s.channels?.size ?? 0;
+    return n;
+  }
+
+  /** Awareness states held for a loaded doc (diagnostics, tests); null when it is not loaded. */
+  awarenessStates(name: string): number | null {
+    return this.docs.get(name)?.awareness.getStates().size ?? null;
+  }
+
+  currentLimits(): Limits {
+    return { ...this.limits };
+  }
+
+  /** Change the abuse limits (connlimits.ts from the environment; tests). Open sockets get the new rates. */
+  setLimits(limits: Partial<Limits>): void {
+    this.limits = { ...this.limits, ...limits };
+    for (const s of this.socks) this.configureBudget(s.budget, this.limits.wsMsgsPerSecond, this.limits.wsBytesPerSecond);
+    for (const u of this.userBudgets.values()) this.configureBudget(u, this.limits.userMsgsPerSecond, this.limits.userBytesPerSecond);
+  }
+
+  private makeBudget(msgsPerSec: number, bytesPerSec: number): Budget {
+    const now = () => this.now();
+    return { msgs: new TokenBucket(msgsPerSec, msgsPerSec * MSG_BURST_S, now), bytes: new TokenBucket(bytesPerSec, bytesPerSec * BYTE_BURST_S, now) };
+  }
+
+  private configureBudget(b: Budget, msgsPerSec: number, bytesPerSec: number): void {
+    b.msgs.configure(msgsPerSec, msgsPerSec * MSG_BURST_S);
+    b.bytes.configure(bytesPerSec, bytesPerSec * BYTE_BURST_S);
+  }
+
   // ---------------------------------------------------------------- upgrade
 
   /** The HTTP server's 'upgrade' listener. Never throws; every failure ends in an HTTP answer or a destroy. */
@@ -228,7 +331,9 @@ export class Relay {
     socket.on('error', () => socket.destroy());
     this.upgrade(req, socket, head).catch((err: unknown) => {
       this.opts.log.error('upgrade failed', err);
-      rejectUpgrade(socket, 500, 'internal_error');
+      // After the handshake the socket speaks websocket: an HTTP answer there would be garbage to the client.
+      if (upgraded.has(socket)) socket.destroy();
+      else rejectUpgrade(socket, 500, 'internal_error');
     });
   }
 
@@ -244,7 +349,10 @@ export class Relay {
     if (mux) {
       if (this.closed) return rejectUpgrade(socket, 503, 'internal_error');
       if (socket.destroyed) return;
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.openSock(ws, user, token!, new Map(), node));
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        upgraded.add(socket);
+        this.openSock(ws, user, token!, new Map(), node);
+      });
       return;
     }
     let name: string;
@@ -261,7 +369,10 @@ export class Relay {
     try {
       if (socket.destroyed || this.closed) return void socket.destroy();
       // handleUpgrade calls back synchronously once the handshake is written, so `attach` runs before `release`.
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(doc, this.openSock(ws, user, token!, null, node), 0, check.access));
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        upgraded.add(socket);
+        this.safeAttach(doc, this.openSock(ws, user, token!, null, node), 0, check.access);
+      });
     } finally {
       this.release(doc);
     }
@@ -273,6 +384,7 @@ export class Relay {
     const townIds = this.opts.townIds();
     const notFound = { ok: false, status: 404, code: 'not_found' } as const;
     if (!parsed || ((parsed.kind === 'cases' || parsed.kind === 'party') && !townIds.includes(parsed.townId))) return notFound;
+    if (parsed.kind === 'cases' && !caseYearOpen(parsed.year, this.now())) return notFound;
     if ('gridId' in parsed && !this.opts.grid?.(parsed.gridId)) return notFound;
     const access = docAccess(user, name, townIds, this.opts.grid);
     if (!access) return { ok: false, status: 403, code: 'forbidden' };
@@ -418,9 +530,32 @@ export class Relay {
   // ---------------------------------------------------------------- connections
 
   private openSock(ws: WebSocket, user: UserInfo, token: string, channels: Sock['channels'], node: string | null): Sock {
-    const sock: Sock = { ws, user, token, alive: true, channels, single: null, node, floor: this.contacts.floor(user.id, node) };
+    const sock: Sock = {
+      ws,
+      user,
+      token,
+      alive: true,
+      channels,
+      single: null,
+      node,
+      floor: this.contacts.floor(user.id, node),
+      budget: this.makeBudget(this.limits.wsMsgsPerSecond, this.limits.wsBytesPerSecond),
+      expMs: tokenExpiryMs(token),
+      expiryTimer: null,
+      throttle: null,
+      held: [],
+      heldBytes: 0,
+      drainTimer: null,
+    };
     this.contacts.touch(user.id, node, this.now());
     this.socks.add(sock);
+    let ub = this.userBudgets.get(user.id);
+    if (!ub) {
+      ub = { ...this.makeBudget(this.limits.userMsgsPerSecond, this.limits.userBytesPerSecond), socks: 0 };
+      this.userBudgets.set(user.id, ub);
+    }
+    ub.socks++;
+    this.armExpiry(sock);
     ws.on('message', (data, isBinary) => this.onMessage(sock, data, isBinary));
     ws.on('pong', () => {
       sock.alive = true;
@@ -428,7 +563,11 @@ export class Relay {
     });
     ws.on('error', (err) => this.opts.log.info(`connection of ${user.id}: ${err.message}`));
     ws.on('close', () => {
-      this.socks.delete(sock);
+      if (!this.socks.delete(sock)) return;
+      for (const t of [sock.expiryTimer, sock.throttle, sock.drainTimer]) if (t) clearTimeout(t);
+      sock.held = [];
+      const b = this.userBudgets.get(user.id);
+      if (b && --b.socks <= 0) this.userBudgets.delete(user.id);
       this.contacts.touch(user.id, node, this.now());
       this.persistContacts();
       for (const conn of this.connsOf(sock)) this.detach(conn);
@@ -443,7 +582,18 @@ export class Relay {
   }
 
   private attach(doc: LoadedDoc, sock: Sock, channel: number, access: DocAccess): void {
-    const conn: Conn = { sock, channel, user: sock.user, access, doc, awarenessIds: new Set(), caughtUp: false };
+    const perMinute = this.limits.awarenessPerMinute;
+    const conn: Conn = {
+      sock,
+      channel,
+      user: sock.user,
+      access,
+      doc,
+      awarenessIds: new Set(),
+      caughtUp: false,
+      awarenessBudget: new TokenBucket(perMinute / 60, Math.max(10, Math.ceil(perMinute / 6)), () => this.now()),
+      strikes: new TokenBucket(0.1, AWARENESS_STRIKES, () => this.now()),
+    };
     doc.conns.add(conn);
     if (sock.channels) sock.channels.set(channel, conn);
     else sock.single = conn;
@@ -458,6 +608,27 @@ export class Relay {
     const states = doc.awareness.getStates();
     if (states.size > 0) {
       this.send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, [...states.keys()])));
+    }
+  }
+
+  /**
+   * `attach`, and an exception in it ends that connection with 1011 (the socket of a single doc, the channel of a
+   * multiplexed one), never the process or an HTTP answer on an upgraded socket.
+   */
+  private safeAttach(doc: LoadedDoc, sock: Sock, channel: number, access: DocAccess): void {
+    try {
+      this.attach(doc, sock, channel, access);
+    } catch (err) {
+      this.opts.log.error(`doc ${doc.name}: attaching ${sock.user.id} failed`, err);
+      const conn = channel ? sock.channels?.get(channel) : sock.single;
+      if (conn && conn !== 'opening') {
+        this.closeConn(conn, CLOSE_INTERNAL, 'internal error');
+      } else if (channel) {
+        sock.channels?.delete(channel);
+        this.sendRaw(sock, muxControl(MUX_REJECTED, channel, 503, 'internal_error'));
+      } else {
+        sock.ws.close(CLOSE_INTERNAL, 'internal error');
+      }
     }
   }
 
@@ -481,6 +652,41 @@ export class Relay {
 
   private onMessage(sock: Sock, data: RawData, isBinary: boolean): void {
     if (sock.ws.readyState !== WebSocket.OPEN) return;
+    if (this.expireIfDue(sock)) return;
+    if (sock.throttle || sock.drainTimer || sock.held.length > 0) {
+      // Reading is held: keep it for later, in order (a bounded amount: the socket itself is paused).
+      sock.held.push({ data, isBinary });
+      sock.heldBytes += rawLength(data);
+      if (sock.held.length > MAX_HELD_MESSAGES || sock.heldBytes > MAX_HELD_BYTES) {
+        this.opts.log.warn(`${sock.user.id}: ${sock.held.length} messages over budget, closed with ${CLOSE_ABUSE}`);
+        this.closeSock(sock, CLOSE_ABUSE, 'too many messages');
+      }
+      return;
+    }
+    this.handleRaw(sock, data, isBinary);
+  }
+
+  /** Handle messages held while reading was paused, as far as the budgets allow; then read again. */
+  private handleHeld(sock: Sock): void {
+    while (sock.held.length > 0 && !sock.throttle && !sock.drainTimer && sock.ws.readyState === WebSocket.OPEN) {
+      const next = sock.held.shift()!;
+      sock.heldBytes -= rawLength(next.data);
+      this.handleRaw(sock, next.data, next.isBinary);
+    }
+    if (sock.held.length === 0) this.resumeReading(sock);
+  }
+
+  private handleRaw(sock: Sock, data: RawData, isBinary: boolean): void {
+    this.charge(sock, 1, rawLength(data));
+    this.replyingTo = sock;
+    try {
+      this.onMessageIn(sock, data, isBinary);
+    } finally {
+      this.replyingTo = null;
+    }
+  }
+
+  private onMessageIn(sock: Sock, data: RawData, isBinary: boolean): void {
     // Any message proves the client alive: on a slow link our ping can wait behind a long catch-up downstream
     // while the client's awareness renewals (every 15 s) still come up.
     sock.alive = true;
@@ -565,7 +771,7 @@ export class Relay {
     const doc = await this.acquire(name);
     try {
       // Closed (by the client or with the socket) while the doc loaded: nothing to attach.
-      if (sock.channels?.get(channel) === 'opening' && sock.ws.readyState === WebSocket.OPEN) this.attach(doc, sock, channel, check.access);
+      if (sock.channels?.get(channel) === 'opening' && sock.ws.readyState === WebSocket.OPEN) this.safeAttach(doc, sock, channel, check.access);
     } finally {
       this.release(doc);
     }
@@ -607,11 +813,13 @@ export class Relay {
       case MSG_AWARENESS: {
         const update = decodeStep(() => decoding.readVarUint8Array(dec), 'truncated awareness message');
         expectEnd(dec);
-        decodeStep(() => awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, conn), 'bad awareness update');
+        const admitted = this.admitAwareness(conn, update);
+        if (admitted) decodeStep(() => awarenessProtocol.applyAwarenessUpdate(doc.awareness, admitted, conn), 'bad awareness update');
         return;
       }
       case MSG_QUERY_AWARENESS: {
         expectEnd(dec);
+        if (!conn.awarenessBudget.tryTake()) return this.awarenessStrike(conn, 'awareness queries too frequent');
         const ids = [...doc.awareness.getStates().keys()];
         this.send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids)));
         return;
@@ -623,7 +831,7 @@ export class Relay {
 
   private receiveUpdate(conn: Conn, update: Uint8Array, decoded: ReturnType<typeof Y.decodeUpdate>): void {
     const doc = conn.doc;
-    const verdict = inspectUpdate(doc.ydoc, decoded, doc.kind, conn.user, conn.access, this.now());
+    const verdict = inspectUpdate(doc.ydoc, decoded, doc.kind, conn.user, conn.access, this.inspectOptions());
     if (!verdict.ok) {
       this.opts.log.info(`doc ${doc.name}: refused update from ${conn.user.id}: ${verdict.code} ${verdict.detail}`);
       this.events.emit('refused', doc.name, verdict.code);
@@ -641,7 +849,9 @@ export class Relay {
    * other connections get update and receipts as one message, the author only the receipts (it has the rest).
    */
   private commitAndApply(doc: LoadedDoc, update: Uint8Array, verdict: Extract<Verdict, { ok: true }>, origin: unknown, floor?: number): void {
-    const receipts = this.receiptUpdate(doc, update, verdict.events, floor, origin);
+    const written = this.receiptUpdate(doc, update, verdict.events, floor, origin);
+    const receipts = written?.update;
+    const receiptValues = written?.values ?? [];
     const stored = receipts ? Y.mergeUpdates([update, receipts]) : update;
     this.opts.store.appendUpdate(
       doc.name,
@@ -667,7 +877,7 @@ export class Relay {
     if (doc.ydoc.store.pendingStructs || doc.ydoc.store.pendingDs) {
       this.opts.log.error(`doc ${doc.name}: an accepted update left pending structs (inspection gap)`);
     }
-    factsOf(doc.ydoc).accepted(verdict.events);
+    factsOf(doc.ydoc, this.opts.serverClientId, doc.kind.kind).accepted(stored, origin === SERVER_ORIGIN ? RELAY_OWNER : (origin as Conn).user.id, verdict.events, receiptValues, verdict.records);
     if (doc.rows > this.opts.compactAfterRows) this.queueCompact(doc);
     try {
       this.opts.onDocChanged?.(doc.name, doc.ydoc);
@@ -684,7 +894,7 @@ export class Relay {
     const doc = await this.acquire(name);
     try {
       const update = encodeAppend(doc.ydoc, this.opts.serverClientId, EVENTS_ARRAY, events);
-      const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', this.now());
+      const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', { ...this.inspectOptions(), asRelay: true });
       if (verdict.ok && verdict.novel) this.commitAndApply(doc, update, verdict, SERVER_ORIGIN);
       return verdict;
     } finally {
@@ -693,7 +903,7 @@ export class Relay {
   }
 
   /** The receipts of newly accepted case events, as an update of the relay's own client (null: nothing to write). */
-  private receiptUpdate(doc: LoadedDoc, update: Uint8Array, events: readonly CaseEvent[], floor: number | undefined, origin: unknown): Uint8Array | null {
+  private receiptUpdate(doc: LoadedDoc, update: Uint8Array, events: readonly CaseEvent[], floor: number | undefined, origin: unknown): { update: Uint8Array; values: Receipt[] } | null {
     const org = this.opts.org?.();
     if (!org || doc.kind.kind !== 'cases' || events.length === 0) return null;
     const rx = this.now();
@@ -703,7 +913,7 @@ export class Relay {
     const clock = Math.max(own, Y.getState(doc.ydoc.store, this.opts.serverClientId));
     const { update: out, last } = encodeAppendFrom(doc.ydoc, this.opts.serverClientId, RECEIPTS_ARRAY, receipts, clock, doc.receiptsTail);
     doc.receiptsTail = last;
-    return out;
+    return { update: out, values: receipts };
   }
 
   private broadcastUpdate(doc: LoadedDoc, update: Uint8Array, origin: unknown): void {
@@ -723,9 +933,69 @@ export class Relay {
       for (const id of added) conn.awarenessIds.add(id);
       for (const id of removed) conn.awarenessIds.delete(id);
     }
-    if (doc.conns.size === 0) return;
-    const msg = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, [...added, ...updated, ...removed]));
-    for (const conn of doc.conns) this.send(conn, msg);
+    if (doc.conns.size > 0) {
+      const msg = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, [...added, ...updated, ...removed]));
+      for (const conn of doc.conns) this.send(conn, msg);
+    }
+    // Removed clients' clocks are not kept: fresh client ids must not grow the doc's memory (issue 10).
+    for (const id of removed) if (!doc.awareness.getStates().has(id)) doc.awareness.meta.delete(id);
+  }
+
+  /**
+   * The part of a connection's awareness update the relay keeps and fans out (an update of its own encoding), or
+   * null. Dropped: the whole message over the connection's rate; entries over awarenessMaxBytes; changes to a
+   * client another connection announced; new clients past AWARENESS_IDS_PER_CONN or awarenessMaxStates per doc
+   * (refused, nothing evicted). Over-rate and oversized messages are strikes; too many close the connection (4429).
+   */
+  private admitAwareness(conn: Conn, update: Uint8Array): Uint8Array | null {
+    if (!conn.awarenessBudget.tryTake()) {
+      this.awarenessStrike(conn, 'awareness too frequent');
+      return null;
+    }
+    const states = conn.doc.awareness.getStates();
+    const dec = decoding.createDecoder(update);
+    const n = decodeStep(() => decoding.readVarUint(dec), 'bad awareness update');
+    const kept: Array<[id: number, clock: number, json: string]> = [];
+    let fresh = 0;
+    let oversized = false;
+    for (let i = 0; i < n; i++) {
+      const [id, clock, json] = decodeStep(
+        () => [decoding.readVarUint(dec), decoding.readVarUint(dec), decoding.readVarString(dec)] as const,
+        'bad awareness update',
+      );
+      if (json !== 'null' && Buffer.byteLength(json) > this.limits.awarenessMaxBytes) {
+        oversized = true;
+        continue;
+      }
+      if (!conn.awarenessIds.has(id)) {
+        // Another connection's client, or a removal of nothing this connection announced.
+        if (states.has(id) || json === 'null') continue;
+        if (conn.awarenessIds.size + fresh >= AWARENESS_IDS_PER_CONN || states.size + fresh >= this.limits.awarenessMaxStates) continue;
+        fresh++;
+      }
+      kept.push([id, clock, json]);
+    }
+    expectEnd(dec);
+    if (oversized) this.awarenessStrike(conn, `awareness state over ${this.limits.awarenessMaxBytes} bytes`);
+    if (kept.length === 0) return null;
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, kept.length);
+    for (const [id, clock, json] of kept) {
+      encoding.writeVarUint(enc, id);
+      encoding.writeVarUint(enc, clock);
+      encoding.writeVarString(enc, json);
+    }
+    return encoding.toUint8Array(enc);
+  }
+
+  /** A dropped awareness message; past AWARENESS_STRIKES of them the connection is closed with 4429. */
+  private awarenessStrike(conn: Conn, why: string): void {
+    this.events.emit('awarenessDropped', conn.user.id, why);
+    if (conn.strikes.tryTake()) return;
+    this.opts.log.warn(`doc ${conn.doc.name}: ${conn.user.id} closed: ${why}, repeatedly`);
+    if (!conn.doc.conns.has(conn)) return;
+    if (conn.channel) this.closeConn(conn, CLOSE_ABUSE, why);
+    else this.closeSock(conn.sock, CLOSE_ABUSE, why);
   }
 
   /** A doc message to one connection (prefixed with its channel on a multiplexed socket). */
@@ -736,18 +1006,99 @@ export class Relay {
   private sendRaw(sock: Sock, msg: Uint8Array): void {
     const ws = sock.ws;
     if (ws.readyState !== WebSocket.OPEN) return;
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.opts.log.warn(`${sock.user.id} reads too slowly, disconnected`);
-      ws.terminate();
-      return;
-    }
+    const max = this.limits.wsMaxBufferedBytes;
+    if (ws.bufferedAmount + msg.byteLength > max) return this.closeSlowReader(sock);
+    // A reply to the socket's own request costs its budget (a sync step 2 of a big doc, an awareness query).
+    if (sock === this.replyingTo) this.charge(sock, 0, msg.byteLength);
     ws.send(msg, (err) => {
-      if (err) ws.terminate();
+      if (err) return void ws.terminate();
+      if (sock.drainTimer && ws.bufferedAmount <= max / 8) {
+        clearTimeout(sock.drainTimer);
+        sock.drainTimer = null;
+        this.handleHeld(sock);
+      }
     });
+    if (!sock.drainTimer && ws.bufferedAmount > max / 4) {
+      // No new requests from a socket that does not read the answers; it must drain in time or go.
+      ws.pause();
+      sock.drainTimer = setTimeout(() => this.closeSlowReader(sock), this.limits.wsDrainTimeoutMs);
+    }
+  }
+
+  /** Close a socket that does not read what it is sent, with a code that says so (the client may resync). */
+  private closeSlowReader(sock: Sock): void {
+    const ws = sock.ws;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    this.opts.log.warn(`${sock.user.id} reads too slowly (${ws.bufferedAmount} bytes unsent), closed with ${CLOSE_SLOW_READER}`);
+    this.events.emit('slowReader', sock.user.id, ws.bufferedAmount);
+    // The close frame queues behind the unsent data; ws destroys the socket if it is not out within 30 s.
+    this.closeSock(sock, CLOSE_SLOW_READER, 'reads too slowly');
+  }
+
+  /** Close a socket with a code; reading resumes so that the client's closing handshake is read. */
+  private closeSock(sock: Sock, code: number, reason: string): void {
+    for (const t of [sock.throttle, sock.drainTimer]) if (t) clearTimeout(t);
+    sock.throttle = null;
+    sock.drainTimer = null;
+    sock.ws.close(code, closeReason(reason));
+    sock.ws.resume();
+  }
+
+  /** Take a message's cost from the socket's and the user's budgets; in debt, stop reading it until paid. */
+  private charge(sock: Sock, msgs: number, bytes: number): void {
+    const user = this.userBudgets.get(sock.user.id);
+    const wait = Math.max(
+      msgs ? sock.budget.msgs.take(msgs) : 0,
+      bytes ? sock.budget.bytes.take(bytes) : 0,
+      user && msgs ? user.msgs.take(msgs) : 0,
+      user && bytes ? user.bytes.take(bytes) : 0,
+    );
+    if (wait <= 0 || sock.throttle || sock.ws.readyState !== WebSocket.OPEN) return;
+    sock.ws.pause();
+    this.holdFor(sock, wait, user);
+  }
+
+  private holdFor(sock: Sock, ms: number, user: Budget | undefined): void {
+    sock.throttle = setTimeout(() => {
+      sock.throttle = null;
+      if (sock.ws.readyState !== WebSocket.OPEN) return;
+      // Another socket of the user may have spent the user's budget meanwhile: wait again.
+      const left = Math.max(sock.budget.msgs.take(0), sock.budget.bytes.take(0), user?.msgs.take(0) ?? 0, user?.bytes.take(0) ?? 0);
+      if (left > 0) this.holdFor(sock, left, user);
+      else this.handleHeld(sock);
+    }, ms);
+  }
+
+  private resumeReading(sock: Sock): void {
+    if (sock.throttle || sock.drainTimer || sock.held.length > 0 || sock.ws.readyState !== WebSocket.OPEN) return;
+    sock.ws.resume();
+  }
+
+  /** Close the socket at its token's expiry (4401: the app renews its token and reconnects). */
+  private armExpiry(sock: Sock): void {
+    if (sock.expMs === null) return;
+    const left = sock.expMs - this.now();
+    if (this.expireIfDue(sock)) return;
+    sock.expiryTimer = setTimeout(() => {
+      sock.expiryTimer = null;
+      this.armExpiry(sock);
+    }, Math.min(left, 2 ** 31 - 1));
+    sock.expiryTimer.unref();
+  }
+
+  private expireIfDue(sock: Sock): boolean {
+    if (sock.expMs === null || this.now() < sock.expMs) return false;
+    if (sock.ws.readyState === WebSocket.OPEN) {
+      this.opts.log.info(`connection of ${sock.user.id}: token expired, closed with ${CLOSE_TOKEN_EXPIRED}`);
+      this.closeSock(sock, CLOSE_TOKEN_EXPIRED, 'token expired');
+    }
+    return true;
   }
 
   private ping(): void {
     for (const sock of this.socks) {
+      // Not read by us on purpose (over budget, or waiting for it to drain): its pong may wait; drainTimer decides.
+      if (sock.throttle || sock.drainTimer) continue;
       if (!sock.alive) {
         sock.ws.terminate();
         continue;
@@ -797,6 +1148,24 @@ export class Relay {
 }
 
 // ------------------------------------------------------------------ encoding helpers
+
+/** Sockets the websocket handshake was written to: an error after it must not answer with HTTP. */
+const upgraded = new WeakSet<Duplex>();
+
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.byteLength, 0);
+  return data.byteLength;
+}
+
+/** `exp` of a verified JWT in ms (the token was verified by `authenticate`; this only schedules the close). */
+export function tokenExpiryMs(token: string): number | null {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' && Number.isFinite(payload.exp) ? payload.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
 
 function decodeStep<T>(fn: () => T, what: string): T {
   try {

@@ -14,6 +14,10 @@
  *  - the user's role may never make that event type (`roleMayEver`)                       -> role_not_allowed
  *  - a new report is filed in another town's or year's doc                                -> wrong_doc
  *  - a new case event is stamped more than MAX_AHEAD_MS after the relay's clock            -> clock_ahead
+ *  - a struct under a Yjs client id another user wrote with                               -> foreign_client
+ *  - (cases docs, with `org`) a reused event id, a second report of a case, an event of an unknown case, one
+ *    stamped before what its author learnt of the case from, one its author may not make on that case
+ *    (server/integrity.ts)            -> duplicate_id, case_exists, unknown_case, stamped_too_early, not_authorized
  *  - it depends on structs neither the doc nor the update has (clock gaps, unknown origins, deletions of unknown
  *    ranges): Yjs would keep such structs pending                                         -> missing_dependencies
  * Structs the doc already has are not inspected again (Yjs ignores them), nor deletions it already has; an update
@@ -24,11 +28,12 @@ import { caseYear, type DocAccess } from '../src/domain/docs.ts';
 import { parseEvent, type CaseEvent } from '../src/domain/events.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
 import { MAX_AHEAD_MS } from '../src/domain/receipts.ts';
-import { ORG_COLLECTIONS, type UserInfo } from '../src/domain/org.ts';
+import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
 import { roleMayEver } from '../src/domain/workflow.ts';
 import { parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
+import { factsOf, RELAY_OWNER } from './integrity.ts';
 import { idNumberLeak } from './privacy.ts';
 
 export const REFUSAL_CODES = [
@@ -41,6 +46,12 @@ export const REFUSAL_CODES = [
   'wrong_doc',
   'clock_ahead',
   'missing_dependencies',
+  'foreign_client',
+  'duplicate_id',
+  'case_exists',
+  'unknown_case',
+  'stamped_too_early',
+  'not_authorized',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -62,6 +73,8 @@ export type Verdict =
       reported: CaseEvent[];
       /** Every new case event (the relay writes a receipt for each). */
       events: CaseEvent[];
+      /** Every new value of a people, ID number or party doc. */
+      records: unknown[];
     }
   | { ok: false; code: RefusalCode; detail: string };
 
@@ -73,7 +86,21 @@ const ORG_MAPS: ReadonlySet<string> = new Set(ORG_COLLECTIONS);
 /** Where an item lives: a root type (name) and its map key, or null when Yjs could not place it. */
 type Placement = { root: string; sub: string | null } | null;
 
-export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, user: UserInfo, access: DocAccess, nowMs = Date.now()): Verdict {
+export interface InspectOptions {
+  /** The relay's clock (default: the machine's). */
+  nowMs?: number;
+  /** The reference data now: with it, a cases doc's new events are judged per case (integrity.ts). */
+  org?: OrgIndex;
+  /** The relay's own Yjs client id (owned by the relay). */
+  relayClient?: number;
+  /** The update is the relay's own write on behalf of `user` (HTTP API): it uses the relay's client id. */
+  asRelay?: boolean;
+}
+
+export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, user: UserInfo, access: DocAccess, opts: InspectOptions = {}): Verdict {
+  const nowMs = opts.nowMs ?? Date.now();
+  const facts = factsOf(doc, opts.relayClient, kind.kind);
+  const writer = opts.asRelay ? RELAY_OWNER : user.id;
   const { structs, ds } = update;
   const store = doc.store;
   const docState = (client: number) => Y.getState(store, client);
@@ -87,7 +114,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
 
   if (access !== 'write') {
     if (structs.length > 0 || deletes.length > 0) return refuse('read_only', 'this user may only read this doc');
-    return { ok: true, novel: false, reported: [], events: [] };
+    return { ok: true, novel: false, reported: [], events: [], records: [] };
   }
   if (deletes.length > 0 && kind.kind !== 'org') return refuse('delete_not_allowed', 'events are never deleted');
 
@@ -131,6 +158,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     const known = docState(s.id.client);
     if (s.id.clock + s.length <= known) continue;
     novel = true;
+    if (!facts.mayWriteAs(s.id.client, writer)) return refuse('foreign_client', `client id ${s.id.client} belongs to another user`);
     if (!(s instanceof Y.Item)) {
       if (kind.kind === 'org') continue; // a GC range from an admin's client: carries nothing
       return refuse('invalid_struct', 'garbage-collected struct in an event log');
@@ -176,7 +204,16 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
       }
     }
   }
-  return { ok: true, novel, reported, events };
+  if (opts.org && events.length > 0) {
+    const bad = facts.checkCaseEvents(events, user, opts.org);
+    if (bad) return refuse(bad.code, bad.detail);
+  }
+  if (kind.kind !== 'org' && kind.kind !== 'cases' && values.length > 0) {
+    const org = opts.org;
+    const bad = facts.checkRecords(values, user, (id) => org?.user(id));
+    if (bad) return refuse(bad.code, bad.detail);
+  }
+  return { ok: true, novel, reported, events, records: kind.kind === 'cases' || kind.kind === 'org' ? [] : values };
 }
 
 /** A people, ID number or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */

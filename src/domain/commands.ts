@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { DATA_SCHEMAS, type CaseEvent, type EventData, type EventType, type LatLng } from './events.ts';
 import type { ErrorCode } from './errors.ts';
+import { carriesIdNumber } from './idguard.ts';
 import type { OrgIndex, UserInfo } from './org.ts';
 import { allowedActions, step, type CaseState } from './workflow.ts';
 
@@ -78,6 +79,8 @@ export function decide(state: CaseState | null, input: unknown, ctx: DecideConte
     at: ctx.at,
     data: stripUndefined(parsed.output as Record<string, unknown>),
   } as CaseEvent;
+  // Refused here as the relay would refuse it (server/privacy.ts): saved offline, it would be set aside at sync.
+  if (carriesIdNumber(event.data)) return { ok: false, error: 'full_id_number' };
   const r = step(state, event, ctx.org);
   if (!r.ok) return { ok: false, error: r.reason };
   return { ok: true, event, state: { ...r.state, timeline: [...(state?.timeline ?? []), { event, applied: true }] } };

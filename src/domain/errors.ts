@@ -28,7 +28,9 @@ export type ErrorCode =
   | 'feedback_given'
   | 'extension_pending'
   | 'no_extension_pending'
-  | 'merge_into_self';
+  | 'merge_into_self'
+  // a full resident ID number in a case's text (the relay refuses it: src/domain/idguard.ts)
+  | 'full_id_number';
 
 export class DomainError extends Error {
   constructor(

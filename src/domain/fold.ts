@@ -19,6 +19,11 @@ export function foldCase(events: readonly CaseEvent[], context: ContextOf | OrgI
   // peer) then resolve the same way on every replica, instead of by arrival order.
   const seen = new Set<string>();
   const sorted = [...events].sort(totalOrder).filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
+  // A case has one report: the first the relay received (receipt time), not the earliest stamp, so a report filed
+  // later under the same case id with an earlier stamp never replaces it. (The relay refuses such a report now;
+  // stores from before may hold one.)
+  const reports = sorted.filter((e) => e.type === 'reported');
+  const report = reports.length > 1 ? reports.reduce((a, b) => (contextOf(b).rx < contextOf(a).rx ? b : a)) : reports[0];
   let state: CaseState | null = null;
   const timeline: TimelineEntry[] = [];
   const superseded: SupersededEntry[] = [];
@@ -27,7 +32,7 @@ export function foldCase(events: readonly CaseEvent[], context: ContextOf | OrgI
   for (const e of sorted) {
     const before = state?.status;
     const ctx = contextOf(e);
-    const r = step(state, e, ctx.org, ctx);
+    const r: ReturnType<typeof step> = e.type === 'reported' && e !== report ? { ok: false, reason: 'duplicate_case' } : step(state, e, ctx.org, ctx);
     if (r.ok) {
       state = r.state;
       timeline.push({ event: e, applied: true });

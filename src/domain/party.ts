@@ -207,11 +207,43 @@ export function foldParty(raw: readonly unknown[], users: (id: string) => UserIn
   events.sort(byAtId);
   const s: PartyState = { members: new Map(), visits: [], needs: new Map(), superseded: [] };
   const visits = new Map<string, ContactVisit>();
+  const seen = new Set<string>();
   for (const e of events) {
-    const actor = users(e.actor);
-    if (!actor || !PARTY_ROLES[e.type].includes(actor.role) || !applyParty(s, visits, e, actor)) s.superseded.push(e.id);
+    // One event per id: a second one under a known id (a forged re-publication) never replaces the first.
+    const actor = seen.has(e.id) ? undefined : users(e.actor);
+    seen.add(e.id);
+    if (!actor || !PARTY_ROLES[e.type].includes(actor.role) || !villagesAllow(s, e, actor) || !applyParty(s, visits, e, actor)) s.superseded.push(e.id);
   }
   return s;
+}
+
+/**
+ * The villages an event acts on (a member's branch before and after, a need's village): a village secretary may
+ * act only on their own village's. The relay checks the same when the event is written (server/integrity.ts).
+ */
+export function partyVillages(s: Pick<PartyState, 'members' | 'needs'>, e: PartyEvent): string[] {
+  switch (e.type) {
+    case 'member_saved':
+      return [e.data.villageId, ...(s.members.has(e.data.userId) ? [s.members.get(e.data.userId)!.villageId] : [])];
+    case 'contact_added':
+    case 'contact_removed': {
+      const m = s.members.get(e.data.memberId);
+      return m ? [m.villageId] : [];
+    }
+    case 'need_published':
+      return [e.data.villageId];
+    case 'need_confirmed': {
+      const n = s.needs.get(e.data.needId);
+      return n ? [n.villageId] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Whether the actor's village (secretaries) covers every village the event acts on. */
+export function villagesAllow(s: Pick<PartyState, 'members' | 'needs'>, e: PartyEvent, actor: Pick<UserInfo, 'role' | 'villageId'>): boolean {
+  return actor.role !== 'secretary' || partyVillages(s, e).every((v) => v === actor.villageId);
 }
 
 function applyParty(s: PartyState, visits: Map<string, ContactVisit>, e: PartyEvent, actor: UserInfo): boolean {

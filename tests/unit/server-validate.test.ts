@@ -6,13 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { encodeAppend } from '../../server/relay.ts';
 import { inspectUpdate, REFUSAL_CODES, type DocKind, type RefusalCode, type Verdict } from '../../server/validate.ts';
 import type { DocAccess } from '../../src/domain/docs.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { writeOrg } from '../../src/protocol/orgdoc.ts';
 import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
-import { ORG, REPORT, T0, ev, freshId, user } from './domain/fixture.ts';
+import { IDX, ORG, REPORT, T0, ev, freshId, happyPath, user } from './domain/fixture.ts';
 
 const CASES_T01: DocKind = { kind: 'cases', townId: 't01', year: 2025 };
 const ORG_KIND: DocKind = { kind: 'org' };
@@ -25,8 +26,11 @@ const NEW_YEAR_2025 = Date.UTC(2024, 11, 31, 16, 0, 0);
 /** Refusal codes seen by the tests of this file (the last test checks that every code was triggered). */
 const seen = new Set<RefusalCode>();
 
+/** The relay's own Yjs client id in these tests. */
+const RELAY_CLIENT = 1;
+
 function inspect(server: Y.Doc, update: Uint8Array, kind: DocKind, userId: string, access: DocAccess = 'write', nowMs?: number): Verdict {
-  const v = inspectUpdate(server, Y.decodeUpdate(update), kind, user(userId), access, nowMs);
+  const v = inspectUpdate(server, Y.decodeUpdate(update), kind, user(userId), access, nowMs === undefined ? {} : { nowMs });
   if (!v.ok) seen.add(v.code);
   return v;
 }
@@ -88,7 +92,7 @@ describe('inspectUpdate: what must pass', () => {
     const server = new Y.Doc();
     const r = report();
     const v = inspect(server, push(server, r), CASES_T01, 'w0001');
-    expect(v).toEqual({ ok: true, novel: true, reported: [r], events: [r] });
+    expect(v).toEqual({ ok: true, novel: true, reported: [r], events: [r], records: [] });
   });
 
   it('the town center’s dispatch of a known case: ok, novel, no new report', () => {
@@ -96,7 +100,7 @@ describe('inspectUpdate: what must pass', () => {
     const server = relayDoc(push(new Y.Doc(), r, ev('accepted', 'town01', 1)));
     const dispatch = ev('dispatched', 'town01', 2);
     const v = inspect(server, push(server, dispatch), CASES_T01, 'town01');
-    expect(v).toEqual({ ok: true, novel: true, reported: [], events: [dispatch] });
+    expect(v).toEqual({ ok: true, novel: true, reported: [], events: [dispatch], records: [] });
   });
 
   it('a re-sent update the relay already holds: ok and not novel (nothing is applied, stored or listed again)', () => {
@@ -104,9 +108,9 @@ describe('inspectUpdate: what must pass', () => {
     const u = push(server, report());
     expect(inspect(server, u, CASES_T01, 'w0001')).toMatchObject({ ok: true, novel: true });
     Y.applyUpdate(server, u);
-    expect(inspect(server, u, CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [], events: [] });
+    expect(inspect(server, u, CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [], events: [], records: [] });
     // A device's sync step 2 after it has everything: no structs, its delete set empty.
-    expect(inspect(server, diff(device(server), server), CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [], events: [] });
+    expect(inspect(server, diff(device(server), server), CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [], events: [], records: [] });
   });
 
   it('a resend whose merged item overlaps what the relay holds: only the new part is inspected and listed', () => {
@@ -120,7 +124,7 @@ describe('inspectUpdate: what must pass', () => {
     const structs = Y.decodeUpdate(whole).structs;
     expect(structs).toHaveLength(1);
     expect(structs[0]!.length).toBe(2);
-    expect(inspect(server, whole, CASES_T01, 'w0001')).toEqual({ ok: true, novel: true, reported: [second], events: [second] });
+    expect(inspect(server, whole, CASES_T01, 'w0001')).toEqual({ ok: true, novel: true, reported: [second], events: [second], records: [] });
   });
 
   it('a report stamped just after midnight of 1 January in China belongs in the new year’s doc', () => {
@@ -138,8 +142,8 @@ describe('inspectUpdate: what must pass', () => {
     const reader = device(server);
     const step2 = diff(reader, server);
     expect(Y.decodeUpdate(step2).ds.clients.size).toBeGreaterThan(0); // the delete set travels with every sync step 2
-    expect(inspect(server, step2, ORG_KIND, 'w0001', 'read')).toEqual({ ok: true, novel: false, reported: [], events: [] });
-    expect(inspect(server, step2, CASES_T01, 'w0001', 'read')).toEqual({ ok: true, novel: false, reported: [], events: [] });
+    expect(inspect(server, step2, ORG_KIND, 'w0001', 'read')).toEqual({ ok: true, novel: false, reported: [], events: [], records: [] });
+    expect(inspect(server, step2, CASES_T01, 'w0001', 'read')).toEqual({ ok: true, novel: false, reported: [], events: [], records: [] });
   });
 
   it('the admin’s org edits: plain values in the collection maps, overwrites (deletions) included', () => {
@@ -147,7 +151,7 @@ describe('inspectUpdate: what must pass', () => {
     const admin = device(server);
     admin.getMap('units').set('u009', { id: 'u009', name: '县交通局', level: 'county', categories: ['06'] });
     admin.getMap('units').delete('u001');
-    expect(inspect(server, diff(admin, server), ORG_KIND, 'admin')).toEqual({ ok: true, novel: true, reported: [], events: [] });
+    expect(inspect(server, diff(admin, server), ORG_KIND, 'admin')).toEqual({ ok: true, novel: true, reported: [], events: [], records: [] });
   });
 
   it('people, ID number and party docs: valid records by the roles that keep them', () => {
@@ -343,6 +347,91 @@ describe('inspectUpdate: every refusal', () => {
     const v = inspectUpdate(org, deletes as ReturnType<typeof Y.decodeUpdate>, ORG_KIND, user('admin'), 'write');
     if (!v.ok) seen.add(v.code);
     expectRefused(v, 'missing_dependencies', /deletion of unknown structs/);
+  });
+});
+
+describe('inspectUpdate: insiders (issue 10): each event judged on its case, client ids bound to their writers', () => {
+  /** The relay's doc with the happy path's first `n` events, written by one device per author. */
+  function caseDoc(n: number): Y.Doc {
+    const server = new Y.Doc();
+    for (const e of happyPath().slice(0, n)) Y.applyUpdate(server, push(server, e));
+    return server;
+  }
+  const judged = (server: Y.Doc, update: Uint8Array, userId: string) => {
+    const v = inspectUpdate(server, Y.decodeUpdate(update), CASES_T01, user(userId), 'write', { nowMs: T0 + 86_400_000, org: IDX, relayClient: RELAY_CLIENT });
+    if (!v.ok) seen.add(v.code);
+    return v;
+  };
+
+  it('duplicate_id: a unit appends an event under the id of the case’s report', () => {
+    const server = caseDoc(3);
+    const report = server.getArray<CaseEvent>(EVENTS_ARRAY).get(0);
+    expect(report.type).toBe('reported');
+    expectRefused(judged(server, push(server, { ...ev('resolved', 'unit002', 10), id: report.id }), 'unit002'), 'duplicate_id');
+    // twice in one update, too
+    const twice = ev('resolved', 'unit002', 10);
+    expectRefused(judged(server, push(server, twice, { ...ev('checklist', 'unit002', 11), id: twice.id }), 'unit002'), 'duplicate_id');
+  });
+
+  it('case_exists: another grid worker files a report under an existing case id, even stamped earlier', () => {
+    const server = caseDoc(2);
+    const forged = ev('reported', 'w0002', -5, { data: { ...REPORT, gridId: 'g0002' } });
+    expectRefused(judged(server, push(server, forged), 'w0002'), 'case_exists');
+  });
+
+  it('unknown_case: an answer to a case this doc does not hold', () => {
+    const server = caseDoc(1);
+    expectRefused(judged(server, push(server, ev('accepted', 'town01', 1, { caseId: '01JX0000000000000000000077' })), 'town01'), 'unknown_case');
+  });
+
+  it('stamped_too_early: a resolution stamped before the dispatch it answers; an acceptance before the report', () => {
+    const server = caseDoc(3);
+    expectRefused(judged(server, push(server, ev('resolved', 'unit002', 1)), 'unit002'), 'stamped_too_early', /before the dispatched/);
+    const fresh = caseDoc(1);
+    expectRefused(judged(fresh, push(fresh, ev('accepted', 'town01', -1)), 'town01'), 'stamped_too_early', /before the reported/);
+  });
+
+  it('not_authorized: a grid worker of another grid checks a unit’s resolution; a unit resolves a case it does not hold', () => {
+    const server = caseDoc(4);
+    expectRefused(judged(server, push(server, ev('verified', 'w0002', 10)), 'w0002'), 'not_authorized', /out_of_scope/);
+    const dispatched = caseDoc(3);
+    expectRefused(judged(dispatched, push(dispatched, ev('resolved', 'unit003', 10)), 'unit003'), 'not_authorized');
+  });
+
+  it('honest offline races pass: a second dispatcher, and a return racing a resolve', () => {
+    const server = caseDoc(3);
+    expect(judged(server, push(server, ev('dispatched', 'county', 2.5, { data: { unitId: 'u001' } })), 'county')).toMatchObject({ ok: true });
+    const racing = caseDoc(3);
+    Y.applyUpdate(racing, push(racing, ev('returned', 'unit002', 10)));
+    expect(judged(racing, push(racing, ev('resolved', 'unit002', 9)), 'unit002')).toMatchObject({ ok: true });
+  });
+
+  it('a report and its self-resolution in one update (an offline worker) pass', () => {
+    const server = new Y.Doc();
+    const r = ev('reported', 'w0001', 0, { caseId: '01JX0000000000000000000055' });
+    expect(judged(server, push(server, r, ev('self_resolved', 'w0001', 1, { caseId: r.caseId })), 'w0001')).toMatchObject({ ok: true });
+  });
+
+  it('foreign_client: an insider writes under a client id another user wrote with; the owner still may', () => {
+    const victim = new Y.Doc();
+    victim.clientID = 4242;
+    const server = new Y.Doc();
+    victim.getArray(EVENTS_ARRAY).push([ev('reported', 'w0001', 0)]);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(victim));
+    // The thief writes at the victim's next clock (a Y.Doc would pick a new client id itself: craft the update).
+    const stolen = encodeAppend(server, 4242, EVENTS_ARRAY, [ev('reported', 'w0002', 1, { caseId: '01JX0000000000000000000066', data: { ...REPORT, gridId: 'g0002' } })]);
+    expectRefused(judged(server, stolen, 'w0002'), 'foreign_client', /4242/);
+    // The owner's own next write under that client id passes.
+    victim.getArray(EVENTS_ARRAY).push([ev('reported', 'w0001', 2, { caseId: '01JX0000000000000000000067' })]);
+    expect(judged(server, diff(victim, server), 'w0001')).toMatchObject({ ok: true, novel: true });
+  });
+
+  it('the relay’s own client id belongs to the relay: a device may not write with it', () => {
+    const server = new Y.Doc();
+    const dev = new Y.Doc();
+    dev.clientID = RELAY_CLIENT;
+    dev.getArray(EVENTS_ARRAY).push([ev('reported', 'w0001', 0)]);
+    expectRefused(judged(server, diff(dev, server), 'w0001'), 'foreign_client');
   });
 });
 

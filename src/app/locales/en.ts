@@ -186,6 +186,7 @@ export const en: Messages = {
   'error.extension_pending': 'An extension request is already pending',
   'error.no_extension_pending': 'No extension request is pending',
   'error.merge_into_self': 'A case cannot be merged into itself',
+  'error.full_id_number': 'Do not enter full ID numbers (write the last four digits if needed)',
   'error.unexpected': 'Something unexpected went wrong',
 
   'shell.people': 'People',

@@ -189,6 +189,7 @@ export const zh = {
   'error.extension_pending': '已有待审批的延期申请',
   'error.no_extension_pending': '没有待审批的延期申请',
   'error.merge_into_self': '不能合并到案件本身',
+  'error.full_id_number': '请勿填写完整身份证号码（如需核对，只写后四位）',
   'error.unexpected': '发生意外错误',
 
   'shell.people': '人员',

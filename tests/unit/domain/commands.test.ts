@@ -86,6 +86,14 @@ describe('decide: success', () => {
 });
 
 describe('decide: errors', () => {
+  it('full_id_number: a report or a note holding a full ID number, in any form the relay refuses; the last four digits pass', () => {
+    for (const text of ['户主身份证 211102198001011234', '户主 2111 0219 8001 0112 34', '２１１１０２１９８００１０１１２３４']) {
+      expect(decide(null, { ...reportCmd, description: text }, ctx('w0001'))).toEqual({ ok: false, error: 'full_id_number' });
+    }
+    expect(decide(null, { ...reportCmd, description: '户主身份证后四位 1234，电话 13800138000' }, ctx('w0001')).ok).toBe(true);
+  });
+
+
   it.each([
     [null, 'null'],
     ['report', 'a string'],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type CaseEvent, type EventType } from '../../../src/domain/events.ts';
 import { foldAll, foldCase, groupByCase } from '../../../src/domain/fold.ts';
 import { seededRandom } from '../../../src/domain/ids.ts';
-import { DATA, ev, happyPath, IDX, ORG, pick, shuffle, type Rnd } from './fixture.ts';
+import { DATA, ev, happyPath, IDX, ORG, pick, shuffle, T0, type Rnd } from './fixture.ts';
 
 function permutations<T>(list: readonly T[]): T[][] {
   if (list.length <= 1) return [[...list]];
@@ -179,7 +179,20 @@ describe('fold: conflicts end deterministically', () => {
     const s = foldCase([r2, r1], IDX)!;
     expect(s.reporter).toBe('w0001');
     expect(s.description).toBe(DATA.reported.description);
-    expect(s.timeline[1]).toMatchObject({ applied: false, reason: 'state_not_allowed' });
+    expect(s.timeline[1]).toMatchObject({ applied: false, reason: 'duplicate_case' });
+  });
+
+  it('a report received later under the same case id never replaces the first, even stamped earlier', async () => {
+    const { contextFrom, makeReceipt } = await import('../../../src/domain/receipts.ts');
+    const first = ev('reported', 'w0001', 10);
+    const forged = ev('reported', 'st01v01', 0, { data: { ...DATA.reported, description: '篡改' } });
+    const receipts = new Map([
+      [first.id, makeReceipt(first, IDX, T0 + 10 * 60_000)],
+      [forged.id, makeReceipt(forged, IDX, T0 + 60 * 60_000)],
+    ]);
+    const s = foldCase([forged, first], contextFrom(receipts, IDX))!;
+    expect(s).toMatchObject({ reporter: 'w0001', description: DATA.reported.description });
+    expect(s.superseded).toMatchObject([{ eventId: forged.id, reason: 'duplicate_case' }]);
   });
 
   it('a case without a valid report folds to nothing and foldAll leaves it out', () => {
