@@ -426,6 +426,25 @@ describe('inspectUpdate: insiders (issue 10): each event judged on its case, cli
     expect(judged(server, diff(victim, server), 'w0001')).toMatchObject({ ok: true, novel: true });
   });
 
+  it('party docs: a secretary may not move another village’s member into their branch, nor re-publish a need under its id', () => {
+    const party = new Y.Doc();
+    const member = { id: freshId(), type: 'member_saved', actor: 'town01', at: stamp(), data: { userId: 'p0001', name: '周立', villageId: 't01v01', gridId: 'g0001', inService: false, contacts: [] } };
+    const need = { id: freshId(), type: 'need_published', actor: 'st01v01', at: stamp(), data: { kind: 'resident', villageId: 't01v01', title: '助老', detail: '买菜' } };
+    Y.applyUpdate(party, push(party, member, need));
+    const judge = (update: Uint8Array, who: string) => {
+      const v = inspectUpdate(party, Y.decodeUpdate(update), PARTY_T01, user(who), 'write', { org: IDX, relayClient: RELAY_CLIENT });
+      if (!v.ok) seen.add(v.code);
+      return v;
+    };
+    const moved = { ...member, id: freshId(), actor: 'st01v02', at: stamp(), data: { ...member.data, villageId: 't01v02', gridId: 'g0002' } };
+    expectRefused(judge(push(party, moved), 'st01v02'), 'not_authorized', /another village/);
+    const republished = { ...need, actor: 'st01v02', at: stamp(), data: { ...need.data, villageId: 't01v02' } };
+    expectRefused(judge(push(party, republished), 'st01v02'), 'duplicate_id');
+    // Their own village's member and need pass.
+    const own = { ...member, id: freshId(), actor: 'st01v02', at: stamp(), data: { ...member.data, userId: 'p0099', villageId: 't01v02', gridId: 'g0002' } };
+    expect(judge(push(party, own), 'st01v02')).toMatchObject({ ok: true });
+  });
+
   it('the relay’s own client id belongs to the relay: a device may not write with it', () => {
     const server = new Y.Doc();
     const dev = new Y.Doc();
