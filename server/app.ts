@@ -26,6 +26,7 @@ import { Relay } from './relay.ts';
 import { splitLegacyIdNumbers } from './idsplit.ts';
 import { seedDemo } from './seed.ts';
 import { GeoStore } from './geostore.ts';
+import { setCommonHeaders } from './headers.ts';
 import { Store } from './store.ts';
 
 export interface StartOptions {
@@ -78,9 +79,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const staticDir = opts.staticDir ?? resolve(ROOT, 'dist');
 
   if (opts.production && opts.demo) throw new ConfigError('the demo county never runs with the production rules: start with either, not both');
+  // Refuses a damaged store or one that lost acknowledged updates (StoreFault, storecheck.ts) before anything runs.
   const store = new Store(opts.dataDir);
   let relay: Relay | null = null;
   try {
+    for (const note of store.report.notes) log.info(note);
+    if (store.report.check) log.info(`store checked (${store.report.check}, ${Math.round(store.report.checkMs)} ms): intact, through update ${store.report.seq}`);
     if (opts.production) {
       await checkProductionStore(store, {
         dataDir: opts.dataDir,
@@ -149,22 +153,25 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const live = relay;
     org = buildOrgView(await live.withDoc(ORG_DOC, readOrg), store);
 
-    const server = createServer(
-      createHttpHandler({
-        store,
-        relay: live,
-        org: () => org,
-        authenticate,
-        issueToken: (user) => signToken(secret, { sub: user.id, role: user.role }, now(), ttlSeconds),
-        now,
-        clock,
-        observe,
-        staticDir: existsSync(staticDir) ? staticDir : null,
-        geo,
-        log,
-        logins: new LoginLimiter(now),
-      }),
-    );
+    const handler = createHttpHandler({
+      store,
+      relay: live,
+      org: () => org,
+      authenticate,
+      issueToken: (user) => signToken(secret, { sub: user.id, role: user.role }, now(), ttlSeconds),
+      now,
+      clock,
+      observe,
+      staticDir: existsSync(staticDir) ? staticDir : null,
+      geo,
+      log,
+      logins: new LoginLimiter(now),
+    });
+    // nosniff, no referrer, not framed, a CSP on every answer (headers.ts; static.ts sets the app's own).
+    const server = createServer((req, res) => {
+      setCommonHeaders(res);
+      handler(req, res);
+    });
     server.on('upgrade', (req, socket, head: Buffer) => live.handleUpgrade(req, socket, head));
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

@@ -20,7 +20,9 @@
  *                          Bearer (issue 5) -> the grid boundaries; contracts in geohttp.ts
  *   other /api/...         404 not_found; a known path with another method: 405 (with Allow)
  * Bodies are JSON, at most MAX_BODY_BYTES (413 too_large). Every error is `{"error":"<code>"}`: the domain's codes
- * (src/domain/errors.ts) plus two codes of the HTTP edge itself, `method_not_allowed` and `internal_error`.
+ * (src/domain/errors.ts) plus codes of the HTTP edge itself, `method_not_allowed`, `internal_error` and
+ * `insufficient_storage` (507: a write failed because the disk of DATA_DIR is full; nothing was written, reads are
+ * still answered; logged once, then at most every 10 minutes while writes keep failing).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -47,9 +49,10 @@ import { bearerUser, readBody, sendJson } from './httpio.ts';
 import { partySummary, peopleResidents } from './peoplehttp.ts';
 import type { GeoStore } from './geostore.ts';
 import { serveStatic } from './static.ts';
+import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
 
-export type HttpErrorCode = ErrorCode | 'method_not_allowed' | 'internal_error' | 'too_many_attempts';
+export type HttpErrorCode = ErrorCode | 'method_not_allowed' | 'internal_error' | 'too_many_attempts' | 'insufficient_storage';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -127,6 +130,17 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
   return (req, res) => {
     handle(req, res, ctx).catch((err: unknown) => {
       if (err instanceof HttpError) return sendError(res, err.status, err.code);
+      if (isStoreFull(err)) {
+        const refused = ctx.store.noteFull(ctx.now());
+        if (refused !== null) {
+          ctx.log.error(
+            `the store cannot write: the disk of DATA_DIR is full; ${refused} write${refused === 1 ? '' : 's'} answered 507 insufficient_storage ` +
+              `(last: ${req.method} ${req.url}); reads are still served. Free space on the disk; logged at most every 10 minutes while it lasts`,
+            err,
+          );
+        }
+        return sendError(res, 507, 'insufficient_storage');
+      }
       ctx.log.error(`${req.method} ${req.url} failed`, err);
       sendError(res, 500, 'internal_error');
     });

@@ -10,11 +10,14 @@
  * - A file with a precompressed sibling (`<file>.br`, `<file>.gz`, written by the build: vite.config.ts) is sent
  *   as that sibling when the request's Accept-Encoding allows it (brotli first), with Content-Encoding, the
  *   sibling's Content-Length, an ETag of its own, and `Vary: Accept-Encoding` whatever was chosen.
+ * - Every file goes with the app's Content-Security-Policy (headers.ts `appCsp`; an HTML file's with the hashes of
+ *   its inline style blocks): the policy of a page, and of a worker, comes with its own file.
  */
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { appCsp, inlineStyleHashes } from './headers.ts';
 import { pipeFile } from './httpio.ts';
 
 const TYPES: Record<string, string> = {
@@ -72,6 +75,8 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
   }
 
   const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const html = type.startsWith('text/html');
+  res.setHeader('Content-Security-Policy', appCsp(req.headers.host, html ? await inlineStyleHashes(file, st) : []));
   const variant = await precompressed(file, req.headers['accept-encoding']);
   if (variant.vary) res.setHeader('Vary', 'Accept-Encoding');
   if (variant.encoding) {

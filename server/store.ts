@@ -8,16 +8,24 @@
  * - `compact` replaces a doc's snapshot and the rows it merged with one snapshot in one IMMEDIATE transaction,
  *   reading and deleting only rows up to the highest seq it read, so a row written by anyone else is never lost.
  * - Users carry a password hash (auth.ts) and never leave the server with it.
+ * - Opening checks the store first (storecheck.ts `verifyStore`): a damaged store, or one that lost committed
+ *   updates (a truncated, damaged or deleted WAL), throws StoreFault and is not opened for writing. Each committed
+ *   update's seq then goes to the commit marker outside the WAL (`DATA_DIR/gridlink.committed`).
+ * - A write that fails because the disk is full throws SQLite's SQLITE_FULL error (`isStoreFull`), changes nothing,
+ *   and leaves every read working; `noteFull` lets the HTTP edge log the condition once, not per request.
  * All calls are synchronous: the relay relies on that to commit before it applies and broadcasts.
  */
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
+import { CommitMarker, newStoreId, verifyStore, type StoreReport } from './storecheck.ts';
 import { ROLES, type Role, type UserInfo } from '../src/domain/org.ts';
 
 export const STORE_FILE = 'gridlink.sqlite';
 const SCHEMA_VERSION = 1;
+/** A full disk is logged at most this often (the first refused write, then a count). */
+export const FULL_LOG_EVERY_MS = 10 * 60_000;
 
 export interface StoredUser extends UserInfo {
   passwordHash: string;
@@ -61,10 +69,16 @@ export function storeExists(dataDir: string): boolean {
 
 export class Store {
   readonly db: Database.Database;
+  /** What the start-up check found (storecheck.ts): the check run, its time, notes to log. */
+  readonly report: StoreReport;
+  private readonly marker: CommitMarker;
+  private fullLoggedAt = -Infinity;
+  private fullRefused = 0;
   private readonly stmts;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
+    this.report = verifyStore(dataDir, STORE_FILE);
     this.db = new Database(join(dataDir, STORE_FILE));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -89,6 +103,9 @@ export class Store {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
+    let storeId = this.getMeta('store_id');
+    if (!storeId) this.setMeta('store_id', (storeId = newStoreId()));
+    this.marker = new CommitMarker(dataDir, storeId, this.report.seq);
   }
 
   private migrate(): void {
@@ -159,11 +176,27 @@ export class Store {
 
   /** Commit one accepted update and the case index rows it creates, in one transaction. Returns its seq. */
   appendUpdate(doc: string, update: Uint8Array, reportedCaseIds: readonly string[] = []): number {
-    return this.db.transaction(() => {
+    // SQLITE_FULL (disk full) throws from here with nothing written (isStoreFull).
+    const seq = this.db.transaction(() => {
       const { lastInsertRowid } = this.stmts.insertUpdate.run(doc, update);
       for (const id of reportedCaseIds) this.stmts.indexCase.run(id, doc);
       return Number(lastInsertRowid);
     })();
+    this.marker.committed(seq);
+    return seq;
+  }
+
+  /**
+   * A write failed for lack of space. Returns the number of writes refused so far when this one should be logged
+   * (the first, then at most once per FULL_LOG_EVERY_MS), else null: a full disk is logged once, not per request.
+   */
+  noteFull(nowMs: number): number | null {
+    this.fullRefused++;
+    if (nowMs - this.fullLoggedAt < FULL_LOG_EVERY_MS) return null;
+    this.fullLoggedAt = nowMs;
+    const n = this.fullRefused;
+    this.fullRefused = 0;
+    return n;
   }
 
   /** Write a doc as one snapshot (seeding); its existing rows, if any, are merged in. */
@@ -255,6 +288,7 @@ export class Store {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.marker.close();
   }
 }
 
