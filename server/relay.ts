@@ -79,6 +79,7 @@ import { bearerToken } from './httpio.ts';
 import { factsOf, RELAY_OWNER } from './integrity.ts';
 import type { Logger } from './log.ts';
 import { TokenBucket } from './ratelimit.ts';
+import { isStoreFull } from './storecheck.ts';
 import { storedParts, type Store } from './store.ts';
 import { inspectUpdate, type DocKind, type InspectOptions, type Verdict } from './validate.ts';
 import { splitUpdate } from '../src/protocol/chunks.ts';
@@ -86,6 +87,10 @@ import { splitUpdate } from '../src/protocol/chunks.ts';
 /** Close code for a failure of the relay itself (RFC 6455): the client may reconnect. */
 const CLOSE_INTERNAL = 1011;
 const CLOSE_GOING_AWAY = 1001;
+/** Close code for a server that cannot take writes for now (RFC 6455 1013, try again later). */
+const CLOSE_TRY_AGAIN = 1013;
+/** How long a connection whose update the store could not commit stays open (ignored) before 1013. */
+const STORE_FULL_CLOSE_MS = 30_000;
 /** Awareness clients one doc connection may announce (a provider announces one: its doc's client id). */
 export const AWARENESS_IDS_PER_CONN = 4;
 /** Dropped awareness messages a connection may send (refilled one per 10 s) before it is closed with 4429. */
@@ -172,6 +177,8 @@ interface Conn {
   awarenessIds: Set<number>;
   /** The client's sync step 2 (its catch-up) has arrived: later events were made while connected. */
   caughtUp: boolean;
+  /** The store could not commit its last update (disk full): its updates are ignored until it closes. */
+  stalled?: boolean;
   /** Awareness messages (per awarenessPerMinute) and dropped ones before the connection is closed. */
   awarenessBudget: TokenBucket;
   strikes: TokenBucket;
@@ -717,6 +724,8 @@ export class Relay {
         this.opts.log.info(`${where}: malformed message from ${sock.user.id}: ${err.message}`);
         if (conn) this.closeConn(conn, CLOSE_MALFORMED, err.message);
         else sock.ws.close(CLOSE_MALFORMED, closeReason(err.message));
+      } else if (conn && isStoreFull(err)) {
+        this.storeFull(conn, err);
       } else {
         this.opts.log.error(`${where}: message from ${sock.user.id} failed`, err);
         if (conn) this.closeConn(conn, CLOSE_INTERNAL, 'internal error');
@@ -830,6 +839,7 @@ export class Relay {
   }
 
   private receiveUpdate(conn: Conn, update: Uint8Array, decoded: ReturnType<typeof Y.decodeUpdate>): void {
+    if (conn.stalled) return;
     const doc = conn.doc;
     const verdict = inspectUpdate(doc.ydoc, decoded, doc.kind, conn.user, conn.access, this.inspectOptions());
     if (!verdict.ok) {
@@ -900,6 +910,21 @@ export class Relay {
     } finally {
       this.release(doc);
     }
+  }
+
+  /**
+   * The store could not commit a device's update: the disk of DATA_DIR is full. Nothing was applied or
+   * acknowledged, so the device keeps it as unsaved. Not REFUSED (the app would set its events aside) and not
+   * closed at once (it would reconnect and resend several times a second): the connection ignores its further
+   * updates (they depend on the one that failed) and is closed after STORE_FULL_CLOSE_MS with 1013 (try again
+   * later), so the device catches up about twice a minute until there is room. Logged once (store.noteFull).
+   */
+  private storeFull(conn: Conn, err: unknown): void {
+    const refused = this.opts.store.noteFull(this.now());
+    if (refused !== null) this.opts.log.error(`the store cannot write: the disk of DATA_DIR is full; ${refused} update(s) not saved`, err);
+    if (conn.stalled) return;
+    conn.stalled = true;
+    setTimeout(() => this.closeConn(conn, CLOSE_TRY_AGAIN, 'store full: try again later'), STORE_FULL_CLOSE_MS).unref();
   }
 
   /** The receipts of newly accepted case events, as an update of the relay's own client (null: nothing to write). */

@@ -74,6 +74,8 @@ export class Store {
   private readonly marker: CommitMarker;
   private fullLoggedAt = -Infinity;
   private fullRefused = 0;
+  /** Writes refused for a full disk since the store opened (diagnostics and tests). */
+  fullRefusedTotal = 0;
   private readonly stmts;
 
   constructor(dataDir: string) {
@@ -192,6 +194,7 @@ export class Store {
    */
   noteFull(nowMs: number): number | null {
     this.fullRefused++;
+    this.fullRefusedTotal++;
     if (nowMs - this.fullLoggedAt < FULL_LOG_EVERY_MS) return null;
     this.fullLoggedAt = nowMs;
     const n = this.fullRefused;
