@@ -172,6 +172,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       setCommonHeaders(res);
       handler(req, res);
     });
+    (await import('./connlimits.ts')).hardenServer(server, live);
     server.on('upgrade', (req, socket, head: Buffer) => live.handleUpgrade(req, socket, head));
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
