@@ -17,6 +17,7 @@ import * as Y from 'yjs';
 import { idNumbersDocName, parseRecordDocName } from '../src/domain/docs.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
 import { newId } from '../src/domain/ids.ts';
+import { idNumberInText } from '../src/domain/idguard.ts';
 import { carriesFullIdNumber, foldIdNumbers, ID_NUMBER_PATTERN, maskIdNumber } from '../src/domain/people.ts';
 import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
 import { loadStoredDoc, type Store } from './store.ts';
@@ -97,7 +98,12 @@ function load(store: Store, name: string): unknown[] {
 
 /** A copy of a JSON value with every full ID number in its strings masked. */
 function maskDeep(x: unknown): unknown {
-  if (typeof x === 'string') return x.replace(FULL_ID_IN_TEXT, (m) => maskIdNumber(m.toUpperCase()));
+  if (typeof x === 'string') {
+    const masked = x.replace(FULL_ID_IN_TEXT, (m) => maskIdNumber(m.toUpperCase()));
+    // A number the plain pattern misses (spaced, dashed, full-width: src/domain/idguard.ts): every digit of the
+    // text but its last four is masked. Over-masking an old note is the price of never keeping a full number.
+    return idNumberInText(masked) ? masked.normalize('NFKC').replace(/\d(?=(?:\D*\d){4})/g, '*') : masked;
+  }
   if (Array.isArray(x)) return x.map(maskDeep);
   if (typeof x === 'object' && x !== null) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, maskDeep(v)]));
   return x;
