@@ -5,10 +5,10 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distanceToBoundary, type GridProperties, type PolygonIndex, type Position } from '../../src/domain/geo.ts';
+import type { GridProperties, PolygonIndex } from '../../src/domain/geo.ts';
 import { BACKGROUND, blend, FILL_NONE, FILL_OPACITY } from '../../src/features/map/colors.ts';
 import { closeAll, launchBrowser, newPage, serviceWorkerActivated, signIn, startApp, syncText, type App } from './harness.ts';
-import { gridsOf, openMap, shareOfColour, toScreen } from './pixels.ts';
+import { gridsOf, neighbourPoints, openMap, shareOfColour, toScreen } from './pixels.ts';
 
 let app: App;
 let browser: Browser;
@@ -37,25 +37,6 @@ async function watchViolations(page: Page): Promise<string[]> {
   return seen;
 }
 
-/** Points in grids around g0001 (its box grown threefold), away from their edges: drawn as "no open case". */
-function neighbourPoints(n = 14): Position[] {
-  const f = index.byKey('g0001')!;
-  const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0]! : f.geometry.coordinates[0]![0]!;
-  const xs = ring.map((p) => p[0]);
-  const ys = ring.map((p) => p[1]);
-  const [w, e, s, nn] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const [dx, dy] = [e - w, nn - s];
-  const out: Position[] = [];
-  for (let i = 0; i <= n; i++) {
-    for (let j = 0; j <= n; j++) {
-      const p: Position = [w - dx + (3 * dx * i) / n, s - dy + (3 * dy * j) / n];
-      const g = index.find(p[0], p[1]);
-      if (g && g.properties.gridId !== 'g0001' && distanceToBoundary(g.geometry, p[0], p[1]) > Math.min(dx, dy) * 0.06) out.push(p);
-    }
-  }
-  return out;
-}
-
 describe('content security policy', () => {
   it('the built app runs under it: sign-in, sync, service worker, the map and its worker, offline too', async () => {
     const page = await newPage(browser, contexts, 'csp');
@@ -73,7 +54,7 @@ describe('content security policy', () => {
 
     await page.getByRole('link', { name: '地图', exact: true }).click();
     await openMap(page, app.url);
-    const around = await toScreen(page, neighbourPoints(), 5);
+    const around = await toScreen(page, neighbourPoints(index, 'g0001'), 5);
     expect(around.length).toBeGreaterThan(5);
     const none = blend(BACKGROUND, FILL_NONE, FILL_OPACITY);
     await expect.poll(() => shareOfColour(page, around, none), { timeout: 20_000, interval: 500 }).toBeGreaterThanOrEqual(0.6);

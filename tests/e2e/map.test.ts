@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKGROUND, blend, FILL_NONE, FILL_OPACITY, FILL_OPEN, FILL_OVERDUE } from '../../src/features/map/colors.ts';
 import { distanceToBoundary, type GridProperties, type PolygonIndex, type Position } from '../../src/domain/geo.ts';
 import { apiToken, closeAll, launchBrowser, newPage, serviceWorkerActivated, signIn, startApp, syncText, type App } from './harness.ts';
-import { gridsOf, openMap, shareOfColour, toScreen } from './pixels.ts';
+import { gridsOf, neighbourPoints, openMap, shareOfColour, toScreen } from './pixels.ts';
 
 let app: App;
 let browser: Browser;
@@ -47,25 +47,6 @@ function interiorPoints(gridId: string, n = 7): Position[] {
     for (let j = 1; j < n; j++) {
       const p: Position = [w + ((e - w) * i) / n, s + ((nn - s) * j) / n];
       if (index.find(p[0], p[1])?.properties.gridId === gridId && distanceToBoundary(f.geometry, p[0], p[1]) > margin) out.push(p);
-    }
-  }
-  return out;
-}
-
-/** Points in other grids around a grid (its box grown threefold), away from their own edges. */
-function neighbourPoints(gridId: string, n = 14): Position[] {
-  const f = index.byKey(gridId)!;
-  const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0]! : f.geometry.coordinates[0]![0]!;
-  const xs = ring.map((p) => p[0]);
-  const ys = ring.map((p) => p[1]);
-  const [w, e, s, nn] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const [dx, dy] = [e - w, nn - s];
-  const out: Position[] = [];
-  for (let i = 0; i <= n; i++) {
-    for (let j = 0; j <= n; j++) {
-      const p: Position = [w - dx + (3 * dx * i) / n, s - dy + (3 * dy * j) / n];
-      const g = index.find(p[0], p[1]);
-      if (g && g.properties.gridId !== gridId && distanceToBoundary(g.geometry, p[0], p[1]) > Math.min(dx, dy) * 0.06) out.push(p);
     }
   }
   return out;
@@ -113,7 +94,7 @@ describe('map', () => {
     await expect.poll(() => shareOfColour(worker, mine, expected), { timeout: 20_000, interval: 500 }).toBeGreaterThanOrEqual(0.6);
 
     // Around the grid: the worker's read model has no cases of other grids, so they are drawn as "no open case".
-    const around = neighbourPoints('g0001');
+    const around = neighbourPoints(index, 'g0001');
     const theirs = await toScreen(worker, around, 5);
     expect(theirs.length).toBeGreaterThan(5);
     expect(await shareOfColour(worker, theirs, blend(BACKGROUND, FILL_NONE, FILL_OPACITY))).toBeGreaterThanOrEqual(0.6);

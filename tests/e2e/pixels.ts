@@ -3,7 +3,7 @@
  * opening it, where the map's own projection puts points on the page, and which colours a screenshot has there.
  */
 import type { Page } from 'playwright-core';
-import { gridIndex, type FeatureCollection, type GridProperties, type PolygonIndex, type Position } from '../../src/domain/geo.ts';
+import { distanceToBoundary, gridIndex, type FeatureCollection, type GridProperties, type PolygonIndex, type Position } from '../../src/domain/geo.ts';
 import { apiToken } from './harness.ts';
 
 export interface ScreenPoint {
@@ -58,4 +58,23 @@ export async function shareOfColour(page: Page, pixels: ScreenPoint[], colour: [
   );
   const hits = values.filter((v) => v.every((x, i) => Math.abs(x - colour[i]!) <= tol)).length;
   return hits / Math.max(1, values.length);
+}
+
+/** Points in other grids around a grid (its box grown threefold), away from their own edges. */
+export function neighbourPoints(index: PolygonIndex<GridProperties>, gridId: string, n = 14): Position[] {
+  const f = index.byKey(gridId)!;
+  const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0]! : f.geometry.coordinates[0]![0]!;
+  const xs = ring.map((p) => p[0]);
+  const ys = ring.map((p) => p[1]);
+  const [w, e, s, nn] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const [dx, dy] = [e - w, nn - s];
+  const out: Position[] = [];
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= n; j++) {
+      const p: Position = [w - dx + (3 * dx * i) / n, s - dy + (3 * dy * j) / n];
+      const g = index.find(p[0], p[1]);
+      if (g && g.properties.gridId !== gridId && distanceToBoundary(g.geometry, p[0], p[1]) > Math.min(dx, dy) * 0.06) out.push(p);
+    }
+  }
+  return out;
 }

@@ -4,16 +4,14 @@
 // party doc (needs). Each is refused as invalid_event, nothing of it is stored, and the readers (the village
 // secretary; a county-level unit, a party member and a secretary; party members) never receive it. The rule is
 // src/domain/idguard.ts, applied by server/privacy.ts.
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { UserInfo } from '../../src/domain/org.ts';
 import { seedStore } from '../../server/seed.ts';
-import { Store, STORE_FILE } from '../../server/store.ts';
-import { Actor, casesDoc, FIXTURE_ORG, login, PASSWORD, startTestServer, SyncClient, tempDir, USERS, waitFor, type TestServer } from './relay-harness.ts';
+import { Store } from '../../server/store.ts';
+import { Actor, casesDoc, FIXTURE_ORG, login, PASSWORD, startTestServer, storedText, SyncClient, tempDir, USERS, waitFor, type TestServer } from './relay-harness.ts';
 
 const MEMBER: UserInfo = { id: 'p0001', username: 'p0001', name: '党员一', role: 'member', townId: 't01', villageId: 't01v01', gridId: 'g0001' };
 const FULL = '211102198001011234';
@@ -43,19 +41,6 @@ function ev(type: string, actor: string, data: unknown): CaseEvent {
 let server: TestServer;
 let tmp: { dir: string; remove(): void };
 const tokens: Record<string, string> = {};
-
-const storedText = (doc: string): string => {
-  const db = new Database(join(server.dataDir, STORE_FILE), { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare<[string, string], { data: Buffer }>('SELECT data FROM doc_snapshots WHERE doc = ? UNION ALL SELECT data FROM doc_updates WHERE doc = ?')
-      .all(doc, doc)
-      .map((r) => r.data.toString('utf8'))
-      .join('');
-  } finally {
-    db.close();
-  }
-};
 
 beforeAll(async () => {
   tmp = tempDir();
@@ -157,7 +142,7 @@ describe('full ID numbers in every variant are refused in people, cases and part
           expect(r.events).toHaveLength(2);
         }
 
-        const stored = storedText(d.doc());
+        const stored = storedText(server.dataDir, d.doc(), 'utf8');
         expect(stored, 'the clean writes are stored').toContain('复查完毕');
         for (const m of markers) expect(stored, `stored ${m}`).not.toContain(m);
         expect(stored).not.toContain(FULL);
@@ -178,6 +163,6 @@ describe('the one place full numbers belong', () => {
     c.append(ev('id_number_saved', 'w0001', { residentId: 'g0001h001r1', idNumber: FULL }));
     await c.allSaved();
     c.destroy();
-    expect(storedText('idnumbers.g0001')).toContain(FULL);
+    expect(storedText(server.dataDir, 'idnumbers.g0001', 'utf8')).toContain(FULL);
   });
 });

@@ -1,8 +1,6 @@
 // Issue 5 gap: a store written before `idnumbers.<gridId>` existed has people docs with full ID numbers. The first
 // start moves them (server/idsplit.ts): the people doc is rebuilt masked, the numbers land in the ID doc, and a
 // device that still holds the old doc cannot push the old content back (the relay refuses it).
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHlc } from '../../src/domain/hlc.ts';
@@ -10,8 +8,8 @@ import { newId } from '../../src/domain/ids.ts';
 import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { ID_SPLIT_META, splitLegacyIdNumbers } from '../../server/idsplit.ts';
 import { seedStore } from '../../server/seed.ts';
-import { Store, STORE_FILE } from '../../server/store.ts';
-import { api, FIXTURE_ORG, login, PASSWORD, startTestServer, SyncClient, tempDir, type TestServer } from './relay-harness.ts';
+import { Store } from '../../server/store.ts';
+import { api, FIXTURE_ORG, login, PASSWORD, startTestServer, storedText, SyncClient, tempDir, type TestServer } from './relay-harness.ts';
 
 const FULL = '211103198001011234';
 const FULL2 = '21110319900202123X';
@@ -39,19 +37,6 @@ function legacyPeopleDoc(): Uint8Array {
   doc.destroy();
   return u;
 }
-
-const storedText = (dataDir: string, doc: string): string => {
-  const db = new Database(join(dataDir, STORE_FILE), { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare<[string, string], { data: Buffer }>('SELECT data FROM doc_snapshots WHERE doc = ? UNION ALL SELECT data FROM doc_updates WHERE doc = ?')
-      .all(doc, doc)
-      .map((r) => r.data.toString('latin1'))
-      .join('');
-  } finally {
-    db.close();
-  }
-};
 
 let server: TestServer;
 let tmp: { dir: string; remove(): void };

@@ -4,6 +4,7 @@
  * clients (y-websocket's WebsocketProvider over `ws`, or raw sockets for protocol-level tests) that expose ACK /
  * REFUSED / close codes as awaitable events. Waiting is always on an event with a timeout, never a sleep.
  */
+import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -19,7 +20,7 @@ import * as Y from 'yjs';
 import { startServer, type RunningServer, type StartOptions } from '../../server/app.ts';
 import { quietLogger } from '../../server/log.ts';
 import { seedStore } from '../../server/seed.ts';
-import { Store } from '../../server/store.ts';
+import { Store, STORE_FILE } from '../../server/store.ts';
 import { decide, type Command } from '../../src/domain/commands.ts';
 import { caseYear, casesDocName } from '../../src/domain/docs.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
@@ -102,6 +103,23 @@ export class Actor {
 }
 
 // ------------------------------------------------------------------ servers
+
+/**
+ * Everything a DATA_DIR's store holds of a doc (snapshot and update rows), as text, read straight from SQLite:
+ * for asserting that something never reached the disk. `latin1` keeps every byte; `utf8` lets Chinese text match.
+ */
+export function storedText(dataDir: string, doc: string, encoding: 'latin1' | 'utf8' = 'latin1'): string {
+  const db = new Database(join(dataDir, STORE_FILE), { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare<[string, string], { data: Buffer }>('SELECT data FROM doc_snapshots WHERE doc = ? UNION ALL SELECT data FROM doc_updates WHERE doc = ?')
+      .all(doc, doc)
+      .map((r) => r.data.toString(encoding))
+      .join('');
+  } finally {
+    db.close();
+  }
+}
 
 export function tempDir(prefix = 'gridlink-it-'): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
