@@ -8,12 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
-import type { UserInfo } from '../../src/domain/org.ts';
-import { seedStore } from '../../server/seed.ts';
-import { Store } from '../../server/store.ts';
-import { Actor, casesDoc, FIXTURE_ORG, login, PASSWORD, startTestServer, storedText, SyncClient, tempDir, USERS, waitFor, type TestServer } from './relay-harness.ts';
+import { Actor, casesDoc, login, ORG_WITH_MEMBER, seedFixture, startTestServer, storedText, SyncClient, tempDir, USERS, waitFor, type TestServer } from './relay-harness.ts';
 
-const MEMBER: UserInfo = { id: 'p0001', username: 'p0001', name: '党员一', role: 'member', townId: 't01', villageId: 't01v01', gridId: 'g0001' };
 const FULL = '211102198001011234';
 const fullWidth = (s: string) => s.replace(/[0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
@@ -44,9 +40,7 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   tmp = tempDir();
-  const store = new Store(tmp.dir);
-  await seedStore(store, { org: { ...FIXTURE_ORG, users: [...FIXTURE_ORG.users, MEMBER] }, events: [] }, { password: PASSWORD, clientId: 7 });
-  store.close();
+  await seedFixture(tmp.dir, [], ORG_WITH_MEMBER);
   server = await startTestServer({ dataDir: tmp.dir, seed: false });
   for (const u of ['w0001', 'st01v01', 'town01', 'unit001', 'p0001']) tokens[u] = await login(server.url, u);
 });

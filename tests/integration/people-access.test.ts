@@ -9,13 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
-import type { UserInfo } from '../../src/domain/org.ts';
 import { maskIdNumber } from '../../src/domain/people.ts';
-import { Store, STORE_FILE } from '../../server/store.ts';
-import { seedStore } from '../../server/seed.ts';
-import { api, FIXTURE_ORG, login, PASSWORD, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
+import { STORE_FILE } from '../../server/store.ts';
+import { api, login, ORG_WITH_MEMBER, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
 
-const MEMBER: UserInfo = { id: 'p0001', username: 'p0001', name: '党员一', role: 'member', townId: 't01', villageId: 't01v01', gridId: 'g0001' };
 const ID_NUMBER = '211103198001011234';
 const MASKED = maskIdNumber(ID_NUMBER);
 let server: TestServer;
@@ -32,9 +29,7 @@ const ws = (doc: string, who: string) => `${server.wsBase}/sync/${doc}?token=${t
 
 beforeAll(async () => {
   tmp = tempDir();
-  const store = new Store(tmp.dir);
-  await seedStore(store, { org: { ...FIXTURE_ORG, users: [...FIXTURE_ORG.users, MEMBER] }, events: [] }, { password: PASSWORD, clientId: 7 });
-  store.close();
+  await seedFixture(tmp.dir, [], ORG_WITH_MEMBER);
   server = await startTestServer({ dataDir: tmp.dir, seed: false });
   for (const u of ['w0001', 'w0002', 'town01', 'town02', 'st01v01', 'county', 'p0001', 'resident01']) tokens[u] = await login(server.url, u);
 });

@@ -62,6 +62,11 @@ export const FIXTURE_ORG: OrgData = county({
 });
 
 export const ORG_INDEX = indexOrg(FIXTURE_ORG);
+
+/** A party member of t01v01, for the tests of the people and party docs (not in FIXTURE_ORG: no member there). */
+export const FIXTURE_MEMBER: UserInfo = { id: 'p0001', username: 'p0001', name: '党员一', role: 'member', townId: 't01', villageId: 't01v01', gridId: 'g0001' };
+/** FIXTURE_ORG with FIXTURE_MEMBER. */
+export const ORG_WITH_MEMBER: OrgData = { ...FIXTURE_ORG, users: [...FIXTURE_ORG.users, FIXTURE_MEMBER] };
 /** The cases doc of a town for the current year (the year the tests' events are stamped in). */
 export const casesDoc = (townId: string, nowMs = Date.now()) => casesDocName(townId, caseYear(nowMs));
 
@@ -127,10 +132,10 @@ export function tempDir(prefix = 'gridlink-it-'): { dir: string; remove(): void 
 }
 
 /** Seed the fixture county into a DATA_DIR (what the demo seed does, with the small fixture). */
-export async function seedFixture(dataDir: string, events: CaseEvent[] = []): Promise<void> {
+export async function seedFixture(dataDir: string, events: CaseEvent[] = [], org: OrgData = FIXTURE_ORG): Promise<void> {
   const store = new Store(dataDir);
   try {
-    await seedStore(store, { org: FIXTURE_ORG, events }, { password: PASSWORD, clientId: 7 });
+    await seedStore(store, { org, events }, { password: PASSWORD, clientId: 7 });
   } finally {
     store.close();
   }
