@@ -84,8 +84,6 @@ async function main(): Promise<void> {
     idleUnloadMs: config.idleUnloadMs,
     compactAfterRows: config.compactAfterRows,
   });
-  process.stdout.write(`Gridlink listening on ${server.url}\n`);
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
@@ -101,6 +99,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Announced only once the handlers are in: whoever reads the line may stop the relay at once.
+  process.stdout.write(`Gridlink listening on ${server.url}\n`);
 }
 
 /** `create-admin`: one more administrator in DATA_DIR (the relay may be running: accounts.ts createAdmin). */
