@@ -5,7 +5,6 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Login } from '../features/login/Login.tsx';
-import { CaseList } from '../features/cases/CaseList.tsx';
 import { LangSwitch } from '../features/shell/LangSwitch.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
@@ -64,6 +63,7 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
   };
 }
 
+const CaseList = lazyScreen(() => import('../features/cases/CaseList.tsx').then((m) => m.CaseList));
 const ReportForm = lazyScreen(() => import('../features/report/ReportForm.tsx').then((m) => m.ReportForm));
 const CaseDetail = lazyScreen(() => import('../features/cases/CaseDetail.tsx').then((m) => m.CaseDetail));
 const DispatchBoard = lazyScreen(() => import('../features/board/DispatchBoard.tsx').then((m) => m.DispatchBoard));
