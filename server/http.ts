@@ -8,7 +8,15 @@
  *   GET  /api/me           Bearer -> 200 {"user","docs":[{"name","access"}],"serverTime"}; 401 unauthorized
  *   POST /api/cases        Bearer {"category","description","location":{"lat","lng"},"gridId","address"?}
  *                          -> 201 the new case state (with `id`); 400 bad fields; 403 role/scope
- *   GET  /api/cases/<id>   Bearer -> 200 {case state..., "events":[...]}; 404 unknown; 403 out of scope
+ *                          with an optional client-chosen "id" (26-char ULID, issue 11): a retry of a report
+ *                          that already reached the relay answers 200 with that case (the caller's own), 409
+ *                          `conflict` if the id belongs to someone else's case
+ *   GET  /api/cases/<id>   Bearer -> 200 {case state..., "events":[...]}; 404 unknown; 403 out of scope; a
+ *                          resident gets their own report as its reporter sees it (reporter.ts), 403 any other
+ *   GET  /api/cases/mine   Bearer -> 200 {"cases":[case state as its reporter sees it...]} (issue 11): the caller's
+ *                          own reports of the live case years, newest first
+ *   GET  /api/reference    Bearer -> 200 the public reference data (towns, villages, grids, categories, units by
+ *                          name; no staff directory: reporter.ts) with an ETag; 304 on If-None-Match
  *   GET  /api/plans        Bearer -> 200 [{id, category, name, priority, dueHours, unitIds, steps}]
  *   POST /api/cases/<id>/commands  Bearer {"type", ...fields} (issue 4) -> 200 the new case state (with `events`);
  *                          400 bad fields (or an unknown merge target); 403 role/scope; 404 unknown case;
@@ -47,6 +55,7 @@ import type { Relay } from './relay.ts';
 import { basemap, geoFile, importGrids } from './geohttp.ts';
 import { bearerUser, readBody, sendJson } from './httpio.ts';
 import { partySummary, peopleResidents } from './peoplehttp.ts';
+import { publicReferenceBody, reporterView } from './reporter.ts';
 import type { GeoStore } from './geostore.ts';
 import { serveStatic } from './static.ts';
 import { isStoreFull } from './storecheck.ts';
@@ -101,6 +110,7 @@ const ReportBody = v.strictObject({
   location: v.strictObject({ lat: v.number(), lng: v.number() }),
   gridId: v.string(),
   address: v.optional(v.string()),
+  id: v.optional(v.pipe(v.string(), v.regex(ID_PATTERN))),
 });
 
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: HttpContext, params: string[]) => Promise<void>;
@@ -114,6 +124,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/login$/, methods: { POST: login } },
   { pattern: /^\/api\/me$/, methods: { GET: me } },
   { pattern: /^\/api\/cases$/, methods: { POST: reportCase } },
+  { pattern: /^\/api\/cases\/mine$/, methods: { GET: myCases } },
+  { pattern: /^\/api\/reference$/, methods: { GET: reference } },
   { pattern: /^\/api\/cases\/([^/]+)$/, methods: { GET: getCase } },
   { pattern: /^\/api\/plans$/, methods: { GET: plans } },
   { pattern: /^\/api\/cases\/([^/]+)\/commands$/, methods: { POST: caseCommand } },
@@ -227,15 +239,26 @@ async function reportCase(req: IncomingMessage, res: ServerResponse, ctx: HttpCo
   const body = v.safeParse(ReportBody, await readJson(req));
   if (!body.success) throw new HttpError(400, 'bad_request');
   const org = ctx.org();
-  const grid = org.index.grid(body.output.gridId);
+  const { id: clientId, ...input } = body.output;
+  if (clientId) {
+    // A retry (the device did not hear the first answer): the case is there already.
+    const existing = ctx.store.caseDoc(clientId);
+    if (existing) {
+      const state = await ctx.relay.withDoc(existing, (ydoc) => foldOne(ctx, ydoc, clientId, org.index));
+      if (!state || state.reporter !== user.id) throw new HttpError(409, 'conflict');
+      sendJson(res, 200, user.role === 'resident' ? reporterView(state) : state);
+      return;
+    }
+  }
+  const grid = org.index.grid(input.gridId);
   if (!grid) throw new HttpError(400, 'unknown_grid');
   const nowMs = ctx.now();
   const at = ctx.clock.now();
   const random = (n: number) => new Uint8Array(randomBytes(n));
   const decision = decide(
     null,
-    { type: 'report', ...body.output, townId: grid.townId, channel: 'api' },
-    { actor: user, org: org.index, at, eventId: newId(nowMs, random), caseId: newId(nowMs, random) },
+    { type: 'report', ...input, townId: grid.townId, channel: 'api' },
+    { actor: user, org: org.index, at, eventId: newId(nowMs, random), caseId: clientId ?? newId(nowMs, random) },
   );
   if (!decision.ok) throw new HttpError(statusOf(decision.error), decision.error);
   const doc = casesDocName(grid.townId, caseYear(hlcMs(at)));
@@ -246,7 +269,7 @@ async function reportCase(req: IncomingMessage, res: ServerResponse, ctx: HttpCo
     throw new HttpError(500, 'internal_error');
   }
   res.setHeader('Location', `/api/cases/${decision.state.id}`);
-  sendJson(res, 201, decision.state);
+  sendJson(res, 201, user.role === 'resident' ? reporterView(decision.state) : decision.state);
 }
 
 async function getCase(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, [caseId]: string[]): Promise<void> {
@@ -254,10 +277,45 @@ async function getCase(req: IncomingMessage, res: ServerResponse, ctx: HttpConte
   const doc = ctx.store.caseDoc(caseId!);
   if (!doc) throw new HttpError(404, 'unknown_case');
   const org = ctx.org();
-  if (!docAccess(user, doc, org.townIds)) throw new HttpError(403, 'forbidden');
-  const state = await ctx.relay.withDoc(doc, (ydoc) => foldOne(ctx, ydoc, caseId!, org.index));
-  if (!state) throw new HttpError(404, 'unknown_case');
+  // A resident has no doc access: only their own reports, as their reporter sees them.
+  const asReporter = user.role === 'resident';
+  if (!asReporter && !docAccess(user, doc, org.townIds)) throw new HttpError(403, 'forbidden');
+  const folded = await ctx.relay.withDoc(doc, (ydoc) => foldOne(ctx, ydoc, caseId!, org.index));
+  if (!folded) throw new HttpError(asReporter ? 403 : 404, asReporter ? 'forbidden' : 'unknown_case');
+  if (asReporter && folded.reporter !== user.id) throw new HttpError(403, 'forbidden');
+  const state = asReporter ? reporterView(folded) : folded;
   sendJson(res, 200, { ...state, events: state.timeline.map((t) => t.event) });
+}
+
+/** The caller's own reports of the live case years, as their reporter sees them (issue 11: the resident's 案件). */
+async function myCases(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  const user = await requireUser(req, ctx);
+  const org = ctx.org();
+  const out: CaseState[] = [];
+  for (const t of org.townIds) {
+    for (const y of liveYears(ctx.now())) {
+      const name = casesDocName(t, y);
+      if (!ctx.store.hasDoc(name)) continue;
+      for (const s of await foldedDoc(ctx, name)) if (s.reporter === user.id) out.push(reporterView(s));
+    }
+  }
+  out.sort((a, b) => b.reportedMs - a.reportedMs || (a.id < b.id ? 1 : -1));
+  sendJson(res, 200, { cases: out });
+}
+
+/** The public reference data (reporter.ts): what a report needs, no staff directory. */
+async function reference(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  await requireUser(req, ctx);
+  const { json, etag } = publicReferenceBody(ctx.org().data);
+  res.setHeader('ETag', etag);
+  res.setHeader('Cache-Control', 'private, no-cache');
+  if (req.headers['if-none-match'] === etag) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(json);
 }
 
 async function plans(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
@@ -321,7 +379,9 @@ async function caseCommand(req: IncomingMessage, res: ServerResponse, ctx: HttpC
   const mine = state?.timeline.find((t) => t.event.id === decision.event.id);
   if (!state || !mine) throw new HttpError(500, 'internal_error');
   if (!mine.applied) throw new HttpError(statusOf(mine.reason ?? 'state_not_allowed'), mine.reason ?? 'state_not_allowed');
-  sendJson(res, 200, { ...state, events: state.timeline.map((t) => t.event) });
+  // A resident sees their report as its reporter does (no staff details), as GET /api/cases/<id> shows it.
+  const shown = user.role === 'resident' ? reporterView(state) : state;
+  sendJson(res, 200, { ...shown, events: shown.timeline.map((t) => t.event) });
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;

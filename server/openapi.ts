@@ -157,12 +157,26 @@ export const OPENAPI = {
               schema: {
                 type: 'object',
                 required: ['category', 'description', 'location', 'gridId'],
-                properties: { category: { type: 'string', pattern: '^\\d{4}$' }, description: text, location: { type: 'object', properties: { lat: { type: 'number' }, lng: { type: 'number' } } }, gridId: { type: 'string' }, address: { type: 'string' } },
+                properties: { category: { type: 'string', pattern: '^\\d{4}$' }, description: text, location: { type: 'object', properties: { lat: { type: 'number' }, lng: { type: 'number' } } }, gridId: { type: 'string' }, address: { type: 'string' }, id: { ...id26, description: 'Client-chosen case id: a retry answers 200 with the case it already made' } },
               },
             },
           },
         },
-        responses: { 201: json(ref('CaseState'), 'Created'), 400: error('bad fields'), 401: error('unauthorized'), 403: error('role or scope') },
+        responses: { 200: json(ref('CaseState'), 'Already reported (a retry with the same id)'), 201: json(ref('CaseState'), 'Created'), 400: error('bad fields'), 401: error('unauthorized'), 403: error('role or scope'), 409: error('the id is another reporter\'s case') },
+      },
+    },
+    '/api/cases/mine': {
+      get: {
+        summary: "The caller's own reports (live case years) as their reporter sees them: status, steps, no staff details",
+        security: [{ bearer: [] }],
+        responses: { 200: json({ type: 'object', required: ['cases'], properties: { cases: { type: 'array', items: ref('CaseState') } } }), 401: error('unauthorized') },
+      },
+    },
+    '/api/reference': {
+      get: {
+        summary: 'Public reference data a report needs: towns, villages, grids, categories, subcategories, units by name (no users, no phone numbers); ETag',
+        security: [{ bearer: [] }],
+        responses: { 200: json({ type: 'object' }), 304: { description: 'Not modified (If-None-Match)' }, 401: error('unauthorized') },
       },
     },
     '/api/cases/{caseId}': {
