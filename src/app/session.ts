@@ -23,6 +23,7 @@ import { ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.t
 import { DEFAULT_NAMESPACE, type ProfileRecord } from '../storage/schema.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import type { RecordSync } from '../sync/records.ts';
+import type { ResidentSync } from '../sync/resident.ts';
 import { HybridClock } from '../domain/hlc.ts';
 import type { RecordsApi } from './records.ts';
 import { computed, signal } from '@preact/signals';
@@ -139,6 +140,10 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     return me;
   }
 
+  function apiFetch(token: string, path: string, init: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+    return doFetch(`${base}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
+  }
+
   async function geoFetch(token: string, file: string, init: GeoFetchInit = {}): Promise<Response | null> {
     try {
       const res = await doFetch(`${base}/api/geo/${file}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
@@ -167,6 +172,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       pollMs: opts.pollMs,
       fetchMe,
       geoFetch,
+      apiFetch,
       onlineLogin,
       store,
       iterations: opts.pbkdf2Iterations,
@@ -264,6 +270,7 @@ interface SessionDeps {
   pollMs: number | undefined;
   fetchMe: (token: string) => Promise<Me | 'unauthorized' | 'network'>;
   geoFetch: (token: string, file: string, init?: GeoFetchInit) => Promise<Response | null>;
+  apiFetch: (token: string, path: string, init?: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }) => Promise<Response>;
   onlineLogin: (username: string, password: string) => Promise<OnlineLogin>;
   store: ProfileStore;
   iterations: number | undefined;
@@ -327,8 +334,42 @@ class SessionImpl implements GridlinkSession {
   /** The header's status: the engine's with the people/party docs' part (not ready until their code has loaded). */
   readonly status = computed<SyncStatus>(() => {
     const e = this.engine.status.value;
+    if (this.user.role === 'resident') {
+      // A resident syncs no doc: the connection is what the relay's HTTP answers say (ResidentSync), never the
+      // engine's (it has no links, so it would say offline). Unknown until the resident code has loaded.
+      const r = this.resident.value?.status.value;
+      return r ? { ...r, authExpired: e.authExpired } : { connection: 'connecting', unsaved: 0, lastSavedMs: null, ready: false, authExpired: e.authExpired };
+    }
     return this.loaded.value?.sync.withRecords(e) ?? { ...e, ready: false };
   });
+  /** Issue 11: a resident's reference data, outbox and own reports (src/sync/resident.ts), loaded like the records. */
+  private readonly resident = signal<ResidentSync | null>(null);
+  private loadingResident: Promise<ResidentSync> | null = null;
+  private readonly residentOrg = computed(() => this.resident.value?.org.value ?? null);
+  private withResident<T>(f: (r: ResidentSync) => Promise<T>): Promise<T> {
+    return (this.loadingResident ?? this.startResident()).then(f);
+  }
+
+  private startResident(): Promise<ResidentSync> {
+    return (this.loadingResident ??= import('../sync/resident.ts').then(async ({ ResidentSync }) => {
+      const r = new ResidentSync({
+        user: this.user,
+        db: this.engine.db,
+        readModel: this.engine.readModel,
+        casesVersion: this.engine.casesVersion,
+        api: (path, init) => this.deps.apiFetch(this.token, path, init),
+        now: this.deps.now,
+        random: this.deps.random,
+        online: this.deps.online,
+        unauthorized: () => this.probe(true),
+        paused: () => this.ended || this.engine.isAuthExpired,
+        watchNetwork: (f) => this.engine.onNetwork(f),
+      });
+      this.resident.value = r;
+      if (!this.ended) await r.start();
+      return r;
+    }));
+  }
   get recordSync(): RecordSync | null {
     return this.loaded.peek()?.sync ?? null;
   }
@@ -338,6 +379,11 @@ class SessionImpl implements GridlinkSession {
 
   /** Load the people/party code, build its sync and API once, and start it. */
   async startRecords(): Promise<void> {
+    // Residents hold no people or party docs: their part is the reference data and their own reports.
+    if (this.user.role === 'resident') {
+      await this.startResident();
+      return;
+    }
     this.loadingRecords ??= Promise.all([import('../sync/records.ts'), import('./records.ts')]).then(([{ RecordSync }, { createRecordsApi }]) => {
       const deps = this.deps;
       const sync = new RecordSync({
@@ -366,7 +412,7 @@ class SessionImpl implements GridlinkSession {
     await r.sync.start();
   }
   get org() {
-    return this.engine.org;
+    return this.user.role === 'resident' ? this.residentOrg : this.engine.org;
   }
   get casesVersion() {
     return this.engine.casesVersion;
@@ -374,9 +420,9 @@ class SessionImpl implements GridlinkSession {
 
   queryCases: Session['queryCases'] = (filter, offset, limit) => this.engine.queryCases(filter, offset, limit);
   countCases: Session['countCases'] = (filter) => this.engine.countCases(filter);
-  getCase: Session['getCase'] = (id) => this.engine.getCase(id);
-  report: Session['report'] = (input) => this.engine.report(input);
-  act: Session['act'] = (caseId, command) => this.engine.act(caseId, command);
+  getCase: Session['getCase'] = (id) => (this.user.role === 'resident' ? this.withResident((r) => r.getCase(id)) : this.engine.getCase(id));
+  report: Session['report'] = (input) => (this.user.role === 'resident' ? this.withResident((r) => r.report(input)) : this.engine.report(input));
+  act: Session['act'] = (caseId, command) => (this.user.role === 'resident' ? this.withResident((r) => r.act(caseId, command)) : this.engine.act(caseId, command));
   geoFetch: Session['geoFetch'] = (file, init) => this.deps.geoFetch(this.token, file, init);
   reportResolved: Session['reportResolved'] = (input, note) => this.engine.reportResolved(input, note);
   queryQueue: Session['queryQueue'] = (queue, offset, limit, opts) => this.engine.queryQueue(queue, offset, limit, opts);
@@ -418,6 +464,7 @@ class SessionImpl implements GridlinkSession {
     this.engine.setToken(token);
     this.recordSync?.setToken(token);
     this.engine.setAuthExpired(false);
+    void this.resident.peek()?.sync();
     this.scheduleExpiry();
   }
 
@@ -485,6 +532,7 @@ class SessionImpl implements GridlinkSession {
     await this.probing;
     await this.loadingRecords?.catch(() => undefined);
     await this.recordSync?.stop();
+    await this.loadingResident?.then((r) => r.stop()).catch(() => undefined);
     await this.engine.stop();
   }
 

@@ -75,7 +75,10 @@ export function userLabel(org: OrgView | null, userId: string): string {
   return org?.user(userId)?.name ?? userId;
 }
 
-/** The grids a user works with: their own grid, their village's, their town's, or all of them. */
+/**
+ * The grids a user works with: their own grid, their village's, their town's, or all of them. A resident reports
+ * in their town (their village's grids first); a point outside it is named by the map or GPS note.
+ */
 export function gridsInScope(user: UserInfo, org: OrgView): Grid[] {
   const all = [...org.data.grids].sort((a, b) => a.id.localeCompare(b.id));
   switch (user.role) {
@@ -85,6 +88,11 @@ export function gridsInScope(user: UserInfo, org: OrgView): Grid[] {
       return all.filter((g) => g.villageId === user.villageId);
     case 'town':
       return all.filter((g) => g.townId === user.townId);
+    case 'resident': {
+      if (!user.townId) return all;
+      const town = all.filter((g) => g.townId === user.townId);
+      return [...town.filter((g) => g.villageId === user.villageId), ...town.filter((g) => g.villageId !== user.villageId)];
+    }
     default:
       return all;
   }
