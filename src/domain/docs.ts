@@ -123,7 +123,8 @@ export function caseYear(reportedMs: number): number {
 
 /** The docs a user's device syncs. `years` are the case years kept live (the current and the previous one). */
 export function docsForUser(user: UserInfo, townIds: readonly string[], years: readonly number[]): DocGrant[] {
-  // Residents never get CRDT access (the org doc holds the user directory): they report over HTTP.
+  // Residents never get CRDT access (the org doc holds the user directory, a cases doc everyone's reports): they get
+  // the public reference data and their own reports over HTTP (server/reporter.ts, docs/DESIGN.md section 3a).
   if (user.role === 'resident') return [];
   const grants: DocGrant[] = [{ name: ORG_DOC, access: user.role === 'admin' ? 'write' : 'read' }];
   let towns: readonly string[] = [];
