@@ -5,8 +5,9 @@
  *    units by name) and nothing of the staff directory: no users, no phone numbers, no grid worker ids, no plans.
  *    Served as GET /api/reference with an ETag; the device keeps it in IndexedDB (src/sync/resident.ts).
  *  - `reporterView(state)`: one of the resident's own cases as its reporter may follow it: status, what they reported,
- *    the steps that changed the status, the unit's name, the resolution and reasons given to the reporter. Staff
- *    actors, internal notes, supervision, extensions and checklists are removed.
+ *    every step that changed the status, the unit's name, the resolution and reasons given to the reporter. Staff
+ *    actors, internal notes (a unit's return reason, a failed check's reason), supervision, extensions and
+ *    checklists are removed.
  */
 import { createHash } from 'node:crypto';
 import type { CaseEvent } from '../src/domain/events.ts';
@@ -53,7 +54,11 @@ const SHOWN: Partial<Record<CaseEvent['type'], readonly string[]>> = {
   accepted: [],
   rejected: ['reason'],
   dispatched: ['unitId'],
+  acknowledged: [],
+  started: [],
+  returned: [],
   resolved: ['note'],
+  verification_failed: [],
   self_resolved: ['note'],
   verified: [],
   closed: [],

@@ -362,6 +362,7 @@ class SessionImpl implements GridlinkSession {
         random: this.deps.random,
         online: this.deps.online,
         unauthorized: () => this.probe(true),
+        contacted: () => (this.heldPassword = null),
         paused: () => this.ended || this.engine.isAuthExpired,
         watchNetwork: (f) => this.engine.onNetwork(f),
       });

@@ -48,6 +48,8 @@ export interface ResidentDeps {
   online: () => boolean;
   /** The token was refused (401): the session checks it and may ask for the password. */
   unauthorized: () => void;
+  /** The relay took this token (the session drops a password held since an offline sign-in). */
+  contacted?: () => void;
   /** Sign-in expired: do not contact the relay. */
   paused: () => boolean;
   /** Called when the network comes or goes (the engine's watcher); returns the unsubscribe function. */
@@ -155,6 +157,7 @@ export class ResidentSync {
       await this.flushOutbox();
       await this.fetchMine();
       this.contacted = true;
+      this.deps.contacted?.();
       this.refresh({ connection: this.deps.online() ? 'online' : 'offline' });
     } catch (e) {
       if (e instanceof Unauthorized) {
