@@ -90,6 +90,10 @@ describe('a resident session', () => {
     net.online = true;
     await until(() => s.status.value.unsaved === 0 && s.status.value.connection === 'online', 'offline report sent');
     expect((await api(server.url, `/api/cases/${off.event.caseId}`, { token: town })).status).toBe(200);
+    // The resident withdraws that report (through the relay), and the list shows it withdrawn.
+    const w = await s.act(off.event.caseId, { type: 'withdraw', reason: '已自行解决' } as Parameters<GridlinkSession['act']>[1]);
+    expect(w).toMatchObject({ ok: true, state: { status: 'withdrawn' } });
+    expect((await s.queryCases({ status: 'withdrawn' }, 0, 10)).map((x) => x.id)).toEqual([off.event.caseId]);
     // Never the worker's case.
     expect((await s.queryCases({}, 0, 10)).map((x) => x.id)).not.toContain(workerCase.state.id);
     expect(await s.countCases({})).toBe(2);

@@ -289,12 +289,12 @@ export function ReportForm({ session }: { session: Session }) {
           {user.role === 'worker' || grids.length === 1 ? (
             <p class="grid-auto">{t('report.gridAuto', { name: gridLabel(org, v.gridId) })}</p>
           ) : (
-            <Field id={FIELD_IDS.grid} label={t('report.grid')} error={err('grid')}>
+            <Field id={FIELD_IDS.grid} label={t('report.grid')} hint={t('report.gridHint')} error={err('grid')}>
               <select
                 id={FIELD_IDS.grid}
                 value={v.gridId}
                 aria-invalid={Boolean(errors.grid) || undefined}
-                aria-describedby={describedBy(FIELD_IDS.grid, false, errors.grid)}
+                aria-describedby={describedBy(FIELD_IDS.grid, true, errors.grid)}
                 onChange={(e) => set({ gridId: e.currentTarget.value })}
               >
                 <option value="">{t('report.gridChoose')}</option>
@@ -306,7 +306,7 @@ export function ReportForm({ session }: { session: Session }) {
           <fieldset class="location">
             <legend>{t('report.location')}</legend>
             <p class="hint" id="r-location-hint">
-              {t('report.locationHint')}
+              {t(v.gridId ? 'report.locationHint' : 'report.locationHintNoGrid')}
             </p>
             <div class="button-row">
               <button type="button" class="btn" onClick={locate} disabled={gps.kind === 'busy'}>
