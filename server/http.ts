@@ -296,11 +296,27 @@ async function myCases(req: IncomingMessage, res: ServerResponse, ctx: HttpConte
     for (const y of liveYears(ctx.now())) {
       const name = casesDocName(t, y);
       if (!ctx.store.hasDoc(name)) continue;
-      for (const s of await foldedDoc(ctx, name)) if (s.reporter === user.id) out.push(reporterView(s));
+      for (const s of byReporter(await foldedDoc(ctx, name)).get(user.id) ?? []) out.push(reporterView(s));
     }
   }
   out.sort((a, b) => b.reportedMs - a.reportedMs || (a.id < b.id ? 1 : -1));
   sendJson(res, 200, { cases: out });
+}
+
+/** A doc's folded cases by reporter, built once per fold (every resident's device asks for its own every 30 s). */
+const reporterIndex = new WeakMap<CaseState[], Map<string, CaseState[]>>();
+function byReporter(states: CaseState[]): Map<string, CaseState[]> {
+  let m = reporterIndex.get(states);
+  if (!m) {
+    m = new Map();
+    for (const s of states) {
+      const list = m.get(s.reporter);
+      if (list) list.push(s);
+      else m.set(s.reporter, [s]);
+    }
+    reporterIndex.set(states, m);
+  }
+  return m;
 }
 
 /** The public reference data (reporter.ts): what a report needs, no staff directory. */
