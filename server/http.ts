@@ -322,15 +322,23 @@ function byReporter(states: CaseState[]): Map<string, CaseState[]> {
 /** The public reference data (reporter.ts): what a report needs, no staff directory. */
 async function reference(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
   await requireUser(req, ctx);
-  const { json, etag } = publicReferenceBody(ctx.org().data);
+  const { json, gzip, etag } = publicReferenceBody(ctx.org().data);
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('Vary', 'Accept-Encoding');
   if (req.headers['if-none-match'] === etag) {
     res.statusCode = 304;
     res.end();
     return;
   }
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Content-Length', gzip.length);
+    res.end(gzip);
+    return;
+  }
+  res.setHeader('Content-Length', Buffer.byteLength(json));
   res.end(json);
 }
 

@@ -81,6 +81,10 @@ describe('a resident at the relay', () => {
     const again = await fetch(`${server.url}/api/reference`, { headers: { authorization: `Bearer ${tokens.resident01}`, 'if-none-match': etag } });
     expect(again.status).toBe(304);
     expect((await api(server.url, '/api/reference')).status).toBe(401);
+    // Sent gzipped to a client that takes it (Node's fetch decodes it).
+    const gz = await fetch(`${server.url}/api/reference`, { headers: { authorization: `Bearer ${tokens.resident01}`, 'accept-encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(await gz.json()).toEqual(r.body);
   });
 
   it('reports by its own id (a retry is the same case), reads back only its own reports, without staff details', async () => {
