@@ -41,7 +41,10 @@ export interface GeoFetchInit {
 export interface Session {
   user: UserInfo;
   status: ReadonlySignal<SyncStatus>;
-  /** Reference data, null until the org doc has loaded. */
+  /**
+   * Reference data, null until the org doc has loaded. A resident's is the relay's public reference data (no staff
+   * directory: the resident is the only person it names), kept on the device (src/sync/resident.ts).
+   */
   org: ReadonlySignal<OrgView | null>;
   /** Increases whenever the read model changes: list screens re-query on it. */
   casesVersion: ReadonlySignal<number>;
