@@ -119,6 +119,8 @@ export class SyncEngine {
   private clockOffset = 0;
   private authExpired = false;
   private ready = false;
+  /** Every doc has synced with the relay once in this session and the read model shows it (status.synced). */
+  private synced = false;
   private lastSavedMs: number | null = null;
   private wasOnline: boolean;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
@@ -268,6 +270,11 @@ export class SyncEngine {
     }
     this.pollTimer = setInterval(() => this.checkOnline(), this.opts.pollMs ?? 1000);
     this.connectAll();
+    void this.whenSynced().then(() => {
+      if (this.stopped) return;
+      this.synced = true;
+      this.refreshStatus();
+    });
   }
 
   private open(grant: DocGrant): Promise<void> {
@@ -551,7 +558,9 @@ export class SyncEngine {
   }
 
   private connection(): ConnectionState {
-    if (!this.opts.online() || this.authExpired || !this.opts.transport || !this.ready) return 'offline';
+    if (!this.opts.online() || this.authExpired || !this.opts.transport) return 'offline';
+    // The local docs are still opening: the links are made right after, so the connection is being made.
+    if (!this.ready) return 'connecting';
     return linksState(this.host.links());
   }
 
@@ -563,6 +572,7 @@ export class SyncEngine {
       unsaved,
       lastSavedMs: this.lastSavedMs,
       ready: this.ready,
+      synced: this.synced,
       authExpired: this.authExpired,
     });
   }
