@@ -273,7 +273,8 @@ export class SyncEngine {
     void this.whenSynced().then(() => {
       if (this.stopped) return;
       this.synced = true;
-      this.refreshStatus();
+      // Only this field: the connection shown changes with the links (checkOnline), never ahead of them.
+      setStatus(this.status, { ...this.status.peek(), synced: true });
     });
   }
 
@@ -558,7 +559,9 @@ export class SyncEngine {
   }
 
   private connection(): ConnectionState {
-    if (!this.opts.online() || this.authExpired || !this.opts.transport) return 'offline';
+    // The network state the links follow (checkOnline), not a fresher reading: the header never says offline while
+    // a link is still open, nor online before the links were told.
+    if (!this.wasOnline || this.authExpired || !this.opts.transport) return 'offline';
     // The local docs are still opening: the links are made right after, so the connection is being made.
     if (!this.ready) return 'connecting';
     return linksState(this.host.links());
