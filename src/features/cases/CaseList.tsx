@@ -154,7 +154,7 @@ export function CaseList({ session }: { session: Session }) {
       <ScreenTitle suffix={t('app.name')} focus={titleFocus.current}>
         {t('cases.title')}
       </ScreenTitle>
-      <div role="search" class="case-search" aria-label={t('search.label')}>
+      <div role="search" class="case-search">
         <label for="f-q">{t('search.label')}</label>
         <div class="case-search-row">
           <input
