@@ -149,7 +149,7 @@ describe('case list search', () => {
     // With a filter: the search is within it.
     await choose(mustFind(m.root, '#f-status'), 'accepted');
     await search(reporter, '找到 50 件');
-    await click(byText(m.root, 'button', '清除搜索'));
+    await click(byText(m.root, '.case-search button', '清除'));
     await waitFor(() => mustFind(m!.root, '.cases-count').textContent === '共 150 件', 'filter only');
     expect((box as HTMLInputElement).value).toBe('');
   });

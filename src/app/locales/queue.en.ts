@@ -49,7 +49,7 @@ export const queueEn: QueueMessages = {
 
   'search.label': 'Search cases',
   'search.hint': 'Description, address, number or reporter name',
-  'search.clear': 'Clear the search',
+  'search.clear': 'Clear',
   'search.count': '{n} found',
   'search.empty': 'No case contains “{q}”.',
   'search.loading': 'Searching…',

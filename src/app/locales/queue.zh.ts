@@ -54,7 +54,7 @@ export const queueZh = {
 
   'search.label': '搜索案件',
   'search.hint': '描述、地址、编号或上报人姓名',
-  'search.clear': '清除搜索',
+  'search.clear': '清除',
   'search.count': '找到 {n} 件',
   'search.empty': '没有找到包含“{q}”的案件。',
   'search.loading': '正在搜索…',

@@ -12,6 +12,7 @@ import { Badge } from '../../ui/Badge.tsx';
 import { SkeletonRow } from '../../ui/Skeleton.tsx';
 import { categoryLabel, gridLabel, statusTone, unitLabel } from '../cases/lookup.ts';
 import { DeadlineBadge } from './Deadline.tsx';
+import './workflow.css';
 
 export interface QueueRowProps {
   row: CaseRow | undefined;
