@@ -31,6 +31,7 @@ export function toRecord(state: CaseState, doc: string, pending: boolean): CaseR
   if (state.unitId) r.unitId = state.unitId;
   // version 2 (issue 4)
   r.reporter = state.reporter;
+  if (state.address) r.address = state.address;
   r.location = state.location;
   if (state.planId) r.planId = state.planId;
   if (state.dispatchedMs !== undefined) r.dispatchedMs = state.dispatchedMs;
@@ -60,6 +61,7 @@ export function toRecord(state: CaseState, doc: string, pending: boolean): CaseR
 const ROW_EXTRAS = [
   'villageId',
   'reporter',
+  'address',
   'location',
   'planId',
   'dispatchedMs',

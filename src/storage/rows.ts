@@ -29,6 +29,8 @@ export interface CaseRow {
   // issue 4 (all optional: rows written before the upgrade are refolded, but fakes may omit them)
   villageId?: string;
   reporter?: string;
+  /** The address the reporter gave (the case list's text search; issue 11). */
+  address?: string;
   location?: LatLng;
   planId?: string;
   /** The latest dispatch (the deadline clock's start), its hours and approved extension hours. */

@@ -119,6 +119,8 @@ export class SyncEngine {
   private clockOffset = 0;
   private authExpired = false;
   private ready = false;
+  /** Every doc has synced with the relay once in this session and the read model shows it (status.synced). */
+  private synced = false;
   private lastSavedMs: number | null = null;
   private wasOnline: boolean;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
@@ -268,6 +270,12 @@ export class SyncEngine {
     }
     this.pollTimer = setInterval(() => this.checkOnline(), this.opts.pollMs ?? 1000);
     this.connectAll();
+    void this.whenSynced().then(() => {
+      if (this.stopped) return;
+      this.synced = true;
+      // Only this field: the connection shown changes with the links (checkOnline), never ahead of them.
+      setStatus(this.status, { ...this.status.peek(), synced: true });
+    });
   }
 
   private open(grant: DocGrant): Promise<void> {
@@ -551,7 +559,11 @@ export class SyncEngine {
   }
 
   private connection(): ConnectionState {
-    if (!this.opts.online() || this.authExpired || !this.opts.transport || !this.ready) return 'offline';
+    // The network state the links follow (checkOnline), not a fresher reading: the header never says offline while
+    // a link is still open, nor online before the links were told.
+    if (!this.wasOnline || this.authExpired || !this.opts.transport) return 'offline';
+    // The local docs are still opening: the links are made right after, so the connection is being made.
+    if (!this.ready) return 'connecting';
     return linksState(this.host.links());
   }
 
@@ -563,6 +575,7 @@ export class SyncEngine {
       unsaved,
       lastSavedMs: this.lastSavedMs,
       ready: this.ready,
+      synced: this.synced,
       authExpired: this.authExpired,
     });
   }

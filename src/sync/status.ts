@@ -10,6 +10,11 @@ export interface SyncStatus {
   lastSavedMs: number | null;
   /** True once every doc has loaded from local storage (the UI may render data). */
   ready: boolean;
+  /**
+   * True once every doc has synced with the relay in this session and the read model shows it: from then on, counts
+   * and empty states are the server's. Absent (false) until then.
+   */
+  synced?: boolean;
   /** The relay refused this user's token: the user must sign in again to resume syncing (local work is kept). */
   authExpired: boolean;
 }

@@ -199,4 +199,52 @@ describe('dispatch board', () => {
     m = await mount(<DispatchBoard session={new FakeSession(world, world.user('unit002'))} />);
     expect(byText(m.root, 'p', '您的角色不能使用此功能。')).toBeTruthy();
   });
+
+  it('gives each action on a row one name: 受理 accepts, 审核 opens the panel (issue 11, defect 5)', async () => {
+    const world = new FakeWorld();
+    boardWorld(world);
+    const town = new FakeSession(world, world.user('town01'));
+    m = await mount(<DispatchBoard session={town} />);
+    await waitFor(() => rowTexts(m!.root).length === 2, 'new rows');
+    for (const li of Array.from(m.root.querySelectorAll('.case-list > li'))) {
+      const names = Array.from(li.querySelectorAll('button')).map((b) => b.getAttribute('aria-label') ?? b.textContent);
+      expect(names).toEqual(['受理 · 城乡建设 / 违章建筑', '审核 · 城乡建设 / 违章建筑']);
+      expect(new Set(names).size).toBe(names.length);
+    }
+    await click(byText(m.root, '.case-list > li button', '审核'));
+    await waitFor(() => m!.root.querySelector('.case-panel .facts'), 'panel');
+    expect(mustFind(m.root, '#panel-title').textContent).toBe('审核：城乡建设 / 违章建筑');
+    // The panel's close button says 关闭 (the Esc hint is for keyboards only), its link to the case is a full target.
+    expect(byText(m.root, '.case-panel button', '关闭')).toBeTruthy();
+    expect(mustFind(m.root, '.case-panel kbd').classList.contains('kbd-only')).toBe(true);
+    expect(mustFind(m.root, '.case-panel a.panel-open-case').textContent).toBe('打开案件详情');
+    expect(mustFind(m.root, '.shortcuts').classList.contains('kbd-only')).toBe(true);
+    expect(mustFind(m.root, '.shortcuts').textContent).not.toMatch(/Enter/);
+  });
+
+  it('shows skeletons, not 0 and not the empty text, until the data is known (issue 11, defect 3)', async () => {
+    const world = new FakeWorld();
+    boardWorld(world);
+    // The first sync still arriving: the read model is empty, the relay not reached yet.
+    const town = new FakeSession(world, world.user('town01'), { status: { connection: 'connecting', synced: false } });
+    const realCount = town.countQueue.bind(town);
+    const realQuery = town.queryQueue.bind(town);
+    let synced = false;
+    town.countQueue = (q, o) => (synced ? realCount(q, o) : Promise.resolve(0));
+    town.queryQueue = (q, off, l, o) => (synced ? realQuery(q, off, l, o) : Promise.resolve([]));
+    m = await mount(<DispatchBoard session={town} />);
+    await settle();
+    await settle();
+    expect(m.root.querySelectorAll('.queue-count.is-loading .skeleton')).toHaveLength(6);
+    expect(m.root.textContent).not.toContain('此队列没有案件');
+    expect(m.root.querySelector('.skeleton-rows')).toBeTruthy();
+    expect(mustFind(m.root, '.cases-count').textContent).toBe('正在载入…');
+    synced = true;
+    town.status.value = { ...town.status.value, connection: 'online', synced: true };
+    await waitFor(() => tabCounts(m!.root)['超时'] === '1', 'counts');
+    expect(tabCounts(m.root)).toEqual({ 新上报: '2', 待派遣: '2', 退回: '1', 延期申请: '1', 超时: '1', 待核查: '1' });
+    await waitFor(() => rowTexts(m!.root).length === 2, 'rows');
+    expect(m.root.querySelector('.skeleton-rows')).toBeNull();
+    expect(mustFind(m.root, '.cases-count').textContent).toBe('新上报：共 2 件');
+  });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CASES_PAINTED_MARK, CaseList } from '../../src/features/cases/CaseList.tsx';
 import { FakeSession, FakeWorld } from './fake-services.ts';
-import { byText, choose, mount, mustFind, resetLang, settle, waitFor, type Mounted } from './helpers.ts';
+import { byText, choose, click, mount, mustFind, resetLang, settle, type, waitFor, type Mounted } from './helpers.ts';
 
 describe('case list', () => {
   let m: Mounted | undefined;
@@ -108,5 +108,49 @@ describe('case list memory', () => {
     expect(mustFind(m.root, '.cases-count').textContent).toBe('共 30 件');
     await waitFor(() => document.activeElement?.getAttribute('href') === href, 'focus on the opened case');
     m.unmount();
+  });
+});
+
+describe('case list search', () => {
+  let m: Mounted | undefined;
+  beforeEach(resetLang);
+  afterEach(() => m?.unmount());
+
+  it('searches description, address, number and reporter name over the local read model', async () => {
+    const world = new FakeWorld();
+    const ids = world.seed(600);
+    const withAddress = world.command(
+      'w0001',
+      null,
+      { type: 'report', category: '0101', description: '井盖缺失', address: '幸福路 12 号', location: { lat: 41.2, lng: 122.05 }, gridId: 'g0001', townId: 't01' },
+      world.nowMs - 60_000,
+    ).caseId;
+    // (The list keeps each user's filter and search for the page's lifetime: a user no other test uses.)
+    const session = new FakeSession(world, world.user('admin'));
+    m = await mount(<CaseList session={session} />);
+    await waitFor(() => mustFind(m!.root, '.cases-count').textContent === '共 601 件', 'all');
+    const box = mustFind(m.root, 'input[type="search"]');
+    expect(mustFind(m.root, 'label[for="f-q"]').textContent).toBe('搜索案件');
+
+    const rows = () => Array.from(m!.root.querySelectorAll('.case-list a.case-row')).map((a) => a.getAttribute('href'));
+    const search = async (q: string, count: string) => {
+      await type(box, q);
+      await waitFor(() => mustFind(m!.root, '.cases-count').textContent === count, `${q}: ${count}`);
+    };
+    await search('幸福路', '找到 1 件');
+    expect(rows()).toEqual([`#/cases/${withAddress}`]);
+    await search('案件描述 12：', '找到 1 件');
+    await search(ids[7]!.toLowerCase(), '找到 1 件');
+    await waitFor(() => rows()[0] === `#/cases/${ids[7]}`, 'the case by its number');
+    expect(rows()).toEqual([`#/cases/${ids[7]}`]);
+    const reporter = world.org.user(world.org.grid('g0002')!.workerId)!.name;
+    await search(reporter, '找到 200 件');
+    await search('没有这种案件', '没有找到包含“没有这种案件”的案件。');
+    // With a filter: the search is within it.
+    await choose(mustFind(m.root, '#f-status'), 'accepted');
+    await search(reporter, '找到 50 件');
+    await click(byText(m.root, '.case-search button', '清除'));
+    await waitFor(() => mustFind(m!.root, '.cases-count').textContent === '共 150 件', 'filter only');
+    expect((box as HTMLInputElement).value).toBe('');
   });
 });

@@ -178,7 +178,7 @@ export class FakeSession implements Session {
     readonly user: UserInfo,
     opts: { status?: Partial<SyncStatus>; orgLoaded?: boolean } = {},
   ) {
-    this.status = signal<SyncStatus>({ connection: 'online', unsaved: 0, lastSavedMs: null, ready: true, authExpired: false, ...opts.status });
+    this.status = signal<SyncStatus>({ connection: 'online', unsaved: 0, lastSavedMs: null, ready: true, synced: true, authExpired: false, ...opts.status });
     this.org = signal(opts.orgLoaded === false ? null : world.org);
     this.casesVersion = world.version;
   }

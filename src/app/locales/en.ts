@@ -56,7 +56,7 @@ export const en: Messages = {
   'sync.label': 'Sync status',
   'sync.online': 'Online',
   'sync.offline': 'Offline',
-  'sync.connecting': 'Connecting',
+  'sync.connecting': 'Connecting…',
   'sync.unsaved.one': '{n} change not yet saved to the server',
   'sync.unsaved.other': '{n} changes not yet saved to the server',
   'sync.allSaved': 'All changes saved to the server',

@@ -59,7 +59,7 @@ export const zh = {
   'sync.label': '同步状态',
   'sync.online': '在线',
   'sync.offline': '离线',
-  'sync.connecting': '连接中',
+  'sync.connecting': '正在连接…',
   'sync.unsaved.one': '{n} 项更改尚未保存到服务器',
   'sync.unsaved.other': '{n} 项更改尚未保存到服务器',
   'sync.allSaved': '所有更改已保存到服务器',

@@ -1,21 +1,27 @@
 /**
- * The case list of the user's scope: filters (status, grid, category), newest first, windowed.
+ * The case list of the user's scope: a text search (description, address, number, reporter: caseSearch.ts, local,
+ * works offline), filters (status, grid, category), newest first, windowed.
  * Rows come from the read model page by page (usePaged over session.queryCases by offset/limit, total from
  * countCases), and are fetched again when casesVersion changes. Marks `gl:cases-painted` once the first page is on screen.
+ * Until the session's data is known (first sync), no count and no empty state are shown: skeletons instead.
  */
 import { signal } from '@preact/signals';
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatNumber, formatTime, localName, statusName, t } from '../../app/i18n.ts';
+import '../../app/locales/queue.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { CaseFilter, CaseRow, Session } from '../../app/services.ts';
 import { STATUSES, type Status } from '../../domain/workflow.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { SkeletonList, SkeletonRow, SkeletonText } from '../../ui/Skeleton.tsx';
 import { VirtualList } from '../../ui/VirtualList.tsx';
+import { useSearchIndex, useSearchResults } from './caseSearch.ts';
 import { GridOptions } from './GridOptions.tsx';
 import { categoryLabel, gridLabel, gridsInScope, lookup, statusTone } from './lookup.ts';
-import { usePaged } from '../workflow/usePaged.ts';
+import { useDataKnown, usePaged } from '../workflow/usePaged.ts';
+import './caselist.css';
 
 export { QUEUE_PAGE as PAGE_SIZE } from '../workflow/usePaged.ts';
 /** Estimated row height in px at the default text size; real rows are measured. */
@@ -24,6 +30,10 @@ export const CASES_PAINTED_MARK = 'gl:cases-painted';
 
 /** The filter outlives the screen (back from a case keeps it), but not the user. */
 const savedFilter = signal<{ userId: string; filter: CaseFilter }>({ userId: '', filter: {} });
+/** The search text, kept the same way. */
+const savedQuery = signal<{ userId: string; q: string }>({ userId: '', q: '' });
+/** Typing pauses this long before the list follows (one scan per pause, not per key). */
+const SEARCH_DEBOUNCE_MS = 150;
 
 /**
  * Where the user was when they left the list (opened a case, went to report): coming back restores the
@@ -54,15 +64,32 @@ export function CaseList({ session }: { session: Session }) {
   const saved = savedFilter.value;
   const filter: CaseFilter = saved.userId === user.id ? saved.filter : {};
   const filterKey = JSON.stringify([filter.status ?? '', filter.gridId ?? '', filter.category ?? '']);
-  const memoryKey = `${user.id}|${filterKey}`;
+  const savedQ = savedQuery.value.userId === user.id ? savedQuery.value.q : '';
+  const [input, setInput] = useState(savedQ);
+  const q = savedQ.trim();
+  useEffect(() => {
+    if (input === savedQ) return;
+    const id = setTimeout(() => (savedQuery.value = { userId: user.id, q: input }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(id);
+  }, [input]);
+  const searching = q !== '';
+  const { index, gen } = useSearchIndex(session, filter, filterKey, searching);
+  const results = useSearchResults(index, q);
+  const known = useDataKnown(session);
+  const listKey = searching ? `${filterKey}|${q}|${gen}` : filterKey;
+  const memoryKey = `${user.id}|${filterKey}|${q}`;
   const restore = useRef(memory.key === memoryKey ? memory : null);
-  const { total, failed, row, ensure, loaded } = usePaged(
-    (offset, limit) => session.queryCases(filter, offset, limit),
-    () => session.countCases(filter),
-    filterKey,
-    session.casesVersion.value,
+  const { total: pagedTotal, totalKnown, failed, row, ensure, loaded } = usePaged(
+    (offset, limit) => (searching ? Promise.resolve(results ? results.slice(offset, offset + limit) : []) : session.queryCases(filter, offset, limit)),
+    () => (searching ? Promise.resolve(results?.length ?? 0) : session.countCases(filter)),
+    listKey,
+    searching ? gen : session.casesVersion.value,
     restore.current?.total ?? null,
+    known,
   );
+  // A search waits for its index (read once, then every key is a scan in memory).
+  const total = searching && !results ? null : pagedTotal;
+  const countKnown = total !== null && totalKnown && (!searching || results !== null);
   const listRef = useRef<HTMLDivElement>(null);
   const titleFocus = useRef(!restore.current);
   const openedCase = useRef('');
@@ -109,6 +136,10 @@ export function CaseList({ session }: { session: Session }) {
   const major = filter.category?.slice(0, 2) ?? '';
   const subs = (major && l?.subsByMajor.get(major)) || [];
   const hasFilter = Boolean(filter.status || filter.gridId || filter.category);
+  const clearSearch = () => {
+    setInput('');
+    savedQuery.value = { userId: user.id, q: '' };
+  };
 
   return (
     <div
@@ -123,6 +154,34 @@ export function CaseList({ session }: { session: Session }) {
       <ScreenTitle suffix={t('app.name')} focus={titleFocus.current}>
         {t('cases.title')}
       </ScreenTitle>
+      <div role="search" class="case-search">
+        <label for="f-q">{t('search.label')}</label>
+        <div class="case-search-row">
+          <input
+            id="f-q"
+            type="search"
+            value={input}
+            autoComplete="off"
+            enterKeyHint="search"
+            aria-describedby="f-q-hint"
+            onInput={(e) => setInput(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape' && input) {
+                e.preventDefault();
+                clearSearch();
+              }
+            }}
+          />
+          {input ? (
+            <button type="button" class="btn btn-quiet" onClick={clearSearch}>
+              {t('search.clear')}
+            </button>
+          ) : null}
+        </div>
+        <p id="f-q-hint" class="hint">
+          {t('search.hint')}
+        </p>
+      </div>
       <section class="filters card" aria-label={t('cases.filters')}>
         <div class="filter">
           <label for="f-status">{t('cases.status')}</label>
@@ -180,7 +239,22 @@ export function CaseList({ session }: { session: Session }) {
       </section>
 
       <p class="cases-count" role="status">
-        {total === null ? t('cases.loading') : total === 0 ? t('cases.empty') : t('cases.count', { n: formatNumber(total) })}
+        {!countKnown ? (
+          <>
+            <SkeletonText width={6} />
+            <span class="visually-hidden">{searching ? t('search.loading') : t('app.loading')}</span>
+          </>
+        ) : total === 0 ? (
+          searching ? (
+            t('search.empty', { q })
+          ) : (
+            t('cases.empty')
+          )
+        ) : searching ? (
+          t('search.count', { n: formatNumber(total!) })
+        ) : (
+          t('cases.count', { n: formatNumber(total!) })
+        )}
       </p>
       <Alert tone="error">{failed ? t('app.screenLoadFailed') : ''}</Alert>
 
@@ -188,7 +262,7 @@ export function CaseList({ session }: { session: Session }) {
         <VirtualList
           count={total}
           estimate={ROW_ESTIMATE}
-          resetKey={filterKey}
+          resetKey={searching ? `${filterKey}|${q}` : filterKey}
           heightCache={heightCache.current}
           label={t('cases.list')}
           class="case-list"
@@ -200,8 +274,10 @@ export function CaseList({ session }: { session: Session }) {
           }}
           renderItem={(i) => <CaseRowView row={row(i)} session={session} />}
         />
-      ) : total === 0 && loaded() ? (
+      ) : countKnown && total === 0 && loaded() ? (
         <EmptyMark />
+      ) : !countKnown ? (
+        <SkeletonList rows={4} />
       ) : null}
     </div>
   );
@@ -213,8 +289,9 @@ function EmptyMark() {
 }
 
 function CaseRowView({ row, session }: { row: CaseRow | undefined; session: Session }) {
-  if (!row) return <div class="case-row case-row-loading">{t('cases.rowLoading')}</div>;
   const org = session.org.value;
+  // Not fetched yet, or no reference data to name its grid (never a raw id).
+  if (!row || !org) return <SkeletonRow />;
   return (
     <a class="case-row" href={routeHref({ name: 'case', id: row.id })}>
       <span class="case-row-top">

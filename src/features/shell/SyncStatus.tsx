@@ -1,6 +1,8 @@
 /**
  * Always-visible sync status: connection, own changes not yet saved on the server, last save time.
  * A polite live region, so a screen reader hears "离线" or "2 项更改尚未保存到服务器" when it changes.
+ * It claims only what is known: while the local docs open and the links are made it says "正在连接…", never
+ * beside "所有更改已保存到服务器" (which waits for the relay's answer, or for the device to be known offline).
  */
 import type { ReadonlySignal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
@@ -27,7 +29,7 @@ export function SyncStatusBar({ status }: { status: ReadonlySignal<Status> }) {
       <span class="visually-hidden">{sep}</span>
       <span class={s.unsaved > 0 ? 'syncbar-unsaved has-unsaved' : 'syncbar-unsaved'}>
         {/* Until the local docs are open (status.ready) the unsaved count is not known: claim nothing. */}
-        {s.unsaved > 0 ? t(s.unsaved === 1 ? 'sync.unsaved.one' : 'sync.unsaved.other', { n: s.unsaved }) : s.ready ? t('sync.allSaved') : null}
+        {s.unsaved > 0 ? t(s.unsaved === 1 ? 'sync.unsaved.one' : 'sync.unsaved.other', { n: s.unsaved }) : s.ready && conn !== 'connecting' ? t('sync.allSaved') : null}
       </span>
       <span class="visually-hidden">{sep}</span>
       {/* "Never saved" only matters while something waits: with nothing written yet it is noise (a third row at 200%). */}

@@ -21,6 +21,7 @@ import { categoryLabel, gridLabel, statusTone, unitLabel } from '../cases/lookup
 import { orderActions, type MergeCandidate, type Run } from './ActionForms.tsx';
 import { Checklist, findMergeCandidates, refusedText } from './CaseParts.tsx';
 import { DeadlineFacts } from './Deadline.tsx';
+import './workflow.css';
 
 export interface CasePanelProps {
   session: Session;
@@ -103,6 +104,9 @@ export function CasePanel(p: CasePanelProps) {
         </h2>
         <button type="button" class="btn btn-quiet" aria-keyshortcuts="Escape" onClick={p.onClose}>
           {t('board.close')}
+          <kbd class="kbd-hint kbd-only" aria-hidden="true">
+            {t('keys.name.esc')}
+          </kbd>
         </button>
       </div>
       {c === null ? <p>{t('detail.notFound')}</p> : null}
@@ -161,7 +165,9 @@ export function CasePanel(p: CasePanelProps) {
           <ActionList actions={offered} fold={offered.length > 2} state={c} org={org} run={run} mergeCandidates={dups} />
           {p.checklist ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
           <p>
-            <a href={routeHref({ name: 'case', id: c.id })}>{t('board.openCase')}</a>
+            <a class="panel-open-case" href={routeHref({ name: 'case', id: c.id })}>
+              {t('board.openCase')}
+            </a>
           </p>
         </>
       ) : null}

@@ -9,8 +9,10 @@ import '../../app/locales/queue.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { CaseRow, OrgView } from '../../app/services.ts';
 import { Badge } from '../../ui/Badge.tsx';
+import { SkeletonRow } from '../../ui/Skeleton.tsx';
 import { categoryLabel, gridLabel, statusTone, unitLabel } from '../cases/lookup.ts';
 import { DeadlineBadge } from './Deadline.tsx';
+import './workflow.css';
 
 export interface QueueRowProps {
   row: CaseRow | undefined;
@@ -23,7 +25,8 @@ export interface QueueRowProps {
 }
 
 export function QueueRow({ row, org, now, showUnit, children }: QueueRowProps) {
-  if (!row) return <div class="case-row case-row-loading">{t('cases.rowLoading')}</div>;
+  // Not fetched yet, or the reference data is not there to name its grid and unit (never show their raw ids).
+  if (!row || !org) return <SkeletonRow />;
   return (
     <div class="queue-item">
       <a class="case-row queue-row" href={routeHref({ name: 'case', id: row.id })}>

@@ -15,13 +15,14 @@ import type { CaseRow, QueueName, QueueOptions, Session } from '../../app/servic
 import type { Command } from '../../domain/commands.ts';
 import type { EventType } from '../../domain/events.ts';
 import { Alert } from '../../ui/Alert.tsx';
+import { SkeletonList, SkeletonText } from '../../ui/Skeleton.tsx';
 import { VirtualList } from '../../ui/VirtualList.tsx';
 import { categoryLabel } from '../cases/lookup.ts';
 import { CasePanel } from './CasePanel.tsx';
 import { useListCursor } from './cursor.ts';
 import { QueueRow } from './QueueRow.tsx';
 import { useShortcuts, type ShortcutMap } from './shortcuts.ts';
-import { usePaged } from './usePaged.ts';
+import { useDataKnown, usePaged } from './usePaged.ts';
 
 /** A one-click action on a row (no input needed): its event type (for the label) and the command. */
 export interface QuickAction {
@@ -60,11 +61,14 @@ export function QueueView(p: QueueViewProps) {
   const minute = Math.floor(now / 60_000);
   const opts = p.opts ?? {};
   const key = `${queue}|${opts.townId ?? ''}`;
+  const known = useDataKnown(session);
   const paged = usePaged(
     (o, l) => session.queryQueue(queue, o, l, opts),
     () => session.countQueue(queue, opts),
     key,
     `${version}|${minute}`,
+    null,
+    known,
   );
   const listBox = useRef<HTMLDivElement>(null);
   const cursor = useListCursor(listBox, paged.total ?? 0);
@@ -156,10 +160,22 @@ export function QueueView(p: QueueViewProps) {
   }, [paged.total]);
 
   const total = paged.total;
+  // Until the count is known, a 0 may only mean "not synced yet": skeletons, never the empty text. Rows already in
+  // the read model are shown meanwhile (they exist), under a count that is not claimed yet.
+  const countKnown = paged.totalKnown && total !== null;
   return (
     <div class="queue-view">
       <p class="cases-count" role="status">
-        {total === null ? t('cases.loading') : total === 0 ? p.emptyText : t('queue.count', { queue: p.label, n: formatNumber(total) })}
+        {!countKnown ? (
+          <>
+            <SkeletonText width={8} />
+            <span class="visually-hidden">{t('app.loading')}</span>
+          </>
+        ) : total === 0 ? (
+          p.emptyText
+        ) : (
+          t('queue.count', { queue: p.label, n: formatNumber(total) })
+        )}
       </p>
       <Alert tone={message && !message.ok ? 'error' : 'success'}>{message?.text ?? ''}</Alert>
       <Alert tone="error">{paged.failed ? t('app.screenLoadFailed') : ''}</Alert>
@@ -184,6 +200,7 @@ export function QueueView(p: QueueViewProps) {
           />
         ) : null}
         <div class="queue-list" ref={listBox} onFocusIn={(e) => cursor.onFocusIn(e as FocusEvent)}>
+          {!total && !countKnown ? <SkeletonList rows={3} /> : null}
           {total ? (
             <VirtualList
               count={total}
@@ -212,7 +229,14 @@ export function QueueView(p: QueueViewProps) {
                             {actionName(a.type)}
                           </button>
                         ))}
-                        <button type="button" class="btn" aria-label={`${p.handleLabel} · ${categoryLabel(org, row.category)}`} aria-keyshortcuts="d" onClick={() => open(i)}>
+                        <button
+                          type="button"
+                          class="btn"
+                          aria-label={`${p.handleLabel} · ${categoryLabel(org, row.category)}`}
+                          aria-keyshortcuts="d"
+                          aria-expanded={panel?.id === row.id}
+                          onClick={() => open(i)}
+                        >
                           {p.handleLabel}
                         </button>
                       </>

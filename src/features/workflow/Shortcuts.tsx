@@ -1,7 +1,11 @@
-/** The keyboard shortcuts of a work screen, listed in a disclosure (opened with "?"). */
+/**
+ * The keyboard shortcuts of a work screen, listed in a disclosure (opened with "?"). Shown only where a keyboard
+ * is likely (a fine pointer on a wide screen: workflow.css `.kbd-only`); phones never see key names.
+ */
 import type { RefObject } from 'preact';
 import { t } from '../../app/i18n.ts';
 import '../../app/locales/queue.zh.ts';
+import './workflow.css';
 
 export interface ShortcutItem {
   key: string;
@@ -10,7 +14,7 @@ export interface ShortcutItem {
 
 export function Shortcuts({ items, detailsRef }: { items: ShortcutItem[]; detailsRef?: RefObject<HTMLDetailsElement | null> }) {
   return (
-    <details class="shortcuts" ref={detailsRef}>
+    <details class="shortcuts kbd-only" ref={detailsRef}>
       <summary>{t('keys.title')}</summary>
       <dl class="shortcut-list">
         {items.map((x) => (
@@ -31,8 +35,8 @@ export function commonKeys(): ShortcutItem[] {
   return [
     { key: 'j', label: t('keys.j') },
     { key: 'k', label: t('keys.k') },
-    { key: 'Enter', label: t('keys.enter') },
+    { key: t('keys.name.enter'), label: t('keys.enter') },
     { key: 'd', label: t('keys.d') },
-    { key: 'Esc', label: t('keys.esc') },
+    { key: t('keys.name.esc'), label: t('keys.esc') },
   ];
 }

@@ -7,7 +7,27 @@
  * to the same list) is shown until the first count arrives, so the layout stays put.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { CaseRow } from '../../app/services.ts';
+import type { CaseRow, Session, SyncStatus } from '../../app/services.ts';
+
+/** Sessions whose data has been known once: it stays known (a reconnect does not bring the skeletons back). */
+const knownSessions = new WeakSet<object>();
+
+/** The read model shows the server's data (synced this session), or all there is to know (offline, sign-in expired). */
+export function dataKnown(s: SyncStatus): boolean {
+  return s.ready && (s.synced === true || s.connection === 'offline' || s.authExpired);
+}
+
+/**
+ * True once the session's counts and empty states can be believed: until then a 0 or "no cases" may only mean
+ * "not synced yet", and the screens show skeletons instead (rows already in the read model may be shown).
+ */
+export function useDataKnown(session: Session): boolean {
+  const s = session.status.value;
+  if (knownSessions.has(session)) return true;
+  if (!dataKnown(s)) return false;
+  knownSessions.add(session);
+  return true;
+}
 
 export const QUEUE_PAGE = 50;
 
@@ -21,6 +41,8 @@ interface Store {
 
 export interface Paged {
   total: number | null;
+  /** `total` was counted once the data was known (`known`): a 0 then means empty. */
+  totalKnown: boolean;
   failed: boolean;
   row(i: number): CaseRow | undefined;
   ensure(start: number, end: number): void;
@@ -34,9 +56,14 @@ export function usePaged(
   key: string,
   refresh: unknown,
   initialTotal: number | null = null,
+  known = true,
 ): Paged {
   const st = useRef<Store>({ gen: 0, pages: new Map(), stale: new Set(), inflight: new Map(), range: [0, QUEUE_PAGE] });
   const [total, setTotal] = useState<number | null>(initialTotal);
+  // A remembered count (coming back to a list in a session whose data is known) stays known.
+  const [totalKnown, setTotalKnown] = useState(known && initialTotal !== null);
+  const knownRef = useRef(known);
+  knownRef.current = known;
   const [failed, setFailed] = useState(false);
   const [, setTick] = useState(0);
   const s = st.current;
@@ -71,9 +98,12 @@ export function usePaged(
 
   const recount = () => {
     const gen = s.gen;
+    const wasKnown = knownRef.current;
     count().then(
       (n) => {
-        if (s.gen === gen) setTotal(n);
+        if (s.gen !== gen) return;
+        setTotal(n);
+        if (wasKnown) setTotalKnown(true);
       },
       () => {
         if (s.gen === gen) setFailed(true);
@@ -83,7 +113,10 @@ export function usePaged(
 
   useEffect(() => {
     // gen is 0 only on the first run: then a remembered count (initialTotal) stays while it is counted again.
-    if (s.gen++) setTotal(null);
+    if (s.gen++) {
+      setTotal(null);
+      setTotalKnown(false);
+    }
     s.pages.clear();
     s.stale.clear();
     s.inflight.clear();
@@ -92,10 +125,12 @@ export function usePaged(
     ensure(0, QUEUE_PAGE);
   }, [key]);
 
-  const seen = useRef(refresh);
+  // Counted again when the data becomes known (the count before may be of a read model still syncing).
+  const refreshKey = `${String(refresh)}|${known}`;
+  const seen = useRef(refreshKey);
   useEffect(() => {
-    if (seen.current === refresh) return;
-    seen.current = refresh;
+    if (seen.current === refreshKey) return;
+    seen.current = refreshKey;
     s.gen++;
     s.inflight.clear();
     const [start, end] = s.range;
@@ -107,10 +142,11 @@ export function usePaged(
     }
     recount();
     ensure(start, end);
-  }, [refresh]);
+  }, [refreshKey]);
 
   return {
     total,
+    totalKnown,
     failed,
     row: (i) => s.pages.get(Math.floor(i / QUEUE_PAGE))?.[i % QUEUE_PAGE],
     ensure,

@@ -1,10 +1,15 @@
-/** Counts of several queues, fetched again whenever `refresh` changes (the read model or the minute). */
+/**
+ * Counts of several queues, fetched again whenever `refresh` changes (the read model or the minute). Until the
+ * session's data is known (`known`: synced, or offline with what the device holds) no count is given: a queue
+ * counted while the first sync is still arriving would show 0 for a queue that has cases.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import type { QueueName, QueueOptions, Session } from '../../app/services.ts';
 
-export function useQueueCounts<Q extends QueueName>(session: Session, queues: readonly Q[], opts: QueueOptions, refresh: string): Partial<Record<Q, number>> {
+export function useQueueCounts<Q extends QueueName>(session: Session, queues: readonly Q[], opts: QueueOptions, refresh: string, known = true): Partial<Record<Q, number>> {
   const [counts, setCounts] = useState<Partial<Record<Q, number>>>({});
   useEffect(() => {
+    if (!known) return;
     let live = true;
     Promise.all(queues.map((q) => session.countQueue(q, opts).catch(() => undefined))).then((ns) => {
       if (!live) return;
@@ -18,6 +23,6 @@ export function useQueueCounts<Q extends QueueName>(session: Session, queues: re
     return () => {
       live = false;
     };
-  }, [refresh]);
-  return counts;
+  }, [refresh, known]);
+  return known ? counts : {};
 }
