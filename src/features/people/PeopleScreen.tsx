@@ -12,6 +12,7 @@ import type { Session } from '../../app/services.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import { RESIDENT_TAGS, type ResidentTag } from '../../domain/people.ts';
 import { Alert } from '../../ui/Alert.tsx';
+import { EmptyState, ListSkeleton } from '../../ui/EmptyState.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { gridLabel } from '../cases/lookup.ts';
@@ -22,15 +23,19 @@ export const tagName = (tag: ResidentTag): string => t(`people.tag.${tag}`);
 
 export function PeopleScreen({ session, gridId, householdId }: { session: Session; gridId?: string | undefined; householdId?: string | undefined }) {
   const records = session.records;
+  // Subscribe to every change of the docs before deciding anything: the docs open one by one after the people
+  // code has loaded, and a screen that read no signal on its way to "none" would stay there (issue 11, defect 2).
+  void records?.version.value;
+  // Until the local docs are open (status.ready) an empty list is not known to be empty: show the loading skeleton.
+  const ready = records !== undefined && session.status.value.ready;
   if (!records || records.peopleGrids().length === 0) {
     return (
       <div>
         <ScreenTitle suffix={t('app.name')}>{t('people.title')}</ScreenTitle>
-        <Alert tone="info">{t('people.none')}</Alert>
+        {ready ? <EmptyState icon="people" text={t('people.none')} /> : <ListSkeleton label={t('app.loading')} />}
       </div>
     );
   }
-  void records.version.value; // re-render on every change of the docs
   if (gridId && householdId) return <HouseholdView session={session} gridId={gridId} householdId={householdId} />;
   return <PeopleList session={session} />;
 }
