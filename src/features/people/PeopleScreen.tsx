@@ -106,7 +106,7 @@ function PeopleList({ session }: { session: Session }) {
       <section aria-labelledby="people-hh-h">
         <h2 id="people-hh-h">{t('people.households', { n: households.length, grid: gridLabel(org, grid) })}</h2>
         <div class="table-wrap" role="region" aria-labelledby="people-hh-h" tabIndex={0}>
-        <table class="data-table rtable">
+        <table class="data-table rtable rt-compact">
           <thead>
             <tr>
               <th scope="col">{t('people.address')}</th>
