@@ -77,7 +77,7 @@ export function PartyScreen({ session, tab, town }: { session: Session; tab?: st
       ) : current === 'needs' ? (
         <Needs session={session} state={state} org={org} townId={townId} />
       ) : current === 'chain' ? (
-        <Chain state={state} org={org} townId={townId} />
+        <Chain state={state} org={org} townId={townId} openIds={[session.user.villageId, session.user.gridId]} />
       ) : (
         <Summary session={session} state={state} org={org} />
       )}
@@ -391,19 +391,19 @@ function RecordWork({ session, townId, needId, onDone }: { session: Session; tow
 
 // ------------------------------------------------------------------ chain and summary
 
-function Chain({ state, org, townId }: { state: PartyState; org: OrgView; townId: string }) {
+function Chain({ state, org, townId, openIds }: { state: PartyState; org: OrgView; townId: string; openIds: Array<string | undefined> }) {
   const root = partyChain(org.data, townId);
   const membersIn = (level: ChainNode['level'], id: string) => [...state.members.values()].filter((m) => (level === 'branch' ? m.villageId === id : m.gridId === id));
   const render = (n: ChainNode) => {
     const members = n.level === 'group' ? membersIn('group', n.id) : [];
     return (
       <li key={n.id}>
-        <details open={n.level === 'county' || n.level === 'town'}>
+        <details open={n.level === 'county' || n.level === 'town' || openIds.includes(n.id)}>
           <summary>
             {t(`party.level.${n.level}`)}
             {t('app.colon')}
             {n.name}
-            {n.level === 'branch' ? ` (${t('party.membersN', { n: membersIn('branch', n.id).length })})` : ''}
+            {n.level === 'branch' ? ` · ${t('party.membersN', { n: membersIn('branch', n.id).length })}` : ''}
           </summary>
           <ul>
             {n.children.map(render)}
