@@ -144,6 +144,7 @@ function generateTown(
         gridId: g.id,
         address: h.address,
         head: h.head,
+        ...(h.phone ? { phone: h.phone } : {}),
         ...(h.location ? { location: h.location } : {}),
       }));
       party.push(

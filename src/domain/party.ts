@@ -32,6 +32,8 @@ export const ContactSchema = v.strictObject({
   gridId: refId,
   address: text(200),
   head: text(40),
+  /** The household's phone, copied from the people doc when the contact is assigned (members hold no people doc). */
+  phone: optionalText(20),
   location: v.optional(Location),
 });
 export type ContactHousehold = v.InferOutput<typeof ContactSchema>;
@@ -144,7 +146,7 @@ export function partyChain(org: Pick<OrgData, 'towns' | 'villages' | 'grids'>, t
         children: villages.map((vl) => ({
           level: 'branch',
           id: vl.id,
-          name: `${vl.name}${vl.kind === 'community' ? '社区' : ''}党支部`,
+          name: `${vl.name}${vl.kind === 'community' && !vl.name.endsWith('社区') ? '社区' : ''}党支部`,
           children: gridsOf(vl.id).map((g) => ({ level: 'group', id: g.id, name: `${g.name}党小组`, children: [] })),
         })),
       },

@@ -64,17 +64,27 @@ describe('app', () => {
     expect(route.value).toEqual({ name: 'case', id: ids[0] });
     expect(document.activeElement?.tagName).toBe('H1');
 
-    // The account button (shown on narrow screens) folds the name and sign-out; navigating closes it again.
-    const toggle = byText(m.root, 'button', '我的')!;
-    expect(toggle.getAttribute('aria-controls')).toBe('topbar-user');
-    expect(toggle.getAttribute('aria-expanded')).toBe('false');
-    await click(toggle);
-    expect(toggle.getAttribute('aria-expanded')).toBe('true');
-    expect(mustFind(m.root, '#topbar-user').classList.contains('open')).toBe(true);
+    // Phone width (the viewport under 40rem): the header folds every destination, the language and sign-out
+    // into the 菜单 panel, and a bottom tab bar shows the first destinations; navigating closes the panel.
+    (window as unknown as { happyDOM: { setViewport(v: { width: number; height: number }): void } }).happyDOM.setViewport({ width: 360, height: 740 });
+    window.dispatchEvent(new Event('resize'));
+    await settle();
+    expect(document.documentElement.hasAttribute('data-narrow')).toBe(true);
+    const toggle = () => byText(m!.root, 'button', '菜单')!;
+    expect(toggle().getAttribute('aria-controls')).toBe('app-menu');
+    expect(toggle().getAttribute('aria-expanded')).toBe('false');
+    expect(mustFind(m.root, 'nav.tabbar').textContent).toContain('案件');
+    await click(toggle());
+    expect(toggle().getAttribute('aria-expanded')).toBe('true');
+    expect(mustFind(m.root, '#app-menu').textContent).toContain('地图');
     location.hash = '#/cases';
     await settle();
-    expect(byText(m.root, 'button', '我的')!.getAttribute('aria-expanded')).toBe('false');
-    expect(mustFind(m.root, '#topbar-user').classList.contains('open')).toBe(false);
+    expect(toggle().getAttribute('aria-expanded')).toBe('false');
+    expect(m.root.querySelector('#app-menu')).toBeNull();
+    (window as unknown as { happyDOM: { setViewport(v: { width: number; height: number }): void } }).happyDOM.setViewport({ width: 1366, height: 768 });
+    window.dispatchEvent(new Event('resize'));
+    await settle();
+    expect(document.documentElement.hasAttribute('data-narrow')).toBe(false);
 
     await click(byText(m.root, 'button', '退出登录'));
     await waitFor(() => m!.root.querySelector('#login-username'), 'login');

@@ -102,4 +102,14 @@ describe('assessment', () => {
     expect(mustFind(m.root, 'h2').textContent).toMatch(/^.*第一网格考核指标$/);
     expect(figure(m.root, '案件数')).toBe('3');
   });
+
+  it('lets a village secretary assess each grid of the village, and no other grid (issue 11)', async () => {
+    const world = assessWorld();
+    const sec = new FakeSession(world, world.user('st01v01'));
+    m = await mount(<Assessment session={sec} />);
+    await waitFor(() => m!.root.querySelector('.figures'), 'figures');
+    expect(Array.from(mustFind<HTMLSelectElement>(m.root, '#st-target').options).map((o) => o.value)).toEqual(['g0001', 'g0002']);
+    await choose(mustFind(m.root, '#st-target'), 'g0002');
+    await waitFor(() => /第二网格考核指标$/.test(mustFind(m!.root, 'h2').textContent ?? ''), 'second grid');
+  });
 });

@@ -10,6 +10,7 @@ export const en: Messages = {
   'app.screenLoadFailed': 'This page could not be loaded. Check the network and try again.',
   'app.retry': 'Try again',
   'app.notAllowed': 'Your role cannot use this feature.',
+  'app.colon': ': ',
 
   'lang.switch': '中文',
   'lang.switchLabel': '切换到中文',
@@ -189,6 +190,10 @@ export const en: Messages = {
   'error.full_id_number': 'Do not enter full ID numbers (write the last four digits if needed)',
   'error.unexpected': 'Something unexpected went wrong',
 
+  'shell.openMenu': 'Menu',
+  'shell.more': 'More',
+  'shell.tabbar': 'Frequent destinations',
+  'shell.badge': ' waiting',
   'shell.people': 'People',
   'shell.party': 'Party work',
 };

@@ -19,6 +19,7 @@ export const partyEn: PartyMessages = {
   'party.saveVisit': 'Save the visit',
   'party.visitSaved': 'Visit recorded.',
   'party.visits': 'Visits',
+  'party.call': '{phone}',
   'party.issueCase': 'Reported as a case: open it',
   'party.issueCategory': 'Case category',
   'party.chooseCategory': 'Choose a category',

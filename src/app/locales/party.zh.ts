@@ -23,6 +23,7 @@ export const partyZh = {
   'party.saveVisit': '保存走访',
   'party.visitSaved': '走访已记录。',
   'party.visits': '走访记录',
+  'party.call': '{phone}',
   'party.issueCase': '已转为案件，查看',
   'party.issueCategory': '案件类别',
   'party.chooseCategory': '请选择类别',

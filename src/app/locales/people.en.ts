@@ -32,6 +32,7 @@ export const peopleEn: PeopleMessages = {
   'people.saveFailed': 'Could not save',
   'people.notFound': 'Household not found.',
   'people.back': 'Back to people',
+  'people.someone': 'Grid staff',
   'people.tag.elderly_alone': 'Elderly living alone',
   'people.tag.low_income': 'Low income',
   'people.tag.disabled': 'Disabled',

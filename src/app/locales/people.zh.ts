@@ -36,6 +36,7 @@ export const peopleZh = {
   'people.saveFailed': '保存失败',
   'people.notFound': '找不到这户。',
   'people.back': '返回人员列表',
+  'people.someone': '网格人员',
   'people.tag.elderly_alone': '独居老人',
   'people.tag.low_income': '低保',
   'people.tag.disabled': '残疾',

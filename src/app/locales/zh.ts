@@ -13,6 +13,7 @@ export const zh = {
   'app.screenLoadFailed': '页面载入失败，请检查网络后重试。',
   'app.retry': '重试',
   'app.notAllowed': '您的角色不能使用此功能。',
+  'app.colon': '：',
 
   'lang.switch': 'English',
   'lang.switchLabel': 'Switch to English',
@@ -192,6 +193,10 @@ export const zh = {
   'error.full_id_number': '请勿填写完整身份证号码（如需核对，只写后四位）',
   'error.unexpected': '发生意外错误',
 
+  'shell.openMenu': '菜单',
+  'shell.more': '更多',
+  'shell.tabbar': '常用功能',
+  'shell.badge': ' 项待处理',
   'shell.people': '人员',
   'shell.party': '党建',
 } as const;

@@ -29,7 +29,7 @@ export function householdsOf(records: RecordsApi, hits: readonly PeopleHit[]): C
     const address = hh?.address ?? h.address;
     const head = hh?.head ?? h.resident.name;
     if (!address || !head) continue;
-    out.set(key, { householdId: h.resident.householdId, gridId: h.gridId, address, head, ...(hh?.location ? { location: hh.location } : {}) });
+    out.set(key, { householdId: h.resident.householdId, gridId: h.gridId, address, head, ...(hh?.phone ? { phone: hh.phone } : {}), ...(hh?.location ? { location: hh.location } : {}) });
   }
   return [...out.values()];
 }
@@ -95,7 +95,7 @@ function CurrentContacts({ member, org, onRemove }: { member: Member; org: OrgVi
         {member.contacts.map((c) => (
           <li key={c.householdId} class="contact-row">
             <span>
-              {c.address} · {c.head} <span class="hint">{gridLabel(org, c.gridId)} · <span class="mono">{c.householdId}</span></span>
+              {c.address} · {c.head} <span class="hint">{gridLabel(org, c.gridId)}{c.phone ? ` · ${c.phone}` : ''}</span>
             </span>
             {confirming === c.householdId ? (
               <div class="confirm" role="group" aria-label={t('party.edit.removeLabel', { name: c.head, address: c.address })}>

@@ -10,7 +10,7 @@
  */
 import type { ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
-import { localName, t } from '../../app/i18n.ts';
+import { formatTime, localName, t } from '../../app/i18n.ts';
 import '../../app/locales/party.zh.ts';
 import type { RecordsApi } from '../../app/records.ts';
 import { navigate, routeHref } from '../../app/router.ts';
@@ -18,6 +18,7 @@ import type { OrgView, Session } from '../../app/services.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import { PARTY_ROLES, partyChain, summarizeParty, type ChainNode, type ContactHousehold, type ContactVisit, type NeedKind, type PartyState, type ServiceFigures } from '../../domain/party.ts';
 import { Alert } from '../../ui/Alert.tsx';
+import { Tel } from '../../ui/Tel.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { dayPeriod, presetDays } from '../../domain/period.ts';
@@ -30,7 +31,7 @@ import { UnsavedRecords } from './Unsaved.tsx';
 
 const TABS = ['contacts', 'needs', 'members', 'chain', 'summary'] as const;
 type Tab = (typeof TABS)[number];
-const when = (at: string) => new Date(hlcMs(at)).toLocaleString();
+const when = (at: string) => formatTime(hlcMs(at));
 
 export function PartyScreen({ session, tab, town }: { session: Session; tab?: string | undefined; town?: string | undefined }) {
   const records = session.records;
@@ -76,7 +77,7 @@ export function PartyScreen({ session, tab, town }: { session: Session; tab?: st
       ) : current === 'needs' ? (
         <Needs session={session} state={state} org={org} townId={townId} />
       ) : current === 'chain' ? (
-        <Chain state={state} org={org} townId={townId} />
+        <Chain state={state} org={org} townId={townId} openIds={[session.user.villageId, session.user.gridId]} />
       ) : (
         <Summary session={session} state={state} org={org} />
       )}
@@ -143,7 +144,10 @@ function ContactCard({ session, contact, visits, org }: { session: Session; cont
       <h3 id={`c-${id}`}>
         {contact.address} · {contact.head}
       </h3>
-      <p>{gridLabel(org, contact.gridId)}</p>
+      <p class="contact-meta">
+        <span>{gridLabel(org, contact.gridId)}</span>
+        {contact.phone ? <Tel number={contact.phone} label={t('party.call', { name: contact.head, phone: contact.phone })} /> : null}
+      </p>
       <details class="panel">
         <summary class="btn btn-quiet">{t('party.recordVisit')}</summary>
         <form
@@ -178,7 +182,9 @@ function ContactCard({ session, contact, visits, org }: { session: Session; cont
         {[...visits].reverse().map((v) => (
           <li key={v.id}>
             <p>
-              <time>{when(v.at)}</time>: {v.note}
+              <time>{when(v.at)}</time>
+              {t('app.colon')}
+              {v.note}
             </p>
             {v.issues.length ? (
               <ul>
@@ -385,24 +391,33 @@ function RecordWork({ session, townId, needId, onDone }: { session: Session; tow
 
 // ------------------------------------------------------------------ chain and summary
 
-function Chain({ state, org, townId }: { state: PartyState; org: OrgView; townId: string }) {
+function Chain({ state, org, townId, openIds }: { state: PartyState; org: OrgView; townId: string; openIds: Array<string | undefined> }) {
   const root = partyChain(org.data, townId);
   const membersIn = (level: ChainNode['level'], id: string) => [...state.members.values()].filter((m) => (level === 'branch' ? m.villageId === id : m.gridId === id));
   const render = (n: ChainNode) => {
     const members = n.level === 'group' ? membersIn('group', n.id) : [];
     return (
       <li key={n.id}>
-        <details open={n.level === 'county' || n.level === 'town'}>
+        <details open={n.level === 'county' || n.level === 'town' || openIds.includes(n.id)}>
           <summary>
-            {t(`party.level.${n.level}`)}: {n.name}
-            {n.level === 'branch' ? ` (${t('party.membersN', { n: membersIn('branch', n.id).length })})` : ''}
+            {t(`party.level.${n.level}`)}
+            {t('app.colon')}
+            {n.name}
+            {n.level === 'branch' ? ` · ${t('party.membersN', { n: membersIn('branch', n.id).length })}` : ''}
           </summary>
           <ul>
             {n.children.map(render)}
             {members.map((m) => (
               <li key={m.userId}>
                 {t('role.member')} {m.name}
-                {m.inService ? ` · ${t('party.inService')}${m.employer ? `（${m.employer}）` : ''}` : ''} · {t('party.level.contact')}: {m.contacts.map((c) => c.head).join('、') || '—'}
+                {m.inService ? ` · ${t('party.inService')}${m.employer ? `（${m.employer}）` : ''}` : ''}
+                <ul>
+                  <li>
+                    {t('party.level.contact')}
+                    {t('app.colon')}
+                    {m.contacts.map((c) => c.head).join('、') || '—'}
+                  </li>
+                </ul>
               </li>
             ))}
           </ul>
@@ -413,6 +428,11 @@ function Chain({ state, org, townId }: { state: PartyState; org: OrgView; townId
   return (
     <section aria-labelledby="chain-h" class="chain">
       <h2 id="chain-h">{t('party.chainTitle')}</h2>
+      <ol class="chain-levels">
+        {(['county', 'town', 'branch', 'group', 'contact'] as const).map((l) => (
+          <li key={l}>{t(`party.level.${l}`)}</li>
+        ))}
+      </ol>
       <ul>{render(root)}</ul>
     </section>
   );
@@ -453,12 +473,24 @@ const head = (first: string, members = false) => (
 
 const figureCells = (f: ServiceFigures) => (
   <>
-    <td>{f.visits}</td>
-    <td>{f.issues}</td>
-    <td>{f.needsClaimed}</td>
-    <td>{f.needsConfirmed}</td>
-    <td>{hoursText(f.hours)}</td>
-    <td>{hoursText(f.confirmedHours)}</td>
+    <td class="num" data-label={t('party.col.visits')}>
+      {f.visits}
+    </td>
+    <td class="num" data-label={t('party.col.issues')}>
+      {f.issues}
+    </td>
+    <td class="num" data-label={t('party.col.claimed')}>
+      {f.needsClaimed}
+    </td>
+    <td class="num" data-label={t('party.col.confirmed')}>
+      {f.needsConfirmed}
+    </td>
+    <td class="num" data-label={t('party.col.hours')}>
+      {hoursText(f.hours)}
+    </td>
+    <td class="num" data-label={t('party.col.confirmedHours')}>
+      {hoursText(f.confirmedHours)}
+    </td>
   </>
 );
 
@@ -473,36 +505,21 @@ function Summary({ session, state, org }: { session: Session; state: PartyState;
         <Alert tone="error">{t('party.badPeriod')}</Alert>
       ) : (
         <div aria-live="polite">
-          <h3>{t('party.byBranch')}</h3>
-          <div class="table-wrap">
-            <table class="data-table">
-              <thead>{head(t('party.branch'))}</thead>
-              <tbody>
-                {s.branches.map((b) => (
-                  <tr key={b.villageId}>
-                    <th scope="row">{villageName(org, b.villageId)}</th>
-                    {figureCells(b)}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <h3>{t('party.byMember')}</h3>
-          <div class="table-wrap">
-            <table class="data-table">
-              <thead>{head(t('role.member'))}</thead>
-              <tbody>
-                {s.members.map((m) => (
-                  <tr key={m.memberId}>
-                    <th scope="row">
-                      {m.name} <span class="hint">{villageName(org, m.villageId)}</span>
-                    </th>
-                    {figureCells(m)}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Ranked id="sum-town-branches" title={t('party.byBranch')} first={t('party.branch')} rows={s.branches.map((b) => ({ key: b.villageId, label: villageName(org, b.villageId), figures: b }))} />
+          <Ranked
+            id="sum-town-members"
+            title={t('party.byMember')}
+            first={t('role.member')}
+            rows={s.members.map((m) => ({
+              key: m.memberId,
+              label: (
+                <>
+                  {m.name} <span class="hint">{villageName(org, m.villageId)}</span>
+                </>
+              ),
+              figures: m,
+            }))}
+          />
         </div>
       )}
     </section>
@@ -521,8 +538,10 @@ function CountySummary({ session, records, towns, org, townName }: { session: Se
   const s = range ? summarizeTowns(towns.map((townId) => ({ townId, state: records.partyOf(townId) })), range[0], range[1]) : null;
   const townRow = (label: ComponentChild, r: Omit<TownFigures, 'townId'>) => (
     <>
-      <th scope="row">{label}</th>
-      <td>{r.members}</td>
+      <th scope="row" class="rt-title">{label}</th>
+      <td class="num" data-label={t('party.col.members')}>
+        {r.members}
+      </td>
       {figureCells(r)}
     </>
   );
@@ -537,7 +556,7 @@ function CountySummary({ session, records, towns, org, townName }: { session: Se
           <p role="status">{t('party.county.status', { towns: towns.length, members: s.total.members, hours: hoursText(s.total.hours), confirmed: s.total.needsConfirmed })}</p>
           <h3 id="sum-towns-h">{t('party.byTown')}</h3>
           <div class="table-wrap" role="region" aria-labelledby="sum-towns-h" tabIndex={0}>
-            <table class="data-table" aria-labelledby="sum-towns-h">
+            <table class="data-table rtable rt-compact" aria-labelledby="sum-towns-h">
               <thead>{head(t('party.town.col'), true)}</thead>
               <tbody>
                 {s.towns.map((r) => (
@@ -553,6 +572,7 @@ function CountySummary({ session, records, towns, org, townName }: { session: Se
             id="sum-branches"
             title={t('party.byBranch')}
             first={t('party.branch')}
+            hint={t('party.county.rankHint')}
             rows={s.branches.map((b) => ({
               key: `${b.townId}/${b.villageId}`,
               label: (
@@ -567,6 +587,7 @@ function CountySummary({ session, records, towns, org, townName }: { session: Se
             id="sum-members"
             title={t('party.byMember')}
             first={t('role.member')}
+            hint={t('party.county.rankHint')}
             rows={s.members.map((m) => ({
               key: `${m.townId}/${m.memberId}`,
               label: (
@@ -586,22 +607,26 @@ function CountySummary({ session, records, towns, org, townName }: { session: Se
   );
 }
 
-function Ranked({ id, title, first, rows }: { id: string; title: string; first: string; rows: Array<{ key: string; label: ComponentChild; figures: ServiceFigures }> }) {
+function Ranked({ id, title, first, rows, hint }: { id: string; title: string; first: string; rows: Array<{ key: string; label: ComponentChild; figures: ServiceFigures }>; hint?: string }) {
   const [all, setAll] = useState(false);
   const shown = all ? rows : rows.slice(0, FIRST_ROWS);
   return (
     <>
       <h3 id={`${id}-h`}>{title}</h3>
-      <p class="hint" id={`${id}-hint`}>
-        {t('party.county.rankHint')}
-      </p>
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
       <div class="table-wrap" role="region" aria-labelledby={`${id}-h`} tabIndex={0}>
-        <table class="data-table" id={id} aria-labelledby={`${id}-h`} aria-describedby={`${id}-hint`}>
+        <table class="data-table rtable rt-compact" id={id} aria-labelledby={`${id}-h`} aria-describedby={hint ? `${id}-hint` : undefined}>
           <thead>{head(first)}</thead>
           <tbody>
             {shown.map((r) => (
               <tr key={r.key}>
-                <th scope="row">{r.label}</th>
+                <th scope="row" class="rt-title">
+                  {r.label}
+                </th>
                 {figureCells(r.figures)}
               </tr>
             ))}

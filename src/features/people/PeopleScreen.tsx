@@ -5,13 +5,16 @@
  * hold the grid's `idnumbers` doc, joined in by the records API; only they are asked for a new resident's number.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../../app/i18n.ts';
+import { formatTime, t } from '../../app/i18n.ts';
 import '../../app/locales/people.zh.ts';
 import type { PeopleHit, RecordResult } from '../../app/records.ts';
 import type { Session } from '../../app/services.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import { RESIDENT_TAGS, type ResidentTag } from '../../domain/people.ts';
 import { Alert } from '../../ui/Alert.tsx';
+import { EmptyState, ListSkeleton } from '../../ui/EmptyState.tsx';
+import { Icon } from '../../ui/icons.tsx';
+import { Tel } from '../../ui/Tel.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { gridLabel } from '../cases/lookup.ts';
@@ -22,15 +25,19 @@ export const tagName = (tag: ResidentTag): string => t(`people.tag.${tag}`);
 
 export function PeopleScreen({ session, gridId, householdId }: { session: Session; gridId?: string | undefined; householdId?: string | undefined }) {
   const records = session.records;
+  // Subscribe to every change of the docs before deciding anything: the docs open one by one after the people
+  // code has loaded, and a screen that read no signal on its way to "none" would stay there (issue 11, defect 2).
+  void records?.version.value;
+  // Until the local docs are open (status.ready) an empty list is not known to be empty: show the loading skeleton.
+  const ready = records !== undefined && session.status.value.ready;
   if (!records || records.peopleGrids().length === 0) {
     return (
       <div>
         <ScreenTitle suffix={t('app.name')}>{t('people.title')}</ScreenTitle>
-        <Alert tone="info">{t('people.none')}</Alert>
+        {ready ? <EmptyState icon="people" text={t('people.none')} /> : <ListSkeleton label={t('app.loading')} />}
       </div>
     );
   }
-  void records.version.value; // re-render on every change of the docs
   if (gridId && householdId) return <HouseholdView session={session} gridId={gridId} householdId={householdId} />;
   return <PeopleList session={session} />;
 }
@@ -98,8 +105,8 @@ function PeopleList({ session }: { session: Session }) {
       ) : null}
       <section aria-labelledby="people-hh-h">
         <h2 id="people-hh-h">{t('people.households', { n: households.length, grid: gridLabel(org, grid) })}</h2>
-        <div class="table-wrap">
-        <table class="data-table">
+        <div class="table-wrap" role="region" aria-labelledby="people-hh-h" tabIndex={0}>
+        <table class="data-table rtable rt-compact">
           <thead>
             <tr>
               <th scope="col">{t('people.address')}</th>
@@ -114,12 +121,22 @@ function PeopleList({ session }: { session: Session }) {
               const tags = [...new Set(members.flatMap((m) => m.tags))];
               return (
                 <tr key={h.id}>
-                  <td>
-                    <a href={`#/people/${grid}/${h.id}`}>{h.address}</a>
+                  <td class="rt-title">
+                    <a href={`#/people/${grid}/${h.id}`} class="cell-link">
+                      {h.address}
+                    </a>
                   </td>
-                  <td>{h.head}</td>
-                  <td>{members.length}</td>
-                  <td>{tags.map(tagName).join('、')}</td>
+                  <td data-label={t('people.head')}>{h.head}</td>
+                  <td data-label={t('people.members')} class="num-cell">
+                    {members.length}
+                  </td>
+                  <td data-label={t('people.tags')} class={tags.length ? 'rt-tags' : 'rt-tags rt-empty'}>
+                    {tags.map((tag) => (
+                      <span key={tag} class="badge badge-amber">
+                        {tagName(tag)}
+                      </span>
+                    ))}
+                  </td>
                 </tr>
               );
             })}
@@ -185,12 +202,20 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
   const h = state?.households.get(householdId);
   const [note, setNote] = useState('');
   const [msg, setMsg] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+  const back = (
+    <p class="backlink">
+      <a href="#/people">
+        <Icon name="back" />
+        {t('people.back')}
+      </a>
+    </p>
+  );
   if (!state || !h) {
     return (
       <div>
+        {back}
         <ScreenTitle suffix={t('app.name')}>{t('people.title')}</ScreenTitle>
         <Alert tone="error">{t('people.notFound')}</Alert>
-        <a href="#/people">{t('people.back')}</a>
       </div>
     );
   }
@@ -199,19 +224,27 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
   const visits = state.visits.filter((v) => v.householdId === householdId).reverse();
   return (
     <div class="people">
-      <p>
-        <a href="#/people">{t('people.back')}</a>
-      </p>
+      {back}
       <ScreenTitle suffix={t('app.name')}>{h.address}</ScreenTitle>
       <UnsavedRecords records={records} />
-      <p>
-        {t('people.head')}: {h.head}
-        {h.phone ? ` · ${t('people.phone')}: ${h.phone}` : ''} · {gridLabel(org, gridId)}
-      </p>
+      <dl class="facts card">
+        <dt>{t('people.head')}</dt>
+        <dd>{h.head}</dd>
+        {h.phone ? (
+          <>
+            <dt>{t('people.phone')}</dt>
+            <dd>
+              <Tel number={h.phone} />
+            </dd>
+          </>
+        ) : null}
+        <dt>{t('people.grid')}</dt>
+        <dd>{gridLabel(org, gridId)}</dd>
+      </dl>
       <section aria-labelledby="hh-members-h">
         <h2 id="hh-members-h">{t('people.membersOf', { n: members.length })}</h2>
-        <div class="table-wrap">
-        <table class="data-table">
+        <div class="table-wrap" role="region" aria-labelledby="hh-members-h" tabIndex={0}>
+        <table class="data-table rtable">
           <thead>
             <tr>
               <th scope="col">{t('people.name')}</th>
@@ -224,14 +257,24 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
           <tbody>
             {members.map((m) => (
               <tr key={m.id}>
-                <td>{m.name}</td>
-                <td>{m.relation ?? ''}</td>
-                <td class="mono" data-masked={m.idMasked ? 'true' : 'false'}>
+                <td class="rt-title">{m.name}</td>
+                <td data-label={t('people.relation')} class={m.relation ? undefined : 'rt-empty'}>
+                  {m.relation ?? ''}
+                </td>
+                <td data-label={t('people.idNumber')} class="mono nowrap" data-masked={m.idMasked ? 'true' : 'false'}>
                   {m.idNumber || '—'}
                   {m.idMasked && m.idNumber ? <span class="visually-hidden"> {t('people.masked')}</span> : null}
                 </td>
-                <td>{m.phone ?? ''}</td>
-                <td>{m.tags.map(tagName).join('、')}</td>
+                <td data-label={t('people.phone')} class={m.phone ? 'nowrap' : 'rt-empty'}>
+                  {m.phone ? <Tel number={m.phone} /> : null}
+                </td>
+                <td data-label={t('people.tags')} class={m.tags.length ? 'rt-tags' : 'rt-tags rt-empty'}>
+                  {m.tags.map((tag) => (
+                    <span key={tag} class="badge badge-amber">
+                      {tagName(tag)}
+                    </span>
+                  ))}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -267,7 +310,9 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
         <ul class="plain-list">
           {visits.map((v) => (
             <li key={v.id}>
-              <time>{new Date(hlcMs(v.at)).toLocaleString()}</time> · {org?.user(v.actor)?.name ?? v.actor}: {v.note}
+              <time dateTime={new Date(hlcMs(v.at)).toISOString()}>{formatTime(hlcMs(v.at))}</time> · {org?.user(v.actor)?.name ?? t('people.someone')}
+              {t('app.colon')}
+              {v.note}
             </li>
           ))}
         </ul>

@@ -1,14 +1,22 @@
 /**
  * The frame around every signed-in screen: header (app name, navigation, user, language, sign-out), the
- * always-visible sync status, and the re-authentication banner.
+ * always-visible sync status, and the re-authentication banner. docs/design-system.md describes the layout:
+ *  - PC (the viewport is at least 40rem wide, rem following the user's text size): one header row in the page
+ *    column (brand, every destination with its icon, the user and sign-out).
+ *  - Phone or large text: the header is the brand and a 菜单 button whose panel lists every destination, the
+ *    language and sign-out; when the screen is wide enough for its labels (20rem..40rem), a bottom tab bar shows
+ *    the first destinations and 更多 (the same panel), so nothing hides in a sideways scroller.
+ * The layout follows the root font size as well as the viewport (useLayoutFlags), so 200% text gets the phone
+ * layout even where media queries in em would not see it.
  */
 import { assessKinds } from '../../domain/assessscope.ts';
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { roleName, t } from '../../app/i18n.ts';
 import { homeRoute, route, type Route } from '../../app/router.ts';
 import type { Session } from '../../app/services.ts';
 import { TRANSITIONS } from '../../domain/workflow.ts';
+import { Icon, type IconName } from '../../ui/icons.tsx';
 import { LangSwitch } from './LangSwitch.tsx';
 import { RenewBanner } from './RenewBanner.tsx';
 import { SyncStatusBar } from './SyncStatus.tsx';
@@ -17,25 +25,16 @@ export interface ShellProps {
   session: Session;
   onLogout(): void;
   children: ComponentChildren;
+  /**
+   * BADGE SLOT (issue 11): counts shown on navigation links, by route name, e.g. `{ tasks: n }` for the grid
+   * worker's cases awaiting 核查. The lead wires it at merge from useDueCounts (src/features/home/useDueCounts.ts,
+   * field helper's branch) in App.tsx; 0 or undefined shows no badge.
+   */
+  badges?: Partial<Record<Route['name'], number>> | undefined;
 }
 
 export function mayReport(session: Session): boolean {
   return TRANSITIONS.reported.roles.includes(session.user.role);
-}
-
-/** The role's own work screen, shown first in the navigation (null for roles that only browse cases). */
-function workLink(session: Session): { href: string; name: Route['name']; label: string } | null {
-  const home = homeRoute(session.user.role);
-  switch (home.name) {
-    case 'board':
-      return { href: '#/board', name: 'board', label: t('shell.board') };
-    case 'work':
-      return { href: '#/work', name: 'work', label: t('shell.work') };
-    case 'tasks':
-      return { href: '#/tasks', name: 'tasks', label: t('shell.tasks') };
-    default:
-      return null;
-  }
 }
 
 /** Roles that see the assessment (考核) screen. */
@@ -43,70 +42,201 @@ export function maySeeAssessment(session: Session): boolean {
   return assessKinds(session.user.role).length > 0;
 }
 
-export function Shell({ session, onLogout, children }: ShellProps) {
+interface Dest {
+  href: string;
+  name: Route['name'];
+  /** Further route names under this destination (the case detail under 案件). */
+  also?: Array<Route['name']>;
+  label: string;
+  icon: IconName;
+}
+
+/** Every destination of the user's role, in navigation order: their own work screen first. */
+function destinations(session: Session): Dest[] {
+  const role = session.user.role;
+  const out: Dest[] = [];
+  switch (homeRoute(role).name) {
+    case 'board':
+      out.push({ href: '#/board', name: 'board', label: t('shell.board'), icon: 'board' });
+      break;
+    case 'work':
+      out.push({ href: '#/work', name: 'work', label: t('shell.work'), icon: 'work' });
+      break;
+    case 'tasks':
+      out.push({ href: '#/tasks', name: 'tasks', label: t('shell.tasks'), icon: 'tasks' });
+      break;
+  }
+  out.push({ href: '#/cases', name: 'cases', also: ['case'], label: t('shell.cases'), icon: 'cases' });
+  if (mayReport(session)) out.push({ href: '#/report', name: 'report', label: t('shell.report'), icon: 'report' });
+  if (['worker', 'secretary', 'town'].includes(role)) out.push({ href: '#/people', name: 'people', label: t('shell.people'), icon: 'people' });
+  if (['member', 'secretary', 'town', 'county', 'admin'].includes(role)) out.push({ href: '#/party', name: 'party', label: t('shell.party'), icon: 'party' });
+  out.push({ href: '#/map', name: 'map', label: t('shell.map'), icon: 'map' });
+  if (maySeeAssessment(session)) out.push({ href: '#/stats', name: 'stats', label: t('shell.stats'), icon: 'stats' });
+  return out;
+}
+
+/**
+ * Marks <html> with the layout the viewport has room for at the current text size: `data-narrow` (under 40rem:
+ * phone layout, cards instead of tables), `data-tabbar` (20rem..40rem: a bottom tab bar fits), `data-short` (under
+ * 40rem tall: nothing sticky). A rem-sized probe notices a change of the root font size.
+ */
+function useLayoutFlags() {
+  const probe = useRef<HTMLSpanElement>(null);
+  const [flags, setFlags] = useState({ narrow: false, tabbar: false });
+  useEffect(() => {
+    const html = document.documentElement;
+    const update = () => {
+      const rem = parseFloat(getComputedStyle(html).fontSize) || 16;
+      const w = window.innerWidth / rem;
+      const narrow = w < 40;
+      const tabbar = narrow && w >= 20;
+      html.toggleAttribute('data-narrow', narrow);
+      html.toggleAttribute('data-tabbar', tabbar);
+      html.toggleAttribute('data-short', window.innerHeight / rem < 40);
+      setFlags((f) => (f.narrow === narrow && f.tabbar === tabbar ? f : { narrow, tabbar }));
+    };
+    update();
+    window.addEventListener('resize', update);
+    const ro = typeof ResizeObserver === 'function' && probe.current ? new ResizeObserver(update) : null;
+    if (ro && probe.current) ro.observe(probe.current);
+    return () => {
+      window.removeEventListener('resize', update);
+      ro?.disconnect();
+      for (const a of ['data-narrow', 'data-tabbar', 'data-short']) html.removeAttribute(a);
+    };
+  }, []);
+  return { ...flags, probe };
+}
+
+function NavLink({ d, current, badge, onClick }: { d: Dest; current: boolean; badge?: number | undefined; onClick?: () => void }) {
+  return (
+    <a href={d.href} class="nav-link" aria-current={current ? 'page' : undefined} onClick={onClick}>
+      <Icon name={d.icon} />
+      <span class="nav-label">{d.label}</span>
+      {badge ? (
+        <span class="nav-badge">
+          {badge}
+          <span class="visually-hidden">{t('shell.badge')}</span>
+        </span>
+      ) : null}
+    </a>
+  );
+}
+
+export function Shell({ session, onLogout, children, badges }: ShellProps) {
   const r = route.value.name;
   const user = session.user;
-  const work = workLink(session);
-  // Narrow screens and large text (styles.css): the navigation becomes one scrolling row and the user's name and
-  // sign-out fold behind a button, so the header stays two rows even at 200% text. Any navigation closes it.
+  const dests = destinations(session);
+  const layout = useLayoutFlags();
+  // The menu panel (phones and large text): open for the route it was opened on; any navigation closes it.
   const [menuAt, setMenuAt] = useState<Route | null>(null);
-  const menuOpen = menuAt === route.value;
+  const menuOpen = layout.narrow && menuAt === route.value;
+  const isCurrent = (d: Dest) => r === d.name || (d.also?.includes(r) ?? false);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const openMenu = (open: boolean) => {
+    setMenuAt(open ? route.value : null);
+    if (open) {
+      window.scrollTo(0, 0);
+      requestAnimationFrame(() => menuRef.current?.querySelector<HTMLElement>('a, button')?.focus());
+    } else toggleRef.current?.focus();
+  };
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') openMenu(false);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
+  // Bottom tab bar: every destination when five fit, else the first four and 更多.
+  const tabs = dests.length <= 5 ? dests : dests.slice(0, 4);
+  const current = dests.find(isCurrent);
   return (
     <>
+      <span ref={layout.probe} class="rem-probe" aria-hidden="true" />
       <header class="topbar">
         <div class="topbar-inner">
           <a class="brand" href="#/">
             <img src="/favicon.svg" alt="" width="28" height="28" />
             <span>{t('app.name')}</span>
           </a>
-          <LangSwitch />
-          <button type="button" class="btn btn-quiet menu-toggle" aria-expanded={menuOpen} aria-controls="topbar-user" onClick={() => setMenuAt(menuOpen ? null : route.value)}>
-            {t('shell.menu')}
-          </button>
-          <nav aria-label={t('shell.nav')} class="nav">
-            {work ? (
-              <a href={work.href} class="nav-link" aria-current={r === work.name ? 'page' : undefined}>
-                {work.label}
-              </a>
-            ) : null}
-            <a href="#/cases" class="nav-link" aria-current={r === 'cases' || r === 'case' ? 'page' : undefined}>
-              {t('shell.cases')}
-            </a>
-            {mayReport(session) ? (
-              <a href="#/report" class="nav-link" aria-current={r === 'report' ? 'page' : undefined}>
-                {t('shell.report')}
-              </a>
-            ) : null}
-            {maySeeAssessment(session) ? (
-              <a href="#/stats" class="nav-link" aria-current={r === 'stats' ? 'page' : undefined}>
-                {t('shell.stats')}
-              </a>
-            ) : null}
-            <a href="#/map" class="nav-link" aria-current={r === 'map' ? 'page' : undefined}>
-              {t('shell.map')}
-            </a>
-            {['worker', 'secretary', 'town'].includes(session.user.role) ? (
-              <a href="#/people" class="nav-link" aria-current={r === 'people' ? 'page' : undefined}>
-                {t('shell.people')}
-              </a>
-            ) : null}
-            {['member', 'secretary', 'town', 'county', 'admin'].includes(session.user.role) ? (
-              <a href="#/party" class="nav-link" aria-current={r === 'party' ? 'page' : undefined}>
-                {t('shell.party')}
-              </a>
-            ) : null}
-          </nav>
-          <div id="topbar-user" class={menuOpen ? 'topbar-user open' : 'topbar-user'}>
-            <span class="user-name">{t('shell.user', { name: user.name, role: roleName(user.role) })}</span>
-            <button type="button" class="btn btn-quiet" onClick={onLogout}>
-              {t('shell.logout')}
-            </button>
-          </div>
+          {layout.narrow ? (
+            <>
+              {current ? (
+                <span class="topbar-where" aria-hidden="true">
+                  {current.label}
+                </span>
+              ) : null}
+              <button
+                ref={toggleRef}
+                type="button"
+                class="btn btn-quiet menu-toggle"
+                aria-expanded={menuOpen}
+                aria-controls="app-menu"
+                onClick={() => openMenu(!menuOpen)}
+              >
+                <Icon name="menu" />
+                {t('shell.openMenu')}
+                {!menuOpen && dests.some((d) => badges?.[d.name] && !tabs.includes(d)) ? <span class="nav-dot" aria-hidden="true" /> : null}
+              </button>
+            </>
+          ) : (
+            <>
+              <nav aria-label={t('shell.nav')} class="nav">
+                {dests.map((d) => (
+                  <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} />
+                ))}
+              </nav>
+              <div class="topbar-user">
+                <span class="user-name" title={roleName(user.role)}>
+                  {t('shell.user', { name: user.name, role: roleName(user.role) })}
+                </span>
+                <LangSwitch />
+                <button type="button" class="btn btn-quiet" onClick={onLogout}>
+                  <Icon name="logout" />
+                  {t('shell.logout')}
+                </button>
+              </div>
+            </>
+          )}
         </div>
+        {menuOpen ? (
+          <div id="app-menu" class="menu-panel" ref={menuRef}>
+            <nav aria-label={t('shell.nav')} class="menu-nav">
+              {dests.map((d) => (
+                <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} onClick={() => setMenuAt(null)} />
+              ))}
+            </nav>
+            <div class="menu-user">
+              <span class="user-name">{t('shell.user', { name: user.name, role: roleName(user.role) })}</span>
+              <div class="button-row">
+                <LangSwitch />
+                <button type="button" class="btn btn-quiet" onClick={onLogout}>
+                  <Icon name="logout" />
+                  {t('shell.logout')}
+                </button>
+              </div>
+            </div>
+          </div>
+        ) : null}
       </header>
       <SyncStatusBar status={session.status} />
       <RenewBanner session={session} />
       {children}
+      {layout.tabbar ? (
+        <nav class="tabbar" aria-label={t('shell.tabbar')}>
+          {tabs.map((d) => (
+            <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} />
+          ))}
+          {tabs.length < dests.length ? (
+            <button type="button" class="nav-link tab-more" aria-expanded={menuOpen} aria-controls="app-menu" onClick={() => openMenu(!menuOpen)}>
+              <Icon name="menu" />
+              <span class="nav-label">{t('shell.more')}</span>
+            </button>
+          ) : null}
+        </nav>
+      ) : null}
     </>
   );
 }

@@ -1,0 +1,59 @@
+/**
+ * Gridlink's icons: a small inline-SVG set (24x24 grid, 2 px round strokes, `currentColor`), no icon font and no
+ * network. Icons are decoration next to a word (aria-hidden); a control that shows only an icon carries a label.
+ * Category icons are in categoryIcons.tsx (loaded with the screens that show categories, not with the shell);
+ * see docs/design-system.md.
+ */
+import type { JSX } from 'preact';
+
+const PATHS = {
+  // navigation and actions
+  home: 'M3 11l9-7 9 7M5 10v10h5v-6h4v6h5V10',
+  board: 'M4 4h7v7H4zM13 4h7v4h-7zM13 10h7v10h-7zM4 13h7v7H4z',
+  tasks: 'M9 6h11M9 12h11M9 18h11M4 6l1 1 2-2M4 12l1 1 2-2M4 18l1 1 2-2',
+  work: 'M4 8h16v11H4zM9 8V5h6v3M4 13h16',
+  cases: 'M6 3h9l4 4v14H6zM14 3v5h5M9 12h7M9 16h7',
+  report: 'M12 5v14M5 12h14',
+  stats: 'M4 20h16M7 16v-5M12 16V7M17 16v-8',
+  map: 'M9 4L3 6v14l6-2 6 2 6-2V4l-6 2zM9 4v14M15 6v14',
+  people: 'M9 11a3 3 0 100-6 3 3 0 000 6zM3 20c0-3.3 2.7-6 6-6s6 2.7 6 6M16 5.5a3 3 0 010 5.5M18 14.5c1.8.8 3 2.6 3 4.5',
+  party: 'M5 21V4M5 4h12l-2 4 2 4H5',
+  menu: 'M4 7h16M4 12h16M4 17h16',
+  logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
+  back: 'M15 5l-7 7 7 7',
+  phone: 'M5 4h4l2 5-2.5 1.5a11 11 0 005 5L15 13l5 2v4a1 1 0 01-1 1A16 16 0 014 5a1 1 0 011-1z',
+  search: 'M11 18a7 7 0 100-14 7 7 0 000 14zM16 16l4 4',
+  clock: 'M12 21a9 9 0 100-18 9 9 0 000 18zM12 7v5l3 2',
+  alert: 'M12 3l10 18H2zM12 10v4M12 17.5v.5',
+  check: 'M5 12l5 5 9-10',
+  inbox: 'M3 13l3-8h12l3 8v6H3zM3 13h5l1 3h6l1-3h5',
+  pin: 'M12 21s-7-6.2-7-12a7 7 0 0114 0c0 5.8-7 12-7 12zM12 11.5a2.5 2.5 0 100-5 2.5 2.5 0 000 5z',
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+export function Icon({ name, size = '1.25em', class: cls }: { name: IconName; size?: string; class?: string }): JSX.Element {
+  return <Svg d={PATHS[name]} size={size} {...(cls ? { class: cls } : {})} />;
+}
+
+/** An icon from its path (other icon sets, e.g. categoryIcons.tsx, reuse the same frame). */
+export function Svg({ d, size = '1.25em', class: cls }: { d: string; size?: string; class?: string }): JSX.Element {
+  return (
+    <svg
+      class={cls ? `icon ${cls}` : 'icon'}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d={d} />
+    </svg>
+  );
+}
+
