@@ -59,7 +59,7 @@ export function FinishedList({ session, rows, now, label, empty, showUnit }: { s
   }
   if (rows.length === 0) return <p class="hint">{empty}</p>;
   return (
-    <ul class="case-list finished-list" aria-label={label}>
+    <ul class="finished-list" aria-label={label}>
       {rows.map((r) => (
         <li key={r.id}>
           <QueueRow row={r} org={org} now={now} showUnit={showUnit} />

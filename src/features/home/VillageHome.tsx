@@ -137,7 +137,7 @@ export function VillageHome({ session }: { session: Session }) {
         ) : cases.open.length === 0 ? (
           <p class="hint">{t('home.openEmpty')}</p>
         ) : (
-          <ul class="case-list finished-list">
+          <ul class="finished-list">
             {cases.open.slice(0, OPEN_SHOWN).map((r) => (
               <li key={r.id}>
                 <QueueRow row={r} org={org} now={now} showUnit />
