@@ -10,7 +10,7 @@ import type { OrgView, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import type { Unit } from '../../domain/org.ts';
-import { allowedActions, mayAct, roleMayEver, type CaseState, type TimelineEntry } from '../../domain/workflow.ts';
+import { allowedActions, mayAct, roleMayEver, UNIT_STATUSES, type CaseState, type TimelineEntry } from '../../domain/workflow.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -99,6 +99,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
   }
 
   const actions = org ? orderActions(allowedActions(c, session.user, org)) : [];
+  const held = UNIT_STATUSES.includes(c.status);
 
   return (
     <div class="detail">
@@ -208,8 +209,9 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
         </dl>
       </section>
 
-      {/* The plan's steps come before the forms: the unit works through them (联系上报人 first), then resolves. */}
-      {org ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
+      {/* While a unit holds the case, the plan's steps come before the forms: it works through them (联系上报人
+          first), then resolves. Afterwards they are a record, after the actions. */}
+      {org && held ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
 
       <section class="card" aria-labelledby="actions-title">
         <h2 id="actions-title" ref={actionsHeading} tabIndex={-1}>
@@ -221,6 +223,8 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
           <ActionList actions={actions} fold state={c} org={org} run={run} mergeCandidates={mergeCandidates} closeAfterVerify={roleMayEver(session.user.role, 'closed')} />
         ) : null}
       </section>
+
+      {org && !held ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
 
       <section class="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('detail.timeline')}</h2>
