@@ -88,7 +88,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
   }
   if (c === null) {
     return (
-      <div>
+      <div class="detail-missing">
         <ScreenTitle suffix={t('app.name')}>{t('detail.title')}</ScreenTitle>
         <p>{t('detail.notFound')}</p>
         <p>
