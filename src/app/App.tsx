@@ -68,6 +68,7 @@ const ReportForm = lazyScreen(() => import('../features/report/ReportForm.tsx').
 const CaseDetail = lazyScreen(() => import('../features/cases/CaseDetail.tsx').then((m) => m.CaseDetail));
 const DispatchBoard = lazyScreen(() => import('../features/board/DispatchBoard.tsx').then((m) => m.DispatchBoard));
 const UnitWorkspace = lazyScreen(() => import('../features/work/UnitWorkspace.tsx').then((m) => m.UnitWorkspace));
+const VillageHome = lazyScreen(() => import('../features/home/VillageHome.tsx').then((m) => m.VillageHome));
 const WorkerTasks = lazyScreen(() => import('../features/tasks/WorkerTasks.tsx').then((m) => m.WorkerTasks));
 const Assessment = lazyScreen(() => import('../features/assessment/Assessment.tsx').then((m) => m.Assessment));
 const MapScreen = lazyScreen(() => import('../features/map/MapScreen.tsx').then((m) => m.MapScreen));
@@ -159,6 +160,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'tasks':
         screen = <WorkerTasks session={session} tab={r.tab} />;
+        break;
+      case 'village':
+        screen = <VillageHome session={session} />;
         break;
       case 'stats':
         screen = <Assessment session={session} />;

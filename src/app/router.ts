@@ -1,6 +1,6 @@
 /**
  * A tiny hash router: #/login, #/cases, #/cases/<id>, #/report, #/board[/<queue>] (town center), #/work (unit),
- * #/tasks[/<tab>] (grid worker), #/stats (assessment), #/map[/<gridId>] (grid map); an empty hash is `home`, the landing screen of the user's role.
+ * #/tasks[/<tab>] (grid worker), #/village (village secretary), #/stats (assessment), #/map[/<gridId>] (grid map); an empty hash is `home`, the landing screen of the user's role.
  * Hash routes need no server rewrites and work from the service worker's single precached index.html.
  */
 import { batch, signal } from '@preact/signals';
@@ -15,6 +15,7 @@ export type Route =
   | { name: 'board'; queue?: string }
   | { name: 'work' }
   | { name: 'tasks'; tab?: string }
+  | { name: 'village' } // issue 11: the village secretary's home
   | { name: 'stats' }
   | { name: 'map'; gridId?: string }
   // issue 5: people of the user's grids (#/people, #/people/<gridId>/<householdId>) and party work (#/party[/<tab>])
@@ -32,6 +33,7 @@ export function parseHash(hash: string): Route {
   if (path === '/board') return { name: 'board' };
   if (path === '/work') return { name: 'work' };
   if (path === '/tasks') return { name: 'tasks' };
+  if (path === '/village') return { name: 'village' };
   if (path === '/stats') return { name: 'stats' };
   if (path === '/map') return { name: 'map' };
   if (path === '/people') return { name: 'people' };
@@ -69,6 +71,8 @@ export function routeHref(r: Route): string {
       return '#/work';
     case 'tasks':
       return r.tab ? `#/tasks/${r.tab}` : '#/tasks';
+    case 'village':
+      return '#/village';
     case 'stats':
       return '#/stats';
     case 'map':
@@ -84,7 +88,10 @@ export function routeHref(r: Route): string {
   }
 }
 
-/** Where a role lands (and where `home` leads): dispatchers on the board, units on their workspace, grid workers on their tasks. */
+/**
+ * Where a role lands (and where `home` leads): dispatchers on the board, units on their workspace, grid workers on
+ * their tasks, village secretaries on their village's home.
+ */
 export function homeRoute(role: Role): Route {
   switch (role) {
     case 'town':
@@ -95,6 +102,8 @@ export function homeRoute(role: Role): Route {
       return { name: 'work' };
     case 'worker':
       return { name: 'tasks' };
+    case 'secretary':
+      return { name: 'village' };
     case 'member':
       return { name: 'party' };
     default:

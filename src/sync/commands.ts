@@ -51,9 +51,15 @@ export interface CommandHost<D extends CaseDoc> {
 }
 
 export class CaseCommands<D extends CaseDoc> {
+  /** Commands being decided and written, by case: a read of the case waits for them (read your own writes). */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
   constructor(private readonly host: CommandHost<D>) {}
 
   async getCase(caseId: string): Promise<CaseState | null> {
+    // A case opened while this user's action on it is still being written (the detail opened at once after a
+    // dispatch on the board) shows that action, not the state before it with the action offered again.
+    await this.inFlight.get(caseId)?.catch(() => {});
     await this.host.ready();
     const doc = this.host.findCase(caseId);
     const events = doc?.index.byCase.get(caseId);
@@ -92,7 +98,19 @@ export class CaseCommands<D extends CaseDoc> {
     return decision;
   }
 
-  async act(caseId: string, command: Command): Promise<Decision> {
+  act(caseId: string, command: Command): Promise<Decision> {
+    // One after the other on a case: each command is decided against the state the previous one left.
+    const before = this.inFlight.get(caseId);
+    const p = (before ? before.catch(() => {}) : Promise.resolve()).then(() => this.decideAndAppend(caseId, command));
+    this.inFlight.set(caseId, p);
+    const clear = () => {
+      if (this.inFlight.get(caseId) === p) this.inFlight.delete(caseId);
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  private async decideAndAppend(caseId: string, command: Command): Promise<Decision> {
     const host = this.host;
     await host.ready();
     const doc = host.findCase(caseId);

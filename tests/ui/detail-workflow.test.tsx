@@ -71,7 +71,10 @@ describe('case detail: the issue-4 workflow', () => {
     await submit(m.root.querySelector('form[aria-label="合并到…"]'));
     await waitFor(() => mustFind(m!.root, 'h1').textContent?.includes('已合并'), 'merged');
     expect(town.calls.acts[0]!.command).toEqual({ type: 'merge', intoCaseId: first });
-    expect(fact(m.root, '已合并到')).toBe(first);
+    // Issue 11: no raw case id shown, a link to the case it went into.
+    expect(fact(m.root, '已合并到')).toBe('查看合并后的案件');
+    expect(mustFind(m.root, '.facts a[href^="#/cases/"]').getAttribute('href')).toBe(`#/cases/${first}`);
+    expect(m.root.textContent).not.toContain(first);
   });
 
   it('lets the unit tick the plan’s checklist, and shows it to the others read-only', async () => {

@@ -96,11 +96,11 @@ describe('case detail', () => {
     const worker = new FakeSession(world, world.user('w0001'));
     m = await mount(<CaseDetail session={worker} id={id} />);
     await waitFor(() => m!.root.querySelector('.action-form'), 'worker actions');
-    expect(actionButtons(m.root)).toEqual(['核实通过', '核查不通过']);
-    await submit(m.root.querySelector('form[aria-label="核实通过"]'));
-    await waitFor(() => actionButtons(m!.root).join() === '结案', 'close offered');
-    await submit(m.root.querySelector('form[aria-label="结案"]'));
+    // Issue 11: the grid worker may verify and close, so one step does both (核实并结案).
+    expect(actionButtons(m.root)).toEqual(['核实并结案', '核查不通过']);
+    await submit(m.root.querySelector('form[aria-label="核实并结案"]'));
     await waitFor(() => mustFind(m!.root, 'h1').textContent?.includes('已结案'), 'closed');
+    expect(worker.calls.acts.map((a) => a.command)).toEqual([{ type: 'verify' }, { type: 'close' }]);
 
     const types = Array.from(m.root.querySelectorAll('.tl-type')).map((e) => e.textContent);
     expect(types).toEqual(['上报', '受理', '派遣', '处置完成', '核实', '结案']);

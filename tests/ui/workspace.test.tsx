@@ -4,7 +4,9 @@ import { FakeSession, FakeWorld, NOW } from './fake-services.ts';
 import { byText, click, mount, mustFind, resetLang, submit, type, waitFor, type Mounted } from './helpers.ts';
 import { dispatched, HOUR, press } from './work-helpers.ts';
 
-const rows = (root: HTMLElement) => Array.from(root.querySelectorAll('.queue-row'));
+// The rows of the work queue (the finished cases below it are rows too: `finished`).
+const rows = (root: HTMLElement) => Array.from(root.querySelectorAll('.queue-list .queue-row'));
+const finished = (root: HTMLElement) => Array.from(root.querySelectorAll('.finished-list .queue-row'));
 const rowText = (root: HTMLElement, i: number) => rows(root)[i]?.textContent ?? '';
 
 /** Three cases of u002 with different deadlines, and one of another unit. */
@@ -116,6 +118,8 @@ describe('unit workspace', () => {
     await waitFor(() => unit.calls.acts.length === 2, 'resolved');
     expect(unit.calls.acts[1]).toEqual({ caseId: late, command: { type: 'resolve', note: '违建已拆除，现场已清理' } });
     await waitFor(() => rows(m!.root).length === 1, 'resolved case leaves');
+    // Issue 11: and is found among the unit's finished cases.
+    await waitFor(() => finished(m!.root).some((r) => r.textContent?.includes('已处置')), 'listed as finished');
   });
 
   it('is only for units', async () => {

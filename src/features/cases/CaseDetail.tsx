@@ -10,7 +10,7 @@ import type { OrgView, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import type { Unit } from '../../domain/org.ts';
-import { allowedActions, mayAct, type CaseState, type TimelineEntry } from '../../domain/workflow.ts';
+import { allowedActions, mayAct, roleMayEver, UNIT_STATUSES, type CaseState, type TimelineEntry } from '../../domain/workflow.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -18,8 +18,17 @@ import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { ActionFormView, extensionText, FOLDED_ACTIONS, orderActions, useActionForm, WorkflowActionForm, type MergeCandidate, type Run } from '../workflow/ActionForms.tsx';
 import { Checklist, findMergeCandidates, PlanPreview, planOf, refusedText, supersededText, SupersededNotice, supervisionLevel, workflowDetail } from '../workflow/CaseParts.tsx';
 import { DeadlineFacts } from '../workflow/Deadline.tsx';
+import { ReporterContact } from '../workflow/ReporterContact.tsx';
+import './detail.css';
 import { useNow } from '../workflow/now.ts';
-import { categoryLabel, gridLabel, statusTone, unitLabel, userLabel } from './lookup.ts';
+import { categoryLabel, gridLabel, statusTone, unitLabel } from './lookup.ts';
+
+/** A `geo:` URI of the case's location (RFC 5870), which phones open in their maps app for directions. */
+export function geoHref(c: Pick<CaseState, 'location' | 'address'>): string {
+  const { lat, lng } = c.location;
+  const label = c.address ? `(${encodeURIComponent(c.address)})` : '';
+  return `geo:${lat.toFixed(6)},${lng.toFixed(6)}?q=${lat.toFixed(6)},${lng.toFixed(6)}${label}`;
+}
 
 export function CaseDetail({ session, id }: { session: Session; id: string }) {
   const version = session.casesVersion.value;
@@ -79,7 +88,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
   }
   if (c === null) {
     return (
-      <div>
+      <div class="detail-missing">
         <ScreenTitle suffix={t('app.name')}>{t('detail.title')}</ScreenTitle>
         <p>{t('detail.notFound')}</p>
         <p>
@@ -90,6 +99,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
   }
 
   const actions = org ? orderActions(allowedActions(c, session.user, org)) : [];
+  const held = UNIT_STATUSES.includes(c.status);
 
   return (
     <div class="detail">
@@ -110,13 +120,23 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
           </dd>
           <dt>{t('detail.grid')}</dt>
           <dd>{gridLabel(org, c.gridId)}</dd>
+          {c.address ? (
+            <>
+              <dt>{t('detail.address')}</dt>
+              <dd>{c.address}</dd>
+            </>
+          ) : null}
           <dt>{t('detail.location')}</dt>
-          <dd>
-            {t('detail.coords', { lat: c.location.lat.toFixed(5), lng: c.location.lng.toFixed(5) })}
-            {c.address ? <div>{c.address}</div> : null}
+          <dd class="location-fact">
+            <span>{t('detail.coords', { lat: c.location.lat.toFixed(5), lng: c.location.lng.toFixed(5) })}</span>
+            <a class="btn directions" href={geoHref(c)} title={t('detail.directionsHint')}>
+              <span aria-hidden="true">➤</span> {t('detail.directions')}
+            </a>
           </dd>
           <dt>{t('detail.reporter')}</dt>
-          <dd>{userLabel(org, c.reporter)}</dd>
+          <dd>
+            <ReporterContact org={org} reporterId={c.reporter} viewer={session.user} />
+          </dd>
           <dt>{t('detail.reported')}</dt>
           <dd>
             <time dateTime={new Date(c.reportedMs).toISOString()}>{formatDateTime(c.reportedMs)}</time>
@@ -164,7 +184,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
             <>
               <dt>{t('wf.mergedIntoLabel')}</dt>
               <dd>
-                <a href={`#/cases/${c.mergedInto}`}>{c.mergedInto}</a>
+                <a href={`#/cases/${c.mergedInto}`}>{t('wf.openMerged')}</a>
               </dd>
             </>
           ) : null}
@@ -189,16 +209,22 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
         </dl>
       </section>
 
+      {/* While a unit holds the case, the plan's steps come before the forms: it works through them (联系上报人
+          first), then resolves. Afterwards they are a record, after the actions. */}
+      {org && held ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
+
       <section class="card" aria-labelledby="actions-title">
         <h2 id="actions-title" ref={actionsHeading} tabIndex={-1}>
           {t('detail.actions')}
         </h2>
         <Alert tone={result && !result.ok ? 'error' : 'success'}>{result?.text ?? ''}</Alert>
         {actions.length === 0 ? <p class="hint">{t('detail.noActions')}</p> : null}
-        {org ? <ActionList actions={actions} fold state={c} org={org} run={run} mergeCandidates={mergeCandidates} /> : null}
+        {org ? (
+          <ActionList actions={actions} fold state={c} org={org} run={run} mergeCandidates={mergeCandidates} closeAfterVerify={roleMayEver(session.user.role, 'closed')} />
+        ) : null}
       </section>
 
-      {org ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
+      {org && !held ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
 
       <section class="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('detail.timeline')}</h2>
@@ -252,7 +278,7 @@ function TimelineItem({ entry, org, category, state }: { entry: TimelineEntry; o
         {!entry.applied ? <Badge tone="superseded">{t('detail.superseded')}</Badge> : null}
         {level ? <Badge tone="red">{level}</Badge> : null}
         <span class="tl-actor">
-          {actor ? `${actor.name}（${roleName(actor.role)}）` : e.actor}
+          {actor ? `${actor.name}（${roleName(actor.role)}）` : t('contact.unknown')}
         </span>
         <time dateTime={new Date(ms).toISOString()}>{formatDateTime(ms)}</time>
       </div>
@@ -268,6 +294,8 @@ export interface ActionFormProps {
   org: OrgView;
   run: Run;
   mergeCandidates?: MergeCandidate[] | undefined;
+  /** The user may also close what they verify (a grid worker): the verify form offers 核实并结案 in one step. */
+  closeAfterVerify?: boolean | undefined;
 }
 
 /** The forms of `actions`, each in its box; with `fold`, the side steps (FOLDED_ACTIONS) in a disclosure. */

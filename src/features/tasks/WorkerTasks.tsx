@@ -1,10 +1,14 @@
 /**
- * The grid worker's tasks (我的任务): fixes to verify on site in their grid (verify, or verification failed with a
- * reason; then close), and their own reports with their status (withdraw while not yet accepted, record the
- * feedback once closed). Keyboard as on every queue screen (j/k, Enter, d, Esc), plus v = verify.
+ * The grid worker's home (我的任务): first what waits for them (the 核查 count, a link to it), then 上报新案件 as
+ * the main action, then the tabs: fixes to verify on site in their grid (verify, or verification failed with a
+ * reason; then close; 核实并结案 on the case), their own reports with their status (withdraw while not yet
+ * accepted, record the feedback once closed), and 已完成: the grid's closed cases, where a verified case stays
+ * findable. Keyboard as on every queue screen (j/k, Enter, d, Esc), plus v = verify.
  */
-import { t, type MessageKey } from '../../app/i18n.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { formatNumber, t, type MessageKey } from '../../app/i18n.ts';
 import '../../app/locales/queue.zh.ts';
+import '../../app/locales/wf.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { CaseRow, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';
@@ -14,8 +18,11 @@ import { QueueView, type QuickAction } from '../workflow/QueueView.tsx';
 import { commonKeys, Shortcuts } from '../workflow/Shortcuts.tsx';
 import { SupersededBanner } from '../workflow/SupersededBanner.tsx';
 import { NotAllowed, QueueTabs, useWorkScreen } from '../workflow/WorkScreen.tsx';
+import { FinishedList, useFinished } from '../home/FinishedList.tsx';
+import { casesSettled } from '../home/useDueCounts.ts';
+import '../home/home.css';
 
-export const TASK_TABS = ['verify', 'reports'] as const;
+export const TASK_TABS = ['verify', 'reports', 'done'] as const;
 export type TaskTab = (typeof TASK_TABS)[number];
 
 const VERIFY_OFFERS: readonly EventType[] = ['verified', 'verification_failed', 'closed'];
@@ -39,55 +46,107 @@ interface TaskQueue {
   empty: MessageKey;
 }
 
-const TAB_QUEUES: Record<TaskTab, TaskQueue> = {
+const TAB_QUEUES: Record<Exclude<TaskTab, 'done'>, TaskQueue> = {
   verify: { queue: 'to_verify', offers: VERIFY_OFFERS, quick: verifyQuick, handle: 'tasks.handleVerify', empty: 'tasks.emptyVerify' },
   reports: { queue: 'my_reports', offers: REPORT_OFFERS, handle: 'tasks.handleReport', empty: 'tasks.emptyReports' },
 };
 
+const tabOf = (tab: string | undefined): TaskTab => (tab === 'reports' || tab === 'done' ? tab : 'verify');
+
+/** The grid's closed cases (all of them: the tab's count). */
+function useClosedCount(session: Session, gridId: string | undefined): number | undefined {
+  const version = session.casesVersion.value;
+  const [n, setN] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    if (!gridId) return;
+    let live = true;
+    session.countCases({ gridId, status: 'closed' }).then(
+      (x) => live && setN(x),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [version, gridId]);
+  return n;
+}
+
 export function WorkerTasks({ session, tab }: { session: Session; tab?: string | undefined }) {
   const org = session.org.value;
   const user = session.user;
-  const current: TaskTab = tab === 'reports' ? 'reports' : 'verify';
+  const current = tabOf(tab);
   const { now, help, counts, keys } = useWorkScreen(session, COUNTED);
+  const closed = useClosedCount(session, user.gridId);
   if (user.role !== 'worker') return <NotAllowed title={t('tasks.title')} />;
-  const q = TAB_QUEUES[current];
+  // "Nothing to check" only once the cases are known (not while the first sync runs).
+  const due = counts.to_verify === 0 && !casesSettled(session) ? undefined : counts.to_verify;
+  const tabName = (x: TaskTab) => (x === 'done' ? t('home.recent') : t(`tasks.tab.${x}`));
   return (
     <div class="tasks work-screen">
-      <ScreenTitle suffix={t('app.name')} title={`${t('tasks.title')} · ${t(`tasks.tab.${current}`)}`}>
+      <ScreenTitle suffix={t('app.name')} title={`${t('tasks.title')} · ${tabName(current)}`}>
         {t('tasks.title')}
         {user.gridId ? <span class="title-sub">{gridLabel(org, user.gridId)}</span> : null}
       </ScreenTitle>
       <SupersededBanner session={session} />
+      {due === undefined ? null : (
+        <p class={due > 0 ? 'home-lead is-due' : 'home-lead'} role="status">
+          <span>{due > 0 ? <strong>{t('home.verifyDue', { n: formatNumber(due) })}</strong> : t('home.verifyNone')}</span>
+          {due > 0 && current !== 'verify' ? (
+            <a class="btn" href={routeHref({ name: 'tasks', tab: 'verify' })}>
+              {t('home.verifyGo')}
+            </a>
+          ) : null}
+        </p>
+      )}
+      <p class="home-primary">
+        <a class="btn btn-primary" href="#/report">
+          <span aria-hidden="true">＋</span> {t('tasks.report')}
+        </a>
+      </p>
       <QueueTabs
         label={t('tasks.tabs')}
         tabs={TASK_TABS}
         current={current}
         href={(x) => routeHref({ name: 'tasks', tab: x })}
-        name={(x) => t(`tasks.tab.${x}`)}
-        count={(x) => counts[TAB_QUEUES[x].queue]}
+        name={tabName}
+        count={(x) => (x === 'done' ? closed : counts[TAB_QUEUES[x].queue])}
       />
-      <p>
-        <a class="btn" href="#/report">
-          {t('tasks.report')}
-        </a>
-      </p>
-      <Shortcuts
-        detailsRef={help}
-        items={[...commonKeys(), { key: 'v', label: t('keys.verify') }, { key: '?', label: t('keys.help') }]}
-      />
-      <QueueView
-        key={current}
-        session={session}
-        queue={q.queue}
-        label={t(`tasks.tab.${current}`)}
-        now={now}
-        offers={q.offers}
-        handleLabel={t(q.handle)}
-        quick={q.quick}
-        showUnit
-        emptyText={t(q.empty)}
-        keys={keys}
-      />
+      {current === 'done' ? (
+        <DoneTab session={session} now={now} />
+      ) : (
+        <>
+          <Shortcuts detailsRef={help} items={[...commonKeys(), { key: 'v', label: t('keys.verify') }, { key: '?', label: t('keys.help') }]} />
+          <QueueView
+            key={current}
+            session={session}
+            queue={TAB_QUEUES[current].queue}
+            label={tabName(current)}
+            now={now}
+            offers={TAB_QUEUES[current].offers}
+            handleLabel={t(TAB_QUEUES[current].handle)}
+            quick={TAB_QUEUES[current].quick}
+            showUnit
+            emptyText={t(TAB_QUEUES[current].empty)}
+            keys={keys}
+          />
+        </>
+      )}
     </div>
+  );
+}
+
+const DONE_LIMIT = 30;
+
+function DoneTab({ session, now }: { session: Session; now: number }) {
+  const gridId = session.user.gridId;
+  const rows = useFinished(session, { statuses: ['closed'], ...(gridId ? { filter: { gridId } } : {}), limit: DONE_LIMIT });
+  return (
+    <section aria-labelledby="done-title">
+      <h2 id="done-title" class="visually-hidden">
+        {t('home.recent')}
+      </h2>
+      <p class="hint">{t('home.recentHint')}</p>
+      <FinishedList session={session} rows={rows} now={now} label={t('home.recent')} empty={t('home.recentEmpty')} showUnit />
+    </section>
   );
 }

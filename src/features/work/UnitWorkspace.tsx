@@ -3,9 +3,11 @@
  * soon / overdue badges; one-click acknowledge (签收) and start (开始处置) on each row; and a panel for the rest:
  * return with a reason, tick the plan's checklist, ask for an extension (hours, reason), resolve.
  * Keyboard as on every queue screen (j/k, Enter, d, Esc), plus a = acknowledge, s = start.
+ * Below the work, the unit's finished cases (resolved, verified, closed), newest change first.
  */
 import { formatNumber, t } from '../../app/i18n.ts';
 import '../../app/locales/queue.zh.ts';
+import '../../app/locales/wf.zh.ts';
 import type { CaseRow, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
@@ -14,6 +16,7 @@ import { QueueView, type QuickAction } from '../workflow/QueueView.tsx';
 import { commonKeys, Shortcuts } from '../workflow/Shortcuts.tsx';
 import { SupersededBanner } from '../workflow/SupersededBanner.tsx';
 import { NotAllowed, useWorkScreen } from '../workflow/WorkScreen.tsx';
+import { FinishedList, useFinished } from '../home/FinishedList.tsx';
 
 export const UNIT_OFFERS: readonly EventType[] = ['acknowledged', 'started', 'resolved', 'extension_requested', 'returned'];
 
@@ -28,10 +31,13 @@ export function unitQuick(row: CaseRow): QuickAction[] {
 
 const COUNTED = ['unit_work', 'overdue'] as const;
 
+const FINISHED_LIMIT = 20;
+
 export function UnitWorkspace({ session }: { session: Session }) {
   const org = session.org.value;
   const user = session.user;
   const { now, help, counts, keys } = useWorkScreen(session, COUNTED);
+  const finished = useFinished(session, { statuses: ['resolved', 'verified', 'closed'], keep: (r) => r.unitId === user.unitId, limit: FINISHED_LIMIT });
   if (user.role !== 'unit') return <NotAllowed title={t('work.title')} />;
   return (
     <div class="workspace work-screen">
@@ -61,6 +67,11 @@ export function UnitWorkspace({ session }: { session: Session }) {
         emptyText={t('work.empty')}
         keys={keys}
       />
+      <section class="finished" aria-labelledby="finished-title">
+        <h2 id="finished-title">{t('home.finished')}</h2>
+        <p class="hint">{t('home.finishedHint', { n: FINISHED_LIMIT })}</p>
+        <FinishedList session={session} rows={finished} now={now} label={t('home.finished')} empty={t('home.finishedEmpty')} />
+      </section>
     </div>
   );
 }

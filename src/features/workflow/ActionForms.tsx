@@ -37,6 +37,8 @@ export interface WorkflowActionProps {
   org: OrgView;
   run: Run;
   mergeCandidates?: MergeCandidate[];
+  /** The user may also close what they verify (a grid worker): 核实并结案 in one step. */
+  closeAfterVerify?: boolean | undefined;
 }
 
 /** The order actions are offered in: the step forward first, then the side steps, then the rare ones. */
@@ -83,7 +85,7 @@ export function WorkflowActionForm(p: WorkflowActionProps) {
     case 'resolved':
       return <TextForm {...p} required label={t('detail.resolveNote')} missing="detail.err.note" build={(x) => ({ type: 'resolve', note: x })} />;
     case 'verified':
-      return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'verify', ...note(x) })} />;
+      return p.closeAfterVerify ? <VerifyCloseForm {...p} /> : <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'verify', ...note(x) })} />;
     case 'closed':
       return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'close', ...note(x) })} />;
     case 'acknowledged':
@@ -225,6 +227,40 @@ function TextForm(p: TextFormProps) {
   );
 }
 
+/**
+ * 核实并结案: for a user who may both verify and close (a grid worker), one step that verifies the fix and closes
+ * the case (two events, each decided by the domain in turn); "仅核实" verifies only, for a case to close later.
+ */
+function VerifyCloseForm(p: WorkflowActionProps) {
+  const [text, setText] = useState('');
+  const value = text.trim();
+  const form = useActionForm({
+    run: async (command) => {
+      if (command.type !== 'close') return p.run(command);
+      // Verify first (focus stays: the form goes on), then close with the same note.
+      if (!(await p.run({ type: 'verify', ...note(value) }, { keepFocus: true }))) return false;
+      return p.run(command);
+    },
+    command: () => ({ type: 'close', ...note(value) }),
+    done: () => setText(''),
+  });
+  return (
+    <form class="form action-form" onSubmit={(e) => void form.submit(e)} noValidate aria-label={t('wf.verifyClose')}>
+      <Field id="act-verify-close-text" label={t('detail.note')}>
+        <textarea id="act-verify-close-text" rows={2} maxLength={2000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      </Field>
+      <div class="button-row">
+        <button type="submit" class="btn btn-primary" disabled={form.busy}>
+          {form.busy ? t('detail.busy') : t('wf.verifyClose')}
+        </button>
+        <button type="button" class="btn" disabled={form.busy} onClick={() => void form.submit(undefined, () => ({ type: 'verify', ...note(value) }))}>
+          {t('wf.verifyOnly')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export const satisfactionName = (s: Satisfaction): string => t(`satisfaction.${s}`);
 
 function FeedbackForm(p: WorkflowActionProps) {
@@ -255,7 +291,8 @@ function FeedbackForm(p: WorkflowActionProps) {
 const MAX_EXTENSION_HOURS = 24 * 30;
 
 function ExtensionRequestForm(p: WorkflowActionProps) {
-  const [hours, setHours] = useState('24');
+  // No default: how long is the unit's call (a prefilled 24 was taken as the rule).
+  const [hours, setHours] = useState('');
   const [reason, setReason] = useState('');
   const h = Number(hours.trim());
   const r = reason.trim();
@@ -271,7 +308,7 @@ function ExtensionRequestForm(p: WorkflowActionProps) {
   return (
     <ActionFormView type="extension_requested" form={form}>
       <Field id="act-ext-hours" label={t('wf.extHours')} error={form.errors['act-ext-hours']}>
-        <input id="act-ext-hours" inputMode="numeric" value={hours} {...form.invalid('act-ext-hours')} onInput={(e) => setHours(e.currentTarget.value)} />
+        <input id="act-ext-hours" inputMode="numeric" placeholder={t('wf.extHoursHint')} value={hours} {...form.invalid('act-ext-hours')} onInput={(e) => setHours(e.currentTarget.value)} />
       </Field>
       <Field id="act-ext-reason" label={t('wf.extReason')} error={form.errors['act-ext-reason']}>
         <textarea id="act-ext-reason" rows={3} maxLength={2000} value={reason} {...form.invalid('act-ext-reason')} onInput={(e) => setReason(e.currentTarget.value)} />

@@ -22,6 +22,7 @@ import { orderActions, type MergeCandidate, type Run } from './ActionForms.tsx';
 import { Checklist, findMergeCandidates, refusedText } from './CaseParts.tsx';
 import { DeadlineFacts } from './Deadline.tsx';
 import './workflow.css';
+import { ReporterContact } from './ReporterContact.tsx';
 
 export interface CasePanelProps {
   session: Session;
@@ -121,6 +122,7 @@ export function CasePanel(p: CasePanelProps) {
             <dd class="prewrap">{c.description}</dd>
             <dt>{t('detail.grid')}</dt>
             <dd>{gridLabel(org, c.gridId)}</dd>
+            <dt>{t('detail.reporter')}</dt><dd><ReporterContact org={org} reporterId={c.reporter} viewer={session.user} /></dd>
             {c.unitId ? (
               <>
                 <dt>{t('detail.unit')}</dt>

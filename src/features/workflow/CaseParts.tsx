@@ -111,7 +111,7 @@ export function workflowDetail(e: CaseEvent, org: OrgView | null, category: stri
     case 'extension_decided':
       return [e.data.approve ? t('wf.extApproved') : t('wf.extRefused'), e.data.note].filter(Boolean).join(' · ');
     case 'merged':
-      return [t('wf.mergedInto', { id: e.data.intoCaseId }), e.data.note].filter(Boolean).join(' · ');
+      return [t('wf.mergedInto'), e.data.note].filter(Boolean).join(' · ');
     case 'checklist': {
       const step = planId ? org?.plansFor(category).find((p) => p.id === planId)?.steps[e.data.step] : undefined;
       return t(e.data.done ? 'wf.stepTicked' : 'wf.stepUnticked', { n: e.data.step + 1, step: step ?? '' }).trim();
@@ -129,7 +129,7 @@ export function supervisionLevel(e: CaseEvent, org: OrgView | null): string | nu
 
 function who(org: OrgView | null, userId: string): string {
   const u = org?.user(userId);
-  return u ? `${u.name}（${roleName(u.role)}）` : userId;
+  return u ? `${u.name}（${roleName(u.role)}）` : t('contact.unknown');
 }
 
 /** Why an event had no effect, and what it lost to (who made the winning change, and when). */
