@@ -20,6 +20,7 @@ import { Checklist, findMergeCandidates, PlanPreview, planOf, refusedText, super
 import { DeadlineFacts } from '../workflow/Deadline.tsx';
 import { useNow } from '../workflow/now.ts';
 import { categoryLabel, gridLabel, statusTone, unitLabel, userLabel } from './lookup.ts';
+import { CaseMap } from '../map/CaseMap.tsx';
 
 export function CaseDetail({ session, id }: { session: Session; id: string }) {
   const version = session.casesVersion.value;
@@ -114,6 +115,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
           <dd>
             {t('detail.coords', { lat: c.location.lat.toFixed(5), lng: c.location.lng.toFixed(5) })}
             {c.address ? <div>{c.address}</div> : null}
+            <CaseMap session={session} gridId={c.gridId} location={c.location} address={c.address} quiet />
           </dd>
           <dt>{t('detail.reporter')}</dt>
           <dd>{userLabel(org, c.reporter)}</dd>
