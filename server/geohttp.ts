@@ -5,6 +5,9 @@
  *            strong ETag, `If-None-Match` -> 304, `Cache-Control: private, no-cache` (the app's service worker keeps
  *            a copy for offline use and revalidates it), gzip when Accept-Encoding allows. Grids carry `gridId`,
  *            `villageId`, `townId`, `workerId`, `name`, `villageName`, `townName`, `center`.
+ *            The towns file also says whether the relay has a basemap (`"basemap": true|false`, a foreign member):
+ *            the app asks for basemap.pmtiles only when it is true, so a county without one logs no 404; its ETag
+ *            changes when a basemap is put in place or removed.
  *   POST     /api/geo/grids   admin, a grids FeatureCollection (at most 16 MiB) -> 200 {"ok":true,"grids":n,
  *            "withoutGeometry":[grid ids of the org that the file leaves out]}; every problem -> 400
  *            {"error":"invalid_geometry","problems":[{code, feature, gridId, otherGridId?, message}]} and nothing

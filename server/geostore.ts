@@ -9,7 +9,9 @@
  * - The files (`grids`, `villages`, `towns`) are built from the rows and the current org doc (names, workers),
  *   cached until either changes, and served with a strong ETag (content hash) and a gzip variant.
  *   Villages and towns are the dissolved unions of their grids (src/domain/geo.ts `dissolve`).
- * - The optional basemap is the file `DATA_DIR/basemap.pmtiles`, put there by an administrator.
+ * - The optional basemap is the file `DATA_DIR/basemap.pmtiles`, put there by an administrator. Whether there is one
+ *   is said in the towns file (a GeoJSON foreign member, `"basemap": true|false`), which every device already
+ *   fetches and keeps offline: the app asks for the basemap only when there is one (no 404 to log otherwise).
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -49,7 +51,7 @@ interface GridRow {
 const round6 = (p: Position): Position => [Math.round(p[0] * 1e6) / 1e6, Math.round(p[1] * 1e6) / 1e6];
 
 export class GeoStore {
-  private cache: { version: string; org: OrgData; files: Map<GeoLayer, GeoFile> } | null = null;
+  private cache: { version: string; org: OrgData; basemap: boolean; files: Map<GeoLayer, GeoFile> } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -87,10 +89,12 @@ export class GeoStore {
   /** The file of a layer, built from the rows and this org (cached while both stay the same). */
   file(layer: GeoLayer, org: OrgData): GeoFile {
     const version = this.store.getMeta('geo_version') ?? '0';
-    if (!this.cache || this.cache.version !== version || this.cache.org !== org) this.cache = { version, org, files: new Map() };
+    const basemap = this.basemap() !== null;
+    if (!this.cache || this.cache.version !== version || this.cache.org !== org || this.cache.basemap !== basemap) this.cache = { version, org, basemap, files: new Map() };
     let f = this.cache.files.get(layer);
     if (!f) {
-      f = encode(buildLayer(layer, this.grids(), org));
+      const fc = buildLayer(layer, this.grids(), org);
+      f = encode(layer === 'towns' ? { ...fc, basemap } : fc);
       this.cache.files.set(layer, f);
     }
     return f;
@@ -108,7 +112,7 @@ export class GeoStore {
   }
 }
 
-function encode(fc: FeatureCollection<unknown>): GeoFile {
+function encode(fc: FeatureCollection<unknown> & { basemap?: boolean }): GeoFile {
   const body = Buffer.from(JSON.stringify(fc));
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   return { body, gzip: gzipSync(body, { level: 9 }), etag };

@@ -10,9 +10,14 @@
  * service worker revalidates its copy by ETag once per map open (a 304 when unchanged: counted at the relay, no
  * download), downloads the new file once, the next map open draws the new colour (offline too), and a removed
  * basemap is taken off the map and not drawn again.
+ *
+ * Without a basemap (issue 11, defect 6): the app learns it from the boundary files it already fetches (towns.geojson
+ * says `"basemap": false`, kept offline by the service worker), asks for no basemap at all (no request, so no 404 in
+ * the network log and no console error), and says once, on the map and on the administrator's boundary page, that
+ * none is installed and how to install one.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { unlink, writeFile } from 'node:fs/promises';
+import { rm, unlink, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -78,6 +83,13 @@ async function fit(page: Page, b: [number, number, number, number]): Promise<voi
 /** How far inside the map (pixels) a sampled point must be drawn. */
 const MARGIN = 40;
 
+/** The points not covered by the map's own controls (the 44 px zoom buttons, issue 11). */
+async function clearOfControls(page: Page, pts: { x: number; y: number }[]): Promise<{ x: number; y: number }[]> {
+  const boxes = (await Promise.all((await page.locator('.map-canvas .maplibregl-ctrl').all()).map((c) => c.boundingBox()))).filter((b) => b !== null);
+  const pad = 4;
+  return pts.filter((p) => !boxes.some((b) => p.x >= b.x - pad && p.x <= b.x + b.width + pad && p.y >= b.y - pad && p.y <= b.y + b.height + pad));
+}
+
 /** A lattice over the box: points inside a grid and points outside every grid, both away from any grid's edge. */
 function lattice(b: [number, number, number, number], n: number): { inGrids: Position[]; outside: Position[] } {
   const inGrids: Position[] = [];
@@ -100,9 +112,9 @@ function lattice(b: [number, number, number, number], n: number): { inGrids: Pos
 async function expectBasemapDrawn(page: Page, colour = BASEMAP): Promise<void> {
   const county = index.bbox;
   await fit(page, [county[0], county[1], county[2], county[3]]);
-  const { inGrids, outside } = lattice([county[0] - 0.05, county[1] - 0.05, county[2] + 0.05, county[3] + 0.05], 50);
-  const under = await toScreen(page, inGrids, MARGIN);
-  const beyond = await toScreen(page, outside, MARGIN);
+  const { inGrids, outside } = lattice([county[0] - 0.05, county[1] - 0.05, county[2] + 0.05, county[3] + 0.05], 80);
+  const under = await clearOfControls(page, await toScreen(page, inGrids, MARGIN));
+  const beyond = await clearOfControls(page, await toScreen(page, outside, MARGIN));
   console.log(`[e2e] sampled ${under.length} pixels in grids, ${beyond.length} outside them`);
   expect(under.length).toBeGreaterThan(20);
   expect(beyond.length).toBeGreaterThan(20);
@@ -139,7 +151,7 @@ function watchBasemap(): { hits: BasemapHit[]; stop(): void } {
 async function expectNoBasemap(page: Page): Promise<void> {
   const county = index.bbox;
   await fit(page, [county[0], county[1], county[2], county[3]]);
-  const beyond = await toScreen(page, lattice([county[0] - 0.05, county[1] - 0.05, county[2] + 0.05, county[3] + 0.05], 50).outside, MARGIN);
+  const beyond = await clearOfControls(page, await toScreen(page, lattice([county[0] - 0.05, county[1] - 0.05, county[2] + 0.05, county[3] + 0.05], 80).outside, MARGIN));
   expect(beyond.length).toBeGreaterThan(20);
   expect(await shareOfColour(page, beyond, rgb(BACKGROUND))).toBeGreaterThanOrEqual(0.8);
 }
@@ -158,6 +170,8 @@ describe('basemap', () => {
     const online = await basemapMark(worker);
     console.log(`[e2e] basemap first drawn online: ${online} ms from navigation start (the sign-in page's, signing in included)`);
     await expectBasemapDrawn(worker);
+    // With a basemap there is nothing to say about it.
+    expect(await worker.getByText('没有安装底图').count()).toBe(0);
 
     // The service worker has the whole file (mapview fetches it once), so byte ranges can be served from it.
     const url = `${app.url}/api/geo/basemap.pmtiles`;
@@ -283,6 +297,52 @@ describe('basemap', () => {
       expect(await hasSource(worker)).toBe(false);
       expect(await worker.evaluate(() => performance.getEntriesByName('gl:basemap-rendered').length)).toBe(0);
       await expectNoBasemap(worker);
+    } finally {
+      watch.stop();
+    }
+  });
+  it('without a basemap: no basemap request, no console error, the notice once on the map and on the boundary page', async () => {
+    // Independent of the tests above (which remove it at their end): no basemap from here on.
+    await rm(join(app.dataDir, 'basemap.pmtiles'), { force: true });
+    const watch = watchBasemap();
+    try {
+      for (const [username, notice] of [
+        ['w0003', '没有安装底图'],
+        ['admin', '没有安装底图'],
+      ] as const) {
+        const page = await newPage(browser, contexts, username);
+        const errors: string[] = [];
+        const failed: string[] = [];
+        const basemapRequests: string[] = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        page.on('pageerror', (e) => errors.push(e.message));
+        page.on('request', (r) => {
+          if (r.url().includes('/api/geo/basemap')) basemapRequests.push(r.url());
+        });
+        page.on('response', (r) => {
+          if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+        });
+        await signIn(page, app.url, username);
+        await page.getByRole('link', { name: '地图', exact: true }).waitFor();
+        await syncText(page, '在线');
+        await page.getByRole('link', { name: '地图', exact: true }).click();
+        await openMap(page, app.url);
+        // The notice, once (the map screen renders one), and the map drawn without a basemap.
+        await expect.poll(() => page.getByText(notice).count(), { timeout: 10_000 }).toBe(1);
+        await expectNoBasemap(page);
+        if (username === 'admin') {
+          await page.goto(`${app.url}/#/geo`);
+          await expect.poll(() => page.getByText(notice).count(), { timeout: 10_000 }).toBe(1);
+          await expect(page.getByText('basemap.pmtiles').first().isVisible()).resolves.toBe(true);
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(basemapRequests).toEqual([]);
+        expect(failed).toEqual([]);
+        expect(errors).toEqual([]);
+      }
+      expect(watch.hits).toEqual([]);
     } finally {
       watch.stop();
     }

@@ -103,7 +103,9 @@ describe('map', () => {
     // Tapping the grid shows its worker, and the same counts.
     await worker.mouse.click(mine[Math.floor(mine.length / 2)]!.x, mine[Math.floor(mine.length / 2)]!.y);
     await worker.locator('#map-panel h2').filter({ hasText: g.properties.name }).waitFor();
-    await worker.locator('#map-panel').getByText('w0001').waitFor();
+    // The panel names the grid's worker as people know them, never by the account id (issue 11).
+    await worker.locator('#map-panel').getByText('朱梅梅').waitFor();
+    expect(await worker.locator('#map-panel').innerText()).not.toContain('w0001');
 
     // The same offline start on a slow phone's CPU (4x slowdown through the DevTools protocol): logged, not a budget.
     const cdp = await worker.context().newCDPSession(worker);

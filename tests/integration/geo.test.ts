@@ -204,8 +204,18 @@ describe('POST /api/geo/grids', () => {
 describe('GET /api/geo/basemap.pmtiles', () => {
   it('is 404 until an administrator puts the file in DATA_DIR, then serves byte ranges', async () => {
     expect((await get('/api/geo/basemap.pmtiles')).status).toBe(404);
+    // The towns file says whether there is one (issue 11: the app then asks for none), and its ETag follows.
+    const towns = async () => {
+      const r = await get('/api/geo/towns.geojson');
+      return { etag: r.headers.get('etag'), basemap: ((await r.json()) as { basemap?: unknown }).basemap };
+    };
+    const without = await towns();
+    expect(without.basemap).toBe(false);
     const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
     writeFileSync(join(dataDir, 'basemap.pmtiles'), bytes);
+    const withIt = await towns();
+    expect(withIt.basemap).toBe(true);
+    expect(withIt.etag).not.toBe(without.etag);
     const whole = await get('/api/geo/basemap.pmtiles');
     expect(whole.status).toBe(200);
     expect(whole.headers.get('accept-ranges')).toBe('bytes');

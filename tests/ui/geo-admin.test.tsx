@@ -85,7 +85,7 @@ describe('boundary import/export', () => {
     });
     m = await mount(<GeoAdmin session={s} />);
     const buttons = Array.from(m.root.querySelectorAll<HTMLButtonElement>('section button')).slice(0, 3);
-    expect(buttons.map((b) => b.textContent)).toEqual(['下载网格边界（grids.geojson）', '下载村（社区）边界（villages.geojson）', '下载镇（街道）边界（towns.geojson）']);
+    expect(buttons.map((b) => b.textContent)).toEqual(['下载网格边界', '下载村（社区）边界', '下载镇（街道）边界']);
     await click(buttons[0]);
     expect(clicks).toEqual(['gridlink-grids.geojson']);
     expect(JSON.parse(await created.mock.calls[0]![0].text())).toEqual(VALID);
@@ -103,11 +103,13 @@ describe('boundary import/export', () => {
     expect(alert.textContent).toContain('3 个问题');
     const items = Array.from(m.root.querySelectorAll('#geo-local-problems > li'));
     expect(items.map((li) => li.getAttribute('data-code'))).toEqual(['self_intersection', 'duplicate_id', 'unknown_village']);
-    expect(items[0]!.textContent).toContain('第 2 个要素（g0002）');
-    expect(items[0]!.textContent).toContain('多边形自相交');
-    expect(items[1]!.textContent).toContain('第 3 个要素（g0001）');
-    expect(items[1]!.textContent).toContain('gridId 重复');
-    expect(items[2]!.textContent).toContain('第 4 个要素（g0009）');
+    // Grids by the names people know them by (issue 11), the reasons in their words, the relay's own in a disclosure.
+    expect(items[0]!.textContent).toMatch(/第 2 个网格（\S+ · 第二网格）/);
+    expect(items[0]!.textContent).toContain('边界线自相交');
+    expect(items[0]!.querySelector('details:not([open]) summary')?.textContent).toBe('技术细节');
+    expect(items[1]!.textContent).toMatch(/第 3 个网格（\S+ · 第一网格）/);
+    expect(items[1]!.textContent).toContain('网格编号重复');
+    expect(items[2]!.textContent).toContain('第 4 个网格（g0009）'); // not a grid of the org: only the file's number
     expect(items[2]!.textContent).toContain('村（社区）编号不存在');
     expect(uploadButton(m).disabled).toBe(true);
     await click(uploadButton(m));
@@ -148,9 +150,9 @@ describe('boundary import/export', () => {
     await click(uploadButton(m));
     await waitFor(() => byText(m!.root, '[role="alert"]', '服务器拒绝了该文件（1 个问题）'), 'the refusal');
     const li = m.root.querySelector('#geo-relay-problems > li')!;
-    expect(li.textContent).toContain('第 1 个要素（g0001）');
+    expect(li.textContent).toMatch(/第 1 个网格（\S+ · 第一网格）/);
     expect(li.textContent).toContain('与另一网格重叠');
-    expect(li.textContent).toContain('另一网格：g0002');
+    expect(li.textContent).toMatch(/另一网格：\S+ · 第二网格/);
     s.geoPostAnswer = { status: 403, body: { error: 'forbidden' } };
     await click(uploadButton(m));
     await waitFor(() => byText(m!.root, '[role="alert"]', '只有管理员可以导入'), 'forbidden');
@@ -182,8 +184,28 @@ describe('boundary import/export', () => {
       const li = Array.from(m!.root.querySelectorAll('#geo-local-problems > li'));
       return li.length ? li : null;
     }, 'the problems');
-    expect(items[0]!.textContent).toContain('Feature 2 (g0002): The polygon intersects itself');
+    expect(items[0]!.textContent).toMatch(/Grid 2 \(\S+ · 第二网格\): The boundary line crosses itself/);
     expect(items[2]!.textContent).toContain('Unknown village id');
     expect(m.root.querySelector('[role="alert"]')?.textContent).toContain('found 3 problems');
+  });
+
+  it('says whether a basemap is installed, and how to install one (issue 11)', async () => {
+    const s = admin();
+    s.geoFiles['grids.geojson'] = VALID;
+    s.geoFiles['villages.geojson'] = fc();
+    s.geoFiles['towns.geojson'] = { ...fc(), basemap: false };
+    m = await mount(<GeoAdmin session={s} />);
+    await waitFor(() => byText(m!.root, 'p', '没有安装底图'), 'no basemap');
+    const how = byText(m.root, 'details', '如何安装或更换底图') as HTMLDetailsElement;
+    expect(how.open).toBe(true);
+    expect(how.textContent).toContain('basemap.pmtiles');
+    m.unmount();
+    const t2 = admin();
+    t2.geoFiles['grids.geojson'] = VALID;
+    t2.geoFiles['villages.geojson'] = fc();
+    t2.geoFiles['towns.geojson'] = { ...fc(), basemap: true };
+    m = await mount(<GeoAdmin session={t2} />);
+    await waitFor(() => byText(m!.root, 'p', '已安装底图'), 'a basemap');
+    expect(m.root.textContent).not.toContain('没有安装底图');
   });
 });

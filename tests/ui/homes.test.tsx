@@ -44,9 +44,9 @@ describe('issue 11: the field roles', () => {
     const unit = new FakeSession(world, world.user('unit002'));
     m = await mount(<CaseDetail session={unit} id={id} />);
     await waitFor(() => m!.root.querySelector('.facts'), 'facts');
-    const geo = mustFind<HTMLAnchorElement>(m.root, 'a.directions');
+    const geo = mustFind<HTMLAnchorElement>(m.root, 'a.case-map-go');
     expect(geo.getAttribute('href')).toMatch(/^geo:41\.203400,122\.051200\?q=41\.203400,122\.051200/);
-    expect(geo.textContent).toContain('导航到现场');
+    expect(geo.textContent).toContain('导航到这里');
     expect(mustFind(m.root, '.reporter-contact').textContent).toContain('张伟（网格员）');
   });
 

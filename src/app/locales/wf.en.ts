@@ -119,8 +119,6 @@ export const wfEn: WfMessages = {
   'contact.noPhone': 'No phone number on record',
   'contact.unknown': 'Reporter',
   'detail.address': 'Address',
-  'detail.directions': 'Directions to the site',
-  'detail.directionsHint': 'Opens the location in a maps app',
   'wf.verifyClose': 'Verify and close',
   'wf.verifyOnly': 'Verify only',
   'wf.verifyCloseDone': 'Verified and closed.',

@@ -124,8 +124,6 @@ export const wfZh = {
   'contact.noPhone': '未登记电话',
   'contact.unknown': '上报人',
   'detail.address': '地址',
-  'detail.directions': '导航到现场',
-  'detail.directionsHint': '在地图应用中打开位置',
   'wf.verifyClose': '核实并结案',
   'wf.verifyOnly': '仅核实',
   'wf.verifyCloseDone': '已核实并结案。',

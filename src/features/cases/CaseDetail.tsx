@@ -22,13 +22,7 @@ import { ReporterContact } from '../workflow/ReporterContact.tsx';
 import './detail.css';
 import { useNow } from '../workflow/now.ts';
 import { categoryLabel, gridLabel, statusTone, unitLabel } from './lookup.ts';
-
-/** A `geo:` URI of the case's location (RFC 5870), which phones open in their maps app for directions. */
-export function geoHref(c: Pick<CaseState, 'location' | 'address'>): string {
-  const { lat, lng } = c.location;
-  const label = c.address ? `(${encodeURIComponent(c.address)})` : '';
-  return `geo:${lat.toFixed(6)},${lng.toFixed(6)}?q=${lat.toFixed(6)},${lng.toFixed(6)}${label}`;
-}
+import { CaseMap } from '../map/CaseMap.tsx';
 
 export function CaseDetail({ session, id }: { session: Session; id: string }) {
   const version = session.casesVersion.value;
@@ -129,9 +123,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
           <dt>{t('detail.location')}</dt>
           <dd class="location-fact">
             <span>{t('detail.coords', { lat: c.location.lat.toFixed(5), lng: c.location.lng.toFixed(5) })}</span>
-            <a class="btn directions" href={geoHref(c)} title={t('detail.directionsHint')}>
-              <span aria-hidden="true">➤</span> {t('detail.directions')}
-            </a>
+            <CaseMap session={session} gridId={c.gridId} location={c.location} address={c.address} quiet />
           </dd>
           <dt>{t('detail.reporter')}</dt>
           <dd>

@@ -6,7 +6,7 @@
  * nothing when it refuses). The import needs the network and says so while offline. After a successful import the
  * boundaries cached on this device (session and service worker) are dropped and downloaded again (geodata.ts).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { formatNumber, t } from '../../app/i18n.ts';
 import '../../app/locales/geo.zh.ts';
 import type { Session } from '../../app/services.ts';
@@ -15,7 +15,9 @@ import { validateGrids, type GeoProblem, type GeoProblemCode } from '../../domai
 import { Alert, type AlertTone } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
-import { refreshGeo } from './geodata.ts';
+import { gridLabel } from '../cases/lookup.ts';
+import { loadGeo, refreshGeo } from './geodata.ts';
+import './map.css';
 
 /** The relay's limit (server/geohttp.ts MAX_IMPORT_BYTES). */
 export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
@@ -31,22 +33,31 @@ export function problemReason(p: Pick<GeoProblem, 'code' | 'message'>): string {
 }
 
 /** Which feature a problem is about, counted from 1 as people do (the relay's own message counts from 0). */
-export function problemWhere(p: Pick<GeoProblem, 'feature' | 'gridId'>): string {
+export function problemWhere(p: Pick<GeoProblem, 'feature' | 'gridId'>, names?: ReadonlyMap<string, string>): string {
   if (p.feature === undefined) return t('geo.fileItself');
-  return p.gridId ? t('geo.featureId', { n: p.feature + 1, id: p.gridId }) : t('geo.feature', { n: p.feature + 1 });
+  return p.gridId ? t('geo.featureId', { n: p.feature + 1, id: gridName(p.gridId, names) }) : t('geo.feature', { n: p.feature + 1 });
 }
 
-function ProblemList({ problems, id }: { problems: readonly GeoProblem[]; id: string }) {
+/** A grid as people know it: its name from the org when there is one, else the number the file gives it. */
+function gridName(id: string, names?: ReadonlyMap<string, string>): string {
+  return names?.get(id) ?? id;
+}
+
+function ProblemList({ problems, id, names }: { problems: readonly GeoProblem[]; id: string; names: ReadonlyMap<string, string> }) {
   return (
-    <ol aria-label={t('geo.problems')} id={id} style={{ overflowWrap: 'anywhere' }}>
+    <ol aria-label={t('geo.problems')} id={id} class="geo-problems">
       {problems.map((p, i) => (
         <li key={i} data-code={p.code}>
-          <strong>{problemWhere(p)}</strong>: {problemReason(p)}
-          {p.otherGridId && p.otherGridId !== p.gridId ? ` (${t('geo.other', { id: p.otherGridId })})` : ''}
+          <strong>{problemWhere(p, names)}</strong>
+          {t('geo.sep')}
+          {problemReason(p)}
+          {p.otherGridId && p.otherGridId !== p.gridId ? t('geo.other', { id: gridName(p.otherGridId, names) }) : ''}
+          {/* The relay's own words (English, for whoever fixes the file in a GIS tool): behind a disclosure. */}
           {p.message ? (
-            <span class="hint" style={{ display: 'block' }}>
-              {t('geo.detail')}: <span lang="en">{p.message}</span>
-            </span>
+            <details class="geo-detail">
+              <summary>{t('geo.detail')}</summary>
+              <span lang="en">{p.message}</span>
+            </details>
           ) : null}
         </li>
       ))}
@@ -76,6 +87,17 @@ export function GeoAdmin({ session }: { session: Session }) {
   const [result, setResult] = useState<Msg>(null);
   const [relayProblems, setRelayProblems] = useState<GeoProblem[] | null>(null);
   const [refresh, setRefresh] = useState<Msg>(null);
+  // Whether the relay has a basemap: the towns file says so (geodata.ts), offline from the service worker's copy.
+  const [basemap, setBasemap] = useState<boolean | null | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    void loadGeo(session).then((g) => {
+      if (live) setBasemap(g ? g.basemap : null);
+    });
+    return () => {
+      live = false;
+    };
+  }, [session]);
 
   if (session.user.role !== 'admin') {
     return (
@@ -152,6 +174,8 @@ export function GeoAdmin({ session }: { session: Session }) {
   };
 
   const valid = checked && 'text' in checked ? checked : null;
+  // Grids by the names people know them by (village · grid), not by their numbers.
+  const names = new Map((org?.data.grids ?? []).map((g) => [g.id, gridLabel(org, g.id)]));
   return (
     <div class="geo-admin">
       <ScreenTitle suffix={t('app.name')}>{t('geo.title')}</ScreenTitle>
@@ -170,6 +194,10 @@ export function GeoAdmin({ session }: { session: Session }) {
       <section aria-labelledby="geo-import-h" class="card">
         <h2 id="geo-import-h">{t('geo.import')}</h2>
         <p class="hint">{t('geo.importHint')}</p>
+        <details class="geo-help">
+          <summary>{t('geo.format')}</summary>
+          <p>{t('geo.formatDetail')}</p>
+        </details>
         <Alert tone="warning" id="geo-offline">
           {offline ? t('geo.offline') : null}
         </Alert>
@@ -180,14 +208,23 @@ export function GeoAdmin({ session }: { session: Session }) {
         {!org ? <p role="status">{t('app.loading')}</p> : null}
         <div role="status">{checking ? t('geo.checking') : null}</div>
         <Alert tone={fileMsg?.tone ?? 'info'}>{fileMsg?.text}</Alert>
-        {checked && 'problems' in checked ? <ProblemList problems={checked.problems} id="geo-local-problems" /> : null}
-        {valid && valid.missing.length ? <p class="hint">{t('geo.validMissing', { n: valid.missing.length, ids: valid.missing.join('、') })}</p> : null}
+        {checked && 'problems' in checked ? <ProblemList problems={checked.problems} id="geo-local-problems" names={names} /> : null}
+        {valid && valid.missing.length ? <p class="hint">{t('geo.validMissing', { n: valid.missing.length, ids: valid.missing.map((id) => gridName(id, names)).join('、') })}</p> : null}
         <button type="button" class="btn btn-primary" disabled={!valid || offline || busy} aria-describedby={offline ? 'geo-offline' : undefined} onClick={() => void upload()}>
           {busy ? t('geo.uploading') : t('geo.upload')}
         </button>
         <Alert tone={result?.tone ?? 'info'}>{result?.text}</Alert>
-        {relayProblems ? <ProblemList problems={relayProblems} id="geo-relay-problems" /> : null}
+        {relayProblems ? <ProblemList problems={relayProblems} id="geo-relay-problems" names={names} /> : null}
         <Alert tone={refresh?.tone ?? 'info'}>{refresh?.text}</Alert>
+      </section>
+      <section aria-labelledby="geo-basemap-h" class="card">
+        <h2 id="geo-basemap-h">{t('geo.basemap')}</h2>
+        {basemap === undefined ? <p role="status">{t('geo.basemapLoading')}</p> : null}
+        {typeof basemap === 'boolean' ? <p class="geo-basemap-state">{basemap ? t('geo.basemapYes') : t('geo.basemapNone')}</p> : null}
+        <details class="geo-help" open={basemap === false}>
+          <summary>{t('geo.basemapHow')}</summary>
+          <p>{t('geo.basemapSteps')}</p>
+        </details>
       </section>
     </div>
   );

@@ -195,7 +195,7 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
                     <dt>{t('map.town')}</dt>
                     <dd>{townLabel(org, grid.properties.townId)}</dd>
                     <dt>{t('map.worker')}</dt>
-                    <dd>{grid.properties.workerId ? `${userLabel(org, grid.properties.workerId)}（${grid.properties.workerId}）` : t('map.workerNone')}</dd>
+                    <dd>{grid.properties.workerId ? userLabel(org, grid.properties.workerId) : t('map.workerNone')}</dd>
                     <dt>{t('map.households')}</dt>
                     {/* issue 5: the real count when this device holds the grid's people doc */}
                     <dd>{householdCount(session, grid.properties.gridId) ?? t('map.householdsNone', { n: 0 })}</dd>
@@ -211,7 +211,10 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
                     <ul>
                       {gridRows.slice(0, 10).map((r) => (
                         <li key={r.id}>
-                          <a href={`#/cases/${r.id}`}>{categoryLabel(org, r.category)}</a> · {statusName(r.status)}
+                          <a class="map-case-link" href={`#/cases/${r.id}`}>
+                            {categoryLabel(org, r.category)}
+                          </a>{' '}
+                          · {statusName(r.status)}
                           {isOverdue(r, nowMs) ? ` · ${t('map.overdue')}` : ''}
                         </li>
                       ))}
@@ -242,6 +245,19 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
               {t('map.legendCase')}
             </li>
           </ul>
+          {/* Said once, here: no basemap on the relay (its towns file says so), so the map asks for none. */}
+          {!geo.basemap ? (
+            <p class="map-note" data-testid="map-no-basemap">
+              {t('map.noBasemap')}
+              {session.user.role === 'admin' ? (
+                <a href="#/geo" class="map-geo-link">
+                  {t('map.noBasemapHow')}
+                </a>
+              ) : (
+                t('map.noBasemapAsk')
+              )}
+            </p>
+          ) : null}
           {session.user.role === 'admin' ? (
             <div class="map-actions">
               <button type="button" class="btn" onClick={() => void exportGeo()}>
@@ -276,9 +292,13 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
                           {p.name}
                         </button>
                       </td>
-                      <td>{p.workerId ? userLabel(org, p.workerId) : t('map.workerNone')}</td>
-                      <td class="num">{c.open}</td>
-                      <td class="num">{c.overdue}</td>
+                      <td data-label={t('map.worker')}>{p.workerId ? userLabel(org, p.workerId) : t('map.workerNone')}</td>
+                      <td class="num" data-label={t('map.open')}>
+                        {c.open}
+                      </td>
+                      <td class="num" data-label={t('map.overdue')}>
+                        {c.overdue}
+                      </td>
                     </tr>
                   );
                 })}

@@ -23,6 +23,11 @@ export interface GeoData {
   towns: FeatureCollection<TownProperties>;
   /** Point-in-polygon over the grids (src/domain/geo.ts boundary rule). */
   index: PolygonIndex<GridProperties>;
+  /**
+   * Whether the relay has a basemap, as its towns file says (`"basemap": true`, server/geostore.ts); the copy the
+   * service worker keeps says it offline. Without one the map asks for none (no failing request, no error logged).
+   */
+  basemap: boolean;
 }
 
 const loads = new WeakMap<Session, Promise<GeoData | null>>();
@@ -53,7 +58,7 @@ export function loadGeo(session: Session): Promise<GeoData | null> {
         fetchLayer<TownProperties>(session, 'towns'),
       ]);
       if (!grids || !villages || !towns || grids.features.length === 0) return null;
-      return { grids, villages, towns, index: gridIndex(grids) };
+      return { grids, villages, towns, index: gridIndex(grids), basemap: (towns as { basemap?: unknown }).basemap === true };
     })().catch(() => null);
     loads.set(session, p);
     void p.then((g) => {

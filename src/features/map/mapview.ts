@@ -29,6 +29,8 @@ import {
   type StyleSpecification,
 } from 'maplibre-gl';
 import { EtagMismatch, PMTiles, Protocol, TileType, type RangeResponse, type Source } from 'pmtiles';
+import { t } from '../../app/i18n.ts';
+import '../../app/locales/map.zh.ts';
 import type { Session } from '../../app/services.ts';
 import type { BBox, Feature, FeatureCollection } from '../../domain/geo.ts';
 import {
@@ -71,6 +73,8 @@ export interface GridMapOptions {
   cases?: readonly CasePoint[];
   /** A picker (report form): no case markers, every tap is a location. */
   picker?: boolean;
+  /** A still picture (a case's small map, CaseMap.tsx): no case markers, no controls, no gestures. */
+  still?: boolean;
   onGrid?: (gridId: string | null, lngLat: [number, number]) => void;
   onCase?: (caseId: string) => void;
   onPick?: (lngLat: [number, number]) => void;
@@ -108,6 +112,20 @@ class SessionSource implements Source {
     // A full answer (a cache without range support) is cut here.
     return { data: res.status === 206 ? buf : buf.slice(offset, offset + length), ...(tag ? { etag: tag } : {}) };
   }
+}
+
+/** maplibre's own words (control titles, the canvas's label) in the user's language, from the map locale pack. */
+function glLocale(): Record<string, string> {
+  return {
+    'Map.Title': t('map.gl.title'),
+    'NavigationControl.ZoomIn': t('map.gl.zoomIn'),
+    'NavigationControl.ZoomOut': t('map.gl.zoomOut'),
+    'NavigationControl.ResetBearing': t('map.gl.resetBearing'),
+    'AttributionControl.ToggleAttribution': t('map.gl.attribution'),
+    'Marker.Title': t('map.gl.marker'),
+    'Popup.Close': t('map.gl.close'),
+    'CooperativeGesturesHandler.MobileHelpText': t('map.gl.twoFingers'),
+  };
 }
 
 function fillColor(): ExpressionSpecification {
@@ -246,7 +264,8 @@ export class GridMap {
     const pad = 0.15;
     this.map = new MlMap({
       container: opts.container,
-      style: style(opts.geo, opts.lang, Boolean(opts.picker)),
+      style: style(opts.geo, opts.lang, Boolean(opts.picker || opts.still)),
+      interactive: !opts.still,
       bounds: [
         [w, s],
         [e, n],
@@ -262,11 +281,12 @@ export class GridMap {
       touchPitch: false,
       cooperativeGestures: false,
       maxZoom: 18,
+      locale: glLocale(),
     });
     this.map.touchZoomRotate.disableRotation();
     // Diagnostics and the end-to-end tests: the map last opened (project points, read state).
     (globalThis as { gridlinkMap?: GridMap }).gridlinkMap = this;
-    this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+    if (!opts.still) this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     this.rendered = new Promise<void>((resolve) => {
       this.map.once('load', () => {
         this.loaded = true;
@@ -281,13 +301,14 @@ export class GridMap {
     });
     this.map.on('click', (e) => this.click(e));
     this.map.on('moveend', () => opts.onView?.(this.bounds()));
-    if (!opts.picker) {
+    if (!opts.picker && !opts.still) {
       for (const layer of ['case-clusters', 'case-points']) {
         this.map.on('mouseenter', layer, () => (this.map.getCanvas().style.cursor = 'pointer'));
         this.map.on('mouseleave', layer, () => (this.map.getCanvas().style.cursor = ''));
       }
     }
-    void this.addBasemap();
+    // Only when the relay has one (its towns file says so): otherwise no request, no 404 in the log.
+    if (opts.geo.basemap) void this.addBasemap();
   }
 
   bounds(): BBox {
@@ -328,7 +349,7 @@ export class GridMap {
   }
 
   setCases(points: readonly CasePoint[]): void {
-    if (!this.loaded || this.destroyed || this.opts.picker) return;
+    if (!this.loaded || this.destroyed || this.opts.picker || this.opts.still) return;
     const fc = {
       type: 'FeatureCollection',
       features: points.map((p) => ({ type: 'Feature', properties: { caseId: p.caseId, gridId: p.gridId, overdue: p.overdue ? 1 : 0 }, geometry: { type: 'Point', coordinates: [p.lng, p.lat] } })),

@@ -23,6 +23,7 @@ import { Checklist, findMergeCandidates, refusedText } from './CaseParts.tsx';
 import { DeadlineFacts } from './Deadline.tsx';
 import './workflow.css';
 import { ReporterContact } from './ReporterContact.tsx';
+import { CaseMap } from '../map/CaseMap.tsx';
 
 export interface CasePanelProps {
   session: Session;
@@ -149,6 +150,7 @@ export function CasePanel(p: CasePanelProps) {
             ) : null}
             <DeadlineFacts c={c} now={now} />
           </dl>
+          <CaseMap session={session} gridId={c.gridId} location={c.location} address={c.address} />
           {dups?.length ? (
             <div class="dups" role="group" aria-labelledby="panel-dups">
               <h3 id="panel-dups">{t('dup.title', { n: dups.length })}</h3>
