@@ -2,11 +2,12 @@
  * The app: resumes the session left open on this device (or shows sign-in), then the shell and the screen
  * for the current hash route. Screens off the first path (report, case detail) are loaded on demand.
  */
-import type { ComponentType } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Login } from '../features/login/Login.tsx';
 import { LangSwitch } from '../features/shell/LangSwitch.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
+import { useVerifyDue } from '../features/home/useDueCounts.ts';
 import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
 import { ScreenTitle } from '../ui/ScreenTitle.tsx';
 import { messagesReady, t } from './i18n.ts';
@@ -83,6 +84,16 @@ export interface AppProps {
 function skipToMain(e: Event) {
   e.preventDefault();
   document.getElementById('main')?.focus();
+}
+
+/** The shell of a signed-in user, with the counts its navigation announces (the worker's cases awaiting 核查). */
+function SignedIn({ session, onLogout, children }: { session: Session; onLogout(): void; children: ComponentChildren }) {
+  const verify = useVerifyDue(session);
+  return (
+    <Shell session={session} onLogout={onLogout} badges={{ tasks: verify }}>
+      {children}
+    </Shell>
+  );
 }
 
 export function App({ auth }: AppProps) {
@@ -211,9 +222,9 @@ export function App({ auth }: AppProps) {
       </a>
       <UpdatePrompt />
       {session ? (
-        <Shell session={session} onLogout={() => void onLogout()}>
+        <SignedIn session={session} onLogout={() => void onLogout()}>
           {main}
-        </Shell>
+        </SignedIn>
       ) : (
         <>
           <header class="topbar">

@@ -51,6 +51,7 @@ export const en: Messages = {
   'shell.board': 'Dispatch board',
   'shell.work': 'My work',
   'shell.tasks': 'My tasks',
+  'shell.village': 'My village',
   'shell.stats': 'Assessment',
   'shell.map': 'Map',
 

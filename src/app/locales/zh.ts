@@ -54,6 +54,7 @@ export const zh = {
   'shell.board': '调度台',
   'shell.work': '我的工作',
   'shell.tasks': '我的任务',
+  'shell.village': '本村',
   'shell.stats': '考核',
   'shell.map': '地图',
 

@@ -9,7 +9,7 @@ import '../../app/locales/wf.zh.ts';
 import type { CaseFilter, CaseRow, Session } from '../../app/services.ts';
 import type { Status } from '../../domain/workflow.ts';
 import { QueueRow } from '../workflow/QueueRow.tsx';
-import { casesSettled } from './useDueCounts.ts';
+import { useDataKnown } from '../workflow/usePaged.ts';
 import './home.css';
 
 export interface FinishedQuery {
@@ -51,7 +51,8 @@ export function useFinished(session: Session, q: FinishedQuery): CaseRow[] | und
 
 export function FinishedList({ session, rows, now, label, empty, showUnit }: { session: Session; rows: CaseRow[] | undefined; now: number; label: string; empty: string; showUnit?: boolean }) {
   const org = session.org.value;
-  if (rows === undefined || (rows.length === 0 && !casesSettled(session))) {
+  const known = useDataKnown(session);
+  if (rows === undefined || (rows.length === 0 && !known)) {
     return (
       <p role="status" class="hint">
         {t('home.loading')}

@@ -16,7 +16,7 @@ import { lookup } from '../cases/lookup.ts';
 import { useNow } from '../workflow/now.ts';
 import { QueueRow } from '../workflow/QueueRow.tsx';
 import { NotAllowed } from '../workflow/WorkScreen.tsx';
-import { casesSettled } from './useDueCounts.ts';
+import { useDataKnown } from '../workflow/usePaged.ts';
 import './home.css';
 
 /** Cases of a grid read at once (a grid holds few cases: about 2,000 a year over 844 grids). */
@@ -74,8 +74,9 @@ export function VillageHome({ session }: { session: Session }) {
   const village = org ? lookup(org).villages.get(villageId) : undefined;
   const gridIds = org ? org.data.grids.filter((g) => g.villageId === villageId).map((g) => g.id) : [];
   const counted = useVillageCases(session, gridIds, now);
+  const casesKnown = useDataKnown(session);
   // Zeros are not known while the first sync runs.
-  const cases = counted && (counted.open.length > 0 || casesSettled(session)) ? counted : undefined;
+  const cases = counted && (counted.open.length > 0 || casesKnown) ? counted : undefined;
   const records = session.records;
   void records?.version.value; // re-render on every change of the people and party docs
   if (user.role !== 'secretary') return <NotAllowed title={t('home.village')} />;

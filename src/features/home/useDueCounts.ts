@@ -6,15 +6,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/services.ts';
 
-/**
- * Whether the local cases are complete enough to say "none": the docs are loaded and not in their first sync with
- * the relay (offline, the device shows what it holds). Until then an empty list or a 0 is not known (issue 11, defect 3).
- */
-export function casesSettled(session: Session): boolean {
-  const s = session.status.value;
-  return s.ready && s.connection !== 'connecting';
-}
-
 export interface DueCounts {
   /** Cases awaiting this user's 核查; undefined while counted or when the role has none. */
   verify?: number;

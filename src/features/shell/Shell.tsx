@@ -26,9 +26,8 @@ export interface ShellProps {
   onLogout(): void;
   children: ComponentChildren;
   /**
-   * BADGE SLOT (issue 11): counts shown on navigation links, by route name, e.g. `{ tasks: n }` for the grid
-   * worker's cases awaiting 核查. The lead wires it at merge from useDueCounts (src/features/home/useDueCounts.ts,
-   * field helper's branch) in App.tsx; 0 or undefined shows no badge.
+   * Counts shown on navigation links, by route name: `{ tasks: n }`, the grid worker's cases awaiting 核查
+   * (App.tsx, from useDueCounts in src/features/home/useDueCounts.ts); 0 or undefined shows no badge.
    */
   badges?: Partial<Record<Route['name'], number>> | undefined;
 }
@@ -64,6 +63,9 @@ function destinations(session: Session): Dest[] {
       break;
     case 'tasks':
       out.push({ href: '#/tasks', name: 'tasks', label: t('shell.tasks'), icon: 'tasks' });
+      break;
+    case 'village':
+      out.push({ href: '#/village', name: 'village', label: t('shell.village'), icon: 'home' });
       break;
   }
   out.push({ href: '#/cases', name: 'cases', also: ['case'], label: t('shell.cases'), icon: 'cases' });

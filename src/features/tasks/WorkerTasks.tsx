@@ -19,7 +19,7 @@ import { commonKeys, Shortcuts } from '../workflow/Shortcuts.tsx';
 import { SupersededBanner } from '../workflow/SupersededBanner.tsx';
 import { NotAllowed, QueueTabs, useWorkScreen } from '../workflow/WorkScreen.tsx';
 import { FinishedList, useFinished } from '../home/FinishedList.tsx';
-import { casesSettled } from '../home/useDueCounts.ts';
+import { useDataKnown } from '../workflow/usePaged.ts';
 import '../home/home.css';
 
 export const TASK_TABS = ['verify', 'reports', 'done'] as const;
@@ -77,9 +77,10 @@ export function WorkerTasks({ session, tab }: { session: Session; tab?: string |
   const current = tabOf(tab);
   const { now, help, counts, keys } = useWorkScreen(session, COUNTED);
   const closed = useClosedCount(session, user.gridId);
+  const known = useDataKnown(session);
   if (user.role !== 'worker') return <NotAllowed title={t('tasks.title')} />;
   // "Nothing to check" only once the cases are known (not while the first sync runs).
-  const due = counts.to_verify === 0 && !casesSettled(session) ? undefined : counts.to_verify;
+  const due = counts.to_verify === 0 && !known ? undefined : counts.to_verify;
   const tabName = (x: TaskTab) => (x === 'done' ? t('home.recent') : t(`tasks.tab.${x}`));
   return (
     <div class="tasks work-screen">
