@@ -106,17 +106,41 @@ function sidewaysScroll(page: Page): Promise<string | null> {
       return r.width > 0 && (r.right > cw + 1 || r.left < -1);
     };
     const clips = (el: Element) => getComputedStyle(el).overflowX !== 'visible';
+    const clippedByAncestor = (el: Element) => {
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (clips(a)) return true;
+      return false;
+    };
     const culprits: string[] = [];
     for (const el of document.body.querySelectorAll('*')) {
       if (!out(el) || !el.checkVisibility()) continue;
       if (getComputedStyle(el).position === 'fixed') continue;
       // The outermost: its parent does not stick out itself, and nothing between it and the page clips it.
       if (el.parentElement && el.parentElement !== document.body && out(el.parentElement)) continue;
-      let clipped = false;
-      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (clips(a)) clipped = true;
-      if (clipped) continue;
+      if (clippedByAncestor(el)) continue;
       const r = el.getBoundingClientRect();
       culprits.push(`${g.describeEl(el)} (${Math.round(r.left)}..${Math.round(r.right)} px)`);
+    }
+    if (culprits.length === 0) {
+      // No box sticks out by its own rect (content overflowing its box, a positioned element escaping its scroller):
+      // the deepest element whose removal (display: none, undone at once) ends the sideways scroll.
+      let node: Element = document.body;
+      for (;;) {
+        let found: Element | null = null;
+        for (const c of node.children) {
+          if (!(c instanceof HTMLElement)) continue;
+          const [v, pr] = [c.style.getPropertyValue('display'), c.style.getPropertyPriority('display')];
+          c.style.setProperty('display', 'none', 'important');
+          const fits = doc.scrollWidth <= doc.clientWidth;
+          c.style.setProperty('display', v, pr);
+          if (fits) {
+            found = c;
+            break;
+          }
+        }
+        if (!found) break;
+        node = found;
+      }
+      if (node !== document.body) culprits.push(`without ${g.describeEl(node)} it fits`);
     }
     return `page ${doc.scrollWidth} px wide in ${cw} px${culprits.length ? `: ${culprits.slice(0, 6).join('; ')}${culprits.length > 6 ? `; and ${culprits.length - 6} more` : ''}` : ''}`;
   });
