@@ -127,8 +127,8 @@ export const LOADING_SELECTOR = [
   '.syncbar-loading',
   '[data-state="loading"]',
 ].join(', ');
-/** Text that says "still loading" (正在载入…, 正在读取本机数据…), or that the connection is not known yet (连接中). */
-export const LOADING_TEXT = /正在载入|正在读取|载入中|加载中|连接中/;
+/** Text that says "still loading" (正在载入…, 正在读取本机数据…), or that the connection is not known yet (正在连接…). */
+export const LOADING_TEXT = /正在载入|正在读取|载入中|加载中|正在连接/;
 /** Generous: the map's first WebGL draw in software on a busy 2-core machine takes over 10 s. */
 export const LOAD_TIMEOUT_MS = 20_000;
 
