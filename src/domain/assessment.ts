@@ -269,7 +269,7 @@ export interface Table1Row {
 export const SEED_TABLE1: ReadonlyArray<Omit<Table1Row, 'value'>> = [
   { key: 'registeredUnits', label: '注册单位', labelEn: 'Registered units', unit: '家', seed: 327 },
   { key: 'systemUsers', label: '系统用户', labelEn: 'System users', unit: '人', seed: 2907 },
-  { key: 'appUsers', label: 'APP用户', labelEn: 'App users', unit: '人', seed: 10855 },
+  { key: 'appUsers', label: '手机应用用户', labelEn: 'App users', unit: '人', seed: 10855 },
   { key: 'grids', label: '网格总数', labelEn: 'Grids', unit: '个', seed: 844 },
   { key: 'casesReported', label: '上报的案件数', labelEn: 'Cases reported', unit: '件', seed: 20000 },
   { key: 'avgResolutionHours', label: '问题解决的平均时间', labelEn: 'Average resolution time', unit: '小时', seed: 24 },

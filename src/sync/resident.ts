@@ -158,7 +158,8 @@ export class ResidentSync {
       await this.fetchMine();
       this.contacted = true;
       this.deps.contacted?.();
-      this.refresh({ connection: this.deps.online() ? 'online' : 'offline' });
+      // The list now shows the relay's answer: its counts and empty state can be believed (status.synced).
+      this.refresh({ connection: this.deps.online() ? 'online' : 'offline', synced: true });
     } catch (e) {
       if (e instanceof Unauthorized) {
         this.deps.unauthorized();
@@ -246,6 +247,7 @@ export class ResidentSync {
       next.unsaved !== old.unsaved ||
       next.lastSavedMs !== old.lastSavedMs ||
       next.ready !== old.ready ||
+      next.synced !== old.synced ||
       next.authExpired !== old.authExpired
     )
       this.status.value = next;

@@ -3,7 +3,8 @@
  * and the screen check in `npm test` (tests/e2e/screens.test.ts: touch targets, reflow, axe, words, errors).
  *
  * A role's screens are:
- *   1. every link of its main navigation (`header nav a`), found in the page, so a link added later is walked too;
+ *   1. every link of its main navigation (the header's nav on a PC, the 菜单 panel on a phone), found in the page,
+ *      so a link added later is walked too;
  *   2. on each of those, every tab of the screen (links in a `nav` inside `main`: the board's queues, the worker's
  *      tabs, the party tabs), also found in the page;
  *   3. the role's `extra` routes reached from a screen rather than the navigation (the admin's boundary page);
@@ -189,7 +190,21 @@ export async function signInAs(page: Page, url: string, user: string): Promise<v
   await page.getByLabel('用户名').fill(user);
   await page.getByLabel('密码').fill(PASSWORD);
   await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.locator('header nav a').first().waitFor({ timeout: 30_000 });
+  await page.locator('header nav a, header .menu-toggle').first().waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Every destination of the main navigation. On a PC it is the header's nav; on a phone (or at large text) the
+ * destinations sit in the menu panel, opened by 菜单 for the reading and closed again.
+ */
+async function navLinks(page: Page): Promise<Array<{ hash: string; title: string }>> {
+  const toggle = page.locator('header .menu-toggle');
+  if ((await toggle.count()) === 0) return links(page, 'header nav a .nav-label');
+  await toggle.click();
+  await page.locator('#app-menu nav a').first().waitFor();
+  const found = await links(page, '#app-menu nav a .nav-label');
+  await toggle.click();
+  return found;
 }
 
 /** Goes to `hash` in the running app (no reload: the session and its synced docs stay). */
@@ -216,8 +231,9 @@ export function screenId(hash: string): string {
 async function links(page: Page, selector: string): Promise<Array<{ hash: string; title: string }>> {
   return page.evaluate(
     (sel) =>
-      [...document.querySelectorAll<HTMLAnchorElement>(sel)]
-        .map((a) => ({ hash: a.getAttribute('href') ?? '', title: (a.textContent ?? '').replace(/\s+/g, ' ').trim(), current: a.getAttribute('aria-current') === 'page' }))
+      [...document.querySelectorAll<HTMLElement>(sel)]
+        .map((el) => ({ a: el.closest('a')!, text: el }))
+        .map(({ a, text }) => ({ hash: a.getAttribute('href') ?? '', title: (text.textContent ?? '').replace(/\s+/g, ' ').trim(), current: a.getAttribute('aria-current') === 'page' }))
         .filter((l) => l.hash.startsWith('#/') && !(l.current && sel.startsWith('main'))),
     selector,
   );
@@ -242,7 +258,7 @@ export async function walkRole(page: Page, role: RoleDef, visit: (s: Screen) => 
     await show('#/login', '登录');
     return done;
   }
-  const nav = await links(page, 'header nav a');
+  const nav = await navLinks(page);
   for (const n of nav) {
     if (seen.has(n.hash)) continue;
     await show(n.hash, n.title);

@@ -212,7 +212,7 @@ describe('GET /api/stats', () => {
     expect(body.figures.cases).toBeGreaterThanOrEqual(8);
     expect(body.figures.completed).toBeGreaterThanOrEqual(1);
     expect(body.figures.withdrawn).toBeGreaterThanOrEqual(1);
-    expect(body.table1.map((x) => x.label)).toEqual(['注册单位', '系统用户', 'APP用户', '网格总数', '上报的案件数', '问题解决的平均时间', '问题解决完成率']);
+    expect(body.table1.map((x) => x.label)).toEqual(['注册单位', '系统用户', '手机应用用户', '网格总数', '上报的案件数', '问题解决的平均时间', '问题解决完成率']);
     expect(body.table1.map((x) => x.unit)).toEqual(['家', '人', '人', '个', '件', '小时', '百分比']);
     expect(body.table1.find((x) => x.key === 'registeredUnits')).toMatchObject({ value: 2, seed: 327 });
     expect(body.table1.find((x) => x.key === 'grids')?.value).toBe(2);

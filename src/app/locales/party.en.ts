@@ -97,7 +97,7 @@ export const partyEn: PartyMessages = {
   'party.edit.byId': 'Add by household id',
   'party.edit.grid': 'Grid',
   'party.edit.householdId': 'Household id',
-  'party.edit.householdIdHint': 'The household id of the people records, e.g. g0001h001.',
+  'party.edit.householdIdHint': 'The household\'s id in the people records; ask the grid worker or village secretary of its grid.',
   'party.edit.badId': 'A household id has up to 40 letters, digits, "_", "-" or ".".',
   'party.edit.address': 'Address',
   'party.edit.head': 'Head of household',

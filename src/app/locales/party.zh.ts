@@ -101,7 +101,7 @@ export const partyZh = {
   'party.edit.byId': '按户编号添加',
   'party.edit.grid': '所在网格',
   'party.edit.householdId': '户编号',
-  'party.edit.householdIdHint': '人口信息中的户编号，如 g0001h001。',
+  'party.edit.householdIdHint': '该户在人口信息中的户编号，可向本网格的网格员或村书记询问。',
   'party.edit.badId': '户编号只能包含字母、数字、“_”“-”“.”，最多 40 个字符。',
   'party.edit.address': '住址',
   'party.edit.head': '户主姓名',

@@ -271,7 +271,7 @@ function Table1({ rows }: { rows: Table1Row[] }) {
     <section class="card" aria-labelledby="table1-title">
       <h2 id="table1-title">{t('stats.table1')}</h2>
       <div class="table-wrap" role="region" aria-labelledby="table1-title" tabIndex={0}>
-        <table class="data-table">
+        <table class="data-table rtable rt-compact">
           <thead>
             <tr>
               <th scope="col">{t('stats.t1.category')}</th>
@@ -287,10 +287,16 @@ function Table1({ rows }: { rows: Table1Row[] }) {
           <tbody>
             {rows.map((r) => (
               <tr key={r.key}>
-                <th scope="row">{localName({ name: r.label, nameEn: r.labelEn })}</th>
-                <td>{r.unit}</td>
-                <td class="num">{table1Value(r, r.value)}</td>
-                <td class="num">{table1Value(r, r.seed)}</td>
+                <th scope="row" class="rt-title">
+                  {localName({ name: r.label, nameEn: r.labelEn })}
+                </th>
+                <td data-label={t('stats.t1.unit')}>{r.unit}</td>
+                <td class="num" data-label={t('stats.t1.value')}>
+                  {table1Value(r, r.value)}
+                </td>
+                <td class="num" data-label={t('stats.t1.seed')}>
+                  {table1Value(r, r.seed)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -319,7 +325,7 @@ function Breakdown({ result, org }: { result: StatsResult; org: OrgView }) {
           <section class="card" aria-labelledby={x.id} key={x.id}>
             <h2 id={x.id}>{x.title}</h2>
             <div class="table-wrap" role="region" aria-labelledby={x.id} tabIndex={0}>
-              <table class="data-table">
+              <table class="data-table rtable rt-compact">
                 <thead>
                   <tr>
                     <th scope="col">{t('stats.col.name')}</th>
@@ -349,14 +355,30 @@ function Breakdown({ result, org }: { result: StatsResult; org: OrgView }) {
                 <tbody>
                   {x.rows.map(([id, name, f]) => (
                     <tr key={id}>
-                      <th scope="row">{name}</th>
-                      <td class="num">{formatNumber(f.cases)}</td>
-                      <td class="num">{pct(f.acceptanceOnTimeRate)}</td>
-                      <td class="num">{pct(f.onTimeCompletionRate)}</td>
-                      <td class="num">{pct(f.completionRate)}</td>
-                      <td class="num">{pct(f.satisfactionRate)}</td>
-                      <td class="num">{hours(f.avgResolveHours)}</td>
-                      <td class="num">{formatNumber(f.overdue)}</td>
+                      <th scope="row" class="rt-title">
+                        {name}
+                      </th>
+                      <td class="num" data-label={t('stats.f.cases')}>
+                        {formatNumber(f.cases)}
+                      </td>
+                      <td class="num" data-label={t('stats.f.acceptance')}>
+                        {pct(f.acceptanceOnTimeRate)}
+                      </td>
+                      <td class="num" data-label={t('stats.f.onTime')}>
+                        {pct(f.onTimeCompletionRate)}
+                      </td>
+                      <td class="num" data-label={t('stats.f.completion')}>
+                        {pct(f.completionRate)}
+                      </td>
+                      <td class="num" data-label={t('stats.f.satisfaction')}>
+                        {pct(f.satisfactionRate)}
+                      </td>
+                      <td class="num" data-label={t('stats.f.avgHours')}>
+                        {hours(f.avgResolveHours)}
+                      </td>
+                      <td class="num" data-label={t('stats.f.overdue')}>
+                        {formatNumber(f.overdue)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

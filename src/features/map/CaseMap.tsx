@@ -54,7 +54,7 @@ export function CaseMap({ session, gridId, location, address, quiet }: CaseMapPr
   const point = hasPoint(location) ? location : null;
   const box = useRef<HTMLDivElement>(null);
   const [geo, setGeo] = useState<GeoData | null | undefined>(undefined);
-  const [state, setState] = useState<'waiting' | 'ready' | 'failed'>('waiting');
+  const [state, setState] = useState<'waiting' | 'loading' | 'ready' | 'failed'>('waiting');
   const lng = point?.lng;
   const lat = point?.lat;
 
@@ -64,6 +64,7 @@ export function CaseMap({ session, gridId, location, address, quiet }: CaseMapPr
     let made: GridMap | null = null;
     let seen: IntersectionObserver | null = null;
     const start = () => {
+      setState('loading');
       void loadGeo(session).then((g) => {
         if (!live) return;
         setGeo(g);
@@ -111,7 +112,7 @@ export function CaseMap({ session, gridId, location, address, quiet }: CaseMapPr
   const showMap = geo !== null && state !== 'failed';
   return (
     <figure class="case-map">
-      {showMap ? <div ref={box} class="map-canvas case-map-canvas" aria-hidden="true" data-state={state === 'ready' ? 'ready' : 'loading'} /> : null}
+      {showMap ? <div ref={box} class="map-canvas case-map-canvas" aria-hidden="true" data-state={state} /> : null}
       <figcaption class={quiet ? 'visually-hidden' : 'case-map-text'}>{described}</figcaption>
       <a class="btn case-map-go" href={geoUri(point.lat, point.lng)}>
         {t('map.directions')}

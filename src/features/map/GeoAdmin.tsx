@@ -6,6 +6,7 @@
  * nothing when it refuses). The import needs the network and says so while offline. After a successful import the
  * boundaries cached on this device (session and service worker) are dropped and downloaded again (geodata.ts).
  */
+import { Foreign, LITERALS } from '../../ui/Foreign.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import { formatNumber, t } from '../../app/i18n.ts';
 import '../../app/locales/geo.zh.ts';
@@ -75,6 +76,9 @@ function download(name: string, blob: Blob): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** The file format's own words, in the technical disclosure only. */
+const FORMAT_TERMS = [...LITERALS, 'FeatureCollection', 'properties.gridId', 'properties.villageId', 'MultiPolygon', 'Polygon'];
 
 export function GeoAdmin({ session }: { session: Session }) {
   const offline = session.status.value.connection === 'offline';
@@ -181,7 +185,9 @@ export function GeoAdmin({ session }: { session: Session }) {
       <ScreenTitle suffix={t('app.name')}>{t('geo.title')}</ScreenTitle>
       <section aria-labelledby="geo-export-h" class="card">
         <h2 id="geo-export-h">{t('geo.export')}</h2>
-        <p class="hint">{t('geo.exportHint')}</p>
+        <p class="hint">
+          <Foreign text={t('geo.exportHint')} />
+        </p>
         <div class="button-row">
           {GEO_LAYERS.map((layer) => (
             <button key={layer} type="button" class="btn" onClick={() => void exportLayer(layer)}>
@@ -193,10 +199,14 @@ export function GeoAdmin({ session }: { session: Session }) {
       </section>
       <section aria-labelledby="geo-import-h" class="card">
         <h2 id="geo-import-h">{t('geo.import')}</h2>
-        <p class="hint">{t('geo.importHint')}</p>
+        <p class="hint">
+          <Foreign text={t('geo.importHint')} />
+        </p>
         <details class="geo-help">
           <summary>{t('geo.format')}</summary>
-          <p>{t('geo.formatDetail')}</p>
+          <p>
+            <Foreign text={t('geo.formatDetail')} terms={FORMAT_TERMS} />
+          </p>
         </details>
         <Alert tone="warning" id="geo-offline">
           {offline ? t('geo.offline') : null}
@@ -223,7 +233,9 @@ export function GeoAdmin({ session }: { session: Session }) {
         {typeof basemap === 'boolean' ? <p class="geo-basemap-state">{basemap ? t('geo.basemapYes') : t('geo.basemapNone')}</p> : null}
         <details class="geo-help" open={basemap === false}>
           <summary>{t('geo.basemapHow')}</summary>
-          <p>{t('geo.basemapSteps')}</p>
+          <p>
+            <Foreign text={t('geo.basemapSteps')} />
+          </p>
         </details>
       </section>
     </div>

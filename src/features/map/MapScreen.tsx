@@ -7,6 +7,7 @@
  * town, everyone else the county; `#/map/<gridId>` opens on that grid.
  * maplibre is loaded only here (mapview.ts, a chunk of its own) once the boundaries and cases are known.
  */
+import { Foreign } from '../../ui/Foreign.tsx';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { lang, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/map.zh.ts';
@@ -27,6 +28,8 @@ const NO_COUNT: GridCount = { open: 0, overdue: 0 };
 export function MapScreen({ session, gridId }: { session: Session; gridId?: string | undefined }) {
   const org = session.org.value;
   const version = session.casesVersion.value;
+  // A resident's reference data names no staff (DESIGN 3a): no worker column rather than account ids.
+  const showWorkers = session.user.role !== 'resident';
   const [geo, setGeo] = useState<GeoData | null | undefined>(undefined);
   const [rows, setRows] = useState<CaseRow[] | null>(null);
   const [nowMs, setNowMs] = useState(() => Date.now());
@@ -194,8 +197,12 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
                     <dd>{grid.properties.villageName}</dd>
                     <dt>{t('map.town')}</dt>
                     <dd>{townLabel(org, grid.properties.townId)}</dd>
-                    <dt>{t('map.worker')}</dt>
-                    <dd>{grid.properties.workerId ? userLabel(org, grid.properties.workerId) : t('map.workerNone')}</dd>
+                    {showWorkers ? (
+                      <>
+                        <dt>{t('map.worker')}</dt>
+                        <dd>{grid.properties.workerId ? userLabel(org, grid.properties.workerId) : t('map.workerNone')}</dd>
+                      </>
+                    ) : null}
                     <dt>{t('map.households')}</dt>
                     {/* issue 5: the real count when this device holds the grid's people doc */}
                     <dd>{householdCount(session, grid.properties.gridId) ?? t('map.householdsNone', { n: 0 })}</dd>
@@ -261,7 +268,7 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
           {session.user.role === 'admin' ? (
             <div class="map-actions">
               <button type="button" class="btn" onClick={() => void exportGeo()}>
-                {t('map.export')}
+                <Foreign text={t('map.export')} />
               </button>
             </div>
           ) : null}
@@ -272,7 +279,7 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
               <thead>
                 <tr>
                   <th scope="col">{t('map.grid')}</th>
-                  <th scope="col">{t('map.worker')}</th>
+                  {showWorkers ? <th scope="col">{t('map.worker')}</th> : null}
                   <th scope="col" class="num">
                     {t('map.open')}
                   </th>
@@ -292,7 +299,7 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
                           {p.name}
                         </button>
                       </td>
-                      <td data-label={t('map.worker')}>{p.workerId ? userLabel(org, p.workerId) : t('map.workerNone')}</td>
+                      {showWorkers ? <td data-label={t('map.worker')}>{p.workerId ? userLabel(org, p.workerId) : t('map.workerNone')}</td> : null}
                       <td class="num" data-label={t('map.open')}>
                         {c.open}
                       </td>

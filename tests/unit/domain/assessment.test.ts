@@ -160,7 +160,7 @@ describe('assessment on a hand-made county', () => {
     expect(SEED_TABLE1.map((r) => `${r.label}/${r.unit}/${r.seed}`)).toEqual([
       '注册单位/家/327',
       '系统用户/人/2907',
-      'APP用户/人/10855',
+      '手机应用用户/人/10855',
       '网格总数/个/844',
       '上报的案件数/件/20000',
       '问题解决的平均时间/小时/24',
