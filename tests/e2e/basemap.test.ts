@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKGROUND, blend, FILL_NONE, FILL_OPACITY, rgb } from '../../src/features/map/colors.ts';
 import { distanceToBoundary, type GridProperties, type PolygonIndex, type Position } from '../../src/domain/geo.ts';
 import { solidRasterBasemap } from '../support/pmtiles.ts';
-import { apiToken, closeAll, launchBrowser, newPage, serviceWorkerActivated, signIn, startApp, syncText, type App } from './harness.ts';
+import { apiToken, closeAll, launchBrowser, navTo, newPage, serviceWorkerActivated, shellShown, signIn, startApp, syncText, type App } from './harness.ts';
 import { gridsOf, openMap, shareOfColour, toScreen } from './pixels.ts';
 
 /** The basemap's colour: far from the background, the fills and the lines. */
@@ -58,7 +58,7 @@ afterAll(() => closeAll(contexts, browser, app));
 async function signInAs(username: string): Promise<Page> {
   const page = await newPage(browser, contexts, username);
   await signIn(page, app.url, username);
-  await page.getByRole('link', { name: '地图', exact: true }).waitFor();
+  await shellShown(page);
   await syncText(page, '在线');
   return page;
 }
@@ -165,7 +165,7 @@ describe('basemap', () => {
 
     const worker = await signInAs('w0001');
     await serviceWorkerActivated(worker);
-    await worker.getByRole('link', { name: '地图', exact: true }).click();
+    await navTo(worker, '地图');
     await openMap(worker, app.url);
     const online = await basemapMark(worker);
     console.log(`[e2e] basemap first drawn online: ${online} ms from navigation start (the sign-in page's, signing in included)`);
@@ -237,7 +237,7 @@ describe('basemap', () => {
     try {
       const worker = await signInAs('w0002');
       await serviceWorkerActivated(worker);
-      await worker.getByRole('link', { name: '地图', exact: true }).click();
+      await navTo(worker, '地图');
       await openMap(worker, app.url);
       await basemapMark(worker);
       const etagA = await relayEtag();
@@ -325,9 +325,9 @@ describe('basemap', () => {
           if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
         });
         await signIn(page, app.url, username);
-        await page.getByRole('link', { name: '地图', exact: true }).waitFor();
+        await shellShown(page);
         await syncText(page, '在线');
-        await page.getByRole('link', { name: '地图', exact: true }).click();
+        await navTo(page, '地图');
         await openMap(page, app.url);
         // The notice, once (the map screen renders one), and the map drawn without a basemap.
         await expect.poll(() => page.getByText(notice).count(), { timeout: 10_000 }).toBe(1);

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GridProperties, PolygonIndex } from '../../src/domain/geo.ts';
 import { BACKGROUND, blend, FILL_NONE, FILL_OPACITY } from '../../src/features/map/colors.ts';
-import { closeAll, launchBrowser, newPage, serviceWorkerActivated, signIn, startApp, syncText, type App } from './harness.ts';
+import { closeAll, launchBrowser, navTo, newPage, serviceWorkerActivated, shellShown, signIn, startApp, syncText, type App } from './harness.ts';
 import { gridsOf, neighbourPoints, openMap, shareOfColour, toScreen } from './pixels.ts';
 
 let app: App;
@@ -48,11 +48,11 @@ describe('content security policy', () => {
     expect(csp).not.toContain('unsafe-inline');
 
     await signIn(page, app.url, 'w0001');
-    await page.getByRole('link', { name: '地图', exact: true }).waitFor();
+    await shellShown(page);
     await syncText(page, '在线'); // the websocket is open
     await serviceWorkerActivated(page);
 
-    await page.getByRole('link', { name: '地图', exact: true }).click();
+    await navTo(page, '地图');
     await openMap(page, app.url);
     const around = await toScreen(page, neighbourPoints(index, 'g0001'), 5);
     expect(around.length).toBeGreaterThan(5);

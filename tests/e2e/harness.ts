@@ -114,6 +114,23 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.getByRole('button', { name: '登录', exact: true }).click();
 }
 
+/** Resolves when the signed-in shell is shown (the header's nav on a wide screen, its 菜单 button on a phone). */
+export async function shellShown(page: Page): Promise<void> {
+  await page.locator('header nav a, header .menu-toggle').first().waitFor();
+}
+
+/**
+ * Goes to a destination of the main navigation by its name, as a user would: the header's nav on a wide screen,
+ * the bottom tab bar on a phone, or the 菜单 panel when the destination is not among the tabs.
+ */
+export async function navTo(page: Page, name: string): Promise<void> {
+  await shellShown(page);
+  const direct = page.locator('header nav, nav.tabbar').getByRole('link', { name, exact: true }).first();
+  if (await direct.isVisible()) return direct.click();
+  await page.locator('header .menu-toggle').click();
+  await page.locator('#app-menu').getByRole('link', { name, exact: true }).click();
+}
+
 /** Waits until the sync status bar's text contains `text` ('在线', '所有更改已保存到服务器', …). */
 export async function syncText(page: Page, text: string, timeout = 30_000): Promise<void> {
   await expect

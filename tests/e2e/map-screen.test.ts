@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, launchBrowser, newPage, signIn, startApp, syncText, type App } from './harness.ts';
+import { closeAll, launchBrowser, navTo, newPage, shellShown, signIn, startApp, syncText, type App } from './harness.ts';
 import { openMap } from './pixels.ts';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -89,10 +89,10 @@ describe('the map screen and the boundary page for new users (issue 11)', () => 
         if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
       });
       await signIn(page, app.url, username);
-      await page.getByRole('link', { name: '地图', exact: true }).waitFor();
+      await shellShown(page);
       await syncText(page, '在线');
       if (route === '#/map') {
-        await page.getByRole('link', { name: '地图', exact: true }).click();
+        await navTo(page, '地图');
         await openMap(page, app.url);
         // maplibre's zoom buttons, in Chinese and 44 px.
         const zoomIn = page.getByRole('button', { name: '放大' });

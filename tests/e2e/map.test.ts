@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKGROUND, blend, FILL_NONE, FILL_OPACITY, FILL_OPEN, FILL_OVERDUE } from '../../src/features/map/colors.ts';
 import { distanceToBoundary, type GridProperties, type PolygonIndex, type Position } from '../../src/domain/geo.ts';
-import { apiToken, closeAll, launchBrowser, newPage, serviceWorkerActivated, signIn, startApp, syncText, type App } from './harness.ts';
+import { apiToken, closeAll, launchBrowser, navTo, newPage, serviceWorkerActivated, shellShown, signIn, startApp, syncText, type App } from './harness.ts';
 import { gridsOf, neighbourPoints, openMap, shareOfColour, toScreen } from './pixels.ts';
 
 let app: App;
@@ -29,7 +29,7 @@ afterAll(() => closeAll(contexts, browser, app));
 async function signInAs(username: string, setup?: (c: BrowserContext) => Promise<void>): Promise<Page> {
   const page = await newPage(browser, contexts, username, setup);
   await signIn(page, app.url, username);
-  await page.getByRole('link', { name: '地图', exact: true }).waitFor();
+  await shellShown(page);
   await syncText(page, '在线');
   return page;
 }
@@ -65,7 +65,7 @@ describe('map', () => {
     });
     expect(res.status).toBe(201);
 
-    await worker.getByRole('link', { name: '地图', exact: true }).click();
+    await navTo(worker, '地图');
     await openMap(worker, app.url);
     // The worker's map opens on their own grid.
     const [c] = await toScreen(worker, [g.properties.center]);

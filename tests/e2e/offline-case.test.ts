@@ -92,11 +92,10 @@ describe('offline report to closed case across three browser contexts', () => {
     await act(unit, '处置完成', '已更换路灯灯泡，恢复照明。');
     await caseStatus(unit, caseId, '已处置');
 
-    // The worker verifies and closes it.
+    // The worker verifies the fix and closes the case in one step (核实并结案: two events, verify then close).
     await caseStatus(worker, caseId, '已处置');
-    await act(worker, '核实通过');
-    await caseStatus(worker, caseId, '已核实');
-    await act(worker, '结案');
+    const verifyClose = worker.getByRole('form', { name: '核实并结案', exact: true });
+    await verifyClose.getByRole('button', { name: '核实并结案', exact: true }).click();
 
     for (const page of [worker, town, unit]) await caseStatus(page, caseId, '已结案');
     for (const page of [worker, town, unit]) await syncText(page, '所有更改已保存到服务器');

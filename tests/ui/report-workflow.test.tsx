@@ -86,13 +86,14 @@ describe('navigation by role', () => {
     ['town01', '#/board', '调度台'],
     ['unit002', '#/work', '我的工作'],
     ['w0001', '#/tasks', '我的任务'],
-    ['st01v01', '#/cases', '案件列表'],
+    ['st01v01', '#/village', '村（社区）工作台'],
   ])('lands %s on %s', async (userId, hash, heading) => {
     const auth = new FakeAuth({ resumeAs: userId });
     m = await mount(<App auth={auth} />);
     await waitFor(() => location.hash === hash, `landed on ${hash}`);
     await waitFor(() => byText(m!.root, 'h1', heading), heading);
-    expect(byText(m.root, 'nav a[aria-current="page"]', heading === '案件列表' ? '案件' : heading)).toBeTruthy();
+    const navName: Record<string, string> = { '村（社区）工作台': '本村' };
+    expect(byText(m.root, 'nav a[aria-current="page"]', navName[heading] ?? heading)).toBeTruthy();
   });
 
   it('sends a town center to the board after signing in, and shows the assessment link', async () => {

@@ -121,7 +121,6 @@ export const wfEn: WfMessages = {
   'detail.address': 'Address',
   'wf.verifyClose': 'Verify and close',
   'wf.verifyOnly': 'Verify only',
-  'wf.verifyCloseDone': 'Verified and closed.',
   'wf.stepsFirst': 'Before resolving, follow the plan step by step:',
   'wf.extHoursHint': 'Enter how many hours you need.',
   'home.confirmLine': '{n} needs have party members’ work to confirm.',

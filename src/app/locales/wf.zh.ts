@@ -126,7 +126,6 @@ export const wfZh = {
   'detail.address': '地址',
   'wf.verifyClose': '核实并结案',
   'wf.verifyOnly': '仅核实',
-  'wf.verifyCloseDone': '已核实并结案。',
   'wf.stepsFirst': '处置前请按预案逐项完成：',
   'wf.extHoursHint': '请填写需要延长的小时数。',
   'home.confirmLine': '{n} 条需求已有党员服务记录，等您确认。',
