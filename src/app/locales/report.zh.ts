@@ -21,8 +21,8 @@ export const reportZh = {
   'report.gpsDenied': '未获准使用定位，请手动填写经纬度。',
   'report.gpsUnavailable': '无法定位，请手动填写经纬度。',
   'report.gpsNone': '此设备不支持定位，请手动填写经纬度。',
-  'report.locationHint': '已按网格中心预填，可用定位或手动修改。',
-  'report.locationHintNoGrid': '选好网格后按网格中心预填；也可用定位或在地图上选择。',
+  // One text whatever the state: a hint that changed with the grid would move the map under a finger's tap.
+  'report.locationHint': '选好网格后按网格中心预填；可用定位、在地图上选择或手动修改。',
   'report.lat': '纬度',
   'report.lng': '经度',
   'report.grid': '网格',

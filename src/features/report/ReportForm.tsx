@@ -306,7 +306,7 @@ export function ReportForm({ session }: { session: Session }) {
           <fieldset class="location">
             <legend>{t('report.location')}</legend>
             <p class="hint" id="r-location-hint">
-              {t(v.gridId ? 'report.locationHint' : 'report.locationHintNoGrid')}
+              {t('report.locationHint')}
             </p>
             <div class="button-row">
               <button type="button" class="btn" onClick={locate} disabled={gps.kind === 'busy'}>
