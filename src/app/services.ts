@@ -12,6 +12,7 @@ import type { OrgView, Role, UserInfo } from '../domain/org.ts';
 import type { CaseState } from '../domain/workflow.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import type { SyncStatus } from '../sync/status.ts';
+import type { BlobKind } from '../storage/schema.ts';
 import type { RecordsApi } from './records.ts';
 
 // The shapes the screens use are owned by the layer that makes them; re-exported here so that the screens import
@@ -79,6 +80,59 @@ export interface Session {
   // issue 5 ------------------------------------------------------------------
   /** People (households, residents, visits) and party work of this user's docs; absent in test fakes without them. */
   records?: RecordsApi;
+  // issue 12 -----------------------------------------------------------------
+  /** Photos and voice notes: kept on the device, uploaded, downloaded and cached; absent in test fakes without them. */
+  evidence?: EvidenceApi;
+}
+
+/** A blob captured on a form (src/features/evidence): compressed, hashed, type checked (src/domain/blobs.ts). */
+export interface CapturedBlob {
+  hash: string;
+  kind: BlobKind;
+  type: string;
+  bytes: Uint8Array;
+}
+
+/** What waits to be uploaded (the outbox), over all cases and per case. */
+export interface UploadProgress {
+  /** Photos (a photo and its thumbnail count once) and voice clips not yet wholly confirmed by the relay. */
+  photos: number;
+  clips: number;
+  /** Bytes not yet confirmed, of `bytes` in the outbox. */
+  bytesLeft: number;
+  bytes: number;
+  byCase: Record<string, { photos: number; clips: number; bytesLeft: number; bytes: number }>;
+}
+
+export interface StorageReport {
+  /** navigator.storage.estimate(): null where the browser does not tell. */
+  usage: number | null;
+  quota: number | null;
+  /** navigator.storage.persisted(): the browser will not evict this site's data under pressure. */
+  persisted: boolean;
+  /** Blobs in the outbox: never cleaned. */
+  unsentBytes: number;
+  /** Local copies that cleaning may remove: closed cases' first, then least recently shown. */
+  cleanableBytes: number;
+  closedCaseBytes: number;
+}
+
+export interface EvidenceApi {
+  /**
+   * Keep captured blobs on this device as drafts, before the event that names them is written. `report`/`act`
+   * move the blobs their event names into the outbox (src/domain/evidence.ts blobHashesOf), offline too.
+   */
+  keep(blobs: CapturedBlob[]): Promise<void>;
+  /**
+   * A blob's bytes: the local copy, else downloaded with this session's token (when online) and cached.
+   * Null when it is not on this device and cannot be fetched now (offline, not yet uploaded, no access).
+   */
+  load(hash: string): Promise<Blob | null>;
+  /** The outbox, updated as uploads progress. */
+  uploads: ReadonlySignal<UploadProgress>;
+  storage(): Promise<StorageReport>;
+  /** Remove cleanable local copies (never unsent ones) until `targetBytes` are freed (all when absent); bytes freed. */
+  clean(targetBytes?: number): Promise<number>;
 }
 
 export type LoginError = 'bad_credentials' | 'offline_unknown_user' | 'network' | 'bad_request' | 'too_many_attempts';

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { DATA_SCHEMAS, type CaseEvent, type EventData, type EventType, type LatLng } from './events.ts';
 import type { ErrorCode } from './errors.ts';
 import { carriesIdNumber } from './idguard.ts';
+import type { PhotoRef, VoiceRef } from './evidence.ts';
 import type { OrgIndex, UserInfo } from './org.ts';
 import { allowedActions, step, type CaseState } from './workflow.ts';
 
@@ -105,4 +106,7 @@ export interface ReportInput {
   location: LatLng;
   gridId: string;
   address?: string;
+  /** Photos already kept on the device (src/app/services.ts EvidenceApi.keep), by content hash. */
+  photos?: PhotoRef[];
+  voice?: VoiceRef;
 }

@@ -3,23 +3,17 @@
  * in the DUPLICATE_WINDOW_DAYS before the candidate (great-circle distance, haversine). Pure; time is a parameter.
  * The center merges a duplicate with the `merge {intoCaseId}` command (workflow.ts).
  */
+import { EARTH_RADIUS_M, haversineM } from './distance.ts';
 import type { LatLng } from './events.ts';
 import { FINAL_STATUSES, type CaseState } from './workflow.ts';
 
 export const DUPLICATE_RADIUS_M = 250;
 export const DUPLICATE_WINDOW_DAYS = 7;
-const EARTH_RADIUS_M = 6_371_008.8;
 const DAY_MS = 86_400_000;
 const FINAL: ReadonlySet<string> = new Set(FINAL_STATUSES);
 
-/** Great-circle distance in metres. */
-export function haversineM(a: LatLng, b: LatLng): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+export { haversineM };
+
 
 /** What is compared: the report being made (or an existing case: its own id is skipped). */
 export interface DuplicateCandidate {

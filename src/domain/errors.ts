@@ -30,7 +30,9 @@ export type ErrorCode =
   | 'no_extension_pending'
   | 'merge_into_self'
   // a full resident ID number in a case's text (the relay refuses it: src/domain/idguard.ts)
-  | 'full_id_number';
+  | 'full_id_number'
+  // issue 12: the case's plan asks for a photo of the fix, and the resolve carries none
+  | 'photo_required';
 
 export class DomainError extends Error {
   constructor(

@@ -45,8 +45,23 @@ export const LocationSchema = v.strictObject({
 });
 export type LatLng = v.InferOutput<typeof LocationSchema>;
 
-/** Content hash of a photo stored outside the CRDT (hex sha256). */
-const BlobHash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+/** Content hash of a blob (photo, thumbnail, voice clip) stored outside the CRDT: hex sha256 (DESIGN §7). */
+export const BlobHash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+
+/** A photo on an event: the compressed image and its thumbnail, each by content hash (src/domain/evidence.ts). */
+export const PhotoRefSchema = v.strictObject({ full: BlobHash, thumb: BlobHash });
+/** A photo entry as events hold it: `{full, thumb}`, or a bare hash (an entry written before thumbnails existed). */
+const PhotoEntry = v.union([BlobHash, PhotoRefSchema]);
+/** At most 9 photos per event (the report form's limit, the relay's too). */
+export const MAX_PHOTOS = 9;
+const Photos = v.optional(v.pipe(v.array(PhotoEntry), v.maxLength(MAX_PHOTOS)));
+/** The longest voice note, seconds. */
+export const MAX_VOICE_SECONDS = 60;
+/** A voice note: the clip by content hash and its length in whole seconds (shown before it is downloaded). */
+export const VoiceRefSchema = v.strictObject({
+  hash: BlobHash,
+  seconds: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_VOICE_SECONDS)),
+});
 
 export const ReportedData = v.strictObject({
   category: v.pipe(v.string(), v.regex(/^\d{4}$/)),
@@ -55,7 +70,8 @@ export const ReportedData = v.strictObject({
   gridId: refId,
   townId: refId,
   address: optionalText(200),
-  photos: v.optional(v.pipe(v.array(BlobHash), v.maxLength(9))),
+  photos: Photos,
+  voice: v.optional(VoiceRefSchema),
   channel: v.optional(v.picklist(['app', 'api', 'open311'])),
 });
 
@@ -76,7 +92,8 @@ export const DATA_SCHEMAS = {
     dueHours: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24 * 90))),
     note: optionalText(2000),
   }),
-  resolved: v.strictObject({ note: text(2000) }),
+  /** The unit's fix: `photos` are the after-photos (proof of the fix), `location` where the unit stood when it resolved. */
+  resolved: v.strictObject({ note: text(2000), photos: Photos, location: v.optional(LocationSchema) }),
   verified: NoteOnly,
   closed: NoteOnly,
   acknowledged: NoteOnly,
@@ -84,7 +101,7 @@ export const DATA_SCHEMAS = {
   started: NoteOnly,
   verification_failed: ReasonOnly,
   feedback: v.strictObject({ satisfaction: v.picklist(SATISFACTIONS), note: optionalText(2000) }),
-  self_resolved: v.strictObject({ note: text(2000) }),
+  self_resolved: v.strictObject({ note: text(2000), photos: Photos, location: v.optional(LocationSchema) }),
   extension_requested: v.strictObject({
     hours: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24 * 30)),
     reason: text(2000),

@@ -70,6 +70,8 @@ export interface Plan {
   /** Suggested unit ids, best first. */
   unitIds: string[];
   steps: string[];
+  /** The unit must attach at least one photo of the fix when it resolves a case dispatched with this plan. */
+  afterPhoto?: boolean;
 }
 
 export type UnitLevel = 'county' | 'town';

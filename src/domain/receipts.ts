@@ -40,6 +40,8 @@ const Capture = v.strictObject({
   pc: v.optional(v.pipe(v.string(), v.regex(/^\d{4}$/))),
   pd: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24 * 365))),
   pk: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99))),
+  /** dispatched with a plan that asks for a photo of the fix (Plan.afterPhoto). */
+  pp: v.optional(v.literal(1)),
   /** A reference the relay did not know when it accepted the event. */
   n: v.optional(v.picklist(REF_ERRORS)),
 });
@@ -127,7 +129,7 @@ export function captureRefs(e: CaseEvent, org: OrgIndex): Capture | undefined {
     if (e.data.planId) {
       const plan = org.planById(e.data.planId);
       if (!plan) return { ...x, n: 'unknown_plan' };
-      Object.assign(x, { pc: plan.category, pd: plan.dueHours, pk: plan.steps.length });
+      Object.assign(x, { pc: plan.category, pd: plan.dueHours, pk: plan.steps.length }, plan.afterPhoto ? { pp: 1 } : {});
     }
     return x;
   }
@@ -163,7 +165,7 @@ export function snapshotOrg(e: CaseEvent, r: Receipt): OrgIndex {
   if (e.type === 'dispatched' && x.n !== 'unknown_unit') {
     unit = { id: e.data.unitId, name: '', level: x.ut ? 'town' : 'county', categories: [], ...(x.ut ? { townId: x.ut } : {}) };
     if (e.data.planId && x.n !== 'unknown_plan' && x.pc !== undefined) {
-      plan = { id: e.data.planId, category: x.pc, name: '', priority: 'normal', dueHours: x.pd ?? 24, unitIds: [], steps: Array.from({ length: x.pk ?? 0 }, () => '') };
+      plan = { id: e.data.planId, category: x.pc, name: '', priority: 'normal', dueHours: x.pd ?? 24, unitIds: [], steps: Array.from({ length: x.pk ?? 0 }, () => ''), ...(x.pp ? { afterPhoto: true } : {}) };
     }
   }
   return {

@@ -30,6 +30,7 @@
  */
 import { EVENT_TYPES, type CaseEvent, type EventType, type LatLng, type Satisfaction } from './events.ts';
 import type { ErrorCode } from './errors.ts';
+import { photoRefs, type PhotoRef, type VoiceRef } from './evidence.ts';
 import { hlcMs } from './hlc.ts';
 import type { OrgIndex, Role, UserInfo } from './org.ts';
 
@@ -151,6 +152,7 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
       firstResponse(n, tm);
       n.selfResolved = true;
       n.resolution = e.data.note;
+      setFix(n, e.data);
       n.resolvedMs = ms;
       n.verifiedMs = ms;
       n.closedMs = ms;
@@ -178,6 +180,9 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
       delete n.extension;
       delete n.unitResponseMs;
       n.checklist = plan ? plan.steps.map(() => false) : [];
+      // The plan's photo rule as it stood at this dispatch (its receipt's snapshot): a later plan edit changes nothing.
+      if (plan?.afterPhoto) n.afterPhotoRequired = true;
+      else delete n.afterPhotoRequired;
       n.dispatchCount = (n.dispatchCount ?? 0) + 1;
       return null;
     },
@@ -210,8 +215,10 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     to: 'resolved',
     roles: ['unit'],
     apply: (n, e, _org, _prev, tm) => {
+      if (n.afterPhotoRequired && !e.data.photos?.length) return 'photo_required';
       unitResponse(n, tm);
       n.resolution = e.data.note;
+      setFix(n, e.data);
       n.resolvedMs = tm.t;
       if (n.extension?.status === 'pending') delete n.extension; // a request the fix made moot
       return null;
@@ -324,7 +331,7 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     apply: (n, e) => {
       n.reopenCount = (n.reopenCount ?? 0) + 1;
       n.reopenReason = e.data.reason;
-      for (const k of ['closedMs', 'resolvedMs', 'verifiedMs', 'startedMs', 'resolution', 'rejectReason', 'withdrawReason', 'mergedInto'] as const) delete n[k];
+      for (const k of ['closedMs', 'resolvedMs', 'verifiedMs', 'startedMs', 'resolution', 'afterPhotos', 'fixLocation', 'rejectReason', 'withdrawReason', 'mergedInto'] as const) delete n[k];
       for (const k of ['satisfaction', 'feedbackMs', 'feedbackNote', 'selfResolved', 'lastFailure'] as const) delete n[k];
       n.verificationFailures = 0;
       clearUnit(n);
@@ -347,6 +354,15 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
 
 /** Hours from dispatch to the deadline when neither the command nor the plan says. */
 export const DEFAULT_DUE_HOURS = 24;
+
+/** A fix's evidence: its photos and where it was made (a fix without them clears the previous fix's). */
+function setFix(n: CaseState, d: { photos?: ReadonlyArray<string | PhotoRef>; location?: LatLng }): void {
+  const photos = photoRefs(d.photos);
+  if (photos.length) n.afterPhotos = photos;
+  else delete n.afterPhotos;
+  if (d.location) n.fixLocation = d.location;
+  else delete n.fixLocation;
+}
 
 function firstResponse(n: CaseState, tm: EventTimes): void {
   n.firstResponseMs ??= tm.t;
@@ -387,7 +403,10 @@ export interface CaseState {
   description: string;
   location: LatLng;
   address?: string;
-  photos: string[];
+  /** The report's photos (before), `{full, thumb}` by content hash (src/domain/evidence.ts). */
+  photos: PhotoRef[];
+  /** The report's voice note. */
+  voice?: VoiceRef;
   reporter: string;
   /** HLC of the report, and its wall-clock ms. */
   reportedAt: string;
@@ -433,6 +452,11 @@ export interface CaseState {
   reopenCount?: number;
   reopenReason?: string;
   resolution?: string;
+  /** The latest resolve's photos of the fix (after), and where its author stood (src/domain/evidence.ts). */
+  afterPhotos?: PhotoRef[];
+  fixLocation?: LatLng;
+  /** The latest dispatch's plan asks for a photo of the fix: a resolve without one is refused (`photo_required`). */
+  afterPhotoRequired?: boolean;
   timeline: TimelineEntry[];
   /** The events that had no effect (lost a race, stale role...), for telling the people concerned. */
   superseded: SupersededEntry[];
@@ -496,7 +520,8 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex, tm: E
         description: d.description,
         location: d.location,
         ...(d.address ? { address: d.address } : {}),
-        photos: d.photos ?? [],
+        photos: photoRefs(d.photos),
+        ...(d.voice ? { voice: d.voice } : {}),
         reporter: e.actor,
         reportedAt: e.at,
         // The accept clock starts when the report reached the relay: the town center cannot know of it before.

@@ -54,6 +54,13 @@ export function toRecord(state: CaseState, doc: string, pending: boolean): CaseR
   if (state.satisfaction) r.satisfaction = state.satisfaction;
   if (state.superseded.length) r.superseded = state.superseded.length;
   if (tags.length) r.tags = tags;
+  // version 4 (issue 12): thumbnails for the lists, board and map
+  if (state.photos.length) {
+    r.thumb = state.photos[0]!.thumb;
+    r.photoCount = state.photos.length;
+  }
+  if (state.voice) r.voiceSeconds = state.voice.seconds;
+  if (state.afterPhotos?.length) r.afterThumb = state.afterPhotos[0]!.thumb;
   return r;
 }
 
@@ -78,6 +85,10 @@ const ROW_EXTRAS = [
   'selfResolved',
   'satisfaction',
   'superseded',
+  'thumb',
+  'photoCount',
+  'voiceSeconds',
+  'afterThumb',
 ] as const satisfies ReadonlyArray<keyof CaseRecord & keyof CaseRow>;
 
 export function toRow(r: CaseRecord): CaseRow {

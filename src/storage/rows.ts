@@ -53,6 +53,14 @@ export interface CaseRow {
   satisfaction?: Satisfaction;
   /** Events on this case that had no effect (lost a race...). */
   superseded?: number;
+  // issue 12 (schema version 4 refolds every row)
+  /** The report's first photo's thumbnail hash, and how many photos the report has. */
+  thumb?: string;
+  photoCount?: number;
+  /** The report has a voice note of this many seconds. */
+  voiceSeconds?: number;
+  /** The latest fix's first photo's thumbnail hash (after). */
+  afterThumb?: string;
 }
 
 /** A case row with its location (what `findDuplicates` answers). */

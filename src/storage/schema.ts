@@ -141,6 +141,12 @@ export const USER_SCHEMA: readonly SchemaVersion[] = [
     version: 3,
     stores: { people: 'id, gridId, *terms' },
   },
+  {
+    // issue 12: photo and voice blobs (outbox and cache), and rows that carry thumbnails (refolded).
+    version: 4,
+    stores: { blobs: 'hash, state, [state+createdMs], caseId, usedMs' },
+    upgrade: dropDerived,
+  },
 ];
 
 /** For an upgrade that changes a derived table: empty it and drop the markers so every doc is refolded. */
@@ -153,8 +159,37 @@ export async function dropDerived(tx: Transaction): Promise<void> {
     .delete();
 }
 
+/** What a blob is: a compressed photo, its thumbnail, or a voice clip. Thumbnails upload first (src/sync/uploads.ts). */
+export type BlobKind = 'thumb' | 'photo' | 'voice';
+
+/**
+ * Version 4 (issue 12): one photo, thumbnail or voice clip of this user's cases, by content hash (DESIGN §7).
+ *  - `draft`: captured on a form not yet submitted (removed after DRAFT_TTL_MS if never used);
+ *  - `unsent`: named by an event this device wrote; in the outbox until the relay confirmed every byte. Never
+ *    evicted, whatever the storage pressure;
+ *  - `sent`: the relay has it; kept as the local copy (evictable like `cached`);
+ *  - `cached`: downloaded to show it; evictable (closed cases' first, least recently used first).
+ * `bytes` is a Uint8Array (not a Blob: Blobs in IndexedDB have been unreliable on older Android WebViews).
+ */
+export interface BlobRecord {
+  hash: string;
+  kind: BlobKind;
+  /** MIME type, as sniffed from the bytes (src/domain/blobs.ts). */
+  type: string;
+  bytes: Uint8Array;
+  size: number;
+  state: 'draft' | 'unsent' | 'sent' | 'cached';
+  /** The case whose event names it (absent for a draft). */
+  caseId?: string;
+  /** Bytes of an upload the relay confirmed (resume point). */
+  confirmed: number;
+  createdMs: number;
+  usedMs: number;
+}
+
 export class UserDb extends Dexie {
   cases!: Table<CaseRecord, string>;
+  blobs!: Table<BlobRecord, string>;
   meta!: Table<MetaRecord, string>;
   people!: Table<PeopleSearchRecord, string>;
   constructor(name: string, versions: readonly SchemaVersion[] = USER_SCHEMA) {

@@ -15,6 +15,8 @@ export interface SyncStatus {
    * and empty states are the server's. Absent (false) until then.
    */
   synced?: boolean;
+  /** Photos and voice clips this device has not yet uploaded (issue 12); absent when there are none. */
+  uploads?: { photos: number; clips: number };
   /** The relay refused this user's token: the user must sign in again to resume syncing (local work is kept). */
   authExpired: boolean;
 }
