@@ -5,6 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../server/app.ts';
+import { demoPhotoBlobs } from '../../server/demo/photos.ts';
+import { quietLogger } from '../../server/log.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { OrgData } from '../../src/domain/org.ts';
 import { BLOBS_PATH, CHUNK_BYTES, encodeBatch } from '../../src/protocol/blobs.ts';
@@ -399,5 +402,46 @@ describe('GC', () => {
       await relay.close();
       g.remove();
     }
+  });
+});
+
+describe('the demo county', () => {
+  it('stores its seeded after-photos: the resolves of plans that require one are served to the town center, not to another town', async () => {
+    const d = tempDir('gridlink-demo-blobs-');
+    const demo = await startServer({ dataDir: d.dir, port: 0, host: '127.0.0.1', demo: true, log: quietLogger, staticDir: join(d.dir, 'no-dist') });
+    try {
+      const stored = blobFiles(d.dir).stored;
+      expect(stored.sort()).toEqual(demoPhotoBlobs().map(sha).sort());
+      // A resolved case of a photo plan in town t01, found through the API as the town center sees it.
+      const row = demo.store.db
+        .prepare<[], { doc: string; case_id: string; hash: string }>("SELECT doc, case_id, hash FROM blob_refs WHERE doc LIKE 'cases.t01.%' LIMIT 1")
+        .get();
+      expect(row).toBeDefined();
+      const town01 = await login(demo.url, 'town01', 'demo');
+      const c = await api(demo.url, `/api/cases/${row!.case_id}`, { token: town01 });
+      expect(c.status).toBe(200);
+      expect((c.body as { afterPhotoRequired?: boolean }).afterPhotoRequired).toBe(true);
+      expect((await getBlob(demo.url, town01, row!.hash)).status).toBe(200);
+      // A town none of whose cases names this photo: its center gets 404, as for a blob that does not exist.
+      const towns = demo.store.db.prepare<[string], { doc: string }>('SELECT DISTINCT doc FROM blob_refs WHERE hash = ?').all(row!.hash).map((r) => r.doc.split('.')[1]);
+      const outside = Array.from({ length: 13 }, (_, i) => `t${String(i + 1).padStart(2, '0')}`).find((t) => !towns.includes(t));
+      if (outside) expect((await getBlob(demo.url, await login(demo.url, `town${outside.slice(1)}`, 'demo'), row!.hash)).status).toBe(404);
+      expect((await getBlob(demo.url, town01, sha(jpeg(50)))).status).toBe(404);
+    } finally {
+      await demo.close();
+      d.remove();
+    }
+  });
+});
+
+describe('OpenAPI', () => {
+  it('describes the blob routes and how to attach evidence (upload first, then reference hashes)', async () => {
+    const r = await api(base, '/api/openapi.json');
+    const doc = r.body as { info: { description: string }; paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/api/blobs/{hash}']!).sort()).toEqual(['get', 'put']);
+    expect(Object.keys(doc.paths['/api/blobs/{hash}/upload']!)).toEqual(['get']);
+    expect(Object.keys(doc.paths['/api/blobs']!)).toEqual(['post']);
+    expect(doc.info.description).toMatch(/upload the bytes first/);
+    expect(JSON.stringify(doc.paths['/api/cases'])).toContain('"photos"');
   });
 });
