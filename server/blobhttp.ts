@@ -35,6 +35,9 @@ export const BLOB_STATUS: Record<BlobErrorCode, number> = {
   empty_blob: 422,
 };
 
+/** The PUT being received per (user, hash). */
+const inFlight = new Map<string, IncomingMessage>();
+
 /** Bytes the sniffer needs to name a type (RIFF....WEBP). */
 const SNIFF_BYTES = 12;
 
@@ -120,7 +123,16 @@ export async function putChunk(req: IncomingMessage, res: ServerResponse, ctx: C
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) !== length) return fail(res, 'bad_range', {}, true);
 
+  // A newer request for the same upload means the client gave up on the one in flight (its link dropped, perhaps
+  // without the relay noticing yet): that one is cut, its received bytes kept, and this one runs after it.
+  const key = `${user.id}\n${hash}`;
+  inFlight.get(key)?.destroy();
+  inFlight.set(key, req);
+  req.once('close', () => {
+    if (inFlight.get(key) === req) inFlight.delete(key);
+  });
   await ctx.blobs.exclusive(user.id, hash!, async () => {
+    if (req.destroyed) return;
     const status = ctx.blobs.status(user.id, hash!);
     if (status.complete) {
       // Idempotent: this caller has it already. Any chunk of it is answered as complete.

@@ -114,3 +114,21 @@ export async function until<T>(get: () => Promise<T>, pred: (v: T) => boolean, l
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** A PUT that sends `sent` bytes of its chunk and then hangs with the socket open (a link dead without a FIN). */
+export function hungPut(base: string, token: string, hash: string, bytes: Uint8Array, first: number, last: number, sent: number): { written: Promise<void>; closed: Promise<void>; abort(): void } {
+  const url = new URL(base + blobPath(hash));
+  const req = request({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-range': contentRange(first, last, bytes.length), 'content-length': String(last - first + 1) },
+  });
+  const closed = new Promise<void>((done) => {
+    req.on('error', () => done());
+    req.on('close', () => done());
+  });
+  const written = new Promise<void>((done) => req.write(bytes.slice(first, first + sent), () => done()));
+  return { written, closed, abort: () => req.destroy() };
+}

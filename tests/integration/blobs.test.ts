@@ -12,7 +12,7 @@ import { newId } from '../../src/domain/ids.ts';
 import type { OrgData } from '../../src/domain/org.ts';
 import { BLOBS_PATH, CHUNK_BYTES, encodeBatch } from '../../src/protocol/blobs.ts';
 import { townUnit, unitUser } from '../support/county.ts';
-import { blobFiles, cutPut, getBlob, jpeg, png, putChunk, sha, status, until, upload } from './blob-harness.ts';
+import { blobFiles, cutPut, getBlob, hungPut, jpeg, png, putChunk, sha, status, until, upload } from './blob-harness.ts';
 import { Actor, api, casesDoc, FIXTURE_ORG, login, seedFixture, startTestServer, SyncClient, tempDir, USERS, type TestServer } from './relay-harness.ts';
 
 const DAY = 86_400_000;
@@ -85,6 +85,21 @@ describe('chunked upload', () => {
     const again = await getBlob(base, token, hash, { 'if-none-match': `"${hash}"` });
     expect(again.status).toBe(304);
     expect(again.bytes.length).toBe(0);
+  });
+
+  it('cuts a request left hanging when the client sends the chunk again, keeping its bytes', async () => {
+    const bytes = jpeg(100_000);
+    const hash = sha(bytes);
+    const token = tokens.w0002!;
+    const hung = hungPut(base, token, hash, bytes, 0, CHUNK_BYTES - 1, 20_000);
+    await hung.written;
+    await new Promise((r) => setTimeout(r, 100));
+    // The device's link dropped without the relay noticing; it asks again from what was confirmed (nothing).
+    const retry = await putChunk(base, token, hash, bytes, 0, CHUNK_BYTES - 1);
+    expect(retry).toMatchObject({ status: 409, body: { error: 'offset_mismatch', offset: 20_000 } });
+    await hung.closed;
+    expect((await upload(base, token, bytes, hash, 20_000)).status).toBe(201);
+    expect((await getBlob(base, token, hash)).bytes).toEqual(bytes);
   });
 
   it('is idempotent by hash: a second upload by the owner is answered complete at once', async () => {
