@@ -134,14 +134,22 @@ export async function putChunk(req: IncomingMessage, res: ServerResponse, ctx: C
   await ctx.blobs.exclusive(user.id, hash!, async () => {
     if (req.destroyed) return;
     const status = ctx.blobs.status(user.id, hash!);
+    // These answers are common on a resuming device: its chunk (at most CHUNK_BYTES, checked above) is read and
+    // dropped first, so the answer arrives on a connection that stays open rather than as a reset.
     if (status.complete) {
       // Idempotent: this caller has it already. Any chunk of it is answered as complete.
-      res.setHeader('Connection', 'close');
-      return sendJson(res, 201, status);
+      if (await drain(req, length)) sendJson(res, 201, status);
+      return;
     }
-    if (range.first !== status.offset) return fail(res, 'offset_mismatch', { offset: status.offset }, true);
+    if (range.first !== status.offset) {
+      if (await drain(req, length)) fail(res, 'offset_mismatch', { offset: status.offset });
+      return;
+    }
     // What the whole upload will hold, against the quota (the partial's bytes so far are counted already).
-    if (ctx.blobs.used(user.id) + (range.total - status.offset) > ctx.blobs.opts.quotaBytes) return fail(res, 'quota_exceeded', {}, true);
+    if (ctx.blobs.used(user.id) + (range.total - status.offset) > ctx.blobs.opts.quotaBytes) {
+      if (await drain(req, length)) fail(res, 'quota_exceeded');
+      return;
+    }
     await receiveChunk(req, res, ctx, user, hash!, range, length);
   });
 }
@@ -158,16 +166,23 @@ async function receiveChunk(req: IncomingMessage, res: ServerResponse, ctx: Ctx,
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       received += chunk.length;
+      // A refused request's body is read to its end (a chunk at most) and dropped, so the answer reaches the
+      // client instead of a reset connection; a body far above its range is cut.
+      if (refused) {
+        if (received > 2 * CHUNK_BYTES) break;
+        continue;
+      }
       if (received > length) {
         refused = 'bad_range';
-        break;
+        continue;
       }
       if (head) {
         head = Buffer.concat([head, chunk]);
         if (head.length < Math.min(SNIFF_BYTES, length)) continue;
         if (!sniffType(head)) {
           refused = 'unsupported_type';
-          break;
+          head = null;
+          continue;
         }
         const w = await start();
         await w.append(head);
@@ -202,6 +217,23 @@ async function receiveChunk(req: IncomingMessage, res: ServerResponse, ctx: Ctx,
   const done = ctx.blobs.completePartial(user.id, hash);
   if (!done.ok) return fail(res, done.error);
   sendJson(res, 201, done.status);
+}
+
+/** Read and drop a request body of at most `max` bytes; false when it was cut or longer (then it is destroyed). */
+async function drain(req: IncomingMessage, max: number): Promise<boolean> {
+  let n = 0;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      if (n > max) {
+        req.destroy();
+        return false;
+      }
+    }
+  } catch {
+    return false;
+  }
+  return !req.readableAborted;
 }
 
 // ---------------------------------------------------------------- POST /api/blobs

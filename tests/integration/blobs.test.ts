@@ -2,6 +2,7 @@
 // refusals that store nothing, the read rule (owners and readers of a case that names the blob; 404 otherwise),
 // quota, GC after the grace period, idempotent and second-user uploads, batches, and the after-photo rule of a plan
 // through the HTTP API.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -255,6 +256,23 @@ describe('POST /api/blobs (batch)', () => {
 });
 
 describe('who may read a blob', () => {
+  it('takes a voice note with a report over HTTP and serves it as audio to the town center', async () => {
+    const clip = new Uint8Array(randomBytes(3000));
+    clip.set(Buffer.from('OggS'));
+    expect(await upload(base, tokens.w0001!, clip)).toMatchObject({ status: 201, body: { type: 'audio/ogg' } });
+    const voice = { hash: sha(clip), seconds: 12 };
+    const made = await api(base, '/api/cases', { token: tokens.w0001, body: { ...report, voice } });
+    expect(made.status).toBe(201);
+    expect((made.body as { voice: unknown }).voice).toEqual(voice);
+    const got = await getBlob(base, tokens.town01!, voice.hash);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('audio/ogg');
+    expect((await getBlob(base, tokens.town02!, voice.hash)).status).toBe(404);
+    // A voice note longer than a minute, or photos that are not hashes, are refused before anything is written.
+    expect((await api(base, '/api/cases', { token: tokens.w0001, body: { ...report, voice: { ...voice, seconds: 61 } } })).status).toBe(400);
+    expect((await api(base, '/api/cases', { token: tokens.w0001, body: { ...report, photos: [{ full: 'x', thumb: 'y' }] } })).status).toBe(400);
+  });
+
   it('serves a report photo to the owner, the center of its town, the unit it was dispatched to; 404 to others', async () => {
     const full = jpeg(20_000);
     const thumb = png(20);
