@@ -331,9 +331,14 @@ describe('who may read a blob', () => {
     const fix = jpeg(6000);
     expect((await upload(base, tokens.unit001!, fix)).status).toBe(201);
     expect((await getBlob(base, tokens.resident01!, sha(fix))).status).toBe(404);
-    const resolved = await api(base, `/api/cases/${after}/commands`, { token: tokens.unit001, body: { type: 'resolve', note: '已修复', photos: [{ full: sha(fix), thumb: sha(fix) }] } });
+    const resolved = await api(base, `/api/cases/${after}/commands`, { token: tokens.unit001, body: { type: 'resolve', note: '已修复', photos: [{ full: sha(fix), thumb: sha(fix) }], location: { lat: 41.1202, lng: 122.0701 } } });
     expect(resolved.status).toBe(200);
     expect((await getBlob(base, tokens.resident01!, sha(fix))).status).toBe(200);
+    // The reporter's view of the case names the after-photo (the proof of the fix), without the unit's position.
+    const seen = (await api(base, `/api/cases/${id}`, { token: tokens.resident01 })).body as { afterPhotos?: unknown; fixLocation?: unknown; timeline: Array<{ event: { type: string; data: object } }> };
+    expect(seen.afterPhotos).toEqual([{ full: sha(fix), thumb: sha(fix) }]);
+    expect(seen.fixLocation).toBeUndefined();
+    expect(seen.timeline.find((t) => t.event.type === 'resolved')!.event.data).toEqual({ note: '已修复', photos: [{ full: sha(fix), thumb: sha(fix) }] });
     expect((await getBlob(base, tokens.w0002!, sha(fix))).status).toBe(404);
   });
 });
