@@ -163,6 +163,17 @@ async function receiveChunk(req: IncomingMessage, res: ServerResponse, ctx: Ctx,
   let refused: BlobErrorCode | null = null;
   let cut = false;
   const start = async () => (open.writer ??= await ctx.blobs.openPartial(user.id, hash));
+  // A write that fails (the disk is full) ends the keeping: the rest of the body is read and dropped, the partial
+  // goes back to where this request found it, and the error is thrown for the edge to answer (507: http.ts).
+  let writeFailed: unknown = null;
+  const keep = async (bytes: Uint8Array) => {
+    if (writeFailed) return;
+    try {
+      await (await start()).append(bytes);
+    } catch (err) {
+      writeFailed = err;
+    }
+  };
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       received += chunk.length;
@@ -184,13 +195,11 @@ async function receiveChunk(req: IncomingMessage, res: ServerResponse, ctx: Ctx,
           head = null;
           continue;
         }
-        const w = await start();
-        await w.append(head);
+        await keep(head);
         head = null;
         continue;
       }
-      const w = await start();
-      await w.append(chunk);
+      await keep(chunk);
     }
   } catch {
     // The request was cut (the link dropped): what arrived is kept, below.
@@ -200,9 +209,13 @@ async function receiveChunk(req: IncomingMessage, res: ServerResponse, ctx: Ctx,
   if (head && !refused && !cut && head.length > 0) {
     // A body shorter than SNIFF_BYTES (a tiny blob): sniff what there is.
     if (!sniffType(head)) refused = 'unsupported_type';
-    else await (await start()).append(head);
+    else await keep(head);
   }
   const durable = open.writer ? await open.writer.finish() : ctx.blobs.status(user.id, hash).offset;
+  if (writeFailed) {
+    ctx.blobs.truncatePartial(user.id, hash, range.first);
+    throw writeFailed;
+  }
   if (cut) return; // nobody to answer; the next status shows `durable`
   if (refused) {
     // Nothing of this request counts: the partial goes back to where it was (or away, for a first chunk).

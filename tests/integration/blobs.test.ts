@@ -209,6 +209,29 @@ describe('refusals: a clear error and nothing stored', () => {
     await nothingOf(hash);
   });
 
+  it('a full disk: 507 insufficient_storage, the upload where it was, and it resumes once there is room', async () => {
+    const bytes = jpeg(100_000);
+    const hash = sha(bytes);
+    const token = tokens.w0001!;
+    expect((await putChunk(base, token, hash, bytes, 0, CHUNK_BYTES - 1)).status).toBe(200);
+    const blobs = server.blobs;
+    const open = blobs.openPartial.bind(blobs);
+    blobs.openPartial = async (user, h) => {
+      const w = await open(user, h);
+      w.append = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+      return w;
+    };
+    try {
+      const full = await putChunk(base, token, hash, bytes, CHUNK_BYTES, bytes.length - 1);
+      expect(full).toMatchObject({ status: 507, body: { error: 'insufficient_storage' } });
+    } finally {
+      blobs.openPartial = open;
+    }
+    expect(await status(base, token, hash)).toEqual({ hash, offset: CHUNK_BYTES, complete: false });
+    expect(readFileSync(join(tmp.dir, 'blobs', 'partial', partialsOf(hash)[0]!)).length).toBe(CHUNK_BYTES);
+    expect((await upload(base, token, bytes, hash, CHUNK_BYTES)).status).toBe(201);
+  });
+
   it('asks for a token and a hash-shaped name', async () => {
     const bytes = png(3);
     expect((await fetch(`${base}${BLOBS_PATH}/${sha(bytes)}`, { method: 'PUT', headers: { 'content-range': `bytes 0-${bytes.length - 1}/${bytes.length}` }, body: bytes })).status).toBe(401);
