@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { encodePng } from '../../scripts/png.ts';
-import { blobPath, CHUNK_BYTES, contentRange, uploadStatusPath, type UploadStatus } from '../../src/protocol/blobs.ts';
+import { blobPath, BLOBS_PATH, CHUNK_BYTES, contentRange, uploadStatusPath, type UploadStatus } from '../../src/protocol/blobs.ts';
 
 export const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -131,4 +131,15 @@ export function hungPut(base: string, token: string, hash: string, bytes: Uint8A
   });
   const written = new Promise<void>((done) => req.write(bytes.slice(first, first + sent), () => done()));
   return { written, closed, abort: () => req.destroy() };
+}
+
+/** A POST /api/blobs whose link drops after `sent` bytes of `body`. Resolves once the socket is closed. */
+export function cutBatch(base: string, token: string, body: Uint8Array, sent: number): Promise<void> {
+  const url = new URL(base + BLOBS_PATH);
+  return new Promise<void>((done) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-length': String(body.length) } });
+    req.on('error', () => done());
+    req.on('close', () => done());
+    req.write(body.slice(0, sent), () => setTimeout(() => req.destroy(), 150));
+  });
 }

@@ -13,7 +13,7 @@ import { newId } from '../../src/domain/ids.ts';
 import type { OrgData } from '../../src/domain/org.ts';
 import { BLOBS_PATH, CHUNK_BYTES, encodeBatch } from '../../src/protocol/blobs.ts';
 import { townUnit, unitUser } from '../support/county.ts';
-import { blobFiles, cutPut, getBlob, hungPut, jpeg, png, putChunk, sha, status, until, upload } from './blob-harness.ts';
+import { blobFiles, cutBatch, cutPut, getBlob, hungPut, jpeg, png, putChunk, sha, status, until, upload } from './blob-harness.ts';
 import { Actor, api, casesDoc, FIXTURE_ORG, login, seedFixture, startTestServer, SyncClient, tempDir, USERS, type TestServer } from './relay-harness.ts';
 
 const DAY = 86_400_000;
@@ -269,6 +269,18 @@ describe('POST /api/blobs (batch)', () => {
     expect(onDisk(sha(bad)) || onDisk(sha(png(12))) || onDisk(sha(text))).toBe(false);
     expect((await getBlob(base, tokens.w0001!, sha(c))).bytes).toEqual(c);
     expect(await status(base, tokens.w0001!, sha(a))).toMatchObject({ complete: true, type: 'image/png' });
+  });
+
+  it('keeps the frames that arrived whole when the link drops mid-batch', async () => {
+    const frames = [png(90), png(91), jpeg(4000)];
+    const body = encodeBatch(frames.map((bytes) => ({ hash: sha(bytes), bytes })));
+    const cutAt = body.length - 1000;
+    await cutBatch(base, tokens.w0001!, body, cutAt);
+    await until(async () => onDisk(sha(frames[1]!)), Boolean, 'the second frame stored');
+    expect(onDisk(sha(frames[0]!))).toBe(true);
+    expect(onDisk(sha(frames[2]!))).toBe(false);
+    expect(await status(base, tokens.w0001!, sha(frames[2]!))).toEqual({ hash: sha(frames[2]!), offset: 0, complete: false });
+    expect(blobFiles(tmp.dir).partial.filter((f) => f.startsWith(sha(frames[2]!)))).toEqual([]);
   });
 
   it('refuses a batch above BATCH_BYTES from its declared length (413)', async () => {
