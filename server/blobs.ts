@@ -26,6 +26,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { checkBlob, type BlobType } from '../src/domain/blobs.ts';
 import { parseDocName } from '../src/domain/docs.ts';
+import type { CaseEvent } from '../src/domain/events.ts';
 import { blobHashesOf } from '../src/domain/evidence.ts';
 import { HASH_PATTERN, type BlobErrorCode, type UploadStatus } from '../src/protocol/blobs.ts';
 import { CaseIndex } from '../src/protocol/caseindex.ts';
@@ -46,7 +47,7 @@ export interface StoredBlob {
   createdMs: number;
 }
 
-export type StoreResult = { ok: true; status: UploadStatus } | { ok: false; error: BlobErrorCode; status?: number };
+export type StoreResult = { ok: true; status: UploadStatus } | { ok: false; error: BlobErrorCode };
 
 export interface BlobStoreOptions {
   dataDir: string;
@@ -298,7 +299,8 @@ export class BlobStore {
     const tmp = `${dest}.tmp`;
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, bytes);
+      let at = 0;
+      while (at < bytes.length) at += writeSync(fd, bytes, at);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -425,7 +427,7 @@ export class BlobStore {
     return `${hash}-${userHex(user)}`;
   }
 
-  /** @internal PartialWriter's bookkeeping. */
+  /** PartialWriter's bookkeeping: the partial's durable size after an fsync. */
   touched(p: Partial, size: number): void {
     p.size = size;
     p.touchedMs = this.opts.now();
@@ -471,7 +473,7 @@ export class PartialWriter {
 // ---- the blob-reference index
 
 /** (hash, caseId) for every blob the events name (blobHashesOf). */
-export function blobRefsOf(events: ReadonlyArray<Parameters<typeof blobHashesOf>[0]>): Array<{ hash: string; caseId: string }> {
+export function blobRefsOf(events: readonly CaseEvent[]): Array<{ hash: string; caseId: string }> {
   const out: Array<{ hash: string; caseId: string }> = [];
   for (const e of events) for (const hash of blobHashesOf(e)) if (HASH_PATTERN.test(hash)) out.push({ hash, caseId: e.caseId });
   return out;
