@@ -1,8 +1,8 @@
 /**
  * The blob routes (issue 12): exactly the protocol of src/protocol/blobs.ts, on the store of blobs.ts.
  *
- *   GET  /api/blobs/<hash>          the bytes, to an owner or to a user who may read a case naming the blob
- *                                   (docAccess to its cases doc, or a resident who reported that case); 404
+ *   GET  /api/blobs/<hash>          the bytes, to an owner or to a user who may read a case in which an owner named
+ *                                   the blob (docAccess to its cases doc, or a resident who reported that case); 404
  *                                   not_found otherwise, the same answer as for a blob that does not exist
  *   GET  /api/blobs/<hash>/upload   the caller's UploadStatus
  *   PUT  /api/blobs/<hash>          one chunk with Content-Range (a range of total 0 names a zero-byte blob: refused 422)
@@ -56,13 +56,13 @@ async function caller(req: IncomingMessage, res: ServerResponse, ctx: Ctx, close
 // ---------------------------------------------------------------- GET /api/blobs/<hash>
 
 /**
- * Whether `user` may read the blob: an owner (the uploader), or someone who may read a case that names it: read
- * access to the case's doc, or (a resident, who has no doc access) the case's reporter.
+ * Whether `user` may read the blob: an owner (the uploader), or someone who may read a case in which an owner named
+ * it (blobs.ts vouchedRefs): read access to the case's doc, or (a resident, who has no doc access) the case's reporter.
  */
 export async function mayReadBlob(ctx: Ctx, user: UserInfo, hash: string): Promise<boolean> {
   if (ctx.blobs.owns(user.id, hash)) return true;
   const org = ctx.org();
-  const refs = ctx.blobs.refs(hash);
+  const refs = ctx.blobs.vouchedRefs(hash);
   for (const r of refs) if (user.role !== 'resident' && docAccess(user, r.doc, org.townIds)) return true;
   if (user.role !== 'resident') return false;
   for (const r of refs) {

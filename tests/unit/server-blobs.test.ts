@@ -32,7 +32,7 @@ describe('GC schedule', () => {
     blobs.startGc();
     expect(blobs.get(sha256Hex(a))).toBeNull();
     expect(blobs.storeWhole('w0001', sha256Hex(b), b).ok).toBe(true);
-    store.addBlobRefs('cases.t01.2026', [{ hash: sha256Hex(a), caseId: 'x' }]);
+    store.addBlobRefs('cases.t01.2026', [{ hash: sha256Hex(a), caseId: 'x', actor: 'w0001' }]);
     now += 8 * DAY;
     vi.advanceTimersByTime(GC_INTERVAL_MS - 1);
     expect(blobs.get(sha256Hex(b))).not.toBeNull();
@@ -46,7 +46,7 @@ describe('GC schedule', () => {
 });
 
 describe('blobRefsOf', () => {
-  it('names every thumbnail, full photo and voice clip of the events, with their case', () => {
+  it('names every thumbnail, full photo and voice clip of the events, with their case and author', () => {
     const h = (n: number) => String(n).repeat(64).slice(0, 64);
     const events = [
       { id: 'e1', caseId: 'c1', type: 'reported', actor: 'w', at: '', data: { photos: [{ full: h(1), thumb: h(2) }, h(3)], voice: { hash: h(4), seconds: 3 } } },
@@ -54,12 +54,12 @@ describe('blobRefsOf', () => {
       { id: 'e3', caseId: 'c2', type: 'accepted', actor: 't', at: '', data: {} },
     ] as unknown as CaseEvent[];
     expect(blobRefsOf(events)).toEqual([
-      { hash: h(2), caseId: 'c1' },
-      { hash: h(3), caseId: 'c1' },
-      { hash: h(1), caseId: 'c1' },
-      { hash: h(4), caseId: 'c1' },
-      { hash: h(6), caseId: 'c2' },
-      { hash: h(5), caseId: 'c2' },
+      { hash: h(2), caseId: 'c1', actor: 'w' },
+      { hash: h(3), caseId: 'c1', actor: 'w' },
+      { hash: h(1), caseId: 'c1', actor: 'w' },
+      { hash: h(4), caseId: 'c1', actor: 'w' },
+      { hash: h(6), caseId: 'c2', actor: 'u' },
+      { hash: h(5), caseId: 'c2', actor: 'u' },
     ]);
   });
 });
