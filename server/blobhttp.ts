@@ -35,9 +35,6 @@ export const BLOB_STATUS: Record<BlobErrorCode, number> = {
   empty_blob: 422,
 };
 
-/** The PUT being received per (user, hash). */
-const inFlight = new Map<string, IncomingMessage>();
-
 /** Bytes the sniffer needs to name a type (RIFF....WEBP). */
 const SNIFF_BYTES = 12;
 
@@ -126,6 +123,7 @@ export async function putChunk(req: IncomingMessage, res: ServerResponse, ctx: C
   // A newer request for the same upload means the client gave up on the one in flight (its link dropped, perhaps
   // without the relay noticing yet): that one is cut, its received bytes kept, and this one runs after it.
   const key = `${user.id}\n${hash}`;
+  const inFlight = ctx.blobs.inFlight;
   inFlight.get(key)?.destroy();
   inFlight.set(key, req);
   req.once('close', () => {

@@ -88,6 +88,8 @@ export class BlobStore {
   private readonly locks = new Map<string, Promise<void>>();
   private readonly stmts;
   private timer: NodeJS.Timeout | null = null;
+  /** The PUT being received per (user, hash) (blobhttp.ts: a newer one cuts it). */
+  readonly inFlight = new Map<string, { destroy(): void }>();
 
   constructor(readonly opts: BlobStoreOptions) {
     this.store = opts.store;
