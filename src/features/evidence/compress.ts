@@ -65,8 +65,10 @@ async function compressOne(file: Blob): Promise<CompressedPhoto> {
   try {
     bitmap = await decodeScaled(file, info);
   } catch {
-    // Not something any decoder here reads: say which of the two it is.
-    throw new CaptureError(sniffType(head.subarray(0, 16))?.startsWith('image/') || file.type.startsWith('image/') ? 'undecodable' : 'not_image');
+    // Say which it is from the bytes (never the name or the declared type): an image format (JPEG/PNG/WebP, or
+    // an ISO-BMFF picture such as HEIC/AVIF: "ftyp" at 4) that this browser cannot read, or not an image at all.
+    const sniffed = sniffType(head.subarray(0, 16));
+    throw new CaptureError(sniffed?.startsWith('image/') || sniffed === 'audio/mp4' ? 'undecodable' : 'not_image');
   }
   let full: Blob;
   let thumbSource: ImageBitmap;
