@@ -207,6 +207,8 @@ describe('after-photos on the fix forms', () => {
       const camera = await waitFor(() => form.querySelector('input[type=file][capture="environment"]'), 'camera input');
       await choose(camera, [photo('after.jpg')]);
       await waitFor(() => thumbs(form).length === 1, 'the after-photo');
+      // The error goes as soon as a photo is there.
+      expect(form.textContent).not.toContain('请至少上传一张整改后照片。');
       await submit(form);
       await waitFor(() => unit.calls.acts.length === 1, 'the resolve');
       const after = { full: (await jpeg('after.jpg', 'photo')).hash, thumb: (await jpeg('after.jpg', 'thumb')).hash };

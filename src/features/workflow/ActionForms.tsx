@@ -353,7 +353,7 @@ function FixForm(p: FixFormProps) {
           id={photosId}
           label={t('capture.afterPhotos')}
           hint={t('capture.afterPhotosHint', { max: MAX_PHOTOS })}
-          error={form.errors[`${photosId}-camera`]}
+          error={photos.length ? undefined : form.errors[`${photosId}-camera`]}
           onChange={setPhotos}
           onBusy={setCapturing}
         />
