@@ -75,6 +75,8 @@ async function compressOne(file: Blob): Promise<CompressedPhoto> {
   try {
     const [w, h] = fit(bitmap.width, bitmap.height, FULL_SIDE);
     const canvas = makeCanvas(w, h);
+    // Drawn, not handed over with a 'bitmaprenderer' context: Chromium's transferFromImageBitmap drops the EXIF
+    // orientation of a bitmap decoded with imageOrientation 'from-image' (tests/e2e/capture.test.ts caught it).
     draw(canvas, bitmap, w, h);
     bitmap.close();
     full = await encodeNear(canvas, FULL_QUALITIES, FULL_TARGET_BYTES * FULL_SLACK);
