@@ -70,29 +70,30 @@ async function compressOne(file: Blob): Promise<CompressedPhoto> {
     const sniffed = sniffType(head.subarray(0, 16));
     throw new CaptureError(sniffed?.startsWith('image/') || sniffed === 'audio/mp4' ? 'undecodable' : 'not_image');
   }
-  let full: Blob;
   let thumbSource: ImageBitmap;
+  let canvas: AnyCanvas;
   try {
     const [w, h] = fit(bitmap.width, bitmap.height, FULL_SIDE);
-    const canvas = makeCanvas(w, h);
+    canvas = makeCanvas(w, h);
     // Drawn, not handed over with a 'bitmaprenderer' context: Chromium's transferFromImageBitmap drops the EXIF
     // orientation of a bitmap decoded with imageOrientation 'from-image' (tests/e2e/capture.test.ts caught it).
     draw(canvas, bitmap, w, h);
     bitmap.close();
-    full = await encodeNear(canvas, FULL_QUALITIES, FULL_TARGET_BYTES * FULL_SLACK);
-    // The thumbnail is drawn from the 1280 px canvas (already small), never from the original.
+    // The thumbnail is made from the 1280 px canvas (already small), never from the original.
     const [tw, th] = fit(w, h, THUMB_SIDE);
     thumbSource = await createImageBitmap(canvas as ImageBitmapSource, { resizeWidth: tw, resizeHeight: th, resizeQuality: 'high' });
-    release(canvas);
   } finally {
     bitmap.close();
   }
-  let thumb: Blob;
+  // Both encodings at once (the browser encodes off the main thread): both images are small by now.
+  const thumbDone = encodeThumb(thumbSource).finally(() => thumbSource.close());
+  let full: Blob;
   try {
-    thumb = await encodeThumb(thumbSource);
+    full = await encodeNear(canvas, FULL_QUALITIES, FULL_TARGET_BYTES * FULL_SLACK);
   } finally {
-    thumbSource.close();
+    release(canvas);
   }
+  const thumb = await thumbDone;
   return { full: await capturedBlob(full, 'photo'), thumb: await capturedBlob(thumb, 'thumb') };
 }
 
