@@ -19,7 +19,7 @@ export const captureEn: CaptureMessages = {
   'capture.removed': 'Photo removed.',
   'capture.added': '{n} photo(s) added.',
   'capture.err.not_image': '“{name}” is not an image and was not added.',
-  'capture.err.undecodable': '“{name}” cannot be read (damaged or an unsupported format; use a JPG photo) and was not added.',
+  'capture.err.undecodable': '“{name}” cannot be read (damaged, or a format this browser does not support) and was not added.',
   'capture.err.too_large': '“{name}” is too large to process and was not added.',
   'capture.err.encode_failed': '“{name}” could not be compressed and was not added.',
   'capture.err.keep': 'The photo could not be kept on this device (storage may be full) and was not added.',

@@ -23,7 +23,7 @@ export const captureZh = {
   'capture.removed': '已删除一张照片。',
   'capture.added': '已添加 {n} 张照片。',
   'capture.err.not_image': '“{name}”不是图片，未添加。',
-  'capture.err.undecodable': '“{name}”无法读取（可能已损坏或格式不支持，请改用 JPG 照片），未添加。',
+  'capture.err.undecodable': '“{name}”无法读取（可能已损坏，或是此浏览器不支持的格式），未添加。',
   'capture.err.too_large': '“{name}”太大，无法处理，未添加。',
   'capture.err.encode_failed': '“{name}”压缩失败，未添加。',
   'capture.err.keep': '照片未能保存在本机（存储空间可能已满），未添加。',
