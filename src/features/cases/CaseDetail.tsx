@@ -212,7 +212,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
         <Alert tone={result && !result.ok ? 'error' : 'success'}>{result?.text ?? ''}</Alert>
         {actions.length === 0 ? <p class="hint">{t('detail.noActions')}</p> : null}
         {org ? (
-          <ActionList actions={actions} fold state={c} org={org} run={run} mergeCandidates={mergeCandidates} closeAfterVerify={roleMayEver(session.user.role, 'closed')} />
+          <ActionList actions={actions} fold state={c} org={org} run={run} mergeCandidates={mergeCandidates} closeAfterVerify={roleMayEver(session.user.role, 'closed')} session={session} />
         ) : null}
       </section>
 
@@ -288,6 +288,8 @@ export interface ActionFormProps {
   mergeCandidates?: MergeCandidate[] | undefined;
   /** The user may also close what they verify (a grid worker): the verify form offers 核实并结案 in one step. */
   closeAfterVerify?: boolean | undefined;
+  /** For the after-photos of the fix forms (issue 12). */
+  session?: Session | undefined;
 }
 
 /** The forms of `actions`, each in its box; with `fold`, the side steps (FOLDED_ACTIONS) in a disclosure. */

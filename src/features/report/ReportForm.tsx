@@ -1,5 +1,6 @@
 /**
- * Report a case: category, description, location (GPS, a tap on the map, or typed, prefilled from the grid's
+ * Report a case: category, description, photos and a voice note (issue 12: compressed and kept on the device by
+ * the lazily loaded capture components; the input names them by hash), location (GPS, a tap on the map, or typed, prefilled from the grid's
  * centre), grid (automatic for a grid worker; found by point-in-polygon from a GPS fix or a tap), optional address. Saving works offline: the session keeps the
  * event on the device and syncs it later. Errors from decide() are shown by code.
  */
@@ -20,6 +21,10 @@ import { CategoryPicker } from './CategoryPicker.tsx';
 import type { ComponentType } from 'preact';
 import { gridAt, loadGeo, type GeoData } from '../map/geodata.ts';
 import type { MapPickerProps } from '../map/MapPicker.tsx';
+import { LazyPhotoCapture, LazyVoiceRecorder } from '../evidence/lazyCapture.tsx';
+import '../../app/locales/capture.zh.ts';
+import { MAX_PHOTOS } from '../../domain/events.ts';
+import type { PhotoRef, VoiceRef } from '../../domain/evidence.ts';
 
 type FieldName = 'category' | 'description' | 'lat' | 'lng' | 'grid';
 type Errors = Partial<Record<FieldName, MessageKey>>;
@@ -92,6 +97,12 @@ export function ReportForm({ session }: { session: Session }) {
   const [selfResolve, setSelfResolve] = useState(false);
   const [resolveNote, setResolveNote] = useState('');
   const [resolveError, setResolveError] = useState(false);
+  // Evidence (issue 12): refs of what is already kept on this device; the form waits while a capture is under way.
+  const [photos, setPhotos] = useState<PhotoRef[]>([]);
+  const [voice, setVoice] = useState<VoiceRef | undefined>(undefined);
+  const [photoBusy, setPhotoBusy] = useState(false);
+  const [voiceBusy, setVoiceBusy] = useState(false);
+  const capturing = photoBusy || voiceBusy;
   const locationTouched = useRef(false);
   const mounted = useRef(true);
   // Boundaries (issue 5): the grid of a GPS fix or of a tap on the map, by point-in-polygon; the map picker on demand.
@@ -209,7 +220,7 @@ export function ReportForm({ session }: { session: Session }) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (busy) return;
+    if (busy || capturing) return;
     setSubmitted(true);
     setFailure('');
     const r = validateReport(v, (c) => Boolean(org?.subcategory(c)));
@@ -225,9 +236,10 @@ export function ReportForm({ session }: { session: Session }) {
       document.getElementById('r-resolve-note')?.focus();
       return;
     }
+    const input: ReportInput = { ...r.input, ...(photos.length ? { photos } : {}), ...(voice ? { voice } : {}) };
     setBusy(true);
     try {
-      const d = selfResolve ? await session.reportResolved(r.input, note) : await session.report(r.input);
+      const d = selfResolve ? await session.reportResolved(input, note) : await session.report(input);
       if (!mounted.current) return;
       if (d.ok) {
         navigate({ name: 'case', id: d.event.caseId }, { replace: true });
@@ -285,6 +297,16 @@ export function ReportForm({ session }: { session: Session }) {
               onInput={(e) => set({ description: e.currentTarget.value })}
             />
           </Field>
+
+          <LazyPhotoCapture
+            session={session}
+            id="r-photos"
+            label={t('capture.photos')}
+            hint={t('capture.photosHint', { max: MAX_PHOTOS })}
+            onChange={setPhotos}
+            onBusy={setPhotoBusy}
+          />
+          <LazyVoiceRecorder session={session} id="r-voice" onChange={setVoice} onBusy={setVoiceBusy} />
 
           {user.role === 'worker' || grids.length === 1 ? (
             <p class="grid-auto">{t('report.gridAuto', { name: gridLabel(org, v.gridId) })}</p>
@@ -398,8 +420,8 @@ export function ReportForm({ session }: { session: Session }) {
           ) : null}
 
           <Alert tone="error">{failure}</Alert>
-          <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
-            {busy ? t('report.busy') : selfResolve ? t('report.submitResolved') : t('report.submit')}
+          <button type="submit" class="btn btn-primary btn-block" disabled={busy || capturing}>
+            {busy ? t('report.busy') : photoBusy ? t('capture.compressing') : selfResolve ? t('report.submitResolved') : t('report.submit')}
           </button>
         </form>
       )}

@@ -6,15 +6,21 @@
  * to `run`; the domain decides. Errors are announced by the field (aria-describedby) and focus moves to it.
  * The submit, validate, focus-the-first-error and busy steps are one hook (useActionForm) and one form frame
  * (ActionFormView) for them all.
+ * The fix forms (处置 `resolve`, 就地解决 `self_resolve`) also take after-photos (issue 12; the capture components
+ * load lazily) and the device's position, best effort, as the command's `location`; a case whose plan requires an
+ * after-photo says so up front and is not submitted without one (the domain refuses it too: `photo_required`).
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionName, formatDateTime, t, type MessageKey } from '../../app/i18n.ts';
 import '../../app/locales/detail.zh.ts';
 import '../../app/locales/wf.zh.ts';
-import type { OrgView } from '../../app/services.ts';
+import '../../app/locales/capture.zh.ts';
+import type { OrgView, Session } from '../../app/services.ts';
 import type { Command } from '../../domain/commands.ts';
-import { SATISFACTIONS, type EventType, type Satisfaction } from '../../domain/events.ts';
+import { MAX_PHOTOS, SATISFACTIONS, type EventType, type LatLng, type Satisfaction } from '../../domain/events.ts';
+import type { PhotoRef } from '../../domain/evidence.ts';
+import { LazyPhotoCapture } from '../evidence/lazyCapture.tsx';
 import type { CaseState } from '../../domain/workflow.ts';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import { userLabel } from '../cases/lookup.ts';
@@ -39,6 +45,8 @@ export interface WorkflowActionProps {
   mergeCandidates?: MergeCandidate[];
   /** The user may also close what they verify (a grid worker): 核实并结案 in one step. */
   closeAfterVerify?: boolean | undefined;
+  /** For the after-photos of the fix forms (session.evidence keeps them); without it those forms take no photos. */
+  session?: Session | undefined;
 }
 
 /** The order actions are offered in: the step forward first, then the side steps, then the rare ones. */
@@ -83,7 +91,7 @@ export function WorkflowActionForm(p: WorkflowActionProps) {
     case 'rejected':
       return <TextForm {...p} required danger label={t('detail.reason')} missing="detail.err.reason" build={(x) => ({ type: 'reject', reason: x })} />;
     case 'resolved':
-      return <TextForm {...p} required label={t('detail.resolveNote')} missing="detail.err.note" build={(x) => ({ type: 'resolve', note: x })} />;
+      return <FixForm {...p} label={t('detail.resolveNote')} missing="detail.err.note" command="resolve" />;
     case 'verified':
       return p.closeAfterVerify ? <VerifyCloseForm {...p} /> : <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'verify', ...note(x) })} />;
     case 'closed':
@@ -103,7 +111,7 @@ export function WorkflowActionForm(p: WorkflowActionProps) {
     case 'supervised':
       return <TextForm {...p} required label={t('wf.superviseNote')} missing="wf.err.superviseNote" build={(x) => ({ type: 'supervise', note: x })} />;
     case 'self_resolved':
-      return <TextForm {...p} required label={t('wf.selfResolveNote')} missing="wf.err.selfResolveNote" build={(x) => ({ type: 'self_resolve', note: x })} />;
+      return <FixForm {...p} label={t('wf.selfResolveNote')} missing="wf.err.selfResolveNote" command="self_resolve" />;
     case 'feedback':
       return <FeedbackForm {...p} />;
     case 'extension_requested':
@@ -224,6 +232,139 @@ function TextForm(p: TextFormProps) {
         />
       </Field>
     </ActionFormView>
+  );
+}
+
+type Fix = { kind: 'idle' } | { kind: 'busy' } | { kind: 'ok'; at: LatLng; accuracy: number } | { kind: 'none' };
+
+/** How long a submit waits for a position still being found before it goes without one. */
+const FIX_WAIT_MS = 3000;
+
+/**
+ * The device's position for a fix, best effort: asked when the form is first used (or at once where permission
+ * was already given), with a short timeout; `wait()` gives what there is, waiting at most FIX_WAIT_MS.
+ */
+function useFixLocation() {
+  const [fix, setFix] = useState<Fix>({ kind: 'idle' });
+  const found = useRef<Promise<void> | null>(null);
+  const latest = useRef<Fix>(fix);
+  const mounted = useRef(true);
+  const update = (f: Fix) => {
+    latest.current = f;
+    if (mounted.current) setFix(f);
+  };
+  const ask = () => {
+    if (found.current) return;
+    const geo = typeof navigator !== 'undefined' ? navigator.geolocation : undefined;
+    if (!geo) {
+      update({ kind: 'none' });
+      found.current = Promise.resolve();
+      return;
+    }
+    update({ kind: 'busy' });
+    found.current = new Promise<void>((resolve) =>
+      geo.getCurrentPosition(
+        (pos) => {
+          update({ kind: 'ok', at: { lat: pos.coords.latitude, lng: pos.coords.longitude }, accuracy: Math.round(pos.coords.accuracy) });
+          resolve();
+        },
+        () => {
+          update({ kind: 'none' });
+          resolve();
+        },
+        { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 },
+      ),
+    );
+  };
+  useEffect(() => {
+    navigator.permissions
+      ?.query({ name: 'geolocation' })
+      .then((p) => {
+        if (p.state === 'granted' && mounted.current) ask();
+      })
+      .catch(() => undefined);
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+  const wait = async (): Promise<LatLng | undefined> => {
+    ask();
+    if (latest.current.kind === 'busy') await Promise.race([found.current, new Promise((r) => setTimeout(r, FIX_WAIT_MS))]);
+    const f = latest.current;
+    return f.kind === 'ok' ? f.at : undefined;
+  };
+  return { fix, ask, wait };
+}
+
+interface FixFormProps extends WorkflowActionProps {
+  label: string;
+  missing: MessageKey;
+  command: 'resolve' | 'self_resolve';
+}
+
+/**
+ * 处置 / 就地解决: the note (required), after-photos, and where the device was. With `afterPhotoRequired` (the
+ * plan's rule, on `resolve`) the form says so up front and refuses to submit without a photo.
+ */
+function FixForm(p: FixFormProps) {
+  const [text, setText] = useState('');
+  const [photos, setPhotos] = useState<PhotoRef[]>([]);
+  const [capturing, setCapturing] = useState(false);
+  const { fix, ask, wait } = useFixLocation();
+  const fieldId = `act-${p.type}-text`;
+  const photosId = `act-${p.type}-photos`;
+  const value = text.trim();
+  const photoRequired = p.command === 'resolve' && Boolean(p.state.afterPhotoRequired);
+  const form = useActionForm({
+    run: async (command) => {
+      const location = await wait();
+      return p.run(location ? ({ ...command, location } as Command) : command);
+    },
+    validate: () => ({
+      ...(!value ? { [fieldId]: t(p.missing) } : {}),
+      ...(photoRequired && !photos.length ? { [`${photosId}-camera`]: t('capture.err.afterPhotoRequired') } : {}),
+    }),
+    command: () => ({ type: p.command, note: value, ...(photos.length ? { photos } : {}) }),
+    done: () => setText(''),
+  });
+  const fixText = fix.kind === 'busy' ? t('capture.locating') : fix.kind === 'ok' ? t('capture.located', { m: fix.accuracy }) : fix.kind === 'none' ? t('capture.noLocation') : '';
+  return (
+    <form
+      class="form action-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!capturing) void form.submit(e);
+      }}
+      onFocusIn={ask}
+      noValidate
+      aria-label={actionName(p.type)}
+    >
+      {photoRequired ? (
+        <p class="alert alert-warning photo-rule" id={`${photosId}-rule`}>
+          {t('capture.afterPhotoRequired')}
+        </p>
+      ) : null}
+      <Field id={fieldId} label={p.label} error={form.errors[fieldId]}>
+        <textarea id={fieldId} rows={3} maxLength={2000} required value={text} {...form.invalid(fieldId)} onInput={(e) => setText(e.currentTarget.value)} />
+      </Field>
+      {p.session ? (
+        <LazyPhotoCapture
+          session={p.session}
+          id={photosId}
+          label={t('capture.afterPhotos')}
+          hint={t('capture.afterPhotosHint', { max: MAX_PHOTOS })}
+          error={photos.length ? undefined : form.errors[`${photosId}-camera`]}
+          onChange={setPhotos}
+          onBusy={setCapturing}
+        />
+      ) : null}
+      <p role="status" class="hint fix-location">
+        {fixText}
+      </p>
+      <button type="submit" class="btn btn-primary" disabled={form.busy || capturing}>
+        {form.busy ? t('detail.busy') : capturing ? t('capture.compressing') : actionName(p.type)}
+      </button>
+    </form>
   );
 }
 
