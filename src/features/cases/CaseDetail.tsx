@@ -23,6 +23,8 @@ import './detail.css';
 import { useNow } from '../workflow/now.ts';
 import { categoryLabel, gridLabel, statusTone, unitLabel } from './lookup.ts';
 import { CaseMap } from '../map/CaseMap.tsx';
+import { CaseEvidence } from '../evidence/BeforeAfter.tsx';
+import { EvidenceSession } from '../evidence/useBlob.ts';
 
 export function CaseDetail({ session, id }: { session: Session; id: string }) {
   const version = session.casesVersion.value;
@@ -201,6 +203,8 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
         </dl>
       </section>
 
+      <CaseEvidence session={session} state={c} verifyBelow={actions.includes('verified')} />
+
       {/* While a unit holds the case, the plan's steps come before the forms: it works through them (联系上报人
           first), then resolves. Afterwards they are a record, after the actions. */}
       {org && held ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
@@ -212,7 +216,9 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
         <Alert tone={result && !result.ok ? 'error' : 'success'}>{result?.text ?? ''}</Alert>
         {actions.length === 0 ? <p class="hint">{t('detail.noActions')}</p> : null}
         {org ? (
-          <ActionList actions={actions} fold state={c} org={org} run={run} mergeCandidates={mergeCandidates} closeAfterVerify={roleMayEver(session.user.role, 'closed')} />
+          <EvidenceSession.Provider value={session}>
+            <ActionList actions={actions} fold state={c} org={org} run={run} mergeCandidates={mergeCandidates} closeAfterVerify={roleMayEver(session.user.role, 'closed')} />
+          </EvidenceSession.Provider>
         ) : null}
       </section>
 

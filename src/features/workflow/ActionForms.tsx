@@ -18,6 +18,7 @@ import { SATISFACTIONS, type EventType, type Satisfaction } from '../../domain/e
 import type { CaseState } from '../../domain/workflow.ts';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import { userLabel } from '../cases/lookup.ts';
+import { VerifyEvidence } from '../evidence/BeforeAfter.tsx';
 
 export interface RunOptions {
   /** Leave focus where it is (a checklist tick), instead of moving it to the actions heading. */
@@ -85,7 +86,11 @@ export function WorkflowActionForm(p: WorkflowActionProps) {
     case 'resolved':
       return <TextForm {...p} required label={t('detail.resolveNote')} missing="detail.err.note" build={(x) => ({ type: 'resolve', note: x })} />;
     case 'verified':
-      return p.closeAfterVerify ? <VerifyCloseForm {...p} /> : <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'verify', ...note(x) })} />;
+      return p.closeAfterVerify ? (
+        <VerifyCloseForm {...p} />
+      ) : (
+        <TextForm {...p} top={<VerifyEvidence state={p.state} />} label={t('detail.note')} build={(x) => ({ type: 'verify', ...note(x) })} />
+      );
     case 'closed':
       return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'close', ...note(x) })} />;
     case 'acknowledged':
@@ -198,6 +203,8 @@ interface TextFormProps extends WorkflowActionProps {
   danger?: boolean;
   missing?: MessageKey;
   build(text: string): Command;
+  /** Shown above the field (the verify form's before/after). */
+  top?: ComponentChildren;
 }
 
 function TextForm(p: TextFormProps) {
@@ -212,6 +219,7 @@ function TextForm(p: TextFormProps) {
   });
   return (
     <ActionFormView type={p.type} form={form} danger={p.danger}>
+      {p.top}
       <Field id={fieldId} label={p.label} error={form.error || undefined}>
         <textarea
           id={fieldId}
@@ -246,6 +254,7 @@ function VerifyCloseForm(p: WorkflowActionProps) {
   });
   return (
     <form class="form action-form" onSubmit={(e) => void form.submit(e)} noValidate aria-label={t('wf.verifyClose')}>
+      <VerifyEvidence state={p.state} />
       <Field id="act-verify-close-text" label={t('detail.note')}>
         <textarea id="act-verify-close-text" rows={2} maxLength={2000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
       </Field>

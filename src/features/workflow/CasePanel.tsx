@@ -24,6 +24,8 @@ import { DeadlineFacts } from './Deadline.tsx';
 import './workflow.css';
 import { ReporterContact } from './ReporterContact.tsx';
 import { CaseMap } from '../map/CaseMap.tsx';
+import { CaseEvidence } from '../evidence/BeforeAfter.tsx';
+import { EvidenceSession } from '../evidence/useBlob.ts';
 
 export interface CasePanelProps {
   session: Session;
@@ -150,6 +152,7 @@ export function CasePanel(p: CasePanelProps) {
             ) : null}
             <DeadlineFacts c={c} now={now} />
           </dl>
+          <CaseEvidence session={session} state={c} inPanel verifyBelow={offered.includes('verified')} />
           <CaseMap session={session} gridId={c.gridId} location={c.location} address={c.address} />
           {dups?.length ? (
             <div class="dups" role="group" aria-labelledby="panel-dups">
@@ -166,7 +169,9 @@ export function CasePanel(p: CasePanelProps) {
           <Alert tone="error">{error}</Alert>
           {offered.length === 0 ? <p class="hint">{t('detail.noActions')}</p> : null}
           {/* Side steps fold away only when there is a main step to keep in view. */}
-          <ActionList actions={offered} fold={offered.length > 2} state={c} org={org} run={run} mergeCandidates={dups} />
+          <EvidenceSession.Provider value={session}>
+            <ActionList actions={offered} fold={offered.length > 2} state={c} org={org} run={run} mergeCandidates={dups} />
+          </EvidenceSession.Provider>
           {p.checklist ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
           <p>
             <a class="panel-open-case" href={routeHref({ name: 'case', id: c.id })}>
