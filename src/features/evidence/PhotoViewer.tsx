@@ -43,7 +43,7 @@ interface View {
 const FIT: View = { s: 1, x: 0, y: 0 };
 
 type Gesture =
-  | { kind: 'swipe'; x0: number; y0: number; t0: number }
+  | { kind: 'swipe'; x0: number; y0: number }
   | { kind: 'pan'; x0: number; y0: number; v0: View }
   | { kind: 'pinch'; d0: number; m0: { x: number; y: number }; v0: View };
 
@@ -158,7 +158,7 @@ export function PhotoViewer({ session, photos, start, label, onClose }: PhotoVie
     pointers.current.set(e.pointerId, local(e));
     const p = local(e);
     if (pointers.current.size === 1) {
-      gesture.current = viewRef.current.s > 1 ? { kind: 'pan', x0: p.x, y0: p.y, v0: viewRef.current } : { kind: 'swipe', x0: p.x, y0: p.y, t0: e.timeStamp };
+      gesture.current = viewRef.current.s > 1 ? { kind: 'pan', x0: p.x, y0: p.y, v0: viewRef.current } : { kind: 'swipe', x0: p.x, y0: p.y };
     } else if (pointers.current.size === 2) {
       const q = pair()!;
       gesture.current = { kind: 'pinch', d0: q.d, m0: q.m, v0: viewRef.current };
@@ -207,12 +207,13 @@ export function PhotoViewer({ session, photos, start, label, onClose }: PhotoVie
     }
     if (Math.abs(dx) > TAP_SLOP_PX || Math.abs(dy) > TAP_SLOP_PX) return;
     const prev = lastTap.current;
-    if (prev && e.timeStamp - prev.ms < DOUBLE_TAP_MS && Math.hypot(p.x - prev.x, p.y - prev.y) < 3 * TAP_SLOP_PX) {
+    const nowMs = performance.now();
+    if (prev && nowMs - prev.ms < DOUBLE_TAP_MS && Math.hypot(p.x - prev.x, p.y - prev.y) < 3 * TAP_SLOP_PX) {
       lastTap.current = null;
       if (viewRef.current.s > 1) setView(FIT);
       else zoomAt(DOUBLE_TAP_SCALE, p);
     } else {
-      lastTap.current = { ms: e.timeStamp, x: p.x, y: p.y };
+      lastTap.current = { ms: nowMs, x: p.x, y: p.y };
     }
   };
 
