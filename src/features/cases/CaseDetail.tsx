@@ -106,6 +106,8 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
         <Badge tone={statusTone(c.status)}>{statusName(c.status)}</Badge> <span>{categoryLabel(org, c.category)}</span>
       </ScreenTitle>
       <SupersededNotice state={c} user={session.user} org={org} />
+      {/* The photo is the report (随手拍): the evidence comes first, then the facts. */}
+      <CaseEvidence session={session} state={c} verifyBelow={actions.includes('verified')} />
       <section class="card" aria-label={t('detail.title')}>
         <dl class="facts">
           <dt>{t('detail.description')}</dt>
@@ -202,8 +204,6 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
           ) : null}
         </dl>
       </section>
-
-      <CaseEvidence session={session} state={c} verifyBelow={actions.includes('verified')} />
 
       {/* While a unit holds the case, the plan's steps come before the forms: it works through them (联系上报人
           first), then resolves. Afterwards they are a record, after the actions. */}

@@ -45,14 +45,11 @@ export function VoicePlayer({ session, voice }: { session: Session; voice: Voice
   const words = failed ? t('show.voiceFailed') : unavailableText(v, 'voice');
   return (
     <div class="voice">
-      <button
-        type="button"
-        class="btn voice-btn"
-        aria-label={playing ? t('show.pause') : t('show.play', { len })}
-        aria-describedby={words ? `voice-${voice.hash.slice(0, 12)}` : undefined}
-        onClick={toggle}
-      >
+      <button type="button" class="btn voice-btn" aria-describedby={words ? `voice-${voice.hash.slice(0, 12)}` : undefined} onClick={toggle}>
         <ShowIcon name={playing ? 'pause' : 'play'} />
+        {/* The name is the words on the button, with the verb for screen readers: "播放语音留言 0:12". */}
+        <span class="visually-hidden">{playing ? t('show.pauseVerb') : t('show.playVerb')}</span>
+        <span>{t('show.voice')}</span>
         <span class="voice-time">{playing || played ? `${clipLength(played)} / ${len}` : len}</span>
         {v.state === 'loading' ? <span class="voice-loading" aria-hidden="true" /> : null}
       </button>
