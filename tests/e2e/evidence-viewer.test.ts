@@ -83,7 +83,7 @@ describe('photo viewer in Chromium', () => {
     // Two fingers moving apart: pinch-zoom.
     const cdp = await context.newCDPSession(page);
     const cx = box.x + box.width / 2;
-    const touch = (type: string, d: number) =>
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', d: number) =>
       cdp.send('Input.dispatchTouchEvent', {
         type,
         touchPoints:

@@ -74,7 +74,13 @@ export function PhotoViewer({ session, photos, start, label, onClose }: PhotoVie
     const overflow = root.style.overflow;
     root.style.overflow = 'hidden';
     closeButton.current?.focus();
+    // Focus never leaves while it is open (a click elsewhere, a screen reader's own cursor): back to the close button.
+    const keep = (e: FocusEvent) => {
+      if (dialog.current && !dialog.current.contains(e.target as Node)) closeButton.current?.focus();
+    };
+    document.addEventListener('focusin', keep);
     return () => {
+      document.removeEventListener('focusin', keep);
       root.style.overflow = overflow;
       if (before && before.isConnected) before.focus();
     };
@@ -126,11 +132,11 @@ export function PhotoViewer({ session, photos, start, label, onClose }: PhotoVie
       const first = els[0];
       const last = els[els.length - 1];
       if (!first || !last) return;
-      const at = document.activeElement;
-      if (e.shiftKey && (at === first || !dialog.current?.contains(at))) {
+      const i = els.indexOf(document.activeElement as HTMLElement);
+      if (e.shiftKey && i <= 0) {
         e.preventDefault();
         last.focus();
-      } else if (!e.shiftKey && (at === last || !dialog.current?.contains(at))) {
+      } else if (!e.shiftKey && (i === -1 || i === els.length - 1)) {
         e.preventDefault();
         first.focus();
       }
@@ -153,6 +159,8 @@ export function PhotoViewer({ session, photos, start, label, onClose }: PhotoVie
   };
 
   const onPointerDown = (e: PointerEvent) => {
+    // A press on the photo takes focus from the buttons: keep it in the dialog, so its keys still work.
+    if (!dialog.current?.contains(document.activeElement)) dialog.current?.focus({ preventScroll: true });
     if (e.pointerType === 'mouse' && e.button !== 0) return;
     (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
     pointers.current.set(e.pointerId, local(e));
@@ -247,6 +255,7 @@ export function PhotoViewer({ session, photos, start, label, onClose }: PhotoVie
       <div
         ref={dialog}
         class="viewer"
+        tabIndex={-1}
         role="dialog"
         aria-modal="true"
         aria-labelledby="viewer-title"
