@@ -5,11 +5,15 @@
  * The screens run over the test fakes with drawn JPEGs (scripts/evidence-screens/main.tsx), served by Vite's dev
  * server, until the relay's blob routes and the device's evidence store are merged and the real app can be used.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import preact from '@preact/preset-vite';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './harness.ts';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let server: ViteDevServer;
 let browser: Browser;
@@ -108,7 +112,7 @@ describe('photo viewer in Chromium', () => {
 
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[role="dialog"]').count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('查看第 2 张照片，共 4 张');
+    expect(await page.evaluate(() => document.activeElement?.querySelector('.tile-name')?.textContent)).toBe('查看第 2 张照片，共 4 张');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -120,5 +124,47 @@ describe('photo viewer in Chromium', () => {
     expect(broken).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('passes axe, keeps 44 px targets, and does not scroll sideways at 320 px or 200 % text', async () => {
+    const scenes: Array<[string, string, ((p: Page) => Promise<void>)?]> = [
+      ['list', 'scene=list'],
+      ['detail', 'scene=detail'],
+      ['detail, photos missing', 'scene=detail&missing=1'],
+      ['verify, far', 'scene=verify&far=1'],
+      ['board panel', 'scene=board', (p) => p.locator('.queue-quick button', { hasText: '审核' }).first().click().then(() => p.locator('.case-panel .photo-strip').waitFor())],
+      ['viewer', 'scene=detail', (p) => p.locator('.photo-tile').nth(1).click().then(() => p.locator('.viewer-img:not(.is-preview)').waitFor())],
+    ];
+    const problems: string[] = [];
+    for (const [name, query, act] of scenes) {
+      const { page, context, errors } = await open(query);
+      await page.waitForTimeout(300);
+      await act?.(page);
+      await page.evaluate(AXE_SOURCE);
+      const axe = await page.evaluate(async () => {
+        const r = await (window as unknown as { axe: { run(o: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe.run({ resultTypes: ['violations'] });
+        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      problems.push(...axe.map((x) => `${name}: axe ${x}`));
+      const small = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>('.photo-tile, .voice-btn, .viewer-btn'))
+          .filter((el) => el.checkVisibility() && !(el as HTMLButtonElement).disabled)
+          .map((el) => el.getBoundingClientRect())
+          .filter((r) => r.width < 44 || r.height < 44)
+          .map((r) => `${Math.round(r.width)}x${Math.round(r.height)}`),
+      );
+      problems.push(...small.map((x) => `${name}: target ${x}`));
+      const sideways = () => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+      await page.setViewportSize({ width: 320, height: 740 });
+      await page.waitForTimeout(100);
+      if (await sideways()) problems.push(`${name}: sideways scroll at 320 px`);
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.evaluate(() => document.documentElement.style.setProperty('font-size', '200%'));
+      await page.waitForTimeout(100);
+      if (await sideways()) problems.push(`${name}: sideways scroll at 200 % text`);
+      problems.push(...errors.map((e) => `${name}: ${e}`));
+      await context.close();
+    }
+    expect(problems).toEqual([]);
   });
 });

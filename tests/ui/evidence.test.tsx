@@ -137,7 +137,7 @@ describe('evidence on cases', () => {
     await revealAll();
     await waitFor(() => byText(m!.root, '.photo-tile', '照片尚未上传'), 'not uploaded');
     expect(m.root.querySelector('.photo-strip img')).toBeNull();
-    expect(tiles(m.root).map((b) => b.getAttribute('aria-label'))).toEqual(['查看第 1 张照片，共 3 张', '查看第 2 张照片，共 3 张', '查看第 3 张照片，共 3 张']);
+    expect(tiles(m.root).map((b) => b.querySelector('.tile-name')?.textContent)).toEqual(['查看第 1 张照片，共 3 张', '查看第 2 张照片，共 3 张', '查看第 3 张照片，共 3 张']);
     m.unmount();
 
     // Offline: says so.
@@ -302,7 +302,7 @@ describe('evidence on cases', () => {
     expect(ba.compareDocumentPosition(mustFind(form, 'button[type="submit"]')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect(mustFind(ba, '.ba-distance').textContent).toBe(`整改位置距案件位置 ${m35} 米`);
     expect(mustFind(ba, '.ba-distance').classList.contains('is-far')).toBe(false);
-    expect(tiles(ba).map((b) => b.getAttribute('aria-label'))).toEqual(['查看第 1 张照片，共 1 张', '查看第 1 张整改照片，共 1 张']);
+    expect(tiles(ba).map((b) => b.querySelector('.tile-name')?.textContent)).toEqual(['查看第 1 张照片，共 1 张', '查看第 1 张整改照片，共 1 张']);
     m.unmount();
 
     m = await mount(<CaseDetail session={worker} id={far} />);

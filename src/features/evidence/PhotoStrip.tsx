@@ -63,7 +63,9 @@ export function PhotoStrip({ session, photos, label, after, small }: PhotoStripP
       <ul class={small ? 'photo-strip is-small' : 'photo-strip'} aria-label={label}>
         {photos.map((p, i) => (
           <li key={`${i}-${p.thumb}`}>
-            <button type="button" class="photo-tile" aria-label={t(after ? 'show.openAfter' : 'show.open', { i: i + 1, n })} aria-haspopup="dialog" onClick={(e) => show(i, e.currentTarget)}>
+            <button type="button" class="photo-tile" aria-haspopup="dialog" onClick={(e) => show(i, e.currentTarget)}>
+              {/* The name from the content (not aria-label): a placeholder's visible words are part of it. */}
+              <span class="visually-hidden tile-name">{t(after ? 'show.openAfter' : 'show.open', { i: i + 1, n })}</span>
               <Thumb session={session} hash={p.thumb} size="tile" />
             </button>
           </li>
