@@ -216,9 +216,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
         <Alert tone={result && !result.ok ? 'error' : 'success'}>{result?.text ?? ''}</Alert>
         {actions.length === 0 ? <p class="hint">{t('detail.noActions')}</p> : null}
         {org ? (
-          <EvidenceSession.Provider value={session}>
-            <ActionList actions={actions} fold state={c} org={org} run={run} mergeCandidates={mergeCandidates} closeAfterVerify={roleMayEver(session.user.role, 'closed')} />
-          </EvidenceSession.Provider>
+          <ActionList actions={actions} fold state={c} org={org} run={run} mergeCandidates={mergeCandidates} closeAfterVerify={roleMayEver(session.user.role, 'closed')} session={session} />
         ) : null}
       </section>
 
@@ -294,12 +292,17 @@ export interface ActionFormProps {
   mergeCandidates?: MergeCandidate[] | undefined;
   /** The user may also close what they verify (a grid worker): the verify form offers 核实并结案 in one step. */
   closeAfterVerify?: boolean | undefined;
+  /** For the after-photos of the fix forms (issue 12). */
+  session?: Session | undefined;
 }
 
-/** The forms of `actions`, each in its box; with `fold`, the side steps (FOLDED_ACTIONS) in a disclosure. */
+/**
+ * The forms of `actions`, each in its box; with `fold`, the side steps (FOLDED_ACTIONS) in a disclosure.
+ * The session reaches the verify form's before/after through EvidenceSession (src/features/evidence/useBlob.ts).
+ */
 export function ActionList({ actions, fold, ...p }: Omit<ActionFormProps, 'type'> & { actions: readonly EventType[]; fold: boolean }) {
   return (
-    <>
+    <EvidenceSession.Provider value={p.session ?? null}>
       {actions.map((a) =>
         fold && FOLDED_ACTIONS.has(a) ? (
           <details class="action action-more" key={`${a}-${p.state.updatedAt}`}>
@@ -312,7 +315,7 @@ export function ActionList({ actions, fold, ...p }: Omit<ActionFormProps, 'type'
           </div>
         ),
       )}
-    </>
+    </EvidenceSession.Provider>
   );
 }
 

@@ -25,7 +25,6 @@ import './workflow.css';
 import { ReporterContact } from './ReporterContact.tsx';
 import { CaseMap } from '../map/CaseMap.tsx';
 import { CaseEvidence } from '../evidence/BeforeAfter.tsx';
-import { EvidenceSession } from '../evidence/useBlob.ts';
 
 export interface CasePanelProps {
   session: Session;
@@ -169,9 +168,7 @@ export function CasePanel(p: CasePanelProps) {
           <Alert tone="error">{error}</Alert>
           {offered.length === 0 ? <p class="hint">{t('detail.noActions')}</p> : null}
           {/* Side steps fold away only when there is a main step to keep in view. */}
-          <EvidenceSession.Provider value={session}>
-            <ActionList actions={offered} fold={offered.length > 2} state={c} org={org} run={run} mergeCandidates={dups} />
-          </EvidenceSession.Provider>
+          <ActionList actions={offered} fold={offered.length > 2} state={c} org={org} run={run} mergeCandidates={dups} session={session} />
           {p.checklist ? <Checklist state={c} org={org} user={session.user} run={run} /> : null}
           <p>
             <a class="panel-open-case" href={routeHref({ name: 'case', id: c.id })}>
