@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CaseDetail } from '../../src/features/cases/CaseDetail.tsx';
 import { CaseList } from '../../src/features/cases/CaseList.tsx';
 import { DispatchBoard } from '../../src/features/board/DispatchBoard.tsx';
+import { MapScreen } from '../../src/features/map/MapScreen.tsx';
 import { heldUrls, REVOKE_AFTER_MS } from '../../src/features/evidence/useBlob.ts';
 import { fixDistanceM } from '../../src/domain/evidence.ts';
 import type { LatLng } from '../../src/domain/events.ts';
@@ -343,5 +344,30 @@ describe('evidence on cases', () => {
     const panel = await waitFor(() => m!.root.querySelector('.case-panel .evidence'), 'panel evidence');
     expect(mustFind(panel, 'h3').textContent).toBe('现场照片');
     expect(tiles(panel)).toHaveLength(2);
+  });
+
+  it('shows thumbnails beside the open cases of the map’s grid panel', async () => {
+    const world = new FakeWorld();
+    reportWithEvidence(world, '地图上的案件', { photos: PHOTOS.slice(0, 2) }, NOW - 30 * MIN);
+    reportWithEvidence(world, '地图上没照片', {}, NOW - 20 * MIN);
+    const worker = new FakeSession(world, world.user('w0001'));
+    worker.evidence = withAll(new FakeEvidence());
+    const square = [[[122.04, 41.19], [122.06, 41.19], [122.06, 41.21], [122.04, 41.21], [122.04, 41.19]]];
+    const props = { gridId: 'g0001', villageId: 't01v01', townId: 't01', workerId: 'w0001', name: '第一网格', villageName: '太平村', townName: '城关镇', center: [122.05, 41.2] };
+    const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
+    worker.geoFiles = {
+      'grids.geojson': fc({ type: 'Feature', properties: props, geometry: { type: 'Polygon', coordinates: square } }),
+      'villages.geojson': fc(),
+      'towns.geojson': fc(),
+    };
+    vi.spyOn(console, 'error').mockImplementation(() => {}); // no WebGL here: the map itself fails, the panel stays
+    m = await mount(<MapScreen session={worker} gridId="g0001" />);
+    const items = await waitFor(() => (m!.root.querySelectorAll('.map-cases li').length === 2 ? Array.from(m!.root.querySelectorAll('.map-cases li')) : null), 'panel cases');
+    const withPhoto = items.find((li) => li.textContent!.includes('违章建筑') && li.querySelector('.thumb'));
+    expect(withPhoto).toBeTruthy();
+    expect(items.filter((li) => li.querySelector('.thumb'))).toHaveLength(1);
+    expect(mustFind(withPhoto!, '.thumb-count').textContent).toBe('2');
+    await revealAll();
+    await waitFor(() => withPhoto!.querySelector('.thumb img'), 'map thumbnail');
   });
 });
