@@ -5,7 +5,6 @@ export const showEn: ShowMessages = {
   'show.photos': 'Photos',
   'show.photoCount': '{n} photos',
   'show.voice': 'Voice note',
-  'show.voiceLength': 'Voice {len}',
   'show.notUploaded': 'Photo not uploaded yet',
   'show.offline': 'Offline: cannot show it now',
   'show.loading': 'Loading the photo…',

@@ -10,7 +10,6 @@ export const showZh = {
   'show.photos': '现场照片',
   'show.photoCount': '{n} 张照片',
   'show.voice': '语音留言',
-  'show.voiceLength': '语音 {len}',
   'show.notUploaded': '照片尚未上传',
   'show.offline': '离线，暂不能显示',
   'show.loading': '正在载入照片…',
