@@ -58,9 +58,12 @@ try {
     for (const s of shots) {
       const page = await context.newPage();
       page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(`${s.id}/${mode}: ${m.text()}`);
+        if (m.type() === 'error') problems.push(`${s.id}/${mode}: ${m.text()} ${m.location().url}`);
       });
       page.on('pageerror', (e) => problems.push(`${s.id}/${mode}: ${e.message}`));
+      page.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`${s.id}/${mode}: HTTP ${r.status()} ${r.url().replace(base, '')}`);
+      });
       await page.goto(`${base}/scripts/evidence-screens/index.html?${s.query}`);
       await page.locator('main h1').first().waitFor();
       await page.waitForTimeout(400);
