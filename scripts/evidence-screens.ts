@@ -36,6 +36,7 @@ try {
     },
     { id: 'verify', query: 'scene=verify', act: (p) => p.locator('form .before-after').scrollIntoViewIfNeeded() },
     { id: 'verify-far', query: 'scene=verify&far=1', act: (p) => p.locator('form .before-after').scrollIntoViewIfNeeded() },
+    { id: 'verify-far-en', query: 'scene=verify&far=1&lang=en', act: (p) => p.locator('form .before-after').scrollIntoViewIfNeeded() },
     {
       id: 'board-panel',
       query: 'scene=board',

@@ -2,9 +2,11 @@
  * The screens that show evidence, with photos and a voice note, for `scripts/evidence-screens.ts`: the real screens
  * (case list, case detail, verification, dispatch board) over the test fakes (tests/ui/fake-services.ts) and a
  * FakeEvidence holding JPEGs drawn here (street scenes: a shed, a pile of rubbish, the cleared spot). Not shipped.
- * `?scene=list|detail|verify|board|unit` picks the screen; `&missing=1` leaves the photos out (placeholders).
+ * `?scene=list|detail|verify|board|tasks` picks the screen; `&missing=1` leaves the photos out (placeholders),
+ * `&far=1` (verify) the fix 460 m away, `&lang=en` English.
  */
 import { render } from 'preact';
+import { setLang } from '../../src/app/i18n.ts';
 import '../../src/ui/styles.css';
 import { CaseDetail } from '../../src/features/cases/CaseDetail.tsx';
 import { CaseList } from '../../src/features/cases/CaseList.tsx';
@@ -79,6 +81,7 @@ function draw(w: number, h: number, kind: number, fixed: boolean): Promise<Blob>
 }
 
 async function main() {
+  if (params.get('lang') === 'en') await setLang('en');
   const world = new FakeWorld(NOW);
   const ev = new FakeEvidence();
   const photo = (n: number) => ({ full: fakeHash(n), thumb: fakeHash(n + 100) });
