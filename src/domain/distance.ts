@@ -11,3 +11,11 @@ export function haversineM(a: LatLng, b: LatLng): number {
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
+
+/**
+ * Metres between where the unit resolved (its device's position when it sent the fix) and the case's location,
+ * rounded; undefined when the resolve carried no position. Shown beside the before/after photos at verification.
+ */
+export function fixDistanceM(caseLocation: LatLng, resolvedAt: LatLng | undefined): number | undefined {
+  return resolvedAt ? Math.round(haversineM(caseLocation, resolvedAt)) : undefined;
+}

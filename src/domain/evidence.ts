@@ -7,11 +7,10 @@
  *  - `reported.voice`: `{hash, seconds}`.
  * The relay serves a blob only to someone who may read a case whose events name it (server/blobs.ts), so
  * `blobHashesOf` is the one rule for "which blobs does this event reference", used by the relay's index and by the
- * device's outbox alike.
+ * device's outbox alike. The distance of a fix from its case is `fixDistanceM` in distance.ts.
  */
 import type * as v from 'valibot';
-import type { CaseEvent, LatLng, PhotoRefSchema, VoiceRefSchema } from './events.ts';
-import { haversineM } from './distance.ts';
+import type { CaseEvent, PhotoRefSchema, VoiceRefSchema } from './events.ts';
 
 export type PhotoRef = v.InferOutput<typeof PhotoRefSchema>;
 export type VoiceRef = v.InferOutput<typeof VoiceRefSchema>;
@@ -30,12 +29,4 @@ export function blobHashesOf(e: CaseEvent): string[] {
   for (const p of refs) out.add(p.full);
   if (d.voice) out.add(d.voice.hash);
   return [...out];
-}
-
-/**
- * Metres between where the unit resolved (its device's position when it sent the fix) and the case's location,
- * rounded; undefined when the resolve carried no position. Shown beside the before/after photos at verification.
- */
-export function fixDistanceM(caseLocation: LatLng, resolvedAt: LatLng | undefined): number | undefined {
-  return resolvedAt ? Math.round(haversineM(caseLocation, resolvedAt)) : undefined;
 }
