@@ -10,7 +10,7 @@ import { CaseList } from '../../src/features/cases/CaseList.tsx';
 import { DispatchBoard } from '../../src/features/board/DispatchBoard.tsx';
 import { MapScreen } from '../../src/features/map/MapScreen.tsx';
 import { heldUrls, REVOKE_AFTER_MS } from '../../src/features/evidence/useBlob.ts';
-import { fixDistanceM } from '../../src/domain/evidence.ts';
+import { fixDistanceM } from '../../src/domain/distance.ts';
 import type { LatLng } from '../../src/domain/events.ts';
 import { FakeEvidence, FakeSession, FakeWorld, fakeHash, NOW } from './fake-services.ts';
 import { byText, click, mount, mustFind, resetLang, settle, waitFor, type Mounted } from './helpers.ts';

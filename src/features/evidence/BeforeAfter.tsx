@@ -1,6 +1,6 @@
 /**
  * Proof of a fix: the report's photos (整改前) beside the fix's after-photos (整改后), and how far from the case's
- * location the fix was sent ("整改位置距案件位置 35 米", fixDistanceM in src/domain/evidence.ts). Shown to whoever
+ * location the fix was sent ("整改位置距案件位置 35 米", fixDistanceM in src/domain/distance.ts). Shown to whoever
  * verifies (above the verify buttons) and on resolved, verified and closed cases.
  * Contract: a distance above FIX_FAR_M is a warning (colour, icon and a sentence: never colour alone); a fix
  * without photos says "未附整改照片", one without a position says so; thumbnails only, full photos in the viewer.
@@ -9,7 +9,7 @@ import { useContext } from 'preact/hooks';
 import { t } from '../../app/i18n.ts';
 import '../../app/locales/show.zh.ts';
 import type { Session } from '../../app/services.ts';
-import { fixDistanceM } from '../../domain/evidence.ts';
+import { fixDistanceM } from '../../domain/distance.ts';
 import type { CaseState } from '../../domain/workflow.ts';
 import { PhotoStrip } from './PhotoStrip.tsx';
 import { ShowIcon } from './Thumb.tsx';
