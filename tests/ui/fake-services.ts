@@ -7,6 +7,7 @@ import { signal, type Signal } from '@preact/signals';
 import type { RecordSync } from '../../src/sync/records.ts';
 import type {
   AuthService,
+  CapturedBlob,
   CaseFilter,
   CaseRow,
   DuplicateRow,
@@ -19,7 +20,10 @@ import type {
   ReportInput,
   Session,
   StatsResult,
+  StorageReport,
   SyncStatus,
+  EvidenceApi,
+  UploadProgress,
 } from '../../src/app/services.ts';
 import { assess, assessAll, orgCounts, table1, type AssessScope } from '../../src/domain/assessment.ts';
 import { findDuplicates, type DuplicateMatch } from '../../src/domain/duplicates.ts';
@@ -172,6 +176,8 @@ export class FakeSession implements Session {
   renewPassword = 'demo';
   /** When set, the next report/act answers with this error instead of deciding. */
   failNext: Decision | null = null;
+  /** Photos and voice clips (issue 12): absent unless a test gives one (`new FakeEvidence()`), as in older fakes. */
+  evidence?: EvidenceApi;
 
   constructor(
     readonly world: FakeWorld,
@@ -421,4 +427,48 @@ export function stubRecordSync(docs: Record<string, unknown[]>): RecordSync {
       return true;
     },
   } as unknown as RecordSync;
+}
+
+/** A fake sha256 (64 hex digits) from a small number: `fakeHash(1)`. */
+export function fakeHash(n: number): string {
+  return n.toString(16).padStart(64, '0');
+}
+
+/**
+ * Photos and voice clips for the screens' tests: blobs by hash, in memory. `load` answers null for a hash it does
+ * not hold (as the real one offline or before the upload), records every call, and waits for `delay` when set (a
+ * slow link). `keep` holds captured blobs, so a form's capture shows through `load` as the real one does.
+ */
+export class FakeEvidence implements EvidenceApi {
+  readonly blobs = new Map<string, Blob>();
+  readonly loads: string[] = [];
+  readonly uploads = signal<UploadProgress>({ photos: 0, clips: 0, bytesLeft: 0, bytes: 0, byCase: {} });
+  /** A slow link: `load(hash)` answers once the promise this returns for the hash settles (undefined: at once). */
+  delay: ((hash: string) => Promise<void> | undefined) | null = null;
+
+  /** A small blob under `hash` (a JPEG's first bytes by default). */
+  put(hash: string, type = 'image/jpeg', bytes: Uint8Array = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4])): this {
+    this.blobs.set(hash, new Blob([bytes as BlobPart], { type }));
+    return this;
+  }
+
+  async keep(blobs: CapturedBlob[]): Promise<void> {
+    for (const b of blobs) this.put(b.hash, b.type, b.bytes);
+  }
+
+  async load(hash: string): Promise<Blob | null> {
+    this.loads.push(hash);
+    await this.delay?.(hash);
+    return this.blobs.get(hash) ?? null;
+  }
+
+  async storage(): Promise<StorageReport> {
+    let bytes = 0;
+    for (const b of this.blobs.values()) bytes += b.size;
+    return { usage: bytes, quota: null, persisted: false, unsentBytes: 0, cleanableBytes: bytes, closedCaseBytes: 0 };
+  }
+
+  async clean(): Promise<number> {
+    return 0;
+  }
 }

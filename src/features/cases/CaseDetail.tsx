@@ -23,6 +23,8 @@ import './detail.css';
 import { useNow } from '../workflow/now.ts';
 import { categoryLabel, gridLabel, statusTone, unitLabel } from './lookup.ts';
 import { CaseMap } from '../map/CaseMap.tsx';
+import { CaseEvidence } from '../evidence/BeforeAfter.tsx';
+import { EvidenceSession } from '../evidence/useBlob.ts';
 
 export function CaseDetail({ session, id }: { session: Session; id: string }) {
   const version = session.casesVersion.value;
@@ -104,6 +106,8 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
         <Badge tone={statusTone(c.status)}>{statusName(c.status)}</Badge> <span>{categoryLabel(org, c.category)}</span>
       </ScreenTitle>
       <SupersededNotice state={c} user={session.user} org={org} />
+      {/* The photo is the report (随手拍): the evidence comes first, then the facts. */}
+      <CaseEvidence session={session} state={c} verifyBelow={actions.includes('verified')} />
       <section class="card" aria-label={t('detail.title')}>
         <dl class="facts">
           <dt>{t('detail.description')}</dt>
@@ -292,10 +296,13 @@ export interface ActionFormProps {
   session?: Session | undefined;
 }
 
-/** The forms of `actions`, each in its box; with `fold`, the side steps (FOLDED_ACTIONS) in a disclosure. */
+/**
+ * The forms of `actions`, each in its box; with `fold`, the side steps (FOLDED_ACTIONS) in a disclosure.
+ * The session reaches the verify form's before/after through EvidenceSession (src/features/evidence/useBlob.ts).
+ */
 export function ActionList({ actions, fold, ...p }: Omit<ActionFormProps, 'type'> & { actions: readonly EventType[]; fold: boolean }) {
   return (
-    <>
+    <EvidenceSession.Provider value={p.session ?? null}>
       {actions.map((a) =>
         fold && FOLDED_ACTIONS.has(a) ? (
           <details class="action action-more" key={`${a}-${p.state.updatedAt}`}>
@@ -308,7 +315,7 @@ export function ActionList({ actions, fold, ...p }: Omit<ActionFormProps, 'type'
           </div>
         ),
       )}
-    </>
+    </EvidenceSession.Provider>
   );
 }
 

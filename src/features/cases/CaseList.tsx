@@ -17,6 +17,7 @@ import { Badge } from '../../ui/Badge.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { SkeletonList, SkeletonRow, SkeletonText } from '../../ui/Skeleton.tsx';
 import { VirtualList } from '../../ui/VirtualList.tsx';
+import { RowThumbs, VoiceMeta } from '../evidence/Thumb.tsx';
 import { useSearchIndex, useSearchResults } from './caseSearch.ts';
 import { GridOptions } from './GridOptions.tsx';
 import { categoryLabel, gridLabel, gridsInScope, lookup, statusTone } from './lookup.ts';
@@ -293,7 +294,7 @@ function CaseRowView({ row, session }: { row: CaseRow | undefined; session: Sess
   // Not fetched yet, or no reference data to name its grid (never a raw id).
   if (!row || !org) return <SkeletonRow />;
   return (
-    <a class="case-row" href={routeHref({ name: 'case', id: row.id })}>
+    <a class={row.thumb || row.afterThumb ? 'case-row has-thumb' : 'case-row'} href={routeHref({ name: 'case', id: row.id })}>
       <span class="case-row-top">
         <Badge tone={statusTone(row.status)}>{statusName(row.status)}</Badge>
         <span class="case-cat">{categoryLabel(org, row.category)}</span>
@@ -307,7 +308,9 @@ function CaseRowView({ row, session }: { row: CaseRow | undefined; session: Sess
       <span class="case-meta">
         <span>{gridLabel(org, row.gridId)}</span>
         <time dateTime={new Date(row.reportedMs).toISOString()}>{formatTime(row.reportedMs)}</time>
+        <VoiceMeta seconds={row.voiceSeconds} />
       </span>
+      <RowThumbs session={session} row={row} />
     </a>
   );
 }

@@ -64,7 +64,7 @@ export function FinishedList({ session, rows, now, label, empty, showUnit }: { s
     <ul class="finished-list" aria-label={label}>
       {rows.map((r) => (
         <li key={r.id}>
-          <QueueRow row={r} org={org} now={now} showUnit={showUnit} />
+          <QueueRow row={r} org={org} now={now} showUnit={showUnit} session={session} />
         </li>
       ))}
     </ul>

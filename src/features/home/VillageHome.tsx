@@ -144,7 +144,7 @@ export function VillageHome({ session }: { session: Session }) {
           <ul class="finished-list">
             {cases.open.slice(0, OPEN_SHOWN).map((r) => (
               <li key={r.id}>
-                <QueueRow row={r} org={org} now={now} showUnit />
+                <QueueRow row={r} org={org} now={now} showUnit session={session} />
               </li>
             ))}
           </ul>

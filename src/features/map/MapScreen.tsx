@@ -20,6 +20,7 @@ import { FILL_NONE, FILL_OPEN, FILL_OVERDUE, CASE_OPEN } from './colors.ts';
 import { countByGrid, isOverdue, openCases, type GridCount } from './counts.ts';
 import { initialBounds, loadGeo, type GeoData } from './geodata.ts';
 import type { CasePoint, GridMap } from './mapview.ts';
+import { Thumb } from '../evidence/Thumb.tsx';
 import './map.css';
 
 const LIST_MAX = 100;
@@ -215,9 +216,10 @@ export function MapScreen({ session, gridId }: { session: Session; gridId?: stri
                   {gridRows.length === 0 ? (
                     <p>{t('map.noOpenCases')}</p>
                   ) : (
-                    <ul>
+                    <ul class="map-cases">
                       {gridRows.slice(0, 10).map((r) => (
                         <li key={r.id}>
+                          {r.thumb ? <Thumb session={session} hash={r.thumb} size="mini" count={r.photoCount} /> : null}
                           <a class="map-case-link" href={`#/cases/${r.id}`}>
                             {categoryLabel(org, r.category)}
                           </a>{' '}

@@ -24,6 +24,7 @@ import { LazyPhotoCapture } from '../evidence/lazyCapture.tsx';
 import type { CaseState } from '../../domain/workflow.ts';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import { userLabel } from '../cases/lookup.ts';
+import { VerifyEvidence } from '../evidence/BeforeAfter.tsx';
 
 export interface RunOptions {
   /** Leave focus where it is (a checklist tick), instead of moving it to the actions heading. */
@@ -93,7 +94,11 @@ export function WorkflowActionForm(p: WorkflowActionProps) {
     case 'resolved':
       return <FixForm {...p} label={t('detail.resolveNote')} missing="detail.err.note" command="resolve" />;
     case 'verified':
-      return p.closeAfterVerify ? <VerifyCloseForm {...p} /> : <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'verify', ...note(x) })} />;
+      return p.closeAfterVerify ? (
+        <VerifyCloseForm {...p} />
+      ) : (
+        <TextForm {...p} top={<VerifyEvidence state={p.state} />} label={t('detail.note')} build={(x) => ({ type: 'verify', ...note(x) })} />
+      );
     case 'closed':
       return <TextForm {...p} label={t('detail.note')} build={(x) => ({ type: 'close', ...note(x) })} />;
     case 'acknowledged':
@@ -206,6 +211,8 @@ interface TextFormProps extends WorkflowActionProps {
   danger?: boolean;
   missing?: MessageKey;
   build(text: string): Command;
+  /** Shown above the field (the verify form's before/after). */
+  top?: ComponentChildren;
 }
 
 function TextForm(p: TextFormProps) {
@@ -220,6 +227,7 @@ function TextForm(p: TextFormProps) {
   });
   return (
     <ActionFormView type={p.type} form={form} danger={p.danger}>
+      {p.top}
       <Field id={fieldId} label={p.label} error={form.error || undefined}>
         <textarea
           id={fieldId}
@@ -387,6 +395,7 @@ function VerifyCloseForm(p: WorkflowActionProps) {
   });
   return (
     <form class="form action-form" onSubmit={(e) => void form.submit(e)} noValidate aria-label={t('wf.verifyClose')}>
+      <VerifyEvidence state={p.state} />
       <Field id="act-verify-close-text" label={t('detail.note')}>
         <textarea id="act-verify-close-text" rows={2} maxLength={2000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
       </Field>

@@ -24,6 +24,7 @@ import { DeadlineFacts } from './Deadline.tsx';
 import './workflow.css';
 import { ReporterContact } from './ReporterContact.tsx';
 import { CaseMap } from '../map/CaseMap.tsx';
+import { CaseEvidence } from '../evidence/BeforeAfter.tsx';
 
 export interface CasePanelProps {
   session: Session;
@@ -150,6 +151,7 @@ export function CasePanel(p: CasePanelProps) {
             ) : null}
             <DeadlineFacts c={c} now={now} />
           </dl>
+          <CaseEvidence session={session} state={c} inPanel verifyBelow={offered.includes('verified')} />
           <CaseMap session={session} gridId={c.gridId} location={c.location} address={c.address} />
           {dups?.length ? (
             <div class="dups" role="group" aria-labelledby="panel-dups">

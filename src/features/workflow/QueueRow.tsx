@@ -7,10 +7,11 @@ import type { ComponentChildren } from 'preact';
 import { formatTime, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/queue.zh.ts';
 import { routeHref } from '../../app/router.ts';
-import type { CaseRow, OrgView } from '../../app/services.ts';
+import type { CaseRow, OrgView, Session } from '../../app/services.ts';
 import { Badge } from '../../ui/Badge.tsx';
 import { SkeletonRow } from '../../ui/Skeleton.tsx';
 import { categoryLabel, gridLabel, statusTone, unitLabel } from '../cases/lookup.ts';
+import { RowThumbs, VoiceMeta } from '../evidence/Thumb.tsx';
 import { DeadlineBadge } from './Deadline.tsx';
 import './workflow.css';
 
@@ -22,14 +23,16 @@ export interface QueueRowProps {
   showUnit?: boolean;
   /** Extra content after the link (quick action buttons). */
   children?: ComponentChildren;
+  /** Shows the case's thumbnails (loaded through session.evidence) when given. */
+  session?: Session;
 }
 
-export function QueueRow({ row, org, now, showUnit, children }: QueueRowProps) {
+export function QueueRow({ row, org, now, showUnit, children, session }: QueueRowProps) {
   // Not fetched yet, or the reference data is not there to name its grid and unit (never show their raw ids).
   if (!row || !org) return <SkeletonRow />;
   return (
     <div class="queue-item">
-      <a class="case-row queue-row" href={routeHref({ name: 'case', id: row.id })}>
+      <a class={session && (row.thumb || row.afterThumb) ? 'case-row queue-row has-thumb' : 'case-row queue-row'} href={routeHref({ name: 'case', id: row.id })}>
         <span class="case-row-top">
           <Badge tone={statusTone(row.status)}>{statusName(row.status)}</Badge>
           <span class="case-cat">{categoryLabel(org, row.category)}</span>
@@ -50,7 +53,9 @@ export function QueueRow({ row, org, now, showUnit, children }: QueueRowProps) {
           {showUnit && row.unitId ? <span>{unitLabel(org, row.unitId)}</span> : null}
           {showUnit && !row.unitId && row.returnedUnitId ? <span>{t('queue.returnedBy', { unit: unitLabel(org, row.returnedUnitId) })}</span> : null}
           <time dateTime={new Date(row.reportedMs).toISOString()}>{t('queue.reportedAt', { time: formatTime(row.reportedMs, now) })}</time>
+          <VoiceMeta seconds={row.voiceSeconds} />
         </span>
+        {session ? <RowThumbs session={session} row={row} /> : null}
       </a>
       {children ? <div class="queue-quick">{children}</div> : null}
     </div>

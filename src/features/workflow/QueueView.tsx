@@ -214,7 +214,7 @@ export function QueueView(p: QueueViewProps) {
               renderItem={(i) => {
                 const row = paged.row(i);
                 return (
-                  <QueueRow row={row} org={org} now={now} showUnit={p.showUnit}>
+                  <QueueRow row={row} org={org} now={now} showUnit={p.showUnit} session={session}>
                     {row ? (
                       <>
                         {(p.quick?.(row) ?? []).map((a) => (
