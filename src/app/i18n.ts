@@ -26,6 +26,7 @@ import type { queueZh } from './locales/queue.zh.ts';
 import type { recordsZh } from './locales/records.zh.ts';
 import type { reportZh } from './locales/report.zh.ts';
 import type { statsZh } from './locales/stats.zh.ts';
+import type { storageZh } from './locales/storage.zh.ts';
 import type { wfZh } from './locales/wf.zh.ts';
 import { zh, type CoreKey } from './locales/zh.ts';
 
@@ -42,6 +43,7 @@ export type MessageKey =
   | keyof typeof recordsZh
   | keyof typeof reportZh
   | keyof typeof statsZh
+  | keyof typeof storageZh
   | keyof typeof wfZh;
 type Table = Partial<Record<MessageKey, string>>;
 

@@ -102,6 +102,8 @@ export interface UploadProgress {
   bytesLeft: number;
   bytes: number;
   byCase: Record<string, { photos: number; clips: number; bytesLeft: number; bytes: number }>;
+  /** Blobs the relay refused for good (never retried, kept on the device): shown so the user knows. */
+  refused?: Array<{ hash: string; kind: BlobKind; caseId?: string; error: string }>;
 }
 
 export interface StorageReport {
