@@ -14,7 +14,7 @@
  *    until it would be below. Run at start and after each download.
  *  - `navigator.storage.persist()` is asked once per session (the browser may then not evict the outbox).
  */
-import type { CapturedBlob, StorageReport } from '../app/services.ts';
+import type { CapturedBlob, StorageReport } from './blobtypes.ts';
 import { checkBlob, hex } from '../domain/blobs.ts';
 import { FINAL_STATUSES } from '../domain/workflow.ts';
 import { blobPath, HASH_PATTERN } from '../protocol/blobs.ts';

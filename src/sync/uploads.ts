@@ -36,7 +36,7 @@ import {
   type UploadStatus,
 } from '../protocol/blobs.ts';
 import type { BlobKind, BlobRecord, UserDb } from '../storage/schema.ts';
-import type { UploadProgress } from '../app/services.ts';
+import type { UploadProgress } from './blobtypes.ts';
 
 /** A row of the outbox: a BlobRecord, with the relay's permanent refusal when there was one. */
 export interface OutboxRecord extends BlobRecord {
