@@ -59,6 +59,10 @@ export interface GridlinkSession extends Session {
   readonly engine: SyncEngine;
   /** Issue 5's people and party docs: null until their code has loaded (startRecords). */
   readonly recordSync: RecordSync | null;
+  /** Issue 12: photos and voice notes (always present on the app's own session). */
+  readonly evidence: EvidenceApi;
+  /** Loads and starts the uploader and the blob cache (done after sign-in; tests and benchmarks may await it). */
+  startEvidence(): Promise<unknown>;
 }
 
 export interface GridlinkAuthService extends AuthService {
