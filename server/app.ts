@@ -28,6 +28,7 @@ import { seedDemo } from './seed.ts';
 import { GeoStore } from './geostore.ts';
 import { setCommonHeaders } from './headers.ts';
 import { Store } from './store.ts';
+import { BlobStore, migrateBlobRefs } from './blobs.ts';
 
 export interface StartOptions {
   dataDir: string;
@@ -54,6 +55,10 @@ export interface StartOptions {
   idleUnloadMs?: number;
   compactAfterRows?: number;
   pingIntervalMs?: number;
+  /** Issue 12: bytes of blobs one user may keep (BLOB_QUOTA_MB; tests pass a small one). */
+  blobQuotaBytes?: number;
+  /** Issue 12: grace period of unreferenced blobs and stale partial uploads (BLOB_GRACE). */
+  blobGraceMs?: number;
   /** Wall clock (tests inject one). */
   now?: () => number;
   log?: Logger;
@@ -66,6 +71,7 @@ export interface RunningServer {
   /** For tests and diagnostics. */
   relay: Relay;
   store: Store;
+  blobs: BlobStore;
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -82,6 +88,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   // Refuses a damaged store or one that lost acknowledged updates (StoreFault, storecheck.ts) before anything runs.
   const store = new Store(opts.dataDir);
   let relay: Relay | null = null;
+  let blobsOpen: BlobStore | null = null;
   try {
     for (const note of store.report.notes) log.info(note);
     if (store.report.check) log.info(`store checked (${store.report.check}, ${Math.round(store.report.checkMs)} ms): intact, through update ${store.report.seq}`);
@@ -110,6 +117,30 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     // Once per store: receipts for case events stored before the relay wrote them (receipts.ts).
     const migrated = migrateReceipts(store, serverClientId);
     if (migrated.docs > 0) log.info(`wrote ${migrated.receipts} legacy receipts in ${migrated.docs} cases docs`);
+
+    // Issue 12: photos and voice clips on disk (blobs.ts). Disk and rows made to agree after a crash, the blob
+    // references of events stored before the index existed recorded once, then GC now and hourly.
+    const blobs = new BlobStore({
+      dataDir: opts.dataDir,
+      store,
+      quotaBytes: opts.blobQuotaBytes ?? DEFAULTS.blobQuotaMb * 1024 * 1024,
+      graceMs: opts.blobGraceMs ?? parseDuration('BLOB_GRACE', DEFAULTS.blobGrace) * 1000,
+      now,
+      log,
+    });
+    const reconciled = blobs.reconcile();
+    if (reconciled.adopted + reconciled.removedFiles + reconciled.removedRows > 0) {
+      log.info(`blobs reconciled: ${reconciled.adopted} files adopted, ${reconciled.removedFiles} files and ${reconciled.removedRows} rows removed`);
+    }
+    if (opts.demo) {
+      // The demo's seeded after-photos (demo/photos.ts): the resolves of plans that require one name them.
+      const { demoPhotoBlobs } = await import('./demo/photos.ts');
+      for (const b of demoPhotoBlobs()) blobs.putOwnerless(b);
+    }
+    const refs = migrateBlobRefs(store);
+    if (refs.refs > 0) log.info(`indexed ${refs.refs} blob references in ${refs.docs} cases docs`);
+    blobs.startGc();
+    blobsOpen = blobs;
 
     // Grid boundaries: seeded from the demo generator (same seed, so the same county) when there are none yet.
     const geo = new GeoStore(store, opts.dataDir);
@@ -166,6 +197,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       geo,
       log,
       logins: new LoginLimiter(now),
+      blobs,
     });
     // nosniff, no referrer, not framed, a CSP on every answer (headers.ts; static.ts sets the app's own).
     const server = createServer((req, res) => {
@@ -192,14 +224,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       (closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()));
         server.closeIdleConnections();
+        blobs.close();
         await live.close();
         server.closeAllConnections();
         await stopped;
         store.close();
       })());
 
-    return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close, relay: live, store };
+    return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close, relay: live, store, blobs };
   } catch (err) {
+    blobsOpen?.close();
     await relay?.close();
     store.close();
     throw err;

@@ -15,6 +15,10 @@
  *   TOKEN_TTL          login token lifetime: <n>s|m|h|d or seconds  default 12h
  *   IDLE_UNLOAD_MS     unload a doc with no connection after this   default 30000
  *   COMPACT_AFTER_ROWS compact a doc's update rows above this count default 100
+ *   BLOB_QUOTA_MB      photos and voice clips one user may keep on the relay (owned blobs + unfinished
+ *                      uploads), MiB                                 default 1024
+ *   BLOB_GRACE         an uploaded blob no case names, and an unfinished upload, is deleted after this
+ *                      (<n>s|m|h|d)                                  default 7d
  * Abuse limits (readLimits; applied by connlimits.ts, README "Configuration"):
  *   AWARENESS_MAX_BYTES      one client's awareness state (JSON)          default 4096
  *   AWARENESS_MAX_STATES     awareness states per doc                     default 256
@@ -55,6 +59,10 @@ export interface EnvConfig {
   tokenTtlSeconds: number;
   idleUnloadMs: number;
   compactAfterRows: number;
+  /** Issue 12 (blobs.ts): bytes of blobs one user may keep on the relay. */
+  blobQuotaBytes: number;
+  /** Issue 12: unreferenced blobs and stale partial uploads are deleted after this. */
+  blobGraceMs: number;
   limits: Limits;
 }
 
@@ -132,6 +140,8 @@ export const DEFAULTS = {
   tokenTtl: '12h',
   idleUnloadMs: 30_000,
   compactAfterRows: 100,
+  blobQuotaMb: 1024,
+  blobGrace: '7d',
 } as const;
 
 export const ADMIN_PASSWORD_MIN = 12;
@@ -174,6 +184,8 @@ export function readEnv(env: Record<string, string | undefined>): EnvConfig {
     tokenTtlSeconds: parseDuration('TOKEN_TTL', get('TOKEN_TTL') ?? DEFAULTS.tokenTtl),
     idleUnloadMs: intVar('IDLE_UNLOAD_MS', get('IDLE_UNLOAD_MS'), DEFAULTS.idleUnloadMs, 0, 24 * 3600 * 1000),
     compactAfterRows: intVar('COMPACT_AFTER_ROWS', get('COMPACT_AFTER_ROWS'), DEFAULTS.compactAfterRows, 1, 1_000_000),
+    blobQuotaBytes: intVar('BLOB_QUOTA_MB', get('BLOB_QUOTA_MB'), DEFAULTS.blobQuotaMb, 1, 1024 * 1024) * 1024 * 1024,
+    blobGraceMs: parseDuration('BLOB_GRACE', get('BLOB_GRACE') ?? DEFAULTS.blobGrace) * 1000,
     limits: readLimits(env),
   };
 }

@@ -53,6 +53,8 @@ import type { Logger } from './log.ts';
 import { OPENAPI } from './openapi.ts';
 import type { Relay } from './relay.ts';
 import { basemap, geoFile, importGrids } from './geohttp.ts';
+import { getBlob, postBatch, putChunk, uploadStatus } from './blobhttp.ts';
+import type { BlobStore } from './blobs.ts';
 import { bearerUser, readBody, sendJson } from './httpio.ts';
 import { partySummary, peopleResidents } from './peoplehttp.ts';
 import { publicReferenceBody, reporterView } from './reporter.ts';
@@ -88,6 +90,8 @@ export interface HttpContext {
   log: Logger;
   /** Failed sign-ins per username and client address (ratelimit.ts). */
   logins: LoginLimiter;
+  /** Photos and voice clips (issue 12): blobs.ts; routes in blobhttp.ts. */
+  blobs: BlobStore;
 }
 
 class HttpError extends Error {
@@ -111,6 +115,9 @@ const ReportBody = v.strictObject({
   gridId: v.string(),
   address: v.optional(v.string()),
   id: v.optional(v.pipe(v.string(), v.regex(ID_PATTERN))),
+  // Issue 12: hashes of blobs uploaded first (PUT/POST /api/blobs); decide() checks their shape and count.
+  photos: v.optional(v.array(v.unknown())),
+  voice: v.optional(v.unknown()),
 });
 
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: HttpContext, params: string[]) => Promise<void>;
@@ -136,6 +143,9 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/geo\/basemap\.pmtiles$/, methods: { GET: basemap, HEAD: basemap } },
   { pattern: /^\/api\/people\/([^/]+)\/residents$/, methods: { GET: peopleResidents } },
   { pattern: /^\/api\/party\/([^/]+)\/summary$/, methods: { GET: partySummary } },
+  { pattern: /^\/api\/blobs$/, methods: { POST: postBatch } },
+  { pattern: /^\/api\/blobs\/([^/]+)$/, methods: { GET: getBlob, PUT: putChunk } },
+  { pattern: /^\/api\/blobs\/([^/]+)\/upload$/, methods: { GET: uploadStatus } },
 ];
 
 export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {

@@ -83,6 +83,8 @@ async function main(): Promise<void> {
     tokenTtl: config.tokenTtlSeconds,
     idleUnloadMs: config.idleUnloadMs,
     compactAfterRows: config.compactAfterRows,
+    blobQuotaBytes: config.blobQuotaBytes,
+    blobGraceMs: config.blobGraceMs,
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -81,6 +81,7 @@ import type { Logger } from './log.ts';
 import { TokenBucket } from './ratelimit.ts';
 import { isStoreFull } from './storecheck.ts';
 import { storedParts, type Store } from './store.ts';
+import { blobRefsOf } from './blobs.ts';
 import { inspectUpdate, type DocKind, type InspectOptions, type Verdict } from './validate.ts';
 import { splitUpdate } from '../src/protocol/chunks.ts';
 
@@ -867,6 +868,8 @@ export class Relay {
       doc.name,
       stored,
       verdict.reported.map((e) => e.caseId),
+      // Issue 12: who may read a blob follows the cases that name it (blobs.ts); recorded with the events.
+      blobRefsOf(verdict.events),
     );
     doc.rows++;
     for (const e of verdict.events) this.opts.observe?.(e.at);

@@ -20,6 +20,7 @@ import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import { hashPassword } from './auth.ts';
 import { ID_SPLIT_META } from './idsplit.ts';
 import { RECEIPTS_META } from './receipts.ts';
+import { BLOB_REFS_META, blobRefsOf } from './blobs.ts';
 import type { Store } from './store.ts';
 
 /** Meta key the demo seed writes: this store holds the demo county (a production relay refuses it: accounts.ts). */
@@ -102,14 +103,20 @@ export async function seedStore(store: Store, data: SeedData, opts: { password: 
     name,
     snapshot: encodeEventsDoc(events, opts.clientId, index),
     reported: events.filter((e) => e.type === 'reported').map((e) => e.caseId),
+    blobRefs: blobRefsOf(events),
     count: events.length,
   }));
   store.transaction(() => {
     store.insertUsers(data.org.users.map((u) => ({ ...u, passwordHash: sharedHash })));
     store.putSnapshot(ORG_DOC, org);
-    for (const d of docs) store.putSnapshot(d.name, d.snapshot, d.reported);
+    for (const d of docs) {
+      store.putSnapshot(d.name, d.snapshot, d.reported);
+      if (d.blobRefs.length > 0) store.addBlobRefs(d.name, d.blobRefs);
+    }
     store.setMeta('seeded', JSON.stringify({ users: data.org.users.length, docs: docs.length + 1 }));
     store.setMeta(RECEIPTS_META, JSON.stringify({ docs: 0, receipts: 0, seeded: true }));
+    // Seeded with its blob references: nothing for the one-time scan (blobs.ts migrateBlobRefs).
+    store.setMeta(BLOB_REFS_META, JSON.stringify({ docs: 0, refs: 0, seeded: true }));
   });
   return { users: data.org.users.length, docs: docs.length + 1, events: docs.reduce((n, d) => n + d.count, 0) };
 }

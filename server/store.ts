@@ -86,6 +86,9 @@ export class Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    // Issue 12: the cases whose accepted events name a blob (server/blobs.ts). Created on any store, old or new,
+    // without a schema version step: an older relay simply ignores the table.
+    this.db.exec('CREATE TABLE IF NOT EXISTS blob_refs (hash TEXT NOT NULL, doc TEXT NOT NULL, case_id TEXT NOT NULL, PRIMARY KEY (hash, doc, case_id))');
     const db = this.db;
     this.stmts = {
       userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
@@ -101,6 +104,7 @@ export class Store {
       hasDoc: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM doc_snapshots WHERE doc = ? UNION ALL SELECT 1 FROM doc_updates WHERE doc = ? LIMIT 1'),
       docCount: db.prepare<[], { n: number }>('SELECT (SELECT count(*) FROM doc_snapshots) + (SELECT count(*) FROM doc_updates) AS n'),
       indexCase: db.prepare('INSERT OR IGNORE INTO case_index (case_id, doc) VALUES (?, ?)'),
+      blobRef: db.prepare('INSERT OR IGNORE INTO blob_refs (hash, doc, case_id) VALUES (?, ?, ?)'),
       caseDoc: db.prepare<[string], { doc: string }>('SELECT doc FROM case_index WHERE case_id = ?'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
@@ -176,12 +180,16 @@ export class Store {
     return this.stmts.updateCount.get(doc)!.n;
   }
 
-  /** Commit one accepted update and the case index rows it creates, in one transaction. Returns its seq. */
-  appendUpdate(doc: string, update: Uint8Array, reportedCaseIds: readonly string[] = []): number {
+  /**
+   * Commit one accepted update, the case index rows it creates and the blob references of its events (issue 12:
+   * who may read a blob, server/blobs.ts), in one transaction. Returns its seq.
+   */
+  appendUpdate(doc: string, update: Uint8Array, reportedCaseIds: readonly string[] = [], blobRefs: ReadonlyArray<{ hash: string; caseId: string }> = []): number {
     // SQLITE_FULL (disk full) throws from here with nothing written (isStoreFull).
     const seq = this.db.transaction(() => {
       const { lastInsertRowid } = this.stmts.insertUpdate.run(doc, update);
       for (const id of reportedCaseIds) this.stmts.indexCase.run(id, doc);
+      for (const r of blobRefs) this.stmts.blobRef.run(r.hash, doc, r.caseId);
       return Number(lastInsertRowid);
     })();
     this.marker.committed(seq);
@@ -238,6 +246,13 @@ export class Store {
       return rows.length;
     });
     return run.immediate();
+  }
+
+  /** Record that cases of `doc` name these blobs (seeding, the one-time scan of blobs.ts migrateBlobRefs). */
+  addBlobRefs(doc: string, refs: ReadonlyArray<{ hash: string; caseId: string }>): void {
+    this.db.transaction(() => {
+      for (const r of refs) this.stmts.blobRef.run(r.hash, doc, r.caseId);
+    })();
   }
 
   caseDoc(caseId: string): string | undefined {

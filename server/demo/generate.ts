@@ -60,6 +60,7 @@ import {
 } from './county.ts';
 import { buildGeometry, type GridGeometry } from './geometry.ts';
 import { generatePeople } from './people.ts';
+import { demoAfterPhoto } from './photos.ts';
 
 export const DEMO_SEED = 20231;
 /** The HLC node of every demo event. */
@@ -320,6 +321,8 @@ function buildCounty(rng: Rng): County {
         dueHours: urgent ? rng.pick([2, 4, 6, 8, 12]) : 24,
         unitIds,
         steps: [urgent ? '立即赶赴现场，控制事态' : PLAN_FIRST_STEP, major.step, ...middle, PLAN_LAST_STEP],
+        // Issue 12: the multi-department plan asks for a photo of the fix (no random number drawn for it).
+        ...(v === 2 ? { afterPhoto: true } : {}),
       });
     }
   }
@@ -483,7 +486,9 @@ function buildCases(c: County, rng: Rng, nowMs: number, total: number): CaseEven
     const act = (at: number, actor: UserInfo, cmd: Command) => {
       const ms = reportMs + Math.round(at);
       if (ms > nowMs) return false;
-      const d = decide(state, cmd, { actor, org: c.idx, at: stamp(ms), eventId: newId(ms, rng.bytes), caseId });
+      // A plan that requires an after-photo (issue 12): the fix carries one of the demo's photos (no random draw).
+      const sent = cmd.type === 'resolve' && plan.afterPhoto ? { ...cmd, photos: [demoAfterPhoto(caseId)] } : cmd;
+      const d = decide(state, sent, { actor, org: c.idx, at: stamp(ms), eventId: newId(ms, rng.bytes), caseId });
       if (!d.ok) throw new Error(`demo: ${cmd.type} by ${actor.id} refused: ${d.error} ${d.detail ?? ''}`);
       events.push(d.event);
       state = d.state;
