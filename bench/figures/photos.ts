@@ -250,6 +250,8 @@ export async function photosFigure(opts: { quick: boolean; log: (m: string) => v
           if (!d.ok) throw new Error(`offline report refused: ${d.error} ${d.detail ?? ''}`);
           cases.push({ id: d.event.caseId, thumbs: mine.map((p) => sha(p.thumb)), fulls: mine.map((p) => sha(p.full)) });
         }
+        // The outbox is recounted after each report (asynchronously): wait for the last count.
+        await until(() => s.evidence.uploads.value.photos === REPORTS * PER_REPORT, 10_000, 'every photo in the outbox').catch(() => {});
         const waiting = s.evidence.uploads.value;
         log(`  offline: ${s.status.value.unsaved} events unsaved, ${waiting.photos} photos waiting (${(waiting.bytes / KB).toFixed(0)} kB)`);
         if (waiting.photos !== REPORTS * PER_REPORT) throw new Error(`expected ${REPORTS * PER_REPORT} photos waiting, the outbox says ${waiting.photos}`);

@@ -95,8 +95,10 @@ export interface EvidenceApi {
   /**
    * A blob's bytes: the local copy, else downloaded with this session's token (when online) and cached.
    * Null when it is not on this device and cannot be fetched now (offline, not yet uploaded, no access).
+   * `caseId` (optional): the case being shown, kept with a downloaded copy so that cleaning knows when its case is
+   * closed (closed cases' copies are cleaned first).
    */
-  load(hash: string): Promise<Blob | null>;
+  load(hash: string, caseId?: string): Promise<Blob | null>;
   /** The outbox, updated as uploads progress. */
   uploads: ReadonlySignal<UploadProgress>;
   storage(): Promise<StorageReport>;

@@ -398,7 +398,7 @@ class SessionImpl implements GridlinkSession {
 
   readonly evidence: EvidenceApi = {
     keep: (blobs) => this.startEvidence().then((p) => p.cache.keep(blobs)),
-    load: (hash) => this.startEvidence().then((p) => p.cache.load(hash)),
+    load: (hash, caseId) => this.startEvidence().then((p) => p.cache.load(hash, caseId)),
     uploads: computed(() => this.evidenceParts.value?.uploader.progress.value ?? NO_UPLOADS),
     storage: () => this.startEvidence().then((p) => p.cache.storage()),
     clean: (target) => this.startEvidence().then((p) => p.cache.clean(target)),

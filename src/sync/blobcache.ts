@@ -3,7 +3,7 @@
  * screens, the browser's storage estimate, and cleaning when space runs low.
  *
  * Contracts:
- *  - `load(hash)`: the local row (any state) as a Blob; else, when online, GET /api/blobs/<hash> with the session's
+ *  - `load(hash, caseId?)`: the local row (any state) as a Blob; else, when online, GET /api/blobs/<hash> with the session's
  *    token, checked against its hash, stored as `cached` and returned; null otherwise (offline, not uploaded yet, no
  *    access: the relay's 404). Every local hit updates `usedMs` (least recently shown is cleaned first).
  *  - `clean(target)` removes `cached` and `sent` copies only: those of closed cases (their read-model row's status is
@@ -91,21 +91,21 @@ export class BlobCache {
     });
   }
 
-  load(hash: string): Promise<Blob | null> {
+  load(hash: string, caseId?: string): Promise<Blob | null> {
     if (!HASH_PATTERN.test(hash)) return Promise.resolve(null);
     let p = this.loading.get(hash);
     if (!p) {
-      p = this.doLoad(hash).finally(() => this.loading.delete(hash));
+      p = this.doLoad(hash, caseId).finally(() => this.loading.delete(hash));
       this.loading.set(hash, p);
     }
     return p;
   }
 
-  private async doLoad(hash: string): Promise<Blob | null> {
+  private async doLoad(hash: string, caseId: string | undefined): Promise<Blob | null> {
     const db = this.deps.db;
     const local = await db.blobs.get(hash);
     if (local) {
-      await db.blobs.update(hash, { usedMs: this.deps.now() }).catch(() => {});
+      await db.blobs.update(hash, { usedMs: this.deps.now(), ...(caseId && !local.caseId ? { caseId } : {}) }).catch(() => {});
       return new Blob([local.bytes as Uint8Array<ArrayBuffer>], { type: local.type });
     }
     if (!this.deps.online()) return null;
@@ -125,7 +125,7 @@ export class BlobCache {
     if (!check.ok || (await sha256(bytes)) !== hash) return null;
     const now = this.deps.now();
     const kind = check.type.startsWith('audio/') ? 'voice' : 'photo';
-    const row: BlobRecord = { hash, kind, type: check.type, bytes, size: bytes.length, state: 'cached', confirmed: bytes.length, createdMs: now, usedMs: now };
+    const row: BlobRecord = { hash, kind, type: check.type, bytes, size: bytes.length, state: 'cached', ...(caseId ? { caseId } : {}), confirmed: bytes.length, createdMs: now, usedMs: now };
     try {
       await db.transaction('rw', db.blobs, async () => {
         if (!(await db.blobs.get(hash))) await db.blobs.add(row);
