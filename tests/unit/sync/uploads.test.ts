@@ -253,3 +253,40 @@ describe('the blob outbox uploader', () => {
     expect((await db.blobs.get(sha(other)))!.state).toBe('draft');
   });
 });
+
+describe('the uploader over quota', () => {
+  it('backs off and retries on 413 quota_exceeded, never records it as a refusal', async () => {
+    const small = await startTestServer({ blobQuotaBytes: 100_000 });
+    try {
+      const t = await login(small.url, 'w0001');
+      const db = freshDb();
+      const photo = jpeg(150_000);
+      await db.blobs.put(row('photo', photo, 1));
+      const reqs: Array<{ status: number; error?: string }> = [];
+      const u = new Uploader({
+        db,
+        fetch: async (path, init) => {
+          const res = await globalThis.fetch(`${small.url}${path}`, { method: init?.method ?? 'GET', ...(init?.body ? { body: init.body as Uint8Array<ArrayBuffer> } : {}), headers: { ...init?.headers, authorization: `Bearer ${t}` } });
+          const copy = res.clone();
+          reqs.push({ status: res.status, ...(res.status >= 400 ? { error: ((await copy.json().catch(() => ({}))) as { error?: string }).error } : {}) });
+          return res;
+        },
+        online: () => true,
+        unauthorized: () => {},
+        paused: () => false,
+        backoffMs: { min: 20, max: 40 },
+      });
+      uploaders.push(u);
+      await u.start();
+      await until(() => reqs.filter((r) => r.error === 'quota_exceeded').length >= 3, 'retried after quota_exceeded');
+      const r = (await db.blobs.get(sha(photo))) as OutboxRecord;
+      expect(r.state).toBe('unsent');
+      expect(r.refused).toBeUndefined();
+      expect(u.progress.value.photos).toBe(1);
+      expect(u.progress.value.refused).toEqual([]);
+    } finally {
+      for (const u of uploaders.splice(0)) await u.stop();
+      await small.stop();
+    }
+  });
+});
