@@ -172,7 +172,9 @@ async function pouchReference(photos: Photo[], log: (m: string) => void): Promis
     try {
       proxy.reset();
       const t0 = performance.now();
-      await phone.replicate.to(`${proxy.url}/photos`, { batch_size: 100 });
+      // One doc per request: a bigger batch (several MB) takes longer at 70 kbps than Node's 300 s request timeout on
+      // the pouchdb-server side, which then drops it.
+      await phone.replicate.to(`${proxy.url}/photos`, { batch_size: 1 });
       const ms = performance.now() - t0;
       await sleep(RTT);
       log(`  PouchDB push of ${REPORTS} docs with ${REPORTS * PER_REPORT} photos + thumbnails: ${(ms / 1000).toFixed(1)} s, ${(proxy.bytes().up / KB).toFixed(0)} kB up`);

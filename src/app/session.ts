@@ -18,8 +18,7 @@
  */
 import type { AuthService, EvidenceApi, GeoFetchInit, LoginError, Profile, Session, SyncStatus, UploadProgress } from './services.ts';
 import type { CaseEvent } from '../domain/events.ts';
-import type { BlobCache } from '../sync/blobcache.ts';
-import type { Uploader, attachBlobs } from '../sync/uploads.ts';
+import type { EvidenceParts } from '../sync/evidence.ts';
 import type { DocGrant } from '../domain/docs.ts';
 import { ROLES, type UserInfo } from '../domain/org.ts';
 import { ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
@@ -271,13 +270,6 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
 /** A request of the relay's API: JSON (strings) or blob bytes (src/protocol/blobs.ts). */
 type ApiInit = { method?: 'GET' | 'POST' | 'PUT'; body?: string | Uint8Array; headers?: Record<string, string> };
 
-/** Issue 12: the session's evidence parts, loaded after the first screen (src/sync/uploads.ts, blobcache.ts). */
-interface EvidenceParts {
-  uploader: Uploader;
-  cache: BlobCache;
-  attach: typeof attachBlobs;
-}
-
 const NO_UPLOADS: UploadProgress = { photos: 0, clips: 0, bytesLeft: 0, bytes: 0, byCase: {} };
 
 interface SessionDeps {
@@ -367,28 +359,19 @@ class SessionImpl implements GridlinkSession {
 
   /** Load the uploader and the blob cache once, and start them (uploads what waits from an earlier session). */
   startEvidence(): Promise<EvidenceParts> {
-    return (this.loadingEvidence ??= Promise.all([import('../sync/uploads.ts'), import('../sync/blobcache.ts')]).then(async ([{ Uploader, attachBlobs }, { BlobCache }]) => {
-      const deps = this.deps;
-      const fetch = (path: string, init?: ApiInit) => deps.apiFetch(this.token, path, init);
-      const unauthorized = () => this.probe(true);
-      const uploader = new Uploader({
+    return (this.loadingEvidence ??= import('../sync/evidence.ts').then(({ startEvidence }) =>
+      startEvidence({
         db: this.engine.db,
-        fetch,
-        online: deps.online,
-        unauthorized,
+        fetch: (path, init) => this.deps.apiFetch(this.token, path, init),
+        online: this.deps.online,
+        unauthorized: () => this.probe(true),
         paused: () => this.ended || this.engine.isAuthExpired,
+        ended: () => this.ended,
         watchNetwork: (f) => this.engine.onNetwork(f),
-        now: deps.now,
-      });
-      const cache = new BlobCache({ db: this.engine.db, fetch, online: deps.online, unauthorized, now: deps.now });
-      const parts = { uploader, cache, attach: attachBlobs };
-      if (this.ended) return parts;
-      this.evidenceParts.value = parts;
-      void cache.persist();
-      await cache.maintain().catch((e: unknown) => this.ended || console.error('gridlink: cleaning local photos failed', e));
-      if (!this.ended) await uploader.start();
-      return parts;
-    }));
+        now: this.deps.now,
+        publish: (parts) => (this.evidenceParts.value = parts),
+      }),
+    ));
   }
 
   private async attachEvidence(events: readonly CaseEvent[]): Promise<void> {
