@@ -6,6 +6,7 @@
 import { signal } from '@preact/signals';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EvidenceApi, StorageReport, UploadProgress } from '../../src/app/services.ts';
+import { parseHash, routeHref } from '../../src/app/router.ts';
 import { StorageScreen } from '../../src/features/evidence/StorageScreen.tsx';
 import { Shell } from '../../src/features/shell/Shell.tsx';
 import { SyncStatusBar } from '../../src/features/shell/SyncStatus.tsx';
@@ -45,6 +46,11 @@ describe('photos waiting and the storage screen', () => {
     m?.unmount();
     m = null;
     await viewport(1024, 768);
+  });
+
+  it('has its route, #/storage', () => {
+    expect(parseHash('#/storage')).toEqual({ name: 'storage' });
+    expect(routeHref({ name: 'storage' })).toBe('#/storage');
   });
 
   it('the sync bar says how many photos and voice notes wait to be uploaded', async () => {
