@@ -35,6 +35,9 @@ export const BLOB_STATUS: Record<BlobErrorCode, number> = {
   empty_blob: 422,
 };
 
+/** The PUT being received per (user, hash). */
+const inFlight = new Map<string, IncomingMessage>();
+
 /** Bytes the sniffer needs to name a type (RIFF....WEBP). */
 const SNIFF_BYTES = 12;
 
@@ -120,16 +123,33 @@ export async function putChunk(req: IncomingMessage, res: ServerResponse, ctx: C
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) !== length) return fail(res, 'bad_range', {}, true);
 
+  // A newer request for the same upload means the client gave up on the one in flight (its link dropped, perhaps
+  // without the relay noticing yet): that one is cut, its received bytes kept, and this one runs after it.
+  const key = `${user.id}\n${hash}`;
+  inFlight.get(key)?.destroy();
+  inFlight.set(key, req);
+  req.once('close', () => {
+    if (inFlight.get(key) === req) inFlight.delete(key);
+  });
   await ctx.blobs.exclusive(user.id, hash!, async () => {
+    if (req.destroyed) return;
     const status = ctx.blobs.status(user.id, hash!);
+    // These answers are common on a resuming device: its chunk (at most CHUNK_BYTES, checked above) is read and
+    // dropped first, so the answer arrives on a connection that stays open rather than as a reset.
     if (status.complete) {
       // Idempotent: this caller has it already. Any chunk of it is answered as complete.
-      res.setHeader('Connection', 'close');
-      return sendJson(res, 201, status);
+      if (await drain(req, length)) sendJson(res, 201, status);
+      return;
     }
-    if (range.first !== status.offset) return fail(res, 'offset_mismatch', { offset: status.offset }, true);
+    if (range.first !== status.offset) {
+      if (await drain(req, length)) fail(res, 'offset_mismatch', { offset: status.offset });
+      return;
+    }
     // What the whole upload will hold, against the quota (the partial's bytes so far are counted already).
-    if (ctx.blobs.used(user.id) + (range.total - status.offset) > ctx.blobs.opts.quotaBytes) return fail(res, 'quota_exceeded', {}, true);
+    if (ctx.blobs.used(user.id) + (range.total - status.offset) > ctx.blobs.opts.quotaBytes) {
+      if (await drain(req, length)) fail(res, 'quota_exceeded');
+      return;
+    }
     await receiveChunk(req, res, ctx, user, hash!, range, length);
   });
 }
@@ -143,27 +163,43 @@ async function receiveChunk(req: IncomingMessage, res: ServerResponse, ctx: Ctx,
   let refused: BlobErrorCode | null = null;
   let cut = false;
   const start = async () => (open.writer ??= await ctx.blobs.openPartial(user.id, hash));
+  // A write that fails (the disk is full) ends the keeping: the rest of the body is read and dropped, the partial
+  // goes back to where this request found it, and the error is thrown for the edge to answer (507: http.ts).
+  let writeFailed: unknown = null;
+  const keep = async (bytes: Uint8Array) => {
+    if (writeFailed) return;
+    try {
+      await (await start()).append(bytes);
+    } catch (err) {
+      writeFailed = err;
+    }
+  };
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       received += chunk.length;
+      // A refused request's body is read to its end (a chunk at most) and dropped, so the answer reaches the
+      // client instead of a reset connection; a body far above its range is cut.
+      if (refused) {
+        if (received > 2 * CHUNK_BYTES) break;
+        continue;
+      }
       if (received > length) {
         refused = 'bad_range';
-        break;
+        continue;
       }
       if (head) {
         head = Buffer.concat([head, chunk]);
         if (head.length < Math.min(SNIFF_BYTES, length)) continue;
         if (!sniffType(head)) {
           refused = 'unsupported_type';
-          break;
+          head = null;
+          continue;
         }
-        const w = await start();
-        await w.append(head);
+        await keep(head);
         head = null;
         continue;
       }
-      const w = await start();
-      await w.append(chunk);
+      await keep(chunk);
     }
   } catch {
     // The request was cut (the link dropped): what arrived is kept, below.
@@ -173,9 +209,13 @@ async function receiveChunk(req: IncomingMessage, res: ServerResponse, ctx: Ctx,
   if (head && !refused && !cut && head.length > 0) {
     // A body shorter than SNIFF_BYTES (a tiny blob): sniff what there is.
     if (!sniffType(head)) refused = 'unsupported_type';
-    else await (await start()).append(head);
+    else await keep(head);
   }
   const durable = open.writer ? await open.writer.finish() : ctx.blobs.status(user.id, hash).offset;
+  if (writeFailed) {
+    ctx.blobs.truncatePartial(user.id, hash, range.first);
+    throw writeFailed;
+  }
   if (cut) return; // nobody to answer; the next status shows `durable`
   if (refused) {
     // Nothing of this request counts: the partial goes back to where it was (or away, for a first chunk).
@@ -190,6 +230,23 @@ async function receiveChunk(req: IncomingMessage, res: ServerResponse, ctx: Ctx,
   const done = ctx.blobs.completePartial(user.id, hash);
   if (!done.ok) return fail(res, done.error);
   sendJson(res, 201, done.status);
+}
+
+/** Read and drop a request body of at most `max` bytes; false when it was cut or longer (then it is destroyed). */
+async function drain(req: IncomingMessage, max: number): Promise<boolean> {
+  let n = 0;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      if (n > max) {
+        req.destroy();
+        return false;
+      }
+    }
+  } catch {
+    return false;
+  }
+  return !req.readableAborted;
 }
 
 // ---------------------------------------------------------------- POST /api/blobs

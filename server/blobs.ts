@@ -26,6 +26,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { checkBlob, type BlobType } from '../src/domain/blobs.ts';
 import { parseDocName } from '../src/domain/docs.ts';
+import type { CaseEvent } from '../src/domain/events.ts';
 import { blobHashesOf } from '../src/domain/evidence.ts';
 import { HASH_PATTERN, type BlobErrorCode, type UploadStatus } from '../src/protocol/blobs.ts';
 import { CaseIndex } from '../src/protocol/caseindex.ts';
@@ -46,7 +47,7 @@ export interface StoredBlob {
   createdMs: number;
 }
 
-export type StoreResult = { ok: true; status: UploadStatus } | { ok: false; error: BlobErrorCode; status?: number };
+export type StoreResult = { ok: true; status: UploadStatus } | { ok: false; error: BlobErrorCode };
 
 export interface BlobStoreOptions {
   dataDir: string;
@@ -101,6 +102,8 @@ export class BlobStore {
     this.stmts = {
       get: db.prepare<[string], { hash: string; size: number; type: string; created_ms: number }>('SELECT * FROM blobs WHERE hash = ?'),
       insert: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, type, created_ms) VALUES (?, ?, ?, ?)'),
+      // A new upload of stored bytes restarts the grace period: GC never takes a blob someone just sent.
+      upsert: db.prepare('INSERT INTO blobs (hash, size, type, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET created_ms = max(created_ms, excluded.created_ms)'),
       own: db.prepare('INSERT OR IGNORE INTO blob_owners (hash, user_id) VALUES (?, ?)'),
       owns: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blob_owners WHERE hash = ? AND user_id = ?'),
       owned: db.prepare<[string], { n: number }>('SELECT coalesce(sum(b.size), 0) AS n FROM blob_owners o JOIN blobs b ON b.hash = o.hash WHERE o.user_id = ?'),
@@ -278,7 +281,7 @@ export class BlobStore {
       fsyncDir(dirname(dest));
     }
     this.store.transaction(() => {
-      this.stmts.insert.run(hash, size, type, this.opts.now());
+      this.stmts.upsert.run(hash, size, type, this.opts.now());
       this.stmts.own.run(hash, user);
     });
     unlinkSync(from);
@@ -296,7 +299,8 @@ export class BlobStore {
     const tmp = `${dest}.tmp`;
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, bytes);
+      let at = 0;
+      while (at < bytes.length) at += writeSync(fd, bytes, at);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -423,7 +427,7 @@ export class BlobStore {
     return `${hash}-${userHex(user)}`;
   }
 
-  /** @internal PartialWriter's bookkeeping. */
+  /** PartialWriter's bookkeeping: the partial's durable size after an fsync. */
   touched(p: Partial, size: number): void {
     p.size = size;
     p.touchedMs = this.opts.now();
@@ -469,7 +473,7 @@ export class PartialWriter {
 // ---- the blob-reference index
 
 /** (hash, caseId) for every blob the events name (blobHashesOf). */
-export function blobRefsOf(events: ReadonlyArray<Parameters<typeof blobHashesOf>[0]>): Array<{ hash: string; caseId: string }> {
+export function blobRefsOf(events: readonly CaseEvent[]): Array<{ hash: string; caseId: string }> {
   const out: Array<{ hash: string; caseId: string }> = [];
   for (const e of events) for (const hash of blobHashesOf(e)) if (HASH_PATTERN.test(hash)) out.push({ hash, caseId: e.caseId });
   return out;

@@ -6,7 +6,8 @@
  *   POST /api/login        {"username","password"} -> 200 {"token","user"}; 401 bad_credentials; 400 bad_request;
  *                          429 too_many_attempts with Retry-After (seconds) after repeated failures (ratelimit.ts)
  *   GET  /api/me           Bearer -> 200 {"user","docs":[{"name","access"}],"serverTime"}; 401 unauthorized
- *   POST /api/cases        Bearer {"category","description","location":{"lat","lng"},"gridId","address"?}
+ *   POST /api/cases        Bearer {"category","description","location":{"lat","lng"},"gridId","address"?,
+ *                          "photos"?:[{"full","thumb"}],"voice"?:{"hash","seconds"}}
  *                          -> 201 the new case state (with `id`); 400 bad fields; 403 role/scope
  *                          with an optional client-chosen "id" (26-char ULID, issue 11): a retry of a report
  *                          that already reached the relay answers 200 with that case (the caller's own), 409
@@ -26,7 +27,16 @@
  *   GET  /api/openapi.json the OpenAPI 3 description of these routes (no token needed)
  *   GET  /api/geo/<grids|villages|towns>.geojson, POST /api/geo/grids (admin import), GET /api/geo/basemap.pmtiles
  *                          Bearer (issue 5) -> the grid boundaries; contracts in geohttp.ts
+ *   GET|PUT /api/blobs/<hash>, GET /api/blobs/<hash>/upload, POST /api/blobs
+ *                          Bearer (issue 12) -> photos and voice clips: the protocol of src/protocol/blobs.ts, routes in
+ *                          blobhttp.ts
  *   other /api/...         404 not_found; a known path with another method: 405 (with Allow)
+ * Evidence (issue 12): UPLOAD FIRST, THEN REFERENCE THE HASHES. Put each photo (full image and thumbnail) and voice
+ * clip with PUT /api/blobs/<sha256> (chunks with Content-Range, resumable) or several small ones with POST
+ * /api/blobs; then send their hex sha256 in `photos` / `voice` of POST /api/cases, or in `photos` (and `location`)
+ * of the `resolve` and `self_resolve` commands. A case event names blobs only by hash, never carries bytes; the relay
+ * serves a blob to its uploader and to whoever may read a case that names it. A plan with `afterPhoto` refuses
+ * `resolve` without photos (400 photo_required).
  * Bodies are JSON, at most MAX_BODY_BYTES (413 too_large). Every error is `{"error":"<code>"}`: the domain's codes
  * (src/domain/errors.ts) plus codes of the HTTP edge itself, `method_not_allowed`, `internal_error` and
  * `insufficient_storage` (507: a write failed because the disk of DATA_DIR is full; nothing was written, reads are

@@ -11,6 +11,16 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const text = { type: 'string', minLength: 1, maxLength: 2000 };
 const note = { type: 'string', maxLength: 2000 };
 const id26 = { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' };
+const hash = { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'hex sha256 of the blob bytes' };
+/** Issue 12: evidence by content hash; the blobs are uploaded first (PUT /api/blobs/{hash} or POST /api/blobs). */
+const photos = {
+  type: 'array',
+  maxItems: 9,
+  description: 'Photos uploaded first (PUT /api/blobs/{hash}, POST /api/blobs), referenced by hash: full image and thumbnail',
+  items: { type: 'object', additionalProperties: false, required: ['full', 'thumb'], properties: { full: hash, thumb: hash } },
+};
+const voice = { type: 'object', additionalProperties: false, required: ['hash', 'seconds'], properties: { hash, seconds: { type: 'integer', minimum: 1, maximum: 60 } }, description: 'A voice clip uploaded first' };
+const fixLocation = { type: 'object', properties: { lat: { type: 'number' }, lng: { type: 'number' } }, description: "the unit's position when it resolved (shown with the distance to the case)" };
 const command = (type: string, properties: Record<string, object> = {}, required: string[] = []) => ({
   type: 'object',
   additionalProperties: false,
@@ -25,7 +35,10 @@ export const OPENAPI = {
     version: '0.4.0',
     description:
       'JSON over HTTP. Every error is {"error":"<code>"} (the domain error codes of src/domain/errors.ts, plus method_not_allowed and internal_error). ' +
-      'Authenticate with `Authorization: Bearer <token>` from POST /api/login.',
+      'Authenticate with `Authorization: Bearer <token>` from POST /api/login. ' +
+      'Photos and voice clips (issue 12): upload the bytes first (PUT /api/blobs/{hash} in chunks, or small ones in one POST /api/blobs), ' +
+      'then reference their sha256 hashes in POST /api/cases (`photos`, `voice`) or in a command (`resolve` / `self_resolve` `photos`). ' +
+      'A blob is served only to its uploader and to users who may read a case that names it.',
   },
   servers: [{ url: '/' }],
   components: {
@@ -79,12 +92,12 @@ export const OPENAPI = {
           command('acknowledge', { note }),
           command('return', { reason: text }, ['reason']),
           command('start', { note }),
-          command('resolve', { note: text }, ['note']),
+          command('resolve', { note: text, photos, location: fixLocation }, ['note']),
           command('verify', { note }),
           command('fail_verification', { reason: text }, ['reason']),
           command('close', { note }),
           command('feedback', { satisfaction: { type: 'string', enum: [...SATISFACTIONS] }, note }, ['satisfaction']),
-          command('self_resolve', { note: text }, ['note']),
+          command('self_resolve', { note: text, photos, location: fixLocation }, ['note']),
           command('request_extension', { hours: { type: 'integer', minimum: 1, maximum: 720 }, reason: text }, ['hours', 'reason']),
           command('decide_extension', { approve: { type: 'boolean' }, note }, ['approve']),
           command('supervise', { note: text }, ['note']),
@@ -123,6 +136,11 @@ export const OPENAPI = {
           ].map((k) => [k, { type: 'number', nullable: true }]),
         ),
       },
+      UploadStatus: {
+        type: 'object',
+        required: ['hash', 'offset', 'complete'],
+        properties: { hash, offset: { type: 'integer', description: 'bytes the relay holds durably for this upload' }, complete: { type: 'boolean' }, size: { type: 'integer' }, type: { type: 'string' } },
+      },
       Table1Row: {
         type: 'object',
         required: ['key', 'label', 'unit', 'value', 'seed'],
@@ -157,7 +175,7 @@ export const OPENAPI = {
               schema: {
                 type: 'object',
                 required: ['category', 'description', 'location', 'gridId'],
-                properties: { category: { type: 'string', pattern: '^\\d{4}$' }, description: text, location: { type: 'object', properties: { lat: { type: 'number' }, lng: { type: 'number' } } }, gridId: { type: 'string' }, address: { type: 'string' }, id: { ...id26, description: 'Client-chosen case id: a retry answers 200 with the case it already made' } },
+                properties: { category: { type: 'string', pattern: '^\\d{4}$' }, description: text, location: { type: 'object', properties: { lat: { type: 'number' }, lng: { type: 'number' } } }, gridId: { type: 'string' }, address: { type: 'string' }, id: { ...id26, description: 'Client-chosen case id: a retry answers 200 with the case it already made' }, photos, voice },
               },
             },
           },
@@ -195,7 +213,7 @@ export const OPENAPI = {
         requestBody: { required: true, content: { 'application/json': { schema: ref('Command') } } },
         responses: {
           200: json(ref('CaseState'), 'The new state of the case'),
-          400: error('bad_request (bad fields), unknown_unit, unknown_plan, unknown_step, merge_into_self, unknown_case (merge target)'),
+          400: error('bad_request (bad fields), unknown_unit, unknown_plan, unknown_step, merge_into_self, unknown_case (merge target), photo_required (resolve without photos when the plan asks for an after-photo)'),
           401: error('unauthorized'),
           403: error('forbidden (doc), role_not_allowed, out_of_scope, not_reporter'),
           404: error('unknown_case'),
@@ -269,6 +287,62 @@ export const OPENAPI = {
           { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
         ],
         responses: { 200: json({ type: 'object' }), 400: error('bad_request'), 401: error('unauthorized'), 403: error('forbidden'), 404: error('not_found') },
+      },
+    },
+    '/api/blobs/{hash}': {
+      get: {
+        summary: 'A photo or voice clip (issue 12): to its uploader and to users who may read a case that names it. ETag, immutable; 304 on If-None-Match',
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'hash', in: 'path', required: true, schema: hash }],
+        responses: {
+          200: { description: 'The bytes; Content-Type as sniffed from them (image/jpeg, image/webp, image/png, audio/webm, audio/ogg, audio/mp4)' },
+          304: { description: 'Not modified' },
+          401: error('unauthorized'),
+          404: error('not_found: not stored, or the caller may not read any case naming it (not told apart)'),
+        },
+      },
+      put: {
+        summary:
+          'One chunk of an upload (at most 65536 bytes), `Content-Range: bytes <first>-<last>/<total>`; `first` must be the relay\'s offset (GET .../upload). ' +
+          'The relay keeps every byte it received durably, also of a cut request. The blob must be JPEG, WebP, PNG or a WebM/Ogg/MP4 audio clip (sniffed from the bytes), at most 4 MiB, its sha256 equal to {hash}',
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: 'hash', in: 'path', required: true, schema: hash },
+          { name: 'Content-Range', in: 'header', required: true, schema: { type: 'string', example: 'bytes 0-65535/204800' } },
+        ],
+        requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        responses: {
+          200: json(ref('UploadStatus'), 'Stored; more to come'),
+          201: json(ref('UploadStatus'), 'Complete: checked and stored'),
+          400: error('bad_range'),
+          401: error('unauthorized'),
+          409: error('offset_mismatch, with `offset`: where to continue'),
+          413: error('too_large (the declared total or the chunk), quota_exceeded'),
+          415: error('unsupported_type (from the first chunk: nothing stored)'),
+          422: error('hash_mismatch, corrupt_blob (truncated or damaged), empty_blob'),
+        },
+      },
+    },
+    '/api/blobs/{hash}/upload': {
+      get: {
+        summary: "How much of the caller's upload of {hash} the relay holds (resume from `offset`)",
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'hash', in: 'path', required: true, schema: hash }],
+        responses: { 200: json(ref('UploadStatus')), 400: error('bad_request'), 401: error('unauthorized') },
+      },
+    },
+    '/api/blobs': {
+      post: {
+        summary:
+          'Several whole small blobs (thumbnails) in one request: frames [32-byte raw sha256][u32 big-endian length][bytes], at most 65536 bytes in all; each blob is stored as soon as its frame has arrived',
+        security: [{ bearer: [] }],
+        requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        responses: {
+          200: json({ type: 'object', properties: { results: { type: 'array', items: { type: 'object', properties: { hash, complete: { type: 'boolean' }, error: { type: 'string' } } } } } }, 'One result per frame: complete or its error code'),
+          401: error('unauthorized'),
+          413: error('too_large'),
+          422: error('corrupt_blob: the body ends inside a frame (with the results of the frames before it)'),
+        },
       },
     },
     '/api/geo/basemap.pmtiles': { get: { summary: 'The PMTiles basemap when DATA_DIR has one (issue 5)', responses: { 200: { description: 'PMTiles bytes' }, 404: error('not_found') } } },

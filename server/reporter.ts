@@ -51,16 +51,17 @@ export function publicReferenceBody(org: OrgData): { json: string; gzip: Buffer;
 
 /** Timeline steps a reporter sees, with the data fields they may read (others are dropped). */
 const SHOWN: Partial<Record<CaseEvent['type'], readonly string[]>> = {
-  reported: ['category', 'description', 'location', 'gridId', 'townId', 'address', 'photos', 'channel'],
+  reported: ['category', 'description', 'location', 'gridId', 'townId', 'address', 'photos', 'voice', 'channel'],
   accepted: [],
   rejected: ['reason'],
   dispatched: ['unitId'],
   acknowledged: [],
   started: [],
   returned: [],
-  resolved: ['note'],
+  // Issue 12: the after-photos are the reporter's proof of the fix (not the unit's position: `location`).
+  resolved: ['note', 'photos'],
   verification_failed: [],
-  self_resolved: ['note'],
+  self_resolved: ['note', 'photos'],
   verified: [],
   closed: [],
   withdrawn: ['reason'],
@@ -101,7 +102,7 @@ export function reporterView(s: CaseState): CaseState {
     timeline,
     superseded: [],
   };
-  const optional = ['villageId', 'address', 'firstResponseMs', 'unitId', 'resolvedMs', 'verifiedMs', 'closedMs', 'selfResolved', 'satisfaction', 'feedbackMs', 'feedbackNote', 'rejectReason', 'withdrawReason', 'mergedInto', 'resolution'] as const;
+  const optional = ['villageId', 'address', 'firstResponseMs', 'unitId', 'resolvedMs', 'verifiedMs', 'closedMs', 'selfResolved', 'satisfaction', 'feedbackMs', 'feedbackNote', 'rejectReason', 'withdrawReason', 'mergedInto', 'resolution', 'voice', 'afterPhotos'] as const;
   const o = out as unknown as Record<string, unknown>;
   for (const k of optional) if (s[k] !== undefined) o[k] = s[k];
   return out;

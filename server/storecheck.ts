@@ -268,7 +268,8 @@ export class CommitMarker {
 /** A write failed because the disk (or the store's size limit) is full: SQLITE_FULL, anywhere in the cause chain. */
 export function isStoreFull(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (typeof e === 'object' && (e as { code?: unknown }).code === 'SQLITE_FULL') return true;
+    // SQLite's own code, or the file system's (a blob written to DATA_DIR/blobs, server/blobs.ts).
+    if (typeof e === 'object' && ['SQLITE_FULL', 'ENOSPC', 'EDQUOT'].includes((e as { code?: unknown }).code as string)) return true;
   }
   return false;
 }

@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { encodePng } from '../../scripts/png.ts';
-import { blobPath, CHUNK_BYTES, contentRange, uploadStatusPath, type UploadStatus } from '../../src/protocol/blobs.ts';
+import { blobPath, BLOBS_PATH, CHUNK_BYTES, contentRange, uploadStatusPath, type UploadStatus } from '../../src/protocol/blobs.ts';
 
 export const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -113,4 +113,33 @@ export async function until<T>(get: () => Promise<T>, pred: (v: T) => boolean, l
     if (Date.now() > end) throw new Error(`timed out: ${label} (last ${JSON.stringify(v)})`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A PUT that sends `sent` bytes of its chunk and then hangs with the socket open (a link dead without a FIN). */
+export function hungPut(base: string, token: string, hash: string, bytes: Uint8Array, first: number, last: number, sent: number): { written: Promise<void>; closed: Promise<void>; abort(): void } {
+  const url = new URL(base + blobPath(hash));
+  const req = request({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-range': contentRange(first, last, bytes.length), 'content-length': String(last - first + 1) },
+  });
+  const closed = new Promise<void>((done) => {
+    req.on('error', () => done());
+    req.on('close', () => done());
+  });
+  const written = new Promise<void>((done) => req.write(bytes.slice(first, first + sent), () => done()));
+  return { written, closed, abort: () => req.destroy() };
+}
+
+/** A POST /api/blobs whose link drops after `sent` bytes of `body`. Resolves once the socket is closed. */
+export function cutBatch(base: string, token: string, body: Uint8Array, sent: number): Promise<void> {
+  const url = new URL(base + BLOBS_PATH);
+  return new Promise<void>((done) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-length': String(body.length) } });
+    req.on('error', () => done());
+    req.on('close', () => done());
+    req.write(body.slice(0, sent), () => setTimeout(() => req.destroy(), 150));
+  });
 }

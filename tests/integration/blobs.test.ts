@@ -2,14 +2,18 @@
 // refusals that store nothing, the read rule (owners and readers of a case that names the blob; 404 otherwise),
 // quota, GC after the grace period, idempotent and second-user uploads, batches, and the after-photo rule of a plan
 // through the HTTP API.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../server/app.ts';
+import { demoPhotoBlobs } from '../../server/demo/photos.ts';
+import { quietLogger } from '../../server/log.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { OrgData } from '../../src/domain/org.ts';
 import { BLOBS_PATH, CHUNK_BYTES, encodeBatch } from '../../src/protocol/blobs.ts';
 import { townUnit, unitUser } from '../support/county.ts';
-import { blobFiles, cutPut, getBlob, jpeg, png, putChunk, sha, status, until, upload } from './blob-harness.ts';
+import { blobFiles, cutBatch, cutPut, getBlob, hungPut, jpeg, png, putChunk, sha, status, until, upload } from './blob-harness.ts';
 import { Actor, api, casesDoc, FIXTURE_ORG, login, seedFixture, startTestServer, SyncClient, tempDir, USERS, type TestServer } from './relay-harness.ts';
 
 const DAY = 86_400_000;
@@ -82,6 +86,21 @@ describe('chunked upload', () => {
     const again = await getBlob(base, token, hash, { 'if-none-match': `"${hash}"` });
     expect(again.status).toBe(304);
     expect(again.bytes.length).toBe(0);
+  });
+
+  it('cuts a request left hanging when the client sends the chunk again, keeping its bytes', async () => {
+    const bytes = jpeg(100_000);
+    const hash = sha(bytes);
+    const token = tokens.w0002!;
+    const hung = hungPut(base, token, hash, bytes, 0, CHUNK_BYTES - 1, 20_000);
+    await hung.written;
+    await new Promise((r) => setTimeout(r, 100));
+    // The device's link dropped without the relay noticing; it asks again from what was confirmed (nothing).
+    const retry = await putChunk(base, token, hash, bytes, 0, CHUNK_BYTES - 1);
+    expect(retry).toMatchObject({ status: 409, body: { error: 'offset_mismatch', offset: 20_000 } });
+    await hung.closed;
+    expect((await upload(base, token, bytes, hash, 20_000)).status).toBe(201);
+    expect((await getBlob(base, token, hash)).bytes).toEqual(bytes);
   });
 
   it('is idempotent by hash: a second upload by the owner is answered complete at once', async () => {
@@ -190,6 +209,29 @@ describe('refusals: a clear error and nothing stored', () => {
     await nothingOf(hash);
   });
 
+  it('a full disk: 507 insufficient_storage, the upload where it was, and it resumes once there is room', async () => {
+    const bytes = jpeg(100_000);
+    const hash = sha(bytes);
+    const token = tokens.w0001!;
+    expect((await putChunk(base, token, hash, bytes, 0, CHUNK_BYTES - 1)).status).toBe(200);
+    const blobs = server.blobs;
+    const open = blobs.openPartial.bind(blobs);
+    blobs.openPartial = async (user, h) => {
+      const w = await open(user, h);
+      w.append = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+      return w;
+    };
+    try {
+      const full = await putChunk(base, token, hash, bytes, CHUNK_BYTES, bytes.length - 1);
+      expect(full).toMatchObject({ status: 507, body: { error: 'insufficient_storage' } });
+    } finally {
+      blobs.openPartial = open;
+    }
+    expect(await status(base, token, hash)).toEqual({ hash, offset: CHUNK_BYTES, complete: false });
+    expect(readFileSync(join(tmp.dir, 'blobs', 'partial', partialsOf(hash)[0]!)).length).toBe(CHUNK_BYTES);
+    expect((await upload(base, token, bytes, hash, CHUNK_BYTES)).status).toBe(201);
+  });
+
   it('asks for a token and a hash-shaped name', async () => {
     const bytes = png(3);
     expect((await fetch(`${base}${BLOBS_PATH}/${sha(bytes)}`, { method: 'PUT', headers: { 'content-range': `bytes 0-${bytes.length - 1}/${bytes.length}` }, body: bytes })).status).toBe(401);
@@ -229,6 +271,18 @@ describe('POST /api/blobs (batch)', () => {
     expect(await status(base, tokens.w0001!, sha(a))).toMatchObject({ complete: true, type: 'image/png' });
   });
 
+  it('keeps the frames that arrived whole when the link drops mid-batch', async () => {
+    const frames = [png(90), png(91), jpeg(4000)];
+    const body = encodeBatch(frames.map((bytes) => ({ hash: sha(bytes), bytes })));
+    const cutAt = body.length - 1000;
+    await cutBatch(base, tokens.w0001!, body, cutAt);
+    await until(async () => onDisk(sha(frames[1]!)), Boolean, 'the second frame stored');
+    expect(onDisk(sha(frames[0]!))).toBe(true);
+    expect(onDisk(sha(frames[2]!))).toBe(false);
+    expect(await status(base, tokens.w0001!, sha(frames[2]!))).toEqual({ hash: sha(frames[2]!), offset: 0, complete: false });
+    expect(blobFiles(tmp.dir).partial.filter((f) => f.startsWith(sha(frames[2]!)))).toEqual([]);
+  });
+
   it('refuses a batch above BATCH_BYTES from its declared length (413)', async () => {
     const res = await fetch(base + BLOBS_PATH, { method: 'POST', headers: { authorization: `Bearer ${tokens.w0001}` }, body: new Uint8Array(CHUNK_BYTES + 100) });
     expect(res.status).toBe(413);
@@ -237,6 +291,23 @@ describe('POST /api/blobs (batch)', () => {
 });
 
 describe('who may read a blob', () => {
+  it('takes a voice note with a report over HTTP and serves it as audio to the town center', async () => {
+    const clip = new Uint8Array(randomBytes(3000));
+    clip.set(Buffer.from('OggS'));
+    expect(await upload(base, tokens.w0001!, clip)).toMatchObject({ status: 201, body: { type: 'audio/ogg' } });
+    const voice = { hash: sha(clip), seconds: 12 };
+    const made = await api(base, '/api/cases', { token: tokens.w0001, body: { ...report, voice } });
+    expect(made.status).toBe(201);
+    expect((made.body as { voice: unknown }).voice).toEqual(voice);
+    const got = await getBlob(base, tokens.town01!, voice.hash);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('audio/ogg');
+    expect((await getBlob(base, tokens.town02!, voice.hash)).status).toBe(404);
+    // A voice note longer than a minute, or photos that are not hashes, are refused before anything is written.
+    expect((await api(base, '/api/cases', { token: tokens.w0001, body: { ...report, voice: { ...voice, seconds: 61 } } })).status).toBe(400);
+    expect((await api(base, '/api/cases', { token: tokens.w0001, body: { ...report, photos: [{ full: 'x', thumb: 'y' }] } })).status).toBe(400);
+  });
+
   it('serves a report photo to the owner, the center of its town, the unit it was dispatched to; 404 to others', async () => {
     const full = jpeg(20_000);
     const thumb = png(20);
@@ -295,9 +366,14 @@ describe('who may read a blob', () => {
     const fix = jpeg(6000);
     expect((await upload(base, tokens.unit001!, fix)).status).toBe(201);
     expect((await getBlob(base, tokens.resident01!, sha(fix))).status).toBe(404);
-    const resolved = await api(base, `/api/cases/${after}/commands`, { token: tokens.unit001, body: { type: 'resolve', note: '已修复', photos: [{ full: sha(fix), thumb: sha(fix) }] } });
+    const resolved = await api(base, `/api/cases/${after}/commands`, { token: tokens.unit001, body: { type: 'resolve', note: '已修复', photos: [{ full: sha(fix), thumb: sha(fix) }], location: { lat: 41.1202, lng: 122.0701 } } });
     expect(resolved.status).toBe(200);
     expect((await getBlob(base, tokens.resident01!, sha(fix))).status).toBe(200);
+    // The reporter's view of the case names the after-photo (the proof of the fix), without the unit's position.
+    const seen = (await api(base, `/api/cases/${id}`, { token: tokens.resident01 })).body as { afterPhotos?: unknown; fixLocation?: unknown; timeline: Array<{ event: { type: string; data: object } }> };
+    expect(seen.afterPhotos).toEqual([{ full: sha(fix), thumb: sha(fix) }]);
+    expect(seen.fixLocation).toBeUndefined();
+    expect(seen.timeline.find((t) => t.event.type === 'resolved')!.event.data).toEqual({ note: '已修复', photos: [{ full: sha(fix), thumb: sha(fix) }] });
     expect((await getBlob(base, tokens.w0002!, sha(fix))).status).toBe(404);
   });
 });
@@ -399,5 +475,46 @@ describe('GC', () => {
       await relay.close();
       g.remove();
     }
+  });
+});
+
+describe('the demo county', () => {
+  it('stores its seeded after-photos: the resolves of plans that require one are served to the town center, not to another town', async () => {
+    const d = tempDir('gridlink-demo-blobs-');
+    const demo = await startServer({ dataDir: d.dir, port: 0, host: '127.0.0.1', demo: true, log: quietLogger, staticDir: join(d.dir, 'no-dist') });
+    try {
+      const stored = blobFiles(d.dir).stored;
+      expect(stored.sort()).toEqual(demoPhotoBlobs().map(sha).sort());
+      // A resolved case of a photo plan in town t01, found through the API as the town center sees it.
+      const row = demo.store.db
+        .prepare<[], { doc: string; case_id: string; hash: string }>("SELECT doc, case_id, hash FROM blob_refs WHERE doc LIKE 'cases.t01.%' LIMIT 1")
+        .get();
+      expect(row).toBeDefined();
+      const town01 = await login(demo.url, 'town01', 'demo');
+      const c = await api(demo.url, `/api/cases/${row!.case_id}`, { token: town01 });
+      expect(c.status).toBe(200);
+      expect((c.body as { afterPhotoRequired?: boolean }).afterPhotoRequired).toBe(true);
+      expect((await getBlob(demo.url, town01, row!.hash)).status).toBe(200);
+      // A town none of whose cases names this photo: its center gets 404, as for a blob that does not exist.
+      const towns = demo.store.db.prepare<[string], { doc: string }>('SELECT DISTINCT doc FROM blob_refs WHERE hash = ?').all(row!.hash).map((r) => r.doc.split('.')[1]);
+      const outside = Array.from({ length: 13 }, (_, i) => `t${String(i + 1).padStart(2, '0')}`).find((t) => !towns.includes(t));
+      if (outside) expect((await getBlob(demo.url, await login(demo.url, `town${outside.slice(1)}`, 'demo'), row!.hash)).status).toBe(404);
+      expect((await getBlob(demo.url, town01, sha(jpeg(50)))).status).toBe(404);
+    } finally {
+      await demo.close();
+      d.remove();
+    }
+  });
+});
+
+describe('OpenAPI', () => {
+  it('describes the blob routes and how to attach evidence (upload first, then reference hashes)', async () => {
+    const r = await api(base, '/api/openapi.json');
+    const doc = r.body as { info: { description: string }; paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/api/blobs/{hash}']!).sort()).toEqual(['get', 'put']);
+    expect(Object.keys(doc.paths['/api/blobs/{hash}/upload']!)).toEqual(['get']);
+    expect(Object.keys(doc.paths['/api/blobs']!)).toEqual(['post']);
+    expect(doc.info.description).toMatch(/upload the bytes first/);
+    expect(JSON.stringify(doc.paths['/api/cases'])).toContain('"photos"');
   });
 });

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { demoPhotoBlobs } from '../../server/demo/photos.ts';
 import { MAJORS, SUBS } from '../../server/demo/catalog.ts';
 import { COUNTY_EXTENT } from '../../server/demo/county.ts';
 import { DEMO_NODE, generateDemo, secretaryId, unitUserId } from '../../server/demo/generate.ts';
@@ -175,6 +177,26 @@ describe('demo county: cases', () => {
       for (const t of s.timeline) expect(t, `${s.id} ${t.event.type}`).toMatchObject({ applied: true });
     }
     expect(cases.reduce((n, s) => n + s.timeline.length, 0)).toBe(events.length);
+  });
+
+  it('asks for an after-photo in the multi-department plans, and its resolves of them carry one (issue 12)', () => {
+    const photoPlans = new Set(org.plans.filter((p) => p.afterPhoto).map((p) => p.id));
+    expect(photoPlans.size).toBe(85);
+    for (const p of org.plans) expect(p.afterPhoto === true, p.name).toBe(p.name.includes('多部门联动'));
+    const demoPhotos = new Set(demoPhotoBlobs().map((b) => createHash('sha256').update(b).digest('hex')));
+    let required = 0;
+    for (const s of cases) {
+      for (const t of s.timeline) {
+        if (t.event.type !== 'resolved') continue;
+        const photos = (t.event.data as { photos?: Array<{ full: string; thumb: string }> }).photos ?? [];
+        if (s.afterPhotoRequired) {
+          required++;
+          expect(photos, s.id).toHaveLength(1);
+          expect(demoPhotos.has(photos[0]!.full) && demoPhotos.has(photos[0]!.thumb)).toBe(true);
+        } else expect(photos, s.id).toEqual([]);
+      }
+    }
+    expect(required).toBeGreaterThan(50);
   });
 
   it('has cases in every status', () => {
