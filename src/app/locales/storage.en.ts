@@ -19,7 +19,7 @@ export const storageEn: StorageMessages = {
   'storage.case': 'Case {id}',
   'storage.caseLeft': '{photos} photos, {clips} voice notes waiting; {left} of {total} left',
   'storage.refused': 'Files the server refused',
-  'storage.refusedItem': '{kind} (case {id}): {reason}',
+  'storage.refusedItem': '{kind} ({id}): {reason}',
   'storage.kind.thumb': 'Thumbnail',
   'storage.kind.photo': 'Photo',
   'storage.kind.voice': 'Voice note',

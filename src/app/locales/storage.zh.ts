@@ -23,7 +23,7 @@ export const storageZh = {
   'storage.case': '案件 {id}',
   'storage.caseLeft': '{photos} 张照片、{clips} 条语音待上传，还剩 {left} / {total}',
   'storage.refused': '服务器拒收的文件',
-  'storage.refusedItem': '{kind}（案件 {id}）：{reason}',
+  'storage.refusedItem': '{kind}（{id}）：{reason}',
   'storage.kind.thumb': '缩略图',
   'storage.kind.photo': '照片',
   'storage.kind.voice': '语音',

@@ -36,6 +36,21 @@ export function StorageScreen({ session }: { session: Session }) {
       live = false;
     };
   }, [ev, version]);
+  // The cases as people know them (their description), not by their ids.
+  const ids = Object.keys(progress?.byCase ?? {}).concat((progress?.refused ?? []).flatMap((r) => (r.caseId ? [r.caseId] : [])));
+  const [names, setNames] = useState<Record<string, string>>({});
+  const idKey = ids.join();
+  useEffect(() => {
+    let live = true;
+    void Promise.all(ids.map(async (id) => [id, (await session.getCase(id).catch(() => null))?.description ?? ''] as const)).then((pairs) => {
+      if (live) setNames(Object.fromEntries(pairs.filter(([, d]) => d)));
+    });
+    return () => {
+      live = false;
+    };
+    // idKey stands for ids (a new array each render).
+  }, [session, idKey]);
+  const caseName = (id: string) => names[id] ?? t('storage.case', { id });
 
   if (!ev) return <ScreenTitle suffix={t('app.name')}>{t('storage.title')}</ScreenTitle>;
 
@@ -84,9 +99,9 @@ export function StorageScreen({ session }: { session: Session }) {
           <ul class="storage-cases">
             {cases.map(([id, c]) => (
               <li key={id}>
-                <a href={`#/cases/${encodeURIComponent(id)}`}>{t('storage.case', { id })}</a>
+                <a href={`#/cases/${encodeURIComponent(id)}`}>{caseName(id)}</a>
                 <div>{t('storage.caseLeft', { photos: c.photos, clips: c.clips, left: formatBytes(c.bytesLeft), total: formatBytes(c.bytes) })}</div>
-                <progress max={c.bytes} value={c.bytes - c.bytesLeft} aria-label={t('storage.case', { id })} style={{ width: '100%' }} />
+                <progress max={c.bytes} value={c.bytes - c.bytesLeft} aria-label={caseName(id)} style={{ width: '100%' }} />
               </li>
             ))}
           </ul>
@@ -99,7 +114,7 @@ export function StorageScreen({ session }: { session: Session }) {
                 <li key={r.hash}>
                   {t('storage.refusedItem', {
                     kind: t(`storage.kind.${r.kind}`),
-                    id: r.caseId ?? '—',
+                    id: r.caseId ? caseName(r.caseId) : '—',
                     reason: (REASONS as readonly string[]).includes(r.error) ? t(`storage.reason.${r.error as (typeof REASONS)[number]}`) : r.error,
                   })}
                 </li>
