@@ -48,6 +48,10 @@ class Link {
     this.wire = wire ?? { busyUntil: startAt };
   }
 
+  /** Pieces due, in stream order (timers of different lengths may fire out of order: one timer walks the queue). */
+  private readonly queue: Array<{ at: number; piece: Buffer }> = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
   push(whole: Buffer): void {
     const chunk = whole.subarray(0, this.count(whole.length));
     for (let off = 0; off < chunk.length; off += MSS) {
@@ -56,13 +60,28 @@ class Link {
       this.wire.busyUntil = Math.max(now, this.wire.busyUntil, this.startAt) + piece.length / this.bytesPerMs;
       const at = this.wire.busyUntil + this.delayMs;
       this.pending++;
-      setTimeout(() => {
-        this.pending--;
-        if (!this.to.destroyed) this.to.write(piece);
-        if (this.ended && this.pending === 0) this.to.end();
-      }, Math.max(0, at - now));
+      this.queue.push({ at, piece });
     }
+    this.schedule();
     if (chunk.length < whole.length) setTimeout(this.onHeld, Math.max(0, this.wire.busyUntil + this.delayMs - performance.now()) + 20);
+  }
+
+  private schedule(): void {
+    if (this.timer || !this.queue.length) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        const now = performance.now();
+        while (this.queue.length && this.queue[0]!.at <= now + 0.5) {
+          const { piece } = this.queue.shift()!;
+          this.pending--;
+          if (!this.to.destroyed) this.to.write(piece);
+        }
+        if (this.ended && this.pending === 0) this.to.end();
+        this.schedule();
+      },
+      Math.max(0, this.queue[0]!.at - performance.now()),
+    );
   }
 
   end(): void {

@@ -143,6 +143,12 @@ export class Uploader {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private wait: number;
   private unwatch: () => void = () => {};
+  /**
+   * The unsent rows without their bytes (what ordering and progress need), read from the table at start and at
+   * every kick, kept up to date as blobs complete; the bytes are read per request. The table stays the truth: a
+   * row is checked there again before it is sent.
+   */
+  private outbox = new Map<string, OutboxRecord>();
   /** Big blobs whose last attempt failed: resume from the relay's status, not from the stored `confirmed`. */
   private readonly askStatus = new Set<string>();
   private readonly now: () => number;
@@ -154,7 +160,7 @@ export class Uploader {
 
   /** Count the outbox, watch the network, and upload what waits. */
   async start(): Promise<void> {
-    await this.recount();
+    await this.reload();
     this.unwatch = this.deps.watchNetwork?.(() => {
       if (this.deps.online()) void this.kick();
     }) ?? (() => {});
@@ -170,6 +176,8 @@ export class Uploader {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    // New rows (a report just made) are counted at once, even while a long upload runs.
+    if (this.running) void this.reload().catch(() => {});
     return this.run();
   }
 
@@ -197,21 +205,27 @@ export class Uploader {
   /** Send everything in order until done, or until a failure (then a retry is scheduled). */
   private async pass(): Promise<void> {
     try {
+      if (this.stopped) return;
+      await this.reload();
       for (;;) {
         if (this.stopped || this.held || this.deps.paused() || !this.deps.online()) return;
-        const next = uploadOrder((await this.unsent()).filter((r) => !r.refused));
+        const next = uploadOrder([...this.outbox.values()].filter((r) => !r.refused));
         if (!next.length) return;
         const head = next[0]!;
         if (head.size <= CHUNK_BYTES) {
-          const batch: OutboxRecord[] = [];
+          const picked: string[] = [];
           let size = 0;
           for (const r of next) {
             if (r.size > CHUNK_BYTES || size + 36 + r.size > BATCH_BYTES) break;
-            batch.push(r);
+            picked.push(r.hash);
             size += 36 + r.size;
           }
-          await this.sendBatch(batch);
-        } else await this.sendChunked(head);
+          const batch = (await this.rows(picked)).filter((r) => !r.refused);
+          if (batch.length) await this.sendBatch(batch);
+        } else {
+          const [row] = await this.rows([head.hash]);
+          if (row && !row.refused) await this.sendChunked(row);
+        }
         this.wait = this.deps.backoffMs?.min ?? 1000;
       }
     } catch (e) {
@@ -223,7 +237,7 @@ export class Uploader {
         this.retryLater();
       }
     } finally {
-      await this.recount().catch(() => {});
+      this.recount();
     }
   }
 
@@ -238,13 +252,34 @@ export class Uploader {
     }, wait);
   }
 
-  private async unsent(): Promise<OutboxRecord[]> {
-    return (await this.deps.db.blobs.where('state').equals('unsent').toArray()) as OutboxRecord[];
+  /** Read the unsent rows' metadata again (start, kick) and recount. */
+  private async reload(): Promise<void> {
+    const map = new Map<string, OutboxRecord>();
+    const none = new Uint8Array(0);
+    await this.deps.db.blobs
+      .where('state')
+      .equals('unsent')
+      .each((r) => void map.set(r.hash, { ...r, bytes: none }));
+    this.outbox = map;
+    this.recount();
   }
 
-  private async recount(): Promise<void> {
+  /** These rows with their bytes, still unsent (a row sent or removed meanwhile leaves the outbox). */
+  private async rows(hashes: string[]): Promise<OutboxRecord[]> {
+    const got = (await this.deps.db.blobs.bulkGet(hashes)) as Array<OutboxRecord | undefined>;
+    const out: OutboxRecord[] = [];
+    hashes.forEach((h, i) => {
+      const r = got[i];
+      if (r?.state === 'unsent') out.push(r);
+      else this.outbox.delete(h);
+    });
+    this.recount();
+    return out;
+  }
+
+  private recount(): void {
     if (this.stopped) return;
-    const p = progressOf(await this.unsent());
+    const p = progressOf([...this.outbox.values()]);
     const cur = this.progress.peek();
     if (JSON.stringify(p) !== JSON.stringify(cur)) this.progress.value = p;
   }
@@ -306,6 +341,9 @@ export class Uploader {
         if (res.ok && typeof answer?.offset === 'number') {
           offset = answer.offset;
           await this.deps.db.blobs.update(rec.hash, { confirmed: offset });
+          const meta = this.outbox.get(rec.hash);
+          if (meta) meta.confirmed = offset;
+          this.recount();
           continue;
         }
         const error = answer?.error ?? '';
@@ -338,13 +376,16 @@ export class Uploader {
       const cur = await this.deps.db.blobs.get(rec.hash);
       if (cur?.state === 'unsent') await this.deps.db.blobs.update(rec.hash, { state: 'sent', confirmed: cur.size, usedMs: this.now() });
     });
-    await this.recount();
+    this.outbox.delete(rec.hash);
+    this.recount();
   }
 
   private async refuse(rec: OutboxRecord, error: BlobErrorCode): Promise<void> {
     console.warn(`gridlink: the relay refused blob ${rec.hash}: ${error}`);
     await this.deps.db.blobs.update(rec.hash, { refused: error } as Partial<BlobRecord>);
-    await this.recount();
+    const meta = this.outbox.get(rec.hash);
+    if (meta) meta.refused = error;
+    this.recount();
   }
 
   async stop(): Promise<void> {

@@ -126,7 +126,7 @@ describe('the blob outbox uploader', () => {
     const c = client();
     const { u } = uploader(db, c);
     await u.start();
-    await until(async () => (await db.blobs.where('state').equals('unsent').count()) === 0, 'outbox empty');
+    await until(async () => (await db.blobs.where("state").equals("unsent").count()) === 0, "outbox empty").catch((e) => { console.log(JSON.stringify(c.reqs.map((r) => [r.method, r.path.slice(-8), r.bytes, r.status]))); throw e; });
     await u.idle();
 
     // One batch for both thumbnails and the clip (all under CHUNK_BYTES, together under BATCH_BYTES), then chunks.
