@@ -1,8 +1,8 @@
 /**
  * The blob routes (issue 12): exactly the protocol of src/protocol/blobs.ts, on the store of blobs.ts.
  *
- *   GET  /api/blobs/<hash>          the bytes, to an owner or to a user who may read a case naming the blob
- *                                   (docAccess to its cases doc, or a resident who reported that case); 404
+ *   GET  /api/blobs/<hash>          the bytes, to an owner or to a user who may read a case in which an owner named
+ *                                   the blob (docAccess to its cases doc, or a resident who reported that case); 404
  *                                   not_found otherwise, the same answer as for a blob that does not exist
  *   GET  /api/blobs/<hash>/upload   the caller's UploadStatus
  *   PUT  /api/blobs/<hash>          one chunk with Content-Range (a range of total 0 names a zero-byte blob: refused 422)
@@ -35,9 +35,6 @@ export const BLOB_STATUS: Record<BlobErrorCode, number> = {
   empty_blob: 422,
 };
 
-/** The PUT being received per (user, hash). */
-const inFlight = new Map<string, IncomingMessage>();
-
 /** Bytes the sniffer needs to name a type (RIFF....WEBP). */
 const SNIFF_BYTES = 12;
 
@@ -56,13 +53,13 @@ async function caller(req: IncomingMessage, res: ServerResponse, ctx: Ctx, close
 // ---------------------------------------------------------------- GET /api/blobs/<hash>
 
 /**
- * Whether `user` may read the blob: an owner (the uploader), or someone who may read a case that names it: read
- * access to the case's doc, or (a resident, who has no doc access) the case's reporter.
+ * Whether `user` may read the blob: an owner (the uploader), or someone who may read a case in which an owner named
+ * it (blobs.ts vouchedRefs): read access to the case's doc, or (a resident, who has no doc access) the case's reporter.
  */
 export async function mayReadBlob(ctx: Ctx, user: UserInfo, hash: string): Promise<boolean> {
   if (ctx.blobs.owns(user.id, hash)) return true;
   const org = ctx.org();
-  const refs = ctx.blobs.refs(hash);
+  const refs = ctx.blobs.vouchedRefs(hash);
   for (const r of refs) if (user.role !== 'resident' && docAccess(user, r.doc, org.townIds)) return true;
   if (user.role !== 'resident') return false;
   for (const r of refs) {
@@ -126,6 +123,7 @@ export async function putChunk(req: IncomingMessage, res: ServerResponse, ctx: C
   // A newer request for the same upload means the client gave up on the one in flight (its link dropped, perhaps
   // without the relay noticing yet): that one is cut, its received bytes kept, and this one runs after it.
   const key = `${user.id}\n${hash}`;
+  const inFlight = ctx.blobs.inFlight;
   inFlight.get(key)?.destroy();
   inFlight.set(key, req);
   req.once('close', () => {

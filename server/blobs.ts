@@ -6,8 +6,8 @@
  *   hash = hex sha256 of the bytes); an upload in progress is `DATA_DIR/blobs/partial/<hash>-<hex of the user id>`
  *   (one per user and hash: two users uploading the same bytes never share a partial file).
  *   SQLite holds only metadata: `blobs` (hash, size, type, created_ms), `blob_owners` (hash, user_id: who uploaded
- *   it; the quota counts them) and `blob_refs` (hash, doc, case_id: the cases whose events name it; written by the
- *   store with each accepted update, store.ts).
+ *   it; the quota counts them) and `blob_refs` (hash, doc, case_id, actor: the cases whose events name it and who
+ *   named it; written by the store with each accepted update, store.ts).
  * - A chunk's bytes are written and fsynced before its answer; the bytes of a cut request are fsynced too, so the
  *   upload status may be past the last answer. Nothing confirmed is lost to `kill -9`.
  * - A complete upload is checked (checkBlob: size, sniffed type, complete format; sha256 equal to its name) before
@@ -15,7 +15,8 @@
  *   partial file removed. A crash at any point leaves either the partial (the upload resumes) or the stored file
  *   (reconcile adopts it and gives the partial's user ownership), never neither.
  * - No existence oracle: a user who uploads bytes that are already stored sends them all the same, and becomes an
- *   owner when they check out. A blob is served only to its owners and to users who may read a case naming it.
+ *   owner when they check out. A blob is served only to its owners and to users who may read a case in which one
+ *   of its owners named it (`vouchedRefs`).
  * - Quota per user: the sizes of the blobs they own plus the bytes of their partial uploads.
  * - GC (`collect`, at startup and hourly): stored blobs that no case names and older than the grace period, and
  *   partial uploads untouched for the grace period, are deleted.
@@ -32,7 +33,7 @@ import { HASH_PATTERN, type BlobErrorCode, type UploadStatus } from '../src/prot
 import { CaseIndex } from '../src/protocol/caseindex.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import type { Logger } from './log.ts';
-import { loadStoredDoc, type Store } from './store.ts';
+import { loadStoredDoc, type BlobRef, type Store } from './store.ts';
 
 export const BLOBS_DIR = 'blobs';
 export const PARTIAL_DIR = 'partial';
@@ -87,6 +88,8 @@ export class BlobStore {
   private readonly locks = new Map<string, Promise<void>>();
   private readonly stmts;
   private timer: NodeJS.Timeout | null = null;
+  /** The PUT being received per (user, hash) (blobhttp.ts: a newer one cuts it). */
+  readonly inFlight = new Map<string, { destroy(): void }>();
 
   constructor(readonly opts: BlobStoreOptions) {
     this.store = opts.store;
@@ -107,7 +110,8 @@ export class BlobStore {
       own: db.prepare('INSERT OR IGNORE INTO blob_owners (hash, user_id) VALUES (?, ?)'),
       owns: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blob_owners WHERE hash = ? AND user_id = ?'),
       owned: db.prepare<[string], { n: number }>('SELECT coalesce(sum(b.size), 0) AS n FROM blob_owners o JOIN blobs b ON b.hash = o.hash WHERE o.user_id = ?'),
-      refs: db.prepare<[string], { doc: string; case_id: string }>('SELECT doc, case_id FROM blob_refs WHERE hash = ?'),
+      refs: db.prepare<[string], { doc: string; case_id: string; actor: string }>('SELECT doc, case_id, actor FROM blob_refs WHERE hash = ?'),
+      hasOwner: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM blob_owners WHERE hash = ? LIMIT 1'),
       all: db.prepare<[], { hash: string }>('SELECT hash FROM blobs'),
       unreferenced: db.prepare<[number], { hash: string }>('SELECT hash FROM blobs b WHERE created_ms < ? AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.hash = b.hash)'),
       delete: db.prepare('DELETE FROM blobs WHERE hash = ?'),
@@ -136,9 +140,21 @@ export class BlobStore {
     return this.stmts.owns.get(hash, user) !== undefined;
   }
 
-  /** The cases whose accepted events name the blob. */
-  refs(hash: string): Array<{ doc: string; caseId: string }> {
-    return this.stmts.refs.all(hash).map((r) => ({ doc: r.doc, caseId: r.case_id }));
+  /** The cases whose accepted events name the blob, with each naming event's author. */
+  refs(hash: string): Array<{ doc: string; caseId: string; actor: string }> {
+    return this.stmts.refs.all(hash).map((r) => ({ doc: r.doc, caseId: r.case_id, actor: r.actor }));
+  }
+
+  /**
+   * The cases that open the blob to their readers: those where one of its owners named it. Knowing a hash is not
+   * enough (hashes travel in URLs and logs): an insider who names someone else's blob in a case of their own town
+   * gains nothing. A blob the relay itself stored (the demo's, `putOwnerless`) has no owner: every naming counts.
+   */
+  vouchedRefs(hash: string): Array<{ doc: string; caseId: string }> {
+    const ownerless = this.stmts.hasOwner.get(hash) === undefined;
+    const refs = this.refs(hash).filter((r) => ownerless || this.owns(r.actor, hash));
+    const seen = new Set<string>();
+    return refs.filter((r) => !seen.has(`${r.doc}\n${r.caseId}`) && seen.add(`${r.doc}\n${r.caseId}`)).map(({ doc, caseId }) => ({ doc, caseId }));
   }
 
   /** Bytes counted against the user's quota: the blobs they own and their partial uploads. */
@@ -472,10 +488,10 @@ export class PartialWriter {
 
 // ---- the blob-reference index
 
-/** (hash, caseId) for every blob the events name (blobHashesOf). */
-export function blobRefsOf(events: readonly CaseEvent[]): Array<{ hash: string; caseId: string }> {
-  const out: Array<{ hash: string; caseId: string }> = [];
-  for (const e of events) for (const hash of blobHashesOf(e)) if (HASH_PATTERN.test(hash)) out.push({ hash, caseId: e.caseId });
+/** (hash, caseId, actor) for every blob the events name (blobHashesOf). */
+export function blobRefsOf(events: readonly CaseEvent[]): BlobRef[] {
+  const out: BlobRef[] = [];
+  for (const e of events) for (const hash of blobHashesOf(e)) if (HASH_PATTERN.test(hash)) out.push({ hash, caseId: e.caseId, actor: e.actor });
   return out;
 }
 

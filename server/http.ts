@@ -35,7 +35,8 @@
  * clip with PUT /api/blobs/<sha256> (chunks with Content-Range, resumable) or several small ones with POST
  * /api/blobs; then send their hex sha256 in `photos` / `voice` of POST /api/cases, or in `photos` (and `location`)
  * of the `resolve` and `self_resolve` commands. A case event names blobs only by hash, never carries bytes; the relay
- * serves a blob to its uploader and to whoever may read a case that names it. A plan with `afterPhoto` refuses
+ * serves a blob to its uploaders and to whoever may read a case in which an uploader named it (so the account that
+ * uploads should be the one that references). A plan with `afterPhoto` refuses
  * `resolve` without photos (400 photo_required).
  * Bodies are JSON, at most MAX_BODY_BYTES (413 too_large). Every error is `{"error":"<code>"}`: the domain's codes
  * (src/domain/errors.ts) plus codes of the HTTP edge itself, `method_not_allowed`, `internal_error` and

@@ -38,7 +38,7 @@ export const OPENAPI = {
       'Authenticate with `Authorization: Bearer <token>` from POST /api/login. ' +
       'Photos and voice clips (issue 12): upload the bytes first (PUT /api/blobs/{hash} in chunks, or small ones in one POST /api/blobs), ' +
       'then reference their sha256 hashes in POST /api/cases (`photos`, `voice`) or in a command (`resolve` / `self_resolve` `photos`). ' +
-      'A blob is served only to its uploader and to users who may read a case that names it.',
+      'A blob is served only to its uploaders and to users who may read a case in which an uploader named it.',
   },
   servers: [{ url: '/' }],
   components: {
@@ -291,7 +291,7 @@ export const OPENAPI = {
     },
     '/api/blobs/{hash}': {
       get: {
-        summary: 'A photo or voice clip (issue 12): to its uploader and to users who may read a case that names it. ETag, immutable; 304 on If-None-Match',
+        summary: 'A photo or voice clip (issue 12): to its uploaders and to users who may read a case in which an uploader named it (knowing a hash is not enough). ETag, immutable; 304 on If-None-Match',
         security: [{ bearer: [] }],
         parameters: [{ name: 'hash', in: 'path', required: true, schema: hash }],
         responses: {

@@ -31,6 +31,13 @@ export interface StoredUser extends UserInfo {
   passwordHash: string;
 }
 
+/** A blob named by an event of case `caseId`, written by `actor` (server/blobs.ts blobRefsOf). */
+export interface BlobRef {
+  hash: string;
+  caseId: string;
+  actor: string;
+}
+
 /** A doc as stored: the snapshot (or null) and the update rows written after it, in commit order. */
 export interface StoredDoc {
   snapshot: Uint8Array | null;
@@ -88,7 +95,8 @@ export class Store {
     this.migrate();
     // Issue 12: the cases whose accepted events name a blob (server/blobs.ts). Created on any store, old or new,
     // without a schema version step: an older relay simply ignores the table.
-    this.db.exec('CREATE TABLE IF NOT EXISTS blob_refs (hash TEXT NOT NULL, doc TEXT NOT NULL, case_id TEXT NOT NULL, PRIMARY KEY (hash, doc, case_id))');
+    // `actor`: the author of the event that names the blob (only an owner's naming opens the blob to the case's readers).
+    this.db.exec('CREATE TABLE IF NOT EXISTS blob_refs (hash TEXT NOT NULL, doc TEXT NOT NULL, case_id TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (hash, doc, case_id, actor))');
     const db = this.db;
     this.stmts = {
       userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
@@ -104,7 +112,7 @@ export class Store {
       hasDoc: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM doc_snapshots WHERE doc = ? UNION ALL SELECT 1 FROM doc_updates WHERE doc = ? LIMIT 1'),
       docCount: db.prepare<[], { n: number }>('SELECT (SELECT count(*) FROM doc_snapshots) + (SELECT count(*) FROM doc_updates) AS n'),
       indexCase: db.prepare('INSERT OR IGNORE INTO case_index (case_id, doc) VALUES (?, ?)'),
-      blobRef: db.prepare('INSERT OR IGNORE INTO blob_refs (hash, doc, case_id) VALUES (?, ?, ?)'),
+      blobRef: db.prepare('INSERT OR IGNORE INTO blob_refs (hash, doc, case_id, actor) VALUES (?, ?, ?, ?)'),
       caseDoc: db.prepare<[string], { doc: string }>('SELECT doc FROM case_index WHERE case_id = ?'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
@@ -184,12 +192,12 @@ export class Store {
    * Commit one accepted update, the case index rows it creates and the blob references of its events (issue 12:
    * who may read a blob, server/blobs.ts), in one transaction. Returns its seq.
    */
-  appendUpdate(doc: string, update: Uint8Array, reportedCaseIds: readonly string[] = [], blobRefs: ReadonlyArray<{ hash: string; caseId: string }> = []): number {
+  appendUpdate(doc: string, update: Uint8Array, reportedCaseIds: readonly string[] = [], blobRefs: readonly BlobRef[] = []): number {
     // SQLITE_FULL (disk full) throws from here with nothing written (isStoreFull).
     const seq = this.db.transaction(() => {
       const { lastInsertRowid } = this.stmts.insertUpdate.run(doc, update);
       for (const id of reportedCaseIds) this.stmts.indexCase.run(id, doc);
-      for (const r of blobRefs) this.stmts.blobRef.run(r.hash, doc, r.caseId);
+      for (const r of blobRefs) this.stmts.blobRef.run(r.hash, doc, r.caseId, r.actor);
       return Number(lastInsertRowid);
     })();
     this.marker.committed(seq);
@@ -249,9 +257,9 @@ export class Store {
   }
 
   /** Record that cases of `doc` name these blobs (seeding, the one-time scan of blobs.ts migrateBlobRefs). */
-  addBlobRefs(doc: string, refs: ReadonlyArray<{ hash: string; caseId: string }>): void {
+  addBlobRefs(doc: string, refs: readonly BlobRef[]): void {
     this.db.transaction(() => {
-      for (const r of refs) this.stmts.blobRef.run(r.hash, doc, r.caseId);
+      for (const r of refs) this.stmts.blobRef.run(r.hash, doc, r.caseId, r.actor);
     })();
   }
 

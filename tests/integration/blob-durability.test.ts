@@ -135,7 +135,7 @@ describe('start-up reconcile', () => {
     expect(migrateBlobRefs(store)).toEqual({ docs: 1, refs: 1 });
     expect(migrateBlobRefs(store)).toEqual({ docs: 0, refs: 0 });
     const blobs = new BlobStore({ dataDir: tmp.dir, store, quotaBytes: 1e6, graceMs: 1000, now: Date.now, log: quietLogger });
-    expect(blobs.refs(sha(photo))).toEqual([{ doc: casesDoc('t01'), caseId }]);
+    expect(blobs.refs(sha(photo))).toEqual([{ doc: casesDoc('t01'), caseId, actor: 'w0001' }]);
     store.db.exec('DELETE FROM blob_refs');
     store.db.prepare('DELETE FROM meta WHERE key = ?').run(BLOB_REFS_META);
     store.close();

@@ -291,6 +291,22 @@ describe('POST /api/blobs (batch)', () => {
 });
 
 describe('who may read a blob', () => {
+  it('does not open a blob to an insider who names its hash in a case of their own town', async () => {
+    const full = jpeg(12_000);
+    expect((await upload(base, tokens.w0001!, full)).status).toBe(201);
+    const photo = { full: sha(full), thumb: sha(full) };
+    expect((await api(base, '/api/cases', { token: tokens.w0001, body: { ...report, photos: [photo] } })).status).toBe(201);
+    // w0002 (town t02) saw the hash somewhere (a URL in a log) and reports a case of their own naming it: accepted
+    // as an event, but it opens nothing, neither to them nor to their town's center.
+    const other = { ...report, gridId: 'g0002', location: { lat: 41.2, lng: 122.1 } };
+    expect((await api(base, '/api/cases', { token: tokens.w0002, body: { ...other, photos: [photo] } })).status).toBe(201);
+    for (const who of ['w0002', 'town02', 'unit003']) expect((await getBlob(base, tokens[who]!, photo.full)).status, who).toBe(404);
+    expect((await getBlob(base, tokens.town01!, photo.full)).status).toBe(200);
+    // Once w0002 has the bytes themselves (uploads them: no secret left), their case shows them to town02.
+    expect((await upload(base, tokens.w0002!, full)).status).toBe(201);
+    expect((await getBlob(base, tokens.town02!, photo.full)).status).toBe(200);
+  });
+
   it('takes a voice note with a report over HTTP and serves it as audio to the town center', async () => {
     const clip = new Uint8Array(randomBytes(3000));
     clip.set(Buffer.from('OggS'));
