@@ -76,6 +76,7 @@ const MapScreen = lazyScreen(() => import('../features/map/MapScreen.tsx').then(
 const PeopleScreen = lazyScreen(() => import('../features/people/PeopleScreen.tsx').then((m) => m.PeopleScreen));
 const PartyScreen = lazyScreen(() => import('../features/party/PartyScreen.tsx').then((m) => m.PartyScreen));
 const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m) => m.GeoAdmin));
+const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
 
 export interface AppProps {
   auth: AuthService;
@@ -189,6 +190,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'geo':
         screen = <GeoAdmin session={session} />;
+        break;
+      case 'storage':
+        screen = <StorageScreen session={session} />;
         break;
       case 'case':
         screen = <CaseDetail session={session} id={r.id} />;

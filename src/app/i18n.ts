@@ -28,6 +28,7 @@ import type { recordsZh } from './locales/records.zh.ts';
 import type { reportZh } from './locales/report.zh.ts';
 import type { showZh } from './locales/show.zh.ts';
 import type { statsZh } from './locales/stats.zh.ts';
+import type { storageZh } from './locales/storage.zh.ts';
 import type { wfZh } from './locales/wf.zh.ts';
 import { zh, type CoreKey } from './locales/zh.ts';
 
@@ -46,6 +47,7 @@ export type MessageKey =
   | keyof typeof reportZh
   | keyof typeof showZh
   | keyof typeof statsZh
+  | keyof typeof storageZh
   | keyof typeof wfZh;
 type Table = Partial<Record<MessageKey, string>>;
 

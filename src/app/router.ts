@@ -22,6 +22,7 @@ export type Route =
   | { name: 'people'; gridId?: string; householdId?: string }
   | { name: 'party'; tab?: string; town?: string } // town: the party doc chosen by county and admin (#/party/needs?town=t03)
   | { name: 'geo' } // boundary import/export (admin)
+  | { name: 'storage' } // issue 12: photos and voice notes on this device, the upload outbox
   | { name: 'notFound'; path: string };
 
 export function parseHash(hash: string): Route {
@@ -38,6 +39,7 @@ export function parseHash(hash: string): Route {
   if (path === '/map') return { name: 'map' };
   if (path === '/people') return { name: 'people' };
   if (path === '/geo') return { name: 'geo' };
+  if (path === '/storage') return { name: 'storage' };
   const ph = /^\/people\/([A-Za-z0-9_.-]{1,40})\/([A-Za-z0-9_.-]{1,40})$/.exec(path);
   if (ph) return { name: 'people', gridId: ph[1]!, householdId: ph[2]! };
   const pt = /^\/party(?:\/([a-z_]{1,32}))?\/?(?:\?town=([a-z0-9]{1,16}))?$/.exec(path);
@@ -83,6 +85,8 @@ export function routeHref(r: Route): string {
       return `#/party${r.tab ? `/${r.tab}` : ''}${r.town ? `?town=${r.town}` : ''}`;
     case 'geo':
       return '#/geo';
+    case 'storage':
+      return '#/storage';
     case 'notFound':
       return `#${r.path}`;
   }

@@ -12,12 +12,13 @@ import type { OrgView, Role, UserInfo } from '../domain/org.ts';
 import type { CaseState } from '../domain/workflow.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import type { SyncStatus } from '../sync/status.ts';
-import type { BlobKind } from '../storage/schema.ts';
+import type { CapturedBlob, StorageReport, UploadProgress } from '../sync/blobtypes.ts';
 import type { RecordsApi } from './records.ts';
 
 // The shapes the screens use are owned by the layer that makes them; re-exported here so that the screens import
 // the whole contract from one module.
 export type { ConnectionState, SyncStatus } from '../sync/status.ts';
+export type { CapturedBlob, StorageReport, UploadProgress } from '../sync/blobtypes.ts';
 export type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 export type { OrgView } from '../domain/org.ts';
 export type { ReportInput } from '../domain/commands.ts';
@@ -85,38 +86,6 @@ export interface Session {
   evidence?: EvidenceApi;
 }
 
-/** A blob captured on a form (src/features/evidence): compressed, hashed, type checked (src/domain/blobs.ts). */
-export interface CapturedBlob {
-  hash: string;
-  kind: BlobKind;
-  type: string;
-  bytes: Uint8Array;
-}
-
-/** What waits to be uploaded (the outbox), over all cases and per case. */
-export interface UploadProgress {
-  /** Photos (a photo and its thumbnail count once) and voice clips not yet wholly confirmed by the relay. */
-  photos: number;
-  clips: number;
-  /** Bytes not yet confirmed, of `bytes` in the outbox. */
-  bytesLeft: number;
-  bytes: number;
-  byCase: Record<string, { photos: number; clips: number; bytesLeft: number; bytes: number }>;
-}
-
-export interface StorageReport {
-  /** navigator.storage.estimate(): null where the browser does not tell. */
-  usage: number | null;
-  quota: number | null;
-  /** navigator.storage.persisted(): the browser will not evict this site's data under pressure. */
-  persisted: boolean;
-  /** Blobs in the outbox: never cleaned. */
-  unsentBytes: number;
-  /** Local copies that cleaning may remove: closed cases' first, then least recently shown. */
-  cleanableBytes: number;
-  closedCaseBytes: number;
-}
-
 export interface EvidenceApi {
   /**
    * Keep captured blobs on this device as drafts, before the event that names them is written. `report`/`act`
@@ -126,8 +95,10 @@ export interface EvidenceApi {
   /**
    * A blob's bytes: the local copy, else downloaded with this session's token (when online) and cached.
    * Null when it is not on this device and cannot be fetched now (offline, not yet uploaded, no access).
+   * `caseId` (optional): the case being shown, kept with a downloaded copy so that cleaning knows when its case is
+   * closed (closed cases' copies are cleaned first).
    */
-  load(hash: string): Promise<Blob | null>;
+  load(hash: string, caseId?: string): Promise<Blob | null>;
   /** The outbox, updated as uploads progress. */
   uploads: ReadonlySignal<UploadProgress>;
   storage(): Promise<StorageReport>;

@@ -16,7 +16,9 @@
  *    `withRecords`: their unsaved events, last save and links), read through one signal so the shell loads none of
  *    the records code. Grants read again from /api/me mid-session reach both (new docs open, revoked ones stop).
  */
-import type { AuthService, GeoFetchInit, LoginError, Profile, Session, SyncStatus } from './services.ts';
+import type { AuthService, EvidenceApi, GeoFetchInit, LoginError, Profile, Session, SyncStatus, UploadProgress } from './services.ts';
+import type { CaseEvent } from '../domain/events.ts';
+import type { EvidenceParts } from '../sync/evidence.ts';
 import type { DocGrant } from '../domain/docs.ts';
 import { ROLES, type UserInfo } from '../domain/org.ts';
 import { ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
@@ -56,6 +58,10 @@ export interface GridlinkSession extends Session {
   readonly engine: SyncEngine;
   /** Issue 5's people and party docs: null until their code has loaded (startRecords). */
   readonly recordSync: RecordSync | null;
+  /** Issue 12: photos and voice notes (always present on the app's own session). */
+  readonly evidence: EvidenceApi;
+  /** Loads and starts the uploader and the blob cache (done after sign-in; tests and benchmarks may await it). */
+  startEvidence(): Promise<unknown>;
 }
 
 export interface GridlinkAuthService extends AuthService {
@@ -140,8 +146,8 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     return me;
   }
 
-  function apiFetch(token: string, path: string, init: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    return doFetch(`${base}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
+  function apiFetch(token: string, path: string, init: ApiInit = {}): Promise<Response> {
+    return doFetch(`${base}${path}`, { ...init, body: init.body as BodyInit | undefined, headers: { ...init.headers, authorization: `Bearer ${token}` } });
   }
 
   async function geoFetch(token: string, file: string, init: GeoFetchInit = {}): Promise<Response | null> {
@@ -197,7 +203,8 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       throw e;
     }
     await store.setCurrent(p.user.id);
-    requestPersistence();
+    // The outbox's code loads now, not with the first screen; it asks for persistent storage once (blobcache.ts).
+    void s.startEvidence().catch((e: unknown) => console.error('gridlink: starting the uploads failed', e));
     return s;
   }
 
@@ -260,6 +267,11 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
   };
 }
 
+/** A request of the relay's API: JSON (strings) or blob bytes (src/protocol/blobs.ts). */
+type ApiInit = { method?: 'GET' | 'POST' | 'PUT'; body?: string | Uint8Array; headers?: Record<string, string> };
+
+const NO_UPLOADS: UploadProgress = { photos: 0, clips: 0, bytesLeft: 0, bytes: 0, byCase: {} };
+
 interface SessionDeps {
   ns: string;
   now: () => number;
@@ -270,7 +282,7 @@ interface SessionDeps {
   pollMs: number | undefined;
   fetchMe: (token: string) => Promise<Me | 'unauthorized' | 'network'>;
   geoFetch: (token: string, file: string, init?: GeoFetchInit) => Promise<Response | null>;
-  apiFetch: (token: string, path: string, init?: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }) => Promise<Response>;
+  apiFetch: (token: string, path: string, init?: ApiInit) => Promise<Response>;
   onlineLogin: (username: string, password: string) => Promise<OnlineLogin>;
   store: ProfileStore;
   iterations: number | undefined;
@@ -314,6 +326,9 @@ class SessionImpl implements GridlinkSession {
       random: deps.random,
       online: deps.online,
       onUpgradeFailed: () => this.probe(false),
+      // Issue 12: the blobs an event names enter the outbox in the same flow as the event is written (offline too).
+      beforeAppend: (events) => this.attachEvidence(events),
+      afterAppend: () => void this.evidenceParts.peek()?.uploader.kick(),
       ...(deps.flushMs !== undefined ? { flushMs: deps.flushMs } : {}),
       ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
     });
@@ -331,8 +346,49 @@ class SessionImpl implements GridlinkSession {
     });
   }
 
-  /** The header's status: the engine's with the people/party docs' part (not ready until their code has loaded). */
+  /** The header's status, with the photos and clips waiting to be uploaded (issue 12). */
   readonly status = computed<SyncStatus>(() => {
+    const base = this.baseStatus.value;
+    const p = this.evidenceParts.value?.uploader.progress.value;
+    return p && (p.photos > 0 || p.clips > 0) ? { ...base, uploads: { photos: p.photos, clips: p.clips } } : base;
+  });
+
+  // ---------------------------------------------------------------- issue 12: evidence
+  private readonly evidenceParts = signal<EvidenceParts | null>(null);
+  private loadingEvidence: Promise<EvidenceParts> | null = null;
+
+  /** Load the uploader and the blob cache once, and start them (uploads what waits from an earlier session). */
+  startEvidence(): Promise<EvidenceParts> {
+    return (this.loadingEvidence ??= import('../sync/evidence.ts').then(({ startEvidence }) =>
+      startEvidence({
+        db: this.engine.db,
+        fetch: (path, init) => this.deps.apiFetch(this.token, path, init),
+        online: this.deps.online,
+        unauthorized: () => this.probe(true),
+        paused: () => this.ended || this.engine.isAuthExpired,
+        ended: () => this.ended,
+        watchNetwork: (f) => this.engine.onNetwork(f),
+        now: this.deps.now,
+        publish: (parts) => (this.evidenceParts.value = parts),
+      }),
+    ));
+  }
+
+  private async attachEvidence(events: readonly CaseEvent[]): Promise<void> {
+    const parts = await this.startEvidence();
+    await parts.attach(this.engine.db, events, this.deps.now());
+  }
+
+  readonly evidence: EvidenceApi = {
+    keep: (blobs) => this.startEvidence().then((p) => p.cache.keep(blobs)),
+    load: (hash, caseId) => this.startEvidence().then((p) => p.cache.load(hash, caseId)),
+    uploads: computed(() => this.evidenceParts.value?.uploader.progress.value ?? NO_UPLOADS),
+    storage: () => this.startEvidence().then((p) => p.cache.storage()),
+    clean: (target) => this.startEvidence().then((p) => p.cache.clean(target)),
+  };
+
+  /** The engine's status with the people/party docs' part (not ready until their code has loaded). */
+  private readonly baseStatus = computed<SyncStatus>(() => {
     const e = this.engine.status.value;
     if (this.user.role === 'resident') {
       // A resident syncs no doc: the connection is what the relay's HTTP answers say (ResidentSync), never the
@@ -365,6 +421,8 @@ class SessionImpl implements GridlinkSession {
         contacted: () => (this.heldPassword = null),
         paused: () => this.ended || this.engine.isAuthExpired,
         watchNetwork: (f) => this.engine.onNetwork(f),
+        beforeSave: (events) => this.attachEvidence(events),
+        afterSave: () => void this.evidenceParts.peek()?.uploader.kick(),
       });
       this.resident.value = r;
       if (!this.ended) await r.start();
@@ -466,6 +524,7 @@ class SessionImpl implements GridlinkSession {
     this.recordSync?.setToken(token);
     this.engine.setAuthExpired(false);
     void this.resident.peek()?.sync();
+    void this.evidenceParts.peek()?.uploader.kick();
     this.scheduleExpiry();
   }
 
@@ -534,6 +593,7 @@ class SessionImpl implements GridlinkSession {
     await this.loadingRecords?.catch(() => undefined);
     await this.recordSync?.stop();
     await this.loadingResident?.then((r) => r.stop()).catch(() => undefined);
+    await this.loadingEvidence?.then((p) => p.uploader.stop()).catch(() => undefined);
     await this.engine.stop();
   }
 
@@ -579,14 +639,4 @@ export function parseMe(body: Record<string, unknown> | null): Me | null {
     }
   }
   return { user, docs };
-}
-
-/** Ask the browser not to evict this device's data under storage pressure (after every sign-in and resume). */
-function requestPersistence(): void {
-  try {
-    const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
-    void storage?.persist?.().catch(() => {});
-  } catch {
-    // not available: nothing to ask
-  }
 }

@@ -67,6 +67,13 @@ export interface EngineOptions {
   /** How often `online()` is polled (ms); 'online'/'offline' window events are listened to as well. */
   pollMs?: number;
   userDbVersions?: readonly SchemaVersion[];
+  /**
+   * Issue 12: called with decided events just before they are written to their doc (same flow, offline too): the
+   * session moves the blobs they name from draft into the upload outbox (src/sync/uploads.ts attachBlobs).
+   */
+  beforeAppend?: (events: readonly CaseEvent[]) => Promise<void>;
+  /** Issue 12: called after events were written (the session starts the uploader). */
+  afterAppend?: (events: readonly CaseEvent[]) => void;
 }
 
 /** Stored y-indexeddb rows above which a doc is compacted at open / after a sync / during a session. */
@@ -683,9 +690,11 @@ export class SyncEngine {
 
   /** Append decided events to their doc in one transaction and wait until the read model shows them. */
   private async append(slot: Slot, ...events: CaseEvent[]): Promise<void> {
+    await this.opts.beforeAppend?.(events);
     await slot.ledger.recordClient(slot.doc.clientID);
     slot.doc.transact(() => slot.doc.getArray<unknown>(EVENTS_ARRAY).push(events));
     await this.projection.flushNow(slot);
+    this.opts.afterAppend?.(events);
   }
 
   // ---------------------------------------------------------------- clock persistence

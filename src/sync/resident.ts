@@ -21,6 +21,7 @@ import { decide, type Command, type Decision, type ReportInput } from '../domain
 import { HybridClock } from '../domain/hlc.ts';
 import { ID_PATTERN, newId, type RandomBytes } from '../domain/ids.ts';
 import { indexOrg, type OrgData, type OrgView, type UserInfo } from '../domain/org.ts';
+import type { CaseEvent } from '../domain/events.ts';
 import type { CaseState } from '../domain/workflow.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
 import { toRecord, type ReadModel } from '../storage/readmodel.ts';
@@ -55,6 +56,10 @@ export interface ResidentDeps {
   /** Called when the network comes or goes (the engine's watcher); returns the unsubscribe function. */
   watchNetwork: (f: () => void) => () => void;
   refreshMs?: number;
+  /** Issue 12: before a report is kept in the outbox, move the blobs it names into the upload outbox. */
+  beforeSave?: (events: readonly CaseEvent[]) => Promise<void>;
+  /** Issue 12: after a report was kept, or after a contact with the relay (the session starts the uploader). */
+  afterSave?: () => void;
 }
 
 interface Reference {
@@ -268,10 +273,12 @@ export class ResidentSync {
       caseId,
     });
     if (!decision.ok) return decision;
+    await this.deps.beforeSave?.([decision.event]);
     this.outbox.push({ caseId, input, state: decision.state });
     await this.save();
     await this.writeRows();
     this.refresh({});
+    this.deps.afterSave?.();
     void this.sync();
     return decision;
   }

@@ -194,6 +194,11 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
                 <span class="user-name" title={roleName(user.role)}>
                   {t('shell.user', { name: user.name, role: roleName(user.role) })}
                 </span>
+                {session.evidence ? (
+                  <a class="btn btn-quiet" href="#/storage" aria-current={r === 'storage' ? 'page' : undefined}>
+                    {t('shell.storage')}
+                  </a>
+                ) : null}
                 <LangSwitch />
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>
                   <Icon name="logout" />
@@ -212,6 +217,11 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
             </nav>
             <div class="menu-user">
               <span class="user-name">{t('shell.user', { name: user.name, role: roleName(user.role) })}</span>
+              {session.evidence ? (
+                <a class="nav-link" href="#/storage" aria-current={r === 'storage' ? 'page' : undefined} onClick={() => setMenuAt(null)}>
+                  {t('shell.storage')}
+                </a>
+              ) : null}
               <div class="button-row">
                 <LangSwitch />
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>

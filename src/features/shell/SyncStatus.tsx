@@ -1,5 +1,6 @@
 /**
- * Always-visible sync status: connection, own changes not yet saved on the server, last save time.
+ * Always-visible sync status: connection, own changes not yet saved on the server, last save time, and (issue 12)
+ * the photos and voice clips waiting to be uploaded ("3 张照片待上传"; per case on the storage screen, 菜单 > 存储空间).
  * A polite live region, so a screen reader hears "离线" or "2 项更改尚未保存到服务器" when it changes.
  * It claims only what is known: while the local docs open and the links are made it says "正在连接…", never
  * beside "所有更改已保存到服务器" (which waits for the relay's answer, or for the device to be known offline).
@@ -34,6 +35,20 @@ export function SyncStatusBar({ status }: { status: ReadonlySignal<Status> }) {
       <span class="visually-hidden">{sep}</span>
       {/* "Never saved" only matters while something waits: with nothing written yet it is noise (a third row at 200%). */}
       <span class="syncbar-last">{s.lastSavedMs !== null ? t('sync.lastSaved', { time: formatTime(s.lastSavedMs) }) : s.unsaved > 0 ? t('sync.neverSaved') : null}</span>
+      {s.uploads ? (
+        <>
+          <span class="visually-hidden">{sep}</span>
+          {/* Issue 12: photos and voice clips still in the outbox (a photo and its thumbnail count once). */}
+          <span class="syncbar-uploads">
+            {[
+              s.uploads.photos > 0 ? t(s.uploads.photos === 1 ? 'sync.uploads.photos.one' : 'sync.uploads.photos.other', { n: s.uploads.photos }) : null,
+              s.uploads.clips > 0 ? t(s.uploads.clips === 1 ? 'sync.uploads.clips.one' : 'sync.uploads.clips.other', { n: s.uploads.clips }) : null,
+            ]
+              .filter(Boolean)
+              .join(sep)}
+          </span>
+        </>
+      ) : null}
       {!s.ready ? <span class="syncbar-loading">{t('sync.loadingLocal')}</span> : null}
     </div>
   );

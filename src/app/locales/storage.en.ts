@@ -1,0 +1,32 @@
+/** English messages of the storage screen (features/evidence/StorageScreen.tsx); the same keys as storage.zh.ts. */
+import type { StorageMessages } from './storage.zh.ts';
+
+export const storageEn: StorageMessages = {
+  'storage.title': 'Storage',
+  'storage.persisted': "This device keeps the app's data: the browser will not delete it when space runs low.",
+  'storage.notPersisted': "The browser may delete the app's data when space runs low. Upload photos and voice notes as soon as you have a network.",
+  'storage.usage': '{used} used of {quota}',
+  'storage.usageUnknown': 'This browser does not tell how much storage is used.',
+  'storage.unsent': 'Waiting to upload: {size} (never cleaned)',
+  'storage.cleanable': 'Can be cleaned: {size}, of which photos of closed cases {closed}',
+  'storage.cleanHint': 'Cleaning removes copies of photos and voice notes that are already on the server (closed cases first, then those not viewed for the longest time); they are downloaded again when needed. Nothing waiting to upload is removed.',
+  'storage.clean': 'Clean up',
+  'storage.cleaning': 'Cleaning…',
+  'storage.cleaned': '{size} freed.',
+  'storage.nothing': 'Nothing to clean.',
+  'storage.progress': 'Upload progress',
+  'storage.allSent': 'Every photo and voice note has been uploaded.',
+  'storage.case': 'Case {id}',
+  'storage.caseLeft': '{photos} photos, {clips} voice notes waiting; {left} of {total} left',
+  'storage.refused': 'Files the server refused',
+  'storage.refusedItem': '{kind} ({id}): {reason}',
+  'storage.kind.thumb': 'Thumbnail',
+  'storage.kind.photo': 'Photo',
+  'storage.kind.voice': 'Voice note',
+  'storage.reason.too_large': 'file too large',
+  'storage.reason.unsupported_type': 'file type not supported',
+  'storage.reason.corrupt_blob': 'file damaged',
+  'storage.reason.hash_mismatch': 'content does not match its name',
+  'storage.reason.empty_blob': 'empty file',
+  'storage.loading': 'Reading…',
+};
