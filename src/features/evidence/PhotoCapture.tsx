@@ -13,7 +13,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../app/i18n.ts';
 import '../../app/locales/capture.zh.ts';
 import type { Session } from '../../app/services.ts';
-import { MAX_PHOTOS } from '../../domain/events.ts';
 import type { PhotoRef } from '../../domain/evidence.ts';
 import { CaptureError, compressPhoto } from './compress.ts';
 import './capture.css';
@@ -24,6 +23,11 @@ export interface PhotoCaptureProps {
   id: string;
   label: string;
   hint?: string;
+  /**
+   * MAX_PHOTOS of src/domain/events.ts, passed by the form: importing it here would split the events module out of
+   * the first bundle's chunk (this component is lazy) and cost the first screen bytes.
+   */
+  max: number;
   /** An error of the form about the photos (e.g. an after-photo is required), shown under the buttons. */
   error?: string | undefined;
   onChange(photos: PhotoRef[]): void;
@@ -76,9 +80,9 @@ export function PhotoCapture(p: PhotoCaptureProps) {
     // Reset, so choosing the same file again fires `change` again.
     if (input) input.value = '';
     if (!files.length) return;
-    const room = MAX_PHOTOS - itemsRef.current.length;
+    const room = p.max - itemsRef.current.length;
     const taken = files.slice(0, Math.max(0, room));
-    const errs: string[] = files.length > taken.length ? [t('capture.tooMany', { max: MAX_PHOTOS, n: files.length - taken.length })] : [];
+    const errs: string[] = files.length > taken.length ? [t('capture.tooMany', { max: p.max, n: files.length - taken.length })] : [];
     setErrors(errs);
     setNote('');
     const added = taken.map((f) => ({ key: nextKey++, name: f.name || '?' }));
@@ -121,7 +125,7 @@ export function PhotoCapture(p: PhotoCaptureProps) {
     });
   };
 
-  const full = items.length >= MAX_PHOTOS;
+  const full = items.length >= p.max;
   const hintId = `${p.id}-hint`;
   const errorId = `${p.id}-error`;
   return (
@@ -142,7 +146,7 @@ export function PhotoCapture(p: PhotoCaptureProps) {
           <button type="button" class="btn" id={`${p.id}-gallery`} disabled={full} onClick={() => gallery.current?.click()}>
             {t('capture.pickPhotos')}
           </button>
-          <span class="hint capture-count">{full ? t('capture.full', { max: MAX_PHOTOS }) : t('capture.count', { n: items.length, max: MAX_PHOTOS })}</span>
+          <span class="hint capture-count">{full ? t('capture.full', { max: p.max }) : t('capture.count', { n: items.length, max: p.max })}</span>
           {/* Hidden: the buttons above open them (a file input is not a 44 px, labelled control in every browser). */}
           <input
             ref={camera}

@@ -1,6 +1,6 @@
 /**
  * A voice note on the report form: MediaRecorder (Opus in WebM at ~24 kbps where the browser has it, AAC in MP4 on
- * Safari), up to MAX_VOICE_SECONDS with a visible countdown and an automatic stop, played back before submit,
+ * Safari), up to MAX_VOICE_SECONDS (its `maxSeconds` prop) with a visible countdown and an automatic stop, played back before submit,
  * removable. The clip is checked (src/domain/blobs.ts), hashed and kept on this device (session.evidence.keep,
  * offline too) before the form gets its VoiceRef. Where the browser cannot record (no MediaRecorder or
  * getUserMedia) or the microphone is refused, a message says to describe it in words instead.
@@ -12,7 +12,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../app/i18n.ts';
 import '../../app/locales/capture.zh.ts';
 import type { Session } from '../../app/services.ts';
-import { MAX_VOICE_SECONDS } from '../../domain/events.ts';
 import type { VoiceRef } from '../../domain/evidence.ts';
 import { capturedBlob } from './compress.ts';
 import './capture.css';
@@ -20,6 +19,8 @@ import './capture.css';
 export interface VoiceRecorderProps {
   session: Session;
   id: string;
+  /** MAX_VOICE_SECONDS of src/domain/events.ts, passed by the form (see PhotoCaptureProps.max). */
+  maxSeconds: number;
   onChange(voice: VoiceRef | undefined): void;
   onBusy?(busy: boolean): void;
 }
@@ -115,13 +116,13 @@ export function VoiceRecorder(p: VoiceRecorderProps) {
     };
     const startMs = Date.now();
     const timer = setInterval(() => {
-      const left = MAX_VOICE_SECONDS - Math.floor((Date.now() - startMs) / 1000);
+      const left = p.maxSeconds - Math.floor((Date.now() - startMs) / 1000);
       if (left <= 0) stop();
       else if (mounted.current) setState({ kind: 'recording', left });
     }, 250);
     rec.current = { recorder, stream, timer, startMs };
     recorder.start(1000);
-    setState({ kind: 'recording', left: MAX_VOICE_SECONDS });
+    setState({ kind: 'recording', left: p.maxSeconds });
   };
 
   const stop = () => {
@@ -134,7 +135,7 @@ export function VoiceRecorder(p: VoiceRecorderProps) {
 
   const save = async (blob: Blob, ms: number) => {
     if (ms < 1000) return setState({ kind: 'message', key: 'capture.voiceTooShort' });
-    const seconds = Math.min(MAX_VOICE_SECONDS, Math.max(1, Math.round(ms / 1000)));
+    const seconds = Math.min(p.maxSeconds, Math.max(1, Math.round(ms / 1000)));
     try {
       const clip = await capturedBlob(blob, 'voice');
       await p.session.evidence!.keep([clip]);

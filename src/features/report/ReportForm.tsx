@@ -23,7 +23,7 @@ import { gridAt, loadGeo, type GeoData } from '../map/geodata.ts';
 import type { MapPickerProps } from '../map/MapPicker.tsx';
 import { LazyPhotoCapture, LazyVoiceRecorder } from '../evidence/lazyCapture.tsx';
 import '../../app/locales/capture.zh.ts';
-import { MAX_PHOTOS } from '../../domain/events.ts';
+import { MAX_PHOTOS, MAX_VOICE_SECONDS } from '../../domain/events.ts';
 import type { PhotoRef, VoiceRef } from '../../domain/evidence.ts';
 
 type FieldName = 'category' | 'description' | 'lat' | 'lng' | 'grid';
@@ -303,10 +303,11 @@ export function ReportForm({ session }: { session: Session }) {
             id="r-photos"
             label={t('capture.photos')}
             hint={t('capture.photosHint', { max: MAX_PHOTOS })}
+            max={MAX_PHOTOS}
             onChange={setPhotos}
             onBusy={setPhotoBusy}
           />
-          <LazyVoiceRecorder session={session} id="r-voice" onChange={setVoice} onBusy={setVoiceBusy} />
+          <LazyVoiceRecorder session={session} id="r-voice" maxSeconds={MAX_VOICE_SECONDS} onChange={setVoice} onBusy={setVoiceBusy} />
 
           {user.role === 'worker' || grids.length === 1 ? (
             <p class="grid-auto">{t('report.gridAuto', { name: gridLabel(org, v.gridId) })}</p>

@@ -10,7 +10,7 @@
  * layout even where media queries in em would not see it.
  */
 import { assessKinds } from '../../domain/assessscope.ts';
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { roleName, t } from '../../app/i18n.ts';
 import { homeRoute, route, type Route } from '../../app/router.ts';
@@ -18,7 +18,6 @@ import type { Session } from '../../app/services.ts';
 import { TRANSITIONS } from '../../domain/workflow.ts';
 import { Icon, type IconName } from '../../ui/icons.tsx';
 import { LangSwitch } from './LangSwitch.tsx';
-import { RenewBanner } from './RenewBanner.tsx';
 import { SyncStatusBar } from './SyncStatus.tsx';
 
 export interface ShellProps {
@@ -234,7 +233,7 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
         ) : null}
       </header>
       <SyncStatusBar status={session.status} />
-      <RenewBanner session={session} />
+      {session.status.value.authExpired ? <LazyRenewBanner session={session} /> : null}
       {children}
       {layout.tabbar ? (
         <nav class="tabbar" aria-label={t('shell.tabbar')}>
@@ -251,4 +250,17 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
       ) : null}
     </>
   );
+}
+
+/**
+ * The sign-in-again banner loads only when a token was refused (rare, and its form would otherwise cost every first
+ * screen its bytes); the service worker precaches its chunk, so it also loads offline.
+ */
+let RenewBanner: ComponentType<{ session: Session }> | null = null;
+function LazyRenewBanner({ session }: { session: Session }) {
+  const [C, setC] = useState(() => RenewBanner);
+  useEffect(() => {
+    if (!C) void import('./RenewBanner.tsx').then((m) => setC(() => (RenewBanner = m.RenewBanner)));
+  }, [C]);
+  return C ? <C session={session} /> : null;
 }

@@ -361,6 +361,7 @@ function FixForm(p: FixFormProps) {
           id={photosId}
           label={t('capture.afterPhotos')}
           hint={t('capture.afterPhotosHint', { max: MAX_PHOTOS })}
+          max={MAX_PHOTOS}
           error={photos.length ? undefined : form.errors[`${photosId}-camera`]}
           onChange={setPhotos}
           onBusy={setCapturing}
