@@ -100,7 +100,8 @@ describe('app', () => {
     const session = auth.sessions[0]!;
     expect(m.root.querySelector('#renew-password')).toBeNull();
     session.status.value = { ...session.status.value, authExpired: true, connection: 'offline' };
-    await settle();
+    // The banner's code loads when it is needed (Shell.tsx LazyRenewBanner).
+    await waitFor(() => m!.root.querySelector('.banner-warning'), 'renew banner');
     expect(mustFind(m.root, '.banner-warning').textContent).toContain('登录已过期');
     await type(mustFind(m.root, '#renew-password'), 'nope');
     await submit(mustFind(m.root, 'form.renew'));
