@@ -1,8 +1,9 @@
 /**
- * `npm run bench` (full, under 20 minutes) and `npm run bench -- --quick` (smaller data and fewer runs, under
- * 3 minutes): every figure of issue 3 with its budget and a reference measured in the same run. Writes
+ * `npm run bench` (full, about 35 minutes: the photos figure alone sends 4 MB of photos at 70 kbps, about 13 minutes)
+ * and `npm run bench -- --quick` (smaller data and fewer runs, under 20 minutes): every figure of issues 3 and 12
+ * with its budget and a reference measured in the same run. Writes
  * bench/results.json (`[{name, value, unit, budget, reference, ratio, pass, failed?, note?}]`) and prints a table.
- * `--only=bundle,pageload,warmstart,scale,sync,relay,demo` runs a subset (the file then holds that subset only; with
+ * `--only=bundle,pageload,warmstart,scale,sync,relay,demo,compress,photos` runs a subset (the file then holds that subset only; with
  * `--merge` the subset replaces its own entries in the existing bench/results.json).
  * Exit code: 0 when every figure was measured, budget misses included (a miss is a finding, marked **MISS**). 1 when
  * any figure of this run failed: its value could not be measured, or a peer or reference it is compared with
@@ -14,8 +15,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFigure } from './figures/bundle.ts';
+import { compressFigure } from './figures/compress.ts';
 import { demoFigure } from './figures/demo.ts';
 import { lighthouseFigure } from './figures/lighthouse.ts';
+import { photosFigure } from './figures/photos.ts';
 import { relayFigure } from './figures/relay.ts';
 import { scaleFigure } from './figures/scale.ts';
 import { syncFigure } from './figures/sync.ts';
@@ -48,6 +51,8 @@ const GROUP_PREFIX: Record<string, string> = {
   sync: 'sync',
   relay: 'relay',
   demo: 'demo',
+  compress: 'photo compression',
+  photos: 'photos',
 };
 function groupOrder(name: string): number {
   const i = Object.values(GROUP_PREFIX).findIndex((p) => name.startsWith(p));
@@ -69,7 +74,7 @@ async function step(name: string, fn: () => Promise<Result[]>, results: Result[]
 async function main(): Promise<number> {
   const results: Result[] = [];
   log(`${quick ? 'quick' : 'full'} run${only ? ` (only ${only.join(', ')})` : ''}`);
-  if (want('pageload') || want('sync') || want('relay')) ensurePeers(log);
+  if (want('pageload') || want('sync') || want('relay') || want('photos')) ensurePeers(log);
 
   // The app build serves figures 2 and 3, so it runs whenever they do.
   if (want('bundle') || want('pageload') || want('warmstart')) {
@@ -90,6 +95,8 @@ async function main(): Promise<number> {
 
   if (want('scale')) await step('local data at scale', () => scaleFigure({ perTown: P.perTown, workerCases: P.workerCases, repeats: P.scaleRepeats, log }), results);
   if (want('sync')) await step('sync on a weak link', () => syncFigure({ workerCases: P.syncWorkerCases, weekEvents: P.weekEvents, quick, log }), results);
+  if (want('compress')) await step('photo compression', () => compressFigure({ runs: quick ? 1 : 5, log }), results);
+  if (want('photos')) await step('photos on a weak link', () => photosFigure({ quick, log }), results);
   if (want('demo')) await step('demo county', () => demoFigure({ runs: quick ? 1 : 3, log }), results);
   if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log }), results);
 
