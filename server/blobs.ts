@@ -73,6 +73,18 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** Write `bytes` as the whole file at `path` and fsync it (its name is not durable until its directory is fsynced). */
+function writeDurably(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, 'w');
+  try {
+    let at = 0;
+    while (at < bytes.length) at += writeSync(fd, bytes, at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 interface Partial {
   user: string;
   hash: string;
@@ -261,14 +273,7 @@ export class BlobStore {
     if (!verdict.ok) return verdict;
     // Through a partial file, so a crash between the write and the link leaves a partial, never a half blob.
     const path = this.partialPath(user, hash);
-    const fd = openSync(path, 'w');
-    try {
-      let at = 0;
-      while (at < bytes.length) at += writeSync(fd, bytes, at);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeDurably(path, bytes);
     fsyncDir(this.partialDir);
     this.adopt(user, hash, bytes.length, verdict.type, path);
     this.partials.delete(this.key(user, hash));
@@ -313,14 +318,7 @@ export class BlobStore {
     const dest = this.pathOf(hash);
     mkdirSync(dirname(dest), { recursive: true });
     const tmp = `${dest}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      let at = 0;
-      while (at < bytes.length) at += writeSync(fd, bytes, at);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeDurably(tmp, bytes);
     renameSync(tmp, dest);
     fsyncDir(dirname(dest));
     this.stmts.insert.run(hash, bytes.length, verdict.type, this.opts.now());

@@ -26,6 +26,7 @@ import type { CaseState } from '../domain/workflow.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
 import { toRecord, type ReadModel } from '../storage/readmodel.ts';
 import type { UserDb } from '../storage/schema.ts';
+import { Rerun } from './rerun.ts';
 import type { SyncStatus } from './status.ts';
 
 /** The read model's "doc" of a resident's rows (no CRDT doc behind them). */
@@ -100,8 +101,10 @@ export class ResidentSync {
   private lastSavedMs: number | null = null;
   private contacted = false;
   private stopped = false;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly syncs = new Rerun(
+    () => this.syncOnce().catch((e: unknown) => console.error('gridlink: resident sync failed', e)),
+    () => !this.stopped,
+  );
   private timer: ReturnType<typeof setInterval> | null = null;
   private unwatch: () => void = () => {};
   private readonly clock: HybridClock;
@@ -138,19 +141,7 @@ export class ResidentSync {
 
   /** Contact the relay now (once at a time; a call meanwhile runs it again after). Resolves when done. */
   sync(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.syncOnce().catch((e: unknown) => console.error('gridlink: resident sync failed', e));
-      } while (this.again && !this.stopped);
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.syncs.run();
   }
 
   private async syncOnce(): Promise<void> {
@@ -305,7 +296,7 @@ export class ResidentSync {
     this.stopped = true;
     this.unwatch();
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.syncs.idle();
   }
 }
 

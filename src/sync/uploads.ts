@@ -37,6 +37,7 @@ import {
 } from '../protocol/blobs.ts';
 import type { BlobKind, BlobRecord, UserDb } from '../storage/schema.ts';
 import type { UploadProgress } from './blobtypes.ts';
+import { Rerun } from './rerun.ts';
 
 /** A row of the outbox: a BlobRecord, with the relay's permanent refusal when there was one. */
 export interface OutboxRecord extends BlobRecord {
@@ -136,8 +137,10 @@ export class Uploader {
   /** Bytes of blob content sent in request bodies (diagnostics and the benchmark). */
   sentBytes = 0;
 
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly passes = new Rerun(
+    () => this.pass(),
+    () => !this.stopped && !this.held,
+  );
   private stopped = false;
   private held = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -177,29 +180,17 @@ export class Uploader {
       this.timer = null;
     }
     // New rows (a report just made) are counted at once, even while a long upload runs.
-    if (this.running) void this.reload().catch(() => {});
+    if (this.passes.busy) void this.reload().catch(() => {});
     return this.run();
   }
 
   /** Resolves when the uploader has nothing running (tests). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    await this.passes.idle();
   }
 
   private run(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.pass();
-      } while (this.again && !this.stopped && !this.held);
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.passes.run();
   }
 
   /** Send everything in order until done, or until a failure (then a retry is scheduled). */
