@@ -68,12 +68,15 @@ describe('photos from an offline report reach the center, the unit and the verif
     const caseId = worker.url().split('/').pop()!;
     await openCase(worker, caseId, '已上报');
     await syncText(worker, '2 张照片待上传');
+    // The case says which of its photos wait on this device (the bar counts every case's).
+    await worker.getByText('本机还有 2 张照片待上传（已上传 0%），联网后自动继续').waitFor();
     // Offline, the reporter's own device shows its photos from the outbox.
     await expect.poll(() => shownImages(worker, '.photo-tile img'), { timeout: 30_000 }).toBe(2);
 
     await worker.context().setOffline(false);
     await syncText(worker, '所有更改已保存到服务器', 60_000);
     await expect.poll(async () => (await worker.getByRole('status', { name: '同步状态' }).textContent()) ?? '', { timeout: 120_000 }).not.toContain('待上传');
+    await worker.locator('.case-uploads').waitFor({ state: 'detached' });
 
     // The relay holds every blob the report names; the event carries hashes only.
     const token = await apiToken(app.url, 'town01');

@@ -64,7 +64,7 @@ export const FIXED_STATUSES: ReadonlySet<string> = new Set(['resolved', 'verifie
  * report's photos and voice note, or, once fixed, before/after. With `verifyBelow` the before/after is left to the
  * verify form further down (shown once, next to the buttons it decides).
  */
-export function CaseEvidence({ session, state, inPanel, verifyBelow }: { session: Session; state: Evidence & { status: string }; inPanel?: boolean; verifyBelow?: boolean }) {
+export function CaseEvidence({ session, state, inPanel, verifyBelow }: { session: Session; state: Evidence & { id: string; status: string }; inPanel?: boolean; verifyBelow?: boolean }) {
   const fixed = FIXED_STATUSES.has(state.status) && !verifyBelow;
   const photos = verifyBelow && FIXED_STATUSES.has(state.status) ? [] : state.photos;
   if (!fixed && !photos.length && !state.voice) return null;
@@ -76,7 +76,28 @@ export function CaseEvidence({ session, state, inPanel, verifyBelow }: { session
       {inPanel ? <h3 id={`${id}-title`}>{title}</h3> : <h2 id={`${id}-title`}>{title}</h2>}
       {fixed ? <BeforeAfter session={session} state={state} id={id} labelledBy={`${id}-title`} /> : <PhotoStrip session={session} photos={photos} label={t('show.photos')} />}
       {state.voice ? <VoicePlayer session={session} voice={state.voice} /> : null}
+      <CaseUploads session={session} caseId={state.id} />
     </Tag>
+  );
+}
+
+/**
+ * This case's photos and clips still in this device's outbox, with how much is sent (the sync bar counts all
+ * cases; this says which). Nothing once they are all on the relay, or on a device that made none of them.
+ */
+function CaseUploads({ session, caseId }: { session: Session; caseId: string }) {
+  const left = session.evidence?.uploads.value.byCase[caseId];
+  if (!left) return null;
+  const pct = left.bytes > 0 ? Math.floor(((left.bytes - left.bytesLeft) / left.bytes) * 100) : 0;
+  return (
+    <p class="hint case-uploads" role="status">
+      {t('show.caseUploads', {
+        what: [left.photos ? t('show.caseUploads.photos', { n: left.photos }) : '', left.clips ? t('show.caseUploads.clips', { n: left.clips }) : '']
+          .filter(Boolean)
+          .join(t('show.caseUploads.and')),
+        pct,
+      })}
+    </p>
   );
 }
 
