@@ -6,9 +6,11 @@
  * request is idempotent and an upload's URL is known before it starts (no creation round trip, which costs 1.4 s
  * on 2G). Errors are `{"error":"<code>"}` with the codes below.
  *
- *   GET  /api/blobs/<hash>          -> 200 the bytes (Content-Type as sniffed, ETag "<hash>", immutable); 404
- *                                      `not_found` when it is not stored OR the caller may not read any case that
- *                                      names it (the two are not told apart: a hash does not reveal existence)
+ *   GET  /api/blobs/<hash>          -> 200 the bytes (Content-Type as sniffed, ETag "<hash>", immutable) to an
+ *                                      uploader of it, to anyone who may read a case in which an uploader named it
+ *                                      (so a hash seen elsewhere cannot be borrowed into one's own case), and to a
+ *                                      resident for such a case they reported; 404 `not_found` to everyone else,
+ *                                      as for a blob not stored (a hash does not reveal existence)
  *   GET  /api/blobs/<hash>/upload   -> 200 UploadStatus: how much of the caller's upload the relay holds durably
  *   PUT  /api/blobs/<hash>          one chunk, `Content-Range: bytes <first>-<last>/<total>`, body = those bytes
  *                                      (at most CHUNK_BYTES). `first` must be the relay's offset for this upload.
