@@ -23,7 +23,7 @@ import { checkBlob } from './src/domain/blobs.ts';
 window.__kept = [];
 window.__voice = null;
 const session = { evidence: { keep: async (blobs) => { for (const b of blobs) window.__kept.push({ hash: b.hash, kind: b.kind, type: b.type, size: b.bytes.length, check: checkBlob(b.bytes), bytes: Array.from(b.bytes) }); } } };
-render(h(VoiceRecorder, { session, id: 'v', onChange: (v) => { window.__voice = v === undefined ? 'removed' : v; } }), document.getElementById('root'));
+render(h(VoiceRecorder, { session, id: 'v', maxSeconds: 60, onChange: (v) => { window.__voice = v === undefined ? 'removed' : v; } }), document.getElementById('root'));
 `;
 
 let server: Server;
