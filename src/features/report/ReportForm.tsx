@@ -21,7 +21,10 @@ import { CategoryPicker } from './CategoryPicker.tsx';
 import type { ComponentType } from 'preact';
 import { gridAt, loadGeo, type GeoData } from '../map/geodata.ts';
 import type { MapPickerProps } from '../map/MapPicker.tsx';
-import { LazyPhotoCapture, LazyVoiceRecorder } from '../evidence/lazyCapture.tsx';
+// Static, not lazyCapture: this screen is a lazy chunk already, and a capture block that loads after the form has
+// painted pushes the location map down under a finger about to tap it.
+import { PhotoCapture } from '../evidence/PhotoCapture.tsx';
+import { VoiceRecorder } from '../evidence/VoiceRecorder.tsx';
 import '../../app/locales/capture.zh.ts';
 import { MAX_PHOTOS, MAX_VOICE_SECONDS } from '../../domain/events.ts';
 import type { PhotoRef, VoiceRef } from '../../domain/evidence.ts';
@@ -298,7 +301,7 @@ export function ReportForm({ session }: { session: Session }) {
             />
           </Field>
 
-          <LazyPhotoCapture
+          <PhotoCapture
             session={session}
             id="r-photos"
             label={t('capture.photos')}
@@ -307,7 +310,7 @@ export function ReportForm({ session }: { session: Session }) {
             onChange={setPhotos}
             onBusy={setPhotoBusy}
           />
-          <LazyVoiceRecorder session={session} id="r-voice" maxSeconds={MAX_VOICE_SECONDS} onChange={setVoice} onBusy={setVoiceBusy} />
+          <VoiceRecorder session={session} id="r-voice" maxSeconds={MAX_VOICE_SECONDS} onChange={setVoice} onBusy={setVoiceBusy} />
 
           {user.role === 'worker' || grids.length === 1 ? (
             <p class="grid-auto">{t('report.gridAuto', { name: gridLabel(org, v.gridId) })}</p>
