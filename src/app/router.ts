@@ -23,6 +23,13 @@ export type Route =
   | { name: 'party'; tab?: string; town?: string } // town: the party doc chosen by county and admin (#/party/needs?town=t03)
   | { name: 'geo' } // boundary import/export (admin)
   | { name: 'storage' } // issue 12: photos and voice notes on this device, the upload outbox
+  // issue 13: the public side
+  | { name: 'signup' } // a resident signs up (SMS code or village invitation code)
+  | { name: 'me' } // my account: phone, SMS progress opt-in, sign out
+  | { name: 'invites' } // village invitation codes with their QR (secretary, town center, admin)
+  | { name: 'inbox' } // notifications of every role
+  | { name: 'apikeys' } // Open311 API keys (admin)
+  | { name: 'nearby' } // a resident's view of public, anonymised cases near them
   | { name: 'notFound'; path: string };
 
 export function parseHash(hash: string): Route {
@@ -40,6 +47,7 @@ export function parseHash(hash: string): Route {
   if (path === '/people') return { name: 'people' };
   if (path === '/geo') return { name: 'geo' };
   if (path === '/storage') return { name: 'storage' };
+  for (const n of ['signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby'] as const) if (path === `/${n}`) return { name: n };
   const ph = /^\/people\/([A-Za-z0-9_.-]{1,40})\/([A-Za-z0-9_.-]{1,40})$/.exec(path);
   if (ph) return { name: 'people', gridId: ph[1]!, householdId: ph[2]! };
   const pt = /^\/party(?:\/([a-z_]{1,32}))?\/?(?:\?town=([a-z0-9]{1,16}))?$/.exec(path);
@@ -87,6 +95,13 @@ export function routeHref(r: Route): string {
       return '#/geo';
     case 'storage':
       return '#/storage';
+    case 'signup':
+    case 'me':
+    case 'invites':
+    case 'inbox':
+    case 'apikeys':
+    case 'nearby':
+      return `#/${r.name}`;
     case 'notFound':
       return `#${r.path}`;
   }

@@ -7,6 +7,7 @@
  * Every event that enters from the network or storage passes `parseEvent` first.
  */
 import * as v from 'valibot';
+import { AttributesSchema, ContactSchema, OnBehalfSchema } from './citizens.ts';
 import { HLC_PATTERN } from './hlc.ts';
 import { ID_PATTERN } from './ids.ts';
 
@@ -73,6 +74,12 @@ export const ReportedData = v.strictObject({
   photos: Photos,
   voice: v.optional(VoiceRefSchema),
   channel: v.optional(v.picklist(['app', 'api', 'open311'])),
+  /** Issue 13: reported for a resident (代报), src/domain/citizens.ts. */
+  onBehalf: v.optional(OnBehalfSchema),
+  /** Issue 13: who to reply to, as an Open311 client gave it. */
+  contact: v.optional(ContactSchema),
+  /** Issue 13: the subcategory's extra answers (Open311 attributes). */
+  attributes: v.optional(AttributesSchema),
 });
 
 const NoteOnly = v.strictObject({ note: optionalText(2000) });

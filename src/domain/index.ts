@@ -12,3 +12,4 @@ export * from './duplicates.ts';
 export * from './queues.ts';
 export * from './assessment.ts';
 export * from './receipts.ts';
+export * from './citizens.ts';

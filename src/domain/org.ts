@@ -17,6 +17,8 @@ export interface UserInfo {
   gridId?: string;
   unitId?: string;
   phone?: string;
+  /** Issue 13: the phone was proven by an SMS code (a resident's sign-up); see src/domain/citizens.ts. */
+  phoneVerified?: boolean;
 }
 
 export interface Town {

@@ -28,6 +28,7 @@
  *    an extension. A return clears the unit; the deadline restarts at the next dispatch.
  *  - one extension request may be pending at a time; an approval adds its hours to the deadline.
  */
+import type { Contact, OnBehalf } from './citizens.ts';
 import { EVENT_TYPES, type CaseEvent, type EventType, type LatLng, type Satisfaction } from './events.ts';
 import type { ErrorCode } from './errors.ts';
 import { photoRefs, type PhotoRef, type VoiceRef } from './evidence.ts';
@@ -408,6 +409,13 @@ export interface CaseState {
   /** The report's voice note. */
   voice?: VoiceRef;
   reporter: string;
+  /** The reporter's role when the report was accepted (its receipt's authority): the 考核's channel counts. */
+  reporterRole?: Role;
+  /** Issue 13: how the report came in (src/domain/citizens.ts). */
+  channel?: 'app' | 'api' | 'open311';
+  onBehalf?: OnBehalf;
+  contact?: Contact;
+  attributes?: Record<string, string>;
   /** HLC of the report, and its wall-clock ms. */
   reportedAt: string;
   reportedMs: number;
@@ -523,6 +531,11 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex, tm: E
         photos: photoRefs(d.photos),
         ...(d.voice ? { voice: d.voice } : {}),
         reporter: e.actor,
+        reporterRole: actor.role,
+        ...(d.channel ? { channel: d.channel } : {}),
+        ...(d.onBehalf ? { onBehalf: d.onBehalf } : {}),
+        ...(d.contact ? { contact: d.contact } : {}),
+        ...(d.attributes ? { attributes: d.attributes } : {}),
         reportedAt: e.at,
         // The accept clock starts when the report reached the relay: the town center cannot know of it before.
         reportedMs: tm.rx,
