@@ -29,6 +29,9 @@ import { GeoStore } from './geostore.ts';
 import { setCommonHeaders } from './headers.ts';
 import { Store } from './store.ts';
 import { BlobStore, migrateBlobRefs } from './blobs.ts';
+import { Residents } from './residents.ts';
+import { createSmsSender, DEFAULT_SMS, type SmsConfig, type SmsSender } from './sms.ts';
+import { startProgressTexts } from './progress.ts';
 
 export interface StartOptions {
   dataDir: string;
@@ -59,6 +62,10 @@ export interface StartOptions {
   blobQuotaBytes?: number;
   /** Issue 12: grace period of unreferenced blobs and stale partial uploads (BLOB_GRACE). */
   blobGraceMs?: number;
+  /** Issue 13: how texts reach phones (SMS_*; server/sms.ts). Default: the log transport. */
+  sms?: SmsConfig;
+  /** Tests: a sender to use instead of the one `sms` describes. */
+  smsSender?: SmsSender;
   /** Wall clock (tests inject one). */
   now?: () => number;
   log?: Logger;
@@ -184,7 +191,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const live = relay;
     org = buildOrgView(await live.withDoc(ORG_DOC, readOrg), store);
 
+    // Issue 13: resident accounts, invitation codes and texts (residents.ts, sms.ts, progress.ts).
+    const smsConfig = opts.sms ?? DEFAULT_SMS;
+    const sms = opts.smsSender ?? createSmsSender(smsConfig, log, opts.demo === true);
+    const residents = new Residents(store, now);
+    startProgressTexts({ relay: live, store, residents, sms, sign: smsConfig.sign, org: () => org.index, now, log });
+
     const handler = createHttpHandler({
+      residents,
+      sms,
+      smsSign: smsConfig.sign,
       store,
       relay: live,
       org: () => org,

@@ -19,6 +19,12 @@
  *                      uploads), MiB                                 default 1024
  *   BLOB_GRACE         an uploaded blob no case names, and an unfinished upload, is deleted after this
  *                      (<n>s|m|h|d)                                  default 7d
+ *   SMS_TRANSPORT      issue 13 (server/sms.ts): log | http; `log` writes texts to the relay's log and reaches no
+ *                      phone (sign-up then takes village invitation codes only; --demo counts the log as
+ *                      delivered)                                   default log
+ *   SMS_HTTP_URL       with SMS_TRANSPORT=http: the provider's (or a gateway's) endpoint, http(s)://…  required then
+ *   SMS_HTTP_TOKEN     sent as `Authorization: Bearer …` to SMS_HTTP_URL            default none
+ *   SMS_SIGN           the provider's registered signature, put in front as 【…】     default 网格通
  * Abuse limits (readLimits; applied by connlimits.ts, README "Configuration"):
  *   AWARENESS_MAX_BYTES      one client's awareness state (JSON)          default 4096
  *   AWARENESS_MAX_STATES     awareness states per doc                     default 256
@@ -40,6 +46,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../src/protocol/wire.ts';
+import { DEFAULT_SMS, type SmsConfig } from './sms.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -63,6 +70,8 @@ export interface EnvConfig {
   blobQuotaBytes: number;
   /** Issue 12: unreferenced blobs and stale partial uploads are deleted after this. */
   blobGraceMs: number;
+  /** Issue 13: how texts reach residents' phones (server/sms.ts). */
+  sms: SmsConfig;
   limits: Limits;
 }
 
@@ -186,6 +195,7 @@ export function readEnv(env: Record<string, string | undefined>): EnvConfig {
     compactAfterRows: intVar('COMPACT_AFTER_ROWS', get('COMPACT_AFTER_ROWS'), DEFAULTS.compactAfterRows, 1, 1_000_000),
     blobQuotaBytes: intVar('BLOB_QUOTA_MB', get('BLOB_QUOTA_MB'), DEFAULTS.blobQuotaMb, 1, 1024 * 1024) * 1024 * 1024,
     blobGraceMs: parseDuration('BLOB_GRACE', get('BLOB_GRACE') ?? DEFAULTS.blobGrace) * 1000,
+    sms: readSms(get),
     limits: readLimits(env),
   };
 }
@@ -205,6 +215,19 @@ export function passwordProblem(password: string, username: string, published: r
   if (new Set(password).size < 6) return 'uses fewer than 6 different characters';
   if (password.toLowerCase().includes(username.toLowerCase())) return 'contains the username';
   return null;
+}
+
+/** SMS_* (server/sms.ts). */
+function readSms(get: (k: string) => string | undefined): SmsConfig {
+  const transport = get('SMS_TRANSPORT') ?? DEFAULT_SMS.transport;
+  if (transport !== 'log' && transport !== 'http') throw new ConfigError(`SMS_TRANSPORT must be log or http, not "${transport}"`);
+  const sign = get('SMS_SIGN') ?? DEFAULT_SMS.sign;
+  if ([...sign].length > 12 || /[【】]/.test(sign)) throw new ConfigError('SMS_SIGN must be at most 12 characters, without 【】');
+  if (transport === 'log') return { transport, sign };
+  const url = get('SMS_HTTP_URL');
+  if (!url || !/^https?:\/\/[^\s]+$/.test(url)) throw new ConfigError('SMS_TRANSPORT=http needs SMS_HTTP_URL (http:// or https://)');
+  const token = get('SMS_HTTP_TOKEN');
+  return { transport, httpUrl: url, sign, ...(token ? { httpToken: token } : {}) };
 }
 
 function intVar(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -4,7 +4,10 @@
  * Contracts (issue 2; other systems and scripts rely on them):
  *   GET  /healthz          -> 200 {"ok":true}
  *   POST /api/login        {"username","password"} -> 200 {"token","user"}; 401 bad_credentials; 400 bad_request;
- *                          429 too_many_attempts with Retry-After (seconds) after repeated failures (ratelimit.ts)
+ *                          429 too_many_attempts with Retry-After (seconds) after repeated failures (ratelimit.ts).
+ *                          Issue 13: a `username` that is a phone number (src/domain/citizens.ts normalizePhone)
+ *                          signs in to the resident account with that phone and password (residents.ts)
+ *   Issue 13, resident sign-up, invitation codes, SMS preference and log: residenthttp.ts
  *   GET  /api/me           Bearer -> 200 {"user","docs":[{"name","access"}],"serverTime"}; 401 unauthorized
  *   POST /api/cases        Bearer {"category","description","location":{"lat","lng"},"gridId","address"?,
  *                          "photos"?:[{"full","thumb"}],"voice"?:{"hash","seconds"}}
@@ -13,9 +16,13 @@
  *                          that already reached the relay answers 200 with that case (the caller's own), 409
  *                          `conflict` if the id belongs to someone else's case
  *   GET  /api/cases/<id>   Bearer -> 200 {case state..., "events":[...]}; 404 unknown; 403 out of scope; a
- *                          resident gets their own report as its reporter sees it (reporter.ts), 403 any other
+ *                          resident gets their own report as its reporter sees it (reporter.ts), and (issue 13) a
+ *                          case reported on their behalf with their verified phone (followsOnBehalf, with
+ *                          "followsOnBehalf": true), 403 any other
  *   GET  /api/cases/mine   Bearer -> 200 {"cases":[case state as its reporter sees it...]} (issue 11): the caller's
- *                          own reports of the live case years, newest first
+ *                          own reports of the live case years, newest first; issue 13: with a resident's cases
+ *                          reported on their behalf (followsOnBehalf: their verified phone), marked
+ *                          "followsOnBehalf": true
  *   GET  /api/reference    Bearer -> 200 the public reference data (towns, villages, grids, categories, units by
  *                          name; no staff directory: reporter.ts) with an ETag; 304 on If-None-Match
  *   GET  /api/plans        Bearer -> 200 [{id, category, name, priority, dueHours, unitIds, steps}]
@@ -69,6 +76,10 @@ import type { BlobStore } from './blobs.ts';
 import { bearerUser, readBody, sendJson } from './httpio.ts';
 import { partySummary, peopleResidents } from './peoplehttp.ts';
 import { publicReferenceBody, reporterView } from './reporter.ts';
+import { getPrefs, issueInvite, listInvites, putPrefs, revokeInvite, signup, signupCode, signupOptions, smsLog } from './residenthttp.ts';
+import { residentByPhone, type Residents } from './residents.ts';
+import type { SmsSender } from './sms.ts';
+import { followsOnBehalf, normalizePhone } from '../src/domain/citizens.ts';
 import type { GeoStore } from './geostore.ts';
 import { serveStatic } from './static.ts';
 import { isStoreFull } from './storecheck.ts';
@@ -103,6 +114,11 @@ export interface HttpContext {
   logins: LoginLimiter;
   /** Photos and voice clips (issue 12): blobs.ts; routes in blobhttp.ts. */
   blobs: BlobStore;
+  /** Issue 13: resident accounts and invitation codes (residents.ts; routes in residenthttp.ts). */
+  residents: Residents;
+  /** Issue 13: texts to phones (sms.ts) and the provider's signature. */
+  sms: SmsSender;
+  smsSign: string;
 }
 
 class HttpError extends Error {
@@ -157,6 +173,14 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/blobs$/, methods: { POST: postBatch } },
   { pattern: /^\/api\/blobs\/([^/]+)$/, methods: { GET: getBlob, PUT: putChunk } },
   { pattern: /^\/api\/blobs\/([^/]+)\/upload$/, methods: { GET: uploadStatus } },
+  // Issue 13: resident accounts (residenthttp.ts).
+  { pattern: /^\/api\/signup\/options$/, methods: { GET: signupOptions } },
+  { pattern: /^\/api\/signup\/code$/, methods: { POST: signupCode } },
+  { pattern: /^\/api\/signup$/, methods: { POST: signup } },
+  { pattern: /^\/api\/invites$/, methods: { GET: listInvites, POST: issueInvite } },
+  { pattern: /^\/api\/invites\/([^/]+)$/, methods: { DELETE: revokeInvite } },
+  { pattern: /^\/api\/me\/prefs$/, methods: { GET: getPrefs, PUT: putPrefs } },
+  { pattern: /^\/api\/sms\/log$/, methods: { GET: smsLog } },
 ];
 
 export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
@@ -228,16 +252,22 @@ async function healthz(_req: IncomingMessage, res: ServerResponse): Promise<void
 async function login(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
   const body = v.safeParse(LoginBody, await readJson(req));
   if (!body.success) throw new HttpError(400, 'bad_request');
-  const { username, password } = body.output;
+  const { password } = body.output;
+  // A phone number counts as one name however it is typed.
+  const username = normalizePhone(body.output.username) ?? body.output.username;
   const client = req.socket.remoteAddress ?? 'unknown';
   const waitMs = ctx.logins.retryAfterMs(username, client);
   if (waitMs > 0) {
     res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
     throw new HttpError(429, 'too_many_attempts');
   }
-  const stored = ctx.store.userByName(username);
+  // Issue 13: a phone number signs in to a resident account (residents.ts residentByPhone: the same time whether
+  // or not, and however many, accounts the number has).
+  const phone = normalizePhone(username);
+  const byName = phone ? undefined : ctx.store.userByName(username);
   // verifyPassword costs one scrypt even for an unknown user: the answer time does not tell who exists.
-  if (!(await verifyPassword(password, stored?.passwordHash)) || !stored) {
+  const stored = phone ? await residentByPhone(ctx.store, phone, password) : (await verifyPassword(password, byName?.passwordHash)) ? byName : undefined;
+  if (!stored) {
     ctx.logins.failed(username, client);
     if (ctx.logins.retryAfterMs(username, client) > 0) ctx.log.warn(`sign-in of ${JSON.stringify(username)} locked after repeated failures from ${client}`);
     throw new HttpError(401, 'bad_credentials');
@@ -252,7 +282,10 @@ async function me(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): 
   const org = ctx.org();
   const docs = [...docsForUser(user, org.townIds, liveYears(ctx.now())), ...recordDocsForUser(user, org.townIds, org.data.grids)];
   // serverTime: the relay's clock, so a device whose clock is wrong stamps its events by the relay's (receipts.ts).
-  sendJson(res, 200, { user, docs, serverTime: ctx.now() });
+  // Issue 13: a resident's own phone and whether it is verified (the account screen #/me shows them).
+  const stored = user.role === 'resident' ? ctx.store.userById(user.id) : undefined;
+  const shown = stored?.phone ? { ...user, phone: stored.phone, ...(stored.phoneVerified ? { phoneVerified: true } : {}) } : user;
+  sendJson(res, 200, { user: shown, docs, serverTime: ctx.now() });
 }
 
 async function reportCase(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
@@ -303,21 +336,31 @@ async function getCase(req: IncomingMessage, res: ServerResponse, ctx: HttpConte
   if (!asReporter && !docAccess(user, doc, org.townIds)) throw new HttpError(403, 'forbidden');
   const folded = await ctx.relay.withDoc(doc, (ydoc) => foldOne(ctx, ydoc, caseId!, org.index));
   if (!folded) throw new HttpError(asReporter ? 403 : 404, asReporter ? 'forbidden' : 'unknown_case');
-  if (asReporter && folded.reporter !== user.id) throw new HttpError(403, 'forbidden');
+  // Issue 13: or a case reported on their behalf with their verified phone.
+  const follows = asReporter && folded.reporter !== user.id && followsOnBehalf(ctx.store.userById(user.id) ?? user, folded);
+  if (asReporter && folded.reporter !== user.id && !follows) throw new HttpError(403, 'forbidden');
   const state = asReporter ? reporterView(folded) : folded;
-  sendJson(res, 200, { ...state, events: state.timeline.map((t) => t.event) });
+  sendJson(res, 200, { ...state, events: state.timeline.map((t) => t.event), ...(follows ? { followsOnBehalf: true } : {}) });
 }
 
 /** The caller's own reports of the live case years, as their reporter sees them (issue 11: the resident's 案件). */
 async function myCases(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
   const user = await requireUser(req, ctx);
   const org = ctx.org();
-  const out: CaseState[] = [];
+  // Issue 13: a resident with a verified phone also follows the cases reported on their behalf with it.
+  const stored = user.role === 'resident' ? ctx.store.userById(user.id) : undefined;
+  const phone = stored?.phoneVerified && stored.phone ? normalizePhone(stored.phone) : null;
+  const out: Array<CaseState & { followsOnBehalf?: true }> = [];
   for (const t of org.townIds) {
     for (const y of liveYears(ctx.now())) {
       const name = casesDocName(t, y);
       if (!ctx.store.hasDoc(name)) continue;
-      for (const s of byReporter(await foldedDoc(ctx, name)).get(user.id) ?? []) out.push(reporterView(s));
+      const states = await foldedDoc(ctx, name);
+      for (const s of byReporter(states).get(user.id) ?? []) out.push(reporterView(s));
+      if (!phone) continue;
+      for (const s of byOnBehalfPhone(states).get(phone) ?? []) {
+        if (s.reporter !== user.id && followsOnBehalf(stored!, s)) out.push({ ...reporterView(s), followsOnBehalf: true });
+      }
     }
   }
   out.sort((a, b) => b.reportedMs - a.reportedMs || (a.id < b.id ? 1 : -1));
@@ -336,6 +379,24 @@ function byReporter(states: CaseState[]): Map<string, CaseState[]> {
       else m.set(s.reporter, [s]);
     }
     reporterIndex.set(states, m);
+  }
+  return m;
+}
+
+/** A doc's folded cases reported on someone's behalf, by that phone (issue 13), built once per fold. */
+const onBehalfIndex = new WeakMap<CaseState[], Map<string, CaseState[]>>();
+function byOnBehalfPhone(states: CaseState[]): Map<string, CaseState[]> {
+  let m = onBehalfIndex.get(states);
+  if (!m) {
+    m = new Map();
+    for (const s of states) {
+      const p = s.onBehalf?.phone;
+      if (!p) continue;
+      const list = m.get(p);
+      if (list) list.push(s);
+      else m.set(p, [s]);
+    }
+    onBehalfIndex.set(states, m);
   }
   return m;
 }

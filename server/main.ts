@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     compactAfterRows: config.compactAfterRows,
     blobQuotaBytes: config.blobQuotaBytes,
     blobGraceMs: config.blobGraceMs,
+    sms: config.sms,
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -47,7 +47,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { caseYearOpen, docAccess, parseDocName, parseRecordDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
+import { caseYearOpen, docAccess, ORG_DOC, parseDocName, parseRecordDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
 import type { CaseEvent } from '../src/domain/events.ts';
 import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
 import { makeReceipt, type Receipt } from '../src/domain/receipts.ts';
@@ -217,6 +217,8 @@ export interface RelayEvents {
   awarenessDropped: [user: string, why: string];
   /** A socket was closed as a slow reader. */
   slowReader: [user: string, buffered: number];
+  /** Case events accepted into a doc (durable and applied): the progress SMS listen (server/progress.ts). */
+  accepted: [name: string, events: readonly CaseEvent[]];
 }
 
 export class Relay {
@@ -892,6 +894,13 @@ export class Relay {
     }
     factsOf(doc.ydoc, this.opts.serverClientId, doc.kind.kind).accepted(stored, origin === SERVER_ORIGIN ? RELAY_OWNER : (origin as Conn).user.id, verdict.events, receiptValues, verdict.records);
     if (doc.rows > this.opts.compactAfterRows) this.queueCompact(doc);
+    if (verdict.events.length > 0) {
+      try {
+        this.events.emit('accepted', doc.name, verdict.events);
+      } catch (err) {
+        this.opts.log.error(`doc ${doc.name}: accepted listener failed`, err);
+      }
+    }
     try {
       this.opts.onDocChanged?.(doc.name, doc.ydoc);
     } catch (err) {
@@ -910,6 +919,33 @@ export class Relay {
       const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', { ...this.inspectOptions(), asRelay: true });
       if (verdict.ok && verdict.novel) this.commitAndApply(doc, update, verdict, SERVER_ORIGIN);
       return verdict;
+    } finally {
+      this.release(doc);
+    }
+  }
+
+  /**
+   * Put one user in the org doc's directory as the relay (issue 13: a resident who signed up), through the same
+   * inspection, commit and broadcast as any write: connected staff see the name at once. Resolves once durable.
+   */
+  async putOrgUser(user: UserInfo): Promise<Verdict> {
+    const doc = await this.acquire(ORG_DOC);
+    try {
+      // A copy of the doc writes the entry with the relay's client id (set after the copy is loaded: Yjs would pick
+      // a new id when an applied update already carries its own); the diff is the update.
+      const scratch = new Y.Doc();
+      try {
+        Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc.ydoc));
+        scratch.clientID = this.opts.serverClientId;
+        const before = Y.encodeStateVector(scratch);
+        scratch.getMap('users').set(user.id, { ...user });
+        const update = Y.encodeStateAsUpdate(scratch, before);
+        const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', { ...this.inspectOptions(), asRelay: true });
+        if (verdict.ok && verdict.novel) this.commitAndApply(doc, update, verdict, SERVER_ORIGIN);
+        return verdict;
+      } finally {
+        scratch.destroy();
+      }
     } finally {
       this.release(doc);
     }

@@ -60,7 +60,7 @@ export function loadStoredDoc(store: Store, name: string, roots: readonly string
   return doc;
 }
 
-type Scope = Pick<UserInfo, 'townId' | 'villageId' | 'gridId' | 'unitId' | 'phone'>;
+type Scope = Pick<UserInfo, 'townId' | 'villageId' | 'gridId' | 'unitId' | 'phone' | 'phoneVerified'>;
 interface UserRow {
   id: string;
   username: string;
@@ -97,6 +97,8 @@ export class Store {
     // without a schema version step: an older relay simply ignores the table.
     // `actor`: the author of the event that names the blob (only an owner's naming opens the blob to the case's readers).
     this.db.exec('CREATE TABLE IF NOT EXISTS blob_refs (hash TEXT NOT NULL, doc TEXT NOT NULL, case_id TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (hash, doc, case_id, actor))');
+    // Issue 13: residents sign in by phone (server/residents.ts); an index, no schema version step.
+    this.db.exec("CREATE INDEX IF NOT EXISTS users_resident_phone ON users (json_extract(scope, '$.phone')) WHERE role = 'resident'");
     const db = this.db;
     this.stmts = {
       userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
@@ -162,6 +164,17 @@ export class Store {
     return row ? toUser(row) : undefined;
   }
 
+  /**
+   * Resident accounts with this (normalised) phone, oldest first, at most `limit` (issue 13: a phone may be shared
+   * by a household, server/residents.ts).
+   */
+  residentsByPhone(phone: string, limit: number): StoredUser[] {
+    return this.db
+      .prepare<[string, number], UserRow>("SELECT * FROM users WHERE role = 'resident' AND json_extract(scope, '$.phone') = ? ORDER BY rowid LIMIT ?")
+      .all(phone, limit)
+      .map(toUser);
+  }
+
   insertUsers(users: readonly StoredUser[]): void {
     this.db.transaction(() => {
       for (const u of users) {
@@ -171,6 +184,7 @@ export class Store {
         if (u.gridId) scope.gridId = u.gridId;
         if (u.unitId) scope.unitId = u.unitId;
         if (u.phone) scope.phone = u.phone;
+        if (u.phoneVerified) scope.phoneVerified = true;
         this.stmts.insertUser.run(u.id, u.username, u.name, u.role, JSON.stringify(scope), u.passwordHash);
       }
     })();
@@ -332,5 +346,6 @@ function toUser(row: UserRow): StoredUser {
   if (typeof scope.gridId === 'string') user.gridId = scope.gridId;
   if (typeof scope.unitId === 'string') user.unitId = scope.unitId;
   if (typeof scope.phone === 'string') user.phone = scope.phone;
+  if (scope.phoneVerified === true) user.phoneVerified = true;
   return user;
 }
