@@ -76,6 +76,10 @@ const MapScreen = lazyScreen(() => import('../features/map/MapScreen.tsx').then(
 const PeopleScreen = lazyScreen(() => import('../features/people/PeopleScreen.tsx').then((m) => m.PeopleScreen));
 const PartyScreen = lazyScreen(() => import('../features/party/PartyScreen.tsx').then((m) => m.PartyScreen));
 const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m) => m.GeoAdmin));
+// Issue 13: resident accounts and invitation codes.
+const Signup = lazyScreen(() => import('../features/login/Signup.tsx').then((m) => m.Signup));
+const MeScreen = lazyScreen(() => import('../features/me/Me.tsx').then((m) => m.Me));
+const InvitesScreen = lazyScreen(() => import('../features/invites/Invites.tsx').then((m) => m.Invites));
 const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
 
 export interface AppProps {
@@ -123,10 +127,10 @@ export function App({ auth }: AppProps) {
   // Keep the URL consistent with the sign-in state; remember where a signed-out user wanted to go.
   useEffect(() => {
     if (session === undefined) return;
-    if (!session && r.name !== 'login') {
+    if (!session && r.name !== 'login' && r.name !== 'signup') {
       returnTo.current = routeKey.value;
       navigate({ name: 'login' }, { replace: true });
-    } else if (session && (r.name === 'login' || r.name === 'home')) {
+    } else if (session && (r.name === 'login' || r.name === 'home' || r.name === 'signup')) {
       navigate(homeRoute(session.user.role), { replace: true });
     }
   }, [session, r]);
@@ -154,7 +158,7 @@ export function App({ auth }: AppProps) {
       </p>
     );
   } else if (!session) {
-    screen = <Login auth={auth} onLogin={onLogin} />;
+    screen = r.name === 'signup' ? <Signup auth={auth} onLogin={onLogin} invite={r.invite} /> : <Login auth={auth} onLogin={onLogin} />;
   } else {
     switch (r.name) {
       case 'cases':
@@ -193,6 +197,12 @@ export function App({ auth }: AppProps) {
         break;
       case 'storage':
         screen = <StorageScreen session={session} />;
+        break;
+      case 'me':
+        screen = <MeScreen session={session} onLogout={() => void onLogout()} />;
+        break;
+      case 'invites':
+        screen = <InvitesScreen session={session} />;
         break;
       case 'case':
         screen = <CaseDetail session={session} id={r.id} />;

@@ -30,6 +30,7 @@ import type { showZh } from './locales/show.zh.ts';
 import type { statsZh } from './locales/stats.zh.ts';
 import type { storageZh } from './locales/storage.zh.ts';
 import type { wfZh } from './locales/wf.zh.ts';
+import type { accountsZh } from './locales/accounts.zh.ts';
 import { zh, type CoreKey } from './locales/zh.ts';
 
 export type Lang = 'zh' | 'en';
@@ -48,7 +49,8 @@ export type MessageKey =
   | keyof typeof showZh
   | keyof typeof statsZh
   | keyof typeof storageZh
-  | keyof typeof wfZh;
+  | keyof typeof wfZh
+  | keyof typeof accountsZh;
 type Table = Partial<Record<MessageKey, string>>;
 
 const STORAGE_KEY = 'gl:lang';

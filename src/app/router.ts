@@ -24,7 +24,7 @@ export type Route =
   | { name: 'geo' } // boundary import/export (admin)
   | { name: 'storage' } // issue 12: photos and voice notes on this device, the upload outbox
   // issue 13: the public side
-  | { name: 'signup' } // a resident signs up (SMS code or village invitation code)
+  | { name: 'signup'; invite?: string } // a resident signs up (SMS code or village invitation code: #/signup?invite=<code>, the QR)
   | { name: 'me' } // my account: phone, SMS progress opt-in, sign out
   | { name: 'invites' } // village invitation codes with their QR (secretary, town center, admin)
   | { name: 'inbox' } // notifications of every role
@@ -48,6 +48,8 @@ export function parseHash(hash: string): Route {
   if (path === '/geo') return { name: 'geo' };
   if (path === '/storage') return { name: 'storage' };
   for (const n of ['signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby'] as const) if (path === `/${n}`) return { name: n };
+  const su = /^\/signup\?invite=([A-Za-z0-9-]{1,16})$/.exec(path);
+  if (su) return { name: 'signup', invite: su[1]! };
   const ph = /^\/people\/([A-Za-z0-9_.-]{1,40})\/([A-Za-z0-9_.-]{1,40})$/.exec(path);
   if (ph) return { name: 'people', gridId: ph[1]!, householdId: ph[2]! };
   const pt = /^\/party(?:\/([a-z_]{1,32}))?\/?(?:\?town=([a-z0-9]{1,16}))?$/.exec(path);

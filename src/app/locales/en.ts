@@ -20,6 +20,8 @@ export const en: Messages = {
   'pwa.offlineReady': 'Gridlink now works offline',
   'pwa.dismiss': 'Dismiss',
 
+  'login.resident': 'Residents sign in with their mobile number and password.',
+  'login.signup': 'No account yet? Create a resident account',
   'login.title': 'Sign in',
   'login.known': 'People who used this device before',
   'login.knownHint': 'Tap a name to fill in the username.',
@@ -30,7 +32,7 @@ export const en: Messages = {
   'login.forgetYes': 'Yes, remove',
   'login.forgetNo': 'Cancel',
   'login.forgotten': '{name} was removed from this device.',
-  'login.username': 'Username',
+  'login.username': 'Username or mobile number',
   'login.password': 'Password',
   'login.submit': 'Sign in',
   'login.busy': 'Signing in…',

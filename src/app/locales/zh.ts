@@ -23,6 +23,8 @@ export const zh = {
   'pwa.offlineReady': '网格通已可离线使用',
   'pwa.dismiss': '关闭',
 
+  'login.resident': '居民可用手机号和密码登录。',
+  'login.signup': '还没有账号？注册居民账号',
   'login.title': '登录',
   'login.known': '曾在本设备登录的人',
   'login.knownHint': '点选姓名即可填入用户名。',
@@ -33,7 +35,7 @@ export const zh = {
   'login.forgetYes': '确认删除',
   'login.forgetNo': '取消',
   'login.forgotten': '已从本设备删除 {name}。',
-  'login.username': '用户名',
+  'login.username': '用户名或手机号',
   'login.password': '密码',
   'login.submit': '登录',
   'login.busy': '正在登录…',

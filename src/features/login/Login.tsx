@@ -166,6 +166,13 @@ export function Login({ auth, onLogin }: LoginProps) {
           {t('login.offlineHint')}
         </p>
       </form>
+      {/* Issue 13: residents sign in above with their phone, or create an account (#/signup). */}
+      <section class="card login-resident">
+        <p>{t('login.resident')}</p>
+        <a class="btn btn-block" href="#/signup">
+          {t('login.signup')}
+        </a>
+      </section>
     </div>
   );
 }
