@@ -23,7 +23,7 @@ describe('login screen', () => {
   it('shows no list on a device nobody used yet', async () => {
     m = await mount(<Login auth={new FakeAuth()} onLogin={() => undefined} />);
     expect(m.root.querySelector('.profiles')).toBeNull();
-    expect(m.root.querySelector('label[for="login-username"]')?.textContent).toBe('用户名');
+    expect(m.root.querySelector('label[for="login-username"]')?.textContent).toBe('用户名或手机号');
     expect(m.root.querySelector('label[for="login-password"]')?.textContent).toBe('密码');
   });
 

@@ -71,6 +71,8 @@ export const en: Messages = {
   'sync.uploads.photos.other': '{n} photos waiting to upload',
   'sync.uploads.clips.one': '{n} voice note waiting to upload',
   'sync.uploads.clips.other': '{n} voice notes waiting to upload',
+  'shell.me': 'My account',
+  'shell.invites': 'Invitation codes',
   'shell.storage': 'Storage',
   'sync.expired': 'Your sign-in has expired; your changes are kept on this device. Enter your password to resume syncing.',
   'sync.renew': 'Resume syncing',

@@ -74,6 +74,8 @@ export const zh = {
   'sync.uploads.photos.other': '{n} 张照片待上传',
   'sync.uploads.clips.one': '{n} 条语音待上传',
   'sync.uploads.clips.other': '{n} 条语音待上传',
+  'shell.me': '我的账号',
+  'shell.invites': '邀请码',
   'shell.storage': '存储空间',
   'sync.expired': '登录已过期，更改仍保存在本机。请重新输入密码以继续同步。',
   'sync.renew': '继续同步',

@@ -49,6 +49,9 @@ interface Dest {
   icon: IconName;
 }
 
+/** Issue 13: who manages village invitation codes (#/invites; the relay checks the village). */
+const mayInvite = (role: string) => role === 'secretary' || role === 'town' || role === 'admin';
+
 /** Every destination of the user's role, in navigation order: their own work screen first. */
 function destinations(session: Session): Dest[] {
   const role = session.user.role;
@@ -198,6 +201,14 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
                     {t('shell.storage')}
                   </a>
                 ) : null}
+                {mayInvite(user.role) ? (
+                  <a class="btn btn-quiet" href="#/invites" aria-current={r === 'invites' ? 'page' : undefined}>
+                    {t('shell.invites')}
+                  </a>
+                ) : null}
+                <a class="btn btn-quiet" href="#/me" aria-current={r === 'me' ? 'page' : undefined}>
+                  {t('shell.me')}
+                </a>
                 <LangSwitch />
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>
                   <Icon name="logout" />
@@ -221,6 +232,14 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
                   {t('shell.storage')}
                 </a>
               ) : null}
+              {mayInvite(user.role) ? (
+                <a class="nav-link" href="#/invites" aria-current={r === 'invites' ? 'page' : undefined} onClick={() => setMenuAt(null)}>
+                  {t('shell.invites')}
+                </a>
+              ) : null}
+              <a class="nav-link" href="#/me" aria-current={r === 'me' ? 'page' : undefined} onClick={() => setMenuAt(null)}>
+                {t('shell.me')}
+              </a>
               <div class="button-row">
                 <LangSwitch />
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>
