@@ -45,6 +45,22 @@ export const OPENAPI = {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     schemas: {
       Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+      Invite: {
+        type: 'object',
+        properties: {
+          code: { type: 'string', pattern: '^[A-HJKMNP-Z2-9]{8}$' },
+          villageId: { type: 'string' },
+          townId: { type: 'string' },
+          createdBy: { type: 'string' },
+          createdMs: { type: 'integer' },
+          expiresMs: { type: 'integer' },
+          maxUses: { type: 'integer' },
+          uses: { type: 'integer' },
+          revokedMs: { type: 'integer' },
+          state: { enum: ['active', 'expired', 'used_up', 'revoked'] },
+        },
+      },
+      ResidentPrefs: { type: 'object', properties: { smsProgress: { type: 'boolean' }, phone: { type: 'string' }, phoneVerified: { type: 'boolean' }, mobile: { type: 'boolean' } } },
       User: {
         type: 'object',
         required: ['id', 'username', 'name', 'role'],
@@ -346,5 +362,68 @@ export const OPENAPI = {
       },
     },
     '/api/geo/basemap.pmtiles': { get: { summary: 'The PMTiles basemap when DATA_DIR has one (issue 5)', responses: { 200: { description: 'PMTiles bytes' }, 404: error('not_found') } } },
+    // Issue 13: resident accounts (server/residenthttp.ts). No answer tells whether a phone number has an account.
+    '/api/signup/options': {
+      get: { summary: 'How residents may sign up here (issue 13)', responses: { 200: json({ type: 'object', properties: { sms: { type: 'boolean' }, invite: { type: 'boolean' }, passwordMin: { type: 'integer' } } }) } },
+    },
+    '/api/signup/code': {
+      post: {
+        summary: 'Text a 6-digit sign-up code to a mobile number (the same answer for every number)',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['phone'], properties: { phone: { type: 'string' } } } } } },
+        responses: { 202: json({ type: 'object', properties: { sent: { const: true }, resendAfter: { type: 'integer' }, expiresIn: { type: 'integer' } } }), 400: error('bad_phone'), 429: error('too_many_attempts (Retry-After)'), 502: error('sms_failed'), 503: error('sms_unavailable') },
+      },
+    },
+    '/api/signup': {
+      post: {
+        summary: 'Create a resident account: phone, password, name, and an SMS code or a village invitation code',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['phone', 'password', 'name'],
+                properties: { phone: { type: 'string' }, password: { type: 'string', minLength: 8 }, name: { type: 'string', minLength: 1, maxLength: 20 }, code: { type: 'string', pattern: '^\\d{6}$' }, invite: { type: 'string' }, villageId: { type: 'string' } },
+              },
+            },
+          },
+        },
+        responses: { 201: json({ type: 'object', properties: { token: { type: 'string' }, user: { type: 'object' } } }), 400: error('bad_request | bad_phone | weak_password | bad_code | bad_invite | unknown_village'), 429: error('too_many_attempts (Retry-After)'), 503: error('sms_unavailable') },
+      },
+    },
+    '/api/invites': {
+      get: { summary: 'Invitation codes of the villages the caller manages (secretary, town center, admin)', security: [{ bearer: [] }], parameters: [{ name: 'villageId', in: 'query', schema: { type: 'string' } }], responses: { 200: json({ type: 'object', properties: { invites: { type: 'array', items: ref('Invite') } } }), 401: error('unauthorized'), 403: error('forbidden') } },
+      post: {
+        summary: 'Issue an invitation code for a village',
+        security: [{ bearer: [] }],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['villageId'], properties: { villageId: { type: 'string' }, days: { type: 'integer', minimum: 1, maximum: 365 }, maxUses: { type: 'integer', minimum: 1, maximum: 1000 } } } } } },
+        responses: { 201: json(ref('Invite')), 400: error('bad_request | unknown_village'), 401: error('unauthorized'), 403: error('forbidden') },
+      },
+    },
+    '/api/invites/{code}': {
+      delete: { summary: 'Revoke an invitation code', security: [{ bearer: [] }], parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: json(ref('Invite')), 401: error('unauthorized'), 404: error('not_found') } },
+    },
+    '/api/me/prefs': {
+      get: { summary: "A resident's SMS-progress opt-in and phone", security: [{ bearer: [] }], responses: { 200: json(ref('ResidentPrefs')), 403: error('forbidden') } },
+      put: {
+        summary: 'Turn progress texts on or off (a resident)',
+        security: [{ bearer: [] }],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['smsProgress'], properties: { smsProgress: { type: 'boolean' } } } } } },
+        responses: { 200: json(ref('ResidentPrefs')), 400: error('bad_request | sms_needs_mobile'), 403: error('forbidden') },
+      },
+    },
+    '/api/sms/log': {
+      get: {
+        summary: 'Progress texts sent, newest first (admin)',
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: 'caseId', in: 'query', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+          { name: 'before', in: 'query', schema: { type: 'integer' } },
+        ],
+        responses: { 200: json({ type: 'object', properties: { messages: { type: 'array', items: { type: 'object' } } } }), 403: error('forbidden') },
+      },
+    },
   },
 } as const;

@@ -13,7 +13,7 @@
  *                                      the invitation's village with an invite), put in the org directory live;
  *                                      400 bad_request | bad_phone | weak_password | bad_code | bad_invite |
  *                                      unknown_village; 503 sms_unavailable; 429 too_many_attempts + Retry-After
- *                                      (20 sign-ups an hour per address; 10 wrong invitation codes per 15 minutes
+ *                                      (60 sign-ups an hour per address; 10 wrong invitation codes per 15 minutes
  *                                      per address; a phone with 3 accounts already)
  *   GET  /api/invites[?villageId=]  Bearer admin | town | secretary -> 200 {"invites":[Invite...]} of the villages
  *                                      they manage (newest first); 403 other roles

@@ -41,8 +41,11 @@ export const RESIDENT_LIMITS = {
   codesPerPhonePerDay: 5,
   /** Code requests from one address per hour. */
   codesPerClientPerHour: 10,
-  /** Sign-up attempts (every POST /api/signup) from one address per hour. */
-  signupsPerClientPerHour: 20,
+  /**
+   * Sign-up attempts (every POST /api/signup) from one address per hour. Generous: a village's sign-up day puts
+   * many residents behind the committee's one address (and mobile carriers share addresses too).
+   */
+  signupsPerClientPerHour: 60,
   /** Wrong invitation codes from one address per 15 minutes. */
   badInvitesPerClient: 10,
 };
