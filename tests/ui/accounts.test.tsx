@@ -140,7 +140,7 @@ describe('my account', () => {
     let out = 0;
     m = await mount(<Me session={session} onLogout={() => out++} />);
     await waitFor(() => !mustFind<HTMLInputElement>(m!.root, 'input[type="checkbox"]').disabled);
-    expect(m.root.textContent).toContain('13911112222（已验证）');
+    expect(m.root.textContent).toContain('13911112222 · 已验证');
     expect(m.root.textContent).toContain('太平村');
     const box = mustFind<HTMLInputElement>(m.root, 'input[type="checkbox"]');
     expect(box.checked).toBe(false);

@@ -74,7 +74,7 @@ export function Me({ session, onLogout }: { session: Session; onLogout(): void }
             <>
               <dt>{t('me.phone')}</dt>
               <dd>
-                {phone}（{verified ? t('me.verified') : t('me.notVerified')}）
+                {phone} · {verified ? t('me.verified') : t('me.notVerified')}
               </dd>
             </>
           ) : null}
@@ -108,6 +108,13 @@ export function Me({ session, onLogout }: { session: Session; onLogout(): void }
           <Alert tone="success">{notice}</Alert>
           {offline ? <Alert tone="info">{t('me.smsOffline')}</Alert> : null}
         </section>
+      ) : null}
+      {user.role === 'secretary' || user.role === 'town' || user.role === 'admin' ? (
+        <p>
+          <a class="btn" href="#/invites">
+            {t('invites.title')}
+          </a>
+        </p>
       ) : null}
       <section class="card">
         <button type="button" class="btn btn-block" onClick={onLogout}>

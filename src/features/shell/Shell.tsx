@@ -193,22 +193,15 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
                 ))}
               </nav>
               <div class="topbar-user">
-                <span class="user-name" title={roleName(user.role)}>
+                {/* Issue 13: the name opens my account (#/me; invitation codes are linked from there). */}
+                <a class="user-name" href="#/me" title={t('shell.me')} aria-current={r === 'me' ? 'page' : undefined}>
                   {t('shell.user', { name: user.name, role: roleName(user.role) })}
-                </span>
+                </a>
                 {session.evidence ? (
                   <a class="btn btn-quiet" href="#/storage" aria-current={r === 'storage' ? 'page' : undefined}>
                     {t('shell.storage')}
                   </a>
                 ) : null}
-                {mayInvite(user.role) ? (
-                  <a class="btn btn-quiet" href="#/invites" aria-current={r === 'invites' ? 'page' : undefined}>
-                    {t('shell.invites')}
-                  </a>
-                ) : null}
-                <a class="btn btn-quiet" href="#/me" aria-current={r === 'me' ? 'page' : undefined}>
-                  {t('shell.me')}
-                </a>
                 <LangSwitch />
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>
                   <Icon name="logout" />
