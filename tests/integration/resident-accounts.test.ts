@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
 import type { UserInfo } from '../../src/domain/org.ts';
 import type { SmsSender } from '../../server/sms.ts';
-import { RESIDENT_LIMITS } from '../../server/residents.ts';
+import { MAX_ACCOUNTS_PER_PHONE, RESIDENT_LIMITS } from '../../server/residents.ts';
 import { Actor, api, casesDoc, login, startTestServer, SyncClient, USERS, waitFor, type TestServer } from './relay-harness.ts';
 
 /** A sender that reaches phones (as a provider would) and keeps what it sent. */
@@ -180,6 +180,19 @@ describe('never telling whether a number has an account', () => {
     const second = await post('/api/login', { username: EXISTS, password: 'other-pass-2' });
     expect((first.body as { user: UserInfo }).user.name).toBe('张大爷');
     expect((second.body as { user: UserInfo }).user.name).toBe('张大妈');
+  });
+});
+
+describe('accounts per phone', () => {
+  it('a phone carries at most MAX_ACCOUNTS_PER_PHONE accounts; one more is refused like a rate limit', async () => {
+    later();
+    const code = ((await issue('st01v01', { villageId: 't01v01', maxUses: 10 })).body as { code: string }).code;
+    const phone = '13988880000';
+    for (let i = 0; i < MAX_ACCOUNTS_PER_PHONE; i++) expect((await signupInvite(phone, code, `户${i}`, `house-pass-${i}`)).status).toBe(201);
+    const over = await signupInvite(phone, code, '再一个', 'house-pass-x');
+    expect(over.status).toBe(429);
+    expect(over.body).toEqual({ error: 'too_many_attempts' });
+    expect(server.store.residentsByPhone(phone, 10)).toHaveLength(MAX_ACCOUNTS_PER_PHONE);
   });
 });
 
