@@ -77,6 +77,7 @@ const PeopleScreen = lazyScreen(() => import('../features/people/PeopleScreen.ts
 const PartyScreen = lazyScreen(() => import('../features/party/PartyScreen.tsx').then((m) => m.PartyScreen));
 const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m) => m.GeoAdmin));
 const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
+const ApiKeys = lazyScreen(() => import('../features/apikeys/ApiKeys.tsx').then((m) => m.ApiKeys));
 
 export interface AppProps {
   auth: AuthService;
@@ -193,6 +194,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'storage':
         screen = <StorageScreen session={session} />;
+        break;
+      case 'apikeys':
+        screen = <ApiKeys session={session} />;
         break;
       case 'case':
         screen = <CaseDetail session={session} id={r.id} />;

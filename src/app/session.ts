@@ -268,7 +268,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
 }
 
 /** A request of the relay's API: JSON (strings) or blob bytes (src/protocol/blobs.ts). */
-type ApiInit = { method?: 'GET' | 'POST' | 'PUT'; body?: string | Uint8Array; headers?: Record<string, string> };
+type ApiInit = { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: string | Uint8Array; headers?: Record<string, string> };
 
 const NO_UPLOADS: UploadProgress = { photos: 0, clips: 0, bytesLeft: 0, bytes: 0, byCase: {} };
 
@@ -483,6 +483,12 @@ class SessionImpl implements GridlinkSession {
   report: Session['report'] = (input) => (this.user.role === 'resident' ? this.withResident((r) => r.report(input)) : this.engine.report(input));
   act: Session['act'] = (caseId, command) => (this.user.role === 'resident' ? this.withResident((r) => r.act(caseId, command)) : this.engine.act(caseId, command));
   geoFetch: Session['geoFetch'] = (file, init) => this.deps.geoFetch(this.token, file, init);
+  /** Issue 13: JSON to and from the relay's API with this session's token. */
+  api: NonNullable<Session['api']> = (path, init = {}) =>
+    this.deps.apiFetch(this.token, path, {
+      method: init.method ?? 'GET',
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }),
+    });
   reportResolved: Session['reportResolved'] = (input, note) => this.engine.reportResolved(input, note);
   queryQueue: Session['queryQueue'] = (queue, offset, limit, opts) => this.engine.queryQueue(queue, offset, limit, opts);
   countQueue: Session['countQueue'] = (queue, opts) => this.engine.countQueue(queue, opts);
