@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORG_DOC } from '../../src/domain/docs.ts';
 import type { OrgData } from '../../src/domain/org.ts';
 import { readOrg } from '../../src/protocol/orgdoc.ts';
-import { api, FIXTURE_ORG, login, seedFixture, startTestServer, tempDir, type TestServer } from './relay-harness.ts';
+import { decide } from '../../src/domain/commands.ts';
+import type { CaseEvent } from '../../src/domain/events.ts';
+import { HybridClock } from '../../src/domain/hlc.ts';
+import { newId } from '../../src/domain/ids.ts';
+import { indexOrg } from '../../src/domain/org.ts';
+import { api, casesDoc, FIXTURE_ORG, login, seedFixture, startTestServer, SyncClient, tempDir, USERS, type TestServer } from './relay-harness.ts';
 
 /** The fixture county with a subcategory that has service fields (0602 道路破损: size required, depth_cm). */
 const ORG: OrgData = {
@@ -385,5 +390,32 @@ describe('GET requests', () => {
     const [r] = (await o311(`/open311/v2/requests/${id}.json`)).json as Record<string, unknown>[];
     expect(r).toMatchObject({ status: 'closed', status_notes: '未受理', extended_attributes: { detailed_status: 'rejected', stage: 'rejected' } });
     expect(JSON.stringify(r)).not.toContain('内部备注');
+  });
+});
+
+describe('service fields on every path', () => {
+  it("an insider's device that syncs a report with an attribute its subcategory lacks is refused (invalid_event)", async () => {
+    const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+    const clock = new HybridClock('dev-w0001', Date.now);
+    const caseId = newId(Date.now(), random);
+    const d = decide(
+      null,
+      { type: 'report', category: '0602', description: '路面坑洼', location: { lat: 41.12, lng: 122.07 }, gridId: 'g0001', townId: 't01', attributes: { size: 'small' } },
+      { actor: USERS.w0001, org: indexOrg(ORG), at: clock.now(), eventId: newId(Date.now(), random), caseId },
+    );
+    if (!d.ok) throw new Error(d.error);
+    const c = new SyncClient(server.wsBase, casesDoc('t01'), tokens.w0001!);
+    try {
+      await c.synced();
+      const answer = c.refused('invalid_event');
+      c.append({ ...d.event, data: { ...d.event.data, attributes: { size: 'enormous' } } } as CaseEvent);
+      expect(await answer).toMatchObject({ code: 'invalid_event' });
+      expect(server.store.caseDoc(caseId)).toBeUndefined();
+    } finally {
+      c.destroy();
+    }
+    // And through the staff JSON API, which takes no attributes at all.
+    const r = await api(server.url, '/api/cases', { token: tokens.w0001!, body: { category: '0602', description: '坑', location: { lat: 41.12, lng: 122.07 }, gridId: 'g0001', attributes: { size: 'x' } } });
+    expect(r.status).toBe(400);
   });
 });
