@@ -5,7 +5,7 @@
  *   GET  /open311/discovery.(json|xml)                 service discovery: the v2 endpoint, its formats
  *   GET  /open311/v2/services.(json|xml)               the subcategories as services: service_code = subcategory code,
  *                                                      group = its major category, metadata = it has service fields
- *   GET  /open311/v2/services/<code>.(json|xml)        the service definition: its attributes (src/domain/servicefields.ts)
+ *   GET  /open311/v2/services/<code>.(json|xml)        the service definition: its attributes (src/domain/servicedefs.ts)
  *   POST /open311/v2/requests.(json|xml)               a report (application/x-www-form-urlencoded): api_key (required),
  *        jurisdiction_id?, service_code, lat + long or address_string, description?, media_url?, attribute[<code>]=,
  *        first_name?, last_name?, phone?, email? (-> the case's `contact`), idempotency_key? (or an Idempotency-Key
@@ -53,11 +53,12 @@ import { haversineM } from '../src/domain/distance.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
 import { newId } from '../src/domain/ids.ts';
 import type { Grid, OrgData, UserInfo } from '../src/domain/org.ts';
-import { missingRequired, serviceFields } from '../src/domain/servicefields.ts';
+import { missingRequired, serviceFields } from '../src/domain/servicedefs.ts';
 import { FINAL_STATUSES, type CaseState } from '../src/domain/workflow.ts';
 import { foldedDoc, type HttpContext } from './http.ts';
 import { bearerToken, readBody, sendJson } from './httpio.ts';
 import { Open311Store, type ApiKeyInfo } from './open311store.ts';
+import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
 
 export const JURISDICTION_ID = 'gridlink';
@@ -116,8 +117,18 @@ export async function handleOpen311(req: IncomingMessage, res: ServerResponse, c
     }
     const out = await route.run();
     send(res, format, out.status, out.root, out.item, out.body);
-  } catch (err) {
-    if (!(err instanceof O311Error)) throw err;
+  } catch (caught) {
+    let err: O311Error;
+    if (caught instanceof O311Error) err = caught;
+    else if (isStoreFull(caught)) {
+      // Nothing was written (the store's contract); logged as http.ts does, at most every 10 minutes.
+      if (ctx.store.noteFull(ctx.now()) !== null) ctx.log.error(`the store cannot write: the disk of DATA_DIR is full (Open311 ${req.method} ${pathname})`, caught);
+      err = new O311Error(507, 'the relay cannot store anything now: try again later');
+    } else {
+      // The path only: a query may carry an api_key, which never goes to the log.
+      ctx.log.error(`Open311 ${req.method} ${pathname} failed`, caught);
+      err = new O311Error(500, 'internal error');
+    }
     if (err.status === 413) res.setHeader('Connection', 'close');
     send(res, format, err.status, 'errors', 'error', [{ code: err.status, description: err.description }]);
   }

@@ -297,6 +297,27 @@ describe('POST requests', () => {
     expect(await count()).toBe(before + 2);
   });
 
+  it('a re-post after a failure between the key row and the event creates the case once, with the id chosen first', async () => {
+    const before = await count();
+    const original = server.relay.appendEvents.bind(server.relay);
+    server.relay.appendEvents = async () => {
+      throw new Error('the relay stopped here');
+    };
+    const form = good({ idempotency_key: 'client-report-crash', description: '井盖缺了一块' });
+    try {
+      expectError(await o311('/open311/v2/requests.json', { form }), 500);
+    } finally {
+      server.relay.appendEvents = original;
+    }
+    expect(await count()).toBe(before);
+    const again = await o311('/open311/v2/requests.json', { form });
+    expect(again.status, again.text).toBe(201);
+    const third = await o311('/open311/v2/requests.json', { form });
+    expect(third.status).toBe(200);
+    expect(third.json).toEqual(again.json);
+    expect(await count()).toBe(before + 1);
+  });
+
   it("a resident's token makes the case theirs: they follow it in the app", async () => {
     const a = await o311('/open311/v2/requests.json', { form: good({ description: '居民通过第三方应用上报' }), token: tokens.resident01! });
     expect(a.status, a.text).toBe(201);

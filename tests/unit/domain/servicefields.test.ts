@@ -5,7 +5,8 @@ import { decide, type DecideContext } from '../../../src/domain/commands.ts';
 import type { CaseEvent } from '../../../src/domain/events.ts';
 import { foldCase } from '../../../src/domain/fold.ts';
 import { formatHlc } from '../../../src/domain/hlc.ts';
-import { badAttribute, missingRequired, SERVICE_FIELDS, serviceFields, validValue } from '../../../src/domain/servicefields.ts';
+import { missingRequired, SERVICE_FIELDS, serviceFields } from '../../../src/domain/servicedefs.ts';
+import { badAttribute, FIELD_RULES, follows } from '../../../src/domain/servicefields.ts';
 import { CASE_ID, freshId, IDX, REPORT, T0, user } from './fixture.ts';
 
 const ctx = (): DecideContext => ({ actor: user('w0001'), org: IDX, at: formatHlc({ ms: T0, counter: 0, node: 'sf' }), eventId: freshId(T0), caseId: CASE_ID });
@@ -27,18 +28,35 @@ describe('service fields', () => {
     expect(serviceFields('constructor')).toEqual([]);
   });
 
+  it('the rules (in the fold) and the definitions (for people) describe the same fields', () => {
+    expect(Object.keys(FIELD_RULES).sort()).toEqual(Object.keys(SERVICE_FIELDS).sort());
+    for (const [code, fields] of Object.entries(SERVICE_FIELDS)) {
+      const rules = FIELD_RULES[code]!;
+      expect(Object.keys(rules).sort(), code).toEqual(fields.map((f) => f.code).sort());
+      for (const f of fields) {
+        const rule = rules[f.code]!;
+        if (f.type === 'singlevaluelist') expect(rule, `${code}.${f.code}`).toEqual(f.values!.map((x) => x.key));
+        if (f.type === 'number') expect(rule, `${code}.${f.code}`).toEqual([f.min, f.max]);
+        if (f.type === 'string') expect(rule, `${code}.${f.code}`).toBe(f.maxLength);
+      }
+    }
+  });
+
   it('values: list keys, numbers in range, bounded strings', () => {
-    const [size, depth] = serviceFields('0602');
-    expect(validValue(size!, 'large')).toBe(true);
-    expect(validValue(size!, 'huge')).toBe(false);
-    expect(validValue(depth!, '12.5')).toBe(true);
-    for (const bad of ['-1', '501', '1e3', 'abc', '', ' 3']) expect(validValue(depth!, bad), bad).toBe(false);
-    const [, pole] = serviceFields('0603');
-    expect(validValue(pole!, 'A-12')).toBe(true);
-    expect(validValue(pole!, 'x'.repeat(31))).toBe(false);
+    const r = FIELD_RULES['0602']!;
+    expect(follows(r.size!, 'large')).toBe(true);
+    expect(follows(r.size!, 'huge')).toBe(false);
+    expect(follows(r.depth_cm!, '12.5')).toBe(true);
+    for (const bad of ['-1', '501', '1e3', 'abc', '', ' 3']) expect(follows(r.depth_cm!, bad), bad).toBe(false);
+    const pole = FIELD_RULES['0603']!.pole_number!;
+    expect(follows(pole, 'A-12')).toBe(true);
+    expect(follows(pole, 'x'.repeat(31))).toBe(false);
+    expect(follows(pole, '')).toBe(false);
     expect(badAttribute('0602', { size: 'small', depth_cm: '3' })).toBeNull();
     expect(badAttribute('0602', { size: 'small', colour: 'red' })).toBe('colour');
     expect(badAttribute('0101', { size: 'small' })).toBe('size');
+    expect(badAttribute('0602', { toString: 'x' })).toBe('toString');
+    expect(badAttribute('constructor', { size: 'small' })).toBe('size');
     expect(missingRequired('0602', { depth_cm: '3' })).toEqual(['size']);
     expect(missingRequired('0603', {})).toEqual([]);
   });
