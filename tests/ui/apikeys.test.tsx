@@ -85,7 +85,7 @@ describe('Open311 API keys screen', () => {
     expect(copied).toEqual(['AbCdEf-the-whole-secret-key']);
     const item = await waitFor(() => m!.root.querySelector('.apikeys-item'), 'the listed key');
     expect(item.textContent).toContain('市民热线小程序');
-    expect(item.textContent).toContain('AbCdEf…');
+    expect(item.querySelector('code[lang="en"]')?.textContent).toBe('AbCdEf…');
     expect(item.textContent).toContain('有效');
     expect(item.textContent).not.toContain('the-whole-secret-key');
   });

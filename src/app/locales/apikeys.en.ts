@@ -2,7 +2,7 @@
 import type { ApikeysMessages } from './apikeys.zh.ts';
 
 export const apikeysEn: ApikeysMessages = {
-  'apikeys.title': 'Open311 API keys',
+  'apikeys.title': 'Third-party API keys',
   'apikeys.adminOnly': 'Only administrators can issue and revoke API keys.',
   'apikeys.intro':
     'Other systems (a hotline mini-program, a public account) report and look up problems through the standard Open311 GeoReport v2 API. Each system gets a key of its own; revoke it at once when the cooperation ends or the key leaks. What the system reported before stays.',
@@ -21,7 +21,7 @@ export const apikeysEn: ApikeysMessages = {
   'apikeys.list': 'Issued keys',
   'apikeys.loading': 'Loading the keys…',
   'apikeys.none': 'No key has been issued yet.',
-  'apikeys.prefix': 'Key starts with {prefix}…',
+  'apikeys.prefix': 'Key starts with',
   'apikeys.created': 'Issued {when} by {by}',
   'apikeys.active': 'Active',
   'apikeys.revoked': 'Revoked {when}',

@@ -5,7 +5,7 @@
 import { addMessages } from '../i18n.ts';
 
 export const apikeysZh = {
-  'apikeys.title': 'Open311 接口密钥',
+  'apikeys.title': '第三方接口密钥',
   'apikeys.adminOnly': '只有管理员可以签发和吊销接口密钥。',
   'apikeys.intro':
     '第三方系统（如市民热线小程序、公众号）通过 Open311 GeoReport v2 标准接口提交和查询问题。每个系统用一个单独的密钥；不再合作或密钥泄露时立即吊销，该系统之前提交的问题保留不变。',
@@ -24,7 +24,7 @@ export const apikeysZh = {
   'apikeys.list': '已签发的密钥',
   'apikeys.loading': '正在读取密钥列表…',
   'apikeys.none': '还没有签发任何密钥。',
-  'apikeys.prefix': '密钥开头 {prefix}…',
+  'apikeys.prefix': '密钥开头',
   'apikeys.created': '{when} 由 {by} 签发',
   'apikeys.active': '有效',
   'apikeys.revoked': '已于 {when} 吊销',

@@ -9,6 +9,7 @@ import { formatDateTime, t } from '../../app/i18n.ts';
 import '../../app/locales/apikeys.zh.ts';
 import type { Session } from '../../app/services.ts';
 import { Alert, type AlertTone } from '../../ui/Alert.tsx';
+import { Foreign } from '../../ui/Foreign.tsx';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import './apikeys.css';
@@ -25,6 +26,8 @@ export interface KeyEntry {
 }
 
 type Msg = { tone: AlertTone; text: string } | null;
+/** The standard's name keeps its Latin spelling (marked English for screen readers). */
+const TERMS = ['Open311 GeoReport v2', 'Open311'];
 
 export function ApiKeys({ session }: { session: Session }) {
   const [keys, setKeys] = useState<KeyEntry[] | null>(null);
@@ -119,7 +122,9 @@ export function ApiKeys({ session }: { session: Session }) {
   return (
     <div class="apikeys">
       <ScreenTitle suffix={t('app.name')}>{t('apikeys.title')}</ScreenTitle>
-      <p class="hint">{t('apikeys.intro')}</p>
+      <p class="hint">
+        <Foreign text={t('apikeys.intro')} terms={TERMS} />
+      </p>
       <p>
         {t('apikeys.endpoint')}
         <code lang="en" class="apikeys-endpoint">
@@ -172,10 +177,10 @@ export function ApiKeys({ session }: { session: Session }) {
               <li key={k.id} class={k.revokedMs ? 'apikeys-item revoked' : 'apikeys-item'}>
                 <div class="apikeys-what">
                   <strong>{k.name}</strong>
-                  <span class="hint" lang="en">
-                    {t('apikeys.prefix', { prefix: k.prefix })}
+                  <span class="hint">
+                    {t('apikeys.prefix')} <code lang="en">{k.prefix}…</code>
                   </span>
-                  <span class="hint">{t('apikeys.created', { when: formatDateTime(k.createdMs), by: k.createdBy })}</span>
+                  <span class="hint">{t('apikeys.created', { when: formatDateTime(k.createdMs), by: session.org.value?.user(k.createdBy)?.name ?? k.createdBy })}</span>
                   <span class={k.revokedMs ? 'apikeys-state revoked' : 'apikeys-state'}>
                     {k.revokedMs ? t('apikeys.revoked', { when: formatDateTime(k.revokedMs) }) : t('apikeys.active')}
                   </span>
