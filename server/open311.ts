@@ -23,7 +23,8 @@
  * `<errors><error><code/><description/></error></errors>`: 400 bad or missing fields (including a location that
  * matches no grid), 403 an api_key that is missing, unknown or revoked (or a Bearer token that is not valid), 404
  * an unknown service_code, request id, token, jurisdiction_id or path, 405 another method, 409 an idempotency key
- * re-used with other fields, 413 a body over 16 KB. A refused request creates nothing.
+ * re-used with other fields, 413 a body over 16 KB, 429 (with Retry-After) more posts with one api_key than
+ * POST_BURST at once and POST_RATE_PER_MIN a minute after. A refused request creates nothing.
  *
  * Status: `open` while the case is being handled, `closed` once it is final (closed, rejected, withdrawn, merged:
  * src/domain/workflow.ts FINAL_STATUSES). The detailed status is in `extended_attributes` (FixMyStreet style):
@@ -58,6 +59,7 @@ import { FINAL_STATUSES, type CaseState } from '../src/domain/workflow.ts';
 import { foldedDoc, type HttpContext } from './http.ts';
 import { bearerToken, readBody, sendJson } from './httpio.ts';
 import { Open311Store, type ApiKeyInfo } from './open311store.ts';
+import { TokenBucket } from './ratelimit.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
 
@@ -106,7 +108,7 @@ export async function handleOpen311(req: IncomingMessage, res: ServerResponse, c
     else if (path === 'v2/requests') {
       route = {
         methods: ['GET', 'POST'],
-        run: async () => (method === 'POST' ? { root: 'service_requests', item: 'request', ...(await postRequest(req, ctx, q)) } : { status: 200, root: 'service_requests', item: 'request', body: await getRequests(ctx, q) }),
+        run: async () => (method === 'POST' ? { root: 'service_requests', item: 'request', ...(await postRequest(req, res, ctx, q)) } : { status: 200, root: 'service_requests', item: 'request', body: await getRequests(ctx, q) }),
       };
     } else if ((p = /^v2\/requests\/([^/]+)$/.exec(path))) route = { methods: ['GET'], run: async () => ({ status: 200, root: 'service_requests', item: 'request', body: await getOne(ctx, q, decode(p![1]!)) }) };
     else if ((p = /^v2\/tokens\/([^/]+)$/.exec(path))) route = { methods: ['GET'], run: async () => ({ status: 200, root: 'service_requests', item: 'request', body: token(ctx, q, decode(p![1]!)) }) };
@@ -213,7 +215,28 @@ const KNOWN_FIELDS = new Set([
 /** Serialises posts that share an idempotency key (one process: the second waits for the first's row). */
 const inFlight = new Map<string, Promise<unknown>>();
 
-async function postRequest(req: IncomingMessage, ctx: HttpContext, q: URLSearchParams): Promise<{ status: number; body: unknown }> {
+/**
+ * Posts per API key: a client system may send a burst (a batch gathered offline), then one a second on average.
+ * In memory (a restart refills them). Every post with a valid key counts, refused ones too.
+ */
+export const POST_BURST = 60;
+export const POST_RATE_PER_MIN = 60;
+const postBuckets = new WeakMap<Store, Map<string, TokenBucket>>();
+
+/** Takes one post from the key's bucket: 0 when allowed, else the ms until one is. */
+function takePost(ctx: HttpContext, keyId: string): number {
+  let m = postBuckets.get(ctx.store);
+  if (!m) postBuckets.set(ctx.store, (m = new Map()));
+  let b = m.get(keyId);
+  if (!b) m.set(keyId, (b = new TokenBucket(POST_RATE_PER_MIN / 60, POST_BURST, ctx.now)));
+  if (b.tryTake()) return 0;
+  // How long until one token is there: take it as debt to learn the time, then give it back.
+  const ms = b.take(1);
+  b.take(-1);
+  return Math.max(ms, 1);
+}
+
+async function postRequest(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, q: URLSearchParams): Promise<{ status: number; body: unknown }> {
   const text = await readBody(req, MAX_FORM_BYTES);
   if (text === null) throw new O311Error(413, `the body is larger than ${MAX_FORM_BYTES} bytes`);
   const type = String(req.headers['content-type'] ?? '');
@@ -231,6 +254,11 @@ async function postRequest(req: IncomingMessage, ctx: HttpContext, q: URLSearchP
   const os = open311Store(ctx.store);
   const client = os.byKey(apiKey);
   if (!client) throw new O311Error(403, 'api_key not valid (unknown or revoked)');
+  const wait = takePost(ctx, client.id);
+  if (wait > 0) {
+    res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+    throw new O311Error(429, `too many requests with this api_key: at most ${POST_BURST} at once, then ${POST_RATE_PER_MIN} a minute`);
+  }
   checkJurisdiction(field('jurisdiction_id'));
 
   let actor: UserInfo | undefined;

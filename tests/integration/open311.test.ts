@@ -11,6 +11,7 @@ import type { CaseEvent } from '../../src/domain/events.ts';
 import { HybridClock } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { indexOrg } from '../../src/domain/org.ts';
+import { POST_BURST } from '../../server/open311.ts';
 import { api, casesDoc, FIXTURE_ORG, login, seedFixture, startTestServer, SyncClient, tempDir, USERS, type TestServer } from './relay-harness.ts';
 
 /** The fixture county with a subcategory that has service fields (0602 道路破损: size required, depth_cm). */
@@ -438,5 +439,20 @@ describe('service fields on every path', () => {
     // And through the staff JSON API, which takes no attributes at all.
     const r = await api(server.url, '/api/cases', { token: tokens.w0001!, body: { category: '0602', description: '坑', location: { lat: 41.12, lng: 122.07 }, gridId: 'g0001', attributes: { size: 'x' } } });
     expect(r.status).toBe(400);
+  });
+});
+
+describe('limits', () => {
+  it('posts per api_key: a burst, then 429 with Retry-After in the spec shape; other keys are not affected', async () => {
+    const issued = await api(server.url, '/api/open311/keys', { token: tokens.admin!, body: { name: '批量客户端' } });
+    const busy = (issued.body as { key: string }).key;
+    const before = await count();
+    // Refused posts count too (nothing is created by these: no location).
+    for (let i = 0; i < POST_BURST; i++) expect((await o311('/open311/v2/requests.json', { form: good({ api_key: busy, lat: '', long: '' }) })).status).toBe(400);
+    const limited = await o311('/open311/v2/requests.xml', { form: good({ api_key: busy }) });
+    expectError(limited, 429, /too many/);
+    expect(Number(limited.type && (await fetch(server.url + '/open311/v2/requests.json', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(good({ api_key: busy })).toString() })).headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await count()).toBe(before);
+    expect((await o311('/open311/v2/requests.json', { form: good({ description: '另一个客户端不受影响' }) })).status).toBe(201);
   });
 });
