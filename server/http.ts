@@ -37,6 +37,8 @@
  *   GET|PUT /api/blobs/<hash>, GET /api/blobs/<hash>/upload, POST /api/blobs
  *                          Bearer (issue 12) -> photos and voice clips: the protocol of src/protocol/blobs.ts, routes in
  *                          blobhttp.ts
+ *   /open311/...           Open311 GeoReport v2 (issue 13): routes, formats and errors in open311.ts
+ *   GET|POST /api/open311/keys, DELETE /api/open311/keys/<id>  Bearer admin (issue 13): Open311 API keys, open311.ts
  *   other /api/...         404 not_found; a known path with another method: 405 (with Allow)
  * Evidence (issue 12): UPLOAD FIRST, THEN REFERENCE THE HASHES. Put each photo (full image and thumbnail) and voice
  * clip with PUT /api/blobs/<sha256> (chunks with Content-Range, resumable) or several small ones with POST
@@ -69,6 +71,7 @@ import { CaseIndex } from '../src/protocol/caseindex.ts';
 import { verifyPassword } from './auth.ts';
 import type { Logger } from './log.ts';
 import { OPENAPI } from './openapi.ts';
+import { handleOpen311, issueKey, listKeys, OPEN311_PREFIX, revokeKey } from './open311.ts';
 import type { Relay } from './relay.ts';
 import { basemap, geoFile, importGrids } from './geohttp.ts';
 import { getBlob, postBatch, putChunk, uploadStatus } from './blobhttp.ts';
@@ -181,6 +184,9 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/invites\/([^/]+)$/, methods: { DELETE: revokeInvite } },
   { pattern: /^\/api\/me\/prefs$/, methods: { GET: getPrefs, PUT: putPrefs } },
   { pattern: /^\/api\/sms\/log$/, methods: { GET: smsLog } },
+  // Issue 13: Open311 API keys (administrator); the Open311 routes themselves are under /open311/ (open311.ts).
+  { pattern: /^\/api\/open311\/keys$/, methods: { GET: listKeys, POST: issueKey } },
+  { pattern: /^\/api\/open311\/keys\/([^/]+)$/, methods: { DELETE: revokeKey } },
 ];
 
 export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
@@ -212,6 +218,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: HttpContex
   } catch {
     throw new HttpError(400, 'bad_request');
   }
+  // Issue 13: Open311 GeoReport v2 answers in its own formats and error shapes (open311.ts).
+  if (pathname.startsWith(OPEN311_PREFIX)) return handleOpen311(req, res, ctx, pathname);
   for (const route of ROUTES) {
     const m = route.pattern.exec(pathname);
     if (!m) continue;
@@ -552,7 +560,7 @@ async function stats(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
 /** Folded cases of a doc, cached by the doc's state vector and org: a stats request does not refold unchanged docs. */
 const foldCache = new WeakMap<HttpContext, Map<string, { sv: string; org: OrgIndex; states: CaseState[] }>>();
 
-async function foldedDoc(ctx: HttpContext, name: string): Promise<CaseState[]> {
+export async function foldedDoc(ctx: HttpContext, name: string): Promise<CaseState[]> {
   let cache = foldCache.get(ctx);
   if (!cache) foldCache.set(ctx, (cache = new Map()));
   const docs = cache;

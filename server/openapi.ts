@@ -152,6 +152,20 @@ export const OPENAPI = {
           ].map((k) => [k, { type: 'number', nullable: true }]),
         ),
       },
+      ApiKey: {
+        type: 'object',
+        description: 'An Open311 API key as listed (issue 13): the client system, the first characters of the key, its client account',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          prefix: { type: 'string' },
+          clientId: { type: 'string' },
+          createdMs: { type: 'integer' },
+          createdBy: { type: 'string' },
+          revokedMs: { type: 'integer' },
+          revokedBy: { type: 'string' },
+        },
+      },
       UploadStatus: {
         type: 'object',
         required: ['hash', 'offset', 'complete'],
@@ -425,5 +439,53 @@ export const OPENAPI = {
         responses: { 200: json({ type: 'object', properties: { messages: { type: 'array', items: { type: 'object' } } } }), 403: error('forbidden') },
       },
     },
+    // Issue 13: Open311 (server/open311.ts). The GeoReport v2 routes answer JSON or XML by the path's extension and
+    // errors as the spec shapes them ([{code, description}]), not {"error"}.
+    '/api/open311/keys': {
+      get: { summary: 'Open311 API keys issued (admin; never the keys themselves)', security: [{ bearer: [] }], responses: { 200: json({ type: 'object', properties: { keys: { type: 'array', items: ref('ApiKey') } } }), 401: error('unauthorized'), 403: error('forbidden') } },
+      post: {
+        summary: 'Issue an Open311 API key to a client system (admin); the key is in this answer only',
+        security: [{ bearer: [] }],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 60 } } } } } },
+        responses: { 201: json({ allOf: [ref('ApiKey'), { type: 'object', properties: { key: { type: 'string' } } }] }), 400: error('bad_request'), 401: error('unauthorized'), 403: error('forbidden') },
+      },
+    },
+    '/api/open311/keys/{id}': {
+      delete: {
+        summary: 'Revoke an Open311 API key (admin): refused at once; its reports stay',
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: json(ref('ApiKey')), 401: error('unauthorized'), 403: error('forbidden'), 404: error('not_found') },
+      },
+    },
+    ...open311Paths(),
   },
 } as const;
+
+/** The Open311 GeoReport v2 routes (http://wiki.open311.org/GeoReport_v2), summarised; contracts in server/open311.ts. */
+function open311Paths(): Record<string, object> {
+  const format = { name: 'format', in: 'path', required: true, schema: { type: 'string', enum: ['json', 'xml'] } };
+  const o311 = (summary: string, extra: object = {}) => ({
+    summary,
+    parameters: [format, { name: 'jurisdiction_id', in: 'query', schema: { type: 'string', enum: ['gridlink'] } }],
+    responses: {
+      200: { description: 'application/json or text/xml' },
+      400: { description: '[{code, description}] (or <errors><error>...)' },
+      404: { description: 'unknown service_code, request, token or jurisdiction_id' },
+    },
+    ...extra,
+  });
+  return {
+    '/open311/discovery.{format}': { get: o311('Open311 service discovery') },
+    '/open311/v2/services.{format}': { get: o311('Services: the subcategories (group = major category, metadata = has attributes)') },
+    '/open311/v2/services/{service_code}.{format}': { get: o311('Service definition: its attributes') },
+    '/open311/v2/requests.{format}': {
+      get: o311('Public requests (filters service_request_id, service_code, start_date, end_date, status); no names, phones or free text'),
+      post: o311('Report (application/x-www-form-urlencoded, api_key required; Idempotency-Key header or idempotency_key field for exactly-once re-posts)', {
+        responses: { 201: { description: '[{service_request_id, token, service_notice}]' }, 200: { description: 'a re-post with the same idempotency key' }, 400: { description: 'bad fields or location' }, 403: { description: 'api_key missing, unknown or revoked' }, 404: { description: 'unknown service_code' }, 409: { description: 'idempotency key re-used with other fields' } },
+      }),
+    },
+    '/open311/v2/requests/{service_request_id}.{format}': { get: o311('One request') },
+    '/open311/v2/tokens/{token}.{format}': { get: o311('The request id of a token returned by POST requests') },
+  };
+}

@@ -8,7 +8,8 @@
  *  - it deletes anything in a cases doc (event logs are append-only)                     -> delete_not_allowed
  *  - a new struct is not an Item holding plain JSON (ContentAny) in the root Y.Array `events` (cases docs), or
  *    not a plain value / deleted value in one of the org collection maps (org doc)      -> invalid_struct
- *  - a new event fails `parseEvent` (people docs: `parsePeopleEvent`, and any full ID number in a people event;
+ *  - a new event fails `parseEvent`, a report's attributes are not its subcategory's (servicefields.ts) (people
+ *    docs: `parsePeopleEvent`, and any full ID number in a people event;
  *    idnumbers docs: `parseIdNumberEvent`; party docs: `parsePartyEvent`)                  -> invalid_event
  *  - a new event's actor is not the connection's user                                     -> forged_actor
  *  - the user's role may never make that event type (`roleMayEver`)                       -> role_not_allowed
@@ -27,6 +28,7 @@ import * as Y from 'yjs';
 import { caseYear, type DocAccess } from '../src/domain/docs.ts';
 import { parseEvent, type CaseEvent } from '../src/domain/events.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
+import { badAttribute } from '../src/domain/servicefields.ts';
 import { MAX_AHEAD_MS } from '../src/domain/receipts.ts';
 import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
 import { roleMayEver } from '../src/domain/workflow.ts';
@@ -200,6 +202,9 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
         if (e.data.townId !== kind.townId || caseYear(hlcMs(e.at)) !== kind.year) {
           return refuse('wrong_doc', `case ${e.caseId} belongs in cases.${e.data.townId}.${caseYear(hlcMs(e.at))}`);
         }
+        // Issue 13: attributes only as the subcategory's service fields define them (the fold would ignore the case).
+        const bad = badAttribute(e.data.category, e.data.attributes);
+        if (bad !== null) return refuse('invalid_event', `case ${e.caseId}: attribute ${bad} is not a valid answer for subcategory ${e.data.category}`);
         reported.push(e);
       }
     }

@@ -81,6 +81,7 @@ const Signup = lazyScreen(() => import('../features/login/Signup.tsx').then((m) 
 const MeScreen = lazyScreen(() => import('../features/me/Me.tsx').then((m) => m.Me));
 const InvitesScreen = lazyScreen(() => import('../features/invites/Invites.tsx').then((m) => m.Invites));
 const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
+const ApiKeys = lazyScreen(() => import('../features/apikeys/ApiKeys.tsx').then((m) => m.ApiKeys));
 
 export interface AppProps {
   auth: AuthService;
@@ -203,6 +204,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'invites':
         screen = <InvitesScreen session={session} />;
+        break;
+      case 'apikeys':
+        screen = <ApiKeys session={session} />;
         break;
       case 'case':
         screen = <CaseDetail session={session} id={r.id} />;

@@ -17,6 +17,7 @@ import type { EventType } from '../domain/events.ts';
 import type { Priority, Role } from '../domain/org.ts';
 import type { Status } from '../domain/workflow.ts';
 import type { LoginError } from './services.ts';
+import type { apikeysZh } from './locales/apikeys.zh.ts';
 import type { captureZh } from './locales/capture.zh.ts';
 import type { detailZh } from './locales/detail.zh.ts';
 import type { geoZh } from './locales/geo.zh.ts';
@@ -37,6 +38,7 @@ export type Lang = 'zh' | 'en';
 /** Every message key of every pack (compile-time only). */
 export type MessageKey =
   | CoreKey
+  | keyof typeof apikeysZh
   | keyof typeof captureZh
   | keyof typeof detailZh
   | keyof typeof geoZh

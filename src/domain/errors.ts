@@ -32,7 +32,9 @@ export type ErrorCode =
   // a full resident ID number in a case's text (the relay refuses it: src/domain/idguard.ts)
   | 'full_id_number'
   // issue 12: the case's plan asks for a photo of the fix, and the resolve carries none
-  | 'photo_required';
+  | 'photo_required'
+  // issue 13: a report's attribute its subcategory does not define, or a value not valid for it (servicefields.ts)
+  | 'bad_attribute';
 
 export class DomainError extends Error {
   constructor(

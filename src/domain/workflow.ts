@@ -34,6 +34,7 @@ import type { ErrorCode } from './errors.ts';
 import { photoRefs, type PhotoRef, type VoiceRef } from './evidence.ts';
 import { hlcMs } from './hlc.ts';
 import type { OrgIndex, Role, UserInfo } from './org.ts';
+import { badAttribute } from './servicefields.ts';
 
 export const STATUSES = [
   'reported',
@@ -515,6 +516,8 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex, tm: E
     const grid = org.grid(d.gridId);
     if (!grid || grid.townId !== d.townId) return { ok: false, reason: 'unknown_grid' };
     if (!org.subcategory(d.category)) return { ok: false, reason: 'unknown_category' };
+    // Issue 13: attributes only as the subcategory's service fields define them (append-only table: servicefields.ts).
+    if (badAttribute(d.category, d.attributes) !== null) return { ok: false, reason: 'bad_attribute' };
     if (!inScope(actor, d, org)) return { ok: false, reason: 'out_of_scope' };
     return {
       ok: true,

@@ -91,7 +91,7 @@ const panel = (from: string): Detail => ({
 
 export const ROLES: RoleDef[] = [
   { user: '', title: '未登录' },
-  { user: 'admin', title: '系统管理员 admin', extra: ['#/geo'], details: [panel('#/board/new'), caseDetail('#/cases')] },
+  { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys'], details: [panel('#/board/new'), caseDetail('#/cases')] },
   { user: 'county', title: '县指挥中心 county', details: [panel('#/board/new'), caseDetail('#/cases')] },
   { user: 'town01', title: '镇指导中心 town01', details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail] },
   // unit008 (县公安局) has cases in hand in the demo; unit001 has none, so its workspace would show no case or panel.

@@ -199,6 +199,7 @@ export const en: Messages = {
   'error.merge_into_self': 'A case cannot be merged into itself',
   'error.full_id_number': 'Do not enter full ID numbers (write the last four digits if needed)',
   'error.photo_required': 'This plan needs a photo of the fix: take one first',
+  'error.bad_attribute': 'An extra detail is not valid for this category: use its choices',
   'error.unexpected': 'Something unexpected went wrong',
 
   'shell.openMenu': 'Menu',

@@ -202,6 +202,7 @@ export const zh = {
   'error.merge_into_self': '不能合并到案件本身',
   'error.full_id_number': '请勿填写完整身份证号码（如需核对，只写后四位）',
   'error.photo_required': '这个预案要求上传整改后的照片，请先拍照',
+  'error.bad_attribute': '补充信息不符合这个类别的选项',
   'error.unexpected': '发生意外错误',
 
   'shell.openMenu': '菜单',

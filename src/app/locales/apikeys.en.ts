@@ -1,0 +1,35 @@
+/** English messages of the Open311 API key screen (features/apikeys/ApiKeys.tsx); the same keys as apikeys.zh.ts. */
+import type { ApikeysMessages } from './apikeys.zh.ts';
+
+export const apikeysEn: ApikeysMessages = {
+  'apikeys.title': 'Third-party API keys',
+  'apikeys.adminOnly': 'Only administrators can issue and revoke API keys.',
+  'apikeys.intro':
+    'Other systems (a hotline mini-program, a public account) report and look up problems through the standard Open311 GeoReport v2 API. Each system gets a key of its own; revoke it at once when the cooperation ends or the key leaks. What the system reported before stays.',
+  'apikeys.endpoint': 'API address (give it to the client system): ',
+  'apikeys.issue': 'Issue a new key',
+  'apikeys.name': 'Client system name',
+  'apikeys.nameHint': 'For example "Hotline mini-program". Staff see this name as the reporter of its cases.',
+  'apikeys.nameMissing': 'Enter the client system’s name',
+  'apikeys.issueButton': 'Issue',
+  'apikeys.issuing': 'Issuing…',
+  'apikeys.issued': 'Key issued for "{name}". It is shown only this once: copy it now and hand it over safely.',
+  'apikeys.keyLabel': 'New key',
+  'apikeys.copy': 'Copy the key',
+  'apikeys.copied': 'Copied to the clipboard.',
+  'apikeys.copyFailed': 'Could not copy: select the key and copy it by hand.',
+  'apikeys.list': 'Issued keys',
+  'apikeys.loading': 'Loading the keys…',
+  'apikeys.none': 'No key has been issued yet.',
+  'apikeys.prefix': 'Key starts with',
+  'apikeys.created': 'Issued {when} by {by}',
+  'apikeys.active': 'Active',
+  'apikeys.revoked': 'Revoked {when}',
+  'apikeys.revoke': 'Revoke the key of "{name}"',
+  'apikeys.revokeShort': 'Revoke',
+  'apikeys.confirm': 'Once revoked, "{name}" can no longer report or look up with this key. Revoke it?',
+  'apikeys.revokedOk': 'The key of "{name}" is revoked.',
+  'apikeys.network': 'Cannot reach the server: managing API keys needs the network.',
+  'apikeys.forbidden': 'Only administrators can manage API keys.',
+  'apikeys.failed': 'That did not work ({status}); try again later.',
+};
