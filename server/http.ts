@@ -30,6 +30,8 @@
  *   GET|PUT /api/blobs/<hash>, GET /api/blobs/<hash>/upload, POST /api/blobs
  *                          Bearer (issue 12) -> photos and voice clips: the protocol of src/protocol/blobs.ts, routes in
  *                          blobhttp.ts
+ *   GET  /api/public/nearby?lat=&lng=[&radius=]  Bearer (issue 13) -> public, anonymised cases near a point;
+ *                          contracts in publichttp.ts
  *   other /api/...         404 not_found; a known path with another method: 405 (with Allow)
  * Evidence (issue 12): UPLOAD FIRST, THEN REFERENCE THE HASHES. Put each photo (full image and thumbnail) and voice
  * clip with PUT /api/blobs/<sha256> (chunks with Content-Range, resumable) or several small ones with POST
@@ -69,6 +71,7 @@ import type { BlobStore } from './blobs.ts';
 import { bearerUser, readBody, sendJson } from './httpio.ts';
 import { partySummary, peopleResidents } from './peoplehttp.ts';
 import { publicReferenceBody, reporterView } from './reporter.ts';
+import { publicNearbyRoute } from './publichttp.ts';
 import type { GeoStore } from './geostore.ts';
 import { serveStatic } from './static.ts';
 import { isStoreFull } from './storecheck.ts';
@@ -157,6 +160,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/blobs$/, methods: { POST: postBatch } },
   { pattern: /^\/api\/blobs\/([^/]+)$/, methods: { GET: getBlob, PUT: putChunk } },
   { pattern: /^\/api\/blobs\/([^/]+)\/upload$/, methods: { GET: uploadStatus } },
+  // Issue 13: public, anonymised cases near a point (publichttp.ts).
+  { pattern: /^\/api\/public\/nearby$/, methods: { GET: (req, res, ctx) => publicNearbyRoute(req, res, ctx, foldedDoc) } },
 ];
 
 export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
