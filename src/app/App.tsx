@@ -3,7 +3,7 @@
  * for the current hash route. Screens off the first path (report, case detail) are loaded on demand.
  */
 import type { ComponentChildren, ComponentType } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Login } from '../features/login/Login.tsx';
 import { LangSwitch } from '../features/shell/LangSwitch.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
@@ -77,6 +77,11 @@ const PeopleScreen = lazyScreen(() => import('../features/people/PeopleScreen.ts
 const PartyScreen = lazyScreen(() => import('../features/party/PartyScreen.tsx').then((m) => m.PartyScreen));
 const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m) => m.GeoAdmin));
 const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
+// Issue 13: the resident app (src/features/resident), its own chunks.
+const ResidentHome = lazyScreen(() => import('../features/resident/ResidentHome.tsx').then((m) => m.ResidentHome));
+const ResidentCase = lazyScreen(() => import('../features/resident/ResidentCase.tsx').then((m) => m.ResidentCase));
+const ReportWizard = lazyScreen(() => import('../features/resident/ReportWizard.tsx').then((m) => m.ReportWizard));
+const NearbyList = lazyScreen(() => import('../features/resident/NearbyList.tsx').then((m) => m.NearbyList));
 
 export interface AppProps {
   auth: AuthService;
@@ -90,6 +95,13 @@ function skipToMain(e: Event) {
 /** The shell of a signed-in user, with the counts its navigation announces (the worker's cases awaiting 核查). */
 function SignedIn({ session, onLogout, children }: { session: Session; onLogout(): void; children: ComponentChildren }) {
   const verify = useVerifyDue(session);
+  // Resident mode (issue 13): large text and 60 px targets (styles.css), set before the first paint.
+  useLayoutEffect(() => {
+    const html = document.documentElement;
+    if (session.user.role !== 'resident') return;
+    html.dataset.mode = 'resident';
+    return () => void delete html.dataset.mode;
+  }, [session]);
   return (
     <Shell session={session} onLogout={onLogout} badges={{ tasks: verify }}>
       {children}
@@ -155,6 +167,9 @@ export function App({ auth }: AppProps) {
     );
   } else if (!session) {
     screen = <Login auth={auth} onLogin={onLogin} />;
+  } else if (session.user.role === 'resident' && ['cases', 'case', 'report', 'nearby'].includes(r.name)) {
+    screen =
+      r.name === 'case' ? <ResidentCase session={session} id={r.id} /> : r.name === 'report' ? <ReportWizard session={session} /> : r.name === 'nearby' ? <NearbyList session={session} /> : <ResidentHome session={session} />;
   } else {
     switch (r.name) {
       case 'cases':
