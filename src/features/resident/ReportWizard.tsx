@@ -132,6 +132,13 @@ export function ReportWizard({ session }: { session: Session }) {
       .catch(() => undefined);
   }, [step]);
 
+  /** A place from the map or the village: a GPS failure said before no longer applies. */
+  const choose = (p: Place) => {
+    setPlace(p);
+    setGps('idle');
+    setError('');
+  };
+
   const openMap = () => {
     if (picking) return setPicking(false);
     setPicking(true);
@@ -259,14 +266,14 @@ export function ReportWizard({ session }: { session: Session }) {
               {picking ? t('rs.wiz.mapHide') : t('rs.wiz.map')}
             </button>
             {home ? (
-              <button type="button" class="btn rs-big" onClick={() => setPlace({ at: home, how: 'home' })}>
+              <button type="button" class="btn rs-big" onClick={() => choose({ at: home, how: 'home' })}>
                 <Icon name="home" />
                 {t('rs.wiz.home')}
               </button>
             ) : null}
           </div>
           {picking && geo && Picker ? (
-            <Picker session={session} geo={geo} gridId={gridId} point={place ? [place.at.lng, place.at.lat] : null} onPick={([lng, lat]) => setPlace({ at: { lat, lng }, how: 'map' })} />
+            <Picker session={session} geo={geo} gridId={gridId} point={place ? [place.at.lng, place.at.lat] : null} onPick={([lng, lat]) => choose({ at: { lat, lng }, how: 'map' })} />
           ) : null}
           <p role="status" class="rs-place">
             {gps === 'denied'
