@@ -19,7 +19,7 @@ import type { PhotoRef, VoiceRef } from '../../domain/evidence.ts';
 import type { PublicCase } from '../../domain/publiccases.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { CategoryIcon } from '../../ui/categoryIcons.tsx';
-import { Icon } from '../../ui/icons.tsx';
+import { Icon, Svg } from '../../ui/icons.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { PhotoCapture } from '../evidence/PhotoCapture.tsx';
 import { VoiceRecorder } from '../evidence/VoiceRecorder.tsx';
@@ -35,6 +35,25 @@ import './resident.css';
  * sewage, irrigation channels, road signs). A county whose classification lacks a code simply shows fewer tiles.
  */
 export const TILES = ['0602', '0603', '0701', '0709', '0608', '0604', '1701', '0401', '0702', '0703', '1101', '1205'] as const;
+/**
+ * Each tile's own picture (24 grid, 2 px round stroke like src/ui/icons.tsx): the major category's icon would give
+ * four tiles of 城乡建设 the same house, and a resident looks for the picture before the words.
+ */
+const TILE_ICONS: Record<(typeof TILES)[number], string> = {
+  '0602': 'M8 3L5 21M16 3l3 18M12 4v3M12 16v3M9.5 11.5c1-1 4-1 5 0s-1 2-2.5 2-3.5-1-2.5-2z',
+  '0603': 'M9 21h6M12 21V6a3 3 0 013-3h2M15 6h5l-1 3h-3zM17.5 11v1.5',
+  '0701': 'M4 7h16M9 7V4h6v3M6 7l1 14h10l1-14M10 11v6M14 11v6',
+  '0709': 'M3 21h18M4 21v-6h7v6M13 21V11h7v10M6 15v-4h6v4',
+  '0608': 'M12 21a9 9 0 100-18 9 9 0 000 18zM7 9h10M5.5 12h13M7 15h10',
+  '0604': 'M3 8h9a4 4 0 014 4v1M3 5v6M8 8V5M6 5h4M16 16v1M16 20v.5',
+  '1701': 'M13 2L4 14h7l-1 8 9-12h-7z',
+  '0401': 'M12 21c-4 0-6-2.7-6-6 0-4 4-6 4-11 3 2 8 6 8 11 0 3.3-2 6-6 6zM12 21c-1.7 0-2.5-1.2-2.5-2.7 0-1.8 2.5-3.3 2.5-3.3s2.5 1.5 2.5 3.3c0 1.5-.8 2.7-2.5 2.7z',
+  '0702': 'M4 21h16M7 21l2-5M12 21v-5M17 21l-2-5M8 11c0-2 2-2 2-4s-2-2-2-4M14 11c0-2 2-2 2-4s-2-2-2-4',
+  '0703': 'M12 3s6 7 6 11a6 6 0 01-12 0c0-4 6-11 6-11zM8.5 15c1.2.8 2.3.8 3.5 0s2.3-.8 3.5 0',
+  '1101': 'M3 8c2-2 4-2 6 0s4 2 6 0 4-2 6 0M3 14c2-2 4-2 6 0s4 2 6 0 4-2 6 0M3 20h18',
+  '1205': 'M9 3h6v14H9zM12 17v4M8 21h8M12 6.5h.01M12 10h.01M12 13.5h.01',
+};
+
 /** 其他: the classification's "other matters" (1704 in the demo county), else any subcategory named 其他… */
 const OTHER_CODES = ['1704'];
 
@@ -183,7 +202,7 @@ export function ReportWizard({ session }: { session: Session }) {
       setError(t('rs.wiz.needPlace'));
       return setStep(2);
     }
-    const label = other ? '' : t(`rs.tile.${category}` as 'rs.tile.0602');
+    const label = other ? '' : t(`rs.tile.${category as (typeof TILES)[number]}`);
     const description = [label, note].filter(Boolean).join(label && note ? '：' : '');
     const input: ReportInput = {
       category,
@@ -325,8 +344,8 @@ export function ReportWizard({ session }: { session: Session }) {
                   setError('');
                 }}
               >
-                <CategoryIcon code={c} size="2rem" />
-                <span>{t(`rs.tile.${c}` as 'rs.tile.0602')}</span>
+                <Svg d={TILE_ICONS[c]} size="2rem" />
+                <span>{t(`rs.tile.${c}`)}</span>
               </button>
             ))}
             {otherCode ? (
