@@ -4,7 +4,6 @@
  */
 import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { Login } from '../features/login/Login.tsx';
 import { LangSwitch } from '../features/shell/LangSwitch.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { useVerifyDue } from '../features/home/useDueCounts.ts';
@@ -64,6 +63,11 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
   };
 }
 
+// The sign-in screen is a chunk of its own (issue 13: the initial JS budget): a device that resumes its session,
+// most loads, never needs it. A load of #/login (after a sign-out, a bookmark) fetches it while the session is
+// looked for; otherwise it is fetched when resuming found none.
+const loadLogin = () => import('../features/login/Login.tsx').then((m) => m.Login);
+const Login = lazyScreen(loadLogin);
 const CaseList = lazyScreen(() => import('../features/cases/CaseList.tsx').then((m) => m.CaseList));
 const ReportForm = lazyScreen(() => import('../features/report/ReportForm.tsx').then((m) => m.ReportForm));
 const CaseDetail = lazyScreen(() => import('../features/cases/CaseDetail.tsx').then((m) => m.CaseDetail));
@@ -119,6 +123,7 @@ export function App({ auth }: AppProps) {
 
   useEffect(() => {
     let live = true;
+    if (location.hash.startsWith('#/login')) void loadLogin().catch(() => undefined);
     auth.resume().then(
       (s) => {
         if (live) setSession(s);
