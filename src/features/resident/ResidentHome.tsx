@@ -64,6 +64,7 @@ export function ResidentHome({ session }: { session: Session }) {
                   </span>
                   <span class="rs-card-main">
                     <span class="rs-card-title">{categoryName(org, r.category)}</span>
+                    <span class="rs-card-desc">{r.description}</span>
                     <span class={`rs-stage rs-tone-${stageTone(stage)}`}>{stageWord(r.status, r.unitId, org)}</span>
                     <span class="rs-card-meta">
                       <DeliveryLine session={session} caseId={r.id} state={d} reportedMs={r.reportedMs} />
