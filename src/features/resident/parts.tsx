@@ -17,7 +17,7 @@ export function DeliveryLine({ session, caseId, state, reportedMs, long }: { ses
       <span>
         <strong>{t(`rs.send.${state}`)}</strong>
         {' · '}
-        <span class="rs-when">{formatTime(reportedMs)}</span>
+        {formatTime(reportedMs)}
         {up ? ` · ${t('rs.send.photos', { pct })}` : null}
         {long && state === 'waiting' ? <span class="rs-delivery-hint">{t('rs.send.waitingHint')}</span> : null}
       </span>
