@@ -112,6 +112,11 @@ describe('GET /api/public/nearby', () => {
     expect(post.status).toBe(405);
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await api(server.url, '/api/openapi.json')).body as { paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> };
+    expect(doc.paths['/api/public/nearby']?.get?.parameters?.map((p) => p.name)).toEqual(['lat', 'lng', 'radius']);
+  });
+
   it('limits how often one account may ask (429 with Retry-After), not the others', async () => {
     const token = await login(server.url, 'w0001');
     let last = 0;
