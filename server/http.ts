@@ -39,6 +39,8 @@
  *                          blobhttp.ts
  *   /open311/...           Open311 GeoReport v2 (issue 13): routes, formats and errors in open311.ts
  *   GET|POST /api/open311/keys, DELETE /api/open311/keys/<id>  Bearer admin (issue 13): Open311 API keys, open311.ts
+ *   GET  /api/public/nearby?lat=&lng=[&radius=]  Bearer (issue 13) -> public, anonymised cases near a point;
+ *                          contracts in publichttp.ts
  *   other /api/...         404 not_found; a known path with another method: 405 (with Allow)
  * Evidence (issue 12): UPLOAD FIRST, THEN REFERENCE THE HASHES. Put each photo (full image and thumbnail) and voice
  * clip with PUT /api/blobs/<sha256> (chunks with Content-Range, resumable) or several small ones with POST
@@ -83,6 +85,7 @@ import { getPrefs, issueInvite, listInvites, putPrefs, revokeInvite, signup, sig
 import { residentByPhone, type Residents } from './residents.ts';
 import type { SmsSender } from './sms.ts';
 import { followsOnBehalf, normalizePhone } from '../src/domain/citizens.ts';
+import { publicNearbyRoute } from './publichttp.ts';
 import type { GeoStore } from './geostore.ts';
 import { serveStatic } from './static.ts';
 import { isStoreFull } from './storecheck.ts';
@@ -187,6 +190,8 @@ const ROUTES: Route[] = [
   // Issue 13: Open311 API keys (administrator); the Open311 routes themselves are under /open311/ (open311.ts).
   { pattern: /^\/api\/open311\/keys$/, methods: { GET: listKeys, POST: issueKey } },
   { pattern: /^\/api\/open311\/keys\/([^/]+)$/, methods: { DELETE: revokeKey } },
+  // Issue 13: public, anonymised cases near a point (publichttp.ts).
+  { pattern: /^\/api\/public\/nearby$/, methods: { GET: (req, res, ctx) => publicNearbyRoute(req, res, ctx, foldedDoc) } },
 ];
 
 export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {

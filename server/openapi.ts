@@ -227,6 +227,44 @@ export const OPENAPI = {
         responses: { 200: json({ type: 'object' }), 304: { description: 'Not modified (If-None-Match)' }, 401: error('unauthorized') },
       },
     },
+    '/api/public/nearby': {
+      get: {
+        summary:
+          'Public, anonymised cases near a point (issue 13, publichttp.ts): place-type subcategories of the last 30 days, location rounded to 0.001 degree, village, plain-word stage, CST day, distance; no ids, names, phones, photos, descriptions or addresses; nearest first, at most 30',
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: 'lat', in: 'query', required: true, schema: { type: 'number', minimum: -90, maximum: 90 } },
+          { name: 'lng', in: 'query', required: true, schema: { type: 'number', minimum: -180, maximum: 180 } },
+          { name: 'radius', in: 'query', required: false, schema: { type: 'integer', minimum: 100, maximum: 1000, default: 500 } },
+        ],
+        responses: {
+          200: json({
+            type: 'object',
+            required: ['radiusM', 'cases'],
+            properties: {
+              radiusM: { type: 'integer' },
+              cases: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['category', 'place', 'stage', 'day', 'distanceM'],
+                  properties: {
+                    category: { type: 'string' },
+                    place: { type: 'object', required: ['lat', 'lng'], properties: { lat: { type: 'number' }, lng: { type: 'number' }, village: { type: 'string' } } },
+                    stage: { type: 'string', enum: ['received', 'accepted', 'dispatched', 'in_progress', 'resolved', 'closed'] },
+                    day: { type: 'string', format: 'date' },
+                    distanceM: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          }),
+          400: error('bad_request: lat/lng missing or malformed, radius outside 100..1000, another parameter'),
+          401: error('unauthorized'),
+          429: error('too_many_attempts (Retry-After): more than 30 requests per account in 5 minutes'),
+        },
+      },
+    },
     '/api/cases/{caseId}': {
       get: {
         summary: 'A case: its folded state and events',

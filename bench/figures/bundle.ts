@@ -70,6 +70,29 @@ function mapChunks(manifest: Manifest, initial: readonly ManifestChunk[]): Manif
   return out;
 }
 
+/**
+ * Issue 13: what a signed-in resident's first screen loads after the initial JS: the resident home's chunk and what
+ * it imports that is not loaded initially, and the resident sync (src/sync/resident.ts) the session loads for that
+ * role. Message packs for English are left out.
+ */
+function residentChunks(manifest: Manifest, initial: readonly ManifestChunk[]): ManifestChunk[] | null {
+  const loaded = new Set(initial.map((c) => c.file));
+  const keys = Object.keys(manifest).filter((k) => manifest[k]!.isDynamicEntry && /(features\/resident\/ResidentHome\.tsx|sync\/resident\.ts)$/.test(k));
+  if (keys.length < 2) return null;
+  const out: ManifestChunk[] = [];
+  const seen = new Set<string>();
+  const visit = (k: string) => {
+    if (seen.has(k)) return;
+    seen.add(k);
+    const c = manifest[k];
+    if (!c) return;
+    if (!loaded.has(c.file) && c.file.endsWith('.js')) out.push(c);
+    for (const i of c.imports ?? []) visit(i);
+  };
+  for (const k of keys) visit(k);
+  return out;
+}
+
 export interface BundleOutput {
   results: Result[];
   app: Sizes;
@@ -101,6 +124,21 @@ export async function bundleFigure(log: (m: string) => void): Promise<BundleOutp
   } else {
     const m = measureChunks(APP_OUT, map);
     results.push(figure({ name: 'bundle: map chunk gzip', value: m.gzip / KB, unit: 'kB', reference: app.gzip / KB, note: `loaded on the map screen only (${m.files.join(', ')}); reference: the initial JS` }));
+  }
+  const resident = residentChunks(appManifest, appInitial);
+  if (!resident) {
+    results.push(figure({ name: 'bundle: resident home JS gzip', value: null, unit: 'kB', note: 'not built yet (no resident home chunk in the build)' }));
+  } else {
+    const r = measureChunks(APP_OUT, resident);
+    results.push(
+      figure({
+        name: 'bundle: resident home JS gzip',
+        value: r.gzip / KB,
+        unit: 'kB',
+        reference: app.gzip / KB,
+        note: `a signed-in resident's first screen loads these after the initial JS (${r.files.join(', ')}); reference: the initial JS, the same for every role`,
+      }),
+    );
   }
   // Each package's share of the initial JS: its minified bytes (source maps), gzip apportioned by that share.
   const share = (s: Sizes, pkg: string) => ((s.byPackage.get(pkg) ?? 0) / Math.max(1, s.raw)) * s.gzip;

@@ -4,10 +4,12 @@
  * case list of a signed-in grid worker: playwright-core signs in through the real login screen in a chromium
  * started with a remote-debugging port, the browser stays open, and Lighthouse measures `#/cases` in that same
  * profile with `disableStorageReset` (IndexedDB, the session and the service worker stay, as on the phone).
+ * (c) Issue 13: a signed-in resident's first screen, the resident app's home (我的上报, lazy chunks of
+ * src/features/resident), measured the same way as (b) in a profile of its own.
  * Reference in the same run: the bare-stack page (bench/fixtures/bare), served by the same static file code; when
  * its runs fail, every page-load figure is failed (`failed`), not shown without its reference.
  */
-import { launchDebuggable, serviceWorkerActivated, signIn } from '../lib/chrome.ts';
+import { launchDebuggable, serviceWorkerActivated, signIn, signInResident } from '../lib/chrome.ts';
 import { BARE_OUT } from '../lib/build.ts';
 import { WORKER } from '../lib/county.ts';
 import { BENCH_PASSWORD } from '../lib/datadir.ts';
@@ -88,6 +90,9 @@ function pageResults(page: string, m: PageLoad | null, ref: PageLoad | null, run
   ];
 }
 
+/** The demo county's resident account (server/demo: role resident), measured on its home screen. */
+export const RESIDENT = 'resident01';
+
 export async function lighthouseFigure(opts: { appUrl: string; runs: number; log: (m: string) => void }): Promise<Result[]> {
   const { log, runs } = opts;
   const lighthouse = (await peerImport<{ default: LighthouseFn }>('lighthouse')).default;
@@ -95,6 +100,7 @@ export async function lighthouseFigure(opts: { appUrl: string; runs: number; log
   let ref: PageLoad | null = null;
   let login: PageLoad | null = null;
   let cases: PageLoad | null = null;
+  let resident: PageLoad | null = null;
   const errors: Record<string, string> = {};
   try {
     // Cold loads: one browser, Lighthouse resets storage and cache before each run.
@@ -128,10 +134,29 @@ export async function lighthouseFigure(opts: { appUrl: string; runs: number; log
     } finally {
       await warm.close();
     }
+    // Issue 13: a signed-in resident (large-text resident mode, home = 我的上报), storage kept as on the phone.
+    const res = await launchDebuggable();
+    try {
+      const browser = await res.connect();
+      const context = browser.contexts()[0]!;
+      const page = await context.newPage();
+      await signInResident(page, opts.appUrl, RESIDENT, BENCH_PASSWORD);
+      await serviceWorkerActivated(page);
+      await page.close();
+      resident = await series(lighthouse, `${opts.appUrl}/#/cases`, res.port, runs, true, log, 'resident home');
+    } catch (e) {
+      errors.resident = String(e);
+    } finally {
+      await res.close();
+    }
   } finally {
     await bare.close();
   }
-  const results = [...pageResults('login page', login, ref, runs, errors.login, errors.ref), ...pageResults(`case list (${WORKER}, signed in)`, cases, ref, runs, errors.cases, errors.ref)];
+  const results = [
+    ...pageResults('login page', login, ref, runs, errors.login, errors.ref),
+    ...pageResults(`case list (${WORKER}, signed in)`, cases, ref, runs, errors.cases, errors.ref),
+    ...pageResults(`resident home (${RESIDENT}, signed in)`, resident, ref, runs, errors.resident, errors.ref),
+  ];
   if (!ref) results.push(missing('page load: bare-stack reference', 'points', null, errors.ref ?? 'not measured'));
   else results.push(figure({ name: 'page load: bare-stack reference performance score', value: ref.score, unit: 'points', note: `LCP ${ref.lcp.toFixed(0)} ms, TBT ${ref.tbt.toFixed(0)} ms, CLS ${ref.cls.toFixed(3)}` }));
   return results;

@@ -96,5 +96,23 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.waitForTimeout(3000);
 }
 
+/**
+ * Issue 13: sign in as a resident through the same login screen and wait for the resident app's home (我的上报) to
+ * have its answer from the relay (online, the list or its known-empty state painted), then let the service worker
+ * settle as signIn does.
+ */
+export async function signInResident(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await allowTsxFunctions(page.context());
+  await page.goto(baseUrl);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL((u) => !u.hash.startsWith('#/login'), { timeout: 120_000 });
+  await page.getByRole('heading', { name: '我的上报' }).waitFor({ timeout: 120_000 });
+  await page.locator('.syncbar-online').waitFor({ timeout: 300_000 });
+  await page.locator('.rs-list, .empty-state').first().waitFor({ timeout: 120_000 });
+  await page.waitForTimeout(3000);
+}
+
 /** Resolves when the page's service worker is activated (the end-to-end harness's wait). */
 export { serviceWorkerActivated };

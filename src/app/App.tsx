@@ -3,8 +3,7 @@
  * for the current hash route. Screens off the first path (report, case detail) are loaded on demand.
  */
 import type { ComponentChildren, ComponentType } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { Login } from '../features/login/Login.tsx';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { LangSwitch } from '../features/shell/LangSwitch.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { useVerifyDue } from '../features/home/useDueCounts.ts';
@@ -64,6 +63,11 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
   };
 }
 
+// The sign-in screen is a chunk of its own (issue 13: the initial JS budget): a device that resumes its session,
+// most loads, never needs it. A load of #/login (after a sign-out, a bookmark) fetches it while the session is
+// looked for; otherwise it is fetched when resuming found none.
+const loadLogin = () => import('../features/login/Login.tsx').then((m) => m.Login);
+const Login = lazyScreen(loadLogin);
 const CaseList = lazyScreen(() => import('../features/cases/CaseList.tsx').then((m) => m.CaseList));
 const ReportForm = lazyScreen(() => import('../features/report/ReportForm.tsx').then((m) => m.ReportForm));
 const CaseDetail = lazyScreen(() => import('../features/cases/CaseDetail.tsx').then((m) => m.CaseDetail));
@@ -82,6 +86,11 @@ const MeScreen = lazyScreen(() => import('../features/me/Me.tsx').then((m) => m.
 const InvitesScreen = lazyScreen(() => import('../features/invites/Invites.tsx').then((m) => m.Invites));
 const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
 const ApiKeys = lazyScreen(() => import('../features/apikeys/ApiKeys.tsx').then((m) => m.ApiKeys));
+// Issue 13: the resident app (src/features/resident), its own chunks.
+const ResidentHome = lazyScreen(() => import('../features/resident/ResidentHome.tsx').then((m) => m.ResidentHome));
+const ResidentCase = lazyScreen(() => import('../features/resident/ResidentCase.tsx').then((m) => m.ResidentCase));
+const ReportWizard = lazyScreen(() => import('../features/resident/ReportWizard.tsx').then((m) => m.ReportWizard));
+const NearbyList = lazyScreen(() => import('../features/resident/NearbyList.tsx').then((m) => m.NearbyList));
 
 export interface AppProps {
   auth: AuthService;
@@ -95,6 +104,13 @@ function skipToMain(e: Event) {
 /** The shell of a signed-in user, with the counts its navigation announces (the worker's cases awaiting 核查). */
 function SignedIn({ session, onLogout, children }: { session: Session; onLogout(): void; children: ComponentChildren }) {
   const verify = useVerifyDue(session);
+  // Resident mode (issue 13): large text and 60 px targets (styles.css), set before the first paint.
+  useLayoutEffect(() => {
+    const html = document.documentElement;
+    if (session.user.role !== 'resident') return;
+    html.dataset.mode = 'resident';
+    return () => void delete html.dataset.mode;
+  }, [session]);
   return (
     <Shell session={session} onLogout={onLogout} badges={{ tasks: verify }}>
       {children}
@@ -112,6 +128,7 @@ export function App({ auth }: AppProps) {
 
   useEffect(() => {
     let live = true;
+    if (location.hash.startsWith('#/login')) void loadLogin().catch(() => undefined);
     auth.resume().then(
       (s) => {
         if (live) setSession(s);
@@ -160,6 +177,9 @@ export function App({ auth }: AppProps) {
     );
   } else if (!session) {
     screen = r.name === 'signup' ? <Signup auth={auth} onLogin={onLogin} invite={r.invite} /> : <Login auth={auth} onLogin={onLogin} />;
+  } else if (session.user.role === 'resident' && ['cases', 'case', 'report', 'nearby'].includes(r.name)) {
+    screen =
+      r.name === 'case' ? <ResidentCase session={session} id={r.id} /> : r.name === 'report' ? <ReportWizard session={session} /> : r.name === 'nearby' ? <NearbyList session={session} /> : <ResidentHome session={session} />;
   } else {
     switch (r.name) {
       case 'cases':

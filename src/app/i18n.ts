@@ -27,6 +27,7 @@ import type { peopleZh } from './locales/people.zh.ts';
 import type { queueZh } from './locales/queue.zh.ts';
 import type { recordsZh } from './locales/records.zh.ts';
 import type { reportZh } from './locales/report.zh.ts';
+import type { residentZh } from './locales/resident.zh.ts';
 import type { showZh } from './locales/show.zh.ts';
 import type { statsZh } from './locales/stats.zh.ts';
 import type { storageZh } from './locales/storage.zh.ts';
@@ -48,6 +49,7 @@ export type MessageKey =
   | keyof typeof queueZh
   | keyof typeof recordsZh
   | keyof typeof reportZh
+  | keyof typeof residentZh
   | keyof typeof showZh
   | keyof typeof statsZh
   | keyof typeof storageZh

@@ -127,6 +127,8 @@ export function homeRoute(role: Role): Route {
       return { name: 'village' };
     case 'member':
       return { name: 'party' };
+    case 'resident':
+      return { name: 'cases' }; // issue 13: 我的上报 (src/features/resident/ResidentHome.tsx)
     default:
       return { name: 'cases' };
   }

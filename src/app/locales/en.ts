@@ -208,4 +208,6 @@ export const en: Messages = {
   'shell.badge': ' waiting',
   'shell.people': 'People',
   'shell.party': 'Party work',
+  'shell.mine': 'My reports',
+  'shell.nearby': 'Nearby',
 };

@@ -211,6 +211,8 @@ export const zh = {
   'shell.badge': ' 项待处理',
   'shell.people': '人员',
   'shell.party': '党建',
+  'shell.mine': '我的上报',
+  'shell.nearby': '附近',
 } as const;
 
 export type CoreKey = keyof typeof zh;

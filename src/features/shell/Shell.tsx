@@ -55,6 +55,15 @@ const mayInvite = (role: string) => role === 'secretary' || role === 'town' || r
 /** Every destination of the user's role, in navigation order: their own work screen first. */
 function destinations(session: Session): Dest[] {
   const role = session.user.role;
+  // Issue 13: a resident's app has four plain destinations (the account screen, #/me, is the accounts feature's).
+  if (role === 'resident') {
+    return [
+      { href: '#/cases', name: 'cases', also: ['case'], label: t('shell.mine'), icon: 'cases' },
+      { href: '#/report', name: 'report', label: t('shell.report'), icon: 'report' },
+      { href: '#/nearby', name: 'nearby', label: t('shell.nearby'), icon: 'pin' },
+      { href: '#/me', name: 'me', label: t('shell.menu'), icon: 'people' },
+    ];
+  }
   const out: Dest[] = [];
   switch (homeRoute(role).name) {
     case 'board':

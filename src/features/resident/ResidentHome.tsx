@@ -1,0 +1,99 @@
+/**
+ * A resident's home (#/cases for role resident): 我要上报 first, then 我的上报, newest first, each with its
+ * plain-word stage (已收到 … 已办结), whether it has reached the town (待发送 / 发送中 / 已送达: a report made
+ * offline waits on the phone and must not look lost), and 请评价 once a closed case awaits the resident's rating.
+ * Rows come from the session's read model (ResidentSync writes the outbox and the relay's view of the own reports).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../../app/i18n.ts';
+import type { CaseRow, Session } from '../../app/services.ts';
+import { residentStage } from '../../domain/citizens.ts';
+import { CategoryIcon } from '../../ui/categoryIcons.tsx';
+import { EmptyState, ListSkeleton } from '../../ui/EmptyState.tsx';
+import { Icon } from '../../ui/icons.tsx';
+import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { categoryName, delivery, stageTone, stageWord } from './words.ts';
+import { DeliveryLine } from './parts.tsx';
+import './resident.css';
+
+const PAGE = 30;
+
+export function ResidentHome({ session }: { session: Session }) {
+  const [rows, setRows] = useState<CaseRow[] | null>(null);
+  const [limit, setLimit] = useState(PAGE);
+  const [total, setTotal] = useState(0);
+  const version = session.casesVersion.value;
+  const org = session.org.value;
+  const status = session.status.value;
+  useEffect(() => {
+    let live = true;
+    void Promise.all([session.queryCases({}, 0, limit), session.countCases({})]).then(([r, n]) => {
+      if (!live) return;
+      setRows(r);
+      setTotal(n);
+    });
+    return () => {
+      live = false;
+    };
+  }, [version, limit]);
+
+  // Empty is known once the relay answered, or when it cannot be asked (then the phone's list is all there is).
+  const known = status.ready && (status.synced || status.connection === 'offline');
+  return (
+    <div class="rs">
+      <ScreenTitle suffix={t('app.name')}>{t('rs.home.title')}</ScreenTitle>
+      <a class="btn btn-primary rs-cta" href="#/report">
+        <Icon name="report" size="1.5em" />
+        {t('rs.home.report')}
+      </a>
+      <p class="rs-lead">{t('rs.home.reportHint')}</p>
+      {rows === null || (!rows.length && !known) ? (
+        <ListSkeleton label={t('rs.home.loading')} />
+      ) : !rows.length ? (
+        <EmptyState icon="cases" text={t('rs.home.empty')} />
+      ) : (
+        <ul class="rs-list">
+          {rows.map((r) => {
+            const stage = residentStage(r.status);
+            const d = delivery(r.pending, status);
+            return (
+              <li key={r.id}>
+                <a class="rs-card" href={`#/cases/${encodeURIComponent(r.id)}`}>
+                  <span class="rs-card-icon" aria-hidden="true">
+                    <CategoryIcon code={r.category} size="1.75rem" />
+                  </span>
+                  <span class="rs-card-main">
+                    <span class="rs-card-title">{categoryName(org, r.category)}</span>
+                    <span class="rs-card-desc">{r.description}</span>
+                    <span class={`rs-stage rs-tone-${stageTone(stage)}`}>{stageWord(r.status, r.unitId, org)}</span>
+                    <span class="rs-card-meta">
+                      <DeliveryLine session={session} caseId={r.id} state={d} reportedMs={r.reportedMs} />
+                    </span>
+                    {r.status === 'closed' && !r.satisfaction && d === 'sent' ? (
+                      <span class="rs-rate-callout">
+                        <Icon name="alert" />
+                        {t('rs.home.rate')}
+                      </span>
+                    ) : null}
+                  </span>
+                  <Icon name="back" class="rs-chevron" />
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {rows && total > rows.length ? (
+        <button type="button" class="btn rs-more" onClick={() => setLimit((l) => l + PAGE)}>
+          {t('rs.home.more', { n: Math.min(PAGE, total - rows.length) })}
+        </button>
+      ) : null}
+      <p class="rs-links">
+        <a class="btn btn-quiet" href="#/nearby">
+          <Icon name="pin" />
+          {t('rs.home.nearby')}
+        </a>
+      </p>
+    </div>
+  );
+}
