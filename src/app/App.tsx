@@ -8,6 +8,7 @@ import { Login } from '../features/login/Login.tsx';
 import { LangSwitch } from '../features/shell/LangSwitch.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { useVerifyDue } from '../features/home/useDueCounts.ts';
+import { useInboxUnread } from '../features/inbox/useInboxUnread.ts';
 import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
 import { ScreenTitle } from '../ui/ScreenTitle.tsx';
 import { messagesReady, t } from './i18n.ts';
@@ -76,6 +77,7 @@ const MapScreen = lazyScreen(() => import('../features/map/MapScreen.tsx').then(
 const PeopleScreen = lazyScreen(() => import('../features/people/PeopleScreen.tsx').then((m) => m.PeopleScreen));
 const PartyScreen = lazyScreen(() => import('../features/party/PartyScreen.tsx').then((m) => m.PartyScreen));
 const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m) => m.GeoAdmin));
+const InboxScreen = lazyScreen(() => import('../features/inbox/InboxScreen.tsx').then((m) => m.InboxScreen));
 const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
 
 export interface AppProps {
@@ -90,8 +92,9 @@ function skipToMain(e: Event) {
 /** The shell of a signed-in user, with the counts its navigation announces (the worker's cases awaiting 核查). */
 function SignedIn({ session, onLogout, children }: { session: Session; onLogout(): void; children: ComponentChildren }) {
   const verify = useVerifyDue(session);
+  const unread = useInboxUnread(session);
   return (
-    <Shell session={session} onLogout={onLogout} badges={{ tasks: verify }}>
+    <Shell session={session} onLogout={onLogout} badges={{ tasks: verify, inbox: unread }}>
       {children}
     </Shell>
   );
@@ -193,6 +196,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'storage':
         screen = <StorageScreen session={session} />;
+        break;
+      case 'inbox':
+        screen = <InboxScreen session={session} />;
         break;
       case 'case':
         screen = <CaseDetail session={session} id={r.id} />;

@@ -203,4 +203,5 @@ export const en: Messages = {
   'shell.badge': ' waiting',
   'shell.people': 'People',
   'shell.party': 'Party work',
+  'shell.inbox': 'Inbox',
 };

@@ -206,6 +206,7 @@ export const zh = {
   'shell.badge': ' 项待处理',
   'shell.people': '人员',
   'shell.party': '党建',
+  'shell.inbox': '消息',
 } as const;
 
 export type CoreKey = keyof typeof zh;

@@ -67,6 +67,8 @@ function destinations(session: Session): Dest[] {
       out.push({ href: '#/village', name: 'village', label: t('shell.village'), icon: 'home' });
       break;
   }
+  // issue 13: every role's inbox, next to their own work (its badge: the unread count).
+  out.push({ href: '#/inbox', name: 'inbox', label: t('shell.inbox'), icon: 'inbox' });
   out.push({ href: '#/cases', name: 'cases', also: ['case'], label: t('shell.cases'), icon: 'cases' });
   if (mayReport(session)) out.push({ href: '#/report', name: 'report', label: t('shell.report'), icon: 'report' });
   if (['worker', 'secretary', 'town'].includes(role)) out.push({ href: '#/people', name: 'people', label: t('shell.people'), icon: 'people' });
