@@ -7,7 +7,8 @@ import type { ReadonlySignal } from '@preact/signals';
 import { localName, t } from './i18n.ts';
 import './locales/inbox.zh.ts';
 import type { OrgView, UserInfo } from '../domain/org.ts';
-import type { InboxItem, InboxNeed } from '../domain/inbox.ts';
+import type { InboxItem } from '../domain/inbox.ts';
+import type { RecordsApi } from './records.ts';
 import type { UserDb } from '../storage/schema.ts';
 import { notificationsAllowed, showThroughServiceWorker, startInbox, type Announcement, type InboxApi } from '../sync/inbox.ts';
 
@@ -16,8 +17,8 @@ export interface SessionInboxDeps {
   db: UserDb;
   casesVersion: ReadonlySignal<number>;
   org: ReadonlySignal<OrgView | null>;
-  /** The party docs' needs this user holds (read inside an effect: tracked). */
-  needs: () => readonly InboxNeed[];
+  /** The people and party records of the session (a signal's value: tracked), once loaded. */
+  records: () => RecordsApi | undefined;
   now: () => number;
 }
 
@@ -37,7 +38,13 @@ export function startSessionInbox(d: SessionInboxDeps): InboxApi {
     if (more > 0) list.push({ tag: 'inbox-more', title: t('inbox.more', { n: more }), body: t('inbox.moreBody'), url: '#/inbox' });
     return list;
   };
-  const api = startInbox({ ...d, describe, show: showThroughServiceWorker, allowed: notificationsAllowed });
+  const needs = () => {
+    // Read the records' version so that the inbox's effect re-runs on a change of the party docs.
+    const r = d.records();
+    void r?.version.value;
+    return [...(r?.party()?.needs.values() ?? [])];
+  };
+  const api = startInbox({ ...d, needs, describe, show: showThroughServiceWorker, allowed: notificationsAllowed });
   // A click on a notification in an open window: the service worker says where to go (public/sw-notify.js).
   const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
   const onMessage = (e: MessageEvent) => {

@@ -439,12 +439,7 @@ class SessionImpl implements GridlinkSession {
         db: this.engine.db,
         casesVersion: this.engine.casesVersion,
         org: this.org,
-        needs: () => {
-          // Read the records' version so that the inbox's effect re-runs on a change of the party docs.
-          const r = this.records;
-          void r?.version.value;
-          return [...(r?.party()?.needs.values() ?? [])];
-        },
+        records: () => this.records,
         now: this.deps.now,
       });
       if (this.ended) api.stop();

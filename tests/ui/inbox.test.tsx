@@ -29,7 +29,7 @@ async function unitSession(world: FakeWorld): Promise<{ session: FakeSession; ap
     [...world.states().values()].map((s) => toRecord(s, 'cases.t01.2025', false)),
     { doc: '', org: '', acked: '' },
   );
-  const api = startSessionInbox({ user: session.user, db, casesVersion: signal(0), org: session.org, needs: () => [], now: () => NOW });
+  const api = startSessionInbox({ user: session.user, db, casesVersion: signal(0), org: session.org, records: () => undefined, now: () => NOW });
   cleanup.push(() => {
     api.stop();
     db.close();
