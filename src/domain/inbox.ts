@@ -60,6 +60,8 @@ export interface InboxCase extends InboxFacts {
   gridId: string;
   villageId?: string;
   category: string;
+  /** The report's words (shown on the inbox screen; never in a system notification, which a lock screen shows). */
+  description?: string;
   reporter?: string;
   reportedMs: number;
   updatedMs: number;
@@ -94,6 +96,8 @@ export interface InboxItem {
   text: string;
   /** The case's subcategory code (the screen names it), or the need's title. */
   subject: string;
+  /** The case's description (the screen shows it; not for notifications). */
+  detail?: string;
   /** For `progress`: the resident-words stage reached. */
   stage?: ResidentStage;
   /** Due time for due_soon / overdue. */
@@ -119,6 +123,7 @@ export function inboxCaseOf(s: CaseState, dueMs?: number): InboxCase {
     townId: s.townId,
     gridId: s.gridId,
     category: s.category,
+    description: s.description,
     reporter: s.reporter,
     reportedMs: s.reportedMs,
     updatedMs: hlcMs(s.updatedAt),
@@ -146,7 +151,7 @@ export function inboxItems({ user, nowMs, cases, needs = [] }: InboxInput): Inbo
   const recent = (ms: number) => ms > nowMs - HORIZON_MS;
   const add = (c: InboxCase, kind: InboxKind, fact: string | number, ms: number, extra: Partial<InboxItem> = {}) => {
     const id = `${kind}:${c.id}:${fact}`;
-    if (!out.has(id)) out.set(id, { id, kind, caseId: c.id, ms, text: `inbox.kind.${kind}`, subject: c.category, href: caseHref(c.id), ...extra });
+    if (!out.has(id)) out.set(id, { id, kind, caseId: c.id, ms, text: `inbox.kind.${kind}`, subject: c.category, ...(c.description ? { detail: c.description } : {}), href: caseHref(c.id), ...extra });
   };
   const role = user.role;
   for (const c of cases) {

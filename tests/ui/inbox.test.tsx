@@ -76,6 +76,7 @@ describe('inbox screen', () => {
     const today = [...world.states().values()].find((s) => s.description === '今天派的')!.id;
     expect(rows[0]!.querySelector('a')!.getAttribute('href')).toBe(`#/case/${today}`);
     expect(rows[0]!.textContent).toContain('违章建筑');
+    expect(rows[0]!.textContent).toContain('今天派的');
     expect(ids).toContain(today);
     expect(m.root.querySelectorAll('.inbox-item.is-new')).toHaveLength(3);
     expect(mustFind(m.root, '.inbox-head [role="status"]').textContent).toBe('3 条未读');

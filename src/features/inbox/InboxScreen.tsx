@@ -88,10 +88,10 @@ export function InboxScreen({ session }: { session: Session }) {
                             {isNew ? <span class="badge badge-blue">{t('inbox.new')}</span> : null}
                             <span class="case-cat">{itemTitle(i)}</span>
                           </span>
-                          <span class="case-desc">{itemSubject(i, org)}</span>
+                          <span class="inbox-subject">{itemSubject(i, org)}</span>
+                          {i.detail ? <span class="case-desc">{i.detail}</span> : null}
                           <span class="case-meta">
-                            <span>{formatTime(i.ms, now)}</span>
-                            {i.dueMs !== undefined ? <span>{t('inbox.due', { time: formatDateTime(i.dueMs) })}</span> : null}
+                            {i.dueMs !== undefined ? <span>{t('inbox.due', { time: formatDateTime(i.dueMs) })}</span> : <span>{formatTime(i.ms, now)}</span>}
                             {i.caseId ? <span class="code">{i.caseId}</span> : null}
                           </span>
                         </a>

@@ -111,11 +111,12 @@ function useLayoutFlags() {
   return { ...flags, probe };
 }
 
-function NavLink({ d, current, badge, onClick }: { d: Dest; current: boolean; badge?: number | undefined; onClick?: () => void }) {
+function NavLink({ d, current, badge, onClick, compact }: { d: Dest; current: boolean; badge?: number | undefined; onClick?: () => void; compact?: boolean }) {
+  // compact (the PC header's inbox): the icon and its badge; the name stays for screen readers and as a tooltip.
   return (
-    <a href={d.href} class="nav-link" aria-current={current ? 'page' : undefined} onClick={onClick}>
+    <a href={d.href} class="nav-link" aria-current={current ? 'page' : undefined} onClick={onClick} title={compact ? d.label : undefined}>
       <Icon name={d.icon} />
-      <span class="nav-label">{d.label}</span>
+      <span class={compact ? 'nav-label visually-hidden' : 'nav-label'}>{d.label}</span>
       {badge ? (
         <span class="nav-badge">
           {badge}
@@ -188,7 +189,7 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
             <>
               <nav aria-label={t('shell.nav')} class="nav">
                 {dests.map((d) => (
-                  <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} />
+                  <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} compact={d.name === 'inbox'} />
                 ))}
               </nav>
               <div class="topbar-user">
