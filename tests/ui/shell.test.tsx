@@ -35,7 +35,9 @@ describe('shell navigation', () => {
       </Shell>,
     );
     const nav = mustFind(m.root, 'nav.nav');
-    expect(Array.from(nav.querySelectorAll('a')).map((a) => a.querySelector('.nav-label')!.textContent)).toEqual(['我的任务', '消息', '案件', '上报', '人员', '地图', '考核']);
+    expect(Array.from(nav.querySelectorAll('a')).map((a) => a.querySelector('.nav-label')!.textContent)).toEqual(['我的任务', '案件', '上报', '人员', '地图', '考核']);
+    // The inbox (issue 13) sits with the user's things on a PC: its icon, named for screen readers.
+    expect(mustFind(m.root, '.topbar-user a[href="#/inbox"]').textContent).toBe('消息');
     expect(mustFind(nav, 'a[href="#/tasks"] .nav-badge').textContent).toBe('3 项待处理');
     expect(nav.querySelectorAll('.nav-badge').length).toBe(1);
   });

@@ -112,7 +112,7 @@ function useLayoutFlags() {
 }
 
 function NavLink({ d, current, badge, onClick, compact }: { d: Dest; current: boolean; badge?: number | undefined; onClick?: () => void; compact?: boolean }) {
-  // compact (the PC header's inbox): the icon and its badge; the name stays for screen readers and as a tooltip.
+  // compact (the PC header's inbox, next to the user): the icon and its badge; the name stays for screen readers and as a tooltip.
   return (
     <a href={d.href} class="nav-link" aria-current={current ? 'page' : undefined} onClick={onClick} title={compact ? d.label : undefined}>
       <Icon name={d.icon} />
@@ -156,6 +156,8 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
   // Bottom tab bar: every destination when five fit, else the first four and 更多.
   const tabs = dests.length <= 5 ? dests : dests.slice(0, 4);
   const current = dests.find(isCurrent);
+  // On a PC the inbox sits with the user's own things (an icon and its badge), so the work destinations keep one row.
+  const inboxDest = dests.find((d) => d.name === 'inbox');
   return (
     <>
       <span ref={layout.probe} class="rem-probe" aria-hidden="true" />
@@ -188,11 +190,18 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
           ) : (
             <>
               <nav aria-label={t('shell.nav')} class="nav">
-                {dests.map((d) => (
-                  <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} compact={d.name === 'inbox'} />
-                ))}
+                {dests
+                  .filter((d) => d !== inboxDest)
+                  .map((d) => (
+                    <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} />
+                  ))}
               </nav>
               <div class="topbar-user">
+                {inboxDest ? (
+                  <nav aria-label={t('shell.inbox')} class="nav">
+                    <NavLink d={inboxDest} current={isCurrent(inboxDest)} badge={badges?.inbox} compact />
+                  </nav>
+                ) : null}
                 <span class="user-name" title={roleName(user.role)}>
                   {t('shell.user', { name: user.name, role: roleName(user.role) })}
                 </span>
