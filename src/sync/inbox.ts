@@ -228,14 +228,15 @@ export function startInbox(deps: InboxDeps): InboxApi {
     },
     async setNotify(on) {
       await load();
-      notify.value = on;
-      await setMeta(db, INBOX_META.notify, on);
       if (on) {
-        // What is in the inbox now is not news: only items that come after this are announced.
+        // What is in the inbox now is not news: only items that come after this are announced. Set before the
+        // switch turns on, with no wait between, so a check running meanwhile never finds the switch on and no baseline.
         const items = current();
         announced = addMarks(announced ?? {}, items.map((i) => i.id), items, deps.now());
-        await setMeta(db, INBOX_META.announced, announced);
       }
+      notify.value = on;
+      await setMeta(db, INBOX_META.notify, on);
+      if (on && announced) await setMeta(db, INBOX_META.announced, announced);
     },
     stop() {
       stopped = true;
