@@ -141,6 +141,8 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,mjs,css,html,png,svg,webmanifest}'],
+        // issue 13: a click on an inbox notification opens the app at its case (public/sw-notify.js).
+        importScripts: ['/sw-notify.js'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api(?:\/|$)/, /^\/sync(?:\/|$)/, /^\/healthz(?:\/|$)/, /^\/blobs(?:\/|$)/],
         // /api answers are live (the app keeps its data in IndexedDB itself) and are not cached, except the grid

@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { LangSwitch } from '../features/shell/LangSwitch.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { useVerifyDue } from '../features/home/useDueCounts.ts';
+import { useInboxUnread } from '../features/inbox/useInboxUnread.ts';
 import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
 import { ScreenTitle } from '../ui/ScreenTitle.tsx';
 import { messagesReady, t } from './i18n.ts';
@@ -84,6 +85,7 @@ const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m
 const Signup = lazyScreen(() => import('../features/login/Signup.tsx').then((m) => m.Signup));
 const MeScreen = lazyScreen(() => import('../features/me/Me.tsx').then((m) => m.Me));
 const InvitesScreen = lazyScreen(() => import('../features/invites/Invites.tsx').then((m) => m.Invites));
+const InboxScreen = lazyScreen(() => import('../features/inbox/InboxScreen.tsx').then((m) => m.InboxScreen));
 const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
 const ApiKeys = lazyScreen(() => import('../features/apikeys/ApiKeys.tsx').then((m) => m.ApiKeys));
 // Issue 13: the resident app (src/features/resident), its own chunks.
@@ -111,8 +113,9 @@ function SignedIn({ session, onLogout, children }: { session: Session; onLogout(
     html.dataset.mode = 'resident';
     return () => void delete html.dataset.mode;
   }, [session]);
+  const unread = useInboxUnread(session);
   return (
-    <Shell session={session} onLogout={onLogout} badges={{ tasks: verify }}>
+    <Shell session={session} onLogout={onLogout} badges={{ tasks: verify, inbox: unread }}>
       {children}
     </Shell>
   );
@@ -227,6 +230,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'apikeys':
         screen = <ApiKeys session={session} />;
+        break;
+      case 'inbox':
+        screen = <InboxScreen session={session} />;
         break;
       case 'case':
         screen = <CaseDetail session={session} id={r.id} />;

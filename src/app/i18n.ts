@@ -21,6 +21,7 @@ import type { apikeysZh } from './locales/apikeys.zh.ts';
 import type { captureZh } from './locales/capture.zh.ts';
 import type { detailZh } from './locales/detail.zh.ts';
 import type { geoZh } from './locales/geo.zh.ts';
+import type { inboxZh } from './locales/inbox.zh.ts';
 import type { mapZh } from './locales/map.zh.ts';
 import type { partyZh } from './locales/party.zh.ts';
 import type { peopleZh } from './locales/people.zh.ts';
@@ -43,6 +44,7 @@ export type MessageKey =
   | keyof typeof captureZh
   | keyof typeof detailZh
   | keyof typeof geoZh
+  | keyof typeof inboxZh
   | keyof typeof mapZh
   | keyof typeof partyZh
   | keyof typeof peopleZh

@@ -15,6 +15,7 @@ import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from 
 import type { SyncStatus } from '../sync/status.ts';
 import type { CapturedBlob, StorageReport, UploadProgress } from '../sync/blobtypes.ts';
 import type { RecordsApi } from './records.ts';
+import type { InboxApi } from '../sync/inbox.ts';
 
 // The shapes the screens use are owned by the layer that makes them; re-exported here so that the screens import
 // the whole contract from one module.
@@ -24,6 +25,7 @@ export type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from 
 export type { OrgView } from '../domain/org.ts';
 export type { ReportInput } from '../domain/commands.ts';
 export type { StatsResult } from '../domain/assessment.ts';
+export type { InboxApi, InboxView } from '../sync/inbox.ts';
 
 /** A person who has used this device before (shared PCs): shown on the login screen. */
 export interface Profile {
@@ -97,6 +99,11 @@ export interface Session {
    * duplicate hint and nearby list. Null when the relay cannot be asked now (offline) or refused (429, 400).
    */
   nearby?(at: LatLng, radiusM?: number): Promise<NearbyAnswer | null>;
+  /**
+   * The inbox (items, read state, system notifications: src/sync/inbox.ts), loaded and started on the first call,
+   * the same instance after; absent in test fakes without it.
+   */
+  inbox?: () => Promise<InboxApi>;
 }
 
 export interface EvidenceApi {

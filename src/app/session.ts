@@ -29,6 +29,7 @@ import type { RecordSync } from '../sync/records.ts';
 import type { ResidentSync } from '../sync/resident.ts';
 import { HybridClock } from '../domain/hlc.ts';
 import type { RecordsApi } from './records.ts';
+import type { InboxApi } from '../sync/inbox.ts';
 import { computed, signal } from '@preact/signals';
 import type { Transport } from '../sync/link.ts';
 import { lazyTransport, wsOriginOf } from '../sync/lazylink.ts';
@@ -431,6 +432,21 @@ class SessionImpl implements GridlinkSession {
       return r;
     }));
   }
+  /** Issue 13: the inbox, loaded on first use (its code and the computation are not in the first screen's bundle). */
+  private loadingInbox: Promise<InboxApi> | null = null;
+  inbox = (): Promise<InboxApi> =>
+    (this.loadingInbox ??= import('./inbox.ts').then(({ startSessionInbox }) => {
+      const api = startSessionInbox({
+        user: this.user,
+        db: this.engine.db,
+        casesVersion: this.engine.casesVersion,
+        org: this.org,
+        records: () => this.records,
+        now: this.deps.now,
+      });
+      if (this.ended) api.stop();
+      return api;
+    }));
   get recordSync(): RecordSync | null {
     return this.loaded.peek()?.sync ?? null;
   }
@@ -607,6 +623,7 @@ class SessionImpl implements GridlinkSession {
     await this.recordSync?.stop();
     await this.loadingResident?.then((r) => r.stop()).catch(() => undefined);
     await this.loadingEvidence?.then((p) => p.uploader.stop()).catch(() => undefined);
+    await this.loadingInbox?.then((i) => i.stop()).catch(() => undefined);
     await this.engine.stop();
   }
 

@@ -8,7 +8,7 @@
  * the readers who may see them in full (the grid's worker, its town center: src/domain/people.ts) store them.
  */
 import type { Grid, UserInfo } from './org.ts';
-import { CST_OFFSET_MS } from './period.ts';
+import { CST_OFFSET_MS } from './cst.ts';
 
 export type DocAccess = 'read' | 'write';
 export interface DocGrant {

@@ -7,11 +7,10 @@
  * its last day (the last day is included whole).
  */
 import type { Period } from './assessment.ts';
-import { HOUR_MS } from './deadlines.ts';
+import { CST_OFFSET_MS } from './cst.ts';
 
 export const DAY_MS = 86_400_000;
-/** China Standard Time is UTC+8 all year (no daylight saving). */
-export const CST_OFFSET_MS = 8 * HOUR_MS;
+export { CST_OFFSET_MS };
 /** The longest period a report covers (five years, leap days included). */
 export const MAX_PERIOD_MS = 5 * 366 * DAY_MS;
 

@@ -8,6 +8,7 @@
 import type { Collection } from 'dexie';
 import type { LatLng } from '../domain/events.ts';
 import type { UserInfo } from '../domain/org.ts';
+import { inboxFacts, type InboxFacts } from '../domain/inboxfacts.ts';
 import { BOARD_QUEUE_KEYS, queueTags, runningDueMs } from '../domain/queues.ts';
 import { STATUSES, type CaseState, type Status } from '../domain/workflow.ts';
 import type { CaseFilter, CaseRow, QueueName, QueueOptions } from './rows.ts';
@@ -61,6 +62,8 @@ export function toRecord(state: CaseState, doc: string, pending: boolean): CaseR
   }
   if (state.voice) r.voiceSeconds = state.voice.seconds;
   if (state.afterPhotos?.length) r.afterThumb = state.afterPhotos[0]!.thumb;
+  // issue 13: what the inbox reads (not indexed: no schema version; a row gets them when its case next changes).
+  Object.assign(r, inboxFacts(state));
   return r;
 }
 
@@ -89,6 +92,7 @@ const ROW_EXTRAS = [
   'photoCount',
   'voiceSeconds',
   'afterThumb',
+  ...(['reporterRole', 'reportChannel', 'supervisedMs', 'extensionDecision', 'extensionDecidedMs', 'revisitStatus', 'revisitMs'] as const satisfies ReadonlyArray<keyof InboxFacts>),
 ] as const satisfies ReadonlyArray<keyof CaseRecord & keyof CaseRow>;
 
 export function toRow(r: CaseRecord): CaseRow {

@@ -3,6 +3,7 @@
  * Owned by storage (readmodel.ts writes and queries them); the screens get them through `src/app/services.ts`.
  */
 import type { LatLng, Satisfaction } from '../domain/events.ts';
+import type { InboxFacts } from '../domain/inboxfacts.ts';
 import type { BoardQueue } from '../domain/queues.ts';
 import type { Status } from '../domain/workflow.ts';
 
@@ -13,8 +14,8 @@ export interface CaseFilter {
   category?: string;
 }
 
-/** One row of the case list (the Dexie read model). */
-export interface CaseRow {
+/** One row of the case list (the Dexie read model); issue 13: with the facts the inbox reads (src/domain/inbox.ts). */
+export interface CaseRow extends InboxFacts {
   id: string;
   status: Status;
   townId: string;

@@ -23,6 +23,7 @@ import type {
   StorageReport,
   SyncStatus,
   EvidenceApi,
+  InboxApi,
   UploadProgress,
 } from '../../src/app/services.ts';
 import { assess, assessAll, orgCounts, table1, type AssessScope } from '../../src/domain/assessment.ts';
@@ -178,6 +179,8 @@ export class FakeSession implements Session {
   failNext: Decision | null = null;
   /** Photos and voice clips (issue 12): absent unless a test gives one (`new FakeEvidence()`), as in older fakes. */
   evidence?: EvidenceApi;
+  /** The inbox (issue 13): absent unless a test gives one (tests/ui/inbox.test.tsx). */
+  inbox?: () => Promise<InboxApi>;
 
   constructor(
     readonly world: FakeWorld,

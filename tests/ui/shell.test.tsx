@@ -36,6 +36,8 @@ describe('shell navigation', () => {
     );
     const nav = mustFind(m.root, 'nav.nav');
     expect(Array.from(nav.querySelectorAll('a')).map((a) => a.querySelector('.nav-label')!.textContent)).toEqual(['我的任务', '案件', '上报', '人员', '地图', '考核']);
+    // The inbox (issue 13) sits with the user's things on a PC: its icon, named for screen readers.
+    expect(mustFind(m.root, '.topbar-user a[href="#/inbox"]').textContent).toBe('消息');
     expect(mustFind(nav, 'a[href="#/tasks"] .nav-badge').textContent).toBe('3 项待处理');
     expect(nav.querySelectorAll('.nav-badge').length).toBe(1);
   });
@@ -50,9 +52,9 @@ describe('shell navigation', () => {
     );
     await settle();
     const tabbar = mustFind(m.root, 'nav.tabbar');
-    expect(Array.from(tabbar.querySelectorAll('a')).map((a) => a.textContent)).toEqual(['我的任务', '案件', '上报', '人员']);
+    expect(Array.from(tabbar.querySelectorAll('a')).map((a) => a.textContent)).toEqual(['我的任务', '消息', '案件', '上报']);
     await click(byText(tabbar, 'button', '更多')!);
-    expect(Array.from(mustFind(m.root, '#app-menu nav').querySelectorAll('a')).map((a) => a.textContent)).toEqual(['我的任务', '案件', '上报', '人员', '地图', '考核']);
+    expect(Array.from(mustFind(m.root, '#app-menu nav').querySelectorAll('a')).map((a) => a.textContent)).toEqual(['我的任务', '消息', '案件', '上报', '人员', '地图', '考核']);
     expect(mustFind(m.root, '#app-menu').textContent).toContain('退出登录');
   });
 });

@@ -210,4 +210,5 @@ export const en: Messages = {
   'shell.party': 'Party work',
   'shell.mine': 'My reports',
   'shell.nearby': 'Nearby',
+  'shell.inbox': 'Inbox',
 };

@@ -213,6 +213,7 @@ export const zh = {
   'shell.party': '党建',
   'shell.mine': '我的上报',
   'shell.nearby': '附近',
+  'shell.inbox': '消息',
 } as const;
 
 export type CoreKey = keyof typeof zh;

@@ -79,6 +79,8 @@ function destinations(session: Session): Dest[] {
       out.push({ href: '#/village', name: 'village', label: t('shell.village'), icon: 'home' });
       break;
   }
+  // issue 13: every role's inbox, next to their own work (its badge: the unread count).
+  out.push({ href: '#/inbox', name: 'inbox', label: t('shell.inbox'), icon: 'inbox' });
   out.push({ href: '#/cases', name: 'cases', also: ['case'], label: t('shell.cases'), icon: 'cases' });
   if (mayReport(session)) out.push({ href: '#/report', name: 'report', label: t('shell.report'), icon: 'report' });
   if (['worker', 'secretary', 'town'].includes(role)) out.push({ href: '#/people', name: 'people', label: t('shell.people'), icon: 'people' });
@@ -121,11 +123,12 @@ function useLayoutFlags() {
   return { ...flags, probe };
 }
 
-function NavLink({ d, current, badge, onClick }: { d: Dest; current: boolean; badge?: number | undefined; onClick?: () => void }) {
+function NavLink({ d, current, badge, onClick, compact }: { d: Dest; current: boolean; badge?: number | undefined; onClick?: () => void; compact?: boolean }) {
+  // compact (the PC header's inbox, next to the user): the icon and its badge; the name stays for screen readers and as a tooltip.
   return (
-    <a href={d.href} class="nav-link" aria-current={current ? 'page' : undefined} onClick={onClick}>
+    <a href={d.href} class="nav-link" aria-current={current ? 'page' : undefined} onClick={onClick} title={compact ? d.label : undefined}>
       <Icon name={d.icon} />
-      <span class="nav-label">{d.label}</span>
+      <span class={compact ? 'nav-label visually-hidden' : 'nav-label'}>{d.label}</span>
       {badge ? (
         <span class="nav-badge">
           {badge}
@@ -165,6 +168,8 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
   // Bottom tab bar: every destination when five fit, else the first four and 更多.
   const tabs = dests.length <= 5 ? dests : dests.slice(0, 4);
   const current = dests.find(isCurrent);
+  // On a PC the inbox sits with the user's own things (an icon and its badge), so the work destinations keep one row.
+  const inboxDest = dests.find((d) => d.name === 'inbox');
   return (
     <>
       <span ref={layout.probe} class="rem-probe" aria-hidden="true" />
@@ -197,12 +202,19 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
           ) : (
             <>
               <nav aria-label={t('shell.nav')} class="nav">
-                {dests.map((d) => (
-                  <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} />
-                ))}
+                {dests
+                  .filter((d) => d !== inboxDest)
+                  .map((d) => (
+                    <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} />
+                  ))}
               </nav>
               <div class="topbar-user">
                 {/* Issue 13: the name opens my account (#/me; invitation codes are linked from there). */}
+                {inboxDest ? (
+                  <nav aria-label={t('shell.inbox')} class="nav">
+                    <NavLink d={inboxDest} current={isCurrent(inboxDest)} badge={badges?.inbox} compact />
+                  </nav>
+                ) : null}
                 <a class="user-name" href="#/me" title={t('shell.me')} aria-current={r === 'me' ? 'page' : undefined}>
                   {t('shell.user', { name: user.name, role: roleName(user.role) })}
                 </a>

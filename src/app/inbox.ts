@@ -1,0 +1,63 @@
+/**
+ * Starts a session's inbox (src/sync/inbox.ts) with what the screens know: the party needs it holds, the texts of
+ * system notifications in the current language (this pack), and the service worker that shows them. Loaded on
+ * demand by the session (`Session.inbox`), after the first screen; the inbox screen uses its texts.
+ */
+import type { ReadonlySignal } from '@preact/signals';
+import { localName, t } from './i18n.ts';
+import './locales/inbox.zh.ts';
+import type { OrgView, UserInfo } from '../domain/org.ts';
+import type { InboxItem } from '../domain/inbox.ts';
+import type { RecordsApi } from './records.ts';
+import type { UserDb } from '../storage/schema.ts';
+import { notificationsAllowed, showThroughServiceWorker, startInbox, type Announcement, type InboxApi } from '../sync/inbox.ts';
+
+export interface SessionInboxDeps {
+  user: UserInfo;
+  db: UserDb;
+  casesVersion: ReadonlySignal<number>;
+  org: ReadonlySignal<OrgView | null>;
+  /** The people and party records of the session (a signal's value: tracked), once loaded. */
+  records: () => RecordsApi | undefined;
+  now: () => number;
+}
+
+/** The headline of an item (its message key) and what it is about (a subcategory's name or a need's title). */
+export function itemTitle(i: InboxItem): string {
+  return t(i.text as Parameters<typeof t>[0]);
+}
+export function itemSubject(i: InboxItem, org: OrgView | null): string {
+  const sub = i.caseId ? org?.subcategory(i.subject) : undefined;
+  return sub ? localName(sub) : i.subject;
+}
+
+export function startSessionInbox(d: SessionInboxDeps): InboxApi {
+  const describe = (items: readonly InboxItem[], more: number): Announcement[] => {
+    const org = d.org.peek();
+    const list = items.map((i) => ({ tag: i.id, title: itemTitle(i), body: itemSubject(i, org), url: i.href }));
+    if (more > 0) list.push({ tag: 'inbox-more', title: t('inbox.more', { n: more }), body: t('inbox.moreBody'), url: '#/inbox' });
+    return list;
+  };
+  const needs = () => {
+    // Read the records' version so that the inbox's effect re-runs on a change of the party docs.
+    const r = d.records();
+    void r?.version.value;
+    return [...(r?.party()?.needs.values() ?? [])];
+  };
+  const api = startInbox({ ...d, needs, describe, show: showThroughServiceWorker, allowed: notificationsAllowed });
+  // A click on a notification in an open window: the service worker says where to go (public/sw-notify.js).
+  const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+  const onMessage = (e: MessageEvent) => {
+    const m = e.data as { type?: unknown; hash?: unknown } | null;
+    if (m && m.type === 'gridlink:open' && typeof m.hash === 'string' && /^#\/[\w/?=&.-]*$/.test(m.hash)) location.hash = m.hash;
+  };
+  sw?.addEventListener('message', onMessage);
+  const stop = api.stop;
+  return {
+    ...api,
+    stop() {
+      sw?.removeEventListener('message', onMessage);
+      stop();
+    },
+  };
+}
