@@ -32,7 +32,9 @@ export type ErrorCode =
   // a full resident ID number in a case's text (the relay refuses it: src/domain/idguard.ts)
   | 'full_id_number'
   // issue 12: the case's plan asks for a photo of the fix, and the resolve carries none
-  | 'photo_required';
+  | 'photo_required'
+  // issue 13: a follow-up call (二次回访) on a case no 不满意 rating waits on
+  | 'no_revisit_pending';
 
 export class DomainError extends Error {
   constructor(

@@ -3,6 +3,7 @@
  * It folds with the real domain code (decide, foldAll, allowedActions), so what a screen offers and what
  * happens when it acts are the same rules the real data layer applies. Nothing here ships in src/.
  */
+import { isResidentReport } from '../../src/domain/queues.ts';
 import { signal, type Signal } from '@preact/signals';
 import type { RecordSync } from '../../src/sync/records.ts';
 import type {
@@ -279,6 +280,8 @@ export class FakeSession implements Session {
         return all.filter((r) => r.status === 'resolved' && r.gridId === u.gridId).sort(asc((r) => r.reportedMs));
       case 'my_reports':
         return all.filter((r) => r.reporter === u.id);
+      case 'resident_reports':
+        return all.filter((r) => r.gridId === u.gridId && isResidentReport(r));
       case 'extension':
         return all.filter((r) => r.extensionPending).sort(asc(() => 0));
       case 'overdue':

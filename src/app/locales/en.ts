@@ -136,6 +136,7 @@ export const en: Messages = {
   'event.reopened': 'Reopened',
   'event.merged': 'Merged',
   'event.checklist': 'Checklist step',
+  'event.revisit_called': 'Follow-up call',
 
   'action.reported': 'Report',
   'action.accepted': 'Accept',
@@ -157,6 +158,7 @@ export const en: Messages = {
   'action.reopened': 'Reopen',
   'action.merged': 'Merge into…',
   'action.checklist': 'Tick a step',
+  'action.revisit_called': 'Record a follow-up call',
 
   'role.admin': 'Administrator',
   'role.county': 'County center',
@@ -195,6 +197,7 @@ export const en: Messages = {
   'error.merge_into_self': 'A case cannot be merged into itself',
   'error.full_id_number': 'Do not enter full ID numbers (write the last four digits if needed)',
   'error.photo_required': 'This plan needs a photo of the fix: take one first',
+  'error.no_revisit_pending': 'No follow-up waits on this case',
   'error.unexpected': 'Something unexpected went wrong',
 
   'shell.openMenu': 'Menu',

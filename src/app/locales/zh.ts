@@ -139,6 +139,7 @@ export const zh = {
   'event.reopened': '重新打开',
   'event.merged': '合并',
   'event.checklist': '预案步骤',
+  'event.revisit_called': '二次回访',
 
   'action.reported': '上报',
   'action.accepted': '受理',
@@ -160,6 +161,7 @@ export const zh = {
   'action.reopened': '重新打开',
   'action.merged': '合并到…',
   'action.checklist': '勾选步骤',
+  'action.revisit_called': '登记电话回访',
 
   'role.admin': '系统管理员',
   'role.county': '县指挥中心',
@@ -198,6 +200,7 @@ export const zh = {
   'error.merge_into_self': '不能合并到案件本身',
   'error.full_id_number': '请勿填写完整身份证号码（如需核对，只写后四位）',
   'error.photo_required': '这个预案要求上传整改后的照片，请先拍照',
+  'error.no_revisit_pending': '这个案件没有待处理的二次回访',
   'error.unexpected': '发生意外错误',
 
   'shell.openMenu': '菜单',
