@@ -84,6 +84,8 @@ export const ORG: OrgData = county({
     person('unit002', '执法队员', 'unit', { townId: 't01', unitId: 'u002' }),
     secretary('t01v01', '赵书记'),
     person('trainer01', '培训员', 'trainer'),
+    // issue 13: a resident of 太平村 who reports in their app
+    person('resident01', '陈大爷', 'resident', { townId: 't01', villageId: 't01v01' }),
   ],
 });
 

@@ -27,7 +27,6 @@ export const wfEn: WfMessages = {
   'wf.revisit.reopened': '{name} reopened it {time}: {note}',
   'wf.revisit.called': '{name} called {time}: {note}',
   'wf.revisit.outcomeText': "The resident's answer: {outcome}",
-  'wf.rating': "Resident's rating",
   'wf.revisitNote': 'Call notes',
   'wf.revisitNoteHint': 'Whom you reached, what you explained, what they said.',
   'wf.err.revisitNote': 'Write down the call.',

@@ -32,7 +32,6 @@ export const wfZh = {
   'wf.revisit.reopened': '{name} 于 {time} 重新打开：{note}',
   'wf.revisit.called': '{name} 于 {time} 电话回访：{note}',
   'wf.revisit.outcomeText': '群众的回答：{outcome}',
-  'wf.rating': '群众评价',
   'wf.revisitNote': '回访记录',
   'wf.revisitNoteHint': '联系了谁、说明了什么、群众怎么说。',
   'wf.err.revisitNote': '请填写回访记录。',

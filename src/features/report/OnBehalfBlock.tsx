@@ -65,7 +65,11 @@ export function OnBehalfBlock(p: { session: Session; gridId: string; value: OnBe
   const register: Candidate[] = useMemo(() => {
     if (!records || !p.gridId || !v.on) return [];
     const people = records.people(p.gridId);
-    return records.residents(p.gridId).map((r) => ({ id: r.id, name: r.name, phone: r.phone, address: people?.households.get(r.householdId)?.address ?? '' }));
+    // In the register's order (household, then resident), as GET /api/people/<gridId>/residents lists them.
+    return records
+      .residents(p.gridId)
+      .sort((a, b) => a.householdId.localeCompare(b.householdId) || a.id.localeCompare(b.id))
+      .map((r) => ({ id: r.id, name: r.name, phone: r.phone, address: people?.households.get(r.householdId)?.address ?? '' }));
   }, [records, p.gridId, v.on, version]);
   const key = q.trim().toLowerCase();
   const matches = key ? register.filter((r) => r.name.toLowerCase().includes(key) || r.address.toLowerCase().includes(key)).slice(0, MAX_SHOWN) : [];

@@ -35,7 +35,7 @@ export function RatingFacts({ c, org }: { c: CaseState; org: OrgView | null }) {
     <>
       {c.satisfaction ? (
         <>
-          <dt>{t('wf.rating')}</dt>
+          <dt>{t('wf.satisfaction')}</dt>
           <dd class="rating">
             <Badge tone={c.satisfaction === 'dissatisfied' ? 'red' : 'green'}>{t(`satisfaction.${c.satisfaction}`)}</Badge>
             {c.feedbackNote ? <span class="prewrap rating-note">{c.feedbackNote}</span> : null}
