@@ -256,7 +256,7 @@ function ChannelsCard({ figures }: { figures: Figures }) {
   return (
     <section class="card" aria-labelledby="channels-title">
       <h2 id="channels-title">{t('stats.channels')}</h2>
-      <div class="table-wrap" role="region" aria-labelledby="channels-title" tabIndex={0}>
+      <div class="table-wrap channels-wrap" role="region" aria-labelledby="channels-title" tabIndex={0}>
         <table class="data-table rtable rt-compact">
           <thead>
             <tr>

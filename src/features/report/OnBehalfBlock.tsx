@@ -13,6 +13,7 @@ import '../../app/locales/wf.zh.ts';
 import type { Session } from '../../app/services.ts';
 import { normalizePhone, PROXY_VIA, type OnBehalf, type ProxyVia } from '../../domain/citizens.ts';
 import { describedBy, Field } from '../../ui/Field.tsx';
+import './onbehalf.css';
 
 export interface OnBehalfValues {
   on: boolean;
