@@ -217,6 +217,20 @@ describe('case detail: who it was reported for', () => {
     expect(mustFind(contact, 'a.tel-link').getAttribute('href')).toBe('tel:13900005678');
   });
 
+  it('shows the rating, the answered 二次回访 and the call in the timeline', async () => {
+    const world = new FakeWorld();
+    const id = closedAndRated(world, '路灯不亮', 'dissatisfied', '晚上还是不亮');
+    world.command('town01', id, { type: 'call_revisit', note: '已电话说明：线路改造下周完成', outcome: 'basically_satisfied' }, NOW - HOUR);
+    m = await mount(<CaseDetail session={new FakeSession(world, world.user('town01'))} id={id} />);
+    const facts = await waitFor(() => m!.root.querySelector<HTMLElement>('.revisit-facts'), 'revisit facts');
+    expect(facts.textContent).toContain('城关镇指导中心');
+    expect(facts.textContent).toContain('电话回访：已电话说明：线路改造下周完成');
+    expect(facts.textContent).toContain('群众的回答：基本满意');
+    expect(mustFind(m.root, '.rating').textContent).toContain('晚上还是不亮');
+    const entry = byText(m.root, '.timeline li', '二次回访');
+    expect(entry?.textContent).toContain('已电话说明：线路改造下周完成 · 群众的回答：基本满意');
+  });
+
   it('names the resident but gives no phone to a role that may not call (the village secretary)', async () => {
     const world = new FakeWorld();
     const id = proxyCase(world);
