@@ -157,7 +157,7 @@ export function OnBehalfBlock(p: { session: Session; gridId: string; value: OnBe
                     onInput={(e) => set({ name: e.currentTarget.value })}
                   />
                 </Field>
-                <Field id="ob-phone" label={t('report.residentPhone')} hint={t('report.residentPhoneHint')} error={err('ob-phone')}>
+                <Field id="ob-phone" label={t('report.residentPhone')} error={err('ob-phone')}>
                   <input
                     id="ob-phone"
                     type="tel"
@@ -171,6 +171,10 @@ export function OnBehalfBlock(p: { session: Session; gridId: string; value: OnBe
                   />
                 </Field>
               </div>
+              {/* Under both fields (a hint inside one column would push its input out of line with the other's). */}
+              <p class="hint" id="ob-phone-hint">
+                {t('report.residentPhoneHint')}
+              </p>
             </>
           )}
         </>

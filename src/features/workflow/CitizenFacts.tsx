@@ -71,19 +71,24 @@ export function ReportedForFacts({ c, viewer }: { c: CaseState; viewer: UserInfo
       {b ? (
         <>
           <dt>{t('detail.onBehalf')}</dt>
-          <dd class="reporter-contact on-behalf">
-            <span>{t('detail.onBehalfText', { name: b.name, via: t(`via.${b.via}`) })}</span>
-            <Phone phone={b.phone} viewer={viewer} />
+          <dd>
+            {/* The flex row goes inside the dd, as ReporterContact's (a flex dd breaks the facts' grid). */}
+            <span class="reporter-contact on-behalf">
+              <span>{t('detail.onBehalfText', { name: b.name, via: t(`via.${b.via}`) })}</span>
+              <Phone phone={b.phone} viewer={viewer} />
+            </span>
           </dd>
         </>
       ) : null}
       {k && (k.name || k.phone || k.email) ? (
         <>
           <dt>{t('detail.contact')}</dt>
-          <dd class="reporter-contact open311-contact">
-            {k.name ? <span>{k.name}</span> : null}
-            {k.email && CONTACT_ROLES.includes(viewer.role) ? <a href={`mailto:${k.email}`}>{k.email}</a> : null}
-            <Phone phone={k.phone} viewer={viewer} />
+          <dd>
+            <span class="reporter-contact open311-contact">
+              {k.name ? <span>{k.name}</span> : null}
+              {k.email && CONTACT_ROLES.includes(viewer.role) ? <a href={`mailto:${k.email}`}>{k.email}</a> : null}
+              <Phone phone={k.phone} viewer={viewer} />
+            </span>
           </dd>
         </>
       ) : null}
