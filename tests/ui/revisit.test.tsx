@@ -209,7 +209,7 @@ describe('case detail: who it was reported for', () => {
     const world = new FakeWorld();
     const id = proxyCase(world);
     m = await mount(<CaseDetail session={new FakeSession(world, world.user('town01'))} id={id} />);
-    const dd = await waitFor(() => m!.root.querySelector<HTMLElement>('.on-behalf'), 'on behalf');
+    const dd = await waitFor(() => m!.root.querySelector<HTMLElement>('.proxy-for'), 'on behalf');
     expect(dd.textContent).toContain('替 王秀英 上报（电话）');
     expect(mustFind(dd, 'a.tel-link').getAttribute('href')).toBe('tel:13800001234');
     const contact = mustFind(m.root, '.open311-contact');
@@ -235,9 +235,9 @@ describe('case detail: who it was reported for', () => {
     const world = new FakeWorld();
     const id = proxyCase(world);
     m = await mount(<CaseDetail session={new FakeSession(world, world.user('st01v01'))} id={id} />);
-    const dd = await waitFor(() => m!.root.querySelector<HTMLElement>('.on-behalf'), 'on behalf');
+    const dd = await waitFor(() => m!.root.querySelector<HTMLElement>('.proxy-for'), 'on behalf');
     expect(dd.textContent).toContain('替 王秀英 上报（电话）');
-    expect(m.root.querySelector('.on-behalf a, .open311-contact a')).toBeNull();
+    expect(m.root.querySelector('.proxy-for a, .open311-contact a')).toBeNull();
     expect(m.root.textContent).not.toContain('13800001234');
   });
 });

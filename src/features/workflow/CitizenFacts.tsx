@@ -73,7 +73,7 @@ export function ReportedForFacts({ c, viewer }: { c: CaseState; viewer: UserInfo
           <dt>{t('detail.onBehalf')}</dt>
           <dd>
             {/* The flex row goes inside the dd, as ReporterContact's (a flex dd breaks the facts' grid). */}
-            <span class="reporter-contact on-behalf">
+            <span class="reporter-contact proxy-for">
               <span>{t('detail.onBehalfText', { name: b.name, via: t(`via.${b.via}`) })}</span>
               <Phone phone={b.phone} viewer={viewer} />
             </span>
