@@ -30,8 +30,9 @@
  *  - 二次回访 (issue 13): a 不满意 feedback opens a revisit (`revisit.status` 'pending'), which puts the closed case in
  *    the town board's `revisit` queue (src/domain/queues.ts). The town center, county or admin answers it either by
  *    reopening the case (`reopened`: the revisit becomes 'reopened') or by recording a follow-up call
- *    (`revisit_called` {note, outcome?}: 'called'; the case stays closed). A call needs a pending revisit
- *    (`no_revisit_pending`); a reopen needs none. The revisit outlives the reopen (the 考核 counts it): a later
+ *    (`revisit_called` {note, outcome?}: 'called'; the case stays closed; a call with outcome 'unreachable' is
+ *    recorded but leaves the revisit waiting). A call needs a pending revisit (`no_revisit_pending`); a reopen
+ *    needs none. The revisit outlives the reopen (the 考核 counts it): a later
  *    feedback after the case is closed again opens the next round, and `reopened` / `called` count the rounds
  *    answered each way over the case's life.
  */
@@ -124,6 +125,8 @@ export interface Revisit {
   /** Rounds answered by a reopen / by a call, this one included, over the case's life (the 考核's counts). */
   reopened: number;
   called: number;
+  /** Calls of this round that did not reach the resident (outcome 'unreachable': the revisit still waits). */
+  unreached?: number;
 }
 
 type Guard = (s: CaseState, actor: UserInfo) => ErrorCode | null;
@@ -375,7 +378,10 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     roles: CENTER,
     guard: (s) => (s.revisit?.status === 'pending' ? null : 'no_revisit_pending'),
     apply: (n, e, _org, _prev, tm) => {
-      n.revisit = answerRevisit(n.revisit!, 'called', e.actor, tm.t, e.data.note, e.data.outcome);
+      const r = n.revisit!;
+      // A call that did not reach the resident answers nothing: the revisit keeps waiting (the attempt is recorded).
+      if (e.data.outcome === 'unreachable') n.revisit = { ...r, unreached: (r.unreached ?? 0) + 1, by: e.actor, ms: tm.t, note: e.data.note, outcome: 'unreachable' };
+      else n.revisit = answerRevisit(r, 'called', e.actor, tm.t, e.data.note, e.data.outcome);
       return null;
     },
   },

@@ -68,8 +68,8 @@ export function toRecord(state: CaseState, doc: string, pending: boolean): CaseR
   if (state.onBehalf) r.onBehalfName = state.onBehalf.name;
   if (state.feedbackNote) r.feedbackNote = state.feedbackNote;
   if (state.revisit) {
-    const { status, round, sinceMs, reopened, called } = state.revisit;
-    r.revisit = { status, round, sinceMs, reopened, called };
+    const { status, round, sinceMs, reopened, called, unreached } = state.revisit;
+    r.revisit = { status, round, sinceMs, reopened, called, ...(unreached ? { unreached } : {}) };
   }
   return r;
 }

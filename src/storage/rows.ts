@@ -72,7 +72,7 @@ export interface CaseRow {
   /** The note of the reporter's rating (回访). */
   feedbackNote?: string;
   /** The latest 二次回访, without its answer's text (the case detail has it). */
-  revisit?: Pick<Revisit, 'status' | 'round' | 'sinceMs' | 'reopened' | 'called'>;
+  revisit?: Pick<Revisit, 'status' | 'round' | 'sinceMs' | 'reopened' | 'called' | 'unreached'>;
 }
 
 /** A case row with its location (what `findDuplicates` answers). */

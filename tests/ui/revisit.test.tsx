@@ -80,6 +80,20 @@ describe('board: 二次回访', () => {
     expect(world.states().get(bad)!.revisit).toMatchObject({ status: 'called', outcome: 'basically_satisfied' });
   });
 
+  it('a call that did not reach the resident keeps the case in the queue, flagged, with the attempt in the panel', async () => {
+    const world = new FakeWorld();
+    const id = closedAndRated(world, '噪音扰民', 'dissatisfied');
+    world.command('town01', id, { type: 'call_revisit', note: '电话无人接听', outcome: 'unreachable' }, NOW - HOUR);
+    const town = new FakeSession(world, world.user('town01'));
+    m = await mount(<DispatchBoard session={town} queue="revisit" />);
+    await waitFor(() => rowTexts(m!.root).length === 1, 'still waiting');
+    expect(mustFind(m.root, '.queue-item .badge-amber').textContent).toBe('1 次未联系上');
+    await click(byText(m.root, '.queue-item button', '回访处理'));
+    const facts = await waitFor(() => m!.root.querySelector<HTMLElement>('.case-panel .revisit-facts'), 'facts');
+    expect(facts.textContent).toContain('已打过 1 次电话未联系上，最近一次是 城关镇指导中心');
+    expect(facts.textContent).toContain('电话无人接听');
+  });
+
   it('reopening from the panel also answers it', async () => {
     const world = new FakeWorld();
     const bad = closedAndRated(world, '垃圾没清走', 'dissatisfied');

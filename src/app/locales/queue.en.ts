@@ -28,6 +28,7 @@ export const queueEn: QueueMessages = {
   'queue.revisit': 'Revisits',
   'queue.flag.dissatisfied': 'Dissatisfied',
   'queue.flag.round': 'Round {n}',
+  'queue.flag.unreached': 'Not reached ×{n}',
   'queue.ratedAt': 'Rated {time}',
   'queue.feedbackNote': 'Resident: {note}',
   'queue.onBehalf': 'For {name}',

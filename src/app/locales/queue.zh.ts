@@ -33,6 +33,7 @@ export const queueZh = {
   'queue.revisit': '二次回访',
   'queue.flag.dissatisfied': '不满意',
   'queue.flag.round': '第 {n} 次',
+  'queue.flag.unreached': '{n} 次未联系上',
   'queue.ratedAt': '评价于 {time}',
   'queue.feedbackNote': '群众意见：{note}',
   'queue.onBehalf': '代 {name} 上报',

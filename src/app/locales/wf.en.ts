@@ -27,6 +27,7 @@ export const wfEn: WfMessages = {
   'wf.revisit.reopened': '{name} reopened it {time}: {note}',
   'wf.revisit.called': '{name} called {time}: {note}',
   'wf.revisit.outcomeText': "The resident's answer: {outcome}",
+  'wf.revisit.unreached': 'Called {n} times without reaching them; last by {name} {time}: {note}',
   'wf.revisitNote': 'Call notes',
   'wf.revisitNoteHint': 'Whom you reached, what you explained, what they said.',
   'wf.err.revisitNote': 'Write down the call.',

@@ -32,6 +32,7 @@ export const wfZh = {
   'wf.revisit.reopened': '{name} 于 {time} 重新打开：{note}',
   'wf.revisit.called': '{name} 于 {time} 电话回访：{note}',
   'wf.revisit.outcomeText': '群众的回答：{outcome}',
+  'wf.revisit.unreached': '已打过 {n} 次电话未联系上，最近一次是 {name} 于 {time}：{note}',
   'wf.revisitNote': '回访记录',
   'wf.revisitNoteHint': '联系了谁、说明了什么、群众怎么说。',
   'wf.err.revisitNote': '请填写回访记录。',

@@ -49,6 +49,12 @@ export function RatingFacts({ c, org }: { c: CaseState; org: OrgView | null }) {
             {r.status === 'pending'
               ? t('wf.revisit.pending', { time: formatDateTime(r.sinceMs), n: r.round })
               : t(r.status === 'called' ? 'wf.revisit.called' : 'wf.revisit.reopened', { name: userLabel(org, r.by ?? ''), time: formatDateTime(r.ms ?? r.sinceMs), note: r.note ?? '' })}
+            {r.status === 'pending' && r.unreached && r.by ? (
+              <>
+                <br />
+                {t('wf.revisit.unreached', { n: r.unreached, name: userLabel(org, r.by), time: formatDateTime(r.ms ?? r.sinceMs), note: r.note ?? '' })}
+              </>
+            ) : null}
             {r.status === 'called' && r.outcome ? (
               <>
                 <br />

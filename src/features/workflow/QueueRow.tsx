@@ -46,6 +46,7 @@ export function QueueRow({ row, org, now, showUnit, children, session }: QueueRo
               {row.revisit.round > 1 ? ` · ${t('queue.flag.round', { n: row.revisit.round })}` : ''}
             </Badge>
           ) : null}
+          {row.revisit?.status === 'pending' && row.revisit.unreached ? <Badge tone="amber">{t('queue.flag.unreached', { n: row.revisit.unreached })}</Badge> : null}
           {row.superseded ? <Badge tone="superseded">{t('queue.flag.superseded', { n: row.superseded })}</Badge> : null}
           {row.pending ? (
             <Badge tone="pending" title={t('cases.pendingLabel')}>

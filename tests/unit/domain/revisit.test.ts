@@ -62,6 +62,18 @@ describe('二次回访: entering and leaving the queue', () => {
     expect(again).toEqual({ ok: false, error: 'no_revisit_pending' });
   });
 
+  it('a call that did not reach the resident is recorded, and the revisit keeps waiting', () => {
+    const tried = run(fold(rated('dissatisfied')), [
+      ['town01', { type: 'call_revisit', note: '电话无人接听', outcome: 'unreachable' }],
+      ['town01', { type: 'call_revisit', note: '再打仍无人接', outcome: 'unreachable' }],
+    ]);
+    expect(tried.state.revisit).toMatchObject({ status: 'pending', unreached: 2, note: '再打仍无人接', called: 0 });
+    expect(boardQueuesOf(tried.state, NOW)).toEqual(['revisit']);
+    const reached = run(tried.state, [['town01', { type: 'call_revisit', note: '联系上了，已说明', outcome: 'satisfied' }]]);
+    expect(reached.state.revisit).toMatchObject({ status: 'called', called: 1, outcome: 'satisfied' });
+    expect(boardQueuesOf(reached.state, NOW)).toEqual([]);
+  });
+
   it('a call without a pending revisit is refused, and a call needs its note', () => {
     expect(decide(fold(rated('satisfied')), { type: 'call_revisit', note: '回访' }, ctx('town01'))).toEqual({ ok: false, error: 'no_revisit_pending' });
     const s = fold(rated('dissatisfied'));
