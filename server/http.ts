@@ -626,6 +626,7 @@ function statusOf(code: ErrorCode): number {
     case 'feedback_given':
     case 'extension_pending':
     case 'no_extension_pending':
+    case 'no_revisit_pending':
       return 409;
     default:
       return 400;

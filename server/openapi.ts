@@ -2,7 +2,7 @@
  * The OpenAPI 3 description of the relay's HTTP API, served at GET /api/openapi.json.
  * Kept next to the routes (http.ts); tests/integration/workflow-api.test.ts checks every route is described.
  */
-import { SATISFACTIONS } from '../src/domain/events.ts';
+import { REVISIT_OUTCOMES, SATISFACTIONS } from '../src/domain/events.ts';
 import { COMMAND_TYPES } from '../src/domain/commands.ts';
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
@@ -121,12 +121,16 @@ export const OPENAPI = {
           command('reopen', { reason: text }, ['reason']),
           command('merge', { intoCaseId: id26, note }, ['intoCaseId']),
           command('checklist', { step: { type: 'integer', minimum: 0 }, done: { type: 'boolean' } }, ['step', 'done']),
+          // issue 13: the follow-up call on a 不满意 rating (二次回访); town center, county, admin
+          command('call_revisit', { note: text, outcome: { type: 'string', enum: [...REVISIT_OUTCOMES] } }, ['note']),
         ],
       },
       Figures: {
         type: 'object',
         description: 'src/domain/assessment.ts Figures: counts, and rates as fractions (null when nothing counted).',
-        properties: Object.fromEntries(
+        properties: {
+          channels: { type: 'object', description: 'cases by channel (src/domain/citizens.ts REPORT_CHANNELS)', additionalProperties: { type: 'integer' } },
+          ...Object.fromEntries(
           [
             'cases',
             'open',
@@ -149,8 +153,13 @@ export const OPENAPI = {
             'overdue',
             'overdueOpen',
             'completedLate',
+            'revisits',
+            'revisitPending',
+            'revisitsReopened',
+            'revisitsCalled',
           ].map((k) => [k, { type: 'number', nullable: true }]),
-        ),
+          ),
+        },
       },
       ApiKey: {
         type: 'object',
@@ -285,7 +294,7 @@ export const OPENAPI = {
           401: error('unauthorized'),
           403: error('forbidden (doc), role_not_allowed, out_of_scope, not_reporter'),
           404: error('unknown_case'),
-          409: error('state_not_allowed, feedback_given, extension_pending, no_extension_pending'),
+          409: error('state_not_allowed, feedback_given, extension_pending, no_extension_pending, no_revisit_pending'),
         },
       },
     },

@@ -68,6 +68,8 @@ const SHOWN: Partial<Record<CaseEvent['type'], readonly string[]>> = {
   reopened: ['reason'],
   merged: ['intoCaseId'],
   feedback: ['satisfaction', 'note'],
+  // 二次回访 (issue 13): that the center called back is the reporter's to see; what staff noted of the call is not.
+  revisit_called: [],
 };
 
 function redact(e: CaseEvent, reporter: string): CaseEvent {

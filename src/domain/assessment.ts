@@ -14,9 +14,15 @@
  *  - satisfaction rate: (satisfied + basically satisfied) / feedback given.
  *  - average hours to resolve: report to the resolve that counts, over completed cases.
  *  - overdue: open cases past their deadline at `now` plus completed cases resolved after it.
+ *  - 二次回访 (issue 13): `revisits` = cases rated 不满意 at least once (their `revisit`, kept through reopens),
+ *    `revisitPending` those whose latest round waits, `revisitsReopened` / `revisitsCalled` the rounds answered by a
+ *    reopen / a follow-up call (a case rated 不满意 twice may count twice).
+ *  - channels (issue 13): the cases by how they came in (src/domain/citizens.ts reportChannel; a read-model row
+ *    carries it as `reportChannel`).
  * Rates are fractions in [0, 1], null when nothing is counted.
  */
 import { ACCEPT_WITHIN_HOURS, ACK_WITHIN_HOURS, HOUR_MS, isOverdue, resolveDueMs } from './deadlines.ts';
+import { REPORT_CHANNELS, reportChannel, type ReportChannel } from './citizens.ts';
 import type { OrgData } from './org.ts';
 import type { CaseState } from './workflow.ts';
 import type { AssessScope } from './assessscope.ts';
@@ -39,8 +45,16 @@ export type AssessInput = Pick<CaseState, 'status' | 'townId' | 'gridId' | 'repo
       | 'resolvedMs'
       | 'selfResolved'
       | 'satisfaction'
+      | 'channel'
+      | 'onBehalf'
+      | 'reporterRole'
     >
-  >;
+  > & {
+    /** The 二次回访's counts (a CaseState's `revisit` has them, so does a row's). */
+    revisit?: Pick<NonNullable<CaseState['revisit']>, 'status' | 'reopened' | 'called'> | undefined;
+    /** A read-model row's channel, computed when it was written (else from `channel`, `onBehalf`, `reporterRole`). */
+    reportChannel?: ReportChannel | undefined;
+  };
 
 export interface Period {
   fromMs: number;
@@ -72,7 +86,16 @@ export interface Figures {
   overdue: number;
   overdueOpen: number;
   completedLate: number;
+  /** 二次回访: cases ever rated 不满意, those waiting now, rounds answered by a reopen, by a follow-up call. */
+  revisits: number;
+  revisitPending: number;
+  revisitsReopened: number;
+  revisitsCalled: number;
+  /** Cases by channel (every channel present, 0 when none). */
+  channels: Record<ReportChannel, number>;
 }
+
+const noChannels = (): Record<ReportChannel, number> => Object.fromEntries(REPORT_CHANNELS.map((c) => [c, 0])) as Record<ReportChannel, number>;
 
 /** Running sums; `finish` turns them into Figures. */
 class Acc {
@@ -92,6 +115,11 @@ class Acc {
   resolveMsSum = 0;
   overdueOpen = 0;
   late = 0;
+  revisits = 0;
+  revisitPending = 0;
+  reopened = 0;
+  called = 0;
+  channels = noChannels();
 
   add(c: AssessInput, nowMs: number, unitView: boolean): void {
     this.cases++;
@@ -134,6 +162,13 @@ class Acc {
       else if (c.satisfaction === 'basically_satisfied') this.basically++;
       else this.dissatisfied++;
     }
+    if (c.revisit) {
+      this.revisits++;
+      if (c.revisit.status === 'pending') this.revisitPending++;
+      this.reopened += c.revisit.reopened;
+      this.called += c.revisit.called;
+    }
+    this.channels[c.reportChannel ?? reportChannel(c)]++;
   }
 
   finish(): Figures {
@@ -161,6 +196,11 @@ class Acc {
       overdue: this.overdueOpen + this.late,
       overdueOpen: this.overdueOpen,
       completedLate: this.late,
+      revisits: this.revisits,
+      revisitPending: this.revisitPending,
+      revisitsReopened: this.reopened,
+      revisitsCalled: this.called,
+      channels: { ...this.channels },
     };
   }
 }

@@ -7,6 +7,7 @@ import { DATA_SCHEMAS, type CaseEvent, type EventData, type EventType, type LatL
 import type { ErrorCode } from './errors.ts';
 import { carriesIdNumber } from './idguard.ts';
 import type { PhotoRef, VoiceRef } from './evidence.ts';
+import type { OnBehalf } from './citizens.ts';
 import type { OrgIndex, UserInfo } from './org.ts';
 import { allowedActions, step, type CaseState } from './workflow.ts';
 
@@ -32,6 +33,8 @@ export const COMMAND_EVENT = {
   reopen: 'reopened',
   merge: 'merged',
   checklist: 'checklist',
+  // issue 13
+  call_revisit: 'revisit_called',
 } as const satisfies Record<string, EventType>;
 
 export type CommandType = keyof typeof COMMAND_EVENT;
@@ -109,4 +112,6 @@ export interface ReportInput {
   /** Photos already kept on the device (src/app/services.ts EvidenceApi.keep), by content hash. */
   photos?: PhotoRef[];
   voice?: VoiceRef;
+  /** 代报 (issue 13): the resident the report is made for, and how they told the reporter. */
+  onBehalf?: OnBehalf;
 }

@@ -34,7 +34,9 @@ export type ErrorCode =
   // issue 12: the case's plan asks for a photo of the fix, and the resolve carries none
   | 'photo_required'
   // issue 13: a report's attribute its subcategory does not define, or a value not valid for it (servicefields.ts)
-  | 'bad_attribute';
+  | 'bad_attribute'
+  // issue 13: a follow-up call (二次回访) on a case no 不满意 rating waits on
+  | 'no_revisit_pending';
 
 export class DomainError extends Error {
   constructor(

@@ -33,6 +33,8 @@ export const EVENT_TYPES = [
   'reopened',
   'merged',
   'checklist',
+  // issue 13: the town center's follow-up call on a 不满意 rating (二次回访), src/domain/workflow.ts
+  'revisit_called',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -89,6 +91,13 @@ const ReasonOnly = v.strictObject({ reason: text(2000) });
 export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
 export type Satisfaction = (typeof SATISFACTIONS)[number];
 
+/**
+ * What the resident said on the follow-up call of a 二次回访 (issue 13): satisfied with the explanation or the
+ * work done since, still dissatisfied, or not reached. The first feedback stays what it was (history is facts).
+ */
+export const REVISIT_OUTCOMES = ['satisfied', 'basically_satisfied', 'dissatisfied', 'unreachable'] as const;
+export type RevisitOutcome = (typeof REVISIT_OUTCOMES)[number];
+
 export const DATA_SCHEMAS = {
   reported: ReportedData,
   accepted: NoteOnly,
@@ -119,6 +128,7 @@ export const DATA_SCHEMAS = {
   reopened: ReasonOnly,
   merged: v.strictObject({ intoCaseId: v.pipe(v.string(), v.regex(ID_PATTERN)), note: optionalText(2000) }),
   checklist: v.strictObject({ step: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)), done: v.boolean() }),
+  revisit_called: v.strictObject({ note: text(2000), outcome: v.optional(v.picklist(REVISIT_OUTCOMES)) }),
 } satisfies Record<EventType, v.GenericSchema>;
 
 export type EventData = { [K in EventType]: v.InferOutput<(typeof DATA_SCHEMAS)[K]> };

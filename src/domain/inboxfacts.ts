@@ -28,8 +28,7 @@ export interface InboxFacts {
 export function inboxFacts(s: CaseState): InboxFacts {
   const f: InboxFacts = {};
   if (s.reporterRole) f.reporterRole = s.reporterRole;
-  const ch = reportChannel(s);
-  if (ch !== 'staff') f.reportChannel = ch;
+  f.reportChannel = reportChannel(s);
   const last = s.supervisions[s.supervisions.length - 1];
   if (last) f.supervisedMs = last.ms;
   const x = s.extension;
@@ -37,12 +36,9 @@ export function inboxFacts(s: CaseState): InboxFacts {
     f.extensionDecision = x.status;
     f.extensionDecidedMs = x.decidedMs;
   }
-  // Defensive: the 二次回访 field is defined by another part of issue 13; read only what is certain of it.
-  const rv = (s as { revisit?: { status?: unknown; ms?: unknown } }).revisit;
-  if (rv && typeof rv === 'object' && typeof rv.status === 'string') {
-    f.revisitStatus = rv.status;
-    const ms = typeof rv.ms === 'number' ? rv.ms : (s as { feedbackMs?: number }).feedbackMs;
-    if (ms !== undefined) f.revisitMs = ms;
+  if (s.revisit) {
+    f.revisitStatus = s.revisit.status;
+    f.revisitMs = s.revisit.sinceMs;
   }
   return f;
 }

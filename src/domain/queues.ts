@@ -2,16 +2,24 @@
  * Work queues, derived from case states (and `now` for overdue): the town center's dispatch board, the unit's
  * workspace and the grid worker's tasks. Pure, so the app can evaluate them on read-model rows offline.
  */
+import { reportChannel, type ReportChannel } from './citizens.ts';
 import { deadlineOf, type DeadlineInput } from './deadlines.ts';
 import { UNIT_STATUSES, type CaseState, type Status } from './workflow.ts';
 
 /** The dispatch board's queues, in board order. */
-export const BOARD_QUEUES = ['new', 'to_dispatch', 'returned', 'extension', 'overdue', 'awaiting_verification'] as const;
+export const BOARD_QUEUES = ['new', 'to_dispatch', 'returned', 'extension', 'overdue', 'awaiting_verification', 'revisit'] as const;
 export type BoardQueue = (typeof BOARD_QUEUES)[number];
 
-export type QueueInput = DeadlineInput & { extensionPending?: boolean; extension?: CaseState['extension'] };
+export type QueueInput = DeadlineInput & {
+  extensionPending?: boolean;
+  extension?: CaseState['extension'];
+  /** A case state's or a read-model row's 二次回访 (issue 13). */
+  revisit?: Pick<NonNullable<CaseState['revisit']>, 'status'>;
+};
 
 const extensionPending = (c: QueueInput) => c.extensionPending ?? c.extension?.status === 'pending';
+/** 二次回访 (issue 13): a 不满意 rating not yet answered by a reopen or a follow-up call (src/domain/workflow.ts). */
+const revisitPending = (c: QueueInput) => c.revisit?.status === 'pending';
 
 /**
  * How a case is found in each board queue, in a form an index can hold without reading the clock when a row is
@@ -20,7 +28,7 @@ const extensionPending = (c: QueueInput) => c.extensionPending ?? c.extension?.s
  * key into an index range.
  */
 export type QueueKey = { status: Status } | { tag: QueueTag } | { dueBefore: 'now' };
-export type QueueTag = 'extension_pending';
+export type QueueTag = 'extension_pending' | 'revisit_pending';
 
 export const BOARD_QUEUE_KEYS: { readonly [Q in BoardQueue]: QueueKey } = {
   new: { status: 'reported' },
@@ -29,11 +37,15 @@ export const BOARD_QUEUE_KEYS: { readonly [Q in BoardQueue]: QueueKey } = {
   extension: { tag: 'extension_pending' },
   overdue: { dueBefore: 'now' },
   awaiting_verification: { status: 'resolved' },
+  revisit: { tag: 'revisit_pending' },
 };
 
 /** The tags a case carries for the queue index. */
 export function queueTags(c: QueueInput): QueueTag[] {
-  return extensionPending(c) ? ['extension_pending'] : [];
+  const tags: QueueTag[] = [];
+  if (extensionPending(c)) tags.push('extension_pending');
+  if (revisitPending(c)) tags.push('revisit_pending');
+  return tags;
 }
 
 /** The deadline that runs now (the case is overdue once the clock passes it), or undefined when none runs. */
@@ -60,3 +72,14 @@ export function boardQueuesOf(c: QueueInput, nowMs: number): BoardQueue[] {
 export const UNIT_WORK_STATUSES = UNIT_STATUSES;
 /** Statuses in which a grid worker has something to do on a case of their grid (verify a fix). */
 export const WORKER_TASK_STATUSES = ['resolved', 'verified'] as const;
+
+/** The channels of a resident's own report: their app, or an Open311 client (issue 13). */
+export const RESIDENT_CHANNELS: readonly ReportChannel[] = ['resident_app', 'open311'];
+
+/**
+ * Whether a case is a resident's own report (the grid worker's 居民上报 list): by the read-model row's channel, or a
+ * case state's report (src/domain/citizens.ts reportChannel). A report made on a resident's behalf (代报) is not.
+ */
+export function isResidentReport(c: { reportChannel?: ReportChannel } & Parameters<typeof reportChannel>[0]): boolean {
+  return RESIDENT_CHANNELS.includes(c.reportChannel ?? reportChannel(c));
+}

@@ -27,9 +27,17 @@
  *  - return (退回): only before work starts (dispatched, acknowledged); a unit that started must resolve or ask for
  *    an extension. A return clears the unit; the deadline restarts at the next dispatch.
  *  - one extension request may be pending at a time; an approval adds its hours to the deadline.
+ *  - 二次回访 (issue 13): a 不满意 feedback opens a revisit (`revisit.status` 'pending'), which puts the closed case in
+ *    the town board's `revisit` queue (src/domain/queues.ts). The town center, county or admin answers it either by
+ *    reopening the case (`reopened`: the revisit becomes 'reopened') or by recording a follow-up call
+ *    (`revisit_called` {note, outcome?}: 'called'; the case stays closed; a call with outcome 'unreachable' is
+ *    recorded but leaves the revisit waiting). A call needs a pending revisit (`no_revisit_pending`); a reopen
+ *    needs none. The revisit outlives the reopen (the 考核 counts it): a later
+ *    feedback after the case is closed again opens the next round, and `reopened` / `called` count the rounds
+ *    answered each way over the case's life.
  */
 import type { Contact, OnBehalf } from './citizens.ts';
-import { EVENT_TYPES, type CaseEvent, type EventType, type LatLng, type Satisfaction } from './events.ts';
+import { EVENT_TYPES, type CaseEvent, type EventType, type LatLng, type RevisitOutcome, type Satisfaction } from './events.ts';
 import type { ErrorCode } from './errors.ts';
 import { photoRefs, type PhotoRef, type VoiceRef } from './evidence.ts';
 import { hlcMs } from './hlc.ts';
@@ -101,6 +109,25 @@ export interface SupersededEntry {
   reason: ErrorCode;
   /** The last applied event before it that changed the case's status (the winner of a race), if any. */
   winner?: { eventId: string; type: EventType; actor: string; at: string };
+}
+
+/** A 二次回访: opened by a 不满意 feedback, answered by a reopen or a follow-up call (see the rules above). */
+export interface Revisit {
+  status: 'pending' | 'reopened' | 'called';
+  /** 1 for the case's first 不满意, 2 after it was reopened, closed and rated 不满意 again... */
+  round: number;
+  /** When the 不满意 feedback that opened this round counts (its credited time). */
+  sinceMs: number;
+  /** The answer to this round: who, when (credited time), the reopen's reason or the call's note, the call's outcome. */
+  by?: string;
+  ms?: number;
+  note?: string;
+  outcome?: RevisitOutcome;
+  /** Rounds answered by a reopen / by a call, this one included, over the case's life (the 考核's counts). */
+  reopened: number;
+  called: number;
+  /** Calls of this round that did not reach the resident (outcome 'unreachable': the revisit still waits). */
+  unreached?: number;
 }
 
 type Guard = (s: CaseState, actor: UserInfo) => ErrorCode | null;
@@ -263,6 +290,10 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
       n.satisfaction = e.data.satisfaction;
       n.feedbackMs = tm.t;
       if (e.data.note) n.feedbackNote = e.data.note;
+      if (e.data.satisfaction === 'dissatisfied') {
+        const was = n.revisit;
+        n.revisit = { status: 'pending', round: (was?.round ?? 0) + 1, sinceMs: tm.t, reopened: was?.reopened ?? 0, called: was?.called ?? 0 };
+      }
       return null;
     },
   },
@@ -330,13 +361,28 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: FINAL_STATUSES,
     to: 'accepted',
     roles: CENTER,
-    apply: (n, e) => {
+    apply: (n, e, _org, _prev, tm) => {
       n.reopenCount = (n.reopenCount ?? 0) + 1;
       n.reopenReason = e.data.reason;
+      // A reopen answers a pending 二次回访 (one that was already answered by a call stays so).
+      if (n.revisit?.status === 'pending') n.revisit = answerRevisit(n.revisit, 'reopened', e.actor, tm.t, e.data.reason);
       for (const k of ['closedMs', 'resolvedMs', 'verifiedMs', 'startedMs', 'resolution', 'afterPhotos', 'fixLocation', 'rejectReason', 'withdrawReason', 'mergedInto'] as const) delete n[k];
       for (const k of ['satisfaction', 'feedbackMs', 'feedbackNote', 'selfResolved', 'lastFailure'] as const) delete n[k];
       n.verificationFailures = 0;
       clearUnit(n);
+      return null;
+    },
+  },
+  revisit_called: {
+    from: ['closed'],
+    to: null,
+    roles: CENTER,
+    guard: (s) => (s.revisit?.status === 'pending' ? null : 'no_revisit_pending'),
+    apply: (n, e, _org, _prev, tm) => {
+      const r = n.revisit!;
+      // A call that did not reach the resident answers nothing: the revisit keeps waiting (the attempt is recorded).
+      if (e.data.outcome === 'unreachable') n.revisit = { ...r, unreached: (r.unreached ?? 0) + 1, by: e.actor, ms: tm.t, note: e.data.note, outcome: 'unreachable' };
+      else n.revisit = answerRevisit(r, 'called', e.actor, tm.t, e.data.note, e.data.outcome);
       return null;
     },
   },
@@ -353,6 +399,13 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     },
   },
 };
+
+function answerRevisit(r: Revisit, how: 'reopened' | 'called', by: string, ms: number, note: string, outcome?: RevisitOutcome): Revisit {
+  const out: Revisit = { ...r, status: how, by, ms, note, reopened: r.reopened + (how === 'reopened' ? 1 : 0), called: r.called + (how === 'called' ? 1 : 0) };
+  if (outcome) out.outcome = outcome;
+  else delete out.outcome;
+  return out;
+}
 
 /** Hours from dispatch to the deadline when neither the command nor the plan says. */
 export const DEFAULT_DUE_HOURS = 24;
@@ -460,6 +513,8 @@ export interface CaseState {
   mergedInto?: string;
   reopenCount?: number;
   reopenReason?: string;
+  /** The latest 二次回访 (issue 13), kept through reopens. */
+  revisit?: Revisit;
   resolution?: string;
   /** The latest resolve's photos of the fix (after), and where its author stood (src/domain/evidence.ts). */
   afterPhotos?: PhotoRef[];
@@ -519,6 +574,8 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex, tm: E
     // Issue 13: attributes only as the subcategory's service fields define them (append-only table: servicefields.ts).
     if (badAttribute(d.category, d.attributes) !== null) return { ok: false, reason: 'bad_attribute' };
     if (!inScope(actor, d, org)) return { ok: false, reason: 'out_of_scope' };
+    // 代报 is staff's (issue 13): a resident reporting "for" someone would make that phone's owner follow the case.
+    if (d.onBehalf && actor.role === 'resident') return { ok: false, reason: 'role_not_allowed' };
     return {
       ok: true,
       state: {

@@ -9,7 +9,7 @@ import type { Collection } from 'dexie';
 import type { LatLng } from '../domain/events.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { inboxFacts, type InboxFacts } from '../domain/inboxfacts.ts';
-import { BOARD_QUEUE_KEYS, queueTags, runningDueMs } from '../domain/queues.ts';
+import { BOARD_QUEUE_KEYS, isResidentReport, queueTags, runningDueMs } from '../domain/queues.ts';
 import { STATUSES, type CaseState, type Status } from '../domain/workflow.ts';
 import type { CaseFilter, CaseRow, QueueName, QueueOptions } from './rows.ts';
 import { META, type CaseRecord, type ReadModelMarker, type UserDb } from './schema.ts';
@@ -62,8 +62,15 @@ export function toRecord(state: CaseState, doc: string, pending: boolean): CaseR
   }
   if (state.voice) r.voiceSeconds = state.voice.seconds;
   if (state.afterPhotos?.length) r.afterThumb = state.afterPhotos[0]!.thumb;
-  // issue 13: what the inbox reads (not indexed: no schema version; a row gets them when its case next changes).
+  // version 5 (issue 13): how the case came in and what the inbox reads (inboxfacts.ts), the rating's note and the
+  // 二次回访 (board, worker tasks, 考核)
   Object.assign(r, inboxFacts(state));
+  if (state.onBehalf) r.onBehalfName = state.onBehalf.name;
+  if (state.feedbackNote) r.feedbackNote = state.feedbackNote;
+  if (state.revisit) {
+    const { status, round, sinceMs, reopened, called, unreached } = state.revisit;
+    r.revisit = { status, round, sinceMs, reopened, called, ...(unreached ? { unreached } : {}) };
+  }
   return r;
 }
 
@@ -93,6 +100,9 @@ const ROW_EXTRAS = [
   'voiceSeconds',
   'afterThumb',
   ...(['reporterRole', 'reportChannel', 'supervisedMs', 'extensionDecision', 'extensionDecidedMs', 'revisitStatus', 'revisitMs'] as const satisfies ReadonlyArray<keyof InboxFacts>),
+  'onBehalfName',
+  'feedbackNote',
+  'revisit',
 ] as const satisfies ReadonlyArray<keyof CaseRecord & keyof CaseRow>;
 
 export function toRow(r: CaseRecord): CaseRow {
@@ -229,7 +239,8 @@ export function select(db: UserDb, filter: CaseFilter): Collection<CaseRecord, s
  * The rows of a work queue (services.ts QueueName), each through one index:
  *  new / to_dispatch / returned / awaiting_verification: `[status+reportedMs]`, longest waiting first;
  *  extension: `*tags`; overdue: `dueMs` below now, most overdue first; unit_work: `[unitId+dueMs]`, nearest deadline
- *  first; to_verify: `[status+gridId+reportedMs]`, oldest first; my_reports: `[reporter+reportedMs]`, newest first.
+ *  first; to_verify: `[status+gridId+reportedMs]`, oldest first; my_reports: `[reporter+reportedMs]`, newest first;
+ * resident_reports: `[gridId+reportedMs]` of the worker's grid, residents' own reports, newest first.
  * `townId` (a county user's board) is tested on the queue's range.
  */
 export function selectQueue(db: UserDb, queue: QueueName, user: UserInfo, nowMs: number, opts: QueueOptions = {}): Collection<CaseRecord, string> {
@@ -241,7 +252,8 @@ export function selectQueue(db: UserDb, queue: QueueName, user: UserInfo, nowMs:
     case 'returned':
     case 'awaiting_verification':
     case 'extension':
-    case 'overdue': {
+    case 'overdue':
+    case 'revisit': {
       // Each board queue through the index its domain key names.
       const key = BOARD_QUEUE_KEYS[queue];
       c = 'status' in key ? status(key.status) : 'tag' in key ? db.cases.where('tags').equals(key.tag) : db.cases.where('dueMs').below(nowMs);
@@ -255,6 +267,14 @@ export function selectQueue(db: UserDb, queue: QueueName, user: UserInfo, nowMs:
       break;
     case 'my_reports':
       c = db.cases.where('[reporter+reportedMs]').between([user.id, -Infinity], [user.id, Infinity], true, true).reverse();
+      break;
+    case 'resident_reports':
+      // One grid holds few cases: its range, newest first, tested for the channel.
+      c = db.cases
+        .where('[gridId+reportedMs]')
+        .between([user.gridId ?? '', -Infinity], [user.gridId ?? '', Infinity], true, true)
+        .reverse()
+        .and((r) => isResidentReport(r));
       break;
   }
   const town = opts.townId;

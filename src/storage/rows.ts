@@ -5,7 +5,9 @@
 import type { LatLng, Satisfaction } from '../domain/events.ts';
 import type { InboxFacts } from '../domain/inboxfacts.ts';
 import type { BoardQueue } from '../domain/queues.ts';
-import type { Status } from '../domain/workflow.ts';
+import type { ReportChannel } from '../domain/citizens.ts';
+import type { Role } from '../domain/org.ts';
+import type { Revisit, Status } from '../domain/workflow.ts';
 
 export interface CaseFilter {
   status?: Status;
@@ -62,6 +64,13 @@ export interface CaseRow extends InboxFacts {
   voiceSeconds?: number;
   /** The latest fix's first photo's thumbnail hash (after). */
   afterThumb?: string;
+  // issue 13 (schema version 5 refolds every row)
+  /** 代报: the resident it was reported for. */
+  onBehalfName?: string;
+  /** The note of the reporter's rating (回访). */
+  feedbackNote?: string;
+  /** The latest 二次回访, without its answer's text (the case detail has it). */
+  revisit?: Pick<Revisit, 'status' | 'round' | 'sinceMs' | 'reopened' | 'called' | 'unreached'>;
 }
 
 /** A case row with its location (what `findDuplicates` answers). */
@@ -70,9 +79,9 @@ export type DuplicateRow = CaseRow & { location: LatLng };
 /**
  * Work queues: the dispatch board's (BOARD_QUEUES in src/domain/queues.ts), the unit's `unit_work` (cases it holds,
  * nearest deadline first) and the grid worker's `to_verify` (resolved cases of their grid, oldest first) and
- * `my_reports` (their reports, newest first).
+ * `my_reports` (their reports, newest first), and `resident_reports` (residents' own reports in their grid, issue 13).
  */
-export type QueueName = BoardQueue | 'unit_work' | 'to_verify' | 'my_reports';
+export type QueueName = BoardQueue | 'unit_work' | 'to_verify' | 'my_reports' | 'resident_reports';
 
 export interface QueueOptions {
   /** Board queues for a county user: limit to one town. */

@@ -147,6 +147,12 @@ export const USER_SCHEMA: readonly SchemaVersion[] = [
     stores: { blobs: 'hash, state, [state+createdMs], caseId, usedMs' },
     upgrade: dropDerived,
   },
+  {
+    // issue 13: rows carry the report's channel, the rating's note and the 二次回访 (`revisit_pending` tag): refolded.
+    version: 5,
+    stores: {},
+    upgrade: dropDerived,
+  },
 ];
 
 /** For an upgrade that changes a derived table: empty it and drop the markers so every doc is refolded. */

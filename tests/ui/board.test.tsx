@@ -17,14 +17,14 @@ describe('dispatch board', () => {
   });
   afterEach(() => m?.unmount());
 
-  it('shows the six queues with their counts, oldest first, and works from the keyboard', async () => {
+  it('shows the seven queues with their counts, oldest first, and works from the keyboard', async () => {
     const world = new FakeWorld();
     const ids = boardWorld(world);
     const town = new FakeSession(world, world.user('town01'));
     m = await mount(<DispatchBoard session={town} />);
     await waitFor(() => rowTexts(m!.root).length === 2, 'new rows');
     await waitFor(() => tabCounts(m!.root)['超时'] === '1', 'counts');
-    expect(tabCounts(m.root)).toEqual({ 新上报: '2', 待派遣: '2', 退回: '1', 延期申请: '1', 超时: '1', 待核查: '1' });
+    expect(tabCounts(m.root)).toEqual({ 新上报: '2', 待派遣: '2', 退回: '1', 延期申请: '1', 超时: '1', 待核查: '1', 二次回访: '0' });
     expect(mustFind(m.root, 'a.queue-tab[aria-current="page"]').textContent).toContain('新上报');
     expect(rowTexts(m.root)).toEqual(['新上报一：村口违建', '新上报二：路边违建']);
     expect(mustFind(m.root, '.cases-count').textContent).toBe('新上报：共 2 件');
@@ -235,14 +235,14 @@ describe('dispatch board', () => {
     m = await mount(<DispatchBoard session={town} />);
     await settle();
     await settle();
-    expect(m.root.querySelectorAll('.queue-count.is-loading .skeleton')).toHaveLength(6);
+    expect(m.root.querySelectorAll('.queue-count.is-loading .skeleton')).toHaveLength(7);
     expect(m.root.textContent).not.toContain('此队列没有案件');
     expect(m.root.querySelector('.skeleton-rows')).toBeTruthy();
     expect(mustFind(m.root, '.cases-count').textContent).toBe('正在载入…');
     synced = true;
     town.status.value = { ...town.status.value, connection: 'online', synced: true };
     await waitFor(() => tabCounts(m!.root)['超时'] === '1', 'counts');
-    expect(tabCounts(m.root)).toEqual({ 新上报: '2', 待派遣: '2', 退回: '1', 延期申请: '1', 超时: '1', 待核查: '1' });
+    expect(tabCounts(m.root)).toEqual({ 新上报: '2', 待派遣: '2', 退回: '1', 延期申请: '1', 超时: '1', 待核查: '1', 二次回访: '0' });
     await waitFor(() => rowTexts(m!.root).length === 2, 'rows');
     expect(m.root.querySelector('.skeleton-rows')).toBeNull();
     expect(mustFind(m.root, '.cases-count').textContent).toBe('新上报：共 2 件');

@@ -3,6 +3,7 @@
  * It folds with the real domain code (decide, foldAll, allowedActions), so what a screen offers and what
  * happens when it acts are the same rules the real data layer applies. Nothing here ships in src/.
  */
+import { isResidentReport } from '../../src/domain/queues.ts';
 import { signal, type Signal } from '@preact/signals';
 import type { RecordSync } from '../../src/sync/records.ts';
 import type {
@@ -84,6 +85,8 @@ export const ORG: OrgData = county({
     person('unit002', '执法队员', 'unit', { townId: 't01', unitId: 'u002' }),
     secretary('t01v01', '赵书记'),
     person('trainer01', '培训员', 'trainer'),
+    // issue 13: a resident of 太平村 who reports in their app
+    person('resident01', '陈大爷', 'resident', { townId: 't01', villageId: 't01v01' }),
   ],
 });
 
@@ -282,6 +285,8 @@ export class FakeSession implements Session {
         return all.filter((r) => r.status === 'resolved' && r.gridId === u.gridId).sort(asc((r) => r.reportedMs));
       case 'my_reports':
         return all.filter((r) => r.reporter === u.id);
+      case 'resident_reports':
+        return all.filter((r) => r.gridId === u.gridId && isResidentReport(r));
       case 'extension':
         return all.filter((r) => r.extensionPending).sort(asc(() => 0));
       case 'overdue':

@@ -140,6 +140,7 @@ export const en: Messages = {
   'event.reopened': 'Reopened',
   'event.merged': 'Merged',
   'event.checklist': 'Checklist step',
+  'event.revisit_called': 'Follow-up call',
 
   'action.reported': 'Report',
   'action.accepted': 'Accept',
@@ -161,6 +162,7 @@ export const en: Messages = {
   'action.reopened': 'Reopen',
   'action.merged': 'Merge into…',
   'action.checklist': 'Tick a step',
+  'action.revisit_called': 'Record a follow-up call',
 
   'role.admin': 'Administrator',
   'role.county': 'County center',
@@ -200,6 +202,7 @@ export const en: Messages = {
   'error.full_id_number': 'Do not enter full ID numbers (write the last four digits if needed)',
   'error.photo_required': 'This plan needs a photo of the fix: take one first',
   'error.bad_attribute': 'An extra detail is not valid for this category: use its choices',
+  'error.no_revisit_pending': 'No follow-up waits on this case',
   'error.unexpected': 'Something unexpected went wrong',
 
   'shell.openMenu': 'Menu',

@@ -22,6 +22,7 @@ export const queueZh = {
   'board.handle.extension': '审批延期',
   'board.handle.overdue': '督办',
   'board.handle.awaiting_verification': '核查',
+  'board.handle.revisit': '回访处理',
 
   'queue.new': '新上报',
   'queue.to_dispatch': '待派遣',
@@ -29,6 +30,13 @@ export const queueZh = {
   'queue.extension': '延期申请',
   'queue.overdue': '超时',
   'queue.awaiting_verification': '待核查',
+  'queue.revisit': '二次回访',
+  'queue.flag.dissatisfied': '不满意',
+  'queue.flag.round': '第 {n} 次',
+  'queue.flag.unreached': '{n} 次未联系上',
+  'queue.ratedAt': '评价于 {time}',
+  'queue.feedbackNote': '群众意见：{note}',
+  'queue.onBehalf': '代 {name} 上报',
   'queue.count': '{queue}：共 {n} 件',
   'queue.reportedAt': '上报于 {time}',
   'queue.returnedBy': '{unit} 退回',
@@ -74,6 +82,10 @@ export const queueZh = {
   'tasks.handleReport': '查看',
   'tasks.emptyVerify': '目前没有待核查的案件。',
   'tasks.emptyReports': '您还没有上报过案件。',
+  'tasks.tab.residents': '居民上报',
+  'tasks.handleResident': '查看',
+  'tasks.emptyResidents': '本网格目前没有居民自己上报的案件。',
+  'tasks.residentsHint': '本网格居民用手机应用或其他渠道自己上报的案件，最新的在前。可以去现场看看，帮助核实情况。',
 } as const;
 
 export type QueueMessages = Record<keyof typeof queueZh, string>;

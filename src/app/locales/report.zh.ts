@@ -51,6 +51,21 @@ export const reportZh = {
   'report.gridOutside': '这个位置不在任何网格内。',
   'report.gridNotYours': '这个位置在{name}，不在您的网格内。',
   'report.gridOutOfScope': '这个位置在{name}，不在您负责的范围内。',
+  'report.onBehalf': '代报',
+  'report.onBehalfCheck': '替居民上报（居民打电话、上门或当面反映的问题）',
+  'report.via': '居民怎么反映的',
+  'report.residentPick': '从本网格住户中选择',
+  'report.residentSearch': '按姓名或地址查找',
+  'report.residentNone': '住户名册里没有找到，请直接填写姓名和电话。',
+  'report.residentChoose': '选择这位居民',
+  'report.residentPicked': '已选：{name}',
+  'report.residentClear': '改为手动填写',
+  'report.residentName': '居民姓名',
+  'report.residentPhone': '居民电话（选填）',
+  'report.residentPhoneHint': '居民用这个手机号注册并验证后，可以在自己的手机应用里看到进度。',
+  'report.err.residentName': '请填写居民姓名。',
+  'report.err.residentPhone': '电话号码不正确：手机 11 位，固话请加区号。',
+  'report.err.via': '请选择居民反映的方式。',
 } as const;
 
 export type ReportMessages = Record<keyof typeof reportZh, string>;

@@ -41,6 +41,19 @@ export const statsZh = {
   'stats.satisfactionDetail': '满意 {s}，基本满意 {b}，不满意 {d}',
   'stats.overdueDetail': '未结超时 {open}，超时办结 {late}',
   'stats.casesDetail': '未结 {open}，已办结 {done}',
+  'stats.revisits': '二次回访',
+  'stats.f.revisits': '不满意案件',
+  'stats.revisitDetail': '重新打开 {r}，电话回访 {c}，待回访 {p}',
+  'stats.channels': '上报渠道',
+  'stats.col.channel': '渠道',
+  'stats.col.cases': '案件数',
+  'channel.staff': '工作人员上报',
+  'channel.resident_app': '居民手机应用',
+  'channel.open311': 'Open311 接口',
+  'channel.proxy_phone': '代报 · 电话',
+  'channel.proxy_visit': '代报 · 上门',
+  'channel.proxy_in_person': '代报 · 当面',
+  'channel.api': '其他接口',
   'stats.table1': '表1 平台数据表（全县）',
   'stats.t1.category': '数据类别',
   'stats.t1.unit': '单位',
@@ -50,7 +63,7 @@ export const statsZh = {
   'stats.byUnit': '各职能部门',
   'stats.byGrid': '各网格',
   'stats.col.name': '名称',
-  'stats.definitions': '口径：按上报时间统计；受理及时指上报后 2 小时内受理（职能部门：派遣后 2 小时内签收）；办结指已核实或已结案；按时办结指在处置时限（含批准的延期）内处置；满意率 =（满意 + 基本满意）/ 回访数；超时件数含未结超时和超时办结。',
+  'stats.definitions': '口径：按上报时间统计；受理及时指上报后 2 小时内受理（职能部门：派遣后 2 小时内签收）；办结指已核实或已结案；按时办结指在处置时限（含批准的延期）内处置；满意率 =（满意 + 基本满意）/ 回访数；超时件数含未结超时和超时办结；不满意案件指被评为不满意的案件（含已重新打开或已电话回访的），重新打开和电话回访按次数统计；上报渠道中“代报”指网格员等工作人员替居民上报。',
 } as const;
 
 export type StatsMessages = Record<keyof typeof statsZh, string>;

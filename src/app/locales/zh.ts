@@ -143,6 +143,7 @@ export const zh = {
   'event.reopened': '重新打开',
   'event.merged': '合并',
   'event.checklist': '预案步骤',
+  'event.revisit_called': '二次回访',
 
   'action.reported': '上报',
   'action.accepted': '受理',
@@ -164,6 +165,7 @@ export const zh = {
   'action.reopened': '重新打开',
   'action.merged': '合并到…',
   'action.checklist': '勾选步骤',
+  'action.revisit_called': '登记电话回访',
 
   'role.admin': '系统管理员',
   'role.county': '县指挥中心',
@@ -203,6 +205,7 @@ export const zh = {
   'error.full_id_number': '请勿填写完整身份证号码（如需核对，只写后四位）',
   'error.photo_required': '这个预案要求上传整改后的照片，请先拍照',
   'error.bad_attribute': '补充信息不符合这个类别的选项',
+  'error.no_revisit_pending': '这个案件没有待处理的二次回访',
   'error.unexpected': '发生意外错误',
 
   'shell.openMenu': '菜单',

@@ -10,6 +10,7 @@ import '../../app/locales/stats.zh.ts';
 import type { OrgView, Session, StatsResult } from '../../app/services.ts';
 import type { Figures, Table1Row } from '../../domain/assessment.ts';
 import { assessKinds, type AssessScope } from '../../domain/assessscope.ts';
+import { REPORT_CHANNELS } from '../../domain/citizens.ts';
 import { dayPeriod, presetDays, PRESETS as DAY_PRESETS } from '../../domain/period.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -197,6 +198,7 @@ export function Assessment({ session }: { session: Session }) {
       <Alert tone="error">{error}</Alert>
 
       {result ? <FiguresCard figures={result.figures} title={t('stats.figuresOf', { scope: scopeName })} /> : null}
+      {result ? <ChannelsCard figures={result.figures} /> : null}
       {result?.table1 ? <Table1 rows={result.table1} /> : null}
       {result && org ? <Breakdown result={result} org={org} /> : null}
       <p class="hint">{t('stats.definitions')}</p>
@@ -238,7 +240,55 @@ const FIGURES: { key: MessageKey; value(f: Figures): string; detail?(f: Figures)
   { key: 'stats.f.avgHours', value: (f) => hours(f.avgResolveHours) },
   { key: 'stats.f.overdue', value: (f) => formatNumber(f.overdue), detail: (f) => t('stats.overdueDetail', { open: formatNumber(f.overdueOpen), late: formatNumber(f.completedLate) }) },
   { key: 'stats.f.cases', value: (f) => formatNumber(f.cases), detail: (f) => t('stats.casesDetail', { open: formatNumber(f.open), done: formatNumber(f.completed) }) },
+  // 二次回访 (issue 13): cases rated 不满意, and how their revisits were answered
+  {
+    key: 'stats.f.revisits',
+    value: (f) => formatNumber(f.revisits ?? 0),
+    detail: (f) => t('stats.revisitDetail', { r: formatNumber(f.revisitsReopened ?? 0), c: formatNumber(f.revisitsCalled ?? 0), p: formatNumber(f.revisitPending ?? 0) }),
+  },
 ];
+
+/** The cases by channel (issue 13: the 考核 counts 代报 and residents' own reports). */
+function ChannelsCard({ figures }: { figures: Figures }) {
+  // Figures from a relay older than the channels have none: no card then.
+  const channels = figures.channels as Figures['channels'] | undefined;
+  if (!channels) return null;
+  return (
+    <section class="card" aria-labelledby="channels-title">
+      <h2 id="channels-title">{t('stats.channels')}</h2>
+      <div class="table-wrap channels-wrap" role="region" aria-labelledby="channels-title" tabIndex={0}>
+        <table class="data-table rtable rt-compact">
+          <thead>
+            <tr>
+              <th scope="col">{t('stats.col.channel')}</th>
+              <th scope="col" class="num">
+                {t('stats.col.cases')}
+              </th>
+              <th scope="col" class="num">
+                %
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {REPORT_CHANNELS.map((c) => (
+              <tr key={c}>
+                <th scope="row" class="rt-title">
+                  {t(`channel.${c}`)}
+                </th>
+                <td class="num" data-label={t('stats.col.cases')}>
+                  {formatNumber(channels[c] ?? 0)}
+                </td>
+                <td class="num" data-label="%">
+                  {pct(figures.cases ? (channels[c] ?? 0) / figures.cases : null)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
 
 function FiguresCard({ figures, title }: { figures: Figures; title: string }) {
   return (

@@ -19,6 +19,7 @@ import { ActionFormView, extensionText, FOLDED_ACTIONS, orderActions, useActionF
 import { Checklist, findMergeCandidates, PlanPreview, planOf, refusedText, supersededText, SupersededNotice, supervisionLevel, workflowDetail } from '../workflow/CaseParts.tsx';
 import { DeadlineFacts } from '../workflow/Deadline.tsx';
 import { ReporterContact } from '../workflow/ReporterContact.tsx';
+import { RatingFacts, ReportedForFacts } from '../workflow/CitizenFacts.tsx';
 import './detail.css';
 import { useNow } from '../workflow/now.ts';
 import { categoryLabel, gridLabel, statusTone, unitLabel } from './lookup.ts';
@@ -133,6 +134,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
           <dd>
             <ReporterContact org={org} reporterId={c.reporter} viewer={session.user} />
           </dd>
+          <ReportedForFacts c={c} viewer={session.user} />
           <dt>{t('detail.reported')}</dt>
           <dd>
             <time dateTime={new Date(c.reportedMs).toISOString()}>{formatDateTime(c.reportedMs)}</time>
@@ -184,12 +186,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
               </dd>
             </>
           ) : null}
-          {c.satisfaction ? (
-            <>
-              <dt>{t('wf.satisfaction')}</dt>
-              <dd>{[t(`satisfaction.${c.satisfaction}`), c.feedbackNote].filter(Boolean).join(' · ')}</dd>
-            </>
-          ) : null}
+          <RatingFacts c={c} org={org} />
           {c.rejectReason ? (
             <>
               <dt>{t('detail.rejectReason')}</dt>

@@ -18,6 +18,7 @@ import { gridLabel, gridsInScope } from '../cases/lookup.ts';
 import { mayReport } from '../shell/Shell.tsx';
 import { DuplicateHint } from '../workflow/DuplicateHint.tsx';
 import { CategoryPicker } from './CategoryPicker.tsx';
+import { NO_ON_BEHALF, ON_BEHALF_FOCUS, ON_BEHALF_ORDER, OnBehalfBlock, validateOnBehalf, type OnBehalfErrors, type OnBehalfValues } from './OnBehalfBlock.tsx';
 import type { ComponentType } from 'preact';
 import { gridAt, loadGeo, type GeoData } from '../map/geodata.ts';
 import type { MapPickerProps } from '../map/MapPicker.tsx';
@@ -97,9 +98,14 @@ export function ReportForm({ session }: { session: Session }) {
   const [gps, setGps] = useState<Gps>({ kind: 'idle' });
   // 就地解决: a grid worker who fixed a simple problem on the spot reports and closes it in one step.
   const maySelfResolve = user.role === 'worker';
+  // 代报 is staff's: a resident reports only for themself (the domain refuses it too).
+  const mayReportForResident = user.role !== 'resident';
   const [selfResolve, setSelfResolve] = useState(false);
   const [resolveNote, setResolveNote] = useState('');
   const [resolveError, setResolveError] = useState(false);
+  // 代报 (issue 13): staff report for a resident who called or told them.
+  const [ob, setOb] = useState<OnBehalfValues>(NO_ON_BEHALF);
+  const [obErrors, setObErrors] = useState<OnBehalfErrors>({});
   // Evidence (issue 12): refs of what is already kept on this device; the form waits while a capture is under way.
   const [photos, setPhotos] = useState<PhotoRef[]>([]);
   const [voice, setVoice] = useState<VoiceRef | undefined>(undefined);
@@ -127,6 +133,9 @@ export function ReportForm({ session }: { session: Session }) {
   useEffect(() => {
     if (submitted) setErrors(validateReport(v, (c) => Boolean(org?.subcategory(c))).errors);
   }, [v]);
+  useEffect(() => {
+    if (submitted) setObErrors(validateOnBehalf(ob).errors);
+  }, [ob]);
 
   // Prefill the location with the grid's centre until the user or the GPS gives a better one.
   useEffect(() => {
@@ -228,8 +237,16 @@ export function ReportForm({ session }: { session: Session }) {
     setFailure('');
     const r = validateReport(v, (c) => Boolean(org?.subcategory(c)));
     setErrors(r.errors);
+    const behalf = validateOnBehalf(ob);
+    setObErrors(behalf.errors);
     const note = resolveNote.trim();
     setResolveError(selfResolve && !note);
+    const firstOb = ON_BEHALF_ORDER.find((f) => behalf.errors[f]);
+    if (firstOb) {
+      // The 代报 block comes first on the form.
+      document.getElementById(ON_BEHALF_FOCUS[firstOb])?.focus();
+      return;
+    }
     if (!r.input) {
       const first = ORDER.find((f) => r.errors[f]);
       if (first) document.getElementById(first === 'category' ? `${FIELD_IDS.category}-search` : FIELD_IDS[first])?.focus();
@@ -239,7 +256,7 @@ export function ReportForm({ session }: { session: Session }) {
       document.getElementById('r-resolve-note')?.focus();
       return;
     }
-    const input: ReportInput = { ...r.input, ...(photos.length ? { photos } : {}), ...(voice ? { voice } : {}) };
+    const input: ReportInput = { ...r.input, ...(photos.length ? { photos } : {}), ...(voice ? { voice } : {}), ...(behalf.value ? { onBehalf: behalf.value } : {}) };
     setBusy(true);
     try {
       const d = selfResolve ? await session.reportResolved(input, note) : await session.report(input);
@@ -258,6 +275,7 @@ export function ReportForm({ session }: { session: Session }) {
 
   const err = (f: FieldName) => (errors[f] ? t(errors[f]) : undefined);
   const errorList = ORDER.filter((f) => errors[f]);
+  const obErrorList = ON_BEHALF_ORDER.filter((f) => obErrors[f]);
   const gpsText: Record<Gps['kind'], string> = {
     idle: '',
     busy: t('report.gpsBusy'),
@@ -274,11 +292,14 @@ export function ReportForm({ session }: { session: Session }) {
         <p>{t('app.loading')}</p>
       ) : (
         <form class="form card" onSubmit={submit} noValidate>
-          <div role="alert" class={errorList.length ? 'alert alert-error' : 'alert-empty'}>
-            {errorList.length ? (
+          <div role="alert" class={errorList.length || obErrorList.length ? 'alert alert-error' : 'alert-empty'}>
+            {errorList.length || obErrorList.length ? (
               <>
                 <p>{t('report.errors')}</p>
                 <ul>
+                  {obErrorList.map((f) => (
+                    <li key={f}>{t(obErrors[f]!)}</li>
+                  ))}
                   {errorList.map((f) => (
                     <li key={f}>{err(f)}</li>
                   ))}
@@ -286,6 +307,8 @@ export function ReportForm({ session }: { session: Session }) {
               </>
             ) : null}
           </div>
+
+          {mayReportForResident ? <OnBehalfBlock session={session} gridId={v.gridId} value={ob} errors={obErrors} onChange={setOb} /> : null}
 
           <CategoryPicker id={FIELD_IDS.category} org={org} value={v.category} onChange={(c) => set({ category: c })} error={err('category')} />
 

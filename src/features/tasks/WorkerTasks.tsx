@@ -2,7 +2,8 @@
  * The grid worker's home (我的任务): first what waits for them (the 核查 count, a link to it), then 上报新案件 as
  * the main action, then the tabs: fixes to verify on site in their grid (verify, or verification failed with a
  * reason; then close; 核实并结案 on the case), their own reports with their status (withdraw while not yet
- * accepted, record the feedback once closed), and 已完成: the grid's closed cases, where a verified case stays
+ * accepted, record the feedback once closed), 居民上报: residents' own reports in their grid (issue 13: their app or
+ * Open311, newest first; a report made on a resident's behalf is the reporter's), and 已完成: the grid's closed cases, where a verified case stays
  * findable. Keyboard as on every queue screen (j/k, Enter, d, Esc), plus v = verify.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -22,7 +23,7 @@ import { FinishedList, useFinished } from '../home/FinishedList.tsx';
 import { useDataKnown } from '../workflow/usePaged.ts';
 import '../home/home.css';
 
-export const TASK_TABS = ['verify', 'reports', 'done'] as const;
+export const TASK_TABS = ['verify', 'reports', 'residents', 'done'] as const;
 export type TaskTab = (typeof TASK_TABS)[number];
 
 const VERIFY_OFFERS: readonly EventType[] = ['verified', 'verification_failed', 'closed'];
@@ -35,7 +36,10 @@ const verifyQuick = (row: CaseRow): QuickAction[] =>
       ? [{ type: 'closed', command: { type: 'close' }, key: 'c' }]
       : [];
 
-const COUNTED = ['to_verify', 'my_reports'] as const;
+/** 居民上报 (issue 13): a resident's own report in the grid: look, fix on the spot (就地解决), or check the fix. */
+const RESIDENT_OFFERS: readonly EventType[] = ['self_resolved', 'verified', 'verification_failed', 'closed'];
+
+const COUNTED = ['to_verify', 'my_reports', 'resident_reports'] as const;
 
 /** Each tab's queue: what its panel and rows offer, its words. */
 interface TaskQueue {
@@ -49,9 +53,10 @@ interface TaskQueue {
 const TAB_QUEUES: Record<Exclude<TaskTab, 'done'>, TaskQueue> = {
   verify: { queue: 'to_verify', offers: VERIFY_OFFERS, quick: verifyQuick, handle: 'tasks.handleVerify', empty: 'tasks.emptyVerify' },
   reports: { queue: 'my_reports', offers: REPORT_OFFERS, handle: 'tasks.handleReport', empty: 'tasks.emptyReports' },
+  residents: { queue: 'resident_reports', offers: RESIDENT_OFFERS, quick: verifyQuick, handle: 'tasks.handleResident', empty: 'tasks.emptyResidents' },
 };
 
-const tabOf = (tab: string | undefined): TaskTab => (tab === 'reports' || tab === 'done' ? tab : 'verify');
+const tabOf = (tab: string | undefined): TaskTab => ((TASK_TABS as readonly string[]).includes(tab ?? '') ? (tab as TaskTab) : 'verify');
 
 /** The grid's closed cases (all of them: the tab's count). */
 function useClosedCount(session: Session, gridId: string | undefined): number | undefined {
@@ -116,6 +121,7 @@ export function WorkerTasks({ session, tab }: { session: Session; tab?: string |
         <DoneTab session={session} now={now} />
       ) : (
         <>
+          {current === 'residents' ? <p class="hint">{t('tasks.residentsHint')}</p> : null}
           <Shortcuts detailsRef={help} items={[...commonKeys(), { key: 'v', label: t('keys.verify') }, { key: '?', label: t('keys.help') }]} />
           <QueueView
             key={current}

@@ -18,7 +18,7 @@ import '../../app/locales/wf.zh.ts';
 import '../../app/locales/capture.zh.ts';
 import type { OrgView, Session } from '../../app/services.ts';
 import type { Command } from '../../domain/commands.ts';
-import { MAX_PHOTOS, SATISFACTIONS, type EventType, type LatLng, type Satisfaction } from '../../domain/events.ts';
+import { MAX_PHOTOS, REVISIT_OUTCOMES, SATISFACTIONS, type EventType, type LatLng, type RevisitOutcome, type Satisfaction } from '../../domain/events.ts';
 import type { PhotoRef } from '../../domain/evidence.ts';
 import { LazyPhotoCapture } from '../evidence/lazyCapture.tsx';
 import type { CaseState } from '../../domain/workflow.ts';
@@ -69,6 +69,8 @@ export const ACTION_ORDER: readonly EventType[] = [
   'returned',
   'merged',
   'withdrawn',
+  // issue 13: on the 二次回访 the call and the reopen are the two answers (side by side, neither folded away)
+  'revisit_called',
   'reopened',
 ];
 
@@ -125,6 +127,8 @@ export function WorkflowActionForm(p: WorkflowActionProps) {
       return <ExtensionDecisionForm {...p} />;
     case 'merged':
       return <MergeForm {...p} />;
+    case 'revisit_called':
+      return <RevisitCallForm {...p} />;
     default:
       return null;
   }
@@ -546,6 +550,51 @@ function MergeForm(p: WorkflowActionProps) {
         <ChoicesError id="act-merge-error" error={form.error} />
       </fieldset>
       <NoteField id="act-merge-note" value={text} set={setNote} />
+    </ActionFormView>
+  );
+}
+
+/**
+ * 登记电话回访 (二次回访, issue 13): what was said on the follow-up call (required) and, optionally, the resident's
+ * answer. The case stays closed; a reopen is the other answer (its own form).
+ */
+function RevisitCallForm(p: WorkflowActionProps) {
+  const [text, setText] = useState('');
+  const [outcome, setOutcome] = useState<RevisitOutcome | ''>('');
+  const fieldId = 'act-revisit-note';
+  const value = text.trim();
+  const form = useActionForm({
+    run: p.run,
+    validate: () => (value ? NO_ERRORS : { [fieldId]: t('wf.err.revisitNote') }),
+    command: () => ({ type: 'call_revisit', note: value, ...(outcome ? { outcome } : {}) }),
+    done: () => {
+      setText('');
+      setOutcome('');
+    },
+  });
+  return (
+    <ActionFormView type="revisit_called" form={form}>
+      <Field id={fieldId} label={t('wf.revisitNote')} hint={t('wf.revisitNoteHint')} error={form.errors[fieldId]}>
+        <textarea
+          id={fieldId}
+          rows={3}
+          maxLength={2000}
+          required
+          value={text}
+          {...form.invalid(fieldId)}
+          aria-describedby={describedBy(fieldId, true, form.errors[fieldId])}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+      </Field>
+      <fieldset class="choices">
+        <legend>{t('wf.revisitOutcome')}</legend>
+        {REVISIT_OUTCOMES.map((o) => (
+          <label key={o} class="choice" for={`act-revisit-${o}`}>
+            <input id={`act-revisit-${o}`} type="radio" name="act-revisit-outcome" value={o} checked={outcome === o} onChange={() => setOutcome(o)} />
+            {t(`revisit.outcome.${o}`)}
+          </label>
+        ))}
+      </fieldset>
     </ActionFormView>
   );
 }

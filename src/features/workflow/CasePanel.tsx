@@ -23,6 +23,7 @@ import { Checklist, findMergeCandidates, refusedText } from './CaseParts.tsx';
 import { DeadlineFacts } from './Deadline.tsx';
 import './workflow.css';
 import { ReporterContact } from './ReporterContact.tsx';
+import { RatingFacts, ReportedForFacts } from './CitizenFacts.tsx';
 import { CaseMap } from '../map/CaseMap.tsx';
 import { CaseEvidence } from '../evidence/BeforeAfter.tsx';
 
@@ -149,8 +150,11 @@ export function CasePanel(p: CasePanelProps) {
                 <dd class="prewrap">{c.resolution}</dd>
               </>
             ) : null}
+            <ReportedForFacts c={c} viewer={session.user} />
+            <RatingFacts c={c} org={org} />
             <DeadlineFacts c={c} now={now} />
           </dl>
+          {offered.includes('revisit_called') ? <p class="hint revisit-choice">{t('wf.revisitChoice')}</p> : null}
           <CaseEvidence session={session} state={c} inPanel verifyBelow={offered.includes('verified')} />
           <CaseMap session={session} gridId={c.gridId} location={c.location} address={c.address} />
           {dups?.length ? (

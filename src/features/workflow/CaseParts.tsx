@@ -112,6 +112,9 @@ export function workflowDetail(e: CaseEvent, org: OrgView | null, category: stri
       return [e.data.approve ? t('wf.extApproved') : t('wf.extRefused'), e.data.note].filter(Boolean).join(' · ');
     case 'merged':
       return [t('wf.mergedInto'), e.data.note].filter(Boolean).join(' · ');
+    case 'revisit_called':
+      // 二次回访 (issue 13): the call's notes, then the resident's answer
+      return [e.data.note, e.data.outcome ? t('wf.revisit.outcomeText', { outcome: t(`revisit.outcome.${e.data.outcome}`) }) : ''].filter(Boolean).join(' · ');
     case 'checklist': {
       const step = planId ? org?.plansFor(category).find((p) => p.id === planId)?.steps[e.data.step] : undefined;
       return t(e.data.done ? 'wf.stepTicked' : 'wf.stepUnticked', { n: e.data.step + 1, step: step ?? '' }).trim();

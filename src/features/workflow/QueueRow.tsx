@@ -40,6 +40,13 @@ export function QueueRow({ row, org, now, showUnit, children, session }: QueueRo
           {row.extensionPending ? <Badge tone="amber">{t('queue.flag.extension')}</Badge> : null}
           {row.returned && row.status === 'returned' ? <Badge tone="amber">{t('queue.flag.returned')}</Badge> : null}
           {row.supervisions ? <Badge tone="red">{t('queue.flag.supervised', { n: row.supervisions })}</Badge> : null}
+          {row.revisit?.status === 'pending' ? (
+            <Badge tone="red">
+              {t('queue.flag.dissatisfied')}
+              {row.revisit.round > 1 ? ` · ${t('queue.flag.round', { n: row.revisit.round })}` : ''}
+            </Badge>
+          ) : null}
+          {row.revisit?.status === 'pending' && row.revisit.unreached ? <Badge tone="amber">{t('queue.flag.unreached', { n: row.revisit.unreached })}</Badge> : null}
           {row.superseded ? <Badge tone="superseded">{t('queue.flag.superseded', { n: row.superseded })}</Badge> : null}
           {row.pending ? (
             <Badge tone="pending" title={t('cases.pendingLabel')}>
@@ -48,11 +55,14 @@ export function QueueRow({ row, org, now, showUnit, children, session }: QueueRo
           ) : null}
         </span>
         <span class="case-desc">{row.description}</span>
+        {row.revisit?.status === 'pending' && row.feedbackNote ? <span class="case-desc feedback-note">{t('queue.feedbackNote', { note: row.feedbackNote })}</span> : null}
         <span class="case-meta">
           <span>{gridLabel(org, row.gridId)}</span>
           {showUnit && row.unitId ? <span>{unitLabel(org, row.unitId)}</span> : null}
           {showUnit && !row.unitId && row.returnedUnitId ? <span>{t('queue.returnedBy', { unit: unitLabel(org, row.returnedUnitId) })}</span> : null}
+          {row.onBehalfName ? <span>{t('queue.onBehalf', { name: row.onBehalfName })}</span> : null}
           <time dateTime={new Date(row.reportedMs).toISOString()}>{t('queue.reportedAt', { time: formatTime(row.reportedMs, now) })}</time>
+          {row.revisit?.status === 'pending' ? <time dateTime={new Date(row.revisit.sinceMs).toISOString()}>{t('queue.ratedAt', { time: formatTime(row.revisit.sinceMs, now) })}</time> : null}
           <VoiceMeta seconds={row.voiceSeconds} />
         </span>
         {session ? <RowThumbs session={session} row={row} /> : null}

@@ -96,6 +96,12 @@ describe('assessment on a hand-made county', () => {
       overdue: 3,
       overdueOpen: 2, // E (resolve clock), G (accept clock)
       completedLate: 1, // B
+      // The 不满意 rating opened a 二次回访 still waiting; every case is a staff report (issue 13).
+      revisits: 1,
+      revisitPending: 1,
+      revisitsReopened: 0,
+      revisitsCalled: 0,
+      channels: { staff: 7, resident_app: 0, open311: 0, proxy_phone: 0, proxy_visit: 0, proxy_in_person: 0, api: 0 },
     });
   });
 

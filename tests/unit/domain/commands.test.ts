@@ -79,6 +79,7 @@ describe('decide: success', () => {
       'reopen',
       'merge',
       'checklist',
+      'call_revisit',
     ]);
     for (const c of COMMAND_TYPES) expect(EVENT_COMMAND[COMMAND_EVENT[c]]).toBe(c);
     expect(new Set(Object.values(COMMAND_EVENT))).toEqual(new Set(EVENT_TYPES));

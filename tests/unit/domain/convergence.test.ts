@@ -109,6 +109,7 @@ function commandFor(r: Rnd, type: CommandType, caseIds: string[]): Command | nul
     case 'resolve':
     case 'self_resolve':
     case 'supervise':
+    case 'call_revisit':
       return { type, note: '说明' } as Command;
     case 'feedback':
       return { type, satisfaction: pick(r, SATISFACTIONS) };

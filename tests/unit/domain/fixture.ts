@@ -101,6 +101,7 @@ export const DATA: { [K in EventType]: EventData[K] } = {
   reopened: { reason: '群众反映问题仍在' },
   merged: { intoCaseId: '01JX0000000000000000000099' },
   checklist: { step: 0, done: true },
+  revisit_called: { note: '已电话回访，群众表示理解', outcome: 'basically_satisfied' },
 };
 
 /** An event of the fixture case, stamped `minute` minutes after T0 on `node`. */

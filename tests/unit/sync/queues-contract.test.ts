@@ -1,7 +1,7 @@
 /**
  * One rule for the dispatch board: the read model's queues (indexes in Dexie, src/storage/readmodel.ts) hold
  * exactly the cases the domain's `boardQueuesOf` puts in them, for random histories that walk every path a case
- * can take (returns, extensions, failed verifications, withdrawals, reopenings) and deadlines both running and
+ * can take (returns, extensions, failed verifications, withdrawals, reopenings, 二次回访) and deadlines both running and
  * stopped, some past `now` and some not.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,7 +30,10 @@ function command(type: EventType, rnd: () => number): Command {
     case 'decide_extension':
       return { type: name, approve: rnd() < 0.5 } as Command;
     case 'feedback':
-      return { type: name, satisfaction: 'satisfied' } as Command;
+      // 不满意 opens a 二次回访 (the revisit queue), which a call or a reopen answers (issue 13).
+      return { type: name, satisfaction: rnd() < 0.6 ? 'dissatisfied' : 'satisfied' } as Command;
+    case 'call_revisit':
+      return { type: name, note: '已电话回访' } as Command;
     case 'reject':
     case 'return':
     case 'fail_verification':
@@ -68,7 +71,10 @@ function randomHistory(cases: number, seed: number): CaseEvent[] {
     out.push(first.event);
     let state: CaseState = first.state;
     // Each case stops after a step with a chance of one in four: every state is left waiting somewhere.
-    while (rnd() >= 0.25) {
+    // (one case in ten walks on longer, so that closed cases, ratings and 二次回访 occur too)
+    const stop = i % 10 === 0 ? 0.05 : 0.25;
+    while (rnd() >= stop) {
+      if (state.status === 'closed' && state.satisfaction === undefined && i % 2 === 0) break; // rated below
       const next = ms + Math.floor(rnd() * 12 * HOUR);
       if (next >= NOW) break;
       ms = next;
@@ -79,6 +85,13 @@ function randomHistory(cases: number, seed: number): CaseEvent[] {
       if (!d.ok) throw new Error(`${type} by ${actor.id}: ${d.error}`);
       out.push(d.event);
       state = d.state;
+    }
+    // A walk rarely gets as far as a rating: a case it left closed and unrated is rated 不满意
+    // (the 二次回访 queue, issue 13).
+    if (state.status === 'closed' && state.satisfaction === undefined && ms + 60_000 < NOW) {
+      const d = decide(state, { type: 'feedback', satisfaction: 'dissatisfied' }, { actor: USERS.town01!, org: ORG_INDEX, at: formatHlc({ ms: ms + 60_000, counter: 0, node: 'town01' }), eventId: newId(ms + 60_000, rng.bytes), caseId });
+      if (!d.ok) throw new Error(d.error);
+      out.push(d.event);
     }
   }
   return out;
