@@ -90,13 +90,13 @@ describe('inbox items by kind and role', () => {
     expect(kinds(items('town01', [res], T0 + MIN))).toEqual(['resident_report']);
     // Accepted: no longer new work for the center.
     expect(kinds(items('town01', [row([byResident, ev('accepted', 'town01', 1)])], T0 + 2 * MIN))).toEqual([]);
-    // CaseState.revisit (another part of issue 13) read defensively.
-    const closed = fold([...dispatched, ev('resolved', 'unit002', 3), ev('verified', 'w0001', 4), ev('closed', 'w0001', 5)]);
-    const asking = { ...closed, revisit: { status: 'pending', ms: T0 + 9 * MIN } } as CaseState;
-    const r = toRow(toRecord(asking, 'cases.t01.2025', false));
+    // 二次回访: the reporter's 不满意 opens it (from its credited time); the center's follow-up call answers it.
+    const closedEvents = [...dispatched, ev('resolved', 'unit002', 3), ev('verified', 'w0001', 4), ev('closed', 'w0001', 5)];
+    const unhappy = [...closedEvents, ev('feedback', 'town01', 9, { data: { satisfaction: 'dissatisfied' } })];
+    const r = row(unhappy);
     expect(items('town01', [r], T0 + 10 * MIN)).toEqual([expect.objectContaining({ kind: 'revisit', id: `revisit:${CASE_ID}:${T0 + 9 * MIN}`, ms: T0 + 9 * MIN })]);
-    const called = toRow(toRecord({ ...closed, revisit: { status: 'called' } } as CaseState, 'cases.t01.2025', false));
-    expect(items('town01', [called], T0 + 10 * MIN)).toEqual([]);
+    const called = row([...unhappy, ev('revisit_called', 'town01', 11, { data: { note: '已电话联系，群众表示理解' } })]);
+    expect(items('town01', [called], T0 + 12 * MIN)).toEqual([]);
     expect(items('unit002', [r], T0 + 10 * MIN)).toEqual([]);
   });
 
