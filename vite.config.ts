@@ -173,6 +173,8 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     reportCompressedSize: true,
+    modulePreload: { polyfill: false },
+    rollupOptions: { output: { chunkFileNames: 'assets/[hash:6].js' } },
   },
   server: {
     proxy: {

@@ -28,7 +28,7 @@
  *
  * Status: `open` while the case is being handled, `closed` once it is final (closed, rejected, withdrawn, merged:
  * src/domain/workflow.ts FINAL_STATUSES). The detailed status is in `extended_attributes` (FixMyStreet style):
- * `detailed_status` (the workflow status), `stage` (the plain-word stage a resident sees: src/domain/citizens.ts
+ * `detailed_status` (the workflow status), `stage` (the plain-word stage a resident sees: src/domain/stages.ts
  * residentStage) and `channel`. `status_notes` is the stage in plain Chinese words.
  *
  * Public data (the spec's GET routes need no key): no names, phones, e-mails, staff notes, free text or photos.
@@ -45,7 +45,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
-import { ContactSchema, reportChannel, residentStage, type ResidentStage } from '../src/domain/citizens.ts';
+import { ContactSchema, reportChannel } from '../src/domain/citizens.ts';
+import { residentStage, type ResidentStage } from '../src/domain/stages.ts';
 import { decide } from '../src/domain/commands.ts';
 import { caseYear, casesDocName, liveYears } from '../src/domain/docs.ts';
 import type { ErrorCode } from '../src/domain/errors.ts';

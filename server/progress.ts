@@ -1,6 +1,6 @@
 /**
  * Progress texts to residents (issue 13): when case events are accepted (relay event `accepted`), each case they
- * touch is folded and its resident stage (src/domain/citizens.ts residentStage) is told by SMS to
+ * touch is folded and its resident stage (src/domain/stages.ts residentStage) is told by SMS to
  *  - its reporter, when a resident (not for `received`: they just sent it themselves), and
  *  - the residents who follow it on their behalf (followsOnBehalf: a verified phone the case was reported for),
  * each only when they opted in (resident_prefs, PUT /api/me/prefs), their phone is a mobile and the sender reaches
@@ -8,7 +8,8 @@
  * before sending, and a failed send is logged as `failed`, not retried. Nothing is sent for events stored before
  * the relay started (only newly accepted ones are seen).
  */
-import { followsOnBehalf, isMobile, residentStage, type ResidentStage } from '../src/domain/citizens.ts';
+import { followsOnBehalf, isMobile } from '../src/domain/citizens.ts';
+import { residentStage, type ResidentStage } from '../src/domain/stages.ts';
 import { parseDocName } from '../src/domain/docs.ts';
 import type { CaseEvent } from '../src/domain/events.ts';
 import { foldCase } from '../src/domain/fold.ts';

@@ -32,22 +32,15 @@ export type Route =
   | { name: 'nearby' } // a resident's view of public, anonymised cases near them
   | { name: 'notFound'; path: string };
 
+/** Routes that are only a name, at `#/<name>`. */
+const SIMPLE = ['login', 'cases', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'geo', 'storage', 'signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby'] as const;
+type SimpleName = (typeof SIMPLE)[number];
+
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\/+$/, '');
   if (path === '' || path === '/') return { name: 'home' };
-  if (path === '/login') return { name: 'login' };
-  if (path === '/cases') return { name: 'cases' };
-  if (path === '/report') return { name: 'report' };
-  if (path === '/board') return { name: 'board' };
-  if (path === '/work') return { name: 'work' };
-  if (path === '/tasks') return { name: 'tasks' };
-  if (path === '/village') return { name: 'village' };
-  if (path === '/stats') return { name: 'stats' };
-  if (path === '/map') return { name: 'map' };
-  if (path === '/people') return { name: 'people' };
-  if (path === '/geo') return { name: 'geo' };
-  if (path === '/storage') return { name: 'storage' };
-  for (const n of ['signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby'] as const) if (path === `/${n}`) return { name: n };
+  const simple = /^\/([a-z]+)$/.exec(path)?.[1];
+  if (simple && (SIMPLE as readonly string[]).includes(simple)) return { name: simple as SimpleName };
   const su = /^\/signup\?invite=([A-Za-z0-9-]{1,16})$/.exec(path);
   if (su) return { name: 'signup', invite: su[1]! };
   const ph = /^\/people\/([A-Za-z0-9_.-]{1,40})\/([A-Za-z0-9_.-]{1,40})$/.exec(path);
@@ -67,45 +60,24 @@ export function parseHash(hash: string): Route {
 
 export function routeHref(r: Route): string {
   switch (r.name) {
-    case 'login':
-      return '#/login';
-    case 'cases':
-      return '#/cases';
     case 'case':
       return `#/cases/${encodeURIComponent(r.id)}`;
-    case 'report':
-      return '#/report';
     case 'home':
       return '#/';
     case 'board':
       return r.queue ? `#/board/${r.queue}` : '#/board';
-    case 'work':
-      return '#/work';
     case 'tasks':
       return r.tab ? `#/tasks/${r.tab}` : '#/tasks';
-    case 'village':
-      return '#/village';
-    case 'stats':
-      return '#/stats';
     case 'map':
       return r.gridId ? `#/map/${encodeURIComponent(r.gridId)}` : '#/map';
     case 'people':
       return r.gridId && r.householdId ? `#/people/${encodeURIComponent(r.gridId)}/${encodeURIComponent(r.householdId)}` : '#/people';
     case 'party':
       return `#/party${r.tab ? `/${r.tab}` : ''}${r.town ? `?town=${r.town}` : ''}`;
-    case 'geo':
-      return '#/geo';
-    case 'storage':
-      return '#/storage';
-    case 'signup':
-    case 'me':
-    case 'invites':
-    case 'inbox':
-    case 'apikeys':
-    case 'nearby':
-      return `#/${r.name}`;
     case 'notFound':
       return `#${r.path}`;
+    default:
+      return `#/${r.name}`;
   }
 }
 

@@ -21,7 +21,8 @@
  *   everyone   progress of a case they reported (residents: every case they hold, which includes the cases
  *              reported on their behalf), need_claimed (a party need they published, or of their village)
  */
-import { residentStage, type ReportChannel, type ResidentStage } from './citizens.ts';
+import type { ReportChannel } from './citizens.ts';
+import { residentStage, type ResidentStage } from './stages.ts';
 import { inboxFacts, type InboxFacts } from './inboxfacts.ts';
 import { hlcMs } from './hlc.ts';
 import type { UserInfo } from './org.ts';

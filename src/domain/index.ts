@@ -13,3 +13,4 @@ export * from './queues.ts';
 export * from './assessment.ts';
 export * from './receipts.ts';
 export * from './citizens.ts';
+export * from './stages.ts';

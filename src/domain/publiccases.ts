@@ -20,7 +20,7 @@
  */
 import { haversineM } from './distance.ts';
 import type { LatLng } from './events.ts';
-import { residentStage, type ResidentStage } from './citizens.ts';
+import { residentStage, type ResidentStage } from './stages.ts';
 import { cstDay, DAY_MS } from './period.ts';
 import type { CaseState } from './workflow.ts';
 

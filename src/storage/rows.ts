@@ -5,8 +5,6 @@
 import type { LatLng, Satisfaction } from '../domain/events.ts';
 import type { InboxFacts } from '../domain/inboxfacts.ts';
 import type { BoardQueue } from '../domain/queues.ts';
-import type { ReportChannel } from '../domain/citizens.ts';
-import type { Role } from '../domain/org.ts';
 import type { Revisit, Status } from '../domain/workflow.ts';
 
 export interface CaseFilter {

@@ -6,7 +6,7 @@
 import { addMessages } from '../i18n.ts';
 
 export const residentZh = {
-  // stages (residentStage in src/domain/citizens.ts)
+  // stages (residentStage in src/domain/stages.ts)
   'rs.stage.received': '已收到',
   'rs.stage.accepted': '已受理',
   'rs.stage.dispatched': '已派给{unit}',

@@ -2,6 +2,8 @@
  * One case: its facts, its history (every event, with the superseded ones marked and why), and the actions
  * allowedActions() gives this user now. The actions go through session.act(); errors are shown by code.
  */
+import '../../app/locales/events.zh.ts';
+import '../../app/locales/errors.zh.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionName, eventName, formatDateTime, priorityName, roleName, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/detail.zh.ts';

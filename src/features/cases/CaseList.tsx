@@ -5,6 +5,7 @@
  * countCases), and are fetched again when casesVersion changes. Marks `gl:cases-painted` once the first page is on screen.
  * Until the session's data is known (first sync), no count and no empty state are shown: skeletons instead.
  */
+import '../../app/locales/cases.zh.ts';
 import { signal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatNumber, formatTime, localName, statusName, t } from '../../app/i18n.ts';

@@ -2,6 +2,8 @@
  * Sign-in. Lists the people who used this device before (shared PCs, phones passed around): tapping a name
  * fills the username. Works offline for those people (the auth service checks a local verifier).
  */
+import '../../app/locales/errors.zh.ts';
+import '../../app/locales/login.zh.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AuthService, LoginError, Profile, Session } from '../../app/services.ts';
 import { formatTime, loginErrorText, roleName, t } from '../../app/i18n.ts';

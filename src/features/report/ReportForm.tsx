@@ -4,6 +4,7 @@
  * centre), grid (automatic for a grid worker; found by point-in-polygon from a GPS fix or a tap), optional address. Saving works offline: the session keeps the
  * event on the device and syncs it later. Errors from decide() are shown by code.
  */
+import '../../app/locales/errors.zh.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, t, type MessageKey } from '../../app/i18n.ts';
 import '../../app/locales/report.zh.ts';

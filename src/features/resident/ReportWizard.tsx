@@ -9,6 +9,7 @@
  * Then 上报好了, with the report's delivery (待发送 / 发送中 / 已送达) following the outbox live.
  * The report goes through session.report (ResidentSync: decided on the phone, outbox, idempotent POST).
  */
+import '../../app/locales/errors.zh.ts';
 import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, t } from '../../app/i18n.ts';

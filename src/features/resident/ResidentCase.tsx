@@ -5,10 +5,11 @@
  * after closure (满意 / 基本满意 / 不满意 + a note: the `feedback` command through ResidentSync.act, online only).
  * A report still 已收到 may be withdrawn.
  */
+import '../../app/locales/errors.zh.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, formatTime, localName, t } from '../../app/i18n.ts';
 import type { Session } from '../../app/services.ts';
-import { residentStage } from '../../domain/citizens.ts';
+import { residentStage } from '../../domain/stages.ts';
 import { SATISFACTIONS, type CaseEvent, type Satisfaction } from '../../domain/events.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import type { CaseState } from '../../domain/workflow.ts';

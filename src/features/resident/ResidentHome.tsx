@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../app/i18n.ts';
 import type { CaseRow, Session } from '../../app/services.ts';
-import { residentStage } from '../../domain/citizens.ts';
+import { residentStage } from '../../domain/stages.ts';
 import { CategoryIcon } from '../../ui/categoryIcons.tsx';
 import { EmptyState, ListSkeleton } from '../../ui/EmptyState.tsx';
 import { Icon } from '../../ui/icons.tsx';

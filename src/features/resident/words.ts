@@ -1,5 +1,5 @@
 /**
- * The resident app's plain words for a case: its stage (residentStage in src/domain/citizens.ts, with the unit's
+ * The resident app's plain words for a case: its stage (residentStage in src/domain/stages.ts, with the unit's
  * name for 已派给<单位>), the stage's badge tone, whether a report made on this device has reached the relay
  * (待发送 / 发送中 / 已送达), and a CST day in a short local form.
  */
@@ -7,7 +7,7 @@ import { locale, localName, t } from '../../app/i18n.ts';
 import '../../app/locales/resident.zh.ts';
 import type { OrgView, Session, SyncStatus } from '../../app/services.ts';
 import type { LatLng } from '../../domain/events.ts';
-import { residentStage, type ResidentStage } from '../../domain/citizens.ts';
+import { residentStage, type ResidentStage } from '../../domain/stages.ts';
 
 /** The six stages of a case that runs its course, in order (the progress view's steps). */
 export const MAIN_STAGES = ['received', 'accepted', 'dispatched', 'in_progress', 'resolved', 'closed'] as const satisfies readonly ResidentStage[];

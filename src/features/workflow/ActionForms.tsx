@@ -10,6 +10,7 @@
  * load lazily) and the device's position, best effort, as the command's `location`; a case whose plan requires an
  * after-photo says so up front and is not submitted without one (the domain refuses it too: `photo_required`).
  */
+import '../../app/locales/events.zh.ts';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionName, formatDateTime, t, type MessageKey } from '../../app/i18n.ts';

@@ -5,6 +5,9 @@
  * Focus moves to the panel's heading when the case has loaded; a done action hands its message to `onDone`
  * (the screen announces it, closes the panel and puts focus back on the list); a checklist tick stays here.
  */
+import '../../app/locales/events.zh.ts';
+import '../../app/locales/cases.zh.ts';
+import '../../app/locales/errors.zh.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionName, formatDateTime, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/detail.zh.ts';

@@ -2,6 +2,8 @@
  * Pieces of the case detail for the issue-4 workflow: the plan's checklist (ticked by the unit), the plan preview
  * shown when dispatching, the words for each timeline event, and what a superseded event lost to.
  */
+import '../../app/locales/events.zh.ts';
+import '../../app/locales/errors.zh.ts';
 import { useState } from 'preact/hooks';
 import { actionName, errorText, eventName, formatDateTime, priorityName, roleName, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/detail.zh.ts';

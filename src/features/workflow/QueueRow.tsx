@@ -3,6 +3,7 @@
  * deadline (time left, due soon / overdue), and the flags that matter for the queue (extension asked, returned,
  * supervised, superseded actions, not yet synced). Everything is text; colour only supports it.
  */
+import '../../app/locales/cases.zh.ts';
 import type { ComponentChildren } from 'preact';
 import { formatTime, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/queue.zh.ts';

@@ -7,6 +7,8 @@
  * After an action takes the case out of the queue, focus goes to the case that took its place, so a run of
  * j, a, a, a works through a queue without the mouse.
  */
+import '../../app/locales/events.zh.ts';
+import '../../app/locales/errors.zh.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionName, errorText, formatNumber, t } from '../../app/i18n.ts';
 import '../../app/locales/detail.zh.ts';

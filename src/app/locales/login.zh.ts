@@ -1,0 +1,41 @@
+/**
+ * Simplified Chinese messages of the sign-in screen and the sign-in renewal banner (features/login/Login.tsx,
+ * features/shell/RenewBanner.tsx): both are lazy chunks, so these are not in the first bundle. login.en.ts has the
+ * same keys (type-checked) and loads on demand in English.
+ */
+import { addMessages } from '../i18n.ts';
+import type { LoginError } from '../services.ts';
+
+export const loginZh = {
+  'login.resident': '居民可用手机号和密码登录。',
+  'login.signup': '还没有账号？注册居民账号',
+  'login.title': '登录',
+  'login.known': '曾在本设备登录的人',
+  'login.knownHint': '点选姓名即可填入用户名。',
+  'login.lastLogin': '上次登录 {time}',
+  'login.forget': '从本设备删除',
+  'login.forgetLabel': '从本设备删除 {name} 及其本机数据',
+  'login.forgetConfirm': '确认删除 {name} 在本设备的全部数据？',
+  'login.forgetYes': '确认删除',
+  'login.forgetNo': '取消',
+  'login.forgotten': '已从本设备删除 {name}。',
+  'login.username': '用户名或手机号',
+  'login.password': '密码',
+  'login.submit': '登录',
+  'login.busy': '正在登录…',
+  'login.offlineHint': '离线时，曾在本设备登录过的人仍可登录。',
+  'login.required': '请填写用户名和密码。',
+  'login.error.bad_credentials': '用户名或密码错误。',
+  'login.error.offline_unknown_user': '当前离线，且此人未在本设备登录过。请联网后再登录。',
+  'login.error.network': '无法连接服务器，请稍后重试。',
+  'login.error.bad_request': '登录请求无效，请检查输入。',
+  'login.error.too_many_attempts': '密码错误次数过多，此账号暂时锁定。请稍后再试（最长 15 分钟），或联系管理员。',
+} as const;
+
+export type LoginMessages = Record<keyof typeof loginZh, string>;
+
+// Every sign-in error has a message (compile-time check).
+const _covered: Record<`login.error.${LoginError}`, string> = loginZh;
+void _covered;
+
+addMessages(loginZh, () => import('./login.en.ts').then((m) => m.loginEn));
