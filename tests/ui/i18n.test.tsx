@@ -3,6 +3,9 @@ import { addMessages, errorText, formatTime, initLang, lang, messagesReady, setL
 import { en } from '../../src/app/locales/en.ts';
 import { zh } from '../../src/app/locales/zh.ts';
 import { statsEn } from '../../src/app/locales/stats.en.ts';
+// The screens that show error words and event names import these packs; so does this test.
+import '../../src/app/locales/errors.zh.ts';
+import '../../src/app/locales/events.zh.ts';
 import { lazyScreen } from '../../src/app/App.tsx';
 import { EVENT_TYPES } from '../../src/domain/events.ts';
 import { STATUSES } from '../../src/domain/workflow.ts';
