@@ -90,17 +90,17 @@ const panel = (from: string): Detail => ({
 });
 
 export const ROLES: RoleDef[] = [
-  { user: '', title: '未登录' },
+  { user: '', title: '未登录', extra: ['#/signup'] },
   { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys'], details: [panel('#/board/new'), caseDetail('#/cases')] },
   { user: 'county', title: '县指挥中心 county', details: [panel('#/board/new'), caseDetail('#/cases')] },
-  { user: 'town01', title: '镇指导中心 town01', details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail] },
+  { user: 'town01', title: '镇指导中心 town01', extra: ['#/board/revisit', '#/invites'], details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail] },
   // unit008 (县公安局) has cases in hand in the demo; unit001 has none, so its workspace would show no case or panel.
   { user: 'unit008', title: '处置单位 unit008', details: [panel('#/work'), caseDetail('#/work')] },
   { user: 'w0001', title: '网格员 w0001', details: [caseDetail('#/cases'), householdDetail] },
-  { user: 'st01v01', title: '村书记 st01v01', details: [caseDetail('#/cases'), householdDetail] },
+  { user: 'st01v01', title: '村书记 st01v01', extra: ['#/invites', '#/me'], details: [caseDetail('#/cases'), householdDetail] },
   // The demo trainer has no cases in view (an empty list is its true state): no case detail to open.
   { user: 'trainer01', title: '培训员 trainer01' },
-  { user: 'resident01', title: '居民 resident01', details: [caseDetail('#/cases')] },
+  { user: 'resident01', title: '居民 resident01', extra: ['#/report', '#/nearby', '#/me'], details: [caseDetail('#/cases')] },
   { user: 'p0001', title: '党员 p0001', details: [caseDetail('#/cases')] },
 ];
 
@@ -256,6 +256,7 @@ export async function walkRole(page: Page, role: RoleDef, visit: (s: Screen) => 
   };
   if (!role.user) {
     await show('#/login', '登录');
+    for (const hash of role.extra ?? []) await show(hash, screenId(hash));
     return done;
   }
   const nav = await navLinks(page);
