@@ -174,7 +174,7 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: true,
     modulePreload: { polyfill: false },
-    rollupOptions: { output: { chunkFileNames: 'assets/[hash:6].js' } },
+    rollupOptions: { output: { chunkFileNames: 'assets/[hash].js' } },
   },
   server: {
     proxy: {
