@@ -6,6 +6,7 @@
  * case list after a reload. An init script watches the DOM from the document's start (mutations and every frame)
  * and records what was shown; the test reads the record once the screen has loaded.
  */
+import { BOARD_QUEUES } from '../../src/domain/queues.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, launchBrowser, newPage, startApp, syncText, type App } from './harness.ts';
@@ -105,7 +106,7 @@ async function finalCounts(page: Page): Promise<Record<string, number>> {
 }
 
 function checkBoard(s: Seen, counts: Record<string, number>, queueName: string): void {
-  expect(Object.keys(counts).length).toBe(6);
+  expect(Object.keys(counts).length).toBe(BOARD_QUEUES.length);
   for (const [name, n] of Object.entries(counts)) {
     if (n > 0) expect(s.counts[name] ?? [], `${name} showed 0 while it has ${n} cases`).not.toContain('0');
   }

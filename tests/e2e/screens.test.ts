@@ -307,7 +307,8 @@ const BROKEN = `(() => {
 
 describe('the screen check', () => {
   it('finds exactly what is broken on a screen, and not what the rules exempt', async () => {
-    const { problems } = await checkRole(ROLES[0]!, BROKEN);
+    // The guest's sign-in screen alone (not its other screens): the fixture is the same on each.
+    const { problems } = await checkRole({ ...ROLES[0]!, extra: [] }, BROKEN);
     const where = 'guest · 登录 (#/login)';
     const re = (s: string) => s.replace(/[()[\]|.*+?^$\\]/g, '\\$&');
     expect(problems.map((p) => p.replace(/ \([-\d]+\.\.[-\d]+ px\)/g, ''))).toEqual([

@@ -120,12 +120,12 @@ describe('i18n', () => {
     const bar = () => mustFind(m!.root, '.syncbar');
     expect(bar().textContent).toContain('离线');
     expect(bar().textContent).toContain('2 项更改尚未保存到服务器');
-    expect(mustFind(m.root, '.user-name').textContent).toBe('张伟（网格员）');
+    expect(mustFind(m.root, '.user-name').getAttribute('title')).toBe('网格员 · 我的账号');
     await click(byText(m.root, 'button', 'English'));
     await settle();
     expect(bar().textContent).toContain('Offline');
     expect(bar().textContent).toContain('2 changes not yet saved to the server');
-    expect(mustFind(m.root, '.user-name').textContent).toBe('张伟 (Grid worker)');
+    expect(mustFind(m.root, '.user-name').getAttribute('title')).toBe('Grid worker · My account');
     expect(byText(m.root, 'a', 'Report')).toBeTruthy();
     await click(byText(m.root, 'button', '中文'));
     expect(bar().textContent).toContain('离线');

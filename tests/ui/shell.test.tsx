@@ -52,7 +52,9 @@ describe('shell navigation', () => {
     );
     await settle();
     const tabbar = mustFind(m.root, 'nav.tabbar');
-    expect(Array.from(tabbar.querySelectorAll('a')).map((a) => a.textContent)).toEqual(['我的任务', '消息', '案件', '上报']);
+    expect(Array.from(tabbar.querySelectorAll('a')).map((a) => a.textContent)).toEqual(['我的任务', '案件', '上报', '人员']);
+    // The inbox is in the top bar (an icon, its name for screen readers), so the work keeps its four tabs.
+    expect(mustFind(m.root, '.topbar a[href="#/inbox"]').textContent).toBe('消息');
     await click(byText(tabbar, 'button', '更多')!);
     expect(Array.from(mustFind(m.root, '#app-menu nav').querySelectorAll('a')).map((a) => a.textContent)).toEqual(['我的任务', '消息', '案件', '上报', '人员', '地图', '考核']);
     expect(mustFind(m.root, '#app-menu').textContent).toContain('退出登录');

@@ -49,7 +49,7 @@ export const statsZh = {
   'stats.col.cases': '案件数',
   'channel.staff': '工作人员上报',
   'channel.resident_app': '居民手机应用',
-  'channel.open311': 'Open311 接口',
+  'channel.open311': '开放接口（第三方平台）',
   'channel.proxy_phone': '代报 · 电话',
   'channel.proxy_visit': '代报 · 上门',
   'channel.proxy_in_person': '代报 · 当面',

@@ -92,7 +92,6 @@ export function InboxScreen({ session }: { session: Session }) {
                           {i.detail ? <span class="case-desc">{i.detail}</span> : null}
                           <span class="case-meta">
                             {i.dueMs !== undefined ? <span>{t('inbox.due', { time: formatDateTime(i.dueMs) })}</span> : <span>{formatTime(i.ms, now)}</span>}
-                            {i.caseId ? <span class="code">{i.caseId}</span> : null}
                           </span>
                         </a>
                       </li>

@@ -240,9 +240,9 @@ export function Signup({ auth, onLogin, invite: initialInvite, fetchFn = (i, ini
         <button type="submit" class="btn btn-primary btn-block" disabled={busy} aria-disabled={busy}>
           {busy ? t('signup.busy') : t('signup.submit')}
         </button>
-        <p>
-          <a href="#/login">{t('signup.haveAccount')}</a>
-        </p>
+        <a class="btn btn-quiet btn-block" href="#/login">
+          {t('signup.haveAccount')}
+        </a>
       </form>
     </div>
   );

@@ -165,11 +165,18 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [menuOpen]);
-  // Bottom tab bar: every destination when five fit, else the first four and 更多.
-  const tabs = dests.length <= 5 ? dests : dests.slice(0, 4);
-  const current = dests.find(isCurrent);
-  // On a PC the inbox sits with the user's own things (an icon and its badge), so the work destinations keep one row.
+  // The inbox sits in the top bar (an icon and its badge) on phones and PCs alike, with the user's own things, so the
+  // work destinations keep their row and their tabs; the menu lists it with the others.
   const inboxDest = dests.find((d) => d.name === 'inbox');
+  const work = dests.filter((d) => d !== inboxDest);
+  // Bottom tab bar: every work destination when five fit, else the first four and 更多.
+  const tabs = work.length <= 5 ? work : work.slice(0, 4);
+  const current = dests.find(isCurrent);
+  const inboxLink = inboxDest ? (
+    <nav aria-label={t('shell.inbox')} class="nav">
+      <NavLink d={inboxDest} current={isCurrent(inboxDest)} badge={badges?.inbox} compact />
+    </nav>
+  ) : null;
   return (
     <>
       <span ref={layout.probe} class="rem-probe" aria-hidden="true" />
@@ -186,6 +193,7 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
                   {current.label}
                 </span>
               ) : null}
+              {inboxLink}
               <button
                 ref={toggleRef}
                 type="button"
@@ -196,27 +204,22 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
               >
                 <Icon name="menu" />
                 {t('shell.openMenu')}
-                {!menuOpen && dests.some((d) => badges?.[d.name] && !tabs.includes(d)) ? <span class="nav-dot" aria-hidden="true" /> : null}
+                {!menuOpen && work.some((d) => badges?.[d.name] && !tabs.includes(d)) ? <span class="nav-dot" aria-hidden="true" /> : null}
               </button>
             </>
           ) : (
             <>
               <nav aria-label={t('shell.nav')} class="nav">
-                {dests
-                  .filter((d) => d !== inboxDest)
-                  .map((d) => (
-                    <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} />
-                  ))}
+                {work.map((d) => (
+                  <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} />
+                ))}
               </nav>
               <div class="topbar-user">
                 {/* Issue 13: the name opens my account (#/me; invitation codes are linked from there). */}
-                {inboxDest ? (
-                  <nav aria-label={t('shell.inbox')} class="nav">
-                    <NavLink d={inboxDest} current={isCurrent(inboxDest)} badge={badges?.inbox} compact />
-                  </nav>
-                ) : null}
-                <a class="user-name" href="#/me" title={t('shell.me')} aria-current={r === 'me' ? 'page' : undefined}>
-                  {t('shell.user', { name: user.name, role: roleName(user.role) })}
+                {inboxLink}
+                {/* The name only (its role in the tooltip), so the header stays one row on a 1366 px screen. */}
+                <a class="user-name" href="#/me" title={`${roleName(user.role)} · ${t('shell.me')}`} aria-current={r === 'me' ? 'page' : undefined}>
+                  {user.name}
                 </a>
                 {session.evidence ? (
                   <a class="btn btn-quiet" href="#/storage" aria-current={r === 'storage' ? 'page' : undefined}>
@@ -273,7 +276,7 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
           {tabs.map((d) => (
             <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} />
           ))}
-          {tabs.length < dests.length ? (
+          {tabs.length < work.length ? (
             <button type="button" class="nav-link tab-more" aria-expanded={menuOpen} aria-controls="app-menu" onClick={() => openMenu(!menuOpen)}>
               <Icon name="menu" />
               <span class="nav-label">{t('shell.more')}</span>
