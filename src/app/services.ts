@@ -8,7 +8,6 @@ import type { Command, Decision, ReportInput } from '../domain/commands.ts';
 import type { AssessScope, StatsResult } from '../domain/assessment.ts';
 import type { DuplicateMatch } from '../domain/duplicates.ts';
 import type { LatLng } from '../domain/events.ts';
-import type { NearbyAnswer } from '../domain/publiccases.ts';
 import type { OrgView, Role, UserInfo } from '../domain/org.ts';
 import type { CaseState } from '../domain/workflow.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
@@ -94,11 +93,6 @@ export interface Session {
   /** Photos and voice notes: kept on the device, uploaded, downloaded and cached; absent in test fakes without them. */
   evidence?: EvidenceApi;
   // issue 13 -----------------------------------------------------------------
-  /**
-   * Public, anonymised cases near a point (GET /api/public/nearby: src/domain/publiccases.ts), for the resident's
-   * duplicate hint and nearby list. Null when the relay cannot be asked now (offline) or refused (429, 400).
-   */
-  nearby?(at: LatLng, radiusM?: number): Promise<NearbyAnswer | null>;
   /**
    * The inbox (items, read state, system notifications: src/sync/inbox.ts), loaded and started on the first call,
    * the same instance after; absent in test fakes without it.

@@ -16,7 +16,6 @@
  *    `withRecords`: their unsaved events, last save and links), read through one signal so the shell loads none of
  *    the records code. Grants read again from /api/me mid-session reach both (new docs open, revoked ones stop).
  */
-import type { NearbyAnswer } from '../domain/publiccases.ts';
 import type { AuthService, EvidenceApi, GeoFetchInit, LoginError, Profile, Session, SyncStatus, UploadProgress } from './services.ts';
 import type { CaseEvent } from '../domain/events.ts';
 import type { EvidenceParts } from '../sync/evidence.ts';
@@ -507,11 +506,6 @@ class SessionImpl implements GridlinkSession {
       method: init.method ?? 'GET',
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }),
     });
-  nearby: Session['nearby'] = (at, radiusM) =>
-    this.deps
-      .apiFetch(this.token, `/api/public/nearby?lat=${at.lat.toFixed(6)}&lng=${at.lng.toFixed(6)}${radiusM ? `&radius=${radiusM}` : ''}`)
-      .then((r) => (r.ok ? (r.json() as Promise<NearbyAnswer>) : null))
-      .catch(() => null);
   reportResolved: Session['reportResolved'] = (input, note) => this.engine.reportResolved(input, note);
   queryQueue: Session['queryQueue'] = (queue, offset, limit, opts) => this.engine.queryQueue(queue, offset, limit, opts);
   countQueue: Session['countQueue'] = (queue, opts) => this.engine.countQueue(queue, opts);

@@ -32,9 +32,14 @@ class ResidentWorld extends FakeWorld {
 class ResidentSession extends FakeSession {
   nearbyAnswer: NearbyAnswer | null = { radiusM: 500, cases: [] };
   nearbyAsked: Array<{ at: LatLng; radiusM?: number }> = [];
-  async nearby(at: LatLng, radiusM?: number): Promise<NearbyAnswer | null> {
-    this.nearbyAsked.push({ at, ...(radiusM ? { radiusM } : {}) });
-    return this.nearbyAnswer;
+  // The relay's answer to GET /api/public/nearby (src/features/resident/nearby.ts asks through Session.api).
+  async api(path: string): Promise<Response> {
+    const q = new URL(path, 'http://relay').searchParams;
+    if (!path.startsWith('/api/public/nearby?')) throw new Error(`unexpected ${path}`);
+    const radius = q.get('radius');
+    this.nearbyAsked.push({ at: { lat: Number(q.get('lat')), lng: Number(q.get('lng')) }, ...(radius ? { radiusM: Number(radius) } : {}) });
+    if (!this.nearbyAnswer) throw new TypeError('offline');
+    return new Response(JSON.stringify(this.nearbyAnswer), { status: 200 });
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * 附近的问题 (#/nearby): public, anonymised cases near the resident (GET /api/public/nearby through
- * session.nearby: category, rounded place and village, stage, day; src/domain/publiccases.ts), so they can see what
+ * fetchNearby: category, rounded place and village, stage, day; src/domain/publiccases.ts), so they can see what
  * is already reported and being handled. Around their village first (no permission needed), or around where they
  * are now (GPS, on a tap). Online only: offline it says so.
  */
+import { fetchNearby } from './nearby.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../app/i18n.ts';
 import type { Session } from '../../app/services.ts';
@@ -38,7 +39,7 @@ export function NearbyList({ session }: { session: Session }) {
     if (!where) return;
     let live = true;
     setAnswer(undefined);
-    void (session.nearby?.(where.at, NEARBY_RADIUS_M) ?? Promise.resolve(null)).then((a) => live && setAnswer(a));
+    void fetchNearby(session, where.at, NEARBY_RADIUS_M).then((a) => live && setAnswer(a));
     return () => {
       live = false;
     };

@@ -9,6 +9,7 @@
  * Then 上报好了, with the report's delivery (待发送 / 发送中 / 已送达) following the outbox live.
  * The report goes through session.report (ResidentSync: decided on the phone, outbox, idempotent POST).
  */
+import { fetchNearby } from './nearby.ts';
 import '../../app/locales/errors.zh.ts';
 import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -121,9 +122,9 @@ export function ReportWizard({ session }: { session: Session }) {
   }, [step]);
   // Public cases near the chosen place (null answers: offline, refused: no hint).
   useEffect(() => {
-    if (!place || !session.nearby) return;
+    if (!place) return;
     let live = true;
-    void session.nearby(place.at, 500).then((a) => live && setNear(a?.cases ?? []));
+    void fetchNearby(session, place.at, 500).then((a) => live && setNear(a?.cases ?? []));
     return () => {
       live = false;
     };
