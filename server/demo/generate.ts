@@ -572,7 +572,12 @@ const COUNTY_SUPERVISION = ['县指挥中心督办：请立即处置并报告结
 const FAIL_REASONS = ['现场核查问题仍然存在', '处置不彻底，群众仍有意见', '整改未到位，请重新处置'];
 const WITHDRAW_REASONS = ['上报有误，申请撤销', '问题已自行解决', '重复上报，撤销'];
 const SELF_NOTES = ['网格员现场协调，已就地解决', '已当场劝导，问题解决', '现场处置完毕，群众认可'];
-const FEEDBACK_NOTES = ['群众表示满意', '回访确认问题已解决', '群众认为处理及时'];
+/** What the reporter said at the callback, by their rating (three each: the same random draws for every rating). */
+const FEEDBACK_NOTES: Record<(typeof SATISFACTIONS)[number], readonly string[]> = {
+  satisfied: ['群众表示满意', '回访确认问题已解决', '群众认为处理及时'],
+  basically_satisfied: ['问题基本解决，希望后续多关注', '处理还算及时，个别地方还需完善', '基本满意，建议加快进度'],
+  dissatisfied: ['群众反映问题没有彻底解决', '群众认为处理太慢', '整改后又出现同样问题'],
+};
 const MERGE_NOTES = ['与已上报案件重复，合并处理', '同一问题重复上报'];
 
 /**
@@ -684,7 +689,7 @@ function planSteps(
 function feedback(rng: Rng, push: (at: number, actor: UserInfo, cmd: Command) => number, a: Actors, after: number): void {
   const satisfaction = SATISFACTIONS[rng.weighted([88, 9, 3])]!;
   const actor = a.reporter.role === 'resident' && rng.chance(0.7) ? a.reporter : a.town;
-  push(after + rng.range(2 * HOUR, 48 * HOUR), actor, { type: 'feedback', satisfaction, ...(rng.chance(0.3) ? { note: rng.pick(FEEDBACK_NOTES) } : {}) });
+  push(after + rng.range(2 * HOUR, 48 * HOUR), actor, { type: 'feedback', satisfaction, ...(rng.chance(0.3) ? { note: rng.pick(FEEDBACK_NOTES[satisfaction]) } : {}) });
 }
 
 /** The point, or the nearest point towards the grid's centre (halving the distance) that lies in the grid. */

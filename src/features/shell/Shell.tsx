@@ -62,6 +62,8 @@ function destinations(session: Session): Dest[] {
       { href: '#/report', name: 'report', label: t('shell.report'), icon: 'report' },
       { href: '#/nearby', name: 'nearby', label: t('shell.nearby'), icon: 'pin' },
       { href: '#/me', name: 'me', label: t('shell.menu'), icon: 'people' },
+      // Their reports' progress (the top bar's bell).
+      { href: '#/inbox', name: 'inbox', label: t('shell.inbox'), icon: 'inbox' },
     ];
   }
   const out: Dest[] = [];
