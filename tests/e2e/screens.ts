@@ -130,8 +130,8 @@ export const LOADING_SELECTOR = [
 ].join(', ');
 /** Text that says "still loading" (正在载入…, 正在读取本机数据…), or that the connection is not known yet (正在连接…). */
 export const LOADING_TEXT = /正在载入|正在读取|载入中|加载中|正在连接/;
-/** Generous: the map's first WebGL draw in software on a busy 2-core machine takes over 10 s. */
-export const LOAD_TIMEOUT_MS = 20_000;
+/** Generous (a safety net): the map's first WebGL draw in software on a busy 2-core machine has taken over 20 s. */
+export const LOAD_TIMEOUT_MS = 40_000;
 
 /** The visible loading state of the page (its text or selector), or null when there is none. */
 export function loadingState(page: Page): Promise<string | null> {
