@@ -42,9 +42,6 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
-          // After the other projects, alone: Chromium's software WebGL (the maps) must not share the 2 cores with
-          // the integration tests' scrypt-heavy sign-up and sign-in checks, which starved a case map past its wait.
-          sequence: { groupOrder: 1 },
           environment: 'node',
           globalSetup: ['tests/setup/build-app.ts'],
           testTimeout: 180_000,
