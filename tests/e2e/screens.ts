@@ -130,7 +130,7 @@ export const LOADING_SELECTOR = [
 ].join(', ');
 /** Text that says "still loading" (正在载入…, 正在读取本机数据…), or that the connection is not known yet (正在连接…). */
 export const LOADING_TEXT = /正在载入|正在读取|载入中|加载中|正在连接/;
-/** Generous (a safety net): the map's first WebGL draw in software on a busy 2-core machine has taken over 20 s. */
+/** A safety net, generous for a busy 2-core machine, where the maps draw in software WebGL. */
 export const LOAD_TIMEOUT_MS = 40_000;
 
 /** The visible loading state of the page (its text or selector), or null when there is none. */
@@ -168,17 +168,25 @@ async function settled(page: Page): Promise<void> {
   }
 }
 
-/** Waits until the screen is loaded; returns the loading state still visible after `timeout`, or null. */
+/**
+ * Waits until the screen is loaded: no loading state, then a settled layout, and still no loading state (a part
+ * that starts loading late, such as a case map started when it scrolls into view, shows its loading state only
+ * after the rest has settled: the wait goes on for it). Returns the loading state still visible after `timeout`,
+ * or null.
+ */
 export async function waitLoaded(page: Page, timeout = LOAD_TIMEOUT_MS): Promise<string | null> {
   const deadline = Date.now() + timeout;
   let state: string | null = 'not checked';
   while (Date.now() < deadline) {
     state = await loadingState(page);
-    if (state === null) break;
+    if (state === null) {
+      await settled(page);
+      state = await loadingState(page);
+      if (state === null) return null;
+    }
     await page.waitForTimeout(100);
   }
-  await settled(page);
-  return state === null ? await loadingState(page) : state;
+  return state;
 }
 
 /** Opens the app at `url` and signs in as `user` (or shows the sign-in screen for the guest). */
