@@ -10,6 +10,7 @@ import { useVerifyDue } from '../features/home/useDueCounts.ts';
 import { useInboxUnread } from '../features/inbox/useInboxUnread.ts';
 import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
 import { ScreenTitle } from '../ui/ScreenTitle.tsx';
+import { BrandMark } from '../ui/icons.tsx';
 import { messagesReady, t } from './i18n.ts';
 import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
 import type { AuthService, Session } from './services.ts';
@@ -65,9 +66,12 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
 }
 
 // The sign-in screen is a chunk of its own (issue 13: the initial JS budget): a device that resumes its session,
-// most loads, never needs it. A load of #/login (after a sign-out, a bookmark) fetches it while the session is
-// looked for; otherwise it is fetched when resuming found none.
+// most loads, never needs it. main.tsx fetches it with the first bundle when nobody is signed in on this device or
+// #/login is asked for (preloadSignedOut); otherwise it is fetched when resuming found no session.
 const loadLogin = () => import('../features/login/Login.tsx').then((m) => m.Login);
+const loadSignup = () => import('../features/login/Signup.tsx').then((m) => m.Signup);
+/** The screen a signed-out visit starts on: sign-up for an invitation's link (#/signup?invite=…), else sign-in. */
+export const preloadSignedOut = (hash: string): void => void (hash.startsWith('#/signup') ? loadSignup() : loadLogin()).catch(() => undefined);
 const Login = lazyScreen(loadLogin);
 const CaseList = lazyScreen(() => import('../features/cases/CaseList.tsx').then((m) => m.CaseList));
 const ReportForm = lazyScreen(() => import('../features/report/ReportForm.tsx').then((m) => m.ReportForm));
@@ -82,7 +86,7 @@ const PeopleScreen = lazyScreen(() => import('../features/people/PeopleScreen.ts
 const PartyScreen = lazyScreen(() => import('../features/party/PartyScreen.tsx').then((m) => m.PartyScreen));
 const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m) => m.GeoAdmin));
 // Issue 13: resident accounts and invitation codes.
-const Signup = lazyScreen(() => import('../features/login/Signup.tsx').then((m) => m.Signup));
+const Signup = lazyScreen(loadSignup);
 const MeScreen = lazyScreen(() => import('../features/me/Me.tsx').then((m) => m.Me));
 const InvitesScreen = lazyScreen(() => import('../features/invites/Invites.tsx').then((m) => m.Invites));
 const InboxScreen = lazyScreen(() => import('../features/inbox/InboxScreen.tsx').then((m) => m.InboxScreen));
@@ -131,7 +135,6 @@ export function App({ auth }: AppProps) {
 
   useEffect(() => {
     let live = true;
-    if (location.hash.startsWith('#/login')) void loadLogin().catch(() => undefined);
     auth.resume().then(
       (s) => {
         if (live) setSession(s);
@@ -264,7 +267,7 @@ export function App({ auth }: AppProps) {
       <a class="skip-link" href="#main" onClick={skipToMain}>
         {t('app.skip')}
       </a>
-      <UpdatePrompt />
+      <UpdatePrompt offlineNote={Boolean(session)} />
       {session ? (
         <SignedIn session={session} onLogout={() => void onLogout()}>
           {main}
@@ -272,9 +275,9 @@ export function App({ auth }: AppProps) {
       ) : (
         <>
           <header class="topbar">
-            <div class="topbar-inner">
+            <div class="topbar-inner topbar-wrap">
               <span class="brand">
-                <img src="/favicon.svg" alt="" width="28" height="28" />
+                <BrandMark />
                 <span>{t('app.name')}</span>
               </span>
               <div class="topbar-user">

@@ -16,7 +16,7 @@ import { roleName, t } from '../../app/i18n.ts';
 import { homeRoute, route, type Route } from '../../app/router.ts';
 import type { Session } from '../../app/services.ts';
 import { TRANSITIONS } from '../../domain/workflow.ts';
-import { Icon, type IconName } from '../../ui/icons.tsx';
+import { BrandMark, Icon, type IconName } from '../../ui/icons.tsx';
 import { LangSwitch } from './LangSwitch.tsx';
 import { SyncStatusBar } from './SyncStatus.tsx';
 
@@ -185,7 +185,7 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
       <header class="topbar">
         <div class="topbar-inner">
           <a class="brand" href="#/">
-            <img src="/favicon.svg" alt="" width="28" height="28" />
+            <BrandMark />
             <span>{t('app.name')}</span>
           </a>
           {layout.narrow ? (
