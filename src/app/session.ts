@@ -32,6 +32,7 @@ import type { InboxApi } from '../sync/inbox.ts';
 import { computed, signal } from '@preact/signals';
 import type { Transport } from '../sync/link.ts';
 import { lazyTransport, wsOriginOf } from '../sync/lazylink.ts';
+import { afterFirstScreen } from './later.ts';
 
 export interface AuthServiceOptions {
   /** http(s) origin of the relay, e.g. `location.origin`. */
@@ -82,6 +83,8 @@ type OnlineLogin =
 /** Minimum time between two token checks caused by failed connection attempts. */
 const PROBE_INTERVAL_MS = 10_000;
 const MAX_TIMEOUT_MS = 2_147_483_647;
+/** The latest the uploads of an earlier session resume after sign-in or a reload (see openSession). */
+const EVIDENCE_START_MS = 3_000;
 
 export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService {
   const base = opts.baseUrl.replace(/\/+$/, '');
@@ -204,8 +207,9 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       throw e;
     }
     await store.setCurrent(p.user.id);
-    // The outbox's code loads now, not with the first screen; it asks for persistent storage once (blobcache.ts).
-    void s.startEvidence().catch((e: unknown) => console.error('gridlink: starting the uploads failed', e));
+    // The outbox's code loads after the first screen (not with it), and uploads what an earlier session left; it
+    // asks for persistent storage once (blobcache.ts). Saving a photo starts it at once whenever that comes first.
+    afterFirstScreen(() => void s.startEvidence().catch((e: unknown) => console.error('gridlink: starting the uploads failed', e)), EVIDENCE_START_MS);
     return s;
   }
 

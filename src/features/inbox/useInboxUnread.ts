@@ -4,10 +4,11 @@
  * follows the inbox's signal from then on. Undefined until known, or when the session has no inbox.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { afterFirstScreen } from '../../app/later.ts';
 import type { InboxApi, Session } from '../../app/services.ts';
 
-/** How long after the shell first renders the inbox starts (the first screen's data comes first). */
-export const INBOX_START_DELAY_MS = 1200;
+/** The latest the inbox starts after the shell first renders (it waits for the first idle moment before that). */
+export const INBOX_START_DELAY_MS = 2500;
 
 export function useInboxUnread(session: Session): number | undefined {
   const [api, setApi] = useState<InboxApi | null>(null);
@@ -15,7 +16,7 @@ export function useInboxUnread(session: Session): number | undefined {
     const start = session.inbox;
     if (!start) return;
     let live = true;
-    const timer = setTimeout(() => {
+    const cancel = afterFirstScreen(() => {
       start().then(
         (a) => live && setApi(a),
         () => {},
@@ -23,7 +24,7 @@ export function useInboxUnread(session: Session): number | undefined {
     }, INBOX_START_DELAY_MS);
     return () => {
       live = false;
-      clearTimeout(timer);
+      cancel();
     };
   }, [session]);
   return api?.unread.value;
