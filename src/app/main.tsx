@@ -6,10 +6,15 @@ performance.mark('gl:app-start');
 
 import { render } from 'preact';
 import '../ui/styles.css';
-import { App } from './App.tsx';
+import { signedInHint } from '../storage/profiles.ts';
+import { App, preloadSignedOut } from './App.tsx';
 import { initLang } from './i18n.ts';
 import { registerPwa } from './pwa.ts';
 import { createAuthService } from './session.ts';
+
+// The sign-in (or sign-up) screen's code with the first bundle, not after the session was looked for: a first
+// visit, an invitation's link, a sign-out.
+if (location.hash.startsWith('#/login') || !signedInHint()) preloadSignedOut(location.hash);
 
 const auth = createAuthService({ baseUrl: location.origin });
 const root = document.getElementById('app')!;

@@ -74,12 +74,15 @@ export class ProfileStore {
   /** Who is signed in (for resuming after a reload), or null. */
   async current(): Promise<string | null> {
     const r = await this.db.state.get(CURRENT_KEY);
-    return typeof r?.value === 'string' ? r.value : null;
+    const id = typeof r?.value === 'string' ? r.value : null;
+    if (signedInHint() !== (id !== null)) setSignedInHint(id !== null);
+    return id;
   }
 
   async setCurrent(userId: string | null): Promise<void> {
     if (userId === null) await this.db.state.delete(CURRENT_KEY);
     else await this.db.state.put({ key: CURRENT_KEY, value: userId });
+    setSignedInHint(userId !== null);
   }
 
   /**
@@ -125,4 +128,26 @@ function isProfile(p: unknown): p is ProfileRecord {
     typeof r.verifier === 'object' &&
     r.verifier !== null
   );
+}
+
+/**
+ * Whether someone was signed in on this device when the page last changed it: a synchronous hint for the first
+ * screen only (main.tsx fetches the sign-in screen's code at once when nobody is), never trusted for anything else.
+ * The truth is current() (IndexedDB, asynchronous), which corrects the hint. A new device has nobody; without
+ * localStorage the hint says someone is (nothing fetched early).
+ */
+const HINT_KEY = 'gridlink.signedIn';
+export function signedInHint(): boolean {
+  try {
+    return localStorage.getItem(HINT_KEY) === '1';
+  } catch {
+    return true;
+  }
+}
+function setSignedInHint(on: boolean): void {
+  try {
+    localStorage.setItem(HINT_KEY, on ? '1' : '0');
+  } catch {
+    // Private mode or storage full: the hint is only a head start.
+  }
 }

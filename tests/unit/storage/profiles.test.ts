@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProfileStore, checkVerifier, makeVerifier } from '../../../src/storage/profiles.ts';
+import { ProfileStore, checkVerifier, makeVerifier, signedInHint } from '../../../src/storage/profiles.ts';
 import { UserDb, docDbName, userDbName, type ProfileRecord } from '../../../src/storage/schema.ts';
 import { openPersistence } from '../../../src/sync/persist.ts';
 import * as Y from 'yjs';
@@ -115,5 +115,39 @@ describe('profiles', () => {
     expect(userDbName(ns, 'w0001')).toBe(`${ns}-u-w0001`);
     expect(docDbName(ns, 'w0001', 'org')).toBe(`${ns}-u-w0001-org`);
     await Dexie.delete(`${ns}-u-w0001`);
+  });
+});
+
+describe('signed-in hint (the first screen fetches the sign-in code early when nobody is signed in)', () => {
+  const mem = new Map<string, string>();
+  const fake = {
+    getItem: (k: string) => mem.get(k) ?? null,
+    setItem: (k: string, v: string) => void mem.set(k, v),
+    removeItem: (k: string) => void mem.delete(k),
+  };
+  afterEach(() => {
+    mem.clear();
+    delete (globalThis as { localStorage?: unknown }).localStorage;
+  });
+
+  it('says nobody on a new device, follows setCurrent, and is corrected by current()', async () => {
+    (globalThis as { localStorage?: unknown }).localStorage = fake;
+    expect(signedInHint()).toBe(false);
+    const s = new ProfileStore(freshNs());
+    stores.push(s);
+    await s.setCurrent('w1');
+    expect(signedInHint()).toBe(true);
+    await s.setCurrent(null);
+    expect(signedInHint()).toBe(false);
+    // A hint that disagrees with the database (an older version wrote none, another tab changed it) is corrected.
+    await s.setCurrent('w1');
+    mem.clear();
+    expect(signedInHint()).toBe(false);
+    expect(await s.current()).toBe('w1');
+    expect(signedInHint()).toBe(true);
+  });
+
+  it('assumes someone is signed in where there is no localStorage (nothing is fetched early)', () => {
+    expect(signedInHint()).toBe(true);
   });
 });
