@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App.tsx';
+import { pwaState } from '../../src/app/pwa.ts';
 import { parseHash, route, routeHref } from '../../src/app/router.ts';
 import { FakeAuth, FakeWorld, profile } from './fake-services.ts';
 import { byText, click, mount, mustFind, resetLang, settle, submit, type, waitFor, type Mounted } from './helpers.ts';
@@ -48,6 +49,31 @@ describe('app', () => {
     expect(location.hash).toBe('#/report');
     expect(mustFind(m.root, '.syncbar').textContent).toContain('在线');
     expect(document.activeElement?.textContent).toBe('上报案件');
+  });
+
+  it('keeps the one-time "works offline" note for a signed-in screen; an update is offered everywhere', async () => {
+    const world = new FakeWorld();
+    world.seed(2);
+    const auth = new FakeAuth({ world, profiles: [profile('w0001')] });
+    history.replaceState(null, '', '#/login');
+    pwaState.value = { needRefresh: false, offlineReady: true };
+    try {
+      m = await mount(<App auth={auth} />);
+      await waitFor(() => m!.root.querySelector('#login-username'), 'login form');
+      await settle();
+      expect(m.root.querySelector('.toast')).toBeNull();
+      pwaState.value = { needRefresh: true, offlineReady: true };
+      await settle();
+      expect(mustFind(m.root, '.toast').textContent).toContain('新版本');
+      pwaState.value = { needRefresh: false, offlineReady: true };
+      await click(byText(m.root, '.profile-pick', '张伟'));
+      await type(mustFind(m.root, '#login-password'), 'demo');
+      await submit(mustFind(m.root, 'form'));
+      await waitFor(() => m!.root.querySelector('.toast'), 'offline note after sign-in');
+      expect(mustFind(m.root, '.toast').textContent).toContain('离线');
+    } finally {
+      pwaState.value = { needRefresh: false, offlineReady: false };
+    }
   });
 
   it('resumes the last session, navigates by hash, and signs out', async () => {

@@ -1,6 +1,10 @@
 /**
  * "新版本可用 · 刷新": offered when a new service worker is waiting; and a one-time "works offline" note that
  * hides itself after a while. Both float at the bottom, so they never push the page around.
+ *
+ * The offline note waits for a signed-in screen (`offlineNote`): on the sign-in or sign-up screen nothing works
+ * offline yet (the first sign-in needs the relay), and a note popping up there, seconds into a first visit, only
+ * moves the page under a reader who is still typing.
  */
 import { useEffect } from 'preact/hooks';
 import { applyUpdate, pwaState, dismissPwaNotice } from '../../app/pwa.ts';
@@ -8,14 +12,15 @@ import { t } from '../../app/i18n.ts';
 
 const OFFLINE_NOTE_MS = 10_000;
 
-export function UpdatePrompt() {
+export function UpdatePrompt({ offlineNote }: { offlineNote: boolean }) {
   const s = pwaState.value;
+  const offline = s.offlineReady && offlineNote;
   useEffect(() => {
-    if (!s.offlineReady || s.needRefresh) return;
+    if (!offline || s.needRefresh) return;
     const id = setTimeout(dismissPwaNotice, OFFLINE_NOTE_MS);
     return () => clearTimeout(id);
-  }, [s.offlineReady, s.needRefresh]);
-  if (!s.needRefresh && !s.offlineReady) return null;
+  }, [offline, s.needRefresh]);
+  if (!s.needRefresh && !offline) return null;
   return (
     <div class="toast" role="status">
       {s.needRefresh ? (
