@@ -4,8 +4,10 @@
  * case list of a signed-in grid worker: playwright-core signs in through the real login screen in a chromium
  * started with a remote-debugging port, the browser stays open, and Lighthouse measures `#/cases` in that same
  * profile with `disableStorageReset` (IndexedDB, the session and the service worker stay, as on the phone).
- * (c) Issue 13: a signed-in resident's first screen, the resident app's home (我的上报, lazy chunks of
- * src/features/resident), measured the same way as (b) in a profile of its own.
+ * (c) Issue 13, the resident app's first load: the link of a village invitation's QR code (#/signup?invite=…),
+ * cold like (a): what a resident's phone loads the first time it opens Gridlink (the sign-in page, (a), is the
+ * other way in). (d) A signed-in resident's home (我的上报, lazy chunks of src/features/resident), measured the
+ * same way as (b) in a profile of its own.
  * Reference in the same run: the bare-stack page (bench/fixtures/bare), served by the same static file code; when
  * its runs fail, every page-load figure is failed (`failed`), not shown without its reference.
  */
@@ -90,6 +92,9 @@ function pageResults(page: string, m: PageLoad | null, ref: PageLoad | null, run
   ];
 }
 
+/** An invitation code as a village poster's QR carries it (the sign-up screen shows it; nothing checks it on load). */
+const INVITE_SAMPLE = 'K7M2P9QX';
+
 /** The demo county's resident account (server/demo: role resident), measured on its home screen. */
 export const RESIDENT = 'resident01';
 
@@ -99,6 +104,7 @@ export async function lighthouseFigure(opts: { appUrl: string; runs: number; log
   const bare = await serveDir(BARE_OUT);
   let ref: PageLoad | null = null;
   let login: PageLoad | null = null;
+  let invited: PageLoad | null = null;
   let cases: PageLoad | null = null;
   let resident: PageLoad | null = null;
   const errors: Record<string, string> = {};
@@ -115,6 +121,11 @@ export async function lighthouseFigure(opts: { appUrl: string; runs: number; log
         login = await series(lighthouse, `${opts.appUrl}/#/login`, cold.port, runs, false, log, 'login');
       } catch (e) {
         errors.login = String(e);
+      }
+      try {
+        invited = await series(lighthouse, `${opts.appUrl}/#/signup?invite=${INVITE_SAMPLE}`, cold.port, runs, false, log, 'invitation link');
+      } catch (e) {
+        errors.invited = String(e);
       }
     } finally {
       await cold.close();
@@ -154,6 +165,7 @@ export async function lighthouseFigure(opts: { appUrl: string; runs: number; log
   }
   const results = [
     ...pageResults('login page', login, ref, runs, errors.login, errors.ref),
+    ...pageResults("resident's first visit (invitation link)", invited, ref, runs, errors.invited, errors.ref),
     ...pageResults(`case list (${WORKER}, signed in)`, cases, ref, runs, errors.cases, errors.ref),
     ...pageResults(`resident home (${RESIDENT}, signed in)`, resident, ref, runs, errors.resident, errors.ref),
   ];
