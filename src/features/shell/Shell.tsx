@@ -11,7 +11,7 @@
  */
 import { assessKinds } from '../../domain/assessscope.ts';
 import type { ComponentChildren, ComponentType } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { roleName, t } from '../../app/i18n.ts';
 import { homeRoute, route, type Route } from '../../app/router.ts';
 import type { Session } from '../../app/services.ts';
@@ -97,20 +97,26 @@ function destinations(session: Session): Dest[] {
  * phone layout, cards instead of tables), `data-tabbar` (20rem..40rem: a bottom tab bar fits), `data-short` (under
  * 40rem tall: nothing sticky). A rem-sized probe notices a change of the root font size.
  */
+function layoutFlags(): { narrow: boolean; tabbar: boolean; short: boolean } {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  const w = window.innerWidth / rem;
+  const narrow = w < 40;
+  return { narrow, tabbar: narrow && w >= 20, short: window.innerHeight / rem < 40 };
+}
+
 function useLayoutFlags() {
   const probe = useRef<HTMLSpanElement>(null);
-  const [flags, setFlags] = useState({ narrow: false, tabbar: false });
-  useEffect(() => {
+  // Measured before the first paint: a phone never sees the PC header for a frame and then the phone one (a jump
+  // of the whole page, and Lighthouse's layout shift).
+  const [flags, setFlags] = useState(layoutFlags);
+  useLayoutEffect(() => {
     const html = document.documentElement;
     const update = () => {
-      const rem = parseFloat(getComputedStyle(html).fontSize) || 16;
-      const w = window.innerWidth / rem;
-      const narrow = w < 40;
-      const tabbar = narrow && w >= 20;
-      html.toggleAttribute('data-narrow', narrow);
-      html.toggleAttribute('data-tabbar', tabbar);
-      html.toggleAttribute('data-short', window.innerHeight / rem < 40);
-      setFlags((f) => (f.narrow === narrow && f.tabbar === tabbar ? f : { narrow, tabbar }));
+      const f = layoutFlags();
+      html.toggleAttribute('data-narrow', f.narrow);
+      html.toggleAttribute('data-tabbar', f.tabbar);
+      html.toggleAttribute('data-short', f.short);
+      setFlags((old) => (old.narrow === f.narrow && old.tabbar === f.tabbar ? old : f));
     };
     update();
     window.addEventListener('resize', update);
