@@ -4,6 +4,7 @@
  */
 import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { ElderSwitch } from '../features/shell/ElderSwitch.tsx';
 import { LangSwitch } from '../features/shell/LangSwitch.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { useVerifyDue } from '../features/home/useDueCounts.ts';
@@ -11,6 +12,7 @@ import { useInboxUnread } from '../features/inbox/useInboxUnread.ts';
 import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
 import { ScreenTitle } from '../ui/ScreenTitle.tsx';
 import { BrandMark } from '../ui/icons.tsx';
+import { elderModeFor } from './display.ts';
 import { messagesReady, t } from './i18n.ts';
 import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
 import type { AuthService, Session } from './services.ts';
@@ -116,6 +118,11 @@ function SignedIn({ session, onLogout, children }: { session: Session; onLogout(
     if (session.user.role !== 'resident') return;
     html.dataset.mode = 'resident';
     return () => void delete html.dataset.mode;
+  }, [session]);
+  // 长辈版 (issue 14): this user's own setting on this device, else the device's; back to the device's on sign-out.
+  useLayoutEffect(() => {
+    elderModeFor(session.user.id);
+    return () => elderModeFor(null);
   }, [session]);
   const unread = useInboxUnread(session);
   return (
@@ -281,6 +288,7 @@ export function App({ auth }: AppProps) {
                 <span>{t('app.name')}</span>
               </span>
               <div class="topbar-user">
+                <ElderSwitch />
                 <LangSwitch />
               </div>
             </div>

@@ -8,6 +8,7 @@ import { render } from 'preact';
 import '../ui/styles.css';
 import { signedInHint } from '../storage/profiles.ts';
 import { App, preloadSignedOut } from './App.tsx';
+import { initElderMode } from './display.ts';
 import { initLang } from './i18n.ts';
 import { registerPwa } from './pwa.ts';
 import { createAuthService } from './session.ts';
@@ -15,6 +16,9 @@ import { createAuthService } from './session.ts';
 // The sign-in (or sign-up) screen's code with the first bundle, not after the session was looked for: a first
 // visit, an invitation's link, a sign-out.
 if (location.hash.startsWith('#/login') || !signedInHint()) preloadSignedOut(location.hash);
+
+// 长辈版 as this device last had it, before anything is drawn (issue 14).
+initElderMode();
 
 const auth = createAuthService({ baseUrl: location.origin });
 const root = document.getElementById('app')!;

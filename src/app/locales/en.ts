@@ -14,6 +14,8 @@ export const en: Messages = {
 
   'lang.switch': '中文',
   'lang.switchLabel': '切换到中文',
+  'elder.switch': 'Large mode',
+  'elder.aka': 'Larger text and buttons (长辈版, also called 关怀版 or 亲情版)',
 
   'pwa.update': 'A new version is available',
   'pwa.reload': 'Reload',

@@ -17,6 +17,8 @@ export const zh = {
 
   'lang.switch': 'English',
   'lang.switchLabel': 'Switch to English',
+  'elder.switch': '长辈版',
+  'elder.aka': '字更大、按钮更大（也叫关怀版、亲情版）',
 
   'pwa.update': '新版本可用',
   'pwa.reload': '刷新',

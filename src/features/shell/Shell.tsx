@@ -17,6 +17,7 @@ import { homeRoute, route, type Route } from '../../app/router.ts';
 import type { Session } from '../../app/services.ts';
 import { TRANSITIONS } from '../../domain/workflow.ts';
 import { BrandMark, Icon, type IconName } from '../../ui/icons.tsx';
+import { ElderSwitch } from './ElderSwitch.tsx';
 import { LangSwitch } from './LangSwitch.tsx';
 import { SyncStatusBar } from './SyncStatus.tsx';
 
@@ -234,6 +235,7 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
                     {t('shell.storage')}
                   </a>
                 ) : null}
+                <ElderSwitch />
                 <LangSwitch />
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>
                   <Icon name="logout" />
@@ -266,6 +268,7 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
                 {t('shell.me')}
               </a>
               <div class="button-row">
+                <ElderSwitch />
                 <LangSwitch />
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>
                   <Icon name="logout" />
