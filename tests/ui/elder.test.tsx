@@ -2,6 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { elderMode, elderModeFor, initElderMode, setElderMode } from '../../src/app/display.ts';
 import { ElderSwitch } from '../../src/features/shell/ElderSwitch.tsx';
+import { Me } from '../../src/features/me/Me.tsx';
+import { FakeSession, FakeWorld } from './fake-services.ts';
 import { click, mount, mustFind, resetLang, type Mounted } from './helpers.ts';
 
 const html = document.documentElement;
@@ -64,5 +66,33 @@ describe('长辈版 setting', () => {
     expect(mustFind(m.root, 'button.elder-switch').getAttribute('aria-pressed')).toBe('true');
     await click(mustFind(m.root, 'button.elder-switch'));
     expect(html.dataset.elder).toBeUndefined();
+  });
+});
+
+describe('#/me: the text size', () => {
+  let m: Mounted | undefined;
+  afterEach(() => {
+    m?.unmount();
+    localStorage.clear();
+    initElderMode();
+  });
+
+  it('offers standard, 长辈版 and 特大字, and remembers the choice for this user', async () => {
+    localStorage.clear();
+    await resetLang();
+    const world = new FakeWorld();
+    const session = new FakeSession(world, world.user('w0001'));
+    elderModeFor(session.user.id);
+    m = await mount(<Me session={session} onLogout={() => undefined} />);
+    const radios = [...m.root.querySelectorAll<HTMLInputElement>('input[name="me-elder"]')];
+    expect(radios.map((r) => r.value)).toEqual(['off', 'on', 'larger']);
+    expect(radios[0]!.checked).toBe(true);
+    expect(mustFind(m.root, 'fieldset.me-display legend').textContent).toContain('长辈版');
+    await click(radios[2]!);
+    expect(html.dataset.elder).toBe('larger');
+    elderModeFor(null);
+    expect(html.dataset.elder).toBeUndefined();
+    elderModeFor(session.user.id);
+    expect(html.dataset.elder).toBe('larger');
   });
 });

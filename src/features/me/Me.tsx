@@ -2,14 +2,18 @@
  * #/me (issue 13): my account. Name, phone (and whether an SMS code proved it), village, role; for a resident the
  * SMS-progress opt-in (GET/PUT /api/me/prefs, server/residenthttp.ts: one text per case and stage); sign out.
  * Works offline for what the device knows; the opt-in needs the network (said so, never a silent failure).
+ * Issue 14: the text size (长辈版: standard, large, extra large), for this user on this device.
  */
 import { useEffect, useState } from 'preact/hooks';
 import '../../app/locales/accounts.zh.ts';
 import '../login/accounts.css';
+import { ELDER_MODES, elderMode, setElderMode, type ElderMode } from '../../app/display.ts';
 import { roleName, t } from '../../app/i18n.ts';
 import type { Session } from '../../app/services.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+
+const ELDER_LABEL = { off: 'me.elderOff', on: 'me.elderOn', larger: 'me.elderLarger' } as const satisfies Record<ElderMode, string>;
 
 interface Prefs {
   smsProgress: boolean;
@@ -116,6 +120,20 @@ export function Me({ session, onLogout }: { session: Session; onLogout(): void }
           </a>
         </p>
       ) : null}
+      <section class="card" aria-labelledby="me-display-title">
+        <h2 id="me-display-title">{t('me.display')}</h2>
+        <p class="hint" id="me-display-hint">
+          {t('me.displayHint')}
+        </p>
+        <fieldset class="me-display" aria-describedby="me-display-hint">
+          <legend class="visually-hidden">{t('me.display')}</legend>
+          {ELDER_MODES.map((m) => (
+            <label key={m} class="choice">
+              <input type="radio" name="me-elder" value={m} checked={elderMode.value === m} onChange={() => setElderMode(m)} /> {t(ELDER_LABEL[m])}
+            </label>
+          ))}
+        </fieldset>
+      </section>
       <section class="card">
         <button type="button" class="btn btn-block" onClick={onLogout}>
           {t('me.logout')}
