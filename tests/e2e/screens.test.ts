@@ -21,6 +21,11 @@
  *   errors         console errors, page errors (uncaught exceptions), and responses with status >= 400 or failed
  *                  requests (aborted ones excepted: leaving a screen aborts its fetches) while the screen is shown.
  *
+ * In 长辈版 (issue 14: the device's setting on before the app starts) every screen is walked again: targets under
+ * 60x60 instead of 44, text under 18 CSS px (`text`: the computed font size of each element holding visible
+ * text), reflow and axe as above, and at 1366x768 the same sizes and no sideways scroll. Not checked there: words
+ * (the same text as the standard walk's).
+ *
  * axe-core runs inside the page through the DevTools protocol (page.evaluate of axe.min.js), which the app's
  * Content-Security-Policy (script-src 'self') does not govern, so the app runs under its real policy; a <script>
  * tag (addScriptTag) would be refused by that policy.
@@ -49,9 +54,9 @@ afterAll(() => closeAll(contexts, browser, app));
 /** Two animation frames: the layout after a viewport or font-size change has been drawn. */
 const frames = (page: Page) => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 
-/** Touch targets under 44x44 (see the file's comment), as `WxH element`. */
-function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+/** Touch targets under `min`x`min` CSS px (44; 60 in 长辈版; see the file's comment), as `WxH element`. */
+function smallTargets(page: Page, min = 44): Promise<string[]> {
+  return page.evaluate((min) => {
     const g = globalThis as unknown as { describeEl(el: Element): string };
     const sel = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [role="button"], [tabindex]:not([tabindex="-1"])';
     const out: string[] = [];
@@ -76,7 +81,7 @@ function smallTargets(page: Page): Promise<string[]> {
       }
       const w = Math.round(r.width);
       const h = Math.round(r.height);
-      if (w >= 44 && h >= 44) continue;
+      if (w >= min && h >= min) continue;
       if (el.tagName === 'A' && getComputedStyle(el).display === 'inline') {
         // WCAG 2.5.8 inline exception: the link sits in a line of text of its nearest block container.
         let block = el.parentElement;
@@ -91,7 +96,30 @@ function smallTargets(page: Page): Promise<string[]> {
       out.push(`${w}x${h} ${g.describeEl(el)}`);
     }
     return out;
-  });
+  }, min);
+}
+
+/**
+ * Text under `min` CSS px (长辈版: 18): every rendered text node with a letter or a CJK character, by its parent's
+ * computed font size, visually hidden text excepted (it is read, not seen). One line per element, as
+ * `<size>px element`.
+ */
+function smallText(page: Page, min: number): Promise<string[]> {
+  return page.evaluate((min) => {
+    const g = globalThis as unknown as { describeEl(el: Element): string };
+    const out = new Map<Element, string>();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const p = n.parentElement;
+      if (!p || ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(p.tagName) || !/[\p{L}\p{N}]/u.test(n.nodeValue ?? '')) continue;
+      if (!p.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+      const r = p.getBoundingClientRect();
+      if (r.width * r.height <= 1) continue;
+      const size = parseFloat(getComputedStyle(p).fontSize);
+      if (size + 0.01 < min && !out.has(p)) out.set(p, `${Math.round(size * 10) / 10}px ${g.describeEl(p)}`);
+    }
+    return [...out.values()];
+  }, min);
 }
 
 /** Sideways scroll: null, or scrollWidth/clientWidth and the outermost elements sticking out. */
@@ -213,11 +241,18 @@ const DESCRIBE = `globalThis.describeEl = (el) => {
   return path.join(' > ') + (text ? ' "' + text + '"' : '');
 };`;
 
-async function checkRole(role: RoleDef, initScript?: string): Promise<{ problems: string[]; screens: Screen[] }> {
+/** 长辈版 on this device before the app starts (src/app/display.ts: the device's setting, used by every user). */
+const ELDER = `try { localStorage.setItem('gridlink.elder', 'on'); } catch {}`;
+/** 长辈版's sizes (issue 14): body text and targets. */
+const ELDER_TEXT_PX = 18;
+const ELDER_TARGET_PX = 60;
+
+async function checkRole(role: RoleDef, initScript?: string, elder = false): Promise<{ problems: string[]; screens: Screen[] }> {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: VIEWPORTS.phone });
   contexts.push(context);
   await context.addInitScript(DESCRIBE);
   if (initScript) await context.addInitScript(initScript);
+  if (elder) await context.addInitScript(ELDER);
   const page = await context.newPage();
   const who = role.user || 'guest';
   const problems: string[] = [];
@@ -252,8 +287,10 @@ async function checkRole(role: RoleDef, initScript?: string): Promise<{ problems
     }
     if (s.stillLoading) at('360', [`still loading after the walk's wait: ${s.stillLoading}`]);
     const t0 = performance.now();
-    at('360', (await smallTargets(page)).map((x) => `touch target ${x}`));
-    at('360', (await latinWords(page)).map((x) => `English ${x}`));
+    if (elder && (await page.evaluate(() => document.documentElement.dataset.elder)) !== 'on') at('360', ['not in 长辈版 (no html[data-elder="on"])']);
+    at('360', (await smallTargets(page, elder ? ELDER_TARGET_PX : 44)).map((x) => `touch target ${x}`));
+    if (elder) at('360', (await smallText(page, ELDER_TEXT_PX)).map((x) => `text ${x}`));
+    else at('360', (await latinWords(page)).map((x) => `English ${x}`));
     const t1 = performance.now();
     at('360', (await axeViolations(page)).map((x) => `axe ${x}`));
     const t2 = performance.now();
@@ -268,6 +305,17 @@ async function checkRole(role: RoleDef, initScript?: string): Promise<{ problems
     if (big) at('360 @200% text', [`sideways scroll: ${big}`]);
     await page.evaluate(() => document.documentElement.style.removeProperty('font-size'));
     await frames(page);
+    if (elder) {
+      // The PC (issue 14: 长辈版 on a village secretary's PC as well): the same sizes at 1366x768.
+      await page.setViewportSize(VIEWPORTS.pc);
+      await frames(page);
+      at('1366', (await smallTargets(page, ELDER_TARGET_PX)).map((x) => `touch target ${x}`));
+      at('1366', (await smallText(page, ELDER_TEXT_PX)).map((x) => `text ${x}`));
+      const pc = await sidewaysScroll(page);
+      if (pc) at('1366', [`sideways scroll: ${pc}`]);
+      await page.setViewportSize(VIEWPORTS.phone);
+      await frames(page);
+    }
     if (process.env.SCREENS_PROFILE) console.log(`[profile] ${where}: ready ${(t0 - last).toFixed(0)} ms, dom ${(t1 - t0).toFixed(0)}, axe ${(t2 - t1).toFixed(0)}, reflow ${(performance.now() - t2).toFixed(0)}`);
     last = performance.now();
     flushErrors();
@@ -321,6 +369,18 @@ describe('the screen check', () => {
       `${where} · 360: console error: broken fixture`,
     ]);
   });
+});
+
+describe('every screen of every role in 长辈版 at 360x740 and 1366x768: 18 px text, 60 px targets, reflow, axe, errors', () => {
+  for (const role of ROLES) {
+    it(`${role.title}`, async () => {
+      const started = performance.now();
+      const { problems, screens } = await checkRole(role, undefined, true);
+      console.log(`[screens 长辈版] ${role.user || 'guest'}: ${screens.length} screens in ${((performance.now() - started) / 1000).toFixed(1)} s, ${problems.length} problems`);
+      expect(screens.length).toBeGreaterThan(0);
+      expect(problems, `${problems.length} problems on the screens of ${role.title} in 长辈版:\n${problems.join('\n')}\n`).toEqual([]);
+    }, 600_000);
+  }
 });
 
 describe('every screen of every role at 360x740: touch targets, reflow, axe, words, errors', () => {
