@@ -344,6 +344,8 @@ const BROKEN = `(() => {
     el('input', { type: 'checkbox', id: 'agree' }, label); label.append('同意');
     const hidden = el('input', { type: 'text', id: 'unnamed' }); hidden.style.width = '200px'; hidden.style.height = '48px';
     el('span', { textContent: '请点击 Submit 提交，距离 3km' });
+    const tiny = el('small', { id: 'tiny', textContent: '小字说明' });
+    tiny.style.fontSize = '12px';
     el('span', { lang: 'en', textContent: 'English' });
     const wide = el('div', { id: 'wide' }); wide.style.width = '400px'; wide.style.height = '4px';
     document.body.append(root);
@@ -368,6 +370,20 @@ describe('the screen check', () => {
       `${where} · 360 @200% text: sideways scroll: page 400 px wide in 360 px: div#broken > div#wide`,
       `${where} · 360: console error: broken fixture`,
     ]);
+  });
+});
+
+describe('the screen check in 长辈版', () => {
+  it('finds text under 18 px and targets under 60 px, at 360 and at 1366', async () => {
+    const { problems } = await checkRole({ ...ROLES[0]!, extra: [] }, BROKEN, true);
+    const where = 'guest · 登录 (#/login)';
+    const lines = problems.map((p) => p.replace(/ \([-\d]+\.\.[-\d]+ px\)/g, ''));
+    for (const mode of ['360', '1366']) {
+      expect(lines).toContain(`${where} · ${mode}: text 12px div#broken > small#tiny "小字说明"`);
+      expect(lines).toContain(`${where} · ${mode}: touch target 30x30 div#broken > button#small "删"`);
+    }
+    // The app's own text and controls on that screen pass: every problem is the fixture's.
+    expect(lines.filter((l) => !l.includes('#broken') && !l.includes('broken fixture') && !l.includes('#unnamed'))).toEqual([]);
   });
 });
 
