@@ -93,11 +93,7 @@ function destinations(session: Session): Dest[] {
   return out;
 }
 
-/**
- * Marks <html> with the layout the viewport has room for at the current text size: `data-narrow` (under 40rem:
- * phone layout, cards instead of tables), `data-tabbar` (20rem..40rem: a bottom tab bar fits), `data-short` (under
- * 40rem tall: nothing sticky). A rem-sized probe notices a change of the root font size.
- */
+/** The layout the viewport has room for at the current root font size (see useLayoutFlags). */
 function layoutFlags(): { narrow: boolean; tabbar: boolean; short: boolean } {
   const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
   const w = window.innerWidth / rem;
@@ -105,6 +101,11 @@ function layoutFlags(): { narrow: boolean; tabbar: boolean; short: boolean } {
   return { narrow, tabbar: narrow && w >= 20, short: window.innerHeight / rem < 40 };
 }
 
+/**
+ * Marks <html> with the layout the viewport has room for at the current text size: `data-narrow` (under 40rem:
+ * phone layout, cards instead of tables), `data-tabbar` (20rem..40rem: a bottom tab bar fits), `data-short` (under
+ * 40rem tall: nothing sticky). A rem-sized probe notices a change of the root font size.
+ */
 function useLayoutFlags() {
   const probe = useRef<HTMLSpanElement>(null);
   // Measured before the first paint: a phone never sees the PC header for a frame and then the phone one (a jump
