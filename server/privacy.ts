@@ -34,6 +34,8 @@ function readersOf(kind: DocKind): string | null {
       return 'case events hold no full ID numbers: units, the county and party members read them (write the masked form, 2111**********1234)';
     case 'party':
       return 'a party doc holds no full ID numbers: every party member of the town reads it (write the masked form, 2111**********1234)';
+    case 'training':
+      return "a training doc holds no full ID numbers: the town's trainers, its center and village secretaries read it";
     case 'idnumbers':
     case 'org':
       return null;

@@ -47,7 +47,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { caseYearOpen, docAccess, ORG_DOC, parseDocName, parseRecordDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
+import { caseYearOpen, docAccess, isPracticeDocName, ORG_DOC, parseDocName, parseRecordDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
 import type { CaseEvent } from '../src/domain/events.ts';
 import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
 import { makeReceipt, type Receipt } from '../src/domain/receipts.ts';
@@ -393,7 +393,9 @@ export class Relay {
     const parsed = parseDocName(name) ?? parseRecordDocName(name);
     const townIds = this.opts.townIds();
     const notFound = { ok: false, status: 404, code: 'not_found' } as const;
-    if (!parsed || ((parsed.kind === 'cases' || parsed.kind === 'party') && !townIds.includes(parsed.townId))) return notFound;
+    // The practice sandbox's data never leaves the device (src/domain/docs.ts): refused, whoever asks.
+    if (isPracticeDocName(name)) return { ok: false, status: 403, code: 'practice_only' };
+    if (!parsed || ((parsed.kind === 'cases' || parsed.kind === 'party' || parsed.kind === 'training') && !townIds.includes(parsed.townId))) return notFound;
     if (parsed.kind === 'cases' && !caseYearOpen(parsed.year, this.now())) return notFound;
     if ('gridId' in parsed && !this.opts.grid?.(parsed.gridId)) return notFound;
     const access = docAccess(user, name, townIds, this.opts.grid);

@@ -10,7 +10,8 @@
  *    not a plain value / deleted value in one of the org collection maps (org doc)      -> invalid_struct
  *  - a new event fails `parseEvent`, a report's attributes are not its subcategory's (servicefields.ts) (people
  *    docs: `parsePeopleEvent`, and any full ID number in a people event;
- *    idnumbers docs: `parseIdNumberEvent`; party docs: `parsePartyEvent`)                  -> invalid_event
+ *    idnumbers docs: `parseIdNumberEvent`; party docs: `parsePartyEvent`; training docs: `parseTrainingEvent`,
+ *    a learner of a village outside the doc's town)                                      -> invalid_event
  *  - a new event's actor is not the connection's user                                     -> forged_actor
  *  - the user's role may never make that event type (`roleMayEver`)                       -> role_not_allowed
  *  - a new report is filed in another town's or year's doc                                -> wrong_doc
@@ -34,6 +35,7 @@ import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org
 import { roleMayEver } from '../src/domain/workflow.ts';
 import { parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
+import { TRAINING_ROLES, parseTrainingEvent } from '../src/domain/training.ts';
 import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
 import { factsOf, RELAY_OWNER } from './integrity.ts';
 import { idNumberLeak } from './privacy.ts';
@@ -64,7 +66,9 @@ export type DocKind =
   | { kind: 'people'; gridId: string }
   | { kind: 'party'; townId: string }
   // the full ID numbers of a grid (src/domain/docs.ts idNumbersAccess: the grid's worker and town center only).
-  | { kind: 'idnumbers'; gridId: string };
+  | { kind: 'idnumbers'; gridId: string }
+  // issue 14: a town's learners and literacy sessions (src/domain/training.ts; written by its trainers only).
+  | { kind: 'training'; townId: string };
 
 export type Verdict =
   | {
@@ -181,9 +185,9 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     if (!(s.content instanceof Y.ContentAny)) return refuse('invalid_struct', 'events are plain JSON objects');
     // Only the part the doc does not have yet is new (a client may resend a merged item that overlaps).
     const fresh = s.content.arr.slice(Math.max(0, known - s.id.clock));
-    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers') {
+    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training') {
       for (const value of fresh) {
-        const refusal = inspectRecord(value, kind, user);
+        const refusal = inspectRecord(value, kind, user, opts.org);
         if (refusal) return refusal;
       }
       continue;
@@ -222,7 +226,18 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
 }
 
 /** A people, ID number or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */
-function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | { kind: 'cases' }>, user: UserInfo): Verdict | null {
+function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | { kind: 'cases' }>, user: UserInfo, org: OrgIndex | undefined): Verdict | null {
+  if (kind.kind === 'training') {
+    const parsed = parseTrainingEvent(value);
+    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+    const e = parsed.event;
+    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    if (!TRAINING_ROLES.includes(user.role)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not write training records`);
+    if (e.type === 'learner_saved' && org && org.village(e.data.villageId)?.townId !== kind.townId) {
+      return refuse('invalid_event', `learner ${e.data.learnerId}: village ${e.data.villageId} is not in ${kind.townId}`);
+    }
+    return null;
+  }
   if (kind.kind === 'idnumbers') {
     const parsed = parseIdNumberEvent(value);
     if (!parsed.ok) return refuse('invalid_event', parsed.detail);

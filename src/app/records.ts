@@ -7,7 +7,8 @@
  */
 import type { ReadonlySignal } from '@preact/signals';
 import type { Decision } from '../domain/commands.ts';
-import { idNumbersDocName, partyDocName, peopleDocName } from '../domain/docs.ts';
+import { idNumbersDocName, partyDocName, peopleDocName, trainingDocName } from '../domain/docs.ts';
+import { foldTraining, parseTrainingEvent, type TrainingData, type TrainingEventType, type TrainingState } from '../domain/training.ts';
 import type { HybridClock } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import type { OrgIndex, UserInfo } from '../domain/org.ts';
@@ -68,6 +69,15 @@ export interface RecordsApi {
   partyOf(townId: string): PartyState | null;
   /** `partyAct` on the party doc of a chosen held town. */
   partyActIn<T extends PartyEventType>(townId: string, type: T, data: PartyData[T]): RecordResult;
+  // issue 14 -----------------------------------------------------------------
+  /** Towns whose training docs this user holds, sorted (a trainer, town center or secretary: their own; county, admin: all). */
+  trainingTowns(): string[];
+  /** The folded training doc of a held town (default: the first held), or null. */
+  training(townId?: string): TrainingState | null;
+  /** Whether this user writes the training doc of their town (trainers). */
+  mayTrain(): boolean;
+  /** Append a training event to this user's own town's doc (trainers); refused when it would have no effect. */
+  trainingAct<T extends TrainingEventType>(type: T, data: TrainingData[T]): RecordResult;
   /** Turn issue `issue` of a contact visit into a case (one step: the report, then the link to it). */
   reportIssue(visitId: string, issue: number, input: ReportInput): Promise<Decision>;
 }
@@ -122,6 +132,9 @@ export function createRecordsApi(deps: {
     return cached(`party:${name}`, () => foldParty(sync.events(name), (id) => org.user(id)));
   };
   const party = (): PartyState | null => partyIn(partyName());
+
+  const trainingNames = () => sync.names('training').sort();
+  const trainingIn = (name: string | undefined): TrainingState | null => (name && sync.access(name) ? cached(`training:${name}`, () => foldTraining(sync.events(name))) : null);
 
   const api: RecordsApi = {
     version: sync.version,
@@ -191,6 +204,19 @@ export function createRecordsApi(deps: {
       if (!parsed.ok) return { ok: false, error: 'bad_request', detail: parsed.detail };
       // Decide with the fold: an event that would have no effect (claimed already, not the claimer...) is refused.
       const after = foldParty([...sync.events(name), parsed.event], (id) => org.user(id));
+      if (after.superseded.includes(e.id)) return { ok: false, error: 'state_not_allowed' };
+      return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
+    },
+    trainingTowns: () => trainingNames().map((n) => n.slice('training.'.length)),
+    training: (townId) => trainingIn(townId ? trainingNames().find((n) => n === trainingDocName(townId)) : trainingNames()[0]),
+    mayTrain: () => Boolean(user.townId) && sync.access(trainingDocName(user.townId ?? '')) === 'write',
+    trainingAct: (type, data) => {
+      const name = user.townId ? trainingDocName(user.townId) : '';
+      if (!name || sync.access(name) !== 'write') return { ok: false, error: 'forbidden' };
+      const e = envelope(type, data);
+      const parsed = parseTrainingEvent(e);
+      if (!parsed.ok) return { ok: false, error: 'bad_request', detail: parsed.detail };
+      const after = foldTraining([...sync.events(name), parsed.event]);
       if (after.superseded.includes(e.id)) return { ok: false, error: 'state_not_allowed' };
       return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
     },

@@ -6,6 +6,9 @@
  * village secretaries and party members, county, admin). Both are event logs like the cases docs.
  * `idnumbers.<gridId>` holds the full ID numbers of that grid's residents, apart from the people doc so that only
  * the readers who may see them in full (the grid's worker, its town center: src/domain/people.ts) store them.
+ * Issue 14: `training.<townId>` (learners and literacy sessions: the town's trainers write; its center, its village
+ * secretaries, county and admin read). Names under `practice.` belong to the trainer's practice sandbox: they exist
+ * only on a device, and the relay refuses them (`isPracticeDocName`).
  */
 import type { Grid, UserInfo } from './org.ts';
 import { CST_OFFSET_MS } from './cst.ts';
@@ -33,6 +36,16 @@ export function parseDocName(name: string): { kind: 'org' } | { kind: 'cases'; t
 const PEOPLE_DOC = /^people\.(g\d{4})$/;
 const PARTY_DOC = /^party\.(t\d{2})$/;
 const ID_NUMBERS_DOC = /^idnumbers\.(g\d{4})$/;
+const TRAINING_DOC = /^training\.(t\d{2})$/;
+/** The prefix of the practice sandbox's local data (src/features/training/practice.ts); never synced. */
+export const PRACTICE_PREFIX = 'practice.';
+
+export function isPracticeDocName(name: string): boolean {
+  return name.startsWith(PRACTICE_PREFIX);
+}
+export function trainingDocName(townId: string): string {
+  return `training.${townId}`;
+}
 
 export function peopleDocName(gridId: string): string {
   return `people.${gridId}`;
@@ -44,7 +57,11 @@ export function idNumbersDocName(gridId: string): string {
   return `idnumbers.${gridId}`;
 }
 
-export type RecordDocKind = { kind: 'people'; gridId: string } | { kind: 'party'; townId: string } | { kind: 'idnumbers'; gridId: string };
+export type RecordDocKind =
+  | { kind: 'people'; gridId: string }
+  | { kind: 'party'; townId: string }
+  | { kind: 'idnumbers'; gridId: string }
+  | { kind: 'training'; townId: string };
 
 /** The issue-5 record docs (not handled by the case sync engine). */
 export function parseRecordDocName(name: string): RecordDocKind | null {
@@ -54,6 +71,8 @@ export function parseRecordDocName(name: string): RecordDocKind | null {
   if (q) return { kind: 'party', townId: q[1]! };
   const i = ID_NUMBERS_DOC.exec(name);
   if (i) return { kind: 'idnumbers', gridId: i[1]! };
+  const t = TRAINING_DOC.exec(name);
+  if (t) return { kind: 'training', townId: t[1]! };
   return null;
 }
 
@@ -100,7 +119,26 @@ export function partyAccess(user: UserInfo, townId: string): DocAccess | null {
   }
 }
 
-/** The people, ID number and party docs of a user (listed by GET /api/me after the org and cases docs). */
+/**
+ * Access to `training.<townId>`: the town's trainers write; its center and village secretaries read (the learners
+ * of their villages, the literacy figures in 考核), as do county and admin.
+ */
+export function trainingAccess(user: UserInfo, townId: string): DocAccess | null {
+  switch (user.role) {
+    case 'trainer':
+      return user.townId === townId ? 'write' : null;
+    case 'town':
+    case 'secretary':
+      return user.townId === townId ? 'read' : null;
+    case 'county':
+    case 'admin':
+      return 'read';
+    default:
+      return null;
+  }
+}
+
+/** The people, ID number, party and training docs of a user (listed by GET /api/me after the org and cases docs). */
 export function recordDocsForUser(user: UserInfo, townIds: readonly string[], grids: readonly Pick<Grid, 'id' | 'villageId' | 'townId'>[]): DocGrant[] {
   const out: DocGrant[] = [];
   for (const g of grids) {
@@ -112,6 +150,8 @@ export function recordDocsForUser(user: UserInfo, townIds: readonly string[], gr
   for (const t of townIds) {
     const a = partyAccess(user, t);
     if (a) out.push({ name: partyDocName(t), access: a });
+    const tr = trainingAccess(user, t);
+    if (tr) out.push({ name: trainingDocName(t), access: tr });
   }
   return out;
 }
@@ -156,6 +196,7 @@ export function docAccess(user: UserInfo, name: string, townIds: readonly string
   if (rec?.kind === 'people') return peopleAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'idnumbers') return idNumbersAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'party') return townIds.includes(rec.townId) ? partyAccess(user, rec.townId) : null;
+  if (rec?.kind === 'training') return townIds.includes(rec.townId) ? trainingAccess(user, rec.townId) : null;
   const parsed = parseDocName(name);
   if (!parsed) return null;
   if (parsed.kind === 'org') return user.role === 'resident' ? null : user.role === 'admin' ? 'write' : 'read';

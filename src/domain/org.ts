@@ -108,6 +108,7 @@ export type OrgCollection = (typeof ORG_COLLECTIONS)[number];
 export interface OrgIndex {
   user(id: string): UserInfo | undefined;
   grid(id: string): Grid | undefined;
+  village(id: string): Village | undefined;
   unit(id: string): Unit | undefined;
   subcategory(code: string): Subcategory | undefined;
   plansFor(subcategory: string): Plan[];
@@ -122,6 +123,7 @@ export interface OrgView extends OrgIndex {
 export function indexOrg(data: Partial<OrgData>): OrgIndex {
   const users = new Map((data.users ?? []).map((u) => [u.id, u]));
   const grids = new Map((data.grids ?? []).map((g) => [g.id, g]));
+  const villages = new Map((data.villages ?? []).map((v) => [v.id, v]));
   const units = new Map((data.units ?? []).map((u) => [u.id, u]));
   const subs = new Map((data.subcategories ?? []).map((s) => [s.code, s]));
   const plans = new Map<string, Plan[]>();
@@ -134,6 +136,7 @@ export function indexOrg(data: Partial<OrgData>): OrgIndex {
   return {
     user: (id) => users.get(id),
     grid: (id) => grids.get(id),
+    village: (id) => villages.get(id),
     unit: (id) => units.get(id),
     subcategory: (code) => subs.get(code),
     plansFor: (code) => plans.get(code) ?? [],

@@ -171,6 +171,7 @@ export function snapshotOrg(e: CaseEvent, r: Receipt): OrgIndex {
   return {
     user: (id) => (id === e.actor ? actor : undefined),
     grid: (id) => (grid && id === grid.id ? grid : undefined),
+    village: () => undefined,
     unit: (id) => (unit && id === unit.id ? unit : undefined),
     subcategory: (code) => (sub && code === sub.code ? sub : undefined),
     plansFor: (code) => (plan && plan.category === code ? [plan] : []),

@@ -28,6 +28,7 @@ import type * as Y from 'yjs';
 import { parseRecordDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
+import { TRAINING_ROLES, parseTrainingEvent } from '../domain/training.ts';
 import { foldPeople, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite, searchKey } from '../domain/people.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
 import { META, UserDb, userDbName, type PeopleSearchRecord } from '../storage/schema.ts';
@@ -81,6 +82,7 @@ const POLICIES: { [K in RecordKind]?: (user: UserInfo) => RescuePolicy<RecordEve
   people: ownBy(parsePeopleEvent, peopleRoleMayWrite),
   idnumbers: ownBy(parseIdNumberEvent, peopleRoleMayWrite),
   party: ownBy(parsePartyEvent, (user, e) => (PARTY_ROLES as Record<string, readonly string[] | undefined>)[e.type]?.includes(user.role) ?? false),
+  training: ownBy(parseTrainingEvent, (user) => TRAINING_ROLES.includes(user.role)),
 };
 
 const anyOwn = ownBy<RecordEvent>((v) => {

@@ -100,9 +100,13 @@ describe('GET /api/me', () => {
     expect(admin.docs[0]).toEqual({ name: 'org', access: 'write' });
     const county = (await api(base, '/api/me', { token: tokens.county })).body as { docs: Array<{ name: string }> };
     // issue 5: and every town's party doc (no people docs: personal data stays with the grid, village and town)
-    expect(county.docs.map((d) => d.name)).toEqual(['org', `cases.t01.${year - 1}`, `cases.t01.${year}`, `cases.t02.${year - 1}`, `cases.t02.${year}`, 'party.t01', 'party.t02']);
+    expect(county.docs.map((d) => d.name)).toEqual(['org', `cases.t01.${year - 1}`, `cases.t01.${year}`, `cases.t02.${year - 1}`, `cases.t02.${year}`, 'party.t01', 'training.t01', 'party.t02', 'training.t02']);
     const trainer = (await api(base, '/api/me', { token: tokens.trainer01 })).body as { docs: Array<{ name: string }> };
-    expect(trainer.docs).toEqual([{ name: 'org', access: 'read' }]);
+    // issue 14: and the training doc of their town
+    expect(trainer.docs).toEqual([
+      { name: 'org', access: 'read' },
+      { name: 'training.t01', access: 'write' },
+    ]);
   });
 
   it('answers 401 unauthorized without or with a bad token', async () => {

@@ -45,7 +45,7 @@ export const USERS = {
   w0001: worker('g0001', 't01v01', '网格员一'),
   w0002: worker('g0002', 't02v01', '网格员二'),
   unit001: unitUser('u001', '县水务局'),
-  trainer01: person('trainer01', '培训员', 'trainer'),
+  trainer01: person('trainer01', '培训员', 'trainer', { townId: 't01' }),
   st01v01: secretary('t01v01', '村书记'),
   resident01: person('resident01', '居民一', 'resident', inVillage('t01v01')),
 } as const;

@@ -32,10 +32,10 @@ describe('people and party docs: access', () => {
   it('lists the record docs per user', () => {
     const names = (who: string) => recordDocsForUser(user(who), TOWNS, ORG.grids).map((g) => g.name);
     expect(names('w0001')).toEqual(['people.g0001', 'idnumbers.g0001']);
-    expect(names('st01v01')).toEqual(['people.g0001', 'party.t01']);
-    expect(names('town01')).toEqual(['people.g0001', 'idnumbers.g0001', 'people.g0002', 'idnumbers.g0002', 'party.t01']);
+    expect(names('st01v01')).toEqual(['people.g0001', 'party.t01', 'training.t01']);
+    expect(names('town01')).toEqual(['people.g0001', 'idnumbers.g0001', 'people.g0002', 'idnumbers.g0002', 'party.t01', 'training.t01']);
     expect(names('p0001')).toEqual(['party.t01']);
-    expect(names('county')).toEqual(['party.t01', 'party.t02']);
+    expect(names('county')).toEqual(['party.t01', 'training.t01', 'party.t02', 'training.t02']);
   });
 });
 
