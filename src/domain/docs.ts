@@ -37,7 +37,7 @@ const PEOPLE_DOC = /^people\.(g\d{4})$/;
 const PARTY_DOC = /^party\.(t\d{2})$/;
 const ID_NUMBERS_DOC = /^idnumbers\.(g\d{4})$/;
 const TRAINING_DOC = /^training\.(t\d{2})$/;
-/** The prefix of the practice sandbox's local data (src/features/training/practice.ts); never synced. */
+/** The prefix of the practice sandbox's local data (src/app/practice.ts); never synced. */
 export const PRACTICE_PREFIX = 'practice.';
 
 export function isPracticeDocName(name: string): boolean {
