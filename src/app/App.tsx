@@ -99,6 +99,9 @@ const ResidentHome = lazyScreen(() => import('../features/resident/ResidentHome.
 const ResidentCase = lazyScreen(() => import('../features/resident/ResidentCase.tsx').then((m) => m.ResidentCase));
 const ReportWizard = lazyScreen(() => import('../features/resident/ReportWizard.tsx').then((m) => m.ReportWizard));
 const NearbyList = lazyScreen(() => import('../features/resident/NearbyList.tsx').then((m) => m.NearbyList));
+// Issue 14: guided lessons and their step cards (src/features/training), one chunk.
+const LessonsScreen = lazyScreen(() => import('../features/training/LessonsScreen.tsx').then((m) => m.LessonsScreen));
+const LessonCards = lazyScreen(() => import('../features/training/StepCards.tsx').then((m) => m.LessonCards));
 
 export interface AppProps {
   auth: AuthService;
@@ -243,6 +246,12 @@ export function App({ auth }: AppProps) {
         break;
       case 'inbox':
         screen = <InboxScreen session={session} />;
+        break;
+      case 'lessons':
+        screen = <LessonsScreen session={session} />;
+        break;
+      case 'lessonCards':
+        screen = <LessonCards session={session} id={r.id} />;
         break;
       case 'case':
         screen = <CaseDetail session={session} id={r.id} />;

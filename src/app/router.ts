@@ -1,6 +1,7 @@
 /**
  * A tiny hash router: #/login, #/cases, #/cases/<id>, #/report, #/board[/<queue>] (town center), #/work (unit),
- * #/tasks[/<tab>] (grid worker), #/village (village secretary), #/stats (assessment), #/map[/<gridId>] (grid map); an empty hash is `home`, the landing screen of the user's role.
+ * #/tasks[/<tab>] (grid worker), #/village (village secretary), #/stats (assessment), #/map[/<gridId>] (grid map), #/lessons[/<id>/cards]
+ * (trainer: guided lessons); an empty hash is `home`, the landing screen of the user's role.
  * Hash routes need no server rewrites and work from the service worker's single precached index.html.
  */
 import { batch, signal } from '@preact/signals';
@@ -30,10 +31,13 @@ export type Route =
   | { name: 'inbox' } // notifications of every role
   | { name: 'apikeys' } // Open311 API keys (admin)
   | { name: 'nearby' } // a resident's view of public, anonymised cases near them
+  // issue 14: guided lessons (trainer)
+  | { name: 'lessons' } // the lessons, each with 开始 and 打印步骤卡
+  | { name: 'lessonCards'; id: string } // a lesson's printable step cards (#/lessons/<id>/cards)
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
-const SIMPLE = ['login', 'cases', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'geo', 'storage', 'signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby'] as const;
+const SIMPLE = ['login', 'cases', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'geo', 'storage', 'signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby', 'lessons'] as const;
 type SimpleName = (typeof SIMPLE)[number];
 
 export function parseHash(hash: string): Route {
@@ -53,6 +57,8 @@ export function parseHash(hash: string): Route {
   if (b) return { name: 'board', queue: b[1]! };
   const tk = /^\/tasks\/([a-z_]{1,32})$/.exec(path);
   if (tk) return { name: 'tasks', tab: tk[1]! };
+  const lc = /^\/lessons\/([a-z][a-z0-9_-]{0,39})\/cards$/.exec(path);
+  if (lc) return { name: 'lessonCards', id: lc[1]! };
   const m = /^\/cases\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (m) return { name: 'case', id: m[1]! };
   return { name: 'notFound', path };
@@ -74,6 +80,8 @@ export function routeHref(r: Route): string {
       return r.gridId && r.householdId ? `#/people/${encodeURIComponent(r.gridId)}/${encodeURIComponent(r.householdId)}` : '#/people';
     case 'party':
       return `#/party${r.tab ? `/${r.tab}` : ''}${r.town ? `?town=${r.town}` : ''}`;
+    case 'lessonCards':
+      return `#/lessons/${r.id}/cards`;
     case 'notFound':
       return `#${r.path}`;
     default:

@@ -265,7 +265,7 @@ export function ReportWizard({ session }: { session: Session }) {
             onBusy={(b) => setCapturing((c) => ({ ...c, photo: b }))}
           />
           <div class="rs-nav">
-            <button type="button" class="btn btn-primary rs-big" disabled={capturing.photo} onClick={() => setStep(2)}>
+            <button type="button" class="btn btn-primary rs-big" disabled={capturing.photo} onClick={() => setStep(2)} data-lesson="photo-next">
               {photos.length ? t('rs.wiz.next') : t('rs.wiz.skipPhoto')}
             </button>
           </div>
@@ -277,17 +277,17 @@ export function ReportWizard({ session }: { session: Session }) {
           <h2 id="rs-step-h" ref={heading} tabIndex={-1}>
             {t('rs.wiz.whereTitle')}
           </h2>
-          <div class="rs-where">
+          <div class="rs-where" data-lesson="where">
             <button type="button" class="btn rs-big" onClick={locate} disabled={gps === 'busy'}>
               <Icon name="pin" />
               {gps === 'busy' ? t('rs.wiz.gpsBusy') : t('rs.wiz.gps')}
             </button>
-            <button type="button" class="btn rs-big" aria-expanded={picking} onClick={openMap}>
+            <button type="button" class="btn rs-big" aria-expanded={picking} onClick={openMap} data-lesson="where-map">
               <Icon name="map" />
               {picking ? t('rs.wiz.mapHide') : t('rs.wiz.map')}
             </button>
             {home ? (
-              <button type="button" class="btn rs-big" onClick={() => choose({ at: home, how: 'home' })}>
+              <button type="button" class="btn rs-big" onClick={() => choose({ at: home, how: 'home' })} data-lesson="where-home">
                 <Icon name="home" />
                 {t('rs.wiz.home')}
               </button>
@@ -315,6 +315,7 @@ export function ReportWizard({ session }: { session: Session }) {
             <button
               type="button"
               class="btn btn-primary rs-big"
+              data-lesson="where-next"
               onClick={() => {
                 if (!place) return setError(t('rs.wiz.needPlace'));
                 setError('');
@@ -332,7 +333,7 @@ export function ReportWizard({ session }: { session: Session }) {
           <h2 id="rs-step-h" ref={heading} tabIndex={-1}>
             {t('rs.wiz.whatTitle')}
           </h2>
-          <div class="rs-tiles" role="radiogroup" aria-labelledby="rs-step-h">
+          <div class="rs-tiles" role="radiogroup" aria-labelledby="rs-step-h" data-lesson="what-tiles">
             {tiles.map((c) => (
               <button
                 key={c}
@@ -386,9 +387,11 @@ export function ReportWizard({ session }: { session: Session }) {
           <label class="rs-label" for="rs-text">
             {other ? t('rs.wiz.otherHint') : t('rs.wiz.note')}
           </label>
-          <textarea id="rs-text" rows={3} maxLength={2000} value={text} aria-invalid={(other && error === t('rs.wiz.needText')) || undefined} onInput={(e) => setText(e.currentTarget.value)} />
-          <p class="rs-label">{t('rs.wiz.voice')}</p>
-          <VoiceRecorder session={session} id="rs-voice" maxSeconds={MAX_VOICE_SECONDS} onChange={setVoice} onBusy={(b) => setCapturing((c) => ({ ...c, voice: b }))} />
+          <textarea id="rs-text" data-lesson="report-note" rows={3} maxLength={2000} value={text} aria-invalid={(other && error === t('rs.wiz.needText')) || undefined} onInput={(e) => setText(e.currentTarget.value)} />
+          <div data-lesson="report-voice">
+            <p class="rs-label">{t('rs.wiz.voice')}</p>
+            <VoiceRecorder session={session} id="rs-voice" maxSeconds={MAX_VOICE_SECONDS} onChange={setVoice} onBusy={(b) => setCapturing((c) => ({ ...c, voice: b }))} />
+          </div>
           <div role="alert" class={error ? '' : 'alert-empty'}>
             {error ? <Alert tone="error">{error}</Alert> : null}
           </div>
@@ -396,7 +399,7 @@ export function ReportWizard({ session }: { session: Session }) {
             <button type="button" class="btn rs-big" onClick={() => setStep(2)}>
               {t('rs.wiz.back')}
             </button>
-            <button type="button" class="btn btn-primary rs-big" disabled={busy || capturing.voice} onClick={() => void submit()}>
+            <button type="button" class="btn btn-primary rs-big" disabled={busy || capturing.voice} onClick={() => void submit()} data-lesson="report-send">
               {busy ? t('rs.wiz.sending') : t('rs.wiz.send')}
             </button>
           </div>
@@ -429,7 +432,7 @@ function Done({ session, caseId }: { session: Session; caseId: string }) {
   }, [version]);
   const d = delivery(pending, session.status.value);
   return (
-    <div class="rs rs-done">
+    <div class="rs rs-done" data-lesson="report-done">
       <ScreenTitle suffix={t('app.name')}>
         <span class="rs-done-icon" aria-hidden="true">
           <Icon name="check" size="1.25em" />

@@ -45,7 +45,7 @@ export function ResidentCase({ session, id }: { session: Session; id: string }) 
 
   const back = (
     <p class="backlink">
-      <a href="#/cases">
+      <a href="#/cases" data-lesson="case-back">
         <Icon name="back" />
         {t('rs.case.back')}
       </a>
@@ -73,7 +73,7 @@ export function ResidentCase({ session, id }: { session: Session; id: string }) 
         </span>
         {categoryName(org, state.category)}
       </ScreenTitle>
-      <p class={`rs-stage rs-stage-big rs-tone-${stageTone(stage)}`}>{stageWord(state.status, state.unitId, org)}</p>
+      <p class={`rs-stage rs-stage-big rs-tone-${stageTone(stage)}`} data-lesson="case-stage">{stageWord(state.status, state.unitId, org)}</p>
       <p>
         <DeliveryLine session={session} caseId={state.id} state={d} reportedMs={state.reportedMs} long />
       </p>
@@ -81,7 +81,7 @@ export function ResidentCase({ session, id }: { session: Session; id: string }) 
       {state.status === 'closed' ? <Rating session={session} state={state} onDone={setState} /> : null}
 
       {MAIN_STAGES.includes(stage as (typeof MAIN_STAGES)[number]) ? (
-        <section class="card rs-section" aria-labelledby="rs-stages">
+        <section class="card rs-section" aria-labelledby="rs-stages" data-lesson="case-progress">
           <h2 id="rs-stages">{t('rs.stages')}</h2>
           <ol class="rs-steps">
             {MAIN_STAGES.map((s, i) => {
@@ -127,7 +127,7 @@ export function ResidentCase({ session, id }: { session: Session; id: string }) 
         {state.voice ? <VoicePlayer session={session} voice={state.voice} /> : null}
       </section>
 
-      <section class="card rs-section" aria-labelledby="rs-steps-title">
+      <section class="card rs-section" aria-labelledby="rs-steps-title" data-lesson="case-history">
         <h2 id="rs-steps-title">{t('rs.case.steps')}</h2>
         {entries.length ? (
           <ol class="rs-timeline">
@@ -201,7 +201,7 @@ function Rating({ session, state, onDone }: { session: Session; state: CaseState
   );
   if (state.satisfaction) {
     return (
-      <section class="card rs-section rs-rated" aria-labelledby="rs-rate">
+      <section class="card rs-section rs-rated" aria-labelledby="rs-rate" data-lesson="rate-done">
         <h2 id="rs-rate">{t('rs.rate.yours', { what: t(`rs.rate.${state.satisfaction}`) })}</h2>
         {state.feedbackNote ? <p class="rs-text">{state.feedbackNote}</p> : null}
         {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
@@ -234,12 +234,12 @@ function Rating({ session, state, onDone }: { session: Session; state: CaseState
     }
   };
   return (
-    <form class="card rs-section rs-rating" onSubmit={submit} noValidate aria-labelledby="rs-rate">
+    <form class="card rs-section rs-rating" onSubmit={submit} noValidate aria-labelledby="rs-rate" data-lesson="rate-form">
       <fieldset>
         <legend id="rs-rate">
           <h2>{t('rs.rate.title')}</h2>
         </legend>
-        <div class="rs-choices">
+        <div class="rs-choices" data-lesson="rate-choices">
           {SATISFACTIONS.map((s) => (
             <label key={s} class={`rs-choice rs-choice-${s}${choice === s ? ' is-on' : ''}`}>
               <input type="radio" name="satisfaction" id={`rs-rate-${s}`} value={s} checked={choice === s} onChange={() => setChoice(s)} />
@@ -255,7 +255,7 @@ function Rating({ session, state, onDone }: { session: Session; state: CaseState
       <div role="alert" class={message ? '' : 'alert-empty'}>
         {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
       </div>
-      <button type="submit" class="btn btn-primary rs-big" disabled={busy}>
+      <button type="submit" class="btn btn-primary rs-big" disabled={busy} data-lesson="rate-send">
         {t('rs.rate.send')}
       </button>
     </form>

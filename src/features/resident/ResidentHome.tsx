@@ -12,11 +12,14 @@ import { CategoryIcon } from '../../ui/categoryIcons.tsx';
 import { EmptyState, ListSkeleton } from '../../ui/EmptyState.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
-import { categoryName, delivery, stageTone, stageWord } from './words.ts';
+import { categoryName, delivery, stageTone, stageWord, type Delivery } from './words.ts';
 import { DeliveryLine } from './parts.tsx';
 import './resident.css';
 
 const PAGE = 30;
+
+/** A closed report of this resident's, delivered and not rated yet: it asks for 请评价. */
+const toRate = (r: CaseRow, d: Delivery) => r.status === 'closed' && !r.satisfaction && d === 'sent';
 
 export function ResidentHome({ session }: { session: Session }) {
   const [rows, setRows] = useState<CaseRow[] | null>(null);
@@ -42,7 +45,7 @@ export function ResidentHome({ session }: { session: Session }) {
   return (
     <div class="rs">
       <ScreenTitle suffix={t('app.name')}>{t('rs.home.title')}</ScreenTitle>
-      <a class="btn btn-primary rs-cta" href="#/report">
+      <a class="btn btn-primary rs-cta" href="#/report" data-lesson="report-start">
         <Icon name="report" size="1.5em" />
         {t('rs.home.report')}
       </a>
@@ -52,13 +55,13 @@ export function ResidentHome({ session }: { session: Session }) {
       ) : !rows.length ? (
         <EmptyState icon="cases" text={t('rs.home.empty')} />
       ) : (
-        <ul class="rs-list">
+        <ul class="rs-list" data-lesson="my-reports">
           {rows.map((r) => {
             const stage = residentStage(r.status);
             const d = delivery(r.pending, status);
             return (
               <li key={r.id}>
-                <a class="rs-card" href={`#/cases/${encodeURIComponent(r.id)}`}>
+                <a class="rs-card" href={`#/cases/${encodeURIComponent(r.id)}`} data-lesson={toRate(r, d) ? 'report-card report-to-rate' : 'report-card'}>
                   <span class="rs-card-icon" aria-hidden="true">
                     <CategoryIcon code={r.category} size="1.75rem" />
                   </span>
@@ -69,7 +72,7 @@ export function ResidentHome({ session }: { session: Session }) {
                     <span class="rs-card-meta">
                       <DeliveryLine session={session} caseId={r.id} state={d} reportedMs={r.reportedMs} />
                     </span>
-                    {r.status === 'closed' && !r.satisfaction && d === 'sent' ? (
+                    {toRate(r, d) ? (
                       <span class="rs-rate-callout">
                         <Icon name="alert" />
                         {t('rs.home.rate')}
