@@ -59,6 +59,7 @@ import {
   villageNamePool,
 } from './county.ts';
 import { buildGeometry, type GridGeometry } from './geometry.ts';
+import { generateTraining } from './training.ts';
 import { generatePeople } from './people.ts';
 import { demoAfterPhoto } from './photos.ts';
 
@@ -98,6 +99,8 @@ export function generateDemo(opts: DemoOptions): Demo {
   // Issue 5: party members join the directory after the cases are made (their own stream: cases do not change).
   const people = generatePeople(county.org, Math.floor(opts.nowMs));
   county.org.users.push(...people.users);
+  // Issue 14: the first town's trainer's learners and sessions (its own stream too).
+  for (const [name, log] of generateTraining(county.org, people.users, Math.floor(opts.nowMs))) people.docs.set(name, log);
   return { org: county.org, events, geometry, people: people.docs };
 }
 

@@ -14,6 +14,7 @@ import { ScreenTitle } from '../ui/ScreenTitle.tsx';
 import { BrandMark } from '../ui/icons.tsx';
 import { elderModeFor } from './display.ts';
 import { messagesReady, t } from './i18n.ts';
+import { endPractice, practiceMode } from './practicemode.ts';
 import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
 import type { AuthService, Session } from './services.ts';
 
@@ -102,6 +103,8 @@ const NearbyList = lazyScreen(() => import('../features/resident/NearbyList.tsx'
 // Issue 14: guided lessons and their step cards (src/features/training), one chunk.
 const LessonsScreen = lazyScreen(() => import('../features/training/LessonsScreen.tsx').then((m) => m.LessonsScreen));
 const LessonCards = lazyScreen(() => import('../features/training/StepCards.tsx').then((m) => m.LessonCards));
+const TrainingScreen = lazyScreen(() => import('../features/training/TrainingScreen.tsx').then((m) => m.TrainingScreen));
+const PracticeShell = lazyScreen(() => import('../features/training/PracticeShell.tsx').then((m) => m.PracticeShell));
 
 export interface AppProps {
   auth: AuthService;
@@ -164,7 +167,7 @@ export function App({ auth }: AppProps) {
     if (!session && r.name !== 'login' && r.name !== 'signup') {
       returnTo.current = routeKey.value;
       navigate({ name: 'login' }, { replace: true });
-    } else if (session && (r.name === 'login' || r.name === 'home' || r.name === 'signup')) {
+    } else if (session && !practiceMode.value && (r.name === 'login' || r.name === 'home' || r.name === 'signup')) {
       navigate(homeRoute(session.user.role), { replace: true });
     }
   }, [session, r]);
@@ -178,6 +181,7 @@ export function App({ auth }: AppProps) {
 
   const onLogout = async () => {
     const s = session;
+    if (s) await endPractice(s.now());
     setSession(null);
     returnTo.current = null;
     navigate({ name: 'login' }, { replace: true });
@@ -253,6 +257,9 @@ export function App({ auth }: AppProps) {
       case 'lessonCards':
         screen = <LessonCards session={session} id={r.id} />;
         break;
+      case 'training':
+        screen = <TrainingScreen session={session} learner={r.learner} view={r.view} />;
+        break;
       case 'case':
         screen = <CaseDetail session={session} id={r.id} />;
         break;
@@ -277,6 +284,18 @@ export function App({ auth }: AppProps) {
       {screen}
     </main>
   );
+
+  // Issue 14: 练习模式 takes the whole page (its own banner, the resident screens on the sandbox's local session).
+  if (session && practiceMode.value) {
+    return (
+      <>
+        <a class="skip-link" href="#main" onClick={skipToMain}>
+          {t('app.skip')}
+        </a>
+        <PracticeShell />
+      </>
+    );
+  }
 
   return (
     <>

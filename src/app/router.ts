@@ -34,6 +34,9 @@ export type Route =
   // issue 14: guided lessons (trainer)
   | { name: 'lessons' } // the lessons, each with 开始 and 打印步骤卡
   | { name: 'lessonCards'; id: string } // a lesson's printable step cards (#/lessons/<id>/cards)
+  // issue 14: digital-literacy training: the trainer's home (#/training), a new learner (#/training/new), a learner
+  // (#/training/l/<id>), their record edited (#/training/l/<id>/edit) and a session recorded (#/training/l/<id>/session)
+  | { name: 'training'; learner?: string; view?: 'new' | 'edit' | 'session' }
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
@@ -57,6 +60,10 @@ export function parseHash(hash: string): Route {
   if (b) return { name: 'board', queue: b[1]! };
   const tk = /^\/tasks\/([a-z_]{1,32})$/.exec(path);
   if (tk) return { name: 'tasks', tab: tk[1]! };
+  if (path === '/training') return { name: 'training' };
+  if (path === '/training/new') return { name: 'training', view: 'new' };
+  const tl = /^\/training\/l\/([A-Za-z0-9_.-]{1,40})(?:\/(edit|session))?$/.exec(path);
+  if (tl) return { name: 'training', learner: tl[1]!, ...(tl[2] ? { view: tl[2] as 'edit' | 'session' } : {}) };
   const lc = /^\/lessons\/([a-z][a-z0-9_-]{0,39})\/cards$/.exec(path);
   if (lc) return { name: 'lessonCards', id: lc[1]! };
   const m = /^\/cases\/([A-Za-z0-9_-]{1,64})$/.exec(path);
@@ -82,6 +89,8 @@ export function routeHref(r: Route): string {
       return `#/party${r.tab ? `/${r.tab}` : ''}${r.town ? `?town=${r.town}` : ''}`;
     case 'lessonCards':
       return `#/lessons/${r.id}/cards`;
+    case 'training':
+      return r.learner ? `#/training/l/${encodeURIComponent(r.learner)}${r.view && r.view !== 'new' ? `/${r.view}` : ''}` : r.view === 'new' ? '#/training/new' : '#/training';
     case 'notFound':
       return `#${r.path}`;
     default:
@@ -107,6 +116,8 @@ export function homeRoute(role: Role): Route {
       return { name: 'village' };
     case 'member':
       return { name: 'party' };
+    case 'trainer':
+      return { name: 'training' }; // issue 14: learners, sessions, what to revisit
     case 'resident':
       return { name: 'cases' }; // issue 13: 我的上报 (src/features/resident/ResidentHome.tsx)
     default:

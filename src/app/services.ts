@@ -12,6 +12,7 @@ import type { OrgView, Role, UserInfo } from '../domain/org.ts';
 import type { CaseState } from '../domain/workflow.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import type { SyncStatus } from '../sync/status.ts';
+import type { PracticeHandle } from './practice.ts';
 import type { CapturedBlob, StorageReport, UploadProgress } from '../sync/blobtypes.ts';
 import type { RecordsApi } from './records.ts';
 import type { InboxApi } from '../sync/inbox.ts';
@@ -98,6 +99,12 @@ export interface Session {
    * the same instance after; absent in test fakes without it.
    */
   inbox?: () => Promise<InboxApi>;
+  // issue 14 -----------------------------------------------------------------
+  /**
+   * A trainer's practice sandbox on this device (src/app/practice.ts): a practice copy of the resident app for the
+   * learner `learnerName`, local only. Absent where there is none (test fakes, the sandbox's own session).
+   */
+  practice?: (learnerName?: string) => Promise<PracticeHandle>;
 }
 
 export interface EvidenceApi {

@@ -504,6 +504,13 @@ class SessionImpl implements GridlinkSession {
   report: Session['report'] = (input) => (this.user.role === 'resident' ? this.withResident((r) => r.report(input)) : this.engine.report(input));
   act: Session['act'] = (caseId, command) => (this.user.role === 'resident' ? this.withResident((r) => r.act(caseId, command)) : this.engine.act(caseId, command));
   geoFetch: Session['geoFetch'] = (file, init) => this.deps.geoFetch(this.token, file, init);
+  /** Issue 14: the practice sandbox, for trainers (its code is loaded on first use). */
+  practice: NonNullable<Session['practice']> = async (learnerName) => {
+    const org = this.engine.org.peek();
+    if (this.user.role !== 'trainer' || !org) throw new Error('the practice sandbox is for trainers, once the reference data has loaded');
+    const { openPractice } = await import('./practice.ts');
+    return openPractice({ ns: this.deps.ns, trainer: this.user, org, now: this.deps.now, random: this.deps.random, ...(learnerName ? { learnerName } : {}) });
+  };
   /** Issue 13: JSON to and from the relay's API with this session's token. */
   api: NonNullable<Session['api']> = (path, init = {}) =>
     this.deps.apiFetch(this.token, path, {

@@ -12,7 +12,7 @@
  *
  * A learner's skill level is the level recorded at their latest session that practised it (by (at, id)); a skill
  * counts as mastered once its level is `alone` (done without help).
- * A session may name the 党员联系户 visit it was held during (`partyVisit`: the member and the household): it then
+ * A session may name the 党员联系户 visit it was held during (`partyVisit`: the member, and the household): it then
  * counts on that member's service figures too (`sessionsByMember`, shown in the party figures and 考核).
  */
 import * as v from 'valibot';
@@ -66,8 +66,8 @@ const SCHEMAS = {
     note: optionalText(2000),
     /** The next appointment agreed at the end of the session. */
     nextMs: v.optional(timeMs),
-    /** The 党员联系户 visit this session was held during. */
-    partyVisit: v.optional(v.strictObject({ memberId: refId, householdId: refId })),
+    /** The 党员联系户 visit this session was held during: the member (and the household, when known). */
+    partyVisit: v.optional(v.strictObject({ memberId: refId, householdId: v.optional(refId) })),
     /** Practised in 练习模式 (the sandbox) rather than on the learner's own phone only. */
     practice: v.optional(v.boolean()),
   }),
@@ -131,7 +131,7 @@ export interface TrainingSession {
   minutes: number;
   skills: SkillResult[];
   note?: string;
-  partyVisit?: { memberId: string; householdId: string };
+  partyVisit?: { memberId: string; householdId?: string };
   practice: boolean;
 }
 

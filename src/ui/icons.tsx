@@ -18,6 +18,8 @@ const PATHS = {
   map: 'M9 4L3 6v14l6-2 6 2 6-2V4l-6 2zM9 4v14M15 6v14',
   people: 'M9 11a3 3 0 100-6 3 3 0 000 6zM3 20c0-3.3 2.7-6 6-6s6 2.7 6 6M16 5.5a3 3 0 010 5.5M18 14.5c1.8.8 3 2.6 3 4.5',
   party: 'M5 21V4M5 4h12l-2 4 2 4H5',
+  // issue 14: training (an open book)
+  learn: 'M12 6c-2-1.5-5-2-8-2v14c3 0 6 .5 8 2 2-1.5 5-2 8-2V4c-3 0-6 .5-8 2zM12 6v14',
   menu: 'M4 7h16M4 12h16M4 17h16',
   logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
   back: 'M15 5l-7 7 7 7',

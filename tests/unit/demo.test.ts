@@ -372,3 +372,18 @@ describe('demo county: determinism and speed', () => {
     expect(MAJORS.map((m) => m.code)).toEqual(org.categories.map((c) => c.code));
   });
 });
+
+describe('demo county: training (issue 14)', () => {
+  it("seeds trainer01's learners and sessions in training.t01, every event valid, with something to revisit", async () => {
+    const { foldTraining, revisits } = await import('../../src/domain/training.ts');
+    const log = demo.people?.get('training.t01') ?? [];
+    const s = foldTraining(log);
+    expect(s.superseded).toEqual([]);
+    expect(s.learners.size).toBe(6);
+    expect(s.sessions.length).toBe(10);
+    expect(s.sessions.some((x) => x.partyVisit)).toBe(true);
+    expect(revisits(s, NOW, NOW + 86_400_000).map((r) => r.reason)).toContain('appointment_due');
+    const t01 = new Set(demo.org.villages.filter((v) => v.townId === 't01').map((v) => v.id));
+    for (const l of s.learners.values()) expect(t01.has(l.villageId), l.name).toBe(true);
+  });
+});

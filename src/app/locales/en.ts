@@ -102,6 +102,7 @@ export const en: Messages = {
   'shell.badge': ' waiting',
   'shell.people': 'People',
   'shell.party': 'Party work',
+  'shell.training': 'Training',
   'shell.mine': 'My reports',
   'shell.nearby': 'Nearby',
   'shell.inbox': 'Inbox',

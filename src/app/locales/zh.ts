@@ -105,6 +105,7 @@ export const zh = {
   'shell.badge': ' 项待处理',
   'shell.people': '人员',
   'shell.party': '党建',
+  'shell.training': '培训',
   'shell.mine': '我的上报',
   'shell.nearby': '附近',
   'shell.inbox': '消息',

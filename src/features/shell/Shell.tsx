@@ -81,6 +81,9 @@ function destinations(session: Session): Dest[] {
     case 'village':
       out.push({ href: '#/village', name: 'village', label: t('shell.village'), icon: 'home' });
       break;
+    case 'training':
+      out.push({ href: '#/training', name: 'training', also: ['lessons', 'lessonCards'], label: t('shell.training'), icon: 'learn' });
+      break;
   }
   // issue 13: every role's inbox, next to their own work (its badge: the unread count).
   out.push({ href: '#/inbox', name: 'inbox', label: t('shell.inbox'), icon: 'inbox' });
@@ -88,6 +91,8 @@ function destinations(session: Session): Dest[] {
   if (mayReport(session)) out.push({ href: '#/report', name: 'report', label: t('shell.report'), icon: 'report' });
   if (['worker', 'secretary', 'town'].includes(role)) out.push({ href: '#/people', name: 'people', label: t('shell.people'), icon: 'people' });
   if (['member', 'secretary', 'town', 'county', 'admin'].includes(role)) out.push({ href: '#/party', name: 'party', label: t('shell.party'), icon: 'party' });
+  // issue 14: the town's literacy training, read by its center and village secretaries (county, admin: in 考核)
+  if (['secretary', 'town'].includes(role)) out.push({ href: '#/training', name: 'training', label: t('shell.training'), icon: 'learn' });
   out.push({ href: '#/map', name: 'map', label: t('shell.map'), icon: 'map' });
   if (maySeeAssessment(session)) out.push({ href: '#/stats', name: 'stats', label: t('shell.stats'), icon: 'stats' });
   return out;
