@@ -150,6 +150,9 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
   useEffect(() => {
     let raf = 0;
     let last = '';
+    // Scrolls made to bring the target out from under the panel, per step and panel height: a few at most (the
+    // screen may scroll itself once after the target appears; one that cannot be scrolled further stays).
+    let scrolled = { for: '', n: 0 };
     const root = document.documentElement;
     const tick = () => {
       const i = indexRef.current;
@@ -172,6 +175,13 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
         // The panel sits at the bottom; above the target when the target is down there and there is room on top.
         setAtTop(Boolean(r && r.bottom > innerHeight - ph && r.top > ph));
         root.style.scrollPaddingBottom = `${ph}px`;
+        const hidden = r && (r.bottom > innerHeight - ph || r.top < 0);
+        const want = `${i}|${ph}`;
+        if (scrolled.for !== want) scrolled = { for: want, n: 0 };
+        if (el && hidden && scrolled.n < 3) {
+          scrolled.n += 1;
+          el.scrollIntoView?.({ block: r.height > innerHeight - ph ? 'start' : 'nearest' });
+        }
       }
       if (s.done === 'route' && !resultRef.current && location.hash !== stepHash.current && parseHash(location.hash).name === s.route) advanceFrom(i);
       if (s.done === 'type') {
@@ -190,11 +200,8 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
     };
   }, []);
 
-  /** The step's target has appeared: bring it into view and, for keyboard users, focus what is to be used. */
+  /** The step's target has appeared: for keyboard users, focus what is to be used (tick scrolls it into view). */
   function onFound(el: HTMLElement, s: LessonStep) {
-    const r = el.getBoundingClientRect();
-    const ph = panel.current?.offsetHeight ?? 0;
-    if (r.top < 0 || r.bottom > innerHeight - ph) el.scrollIntoView?.({ block: 'center' });
     if (s.done === 'read' || s.wrong) return;
     const target = s.target && s.area ? findNamed(s.target, panel.current) : el;
     const f = target?.matches(FOCUSABLE) ? target : target?.querySelector<HTMLElement>(FOCUSABLE);
@@ -274,7 +281,7 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
   return (
     <div class="lp" data-lesson-player={lesson.id}>
       {scene ? (
-        <div class="lp-scene" role="region" aria-label={t('lesson.scene')} style={{ paddingBottom: `${panelH}px` }}>
+        <div class="lp-scene" role="region" aria-label={t('lesson.scene')} style={{ paddingBottom: `${panelH}px`, scrollPaddingBottom: `${panelH}px` }}>
           <div class="sc">
             <SceneView scene={scene} />
           </div>
