@@ -2,6 +2,7 @@
 // step cards. Speech is a stub that records what is said (happy-dom has no speechSynthesis).
 import { useState } from 'preact/hooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseHash, routeHref } from '../../src/app/router.ts';
 import { parseLesson, type Lesson, type LessonResult } from '../../src/domain/lessons.ts';
 import { LessonPlayer, lessonById } from '../../src/features/training/LessonPlayer.tsx';
 import { LessonsScreen } from '../../src/features/training/LessonsScreen.tsx';
@@ -189,6 +190,14 @@ describe('a pretend-screen lesson: spot a scam', () => {
 });
 
 describe('the lessons screen and the step cards', () => {
+  it('has its routes: #/lessons and #/lessons/<id>/cards', () => {
+    expect(parseHash('#/lessons')).toEqual({ name: 'lessons' });
+    expect(parseHash('#/lessons/spot_scam/cards')).toEqual({ name: 'lessonCards', id: 'spot_scam' });
+    expect(routeHref({ name: 'lessonCards', id: 'video_call' })).toBe('#/lessons/video_call/cards');
+    expect(parseHash('#/lessons/Bad%20id/cards').name).toBe('notFound');
+    expect(parseHash('#/lessons/spot_scam').name).toBe('notFound');
+  });
+
   const world = new FakeWorld();
   const trainer = () => new FakeSession(world, world.org.user('trainer01')!);
 
