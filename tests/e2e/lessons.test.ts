@@ -4,7 +4,9 @@
  * changes nothing, a tap beside the choices is a mistake too, and the end reports the counts. Then the lesson's
  * step cards print on the paper chosen (A5 here) with only the cards on paper.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, launchBrowser, newPage, shellShown, signIn, startApp, type App } from './harness.ts';
 
@@ -17,6 +19,26 @@ beforeAll(async () => {
 });
 
 afterAll(() => closeAll(contexts, browser, app));
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core violations of impact serious or critical on the page as it is (the player and its scene on top). */
+async function axeSerious(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  type Result = { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> };
+  const r = await page.evaluate(() => (window as unknown as { axe: { run(o: object): Promise<Result> } }).axe.run({ resultTypes: ['violations'] }));
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
+
+/** The player's and the scene's controls smaller than 60 x 60 CSS px (the player is 长辈版-sized everywhere). */
+function smallControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.lp-panel button, .lp-scene button')]
+      .filter((b) => b.checkVisibility() && !b.closest('.sc-bubble'))
+      .map((b) => ({ b, r: b.getBoundingClientRect() }))
+      .filter(({ r }) => Math.round(r.width) < 60 || Math.round(r.height) < 60)
+      .map(({ b, r }) => `${Math.round(r.width)}x${Math.round(r.height)} ${b.textContent}`),
+  );
+}
 
 describe('guided lessons', () => {
   it('a trainer runs the scam lesson with one wrong choice to the end, then prints its step cards on A5', async () => {
@@ -41,6 +63,9 @@ describe('guided lessons', () => {
     await guide.getByRole('button', { name: '下一步' }).click();
     await page.getByRole('button', { name: /1069 0571 2288/ }).click();
     await say.filter({ hasText: '您怎么办' }).waitFor();
+
+    expect(await axeSerious(page)).toEqual([]);
+    expect(await smallControls(page)).toEqual([]);
 
     // A tap beside the choices (the message's header) is stopped and counted; a wrong choice is explained.
     await page.locator('.lp-scene .sc-bar').click();
