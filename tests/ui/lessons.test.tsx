@@ -62,6 +62,11 @@ function Fixture({ did }: { did: string[] }) {
       <button type="button" data-lesson="other" onClick={() => did.push('other')}>
         别的
       </button>
+      <div data-lesson-free>
+        <button type="button" data-lesson="host" onClick={() => did.push('host')}>
+          主人的按钮
+        </button>
+      </div>
       <input data-lesson="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
       <input data-lesson="elsewhere" onKeyDown={() => did.push('typed elsewhere')} />
       <div data-lesson="choices">
@@ -103,6 +108,11 @@ describe('the lesson player', () => {
     expect(mustFind(document.body, '.lp-note').textContent).toBe('没关系，再试一次。出发在左边。');
     expect(spoken.at(-1)).toBe('没关系，再试一次。出发在左边。');
     expect(said()).toBe('点「出发」。');
+
+    // The host's own controls (data-lesson-free) stay usable, and are no mistake.
+    await click(el('host'));
+    expect(did).toEqual(['host']);
+    did.length = 0;
 
     await click(el('go'));
     expect(did).toEqual(['go']);

@@ -7,7 +7,8 @@
  *    id (a new lesson is a new player). It draws itself over the page (fixed position): the lit target, the panel
  *    with the instruction and its buttons, and a step's scene.
  *  - While it runs, every click and every keystroke into a field outside the current target is stopped before the
- *    app sees it (a capture listener on window): a tap elsewhere is a safe mistake — nothing happens to the app,
+ *    app sees it (a capture listener on window), except inside `[data-lesson-free]` (the host's own controls,
+ *    such as the sandbox's banner): a tap elsewhere is a safe mistake — nothing happens to the app,
  *    the player says 没关系，再试一次 and the step's hint, and counts it. A tap on a wrong choice of a quiz says why
  *    it is wrong, kindly, and counts too. On a read step taps elsewhere only remind the learner of 下一步.
  *  - The target is found by `data-lesson~="<name>"`, followed as it moves or scrolls (each animation frame), and
@@ -40,6 +41,8 @@ const LOST_AFTER_MS = 6_000;
 
 const words = (x: LessonText) => (lang.value === 'en' ? x.en : x.zh);
 const named = (name: string) => `[data-lesson~="${name}"]`;
+/** What the host keeps usable during a lesson (the sandbox's own banner: 重置, 结束练习): never stopped. */
+const FREE = '[data-lesson-free]';
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /** The element named `name` the learner can see: the first one with a box, else the first one not hidden. */
@@ -217,7 +220,7 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
     };
     const onClick = (e: MouseEvent) => {
       const el = e.target as Element | null;
-      if (!el || typeof el.closest !== 'function' || panel.current?.contains(el)) return;
+      if (!el || typeof el.closest !== 'function' || panel.current?.contains(el) || el.closest(FREE)) return;
       if (resultRef.current) return stop(e);
       const i = indexRef.current;
       const s = lesson.steps[i]!;
@@ -244,7 +247,7 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
     };
     const onKey = (e: KeyboardEvent) => {
       const el = e.target as Element | null;
-      if (!el || typeof el.closest !== 'function' || panel.current?.contains(el) || e.key === 'Tab') return;
+      if (!el || typeof el.closest !== 'function' || panel.current?.contains(el) || el.closest(FREE) || e.key === 'Tab') return;
       const s = lesson.steps[indexRef.current]!;
       if (isEditable(el) && !(s.done === 'type' && s.target && el.closest(named(s.target)))) stop(e);
     };
