@@ -15,13 +15,14 @@
  *    waited for after a route change (a lazy screen may take a moment).
  *  - `onExit()` when the learner or trainer taps 退出; `onFinish(result)` when they tap 完成 after the last step
  *    (result: steps, mistakes, replays, ms from the first step to the last step done).
- * Each instruction is spoken with speak() (src/app/speech.ts) and can be heard again (🔊 再听一遍, counted).
+ * Each instruction is spoken with speak() (src/app/speech.ts) and can be heard again (🔊 再听一遍, counted; shown
+ * when the device can speak at all, as speech.ts asks of its callers).
  */
 import '../../app/locales/lessons.zh.ts';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { lang, t } from '../../app/i18n.ts';
 import { parseHash } from '../../app/router.ts';
-import { speak, stopSpeaking } from '../../app/speech.ts';
+import { speak, speechAvailable, stopSpeaking } from '../../app/speech.ts';
 import type { Lesson, LessonResult, LessonStep, LessonText } from '../../domain/lessons.ts';
 import { Icon, Svg } from '../../ui/icons.tsx';
 import { SceneView } from './scenes.tsx';
@@ -325,10 +326,12 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
                 {note ? note.text : lost ? t('lesson.lost') : ''}
               </p>
               <div class="lp-buttons">
-                <button type="button" class="btn lp-btn lp-replay" onClick={replay}>
-                  <Svg d={SPEAKER} size="1.5em" />
-                  {t('lesson.replay')}
-                </button>
+                {speechAvailable() ? (
+                  <button type="button" class="btn lp-btn lp-replay" onClick={replay}>
+                    <Svg d={SPEAKER} size="1.5em" />
+                    {t('lesson.replay')}
+                  </button>
+                ) : null}
                 {step.done === 'read' || step.done === 'type' ? (
                   <button ref={nextRef} type="button" class="btn btn-primary lp-btn" onClick={next} aria-disabled={step.done === 'type' && !typed ? 'true' : undefined}>
                     {t('lesson.next')}
