@@ -99,7 +99,8 @@ export const ROLES: RoleDef[] = [
   { user: 'w0001', title: '网格员 w0001', details: [caseDetail('#/cases'), householdDetail] },
   { user: 'st01v01', title: '村书记 st01v01', extra: ['#/invites', '#/me'], details: [caseDetail('#/cases'), householdDetail] },
   // The demo trainer has no cases in view (an empty list is its true state): no case detail to open.
-  { user: 'trainer01', title: '培训员 trainer01' },
+  // Issue 14: the guided lessons and a lesson's printable step cards (the trainer's home will link to them).
+  { user: 'trainer01', title: '培训员 trainer01', extra: ['#/lessons', '#/lessons/spot_scam/cards'] },
   { user: 'resident01', title: '居民 resident01', extra: ['#/report', '#/nearby', '#/me'], details: [caseDetail('#/cases')] },
   { user: 'p0001', title: '党员 p0001', details: [caseDetail('#/cases')] },
 ];

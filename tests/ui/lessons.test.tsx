@@ -2,6 +2,7 @@
 // step cards. Speech is a stub that records what is said (happy-dom has no speechSynthesis).
 import { useState } from 'preact/hooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseHash, routeHref } from '../../src/app/router.ts';
 import { parseLesson, type Lesson, type LessonResult } from '../../src/domain/lessons.ts';
 import { LessonPlayer, lessonById } from '../../src/features/training/LessonPlayer.tsx';
 import { LessonsScreen } from '../../src/features/training/LessonsScreen.tsx';
@@ -61,6 +62,11 @@ function Fixture({ did }: { did: string[] }) {
       <button type="button" data-lesson="other" onClick={() => did.push('other')}>
         别的
       </button>
+      <div data-lesson-free>
+        <button type="button" data-lesson="host" onClick={() => did.push('host')}>
+          主人的按钮
+        </button>
+      </div>
       <input data-lesson="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
       <input data-lesson="elsewhere" onKeyDown={() => did.push('typed elsewhere')} />
       <div data-lesson="choices">
@@ -102,6 +108,11 @@ describe('the lesson player', () => {
     expect(mustFind(document.body, '.lp-note').textContent).toBe('没关系，再试一次。出发在左边。');
     expect(spoken.at(-1)).toBe('没关系，再试一次。出发在左边。');
     expect(said()).toBe('点「出发」。');
+
+    // The host's own controls (data-lesson-free) stay usable, and are no mistake.
+    await click(el('host'));
+    expect(did).toEqual(['host']);
+    did.length = 0;
 
     await click(el('go'));
     expect(did).toEqual(['go']);
@@ -189,6 +200,14 @@ describe('a pretend-screen lesson: spot a scam', () => {
 });
 
 describe('the lessons screen and the step cards', () => {
+  it('has its routes: #/lessons and #/lessons/<id>/cards', () => {
+    expect(parseHash('#/lessons')).toEqual({ name: 'lessons' });
+    expect(parseHash('#/lessons/spot_scam/cards')).toEqual({ name: 'lessonCards', id: 'spot_scam' });
+    expect(routeHref({ name: 'lessonCards', id: 'video_call' })).toBe('#/lessons/video_call/cards');
+    expect(parseHash('#/lessons/Bad%20id/cards').name).toBe('notFound');
+    expect(parseHash('#/lessons/spot_scam').name).toBe('notFound');
+  });
+
   const world = new FakeWorld();
   const trainer = () => new FakeSession(world, world.org.user('trainer01')!);
 

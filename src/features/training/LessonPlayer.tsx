@@ -7,20 +7,22 @@
  *    id (a new lesson is a new player). It draws itself over the page (fixed position): the lit target, the panel
  *    with the instruction and its buttons, and a step's scene.
  *  - While it runs, every click and every keystroke into a field outside the current target is stopped before the
- *    app sees it (a capture listener on window): a tap elsewhere is a safe mistake — nothing happens to the app,
+ *    app sees it (a capture listener on window), except inside `[data-lesson-free]` (the host's own controls,
+ *    such as the sandbox's banner): a tap elsewhere is a safe mistake — nothing happens to the app,
  *    the player says 没关系，再试一次 and the step's hint, and counts it. A tap on a wrong choice of a quiz says why
  *    it is wrong, kindly, and counts too. On a read step taps elsewhere only remind the learner of 下一步.
  *  - The target is found by `data-lesson~="<name>"`, followed as it moves or scrolls (each animation frame), and
  *    waited for after a route change (a lazy screen may take a moment).
  *  - `onExit()` when the learner or trainer taps 退出; `onFinish(result)` when they tap 完成 after the last step
  *    (result: steps, mistakes, replays, ms from the first step to the last step done).
- * Each instruction is spoken with speak() (src/app/speech.ts) and can be heard again (🔊 再听一遍, counted).
+ * Each instruction is spoken with speak() (src/app/speech.ts) and can be heard again (🔊 再听一遍, counted; shown
+ * when the device can speak at all, as speech.ts asks of its callers).
  */
 import '../../app/locales/lessons.zh.ts';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { lang, t } from '../../app/i18n.ts';
 import { parseHash } from '../../app/router.ts';
-import { speak, stopSpeaking } from '../../app/speech.ts';
+import { speak, speechAvailable, stopSpeaking } from '../../app/speech.ts';
 import type { Lesson, LessonResult, LessonStep, LessonText } from '../../domain/lessons.ts';
 import { Icon, Svg } from '../../ui/icons.tsx';
 import { SceneView } from './scenes.tsx';
@@ -40,6 +42,8 @@ const LOST_AFTER_MS = 6_000;
 
 const words = (x: LessonText) => (lang.value === 'en' ? x.en : x.zh);
 const named = (name: string) => `[data-lesson~="${name}"]`;
+/** What the host keeps usable during a lesson (the sandbox's own banner: 重置, 结束练习): never stopped. */
+const FREE = '[data-lesson-free]';
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /** The element named `name` the learner can see: the first one with a box, else the first one not hidden. */
@@ -150,6 +154,9 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
   useEffect(() => {
     let raf = 0;
     let last = '';
+    // Scrolls made to bring the target out from under the panel, per step and panel height: a few at most (the
+    // screen may scroll itself once after the target appears; one that cannot be scrolled further stays).
+    let scrolled = { for: '', n: 0 };
     const root = document.documentElement;
     const tick = () => {
       const i = indexRef.current;
@@ -172,6 +179,13 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
         // The panel sits at the bottom; above the target when the target is down there and there is room on top.
         setAtTop(Boolean(r && r.bottom > innerHeight - ph && r.top > ph));
         root.style.scrollPaddingBottom = `${ph}px`;
+        const hidden = r && (r.bottom > innerHeight - ph || r.top < 0);
+        const want = `${i}|${ph}`;
+        if (scrolled.for !== want) scrolled = { for: want, n: 0 };
+        if (el && hidden && scrolled.n < 3) {
+          scrolled.n += 1;
+          el.scrollIntoView?.({ block: r.height > innerHeight - ph ? 'start' : 'nearest' });
+        }
       }
       if (s.done === 'route' && !resultRef.current && location.hash !== stepHash.current && parseHash(location.hash).name === s.route) advanceFrom(i);
       if (s.done === 'type') {
@@ -190,11 +204,8 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
     };
   }, []);
 
-  /** The step's target has appeared: bring it into view and, for keyboard users, focus what is to be used. */
+  /** The step's target has appeared: for keyboard users, focus what is to be used (tick scrolls it into view). */
   function onFound(el: HTMLElement, s: LessonStep) {
-    const r = el.getBoundingClientRect();
-    const ph = panel.current?.offsetHeight ?? 0;
-    if (r.top < 0 || r.bottom > innerHeight - ph) el.scrollIntoView?.({ block: 'center' });
     if (s.done === 'read' || s.wrong) return;
     const target = s.target && s.area ? findNamed(s.target, panel.current) : el;
     const f = target?.matches(FOCUSABLE) ? target : target?.querySelector<HTMLElement>(FOCUSABLE);
@@ -210,7 +221,7 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
     };
     const onClick = (e: MouseEvent) => {
       const el = e.target as Element | null;
-      if (!el || typeof el.closest !== 'function' || panel.current?.contains(el)) return;
+      if (!el || typeof el.closest !== 'function' || panel.current?.contains(el) || el.closest(FREE)) return;
       if (resultRef.current) return stop(e);
       const i = indexRef.current;
       const s = lesson.steps[i]!;
@@ -237,7 +248,7 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
     };
     const onKey = (e: KeyboardEvent) => {
       const el = e.target as Element | null;
-      if (!el || typeof el.closest !== 'function' || panel.current?.contains(el) || e.key === 'Tab') return;
+      if (!el || typeof el.closest !== 'function' || panel.current?.contains(el) || el.closest(FREE) || e.key === 'Tab') return;
       const s = lesson.steps[indexRef.current]!;
       if (isEditable(el) && !(s.done === 'type' && s.target && el.closest(named(s.target)))) stop(e);
     };
@@ -274,7 +285,7 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
   return (
     <div class="lp" data-lesson-player={lesson.id}>
       {scene ? (
-        <div class="lp-scene" role="region" aria-label={t('lesson.scene')} style={{ paddingBottom: `${panelH}px` }}>
+        <div class="lp-scene" role="region" aria-label={t('lesson.scene')} style={{ paddingBottom: `${panelH}px`, scrollPaddingBottom: `${panelH}px` }}>
           <div class="sc">
             <SceneView scene={scene} />
           </div>
@@ -315,10 +326,12 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
                 {note ? note.text : lost ? t('lesson.lost') : ''}
               </p>
               <div class="lp-buttons">
-                <button type="button" class="btn lp-btn lp-replay" onClick={replay}>
-                  <Svg d={SPEAKER} size="1.5em" />
-                  {t('lesson.replay')}
-                </button>
+                {speechAvailable() ? (
+                  <button type="button" class="btn lp-btn lp-replay" onClick={replay}>
+                    <Svg d={SPEAKER} size="1.5em" />
+                    {t('lesson.replay')}
+                  </button>
+                ) : null}
                 {step.done === 'read' || step.done === 'type' ? (
                   <button ref={nextRef} type="button" class="btn btn-primary lp-btn" onClick={next} aria-disabled={step.done === 'type' && !typed ? 'true' : undefined}>
                     {t('lesson.next')}

@@ -9,6 +9,7 @@ import { useState } from 'preact/hooks';
 import { lang, t } from '../../app/i18n.ts';
 import type { Session } from '../../app/services.ts';
 import type { Lesson, LessonText } from '../../domain/lessons.ts';
+import { Foreign } from '../../ui/Foreign.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { lessonById } from './lessons.ts';
@@ -85,7 +86,7 @@ export function LessonCards({ session, id }: { session: Session; id: string }) {
             {PAPERS.map((p) => (
               <label key={p}>
                 <input type="radio" name="lc-paper" value={p} checked={paper === p} onChange={() => setPaper(p)} />
-                {t(`cards.${p}`)}
+                <Foreign text={t(`cards.${p}`)} terms={['A4', 'A5']} />
               </label>
             ))}
           </div>
