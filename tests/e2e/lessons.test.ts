@@ -111,4 +111,45 @@ describe('guided lessons', () => {
     for (const b of boxes) expect(b).toEqual([420, 595]);
     expect(errors).toEqual([]);
   });
+
+  it('runs by keyboard alone: focus goes to what is to be used, Enter uses it', async () => {
+    const page = await newPage(browser, contexts, 'trainer01-keys');
+    await signIn(page, `${app.url}/#/lessons`, 'trainer01');
+    await page.getByRole('heading', { name: '教学课程' }).waitFor();
+    await page.getByRole('button', { name: '开始：给儿女打视频电话' }).focus();
+    await page.keyboard.press('Enter');
+    const focused = () => page.evaluate(() => (document.activeElement?.getAttribute('data-lesson') ?? document.activeElement?.textContent ?? '').trim());
+    const say = page.locator('.lp-say');
+    await say.filter({ hasText: '这是微信' }).waitFor();
+    await expect.poll(focused).toBe('下一步');
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('contact-son');
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('chat-plus');
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('video-menu');
+    await page.keyboard.press('Enter');
+    // The quiz: on its first choice; Tab to the next one.
+    await say.filter({ hasText: '再点一次' }).waitFor();
+    await expect.poll(focused).toBe('video-choice');
+    await page.keyboard.press('Tab');
+    await expect.poll(focused).toBe('voice-choice');
+    await page.keyboard.press('Enter');
+    await page.locator('.lp-note').filter({ hasText: '只听得见声音' }).waitFor();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    await say.filter({ hasText: '等他接' }).waitFor();
+    await expect.poll(focused).toBe('下一步');
+    await page.keyboard.press('Enter');
+    await say.filter({ hasText: '儿子接了' }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('hang-up');
+    await page.keyboard.press('Enter');
+    await say.filter({ hasText: '打完了' }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('完成');
+    await page.keyboard.press('Enter');
+    await page.locator('.ls-notice').filter({ hasText: '「给儿女打视频电话」学完了：9 步，点错 1 次' }).waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('ls-notice'))).toBe(true);
+  });
 });

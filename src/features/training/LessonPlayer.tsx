@@ -141,10 +141,9 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
     speak(words(step.say));
     const s = step;
     const timer = s.target ? setTimeout(() => !found.current && setLost(true), LOST_AFTER_MS) : undefined;
-    // Keyboard and screen-reader users: a step with nothing to use starts on 下一步; a quiz on its question (so
-    // the choices are read in order after it, not the right one first); others on the target once it is found.
+    // Keyboard and screen-reader users: a step with nothing to use starts on 下一步; the others on what is to be
+    // used once it is found (onFound).
     if (!s.target) nextRef.current?.focus();
-    else if (s.wrong) sayRef.current?.focus();
     return () => clearTimeout(timer);
   }, [index]);
 
@@ -204,10 +203,13 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
     };
   }, []);
 
-  /** The step's target has appeared: for keyboard users, focus what is to be used (tick scrolls it into view). */
+  /**
+   * The step's target has appeared: for keyboard users, focus what is to be used (tick scrolls it into view); on a
+   * quiz, the first choice (not the right one: the choices are then met in their order).
+   */
   function onFound(el: HTMLElement, s: LessonStep) {
-    if (s.done === 'read' || s.wrong) return;
-    const target = s.target && s.area ? findNamed(s.target, panel.current) : el;
+    if (s.done === 'read') return;
+    const target = s.target && s.area && !s.wrong ? findNamed(s.target, panel.current) : el;
     const f = target?.matches(FOCUSABLE) ? target : target?.querySelector<HTMLElement>(FOCUSABLE);
     f?.focus({ preventScroll: true });
   }
