@@ -69,6 +69,24 @@ const householdDetail: Detail = {
   open: (page) => clickFirst(page, 'a[href^="#/people/"]'),
 };
 
+/** Issue 14: a learner of the trainer's home (the demo trainer has six), and the form that records a session. */
+const learnerDetail: Detail = {
+  id: 'learner',
+  title: '学员',
+  from: '#/training',
+  open: (page) => clickFirst(page, 'a[href^="#/training/l/"]'),
+};
+const sessionForm: Detail = {
+  id: 'learner-session',
+  title: '记下这次辅导',
+  from: '#/training',
+  async open(page) {
+    if (!(await clickFirst(page, 'a[href^="#/training/l/"]'))) return false;
+    await waitLoaded(page);
+    return clickFirst(page, 'a[href$="/session"]');
+  },
+};
+
 /**
  * The side panel of a work queue: the row button with the `d` shortcut ("handle in the panel"), in the first
  * queue (tab) of `from` that has a case.
@@ -100,7 +118,8 @@ export const ROLES: RoleDef[] = [
   { user: 'st01v01', title: '村书记 st01v01', extra: ['#/invites', '#/me'], details: [caseDetail('#/cases'), householdDetail] },
   // The demo trainer has no cases in view (an empty list is its true state): no case detail to open.
   // Issue 14: the guided lessons and a lesson's printable step cards (the trainer's home will link to them).
-  { user: 'trainer01', title: '培训员 trainer01', extra: ['#/lessons', '#/lessons/spot_scam/cards'] },
+  // Issue 14: the trainer's home leads to the lessons; a new learner, a learner and a session form are walked too.
+  { user: 'trainer01', title: '培训员 trainer01', extra: ['#/training/new', '#/lessons', '#/lessons/spot_scam/cards'], details: [learnerDetail, sessionForm] },
   { user: 'resident01', title: '居民 resident01', extra: ['#/report', '#/nearby', '#/me'], details: [caseDetail('#/cases')] },
   { user: 'p0001', title: '党员 p0001', details: [caseDetail('#/cases')] },
 ];

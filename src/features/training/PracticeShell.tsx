@@ -61,7 +61,7 @@ export function PracticeShell() {
   const done = run.results.map((x) => allLessons().find((l) => l.id === x.lessonId)).filter((l): l is Lesson => Boolean(l));
   return (
     <>
-      <header class="practice-bar" data-practice="on">
+      <header class="practice-bar" data-practice="on" data-lesson-free>
         <div class="practice-bar-inner">
           <p class="practice-title">
             <strong>{t('pr.banner')}</strong>
