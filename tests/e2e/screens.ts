@@ -87,6 +87,18 @@ const sessionForm: Detail = {
   },
 };
 
+/** 练习模式 (last of the trainer's details: the sandbox stays on until it is ended). */
+const practice: Detail = {
+  id: 'practice',
+  title: '练习模式',
+  from: '#/training',
+  async open(page) {
+    if (!(await clickFirst(page, '.tr-actions button'))) return false;
+    await page.locator('header.practice-bar').waitFor();
+    return true;
+  },
+};
+
 /**
  * The side panel of a work queue: the row button with the `d` shortcut ("handle in the panel"), in the first
  * queue (tab) of `from` that has a case.
@@ -119,7 +131,7 @@ export const ROLES: RoleDef[] = [
   // The demo trainer has no cases in view (an empty list is its true state): no case detail to open.
   // Issue 14: the guided lessons and a lesson's printable step cards (the trainer's home will link to them).
   // Issue 14: the trainer's home leads to the lessons; a new learner, a learner and a session form are walked too.
-  { user: 'trainer01', title: '培训员 trainer01', extra: ['#/training/new', '#/lessons', '#/lessons/spot_scam/cards'], details: [learnerDetail, sessionForm] },
+  { user: 'trainer01', title: '培训员 trainer01', extra: ['#/training/new', '#/lessons', '#/lessons/spot_scam/cards'], details: [learnerDetail, sessionForm, practice] },
   { user: 'resident01', title: '居民 resident01', extra: ['#/report', '#/nearby', '#/me'], details: [caseDetail('#/cases')] },
   { user: 'p0001', title: '党员 p0001', details: [caseDetail('#/cases')] },
 ];

@@ -117,4 +117,6 @@ export const partyEn: PartyMessages = {
   'party.county.rankHint': 'All towns of the county, most service hours first.',
   'party.county.more': 'Show all {n}',
   'party.county.fewer': 'Show the first {n} only',
+  'party.taught': 'Digital skills sessions during contact visits',
+  'party.taughtLine': '{name}: {n}',
 };

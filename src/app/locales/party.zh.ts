@@ -121,6 +121,8 @@ export const partyZh = {
   'party.county.rankHint': '全县各乡镇，按服务时长从多到少排列。',
   'party.county.more': '显示全部 {n} 项',
   'party.county.fewer': '只显示前 {n} 项',
+  'party.taught': '结合党员联系户走访开展的数字技能辅导',
+  'party.taughtLine': '{name}：{n} 次',
 } as const;
 
 export type PartyMessages = Record<keyof typeof partyZh, string>;

@@ -10,6 +10,8 @@ import '../../app/locales/stats.zh.ts';
 import type { OrgView, Session, StatsResult } from '../../app/services.ts';
 import type { Figures, Table1Row } from '../../domain/assessment.ts';
 import { assessKinds, type AssessScope } from '../../domain/assessscope.ts';
+import { literacyByVillage } from '../../domain/training.ts';
+import { LiteracyTable, totalOf } from '../training/LiteracyTable.tsx';
 import { REPORT_CHANNELS } from '../../domain/citizens.ts';
 import { dayPeriod, presetDays, PRESETS as DAY_PRESETS } from '../../domain/period.ts';
 import { Alert } from '../../ui/Alert.tsx';
@@ -201,6 +203,9 @@ export function Assessment({ session }: { session: Session }) {
       {result ? <ChannelsCard figures={result.figures} /> : null}
       {result?.table1 ? <Table1 rows={result.table1} /> : null}
       {result && org ? <Breakdown result={result} org={org} /> : null}
+      {result && org && period && (result.scope.kind === 'town' || result.scope.kind === 'county') ? (
+        <LiteracyCard session={session} org={org} townId={result.scope.kind === 'town' ? result.scope.townId : null} fromMs={period.fromMs} toMs={period.toMs} />
+      ) : null}
       <p class="hint">{t('stats.definitions')}</p>
     </div>
   );
@@ -437,5 +442,30 @@ function Breakdown({ result, org }: { result: StatsResult; org: OrgView }) {
           </section>
         ))}
     </>
+  );
+}
+
+/**
+ * Issue 14: digital-literacy figures of the period from the training docs this user holds: per village for a town,
+ * per town for the county. Nothing when no training doc is held (a unit, a grid worker).
+ */
+function LiteracyCard({ session, org, townId, fromMs, toMs }: { session: Session; org: OrgView; townId: string | null; fromMs: number; toMs: number }) {
+  const records = session.records;
+  void records?.version.value;
+  const towns = records?.trainingTowns() ?? [];
+  if (!records || towns.length === 0 || (townId && !towns.includes(townId))) return null;
+  const villageName = (id: string) => org.data.villages.find((v) => v.id === id)?.name ?? id;
+  const perVillage = (tid: string) => {
+    const st = records.training(tid);
+    return st ? literacyByVillage(st, fromMs, toMs) : [];
+  };
+  const rows = townId
+    ? perVillage(townId).map((f) => ({ ...f, id: f.villageId, name: villageName(f.villageId) }))
+    : towns.map((tid) => totalOf(tid, townLabel(org, tid), perVillage(tid)));
+  return (
+    <section class="card" aria-labelledby="literacy-title">
+      <h2 id="literacy-title">{t('stats.literacy')}</h2>
+      {rows.length === 0 ? <p class="muted">{t('stats.literacyNone')}</p> : <LiteracyTable rows={rows} first={townId ? t('tr.col.village') : t('stats.col.name')} labelledBy="literacy-title" />}
+    </section>
   );
 }

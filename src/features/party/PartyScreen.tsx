@@ -16,6 +16,7 @@ import type { RecordsApi } from '../../app/records.ts';
 import { navigate, routeHref } from '../../app/router.ts';
 import type { OrgView, Session } from '../../app/services.ts';
 import { hlcMs } from '../../domain/hlc.ts';
+import { sessionsByMember } from '../../domain/training.ts';
 import { PARTY_ROLES, partyChain, summarizeParty, type ChainNode, type ContactHousehold, type ContactVisit, type NeedKind, type PartyState, type ServiceFigures } from '../../domain/party.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Tel } from '../../ui/Tel.tsx';
@@ -79,7 +80,7 @@ export function PartyScreen({ session, tab, town }: { session: Session; tab?: st
       ) : current === 'chain' ? (
         <Chain state={state} org={org} townId={townId} openIds={[session.user.villageId, session.user.gridId]} />
       ) : (
-        <Summary session={session} state={state} org={org} />
+        <Summary session={session} state={state} org={org} townId={townId} />
       )}
     </div>
   );
@@ -494,9 +495,12 @@ const figureCells = (f: ServiceFigures) => (
   </>
 );
 
-function Summary({ session, state, org }: { session: Session; state: PartyState; org: OrgView }) {
+function Summary({ session, state, org, townId }: { session: Session; state: PartyState; org: OrgView; townId: string }) {
   const { range, fields } = usePeriod(session);
   const s = range ? summarizeParty(state, range[0], range[1]) : null;
+  // Issue 14: literacy sessions a trainer held during a member's contact visits count for that member too.
+  const training = session.records?.training(townId) ?? null;
+  const taught = range && training ? sessionsByMember(training, range[0], range[1]) : null;
   return (
     <section aria-labelledby="sum-h">
       <h2 id="sum-h">{t('party.summary')}</h2>
@@ -520,6 +524,18 @@ function Summary({ session, state, org }: { session: Session; state: PartyState;
               figures: m,
             }))}
           />
+          {taught && taught.size > 0 ? (
+            <>
+              <h3 id="sum-taught-h">{t('party.taught')}</h3>
+              <ul>
+                {s.members
+                  .filter((m) => taught.has(m.memberId))
+                  .map((m) => (
+                    <li key={m.memberId}>{t('party.taughtLine', { name: m.name, n: taught.get(m.memberId) ?? 0 })}</li>
+                  ))}
+              </ul>
+            </>
+          ) : null}
         </div>
       )}
     </section>

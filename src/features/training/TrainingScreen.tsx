@@ -35,6 +35,7 @@ import { Field, describedBy } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { UnsavedRecords } from '../party/Unsaved.tsx';
 import { allLessons } from './lessons.ts';
+import { LiteracyTable } from './LiteracyTable.tsx';
 import './training.css';
 
 const DAY = 86_400_000;
@@ -204,7 +205,7 @@ function ReaderHome({ session, state, org }: { session: Session; state: Training
       <ScreenTitle suffix={t('app.name')}>{t('tr.titleRead')}</ScreenTitle>
       <section aria-labelledby="tr-fig">
         <h2 id="tr-fig">{t('tr.figures')}</h2>
-        <LiteracyTable figures={figures} org={org} labelledBy="tr-fig" />
+        <LiteracyTable rows={figures.map((f) => ({ ...f, id: f.villageId, name: villageName(org, f.villageId) }))} first={t('tr.col.village')} labelledBy="tr-fig" />
       </section>
       <section aria-labelledby="tr-learners">
         <h2 id="tr-learners">{t('tr.learners', { n: learners.length })}</h2>
@@ -218,38 +219,6 @@ function ReaderHome({ session, state, org }: { session: Session; state: Training
           </ul>
         )}
       </section>
-    </div>
-  );
-}
-
-/** Literacy figures per village (also in 考核: features/assessment). */
-export function LiteracyTable({ figures, org, labelledBy }: { figures: ReturnType<typeof literacyByVillage>; org: OrgView | null; labelledBy: string }) {
-  return (
-    <div class="table-wrap" role="region" aria-labelledby={labelledBy} tabIndex={0}>
-      <table class="data-table rtable rt-compact">
-        <thead>
-          <tr>
-            <th scope="col">{t('tr.col.village')}</th>
-            <th scope="col">{t('tr.col.learners')}</th>
-            <th scope="col">{t('tr.col.sessions')}</th>
-            <th scope="col">{t('tr.col.mastered')}</th>
-            <th scope="col">{t('tr.col.party')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {figures.map((f) => (
-            <tr key={f.villageId}>
-              <th scope="row" class="rt-title">
-                {villageName(org, f.villageId)}
-              </th>
-              <td data-label={t('tr.col.learners')}>{f.learners}</td>
-              <td data-label={t('tr.col.sessions')}>{f.sessions}</td>
-              <td data-label={t('tr.col.mastered')}>{f.skillsMastered}</td>
-              <td data-label={t('tr.col.party')}>{f.partySessions}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </div>
   );
 }
