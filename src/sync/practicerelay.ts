@@ -164,12 +164,13 @@ export class PracticeRelay {
     const [lng, lat] = this.data.grids[0]!.center;
     const report = (description: string, category: string) => ({ type: 'report', category, description, location: { lat, lng }, gridId: PRACTICE_GRID, townId: PRACTICE_TOWN, channel: 'app' });
     const t0 = this.now() - 2 * 86_400_000;
-    const pick = (code: string) => this.data.subcategories.find((s) => s.code === code)?.code ?? sub;
+    // The county's own subcategory for each seeded problem, found by its name (the first one when none matches).
+    const pick = (...words: string[]) => this.data.subcategories.find((x) => words.some((w) => x.name.includes(w)))?.code ?? sub;
     const handling = newId(t0, this.random);
-    this.apply(handling, report('村口路灯不亮了，晚上走路看不清', pick('0502')), this.learner, t0);
+    this.apply(handling, report('村口路灯不亮了，晚上走路看不清', pick('路灯', '照明')), this.learner, t0);
     STEPS.slice(0, 2).forEach((s, i) => this.apply(handling, s.command(this.states.get(handling)!), this.staff(s.who), t0 + (i + 1) * 3_600_000));
     const done = newId(t0 + 1, this.random);
-    this.apply(done, report('自来水管漏水，路上都是水', pick('0604')), this.learner, t0 + 1);
+    this.apply(done, report('自来水管漏水，路上都是水', pick('供水', '自来水')), this.learner, t0 + 1);
     STEPS.forEach((s, i) => this.apply(done, s.command(this.states.get(done)!), this.staff(s.who), t0 + 1 + (i + 1) * 3_600_000));
   }
 

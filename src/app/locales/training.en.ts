@@ -82,6 +82,7 @@ export const trainingEn: TrainingMessages = {
   'tr.error.other': 'Not saved: {detail}',
   'tr.cancel': 'Not now',
   'tr.someone': '(no longer listed)',
+  'pr.guest': 'Practice user',
   'pr.banner': 'Practice mode',
   'pr.bannerHint': 'Nothing here is sent anywhere, tap freely.',
   'pr.with': 'Learner: {name}',

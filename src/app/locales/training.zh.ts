@@ -86,6 +86,7 @@ export const trainingZh = {
   'tr.error.other': '没有保存：{detail}',
   'tr.cancel': '先不',
   'tr.someone': '（已不在名录）',
+  'pr.guest': '练习用户',
   'pr.banner': '练习模式',
   'pr.bannerHint': '这里的操作都不会发出去，放心点。',
   'pr.with': '学员：{name}',

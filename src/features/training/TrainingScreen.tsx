@@ -110,7 +110,7 @@ function TrainerHome({ session, records, state, org }: { session: Session; recor
     setBusy(true);
     setFailed(null);
     try {
-      await startPractice(session, { id: null, name: t('tr.practiceTry') });
+      await startPractice(session, { id: null, name: t('pr.guest') });
     } catch (e) {
       setFailed(String((e as Error).message));
       setBusy(false);
