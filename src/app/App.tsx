@@ -14,6 +14,7 @@ import { ScreenTitle } from '../ui/ScreenTitle.tsx';
 import { BrandMark } from '../ui/icons.tsx';
 import { elderModeFor } from './display.ts';
 import { messagesReady, t } from './i18n.ts';
+import { startUserSettings } from './settings.ts';
 import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
 import type { AuthService, Session } from './services.ts';
 
@@ -122,7 +123,12 @@ function SignedIn({ session, onLogout, children }: { session: Session; onLogout(
   // 长辈版 (issue 14): this user's own setting on this device, else the device's; back to the device's on sign-out.
   useLayoutEffect(() => {
     elderModeFor(session.user.id);
-    return () => elderModeFor(null);
+    // Issue 14: then this user's settings as their profile has them (src/app/settings.ts).
+    const settings = startUserSettings(session);
+    return () => {
+      settings.stop();
+      elderModeFor(null);
+    };
   }, [session]);
   const unread = useInboxUnread(session);
   return (
