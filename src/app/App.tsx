@@ -6,17 +6,22 @@ import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ElderSwitch } from '../features/shell/ElderSwitch.tsx';
 import { LangSwitch } from '../features/shell/LangSwitch.tsx';
+import { screenRole, ScreenReadAloud } from '../features/shell/ReadAloud.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { useVerifyDue } from '../features/home/useDueCounts.ts';
 import { useInboxUnread } from '../features/inbox/useInboxUnread.ts';
 import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
-import { ScreenTitle } from '../ui/ScreenTitle.tsx';
+import { ScreenTitle, setScreenTitleTools } from '../ui/ScreenTitle.tsx';
 import { BrandMark } from '../ui/icons.tsx';
 import { elderModeFor } from './display.ts';
 import { messagesReady, t } from './i18n.ts';
 import { startUserSettings } from './settings.ts';
 import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
 import type { AuthService, Session } from './services.ts';
+
+// Issue 14: every screen's title has a read-aloud button for its main instruction (shown in 长辈版, to residents
+// and on the signed-out screens: features/shell/ReadAloud.tsx).
+setScreenTitleTools(ScreenReadAloud);
 
 /** A screen loaded on first use, with a retry when its chunk cannot be fetched (offline before it was cached). */
 export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
@@ -125,8 +130,10 @@ function SignedIn({ session, onLogout, children }: { session: Session; onLogout(
     elderModeFor(session.user.id);
     // Issue 14: then this user's settings as their profile has them (src/app/settings.ts).
     const settings = startUserSettings(session);
+    screenRole.value = session.user.role;
     return () => {
       settings.stop();
+      screenRole.value = null;
       elderModeFor(null);
     };
   }, [session]);
