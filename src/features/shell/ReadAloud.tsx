@@ -1,7 +1,7 @@
 /**
  * Issue 14: read-aloud buttons.
  *
- *  - `<ReadAloud text=… />`: a 🔊 朗读 button that says `text` (src/app/speech.ts) and turns into 停止 while it
+ *  - `<ReadAloud text=… />`: a 朗读 button (a speaker icon) that says `text` (src/app/speech.ts) and turns into 停止 while it
  *    speaks; it renders nothing where the device cannot say the text. For any screen or lesson step.
  *  - `<ScreenReadAloud />`: the button next to every screen's title (App.tsx puts it in ScreenTitle's head). It says
  *    the current screen's main instruction (`voice.i.<id>`, `instructionId`), and shows in 长辈版, on the resident
@@ -15,6 +15,7 @@ import '../../app/locales/voice.zh.ts';
 import { route, type Route } from '../../app/router.ts';
 import { canSpeak, speak, speaking, stopSpeaking } from '../../app/speech.ts';
 import type { Role } from '../../domain/org.ts';
+import { Icon } from '../../ui/icons.tsx';
 
 /** The signed-in user's role (App.tsx sets it), null when signed out. */
 export const screenRole = signal<Role | null>(null);
@@ -50,7 +51,7 @@ export function ReadAloud({ text, label }: { text: string; label?: string }) {
       aria-label={on ? t('voice.stop') : (label ?? t('voice.readLabel'))}
       onClick={() => (on ? stopSpeaking() : void speak(text))}
     >
-      <span aria-hidden="true">{on ? '■' : '🔊'}</span>
+      <Icon name={on ? 'stop' : 'speaker'} />
       {on ? t('voice.stop') : t('voice.read')}
     </button>
   );
