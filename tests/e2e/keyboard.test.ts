@@ -57,7 +57,18 @@ async function tabThrough(p: Page, max = 40): Promise<Stop[]> {
       const label = (el.getAttribute('aria-label') || el.textContent || (el as HTMLInputElement).labels?.[0]?.textContent || el.id || '').replace(/\s+/g, ' ').trim().slice(0, 30);
       return {
         what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${label}"`,
-        visible: r.width >= 1 && r.height >= 1 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth,
+        // On screen and not hidden under the sticky header or the tab bar (WCAG 2.4.11): its middle is its own.
+        visible:
+          r.width >= 1 &&
+          r.height >= 1 &&
+          r.bottom > 0 &&
+          r.top < innerHeight &&
+          r.right > 0 &&
+          r.left < innerWidth &&
+          (() => {
+            const hit = document.elementFromPoint(Math.min(innerWidth - 1, Math.max(0, r.left + r.width / 2)), Math.min(innerHeight - 1, Math.max(0, r.top + r.height / 2)));
+            return !!hit && (el.contains(hit) || hit.contains(el) || (el as HTMLInputElement).labels?.[0]?.contains(hit) === true);
+          })(),
         outlined: (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2) || cs.boxShadow !== 'none',
       };
     });
@@ -67,7 +78,7 @@ async function tabThrough(p: Page, max = 40): Promise<Stop[]> {
   return stops;
 }
 
-const badStops = (stops: Stop[]) => stops.filter((s) => !s.visible || !s.outlined).map((s) => `${s.what}${s.visible ? '' : ' off screen'}${s.outlined ? '' : ' without a focus outline'}`);
+const badStops = (stops: Stop[]) => stops.filter((s) => !s.visible || !s.outlined).map((s) => `${s.what}${s.visible ? '' : ' off screen or covered'}${s.outlined ? '' : ' without a focus outline'}`);
 
 describe('keyboard and focus in 长辈版', () => {
   it('the sign-in screen: every control by Tab, each on screen with a focus outline; 朗读 plays its clip', async () => {
@@ -105,6 +116,25 @@ describe('keyboard and focus in 长辈版', () => {
     await p.keyboard.press('Space');
     expect(await p.evaluate(() => document.documentElement.dataset.elder)).toBe('on');
   });
+});
+
+describe('keyboard and focus on the staff homes in 长辈版', () => {
+  for (const [who, hash, want] of [
+    ['w0001', '#/tasks', ['朗读', '长辈版', '上报新案件']],
+    ['st01v01', '#/village', ['朗读', '长辈版']],
+  ] as const) {
+    it(`${who} ${hash}: every control by Tab, each on screen with a focus outline`, async () => {
+      const p = await page();
+      await signInAs(p, app.url, who);
+      await p.goto(`${app.url}/${hash}`);
+      await p.locator('main h1').waitFor();
+      await p.waitForLoadState('networkidle');
+      const stops = await tabThrough(p, 60);
+      const names = stops.map((s) => s.what).join(' | ');
+      for (const w of want) expect(names, w).toContain(w);
+      expect(badStops(stops)).toEqual([]);
+    });
+  }
 });
 
 describe('read-aloud clips offline', () => {
