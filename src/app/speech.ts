@@ -70,10 +70,12 @@ export function clipFor(text: string): string | null {
 let warmed = false;
 /**
  * Fetch every clip once (one after another, in the background), so that the service worker holds them all and
- * they play offline. Called when this device turns out to need them (canSpeak chose a clip).
+ * they play offline. Called when this device turns out to need them (canSpeak chose a clip), once per page load
+ * (fetches the service worker answers from its cache after the first time).
  */
 export function warmClips(fetchFn: typeof fetch | undefined = globalThis.fetch): void {
-  if (warmed || !fetchFn) return;
+  // Only under a service worker: it is what keeps them (without one, the next load would fetch them all again).
+  if (warmed || !fetchFn || typeof navigator === 'undefined' || !navigator.serviceWorker?.controller) return;
   warmed = true;
   void (async () => {
     for (const id of CLIP_IDS) {
