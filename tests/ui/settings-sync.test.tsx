@@ -2,7 +2,7 @@
 // a change made offline is kept on the device and sent when online, a change not yet sent wins over the relay's
 // older copy, and the sign-in screen's choice stays the device's.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { elderMode, elderModeFor, initElderMode, setElderMode } from '../../src/app/display.ts';
+import { elderMode, elderModeFor, initElderMode, offerElderMode, setElderMode } from '../../src/app/display.ts';
 import { lang } from '../../src/app/i18n.ts';
 import { chooseLang, guidanceLevel, startUserSettings, userSettings } from '../../src/app/settings.ts';
 import { applySettingsPatch, parseSettingsPatch, type UserSettings } from '../../src/domain/settings.ts';
@@ -105,5 +105,20 @@ describe('settings that travel with the user', () => {
     await chooseLang('zh');
     expect(relay.puts).toEqual([]);
     expect(localStorage.getItem('gridlink.elder')).toBe('on');
+  });
+
+  it("a learner's practice session (offerElderMode): 长辈版 on, the learner's choices not remembered, the trainer's setting back after", async () => {
+    const relay = fakeRelay({ elder: 'off' });
+    await signIn(relay); // the trainer
+    const restore = offerElderMode();
+    expect(html.dataset.elder).toBe('on');
+    setElderMode('larger'); // the learner makes the text larger still
+    expect(html.dataset.elder).toBe('larger');
+    await Promise.resolve();
+    restore();
+    expect(elderMode.value).toBe('off');
+    expect(html.dataset.elder).toBeUndefined();
+    expect(relay.puts).toEqual([]);
+    expect(localStorage.getItem(`gridlink.elder.${USER.id}`)).not.toBe('larger');
   });
 });
