@@ -3,11 +3,11 @@
  *
  *  - `<ReadAloud text=… />`: a 朗读 button (a speaker icon) that says `text` (src/app/speech.ts) and turns into 停止 while it
  *    speaks; it renders nothing where the device cannot say the text. For any screen or lesson step.
- *  - `<ScreenReadAloud />`: the button next to every screen's title (App.tsx puts it in ScreenTitle's head). It says
+ *  - `<ScreenReadAloud />`: the button next to every screen's title (App.tsx puts it in ScreenTitle's head through
+ *    readAloudSlot.tsx, which loads this module after the first bundle). It says
  *    the current screen's main instruction (`voice.i.<id>`, `instructionId`), and shows in 长辈版, on the resident
  *    app and on the signed-out screens (sign-in, sign-up); staff in the standard app switch 长辈版 on to get it.
  */
-import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { elderMode } from '../../app/display.ts';
 import { t, type MessageKey } from '../../app/i18n.ts';
@@ -16,9 +16,9 @@ import { route, type Route } from '../../app/router.ts';
 import { canSpeak, speak, speaking, stopSpeaking } from '../../app/speech.ts';
 import type { Role } from '../../domain/org.ts';
 import { Icon } from '../../ui/icons.tsx';
+import { screenRole } from './readAloudSlot.tsx';
 
-/** The signed-in user's role (App.tsx sets it), null when signed out. */
-export const screenRole = signal<Role | null>(null);
+export { screenRole } from './readAloudSlot.tsx';
 
 const STAFF_SCREENS = ['cases', 'case', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'party', 'geo', 'storage', 'me', 'invites', 'inbox', 'apikeys', 'notFound'] as const;
 const RESIDENT_SCREENS: Partial<Record<Route['name'], string>> = {
