@@ -157,6 +157,16 @@ export default defineConfig({
             options: { cacheName: 'gridlink-geo', cacheableResponse: { statuses: [200] } },
           },
           { urlPattern: /\/api\/geo\/basemap\.pmtiles$/, handler: basemapHandler },
+          // Issue 14: the read-aloud clips (public/voice) are not precached: only a device without a Chinese voice
+          // needs them, and src/app/speech.ts fetches them all once it knows it does (warmClips), so they play
+          // offline from then on. Cache first: a clip's URL carries a hash of its text (clipUrl), so a re-recorded
+          // clip is a new entry (old ones age out by count); ranges are served from the whole cached file (an
+          // <audio> element asks with Range).
+          {
+            urlPattern: /\/voice\/[A-Za-z]+\.opus\?t=[0-9a-z]+$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'gridlink-voice', cacheableResponse: { statuses: [200] }, rangeRequests: true, expiration: { maxEntries: 60 } },
+          },
         ],
         cleanupOutdatedCaches: true,
         // The first install takes control at once (chunks loaded later in this visit come from the cache);

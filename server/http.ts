@@ -8,6 +8,7 @@
  *                          Issue 13: a `username` that is a phone number (src/domain/citizens.ts normalizePhone)
  *                          signs in to the resident account with that phone and password (residents.ts)
  *   Issue 13, resident sign-up, invitation codes, SMS preference and log: residenthttp.ts
+ *   Issue 14, GET|PUT /api/me/settings (the user's own settings, with them on any device): settings.ts
  *   GET  /api/me           Bearer -> 200 {"user","docs":[{"name","access"}],"serverTime"}; 401 unauthorized
  *   POST /api/cases        Bearer {"category","description","location":{"lat","lng"},"gridId","address"?,
  *                          "photos"?:[{"full","thumb"}],"voice"?:{"hash","seconds"}}
@@ -87,6 +88,7 @@ import type { SmsSender } from './sms.ts';
 import { followsOnBehalf, normalizePhone } from '../src/domain/citizens.ts';
 import { publicNearbyRoute } from './publichttp.ts';
 import type { GeoStore } from './geostore.ts';
+import { getSettings, putSettings } from './settings.ts';
 import { serveStatic } from './static.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
@@ -186,6 +188,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/invites$/, methods: { GET: listInvites, POST: issueInvite } },
   { pattern: /^\/api\/invites\/([^/]+)$/, methods: { DELETE: revokeInvite } },
   { pattern: /^\/api\/me\/prefs$/, methods: { GET: getPrefs, PUT: putPrefs } },
+  // Issue 14: the user's own settings, which follow them to any device (settings.ts).
+  { pattern: /^\/api\/me\/settings$/, methods: { GET: getSettings, PUT: putSettings } },
   { pattern: /^\/api\/sms\/log$/, methods: { GET: smsLog } },
   // Issue 13: Open311 API keys (administrator); the Open311 routes themselves are under /open311/ (open311.ts).
   { pattern: /^\/api\/open311\/keys$/, methods: { GET: listKeys, POST: issueKey } },

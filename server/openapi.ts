@@ -28,6 +28,23 @@ const command = (type: string, properties: Record<string, object> = {}, required
   properties: { type: { const: type }, ...properties },
 });
 
+const USER_SETTINGS_FIELDS = {
+  lang: { type: 'string', enum: ['zh', 'en'] },
+  elder: { type: 'string', enum: ['off', 'on', 'larger'] },
+  guidance: { type: 'string', enum: ['full', 'brief'] },
+  elderOffer: { type: 'string', enum: ['accepted', 'declined'] },
+  birthYear: { type: 'integer', minimum: 1900 },
+};
+const USER_SETTINGS_PATCH = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(Object.entries(USER_SETTINGS_FIELDS).map(([k, v]) => [k, { ...v, nullable: true }])),
+};
+const USER_SETTINGS_ANSWER = {
+  type: 'object',
+  properties: { settings: { type: 'object', additionalProperties: false, properties: USER_SETTINGS_FIELDS }, updatedMs: { type: 'integer', nullable: true } },
+};
+
 export const OPENAPI = {
   openapi: '3.0.3',
   info: {
@@ -445,7 +462,7 @@ export const OPENAPI = {
                 type: 'object',
                 additionalProperties: false,
                 required: ['phone', 'password', 'name'],
-                properties: { phone: { type: 'string' }, password: { type: 'string', minLength: 8 }, name: { type: 'string', minLength: 1, maxLength: 20 }, code: { type: 'string', pattern: '^\\d{6}$' }, invite: { type: 'string' }, villageId: { type: 'string' } },
+                properties: { phone: { type: 'string' }, password: { type: 'string', minLength: 8 }, name: { type: 'string', minLength: 1, maxLength: 20 }, code: { type: 'string', pattern: '^\\d{6}$' }, invite: { type: 'string' }, villageId: { type: 'string' }, birthYear: { type: 'integer', minimum: 1900 } },
               },
             },
           },
@@ -472,6 +489,16 @@ export const OPENAPI = {
         security: [{ bearer: [] }],
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['smsProgress'], properties: { smsProgress: { type: 'boolean' } } } } } },
         responses: { 200: json(ref('ResidentPrefs')), 400: error('bad_request | sms_needs_mobile'), 403: error('forbidden') },
+      },
+    },
+    // Issue 14: the user's own settings (server/settings.ts; rules in src/domain/settings.ts).
+    '/api/me/settings': {
+      get: { summary: "The caller's own settings (follow them to any device)", security: [{ bearer: [] }], responses: { 200: json(USER_SETTINGS_ANSWER), 401: error('unauthorized') } },
+      put: {
+        summary: "Change the caller's own settings: a patch (named fields replace, null removes)",
+        security: [{ bearer: [] }],
+        requestBody: { required: true, content: { 'application/json': { schema: USER_SETTINGS_PATCH } } },
+        responses: { 200: json(USER_SETTINGS_ANSWER), 400: error('bad_request'), 401: error('unauthorized'), 413: error('too_large') },
       },
     },
     '/api/sms/log': {

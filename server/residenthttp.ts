@@ -8,7 +8,8 @@
  *                                      429 too_many_attempts + Retry-After (one per minute and 5 a day per phone, 10
  *                                      an hour per address); 502 sms_failed when the provider refused
  *   POST /api/signup                {"phone","password","name", and "code" (the SMS code) or "invite" (an invitation
- *                                      code), "villageId"? (with "code": the resident's village)}
+ *                                      code), "villageId"? (with "code": the resident's village), "birthYear"?
+ *                                      (issue 14: 出生年份, kept with the user's settings, settings.ts)}
  *                                      -> 201 {"token","user"}: a new resident account (phoneVerified with a code; in
  *                                      the invitation's village with an invite), put in the org directory live;
  *                                      400 bad_request | bad_phone | weak_password | bad_code | bad_invite |
@@ -34,6 +35,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import { isMobile, normalizePhone } from '../src/domain/citizens.ts';
 import { newId } from '../src/domain/ids.ts';
+import { isBirthYear } from '../src/domain/settings.ts';
 import { hashPassword } from './auth.ts';
 import type { HttpContext } from './http.ts';
 import { publicUser } from './http.ts';
@@ -50,6 +52,7 @@ import {
   mayManageInvites,
   RESIDENT_LIMITS,
 } from './residents.ts';
+import { settingsOf } from './settings.ts';
 import { signed } from './sms.ts';
 
 export const RESIDENT_PASSWORD_MIN = 8;
@@ -62,6 +65,8 @@ const SignupBody = v.strictObject({
   code: v.optional(v.pipe(v.string(), v.regex(/^\d{6}$/))),
   invite: v.optional(v.pipe(v.string(), v.maxLength(40))),
   villageId: v.optional(v.pipe(v.string(), v.maxLength(40))),
+  // Issue 14: optional 出生年份 (src/domain/settings.ts isBirthYear), kept with the user's settings (settings.ts).
+  birthYear: v.optional(v.number()),
 });
 const InviteBody = v.strictObject({
   villageId: v.pipe(v.string(), v.maxLength(40)),
@@ -134,6 +139,7 @@ export async function signup(req: IncomingMessage, res: ServerResponse, ctx: Htt
   if (raw === Symbol.for('too_large')) return sendJson(res, 413, { error: 'too_large' });
   const body = v.safeParse(SignupBody, raw);
   if (!body.success || (body.output.code === undefined) === (body.output.invite === undefined)) return sendJson(res, 400, { error: 'bad_request' });
+  if (body.output.birthYear !== undefined && !isBirthYear(body.output.birthYear, ctx.now())) return sendJson(res, 400, { error: 'bad_request' });
   const r = ctx.residents;
   const addr = client(req);
   const wait = r.signupsPerClient.wait(addr);
@@ -175,6 +181,7 @@ export async function signup(req: IncomingMessage, res: ServerResponse, ctx: Htt
     return sendJson(res, 400, { error: 'bad_invite' });
   }
   if (created === 'full') return tooMany(res, 3600_000);
+  if (body.output.birthYear !== undefined) settingsOf(ctx.store).patch(created.id, { birthYear: body.output.birthYear }, nowMs);
   // Live in the org directory: connected staff see the new resident's name (and phone) at once.
   const verdict = await ctx.relay.putOrgUser(created);
   if (!verdict.ok) ctx.log.error(`resident ${created.id} not put in the org directory: ${verdict.code} ${verdict.detail}`);

@@ -44,6 +44,8 @@ const TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
   '.wasm': 'application/wasm',
   '.pbf': 'application/x-protobuf',
+  // Issue 14: the read-aloud clips (public/voice, Ogg Opus).
+  '.opus': 'audio/ogg; codecs=opus',
 };
 
 export type StaticResult = 'served' | 'not_found' | 'bad_path';

@@ -6,17 +6,22 @@ import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ElderSwitch } from '../features/shell/ElderSwitch.tsx';
 import { LangSwitch } from '../features/shell/LangSwitch.tsx';
+import { screenRole, ScreenReadAloudSlot } from '../features/shell/readAloudSlot.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { useVerifyDue } from '../features/home/useDueCounts.ts';
 import { useInboxUnread } from '../features/inbox/useInboxUnread.ts';
 import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
-import { ScreenTitle } from '../ui/ScreenTitle.tsx';
+import { ScreenTitle, setScreenTitleTools } from '../ui/ScreenTitle.tsx';
 import { BrandMark } from '../ui/icons.tsx';
 import { elderModeFor } from './display.ts';
 import { messagesReady, t } from './i18n.ts';
 import { endPractice, practiceMode } from './practicemode.ts';
 import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
 import type { AuthService, Session } from './services.ts';
+
+// Issue 14: every screen's title has a read-aloud button for its main instruction (shown in 长辈版, to residents
+// and on the signed-out screens: features/shell/ReadAloud.tsx, loaded after the first bundle).
+setScreenTitleTools(ScreenReadAloudSlot);
 
 /** A screen loaded on first use, with a retry when its chunk cannot be fetched (offline before it was cached). */
 export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
@@ -128,7 +133,22 @@ function SignedIn({ session, onLogout, children }: { session: Session; onLogout(
   // 长辈版 (issue 14): this user's own setting on this device, else the device's; back to the device's on sign-out.
   useLayoutEffect(() => {
     elderModeFor(session.user.id);
-    return () => elderModeFor(null);
+    // Issue 14: then this user's settings as their profile has them (src/app/settings.ts, not in the first bundle).
+    let stopSettings: (() => void) | null = null;
+    let live = true;
+    import('./settings.ts').then(
+      (m) => {
+        if (live) stopSettings = m.startUserSettings(session).stop;
+      },
+      (e: unknown) => console.error('gridlink: loading the settings failed', e),
+    );
+    screenRole.value = session.user.role;
+    return () => {
+      live = false;
+      stopSettings?.();
+      screenRole.value = null;
+      elderModeFor(null);
+    };
   }, [session]);
   const unread = useInboxUnread(session);
   return (

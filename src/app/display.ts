@@ -11,16 +11,12 @@
  * profile). Applied to <html> synchronously, before the first paint (main.tsx), so nothing jumps.
  */
 import { signal } from '@preact/signals';
+import { isElderMode, type ElderMode } from '../domain/settings.ts';
 
-export type ElderMode = 'off' | 'on' | 'larger';
-export const ELDER_MODES: readonly ElderMode[] = ['off', 'on', 'larger'];
+export { ELDER_MODES, isElderMode, type ElderMode } from '../domain/settings.ts';
 
 const DEVICE_KEY = 'gridlink.elder';
 const userKey = (userId: string) => `gridlink.elder.${userId}`;
-
-export function isElderMode(v: unknown): v is ElderMode {
-  return typeof v === 'string' && (ELDER_MODES as readonly string[]).includes(v);
-}
 
 function read(key: string): ElderMode | null {
   try {
@@ -43,6 +39,10 @@ function write(key: string, mode: ElderMode): void {
 export const elderMode = signal<ElderMode>('off');
 /** Whose setting it is: a signed-in user's id, or null for the device's (the sign-in screen). */
 let owner: string | null = null;
+/** A learner's practice session (offerElderMode): choices last for it only, nothing is remembered. */
+let practice: { before: ElderMode } | null = null;
+/** Told of every choice a signed-in user makes (src/app/settings.ts sends it with their profile). */
+let chosen: ((mode: ElderMode) => void) | null = null;
 
 function apply(mode: ElderMode): void {
   elderMode.value = mode;
@@ -74,6 +74,44 @@ export function elderModeFor(userId: string | null, suggest: ElderMode = 'off'):
  * device). A choice made on the sign-in screen is also the device's default for users without their own.
  */
 export function setElderMode(mode: ElderMode): void {
+  if (practice) return apply(mode);
   write(owner === null ? DEVICE_KEY : userKey(owner), mode);
   apply(mode);
+  if (owner !== null) chosen?.(mode);
+}
+
+/**
+ * The signed-in user's setting as their profile has it (src/app/settings.ts, at sign-in or when another device
+ * changed it): in force and remembered on this device, not reported back as a new choice.
+ */
+export function applyUserElderMode(userId: string, mode: ElderMode): void {
+  if (owner !== userId) return;
+  write(userKey(userId), mode);
+  if (practice) practice.before = mode;
+  else apply(mode);
+}
+
+/** Listen to the signed-in user's own choices (one listener: the settings sync). Returns the unsubscribe. */
+export function onElderModeChosen(f: (mode: ElderMode) => void): () => void {
+  chosen = f;
+  return () => {
+    if (chosen === f) chosen = null;
+  };
+}
+
+/**
+ * For learners (issue 14's practice sandbox): 长辈版 is offered by default, so the sandbox calls this when a learner
+ * takes the phone. 长辈版 is on at once (the learner may still switch it off or to 特大字); nothing the learner
+ * chooses is remembered, and the returned function puts back the trainer's setting. Calling it again while a
+ * practice session runs keeps the first session's restore point.
+ */
+export function offerElderMode(): () => void {
+  practice ??= { before: elderMode.peek() };
+  apply('on');
+  return () => {
+    if (!practice) return;
+    const back = practice.before;
+    practice = null;
+    apply(back);
+  };
 }

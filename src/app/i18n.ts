@@ -39,6 +39,7 @@ import type { loginZh } from './locales/login.zh.ts';
 import type { errorsZh } from './locales/errors.zh.ts';
 import type { eventsZh } from './locales/events.zh.ts';
 import type { casesZh } from './locales/cases.zh.ts';
+import type { voiceZh } from './locales/voice.zh.ts';
 import { zh, type CoreKey } from './locales/zh.ts';
 
 export type Lang = 'zh' | 'en';
@@ -67,7 +68,8 @@ export type MessageKey =
   | keyof typeof loginZh
   | keyof typeof errorsZh
   | keyof typeof eventsZh
-  | keyof typeof casesZh;
+  | keyof typeof casesZh
+  | keyof typeof voiceZh;
 type Table = Partial<Record<MessageKey, string>>;
 
 const STORAGE_KEY = 'gl:lang';

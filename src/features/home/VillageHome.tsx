@@ -12,6 +12,7 @@ import type { CaseRow, Session } from '../../app/services.ts';
 import { runningDueMs } from '../../domain/queues.ts';
 import { FINAL_STATUSES } from '../../domain/workflow.ts';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { ElderSwitch } from '../shell/ElderSwitch.tsx';
 import { lookup } from '../cases/lookup.ts';
 import { useNow } from '../workflow/now.ts';
 import { QueueRow } from '../workflow/QueueRow.tsx';
@@ -98,7 +99,7 @@ export function VillageHome({ session }: { session: Session }) {
 
   return (
     <div class="village-home">
-      <ScreenTitle suffix={t('app.name')}>
+      <ScreenTitle suffix={t('app.name')} tools={<ElderSwitch home />}>
         {t('home.village')}
         {village ? <span class="title-sub">{village.name}</span> : null}
       </ScreenTitle>

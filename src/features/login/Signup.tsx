@@ -7,6 +7,8 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import '../../app/locales/accounts.zh.ts';
+import '../../app/locales/voice.zh.ts';
+import { parseBirthYearInput } from '../../domain/settings.ts';
 import './accounts.css';
 import type { AuthService, Session } from '../../app/services.ts';
 import { t, type MessageKey } from '../../app/i18n.ts';
@@ -46,6 +48,9 @@ export function Signup({ auth, onLogin, invite: initialInvite, fetchFn = (i, ini
   const [way, setWay] = useState<'invite' | 'sms'>('invite');
   const [phone, setPhone] = useState('');
   const [name, setName] = useState('');
+  // Issue 14: optional 出生年份 (60 or more: 长辈版 is offered on their home).
+  const [birthYear, setBirthYear] = useState('');
+  const [birthYearBad, setBirthYearBad] = useState(false);
   const [password, setPassword] = useState('');
   const [invite, setInvite] = useState(initialInvite ?? '');
   const [code, setCode] = useState('');
@@ -114,10 +119,13 @@ export function Signup({ auth, onLogin, invite: initialInvite, fetchFn = (i, ini
       setProblem('required');
       return;
     }
+    const year = parseBirthYearInput(birthYear, Date.now());
+    setBirthYearBad(year === null);
+    if (year === null) return;
     setBusy(true);
     setProblem(null);
     try {
-      const body = { phone: phone.trim(), name: name.trim(), password, ...(way === 'invite' ? { invite: secret } : { code: secret }) };
+      const body = { phone: phone.trim(), name: name.trim(), password, ...(way === 'invite' ? { invite: secret } : { code: secret }), ...(year === undefined ? {} : { birthYear: year }) };
       const r = await post(fetchFn, '/api/signup', body);
       if (r.status !== 201) {
         setProblem(codeOf(r.body));
@@ -169,6 +177,20 @@ export function Signup({ auth, onLogin, invite: initialInvite, fetchFn = (i, ini
             value={name}
             aria-describedby={describedBy('signup-name', true)}
             onInput={(e) => setName(e.currentTarget.value)}
+          />
+        </Field>
+        <Field id="signup-birth" label={t('settings.birthYear')} hint={t('settings.birthYearHint')} error={birthYearBad ? t('settings.birthYearBad') : null}>
+          <input
+            id="signup-birth"
+            name="bday-year"
+            inputMode="numeric"
+            autocomplete="bday-year"
+            maxLength={4}
+            class="input-year"
+            value={birthYear}
+            aria-invalid={birthYearBad || undefined}
+            aria-describedby={describedBy('signup-birth', true, birthYearBad)}
+            onInput={(e) => setBirthYear(e.currentTarget.value)}
           />
         </Field>
         <Field id="signup-password" label={t('signup.password')} hint={t('signup.passwordHint', { n: passwordMin })}>

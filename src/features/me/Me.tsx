@@ -2,10 +2,15 @@
  * #/me (issue 13): my account. Name, phone (and whether an SMS code proved it), village, role; for a resident the
  * SMS-progress opt-in (GET/PUT /api/me/prefs, server/residenthttp.ts: one text per case and stage); sign out.
  * Works offline for what the device knows; the opt-in needs the network (said so, never a silent failure).
- * Issue 14: the text size (长辈版: standard, large, extra large), for this user on this device.
+ * Issue 14: the text size (长辈版: standard, large, extra large), the guidance level and (residents) the birth year:
+ * the user's settings, which follow them to any device (src/app/settings.ts; offline, sent when online).
  */
 import { useEffect, useState } from 'preact/hooks';
 import '../../app/locales/accounts.zh.ts';
+import '../../app/locales/voice.zh.ts';
+import { changeSettings, guidanceLevel, userSettings } from '../../app/settings.ts';
+import { GUIDANCE_LEVELS, parseBirthYearInput, type Guidance } from '../../domain/settings.ts';
+import { describedBy, Field } from '../../ui/Field.tsx';
 import '../login/accounts.css';
 import { ELDER_MODES, elderMode, setElderMode, type ElderMode } from '../../app/display.ts';
 import { roleName, t } from '../../app/i18n.ts';
@@ -14,6 +19,49 @@ import { Alert } from '../../ui/Alert.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 
 const ELDER_LABEL = { off: 'me.elderOff', on: 'me.elderOn', larger: 'me.elderLarger' } as const satisfies Record<ElderMode, string>;
+const GUIDANCE_LABEL = { full: 'settings.guidanceFull', brief: 'settings.guidanceBrief' } as const satisfies Record<Guidance, string>;
+
+/** A resident's 出生年份 (optional; 60 or more: 长辈版 is offered on their home). */
+function BirthYear({ now }: { now: () => number }) {
+  const stored = userSettings.value.birthYear;
+  const [text, setText] = useState(stored === undefined ? '' : String(stored));
+  const [bad, setBad] = useState(false);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => setText(stored === undefined ? '' : String(stored)), [stored]);
+  const save = (e: Event) => {
+    e.preventDefault();
+    const y = parseBirthYearInput(text, now());
+    setBad(y === null);
+    setSaved(false);
+    if (y === null) return;
+    void changeSettings({ birthYear: y ?? null });
+    setSaved(true);
+  };
+  return (
+    <form class="me-birth" onSubmit={save} noValidate>
+      <Field id="me-birth" label={t('settings.birthYear')} hint={t('settings.birthYearHint')} error={bad ? t('settings.birthYearBad') : null}>
+        <input
+          id="me-birth"
+          inputMode="numeric"
+          autocomplete="bday-year"
+          maxLength={4}
+          class="input-year"
+          value={text}
+          aria-invalid={bad || undefined}
+          aria-describedby={describedBy('me-birth', true, bad)}
+          onInput={(e) => {
+            setText(e.currentTarget.value);
+            setSaved(false);
+          }}
+        />
+      </Field>
+      <button type="submit" class="btn">
+        {t('settings.birthYearSave')}
+      </button>
+      <Alert tone="success">{saved ? t('settings.saved') : ''}</Alert>
+    </form>
+  );
+}
 
 interface Prefs {
   smsProgress: boolean;
@@ -133,6 +181,19 @@ export function Me({ session, onLogout }: { session: Session; onLogout(): void }
             </label>
           ))}
         </fieldset>
+        <fieldset class="me-display" aria-describedby="me-guidance-hint">
+          <legend>{t('settings.guidance')}</legend>
+          <p class="hint" id="me-guidance-hint">
+            {t('settings.guidanceHint')}
+          </p>
+          {GUIDANCE_LEVELS.map((g) => (
+            <label key={g} class="choice">
+              <input type="radio" name="me-guidance" value={g} checked={guidanceLevel.value === g} onChange={() => void changeSettings({ guidance: g })} /> {t(GUIDANCE_LABEL[g])}
+            </label>
+          ))}
+        </fieldset>
+        {resident ? <BirthYear now={() => session.now()} /> : null}
+        <p class="hint">{t('settings.travel')}</p>
       </section>
       <section class="card">
         <button type="button" class="btn btn-block" onClick={onLogout}>

@@ -3,15 +3,21 @@
  * plain-word stage (已收到 … 已办结), whether it has reached the town (待发送 / 发送中 / 已送达: a report made
  * offline waits on the phone and must not look lost), and 请评价 once a closed case awaits the resident's rating.
  * Rows come from the session's read model (ResidentSync writes the outbox and the relay's view of the own reports).
+ * Issue 14: the 长辈版 switch in the title row (phones), and 长辈版 offered once to a resident aged 60 or more.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { elderMode, setElderMode } from '../../app/display.ts';
 import { t } from '../../app/i18n.ts';
+import '../../app/locales/voice.zh.ts';
+import { changeSettings, userSettings } from '../../app/settings.ts';
+import { shouldOfferElder } from '../../domain/settings.ts';
 import type { CaseRow, Session } from '../../app/services.ts';
 import { residentStage } from '../../domain/stages.ts';
 import { CategoryIcon } from '../../ui/categoryIcons.tsx';
 import { EmptyState, ListSkeleton } from '../../ui/EmptyState.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { ElderSwitch } from '../shell/ElderSwitch.tsx';
 import { categoryName, delivery, stageTone, stageWord, type Delivery } from './words.ts';
 import { DeliveryLine } from './parts.tsx';
 import './resident.css';
@@ -20,6 +26,44 @@ const PAGE = 30;
 
 /** A closed report of this resident's, delivered and not rated yet: it asks for 请评价. */
 const toRate = (r: CaseRow, d: Delivery) => r.status === 'closed' && !r.satisfaction && d === 'sent';
+
+/**
+ * Issue 14: 长辈版 offered once to a resident whose birth year says 60 or more (domain/settings.ts shouldOfferElder):
+ * a calm card in the page, never a pop-up; the answer is kept with their settings, so no device asks again.
+ */
+function ElderOffer({ session }: { session: Session }) {
+  const [accepted, setAccepted] = useState(false);
+  if (accepted) {
+    return (
+      <p class="elder-offer-done" role="status">
+        {t('elder.offerOn')}
+      </p>
+    );
+  }
+  if (!shouldOfferElder(userSettings.value, elderMode.value, session.now())) return null;
+  return (
+    <section class="card elder-offer" aria-labelledby="elder-offer-title">
+      <h2 id="elder-offer-title">{t('elder.offerTitle')}</h2>
+      <p>{t('elder.offerText')}</p>
+      <div class="button-row">
+        <button
+          type="button"
+          class="btn btn-primary"
+          onClick={() => {
+            setAccepted(true);
+            setElderMode('on');
+            void changeSettings({ elderOffer: 'accepted' });
+          }}
+        >
+          {t('elder.offerYes')}
+        </button>
+        <button type="button" class="btn" onClick={() => void changeSettings({ elderOffer: 'declined' })}>
+          {t('elder.offerNo')}
+        </button>
+      </div>
+    </section>
+  );
+}
 
 export function ResidentHome({ session }: { session: Session }) {
   const [rows, setRows] = useState<CaseRow[] | null>(null);
@@ -44,12 +88,13 @@ export function ResidentHome({ session }: { session: Session }) {
   const known = status.ready && (status.synced || status.connection === 'offline');
   return (
     <div class="rs">
-      <ScreenTitle suffix={t('app.name')}>{t('rs.home.title')}</ScreenTitle>
+      <ScreenTitle suffix={t('app.name')} tools={<ElderSwitch home />}>{t('rs.home.title')}</ScreenTitle>
       <a class="btn btn-primary rs-cta" href="#/report" data-lesson="report-start">
         <Icon name="report" size="1.5em" />
         {t('rs.home.report')}
       </a>
       <p class="rs-lead">{t('rs.home.reportHint')}</p>
+      <ElderOffer session={session} />
       {rows === null || (!rows.length && !known) ? (
         <ListSkeleton label={t('rs.home.loading')} />
       ) : !rows.length ? (

@@ -14,6 +14,7 @@ import { routeHref } from '../../app/router.ts';
 import type { CaseRow, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { ElderSwitch } from '../shell/ElderSwitch.tsx';
 import { gridLabel } from '../cases/lookup.ts';
 import { QueueView, type QuickAction } from '../workflow/QueueView.tsx';
 import { commonKeys, Shortcuts } from '../workflow/Shortcuts.tsx';
@@ -89,7 +90,7 @@ export function WorkerTasks({ session, tab }: { session: Session; tab?: string |
   const tabName = (x: TaskTab) => (x === 'done' ? t('home.recent') : t(`tasks.tab.${x}`));
   return (
     <div class="tasks work-screen">
-      <ScreenTitle suffix={t('app.name')} title={`${t('tasks.title')} · ${tabName(current)}`}>
+      <ScreenTitle suffix={t('app.name')} tools={<ElderSwitch home />} title={`${t('tasks.title')} · ${tabName(current)}`}>
         {t('tasks.title')}
         {user.gridId ? <span class="title-sub">{gridLabel(org, user.gridId)}</span> : null}
       </ScreenTitle>
