@@ -3,9 +3,11 @@
  * the resident screens on the sandbox's local session (src/app/practice.ts), under a banner that stays on every
  * screen: 练习模式, the learner's name, 选一节课 (the guided lessons, played over the practice screens by
  * LessonPlayer), 重新开始练习 (one tap: back to the seeded practice village) and 结束练习 (back to the trainer's
- * app, on the learner's session form with the lessons' results filled in).
+ * app, on the learner's session form with the lessons' results filled in). 长辈版 is on while the learner practises
+ * (offerElderMode: nothing they choose is kept; the trainer's setting comes back when the practice ends).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { offerElderMode } from '../../app/display.ts';
 import { lang, t } from '../../app/i18n.ts';
 import '../../app/locales/training.zh.ts';
 import { endPractice, practiceMode, recordLessonResult } from '../../app/practicemode.ts';
@@ -28,6 +30,8 @@ export function PracticeShell() {
   const [lesson, setLesson] = useState<Lesson | null>(null);
   const [picking, setPicking] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  // Learners get 长辈版 by default (they may switch it off); the trainer's own setting comes back at the end.
+  useEffect(() => offerElderMode(), []);
   if (!run) return null;
   const session = run.handle.session;
   const r = route.value;
