@@ -14,7 +14,8 @@ let spoken: string[] = [];
 beforeEach(async () => {
   await resetLang();
   spoken = [];
-  vi.stubGlobal('speechSynthesis', { speak: (u: { text: string }) => spoken.push(u.text), cancel: () => undefined });
+  // A device with a Mandarin voice (speech.ts speaks through speechSynthesis only then, or when none is listed yet).
+  vi.stubGlobal('speechSynthesis', { speak: (u: { text: string }) => spoken.push(u.text), cancel: () => undefined, getVoices: () => [{ lang: 'zh-CN', name: 'Mandarin' }] });
   vi.stubGlobal(
     'SpeechSynthesisUtterance',
     class {
