@@ -178,6 +178,9 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
         // The panel sits at the bottom; above the target when the target is down there and there is room on top.
         setAtTop(Boolean(r && r.bottom > innerHeight - ph && r.top > ph));
         root.style.scrollPaddingBottom = `${ph}px`;
+        // Room under the page as tall as the panel: a target near the bottom can always scroll clear of it (a tall
+        // panel: 长辈版 text with a mistake's hint on a phone).
+        document.body.style.paddingBottom = `${ph}px`;
         const hidden = r && (r.bottom > innerHeight - ph || r.top < 0);
         const want = `${i}|${ph}`;
         if (scrolled.for !== want) scrolled = { for: want, n: 0 };
@@ -200,6 +203,7 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
     return () => {
       cancelAnimationFrame(raf);
       root.style.scrollPaddingBottom = '';
+      document.body.style.paddingBottom = '';
     };
   }, []);
 
