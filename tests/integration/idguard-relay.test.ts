@@ -6,9 +6,7 @@
 // src/domain/idguard.ts, applied by server/privacy.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseEvent } from '../../src/domain/events.ts';
-import { formatHlc } from '../../src/domain/hlc.ts';
-import { newId } from '../../src/domain/ids.ts';
-import { Actor, casesDoc, login, ORG_WITH_MEMBER, seedFixture, startTestServer, storedText, SyncClient, tempDir, USERS, waitFor, type TestServer } from './relay-harness.ts';
+import { Actor, casesDoc, recordEvent, login, ORG_WITH_MEMBER, seedFixture, startTestServer, storedText, SyncClient, tempDir, USERS, waitFor, type TestServer } from './relay-harness.ts';
 
 const FULL = '211102198001011234';
 const fullWidth = (s: string) => s.replace(/[0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
@@ -27,12 +25,7 @@ const VARIANTS: Array<{ name: string; texts: [string] | [string, string] }> = [
 /** A marker per refused write, to look for in the store and on the readers' devices (no digits: it joins nothing). */
 const marker = (doc: string, i: number, part: number) => `leak_${doc}_${'abcdefgh'[i]}${'xy'[part]}`;
 
-const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
-let seq = 0;
-function ev(type: string, actor: string, data: unknown): CaseEvent {
-  const ms = Date.now() + seq++;
-  return { id: newId(ms, rnd), type, actor, at: formatHlc({ ms, counter: 0, node: `it-${actor}` }), data } as unknown as CaseEvent;
-}
+const ev = recordEvent;
 
 let server: TestServer;
 let tmp: { dir: string; remove(): void };

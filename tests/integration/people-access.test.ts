@@ -6,25 +6,19 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { maskIdNumber } from '../../src/domain/people.ts';
 import { STORE_FILE } from '../../server/store.ts';
-import { api, login, ORG_WITH_MEMBER, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
+import { recordEvent, api, login, ORG_WITH_MEMBER, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
 
 const ID_NUMBER = '211103198001011234';
 const MASKED = maskIdNumber(ID_NUMBER);
 let server: TestServer;
 let tmp: { dir: string; remove(): void };
 const tokens: Record<string, string> = {};
-let seq = 0;
 
-const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
-function ev(type: string, actor: string, data: unknown): CaseEvent {
-  const ms = Date.now() + seq++;
-  return { id: newId(ms, rnd), type, actor, at: formatHlc({ ms, counter: 0, node: 'it' }), data } as unknown as CaseEvent;
-}
+const ev = recordEvent;
 const ws = (doc: string, who: string) => `${server.wsBase}/sync/${doc}?token=${tokens[who]}`;
 
 beforeAll(async () => {
@@ -160,7 +154,7 @@ describe('people docs: writes are inspected whole', () => {
     const c = new SyncClient(server.wsBase, 'party.t01', tokens.st01v01!);
     await c.synced();
     const refused = c.refused();
-    c.append(ev('need_claimed', 'st01v01', { needId: newId(Date.now(), rnd) }));
+    c.append(ev('need_claimed', 'st01v01', { needId: newId(Date.now(), (n) => crypto.getRandomValues(new Uint8Array(n))) }));
     expect((await refused).code).toBe('role_not_allowed');
     c.destroy();
   });

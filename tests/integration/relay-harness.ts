@@ -24,7 +24,7 @@ import { Store, STORE_FILE } from '../../server/store.ts';
 import { decide, type Command } from '../../src/domain/commands.ts';
 import { caseYear, casesDocName } from '../../src/domain/docs.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
-import { HybridClock } from '../../src/domain/hlc.ts';
+import { formatHlc, HybridClock } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { indexOrg, type OrgData, type UserInfo } from '../../src/domain/org.ts';
 import type { CaseState } from '../../src/domain/workflow.ts';
@@ -71,6 +71,16 @@ export const ORG_WITH_MEMBER: OrgData = { ...FIXTURE_ORG, users: [...FIXTURE_ORG
 export const casesDoc = (townId: string, nowMs = Date.now()) => casesDocName(townId, caseYear(nowMs));
 
 const random = (n: number) => new Uint8Array(randomBytes(n));
+
+let recordSeq = 0;
+/**
+ * A record-doc event (`{ id, type, actor, at, data }`: people, party, training...) as an insider could send it:
+ * fresh id, stamped now (one ms apart), not checked here (the relay is what is under test).
+ */
+export function recordEvent(type: string, actor: string, data: unknown): CaseEvent {
+  const ms = Date.now() + recordSeq++;
+  return { id: newId(ms, random), type, actor, at: formatHlc({ ms, counter: 0, node: `it-${actor}` }), data } as unknown as CaseEvent;
+}
 
 /** Makes valid events as a device would: decide() with the fixture org and an HLC of its own. */
 export class Actor {

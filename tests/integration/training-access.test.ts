@@ -1,22 +1,16 @@
 // Issue 14: who may open a town's training doc (403 at the upgrade), what the relay accepts into it (trainers only,
 // their own actor, learners of the doc's own town), and the practice sandbox's names, refused whoever asks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatHlc } from '../../src/domain/hlc.ts';
-import { newId } from '../../src/domain/ids.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
-import { api, login, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
+import { recordEvent, api, login, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
 
 let server: TestServer;
 let tmp: { dir: string; remove(): void };
 const tokens: Record<string, string> = {};
-let seq = 0;
-const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
-function ev(type: string, actor: string, data: unknown): CaseEvent {
-  const ms = Date.now() + seq++;
-  return { id: newId(ms, rnd), type, actor, at: formatHlc({ ms, counter: 0, node: 'it' }), data } as unknown as CaseEvent;
-}
+let learners = 0;
+const ev = recordEvent;
 const ws = (doc: string, who: string) => `${server.wsBase}/sync/${doc}?token=${tokens[who]}`;
-const learner = (actor: string, villageId = 't01v01', learnerId = `L${seq}`) =>
+const learner = (actor: string, villageId = 't01v01', learnerId = `L${++learners}`) =>
   ev('learner_saved', actor, { learnerId, name: '王奶奶', villageId, ageBand: '70s', consent: 'verbal' });
 
 beforeAll(async () => {
