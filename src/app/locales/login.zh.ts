@@ -30,6 +30,7 @@ export const loginZh = {
   'login.error.network': '无法连接服务器，请稍后重试。',
   'login.error.bad_request': '登录请求无效，请检查输入。',
   'login.error.too_many_attempts': '密码错误次数过多，此账号暂时锁定。请稍后再试（最长 15 分钟），或联系管理员。',
+  'login.error.sealed_password': '本设备上你的资料是用你以前的密码加密的，新密码打不开。请断网后用以前的密码登录一次（之后再联网用新密码登录），或联系管理员。',
 } as const;
 
 export type LoginMessages = Record<keyof typeof loginZh, string>;
