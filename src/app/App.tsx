@@ -15,7 +15,8 @@ import { BrandMark } from '../ui/icons.tsx';
 import { elderModeFor } from './display.ts';
 import { messagesReady, t } from './i18n.ts';
 import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
-import type { AuthService, Session } from './services.ts';
+import type { AuthService, LockInfo, Session } from './services.ts';
+import { useAutoLock } from '../features/lock/autolock.ts';
 
 /** A screen loaded on first use, with a retry when its chunk cannot be fetched (offline before it was cached). */
 export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
@@ -91,6 +92,10 @@ const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m
 const Signup = lazyScreen(loadSignup);
 const MeScreen = lazyScreen(() => import('../features/me/Me.tsx').then((m) => m.Me));
 const InvitesScreen = lazyScreen(() => import('../features/invites/Invites.tsx').then((m) => m.Invites));
+// Issue 14: shared PCs (the lock screen, the sign-out confirmation, the first sign-in's question).
+const LockScreen = lazyScreen(() => import('../features/lock/LockScreen.tsx').then((m) => m.LockScreen));
+const SignOutConfirm = lazyScreen(() => import('../features/lock/SignOut.tsx').then((m) => m.SignOutConfirm));
+const SharedQuestion = lazyScreen(() => import('../features/lock/SharedQuestion.tsx').then((m) => m.SharedQuestion));
 const InboxScreen = lazyScreen(() => import('../features/inbox/InboxScreen.tsx').then((m) => m.InboxScreen));
 const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
 const ApiKeys = lazyScreen(() => import('../features/apikeys/ApiKeys.tsx').then((m) => m.ApiKeys));
@@ -110,8 +115,10 @@ function skipToMain(e: Event) {
 }
 
 /** The shell of a signed-in user, with the counts its navigation announces (the worker's cases awaiting 核查). */
-function SignedIn({ session, onLogout, children }: { session: Session; onLogout(): void; children: ComponentChildren }) {
+function SignedIn({ session, onLogout, onLock, children }: { session: Session; onLogout(): void; onLock: (() => void) | undefined; children: ComponentChildren }) {
   const verify = useVerifyDue(session);
+  // Issue 14: lock after inactivity (the user's delay on this device, 10 min by default).
+  useAutoLock(session.user.id, () => onLock?.());
   // Resident mode (issue 13): large text and 60 px targets (styles.css), set before the first paint.
   useLayoutEffect(() => {
     const html = document.documentElement;
@@ -126,7 +133,7 @@ function SignedIn({ session, onLogout, children }: { session: Session; onLogout(
   }, [session]);
   const unread = useInboxUnread(session);
   return (
-    <Shell session={session} onLogout={onLogout} badges={{ tasks: verify, inbox: unread }}>
+    <Shell session={session} onLogout={onLogout} onLock={onLock} badges={{ tasks: verify, inbox: unread }}>
       {children}
     </Shell>
   );
@@ -137,14 +144,23 @@ export function App({ auth }: AppProps) {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const returnTo = useRef<string | null>(null);
   const r = route.value;
+  // Issue 14: the lock screen's state ('locking' while the session closes), the sign-out confirmation, and the
+  // first sign-in's question whether the device is shared.
+  const [locked, setLocked] = useState<LockInfo | 'locking' | null>(null);
+  const [confirmOut, setConfirmOut] = useState(false);
+  const [askShared, setAskShared] = useState(false);
 
   useEffect(() => startRouter(), []);
 
   useEffect(() => {
     let live = true;
     auth.resume().then(
-      (s) => {
-        if (live) setSession(s);
+      async (s) => {
+        // A locked session (or, on a shared device, one left open when the browser closed) opens the lock screen.
+        const lock = s ? null : await auth.shared?.lockState().catch(() => null);
+        if (!live) return;
+        setLocked(lock ?? null);
+        setSession(s);
       },
       () => {
         if (live) setSession(null);
@@ -169,12 +185,41 @@ export function App({ auth }: AppProps) {
   const onLogin = (s: Session) => {
     const target = returnTo.current && returnTo.current !== '#/login' && returnTo.current !== '#/' ? returnTo.current : routeHref(homeRoute(s.user.role));
     returnTo.current = null;
+    setLocked(null);
     setSession(s);
     navigate(target, { replace: true });
+    void auth.shared?.deviceShared().then((v) => v === null && setAskShared(true));
+  };
+
+  const onLock = auth.shared
+    ? async () => {
+        const s = session;
+        const shared = auth.shared;
+        if (!s || !shared) return;
+        // The screens unmount at once; the lock screen shows once the session's databases are closed (and sealed).
+        setConfirmOut(false);
+        setAskShared(false);
+        // Unlocking returns to this screen (kept in memory only: the URL no longer names it).
+        const back = routeKey.value;
+        setLocked('locking');
+        setSession(null);
+        navigate({ name: 'login' }, { replace: true });
+        await shared.lock(s);
+        returnTo.current = back;
+        setLocked(await shared.lockState());
+      }
+    : undefined;
+
+  const signedOut = () => {
+    setConfirmOut(false);
+    setSession(null);
+    returnTo.current = null;
+    navigate({ name: 'login' }, { replace: true });
   };
 
   const onLogout = async () => {
     const s = session;
+    setConfirmOut(false);
     setSession(null);
     returnTo.current = null;
     navigate({ name: 'login' }, { replace: true });
@@ -188,8 +233,29 @@ export function App({ auth }: AppProps) {
         {t('app.loading')}
       </p>
     );
+  } else if (!session && locked) {
+    screen =
+      locked === 'locking' || !auth.shared ? (
+        <p role="status" class="screen-loading">
+          {t('app.loading')}
+        </p>
+      ) : (
+        <LockScreen
+          shared={auth.shared}
+          info={locked}
+          onUnlocked={onLogin}
+          onSwitchUser={() => {
+            returnTo.current = null;
+            setLocked(null);
+          }}
+        />
+      );
   } else if (!session) {
     screen = r.name === 'signup' ? <Signup auth={auth} onLogin={onLogin} invite={r.invite} /> : <Login auth={auth} onLogin={onLogin} />;
+  } else if (confirmOut) {
+    screen = <SignOutConfirm session={session} shared={auth.shared} onConfirm={() => void onLogout()} onCancel={() => setConfirmOut(false)} />;
+  } else if (askShared && auth.shared) {
+    screen = <SharedQuestion session={session} shared={auth.shared} onDone={() => setAskShared(false)} />;
   } else if (session.user.role === 'resident' && ['cases', 'case', 'report', 'nearby'].includes(r.name)) {
     screen =
       r.name === 'case' ? <ResidentCase session={session} id={r.id} /> : r.name === 'report' ? <ReportWizard session={session} /> : r.name === 'nearby' ? <NearbyList session={session} /> : <ResidentHome session={session} />;
@@ -233,7 +299,7 @@ export function App({ auth }: AppProps) {
         screen = <StorageScreen session={session} />;
         break;
       case 'me':
-        screen = <MeScreen session={session} onLogout={() => void onLogout()} />;
+        screen = <MeScreen session={session} onLogout={() => setConfirmOut(true)} shared={auth.shared} onLock={onLock} onRemoved={signedOut} />;
         break;
       case 'invites':
         screen = <InvitesScreen session={session} />;
@@ -276,7 +342,7 @@ export function App({ auth }: AppProps) {
       </a>
       <UpdatePrompt offlineNote={Boolean(session)} />
       {session ? (
-        <SignedIn session={session} onLogout={() => void onLogout()}>
+        <SignedIn session={session} onLogout={() => setConfirmOut(true)} onLock={onLock ? () => void onLock() : undefined}>
           {main}
         </SignedIn>
       ) : (

@@ -113,7 +113,7 @@ export class ProfileStore {
     else await this.db.state.put({ key, value });
   }
 
-  /** Remove a profile record only (its data was sealed: storage/vault.ts holds it, encrypted). */
+  /** Remove a profile record only (its data was sealed: sync/vault.ts holds it, encrypted). */
   async removeProfile(userId: string): Promise<void> {
     await this.db.profiles.delete(userId);
   }

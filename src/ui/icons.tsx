@@ -20,6 +20,7 @@ const PATHS = {
   party: 'M5 21V4M5 4h12l-2 4 2 4H5',
   menu: 'M4 7h16M4 12h16M4 17h16',
   logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
+  lock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 017 0v3M12 15v2',
   back: 'M15 5l-7 7 7 7',
   phone: 'M5 4h4l2 5-2.5 1.5a11 11 0 005 5L15 13l5 2v4a1 1 0 01-1 1A16 16 0 014 5a1 1 0 011-1z',
   search: 'M11 18a7 7 0 100-14 7 7 0 000 14zM16 16l4 4',

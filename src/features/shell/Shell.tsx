@@ -12,6 +12,7 @@
 import { assessKinds } from '../../domain/assessscope.ts';
 import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import '../../app/locales/lockbutton.zh.ts';
 import { roleName, t } from '../../app/i18n.ts';
 import { homeRoute, route, type Route } from '../../app/router.ts';
 import type { Session } from '../../app/services.ts';
@@ -24,6 +25,8 @@ import { SyncStatusBar } from './SyncStatus.tsx';
 export interface ShellProps {
   session: Session;
   onLogout(): void;
+  /** Issue 14: lock the screen (quick switch on a shared PC); no button when absent. */
+  onLock?: (() => void) | undefined;
   children: ComponentChildren;
   /**
    * Counts shown on navigation links, by route name: `{ tasks: n }`, the grid worker's cases awaiting 核查
@@ -149,7 +152,7 @@ function NavLink({ d, current, badge, onClick, compact }: { d: Dest; current: bo
   );
 }
 
-export function Shell({ session, onLogout, children, badges }: ShellProps) {
+export function Shell({ session, onLogout, onLock, children, badges }: ShellProps) {
   const r = route.value.name;
   const user = session.user;
   const dests = destinations(session);
@@ -238,6 +241,7 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
                 ) : null}
                 <ElderSwitch />
                 <LangSwitch />
+                {onLock ? <LockButton onLock={onLock} /> : null}
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>
                   <Icon name="logout" />
                   {t('shell.logout')}
@@ -271,6 +275,7 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
               <div class="button-row">
                 <ElderSwitch />
                 <LangSwitch />
+                {onLock ? <LockButton onLock={onLock} /> : null}
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>
                   <Icon name="logout" />
                   {t('shell.logout')}
@@ -297,6 +302,16 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
         </nav>
       ) : null}
     </>
+  );
+}
+
+/** Issue 14: the header's lock button (its words come with the shell's first bundle: the lock pack is small). */
+function LockButton({ onLock }: { onLock(): void }) {
+  return (
+    <button type="button" class="btn btn-quiet" onClick={onLock}>
+      <Icon name="lock" />
+      {t('lock.lock')}
+    </button>
   );
 }
 
