@@ -92,10 +92,9 @@ const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m
 const Signup = lazyScreen(loadSignup);
 const MeScreen = lazyScreen(() => import('../features/me/Me.tsx').then((m) => m.Me));
 const InvitesScreen = lazyScreen(() => import('../features/invites/Invites.tsx').then((m) => m.Invites));
-// Issue 14: shared PCs (the lock screen, the sign-out confirmation, the first sign-in's question).
+// Issue 14: shared PCs (the lock screen, the sign-out confirmation).
 const LockScreen = lazyScreen(() => import('../features/lock/LockScreen.tsx').then((m) => m.LockScreen));
 const SignOutConfirm = lazyScreen(() => import('../features/lock/SignOut.tsx').then((m) => m.SignOutConfirm));
-const SharedQuestion = lazyScreen(() => import('../features/lock/SharedQuestion.tsx').then((m) => m.SharedQuestion));
 const InboxScreen = lazyScreen(() => import('../features/inbox/InboxScreen.tsx').then((m) => m.InboxScreen));
 const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
 const ApiKeys = lazyScreen(() => import('../features/apikeys/ApiKeys.tsx').then((m) => m.ApiKeys));
@@ -144,11 +143,9 @@ export function App({ auth }: AppProps) {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const returnTo = useRef<string | null>(null);
   const r = route.value;
-  // Issue 14: the lock screen's state ('locking' while the session closes), the sign-out confirmation, and the
-  // first sign-in's question whether the device is shared.
+  // Issue 14: the lock screen's state ('locking' while the session closes) and the sign-out confirmation.
   const [locked, setLocked] = useState<LockInfo | 'locking' | null>(null);
   const [confirmOut, setConfirmOut] = useState(false);
-  const [askShared, setAskShared] = useState(false);
 
   useEffect(() => startRouter(), []);
 
@@ -188,7 +185,6 @@ export function App({ auth }: AppProps) {
     setLocked(null);
     setSession(s);
     navigate(target, { replace: true });
-    void auth.shared?.deviceShared().then((v) => v === null && setAskShared(true));
   };
 
   const onLock = auth.shared
@@ -198,7 +194,6 @@ export function App({ auth }: AppProps) {
         if (!s || !shared) return;
         // The screens unmount at once; the lock screen shows once the session's databases are closed (and sealed).
         setConfirmOut(false);
-        setAskShared(false);
         // Unlocking returns to this screen (kept in memory only: the URL no longer names it).
         const back = routeKey.value;
         setLocked('locking');
@@ -254,8 +249,6 @@ export function App({ auth }: AppProps) {
     screen = r.name === 'signup' ? <Signup auth={auth} onLogin={onLogin} invite={r.invite} /> : <Login auth={auth} onLogin={onLogin} />;
   } else if (confirmOut) {
     screen = <SignOutConfirm session={session} shared={auth.shared} onConfirm={() => void onLogout()} onCancel={() => setConfirmOut(false)} />;
-  } else if (askShared && auth.shared) {
-    screen = <SharedQuestion session={session} shared={auth.shared} onDone={() => setAskShared(false)} />;
   } else if (session.user.role === 'resident' && ['cases', 'case', 'report', 'nearby'].includes(r.name)) {
     screen =
       r.name === 'case' ? <ResidentCase session={session} id={r.id} /> : r.name === 'report' ? <ReportWizard session={session} /> : r.name === 'nearby' ? <NearbyList session={session} /> : <ResidentHome session={session} />;

@@ -97,9 +97,12 @@ async function signOut(page: Page): Promise<string> {
 describe('two people on one shared PC', () => {
   it("B finds none of A's data; A's offline change is kept and sent at A's next sign-in", async () => {
     const page = await newPage(browser, contexts, 'shared-pc');
-    await signIn(page, `${app.url}/#/cases`, 'w0001');
-    await page.getByRole('heading', { name: '一台电脑多人使用？' }).waitFor();
-    await page.getByRole('button', { name: '是，多人共用' }).click();
+    // The first sign-in on the device: A says several people use it.
+    await page.goto(`${app.url}/#/cases`);
+    await page.getByLabel('用户名').fill('w0001');
+    await page.getByLabel('密码', { exact: true }).fill('demo');
+    await page.getByLabel('一台电脑多人使用？', { exact: false }).check();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.getByRole('heading', { name: '案件列表' }).waitFor();
     await syncText(page, '在线');
     await serviceWorkerActivated(page);

@@ -1,6 +1,6 @@
 // Issue 14, shared PCs, in the app: the lock button unmounts the signed-in screens and the lock screen names nobody;
 // PIN strikes move to the password; the sign-out confirmation says how many changes are unsaved; the first sign-in
-// asks whether the device is shared; #/me sets a PIN and refuses to remove data while something is unsaved.
+// on a device asks whether it is shared; #/me sets a PIN and refuses to remove data while something is unsaved.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App.tsx';
 import type { LockInfo, Session, SharedPcApi, UnlockResult, UnsavedKinds } from '../../src/app/services.ts';
@@ -89,17 +89,22 @@ beforeEach(async () => {
 afterEach(() => m?.unmount());
 
 describe('shared PC in the app', () => {
-  it('asks at the first sign-in whether the device is shared, once', async () => {
+  it('asks at the first sign-in on a device whether it is shared, and not again', async () => {
     const { auth, shared } = setup();
     m = await mount(<App auth={auth} />);
     await waitFor(() => m!.root.querySelector('#login-username'), 'login');
+    const box = await waitFor(() => byText(m!.root, 'label', '一台电脑多人使用？')?.querySelector('input'), 'the question');
+    await click(box);
     await type(mustFind(m.root, '#login-username'), 'w0001');
     await type(mustFind(m.root, '#login-password'), 'demo');
     await submit(mustFind(m.root, 'form'));
-    await waitFor(() => byText(m!.root, 'h1', '一台电脑多人使用？'), 'the question');
-    await click(byText(m.root, 'button', '是，多人共用'));
     await waitFor(() => byText(m!.root, 'h1', '案件列表'), 'the case list');
     expect(shared.shared).toBe(true);
+    m.unmount();
+    m = await mount(<App auth={auth} />);
+    await waitFor(() => m!.root.querySelector('#login-username'), 'login again');
+    await settle();
+    expect(byText(m.root, 'label', '一台电脑多人使用？')).toBeUndefined();
   });
 
   it('locks: the screens unmount and the lock screen names nobody; five wrong PINs need the password', async () => {

@@ -1,6 +1,6 @@
 /**
- * Simplified Chinese messages of shared PCs (issue 14): the lock screen, the sign-out confirmation, the first
- * sign-in's question about the device, and the #/me section (PIN, auto-lock, shared device, remove my data).
+ * Simplified Chinese messages of shared PCs (issue 14): the lock screen, the sign-out confirmation, and the #/me
+ * section (PIN, auto-lock, shared device, remove my data).
  * Registered when a module of features/lock is evaluated; sharedpc.en.ts has the same keys.
  */
 import { addMessages } from '../i18n.ts';
@@ -30,11 +30,6 @@ export const sharedpcZh = {
   'signout.confirm': '退出登录',
   'signout.cancel': '取消，继续使用',
   'signout.busy': '正在退出…',
-  'shared.question': '一台电脑多人使用？',
-  'shared.questionHint': '比如村委会的办公电脑，几个人轮流用。选“是”以后：每个人退出或锁屏后，他的资料会加密，下一个人看不到；登录页也不显示用过这台设备的人。',
-  'shared.yes': '是，多人共用',
-  'shared.no': '否，只有我用',
-  'shared.later': '以后可以由乡镇（街道）中心的工作人员在“我的账号”里更改。',
   'pc.security': '锁屏和共用设备',
   'pc.pin': 'PIN 码',
   'pc.pinHint': '设置 4 到 6 位数字的 PIN 码，锁屏后用它快速继续。PIN 码只保存在这台设备上；连续输错 5 次要用登录密码。',
