@@ -25,7 +25,8 @@ export async function sealFigure(opts: { perTown: number; workerCases: number; r
   const site = await serveDir(PAGES_OUT);
   const browser = await launchBrowser();
   try {
-    const ctx = await browser.newContext();
+    // The static server sends the app's CSP (no eval): Playwright's string predicates need it bypassed.
+    const ctx = await browser.newContext({ bypassCSP: true });
     await allowTsxFunctions(ctx);
     const page: Page = await ctx.newPage();
     page.on('pageerror', (e) => log(`  page error: ${e.message}`));

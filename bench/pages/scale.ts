@@ -7,7 +7,7 @@
 import Dexie, { type Table } from 'dexie';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { encodeEventsDoc, encodeOrgDoc, eventsByDoc } from '../../server/seed.ts';
+import { encodeEventsDoc, encodeOrgDoc, eventsByDoc } from '../../src/protocol/seeddocs.ts';
 import type { CaseFilter } from '../../src/app/services.ts';
 import { casesDocName, docsForUser, ORG_DOC } from '../../src/domain/docs.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
