@@ -200,7 +200,7 @@ describe('#/me: lock and shared device', () => {
     let removed = 0;
     let locked = 0;
     m = await mount(<Me session={session} onLogout={() => {}} shared={shared} onLock={() => locked++} onRemoved={() => removed++} />);
-    await waitFor(() => byText(m!.root, 'p', '还没有设置 PIN 码'), 'no PIN yet');
+    await waitFor(() => byText(m!.root, 'p', '还没有设置数字密码'), 'no PIN yet');
     await type(mustFind(m.root, '#me-pin'), '12a4');
     await type(mustFind(m.root, '#me-pin-again'), '12a4');
     await submit(mustFind(m.root, '.me-security form'));
@@ -211,7 +211,7 @@ describe('#/me: lock and shared device', () => {
     expect(mustFind(m.root, '#me-pin-problem').textContent).toContain('不一样');
     await type(mustFind(m.root, '#me-pin-again'), '1234');
     await submit(mustFind(m.root, '.me-security form'));
-    await waitFor(() => byText(m!.root, '[role=status]', 'PIN 码已保存'), 'saved');
+    await waitFor(() => byText(m!.root, '[role=status]', '数字密码已保存'), 'saved');
     expect(shared.pins.get('w0001')).toBe('1234');
 
     // A grid worker cannot change the device's mark.
