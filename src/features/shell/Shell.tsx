@@ -241,7 +241,7 @@ export function Shell({ session, onLogout, onLock, children, badges }: ShellProp
                 ) : null}
                 <ElderSwitch />
                 <LangSwitch />
-                {onLock ? <LockButton onLock={onLock} /> : null}
+                {onLock ? <LockButton onLock={onLock} compact /> : null}
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>
                   <Icon name="logout" />
                   {t('shell.logout')}
@@ -305,12 +305,15 @@ export function Shell({ session, onLogout, onLock, children, badges }: ShellProp
   );
 }
 
-/** Issue 14: the header's lock button (its words come with the shell's first bundle: the lock pack is small). */
-function LockButton({ onLock }: { onLock(): void }) {
+/**
+ * Issue 14: the lock button. compact (the PC header, which stays one row at 1366 px): the icon, its word for screen
+ * readers and as a tooltip, like the inbox next to it.
+ */
+function LockButton({ onLock, compact }: { onLock(): void; compact?: boolean }) {
   return (
-    <button type="button" class="btn btn-quiet" onClick={onLock}>
+    <button type="button" class="btn btn-quiet" onClick={onLock} title={compact ? t('lock.lock') : undefined}>
       <Icon name="lock" />
-      {t('lock.lock')}
+      <span class={compact ? 'visually-hidden' : undefined}>{t('lock.lock')}</span>
     </button>
   );
 }
