@@ -9,7 +9,6 @@ export const sharedpcEn: SharedpcMessages = {
   'lock.password': 'Password',
   'lock.unlock': 'Unlock',
   'lock.busy': 'Unlocking…',
-  'lock.locking': 'Locking…',
   'lock.badPin': 'Wrong PIN. {n} tries left.',
   'lock.pinBlocked': 'Five wrong PINs in a row: the PIN is disabled. Unlock with your password.',
   'lock.badPassword': 'Wrong password.',

@@ -13,7 +13,6 @@ export const sharedpcZh = {
   'lock.password': '登录密码',
   'lock.unlock': '解锁',
   'lock.busy': '正在解锁…',
-  'lock.locking': '正在锁定…',
   'lock.badPin': '数字密码不对，还可以再试 {n} 次。',
   'lock.pinBlocked': '数字密码连续错了 5 次，已停用。请输入登录密码解锁。',
   'lock.badPassword': '密码不对。',
