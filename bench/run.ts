@@ -3,7 +3,7 @@
  * and `npm run bench -- --quick` (smaller data and fewer runs, under 20 minutes): every figure of issues 3 and 12
  * with its budget and a reference measured in the same run. Writes
  * bench/results.json (`[{name, value, unit, budget, reference, ratio, pass, failed?, note?}]`) and prints a table.
- * `--only=bundle,pageload,warmstart,scale,sync,relay,demo,compress,photos` runs a subset (the file then holds that subset only; with
+ * `--only=bundle,pageload,warmstart,scale,seal,sync,relay,demo,compress,photos` runs a subset (the file then holds that subset only; with
  * `--merge` the subset replaces its own entries in the existing bench/results.json).
  * Exit code: 0 when every figure was measured, budget misses included (a miss is a finding, marked **MISS**). 1 when
  * any figure of this run failed: its value could not be measured, or a peer or reference it is compared with
@@ -21,6 +21,7 @@ import { lighthouseFigure } from './figures/lighthouse.ts';
 import { photosFigure } from './figures/photos.ts';
 import { relayFigure } from './figures/relay.ts';
 import { scaleFigure } from './figures/scale.ts';
+import { sealFigure } from './figures/seal.ts';
 import { syncFigure } from './figures/sync.ts';
 import { warmStartFigure } from './figures/warmstart.ts';
 import { APP_OUT, ROOT } from './lib/build.ts';
@@ -48,6 +49,7 @@ const GROUP_PREFIX: Record<string, string> = {
   pageload: 'page load',
   warmstart: 'warm offline start',
   scale: 'local data',
+  seal: 'seal',
   sync: 'sync',
   relay: 'relay',
   demo: 'demo',
@@ -94,6 +96,7 @@ async function main(): Promise<number> {
   }
 
   if (want('scale')) await step('local data at scale', () => scaleFigure({ perTown: P.perTown, workerCases: P.workerCases, repeats: P.scaleRepeats, log }), results);
+  if (want('seal')) await step('seal on a shared PC', () => sealFigure({ perTown: P.perTown, workerCases: P.workerCases, runs: quick ? 1 : 3, log }), results);
   if (want('sync')) await step('sync on a weak link', () => syncFigure({ workerCases: P.syncWorkerCases, weekEvents: P.weekEvents, quick, log }), results);
   if (want('compress')) await step('photo compression', () => compressFigure({ runs: quick ? 1 : 5, log }), results);
   if (want('photos')) await step('photos on a weak link', () => photosFigure({ quick, log }), results);

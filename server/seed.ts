@@ -11,12 +11,11 @@
  *   event's receipt as if the relay had received it live at its time (src/domain/receipts.ts).
  */
 import * as Y from 'yjs';
-import { caseYear, casesDocName, ORG_DOC } from '../src/domain/docs.ts';
-import { compareEvents, type CaseEvent } from '../src/domain/events.ts';
-import { hlcMs } from '../src/domain/hlc.ts';
-import { indexOrg, ORG_COLLECTIONS, type OrgData, type OrgIndex } from '../src/domain/org.ts';
-import { makeReceipt } from '../src/domain/receipts.ts';
-import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
+import { ORG_DOC } from '../src/domain/docs.ts';
+import type { CaseEvent } from '../src/domain/events.ts';
+import { indexOrg, type OrgData } from '../src/domain/org.ts';
+import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
+import { encodeEventsDoc, encodeOrgDoc, eventsByDoc } from '../src/protocol/seeddocs.ts';
 import { hashPassword } from './auth.ts';
 import { ID_SPLIT_META } from './idsplit.ts';
 import { RECEIPTS_META } from './receipts.ts';
@@ -37,60 +36,9 @@ export interface SeedResult {
   events: number;
 }
 
-/** Key of each org collection's entries. */
-function orgKey(collection: (typeof ORG_COLLECTIONS)[number], value: object): string {
-  const v = value as { id?: string; code?: string };
-  const key = collection === 'categories' || collection === 'subcategories' ? v.code : v.id;
-  if (typeof key !== 'string') throw new Error(`seed: an entry of ${collection} has no ${collection.endsWith('categories') ? 'code' : 'id'}`);
-  return key;
-}
-
-/** The org doc's content as one update (also used by tests to build fixtures the same way). */
-export function encodeOrgDoc(org: OrgData, clientId: number): Uint8Array {
-  const doc = new Y.Doc();
-  doc.clientID = clientId;
-  doc.transact(() => {
-    for (const c of ORG_COLLECTIONS) {
-      const map = doc.getMap(c);
-      for (const value of org[c] as object[]) map.set(orgKey(c, value), JSON.parse(JSON.stringify(value)) as unknown);
-    }
-  });
-  const update = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return update;
-}
-
-/**
- * A cases doc holding `events` (in this order) as one update (also used by the benchmarks to build theirs). With
- * `org`, each event also gets a receipt at its own time, checked against `org`.
- */
-export function encodeEventsDoc(events: readonly CaseEvent[], clientId: number, org?: OrgIndex): Uint8Array {
-  const doc = new Y.Doc();
-  doc.clientID = clientId;
-  doc.getArray(EVENTS_ARRAY).push(events.map((e) => JSON.parse(JSON.stringify(e)) as unknown));
-  if (org) doc.getArray(RECEIPTS_ARRAY).push(events.map((e) => makeReceipt(e, org, hlcMs(e.at))));
-  const update = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return update;
-}
-
-/** Group events into their cases docs. Events of a case without a report cannot be placed and are dropped. */
-export function eventsByDoc(events: readonly CaseEvent[]): Map<string, CaseEvent[]> {
-  const docOfCase = new Map<string, string>();
-  for (const e of events) {
-    if (e.type === 'reported') docOfCase.set(e.caseId, casesDocName(e.data.townId, caseYear(hlcMs(e.at))));
-  }
-  const out = new Map<string, CaseEvent[]>();
-  for (const e of events) {
-    const doc = docOfCase.get(e.caseId);
-    if (!doc) continue;
-    const list = out.get(doc);
-    if (list) list.push(e);
-    else out.set(doc, [e]);
-  }
-  for (const list of out.values()) list.sort(compareEvents);
-  return out;
-}
+// The docs' encodings are pure (src/protocol/seeddocs.ts), so the benchmarks' browser pages build theirs with the
+// same code without loading the relay's store.
+export { encodeEventsDoc, encodeOrgDoc, eventsByDoc } from '../src/protocol/seeddocs.ts';
 
 export async function seedStore(store: Store, data: SeedData, opts: { password: string; clientId: number }): Promise<SeedResult> {
   // One scrypt hash shared by every demo account. Hashing 2,900 passwords one by one takes minutes, and the

@@ -76,6 +76,9 @@ export async function buildPages(): Promise<void> {
       mode: 'production',
       logLevel: 'warn',
       base: '/',
+      // The county generator (bench/lib/data.ts -> server/demo) draws the demo's photos with Node code (Buffer,
+      // node:crypto); the pages need only the photo references, so the browser build gets a stub.
+      resolve: { alias: [{ find: /^\.\/photos\.ts$/, replacement: join(root, 'stub-photos.ts') }] },
       build: {
         outDir: PAGES_OUT,
         emptyOutDir: true,

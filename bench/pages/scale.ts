@@ -7,7 +7,7 @@
 import Dexie, { type Table } from 'dexie';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { encodeEventsDoc, encodeOrgDoc, eventsByDoc } from '../../server/seed.ts';
+import { encodeEventsDoc, encodeOrgDoc, eventsByDoc } from '../../src/protocol/seeddocs.ts';
 import type { CaseFilter } from '../../src/app/services.ts';
 import { casesDocName, docsForUser, ORG_DOC } from '../../src/domain/docs.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
@@ -17,6 +17,7 @@ import { UserDb, docDbName, userDbName, type CaseRecord } from '../../src/storag
 import { SyncEngine } from '../../src/sync/engine.ts';
 import { countRows, openPersistence } from '../../src/sync/persist.ts';
 import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
+import { Vault } from '../../src/sync/vault.ts';
 import { BENCH_YEAR, benchOrg, generateCases } from '../lib/data.ts';
 
 const NS = 'bench';
@@ -96,6 +97,30 @@ const bench = {
       }
     }
     return counts;
+  },
+
+  /**
+   * Issue 14 (shared PCs): seal the county user's databases (the read model and every doc's y-indexeddb store,
+   * about 20,000 cases) into the vault, then restore them; each timed on its own. The key pair is made first
+   * (one PBKDF2 at the app's iteration count, not timed: it belongs to the sign-in).
+   */
+  async sealRound(): Promise<{ sealMs: number; unsealMs: number; bytes: number; dbs: number; rows: number }> {
+    const vault = new Vault(NS);
+    try {
+      const priv = await vault.keyForPassword('county', 'bench-password');
+      if (!priv) throw new Error('no vault key');
+      const names = [userDbName(NS, 'county'), ...grants(user('county')).map((g) => docDbName(NS, 'county', g.name))];
+      const sealed = await time(() => vault.seal('county', 'county', names, null));
+      const left = (await indexedDB.databases()).filter((d) => d.name?.startsWith(`${NS}-u-county`)).length;
+      if (left) throw new Error(`${left} plaintext databases left after the seal`);
+      const opened = await time(() => vault.restore('county', priv));
+      const db = new UserDb(userDbName(NS, 'county'));
+      const rows = await db.cases.count();
+      db.close();
+      return { sealMs: sealed.ms, unsealMs: opened.ms, bytes: sealed.value.bytes, dbs: sealed.value.dbs, rows };
+    } finally {
+      vault.close();
+    }
   },
 
   /** Full read-model rebuild: the county user's engine starts on an empty read model (opens 14 docs, folds, writes). */

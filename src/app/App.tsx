@@ -17,7 +17,8 @@ import { elderModeFor } from './display.ts';
 import { messagesReady, t } from './i18n.ts';
 import { endPractice, practiceMode } from './practicemode.ts';
 import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
-import type { AuthService, Session } from './services.ts';
+import type { AuthService, LockInfo, Session } from './services.ts';
+import { useAutoLock } from '../features/lock/autolock.ts';
 
 // Issue 14: every screen's title has a read-aloud button for its main instruction (shown in 长辈版, to residents
 // and on the signed-out screens: features/shell/ReadAloud.tsx, loaded after the first bundle).
@@ -97,6 +98,9 @@ const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m
 const Signup = lazyScreen(loadSignup);
 const MeScreen = lazyScreen(() => import('../features/me/Me.tsx').then((m) => m.Me));
 const InvitesScreen = lazyScreen(() => import('../features/invites/Invites.tsx').then((m) => m.Invites));
+// Issue 14: shared PCs (the lock screen, the sign-out confirmation).
+const LockScreen = lazyScreen(() => import('../features/lock/LockScreen.tsx').then((m) => m.LockScreen));
+const SignOutConfirm = lazyScreen(() => import('../features/lock/SignOut.tsx').then((m) => m.SignOutConfirm));
 const InboxScreen = lazyScreen(() => import('../features/inbox/InboxScreen.tsx').then((m) => m.InboxScreen));
 const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
 const ApiKeys = lazyScreen(() => import('../features/apikeys/ApiKeys.tsx').then((m) => m.ApiKeys));
@@ -121,8 +125,10 @@ function skipToMain(e: Event) {
 }
 
 /** The shell of a signed-in user, with the counts its navigation announces (the worker's cases awaiting 核查). */
-function SignedIn({ session, onLogout, children }: { session: Session; onLogout(): void; children: ComponentChildren }) {
+function SignedIn({ session, onLogout, onLock, children }: { session: Session; onLogout(): void; onLock: (() => void) | undefined; children: ComponentChildren }) {
   const verify = useVerifyDue(session);
+  // Issue 14: lock after inactivity (the user's delay on this device, 10 min by default).
+  useAutoLock(session.user.id, () => onLock?.());
   // Resident mode (issue 13): large text and 60 px targets (styles.css), set before the first paint.
   useLayoutEffect(() => {
     const html = document.documentElement;
@@ -152,7 +158,7 @@ function SignedIn({ session, onLogout, children }: { session: Session; onLogout(
   }, [session]);
   const unread = useInboxUnread(session);
   return (
-    <Shell session={session} onLogout={onLogout} badges={{ tasks: verify, inbox: unread }}>
+    <Shell session={session} onLogout={onLogout} onLock={onLock} badges={{ tasks: verify, inbox: unread }}>
       {children}
     </Shell>
   );
@@ -163,14 +169,21 @@ export function App({ auth }: AppProps) {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const returnTo = useRef<string | null>(null);
   const r = route.value;
+  // Issue 14: the lock screen's state ('locking' while the session closes) and the sign-out confirmation.
+  const [locked, setLocked] = useState<LockInfo | 'locking' | null>(null);
+  const [confirmOut, setConfirmOut] = useState(false);
 
   useEffect(() => startRouter(), []);
 
   useEffect(() => {
     let live = true;
     auth.resume().then(
-      (s) => {
-        if (live) setSession(s);
+      async (s) => {
+        // A locked session (or, on a shared device, one left open when the browser closed) opens the lock screen.
+        const lock = s ? null : await auth.shared?.lockState().catch(() => null);
+        if (!live) return;
+        setLocked(lock ?? null);
+        setSession(s);
       },
       () => {
         if (live) setSession(null);
@@ -195,13 +208,42 @@ export function App({ auth }: AppProps) {
   const onLogin = (s: Session) => {
     const target = returnTo.current && returnTo.current !== '#/login' && returnTo.current !== '#/' ? returnTo.current : routeHref(homeRoute(s.user.role));
     returnTo.current = null;
+    setLocked(null);
     setSession(s);
     navigate(target, { replace: true });
+  };
+
+  const onLock = auth.shared
+    ? async () => {
+        const s = session;
+        const shared = auth.shared;
+        if (!s || !shared) return;
+        // A practice in progress ends first (its data stays on the device, in the trainer's sealed namespace).
+        await endPractice(s.now());
+        // The screens unmount at once; the lock screen shows once the session's databases are closed (and sealed).
+        setConfirmOut(false);
+        // Unlocking returns to this screen (kept in memory only: the URL no longer names it).
+        const back = routeKey.value;
+        setLocked('locking');
+        setSession(null);
+        navigate({ name: 'login' }, { replace: true });
+        await shared.lock(s);
+        returnTo.current = back;
+        setLocked(await shared.lockState());
+      }
+    : undefined;
+
+  const signedOut = () => {
+    setConfirmOut(false);
+    setSession(null);
+    returnTo.current = null;
+    navigate({ name: 'login' }, { replace: true });
   };
 
   const onLogout = async () => {
     const s = session;
     if (s) await endPractice(s.now());
+    setConfirmOut(false);
     setSession(null);
     returnTo.current = null;
     navigate({ name: 'login' }, { replace: true });
@@ -215,8 +257,27 @@ export function App({ auth }: AppProps) {
         {t('app.loading')}
       </p>
     );
+  } else if (!session && locked) {
+    screen =
+      locked === 'locking' || !auth.shared ? (
+        <p role="status" class="screen-loading">
+          {t('app.loading')}
+        </p>
+      ) : (
+        <LockScreen
+          shared={auth.shared}
+          info={locked}
+          onUnlocked={onLogin}
+          onSwitchUser={() => {
+            returnTo.current = null;
+            setLocked(null);
+          }}
+        />
+      );
   } else if (!session) {
     screen = r.name === 'signup' ? <Signup auth={auth} onLogin={onLogin} invite={r.invite} /> : <Login auth={auth} onLogin={onLogin} />;
+  } else if (confirmOut) {
+    screen = <SignOutConfirm session={session} shared={auth.shared} onConfirm={() => void onLogout()} onCancel={() => setConfirmOut(false)} />;
   } else if (session.user.role === 'resident' && ['cases', 'case', 'report', 'nearby'].includes(r.name)) {
     screen =
       r.name === 'case' ? <ResidentCase session={session} id={r.id} /> : r.name === 'report' ? <ReportWizard session={session} /> : r.name === 'nearby' ? <NearbyList session={session} /> : <ResidentHome session={session} />;
@@ -260,7 +321,7 @@ export function App({ auth }: AppProps) {
         screen = <StorageScreen session={session} />;
         break;
       case 'me':
-        screen = <MeScreen session={session} onLogout={() => void onLogout()} />;
+        screen = <MeScreen session={session} onLogout={() => setConfirmOut(true)} shared={auth.shared} onLock={onLock} onRemoved={signedOut} />;
         break;
       case 'invites':
         screen = <InvitesScreen session={session} />;
@@ -324,7 +385,7 @@ export function App({ auth }: AppProps) {
       </a>
       <UpdatePrompt offlineNote={Boolean(session)} />
       {session ? (
-        <SignedIn session={session} onLogout={() => void onLogout()}>
+        <SignedIn session={session} onLogout={() => setConfirmOut(true)} onLock={onLock ? () => void onLock() : undefined}>
           {main}
         </SignedIn>
       ) : (

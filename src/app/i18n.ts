@@ -40,6 +40,8 @@ import type { errorsZh } from './locales/errors.zh.ts';
 import type { eventsZh } from './locales/events.zh.ts';
 import type { casesZh } from './locales/cases.zh.ts';
 import type { voiceZh } from './locales/voice.zh.ts';
+import type { sharedpcZh } from './locales/sharedpc.zh.ts';
+import type { lockbuttonZh } from './locales/lockbutton.zh.ts';
 import { zh, type CoreKey } from './locales/zh.ts';
 
 export type Lang = 'zh' | 'en';
@@ -69,7 +71,9 @@ export type MessageKey =
   | keyof typeof errorsZh
   | keyof typeof eventsZh
   | keyof typeof casesZh
-  | keyof typeof voiceZh;
+  | keyof typeof voiceZh
+  | keyof typeof sharedpcZh
+  | keyof typeof lockbuttonZh;
 type Table = Partial<Record<MessageKey, string>>;
 
 const STORAGE_KEY = 'gl:lang';

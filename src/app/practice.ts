@@ -10,12 +10,11 @@
  */
 import { signal } from '@preact/signals';
 import type { Session, SyncStatus } from './services.ts';
-import { PRACTICE_PREFIX } from '../domain/docs.ts';
 import type { RandomBytes } from '../domain/ids.ts';
 import type { OrgView, UserInfo } from '../domain/org.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
 import { ReadModel } from '../storage/readmodel.ts';
-import { UserDb } from '../storage/schema.ts';
+import { practiceDbName, UserDb } from '../storage/schema.ts';
 import { ResidentSync } from '../sync/resident.ts';
 import { PracticeRelay, practiceOrg, practiceUser, type PracticeSnapshot } from '../sync/practicerelay.ts';
 
@@ -30,8 +29,7 @@ export interface PracticeHandle {
   stop(): Promise<void>;
 }
 
-/** The practice db of a trainer on this device. */
-export const practiceDbName = (ns: string, trainerId: string): string => `${PRACTICE_PREFIX}${ns}.${trainerId}`;
+export { practiceDbName };
 
 const isSnapshot = (v: unknown): v is PracticeSnapshot => typeof v === 'object' && v !== null && typeof (v as PracticeSnapshot).cases === 'object' && Array.isArray((v as PracticeSnapshot).own);
 

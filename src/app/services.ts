@@ -127,7 +127,54 @@ export interface EvidenceApi {
   clean(targetBytes?: number): Promise<number>;
 }
 
-export type LoginError = 'bad_credentials' | 'offline_unknown_user' | 'network' | 'bad_request' | 'too_many_attempts';
+export type LoginError = 'bad_credentials' | 'offline_unknown_user' | 'network' | 'bad_request' | 'too_many_attempts' | 'sealed_password';
+
+/** Issue 14: a signed-in user's unsaved work by kind (sign-out confirmation, "remove my data"). */
+export interface UnsavedKinds {
+  /** False until the local docs are open: the counts are not known yet. */
+  ready: boolean;
+  total: number;
+  cases: number;
+  /** People and party records. */
+  records: number;
+  photos: number;
+  clips: number;
+}
+
+/** Issue 14: the lock screen's state; it names nobody (the screen shows nothing of the last user). */
+export interface LockInfo {
+  /** A PIN can unlock (set, and fewer than five wrong ones in a row); else the password is needed. */
+  pin: boolean;
+}
+
+export type UnlockResult =
+  | { ok: true; session: Session }
+  | { ok: false; error: 'bad_pin'; left: number }
+  | { ok: false; error: 'pin_blocked' | 'bad_password' | 'bad_request' | 'not_locked' | 'sealed_password' };
+
+/**
+ * Issue 14, shared PCs (src/app/session.ts implements it; DESIGN.md "Shared PCs"): the device's shared mark, the
+ * quick lock with a per-user PIN, and removal of a user's data.
+ */
+export interface SharedPcApi {
+  /** Whether this device is marked shared; null when nobody has answered the question yet. */
+  deviceShared(): Promise<boolean | null>;
+  /** Answer the first-sign-in question (while unanswered), or change it later: a town-center user only. */
+  setDeviceShared(on: boolean, by: Session): Promise<boolean>;
+  /** The lock screen's state, or null when no session is locked. */
+  lockState(): Promise<LockInfo | null>;
+  /** Close the session behind the lock screen (sealed on a shared device); the PIN or password resumes it. */
+  lock(session: Session): Promise<void>;
+  unlock(secret: { pin: string } | { password: string }): Promise<UnlockResult>;
+  /** Leave the lock screen for the sign-in screen (the locked user's data stays as it is: sealed when shared). */
+  cancelLock(): Promise<void>;
+  hasPin(userId: string): Promise<boolean>;
+  /** Set (4-6 digits) or remove (null) the PIN; the password is needed when this session was not opened with it. */
+  setPin(session: Session, pin: string | null, password?: string): Promise<'ok' | 'need_password' | 'bad_password' | 'bad_pin'>;
+  unsaved(session: Session): UnsavedKinds;
+  /** Sign out and delete the user's data from this device; refused (with what is unsaved) unless all is saved. */
+  removeMyData(session: Session): Promise<{ ok: true } | { ok: false; unsaved: UnsavedKinds }>;
+}
 
 export interface AuthService {
   profiles(): Promise<Profile[]>;
@@ -143,4 +190,6 @@ export interface AuthService {
   resume(): Promise<Session | null>;
   /** Remove a profile and all of that user's local data from this device. */
   forget(userId: string): Promise<void>;
+  /** Issue 14: shared PCs; absent in test fakes without it. */
+  shared?: SharedPcApi;
 }

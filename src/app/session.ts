@@ -16,12 +16,14 @@
  *    `withRecords`: their unsaved events, last save and links), read through one signal so the shell loads none of
  *    the records code. Grants read again from /api/me mid-session reach both (new docs open, revoked ones stop).
  */
-import type { AuthService, EvidenceApi, GeoFetchInit, LoginError, Profile, Session, SyncStatus, UploadProgress } from './services.ts';
+import type { AuthService, EvidenceApi, GeoFetchInit, LockInfo, LoginError, Profile, Session, SharedPcApi, SyncStatus, UnlockResult, UnsavedKinds, UploadProgress } from './services.ts';
 import type { CaseEvent } from '../domain/events.ts';
 import type { EvidenceParts } from '../sync/evidence.ts';
 import type { DocGrant } from '../domain/docs.ts';
 import { ROLES, type UserInfo } from '../domain/org.ts';
-import { ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
+import { PBKDF2_ITERATIONS, ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
+import { MAX_PIN_FAILURES, Vault } from '../sync/vault.ts';
+import { isPin } from '../domain/pin.ts';
 import { DEFAULT_NAMESPACE, type ProfileRecord } from '../storage/schema.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import type { RecordSync } from '../sync/records.ts';
@@ -69,6 +71,8 @@ export interface GridlinkSession extends Session {
 export interface GridlinkAuthService extends AuthService {
   login(username: string, password: string): Promise<{ ok: true; session: GridlinkSession } | { ok: false; error: LoginError }>;
   resume(): Promise<GridlinkSession | null>;
+  /** Issue 14: shared PCs (always present on the app's own service). */
+  shared: SharedPcApi;
   /** Stop every session and close the device database (tests, page teardown). */
   dispose(): Promise<void>;
 }
@@ -95,6 +99,51 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
   const ns = opts.namespace ?? DEFAULT_NAMESPACE;
   const store = new ProfileStore(ns);
   const active = new Map<string, SessionImpl>();
+  // Issue 14 (shared PCs): the vault of sealed data, and the private key of each signed-in user, held in memory only
+  // while their session is open (it unwraps nothing on its own: it opens their sealed data at the next unlock).
+  const vault = new Vault(ns, random, opts.pbkdf2Iterations ?? PBKDF2_ITERATIONS);
+  const keys = new Map<string, CryptoKey>();
+  const SHARED = 'shared';
+  const LOCKED = 'locked';
+  const isShared = async () => (await store.getState(SHARED)) === true;
+
+  /**
+   * Encrypt a user's local data and their device profile into the vault, and delete the plaintext (their sessions
+   * are closed first). A user with no vault key (signed in here before issue 14, and not since) cannot be sealed:
+   * their data stays as it was until their next sign-in makes one.
+   */
+  async function sealUser(userId: string): Promise<boolean> {
+    const s = active.get(userId);
+    if (s) await s.stop();
+    keys.delete(userId);
+    if (!(await vault.keyRecord(userId))) return false;
+    const profile = (await store.byId(userId)) ?? null;
+    await vault.seal(userId, profile?.username ?? '', await store.dbNamesOf(userId), profile);
+    if (profile) await store.removeProfile(userId);
+    return true;
+  }
+
+  /** Seal everyone on this device whose data is in clear and who has no open session (a shared device's start). */
+  async function sealIdle(): Promise<void> {
+    for (const p of await store.list()) if (!active.has(p.userId)) await sealUser(p.userId);
+  }
+
+  /** Open a user's sealed data (if any) with their private key; their sealed profile comes back to the device db. */
+  async function unseal(userId: string, priv: CryptoKey): Promise<void> {
+    const r = await vault.restore(userId, priv);
+    if (r?.profile && !(await store.byId(userId))) await store.put(r.profile);
+  }
+
+  /** Everything a user left on this device goes: profile, databases, vault key and sealed data. */
+  async function forgetUser(userId: string): Promise<void> {
+    const s = active.get(userId);
+    if (s) await s.stop();
+    keys.delete(userId);
+    await store.forget(userId);
+    await vault.forget(userId);
+    if ((await store.getState(LOCKED)) === userId) await store.setState(LOCKED, null);
+  }
+
   let transport: Transport | null | undefined = opts.transport;
 
   function getTransport(): Transport | null {
@@ -189,6 +238,12 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       onEnd: (sess) => {
         if (active.get(sess.user.id) === sess) active.delete(sess.user.id);
       },
+      // Issue 14: signed out on a shared device means unreadable: seal (unsent changes included: they go with
+      // the databases and are sent at the next sign-in).
+      afterLogout: async (userId) => {
+        keys.delete(userId);
+        if (await isShared()) await sealUser(userId);
+      },
     });
     active.set(p.user.id, s);
     try {
@@ -215,6 +270,8 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
 
   return {
     async profiles(): Promise<Profile[]> {
+      // A shared device's sign-in screen names nobody (issue 14).
+      if (await isShared()) return [];
       return (await store.list()).map((p) => ({ userId: p.userId, username: p.username, name: p.name, role: p.role, lastLoginMs: p.lastLoginMs }));
     },
 
@@ -225,6 +282,9 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
         const r = await onlineLogin(name, password);
         if (r.kind === 'bad_credentials' || r.kind === 'bad_request' || r.kind === 'too_many_attempts') return { ok: false, error: r.kind };
         if (r.kind === 'ok') {
+          const [verifier, priv] = await Promise.all([makeVerifier(password, random, opts.pbkdf2Iterations), vault.keyForPassword(r.user.id, password)]);
+          if (!priv) return { ok: false, error: 'sealed_password' };
+          await unseal(r.user.id, priv);
           const record: ProfileRecord = {
             userId: r.user.id,
             // Issue 13: a resident signs in by phone: their profile is found by it offline too.
@@ -234,41 +294,149 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
             lastLoginMs: now(),
             user: r.user,
             docs: r.docs,
-            verifier: await makeVerifier(password, random, opts.pbkdf2Iterations),
+            verifier,
             token: r.token,
           };
           await store.put(record);
+          await store.setState(LOCKED, null);
+          keys.set(r.user.id, priv);
           return { ok: true, session: await startSession({ ...r, username: record.username }, null) };
         }
         // network: fall through to the offline unlock
       }
-      const profile = await store.byUsername(name);
-      if (!profile) return { ok: false, error: 'offline_unknown_user' };
+      let profile = await store.byUsername(name);
+      if (!profile) {
+        // Shared device: a signed-out user's profile is sealed with their data; their password opens both.
+        const sealed = await vault.sealedByUsername(name);
+        if (!sealed) return { ok: false, error: 'offline_unknown_user' };
+        const priv = await vault.keyIfPassword(sealed.userId, password);
+        if (!priv) return { ok: false, error: 'bad_credentials' };
+        await unseal(sealed.userId, priv);
+        profile = await store.byId(sealed.userId);
+        if (!profile) return { ok: false, error: 'offline_unknown_user' };
+      }
       if (!(await checkVerifier(password, profile.verifier))) return { ok: false, error: 'bad_credentials' };
+      const priv = await vault.keyForPassword(profile.userId, password);
+      if (!priv) return { ok: false, error: 'sealed_password' };
+      await unseal(profile.userId, priv);
+      keys.set(profile.userId, priv);
+      await store.setState(LOCKED, null);
       await store.update(profile.userId, { lastLoginMs: now() });
       return { ok: true, session: await startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, password) };
     },
 
     async resume() {
       const id = await store.current();
-      if (!id) return null;
-      const running = active.get(id);
+      const running = id ? active.get(id) : undefined;
       if (running) return running;
+      if (await isShared()) {
+        // Shared device: reopening never goes straight into the last session. Whoever was signed in when the
+        // browser closed is locked (PIN or password to resume), and everyone's data in clear is sealed first.
+        if (id) {
+          await store.setCurrent(null);
+          await store.setState(LOCKED, id);
+        }
+        await sealIdle();
+        return null;
+      }
+      if (!id || (await store.getState(LOCKED))) return null;
       const profile = await store.byId(id);
       if (!profile) return null;
       return startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, null, 'read');
     },
 
-    async forget(userId) {
-      const s = active.get(userId);
-      if (s) await s.logout();
-      await store.forget(userId);
+    forget: forgetUser,
+
+    shared: {
+      async deviceShared() {
+        const v = await store.getState(SHARED);
+        return typeof v === 'boolean' ? v : null;
+      },
+      async setDeviceShared(on, by) {
+        const asked = typeof (await store.getState(SHARED)) === 'boolean';
+        if (asked && by.user.role !== 'town') return false;
+        await store.setState(SHARED, on);
+        if (on) await sealIdle();
+        return true;
+      },
+      async lockState(): Promise<LockInfo | null> {
+        const id = await store.getState(LOCKED);
+        if (typeof id !== 'string') return null;
+        return { pin: await vault.hasPin(id) };
+      },
+      async lock(session) {
+        const id = session.user.id;
+        const s = active.get(id);
+        if (s) await s.stop();
+        await store.setCurrent(null);
+        await store.setState(LOCKED, id);
+        if (await isShared()) await sealUser(id);
+        keys.delete(id);
+      },
+      async unlock(secret): Promise<UnlockResult> {
+        const id = await store.getState(LOCKED);
+        if (typeof id !== 'string') return { ok: false, error: 'not_locked' };
+        let priv: CryptoKey | null;
+        let heldPassword: string | null = null;
+        if ('pin' in secret) {
+          if (!isPin(secret.pin)) return { ok: false, error: 'bad_request' };
+          const r = await vault.keyForPin(id, secret.pin, checkVerifier);
+          if (r === 'no_pin') return { ok: false, error: 'pin_blocked' };
+          if (r === 'wrong') {
+            const failures = (await vault.keyRecord(id))?.pinFailures ?? 0;
+            return { ok: false, error: 'bad_pin', left: Math.max(0, MAX_PIN_FAILURES - failures) };
+          }
+          priv = r;
+        } else {
+          if (!secret.password) return { ok: false, error: 'bad_request' };
+          // Checked on this device (the vault key opens only with the right password; offline too).
+          priv = await vault.keyIfPassword(id, secret.password);
+          if (!priv) return { ok: false, error: 'bad_password' };
+          heldPassword = secret.password;
+        }
+        await unseal(id, priv);
+        const profile = await store.byId(id);
+        if (!profile) return { ok: false, error: 'not_locked' };
+        await store.setState(LOCKED, null);
+        keys.set(id, priv);
+        await store.update(id, { lastLoginMs: now() });
+        return { ok: true, session: await startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, heldPassword) };
+      },
+      async cancelLock() {
+        await store.setState(LOCKED, null);
+      },
+      hasPin: (userId) => vault.hasPin(userId),
+      async setPin(session, pin, password) {
+        if (pin !== null && !isPin(pin)) return 'bad_pin';
+        const id = session.user.id;
+        let priv = keys.get(id);
+        if (!priv) {
+          // A session resumed after a reload holds no key: the password proves it is still this user.
+          if (!password) return 'need_password';
+          const profile = await store.byId(id);
+          if (!profile || !(await checkVerifier(password, profile.verifier))) return 'bad_password';
+          const k = await vault.keyForPassword(id, password);
+          if (!k) return 'bad_password';
+          keys.set(id, (priv = k));
+        }
+        await vault.setPin(id, priv, pin, (p) => makeVerifier(p, random, opts.pbkdf2Iterations));
+        return 'ok';
+      },
+      unsaved: (session) => unsavedOf(session),
+      async removeMyData(session) {
+        const u = unsavedOf(session);
+        if (!u.ready || u.total > 0) return { ok: false, unsaved: u };
+        await forgetUser(session.user.id);
+        return { ok: true };
+      },
     },
 
     async dispose() {
       for (const s of [...active.values()]) await s.stop();
       active.clear();
+      keys.clear();
       store.close();
+      vault.close();
     },
   };
 }
@@ -293,6 +461,7 @@ interface SessionDeps {
   store: ProfileStore;
   iterations: number | undefined;
   onEnd: (s: SessionImpl) => void;
+  afterLogout: (userId: string) => Promise<void>;
 }
 
 class SessionImpl implements GridlinkSession {
@@ -636,7 +805,25 @@ class SessionImpl implements GridlinkSession {
     if (this.ended) return;
     await this.stop();
     if ((await this.deps.store.current()) === this.user.id) await this.deps.store.setCurrent(null);
+    await this.deps.afterLogout(this.user.id);
   }
+
+  /** Issue 14: what is unsaved, by kind (the cases' and the records' events, the photos and clips not uploaded). */
+  unsavedKinds(): UnsavedKinds {
+    const all = this.status.peek();
+    const cases = this.user.role === 'resident' ? all.unsaved : this.engine.status.peek().unsaved;
+    const photos = all.uploads?.photos ?? 0;
+    const clips = all.uploads?.clips ?? 0;
+    return { ready: all.ready, total: all.unsaved + photos + clips, cases, records: Math.max(0, all.unsaved - cases), photos, clips };
+  }
+}
+
+function unsavedOf(session: Session): UnsavedKinds {
+  if (session instanceof SessionImpl) return session.unsavedKinds();
+  const st = session.status.peek();
+  const photos = st.uploads?.photos ?? 0;
+  const clips = st.uploads?.clips ?? 0;
+  return { ready: st.ready, total: st.unsaved + photos + clips, cases: st.unsaved, records: 0, photos, clips };
 }
 
 /** `exp` of a JWT in ms, read without verifying (the relay verifies; this only schedules a check). */

@@ -7,7 +7,7 @@
  */
 import Dexie from 'dexie';
 import { parseDocName } from '../domain/docs.ts';
-import { DeviceDb, deviceDbName, docDbName, userDbName, type ProfileRecord, type Verifier } from './schema.ts';
+import { DeviceDb, deviceDbName, docDbName, practiceDbName, userDbName, type ProfileRecord, type Verifier } from './schema.ts';
 
 /**
  * 200,000 iterations: about 0.1 s in Node 20 on a server core, about 1 s on a low-end phone, once per sign-in.
@@ -86,11 +86,10 @@ export class ProfileStore {
   }
 
   /**
-   * Delete a user's profile and every database of their namespace: the read model and each doc's y-indexeddb
-   * store (the docs named in the profile, and any other `<ns>-u-<id>-<doc>` database the browser lists).
-   * The caller closes that user's session first: an open connection would block the deletion.
+   * Every database of a user's namespace: the read model and each doc's y-indexeddb store (the docs named in the
+   * profile, and any other `<ns>-u-<id>-<doc>` database the browser lists). Names only: some may not exist.
    */
-  async forget(userId: string): Promise<void> {
+  async dbNamesOf(userId: string): Promise<string[]> {
     const profile = await this.db.profiles.get(userId);
     const names = new Set<string>([userDbName(this.ns, userId)]);
     for (const g of profile?.docs ?? []) names.add(docDbName(this.ns, userId, g.name));
@@ -99,8 +98,35 @@ export class ProfileStore {
       for (const info of await indexedDB.databases()) {
         // `<ns>-u-a-b` belongs to user `a-b`, not to `a`: only a doc name may follow the prefix.
         if (info.name?.startsWith(prefix) && parseDocName(info.name.slice(prefix.length))) names.add(info.name);
+        // Issue 14: a trainer's practice sandbox holds their learners' names: sealed and removed with their data.
+        if (info.name === practiceDbName(this.ns, userId)) names.add(info.name);
       }
     }
+    return [...names];
+  }
+
+  /** A device-level setting (`shared`, `locked`): see session.ts. */
+  async getState(key: string): Promise<unknown> {
+    return (await this.db.state.get(key))?.value;
+  }
+
+  async setState(key: string, value: unknown): Promise<void> {
+    if (value === undefined || value === null) await this.db.state.delete(key);
+    else await this.db.state.put({ key, value });
+  }
+
+  /** Remove a profile record only (its data was sealed: sync/vault.ts holds it, encrypted). */
+  async removeProfile(userId: string): Promise<void> {
+    await this.db.profiles.delete(userId);
+  }
+
+  /**
+   * Delete a user's profile and every database of their namespace: the read model and each doc's y-indexeddb
+   * store (the docs named in the profile, and any other `<ns>-u-<id>-<doc>` database the browser lists).
+   * The caller closes that user's session first: an open connection would block the deletion.
+   */
+  async forget(userId: string): Promise<void> {
+    const names = await this.dbNamesOf(userId);
     for (const name of names) await Dexie.delete(name);
     await this.db.transaction('rw', this.db.profiles, this.db.state, async () => {
       await this.db.profiles.delete(userId);

@@ -13,6 +13,7 @@
  *
  * Versions are append-only: never edit a released entry, add the next one.
  */
+import { PRACTICE_PREFIX } from '../domain/docs.ts';
 import Dexie, { type Table, type Transaction } from 'dexie';
 import type { DocGrant } from '../domain/docs.ts';
 import type { HlcState } from '../domain/hlc.ts';
@@ -23,6 +24,8 @@ export const DEFAULT_NAMESPACE = 'gridlink';
 
 export const deviceDbName = (ns: string): string => `${ns}-device`;
 export const userDbName = (ns: string, userId: string): string => `${ns}-u-${userId}`;
+/** A trainer's practice sandbox (issue 14, src/app/practice.ts): under `practice.`, a name the relay refuses. */
+export const practiceDbName = (ns: string, userId: string): string => `${PRACTICE_PREFIX}${ns}.${userId}`;
 export const docDbName = (ns: string, userId: string, docName: string): string => `${ns}-u-${userId}-${docName}`;
 
 /** PBKDF2-SHA256 verifier of a password, for unlocking offline. */

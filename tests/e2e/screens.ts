@@ -119,6 +119,28 @@ const panel = (from: string): Detail => ({
   },
 });
 
+/**
+ * Issue 14: the sign-out confirmation (from #/me's 退出登录), and last, the lock screen (from #/me's 现在锁屏): the
+ * session closes behind it, so nothing of the role can be walked after it.
+ */
+const signOutConfirm: Detail = {
+  id: 'signout',
+  title: '退出登录？',
+  from: '#/me',
+  open: (page) => clickFirst(page, 'button:has-text("退出登录")'),
+};
+const lockScreen: Detail = {
+  id: 'lock',
+  title: '已锁定',
+  from: '#/me',
+  async open(page) {
+    await clickFirst(page, 'button:has-text("取消，继续使用")', 500);
+    if (!(await clickFirst(page, 'button:has-text("现在锁屏")'))) return false;
+    await page.getByRole('heading', { name: '已锁定' }).waitFor();
+    return true;
+  },
+};
+
 export const ROLES: RoleDef[] = [
   { user: '', title: '未登录', extra: ['#/signup'] },
   { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys'], details: [panel('#/board/new'), caseDetail('#/cases')] },
@@ -127,7 +149,7 @@ export const ROLES: RoleDef[] = [
   // unit008 (县公安局) has cases in hand in the demo; unit001 has none, so its workspace would show no case or panel.
   { user: 'unit008', title: '处置单位 unit008', details: [panel('#/work'), caseDetail('#/work')] },
   { user: 'w0001', title: '网格员 w0001', details: [caseDetail('#/cases'), householdDetail] },
-  { user: 'st01v01', title: '村书记 st01v01', extra: ['#/invites', '#/me'], details: [caseDetail('#/cases'), householdDetail] },
+  { user: 'st01v01', title: '村书记 st01v01', extra: ['#/invites', '#/me'], details: [caseDetail('#/cases'), householdDetail, signOutConfirm, lockScreen] },
   // The demo trainer has no cases in view (an empty list is its true state): no case detail to open.
   // Issue 14: the guided lessons and a lesson's printable step cards (the trainer's home will link to them).
   // Issue 14: the trainer's home leads to the lessons; a new learner, a learner and a session form are walked too.

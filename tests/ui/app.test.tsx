@@ -113,6 +113,10 @@ describe('app', () => {
     expect(document.documentElement.hasAttribute('data-narrow')).toBe(false);
 
     await click(byText(m.root, 'button', '退出登录'));
+    // Issue 14: a confirmation first (it says what is unsaved), with its own 退出登录.
+    await waitFor(() => byText(m!.root, 'h1', '退出登录？'), 'sign-out confirmation');
+    expect(auth.sessions[0]!.calls.logouts).toBe(0);
+    await click(byText(m.root, 'main button', '退出登录'));
     await waitFor(() => m!.root.querySelector('#login-username'), 'login');
     expect(location.hash).toBe('#/login');
     expect(auth.sessions[0]!.calls.logouts).toBe(1);

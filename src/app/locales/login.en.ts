@@ -25,4 +25,7 @@ export const loginEn: LoginMessages = {
   'login.error.network': 'Cannot reach the server. Try again later.',
   'login.error.bad_request': 'The sign-in request was invalid. Check what you entered.',
   'login.error.too_many_attempts': 'Too many wrong passwords: this account is locked for a while. Try again later (at most 15 minutes) or ask an administrator.',
+  'login.error.sealed_password': 'Your data on this device is encrypted with your previous password, which the new one cannot open. Go offline and sign in once with the previous password (then online with the new one), or ask an administrator.',
+  'login.sharedPc': 'Do several people use this computer? Tick for yes (for example the village committee’s office PC)',
+  'login.sharedPcHint': 'When ticked: as each person signs out or locks, their data on this device is encrypted and the next person cannot see it, and the sign-in screen does not list who used the device. A town center user can change this later under My account.',
 };

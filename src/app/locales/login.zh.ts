@@ -30,6 +30,9 @@ export const loginZh = {
   'login.error.network': '无法连接服务器，请稍后重试。',
   'login.error.bad_request': '登录请求无效，请检查输入。',
   'login.error.too_many_attempts': '密码错误次数过多，此账号暂时锁定。请稍后再试（最长 15 分钟），或联系管理员。',
+  'login.error.sealed_password': '本设备上你的资料是用你以前的密码加密的，新密码打不开。请断网后用以前的密码登录一次（之后再联网用新密码登录），或联系管理员。',
+  'login.sharedPc': '一台电脑多人使用？勾选表示是（例如村委会的办公电脑）',
+  'login.sharedPcHint': '勾选后：每个人退出或锁屏时，他在这台设备上的资料会加密，下一个人看不到；登录页也不显示用过这台设备的人。以后可以由乡镇（街道）中心的工作人员在“我的账号”里更改。',
 } as const;
 
 export type LoginMessages = Record<keyof typeof loginZh, string>;

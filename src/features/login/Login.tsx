@@ -28,6 +28,12 @@ export function Login({ auth, onLogin }: LoginProps) {
   const [notice, setNotice] = useState('');
   const passwordRef = useRef<HTMLInputElement>(null);
   const usernameRef = useRef<HTMLInputElement>(null);
+  // Issue 14: the first sign-in on a device asks whether several people use it (an unticked box answers no).
+  const [askShared, setAskShared] = useState(false);
+  const [sharedPc, setSharedPc] = useState(false);
+  useEffect(() => {
+    void auth.shared?.deviceShared().then((v) => setAskShared(v === null), () => undefined);
+  }, [auth]);
 
   const loadProfiles = () =>
     auth.profiles().then(
@@ -69,6 +75,7 @@ export function Login({ auth, onLogin }: LoginProps) {
       const r = await auth.login(u, password);
       if (r.ok) {
         setPassword('');
+        if (askShared) await auth.shared?.setDeviceShared(sharedPc, r.session).catch(() => false);
         onLogin(r.session);
         return;
       }
@@ -161,6 +168,16 @@ export function Login({ auth, onLogin }: LoginProps) {
         <Alert tone="error" id="login-problem">
           {problemText}
         </Alert>
+        {askShared ? (
+          <div class="field">
+            <label class="choice">
+              <input type="checkbox" checked={sharedPc} aria-describedby="login-shared-hint" onChange={(e) => setSharedPc(e.currentTarget.checked)} /> {t('login.sharedPc')}
+            </label>
+            <p class="hint" id="login-shared-hint">
+              {t('login.sharedPcHint')}
+            </p>
+          </div>
+        ) : null}
         <button type="submit" class="btn btn-primary btn-block" disabled={busy} aria-disabled={busy}>
           {busy ? t('login.busy') : t('login.submit')}
         </button>

@@ -14,7 +14,8 @@ import { describedBy, Field } from '../../ui/Field.tsx';
 import '../login/accounts.css';
 import { ELDER_MODES, elderMode, setElderMode, type ElderMode } from '../../app/display.ts';
 import { roleName, t } from '../../app/i18n.ts';
-import type { Session } from '../../app/services.ts';
+import type { Session, SharedPcApi } from '../../app/services.ts';
+import { MeSecurity } from '../lock/MeSecurity.tsx';
 import { Alert } from '../../ui/Alert.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 
@@ -70,7 +71,16 @@ interface Prefs {
   mobile: boolean;
 }
 
-export function Me({ session, onLogout }: { session: Session; onLogout(): void }) {
+export interface MeProps {
+  session: Session;
+  onLogout(): void;
+  /** Issue 14: shared PCs (PIN, auto-lock, shared device, remove my data); absent in fakes without it. */
+  shared?: SharedPcApi | undefined;
+  onLock?: (() => void) | undefined;
+  onRemoved?: () => void;
+}
+
+export function Me({ session, onLogout, shared, onLock, onRemoved }: MeProps) {
   const user = session.user;
   const resident = user.role === 'resident';
   const [prefs, setPrefs] = useState<Prefs | null>(null);
@@ -195,6 +205,7 @@ export function Me({ session, onLogout }: { session: Session; onLogout(): void }
         {resident ? <BirthYear now={() => session.now()} /> : null}
         <p class="hint">{t('settings.travel')}</p>
       </section>
+      {shared && onLock ? <MeSecurity session={session} shared={shared} onLock={onLock} onRemoved={onRemoved ?? onLogout} /> : null}
       <section class="card">
         <button type="button" class="btn btn-block" onClick={onLogout}>
           {t('me.logout')}

@@ -12,6 +12,7 @@
 import { assessKinds } from '../../domain/assessscope.ts';
 import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import '../../app/locales/lockbutton.zh.ts';
 import { roleName, t } from '../../app/i18n.ts';
 import { homeRoute, route, type Route } from '../../app/router.ts';
 import type { Session } from '../../app/services.ts';
@@ -24,6 +25,8 @@ import { SyncStatusBar } from './SyncStatus.tsx';
 export interface ShellProps {
   session: Session;
   onLogout(): void;
+  /** Issue 14: lock the screen (quick switch on a shared PC); no button when absent. */
+  onLock?: (() => void) | undefined;
   children: ComponentChildren;
   /**
    * Counts shown on navigation links, by route name: `{ tasks: n }`, the grid worker's cases awaiting 核查
@@ -154,7 +157,7 @@ function NavLink({ d, current, badge, onClick, compact }: { d: Dest; current: bo
   );
 }
 
-export function Shell({ session, onLogout, children, badges }: ShellProps) {
+export function Shell({ session, onLogout, onLock, children, badges }: ShellProps) {
   const r = route.value.name;
   const user = session.user;
   const dests = destinations(session);
@@ -243,6 +246,7 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
                 ) : null}
                 <ElderSwitch />
                 <LangSwitch />
+                {onLock ? <LockButton onLock={onLock} compact /> : null}
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>
                   <Icon name="logout" />
                   {t('shell.logout')}
@@ -276,6 +280,7 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
               <div class="button-row">
                 <ElderSwitch />
                 <LangSwitch />
+                {onLock ? <LockButton onLock={onLock} /> : null}
                 <button type="button" class="btn btn-quiet" onClick={onLogout}>
                   <Icon name="logout" />
                   {t('shell.logout')}
@@ -302,6 +307,19 @@ export function Shell({ session, onLogout, children, badges }: ShellProps) {
         </nav>
       ) : null}
     </>
+  );
+}
+
+/**
+ * Issue 14: the lock button. compact (the PC header, which stays one row at 1366 px): the icon, its word for screen
+ * readers and as a tooltip, like the inbox next to it.
+ */
+function LockButton({ onLock, compact }: { onLock(): void; compact?: boolean }) {
+  return (
+    <button type="button" class="btn btn-quiet" onClick={onLock} title={compact ? t('lock.lock') : undefined}>
+      <Icon name="lock" />
+      <span class={compact ? 'visually-hidden' : undefined}>{t('lock.lock')}</span>
+    </button>
   );
 }
 

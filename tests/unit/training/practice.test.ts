@@ -2,6 +2,7 @@
 // to follow and rate, the learner's report moves on by itself, a reset starts again, and nothing goes to the network.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { indexOrg } from '../../../src/domain/org.ts';
+import { ProfileStore } from '../../../src/storage/profiles.ts';
 import { openPractice, practiceDbName, type PracticeHandle } from '../../../src/app/practice.ts';
 import { STEP_MS } from '../../../src/sync/practicerelay.ts';
 import { ORG, user } from '../domain/fixture.ts';
@@ -69,5 +70,13 @@ describe('practice sandbox', () => {
     expect(await rows(handle)).toHaveLength(3);
     await handle.reset();
     expect(await rows(handle)).toHaveLength(2);
+  });
+
+  it("is one of the trainer's databases on this device (sealed on a shared PC, removed with their data)", async () => {
+    handle = await open('t4');
+    const store = new ProfileStore('t4');
+    expect(await store.dbNamesOf('trainer01')).toContain(practiceDbName('t4', 'trainer01'));
+    expect(await store.dbNamesOf('trainer011')).not.toContain(practiceDbName('t4', 'trainer01'));
+    store.close();
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * Simplified Chinese messages of shared PCs (issue 14): the lock screen, the sign-out confirmation, and the #/me
+ * section (PIN, auto-lock, shared device, remove my data).
+ * Registered when a module of features/lock is evaluated; sharedpc.en.ts has the same keys.
+ */
+import { addMessages } from '../i18n.ts';
+
+export const sharedpcZh = {
+  'lock.title': '已锁定',
+  'lock.intro': '这台设备已锁定。刚才使用的人输入数字密码即可继续；其他人请换个账号登录。',
+  'lock.introPassword': '这台设备已锁定。刚才使用的人请输入登录密码继续；其他人请换个账号登录。',
+  'lock.pin': '数字密码（4 到 6 位数字）',
+  'lock.password': '登录密码',
+  'lock.unlock': '解锁',
+  'lock.busy': '正在解锁…',
+  'lock.badPin': '数字密码不对，还可以再试 {n} 次。',
+  'lock.pinBlocked': '数字密码连续错了 5 次，已停用。请输入登录密码解锁。',
+  'lock.badPassword': '密码不对。',
+  'lock.required': '请输入后再解锁。',
+  'lock.switchUser': '换个账号登录',
+  'lock.switchHint': '刚才的人的资料仍保留在本设备上，下次他登录时继续。',
+  'signout.title': '退出登录？',
+  'signout.allSaved': '所有更改都已保存到服务器。',
+  'signout.unsaved': '你有 {n} 项更改尚未保存到服务器。',
+  'signout.kept': '这些更改不会丢失：会留在本设备上，下次你登录并联网时自动发送。',
+  'signout.keptShared': '这些更改不会丢失：会加密保存在本设备上，只有用你的密码或数字密码才能打开，下次你登录并联网时自动发送。',
+  'signout.sharedNote': '这是一台多人共用的设备：退出后，你在本设备上的资料会加密，别人看不到。',
+  'signout.counting': '正在清点尚未保存的更改…',
+  'signout.confirm': '退出登录',
+  'signout.cancel': '取消，继续使用',
+  'signout.busy': '正在退出…',
+  'pc.security': '锁屏和共用设备',
+  'pc.pin': '数字密码',
+  'pc.pinHint': '设置 4 到 6 位数字的数字密码，锁屏后用它快速继续。数字密码只保存在这台设备上；连续输错 5 次要用登录密码。',
+  'pc.pinSet': '已设置数字密码。',
+  'pc.pinNone': '还没有设置数字密码：锁屏后要用登录密码继续。',
+  'pc.pinNew': '新的数字密码',
+  'pc.pinAgain': '再输入一次',
+  'pc.pinSave': '保存数字密码',
+  'pc.pinRemove': '删除数字密码',
+  'pc.pinSaved': '数字密码已保存。',
+  'pc.pinRemoved': '数字密码已删除。',
+  'pc.pinInvalid': '数字密码要 4 到 6 位数字。',
+  'pc.pinMismatch': '两次输入的数字密码不一样。',
+  'pc.pinPassword': '请输入登录密码，确认是你本人',
+  'pc.pinBadPassword': '登录密码不对。',
+  'pc.autolock': '无人操作多久后自动锁屏',
+  'pc.autolockMinutes': '{n} 分钟',
+  'pc.autolockNever': '不自动锁屏',
+  'pc.lockNow': '现在锁屏',
+  'pc.device': '这台设备',
+  'pc.deviceShared': '多人共用：退出或锁屏后资料加密，登录页不显示用过的人。',
+  'pc.deviceSingle': '一人使用。',
+  'pc.deviceUnknown': '还没有设置。',
+  'pc.deviceChange': '多人共用这台设备',
+  'pc.deviceTownOnly': '只有乡镇（街道）中心的工作人员可以更改。',
+  'pc.remove': '从这台设备删除我的资料',
+  'pc.removeHint': '删除你在这台设备上的所有资料（案件、人员记录、照片、数字密码），然后退出。服务器上的资料不受影响。',
+  'pc.removeBlocked': '还有更改没有保存到服务器，现在不能删除：',
+  'pc.removeCases': '{n} 项案件更改',
+  'pc.removeRecords': '{n} 项人员或党建记录更改',
+  'pc.removePhotos': '{n} 张照片',
+  'pc.removeClips': '{n} 段语音',
+  'pc.removeWait': '请联网，等状态栏显示“所有更改已保存到服务器”后再删除。',
+  'pc.removeNotReady': '正在读取本设备上的资料，请稍候再试。',
+  'pc.removeConfirm': '确定删除这台设备上你的所有资料并退出？',
+  'pc.removeYes': '确定删除',
+  'pc.removeNo': '不删除',
+} as const;
+
+export type SharedpcMessages = Record<keyof typeof sharedpcZh, string>;
+
+addMessages(sharedpcZh, () => import('./sharedpc.en.ts').then((m) => m.sharedpcEn));
