@@ -62,4 +62,5 @@ export const statsEn: StatsMessages = {
   'stats.definitions': 'Definitions: cases counted by report time; accepted on time = answered within 2 hours of the report (units: acknowledged within 2 hours of dispatch); completed = verified or closed; completed on time = resolved by the deadline including approved extensions; satisfaction = (satisfied + basically satisfied) / feedback; overdue counts open overdue cases and cases completed late. Dissatisfied cases: cases rated dissatisfied (including those since reopened or called); reopens and follow-up calls count each time. Channels: “for a resident” means staff reported on a resident’s behalf.',
   'stats.literacy': 'Digital skills training',
   'stats.literacyNone': 'No training in this period.',
+  'stats.literacyMore': 'Learners and sessions',
 };

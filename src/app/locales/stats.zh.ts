@@ -66,6 +66,7 @@ export const statsZh = {
   'stats.definitions': '口径：按上报时间统计；受理及时指上报后 2 小时内受理（职能部门：派遣后 2 小时内签收）；办结指已核实或已结案；按时办结指在处置时限（含批准的延期）内处置；满意率 =（满意 + 基本满意）/ 回访数；超时件数含未结超时和超时办结；不满意案件指被评为不满意的案件（含已重新打开或已电话回访的），重新打开和电话回访按次数统计；上报渠道中“代报”指网格员等工作人员替居民上报。',
   'stats.literacy': '数字技能培训',
   'stats.literacyNone': '这段时间没有培训记录。',
+  'stats.literacyMore': '看学员和辅导记录',
 } as const;
 
 export type StatsMessages = Record<keyof typeof statsZh, string>;

@@ -466,6 +466,13 @@ function LiteracyCard({ session, org, townId, fromMs, toMs }: { session: Session
     <section class="card" aria-labelledby="literacy-title">
       <h2 id="literacy-title">{t('stats.literacy')}</h2>
       {rows.length === 0 ? <p class="muted">{t('stats.literacyNone')}</p> : <LiteracyTable rows={rows} first={townId ? t('tr.col.village') : t('stats.col.name')} labelledBy="literacy-title" />}
+      {townId ? (
+        <p>
+          <a class="cell-link" href="#/training">
+            {t('stats.literacyMore')}
+          </a>
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -149,6 +149,14 @@ export function Me({ session, onLogout, shared, onLock, onRemoved }: MeProps) {
           <dt>{t('me.role')}</dt>
           <dd>{roleName(user.role)}</dd>
         </dl>
+        {session.evidence ? (
+          <p>
+            {/* The PC header has no room for it next to 长辈版, the language and 锁定 (the phone menu keeps it). */}
+            <a class="cell-link" href="#/storage">
+              {t('shell.storage')}
+            </a>
+          </p>
+        ) : null}
       </section>
       {resident ? (
         <section class="card" aria-labelledby="me-sms-title">

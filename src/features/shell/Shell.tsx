@@ -94,8 +94,8 @@ function destinations(session: Session): Dest[] {
   if (mayReport(session)) out.push({ href: '#/report', name: 'report', label: t('shell.report'), icon: 'report' });
   if (['worker', 'secretary', 'town'].includes(role)) out.push({ href: '#/people', name: 'people', label: t('shell.people'), icon: 'people' });
   if (['member', 'secretary', 'town', 'county', 'admin'].includes(role)) out.push({ href: '#/party', name: 'party', label: t('shell.party'), icon: 'party' });
-  // issue 14: the town's literacy training, read by its center and village secretaries (county, admin: in 考核)
-  if (['secretary', 'town'].includes(role)) out.push({ href: '#/training', name: 'training', label: t('shell.training'), icon: 'learn' });
+  // issue 14: the village's literacy training, for its secretary (the town center and county: in 考核, which links it)
+  if (role === 'secretary') out.push({ href: '#/training', name: 'training', label: t('shell.training'), icon: 'learn' });
   out.push({ href: '#/map', name: 'map', label: t('shell.map'), icon: 'map' });
   if (maySeeAssessment(session)) out.push({ href: '#/stats', name: 'stats', label: t('shell.stats'), icon: 'stats' });
   return out;
@@ -239,11 +239,7 @@ export function Shell({ session, onLogout, onLock, children, badges }: ShellProp
                 <a class="user-name" href="#/me" title={`${roleName(user.role)} · ${t('shell.me')}`} aria-current={r === 'me' ? 'page' : undefined}>
                   {user.name}
                 </a>
-                {session.evidence ? (
-                  <a class="btn btn-quiet" href="#/storage" aria-current={r === 'storage' ? 'page' : undefined}>
-                    {t('shell.storage')}
-                  </a>
-                ) : null}
+                {/* 存储空间 is in #/me (the name) and the phone menu: the header stays one row at 1366 px. */}
                 <ElderSwitch />
                 <LangSwitch />
                 {onLock ? <LockButton onLock={onLock} compact /> : null}
