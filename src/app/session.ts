@@ -22,7 +22,8 @@ import type { EvidenceParts } from '../sync/evidence.ts';
 import type { DocGrant } from '../domain/docs.ts';
 import { ROLES, type UserInfo } from '../domain/org.ts';
 import { PBKDF2_ITERATIONS, ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
-import { MAX_PIN_FAILURES, Vault } from '../sync/vault.ts';
+import type { Vault } from '../sync/vault.ts';
+import { MAX_PIN_FAILURES } from '../domain/pin.ts';
 import { isPin } from '../domain/pin.ts';
 import { DEFAULT_NAMESPACE, type ProfileRecord } from '../storage/schema.ts';
 import { SyncEngine } from '../sync/engine.ts';
@@ -101,7 +102,9 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
   const active = new Map<string, SessionImpl>();
   // Issue 14 (shared PCs): the vault of sealed data, and the private key of each signed-in user, held in memory only
   // while their session is open (it unwraps nothing on its own: it opens their sealed data at the next unlock).
-  const vault = new Vault(ns, random, opts.pbkdf2Iterations ?? PBKDF2_ITERATIONS);
+  // Its code (WebCrypto key wrapping, database export) loads on first use, not with the first screen.
+  let vaultLoad: Promise<Vault> | null = null;
+  const loadVault = (): Promise<Vault> => (vaultLoad ??= import('../sync/vault.ts').then((m) => new m.Vault(ns, random, opts.pbkdf2Iterations ?? PBKDF2_ITERATIONS)));
   const keys = new Map<string, CryptoKey>();
   const SHARED = 'shared';
   const LOCKED = 'locked';
@@ -116,9 +119,9 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     const s = active.get(userId);
     if (s) await s.stop();
     keys.delete(userId);
-    if (!(await vault.keyRecord(userId))) return false;
+    if (!(await (await loadVault()).keyRecord(userId))) return false;
     const profile = (await store.byId(userId)) ?? null;
-    await vault.seal(userId, profile?.username ?? '', await store.dbNamesOf(userId), profile);
+    await (await loadVault()).seal(userId, profile?.username ?? '', await store.dbNamesOf(userId), profile);
     if (profile) await store.removeProfile(userId);
     return true;
   }
@@ -130,7 +133,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
 
   /** Open a user's sealed data (if any) with their private key; their sealed profile comes back to the device db. */
   async function unseal(userId: string, priv: CryptoKey): Promise<void> {
-    const r = await vault.restore(userId, priv);
+    const r = await (await loadVault()).restore(userId, priv);
     if (r?.profile && !(await store.byId(userId))) await store.put(r.profile);
   }
 
@@ -140,7 +143,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     if (s) await s.stop();
     keys.delete(userId);
     await store.forget(userId);
-    await vault.forget(userId);
+    await (await loadVault()).forget(userId);
     if ((await store.getState(LOCKED)) === userId) await store.setState(LOCKED, null);
   }
 
@@ -282,7 +285,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
         const r = await onlineLogin(name, password);
         if (r.kind === 'bad_credentials' || r.kind === 'bad_request' || r.kind === 'too_many_attempts') return { ok: false, error: r.kind };
         if (r.kind === 'ok') {
-          const [verifier, priv] = await Promise.all([makeVerifier(password, random, opts.pbkdf2Iterations), vault.keyForPassword(r.user.id, password)]);
+          const [verifier, priv] = await Promise.all([makeVerifier(password, random, opts.pbkdf2Iterations), (await loadVault()).keyForPassword(r.user.id, password)]);
           if (!priv) return { ok: false, error: 'sealed_password' };
           await unseal(r.user.id, priv);
           const record: ProfileRecord = {
@@ -307,16 +310,16 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       let profile = await store.byUsername(name);
       if (!profile) {
         // Shared device: a signed-out user's profile is sealed with their data; their password opens both.
-        const sealed = await vault.sealedByUsername(name);
+        const sealed = await (await loadVault()).sealedByUsername(name);
         if (!sealed) return { ok: false, error: 'offline_unknown_user' };
-        const priv = await vault.keyIfPassword(sealed.userId, password);
+        const priv = await (await loadVault()).keyIfPassword(sealed.userId, password);
         if (!priv) return { ok: false, error: 'bad_credentials' };
         await unseal(sealed.userId, priv);
         profile = await store.byId(sealed.userId);
         if (!profile) return { ok: false, error: 'offline_unknown_user' };
       }
       if (!(await checkVerifier(password, profile.verifier))) return { ok: false, error: 'bad_credentials' };
-      const priv = await vault.keyForPassword(profile.userId, password);
+      const priv = await (await loadVault()).keyForPassword(profile.userId, password);
       if (!priv) return { ok: false, error: 'sealed_password' };
       await unseal(profile.userId, priv);
       keys.set(profile.userId, priv);
@@ -362,7 +365,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       async lockState(): Promise<LockInfo | null> {
         const id = await store.getState(LOCKED);
         if (typeof id !== 'string') return null;
-        return { pin: await vault.hasPin(id) };
+        return { pin: await (await loadVault()).hasPin(id) };
       },
       async lock(session) {
         const id = session.user.id;
@@ -380,17 +383,17 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
         let heldPassword: string | null = null;
         if ('pin' in secret) {
           if (!isPin(secret.pin)) return { ok: false, error: 'bad_request' };
-          const r = await vault.keyForPin(id, secret.pin, checkVerifier);
+          const r = await (await loadVault()).keyForPin(id, secret.pin, checkVerifier);
           if (r === 'no_pin') return { ok: false, error: 'pin_blocked' };
           if (r === 'wrong') {
-            const failures = (await vault.keyRecord(id))?.pinFailures ?? 0;
+            const failures = (await (await loadVault()).keyRecord(id))?.pinFailures ?? 0;
             return { ok: false, error: 'bad_pin', left: Math.max(0, MAX_PIN_FAILURES - failures) };
           }
           priv = r;
         } else {
           if (!secret.password) return { ok: false, error: 'bad_request' };
           // Checked on this device (the vault key opens only with the right password; offline too).
-          priv = await vault.keyIfPassword(id, secret.password);
+          priv = await (await loadVault()).keyIfPassword(id, secret.password);
           if (!priv) return { ok: false, error: 'bad_password' };
           heldPassword = secret.password;
         }
@@ -405,7 +408,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       async cancelLock() {
         await store.setState(LOCKED, null);
       },
-      hasPin: (userId) => vault.hasPin(userId),
+      hasPin: async (userId) => (await loadVault()).hasPin(userId),
       async setPin(session, pin, password) {
         if (pin !== null && !isPin(pin)) return 'bad_pin';
         const id = session.user.id;
@@ -415,11 +418,11 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
           if (!password) return 'need_password';
           const profile = await store.byId(id);
           if (!profile || !(await checkVerifier(password, profile.verifier))) return 'bad_password';
-          const k = await vault.keyForPassword(id, password);
+          const k = await (await loadVault()).keyForPassword(id, password);
           if (!k) return 'bad_password';
           keys.set(id, (priv = k));
         }
-        await vault.setPin(id, priv, pin, (p) => makeVerifier(p, random, opts.pbkdf2Iterations));
+        await (await loadVault()).setPin(id, priv, pin, (p) => makeVerifier(p, random, opts.pbkdf2Iterations));
         return 'ok';
       },
       unsaved: (session) => unsavedOf(session),
@@ -436,7 +439,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       active.clear();
       keys.clear();
       store.close();
-      vault.close();
+      void vaultLoad?.then((v) => v.close());
     },
   };
 }

@@ -18,6 +18,7 @@
  *  - The sealed record is found at an offline sign-in by `lookup`, SHA-256 of the namespace and the username: it
  *    tells whether a guessed username has sealed data here, nothing else (names, roles and records are inside).
  */
+import { MAX_PIN_FAILURES } from '../domain/pin.ts';
 import Dexie, { type Table } from 'dexie';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -62,7 +63,7 @@ export interface SealedRecord {
 }
 
 /** Five wrong PINs in a row: the PIN is dropped and only the password opens the data (the issue's rule). */
-export const MAX_PIN_FAILURES = 5;
+export { MAX_PIN_FAILURES };
 
 export class VaultDb extends Dexie {
   keys!: Table<KeyRecord, string>;
