@@ -11,9 +11,9 @@
  * profile). Applied to <html> synchronously, before the first paint (main.tsx), so nothing jumps.
  */
 import { signal } from '@preact/signals';
-import { isElderMode, type ElderMode } from '../domain/settings.ts';
+import { isElderMode, type ElderMode } from '../domain/eldermode.ts';
 
-export { ELDER_MODES, isElderMode, type ElderMode } from '../domain/settings.ts';
+export { ELDER_MODES, isElderMode, type ElderMode } from '../domain/eldermode.ts';
 
 const DEVICE_KEY = 'gridlink.elder';
 const userKey = (userId: string) => `gridlink.elder.${userId}`;

@@ -17,8 +17,9 @@
  */
 import { CST_OFFSET_MS } from './cst.ts';
 
-export type ElderMode = 'off' | 'on' | 'larger';
-export const ELDER_MODES: readonly ElderMode[] = ['off', 'on', 'larger'];
+import { ELDER_MODES, type ElderMode } from './eldermode.ts';
+
+export { ELDER_MODES, isElderMode, type ElderMode } from './eldermode.ts';
 export type Guidance = 'full' | 'brief';
 export const GUIDANCE_LEVELS: readonly Guidance[] = ['full', 'brief'];
 export type ElderOffer = 'accepted' | 'declined';
@@ -46,9 +47,6 @@ const ENUMS: { [K in Exclude<keyof UserSettings, 'birthYear'>]: readonly string[
 };
 export const SETTING_KEYS = [...(Object.keys(ENUMS) as Array<keyof UserSettings>), 'birthYear'] as const;
 
-export function isElderMode(v: unknown): v is ElderMode {
-  return typeof v === 'string' && (ELDER_MODES as readonly string[]).includes(v);
-}
 
 /** The calendar year in China at `nowMs`. */
 export function cstYear(nowMs: number): number {
