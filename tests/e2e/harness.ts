@@ -9,6 +9,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { expect } from 'vitest';
 import { startServer, type RunningServer } from '../../server/app.ts';
 import type { Logger } from '../../server/log.ts';
+import { storedParts } from '../../server/store.ts';
+import * as Y from 'yjs';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -136,4 +138,12 @@ export async function syncText(page: Page, text: string, timeout = 30_000): Prom
   await expect
     .poll(async () => (await page.getByRole('status', { name: '同步状态' }).textContent()) ?? '', { timeout, interval: 100 })
     .toContain(text);
+}
+
+/** A doc as the relay stores it (snapshot and update rows applied), or null when it is not stored. The caller destroys it. */
+export function storedDoc(app: App, name: string): Y.Doc | null {
+  if (!app.server.store.hasDoc(name)) return null;
+  const doc = new Y.Doc();
+  for (const part of storedParts(app.server.store.loadDoc(name))) Y.applyUpdate(doc, part);
+  return doc;
 }

@@ -7,9 +7,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { storedParts } from '../../server/store.ts';
 import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
-import { apiToken, closeAll, launchBrowser, newPage, serviceWorkerActivated, signIn, startApp, syncText, type App } from './harness.ts';
+import { apiToken, closeAll, launchBrowser, newPage, serviceWorkerActivated, signIn, startApp, storedDoc, syncText, type App } from './harness.ts';
 
 let app: App;
 let browser: Browser;
@@ -23,9 +22,11 @@ afterAll(() => closeAll(contexts, browser, app));
 
 /** A doc of the relay's store as text (its update bytes read as UTF-8, as Yjs stores strings). */
 function docText(name: string): string {
-  const doc = new Y.Doc();
-  for (const part of storedParts(app.server.store.loadDoc(name))) Y.applyUpdate(doc, part);
-  return Buffer.from(Y.encodeStateAsUpdate(doc)).toString('utf8');
+  const doc = storedDoc(app, name);
+  if (!doc) return '';
+  const text = Buffer.from(Y.encodeStateAsUpdate(doc)).toString('utf8');
+  doc.destroy();
+  return text;
 }
 
 /**
@@ -34,8 +35,7 @@ function docText(name: string): string {
  * own data also holds (戴莉 in 戴莉娜) would prove nothing.
  */
 function residentOfGrid(gridId: string): { name: string; phone: string } {
-  const doc = new Y.Doc();
-  for (const part of storedParts(app.server.store.loadDoc(`people.${gridId}`))) Y.applyUpdate(doc, part);
+  const doc = storedDoc(app, `people.${gridId}`) ?? new Y.Doc();
   const events = doc.getArray<{ type: string; data: { name?: string; phone?: string } }>(EVENTS_ARRAY).toArray();
   const others = app.server.store
     .docNames()

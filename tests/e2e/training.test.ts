@@ -7,10 +7,8 @@
  */
 import type { Browser, BrowserContext, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { storedParts } from '../../server/store.ts';
 import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
-import { closeAll, launchBrowser, newPage, shellShown, signIn, startApp, type App } from './harness.ts';
+import { closeAll, launchBrowser, newPage, shellShown, signIn, startApp, storedDoc, type App } from './harness.ts';
 
 let app: App;
 let browser: Browser;
@@ -23,9 +21,8 @@ afterAll(() => closeAll(contexts, browser, app));
 
 /** The events of a doc as the relay stores it (snapshot and updates applied), as JSON text ('' when not stored). */
 function storedText(doc: string): string {
-  if (!app.server.store.hasDoc(doc)) return '';
-  const y = new Y.Doc();
-  for (const part of storedParts(app.server.store.loadDoc(doc))) Y.applyUpdate(y, part);
+  const y = storedDoc(app, doc);
+  if (!y) return '';
   const text = JSON.stringify(y.getArray(EVENTS_ARRAY).toArray());
   y.destroy();
   return text;
