@@ -18,7 +18,7 @@ import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { GridOptions } from '../cases/GridOptions.tsx';
-import { gridLabel, gridsInScope, townLabel, unitLabel } from '../cases/lookup.ts';
+import { gridLabel, gridsInScope, townLabel, unitLabel, villageLabel } from '../cases/lookup.ts';
 
 type Kind = AssessScope['kind'];
 /** The preset periods (src/domain/period.ts, in China Standard Time), and a custom one. */
@@ -454,13 +454,12 @@ function LiteracyCard({ session, org, townId, fromMs, toMs }: { session: Session
   void records?.version.value;
   const towns = records?.trainingTowns() ?? [];
   if (!records || towns.length === 0 || (townId && !towns.includes(townId))) return null;
-  const villageName = (id: string) => org.data.villages.find((v) => v.id === id)?.name ?? id;
   const perVillage = (tid: string) => {
     const st = records.training(tid);
     return st ? literacyByVillage(st, fromMs, toMs) : [];
   };
   const rows = townId
-    ? perVillage(townId).map((f) => ({ ...f, id: f.villageId, name: villageName(f.villageId) }))
+    ? perVillage(townId).map((f) => ({ ...f, id: f.villageId, name: villageLabel(org, f.villageId) }))
     : towns.map((tid) => totalOf(tid, townLabel(org, tid), perVillage(tid)));
   return (
     <section class="card" aria-labelledby="literacy-title">

@@ -52,6 +52,11 @@ export function gridLabel(org: OrgView | null, gridId: string): string {
   return v ? `${v.name} · ${g.name}` : g.name;
 }
 
+/** A village's name, or its id when the reference data does not know it. */
+export function villageLabel(org: OrgView | null, villageId: string): string {
+  return (org ? lookup(org).villages.get(villageId)?.name : undefined) ?? villageId;
+}
+
 export function townLabel(org: OrgView | null, townId: string): string {
   const town = org ? lookup(org).towns.get(townId) : undefined;
   return town ? localName(town) : townId;

@@ -2,7 +2,7 @@
 import { t } from '../../app/i18n.ts';
 import '../../app/locales/party.zh.ts';
 import type { OrgView } from '../../app/services.ts';
-import { lookup } from '../cases/lookup.ts';
+import { villageLabel } from '../cases/lookup.ts';
 
 export type Msg = { tone: 'success' | 'error'; text: string } | null;
 
@@ -10,4 +10,4 @@ export type Msg = { tone: 'success' | 'error'; text: string } | null;
 export const outcome = (r: { ok: true } | { ok: false; error: string }, okText: string): Msg =>
   r.ok ? { tone: 'success', text: okText } : { tone: 'error', text: `${t('party.failed')} (${r.error})` };
 
-export const villageName = (org: OrgView, id: string): string => lookup(org).villages.get(id)?.name ?? id;
+export const villageName = (org: OrgView, id: string): string => villageLabel(org, id);

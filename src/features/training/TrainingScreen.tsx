@@ -28,6 +28,7 @@ import {
   type SkillLevel,
   type TrainingState,
 } from '../../domain/training.ts';
+import { villageLabel } from '../cases/lookup.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { EmptyState } from '../../ui/EmptyState.tsx';
@@ -53,7 +54,7 @@ function skillList(): Array<{ skill: string; title: string; lessonId: string }> 
   return out;
 }
 
-const villageName = (org: OrgView | null, id: string) => org?.data.villages.find((v) => v.id === id)?.name ?? id;
+const villageName = villageLabel;
 const levelTone = (level: SkillLevel) => (level === 'alone' ? 'green' : level === 'helped' ? 'amber' : 'grey');
 
 function errorText(r: Extract<RecordResult, { ok: false }>): string {
