@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
@@ -40,6 +41,23 @@ function precompress(): Plugin {
           brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }),
         );
       }
+    },
+  };
+}
+
+/**
+ * yjs imports `lib0/logging` for one warning; that module brings lib0's DOM helpers and schema library into the
+ * first screen's JavaScript. yjs's import (only yjs's: nothing else in the app imports it) resolves to the few
+ * names it uses (src/shims/lib0-logging.ts).
+ */
+function yjsLogging(): Plugin {
+  const shim = fileURLToPath(new URL('./src/shims/lib0-logging.ts', import.meta.url));
+  return {
+    name: 'gridlink-yjs-logging',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === 'lib0/logging' && importer && /[\\/]node_modules[\\/]yjs[\\/]/.test(importer)) return shim;
+      return null;
     },
   };
 }
@@ -109,6 +127,7 @@ const basemapHandler = async ({ request, event }: { request: Request; event: { w
 
 export default defineConfig({
   plugins: [
+    yjsLogging(),
     preact({ devToolsEnabled: false, prefreshEnabled: true }),
     VitePWA({
       strategies: 'generateSW',

@@ -18,7 +18,6 @@ import { messagesReady, t } from './i18n.ts';
 import { endPractice, practiceMode } from './practicemode.ts';
 import { homeRoute, navigate, route, routeHref, routeKey, startRouter } from './router.ts';
 import type { AuthService, LockInfo, Session } from './services.ts';
-import { useAutoLock } from '../features/lock/autolock.ts';
 
 // Issue 14: every screen's title has a read-aloud button for its main instruction (shown in 长辈版, to residents
 // and on the signed-out screens: features/shell/ReadAloud.tsx, loaded after the first bundle).
@@ -127,8 +126,24 @@ function skipToMain(e: Event) {
 /** The shell of a signed-in user, with the counts its navigation announces (the worker's cases awaiting 核查). */
 function SignedIn({ session, onLogout, onLock, children }: { session: Session; onLogout(): void; onLock: (() => void) | undefined; children: ComponentChildren }) {
   const verify = useVerifyDue(session);
-  // Issue 14: lock after inactivity (the user's delay on this device, 10 min by default).
-  useAutoLock(session.user.id, () => onLock?.());
+  // Issue 14: lock after inactivity (the user's delay on this device, 10 min by default; its code loads after the
+  // first screen).
+  const lock = useRef(onLock);
+  lock.current = onLock;
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    let live = true;
+    import('../features/lock/autolock.ts').then(
+      (m) => {
+        if (live) stop = m.startAutoLock(session.user.id, () => lock.current?.());
+      },
+      (e: unknown) => console.error('gridlink: loading the auto-lock failed', e),
+    );
+    return () => {
+      live = false;
+      stop?.();
+    };
+  }, [session]);
   // Resident mode (issue 13): large text and 60 px targets (styles.css), set before the first paint.
   useLayoutEffect(() => {
     const html = document.documentElement;

@@ -16,15 +16,13 @@
  *    `withRecords`: their unsaved events, last save and links), read through one signal so the shell loads none of
  *    the records code. Grants read again from /api/me mid-session reach both (new docs open, revoked ones stop).
  */
-import type { AuthService, EvidenceApi, GeoFetchInit, LockInfo, LoginError, Profile, Session, SharedPcApi, SyncStatus, UnlockResult, UnsavedKinds, UploadProgress } from './services.ts';
+import type { AuthService, EvidenceApi, GeoFetchInit, LoginError, Profile, Session, SharedPcApi, SyncStatus, UnsavedKinds, UploadProgress } from './services.ts';
+import type { SharedPc } from './sharedpc.ts';
 import type { CaseEvent } from '../domain/events.ts';
 import type { EvidenceParts } from '../sync/evidence.ts';
 import type { DocGrant } from '../domain/docs.ts';
 import { ROLES, type UserInfo } from '../domain/org.ts';
-import { PBKDF2_ITERATIONS, ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
-import type { Vault } from '../sync/vault.ts';
-import { MAX_PIN_FAILURES } from '../domain/pin.ts';
-import { isPin } from '../domain/pin.ts';
+import { DEVICE_SHARED, LOCKED_USER, PBKDF2_ITERATIONS, ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
 import { DEFAULT_NAMESPACE, type ProfileRecord } from '../storage/schema.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import type { RecordSync } from '../sync/records.ts';
@@ -100,52 +98,29 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
   const ns = opts.namespace ?? DEFAULT_NAMESPACE;
   const store = new ProfileStore(ns);
   const active = new Map<string, SessionImpl>();
-  // Issue 14 (shared PCs): the vault of sealed data, and the private key of each signed-in user, held in memory only
-  // while their session is open (it unwraps nothing on its own: it opens their sealed data at the next unlock).
-  // Its code (WebCrypto key wrapping, database export) loads on first use, not with the first screen.
-  let vaultLoad: Promise<Vault> | null = null;
-  const loadVault = (): Promise<Vault> => (vaultLoad ??= import('../sync/vault.ts').then((m) => new m.Vault(ns, random, opts.pbkdf2Iterations ?? PBKDF2_ITERATIONS)));
+  // Issue 14 (shared PCs): each signed-in user's vault key, held in memory only while their session is open (it
+  // unwraps nothing on its own: it opens their sealed data at the next unlock). The sealing, lock and PIN code and
+  // the vault's (WebCrypto key wrapping, database export) load on first use, not with the first screen.
   const keys = new Map<string, CryptoKey>();
-  const SHARED = 'shared';
-  const LOCKED = 'locked';
-  const isShared = async () => (await store.getState(SHARED)) === true;
-
-  /**
-   * Encrypt a user's local data and their device profile into the vault, and delete the plaintext (their sessions
-   * are closed first). A user with no vault key (signed in here before issue 14, and not since) cannot be sealed:
-   * their data stays as it was until their next sign-in makes one.
-   */
-  async function sealUser(userId: string): Promise<boolean> {
-    const s = active.get(userId);
-    if (s) await s.stop();
-    keys.delete(userId);
-    if (!(await (await loadVault()).keyRecord(userId))) return false;
-    const profile = (await store.byId(userId)) ?? null;
-    await (await loadVault()).seal(userId, profile?.username ?? '', await store.dbNamesOf(userId), profile);
-    if (profile) await store.removeProfile(userId);
-    return true;
-  }
-
-  /** Seal everyone on this device whose data is in clear and who has no open session (a shared device's start). */
-  async function sealIdle(): Promise<void> {
-    for (const p of await store.list()) if (!active.has(p.userId)) await sealUser(p.userId);
-  }
-
-  /** Open a user's sealed data (if any) with their private key; their sealed profile comes back to the device db. */
-  async function unseal(userId: string, priv: CryptoKey): Promise<void> {
-    const r = await (await loadVault()).restore(userId, priv);
-    if (r?.profile && !(await store.byId(userId))) await store.put(r.profile);
-  }
-
-  /** Everything a user left on this device goes: profile, databases, vault key and sealed data. */
-  async function forgetUser(userId: string): Promise<void> {
-    const s = active.get(userId);
-    if (s) await s.stop();
-    keys.delete(userId);
-    await store.forget(userId);
-    await (await loadVault()).forget(userId);
-    if ((await store.getState(LOCKED)) === userId) await store.setState(LOCKED, null);
-  }
+  let pcLoad: Promise<SharedPc> | null = null;
+  const pc = (): Promise<SharedPc> =>
+    (pcLoad ??= import('./sharedpc.ts').then((m) =>
+      m.sharedPc({
+        ns,
+        store,
+        active,
+        keys,
+        random,
+        iterations: opts.pbkdf2Iterations ?? PBKDF2_ITERATIONS,
+        now,
+        resumeAs: async (id, heldPassword) => {
+          const p = await store.byId(id);
+          return p ? startSession({ user: p.user, docs: p.docs, token: p.token, username: p.username }, heldPassword) : null;
+        },
+        removable: unsavedOf,
+      }),
+    ));
+  const isShared = async () => (await store.getState(DEVICE_SHARED)) === true;
 
   let transport: Transport | null | undefined = opts.transport;
 
@@ -245,7 +220,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       // the databases and are sent at the next sign-in).
       afterLogout: async (userId) => {
         keys.delete(userId);
-        if (await isShared()) await sealUser(userId);
+        if (await isShared()) await (await pc()).sealUser(userId);
       },
     });
     active.set(p.user.id, s);
@@ -285,9 +260,10 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
         const r = await onlineLogin(name, password);
         if (r.kind === 'bad_credentials' || r.kind === 'bad_request' || r.kind === 'too_many_attempts') return { ok: false, error: r.kind };
         if (r.kind === 'ok') {
-          const [verifier, priv] = await Promise.all([makeVerifier(password, random, opts.pbkdf2Iterations), (await loadVault()).keyForPassword(r.user.id, password)]);
+          const shared = await pc();
+          const [verifier, priv] = await Promise.all([makeVerifier(password, random, opts.pbkdf2Iterations), shared.vault.keyForPassword(r.user.id, password)]);
           if (!priv) return { ok: false, error: 'sealed_password' };
-          await unseal(r.user.id, priv);
+          await shared.unseal(r.user.id, priv);
           const record: ProfileRecord = {
             userId: r.user.id,
             // Issue 13: a resident signs in by phone: their profile is found by it offline too.
@@ -301,29 +277,30 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
             token: r.token,
           };
           await store.put(record);
-          await store.setState(LOCKED, null);
+          await store.setState(LOCKED_USER, null);
           keys.set(r.user.id, priv);
           return { ok: true, session: await startSession({ ...r, username: record.username }, null) };
         }
         // network: fall through to the offline unlock
       }
+      const shared = await pc();
       let profile = await store.byUsername(name);
       if (!profile) {
         // Shared device: a signed-out user's profile is sealed with their data; their password opens both.
-        const sealed = await (await loadVault()).sealedByUsername(name);
+        const sealed = await shared.vault.sealedByUsername(name);
         if (!sealed) return { ok: false, error: 'offline_unknown_user' };
-        const priv = await (await loadVault()).keyIfPassword(sealed.userId, password);
+        const priv = await shared.vault.keyIfPassword(sealed.userId, password);
         if (!priv) return { ok: false, error: 'bad_credentials' };
-        await unseal(sealed.userId, priv);
+        await shared.unseal(sealed.userId, priv);
         profile = await store.byId(sealed.userId);
         if (!profile) return { ok: false, error: 'offline_unknown_user' };
       }
       if (!(await checkVerifier(password, profile.verifier))) return { ok: false, error: 'bad_credentials' };
-      const priv = await (await loadVault()).keyForPassword(profile.userId, password);
+      const priv = await shared.vault.keyForPassword(profile.userId, password);
       if (!priv) return { ok: false, error: 'sealed_password' };
-      await unseal(profile.userId, priv);
+      await shared.unseal(profile.userId, priv);
       keys.set(profile.userId, priv);
-      await store.setState(LOCKED, null);
+      await store.setState(LOCKED_USER, null);
       await store.update(profile.userId, { lastLoginMs: now() });
       return { ok: true, session: await startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, password) };
     },
@@ -337,101 +314,34 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
         // browser closed is locked (PIN or password to resume), and everyone's data in clear is sealed first.
         if (id) {
           await store.setCurrent(null);
-          await store.setState(LOCKED, id);
+          await store.setState(LOCKED_USER, id);
         }
-        await sealIdle();
+        await (await pc()).sealIdle();
         return null;
       }
-      if (!id || (await store.getState(LOCKED))) return null;
+      if (!id || (await store.getState(LOCKED_USER))) return null;
       const profile = await store.byId(id);
       if (!profile) return null;
       return startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, null, 'read');
     },
 
-    forget: forgetUser,
+    forget: async (userId) => (await pc()).forgetUser(userId),
 
     shared: {
       async deviceShared() {
-        const v = await store.getState(SHARED);
+        const v = await store.getState(DEVICE_SHARED);
         return typeof v === 'boolean' ? v : null;
       },
-      async setDeviceShared(on, by) {
-        const asked = typeof (await store.getState(SHARED)) === 'boolean';
-        if (asked && by.user.role !== 'town') return false;
-        await store.setState(SHARED, on);
-        if (on) await sealIdle();
-        return true;
-      },
-      async lockState(): Promise<LockInfo | null> {
-        const id = await store.getState(LOCKED);
-        if (typeof id !== 'string') return null;
-        return { pin: await (await loadVault()).hasPin(id) };
-      },
-      async lock(session) {
-        const id = session.user.id;
-        const s = active.get(id);
-        if (s) await s.stop();
-        await store.setCurrent(null);
-        await store.setState(LOCKED, id);
-        if (await isShared()) await sealUser(id);
-        keys.delete(id);
-      },
-      async unlock(secret): Promise<UnlockResult> {
-        const id = await store.getState(LOCKED);
-        if (typeof id !== 'string') return { ok: false, error: 'not_locked' };
-        let priv: CryptoKey | null;
-        let heldPassword: string | null = null;
-        if ('pin' in secret) {
-          if (!isPin(secret.pin)) return { ok: false, error: 'bad_request' };
-          const r = await (await loadVault()).keyForPin(id, secret.pin, checkVerifier);
-          if (r === 'no_pin') return { ok: false, error: 'pin_blocked' };
-          if (r === 'wrong') {
-            const failures = (await (await loadVault()).keyRecord(id))?.pinFailures ?? 0;
-            return { ok: false, error: 'bad_pin', left: Math.max(0, MAX_PIN_FAILURES - failures) };
-          }
-          priv = r;
-        } else {
-          if (!secret.password) return { ok: false, error: 'bad_request' };
-          // Checked on this device (the vault key opens only with the right password; offline too).
-          priv = await (await loadVault()).keyIfPassword(id, secret.password);
-          if (!priv) return { ok: false, error: 'bad_password' };
-          heldPassword = secret.password;
-        }
-        await unseal(id, priv);
-        const profile = await store.byId(id);
-        if (!profile) return { ok: false, error: 'not_locked' };
-        await store.setState(LOCKED, null);
-        keys.set(id, priv);
-        await store.update(id, { lastLoginMs: now() });
-        return { ok: true, session: await startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, heldPassword) };
-      },
-      async cancelLock() {
-        await store.setState(LOCKED, null);
-      },
-      hasPin: async (userId) => (await loadVault()).hasPin(userId),
-      async setPin(session, pin, password) {
-        if (pin !== null && !isPin(pin)) return 'bad_pin';
-        const id = session.user.id;
-        let priv = keys.get(id);
-        if (!priv) {
-          // A session resumed after a reload holds no key: the password proves it is still this user.
-          if (!password) return 'need_password';
-          const profile = await store.byId(id);
-          if (!profile || !(await checkVerifier(password, profile.verifier))) return 'bad_password';
-          const k = await (await loadVault()).keyForPassword(id, password);
-          if (!k) return 'bad_password';
-          keys.set(id, (priv = k));
-        }
-        await (await loadVault()).setPin(id, priv, pin, (p) => makeVerifier(p, random, opts.pbkdf2Iterations));
-        return 'ok';
-      },
+      setDeviceShared: async (on, by) => (await pc()).api.setDeviceShared(on, by),
+      // Nobody locked (the usual start): answered without loading the vault.
+      lockState: async () => (typeof (await store.getState(LOCKED_USER)) === 'string' ? (await pc()).api.lockState() : null),
+      lock: async (session) => (await pc()).api.lock(session),
+      unlock: async (secret) => (await pc()).api.unlock(secret),
+      cancelLock: async () => (await pc()).api.cancelLock(),
+      hasPin: async (userId) => (await pc()).api.hasPin(userId),
+      setPin: async (session, pin, password) => (await pc()).api.setPin(session, pin, password),
       unsaved: (session) => unsavedOf(session),
-      async removeMyData(session) {
-        const u = unsavedOf(session);
-        if (!u.ready || u.total > 0) return { ok: false, unsaved: u };
-        await forgetUser(session.user.id);
-        return { ok: true };
-      },
+      removeMyData: async (session) => (await pc()).api.removeMyData(session),
     },
 
     async dispose() {
@@ -439,7 +349,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       active.clear();
       keys.clear();
       store.close();
-      void vaultLoad?.then((v) => v.close());
+      void pcLoad?.then((p) => p.vault.close());
     },
   };
 }

@@ -15,6 +15,11 @@ import { DeviceDb, deviceDbName, docDbName, practiceDbName, userDbName, type Pro
  */
 export const PBKDF2_ITERATIONS = 200_000;
 
+/** Device state (ProfileStore.getState): whether the device is a shared PC (boolean; absent until asked). */
+export const DEVICE_SHARED = 'shared';
+/** Device state: the id of the user behind the lock screen (absent when nobody is locked). */
+export const LOCKED_USER = 'locked';
+
 const CURRENT_KEY = 'current';
 
 async function pbkdf2(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
@@ -105,7 +110,7 @@ export class ProfileStore {
     return [...names];
   }
 
-  /** A device-level setting (`shared`, `locked`): see session.ts. */
+  /** A device-level setting (DEVICE_SHARED, LOCKED_USER). */
   async getState(key: string): Promise<unknown> {
     return (await this.db.state.get(key))?.value;
   }

@@ -159,9 +159,13 @@ describe('shared PC in the app', () => {
     try {
       m = await mount(<App auth={auth} />);
       await waitFor(() => byText(m!.root, 'h1', '案件列表'), 'the case list');
-      offset = 61_000;
-      document.dispatchEvent(new Event('visibilitychange'));
-      await waitFor(() => byText(m!.root, 'h1', '已锁定'), 'locked');
+      // The auto-lock's code loads after the first screen: a minute more passes at every check until it locks.
+      for (let i = 0; i < 100 && !byText(m.root, 'h1', '已锁定'); i++) {
+        offset += 61_000;
+        document.dispatchEvent(new Event('visibilitychange'));
+        await settle(2);
+      }
+      expect(byText(m.root, 'h1', '已锁定')).toBeTruthy();
       expect(shared.calls).toEqual(['lock w0001']);
     } finally {
       Date.now = realNow;

@@ -1,10 +1,10 @@
 /**
  * Auto-lock after inactivity (issue 14): per user on this device (localStorage `gridlink.autolock.<userId>`,
  * minutes; 0 = never), 10 minutes by default. Any key, pointer, touch or wheel input restarts the count; a hidden
- * tab keeps counting (its timer fires when it is shown again at the latest).
+ * tab keeps counting (its timer fires when it is shown again at the latest). App.tsx loads this module after the
+ * first screen (it is not part of the first screen's JavaScript).
  */
-import { signal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
+import { effect, signal } from '@preact/signals';
 
 export const AUTOLOCK_CHOICES = [1, 5, 10, 30, 0] as const;
 export const AUTOLOCK_DEFAULT = 10;
@@ -33,11 +33,11 @@ export function setAutoLockMinutes(userId: string, minutes: number): void {
 
 const EVENTS = ['keydown', 'pointerdown', 'touchstart', 'wheel'] as const;
 
-export function useAutoLock(userId: string, onLock: () => void): void {
-  const v = version.value;
-  const lock = useRef(onLock);
-  lock.current = onLock;
-  useEffect(() => {
+/** Watch for inactivity for `userId` until the returned function is called; `onLock` runs when the delay passes. */
+export function startAutoLock(userId: string, onLock: () => void): () => void {
+  // Re-armed with the new delay whenever the user changes it (MeSecurity).
+  return effect(() => {
+    void version.value;
     const minutes = autoLockMinutes(userId);
     if (!minutes) return;
     const ms = minutes * 60_000;
@@ -48,7 +48,7 @@ export function useAutoLock(userId: string, onLock: () => void): void {
       timer = setTimeout(check, Math.max(0, last + ms - Date.now()));
     };
     const check = () => {
-      if (Date.now() - last >= ms) lock.current();
+      if (Date.now() - last >= ms) onLock();
       else arm();
     };
     const active = () => {
@@ -65,5 +65,5 @@ export function useAutoLock(userId: string, onLock: () => void): void {
       for (const e of EVENTS) document.removeEventListener(e, active, { capture: true });
       document.removeEventListener('visibilitychange', visible);
     };
-  }, [userId, v]);
+  });
 }
