@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { ORG_DOC } from '../src/domain/docs.ts';
+import { ORG_DOC, parseRecordDocName } from '../src/domain/docs.ts';
 import { HybridClock, hlcMs } from '../src/domain/hlc.ts';
 import { MAX_AHEAD_MS } from '../src/domain/receipts.ts';
 import { migrateReceipts } from './receipts.ts';
@@ -28,6 +28,7 @@ import { seedDemo } from './seed.ts';
 import { GeoStore } from './geostore.ts';
 import { setCommonHeaders } from './headers.ts';
 import { Store } from './store.ts';
+import { Audit } from './audit.ts';
 import { BlobStore, migrateBlobRefs } from './blobs.ts';
 import { Residents } from './residents.ts';
 import { createSmsSender, DEFAULT_SMS, type SmsConfig, type SmsSender } from './sms.ts';
@@ -162,12 +163,30 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const observe = (at: string) => {
       if (hlcMs(at) <= now() + MAX_AHEAD_MS) clock.observe(at);
     };
-    const authenticate = async (token: string): Promise<UserInfo | null> => {
+    // Issue 15: the audit log (audit.ts); every refused token is in it.
+    const audit = new Audit(store, now, log);
+    const authenticate = async (token: string, from?: string | null, how?: { allowMustChange?: boolean }): Promise<UserInfo | null> => {
       const claims = await verifyToken(secret, token, now());
-      if (!claims) return null;
-      const user = store.userById(claims.sub);
-      // A token names the role it was issued for: a changed role (or a removed user) invalidates it.
-      if (!user || user.role !== claims.role) return null;
+      const user = claims ? store.userById(claims.sub) : undefined;
+      // A token names the role and token version it was issued for: a changed role, a disabled account, a password
+      // reset or change (or a removed user) invalidates it.
+      const refused = !claims
+        ? 'invalid_or_expired'
+        : !user
+          ? 'unknown_user'
+          : user.disabled
+            ? 'disabled'
+            : user.role !== claims.role
+              ? 'role_changed'
+              : (user.tokenVersion ?? 0) !== claims.tv
+                ? 'revoked'
+                : user.mustChange && !how?.allowMustChange
+                  ? 'password_change_required'
+                  : null;
+      if (refused || !user) {
+        audit.record({ actor: claims?.sub ?? null, action: 'token.refused', ip: from ?? null, detail: { reason: refused } });
+        return null;
+      }
       return publicUser(user);
     };
     relay = new Relay({
@@ -187,6 +206,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       org: () => org.index,
       now,
       observe,
+      onDocOpened: (user, name, from) => {
+        if (parseRecordDocName(name)?.kind === 'idnumbers') audit.record({ actor: user.id, action: 'idnumbers.read', target: name, ip: from });
+      },
     });
     const live = relay;
     org = buildOrgView(await live.withDoc(ORG_DOC, readOrg), store);
@@ -205,7 +227,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       relay: live,
       org: () => org,
       authenticate,
-      issueToken: (user) => signToken(secret, { sub: user.id, role: user.role }, now(), ttlSeconds),
+      issueToken: (user) => signToken(secret, { sub: user.id, role: user.role, tv: store.userById(user.id)?.tokenVersion ?? 0 }, now(), ttlSeconds),
+      audit,
       now,
       clock,
       observe,

@@ -4,8 +4,10 @@
  * Passwords: scrypt (node:crypto) with a per-user random salt, stored as `scrypt$N$r$p$<salt b64>$<hash b64>`
  * so the cost can be raised later without invalidating stored hashes. Comparison is timing-safe, and an unknown
  * username costs the same scrypt call as a wrong password (no user enumeration by timing).
- * Tokens: HS256 JWT (jose), `sub` = user id, `role` = the role at login; short-lived (TOKEN_TTL). The relay checks
- * the user still exists with that role on every request and connection, so a changed role invalidates old tokens.
+ * Tokens: HS256 JWT (jose), `sub` = user id, `role` = the role at login, `tv` = the account's token version at login
+ * (issue 15); short-lived (TOKEN_TTL). The relay checks on every request and connection that the user still exists,
+ * enabled, with that role and token version, so disabling, a role or scope change and a password reset or change
+ * invalidate every token issued before. A token without `tv` (issued before issue 15) counts as version 0.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
@@ -51,11 +53,12 @@ export async function verifyPassword(password: string, stored: string | undefine
 export interface TokenClaims {
   sub: string;
   role: Role;
+  tv: number;
 }
 
-export async function signToken(secret: Uint8Array, claims: TokenClaims, nowMs: number, ttlSeconds: number): Promise<string> {
+export async function signToken(secret: Uint8Array, claims: Omit<TokenClaims, 'tv'> & { tv?: number }, nowMs: number, ttlSeconds: number): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
-  return new SignJWT({ role: claims.role })
+  return new SignJWT({ role: claims.role, tv: claims.tv ?? 0 })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuedAt(iat)
@@ -69,7 +72,9 @@ export async function verifyToken(secret: Uint8Array, token: string, nowMs: numb
   try {
     const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], currentDate: new Date(nowMs) });
     if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') return null;
-    return { sub: payload.sub, role: payload.role as Role };
+    const tv = payload.tv === undefined ? 0 : payload.tv;
+    if (typeof tv !== 'number' || !Number.isSafeInteger(tv)) return null;
+    return { sub: payload.sub, role: payload.role as Role, tv };
   } catch {
     return null;
   }

@@ -9,6 +9,9 @@
  *                          signs in to the resident account with that phone and password (residents.ts)
  *   Issue 13, resident sign-up, invitation codes, SMS preference and log: residenthttp.ts
  *   Issue 14, GET|PUT /api/me/settings (the user's own settings, with them on any device): settings.ts
+ *   Issue 15, staff accounts (/api/accounts...), the user's password (POST /api/me/password), sign-out
+ *                          (POST /api/logout) and the audit log (GET /api/audit): accountshttp.ts. A sign-in with
+ *                          a temporary password answers "mustChangePassword": true
  *   GET  /api/me           Bearer -> 200 {"user","docs":[{"name","access"}],"serverTime"}; 401 unauthorized
  *   POST /api/cases        Bearer {"category","description","location":{"lat","lng"},"gridId","address"?,
  *                          "photos"?:[{"full","thumb"}],"voice"?:{"hash","seconds"}}
@@ -92,6 +95,8 @@ import { getSettings, putSettings } from './settings.ts';
 import { serveStatic } from './static.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
+import { clientAddress, type Audit } from './audit.ts';
+import { changeAccount, changeOwnPassword, createAccount, listAccounts, logout, readAudit, resetPassword } from './accountshttp.ts';
 
 export type HttpErrorCode = ErrorCode | 'method_not_allowed' | 'internal_error' | 'too_many_attempts' | 'insufficient_storage';
 
@@ -108,7 +113,12 @@ export interface HttpContext {
   store: Store;
   relay: Relay;
   org(): OrgView;
-  authenticate(token: string): Promise<UserInfo | null>;
+  /**
+   * The user behind a token, or null (refused: recorded in the audit log with `from`, the client's address).
+   * Issue 15: an account signed in with a temporary password is refused everywhere but where `allowMustChange`
+   * (reading /api/me, changing the password, signing out).
+   */
+  authenticate(token: string, from?: string | null, opts?: { allowMustChange?: boolean }): Promise<UserInfo | null>;
   issueToken(user: UserInfo): Promise<string>;
   now(): number;
   clock: HybridClock;
@@ -127,6 +137,8 @@ export interface HttpContext {
   /** Issue 13: texts to phones (sms.ts) and the provider's signature. */
   sms: SmsSender;
   smsSign: string;
+  /** Issue 15: the audit log (audit.ts). */
+  audit: Audit;
 }
 
 class HttpError extends Error {
@@ -194,6 +206,13 @@ const ROUTES: Route[] = [
   // Issue 13: Open311 API keys (administrator); the Open311 routes themselves are under /open311/ (open311.ts).
   { pattern: /^\/api\/open311\/keys$/, methods: { GET: listKeys, POST: issueKey } },
   { pattern: /^\/api\/open311\/keys\/([^/]+)$/, methods: { DELETE: revokeKey } },
+  // Issue 15: staff accounts, the user's own password, sign-out, the audit log (accountshttp.ts).
+  { pattern: /^\/api\/accounts$/, methods: { GET: listAccounts, POST: createAccount } },
+  { pattern: /^\/api\/accounts\/([^/]+)$/, methods: { PATCH: changeAccount } },
+  { pattern: /^\/api\/accounts\/([^/]+)\/password-reset$/, methods: { POST: resetPassword } },
+  { pattern: /^\/api\/me\/password$/, methods: { POST: changeOwnPassword } },
+  { pattern: /^\/api\/logout$/, methods: { POST: logout } },
+  { pattern: /^\/api\/audit$/, methods: { GET: readAudit } },
   // Issue 13: public, anonymised cases near a point (publichttp.ts).
   { pattern: /^\/api\/public\/nearby$/, methods: { GET: (req, res, ctx) => publicNearbyRoute(req, res, ctx, foldedDoc) } },
 ];
@@ -273,8 +292,10 @@ async function login(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
   // A phone number counts as one name however it is typed.
   const username = normalizePhone(body.output.username) ?? body.output.username;
   const client = req.socket.remoteAddress ?? 'unknown';
+  const ip = clientAddress(req);
   const waitMs = ctx.logins.retryAfterMs(username, client);
   if (waitMs > 0) {
+    ctx.audit.record({ actor: null, action: 'login.locked', target: username, ip });
     res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
     throw new HttpError(429, 'too_many_attempts');
   }
@@ -284,18 +305,23 @@ async function login(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
   const byName = phone ? undefined : ctx.store.userByName(username);
   // verifyPassword costs one scrypt even for an unknown user: the answer time does not tell who exists.
   const stored = phone ? await residentByPhone(ctx.store, phone, password) : (await verifyPassword(password, byName?.passwordHash)) ? byName : undefined;
-  if (!stored) {
+  // Issue 15: a disabled account answers as a wrong password does (no telling which accounts exist).
+  if (!stored || stored.disabled) {
     ctx.logins.failed(username, client);
+    ctx.audit.record({ actor: null, action: 'login.failed', target: username, ip, detail: { reason: stored ? 'disabled' : 'bad_credentials' } });
     if (ctx.logins.retryAfterMs(username, client) > 0) ctx.log.warn(`sign-in of ${JSON.stringify(username)} locked after repeated failures from ${client}`);
     throw new HttpError(401, 'bad_credentials');
   }
   ctx.logins.succeeded(username);
   const user = publicUser(stored);
-  sendJson(res, 200, { token: await ctx.issueToken(user), user });
+  ctx.audit.record({ actor: user.id, action: 'login.ok', ip });
+  // A temporary password (issue 15): the token opens only /api/me, /api/me/password and /api/logout until changed.
+  sendJson(res, 200, { token: await ctx.issueToken(user), user, ...(stored.mustChange ? { mustChangePassword: true } : {}) });
 }
 
 async function me(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
-  const user = await requireUser(req, ctx);
+  const user = await bearerUser(req, ctx, { allowMustChange: true });
+  if (!user) throw new HttpError(401, 'unauthorized');
   const org = ctx.org();
   const docs = [...docsForUser(user, org.townIds, liveYears(ctx.now())), ...recordDocsForUser(user, org.townIds, org.data.grids)];
   // serverTime: the relay's clock, so a device whose clock is wrong stamps its events by the relay's (receipts.ts).

@@ -13,9 +13,13 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 /** The user behind the request's bearer token, or null (no token, or one `authenticate` refuses). */
-export async function bearerUser(req: IncomingMessage, ctx: { authenticate(token: string): Promise<UserInfo | null> }): Promise<UserInfo | null> {
+export async function bearerUser(
+  req: IncomingMessage,
+  ctx: { authenticate(token: string, from?: string | null, opts?: { allowMustChange?: boolean }): Promise<UserInfo | null> },
+  opts?: { allowMustChange?: boolean },
+): Promise<UserInfo | null> {
   const token = bearerToken(req.headers.authorization);
-  return token ? ctx.authenticate(token) : null;
+  return token ? ctx.authenticate(token, req.socket.remoteAddress ?? null, opts) : null;
 }
 
 /** The request body as UTF-8 text, or null when it is (or declares to be) larger than `max` bytes. */

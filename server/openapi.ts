@@ -4,6 +4,8 @@
  */
 import { REVISIT_OUTCOMES, SATISFACTIONS } from '../src/domain/events.ts';
 import { COMMAND_TYPES } from '../src/domain/commands.ts';
+import { PHONE_PATTERN, STAFF_ROLES, USERNAME_PATTERN } from '../src/domain/accounts.ts';
+import { AUDIT_ACTIONS } from './audit.ts';
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -62,6 +64,66 @@ export const OPENAPI = {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     schemas: {
       Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+      // Issue 15 (src/domain/accounts.ts): the scope follows from the role, the rest is derived.
+      Account: {
+        type: 'object',
+        required: ['id', 'username', 'name', 'role', 'disabled', 'mustChange'],
+        properties: {
+          id: { type: 'string' },
+          username: { type: 'string' },
+          name: { type: 'string' },
+          role: { type: 'string', enum: [...STAFF_ROLES] },
+          townId: { type: 'string' },
+          villageId: { type: 'string' },
+          gridId: { type: 'string' },
+          unitId: { type: 'string' },
+          phone: { type: 'string' },
+          disabled: { type: 'boolean' },
+          mustChange: { type: 'boolean', description: 'signed in with a temporary password not yet changed' },
+        },
+      },
+      AccountInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['username', 'name', 'role'],
+        description: 'town and trainer name townId; secretary villageId; worker and member gridId; unit unitId; admin and county none',
+        properties: {
+          username: { type: 'string', pattern: USERNAME_PATTERN.source },
+          name: { type: 'string', minLength: 1, maxLength: 60 },
+          role: { type: 'string', enum: [...STAFF_ROLES] },
+          phone: { type: 'string', pattern: PHONE_PATTERN.source },
+          townId: { type: 'string' },
+          villageId: { type: 'string' },
+          gridId: { type: 'string' },
+          unitId: { type: 'string' },
+        },
+      },
+      AccountPatch: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 60 },
+          role: { type: 'string', enum: [...STAFF_ROLES] },
+          phone: { type: 'string', nullable: true, pattern: PHONE_PATTERN.source },
+          townId: { type: 'string' },
+          villageId: { type: 'string' },
+          gridId: { type: 'string' },
+          unitId: { type: 'string' },
+          disabled: { type: 'boolean' },
+        },
+      },
+      AuditEntry: {
+        type: 'object',
+        properties: {
+          seq: { type: 'integer' },
+          at: { type: 'integer', description: 'ms since the epoch' },
+          actor: { type: 'string', nullable: true },
+          action: { type: 'string', enum: [...AUDIT_ACTIONS] },
+          target: { type: 'string', nullable: true },
+          ip: { type: 'string', nullable: true },
+          detail: { type: 'object' },
+        },
+      },
       Invite: {
         type: 'object',
         properties: {
@@ -499,6 +561,79 @@ export const OPENAPI = {
         security: [{ bearer: [] }],
         requestBody: { required: true, content: { 'application/json': { schema: USER_SETTINGS_PATCH } } },
         responses: { 200: json(USER_SETTINGS_ANSWER), 400: error('bad_request'), 401: error('unauthorized'), 413: error('too_large') },
+      },
+    },
+    // Issue 15: staff accounts, the user's own password, sign-out, the audit log (server/accountshttp.ts; rules in
+    // src/domain/accounts.ts).
+    '/api/accounts': {
+      get: {
+        summary: "Staff accounts: all (admin) or the caller's town (town center)",
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: 'town', in: 'query', schema: { type: 'string' } },
+          { name: 'role', in: 'query', schema: { type: 'string' } },
+          { name: 'q', in: 'query', description: 'part of the username, name or phone', schema: { type: 'string' } },
+          { name: 'disabled', in: 'query', schema: { type: 'string', enum: ['0', '1'] } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 500 } },
+          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0 } },
+        ],
+        responses: { 200: json({ type: 'object', properties: { accounts: { type: 'array', items: ref('Account') }, total: { type: 'integer' } } }), 401: error('unauthorized'), 403: error('forbidden') },
+      },
+      post: {
+        summary: 'Create a staff account; answers its temporary password (to be changed at the first sign-in)',
+        security: [{ bearer: [] }],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('AccountInput') } } },
+        responses: {
+          201: json({ type: 'object', properties: { account: ref('Account'), temporaryPassword: { type: 'string' } } }),
+          400: error('bad_request | bad_scope (with field and problem: required | unknown | not_allowed)'),
+          401: error('unauthorized'),
+          403: error('forbidden'),
+          409: error('username_taken'),
+        },
+      },
+    },
+    '/api/accounts/{id}': {
+      patch: {
+        summary: 'Change, disable or re-enable a staff account (a role, scope or disabled change closes its live connections and refuses its tokens)',
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('AccountPatch') } } },
+        responses: { 200: json({ type: 'object', properties: { account: ref('Account') } }), 400: error('bad_request | bad_scope'), 403: error('forbidden'), 404: error('not_found'), 409: error('own_account | last_admin') },
+      },
+    },
+    '/api/accounts/{id}/password-reset': {
+      post: {
+        summary: 'Reset the password to a one-time temporary one (its tokens are refused from now on)',
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: json({ type: 'object', properties: { temporaryPassword: { type: 'string' } } }), 403: error('forbidden'), 404: error('not_found') },
+      },
+    },
+    '/api/me/password': {
+      post: {
+        summary: "Change the caller's own password (also with a temporary password's token); answers a new token",
+        security: [{ bearer: [] }],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['current', 'next'], properties: { current: { type: 'string' }, next: { type: 'string', minLength: 8 } } } } } },
+        responses: { 200: json({ type: 'object', properties: { token: { type: 'string' } } }), 400: error('bad_request | weak_password (problem: too_short | too_simple | contains_username | same_as_before)'), 401: error('unauthorized'), 403: error('bad_password') },
+      },
+    },
+    '/api/logout': {
+      post: { summary: 'Record a sign-out in the audit log', security: [{ bearer: [] }], responses: { 204: { description: 'recorded' }, 401: error('unauthorized') } },
+    },
+    '/api/audit': {
+      get: {
+        summary: 'The audit log, newest first (admin); append-only: no route changes it',
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: 'actor', in: 'query', schema: { type: 'string' } },
+          { name: 'action', in: 'query', description: "an action, or a prefix ending in '.' (account.)", schema: { type: 'string' } },
+          { name: 'target', in: 'query', schema: { type: 'string' } },
+          { name: 'from', in: 'query', description: 'ms since the epoch', schema: { type: 'integer' } },
+          { name: 'to', in: 'query', schema: { type: 'integer' } },
+          { name: 'before', in: 'query', description: 'the `next` of the previous page', schema: { type: 'integer' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 500 } },
+        ],
+        responses: { 200: json({ type: 'object', properties: { entries: { type: 'array', items: ref('AuditEntry') }, next: { type: 'integer' } } }), 401: error('unauthorized'), 403: error('forbidden') },
       },
     },
     '/api/sms/log': {

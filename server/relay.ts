@@ -115,7 +115,9 @@ export interface RelayOptions {
   /** The Yjs client id of the relay's own writes (stable across restarts: kept in the store's meta table). */
   serverClientId: number;
   /** The user behind a token, or null (bad, expired, unknown user). */
-  authenticate(token: string): Promise<UserInfo | null>;
+  authenticate(token: string, from?: string | null): Promise<UserInfo | null>;
+  /** A doc was opened for `user` to sync (after its access check): issue 15's audit of full ID number reads. */
+  onDocOpened?(user: UserInfo, name: string, from: string | null): void;
   /** The county's town ids (from the org doc). */
   townIds(): readonly string[];
   /** Grid -> village, town (from the org doc): access to `people.<gridId>` docs. Without it they are refused. */
@@ -151,6 +153,8 @@ interface Sock {
   single: Conn | null;
   /** The device's HLC node (`node` query parameter), or null. */
   node: string | null;
+  /** The client's address at the upgrade (the audit log's `ip`). */
+  from: string | null;
   /** The relay's last contact with this device before the socket opened (contacts.ts). */
   floor: number | undefined;
   budget: Budget;
@@ -354,14 +358,15 @@ export class Relay {
     const token = url.searchParams.get('token') ?? bearerToken(req.headers.authorization);
     const nodeParam = url.searchParams.get('node');
     const node = nodeParam && NODE_PATTERN.test(nodeParam) ? nodeParam : null;
-    const user = token ? await this.opts.authenticate(token) : null;
+    const from = req.socket.remoteAddress ?? null;
+    const user = token ? await this.opts.authenticate(token, from) : null;
     if (!user) return rejectUpgrade(socket, 401, 'unauthorized');
     if (mux) {
       if (this.closed) return rejectUpgrade(socket, 503, 'internal_error');
       if (socket.destroyed) return;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         upgraded.add(socket);
-        this.openSock(ws, user, token!, new Map(), node);
+        this.openSock(ws, user, token!, new Map(), node, from);
       });
       return;
     }
@@ -381,7 +386,7 @@ export class Relay {
       // handleUpgrade calls back synchronously once the handshake is written, so `attach` runs before `release`.
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         upgraded.add(socket);
-        this.safeAttach(doc, this.openSock(ws, user, token!, null, node), 0, check.access);
+        this.safeAttach(doc, this.openSock(ws, user, token!, null, node, from), 0, check.access);
       });
     } finally {
       this.release(doc);
@@ -541,7 +546,7 @@ export class Relay {
 
   // ---------------------------------------------------------------- connections
 
-  private openSock(ws: WebSocket, user: UserInfo, token: string, channels: Sock['channels'], node: string | null): Sock {
+  private openSock(ws: WebSocket, user: UserInfo, token: string, channels: Sock['channels'], node: string | null, from: string | null): Sock {
     const sock: Sock = {
       ws,
       user,
@@ -550,6 +555,7 @@ export class Relay {
       channels,
       single: null,
       node,
+      from,
       floor: this.contacts.floor(user.id, node),
       budget: this.makeBudget(this.limits.wsMsgsPerSecond, this.limits.wsBytesPerSecond),
       expMs: tokenExpiryMs(token),
@@ -610,6 +616,7 @@ export class Relay {
     if (sock.channels) sock.channels.set(channel, conn);
     else sock.single = conn;
     this.clearIdle(doc);
+    this.opts.onDocOpened?.(sock.user, doc.name, sock.from);
     if (channel) this.sendRaw(sock, muxControl(MUX_OPENED, channel));
 
     const step1 = encoding.createEncoder();
@@ -778,7 +785,7 @@ export class Relay {
   /** Open a doc on a channel in state 'opening'; answers a refusal, or null once attached (or no longer wanted). */
   private async openChannel(sock: Sock, channel: number, name: string): Promise<{ status: number; code: string } | null> {
     // The token again, as a separate upgrade would check it: it may have expired since the socket opened.
-    const user = await this.opts.authenticate(sock.token);
+    const user = await this.opts.authenticate(sock.token, sock.from);
     if (!user) return { status: 401, code: 'unauthorized' };
     const check = this.checkAccess(user, name);
     if (!check.ok) return check;
@@ -1159,6 +1166,22 @@ export class Relay {
       this.closeSock(sock, CLOSE_TOKEN_EXPIRED, 'token expired');
     }
     return true;
+  }
+
+  /**
+   * Issue 15, revocation: close every socket of `userId` with 4401 (as an expired token), at once. Its devices then
+   * find their token refused at the next upgrade (disabled, role or scope changed, password reset) and stop syncing
+   * until their user signs in again. Returns how many sockets were closed.
+   */
+  closeUser(userId: string, reason: string): number {
+    let n = 0;
+    for (const sock of this.socks) {
+      if (sock.user.id !== userId || sock.ws.readyState !== WebSocket.OPEN) continue;
+      this.closeSock(sock, CLOSE_TOKEN_EXPIRED, reason);
+      n++;
+    }
+    if (n) this.opts.log.info(`connections of ${userId}: ${n} closed with ${CLOSE_TOKEN_EXPIRED} (${reason})`);
+    return n;
   }
 
   private ping(): void {

@@ -29,6 +29,48 @@ export const FULL_LOG_EVERY_MS = 10 * 60_000;
 
 export interface StoredUser extends UserInfo {
   passwordHash: string;
+  /** Issue 15: a disabled account signs in to nothing and its tokens are refused. */
+  disabled?: boolean;
+  /** Issue 15: tokens carry it (`tv`); raised by a password reset or change, a role or scope change, disabling. */
+  tokenVersion?: number;
+  /** Issue 15: signed in with a temporary password: it must be changed before anything else. */
+  mustChange?: boolean;
+}
+
+/** Issue 15: one entry of the append-only audit log (server/audit.ts). */
+export interface AuditEntry {
+  seq: number;
+  at: number;
+  /** The account that acted (null: not signed in, e.g. a failed sign-in). */
+  actor: string | null;
+  action: string;
+  /** What it acted on (an account id, an export's name, a doc). */
+  target: string | null;
+  /** The client's address. */
+  ip: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  /** An action, or a prefix ending in '.' (e.g. `account.`). */
+  action?: string;
+  target?: string;
+  fromMs?: number;
+  toMs?: number;
+  /** Entries older than this seq (the next page). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface UserListFilter {
+  townId?: string;
+  role?: string;
+  /** Part of the username, name or phone. */
+  q?: string;
+  disabled?: boolean;
+  limit: number;
+  offset: number;
 }
 
 /** A blob named by an event of case `caseId`, written by `actor` (server/blobs.ts blobRefsOf). */
@@ -68,6 +110,9 @@ interface UserRow {
   role: string;
   scope: string;
   password_hash: string;
+  disabled?: number;
+  token_version?: number;
+  must_change?: number;
 }
 
 export function storeExists(dataDir: string): boolean {
@@ -99,11 +144,12 @@ export class Store {
     this.db.exec('CREATE TABLE IF NOT EXISTS blob_refs (hash TEXT NOT NULL, doc TEXT NOT NULL, case_id TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (hash, doc, case_id, actor))');
     // Issue 13: residents sign in by phone (server/residents.ts); an index, no schema version step.
     this.db.exec("CREATE INDEX IF NOT EXISTS users_resident_phone ON users (json_extract(scope, '$.phone')) WHERE role = 'resident'");
+    this.migrateAccounts();
     const db = this.db;
     this.stmts = {
       userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
       userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
-      insertUser: db.prepare('INSERT INTO users (id, username, name, role, scope, password_hash) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertUser: db.prepare('INSERT INTO users (id, username, name, role, scope, password_hash, must_change) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       userCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),
       snapshot: db.prepare<[string], { data: Buffer }>('SELECT data FROM doc_snapshots WHERE doc = ?'),
       updates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM doc_updates WHERE doc = ? ORDER BY seq'),
@@ -146,6 +192,36 @@ export class Store {
     `);
   }
 
+  /**
+   * Issue 15, on any store, old or new, without a schema version step (an older relay ignores what it does not
+   * know): account state columns, and the audit log. The log is append-only in the database itself: triggers
+   * refuse every UPDATE and DELETE of its rows, whoever runs them.
+   */
+  private migrateAccounts(): void {
+    const columns = new Set(this.db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('users')").all().map((c) => c.name));
+    this.db.transaction(() => {
+      if (!columns.has('disabled')) this.db.exec('ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0');
+      if (!columns.has('token_version')) this.db.exec('ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0');
+      if (!columns.has('must_change')) this.db.exec('ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0');
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS audit (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          actor TEXT,
+          action TEXT NOT NULL,
+          target TEXT,
+          ip TEXT,
+          detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX IF NOT EXISTS audit_by_actor ON audit (actor, seq);
+        CREATE INDEX IF NOT EXISTS audit_by_action ON audit (action, seq);
+        CREATE INDEX IF NOT EXISTS audit_by_at ON audit (at);
+        CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      `);
+    })();
+  }
+
   /** True when nothing has been stored yet (no users, no docs): the demo county may be seeded. */
   isEmpty(): boolean {
     return this.stmts.userCount.get()!.n === 0 && this.stmts.docCount.get()!.n === 0;
@@ -178,16 +254,119 @@ export class Store {
   insertUsers(users: readonly StoredUser[]): void {
     this.db.transaction(() => {
       for (const u of users) {
-        const scope: Scope = {};
-        if (u.townId) scope.townId = u.townId;
-        if (u.villageId) scope.villageId = u.villageId;
-        if (u.gridId) scope.gridId = u.gridId;
-        if (u.unitId) scope.unitId = u.unitId;
-        if (u.phone) scope.phone = u.phone;
-        if (u.phoneVerified) scope.phoneVerified = true;
-        this.stmts.insertUser.run(u.id, u.username, u.name, u.role, JSON.stringify(scope), u.passwordHash);
+        this.stmts.insertUser.run(u.id, u.username, u.name, u.role, JSON.stringify(scopeJson(u)), u.passwordHash, u.mustChange ? 1 : 0);
       }
     })();
+  }
+
+  /** Staff accounts (no residents) matching `f`, by username, and how many match in all. */
+  listUsers(f: UserListFilter): { users: StoredUser[]; total: number } {
+    const where = ["role != 'resident'"];
+    const args: Array<string | number> = [];
+    if (f.townId) {
+      where.push("json_extract(scope, '$.townId') = ?");
+      args.push(f.townId);
+    }
+    if (f.role) {
+      where.push('role = ?');
+      args.push(f.role);
+    }
+    if (f.disabled !== undefined) {
+      where.push('disabled = ?');
+      args.push(f.disabled ? 1 : 0);
+    }
+    if (f.q) {
+      where.push("(instr(lower(username), lower(?)) > 0 OR instr(name, ?) > 0 OR instr(coalesce(json_extract(scope, '$.phone'), ''), ?) > 0)");
+      args.push(f.q, f.q, f.q);
+    }
+    const sql = where.join(' AND ');
+    const total = this.db.prepare<Array<string | number>, { n: number }>(`SELECT count(*) AS n FROM users WHERE ${sql}`).get(...args)!.n;
+    const rows = this.db.prepare<Array<string | number>, UserRow>(`SELECT * FROM users WHERE ${sql} ORDER BY username LIMIT ? OFFSET ?`).all(...args, f.limit, f.offset);
+    return { users: rows.map(toUser), total };
+  }
+
+  /**
+   * Change an account's name, role, scope (phone included) or disabled state, as given. A change of role, scope
+   * or disabled state raises its token version: every token issued before is refused from then on.
+   */
+  updateUser(id: string, patch: { name?: string; role?: Role; scope?: Scope; disabled?: boolean }): StoredUser | undefined {
+    return this.db.transaction(() => {
+      const before = this.userById(id);
+      if (!before) return undefined;
+      const revoke =
+        (patch.role !== undefined && patch.role !== before.role) ||
+        (patch.disabled !== undefined && patch.disabled !== Boolean(before.disabled)) ||
+        (patch.scope !== undefined && (['townId', 'villageId', 'gridId', 'unitId'] as const).some((k) => (patch.scope![k] ?? null) !== (before[k] ?? null)));
+      this.db
+        .prepare('UPDATE users SET name = coalesce(?, name), role = coalesce(?, role), scope = coalesce(?, scope), disabled = coalesce(?, disabled), token_version = token_version + ? WHERE id = ?')
+        .run(patch.name ?? null, patch.role ?? null, patch.scope ? JSON.stringify(scopeJson(patch.scope)) : null, patch.disabled === undefined ? null : patch.disabled ? 1 : 0, revoke ? 1 : 0, id);
+      return this.userById(id);
+    })();
+  }
+
+  /** Set a password hash (reset or change); raises the token version. `mustChange`: a temporary password. */
+  setPassword(id: string, passwordHash: string, mustChange: boolean): boolean {
+    return this.db.prepare('UPDATE users SET password_hash = ?, must_change = ?, token_version = token_version + 1 WHERE id = ?').run(passwordHash, mustChange ? 1 : 0, id).changes === 1;
+  }
+
+  // ---- audit (issue 15)
+
+  appendAudit(e: Omit<AuditEntry, 'seq'>): number {
+    const r = this.db.prepare('INSERT INTO audit (at, actor, action, target, ip, detail) VALUES (?, ?, ?, ?, ?, ?)').run(e.at, e.actor, e.action, e.target, e.ip, JSON.stringify(e.detail));
+    return Number(r.lastInsertRowid);
+  }
+
+  /** Audit entries matching `f`, newest first. */
+  auditEntries(f: AuditFilter): AuditEntry[] {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (f.actor) {
+      where.push('actor = ?');
+      args.push(f.actor);
+    }
+    if (f.action) {
+      if (f.action.endsWith('.')) {
+        where.push('substr(action, 1, ?) = ?');
+        args.push(f.action.length, f.action);
+      } else {
+        where.push('action = ?');
+        args.push(f.action);
+      }
+    }
+    if (f.target) {
+      where.push('target = ?');
+      args.push(f.target);
+    }
+    if (f.fromMs !== undefined) {
+      where.push('at >= ?');
+      args.push(f.fromMs);
+    }
+    if (f.toMs !== undefined) {
+      where.push('at < ?');
+      args.push(f.toMs);
+    }
+    if (f.beforeSeq !== undefined) {
+      where.push('seq < ?');
+      args.push(f.beforeSeq);
+    }
+    const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    return this.db
+      .prepare<Array<string | number>, { seq: number; at: number; actor: string | null; action: string; target: string | null; ip: string | null; detail: string }>(sql)
+      .all(...args, f.limit)
+      .map((r) => {
+        let detail: Record<string, unknown> = {};
+        try {
+          detail = JSON.parse(r.detail) as Record<string, unknown>;
+        } catch {
+          // Rows are only ever written by appendAudit; a damaged one still shows who, what and when.
+        }
+        return { ...r, detail };
+      });
+  }
+
+  /** For tests of the append-only rule: run raw SQL on the store as any code in the process could. */
+  execRaw(sql: string): void {
+    this.db.exec(sql);
   }
 
   // ---- docs
@@ -332,6 +511,18 @@ export class Store {
   }
 }
 
+/** The stored scope column of a user: only the fields it holds. */
+function scopeJson(u: Scope): Scope {
+  const scope: Scope = {};
+  if (u.townId) scope.townId = u.townId;
+  if (u.villageId) scope.villageId = u.villageId;
+  if (u.gridId) scope.gridId = u.gridId;
+  if (u.unitId) scope.unitId = u.unitId;
+  if (u.phone) scope.phone = u.phone;
+  if (u.phoneVerified) scope.phoneVerified = true;
+  return scope;
+}
+
 function toUser(row: UserRow): StoredUser {
   const role = (ROLES as readonly string[]).includes(row.role) ? (row.role as Role) : 'resident';
   let scope: Scope = {};
@@ -347,5 +538,8 @@ function toUser(row: UserRow): StoredUser {
   if (typeof scope.unitId === 'string') user.unitId = scope.unitId;
   if (typeof scope.phone === 'string') user.phone = scope.phone;
   if (scope.phoneVerified === true) user.phoneVerified = true;
+  if (row.disabled) user.disabled = true;
+  user.tokenVersion = row.token_version ?? 0;
+  if (row.must_change) user.mustChange = true;
   return user;
 }

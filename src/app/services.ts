@@ -127,7 +127,12 @@ export interface EvidenceApi {
   clean(targetBytes?: number): Promise<number>;
 }
 
-export type LoginError = 'bad_credentials' | 'offline_unknown_user' | 'network' | 'bad_request' | 'too_many_attempts' | 'sealed_password';
+/** `must_change_password` (issue 15): signed in with a temporary password; `changeTemporaryPassword` goes on. */
+export type LoginError = 'bad_credentials' | 'offline_unknown_user' | 'network' | 'bad_request' | 'too_many_attempts' | 'sealed_password' | 'must_change_password';
+
+/** Why a new password was refused (src/domain/accounts.ts staffPasswordProblem, or the same as before). */
+export type PasswordProblem = 'too_short' | 'too_simple' | 'contains_username' | 'same_as_before';
+export type ChangePasswordError = 'weak_password' | 'bad_password' | 'expired' | 'network';
 
 /** Issue 14: a signed-in user's unsaved work by kind (sign-out confirmation, "remove my data"). */
 export interface UnsavedKinds {
@@ -190,6 +195,15 @@ export interface AuthService {
   resume(): Promise<Session | null>;
   /** Remove a profile and all of that user's local data from this device. */
   forget(userId: string): Promise<void>;
+  /**
+   * Issue 15: after `login` answered `must_change_password`, replace the temporary password with `next` and sign in
+   * with it. `expired`: the temporary sign-in is no longer open (sign in again with the temporary password).
+   */
+  changeTemporaryPassword?(
+    username: string,
+    temporary: string,
+    next: string,
+  ): Promise<{ ok: true; session: Session } | { ok: false; error: ChangePasswordError | LoginError; problem?: PasswordProblem }>;
   /** Issue 14: shared PCs; absent in test fakes without it. */
   shared?: SharedPcApi;
 }

@@ -16,7 +16,7 @@
  *    `withRecords`: their unsaved events, last save and links), read through one signal so the shell loads none of
  *    the records code. Grants read again from /api/me mid-session reach both (new docs open, revoked ones stop).
  */
-import type { AuthService, EvidenceApi, GeoFetchInit, LoginError, Profile, Session, SharedPcApi, SyncStatus, UnsavedKinds, UploadProgress } from './services.ts';
+import type { AuthService, EvidenceApi, GeoFetchInit, LoginError, PasswordProblem, Profile, Session, SharedPcApi, SyncStatus, UnsavedKinds, UploadProgress } from './services.ts';
 import type { SharedPc } from './sharedpc.ts';
 import type { CaseEvent } from '../domain/events.ts';
 import type { EvidenceParts } from '../sync/evidence.ts';
@@ -78,6 +78,7 @@ export interface GridlinkAuthService extends AuthService {
 
 type OnlineLogin =
   | { kind: 'ok'; token: string; user: UserInfo; docs: DocGrant[] }
+  | { kind: 'must_change'; token: string }
   | { kind: 'bad_credentials' }
   | { kind: 'bad_request' }
   | { kind: 'too_many_attempts' }
@@ -149,9 +150,11 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     if (res.status === 400) return { kind: 'bad_request' };
     if (res.status === 429) return { kind: 'too_many_attempts' };
     if (!res.ok) return { kind: 'network' };
-    const body = (await res.json().catch(() => null)) as { token?: unknown; user?: unknown } | null;
+    const body = (await res.json().catch(() => null)) as { token?: unknown; user?: unknown; mustChangePassword?: unknown } | null;
     const token = typeof body?.token === 'string' ? body.token : null;
     if (!token) return { kind: 'network' };
+    // Issue 15: a temporary password opens nothing until it is changed (changeTemporaryPassword).
+    if (body?.mustChangePassword === true) return { kind: 'must_change', token };
     const me = await fetchMe(token);
     if (me === 'unauthorized') return { kind: 'bad_credentials' };
     if (me === 'network') return { kind: 'network' };
@@ -246,7 +249,10 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     return s;
   }
 
-  return {
+  /** Issue 15: the token of a sign-in with a temporary password, by username, until the password is changed. */
+  const temporary = new Map<string, string>();
+
+  const service: GridlinkAuthService = {
     async profiles(): Promise<Profile[]> {
       // A shared device's sign-in screen names nobody (issue 14).
       if (await isShared()) return [];
@@ -259,6 +265,10 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       if (online()) {
         const r = await onlineLogin(name, password);
         if (r.kind === 'bad_credentials' || r.kind === 'bad_request' || r.kind === 'too_many_attempts') return { ok: false, error: r.kind };
+        if (r.kind === 'must_change') {
+          temporary.set(name.toLowerCase(), r.token);
+          return { ok: false, error: 'must_change_password' };
+        }
         if (r.kind === 'ok') {
           const shared = await pc();
           const [verifier, priv] = await Promise.all([makeVerifier(password, random, opts.pbkdf2Iterations), shared.vault.keyForPassword(r.user.id, password)]);
@@ -327,6 +337,30 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
 
     forget: async (userId) => (await pc()).forgetUser(userId),
 
+    async changeTemporaryPassword(username, current, next) {
+      const name = username.trim();
+      const token = temporary.get(name.toLowerCase());
+      if (!token) return { ok: false, error: 'expired' };
+      let res: Response;
+      try {
+        res = await apiFetch(token, '/api/me/password', { method: 'POST', body: JSON.stringify({ current, next }), headers: { 'content-type': 'application/json' } });
+      } catch {
+        return { ok: false, error: 'network' };
+      }
+      if (res.status === 400) {
+        const body = (await res.json().catch(() => null)) as { error?: string; problem?: PasswordProblem } | null;
+        return body?.error === 'weak_password' && body.problem ? { ok: false, error: 'weak_password', problem: body.problem } : { ok: false, error: 'bad_request' };
+      }
+      if (res.status === 403) return { ok: false, error: 'bad_password' };
+      if (res.status === 401) {
+        temporary.delete(name.toLowerCase());
+        return { ok: false, error: 'expired' };
+      }
+      if (!res.ok) return { ok: false, error: 'network' };
+      temporary.delete(name.toLowerCase());
+      return service.login(name, next);
+    },
+
     shared: {
       async deviceShared() {
         const v = await store.getState(DEVICE_SHARED);
@@ -352,6 +386,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       void pcLoad?.then((p) => p.vault.close());
     },
   };
+  return service;
 }
 
 /** A request of the relay's API: JSON (strings) or blob bytes (src/protocol/blobs.ts). */
@@ -716,6 +751,8 @@ class SessionImpl implements GridlinkSession {
 
   async logout(): Promise<void> {
     if (this.ended) return;
+    // Issue 15: the relay records the sign-out in its audit log when it can be told (offline: not recorded).
+    if (this.deps.online()) void this.deps.apiFetch(this.token, '/api/logout', { method: 'POST' }).catch(() => undefined);
     await this.stop();
     if ((await this.deps.store.current()) === this.user.id) await this.deps.store.setCurrent(null);
     await this.deps.afterLogout(this.user.id);

@@ -10,6 +10,7 @@ import { formatTime, loginErrorText, roleName, t } from '../../app/i18n.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { NewPassword } from './NewPassword.tsx';
 
 export interface LoginProps {
   auth: AuthService;
@@ -31,6 +32,8 @@ export function Login({ auth, onLogin }: LoginProps) {
   // Issue 14: the first sign-in on a device asks whether several people use it (an unticked box answers no).
   const [askShared, setAskShared] = useState(false);
   const [sharedPc, setSharedPc] = useState(false);
+  // Issue 15: signed in with a temporary password: set a new one first (the typed temporary one, held in memory).
+  const [temporary, setTemporary] = useState<{ username: string; password: string } | null>(null);
   useEffect(() => {
     void auth.shared?.deviceShared().then((v) => setAskShared(v === null), () => undefined);
   }, [auth]);
@@ -79,6 +82,11 @@ export function Login({ auth, onLogin }: LoginProps) {
         onLogin(r.session);
         return;
       }
+      if (r.error === 'must_change_password' && auth.changeTemporaryPassword) {
+        setTemporary({ username: u, password });
+        setPassword('');
+        return;
+      }
       setProblem({ kind: 'login', code: r.error });
       passwordRef.current?.select();
       passwordRef.current?.focus();
@@ -93,6 +101,21 @@ export function Login({ auth, onLogin }: LoginProps) {
     problem?.kind === 'login' ? loginErrorText(problem.code) : problem?.kind === 'required' ? t('login.required') : problem ? t('error.unexpected') : '';
   const userError = problem?.kind === 'required' && !username.trim();
   const passError = problem?.kind === 'login' && problem.code === 'bad_credentials';
+
+  if (temporary) {
+    return (
+      <NewPassword
+        auth={auth}
+        username={temporary.username}
+        temporary={temporary.password}
+        onLogin={async (s) => {
+          if (askShared) await auth.shared?.setDeviceShared(sharedPc, s).catch(() => false);
+          onLogin(s);
+        }}
+        onBack={() => setTemporary(null)}
+      />
+    );
+  }
 
   return (
     <div class="login">
