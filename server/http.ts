@@ -32,6 +32,7 @@
  *                          409 the case's state does not allow it (also when a concurrent event won the race)
  *   GET  /api/stats?scope=county|<townId>|<unitId>|<gridId>&from=YYYY-MM-DD&to=YYYY-MM-DD  Bearer (issue 4)
  *                          -> 200 {scope, period, nowMs, figures, towns?, units, grids, table1?}; 400; 403
+ *   GET  /api/exports/<stats.xlsx|stats.csv|cases.xlsx|cases.csv|cases.geojson>  Bearer (issue 15): exports.ts
  *   GET  /api/openapi.json the OpenAPI 3 description of these routes (no token needed)
  *   GET  /api/geo/<grids|villages|towns>.geojson, POST /api/geo/grids (admin import), GET /api/geo/basemap.pmtiles
  *                          Bearer (issue 5) -> the grid boundaries; contracts in geohttp.ts
@@ -88,6 +89,7 @@ import { publicNearbyRoute } from './publichttp.ts';
 import type { GeoStore } from './geostore.ts';
 import { getSettings, putSettings } from './settings.ts';
 import { isRefusal, statsAnswer, statsQuery } from './stats.ts';
+import { exportRoute } from './exports.ts';
 import { serveStatic } from './static.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
@@ -171,6 +173,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/plans$/, methods: { GET: plans } },
   { pattern: /^\/api\/cases\/([^/]+)\/commands$/, methods: { POST: caseCommand } },
   { pattern: /^\/api\/stats$/, methods: { GET: stats } },
+  { pattern: /^\/api\/exports\/((?:stats|cases)\.(?:xlsx|csv)|cases\.geojson)$/, methods: { GET: (req, res, ctx, [file]) => exportRoute(req, res, ctx, file!, foldedDoc) } },
   { pattern: /^\/api\/openapi\.json$/, methods: { GET: openapi } },
   { pattern: /^\/api\/geo\/(grids|villages|towns)\.geojson$/, methods: { GET: geoLayer, HEAD: geoLayer } },
   { pattern: /^\/api\/geo\/grids$/, methods: { POST: importGrids } },
