@@ -235,7 +235,7 @@ function StatsExports({ session, scope, from, to }: { session: Session; scope: s
       />
       <p>
         <a class="btn btn-quiet" href={routeHref({ name: 'statsReport', month: from.slice(0, 7), scope })}>
-          {t('report.link')}
+          {t('mreport.link')}
         </a>
       </p>
     </>

@@ -122,12 +122,12 @@ export function MonthlyReport({ session, month: monthParam, scope: scopeParam }:
       <div class="mr-controls">
         <p>
           <a class="cell-link" href={routeHref({ name: 'stats' })}>
-            {t('report.back')}
+            {t('mreport.back')}
           </a>
         </p>
         <form class="filters" onSubmit={(e) => e.preventDefault()}>
           <div class="filter">
-            <label for="mr-month">{t('report.month')}</label>
+            <label for="mr-month">{t('mreport.month')}</label>
             <input
               id="mr-month"
               type="month"
@@ -140,26 +140,26 @@ export function MonthlyReport({ session, month: monthParam, scope: scopeParam }:
           </div>
           <div class="filter">
             <button type="button" class="btn btn-primary" onClick={() => window.print()} disabled={!result}>
-              {t('report.print')}
+              {t('mreport.print')}
             </button>
           </div>
         </form>
       </div>
       <article class="mr-sheet" lang={lang.value === 'zh' ? 'zh-CN' : 'en'}>
         <ScreenTitle suffix={t('app.name')}>
-          {t('report.title', { scope: scopeName })} {month}
+          {t('mreport.title', { scope: scopeName })} {month}
         </ScreenTitle>
-        {!days ? <Alert tone="error">{t('report.badMonth')}</Alert> : <p class="mr-meta">{t('report.period', { from: days.from, to: days.to })}</p>}
+        {!days ? <Alert tone="error">{t('mreport.badMonth')}</Alert> : <p class="mr-meta">{t('mreport.period', { from: days.from, to: days.to })}</p>}
         <Alert tone="error">{error}</Alert>
         {figures ? (
           <section aria-labelledby="mr-figures">
-            <h2 id="mr-figures">{t('report.figures')}</h2>
+            <h2 id="mr-figures">{t('mreport.figures')}</h2>
             <table class="mr-table mr-kv">
               <thead>
                 <tr>
-                  <th scope="col">{t('report.metric')}</th>
+                  <th scope="col">{t('mreport.metric')}</th>
                   <th scope="col" class="num">
-                    {t('report.value')}
+                    {t('mreport.value')}
                   </th>
                 </tr>
               </thead>
@@ -212,7 +212,7 @@ export function MonthlyReport({ session, month: monthParam, scope: scopeParam }:
               </section>
             );
           })}
-        {result ? <p class="mr-meta">{t('report.generated', { time: cstMinute(result.nowMs) })}</p> : null}
+        {result ? <p class="mr-meta">{t('mreport.generated', { time: cstMinute(result.nowMs) })}</p> : null}
         <p class="hint mr-meta">{t('stats.definitions')}</p>
       </article>
     </div>
