@@ -353,4 +353,9 @@ describe('export refusals', () => {
     const post = await fetch(`${server.url}/api/exports/cases.csv`, { method: 'POST', headers: { authorization: `Bearer ${await token('county')}` } });
     expect(post.status).toBe(405);
   });
+
+  it('is described in /api/openapi.json', async () => {
+    const doc = (await (await get('/api/openapi.json', null)).json()) as { paths: Record<string, { get: { parameters: Array<{ name: string }> } }> };
+    expect(doc.paths['/api/exports/{file}']!.get.parameters.map((p) => p.name)).toEqual(['file', 'scope', 'from', 'to', 'table', 'grid', 'status', 'category']);
+  });
 });
