@@ -35,6 +35,7 @@
  *                          409 the case's state does not allow it (also when a concurrent event won the race)
  *   GET  /api/stats?scope=county|<townId>|<unitId>|<gridId>&from=YYYY-MM-DD&to=YYYY-MM-DD  Bearer (issue 4)
  *                          -> 200 {scope, period, nowMs, figures, towns?, units, grids, table1?}; 400; 403
+ *   GET  /api/exports/<stats.xlsx|stats.csv|cases.xlsx|cases.csv|cases.geojson>  Bearer (issue 15): exports.ts
  *   GET  /api/openapi.json the OpenAPI 3 description of these routes (no token needed)
  *   GET  /api/geo/<grids|villages|towns>.geojson, POST /api/geo/grids (admin import), GET /api/geo/basemap.pmtiles
  *                          Bearer (issue 5) -> the grid boundaries; contracts in geohttp.ts
@@ -63,12 +64,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import type { LoginLimiter } from './ratelimit.ts';
 import * as Y from 'yjs';
-import { mayAssess, orgCounts, scopeStats, type AssessScope } from '../src/domain/assessment.ts';
 import { COMMAND_TYPES, decide, type CommandType } from '../src/domain/commands.ts';
 import { caseYear, casesDocName, docAccess, docsForUser, liveYears, recordDocsForUser } from '../src/domain/docs.ts';
 import type { ErrorCode } from '../src/domain/errors.ts';
 import { foldAll, foldCase } from '../src/domain/fold.ts';
-import { checkPeriod, cstDayStart, cstYearStart, DAY_MS } from '../src/domain/period.ts';
 import { hlcMs, type HybridClock } from '../src/domain/hlc.ts';
 import { ID_PATTERN, newId } from '../src/domain/ids.ts';
 import type { OrgData, OrgIndex, UserInfo } from '../src/domain/org.ts';
@@ -92,6 +91,8 @@ import { followsOnBehalf, normalizePhone } from '../src/domain/citizens.ts';
 import { publicNearbyRoute } from './publichttp.ts';
 import type { GeoStore } from './geostore.ts';
 import { getSettings, putSettings } from './settings.ts';
+import { isRefusal, statsAnswer, statsQuery } from './stats.ts';
+import { exportRoute } from './exports.ts';
 import { serveStatic } from './static.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
@@ -184,6 +185,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/plans$/, methods: { GET: plans } },
   { pattern: /^\/api\/cases\/([^/]+)\/commands$/, methods: { POST: caseCommand } },
   { pattern: /^\/api\/stats$/, methods: { GET: stats } },
+  { pattern: /^\/api\/exports\/((?:stats|cases)\.(?:xlsx|csv)|cases\.geojson)$/, methods: { GET: (req, res, ctx, [file]) => exportRoute(req, res, ctx, file!, foldedDoc) } },
   { pattern: /^\/api\/openapi\.json$/, methods: { GET: openapi } },
   { pattern: /^\/api\/geo\/(grids|villages|towns)\.geojson$/, methods: { GET: geoLayer, HEAD: geoLayer } },
   { pattern: /^\/api\/geo\/grids$/, methods: { POST: importGrids } },
@@ -533,63 +535,12 @@ async function caseCommand(req: IncomingMessage, res: ServerResponse, ctx: HttpC
   sendJson(res, 200, { ...shown, events: shown.timeline.map((t) => t.event) });
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A `from` / `to` parameter: `YYYY-MM-DD` (a CST day, src/domain/period.ts) or an ISO date-time; null if malformed. */
-function parseDateParam(v: string): { ms: number; day: boolean } | null {
-  if (DATE_ONLY.test(v)) {
-    const ms = cstDayStart(v);
-    return ms === null ? null : { ms, day: true };
-  }
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(v)) return null;
-  const ms = Date.parse(v);
-  return Number.isFinite(ms) ? { ms, day: false } : null;
-}
-
+/** GET /api/stats: the rules live in stats.ts, shared with the exports (exports.ts). */
 async function stats(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
   const user = await requireUser(req, ctx);
-  const q = new URL(req.url ?? '/', 'http://relay').searchParams;
-  const org = ctx.org();
-  const nowMs = ctx.now();
-  const raw = q.get('scope') ?? 'county';
-  let scope: AssessScope;
-  if (raw === 'county') scope = { kind: 'county' };
-  else if (org.townIds.includes(raw)) scope = { kind: 'town', townId: raw };
-  else if (org.index.unit(raw)) scope = { kind: 'unit', unitId: raw };
-  else if (org.index.grid(raw)) scope = { kind: 'grid', gridId: raw };
-  else throw new HttpError(400, 'bad_request');
-  // A day as `to` is included whole (the period ends at the next CST midnight). Default: this year up to now.
-  const fromParam = q.get('from');
-  const toParam = q.get('to');
-  const from = fromParam === null ? { ms: cstYearStart(nowMs), day: true } : parseDateParam(fromParam);
-  const to = toParam === null ? { ms: nowMs + 1, day: false } : parseDateParam(toParam);
-  const period = from && to ? checkPeriod(from.ms, to.day && toParam !== null ? to.ms + DAY_MS : to.ms) : null;
-  if (!period) throw new HttpError(400, 'bad_request');
-  if (!mayAssess(user, scope, org.index)) throw new HttpError(403, 'forbidden');
-
-  // The cases this user's devices hold (a town center: its town's) in the scope's town, if it has one.
-  const scopeTown =
-    scope.kind === 'town' ? scope.townId : scope.kind === 'grid' ? org.index.grid(scope.gridId)?.townId : scope.kind === 'unit' ? org.index.unit(scope.unitId)?.townId : undefined;
-  const towns = user.role === 'town' ? [user.townId!] : scopeTown ? [scopeTown] : org.townIds;
-  const cases: CaseState[] = [];
-  for (const t of towns) {
-    for (let y = caseYear(period.fromMs); y <= caseYear(period.toMs - 1); y++) {
-      const name = casesDocName(t, y);
-      if (ctx.store.hasDoc(name)) cases.push(...(await foldedDoc(ctx, name)));
-    }
-  }
-  const { figures, report, table1 } = scopeStats(cases, scope, period, nowMs, orgCounts(org.data));
-  const body: Record<string, unknown> = {
-    scope: { kind: scope.kind, id: raw },
-    period: { from: new Date(period.fromMs).toISOString(), to: new Date(period.toMs).toISOString(), ...period },
-    nowMs,
-    figures,
-    units: report.units,
-    grids: report.grids,
-  };
-  if (scope.kind === 'county') body.towns = report.towns;
-  if (table1) body.table1 = table1;
-  sendJson(res, 200, body);
+  const query = statsQuery(new URL(req.url ?? '/', 'http://relay').searchParams, user, ctx);
+  if (isRefusal(query)) throw new HttpError(query.status, query.error);
+  sendJson(res, 200, await statsAnswer(ctx, user, query, foldedDoc));
 }
 
 /** Folded cases of a doc, cached by the doc's state vector and org: a stats request does not refold unchanged docs. */

@@ -413,6 +413,41 @@ export const OPENAPI = {
         },
       },
     },
+    // Issue 15: exports (server/exports.ts); the scope rules and numbers of /api/stats.
+    '/api/exports/{file}': {
+      get: {
+        summary: 'The 考核 tables (stats.xlsx, stats.csv) or the cases (cases.xlsx, cases.csv, cases.geojson) of a scope as a file (issue 15)',
+        description:
+          'Scope and period as /api/stats (same 400 and 403). Text cells starting with = + - @, tab or CR carry a leading apostrophe (formula injection); ' +
+          'numbers stay numbers, rates are fractions. CSV: UTF-8 with a byte order mark, CRLF lines. Cases: newest first, no personal data of reporters or residents; ' +
+          'with no filter beyond scope and period, exactly the cases /api/stats counts. Content-Disposition: attachment (filename and RFC 5987 filename*); Cache-Control: no-store.',
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: 'file', in: 'path', required: true, schema: { type: 'string', enum: ['stats.xlsx', 'stats.csv', 'cases.xlsx', 'cases.csv', 'cases.geojson'] } },
+          { name: 'scope', in: 'query', schema: { type: 'string', default: 'county' }, description: 'county, a town id (t01), a unit id (u001) or a grid id (g0001)' },
+          { name: 'from', in: 'query', schema: { type: 'string' }, description: 'YYYY-MM-DD (00:00 UTC+8) or ISO date-time; default 1 January of this year' },
+          { name: 'to', in: 'query', schema: { type: 'string' }, description: 'YYYY-MM-DD, included whole, or ISO date-time (excluded); default now' },
+          { name: 'table', in: 'query', schema: { type: 'string', enum: ['figures', 'towns', 'units', 'grids', 'table1'], default: 'figures' }, description: 'stats.csv only: which table (towns: county scope; table1: county scope)' },
+          { name: 'grid', in: 'query', schema: { type: 'string' }, description: 'cases only: one grid' },
+          { name: 'status', in: 'query', schema: { type: 'string' }, description: 'cases only: statuses, comma-separated (e.g. verified,closed)' },
+          { name: 'category', in: 'query', schema: { type: 'string', pattern: '^\\d{2}(\\d{2})?$' }, description: 'cases only: a major (2-digit, with its subcategories) or subcategory (4-digit) code' },
+        ],
+        responses: {
+          200: {
+            description: 'The file',
+            content: {
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+              'text/csv': { schema: { type: 'string' } },
+              'application/geo+json': { schema: { type: 'object', description: 'FeatureCollection of Points [lng, lat]' } },
+            },
+          },
+          400: error('bad_request (unknown scope, bad dates, unknown or repeated parameter, bad table, grid, status or category)'),
+          401: error('unauthorized'),
+          403: error('forbidden (scope outside the caller’s)'),
+          413: error('too_large (more rows than the cap, 100,000; the answer also names `maxRows`): narrow the filter'),
+        },
+      },
+    },
     '/api/openapi.json': { get: { summary: 'This document', responses: { 200: json({ type: 'object' }) } } },
     '/api/geo/{layer}.geojson': {
       get: {

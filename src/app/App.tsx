@@ -89,6 +89,7 @@ const UnitWorkspace = lazyScreen(() => import('../features/work/UnitWorkspace.ts
 const VillageHome = lazyScreen(() => import('../features/home/VillageHome.tsx').then((m) => m.VillageHome));
 const WorkerTasks = lazyScreen(() => import('../features/tasks/WorkerTasks.tsx').then((m) => m.WorkerTasks));
 const Assessment = lazyScreen(() => import('../features/assessment/Assessment.tsx').then((m) => m.Assessment));
+const MonthlyReport = lazyScreen(() => import('../features/assessment/Report.tsx').then((m) => m.MonthlyReport));
 const MapScreen = lazyScreen(() => import('../features/map/MapScreen.tsx').then((m) => m.MapScreen));
 const PeopleScreen = lazyScreen(() => import('../features/people/PeopleScreen.tsx').then((m) => m.PeopleScreen));
 const PartyScreen = lazyScreen(() => import('../features/party/PartyScreen.tsx').then((m) => m.PartyScreen));
@@ -319,6 +320,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'stats':
         screen = <Assessment session={session} />;
+        break;
+      case 'statsReport':
+        screen = <MonthlyReport session={session} month={r.month} scope={r.scope} />;
         break;
       case 'map':
         screen = <MapScreen session={session} gridId={r.gridId} />;

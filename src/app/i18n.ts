@@ -42,6 +42,7 @@ import type { casesZh } from './locales/cases.zh.ts';
 import type { voiceZh } from './locales/voice.zh.ts';
 import type { sharedpcZh } from './locales/sharedpc.zh.ts';
 import type { lockbuttonZh } from './locales/lockbutton.zh.ts';
+import type { exportsZh } from './locales/exports.zh.ts';
 import { zh, type CoreKey } from './locales/zh.ts';
 
 export type Lang = 'zh' | 'en';
@@ -73,7 +74,8 @@ export type MessageKey =
   | keyof typeof casesZh
   | keyof typeof voiceZh
   | keyof typeof sharedpcZh
-  | keyof typeof lockbuttonZh;
+  | keyof typeof lockbuttonZh
+  | keyof typeof exportsZh;
 type Table = Partial<Record<MessageKey, string>>;
 
 const STORAGE_KEY = 'gl:lang';

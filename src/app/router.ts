@@ -18,6 +18,7 @@ export type Route =
   | { name: 'tasks'; tab?: string }
   | { name: 'village' } // issue 11: the village secretary's home
   | { name: 'stats' }
+  | { name: 'statsReport'; month?: string; scope?: string } // issue 15: the printable monthly 考核 report (#/stats/report?month=2026-11&scope=t01)
   | { name: 'map'; gridId?: string }
   // issue 5: people of the user's grids (#/people, #/people/<gridId>/<householdId>) and party work (#/party[/<tab>])
   | { name: 'people'; gridId?: string; householdId?: string }
@@ -64,6 +65,13 @@ export function parseHash(hash: string): Route {
   if (path === '/training/new') return { name: 'training', view: 'new' };
   const tl = /^\/training\/l\/([A-Za-z0-9_.-]{1,40})(?:\/(edit|session))?$/.exec(path);
   if (tl) return { name: 'training', learner: tl[1]!, ...(tl[2] ? { view: tl[2] as 'edit' | 'session' } : {}) };
+  const sr = /^\/stats\/report(?:\?(.*))?$/.exec(path);
+  if (sr) {
+    const q = new URLSearchParams(sr[1] ?? '');
+    const month = q.get('month');
+    const scope = q.get('scope');
+    return { name: 'statsReport', ...(month && /^\d{4}-\d{2}$/.test(month) ? { month } : {}), ...(scope && /^[A-Za-z0-9_.-]{1,40}$/.test(scope) ? { scope } : {}) };
+  }
   const lc = /^\/lessons\/([a-z][a-z0-9_-]{0,39})\/cards$/.exec(path);
   if (lc) return { name: 'lessonCards', id: lc[1]! };
   const m = /^\/cases\/([A-Za-z0-9_-]{1,64})$/.exec(path);
@@ -89,6 +97,10 @@ export function routeHref(r: Route): string {
       return `#/party${r.tab ? `/${r.tab}` : ''}${r.town ? `?town=${r.town}` : ''}`;
     case 'lessonCards':
       return `#/lessons/${r.id}/cards`;
+    case 'statsReport': {
+      const q = new URLSearchParams({ ...(r.month ? { month: r.month } : {}), ...(r.scope ? { scope: r.scope } : {}) }).toString();
+      return `#/stats/report${q ? `?${q}` : ''}`;
+    }
     case 'training':
       return r.learner ? `#/training/l/${encodeURIComponent(r.learner)}${r.view && r.view !== 'new' ? `/${r.view}` : ''}` : r.view === 'new' ? '#/training/new' : '#/training';
     case 'notFound':

@@ -18,6 +18,9 @@ import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { GridOptions } from '../cases/GridOptions.tsx';
+import { ExportButtons } from '../exports/ExportButtons.tsx';
+import { statsExportQuery } from '../exports/queries.ts';
+import { routeHref } from '../../app/router.ts';
 import { gridLabel, gridsInScope, townLabel, unitLabel, villageLabel } from '../cases/lookup.ts';
 
 type Kind = AssessScope['kind'];
@@ -198,6 +201,7 @@ export function Assessment({ session }: { session: Session }) {
         {busy ? t('stats.busy') : result ? t('stats.basis', { scope: scopeName, from, to, n: formatNumber(result.figures.cases), ms: tookMs ?? 0 }) : ''}
       </p>
       <Alert tone="error">{error}</Alert>
+      {period && targetOk ? <StatsExports session={session} scope={kind === 'county' ? 'county' : target} from={from} to={to} /> : null}
 
       {result ? <FiguresCard figures={result.figures} title={t('stats.figuresOf', { scope: scopeName })} /> : null}
       {result ? <ChannelsCard figures={result.figures} /> : null}
@@ -208,6 +212,33 @@ export function Assessment({ session }: { session: Session }) {
       ) : null}
       <p class="hint">{t('stats.definitions')}</p>
     </div>
+  );
+}
+
+/**
+ * 导出 (issue 15): the 考核 tables of this scope and period as the relay computes them (server/exports.ts: the same
+ * rules, so the same numbers), and the month's printable report (Report.tsx, computed here like this screen).
+ */
+function StatsExports({ session, scope, from, to }: { session: Session; scope: string; from: string; to: string }) {
+  const q = statsExportQuery(scope, from, to);
+  // The CSV is one table: the screen's breakdown (towns for the county, grids for a town), else the scope's figures.
+  const table = scope === 'county' ? 'towns' : session.org.value?.data.towns.some((x) => x.id === scope) ? 'grids' : 'figures';
+  return (
+    <>
+      <ExportButtons
+        session={session}
+        files={[
+          { label: t('export.xlsx'), path: `/api/exports/stats.xlsx?${q}` },
+          { label: t('export.csv'), path: `/api/exports/stats.csv?${q}&table=${table}` },
+        ]}
+        note={t('export.statsNote')}
+      />
+      <p>
+        <a class="btn btn-quiet" href={routeHref({ name: 'statsReport', month: from.slice(0, 7), scope })}>
+          {t('mreport.link')}
+        </a>
+      </p>
+    </>
   );
 }
 

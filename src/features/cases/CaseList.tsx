@@ -23,6 +23,8 @@ import { useSearchIndex, useSearchResults } from './caseSearch.ts';
 import { GridOptions } from './GridOptions.tsx';
 import { categoryLabel, gridLabel, gridsInScope, lookup, statusTone } from './lookup.ts';
 import { useDataKnown, usePaged } from '../workflow/usePaged.ts';
+import { ExportButtons } from '../exports/ExportButtons.tsx';
+import { caseExportQuery } from '../exports/queries.ts';
 import './caselist.css';
 
 export { QUEUE_PAGE as PAGE_SIZE } from '../workflow/usePaged.ts';
@@ -240,6 +242,8 @@ export function CaseList({ session }: { session: Session }) {
         ) : null}
       </section>
 
+      <CaseExports session={session} filter={filter} />
+
       <p class="cases-count" role="status">
         {!countKnown ? (
           <>
@@ -283,6 +287,18 @@ export function CaseList({ session }: { session: Session }) {
       ) : null}
     </div>
   );
+}
+
+/** 导出 of the list as filtered (issue 15): the relay applies the same filters (not the search text). */
+function CaseExports({ session, filter }: { session: Session; filter: CaseFilter }) {
+  const q = caseExportQuery(session.user, filter, session.now());
+  if (q === null) return null;
+  const files = [
+    { label: t('export.xlsx'), path: `/api/exports/cases.xlsx?${q.query}` },
+    { label: t('export.csv'), path: `/api/exports/cases.csv?${q.query}` },
+    { label: t('export.geojson'), path: `/api/exports/cases.geojson?${q.query}` },
+  ];
+  return <ExportButtons session={session} files={files} unavailable={q.needsGrid ? t('export.chooseGrid') : ''} note={t('export.searchNote')} />;
 }
 
 function EmptyMark() {

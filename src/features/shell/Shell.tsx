@@ -97,7 +97,7 @@ function destinations(session: Session): Dest[] {
   // issue 14: the village's literacy training, for its secretary (the town center and county: in 考核, which links it)
   if (role === 'secretary') out.push({ href: '#/training', name: 'training', label: t('shell.training'), icon: 'learn' });
   out.push({ href: '#/map', name: 'map', label: t('shell.map'), icon: 'map' });
-  if (maySeeAssessment(session)) out.push({ href: '#/stats', name: 'stats', label: t('shell.stats'), icon: 'stats' });
+  if (maySeeAssessment(session)) out.push({ href: '#/stats', name: 'stats', also: ['statsReport'], label: t('shell.stats'), icon: 'stats' });
   return out;
 }
 

@@ -1,0 +1,30 @@
+/** English of the exports (issue 15); the same keys as exports.zh.ts. */
+import type { ExportsMessages } from './exports.zh.ts';
+
+export const exportsEn: ExportsMessages = {
+  'export.label': 'Export',
+  'export.xlsx': 'Export Excel',
+  'export.csv': 'Export CSV',
+  'export.geojson': 'Export GeoJSON (map)',
+  'export.offline': 'Exporting needs a connection: try again once connected to the server.',
+  'export.busy': 'Exporting…',
+  'export.done': 'Downloaded: {name}',
+  'export.failed': 'The export failed ({status}); try again.',
+  'export.network': 'The export failed: the connection dropped; try again.',
+  'export.forbidden': 'You may not export this scope.',
+  'export.tooLarge': 'Too many cases (more than {n}): narrow the filters, then export.',
+  'export.chooseGrid': 'Choose a grid first, then export.',
+  'export.searchNote': 'The export follows the filters above (the cases of the last two years), not the search text.',
+  'export.statsNote': 'The server computes the exported figures by the same rules as this page (from the data it has received).',
+  'mreport.link': 'Monthly report (print)',
+  'mreport.title': 'Assessment report: {scope}',
+  'mreport.month': 'Month',
+  'mreport.period': 'Period: {from} to {to} (Beijing time, by report time)',
+  'mreport.generated': 'Generated {time} from the data synced to this device',
+  'mreport.print': 'Print',
+  'mreport.back': 'Back to the assessment',
+  'mreport.figures': 'Figures',
+  'mreport.metric': 'Figure',
+  'mreport.value': 'Value',
+  'mreport.badMonth': 'Invalid month',
+};

@@ -1,0 +1,220 @@
+/**
+ * The monthly 考核 report as a printable A4 page (issue 15), #/stats/report?month=YYYY-MM&scope=<county|id>: the
+ * month's figures of a scope, its breakdown (towns and units for the county, grids for a town) and, for the county,
+ * Table 1. Computed on this device by session.stats, as the 考核 screen computes it (works offline); laid out from
+ * the same tables as the relay's exports (domain statsTables: one copy of the columns). Printed, only the report is
+ * on paper (report.css: @page A4, Chinese fonts installed on the device, no web fonts).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import '../../app/locales/exports.zh.ts';
+import '../../app/locales/stats.zh.ts';
+import { formatNumber, lang, locale, localName, t } from '../../app/i18n.ts';
+import { routeHref } from '../../app/router.ts';
+import type { OrgView, Session, StatsResult } from '../../app/services.ts';
+import { assessKinds, mayAssess, type AssessScope } from '../../domain/assessscope.ts';
+import { cstMinute, statsTables, type Cell, type Column, type ExportTable, type StatsAnswer } from '../../domain/exports.ts';
+import { checkPeriod, cstDay, cstDayStart, DAY_MS } from '../../domain/period.ts';
+import { Alert } from '../../ui/Alert.tsx';
+import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { gridLabel, townLabel, unitLabel } from '../cases/lookup.ts';
+import './report.css';
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** The CST days of a month "YYYY-MM", or null. */
+export function monthDays(month: string): { from: string; to: string; fromMs: number; toMs: number } | null {
+  const m = MONTH.exec(month);
+  if (!m) return null;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const fromMs = cstDayStart(`${month}-01`);
+  const next = mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, '0')}-01`;
+  const toMs = cstDayStart(next);
+  if (fromMs === null || toMs === null || !checkPeriod(fromMs, toMs)) return null;
+  return { from: `${month}-01`, to: cstDay(toMs - DAY_MS), fromMs, toMs };
+}
+
+/** The scope of a `scope` parameter as /api/stats reads it, or the user's own when absent; null when not theirs. */
+function scopeOf(raw: string | undefined, session: Session, org: OrgView): { scope: AssessScope; id: string } | null {
+  const user = session.user;
+  const kinds = assessKinds(user.role);
+  const id =
+    raw ??
+    (kinds[0] === 'county' ? 'county' : kinds[0] === 'town' ? user.townId : kinds[0] === 'unit' ? user.unitId : kinds[0] === 'grid' ? (user.gridId ?? org.data.grids.find((g) => g.villageId === user.villageId)?.id) : undefined);
+  if (!id) return null;
+  const scope: AssessScope | null =
+    id === 'county'
+      ? { kind: 'county' }
+      : org.data.towns.some((x) => x.id === id)
+        ? { kind: 'town', townId: id }
+        : org.unit(id)
+          ? { kind: 'unit', unitId: id }
+          : org.grid(id)
+            ? { kind: 'grid', gridId: id }
+            : null;
+  return scope && mayAssess(user, scope, org) ? { scope, id } : null;
+}
+
+/** The device's StatsResult as /api/stats answers it (the tables take that shape). */
+function answerOf(r: StatsResult, id: string): StatsAnswer {
+  return {
+    scope: { kind: r.scope.kind, id },
+    figures: r.figures,
+    ...(r.scope.kind === 'county' ? { towns: r.report.towns } : {}),
+    units: r.report.units,
+    grids: r.report.grids,
+    ...(r.table1 ? { table1: r.table1 } : {}),
+  };
+}
+
+function show(v: Cell, c: Column): string {
+  if (v === null || v === '') return '—';
+  if (typeof v === 'string') return v;
+  if (c.kind === 'rate') return new Intl.NumberFormat(locale.value, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+  if (c.kind === 'hours') return new Intl.NumberFormat(locale.value, { maximumFractionDigits: 1 }).format(v);
+  return formatNumber(v);
+}
+
+const label = (c: { label: string; labelEn: string }) => localName({ name: c.label, nameEn: c.labelEn });
+
+export function MonthlyReport({ session, month: monthParam, scope: scopeParam }: { session: Session; month?: string | undefined; scope?: string | undefined }) {
+  const org = session.org.value;
+  const month = monthParam ?? cstDay(session.now()).slice(0, 7);
+  const days = monthDays(month);
+  const chosen = org ? scopeOf(scopeParam, session, org) : null;
+  const [result, setResult] = useState<StatsResult | null>(null);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    if (!days || !chosen) return;
+    let live = true;
+    setError('');
+    session.stats(chosen.scope, days.fromMs, days.toMs).then(
+      (r) => live && setResult(r),
+      () => live && setError(t('app.screenLoadFailed')),
+    );
+    return () => {
+      live = false;
+    };
+  }, [month, chosen?.id, session.casesVersion.value]);
+
+  if (!assessKinds(session.user.role).length || (org && !chosen)) {
+    return (
+      <div>
+        <ScreenTitle suffix={t('app.name')}>{t('stats.title')}</ScreenTitle>
+        <p>{t('app.notAllowed')}</p>
+      </div>
+    );
+  }
+  if (!org || !chosen) return <p>{t('app.loading')}</p>;
+
+  const s = chosen.scope;
+  const scopeName = s.kind === 'county' ? t('stats.kind.county') : s.kind === 'town' ? townLabel(org, s.townId) : s.kind === 'unit' ? unitLabel(org, s.unitId) : gridLabel(org, s.gridId);
+  const tables = result
+    ? statsTables(answerOf(result, chosen.id), { scope: scopeName, town: (id) => townLabel(org, id), unit: (id) => unitLabel(org, id), grid: (id) => gridLabel(org, id) })
+    : [];
+  // The breakdown the 考核 screen shows: towns and units for the county, grids for a town.
+  const shown: ExportTable['key'][] = s.kind === 'county' ? ['towns', 'units', 'table1'] : s.kind === 'town' ? ['grids'] : [];
+  const figures = tables.find((x) => x.key === 'figures');
+
+  return (
+    <div class="monthly-report">
+      <div class="mr-controls">
+        <p>
+          <a class="cell-link" href={routeHref({ name: 'stats' })}>
+            {t('mreport.back')}
+          </a>
+        </p>
+        <form class="filters" onSubmit={(e) => e.preventDefault()}>
+          <div class="filter">
+            <label for="mr-month">{t('mreport.month')}</label>
+            <input
+              id="mr-month"
+              type="month"
+              value={month}
+              onInput={(e) => {
+                const v = e.currentTarget.value;
+                if (MONTH.test(v)) location.hash = routeHref({ name: 'statsReport', month: v, scope: chosen.id });
+              }}
+            />
+          </div>
+          <div class="filter">
+            <button type="button" class="btn btn-primary" onClick={() => window.print()} disabled={!result}>
+              {t('mreport.print')}
+            </button>
+          </div>
+        </form>
+      </div>
+      <article class="mr-sheet" lang={lang.value === 'zh' ? 'zh-CN' : 'en'}>
+        <ScreenTitle suffix={t('app.name')}>
+          {t('mreport.title', { scope: scopeName })} {month}
+        </ScreenTitle>
+        {!days ? <Alert tone="error">{t('mreport.badMonth')}</Alert> : <p class="mr-meta">{t('mreport.period', { from: days.from, to: days.to })}</p>}
+        <Alert tone="error">{error}</Alert>
+        {figures ? (
+          <section aria-labelledby="mr-figures">
+            <h2 id="mr-figures">{t('mreport.figures')}</h2>
+            <table class="mr-table mr-kv">
+              <thead>
+                <tr>
+                  <th scope="col">{t('mreport.metric')}</th>
+                  <th scope="col" class="num">
+                    {t('mreport.value')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {figures.columns.slice(2).map((c, i) => (
+                  <tr key={c.label}>
+                    <th scope="row">{label(c)}</th>
+                    <td class="num">{show(figures.rows[0]![i + 2]!, c)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        ) : null}
+        {tables
+          .filter((x) => shown.includes(x.key) && x.rows.length)
+          .map((x) => {
+            const cols = x.columns.map((c, i) => [c, i] as const).filter(([c]) => c.brief);
+            return (
+              <section key={x.key} aria-labelledby={`mr-${x.key}`}>
+                <h2 id={`mr-${x.key}`}>{localName({ name: x.title, nameEn: x.titleEn })}</h2>
+                <table class="mr-table">
+                  <thead>
+                    <tr>
+                      {cols.map(([c]) => (
+                        <th scope="col" key={c.label} class={c.kind === 'text' ? '' : 'num'}>
+                          {label(c)}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {x.rows.map((r, ri) => (
+                      <tr key={ri}>
+                        {cols.map(([c, i], ci) =>
+                          ci === 0 ? (
+                            <th scope="row" key={c.label}>
+                              {show(r[i]!, c)}
+                            </th>
+                          ) : (
+                            <td key={c.label} class={c.kind === 'text' ? '' : 'num'}>
+                              {show(r[i]!, c)}
+                            </td>
+                          ),
+                        )}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </section>
+            );
+          })}
+        {result ? <p class="mr-meta">{t('mreport.generated', { time: cstMinute(result.nowMs) })}</p> : null}
+        <p class="hint mr-meta">{t('stats.definitions')}</p>
+      </article>
+    </div>
+  );
+}
