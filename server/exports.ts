@@ -20,9 +20,9 @@
  *   `maxRows` when an export would have more than EXPORT_LIMITS.maxRows rows (narrow the filter).
  *   Formula injection: text cells starting with = + - @, tab or CR get a leading apostrophe (domain escapeFormula).
  *
- * AUDIT: each export is one function below (exportStatsXlsx ... exportCasesGeoJson) returning an ExportFile that
- * names the user, the file, the scope, the parameters and the row count; `exportRoute` sends it. The audit log's
- * one call for every export belongs in `exportRoute`, after the export function returned and before `send`.
+ * Each export is one function below (exportStatsXlsx ... exportCasesGeoJson) returning an ExportFile that names the
+ * user, the file, the scope, the parameters and the row count; `exportRoute` records it in the audit log (issue 15)
+ * and sends it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -46,6 +46,7 @@ import { cstDay } from '../src/domain/period.ts';
 import { STATUSES, type Status } from '../src/domain/workflow.ts';
 import type { HttpContext } from './http.ts';
 import { bearerUser, sendJson } from './httpio.ts';
+import { clientAddress } from './audit.ts';
 import { isRefusal, scopeCases, statsAnswer, statsQuery, type FoldedDoc, type Refusal, type StatsQuery } from './stats.ts';
 
 /** The row cap (a test lowers it; the relay runs with the domain's MAX_EXPORT_ROWS). */
@@ -184,7 +185,14 @@ export async function exportRoute(req: IncomingMessage, res: ServerResponse, ctx
   if (!run) return sendJson(res, 404, { error: 'not_found' });
   const out = await run(ctx, user, new URL(req.url ?? '/', 'http://relay').searchParams, folded);
   if ('error' in out) return sendJson(res, out.status, out.status === 413 ? { error: out.error, maxRows: EXPORT_LIMITS.maxRows } : { error: out.error });
-  // The audit log's call for every export belongs here (see the module's comment): `out` says who exported what.
+  // Issue 15: every export is in the audit log (audit.ts): who, which file, scope, period, filters and rows.
+  ctx.audit.record({
+    actor: user.id,
+    action: 'export',
+    target: out.kind,
+    ip: clientAddress(req),
+    detail: { scope: out.scope, period: out.period, params: out.params, rows: out.rows },
+  });
   send(res, out);
 }
 

@@ -195,6 +195,11 @@ describe('exports of the 考核', () => {
     expect(Object.keys(api.grids).length).toBeGreaterThan(100);
     const t1 = book['表1 平台数据']!.slice(1);
     expect(t1.map((row) => [row[0], row[2] ?? null, row[3]])).toEqual(api.table1!.map((x) => [x.label, x.value, x.seed]));
+    // Issue 15: the export is in the audit log, with what was exported.
+    expect(server.store.auditEntries({ action: 'export', actor: 'county', limit: 1 })[0]).toMatchObject({
+      target: 'stats.xlsx',
+      detail: { scope: 'county', params: { scope: 'county', from: '2026-01-01', to: '2026-11-20' } },
+    });
   });
 
   it('stats.csv: a byte order mark, CRLF lines, the same numbers; one table per file', async () => {
