@@ -7,7 +7,9 @@
  *    and the labels, with the resident as the only user it knows;
  *  - an outbox of reports made on this device: decided locally by the same domain code as every other role
  *    (decide), listed at once as pending, and sent (POST /api/cases with the report's own id, so a retry after a
- *    lost answer is not a second case) whenever the relay can be reached;
+ *    lost answer is not a second case) whenever the relay can be reached; while reports wait and the relay cannot
+ *    be reached, the device tries again by itself (RETRY_MIN_MS doubling to REFRESH_MS), so a network drop too
+ *    short for any network change to be noticed does not hold them until the next refresh;
  *  - the resident's own reports as the relay folds them (GET /api/cases/mine, reporter's view: status and steps,
  *    no staff details), refreshed on every contact and every REFRESH_MS while online, written to the read model as
  *    the rows of the case list.
@@ -34,6 +36,8 @@ export const RESIDENT_ROWS = 'resident.own';
 const KEY = { reference: 'resident.reference', outbox: 'resident.outbox', cases: 'resident.cases', lastSaved: 'resident.lastSaved' } as const;
 /** How often the own reports are asked for again while online (their status is changed by the staff). */
 const REFRESH_MS = 30_000;
+/** First retry of a failed send while reports wait (doubling up to REFRESH_MS). */
+const RETRY_MIN_MS = 1_000;
 
 export type ApiFetch = (path: string, init?: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }) => Promise<Response>;
 
@@ -106,6 +110,8 @@ export class ResidentSync {
     () => !this.stopped,
   );
   private timer: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryMs = RETRY_MIN_MS;
   private unwatch: () => void = () => {};
   private readonly clock: HybridClock;
 
@@ -144,15 +150,30 @@ export class ResidentSync {
     return this.syncs.run();
   }
 
+  /** While reports wait and the relay could not be reached: try again by itself, backing off. */
+  private retryLater(): void {
+    if (this.stopped || this.retryTimer || this.outbox.length === 0) return;
+    const wait = this.retryMs;
+    this.retryMs = Math.min(this.deps.refreshMs ?? REFRESH_MS, this.retryMs * 2);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.sync();
+    }, wait);
+  }
+
   private async syncOnce(): Promise<void> {
     if (this.stopped || this.deps.paused()) return;
-    if (!this.deps.online()) return this.refresh({ connection: 'offline' });
+    if (!this.deps.online()) {
+      this.retryLater();
+      return this.refresh({ connection: 'offline' });
+    }
     if (!this.contacted) this.refresh({ connection: 'connecting' });
     try {
       await this.fetchReference();
       await this.flushOutbox();
       await this.fetchMine();
       this.contacted = true;
+      this.retryMs = RETRY_MIN_MS;
       this.deps.contacted?.();
       // The list now shows the relay's answer: its counts and empty state can be believed (status.synced).
       this.refresh({ connection: this.deps.online() ? 'online' : 'offline', synced: true });
@@ -162,7 +183,9 @@ export class ResidentSync {
         this.refresh({ connection: 'offline' });
         return;
       }
-      // The relay cannot be reached (or answered 5xx): try again at the next network change or refresh.
+      // The relay cannot be reached (or answered 5xx): try again at the next network change or refresh, and by
+      // itself while reports wait.
+      this.retryLater();
       this.refresh({ connection: 'offline' });
     }
   }
@@ -296,6 +319,7 @@ export class ResidentSync {
     this.stopped = true;
     this.unwatch();
     if (this.timer) clearInterval(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.syncs.idle();
   }
 }

@@ -199,7 +199,13 @@ export class Uploader {
       if (this.stopped) return;
       await this.reload();
       for (;;) {
-        if (this.stopped || this.held || this.deps.paused() || !this.deps.online()) return;
+        if (this.stopped || this.held || this.deps.paused()) return;
+        // Offline: try again by itself (backing off), as well as at the next network change: a drop too short for
+        // a change to be noticed must not hold the outbox until the next report.
+        if (!this.deps.online()) {
+          if (this.outbox.size > 0) this.retryLater();
+          return;
+        }
         const next = uploadOrder([...this.outbox.values()].filter((r) => !r.refused));
         if (!next.length) return;
         const head = next[0]!;
