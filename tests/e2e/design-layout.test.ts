@@ -66,6 +66,24 @@ describe('one page column on a PC', () => {
       const rows = await page.evaluate(() => document.querySelector('.topbar-inner')!.getBoundingClientRect().height);
       expect(rows).toBeLessThan(70);
     }
+    // A narrower PC window: still one row; the destinations that do not fit are behind 更多, every one reachable.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.goto(`${app.url}/#/board`);
+    await page.getByRole('heading', { level: 1, name: /调度台/ }).waitFor();
+    const header = page.locator('.topbar-inner');
+    expect((await header.boundingBox())!.height).toBeLessThan(70);
+    const nav = page.getByRole('navigation', { name: '主导航' }).first();
+    const visible = await nav.locator('a.nav-link:visible').allInnerTexts();
+    const more = nav.getByRole('button', { name: '更多' });
+    await more.click();
+    const menu = page.locator('#app-menu');
+    const listed = await menu.locator('a.nav-link').allInnerTexts();
+    expect(listed.length).toBeGreaterThan(0);
+    expect([...visible, ...listed].map((x) => x.trim())).toEqual(expect.arrayContaining(['调度台', '案件', '人员', '地图', '考核']));
+    expect(visible.filter((v) => listed.includes(v)), JSON.stringify({ visible, listed })).toEqual([]);
+    await menu.getByRole('link', { name: '考核' }).click();
+    await page.getByRole('heading', { level: 1, name: /考核/ }).waitFor();
+    expect(await menu.count()).toBe(0);
   });
 });
 

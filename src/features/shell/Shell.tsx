@@ -10,7 +10,7 @@
  * layout even where media queries in em would not see it.
  */
 import { assessKinds } from '../../domain/assessscope.ts';
-import type { ComponentChildren, ComponentType } from 'preact';
+import type { ComponentChildren, ComponentType, RefObject } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import '../../app/locales/lockbutton.zh.ts';
 import { roleName, t } from '../../app/i18n.ts';
@@ -141,10 +141,10 @@ function useLayoutFlags() {
   return { ...flags, probe };
 }
 
-function NavLink({ d, current, badge, onClick, compact }: { d: Dest; current: boolean; badge?: number | undefined; onClick?: () => void; compact?: boolean }) {
+function NavLink({ d, current, badge, onClick, compact, hidden }: { d: Dest; current: boolean; badge?: number | undefined; onClick?: () => void; compact?: boolean; hidden?: boolean }) {
   // compact (the PC header's inbox, next to the user): the icon and its badge; the name stays for screen readers and as a tooltip.
   return (
-    <a href={d.href} class="nav-link" aria-current={current ? 'page' : undefined} onClick={onClick} title={compact ? d.label : undefined}>
+    <a href={d.href} class="nav-link" aria-current={current ? 'page' : undefined} onClick={onClick} title={compact ? d.label : undefined} hidden={hidden}>
       <Icon name={d.icon} />
       <span class={compact ? 'nav-label visually-hidden' : 'nav-label'}>{d.label}</span>
       {badge ? (
@@ -157,6 +157,49 @@ function NavLink({ d, current, badge, onClick, compact }: { d: Dest; current: bo
   );
 }
 
+/**
+ * The PC header's destinations that fit its one row (priority+): the links are measured as they render, and those
+ * that do not fit (a long language, large text, a role with many destinations) are left to 更多, which lists them.
+ * The header therefore never wraps to a second row. Measured after every render (links change with badges and
+ * language) and on resize, with every link shown for the measure and the result applied before the paint.
+ */
+function useNavFit(count: number, active: boolean): { ref: RefObject<HTMLElement | null>; shown: number } {
+  const ref = useRef<HTMLElement>(null);
+  const [shown, setShown] = useState(count);
+  const measure = () => {
+    const nav = ref.current;
+    if (!nav) return;
+    const links = [...nav.querySelectorAll<HTMLElement>(':scope > .nav-link')];
+    const more = nav.querySelector<HTMLElement>(':scope > .nav-more');
+    const hiddenBefore = links.map((l) => l.hidden);
+    const moreHidden = more?.hidden ?? true;
+    for (const l of links) l.hidden = false;
+    if (more) more.hidden = false;
+    const gap = parseFloat(getComputedStyle(nav).columnGap) || 0;
+    const widths = links.map((l) => l.getBoundingClientRect().width);
+    const moreWidth = more?.getBoundingClientRect().width ?? 0;
+    const avail = nav.clientWidth;
+    let n = links.length;
+    if (widths.reduce((a, w) => a + w, 0) + gap * Math.max(0, links.length - 1) > avail) {
+      let used = moreWidth;
+      n = 0;
+      while (n < links.length && used + gap + widths[n]! <= avail) used += gap + widths[n++]!;
+    }
+    links.forEach((l, i) => (l.hidden = hiddenBefore[i]!));
+    if (more) more.hidden = moreHidden;
+    setShown(n);
+  };
+  useLayoutEffect(measure);
+  useEffect(() => {
+    const nav = ref.current;
+    if (!nav || typeof ResizeObserver !== 'function') return;
+    const ro = new ResizeObserver(() => measure());
+    ro.observe(nav);
+    return () => ro.disconnect();
+  }, [active]);
+  return { ref, shown: Math.min(shown, count) };
+}
+
 export function Shell({ session, onLogout, onLock, children, badges }: ShellProps) {
   const r = route.value.name;
   const user = session.user;
@@ -164,8 +207,15 @@ export function Shell({ session, onLogout, onLock, children, badges }: ShellProp
   const layout = useLayoutFlags();
   // The menu panel (phones and large text): open for the route it was opened on; any navigation closes it.
   const [menuAt, setMenuAt] = useState<Route | null>(null);
-  const menuOpen = layout.narrow && menuAt === route.value;
   const isCurrent = (d: Dest) => r === d.name || (d.also?.includes(r) ?? false);
+  // The inbox sits in the top bar (an icon and its badge) on phones and PCs alike, with the user's own things, so the
+  // work destinations keep their row and their tabs; the menu lists it with the others.
+  const inboxDest = dests.find((d) => d.name === 'inbox');
+  const work = dests.filter((d) => d !== inboxDest);
+  // PCs: the destinations past the header's one row are listed by 更多 (useNavFit).
+  const fit = useNavFit(work.length, !layout.narrow);
+  const overflow = layout.narrow ? [] : work.slice(fit.shown);
+  const menuOpen = (layout.narrow || overflow.length > 0) && menuAt === route.value;
   const menuRef = useRef<HTMLDivElement>(null);
   const toggleRef = useRef<HTMLButtonElement>(null);
   const openMenu = (open: boolean) => {
@@ -183,10 +233,6 @@ export function Shell({ session, onLogout, onLock, children, badges }: ShellProp
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [menuOpen]);
-  // The inbox sits in the top bar (an icon and its badge) on phones and PCs alike, with the user's own things, so the
-  // work destinations keep their row and their tabs; the menu lists it with the others.
-  const inboxDest = dests.find((d) => d.name === 'inbox');
-  const work = dests.filter((d) => d !== inboxDest);
   // Bottom tab bar: every work destination when five fit, else the first four and 更多.
   const tabs = work.length <= 5 ? work : work.slice(0, 4);
   const current = dests.find(isCurrent);
@@ -227,10 +273,23 @@ export function Shell({ session, onLogout, onLock, children, badges }: ShellProp
             </>
           ) : (
             <>
-              <nav aria-label={t('shell.nav')} class="nav">
-                {work.map((d) => (
-                  <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} />
+              <nav aria-label={t('shell.nav')} class="nav nav-main" ref={fit.ref}>
+                {work.map((d, i) => (
+                  <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} hidden={i >= fit.shown} />
                 ))}
+                <button
+                  ref={toggleRef}
+                  type="button"
+                  class={`nav-link nav-more${overflow.some(isCurrent) ? ' nav-more-current' : ''}`}
+                  aria-expanded={menuOpen}
+                  aria-controls="app-menu"
+                  hidden={overflow.length === 0}
+                  onClick={() => openMenu(!menuOpen)}
+                >
+                  <Icon name="menu" />
+                  <span class="nav-label">{t('shell.more')}</span>
+                  {!menuOpen && overflow.some((d) => badges?.[d.name]) ? <span class="nav-dot" aria-hidden="true" /> : null}
+                </button>
               </nav>
               <div class="topbar-user">
                 {/* Issue 13: the name opens my account (#/me; invitation codes are linked from there). */}
@@ -254,11 +313,11 @@ export function Shell({ session, onLogout, onLock, children, badges }: ShellProp
         {menuOpen ? (
           <div id="app-menu" class="menu-panel" ref={menuRef}>
             <nav aria-label={t('shell.nav')} class="menu-nav">
-              {dests.map((d) => (
+              {(layout.narrow ? dests : overflow).map((d) => (
                 <NavLink key={d.name} d={d} current={isCurrent(d)} badge={badges?.[d.name]} onClick={() => setMenuAt(null)} />
               ))}
             </nav>
-            <div class="menu-user">
+            {layout.narrow ? <div class="menu-user">
               <span class="user-name">{t('shell.user', { name: user.name, role: roleName(user.role) })}</span>
               {session.evidence ? (
                 <a class="nav-link" href="#/storage" aria-current={r === 'storage' ? 'page' : undefined} onClick={() => setMenuAt(null)}>
@@ -282,7 +341,7 @@ export function Shell({ session, onLogout, onLock, children, badges }: ShellProp
                   {t('shell.logout')}
                 </button>
               </div>
-            </div>
+            </div> : null}
           </div>
         ) : null}
       </header>
