@@ -10,6 +10,11 @@
  *         -> 200 {"account"}; 404 unknown (or a resident); 409 own_account (disabling yourself or changing your own
  *         role) | last_admin (the last enabled administrator)
  *   POST  /api/accounts/<id>/password-reset -> 200 {"temporaryPassword"}
+ *   POST  /api/accounts/<id>/roles {role,townId?|villageId?|gridId?|unitId?}   another role for the person whose
+ *         main account is <id> -> 201 {"account"} (its own account, id `<id>.<role>`, no password of its own);
+ *         404 unknown; 409 role_account (<id> is itself a role account) | role_held (the person holds it already)
+ *   POST  /api/me/role {userId} -> 200 {"token","user"}: act in another role of the same person, without signing
+ *         out (the roles are in GET /api/me's "roles"); 403 not_your_role; 404 unknown
  *   POST  /api/me/password {current,next} -> 200 {"token"}; 400 weak_password (+"problem") | bad_request;
  *         403 bad_password (current is wrong)
  *   POST  /api/logout -> 204 (recorded; the token stays valid until it expires: a device may sign out offline)
@@ -18,6 +23,10 @@
  * Rules (src/domain/accounts.ts): the scope follows from the role; a town center manages its own town's staff.
  * A new account and a reset get a temporary password (shown once, to the one who made it) that must be changed at
  * the next sign-in: until then the account's token opens only /api/me, /api/me/password and /api/logout.
+ * Several roles (a village secretary who is also a 网格长, a party member who is a grid worker): one account per role,
+ * linked to the person's main account (store.ts `person`), so every event and receipt names the role it was written
+ * in and history keeps its meaning. Only the main account has a password; a session switches to another role of the
+ * same person with its token. Disabling the main account, resetting or changing its password revoke every role.
  * Revocation: disabling, a role or scope change and a password reset raise the account's token version (store.ts):
  * its live sockets are closed at once (relay.ts closeUser) and every token issued before is refused. Everything
  * here is recorded in the audit log (audit.ts); no route edits the log.
@@ -32,6 +41,7 @@ import {
   resolveScope,
   scopeFieldOf,
   staffPasswordProblem,
+  type RoleChoice,
   type Scope,
   type StaffRole,
 } from '../src/domain/accounts.ts';
@@ -40,7 +50,7 @@ import { clientAddress } from './audit.ts';
 import { hashPassword, verifyPassword } from './auth.ts';
 import { publicUser, type HttpContext } from './http.ts';
 import { bearerUser, readBody, sendJson } from './httpio.ts';
-import type { StoredUser } from './store.ts';
+import type { Store, StoredUser } from './store.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 const PAGE_MAX = 500;
@@ -52,10 +62,28 @@ const TEMP_LENGTH = 10;
 export interface AccountView extends UserInfo {
   disabled: boolean;
   mustChange: boolean;
+  /** A role account: the person's main account id. */
+  person?: string;
 }
 
 function view(u: StoredUser): AccountView {
-  return { ...publicUser(u), ...(u.phone ? { phone: u.phone } : {}), disabled: Boolean(u.disabled), mustChange: Boolean(u.mustChange) };
+  return { ...publicUser(u), ...(u.phone ? { phone: u.phone } : {}), disabled: Boolean(u.disabled), mustChange: Boolean(u.mustChange), ...(u.person ? { person: u.person } : {}) };
+}
+
+/** The enabled roles of the person `u` belongs to (main account first). */
+export function personRoles(store: Store, u: StoredUser): RoleChoice[] {
+  return store
+    .personAccounts(u.person ?? u.id)
+    .filter((a) => !a.disabled)
+    .map((a) => {
+      const { id, role, townId, villageId, gridId, unitId } = publicUser(a);
+      return { id, role, ...(townId ? { townId } : {}), ...(villageId ? { villageId } : {}), ...(gridId ? { gridId } : {}), ...(unitId ? { unitId } : {}) };
+    });
+}
+
+/** Close the live sockets of every role account of a person and refuse their tokens (main account changes). */
+function revokeRoles(ctx: HttpContext, person: string, reason: string): void {
+  for (const id of ctx.store.revokeRoles(person)) ctx.relay.closeUser(id, reason);
 }
 
 export function temporaryPassword(): string {
@@ -213,6 +241,7 @@ export async function changeAccount(req: IncomingMessage, res: ServerResponse, c
     ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
   })!;
   if ((after.tokenVersion ?? 0) !== (target.tokenVersion ?? 0)) ctx.relay.closeUser(after.id, after.disabled ? 'account disabled' : 'account changed');
+  if (!target.person && patch.disabled === true && !target.disabled) revokeRoles(ctx, target.id, 'account disabled');
   const before = publicUser(target);
   const now = publicUser(after);
   if (JSON.stringify(before) !== JSON.stringify(now)) await ctx.relay.putOrgUser(now);
@@ -232,11 +261,67 @@ export async function resetPassword(req: IncomingMessage, res: ServerResponse, c
   const target = ctx.store.userById(id!);
   if (!target || target.role === 'resident') throw refuse(404, 'not_found');
   if (!mayManageAccount(me, target)) throw refuse(403, 'forbidden');
+  if (target.person) throw refuse(409, 'role_account');
   const password = temporaryPassword();
   ctx.store.setPassword(target.id, await hashPassword(password), true);
   ctx.relay.closeUser(target.id, 'password reset');
+  revokeRoles(ctx, target.id, 'password reset');
   ctx.audit.record({ actor: me.id, action: 'account.password_reset', target: target.id, ip: clientAddress(req) });
   sendJson(res, 200, { temporaryPassword: password });
+  });
+}
+
+const RoleBody = v.strictObject({
+  role: AccountInputSchema.entries.role,
+  townId: AccountInputSchema.entries.townId,
+  villageId: AccountInputSchema.entries.villageId,
+  gridId: AccountInputSchema.entries.gridId,
+  unitId: AccountInputSchema.entries.unitId,
+});
+
+export async function addRole(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, [id]: string[]): Promise<void> {
+  return answer(res, async () => {
+    const me = await manager(req, ctx);
+    const input = await body(req, RoleBody);
+    const main = ctx.store.userById(id!);
+    if (!main || main.role === 'resident') throw refuse(404, 'not_found');
+    if (main.person) throw refuse(409, 'role_account');
+    if (!mayManageAccount(me, main)) throw refuse(403, 'forbidden');
+    const scope = scopeOrRefuse(input.role, input, ctx);
+    if (!mayManageAccount(me, { role: input.role, townId: scope.townId })) throw refuse(403, 'forbidden');
+    const same = (a: StoredUser) => a.role === input.role && (['townId', 'villageId', 'gridId', 'unitId'] as const).every((k) => (a[k] ?? null) === (scope[k] ?? null));
+    const held = ctx.store.personAccounts(main.id).find(same);
+    if (held && !held.disabled) throw refuse(409, 'role_held');
+    let account: StoredUser;
+    if (held) {
+      // The role was held before and removed (disabled): it comes back as it was, with its history.
+      account = ctx.store.updateUser(held.id, { disabled: false, name: main.name })!;
+    } else {
+      let roleId = `${main.id}.${input.role}`;
+      for (let n = 2; ctx.store.userById(roleId) || ctx.store.userByName(roleId); n++) roleId = `${main.id}.${input.role}${n}`;
+      // No password of its own: a role account is reached from its person's session (POST /api/me/role).
+      ctx.store.insertUsers([{ id: roleId, username: roleId, name: main.name, role: input.role, ...scope, passwordHash: 'role-account', person: main.id }]);
+      account = ctx.store.userById(roleId)!;
+    }
+    await ctx.relay.putOrgUser(publicUser(account));
+    ctx.audit.record({ actor: me.id, action: 'account.role_added', target: main.id, ip: clientAddress(req), detail: { account: account.id, role: account.role, ...scope } });
+    sendJson(res, 201, { account: view(account) });
+  });
+}
+
+const SwitchBody = v.strictObject({ userId: v.pipe(v.string(), v.maxLength(80)) });
+
+export async function switchRole(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  return answer(res, async () => {
+    const me = await user(req, ctx);
+    const { userId } = await body(req, SwitchBody);
+    const current = ctx.store.userById(me.id)!;
+    const target = ctx.store.userById(userId);
+    if (!target || target.disabled) throw refuse(404, 'not_found');
+    if ((target.person ?? target.id) !== (current.person ?? current.id)) throw refuse(403, 'not_your_role');
+    const next = publicUser(target);
+    ctx.audit.record({ actor: me.id, action: 'role.switched', target: target.id, ip: clientAddress(req), detail: { from: me.role, to: target.role } });
+    sendJson(res, 200, { token: await ctx.issueToken(next), user: next });
   });
 }
 
@@ -253,6 +338,7 @@ export async function changeOwnPassword(req: IncomingMessage, res: ServerRespons
   ctx.store.setPassword(me.id, await hashPassword(next), false);
   // The user's other devices sign in again with the new password.
   ctx.relay.closeUser(me.id, 'password changed');
+  if (!stored.person) revokeRoles(ctx, me.id, 'password changed');
   ctx.audit.record({ actor: me.id, action: 'account.password_changed', target: me.id, ip: clientAddress(req) });
   sendJson(res, 200, { token: await ctx.issueToken(me) });
   });

@@ -174,7 +174,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         ? 'invalid_or_expired'
         : !user
           ? 'unknown_user'
-          : user.disabled
+          : user.disabled || (user.person !== undefined && store.userById(user.person)?.disabled)
             ? 'disabled'
             : user.role !== claims.role
               ? 'role_changed'

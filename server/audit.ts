@@ -28,6 +28,8 @@ export const AUDIT_ACTIONS = [
   'account.enabled',
   'account.password_reset',
   'account.password_changed',
+  'account.role_added',
+  'role.switched',
   'export',
   'idnumbers.read',
   'audit.read',

@@ -97,7 +97,7 @@ import { serveStatic } from './static.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
 import { clientAddress, type Audit } from './audit.ts';
-import { changeAccount, changeOwnPassword, createAccount, listAccounts, logout, readAudit, resetPassword } from './accountshttp.ts';
+import { addRole, changeAccount, changeOwnPassword, createAccount, listAccounts, logout, personRoles, readAudit, resetPassword, switchRole } from './accountshttp.ts';
 
 export type HttpErrorCode = ErrorCode | 'method_not_allowed' | 'internal_error' | 'too_many_attempts' | 'insufficient_storage';
 
@@ -212,6 +212,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/accounts$/, methods: { GET: listAccounts, POST: createAccount } },
   { pattern: /^\/api\/accounts\/([^/]+)$/, methods: { PATCH: changeAccount } },
   { pattern: /^\/api\/accounts\/([^/]+)\/password-reset$/, methods: { POST: resetPassword } },
+  { pattern: /^\/api\/accounts\/([^/]+)\/roles$/, methods: { POST: addRole } },
+  { pattern: /^\/api\/me\/role$/, methods: { POST: switchRole } },
   { pattern: /^\/api\/me\/password$/, methods: { POST: changeOwnPassword } },
   { pattern: /^\/api\/logout$/, methods: { POST: logout } },
   { pattern: /^\/api\/audit$/, methods: { GET: readAudit } },
@@ -328,9 +330,11 @@ async function me(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): 
   const docs = [...docsForUser(user, org.townIds, liveYears(ctx.now())), ...recordDocsForUser(user, org.townIds, org.data.grids)];
   // serverTime: the relay's clock, so a device whose clock is wrong stamps its events by the relay's (receipts.ts).
   // Issue 13: a resident's own phone and whether it is verified (the account screen #/me shows them).
-  const stored = user.role === 'resident' ? ctx.store.userById(user.id) : undefined;
-  const shown = stored?.phone ? { ...user, phone: stored.phone, ...(stored.phoneVerified ? { phoneVerified: true } : {}) } : user;
-  sendJson(res, 200, { user: shown, docs, serverTime: ctx.now() });
+  const stored = ctx.store.userById(user.id);
+  const shown = user.role === 'resident' && stored?.phone ? { ...user, phone: stored.phone, ...(stored.phoneVerified ? { phoneVerified: true } : {}) } : user;
+  // Issue 15: the person's other roles (one account each), for switching without signing out (POST /api/me/role).
+  const roles = stored && user.role !== 'resident' ? personRoles(ctx.store, stored) : [];
+  sendJson(res, 200, { user: shown, docs, serverTime: ctx.now(), ...(roles.length > 1 ? { roles } : {}) });
 }
 
 async function reportCase(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {

@@ -35,6 +35,11 @@ export interface StoredUser extends UserInfo {
   tokenVersion?: number;
   /** Issue 15: signed in with a temporary password: it must be changed before anything else. */
   mustChange?: boolean;
+  /**
+   * Issue 15: the person this account is a role of (the id of their main account; absent for a main account). A
+   * person holding several roles has one account per role, so every event names the role it was written in.
+   */
+  person?: string;
 }
 
 /** Issue 15: one entry of the append-only audit log (server/audit.ts). */
@@ -113,6 +118,7 @@ interface UserRow {
   disabled?: number;
   token_version?: number;
   must_change?: number;
+  person?: string | null;
 }
 
 export function storeExists(dataDir: string): boolean {
@@ -149,7 +155,7 @@ export class Store {
     this.stmts = {
       userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
       userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
-      insertUser: db.prepare('INSERT INTO users (id, username, name, role, scope, password_hash, must_change) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertUser: db.prepare('INSERT INTO users (id, username, name, role, scope, password_hash, must_change, person) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       userCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),
       snapshot: db.prepare<[string], { data: Buffer }>('SELECT data FROM doc_snapshots WHERE doc = ?'),
       updates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM doc_updates WHERE doc = ? ORDER BY seq'),
@@ -203,6 +209,8 @@ export class Store {
       if (!columns.has('disabled')) this.db.exec('ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0');
       if (!columns.has('token_version')) this.db.exec('ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0');
       if (!columns.has('must_change')) this.db.exec('ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0');
+      if (!columns.has('person')) this.db.exec('ALTER TABLE users ADD COLUMN person TEXT');
+      this.db.exec('CREATE INDEX IF NOT EXISTS users_by_person ON users (person) WHERE person IS NOT NULL');
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS audit (
           seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -254,7 +262,7 @@ export class Store {
   insertUsers(users: readonly StoredUser[]): void {
     this.db.transaction(() => {
       for (const u of users) {
-        this.stmts.insertUser.run(u.id, u.username, u.name, u.role, JSON.stringify(scopeJson(u)), u.passwordHash, u.mustChange ? 1 : 0);
+        this.stmts.insertUser.run(u.id, u.username, u.name, u.role, JSON.stringify(scopeJson(u)), u.passwordHash, u.mustChange ? 1 : 0, u.person ?? null);
       }
     })();
   }
@@ -302,6 +310,21 @@ export class Store {
         .run(patch.name ?? null, patch.role ?? null, patch.scope ? JSON.stringify(scopeJson(patch.scope)) : null, patch.disabled === undefined ? null : patch.disabled ? 1 : 0, revoke ? 1 : 0, id);
       return this.userById(id);
     })();
+  }
+
+  /** Issue 15: every account of the person whose main account is `person` (that one first, then by id). */
+  personAccounts(person: string): StoredUser[] {
+    return this.db
+      .prepare<[string, string], UserRow>('SELECT * FROM users WHERE id = ? OR person = ? ORDER BY person IS NOT NULL, id')
+      .all(person, person)
+      .map(toUser);
+  }
+
+  /** Raise the token version of every role account of `person` (not the main one): their tokens are refused. */
+  revokeRoles(person: string): string[] {
+    const ids = this.db.prepare<[string], { id: string }>('SELECT id FROM users WHERE person = ?').all(person).map((r) => r.id);
+    this.db.prepare('UPDATE users SET token_version = token_version + 1 WHERE person = ?').run(person);
+    return ids;
   }
 
   /** Set a password hash (reset or change); raises the token version. `mustChange`: a temporary password. */
@@ -541,5 +564,6 @@ function toUser(row: UserRow): StoredUser {
   if (row.disabled) user.disabled = true;
   user.tokenVersion = row.token_version ?? 0;
   if (row.must_change) user.mustChange = true;
+  if (row.person) user.person = row.person;
   return user;
 }

@@ -340,7 +340,21 @@ export function App({ auth }: AppProps) {
         screen = <StorageScreen session={session} />;
         break;
       case 'me':
-        screen = <MeScreen session={session} onLogout={() => setConfirmOut(true)} shared={auth.shared} onLock={onLock} onRemoved={signedOut} />;
+        screen = (
+          <MeScreen
+            session={session}
+            onLogout={() => setConfirmOut(true)}
+            shared={auth.shared}
+            onLock={onLock}
+            onRemoved={signedOut}
+            switchRole={auth.switchRole?.bind(auth)}
+            onSwitched={(s) => {
+              // Issue 15: the same person in another role: that role's home.
+              setSession(s);
+              navigate(homeRoute(s.user.role), { replace: true });
+            }}
+          />
+        );
         break;
       case 'invites':
         screen = <InvitesScreen session={session} />;

@@ -9,6 +9,7 @@ import type { AssessScope, StatsResult } from '../domain/assessment.ts';
 import type { DuplicateMatch } from '../domain/duplicates.ts';
 import type { LatLng } from '../domain/events.ts';
 import type { OrgView, Role, UserInfo } from '../domain/org.ts';
+import type { RoleChoice } from '../domain/accounts.ts';
 import type { CaseState } from '../domain/workflow.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import type { SyncStatus } from '../sync/status.ts';
@@ -72,6 +73,11 @@ export interface Session {
   now(): number;
   /** Re-authenticate after the token expired, keeping local work. */
   renew(password: string): Promise<boolean>;
+  /**
+   * Issue 15: the roles the person holds (one account each, this one included), when more than one; the account
+   * screen offers to switch (AuthService.switchRole).
+   */
+  roles?: ReadonlySignal<readonly RoleChoice[]>;
   logout(): Promise<void>;
   /**
    * GET a file of the relay's `/api/geo/` (boundaries `grids|villages|towns.geojson`, `basemap.pmtiles`) with this
@@ -199,6 +205,13 @@ export interface AuthService {
    * Issue 15: after `login` answered `must_change_password`, replace the temporary password with `next` and sign in
    * with it. `expired`: the temporary sign-in is no longer open (sign in again with the temporary password).
    */
+  /**
+   * Issue 15: act in another role of the same person without signing out: this session closes (its unsaved work
+   * stays and is sent when that role is next used) and the role's opens. The first switch to a role needs a
+   * connection; after that it works offline. On a shared device the password is asked (`need_password`): the new
+   * role's data is sealed with it like any user's.
+   */
+  switchRole?(from: Session, userId: string, password?: string): Promise<{ ok: true; session: Session } | { ok: false; error: 'network' | 'unknown' | 'expired' | 'need_password' | 'bad_password' }>;
   changeTemporaryPassword?(
     username: string,
     temporary: string,

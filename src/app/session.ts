@@ -23,6 +23,7 @@ import type { EvidenceParts } from '../sync/evidence.ts';
 import type { DocGrant } from '../domain/docs.ts';
 import { ROLES, type UserInfo } from '../domain/org.ts';
 import { DEVICE_SHARED, LOCKED_USER, PBKDF2_ITERATIONS, ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
+import type { RoleChoice } from '../domain/accounts.ts';
 import { DEFAULT_NAMESPACE, type ProfileRecord } from '../storage/schema.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import type { RecordSync } from '../sync/records.ts';
@@ -77,7 +78,7 @@ export interface GridlinkAuthService extends AuthService {
 }
 
 type OnlineLogin =
-  | { kind: 'ok'; token: string; user: UserInfo; docs: DocGrant[] }
+  | { kind: 'ok'; token: string; user: UserInfo; docs: DocGrant[]; roles?: RoleChoice[] }
   | { kind: 'must_change'; token: string }
   | { kind: 'bad_credentials' }
   | { kind: 'bad_request' }
@@ -116,7 +117,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
         now,
         resumeAs: async (id, heldPassword) => {
           const p = await store.byId(id);
-          return p ? startSession({ user: p.user, docs: p.docs, token: p.token, username: p.username }, heldPassword) : null;
+          return p ? startSession({ user: p.user, docs: p.docs, token: p.token, username: p.username, roles: p.roles }, heldPassword) : null;
         },
         removable: unsavedOf,
       }),
@@ -158,7 +159,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     const me = await fetchMe(token);
     if (me === 'unauthorized') return { kind: 'bad_credentials' };
     if (me === 'network') return { kind: 'network' };
-    return { kind: 'ok', token, user: me.user, docs: me.docs };
+    return { kind: 'ok', token, user: me.user, docs: me.docs, ...(me.roles ? { roles: me.roles } : {}) };
   }
 
   async function fetchMe(token: string): Promise<Me | 'unauthorized' | 'network'> {
@@ -199,7 +200,11 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
    * read model can be read, so the first screen paints from it while the docs open in the background (engine
    * `readable()`; `status.ready` turns true when they are open).
    */
-  async function startSession(p: { user: UserInfo; docs: DocGrant[]; token: string; username: string }, heldPassword: string | null, wait: 'all' | 'read' = 'all'): Promise<SessionImpl> {
+  async function startSession(
+    p: { user: UserInfo; docs: DocGrant[]; token: string; username: string; roles?: RoleChoice[] | undefined },
+    heldPassword: string | null,
+    wait: 'all' | 'read' = 'all',
+  ): Promise<SessionImpl> {
     const old = active.get(p.user.id);
     if (old) await old.logout();
     const s = new SessionImpl(p.user, p.username, p.token, p.docs, heldPassword, {
@@ -227,6 +232,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       },
     });
     active.set(p.user.id, s);
+    s.roles.value = p.roles ?? [];
     try {
       if (wait === 'all') {
         await s.engine.start();
@@ -256,7 +262,8 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     async profiles(): Promise<Profile[]> {
       // A shared device's sign-in screen names nobody (issue 14).
       if (await isShared()) return [];
-      return (await store.list()).map((p) => ({ userId: p.userId, username: p.username, name: p.name, role: p.role, lastLoginMs: p.lastLoginMs }));
+      // A role reached by switching is not a person of its own to sign in as (issue 15).
+      return (await store.list()).filter((p) => !p.roleOf).map((p) => ({ userId: p.userId, username: p.username, name: p.name, role: p.role, lastLoginMs: p.lastLoginMs }));
     },
 
     async login(username, password) {
@@ -285,6 +292,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
             docs: r.docs,
             verifier,
             token: r.token,
+            ...(r.roles ? { roles: r.roles } : {}),
           };
           await store.put(record);
           await store.setState(LOCKED_USER, null);
@@ -312,7 +320,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       keys.set(profile.userId, priv);
       await store.setState(LOCKED_USER, null);
       await store.update(profile.userId, { lastLoginMs: now() });
-      return { ok: true, session: await startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, password) };
+      return { ok: true, session: await startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username, roles: profile.roles }, password) };
     },
 
     async resume() {
@@ -332,10 +340,64 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       if (!id || (await store.getState(LOCKED_USER))) return null;
       const profile = await store.byId(id);
       if (!profile) return null;
-      return startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username }, null, 'read');
+      return startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username, roles: profile.roles }, null, 'read');
     },
 
     forget: async (userId) => (await pc()).forgetUser(userId),
+
+    async switchRole(from, userId, password) {
+      const cur = active.get(from.user.id);
+      const mine = await store.byId(from.user.id);
+      if (!cur || !mine) return { ok: false, error: 'expired' };
+      if (userId === from.user.id) return { ok: true, session: cur };
+      const shared = await isShared();
+      if (shared && !password) return { ok: false, error: 'need_password' };
+      if (password !== undefined && !(await checkVerifier(password, mine.verifier))) return { ok: false, error: 'bad_password' };
+      // The role's data on this device opens with the person's password (sealed on a shared device).
+      let priv: CryptoKey | null = null;
+      if (password !== undefined) {
+        const p = await pc();
+        priv = await p.vault.keyForPassword(userId, password);
+        if (priv) await p.unseal(userId, priv);
+      }
+      let target = await store.byId(userId);
+      if (online()) {
+        const res: Response | null = await apiFetch(cur.currentToken, '/api/me/role', { method: 'POST', body: JSON.stringify({ userId }), headers: { 'content-type': 'application/json' } }).catch(
+          () => null,
+        );
+        if (res?.status === 401) return { ok: false, error: 'expired' };
+        if (res?.status === 403 || res?.status === 404) return { ok: false, error: 'unknown' };
+        const token = res?.ok ? ((await res.json().catch(() => null)) as { token?: unknown } | null)?.token : null;
+        const me = typeof token === 'string' ? await fetchMe(token) : 'network';
+        if (typeof token === 'string' && me !== 'network' && me !== 'unauthorized') {
+          target = {
+            userId,
+            username: me.user.username || userId,
+            name: me.user.name,
+            role: me.user.role,
+            lastLoginMs: now(),
+            user: me.user,
+            docs: me.docs,
+            // The same person: the same password opens this role on this device.
+            verifier: mine.verifier,
+            token,
+            roleOf: mine.roleOf ?? mine.userId,
+            ...(me.roles ? { roles: me.roles } : {}),
+          };
+          await store.put(target);
+        }
+      }
+      // Offline: only a role this device has held before (its grants and token are kept).
+      if (!target || (target.roleOf ?? target.userId) !== (mine.roleOf ?? mine.userId)) return { ok: false, error: 'network' };
+      // This role's session closes; its unsaved work stays in its own namespace (sealed on a shared device).
+      if (shared) await (await pc()).sealUser(from.user.id);
+      else await cur.stop();
+      if (priv) keys.set(userId, priv);
+      await store.update(userId, { lastLoginMs: now() });
+      const profile = (await store.byId(userId)) ?? target;
+      const session = await startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username, roles: profile.roles }, null);
+      return { ok: true, session };
+    },
 
     async changeTemporaryPassword(username, current, next) {
       const name = username.trim();
@@ -428,6 +490,13 @@ class SessionImpl implements GridlinkSession {
   private ended = false;
   private disposeStatusWatch: () => void = () => {};
   private grantsChecked = false;
+  /** Issue 15: the person's roles (more than one), as the relay last listed them. */
+  readonly roles = signal<readonly RoleChoice[]>([]);
+
+  /** The token in use (a role switch asks the relay with it). */
+  get currentToken(): string {
+    return this.token;
+  }
 
   constructor(
     readonly user: UserInfo,
@@ -662,7 +731,8 @@ class SessionImpl implements GridlinkSession {
     if (this.ended || me === 'network' || me === 'unauthorized' || me.user.id !== this.user.id) return;
     // Events are stamped by the relay's clock from now on, whatever this device's clock says (receipts.ts).
     if (me.clockOffsetMs !== undefined) await this.engine.setClockOffset(me.clockOffsetMs);
-    await this.deps.store.update(this.user.id, { docs: me.docs, user: me.user });
+    await this.deps.store.update(this.user.id, { docs: me.docs, user: me.user, roles: me.roles ?? [] });
+    this.roles.value = me.roles ?? [];
     // Records not loaded yet start with these grants.
     this.docs = me.docs;
     this.engine.revokeGrants(me.docs);
@@ -793,6 +863,8 @@ export function jwtExpiryMs(token: string): number | null {
 export interface Me {
   user: UserInfo;
   docs: DocGrant[];
+  /** Issue 15: the person's roles, when more than one (GET /api/me `roles`). */
+  roles?: RoleChoice[];
   /** The relay's clock minus this device's (ms), when the relay said its time. */
   clockOffsetMs?: number;
 }
@@ -810,5 +882,14 @@ export function parseMe(body: Record<string, unknown> | null): Me | null {
       if (d && typeof d.name === 'string' && (d.access === 'read' || d.access === 'write')) docs.push({ name: d.name, access: d.access });
     }
   }
-  return { user, docs };
+  const roles: RoleChoice[] = [];
+  if (Array.isArray(body.roles)) {
+    for (const r of body.roles as Array<Record<string, unknown> | null>) {
+      if (!r || typeof r.id !== 'string' || !(ROLES as readonly unknown[]).includes(r.role)) continue;
+      const c: RoleChoice = { id: r.id, role: r.role as UserInfo['role'] };
+      for (const k of ['townId', 'villageId', 'gridId', 'unitId'] as const) if (typeof r[k] === 'string') c[k] = r[k];
+      roles.push(c);
+    }
+  }
+  return { user, docs, ...(roles.length > 1 ? { roles } : {}) };
 }

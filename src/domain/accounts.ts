@@ -114,6 +114,9 @@ export function mayManageAccount(manager: Pick<UserInfo, 'role' | 'townId'>, tar
   return target.role !== 'admin' && target.role !== 'county' && target.townId === manager.townId;
 }
 
+/** A role a person holds (one account each), as GET /api/me lists them for switching without signing out. */
+export type RoleChoice = Pick<UserInfo, 'id' | 'role' | 'townId' | 'villageId' | 'gridId' | 'unitId'>;
+
 /** Roles `manager` may give (the account screen's choices). */
 export function rolesManagedBy(manager: Pick<UserInfo, 'role'>): StaffRole[] {
   if (manager.role === 'admin') return [...STAFF_ROLES];

@@ -18,6 +18,7 @@ import Dexie, { type Table, type Transaction } from 'dexie';
 import type { DocGrant } from '../domain/docs.ts';
 import type { HlcState } from '../domain/hlc.ts';
 import type { UserInfo } from '../domain/org.ts';
+import type { RoleChoice } from '../domain/accounts.ts';
 import type { CaseRow } from './rows.ts';
 
 export const DEFAULT_NAMESPACE = 'gridlink';
@@ -48,6 +49,10 @@ export interface ProfileRecord {
   verifier: Verifier;
   /** Last token from the relay (may have expired: the relay decides). */
   token: string;
+  /** Issue 15: the person's roles (one account each) at the last contact, for switching (offline too). */
+  roles?: RoleChoice[];
+  /** Issue 15: a role account reached by switching from this main account's session (not listed at sign-in). */
+  roleOf?: string;
 }
 
 export interface DeviceStateRecord {

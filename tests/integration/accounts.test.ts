@@ -182,6 +182,67 @@ describe('revocation', () => {
   });
 });
 
+describe('several roles of one person', () => {
+  it('a village secretary who is also a grid worker switches roles without signing out; each role writes as itself', async () => {
+    const added = await call('/api/accounts/st01v01/roles', 'town01', { body: { role: 'worker', gridId: 'g0001' } });
+    expect(added.status).toBe(201);
+    const role = (added.body as { account: Account & { person: string } }).account;
+    expect(role).toMatchObject({ id: 'st01v01.worker', role: 'worker', gridId: 'g0001', villageId: 't01v01', townId: 't01', person: 'st01v01', name: USERS.st01v01.name });
+    // Held already; another town's center may not add one; a role account gets no roles of its own.
+    expect((await call('/api/accounts/st01v01/roles', 'town01', { body: { role: 'worker', gridId: 'g0001' } })).body).toMatchObject({ error: 'role_held' });
+    expect((await call('/api/accounts/st01v01/roles', 'town02', { body: { role: 'member', gridId: 'g0002' } })).status).toBe(403);
+    expect((await call('/api/accounts/st01v01/roles', 'town01', { body: { role: 'worker', gridId: 'g0002' } })).status).toBe(403);
+    expect((await call('/api/accounts/st01v01.worker/roles', 'admin', { body: { role: 'member', gridId: 'g0001' } })).body).toMatchObject({ error: 'role_account' });
+
+    const me = await api(server.url, '/api/me', { token: tokens.st01v01! });
+    expect((me.body as { roles: Array<{ id: string; role: string }> }).roles.map((r) => [r.id, r.role])).toEqual([
+      ['st01v01', 'secretary'],
+      ['st01v01.worker', 'worker'],
+    ]);
+    const switched = await api(server.url, '/api/me/role', { token: tokens.st01v01!, body: { userId: 'st01v01.worker' } });
+    expect(switched.status).toBe(200);
+    const asWorker = switched.body as { token: string; user: Account };
+    expect(asWorker.user).toMatchObject({ id: 'st01v01.worker', role: 'worker', gridId: 'g0001' });
+    const meAsWorker = (await api(server.url, '/api/me', { token: asWorker.token })).body as { user: Account; docs: Array<{ name: string }> };
+    expect(meAsWorker.user.role).toBe('worker');
+    expect(meAsWorker.docs.map((d) => d.name)).toContain('people.g0001');
+    // And back: the main account is one of the person's roles too.
+    expect((await api(server.url, '/api/me/role', { token: asWorker.token, body: { userId: 'st01v01' } })).status).toBe(200);
+    // Nobody switches into someone else's role; a role account has no password to sign in with.
+    expect((await api(server.url, '/api/me/role', { token: tokens.w0001!, body: { userId: 'st01v01.worker' } })).body).toMatchObject({ error: 'not_your_role' });
+    expect((await api(server.url, '/api/me/role', { token: tokens.w0001!, body: { userId: 'nobody' } })).status).toBe(404);
+    expect((await signIn('st01v01.worker', 'fixture-pw')).status).toBe(401);
+    expect((await call('/api/accounts/st01v01.worker/password-reset', 'town01', { method: 'POST', body: {} })).body).toMatchObject({ error: 'role_account' });
+    expect((await audit('?action=role.switched')).some((e) => e.actor === 'st01v01' && e.target === 'st01v01.worker')).toBe(true);
+  });
+
+  it("disabling the main account ends every role's session; removing a role keeps the rest", async () => {
+    const made = (await create('admin', { username: 'p9201', name: '党员甲', role: 'member', gridId: 'g0002' })).body as { temporaryPassword: string };
+    const temp = ((await signIn('p9201', made.temporaryPassword)).body as { token: string }).token;
+    const main = ((await api(server.url, '/api/me/password', { token: temp, body: { current: made.temporaryPassword, next: 'harvest-moon-5' } })).body as { token: string }).token;
+    expect((await call('/api/accounts/p9201/roles', 'admin', { body: { role: 'worker', gridId: 'g0002' } })).status).toBe(201);
+    const roleToken = ((await api(server.url, '/api/me/role', { token: main, body: { userId: 'p9201.worker' } })).body as { token: string }).token;
+    const device = new SyncClient(server.wsBase, casesDoc('t02'), roleToken);
+    try {
+      await device.synced();
+      // Removing the role (disabling its account) leaves the person's main role working.
+      expect((await patch('admin', 'p9201.worker', { disabled: true })).status).toBe(200);
+      await waitFor(device, () => device.closeCodes.includes(4401), 'the role socket closed', 5000);
+      expect((await api(server.url, '/api/me', { token: main })).body).not.toHaveProperty('roles');
+      expect((await api(server.url, '/api/me/role', { token: main, body: { userId: 'p9201.worker' } })).status).toBe(404);
+      // Given back: the same account, its history with it.
+      expect((await call('/api/accounts/p9201/roles', 'admin', { body: { role: 'worker', gridId: 'g0002' } })).body).toMatchObject({ account: { id: 'p9201.worker', disabled: false } });
+      const again = ((await api(server.url, '/api/me/role', { token: main, body: { userId: 'p9201.worker' } })).body as { token: string }).token;
+      expect((await api(server.url, '/api/me', { token: again })).status).toBe(200);
+      // Disabling the person: their role's token is refused too.
+      expect((await patch('admin', 'p9201', { disabled: true })).status).toBe(200);
+      expect((await api(server.url, '/api/me', { token: again })).status).toBe(401);
+    } finally {
+      device.destroy();
+    }
+  });
+});
+
 describe('the audit log', () => {
   it('records sign-ins, failures, sign-outs, token refusals and account changes, with who, when and from where', async () => {
     const before = Date.now();

@@ -14,8 +14,9 @@ import { describedBy, Field } from '../../ui/Field.tsx';
 import '../login/accounts.css';
 import { ELDER_MODES, elderMode, setElderMode, type ElderMode } from '../../app/display.ts';
 import { roleName, t } from '../../app/i18n.ts';
-import type { Session, SharedPcApi } from '../../app/services.ts';
+import type { AuthService, Session, SharedPcApi } from '../../app/services.ts';
 import { MeSecurity } from '../lock/MeSecurity.tsx';
+import { MeRoles } from './MeRoles.tsx';
 import { Alert } from '../../ui/Alert.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 
@@ -78,9 +79,12 @@ export interface MeProps {
   shared?: SharedPcApi | undefined;
   onLock?: (() => void) | undefined;
   onRemoved?: () => void;
+  /** Issue 15: act in another role of the same person (absent in fakes without it). */
+  switchRole?: AuthService['switchRole'];
+  onSwitched?: (session: Session) => void;
 }
 
-export function Me({ session, onLogout, shared, onLock, onRemoved }: MeProps) {
+export function Me({ session, onLogout, shared, onLock, onRemoved, switchRole, onSwitched }: MeProps) {
   const user = session.user;
   const resident = user.role === 'resident';
   const [prefs, setPrefs] = useState<Prefs | null>(null);
@@ -158,6 +162,7 @@ export function Me({ session, onLogout, shared, onLock, onRemoved }: MeProps) {
           </p>
         ) : null}
       </section>
+      {switchRole && onSwitched ? <MeRoles session={session} switchRole={switchRole} onSwitched={onSwitched} /> : null}
       {resident ? (
         <section class="card" aria-labelledby="me-sms-title">
           <h2 id="me-sms-title">{t('me.sms')}</h2>
