@@ -106,4 +106,6 @@ export const en: Messages = {
   'shell.mine': 'My reports',
   'shell.nearby': 'Nearby',
   'shell.inbox': 'Inbox',
+  'shell.accounts': 'Accounts',
+  'shell.audit': 'Audit',
 };
