@@ -179,7 +179,7 @@ const accountCreated: Detail = {
 
 export const ROLES: RoleDef[] = [
   { user: '', title: '未登录', extra: ['#/signup'] },
-  { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys'], details: [panel('#/board/new'), caseDetail('#/cases'), accountEdit, accountDisable, accountCreated] },
+  { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys', '#/audit'], details: [panel('#/board/new'), caseDetail('#/cases'), accountEdit, accountDisable, accountCreated] },
   { user: 'county', title: '县指挥中心 county', details: [panel('#/board/new'), caseDetail('#/cases')] },
   { user: 'town01', title: '镇指导中心 town01', extra: ['#/board/revisit', '#/invites'], details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail, accountEdit, accountCreated] },
   // unit008 (县公安局) has cases in hand in the demo; unit001 has none, so its workspace would show no case or panel.

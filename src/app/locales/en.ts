@@ -107,5 +107,4 @@ export const en: Messages = {
   'shell.nearby': 'Nearby',
   'shell.inbox': 'Inbox',
   'shell.accounts': 'Accounts',
-  'shell.audit': 'Audit',
 };

@@ -3,6 +3,7 @@ import type { StaffMessages } from './staff.zh.ts';
 
 export const staffEn: StaffMessages = {
   'acct.title': 'Accounts',
+  'acct.tabs': 'Accounts and audit',
   'acct.introAdmin': "The county's staff accounts: create, change, disable and reset passwords. Residents sign themselves up; their accounts are not here.",
   'acct.introTown': "Your town's staff accounts: create, change, disable and reset passwords.",
   'acct.forbidden': 'Only administrators and town centers manage accounts.',
@@ -111,8 +112,7 @@ export const staffEn: StaffMessages = {
   'audit.offline': 'There is no connection. The audit log is kept on the server: read it once you are back online.',
   'audit.network': 'Cannot reach the server: reading the audit log needs the network.',
   'audit.failed': 'Could not read it ({status}); try again later.',
-  'audit.actor': "Actor's username",
-  'audit.actorHint': 'For example town01; empty for everyone.',
+  'audit.actor': 'Actor (username)',
   'audit.action': 'Action',
   'audit.allActions': 'All actions',
   'audit.groups': 'Groups',

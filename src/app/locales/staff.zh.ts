@@ -7,6 +7,7 @@ import { addMessages } from '../i18n.ts';
 
 export const staffZh = {
   'acct.title': '账号管理',
+  'acct.tabs': '账号与审计',
   'acct.introAdmin': '全县工作人员的账号：新建、修改、停用和重置密码。居民账号由居民自己注册，不在这里。',
   'acct.introTown': '本镇工作人员的账号：新建、修改、停用和重置密码。',
   'acct.forbidden': '只有系统管理员和镇街指导中心可以管理账号。',
@@ -115,8 +116,7 @@ export const staffZh = {
   'audit.offline': '现在没有网络连接。审计日志保存在服务器上，恢复连接后再查看。',
   'audit.network': '无法连接服务器：查看审计日志需要联网。',
   'audit.failed': '读取失败（{status}），请稍后再试。',
-  'audit.actor': '操作人用户名',
-  'audit.actorHint': '例如 town01；不填为所有人。',
+  'audit.actor': '操作人（用户名）',
   'audit.action': '操作类型',
   'audit.allActions': '全部操作',
   'audit.groups': '按类别',

@@ -110,7 +110,6 @@ export const zh = {
   'shell.nearby': '附近',
   'shell.inbox': '消息',
   'shell.accounts': '账号',
-  'shell.audit': '审计',
 } as const;
 
 export type CoreKey = keyof typeof zh;

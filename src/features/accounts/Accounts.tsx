@@ -20,6 +20,7 @@ import { EmptyState } from '../../ui/EmptyState.tsx';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { AccountForm, checkAccount, placeProblem, type FieldErrors } from './AccountForm.tsx';
+import { AdminTabs } from './AdminTabs.tsx';
 import { call, errorOf, type AccountView } from './api.ts';
 import './accounts.css';
 
@@ -292,6 +293,7 @@ export function Accounts({ session }: { session: Session }) {
   return (
     <div class="acct">
       <ScreenTitle suffix={t('app.name')}>{t('acct.title')}</ScreenTitle>
+      <AdminTabs session={session} current="accounts" />
       <p class="hint">{me.role === 'admin' ? t('acct.introAdmin') : t('acct.introTown')}</p>
       {offline ? <Alert tone="warning">{t('acct.offline')}</Alert> : null}
 

@@ -18,6 +18,7 @@ import { Alert, type AlertTone } from '../../ui/Alert.tsx';
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { AdminTabs } from './AdminTabs.tsx';
 import { call } from './api.ts';
 import './accounts.css';
 
@@ -151,13 +152,14 @@ export function AuditLog({ session }: { session: Session }) {
   return (
     <div class="audit">
       <ScreenTitle suffix={t('app.name')}>{t('audit.title')}</ScreenTitle>
+      <AdminTabs session={session} current="audit" />
       <p class="hint">{t('audit.intro')}</p>
       {offline ? <Alert tone="warning">{t('audit.offline')}</Alert> : null}
 
       <form class="card audit-filters" role="search" aria-label={t('audit.title')} onSubmit={apply} noValidate>
         <div class="audit-grid">
-          <Field id="audit-actor" label={t('audit.actor')} hint={t('audit.actorHint')}>
-            <input id="audit-actor" type="text" lang="en" autoComplete="off" autoCapitalize="off" spellcheck={false} maxLength={60} aria-describedby={describedBy('audit-actor', true)} {...field('actor')} />
+          <Field id="audit-actor" label={t('audit.actor')}>
+            <input id="audit-actor" type="text" lang="en" autoComplete="off" autoCapitalize="off" spellcheck={false} maxLength={60} {...field('actor')} />
           </Field>
           <Field id="audit-action" label={t('audit.action')}>
             <select id="audit-action" value={form.action} onChange={(e) => setForm((f) => ({ ...f, action: e.currentTarget.value }))}>
