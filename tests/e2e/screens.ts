@@ -181,7 +181,7 @@ export const ROLES: RoleDef[] = [
   { user: '', title: '未登录', extra: ['#/signup'] },
   { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys', '#/audit'], details: [panel('#/board/new'), caseDetail('#/cases'), accountEdit, accountDisable, accountCreated] },
   { user: 'county', title: '县指挥中心 county', details: [panel('#/board/new'), caseDetail('#/cases')] },
-  { user: 'town01', title: '镇指导中心 town01', extra: ['#/board/revisit', '#/invites', '#/accounts'], details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail, accountEdit, accountCreated] },
+  { user: 'town01', title: '镇指导中心 town01', extra: ['#/board/revisit', '#/invites'], details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail, accountEdit, accountCreated] },
   // unit008 (县公安局) has cases in hand in the demo; unit001 has none, so its workspace would show no case or panel.
   { user: 'unit008', title: '处置单位 unit008', details: [panel('#/work'), caseDetail('#/work')] },
   { user: 'w0001', title: '网格员 w0001', details: [caseDetail('#/cases'), householdDetail] },

@@ -98,10 +98,10 @@ function destinations(session: Session): Dest[] {
   if (role === 'secretary') out.push({ href: '#/training', name: 'training', label: t('shell.training'), icon: 'learn' });
   out.push({ href: '#/map', name: 'map', label: t('shell.map'), icon: 'map' });
   if (maySeeAssessment(session)) out.push({ href: '#/stats', name: 'stats', also: ['statsReport'], label: t('shell.stats'), icon: 'stats' });
-  // Issue 15: staff accounts, the administrator's audit log a tab of it (features/accounts/AdminTabs.tsx). The PC
-  // header holds one row at 1366 px with seven entries: a town center (seven already) reaches 账号 from the menu's
-  // own things and from #/me, as 邀请码.
-  if (role === 'admin') out.push({ href: '#/accounts', name: 'accounts', also: ['audit'], label: t('shell.accounts'), icon: 'account' });
+  // Issue 15: staff accounts, the administrator's audit log a tab of it (features/accounts/AdminTabs.tsx: an eighth
+  // header entry would wrap the administrator's PC header at 1366 px). (A town center's header wraps already, with
+  // or without 账号: its seven entries, the inbox badge and a long centre name.)
+  if (role === 'admin' || role === 'town') out.push({ href: '#/accounts', name: 'accounts', also: ['audit'], label: t('shell.accounts'), icon: 'account' });
   return out;
 }
 
@@ -267,11 +267,6 @@ export function Shell({ session, onLogout, onLock, children, badges }: ShellProp
               {session.evidence ? (
                 <a class="nav-link" href="#/storage" aria-current={r === 'storage' ? 'page' : undefined} onClick={() => setMenuAt(null)}>
                   {t('shell.storage')}
-                </a>
-              ) : null}
-              {user.role === 'town' ? (
-                <a class="nav-link" href="#/accounts" aria-current={r === 'accounts' ? 'page' : undefined} onClick={() => setMenuAt(null)}>
-                  {t('shell.accounts')}
                 </a>
               ) : null}
               {mayInvite(user.role) ? (
