@@ -93,6 +93,7 @@ import type { GeoStore } from './geostore.ts';
 import { getSettings, putSettings } from './settings.ts';
 import { isRefusal, statsAnswer, statsQuery } from './stats.ts';
 import { exportRoute } from './exports.ts';
+import { auditCsv } from './audithttp.ts';
 import { serveStatic } from './static.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
@@ -217,6 +218,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/me\/password$/, methods: { POST: changeOwnPassword } },
   { pattern: /^\/api\/logout$/, methods: { POST: logout } },
   { pattern: /^\/api\/audit$/, methods: { GET: readAudit } },
+  { pattern: /^\/api\/audit\.csv$/, methods: { GET: auditCsv } },
   // Issue 13: public, anonymised cases near a point (publichttp.ts).
   { pattern: /^\/api\/public\/nearby$/, methods: { GET: (req, res, ctx) => publicNearbyRoute(req, res, ctx, foldedDoc) } },
 ];

@@ -671,6 +671,26 @@ export const OPENAPI = {
         responses: { 200: json({ type: 'object', properties: { entries: { type: 'array', items: ref('AuditEntry') }, next: { type: 'integer' } } }), 401: error('unauthorized'), 403: error('forbidden') },
       },
     },
+    '/api/audit.csv': {
+      get: {
+        summary: 'The audit log as CSV (admin): the filters of /api/audit, every match newest first; recorded as an export (target audit.csv)',
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: 'actor', in: 'query', schema: { type: 'string' } },
+          { name: 'action', in: 'query', description: "an action, or a prefix ending in '.' (account.)", schema: { type: 'string' } },
+          { name: 'target', in: 'query', schema: { type: 'string' } },
+          { name: 'from', in: 'query', description: 'ms since the epoch', schema: { type: 'integer' } },
+          { name: 'to', in: 'query', schema: { type: 'integer' } },
+        ],
+        responses: {
+          200: { description: 'UTF-8 CSV with a byte order mark and CRLF lines; formula-like cells escaped with a leading apostrophe', content: { 'text/csv': { schema: { type: 'string' } } } },
+          400: error('bad_request'),
+          401: error('unauthorized'),
+          403: error('forbidden'),
+          413: error('too_large (maxRows)'),
+        },
+      },
+    },
     '/api/sms/log': {
       get: {
         summary: 'Progress texts sent, newest first (admin)',

@@ -104,6 +104,9 @@ const SignOutConfirm = lazyScreen(() => import('../features/lock/SignOut.tsx').t
 const InboxScreen = lazyScreen(() => import('../features/inbox/InboxScreen.tsx').then((m) => m.InboxScreen));
 const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
 const ApiKeys = lazyScreen(() => import('../features/apikeys/ApiKeys.tsx').then((m) => m.ApiKeys));
+// Issue 15: staff accounts and the audit log (src/features/accounts).
+const Accounts = lazyScreen(() => import('../features/accounts/Accounts.tsx').then((m) => m.Accounts));
+const AuditLog = lazyScreen(() => import('../features/accounts/AuditLog.tsx').then((m) => m.AuditLog));
 // Issue 13: the resident app (src/features/resident), its own chunks.
 const ResidentHome = lazyScreen(() => import('../features/resident/ResidentHome.tsx').then((m) => m.ResidentHome));
 const ResidentCase = lazyScreen(() => import('../features/resident/ResidentCase.tsx').then((m) => m.ResidentCase));
@@ -361,6 +364,12 @@ export function App({ auth }: AppProps) {
         break;
       case 'apikeys':
         screen = <ApiKeys session={session} />;
+        break;
+      case 'accounts':
+        screen = <Accounts session={session} />;
+        break;
+      case 'audit':
+        screen = <AuditLog session={session} />;
         break;
       case 'inbox':
         screen = <InboxScreen session={session} />;

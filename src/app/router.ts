@@ -31,6 +31,8 @@ export type Route =
   | { name: 'invites' } // village invitation codes with their QR (secretary, town center, admin)
   | { name: 'inbox' } // notifications of every role
   | { name: 'apikeys' } // Open311 API keys (admin)
+  | { name: 'accounts' } // issue 15: staff accounts (admin: all; town center: its town's)
+  | { name: 'audit' } // issue 15: the audit log (admin)
   | { name: 'nearby' } // a resident's view of public, anonymised cases near them
   // issue 14: guided lessons (trainer)
   | { name: 'lessons' } // the lessons, each with 开始 and 打印步骤卡
@@ -41,7 +43,7 @@ export type Route =
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
-const SIMPLE = ['login', 'cases', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'geo', 'storage', 'signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby', 'lessons'] as const;
+const SIMPLE = ['login', 'cases', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'geo', 'storage', 'signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby', 'lessons', 'accounts', 'audit'] as const;
 type SimpleName = (typeof SIMPLE)[number];
 
 export function parseHash(hash: string): Route {

@@ -95,7 +95,7 @@ export interface Session {
    * A request of the relay's JSON API with this session's token (#/me, #/invites: server/residenthttp.ts). Rejects
    * when the network cannot be reached; absent in test fakes without it.
    */
-  api?(path: string, init?: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown }): Promise<Response>;
+  api?(path: string, init?: { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: unknown }): Promise<Response>;
   // issue 12 -----------------------------------------------------------------
   /** Photos and voice notes: kept on the device, uploaded, downloaded and cached; absent in test fakes without them. */
   evidence?: EvidenceApi;

@@ -452,7 +452,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
 }
 
 /** A request of the relay's API: JSON (strings) or blob bytes (src/protocol/blobs.ts). */
-type ApiInit = { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: string | Uint8Array; headers?: Record<string, string> };
+type ApiInit = { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: string | Uint8Array; headers?: Record<string, string> };
 
 const NO_UPLOADS: UploadProgress = { photos: 0, clips: 0, bytesLeft: 0, bytes: 0, byCase: {} };
 

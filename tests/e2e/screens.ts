@@ -141,11 +141,47 @@ const lockScreen: Detail = {
   },
 };
 
+/**
+ * Issue 15: 账号管理's panels: the form of an account that is not the signed-in user's own, the confirmation of
+ * 停用, and a new account's temporary-password box (a grid worker created in the walk's temporary relay; no demo
+ * account is changed, so the roles walked after still sign in).
+ */
+const OTHER_ACCOUNT = 'tr[data-account]:not([data-account="admin"]):not([data-account="town01"])';
+const accountEdit: Detail = {
+  id: 'account-edit',
+  title: '编辑账号',
+  from: '#/accounts',
+  open: (page) => clickFirst(page, `${OTHER_ACCOUNT} button[aria-label^="编辑"]`),
+};
+const accountDisable: Detail = {
+  id: 'account-disable',
+  title: '停用账号？',
+  from: '#/accounts',
+  open: (page) => clickFirst(page, `${OTHER_ACCOUNT} button[aria-label^="停用"]`),
+};
+const accountCreated: Detail = {
+  id: 'account-temp',
+  title: '新建账号：临时密码',
+  from: '#/accounts',
+  async open(page) {
+    if (!(await clickFirst(page, 'button:has-text("新建账号")'))) return false;
+    await page.fill('#acct-f-username', `new${Date.now() % 100_000}`);
+    await page.fill('#acct-f-name', '新同事');
+    await page.selectOption('#acct-f-role', 'worker');
+    await page.selectOption('#acct-f-townId', { index: 1 });
+    await page.selectOption('#acct-f-villageId', { index: 1 });
+    await page.selectOption('#acct-f-gridId', { index: 1 });
+    await page.click('main button[type="submit"]:has-text("创建账号")');
+    await page.locator('#acct-temp').waitFor();
+    return true;
+  },
+};
+
 export const ROLES: RoleDef[] = [
   { user: '', title: '未登录', extra: ['#/signup'] },
-  { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys'], details: [panel('#/board/new'), caseDetail('#/cases')] },
+  { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys', '#/audit'], details: [panel('#/board/new'), caseDetail('#/cases'), accountEdit, accountDisable, accountCreated] },
   { user: 'county', title: '县指挥中心 county', details: [panel('#/board/new'), caseDetail('#/cases')] },
-  { user: 'town01', title: '镇指导中心 town01', extra: ['#/board/revisit', '#/invites'], details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail] },
+  { user: 'town01', title: '镇指导中心 town01', extra: ['#/board/revisit', '#/invites'], details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail, accountEdit, accountCreated] },
   // unit008 (县公安局) has cases in hand in the demo; unit001 has none, so its workspace would show no case or panel.
   { user: 'unit008', title: '处置单位 unit008', details: [panel('#/work'), caseDetail('#/work')] },
   { user: 'w0001', title: '网格员 w0001', details: [caseDetail('#/cases'), householdDetail] },

@@ -106,4 +106,5 @@ export const en: Messages = {
   'shell.mine': 'My reports',
   'shell.nearby': 'Nearby',
   'shell.inbox': 'Inbox',
+  'shell.accounts': 'Accounts',
 };

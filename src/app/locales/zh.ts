@@ -109,6 +109,7 @@ export const zh = {
   'shell.mine': '我的上报',
   'shell.nearby': '附近',
   'shell.inbox': '消息',
+  'shell.accounts': '账号',
 } as const;
 
 export type CoreKey = keyof typeof zh;

@@ -189,6 +189,15 @@ export function Me({ session, onLogout, shared, onLock, onRemoved, switchRole, o
           <a class="btn" href="#/invites">
             {t('invites.title')}
           </a>
+          {/* Issue 15: a town center's staff accounts (the administrator has them in the header). */}
+          {user.role === 'town' ? (
+            <>
+              {' '}
+              <a class="btn" href="#/accounts">
+                {t('shell.accounts')}
+              </a>
+            </>
+          ) : null}
         </p>
       ) : null}
       <section class="card" aria-labelledby="me-display-title">
