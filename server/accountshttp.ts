@@ -18,7 +18,6 @@
  *   POST  /api/me/password {current,next} -> 200 {"token"}; 400 weak_password (+"problem") | bad_request;
  *         403 bad_password (current is wrong)
  *   POST  /api/logout -> 204 (recorded; the token stays valid until it expires: a device may sign out offline)
- *   GET   /api/audit?actor=&action=&target=&from=&to=&before=&limit=   admin -> 200 {"entries":[...],"next"?}
  *
  * Rules (src/domain/accounts.ts): the scope follows from the role; a town center manages its own town's staff.
  * A new account and a reset get a temporary password (shown once, to the one who made it) that must be changed at
@@ -349,40 +348,6 @@ export async function logout(req: IncomingMessage, res: ServerResponse, ctx: Htt
   const me = await user(req, ctx, { allowMustChange: true });
   ctx.audit.record({ actor: me.id, action: 'logout', ip: clientAddress(req) });
   res.writeHead(204).end();
-  });
-}
-
-export async function readAudit(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
-  return answer(res, async () => {
-  const me = await user(req, ctx);
-  if (me.role !== 'admin') throw refuse(403, 'forbidden');
-  const q = new URL(req.url ?? '/', 'http://relay').searchParams;
-  const num = (k: string): number | undefined => {
-    const raw = q.get(k);
-    if (raw === null || raw === '') return undefined;
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < 0) throw refuse(400, 'bad_request');
-    return n;
-  };
-  const limit = Math.min(num('limit') ?? 100, PAGE_MAX);
-  const str = (k: string) => {
-    const s = q.get(k);
-    if (s !== null && s.length > 100) throw refuse(400, 'bad_request');
-    return s || undefined;
-  };
-  const filter = {
-    ...(str('actor') ? { actor: str('actor')! } : {}),
-    ...(str('action') ? { action: str('action')! } : {}),
-    ...(str('target') ? { target: str('target')! } : {}),
-    ...(num('from') !== undefined ? { fromMs: num('from')! } : {}),
-    ...(num('to') !== undefined ? { toMs: num('to')! } : {}),
-    ...(num('before') !== undefined ? { beforeSeq: num('before')! } : {}),
-    limit: limit + 1,
-  };
-  const rows = ctx.audit.entries(filter);
-  const entries = rows.slice(0, limit);
-  ctx.audit.record({ actor: me.id, action: 'audit.read', ip: clientAddress(req), detail: { filter: { ...filter, limit } } });
-  sendJson(res, 200, { entries, ...(rows.length > limit ? { next: entries[entries.length - 1]!.seq } : {}) });
   });
 }
 

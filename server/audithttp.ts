@@ -24,11 +24,17 @@ import { bearerUser, sendJson } from './httpio.ts';
 import type { AuditFilter } from './store.ts';
 
 const PARAMS = ['actor', 'action', 'target', 'from', 'to'] as const;
+/** GET /api/audit also pages: `before` (the `next` of the previous page) and `limit`. */
+const PAGE_PARAMS = [...PARAMS, 'before', 'limit'] as const;
+const PAGE_MAX = 500;
 
-/** The filter the query asks for, or null when it is malformed (the same rules as GET /api/audit). */
-function filterOf(q: URLSearchParams): Omit<AuditFilter, 'limit'> | null {
+/**
+ * The filter the query asks for, or null when it is malformed: an unknown or repeated parameter (a typo must not
+ * silently widen what is read), text over 100 characters, a time that is not a whole number of ms.
+ */
+function filterOf(q: URLSearchParams, allowed: readonly string[] = PARAMS): Omit<AuditFilter, 'limit'> | null {
   const keys = [...q.keys()];
-  if (!keys.every((k) => (PARAMS as readonly string[]).includes(k)) || new Set(keys).size !== keys.length) return null;
+  if (!keys.every((k) => allowed.includes(k)) || new Set(keys).size !== keys.length) return null;
   const f: Omit<AuditFilter, 'limit'> = {};
   for (const k of ['actor', 'action', 'target'] as const) {
     const s = q.get(k);
@@ -47,6 +53,29 @@ function filterOf(q: URLSearchParams): Omit<AuditFilter, 'limit'> | null {
     f[into] = n;
   }
   return f;
+}
+
+/** GET /api/audit (admin): a page of entries, newest first, and `next` when there are older ones. Recorded as read. */
+export async function readAudit(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  const me = await bearerUser(req, ctx);
+  if (!me) return sendJson(res, 401, { error: 'unauthorized' });
+  if (me.role !== 'admin') return sendJson(res, 403, { error: 'forbidden' });
+  const q = new URL(req.url ?? '/', 'http://relay').searchParams;
+  const filter = filterOf(q, PAGE_PARAMS);
+  const num = (k: string): number | null | undefined => {
+    const raw = q.get(k);
+    if (raw === null || raw === '') return undefined;
+    const n = Number(raw);
+    return Number.isSafeInteger(n) && n >= 0 ? n : null;
+  };
+  const before = num('before');
+  const limit = num('limit');
+  if (!filter || before === null || limit === null) return sendJson(res, 400, { error: 'bad_request' });
+  const size = Math.min(limit ?? 100, PAGE_MAX);
+  const rows = ctx.audit.entries({ ...filter, ...(before !== undefined ? { beforeSeq: before } : {}), limit: size + 1 });
+  const entries = rows.slice(0, size);
+  ctx.audit.record({ actor: me.id, action: 'audit.read', ip: clientAddress(req), detail: { filter: { ...filter, ...(before !== undefined ? { beforeSeq: before } : {}), limit: size } } });
+  sendJson(res, 200, { entries, ...(rows.length > size ? { next: entries[entries.length - 1]!.seq } : {}) });
 }
 
 export async function auditCsv(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {

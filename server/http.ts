@@ -93,12 +93,12 @@ import type { GeoStore } from './geostore.ts';
 import { getSettings, putSettings } from './settings.ts';
 import { isRefusal, statsAnswer, statsQuery } from './stats.ts';
 import { exportRoute } from './exports.ts';
-import { auditCsv } from './audithttp.ts';
+import { auditCsv, readAudit } from './audithttp.ts';
 import { serveStatic } from './static.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
 import { clientAddress, type Audit } from './audit.ts';
-import { addRole, changeAccount, changeOwnPassword, createAccount, listAccounts, logout, personRoles, readAudit, resetPassword, switchRole } from './accountshttp.ts';
+import { addRole, changeAccount, changeOwnPassword, createAccount, listAccounts, logout, personRoles, resetPassword, switchRole } from './accountshttp.ts';
 
 export type HttpErrorCode = ErrorCode | 'method_not_allowed' | 'internal_error' | 'too_many_attempts' | 'insufficient_storage';
 

@@ -31,6 +31,9 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, Words>> = {
   'account.enabled': { zh: '启用账号', en: 'Account enabled' },
   'account.password_reset': { zh: '重置密码', en: 'Password reset' },
   'account.password_changed': { zh: '本人修改密码', en: 'Own password changed' },
+  'account.role_added': { zh: '增加身份', en: 'Role added' },
+  'account.imported': { zh: '批量导入账号', en: 'Accounts imported' },
+  'role.switched': { zh: '切换身份', en: 'Role switched' },
   export: { zh: '导出文件', en: 'Export' },
   'idnumbers.read': { zh: '查看完整身份证号', en: 'Full ID numbers read' },
   'audit.read': { zh: '查看审计日志', en: 'Audit log read' },
@@ -146,7 +149,7 @@ export function describeAuditDetail(e: { action: string; target: string | null; 
     parts.push(`${lang === 'zh' ? '原因' : 'reason'}${colon}${REASONS[d.reason]?.[lang] ?? d.reason}`);
     delete rest.reason;
   }
-  if (e.action === 'account.created') {
+  if (e.action === 'account.created' || e.action === 'account.role_added') {
     for (const f of ['role', 'townId', 'villageId', 'gridId', 'unitId']) {
       if (d[f] === undefined) continue;
       parts.push(`${label(f, lang)}${colon}${value(f, d[f], names, lang)}`);
