@@ -98,6 +98,7 @@ import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
 import { clientAddress, type Audit } from './audit.ts';
 import { changeAccount, changeOwnPassword, createAccount, listAccounts, logout, readAudit, resetPassword } from './accountshttp.ts';
+import { importStaff, staffSheet } from './accountsimport.ts';
 
 export type HttpErrorCode = ErrorCode | 'method_not_allowed' | 'internal_error' | 'too_many_attempts' | 'insufficient_storage';
 
@@ -210,6 +211,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/open311\/keys\/([^/]+)$/, methods: { DELETE: revokeKey } },
   // Issue 15: staff accounts, the user's own password, sign-out, the audit log (accountshttp.ts).
   { pattern: /^\/api\/accounts$/, methods: { GET: listAccounts, POST: createAccount } },
+  { pattern: /^\/api\/accounts\/(template\.xlsx|export\.xlsx|export\.csv)$/, methods: { GET: staffSheet } },
+  { pattern: /^\/api\/accounts\/import$/, methods: { POST: importStaff } },
   { pattern: /^\/api\/accounts\/([^/]+)$/, methods: { PATCH: changeAccount } },
   { pattern: /^\/api\/accounts\/([^/]+)\/password-reset$/, methods: { POST: resetPassword } },
   { pattern: /^\/api\/me\/password$/, methods: { POST: changeOwnPassword } },
