@@ -29,7 +29,9 @@
  *
  * Cost: each temporary password is hashed with scrypt (auth.ts, N=16384: about 50 ms of one core each), in batches
  * of IMPORT_LIMITS.hashBatch at a time so the libuv threadpool works on them in parallel while sign-ins still get a
- * turn between batches. Imports run one at a time.
+ * turn between batches. Imports run one at a time. 3,000 rows take over a minute at the production cost: a reverse
+ * proxy in front of the relay must allow it (nginx: proxy_read_timeout); a client that leaves (or a proxy that gives
+ * up) before the commit leaves nothing imported.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mayManageAccount, rolesManagedBy, STAFF_ROLES, type StaffRole } from '../src/domain/accounts.ts';
@@ -291,6 +293,8 @@ function csvRows(buf: Buffer): string[][] {
 
 /** One import at a time: two would hash against each other and could race for the same usernames. */
 let importing = false;
+/** Whether an import is being hashed or written (tests). */
+export const importBusy = (): boolean => importing;
 
 export async function importStaff(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
   return answer(res, async () => {
@@ -315,15 +319,26 @@ export async function importStaff(req: IncomingMessage, res: ServerResponse, ctx
 
     if (importing) throw refuse(409, 'busy');
     importing = true;
+    // The temporary passwords exist only in the answer: when the client (or a proxy that timed out) has gone
+    // before the commit, nothing is written, so nobody is left with accounts whose passwords no one saw.
+    let gone = false;
+    const onClose = () => {
+      if (!res.writableFinished) gone = true;
+    };
+    res.on('close', onClose);
     try {
       const t1 = performance.now();
       const passwords = accounts.map(() => temporaryPassword());
       const hashes: string[] = [];
-      for (let i = 0; i < passwords.length; i += IMPORT_LIMITS.hashBatch) {
+      for (let i = 0; i < passwords.length && !gone; i += IMPORT_LIMITS.hashBatch) {
         const batch = passwords.slice(i, i + IMPORT_LIMITS.hashBatch);
         hashes.push(...(await Promise.all(batch.map((p) => hashPassword(p, IMPORT_LIMITS.hashCost)))));
       }
       const hashMs = performance.now() - t1;
+      if (gone) {
+        ctx.log.warn(`import by ${me.id}: the client left before the ${accounts.length} accounts were written; nothing imported`);
+        return;
+      }
 
       const t2 = performance.now();
       // A username may have been taken (POST /api/accounts) while the passwords were hashed: checked again right
@@ -366,6 +381,7 @@ export async function importStaff(req: IncomingMessage, res: ServerResponse, ctx
       sendJson(res, 201, { created: created.length, accounts: created.map((u, i) => ({ username: u.username, temporaryPassword: passwords[i] })) });
     } finally {
       importing = false;
+      res.off('close', onClose);
     }
   });
 }

@@ -11,7 +11,7 @@
 import ExcelJS from 'exceljs';
 import type * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMPORT_LIMITS, zipUnpackedSize } from '../../server/accountsimport.ts';
+import { importBusy, IMPORT_LIMITS, zipUnpackedSize } from '../../server/accountsimport.ts';
 import { verifyPassword } from '../../server/auth.ts';
 import { toCsv } from '../../src/domain/exports.ts';
 import { SHEET_COLUMNS } from '../../src/domain/staffsheet.ts';
@@ -128,6 +128,15 @@ async function upload(who: string, body: Buffer, type: string, query = '', accep
     headers: { authorization: `Bearer ${tokens[who]!}`, 'content-type': type, ...(accept ? { accept } : {}) },
     body: new Uint8Array(body),
   });
+}
+
+/** Poll a condition of the relay's process (no event tells a test that an import started or stopped). */
+async function until(pred: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 const staffCount = () => server.store.listUsers({ limit: 1, offset: 0 }).total;
@@ -343,6 +352,24 @@ describe('the template and the export', () => {
     expect(sheet[1]!.slice(0, 3)).toEqual(['xl1', '表格一', '培训员']);
     const login = await api(server.url, '/api/login', { body: { username: 'xl1', password: sheet[1]![3] } });
     expect(login.body).toMatchObject({ mustChangePassword: true });
+  });
+
+  it('a client that leaves before the commit leaves nothing imported', async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => [`gone${i}`, `离开${i}`, '培训员', '', '一镇', '', '', '']);
+    const abort = new AbortController();
+    const pending = fetch(`${server.url}/api/accounts/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.admin!}`, 'content-type': 'text/csv' },
+      body: new Uint8Array(csvOf(rows)),
+      signal: abort.signal,
+    }).catch(() => null);
+    // Leave once the import is hashing (it holds the lock), then wait until it has given up.
+    await until(() => importBusy());
+    abort.abort();
+    await pending;
+    await until(() => !importBusy());
+    expect(server.store.userById('gone0')).toBeUndefined();
+    expect(server.store.userById('gone599')).toBeUndefined();
   });
 
   it('zipUnpackedSize reads what a zip declares (a zip bomb is refused before it is unpacked)', async () => {
