@@ -78,26 +78,29 @@ export function parseRole(cell: string): StaffRole | null {
   return ROLE_ALIASES[s] ?? null;
 }
 
+export const SHEET_PROBLEM_CODES = [
+  'empty_sheet',
+  'too_many_rows',
+  'missing_column',
+  'unknown_column',
+  'repeated_column',
+  'required',
+  'invalid',
+  'too_long',
+  'duplicate',
+  'taken',
+  'unknown',
+  'ambiguous',
+  'not_allowed',
+  'outside_scope',
+] as const;
+
 export interface SheetProblem {
   /** The sheet row (the header is row 1). */
   row: number;
   /** The header label of the cell's column; null for the whole sheet. */
   column: string | null;
-  code:
-    | 'empty_sheet'
-    | 'too_many_rows'
-    | 'missing_column'
-    | 'unknown_column'
-    | 'repeated_column'
-    | 'required'
-    | 'invalid'
-    | 'too_long'
-    | 'duplicate'
-    | 'taken'
-    | 'unknown'
-    | 'ambiguous'
-    | 'not_allowed'
-    | 'outside_scope';
+  code: (typeof SHEET_PROBLEM_CODES)[number];
   message: string;
 }
 

@@ -372,6 +372,13 @@ describe('the template and the export', () => {
     expect(server.store.userById('gone599')).toBeUndefined();
   });
 
+  it('is described in /api/openapi.json', async () => {
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    expect(Object.keys(doc.paths['/api/accounts/template.xlsx']!)).toEqual(['get']);
+    expect(Object.keys(doc.paths['/api/accounts/export.{format}']!)).toEqual(['get']);
+    expect(Object.keys(doc.paths['/api/accounts/import']!.post!.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '422']);
+  });
+
   it('zipUnpackedSize reads what a zip declares (a zip bomb is refused before it is unpacked)', async () => {
     const bytes = await xlsxOf([cleanRow(0)]);
     expect(zipUnpackedSize(bytes)).toBeGreaterThan(bytes.length);
