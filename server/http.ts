@@ -211,8 +211,9 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/open311\/keys\/([^/]+)$/, methods: { DELETE: revokeKey } },
   // Issue 15: staff accounts, the user's own password, sign-out, the audit log (accountshttp.ts).
   { pattern: /^\/api\/accounts$/, methods: { GET: listAccounts, POST: createAccount } },
-  { pattern: /^\/api\/accounts\/(template\.xlsx|export\.xlsx|export\.csv)$/, methods: { GET: staffSheet } },
-  { pattern: /^\/api\/accounts\/import$/, methods: { POST: importStaff } },
+  // The staff sheet (accountsimport.ts). These paths are also accounts' ids a username may spell: PATCH changes them.
+  { pattern: /^\/api\/accounts\/(template\.xlsx|export\.xlsx|export\.csv)$/, methods: { GET: staffSheet, PATCH: changeAccount } },
+  { pattern: /^\/api\/accounts\/(import)$/, methods: { POST: importStaff, PATCH: changeAccount } },
   { pattern: /^\/api\/accounts\/([^/]+)$/, methods: { PATCH: changeAccount } },
   { pattern: /^\/api\/accounts\/([^/]+)\/password-reset$/, methods: { POST: resetPassword } },
   { pattern: /^\/api\/me\/password$/, methods: { POST: changeOwnPassword } },

@@ -372,6 +372,16 @@ describe('the template and the export', () => {
     expect(server.store.userById('gone599')).toBeUndefined();
   });
 
+  it('an account named like a route of the sheet is still changed with PATCH', async () => {
+    const r = await upload('admin', csvOf([['import', '同名一', '培训员', '', '一镇', '', '', ''], ['export.csv', '同名二', '培训员', '', '一镇', '', '', '']]), 'text/csv');
+    expect(r.status).toBe(201);
+    for (const id of ['import', 'export.csv']) {
+      const p = await api(server.url, `/api/accounts/${id}`, { method: 'PATCH', token: tokens.admin!, body: { name: '改名' } });
+      expect(p.status, id).toBe(200);
+      expect(server.store.userById(id)!.name).toBe('改名');
+    }
+  });
+
   it('is described in /api/openapi.json', async () => {
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     expect(Object.keys(doc.paths['/api/accounts/template.xlsx']!)).toEqual(['get']);
