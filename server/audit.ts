@@ -4,7 +4,8 @@
  * it. Read by administrators: GET /api/audit (accountshttp.ts).
  *
  * Recorded: every sign-in (succeeded, failed, refused while locked out), sign-out, token refusal (HTTP and sync),
- * account change (created, changed, disabled, enabled, password reset, password changed), export, read of full
+ * account change (created, changed, disabled, enabled, password reset, password changed; a bulk import as one
+ * entry: how many, which roles), export, read of full
  * ID numbers (an `idnumbers.<gridId>` doc opened for sync, or joined into GET /api/people/<grid>/residents), and
  * read of the log itself.
  *
@@ -30,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'account.password_changed',
   'account.role_added',
   'role.switched',
+  'account.imported',
   'export',
   'idnumbers.read',
   'audit.read',

@@ -15,7 +15,8 @@
  *   The export is itself recorded: action `export`, target `audit.csv`, detail {filter, rows}.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AUDIT_CSV_HEADER, auditCsvRow, auditNames, cstSecond, ROLE_NAMES_ZH } from '../src/domain/auditlog.ts';
+import { AUDIT_CSV_HEADER, auditCsvRow, auditNames, cstSecond } from '../src/domain/auditlog.ts';
+import { ROLE_NAMES_ZH } from '../src/domain/org.ts';
 import { toCsv } from '../src/domain/exports.ts';
 import { clientAddress } from './audit.ts';
 import { contentDisposition, EXPORT_LIMITS } from './exports.ts';

@@ -252,9 +252,9 @@ const NUM_FMT: Partial<Record<Column['kind'], string>> = { rate: '0.0%', hours: 
 /**
  * A workbook of sheets, a header row each (frozen). Text is written as text (escaped: a value like "=1+1" stays the
  * string "'=1+1", never a formula); numbers as numbers, rates shown as percentages, hours with one decimal.
- * exceljs is loaded on the first export, not with the relay.
+ * exceljs is loaded on the first export, not with the relay. Also the staff sheet's (accountsimport.ts).
  */
-async function xlsx(sheets: Array<{ name: string; columns: readonly Column[]; rows: readonly (readonly Cell[])[] }>): Promise<Buffer> {
+export async function xlsx(sheets: Array<{ name: string; columns: readonly Column[]; rows: readonly (readonly Cell[])[] }>): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Gridlink 网格通';

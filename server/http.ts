@@ -99,6 +99,7 @@ import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
 import { clientAddress, type Audit } from './audit.ts';
 import { addRole, changeAccount, changeOwnPassword, createAccount, listAccounts, logout, personRoles, resetPassword, switchRole } from './accountshttp.ts';
+import { importStaff, staffSheet } from './accountsimport.ts';
 
 export type HttpErrorCode = ErrorCode | 'method_not_allowed' | 'internal_error' | 'too_many_attempts' | 'insufficient_storage';
 
@@ -211,6 +212,9 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/open311\/keys\/([^/]+)$/, methods: { DELETE: revokeKey } },
   // Issue 15: staff accounts, the user's own password, sign-out, the audit log (accountshttp.ts).
   { pattern: /^\/api\/accounts$/, methods: { GET: listAccounts, POST: createAccount } },
+  // The staff sheet (accountsimport.ts). These paths are also accounts' ids a username may spell: PATCH changes them.
+  { pattern: /^\/api\/accounts\/(template\.xlsx|export\.xlsx|export\.csv)$/, methods: { GET: staffSheet, PATCH: changeAccount } },
+  { pattern: /^\/api\/accounts\/(import)$/, methods: { POST: importStaff, PATCH: changeAccount } },
   { pattern: /^\/api\/accounts\/([^/]+)$/, methods: { PATCH: changeAccount } },
   { pattern: /^\/api\/accounts\/([^/]+)\/password-reset$/, methods: { POST: resetPassword } },
   { pattern: /^\/api\/accounts\/([^/]+)\/roles$/, methods: { POST: addRole } },

@@ -6,6 +6,20 @@ import { REVISIT_OUTCOMES, SATISFACTIONS } from '../src/domain/events.ts';
 import { COMMAND_TYPES } from '../src/domain/commands.ts';
 import { PHONE_PATTERN, STAFF_ROLES, USERNAME_PATTERN } from '../src/domain/accounts.ts';
 import { AUDIT_ACTIONS } from './audit.ts';
+import { SHEET_PROBLEM_CODES } from '../src/domain/staffsheet.ts';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Issue 15: a problem of an imported staff sheet (src/domain/staffsheet.ts). */
+const SHEET_PROBLEM = {
+  type: 'object',
+  required: ['row', 'column', 'code', 'message'],
+  properties: {
+    row: { type: 'integer', minimum: 1, description: 'the sheet row; the header is row 1' },
+    column: { type: 'string', nullable: true, description: "the column's header label; null for the whole sheet" },
+    code: { type: 'string', enum: [...SHEET_PROBLEM_CODES] },
+    message: { type: 'string', description: 'in Chinese, for the person who fills the sheet' },
+  },
+};
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -723,6 +737,51 @@ export const OPENAPI = {
       },
     },
     ...open311Paths(),
+    // Issue 15: bulk import and export of staff accounts as a sheet (server/accountsimport.ts; the sheet's columns
+    // and rules in src/domain/staffsheet.ts).
+    '/api/accounts/template.xlsx': {
+      get: {
+        summary: "The staff sheet's template: sheet 账号 (header, an example row per role the caller may give) and sheet 说明 (the rules, the places of the caller's scope by id and name)",
+        security: [{ bearer: [] }],
+        responses: { 200: { description: 'the .xlsx (attachment)', content: { [XLSX_TYPE]: {} } }, 401: error('unauthorized'), 403: error('forbidden') },
+      },
+    },
+    '/api/accounts/export.{format}': {
+      get: {
+        summary: 'The staff the caller may manage as the staff sheet (same columns as the import; formula-injection safe; audited as an export)',
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'format', in: 'path', required: true, schema: { type: 'string', enum: ['xlsx', 'csv'] } }],
+        responses: { 200: { description: 'the .xlsx or the CSV (UTF-8 with byte order mark, CRLF), as an attachment', content: { [XLSX_TYPE]: {}, 'text/csv': {} } }, 401: error('unauthorized'), 403: error('forbidden') },
+      },
+    },
+    '/api/accounts/import': {
+      post: {
+        summary:
+          'Import staff accounts from a sheet (columns 用户名 姓名 角色 手机号 乡镇 村 网格 单位; at most 10,000 rows, 5 MB). Every row is checked first; any problem: 422 listing all, nothing imported. ' +
+          'Clean: all created in one transaction, each with a temporary password to be changed at first sign-in, one audit entry (account.imported). ' +
+          'The temporary passwords are in this answer only: JSON, or an .xlsx (sheet 临时密码) when Accept asks for one.',
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'dryRun', in: 'query', description: '1: check only, write nothing', schema: { type: 'string', enum: ['1'] } }],
+        requestBody: { required: true, content: { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } }, 'text/csv': { schema: { type: 'string' } } } },
+        responses: {
+          200: json({ type: 'object', properties: { ok: { const: true }, rows: { type: 'integer' }, roles: { type: 'object', additionalProperties: { type: 'integer' } } } }, 'dryRun: the sheet is clean'),
+          201: {
+            description: 'created (Server-Timing: check, hash, commit)',
+            content: {
+              'application/json': { schema: { type: 'object', properties: { created: { type: 'integer' }, accounts: { type: 'array', items: { type: 'object', properties: { username: { type: 'string' }, temporaryPassword: { type: 'string' } } } } } } },
+              [XLSX_TYPE]: {},
+            },
+          },
+          400: error('unreadable (not a spreadsheet; an unclosed CSV quote)'),
+          401: error('unauthorized'),
+          403: error('forbidden'),
+          409: error('busy (another import is being written) | invalid_sheet (a username taken meanwhile; with problems)'),
+          413: error('too_large'),
+          415: error('unsupported_media_type'),
+          422: json({ type: 'object', properties: { error: { const: 'invalid_sheet' }, problems: { type: 'array', items: SHEET_PROBLEM } } }, 'invalid_sheet: every problem, nothing imported'),
+        },
+      },
+    },
   },
 } as const;
 

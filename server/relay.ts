@@ -961,6 +961,34 @@ export class Relay {
   }
 
   /**
+   * Put many users in the org doc's directory as ONE update (issue 15: a bulk import of thousands of staff), through
+   * the same inspection, commit and broadcast as putOrgUser. `actor`: who asked (the importer). Resolves once durable.
+   */
+  async putOrgUsers(users: readonly UserInfo[], actor: UserInfo): Promise<Verdict> {
+    const doc = await this.acquire(ORG_DOC);
+    try {
+      const scratch = new Y.Doc();
+      try {
+        Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc.ydoc));
+        scratch.clientID = this.opts.serverClientId;
+        const before = Y.encodeStateVector(scratch);
+        const map = scratch.getMap('users');
+        scratch.transact(() => {
+          for (const u of users) map.set(u.id, { ...u });
+        });
+        const update = Y.encodeStateAsUpdate(scratch, before);
+        const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, actor, 'write', { ...this.inspectOptions(), asRelay: true });
+        if (verdict.ok && verdict.novel) this.commitAndApply(doc, update, verdict, SERVER_ORIGIN);
+        return verdict;
+      } finally {
+        scratch.destroy();
+      }
+    } finally {
+      this.release(doc);
+    }
+  }
+
+  /**
    * The store could not commit a device's update: the disk of DATA_DIR is full. Nothing was applied or
    * acknowledged, so the device keeps it as unsaved. Not REFUSED (the app would set its events aside) and not
    * closed at once (it would reconnect and resend several times a second): the connection ignores its further

@@ -186,21 +186,6 @@ export function cstSecond(ms: number): string {
   return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/**
- * Role names for the relay's CSV (the relay has no message packs): the same words as the app's `role.*` messages
- * (src/app/locales/zh.ts; tests/ui/accounts-admin.test.tsx checks they agree).
- */
-export const ROLE_NAMES_ZH: Readonly<Record<Role, string>> = {
-  admin: '系统管理员',
-  county: '县指挥中心',
-  town: '镇街指导中心',
-  unit: '职能部门',
-  worker: '网格员',
-  secretary: '村书记',
-  trainer: '培训员',
-  resident: '居民',
-  member: '党员',
-};
 
 /** The CSV export's header (Chinese: the county's staff read it). */
 export const AUDIT_CSV_HEADER = ['序号', '时间（北京时间）', '操作人', '操作', '操作代码', '对象', '地址', '详情'] as const;

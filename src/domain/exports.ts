@@ -35,6 +35,11 @@ export function escapeFormula(s: string): string {
   return FORMULA_START.test(s) ? `'${s}` : s;
 }
 
+/** A text cell read back (an imported sheet, issue 15): the apostrophe `escapeFormula` added removed again. */
+export function unescapeFormula(s: string): string {
+  return s.startsWith("'") && FORMULA_START.test(s.slice(1)) ? s.slice(1) : s;
+}
+
 /** One cell of a CSV line: numbers as they are, text escaped (`escapeFormula`) and quoted when it must be. */
 export function csvField(c: Cell): string {
   if (c === null) return '';

@@ -6,6 +6,22 @@
 export const ROLES = ['admin', 'county', 'town', 'unit', 'worker', 'secretary', 'trainer', 'resident', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Role names where the app's message packs cannot be read (the relay's CSVs, staff sheets): the same words as the
+ * app's `role.*` messages (src/app/locales/zh.ts; tests/ui/accounts-admin.test.tsx checks they agree).
+ */
+export const ROLE_NAMES_ZH: Readonly<Record<Role, string>> = {
+  admin: '系统管理员',
+  county: '县指挥中心',
+  town: '镇街指导中心',
+  unit: '职能部门',
+  worker: '网格员',
+  secretary: '村书记',
+  trainer: '培训员',
+  resident: '居民',
+  member: '党员',
+};
+
 /** A user as every replica sees it (the org doc's directory): no secrets. */
 export interface UserInfo {
   id: string;

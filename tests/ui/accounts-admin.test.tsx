@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { t } from '../../src/app/i18n.ts';
 import { mayManageAccount, STAFF_ROLES } from '../../src/domain/accounts.ts';
-import { ROLE_NAMES_ZH } from '../../src/domain/auditlog.ts';
+import { ROLE_NAMES_ZH } from '../../src/domain/org.ts';
 import type { UserInfo } from '../../src/domain/org.ts';
 import { Accounts } from '../../src/features/accounts/Accounts.tsx';
 import { AuditLog } from '../../src/features/accounts/AuditLog.tsx';
