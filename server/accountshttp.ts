@@ -46,7 +46,7 @@ import {
 } from '../src/domain/accounts.ts';
 import type { UserInfo } from '../src/domain/org.ts';
 import { clientAddress } from './audit.ts';
-import { hashPassword, verifyPassword } from './auth.ts';
+import { hashPassword, TEMPORARY_COST, verifyPassword } from './auth.ts';
 import { publicUser, type HttpContext } from './http.ts';
 import { bearerUser, readBody, sendJson } from './httpio.ts';
 import type { Store, StoredUser } from './store.ts';
@@ -197,7 +197,7 @@ export async function createAccount(req: IncomingMessage, res: ServerResponse, c
     role: input.role,
     ...scope,
     ...(input.phone ? { phone: input.phone } : {}),
-    passwordHash: await hashPassword(password),
+    passwordHash: await hashPassword(password, TEMPORARY_COST),
     mustChange: true,
   };
   // The name may have been taken while the hash was computed.
@@ -262,7 +262,7 @@ export async function resetPassword(req: IncomingMessage, res: ServerResponse, c
   if (!mayManageAccount(me, target)) throw refuse(403, 'forbidden');
   if (target.person) throw refuse(409, 'role_account');
   const password = temporaryPassword();
-  ctx.store.setPassword(target.id, await hashPassword(password), true);
+  ctx.store.setPassword(target.id, await hashPassword(password, TEMPORARY_COST), true);
   ctx.relay.closeUser(target.id, 'password reset');
   revokeRoles(ctx, target.id, 'password reset');
   ctx.audit.record({ actor: me.id, action: 'account.password_reset', target: target.id, ip: clientAddress(req) });

@@ -41,7 +41,7 @@ import { cstDay } from '../src/domain/period.ts';
 import { checkSheet, MAX_SHEET_ROWS, PlaceFinder, ROLE_LABELS, SHEET_COLUMNS, staffRow, parseCsv, type SheetAccount } from '../src/domain/staffsheet.ts';
 import { temporaryPassword } from './accountshttp.ts';
 import { clientAddress } from './audit.ts';
-import { hashPassword } from './auth.ts';
+import { hashPassword, TEMPORARY_COST } from './auth.ts';
 import { contentDisposition, xlsx } from './exports.ts';
 import { publicUser, type HttpContext } from './http.ts';
 import { bearerUser, sendJson } from './httpio.ts';
@@ -51,15 +51,15 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const CSV = 'text/csv; charset=utf-8';
 
 /**
- * Limits and the hashing cost. `hashCost` undefined: auth.ts's production cost. Integration tests lower it (as
- * exports' tests lower EXPORT_LIMITS.maxRows) so thousands of accounts hash and verify in seconds; the relay never
- * changes it.
+ * Limits and the hashing cost of the temporary passwords: auth.ts TEMPORARY_COST (random 49-bit secrets need no
+ * key stretching; 3,000 hash in seconds). Integration tests lower it further (as exports' tests lower
+ * EXPORT_LIMITS.maxRows) so the test can also verify all 3,000; the relay never changes it.
  */
-export const IMPORT_LIMITS: { maxBytes: number; maxUnpackedBytes: number; hashBatch: number; hashCost: { N: number; r: number; p: number } | undefined } = {
+export const IMPORT_LIMITS: { maxBytes: number; maxUnpackedBytes: number; hashBatch: number; hashCost: { N: number; r: number; p: number } } = {
   maxBytes: 5 * 1024 * 1024,
   maxUnpackedBytes: 100 * 1024 * 1024,
   hashBatch: 16,
-  hashCost: undefined,
+  hashCost: TEMPORARY_COST,
 };
 
 class Refusal {

@@ -14,6 +14,13 @@ import { SignJWT, jwtVerify } from 'jose';
 import type { Role } from '../src/domain/org.ts';
 
 const DEFAULT_COST = { N: 16384, r: 8, p: 1 } as const;
+/**
+ * Issue 15: the cost for a temporary password the relay generates (accountshttp.ts temporaryPassword: 10 characters
+ * drawn uniformly from 31, about 49 bits). A key-stretching cost protects passwords people choose, which are
+ * guessable; a random secret of that size is out of reach of guessing at any cost, so a low one (2 MiB, a few ms)
+ * lets a county's 3,000-row import hash in seconds instead of minutes. Used until the first sign-in replaces it.
+ */
+export const TEMPORARY_COST = { N: 2048, r: 8, p: 1 } as const;
 const KEY_LEN = 32;
 
 function scryptAsync(password: string, salt: Buffer, keyLen: number, opts: ScryptOptions): Promise<Buffer> {
