@@ -43,6 +43,7 @@ import type { voiceZh } from './locales/voice.zh.ts';
 import type { sharedpcZh } from './locales/sharedpc.zh.ts';
 import type { lockbuttonZh } from './locales/lockbutton.zh.ts';
 import type { exportsZh } from './locales/exports.zh.ts';
+import type { hallZh } from './locales/hall.zh.ts';
 import { zh, type CoreKey } from './locales/zh.ts';
 
 export type Lang = 'zh' | 'en';
@@ -75,7 +76,8 @@ export type MessageKey =
   | keyof typeof voiceZh
   | keyof typeof sharedpcZh
   | keyof typeof lockbuttonZh
-  | keyof typeof exportsZh;
+  | keyof typeof exportsZh
+  | keyof typeof hallZh;
 type Table = Partial<Record<MessageKey, string>>;
 
 const STORAGE_KEY = 'gl:lang';

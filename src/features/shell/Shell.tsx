@@ -98,6 +98,7 @@ function destinations(session: Session): Dest[] {
   if (role === 'secretary') out.push({ href: '#/training', name: 'training', label: t('shell.training'), icon: 'learn' });
   out.push({ href: '#/map', name: 'map', label: t('shell.map'), icon: 'map' });
   if (maySeeAssessment(session)) out.push({ href: '#/stats', name: 'stats', also: ['statsReport'], label: t('shell.stats'), icon: 'stats' });
+  if (role === 'county' || role === 'town') out.push({ href: '#/hall', name: 'hall', label: t('shell.hall'), icon: 'hall' });
   return out;
 }
 
