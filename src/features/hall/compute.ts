@@ -11,10 +11,9 @@
  *  - towns (county) or grids (town) and units ranked by the 30 days' 考核 rates (HALL_RANK below);
  *  - the open cases of the scope now, whenever reported (the map's heat layer).
  */
-import { assess, inAssessScope, orgCounts, scopeStats, type AssessInput, type Figures, type Period, type Table1Row } from '../../domain/assessment.ts';
+import { assess, countsAsOpen, inAssessScope, orgCounts, scopeStats, type AssessInput, type Figures, type Period, type Table1Row } from '../../domain/assessment.ts';
 import type { AssessScope } from '../../domain/assessscope.ts';
 import { cstDay, cstDayStart, cstYearStart, DAY_MS } from '../../domain/period.ts';
-import { OPEN_STATUSES, type Status } from '../../domain/workflow.ts';
 import type { OrgData } from '../../domain/org.ts';
 import type { CaseRow } from '../../app/services.ts';
 
@@ -67,8 +66,8 @@ function trendPeriod(nowMs: number): Period {
   return { fromMs: t.fromMs - (TREND_DAYS - 1) * DAY_MS, toMs: t.toMs };
 }
 
-const OPEN = new Set<Status>(OPEN_STATUSES);
-export const isOpen = (r: Pick<CaseRow, 'status'>): boolean => OPEN.has(r.status);
+/** Open as the 考核 counts it (Figures.open): the heat map and 全部在办 agree with the 在办 figure. */
+export const isOpen = (r: Pick<CaseRow, 'status'>): boolean => countsAsOpen(r.status);
 
 /**
  * The ranking's order (a contract of the screen, stated in its legend): 按时办结率 first, then 办结率, then 受理及时率,
