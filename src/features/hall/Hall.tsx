@@ -326,10 +326,12 @@ function Tile({ id, label, value, tone }: { id: string; label: string; value: nu
 /** A visually hidden table of a chart's numbers. */
 function DataTable({ caption, head, rows }: { caption: string; head: string[]; rows: string[][] }) {
   return (
-    <table class="visually-hidden">
-      <caption>
-        {caption} {t('hall.dataTable')}
-      </caption>
+    // In a hidden box: a table does not shrink to .visually-hidden's 1px, its box would stretch the page.
+    <div class="visually-hidden">
+      <table>
+        <caption>
+          {caption} {t('hall.dataTable')}
+        </caption>
       <thead>
         <tr>
           {head.map((h) => (
@@ -349,7 +351,8 @@ function DataTable({ caption, head, rows }: { caption: string; head: string[]; r
           </tr>
         ))}
       </tbody>
-    </table>
+      </table>
+    </div>
   );
 }
 
@@ -362,7 +365,7 @@ function table1Value(r: Table1Row, v: number | null): string {
 
 function Table1({ rows }: { rows: Table1Row[] }) {
   return (
-    <table class="hall-table">
+    <table class="hall-table hall-t1">
       <thead>
         <tr>
           <th scope="col">{t('stats.t1.category')}</th>
@@ -377,9 +380,8 @@ function Table1({ rows }: { rows: Table1Row[] }) {
       <tbody>
         {rows.map((r) => (
           <tr key={r.key} data-key={r.key}>
-            <th scope="row">
+            <th scope="row" class="hall-name" title={r.unit}>
               {localName({ name: r.label, nameEn: r.labelEn })}
-              <span class="hall-unit">（{r.unit}）</span>
             </th>
             <td class="num">{table1Value(r, r.value)}</td>
             <td class="num hall-muted">{table1Value(r, r.seed)}</td>
@@ -422,21 +424,29 @@ function Ranking({ id, title, list, name }: { id: string; title: string; list: R
         <p class="hall-none">{t('hall.none')}</p>
       ) : (
         <table class="hall-table" id={id}>
-          <caption class="hall-caption">{t('hall.rankOrder')}</caption>
+          <caption class="visually-hidden">{t('hall.rankOrder')}</caption>
+          <colgroup>
+            <col class="hall-col-rank" />
+            <col />
+            <col class="hall-col-rate" />
+            <col class="hall-col-rate" />
+            <col class="hall-col-rate" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col" class="num">
                 {t('hall.col.rank')}
               </th>
               <th scope="col">{t('stats.col.name')}</th>
-              <th scope="col" class="num">
-                {t('stats.f.onTime')}
+              {/* The sort key, marked (▼) on the wall and for screen readers (aria-sort). */}
+              <th scope="col" class="num" aria-sort="descending" title={t('hall.rankOrder')}>
+                {t('hall.col.onTime')}
               </th>
               <th scope="col" class="num">
-                {t('stats.f.completion')}
+                {t('hall.col.completion')}
               </th>
               <th scope="col" class="num">
-                {t('stats.f.satisfaction')}
+                {t('hall.col.satisfaction')}
               </th>
             </tr>
           </thead>
@@ -514,8 +524,8 @@ function HeatMap({ session, scope, f }: { session: Session; scope: AssessScope; 
               type: 'heatmap',
               source: HEAT_LAYER,
               paint: {
-                'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 8, 18, 12, 40],
-                'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 8, 0.8, 12, 2],
+                'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 8, 28, 12, 60],
+                'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 12, 3],
                 'heatmap-opacity': 0.85,
                 'heatmap-color': [
                   'interpolate',
@@ -523,8 +533,8 @@ function HeatMap({ session, scope, f }: { session: Session; scope: AssessScope; 
                   ['heatmap-density'],
                   0,
                   'rgba(33,102,172,0)',
-                  0.2,
-                  '#67a9cf',
+                  0.1,
+                  '#4f9fd6',
                   0.4,
                   '#fddb6d',
                   0.6,

@@ -50,7 +50,7 @@ function Frame({ id, title, desc, max, points, fmt, children }: { id: string; ti
       </text>
       {points.map((p, i) =>
         (points.length - 1 - i) % every === 0 ? (
-          <text key={p.label} x={x0 + step * (i + 0.5)} y={H - 8} text-anchor="middle" font-size={FONT} class="hall-tick">
+          <text key={p.label} x={i === points.length - 1 ? W - PAD.right : x0 + step * (i + 0.5)} y={H - 8} text-anchor={i === points.length - 1 ? 'end' : 'middle'} font-size={FONT} class="hall-tick">
             {p.label}
           </text>
         ) : null,
