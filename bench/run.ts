@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { bundleFigure } from './figures/bundle.ts';
 import { compressFigure } from './figures/compress.ts';
 import { demoFigure } from './figures/demo.ts';
+import { hallFigure } from './figures/hall.ts';
 import { lighthouseFigure } from './figures/lighthouse.ts';
 import { photosFigure } from './figures/photos.ts';
 import { relayFigure } from './figures/relay.ts';
@@ -55,6 +56,7 @@ const GROUP_PREFIX: Record<string, string> = {
   demo: 'demo',
   compress: 'photo compression',
   photos: 'photos',
+  hall: 'hall',
 };
 function groupOrder(name: string): number {
   const i = Object.values(GROUP_PREFIX).findIndex((p) => name.startsWith(p));
@@ -101,6 +103,7 @@ async function main(): Promise<number> {
   if (want('compress')) await step('photo compression', () => compressFigure({ runs: quick ? 1 : 5, log }), results);
   if (want('photos')) await step('photos on a weak link', () => photosFigure({ quick, log }), results);
   if (want('demo')) await step('demo county', () => demoFigure({ runs: quick ? 1 : 3, log }), results);
+  if (want('hall')) await step('command hall', () => hallFigure({ runs: quick ? 1 : 3, log }), results);
   if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log }), results);
 
   const file = join(ROOT, 'bench/results.json');

@@ -5,7 +5,8 @@
  *
  * It builds the app if its sources changed (as the end-to-end tests do), starts the relay with the demo county in
  * a temporary DATA_DIR on a free port (tests/e2e/harness.ts startApp), drives Debian's chromium, and stops both.
- * `--full` shoots the whole page instead of the first screenful.
+ * `--full` shoots the whole page instead of the first screenful. The command hall (#/hall, issue 15) is also shot at
+ * 1920x1080 (`-wall.png`), the wall screen it is made for, once its heat map is drawn.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -19,8 +20,10 @@ const only = arg('only')?.split(',');
 const fullPage = process.argv.includes('--full');
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
+type ShotMode = Mode | 'wall';
+const WALL = { width: 1920, height: 1080 };
 interface Shot extends Screen {
-  files: Partial<Record<Mode, string>>;
+  files: Partial<Record<ShotMode, string>>;
 }
 
 const started = performance.now();
@@ -53,6 +56,14 @@ try {
           await page.screenshot({ path: join(out, file), fullPage });
           shot.files[mode] = file;
         }
+        if (s.hash.startsWith('#/hall')) {
+          await page.setViewportSize(WALL);
+          await page.locator('.hall-map[data-state="ready"]').waitFor({ timeout: 10_000 }).catch(() => log(`${dir}/${s.id}: heat map not drawn in 10 s`));
+          await waitLoaded(page, 2_000);
+          const file = `${dir}/${s.id}-wall.png`;
+          await page.screenshot({ path: join(out, file), fullPage });
+          shot.files.wall = file;
+        }
         await page.setViewportSize(VIEWPORTS.phone);
         log(`${dir}/${s.id} (${s.hash})${s.stillLoading ? ` still loading: ${s.stillLoading}` : ''}`);
       });
@@ -79,7 +90,7 @@ figure { margin: 0; background: #fff; border: 1px solid #d0d4da; border-radius: 
 figcaption { margin-bottom: 6px; } figcaption code { color: #5a6270; }
 .pair { display: flex; gap: 8px; align-items: flex-start; }
 .pair img { display: block; border: 1px solid #e0e3e8; }
-.phone { width: 180px; } .pc { width: 410px; }
+.phone { width: 180px; } .pc { width: 410px; } .wall { width: 576px; }
 .warn { color: #a4261d; }
 </style></head><body>
 <h1>网格通 · 每个角色的每个页面</h1>
@@ -91,7 +102,7 @@ ${results
 ${r.shots
   .map(
     (s) => `<figure><figcaption><b>${esc(s.title)}</b> <code>${esc(s.hash)}</code>${s.stillLoading ? ` <span class="warn">仍在载入：${esc(s.stillLoading)}</span>` : ''}${s.missing ? ` <span class="warn">${esc(s.missing)}</span>` : ''}</figcaption>
-<div class="pair">${(['phone', 'pc'] as const)
+<div class="pair">${(['phone', 'pc', 'wall'] as const)
       .map((m) => (s.files[m] ? `<a href="${esc(s.files[m])}"><img class="${m}" src="${esc(s.files[m])}" alt="${esc(`${s.title} ${m}`)}" loading="lazy"></a>` : ''))
       .join('')}</div></figure>`,
   )

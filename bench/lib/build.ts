@@ -79,11 +79,13 @@ export async function buildPages(): Promise<void> {
       // The county generator (bench/lib/data.ts -> server/demo) draws the demo's photos with Node code (Buffer,
       // node:crypto); the pages need only the photo references, so the browser build gets a stub.
       resolve: { alias: [{ find: /^\.\/photos\.ts$/, replacement: join(root, 'stub-photos.ts') }] },
+      // The hall page renders the app's Preact screen (JSX as the app compiles it).
+      oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
       build: {
         outDir: PAGES_OUT,
         emptyOutDir: true,
         reportCompressedSize: false,
-        rollupOptions: { input: { scale: join(root, 'scale.html') } },
+        rollupOptions: { input: { scale: join(root, 'scale.html'), hall: join(root, 'hall.html') } },
       },
     }),
   );

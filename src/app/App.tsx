@@ -91,6 +91,7 @@ const WorkerTasks = lazyScreen(() => import('../features/tasks/WorkerTasks.tsx')
 const Assessment = lazyScreen(() => import('../features/assessment/Assessment.tsx').then((m) => m.Assessment));
 const MonthlyReport = lazyScreen(() => import('../features/assessment/Report.tsx').then((m) => m.MonthlyReport));
 const MapScreen = lazyScreen(() => import('../features/map/MapScreen.tsx').then((m) => m.MapScreen));
+const Hall = lazyScreen(() => import('../features/hall/Hall.tsx').then((m) => m.Hall));
 const PeopleScreen = lazyScreen(() => import('../features/people/PeopleScreen.tsx').then((m) => m.PeopleScreen));
 const PartyScreen = lazyScreen(() => import('../features/party/PartyScreen.tsx').then((m) => m.PartyScreen));
 const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m) => m.GeoAdmin));
@@ -329,6 +330,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'map':
         screen = <MapScreen session={session} gridId={r.gridId} />;
+        break;
+      case 'hall':
+        screen = <Hall session={session} scope={r.scope} />;
         break;
       case 'people':
         screen = <PeopleScreen session={session} gridId={r.gridId} householdId={r.householdId} />;

@@ -44,6 +44,7 @@ import type { sharedpcZh } from './locales/sharedpc.zh.ts';
 import type { lockbuttonZh } from './locales/lockbutton.zh.ts';
 import type { exportsZh } from './locales/exports.zh.ts';
 import type { staffZh } from './locales/staff.zh.ts';
+import type { hallZh } from './locales/hall.zh.ts';
 import { zh, type CoreKey } from './locales/zh.ts';
 
 export type Lang = 'zh' | 'en';
@@ -77,7 +78,8 @@ export type MessageKey =
   | keyof typeof sharedpcZh
   | keyof typeof lockbuttonZh
   | keyof typeof exportsZh
-  | keyof typeof staffZh;
+  | keyof typeof staffZh
+  | keyof typeof hallZh;
 type Table = Partial<Record<MessageKey, string>>;
 
 const STORAGE_KEY = 'gl:lang';

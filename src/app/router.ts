@@ -20,6 +20,7 @@ export type Route =
   | { name: 'stats' }
   | { name: 'statsReport'; month?: string; scope?: string } // issue 15: the printable monthly 考核 report (#/stats/report?month=2026-11&scope=t01)
   | { name: 'map'; gridId?: string }
+  | { name: 'hall'; scope?: string } // issue 15: 指挥中心, the wall-screen dashboard (#/hall, #/hall?scope=t01)
   // issue 5: people of the user's grids (#/people, #/people/<gridId>/<householdId>) and party work (#/party[/<tab>])
   | { name: 'people'; gridId?: string; householdId?: string }
   | { name: 'party'; tab?: string; town?: string } // town: the party doc chosen by county and admin (#/party/needs?town=t03)
@@ -74,6 +75,8 @@ export function parseHash(hash: string): Route {
     const scope = q.get('scope');
     return { name: 'statsReport', ...(month && /^\d{4}-\d{2}$/.test(month) ? { month } : {}), ...(scope && /^[A-Za-z0-9_.-]{1,40}$/.test(scope) ? { scope } : {}) };
   }
+  const hl = /^\/hall(?:\?scope=([A-Za-z0-9_.-]{1,40}))?$/.exec(path);
+  if (hl) return { name: 'hall', ...(hl[1] ? { scope: hl[1] } : {}) };
   const lc = /^\/lessons\/([a-z][a-z0-9_-]{0,39})\/cards$/.exec(path);
   if (lc) return { name: 'lessonCards', id: lc[1]! };
   const m = /^\/cases\/([A-Za-z0-9_-]{1,64})$/.exec(path);
@@ -99,6 +102,8 @@ export function routeHref(r: Route): string {
       return `#/party${r.tab ? `/${r.tab}` : ''}${r.town ? `?town=${r.town}` : ''}`;
     case 'lessonCards':
       return `#/lessons/${r.id}/cards`;
+    case 'hall':
+      return r.scope ? `#/hall?scope=${encodeURIComponent(r.scope)}` : '#/hall';
     case 'statsReport': {
       const q = new URLSearchParams({ ...(r.month ? { month: r.month } : {}), ...(r.scope ? { scope: r.scope } : {}) }).toString();
       return `#/stats/report${q ? `?${q}` : ''}`;

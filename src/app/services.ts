@@ -69,6 +69,17 @@ export interface Session {
   findDuplicates(input: { category: string; location: LatLng }): Promise<DuplicateMatch<DuplicateRow>[]>;
   /** Assessment for a scope and period [fromMs, toMs), computed locally (works offline) over the synced cases. */
   stats(scope: AssessScope, fromMs: number, toMs: number): Promise<StatsResult>;
+  /**
+   * Issue 15 (指挥中心): the read model's rows of the cases reported in [fromMs, toMs), through the `reportedMs`
+   * index; with `onCaseRows`, the command hall reads its window once and then follows the writes. Optional: without
+   * them (test fakes) the hall re-reads through `queryCases` when `casesVersion` moves.
+   */
+  caseRowsBetween?(fromMs: number, toMs: number): Promise<CaseRow[]>;
+  /**
+   * Issue 15: called after each read-model write with the rows written and the ids removed, before `casesVersion`
+   * moves; `null` when anything may have changed (a refold: read again). Returns the unsubscribe.
+   */
+  onCaseRows?(listener: (change: { put: CaseRow[]; del: string[] } | null) => void): () => void;
   /** The clock the session uses (the screens compute deadlines with it: deadlineOf(row, session.now())). */
   now(): number;
   /** Re-authenticate after the token expired, keeping local work. */

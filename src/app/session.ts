@@ -708,6 +708,8 @@ class SessionImpl implements GridlinkSession {
   countQueue: Session['countQueue'] = (queue, opts) => this.engine.countQueue(queue, opts);
   findDuplicates: Session['findDuplicates'] = (input) => this.engine.findDuplicates(input);
   stats: Session['stats'] = (scope, fromMs, toMs) => this.engine.stats(scope, fromMs, toMs);
+  caseRowsBetween: NonNullable<Session['caseRowsBetween']> = (fromMs, toMs) => this.engine.caseRowsBetween(fromMs, toMs);
+  onCaseRows: NonNullable<Session['onCaseRows']> = (f) => this.engine.onCaseRows(f);
   now: Session['now'] = () => this.deps.now();
 
   async renew(password: string): Promise<boolean> {

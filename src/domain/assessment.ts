@@ -128,7 +128,7 @@ class Acc {
     else if (s === 'withdrawn') this.withdrawn++;
     else if (s === 'merged') this.merged++;
     const done = s === 'verified' || s === 'closed';
-    if (!done && s !== 'rejected' && s !== 'withdrawn' && s !== 'merged') this.open++;
+    if (countsAsOpen(s)) this.open++;
 
     // acceptance on time
     if (unitView) {
@@ -203,6 +203,11 @@ class Acc {
       channels: { ...this.channels },
     };
   }
+}
+
+/** Open, as the figures count it: not completed (verified, closed) and not ended otherwise (rejected, withdrawn, merged). */
+export function countsAsOpen(s: CaseState['status']): boolean {
+  return s !== 'verified' && s !== 'closed' && s !== 'rejected' && s !== 'withdrawn' && s !== 'merged';
 }
 
 const inPeriod = (c: AssessInput, p: Period) => c.reportedMs >= p.fromMs && c.reportedMs < p.toMs;

@@ -35,7 +35,7 @@ import { newId, type RandomBytes } from '../domain/ids.ts';
 import { indexOrg, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
 import { roleMayEver, type CaseState } from '../domain/workflow.ts';
 import { getMeta, isNumber, isString, setMeta } from '../storage/meta.ts';
-import { queryQueue, ReadModel, selectQueue } from '../storage/readmodel.ts';
+import { queryQueue, ReadModel, rowsReportedBetween, selectQueue, toRow } from '../storage/readmodel.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import { META, UserDb, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
 import { CaseIndex } from '../protocol/caseindex.ts';
@@ -180,7 +180,8 @@ export class SyncEngine {
         return '';
       },
       recomputeUnsaved: (slot) => this.recomputeUnsaved(slot),
-      written: () => {
+      written: (changes) => {
+        for (const f of this.rowListeners) f(changes ? { put: changes.put.map(toRow), del: changes.del } : null);
         this.casesVersion.value++;
         this.refreshStatus();
       },
@@ -686,6 +687,19 @@ export class SyncEngine {
 
   async stats(scope: AssessScope, fromMs: number, toMs: number): Promise<StatsResult> {
     return (await this.commands()).stats(scope, fromMs, toMs);
+  }
+
+  /** Issue 15 (指挥中心): Session.caseRowsBetween. */
+  async caseRowsBetween(fromMs: number, toMs: number): Promise<CaseRow[]> {
+    await this.start();
+    return rowsReportedBetween(this.readModel, fromMs, toMs);
+  }
+
+  private readonly rowListeners = new Set<(c: { put: CaseRow[]; del: string[] } | null) => void>();
+  /** Issue 15 (指挥中心): Session.onCaseRows. */
+  onCaseRows(f: (c: { put: CaseRow[]; del: string[] } | null) => void): () => void {
+    this.rowListeners.add(f);
+    return () => this.rowListeners.delete(f);
   }
 
   /** Append decided events to their doc in one transaction and wait until the read model shows them. */

@@ -51,8 +51,11 @@ export interface ProjectionHost<S extends ProjectedDoc> {
   orgKey(): string;
   /** Recount own unacknowledged events of a doc; returns the case ids whose pending flag changed. */
   recomputeUnsaved(slot: S): Set<string>;
-  /** Rows were written (a refold or a flush). */
-  written(): void;
+  /**
+   * Rows were written: a flush passes what it wrote (issue 15: the command hall keeps its rows current from these,
+   * without re-reading the table); a refold passes nothing (anything may have changed).
+   */
+  written(changes?: RowChanges): void;
   /** After a flush's rows were written (the engine compacts a doc whose stored updates grew). */
   flushed(slot: S): void;
 }
@@ -173,7 +176,7 @@ export class ReadModelProjection<S extends ProjectedDoc> {
     }
     await this.host.readModel.apply(slot.name, changes, marker);
     slot.marker = marker;
-    this.host.written();
+    this.host.written(changes);
     this.host.flushed(slot);
   }
 }

@@ -18,6 +18,7 @@ const PATHS = {
   report: 'M12 5v14M5 12h14',
   stats: 'M4 20h16M7 16v-5M12 16V7M17 16v-8',
   map: 'M9 4L3 6v14l6-2 6 2 6-2V4l-6 2zM9 4v14M15 6v14',
+  hall: 'M3 5h18v11H3zM8 20h8M12 16v4M7 13v-3M11 13V8M15 13v-2',
   people: 'M9 11a3 3 0 100-6 3 3 0 000 6zM3 20c0-3.3 2.7-6 6-6s6 2.7 6 6M16 5.5a3 3 0 010 5.5M18 14.5c1.8.8 3 2.6 3 4.5',
   party: 'M5 21V4M5 4h12l-2 4 2 4H5',
   // issue 14: training (an open book)

@@ -34,6 +34,7 @@ export const en: Messages = {
   'shell.tasks': 'My tasks',
   'shell.village': 'My village',
   'shell.stats': 'Assessment',
+  'shell.hall': 'Command hall',
   'shell.map': 'Map',
 
   'sync.label': 'Sync status',

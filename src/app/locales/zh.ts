@@ -37,6 +37,7 @@ export const zh = {
   'shell.tasks': '我的任务',
   'shell.village': '本村',
   'shell.stats': '考核',
+  'shell.hall': '指挥中心',
   'shell.map': '地图',
 
   'sync.label': '同步状态',

@@ -98,9 +98,9 @@ function destinations(session: Session): Dest[] {
   if (role === 'secretary') out.push({ href: '#/training', name: 'training', label: t('shell.training'), icon: 'learn' });
   out.push({ href: '#/map', name: 'map', label: t('shell.map'), icon: 'map' });
   if (maySeeAssessment(session)) out.push({ href: '#/stats', name: 'stats', also: ['statsReport'], label: t('shell.stats'), icon: 'stats' });
-  // Issue 15: staff accounts, the administrator's audit log a tab of it (features/accounts/AdminTabs.tsx: an eighth
-  // header entry would wrap the administrator's PC header at 1366 px). (A town center's header wraps already, with
-  // or without 账号: its seven entries, the inbox badge and a long centre name.)
+  // Issue 15: the command hall (county, town) and staff accounts (admin, town center; the administrator's audit log a
+  // tab of it, features/accounts/AdminTabs.tsx). What does not fit the PC header's row goes to 更多 (useNavFit).
+  if (role === 'county' || role === 'town') out.push({ href: '#/hall', name: 'hall', label: t('shell.hall'), icon: 'hall' });
   if (role === 'admin' || role === 'town') out.push({ href: '#/accounts', name: 'accounts', also: ['audit'], label: t('shell.accounts'), icon: 'account' });
   return out;
 }
