@@ -10,7 +10,6 @@ import { screenRole, ScreenReadAloudSlot } from '../features/shell/readAloudSlot
 import { Shell } from '../features/shell/Shell.tsx';
 import { useVerifyDue } from '../features/home/useDueCounts.ts';
 import { useInboxUnread } from '../features/inbox/useInboxUnread.ts';
-import { UpdatePrompt } from '../features/shell/UpdatePrompt.tsx';
 import { ScreenTitle, setScreenTitleTools } from '../ui/ScreenTitle.tsx';
 import { BrandMark } from '../ui/icons.tsx';
 import { elderModeFor } from './display.ts';
@@ -118,6 +117,25 @@ const LessonsScreen = lazyScreen(() => import('../features/training/LessonsScree
 const LessonCards = lazyScreen(() => import('../features/training/StepCards.tsx').then((m) => m.LessonCards));
 const TrainingScreen = lazyScreen(() => import('../features/training/TrainingScreen.tsx').then((m) => m.TrainingScreen));
 const PracticeShell = lazyScreen(() => import('../features/training/PracticeShell.tsx').then((m) => m.PracticeShell));
+
+/**
+ * The update prompt and the offline note (features/shell/UpdatePrompt.tsx) load after the first render: they can
+ * only have something to say once the service worker, registered after the page loaded (main.tsx), reports.
+ */
+function LazyUpdatePrompt({ offlineNote }: { offlineNote: boolean }) {
+  const [C, setC] = useState<ComponentType<{ offlineNote: boolean }> | null>(null);
+  useEffect(() => {
+    let live = true;
+    import('../features/shell/UpdatePrompt.tsx').then(
+      (m) => live && setC(() => m.UpdatePrompt),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return C ? <C offlineNote={offlineNote} /> : null;
+}
 
 export interface AppProps {
   auth: AuthService;
@@ -429,7 +447,7 @@ export function App({ auth }: AppProps) {
       <a class="skip-link" href="#main" onClick={skipToMain}>
         {t('app.skip')}
       </a>
-      <UpdatePrompt offlineNote={Boolean(session)} />
+      <LazyUpdatePrompt offlineNote={Boolean(session)} />
       {session ? (
         <SignedIn session={session} onLogout={() => setConfirmOut(true)} onLock={onLock ? () => void onLock() : undefined}>
           {main}

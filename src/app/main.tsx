@@ -10,7 +10,6 @@ import { signedInHint } from '../storage/profiles.ts';
 import { App, preloadSignedOut } from './App.tsx';
 import { initElderMode } from './display.ts';
 import { initLang } from './i18n.ts';
-import { registerPwa } from './pwa.ts';
 import { createAuthService } from './session.ts';
 
 // The sign-in (or sign-up) screen's code with the first bundle, not after the session was looked for: a first
@@ -29,5 +28,7 @@ void initLang().finally(() => {
   render(<App auth={auth} />, root);
 });
 
-if (document.readyState === 'complete') void registerPwa();
-else window.addEventListener('load', () => void registerPwa(), { once: true });
+// The service worker's registration (and its code) after the page has loaded: nothing of it is needed to paint.
+const registerPwa = () => void import('./pwa.ts').then((m) => m.registerPwa());
+if (document.readyState === 'complete') registerPwa();
+else window.addEventListener('load', registerPwa, { once: true });

@@ -16,15 +16,16 @@
  *    `withRecords`: their unsaved events, last save and links), read through one signal so the shell loads none of
  *    the records code. Grants read again from /api/me mid-session reach both (new docs open, revoked ones stop).
  */
-import type { AuthService, EvidenceApi, GeoFetchInit, LoginError, PasswordProblem, Profile, Session, SharedPcApi, SyncStatus, UnsavedKinds, UploadProgress } from './services.ts';
+import type { AuthService, EvidenceApi, GeoFetchInit, LoginError, Profile, Session, SharedPcApi, SyncStatus, UnsavedKinds, UploadProgress } from './services.ts';
 import type { SharedPc } from './sharedpc.ts';
+import type { SignInFlows } from './signin.ts';
 import type { CaseEvent } from '../domain/events.ts';
 import type { EvidenceParts } from '../sync/evidence.ts';
 import type { DocGrant } from '../domain/docs.ts';
 import { ROLES, type UserInfo } from '../domain/org.ts';
-import { DEVICE_SHARED, LOCKED_USER, PBKDF2_ITERATIONS, ProfileStore, checkVerifier, makeVerifier } from '../storage/profiles.ts';
+import { DEVICE_SHARED, LOCKED_USER, PBKDF2_ITERATIONS, ProfileStore, makeVerifier } from '../storage/profiles.ts';
 import type { RoleChoice } from '../domain/accounts.ts';
-import { DEFAULT_NAMESPACE, type ProfileRecord } from '../storage/schema.ts';
+import { DEFAULT_NAMESPACE } from '../storage/schema.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import type { RecordSync } from '../sync/records.ts';
 import type { ResidentSync } from '../sync/resident.ts';
@@ -77,13 +78,22 @@ export interface GridlinkAuthService extends AuthService {
   dispose(): Promise<void>;
 }
 
-type OnlineLogin =
+export type OnlineLogin =
   | { kind: 'ok'; token: string; user: UserInfo; docs: DocGrant[]; roles?: RoleChoice[] }
   | { kind: 'must_change'; token: string }
   | { kind: 'bad_credentials' }
   | { kind: 'bad_request' }
   | { kind: 'too_many_attempts' }
   | { kind: 'network' };
+
+/** What a session starts from: the relay's answer at a sign-in, or a stored profile. */
+export interface SessionStart {
+  user: UserInfo;
+  docs: DocGrant[];
+  token: string;
+  username: string;
+  roles?: RoleChoice[] | undefined;
+}
 
 /** Minimum time between two token checks caused by failed connection attempts. */
 const PROBE_INTERVAL_MS = 10_000;
@@ -201,7 +211,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
    * `readable()`; `status.ready` turns true when they are open).
    */
   async function startSession(
-    p: { user: UserInfo; docs: DocGrant[]; token: string; username: string; roles?: RoleChoice[] | undefined },
+    p: SessionStart,
     heldPassword: string | null,
     wait: 'all' | 'read' = 'all',
   ): Promise<SessionImpl> {
@@ -255,8 +265,11 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     return s;
   }
 
-  /** Issue 15: the token of a sign-in with a temporary password, by username, until the password is changed. */
-  const temporary = new Map<string, string>();
+  let flowsLoad: Promise<SignInFlows> | null = null;
+  const flows = (): Promise<SignInFlows> =>
+    (flowsLoad ??= import('./signin.ts').then((m) =>
+      m.signInFlows({ store, active, keys, random, iterations: opts.pbkdf2Iterations, now, online, isShared, pc, onlineLogin, fetchMe, apiFetch, startSession }),
+    ));
 
   const service: GridlinkAuthService = {
     async profiles(): Promise<Profile[]> {
@@ -266,62 +279,11 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
       return (await store.list()).filter((p) => !p.roleOf).map((p) => ({ userId: p.userId, username: p.username, name: p.name, role: p.role, lastLoginMs: p.lastLoginMs }));
     },
 
-    async login(username, password) {
-      const name = typeof username === 'string' ? username.trim() : '';
-      if (!name || typeof password !== 'string' || !password) return { ok: false, error: 'bad_request' };
-      if (online()) {
-        const r = await onlineLogin(name, password);
-        if (r.kind === 'bad_credentials' || r.kind === 'bad_request' || r.kind === 'too_many_attempts') return { ok: false, error: r.kind };
-        if (r.kind === 'must_change') {
-          temporary.set(name.toLowerCase(), r.token);
-          return { ok: false, error: 'must_change_password' };
-        }
-        if (r.kind === 'ok') {
-          const shared = await pc();
-          const [verifier, priv] = await Promise.all([makeVerifier(password, random, opts.pbkdf2Iterations), shared.vault.keyForPassword(r.user.id, password)]);
-          if (!priv) return { ok: false, error: 'sealed_password' };
-          await shared.unseal(r.user.id, priv);
-          const record: ProfileRecord = {
-            userId: r.user.id,
-            // Issue 13: a resident signs in by phone: their profile is found by it offline too.
-            username: r.user.role === 'resident' ? name.replace(/[\s-]/g, '') : r.user.username || name,
-            name: r.user.name,
-            role: r.user.role,
-            lastLoginMs: now(),
-            user: r.user,
-            docs: r.docs,
-            verifier,
-            token: r.token,
-            ...(r.roles ? { roles: r.roles } : {}),
-          };
-          await store.put(record);
-          await store.setState(LOCKED_USER, null);
-          keys.set(r.user.id, priv);
-          return { ok: true, session: await startSession({ ...r, username: record.username }, null) };
-        }
-        // network: fall through to the offline unlock
-      }
-      const shared = await pc();
-      let profile = await store.byUsername(name);
-      if (!profile) {
-        // Shared device: a signed-out user's profile is sealed with their data; their password opens both.
-        const sealed = await shared.vault.sealedByUsername(name);
-        if (!sealed) return { ok: false, error: 'offline_unknown_user' };
-        const priv = await shared.vault.keyIfPassword(sealed.userId, password);
-        if (!priv) return { ok: false, error: 'bad_credentials' };
-        await shared.unseal(sealed.userId, priv);
-        profile = await store.byId(sealed.userId);
-        if (!profile) return { ok: false, error: 'offline_unknown_user' };
-      }
-      if (!(await checkVerifier(password, profile.verifier))) return { ok: false, error: 'bad_credentials' };
-      const priv = await shared.vault.keyForPassword(profile.userId, password);
-      if (!priv) return { ok: false, error: 'sealed_password' };
-      await shared.unseal(profile.userId, priv);
-      keys.set(profile.userId, priv);
-      await store.setState(LOCKED_USER, null);
-      await store.update(profile.userId, { lastLoginMs: now() });
-      return { ok: true, session: await startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username, roles: profile.roles }, password) };
-    },
+    // Signing in, a temporary password's change and a role switch load their code on first use (signin.ts): a device
+    // that resumes its session, most loads, never needs it.
+    login: async (username, password) => (await flows()).login(username, password),
+    changeTemporaryPassword: async (username, current, next) => (await flows()).changeTemporaryPassword(username, current, next),
+    switchRole: async (from, userId, password) => (await flows()).switchRole(from, userId, password),
 
     async resume() {
       const id = await store.current();
@@ -344,84 +306,6 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
     },
 
     forget: async (userId) => (await pc()).forgetUser(userId),
-
-    async switchRole(from, userId, password) {
-      const cur = active.get(from.user.id);
-      const mine = await store.byId(from.user.id);
-      if (!cur || !mine) return { ok: false, error: 'expired' };
-      if (userId === from.user.id) return { ok: true, session: cur };
-      const shared = await isShared();
-      if (shared && !password) return { ok: false, error: 'need_password' };
-      if (password !== undefined && !(await checkVerifier(password, mine.verifier))) return { ok: false, error: 'bad_password' };
-      // The role's data on this device opens with the person's password (sealed on a shared device).
-      let priv: CryptoKey | null = null;
-      if (password !== undefined) {
-        const p = await pc();
-        priv = await p.vault.keyForPassword(userId, password);
-        if (priv) await p.unseal(userId, priv);
-      }
-      let target = await store.byId(userId);
-      if (online()) {
-        const res: Response | null = await apiFetch(cur.currentToken, '/api/me/role', { method: 'POST', body: JSON.stringify({ userId }), headers: { 'content-type': 'application/json' } }).catch(
-          () => null,
-        );
-        if (res?.status === 401) return { ok: false, error: 'expired' };
-        if (res?.status === 403 || res?.status === 404) return { ok: false, error: 'unknown' };
-        const token = res?.ok ? ((await res.json().catch(() => null)) as { token?: unknown } | null)?.token : null;
-        const me = typeof token === 'string' ? await fetchMe(token) : 'network';
-        if (typeof token === 'string' && me !== 'network' && me !== 'unauthorized') {
-          target = {
-            userId,
-            username: me.user.username || userId,
-            name: me.user.name,
-            role: me.user.role,
-            lastLoginMs: now(),
-            user: me.user,
-            docs: me.docs,
-            // The same person: the same password opens this role on this device.
-            verifier: mine.verifier,
-            token,
-            roleOf: mine.roleOf ?? mine.userId,
-            ...(me.roles ? { roles: me.roles } : {}),
-          };
-          await store.put(target);
-        }
-      }
-      // Offline: only a role this device has held before (its grants and token are kept).
-      if (!target || (target.roleOf ?? target.userId) !== (mine.roleOf ?? mine.userId)) return { ok: false, error: 'network' };
-      // This role's session closes; its unsaved work stays in its own namespace (sealed on a shared device).
-      if (shared) await (await pc()).sealUser(from.user.id);
-      else await cur.stop();
-      if (priv) keys.set(userId, priv);
-      await store.update(userId, { lastLoginMs: now() });
-      const profile = (await store.byId(userId)) ?? target;
-      const session = await startSession({ user: profile.user, docs: profile.docs, token: profile.token, username: profile.username, roles: profile.roles }, null);
-      return { ok: true, session };
-    },
-
-    async changeTemporaryPassword(username, current, next) {
-      const name = username.trim();
-      const token = temporary.get(name.toLowerCase());
-      if (!token) return { ok: false, error: 'expired' };
-      let res: Response;
-      try {
-        res = await apiFetch(token, '/api/me/password', { method: 'POST', body: JSON.stringify({ current, next }), headers: { 'content-type': 'application/json' } });
-      } catch {
-        return { ok: false, error: 'network' };
-      }
-      if (res.status === 400) {
-        const body = (await res.json().catch(() => null)) as { error?: string; problem?: PasswordProblem } | null;
-        return body?.error === 'weak_password' && body.problem ? { ok: false, error: 'weak_password', problem: body.problem } : { ok: false, error: 'bad_request' };
-      }
-      if (res.status === 403) return { ok: false, error: 'bad_password' };
-      if (res.status === 401) {
-        temporary.delete(name.toLowerCase());
-        return { ok: false, error: 'expired' };
-      }
-      if (!res.ok) return { ok: false, error: 'network' };
-      temporary.delete(name.toLowerCase());
-      return service.login(name, next);
-    },
 
     shared: {
       async deviceShared() {

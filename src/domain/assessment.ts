@@ -29,7 +29,8 @@ import type { AssessScope } from './assessscope.ts';
 
 // Who sees which scope lives in its own small module (the shell asks it without loading this one).
 export type { AssessScope } from './assessscope.ts';
-export { assessKinds, mayAssess } from './assessscope.ts';
+export { assessKinds } from './assessscope.ts';
+export { mayAssess } from './assessaccess.ts';
 
 /** The fields of a case the assessment needs (a CaseState has them; so does a read-model row). */
 export type AssessInput = Pick<CaseState, 'status' | 'townId' | 'gridId' | 'reportedMs'> &

@@ -1,9 +1,9 @@
 /**
- * Who may see the assessment (考核) of which scope: the screens' choices and the navigation link, and `/api/stats`'s
- * 403. Kept apart from assessment.ts so the shell can ask it without loading the assessment itself (that module
- * loads with the assessment screen, not with the first screen).
+ * Which assessment (考核) scopes a role looks at: the screens' choices and the navigation link. Kept apart from
+ * assessment.ts so the shell can ask it without loading the assessment itself (that module loads with the assessment
+ * screen, not with the first screen); who may see which scope is assessaccess.ts, for the same reason.
  */
-import type { OrgIndex, Role, UserInfo } from './org.ts';
+import type { Role } from './org.ts';
 
 export type AssessScope = { kind: 'county' } | { kind: 'town'; townId: string } | { kind: 'unit'; unitId: string } | { kind: 'grid'; gridId: string };
 
@@ -22,36 +22,5 @@ export function assessKinds(role: Role): Array<AssessScope['kind']> {
       return ['grid'];
     default:
       return [];
-  }
-}
-
-/**
- * Whether `user` may see the assessment of `scope`: the county and admins every scope; a town center its town,
- * its grids and any unit (a county-level unit's work is then its work in that town: the town center holds only its
- * own town's cases); a unit itself; a grid worker their grid; a village secretary the grids of their village.
- * Unknown towns, grids and units are not seen by anyone below the county.
- */
-export function mayAssess(user: UserInfo, scope: AssessScope, org: Pick<OrgIndex, 'grid' | 'unit'>): boolean {
-  if (!assessKinds(user.role).includes(scope.kind)) return false;
-  switch (user.role) {
-    case 'county':
-    case 'admin':
-      return true;
-    case 'town':
-      if (scope.kind === 'town') return scope.townId === user.townId;
-      if (scope.kind === 'grid') return org.grid(scope.gridId)?.townId === user.townId;
-      if (scope.kind === 'unit') {
-        const unit = org.unit(scope.unitId);
-        return unit !== undefined && (unit.townId === undefined || unit.townId === user.townId);
-      }
-      return false;
-    case 'unit':
-      return scope.kind === 'unit' && scope.unitId === user.unitId;
-    case 'worker':
-      return scope.kind === 'grid' && scope.gridId === user.gridId;
-    case 'secretary':
-      return scope.kind === 'grid' && user.villageId !== undefined && org.grid(scope.gridId)?.villageId === user.villageId;
-    default:
-      return false;
   }
 }

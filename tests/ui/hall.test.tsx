@@ -109,7 +109,7 @@ describe('command hall (指挥中心)', () => {
     expect(Array.from(m.root.querySelectorAll('#hall-units tbody tr')).map((tr) => tr.getAttribute('data-id'))).toEqual(units);
 
     // The 30 days: today 4 cases, three days ago 1; the chart is named and described, its numbers in a table.
-    const perDay = Array.from(m.root.querySelectorAll('#hall-perday-title ~ table tbody tr')).map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent]);
+    const perDay = Array.from(m.root.querySelectorAll('[aria-labelledby="hall-perday-title"] table tbody tr')).map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent]);
     expect(perDay).toHaveLength(30);
     expect(perDay[29]).toEqual([cstDay(NOW), '4']);
     expect(perDay[26]).toEqual([cstDay(NOW - 3 * DAY_MS), '1']);
