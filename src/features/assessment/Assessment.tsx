@@ -5,7 +5,7 @@
  * Panshan's 2023 figures. Computed on this device from the synced cases (session.stats), so it works offline.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { formatNumber, locale, localName, t, type MessageKey } from '../../app/i18n.ts';
+import { formatNumber, localName, t, type MessageKey } from '../../app/i18n.ts';
 import '../../app/locales/stats.zh.ts';
 import type { OrgView, Session, StatsResult } from '../../app/services.ts';
 import type { Figures, Table1Row } from '../../domain/assessment.ts';
@@ -22,20 +22,16 @@ import { ExportButtons } from '../exports/ExportButtons.tsx';
 import { statsExportQuery } from '../exports/queries.ts';
 import { routeHref } from '../../app/router.ts';
 import { gridLabel, gridsInScope, townLabel, unitLabel, villageLabel } from '../cases/lookup.ts';
+import { hoursNumber, pct, table1Value } from './format.ts';
 
 type Kind = AssessScope['kind'];
 /** The preset periods (src/domain/period.ts, in China Standard Time), and a custom one. */
 export const PRESETS = [...DAY_PRESETS, 'custom'] as const;
 export type Preset = (typeof PRESETS)[number];
 
-function pct(x: number | null): string {
-  if (x === null) return '—';
-  return new Intl.NumberFormat(locale.value, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x);
-}
-
 function hours(x: number | null): string {
   if (x === null) return '—';
-  return t('stats.hours', { h: new Intl.NumberFormat(locale.value, { maximumFractionDigits: 1 }).format(x) });
+  return t('stats.hours', { h: hoursNumber(x) });
 }
 
 export function Assessment({ session }: { session: Session }) {
@@ -345,12 +341,6 @@ function FiguresCard({ figures, title }: { figures: Figures; title: string }) {
   );
 }
 
-function table1Value(r: Table1Row, v: number | null): string {
-  if (v === null) return '—';
-  if (r.key === 'completionRate') return pct(v);
-  if (r.key === 'avgResolutionHours') return new Intl.NumberFormat(locale.value, { maximumFractionDigits: 1 }).format(v);
-  return formatNumber(v);
-}
 
 function Table1({ rows }: { rows: Table1Row[] }) {
   return (

@@ -8,7 +8,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import '../../app/locales/exports.zh.ts';
 import '../../app/locales/stats.zh.ts';
-import { formatNumber, lang, locale, localName, t } from '../../app/i18n.ts';
+import { formatNumber, lang, localName, t } from '../../app/i18n.ts';
+import { hoursNumber, pct } from './format.ts';
 import { routeHref } from '../../app/router.ts';
 import type { OrgView, Session, StatsResult } from '../../app/services.ts';
 import { assessKinds, type AssessScope } from '../../domain/assessscope.ts';
@@ -71,8 +72,8 @@ function answerOf(r: StatsResult, id: string): StatsAnswer {
 function show(v: Cell, c: Column): string {
   if (v === null || v === '') return '—';
   if (typeof v === 'string') return v;
-  if (c.kind === 'rate') return new Intl.NumberFormat(locale.value, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
-  if (c.kind === 'hours') return new Intl.NumberFormat(locale.value, { maximumFractionDigits: 1 }).format(v);
+  if (c.kind === 'rate') return pct(v);
+  if (c.kind === 'hours') return hoursNumber(v);
   return formatNumber(v);
 }
 

@@ -15,7 +15,7 @@
  * refresh's render (bench/figures/hall.ts reads them).
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { formatNumber, locale, localName, t } from '../../app/i18n.ts';
+import { formatNumber, localName, t } from '../../app/i18n.ts';
 import '../../app/locales/hall.zh.ts';
 import '../../app/locales/stats.zh.ts';
 import { navigate } from '../../app/router.ts';
@@ -31,6 +31,7 @@ import { BarChart, LineChart } from './charts.tsx';
 import { hallFigures, RANK_ROWS, type HallFigures, type Ranked } from './compute.ts';
 import { HallRows } from './rows.ts';
 import './hall.css';
+import { hoursNumber, pct, table1Value } from '../assessment/format.ts';
 
 /** Changes are gathered for this long before the figures are recomputed (a burst of syncs: one refresh). */
 export const REFRESH_MS = 300;
@@ -53,11 +54,7 @@ export function cstTime(ms: number): string {
   return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
 }
 
-function pct(x: number | null): string {
-  if (x === null) return '—';
-  return new Intl.NumberFormat(locale.value, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x);
-}
-const hoursFmt = (x: number | null) => (x === null ? '—' : new Intl.NumberFormat(locale.value, { maximumFractionDigits: 1 }).format(x));
+const hoursFmt = hoursNumber;
 
 const lastSyncKey = (userId: string) => `gl:hall-synced:${userId}`;
 
@@ -356,12 +353,6 @@ function DataTable({ caption, head, rows }: { caption: string; head: string[]; r
   );
 }
 
-function table1Value(r: Table1Row, v: number | null): string {
-  if (v === null) return '—';
-  if (r.key === 'completionRate') return pct(v);
-  if (r.key === 'avgResolutionHours') return hoursFmt(v);
-  return formatNumber(v);
-}
 
 function Table1({ rows }: { rows: Table1Row[] }) {
   return (
