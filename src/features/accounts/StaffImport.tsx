@@ -172,7 +172,7 @@ export function StaffImport({ session, onImported }: { session: Session; onImpor
       <details class="acct-sheet-help">
         <summary>{t('imp.help')}</summary>
         <div class="table-wrap">
-          <table class="data-table rtable acct-sheet-cols">
+          <table class="data-table acct-sheet-cols">
             <caption class="visually-hidden">{t('imp.helpColumns')}</caption>
             <thead>
               <tr>
@@ -211,7 +211,7 @@ export function StaffImport({ session, onImported }: { session: Session; onImpor
           onChange={(e) => void choose(e.currentTarget.files?.[0])}
         />
       </Field>
-      <p role="status" class={state.kind === 'clean' || state.kind === 'done' ? 'imp-status imp-ok' : 'imp-status'}>
+      <p role="status" class={state.kind === 'clean' || state.kind === 'done' ? 'imp-status imp-ok' : state.kind === 'problems' ? 'imp-status imp-bad' : 'imp-status'}>
         {status}
       </p>
       <Alert tone="error">{state.kind === 'error' ? state.text : null}</Alert>
@@ -251,7 +251,7 @@ export function StaffImport({ session, onImported }: { session: Session; onImpor
               <tbody>
                 {state.problems.slice(0, SHOWN_PROBLEMS).map((p, i) => (
                   <tr key={i} data-code={p.code}>
-                    <th scope="row" class="rt-title num">
+                    <th scope="row" class="rt-title">
                       {t('imp.rowN', { n: p.row })}
                     </th>
                     <td data-label={t('imp.colColumn')}>{p.column ?? t('imp.wholeSheet')}</td>
