@@ -38,7 +38,7 @@ import { mayManageAccount, rolesManagedBy, STAFF_ROLES, type StaffRole } from '.
 import { toCsv, type Cell, type Column } from '../src/domain/exports.ts';
 import type { UserInfo } from '../src/domain/org.ts';
 import { cstDay } from '../src/domain/period.ts';
-import { checkSheet, MAX_SHEET_ROWS, PlaceFinder, ROLE_LABELS, SHEET_COLUMNS, staffRow, parseCsv, type SheetAccount } from '../src/domain/staffsheet.ts';
+import { checkSheet, MAX_SHEET_BYTES, PlaceFinder, ROLE_LABELS, SHEET_COLUMNS, sheetRules, staffRow, parseCsv, type SheetAccount } from '../src/domain/staffsheet.ts';
 import { temporaryPassword } from './accountshttp.ts';
 import { clientAddress } from './audit.ts';
 import { hashPassword, TEMPORARY_COST } from './auth.ts';
@@ -56,7 +56,7 @@ const CSV = 'text/csv; charset=utf-8';
  * EXPORT_LIMITS.maxRows) so the test can also verify all 3,000; the relay never changes it.
  */
 export const IMPORT_LIMITS: { maxBytes: number; maxUnpackedBytes: number; hashBatch: number; hashCost: { N: number; r: number; p: number } } = {
-  maxBytes: 5 * 1024 * 1024,
+  maxBytes: MAX_SHEET_BYTES,
   maxUnpackedBytes: 100 * 1024 * 1024,
   hashBatch: 16,
   hashCost: TEMPORARY_COST,
@@ -158,11 +158,7 @@ async function staffTemplate(req: IncomingMessage, res: ServerResponse, ctx: Htt
       ['列', '说明', '', '', ''],
       ...SHEET_COLUMNS.map((c): Cell[] => [c.label, c.help, '', '', '']),
       ['', '', '', '', ''],
-      ['规则', '第 1 行为表头（列的顺序不限），从第 2 行起每行一个账号；“账号”表中的示例行请改成真实人员或删除。', '', '', ''],
-      ['', `一次最多 ${MAX_SHEET_ROWS} 行、文件不超过 ${Math.round(IMPORT_LIMITS.maxBytes / 1024 / 1024)} MB；可上传本表（.xlsx）或另存为 CSV（UTF-8）。`, '', '', ''],
-      ['', '导入前检查每一行：有任何问题都不导入，并逐行逐列列出问题；改正后重新上传。全部无误时一次导入全部账号。', '', '', ''],
-      ['', '每个新账号有一个临时密码，只在导入结果中出现一次；首次登录须改密码。', '', '', ''],
-      ...(me.role === 'town' ? [['', '镇街指导中心只能导入本乡镇的账号（不含县级单位、县指挥中心和系统管理员）。', '', '', ''] as Cell[]] : []),
+      ...sheetRules({ town: me.role === 'town', maxBytes: IMPORT_LIMITS.maxBytes }).map((rule, i): Cell[] => [i === 0 ? '规则' : '', rule, '', '', '']),
       ['', '', '', '', ''],
       ['类型', '编号', '名称', '所属乡镇', '所属村'],
       ...places.towns.map((t): Cell[] => ['乡镇', t.id, t.name, '', '']),

@@ -44,6 +44,14 @@ export interface GeoFetchInit {
   body?: string;
 }
 
+/** A request of Session.api. */
+export interface ApiRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  raw?: { bytes: Uint8Array; type: string };
+  accept?: string;
+}
+
 export interface Session {
   user: UserInfo;
   status: ReadonlySignal<SyncStatus>;
@@ -104,9 +112,10 @@ export interface Session {
   // issue 13 -----------------------------------------------------------------
   /**
    * A request of the relay's JSON API with this session's token (#/me, #/invites: server/residenthttp.ts). Rejects
-   * when the network cannot be reached; absent in test fakes without it.
+   * when the network cannot be reached; absent in test fakes without it. `body` is sent as JSON; `raw` (issue 15,
+   * a file upload: the staff import) as its bytes with its Content-Type; `accept` asks for a kind of answer.
    */
-  api?(path: string, init?: { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: unknown }): Promise<Response>;
+  api?(path: string, init?: ApiRequest): Promise<Response>;
   // issue 12 -----------------------------------------------------------------
   /** Photos and voice notes: kept on the device, uploaded, downloaded and cached; absent in test fakes without them. */
   evidence?: EvidenceApi;

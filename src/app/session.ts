@@ -581,12 +581,13 @@ class SessionImpl implements GridlinkSession {
     const { openPractice } = await import('./practice.ts');
     return openPractice({ ns: this.deps.ns, trainer: this.user, org, now: this.deps.now, random: this.deps.random, ...(learnerName ? { learnerName } : {}) });
   };
-  /** Issue 13: JSON to and from the relay's API with this session's token. */
-  api: NonNullable<Session['api']> = (path, init = {}) =>
-    this.deps.apiFetch(this.token, path, {
-      method: init.method ?? 'GET',
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }),
-    });
+  /** Issue 13: JSON to and from the relay's API with this session's token (issue 15: or a file's bytes, `raw`). */
+  api: NonNullable<Session['api']> = (path, init = {}) => {
+    const headers: Record<string, string> = init.accept ? { accept: init.accept } : {};
+    const body = init.raw ? init.raw.bytes : init.body === undefined ? undefined : JSON.stringify(init.body);
+    if (body !== undefined) headers['content-type'] = init.raw ? init.raw.type : 'application/json';
+    return this.deps.apiFetch(this.token, path, { method: init.method ?? 'GET', ...(body === undefined ? {} : { body }), ...(Object.keys(headers).length ? { headers } : {}) });
+  };
   reportResolved: Session['reportResolved'] = (input, note) => this.engine.reportResolved(input, note);
   queryQueue: Session['queryQueue'] = (queue, offset, limit, opts) => this.engine.queryQueue(queue, offset, limit, opts);
   countQueue: Session['countQueue'] = (queue, opts) => this.engine.countQueue(queue, opts);

@@ -23,6 +23,8 @@ import { unescapeFormula, type Cell } from './exports.ts';
 import { ROLE_NAMES_ZH, type OrgData, type UserInfo } from './org.ts';
 
 export const MAX_SHEET_ROWS = 10_000;
+/** The largest file the relay takes (server/accountsimport.ts IMPORT_LIMITS.maxBytes; 413 above it). */
+export const MAX_SHEET_BYTES = 5 * 1024 * 1024;
 /** The longest name an account may have (as AccountInputSchema). */
 const NAME_MAX = 60;
 
@@ -45,6 +47,21 @@ export const SHEET_COLUMNS: readonly SheetColumn[] = [
   { key: 'grid', label: '网格', help: '网格员、党员必填。填网格名称或编号（如 g0001）；同名时请同时填乡镇和村。' },
   { key: 'unit', label: '单位', help: '职能部门必填。填单位名称或编号（如 u001）。' },
 ];
+
+/**
+ * The sheet's rules in words (the template's 说明 sheet and the app's 表格说明), one sentence each; `town`: the
+ * reader is a town center (one more rule: its own town only).
+ */
+export function sheetRules(opts: { town: boolean; maxBytes?: number }): string[] {
+  const mb = Math.round((opts.maxBytes ?? MAX_SHEET_BYTES) / 1024 / 1024);
+  return [
+    '第 1 行为表头（列的顺序不限），从第 2 行起每行一个账号；“账号”表中的示例行请改成真实人员或删除。',
+    `一次最多 ${MAX_SHEET_ROWS} 行、文件不超过 ${mb} MB；可上传本表（.xlsx）或另存为 CSV（UTF-8）。`,
+    '导入前检查每一行：有任何问题都不导入，并逐行逐列列出问题；改正后重新上传。全部无误时一次导入全部账号。',
+    '每个新账号有一个临时密码，只在导入结果中出现一次；首次登录须改密码。',
+    ...(opts.town ? ['镇街指导中心只能导入本乡镇的账号（不含县级单位、县指挥中心和系统管理员）。'] : []),
+  ];
+}
 
 /** The role names of the sheet: the ones the app shows (src/domain/org.ts ROLE_NAMES_ZH). */
 export const ROLE_LABELS: Readonly<Record<StaffRole, string>> = ROLE_NAMES_ZH;

@@ -177,11 +177,65 @@ const accountCreated: Detail = {
   },
 };
 
+/**
+ * Issue 15: 账号管理's 批量导入 / 导出: the area opened with its 表格说明; a sheet whose dry run finds problems (the
+ * table of them); a clean sheet imported (two grid workers with new usernames in the walk's temporary relay: the
+ * temporary-password file is downloaded and the warning shown).
+ */
+const openBulk = async (page: Page): Promise<boolean> => {
+  // The walk moves between details without a reload: the area may still be open from the one before.
+  if (!(await page.locator('button[aria-expanded="true"]:has-text("批量导入 / 导出")').count())) {
+    if (!(await clickFirst(page, 'button:has-text("批量导入 / 导出")'))) return false;
+  }
+  await page.locator('#imp-file').waitFor();
+  return true;
+};
+const chooseSheet = (page: Page, name: string, csv: string) => page.setInputFiles('#imp-file', { name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+const SHEET_HEADER = '用户名,姓名,角色,手机号,乡镇,村,网格,单位\n';
+const accountBulk: Detail = {
+  id: 'account-bulk',
+  title: '批量导入 / 导出',
+  from: '#/accounts',
+  async open(page) {
+    if (!(await openBulk(page))) return false;
+    await page.click('summary:has-text("表格说明")');
+    await page.locator('#acct-import').scrollIntoViewIfNeeded();
+    return true;
+  },
+};
+const accountImportProblems: Detail = {
+  id: 'account-import-problems',
+  title: '导入：表格有问题',
+  from: '#/accounts',
+  async open(page) {
+    if (!(await openBulk(page))) return false;
+    await chooseSheet(page, '名单.csv', `${SHEET_HEADER}w0001,重名的人,网格员,,,,g0001,\nnew.a,王五,网格长,123,,,,\nnew.b,,村书记,,,不存在的村,,\n`);
+    await page.locator('.imp-problem-table').waitFor();
+    await page.locator('.imp-status').scrollIntoViewIfNeeded();
+    return true;
+  },
+};
+const accountImported: Detail = {
+  id: 'account-imported',
+  title: '导入完成：临时密码文件',
+  from: '#/accounts',
+  async open(page) {
+    if (!(await openBulk(page))) return false;
+    const n = Date.now() % 100_000;
+    await chooseSheet(page, '名单.csv', `${SHEET_HEADER}imp${n}a,新同事甲,网格员,13800000001,,,g0001,\nimp${n}b,新同事乙,网格员,,,,g0002,\n`);
+    await page.locator('button:has-text("导入 2 个账号")').waitFor();
+    await page.click('button:has-text("导入 2 个账号")');
+    await page.locator('.imp-warning').waitFor();
+    await page.locator('.imp-status').scrollIntoViewIfNeeded();
+    return true;
+  },
+};
+
 export const ROLES: RoleDef[] = [
   { user: '', title: '未登录', extra: ['#/signup'] },
-  { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys', '#/audit'], details: [panel('#/board/new'), caseDetail('#/cases'), accountEdit, accountDisable, accountCreated] },
+  { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys', '#/audit'], details: [panel('#/board/new'), caseDetail('#/cases'), accountEdit, accountDisable, accountCreated, accountBulk, accountImportProblems, accountImported] },
   { user: 'county', title: '县指挥中心 county', details: [panel('#/board/new'), caseDetail('#/cases')] },
-  { user: 'town01', title: '镇指导中心 town01', extra: ['#/board/revisit', '#/invites'], details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail, accountEdit, accountCreated] },
+  { user: 'town01', title: '镇指导中心 town01', extra: ['#/board/revisit', '#/invites'], details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail, accountEdit, accountCreated, accountBulk, accountImportProblems, accountImported] },
   // unit008 (县公安局) has cases in hand in the demo; unit001 has none, so its workspace would show no case or panel.
   { user: 'unit008', title: '处置单位 unit008', details: [panel('#/work'), caseDetail('#/work')] },
   { user: 'w0001', title: '网格员 w0001', details: [caseDetail('#/cases'), householdDetail] },

@@ -3,7 +3,8 @@
  * own town's; the relay filters too). A searchable, filtered list, 100 a page; per account 编辑, 停用/启用 and
  * 重置密码, each opening the panel above the list (a confirmation says what happens to the person's devices);
  * 新建账号 in the same panel. A temporary password (new account, reset) is shown once, with a copy button and the
- * rule to hand it over in person; closing the panel forgets it.
+ * rule to hand it over in person; closing the panel forgets it. 批量导入 / 导出 (StaffImport.tsx) opens below the
+ * buttons: the sheet template, the export, and the import of a sheet (checked first); the list reloads after it.
  *
  * Everything here is an operation of the relay (server/accountshttp.ts): offline, the screen says it needs a
  * connection, and every failure is said in words.
@@ -22,6 +23,7 @@ import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { AccountForm, checkAccount, placeProblem, type FieldErrors } from './AccountForm.tsx';
 import { AdminTabs } from './AdminTabs.tsx';
 import { call, errorOf, type AccountView } from './api.ts';
+import { StaffImport } from './StaffImport.tsx';
 import './accounts.css';
 
 export const PAGE = 100;
@@ -62,6 +64,8 @@ export function Accounts({ session }: { session: Session }) {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<Msg>(null);
   const [copyMsg, setCopyMsg] = useState<Msg>(null);
+  /** 批量导入 / 导出 shown (kept mounted when hidden, so an import under way keeps its answer). */
+  const [bulk, setBulk] = useState(false);
   const panelHead = useRef<HTMLHeadingElement>(null);
   const tempRef = useRef<HTMLInputElement>(null);
   /** Where focus returns when the panel closes (the button that opened it). */
@@ -301,6 +305,12 @@ export function Accounts({ session }: { session: Session }) {
         <button type="button" class="btn btn-primary" disabled={panel?.kind === 'create'} onClick={(e) => open({ kind: 'create' }, e)}>
           {t('acct.new')}
         </button>
+        <button type="button" class="btn" aria-expanded={bulk} aria-controls="acct-import" onClick={() => setBulk((b) => !b)}>
+          {t('imp.open')}
+        </button>
+      </div>
+      <div id="acct-import" hidden={!bulk}>
+        <StaffImport session={session} onImported={() => void load(0)} />
       </div>
       <Alert tone={done?.tone ?? 'info'}>{done?.text}</Alert>
       {panelView}

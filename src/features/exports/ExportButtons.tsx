@@ -33,7 +33,8 @@ export function dispositionName(header: string | null): string | null {
   return /filename="([^"]+)"/i.exec(header)?.[1] ?? null;
 }
 
-function save(blob: Blob, name: string): void {
+/** Save a Blob as a download named `name` (the browser's download bar). */
+export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -62,7 +63,7 @@ async function download(session: Session, path: string): Promise<Msg> {
       return { tone: 'error', text: t('export.network') };
     }
     const name = dispositionName(res.headers.get('content-disposition')) ?? path.replace(/^.*\/|\?.*$/g, '');
-    save(blob, name);
+    saveBlob(blob, name);
     return { tone: 'ok', text: t('export.done', { name }) };
   }
   if (res.status === 401 || res.status === 403) return { tone: 'error', text: t('export.forbidden') };
@@ -72,8 +73,11 @@ async function download(session: Session, path: string): Promise<Msg> {
 
 let seq = 0;
 
-/** The buttons; `unavailable`: why none can be used now (e.g. a filter to choose first), shown next to them. */
-export function ExportButtons({ session, files, unavailable, note }: { session: Session; files: ExportFileLink[]; unavailable?: string; note?: string }) {
+/**
+ * The buttons; `unavailable`: why none can be used now (e.g. a filter to choose first), shown next to them;
+ * `label`: the group's name (default 导出).
+ */
+export function ExportButtons({ session, files, unavailable, note, label }: { session: Session; files: ExportFileLink[]; unavailable?: string; note?: string; label?: string }) {
   const [msg, setMsg] = useState<Msg>(null);
   const [busy, setBusy] = useState(false);
   const [id] = useState(() => `export-${++seq}`);
@@ -94,7 +98,7 @@ export function ExportButtons({ session, files, unavailable, note }: { session: 
   return (
     <div class="export-bar" role="group" aria-labelledby={`${id}-label`}>
       <span id={`${id}-label`} class="export-label">
-        {t('export.label')}
+        {label ?? t('export.label')}
       </span>
       {files.map((f) => (
         <button
