@@ -43,6 +43,7 @@ import { photoRefs, type PhotoRef, type VoiceRef } from './evidence.ts';
 import { hlcMs } from './hlc.ts';
 import type { OrgIndex, Role, UserInfo } from './org.ts';
 import { badAttribute } from './servicefields.ts';
+import { workingDueMs } from './workdays.ts';
 
 export const STATUSES = [
   'reported',
@@ -203,6 +204,17 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
       if (plan) n.planId = plan.id;
       else delete n.planId;
       n.dueHours = e.data.dueHours ?? plan?.dueHours ?? DEFAULT_DUE_HOURS;
+      // Issue 15: a plan counting working days sets the deadline unless the command gave hours (deadlines.ts).
+      if (e.data.dueHours === undefined && plan?.dueIn === 'working_days' && plan.dueDays) {
+        n.dueDays = plan.dueDays;
+        // The receipt's figure (the relay's calendar at the dispatch), else this device's calendar (provisional).
+        n.dueSpanMs = plan.dueSpanMs ?? workingDueMs(tm.rx, plan.dueDays, org.calendars) - tm.rx;
+      } else {
+        delete n.dueDays;
+        delete n.dueSpanMs;
+      }
+      if (plan?.version) n.planVersion = plan.version;
+      else delete n.planVersion;
       // The unit's clock starts when the dispatch reached the relay: the unit cannot know of it before.
       n.dispatchedMs = tm.rx;
       n.extensionHours = 0;
@@ -430,6 +442,8 @@ function clearUnit(n: CaseState): void {
   delete n.unitId;
   delete n.dispatchedMs;
   delete n.dueHours;
+  delete n.dueDays;
+  delete n.dueSpanMs;
   delete n.extension;
   delete n.unitResponseMs;
   n.extensionHours = 0;
@@ -482,6 +496,12 @@ export interface CaseState {
   planId?: string;
   /** Hours from dispatch to the deadline (command, else plan, else 24), without extensions. */
   dueHours?: number;
+  /** Issue 15: the deadline is the end of this many working days after dispatch (the plan's); dueHours is ignored then. */
+  dueDays?: number;
+  /** With dueDays: that deadline as ms after `dispatchedMs` (deadlines.ts resolveDueMs adds extensions). */
+  dueSpanMs?: number;
+  /** The version of the plan the latest dispatch used (its receipt's), for the record. */
+  planVersion?: number;
   /** The latest dispatch: the deadline clock starts here. */
   dispatchedMs?: number;
   dispatchCount?: number;

@@ -45,7 +45,7 @@ import { ReadModelProjection, sameMarker } from './projection.ts';
 import type { Transport } from './link.ts';
 import { linksState, ownBy, setStatus } from './docsync.ts';
 import { DocHost, type HostedDoc } from './host.ts';
-import { orgIsEmpty, orgView } from '../protocol/orgdoc.ts';
+import { orgChanges, orgIsEmpty, readBase, viewOf } from '../protocol/orgdoc.ts';
 import { countRows, extraRows, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../protocol/wire.ts';
 import type { ConnectionState, SyncStatus } from './status.ts';
@@ -134,6 +134,8 @@ export class SyncEngine {
   private orgTimer: ReturnType<typeof setTimeout> | null = null;
   /** The org doc, while a change of it waits to be applied. */
   private orgDoc: Y.Doc | null = null;
+  /** Counts org reads: a lazily folded read that a newer one overtook is dropped (`setOrg`). */
+  private orgSeq = 0;
   private clockTimer: ReturnType<typeof setTimeout> | null = null;
   private started: Promise<void> | null = null;
   private readonly readableP: Promise<void>;
@@ -352,7 +354,7 @@ export class SyncEngine {
   }
 
   private attachOrg(slot: Slot): void {
-    if (!orgIsEmpty(slot.doc)) this.org.value = orgView(slot.doc);
+    if (!orgIsEmpty(slot.doc)) this.setOrg(slot.doc);
     const onUpdate = () => {
       this.orgDoc = slot.doc;
       // The first reference data is applied at once (screens wait for it), but only whole: a first sync from the
@@ -379,8 +381,31 @@ export class SyncEngine {
     const doc = this.orgDoc;
     this.orgDoc = null;
     if (!doc || this.stopped) return;
-    this.org.value = orgView(doc);
-    for (const s of this.slots.values()) if (s.kind === 'cases') void this.projection.enqueue(() => this.projection.refoldUnreceipted(s));
+    this.setOrg(doc, () => {
+      for (const s of this.slots.values()) if (s.kind === 'cases') void this.projection.enqueue(() => this.projection.refoldUnreceipted(s));
+    });
+  }
+
+  /**
+   * Read the org doc into `org`: the base maps at once when no admin has changed anything (most devices, always
+   * at first), else the fold of the changes (issue 15, src/protocol/orgread.ts), loaded on demand so that it stays
+   * out of the first screen's bundle. `then` runs once the new view is in place.
+   */
+  private setOrg(doc: Y.Doc, then?: () => void): void {
+    const seq = ++this.orgSeq;
+    if (orgChanges(doc).length === 0) {
+      this.org.value = viewOf(readBase(doc));
+      then?.();
+      return;
+    }
+    import('../protocol/orgread.ts').then(
+      ({ orgView }) => {
+        if (seq !== this.orgSeq || this.stopped) return;
+        this.org.value = orgView(doc);
+        then?.();
+      },
+      (err: unknown) => console.warn('gridlink: the reference data fold could not be loaded', err),
+    );
   }
 
   /**
