@@ -215,9 +215,10 @@ function checkRefs(c: RefChange, l: Lookup): ChangeProblem | null {
     }
     case 'grid.set': {
       const before = l.grids.get(c.data.id);
-      if (before && (before.villageId !== c.data.villageId || before.townId !== c.data.townId)) return bad(`grid ${c.data.id} belongs to ${before.villageId}: a grid never moves`);
+      // A grid may move to another village of its town; never to another town (cases docs are per town).
+      if (before && before.townId !== c.data.townId) return bad(`grid ${c.data.id} is in ${before.townId}: a grid never moves to another town`);
       const village = l.villages.get(c.data.villageId);
-      const r = ref('village', c.data.villageId, village, before !== undefined);
+      const r = ref('village', c.data.villageId, village, before?.villageId === c.data.villageId);
       if (r) return r;
       if (village!.townId !== c.data.townId) return bad(`village ${c.data.villageId} is in ${village!.townId}, not ${c.data.townId}`);
       if (c.data.workerId && c.data.workerId !== before?.workerId) {
@@ -262,7 +263,6 @@ function checkRefs(c: RefChange, l: Lookup): ChangeProblem | null {
         const e = ref('category', cat, l.categories.get(cat), before?.categories.includes(cat) ?? false);
         if (e) return e;
       }
-      if (c.data.retired && [...l.plans.values()].some((p) => !p.retired && p.unitIds.includes(c.data.id))) return bad(`unit ${c.data.id} is still suggested by active plans`);
       return null;
     }
     case 'calendar.set': {

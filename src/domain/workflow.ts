@@ -195,11 +195,11 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     roles: CENTER,
     apply: (n, e, org, _prev, tm) => {
       const unit = org.unit(e.data.unitId);
-      if (!unit) return 'unknown_unit';
+      if (!unit || unit.retired) return 'unknown_unit';
       // A town-level unit syncs only its own town's case docs (docs.ts): it could never see a case from elsewhere.
       if (unit.townId !== undefined && unit.townId !== n.townId) return 'out_of_scope';
       const plan = e.data.planId ? org.plansFor(n.category).find((p) => p.id === e.data.planId) : undefined;
-      if (e.data.planId && !plan) return 'unknown_plan';
+      if (e.data.planId && (!plan || plan.retired)) return 'unknown_plan';
       n.unitId = unit.id;
       if (plan) n.planId = plan.id;
       else delete n.planId;
@@ -589,8 +589,9 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex, tm: E
     if (state) return { ok: false, reason: 'state_not_allowed' };
     const d = e.data;
     const grid = org.grid(d.gridId);
-    if (!grid || grid.townId !== d.townId) return { ok: false, reason: 'unknown_grid' };
-    if (!org.subcategory(d.category)) return { ok: false, reason: 'unknown_category' };
+    // Issue 15: retired reference data is history only (a receipt's snapshot never marks it retired).
+    if (!grid || grid.retired || grid.townId !== d.townId) return { ok: false, reason: 'unknown_grid' };
+    if (!org.subcategory(d.category) || org.subcategory(d.category)!.retired) return { ok: false, reason: 'unknown_category' };
     // Issue 13: attributes only as the subcategory's service fields define them (append-only table: servicefields.ts).
     if (badAttribute(d.category, d.attributes) !== null) return { ok: false, reason: 'bad_attribute' };
     if (!inScope(actor, d, org)) return { ok: false, reason: 'out_of_scope' };

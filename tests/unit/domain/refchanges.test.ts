@@ -51,13 +51,14 @@ describe('checkChange: schemas, references, authority', () => {
     expect(code(change('calendar.set', { year: 2026, holidays: ['2026-02-30'], workdays: [] }))).toBe('invalid_event');
     expect(code(change('calendar.set', { year: 2026, holidays: ['2026-02-14'], workdays: ['2026-02-14'] }))).toBe('invalid_event');
   });
-  it('retired items: nothing new may name them, a parent with active children is not retired, ids never move', () => {
+  it('retired items: nothing new may name them, a parent with active children is not retired, nothing moves to another town', () => {
     const retired = applyChanges(ORG, [change('grid.set', { ...ORG.grids[2]!, retired: true }), change('village.set', { ...ORG.villages[2]!, retired: true })]);
     expect(retired.villages.find((v) => v.id === 't02v01')?.retired).toBe(true);
     expect(code(change('grid.set', { id: 'g0009', villageId: 't02v01', townId: 't02', name: 'x', workerId: '', center: [122, 41] }), retired)).toBe('bad_reference');
     expect(code(change('village.set', { ...ORG.villages[0]!, retired: true }))).toBe('bad_reference'); // g0001 is active
-    expect(code(change('grid.set', { ...ORG.grids[0]!, villageId: 't01v02' }))).toBe('bad_reference');
-    expect(code(change('unit.set', { ...ORG.units[0]!, retired: true }))).toBe('bad_reference'); // P001 suggests it
+    expect(code(change('grid.set', { ...ORG.grids[0]!, villageId: 't02v01', townId: 't02' }))).toBe('bad_reference'); // another town
+    expect(code(change('grid.set', { ...ORG.grids[0]!, villageId: 't01v02' }))).toBeNull(); // another village of its town
+    expect(code(change('village.set', { ...ORG.villages[0]!, townId: 't02' }))).toBe('bad_reference');
   });
   it('the actor is the user, and an admin', () => {
     expect(checkChange(change('town.set', { id: 't03', name: 'x', nameEn: '', center: [122, 41] }, 1, 'county'), ORG, ADMIN)?.code).toBe('forged_actor');
