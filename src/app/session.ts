@@ -704,6 +704,7 @@ class SessionImpl implements GridlinkSession {
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }),
     });
   reportResolved: Session['reportResolved'] = (input, note) => this.engine.reportResolved(input, note);
+  changeReference: NonNullable<Session['changeReference']> = (change) => this.engine.changeReference(change, this.user);
   queryQueue: Session['queryQueue'] = (queue, offset, limit, opts) => this.engine.queryQueue(queue, offset, limit, opts);
   countQueue: Session['countQueue'] = (queue, opts) => this.engine.countQueue(queue, opts);
   findDuplicates: Session['findDuplicates'] = (input) => this.engine.findDuplicates(input);
