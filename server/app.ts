@@ -15,7 +15,7 @@ import { HybridClock, hlcMs } from '../src/domain/hlc.ts';
 import { MAX_AHEAD_MS } from '../src/domain/receipts.ts';
 import { migrateReceipts } from './receipts.ts';
 import { indexOrg, type OrgData, type UserInfo } from '../src/domain/org.ts';
-import { readOrg } from '../src/protocol/orgdoc.ts';
+import { readOrg } from '../src/protocol/orgread.ts';
 import { signToken, verifyToken } from './auth.ts';
 import { checkProductionStore, type AdminSetting } from './accounts.ts';
 import { ConfigError, DEFAULTS, parseDuration, resolveJwtSecret } from './config.ts';

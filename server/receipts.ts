@@ -13,7 +13,7 @@ import { ORG_DOC, parseDocName } from '../src/domain/docs.ts';
 import { indexOrg, type OrgIndex } from '../src/domain/org.ts';
 import { makeReceipt } from '../src/domain/receipts.ts';
 import { CaseIndex } from '../src/protocol/caseindex.ts';
-import { readOrg } from '../src/protocol/orgdoc.ts';
+import { readOrg } from '../src/protocol/orgread.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import { encodeAppend } from './relay.ts';
 import { loadStoredDoc, type Store } from './store.ts';

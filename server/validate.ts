@@ -7,7 +7,12 @@
  *  - the user may only read the doc and the update carries any struct or a new deletion -> read_only
  *  - it deletes anything in a cases doc (event logs are append-only)                     -> delete_not_allowed
  *  - a new struct is not an Item holding plain JSON (ContentAny) in the root Y.Array `events` (cases docs), or
- *    not a plain value / deleted value in one of the org collection maps (org doc)      -> invalid_struct
+ *    (org doc, issue 15) not a plain value appended to the root Y.Array `changes`; the collection maps are the
+ *    relay's own (its seed and the users directory, `asRelay`), where plain or deleted values go  -> invalid_struct
+ *  - (org doc) it deletes anything, unless the relay writes it                            -> delete_not_allowed
+ *  - (org doc) a new change fails `parseChange`, names another actor, comes from a non-admin, or, folded in HLC
+ *    order with every change accepted before (src/domain/refchanges.ts `foldChanges`), does not apply or makes an
+ *    accepted one stop applying               -> invalid_event, forged_actor, role_not_allowed, bad_reference
  *  - a new event fails `parseEvent`, a report's attributes are not its subcategory's (servicefields.ts) (people
  *    docs: `parsePeopleEvent`, and any full ID number in a people event;
  *    idnumbers docs: `parseIdNumberEvent`; party docs: `parsePartyEvent`; training docs: `parseTrainingEvent`,
@@ -37,6 +42,8 @@ import { parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src
 import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../src/domain/training.ts';
 import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
+import { readBase } from '../src/protocol/orgdoc.ts';
+import { CHANGES_ARRAY, foldChanges, parseChange } from '../src/domain/refchanges.ts';
 import { factsOf, RELAY_OWNER } from './integrity.ts';
 import { idNumberLeak } from './privacy.ts';
 
@@ -56,6 +63,7 @@ export const REFUSAL_CODES = [
   'unknown_case',
   'stamped_too_early',
   'not_authorized',
+  'bad_reference',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -122,7 +130,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     if (structs.length > 0 || deletes.length > 0) return refuse('read_only', 'this user may only read this doc');
     return { ok: true, novel: false, reported: [], events: [], records: [] };
   }
-  if (deletes.length > 0 && kind.kind !== 'org') return refuse('delete_not_allowed', 'events are never deleted');
+  if (deletes.length > 0 && (kind.kind !== 'org' || !opts.asRelay)) return refuse('delete_not_allowed', kind.kind === 'org' ? 'reference changes are never deleted' : 'events are never deleted');
 
   // 1. Contiguity: for every client, [0, covered) must be known in the doc or the update, without gaps.
   const covered = new Map<number, number>();
@@ -159,6 +167,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
   const leak = idNumberLeak(kind, values);
   if (leak) return refuse('invalid_event', leak);
   let novel = deletes.length > 0;
+  const changes: unknown[] = [];
   for (const s of structs) {
     if (s instanceof Y.Skip) continue;
     const known = docState(s.id.client);
@@ -174,11 +183,18 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
       return refuse('missing_dependencies', `unknown right origin ${s.rightOrigin.client}:${s.rightOrigin.clock}`);
     }
     const place = placement(s);
-    if (kind.kind === 'org') {
-      if (!place || !ORG_MAPS.has(place.root) || place.sub === null) return refuse('invalid_struct', 'org writes go to the collection maps');
+    if (kind.kind === 'org' && opts.asRelay) {
+      if (!place || !ORG_MAPS.has(place.root) || place.sub === null) return refuse('invalid_struct', 'the relay writes the org collection maps');
       if (!(s.content instanceof Y.ContentAny) && !(s.content instanceof Y.ContentDeleted)) {
         return refuse('invalid_struct', 'org values are plain JSON');
       }
+      continue;
+    }
+    if (kind.kind === 'org') {
+      // Issue 15: a client (an admin: everyone else only reads) appends reference changes, nothing else.
+      if (!place || place.root !== CHANGES_ARRAY || place.sub !== null) return refuse('invalid_struct', `org edits are appended to '${CHANGES_ARRAY}'; the collection maps are the relay's`);
+      if (!(s.content instanceof Y.ContentAny)) return refuse('invalid_struct', 'reference changes are plain JSON objects');
+      changes.push(...s.content.arr.slice(Math.max(0, known - s.id.clock)));
       continue;
     }
     if (!place || place.root !== EVENTS_ARRAY || place.sub !== null) return refuse('invalid_struct', `only the '${EVENTS_ARRAY}' array may be written`);
@@ -213,6 +229,10 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
       }
     }
   }
+  if (changes.length > 0) {
+    const bad = checkOrgChanges(doc, changes, user, nowMs);
+    if (bad) return bad;
+  }
   if (opts.org && events.length > 0) {
     const bad = facts.checkCaseEvents(events, user, opts.org);
     if (bad) return refuse(bad.code, bad.detail);
@@ -223,6 +243,39 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     if (bad) return refuse(bad.code, bad.detail);
   }
   return { ok: true, novel, reported, events, records: kind.kind === 'cases' || kind.kind === 'org' ? [] : values };
+}
+
+/**
+ * New reference changes (issue 15): each is well-formed, the user's own and the user an admin; folded in HLC order
+ * with everything accepted before, each applies and every change that applied still does (so what the relay
+ * accepts is exactly what every replica's fold applies). Null when acceptable.
+ */
+function checkOrgChanges(doc: Y.Doc, fresh: readonly unknown[], user: UserInfo, nowMs: number): Verdict | null {
+  const ids = new Set<string>();
+  for (const raw of fresh) {
+    const parsed = parseChange(raw);
+    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+    const c = parsed.change;
+    if (c.actor !== user.id) return refuse('forged_actor', `change ${c.id}: actor ${c.actor} is not ${user.id}`);
+    if (user.role !== 'admin') return refuse('role_not_allowed', `change ${c.id}: a ${user.role} may not edit reference data`);
+    if (hlcMs(c.at) > nowMs + MAX_AHEAD_MS) return refuse('clock_ahead', `change ${c.id} is stamped after the relay's clock: correct the device clock`);
+    if (ids.has(c.id)) return refuse('invalid_event', `change ${c.id} is there twice`);
+    ids.add(c.id);
+  }
+  const base = readBase(doc);
+  const existing = doc.getArray<unknown>(CHANGES_ARRAY).toArray();
+  const known = new Set(existing.map((x) => (typeof x === 'object' && x !== null ? (x as { id?: unknown }).id : undefined)));
+  for (const id of ids) if (known.has(id)) return refuse('invalid_event', `change ${id} exists already`);
+  const before = foldChanges(base, existing);
+  const after = foldChanges(base, [...existing, ...fresh]);
+  for (const id of ids) {
+    const problem = after.skipped.get(id);
+    if (problem) return refuse(problem.code, problem.detail);
+  }
+  const still = new Set(after.applied);
+  const undone = before.applied.find((id) => !still.has(id));
+  if (undone) return refuse('bad_reference', `change ${undone}, accepted before, would no longer apply (an earlier-stamped change conflicts with it)`);
+  return null;
 }
 
 /** A people, ID number or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */

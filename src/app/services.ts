@@ -70,6 +70,12 @@ export interface Session {
   // issue 4 ------------------------------------------------------------------
   /** Report and resolve on the spot (就地解决) in one step: two events, appended together. */
   reportResolved(input: ReportInput, note: string): Promise<Decision>;
+  /**
+   * Issue 15 (admins): append a reference change to the org doc on this device (src/domain/refchanges.ts); it syncs
+   * when online, and the relay checks it again. Resolves with the local check's problem, or null once appended.
+   * Optional: sessions without an org doc to write (practice, fakes) have none.
+   */
+  changeReference?(change: unknown): Promise<{ code: string; detail: string } | null>;
   /** Rows of a queue, in its order; through Dexie indexes. `nowMs` (default now) decides `overdue`. */
   queryQueue(queue: QueueName, offset: number, limit: number, opts?: QueueOptions): Promise<CaseRow[]>;
   countQueue(queue: QueueName, opts?: QueueOptions): Promise<number>;

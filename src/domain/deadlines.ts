@@ -6,7 +6,9 @@
  *  - accept: a `reported` case should get its first answer (accept, reject, merge, self-resolve) within
  *    ACCEPT_WITHIN_HOURS of the report. The town center is responsible.
  *  - resolve: from the latest dispatch, the unit has `dueHours` (command, else plan, else 24) plus every approved
- *    extension. It runs while a unit holds the case (dispatched, acknowledged, in_progress, verification_failed)
+ *    extension. Issue 15: a plan may count working days instead (`dueDays`): the deadline is then the end of the
+ *    Nth working day after the dispatch's CST day (workdays.ts `workingDueMs`, weekends only for a year without a
+ *    holiday calendar), fixed at the dispatch as `dueSpanMs`, plus the approved extension hours. It runs while a unit holds the case (dispatched, acknowledged, in_progress, verification_failed)
  *    and stops at the resolve that counts (a failed verification sends the case back under the same deadline).
  *    A return clears it; the next dispatch starts it again.
  * State: `due_soon` once DUE_SOON_FRACTION of the allowed time has elapsed, `overdue` after the due time.
@@ -16,6 +18,8 @@
  *  - accept:  overdue at all -> `town`; more than ESCALATE_COUNTY of the allowed time -> `county`.
  */
 import { UNIT_STATUSES, type CaseState } from './workflow.ts';
+
+export { isWorkingDay, workingDueMs } from './workdays.ts';
 
 export const HOUR_MS = 3_600_000;
 /** The first answer to a report is due within this many hours. */
@@ -49,7 +53,7 @@ export interface Deadline {
 
 /** The fields of a case the deadlines need (a CaseState has them; so does a read-model row). */
 export type DeadlineInput = Pick<CaseState, 'status' | 'reportedMs'> &
-  Partial<Pick<CaseState, 'dispatchedMs' | 'dueHours' | 'extensionHours' | 'resolvedMs' | 'selfResolved'>>;
+  Partial<Pick<CaseState, 'dispatchedMs' | 'dueHours' | 'dueSpanMs' | 'extensionHours' | 'resolvedMs' | 'selfResolved'>>;
 
 const RUNNING: ReadonlySet<string> = new Set(UNIT_STATUSES);
 const STOPPED: ReadonlySet<string> = new Set(['resolved', 'verified', 'closed']);
@@ -57,6 +61,7 @@ const STOPPED: ReadonlySet<string> = new Set(['resolved', 'verified', 'closed'])
 /** The due time of the resolve clock (dispatch + due hours + approved extensions), or undefined. */
 export function resolveDueMs(c: DeadlineInput): number | undefined {
   if (c.dispatchedMs === undefined || c.dueHours === undefined) return undefined;
+  if (c.dueSpanMs !== undefined) return c.dispatchedMs + c.dueSpanMs + (c.extensionHours ?? 0) * HOUR_MS;
   return c.dispatchedMs + (c.dueHours + (c.extensionHours ?? 0)) * HOUR_MS;
 }
 

@@ -43,6 +43,8 @@ export interface Town {
   nameEn: string;
   /** Representative point of the town, [lng, lat]. */
   center: [number, number];
+  /** Retired by an admin (refchanges.ts): kept, since history names it, but offered for nothing new. */
+  retired?: true;
 }
 
 export interface Village {
@@ -50,6 +52,7 @@ export interface Village {
   townId: string;
   name: string;
   kind: 'village' | 'community';
+  retired?: true;
 }
 
 export interface Grid {
@@ -60,12 +63,14 @@ export interface Grid {
   workerId: string;
   /** Representative point of the grid, [lng, lat]; the polygon itself is static geometry, not CRDT data. */
   center: [number, number];
+  retired?: true;
 }
 
 export interface MajorCategory {
   code: string;
   name: string;
   nameEn: string;
+  retired?: true;
 }
 
 export interface Subcategory {
@@ -73,6 +78,7 @@ export interface Subcategory {
   major: string;
   name: string;
   nameEn: string;
+  retired?: true;
 }
 
 export type Priority = 'urgent' | 'high' | 'normal';
@@ -83,8 +89,20 @@ export interface Plan {
   category: string;
   name: string;
   priority: Priority;
-  /** Hours from dispatch to the deadline. */
+  /** Hours from dispatch to the deadline (with `dueIn: 'working_days'`, the calendar-time fallback only). */
   dueHours: number;
+  /** Issue 15: the deadline counts working days (deadlines.ts `workingDueMs`) instead of hours. */
+  dueIn?: 'hours' | 'working_days';
+  /** With `dueIn: 'working_days'`: the deadline is the end of the Nth working day after dispatch (CST). */
+  dueDays?: number;
+  /**
+   * Only in a receipt's snapshot (receipts.ts): the working-day deadline the relay computed at the dispatch, as the
+   * span from its receipt time (the calendar as it stood then: a later calendar edit changes no running deadline).
+   */
+  dueSpanMs?: number;
+  /** 1 for the seed's plans, +1 per `plan.set` (refchanges.ts); a dispatch's receipt records it. */
+  version?: number;
+  retired?: true;
   /** Suggested unit ids, best first. */
   unitIds: string[];
   steps: string[];
@@ -102,6 +120,17 @@ export interface Unit {
   townId?: string;
   /** Major category codes this unit handles. */
   categories: string[];
+  retired?: true;
+}
+
+/**
+ * Issue 15: one year's 法定节假日 (days off) and 调休 (weekend days that are working days), "YYYY-MM-DD" in CST.
+ * Written only through `calendar.set` changes (refchanges.ts); without one for a year, working days are Mon-Fri.
+ */
+export interface WorkCalendar {
+  year: number;
+  holidays: string[];
+  workdays: string[];
 }
 
 /** Everything in the org doc, as plain data. */
@@ -114,11 +143,15 @@ export interface OrgData {
   plans: Plan[];
   units: Unit[];
   users: UserInfo[];
+  /** Working-day calendars by year (only from `calendar.set` changes: no map of its own). */
+  calendars?: WorkCalendar[];
 }
 
 /** Names of the Y.Map in the org doc for each collection, keyed by id (code for categories). */
 export const ORG_COLLECTIONS = ['towns', 'villages', 'grids', 'categories', 'subcategories', 'plans', 'units', 'users'] as const;
 export type OrgCollection = (typeof ORG_COLLECTIONS)[number];
+/** Issue 15: the org doc's root Y.Array of admins' reference changes (src/domain/refchanges.ts). */
+export const CHANGES_ARRAY = 'changes';
 
 /** Lookups the fold and the rules need; built from OrgData by `indexOrg`. */
 export interface OrgIndex {
@@ -129,6 +162,8 @@ export interface OrgIndex {
   subcategory(code: string): Subcategory | undefined;
   plansFor(subcategory: string): Plan[];
   planById(id: string): Plan | undefined;
+  /** Working-day calendars (issue 15; absent in a receipt's snapshot, whose plan carries `dueSpanMs`). */
+  calendars?: readonly WorkCalendar[];
 }
 
 /** The org doc as the app holds it: the index and the data it was built from. */
@@ -157,5 +192,6 @@ export function indexOrg(data: Partial<OrgData>): OrgIndex {
     subcategory: (code) => subs.get(code),
     plansFor: (code) => plans.get(code) ?? [],
     planById: (id) => planIds.get(id),
+    calendars: data.calendars ?? [],
   };
 }

@@ -23,6 +23,7 @@ import type { CaseEvent } from './events.ts';
 import type { ErrorCode } from './errors.ts';
 import { hlcMs } from './hlc.ts';
 import { ID_PATTERN } from './ids.ts';
+import { workingDueMs } from './workdays.ts';
 import { ROLES, type Grid, type OrgIndex, type Plan, type Role, type Subcategory, type Unit, type UserInfo } from './org.ts';
 
 /** How far ahead of the relay's clock an event's time may be (device clocks drift; the app corrects by the relay's time). */
@@ -42,6 +43,11 @@ const Capture = v.strictObject({
   pk: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99))),
   /** dispatched with a plan that asks for a photo of the fix (Plan.afterPhoto). */
   pp: v.optional(v.literal(1)),
+  /** Issue 15 (absent in older receipts): the plan's version (refchanges.ts), and its working days when it counts them. */
+  pv: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000))),
+  pw: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60))),
+  /** With `pw`: the deadline as ms after the receipt time, by the working-day calendar the relay had (workdays.ts). */
+  pm: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(400 * 86_400_000))),
   /** A reference the relay did not know when it accepted the event. */
   n: v.optional(v.picklist(REF_ERRORS)),
 });
@@ -116,20 +122,27 @@ function parseAuthority(id: string, a: string): UserInfo | undefined {
 
 /** What the relay records about an accepted event's references, checked against the org doc now. */
 export function captureRefs(e: CaseEvent, org: OrgIndex): Capture | undefined {
+  // Issue 15: a retired grid, subcategory, unit or plan is history only: a new event may not name it.
   if (e.type === 'reported') {
     const grid = org.grid(e.data.gridId);
-    if (!grid || grid.townId !== e.data.townId) return { n: 'unknown_grid' };
-    if (!org.subcategory(e.data.category)) return { n: 'unknown_category' };
+    if (!grid || grid.retired || grid.townId !== e.data.townId) return { n: 'unknown_grid' };
+    const sub = org.subcategory(e.data.category);
+    if (!sub || sub.retired) return { n: 'unknown_category' };
     return { v: grid.villageId };
   }
   if (e.type === 'dispatched') {
     const unit = org.unit(e.data.unitId);
-    if (!unit) return { n: 'unknown_unit' };
+    if (!unit || unit.retired) return { n: 'unknown_unit' };
     const x: Capture = unit.townId !== undefined ? { ut: unit.townId } : {};
     if (e.data.planId) {
       const plan = org.planById(e.data.planId);
-      if (!plan) return { ...x, n: 'unknown_plan' };
-      Object.assign(x, { pc: plan.category, pd: plan.dueHours, pk: plan.steps.length }, plan.afterPhoto ? { pp: 1 } : {});
+      if (!plan || plan.retired) return { ...x, n: 'unknown_plan' };
+      Object.assign(
+        x,
+        { pc: plan.category, pd: plan.dueHours, pk: plan.steps.length, pv: plan.version ?? 1 },
+        plan.afterPhoto ? { pp: 1 } : {},
+        plan.dueIn === 'working_days' && plan.dueDays ? { pw: plan.dueDays } : {},
+      );
     }
     return x;
   }
@@ -142,6 +155,7 @@ export function makeReceipt(e: CaseEvent, org: OrgIndex, rx: number, floor?: num
   const r: Receipt = { e: e.id, rx: legacy ? hlcMs(e.at) : rx, a: actor ? authorityOf(actor) : 'unknown' };
   if (!legacy && floor !== undefined && floor < rx) r.f = floor;
   const x = captureRefs(e, org);
+  if (x?.pw) x.pm = workingDueMs(r.rx, x.pw, org.calendars) - r.rx;
   if (x) r.x = x;
   if (legacy) r.l = 1;
   return r;
@@ -165,7 +179,19 @@ export function snapshotOrg(e: CaseEvent, r: Receipt): OrgIndex {
   if (e.type === 'dispatched' && x.n !== 'unknown_unit') {
     unit = { id: e.data.unitId, name: '', level: x.ut ? 'town' : 'county', categories: [], ...(x.ut ? { townId: x.ut } : {}) };
     if (e.data.planId && x.n !== 'unknown_plan' && x.pc !== undefined) {
-      plan = { id: e.data.planId, category: x.pc, name: '', priority: 'normal', dueHours: x.pd ?? 24, unitIds: [], steps: Array.from({ length: x.pk ?? 0 }, () => ''), ...(x.pp ? { afterPhoto: true } : {}) };
+      plan = {
+        id: e.data.planId,
+        category: x.pc,
+        name: '',
+        priority: 'normal',
+        dueHours: x.pd ?? 24,
+        unitIds: [],
+        steps: Array.from({ length: x.pk ?? 0 }, () => ''),
+        ...(x.pp ? { afterPhoto: true } : {}),
+        ...(x.pv ? { version: x.pv } : {}),
+        ...(x.pw ? { dueIn: 'working_days' as const, dueDays: x.pw } : {}),
+        ...(x.pw && x.pm ? { dueSpanMs: x.pm } : {}),
+      };
     }
   }
   return {

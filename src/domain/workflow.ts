@@ -43,6 +43,7 @@ import { photoRefs, type PhotoRef, type VoiceRef } from './evidence.ts';
 import { hlcMs } from './hlc.ts';
 import type { OrgIndex, Role, UserInfo } from './org.ts';
 import { badAttribute } from './servicefields.ts';
+import { workingDueMs } from './workdays.ts';
 
 export const STATUSES = [
   'reported',
@@ -194,15 +195,26 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     roles: CENTER,
     apply: (n, e, org, _prev, tm) => {
       const unit = org.unit(e.data.unitId);
-      if (!unit) return 'unknown_unit';
+      if (!unit || unit.retired) return 'unknown_unit';
       // A town-level unit syncs only its own town's case docs (docs.ts): it could never see a case from elsewhere.
       if (unit.townId !== undefined && unit.townId !== n.townId) return 'out_of_scope';
       const plan = e.data.planId ? org.plansFor(n.category).find((p) => p.id === e.data.planId) : undefined;
-      if (e.data.planId && !plan) return 'unknown_plan';
+      if (e.data.planId && (!plan || plan.retired)) return 'unknown_plan';
       n.unitId = unit.id;
       if (plan) n.planId = plan.id;
       else delete n.planId;
       n.dueHours = e.data.dueHours ?? plan?.dueHours ?? DEFAULT_DUE_HOURS;
+      // Issue 15: a plan counting working days sets the deadline unless the command gave hours (deadlines.ts).
+      if (e.data.dueHours === undefined && plan?.dueIn === 'working_days' && plan.dueDays) {
+        n.dueDays = plan.dueDays;
+        // The receipt's figure (the relay's calendar at the dispatch), else this device's calendar (provisional).
+        n.dueSpanMs = plan.dueSpanMs ?? workingDueMs(tm.rx, plan.dueDays, org.calendars) - tm.rx;
+      } else {
+        delete n.dueDays;
+        delete n.dueSpanMs;
+      }
+      if (plan?.version) n.planVersion = plan.version;
+      else delete n.planVersion;
       // The unit's clock starts when the dispatch reached the relay: the unit cannot know of it before.
       n.dispatchedMs = tm.rx;
       n.extensionHours = 0;
@@ -430,6 +442,8 @@ function clearUnit(n: CaseState): void {
   delete n.unitId;
   delete n.dispatchedMs;
   delete n.dueHours;
+  delete n.dueDays;
+  delete n.dueSpanMs;
   delete n.extension;
   delete n.unitResponseMs;
   n.extensionHours = 0;
@@ -482,6 +496,12 @@ export interface CaseState {
   planId?: string;
   /** Hours from dispatch to the deadline (command, else plan, else 24), without extensions. */
   dueHours?: number;
+  /** Issue 15: the deadline is the end of this many working days after dispatch (the plan's); dueHours is ignored then. */
+  dueDays?: number;
+  /** With dueDays: that deadline as ms after `dispatchedMs` (deadlines.ts resolveDueMs adds extensions). */
+  dueSpanMs?: number;
+  /** The version of the plan the latest dispatch used (its receipt's), for the record. */
+  planVersion?: number;
   /** The latest dispatch: the deadline clock starts here. */
   dispatchedMs?: number;
   dispatchCount?: number;
@@ -569,8 +589,9 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex, tm: E
     if (state) return { ok: false, reason: 'state_not_allowed' };
     const d = e.data;
     const grid = org.grid(d.gridId);
-    if (!grid || grid.townId !== d.townId) return { ok: false, reason: 'unknown_grid' };
-    if (!org.subcategory(d.category)) return { ok: false, reason: 'unknown_category' };
+    // Issue 15: retired reference data is history only (a receipt's snapshot never marks it retired).
+    if (!grid || grid.retired || grid.townId !== d.townId) return { ok: false, reason: 'unknown_grid' };
+    if (!org.subcategory(d.category) || org.subcategory(d.category)!.retired) return { ok: false, reason: 'unknown_category' };
     // Issue 13: attributes only as the subcategory's service fields define them (append-only table: servicefields.ts).
     if (badAttribute(d.category, d.attributes) !== null) return { ok: false, reason: 'bad_attribute' };
     if (!inScope(actor, d, org)) return { ok: false, reason: 'out_of_scope' };

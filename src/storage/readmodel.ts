@@ -37,6 +37,7 @@ export function toRecord(state: CaseState, doc: string, pending: boolean): CaseR
   if (state.planId) r.planId = state.planId;
   if (state.dispatchedMs !== undefined) r.dispatchedMs = state.dispatchedMs;
   if (state.dueHours !== undefined) r.dueHours = state.dueHours;
+  if (state.dueSpanMs !== undefined) r.dueSpanMs = state.dueSpanMs;
   if (state.extensionHours) r.extensionHours = state.extensionHours;
   const due = runningDueMs(state);
   if (due !== undefined) r.dueMs = due;
@@ -83,6 +84,7 @@ const ROW_EXTRAS = [
   'planId',
   'dispatchedMs',
   'dueHours',
+  'dueSpanMs',
   'extensionHours',
   'dueMs',
   'extensionPending',

@@ -37,6 +37,8 @@ export interface CaseRow extends InboxFacts {
   /** The latest dispatch (the deadline clock's start), its hours and approved extension hours. */
   dispatchedMs?: number;
   dueHours?: number;
+  /** Issue 15: a working-day deadline as ms after dispatch (CaseState.dueSpanMs). */
+  dueSpanMs?: number;
   extensionHours?: number;
   /** Due time of the running clock (accept clock while `reported`, resolve clock while a unit holds the case). */
   dueMs?: number;

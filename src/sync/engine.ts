@@ -45,7 +45,8 @@ import { ReadModelProjection, sameMarker } from './projection.ts';
 import type { Transport } from './link.ts';
 import { linksState, ownBy, setStatus } from './docsync.ts';
 import { DocHost, type HostedDoc } from './host.ts';
-import { orgIsEmpty, orgView } from '../protocol/orgdoc.ts';
+import { orgChanges, orgIsEmpty, readBase, viewOf } from '../protocol/orgdoc.ts';
+import { CHANGES_ARRAY } from '../domain/org.ts';
 import { countRows, extraRows, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../protocol/wire.ts';
 import type { ConnectionState, SyncStatus } from './status.ts';
@@ -134,6 +135,8 @@ export class SyncEngine {
   private orgTimer: ReturnType<typeof setTimeout> | null = null;
   /** The org doc, while a change of it waits to be applied. */
   private orgDoc: Y.Doc | null = null;
+  /** Counts org reads: a lazily folded read that a newer one overtook is dropped (`setOrg`). */
+  private orgSeq = 0;
   private clockTimer: ReturnType<typeof setTimeout> | null = null;
   private started: Promise<void> | null = null;
   private readonly readableP: Promise<void>;
@@ -353,7 +356,7 @@ export class SyncEngine {
   }
 
   private attachOrg(slot: Slot): void {
-    if (!orgIsEmpty(slot.doc)) this.org.value = orgView(slot.doc);
+    if (!orgIsEmpty(slot.doc)) this.setOrg(slot.doc);
     const onUpdate = () => {
       this.orgDoc = slot.doc;
       // The first reference data is applied at once (screens wait for it), but only whole: a first sync from the
@@ -380,8 +383,47 @@ export class SyncEngine {
     const doc = this.orgDoc;
     this.orgDoc = null;
     if (!doc || this.stopped) return;
-    this.org.value = orgView(doc);
-    for (const s of this.slots.values()) if (s.kind === 'cases') void this.projection.enqueue(() => this.projection.refoldUnreceipted(s));
+    this.setOrg(doc, () => {
+      for (const s of this.slots.values()) if (s.kind === 'cases') void this.projection.enqueue(() => this.projection.refoldUnreceipted(s));
+    });
+  }
+
+  /**
+   * Issue 15: an admin's reference change, checked on this device as the relay will (refchanges.ts, loaded on
+   * demand) and appended to the org doc's `changes`: it applies offline at once and syncs when the link is up.
+   */
+  async changeReference(change: unknown, user: UserInfo): Promise<{ code: string; detail: string } | null> {
+    await this.start();
+    const slot = [...this.slots.values()].find((s) => s.kind === 'org');
+    if (!slot || slot.access !== 'write') return { code: 'read_only', detail: 'this account may not edit reference data' };
+    const { checkChange, foldChanges } = await import('../domain/refchanges.ts');
+    const before = foldChanges(readBase(slot.doc), orgChanges(slot.doc)).org;
+    const problem = checkChange(change, before, user);
+    if (problem) return problem;
+    slot.doc.getArray<unknown>(CHANGES_ARRAY).push([change]);
+    return null;
+  }
+
+  /**
+   * Read the org doc into `org`: the base maps at once when no admin has changed anything (most devices, always
+   * at first), else the fold of the changes (issue 15, src/protocol/orgread.ts), loaded on demand so that it stays
+   * out of the first screen's bundle. `then` runs once the new view is in place.
+   */
+  private setOrg(doc: Y.Doc, then?: () => void): void {
+    const seq = ++this.orgSeq;
+    if (orgChanges(doc).length === 0) {
+      this.org.value = viewOf(readBase(doc));
+      then?.();
+      return;
+    }
+    import('../protocol/orgread.ts').then(
+      ({ orgView }) => {
+        if (seq !== this.orgSeq || this.stopped) return;
+        this.org.value = orgView(doc);
+        then?.();
+      },
+      (err: unknown) => console.warn('gridlink: the reference data fold could not be loaded', err),
+    );
   }
 
   /**

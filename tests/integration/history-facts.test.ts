@@ -19,8 +19,9 @@ import { WebSocket } from 'ws';
 import { createAuthService, type GridlinkAuthService, type GridlinkSession } from '../../src/app/session.ts';
 import type { Command } from '../../src/domain/commands.ts';
 import { ORG_DOC } from '../../src/domain/docs.ts';
-import { hlcMs } from '../../src/domain/hlc.ts';
-import type { OrgView } from '../../src/domain/org.ts';
+import { formatHlc, hlcMs } from '../../src/domain/hlc.ts';
+import { newId } from '../../src/domain/ids.ts';
+import { CHANGES_ARRAY, type OrgView } from '../../src/domain/org.ts';
 import type { CaseState } from '../../src/domain/workflow.ts';
 import type { CaseRow } from '../../src/storage/rows.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../../src/protocol/wire.ts';
@@ -130,14 +131,22 @@ async function act(s: GridlinkSession, id: string, command: object): Promise<{ o
 let orgNow: (org: OrgView) => boolean = () => true;
 
 /** An administrator's change of the org doc over sync; resolves when the relay acknowledged it and every session has it. */
-async function changeOrg(write: (doc: SyncClient['doc']) => void, sessionsHaveIt: (org: OrgView) => boolean): Promise<void> {
-  admin.doc.transact(() => write(admin.doc));
+async function changeOrg(write: (doc: SyncClient['doc']) => void | Promise<void>, sessionsHaveIt: (org: OrgView) => boolean): Promise<void> {
+  await write(admin.doc);
   await admin.allSaved('the org change acknowledged');
   orgNow = sessionsHaveIt;
   for (const s of Object.values(sessions)) {
     await until(() => s.org.value !== null && sessionsHaveIt(s.org.value), `${s.user.id} has the new org`);
     await s.engine.settled();
   }
+}
+
+let changeTick = 0;
+/** The admin's reference change (src/domain/refchanges.ts), appended to the org doc's `changes`. */
+function refChange(doc: SyncClient['doc'], type: string, data: unknown): void {
+  const ms = Date.now();
+  const id = newId(ms, (k) => crypto.getRandomValues(new Uint8Array(k)));
+  doc.getArray(CHANGES_ARRAY).push([{ id, at: formatHlc({ ms, counter: changeTick++, node: 'admin-dev' }), actor: 'admin', type, data }]);
 }
 
 // ------------------------------------------------------------------ every replica keeps the history
@@ -164,7 +173,7 @@ async function expectHistoryKept(label: string): Promise<void> {
 }
 
 /** The org change keeps every case and the town's statistics as they were, on every replica. */
-async function changeKeepsHistory(label: string, write: (doc: SyncClient['doc']) => void, sessionsHaveIt: (org: OrgView) => boolean): Promise<void> {
+async function changeKeepsHistory(label: string, write: (doc: SyncClient['doc']) => void | Promise<void>, sessionsHaveIt: (org: OrgView) => boolean): Promise<void> {
   const stats = await townStats();
   await changeOrg(write, sessionsHaveIt);
   expect(await townStats(), `${label}: GET /api/stats?scope=t01`).toEqual(stats);
@@ -253,9 +262,10 @@ describe('reference data changes keep history on every replica; only new events 
     // are decided and receipted with is the org doc's directory entry.
     await changeKeepsHistory(
       '(a) w0001 moved',
-      (doc) => {
-        doc.getMap('grids').set('g0003', { id: 'g0003', villageId: 't01v01', townId: 't01', name: '一村第二网格', workerId: 'w0001', center: [122.08, 41.13] });
-        doc.getMap('users').set('w0001', { ...USERS.w0001, gridId: 'g0003' });
+      async (doc) => {
+        // The directory is the relay's (accounts); the grid is an admin's reference change (issue 15).
+        await server.relay.putOrgUser({ ...USERS.w0001, gridId: 'g0003' });
+        refChange(doc, 'grid.set', { id: 'g0003', villageId: 't01v01', townId: 't01', name: '一村第二网格', workerId: 'w0001', center: [122.08, 41.13] });
       },
       (org) => org.user('w0001')?.gridId === 'g0003',
     );
@@ -293,8 +303,8 @@ describe('reference data changes keep history on every replica; only new events 
     const t0 = performance.now();
     await changeKeepsHistory(
       '(b) u001 removed',
-      (doc) => doc.getMap('units').delete('u001'),
-      (org) => org.unit('u001') === undefined,
+      (doc) => refChange(doc, 'unit.set', { ...FIXTURE_ORG.units.find((u) => u.id === 'u001')!, retired: true }),
+      (org) => org.unit('u001')?.retired === true,
     );
 
     // A new dispatch to the removed unit: refused by the API and by the app's decide.
@@ -333,8 +343,8 @@ describe('reference data changes keep history on every replica; only new events 
     await changeKeepsHistory(
       '(c) g0001 renamed and moved',
       (doc) => {
-        doc.getMap('villages').set('t01v02', { id: 't01v02', townId: 't01', name: '新村', kind: 'village' });
-        doc.getMap('grids').set('g0001', { ...G0001, name: '新村第一网格', villageId: 't01v02' });
+        refChange(doc, 'village.set', { id: 't01v02', townId: 't01', name: '新村', kind: 'village' });
+        refChange(doc, 'grid.set', { ...G0001, name: '新村第一网格', villageId: 't01v02' });
       },
       (org) => org.grid('g0001')?.villageId === 't01v02',
     );
@@ -359,7 +369,7 @@ describe('reference data changes keep history on every replica; only new events 
     const steps = [...P001.steps, '回访'];
     await changeKeepsHistory(
       '(d) P001 changed',
-      (doc) => doc.getMap('plans').set('P001', { ...P001, dueHours: 72, steps }),
+      (doc) => refChange(doc, 'plan.set', { ...P001, dueHours: 72, steps }),
       (org) => org.planById('P001')?.dueHours === 72,
     );
     const plans = await api(server.url, '/api/plans', { token: tokens.town01 });

@@ -5,7 +5,7 @@ import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORG_DOC } from '../../src/domain/docs.ts';
 import type { OrgData } from '../../src/domain/org.ts';
-import { readOrg } from '../../src/protocol/orgdoc.ts';
+import { readOrg } from '../../src/protocol/orgread.ts';
 import { decide } from '../../src/domain/commands.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { HybridClock } from '../../src/domain/hlc.ts';

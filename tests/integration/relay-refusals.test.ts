@@ -169,35 +169,15 @@ describe('update refusals', () => {
     }
   });
 
-  it('lets the admin write org maps', async () => {
+  it('refuses an admin’s direct write to the org maps (issue 15: edits are changes, src/domain/refchanges.ts)', async () => {
     const admin = new SyncClient(server.wsBase, 'org', tokens.admin!);
     try {
       await admin.synced();
-      admin.doc.getMap('units').set('u003', { id: 'u003', name: '县交通局', level: 'county', categories: ['01'] });
-      admin.doc.getMap('units').set('u003', { id: 'u003', name: '县交通运输局', level: 'county', categories: ['01'] }); // overwrite = delete
-      await admin.allSaved();
-      expect(admin.refusals).toEqual([]);
-      const unit = await server.relay.withDoc('org', (d) => d.getMap('units').get('u003'));
-      expect(unit).toMatchObject({ name: '县交通运输局' });
-
-      // Every org replica now holds that deletion and sends it back in its sync step 2: not a write.
       const rows = server.store.updateCount('org');
-      const reader = new SyncClient(server.wsBase, 'org', tokens.w0001!);
-      try {
-        await reader.synced();
-        expect(reader.doc.getMap('units').get('u003')).toMatchObject({ name: '县交通运输局' });
-        reader.provider.disconnect();
-        reader.provider.connect();
-        await reader.synced('reader resync');
-        await reader.allSaved('reader step 2 acknowledged');
-        expect(reader.refusals).toEqual([]);
-      } finally {
-        reader.destroy();
-      }
-      admin.provider.disconnect();
-      admin.provider.connect();
-      await admin.synced('admin resync');
-      await admin.allSaved('admin step 2 acknowledged');
+      const refusal = admin.refused();
+      admin.doc.getMap('units').set('u003', { id: 'u003', name: '县交通局', level: 'county', categories: ['01'] });
+      expect(await refusal).toMatchObject({ code: 'invalid_struct' });
+      expect(await server.relay.withDoc('org', (d) => d.getMap('units').has('u003'))).toBe(false);
       expect(server.store.updateCount('org')).toBe(rows);
     } finally {
       admin.destroy();

@@ -13,6 +13,8 @@ import type { CaseEvent } from '../../src/domain/events.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { writeOrg } from '../../src/protocol/orgdoc.ts';
 import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
+import { CHANGES_ARRAY } from '../../src/domain/org.ts';
+import { readOrg } from '../../src/protocol/orgread.ts';
 import { IDX, ORG, REPORT, T0, ev, freshId, happyPath, user } from './domain/fixture.ts';
 
 const CASES_T01: DocKind = { kind: 'cases', townId: 't01', year: 2025 };
@@ -79,6 +81,8 @@ function orgDoc(): Y.Doc {
 
 let n = 0;
 const stamp = () => formatHlc({ ms: T0 + n, counter: n++ % 10_000, node: 'dev' });
+/** A reference change by `actor` (src/domain/refchanges.ts). */
+const refChange = (type: string, data: unknown, actor = 'admin') => ({ id: freshId(T0 + n), at: stamp(), actor, type, data });
 const household = (actor: string, gridId = 'g0001', extra: Record<string, unknown> = {}) => ({
   id: freshId(),
   type: 'household_saved',
@@ -146,12 +150,17 @@ describe('inspectUpdate: what must pass', () => {
     expect(inspect(server, step2, CASES_T01, 'w0001', 'read')).toEqual({ ok: true, novel: false, reported: [], events: [], records: [] });
   });
 
-  it('the admin’s org edits: plain values in the collection maps, overwrites (deletions) included', () => {
+  it('the admin’s org edits (issue 15): reference changes appended to `changes`; the relay alone writes the maps', () => {
     const server = orgDoc();
     const admin = device(server);
-    admin.getMap('units').set('u009', { id: 'u009', name: '县交通局', level: 'county', categories: ['06'] });
-    admin.getMap('units').delete('u001');
+    admin.getArray(CHANGES_ARRAY).push([refChange('unit.set', { id: 'u009', name: '县交通局', level: 'county', categories: ['06'] })]);
     expect(inspect(server, diff(admin, server), ORG_KIND, 'admin')).toEqual({ ok: true, novel: true, reported: [], events: [], records: [] });
+    // The relay's own directory writes (putOrgUser): plain values in the maps, overwrites (deletions) included.
+    const relay = device(server);
+    relay.getMap('users').set('w0009', { id: 'w0009', username: 'w0009', name: '新网格员', role: 'worker' });
+    relay.getMap('users').delete('w0001');
+    const v = inspectUpdate(server, Y.decodeUpdate(diff(relay, server)), ORG_KIND, user('admin'), 'write', { asRelay: true });
+    expect(v).toEqual({ ok: true, novel: true, reported: [], events: [], records: [] });
   });
 
   it('people, ID number and party docs: valid records by the roles that keep them', () => {
@@ -217,10 +226,18 @@ describe('inspectUpdate: every refusal', () => {
     const org = orgDoc();
     const admin = device(org);
     admin.getMap('secrets').set('k', 'v');
-    expectRefused(inspect(org, diff(admin, org), ORG_KIND, 'admin'), 'invalid_struct', /collection maps/);
+    expectRefused(inspect(org, diff(admin, org), ORG_KIND, 'admin'), 'invalid_struct', /appended to 'changes'/);
+    // Issue 15: an admin may no longer write a collection map directly (it would bypass every rule and history).
+    const direct = device(org);
+    direct.getMap('units').set('u009', { id: 'u009', name: '县交通局', level: 'county', categories: ['06'] });
+    expectRefused(inspect(org, diff(direct, org), ORG_KIND, 'admin'), 'invalid_struct', /the collection maps are the relay's/);
     const admin2 = device(org);
-    admin2.getMap('units').set('u009', new Y.Map());
+    admin2.getArray(CHANGES_ARRAY).push([new Y.Map()]);
     expectRefused(inspect(org, diff(admin2, org), ORG_KIND, 'admin'), 'invalid_struct', /plain JSON/);
+    const relayNested = device(org);
+    relayNested.getMap('units').set('u009', new Y.Map());
+    const vn = inspectUpdate(org, Y.decodeUpdate(diff(relayNested, org)), ORG_KIND, user('admin'), 'write', { asRelay: true });
+    expectRefused(vn, 'invalid_struct', /plain JSON/);
     const admin3 = device(org);
     admin3.getArray('units_list').push([{ id: 'u9' }]);
     expectRefused(inspect(org, diff(admin3, org), ORG_KIND, 'admin'), 'invalid_struct');
@@ -338,15 +355,18 @@ describe('inspectUpdate: every refusal', () => {
     const fresh = new Y.Doc();
     expectRefused(inspect(fresh, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)), CASES_T01, 'w0001'), 'missing_dependencies', /unknown origin/);
 
-    // The org doc takes deletions, but only of structs the relay has.
+    // The relay's own org writes may delete (map overwrites), but only structs the doc has.
     const org = orgDoc();
     const admin = new Y.Doc();
     admin.getMap('units').set('u009', { id: 'u009' });
     admin.getMap('units').delete('u009');
     const deletes = { structs: [], ds: Y.decodeUpdate(Y.encodeStateAsUpdate(admin)).ds };
-    const v = inspectUpdate(org, deletes as ReturnType<typeof Y.decodeUpdate>, ORG_KIND, user('admin'), 'write');
+    const v = inspectUpdate(org, deletes as ReturnType<typeof Y.decodeUpdate>, ORG_KIND, user('admin'), 'write', { asRelay: true });
     if (!v.ok) seen.add(v.code);
     expectRefused(v, 'missing_dependencies', /deletion of unknown structs/);
+    // A client's deletion in the org doc: changes are never deleted.
+    const vd = inspectUpdate(org, deletes as ReturnType<typeof Y.decodeUpdate>, ORG_KIND, user('admin'), 'write');
+    expectRefused(vd, 'delete_not_allowed', /never deleted/);
   });
 });
 
@@ -451,6 +471,48 @@ describe('inspectUpdate: insiders (issue 10): each event judged on its case, cli
     dev.clientID = RELAY_CLIENT;
     dev.getArray(EVENTS_ARRAY).push([ev('reported', 'w0001', 0)]);
     expectRefused(judged(server, diff(dev, server), 'w0001'), 'foreign_client');
+  });
+});
+
+describe('inspectUpdate: reference changes in the org doc (issue 15)', () => {
+  const append = (server: Y.Doc, ...changes: unknown[]) => {
+    const dev = device(server);
+    dev.getArray(CHANGES_ARRAY).push(changes);
+    return diff(dev, server);
+  };
+  const accepted = (server: Y.Doc, ...changes: unknown[]) => {
+    const u = append(server, ...changes);
+    expect(inspect(server, u, ORG_KIND, 'admin')).toMatchObject({ ok: true });
+    Y.applyUpdate(server, u);
+  };
+  const newGrid = (villageId: string, townId = 't01', id = 'g0009') => refChange('grid.set', { id, villageId, townId, name: '新网格', workerId: '', center: [122, 41] });
+
+  it('each refusal: invalid, forged, not an admin, bad references, a clock ahead', () => {
+    const server = orgDoc();
+    expectRefused(inspect(server, append(server, { id: 'x', type: 'town.set' }), ORG_KIND, 'admin'), 'invalid_event');
+    expectRefused(inspect(server, append(server, refChange('plan.set', { ...ORG.plans[0]!, dueHours: 0 })), ORG_KIND, 'admin'), 'invalid_event', /dueHours/);
+    expectRefused(inspect(server, append(server, refChange('town.set', { id: 't03', name: '新镇', nameEn: '', center: [122, 41] }, 'county')), ORG_KIND, 'admin'), 'forged_actor');
+    // Only admins get write access to the org doc (docs.ts); a non-admin granted it by mistake is still refused.
+    expectRefused(inspect(server, append(server, refChange('town.set', { id: 't03', name: '新镇', nameEn: '', center: [122, 41] }, 'county')), ORG_KIND, 'county'), 'role_not_allowed');
+    expectRefused(inspect(server, append(server, newGrid('t09v01', 't09')), ORG_KIND, 'admin'), 'bad_reference', /unknown village/);
+    // One good change and one bad in the same update: the whole update is refused.
+    expectRefused(inspect(server, append(server, refChange('town.set', { id: 't03', name: '新镇', nameEn: '', center: [122, 41] }), newGrid('t01v01', 't02')), ORG_KIND, 'admin'), 'bad_reference');
+    const future = { ...refChange('town.set', { id: 't03', name: '新镇', nameEn: '', center: [122, 41] }), at: formatHlc({ ms: Date.now() + 3_600_000, counter: 0, node: 'adm' }) };
+    expectRefused(inspect(server, append(server, future), ORG_KIND, 'admin'), 'clock_ahead');
+  });
+
+  it('a retired village is used by no new grid; an earlier-stamped change may not undo an accepted one', () => {
+    const server = orgDoc();
+    accepted(server, refChange('grid.set', { ...ORG.grids[2]!, retired: true }), refChange('village.set', { ...ORG.villages[2]!, retired: true }));
+    expectRefused(inspect(server, append(server, newGrid('t02v01', 't02')), ORG_KIND, 'admin'), 'bad_reference', /retired/);
+    // An offline admin retired the village at a time between its creation and the grid's (both accepted since):
+    // folded in HLC order, the grid would stop applying.
+    const village = refChange('village.set', { id: 't01v09', townId: 't01', name: '新村', kind: 'village' });
+    const between = stamp();
+    accepted(server, village, newGrid('t01v09', 't01', 'g0010'));
+    const retireEarly = { ...refChange('village.set', { id: 't01v09', townId: 't01', name: '新村', kind: 'village', retired: true }), at: between };
+    expectRefused(inspect(server, append(server, retireEarly), ORG_KIND, 'admin'), 'bad_reference');
+    expect(readOrg(server).grids.some((g) => g.id === 'g0010')).toBe(true);
   });
 });
 

@@ -100,7 +100,7 @@ describe('receipts: format', () => {
   it('a receipt parses back, and a malformed one is refused', () => {
     const e = ev('dispatched', 'town01', 10);
     const r = makeReceipt(e, IDX, T0 + 11 * 60_000, T0);
-    expect(r).toEqual({ e: e.id, rx: T0 + 11 * 60_000, f: T0, a: 'town:t01', x: { ut: 't01', pc: '0604', pd: 24, pk: 3 } });
+    expect(r).toEqual({ e: e.id, rx: T0 + 11 * 60_000, f: T0, a: 'town:t01', x: { ut: 't01', pc: '0604', pd: 24, pk: 3, pv: 1 } });
     expect(parseReceipt(JSON.parse(JSON.stringify(r)))).toEqual(r);
     expect(parseReceipt({ ...r, a: 'town:t01:extra' })).toBeNull();
     expect(parseReceipt({ ...r, rx: -1 })).toBeNull();
