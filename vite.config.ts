@@ -14,9 +14,9 @@ import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const RELAY = process.env.GRIDLINK_RELAY ?? 'http://127.0.0.1:8787';
-/** The lazy chunks of the first minutes of use, whose dependencies are preloaded with them (see build.modulePreload). */
+/** The lazy chunks on the way to a first screen, whose dependencies are preloaded with them (see build.modulePreload). */
 const FIRST_PATH =
-  /src[\\/](features[\\/](login[\\/](Login|Signup)|resident[\\/](ResidentHome|ReportWizard|ResidentCase)|tasks[\\/]WorkerTasks|board[\\/]DispatchBoard|work[\\/]UnitWorkspace|home[\\/]VillageHome|cases[\\/](CaseList|CaseDetail)|report[\\/]ReportForm|training[\\/]TrainingScreen|party[\\/]PartyScreen)\.tsx|sync[\\/](resident|websocket|evidence|records|commands)\.ts)$/;
+  /src[\\/](features[\\/](login[\\/](Login|Signup)|resident[\\/]ResidentHome|tasks[\\/]WorkerTasks|board[\\/]DispatchBoard|work[\\/]UnitWorkspace|home[\\/]VillageHome|cases[\\/]CaseList|training[\\/]TrainingScreen|party[\\/]PartyScreen)\.tsx|sync[\\/](resident|websocket)\.ts)$/;
 const THEME = '#0b5e4a';
 
 /**
@@ -211,7 +211,7 @@ export default defineConfig({
     // Everything the entry imports statically is one chunk: ten small files (Yjs, Preact, the domain modules the
     // lazy screens share) cost ten requests and compress worse apart (1.7 kB gzip more).
     // A lazy chunk's dependencies are preloaded with it (in parallel, not discovered one import at a time) only for the
-    // chunks of the first minutes of use: sign-in, each role's home, reporting, and the sync code (FIRST_PATH, named
+    // chunks on the way to a first screen: sign-in and each role's home, and the sync code (FIRST_PATH, named
     // `p-<hash>`). The others (administration, the command hall, the map, statistics...) load theirs as they import
     // them: by then the service worker holds every file, so the extra round trips cost nothing, and their lists would
     // cost the first screen's JS 1.7 kB gzip.

@@ -88,34 +88,25 @@ const UnitWorkspace = lazyScreen(() => import('../features/work/UnitWorkspace.ts
 const VillageHome = lazyScreen(() => import('../features/home/VillageHome.tsx').then((m) => m.VillageHome));
 const WorkerTasks = lazyScreen(() => import('../features/tasks/WorkerTasks.tsx').then((m) => m.WorkerTasks));
 const Assessment = lazyScreen(() => import('../features/assessment/Assessment.tsx').then((m) => m.Assessment));
-const MonthlyReport = lazyScreen(() => import('../features/assessment/Report.tsx').then((m) => m.MonthlyReport));
 const MapScreen = lazyScreen(() => import('../features/map/MapScreen.tsx').then((m) => m.MapScreen));
-const Hall = lazyScreen(() => import('../features/hall/Hall.tsx').then((m) => m.Hall));
 const PeopleScreen = lazyScreen(() => import('../features/people/PeopleScreen.tsx').then((m) => m.PeopleScreen));
 const PartyScreen = lazyScreen(() => import('../features/party/PartyScreen.tsx').then((m) => m.PartyScreen));
-const GeoAdmin = lazyScreen(() => import('../features/map/GeoAdmin.tsx').then((m) => m.GeoAdmin));
 // Issue 13: resident accounts and invitation codes.
 const Signup = lazyScreen(loadSignup);
 const MeScreen = lazyScreen(() => import('../features/me/Me.tsx').then((m) => m.Me));
-const InvitesScreen = lazyScreen(() => import('../features/invites/Invites.tsx').then((m) => m.Invites));
 // Issue 14: shared PCs (the lock screen, the sign-out confirmation).
 const LockScreen = lazyScreen(() => import('../features/lock/LockScreen.tsx').then((m) => m.LockScreen));
 const SignOutConfirm = lazyScreen(() => import('../features/lock/SignOut.tsx').then((m) => m.SignOutConfirm));
 const InboxScreen = lazyScreen(() => import('../features/inbox/InboxScreen.tsx').then((m) => m.InboxScreen));
-const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScreen.tsx').then((m) => m.StorageScreen));
-const ApiKeys = lazyScreen(() => import('../features/apikeys/ApiKeys.tsx').then((m) => m.ApiKeys));
-// Issue 15: staff accounts and the audit log (src/features/accounts).
-const Accounts = lazyScreen(() => import('../features/accounts/Accounts.tsx').then((m) => m.Accounts));
-const AuditLog = lazyScreen(() => import('../features/accounts/AuditLog.tsx').then((m) => m.AuditLog));
 // Issue 13: the resident app (src/features/resident), its own chunks.
 const ResidentHome = lazyScreen(() => import('../features/resident/ResidentHome.tsx').then((m) => m.ResidentHome));
 const ResidentCase = lazyScreen(() => import('../features/resident/ResidentCase.tsx').then((m) => m.ResidentCase));
 const ReportWizard = lazyScreen(() => import('../features/resident/ReportWizard.tsx').then((m) => m.ReportWizard));
 const NearbyList = lazyScreen(() => import('../features/resident/NearbyList.tsx').then((m) => m.NearbyList));
-// Issue 14: guided lessons and their step cards (src/features/training), one chunk.
-const LessonsScreen = lazyScreen(() => import('../features/training/LessonsScreen.tsx').then((m) => m.LessonsScreen));
-const LessonCards = lazyScreen(() => import('../features/training/StepCards.tsx').then((m) => m.LessonCards));
 const TrainingScreen = lazyScreen(() => import('../features/training/TrainingScreen.tsx').then((m) => m.TrainingScreen));
+// The screens few people open (administration, the command hall, the monthly report, the lessons...): their lazy
+// loaders live in a chunk of their own (morescreens.tsx), not in the first screen's JS.
+const MoreScreen = lazyScreen(() => import('./morescreens.tsx').then((m) => m.MoreScreen));
 const PracticeShell = lazyScreen(() => import('../features/training/PracticeShell.tsx').then((m) => m.PracticeShell));
 
 /**
@@ -127,7 +118,7 @@ function LazyUpdatePrompt({ offlineNote }: { offlineNote: boolean }) {
   useEffect(() => {
     let live = true;
     import('../features/shell/UpdatePrompt.tsx').then(
-      (m) => live && setC(() => m.UpdatePrompt),
+      (m) => messagesReady().then(() => live && setC(() => m.UpdatePrompt)),
       () => undefined,
     );
     return () => {
@@ -343,26 +334,14 @@ export function App({ auth }: AppProps) {
       case 'stats':
         screen = <Assessment session={session} />;
         break;
-      case 'statsReport':
-        screen = <MonthlyReport session={session} month={r.month} scope={r.scope} />;
-        break;
       case 'map':
         screen = <MapScreen session={session} gridId={r.gridId} />;
-        break;
-      case 'hall':
-        screen = <Hall session={session} scope={r.scope} />;
         break;
       case 'people':
         screen = <PeopleScreen session={session} gridId={r.gridId} householdId={r.householdId} />;
         break;
       case 'party':
         screen = <PartyScreen session={session} tab={r.tab} town={r.town} />;
-        break;
-      case 'geo':
-        screen = <GeoAdmin session={session} />;
-        break;
-      case 'storage':
-        screen = <StorageScreen session={session} />;
         break;
       case 'me':
         screen = (
@@ -381,29 +360,23 @@ export function App({ auth }: AppProps) {
           />
         );
         break;
-      case 'invites':
-        screen = <InvitesScreen session={session} />;
-        break;
-      case 'apikeys':
-        screen = <ApiKeys session={session} />;
-        break;
-      case 'accounts':
-        screen = <Accounts session={session} />;
-        break;
-      case 'audit':
-        screen = <AuditLog session={session} />;
-        break;
       case 'inbox':
         screen = <InboxScreen session={session} />;
         break;
-      case 'lessons':
-        screen = <LessonsScreen session={session} />;
-        break;
-      case 'lessonCards':
-        screen = <LessonCards session={session} id={r.id} />;
-        break;
       case 'training':
         screen = <TrainingScreen session={session} learner={r.learner} view={r.view} />;
+        break;
+      case 'statsReport':
+      case 'hall':
+      case 'geo':
+      case 'storage':
+      case 'invites':
+      case 'apikeys':
+      case 'accounts':
+      case 'audit':
+      case 'lessons':
+      case 'lessonCards':
+        screen = <MoreScreen session={session} route={r} />;
         break;
       case 'case':
         screen = <CaseDetail session={session} id={r.id} />;

@@ -42,6 +42,7 @@ import type { casesZh } from './locales/cases.zh.ts';
 import type { voiceZh } from './locales/voice.zh.ts';
 import type { sharedpcZh } from './locales/sharedpc.zh.ts';
 import type { lockbuttonZh } from './locales/lockbutton.zh.ts';
+import type { laterZh } from './locales/later.zh.ts';
 import type { exportsZh } from './locales/exports.zh.ts';
 import type { staffZh } from './locales/staff.zh.ts';
 import type { hallZh } from './locales/hall.zh.ts';
@@ -77,6 +78,7 @@ export type MessageKey =
   | keyof typeof voiceZh
   | keyof typeof sharedpcZh
   | keyof typeof lockbuttonZh
+  | keyof typeof laterZh
   | keyof typeof exportsZh
   | keyof typeof staffZh
   | keyof typeof hallZh;

@@ -589,7 +589,10 @@ class SessionImpl implements GridlinkSession {
     return this.deps.apiFetch(this.token, path, { method: init.method ?? 'GET', ...(body === undefined ? {} : { body }), ...(Object.keys(headers).length ? { headers } : {}) });
   };
   reportResolved: Session['reportResolved'] = (input, note) => this.engine.reportResolved(input, note);
-  changeReference: NonNullable<Session['changeReference']> = (change) => this.engine.changeReference(change, this.user);
+  changeReference: NonNullable<Session['changeReference']> = async (change) => {
+    const [{ changeReference }, doc] = await Promise.all([import('../sync/refedit.ts'), this.engine.writableOrg()]);
+    return changeReference(doc, change, this.user);
+  };
   queryQueue: Session['queryQueue'] = (queue, offset, limit, opts) => this.engine.queryQueue(queue, offset, limit, opts);
   countQueue: Session['countQueue'] = (queue, opts) => this.engine.countQueue(queue, opts);
   findDuplicates: Session['findDuplicates'] = (input) => this.engine.findDuplicates(input);

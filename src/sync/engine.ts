@@ -46,7 +46,6 @@ import type { Transport } from './link.ts';
 import { linksState, ownBy, setStatus } from './docsync.ts';
 import { DocHost, type HostedDoc } from './host.ts';
 import { orgChanges, orgIsEmpty, readBase, viewOf } from '../protocol/orgdoc.ts';
-import { CHANGES_ARRAY } from '../domain/org.ts';
 import { countRows, extraRows, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../protocol/wire.ts';
 import type { ConnectionState, SyncStatus } from './status.ts';
@@ -389,19 +388,13 @@ export class SyncEngine {
   }
 
   /**
-   * Issue 15: an admin's reference change, checked on this device as the relay will (refchanges.ts, loaded on
-   * demand) and appended to the org doc's `changes`: it applies offline at once and syncs when the link is up.
+   * Issue 15: the org doc when this user may write it (an admin), once the docs are open, for a reference change
+   * (src/sync/refedit.ts); null otherwise.
    */
-  async changeReference(change: unknown, user: UserInfo): Promise<{ code: string; detail: string } | null> {
+  async writableOrg(): Promise<Y.Doc | null> {
     await this.start();
     const slot = [...this.slots.values()].find((s) => s.kind === 'org');
-    if (!slot || slot.access !== 'write') return { code: 'read_only', detail: 'this account may not edit reference data' };
-    const { checkChange, foldChanges } = await import('../domain/refchanges.ts');
-    const before = foldChanges(readBase(slot.doc), orgChanges(slot.doc)).org;
-    const problem = checkChange(change, before, user);
-    if (problem) return problem;
-    slot.doc.getArray<unknown>(CHANGES_ARRAY).push([change]);
-    return null;
+    return slot && slot.access === 'write' ? slot.doc : null;
   }
 
   /**

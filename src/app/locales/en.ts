@@ -17,10 +17,6 @@ export const en: Messages = {
   'elder.switch': 'Large mode',
   'elder.aka': 'Larger text and buttons (长辈版, also called 关怀版 or 亲情版)',
 
-  'pwa.update': 'A new version is available',
-  'pwa.reload': 'Reload',
-  'pwa.offlineReady': 'Gridlink now works offline',
-  'pwa.dismiss': 'Dismiss',
 
 
   'shell.nav': 'Main navigation',
@@ -54,17 +50,8 @@ export const en: Messages = {
   'shell.me': 'My account',
   'shell.invites': 'Invitation codes',
   'shell.storage': 'Storage',
-  'sync.expired': 'Your sign-in has expired; your changes are kept on this device. Enter your password to resume syncing.',
-  'sync.renew': 'Resume syncing',
-  'sync.renewBusy': 'Checking…',
-  'sync.renewFailed': 'Wrong password or the server cannot be reached.',
 
 
-  'dur.dh': '{d} d {h} h',
-  'dur.d': '{d} d',
-  'dur.hm': '{h} h {m} min',
-  'dur.h': '{h} h',
-  'dur.m': '{m} min',
 
   'priority.urgent': 'urgent',
   'priority.high': 'high',

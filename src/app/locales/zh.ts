@@ -20,10 +20,6 @@ export const zh = {
   'elder.switch': '长辈版',
   'elder.aka': '字更大、按钮更大（也叫关怀版、亲情版）',
 
-  'pwa.update': '新版本可用',
-  'pwa.reload': '刷新',
-  'pwa.offlineReady': '网格通已可离线使用',
-  'pwa.dismiss': '关闭',
 
 
   'shell.nav': '主导航',
@@ -57,17 +53,8 @@ export const zh = {
   'shell.me': '我的账号',
   'shell.invites': '邀请码',
   'shell.storage': '存储空间',
-  'sync.expired': '登录已过期，更改仍保存在本机。请重新输入密码以继续同步。',
-  'sync.renew': '继续同步',
-  'sync.renewBusy': '正在验证…',
-  'sync.renewFailed': '密码错误或无法连接服务器。',
 
 
-  'dur.dh': '{d} 天 {h} 小时',
-  'dur.d': '{d} 天',
-  'dur.hm': '{h} 小时 {m} 分',
-  'dur.h': '{h} 小时',
-  'dur.m': '{m} 分钟',
 
   'priority.urgent': '紧急',
   'priority.high': '较急',

@@ -1,4 +1,5 @@
 /** Shown while the relay refuses this user's token: ask for the password again; local work is kept meanwhile. */
+import '../../app/locales/later.zh.ts';
 import '../../app/locales/login.zh.ts';
 import { useState } from 'preact/hooks';
 import { t } from '../../app/i18n.ts';

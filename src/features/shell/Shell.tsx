@@ -13,7 +13,7 @@ import { assessKinds } from '../../domain/assessscope.ts';
 import type { ComponentChildren, ComponentType, RefObject } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import '../../app/locales/lockbutton.zh.ts';
-import { roleName, t } from '../../app/i18n.ts';
+import { messagesReady, roleName, t } from '../../app/i18n.ts';
 import { homeRoute, route, type Route } from '../../app/router.ts';
 import type { Session } from '../../app/services.ts';
 import { TRANSITIONS } from '../../domain/workflow.ts';
@@ -390,7 +390,8 @@ let RenewBanner: ComponentType<{ session: Session }> | null = null;
 function LazyRenewBanner({ session }: { session: Session }) {
   const [C, setC] = useState(() => RenewBanner);
   useEffect(() => {
-    if (!C) void import('./RenewBanner.tsx').then((m) => setC(() => (RenewBanner = m.RenewBanner)));
+    // Its words are a pack of their own (later.zh.ts): shown once they are there in the current language.
+    if (!C) void import('./RenewBanner.tsx').then((m) => messagesReady().then(() => setC(() => (RenewBanner = m.RenewBanner))));
   }, [C]);
   return C ? <C session={session} /> : null;
 }

@@ -7,6 +7,7 @@
  * moves the page under a reader who is still typing. Issue 14: not in 长辈版 either, where nothing pops up unasked
  * and nothing goes away on a timer before it is read (the sync status bar says whether the app is online).
  */
+import '../../app/locales/later.zh.ts';
 import { useEffect } from 'preact/hooks';
 import { applyUpdate, pwaState, dismissPwaNotice } from '../../app/pwa.ts';
 import { elderMode } from '../../app/display.ts';

@@ -3,6 +3,7 @@
  * time left or overdue, and to whom the case is escalated. The figures come from the domain's `deadlineOf`
  * with the screen clock (now.ts); the badge text always says the state, colour only supports it.
  */
+import '../../app/locales/later.zh.ts';
 import { formatDateTime, t } from '../../app/i18n.ts';
 import '../../app/locales/detail.zh.ts';
 import '../../app/locales/wf.zh.ts';
