@@ -35,7 +35,10 @@ describe('the command hall', () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     await signIn(page, app.url, 'county');
     await page.locator('header nav').first().waitFor({ timeout: 60_000 });
-    await page.getByRole('link', { name: '指挥中心', exact: true }).click();
+    // The PC header keeps one row: 指挥中心 may be behind 更多.
+    const link = page.getByRole('link', { name: '指挥中心', exact: true });
+    if (!(await link.isVisible())) await page.getByRole('button', { name: '更多' }).click();
+    await link.click();
     await page.getByRole('heading', { name: '全县指挥中心', level: 1 }).waitFor({ timeout: 60_000 });
     await page.locator('[data-figure="new"] .hall-tile-value').waitFor({ timeout: 60_000 });
     await page.locator('.hall-sync[data-sync="live"]').waitFor({ timeout: 60_000 });

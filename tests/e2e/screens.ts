@@ -31,6 +31,8 @@ export interface Detail {
   title: string;
   from: string;
   open(page: Page): Promise<boolean>;
+  /** Errors the screen shows on purpose (an API's 4xx answer it presents), not counted as problems. */
+  expectedErrors?: RegExp[];
 }
 
 export interface RoleDef {
@@ -207,6 +209,8 @@ const accountImportProblems: Detail = {
   id: 'account-import-problems',
   title: '导入：表格有问题',
   from: '#/accounts',
+  // The dry run of a sheet with problems answers 422 with the list the screen shows.
+  expectedErrors: [/^HTTP 422 POST \/api\/accounts\/import\?dryRun=1$/, /^console error: Failed to load resource: .* 422/],
   async open(page) {
     if (!(await openBulk(page))) return false;
     await chooseSheet(page, '名单.csv', `${SHEET_HEADER}w0001,重名的人,网格员,,,,g0001,\nnew.a,王五,网格长,123,,,,\nnew.b,,村书记,,,不存在的村,,\n`);
@@ -260,6 +264,8 @@ export interface Screen {
   stillLoading: string | null;
   /** Why a detail could not be opened (nothing to open), or null. */
   missing?: string;
+  /** The detail's errors shown on purpose (Detail.expectedErrors). */
+  expectedErrors?: RegExp[];
 }
 
 /** Loading states: the app's loading line, skeleton rows, busy regions, a map still drawing, queue counts not known. */
@@ -433,7 +439,7 @@ export async function walkRole(page: Page, role: RoleDef, visit: (s: Screen) => 
       continue;
     }
     const stillLoading = await waitLoaded(page);
-    const s: Screen = { id: d.id, title: d.title, hash: await page.evaluate(() => location.hash), stillLoading };
+    const s: Screen = { id: d.id, title: d.title, hash: await page.evaluate(() => location.hash), stillLoading, ...(d.expectedErrors ? { expectedErrors: d.expectedErrors } : {}) };
     done.push(s);
     await visit(s);
   }

@@ -204,7 +204,7 @@ describe('账号管理', () => {
     const { session, relay } = setup('admin');
     m = await mount(<Accounts session={session} />);
     await waitFor(() => rowOf(m!.root, 'w0001'), 'the list');
-    await click(rowOf(m.root, 'w0001')!.querySelector('button[aria-label="重置 张伟 的密码"]'));
+    await click(rowOf(m.root, 'w0001')!.querySelector('button[aria-label="重置密码：张伟"]'));
     const panel = mustFind(m.root, '.acct-confirm');
     expect(panel.textContent).toContain('原密码立即失效');
     expect(relay.calls.filter((c) => c.method === 'POST')).toEqual([]);

@@ -46,7 +46,7 @@ export const staffEn: StaffMessages = {
   'acct.enable': 'Enable',
   'acct.enableOf': 'Enable {name}',
   'acct.reset': 'Reset password',
-  'acct.resetOf': "Reset {name}'s password",
+  'acct.resetOf': 'Reset password: {name}',
   'acct.formNew': 'New account',
   'acct.formEdit': 'Edit account: {name}',
   'acct.username': 'Username',

@@ -50,7 +50,7 @@ export const staffZh = {
   'acct.enable': '启用',
   'acct.enableOf': '启用 {name}',
   'acct.reset': '重置密码',
-  'acct.resetOf': '重置 {name} 的密码',
+  'acct.resetOf': '重置密码：{name}',
   'acct.formNew': '新建账号',
   'acct.formEdit': '编辑账号：{name}',
   'acct.username': '用户名',

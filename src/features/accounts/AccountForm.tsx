@@ -11,6 +11,7 @@ import type { Session } from '../../app/services.ts';
 import { mayManageAccount, PHONE_PATTERN, resolveScope, rolesManagedBy, scopeFieldOf, USERNAME_PATTERN, type ScopeField, type StaffRole } from '../../domain/accounts.ts';
 import type { OrgView } from '../../domain/org.ts';
 import { Alert } from '../../ui/Alert.tsx';
+import { Foreign } from '../../ui/Foreign.tsx';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import type { AccountView } from './api.ts';
 
@@ -148,7 +149,9 @@ export function AccountForm({
       }}
     >
       {account ? (
-        <p class="hint">{t('acct.usernameFixed', { username: account.username })}</p>
+        <p class="hint">
+          <Foreign text={t('acct.usernameFixed', { username: account.username })} terms={[account.username]} />
+        </p>
       ) : (
         <Field id={id('username')} label={t('acct.username')} hint={t('acct.usernameHint')} error={errors.username}>
           <input

@@ -17,6 +17,7 @@ import { rolesManagedBy, scopeFieldOf, type ScopeField, type StaffRole } from '.
 import { auditNames } from '../../domain/auditlog.ts';
 import { Alert, type AlertTone } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
+import { Foreign } from '../../ui/Foreign.tsx';
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
@@ -239,7 +240,9 @@ export function Accounts({ session }: { session: Session }) {
           <h2 id="acct-panel-h" ref={panelHead} tabIndex={-1}>
             {panel.created ? t('acct.tempTitleNew', { name: a.name }) : t('acct.tempTitleReset', { name: a.name })}
           </h2>
-          <p>{t('acct.tempLogin', { username: a.username })}</p>
+          <p>
+            <Foreign text={t('acct.tempLogin', { username: a.username })} terms={[a.username]} />
+          </p>
           <Field id="acct-temp" label={t('acct.tempLabel')} hint={t('acct.tempNote', { name: a.name })}>
             <input
               id="acct-temp"

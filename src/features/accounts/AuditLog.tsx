@@ -7,6 +7,7 @@
  * reason). 导出 CSV downloads GET /api/audit.csv with the same filters (server/audithttp.ts), which the relay
  * records as an export. Needs the network and says so.
  */
+import { Foreign, Literal } from '../../ui/Foreign.tsx';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { lang, roleName, t } from '../../app/i18n.ts';
 import '../../app/locales/staff.zh.ts';
@@ -210,7 +211,7 @@ export function AuditLog({ session }: { session: Session }) {
             {t('audit.clear')}
           </button>
           <button type="button" class="btn audit-export" disabled={exporting} onClick={() => void exportCsv()}>
-            {exporting ? t('audit.exporting') : t('audit.export')}
+            {exporting ? t('audit.exporting') : <Foreign text={t('audit.export')} />}
           </button>
         </div>
         <Alert tone={exportMsg?.tone ?? 'info'}>{exportMsg?.text}</Alert>
@@ -245,21 +246,23 @@ export function AuditLog({ session }: { session: Session }) {
               <tbody>
                 {entries.map((e) => (
                   <tr key={e.seq} data-action={e.action}>
-                    <th scope="row" class="rt-title nowrap audit-time">
+                    <th scope="row" class="rt-title audit-time">
                       {cstSecond(e.at)}
                     </th>
-                    <td data-label={t('audit.colWho')}>{who(e.actor)}</td>
+                    <td data-label={t('audit.colWho')}>
+                      <Literal text={who(e.actor)} />
+                    </td>
                     <td data-label={t('audit.colWhat')} class="audit-what">
                       {auditActionLabel(e.action, l)}
                     </td>
                     <td data-label={t('audit.colTarget')} class={e.target ? 'audit-target' : 'audit-target rt-empty'}>
-                      {auditTarget(e, names)}
+                      <Literal text={auditTarget(e, names)} />
                     </td>
                     <td data-label={t('audit.colIp')} lang="en" class={e.ip ? 'nowrap' : 'rt-empty'}>
                       {e.ip ?? ''}
                     </td>
                     <td data-label={t('audit.colDetail')} class={Object.keys(e.detail ?? {}).length ? 'audit-detail' : 'audit-detail rt-empty'}>
-                      {describeAuditDetail(e, names, l)}
+                      <Literal text={describeAuditDetail(e, names, l)} />
                     </td>
                   </tr>
                 ))}

@@ -10,6 +10,7 @@
  *  - Every refusal (409 busy, 413, 415, 400, 403) and a lost connection is said in words; offline the file picker
  *    is disabled with the reason next to it.
  */
+import { Literal } from '../../ui/Foreign.tsx';
 import { useRef, useState } from 'preact/hooks';
 import { formatNumber, roleName, t } from '../../app/i18n.ts';
 import '../../app/locales/staff.zh.ts';
@@ -186,7 +187,9 @@ export function StaffImport({ session, onImported }: { session: Session; onImpor
                   <th scope="row" class="rt-title" lang="zh-CN">
                     {c.label}
                   </th>
-                  <td lang="zh-CN">{c.help}</td>
+                  <td lang="zh-CN">
+                    <Literal text={c.help} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -195,12 +198,14 @@ export function StaffImport({ session, onImported }: { session: Session; onImpor
         <h3 class="acct-sheet-rules-h">{t('imp.helpRules')}</h3>
         <ul class="acct-sheet-rules" lang="zh-CN">
           {sheetRules({ town }).map((r) => (
-            <li key={r}>{r}</li>
+            <li key={r}>
+              <Literal text={r} />
+            </li>
           ))}
         </ul>
       </details>
 
-      <Field id="imp-file" label={t('imp.file')} hint={fileHint}>
+      <Field id="imp-file" label={<Literal text={t('imp.file')} />} hint={fileHint}>
         <input
           id="imp-file"
           ref={input}
@@ -240,7 +245,9 @@ export function StaffImport({ session, onImported }: { session: Session; onImpor
           {state.problems.length > SHOWN_PROBLEMS ? <p class="hint">{t('imp.problemsCut', { n: formatNumber(SHOWN_PROBLEMS) })}</p> : null}
           <div class="table-wrap">
             <table class="data-table rtable imp-problem-table">
-              <caption class="visually-hidden">{t('imp.problemsCaption', { name: state.sheet.name })}</caption>
+              <caption class="visually-hidden">
+                <Literal text={t('imp.problemsCaption', { name: state.sheet.name })} />
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">{t('imp.colRow')}</th>
@@ -256,7 +263,7 @@ export function StaffImport({ session, onImported }: { session: Session; onImpor
                     </th>
                     <td data-label={t('imp.colColumn')}>{p.column ?? t('imp.wholeSheet')}</td>
                     <td data-label={t('imp.colProblem')} lang="zh-CN">
-                      {p.message}
+                      <Literal text={p.message} />
                     </td>
                   </tr>
                 ))}
@@ -269,7 +276,9 @@ export function StaffImport({ session, onImported }: { session: Session; onImpor
       {state.kind === 'done' ? (
         <div class="alert alert-warning imp-warning" role="status">
           <p>
-            <strong>{t('imp.warnTitle', { name: state.file })}</strong>
+            <strong>
+              <Literal text={t('imp.warnTitle', { name: state.file })} />
+            </strong>
           </p>
           <ul>
             <li>{t('imp.warnInPerson')}</li>

@@ -4,6 +4,7 @@
  * Exports are computed by the relay: without a connection the buttons say so (they stay focusable, marked
  * aria-disabled, the reason next to them), and every failure is said in words, never silent.
  */
+import { Foreign } from '../../ui/Foreign.tsx';
 import { useState } from 'preact/hooks';
 import '../../app/locales/exports.zh.ts';
 import { formatNumber, t } from '../../app/i18n.ts';
@@ -109,7 +110,7 @@ export function ExportButtons({ session, files, unavailable, note, label }: { se
           aria-describedby={reason ? `${id}-why` : note ? `${id}-note` : undefined}
           onClick={() => void run(f.path)}
         >
-          {f.label}
+          <Foreign text={f.label} />
         </button>
       ))}
       {reason ? (
