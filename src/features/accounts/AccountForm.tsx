@@ -89,6 +89,8 @@ export function AccountForm({
   busy,
   onSubmit,
   onCancel,
+  placeOnly = false,
+  roleFixed = false,
 }: {
   session: Session;
   org: OrgView;
@@ -98,6 +100,10 @@ export function AccountForm({
   busy: boolean;
   onSubmit(values: Values): void;
   onCancel(): void;
+  /** A role account: only its place is edited (its name and phone are its person's). */
+  placeOnly?: boolean;
+  /** The role is not offered for change (the manager's own account: the relay answers own_account). */
+  roleFixed?: boolean;
 }) {
   const me = session.user;
   const ownTown = me.role === 'town' ? me.townId : undefined;
@@ -120,24 +126,7 @@ export function AccountForm({
     'aria-invalid': errors[f] ? ('true' as const) : undefined,
   });
 
-  const towns = useMemo(() => org.data.towns.filter((x) => !ownTown || x.id === ownTown), [org, ownTown]);
-  const villages = useMemo(() => org.data.villages.filter((x) => x.townId === v.townId), [org, v.townId]);
-  const grids = useMemo(() => org.data.grids.filter((x) => x.villageId === v.villageId), [org, v.villageId]);
-  const units = useMemo(() => org.data.units.filter((u) => (ownTown ? u.townId === ownTown : true)), [org, ownTown]);
   const roleChanged = account && (v.role !== account.role || (field && v[field] !== (account[field] ?? '')));
-
-  const select = (f: ScopeField, label: string, options: Array<{ id: string; name: string }>, onChange: (value: string) => void, value: string) => (
-    <Field id={id(f)} label={label} error={errors[f]}>
-      <select {...input(f)} value={value} aria-describedby={describedBy(id(f), false, errors[f])} onChange={(e) => onChange(e.currentTarget.value)}>
-        <option value="">{t('acct.placeChoose')}</option>
-        {options.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-    </Field>
-  );
 
   return (
     <form
@@ -148,11 +137,11 @@ export function AccountForm({
         onSubmit(v);
       }}
     >
-      {account ? (
+      {account && !placeOnly ? (
         <p class="hint">
           <Foreign text={t('acct.usernameFixed', { username: account.username })} terms={[account.username]} />
         </p>
-      ) : (
+      ) : account ? null : (
         <Field id={id('username')} label={t('acct.username')} hint={t('acct.usernameHint')} error={errors.username}>
           <input
             {...input('username')}
@@ -168,6 +157,7 @@ export function AccountForm({
           />
         </Field>
       )}
+      {placeOnly ? null : (
       <div class="two-cols">
         <Field id={id('name')} label={t('acct.name')} error={errors.name}>
           <input {...input('name')} type="text" autoComplete="off" maxLength={60} value={v.name} aria-describedby={describedBy(id('name'), false, errors.name)} onInput={(e) => set({ name: e.currentTarget.value })} />
@@ -185,47 +175,19 @@ export function AccountForm({
           />
         </Field>
       </div>
+      )}
       <fieldset class="acct-place">
         <legend>{`${t('acct.role')} · ${t('acct.colPlace')}`}</legend>
-        <div class="two-cols">
-          <Field id={id('role')} label={t('acct.role')} error={errors.role} class="acct-role-field">
-            <select {...input('role')} value={v.role} aria-describedby={describedBy(id('role'), false, errors.role)} onChange={(e) => set({ role: e.currentTarget.value as StaffRole })}>
-              <option value="">{t('acct.roleChoose')}</option>
-              {/* An account's present role stays listed even where this manager could not give it. */}
-              {[...roles, ...(account && !roles.includes(account.role as StaffRole) ? [account.role as StaffRole] : [])].map((r) => (
-                <option key={r} value={r}>
-                  {roleName(r)}
-                </option>
-              ))}
-            </select>
-          </Field>
-          {field === 'townId' || field === 'villageId' || field === 'gridId'
-            ? select('townId', t('acct.placeTown'), towns, (x) => set({ townId: x, villageId: '', gridId: '' }), v.townId)
-            : null}
-          {field === 'villageId' || field === 'gridId'
-            ? select('villageId', t('acct.placeVillage'), villages, (x) => set({ villageId: x, gridId: '' }), v.villageId)
-            : null}
-          {field === 'gridId' ? select('gridId', t('acct.placeGrid'), grids, (x) => set({ gridId: x }), v.gridId) : null}
-          {field === 'unitId' ? (
-            <Field id={id('unitId')} label={t('acct.placeUnit')} error={errors.unitId}>
-              <select {...input('unitId')} value={v.unitId} aria-describedby={describedBy(id('unitId'), false, errors.unitId)} onChange={(e) => set({ unitId: e.currentTarget.value })}>
-                <option value="">{t('acct.placeChoose')}</option>
-                {[{ id: '', name: t('acct.countyUnits') }, ...towns].map((town) => {
-                  const list = units.filter((u) => (u.townId ?? '') === town.id);
-                  return list.length ? (
-                    <optgroup key={town.id || 'county'} label={town.name}>
-                      {list.map((u) => (
-                        <option key={u.id} value={u.id}>
-                          {u.name}
-                        </option>
-                      ))}
-                    </optgroup>
-                  ) : null;
-                })}
-              </select>
-            </Field>
-          ) : null}
-        </div>
+        <RolePlacePicker
+          idPrefix="acct-f"
+          me={me}
+          org={org}
+          values={v}
+          set={set}
+          errors={errors}
+          roles={[...roles, ...(account && !roles.includes(account.role as StaffRole) ? [account.role as StaffRole] : [])]}
+          roleFixed={roleFixed}
+        />
         {v.role && !field ? <p class="hint">{t('acct.placeNone')}</p> : null}
       </fieldset>
       {roleChanged ? <Alert tone="warning">{t('acct.roleChangeNote')}</Alert> : null}
@@ -240,4 +202,123 @@ export function AccountForm({
       </div>
     </form>
   );
+}
+
+/** The role and place fields a picker edits (AccountForm's values, the 增加身份 form's). */
+export interface RolePlaceValues {
+  role: StaffRole | '';
+  townId: string;
+  villageId: string;
+  gridId: string;
+  unitId: string;
+}
+
+/**
+ * The role select and the place pickers that follow it (a town; town, then village; town, village, then grid; a
+ * unit), offering only the places `me` may use (a town center: its own town's). Shared by AccountForm and the
+ * 增加身份 form; ids are `${idPrefix}-${field}` and errors show at the field they name.
+ */
+export function RolePlacePicker({
+  idPrefix,
+  me,
+  org,
+  values: v,
+  set,
+  errors,
+  roles,
+  roleFixed = false,
+}: {
+  idPrefix: string;
+  me: Session['user'];
+  org: OrgView;
+  values: RolePlaceValues;
+  set(patch: Partial<RolePlaceValues>): void;
+  errors: Partial<Record<'role' | ScopeField, string | undefined>>;
+  roles: StaffRole[];
+  roleFixed?: boolean;
+}) {
+  const ownTown = me.role === 'town' ? me.townId : undefined;
+  const field = v.role ? scopeFieldOf(v.role) : null;
+  const id = (f: string) => `${idPrefix}-${f}`;
+  const input = (f: 'role' | ScopeField) => ({
+    id: id(f),
+    'aria-invalid': errors[f] ? ('true' as const) : undefined,
+  });
+  const towns = useMemo(() => org.data.towns.filter((x) => !ownTown || x.id === ownTown), [org, ownTown]);
+  const villages = useMemo(() => org.data.villages.filter((x) => x.townId === v.townId), [org, v.townId]);
+  const grids = useMemo(() => org.data.grids.filter((x) => x.villageId === v.villageId), [org, v.villageId]);
+  const units = useMemo(() => org.data.units.filter((u) => (ownTown ? u.townId === ownTown : true)), [org, ownTown]);
+
+  const select = (f: ScopeField, label: string, options: Array<{ id: string; name: string }>, onChange: (value: string) => void, value: string) => (
+    <Field id={id(f)} label={label} error={errors[f]}>
+      <select {...input(f)} value={value} aria-describedby={describedBy(id(f), false, errors[f])} onChange={(e) => onChange(e.currentTarget.value)}>
+        <option value="">{t('acct.placeChoose')}</option>
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+
+  return (
+    <>
+      <div class="two-cols">
+        {roleFixed && v.role ? (
+          <p class="acct-role-fixed" id={id('role')}>
+            {`${t('acct.role')}：${roleName(v.role)}`}
+          </p>
+        ) : (
+          <Field id={id('role')} label={t('acct.role')} error={errors.role} class="acct-role-field">
+            <select {...input('role')} value={v.role} aria-describedby={describedBy(id('role'), false, errors.role)} onChange={(e) => set({ role: e.currentTarget.value as StaffRole })}>
+              <option value="">{t('acct.roleChoose')}</option>
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {roleName(r)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        {field === 'townId' || field === 'villageId' || field === 'gridId'
+          ? select('townId', t('acct.placeTown'), towns, (x) => set({ townId: x, villageId: '', gridId: '' }), v.townId)
+          : null}
+        {field === 'villageId' || field === 'gridId' ? select('villageId', t('acct.placeVillage'), villages, (x) => set({ villageId: x, gridId: '' }), v.villageId) : null}
+        {field === 'gridId' ? select('gridId', t('acct.placeGrid'), grids, (x) => set({ gridId: x }), v.gridId) : null}
+        {field === 'unitId' ? (
+          <Field id={id('unitId')} label={t('acct.placeUnit')} error={errors.unitId}>
+            <select {...input('unitId')} value={v.unitId} aria-describedby={describedBy(id('unitId'), false, errors.unitId)} onChange={(e) => set({ unitId: e.currentTarget.value })}>
+              <option value="">{t('acct.placeChoose')}</option>
+              {[{ id: '', name: t('acct.countyUnits') }, ...towns].map((town) => {
+                const list = units.filter((u) => (u.townId ?? '') === town.id);
+                return list.length ? (
+                  <optgroup key={town.id || 'county'} label={town.name}>
+                    {list.map((u) => (
+                      <option key={u.id} value={u.id}>
+                        {u.name}
+                      </option>
+                    ))}
+                  </optgroup>
+                ) : null;
+              })}
+            </select>
+          </Field>
+        ) : null}
+      </div>
+      {v.role && !field ? <p class="hint">{t('acct.placeNone')}</p> : null}
+    </>
+  );
+}
+
+/** Check a role to add (the 增加身份 form) with the domain's rules: the body to send, or the problems by field. */
+export function checkRole(values: RolePlaceValues, me: Session['user'], org: OrgView): { errors: FieldErrors } | { body: Record<string, string> } {
+  const role = values.role;
+  if (!role) return { errors: { role: t('acct.err.role') } };
+  if (!rolesManagedBy(me).includes(role)) return { errors: { role: t('acct.err.roleNotAllowed') } };
+  const field = scopeFieldOf(role);
+  const r = resolveScope(role, field ? { [field]: values[field] } : {}, lookups(org));
+  if (!r.ok) return { errors: { [r.problem.field]: placeProblem(r.problem.field, r.problem.code) } };
+  if (!mayManageAccount(me, { role, townId: r.scope.townId })) return { errors: { [field ?? 'role']: field ? t('acct.err.placeOutside') : t('acct.err.roleNotAllowed') } };
+  return { body: { role, ...(field ? { [field]: values[field] } : {}) } };
 }
