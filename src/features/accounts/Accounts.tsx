@@ -21,7 +21,7 @@ import { Foreign } from '../../ui/Foreign.tsx';
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { describedBy, Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
-import { AccountForm, checkAccount, placeProblem, type FieldErrors } from './AccountForm.tsx';
+import { AccountForm, checkAccount, checkRole, placeProblem, RolePlacePicker, type FieldErrors, type RolePlaceValues } from './AccountForm.tsx';
 import { AdminTabs } from './AdminTabs.tsx';
 import { call, errorOf, type AccountView } from './api.ts';
 import { StaffImport } from './StaffImport.tsx';
@@ -35,6 +35,7 @@ const SHOWN: Record<ScopeField, ScopeField[]> = { townId: ['townId'], villageId:
 type Panel =
   | { kind: 'create' }
   | { kind: 'edit'; account: AccountView }
+  | { kind: 'role'; account: AccountView }
   | { kind: 'disable' | 'enable' | 'reset'; account: AccountView }
   | { kind: 'temp'; account: AccountView; password: string; created: boolean };
 
@@ -167,6 +168,34 @@ export function Accounts({ session }: { session: Session }) {
     setErrors({ form: refusal(r.status, error) });
   };
 
+  /** 增加身份: POST /api/accounts/<id>/roles; the list reloads to show the new role account. */
+  const submitRole = async (values: RolePlaceValues) => {
+    if (!org || panel?.kind !== 'role') return;
+    const main = panel.account;
+    const checked = checkRole(values, me, org);
+    if ('errors' in checked) return setErrors({ ...checked.errors, form: t('acct.err.fix') });
+    setBusy(true);
+    setErrors({});
+    const r = await call<{ account: AccountView }>(session, `/api/accounts/${encodeURIComponent(main.id)}/roles`, { method: 'POST', body: checked.body });
+    setBusy(false);
+    if (r.status === 201 && r.body) {
+      setDone({ tone: 'success', text: t('acct.roleAdded', { name: main.name, role: roleName(r.body.account.role) }) });
+      close();
+      return void load(0);
+    }
+    const { error, field, problem } = errorOf(r);
+    if (error === 'role_held') return setErrors({ role: t('acct.err.role_held'), form: t('acct.err.role_held') });
+    if (error === 'role_account') return setErrors({ form: t('acct.err.role_account') });
+    if (error === 'bad_scope' && field) {
+      const f = field as ScopeField | 'role';
+      const own = values.role ? scopeFieldOf(values.role) : null;
+      const at = f === 'role' || !own ? 'role' : SHOWN[own].includes(f) ? f : own;
+      return setErrors({ [at]: placeProblem(f, problem ?? ''), form: t('acct.err.fix') });
+    }
+    if (error === 'bad_request' && field === 'role') return setErrors({ role: t('acct.err.role'), form: t('acct.err.fix') });
+    setErrors({ form: refusal(r.status, error) });
+  };
+
   const confirm = async () => {
     if (!panel || (panel.kind !== 'disable' && panel.kind !== 'enable' && panel.kind !== 'reset')) return;
     const a = panel.account;
@@ -223,13 +252,36 @@ export function Accounts({ session }: { session: Session }) {
       return (
         <section class="card acct-panel" aria-labelledby="acct-panel-h">
           <h2 id="acct-panel-h" ref={panelHead} tabIndex={-1}>
-            {account ? t('acct.formEdit', { name: account.name }) : t('acct.formNew')}
+            {account ? t(account.person ? 'acct.formEditRole' : 'acct.formEdit', { name: account.name, role: roleName(account.role) }) : t('acct.formNew')}
           </h2>
           {org ? (
-            <AccountForm key={account?.id ?? 'new'} session={session} org={org} account={account} errors={errors} busy={busy} onSubmit={(v) => void submitForm(v)} onCancel={close} />
+            <AccountForm
+              key={account?.id ?? 'new'}
+              session={session}
+              org={org}
+              account={account}
+              errors={errors}
+              busy={busy}
+              onSubmit={(v) => void submitForm(v)}
+              onCancel={close}
+              placeOnly={Boolean(account?.person)}
+              roleFixed={Boolean(account && (account.person || account.id === me.id))}
+            />
           ) : (
             <p role="status">{t('app.loading')}</p>
           )}
+        </section>
+      );
+    }
+    if (panel.kind === 'role') {
+      const a = panel.account;
+      return (
+        <section class="card acct-panel acct-role" aria-labelledby="acct-panel-h">
+          <h2 id="acct-panel-h" ref={panelHead} tabIndex={-1}>
+            {t('acct.roleTitle', { name: a.name })}
+          </h2>
+          <p class="hint">{t('acct.roleIntro', { name: a.name })}</p>
+          {org ? <AddRoleForm key={a.id} session={session} errors={errors} busy={busy} onSubmit={(v) => void submitRole(v)} onCancel={close} /> : <p role="status">{t('app.loading')}</p>}
         </section>
       );
     }
@@ -276,13 +328,17 @@ export function Accounts({ session }: { session: Session }) {
       enable: { title: 'acct.confirmEnableTitle', text: 'acct.confirmEnable', button: 'acct.confirmEnableButton' },
       reset: { title: 'acct.confirmResetTitle', text: 'acct.confirmReset', button: 'acct.confirmResetButton' },
     } as const;
-    const w = words[panel.kind];
+    const w =
+      panel.kind === 'disable' && a.person
+        ? ({ title: 'acct.confirmDisableRoleTitle', text: 'acct.confirmDisableRole', button: 'acct.confirmDisableButton' } as const)
+        : words[panel.kind];
+    const vars = { name: a.name, role: roleName(a.role) };
     return (
       <section class="card acct-panel acct-confirm" role="alertdialog" aria-labelledby="acct-panel-h" aria-describedby="acct-confirm-text">
         <h2 id="acct-panel-h" ref={panelHead} tabIndex={-1}>
-          {t(w.title, { name: a.name })}
+          {t(w.title, vars)}
         </h2>
-        <p id="acct-confirm-text">{t(w.text, { name: a.name })}</p>
+        <p id="acct-confirm-text">{t(w.text, vars)}</p>
         <Alert tone="error">{errors.form}</Alert>
         <div class="button-row">
           <button type="button" class={panel.kind === 'enable' ? 'btn btn-primary' : 'btn btn-danger'} disabled={busy} onClick={() => void confirm()}>
@@ -398,42 +454,64 @@ export function Accounts({ session }: { session: Session }) {
               </tr>
             </thead>
             <tbody>
-              {accounts.map((a) => (
-                <tr key={a.id} class={a.disabled ? 'acct-row acct-disabled' : 'acct-row'} data-account={a.id}>
+              {accounts.map((a) => {
+                const own = a.id === me.id;
+                const main = a.person ? (accounts.find((x) => x.id === a.person)?.name ?? a.name) : null;
+                return (
+                <tr key={a.id} class={`acct-row${a.disabled ? ' acct-disabled' : ''}${a.person ? ' acct-rolerow' : ''}`} data-account={a.id}>
                   <th scope="row" class="rt-title">
                     {a.name}
+                    {a.person ? (
+                      <>
+                        {' '}
+                        <Badge tone="blue">{t('acct.badgeRole')}</Badge>
+                      </>
+                    ) : null}
                   </th>
                   <td data-label={t('acct.colUsername')} lang="en" class="acct-username">
                     {a.username}
                   </td>
                   <td data-label={t('acct.colRole')}>{roleName(a.role)}</td>
-                  <td data-label={t('acct.colPlace')}>{place(a)}</td>
+                  <td data-label={t('acct.colPlace')}>
+                    {place(a)}
+                    {main !== null ? <span class="acct-of">{t('acct.roleOf', { name: main })}</span> : null}
+                  </td>
                   <td data-label={t('acct.colPhone')} class="nowrap">
                     {a.phone ?? t('acct.noPhone')}
                   </td>
                   <td data-label={t('acct.colState')} class="acct-state">
                     {a.disabled ? <Badge tone="grey">{t('acct.badgeDisabled')}</Badge> : <Badge tone="green">{t('acct.badgeActive')}</Badge>}
-                    {a.mustChange ? <Badge tone="amber">{t('acct.badgeMustChange')}</Badge> : null}
+                    {a.mustChange && !a.person ? <Badge tone="amber">{t('acct.badgeMustChange')}</Badge> : null}
                   </td>
                   <td class="acct-actions">
-                    <button type="button" class="btn" aria-label={t('acct.editOf', { name: a.name })} onClick={(e) => open({ kind: 'edit', account: a }, e)}>
+                    <button type="button" class="btn" aria-label={t(a.person ? 'acct.editRoleOf' : 'acct.editOf', { name: a.name, role: roleName(a.role) })} onClick={(e) => open({ kind: 'edit', account: a }, e)}>
                       {t('acct.edit')}
                     </button>
-                    {a.disabled ? (
-                      <button type="button" class="btn" aria-label={t('acct.enableOf', { name: a.name })} onClick={(e) => open({ kind: 'enable', account: a }, e)}>
+                    {/* Not on the manager's own row: the relay refuses disabling oneself (own_account). */}
+                    {own ? null : a.disabled ? (
+                      <button type="button" class="btn" aria-label={t(a.person ? 'acct.enableRoleOf' : 'acct.enableOf', { name: a.name, role: roleName(a.role) })} onClick={(e) => open({ kind: 'enable', account: a }, e)}>
                         {t('acct.enable')}
                       </button>
                     ) : (
-                      <button type="button" class="btn" aria-label={t('acct.disableOf', { name: a.name })} onClick={(e) => open({ kind: 'disable', account: a }, e)}>
+                      <button type="button" class="btn" aria-label={t(a.person ? 'acct.disableRoleOf' : 'acct.disableOf', { name: a.name, role: roleName(a.role) })} onClick={(e) => open({ kind: 'disable', account: a }, e)}>
                         {t('acct.disable')}
                       </button>
                     )}
-                    <button type="button" class="btn" aria-label={t('acct.resetOf', { name: a.name })} onClick={(e) => open({ kind: 'reset', account: a }, e)}>
-                      {t('acct.reset')}
-                    </button>
+                    {/* A role account has no password of its own (the relay answers role_account), nor roles of its own. */}
+                    {a.person ? null : (
+                      <button type="button" class="btn" aria-label={t('acct.resetOf', { name: a.name })} onClick={(e) => open({ kind: 'reset', account: a }, e)}>
+                        {t('acct.reset')}
+                      </button>
+                    )}
+                    {a.person ? null : (
+                      <button type="button" class="btn" aria-label={t('acct.addRoleOf', { name: a.name })} onClick={(e) => open({ kind: 'role', account: a }, e)}>
+                        {t('acct.addRole')}
+                      </button>
+                    )}
                   </td>
                 </tr>
-              ))}
+                );
+              })}
             </tbody>
           </table>
         </div>
@@ -444,5 +522,38 @@ export function Accounts({ session }: { session: Session }) {
         </button>
       ) : null}
     </div>
+  );
+}
+
+/** The 增加身份 form: a role the manager may give and the place it needs (the shared picker), checked on submit. */
+function AddRoleForm({ session, errors, busy, onSubmit, onCancel }: { session: Session; errors: FieldErrors; busy: boolean; onSubmit(v: RolePlaceValues): void; onCancel(): void }) {
+  const me = session.user;
+  const org = session.org.value;
+  const ownTown = me.role === 'town' ? me.townId : undefined;
+  const [v, setV] = useState<RolePlaceValues>({ role: '', townId: ownTown ?? '', villageId: '', gridId: '', unitId: '' });
+  if (!org) return null;
+  return (
+    <form
+      class="form acct-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit(v);
+      }}
+    >
+      <fieldset class="acct-place">
+        <legend>{`${t('acct.role')} · ${t('acct.colPlace')}`}</legend>
+        <RolePlacePicker idPrefix="acct-r" me={me} org={org} values={v} set={(p) => setV((old) => ({ ...old, ...p }))} errors={errors} roles={rolesManagedBy(me)} />
+      </fieldset>
+      <Alert tone="error">{errors.form}</Alert>
+      <div class="button-row">
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {busy ? t('acct.saving') : t('acct.addRoleButton')}
+        </button>
+        <button type="button" class="btn" onClick={onCancel}>
+          {t('acct.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }

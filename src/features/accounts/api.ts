@@ -10,6 +10,8 @@ import type { UserInfo } from '../../domain/org.ts';
 export interface AccountView extends UserInfo {
   disabled: boolean;
   mustChange: boolean;
+  /** A role account (one person's further role): its person's main account id. */
+  person?: string;
 }
 
 export interface Answer<T = unknown> {
