@@ -4,7 +4,7 @@
 // own_account, a town center's own town and roles, the screen offline, and the audit log's entries and filters.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { t } from '../../src/app/i18n.ts';
-import { mayManageAccount, STAFF_ROLES } from '../../src/domain/accounts.ts';
+import { mayManageAccount, resolveScope, STAFF_ROLES, type StaffRole } from '../../src/domain/accounts.ts';
 import { ROLE_NAMES_ZH } from '../../src/domain/org.ts';
 import type { UserInfo } from '../../src/domain/org.ts';
 import { Accounts } from '../../src/features/accounts/Accounts.tsx';
@@ -12,7 +12,7 @@ import { AuditLog } from '../../src/features/accounts/AuditLog.tsx';
 import { FakeSession, FakeWorld } from './fake-services.ts';
 import { byText, choose, click, mount, mustFind, resetLang, settle, submit, type, waitFor, type Mounted } from './helpers.ts';
 
-type Account = UserInfo & { disabled: boolean; mustChange: boolean };
+type Account = UserInfo & { disabled: boolean; mustChange: boolean; person?: string };
 type Call = { path: string; method: string; body: unknown };
 type Answer = { status: number; body: unknown };
 
@@ -57,6 +57,23 @@ function fakeAccountsRelay(world: FakeWorld, me: UserInfo, extra: Account[] = []
     if (c.method === 'POST' && reset) {
       accounts.find((x) => x.id === reset[1])!.mustChange = true;
       return { status: 200, body: { temporaryPassword: 'k7mq2wxr9p' } };
+    }
+    const roles = /^\/api\/accounts\/([^/]+)\/roles$/.exec(url.pathname);
+    if (c.method === 'POST' && roles) {
+      // Another role for the person whose main account this is (server/accountshttp.ts addRole).
+      const main = accounts.find((x) => x.id === roles[1]);
+      if (!main) return { status: 404, body: { error: 'not_found' } };
+      if (main.person) return { status: 409, body: { error: 'role_account' } };
+      if (!mayManageAccount(me, main)) return { status: 403, body: { error: 'forbidden' } };
+      const b = c.body as { role: StaffRole; townId?: string; villageId?: string; gridId?: string; unitId?: string };
+      const org = world.org;
+      const r = resolveScope(b.role, b, { grid: org.grid, village: org.village, unit: org.unit, townIds: org.data.towns.map((x) => x.id) });
+      if (!r.ok) return { status: 400, body: { error: 'bad_scope', field: r.problem.field, problem: r.problem.code } };
+      const held = accounts.find((a) => (a.person ?? a.id) === main.id && a.role === b.role && (['townId', 'villageId', 'gridId', 'unitId'] as const).every((k) => (a[k] ?? null) === (r.scope[k] ?? null)));
+      if (held && !held.disabled) return { status: 409, body: { error: 'role_held' } };
+      const created: Account = { id: `${main.id}.${b.role}`, username: `${main.id}.${b.role}`, name: main.name, role: b.role, ...r.scope, disabled: false, mustChange: false, person: main.id };
+      accounts.push(created);
+      return { status: 201, body: { account: created } };
     }
     if (c.method === 'POST' && url.pathname === '/api/accounts') {
       const b = c.body as Account;
@@ -242,12 +259,14 @@ describe('账号管理', () => {
     expect(rowOf(m.root, 'w0002')!.querySelector('button[aria-label="启用 李娜"]')).not.toBeNull();
     expect(m.root.textContent).toContain('已停用 李娜 的账号，其设备已停止同步。');
 
-    // Disabling oneself: the relay's 409 own_account, explained.
-    relay.override['PATCH /api/accounts/admin'] = () => ({ status: 409, body: { error: 'own_account' } });
-    await click(rowOf(m.root, 'admin')!.querySelector('button[aria-label="停用 管理员"]'));
+    // One's own row offers no 停用 (the relay refuses own_account); its refusals still have words.
+    expect(rowOf(m.root, 'admin')!.textContent).not.toContain('停用');
+    expect(rowOf(m.root, 'admin')!.querySelector('button[aria-label="停用 管理员"]')).toBeNull();
+    relay.override['PATCH /api/accounts/w0001'] = () => ({ status: 409, body: { error: 'own_account' } });
+    await click(rowOf(m.root, 'w0001')!.querySelector('button[aria-label="停用 张伟"]'));
     await click(byText(mustFind(m.root, '.acct-confirm'), 'button', '确认停用'));
     await waitFor(() => byText(m!.root, '.acct-confirm [role="alert"]', '不能停用自己的账号'), 'the own_account words');
-    relay.override['PATCH /api/accounts/admin'] = () => ({ status: 409, body: { error: 'last_admin' } });
+    relay.override['PATCH /api/accounts/w0001'] = () => ({ status: 409, body: { error: 'last_admin' } });
     await click(byText(mustFind(m.root, '.acct-confirm'), 'button', '确认停用'));
     await waitFor(() => byText(m!.root, '.acct-confirm [role="alert"]', '最后一个在用的系统管理员'), 'the last_admin words');
   });
@@ -306,6 +325,94 @@ describe('账号管理', () => {
     session.status.value = { ...session.status.value, connection: 'online' };
     await click(byText(m.root, 'button', '重试'));
     await waitFor(() => rowOf(m!.root, 'w0001'), 'the list after the retry');
+  });
+
+  it('adds a 网格员 role to a village secretary: checked first, the request, the list afterwards, role_held and offline in words', async () => {
+    const { session, relay } = setup('admin');
+    m = await mount(<Accounts session={session} />);
+    await waitFor(() => rowOf(m!.root, 'st01v01'), 'the list');
+    await click(rowOf(m.root, 'st01v01')!.querySelector('button[aria-label="增加身份：赵书记"]'));
+    const panel = mustFind(m.root, '.acct-role');
+    expect(panel.textContent).toContain('为 赵书记 增加身份');
+    expect(document.activeElement).toBe(mustFind(panel, 'h2'));
+    const form = mustFind<HTMLFormElement>(panel, 'form');
+    // Nothing chosen: said at the role, nothing sent.
+    await submit(form);
+    expect(mustFind(m.root, '#acct-r-role-error').textContent).toBe('请选择一个角色。');
+    expect(mustFind(m.root, '#acct-r-role').getAttribute('aria-invalid')).toBe('true');
+    await choose(mustFind(m.root, '#acct-r-role'), 'worker');
+    await submit(form);
+    expect(mustFind(m.root, '#acct-r-gridId-error').textContent).toBe('请选择网格。');
+    expect(relay.calls.filter((c) => c.method === 'POST')).toEqual([]);
+    // The labels are tied to the pickers.
+    expect(mustFind(m.root, 'label[for="acct-r-gridId"]').textContent).toContain('网格');
+    await choose(mustFind(m.root, '#acct-r-townId'), 't01');
+    await choose(mustFind(m.root, '#acct-r-villageId'), 't01v01');
+    await choose(mustFind(m.root, '#acct-r-gridId'), 'g0001');
+    await submit(form);
+    await waitFor(() => rowOf(m!.root, 'st01v01.worker'), 'the new role account in the list');
+    expect(relay.calls.filter((c) => c.method === 'POST')).toEqual([{ path: '/api/accounts/st01v01/roles', method: 'POST', body: { role: 'worker', gridId: 'g0001' } }]);
+    expect(m.root.textContent).toContain('已为 赵书记 增加网格员身份。');
+    expect(m.root.querySelector('.acct-role')).toBeNull();
+    const row = rowOf(m.root, 'st01v01.worker')!;
+    expect(row.textContent).toContain('兼任');
+    expect(row.textContent).toContain('网格员');
+    expect(row.textContent).toContain('城关镇 · 太平村 · 第一网格');
+    expect(row.textContent).toContain('（赵书记 的身份）');
+    expect(row.querySelector('button[aria-label="编辑 赵书记 的网格员身份"]')).not.toBeNull();
+    expect(row.querySelector('button[aria-label="停用 赵书记 的网格员身份"]')).not.toBeNull();
+    expect(row.textContent).not.toContain('重置密码');
+    expect(row.textContent).not.toContain('增加身份');
+    // The main row keeps its own actions.
+    expect(rowOf(m.root, 'st01v01')!.textContent).not.toContain('兼任');
+
+    // The same role again: the relay's role_held, in words at the role.
+    await click(rowOf(m.root, 'st01v01')!.querySelector('button[aria-label="增加身份：赵书记"]'));
+    await choose(mustFind(m.root, '#acct-r-role'), 'worker');
+    await choose(mustFind(m.root, '#acct-r-townId'), 't01');
+    await choose(mustFind(m.root, '#acct-r-villageId'), 't01v01');
+    await choose(mustFind(m.root, '#acct-r-gridId'), 'g0001');
+    await submit(mustFind(m.root, '.acct-role form'));
+    await waitFor(() => byText(m!.root, '.acct-role [role="alert"]', '此人已有这个身份'), 'the role_held words');
+    expect(mustFind(m.root, '#acct-r-role-error').textContent).toBe('此人已有这个身份。');
+
+    // The place the relay refuses, at its picker; offline, said so.
+    relay.override['POST /api/accounts/st01v01/roles'] = () => ({ status: 400, body: { error: 'bad_scope', field: 'gridId', problem: 'unknown' } });
+    await submit(mustFind(m.root, '.acct-role form'));
+    await waitFor(() => m!.root.querySelector('#acct-r-gridId-error'), 'the scope error');
+    expect(mustFind(m.root, '#acct-r-gridId-error').textContent).toBe('找不到这个网格，请重新选择。');
+    relay.override['POST /api/accounts/st01v01/roles'] = () => ({ status: 403, body: { error: 'forbidden' } });
+    await submit(mustFind(m.root, '.acct-role form'));
+    await waitFor(() => byText(m!.root, '.acct-role [role="alert"]', '您没有权限管理这个账号'), 'the 403 words');
+    relay.setOffline(true);
+    await submit(mustFind(m.root, '.acct-role form'));
+    await waitFor(() => byText(m!.root, '.acct-role [role="alert"]', '需要联网'), 'the offline words');
+  });
+
+  it('shows a role account as one person’s role: a badge, whose it is, no 重置密码 or 增加身份; edits its place only', async () => {
+    const role: Account = { id: 'st01v01.worker', username: 'st01v01.worker', name: '赵书记', role: 'worker', townId: 't01', villageId: 't01v01', gridId: 'g0001', disabled: false, mustChange: false, person: 'st01v01' };
+    const { session, relay } = setup('admin', [role]);
+    m = await mount(<Accounts session={session} />);
+    await waitFor(() => rowOf(m!.root, 'st01v01.worker'), 'the list');
+    const row = rowOf(m.root, 'st01v01.worker')!;
+    expect(row.querySelector('.badge')!.textContent).toBe('兼任');
+    expect(row.textContent).toContain('（赵书记 的身份）');
+    expect(row.querySelector('button[aria-label^="重置密码"]')).toBeNull();
+    expect(row.querySelector('button[aria-label^="增加身份"]')).toBeNull();
+    expect(rowOf(m.root, 'st01v01')!.querySelector('button[aria-label="重置密码：赵书记"]')).not.toBeNull();
+    // Own row: no 停用, and its role is not offered for change.
+    expect(rowOf(m.root, 'admin')!.querySelector('button[aria-label^="停用"]')).toBeNull();
+    await click(rowOf(m.root, 'admin')!.querySelector('button[aria-label="编辑 管理员"]'));
+    expect(m.root.querySelector('select#acct-f-role')).toBeNull();
+    await click(byText(m.root, '.acct-panel button', '取消'));
+
+    await click(row.querySelector('button[aria-label="编辑 赵书记 的网格员身份"]'));
+    expect(m.root.querySelector('#acct-f-name')).toBeNull();
+    expect(m.root.querySelector('select#acct-f-role')).toBeNull();
+    await choose(mustFind(m.root, '#acct-f-gridId'), 'g0002');
+    await submit(mustFind(m.root, '.acct-panel form'));
+    await waitFor(() => rowOf(m!.root, 'st01v01.worker')!.textContent!.includes('第二网格'), 'the new place');
+    expect(relay.calls.filter((c) => c.method === 'PATCH')).toEqual([{ path: '/api/accounts/st01v01.worker', method: 'PATCH', body: { gridId: 'g0002' } }]);
   });
 
   it('names the roles in the relay’s CSV as the app does', () => {
