@@ -1,7 +1,8 @@
 // Issue 15: 账号管理 (#/accounts) and 审计日志 (#/audit) against a fake relay that keeps the accounts API's contract
 // (server/accountshttp.ts): the list with its filters and pages, a new account whose place the relay refuses (shown
 // at that field), a reset's temporary password shown once, the confirmation before disabling, the words for
-// own_account, a town center's own town and roles, the screen offline, and the audit log's entries and filters.
+// own_account (and no 停用 on one's own row), 增加身份 and role accounts' rows, a town center's own town and roles,
+// the screen offline, and the audit log's entries and filters.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { t } from '../../src/app/i18n.ts';
 import { mayManageAccount, resolveScope, STAFF_ROLES, type StaffRole } from '../../src/domain/accounts.ts';

@@ -2,8 +2,12 @@
  * 账号管理 (`#/accounts`, issue 15, a lazy chunk): staff accounts for an administrator (all) and a town center (its
  * own town's; the relay filters too). A searchable, filtered list, 100 a page; per account 编辑, 停用/启用 and
  * 重置密码, each opening the panel above the list (a confirmation says what happens to the person's devices);
- * 新建账号 in the same panel. A temporary password (new account, reset) is shown once, with a copy button and the
- * rule to hand it over in person; closing the panel forgets it. 批量导入 / 导出 (StaffImport.tsx) opens below the
+ * 新建账号 in the same panel. 增加身份 (a main account's row) gives the person another role, its own account linked to the
+ * main one (POST /api/accounts/<id>/roles), with the role and place picker AccountForm uses. A role account's row says
+ * so (兼任, "（X 的身份）"): 编辑 changes its place only, 停用/启用 removes or restores the role; it has no password
+ * to reset and no roles of its own. One's own row has no 停用 and its role is not offered for change (own_account).
+ * A temporary password (new account, reset) is shown once, with a copy button and the rule to hand it over in
+ * person; closing the panel forgets it. 批量导入 / 导出 (StaffImport.tsx) opens below the
  * buttons: the sheet template, the export, and the import of a sheet (checked first); the list reloads after it.
  *
  * Everything here is an operation of the relay (server/accountshttp.ts): offline, the screen says it needs a
