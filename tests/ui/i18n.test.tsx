@@ -122,13 +122,13 @@ describe('i18n', () => {
     expect(bar().textContent).toContain('2 项更改尚未保存到服务器');
     expect(mustFind(m.root, '.user-name').getAttribute('title')).toBe('网格员 · 我的账号');
     await click(byText(m.root, 'button', 'English'));
-    await settle();
-    expect(bar().textContent).toContain('Offline');
+    // The English packs load first (a dynamic import each): wait for them, however long a loaded machine takes.
+    await waitFor(() => bar().textContent?.includes('Offline'), 'the shell in English');
     expect(bar().textContent).toContain('2 changes not yet saved to the server');
     expect(mustFind(m.root, '.user-name').getAttribute('title')).toBe('Grid worker · My account');
     expect(byText(m.root, 'a', 'Report')).toBeTruthy();
     await click(byText(m.root, 'button', '中文'));
-    expect(bar().textContent).toContain('离线');
+    await waitFor(() => bar().textContent?.includes('离线'), 'the shell in Chinese again');
   });
 
   it('formats times: today as time, other days with the date', () => {
