@@ -48,7 +48,7 @@ import type { UserInfo } from '../src/domain/org.ts';
 import { clientAddress } from './audit.ts';
 import { hashPassword, TEMPORARY_COST, verifyPassword } from './auth.ts';
 import { publicUser, type HttpContext } from './http.ts';
-import { bearerUser, readBody, sendJson } from './httpio.ts';
+import { answer, bearerUser, readBody, refuse, sendJson } from './httpio.ts';
 import type { Store, StoredUser } from './store.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -93,24 +93,6 @@ export function temporaryPassword(): string {
   }
 }
 
-class Refusal {
-  constructor(
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-  ) {}
-}
-const refuse = (status: number, error: string, extra: Record<string, unknown> = {}) => new Refusal(status, { error, ...extra });
-
-/** Run a route's body; a thrown Refusal is its answer. (Routes are function declarations: http.ts imports them.) */
-async function answer(res: ServerResponse, fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    if (!(e instanceof Refusal)) throw e;
-    if (e.status === 413) res.setHeader('Connection', 'close');
-    sendJson(res, e.status, e.body);
-  }
-}
 
 async function user(req: IncomingMessage, ctx: HttpContext, opts?: { allowMustChange?: boolean }): Promise<UserInfo> {
   const u = await bearerUser(req, ctx, opts);

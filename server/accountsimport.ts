@@ -44,7 +44,7 @@ import { clientAddress } from './audit.ts';
 import { hashPassword, TEMPORARY_COST } from './auth.ts';
 import { contentDisposition, xlsx } from './exports.ts';
 import { publicUser, type HttpContext } from './http.ts';
-import { bearerUser, sendJson } from './httpio.ts';
+import { answer, bearerUser, readBytes, refuse, sendJson } from './httpio.ts';
 import type { StoredUser } from './store.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -62,23 +62,6 @@ export const IMPORT_LIMITS: { maxBytes: number; maxUnpackedBytes: number; hashBa
   hashCost: TEMPORARY_COST,
 };
 
-class Refusal {
-  constructor(
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-  ) {}
-}
-const refuse = (status: number, error: string, extra: Record<string, unknown> = {}) => new Refusal(status, { error, ...extra });
-
-async function answer(res: ServerResponse, fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    if (!(e instanceof Refusal)) throw e;
-    if (e.status === 413) res.setHeader('Connection', 'close');
-    sendJson(res, e.status, e.body);
-  }
-}
 
 async function manager(req: IncomingMessage, ctx: HttpContext): Promise<UserInfo> {
   const u = await bearerUser(req, ctx);
@@ -194,18 +177,6 @@ async function staffExport(req: IncomingMessage, res: ServerResponse, ctx: HttpC
 
 // ------------------------------------------------------------------ import
 
-/** The request body as bytes, or null past `max` (declared or sent). */
-async function readRaw(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  if (Number(req.headers['content-length'] ?? 0) > max) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * What the entries of a zip file declare they unpack to (its central directory), or null when it is not a zip
@@ -300,7 +271,7 @@ export async function importStaff(req: IncomingMessage, res: ServerResponse, ctx
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const format = type === XLSX ? 'xlsx' : type === 'text/csv' ? 'csv' : null;
     if (!format) throw refuse(415, 'unsupported_media_type');
-    const buf = await readRaw(req, IMPORT_LIMITS.maxBytes);
+    const buf = await readBytes(req, IMPORT_LIMITS.maxBytes);
     if (!buf) throw refuse(413, 'too_large', { maxBytes: IMPORT_LIMITS.maxBytes });
 
     const t0 = performance.now();

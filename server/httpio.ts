@@ -22,8 +22,8 @@ export async function bearerUser(
   return token ? ctx.authenticate(token, req.socket.remoteAddress ?? null, opts) : null;
 }
 
-/** The request body as UTF-8 text, or null when it is (or declares to be) larger than `max` bytes. */
-export async function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+/** The request body as bytes, or null when it is (or declares to be) larger than `max` bytes. */
+export async function readBytes(req: IncomingMessage, max: number): Promise<Buffer | null> {
   if (Number(req.headers['content-length'] ?? 0) > max) return null;
   const chunks: Buffer[] = [];
   let size = 0;
@@ -32,7 +32,33 @@ export async function readBody(req: IncomingMessage, max: number): Promise<strin
     if (size > max) return null;
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The request body as UTF-8 text, or null when it is (or declares to be) larger than `max` bytes. */
+export async function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  return (await readBytes(req, max))?.toString('utf8') ?? null;
+}
+
+/** A route's answer other than its success: thrown inside `answer`, sent as `{"error", ...extra}`. */
+export class Refusal {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {}
+}
+
+export const refuse = (status: number, error: string, extra: Record<string, unknown> = {}): Refusal => new Refusal(status, { error, ...extra });
+
+/** Run a route's body; a thrown Refusal is its answer (413 also closes the connection: the body was not read). */
+export async function answer(res: ServerResponse, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (!(e instanceof Refusal)) throw e;
+    if (e.status === 413) res.setHeader('Connection', 'close');
+    sendJson(res, e.status, e.body);
+  }
 }
 
 /**
