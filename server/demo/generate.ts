@@ -417,7 +417,7 @@ const cstHour = (ms: number) => (((ms + CST) % DAY) + DAY) % DAY / HOUR;
 /** Hour-of-day weights for reports (0..23, China time): mostly working hours, a few at night. */
 const HOUR_WEIGHTS = [1, 0.5, 0.5, 0.5, 1, 2, 4, 8, 12, 13, 12, 10, 7, 9, 11, 11, 10, 8, 6, 5, 4, 3, 2, 1];
 
-function buildCases(c: County, rng: Rng, nowMs: number, total: number): CaseEvent[] {
+function buildCases(c: County, main: Rng, nowMs: number, total: number): CaseEvent[] {
   const events: CaseEvent[] = [];
   const counters = new Map<number, number>();
   const stamp = (ms: number) => {
@@ -428,11 +428,15 @@ function buildCases(c: County, rng: Rng, nowMs: number, total: number): CaseEven
   const grids = c.org.grids;
   const recentTargets: Status[] = RECENT_MIX.map(([t]) => t);
   const mixWeights = RECENT_MIX.map(([, w]) => w);
-  while (recentTargets.length < RECENT_CASES) recentTargets.push(RECENT_MIX[rng.weighted(mixWeights)]![0]);
+  while (recentTargets.length < RECENT_CASES) recentTargets.push(RECENT_MIX[main.weighted(mixWeights)]![0]);
+  // Each case draws from a stream of its own: how many draws one case makes depends on the clock (an event after
+  // now is never made, so its random id is never drawn), and that must not move where and what the next cases are.
+  const caseSeeds = Array.from({ length: total }, () => main.int(0x1_0000_0000));
   /** Cases a later one may duplicate (merge target): id, where, what and when. */
   const originals: Original[] = [];
 
   for (let n = 0; n < total; n++) {
+    const rng = new Rng(caseSeeds[n]!);
     const recent = n >= total - RECENT_CASES;
     const target = recent ? recentTargets[n - (total - RECENT_CASES)]! : undefined;
     let reportMs = recent ? nowMs - rng.range(0, RECENT_DAYS * DAY) : historicalReportTime(rng, nowMs);
