@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ORG_DOC, parseRecordDocName } from '../src/domain/docs.ts';
+import { changeSubject } from '../src/domain/refchanges.ts';
 import { HybridClock, hlcMs } from '../src/domain/hlc.ts';
 import { MAX_AHEAD_MS } from '../src/domain/receipts.ts';
 import { migrateReceipts } from './receipts.ts';
@@ -206,6 +207,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       org: () => org.index,
       now,
       observe,
+      onReferenceChanges: (user, changes, from) => {
+        for (const c of changes) {
+          const { target, ...what } = changeSubject(c);
+          audit.record({ actor: user.id, action: 'reference.changed', target, ip: from, detail: { change: c.id, type: c.type, ...what } });
+        }
+      },
       onDocOpened: (user, name, from) => {
         if (parseRecordDocName(name)?.kind === 'idnumbers') audit.record({ actor: user.id, action: 'idnumbers.read', target: name, ip: from });
       },

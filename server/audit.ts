@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = [
   'account.role_added',
   'role.switched',
   'account.imported',
+  'reference.changed',
   'export',
   'idnumbers.read',
   'audit.read',

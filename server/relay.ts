@@ -49,6 +49,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { caseYearOpen, docAccess, isPracticeDocName, ORG_DOC, parseDocName, parseRecordDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
 import type { CaseEvent } from '../src/domain/events.ts';
+import type { RefChange } from '../src/domain/refchanges.ts';
 import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
 import { makeReceipt, type Receipt } from '../src/domain/receipts.ts';
 import {
@@ -116,6 +117,8 @@ export interface RelayOptions {
   serverClientId: number;
   /** The user behind a token, or null (bad, expired, unknown user). */
   authenticate(token: string, from?: string | null): Promise<UserInfo | null>;
+  /** Reference changes by `user` were made durable (issue 15: the audit log records each). */
+  onReferenceChanges?(user: UserInfo, changes: readonly RefChange[], from: string | null): void;
   /** A doc was opened for `user` to sync (after its access check): issue 15's audit of full ID number reads. */
   onDocOpened?(user: UserInfo, name: string, from: string | null): void;
   /** The county's town ids (from the org doc). */
@@ -903,6 +906,14 @@ export class Relay {
     }
     factsOf(doc.ydoc, this.opts.serverClientId, doc.kind.kind).accepted(stored, origin === SERVER_ORIGIN ? RELAY_OWNER : (origin as Conn).user.id, verdict.events, receiptValues, verdict.records);
     if (doc.rows > this.opts.compactAfterRows) this.queueCompact(doc);
+    if (verdict.changes && typeof origin === 'object' && origin !== null && 'sock' in origin) {
+      const conn = origin as Conn;
+      try {
+        this.opts.onReferenceChanges?.(conn.user, verdict.changes, conn.sock.from);
+      } catch (err) {
+        this.opts.log.error(`doc ${doc.name}: reference change listener failed`, err);
+      }
+    }
     if (verdict.events.length > 0) {
       try {
         this.events.emit('accepted', doc.name, verdict.events);

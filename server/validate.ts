@@ -43,7 +43,7 @@ import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../src/domain/training.ts';
 import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
 import { readBase } from '../src/protocol/orgdoc.ts';
-import { CHANGES_ARRAY, foldChanges, parseChange } from '../src/domain/refchanges.ts';
+import { CHANGES_ARRAY, foldChanges, parseChange, type RefChange } from '../src/domain/refchanges.ts';
 import { factsOf, RELAY_OWNER } from './integrity.ts';
 import { idNumberLeak } from './privacy.ts';
 
@@ -89,6 +89,8 @@ export type Verdict =
       events: CaseEvent[];
       /** Every new value of a people, ID number or party doc. */
       records: unknown[];
+      /** Issue 15: the new reference changes of an org update (checked; the relay audits them once durable). */
+      changes?: RefChange[];
     }
   | { ok: false; code: RefusalCode; detail: string };
 
@@ -242,7 +244,9 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     const bad = facts.checkRecords(values, user, (id) => org?.user(id));
     if (bad) return refuse(bad.code, bad.detail);
   }
-  return { ok: true, novel, reported, events, records: kind.kind === 'cases' || kind.kind === 'org' ? [] : values };
+  const verdict: Verdict = { ok: true, novel, reported, events, records: kind.kind === 'cases' || kind.kind === 'org' ? [] : values };
+  if (changes.length > 0) verdict.changes = changes.map((raw) => (parseChange(raw) as Extract<ReturnType<typeof parseChange>, { ok: true }>).change);
+  return verdict;
 }
 
 /**

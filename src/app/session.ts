@@ -590,8 +590,9 @@ class SessionImpl implements GridlinkSession {
   };
   reportResolved: Session['reportResolved'] = (input, note) => this.engine.reportResolved(input, note);
   changeReference: NonNullable<Session['changeReference']> = async (change) => {
-    const [{ changeReference }, doc] = await Promise.all([import('../sync/refedit.ts'), this.engine.writableOrg()]);
-    return changeReference(doc, change, this.user);
+    const { changeReference } = await import('../sync/refedit.ts');
+    const written = await this.engine.writeOrg((doc) => changeReference(doc, change, this.user));
+    return written ? written.value : { code: 'read_only', detail: 'this account may not edit reference data' };
   };
   queryQueue: Session['queryQueue'] = (queue, offset, limit, opts) => this.engine.queryQueue(queue, offset, limit, opts);
   countQueue: Session['countQueue'] = (queue, opts) => this.engine.countQueue(queue, opts);

@@ -34,6 +34,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, Words>> = {
   'account.role_added': { zh: '增加身份', en: 'Role added' },
   'account.imported': { zh: '批量导入账号', en: 'Accounts imported' },
   'role.switched': { zh: '切换身份', en: 'Role switched' },
+  'reference.changed': { zh: '修改基础数据', en: 'Reference data changed' },
   export: { zh: '导出文件', en: 'Export' },
   'idnumbers.read': { zh: '查看完整身份证号', en: 'Full ID numbers read' },
   'audit.read': { zh: '查看审计日志', en: 'Audit log read' },
@@ -58,6 +59,18 @@ const REASONS: Record<string, Words> = {
   role_changed: { zh: '角色已变更', en: 'role changed' },
   revoked: { zh: '凭证已作废（改密码、重置或修改账号）', en: 'token revoked (password or account changed)' },
   password_change_required: { zh: '须先修改临时密码', en: 'temporary password must be changed first' },
+};
+
+/** The kind of item a reference change sets (its target's prefix, src/domain/refchanges.ts changeSubject). */
+const REF_KINDS: Record<string, Words> = {
+  town: { zh: '乡镇', en: 'town' },
+  village: { zh: '村（社区）', en: 'village' },
+  grid: { zh: '网格', en: 'grid' },
+  category: { zh: '大类', en: 'category' },
+  subcategory: { zh: '小类', en: 'subcategory' },
+  plan: { zh: '预案', en: 'plan' },
+  unit: { zh: '单位', en: 'unit' },
+  calendar: { zh: '节假日与调休', en: 'holidays and working days' },
 };
 
 const FIELDS: Record<string, Words> = {
@@ -166,6 +179,14 @@ export function describeAuditDetail(e: { action: string; target: string | null; 
     if (shown.length) parts.push(`${lang === 'zh' ? '筛选' : 'filter'}${colon}${shown.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
     if (typeof d.rows === 'number') parts.push(lang === 'zh' ? `${d.rows} 行` : `${d.rows} rows`);
     for (const k of ['scope', 'period', 'params', 'filter', 'rows']) delete rest[k];
+  }
+  if (e.action === 'reference.changed') {
+    const [kind = '', key = ''] = (e.target ?? '').split(':');
+    const what = REF_KINDS[kind]?.[lang] ?? kind;
+    parts.push(`${what}${colon}${typeof d.name === 'string' ? `${d.name}（${key}）` : key}`);
+    if (d.retired === true) parts.push(lang === 'zh' ? '停用' : 'retired');
+    if (typeof d.change === 'string') parts.push(`${lang === 'zh' ? '变更编号' : 'change'}${colon}${d.change}`);
+    for (const k of ['name', 'retired', 'change', 'type']) delete rest[k];
   }
   if (e.action === 'audit.read' && d.filter && typeof d.filter === 'object') {
     const f = Object.entries(d.filter as Record<string, unknown>).filter(([k]) => k !== 'limit');

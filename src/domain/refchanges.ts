@@ -332,6 +332,15 @@ function put(l: Lookup, c: RefChange): void {
   }
 }
 
+/** What a change is about, for the audit log: `target` like `plan:P012`, the item's name, retired or not. */
+export function changeSubject(c: RefChange): { target: string; name?: string; retired?: true } {
+  const kind = c.type.slice(0, -'.set'.length);
+  const d = c.data;
+  if (c.type === 'calendar.set') return { target: `calendar:${c.data.year}` };
+  const key = 'code' in d ? d.code : (d as { id: string }).id;
+  return { target: `${kind}:${key}`, name: (d as { name: string }).name, ...((d as { retired?: true }).retired ? { retired: true as const } : {}) };
+}
+
 /** HLC order, then id (the same on every replica). */
 function ordered(changes: readonly unknown[]): unknown[] {
   const key = (x: unknown) => (isRecord(x) && typeof x.at === 'string' && typeof x.id === 'string' ? `${x.at}|${x.id}` : '');

@@ -312,6 +312,7 @@ export class SyncEngine {
     if (!slot) return;
     if (kind === 'org') {
       this.attachOrg(slot);
+      this.recomputeUnsaved(slot);
       return;
     }
     await this.attachCases(slot, true);
@@ -388,13 +389,19 @@ export class SyncEngine {
   }
 
   /**
-   * Issue 15: the org doc when this user may write it (an admin), once the docs are open, for a reference change
-   * (src/sync/refedit.ts); null otherwise.
+   * Issue 15: `write` the org doc when this user may (an admin), once the docs are open: a reference change
+   * (src/sync/refedit.ts). The doc is written with a client id the ledger knows first, so what it appends counts as
+   * unsaved (the header's count, the sign-out warning) until the relay acknowledges it. Null when not writable.
    */
-  async writableOrg(): Promise<Y.Doc | null> {
+  async writeOrg<R>(write: (doc: Y.Doc) => R): Promise<{ value: R } | null> {
     await this.start();
     const slot = [...this.slots.values()].find((s) => s.kind === 'org');
-    return slot && slot.access === 'write' ? slot.doc : null;
+    if (!slot || slot.access !== 'write') return null;
+    await slot.ledger.recordClient(slot.doc.clientID);
+    const value = write(slot.doc);
+    this.recomputeUnsaved(slot);
+    this.refreshStatus();
+    return { value };
   }
 
   /**
@@ -496,17 +503,20 @@ export class SyncEngine {
   /** Recount own unacknowledged events; returns the case ids whose pending flag changed. */
   private recomputeUnsaved(slot: Slot): Set<string> {
     const changed = new Set<string>();
-    if (slot.kind !== 'cases') return changed;
+    // The org doc: an admin's reference changes (writeOrg), no cases to mark pending.
+    if (slot.kind === 'org' && slot.access !== 'write') return changed;
     const u = slot.ledger.count(slot.doc);
+    if (slot.kind === 'org') {
+      if (u.saved) this.noteSaved();
+      slot.unsaved = u.count;
+      return changed;
+    }
     const pending = new Set<string>();
     for (const v of u.values) {
       const o = v as { caseId?: unknown } | null;
       if (typeof o?.caseId === 'string') pending.add(o.caseId);
     }
-    if (u.saved) {
-      this.lastSavedMs = this.opts.now();
-      void setMeta(this.db, META.lastSaved, this.lastSavedMs).catch(() => {});
-    }
+    if (u.saved) this.noteSaved();
     for (const id of pending) if (!slot.pending.has(id)) changed.add(id);
     for (const id of slot.pending) if (!pending.has(id)) changed.add(id);
     slot.pending = pending;
@@ -514,10 +524,16 @@ export class SyncEngine {
     return changed;
   }
 
+  private noteSaved(): void {
+    this.lastSavedMs = this.opts.now();
+    void setMeta(this.db, META.lastSaved, this.lastSavedMs).catch(() => {});
+  }
+
   private async handleAck(slot: Slot, sv: Uint8Array): Promise<void> {
     if (slot.suspended || this.stopped) return;
     await slot.ledger.ack(sv);
     if (slot.kind === 'cases') await this.projection.flushNow(slot);
+    else this.recomputeUnsaved(slot);
     this.refreshStatus();
   }
 

@@ -8,8 +8,7 @@ import { checkChange, foldChanges } from '../domain/refchanges.ts';
 import { CHANGES_ARRAY, type UserInfo } from '../domain/org.ts';
 import { orgChanges, readBase } from '../protocol/orgdoc.ts';
 
-export function changeReference(doc: Y.Doc | null, change: unknown, user: UserInfo): { code: string; detail: string } | null {
-  if (!doc) return { code: 'read_only', detail: 'this account may not edit reference data' };
+export function changeReference(doc: Y.Doc, change: unknown, user: UserInfo): { code: string; detail: string } | null {
   const before = foldChanges(readBase(doc), orgChanges(doc)).org;
   const problem = checkChange(change, before, user);
   if (problem) return problem;

@@ -231,4 +231,24 @@ describe('client sync against the real relay', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("an admin's reference change made offline applies at once, counts as unsaved until the relay has it, then reaches a town", async () => {
+    let online = true;
+    const admin = await signIn(device(() => online), 'admin');
+    await admin.engine.whenSynced();
+    online = false;
+    await untilOffline(admin);
+    const plan = admin.org.value!.data.plans[0]!;
+    const ms = Date.now();
+    const random = (k: number) => crypto.getRandomValues(new Uint8Array(k));
+    const change = { id: newId(ms, random), at: formatHlc({ ms, counter: 0, node: 'adm' }), actor: 'admin', type: 'plan.set', data: { ...plan, dueHours: plan.dueHours + 1 } };
+    expect(await admin.changeReference!(change)).toBeNull();
+    await until(() => admin.org.value?.data.plans.find((p) => p.id === plan.id)?.dueHours === plan.dueHours + 1, 'applied offline');
+    // Said in the header and at sign-out like an unsaved case event.
+    expect(admin.status.value.unsaved).toBe(1);
+    online = true;
+    await until(() => admin.status.value.unsaved === 0, 'acknowledged by the relay');
+    const town = await signIn(device(), 'town01');
+    await until(() => town.org.value?.data.plans.find((p) => p.id === plan.id)?.version === (plan.version ?? 1) + 1, 'the town folds the new version');
+  });
 });

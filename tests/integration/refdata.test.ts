@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { auditNames, describeAuditDetail } from '../../src/domain/auditlog.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { CHANGES_ARRAY, type Plan } from '../../src/domain/org.ts';
@@ -52,10 +53,12 @@ const storedIds = () => new Set(stored().getArray<{ id: string }>(CHANGES_ARRAY)
 async function refusedChange(code: string, write: (doc: Y.Doc) => void, user = 'admin'): Promise<void> {
   const c = await device(user);
   const rows = server.store.updateCount('org');
+  const audited = server.store.auditEntries({ action: 'reference.changed', limit: 1000 }).length;
   const refusal = c.refused(code);
   write(c.doc);
   expect(await refusal).toMatchObject({ code });
   expect(server.store.updateCount('org')).toBe(rows);
+  expect(server.store.auditEntries({ action: 'reference.changed', limit: 1000 })).toHaveLength(audited);
   const mine = c.doc.getArray<{ id: string }>(CHANGES_ARRAY).toArray().map((x) => x.id);
   const inMemory = await server.relay.withDoc('org', (d) => d.getArray<{ id: string }>(CHANGES_ARRAY).toArray().map((x) => x.id));
   for (const id of mine.filter((id) => !storedIds().has(id))) expect(inMemory).not.toContain(id);
@@ -86,6 +89,16 @@ describe('reference changes at the relay', () => {
       check();
     });
     expect(readOrg(reader.doc).villages.find((x) => x.id === 't01v02')).toMatchObject({ name: '新村' });
+    // The audit log has each change, by whom and on what, once it is durable.
+    const audited = server.store.auditEntries({ action: 'reference.changed', limit: 10 });
+    expect(audited.map((e) => [e.actor, e.target, e.detail.change]).sort()).toEqual(
+      [
+        ['admin', 'grid:g0003', g.id],
+        ['admin', 'village:t01v02', v.id],
+      ].sort(),
+    );
+    const names = auditNames(FIXTURE_ORG, (r) => r);
+    expect(describeAuditDetail(audited.find((e) => e.target === 'grid:g0003')!, names, 'zh')).toBe(`网格：网格g0003（g0003）；变更编号：${g.id}`);
   });
 
   it('refuses a forged actor, a non-admin, a direct map write, a grid of an unknown village, a plan of 0 hours, a new grid in a retired village', async () => {
