@@ -28,6 +28,8 @@ export const DEMO_META = 'demo_county';
 export interface SeedData {
   org: OrgData;
   events: CaseEvent[];
+  /** Role accounts (id -> the person's main account id): no password of their own, reached by a role switch. */
+  persons?: ReadonlyMap<string, string>;
 }
 
 export interface SeedResult {
@@ -55,7 +57,13 @@ export async function seedStore(store: Store, data: SeedData, opts: { password: 
     count: events.length,
   }));
   store.transaction(() => {
-    store.insertUsers(data.org.users.map((u) => ({ ...u, passwordHash: sharedHash })));
+    store.insertUsers(
+      data.org.users.map((u) => {
+        const person = data.persons?.get(u.id);
+        // As accountshttp.ts addRole makes them: no password of their own.
+        return person ? { ...u, passwordHash: 'role-account', person } : { ...u, passwordHash: sharedHash };
+      }),
+    );
     store.putSnapshot(ORG_DOC, org);
     for (const d of docs) {
       store.putSnapshot(d.name, d.snapshot, d.reported);

@@ -84,6 +84,8 @@ export interface Demo {
   geometry: GridGeometry[];
   /** Issue 5: event logs of the seeded people, ID number and party docs by doc name (demo/people.ts; every town). */
   people?: Map<string, Array<Record<string, unknown>>>;
+  /** Issue 15: role accounts of a person with several roles (account id -> main account id; demo/people.ts). */
+  persons?: Map<string, string>;
 }
 
 export const secretaryId = (villageId: string): string => `s${villageId}`;
@@ -101,7 +103,7 @@ export function generateDemo(opts: DemoOptions): Demo {
   county.org.users.push(...people.users);
   // Issue 14: the first town's trainer's learners and sessions (its own stream too).
   for (const [name, log] of generateTraining(county.org, people.users, Math.floor(opts.nowMs))) people.docs.set(name, log);
-  return { org: county.org, events, geometry, people: people.docs };
+  return { org: county.org, events, geometry, people: people.docs, persons: people.persons };
 }
 
 /** The county's reference data and boundaries without the cases (seeding the geometry of an existing store). */

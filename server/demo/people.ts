@@ -27,11 +27,15 @@ export const PEOPLE_SEED = 5005;
 const HOUSEHOLDS_PER_GRID = 12;
 const HOUSEHOLDS_PER_GRID_ELSEWHERE = 4;
 const MEMBERS_PER_VILLAGE = 2;
+/** Issue 15: the demo's person with two roles: t01v01's village secretary is a party member of the village too. */
+export const DEMO_TWO_ROLES = { person: 'st01v01', role: 'member' } as const;
 const ROADS = ['兴盛路', '建设街', '幸福街', '团结路', '光明巷', '育才路', '胜利街', '和平路', '新华街', '前进巷'];
 
 export interface PeopleSeed {
   /** Party member accounts (role `member`), to add to the user directory. */
   users: UserInfo[];
+  /** Issue 15: role accounts (id -> the person's main account): a person who holds a second role. */
+  persons: Map<string, string>;
   /** Event logs by doc name (`people.<gridId>`, `idnumbers.<gridId>`, `party.<townId>`), each in (at, id) order. */
   docs: Map<string, Array<Record<string, unknown>>>;
 }
@@ -40,11 +44,12 @@ export function generatePeople(org: OrgData, nowMs: number, seed = PEOPLE_SEED):
   const docs = new Map<string, Array<Record<string, unknown>>>();
   const users: UserInfo[] = [];
   const counters = { idSeq: 0, memberSeq: 0 };
+  const persons = new Map<string, string>();
   const towns = [...org.towns].sort((a, b) => a.id.localeCompare(b.id));
   for (const [i, town] of towns.entries()) {
-    generateTown(org, town.id, nowMs, (seed + i * 7919) >>> 0, i === 0 ? HOUSEHOLDS_PER_GRID : HOUSEHOLDS_PER_GRID_ELSEWHERE, counters, docs, users);
+    generateTown(org, town.id, nowMs, (seed + i * 7919) >>> 0, i === 0 ? HOUSEHOLDS_PER_GRID : HOUSEHOLDS_PER_GRID_ELSEWHERE, counters, docs, users, persons);
   }
-  return { users, docs };
+  return { users, docs, persons };
 }
 
 function generateTown(
@@ -56,6 +61,7 @@ function generateTown(
   counters: { idSeq: number; memberSeq: number },
   docs: PeopleSeed['docs'],
   users: UserInfo[],
+  persons: PeopleSeed['persons'],
 ): void {
   const rnd = seededRandom(seed);
   const idRnd = seededRandom((seed ^ 0x1d5eed) >>> 0);
@@ -158,6 +164,19 @@ function generateTown(
           contacts,
         }),
       );
+    }
+    if (secretary === DEMO_TWO_ROLES.person) {
+      // The secretary's second role: a party member account of their own, linked to the main one (no random draw,
+      // so the rest of the county stays as it was).
+      const main = org.users.find((u) => u.id === secretary);
+      const g = vGrids[0]!;
+      const id = `${secretary}.${DEMO_TWO_ROLES.role}`;
+      if (main) {
+        users.push({ id, username: id, name: main.name, role: DEMO_TWO_ROLES.role, townId, villageId: v.id, gridId: g.id });
+        persons.set(id, secretary);
+        const contacts = (households.get(g.id) ?? []).slice(-2).map((h) => ({ householdId: h.id, gridId: g.id, address: h.address, head: h.head, ...(h.phone ? { phone: h.phone } : {}), ...(h.location ? { location: h.location } : {}) }));
+        party.push(event('member_saved', secretary, { userId: id, name: main.name, villageId: v.id, gridId: g.id, inService: false, contacts }));
+      }
     }
     const needs = [
       { kind: 'resident', title: '独居老人冬季取暖检查', detail: '村里5户独居老人需要上门检查炉具和烟道。' },

@@ -251,4 +251,22 @@ describe('client sync against the real relay', () => {
     const town = await signIn(device(), 'town01');
     await until(() => town.org.value?.data.plans.find((p) => p.id === plan.id)?.version === (plan.version ?? 1) + 1, 'the town folds the new version');
   });
+
+  it("the demo's village secretary of t01v01 is a party member too: a second role to switch to, with the party doc", async () => {
+    const login = await fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'st01v01', password: 'demo' }) });
+    const { token } = (await login.json()) as { token: string };
+    const me = (await (await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { roles: Array<{ id: string; role: string }> };
+    expect(me.roles.map((r) => [r.id, r.role])).toEqual([
+      ['st01v01', 'secretary'],
+      ['st01v01.member', 'member'],
+    ]);
+    const switched = await fetch(`${server.url}/api/me/role`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'st01v01.member' }) });
+    const asMember = (await switched.json()) as { token: string; user: { role: string } };
+    expect(asMember.user.role).toBe('member');
+    const meAsMember = (await (await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${asMember.token}` } })).json()) as { docs: Array<{ name: string }> };
+    expect(meAsMember.docs.map((d) => d.name)).toContain('party.t01');
+    // No password of its own: reached only from the person's session.
+    const direct = await fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'st01v01.member', password: 'demo' }) });
+    expect(direct.status).toBe(401);
+  });
 });

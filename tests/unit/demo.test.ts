@@ -161,7 +161,10 @@ describe('demo county: reference data', () => {
     expect(idx.user('trainer01')).toMatchObject({ role: 'trainer', townId: 't01' });
     for (const id of seq('resident', 20, 2)) expect(idx.user(id)?.role).toBe('resident');
     expect(new Set(org.users.map((u) => u.role))).toEqual(new Set(ROLES));
-    expect(org.users).toHaveLength(1 + 1 + 13 + 844 + 327 + 168 + 1 + 20 + 2 * 168); // + 2 party members per village (issue 5)
+    // + 2 party members per village (issue 5), + the second role of t01v01's secretary (issue 15)
+    expect(org.users).toHaveLength(1 + 1 + 13 + 844 + 327 + 168 + 1 + 20 + 2 * 168 + 1);
+    expect(idx.user('st01v01.member')).toMatchObject({ role: 'member', villageId: 't01v01', name: idx.user('st01v01')!.name });
+    expect([...(demo.persons ?? [])]).toEqual([['st01v01.member', 'st01v01']]);
     for (const u of org.users.filter((x) => ['worker', 'unit', 'secretary', 'trainer', 'resident'].includes(x.role))) {
       expect(u.name).toMatch(/^[\u4e00-\u9fff]{2,3}$/);
     }
