@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   'role.switched',
   'account.imported',
   'reference.changed',
+  'boundaries.imported',
   'export',
   'idnumbers.read',
   'audit.read',

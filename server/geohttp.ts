@@ -29,6 +29,7 @@ import type { GeoLayer } from '../src/domain/geo.ts';
 import { validateGrids } from '../src/domain/geovalidate.ts';
 import type { HttpContext } from './http.ts';
 import { bearerUser, pipeFile, readBody, sendJson } from './httpio.ts';
+import { clientAddress } from './audit.ts';
 
 const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
 
@@ -73,6 +74,7 @@ export async function importGrids(req: IncomingMessage, res: ServerResponse, ctx
   ctx.geo.replaceGrids(result.grids);
   const have = new Set(result.grids.map((g) => g.gridId));
   ctx.log.info(`${u.id} imported ${result.grids.length} grid boundaries`);
+  ctx.audit.record({ actor: u.id, action: 'boundaries.imported', target: 'grids', ip: clientAddress(req), detail: { grids: result.grids.length } });
   sendJson(res, 200, { ok: true, grids: result.grids.length, withoutGeometry: org.grids.map((g) => g.id).filter((id) => !have.has(id)) });
 }
 

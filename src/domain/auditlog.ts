@@ -35,6 +35,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, Words>> = {
   'account.imported': { zh: '批量导入账号', en: 'Accounts imported' },
   'role.switched': { zh: '切换身份', en: 'Role switched' },
   'reference.changed': { zh: '修改基础数据', en: 'Reference data changed' },
+  'boundaries.imported': { zh: '导入网格边界', en: 'Grid boundaries imported' },
   export: { zh: '导出文件', en: 'Export' },
   'idnumbers.read': { zh: '查看完整身份证号', en: 'Full ID numbers read' },
   'audit.read': { zh: '查看审计日志', en: 'Audit log read' },
@@ -187,6 +188,10 @@ export function describeAuditDetail(e: { action: string; target: string | null; 
     if (d.retired === true) parts.push(lang === 'zh' ? '停用' : 'retired');
     if (typeof d.change === 'string') parts.push(`${lang === 'zh' ? '变更编号' : 'change'}${colon}${d.change}`);
     for (const k of ['name', 'retired', 'change', 'type']) delete rest[k];
+  }
+  if (e.action === 'boundaries.imported' && typeof d.grids === 'number') {
+    parts.push(lang === 'zh' ? `${d.grids} 个网格` : `${d.grids} grids`);
+    delete rest.grids;
   }
   if (e.action === 'audit.read' && d.filter && typeof d.filter === 'object') {
     const f = Object.entries(d.filter as Record<string, unknown>).filter(([k]) => k !== 'limit');

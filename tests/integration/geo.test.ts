@@ -198,6 +198,13 @@ describe('POST /api/geo/grids', () => {
     expect(after.fc.features).toHaveLength(843);
     expect((await post(before.text)).status).toBe(200);
     expect((await grids()).etag).toBe(before.etag);
+    // Each import is in the audit log, by whom and how many; a refused one is not.
+    expect((await post({ type: 'FeatureCollection', features: 'none' })).status).toBe(400);
+    const audit = (await (await get('/api/audit?action=boundaries.imported', 'admin')).json()) as { entries: Array<{ actor: string; detail: { grids: number } }> };
+    expect(audit.entries.slice(0, 2).map((e) => [e.actor, e.detail.grids])).toEqual([
+      ['admin', 844],
+      ['admin', 843],
+    ]);
   });
 });
 
