@@ -393,6 +393,8 @@ const SPAN_DAYS = 182;
 /** Cases in the last RECENT_DAYS are placed so that each ends in a chosen status (some still open). */
 const RECENT_DAYS = 3;
 const RECENT_CASES = 60;
+const SHOWCASE_TOWN = 't01';
+const UNHAPPY_EVERY = 40;
 const PLACELESS_MAJORS = new Set(['01', '02', '05', '15', '16']);
 /** Problem phrases that already say where they are get no extra place word. */
 const NAMES_A_PLACE = /村内|村里|村口|村边|村路|小区|楼道|路口|路边|学校|校园|河道|沟渠|农田|稻田|田埂|工地|堤|井|企业|厂|饭店|商户|超市|商场|诊所|卫生室|集市|路面|巷道|主干道|乡道|院内|门口|水塘|沟边|田块|大棚|养殖场|仓库|广场/;
@@ -436,6 +438,7 @@ function buildCases(c: County, main: Rng, nowMs: number, total: number): CaseEve
   const caseSeeds = Array.from({ length: total }, () => main.int(0x1_0000_0000));
   /** Cases a later one may duplicate (merge target): id, where, what and when. */
   const originals: Original[] = [];
+  let showcaseFinished = 0;
 
   for (let n = 0; n < total; n++) {
     const rng = new Rng(caseSeeds[n]!);
@@ -472,7 +475,10 @@ function buildCases(c: County, main: Rng, nowMs: number, total: number): CaseEve
       : target !== undefined
         ? (TARGET_VARIANT[target] ?? 'normal')
         : pickVariant(rng, reporter.role === 'worker');
-    const steps = planSteps(c, rng, { reportMs, plan, grid, major, variant, actors, ...(dup ? { dupOf: dup.caseId } : {}) });
+    // The town the README's walk-through accounts work in (town01, w0001, st01v01) always has 二次回访 work: every
+    // UNHAPPY_EVERY-th of its finished cases is rated 不满意 (a rating is drawn all the same: the streams stay put).
+    const unhappy = target === undefined && variant === 'normal' && grid.townId === SHOWCASE_TOWN && ++showcaseFinished % UNHAPPY_EVERY === 0;
+    const steps = planSteps(c, rng, { reportMs, plan, grid, major, variant, actors, unhappy, ...(dup ? { dupOf: dup.caseId } : {}) });
 
     if (target !== undefined && !dup) {
       // Place the report so that now falls while the case is in its target status.
@@ -598,7 +604,7 @@ const MERGE_NOTES = ['与已上报案件重复，合并处理', '同一问题重
 function planSteps(
   c: County,
   rng: Rng,
-  o: { reportMs: number; plan: Plan; grid: Grid; major: string; variant: Variant; actors: Actors; dupOf?: string },
+  o: { reportMs: number; plan: Plan; grid: Grid; major: string; variant: Variant; actors: Actors; dupOf?: string; unhappy?: boolean },
 ): Step[] {
   const { plan, actors: a, variant } = o;
   const steps: Step[] = [{ at: 0, actor: a.reporter, cmd: { type: 'report' } as unknown as Command, to: 'reported' }];
@@ -690,13 +696,14 @@ function planSteps(
   }
   const verified = push(verify, a.worker, { type: 'verify', note: rng.pick(VERIFY_NOTES) });
   const closed = push(verified + MIN + rng.range(0, 30 * MIN), a.worker, rng.chance(0.5) ? { type: 'close', note: rng.pick(CLOSE_NOTES) } : { type: 'close' });
-  if (rng.chance(0.85)) feedback(rng, push, a, closed);
+  if (rng.chance(0.85) || o.unhappy) feedback(rng, push, a, closed, o.unhappy);
   return steps;
 }
 
 /** The callback (回访): the center asks the reporter, or a resident rates their own report in the app. */
-function feedback(rng: Rng, push: (at: number, actor: UserInfo, cmd: Command) => number, a: Actors, after: number): void {
-  const satisfaction = SATISFACTIONS[rng.weighted([88, 9, 3])]!;
+function feedback(rng: Rng, push: (at: number, actor: UserInfo, cmd: Command) => number, a: Actors, after: number, unhappy = false): void {
+  const drawn = SATISFACTIONS[rng.weighted([88, 9, 3])]!;
+  const satisfaction = unhappy ? 'dissatisfied' : drawn;
   const actor = a.reporter.role === 'resident' && rng.chance(0.7) ? a.reporter : a.town;
   push(after + rng.range(2 * HOUR, 48 * HOUR), actor, { type: 'feedback', satisfaction, ...(rng.chance(0.3) ? { note: rng.pick(FEEDBACK_NOTES[satisfaction]) } : {}) });
 }

@@ -382,6 +382,8 @@ describe('demo county: determinism and speed', () => {
       expect(where(states)).toEqual(where(made[0]!));
       // w0001's grid has a finished case to find under 已完成 (tests/e2e/homes.test.ts) and to open (the screens walk).
       expect(states.some((s) => s.gridId === 'g0001' && s.status === 'closed')).toBe(true);
+      // town01's 二次回访 queue has work (tests/e2e/public-side.test.ts, the screens walk).
+      expect(states.filter((s) => s.townId === 't01' && s.revisit?.status === 'pending').length).toBeGreaterThan(1);
     }
   });
 

@@ -153,8 +153,10 @@ describe('inspectUpdate: what must pass', () => {
   it('the admin’s org edits (issue 15): reference changes appended to `changes`; the relay alone writes the maps', () => {
     const server = orgDoc();
     const admin = device(server);
-    admin.getArray(CHANGES_ARRAY).push([refChange('unit.set', { id: 'u009', name: '县交通局', level: 'county', categories: ['06'] })]);
-    expect(inspect(server, diff(admin, server), ORG_KIND, 'admin')).toEqual({ ok: true, novel: true, reported: [], events: [], records: [] });
+    const unit = refChange('unit.set', { id: 'u009', name: '县交通局', level: 'county', categories: ['06'] });
+    admin.getArray(CHANGES_ARRAY).push([unit]);
+    // The accepted changes come with the verdict: the relay audits them once durable.
+    expect(inspect(server, diff(admin, server), ORG_KIND, 'admin')).toEqual({ ok: true, novel: true, reported: [], events: [], records: [], changes: [unit] });
     // The relay's own directory writes (putOrgUser): plain values in the maps, overwrites (deletions) included.
     const relay = device(server);
     relay.getMap('users').set('w0009', { id: 'w0009', username: 'w0009', name: '新网格员', role: 'worker' });
