@@ -34,6 +34,7 @@ import { BlobStore, migrateBlobRefs } from './blobs.ts';
 import { Residents } from './residents.ts';
 import { createSmsSender, DEFAULT_SMS, type SmsConfig, type SmsSender } from './sms.ts';
 import { startProgressTexts } from './progress.ts';
+import { BackupSchedule, restoreState } from './backup.ts';
 
 export interface StartOptions {
   dataDir: string;
@@ -68,6 +69,8 @@ export interface StartOptions {
   sms?: SmsConfig;
   /** Tests: a sender to use instead of the one `sms` describes. */
   smsSender?: SmsSender;
+  /** Issue 16: scheduled backups (BACKUP_DIR, BACKUP_INTERVAL, BACKUP_KEEP; server/backup.ts). Absent: none. */
+  backup?: { dir: string; intervalMs: number; keep: number; firstDelayMs?: number };
   /** Wall clock (tests inject one). */
   now?: () => number;
   log?: Logger;
@@ -81,6 +84,8 @@ export interface RunningServer {
   relay: Relay;
   store: Store;
   blobs: BlobStore;
+  /** Issue 16: the backup schedule, when `backup` is set. */
+  backups: BackupSchedule | null;
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -110,6 +115,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       });
     }
     const serverClientId = clientIdOf(store);
+    // Issue 16: after a restore the relay writes under a new client id and takes back what devices return (backup.ts).
+    const restored = restoreState(store, now());
+    if (restored.returnUntil !== null) {
+      log.warn(`this store was restored from a backup on ${new Date(restored.restoredAt!).toISOString()}: until ${new Date(restored.returnUntil).toISOString()} devices may bring back case history the backup did not hold`);
+    }
     if (opts.demo && store.isEmpty()) {
       const started = performance.now();
       const r = await seedDemo(store, {
@@ -198,6 +208,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       compactAfterRows: opts.compactAfterRows ?? DEFAULTS.compactAfterRows,
       pingIntervalMs: opts.pingIntervalMs ?? 30_000,
       serverClientId,
+      retiredClients: restored.retired,
+      returnUntil: restored.returnUntil,
       authenticate,
       townIds: () => org.townIds,
       grid: (id) => org.index.grid(id),
@@ -264,6 +276,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       });
     });
     const port = (server.address() as AddressInfo).port;
+    const backups = opts.backup ? new BackupSchedule({ ...opts.backup, dataDir: opts.dataDir, store, log, now }) : null;
+    backups?.start();
 
     let closing: Promise<void> | null = null;
     const close = () =>
@@ -271,13 +285,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         const stopped = new Promise<void>((done) => server.close(() => done()));
         server.closeIdleConnections();
         blobs.close();
+        await backups?.stop();
         await live.close();
         server.closeAllConnections();
         await stopped;
         store.close();
       })());
 
-    return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close, relay: live, store, blobs };
+    return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close, relay: live, store, blobs, backups };
   } catch (err) {
     blobsOpen?.close();
     await relay?.close();

@@ -25,6 +25,9 @@
  *   SMS_HTTP_URL       with SMS_TRANSPORT=http: the provider's (or a gateway's) endpoint, http(s)://…  required then
  *   SMS_HTTP_TOKEN     sent as `Authorization: Bearer …` to SMS_HTTP_URL            default none
  *   SMS_SIGN           the provider's registered signature, put in front as 【…】     default 网格通
+ *   BACKUP_DIR         issue 16 (server/backup.ts): scheduled backups go here; unset: no scheduled backups
+ *   BACKUP_INTERVAL    with BACKUP_DIR: time between backups (<n>s|m|h|d, at least 1m)  default 24h
+ *   BACKUP_KEEP        with BACKUP_DIR: how many of the newest backups are kept        default 7
  * Abuse limits (readLimits; applied by connlimits.ts, README "Configuration"):
  *   AWARENESS_MAX_BYTES      one client's awareness state (JSON)          default 4096
  *   AWARENESS_MAX_STATES     awareness states per doc                     default 256
@@ -72,6 +75,8 @@ export interface EnvConfig {
   blobGraceMs: number;
   /** Issue 13: how texts reach residents' phones (server/sms.ts). */
   sms: SmsConfig;
+  /** Issue 16: scheduled backups (server/backup.ts); absent when BACKUP_DIR is unset. */
+  backup?: { dir: string; intervalMs: number; keep: number };
   limits: Limits;
 }
 
@@ -151,6 +156,8 @@ export const DEFAULTS = {
   compactAfterRows: 100,
   blobQuotaMb: 1024,
   blobGrace: '7d',
+  backupInterval: '24h',
+  backupKeep: 7,
 } as const;
 
 export const ADMIN_PASSWORD_MIN = 12;
@@ -196,8 +203,21 @@ export function readEnv(env: Record<string, string | undefined>): EnvConfig {
     blobQuotaBytes: intVar('BLOB_QUOTA_MB', get('BLOB_QUOTA_MB'), DEFAULTS.blobQuotaMb, 1, 1024 * 1024) * 1024 * 1024,
     blobGraceMs: parseDuration('BLOB_GRACE', get('BLOB_GRACE') ?? DEFAULTS.blobGrace) * 1000,
     sms: readSms(get),
+    ...readBackup(get),
     limits: readLimits(env),
   };
+}
+
+/** BACKUP_* (server/backup.ts): nothing unless BACKUP_DIR is set; the other two are refused without it. */
+function readBackup(get: (k: string) => string | undefined): { backup?: EnvConfig['backup'] } {
+  const dir = get('BACKUP_DIR');
+  if (dir === undefined) {
+    for (const k of ['BACKUP_INTERVAL', 'BACKUP_KEEP']) if (get(k) !== undefined) throw new ConfigError(`${k} is set but BACKUP_DIR is not: set BACKUP_DIR to make scheduled backups`);
+    return {};
+  }
+  const intervalS = parseDuration('BACKUP_INTERVAL', get('BACKUP_INTERVAL') ?? DEFAULTS.backupInterval);
+  if (intervalS < 60) throw new ConfigError('BACKUP_INTERVAL must be at least 1 minute');
+  return { backup: { dir: resolve(dir), intervalMs: intervalS * 1000, keep: intVar('BACKUP_KEEP', get('BACKUP_KEEP'), DEFAULTS.backupKeep, 1, 10_000) } };
 }
 
 /** Why `username` may not be an account name, or null. */

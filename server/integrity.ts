@@ -26,7 +26,7 @@ import type { CaseEvent } from '../src/domain/events.ts';
 import { foldCase } from '../src/domain/fold.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
 import type { OrgIndex, UserInfo } from '../src/domain/org.ts';
-import { provisionalContext, receiptContext } from '../src/domain/receipts.ts';
+import { provisionalContext, receiptContext, type Receipt } from '../src/domain/receipts.ts';
 import type { ErrorCode } from '../src/domain/errors.ts';
 import { foldParty, parsePartyEvent, villagesAllow } from '../src/domain/party.ts';
 import { CaseIndex } from '../src/protocol/caseindex.ts';
@@ -50,10 +50,12 @@ export class DocFacts {
   /** Party docs: every value of the log, for the village rule. */
   private readonly partyLog: unknown[] | null;
 
-  constructor(doc: Y.Doc, relayClient: number | undefined, kind: DocKindName) {
+  /** `retired`: the client ids the relay wrote with before a restore (server/backup.ts): the relay's too. */
+  constructor(doc: Y.Doc, relayClient: number | undefined, kind: DocKindName, retired: ReadonlySet<number> = NO_CLIENTS) {
     const cases = kind === 'cases';
     this.partyLog = kind === 'party' ? [] : null;
     if (relayClient !== undefined) this.owners.set(relayClient, RELAY_OWNER);
+    for (const c of retired) this.owners.set(c, RELAY_OWNER);
     // Owners from the content: the actor of the values each client wrote (records and events carry one).
     for (const [client, structs] of doc.store.clients) {
       if (this.owners.has(client)) continue;
@@ -102,6 +104,11 @@ export class DocFacts {
     return null;
   }
 
+  /** Whether an event with this id is in the doc (people, party and cases docs). */
+  hasEvent(id: string): boolean {
+    return this.eventIds.has(id);
+  }
+
   /** Whether structs of `client` may be written by `userId` (true for a client id nobody has written with). */
   mayWriteAs(client: number, userId: string): boolean {
     const owner = this.owners.get(client);
@@ -112,8 +119,9 @@ export class DocFacts {
    * After an accepted update was applied: its client ids now belong to its author, its events and the receipts
    * the relay wrote for them are known.
    */
-  accepted(update: Uint8Array, author: string, events: readonly CaseEvent[], receipts: readonly unknown[], records: readonly unknown[]): void {
-    for (const client of Y.parseUpdateMeta(update).to.keys()) if (!this.owners.has(client)) this.owners.set(client, author);
+  accepted(update: Uint8Array, author: string, events: readonly CaseEvent[], receipts: readonly unknown[], records: readonly unknown[], authors?: ReadonlyMap<number, string>): void {
+    // `authors`: clients whose structs came back after a restore on someone else's device (validate.ts, returning).
+    for (const client of Y.parseUpdateMeta(update).to.keys()) if (!this.owners.has(client)) this.owners.set(client, authors?.get(client) ?? author);
     if (!this.index) {
       for (const v of records) this.noteRecord(v);
       return;
@@ -129,11 +137,24 @@ export class DocFacts {
    * Judge the new events of one update to a cases doc, in order (see the header). `org`: the reference data now,
    * for the update's own events; what the doc holds is judged by its receipts.
    */
-  checkCaseEvents(events: readonly CaseEvent[], user: UserInfo, org: OrgIndex): IntegrityRefusal | null {
+  checkCaseEvents(events: readonly CaseEvent[], user: UserInfo, org: OrgIndex, returned: Returned = NO_RETURNS): IntegrityRefusal | null {
     const index = this.index;
     if (!index) return null;
     const ids = new Set<string>();
     const pending = new Map<string, CaseEvent[]>();
+    // Events coming back after a restore (validate.ts): accepted by the relay before, with its receipt; they are
+    // history, judged only as new to this doc, and the update's own new events are judged after them.
+    for (const e of returned.events) {
+      if (this.eventIds.has(e.id) || ids.has(e.id)) return { code: 'duplicate_id', detail: `event ${e.id} is already in this doc` };
+      ids.add(e.id);
+      const mine = pending.get(e.caseId) ?? [];
+      if (e.type === 'reported' && [...(index.byCase.get(e.caseId) ?? []), ...mine].some((x) => x.type === 'reported')) {
+        return { code: 'case_exists', detail: `case ${e.caseId} already exists: a report opens a new case` };
+      }
+      mine.push(e);
+      pending.set(e.caseId, mine);
+    }
+    const receiptOf = (id: string) => index.receipts.get(id) ?? returned.receipts.get(id);
     for (const e of events) {
       if (this.eventIds.has(e.id) || ids.has(e.id)) return { code: 'duplicate_id', detail: `event ${e.id} is already in this doc` };
       ids.add(e.id);
@@ -151,8 +172,8 @@ export class DocFacts {
         }
       }
       const state = foldCase([...history, e], (x) => {
-        const r = index.receipts.get(x.id);
-        return r && !ids.has(x.id) ? receiptContext(x, r) : provisionalContext(x, org);
+        const r = receiptOf(x.id);
+        return r && (!ids.has(x.id) || returned.receipts.has(x.id)) ? receiptContext(x, r) : provisionalContext(x, org);
       });
       const entry = state?.timeline.find((t) => t.event === e) ?? (state ? undefined : { applied: false, reason: 'unknown_case' as ErrorCode });
       if (entry && !entry.applied && entry.reason && AUTHORITY_REASONS.has(entry.reason)) {
@@ -165,12 +186,23 @@ export class DocFacts {
   }
 }
 
+/** Case events an update brings back after a restore, and the relay receipts they come with (validate.ts). */
+export interface Returned {
+  events: readonly CaseEvent[];
+  receipts: ReadonlyMap<string, Receipt>;
+}
+const NO_RETURNS: Returned = { events: [], receipts: new Map() };
+const NO_CLIENTS: ReadonlySet<number> = new Set();
+
 const facts = new WeakMap<Y.Doc, DocFacts>();
 
-/** The facts of a loaded doc (built on first use). `relayClient`: the relay's own Yjs client id. */
-export function factsOf(doc: Y.Doc, relayClient: number | undefined, kind: DocKindName): DocFacts {
+/**
+ * The facts of a loaded doc (built on first use). `relayClient`: the relay's own Yjs client id; `retired`: the ids
+ * it wrote with before a restore.
+ */
+export function factsOf(doc: Y.Doc, relayClient: number | undefined, kind: DocKindName, retired?: ReadonlySet<number>): DocFacts {
   let f = facts.get(doc);
-  if (!f) facts.set(doc, (f = new DocFacts(doc, relayClient, kind)));
+  if (!f) facts.set(doc, (f = new DocFacts(doc, relayClient, kind, retired)));
   return f;
 }
 

@@ -11,6 +11,15 @@
  *                                          creates an administrator and exits; the password comes from
  *                                          ADMIN_PASSWORD, else is asked for on a terminal, else is the first
  *                                          line of stdin
+ *   node dist-server/main.js backup [--out <dir>]
+ *                                          issue 16 (backup.ts): a verified backup of DATA_DIR (store snapshot,
+ *                                          blobs, jwt-secret, base map, manifest) into --out (default BACKUP_DIR),
+ *                                          while the relay runs or not; prints the backup's directory on stdout;
+ *                                          with BACKUP_KEEP, older backups there beyond that many are removed
+ *   node dist-server/main.js restore --from <backup dir> [--data <dir>] [--force]
+ *                                          restores a backup that verifies into --data (default DATA_DIR), which
+ *                                          must hold no store unless --force (its files are then moved aside); never
+ *                                          while a relay has the store open. Start the relay on it afterwards.
  *
  * Configuration from the environment (config.ts). Stdout of the relay gets exactly one line,
  * `Gridlink listening on http://HOST:PORT` (with the real port when PORT=0): scripts and tests parse it.
@@ -23,24 +32,32 @@ import { startServer } from './app.ts';
 import { ConfigError, DEFAULTS, PASSWORD_RULE, passwordProblem, readEnv, type EnvConfig } from './config.ts';
 import { stderrLogger } from './log.ts';
 import { Store } from './store.ts';
+import { BackupError, createBackup, pruneBackups, restoreBackup } from './backup.ts';
+import { resolve } from 'node:path';
 
 const USAGE = `usage: node dist-server/main.js [--demo]
        node dist-server/main.js create-admin [--username <name>] [--name <display name>]
+       node dist-server/main.js backup [--out <dir>]
+       node dist-server/main.js restore --from <backup dir> [--data <dir>] [--force]
 (configuration from the environment: see README.md, Configuration)`;
 
 interface Args {
-  command: 'serve' | 'create-admin' | 'help';
+  command: 'serve' | 'create-admin' | 'backup' | 'restore' | 'help';
   demo: boolean;
   username?: string;
   name?: string;
+  /** backup --out, restore --from / --data / --force. */
+  out?: string;
+  from?: string;
+  data?: string;
+  force?: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = { command: 'serve', demo: false };
   const rest = [...argv];
-  if (rest[0] === 'create-admin') {
-    args.command = 'create-admin';
-    rest.shift();
+  if (rest[0] === 'create-admin' || rest[0] === 'backup' || rest[0] === 'restore') {
+    args.command = rest.shift() as Args['command'];
   }
   while (rest.length > 0) {
     const arg = rest.shift()!;
@@ -48,7 +65,11 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--demo' && args.command === 'serve') args.demo = true;
     else if ((arg === '--username' || arg === '--name') && args.command === 'create-admin' && rest[0] !== undefined) {
       args[arg === '--username' ? 'username' : 'name'] = rest.shift()!;
-    } else throw new ConfigError(`unknown argument "${arg}"\n${USAGE}`);
+    } else if (arg === '--out' && args.command === 'backup' && rest[0] !== undefined) args.out = rest.shift()!;
+    else if ((arg === '--from' || arg === '--data') && args.command === 'restore' && rest[0] !== undefined) {
+      args[arg === '--from' ? 'from' : 'data'] = rest.shift()!;
+    } else if (arg === '--force' && args.command === 'restore') args.force = true;
+    else throw new ConfigError(`unknown argument "${arg}"\n${USAGE}`);
   }
   return args;
 }
@@ -61,6 +82,8 @@ async function main(): Promise<void> {
   }
   const config = readEnv(process.env);
   if (args.command === 'create-admin') return createAdminCommand(config, args);
+  if (args.command === 'backup') return backupCommand(config, args);
+  if (args.command === 'restore') return restoreCommand(config, args);
   if (args.demo && process.env.NODE_ENV === 'production') {
     throw new ConfigError('--demo is refused with NODE_ENV=production: the demo accounts have a published password. Start without --demo (see docs/deployment.md)');
   }
@@ -86,6 +109,7 @@ async function main(): Promise<void> {
     blobQuotaBytes: config.blobQuotaBytes,
     blobGraceMs: config.blobGraceMs,
     sms: config.sms,
+    ...(config.backup ? { backup: config.backup } : {}),
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -124,6 +148,35 @@ async function createAdminCommand(config: EnvConfig, args: Args): Promise<void> 
   } finally {
     store.close();
   }
+}
+
+/** `backup`: a verified backup of DATA_DIR, taken beside a running relay or not (backup.ts). */
+async function backupCommand(config: EnvConfig, args: Args): Promise<void> {
+  const out = args.out ?? config.backup?.dir;
+  if (!out) throw new ConfigError(`backup needs --out <dir> or BACKUP_DIR\n${USAGE}`);
+  const r = await createBackup({ dataDir: config.dataDir, outDir: out });
+  const m = r.manifest;
+  stderrLogger.info(
+    `backed up ${config.dataDir} into ${r.dir}: store ${m.store.bytes} bytes through update ${m.store.seq} (sha256 ${m.store.sha256.slice(0, 16)}...), ` +
+      `${m.store.docs} docs, ${m.store.users} users, ${m.store.cases} cases, ${m.blobs.count} blobs (${m.blobs.bytes} bytes, ${m.blobs.copied} copied), verified, ${m.durationMs} ms`,
+  );
+  if (config.backup && resolve(config.backup.dir) === resolve(out)) {
+    const removed = await pruneBackups(out, config.backup.keep);
+    if (removed.length) stderrLogger.info(`removed ${removed.length} old backup(s) (BACKUP_KEEP=${config.backup.keep})`);
+  }
+  process.stdout.write(`${r.dir}\n`);
+}
+
+/** `restore`: a verified backup into a stopped, empty (or --force) DATA_DIR (backup.ts). */
+async function restoreCommand(config: EnvConfig, args: Args): Promise<void> {
+  if (!args.from) throw new ConfigError(`restore needs --from <backup dir>\n${USAGE}`);
+  const dataDir = resolve(args.data ?? config.dataDir);
+  const r = await restoreBackup({ from: args.from, dataDir, force: args.force === true, log: stderrLogger });
+  stderrLogger.info(
+    `restored ${resolve(args.from)} (taken ${r.manifest.createdAt}, through update ${r.manifest.store.seq}) into ${dataDir}: ${r.blobs} blobs copied` +
+      `${r.retiredClient !== null ? `; the relay's old client id ${r.retiredClient} is retired` : ''}. Start the relay on ${dataDir}; devices bring back ` +
+      `what they hold of the changes made after the backup when they reconnect (docs/deployment.md, section 7).`,
+  );
 }
 
 /** One line from stdin; on a terminal, asked for on stderr without echoing what is typed. */
@@ -169,7 +222,8 @@ async function readPassword(prompt: string): Promise<string> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) stderrLogger.error(`cannot start: ${err.message}`);
+  if (err instanceof BackupError) stderrLogger.error(`refused: ${err.message}`);
+  else if (err instanceof ConfigError) stderrLogger.error(`cannot start: ${err.message}`);
   else stderrLogger.error('cannot start', err);
   process.exit(1);
 });

@@ -115,6 +115,12 @@ export interface RelayOptions {
   pingIntervalMs: number;
   /** The Yjs client id of the relay's own writes (stable across restarts: kept in the store's meta table). */
   serverClientId: number;
+  /**
+   * Issue 16: the client ids the relay wrote with before a restore (server/backup.ts), and until when (ms) devices
+   * may bring back the history the restore lost (validate.ts, "Returning history"; absent: not restored).
+   */
+  retiredClients?: ReadonlySet<number>;
+  returnUntil?: number | null;
   /** The user behind a token, or null (bad, expired, unknown user). */
   authenticate(token: string, from?: string | null): Promise<UserInfo | null>;
   /** Reference changes by `user` were made durable (issue 15: the audit log records each). */
@@ -226,6 +232,8 @@ export interface RelayEvents {
   slowReader: [user: string, buffered: number];
   /** Case events accepted into a doc (durable and applied): the progress SMS listen (server/progress.ts). */
   accepted: [name: string, events: readonly CaseEvent[]];
+  /** Issue 16: history lost by a restore came back from a device (validate.ts): how many events and receipts. */
+  returned: [name: string, events: number, receipts: number];
 }
 
 export class Relay {
@@ -273,7 +281,14 @@ export class Relay {
 
   private inspectOptions(): InspectOptions {
     const org = this.opts.org?.();
-    return { nowMs: this.now(), relayClient: this.opts.serverClientId, ...(org ? { org } : {}) };
+    const nowMs = this.now();
+    const retired = this.opts.retiredClients;
+    return {
+      nowMs,
+      relayClient: this.opts.serverClientId,
+      ...(org ? { org } : {}),
+      ...(retired && retired.size > 0 ? { retiredClients: retired, returning: (this.opts.returnUntil ?? 0) > nowMs } : {}),
+    };
   }
 
   private persistContacts(): void {
@@ -878,15 +893,27 @@ export class Relay {
     const receipts = written?.update;
     const receiptValues = written?.values ?? [];
     const stored = receipts ? Y.mergeUpdates([update, receipts]) : update;
+    // Issue 16: history a device brought back after a restore (validate.ts): indexed like new events, no new receipts.
+    const returned = verdict.returned;
+    const allEvents = returned ? [...verdict.events, ...returned.events] : verdict.events;
     this.opts.store.appendUpdate(
       doc.name,
       stored,
       verdict.reported.map((e) => e.caseId),
       // Issue 12: who may read a blob follows the cases that name it (blobs.ts); recorded with the events.
-      blobRefsOf(verdict.events),
+      blobRefsOf(allEvents),
     );
     doc.rows++;
-    for (const e of verdict.events) this.opts.observe?.(e.at);
+    for (const e of allEvents) this.opts.observe?.(e.at);
+    if (returned) {
+      const by = typeof origin === 'object' && origin !== null && 'user' in origin ? (origin as Conn).user.id : 'the relay';
+      const others = new Set(returned.events.map((e) => e.actor).filter((a) => a !== by));
+      this.opts.log.info(
+        `doc ${doc.name}: ${by} brought back ${returned.events.length} events and ${returned.receipts.length} receipts lost by the restore` +
+          (others.size ? ` (events of ${[...others].slice(0, 5).join(', ')}${others.size > 5 ? ', ...' : ''})` : ''),
+      );
+      this.events.emit('returned', doc.name, returned.events.length, returned.receipts.length);
+    }
     try {
       if (!receipts) Y.applyUpdate(doc.ydoc, update, origin);
       else {
@@ -904,7 +931,14 @@ export class Relay {
     if (doc.ydoc.store.pendingStructs || doc.ydoc.store.pendingDs) {
       this.opts.log.error(`doc ${doc.name}: an accepted update left pending structs (inspection gap)`);
     }
-    factsOf(doc.ydoc, this.opts.serverClientId, doc.kind.kind).accepted(stored, origin === SERVER_ORIGIN ? RELAY_OWNER : (origin as Conn).user.id, verdict.events, receiptValues, verdict.records);
+    factsOf(doc.ydoc, this.opts.serverClientId, doc.kind.kind, this.opts.retiredClients).accepted(
+      stored,
+      origin === SERVER_ORIGIN ? RELAY_OWNER : (origin as Conn).user.id,
+      allEvents,
+      returned ? [...receiptValues, ...returned.receipts] : receiptValues,
+      verdict.records,
+      returned?.authors,
+    );
     if (doc.rows > this.opts.compactAfterRows) this.queueCompact(doc);
     if (verdict.changes && typeof origin === 'object' && origin !== null && 'sock' in origin) {
       const conn = origin as Conn;

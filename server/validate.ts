@@ -29,19 +29,34 @@
  *    ranges): Yjs would keep such structs pending                                         -> missing_dependencies
  * Structs the doc already has are not inspected again (Yjs ignores them), nor deletions it already has; an update
  * made only of those is a no-op.
+ *
+ * Returning history (issue 16, `returning`: a cases doc, within server/backup.ts RETURN_WINDOW_MS after a restore
+ * from a backup). Devices hold what the relay accepted after that backup: their own events, other users' events
+ * they received, and the receipts the old relay wrote for them under its retired client id (the relay writes
+ * under a new one since). Their sync sends it all back in one update, and a refusal would make the app drop its
+ * copy of the doc (src/sync/rescue.ts keeps only unacknowledged own events), so that history must be accepted:
+ *  - a struct under a retired relay client id may hold receipts (`receipts` array, each parses) and events that
+ *    come with their receipt; nothing else                                             -> invalid_struct
+ *  - an event that comes with a receipt of a retired relay client in the same update is history: judged as new to
+ *    the doc (duplicate_id, case_exists), in its town's and year's doc (wrong_doc), and by its own author's
+ *    client id (foreign_client), not as the sender's (so a reader, or a colleague's device, may bring it back);
+ *    it gets no new receipt
+ *  - a returning receipt names an event the doc or the update has                         -> invalid_event
+ * Everything else in the update is judged as above. The relay cannot tell a forged receipt from a real one
+ * (receipts are not signed): this is why the window is bounded, and the relay logs what came back and from whom.
  */
 import * as Y from 'yjs';
 import { caseYear, type DocAccess } from '../src/domain/docs.ts';
 import { parseEvent, type CaseEvent } from '../src/domain/events.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
 import { badAttribute } from '../src/domain/servicefields.ts';
-import { MAX_AHEAD_MS } from '../src/domain/receipts.ts';
+import { MAX_AHEAD_MS, parseReceipt, type Receipt } from '../src/domain/receipts.ts';
 import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
 import { roleMayEver } from '../src/domain/workflow.ts';
 import { parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../src/domain/training.ts';
-import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
+import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import { readBase } from '../src/protocol/orgdoc.ts';
 import { CHANGES_ARRAY, foldChanges, parseChange, type RefChange } from '../src/domain/refchanges.ts';
 import { factsOf, RELAY_OWNER } from './integrity.ts';
@@ -91,6 +106,11 @@ export type Verdict =
       records: unknown[];
       /** Issue 15: the new reference changes of an org update (checked; the relay audits them once durable). */
       changes?: RefChange[];
+      /**
+       * Issue 16: history coming back after a restore (header, "Returning history"): its events (their reports are
+       * in `reported` too), the relay receipts they came with, and the author of each client id first seen in it.
+       */
+      returned?: { events: CaseEvent[]; receipts: unknown[]; authors: Map<number, string> };
     }
   | { ok: false; code: RefusalCode; detail: string };
 
@@ -111,11 +131,19 @@ export interface InspectOptions {
   relayClient?: number;
   /** The update is the relay's own write on behalf of `user` (HTTP API): it uses the relay's client id. */
   asRelay?: boolean;
+  /** The client ids the relay wrote with before a restore (server/backup.ts): the relay's own. */
+  retiredClients?: ReadonlySet<number>;
+  /** Within the window after a restore: accept returning history (header). */
+  returning?: boolean;
 }
+
+const NO_CLIENTS: ReadonlySet<number> = new Set();
 
 export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, user: UserInfo, access: DocAccess, opts: InspectOptions = {}): Verdict {
   const nowMs = opts.nowMs ?? Date.now();
-  const facts = factsOf(doc, opts.relayClient, kind.kind);
+  const facts = factsOf(doc, opts.relayClient, kind.kind, opts.retiredClients);
+  const retired = opts.retiredClients ?? NO_CLIENTS;
+  const returning = opts.returning === true && kind.kind === 'cases' && retired.size > 0;
   const writer = opts.asRelay ? RELAY_OWNER : user.id;
   const { structs, ds } = update;
   const store = doc.store;
@@ -128,9 +156,11 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     for (const d of items) if (d.len > 0 && !rangeDeleted(store, client, d.clock, d.len)) deletes.push({ client, clock: d.clock, len: d.len });
   }
 
-  if (access !== 'write') {
-    if (structs.length > 0 || deletes.length > 0) return refuse('read_only', 'this user may only read this doc');
-    return { ok: true, novel: false, reported: [], events: [], records: [] };
+  // A reader may bring back returning history (header), nothing else.
+  const readOnly = access !== 'write';
+  if (readOnly) {
+    if (deletes.length > 0 || (structs.length > 0 && !returning)) return refuse('read_only', 'this user may only read this doc');
+    if (structs.length === 0) return { ok: true, novel: false, reported: [], events: [], records: [] };
   }
   if (deletes.length > 0 && (kind.kind !== 'org' || !opts.asRelay)) return refuse('delete_not_allowed', kind.kind === 'org' ? 'reference changes are never deleted' : 'events are never deleted');
 
@@ -170,12 +200,66 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
   if (leak) return refuse('invalid_event', leak);
   let novel = deletes.length > 0;
   const changes: unknown[] = [];
+  // Returning history (header): the receipts of retired relay clients first, so the events they name are known.
+  const returnedReceipts = new Map<string, Receipt>();
+  const returnedRaw: unknown[] = [];
+  const returnedEvents: CaseEvent[] = [];
+  const authors = new Map<number, string>();
+  if (returning) {
+    for (const s of structs) {
+      if (!(s instanceof Y.Item) || !retired.has(s.id.client) || !(s.content instanceof Y.ContentAny)) continue;
+      const known = docState(s.id.client);
+      if (s.id.clock + s.length <= known) continue;
+      const place = placement(s);
+      if (place?.root !== RECEIPTS_ARRAY || place.sub !== null) continue;
+      for (const v of s.content.arr.slice(Math.max(0, known - s.id.clock))) {
+        const r = parseReceipt(v);
+        if (!r) return refuse('invalid_struct', 'a returning receipt of the relay does not parse');
+        returnedReceipts.set(r.e, r);
+        returnedRaw.push(v);
+      }
+    }
+  }
+  const isReturned = (e: CaseEvent) => returnedReceipts.has(e.id);
   for (const s of structs) {
     if (s instanceof Y.Skip) continue;
     const known = docState(s.id.client);
     if (s.id.clock + s.length <= known) continue;
     novel = true;
-    if (!facts.mayWriteAs(s.id.client, writer)) return refuse('foreign_client', `client id ${s.id.client} belongs to another user`);
+    let author = writer;
+    if (returning && retired.has(s.id.client)) {
+      // The old relay's own write, back from a device: receipts (read above) and events with their receipts.
+      const place = s instanceof Y.Item ? placement(s) : null;
+      if (!(s instanceof Y.Item) || !(s.content instanceof Y.ContentAny) || !place || place.sub !== null || (place.root !== RECEIPTS_ARRAY && place.root !== EVENTS_ARRAY)) {
+        return refuse('invalid_struct', `client id ${s.id.client} was the relay's: only its receipts and events come back`);
+      }
+      if (s.origin && !isKnown(s.origin)) return refuse('missing_dependencies', `unknown origin ${s.origin.client}:${s.origin.clock}`);
+      if (s.rightOrigin && !isKnown(s.rightOrigin)) return refuse('missing_dependencies', `unknown right origin ${s.rightOrigin.client}:${s.rightOrigin.clock}`);
+      if (place.root === RECEIPTS_ARRAY) continue;
+      for (const value of s.content.arr.slice(Math.max(0, known - s.id.clock))) {
+        const parsed = parseEvent(value);
+        if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+        if (!isReturned(parsed.event)) return refuse('invalid_struct', `event ${parsed.event.id} of the relay's client comes back without its receipt`);
+        const bad = returnedInDoc(parsed.event, kind);
+        if (bad) return bad;
+        returnedEvents.push(parsed.event);
+        if (parsed.event.type === 'reported') reported.push(parsed.event);
+      }
+      continue;
+    }
+    if (returning && s instanceof Y.Item && s.content instanceof Y.ContentAny) {
+      // Another user's events coming back on this device are judged by their author's client id.
+      const actors = new Set<string>();
+      for (const v of s.content.arr.slice(Math.max(0, known - s.id.clock))) {
+        const p = parseEvent(v);
+        if (p.ok && isReturned(p.event)) actors.add(p.event.actor);
+      }
+      const [actor] = actors;
+      if (actors.size > 1) return refuse('forged_actor', `client id ${s.id.client} carries events of several authors`);
+      if (actor !== undefined && actor !== user.id) author = actor;
+    }
+    if (!facts.mayWriteAs(s.id.client, author)) return refuse('foreign_client', `client id ${s.id.client} belongs to another user`);
+    if (author !== writer && !facts.owners.has(s.id.client)) authors.set(s.id.client, author);
     if (!(s instanceof Y.Item)) {
       if (kind.kind === 'org') continue; // a GC range from an admin's client: carries nothing
       return refuse('invalid_struct', 'garbage-collected struct in an event log');
@@ -214,6 +298,15 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
       const parsed = parseEvent(value);
       if (!parsed.ok) return refuse('invalid_event', parsed.detail);
       const e = parsed.event;
+      if (returning && isReturned(e)) {
+        if (e.actor !== author) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} did not write with client id ${s.id.client}`);
+        const bad = returnedInDoc(e, kind);
+        if (bad) return bad;
+        returnedEvents.push(e);
+        if (e.type === 'reported') reported.push(e);
+        continue;
+      }
+      if (readOnly) return refuse('read_only', 'this user may only read this doc');
       if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
       if (!roleMayEver(user.role, e.type)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not make '${e.type}'`);
       if (hlcMs(e.at) > nowMs + MAX_AHEAD_MS) {
@@ -235,8 +328,14 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     const bad = checkOrgChanges(doc, changes, user, nowMs);
     if (bad) return bad;
   }
-  if (opts.org && events.length > 0) {
-    const bad = facts.checkCaseEvents(events, user, opts.org);
+  if (returning && returnedReceipts.size > 0) {
+    const inUpdate = new Set([...events, ...returnedEvents].map((e) => e.id));
+    for (const id of returnedReceipts.keys()) {
+      if (!inUpdate.has(id) && !facts.hasEvent(id)) return refuse('invalid_event', `a returning receipt names event ${id}, which neither the doc nor the update has`);
+    }
+  }
+  if (opts.org && (events.length > 0 || returnedEvents.length > 0)) {
+    const bad = facts.checkCaseEvents(events, user, opts.org, { events: returnedEvents, receipts: returnedReceipts });
     if (bad) return refuse(bad.code, bad.detail);
   }
   if (kind.kind !== 'org' && kind.kind !== 'cases' && values.length > 0) {
@@ -246,7 +345,15 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
   }
   const verdict: Verdict = { ok: true, novel, reported, events, records: kind.kind === 'cases' || kind.kind === 'org' ? [] : values };
   if (changes.length > 0) verdict.changes = changes.map((raw) => (parseChange(raw) as Extract<ReturnType<typeof parseChange>, { ok: true }>).change);
+  if (returnedEvents.length > 0 || returnedRaw.length > 0) verdict.returned = { events: returnedEvents, receipts: returnedRaw, authors };
   return verdict;
+}
+
+/** A returning report belongs in this doc (its town and year), as any report. */
+function returnedInDoc(e: CaseEvent, kind: DocKind): Verdict | null {
+  if (e.type !== 'reported' || kind.kind !== 'cases') return null;
+  if (e.data.townId !== kind.townId || caseYear(hlcMs(e.at)) !== kind.year) return refuse('wrong_doc', `case ${e.caseId} belongs in cases.${e.data.townId}.${caseYear(hlcMs(e.at))}`);
+  return null;
 }
 
 /**
