@@ -593,6 +593,7 @@ class SessionImpl implements GridlinkSession {
     const [{ changeReference }, doc] = await Promise.all([import('../sync/refedit.ts'), this.engine.writableOrg()]);
     return changeReference(doc, change, this.user);
   };
+  stamp: NonNullable<Session['stamp']> = () => this.engine.stamp();
   queryQueue: Session['queryQueue'] = (queue, offset, limit, opts) => this.engine.queryQueue(queue, offset, limit, opts);
   countQueue: Session['countQueue'] = (queue, opts) => this.engine.countQueue(queue, opts);
   findDuplicates: Session['findDuplicates'] = (input) => this.engine.findDuplicates(input);

@@ -388,6 +388,17 @@ export class SyncEngine {
   }
 
   /**
+   * Issue 15: an HLC for an administrator's reference change, after every change already in the org doc (observed
+   * first), so that the fold puts it after what the admin saw when making it.
+   */
+  async stamp(): Promise<string> {
+    const doc = await this.writableOrg();
+    // observe() ignores what is not an HLC.
+    for (const c of doc ? orgChanges(doc) : []) this.clock!.observe(String((c as { at?: unknown } | null)?.at ?? ''));
+    return this.clock!.now();
+  }
+
+  /**
    * Issue 15: the org doc when this user may write it (an admin), once the docs are open, for a reference change
    * (src/sync/refedit.ts); null otherwise.
    */
