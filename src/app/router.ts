@@ -34,6 +34,7 @@ export type Route =
   | { name: 'apikeys' } // Open311 API keys (admin)
   | { name: 'accounts' } // issue 15: staff accounts (admin: all; town center: its town's)
   | { name: 'audit' } // issue 15: the audit log (admin)
+  | { name: 'reference'; tab?: string } // issue 15: reference data editor (admin): #/reference[/<tab>]
   | { name: 'nearby' } // a resident's view of public, anonymised cases near them
   // issue 14: guided lessons (trainer)
   | { name: 'lessons' } // the lessons, each with 开始 and 打印步骤卡
@@ -64,6 +65,8 @@ export function parseHash(hash: string): Route {
   if (b) return { name: 'board', queue: b[1]! };
   const tk = /^\/tasks\/([a-z_]{1,32})$/.exec(path);
   if (tk) return { name: 'tasks', tab: tk[1]! };
+  const rf = /^\/reference(?:\/([a-z]{1,16}))?$/.exec(path);
+  if (rf) return { name: 'reference', ...(rf[1] ? { tab: rf[1] } : {}) };
   if (path === '/training') return { name: 'training' };
   if (path === '/training/new') return { name: 'training', view: 'new' };
   const tl = /^\/training\/l\/([A-Za-z0-9_.-]{1,40})(?:\/(edit|session))?$/.exec(path);
@@ -94,6 +97,8 @@ export function routeHref(r: Route): string {
       return r.queue ? `#/board/${r.queue}` : '#/board';
     case 'tasks':
       return r.tab ? `#/tasks/${r.tab}` : '#/tasks';
+    case 'reference':
+      return r.tab ? `#/reference/${r.tab}` : '#/reference';
     case 'map':
       return r.gridId ? `#/map/${encodeURIComponent(r.gridId)}` : '#/map';
     case 'people':
