@@ -1,7 +1,8 @@
 /**
  * The screens few people open, and what App.tsx renders for their routes: administration (accounts, the audit log,
- * reference data, boundaries, Open311 keys, invitation codes), the command hall, the monthly report, storage, the lessons. Each is
- * still a chunk of its own; only their loaders are here, so that the first screen's JS does not carry them.
+ * reference data, boundaries, Open311 keys, invitation codes), the command hall, the monthly report, storage, the
+ * lessons. Each is still a chunk of its own; only their loaders are here, so that the first screen's JS does not
+ * carry them.
  */
 import type { Route } from './router.ts';
 import type { Session } from './services.ts';

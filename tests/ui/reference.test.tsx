@@ -4,6 +4,7 @@
 // a grid retired after its case counts, a town with active villages refused at the confirmation, a calendar's days
 // added and removed and saved as one change, and no editor for anyone but an administrator.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseHash, routeHref } from '../../src/app/router.ts';
 import type { Plan, WorkCalendar } from '../../src/domain/org.ts';
 import { Reference } from '../../src/features/reference/Reference.tsx';
 import { FakeSession, FakeWorld, NOW } from './fake-services.ts';
@@ -23,6 +24,14 @@ const row = (root: HTMLElement, id: string) => root.querySelector<HTMLElement>(`
 const panel = (root: HTMLElement) => root.querySelector<HTMLElement>('.ref-panel');
 
 describe('基础数据', () => {
+  it('has a route per tab', () => {
+    expect(parseHash('#/reference')).toEqual({ name: 'reference' });
+    expect(parseHash('#/reference/plans')).toEqual({ name: 'reference', tab: 'plans' });
+    expect(routeHref({ name: 'reference', tab: 'calendar' })).toBe('#/reference/calendar');
+    expect(routeHref({ name: 'reference' })).toBe('#/reference');
+    expect(parseHash('#/tasks/visits')).toEqual({ name: 'tasks', tab: 'visits' });
+  });
+
   let m: Mounted | undefined;
   beforeEach(resetLang);
   afterEach(() => m?.unmount());
@@ -191,10 +200,21 @@ describe('基础数据', () => {
     expect(save().disabled).toBe(true);
   });
 
-  it('shows no editor to anyone but an administrator', async () => {
+  it('shows other staff the lists but no editor, and residents nothing', async () => {
     const { session } = setup('town01');
     m = await mount(<Reference session={session} tab="plans" />);
-    expect(m.root.textContent).toContain('只有系统管理员可以修改基础数据。');
+    expect(m.root.textContent).toContain('只有系统管理员可以修改基础数据；这里只能查看。');
+    expect(row(m.root, 'P001')!.textContent).toContain('第 1 版');
+    // No 新增, 编辑, 停用 (no button at all); the only inputs are the filters.
+    expect(m.root.querySelectorAll('button').length).toBe(0);
+    expect([...m.root.querySelectorAll('input, select')].every((x) => x.closest('.ref-filters'))).toBe(true);
+    m.unmount();
+    m = await mount(<Reference session={session} tab="calendar" />);
+    expect(byText(m.root, 'button', '保存')).toBeUndefined();
+    m.unmount();
+    const resident = setup('resident01').session;
+    m = await mount(<Reference session={resident} tab="plans" />);
+    expect(m.root.textContent).toContain('基础数据只对工作人员开放。');
     expect(m.root.querySelector('table, form, button')).toBeNull();
   });
 });

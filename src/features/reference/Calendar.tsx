@@ -22,7 +22,8 @@ function weekday(d: string): string {
 }
 const isWeekend = (d: string) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
 
-export function CalendarTab({ session, onSaved }: { session: Session; onSaved(text: string): void }) {
+/** `readOnly`: the lists only (staff who may look but not edit). */
+export function CalendarTab({ session, onSaved, readOnly }: { session: Session; onSaved(text: string): void; readOnly: boolean }) {
   const org = session.org.value;
   const thisYear = cstYear(session.now());
   const [year, setYear] = useState(thisYear);
@@ -81,35 +82,39 @@ export function CalendarTab({ session, onSaved }: { session: Session; onSaved(te
                 <span lang="en">{d}</span> {weekday(d)}
                 {list === 'workdays' && !isWeekend(d) ? <span class="hint"> {t('ref.cal.notWeekend')}</span> : null}
               </span>
-              <button type="button" class="btn" aria-label={t('ref.cal.removeOf', { date: d })} onClick={() => remove(list, d, i)}>
-                {t('ref.cal.remove')}
-              </button>
+              {readOnly ? null : (
+                <button type="button" class="btn" aria-label={t('ref.cal.removeOf', { date: d })} onClick={() => remove(list, d, i)}>
+                  {t('ref.cal.remove')}
+                </button>
+              )}
             </li>
           ))}
         </ul>
-        <div class="ref-cal-add">
-          <Field id={id} label={t(list === 'holidays' ? 'ref.cal.addHoliday' : 'ref.cal.addWorkday')} error={errors[list]}>
-            <input
-              id={id}
-              type="date"
-              min={`${year}-01-01`}
-              max={`${year}-12-31`}
-              value={adding[list]}
-              aria-invalid={errors[list] ? true : undefined}
-              aria-describedby={describedBy(id, false, errors[list])}
-              onInput={(e) => setAdding((a) => ({ ...a, [list]: e.currentTarget.value }))}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') {
-                  e.preventDefault();
-                  add(list);
-                }
-              }}
-            />
-          </Field>
-          <button type="button" class="btn" onClick={() => add(list)}>
-            {t('ref.cal.add')}
-          </button>
-        </div>
+        {readOnly ? null : (
+          <div class="ref-cal-add">
+            <Field id={id} label={t(list === 'holidays' ? 'ref.cal.addHoliday' : 'ref.cal.addWorkday')} error={errors[list]}>
+              <input
+                id={id}
+                type="date"
+                min={`${year}-01-01`}
+                max={`${year}-12-31`}
+                value={adding[list]}
+                aria-invalid={errors[list] ? true : undefined}
+                aria-describedby={describedBy(id, false, errors[list])}
+                onInput={(e) => setAdding((a) => ({ ...a, [list]: e.currentTarget.value }))}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') {
+                    e.preventDefault();
+                    add(list);
+                  }
+                }}
+              />
+            </Field>
+            <button type="button" class="btn" onClick={() => add(list)}>
+              {t('ref.cal.add')}
+            </button>
+          </div>
+        )}
       </section>
     );
   };
@@ -151,12 +156,14 @@ export function CalendarTab({ session, onSaved }: { session: Session; onSaved(te
           </>
         ) : null}
       </Alert>
-      <div class="button-row ref-cal-save">
-        <button type="button" class="btn btn-primary" disabled={busy || !dirty} onClick={() => void save()}>
-          {busy ? t('ref.saving') : t('ref.cal.save', { year })}
-        </button>
-        {dirty ? <span class="ref-unsaved">{t('ref.cal.unsaved')}</span> : null}
-      </div>
+      {readOnly ? null : (
+        <div class="button-row ref-cal-save">
+          <button type="button" class="btn btn-primary" disabled={busy || !dirty} onClick={() => void save()}>
+            {busy ? t('ref.saving') : t('ref.cal.save', { year })}
+          </button>
+          {dirty ? <span class="ref-unsaved">{t('ref.cal.unsaved')}</span> : null}
+        </div>
+      )}
     </div>
   );
 }

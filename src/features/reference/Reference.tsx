@@ -80,7 +80,8 @@ export function Reference({ session, tab: tabArg }: { session: Session; tab?: st
     if (panel) panelHead.current?.focus();
   }, [panel]);
 
-  if (me.role !== 'admin') {
+  // Residents hold only the public reference data (no plans, no calendar): nothing to show them here.
+  if (me.role === 'resident') {
     return (
       <div class="ref">
         <ScreenTitle suffix={t('app.name')}>{t('ref.title')}</ScreenTitle>
@@ -174,15 +175,18 @@ export function Reference({ session, tab: tabArg }: { session: Session; tab?: st
   }
   const data = org.data;
   const status = <Alert tone={done?.tone ?? 'info'}>{done?.text}</Alert>;
-  const readOnly = !session.changeReference || !session.stamp;
+  // Staff other than administrators may look (the org doc is theirs too) but not edit: no editing controls at all.
+  const admin = me.role === 'admin';
+  const readOnly = !admin || !session.changeReference || !session.stamp;
+  const readOnlyNote = <Alert tone={admin ? 'warning' : 'info'}>{readOnly ? t(admin ? 'ref.readOnly' : 'ref.viewOnly') : null}</Alert>;
 
   if (tab === 'calendar') {
     return (
       <div class="ref">
         {head}
-        {readOnly ? <Alert tone="warning">{t('ref.readOnly')}</Alert> : null}
+        {readOnlyNote}
         {status}
-        <CalendarTab session={session} onSaved={(text) => setDone({ tone: 'success', text: offline ? `${text}${t('ref.savedOffline')}` : text })} />
+        <CalendarTab session={session} readOnly={readOnly} onSaved={(text) => setDone({ tone: 'success', text: offline ? `${text}${t('ref.savedOffline')}` : text })} />
       </div>
     );
   }
@@ -304,14 +308,16 @@ export function Reference({ session, tab: tabArg }: { session: Session; tab?: st
     <div class="ref">
       {head}
       <p class="hint">{t('ref.intro')}</p>
-      {readOnly ? <Alert tone="warning">{t('ref.readOnly')}</Alert> : null}
-      <div class="acct-bar">
-        {newButtons.map((b) => (
-          <button key={b.what} type="button" class="btn btn-primary" disabled={readOnly} onClick={(e) => open({ kind: 'form', what: b.what, item: null, ...(b.parent ? { parent: b.parent } : {}) }, e)}>
-            {b.label}
-          </button>
-        ))}
-      </div>
+      {readOnlyNote}
+      {readOnly ? null : (
+        <div class="acct-bar">
+          {newButtons.map((b) => (
+            <button key={b.what} type="button" class="btn btn-primary" onClick={(e) => open({ kind: 'form', what: b.what, item: null, ...(b.parent ? { parent: b.parent } : {}) }, e)}>
+              {b.label}
+            </button>
+          ))}
+        </div>
+      )}
       {status}
       {panelView}
 
@@ -370,7 +376,7 @@ export function Reference({ session, tab: tabArg }: { session: Session; tab?: st
                   </th>
                 ))}
                 <th scope="col">{t('ref.colState')}</th>
-                <th scope="col">{t('ref.colActions')}</th>
+                {readOnly ? null : <th scope="col">{t('ref.colActions')}</th>}
               </tr>
             </thead>
             <tbody>
@@ -392,25 +398,27 @@ export function Reference({ session, tab: tabArg }: { session: Session; tab?: st
                       </td>
                     ))}
                     <td data-label={t('ref.colState')}>{e.item.retired ? <Badge tone="grey">{t('ref.retired')}</Badge> : <Badge tone="green">{t('ref.active')}</Badge>}</td>
-                    <td class="acct-actions">
-                      <button type="button" class="btn" disabled={readOnly} aria-label={t('ref.editOf', { name })} onClick={(ev) => open({ kind: 'form', what: e.what, item: e.item }, ev)}>
-                        {t('ref.edit')}
-                      </button>
-                      {e.item.retired ? (
-                        <button type="button" class="btn" disabled={readOnly} aria-label={t('ref.restoreOf', { name })} onClick={(ev) => open({ kind: 'restore', what: e.what, item: e.item }, ev)}>
-                          {t('ref.restore')}
+                    {readOnly ? null : (
+                      <td class="acct-actions">
+                        <button type="button" class="btn" aria-label={t('ref.editOf', { name })} onClick={(ev) => open({ kind: 'form', what: e.what, item: e.item }, ev)}>
+                          {t('ref.edit')}
                         </button>
-                      ) : (
-                        <button type="button" class="btn" disabled={readOnly} aria-label={t('ref.retireOf', { name })} onClick={(ev) => open({ kind: 'retire', what: e.what, item: e.item }, ev)}>
-                          {t('ref.retire')}
-                        </button>
-                      )}
-                      {e.what === 'category' && !e.item.retired ? (
-                        <button type="button" class="btn" disabled={readOnly} aria-label={t('ref.newSubOf', { name })} onClick={(ev) => open({ kind: 'form', what: 'subcategory', item: null, parent: key }, ev)}>
-                          {t('ref.newSub')}
-                        </button>
-                      ) : null}
-                    </td>
+                        {e.item.retired ? (
+                          <button type="button" class="btn" aria-label={t('ref.restoreOf', { name })} onClick={(ev) => open({ kind: 'restore', what: e.what, item: e.item }, ev)}>
+                            {t('ref.restore')}
+                          </button>
+                        ) : (
+                          <button type="button" class="btn" aria-label={t('ref.retireOf', { name })} onClick={(ev) => open({ kind: 'retire', what: e.what, item: e.item }, ev)}>
+                            {t('ref.retire')}
+                          </button>
+                        )}
+                        {e.what === 'category' && !e.item.retired ? (
+                          <button type="button" class="btn" aria-label={t('ref.newSubOf', { name })} onClick={(ev) => open({ kind: 'form', what: 'subcategory', item: null, parent: key }, ev)}>
+                            {t('ref.newSub')}
+                          </button>
+                        ) : null}
+                      </td>
+                    )}
                   </tr>
                 );
               })}
