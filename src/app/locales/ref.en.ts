@@ -4,7 +4,7 @@ import type { RefMessages } from './ref.zh.ts';
 export const refEn: RefMessages = {
   'ref.title': 'Reference data',
   'ref.tabs': 'Kinds of reference data',
-  'ref.intro': 'Towns, villages, grids, categories, plans, units and the working-day calendar. A change applies on this device at once and reaches every device when online; existing cases stay as they are.',
+  'ref.intro': 'A change applies on this device at once (offline too) and reaches every device when online; existing cases stay as they are.',
   'ref.forbidden': 'Reference data is for staff only.',
   'ref.readOnly': 'Reference data cannot be edited on this device (no write access). Sign in again and retry.',
   'ref.viewOnly': 'Only administrators edit reference data; here you can look.',

@@ -94,18 +94,20 @@ function Select({ id, label, hint, error, value, set, children }: { id: string; 
 }
 
 /** A fixed value of an existing item (its id, its town): text, with why it cannot change. */
-function Fixed({ label, value, why }: { label: string; value: string; why?: string }) {
+function Fixed({ label, value, why, lang }: { label: string; value: string; why?: string; lang?: string }) {
   return (
     <div class="field ref-fixed">
       <span class="ref-fixed-label">{label}</span>
-      <span class="ref-fixed-value">{value}</span>
+      <span class="ref-fixed-value" lang={lang}>
+        {value}
+      </span>
       {why ? <p class="hint">{why}</p> : null}
     </div>
   );
 }
 
 function IdField({ kind, item, value, set, error, label = t('ref.f.id') }: { kind: Kind; item: Item | null; value: string; set(v: string): void; error?: string; label?: string }) {
-  if (item) return <Fixed label={label} value={value} />;
+  if (item) return <Fixed label={label} value={value} lang="en" />;
   return <Input id="ref-id" label={label} hint={t('ref.f.idHint', { example: EXAMPLE[kind] })} error={error} value={value} set={set} max={8} lang="en" />;
 }
 
@@ -301,7 +303,7 @@ export function CategoryForm({ org, item, parent, errors, busy, onSave, onCancel
         )
       ) : null}
       {item ? (
-        <Fixed label={t('ref.f.id')} value={v.code} />
+        <Fixed label={t('ref.f.id')} value={v.code} lang="en" />
       ) : (
         <Input id="ref-code" label={t('ref.f.id')} hint={t('ref.f.idHint', { example: EXAMPLE[sub ? 'subcategory' : 'category'] })} error={errors.code} value={v.code} set={(code) => set({ code })} max={4} mode="numeric" lang="en" />
       )}
