@@ -374,6 +374,7 @@ export function App({ auth }: AppProps) {
       case 'apikeys':
       case 'accounts':
       case 'audit':
+      case 'reference':
       case 'lessons':
       case 'lessonCards':
         screen = <MoreScreen session={session} route={r} />;

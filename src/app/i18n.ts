@@ -46,6 +46,7 @@ import type { laterZh } from './locales/later.zh.ts';
 import type { exportsZh } from './locales/exports.zh.ts';
 import type { staffZh } from './locales/staff.zh.ts';
 import type { hallZh } from './locales/hall.zh.ts';
+import type { refZh } from './locales/ref.zh.ts';
 import { zh, type CoreKey } from './locales/zh.ts';
 
 export type Lang = 'zh' | 'en';
@@ -81,7 +82,8 @@ export type MessageKey =
   | keyof typeof laterZh
   | keyof typeof exportsZh
   | keyof typeof staffZh
-  | keyof typeof hallZh;
+  | keyof typeof hallZh
+  | keyof typeof refZh;
 type Table = Partial<Record<MessageKey, string>>;
 
 const STORAGE_KEY = 'gl:lang';

@@ -1,7 +1,8 @@
 /**
  * The screens few people open, and what App.tsx renders for their routes: administration (accounts, the audit log,
- * boundaries, Open311 keys, invitation codes), the command hall, the monthly report, storage, the lessons. Each is
- * still a chunk of its own; only their loaders are here, so that the first screen's JS does not carry them.
+ * reference data, boundaries, Open311 keys, invitation codes), the command hall, the monthly report, storage, the
+ * lessons. Each is still a chunk of its own; only their loaders are here, so that the first screen's JS does not
+ * carry them.
  */
 import type { Route } from './router.ts';
 import type { Session } from './services.ts';
@@ -15,10 +16,11 @@ const StorageScreen = lazyScreen(() => import('../features/evidence/StorageScree
 const ApiKeys = lazyScreen(() => import('../features/apikeys/ApiKeys.tsx').then((m) => m.ApiKeys));
 const Accounts = lazyScreen(() => import('../features/accounts/Accounts.tsx').then((m) => m.Accounts));
 const AuditLog = lazyScreen(() => import('../features/accounts/AuditLog.tsx').then((m) => m.AuditLog));
+const Reference = lazyScreen(() => import('../features/reference/Reference.tsx').then((m) => m.Reference));
 const LessonsScreen = lazyScreen(() => import('../features/training/LessonsScreen.tsx').then((m) => m.LessonsScreen));
 const LessonCards = lazyScreen(() => import('../features/training/StepCards.tsx').then((m) => m.LessonCards));
 
-export type MoreRoute = Extract<Route, { name: 'statsReport' | 'hall' | 'geo' | 'storage' | 'invites' | 'apikeys' | 'accounts' | 'audit' | 'lessons' | 'lessonCards' }>;
+export type MoreRoute = Extract<Route, { name: 'statsReport' | 'hall' | 'geo' | 'storage' | 'invites' | 'apikeys' | 'accounts' | 'audit' | 'reference' | 'lessons' | 'lessonCards' }>;
 
 export function MoreScreen({ session, route: r }: { session: Session; route: Route }) {
   switch (r.name) {
@@ -38,6 +40,8 @@ export function MoreScreen({ session, route: r }: { session: Session; route: Rou
       return <Accounts session={session} />;
     case 'audit':
       return <AuditLog session={session} />;
+    case 'reference':
+      return <Reference session={session} tab={r.tab} />;
     case 'lessons':
       return <LessonsScreen session={session} />;
     case 'lessonCards':

@@ -1,7 +1,8 @@
 /**
  * A tiny hash router: #/login, #/cases, #/cases/<id>, #/report, #/board[/<queue>] (town center), #/work (unit),
- * #/tasks[/<tab>] (grid worker), #/village (village secretary), #/stats (assessment), #/map[/<gridId>] (grid map), #/lessons[/<id>/cards]
- * (trainer: guided lessons); an empty hash is `home`, the landing screen of the user's role.
+ * #/tasks[/<tab>] (grid worker), #/reference[/<tab>] (admin: reference data), #/village (village secretary),
+ * #/stats (assessment), #/map[/<gridId>] (grid map), #/lessons[/<id>/cards] (trainer: guided lessons); an empty
+ * hash is `home`, the landing screen of the user's role.
  * Hash routes need no server rewrites and work from the service worker's single precached index.html.
  */
 import { batch, signal } from '@preact/signals';
@@ -34,6 +35,7 @@ export type Route =
   | { name: 'apikeys' } // Open311 API keys (admin)
   | { name: 'accounts' } // issue 15: staff accounts (admin: all; town center: its town's)
   | { name: 'audit' } // issue 15: the audit log (admin)
+  | { name: 'reference'; tab?: string } // issue 15: reference data editor (admin): #/reference[/<tab>]
   | { name: 'nearby' } // a resident's view of public, anonymised cases near them
   // issue 14: guided lessons (trainer)
   | { name: 'lessons' } // the lessons, each with 开始 and 打印步骤卡
@@ -44,7 +46,7 @@ export type Route =
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
-const SIMPLE = ['login', 'cases', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'geo', 'storage', 'signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby', 'lessons', 'accounts', 'audit'] as const;
+const SIMPLE = ['login', 'cases', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'geo', 'storage', 'signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby', 'lessons', 'accounts', 'audit', 'reference'] as const;
 type SimpleName = (typeof SIMPLE)[number];
 
 export function parseHash(hash: string): Route {
@@ -62,8 +64,8 @@ export function parseHash(hash: string): Route {
   if (g) return { name: 'map', gridId: g[1]! };
   const b = /^\/board\/([a-z_]{1,32})$/.exec(path);
   if (b) return { name: 'board', queue: b[1]! };
-  const tk = /^\/tasks\/([a-z_]{1,32})$/.exec(path);
-  if (tk) return { name: 'tasks', tab: tk[1]! };
+  const tk = /^\/(tasks|reference)\/([a-z_]{1,32})$/.exec(path);
+  if (tk) return { name: tk[1] as 'tasks' | 'reference', tab: tk[2]! };
   if (path === '/training') return { name: 'training' };
   if (path === '/training/new') return { name: 'training', view: 'new' };
   const tl = /^\/training\/l\/([A-Za-z0-9_.-]{1,40})(?:\/(edit|session))?$/.exec(path);
@@ -93,7 +95,8 @@ export function routeHref(r: Route): string {
     case 'board':
       return r.queue ? `#/board/${r.queue}` : '#/board';
     case 'tasks':
-      return r.tab ? `#/tasks/${r.tab}` : '#/tasks';
+    case 'reference':
+      return `#/${r.name}${r.tab ? `/${r.tab}` : ''}`;
     case 'map':
       return r.gridId ? `#/map/${encodeURIComponent(r.gridId)}` : '#/map';
     case 'people':

@@ -76,6 +76,11 @@ export interface Session {
    * Optional: sessions without an org doc to write (practice, fakes) have none.
    */
   changeReference?(change: unknown): Promise<{ code: string; detail: string } | null>;
+  /**
+   * Issue 15: a hybrid logical clock stamp for a reference change (its `at`), from this device's clock and after
+   * every change the org doc already holds. Optional like changeReference.
+   */
+  stamp?(): Promise<string>;
   /** Rows of a queue, in its order; through Dexie indexes. `nowMs` (default now) decides `overdue`. */
   queryQueue(queue: QueueName, offset: number, limit: number, opts?: QueueOptions): Promise<CaseRow[]>;
   countQueue(queue: QueueName, opts?: QueueOptions): Promise<number>;

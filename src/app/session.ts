@@ -594,6 +594,7 @@ class SessionImpl implements GridlinkSession {
     const written = await this.engine.writeOrg((doc) => changeReference(doc, change, this.user));
     return written ? written.value : { code: 'read_only', detail: 'this account may not edit reference data' };
   };
+  stamp: NonNullable<Session['stamp']> = () => this.engine.stamp();
   queryQueue: Session['queryQueue'] = (queue, offset, limit, opts) => this.engine.queryQueue(queue, offset, limit, opts);
   countQueue: Session['countQueue'] = (queue, opts) => this.engine.countQueue(queue, opts);
   findDuplicates: Session['findDuplicates'] = (input) => this.engine.findDuplicates(input);

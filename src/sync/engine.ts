@@ -389,6 +389,18 @@ export class SyncEngine {
   }
 
   /**
+   * Issue 15: an HLC for an administrator's reference change, after every change already in the org doc (observed
+   * first), so that the fold puts it after what the admin saw when making it.
+   */
+  async stamp(): Promise<string> {
+    await this.start();
+    const slot = [...this.slots.values()].find((s) => s.kind === 'org');
+    // observe() ignores what is not an HLC.
+    for (const c of slot ? orgChanges(slot.doc) : []) this.clock!.observe(String((c as { at?: unknown } | null)?.at ?? ''));
+    return this.clock!.now();
+  }
+
+  /**
    * Issue 15: `write` the org doc when this user may (an admin), once the docs are open: a reference change
    * (src/sync/refedit.ts). The doc is written with a client id the ledger knows first, so what it appends counts as
    * unsaved (the header's count, the sign-out warning) until the relay acknowledges it. Null when not writable.

@@ -155,6 +155,13 @@ const accountEdit: Detail = {
   from: '#/accounts',
   open: (page) => clickFirst(page, `${OTHER_ACCOUNT} button[aria-label^="编辑"]`),
 };
+/** Issue 15: the reference data editor's plan form (a plan's version, deadline, units and steps), not saved. */
+const referencePlanEdit: Detail = {
+  id: 'reference-plan-edit',
+  title: '编辑预案',
+  from: '#/reference/plans',
+  open: (page) => clickFirst(page, 'tr[data-item] button[aria-label^="编辑"]'),
+};
 const accountDisable: Detail = {
   id: 'account-disable',
   title: '停用账号？',
@@ -237,7 +244,7 @@ const accountImported: Detail = {
 
 export const ROLES: RoleDef[] = [
   { user: '', title: '未登录', extra: ['#/signup'] },
-  { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys', '#/audit'], details: [panel('#/board/new'), caseDetail('#/cases'), accountEdit, accountDisable, accountCreated, accountBulk, accountImportProblems, accountImported] },
+  { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys', '#/audit', '#/reference'], details: [panel('#/board/new'), caseDetail('#/cases'), referencePlanEdit, accountEdit, accountDisable, accountCreated, accountBulk, accountImportProblems, accountImported] },
   { user: 'county', title: '县指挥中心 county', details: [panel('#/board/new'), caseDetail('#/cases')] },
   { user: 'town01', title: '镇指导中心 town01', extra: ['#/board/revisit', '#/invites'], details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail, accountEdit, accountCreated, accountBulk, accountImportProblems, accountImported] },
   // unit008 (县公安局) has cases in hand in the demo; unit001 has none, so its workspace would show no case or panel.

@@ -38,6 +38,7 @@ import { foldAll } from '../../src/domain/fold.ts';
 import { HybridClock } from '../../src/domain/hlc.ts';
 import { newId, seededRandom } from '../../src/domain/ids.ts';
 import { indexOrg, type OrgData, type UserInfo } from '../../src/domain/org.ts';
+import { applyChanges, checkChange } from '../../src/domain/refchanges.ts';
 import type { CaseState } from '../../src/domain/workflow.ts';
 import { county, countyUnit, grid, major, person, secretary, sub, town, townUnit, townUser, unitUser, village, worker } from '../support/county.ts';
 
@@ -98,6 +99,8 @@ export function orgView(data: OrgData = ORG): OrgView {
 export class FakeWorld {
   events: CaseEvent[] = [];
   readonly org = orgView();
+  /** Issue 15: the org doc's reference changes every fake device holds (FakeSession.changeReference appends). */
+  readonly refChanges: unknown[] = [];
   readonly version = signal(0);
   private readonly rnd = seededRandom(42);
   readonly clock: HybridClock;
@@ -220,6 +223,23 @@ export class FakeSession implements Session {
 
   async countCases(filter: CaseFilter): Promise<number> {
     return this.rows(filter).length;
+  }
+
+  /** Issue 15: the session's clock, as Session.stamp (the world's HLC). */
+  async stamp(): Promise<string> {
+    return this.world.clock.now();
+  }
+
+  /**
+   * Issue 15: a reference change checked and folded by the real domain code (refchanges.ts), as
+   * src/sync/refedit.ts does on the org doc; this session's org shows the fold at once.
+   */
+  async changeReference(change: unknown): Promise<{ code: string; detail: string } | null> {
+    const problem = checkChange(change, applyChanges(this.world.org.data, this.world.refChanges), this.user);
+    if (problem) return problem;
+    this.world.refChanges.push(change);
+    this.org.value = orgView(applyChanges(this.world.org.data, this.world.refChanges));
+    return null;
   }
 
   async getCase(id: string): Promise<CaseState | null> {

@@ -95,4 +95,5 @@ export const en: Messages = {
   'shell.nearby': 'Nearby',
   'shell.inbox': 'Inbox',
   'shell.accounts': 'Accounts',
+  'shell.reference': 'Reference data',
 };

@@ -98,6 +98,7 @@ export const zh = {
   'shell.nearby': '附近',
   'shell.inbox': '消息',
   'shell.accounts': '账号',
+  'shell.reference': '基础数据',
 } as const;
 
 export type CoreKey = keyof typeof zh;

@@ -102,6 +102,8 @@ function destinations(session: Session): Dest[] {
   // tab of it, features/accounts/AdminTabs.tsx). What does not fit the PC header's row goes to 更多 (useNavFit).
   if (role === 'county' || role === 'town') out.push({ href: '#/hall', name: 'hall', label: t('shell.hall'), icon: 'hall' });
   if (role === 'admin' || role === 'town') out.push({ href: '#/accounts', name: 'accounts', also: ['audit'], label: t('shell.accounts'), icon: 'account' });
+  // The reference data editor, with the boundary import (#/geo) as one of its tabs.
+  if (role === 'admin') out.push({ href: '#/reference', name: 'reference', also: ['geo'], label: t('shell.reference'), icon: 'ref' });
   return out;
 }
 
