@@ -207,7 +207,9 @@ export default defineConfig({
     reportCompressedSize: true,
     // The first screen's JS has a budget (100 KB gzip, `npm run bench -- --only=bundle`). Every browser the app
     // supports (Chromium and Android WebView 66+, Safari 17+, Firefox 115+) has modulepreload, so no polyfill; lazy
-    // chunks are named by their hash alone, since the entry lists every chunk it may preload (about 100 names).
+    // chunks are named by their hash alone, since the entry lists every chunk it may preload (about 100 names), and
+    // by 7 characters of it, the fewest rolldown allows for this many chunks (it fails the build, not silently, when
+    // more are needed): the names do not compress, and 8 characters cost the first screen 120 bytes gzip.
     // Everything the entry imports statically is one chunk: ten small files (Yjs, Preact, the domain modules the
     // lazy screens share) cost ten requests and compress worse apart (1.7 kB gzip more).
     // A lazy chunk's dependencies are preloaded with it (in parallel, not discovered one import at a time) only for the
@@ -218,7 +220,7 @@ export default defineConfig({
     modulePreload: { polyfill: false, resolveDependencies: (file, deps) => (file.startsWith('assets/p-') ? deps : deps.filter((d) => d.endsWith('.css'))) },
     rollupOptions: {
       output: {
-        chunkFileNames: (chunk) => (FIRST_PATH.test(chunk.facadeModuleId ?? '') ? 'assets/p-[hash].js' : 'assets/[hash].js'),
+        chunkFileNames: (chunk) => (FIRST_PATH.test(chunk.facadeModuleId ?? '') ? 'assets/p-[hash:7].js' : 'assets/[hash:7].js'),
         codeSplitting: { groups: [{ name: 'index', tags: ['$initial'] }] },
       },
     },

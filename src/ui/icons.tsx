@@ -13,7 +13,7 @@ const PATHS = {
   // issue 15: staff accounts (a person with a check)
   account: 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21v-1a7 7 0 0 1 12.5-4.3M15 18l2 2 4-4',
   // issue 15: reference data (a stack of records)
-  ref: 'M4 6a8 3 0 1 0 16 0A8 3 0 1 0 4 6v12a8 3 0 0 0 16 0V6M4 12a8 3 0 0 0 16 0',
+  ref: 'M4 6a8 3 0 1016 0A8 3 0 104 6v12a8 3 0 0016 0V6M4 12a8 3 0 0016 0',
   tasks: 'M9 6h11M9 12h11M9 18h11M4 6l1 1 2-2M4 12l1 1 2-2M4 18l1 1 2-2',
   work: 'M4 8h16v11H4zM9 8V5h6v3M4 13h16',
   cases: 'M6 3h9l4 4v14H6zM14 3v5h5M9 12h7M9 16h7',
