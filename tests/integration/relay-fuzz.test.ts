@@ -5,7 +5,8 @@
 // The seed is printed; FUZZ_SEED=<n> replays it (the frames, not the relay's timing), FUZZ_SECONDS=<s> runs longer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countingLogger, fuzzRelay, summarize } from '../support/relay-fuzz.ts';
-import { login, startTestServer, type TestServer } from './relay-harness.ts';
+import { awarenessMsg, LeanSocket } from './abuse-harness.ts';
+import { login, RawClient, startTestServer, SyncClient, type TestServer } from './relay-harness.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 18);
@@ -66,5 +67,33 @@ describe('regressions found by the fuzzer', () => {
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: 'too_large' });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('seed 3: presence from other accounts, echoed back by an honest y-websocket device, does not get it closed with 4429', async () => {
+    // y-websocket sends every awareness change it receives back to the relay. 40 presence renewals by 4 others
+    // (each within its own rate) made the honest device pass its rate and its strikes: 4429, and y-websocket
+    // never reconnects after a 44xx (found by the 60 s bench run with seed 3).
+    const before = server.relay.currentLimits();
+    server.relay.setLimits({ awarenessPerMinute: 12 });
+    const honest = new SyncClient(server.wsBase, 'org', await login(server.url, 'w0001'));
+    const others = await Promise.all(['town01', 'county', 'trainer01', 'unit001'].map(async (u) => new LeanSocket(RawClient.url(server.wsBase, 'org', await login(server.url, u)), false, () => false)));
+    try {
+      await honest.synced('honest sync');
+      await Promise.all(others.map((o) => o.open()));
+      const echoes = new Promise<void>((done) => {
+        let n = 0;
+        honest.provider.awareness.on('update', () => ++n === 40 && done());
+      });
+      for (let i = 0; i < 10; i++) for (const [k, o] of others.entries()) o.sendDoc(awarenessMsg([[7000 + k, i + 1, { user: k, i }]]));
+      await echoes;
+      // The device is still connected and saves a change.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(honest.closeCodes).toEqual([]);
+      expect(honest.provider.wsconnected).toBe(true);
+    } finally {
+      honest.destroy();
+      for (const o of others) o.close();
+      server.relay.setLimits(before);
+    }
   });
 });
