@@ -3,13 +3,14 @@
  * and `npm run bench -- --quick` (smaller data and fewer runs, under 20 minutes): every figure of issues 3 and 12
  * with its budget and a reference measured in the same run. Writes
  * bench/results.json (`[{name, value, unit, budget, reference, ratio, pass, failed?, note?}]`) and prints a table.
- * `--only=bundle,pageload,warmstart,scale,seal,sync,relay,demo,compress,photos` runs a subset (the file then holds that subset only; with
+ * `--only=bundle,pageload,warmstart,scale,seal,sync,relay,demo,compress,photos,hall,fuzz` runs a subset (the file then holds that subset only; with
  * `--merge` the subset replaces its own entries in the existing bench/results.json).
  * Exit code: 0 when every figure was measured, budget misses included (a miss is a finding, marked **MISS**). 1 when
  * any figure of this run failed: its value could not be measured, or a peer or reference it is compared with
  * (Hocuspocus, the bare relay, PouchDB/pouchdb-server, the bare-stack page in Lighthouse or chromium) failed. A
  * failed figure is never shown as a number that passed: it has `pass: false` and `failed: <what and why>` in
  * bench/results.json, **FAILED** in the table, and the run ends with a list of what failed, after writing both.
+ * The fuzz group (issue 16) runs the relay fuzzer for 5 minutes (1 with --quick; `--fuzz-seconds=<s>`, `--fuzz-seed=<n>`).
  * A peer left out on purpose (--quick: PouchDB, the bare relay) is not a failure.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { bundleFigure } from './figures/bundle.ts';
 import { compressFigure } from './figures/compress.ts';
 import { demoFigure } from './figures/demo.ts';
+import { fuzzFigure } from './figures/fuzz.ts';
 import { hallFigure } from './figures/hall.ts';
 import { lighthouseFigure } from './figures/lighthouse.ts';
 import { photosFigure } from './figures/photos.ts';
@@ -36,6 +38,9 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const want = (f: string) => !only || only.includes(f);
+/** The fuzz group's length (default 5 minutes, 1 with --quick) and seed (default random, printed). */
+const fuzzSeconds = Number(args.find((a) => a.startsWith('--fuzz-seconds='))?.slice('--fuzz-seconds='.length) ?? (quick ? 60 : 300));
+const fuzzSeed = Number(args.find((a) => a.startsWith('--fuzz-seed='))?.slice('--fuzz-seed='.length) ?? Math.floor(Math.random() * 2 ** 31));
 
 const started = performance.now();
 const log = (m: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`);
@@ -57,6 +62,7 @@ const GROUP_PREFIX: Record<string, string> = {
   compress: 'photo compression',
   photos: 'photos',
   hall: 'hall',
+  fuzz: 'fuzz',
 };
 function groupOrder(name: string): number {
   const i = Object.values(GROUP_PREFIX).findIndex((p) => name.startsWith(p));
@@ -105,6 +111,7 @@ async function main(): Promise<number> {
   if (want('demo')) await step('demo county', () => demoFigure({ runs: quick ? 1 : 3, log }), results);
   if (want('hall')) await step('command hall', () => hallFigure({ runs: quick ? 1 : 3, log }), results);
   if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log }), results);
+  if (want('fuzz')) await step('relay fuzzing', () => fuzzFigure({ seconds: fuzzSeconds, seed: fuzzSeed, log }), results);
 
   const file = join(ROOT, 'bench/results.json');
   // The exit status is this run's: entries kept from an earlier run by --merge show in the file, not in it.

@@ -283,8 +283,10 @@ export async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: 
     return; // cut: the frames that arrived are stored; nobody to answer
   }
   storeFrames();
-  if (req.readableAborted) return;
+  // Leaving the loop early (refused) destroys the request stream, which makes it count as aborted: that is our own
+  // stop, and the client still waits for the answer (the fuzzer found a batch that hung here: issue 16).
   if (refused) return fail(res, refused, { results }, true);
+  if (req.readableAborted) return;
   if (reader.leftover > 0) return fail(res, 'corrupt_blob', { results });
   sendJson(res, 200, { results });
 }

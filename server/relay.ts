@@ -1094,11 +1094,15 @@ export class Relay {
    * (refused, nothing evicted). Over-rate and oversized messages are strikes; too many close the connection (4429).
    */
   private admitAwareness(conn: Conn, update: Uint8Array): Uint8Array | null {
+    const states = conn.doc.awareness.getStates();
+    // y-websocket sends every awareness change it receives back to the relay, other clients' too: a message made
+    // only of those echoes is dropped without costing the rate or a strike (it still costs the socket's and user's
+    // message budgets). Otherwise presence flooded by one insider got honest devices closed with 4429 (issue 16).
+    if (echoOnly(update, conn.awarenessIds, states)) return null;
     if (!conn.awarenessBudget.tryTake()) {
       this.awarenessStrike(conn, 'awareness too frequent');
       return null;
     }
-    const states = conn.doc.awareness.getStates();
     const dec = decoding.createDecoder(update);
     const n = decodeStep(() => decoding.readVarUint(dec), 'bad awareness update');
     const kept: Array<[id: number, clock: number, json: string]> = [];
@@ -1326,6 +1330,24 @@ export function tokenExpiryMs(token: string): number | null {
     return typeof payload.exp === 'number' && Number.isFinite(payload.exp) ? payload.exp * 1000 : null;
   } catch {
     return null;
+  }
+}
+
+/** The awareness update only carries clients another connection holds (an echo); false when it cannot be read. */
+function echoOnly(update: Uint8Array, own: ReadonlySet<number>, states: ReadonlyMap<number, unknown>): boolean {
+  try {
+    const dec = decoding.createDecoder(update);
+    const n = decoding.readVarUint(dec);
+    if (n === 0) return false;
+    for (let i = 0; i < n; i++) {
+      const id = decoding.readVarUint(dec);
+      decoding.readVarUint(dec);
+      decoding.readVarString(dec);
+      if (own.has(id) || !states.has(id)) return false;
+    }
+    return !decoding.hasContent(dec);
+  } catch {
+    return false;
   }
 }
 
