@@ -888,7 +888,9 @@ export class Relay {
    * the update's case events are committed in the same row (`floor`: see receipts.ts) and applied with it: the
    * other connections get update and receipts as one message, the author only the receipts (it has the rest).
    */
-  private commitAndApply(doc: LoadedDoc, update: Uint8Array, verdict: Extract<Verdict, { ok: true }>, origin: unknown, floor?: number): void {
+  private commitAndApply(doc: LoadedDoc, received: Uint8Array, verdict: Extract<Verdict, { ok: true }>, origin: unknown, floor?: number): void {
+    // Only what the doc lacks is stored and applied (validate.ts `resent`): the bytes on disk are what was inspected.
+    const update = verdict.resent ? Y.diffUpdate(received, Y.encodeStateVector(doc.ydoc)) : received;
     const written = this.receiptUpdate(doc, update, verdict.events, floor, origin);
     const receipts = written?.update;
     const receiptValues = written?.values ?? [];

@@ -106,6 +106,8 @@ export type Verdict =
       records: unknown[];
       /** Issue 15: the new reference changes of an org update (checked; the relay audits them once durable). */
       changes?: RefChange[];
+      /** Some struct starts below the doc's state: store and send the update trimmed to what is new (Y.diffUpdate). */
+      resent?: true;
       /**
        * Issue 16: history coming back after a restore (header, "Returning history"): its events (their reports are
        * in `reported` too), the relay receipts they came with, and the author of each client id first seen in it.
@@ -165,13 +167,23 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
   if (deletes.length > 0 && (kind.kind !== 'org' || !opts.asRelay)) return refuse('delete_not_allowed', kind.kind === 'org' ? 'reference changes are never deleted' : 'events are never deleted');
 
   // 1. Contiguity: for every client, [0, covered) must be known in the doc or the update, without gaps.
+  // A struct that starts below what the doc has ("resent") makes the update's bytes differ from what Yjs applies:
+  // the doc keeps its own content for those clocks, and only the rest was inspected. The relay then stores and
+  // sends the update trimmed to the new part (`resent`, relay.ts), never the other content: merged with the rows
+  // before it (compaction), that content would come back as history nobody inspected.
+  let resent = false;
   const covered = new Map<number, number>();
   const byClient = new Map<number, Array<Y.Item | Y.GC>>();
   for (const s of structs) {
     const client = s.id.client;
-    const end = covered.get(client) ?? docState(client);
+    const inUpdate = covered.get(client);
+    const end = inUpdate ?? docState(client);
     if (s instanceof Y.Skip) continue; // a gap: structs after it fail the next check unless already known
     if (s.id.clock > end) return refuse('missing_dependencies', `client ${client} starts at clock ${s.id.clock}, relay has ${end}`);
+    // Within one update a client's structs follow each other (Yjs writes them so): overlapping ones would be applied
+    // one way (the last group of a client wins) and merged another.
+    if (inUpdate !== undefined && s.id.clock !== inUpdate) return refuse('invalid_struct', `client ${client}'s structs overlap or go back (clock ${s.id.clock} after ${inUpdate})`);
+    if (inUpdate === undefined && s.id.clock < end) resent = true;
     covered.set(client, Math.max(end, s.id.clock + s.length));
     let list = byClient.get(client);
     if (!list) byClient.set(client, (list = []));
@@ -344,6 +356,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     if (bad) return refuse(bad.code, bad.detail);
   }
   const verdict: Verdict = { ok: true, novel, reported, events, records: kind.kind === 'cases' || kind.kind === 'org' ? [] : values };
+  if (resent) verdict.resent = true;
   if (changes.length > 0) verdict.changes = changes.map((raw) => (parseChange(raw) as Extract<ReturnType<typeof parseChange>, { ok: true }>).change);
   if (returnedEvents.length > 0 || returnedRaw.length > 0) verdict.returned = { events: returnedEvents, receipts: returnedRaw, authors };
   return verdict;

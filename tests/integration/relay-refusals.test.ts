@@ -154,6 +154,48 @@ describe('update refusals', () => {
     }
   });
 
+  it('an update that resends known structs with other content: what is stored is what the relay applied, compacted too', async () => {
+    // Yjs skips the part of a struct the doc has already, and the inspection judged only the new part; the stored
+    // bytes must not carry the other content, or merging rows (compaction) brings it back as history (the fuzzer
+    // found it: a reported event rewritten under its own id).
+    const doc = casesDoc('t01');
+    const raw = new RawClient(RawClient.url(server.wsBase, doc, tokens.w0001!));
+    try {
+      await raw.open();
+      const actor = new Actor(USERS.w0001);
+      const device = new Y.Doc();
+      device.clientID = 0x5eed0001;
+      const events = device.getArray<CaseEvent>('events');
+      const [e1, e2, e3, e4] = ['第一件', '第二件', '第三件', '第四件'].map((d) => actor.report('g0001', d).event) as [CaseEvent, CaseEvent, CaseEvent, CaseEvent];
+      let sv = Y.encodeStateVector(device);
+      for (const e of [e1, e2, e3]) {
+        events.push([e]);
+        const ack = raw.nextOf(MSG_ACK, 'ACK');
+        raw.send(updateMessage(Y.encodeStateAsUpdate(device, sv)));
+        await ack;
+        sv = Y.encodeStateVector(device);
+      }
+      // The same client id from clock 1: e2 and e3 rewritten, then a new event.
+      const forger = new Y.Doc();
+      forger.clientID = device.clientID;
+      forger.getArray('events').push([e1]);
+      const known = Y.encodeStateVector(forger);
+      const rewrite = (e: CaseEvent) => ({ ...e, data: { ...e.data, description: '改写的历史' } });
+      forger.getArray('events').push([rewrite(e2), rewrite(e3), e4]);
+      const answered = Promise.race([raw.nextOf(MSG_ACK, 'ACK'), raw.nextOf(MSG_REFUSED, 'REFUSED')]);
+      raw.send(updateMessage(Y.encodeStateAsUpdate(forger, known)));
+      await answered;
+      const memory = await server.relay.withDoc(doc, (d) => JSON.stringify(d.getArray('events').toJSON()));
+      const description = (id: string) => (storedEvents(doc).find((e) => e.id === id)?.data as { description?: string } | undefined)?.description;
+      expect([description(e2.id), description(e3.id)]).toEqual(['第二件', '第三件']);
+      server.store.compact(doc);
+      expect([description(e2.id), description(e3.id)]).toEqual(['第二件', '第三件']);
+      expect(JSON.stringify(storedEvents(doc))).toBe(memory);
+    } finally {
+      raw.ws.close();
+    }
+  });
+
   it('refuses writes from a read-only user (org doc for a grid worker)', async () => {
     const reader = new SyncClient(server.wsBase, 'org', tokens.w0001!);
     try {

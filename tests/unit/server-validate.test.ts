@@ -112,9 +112,26 @@ describe('inspectUpdate: what must pass', () => {
     const u = push(server, report());
     expect(inspect(server, u, CASES_T01, 'w0001')).toMatchObject({ ok: true, novel: true });
     Y.applyUpdate(server, u);
-    expect(inspect(server, u, CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [], events: [], records: [] });
+    expect(inspect(server, u, CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [], events: [], records: [], resent: true });
     // A device's sync step 2 after it has everything: no structs, its delete set empty.
     expect(inspect(server, diff(device(server), server), CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [], events: [], records: [] });
+  });
+
+  it("refuses an update in which one client's structs overlap (two groups of the same client): applied and merged, they differ", () => {
+    const mk = (r: ReturnType<typeof report>) => {
+      const d = new Y.Doc();
+      d.clientID = 77;
+      d.getArray(EVENTS_ARRAY).push([r]);
+      return Y.encodeStateAsUpdate(d);
+    };
+    const [a, b] = [mk(report('w0001', 0)), mk(report('w0001', 1))];
+    // Update format: number of clients, each client's structs, then the delete set (empty: one 0 byte).
+    const twice = new Uint8Array([2, ...a.slice(1, -1), ...b.slice(1, -1), 0]);
+    expect(Y.decodeUpdate(twice).structs.map((x) => [x.id.client, x.id.clock])).toEqual([
+      [77, 0],
+      [77, 0],
+    ]);
+    expect(inspect(new Y.Doc(), twice, CASES_T01, 'w0001')).toMatchObject({ ok: false, code: 'invalid_struct' });
   });
 
   it('a resend whose merged item overlaps what the relay holds: only the new part is inspected and listed', () => {
@@ -128,7 +145,7 @@ describe('inspectUpdate: what must pass', () => {
     const structs = Y.decodeUpdate(whole).structs;
     expect(structs).toHaveLength(1);
     expect(structs[0]!.length).toBe(2);
-    expect(inspect(server, whole, CASES_T01, 'w0001')).toEqual({ ok: true, novel: true, reported: [second], events: [second], records: [] });
+    expect(inspect(server, whole, CASES_T01, 'w0001')).toEqual({ ok: true, novel: true, reported: [second], events: [second], records: [], resent: true });
   });
 
   it('a report stamped just after midnight of 1 January in China belongs in the new year’s doc', () => {
