@@ -174,8 +174,10 @@ function generateTown(
       if (main) {
         users.push({ id, username: id, name: main.name, role: DEMO_TWO_ROLES.role, townId, villageId: v.id, gridId: g.id });
         persons.set(id, secretary);
-        const contacts = (households.get(g.id) ?? []).slice(-2).map((h) => ({ householdId: h.id, gridId: g.id, address: h.address, head: h.head, ...(h.phone ? { phone: h.phone } : {}), ...(h.location ? { location: h.location } : {}) }));
-        party.push(event('member_saved', secretary, { userId: id, name: main.name, villageId: v.id, gridId: g.id, inService: false, contacts }));
+        const contacts = (households.get(g.id) ?? []).slice(-3).map((h) => ({ householdId: h.id, gridId: g.id, address: h.address, head: h.head, ...(h.phone ? { phone: h.phone } : {}), ...(h.location ? { location: h.location } : {}) }));
+        // Its own id stream and a time just after the last event: the village's other events keep their ids and times.
+        const at = base + tick * 1000 - 500;
+        party.push({ id: newId(at, seededRandom(0x2701e5).bytes), type: 'member_saved', actor: secretary, at: hlc(at), data: { userId: id, name: main.name, villageId: v.id, gridId: g.id, inService: false, contacts } });
       }
     }
     const needs = [
