@@ -173,17 +173,20 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
   // before it (compaction), that content would come back as history nobody inspected.
   let resent = false;
   const covered = new Map<number, number>();
+  /** Where the update's previous struct of each client ended (skips included). */
+  const ends = new Map<number, number>();
   const byClient = new Map<number, Array<Y.Item | Y.GC>>();
   for (const s of structs) {
     const client = s.id.client;
-    const inUpdate = covered.get(client);
-    const end = inUpdate ?? docState(client);
-    if (s instanceof Y.Skip) continue; // a gap: structs after it fail the next check unless already known
-    if (s.id.clock > end) return refuse('missing_dependencies', `client ${client} starts at clock ${s.id.clock}, relay has ${end}`);
+    const end = covered.get(client) ?? docState(client);
     // Within one update a client's structs follow each other (Yjs writes them so): overlapping ones would be applied
     // one way (the last group of a client wins) and merged another.
-    if (inUpdate !== undefined && s.id.clock !== inUpdate) return refuse('invalid_struct', `client ${client}'s structs overlap or go back (clock ${s.id.clock} after ${inUpdate})`);
-    if (inUpdate === undefined && s.id.clock < end) resent = true;
+    const previous = ends.get(client);
+    if (previous !== undefined && s.id.clock !== previous) return refuse('invalid_struct', `client ${client}'s structs overlap or go back (clock ${s.id.clock} after ${previous})`);
+    ends.set(client, s.id.clock + s.length);
+    if (s instanceof Y.Skip) continue; // a gap: structs after it fail the next check unless already known
+    if (s.id.clock > end) return refuse('missing_dependencies', `client ${client} starts at clock ${s.id.clock}, relay has ${end}`);
+    if (s.id.clock < docState(client)) resent = true;
     covered.set(client, Math.max(end, s.id.clock + s.length));
     let list = byClient.get(client);
     if (!list) byClient.set(client, (list = []));

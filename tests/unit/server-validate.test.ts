@@ -117,6 +117,23 @@ describe('inspectUpdate: what must pass', () => {
     expect(inspect(server, diff(device(server), server), CASES_T01, 'w0001')).toEqual({ ok: true, novel: false, reported: [], events: [], records: [] });
   });
 
+  it('accepts a resend whose client has several structs one after another, known or partly known (a device that did not merge its items)', () => {
+    const dev = new Y.Doc();
+    const events = dev.getArray(EVENTS_ARRAY);
+    events.push([report('w0001', 0)]);
+    const first = Y.encodeStateAsUpdate(dev);
+    const sv = Y.encodeStateVector(dev);
+    events.push([report('w0001', 1), report('w0001', 2)]);
+    const rest = Y.encodeStateAsUpdate(dev, sv);
+    const merged = Y.mergeUpdates([first, rest]);
+    expect(Y.decodeUpdate(merged).structs.map((x) => [x.id.clock, x.length])).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
+    expect(inspect(relayDoc(Y.encodeStateAsUpdate(dev)), merged, CASES_T01, 'w0001')).toMatchObject({ ok: true, novel: false });
+    expect(inspect(relayDoc(first), merged, CASES_T01, 'w0001')).toMatchObject({ ok: true, novel: true, resent: true });
+  });
+
   it("refuses an update in which one client's structs overlap (two groups of the same client): applied and merged, they differ", () => {
     const mk = (r: ReturnType<typeof report>) => {
       const d = new Y.Doc();
