@@ -95,6 +95,8 @@ const CLOSE_TRY_AGAIN = 1013;
 const STORE_FULL_CLOSE_MS = 30_000;
 /** Awareness clients one doc connection may announce (a provider announces one: its doc's client id). */
 export const AWARENESS_IDS_PER_CONN = 4;
+/** Removed awareness client ids a doc remembers, so that devices' echoes of their removal cost no rate. */
+const GONE_AWARENESS = 1024;
 /** Dropped awareness messages a connection may send (refilled one per 10 s) before it is closed with 4429. */
 const AWARENESS_STRIKES = 20;
 /** Burst of the per-socket and per-user buckets, in seconds of their rate. */
@@ -203,6 +205,8 @@ interface LoadedDoc {
   kind: DocKind;
   ydoc: Y.Doc;
   awareness: awarenessProtocol.Awareness;
+  /** Awareness clients removed lately (at most GONE_AWARENESS, oldest forgotten first): their echoes are free too. */
+  goneAwareness: Set<number>;
   conns: Set<Conn>;
   /** Update rows in the store for this doc (not yet compacted). */
   rows: number;
@@ -488,6 +492,7 @@ export class Relay {
       kind: parsed,
       ydoc,
       awareness,
+      goneAwareness: new Set(),
       conns: new Set(),
       rows: stored.updates.length,
       holds: 0,
@@ -1085,8 +1090,15 @@ export class Relay {
       const msg = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, [...added, ...updated, ...removed]));
       for (const conn of doc.conns) this.send(conn, msg);
     }
-    // Removed clients' clocks are not kept: fresh client ids must not grow the doc's memory (issue 10).
-    for (const id of removed) if (!doc.awareness.getStates().has(id)) doc.awareness.meta.delete(id);
+    // Removed clients' clocks are not kept: fresh client ids must not grow the doc's memory (issue 10). Their ids
+    // are, a bounded number: devices echo the removal back (echoOnly).
+    for (const id of removed) {
+      if (doc.awareness.getStates().has(id)) continue;
+      doc.awareness.meta.delete(id);
+      doc.goneAwareness.delete(id);
+      doc.goneAwareness.add(id);
+      if (doc.goneAwareness.size > GONE_AWARENESS) doc.goneAwareness.delete(doc.goneAwareness.values().next().value!);
+    }
   }
 
   /**
@@ -1100,7 +1112,7 @@ export class Relay {
     // y-websocket sends every awareness change it receives back to the relay, other clients' too: a message made
     // only of those echoes is dropped without costing the rate or a strike (it still costs the socket's and user's
     // message budgets). Otherwise presence flooded by one insider got honest devices closed with 4429 (issue 16).
-    if (echoOnly(update, conn.awarenessIds, states)) return null;
+    if (echoOnly(update, conn.awarenessIds, states, conn.doc.goneAwareness)) return null;
     if (!conn.awarenessBudget.tryTake()) {
       this.awarenessStrike(conn, 'awareness too frequent');
       return null;
@@ -1335,8 +1347,11 @@ export function tokenExpiryMs(token: string): number | null {
   }
 }
 
-/** The awareness update only carries clients another connection holds (an echo); false when it cannot be read. */
-function echoOnly(update: Uint8Array, own: ReadonlySet<number>, states: ReadonlyMap<number, unknown>): boolean {
+/**
+ * The awareness update only carries clients another connection holds or that were removed lately (an echo); false
+ * when it cannot be read.
+ */
+function echoOnly(update: Uint8Array, own: ReadonlySet<number>, states: ReadonlyMap<number, unknown>, gone: ReadonlySet<number>): boolean {
   try {
     const dec = decoding.createDecoder(update);
     const n = decoding.readVarUint(dec);
@@ -1345,7 +1360,7 @@ function echoOnly(update: Uint8Array, own: ReadonlySet<number>, states: Readonly
       const id = decoding.readVarUint(dec);
       decoding.readVarUint(dec);
       decoding.readVarString(dec);
-      if (own.has(id) || !states.has(id)) return false;
+      if (own.has(id) || !(states.has(id) || gone.has(id))) return false;
     }
     return !decoding.hasContent(dec);
   } catch {

@@ -96,4 +96,36 @@ describe('regressions found by the fuzzer', () => {
       server.relay.setLimits(before);
     }
   });
+
+  it('seed 654763251: removals of other clients, echoed back by an honest y-websocket device, do not get it closed with 4429', async () => {
+    // Presence that comes and goes (a client announces itself, then its state is removed): the device echoes each
+    // removal, naming a client the relay no longer holds. Those echoes passed its rate and strikes in CI: 4429.
+    const before = server.relay.currentLimits();
+    server.relay.setLimits({ awarenessPerMinute: 12 });
+    const honest = new SyncClient(server.wsBase, 'org', await login(server.url, 'w0001'));
+    const others = await Promise.all(['town01', 'county', 'trainer01', 'unit001'].map(async (u) => new LeanSocket(RawClient.url(server.wsBase, 'org', await login(server.url, u)), false, () => false)));
+    try {
+      await honest.synced('honest sync');
+      await Promise.all(others.map((o) => o.open()));
+      const seen = new Promise<void>((done) => {
+        let n = 0;
+        honest.provider.awareness.on('update', () => ++n === 40 && done());
+      });
+      // Client ids announced and then removed (state null), each sender within its own rate: 20 removals echoed.
+      for (const [k, o] of others.entries()) {
+        for (let i = 0; i < 5; i++) {
+          o.sendDoc(awarenessMsg([[8000 + k * 10 + i, 1, { i }]]));
+          o.sendDoc(awarenessMsg([[8000 + k * 10 + i, 2, null]]));
+        }
+      }
+      await seen;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(honest.closeCodes).toEqual([]);
+      expect(honest.provider.wsconnected).toBe(true);
+    } finally {
+      honest.destroy();
+      for (const o of others) o.close();
+      server.relay.setLimits(before);
+    }
+  });
 });
