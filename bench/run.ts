@@ -13,7 +13,7 @@
  * The fuzz group (issue 16) runs the relay fuzzer for 5 minutes (1 with --quick; `--fuzz-seconds=<s>`, `--fuzz-seed=<n>`).
  * A peer left out on purpose (--quick: PouchDB, the bare relay) is not a failure.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFigure } from './figures/bundle.ts';
 import { compressFigure } from './figures/compress.ts';
@@ -41,6 +41,8 @@ const want = (f: string) => !only || only.includes(f);
 /** The fuzz group's length (default 5 minutes, 1 with --quick) and seed (default random, printed). */
 const fuzzSeconds = Number(args.find((a) => a.startsWith('--fuzz-seconds='))?.slice('--fuzz-seconds='.length) ?? (quick ? 60 : 300));
 const fuzzSeed = Number(args.find((a) => a.startsWith('--fuzz-seed='))?.slice('--fuzz-seed='.length) ?? Math.floor(Math.random() * 2 ** 31));
+/** `--profile[=DIR]`: CPU profiles of the relay figure's servers (bench/figures/relay.ts; default bench/out/profiles). */
+const profileArg = args.find((a) => a === '--profile' || a.startsWith('--profile='));
 
 const started = performance.now();
 const log = (m: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`);
@@ -110,7 +112,9 @@ async function main(): Promise<number> {
   if (want('photos')) await step('photos on a weak link', () => photosFigure({ quick, log }), results);
   if (want('demo')) await step('demo county', () => demoFigure({ runs: quick ? 1 : 3, log }), results);
   if (want('hall')) await step('command hall', () => hallFigure({ runs: quick ? 1 : 3, log }), results);
-  if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log }), results);
+  const profileDir = profileArg ? (profileArg.includes('=') ? profileArg.slice('--profile='.length) : join(ROOT, 'bench/out/profiles')) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log, ...(profileDir ? { profileDir } : {}) }), results);
   if (want('fuzz')) await step('relay fuzzing', () => fuzzFigure({ seconds: fuzzSeconds, seed: fuzzSeed, log }), results);
 
   const file = join(ROOT, 'bench/results.json');

@@ -90,7 +90,12 @@ async function startLoadGen(setupFile: string): Promise<LoadGen> {
   };
 }
 
-export async function relayFigure(opts: { clients: number; seconds: number; perTown: number; quick: boolean; log: (m: string) => void }): Promise<Result[]> {
+/**
+ * `profileDir`: write a V8 CPU profile of each server's fan-out and saturation phases there
+ * (`<server>-fanout.cpuprofile`, `<server>-saturation.cpuprofile`; summarised by bench/relay/profile.ts). Profiling
+ * costs the server CPU: the figures of such a run are not the benchmark's.
+ */
+export async function relayFigure(opts: { clients: number; seconds: number; perTown: number; quick: boolean; profileDir?: string; log: (m: string) => void }): Promise<Result[]> {
   const { log } = opts;
   const data = await countyData({ workerCases: opts.quick ? 300 : 2000, perTown: opts.perTown, name: 'relay' });
   const org = data.org;
@@ -165,7 +170,13 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
       const dataDir = `${data.dataDir}-${kind.name}`;
       rmSync(dataDir, { recursive: true, force: true });
       cpSync(data.dataDir, dataDir, { recursive: true });
-      server = await startServerProc(join(ROOT, kind.script), { DATA_DIR: dataDir, STATIC_DIR: join(OUT, 'none'), JWT_SECRET: BENCH_JWT_SECRET, IDLE_UNLOAD_MS: '600000' }, { name: kind.name });
+      // Every client of the load generator comes from 127.0.0.1: the relay's cap of connections per address (512 by
+      // default, issue 10) would refuse half of them. Off here; nothing else of the limits changes.
+      server = await startServerProc(
+        join(ROOT, kind.script),
+        { DATA_DIR: dataDir, STATIC_DIR: join(OUT, 'none'), JWT_SECRET: BENCH_JWT_SECRET, IDLE_UNLOAD_MS: '600000', HTTP_MAX_CONNS_PER_ADDRESS: '0' },
+        { name: kind.name },
+      );
       const setupFile = join(OUT, `loadgen-${kind.name}.json`);
       writeFileSync(setupFile, JSON.stringify({ url: kind.url(server), protocol: kind.protocol, clients: clients.map((c) => ({ doc: c.doc, token: c.token })), writers, stateVectors }));
       gen = await startLoadGen(setupFile);
@@ -176,10 +187,17 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
       const loaded = await server.metrics();
       const connected = first.synced + all.synced;
       log(`  ${kind.name}: ${connected} synced, RSS ${(loaded.rss / 2 ** 20).toFixed(0)} MB (docs loaded: ${(base.rss / 2 ** 20).toFixed(0)} MB)`);
-      const fan = await gen.ask<{ sentUpdates: number; deliveries: number; latencies: number[]; ms: number }>('load', rate, opts.seconds);
+      const profiled = async <T>(phase: string, run: () => Promise<T>): Promise<T> => {
+        if (!opts.profileDir) return run();
+        await server!.profileStart();
+        const out = await run();
+        await server!.profileStop(join(opts.profileDir, `${kind.name}-${phase}.cpuprofile`));
+        return out;
+      };
+      const fan = await profiled('fanout', () => gen!.ask<{ sentUpdates: number; deliveries: number; latencies: number[]; ms: number }>('load', rate, opts.seconds));
       log(`  ${kind.name}: fan-out ${fan.deliveries} deliveries in ${(fan.ms / 1000).toFixed(0)} s, p50 ${percentile(fan.latencies, 50).toFixed(1)} ms, p99 ${percentile(fan.latencies, 99).toFixed(1)} ms`);
       const c0 = await server.metrics();
-      const sat = await gen.ask<{ sentUpdates: number; deliveries: number; latencies: number[]; ms: number }>('load', satRate, opts.seconds / 2);
+      const sat = await profiled('saturation', () => gen!.ask<{ sentUpdates: number; deliveries: number; latencies: number[]; ms: number }>('load', satRate, opts.seconds / 2));
       const c1 = await server.metrics();
       const cpuS = (c1.cpuMs - c0.cpuMs) / 1000;
       log(`  ${kind.name}: saturation ${sat.deliveries} deliveries, ${cpuS.toFixed(1)} CPU s (${(sat.deliveries / (sat.ms / 1000 + 2)).toFixed(0)}/s wall)`);

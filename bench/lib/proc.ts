@@ -12,11 +12,14 @@ export interface ServerProc {
   metrics(): Promise<ProcessMetrics>;
   resetEventLoop(): Promise<void>;
   gc(): Promise<void>;
+  /** Start a CPU profile in the server process (bench/servers/metrics.ts); `profileStop` writes it to `file`. */
+  profileStart(): Promise<void>;
+  profileStop(file: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 let nextId = 1;
-function ask<T>(child: ChildProcess, type: string, reply: string, pick: (m: Record<string, unknown>) => T): Promise<T> {
+function ask<T>(child: ChildProcess, type: string, reply: string, pick: (m: Record<string, unknown>) => T, extra: Record<string, unknown> = {}): Promise<T> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -30,7 +33,7 @@ function ask<T>(child: ChildProcess, type: string, reply: string, pick: (m: Reco
       resolve(pick(m));
     };
     child.on('message', onMsg);
-    child.send({ type, id });
+    child.send({ ...extra, type, id });
   });
 }
 
@@ -68,6 +71,11 @@ export async function startServerProc(script: string, env: Record<string, string
     metrics: () => ask(child, 'metrics', 'metrics', (m) => m.metrics as ProcessMetrics),
     resetEventLoop: () => ask(child, 'reset', 'reset-done', () => undefined),
     gc: () => ask(child, 'gc', 'gc-done', () => undefined),
+    profileStart: () => ask(child, 'profile-start', 'profile-started', () => undefined),
+    profileStop: async (file) => {
+      const error = await ask(child, 'profile-stop', 'profile-stopped', (m) => m.error, { file });
+      if (error) throw new Error(`profile: ${String(error)}`);
+    },
     stop: () => stopChild(child),
   };
 }

@@ -1,4 +1,6 @@
 /** The bench-only metrics hook of a relay process under test (see gridlink.ts): answered over IPC only. */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface ProcessMetrics {
@@ -16,6 +18,7 @@ export function installMetricsHook(extra: () => Record<string, number> = () => (
   if (!process.send) return;
   const eld = monitorEventLoopDelay({ resolution: 10 });
   eld.enable();
+  let profiler: Session | null = null;
   process.on('message', (msg: { type?: string; id?: number }) => {
     if (msg?.type === 'reset') {
       eld.reset();
@@ -32,6 +35,19 @@ export function installMetricsHook(extra: () => Record<string, number> = () => (
         extra: extra(),
       };
       process.send!({ type: 'metrics', id: msg.id, metrics: m });
+    } else if (msg?.type === 'profile-start') {
+      // `npm run bench -- --only=relay --profile`: a V8 CPU profile of one phase (bench/figures/relay.ts), through
+      // the inspector of this process, so the file holds that phase only (not start-up, connects or the storm).
+      profiler ??= new Session();
+      profiler.connect();
+      profiler.post('Profiler.enable', () => profiler!.post('Profiler.setSamplingInterval', { interval: 500 }, () => profiler!.post('Profiler.start', () => process.send!({ type: 'profile-started', id: msg.id }))));
+    } else if (msg?.type === 'profile-stop' && profiler) {
+      const file = (msg as { file?: string }).file!;
+      profiler.post('Profiler.stop', (err, res) => {
+        if (!err) writeFileSync(file, JSON.stringify(res.profile));
+        profiler!.disconnect();
+        process.send!({ type: 'profile-stopped', id: msg.id, error: err ? String(err) : undefined });
+      });
     } else if (msg?.type === 'gc' && typeof globalThis.gc === 'function') {
       globalThis.gc();
       process.send!({ type: 'gc-done', id: msg.id });
