@@ -28,6 +28,12 @@ interface Profile {
   endTime: number;
 }
 
+/** Activities that own everything under them, whatever deeper rule matches (checked first, from the root). */
+const OWNERS: Array<[string, (f: Frame) => boolean]> = [
+  ['compaction (merge the doc, write the snapshot)', (f) => /server\/store\.ts$/.test(f.url) && f.functionName === 'compact'],
+  ['bench: profiler, metrics hook', (f) => /bench\/servers\/metrics\.ts$/.test(f.url) || f.url.startsWith('node:inspector')],
+];
+
 /** Area rules, tried on every frame of a stack; the deepest frame that matches one names the sample's area. */
 const AREAS: Array<[string, (f: Frame) => boolean]> = [
   ['ws: receive framing', (f) => /\/ws\/lib\/(receiver|buffer-util|validation)/.test(f.url)],
@@ -35,14 +41,14 @@ const AREAS: Array<[string, (f: Frame) => boolean]> = [
   ['ws: permessage-deflate (JS side)', (f) => /permessage-deflate/.test(f.url) || f.url === 'node:zlib'],
   ['node: socket write/read', (f) => /^node:(net|internal\/stream_base_commons|internal\/streams)/.test(f.url)],
   ['relay: message decode (lib0/y-protocols)', (f) => /server\/relay\.ts$/.test(f.url) && /^(handleMessage|onMessageIn)$/.test(f.functionName)],
-  ['Yjs: decodeUpdate', (f) => /yjs/.test(f.url) && /^(decodeUpdate|readUpdateV2|readClientsStructRefs)$/.test(f.functionName)],
+  ['Yjs: decodeUpdate (for the inspection)', (f) => /yjs/.test(f.url) && /^(decodeUpdate|decodeUpdateV2)$/.test(f.functionName)],
   ['validation: inspectUpdate', (f) => /server\/validate\.ts$/.test(f.url)],
   ['validation: integrity (facts, fold)', (f) => /server\/integrity\.ts$/.test(f.url)],
   ['receipts: make + encode', (f) => (/server\/relay\.ts$/.test(f.url) && /^(receiptUpdate|encodeAppendFrom)$/.test(f.functionName)) || /src\/domain\/receipts\.ts$/.test(f.url)],
   ['Yjs: mergeUpdates', (f) => /yjs/.test(f.url) && /^mergeUpdates/.test(f.functionName)],
   ['SQLite: appendUpdate (commit, fsync)', (f) => /server\/store\.ts$/.test(f.url) && /^(appendUpdate|appendBatch)$/.test(f.functionName)],
   ['commit marker', (f) => /server\/storecheck\.ts$/.test(f.url)],
-  ['Yjs: applyUpdate', (f) => /yjs/.test(f.url) && /^(applyUpdate|applyUpdateV2)$/.test(f.functionName)],
+  ['Yjs: applyUpdate', (f) => /yjs/.test(f.url) && /^(applyUpdate|applyUpdateV2|readUpdateV2)$/.test(f.functionName)],
   ['ACK: state vector', (f) => (/server\/relay\.ts$/.test(f.url) && f.functionName === 'ackMessage') || (/yjs/.test(f.url) && /^encodeStateVector/.test(f.functionName))],
   ['broadcast: encode + send loop', (f) => /server\/relay\.ts$/.test(f.url) && /^(broadcast|broadcastUpdate|syncUpdateMessage|send|sendRaw|charge)$/.test(f.functionName)],
   ['after commit: facts.accepted, listeners', (f) => (/server\/relay\.ts$/.test(f.url) && f.functionName === 'onDocChanged') || (/server\/integrity\.ts$/.test(f.url) && f.functionName === 'accepted') || /server\/(app|progress)\.ts$/.test(f.url)],
@@ -78,6 +84,12 @@ export function summarise(p: Profile, top = 25): string {
     const hit = areaMemo.get(id);
     if (hit) return hit;
     let label: string | null = null;
+    const stack: Frame[] = [];
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) stack.push(byId.get(cur)!.callFrame);
+    for (const f of stack.reverse()) {
+      label = OWNERS.find(([, test]) => test(f))?.[0] ?? null;
+      if (label) break;
+    }
     for (let cur: number | undefined = id; cur !== undefined && label === null; cur = parent.get(cur)) {
       const f = byId.get(cur)!.callFrame;
       label = AREAS.find(([, test]) => test(f))?.[0] ?? null;
