@@ -9,16 +9,29 @@
  *   connections and HTTP reads that arrive while it loads wait on the same promise.
  * - On connect the relay sends sync step 1, then ACK with the doc's state vector.
  * - An incoming update is inspected whole (validate.ts); refused -> REFUSED(code, detail), nothing applied, the
- *   connection stays open. Accepted -> committed to SQLite (one transaction, WAL, synchronous=FULL), THEN applied
- *   in memory and broadcast, THEN ACK(new state vector) to the sender. An update the doc already has is only ACKed.
- * - Server-side writes (HTTP API) take the same path: inspect, commit, apply, broadcast.
+ *   connection stays open. Accepted -> made durable in SQLite (WAL, synchronous=FULL) BEFORE anything of it is
+ *   broadcast or acknowledged: broadcast, THEN ACK(new state vector) to the sender. An update the doc already has
+ *   is only ACKed.
+ * - Group commit (issue 16): updates that arrive in one burst (the messages ws hands over before the event loop
+ *   reaches its check phase: `setImmediate`; at most BATCH_MAX_UPDATES / BATCH_MAX_BYTES) are each inspected in
+ *   arrival order against the doc as the accepted ones before them left it: an accepted update is applied in
+ *   memory at once (so the next one is judged after it) but nothing of it leaves the relay; then ONE transaction
+ *   commits the rows of every doc of the burst (one fsync), and only then, in arrival order, each is broadcast and
+ *   each author gets its receipts and ACK. A refused update of a burst changes nothing and leaves the others
+ *   accepted. While a doc holds updates not yet durable, nothing that reads it for the outside runs before the
+ *   burst is committed (`flushFor`: a sync step 1 answer, an attach, HTTP reads and writes, unloading). If the
+ *   commit fails, none of the burst is stored: the docs it touched are reloaded from the store in place (their
+ *   connections stay, and were sent nothing of it), and its senders are treated as on a failed write (disk full:
+ *   ignored, closed after STORE_FULL_CLOSE_MS with 1013; otherwise closed with 1011).
+ * - Server-side writes (HTTP API) commit at once, one row each: flush the burst, inspect, commit, apply, broadcast.
  * - Every accepted case event gets a receipt (src/domain/receipts.ts) in the doc's `receipts` array, written by
  *   the relay in the same store row as the update that carried the event: its receipt time, the author's
  *   authority and the references as the org doc had them, and, for events that arrive in a device's catch-up
  *   (before the client's sync step 2 on that connection), the relay's last contact with the device (contacts.ts).
  *   The relay's clock (`observe`) sees every accepted event's time.
- * - More than COMPACT_AFTER_ROWS update rows -> compacted into the snapshot; no connection for IDLE_UNLOAD_MS ->
- *   compacted and dropped from memory.
+ * - More than COMPACT_AFTER_ROWS update rows -> compacted into the snapshot; past a snapshot of 256 KB, only once
+ *   the rows hold a quarter of its bytes or number 10x COMPACT_AFTER_ROWS (`compactDue`); no connection for
+ *   IDLE_UNLOAD_MS -> compacted and dropped from memory.
  * - Messages over MAX_MESSAGE_BYTES close that connection with 1009 (ws maxPayload does it, close frame included);
  *   a malformed message closes it with 4400 and a reason; an internal error with 1011. Nothing here throws into
  *   the event loop, so one client can never take the process or other clients down.
@@ -81,7 +94,7 @@ import { factsOf, RELAY_OWNER } from './integrity.ts';
 import type { Logger } from './log.ts';
 import { TokenBucket } from './ratelimit.ts';
 import { isStoreFull } from './storecheck.ts';
-import { storedParts, type Store } from './store.ts';
+import { storedParts, type Store, type UpdateRow } from './store.ts';
 import { blobRefsOf } from './blobs.ts';
 import { inspectUpdate, type DocKind, type InspectOptions, type Verdict } from './validate.ts';
 import { splitUpdate } from '../src/protocol/chunks.ts';
@@ -105,6 +118,14 @@ const MSG_BURST_S = 20;
 const MAX_HELD_MESSAGES = 20_000;
 const MAX_HELD_BYTES = 8 * 1024 * 1024;
 const BYTE_BURST_S = 4;
+/**
+ * Bounds of one group commit: past either, the burst is committed at once instead of at the end of the event
+ * loop's poll phase. They bound how long the event loop is held by one commit and how much memory waits for it.
+ */
+const BATCH_MAX_UPDATES = 256;
+const BATCH_MAX_BYTES = 4 * 1024 * 1024;
+/** A snapshot up to this size is compacted by its row count alone (`compactDue`): merging it costs a few ms. */
+const COMPACT_SMALL_BYTES = 256 * 1024;
 /** Largest sync step 2 sent as one message (uncompressed; about 15 kB, 2 s, on the wire at 2G). */
 export const SYNC_SLICE_BYTES = 64 * 1024;
 
@@ -203,13 +224,17 @@ interface Conn {
 interface LoadedDoc {
   name: string;
   kind: DocKind;
+  /** The doc's content: replaced by a fresh load from the store when a group commit fails (`reloadInPlace`). */
   ydoc: Y.Doc;
   awareness: awarenessProtocol.Awareness;
   /** Awareness clients removed lately (at most GONE_AWARENESS, oldest forgotten first): their echoes are free too. */
   goneAwareness: Set<number>;
   conns: Set<Conn>;
-  /** Update rows in the store for this doc (not yet compacted). */
+  /** Update rows in the store for this doc (not yet compacted), and their bytes. */
   rows: number;
+  rowBytes: number;
+  /** Bytes of the doc's snapshot in the store (an estimate after a compaction: the parts it merged). */
+  snapshotBytes: number;
   /** HTTP requests and upgrades in progress that use the doc: it is not unloaded while > 0. */
   holds: number;
   idleTimer: NodeJS.Timeout | null;
@@ -220,8 +245,37 @@ interface LoadedDoc {
 
 /** Origin of the relay's own writes in Yjs transactions. */
 const SERVER_ORIGIN = Symbol('relay');
-/** Origin of an apply whose messages the caller sends itself (no broadcast from the doc's update event). */
-const SENT_BY_CALLER = Symbol('sent by caller');
+
+/**
+ * An accepted update on its way: inspected, with its receipts, as the row the store gets. The relay sends
+ * `stored` to the doc's other connections, and `receipts` (if any) to the author, once the row is durable.
+ */
+interface Accepted {
+  doc: LoadedDoc;
+  /** The connection that sent it, or SERVER_ORIGIN (HTTP API). */
+  origin: Conn | typeof SERVER_ORIGIN;
+  row: UpdateRow;
+  /** The update and its receipts, merged: what is stored, applied and broadcast. */
+  stored: Uint8Array;
+  /** The receipts alone (the author has the rest), or null. */
+  receipts: Uint8Array | null;
+  receiptValues: Receipt[];
+  verdict: Extract<Verdict, { ok: true }>;
+  /** The update's events, and those it brought back after a restore. */
+  allEvents: CaseEvent[];
+}
+
+/** What a burst sends once it is durable, in arrival order: an accepted update's fan-out, an ACK, a message. */
+type Outgoing = { conn: Conn; accepted: Accepted } | { conn: Conn; ack: true } | { conn: Conn; msg: Uint8Array };
+
+/** The open group commit: updates applied in memory, not yet durable. */
+interface Batch {
+  accepted: Accepted[];
+  out: Outgoing[];
+  /** Docs with accepted updates in the batch. */
+  docs: Set<LoadedDoc>;
+  bytes: number;
+}
 
 class Malformed extends Error {}
 
@@ -255,6 +309,9 @@ export class Relay {
   private readonly userBudgets = new Map<string, Budget & { socks: number }>();
   /** The socket whose message is being handled: what is sent to it meanwhile is a reply, charged to its budget. */
   private replyingTo: Sock | null = null;
+  /** The open group commit (header), committed at the next check phase or when it reaches its bounds. */
+  private batch: Batch | null = null;
+  private batchTimer: NodeJS.Immediate | null = null;
 
   constructor(private readonly opts: RelayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -461,20 +518,23 @@ export class Relay {
   async withDoc<T>(name: string, fn: (ydoc: Y.Doc) => T): Promise<T> {
     const doc = await this.acquire(name);
     try {
+      this.flushFor(doc);
       return fn(doc.ydoc);
     } finally {
       this.release(doc);
     }
   }
 
-  private load(name: string): LoadedDoc {
-    const parsed = parseDocName(name) ?? parseRecordDocName(name);
-    if (!parsed) throw new Error(`not a doc name: ${name}`);
+  /**
+   * A doc's content as the store holds it. The Y.Doc has no 'update' listener on purpose: the relay sends the bytes
+   * it stored itself (`afterDurable`), and without a listener Yjs does not encode every applied transaction again.
+   */
+  private readStored(name: string, kind: DocKind): { ydoc: Y.Doc; rows: number; rowBytes: number; snapshotBytes: number } {
     const stored = this.opts.store.loadDoc(name);
     const ydoc = new Y.Doc();
     // Define the root types first, so every replica and the relay read them with the same type.
-    if (parsed.kind !== 'org') ydoc.getArray(EVENTS_ARRAY);
-    if (parsed.kind === 'cases') ydoc.getArray(RECEIPTS_ARRAY);
+    if (kind.kind !== 'org') ydoc.getArray(EVENTS_ARRAY);
+    if (kind.kind === 'cases') ydoc.getArray(RECEIPTS_ARRAY);
     else for (const c of ORG_COLLECTIONS) ydoc.getMap(c);
     for (const [i, part] of storedParts(stored).entries()) {
       try {
@@ -485,6 +545,13 @@ export class Relay {
       }
     }
     if (ydoc.store.pendingStructs || ydoc.store.pendingDs) this.opts.log.error(`doc ${name}: stored updates leave pending structs`);
+    return { ydoc, rows: stored.updates.length, rowBytes: stored.updates.reduce((n, u) => n + u.byteLength, 0), snapshotBytes: stored.snapshot?.byteLength ?? 0 };
+  }
+
+  private load(name: string): LoadedDoc {
+    const parsed = parseDocName(name) ?? parseRecordDocName(name);
+    if (!parsed) throw new Error(`not a doc name: ${name}`);
+    const { ydoc, rows, rowBytes, snapshotBytes } = this.readStored(name, parsed);
     const awareness = new awarenessProtocol.Awareness(ydoc);
     awareness.setLocalState(null);
     const doc: LoadedDoc = {
@@ -494,19 +561,20 @@ export class Relay {
       awareness,
       goneAwareness: new Set(),
       conns: new Set(),
-      rows: stored.updates.length,
+      rows,
+      rowBytes,
+      snapshotBytes,
       holds: 0,
       idleTimer: null,
       compactQueued: false,
       receiptsTail: null,
     };
-    ydoc.on('update', (update: Uint8Array, origin: unknown) => this.broadcastUpdate(doc, update, origin));
     awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.broadcastAwareness(doc, changes, origin),
     );
     this.docs.set(name, doc);
     this.events.emit('loaded', name);
-    if (doc.rows > this.opts.compactAfterRows) this.queueCompact(doc);
+    if (this.compactDue(doc)) this.queueCompact(doc);
     return doc;
   }
 
@@ -526,6 +594,7 @@ export class Relay {
 
   private unload(doc: LoadedDoc): void {
     if (doc.conns.size > 0 || doc.holds > 0 || this.docs.get(doc.name) !== doc) return;
+    this.flushFor(doc);
     this.compact(doc);
     this.docs.delete(doc.name);
     doc.awareness.destroy();
@@ -545,14 +614,47 @@ export class Relay {
     this.events.emit('unloaded', doc.name);
   }
 
+  /**
+   * After a group commit failed: the doc's memory holds updates the store does not. Load it again from the store
+   * into the same LoadedDoc, so its connections stay (they were sent nothing of those updates). The old Y.Doc is
+   * left to the garbage collector, not destroyed: destroying it would destroy the doc's awareness with it.
+   */
+  private reloadInPlace(doc: LoadedDoc): void {
+    if (this.docs.get(doc.name) !== doc) return;
+    try {
+      const { ydoc, rows, rowBytes, snapshotBytes } = this.readStored(doc.name, doc.kind);
+      doc.ydoc = ydoc;
+      doc.awareness.doc = ydoc;
+      Object.assign(doc, { rows, rowBytes, snapshotBytes });
+      doc.receiptsTail = null;
+    } catch (err) {
+      this.opts.log.error(`doc ${doc.name}: reloading after a failed commit failed; dropping it`, err);
+      this.discard(doc);
+    }
+  }
+
   private queueCompact(doc: LoadedDoc): void {
     if (doc.compactQueued) return;
     doc.compactQueued = true;
     // After the ACK went out: compaction never delays an acknowledgement.
     setImmediate(() => {
       doc.compactQueued = false;
-      if (this.docs.get(doc.name) === doc && doc.rows > this.opts.compactAfterRows) this.compact(doc);
+      if (this.docs.get(doc.name) === doc && this.compactDue(doc)) this.compact(doc);
     });
+  }
+
+  /**
+   * Whether a doc's update rows are due to be merged into its snapshot: more than compactAfterRows of them, and, for
+   * a snapshot over COMPACT_SMALL_BYTES, holding at least a quarter of its bytes (or more than ten times
+   * compactAfterRows whatever their size). A compaction reads and rewrites the whole doc: at saturation, with the
+   * row count alone (every 100 rows of a 1.4 MB town doc), it was 14% of the relay's time (issue 16 profile).
+   * Measured against the snapshot, each stored byte is rewritten a bounded number of times, and a load applies at
+   * most about a quarter of the doc again as rows. A small doc compacts cheaply: by the row count, as before.
+   */
+  private compactDue(doc: LoadedDoc): boolean {
+    const n = this.opts.compactAfterRows;
+    if (doc.rows <= n) return false;
+    return doc.snapshotBytes <= COMPACT_SMALL_BYTES || doc.rowBytes * 4 >= doc.snapshotBytes || doc.rows > n * 10;
   }
 
   private compact(doc: LoadedDoc): void {
@@ -560,6 +662,9 @@ export class Relay {
     try {
       const merged = this.opts.store.compact(doc.name);
       doc.rows = Math.max(0, doc.rows - merged);
+      // Merging never grows a doc past its parts: the snapshot is at most what it was plus the rows.
+      doc.snapshotBytes += doc.rowBytes;
+      doc.rowBytes = doc.rows === 0 ? 0 : doc.rowBytes;
       this.events.emit('compacted', doc.name, merged);
     } catch (err) {
       // The rows stay; the next compaction tries again. Nothing is lost.
@@ -642,6 +747,8 @@ export class Relay {
     this.opts.onDocOpened?.(sock.user, doc.name, sock.from);
     if (channel) this.sendRaw(sock, muxControl(MUX_OPENED, channel));
 
+    // Its state vector and ACK must say only what is durable.
+    this.flushFor(doc);
     const step1 = encoding.createEncoder();
     encoding.writeVarUint(step1, MSG_SYNC);
     syncProtocol.writeSyncStep1(step1, doc.ydoc);
@@ -760,7 +867,7 @@ export class Relay {
         if (conn) this.closeConn(conn, CLOSE_MALFORMED, err.message);
         else sock.ws.close(CLOSE_MALFORMED, closeReason(err.message));
       } else if (conn && isStoreFull(err)) {
-        this.storeFull(conn, err);
+        this.storeFull([conn], 1, err);
       } else {
         this.opts.log.error(`${where}: message from ${sock.user.id} failed`, err);
         if (conn) this.closeConn(conn, CLOSE_INTERNAL, 'internal error');
@@ -833,6 +940,8 @@ export class Relay {
         expectEnd(dec);
         if (sub === syncProtocol.messageYjsSyncStep1) {
           decodeStep(() => Y.decodeStateVector(payload), 'bad state vector');
+          // Never send what is not durable yet.
+          this.flushFor(doc);
           // A big catch-up goes as slices (src/protocol/chunks.ts): one message that takes longer than 30 s to arrive
           // on a 2G link trips y-websocket's watchdog and the client reconnects forever. All slices but the last
           // are plain updates; the last is the sync step 2 that marks the client synced.
@@ -876,81 +985,192 @@ export class Relay {
   private receiveUpdate(conn: Conn, update: Uint8Array, decoded: ReturnType<typeof Y.decodeUpdate>): void {
     if (conn.stalled) return;
     const doc = conn.doc;
+    // Judged against the doc in memory: what is durable plus the accepted updates of the open batch before it.
     const verdict = inspectUpdate(doc.ydoc, decoded, doc.kind, conn.user, conn.access, this.inspectOptions());
     if (!verdict.ok) {
       this.opts.log.info(`doc ${doc.name}: refused update from ${conn.user.id}: ${verdict.code} ${verdict.detail}`);
       this.events.emit('refused', doc.name, verdict.code);
-      this.send(conn, refusedMessage(verdict.code, verdict.detail));
+      this.reply({ conn, msg: refusedMessage(verdict.code, verdict.detail) });
       return;
     }
     // Events that come before the client's sync step 2 are its catch-up: made while it was out of contact.
-    if (verdict.novel) this.commitAndApply(doc, update, verdict, conn, conn.caughtUp ? undefined : (conn.sock.floor ?? 0));
-    this.send(conn, ackMessage(doc.ydoc));
+    if (verdict.novel) {
+      // An update of one client without deletions takes its receipts without being re-encoded (`withReceipts`).
+      const first = decoded.structs[0]?.id.client;
+      const single = first !== undefined && decoded.ds.clients.size === 0 && decoded.structs.every((st) => st.id.client === first) ? first : undefined;
+      this.stage(this.prepare(doc, update, verdict, conn, conn.caughtUp ? undefined : (conn.sock.floor ?? 0), single));
+    }
+    this.reply({ conn, ack: true });
   }
 
   /**
-   * Durable first, then memory and peers. Throws when the store fails: nothing was applied then. The receipts of
-   * the update's case events are committed in the same row (`floor`: see receipts.ts) and applied with it: the
-   * other connections get update and receipts as one message, the author only the receipts (it has the rest).
+   * Send to a connection after what the open batch sends it (a connection gets its answers in the order of its
+   * messages), or at once when no batch is open.
    */
-  private commitAndApply(doc: LoadedDoc, received: Uint8Array, verdict: Extract<Verdict, { ok: true }>, origin: unknown, floor?: number): void {
+  private reply(o: Outgoing): void {
+    if (this.batch) {
+      this.batch.out.push(o);
+      return;
+    }
+    if ('ack' in o) this.send(o.conn, ackMessage(o.conn.doc.ydoc));
+    else if ('msg' in o) this.send(o.conn, o.msg);
+  }
+
+  /**
+   * An accepted update's row: the update merged with the receipts of its case events (`floor`: see receipts.ts),
+   * the case index rows and blob references. Reads the doc (receipt clocks); changes nothing but the receipts tail.
+   */
+  private prepare(doc: LoadedDoc, received: Uint8Array, verdict: Extract<Verdict, { ok: true }>, origin: Conn | typeof SERVER_ORIGIN, floor?: number, singleClient?: number): Accepted {
     // Only what the doc lacks is stored and applied (validate.ts `resent`): the bytes on disk are what was inspected.
+    // In a batch the doc includes the accepted updates before this one: the state it was inspected against.
     const update = verdict.resent ? Y.diffUpdate(received, Y.encodeStateVector(doc.ydoc)) : received;
     const written = this.receiptUpdate(doc, update, verdict.events, floor, origin);
-    const receipts = written?.update;
-    const receiptValues = written?.values ?? [];
-    const stored = receipts ? Y.mergeUpdates([update, receipts]) : update;
+    const receipts = written?.update ?? null;
+    // `singleClient`: the update's only client, when it has one and no deletions.
+    const spliced = receipts && singleClient !== undefined ? withReceipts(update, receipts, singleClient, this.opts.serverClientId) : null;
+    const stored = receipts ? (spliced ?? Y.mergeUpdates([update, receipts])) : update;
     // Issue 16: history a device brought back after a restore (validate.ts): indexed like new events, no new receipts.
     const returned = verdict.returned;
     const allEvents = returned ? [...verdict.events, ...returned.events] : verdict.events;
-    this.opts.store.appendUpdate(
-      doc.name,
-      stored,
-      verdict.reported.map((e) => e.caseId),
-      // Issue 12: who may read a blob follows the cases that name it (blobs.ts); recorded with the events.
-      blobRefsOf(allEvents),
+    // Issue 12: who may read a blob follows the cases that name it (blobs.ts); recorded with the events.
+    const row: UpdateRow = { doc: doc.name, update: stored, reportedCaseIds: verdict.reported.map((e) => e.caseId), blobRefs: blobRefsOf(allEvents) };
+    return { doc, origin, row, stored, receipts, receiptValues: written?.values ?? [], verdict, allEvents };
+  }
+
+  /**
+   * Apply an accepted update in memory and tell the doc's facts (integrity.ts), so the next update is judged after
+   * it. Sends nothing. Throws when Yjs cannot apply it (the caller decides what the doc's memory is worth then).
+   */
+  private applyInMemory(a: Accepted): void {
+    const { doc, verdict } = a;
+    Y.applyUpdate(doc.ydoc, a.stored, a.origin);
+    if (doc.ydoc.store.pendingStructs || doc.ydoc.store.pendingDs) {
+      this.opts.log.error(`doc ${doc.name}: an accepted update left pending structs (inspection gap)`);
+    }
+    const returned = verdict.returned;
+    factsOf(doc.ydoc, this.opts.serverClientId, doc.kind.kind, this.opts.retiredClients).accepted(
+      a.stored,
+      a.origin === SERVER_ORIGIN ? RELAY_OWNER : a.origin.user.id,
+      a.allEvents,
+      returned ? [...a.receiptValues, ...returned.receipts] : a.receiptValues,
+      verdict.records,
+      returned?.authors,
     );
+  }
+
+  /**
+   * Put an accepted update of a connection into the open batch (opened here): applied in memory now, durable at
+   * the batch's commit, broadcast and acknowledged after it. The org doc commits at once: the reference data the
+   * relay judges everything else by (`org`) is rebuilt from durable state only.
+   */
+  private stage(a: Accepted): void {
+    try {
+      this.applyInMemory(a);
+    } catch (err) {
+      // Nothing of it is stored. What the failed apply left in memory is unknown: commit the batch's earlier updates
+      // (valid and applied), then read the doc again from the store. The sender's connection closes with 1011.
+      this.opts.log.error(`doc ${a.doc.name}: an accepted update cannot be applied; not stored, the doc is read again`, err);
+      this.flushBatch();
+      this.reloadInPlace(a.doc);
+      throw err;
+    }
+    const batch = (this.batch ??= { accepted: [], out: [], docs: new Set(), bytes: 0 });
+    batch.accepted.push(a);
+    batch.out.push({ conn: a.origin as Conn, accepted: a });
+    batch.docs.add(a.doc);
+    batch.bytes += a.stored.byteLength;
+    if (a.doc.kind.kind === 'org' || batch.accepted.length >= BATCH_MAX_UPDATES || batch.bytes >= BATCH_MAX_BYTES) {
+      // The ACK of this update must follow it: the caller queues it after the flush, where it is sent at once.
+      this.flushBatch();
+      return;
+    }
+    this.batchTimer ??= setImmediate(() => {
+      this.batchTimer = null;
+      this.flushBatch();
+    });
+  }
+
+  /** Commit the open batch if `doc` has updates in it (before anything reads the doc for the outside). */
+  private flushFor(doc: LoadedDoc): void {
+    if (this.batch?.docs.has(doc)) this.flushBatch();
+  }
+
+  /**
+   * Commit the open batch: every accepted row of every doc in ONE transaction, then send what it holds in arrival
+   * order. Never throws: a failed commit is `batchFailed`.
+   */
+  private flushBatch(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = null;
+    if (this.batchTimer) clearImmediate(this.batchTimer);
+    this.batchTimer = null;
+    try {
+      this.opts.store.appendUpdates(batch.accepted.map((a) => a.row));
+    } catch (err) {
+      this.batchFailed(batch, err);
+      return;
+    }
+    // Durable: now the peers, the authors, the listeners. One ACK per doc: its state vector is the same for all.
+    const acks = new Map<LoadedDoc, Uint8Array>();
+    for (const o of batch.out) {
+      if ('accepted' in o) this.afterDurable(o.accepted);
+      else if (o.conn.doc.conns.has(o.conn)) {
+        if ('msg' in o) this.send(o.conn, o.msg);
+        else {
+          const doc = o.conn.doc;
+          let ack = acks.get(doc);
+          if (!ack) acks.set(doc, (ack = ackMessage(doc.ydoc)));
+          this.send(o.conn, ack);
+        }
+      }
+    }
+    for (const doc of batch.docs) this.changed(doc, true);
+  }
+
+  /**
+   * The batch's commit failed: none of it is stored. Its docs are read again from the store; every connection
+   * with a message in it is treated as after a failed write (`storeFull` on a full disk, else closed with 1011):
+   * it gets none of its answers, and its device keeps its changes as unsaved and sends them again.
+   */
+  private batchFailed(batch: Batch, err: unknown): void {
+    for (const doc of batch.docs) this.reloadInPlace(doc);
+    const conns = new Set(batch.out.map((o) => o.conn));
+    if (isStoreFull(err)) {
+      this.storeFull(conns, batch.accepted.length, err);
+      return;
+    }
+    this.opts.log.error(`a batch of ${batch.accepted.length} update(s) could not be committed; nothing of it was stored`, err);
+    for (const conn of conns) if (conn.doc.conns.has(conn)) this.closeConn(conn, CLOSE_INTERNAL, 'internal error');
+  }
+
+  /**
+   * Everything that follows an update once it is durable and applied: the peers get update and receipts as one
+   * message, the author only the receipts (it has the rest); the clock, the logs and the listeners.
+   */
+  private afterDurable(a: Accepted): void {
+    const { doc, verdict, origin } = a;
     doc.rows++;
-    for (const e of allEvents) this.opts.observe?.(e.at);
+    doc.rowBytes += a.stored.byteLength;
+    for (const e of a.allEvents) this.opts.observe?.(e.at);
+    const returned = verdict.returned;
     if (returned) {
-      const by = typeof origin === 'object' && origin !== null && 'user' in origin ? (origin as Conn).user.id : 'the relay';
-      const others = new Set(returned.events.map((e) => e.actor).filter((a) => a !== by));
+      const by = origin === SERVER_ORIGIN ? 'the relay' : origin.user.id;
+      const others = new Set(returned.events.map((e) => e.actor).filter((x) => x !== by));
       this.opts.log.info(
         `doc ${doc.name}: ${by} brought back ${returned.events.length} events and ${returned.receipts.length} receipts lost by the restore` +
           (others.size ? ` (events of ${[...others].slice(0, 5).join(', ')}${others.size > 5 ? ', ...' : ''})` : ''),
       );
       this.events.emit('returned', doc.name, returned.events.length, returned.receipts.length);
     }
-    try {
-      if (!receipts) Y.applyUpdate(doc.ydoc, update, origin);
-      else {
-        Y.applyUpdate(doc.ydoc, stored, SENT_BY_CALLER);
-        this.broadcast(doc, syncUpdateMessage(stored), origin);
-        if (typeof origin === 'object' && origin !== null && doc.conns.has(origin as Conn)) this.send(origin as Conn, syncUpdateMessage(receipts));
-      }
-    } catch (err) {
-      // Durable but not applied: memory no longer matches the store. Drop the doc; clients reconnect and
-      // resync from a fresh load (which skips a part it cannot apply, see `load`).
-      this.opts.log.error(`doc ${doc.name}: a committed update cannot be applied; reloading the doc`, err);
-      this.discard(doc);
-      return;
+    if (this.docs.get(doc.name) === doc) {
+      // Encoded once for all peers (a multiplexed socket adds its channel in front).
+      if (doc.conns.size > (origin !== SERVER_ORIGIN && doc.conns.has(origin) ? 1 : 0)) this.broadcast(doc, syncUpdateMessage(a.stored), origin);
+      if (a.receipts && origin !== SERVER_ORIGIN && doc.conns.has(origin)) this.send(origin, syncUpdateMessage(a.receipts));
     }
-    if (doc.ydoc.store.pendingStructs || doc.ydoc.store.pendingDs) {
-      this.opts.log.error(`doc ${doc.name}: an accepted update left pending structs (inspection gap)`);
-    }
-    factsOf(doc.ydoc, this.opts.serverClientId, doc.kind.kind, this.opts.retiredClients).accepted(
-      stored,
-      origin === SERVER_ORIGIN ? RELAY_OWNER : (origin as Conn).user.id,
-      allEvents,
-      returned ? [...receiptValues, ...returned.receipts] : receiptValues,
-      verdict.records,
-      returned?.authors,
-    );
-    if (doc.rows > this.opts.compactAfterRows) this.queueCompact(doc);
-    if (verdict.changes && typeof origin === 'object' && origin !== null && 'sock' in origin) {
-      const conn = origin as Conn;
+    if (verdict.changes && origin !== SERVER_ORIGIN) {
       try {
-        this.opts.onReferenceChanges?.(conn.user, verdict.changes, conn.sock.from);
+        this.opts.onReferenceChanges?.(origin.user, verdict.changes, origin.sock.from);
       } catch (err) {
         this.opts.log.error(`doc ${doc.name}: reference change listener failed`, err);
       }
@@ -962,11 +1182,43 @@ export class Relay {
         this.opts.log.error(`doc ${doc.name}: accepted listener failed`, err);
       }
     }
+  }
+
+  /**
+   * A doc took durable updates: its listener (the app rebuilds its org view from `org`), compaction. `sent`: what
+   * the updates send is already out (a committed batch), so a compaction due runs now, as a queued one would
+   * (`queueCompact`: after the ACKs, before the next messages are read); otherwise it is queued.
+   */
+  private changed(doc: LoadedDoc, sent = false): void {
+    if (this.docs.get(doc.name) !== doc) return;
     try {
       this.opts.onDocChanged?.(doc.name, doc.ydoc);
     } catch (err) {
       this.opts.log.error(`doc ${doc.name}: change listener failed`, err);
     }
+    if (!this.compactDue(doc)) return;
+    if (sent && !doc.compactQueued) this.compact(doc);
+    else this.queueCompact(doc);
+  }
+
+  /**
+   * A write of the relay itself (HTTP API): durable first (one row, at once), then memory and peers. Throws when the
+   * store fails: nothing was applied then. The caller flushed the open batch before it read the doc.
+   */
+  private commitNow(doc: LoadedDoc, update: Uint8Array, verdict: Extract<Verdict, { ok: true }>): void {
+    const a = this.prepare(doc, update, verdict, SERVER_ORIGIN);
+    this.opts.store.appendUpdates([a.row]);
+    try {
+      this.applyInMemory(a);
+    } catch (err) {
+      // Durable but not applied: memory no longer matches the store. Drop the doc; clients reconnect and
+      // resync from a fresh load (which skips a part it cannot apply, see `readStored`).
+      this.opts.log.error(`doc ${doc.name}: a committed update cannot be applied; reloading the doc`, err);
+      this.discard(doc);
+      return;
+    }
+    this.afterDurable(a);
+    this.changed(doc);
   }
 
   /**
@@ -976,9 +1228,10 @@ export class Relay {
   async appendEvents(name: string, events: readonly CaseEvent[], user: UserInfo): Promise<Verdict> {
     const doc = await this.acquire(name);
     try {
+      this.flushFor(doc);
       const update = encodeAppend(doc.ydoc, this.opts.serverClientId, EVENTS_ARRAY, events);
       const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', { ...this.inspectOptions(), asRelay: true });
-      if (verdict.ok && verdict.novel) this.commitAndApply(doc, update, verdict, SERVER_ORIGIN);
+      if (verdict.ok && verdict.novel) this.commitNow(doc, update, verdict);
       return verdict;
     } finally {
       this.release(doc);
@@ -992,6 +1245,7 @@ export class Relay {
   async putOrgUser(user: UserInfo): Promise<Verdict> {
     const doc = await this.acquire(ORG_DOC);
     try {
+      this.flushFor(doc);
       // A copy of the doc writes the entry with the relay's client id (set after the copy is loaded: Yjs would pick
       // a new id when an applied update already carries its own); the diff is the update.
       const scratch = new Y.Doc();
@@ -1002,7 +1256,7 @@ export class Relay {
         scratch.getMap('users').set(user.id, { ...user });
         const update = Y.encodeStateAsUpdate(scratch, before);
         const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', { ...this.inspectOptions(), asRelay: true });
-        if (verdict.ok && verdict.novel) this.commitAndApply(doc, update, verdict, SERVER_ORIGIN);
+        if (verdict.ok && verdict.novel) this.commitNow(doc, update, verdict);
         return verdict;
       } finally {
         scratch.destroy();
@@ -1019,6 +1273,7 @@ export class Relay {
   async putOrgUsers(users: readonly UserInfo[], actor: UserInfo): Promise<Verdict> {
     const doc = await this.acquire(ORG_DOC);
     try {
+      this.flushFor(doc);
       const scratch = new Y.Doc();
       try {
         Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc.ydoc));
@@ -1030,7 +1285,7 @@ export class Relay {
         });
         const update = Y.encodeStateAsUpdate(scratch, before);
         const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, actor, 'write', { ...this.inspectOptions(), asRelay: true });
-        if (verdict.ok && verdict.novel) this.commitAndApply(doc, update, verdict, SERVER_ORIGIN);
+        if (verdict.ok && verdict.novel) this.commitNow(doc, update, verdict);
         return verdict;
       } finally {
         scratch.destroy();
@@ -1041,18 +1296,22 @@ export class Relay {
   }
 
   /**
-   * The store could not commit a device's update: the disk of DATA_DIR is full. Nothing was applied or
-   * acknowledged, so the device keeps it as unsaved. Not REFUSED (the app would set its events aside) and not
-   * closed at once (it would reconnect and resend several times a second): the connection ignores its further
-   * updates (they depend on the one that failed) and is closed after STORE_FULL_CLOSE_MS with 1013 (try again
-   * later), so the device catches up about twice a minute until there is room. Logged once (store.noteFull).
+   * The store could not commit devices' updates (`updates` of them): the disk of DATA_DIR is full. Nothing of them
+   * was stored, acknowledged or sent to anyone, so each device keeps them as unsaved. Not REFUSED (the app would set
+   * its events aside) and not closed at once (it would reconnect and resend several times a second): each
+   * connection ignores its further updates (they depend on the ones that failed) and is closed after
+   * STORE_FULL_CLOSE_MS with 1013 (try again later), so the device catches up about twice a minute until there is
+   * room. Logged once (store.noteFull).
    */
-  private storeFull(conn: Conn, err: unknown): void {
-    const refused = this.opts.store.noteFull(this.now());
+  private storeFull(conns: Iterable<Conn>, updates: number, err: unknown): void {
+    let refused: number | null = null;
+    for (let i = 0; i < Math.max(1, updates); i++) refused = this.opts.store.noteFull(this.now()) ?? refused;
     if (refused !== null) this.opts.log.error(`the store cannot write: the disk of DATA_DIR is full; ${refused} update(s) not saved`, err);
-    if (conn.stalled) return;
-    conn.stalled = true;
-    setTimeout(() => this.closeConn(conn, CLOSE_TRY_AGAIN, 'store full: try again later'), STORE_FULL_CLOSE_MS).unref();
+    for (const conn of conns) {
+      if (conn.stalled) continue;
+      conn.stalled = true;
+      setTimeout(() => this.closeConn(conn, CLOSE_TRY_AGAIN, 'store full: try again later'), STORE_FULL_CLOSE_MS).unref();
+    }
   }
 
   /** The receipts of newly accepted case events, as an update of the relay's own client (null: nothing to write). */
@@ -1067,11 +1326,6 @@ export class Relay {
     const { update: out, last } = encodeAppendFrom(doc.ydoc, this.opts.serverClientId, RECEIPTS_ARRAY, receipts, clock, doc.receiptsTail);
     doc.receiptsTail = last;
     return { update: out, values: receipts };
-  }
-
-  private broadcastUpdate(doc: LoadedDoc, update: Uint8Array, origin: unknown): void {
-    if (origin === SENT_BY_CALLER || doc.conns.size === 0) return;
-    this.broadcast(doc, syncUpdateMessage(update), origin);
   }
 
   /** A message to every connection of the doc but `except`. */
@@ -1298,6 +1552,7 @@ export class Relay {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.flushBatch();
     clearInterval(this.pingTimer);
     clearInterval(this.contactTimer);
     const sockets = [...this.socks].map((s) => s.ws);
@@ -1414,6 +1669,28 @@ function awarenessMessage(update: Uint8Array): Uint8Array {
   encoding.writeVarUint(enc, MSG_AWARENESS);
   encoding.writeVarUint8Array(enc, update);
   return encoding.toUint8Array(enc);
+}
+
+/**
+ * `Y.mergeUpdates([update, receipts])` without decoding and re-encoding the update, for the common case: an update
+ * of ONE client (`client`, not the receipts' client) with an empty delete set (cases docs delete nothing), and
+ * `receipts` as `encodeAppendFrom` writes it (one block of one client, empty delete set). Null otherwise: the
+ * caller merges with Yjs. A V1 update is a count of client blocks, the blocks in DEcreasing client order (as Yjs
+ * writes them; `Y.mergeUpdates`, which compaction uses, relies on that order and drops structs without it), then
+ * the delete set. So the merge is: 2, the two blocks by decreasing client, 0. In the profile of issue 16 the Yjs
+ * merge (every event's JSON read and written again) took about as long as inspecting the update.
+ */
+export function withReceipts(update: Uint8Array, receipts: Uint8Array, client: number, receiptsClient: number): Uint8Array | null {
+  if (client === receiptsClient || update.length < 3 || update[0] !== 1 || update[update.length - 1] !== 0) return null;
+  if (receipts.length < 3 || receipts[0] !== 1 || receipts[receipts.length - 1] !== 0) return null;
+  const own = update.subarray(1, update.length - 1);
+  const theirs = receipts.subarray(1, receipts.length - 1);
+  const out = new Uint8Array(2 + own.length + theirs.length);
+  out[0] = 2;
+  out.set(receiptsClient > client ? theirs : own, 1);
+  out.set(receiptsClient > client ? own : theirs, 1 + (receiptsClient > client ? theirs : own).length);
+  out[out.length - 1] = 0;
+  return out;
 }
 
 /**

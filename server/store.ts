@@ -3,8 +3,9 @@
  *
  * Contracts:
  * - A doc's durable state is its snapshot (if any) merged with its update rows. `appendUpdate` commits one row
- *   (plus case index rows) in one transaction; when it returns, the row survives `kill -9` and power loss
- *   (synchronous=FULL fsyncs the WAL on every commit).
+ *   (plus case index rows) in one transaction; `appendUpdates` commits many rows, of any docs, in one transaction
+ *   (the relay's group commit: one fsync for a burst). When either returns, its rows survive `kill -9` and power
+ *   loss (synchronous=FULL fsyncs the WAL on every commit); when it throws, none of them was written.
  * - `compact` replaces a doc's snapshot and the rows it merged with one snapshot in one IMMEDIATE transaction,
  *   reading and deleting only rows up to the highest seq it read, so a row written by anyone else is never lost.
  * - Users carry a password hash (auth.ts) and never leave the server with it.
@@ -83,6 +84,16 @@ export interface BlobRef {
   hash: string;
   caseId: string;
   actor: string;
+}
+
+/** One update row to commit, with the case index rows and blob references that go with it. */
+export interface UpdateRow {
+  doc: string;
+  update: Uint8Array;
+  /** Cases its new reports open (the case index). */
+  reportedCaseIds: readonly string[];
+  /** Issue 12: the blobs its events name (blobs.ts). */
+  blobRefs: readonly BlobRef[];
 }
 
 /** A doc as stored: the snapshot (or null) and the update rows written after it, in commit order. */
@@ -409,15 +420,27 @@ export class Store {
    * who may read a blob, server/blobs.ts), in one transaction. Returns its seq.
    */
   appendUpdate(doc: string, update: Uint8Array, reportedCaseIds: readonly string[] = [], blobRefs: readonly BlobRef[] = []): number {
-    // SQLITE_FULL (disk full) throws from here with nothing written (isStoreFull).
-    const seq = this.db.transaction(() => {
-      const { lastInsertRowid } = this.stmts.insertUpdate.run(doc, update);
-      for (const id of reportedCaseIds) this.stmts.indexCase.run(id, doc);
-      for (const r of blobRefs) this.stmts.blobRef.run(r.hash, doc, r.caseId, r.actor);
-      return Number(lastInsertRowid);
-    })();
-    this.marker.committed(seq);
-    return seq;
+    return this.appendUpdates([{ doc, update, reportedCaseIds, blobRefs }])[0]!;
+  }
+
+  /**
+   * Commit several update rows (of one doc or many), each with its case index rows and blob references, in ONE
+   * transaction: one WAL fsync for all of them. Rows get increasing seqs in the order given (a doc's rows apply in
+   * seq order). All or nothing: SQLITE_FULL (disk full, `isStoreFull`) or any other error throws with none of them
+   * written. Returns their seqs.
+   */
+  appendUpdates(rows: readonly UpdateRow[]): number[] {
+    if (rows.length === 0) return [];
+    const seqs = this.db.transaction(() =>
+      rows.map((r) => {
+        const { lastInsertRowid } = this.stmts.insertUpdate.run(r.doc, r.update);
+        for (const id of r.reportedCaseIds) this.stmts.indexCase.run(id, r.doc);
+        for (const b of r.blobRefs) this.stmts.blobRef.run(b.hash, r.doc, b.caseId, b.actor);
+        return Number(lastInsertRowid);
+      }),
+    )();
+    this.marker.committed(seqs[seqs.length - 1]!);
+    return seqs;
   }
 
   /**
