@@ -120,9 +120,11 @@ interface ProbeConn {
 type ReceiveUpdate = (conn: ProbeConn, update: Uint8Array, decoded: unknown) => void;
 
 /**
- * Watches the relay's handling of incoming updates (a test-only wrap of the private `receiveUpdate` and of the
- * store's `appendUpdate`): the handling is synchronous, so whatever is appended between its start and its end is
- * that update's doing. A refused update must leave the store as it was.
+ * Watches the relay's handling of incoming updates (a test-only wrap of the private `receiveUpdate` and `stage`, and
+ * of the store's `appendUpdates`): the handling is synchronous, so whatever is staged or appended between its start
+ * and its end is that update's doing. With group commit (relay.ts) an accepted update is staged there and its row
+ * is appended when the burst commits (later, or at once); a refused update must stage nothing and leave the store
+ * as it was. Every row appended must decode.
  */
 export class Probe {
   accepted = 0;
@@ -133,43 +135,54 @@ export class Probe {
   private readonly undo: Array<() => void> = [];
 
   constructor(private readonly server: TestServer) {
-    const relay = server.relay as unknown as { receiveUpdate: ReceiveUpdate };
+    const relay = server.relay as unknown as { receiveUpdate: ReceiveUpdate; stage: (a: unknown) => void };
     const store = server.store;
     const origReceive = relay.receiveUpdate;
-    const origAppend = store.appendUpdate;
+    const origStage = relay.stage;
+    const origAppend = store.appendUpdates;
+    let staged = 0;
     let refusedNow: string | null = null;
     const onRefused = (_name: string, code: string) => (refusedNow = code);
     server.relay.events.on('refused', onRefused);
-    store.appendUpdate = (...args: Parameters<typeof origAppend>) => {
-      this.appends++;
-      try {
-        Y.decodeUpdate(args[1]);
-      } catch (err) {
-        this.violations.push(`doc ${args[0]}: a row that does not decode was stored (${String(err)})`);
+    store.appendUpdates = (rows: Parameters<typeof origAppend>[0]) => {
+      this.appends += rows.length;
+      for (const row of rows) {
+        try {
+          Y.decodeUpdate(row.update);
+        } catch (err) {
+          this.violations.push(`doc ${row.doc}: a row that does not decode was stored (${String(err)})`);
+        }
       }
-      return origAppend.apply(store, args);
+      return origAppend.call(store, rows);
+    };
+    relay.stage = function (this: unknown, a: unknown) {
+      staged++;
+      origStage.call(this, a);
     };
     relay.receiveUpdate = function (this: unknown, conn, update, decoded) {
       const rowsBefore = store.updateCount(conn.doc.name);
       const appendsBefore = probe.appends;
+      const stagedBefore = staged;
       refusedNow = null;
       origReceive.call(this, conn, update, decoded);
       const appended = probe.appends - appendsBefore;
+      const accepted = staged - stagedBefore;
       if (refusedNow !== null) {
         probe.refused++;
         const rowsAfter = store.updateCount(conn.doc.name);
-        if (appended > 0 || rowsAfter !== rowsBefore) {
-          probe.violations.push(`doc ${conn.doc.name}: an update of ${conn.user.id} refused as ${refusedNow} was stored (${appended} rows appended, rows ${rowsBefore} -> ${rowsAfter})`);
+        if (appended > 0 || accepted > 0 || rowsAfter !== rowsBefore) {
+          probe.violations.push(`doc ${conn.doc.name}: an update of ${conn.user.id} refused as ${refusedNow} was stored (${appended} rows appended, ${accepted} staged, rows ${rowsBefore} -> ${rowsAfter})`);
         }
-      } else if (appended > 0) probe.accepted++;
+      } else if (accepted > 0) probe.accepted++;
       else probe.noop++;
     };
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const probe = this;
     this.undo.push(
       () => server.relay.events.off('refused', onRefused),
-      () => (store.appendUpdate = origAppend),
+      () => (store.appendUpdates = origAppend),
       () => (relay.receiveUpdate = origReceive),
+      () => (relay.stage = origStage),
     );
   }
 
