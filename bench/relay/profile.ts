@@ -46,7 +46,7 @@ const AREAS: Array<[string, (f: Frame) => boolean]> = [
   ['validation: integrity (facts, fold)', (f) => /server\/integrity\.ts$/.test(f.url)],
   ['receipts: make + encode', (f) => (/server\/relay\.ts$/.test(f.url) && /^(receiptUpdate|encodeAppendFrom)$/.test(f.functionName)) || /src\/domain\/receipts\.ts$/.test(f.url)],
   ['Yjs: mergeUpdates', (f) => /yjs/.test(f.url) && /^mergeUpdates/.test(f.functionName)],
-  ['SQLite: appendUpdate (commit, fsync)', (f) => /server\/store\.ts$/.test(f.url) && /^(appendUpdate|appendBatch)$/.test(f.functionName)],
+  ['SQLite: appendUpdate (commit, fsync)', (f) => /server\/store\.ts$/.test(f.url) && /^(appendUpdate|appendUpdates)$/.test(f.functionName)],
   ['commit marker', (f) => /server\/storecheck\.ts$/.test(f.url)],
   ['Yjs: applyUpdate', (f) => /yjs/.test(f.url) && /^(applyUpdate|applyUpdateV2|readUpdateV2)$/.test(f.functionName)],
   ['ACK: state vector', (f) => (/server\/relay\.ts$/.test(f.url) && f.functionName === 'ackMessage') || (/yjs/.test(f.url) && /^encodeStateVector/.test(f.functionName))],
