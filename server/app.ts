@@ -15,6 +15,7 @@ import { changeSubject } from '../src/domain/refchanges.ts';
 import { HybridClock, hlcMs } from '../src/domain/hlc.ts';
 import { MAX_AHEAD_MS } from '../src/domain/receipts.ts';
 import { migrateReceipts } from './receipts.ts';
+import { RECEIPTS_SIGNED_META, receiptSigner } from './receiptsign.ts';
 import { indexOrg, type OrgData, type UserInfo } from '../src/domain/org.ts';
 import { readOrg } from '../src/protocol/orgread.ts';
 import { signToken, verifyToken } from './auth.ts';
@@ -117,6 +118,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const serverClientId = clientIdOf(store);
     // Issue 16: after a restore the relay writes under a new client id and takes back what devices return (backup.ts).
     const restored = restoreState(store, now());
+    // Issue 16: every receipt from now on is signed (receiptsign.ts); the store remembers since when.
+    const receipts = receiptSigner(secret);
+    if (store.getMeta(RECEIPTS_SIGNED_META) === undefined) store.setMeta(RECEIPTS_SIGNED_META, new Date(now()).toISOString());
     if (restored.returnUntil !== null) {
       log.warn(`this store was restored from a backup on ${new Date(restored.restoredAt!).toISOString()}: until ${new Date(restored.returnUntil).toISOString()} devices may bring back case history the backup did not hold`);
     }
@@ -134,7 +138,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const split = splitLegacyIdNumbers(store);
     if (split.docs > 0) log.info(`moved ${split.numbers} ID numbers out of ${split.docs} people docs into idnumbers docs`);
     // Once per store: receipts for case events stored before the relay wrote them (receipts.ts).
-    const migrated = migrateReceipts(store, serverClientId);
+    const migrated = migrateReceipts(store, serverClientId, receipts);
     if (migrated.docs > 0) log.info(`wrote ${migrated.receipts} legacy receipts in ${migrated.docs} cases docs`);
 
     // Issue 12: photos and voice clips on disk (blobs.ts). Disk and rows made to agree after a crash, the blob
@@ -210,6 +214,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       serverClientId,
       retiredClients: restored.retired,
       returnUntil: restored.returnUntil,
+      receipts,
+      unsignedReturns: restored.unsignedReturns,
       authenticate,
       townIds: () => org.townIds,
       grid: (id) => org.index.grid(id),

@@ -38,6 +38,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from './config.ts';
 import type { Logger } from './log.ts';
 import { committedSeq, MARKER_FILE, newStoreId, storedId } from './storecheck.ts';
+import { RECEIPTS_SIGNED_META } from './receiptsign.ts';
 import { STORE_FILE, type Store } from './store.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -452,7 +453,9 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
       set(RETIRED_CLIENTS_META, JSON.stringify(retired));
       db.prepare("DELETE FROM meta WHERE key = 'yjs_client_id'").run();
       set('store_id', newStoreId());
-      set(RESTORED_META, JSON.stringify({ at: now(), from, backupCreatedAt: manifest.createdAt, backupSeq: manifest.store.seq }));
+      // A backup from before its relay signed receipts: the receipts it lost may come back unsigned (validate.ts).
+      const unsignedReturns = get(RECEIPTS_SIGNED_META) === undefined;
+      set(RESTORED_META, JSON.stringify({ at: now(), from, backupCreatedAt: manifest.createdAt, backupSeq: manifest.store.seq, unsignedReturns }));
     })();
     db.pragma('journal_mode = DELETE');
   } finally {
@@ -508,17 +511,19 @@ function parseRetired(raw: string | undefined): number[] {
  * What the relay needs of a restore (app.ts): the Yjs client ids it wrote with before (always owned by the relay),
  * and until when devices may bring back the lost part of the history (null: never restored, or the window is over).
  */
-export function restoreState(store: Store, nowMs: number): { retired: Set<number>; returnUntil: number | null; restoredAt: number | null } {
+export function restoreState(store: Store, nowMs: number): { retired: Set<number>; returnUntil: number | null; restoredAt: number | null; unsignedReturns: boolean } {
   const retired = new Set(parseRetired(store.getMeta(RETIRED_CLIENTS_META)));
   let at: number | null = null;
+  let unsignedReturns = false;
   try {
-    const r = JSON.parse(store.getMeta(RESTORED_META) ?? 'null') as { at?: unknown } | null;
+    const r = JSON.parse(store.getMeta(RESTORED_META) ?? 'null') as { at?: unknown; unsignedReturns?: unknown } | null;
     if (r && typeof r.at === 'number') at = r.at;
+    unsignedReturns = r?.unsignedReturns === true;
   } catch {
     // Unreadable: no window.
   }
   const until = at === null ? null : at + RETURN_WINDOW_MS;
-  return { retired, returnUntil: until !== null && until > nowMs ? until : null, restoredAt: at };
+  return { retired, returnUntil: until !== null && until > nowMs ? until : null, restoredAt: at, unsignedReturns };
 }
 
 // ---------------------------------------------------------------- the schedule

@@ -109,6 +109,13 @@ export class DocFacts {
     return this.eventIds.has(id);
   }
 
+  /** A cases doc's event by id (a linear scan: only returning history after a restore asks). */
+  caseEvent(id: string): CaseEvent | undefined {
+    if (!this.index || !this.eventIds.has(id)) return undefined;
+    for (const e of this.index.events()) if (e.id === id) return e;
+    return undefined;
+  }
+
   /** Whether structs of `client` may be written by `userId` (true for a client id nobody has written with). */
   mayWriteAs(client: number, userId: string): boolean {
     const owner = this.owners.get(client);

@@ -15,6 +15,7 @@ import { makeReceipt } from '../src/domain/receipts.ts';
 import { CaseIndex } from '../src/protocol/caseindex.ts';
 import { readOrg } from '../src/protocol/orgread.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
+import type { ReceiptSigner } from './receiptsign.ts';
 import { encodeAppend } from './relay.ts';
 import { loadStoredDoc, type Store } from './store.ts';
 
@@ -25,7 +26,7 @@ export interface ReceiptMigration {
   receipts: number;
 }
 
-export function migrateReceipts(store: Store, clientId: number): ReceiptMigration {
+export function migrateReceipts(store: Store, clientId: number, signer?: ReceiptSigner): ReceiptMigration {
   const result: ReceiptMigration = { docs: 0, receipts: 0 };
   if (store.getMeta(RECEIPTS_META)) return result;
   let org: OrgIndex | null = null;
@@ -40,7 +41,8 @@ export function migrateReceipts(store: Store, clientId: number): ReceiptMigratio
       if (seen.has(e.id)) continue;
       seen.add(e.id);
       org ??= indexOrg(readOrg(load(store, ORG_DOC)));
-      receipts.push(makeReceipt(e, org, 0, undefined, true));
+      const r = makeReceipt(e, org, 0, undefined, true);
+      receipts.push(signer ? signer.sign(r, e) : r);
     }
     if (receipts.length > 0) {
       store.appendUpdate(name, encodeAppend(doc, clientId, RECEIPTS_ARRAY, receipts));

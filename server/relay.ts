@@ -94,6 +94,7 @@ import { factsOf, RELAY_OWNER } from './integrity.ts';
 import type { Logger } from './log.ts';
 import { TokenBucket } from './ratelimit.ts';
 import { isStoreFull } from './storecheck.ts';
+import type { ReceiptSigner } from './receiptsign.ts';
 import { storedParts, type Store, type UpdateRow } from './store.ts';
 import { blobRefsOf } from './blobs.ts';
 import { inspectUpdate, type DocKind, type InspectOptions, type Verdict } from './validate.ts';
@@ -144,6 +145,12 @@ export interface RelayOptions {
    */
   retiredClients?: ReadonlySet<number>;
   returnUntil?: number | null;
+  /**
+   * Issue 16: signs the receipts the relay writes and checks returning ones (receiptsign.ts). `unsignedReturns`:
+   * the restored backup predates signing, so lost receipts may come back unsigned (validate.ts).
+   */
+  receipts?: ReceiptSigner;
+  unsignedReturns?: boolean;
   /** The user behind a token, or null (bad, expired, unknown user). */
   authenticate(token: string, from?: string | null): Promise<UserInfo | null>;
   /** Reference changes by `user` were made durable (issue 15: the audit log records each). */
@@ -349,6 +356,8 @@ export class Relay {
       relayClient: this.opts.serverClientId,
       ...(org ? { org } : {}),
       ...(retired && retired.size > 0 ? { retiredClients: retired, returning: (this.opts.returnUntil ?? 0) > nowMs } : {}),
+      ...(this.opts.receipts ? { receipts: this.opts.receipts } : {}),
+      ...(this.opts.unsignedReturns ? { unsignedReturns: true } : {}),
     };
   }
 
@@ -1319,7 +1328,8 @@ export class Relay {
     const org = this.opts.org?.();
     if (!org || doc.kind.kind !== 'cases' || events.length === 0) return null;
     const rx = this.now();
-    const receipts = events.map((e) => makeReceipt(e, org, rx, floor));
+    const signer = this.opts.receipts;
+    const receipts = events.map((e) => (signer ? signer.sign(makeReceipt(e, org, rx, floor), e) : makeReceipt(e, org, rx, floor)));
     // An update made by the relay itself (HTTP API) already uses the next clocks of the relay's client.
     const own = origin === SERVER_ORIGIN ? (Y.parseUpdateMeta(update).to.get(this.opts.serverClientId) ?? 0) : 0;
     const clock = Math.max(own, Y.getState(doc.ydoc.store, this.opts.serverClientId));

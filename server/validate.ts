@@ -42,8 +42,10 @@
  *    client id (foreign_client), not as the sender's (so a reader, or a colleague's device, may bring it back);
  *    it gets no new receipt
  *  - a returning receipt names an event the doc or the update has                         -> invalid_event
- * Everything else in the update is judged as above. The relay cannot tell a forged receipt from a real one
- * (receipts are not signed): this is why the window is bounded, and the relay logs what came back and from whom.
+ *  - a returning receipt carries the relay's signature for itself and its event (receiptsign.ts); one that does
+ *    not, or is unsigned when the restored backup was already signing (`unsignedReturns` false) -> forged_receipt
+ * Everything else in the update is judged as above. The window stays bounded (a backup from before signing takes
+ * unsigned receipts back), and the relay logs what came back and from whom.
  */
 import * as Y from 'yjs';
 import { caseYear, type DocAccess } from '../src/domain/docs.ts';
@@ -60,6 +62,7 @@ import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import { readBase } from '../src/protocol/orgdoc.ts';
 import { CHANGES_ARRAY, foldChanges, parseChange, type RefChange } from '../src/domain/refchanges.ts';
 import { factsOf, RELAY_OWNER } from './integrity.ts';
+import type { ReceiptSigner } from './receiptsign.ts';
 import { idNumberLeak } from './privacy.ts';
 
 export const REFUSAL_CODES = [
@@ -79,6 +82,7 @@ export const REFUSAL_CODES = [
   'stamped_too_early',
   'not_authorized',
   'bad_reference',
+  'forged_receipt',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -137,6 +141,10 @@ export interface InspectOptions {
   retiredClients?: ReadonlySet<number>;
   /** Within the window after a restore: accept returning history (header). */
   returning?: boolean;
+  /** Signs and checks the relay's receipts (receiptsign.ts): a returning receipt must carry a valid signature... */
+  receipts?: ReceiptSigner;
+  /** ...unless the restored backup predates signing: then an unsigned one is taken (header). */
+  unsignedReturns?: boolean;
 }
 
 const NO_CLIENTS: ReadonlySet<number> = new Set();
@@ -347,6 +355,16 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     const inUpdate = new Set([...events, ...returnedEvents].map((e) => e.id));
     for (const id of returnedReceipts.keys()) {
       if (!inUpdate.has(id) && !facts.hasEvent(id)) return refuse('invalid_event', `a returning receipt names event ${id}, which neither the doc nor the update has`);
+    }
+    const signer = opts.receipts;
+    if (signer) {
+      const inUpdateById = new Map([...events, ...returnedEvents].map((e) => [e.id, e]));
+      for (const [id, r] of returnedReceipts) {
+        const e = inUpdateById.get(id) ?? facts.caseEvent(id);
+        if (r.s === undefined ? !opts.unsignedReturns : !e || !signer.verify(r, e)) {
+          return refuse('forged_receipt', `the returning receipt of event ${id} ${r.s === undefined ? 'is not signed' : 'does not carry the relay signature for it'}`);
+        }
+      }
     }
   }
   if (opts.org && (events.length > 0 || returnedEvents.length > 0)) {

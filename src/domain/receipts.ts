@@ -3,7 +3,7 @@
  *
  * Contract (docs/DESIGN.md section 4a "History is facts"):
  *  - A cases doc keeps, next to its `events` array, a `receipts` array written only by the relay: one entry per
- *    accepted event, `{ e, rx, f?, a, x?, l? }`. Clients can never write it (server/validate.ts).
+ *    accepted event, `{ e, rx, f?, a, x?, l?, s? }`. Clients can never write it (server/validate.ts).
  *  - `a` is the author's authority when the relay accepted the event, as `role` or `role:scopeId` (a worker's grid,
  *    a secretary's village, a town center's or party member's town, a unit's id). `x` holds what the event's
  *    references meant then: a report's grid village, a dispatch's unit town and plan (deadline hours, step count),
@@ -13,6 +13,8 @@
  *  - Times. `rx` is the relay's clock when it accepted the event. `f` (floor) is present when the event came in
  *    a catch-up after its device had been out of contact (the relay's last contact with that device); without
  *    `f` the event arrived live. `creditedMs` turns the author's claimed time into the time the county counts.
+ *  - `s` (issue 16) is the relay's signature of the receipt and its event (server/receiptsign.ts), which lets a
+ *    relay restored from a backup tell its own lost receipts from forged ones. Absent in older receipts.
  *  - `l: 1` marks a receipt written when a store from before receipts was migrated: the relay had no receipt
  *    time then, so such an event counts at its author's time, and its references as the org doc was at migration.
  *  - An event without a receipt yet (made on this device, not acknowledged) is folded provisionally against the
@@ -61,6 +63,8 @@ export const ReceiptSchema = v.strictObject({
   a: v.pipe(v.string(), v.regex(/^[a-z]{1,12}(:[A-Za-z0-9_.-]{1,40})?$/)),
   x: v.optional(Capture),
   l: v.optional(v.literal(1)),
+  /** Issue 16: the relay's signature of the receipt and its event (server/receiptsign.ts); only the relay reads it. */
+  s: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/))),
 });
 export type Receipt = v.InferOutput<typeof ReceiptSchema>;
 

@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from '../../server/app.ts';
-import { BackupError, createBackup, listBackups, MANIFEST_FILE, pruneBackups, restoreBackup, verifyBackup } from '../../server/backup.ts';
+import * as Y from 'yjs';
+import { encodeAppend } from '../../server/relay.ts';
+import { receiptSigner } from '../../server/receiptsign.ts';
+import type { CaseEvent } from '../../src/domain/events.ts';
+import { hlcMs } from '../../src/domain/hlc.ts';
+import { newId } from '../../src/domain/ids.ts';
+import type { Receipt } from '../../src/domain/receipts.ts';
+import { BackupError, createBackup, RETIRED_CLIENTS_META, listBackups, MANIFEST_FILE, pruneBackups, restoreBackup, verifyBackup } from '../../server/backup.ts';
 import { quietLogger } from '../../server/log.ts';
 import { loadStoredDoc, Store, STORE_FILE } from '../../server/store.ts';
 import { createAuthService, type GridlinkAuthService, type GridlinkSession } from '../../src/app/session.ts';
@@ -112,6 +119,8 @@ describe('restore from a backup older than what phones hold', () => {
     for (const s of [t]) await s.engine.settled();
     await server.close();
     const c3 = await report('恢复期间离线上报：桥面破损');
+    const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+    const forged: CaseEvent = { ...c3, id: newId(Date.now(), rnd), caseId: newId(Date.now(), rnd), data: { ...c3.data, description: '伪造的上报' } } as CaseEvent;
     expect(w.status.value.unsaved).toBe(1);
 
     // Restore the older backup over the data directory (the relay is stopped, so --force may move the files aside).
@@ -163,6 +172,26 @@ describe('restore from a backup older than what phones hold', () => {
     expect(upgrades, upgradeLog.join('\n')).toBe(settledUpgrades);
     expect(refusals).toEqual([]);
     console.info(`[measure] after the restore: ${upgrades} socket upgrades, ${returned} events brought back, 0 refusals`);
+
+    // An insider cannot pass a forged event as returning history: a village secretary's device sends a report "by
+    // w0001" with a receipt under the old relay's client id, once unsigned and once signed with another key.
+    const [retiredId] = JSON.parse(server.store.getMeta(RETIRED_CLIENTS_META) ?? '[]') as number[];
+    const insiderToken = await login(baseUrl, 'st01v01', 'demo');
+    const other = receiptSigner(new TextEncoder().encode('not the county secret'));
+    for (const forge of [(r: Receipt) => r, (r: Receipt) => other.sign(r, forged)]) {
+      // A fresh device each time: one holding a refused struct can only send what depends on it.
+      const insider = new SyncClient(baseUrl.replace(/^http/, 'ws'), docName, insiderToken);
+      cleanups.push(() => insider.destroy());
+      await insider.synced();
+      const dev = new Y.Doc();
+      Y.applyUpdate(dev, Y.encodeStateAsUpdate(insider.doc));
+      dev.getArray(EVENTS_ARRAY).push([forged]);
+      Y.applyUpdate(dev, encodeAppend(dev, retiredId!, RECEIPTS_ARRAY, [forge({ e: forged.id, rx: hlcMs(forged.at), a: 'worker:g0001' })]));
+      const answer = insider.refused('forged_receipt');
+      Y.applyUpdate(insider.doc, Y.encodeStateAsUpdate(dev, Y.encodeStateVector(insider.doc)));
+      expect(await answer).toMatchObject({ code: 'forged_receipt' });
+    }
+    expect((await relayDoc(server, docName)).ids).not.toContain(forged.id);
 
     const after = await relayDoc(server, docName);
     const wanted = [...before.ids, c3.id];

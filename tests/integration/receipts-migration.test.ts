@@ -3,6 +3,9 @@
  * legacy receipt (server/receipts.ts). The cases keep the states they had; from then on a change of reference data
  * no longer changes them; a second start writes nothing more.
  */
+import { resolveJwtSecret } from '../../server/config.ts';
+import { receiptSigner } from '../../server/receiptsign.ts';
+import type { Receipt } from '../../src/domain/receipts.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { casesDocName } from '../../src/domain/docs.ts';
@@ -46,7 +49,7 @@ afterAll(async () => {
   tmp?.remove();
 });
 
-const receipts = (s: TestServer) => s.relay.withDoc(doc, (y: Y.Doc) => y.getArray<{ e: string; l?: number; a: string }>(RECEIPTS_ARRAY).toArray());
+const receipts = (s: TestServer) => s.relay.withDoc(doc, (y: Y.Doc) => y.getArray<{ e: string; l?: number; a: string; s?: string }>(RECEIPTS_ARRAY).toArray());
 
 describe('a store from before receipts', () => {
   it('gets one legacy receipt per stored event at the first start, and the case keeps its state', async () => {
@@ -54,6 +57,10 @@ describe('a store from before receipts', () => {
     const list = await receipts(server);
     expect(list.map((x) => x.e).sort()).toEqual(history.map((e) => e.id).sort());
     expect(list.every((x) => x.l === 1)).toBe(true);
+    // Signed with the relay's key (issue 16), for exactly the event each names.
+    const signer = receiptSigner(resolveJwtSecret(tmp.dir));
+    for (const e of history) expect(signer.verify(list.find((x) => x.e === e.id) as Receipt, e), e.type).toBe(true);
+    expect(signer.verify(list.find((x) => x.e === history[0]!.id) as Receipt, history[1]!)).toBe(false);
     expect(list.find((x) => x.e === history[2]!.id)).toMatchObject({ a: 'town:t01' });
     const token = await login(server.url, 'town01');
     const got = await api(server.url, `/api/cases/${caseId}`, { token });

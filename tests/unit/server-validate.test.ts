@@ -7,12 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeAppend } from '../../server/relay.ts';
+import { receiptSigner } from '../../server/receiptsign.ts';
+import { makeReceipt, type Receipt } from '../../src/domain/receipts.ts';
 import { inspectUpdate, REFUSAL_CODES, type DocKind, type RefusalCode, type Verdict } from '../../server/validate.ts';
 import type { DocAccess } from '../../src/domain/docs.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { writeOrg } from '../../src/protocol/orgdoc.ts';
-import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
+import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../../src/protocol/wire.ts';
 import { CHANGES_ARRAY } from '../../src/domain/org.ts';
 import { readOrg } from '../../src/protocol/orgread.ts';
 import { IDX, ORG, REPORT, T0, ev, freshId, happyPath, user } from './domain/fixture.ts';
@@ -549,6 +551,66 @@ describe('inspectUpdate: reference changes in the org doc (issue 15)', () => {
     const retireEarly = { ...refChange('village.set', { id: 't01v09', townId: 't01', name: '新村', kind: 'village', retired: true }), at: between };
     expectRefused(inspect(server, append(server, retireEarly), ORG_KIND, 'admin'), 'bad_reference');
     expect(readOrg(server).grids.some((g) => g.id === 'g0010')).toBe(true);
+  });
+});
+
+describe('inspectUpdate: returning history after a restore, by signed receipts (issue 16)', () => {
+  const signer = receiptSigner(new TextEncoder().encode('county secret'));
+  const OLD_RELAY = 7;
+  const NOW = T0 + 86_400_000;
+
+  /**
+   * The restored relay holds the backup (empty); a device holds what the old relay accepted after it: w0001's report
+   * and the receipt the old relay wrote for it under its (now retired) client id. `tamper` changes the device's copy.
+   */
+  function returning(tamper: { receipt?: (r: Receipt) => Receipt; event?: (e: CaseEvent) => CaseEvent } = {}, opts: { unsignedReturns?: boolean } = {}): Verdict {
+    const server = new Y.Doc();
+    const e = report();
+    const dev = device(server);
+    dev.getArray(EVENTS_ARRAY).push([tamper.event ? tamper.event(e) : e]);
+    const signed = signer.sign(makeReceipt(e, IDX, T0 + 60_000), e);
+    Y.applyUpdate(dev, encodeAppend(dev, OLD_RELAY, RECEIPTS_ARRAY, [tamper.receipt ? tamper.receipt(signed) : signed]));
+    const v = inspectUpdate(server, Y.decodeUpdate(diff(dev, server)), CASES_T01, user('w0001'), 'write', {
+      nowMs: NOW,
+      org: IDX,
+      relayClient: RELAY_CLIENT,
+      retiredClients: new Set([OLD_RELAY]),
+      returning: true,
+      receipts: signer,
+      ...opts,
+    });
+    if (!v.ok) seen.add(v.code);
+    return v;
+  }
+
+  it('takes back an event with the receipt the old relay signed for it', () => {
+    const v = returning();
+    expect(v).toMatchObject({ ok: true, novel: true });
+    expect(v.ok && v.returned?.events.map((e) => e.type)).toEqual(['reported']);
+  });
+
+  it('refuses a receipt whose recorded authority was changed after signing', () => {
+    expectRefused(returning({ receipt: (r) => ({ ...r, a: 'town:t01' }) }), 'forged_receipt', /signature/);
+  });
+
+  it('refuses a real receipt brought back with a different event under the same id', () => {
+    expectRefused(returning({ event: (e) => ({ ...e, data: { ...(e.data as object), description: '改过的' } }) as CaseEvent }), 'forged_receipt');
+  });
+
+  it('refuses a signature of another key, and an unsigned receipt unless the backup predates signing', () => {
+    const other = receiptSigner(new TextEncoder().encode('another county'));
+    expectRefused(returning({ receipt: (r) => ({ ...r, s: undefined }) }), 'forged_receipt', /not signed/);
+    expect(returning({ receipt: ({ s: _s, ...r }) => r }, { unsignedReturns: true })).toMatchObject({ ok: true });
+    const e0 = report();
+    expectRefused(returning({ receipt: (r) => other.sign({ ...r, s: undefined }, e0) }), 'forged_receipt');
+  });
+
+  it('a signature survives key order: canonical JSON sorts keys at every level', () => {
+    const e = report();
+    const r = signer.sign(makeReceipt(e, IDX, T0), e);
+    const reordered = Object.fromEntries(Object.entries(e).reverse()) as unknown as CaseEvent;
+    expect(signer.verify(r, reordered)).toBe(true);
+    expect(signer.verify({ ...r, rx: r.rx + 1 }, e)).toBe(false);
   });
 });
 
