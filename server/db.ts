@@ -260,8 +260,20 @@ export class PgDb implements Db {
   close(): void {
     if (!this.isOpen) return;
     this.isOpen = false;
-    this.client.end();
+    endPgNative(this.client);
   }
+}
+
+/**
+ * libpq 1.11's `finish` closes its socket watcher with uv_close and drops its own reference at once: collected
+ * before the loop's close phase, the watcher's memory is freed under libuv (`uv__finish_close` assertion, the
+ * process aborts). A closed client is kept reachable until the close has surely run.
+ */
+const closing = new Set<unknown>();
+export function endPgNative(client: { end(): void }): void {
+  client.end();
+  closing.add(client);
+  setTimeout(() => closing.delete(client), 1000).unref();
 }
 
 /**

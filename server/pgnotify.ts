@@ -7,6 +7,7 @@
  * opened again after a second, and everything loaded is polled then.
  */
 import { createRequire } from 'node:module';
+import { userInfo } from 'node:os';
 import type { Logger } from './log.ts';
 import { NOTIFY_CHANNEL } from './store.ts';
 
@@ -34,8 +35,12 @@ export class UpdateListener {
   ) {}
 
   async start(): Promise<void> {
-    const { Client } = requireOptional('pg') as { Client: new (opts: { connectionString: string }) => PgClient };
-    const client = new Client({ connectionString: this.url });
+    const { Client } = requireOptional('pg') as { Client: new (opts: Record<string, unknown>) => PgClient };
+    const { parse } = requireOptional('pg-connection-string') as { parse(url: string): Record<string, unknown> };
+    // libpq (the store's connection) defaults the user to the OS user; pg only reads $USER: do as libpq does.
+    const config = parse(this.url);
+    if (!config.user) config.user = process.env.PGUSER ?? userInfo().username;
+    const client = new Client(config);
     client.on('notification', (m) => {
       if (m.channel !== NOTIFY_CHANNEL || !m.payload) return;
       const at = m.payload.lastIndexOf(':');

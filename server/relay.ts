@@ -310,6 +310,8 @@ export interface RelayEvents {
   accepted: [name: string, events: readonly CaseEvent[]];
   /** Issue 16: history lost by a restore came back from a device (validate.ts): how many events and receipts. */
   returned: [name: string, events: number, receipts: number];
+  /** Issue 16, shared store: another relay took a burst's seqs; its updates are judged again (`rejudge`). */
+  rejudged: [updates: number, attempt: number];
 }
 
 export class Relay {
@@ -1175,6 +1177,7 @@ export class Relay {
    * keep their changes and send them again).
    */
   private rejudge(batch: Batch): void {
+    this.events.emit('rejudged', batch.accepted.length, batch.attempt);
     for (const doc of batch.docs) this.resync(doc);
     if (batch.attempt >= MAX_REJUDGE) {
       this.batchFailed(batch, new Error(`other relays kept taking this burst's seqs (${MAX_REJUDGE + 1} tries)`));
