@@ -138,7 +138,7 @@ describe.skipIf(!pgAvailable())('several relays on one PostgreSQL store', () => 
     const written: CaseEvent[] = [];
     const dev = new SyncClient(child.wsBase, doc, await login(child.url, 'w0001'));
     const watcher = await device(b, 'town01');
-    let acked = 0;
+    let acked: number;
     try {
       await dev.synced();
       for (let i = 0; i < 5; i++) {
