@@ -3,7 +3,6 @@
 // last seq. A lost notification loses nothing (the poll backstop), two relays accepting conflicting updates of one
 // doc are serialised by the (doc, seq) key (the later one is judged again against the caught-up doc), and kill -9
 // of one relay loses nothing it acknowledged. Runs only where PostgreSQL and pg-native are available.
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { createTestDatabase, pgAvailable, pgQuery, type TestDatabase } from '../support/pgtest.ts';
@@ -23,7 +22,6 @@ import {
 } from './relay-harness.ts';
 import type { StartOptions } from '../../server/app.ts';
 
-const JWT_SECRET = randomBytes(32).toString('hex');
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -43,7 +41,8 @@ async function sharedStore(): Promise<TestDatabase> {
 async function relayOn(db: TestDatabase, opts: Partial<StartOptions> = {}): Promise<TestServer> {
   const tmp = tempDir();
   shareStore(tmp.dir, db);
-  const server = await startTestServer({ dataDir: tmp.dir, seed: false, jwtSecret: JWT_SECRET, databaseUrl: db.url, pgPollMs: 200, ...opts });
+  // No JWT_SECRET: relays on one PostgreSQL store share the secret the first one generated (its meta table).
+  const server = await startTestServer({ dataDir: tmp.dir, seed: false, databaseUrl: db.url, pgPollMs: 200, ...opts });
   cleanups.push(async () => {
     await server.stop();
     tmp.remove();
@@ -66,7 +65,10 @@ describe.skipIf(!pgAvailable())('several relays on one PostgreSQL store', () => 
     const [a, b] = [await relayOn(db), await relayOn(db)];
     const onA = await device(a, 'w0001');
     const onB = await device(b, 'w0001');
-    const watcherB = await device(b, 'town01');
+    // A token of relay A is good on relay B: one secret, and the token version lives in the shared users table.
+    const watcherB = new SyncClient(b.wsBase, casesDoc('t01'), await login(a.url, 'town01'));
+    cleanups.push(() => watcherB.destroy());
+    await watcherB.synced('a token of A on B');
     const [x, y] = [new Actor(USERS.w0001, 'dev-a'), new Actor(USERS.w0001, 'dev-b')];
     const fromA = [x.report('g0001', '甲一').event, x.report('g0001', '甲二').event];
     const fromB = [y.report('g0001', '乙一').event];
@@ -132,7 +134,7 @@ describe.skipIf(!pgAvailable())('several relays on one PostgreSQL store', () => 
     const dir = tempDir();
     cleanups.push(dir.remove);
     shareStore(dir.dir, db);
-    const child = await spawnRelay(dir.dir, { JWT_SECRET });
+    const child = await spawnRelay(dir.dir);
     const doc = casesDoc('t01');
     const actor = new Actor(USERS.w0001);
     const written: CaseEvent[] = [];
