@@ -1193,13 +1193,19 @@ export class Relay {
         }
         const a = o.accepted;
         const doc = a.doc;
-        const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(a.received), doc.kind, o.conn.user, o.conn.access, this.inspectOptions());
-        if (!verdict.ok) {
-          this.opts.log.info(`doc ${doc.name}: refused update from ${o.conn.user.id} after another relay's commit: ${verdict.code} ${verdict.detail}`);
-          this.events.emit('refused', doc.name, verdict.code);
-          this.reply({ conn: o.conn, msg: refusedMessage(verdict.code, verdict.detail) });
-        } else if (verdict.novel) {
-          this.stage(this.prepare(doc, a.received, verdict, o.conn, a.floor, a.single));
+        try {
+          const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(a.received), doc.kind, o.conn.user, o.conn.access, this.inspectOptions());
+          if (!verdict.ok) {
+            this.opts.log.info(`doc ${doc.name}: refused update from ${o.conn.user.id} after another relay's commit: ${verdict.code} ${verdict.detail}`);
+            this.events.emit('refused', doc.name, verdict.code);
+            this.reply({ conn: o.conn, msg: refusedMessage(verdict.code, verdict.detail) });
+          } else if (verdict.novel) {
+            this.stage(this.prepare(doc, a.received, verdict, o.conn, a.floor, a.single));
+          }
+        } catch (err) {
+          // As for a message that fails while handled (`stage` read the doc again): the sender reconnects and resends.
+          this.opts.log.error(`doc ${doc.name}: judging an update again after another relay's commit failed`, err);
+          if (o.conn.doc.conns.has(o.conn)) this.closeConn(o.conn, CLOSE_INTERNAL, 'internal error');
         }
       }
       this.flushBatch();
@@ -1387,28 +1393,59 @@ export class Relay {
   }
 
   /**
-   * Append events as the relay (HTTP API), through the same inspection as a client's update, with `user` as the
-   * author. Resolves once the events are durable, applied and broadcast.
+   * A write of the relay itself (HTTP API) to doc `name`: `make` builds the update from the doc as it is and judges
+   * it; a novel accepted one is committed at once (`commitNow`). Shared store: when another relay committed to the
+   * doc first (a seq conflict), read its rows and build and judge the write again (at most MAX_REJUDGE times).
    */
-  async appendEvents(name: string, events: readonly CaseEvent[], user: UserInfo): Promise<Verdict> {
+  private async writeAsRelay(name: string, make: (doc: LoadedDoc) => { update: Uint8Array; verdict: Verdict }): Promise<Verdict> {
     const doc = await this.acquire(name);
     try {
       for (let attempt = 0; ; attempt++) {
         this.flushFor(doc);
-        const update = encodeAppend(doc.ydoc, this.opts.serverClientId, EVENTS_ARRAY, events);
-        const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', { ...this.inspectOptions(), asRelay: true });
+        const { update, verdict } = make(doc);
         try {
           if (verdict.ok && verdict.novel) this.commitNow(doc, update, verdict);
+          return verdict;
         } catch (err) {
-          // Shared store: another relay committed to this doc first. Read its rows and judge the events again.
-          if (!isSeqConflict(err) || attempt >= MAX_REJUDGE) throw err;
+          if (!this.opts.store.shared || !isSeqConflict(err) || attempt >= MAX_REJUDGE) throw err;
           this.catchUp(doc);
-          continue;
         }
-        return verdict;
       }
     } finally {
       this.release(doc);
+    }
+  }
+
+  /**
+   * Append events as the relay (HTTP API), through the same inspection as a client's update, with `user` as the
+   * author. Resolves once the events are durable, applied and broadcast.
+   */
+  appendEvents(name: string, events: readonly CaseEvent[], user: UserInfo): Promise<Verdict> {
+    return this.writeAsRelay(name, (doc) => {
+      const update = encodeAppend(doc.ydoc, this.opts.serverClientId, EVENTS_ARRAY, events);
+      return { update, verdict: inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', { ...this.inspectOptions(), asRelay: true }) };
+    });
+  }
+
+  /**
+   * The org doc's directory with `users` set, written by the relay: a copy of the doc writes the entries with the
+   * relay's client id (set after the copy is loaded: Yjs would pick a new id when an applied update already carries
+   * its own); the diff is the update, judged with `actor` as the author.
+   */
+  private orgUsersUpdate(doc: LoadedDoc, users: readonly UserInfo[], actor: UserInfo): { update: Uint8Array; verdict: Verdict } {
+    const scratch = new Y.Doc();
+    try {
+      Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc.ydoc));
+      scratch.clientID = this.opts.serverClientId;
+      const before = Y.encodeStateVector(scratch);
+      const map = scratch.getMap('users');
+      scratch.transact(() => {
+        for (const u of users) map.set(u.id, { ...u });
+      });
+      const update = Y.encodeStateAsUpdate(scratch, before);
+      return { update, verdict: inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, actor, 'write', { ...this.inspectOptions(), asRelay: true }) };
+    } finally {
+      scratch.destroy();
     }
   }
 
@@ -1416,57 +1453,16 @@ export class Relay {
    * Put one user in the org doc's directory as the relay (issue 13: a resident who signed up), through the same
    * inspection, commit and broadcast as any write: connected staff see the name at once. Resolves once durable.
    */
-  async putOrgUser(user: UserInfo): Promise<Verdict> {
-    const doc = await this.acquire(ORG_DOC);
-    try {
-      this.flushFor(doc);
-      // A copy of the doc writes the entry with the relay's client id (set after the copy is loaded: Yjs would pick
-      // a new id when an applied update already carries its own); the diff is the update.
-      const scratch = new Y.Doc();
-      try {
-        Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc.ydoc));
-        scratch.clientID = this.opts.serverClientId;
-        const before = Y.encodeStateVector(scratch);
-        scratch.getMap('users').set(user.id, { ...user });
-        const update = Y.encodeStateAsUpdate(scratch, before);
-        const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', { ...this.inspectOptions(), asRelay: true });
-        if (verdict.ok && verdict.novel) this.commitNow(doc, update, verdict);
-        return verdict;
-      } finally {
-        scratch.destroy();
-      }
-    } finally {
-      this.release(doc);
-    }
+  putOrgUser(user: UserInfo): Promise<Verdict> {
+    return this.writeAsRelay(ORG_DOC, (doc) => this.orgUsersUpdate(doc, [user], user));
   }
 
   /**
    * Put many users in the org doc's directory as ONE update (issue 15: a bulk import of thousands of staff), through
    * the same inspection, commit and broadcast as putOrgUser. `actor`: who asked (the importer). Resolves once durable.
    */
-  async putOrgUsers(users: readonly UserInfo[], actor: UserInfo): Promise<Verdict> {
-    const doc = await this.acquire(ORG_DOC);
-    try {
-      this.flushFor(doc);
-      const scratch = new Y.Doc();
-      try {
-        Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc.ydoc));
-        scratch.clientID = this.opts.serverClientId;
-        const before = Y.encodeStateVector(scratch);
-        const map = scratch.getMap('users');
-        scratch.transact(() => {
-          for (const u of users) map.set(u.id, { ...u });
-        });
-        const update = Y.encodeStateAsUpdate(scratch, before);
-        const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, actor, 'write', { ...this.inspectOptions(), asRelay: true });
-        if (verdict.ok && verdict.novel) this.commitNow(doc, update, verdict);
-        return verdict;
-      } finally {
-        scratch.destroy();
-      }
-    } finally {
-      this.release(doc);
-    }
+  putOrgUsers(users: readonly UserInfo[], actor: UserInfo): Promise<Verdict> {
+    return this.writeAsRelay(ORG_DOC, (doc) => this.orgUsersUpdate(doc, users, actor));
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   Actor,
   casesDoc,
   login,
+  once,
   seedFixture,
   shareStore,
   spawnRelay,
@@ -126,6 +127,35 @@ describe.skipIf(!pgAvailable())('several relays on one PostgreSQL store', () => 
     const reader = await device(b, 'town01');
     await reader.hasEvents([e.id, next.id]);
     expect(reader.events.filter((x) => x.id === e.id)).toHaveLength(1);
+  });
+
+  it('one relay compacts a doc the other is behind on: the other catches up from the snapshot, and its stale seq is refused, not reused', async () => {
+    const db = await sharedStore();
+    const a = await relayOn(db, { pgListen: false, pgPollMs: 600_000 });
+    const b = await relayOn(db, { pgListen: false, pgPollMs: 600_000, compactAfterRows: 3 });
+    const onA = await device(a, 'w0001');
+    const onB = await device(b, 'w0001');
+    const compacted = once(b.relay.events, 'compacted');
+    const x = new Actor(USERS.w0001, 'dev-b');
+    const fromB = Array.from({ length: 5 }, (_, i) => x.report('g0001', `乙${i}`).event);
+    for (const e of fromB) {
+      onB.append(e);
+      await onB.allSaved();
+    }
+    await compacted;
+    // A holds none of B's rows, and the seqs after its last are gone into B's snapshot.
+    const e = new Actor(USERS.w0001, 'dev-a').report('g0001', '甲').event;
+    let rejudged = 0;
+    a.relay.events.on('rejudged', (n) => (rejudged += n));
+    onA.append(e);
+    await onA.allSaved();
+    expect(rejudged).toBe(1);
+    await onA.hasEvents([...ids(fromB), e.id], 'relay A sent B\'s compacted events');
+    // B hears nothing here: its poll (run by hand) brings A's row in.
+    b.relay.pollRemote();
+    const reader = await device(b, 'county');
+    await reader.hasEvents([...ids(fromB), e.id]);
+    await onB.hasEvents([e.id]);
   });
 
   it('kill -9 of one relay loses nothing it acknowledged; the other serves all of it', async () => {
