@@ -89,7 +89,7 @@ interface PgNativeClient {
   connectSync(url: string): void;
   querySync(text: string, values?: unknown[]): Array<Record<string, unknown>>;
   end(): void;
-  pq: { cmdTuples(): string; resultErrorFields(): Record<string, string> | null; exec(text: string): void; escapeLiteral(s: string): string };
+  pq: { cmdTuples(): string; resultErrorFields(): Record<string, string> | null; exec(text: string): void; escapeLiteral(s: string): string; transactionStatus(): number };
 }
 
 /** An error of the PostgreSQL server, with its SQLSTATE as `code` (23505 unique_violation, 53100 disk_full). */
@@ -160,17 +160,47 @@ export function pgDdl(sql: string): string {
 
 export class PgDb implements Db {
   readonly dialect = 'pg' as const;
-  private readonly client: PgNativeClient;
+  private client: PgNativeClient;
+  private readonly Client: new (opts?: { types?: unknown }) => PgNativeClient;
   private depth = 0;
   private isOpen = true;
   private readonly translated = new Map<string, string>();
 
   constructor(readonly url: string) {
-    const Client = loadPgNative();
-    this.client = new Client({ types: pgTypes() });
-    this.client.connectSync(url);
+    this.Client = loadPgNative();
+    this.client = this.connect();
+  }
+
+  private connect(): PgNativeClient {
+    const client = new this.Client({ types: pgTypes() });
+    client.connectSync(this.url);
     // The relay waits for each answer: a lost server must fail a write, not hang the event loop for ever.
-    this.client.querySync("SET statement_timeout = '30s'");
+    client.querySync("SET statement_timeout = '30s'");
+    return client;
+  }
+
+  /**
+   * After a failed call: when the connection itself is gone (a restarted or unreachable server, a terminated
+   * backend: no SQLSTATE, class 08, 57P01-57P03, or libpq's transaction status UNKNOWN), connect again for the next
+   * call. The failed call still throws: whatever it was doing was rolled back by the server, and its caller treats
+   * it as any failed write (the relay closes the senders, who send again).
+   */
+  private reconnectIfLost(code: string | undefined): void {
+    let lost = code === undefined || code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code);
+    try {
+      lost ||= this.client.pq.transactionStatus() === 4;
+    } catch {
+      lost = true;
+    }
+    if (!lost || !this.isOpen) return;
+    this.depth = 0;
+    const old = this.client;
+    try {
+      this.client = this.connect();
+      endPgNative(old);
+    } catch {
+      // Still unreachable: the next call fails and tries again.
+    }
   }
 
   get open(): boolean {
@@ -202,6 +232,7 @@ export class PgDb implements Db {
     }
     const e = new PgError(err instanceof Error ? err.message.trim() : String(err), code);
     e.cause = err;
+    this.reconnectIfLost(code);
     return e;
   }
 

@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { quietLogger } from '../../server/log.ts';
 import { UpdateListener } from '../../server/pgnotify.ts';
 import { isSeqConflict, Store, type StoredUser } from '../../server/store.ts';
-import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/pgtest.ts';
+import { createTestDatabase, pgAvailable, pgQuery, type TestDatabase } from '../support/pgtest.ts';
 
 const DOC = 'cases.t01.2026';
 function update(text: string): Uint8Array {
@@ -115,5 +115,13 @@ describe.skipIf(!pgAvailable())('the PostgreSQL store', () => {
     expect(b.auditEntries({ action: 'account.', limit: 5 })).toMatchObject([{ seq, actor: 'adm', detail: { x: 1 } }]);
     expect(() => a.execRaw('DELETE FROM audit')).toThrow(/append-only/);
     expect(() => a.execRaw("UPDATE audit SET actor = 'x'")).toThrow(/append-only/);
+  });
+
+  it('a lost connection fails the call it was in, and the next call connects again', () => {
+    const pid = a.db.prepare<[], { pid: number }>('SELECT pg_backend_pid() AS pid').get()!.pid;
+    pgQuery(db.url, 'SELECT pg_terminate_backend($1)', [pid]);
+    expect(() => a.userById('r1')).toThrow();
+    expect(a.userById('r1')?.username).toBe('Resident1');
+    expect(a.db.prepare<[], { pid: number }>('SELECT pg_backend_pid() AS pid').get()!.pid).not.toBe(pid);
   });
 });
