@@ -1,5 +1,6 @@
 // Issue 16: SQL written once for SQLite, translated for PostgreSQL (server/db.ts pgSql, pgDdl).
 import { describe, expect, it } from 'vitest';
+import { readEnv } from '../../server/config.ts';
 import { isPgUrl, pgDdl, pgSql } from '../../server/db.ts';
 
 describe('pgSql', () => {
@@ -36,4 +37,18 @@ it('DATABASE_URL: only postgres:// and postgresql:// select PostgreSQL', () => {
   expect(isPgUrl('postgresql:///db?host=/var/run/postgresql')).toBe(true);
   expect(isPgUrl('sqlite:///x')).toBe(false);
   expect(isPgUrl(undefined)).toBe(false);
+});
+
+describe('DATABASE_URL and PG_POLL_MS (config.ts)', () => {
+  it('selects PostgreSQL, with a 2 s poll by default; SQLite when unset', () => {
+    expect(readEnv({})).not.toHaveProperty('databaseUrl');
+    expect(readEnv({ DATABASE_URL: 'postgres://relay@db/gridlink' })).toMatchObject({ databaseUrl: 'postgres://relay@db/gridlink', pgPollMs: 2000 });
+    expect(readEnv({ DATABASE_URL: 'postgresql:///gridlink', PG_POLL_MS: '500' })).toMatchObject({ pgPollMs: 500 });
+  });
+
+  it('refuses what cannot work, saying why', () => {
+    expect(() => readEnv({ DATABASE_URL: 'mysql://db/gridlink' })).toThrow(/postgres:\/\//);
+    expect(() => readEnv({ PG_POLL_MS: '500' })).toThrow(/DATABASE_URL is not/);
+    expect(() => readEnv({ DATABASE_URL: 'postgres://db/gridlink', BACKUP_DIR: '/backup' })).toThrow(/pg_dump/);
+  });
 });
