@@ -8,7 +8,9 @@ import type { CaseEvent } from '../../src/domain/events.ts';
 import { createTestDatabase, pgAvailable, pgQuery, type TestDatabase } from '../support/pgtest.ts';
 import {
   Actor,
+  api,
   casesDoc,
+  FIXTURE_ORG,
   login,
   once,
   seedFixture,
@@ -22,6 +24,11 @@ import {
   type TestServer,
 } from './relay-harness.ts';
 import type { StartOptions } from '../../server/app.ts';
+import { ORG_DOC } from '../../src/domain/docs.ts';
+import { formatHlc } from '../../src/domain/hlc.ts';
+import { newId } from '../../src/domain/ids.ts';
+import { CHANGES_ARRAY, type Plan } from '../../src/domain/org.ts';
+import { readOrg } from '../../src/protocol/orgread.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
@@ -156,6 +163,28 @@ describe.skipIf(!pgAvailable())('several relays on one PostgreSQL store', () => 
     const reader = await device(b, 'county');
     await reader.hasEvents([...ids(fromB), e.id]);
     await onB.hasEvents([e.id]);
+  });
+
+  it("reference data an administrator changes through one relay is what the other judges and dispatches by", async () => {
+    const db = await sharedStore();
+    const [a, b] = [await relayOn(db), await relayOn(db)];
+    const admin = await device(a, 'admin', ORG_DOC);
+    const ms = Date.now();
+    const plan: Plan = { ...FIXTURE_ORG.plans[0]!, dueHours: 4, steps: ['了解情况', '调解', '回访'] };
+    admin.doc.getArray(CHANGES_ARRAY).push([{ id: newId(ms, (k) => crypto.getRandomValues(new Uint8Array(k))), at: formatHlc({ ms, counter: 0, node: 'adm' }), actor: 'admin', type: 'plan.set', data: plan }]);
+    await admin.allSaved();
+    expect(admin.refusals).toEqual([]);
+    // Relay B holds the org doc loaded, catches up on A's row, and rebuilds its org view from it.
+    const readerB = await device(b, 'town01', ORG_DOC);
+    await waitFor(readerB, () => readOrg(readerB.doc).plans.some((p) => p.id === plan.id && p.dueHours === 4), 'the plan change on B');
+    const [w, town] = [await login(b.url, 'w0001'), await login(b.url, 'town01')];
+    const r = await api(b.url, '/api/cases', { token: w, body: { category: '0101', description: '邻里纠纷', location: { lat: 41.12, lng: 122.07 }, gridId: 'g0001' } });
+    expect(r.status).toBe(201);
+    const id = (r.body as { id: string }).id;
+    for (const body of [{ type: 'accept' }, { type: 'dispatch', unitId: 'u001', planId: plan.id }]) {
+      expect((await api(b.url, `/api/cases/${id}/commands`, { token: town, body })).status).toBe(200);
+    }
+    expect((await api(b.url, `/api/cases/${id}`, { token: town })).body).toMatchObject({ dueHours: 4, planVersion: 2 });
   });
 
   it('kill -9 of one relay loses nothing it acknowledged; the other serves all of it', async () => {
