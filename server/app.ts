@@ -35,7 +35,8 @@ import { BlobStore, migrateBlobRefs } from './blobs.ts';
 import { Residents } from './residents.ts';
 import { createSmsSender, DEFAULT_SMS, type SmsConfig, type SmsSender } from './sms.ts';
 import { startProgressTexts } from './progress.ts';
-import { BackupSchedule, restoreState } from './backup.ts';
+import { BackupSchedule, PG_BACKUP_REFUSAL, restoreState } from './backup.ts';
+import { UpdateListener } from './pgnotify.ts';
 
 export interface StartOptions {
   dataDir: string;
@@ -72,6 +73,12 @@ export interface StartOptions {
   smsSender?: SmsSender;
   /** Issue 16: scheduled backups (BACKUP_DIR, BACKUP_INTERVAL, BACKUP_KEEP; server/backup.ts). Absent: none. */
   backup?: { dir: string; intervalMs: number; keep: number; firstDelayMs?: number };
+  /** Issue 16: `postgres://...`: the PostgreSQL store, shared with other relays (DATABASE_URL). Absent: SQLite. */
+  databaseUrl?: string;
+  /** With databaseUrl: the backstop poll for other relays' rows, ms (PG_POLL_MS, default 2000). */
+  pgPollMs?: number;
+  /** Tests: with databaseUrl, do not LISTEN (only the poll and conflicts bring other relays' rows). */
+  pgListen?: boolean;
   /** Wall clock (tests inject one). */
   now?: () => number;
   log?: Logger;
@@ -96,15 +103,21 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const now = opts.now ?? Date.now;
   const host = opts.host ?? DEFAULTS.host;
   const ttlSeconds = typeof opts.tokenTtl === 'number' ? opts.tokenTtl : parseDuration('TOKEN_TTL', opts.tokenTtl ?? DEFAULTS.tokenTtl);
-  const secret = resolveJwtSecret(opts.dataDir, opts.jwtSecret);
+  // Issue 16: relays sharing a PostgreSQL store share the generated secret through it (a token works on every relay).
+  const secretOf = (store: Store) => (store.shared && opts.jwtSecret === undefined ? sharedJwtSecret(store) : resolveJwtSecret(opts.dataDir, opts.jwtSecret));
   const staticDir = opts.staticDir ?? resolve(ROOT, 'dist');
 
   if (opts.production && opts.demo) throw new ConfigError('the demo county never runs with the production rules: start with either, not both');
   // Refuses a damaged store or one that lost acknowledged updates (StoreFault, storecheck.ts) before anything runs.
-  const store = new Store(opts.dataDir);
+  const store = new Store(opts.dataDir, opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {});
+  if (store.shared && opts.backup) {
+    store.close();
+    throw new ConfigError(PG_BACKUP_REFUSAL);
+  }
   let relay: Relay | null = null;
   let blobsOpen: BlobStore | null = null;
   try {
+    const secret = secretOf(store);
     for (const note of store.report.notes) log.info(note);
     if (store.report.check) log.info(`store checked (${store.report.check}, ${Math.round(store.report.checkMs)} ms): intact, through update ${store.report.seq}`);
     if (opts.production) {
@@ -115,12 +128,23 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         log: (m) => log.info(m),
       });
     }
-    const serverClientId = clientIdOf(store);
+    const serverClientId = store.shared ? sharedClientId(store) : clientIdOf(store);
     // Issue 16: after a restore the relay writes under a new client id and takes back what devices return (backup.ts).
     const restored = restoreState(store, now());
     // Issue 16: every receipt from now on is signed (receiptsign.ts); the store remembers since when.
     const receipts = receiptSigner(secret);
     if (store.getMeta(RECEIPTS_SIGNED_META) === undefined) store.setMeta(RECEIPTS_SIGNED_META, new Date(now()).toISOString());
+    const peerClients = new Set<number>();
+    // Shared store: the other relays' ids are the relay's as the retired ones are (integrity.ts: no device writes with them).
+    const relayOwned = new Set<number>(restored.retired ?? []);
+    const readPeers = () => {
+      for (const c of relayClients(store)) {
+        if (c === serverClientId) continue;
+        peerClients.add(c);
+        relayOwned.add(c);
+      }
+    };
+    if (store.shared) readPeers();
     if (restored.returnUntil !== null) {
       log.warn(`this store was restored from a backup on ${new Date(restored.restoredAt!).toISOString()}: until ${new Date(restored.returnUntil).toISOString()} devices may bring back case history the backup did not hold`);
     }
@@ -212,10 +236,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       compactAfterRows: opts.compactAfterRows ?? DEFAULTS.compactAfterRows,
       pingIntervalMs: opts.pingIntervalMs ?? 30_000,
       serverClientId,
-      retiredClients: restored.retired,
+      retiredClients: store.shared ? relayOwned : restored.retired,
       returnUntil: restored.returnUntil,
       receipts,
       unsignedReturns: restored.unsignedReturns,
+      ...(store.shared ? { peerClients } : {}),
       authenticate,
       townIds: () => org.townIds,
       grid: (id) => org.index.grid(id),
@@ -237,6 +262,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
     const live = relay;
     org = buildOrgView(await live.withDoc(ORG_DOC, readOrg), store);
+    // Issue 16, a shared store: the org doc stays loaded, so other relays' changes to it (reference data, the
+    // directory) reach this relay's org view as they are caught up on (relay.ts catchUp -> onDocChanged).
+    if (store.shared) await live.acquire(ORG_DOC);
 
     // Issue 13: resident accounts, invitation codes and texts (residents.ts, sms.ts, progress.ts).
     const smsConfig = opts.sms ?? DEFAULT_SMS;
@@ -284,6 +312,21 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const port = (server.address() as AddressInfo).port;
     const backups = opts.backup ? new BackupSchedule({ ...opts.backup, dataDir: opts.dataDir, store, log, now }) : null;
     backups?.start();
+    // Issue 16: other relays on the same PostgreSQL store (pgnotify.ts; relay.ts catchUp).
+    let listener: UpdateListener | null = null;
+    let poll: NodeJS.Timeout | null = null;
+    if (store.shared) {
+      const pollAll = () => {
+        readPeers();
+        live.pollRemote();
+      };
+      poll = setInterval(pollAll, opts.pgPollMs ?? 2000);
+      poll.unref();
+      if (opts.pgListen !== false) {
+        listener = new UpdateListener(opts.databaseUrl!, (doc, seq) => live.remoteUpdate(doc, seq), pollAll, log);
+        await listener.start();
+      }
+    }
 
     let closing: Promise<void> | null = null;
     const close = () =>
@@ -292,6 +335,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         server.closeIdleConnections();
         blobs.close();
         await backups?.stop();
+        if (poll) clearInterval(poll);
+        await listener?.close();
         await live.close();
         server.closeAllConnections();
         await stopped;
@@ -305,6 +350,35 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     store.close();
     throw err;
   }
+}
+
+/**
+ * Issue 16, a shared (PostgreSQL) store: every relay process writes under a Yjs client id of its own, new at each
+ * start (two relays writing with one id would make two different structs with one id, which Yjs never
+ * reconciles), registered in the store's meta `relay_clients` so every relay knows the others' (`peerClients`:
+ * nobody else may write with them; an update carrying their structs makes a relay catch up first).
+ */
+function sharedClientId(store: Store): number {
+  const id = randomBytes(4).readUInt32BE(0) >>> 1 || 1;
+  store.db
+    .prepare("INSERT INTO meta (key, value) VALUES ('relay_clients', ?) ON CONFLICT (key) DO UPDATE SET value = (meta.value::jsonb || excluded.value::jsonb)::text")
+    .run(JSON.stringify([id]));
+  return id;
+}
+
+function relayClients(store: Store): number[] {
+  try {
+    const list = JSON.parse(store.getMeta('relay_clients') ?? '[]') as unknown;
+    return Array.isArray(list) ? list.filter((c): c is number => Number.isInteger(c)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The JWT secret of relays sharing a PostgreSQL store without JWT_SECRET: generated by the first, kept in its meta. */
+function sharedJwtSecret(store: Store): Uint8Array {
+  store.db.prepare("INSERT INTO meta (key, value) VALUES ('jwt_secret', ?) ON CONFLICT (key) DO NOTHING").run(randomBytes(32).toString('base64url'));
+  return new TextEncoder().encode(store.getMeta('jwt_secret')!);
 }
 
 /** The relay's own Yjs client id: random once, then kept, so its clock continues across restarts. */

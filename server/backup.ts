@@ -138,8 +138,14 @@ async function fsyncPath(path: string): Promise<void> {
   }
 }
 
+/** What the backup command and BACKUP_DIR answer on a PostgreSQL store (issue 16; deployment.md, backups). */
+export const PG_BACKUP_REFUSAL =
+  'the store is PostgreSQL (DATABASE_URL): back it up with pg_dump (e.g. pg_dump -Fc -f gridlink.dump "$DATABASE_URL") and DATA_DIR/blobs with your file backups; ' +
+  'the backup and restore commands and BACKUP_DIR are for the embedded SQLite store only';
+
 /** Make one backup (module comment). Throws BackupError (nothing is left behind then). */
 export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
+  if (opts.store && !opts.store.sqlite) throw new BackupError(PG_BACKUP_REFUSAL);
   const now = opts.now ?? Date.now;
   const started = performance.now();
   const outDir = resolve(opts.outDir);
@@ -164,7 +170,7 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
     if (opts.store) {
       method = 'online-backup';
       let last = performance.now();
-      await opts.store.db.backup(target, {
+      await opts.store.sqlite!.backup(target, {
         progress: () => {
           const t = performance.now();
           longestStepMs = Math.max(longestStepMs, t - last);

@@ -118,7 +118,7 @@ export class BlobStore {
       get: db.prepare<[string], { hash: string; size: number; type: string; created_ms: number }>('SELECT * FROM blobs WHERE hash = ?'),
       insert: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, type, created_ms) VALUES (?, ?, ?, ?)'),
       // A new upload of stored bytes restarts the grace period: GC never takes a blob someone just sent.
-      upsert: db.prepare('INSERT INTO blobs (hash, size, type, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET created_ms = max(created_ms, excluded.created_ms)'),
+      upsert: db.prepare('INSERT INTO blobs (hash, size, type, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET created_ms = max(blobs.created_ms, excluded.created_ms)'),
       own: db.prepare('INSERT OR IGNORE INTO blob_owners (hash, user_id) VALUES (?, ?)'),
       owns: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blob_owners WHERE hash = ? AND user_id = ?'),
       owned: db.prepare<[string], { n: number }>('SELECT coalesce(sum(b.size), 0) AS n FROM blob_owners o JOIN blobs b ON b.hash = o.hash WHERE o.user_id = ?'),

@@ -28,6 +28,10 @@
  *   BACKUP_DIR         issue 16 (server/backup.ts): scheduled backups go here; unset: no scheduled backups
  *   BACKUP_INTERVAL    with BACKUP_DIR: time between backups (<n>s|m|h|d, at least 1m)  default 24h
  *   BACKUP_KEEP        with BACKUP_DIR: how many of the newest backups are kept        default 7
+ *   DATABASE_URL       issue 16: postgres://… selects the PostgreSQL store (several relays may share it; needs
+ *                      the optional package pg-native and libpq); unset: the SQLite file in DATA_DIR
+ *   PG_POLL_MS         with DATABASE_URL: how often a relay checks its loaded docs for rows of other relays, in
+ *                      case a notification was lost (relay.ts)                       default 2000
  * Abuse limits (readLimits; applied by connlimits.ts, README "Configuration"):
  *   AWARENESS_MAX_BYTES      one client's awareness state (JSON)          default 4096
  *   AWARENESS_MAX_STATES     awareness states per doc                     default 256
@@ -77,6 +81,10 @@ export interface EnvConfig {
   sms: SmsConfig;
   /** Issue 16: scheduled backups (server/backup.ts); absent when BACKUP_DIR is unset. */
   backup?: { dir: string; intervalMs: number; keep: number };
+  /** Issue 16: the PostgreSQL store (DATABASE_URL); absent: SQLite in dataDir. */
+  databaseUrl?: string;
+  /** With databaseUrl: the backstop poll for other relays' rows (PG_POLL_MS). */
+  pgPollMs?: number;
   limits: Limits;
 }
 
@@ -204,8 +212,21 @@ export function readEnv(env: Record<string, string | undefined>): EnvConfig {
     blobGraceMs: parseDuration('BLOB_GRACE', get('BLOB_GRACE') ?? DEFAULTS.blobGrace) * 1000,
     sms: readSms(get),
     ...readBackup(get),
+    ...readDatabase(get),
     limits: readLimits(env),
   };
+}
+
+/** DATABASE_URL, PG_POLL_MS (issue 16: the PostgreSQL store, server/db.ts). */
+function readDatabase(get: (k: string) => string | undefined): { databaseUrl?: string; pgPollMs?: number } {
+  const url = get('DATABASE_URL');
+  if (url === undefined) {
+    if (get('PG_POLL_MS') !== undefined) throw new ConfigError('PG_POLL_MS is set but DATABASE_URL is not');
+    return {};
+  }
+  if (!/^postgres(ql)?:\/\//i.test(url)) throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL (unset: the SQLite store in DATA_DIR)');
+  if (get('BACKUP_DIR') !== undefined) throw new ConfigError('BACKUP_DIR makes backups of the SQLite store; with DATABASE_URL use pg_dump (deployment.md)');
+  return { databaseUrl: url, pgPollMs: intVar('PG_POLL_MS', get('PG_POLL_MS'), 2000, 50, 600_000) };
 }
 
 /** BACKUP_* (server/backup.ts): nothing unless BACKUP_DIR is set; the other two are refused without it. */

@@ -74,10 +74,10 @@ export function splitLegacyIdNumbers(store: Store, opts: { clientId?: () => numb
     }
     idDoc.destroy();
     // The numbers are safe in the ID doc before the people doc loses them (one transaction anyway).
-    store.db.transaction(() => {
+    store.transaction(() => {
       if (idUpdate) store.appendUpdate(idName, idUpdate);
       store.replaceDoc(name, snapshot);
-    })();
+    });
     result.docs++;
     result.numbers += moved.length;
   }

@@ -207,6 +207,11 @@ const facts = new WeakMap<Y.Doc, DocFacts>();
  * The facts of a loaded doc (built on first use). `relayClient`: the relay's own Yjs client id; `retired`: the ids
  * it wrote with before a restore.
  */
+/** Forget a doc's facts: built again from its content on next use (rows of other relays were applied to it). */
+export function forgetFacts(doc: Y.Doc): void {
+  facts.delete(doc);
+}
+
 export function factsOf(doc: Y.Doc, relayClient: number | undefined, kind: DocKindName, retired?: ReadonlySet<number>): DocFacts {
   let f = facts.get(doc);
   if (!f) facts.set(doc, (f = new DocFacts(doc, relayClient, kind, retired)));

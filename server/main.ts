@@ -32,7 +32,7 @@ import { startServer } from './app.ts';
 import { ConfigError, DEFAULTS, PASSWORD_RULE, passwordProblem, readEnv, type EnvConfig } from './config.ts';
 import { stderrLogger } from './log.ts';
 import { Store } from './store.ts';
-import { BackupError, createBackup, pruneBackups, restoreBackup } from './backup.ts';
+import { BackupError, createBackup, PG_BACKUP_REFUSAL, pruneBackups, restoreBackup } from './backup.ts';
 import { resolve } from 'node:path';
 
 const USAGE = `usage: node dist-server/main.js [--demo]
@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     blobGraceMs: config.blobGraceMs,
     sms: config.sms,
     ...(config.backup ? { backup: config.backup } : {}),
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl, pgPollMs: config.pgPollMs } : {}),
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -140,7 +141,7 @@ async function createAdminCommand(config: EnvConfig, args: Args): Promise<void> 
   }
   const weak = passwordProblem(password, username, [DEFAULTS.demoPassword, config.demoPassword]);
   if (weak) throw new ConfigError(`the password ${weak}: choose another (${PASSWORD_RULE})`);
-  const store = new Store(config.dataDir);
+  const store = new Store(config.dataDir, config.databaseUrl ? { databaseUrl: config.databaseUrl } : {});
   try {
     await refusePublishedAccounts(store, { dataDir: config.dataDir, published: [DEFAULTS.demoPassword, config.demoPassword] });
     const user = await createAdmin(store, { username, password, ...(args.name ? { name: args.name } : {}) });
@@ -152,6 +153,7 @@ async function createAdminCommand(config: EnvConfig, args: Args): Promise<void> 
 
 /** `backup`: a verified backup of DATA_DIR, taken beside a running relay or not (backup.ts). */
 async function backupCommand(config: EnvConfig, args: Args): Promise<void> {
+  if (config.databaseUrl) throw new ConfigError(PG_BACKUP_REFUSAL);
   const out = args.out ?? config.backup?.dir;
   if (!out) throw new ConfigError(`backup needs --out <dir> or BACKUP_DIR\n${USAGE}`);
   const r = await createBackup({ dataDir: config.dataDir, outDir: out });
@@ -169,6 +171,7 @@ async function backupCommand(config: EnvConfig, args: Args): Promise<void> {
 
 /** `restore`: a verified backup into a stopped, empty (or --force) DATA_DIR (backup.ts). */
 async function restoreCommand(config: EnvConfig, args: Args): Promise<void> {
+  if (config.databaseUrl) throw new ConfigError(PG_BACKUP_REFUSAL);
   if (!args.from) throw new ConfigError(`restore needs --from <backup dir>\n${USAGE}`);
   const dataDir = resolve(args.data ?? config.dataDir);
   const r = await restoreBackup({ from: args.from, dataDir, force: args.force === true, log: stderrLogger });

@@ -90,12 +90,12 @@ import {
 import { DEFAULT_LIMITS, type Limits } from './config.ts';
 import { Contacts, NODE_PATTERN } from './contacts.ts';
 import { bearerToken } from './httpio.ts';
-import { factsOf, RELAY_OWNER } from './integrity.ts';
+import { factsOf, forgetFacts, RELAY_OWNER } from './integrity.ts';
 import type { Logger } from './log.ts';
 import { TokenBucket } from './ratelimit.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { ReceiptSigner } from './receiptsign.ts';
-import { storedParts, type Store, type UpdateRow } from './store.ts';
+import { isSeqConflict, storedParts, type Store, type UpdateRow } from './store.ts';
 import { blobRefsOf } from './blobs.ts';
 import { inspectUpdate, type DocKind, type InspectOptions, type Verdict } from './validate.ts';
 import { splitUpdate } from '../src/protocol/chunks.ts';
@@ -151,6 +151,11 @@ export interface RelayOptions {
    */
   receipts?: ReceiptSigner;
   unsignedReturns?: boolean;
+  /**
+   * Issue 16, a shared (PostgreSQL) store: the Yjs client ids of the other relays (kept current by the app). An
+   * update carrying their structs beyond what this relay holds makes it catch up first (`receiveUpdate`).
+   */
+  peerClients?: ReadonlySet<number>;
   /** The user behind a token, or null (bad, expired, unknown user). */
   authenticate(token: string, from?: string | null): Promise<UserInfo | null>;
   /** Reference changes by `user` were made durable (issue 15: the audit log records each). */
@@ -248,6 +253,10 @@ interface LoadedDoc {
   compactQueued: boolean;
   /** A known item of the receipts array near its end: appends walk right from here, not from the start. */
   receiptsTail: Y.Item | null;
+  /** The doc's highest seq this relay holds (its own commits and other relays' rows it caught up on). */
+  seq: number;
+  /** A catch-up on other relays' rows is queued (`remoteUpdate`). */
+  catchUpQueued: boolean;
 }
 
 /** Origin of the relay's own writes in Yjs transactions. */
@@ -270,6 +279,10 @@ interface Accepted {
   verdict: Extract<Verdict, { ok: true }>;
   /** The update's events, and those it brought back after a restore. */
   allEvents: CaseEvent[];
+  /** As received, with the receipt floor and single client it was prepared with: to judge it again (`rejudge`). */
+  received: Uint8Array;
+  floor: number | undefined;
+  single: number | undefined;
 }
 
 /** What a burst sends once it is durable, in arrival order: an accepted update's fan-out, an ACK, a message. */
@@ -282,7 +295,12 @@ interface Batch {
   /** Docs with accepted updates in the batch. */
   docs: Set<LoadedDoc>;
   bytes: number;
+  /** Times this burst was judged again after another relay took its seqs (shared store, `rejudge`). */
+  attempt: number;
 }
+
+/** How often a burst is judged again after other relays' commits before its senders are closed (1011). */
+const MAX_REJUDGE = 3;
 
 class Malformed extends Error {}
 
@@ -299,6 +317,8 @@ export interface RelayEvents {
   accepted: [name: string, events: readonly CaseEvent[]];
   /** Issue 16: history lost by a restore came back from a device (validate.ts): how many events and receipts. */
   returned: [name: string, events: number, receipts: number];
+  /** Issue 16, shared store: another relay took a burst's seqs; its updates are judged again (`rejudge`). */
+  rejudged: [updates: number, attempt: number];
 }
 
 export class Relay {
@@ -538,7 +558,7 @@ export class Relay {
    * A doc's content as the store holds it. The Y.Doc has no 'update' listener on purpose: the relay sends the bytes
    * it stored itself (`afterDurable`), and without a listener Yjs does not encode every applied transaction again.
    */
-  private readStored(name: string, kind: DocKind): { ydoc: Y.Doc; rows: number; rowBytes: number; snapshotBytes: number } {
+  private readStored(name: string, kind: DocKind): { ydoc: Y.Doc; rows: number; rowBytes: number; snapshotBytes: number; seq: number } {
     const stored = this.opts.store.loadDoc(name);
     const ydoc = new Y.Doc();
     // Define the root types first, so every replica and the relay read them with the same type.
@@ -554,13 +574,13 @@ export class Relay {
       }
     }
     if (ydoc.store.pendingStructs || ydoc.store.pendingDs) this.opts.log.error(`doc ${name}: stored updates leave pending structs`);
-    return { ydoc, rows: stored.updates.length, rowBytes: stored.updates.reduce((n, u) => n + u.byteLength, 0), snapshotBytes: stored.snapshot?.byteLength ?? 0 };
+    return { ydoc, rows: stored.updates.length, rowBytes: stored.updates.reduce((n, u) => n + u.byteLength, 0), snapshotBytes: stored.snapshot?.byteLength ?? 0, seq: stored.seq };
   }
 
   private load(name: string): LoadedDoc {
     const parsed = parseDocName(name) ?? parseRecordDocName(name);
     if (!parsed) throw new Error(`not a doc name: ${name}`);
-    const { ydoc, rows, rowBytes, snapshotBytes } = this.readStored(name, parsed);
+    const { ydoc, rows, rowBytes, snapshotBytes, seq } = this.readStored(name, parsed);
     const awareness = new awarenessProtocol.Awareness(ydoc);
     awareness.setLocalState(null);
     const doc: LoadedDoc = {
@@ -577,6 +597,8 @@ export class Relay {
       idleTimer: null,
       compactQueued: false,
       receiptsTail: null,
+      seq,
+      catchUpQueued: false,
     };
     awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.broadcastAwareness(doc, changes, origin),
@@ -631,10 +653,12 @@ export class Relay {
   private reloadInPlace(doc: LoadedDoc): void {
     if (this.docs.get(doc.name) !== doc) return;
     try {
-      const { ydoc, rows, rowBytes, snapshotBytes } = this.readStored(doc.name, doc.kind);
+      const { ydoc, rows, rowBytes, snapshotBytes, seq } = this.readStored(doc.name, doc.kind);
       doc.ydoc = ydoc;
       doc.awareness.doc = ydoc;
       Object.assign(doc, { rows, rowBytes, snapshotBytes });
+      // Other relays' rows the reload brought in were not sent to this doc's connections: `catchUp` sends them.
+      if (!this.opts.store.shared) doc.seq = seq;
       doc.receiptsTail = null;
     } catch (err) {
       this.opts.log.error(`doc ${doc.name}: reloading after a failed commit failed; dropping it`, err);
@@ -994,6 +1018,9 @@ export class Relay {
   private receiveUpdate(conn: Conn, update: Uint8Array, decoded: ReturnType<typeof Y.decodeUpdate>): void {
     if (conn.stalled) return;
     const doc = conn.doc;
+    // Shared store: a device may bring structs of another relay (its receipts) this relay has not read yet.
+    if (this.aheadOfPeers(doc, decoded)) this.catchUp(doc);
+    if (conn.doc.conns.has(conn) === false) return;
     // Judged against the doc in memory: what is durable plus the accepted updates of the open batch before it.
     const verdict = inspectUpdate(doc.ydoc, decoded, doc.kind, conn.user, conn.access, this.inspectOptions());
     if (!verdict.ok) {
@@ -1043,7 +1070,7 @@ export class Relay {
     const allEvents = returned ? [...verdict.events, ...returned.events] : verdict.events;
     // Issue 12: who may read a blob follows the cases that name it (blobs.ts); recorded with the events.
     const row: UpdateRow = { doc: doc.name, update: stored, reportedCaseIds: verdict.reported.map((e) => e.caseId), blobRefs: blobRefsOf(allEvents) };
-    return { doc, origin, row, stored, receipts, receiptValues: written?.values ?? [], verdict, allEvents };
+    return { doc, origin, row, stored, receipts, receiptValues: written?.values ?? [], verdict, allEvents, received, floor, single: singleClient };
   }
 
   /**
@@ -1083,7 +1110,7 @@ export class Relay {
       this.reloadInPlace(a.doc);
       throw err;
     }
-    const batch = (this.batch ??= { accepted: [], out: [], docs: new Set(), bytes: 0 });
+    const batch = (this.batch ??= { accepted: [], out: [], docs: new Set(), bytes: 0, attempt: this.attempt });
     batch.accepted.push(a);
     batch.out.push({ conn: a.origin as Conn, accepted: a });
     batch.docs.add(a.doc);
@@ -1114,10 +1141,23 @@ export class Relay {
     this.batch = null;
     if (this.batchTimer) clearImmediate(this.batchTimer);
     this.batchTimer = null;
+    const shared = this.opts.store.shared;
     try {
-      this.opts.store.appendUpdates(batch.accepted.map((a) => a.row));
+      if (shared) {
+        // The (doc, seq) key is where relays sharing the store are serialised: each row takes the next seq after
+        // what this relay holds of its doc; another relay holding it already fails the commit (`rejudge`).
+        const next = new Map<LoadedDoc, number>();
+        for (const a of batch.accepted) {
+          const seq = (next.get(a.doc) ?? a.doc.seq) + 1;
+          next.set(a.doc, seq);
+          a.row.seq = seq;
+        }
+      }
+      const seqs = this.opts.store.appendUpdates(batch.accepted.map((a) => a.row));
+      for (const [i, a] of batch.accepted.entries()) a.doc.seq = Math.max(a.doc.seq, seqs[i]!);
     } catch (err) {
-      this.batchFailed(batch, err);
+      if (shared && isSeqConflict(err)) this.rejudge(batch);
+      else this.batchFailed(batch, err);
       return;
     }
     // Durable: now the peers, the authors, the listeners. One ACK per doc: its state vector is the same for all.
@@ -1135,6 +1175,136 @@ export class Relay {
       }
     }
     for (const doc of batch.docs) this.changed(doc, true);
+  }
+
+  /**
+   * Shared store: another relay took a seq of the burst (`isSeqConflict`), so nothing of it was stored. Each doc of
+   * the burst is read again from the store (with the other relay's rows, which its connections get now), and every
+   * message of the burst is handled again in arrival order: each update is judged against the caught-up doc, as if
+   * it had arrived after the other relay's rows (two updates that each pass the checks only in isolation are never
+   * both accepted), then committed as a new burst. After MAX_REJUDGE tries its senders are closed (1011: they
+   * keep their changes and send them again).
+   */
+  private rejudge(batch: Batch): void {
+    this.events.emit('rejudged', batch.accepted.length, batch.attempt);
+    for (const doc of batch.docs) this.resync(doc);
+    if (batch.attempt >= MAX_REJUDGE) {
+      this.batchFailed(batch, new Error(`other relays kept taking this burst's seqs (${MAX_REJUDGE + 1} tries)`));
+      return;
+    }
+    this.attempt = batch.attempt + 1;
+    try {
+      for (const o of batch.out) {
+        if (!o.conn.doc.conns.has(o.conn)) continue;
+        if (!('accepted' in o)) {
+          this.reply(o);
+          continue;
+        }
+        const a = o.accepted;
+        const doc = a.doc;
+        try {
+          const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(a.received), doc.kind, o.conn.user, o.conn.access, this.inspectOptions());
+          if (!verdict.ok) {
+            this.opts.log.info(`doc ${doc.name}: refused update from ${o.conn.user.id} after another relay's commit: ${verdict.code} ${verdict.detail}`);
+            this.events.emit('refused', doc.name, verdict.code);
+            this.reply({ conn: o.conn, msg: refusedMessage(verdict.code, verdict.detail) });
+          } else if (verdict.novel) {
+            this.stage(this.prepare(doc, a.received, verdict, o.conn, a.floor, a.single));
+          }
+        } catch (err) {
+          // As for a message that fails while handled (`stage` read the doc again): the sender reconnects and resends.
+          this.opts.log.error(`doc ${doc.name}: judging an update again after another relay's commit failed`, err);
+          if (o.conn.doc.conns.has(o.conn)) this.closeConn(o.conn, CLOSE_INTERNAL, 'internal error');
+        }
+      }
+      this.flushBatch();
+    } finally {
+      this.attempt = 0;
+    }
+  }
+
+  /** Judging attempt of the batch being built (`rejudge`). */
+  private attempt = 0;
+
+  /**
+   * Shared store, after a failed commit: read the doc again from the store in place, and send its connections the
+   * rows of other relays it did not have (`catchUp`).
+   */
+  private resync(doc: LoadedDoc): void {
+    this.reloadInPlace(doc);
+    if (this.docs.get(doc.name) === doc) this.catchUp(doc);
+  }
+
+  /**
+   * Shared store: apply the rows other relays committed to this doc after what it holds, and send them to its
+   * connections (nothing of them goes back to the store). Commits the open burst of the doc first. Their receipts
+   * and events are the other relay's: they are neither acknowledged nor announced (`accepted`) here.
+   */
+  catchUp(doc: LoadedDoc): void {
+    if (!this.opts.store.shared || this.docs.get(doc.name) !== doc) return;
+    this.flushFor(doc);
+    let since;
+    try {
+      since = this.opts.store.readSince(doc.name, doc.seq);
+    } catch (err) {
+      this.opts.log.error(`doc ${doc.name}: reading other relays' rows failed (the next poll tries again)`, err);
+      return;
+    }
+    if (since.seq <= doc.seq) return;
+    const parts = since.snapshot ? [since.snapshot, ...since.updates.map((u) => u.data)] : since.updates.map((u) => u.data);
+    for (const part of parts) {
+      try {
+        Y.applyUpdate(doc.ydoc, part, SERVER_ORIGIN);
+      } catch (err) {
+        this.opts.log.error(`doc ${doc.name}: a row of another relay cannot be applied, skipped`, err);
+        continue;
+      }
+      if (doc.conns.size > 0) this.broadcast(doc, syncUpdateMessage(part), SERVER_ORIGIN);
+    }
+    // The doc's facts (owners, event ids, the case index) are built again from its content on the next inspection.
+    forgetFacts(doc.ydoc);
+    doc.receiptsTail = null;
+    doc.seq = since.seq;
+    doc.rows += since.updates.length;
+    doc.rowBytes += since.updates.reduce((n, u) => n + u.data.byteLength, 0);
+    this.changed(doc);
+  }
+
+  /** Shared store: another relay committed `seq` of doc `name` (its notification). Catch up soon if loaded. */
+  remoteUpdate(name: string, seq: number): void {
+    const doc = this.docs.get(name);
+    if (!doc || seq <= doc.seq || doc.catchUpQueued) return;
+    doc.catchUpQueued = true;
+    setImmediate(() => {
+      doc.catchUpQueued = false;
+      this.catchUp(doc);
+    });
+  }
+
+  /** Shared store, the backstop for lost notifications: catch up every loaded doc the store holds more of. */
+  pollRemote(): void {
+    if (!this.opts.store.shared || this.docs.size === 0) return;
+    let heads;
+    try {
+      heads = this.opts.store.heads([...this.docs.keys()]);
+    } catch (err) {
+      this.opts.log.error('polling the store for other relays\' rows failed', err);
+      return;
+    }
+    for (const [name, seq] of heads) {
+      const doc = this.docs.get(name);
+      if (doc && seq > doc.seq) this.catchUp(doc);
+    }
+  }
+
+  /** Whether an update carries structs of another relay past what the doc holds (shared store). */
+  private aheadOfPeers(doc: LoadedDoc, decoded: ReturnType<typeof Y.decodeUpdate>): boolean {
+    const peers = this.opts.peerClients;
+    if (!this.opts.store.shared || !peers || peers.size === 0) return false;
+    for (const st of decoded.structs) {
+      if (peers.has(st.id.client) && st.id.clock + st.length > Y.getState(doc.ydoc.store, st.id.client)) return true;
+    }
+    return false;
   }
 
   /**
@@ -1216,7 +1386,8 @@ export class Relay {
    */
   private commitNow(doc: LoadedDoc, update: Uint8Array, verdict: Extract<Verdict, { ok: true }>): void {
     const a = this.prepare(doc, update, verdict, SERVER_ORIGIN);
-    this.opts.store.appendUpdates([a.row]);
+    if (this.opts.store.shared) a.row.seq = doc.seq + 1;
+    doc.seq = Math.max(doc.seq, this.opts.store.appendUpdates([a.row])[0]!);
     try {
       this.applyInMemory(a);
     } catch (err) {
@@ -1231,19 +1402,59 @@ export class Relay {
   }
 
   /**
+   * A write of the relay itself (HTTP API) to doc `name`: `make` builds the update from the doc as it is and judges
+   * it; a novel accepted one is committed at once (`commitNow`). Shared store: when another relay committed to the
+   * doc first (a seq conflict), read its rows and build and judge the write again (at most MAX_REJUDGE times).
+   */
+  private async writeAsRelay(name: string, make: (doc: LoadedDoc) => { update: Uint8Array; verdict: Verdict }): Promise<Verdict> {
+    const doc = await this.acquire(name);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        this.flushFor(doc);
+        const { update, verdict } = make(doc);
+        try {
+          if (verdict.ok && verdict.novel) this.commitNow(doc, update, verdict);
+          return verdict;
+        } catch (err) {
+          if (!this.opts.store.shared || !isSeqConflict(err) || attempt >= MAX_REJUDGE) throw err;
+          this.catchUp(doc);
+        }
+      }
+    } finally {
+      this.release(doc);
+    }
+  }
+
+  /**
    * Append events as the relay (HTTP API), through the same inspection as a client's update, with `user` as the
    * author. Resolves once the events are durable, applied and broadcast.
    */
-  async appendEvents(name: string, events: readonly CaseEvent[], user: UserInfo): Promise<Verdict> {
-    const doc = await this.acquire(name);
-    try {
-      this.flushFor(doc);
+  appendEvents(name: string, events: readonly CaseEvent[], user: UserInfo): Promise<Verdict> {
+    return this.writeAsRelay(name, (doc) => {
       const update = encodeAppend(doc.ydoc, this.opts.serverClientId, EVENTS_ARRAY, events);
-      const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', { ...this.inspectOptions(), asRelay: true });
-      if (verdict.ok && verdict.novel) this.commitNow(doc, update, verdict);
-      return verdict;
+      return { update, verdict: inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', { ...this.inspectOptions(), asRelay: true }) };
+    });
+  }
+
+  /**
+   * The org doc's directory with `users` set, written by the relay: a copy of the doc writes the entries with the
+   * relay's client id (set after the copy is loaded: Yjs would pick a new id when an applied update already carries
+   * its own); the diff is the update, judged with `actor` as the author.
+   */
+  private orgUsersUpdate(doc: LoadedDoc, users: readonly UserInfo[], actor: UserInfo): { update: Uint8Array; verdict: Verdict } {
+    const scratch = new Y.Doc();
+    try {
+      Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc.ydoc));
+      scratch.clientID = this.opts.serverClientId;
+      const before = Y.encodeStateVector(scratch);
+      const map = scratch.getMap('users');
+      scratch.transact(() => {
+        for (const u of users) map.set(u.id, { ...u });
+      });
+      const update = Y.encodeStateAsUpdate(scratch, before);
+      return { update, verdict: inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, actor, 'write', { ...this.inspectOptions(), asRelay: true }) };
     } finally {
-      this.release(doc);
+      scratch.destroy();
     }
   }
 
@@ -1251,57 +1462,16 @@ export class Relay {
    * Put one user in the org doc's directory as the relay (issue 13: a resident who signed up), through the same
    * inspection, commit and broadcast as any write: connected staff see the name at once. Resolves once durable.
    */
-  async putOrgUser(user: UserInfo): Promise<Verdict> {
-    const doc = await this.acquire(ORG_DOC);
-    try {
-      this.flushFor(doc);
-      // A copy of the doc writes the entry with the relay's client id (set after the copy is loaded: Yjs would pick
-      // a new id when an applied update already carries its own); the diff is the update.
-      const scratch = new Y.Doc();
-      try {
-        Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc.ydoc));
-        scratch.clientID = this.opts.serverClientId;
-        const before = Y.encodeStateVector(scratch);
-        scratch.getMap('users').set(user.id, { ...user });
-        const update = Y.encodeStateAsUpdate(scratch, before);
-        const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, user, 'write', { ...this.inspectOptions(), asRelay: true });
-        if (verdict.ok && verdict.novel) this.commitNow(doc, update, verdict);
-        return verdict;
-      } finally {
-        scratch.destroy();
-      }
-    } finally {
-      this.release(doc);
-    }
+  putOrgUser(user: UserInfo): Promise<Verdict> {
+    return this.writeAsRelay(ORG_DOC, (doc) => this.orgUsersUpdate(doc, [user], user));
   }
 
   /**
    * Put many users in the org doc's directory as ONE update (issue 15: a bulk import of thousands of staff), through
    * the same inspection, commit and broadcast as putOrgUser. `actor`: who asked (the importer). Resolves once durable.
    */
-  async putOrgUsers(users: readonly UserInfo[], actor: UserInfo): Promise<Verdict> {
-    const doc = await this.acquire(ORG_DOC);
-    try {
-      this.flushFor(doc);
-      const scratch = new Y.Doc();
-      try {
-        Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc.ydoc));
-        scratch.clientID = this.opts.serverClientId;
-        const before = Y.encodeStateVector(scratch);
-        const map = scratch.getMap('users');
-        scratch.transact(() => {
-          for (const u of users) map.set(u.id, { ...u });
-        });
-        const update = Y.encodeStateAsUpdate(scratch, before);
-        const verdict = inspectUpdate(doc.ydoc, Y.decodeUpdate(update), doc.kind, actor, 'write', { ...this.inspectOptions(), asRelay: true });
-        if (verdict.ok && verdict.novel) this.commitNow(doc, update, verdict);
-        return verdict;
-      } finally {
-        scratch.destroy();
-      }
-    } finally {
-      this.release(doc);
-    }
+  putOrgUsers(users: readonly UserInfo[], actor: UserInfo): Promise<Verdict> {
+    return this.writeAsRelay(ORG_DOC, (doc) => this.orgUsersUpdate(doc, users, actor));
   }
 
   /**

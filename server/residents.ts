@@ -283,8 +283,10 @@ export class Residents {
 
   /** Claim (case, user, stage) before sending: false when a text for it was sent (or tried) already. */
   claimText(e: Omit<SmsLogEntry, 'id' | 'status'>): number | null {
+    const sql = "INSERT OR IGNORE INTO sms_log (case_id, user_id, phone, stage, text, sent_ms, status, transport) VALUES (?, ?, ?, ?, ?, ?, 'sent', ?)";
     const r = this.db
-      .prepare("INSERT OR IGNORE INTO sms_log (case_id, user_id, phone, stage, text, sent_ms, status, transport) VALUES (?, ?, ?, ?, ?, ?, 'sent', ?)")
+      // PostgreSQL names the new row's id with RETURNING (db.ts).
+      .prepare(this.db.dialect === 'pg' ? `${sql.replace('INSERT OR IGNORE', 'INSERT')} ON CONFLICT DO NOTHING RETURNING id` : sql)
       .run(e.caseId, e.userId, e.phone, e.stage, e.text, e.sentMs, e.transport);
     return r.changes === 1 ? Number(r.lastInsertRowid) : null;
   }

@@ -21,6 +21,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { CommitMarker, newStoreId, verifyStore, type StoreReport } from './storecheck.ts';
+import { byteaLiteral, isPgUrl, PgDb, SqliteDb, type Db } from './db.ts';
 import { ROLES, type Role, type UserInfo } from '../src/domain/org.ts';
 
 export const STORE_FILE = 'gridlink.sqlite';
@@ -94,12 +95,34 @@ export interface UpdateRow {
   reportedCaseIds: readonly string[];
   /** Issue 12: the blobs its events name (blobs.ts). */
   blobRefs: readonly BlobRef[];
+  /**
+   * PostgreSQL (a shared store): the doc's seq this row must take, one past the last the writer has read of it.
+   * Another relay holding it already makes the commit throw `SeqConflict`. Absent: the next free one. SQLite
+   * ignores it (one relay per store; seqs there are global).
+   */
+  seq?: number;
+}
+
+/** A PostgreSQL commit failed because another relay took a doc's seq first (`isSeqConflict`): catch up, judge again. */
+export function isSeqConflict(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
+
+/** Stored parts of a doc after a seq (`Store.readSince`). */
+export interface StoredSince {
+  /** The snapshot, when a compaction merged rows after `seq` into it (applying it again is harmless: Yjs). */
+  snapshot: Uint8Array | null;
+  updates: Array<{ seq: number; data: Uint8Array }>;
+  /** The doc's highest seq read (the seq given when nothing is newer). */
+  seq: number;
 }
 
 /** A doc as stored: the snapshot (or null) and the update rows written after it, in commit order. */
 export interface StoredDoc {
   snapshot: Uint8Array | null;
   updates: Uint8Array[];
+  /** The highest seq of the doc read (its snapshot's or its last row's; 0: none): where a catch-up starts. */
+  seq: number;
 }
 
 /** A stored doc's parts in the order they apply: the snapshot (if any), then the update rows. */
@@ -136,44 +159,76 @@ export function storeExists(dataDir: string): boolean {
   return existsSync(join(dataDir, STORE_FILE));
 }
 
+export interface StoreOptions {
+  /** `postgres://...`: the shared PostgreSQL store (several relays). Absent: the embedded SQLite file in dataDir. */
+  databaseUrl?: string;
+}
+
+/** Channel of the commit notifications on PostgreSQL: payload `<doc>:<seq>` (relay.ts catches up from it). */
+export const NOTIFY_CHANNEL = 'gridlink_updates';
+
 export class Store {
-  readonly db: Database.Database;
+  /** The SQL connection (db.ts): SQLite or PostgreSQL, one API. */
+  readonly db: Db;
+  /** The SQLite handle (backup, tests' fault hooks); null on PostgreSQL. */
+  readonly sqlite: Database.Database | null;
+  /** Several relays may write this store (PostgreSQL): the relay catches up on others' rows (relay.ts). */
+  readonly shared: boolean;
   /** What the start-up check found (storecheck.ts): the check run, its time, notes to log. */
   readonly report: StoreReport;
-  private readonly marker: CommitMarker;
+  private readonly marker: CommitMarker | null;
   private fullLoggedAt = -Infinity;
   private fullRefused = 0;
   /** Writes refused for a full disk since the store opened (diagnostics and tests). */
   fullRefusedTotal = 0;
   private readonly stmts;
 
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.report = verifyStore(dataDir, STORE_FILE);
-    this.db = new Database(join(dataDir, STORE_FILE));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
-    // Issue 12: the cases whose accepted events name a blob (server/blobs.ts). Created on any store, old or new,
-    // without a schema version step: an older relay simply ignores the table.
-    // `actor`: the author of the event that names the blob (only an owner's naming opens the blob to the case's readers).
-    this.db.exec('CREATE TABLE IF NOT EXISTS blob_refs (hash TEXT NOT NULL, doc TEXT NOT NULL, case_id TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (hash, doc, case_id, actor))');
-    // Issue 13: residents sign in by phone (server/residents.ts); an index, no schema version step.
-    this.db.exec("CREATE INDEX IF NOT EXISTS users_resident_phone ON users (json_extract(scope, '$.phone')) WHERE role = 'resident'");
-    this.migrateAccounts();
+  constructor(dataDir: string, opts: StoreOptions = {}) {
+    if (isPgUrl(opts.databaseUrl)) {
+      this.sqlite = null;
+      this.shared = true;
+      this.report = { check: null, checkMs: 0, seq: 0, notes: [] };
+      this.db = new PgDb(opts.databaseUrl);
+      this.migratePg();
+    } else {
+      mkdirSync(dataDir, { recursive: true });
+      this.shared = false;
+      this.report = verifyStore(dataDir, STORE_FILE);
+      this.sqlite = new Database(join(dataDir, STORE_FILE));
+      this.sqlite.pragma('journal_mode = WAL');
+      this.sqlite.pragma('synchronous = FULL');
+      this.sqlite.pragma('busy_timeout = 5000');
+      this.db = new SqliteDb(this.sqlite);
+      this.migrate(this.sqlite);
+      // Issue 12: the cases whose accepted events name a blob (server/blobs.ts). Created on any store, old or new,
+      // without a schema version step: an older relay simply ignores the table.
+      // `actor`: the author of the event that names the blob (only an owner's naming opens the blob to the case's readers).
+      this.db.exec('CREATE TABLE IF NOT EXISTS blob_refs (hash TEXT NOT NULL, doc TEXT NOT NULL, case_id TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (hash, doc, case_id, actor))');
+      // Issue 13: residents sign in by phone (server/residents.ts); an index, no schema version step.
+      this.db.exec("CREATE INDEX IF NOT EXISTS users_resident_phone ON users (json_extract(scope, '$.phone')) WHERE role = 'resident'");
+      this.migrateAccounts(this.sqlite);
+    }
     const db = this.db;
+    const pg = db.dialect === 'pg';
     this.stmts = {
       userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
-      userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+      userByName: db.prepare<[string], UserRow>(pg ? 'SELECT * FROM users WHERE lower(username) = lower(?)' : 'SELECT * FROM users WHERE username = ?'),
       insertUser: db.prepare('INSERT INTO users (id, username, name, role, scope, password_hash, must_change, person) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       userCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),
       snapshot: db.prepare<[string], { data: Buffer }>('SELECT data FROM doc_snapshots WHERE doc = ?'),
       updates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM doc_updates WHERE doc = ? ORDER BY seq'),
+      // One statement, so one consistent view on PostgreSQL even while another relay compacts the doc.
+      parts: pg
+        ? db.prepare<[string, number, string, number], { k: string; seq: number; data: Buffer }>(
+            "SELECT 's' AS k, seq, data FROM doc_snapshots WHERE doc = ? AND seq > ? UNION ALL SELECT 'u' AS k, seq, data FROM doc_updates WHERE doc = ? AND seq > ? ORDER BY k, seq",
+          )
+        : null,
       updateCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM doc_updates WHERE doc = ?'),
       insertUpdate: db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)'),
       deleteUpdatesUpTo: db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?'),
-      putSnapshot: db.prepare('INSERT INTO doc_snapshots (doc, data) VALUES (?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data'),
+      putSnapshot: pg
+        ? db.prepare('INSERT INTO doc_snapshots (doc, seq, data) VALUES (?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, seq = greatest(doc_snapshots.seq, excluded.seq)')
+        : db.prepare('INSERT INTO doc_snapshots (doc, data) VALUES (?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data'),
       hasDoc: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM doc_snapshots WHERE doc = ? UNION ALL SELECT 1 FROM doc_updates WHERE doc = ? LIMIT 1'),
       docCount: db.prepare<[], { n: number }>('SELECT (SELECT count(*) FROM doc_snapshots) + (SELECT count(*) FROM doc_updates) AS n'),
       indexCase: db.prepare('INSERT OR IGNORE INTO case_index (case_id, doc) VALUES (?, ?)'),
@@ -184,14 +239,14 @@ export class Store {
     };
     let storeId = this.getMeta('store_id');
     if (!storeId) this.setMeta('store_id', (storeId = newStoreId()));
-    this.marker = new CommitMarker(dataDir, storeId, this.report.seq);
+    this.marker = this.sqlite ? new CommitMarker(dataDir, storeId, this.report.seq) : null;
   }
 
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
+  private migrate(db: Database.Database): void {
+    const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new Error(`store schema ${version} is newer than this relay (${SCHEMA_VERSION})`);
     if (version === SCHEMA_VERSION) return;
-    this.db.exec(`
+    db.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS users (
         id TEXT PRIMARY KEY,
@@ -214,15 +269,15 @@ export class Store {
    * know): account state columns, and the audit log. The log is append-only in the database itself: triggers
    * refuse every UPDATE and DELETE of its rows, whoever runs them.
    */
-  private migrateAccounts(): void {
-    const columns = new Set(this.db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('users')").all().map((c) => c.name));
-    this.db.transaction(() => {
-      if (!columns.has('disabled')) this.db.exec('ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0');
-      if (!columns.has('token_version')) this.db.exec('ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0');
-      if (!columns.has('must_change')) this.db.exec('ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0');
-      if (!columns.has('person')) this.db.exec('ALTER TABLE users ADD COLUMN person TEXT');
-      this.db.exec('CREATE INDEX IF NOT EXISTS users_by_person ON users (person) WHERE person IS NOT NULL');
-      this.db.exec(`
+  private migrateAccounts(db: Database.Database): void {
+    const columns = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('users')").all().map((c) => c.name));
+    db.transaction(() => {
+      if (!columns.has('disabled')) db.exec('ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0');
+      if (!columns.has('token_version')) db.exec('ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0');
+      if (!columns.has('must_change')) db.exec('ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0');
+      if (!columns.has('person')) db.exec('ALTER TABLE users ADD COLUMN person TEXT');
+      db.exec('CREATE INDEX IF NOT EXISTS users_by_person ON users (person) WHERE person IS NOT NULL');
+      db.exec(`
         CREATE TABLE IF NOT EXISTS audit (
           seq INTEGER PRIMARY KEY AUTOINCREMENT,
           at INTEGER NOT NULL,
@@ -239,6 +294,73 @@ export class Store {
         CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
       `);
     })();
+  }
+
+  /**
+   * The PostgreSQL schema (the same tables as SQLite's, every step above at once). Differences: a doc's update rows
+   * are keyed by (doc, seq) with seqs counted per doc (the primary key is where two relays writing one doc are
+   * serialised), the snapshot records the seq it merged up to, `gridlink_append` refuses a seq at or below the
+   * snapshot's (a compaction by another relay deleted it), compaction and appends of a doc exclude each other
+   * with an advisory lock, usernames are unique ignoring case through an index on lower(username), and users have
+   * a `rowid` (insertion order, as SQLite's).
+   */
+  private migratePg(): void {
+    const db = this.db;
+    db.exec("SET client_min_messages = 'warning'");
+    db.transaction(() => {
+      // Two relays starting at once on an empty database: one creates, the other waits.
+      db.exec('SELECT pg_advisory_xact_lock(8716001)');
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS users (
+          rowid BIGSERIAL,
+          id TEXT PRIMARY KEY,
+          username TEXT NOT NULL,
+          name TEXT NOT NULL,
+          role TEXT NOT NULL,
+          scope TEXT NOT NULL DEFAULT '{}',
+          password_hash TEXT NOT NULL,
+          disabled BIGINT NOT NULL DEFAULT 0,
+          token_version BIGINT NOT NULL DEFAULT 0,
+          must_change BIGINT NOT NULL DEFAULT 0,
+          person TEXT
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS users_username ON users (lower(username));
+        CREATE INDEX IF NOT EXISTS users_by_person ON users (person) WHERE person IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS users_resident_phone ON users ((scope::jsonb ->> 'phone')) WHERE role = 'resident';
+        CREATE TABLE IF NOT EXISTS doc_snapshots (doc TEXT PRIMARY KEY, seq BIGINT NOT NULL DEFAULT 0, data BYTEA NOT NULL);
+        CREATE TABLE IF NOT EXISTS doc_updates (doc TEXT NOT NULL, seq BIGINT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (doc, seq));
+        CREATE TABLE IF NOT EXISTS case_index (case_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS blob_refs (hash TEXT NOT NULL, doc TEXT NOT NULL, case_id TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (hash, doc, case_id, actor));
+        CREATE TABLE IF NOT EXISTS audit (
+          seq BIGSERIAL PRIMARY KEY,
+          at BIGINT NOT NULL,
+          actor TEXT,
+          action TEXT NOT NULL,
+          target TEXT,
+          ip TEXT,
+          detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX IF NOT EXISTS audit_by_actor ON audit (actor, seq);
+        CREATE INDEX IF NOT EXISTS audit_by_action ON audit (action, seq);
+        CREATE INDEX IF NOT EXISTS audit_by_at ON audit (at);
+        CREATE OR REPLACE FUNCTION gridlink_audit_append_only() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$ LANGUAGE plpgsql;
+        DROP TRIGGER IF EXISTS audit_no_update ON audit;
+        CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION gridlink_audit_append_only();
+        CREATE OR REPLACE FUNCTION gridlink_append(d TEXT, s BIGINT, u BYTEA) RETURNS BIGINT AS $$
+        BEGIN
+          PERFORM pg_advisory_xact_lock_shared(hashtext(d));
+          IF s IS NULL THEN
+            SELECT greatest(coalesce((SELECT max(seq) FROM doc_updates WHERE doc = d), 0), coalesce((SELECT seq FROM doc_snapshots WHERE doc = d), 0)) + 1 INTO s;
+          ELSIF EXISTS (SELECT 1 FROM doc_snapshots WHERE doc = d AND seq >= s) THEN
+            RAISE unique_violation USING MESSAGE = 'seq ' || s || ' of ' || d || ' was taken and compacted';
+          END IF;
+          INSERT INTO doc_updates (doc, seq, data) VALUES (d, s, u);
+          RETURN s;
+        END $$ LANGUAGE plpgsql;
+      `);
+    });
   }
 
   /** True when nothing has been stored yet (no users, no docs): the demo county may be seeded. */
@@ -275,7 +397,7 @@ export class Store {
       for (const u of users) {
         this.stmts.insertUser.run(u.id, u.username, u.name, u.role, JSON.stringify(scopeJson(u)), u.passwordHash, u.mustChange ? 1 : 0, u.person ?? null);
       }
-    })();
+    });
   }
 
   /** Staff accounts (no residents) matching `f`, by username, and how many match in all. */
@@ -320,7 +442,7 @@ export class Store {
         .prepare('UPDATE users SET name = coalesce(?, name), role = coalesce(?, role), scope = coalesce(?, scope), disabled = coalesce(?, disabled), token_version = token_version + ? WHERE id = ?')
         .run(patch.name ?? null, patch.role ?? null, patch.scope ? JSON.stringify(scopeJson(patch.scope)) : null, patch.disabled === undefined ? null : patch.disabled ? 1 : 0, revoke ? 1 : 0, id);
       return this.userById(id);
-    })();
+    });
   }
 
   /** Issue 15: every account of the person whose main account is `person` (that one first, then by id). */
@@ -346,7 +468,8 @@ export class Store {
   // ---- audit (issue 15)
 
   appendAudit(e: Omit<AuditEntry, 'seq'>): number {
-    const r = this.db.prepare('INSERT INTO audit (at, actor, action, target, ip, detail) VALUES (?, ?, ?, ?, ?, ?)').run(e.at, e.actor, e.action, e.target, e.ip, JSON.stringify(e.detail));
+    const returning = this.db.dialect === 'pg' ? ' RETURNING seq' : '';
+    const r = this.db.prepare(`INSERT INTO audit (at, actor, action, target, ip, detail) VALUES (?, ?, ?, ?, ?, ?)${returning}`).run(e.at, e.actor, e.action, e.target, e.ip, JSON.stringify(e.detail));
     return Number(r.lastInsertRowid);
   }
 
@@ -406,9 +529,56 @@ export class Store {
   // ---- docs
 
   loadDoc(doc: string): StoredDoc {
-    const snap = this.stmts.snapshot.get(doc);
-    const updates = this.stmts.updates.all(doc).map((r) => new Uint8Array(r.data));
-    return { snapshot: snap ? new Uint8Array(snap.data) : null, updates };
+    const r = this.readSince(doc, -1);
+    return { snapshot: r.snapshot, updates: r.updates.map((u) => u.data), seq: r.seq };
+  }
+
+  /**
+   * A doc's stored parts after `seq` (a relay catching up on other relays' rows, relay.ts): the update rows with a
+   * higher seq, and the snapshot too when a compaction merged rows past `seq` into it. One statement: one view.
+   */
+  readSince(doc: string, seq: number): StoredSince {
+    let snapshot: Uint8Array | null = null;
+    let top = Math.max(seq, 0);
+    const updates: StoredSince['updates'] = [];
+    if (this.shared || seq < 0) {
+      const rows = this.stmts.parts?.all(doc, seq, doc, seq) ?? null;
+      if (rows) {
+        for (const r of rows) {
+          if (r.k === 's') snapshot = new Uint8Array(r.data);
+          else updates.push({ seq: r.seq, data: new Uint8Array(r.data) });
+          top = Math.max(top, r.seq);
+        }
+      } else {
+        const snap = this.stmts.snapshot.get(doc);
+        if (snap) snapshot = new Uint8Array(snap.data);
+        for (const r of this.stmts.updates.all(doc)) {
+          updates.push({ seq: r.seq, data: new Uint8Array(r.data) });
+          top = Math.max(top, r.seq);
+        }
+      }
+    } else {
+      // SQLite: one relay per store, seqs global; a snapshot has no seq (only `compact` of this relay writes it).
+      for (const r of this.db.prepare<[string, number], { seq: number; data: Buffer }>('SELECT seq, data FROM doc_updates WHERE doc = ? AND seq > ? ORDER BY seq').all(doc, seq)) {
+        updates.push({ seq: r.seq, data: new Uint8Array(r.data) });
+        top = Math.max(top, r.seq);
+      }
+    }
+    return { snapshot, updates, seq: top };
+  }
+
+  /** PostgreSQL: the highest seq of each of these docs (a relay's backstop poll, relay.ts). */
+  heads(docs: readonly string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    if (!this.shared || docs.length === 0) return out;
+    const list = `ARRAY[${docs.map((d) => (this.db as PgDb).literal(d)).join(',')}]::text[]`;
+    const rows = this.db
+      .prepare<[], { doc: string; seq: number }>(
+        `SELECT doc, max(seq) AS seq FROM (SELECT doc, seq FROM doc_snapshots WHERE doc = ANY(${list}) UNION ALL SELECT doc, max(seq) FROM doc_updates WHERE doc = ANY(${list}) GROUP BY doc) t GROUP BY doc`,
+      )
+      .all();
+    for (const r of rows) out.set(r.doc, r.seq);
+    return out;
   }
 
   updateCount(doc: string): number {
@@ -425,22 +595,57 @@ export class Store {
 
   /**
    * Commit several update rows (of one doc or many), each with its case index rows and blob references, in ONE
-   * transaction: one WAL fsync for all of them. Rows get increasing seqs in the order given (a doc's rows apply in
-   * seq order). All or nothing: SQLITE_FULL (disk full, `isStoreFull`) or any other error throws with none of them
-   * written. Returns their seqs.
+   * transaction: one WAL fsync for all of them (PostgreSQL: one round trip and one commit). Rows of a doc apply in
+   * seq order. All or nothing: SQLITE_FULL (disk full, `isStoreFull`) or any other error throws with none of them
+   * written; on PostgreSQL a row whose `seq` another relay took throws a `SeqConflict` (`isSeqConflict`). Returns
+   * their seqs. PostgreSQL also notifies the other relays (`NOTIFY gridlink_updates, '<doc>:<seq>'`, sent at commit).
    */
   appendUpdates(rows: readonly UpdateRow[]): number[] {
     if (rows.length === 0) return [];
+    if (this.db instanceof PgDb) return this.appendPg(this.db, rows);
     const seqs = this.db.transaction(() =>
       rows.map((r) => {
         const { lastInsertRowid } = this.stmts.insertUpdate.run(r.doc, r.update);
         for (const id of r.reportedCaseIds) this.stmts.indexCase.run(id, r.doc);
         for (const b of r.blobRefs) this.stmts.blobRef.run(b.hash, r.doc, b.caseId, b.actor);
-        return Number(lastInsertRowid);
+        return lastInsertRowid;
       }),
-    )();
-    this.marker.committed(seqs[seqs.length - 1]!);
+    );
+    this.marker?.committed(seqs[seqs.length - 1]!);
     return seqs;
+  }
+
+  /**
+   * PostgreSQL group commit: every statement of the burst as one simple query (one round trip; one implicit
+   * transaction, rolled back whole on any error). Rows without a seq (seeding, migrations outside the relay) go
+   * through `gridlink_append`'s next free seq, one statement at a time inside a transaction.
+   */
+  private appendPg(db: PgDb, rows: readonly UpdateRow[]): number[] {
+    const lit = (s: string) => db.literal(s);
+    const last = new Map<string, number>();
+    if (db.inTransaction || rows.some((r) => r.seq === undefined)) {
+      return db.transaction(() => {
+        const seqs = rows.map((r) => {
+          const seq = db.query('SELECT gridlink_append($1, $2, $3) AS seq', [r.doc, r.seq ?? null, r.update]).rows[0]!.seq as number;
+          for (const id of r.reportedCaseIds) this.stmts.indexCase.run(id, r.doc);
+          for (const b of r.blobRefs) this.stmts.blobRef.run(b.hash, r.doc, b.caseId, b.actor);
+          last.set(r.doc, seq);
+          return seq;
+        });
+        for (const [doc, seq] of last) db.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `${doc}:${seq}`]);
+        return seqs;
+      });
+    }
+    const sql: string[] = [];
+    for (const r of rows) {
+      sql.push(`SELECT gridlink_append(${lit(r.doc)}, ${r.seq!}, ${byteaLiteral(r.update)})`);
+      for (const id of r.reportedCaseIds) sql.push(`INSERT INTO case_index (case_id, doc) VALUES (${lit(id)}, ${lit(r.doc)}) ON CONFLICT DO NOTHING`);
+      for (const b of r.blobRefs) sql.push(`INSERT INTO blob_refs (hash, doc, case_id, actor) VALUES (${lit(b.hash)}, ${lit(r.doc)}, ${lit(b.caseId)}, ${lit(b.actor)}) ON CONFLICT DO NOTHING`);
+      last.set(r.doc, r.seq!);
+    }
+    for (const [doc, seq] of last) sql.push(`SELECT pg_notify(${lit(NOTIFY_CHANNEL)}, ${lit(`${doc}:${seq}`)})`);
+    db.execBatch(sql.join(';\n'));
+    return rows.map((r) => r.seq!);
   }
 
   /**
@@ -460,9 +665,10 @@ export class Store {
   /** Write a doc as one snapshot (seeding); its existing rows, if any, are merged in. */
   putSnapshot(doc: string, data: Uint8Array, reportedCaseIds: readonly string[] = []): void {
     this.db.transaction(() => {
-      this.stmts.putSnapshot.run(doc, data);
+      if (this.shared) this.stmts.putSnapshot.run(doc, 0, data);
+      else this.stmts.putSnapshot.run(doc, data);
       for (const id of reportedCaseIds) this.stmts.indexCase.run(id, doc);
-    })();
+    });
     if (this.updateCount(doc) > 0) this.compact(doc);
   }
 
@@ -472,9 +678,11 @@ export class Store {
    */
   replaceDoc(doc: string, data: Uint8Array): void {
     this.db.transaction(() => {
+      const top = this.shared ? this.readSince(doc, -1).seq : 0;
       this.db.prepare('DELETE FROM doc_updates WHERE doc = ?').run(doc);
-      this.stmts.putSnapshot.run(doc, data);
-    })();
+      if (this.shared) this.stmts.putSnapshot.run(doc, top, data);
+      else this.stmts.putSnapshot.run(doc, data);
+    });
   }
 
   /**
@@ -482,24 +690,28 @@ export class Store {
    * IMMEDIATE takes the write lock before reading, so the rows deleted are exactly the rows merged.
    */
   compact(doc: string): number {
-    const run = this.db.transaction(() => {
+    const run = () => {
+      // PostgreSQL: no append of this doc runs meanwhile (gridlink_append takes the same lock, shared).
+      if (this.shared) this.db.prepare('SELECT pg_advisory_xact_lock(hashtext(?))').get(doc);
       const rows = this.stmts.updates.all(doc);
       if (rows.length === 0) return 0;
       const snap = this.stmts.snapshot.get(doc);
       const parts = rows.map((r) => new Uint8Array(r.data));
       if (snap) parts.unshift(new Uint8Array(snap.data));
-      this.stmts.putSnapshot.run(doc, Y.mergeUpdates(parts));
-      this.stmts.deleteUpdatesUpTo.run(doc, rows[rows.length - 1]!.seq);
+      const top = rows[rows.length - 1]!.seq;
+      if (this.shared) this.stmts.putSnapshot.run(doc, top, Y.mergeUpdates(parts));
+      else this.stmts.putSnapshot.run(doc, Y.mergeUpdates(parts));
+      this.stmts.deleteUpdatesUpTo.run(doc, top);
       return rows.length;
-    });
-    return run.immediate();
+    };
+    return this.db instanceof SqliteDb ? this.db.immediate(run) : this.db.transaction(run);
   }
 
   /** Record that cases of `doc` name these blobs (seeding, the one-time scan of blobs.ts migrateBlobRefs). */
   addBlobRefs(doc: string, refs: readonly BlobRef[]): void {
     this.db.transaction(() => {
       for (const r of refs) this.stmts.blobRef.run(r.hash, doc, r.caseId, r.actor);
-    })();
+    });
   }
 
   caseDoc(caseId: string): string | undefined {
@@ -520,7 +732,7 @@ export class Store {
     return this.db
       .prepare<[], { passwordHash: string; accounts: number; example: string }>(
         `SELECT password_hash AS passwordHash, count(*) AS accounts, min(username) AS example FROM users
-         GROUP BY password_hash HAVING count(*) > 1 OR sum(role = 'admin') > 0`,
+         GROUP BY password_hash HAVING count(*) > 1 OR sum(CASE WHEN role = 'admin' THEN 1 ELSE 0 END) > 0`,
       )
       .all();
   }
@@ -548,12 +760,12 @@ export class Store {
 
   /** Run several writes as one transaction (seeding). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn);
   }
 
   close(): void {
     if (this.db.open) this.db.close();
-    this.marker.close();
+    this.marker?.close();
   }
 }
 

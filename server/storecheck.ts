@@ -268,8 +268,8 @@ export class CommitMarker {
 /** A write failed because the disk (or the store's size limit) is full: SQLITE_FULL, anywhere in the cause chain. */
 export function isStoreFull(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    // SQLite's own code, or the file system's (a blob written to DATA_DIR/blobs, server/blobs.ts).
-    if (typeof e === 'object' && ['SQLITE_FULL', 'ENOSPC', 'EDQUOT'].includes((e as { code?: unknown }).code as string)) return true;
+    // SQLite's own code, PostgreSQL's disk_full (53100), or the file system's (a blob written to DATA_DIR/blobs, server/blobs.ts).
+    if (typeof e === 'object' && ['SQLITE_FULL', 'ENOSPC', 'EDQUOT', '53100'].includes((e as { code?: unknown }).code as string)) return true;
   }
   return false;
 }

@@ -7,7 +7,11 @@
  * 10x that rate is offered), and a reconnect storm (every client reconnects within 10 s with its state vector:
  * time until all are synced, event-loop delay p99 from perf_hooks in the server process, via the IPC hook).
  * Servers: the Gridlink relay (budgets), @hocuspocus/server 3.4.4 + extension-sqlite 3.4.4 (reference), and a bare
- * ws + y-protocols relay without persistence (the ceiling, in the notes; not run in --quick). A peer that fails
+ * ws + y-protocols relay without persistence (the ceiling, in the notes; not run in --quick). Issue 16, in the notes
+ * too: two Gridlink relays on one PostgreSQL database (`gridlink-pg2`; run when PostgreSQL and pg-native are
+ * available), the clients of every doc alternating between them, so every fan-out crosses relays through NOTIFY and
+ * a catch-up read (the worst case: no stickiness by doc); RSS and CPU are the two processes' sums, the event-loop
+ * delay the worse of the two. A peer that fails
  * fails every row (`failed`, see bench/lib/results.ts): its figures are the comparison, not decoration.
  */
 import { fork } from 'node:child_process';
@@ -23,9 +27,11 @@ import { newId, seededRandom } from '../../src/domain/ids.ts';
 import { indexOrg, type UserInfo } from '../../src/domain/org.ts';
 import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { OUT, ROOT } from '../lib/build.ts';
-import { countyData } from '../lib/county.ts';
+import { countyData, type CountyData } from '../lib/county.ts';
+import { seedStore } from '../../server/seed.ts';
+import { createTestDatabase, pgAvailable, type TestDatabase } from '../../tests/support/pgtest.ts';
 import { BENCH_NOW, BENCH_YEAR } from '../lib/data.ts';
-import { BENCH_JWT_SECRET } from '../lib/datadir.ts';
+import { BENCH_JWT_SECRET, BENCH_PASSWORD, SEED_CLIENT } from '../lib/datadir.ts';
 import { startServerProc, stopChild, type ServerProc } from '../lib/proc.ts';
 import { figure, missing, peerFailures, percentile, type Result } from '../lib/results.ts';
 
@@ -37,13 +43,48 @@ interface ServerKind {
   script: string;
   protocol: 'ywebsocket' | 'hocuspocus';
   url: (s: ServerProc) => string;
+  /** Processes on one PostgreSQL store (absent: one process on its SQLite DATA_DIR). */
+  pgRelays?: number;
 }
 
 const KINDS: ServerKind[] = [
   { name: 'gridlink', script: 'bench/servers/gridlink.ts', protocol: 'ywebsocket', url: (s) => s.url.replace(/^http/, 'ws') },
   { name: 'hocuspocus', script: 'bench/servers/hocuspocus.ts', protocol: 'hocuspocus', url: (s) => s.url.replace(/^http/, 'ws') },
   { name: 'bare', script: 'bench/servers/bare-relay.ts', protocol: 'ywebsocket', url: (s) => s.url.replace(/^http/, 'ws') },
+  { name: 'gridlink-pg2', script: 'bench/servers/gridlink.ts', protocol: 'ywebsocket', url: (s) => s.url.replace(/^http/, 'ws'), pgRelays: 2 },
 ];
+
+/** Several server processes measured as one: summed RSS, heap and CPU, the worst event-loop delays. */
+function together(procs: ServerProc[]): ServerProc {
+  const first = procs[0]!;
+  return {
+    ...first,
+    metrics: async () => {
+      const ms = await Promise.all(procs.map((p) => p.metrics()));
+      const sum = (k: 'rss' | 'heapUsed' | 'cpuMs') => ms.reduce((n, m) => n + m[k], 0);
+      const max = (k: 'eldP50' | 'eldP99' | 'eldMax') => Math.max(...ms.map((m) => m[k]));
+      return { rss: sum('rss'), heapUsed: sum('heapUsed'), cpuMs: sum('cpuMs'), eldP50: max('eldP50'), eldP99: max('eldP99'), eldMax: max('eldMax'), extra: {} };
+    },
+    resetEventLoop: async () => void (await Promise.all(procs.map((p) => p.resetEventLoop()))),
+    gc: async () => void (await Promise.all(procs.map((p) => p.gc()))),
+    profileStart: async () => void (await Promise.all(procs.map((p) => p.profileStart()))),
+    profileStop: async (file) => void (await Promise.all(procs.map((p, i) => p.profileStop(file.replace(/\.cpuprofile$/, `-${i}.cpuprofile`))))),
+    stop: async () => void (await Promise.all(procs.map((p) => p.stop()))),
+  };
+}
+
+/** A fresh PostgreSQL database seeded like the SQLite DATA_DIR (null: PostgreSQL or pg-native unavailable). */
+async function pgCounty(org: CountyData['org'], events: CountyData['events']): Promise<TestDatabase | null> {
+  if (!pgAvailable()) return null;
+  const db = createTestDatabase();
+  const store = new Store('/nonexistent', { databaseUrl: db.url });
+  try {
+    await seedStore(store, { org, events: [...events] }, { password: BENCH_PASSWORD, clientId: SEED_CLIENT });
+  } finally {
+    store.close();
+  }
+  return db;
+}
 
 interface Figures {
   rss: number;
@@ -165,20 +206,30 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
   for (const kind of opts.quick ? KINDS.filter((k) => k.name !== 'bare') : KINDS) {
     let server: ServerProc | null = null;
     let gen: LoadGen | null = null;
+    let pg: TestDatabase | null = null;
     try {
       // Each server starts from the same seeded store (the Gridlink relay persists what the load wrote).
       const dataDir = `${data.dataDir}-${kind.name}`;
       rmSync(dataDir, { recursive: true, force: true });
       cpSync(data.dataDir, dataDir, { recursive: true });
+      if (kind.pgRelays) {
+        pg = await pgCounty(org, data.events);
+        if (!pg) {
+          log(`  ${kind.name}: not run (no PostgreSQL or pg-native here)`);
+          continue;
+        }
+      }
       // Every client of the load generator comes from 127.0.0.1: the relay's cap of connections per address (512 by
       // default, issue 10) would refuse half of them. Off here; nothing else of the limits changes.
-      server = await startServerProc(
-        join(ROOT, kind.script),
-        { DATA_DIR: dataDir, STATIC_DIR: join(OUT, 'none'), JWT_SECRET: BENCH_JWT_SECRET, IDLE_UNLOAD_MS: '600000', HTTP_MAX_CONNS_PER_ADDRESS: '0' },
-        { name: kind.name },
-      );
+      const env = { DATA_DIR: dataDir, STATIC_DIR: join(OUT, 'none'), JWT_SECRET: BENCH_JWT_SECRET, IDLE_UNLOAD_MS: '600000', HTTP_MAX_CONNS_PER_ADDRESS: '0', ...(pg ? { DATABASE_URL: pg.url } : {}) };
+      const procs: ServerProc[] = [];
+      for (let i = 0; i < (kind.pgRelays ?? 1); i++) procs.push(await startServerProc(join(ROOT, kind.script), env, { name: kind.pgRelays ? `${kind.name}-${i}` : kind.name }));
+      server = procs.length > 1 ? together(procs) : procs[0]!;
+      const urls = procs.map((p) => kind.url(p));
       const setupFile = join(OUT, `loadgen-${kind.name}.json`);
-      writeFileSync(setupFile, JSON.stringify({ url: kind.url(server), protocol: kind.protocol, clients: clients.map((c) => ({ doc: c.doc, token: c.token })), writers, stateVectors }));
+      // Several relays: the clients of each doc alternate between them (client i is on doc i mod docs).
+      const specs = clients.map((c, i) => ({ doc: c.doc, token: c.token, ...(urls.length > 1 ? { url: urls[Math.floor(i / docs.length) % urls.length] } : {}) }));
+      writeFileSync(setupFile, JSON.stringify({ url: urls[0], protocol: kind.protocol, clients: specs, writers, stateVectors }));
       gen = await startLoadGen(setupFile);
       const first = await gen.ask<{ ms: number; synced: number }>('connect', 0, docs.length, 50);
       const base = await server.metrics();
@@ -225,12 +276,14 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
       await gen?.ask('close').catch(() => {});
       await gen?.stop();
       await server?.stop();
+      pg?.drop();
     }
   }
 
   const g = figures.get('gridlink');
   const h = figures.get('hocuspocus');
   const b = figures.get('bare');
+  const pg2 = figures.get('gridlink-pg2');
   const n = opts.clients;
   // What went wrong with a server's run: it failed, was not run, or not every client synced (its figures would
   // not be those of `n` clients).
@@ -243,7 +296,8 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
   const ref = (f: Figures | string | undefined, k: keyof Figures, scale = 1) => (typeof f === 'object' ? f[k] * scale : null);
   const ceiling = (k: keyof Figures, scale: number, unit: string) => {
     const peer = (name: string, f: Figures | string | undefined) => (typeof f === 'object' ? `${name} ${(f[k] * scale).toFixed(1)} ${unit}` : `${name} ${f === undefined ? 'not run' : 'failed'}`);
-    return `reference: Hocuspocus 3.4.4 + sqlite; ${peer('hocuspocus', h)}, ${opts.quick ? 'bare ws + y-protocols ceiling not run in --quick' : peer('bare ws + y-protocols ceiling', b)}`;
+    const two = pg2 === undefined ? 'two relays on PostgreSQL not run (no PostgreSQL here)' : peer('two Gridlink relays on one PostgreSQL, clients of each doc split between them', pg2);
+    return `reference: Hocuspocus 3.4.4 + sqlite; ${peer('hocuspocus', h)}, ${opts.quick ? 'bare ws + y-protocols ceiling not run in --quick' : peer('bare ws + y-protocols ceiling', b)}; ${two}`;
   };
   const MB = 2 ** 20;
   return [

@@ -13,6 +13,8 @@ import { WebSocket } from 'ws';
 interface ClientSpec {
   doc: string;
   token: string;
+  /** The server this client connects to, when not `setup.url` (several relays on one store). */
+  url?: string;
 }
 interface WriterSpec {
   client: number;
@@ -150,7 +152,8 @@ function sendStep1(c: Client): void {
 
 function open(c: Client): void {
   c.synced = false;
-  const url = setup.protocol === 'hocuspocus' ? setup.url : `${setup.url}/sync/${encodeURIComponent(c.spec.doc)}?token=${encodeURIComponent(c.spec.token)}`;
+  const base = c.spec.url ?? setup.url;
+  const url = setup.protocol === 'hocuspocus' ? base : `${base}/sync/${encodeURIComponent(c.spec.doc)}?token=${encodeURIComponent(c.spec.token)}`;
   const ws = new WebSocket(url, { perMessageDeflate: true });
   c.ws = ws;
   ws.binaryType = 'nodebuffer';

@@ -19,6 +19,8 @@ const server = await startServer({
   staticDir: env.STATIC_DIR!,
   jwtSecret: env.JWT_SECRET!,
   idleUnloadMs: Number(env.IDLE_UNLOAD_MS ?? 30_000),
+  // Issue 16: the PostgreSQL store, shared by several of these processes (bench/figures/relay.ts, gridlink-pg2).
+  ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
   log: quietLogger,
 });
 installMetricsHook(() => ({ connections: server.relay.connectionCount() }));

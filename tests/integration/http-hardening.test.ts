@@ -39,7 +39,7 @@ describe('disk full', () => {
     const caseId = (before.body as { id: string }).id;
 
     // The test hook for a full disk: the store may not grow by a single page (SQLite answers SQLITE_FULL).
-    const db = server.store.db;
+    const db = server.store.sqlite!;
     const pages = db.pragma('page_count', { simple: true }) as number;
     db.pragma(`max_page_count = ${pages}`);
     errors.length = 0;
@@ -81,7 +81,7 @@ describe('disk full', () => {
   });
 
   it('a device writing over the sync websocket while the disk is full: nothing is acknowledged or applied', async () => {
-    const db = server.store.db;
+    const db = server.store.sqlite!;
     const device = new SyncClient(server.wsBase, casesDoc('t01'), await login(server.url, 'w0001'));
     const watcher = new SyncClient(server.wsBase, casesDoc('t01'), await login(server.url, 'town01'));
     const actor = new Actor(USERS.w0001);

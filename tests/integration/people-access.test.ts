@@ -2,15 +2,12 @@
 // message, schema, actor, role), and masking of ID numbers through GET /api/people/<gridId>/residents.
 // Full ID numbers live in `idnumbers.<gridId>` (the grid's worker and town center only): the people doc every
 // holder syncs, the village secretary included, never carries one.
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { maskIdNumber } from '../../src/domain/people.ts';
-import { STORE_FILE } from '../../server/store.ts';
-import { recordEvent, api, login, ORG_WITH_MEMBER, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
+import { recordEvent, api, login, ORG_WITH_MEMBER, seedFixture, startTestServer, storedText, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
 
 const ID_NUMBER = '211103198001011234';
 const MASKED = maskIdNumber(ID_NUMBER);
@@ -134,20 +131,11 @@ describe('people docs: writes are inspected whole', () => {
     expect(text).toContain(MASKED);
     expect(text).not.toContain(ID_NUMBER);
     c.destroy();
-    const db = new Database(join(server.dataDir, STORE_FILE), { readonly: true, fileMustExist: true });
-    try {
-      const rows = (doc: string) =>
-        db
-          .prepare<[string, string], { data: Buffer }>('SELECT data FROM doc_snapshots WHERE doc = ? UNION ALL SELECT data FROM doc_updates WHERE doc = ?')
-          .all(doc, doc)
-          .map((r) => r.data.toString('latin1'))
-          .join('');
-      expect(rows('people.g0001')).toContain(MASKED);
-      expect(rows('people.g0001')).not.toContain(ID_NUMBER);
-      expect(rows('idnumbers.g0001'), 'the number is stored, in its own doc').toContain(ID_NUMBER);
-    } finally {
-      db.close();
-    }
+    // Read straight from the store (SQLite file or PostgreSQL database): what reached the disk.
+    const rows = (doc: string) => storedText(server.dataDir, doc);
+    expect(rows('people.g0001')).toContain(MASKED);
+    expect(rows('people.g0001')).not.toContain(ID_NUMBER);
+    expect(rows('idnumbers.g0001'), 'the number is stored, in its own doc').toContain(ID_NUMBER);
   });
 
   it('party: a secretary may not claim a need (role_not_allowed)', async () => {

@@ -15,8 +15,8 @@ import { indexOrg } from '../../src/domain/org.ts';
 import { RECEIPTS_ARRAY } from '../../src/protocol/wire.ts';
 import { RECEIPTS_META } from '../../server/receipts.ts';
 import { encodeEventsDoc, seedStore } from '../../server/seed.ts';
-import { Store, storedParts } from '../../server/store.ts';
-import { Actor, api, FIXTURE_ORG, login, PASSWORD, startTestServer, tempDir, USERS, type TestServer } from './relay-harness.ts';
+import { storedParts } from '../../server/store.ts';
+import { Actor, api, FIXTURE_ORG, login, openStore, PASSWORD, startTestServer, tempDir, USERS, type TestServer } from './relay-harness.ts';
 
 let tmp: { dir: string; remove(): void };
 let server: TestServer | null = null;
@@ -26,7 +26,7 @@ let doc: string;
 
 beforeAll(async () => {
   tmp = tempDir();
-  const store = new Store(tmp.dir);
+  const store = openStore(tmp.dir);
   await seedStore(store, { org: FIXTURE_ORG, events: [] }, { password: PASSWORD, clientId: 7 });
   // A case dispatched to u001 and resolved, stored the way the relay stored it before receipts.
   const worker = new Actor(USERS.w0001);
@@ -77,7 +77,7 @@ describe('a store from before receipts', () => {
   it('from then on, removing the unit and changing the plan no longer change the case', async () => {
     // An administrator's edit of the org doc, as stored (the relay is stopped meanwhile).
     await server!.close();
-    const store = new Store(tmp.dir);
+    const store = openStore(tmp.dir);
     const org = new Y.Doc();
     for (const part of storedParts(store.loadDoc('org'))) Y.applyUpdate(org, part);
     const before = Y.encodeStateVector(org);

@@ -20,7 +20,8 @@ import * as Y from 'yjs';
 import { startServer, type RunningServer, type StartOptions } from '../../server/app.ts';
 import { quietLogger } from '../../server/log.ts';
 import { seedStore } from '../../server/seed.ts';
-import { Store, STORE_FILE } from '../../server/store.ts';
+import { Store, STORE_FILE, type StoreOptions } from '../../server/store.ts';
+import { createTestDatabase, pgQuery, TEST_STORE, type TestDatabase } from '../support/pgtest.ts';
 import { decide, type Command } from '../../src/domain/commands.ts';
 import { caseYear, casesDocName } from '../../src/domain/docs.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
@@ -124,6 +125,12 @@ export class Actor {
  * for asserting that something never reached the disk. `latin1` keeps every byte; `utf8` lets Chinese text match.
  */
 export function storedText(dataDir: string, doc: string, encoding: 'latin1' | 'utf8' = 'latin1'): string {
+  const pg = storeOptions(dataDir).databaseUrl;
+  if (pg) {
+    return pgQuery<{ data: Buffer }>(pg, 'SELECT data FROM doc_snapshots WHERE doc = $1 UNION ALL SELECT data FROM doc_updates WHERE doc = $1', [doc])
+      .map((r) => r.data.toString(encoding))
+      .join('');
+  }
   const db = new Database(join(dataDir, STORE_FILE), { readonly: true, fileMustExist: true });
   try {
     return db
@@ -138,12 +145,66 @@ export function storedText(dataDir: string, doc: string, encoding: 'latin1' | 'u
 
 export function tempDir(prefix = 'gridlink-it-'): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+      dropStore(dir);
+    },
+  };
+}
+
+// ------------------------------------------------------------------ which store (issue 16)
+
+/** PostgreSQL test databases by DATA_DIR (GRIDLINK_TEST_STORE=pg): each DATA_DIR's store is its own database. */
+const databases = new Map<string, TestDatabase>();
+// Databases of DATA_DIRs a test never removed go when the test file's process ends.
+process.once('exit', () => {
+  for (const db of new Set(databases.values())) {
+    try {
+      db.drop();
+    } catch {
+      // the cluster is gone already
+    }
+  }
+});
+
+/**
+ * The store options of a DATA_DIR: none on SQLite (the file in it); with GRIDLINK_TEST_STORE=pg a fresh database
+ * of its own, the same one for every later call (seeding, the relay, a restart), dropped by `dropStore`.
+ */
+export function storeOptions(dataDir: string): StoreOptions {
+  let db = databases.get(dataDir);
+  if (!db && TEST_STORE !== 'pg') return {};
+  if (!db) databases.set(dataDir, (db = createTestDatabase()));
+  return { databaseUrl: db.url };
+}
+
+/** Pin a DATA_DIR to a database (several relays, each with a DATA_DIR of its own, on one PostgreSQL store). */
+export function shareStore(dataDir: string, db: TestDatabase): void {
+  databases.set(dataDir, db);
+}
+
+export function dropStore(dataDir: string): void {
+  const db = databases.get(dataDir);
+  databases.delete(dataDir);
+  if (db && ![...databases.values()].includes(db)) db.drop();
+}
+
+/** The store of a DATA_DIR (the file on SQLite, its test database on PostgreSQL). */
+export function openStore(dataDir: string): Store {
+  return new Store(dataDir, storeOptions(dataDir));
+}
+
+/** The environment of a relay process on a DATA_DIR's store (DATABASE_URL on PostgreSQL). */
+export function storeEnv(dataDir: string): Record<string, string> {
+  const url = storeOptions(dataDir).databaseUrl;
+  return url ? { DATABASE_URL: url, PG_POLL_MS: '200' } : {};
 }
 
 /** Seed the fixture county into a DATA_DIR (what the demo seed does, with the small fixture). */
 export async function seedFixture(dataDir: string, events: CaseEvent[] = [], org: OrgData = FIXTURE_ORG): Promise<void> {
-  const store = new Store(dataDir);
+  const store = openStore(dataDir);
   try {
     await seedStore(store, { org, events }, { password: PASSWORD, clientId: 7 });
   } finally {
@@ -161,7 +222,8 @@ export async function startTestServer(opts: Partial<StartOptions> & { seed?: boo
   const tmp = opts.dataDir ? null : tempDir();
   const dataDir = opts.dataDir ?? tmp!.dir;
   if (opts.seed !== false) await seedFixture(dataDir);
-  const server = await startServer({ port: 0, log: quietLogger, staticDir: join(dataDir, 'no-dist'), ...opts, dataDir });
+  const pg = storeOptions(dataDir).databaseUrl;
+  const server = await startServer({ port: 0, log: quietLogger, staticDir: join(dataDir, 'no-dist'), ...(pg ? { databaseUrl: pg, pgPollMs: 200 } : {}), ...opts, dataDir });
   return {
     ...server,
     dataDir,
@@ -446,7 +508,7 @@ export interface ChildRelay {
 export async function spawnRelay(dataDir: string, env: Record<string, string> = {}): Promise<ChildRelay> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', ...storeEnv(dataDir), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let errText = '';

@@ -6,8 +6,8 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { foldAll } from '../../src/domain/fold.ts';
 import { EVENTS_ARRAY, MSG_ACK, MSG_SYNC } from '../../src/protocol/wire.ts';
-import { Store } from '../../server/store.ts';
 import {
+  openStore,
   Actor,
   casesDoc,
   login,
@@ -165,7 +165,7 @@ describe('relay sync', () => {
     const device = new Y.Doc();
     const rows: Uint8Array[] = [];
     device.on('update', (u: Uint8Array) => rows.push(u));
-    const store = new Store(tmp.dir);
+    const store = openStore(tmp.dir);
     Y.applyUpdate(device, Y.mergeUpdates([store.loadDoc(doc).snapshot!]));
     rows.length = 0;
     for (let i = 0; i < 150; i++) device.getArray('events').push([actor.report().event]);
