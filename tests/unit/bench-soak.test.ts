@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { pooledSlope } from '../../bench/figures/soak.ts';
+import { ROOT } from '../../bench/lib/build.ts';
+import { benchOrg } from '../../bench/lib/data.ts';
+import { BENCH_JWT_SECRET, BENCH_PASSWORD, SEED_CLIENT } from '../../bench/lib/datadir.ts';
+import { startServerProc } from '../../bench/lib/proc.ts';
+import { signToken } from '../../server/auth.ts';
+import { seedStore } from '../../server/seed.ts';
+import { Store } from '../../server/store.ts';
+import { ORG_DOC } from '../../src/domain/docs.ts';
+import { until } from '../support/wait.ts';
+
+// Issue 16, the soak (bench/figures/soak.ts): the RSS slope over a relay killed and restarted, and the count of
+// docs in memory that the soak reads from the bench relay process to check idle docs are unloaded.
+
+describe('bench soak', () => {
+  it('the RSS slope has one intercept per relay process, so a restart is not read as a fall', () => {
+    const points = [0, 1, 2, 3].flatMap((t) => [
+      { t, y: 200 + 0.5 * t, group: 0 },
+      { t: t + 5, y: 80 + 0.5 * (t + 5), group: 1 },
+    ]);
+    expect(pooledSlope(points)).toBeCloseTo(0.5, 9);
+    expect(pooledSlope([{ t: 0, y: 1, group: 0 }])).toBeNaN();
+  });
+
+  it('the bench relay process reports the docs it holds, and none once they are idle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gl-soak-'));
+    const org = benchOrg();
+    const store = new Store(dir);
+    try {
+      await seedStore(store, { org, events: [] }, { password: BENCH_PASSWORD, clientId: SEED_CLIENT });
+    } finally {
+      store.close();
+    }
+    const server = await startServerProc(join(ROOT, 'bench/servers/gridlink.ts'), { DATA_DIR: dir, STATIC_DIR: join(dir, 'none'), JWT_SECRET: BENCH_JWT_SECRET, IDLE_UNLOAD_MS: '200' });
+    try {
+      const loaded = async () => (await server.metrics()).extra.loadedDocs;
+      // The relay may read a doc at start-up (the org doc); idle, it goes too.
+      await until(async () => (await loaded()) === 0, 'the docs read at start-up unloaded');
+      const user = org.users.find((u) => u.role === 'worker')!;
+      const token = await signToken(new TextEncoder().encode(BENCH_JWT_SECRET), { sub: user.id, role: user.role }, Date.now(), 3600);
+      const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/sync/${ORG_DOC}?token=${token}`);
+      await new Promise((resolve, reject) => {
+        ws.once('message', resolve);
+        ws.once('error', reject);
+      });
+      expect(await loaded()).toBe(1);
+      ws.close();
+      await until(async () => (await loaded()) === 0, 'the idle doc unloaded');
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
