@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { pooledSlope } from '../../bench/figures/soak.ts';
+import { periodMedians, pooledSlope } from '../../bench/figures/soak.ts';
 import { ROOT } from '../../bench/lib/build.ts';
 import { benchOrg } from '../../bench/lib/data.ts';
 import { BENCH_JWT_SECRET, BENCH_PASSWORD, SEED_CLIENT } from '../../bench/lib/datadir.ts';
@@ -25,6 +25,27 @@ describe('bench soak', () => {
     ]);
     expect(pooledSlope(points)).toBeCloseTo(0.5, 9);
     expect(pooledSlope([{ t: 0, y: 1, group: 0 }])).toBeNaN();
+  });
+
+  it('the slope reads one median per storm period, so a GC dip after a storm is not read as growth', () => {
+    const o = { seconds: 240, stormEvery: 60, killAt: 120, warmup: 0 };
+    // 290 MB flat, sampled every 5 s; the GC after the first storm of each process drops 40 MB for 20 s.
+    const samples = Array.from({ length: 48 }, (_, i) => {
+      const t = i * 5;
+      const process = t < o.killAt ? 0 : 1;
+      const sinceStart = t - (process ? o.killAt : 0);
+      return { t, process, rss: (sinceStart < 20 ? 250 : 290) * 2 ** 20 };
+    });
+    const raw = pooledSlope(samples.map((x) => ({ t: x.t / 60, y: x.rss / 2 ** 20, group: x.process })));
+    expect(raw).toBeGreaterThan(10);
+    const periods = periodMedians(samples, o);
+    expect(periods).toEqual([
+      { t: 0.5, y: 290, group: 0 },
+      { t: 1.5, y: 290, group: 0 },
+      { t: 2.5, y: 290, group: 1 },
+      { t: 3.5, y: 290, group: 1 },
+    ]);
+    expect(pooledSlope(periods)).toBe(0);
   });
 
   it('the bench relay process reports the docs it holds, and none once they are idle', async () => {
