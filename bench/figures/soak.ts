@@ -63,6 +63,8 @@ export function soakOptions(quick: boolean): Omit<SoakOptions, 'log'> {
 export interface Sample {
   t: number;
   rss: number;
+  /** V8 heap in use (not after a GC: the relay is not disturbed). */
+  heap?: number;
   process: number;
 }
 
@@ -85,15 +87,15 @@ export function pooledSlope(points: ReadonlyArray<{ t: number; y: number; group:
 
 /**
  * The steady part of the RSS samples as one point per storm period of each process after its warm-up: the period's
- * middle (minutes) and its median RSS (MB), grouped by process.
+ * middle (minutes) and its median RSS (or `of`: the heap), in MB, grouped by process.
  */
-export function periodMedians(samples: readonly Sample[], o: Pick<SoakOptions, 'seconds' | 'stormEvery' | 'killAt' | 'warmup'>): Array<{ t: number; y: number; group: number }> {
+export function periodMedians(samples: readonly Sample[], o: Pick<SoakOptions, 'seconds' | 'stormEvery' | 'killAt' | 'warmup'>, of: (x: Sample) => number = (x) => x.rss): Array<{ t: number; y: number; group: number }> {
   const out: Array<{ t: number; y: number; group: number }> = [];
   for (const p of new Set(samples.map((x) => x.process))) {
     const end = p === 0 ? o.killAt : o.seconds;
     for (let a = (p === 0 ? 0 : o.killAt) + o.warmup; a + o.stormEvery <= end; a += o.stormEvery) {
-      const rss = samples.filter((x) => x.process === p && x.t >= a && x.t < a + o.stormEvery).map((x) => x.rss / MB);
-      if (rss.length) out.push({ t: (a + o.stormEvery / 2) / 60, y: median(rss), group: p });
+      const ys = samples.filter((x) => x.process === p && x.t >= a && x.t < a + o.stormEvery).map((x) => of(x) / MB);
+      if (ys.length) out.push({ t: (a + o.stormEvery / 2) / 60, y: median(ys), group: p });
     }
   }
   return out;
@@ -136,7 +138,7 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
       const p = proc;
       if (!s || s.child.exitCode !== null || s.child.signalCode !== null) return;
       s.metrics().then(
-        (m) => samples.push({ t: at(), rss: m.rss, process: p }),
+        (m) => samples.push({ t: at(), rss: m.rss, heap: m.heapUsed, process: p }),
         () => {},
       );
     }, RSS_EVERY_MS);
@@ -211,11 +213,13 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
     log(`  soak: ${converged}/${n} clients converged; ${ackedTotal} updates acknowledged in the run, ${lostAtEnd} not in the store at the end`);
 
     log(`  soak: RSS MB every ${RSS_EVERY_MS / 1000} s: ${samples.map((p) => `${p.process ? '*' : ''}${(p.rss / MB).toFixed(0)}`).join(' ')} (* restarted relay)`);
+    log(`  soak: heap MB every ${RSS_EVERY_MS / 1000} s: ${samples.map((p) => `${p.process ? '*' : ''}${((p.heap ?? NaN) / MB).toFixed(0)}`).join(' ')}`);
     // RSS: one slope over the steady part of each relay process, from the medians of its storm periods.
     const steady = samples.filter((p) => p.t - (p.process === 0 ? 0 : opts.killAt) >= opts.warmup && p.t < (p.process === 0 ? opts.killAt : opts.seconds));
     const periods = periodMedians(samples, opts);
     const slope = pooledSlope(periods);
     const rawSlope = pooledSlope(steady.map((p) => ({ t: p.t / 60, y: p.rss / MB, group: p.process })));
+    const heapPeriods = periodMedians(samples, opts, (x) => x.heap ?? NaN);
     const maxRss = Math.max(...samples.map((p) => p.rss)) / MB;
     const range = (proc: number) => {
       const ps = steady.filter((p) => p.process === proc);
@@ -234,7 +238,7 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
         value: slope,
         unit: 'MB/min',
         budget: '<= 1',
-        note: `${where}; least squares over the median RSS of each ${opts.stormEvery} s storm period (${periods.map((p) => `${p.group ? '*' : ''}${p.y.toFixed(0)}`).join(' ')} MB; * after kill -9), the first ${opts.warmup} s of each process left out, one intercept per process; over the ${steady.length} raw samples (every ${RSS_EVERY_MS / 1000} s) ${rawSlope.toFixed(2)} MB/min: ${range(0)}; ${range(1)}`,
+        note: `${where}; least squares over the median RSS of each ${opts.stormEvery} s storm period (${periods.map((p) => `${p.group ? '*' : ''}${p.y.toFixed(0)}`).join(' ')} MB; * after kill -9), the first ${opts.warmup} s of each process left out, one intercept per process; over the ${steady.length} raw samples (every ${RSS_EVERY_MS / 1000} s) ${rawSlope.toFixed(2)} MB/min: ${range(0)}; ${range(1)}; V8 heap in use, same periods: ${heapPeriods.map((p) => `${p.group ? '*' : ''}${p.y.toFixed(0)}`).join(' ')} MB, slope ${pooledSlope(heapPeriods).toFixed(2)} MB/min`,
       }),
       figure({ name: 'soak: relay RSS max', value: maxRss, unit: 'MB', note: `${where}; ${samples.length} samples` }),
       figure({
