@@ -3,7 +3,7 @@
  * and `npm run bench -- --quick` (smaller data and fewer runs, under 20 minutes): every figure of issues 3 and 12
  * with its budget and a reference measured in the same run. Writes
  * bench/results.json (`[{name, value, unit, budget, reference, ratio, pass, failed?, note?}]`) and prints a table.
- * `--only=bundle,pageload,warmstart,scale,seal,sync,relay,demo,compress,photos,hall,fuzz` runs a subset (the file then holds that subset only; with
+ * `--only=bundle,pageload,warmstart,scale,seal,sync,relay,demo,compress,photos,hall,fuzz,soak` runs a subset (the file then holds that subset only; with
  * `--merge` the subset replaces its own entries in the existing bench/results.json).
  * Exit code: 0 when every figure was measured, budget misses included (a miss is a finding, marked **MISS**). 1 when
  * any figure of this run failed: its value could not be measured, or a peer or reference it is compared with
@@ -11,6 +11,8 @@
  * failed figure is never shown as a number that passed: it has `pass: false` and `failed: <what and why>` in
  * bench/results.json, **FAILED** in the table, and the run ends with a list of what failed, after writing both.
  * The fuzz group (issue 16) runs the relay fuzzer for 5 minutes (1 with --quick; `--fuzz-seconds=<s>`, `--fuzz-seed=<n>`).
+ * The soak group (issue 16: 1,000 clients for 10 minutes, about 12 with its set-up and the idle wait; 200 for 2 with
+ * --quick) runs only when named (`--only=soak`, or in a list): a full run would take a third longer with it.
  * A peer left out on purpose (--quick: PouchDB, the bare relay) is not a failure.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ import { photosFigure } from './figures/photos.ts';
 import { relayFigure } from './figures/relay.ts';
 import { scaleFigure } from './figures/scale.ts';
 import { sealFigure } from './figures/seal.ts';
+import { soakFigure, soakOptions } from './figures/soak.ts';
 import { syncFigure } from './figures/sync.ts';
 import { warmStartFigure } from './figures/warmstart.ts';
 import { APP_OUT, ROOT } from './lib/build.ts';
@@ -65,6 +68,7 @@ const GROUP_PREFIX: Record<string, string> = {
   photos: 'photos',
   hall: 'hall',
   fuzz: 'fuzz',
+  soak: 'soak',
 };
 function groupOrder(name: string): number {
   const i = Object.values(GROUP_PREFIX).findIndex((p) => name.startsWith(p));
@@ -116,6 +120,8 @@ async function main(): Promise<number> {
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log, ...(profileDir ? { profileDir } : {}) }), results);
   if (want('fuzz')) await step('relay fuzzing', () => fuzzFigure({ seconds: fuzzSeconds, seed: fuzzSeed, log }), results);
+  // Not in a run of every group: only when asked for by name.
+  if (only?.includes('soak')) await step('relay soak', () => soakFigure({ ...soakOptions(quick), log }), results);
 
   const file = join(ROOT, 'bench/results.json');
   // The exit status is this run's: entries kept from an earlier run by --merge show in the file, not in it.
