@@ -2,7 +2,8 @@
  * GET /api/starter (issue 16 section 5): the head start of a first sign-in, src/domain/starter.ts.
  *   Bearer -> 200 {"docs":[{"name","events":[...],"receipts":[...]}],"org":{towns,villages,grids,categories,
  *   subcategories,plans,units,users}}; gzip when the client accepts it. A role without a head start (every role but
- *   the grid worker) gets {"docs":[],"org":{}}. 401 without a valid token.
+ *   the grid worker) gets {"docs":[],"org":{}}. 401 without a valid token. Every live cases doc of the worker is
+ *   listed, with no events when it holds none of their open work: the device then knows that doc's share is complete.
  * Only the live years of the cases docs the user may read (the same grants as GET /api/me), only what the relay has
  * accepted (its folded docs, foldedDoc: cached by state vector), nothing written.
  */
@@ -24,9 +25,13 @@ export async function starter(req: IncomingMessage, res: ServerResponse, ctx: Ht
   if (getsStarter(user)) {
     const all: CaseEvent[] = [];
     for (const grant of docsForUser(user, org.townIds, liveYears(ctx.now()))) {
-      if (!grant.name.startsWith('cases.') || !ctx.store.hasDoc(grant.name)) continue;
+      if (!grant.name.startsWith('cases.')) continue;
+      // Every live cases doc of the user, even with nothing in it for them: what is listed is complete.
+      if (!ctx.store.hasDoc(grant.name)) {
+        body.docs.push({ name: grant.name, events: [], receipts: [] });
+        continue;
+      }
       const ids = new Set((await folded(ctx, grant.name)).filter((s) => inStarter(user, s)).map((s) => s.id));
-      if (ids.size === 0) continue;
       const { events, receipts } = await ctx.relay.withDoc(grant.name, (ydoc) => {
         const index = CaseIndex.of(ydoc);
         const evs: CaseEvent[] = [];

@@ -19,7 +19,7 @@ import type { CaseEvent } from './events.ts';
 import type { OrgData, UserInfo } from './org.ts';
 import { FINAL_STATUSES, type CaseState } from './workflow.ts';
 
-/** One cases doc's share of the head start. */
+/** One cases doc's share of the head start (every live cases doc of the user is listed, even with no events). */
 export interface StarterDoc {
   name: string;
   events: unknown[];

@@ -294,7 +294,7 @@ export class SyncEngine {
     // now (at the same time as the links connect: its answer arrives while the socket's handshakes run).
     const kept = parseStarter(await getMeta(this.db, META.starter, (v): v is unknown => v !== undefined));
     if (this.stopped) return;
-    if (kept) await this.applyStarter(kept);
+    if (kept) await this.applyStarter(await this.notSyncedYet(kept));
     else if (this.opts.starter && this.opts.transport && this.opts.online() && (await this.firstSignIn())) void this.fetchStarter();
     if (this.stopped) return;
     this.connectAll();
@@ -532,6 +532,12 @@ export class SyncEngine {
     return cases.length > 0 && cases.every((s) => !done.has(s.name));
   }
 
+  /** The kept head start without the docs that have synced once since it came (a stop right after their sync). */
+  private async notSyncedYet(st: Starter): Promise<Starter> {
+    const done = new Set((await getMeta(this.db, META.syncedOnce, isStringArray)) ?? []);
+    return { ...st, docs: st.docs.filter((d) => !done.has(d.name)) };
+  }
+
   private async noteSyncedOnce(name: string): Promise<void> {
     const done = (await getMeta(this.db, META.syncedOnce, isStringArray)) ?? [];
     if (!done.includes(name)) await setMeta(this.db, META.syncedOnce, [...done, name]);
@@ -547,7 +553,7 @@ export class SyncEngine {
     if (!st || this.stopped) return;
     // Only for the docs that have not synced meanwhile; kept until they have (a restart offline still shows them).
     st = { ...st, docs: st.docs.filter((d) => this.slots.get(d.name)?.kind === 'cases' && !this.slots.get(d.name)!.wasSynced) };
-    if (st.docs.length === 0 && this.org.peek()) return;
+    if (st.docs.length === 0) return;
     await setMeta(this.db, META.starter, st).catch(() => {});
     await this.applyStarter(st);
   }
@@ -558,6 +564,11 @@ export class SyncEngine {
    * `status.early`: the first usable task list (`taskListUsable`).
    */
   private async applyStarter(st: Starter): Promise<void> {
+    if (st.docs.length === 0) {
+      // Nothing left to show first (its docs have synced): the reference subset is not needed either.
+      await deleteMeta(this.db, META.starter).catch(() => {});
+      return;
+    }
     if (!this.org.peek() && (st.org.grids?.length ?? 0) > 0) {
       const data: FullOrgData = { towns: [], villages: [], grids: [], categories: [], subcategories: [], plans: [], units: [], users: [], ...st.org };
       this.org.value = viewOf(data);

@@ -9,6 +9,7 @@ import { WebSocket } from 'ws';
 import { createAuthService, type GridlinkAuthService, type GridlinkSession } from '../../src/app/session.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import type { OrgData } from '../../src/domain/org.ts';
+import { casesDocName, liveYears } from '../../src/domain/docs.ts';
 import { inStarter, parseStarter, starterOrg } from '../../src/domain/starter.ts';
 import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { taskListUsable } from '../../src/sync/status.ts';
@@ -108,12 +109,15 @@ describe('the head start of a first sign-in (GET /api/starter)', () => {
     const r = await api(server.url, '/api/starter', { token });
     expect(r.status).toBe(200);
     const st = parseStarter(r.body)!;
-    expect(st.docs.map((d) => d.name)).toEqual([casesDoc('t01')]);
-    const sent = st.docs[0]!.events as CaseEvent[];
+    // Every live cases doc of the worker is listed (last year's holds nothing for them: listed empty).
+    expect(st.docs.map((d) => d.name).sort()).toEqual(liveYears(Date.now()).map((y) => casesDocName('t01', y)).sort());
+    const mine = st.docs.find((d) => d.name === casesDoc('t01'))!;
+    expect(st.docs.filter((d) => d !== mine).every((d) => d.events.length === 0 && d.receipts.length === 0)).toBe(true);
+    const sent = mine.events as CaseEvent[];
     expect([...new Set(sent.map((e) => e.caseId))].sort()).toEqual([ids.reported, ids.resolved].sort());
     // Whole cases: every event of each, and a receipt for each event.
     expect(sent.length).toBe(events.filter((e) => e.caseId === ids.reported || e.caseId === ids.resolved).length);
-    expect(st.docs[0]!.receipts.length).toBe(sent.length);
+    expect(mine.receipts.length).toBe(sent.length);
     // The reference subset (src/domain/starter.ts), item for item (the relay's plans carry their version).
     const keys = (o: Partial<OrgData>) => Object.fromEntries(Object.entries(o).map(([k, list]) => [k, (list as Array<{ id?: string; code?: string }>).map((x) => x.id ?? x.code).sort()]));
     expect(keys(st.org)).toEqual(keys(starterOrg(FIXTURE_ORG, USERS.w0001, sent)));
@@ -166,6 +170,24 @@ describe('the head start of a first sign-in (GET /api/starter)', () => {
     expect(strip(await s.queryCases({}, 0, 1000))).toEqual(strip(await p.queryCases({}, 0, 1000)));
     await auth.dispose();
     await plain.dispose();
+  });
+
+  it('a worker with no open work gets an empty task list that can be believed, and can report', async () => {
+    const gate = new Gate();
+    gate.held = true;
+    const auth = device(gate, `fs${Date.now().toString(36)}d`);
+    const r = await auth.login('w0002', PASSWORD);
+    if (!r.ok) throw new Error(`login: ${r.error}`);
+    const s = r.session;
+    await until(() => taskListUsable(s.status.value), 'the first usable task list');
+    expect(s.status.value.synced).toBeFalsy();
+    expect(await s.countCases({})).toBe(0);
+    expect(s.org.value?.grid('g0002')).toBeTruthy();
+    expect((await s.report({ category: '0101', description: '路面塌陷', location: { lat: 41.2, lng: 122.1 }, gridId: 'g0002' })).ok).toBe(true);
+    gate.release();
+    await until(() => s.status.value.synced === true && s.status.value.unsaved === 0, 'synced, the report acknowledged');
+    expect(await s.countCases({})).toBe(1);
+    await auth.dispose();
   });
 
   it('a first sign-in cut off before its docs synced shows the head start again after a restart offline', async () => {
