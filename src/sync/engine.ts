@@ -32,7 +32,7 @@ import type { Command, Decision, ReportInput } from '../domain/commands.ts';
 import { parseDocName, type DocGrant } from '../domain/docs.ts';
 import { parseEvent, type CaseEvent, type LatLng } from '../domain/events.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
-import { indexOrg, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
+import { indexOrg, type OrgData, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
 import { roleMayEver, type CaseState } from '../domain/workflow.ts';
 import { deleteMeta, getMeta, isNumber, isString, isStringArray, setMeta } from '../storage/meta.ts';
 import { parseStarter, type Starter } from '../domain/starter.ts';
@@ -50,7 +50,6 @@ import { orgChanges, orgIsEmpty, readBase, viewOf } from '../protocol/orgdoc.ts'
 import { countRows, extraRows, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../protocol/wire.ts';
 import type { ConnectionState, SyncStatus } from './status.ts';
-import type { OrgData as FullOrgData } from '../domain/org.ts';
 
 export interface EngineOptions {
   ns: string;
@@ -139,6 +138,7 @@ export class SyncEngine {
   private early = false;
   /** The reference data shown is the head start's subset: replaced by the org doc once it has synced whole. */
   private orgFromStarter = false;
+  private syncedNotes: Promise<void> = Promise.resolve();
   private lastSavedMs: number | null = null;
   private wasOnline: boolean;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
@@ -538,9 +538,13 @@ export class SyncEngine {
     return { ...st, docs: st.docs.filter((d) => !done.has(d.name)) };
   }
 
-  private async noteSyncedOnce(name: string): Promise<void> {
-    const done = (await getMeta(this.db, META.syncedOnce, isStringArray)) ?? [];
-    if (!done.includes(name)) await setMeta(this.db, META.syncedOnce, [...done, name]);
+  /** Records that a doc has synced once on this device (one write after another: two docs may sync at once). */
+  private noteSyncedOnce(name: string): Promise<void> {
+    this.syncedNotes = this.syncedNotes.then(async () => {
+      const done = (await getMeta(this.db, META.syncedOnce, isStringArray)) ?? [];
+      if (!done.includes(name)) await setMeta(this.db, META.syncedOnce, [...done, name]);
+    }).catch(() => {});
+    return this.syncedNotes;
   }
 
   private async fetchStarter(): Promise<void> {
@@ -570,7 +574,7 @@ export class SyncEngine {
       return;
     }
     if (!this.org.peek() && (st.org.grids?.length ?? 0) > 0) {
-      const data: FullOrgData = { towns: [], villages: [], grids: [], categories: [], subcategories: [], plans: [], units: [], users: [], ...st.org };
+      const data: OrgData = { towns: [], villages: [], grids: [], categories: [], subcategories: [], plans: [], units: [], users: [], ...st.org };
       this.org.value = viewOf(data);
       this.orgFromStarter = true;
     }
@@ -673,7 +677,7 @@ export class SyncEngine {
   private onFirstSync(slot: Slot): void {
     if (slot.kind === 'org' && this.orgDoc === slot.doc && (!this.org.peek() || this.orgFromStarter)) this.flushOrg();
     if (slot.kind === 'cases') {
-      void this.noteSyncedOnce(slot.name).catch(() => {});
+      void this.noteSyncedOnce(slot.name);
       if (slot.index.hasStarter) void this.dropStarter(slot);
     }
     // The relay's state arrived as update rows: merge them so the next open reads one row.
