@@ -319,16 +319,13 @@ export class Relay {
       noServer: true,
       maxPayload: opts.maxMessageBytes,
       // The event logs are repetitive JSON (DESIGN.md section 10: 1.77 MB for 2,000 cases): compress on the wire.
-      // Small windows and no context takeover keep the per-connection zlib memory small. Level 9 costs no memory
-      // (the window and memLevel set it) and takes 2% off a first sync at 2G (issue 16 section 5: 11 kB of a
-      // 2,000-case town doc's 579 kB, more than the head start adds); only messages over `threshold` (catch-ups,
-      // not the fan-out of single events) are compressed at all.
+      // Small windows and no context takeover keep the per-connection zlib memory small.
       perMessageDeflate: {
         threshold: 1024,
         serverNoContextTakeover: true,
         clientNoContextTakeover: true,
         serverMaxWindowBits: 13,
-        zlibDeflateOptions: { level: 9, memLevel: 7 },
+        zlibDeflateOptions: { level: 6, memLevel: 7 },
         concurrencyLimit: 8,
       },
     });
