@@ -13,6 +13,7 @@
  *                          (POST /api/logout) and the audit log (GET /api/audit): accountshttp.ts. A sign-in with
  *                          a temporary password answers "mustChangePassword": true
  *   GET  /api/me           Bearer -> 200 {"user","docs":[{"name","access"}],"serverTime"}; 401 unauthorized
+ *   GET  /api/starter      Bearer (issue 16) -> 200 a first sign-in's head start: starterhttp.ts
  *   POST /api/cases        Bearer {"category","description","location":{"lat","lng"},"gridId","address"?,
  *                          "photos"?:[{"full","thumb"}],"voice"?:{"hash","seconds"}}
  *                          -> 201 the new case state (with `id`); 400 bad fields; 403 role/scope
@@ -95,6 +96,7 @@ import { isRefusal, statsAnswer, statsQuery } from './stats.ts';
 import { exportRoute } from './exports.ts';
 import { auditCsv, readAudit } from './audithttp.ts';
 import { serveStatic } from './static.ts';
+import { starter } from './starterhttp.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
 import { clientAddress, type Audit } from './audit.ts';
@@ -180,6 +182,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/healthz$/, methods: { GET: healthz, HEAD: healthz } },
   { pattern: /^\/api\/login$/, methods: { POST: login } },
   { pattern: /^\/api\/me$/, methods: { GET: me } },
+  { pattern: /^\/api\/starter$/, methods: { GET: (req, res, ctx) => starter(req, res, ctx, foldedDoc) } },
   { pattern: /^\/api\/cases$/, methods: { POST: reportCase } },
   { pattern: /^\/api\/cases\/mine$/, methods: { GET: myCases } },
   { pattern: /^\/api\/reference$/, methods: { GET: reference } },

@@ -296,6 +296,13 @@ export const OPENAPI = {
         responses: { 200: json({ type: 'object', properties: { user: ref('User'), docs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, access: { type: 'string', enum: ['read', 'write'] } } } } } }), 401: error('unauthorized') },
       },
     },
+    '/api/starter': {
+      get: {
+        summary: "A first sign-in's head start (grid workers): every event and receipt of their grid's open cases and their own open reports, and the reference data those and a report need; the docs still sync whole after it",
+        security: [{ bearer: [] }],
+        responses: { 200: json({ type: 'object', properties: { docs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, events: { type: 'array', items: { type: 'object' } }, receipts: { type: 'array', items: { type: 'object' } } } } }, org: { type: 'object' } } }), 401: error('unauthorized') },
+      },
+    },
     '/api/cases': {
       post: {
         summary: 'Report a case as the caller',

@@ -6,6 +6,12 @@
  *      permessage-deflate as browsers do) until every doc is synced and the read model is written.
  *      Peer in the same run: PouchDB 9.0.0 pulling the same records (one doc per event and per org entry) from
  *      pouchdb-server 4.2.0 through the same proxy. Budget: no more bytes than PouchDB.
+ *      Issue 16 section 5: the time from sign-in to the first usable task list, budget 15 s: the moment the
+ *      session's status passes `taskListUsable` (src/sync/status.ts, the rule the app's screens use: the worker's
+ *      open cases and the reference data in the read model), checked against the converged state: every open case
+ *      of the worker's grid and every open own report at convergence was already a row then, in the same state.
+ *      The app's HTTP requests and its socket share one link per direction (`shared: true`), as on a phone's radio:
+ *      the head start (GET /api/starter) gets no bandwidth of its own.
  *  (b) a week offline: the worker makes `weekEvents` case events offline while other workers report 300 cases
  *      on the relay; then the link returns. Converged = the relay acknowledged all of the worker's events and the
  *      worker's read model holds the others' cases. Budget: 1.5x the floor = 2 round trips (connect + one
@@ -27,6 +33,9 @@ import { BENCH_JWT_SECRET, BENCH_PASSWORD } from '../lib/datadir.ts';
 import { peerImport, peerPath } from '../lib/peers.ts';
 import { freePort, startServerProc, sleep, stopChild } from '../lib/proc.ts';
 import { startProxy, type ShapingProxy } from '../lib/proxy.ts';
+import { FINAL_STATUSES } from '../../src/domain/workflow.ts';
+import { taskListUsable } from '../../src/sync/status.ts';
+import type { CaseRow } from '../../src/storage/rows.ts';
 import { figure, missing, peerFailures, type Result } from '../lib/results.ts';
 
 const RTT = 1400;
@@ -101,6 +110,7 @@ export async function syncFigure(opts: { workerCases: number; weekEvents: number
   let pouchWeek = null as Measured | null;
   let pouchError = '';
   let first = null as Measured | null;
+  let usable = null as { ms: number; rows: number; missing: number } | null;
   let week = null as Measured | null;
   let weekFloor = NaN as number;
   let error = '';
@@ -147,7 +157,7 @@ export async function syncFigure(opts: { workerCases: number; weekEvents: number
   };
   const gridlinkPhase = async () => {
   const relay = await startServerProc(join(ROOT, 'bench/servers/gridlink.ts'), { DATA_DIR: data.dataDir, STATIC_DIR: join(ROOT, 'bench/out/none'), JWT_SECRET: BENCH_JWT_SECRET }, { name: 'gridlink relay' });
-  const proxy = await startProxy({ host: '127.0.0.1', port: relay.port }, { rttMs: RTT, kbps: KBPS });
+  const proxy = await startProxy({ host: '127.0.0.1', port: relay.port }, { rttMs: RTT, kbps: KBPS, shared: true });
   try {
     // IndexedDB for the app's code in Node (the same package the tests use), a fresh device per run.
     const fakeIdb = 'fake-indexeddb/auto';
@@ -158,14 +168,38 @@ export async function syncFigure(opts: { workerCases: number; weekEvents: number
     const auth = createAuthService({ baseUrl: proxy.url, fetch: globalThis.fetch, WebSocketPolyfill: WebSocket, online: () => online, namespace: `bench${Date.now().toString(36)}`, pollMs: 50, pbkdf2Iterations: 1000 });
     try {
       let session: Awaited<ReturnType<typeof auth.login>> | null = null;
+      const grid = data.org.grids.find((g) => g.workerId === WORKER)!;
+      const isOpen = (r: CaseRow) => !(FINAL_STATUSES as readonly string[]).includes(r.status);
+      // The worker's open work as the read model shows it: the grid's open cases and their own open reports.
+      const openWork = async (x: { queryCases(f: { gridId?: string }, o: number, l: number): Promise<CaseRow[]>; queryQueue(q: 'my_reports', o: number, l: number): Promise<CaseRow[]> }) => {
+        const rows = [...(await x.queryCases({ gridId: grid.id }, 0, 100_000)), ...(await x.queryQueue('my_reports', 0, 100_000))];
+        return new Map(rows.filter(isOpen).map((r) => [r.id, `${r.status}|${r.updatedMs}`]));
+      };
+      let atUsable = new Map<string, string>();
+      let t0 = 0;
       first = await measure(proxy, async () => {
+        t0 = performance.now();
         session = await auth.login(WORKER, BENCH_PASSWORD);
         if (!session.ok) throw new Error(`login failed: ${session.error}`);
+        const ses = session.session;
+        // The first usable task list: the status the screens read passes the app's rule; its rows are taken at once.
+        const early = until(() => taskListUsable(ses.status.value), 900_000, 'the first usable task list').then(async () => {
+          const ms = performance.now() - t0;
+          atUsable = await openWork(ses);
+          usable = { ms, rows: atUsable.size, missing: 0 };
+        });
         // Bounded: a first sync that never completes (it once reconnected forever, see server/relay.ts) is a miss.
-        await withTimeout(session.session.engine.whenSynced(), 900_000, 'the first sync');
+        await withTimeout(ses.engine.whenSynced(), 900_000, 'the first sync');
+        await early;
       });
       const s = (session as unknown as { ok: true; session: Awaited<ReturnType<typeof auth.resume>> & object }).session;
       const cases = await s.countCases({});
+      const converged = await openWork(s);
+      if (usable) {
+        const u = usable as { ms: number; rows: number; missing: number };
+        for (const [id, v] of converged) if (atUsable.get(id) !== v) u.missing++;
+        log(`  Gridlink first usable task list: ${(u.ms / 1000).toFixed(1)} s, ${u.rows} open cases of ${grid.id} and own reports (${converged.size} at convergence, ${u.missing} missing or different then)`);
+      }
       log(`  Gridlink first sync: ${(first.ms / 1000).toFixed(1)} s, ${(first.down / KB).toFixed(0)} kB down, ${(first.up / KB).toFixed(0)} kB up, ${cases} cases (raw Yjs payload ${(rawPayload / KB).toFixed(0)} kB)`);
 
       // A week offline.
@@ -173,7 +207,6 @@ export async function syncFigure(opts: { workerCases: number; weekEvents: number
       await until(() => s.status.value.connection === 'offline', 10_000, 'offline');
       await sleep(300);
       const w = weekEvents(opts.weekEvents, 'yjs');
-      const grid = data.org.grids.find((g) => g.workerId === WORKER)!;
       const docBefore = s.engine.docs().get(WORKER_DOC);
       const svBefore = docBefore ? Y.encodeStateVector(docBefore) : new Uint8Array([0]);
       for (let i = 0; i < w.mine.length; i++) {
@@ -214,7 +247,7 @@ export async function syncFigure(opts: { workerCases: number; weekEvents: number
   const pouch = opts.quick ? ' (PouchDB not run in --quick: about 4 minutes at 2G; the full run measures it)' : '';
   const failed = !opts.quick && (pouchError || !pouchFirst || !pouchWeek) ? peerFailures({ 'PouchDB/pouchdb-server': pouchError || 'not measured' }) : undefined;
 
-  const link = `2G shaping proxy (${RTT} ms RTT, ${KBPS} kbps each way)`;
+  const link = `2G shaping proxy (${RTT} ms RTT, ${KBPS} kbps each way, one link shared by the app's connections)`;
   const pouchBytes = pouchFirst ? pouchFirst.up + pouchFirst.down : null;
   if (first) {
     results.push(
@@ -235,6 +268,19 @@ export async function syncFigure(opts: { workerCases: number; weekEvents: number
         failed,
         note: `login + /api/me + both docs synced and the read model written; reference: PouchDB${pouch}`,
       }),
+    );
+    const u = usable as { ms: number; rows: number; missing: number } | null;
+    results.push(
+      u
+        ? figure({
+            name: `sync: first sign-in of ${WORKER} on 2G, time to the first usable task list`,
+            value: u.ms / 1000,
+            unit: 's',
+            budget: '<= 15',
+            ...(u.missing > 0 ? { failed: `${u.missing} of the open cases at convergence were missing or different at the first usable task list` } : {}),
+            note: `login to taskListUsable (src/sync/status.ts): ${u.rows} open cases of the worker's grid and own open reports with the reference data, all of them as at convergence; full convergence ${(first.ms / 1000).toFixed(1)} s, ${((first.up + first.down) / KB).toFixed(0)} kB; ${link}`,
+          })
+        : missing(`sync: first sign-in of ${WORKER} on 2G, time to the first usable task list`, 's', '<= 15', 'not measured'),
     );
   } else {
     results.push(missing(`sync: first sync of ${WORKER}'s docs, bytes both ways`, 'kB', pouchBytes === null ? null : `<= ${(pouchBytes / KB).toFixed(1)}`, [error || 'not measured', failed].filter(Boolean).join('; ')));

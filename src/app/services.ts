@@ -21,6 +21,7 @@ import type { InboxApi } from '../sync/inbox.ts';
 // The shapes the screens use are owned by the layer that makes them; re-exported here so that the screens import
 // the whole contract from one module.
 export type { ConnectionState, SyncStatus } from '../sync/status.ts';
+export { taskListUsable } from '../sync/status.ts';
 export type { CapturedBlob, StorageReport, UploadProgress } from '../sync/blobtypes.ts';
 export type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 export type { OrgView } from '../domain/org.ts';

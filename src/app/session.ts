@@ -405,6 +405,11 @@ class SessionImpl implements GridlinkSession {
       // Issue 12: the blobs an event names enter the outbox in the same flow as the event is written (offline too).
       beforeAppend: (events) => this.attachEvidence(events),
       afterAppend: () => void this.evidenceParts.peek()?.uploader.kick(),
+      // Issue 16: a first sign-in's head start (the worker's open cases first; the docs sync whole after it).
+      starter: async () => {
+        const res = await deps.apiFetch(this.token, '/api/starter');
+        return res.ok ? ((await res.json()) as unknown) : null;
+      },
       ...(deps.flushMs !== undefined ? { flushMs: deps.flushMs } : {}),
       ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
     });

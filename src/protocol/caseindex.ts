@@ -22,6 +22,12 @@ export class CaseIndex {
   eventCount = 0;
   /** Largest HLC timestamp seen (for the clock). */
   maxAt = '';
+  /**
+   * Issue 16: a first sign-in's head start (src/domain/starter.ts), case id -> its events as the relay sent them,
+   * until the doc has synced. Not counted in `eventCount`, never in `byCase`: `eventsOf` adds them.
+   */
+  private starter: Map<string, CaseEvent[]> | null = null;
+  private starterRaw: { values: readonly unknown[]; receipts: readonly unknown[] } | null = null;
 
   /** Add one raw value. Returns the parsed event, or null if it is corrupt. */
   add(raw: unknown): CaseEvent | null {
@@ -51,6 +57,69 @@ export class CaseIndex {
     }
     if (!this.receipts.has(r.e)) this.receipts.set(r.e, r);
     return this.caseOfEvent.get(r.e) ?? null;
+  }
+
+  /**
+   * Issue 16: the head start's values for this doc (src/domain/starter.ts): parsed like the doc's own (corrupt ones
+   * skipped and counted); their receipts join `receipts` (the relay writes one per event: the doc's are the same).
+   * Returns the case ids it holds. `null` drops it (the doc has synced: it holds all of them now).
+   */
+  setStarter(values: readonly unknown[] | null, receipts: readonly unknown[] = []): string[] {
+    if (values === null) {
+      const ids = [...(this.starter?.keys() ?? [])];
+      this.starter = null;
+      this.starterRaw = null;
+      return ids;
+    }
+    const m = new Map<string, CaseEvent[]>();
+    for (const v of values) {
+      const r = parseEvent(v);
+      if (!r.ok) {
+        this.corrupt++;
+        continue;
+      }
+      const list = m.get(r.event.caseId);
+      if (list) list.push(r.event);
+      else m.set(r.event.caseId, [r.event]);
+      if (!this.caseOfEvent.has(r.event.id)) this.caseOfEvent.set(r.event.id, r.event.caseId);
+      if (r.event.at > this.maxAt) this.maxAt = r.event.at;
+    }
+    this.starter = m;
+    this.starterRaw = { values, receipts };
+    for (const r of receipts) this.addReceipt(r);
+    return [...m.keys()];
+  }
+
+  /** Carry the head start of `from` over (an index rebuilt from its doc while the doc has not synced yet). */
+  keepStarter(from: CaseIndex): this {
+    if (from.starterRaw) this.setStarter(from.starterRaw.values, from.starterRaw.receipts);
+    return this;
+  }
+
+  /** Whether a head start is in use. */
+  get hasStarter(): boolean {
+    return this.starter !== null;
+  }
+
+  /**
+   * A case's events: the doc's, plus (during a first sync) the head start's that the doc does not hold yet, by id.
+   * Once the doc holds every event of the case, this is exactly `byCase.get(caseId)`.
+   */
+  eventsOf(caseId: string): CaseEvent[] | undefined {
+    const own = this.byCase.get(caseId);
+    const early = this.starter?.get(caseId);
+    if (!early) return own;
+    if (!own) return early;
+    const ids = new Set(own.map((e) => e.id));
+    const missing = early.filter((e) => !ids.has(e.id));
+    return missing.length ? [...own, ...missing] : own;
+  }
+
+  /** The ids of the cases `eventsOf` knows: the doc's and the head start's. */
+  caseIds(): string[] {
+    const ids = [...this.byCase.keys()];
+    if (this.starter) for (const id of this.starter.keys()) if (!this.byCase.has(id)) ids.push(id);
+    return ids;
   }
 
   /** Whether some event has no receipt yet. */

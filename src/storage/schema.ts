@@ -238,6 +238,10 @@ export const META = {
   rescue: (doc: string) => `rescue:${doc}`,
   /** Ids of events re-appended by a recovery and not yet acknowledged (refused again -> set aside). */
   probation: (doc: string) => `probation:${doc}`,
+  /** Issue 16: a first sign-in's head start (src/domain/starter.ts), kept until its docs have synced. */
+  starter: 'starter',
+  /** Issue 16: the cases docs that have synced with the relay on this device at least once (string[]). */
+  syncedOnce: 'syncedOnce',
 } as const;
 
 export interface ReadModelMarker {

@@ -62,7 +62,7 @@ export class CaseCommands<D extends CaseDoc> {
     await this.inFlight.get(caseId)?.catch(() => {});
     await this.host.ready();
     const doc = this.host.findCase(caseId);
-    const events = doc?.index.byCase.get(caseId);
+    const events = doc?.index.eventsOf(caseId);
     return events && doc ? foldCase(events, doc.index.contextOf(this.host.orgIndex())) : null;
   }
 
@@ -118,7 +118,7 @@ export class CaseCommands<D extends CaseDoc> {
     if (doc.access !== 'write' || doc.revoked) return { ok: false, error: 'forbidden', detail: doc.name };
     if (doc.recovering) await doc.recovering;
     const org = host.orgIndex();
-    const state = foldCase(doc.index.byCase.get(caseId) ?? [], doc.index.contextOf(org));
+    const state = foldCase(doc.index.eventsOf(caseId) ?? [], doc.index.contextOf(org));
     const decision = decide(state, command, {
       actor: host.user,
       org,

@@ -32,9 +32,10 @@ import type { Command, Decision, ReportInput } from '../domain/commands.ts';
 import { parseDocName, type DocGrant } from '../domain/docs.ts';
 import { parseEvent, type CaseEvent, type LatLng } from '../domain/events.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
-import { indexOrg, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
+import { indexOrg, type OrgData, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
 import { roleMayEver, type CaseState } from '../domain/workflow.ts';
-import { getMeta, isNumber, isString, setMeta } from '../storage/meta.ts';
+import { deleteMeta, getMeta, isNumber, isString, isStringArray, setMeta } from '../storage/meta.ts';
+import { parseStarter, type Starter } from '../domain/starter.ts';
 import { queryQueue, ReadModel, rowsReportedBetween, selectQueue, toRow } from '../storage/readmodel.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import { META, UserDb, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
@@ -74,6 +75,11 @@ export interface EngineOptions {
   beforeAppend?: (events: readonly CaseEvent[]) => Promise<void>;
   /** Issue 12: called after events were written (the session starts the uploader). */
   afterAppend?: (events: readonly CaseEvent[]) => void;
+  /**
+   * Issue 16: the head start of a first sign-in (GET /api/starter, src/domain/starter.ts), asked for while the links
+   * connect when no cases doc of this user has been synced to this device yet; null or a throw: none.
+   */
+  starter?: () => Promise<unknown>;
 }
 
 /** Stored y-indexeddb rows above which a doc is compacted at open / after a sync / during a session. */
@@ -128,6 +134,11 @@ export class SyncEngine {
   private ready = false;
   /** Every doc has synced with the relay once in this session and the read model shows it (status.synced). */
   private synced = false;
+  /** Issue 16: a first sign-in's head start is in the read model (status.early, `taskListUsable`). */
+  private early = false;
+  /** The reference data shown is the head start's subset: replaced by the org doc once it has synced whole. */
+  private orgFromStarter = false;
+  private syncedNotes: Promise<void> = Promise.resolve();
   private lastSavedMs: number | null = null;
   private wasOnline: boolean;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
@@ -279,6 +290,13 @@ export class SyncEngine {
       addEventListener('offline', this.onWindowNet);
     }
     this.pollTimer = setInterval(() => this.checkOnline(), this.opts.pollMs ?? 1000);
+    // Issue 16: a first sign-in's head start, kept from a session that stopped before its docs synced, or asked for
+    // now (at the same time as the links connect: its answer arrives while the socket's handshakes run).
+    const kept = parseStarter(await getMeta(this.db, META.starter, (v): v is unknown => v !== undefined));
+    if (this.stopped) return;
+    if (kept) await this.applyStarter(await this.notSyncedYet(kept));
+    else if (this.opts.starter && this.opts.transport && this.opts.online() && (await this.firstSignIn())) void this.fetchStarter();
+    if (this.stopped) return;
     this.connectAll();
     void this.whenSynced().then(() => {
       if (this.stopped) return;
@@ -362,7 +380,7 @@ export class SyncEngine {
       // The first reference data is applied at once (screens wait for it), but only whole: a first sync from the
       // relay comes in slices (server/relay.ts) and is applied when the link reports it synced (onLinkChange).
       // Later changes are coalesced.
-      if (!this.org.peek()) {
+      if (!this.org.peek() || this.orgFromStarter) {
         if (slot.link && !slot.link.synced) return;
         return this.flushOrg();
       }
@@ -423,6 +441,7 @@ export class SyncEngine {
    */
   private setOrg(doc: Y.Doc, then?: () => void): void {
     const seq = ++this.orgSeq;
+    this.orgFromStarter = false;
     if (orgChanges(doc).length === 0) {
       this.org.value = viewOf(readBase(doc));
       then?.();
@@ -504,6 +523,83 @@ export class SyncEngine {
     this.clock?.observe(index.maxAt);
   }
 
+  // ---------------------------------------------------------------- issue 16: a first sign-in's head start
+
+  /** No cases doc of this user has synced on this device yet: a first sign-in (or one cut off before it synced). */
+  private async firstSignIn(): Promise<boolean> {
+    const done = new Set((await getMeta(this.db, META.syncedOnce, isStringArray)) ?? []);
+    const cases = [...this.slots.values()].filter((s) => s.kind === 'cases');
+    return cases.length > 0 && cases.every((s) => !done.has(s.name));
+  }
+
+  /** The kept head start without the docs that have synced once since it came (a stop right after their sync). */
+  private async notSyncedYet(st: Starter): Promise<Starter> {
+    const done = new Set((await getMeta(this.db, META.syncedOnce, isStringArray)) ?? []);
+    return { ...st, docs: st.docs.filter((d) => !done.has(d.name)) };
+  }
+
+  /** Records that a doc has synced once on this device (one write after another: two docs may sync at once). */
+  private noteSyncedOnce(name: string): Promise<void> {
+    this.syncedNotes = this.syncedNotes.then(async () => {
+      const done = (await getMeta(this.db, META.syncedOnce, isStringArray)) ?? [];
+      if (!done.includes(name)) await setMeta(this.db, META.syncedOnce, [...done, name]);
+    }).catch(() => {});
+    return this.syncedNotes;
+  }
+
+  private async fetchStarter(): Promise<void> {
+    let st: Starter | null = null;
+    try {
+      st = parseStarter(await this.opts.starter!());
+    } catch {
+      // No head start (offline again, an older relay): the docs sync as before.
+    }
+    if (!st || this.stopped) return;
+    // Only for the docs that have not synced meanwhile; kept until they have (a restart offline still shows them).
+    st = { ...st, docs: st.docs.filter((d) => this.slots.get(d.name)?.kind === 'cases' && !this.slots.get(d.name)!.wasSynced) };
+    if (st.docs.length === 0) return;
+    await setMeta(this.db, META.starter, st).catch(() => {});
+    await this.applyStarter(st);
+  }
+
+  /**
+   * Fold the head start into the read model (src/domain/starter.ts): each doc's index folds the starter's events
+   * that the doc does not hold yet; the reference subset is shown until the org doc has synced whole. Then
+   * `status.early`: the first usable task list (`taskListUsable`).
+   */
+  private async applyStarter(st: Starter): Promise<void> {
+    if (st.docs.length === 0) {
+      // Nothing left to show first (its docs have synced): the reference subset is not needed either.
+      await deleteMeta(this.db, META.starter).catch(() => {});
+      return;
+    }
+    if (!this.org.peek() && (st.org.grids?.length ?? 0) > 0) {
+      const data: OrgData = { towns: [], villages: [], grids: [], categories: [], subcategories: [], plans: [], units: [], users: [], ...st.org };
+      this.org.value = viewOf(data);
+      this.orgFromStarter = true;
+    }
+    const flushes: Array<Promise<void>> = [];
+    for (const d of st.docs) {
+      const slot = this.slots.get(d.name);
+      if (slot?.kind !== 'cases' || slot.wasSynced || slot.suspended) continue;
+      for (const id of slot.index.setStarter(d.events, d.receipts)) slot.touched.add(id);
+      this.clock?.observe(slot.index.maxAt);
+      flushes.push(this.projection.flushNow(slot));
+    }
+    await Promise.all(flushes);
+    if (this.stopped || !this.org.peek()) return;
+    this.early = true;
+    this.refreshStatus();
+  }
+
+  /** The doc has synced: it holds every event of the head start now; its cases fold from the doc alone. */
+  private async dropStarter(slot: Slot): Promise<void> {
+    for (const id of slot.index.setStarter(null)) slot.touched.add(id);
+    this.projection.scheduleFlush(slot);
+    const rest = [...this.slots.values()].some((s) => s.kind === 'cases' && s.index.hasStarter);
+    if (!rest) await deleteMeta(this.db, META.starter).catch(() => {});
+  }
+
   // ---------------------------------------------------------------- org index (the read model: projection.ts)
 
   private get orgIndex(): OrgIndex {
@@ -579,7 +675,11 @@ export class SyncEngine {
 
   /** A doc's link has just synced (the host then records it as synced and the status is refreshed). */
   private onFirstSync(slot: Slot): void {
-    if (slot.kind === 'org' && this.orgDoc === slot.doc && !this.org.peek()) this.flushOrg();
+    if (slot.kind === 'org' && this.orgDoc === slot.doc && (!this.org.peek() || this.orgFromStarter)) this.flushOrg();
+    if (slot.kind === 'cases') {
+      void this.noteSyncedOnce(slot.name);
+      if (slot.index.hasStarter) void this.dropStarter(slot);
+    }
     // The relay's state arrived as update rows: merge them so the next open reads one row.
     if (extraRows(slot.persistence) > COMPACT_AT_OPEN) this.host.compactSoon(slot);
     if (slot.ledger.rescuePending && !slot.suspended) void this.runRescue(slot).catch((e: unknown) => console.error('gridlink rescue failed', e));
@@ -647,6 +747,7 @@ export class SyncEngine {
       lastSavedMs: this.lastSavedMs,
       ready: this.ready,
       synced: this.synced,
+      ...(this.early ? { early: true } : {}),
       authExpired: this.authExpired,
     });
   }
@@ -696,7 +797,7 @@ export class SyncEngine {
   // ---------------------------------------------------------------- commands and reads (commands.ts)
 
   private findCase(caseId: string): Slot | undefined {
-    for (const s of this.slots.values()) if (s.kind === 'cases' && s.index.byCase.has(caseId)) return s;
+    for (const s of this.slots.values()) if (s.kind === 'cases' && s.index.eventsOf(caseId)) return s;
     return undefined;
   }
 

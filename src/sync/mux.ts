@@ -15,6 +15,11 @@
  *  - `close()` tells the relay (MUX_CLOSE) and fires onclose at once. The shared socket is closed once no channel
  *    has used it for IDLE_MS, and dropped (every channel closed) when nothing arrived for SILENT_MS: the relay
  *    echoes each provider's 15 s awareness renewal, so silence means a dead link.
+ *  - Any frame on the shared socket tells every channel the link is alive (`onalive`; websocket.ts keeps the
+ *    provider's 30 s "no message" watchdog quiet with it). On 2G a big catch-up on one channel (a town doc: about
+ *    800 kB, 90 s at 70 kbps) holds back every other channel's messages behind it in the one TCP stream; with a
+ *    watchdog of their own they reconnected after 30 s and asked again for what was still queued (the org doc twice:
+ *    80 kB more in about one first sync in two, issue 16). A dead link is still caught: by SILENT_MS here.
  *  - An outgoing update bigger than `maxSendBytes` (a long offline stretch sends all of its changes as one sync
  *    step 2) is sent as several updates of at most that size (src/protocol/chunks.ts), in order, each inspected, stored and
  *    acknowledged by the relay on its own. Sent whole, it would pass the relay's MAX_MESSAGE_BYTES, close the
@@ -47,6 +52,8 @@ export interface MuxSocket {
   onmessage: ((ev: { data: ArrayBuffer }) => void) | null;
   onclose: ((ev: CloseInfo) => void) | null;
   onerror: ((ev: unknown) => void) | null;
+  /** A frame arrived on the shared socket (for any channel): the link is alive. */
+  onalive?: (() => void) | null;
   send(data: ArrayBuffer | Uint8Array): void;
   close(code?: number, reason?: string): void;
 }
@@ -58,6 +65,7 @@ interface HubChannel {
   id: number;
   readonly docName: string;
   onmessage: MuxSocket['onmessage'];
+  onalive?: MuxSocket['onalive'];
   opened(): void;
   ended(info: CloseInfo): void;
 }
@@ -84,6 +92,7 @@ export function muxSocketClass(WS: typeof WebSocket, opts: { maxSendBytes?: numb
     onmessage: MuxSocket['onmessage'] = null;
     onclose: MuxSocket['onclose'] = null;
     onerror: MuxSocket['onerror'] = null;
+    onalive: MuxSocket['onalive'] = null;
     readonly docName: string;
     id = 0;
     private readonly hub: Hub;
@@ -157,6 +166,7 @@ class Hub {
     };
     this.ws.onmessage = (ev: MessageEvent) => {
       this.lastMessageMs = Date.now();
+      for (const ch of this.channels.values()) ch.onalive?.();
       try {
         this.receive(new Uint8Array(ev.data as ArrayBuffer));
       } catch (e) {

@@ -14,7 +14,8 @@
  *    token and renews it (or asks for the password) while the retries wait; unsaved work stays in the doc and goes
  *    out on the next connection.
  *  - Awareness is left at y-websocket's default: its 15 s renewal keeps the provider's 30 s "no message" watchdog
- *    from tearing down a quiet but healthy connection.
+ *    from tearing down a quiet but healthy connection. Over the shared socket any frame does (mux.ts `onalive`): on
+ *    2G a channel's own messages may wait behind another doc's long catch-up.
  */
 import * as decoding from 'lib0/decoding';
 import type * as encoding from 'lib0/encoding';
@@ -69,6 +70,9 @@ class WebsocketLink implements Link {
       guard(() => hooks.onRefused(code, detail));
     };
     this.provider.on('status', ({ status }) => {
+      // A channel of the shared socket (mux.ts): any frame on that socket keeps this provider's watchdog quiet.
+      const ws = this.provider.ws as unknown as { onalive?: (() => void) | null } | null;
+      if (ws && 'onalive' in ws) ws.onalive = () => void (this.provider.wsLastMessageReceived = Date.now());
       if (status === 'connecting') this.opened = false;
       if (status === 'connected') this.opened = true;
       guard(() => hooks.onChange());

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { muxSocketClass } from '../../src/sync/mux.ts';
+import { websocketTransport } from '../../src/sync/websocket.ts';
 import {
   EVENTS_ARRAY,
   MSG_ACK,
@@ -223,6 +224,39 @@ describe('multiplexed relay socket', () => {
     }
     // No channel left: each shared socket is closed after its idle delay.
     await until(() => server.relay.socketCount() === socketsBefore, 'shared sockets closed');
+  });
+
+  it('a frame for one doc keeps the other docs\' providers alive (issue 16: on 2G their messages wait behind a long catch-up)', async () => {
+    const transport = websocketTransport({ wsOrigin: server.wsBase, WebSocketPolyfill: WebSocket });
+    const hooks = { onAck: () => {}, onRefused: () => {}, onUpgradeFailed: () => {}, onChange: () => {} };
+    const quiet = transport('org', new Y.Doc(), tokens.w0001!, hooks);
+    const busy = transport(casesDoc('t01'), new Y.Doc(), tokens.w0001!, hooks);
+    const provider = (l: unknown) => (l as { provider: WebsocketProvider }).provider;
+    try {
+      await until(() => quiet.synced && busy.synced, 'both synced');
+      const before = provider(quiet).wsLastMessageReceived;
+      const quietDoc = provider(quiet).doc;
+      let quietMessages = 0;
+      const ws = provider(quiet).ws as unknown as { onmessage: (ev: unknown) => void };
+      const own = ws.onmessage;
+      ws.onmessage = (ev) => {
+        quietMessages++;
+        own(ev);
+      };
+      await new Promise((r) => setTimeout(r, 20));
+      // Another device writes to the busy doc only: the relay sends a frame on its channel, none on the quiet one.
+      const other = transport(casesDoc('t01'), new Y.Doc(), tokens.town01!, hooks);
+      await until(() => other.synced, 'other synced');
+      const updatesBefore = quietDoc.store.clients.size;
+      provider(other).doc.getArray(EVENTS_ARRAY).push([new Actor(USERS.town01).report('g0001').event]);
+      await until(() => provider(busy).doc.getArray(EVENTS_ARRAY).length > 0 && provider(quiet).wsLastMessageReceived > before, 'the frame on the busy channel');
+      expect(quietMessages).toBe(0);
+      expect(quietDoc.store.clients.size).toBe(updatesBefore);
+      other.destroy();
+    } finally {
+      quiet.destroy();
+      busy.destroy();
+    }
   });
 
   it('sends a long offline stretch as slices under the relay\'s message limit; whole, it would be closed with 1009', async () => {

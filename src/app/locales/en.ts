@@ -42,6 +42,8 @@ export const en: Messages = {
   'sync.allSaved': 'All changes saved to the server',
   'sync.lastSaved': 'Last saved {time}',
   'sync.neverSaved': 'Not saved yet',
+  'sync.earlier': 'Downloading older records…',
+  'sync.earlierOffline': 'Older records will download when back online',
   'sync.loadingLocal': 'Reading data on this device…',
   'sync.uploads.photos.one': '{n} photo waiting to upload',
   'sync.uploads.photos.other': '{n} photos waiting to upload',

@@ -45,6 +45,8 @@ export const zh = {
   'sync.allSaved': '所有更改已保存到服务器',
   'sync.lastSaved': '上次保存 {time}',
   'sync.neverSaved': '尚未保存过',
+  'sync.earlier': '正在下载更早的记录…',
+  'sync.earlierOffline': '更早的记录将在联网后下载',
   'sync.loadingLocal': '正在读取本机数据…',
   'sync.uploads.photos.one': '{n} 张照片待上传',
   'sync.uploads.photos.other': '{n} 张照片待上传',

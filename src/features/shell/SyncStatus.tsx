@@ -4,6 +4,8 @@
  * A polite live region, so a screen reader hears "离线" or "2 项更改尚未保存到服务器" when it changes.
  * It claims only what is known: while the local docs open and the links are made it says "正在连接…", never
  * beside "所有更改已保存到服务器" (which waits for the relay's answer, or for the device to be known offline).
+ * Issue 16: after a first sign-in's head start (status.early) and until every doc has synced, "正在下载更早的记录…"
+ * (offline: "更早的记录将在联网后下载"): the worker's open work is on screen, the rest of the town's year is not yet.
  */
 import type { ReadonlySignal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
@@ -50,6 +52,8 @@ export function SyncStatusBar({ status }: { status: ReadonlySignal<Status> }) {
         </>
       ) : null}
       {!s.ready ? <span class="syncbar-loading">{t('sync.loadingLocal')}</span> : null}
+      {/* Issue 16: a first sign-in shows the worker's open work first; the rest of the year is still on its way. */}
+      {s.ready && s.early && !s.synced ? <span class="syncbar-loading">{t(conn === 'offline' ? 'sync.earlierOffline' : 'sync.earlier')}</span> : null}
     </div>
   );
 }

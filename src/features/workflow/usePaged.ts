@@ -7,14 +7,17 @@
  * to the same list) is shown until the first count arrives, so the layout stays put.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { CaseRow, Session, SyncStatus } from '../../app/services.ts';
+import { taskListUsable, type CaseRow, type Session, type SyncStatus } from '../../app/services.ts';
 
 /** Sessions whose data has been known once: it stays known (a reconnect does not bring the skeletons back). */
 const knownSessions = new WeakSet<object>();
 
-/** The read model shows the server's data (synced this session), or all there is to know (offline, sign-in expired). */
+/**
+ * The read model shows the server's data (synced this session, or a first sign-in's head start: the worker's open
+ * work, `taskListUsable`), or all there is to know (offline, sign-in expired).
+ */
 export function dataKnown(s: SyncStatus): boolean {
-  return s.ready && (s.synced === true || s.connection === 'offline' || s.authExpired);
+  return taskListUsable(s) || (s.ready && (s.connection === 'offline' || s.authExpired));
 }
 
 /**
