@@ -221,6 +221,8 @@ export default defineConfig({
     rollupOptions: {
       output: {
         chunkFileNames: (chunk) => (FIRST_PATH.test(chunk.facadeModuleId ?? '') ? 'assets/p-[hash:7].js' : 'assets/[hash:7].js'),
+        // Style sheets too: the entry lists the lazy chunks' CSS among their dependencies (their names cost bytes).
+        assetFileNames: (asset) => (asset.names.some((n) => n.endsWith('.css')) ? 'assets/[hash:7][extname]' : 'assets/[name]-[hash][extname]'),
         codeSplitting: { groups: [{ name: 'index', tags: ['$initial'] }] },
       },
     },

@@ -32,10 +32,9 @@ import type { Command, Decision, ReportInput } from '../domain/commands.ts';
 import { parseDocName, type DocGrant } from '../domain/docs.ts';
 import { parseEvent, type CaseEvent, type LatLng } from '../domain/events.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
-import { indexOrg, type OrgData, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
+import { indexOrg, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
 import { roleMayEver, type CaseState } from '../domain/workflow.ts';
 import { deleteMeta, getMeta, isNumber, isString, isStringArray, setMeta } from '../storage/meta.ts';
-import { parseStarter, type Starter } from '../domain/starter.ts';
 import { queryQueue, ReadModel, rowsReportedBetween, selectQueue, toRow } from '../storage/readmodel.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import { META, UserDb, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
@@ -46,6 +45,7 @@ import { ReadModelProjection, sameMarker } from './projection.ts';
 import type { Transport } from './link.ts';
 import { linksState, ownBy, setStatus } from './docsync.ts';
 import { DocHost, type HostedDoc } from './host.ts';
+import type { HeadStartHost } from './headstart.ts';
 import { orgChanges, orgIsEmpty, readBase, viewOf } from '../protocol/orgdoc.ts';
 import { countRows, extraRows, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../protocol/wire.ts';
@@ -292,10 +292,14 @@ export class SyncEngine {
     this.pollTimer = setInterval(() => this.checkOnline(), this.opts.pollMs ?? 1000);
     // Issue 16: a first sign-in's head start, kept from a session that stopped before its docs synced, or asked for
     // now (at the same time as the links connect: its answer arrives while the socket's handshakes run).
-    const kept = parseStarter(await getMeta(this.db, META.starter, (v): v is unknown => v !== undefined));
+    // Its code is loaded only then (headstart.ts).
+    const kept = await getMeta(this.db, META.starter, (v): v is unknown => v !== undefined);
     if (this.stopped) return;
-    if (kept) await this.applyStarter(await this.notSyncedYet(kept));
-    else if (this.opts.starter && this.opts.transport && this.opts.online() && (await this.firstSignIn())) void this.fetchStarter();
+    const starter = this.opts.starter;
+    if (kept !== undefined) await (await import('./headstart.ts')).resumeHeadStart(this.headStartHost(), kept);
+    else if (starter && this.opts.transport && this.opts.online() && (await this.firstSignIn())) {
+      void import('./headstart.ts').then((m) => m.fetchHeadStart(this.headStartHost(), starter));
+    }
     if (this.stopped) return;
     this.connectAll();
     void this.whenSynced().then(() => {
@@ -532,12 +536,6 @@ export class SyncEngine {
     return cases.length > 0 && cases.every((s) => !done.has(s.name));
   }
 
-  /** The kept head start without the docs that have synced once since it came (a stop right after their sync). */
-  private async notSyncedYet(st: Starter): Promise<Starter> {
-    const done = new Set((await getMeta(this.db, META.syncedOnce, isStringArray)) ?? []);
-    return { ...st, docs: st.docs.filter((d) => !done.has(d.name)) };
-  }
-
   /** Records that a doc has synced once on this device (one write after another: two docs may sync at once). */
   private noteSyncedOnce(name: string): Promise<void> {
     this.syncedNotes = this.syncedNotes.then(async () => {
@@ -547,49 +545,27 @@ export class SyncEngine {
     return this.syncedNotes;
   }
 
-  private async fetchStarter(): Promise<void> {
-    let st: Starter | null = null;
-    try {
-      st = parseStarter(await this.opts.starter!());
-    } catch {
-      // No head start (offline again, an older relay): the docs sync as before.
-    }
-    if (!st || this.stopped) return;
-    // Only for the docs that have not synced meanwhile; kept until they have (a restart offline still shows them).
-    st = { ...st, docs: st.docs.filter((d) => this.slots.get(d.name)?.kind === 'cases' && !this.slots.get(d.name)!.wasSynced) };
-    if (st.docs.length === 0) return;
-    await setMeta(this.db, META.starter, st).catch(() => {});
-    await this.applyStarter(st);
-  }
-
-  /**
-   * Fold the head start into the read model (src/domain/starter.ts): each doc's index folds the starter's events
-   * that the doc does not hold yet; the reference subset is shown until the org doc has synced whole. Then
-   * `status.early`: the first usable task list (`taskListUsable`).
-   */
-  private async applyStarter(st: Starter): Promise<void> {
-    if (st.docs.length === 0) {
-      // Nothing left to show first (its docs have synced): the reference subset is not needed either.
-      await deleteMeta(this.db, META.starter).catch(() => {});
-      return;
-    }
-    if (!this.org.peek() && (st.org.grids?.length ?? 0) > 0) {
-      const data: OrgData = { towns: [], villages: [], grids: [], categories: [], subcategories: [], plans: [], units: [], users: [], ...st.org };
-      this.org.value = viewOf(data);
-      this.orgFromStarter = true;
-    }
-    const flushes: Array<Promise<void>> = [];
-    for (const d of st.docs) {
-      const slot = this.slots.get(d.name);
-      if (slot?.kind !== 'cases' || slot.wasSynced || slot.suspended) continue;
-      for (const id of slot.index.setStarter(d.events, d.receipts)) slot.touched.add(id);
-      this.clock?.observe(slot.index.maxAt);
-      flushes.push(this.projection.flushNow(slot));
-    }
-    await Promise.all(flushes);
-    if (this.stopped || !this.org.peek()) return;
-    this.early = true;
-    this.refreshStatus();
+  /** The engine as the head start (headstart.ts) reads and changes it. */
+  private headStartHost(): HeadStartHost {
+    return {
+      db: this.db,
+      stopped: () => this.stopped,
+      slot: (name) => this.slots.get(name),
+      showOrgSubset: (data) => {
+        if (this.org.peek()) return;
+        this.org.value = viewOf(data);
+        this.orgFromStarter = true;
+      },
+      flush: (slot) => {
+        this.clock?.observe(slot.index.maxAt);
+        return this.projection.flushNow(slot as Slot);
+      },
+      early: () => {
+        if (!this.org.peek()) return;
+        this.early = true;
+        this.refreshStatus();
+      },
+    };
   }
 
   /** The doc has synced: it holds every event of the head start now; its cases fold from the doc alone. */
