@@ -69,37 +69,12 @@ describe('regressions found by the fuzzer', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
-  it('seed 3: presence from other accounts, echoed back by an honest y-websocket device, does not get it closed with 4429', async () => {
-    // y-websocket sends every awareness change it receives back to the relay. 40 presence renewals by 4 others
-    // (each within its own rate) made the honest device pass its rate and its strikes: 4429, and y-websocket
-    // never reconnects after a 44xx (found by the 60 s bench run with seed 3).
-    const before = server.relay.currentLimits();
-    server.relay.setLimits({ awarenessPerMinute: 12 });
-    const honest = new SyncClient(server.wsBase, 'org', await login(server.url, 'w0001'));
-    const others = await Promise.all(['town01', 'county', 'trainer01', 'unit001'].map(async (u) => new LeanSocket(RawClient.url(server.wsBase, 'org', await login(server.url, u)), false, () => false)));
-    try {
-      await honest.synced('honest sync');
-      await Promise.all(others.map((o) => o.open()));
-      const echoes = new Promise<void>((done) => {
-        let n = 0;
-        honest.provider.awareness.on('update', () => ++n === 40 && done());
-      });
-      for (let i = 0; i < 10; i++) for (const [k, o] of others.entries()) o.sendDoc(awarenessMsg([[7000 + k, i + 1, { user: k, i }]]));
-      await echoes;
-      // The device is still connected and saves a change.
-      await new Promise((r) => setTimeout(r, 300));
-      expect(honest.closeCodes).toEqual([]);
-      expect(honest.provider.wsconnected).toBe(true);
-    } finally {
-      honest.destroy();
-      for (const o of others) o.close();
-      server.relay.setLimits(before);
-    }
-  });
-
-  it('seed 654763251: removals of other clients, echoed back by an honest y-websocket device, do not get it closed with 4429', async () => {
-    // Presence that comes and goes (a client announces itself, then its state is removed): the device echoes each
-    // removal, naming a client the relay no longer holds. Those echoes passed its rate and strikes in CI: 4429.
+  /**
+   * An honest y-websocket device (w0001) on the org doc with four other accounts' raw sockets, under a presence rate
+   * of 12 a minute: `send` makes the others' presence traffic, which the device echoes; after the device has seen
+   * 40 awareness changes, it must still be connected and never closed.
+   */
+  async function echoesLeaveHonestDeviceConnected(send: (others: LeanSocket[]) => void): Promise<void> {
     const before = server.relay.currentLimits();
     server.relay.setLimits({ awarenessPerMinute: 12 });
     const honest = new SyncClient(server.wsBase, 'org', await login(server.url, 'w0001'));
@@ -111,14 +86,9 @@ describe('regressions found by the fuzzer', () => {
         let n = 0;
         honest.provider.awareness.on('update', () => ++n === 40 && done());
       });
-      // Client ids announced and then removed (state null), each sender within its own rate: 20 removals echoed.
-      for (const [k, o] of others.entries()) {
-        for (let i = 0; i < 5; i++) {
-          o.sendDoc(awarenessMsg([[8000 + k * 10 + i, 1, { i }]]));
-          o.sendDoc(awarenessMsg([[8000 + k * 10 + i, 2, null]]));
-        }
-      }
+      send(others);
       await seen;
+      // The device is still connected.
       await new Promise((r) => setTimeout(r, 300));
       expect(honest.closeCodes).toEqual([]);
       expect(honest.provider.wsconnected).toBe(true);
@@ -127,5 +97,28 @@ describe('regressions found by the fuzzer', () => {
       for (const o of others) o.close();
       server.relay.setLimits(before);
     }
+  }
+
+  it('seed 3: presence from other accounts, echoed back by an honest y-websocket device, does not get it closed with 4429', async () => {
+    // y-websocket sends every awareness change it receives back to the relay. 40 presence renewals by 4 others
+    // (each within its own rate) made the honest device pass its rate and its strikes: 4429, and y-websocket
+    // never reconnects after a 44xx (found by the 60 s bench run with seed 3).
+    await echoesLeaveHonestDeviceConnected((others) => {
+      for (let i = 0; i < 10; i++) for (const [k, o] of others.entries()) o.sendDoc(awarenessMsg([[7000 + k, i + 1, { user: k, i }]]));
+    });
+  });
+
+  it('seed 654763251: removals of other clients, echoed back by an honest y-websocket device, do not get it closed with 4429', async () => {
+    // Presence that comes and goes (a client announces itself, then its state is removed): the device echoes each
+    // removal, naming a client the relay no longer holds. Those echoes passed its rate and strikes in CI: 4429.
+    // Client ids announced and then removed (state null), each sender within its own rate: 20 removals echoed.
+    await echoesLeaveHonestDeviceConnected((others) => {
+      for (const [k, o] of others.entries()) {
+        for (let i = 0; i < 5; i++) {
+          o.sendDoc(awarenessMsg([[8000 + k * 10 + i, 1, { i }]]));
+          o.sendDoc(awarenessMsg([[8000 + k * 10 + i, 2, null]]));
+        }
+      }
+    });
   });
 });
