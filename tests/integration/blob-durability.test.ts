@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BlobStore, BLOB_REFS_META, migrateBlobRefs } from '../../server/blobs.ts';
 import { quietLogger } from '../../server/log.ts';
-import { Store } from '../../server/store.ts';
 import { CHUNK_BYTES } from '../../src/protocol/blobs.ts';
 import { blobFiles, cutPut, getBlob, jpeg, png, putChunk, sha, status, upload } from './blob-harness.ts';
-import { Actor, api, casesDoc, login, seedFixture, spawnRelay, startTestServer, SyncClient, tempDir, USERS } from './relay-harness.ts';
+import { Actor, api, casesDoc, login, openStore, seedFixture, spawnRelay, startTestServer, SyncClient, tempDir, USERS } from './relay-harness.ts';
 
 const cleanups: Array<() => void> = [];
 afterAll(() => {
@@ -77,7 +76,7 @@ describe('start-up reconcile', () => {
     const blobs = join(tmp.dir, 'blobs');
     const path = (h: string) => join(blobs, h.slice(0, 2), h);
     // A crash after the link but before the rows: the file is there, the rows are not; the partial is still there.
-    const store = new Store(tmp.dir);
+    const store = openStore(tmp.dir);
     store.db.prepare('DELETE FROM blobs WHERE hash = ?').run(sha(linked));
     store.db.prepare('DELETE FROM blob_owners WHERE hash = ?').run(sha(linked));
     store.close();
@@ -129,7 +128,7 @@ describe('start-up reconcile', () => {
     device.destroy();
     await relay.close();
     // As a store written before issue 12: no reference rows, no meta flag.
-    const store = new Store(tmp.dir);
+    const store = openStore(tmp.dir);
     store.db.exec('DELETE FROM blob_refs');
     store.db.prepare('DELETE FROM meta WHERE key = ?').run(BLOB_REFS_META);
     expect(migrateBlobRefs(store)).toEqual({ docs: 1, refs: 1 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { until } from '../support/wait.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../server/log.ts';
-import { Actor, api, casesDoc, login, startTestServer, SyncClient, tempDir, USERS, type TestServer } from './relay-harness.ts';
+import { Actor, api, casesDoc, fillDisk, login, startTestServer, SyncClient, tempDir, USERS, type TestServer } from './relay-harness.ts';
 
 const errors: string[] = [];
 const log: Logger = { info: () => {}, warn: () => {}, error: (m) => errors.push(m) };
@@ -38,10 +38,7 @@ describe('disk full', () => {
     expect(before.status).toBe(201);
     const caseId = (before.body as { id: string }).id;
 
-    // The test hook for a full disk: the store may not grow by a single page (SQLite answers SQLITE_FULL).
-    const db = server.store.sqlite!;
-    const pages = db.pragma('page_count', { simple: true }) as number;
-    db.pragma(`max_page_count = ${pages}`);
+    const full = fillDisk(server.store);
     errors.length = 0;
     const answers: number[] = [];
     try {
@@ -74,14 +71,14 @@ describe('disk full', () => {
         reader.destroy();
       }
     } finally {
-      db.pragma('max_page_count = 1073741823');
+      full.release();
     }
     // Room again: writes succeed.
     expect((await api(server.url, '/api/cases', { token: w, body: report })).status).toBe(201);
   });
 
   it('a device writing over the sync websocket while the disk is full: nothing is acknowledged or applied', async () => {
-    const db = server.store.sqlite!;
+    let full: { release(): void } | null = null;
     const device = new SyncClient(server.wsBase, casesDoc('t01'), await login(server.url, 'w0001'));
     const watcher = new SyncClient(server.wsBase, casesDoc('t01'), await login(server.url, 'town01'));
     const actor = new Actor(USERS.w0001);
@@ -90,7 +87,7 @@ describe('disk full', () => {
       await device.synced();
       await watcher.synced();
       const acksBefore = device.acks;
-      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+      full = fillDisk(server.store);
       const burst = Array.from({ length: 10 }, (_, i) => actor.report('g0001', `${'满'.repeat(1900)} ${i}`).event);
       const big = burst[0]!;
       device.append(...burst);
@@ -111,7 +108,7 @@ describe('disk full', () => {
       // No ACK covers the burst (the device counts it as unsaved and sends it again later).
       expect(device.ack?.get(device.doc.clientID) ?? 0).toBe(0);
     } finally {
-      db.pragma('max_page_count = 1073741823');
+      full?.release();
       device.destroy();
       watcher.destroy();
     }

@@ -8,8 +8,7 @@ import { newId } from '../../src/domain/ids.ts';
 import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { ID_SPLIT_META, splitLegacyIdNumbers } from '../../server/idsplit.ts';
 import { seedStore } from '../../server/seed.ts';
-import { Store } from '../../server/store.ts';
-import { api, FIXTURE_ORG, login, PASSWORD, startTestServer, storedText, SyncClient, tempDir, type TestServer } from './relay-harness.ts';
+import { api, FIXTURE_ORG, login, openStore, PASSWORD, startTestServer, storedText, SyncClient, tempDir, type TestServer } from './relay-harness.ts';
 
 const FULL = '211103198001011234';
 const FULL2 = '21110319900202123X';
@@ -44,7 +43,7 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   tmp = tempDir();
-  const store = new Store(tmp.dir);
+  const store = openStore(tmp.dir);
   await seedStore(store, { org: FIXTURE_ORG, events: [] }, { password: PASSWORD, clientId: 7 });
   store.putSnapshot('people.g0001', legacyPeopleDoc());
   store.close();
@@ -95,7 +94,7 @@ describe('first start after the split', () => {
 
   it('runs once per store', async () => {
     await server.stop();
-    const store = new Store(tmp.dir);
+    const store = openStore(tmp.dir);
     try {
       expect(JSON.parse(store.getMeta(ID_SPLIT_META)!)).toEqual({ docs: 1, numbers: 2 });
       store.putSnapshot('people.g0002', legacyPeopleDoc());

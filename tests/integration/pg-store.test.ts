@@ -1,8 +1,12 @@
 // Issue 16: the PostgreSQL store behind the synchronous Store API (server/store.ts, server/db.ts): per-doc seqs as
 // the serialisation point, compaction against concurrent appends, catch-up reads, and the tables every HTTP module
 // shares. Runs only where PostgreSQL and pg-native are available (tests/support/pgtest.ts).
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { BackupError, createBackup, PG_BACKUP_REFUSAL } from '../../server/backup.ts';
 import { quietLogger } from '../../server/log.ts';
 import { UpdateListener } from '../../server/pgnotify.ts';
 import { isSeqConflict, Store, type StoredUser } from '../../server/store.ts';
@@ -35,6 +39,16 @@ describe.skipIf(!pgAvailable())('the PostgreSQL store', () => {
     expect(a.shared).toBe(true);
     expect(a.sqlite).toBeNull();
     expect(a.isEmpty()).toBe(true);
+  });
+
+  it('is not backed up by the SQLite backup command, which says to use pg_dump instead', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'gridlink-pgbackup-'));
+    try {
+      await expect(createBackup({ dataDir: out, outDir: out, store: a })).rejects.toThrow(new BackupError(PG_BACKUP_REFUSAL));
+      expect(readdirSync(out)).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('gives each doc its own seqs; a seq another store took fails the whole commit', () => {

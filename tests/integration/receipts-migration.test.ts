@@ -3,7 +3,7 @@
  * legacy receipt (server/receipts.ts). The cases keep the states they had; from then on a change of reference data
  * no longer changes them; a second start writes nothing more.
  */
-import { resolveJwtSecret } from '../../server/config.ts';
+import { jwtSecretOf } from '../../server/app.ts';
 import { receiptSigner } from '../../server/receiptsign.ts';
 import type { Receipt } from '../../src/domain/receipts.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +58,7 @@ describe('a store from before receipts', () => {
     expect(list.map((x) => x.e).sort()).toEqual(history.map((e) => e.id).sort());
     expect(list.every((x) => x.l === 1)).toBe(true);
     // Signed with the relay's key (issue 16), for exactly the event each names.
-    const signer = receiptSigner(resolveJwtSecret(tmp.dir));
+    const signer = receiptSigner(jwtSecretOf(server.store, tmp.dir));
     for (const e of history) expect(signer.verify(list.find((x) => x.e === e.id) as Receipt, e), e.type).toBe(true);
     expect(signer.verify(list.find((x) => x.e === history[0]!.id) as Receipt, history[1]!)).toBe(false);
     expect(list.find((x) => x.e === history[2]!.id)).toMatchObject({ a: 'town:t01' });

@@ -191,6 +191,26 @@ export function dropStore(dataDir: string): void {
   if (db && ![...databases.values()].includes(db)) db.drop();
 }
 
+/**
+ * The test hook for a full disk, on either store: every write of a doc's update rows fails as a full disk makes it
+ * fail. SQLite: the file may not grow by a single page (SQLITE_FULL; a small write may still fit into free space on
+ * existing pages). PostgreSQL: a trigger raises disk_full (SQLSTATE 53100), the error a full disk gives. `release`
+ * makes room again.
+ */
+export function fillDisk(store: Store): { release(): void } {
+  const sqlite = store.sqlite;
+  if (sqlite) {
+    sqlite.pragma(`max_page_count = ${sqlite.pragma('page_count', { simple: true }) as number}`);
+    return { release: () => void sqlite.pragma('max_page_count = 1073741823') };
+  }
+  store.db.exec(`
+    CREATE OR REPLACE FUNCTION gridlink_test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$;
+    CREATE TRIGGER gridlink_test_disk_full BEFORE INSERT ON doc_updates FOR EACH STATEMENT EXECUTE FUNCTION gridlink_test_disk_full();
+  `);
+  return { release: () => store.db.exec('DROP TRIGGER IF EXISTS gridlink_test_disk_full ON doc_updates') };
+}
+
 /** The store of a DATA_DIR (the file on SQLite, its test database on PostgreSQL). */
 export function openStore(dataDir: string): Store {
   return new Store(dataDir, storeOptions(dataDir));

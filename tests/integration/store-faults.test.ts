@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { STORE_FILE, Store } from '../../server/store.ts';
 import { MARKER_FILE, readMarker } from '../../server/storecheck.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
+import { TEST_STORE } from '../support/pgtest.ts';
 import { Actor, casesDoc, login, seedFixture, spawnRelay, SyncClient, tempDir, USERS, type ChildRelay } from './relay-harness.ts';
 
 const cleanups: Array<() => void> = [];
@@ -100,7 +101,11 @@ function expectRefusal(message: string, dataDir: string, what: RegExp): void {
   expect(message).toContain('Restoring the store');
 }
 
-describe('a damaged write-ahead log after acknowledged events', () => {
+// These faults are the SQLite file's (its WAL, its pages, the commit marker beside it); a PostgreSQL store's
+// durability is the server's own, and its kill -9 test is relay-durability's and multi-relay's.
+const sqliteOnly = describe.skipIf(TEST_STORE === 'pg');
+
+sqliteOnly('a damaged write-ahead log after acknowledged events', () => {
   it('truncated: the relay refuses to start and names the WAL and the missing updates', async () => {
     const { dataDir, wal } = await ackedThenKilled();
     truncateSync(wal, Math.floor(statSync(wal).size / 2));
@@ -144,7 +149,7 @@ describe('a damaged write-ahead log after acknowledged events', () => {
   });
 });
 
-describe('a damaged store file', () => {
+sqliteOnly('a damaged store file', () => {
   it('a page overwritten: the integrity check refuses it', async () => {
     const dataDir = await seeded();
     const relay = await spawnRelay(dataDir);
@@ -177,7 +182,7 @@ describe('a damaged store file', () => {
   });
 });
 
-describe('no false alarm', () => {
+sqliteOnly('no false alarm', () => {
   it('starts after a normal stop and after kill -9, with every acknowledged event', async () => {
     const dataDir = await seeded();
     let relay = await spawnRelay(dataDir);
