@@ -29,7 +29,7 @@ import { splitLegacyIdNumbers } from './idsplit.ts';
 import { seedDemo } from './seed.ts';
 import { GeoStore } from './geostore.ts';
 import { setCommonHeaders } from './headers.ts';
-import { Store } from './store.ts';
+import { ACCOUNTS_REV_META, Store } from './store.ts';
 import { Audit } from './audit.ts';
 import { BlobStore, migrateBlobRefs } from './blobs.ts';
 import { Residents } from './residents.ts';
@@ -314,14 +314,28 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     let listener: UpdateListener | null = null;
     let poll: NodeJS.Timeout | null = null;
     if (store.shared) {
+      // Account changes made through other relays: notified per user; a lost notification shows as a new revision.
+      let accountsRev = store.getMeta(ACCOUNTS_REV_META);
+      const recheck = (ids: ReadonlySet<string> | null) =>
+        void live.recheckUsers(ids).catch((err: unknown) => log.error('checking live sockets against changed accounts failed', err));
       const pollAll = () => {
         readPeers();
         live.pollRemote();
+        let rev: string | undefined;
+        try {
+          rev = store.getMeta(ACCOUNTS_REV_META);
+        } catch (err) {
+          return log.error('reading the accounts revision failed (the next poll tries again)', err);
+        }
+        if (rev !== accountsRev) {
+          accountsRev = rev;
+          recheck(null);
+        }
       };
       poll = setInterval(pollAll, opts.pgPollMs ?? 2000);
       poll.unref();
       if (opts.pgListen !== false) {
-        listener = new UpdateListener(opts.databaseUrl!, (doc, seq) => live.remoteUpdate(doc, seq), pollAll, log);
+        listener = new UpdateListener(opts.databaseUrl!, (doc, seq) => live.remoteUpdate(doc, seq), (id) => recheck(new Set([id])), pollAll, log);
         await listener.start();
       }
     }

@@ -1,6 +1,6 @@
 /**
  * Issue 16, several relays on one PostgreSQL store: each relay LISTENs on `gridlink_updates` (store.ts
- * NOTIFY_CHANNEL) on a connection of its own (the asynchronous `pg` client: a notification must not wait for the
+ * NOTIFY_CHANNEL) and on `gridlink_accounts` (ACCOUNTS_CHANNEL: relay.ts `recheckUsers`) on a connection of its own (the asynchronous `pg` client: a notification must not wait for the
  * store's synchronous connection to be used) and hands every `<doc>:<seq>` to the relay, which catches up on the
  * docs it has loaded (relay.ts `remoteUpdate`). A notification lost or late loses nothing: the relay also catches
  * up when its own commit conflicts and polls its loaded docs (`pollRemote`, PG_POLL_MS). A dropped connection is
@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import type { Logger } from './log.ts';
-import { NOTIFY_CHANNEL } from './store.ts';
+import { ACCOUNTS_CHANNEL, NOTIFY_CHANNEL } from './store.ts';
 
 interface PgClient {
   connect(): Promise<void>;
@@ -29,6 +29,8 @@ export class UpdateListener {
   constructor(
     private readonly url: string,
     private readonly onUpdate: (doc: string, seq: number) => void,
+    /** An account that may have lost its tokens (ACCOUNTS_CHANNEL). */
+    private readonly onAccount: (userId: string) => void,
     /** After (re)connecting: notifications may have been missed meanwhile. */
     private readonly onConnected: () => void,
     private readonly log: Logger,
@@ -42,6 +44,7 @@ export class UpdateListener {
     if (!config.user) config.user = process.env.PGUSER ?? userInfo().username;
     const client = new Client(config);
     client.on('notification', (m) => {
+      if (m.channel === ACCOUNTS_CHANNEL && m.payload) return this.onAccount(m.payload);
       if (m.channel !== NOTIFY_CHANNEL || !m.payload) return;
       const at = m.payload.lastIndexOf(':');
       const seq = Number(m.payload.slice(at + 1));
@@ -62,7 +65,7 @@ export class UpdateListener {
     client.on('end', () => lost());
     this.client = client;
     await client.connect();
-    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    await client.query(`LISTEN ${NOTIFY_CHANNEL}; LISTEN ${ACCOUNTS_CHANNEL}`);
     this.onConnected();
   }
 

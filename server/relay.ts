@@ -1709,6 +1709,26 @@ export class Relay {
     return n;
   }
 
+  /**
+   * Issue 16, several relays: another relay changed accounts (store.ts ACCOUNTS_CHANNEL), so each live socket of
+   * `userIds` (null: of everyone) has its token checked against the store again, as at the upgrade; one refused is
+   * closed with 4401, as `closeUser` closes it on the relay where the change was made. Returns how many were closed.
+   */
+  async recheckUsers(userIds: ReadonlySet<string> | null): Promise<number> {
+    const verdicts = new Map<string, Promise<UserInfo | null>>();
+    const socks = [...this.socks].filter((s) => (!userIds || userIds.has(s.user.id)) && s.ws.readyState === WebSocket.OPEN);
+    let n = 0;
+    for (const sock of socks) {
+      let verdict = verdicts.get(sock.token);
+      if (!verdict) verdicts.set(sock.token, (verdict = this.opts.authenticate(sock.token, sock.from)));
+      if ((await verdict) || sock.ws.readyState !== WebSocket.OPEN) continue;
+      this.closeSock(sock, CLOSE_TOKEN_EXPIRED, 'account changed');
+      n++;
+    }
+    if (n) this.opts.log.info(`${n} connections closed with ${CLOSE_TOKEN_EXPIRED}: their accounts changed on another relay`);
+    return n;
+  }
+
   private ping(): void {
     for (const sock of this.socks) {
       // Not read by us on purpose (over budget, or waiting for it to drain): its pong may wait; drainTimer decides.

@@ -166,6 +166,14 @@ export interface StoreOptions {
 
 /** Channel of the commit notifications on PostgreSQL: payload `<doc>:<seq>` (relay.ts catches up from it). */
 export const NOTIFY_CHANNEL = 'gridlink_updates';
+/**
+ * Channel of account changes on PostgreSQL that may invalidate tokens (token version, disabled, role; a removed
+ * user): payload the user id, sent at commit by a trigger on `users` whatever changed it, which also counts them
+ * in meta ACCOUNTS_REV_META (the poll's backstop when a notification is lost). Each relay checks the live sockets
+ * of that user against the store again (relay.ts `recheckUsers`).
+ */
+export const ACCOUNTS_CHANNEL = 'gridlink_accounts';
+export const ACCOUNTS_REV_META = 'accounts_rev';
 
 export class Store {
   /** The SQL connection (db.ts): SQLite or PostgreSQL, one API. */
@@ -348,6 +356,19 @@ export class Store {
         BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$ LANGUAGE plpgsql;
         DROP TRIGGER IF EXISTS audit_no_update ON audit;
         CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION gridlink_audit_append_only();
+        CREATE OR REPLACE FUNCTION gridlink_account_changed() RETURNS trigger AS $$
+        BEGIN
+          INSERT INTO meta (key, value) VALUES ('${ACCOUNTS_REV_META}', '1')
+            ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text;
+          PERFORM pg_notify('${ACCOUNTS_CHANNEL}', OLD.id);
+          RETURN NULL;
+        END $$ LANGUAGE plpgsql;
+        DROP TRIGGER IF EXISTS users_access_changed ON users;
+        CREATE TRIGGER users_access_changed AFTER UPDATE ON users FOR EACH ROW
+          WHEN (OLD.token_version IS DISTINCT FROM NEW.token_version OR OLD.disabled IS DISTINCT FROM NEW.disabled OR OLD.role IS DISTINCT FROM NEW.role)
+          EXECUTE FUNCTION gridlink_account_changed();
+        DROP TRIGGER IF EXISTS users_removed ON users;
+        CREATE TRIGGER users_removed AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION gridlink_account_changed();
         CREATE OR REPLACE FUNCTION gridlink_append(d TEXT, s BIGINT, u BYTEA) RETURNS BIGINT AS $$
         BEGIN
           PERFORM pg_advisory_xact_lock_shared(hashtext(d));

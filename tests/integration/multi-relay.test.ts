@@ -227,4 +227,25 @@ describe.skipIf(!pgAvailable())('several relays on one PostgreSQL store', () => 
     const fresh = await device(b, 'county');
     await fresh.hasEvents(ids(written.slice(0, acked)));
   });
+  it('an account disabled through one relay loses its live sockets on the other too, and by the poll when the notification is lost', async () => {
+    const db = await sharedStore();
+    const a = await relayOn(db);
+    const b = await relayOn(db);
+    const deaf = await relayOn(db, { pgListen: false, pgPollMs: 300 });
+    const admin = await login(a.url, 'town01');
+    const token = await login(b.url, 'w0001');
+    const onB = new SyncClient(b.wsBase, casesDoc('t01'), token);
+    const onDeaf = new SyncClient(deaf.wsBase, casesDoc('t01'), token);
+    cleanups.push(() => onB.destroy(), () => onDeaf.destroy());
+    await onB.synced();
+    await onDeaf.synced();
+    const started = Date.now();
+    const answer = await api(a.url, `/api/accounts/${USERS.w0001.id}`, { method: 'PATCH', token: admin, body: { disabled: true } });
+    expect(answer.body).toMatchObject({ account: { disabled: true } });
+    await waitFor(onB, () => onB.closeCodes.includes(4401), 'the socket on relay B closed with 4401', 5000);
+    console.info(`a disabled account's socket on the other relay closed after ${Date.now() - started} ms`);
+    await waitFor(onDeaf, () => onDeaf.closeCodes.includes(4401), 'the socket on the relay that does not listen closed with 4401', 5000);
+    // Nothing it sends afterwards is taken, on any relay: its token is refused everywhere.
+    for (const r of [a, b, deaf]) expect((await api(r.url, '/api/me', { token })).status).toBe(401);
+  });
 });

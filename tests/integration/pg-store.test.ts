@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { BackupError, createBackup, PG_BACKUP_REFUSAL } from '../../server/backup.ts';
 import { quietLogger } from '../../server/log.ts';
 import { UpdateListener } from '../../server/pgnotify.ts';
-import { isSeqConflict, Store, type StoredUser } from '../../server/store.ts';
+import { ACCOUNTS_REV_META, isSeqConflict, Store, type StoredUser } from '../../server/store.ts';
 import { createTestDatabase, pgAvailable, pgQuery, type TestDatabase } from '../support/pgtest.ts';
 
 const DOC = 'cases.t01.2026';
@@ -96,7 +96,7 @@ describe.skipIf(!pgAvailable())('the PostgreSQL store', () => {
 
   it('notifies other relays at commit with only doc and seq, and a failed commit notifies nothing', async () => {
     const got: string[] = [];
-    const listener = new UpdateListener(db.url, (doc, seq) => got.push(`${doc}:${seq}`), () => undefined, quietLogger);
+    const listener = new UpdateListener(db.url, (doc, seq) => got.push(`${doc}:${seq}`), () => undefined, () => undefined, quietLogger);
     await listener.start();
     try {
       expect(() => b.appendUpdates([{ doc: DOC, update: update('stale'), reportedCaseIds: [], blobRefs: [], seq: 1 }])).toThrow();
@@ -106,6 +106,35 @@ describe.skipIf(!pgAvailable())('the PostgreSQL store', () => {
       ]);
       for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((done) => setTimeout(done, 50));
       expect(got).toEqual(['party.t01v01:2']);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('an account change that may invalidate tokens notifies every relay at commit with the user id and counts it; others do not', async () => {
+    const accounts: string[] = [];
+    const listener = new UpdateListener(db.url, () => undefined, (id) => accounts.push(id), () => undefined, quietLogger);
+    await listener.start();
+    try {
+      const rev = () => Number(b.getMeta(ACCOUNTS_REV_META) ?? 0);
+      a.insertUsers([{ id: 'w77', username: 'w77', name: '网格员', role: 'worker', passwordHash: 'h' }]);
+      const before = rev();
+      expect(a.setPassword('w77', 'h2', false)).toBe(true);
+      // A change of name only keeps every token: nothing is sent or counted.
+      a.db.prepare('UPDATE users SET name = ? WHERE id = ?').run('网格员甲', 'w77');
+      a.db.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run('w77');
+      // A rolled-back change notifies nothing.
+      expect(() =>
+        a.transaction(() => {
+          a.db.prepare("UPDATE users SET role = 'town' WHERE id = ?").run('w77');
+          throw new Error('rolled back');
+        }),
+      ).toThrow('rolled back');
+      a.db.prepare('DELETE FROM users WHERE id = ?').run('w77');
+      for (let i = 0; i < 100 && accounts.length < 3; i++) await new Promise((done) => setTimeout(done, 50));
+      await new Promise((done) => setTimeout(done, 100));
+      expect(accounts).toEqual(['w77', 'w77', 'w77']);
+      expect(rev()).toBe(before + 3);
     } finally {
       await listener.close();
     }
