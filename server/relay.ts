@@ -543,11 +543,15 @@ export class Relay {
     this.scheduleIdle(doc);
   }
 
-  /** Run `fn` on a loaded doc (HTTP reads). */
+  /**
+   * Run `fn` on a loaded doc (HTTP reads). Shared store: after catching up with what other relays committed to it,
+   * so a read through this relay sees every write acknowledged through any relay before the request.
+   */
   async withDoc<T>(name: string, fn: (ydoc: Y.Doc) => T): Promise<T> {
     const doc = await this.acquire(name);
     try {
       this.flushFor(doc);
+      this.catchUp(doc);
       return fn(doc.ydoc);
     } finally {
       this.release(doc);

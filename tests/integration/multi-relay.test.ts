@@ -248,4 +248,19 @@ describe.skipIf(!pgAvailable())('several relays on one PostgreSQL store', () => 
     // Nothing it sends afterwards is taken, on any relay: its token is refused everywhere.
     for (const r of [a, b, deaf]) expect((await api(r.url, '/api/me', { token })).status).toBe(401);
   });
+  it('a read through one relay sees a write acknowledged through the other before it, notification or not', async () => {
+    const db = await sharedStore();
+    // A neither hears B nor polls during the test: only reading before it answers can make it see B's write.
+    const a = await relayOn(db, { pgListen: false, pgPollMs: 600_000 });
+    const b = await relayOn(db);
+    const county = await login(a.url, 'county');
+    await device(a, 'town01'); // A holds the doc loaded while it is connected
+    const onB = await device(b, 'w0001');
+    const e = new Actor(USERS.w0001).report('g0001', '先写后读').event;
+    onB.append(e);
+    await onB.allSaved();
+    const got = await api(a.url, `/api/cases/${e.caseId}`, { token: county });
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ id: e.caseId, status: 'reported' });
+  });
 });
