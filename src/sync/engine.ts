@@ -46,6 +46,7 @@ import type { Transport } from './link.ts';
 import { linksState, setStatus, type RescuePolicy } from './docsync.ts';
 import { DocHost, type HostedDoc } from './host.ts';
 import type { HeadStartHost } from './headstart.ts';
+import type * as CaseCodeModule from './casecode.ts';
 import { orgChanges, orgIsEmpty, readBase, viewOf } from '../protocol/orgdoc.ts';
 import { countRows, extraRows, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../protocol/wire.ts';
@@ -91,7 +92,7 @@ const INDEX_STEP = 500;
 const EMPTY_ORG: OrgIndex = indexOrg({});
 
 /** The cases docs' code (casecode.ts: the case index, the fold, the projection), loaded when the engine starts. */
-type CaseCode = typeof import('./casecode.ts');
+type CaseCode = typeof CaseCodeModule;
 
 /** A hosted doc (host.ts) with what the engine keeps of it. */
 interface Slot extends HostedDoc<CaseEvent> {
