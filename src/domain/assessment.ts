@@ -17,12 +17,12 @@
  *  - 二次回访 (issue 13): `revisits` = cases rated 不满意 at least once (their `revisit`, kept through reopens),
  *    `revisitPending` those whose latest round waits, `revisitsReopened` / `revisitsCalled` the rounds answered by a
  *    reopen / a follow-up call (a case rated 不满意 twice may count twice).
- *  - channels (issue 13): the cases by how they came in (src/domain/citizens.ts reportChannel; a read-model row
+ *  - channels (issue 13): the cases by how they came in (src/domain/channels.ts reportChannel; a read-model row
  *    carries it as `reportChannel`).
  * Rates are fractions in [0, 1], null when nothing is counted.
  */
 import { ACCEPT_WITHIN_HOURS, ACK_WITHIN_HOURS, HOUR_MS, isOverdue, resolveDueMs } from './deadlines.ts';
-import { REPORT_CHANNELS, reportChannel, type ReportChannel } from './citizens.ts';
+import { REPORT_CHANNELS, reportChannel, type ReportChannel } from './channels.ts';
 import type { OrgData } from './org.ts';
 import type { CaseState } from './workflow.ts';
 import type { AssessScope } from './assessscope.ts';

@@ -17,7 +17,8 @@
  *    more than ESCALATE_COUNTY of it -> `county` (24 h allowed: unit at 24 h, town after 36 h, county after 48 h).
  *  - accept:  overdue at all -> `town`; more than ESCALATE_COUNTY of the allowed time -> `county`.
  */
-import { UNIT_STATUSES, type CaseState } from './workflow.ts';
+import { UNIT_STATUSES } from './statuses.ts';
+import type { CaseState } from './workflow.ts';
 
 export { isWorkingDay, workingDueMs } from './workdays.ts';
 

@@ -16,7 +16,7 @@
  */
 import type { AssessScope, Figures, Period, Table1Row } from './assessment.ts';
 import { inAssessScope } from './assessment.ts';
-import { REPORT_CHANNELS, type ReportChannel } from './citizens.ts';
+import { REPORT_CHANNELS, type ReportChannel } from './channels.ts';
 import { CST_OFFSET_MS } from './cst.ts';
 import { resolveDueMs } from './deadlines.ts';
 import type { Satisfaction } from './events.ts';

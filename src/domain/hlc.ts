@@ -12,6 +12,9 @@ export interface HlcState {
   readonly node: string;
 }
 
+/** How far ahead of the relay's clock an event's time may be (device clocks drift; the app corrects by the relay's time). */
+export const MAX_AHEAD_MS = 5 * 60_000;
+
 export const HLC_PATTERN = /^\d{13}:\d{4}:[A-Za-z0-9_-]{1,40}$/;
 const MAX_COUNTER = 9999;
 

@@ -3,7 +3,7 @@
  * because the read model (first screen's bundle) writes them into every row, while the inbox's computation is
  * loaded on demand: sharing one module would pull the whole inbox into the first bundle.
  */
-import { reportChannel, type ReportChannel } from './citizens.ts';
+import { reportChannel, type ReportChannel } from './channels.ts';
 import type { Role } from './org.ts';
 import type { CaseState } from './workflow.ts';
 

@@ -2,9 +2,10 @@
  * Work queues, derived from case states (and `now` for overdue): the town center's dispatch board, the unit's
  * workspace and the grid worker's tasks. Pure, so the app can evaluate them on read-model rows offline.
  */
-import { reportChannel, type ReportChannel } from './citizens.ts';
+import { reportChannel, type ReportChannel } from './channels.ts';
 import { deadlineOf, type DeadlineInput } from './deadlines.ts';
-import { UNIT_STATUSES, type CaseState, type Status } from './workflow.ts';
+import { UNIT_STATUSES, type Status } from './statuses.ts';
+import type { CaseState } from './workflow.ts';
 
 /** The dispatch board's queues, in board order. */
 export const BOARD_QUEUES = ['new', 'to_dispatch', 'returned', 'extension', 'overdue', 'awaiting_verification', 'revisit'] as const;

@@ -28,8 +28,7 @@ import { ID_PATTERN } from './ids.ts';
 import { workingDueMs } from './workdays.ts';
 import { ROLES, type Grid, type OrgIndex, type Plan, type Role, type Subcategory, type Unit, type UserInfo } from './org.ts';
 
-/** How far ahead of the relay's clock an event's time may be (device clocks drift; the app corrects by the relay's time). */
-export const MAX_AHEAD_MS = 5 * 60_000;
+export { MAX_AHEAD_MS } from './hlc.ts';
 
 const scopeId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,40}$/));
 const REF_ERRORS = ['unknown_grid', 'unknown_category', 'unknown_unit', 'unknown_plan'] as const satisfies readonly ErrorCode[];

@@ -44,34 +44,11 @@ import { hlcMs } from './hlc.ts';
 import type { OrgIndex, Role, UserInfo } from './org.ts';
 import { badAttribute } from './servicefields.ts';
 import { workingDueMs } from './workdays.ts';
+import { FINAL_STATUSES, REPORTERS, UNIT_STATUSES, type Status } from './statuses.ts';
 
-export const STATUSES = [
-  'reported',
-  'accepted',
-  'rejected',
-  'dispatched',
-  'resolved',
-  'verified',
-  'closed',
-  'acknowledged',
-  'in_progress',
-  'returned',
-  'verification_failed',
-  'withdrawn',
-  'merged',
-] as const;
-export type Status = (typeof STATUSES)[number];
-
-/** Statuses in which a case is finished: nothing further is expected of anyone (feedback and reopen aside). */
-export const FINAL_STATUSES: readonly Status[] = ['rejected', 'closed', 'withdrawn', 'merged'];
-/** Statuses in which a case is still open (the complement of FINAL_STATUSES). */
-export const OPEN_STATUSES: readonly Status[] = STATUSES.filter((s) => !FINAL_STATUSES.includes(s));
-/** Statuses in which a unit holds the case and its deadline runs. */
-export const UNIT_STATUSES: readonly Status[] = ['dispatched', 'acknowledged', 'in_progress', 'verification_failed'];
+export { FINAL_STATUSES, OPEN_STATUSES, STATUSES, UNIT_STATUSES, type Status } from './statuses.ts';
 
 const CENTER: readonly Role[] = ['town', 'county', 'admin'];
-// 'member': a party member turns an issue raised at a contact-household visit into a case (party.ts).
-const REPORTERS: readonly Role[] = ['worker', 'town', 'county', 'admin', 'secretary', 'resident', 'member'];
 /** Roles that act only on their own reports when they withdraw or give feedback. */
 const SELF_ONLY: readonly Role[] = ['worker', 'secretary', 'resident', 'member'];
 

@@ -10,7 +10,8 @@ import type { LatLng } from '../domain/events.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { inboxFacts, type InboxFacts } from '../domain/inboxfacts.ts';
 import { BOARD_QUEUE_KEYS, isResidentReport, queueTags, runningDueMs } from '../domain/queues.ts';
-import { STATUSES, type CaseState, type Status } from '../domain/workflow.ts';
+import { STATUSES, type Status } from '../domain/statuses.ts';
+import type { CaseState } from '../domain/workflow.ts';
 import type { CaseFilter, CaseRow, QueueName, QueueOptions } from './rows.ts';
 import { META, type CaseRecord, type ReadModelMarker, type UserDb } from './schema.ts';
 

@@ -7,8 +7,7 @@
  * state beyond that bound (stamped by a clock set ahead), `rebase` drops it: events stamped from it would all be
  * refused. Without a measurement, a wall clock going back never takes the timestamps back.
  */
-import { formatHlc, hlcMs, initialHlc, receive, tick, type HlcState } from '../domain/hlc.ts';
-import { MAX_AHEAD_MS } from '../domain/receipts.ts';
+import { formatHlc, hlcMs, initialHlc, MAX_AHEAD_MS, receive, tick, type HlcState } from '../domain/hlc.ts';
 
 export const MAX_FORWARD_MS = MAX_AHEAD_MS;
 

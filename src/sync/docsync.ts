@@ -16,8 +16,8 @@ import type { ConnectionState } from './status.ts';
 import type { Link } from './link.ts';
 import { unsavedEvents, type Unsaved } from './unsaved.ts';
 
-/** The refusal recovery (rescue.ts), loaded on first need. */
-export const loadRescue = () => import('./rescue.ts');
+/** The refusal recovery (rescue.ts), loaded on first need, with what the ledger's policy needs (`ready`). */
+export const loadRescue = async (policy: { ready?: () => Promise<unknown> }) => (await Promise.all([import('./rescue.ts'), policy.ready?.()]))[0];
 
 /** A link that failed this many attempts in a row shows as offline (it keeps retrying in the background). */
 const FAILURES_OFFLINE = 3;
@@ -82,6 +82,8 @@ export function openOnce(opening: Map<string, Promise<void>>, name: string, open
 export interface RescuePolicy<E extends { id: string }> {
   own(value: unknown): E | null;
   mayResend(event: E): boolean;
+  /** Resolves once `own` and `mayResend` may be called (a policy whose code loads on demand: engine.ts). */
+  ready?(): Promise<unknown>;
 }
 
 /** The policy of a doc whose events `parse` reads: this user's (by actor), re-sent if `mayResend` allows. */
@@ -118,7 +120,7 @@ export class DocLedger<E extends { id: string }> {
     const rescue = await getMeta(db, META.rescue(name), Array.isArray);
     this.rescuePending = rescue !== undefined;
     // A recovery was interrupted by a reload (rare): count what waits in its rescue (rescue.ts, loaded only then).
-    if (rescue) this.rescueCount = (await loadRescue()).rescuable(this, rescue).length;
+    if (rescue) this.rescueCount = (await loadRescue(this.policy)).rescuable(this, rescue).length;
     return this;
   }
 
@@ -130,7 +132,7 @@ export class DocLedger<E extends { id: string }> {
   /** After a sync, the waiting rescue (rescue.ts `resend`): its events the doc lacks are appended once, if `write`. */
   async resendRescue(doc: Y.Doc, write: boolean): Promise<void> {
     this.rescuePending = false;
-    await (await loadRescue()).resend(this, doc, write);
+    await (await loadRescue(this.policy)).resend(this, doc, write);
   }
 
   /** Remember a client id this device writes the doc with (before writing with it). */

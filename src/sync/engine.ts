@@ -30,22 +30,23 @@ import type { AssessScope, StatsResult } from '../domain/assessment.ts';
 import type { DuplicateMatch } from '../domain/duplicates.ts';
 import type { Command, Decision, ReportInput } from '../domain/commands.ts';
 import { parseDocName, type DocGrant } from '../domain/docs.ts';
-import { parseEvent, type CaseEvent, type LatLng } from '../domain/events.ts';
+import type { CaseEvent, LatLng } from '../domain/events.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import { indexOrg, type OrgIndex, type OrgView, type UserInfo } from '../domain/org.ts';
-import { roleMayEver, type CaseState } from '../domain/workflow.ts';
+import type { CaseState } from '../domain/workflow.ts';
 import { deleteMeta, getMeta, isNumber, isString, isStringArray, setMeta } from '../storage/meta.ts';
 import { queryQueue, ReadModel, rowsReportedBetween, selectQueue, toRow } from '../storage/readmodel.ts';
 import type { CaseFilter, CaseRow, DuplicateRow, QueueName, QueueOptions } from '../storage/rows.ts';
 import { META, UserDb, userDbName, type ReadModelMarker, type SchemaVersion } from '../storage/schema.ts';
-import { CaseIndex } from '../protocol/caseindex.ts';
+import type { CaseIndex } from '../protocol/caseindex.ts';
 import { PersistentClock, isHlcState } from './clock.ts';
 import type { CaseCommands, CommandHost } from './commands.ts';
-import { ReadModelProjection, sameMarker } from './projection.ts';
+import type { ReadModelProjection, ProjectionHost } from './projection.ts';
 import type { Transport } from './link.ts';
-import { linksState, ownBy, setStatus } from './docsync.ts';
+import { linksState, setStatus, type RescuePolicy } from './docsync.ts';
 import { DocHost, type HostedDoc } from './host.ts';
 import type { HeadStartHost } from './headstart.ts';
+import type * as CaseCodeModule from './casecode.ts';
 import { orgChanges, orgIsEmpty, readBase, viewOf } from '../protocol/orgdoc.ts';
 import { countRows, extraRows, yieldToMain } from './persist.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../protocol/wire.ts';
@@ -89,8 +90,9 @@ const COMPACT_DURING = 100;
 const INDEX_STEP = 500;
 
 const EMPTY_ORG: OrgIndex = indexOrg({});
-/** This user's case events (they parse, the actor is this user), re-sent after a refusal if the role fits. */
-const casePolicy = ownBy(parseEvent, (user, e: CaseEvent) => roleMayEver(user.role, e.type));
+
+/** The cases docs' code (casecode.ts: the case index, the fold, the projection), loaded when the engine starts. */
+type CaseCode = typeof CaseCodeModule;
 
 /** A hosted doc (host.ts) with what the engine keeps of it. */
 interface Slot extends HostedDoc<CaseEvent> {
@@ -158,7 +160,19 @@ export class SyncEngine {
   /** What the commands use of the engine; the commands themselves load on first use (`commands`). */
   private readonly commandHost: CommandHost<Slot>;
   private loadingCommands: Promise<CaseCommands<Slot>> | null = null;
-  private readonly projection: ReadModelProjection<Slot>;
+  private readonly projectionHost: ProjectionHost<Slot>;
+  /** The cases docs' code and what is made of it, once loaded (`caseCode`). */
+  private loaded: { code: CaseCode; projection: ReadModelProjection<Slot>; policy: RescuePolicy<CaseEvent> } | null = null;
+  private loadingCode: Promise<CaseCode> | null = null;
+  /**
+   * The ledgers' policy: this user's case events (they parse, the actor is this user), re-sent after a refusal if
+   * the role may make them (casecode.ts). Only a rescue reads it (rescue.ts), after `ready`.
+   */
+  private readonly policy: RescuePolicy<CaseEvent> = {
+    own: (v) => this.code().policy.own(v),
+    mayResend: (e) => this.code().policy.mayResend(e),
+    ready: () => this.caseCode(),
+  };
 
   constructor(private readonly opts: EngineOptions) {
     this.host = new DocHost<Slot>({
@@ -182,7 +196,7 @@ export class SyncEngine {
     this.org = signal<OrgView | null>(null);
     this.casesVersion = signal(0);
     this.wasOnline = opts.online();
-    this.projection = new ReadModelProjection<Slot>({
+    this.projectionHost = {
       user: opts.user,
       readModel: this.readModel,
       flushMs: opts.flushMs ?? 30,
@@ -201,7 +215,7 @@ export class SyncEngine {
       flushed: (slot) => {
         if (extraRows(slot.persistence) > COMPACT_DURING) this.host.compactSoon(slot);
       },
-    });
+    };
     this.commandHost = {
       user: opts.user,
       now: opts.now,
@@ -238,6 +252,35 @@ export class SyncEngine {
     return this.host.stopped;
   }
 
+  /**
+   * Loads the cases docs' code (casecode.ts) once; a failed load is tried again at the next call. The engine starts
+   * it at `start`, while the org doc opens, and opens the cases docs when it is in: it is not in the first screen's
+   * bundle (the first screen paints from the read model, `readable`).
+   */
+  private caseCode(): Promise<CaseCode> {
+    return (this.loadingCode ??= import('./casecode.ts').then(
+      (code) => {
+        this.loaded ??= { code, projection: new code.ReadModelProjection<Slot>(this.projectionHost), policy: code.casePolicy(this.opts.user) };
+        return code;
+      },
+      (e: unknown) => {
+        this.loadingCode = null;
+        throw e;
+      },
+    ));
+  }
+
+  /** The cases code, loaded: always the case once a cases doc is open (so before any link, refold or command). */
+  private code(): NonNullable<SyncEngine['loaded']> {
+    if (!this.loaded) throw new Error('gridlink: the cases code is not loaded yet');
+    return this.loaded;
+  }
+
+  /** The read-model projection (projection.ts). */
+  private get projection(): ReadModelProjection<Slot> {
+    return this.code().projection;
+  }
+
   /** Load every doc from local storage, bring the read model up to date, then connect. */
   start(): Promise<void> {
     this.started ??= this.doStart().catch((e: unknown) => {
@@ -260,6 +303,9 @@ export class SyncEngine {
 
   private async doStart(): Promise<void> {
     const db = this.db;
+    // Fetched (from the service worker's cache) while the org doc opens; awaited before the cases docs open.
+    const code = this.caseCode();
+    code.catch(() => {});
     let node = await getMeta(db, META.node, isString);
     if (!node || !/^[A-Za-z0-9_-]{1,40}$/.test(node)) {
       node = newId(0, this.opts.random).slice(10, 18).toLowerCase();
@@ -281,6 +327,7 @@ export class SyncEngine {
     // The command code is not in the first screen's bundle, but a report made offline must not depend on fetching
     // it later: it loads now (and the service worker keeps it).
     void this.commands().catch(() => {});
+    await code;
     await Promise.all(grants.filter((g) => g !== orgGrant).map((g) => this.open(g)));
     if (this.stopped) return;
     this.ready = true;
@@ -318,10 +365,19 @@ export class SyncEngine {
   private async openSlot(grant: DocGrant): Promise<void> {
     const kind = parseDocName(grant.name)?.kind;
     if (!kind) return;
-    const slot = await this.host.load(grant, this.db, casePolicy(this.opts.user), (base) => ({
+    // The org doc opens before the cases code is loaded (and has no case events): a slot's index is made when first
+    // read, a cases doc's right away (attachCases), the org doc's only by a rescue's refold or the diagnostics.
+    let index: CaseIndex | null = null;
+    const newIndex = () => new (this.code().code.CaseIndex)();
+    const slot = await this.host.load(grant, this.db, this.policy, (base) => ({
       ...base,
       kind,
-      index: new CaseIndex(),
+      get index(): CaseIndex {
+        return (index ??= newIndex());
+      },
+      set index(v: CaseIndex) {
+        index = v;
+      },
       pending: new Set<string>(),
       unsaved: 0,
       touched: new Set<string>(),
@@ -342,7 +398,7 @@ export class SyncEngine {
     this.recomputeUnsaved(slot);
     const stored = await this.readModel.marker(slot.name);
     const current = this.projection.makeMarker(slot);
-    if (stored && sameMarker(stored, current)) slot.marker = stored;
+    if (stored && this.code().code.sameMarker(stored, current)) slot.marker = stored;
     else await this.projection.enqueue(() => this.projection.refoldAll(slot));
   }
 
@@ -481,7 +537,7 @@ export class SyncEngine {
     const arr = slot.doc.getArray<unknown>(EVENTS_ARRAY);
     const receipts = slot.doc.getArray<unknown>(RECEIPTS_ARRAY);
     const values = arr.toArray();
-    const index = new CaseIndex();
+    const index = new (this.code().code.CaseIndex)();
     slot.index = index;
     // A receipt changes how its event folds (src/domain/receipts.ts): its case is refolded at the next flush.
     const onReceipts = (ev: Y.YArrayEvent<unknown>) => {
@@ -908,8 +964,11 @@ export class SyncEngine {
       removeEventListener('online', this.onWindowNet);
       removeEventListener('offline', this.onWindowNet);
     }
-    for (const s of this.slots.values()) this.projection.clearFlushTimer(s);
-    await this.projection.idle();
+    const projection = this.loaded?.projection;
+    if (projection) {
+      for (const s of this.slots.values()) projection.clearFlushTimer(s);
+      await projection.idle();
+    }
     const clock = this.clock;
     if (clock) await setMeta(this.db, META.hlc, clock.current).catch(() => {});
     await this.host.close();

@@ -214,7 +214,7 @@ export class DocHost<S extends HostedDoc> {
    * sync, by the owner). False when the host stopped meanwhile.
    */
   async replaceDoc(slot: S, close?: () => void): Promise<boolean> {
-    const fresh = await (await loadRescue()).recoverDoc(
+    const fresh = await (await loadRescue(slot.ledger.policy)).recoverDoc(
       slot.ledger,
       slot.persistence,
       this.dbName(slot.name),

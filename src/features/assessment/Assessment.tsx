@@ -12,7 +12,7 @@ import type { Figures, Table1Row } from '../../domain/assessment.ts';
 import { assessKinds, type AssessScope } from '../../domain/assessscope.ts';
 import { literacyByVillage } from '../../domain/training.ts';
 import { LiteracyTable, totalOf } from '../training/LiteracyTable.tsx';
-import { REPORT_CHANNELS } from '../../domain/citizens.ts';
+import { REPORT_CHANNELS } from '../../domain/channels.ts';
 import { dayPeriod, presetDays, PRESETS as DAY_PRESETS } from '../../domain/period.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';

@@ -12,7 +12,7 @@ import { formatNumber, formatTime, localName, statusName, t } from '../../app/i1
 import '../../app/locales/queue.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { CaseFilter, CaseRow, Session } from '../../app/services.ts';
-import { STATUSES, type Status } from '../../domain/workflow.ts';
+import { STATUSES, type Status } from '../../domain/statuses.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';

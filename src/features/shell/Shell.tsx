@@ -16,7 +16,7 @@ import '../../app/locales/lockbutton.zh.ts';
 import { messagesReady, roleName, t } from '../../app/i18n.ts';
 import { homeRoute, route, type Route } from '../../app/router.ts';
 import type { Session } from '../../app/services.ts';
-import { TRANSITIONS } from '../../domain/workflow.ts';
+import { REPORTERS } from '../../domain/statuses.ts';
 import { BrandMark, Icon, type IconName } from '../../ui/icons.tsx';
 import { ElderSwitch } from './ElderSwitch.tsx';
 import { LangSwitch } from './LangSwitch.tsx';
@@ -36,7 +36,7 @@ export interface ShellProps {
 }
 
 export function mayReport(session: Session): boolean {
-  return TRANSITIONS.reported.roles.includes(session.user.role);
+  return REPORTERS.includes(session.user.role);
 }
 
 /** Roles that see the assessment (考核) screen. */

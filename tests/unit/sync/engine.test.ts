@@ -378,6 +378,23 @@ describe('refusal recovery across a reload', () => {
     expect(await w.db.meta.get(META.rescue(DOC_T01))).toBeUndefined();
     expect((await allRows(w)).map((r) => r.id)).toEqual([mine!.caseId]);
   });
+
+  it("counts the org doc's saved rescue at open with the case policy (whose code loads on demand)", async () => {
+    const ns = freshNs('ro');
+    await seedLocalDoc(ns, 'w0001', 'org', orgUpdate());
+    const [mine] = generateCases(1, 31, T0); // reported by w0001: the case policy counts it as this user's
+    const first = engine(USERS.w0001!, ns, { online: () => false });
+    await first.start();
+    expect(first.status.value.unsaved).toBe(0);
+    await first.db.meta.put({ key: META.rescue('org'), value: [mine, 'junk'] });
+    await first.stop();
+
+    // The org doc opens while the engine loads src/sync/casecode.ts (the policy's code): its ledger waits for it.
+    const w = engine(USERS.w0001!, ns, { online: () => false });
+    await w.start();
+    expect(w.status.value.unsaved).toBe(1);
+    await w.stop();
+  });
 });
 
 describe('links, status and storage', () => {
