@@ -21,7 +21,7 @@ import { startServer, type RunningServer, type StartOptions } from '../../server
 import { quietLogger } from '../../server/log.ts';
 import { seedStore } from '../../server/seed.ts';
 import { Store, STORE_FILE, type StoreOptions } from '../../server/store.ts';
-import { createTestDatabase, pgQuery, TEST_STORE, type TestDatabase } from '../support/pgtest.ts';
+import { createTestDatabase, pgQuery, TEST_RELAYS, TEST_STORE, type TestDatabase } from '../support/pgtest.ts';
 import { decide, type Command } from '../../src/domain/commands.ts';
 import { caseYear, casesDocName } from '../../src/domain/docs.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
@@ -243,13 +243,25 @@ export async function startTestServer(opts: Partial<StartOptions> & { seed?: boo
   const dataDir = opts.dataDir ?? tmp!.dir;
   if (opts.seed !== false) await seedFixture(dataDir);
   const pg = storeOptions(dataDir).databaseUrl;
-  const server = await startServer({ port: 0, log: quietLogger, staticDir: join(dataDir, 'no-dist'), ...(pg ? { databaseUrl: pg, pgPollMs: 200 } : {}), ...opts, dataDir });
+  const options: StartOptions = { port: 0, log: quietLogger, staticDir: join(dataDir, 'no-dist'), ...(pg ? { databaseUrl: pg, pgPollMs: 200 } : {}), ...opts, dataDir };
+  const server = await startServer(options);
+  // GRIDLINK_TEST_RELAYS=2 (with GRIDLINK_TEST_STORE=pg): two relays on the store, the first serving the HTTP API
+  // (`url`), the second the sync sockets (`wsBase`), so every write and read of a test crosses from one relay to
+  // the other. `relay`, `store` and `blobs` are the second's: what a test watches of the relay is where its
+  // sockets are. Tests that start their own relays on a database (multi-relay.test.ts) are left as they are.
+  const second = pg && opts.databaseUrl === undefined && TEST_RELAYS === 2 ? await startServer(options) : null;
+  const closeBoth = async () => {
+    await second?.close();
+    await server.close();
+  };
   return {
     ...server,
+    ...(second ? { relay: second.relay, store: second.store, blobs: second.blobs } : {}),
+    close: closeBoth,
     dataDir,
-    wsBase: server.url.replace(/^http/, 'ws'),
+    wsBase: (second ?? server).url.replace(/^http/, 'ws'),
     stop: async () => {
-      await server.close();
+      await closeBoth();
       tmp?.remove();
     },
   };

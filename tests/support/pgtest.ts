@@ -1,7 +1,8 @@
 /**
  * Issue 16: a fresh PostgreSQL database for a test (`gridlink_test_<random>`, dropped afterwards), and which store
  * the shared integration helpers give their relays: `GRIDLINK_TEST_STORE=pg` runs them on PostgreSQL (a database
- * per DATA_DIR; relay-harness.ts `storeOptions`), anything else on SQLite as always.
+ * per DATA_DIR; relay-harness.ts `storeOptions`), anything else on SQLite as always; `GRIDLINK_TEST_RELAYS=2` with
+ * it, two relays per test server (relay-harness.ts `startTestServer`).
  *
  * The cluster is reached through the unix socket (`PGHOST`, default /var/run/postgresql) as the OS user's role,
  * which must exist and may create databases (.ci/run: `pg_ctlcluster 15 main start`, `create role root superuser
@@ -12,6 +13,8 @@ import { createRequire } from 'node:module';
 import { endPgNative } from '../../server/db.ts';
 
 export const TEST_STORE: 'pg' | 'sqlite' = process.env.GRIDLINK_TEST_STORE === 'pg' ? 'pg' : 'sqlite';
+/** With TEST_STORE 'pg': `GRIDLINK_TEST_RELAYS=2` gives each test server two relays on its database (relay-harness.ts). */
+export const TEST_RELAYS: 1 | 2 = TEST_STORE === 'pg' && process.env.GRIDLINK_TEST_RELAYS === '2' ? 2 : 1;
 const PGHOST = process.env.PGHOST ?? '/var/run/postgresql';
 
 interface Sync {
