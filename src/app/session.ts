@@ -336,7 +336,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
 }
 
 /** A request of the relay's API: JSON (strings) or blob bytes (src/protocol/blobs.ts). */
-type ApiInit = { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: string | Uint8Array; headers?: Record<string, string> };
+type ApiInit = { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: string | Uint8Array; headers?: Record<string, string>; signal?: AbortSignal };
 
 const NO_UPLOADS: UploadProgress = { photos: 0, clips: 0, bytesLeft: 0, bytes: 0, byCase: {} };
 
@@ -410,6 +410,9 @@ class SessionImpl implements GridlinkSession {
         const res = await deps.apiFetch(this.token, '/api/starter');
         return res.ok ? ((await res.json()) as unknown) : null;
       },
+      // Issue 16 section 5: an empty doc's whole state, fewer bytes than the socket's first sync (server/firststate.ts).
+      // Loaded only then (a first sign-in): it stays out of the first screen's JavaScript.
+      firstState: async (name, signal) => (await import('../sync/firststate.ts')).firstState((init) => deps.apiFetch(this.token, `/api/docs/${encodeURIComponent(name)}`, init), signal),
       ...(deps.flushMs !== undefined ? { flushMs: deps.flushMs } : {}),
       ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
     });
