@@ -15,6 +15,7 @@ import { acceptsEncoding, FirstStates, FRESH_MS } from '../../server/firststate.
 import { createAuthService, type GridlinkAuthService, type GridlinkSession } from '../../src/app/session.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../../src/protocol/wire.ts';
+import { until } from '../support/wait.ts';
 import { Actor, api, casesDoc, login, PASSWORD, seedFixture, startTestServer, tempDir, USERS, type TestServer } from './relay-harness.ts';
 
 const worker = new Actor(USERS.w0001);
@@ -160,7 +161,23 @@ describe('GET /api/docs/<name>: a doc whole for a device that holds nothing of i
     expect(encodes).toBe(1);
     now += 1;
     expect(await read()).toBe(2);
-    expect(states.size()).toBe(1);
+    expect(states.size().entries).toBe(1);
+  });
+
+  it('runs at most two quality-11 encodings at a time; beyond, a request gets quality 5 at once', async () => {
+    const docs = new Map<string, Y.Doc>();
+    for (const n of ['a', 'b', 'c']) {
+      const d = new Y.Doc();
+      d.getArray(EVENTS_ARRAY).push(Array.from({ length: 2000 }, (_, i) => ({ n, i, text: `第${i}条` })));
+      docs.set(n, d);
+    }
+    const states = new FirstStates({ withDoc: async (name, fn) => fn(docs.get(name)!) as never }, () => 0);
+    for (const n of docs.keys()) states.warm(n);
+    await until(() => states.size().entries === 3, 'three entries');
+    expect(states.size().bestRunning).toBe(2);
+    // The third doc's answer does not wait for an encoding that was never started, and is still the doc.
+    expect(docOf(brotliDecompressSync((await states.get('c', 'br')).body)).events.length).toBe(2000);
+    await until(() => states.size().bestRunning === 0, 'the encodings done');
   });
 });
 
