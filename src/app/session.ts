@@ -406,8 +406,9 @@ class SessionImpl implements GridlinkSession {
       beforeAppend: (events) => this.attachEvidence(events),
       afterAppend: () => void this.evidenceParts.peek()?.uploader.kick(),
       // Issue 16: a first sign-in's head start (the worker's open cases first; the docs sync whole after it).
-      starter: async () => {
+      starter: async (answered) => {
         const res = await deps.apiFetch(this.token, '/api/starter');
+        answered?.();
         return res.ok ? ((await res.json()) as unknown) : null;
       },
       // Issue 16 section 5: an empty doc's whole state, fewer bytes than the socket's first sync (server/firststate.ts).

@@ -77,9 +77,11 @@ export interface EngineOptions {
   afterAppend?: (events: readonly CaseEvent[]) => void;
   /**
    * Issue 16: the head start of a first sign-in (GET /api/starter, src/domain/starter.ts), asked for while the links
-   * connect when no cases doc of this user has been synced to this device yet; null or a throw: none.
+   * connect when no cases doc of this user has been synced to this device yet; null or a throw: none. It calls
+   * `answered` as soon as the relay's answer begins to arrive (its headers): the relay writes it in one piece, so what
+   * is asked for after that comes behind it on the link (`firstStates`).
    */
-  starter?: () => Promise<unknown>;
+  starter?: (answered?: () => void) => Promise<unknown>;
   /**
    * Issue 16 section 5: a doc's whole state from the relay (GET /api/docs/<name>, compressed for the wire better than
    * the socket's sync) as Yjs updates that give the doc applied in order, each as soon as it has arrived; null or a
@@ -309,13 +311,13 @@ export class SyncEngine {
     const kept = await getMeta(this.db, META.starter, (v): v is unknown => v !== undefined);
     if (this.stopped) return;
     const starter = this.opts.starter;
-    // Settles when the head start's answer has arrived (or there is none): the first states are asked for after it.
+    // Settles when the head start's answer has begun to arrive (or there is none): the first states are asked for then.
     let starterAnswered: Promise<unknown> = Promise.resolve();
     if (kept !== undefined) await (await import('./headstart.ts')).resumeHeadStart(this.headStartHost(), kept);
     else if (starter && this.opts.transport && this.opts.online() && (await this.firstSignIn())) {
       let answered: () => void = () => {};
       starterAnswered = new Promise<void>((resolve) => (answered = resolve));
-      const ask = () => starter().finally(answered);
+      const ask = () => starter(answered).finally(answered);
       void import('./headstart.ts')
         .then((m) => m.fetchHeadStart(this.headStartHost(), ask))
         .catch(() => {})
