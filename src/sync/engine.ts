@@ -96,8 +96,6 @@ const COMPACT_AT_OPEN = 10;
 const COMPACT_DURING = 100;
 /** Events parsed per task when a doc's index is built at open (the main thread is yielded between steps). */
 const INDEX_STEP = 500;
-/** The origin of a first state's transactions (`firstStates`). */
-const FIRST_STATE = Symbol('first state');
 
 const EMPTY_ORG: OrgIndex = indexOrg({});
 /** This user's case events (they parse, the actor is this user), re-sent after a refusal if the role fits. */
@@ -572,47 +570,20 @@ export class SyncEngine {
   private firstStates(after: Promise<unknown>): void {
     const fetchState = this.opts.firstState;
     if (!fetchState || !this.opts.transport || !this.opts.online()) return;
-    const slots = [...this.slots.values()]
-      .filter((s) => !s.suspended && !s.revoked && !s.wasSynced && s.doc.store.clients.size === 0)
-      .sort((a, b) => Number(b.kind === 'org') - Number(a.kind === 'org'));
+    const slots = [...this.slots.values()].filter((s) => !s.suspended && !s.revoked && !s.wasSynced && s.doc.store.clients.size === 0);
+    if (slots.length === 0) return;
     for (const s of slots) this.firstStateHeld.add(s.name);
     const release = (slot: Slot) => {
       if (!this.firstStateHeld.delete(slot.name)) return;
       if (this.shouldConnect() && !slot.suspended && !slot.revoked) this.host.connect(slot);
       this.refreshStatus();
     };
-    const one = async (slot: Slot) => {
-      let updates: AsyncIterable<Uint8Array> | null = null;
-      if (!this.stopped && this.opts.online()) updates = await fetchState(slot.name, this.firstStateAbort.signal).catch(() => null);
-      if (updates && !this.stopped && slot.doc.store.clients.size === 0) await this.applyFirstState(slot, updates);
-    };
-    for (const slot of slots) {
-      void after
-        .then(() => one(slot))
-        .catch((e: unknown) => console.error('gridlink first state failed', e))
-        .finally(() => release(slot));
-    }
-  }
-
-  private async applyFirstState(slot: Slot, updates: AsyncIterable<Uint8Array>): Promise<void> {
-    const doc = slot.doc;
-    const parts: Uint8Array[] = [];
-    try {
-      for await (const part of updates) {
-        if (this.stopped || slot.doc !== doc) return;
-        if (slot.kind === 'org') {
-          parts.push(part);
-          continue;
-        }
-        Y.applyUpdate(doc, part, FIRST_STATE);
-        await yieldToMain();
-      }
-      if (parts.length > 0 && !this.stopped && slot.doc === doc) Y.applyUpdate(doc, Y.mergeUpdates(parts), FIRST_STATE);
-    } catch (e) {
-      // Cut off, or not a state this device can read: what was applied stays (each update is whole), and the
-      // socket's sync brings the rest.
-      console.warn('gridlink first state incomplete', slot.name, e);
-    }
+    // The download and apply code loads only now (firststate.ts): it stays out of the first screen's JavaScript.
+    void import('./firststate.ts')
+      .then((m) => m.takeFirstStates({ stopped: () => this.stopped, online: () => this.opts.online(), signal: this.firstStateAbort.signal, release }, slots, after, fetchState))
+      .catch(() => {
+        for (const s of slots) release(s);
+      });
   }
 
   /** No cases doc of this user has synced on this device yet: a first sign-in (or one cut off before it synced). */

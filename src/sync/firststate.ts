@@ -1,9 +1,72 @@
 /**
- * Issue 16 section 5: the device's side of GET /api/docs/<name> (server/firststate.ts), loaded on demand by the
- * session for a first sign-in (the engine applies what it yields: engine.ts `firstStates`).
+ * Issue 16 section 5: the device's side of GET /api/docs/<name> (server/firststate.ts), loaded on demand for a first
+ * sign-in: the download (`firstState`, given to the engine by the session) and its application to the held docs
+ * (`takeFirstStates`; the contract is engine.ts `firstStates`).
  */
+import * as Y from 'yjs';
 import { readFrames } from '../protocol/framing.ts';
 import { relayAlive } from './linkalive.ts';
+import { yieldToMain } from './persist.ts';
+
+/** The origin of a first state's transactions: a remote change, never sent back. */
+const FIRST_STATE = Symbol('first state');
+
+/** A held doc as this module sees it (its doc is read each time: a recovery may swap it). */
+export interface FirstStateSlot {
+  readonly name: string;
+  readonly kind: 'org' | 'cases';
+  readonly doc: Y.Doc;
+}
+
+export interface FirstStateHost<S> {
+  stopped(): boolean;
+  online(): boolean;
+  signal: AbortSignal;
+  /** The doc's first state has been applied, or has failed: link it. */
+  release(slot: S): void;
+}
+
+/** Every held doc's first state at once, once `after` has settled; each doc released when its own is done. */
+export function takeFirstStates<S extends FirstStateSlot>(
+  host: FirstStateHost<S>,
+  slots: readonly S[],
+  after: Promise<unknown>,
+  fetchState: (name: string, signal: AbortSignal) => Promise<AsyncIterable<Uint8Array> | null>,
+): void {
+  const one = async (slot: S) => {
+    let updates: AsyncIterable<Uint8Array> | null = null;
+    if (!host.stopped() && host.online()) updates = await fetchState(slot.name, host.signal).catch(() => null);
+    if (updates && !host.stopped() && slot.doc.store.clients.size === 0) await apply(host, slot, updates);
+  };
+  for (const slot of slots) {
+    void after
+      .then(() => one(slot))
+      .catch((e: unknown) => console.error('gridlink first state failed', e))
+      .finally(() => host.release(slot));
+  }
+}
+
+/** A cases doc's updates as they arrive, the main thread yielded between them; the org doc's at once when whole. */
+async function apply<S extends FirstStateSlot>(host: FirstStateHost<S>, slot: S, updates: AsyncIterable<Uint8Array>): Promise<void> {
+  const doc = slot.doc;
+  const parts: Uint8Array[] = [];
+  try {
+    for await (const part of updates) {
+      if (host.stopped() || slot.doc !== doc) return;
+      if (slot.kind === 'org') {
+        parts.push(part);
+        continue;
+      }
+      Y.applyUpdate(doc, part, FIRST_STATE);
+      await yieldToMain();
+    }
+    if (parts.length > 0 && !host.stopped() && slot.doc === doc) Y.applyUpdate(doc, Y.mergeUpdates(parts), FIRST_STATE);
+  } catch (e) {
+    // Cut off, or not a state this device can read: what was applied stays (each update is whole), and the
+    // socket's sync brings the rest.
+    console.warn('gridlink first state incomplete', slot.name, e);
+  }
+}
 
 /** The fetch options used here. */
 export interface FirstStateInit {
