@@ -14,6 +14,8 @@
  *                          a temporary password answers "mustChangePassword": true
  *   GET  /api/me           Bearer -> 200 {"user","docs":[{"name","access"}],"serverTime"}; 401 unauthorized
  *   GET  /api/starter      Bearer (issue 16) -> 200 a first sign-in's head start: starterhttp.ts
+ *   GET  /api/docs/<name>  Bearer (issue 16) -> 200 a doc's whole state as one Yjs update (br/gzip), for a device
+ *                          that holds nothing of it yet; 401, 403, 404 as the doc's socket: firststate.ts
  *   POST /api/cases        Bearer {"category","description","location":{"lat","lng"},"gridId","address"?,
  *                          "photos"?:[{"full","thumb"}],"voice"?:{"hash","seconds"}}
  *                          -> 201 the new case state (with `id`); 400 bad fields; 403 role/scope
@@ -96,6 +98,7 @@ import { isRefusal, statsAnswer, statsQuery } from './stats.ts';
 import { exportRoute } from './exports.ts';
 import { auditCsv, readAudit } from './audithttp.ts';
 import { serveStatic } from './static.ts';
+import { docState } from './firststate.ts';
 import { starter } from './starterhttp.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { Store } from './store.ts';
@@ -183,6 +186,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/login$/, methods: { POST: login } },
   { pattern: /^\/api\/me$/, methods: { GET: me } },
   { pattern: /^\/api\/starter$/, methods: { GET: (req, res, ctx) => starter(req, res, ctx, foldedDoc) } },
+  { pattern: /^\/api\/docs\/([^/]+)$/, methods: { GET: (req, res, ctx, [name]) => docState(req, res, ctx, name!) } },
   { pattern: /^\/api\/cases$/, methods: { POST: reportCase } },
   { pattern: /^\/api\/cases\/mine$/, methods: { GET: myCases } },
   { pattern: /^\/api\/reference$/, methods: { GET: reference } },

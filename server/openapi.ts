@@ -303,6 +303,14 @@ export const OPENAPI = {
         responses: { 200: json({ type: 'object', properties: { docs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, events: { type: 'array', items: { type: 'object' } }, receipts: { type: 'array', items: { type: 'object' } } } } }, org: { type: 'object' } } }), 401: error('unauthorized') },
       },
     },
+    '/api/docs/{name}': {
+      get: {
+        summary: "A doc's whole state as one Yjs update (v1), for a device that holds nothing of it yet; then it syncs the rest over the socket. Access as the doc's socket; Content-Encoding br or gzip when accepted; may lack the last minute's changes",
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: { description: 'The Yjs update', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, 401: error('unauthorized'), 403: error('forbidden'), 404: error('not_found') },
+      },
+    },
     '/api/cases': {
       post: {
         summary: 'Report a case as the caller',

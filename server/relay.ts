@@ -502,6 +502,14 @@ export class Relay {
   }
 
   /** May `user` sync the doc `name`? (404 unknown doc, 403 not theirs, 503 shutting down.) */
+  /**
+   * Whether `user` may read doc `name` as a socket of theirs would (the same checks: a doc of a live year that exists
+   * in the county, the doc ACL, the practice sandbox refused): GET /api/docs/<name> (firststate.ts) asks here.
+   */
+  access(user: UserInfo, name: string): { ok: true; access: DocAccess } | { ok: false; status: number; code: string } {
+    return this.checkAccess(user, name);
+  }
+
   private checkAccess(user: UserInfo, name: string): { ok: true; access: DocAccess } | { ok: false; status: number; code: string } {
     const parsed = parseDocName(name) ?? parseRecordDocName(name);
     const townIds = this.opts.townIds();

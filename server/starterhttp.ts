@@ -4,16 +4,19 @@
  *   subcategories,plans,units,users}}; gzip when the client accepts it. A role without a head start (every role but
  *   the grid worker) gets {"docs":[],"org":{}}. 401 without a valid token. Every live cases doc of the worker is
  *   listed, with no events when it holds none of their open work: the device then knows that doc's share is complete.
+ *   It also starts encoding the whole states of the org doc and those docs, which the device asks for next
+ *   (GET /api/docs/<name>, firststate.ts).
  * Only the live years of the cases docs the user may read (the same grants as GET /api/me), only what the relay has
  * accepted (its folded docs, foldedDoc: cached by state vector), nothing written.
  */
 import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { docsForUser, liveYears } from '../src/domain/docs.ts';
+import { docsForUser, liveYears, ORG_DOC } from '../src/domain/docs.ts';
 import type { CaseEvent } from '../src/domain/events.ts';
 import { getsStarter, inStarter, starterOrg, type Starter } from '../src/domain/starter.ts';
 import type { CaseState } from '../src/domain/workflow.ts';
 import { CaseIndex } from '../src/protocol/caseindex.ts';
+import { warmFirstStates } from './firststate.ts';
 import { bearerUser, sendJson } from './httpio.ts';
 import type { HttpContext } from './http.ts';
 
@@ -42,6 +45,8 @@ export async function starter(req: IncomingMessage, res: ServerResponse, ctx: Ht
       body.docs.push({ name: grant.name, events, receipts });
     }
     body.org = starterOrg(org.data, user, all);
+    // The device asks for these docs' whole states once this answer has arrived (firststate.ts): start encoding them.
+    warmFirstStates(ctx, [ORG_DOC, ...body.docs.filter((d) => ctx.store.hasDoc(d.name)).map((d) => d.name)]);
   }
   const json = JSON.stringify(body);
   res.setHeader('Cache-Control', 'no-store');

@@ -336,7 +336,7 @@ export function createAuthService(opts: AuthServiceOptions): GridlinkAuthService
 }
 
 /** A request of the relay's API: JSON (strings) or blob bytes (src/protocol/blobs.ts). */
-type ApiInit = { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: string | Uint8Array; headers?: Record<string, string> };
+type ApiInit = { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: string | Uint8Array; headers?: Record<string, string>; signal?: AbortSignal };
 
 const NO_UPLOADS: UploadProgress = { photos: 0, clips: 0, bytesLeft: 0, bytes: 0, byCase: {} };
 
@@ -406,10 +406,14 @@ class SessionImpl implements GridlinkSession {
       beforeAppend: (events) => this.attachEvidence(events),
       afterAppend: () => void this.evidenceParts.peek()?.uploader.kick(),
       // Issue 16: a first sign-in's head start (the worker's open cases first; the docs sync whole after it).
-      starter: async () => {
+      starter: async (answered) => {
         const res = await deps.apiFetch(this.token, '/api/starter');
+        answered?.();
         return res.ok ? ((await res.json()) as unknown) : null;
       },
+      // Issue 16 section 5: an empty doc's whole state, fewer bytes than the socket's first sync (server/firststate.ts).
+      // Loaded only then (a first sign-in): it stays out of the first screen's JavaScript.
+      firstState: async (name, signal) => (await import('../sync/firststate.ts')).firstState((init) => deps.apiFetch(this.token, `/api/docs/${encodeURIComponent(name)}`, init), signal),
       ...(deps.flushMs !== undefined ? { flushMs: deps.flushMs } : {}),
       ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
     });

@@ -78,9 +78,18 @@ export interface EngineOptions {
   afterAppend?: (events: readonly CaseEvent[]) => void;
   /**
    * Issue 16: the head start of a first sign-in (GET /api/starter, src/domain/starter.ts), asked for while the links
-   * connect when no cases doc of this user has been synced to this device yet; null or a throw: none.
+   * connect when no cases doc of this user has been synced to this device yet; null or a throw: none. It calls
+   * `answered` as soon as the relay's answer begins to arrive (its headers): the relay writes it in one piece, so what
+   * is asked for after that comes behind it on the link (`firstStates`).
    */
-  starter?: () => Promise<unknown>;
+  starter?: (answered?: () => void) => Promise<unknown>;
+  /**
+   * Issue 16 section 5: a doc's whole state from the relay (GET /api/docs/<name>, compressed for the wire better than
+   * the socket's sync) as Yjs updates that give the doc applied in order, each as soon as it has arrived; null or a
+   * throw: none (a throw during the iteration: no more). Asked for the docs that hold nothing yet at start, one after
+   * the other and after the head start's answer; each is linked only afterwards (`firstStates`).
+   */
+  firstState?: (name: string, signal: AbortSignal) => Promise<AsyncIterable<Uint8Array> | null>;
 }
 
 /** Stored y-indexeddb rows above which a doc is compacted at open / after a sync / during a session. */
@@ -173,6 +182,10 @@ export class SyncEngine {
     mayResend: (e) => this.code().policy.mayResend(e),
     ready: () => this.caseCode(),
   };
+  /** Docs waiting for their first state over HTTP (`firstStates`): not linked until it has been applied. */
+  private readonly firstStateHeld = new Set<string>();
+  /** Aborts a first state's download when the engine stops. */
+  private readonly firstStateAbort = new AbortController();
 
   constructor(private readonly opts: EngineOptions) {
     this.host = new DocHost<Slot>({
@@ -343,11 +356,20 @@ export class SyncEngine {
     const kept = await getMeta(this.db, META.starter, (v): v is unknown => v !== undefined);
     if (this.stopped) return;
     const starter = this.opts.starter;
+    // Settles when the head start's answer has begun to arrive (or there is none): the first states are asked for then.
+    let starterAnswered: Promise<unknown> = Promise.resolve();
     if (kept !== undefined) await (await import('./headstart.ts')).resumeHeadStart(this.headStartHost(), kept);
     else if (starter && this.opts.transport && this.opts.online() && (await this.firstSignIn())) {
-      void import('./headstart.ts').then((m) => m.fetchHeadStart(this.headStartHost(), starter));
+      let answered: () => void = () => {};
+      starterAnswered = new Promise<void>((resolve) => (answered = resolve));
+      const ask = () => starter(answered).finally(answered);
+      void import('./headstart.ts')
+        .then((m) => m.fetchHeadStart(this.headStartHost(), ask))
+        .catch(() => {})
+        .finally(answered);
     }
     if (this.stopped) return;
+    this.firstStates(starterAnswered);
     this.connectAll();
     void this.whenSynced().then(() => {
       if (this.stopped) return;
@@ -585,6 +607,41 @@ export class SyncEngine {
 
   // ---------------------------------------------------------------- issue 16: a first sign-in's head start
 
+  /**
+   * Issue 16 section 5: the docs that hold nothing yet (a first sign-in) get their whole state over HTTP
+   * (`opts.firstState`, server/firststate.ts): a town's year is about 40% fewer bytes there than as the socket's
+   * sync (brotli over the whole doc instead of deflate over 64 kB slices with a small window), which on 2G is most of
+   * the time to converge. Contracts:
+   *  - Only after the head start's answer (`after`): on a shared 2G link the head start's few kB must not wait behind
+   *    the docs (it brings the reference data the first screens need). Then every doc's at once: the link stays busy
+   *    while each request makes its round trips (a year with nothing in it yet answers at once).
+   *  - A held doc is not linked (connectAll skips it) until its first state has been applied or has failed, so its
+   *    sync step 1 states what it got and the relay sends only the rest. A failure, a cut or no answer (offline, an
+   *    older relay) just links it: it then syncs over the socket what it still lacks, as before.
+   *  - The state is the relay's like a sync step 2, applied as a remote change (never sent back). A cases doc's
+   *    updates are applied as they arrive, the main thread yielded between them (the index and read model follow,
+   *    during the download, as with the socket's slices); the org doc's at once when all have arrived (`attachOrg`
+   *    shows reference data whole).
+   */
+  private firstStates(after: Promise<unknown>): void {
+    const fetchState = this.opts.firstState;
+    if (!fetchState || !this.opts.transport || !this.opts.online()) return;
+    const slots = [...this.slots.values()].filter((s) => !s.suspended && !s.revoked && !s.wasSynced && s.doc.store.clients.size === 0);
+    if (slots.length === 0) return;
+    for (const s of slots) this.firstStateHeld.add(s.name);
+    const release = (slot: Slot) => {
+      if (!this.firstStateHeld.delete(slot.name)) return;
+      if (this.shouldConnect() && !slot.suspended && !slot.revoked) this.host.connect(slot);
+      this.refreshStatus();
+    };
+    // The download and apply code loads only now (firststate.ts): it stays out of the first screen's JavaScript.
+    void import('./firststate.ts')
+      .then((m) => m.takeFirstStates({ stopped: () => this.stopped, online: () => this.opts.online(), signal: this.firstStateAbort.signal, release }, slots, after, fetchState))
+      .catch(() => {
+        for (const s of slots) release(s);
+      });
+  }
+
   /** No cases doc of this user has synced on this device yet: a first sign-in (or one cut off before it synced). */
   private async firstSignIn(): Promise<boolean> {
     const done = new Set((await getMeta(this.db, META.syncedOnce, isStringArray)) ?? []);
@@ -727,7 +784,7 @@ export class SyncEngine {
   private connectAll(): void {
     if (!this.shouldConnect()) return;
     for (const slot of this.slots.values()) {
-      if (slot.suspended || slot.revoked) continue;
+      if (slot.suspended || slot.revoked || this.firstStateHeld.has(slot.name)) continue;
       this.host.connect(slot);
     }
     this.refreshStatus();
@@ -957,6 +1014,7 @@ export class SyncEngine {
     await this.settled().catch(() => {});
     this.host.halt();
     this.stopSignal();
+    this.firstStateAbort.abort();
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.orgTimer) clearTimeout(this.orgTimer);
     if (this.clockTimer) clearTimeout(this.clockTimer);

@@ -19,7 +19,9 @@
  *    provider's 30 s "no message" watchdog quiet with it). On 2G a big catch-up on one channel (a town doc: about
  *    800 kB, 90 s at 70 kbps) holds back every other channel's messages behind it in the one TCP stream; with a
  *    watchdog of their own they reconnected after 30 s and asked again for what was still queued (the org doc twice:
- *    80 kB more in about one first sync in two, issue 16). A dead link is still caught: by SILENT_MS here.
+ *    80 kB more in about one first sync in two, issue 16). A dead link is still caught: by SILENT_MS here, counted
+ *    from the last bytes of the relay on the socket or on a first state's download (linkalive.ts), which holds the
+ *    link as long on 2G.
  *  - An outgoing update bigger than `maxSendBytes` (a long offline stretch sends all of its changes as one sync
  *    step 2) is sent as several updates of at most that size (src/protocol/chunks.ts), in order, each inspected, stored and
  *    acknowledged by the relay on its own. Sent whole, it would pass the relay's MAX_MESSAGE_BYTES, close the
@@ -29,6 +31,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { splitUpdate } from '../protocol/chunks.ts';
+import { relayAliveAt } from './linkalive.ts';
 import { MSG_SYNC, MUX_CLOSE, MUX_CLOSED, MUX_CONTROL, MUX_OPEN, MUX_OPENED, MUX_REJECTED, muxControl, muxFrame } from '../protocol/wire.ts';
 
 const CONNECTING = 0;
@@ -178,7 +181,7 @@ class Hub {
     this.ws.onerror = () => {};
     this.ws.onclose = (ev: CloseEvent) => this.drop({ code: ev.code || ABNORMAL, reason: ev.reason, wasClean: false });
     this.watchdog = setInterval(() => {
-      if (this.ws.readyState === OPEN && Date.now() - this.lastMessageMs > SILENT_MS) this.drop({ code: ABNORMAL, reason: 'no message from the relay', wasClean: false });
+      if (this.ws.readyState === OPEN && Date.now() - Math.max(this.lastMessageMs, relayAliveAt()) > SILENT_MS) this.drop({ code: ABNORMAL, reason: 'no message from the relay', wasClean: false });
     }, SILENT_MS / 10);
   }
 

@@ -1,8 +1,9 @@
 /**
  * Issue 16 section 5: a grid worker's first sign-in shows their open work before the town's year has synced. The
  * app's data layer (createAuthService) against the real relay on port 0, fake-indexeddb as the browser's storage,
- * `ws` as the WebSocket with a gate that holds back what the relay sends on the socket: while it is held, only the
- * head start (GET /api/starter) has arrived, so what the read model shows then came first.
+ * `ws` as the WebSocket with a gate that holds back what the relay sends on the socket, and the docs' first states
+ * over HTTP (GET /api/docs/<name>, server/firststate.ts): while it is held, only the head start (GET /api/starter)
+ * has arrived, so what the read model shows then came first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -89,8 +90,19 @@ afterAll(async () => {
   tmp?.remove();
 });
 
+/** Fetch with the docs' first states held back while the gate is. */
+function gatedFetch(gate: Gate): typeof fetch {
+  return (input, init) => {
+    if (!new URL(String(input)).pathname.startsWith('/api/docs/')) return fetch(input, init);
+    return new Promise<Response>((resolve, reject) => {
+      const go = () => void fetch(input, init).then(resolve, reject);
+      if (!gate.hold(go)) go();
+    });
+  };
+}
+
 function device(gate: Gate, namespace: string, online: () => boolean = () => true): GridlinkAuthService {
-  const s = createAuthService({ baseUrl: server.url, fetch: globalThis.fetch, WebSocketPolyfill: gatedSocket(gate), online, namespace, pollMs: 20, pbkdf2Iterations: 1000 });
+  const s = createAuthService({ baseUrl: server.url, fetch: gatedFetch(gate), WebSocketPolyfill: gatedSocket(gate), online, namespace, pollMs: 20, pbkdf2Iterations: 1000 });
   services.push(s);
   return s;
 }
@@ -136,7 +148,7 @@ describe('the head start of a first sign-in (GET /api/starter)', () => {
     const auth = device(gate, `fs${Date.now().toString(36)}a`);
     const s = await signIn(auth);
     await until(() => taskListUsable(s.status.value), 'the first usable task list');
-    // Nothing of the docs came over the socket: the rows are the head start's, and they come first.
+    // Nothing of the docs came over the socket or as first states: the rows are the head start's, and they come first.
     expect(s.engine.docs().get(casesDoc('t01'))!.getArray(EVENTS_ARRAY).length).toBe(0);
     expect(s.status.value).toMatchObject({ ready: true, early: true });
     expect(s.status.value.synced).toBeFalsy();
