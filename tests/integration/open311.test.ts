@@ -300,15 +300,15 @@ describe('POST requests', () => {
 
   it('a re-post after a failure between the key row and the event creates the case once, with the id chosen first', async () => {
     const before = await count();
-    const original = server.relay.appendEvents.bind(server.relay);
-    server.relay.appendEvents = async () => {
+    const original = server.httpRelay.appendEvents.bind(server.httpRelay);
+    server.httpRelay.appendEvents = async () => {
       throw new Error('the relay stopped here');
     };
     const form = good({ idempotency_key: 'client-report-crash', description: '井盖缺了一块' });
     try {
       expectError(await o311('/open311/v2/requests.json', { form }), 500);
     } finally {
-      server.relay.appendEvents = original;
+      server.httpRelay.appendEvents = original;
     }
     expect(await count()).toBe(before);
     const again = await o311('/open311/v2/requests.json', { form });

@@ -20,6 +20,7 @@ import * as Y from 'yjs';
 import { startServer, type RunningServer, type StartOptions } from '../../server/app.ts';
 import { quietLogger } from '../../server/log.ts';
 import { seedStore } from '../../server/seed.ts';
+import type { Relay } from '../../server/relay.ts';
 import { Store, STORE_FILE, type StoreOptions } from '../../server/store.ts';
 import { createTestDatabase, pgQuery, TEST_RELAYS, TEST_STORE, type TestDatabase } from '../support/pgtest.ts';
 import { decide, type Command } from '../../src/domain/commands.ts';
@@ -233,6 +234,10 @@ export async function seedFixture(dataDir: string, events: CaseEvent[] = [], org
 }
 
 export interface TestServer extends RunningServer {
+  /** The relay serving `url` (the HTTP API): `relay` too, unless GRIDLINK_TEST_RELAYS=2 (startTestServer). */
+  httpRelay: Relay;
+  /** Every relay of this test server. */
+  relays: Relay[];
   dataDir: string;
   wsBase: string;
   stop(): Promise<void>;
@@ -247,8 +252,9 @@ export async function startTestServer(opts: Partial<StartOptions> & { seed?: boo
   const server = await startServer(options);
   // GRIDLINK_TEST_RELAYS=2 (with GRIDLINK_TEST_STORE=pg): two relays on the store, the first serving the HTTP API
   // (`url`), the second the sync sockets (`wsBase`), so every write and read of a test crosses from one relay to
-  // the other. `relay`, `store` and `blobs` are the second's: what a test watches of the relay is where its
-  // sockets are. Tests that start their own relays on a database (multi-relay.test.ts) are left as they are.
+  // the other. `relay` and `store` are the second's (what a test watches of the relay is where its sockets are),
+  // `httpRelay` and `blobs` the first's (HTTP writes, photo uploads); `relays` both. Tests that start their own
+  // relays on a database (multi-relay.test.ts) are left as they are.
   const second = pg && opts.databaseUrl === undefined && TEST_RELAYS === 2 ? await startServer(options) : null;
   const closeBoth = async () => {
     await second?.close();
@@ -256,7 +262,9 @@ export async function startTestServer(opts: Partial<StartOptions> & { seed?: boo
   };
   return {
     ...server,
-    ...(second ? { relay: second.relay, store: second.store, blobs: second.blobs } : {}),
+    httpRelay: server.relay,
+    relays: second ? [server.relay, second.relay] : [server.relay],
+    ...(second ? { relay: second.relay, store: second.store } : {}),
     close: closeBoth,
     dataDir,
     wsBase: (second ?? server).url.replace(/^http/, 'ws'),

@@ -16,7 +16,8 @@ async function realEnv(): Promise<SessionEnv> {
   const server = await startTestServer();
   let refusals = 0;
   const onRefused = () => void refusals++;
-  server.relay.events.on('refused', onRefused);
+  // The app's sockets go to `server.url`, the HTTP API's relay: counted on every relay of the server.
+  for (const r of server.relays) r.events.on('refused', onRefused);
   const services: GridlinkAuthService[] = [];
   /** A device (one IndexedDB namespace): signed in online, or resumed offline after a reload. */
   async function open(userId: string, namespace: string, reloaded: boolean): Promise<ContractDevice> {
@@ -43,7 +44,7 @@ async function realEnv(): Promise<SessionEnv> {
     },
     async close() {
       for (const s of services) await s.dispose();
-      server.relay.events.off('refused', onRefused);
+      for (const r of server.relays) r.events.off('refused', onRefused);
       await server.stop();
     },
   };
