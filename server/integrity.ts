@@ -46,6 +46,7 @@ export class DocFacts {
   readonly owners = new Map<number, string>();
   /** Cases docs: the doc's events and receipts (built once, then kept current by `accepted`). */
   index: CaseIndex | null = null;
+  /** People, ID number and party docs: their records' ids (a cases doc asks its index: `hasEvent`). */
   private readonly eventIds = new Set<string>();
   /** Party docs: every value of the log, for the village rule. */
   private readonly partyLog: unknown[] | null;
@@ -70,7 +71,6 @@ export class DocFacts {
     }
     if (cases) {
       this.index = CaseIndex.of(doc);
-      for (const e of this.index.events()) this.eventIds.add(e.id);
     } else if (kind !== 'org') {
       for (const v of doc.getArray<unknown>(EVENTS_ARRAY).toArray()) this.noteRecord(v);
     }
@@ -106,12 +106,12 @@ export class DocFacts {
 
   /** Whether an event with this id is in the doc (people, party and cases docs). */
   hasEvent(id: string): boolean {
-    return this.eventIds.has(id);
+    return this.index ? this.index.hasEvent(id) : this.eventIds.has(id);
   }
 
   /** A cases doc's event by id (a linear scan: only returning history after a restore asks). */
   caseEvent(id: string): CaseEvent | undefined {
-    if (!this.index || !this.eventIds.has(id)) return undefined;
+    if (!this.index?.hasEvent(id)) return undefined;
     for (const e of this.index.events()) if (e.id === id) return e;
     return undefined;
   }
@@ -133,10 +133,7 @@ export class DocFacts {
       for (const v of records) this.noteRecord(v);
       return;
     }
-    for (const e of events) {
-      this.index.add(e);
-      this.eventIds.add(e.id);
-    }
+    for (const e of events) this.index.add(e);
     for (const r of receipts) this.index.addReceipt(r);
   }
 
@@ -152,7 +149,7 @@ export class DocFacts {
     // Events coming back after a restore (validate.ts): accepted by the relay before, with its receipt; they are
     // history, judged only as new to this doc, and the update's own new events are judged after them.
     for (const e of returned.events) {
-      if (this.eventIds.has(e.id) || ids.has(e.id)) return { code: 'duplicate_id', detail: `event ${e.id} is already in this doc` };
+      if (index.hasEvent(e.id) || ids.has(e.id)) return { code: 'duplicate_id', detail: `event ${e.id} is already in this doc` };
       ids.add(e.id);
       const mine = pending.get(e.caseId) ?? [];
       if (e.type === 'reported' && [...(index.byCase.get(e.caseId) ?? []), ...mine].some((x) => x.type === 'reported')) {
@@ -163,7 +160,7 @@ export class DocFacts {
     }
     const receiptOf = (id: string) => index.receipts.get(id) ?? returned.receipts.get(id);
     for (const e of events) {
-      if (this.eventIds.has(e.id) || ids.has(e.id)) return { code: 'duplicate_id', detail: `event ${e.id} is already in this doc` };
+      if (index.hasEvent(e.id) || ids.has(e.id)) return { code: 'duplicate_id', detail: `event ${e.id} is already in this doc` };
       ids.add(e.id);
       const known = index.byCase.get(e.caseId) ?? [];
       const mine = pending.get(e.caseId) ?? [];

@@ -47,12 +47,65 @@ export function receiptSigner(secret: Uint8Array): ReceiptSigner {
   };
 }
 
-/** JSON with object keys sorted at every level (arrays keep their order). */
+/**
+ * JSON with object keys sorted at every level (arrays keep their order): the same text as
+ * `JSON.stringify(value)` with every object's keys sorted first (integer-like keys, as JavaScript orders any
+ * object's own keys, come first in numeric order). Written out by hand: the relay signs every receipt it writes,
+ * and a replacer that copies each object cost it several times more (issue 16 profile).
+ */
 export function canonical(value: unknown): string {
+  return write(value) ?? (undefined as unknown as string);
+}
+
+/** The reference form (JSON.stringify with a sorting replacer): used for values `write` does not handle itself. */
+function canonicalByReplacer(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     const sorted: Record<string, unknown> = {};
     for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
     return sorted;
   });
+}
+
+/** An array index as JavaScript orders object keys (canonical numeric string below 2^32 - 1). */
+const isIndexKey = (k: string): boolean => /^(?:0|[1-9]\d{0,9})$/.test(k) && Number(k) < 4294967295;
+
+function write(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return 'null';
+      // toJSON (a Date, say) runs before the replacer would: leave such values to the reference form.
+      if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return canonicalByReplacer(v);
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (write(v[i]) ?? 'null');
+        return out + ']';
+      }
+      let keys = Object.keys(v).sort();
+      if (keys.some(isIndexKey)) {
+        const index = keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
+        keys = [...index, ...keys.filter((k) => !isIndexKey(k))];
+      }
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const s = write((v as Record<string, unknown>)[k]);
+        if (s === undefined) continue;
+        out += (first ? '' : ',') + JSON.stringify(k) + ':' + s;
+        first = false;
+      }
+      return out + '}';
+    }
+    case 'bigint':
+      return canonicalByReplacer(v);
+    default:
+      // undefined, functions and symbols: left out of objects, null in arrays, nothing at the top.
+      return undefined;
+  }
 }

@@ -85,7 +85,6 @@ import {
   MUX_REJECTED,
   RECEIPTS_ARRAY,
   muxControl,
-  muxFrame,
 } from '../src/protocol/wire.ts';
 import { DEFAULT_LIMITS, type Limits } from './config.ts';
 import { Contacts, NODE_PATTERN } from './contacts.ts';
@@ -99,6 +98,7 @@ import { isSeqConflict, storedParts, type Store, type UpdateRow } from './store.
 import { blobRefsOf } from './blobs.ts';
 import { inspectUpdate, type DocKind, type InspectOptions, type Verdict } from './validate.ts';
 import { splitUpdate } from '../src/protocol/chunks.ts';
+import { DEFLATE_THRESHOLD, frameMessage, writeFrame, type Framed } from './wsframe.ts';
 
 /** Close code for a failure of the relay itself (RFC 6455): the client may reconnect. */
 const CLOSE_INTERNAL = 1011;
@@ -127,6 +127,8 @@ const BATCH_MAX_UPDATES = 256;
 const BATCH_MAX_BYTES = 4 * 1024 * 1024;
 /** A snapshot up to this size is compacted by its row count alone (`compactDue`): merging it costs a few ms. */
 const COMPACT_SMALL_BYTES = 256 * 1024;
+/** How often a paused slow reader's unsent bytes are checked (`watchDrain`). */
+const DRAIN_POLL_MS = 20;
 /** Largest sync step 2 sent as one message (uncompressed; about 15 kB, 2 s, on the wire at 2G). */
 export const SYNC_SLICE_BYTES = 64 * 1024;
 
@@ -348,7 +350,7 @@ export class Relay {
       // The event logs are repetitive JSON (DESIGN.md section 10: 1.77 MB for 2,000 cases): compress on the wire.
       // Small windows and no context takeover keep the per-connection zlib memory small.
       perMessageDeflate: {
-        threshold: 1024,
+        threshold: DEFLATE_THRESHOLD,
         serverNoContextTakeover: true,
         clientNoContextTakeover: true,
         serverMaxWindowBits: 13,
@@ -1520,9 +1522,15 @@ export class Relay {
     return { update: out, values: receipts };
   }
 
-  /** A message to every connection of the doc but `except`. */
+  /** A message to every connection of the doc but `except`: framed once per channel id (wsframe.ts). */
   private broadcast(doc: LoadedDoc, msg: Uint8Array, except: unknown): void {
-    for (const conn of doc.conns) if (conn !== except) this.send(conn, msg);
+    const framed = new Map<number, Framed>();
+    for (const conn of doc.conns) {
+      if (conn === except) continue;
+      let f = framed.get(conn.channel);
+      if (!f) framed.set(conn.channel, (f = frameMessage(msg, conn.channel)));
+      this.sendFramed(conn.sock, f);
+    }
   }
 
   private broadcastAwareness(doc: LoadedDoc, changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
@@ -1533,8 +1541,7 @@ export class Relay {
       for (const id of removed) conn.awarenessIds.delete(id);
     }
     if (doc.conns.size > 0) {
-      const msg = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, [...added, ...updated, ...removed]));
-      for (const conn of doc.conns) this.send(conn, msg);
+      this.broadcast(doc, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, [...added, ...updated, ...removed])), null);
     }
     // Removed clients' clocks are not kept: fresh client ids must not grow the doc's memory (issue 10). Their ids
     // are, a bounded number: devices echo the removal back (echoOnly).
@@ -1610,29 +1617,48 @@ export class Relay {
 
   /** A doc message to one connection (prefixed with its channel on a multiplexed socket). */
   private send(conn: Conn, msg: Uint8Array): void {
-    this.sendRaw(conn.sock, conn.channel ? muxFrame(conn.channel, msg) : msg);
+    this.sendFramed(conn.sock, frameMessage(msg, conn.channel));
   }
 
   private sendRaw(sock: Sock, msg: Uint8Array): void {
+    this.sendFramed(sock, frameMessage(msg));
+  }
+
+  /**
+   * Send a message: its prebuilt frame straight to the socket when ws lets it (wsframe.ts), else through ws. No
+   * callback per message (it cost an allocation and a call per delivery): a socket past a quarter of
+   * wsMaxBufferedBytes is watched by a timer instead (`watchDrain`).
+   */
+  private sendFramed(sock: Sock, m: Framed): void {
     const ws = sock.ws;
     if (ws.readyState !== WebSocket.OPEN) return;
     const max = this.limits.wsMaxBufferedBytes;
-    if (ws.bufferedAmount + msg.byteLength > max) return this.closeSlowReader(sock);
+    const bytes = m.payload.byteLength;
+    if (ws.bufferedAmount + bytes > max) return this.closeSlowReader(sock);
     // A reply to the socket's own request costs its budget (a sync step 2 of a big doc, an awareness query).
-    if (sock === this.replyingTo) this.charge(sock, 0, msg.byteLength);
-    ws.send(msg, (err) => {
-      if (err) return void ws.terminate();
-      if (sock.drainTimer && ws.bufferedAmount <= max / 8) {
-        clearTimeout(sock.drainTimer);
-        sock.drainTimer = null;
-        this.handleHeld(sock);
-      }
-    });
+    if (sock === this.replyingTo) this.charge(sock, 0, bytes);
+    if (!m.frame || !writeFrame(ws, m.frame)) ws.send(m.payload);
     if (!sock.drainTimer && ws.bufferedAmount > max / 4) {
       // No new requests from a socket that does not read the answers; it must drain in time or go.
       ws.pause();
-      sock.drainTimer = setTimeout(() => this.closeSlowReader(sock), this.limits.wsDrainTimeoutMs);
+      this.watchDrain(sock, performance.now());
     }
+  }
+
+  /**
+   * A paused slow reader: every DRAIN_POLL_MS, read it again once at most an eighth of wsMaxBufferedBytes waits
+   * unsent to it; close it if that has not happened within wsDrainTimeoutMs. Runs from a timer, never inside a send
+   * (reading again handles held messages, which may broadcast).
+   */
+  private watchDrain(sock: Sock, since: number): void {
+    sock.drainTimer = setTimeout(() => {
+      sock.drainTimer = null;
+      const ws = sock.ws;
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (ws.bufferedAmount <= this.limits.wsMaxBufferedBytes / 8) return this.handleHeld(sock);
+      if (performance.now() - since >= this.limits.wsDrainTimeoutMs) return this.closeSlowReader(sock);
+      this.watchDrain(sock, since);
+    }, Math.min(DRAIN_POLL_MS, this.limits.wsDrainTimeoutMs));
   }
 
   /** Close a socket that does not read what it is sent, with a code that says so (the client may resync). */

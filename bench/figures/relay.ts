@@ -23,7 +23,7 @@ import { Store } from '../../server/store.ts';
 import { seedStore } from '../../server/seed.ts';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../../tests/support/pgtest.ts';
 import { BENCH_JWT_SECRET, BENCH_PASSWORD, SEED_CLIENT } from '../lib/datadir.ts';
-import { startServerProc, type ServerProc } from '../lib/proc.ts';
+import { RELAY_NODE_ARGS, startServerProc, type ServerProc } from '../lib/proc.ts';
 import { figure, missing, peerFailures, percentile, type Result } from '../lib/results.ts';
 import { loadClients, makeWriters, relayDocs, startLoadGen, storedStateVectors, STORM_SPREAD_MS, type LoadGen, type StormResult } from '../relay/setup.ts';
 
@@ -36,13 +36,15 @@ interface ServerKind {
   url: (s: ServerProc) => string;
   /** Processes on one PostgreSQL store (absent: one process on its SQLite DATA_DIR). */
   pgRelays?: number;
+  /** Node flags of the server processes (the Gridlink relay's production flags, `RELAY_NODE_ARGS`). */
+  nodeArgs?: readonly string[];
 }
 
 const KINDS: ServerKind[] = [
-  { name: 'gridlink', script: 'bench/servers/gridlink.ts', protocol: 'ywebsocket', url: (s) => s.url.replace(/^http/, 'ws') },
+  { name: 'gridlink', script: 'bench/servers/gridlink.ts', protocol: 'ywebsocket', url: (s) => s.url.replace(/^http/, 'ws'), nodeArgs: RELAY_NODE_ARGS },
   { name: 'hocuspocus', script: 'bench/servers/hocuspocus.ts', protocol: 'hocuspocus', url: (s) => s.url.replace(/^http/, 'ws') },
   { name: 'bare', script: 'bench/servers/bare-relay.ts', protocol: 'ywebsocket', url: (s) => s.url.replace(/^http/, 'ws') },
-  { name: 'gridlink-pg2', script: 'bench/servers/gridlink.ts', protocol: 'ywebsocket', url: (s) => s.url.replace(/^http/, 'ws'), pgRelays: 2 },
+  { name: 'gridlink-pg2', script: 'bench/servers/gridlink.ts', protocol: 'ywebsocket', url: (s) => s.url.replace(/^http/, 'ws'), pgRelays: 2, nodeArgs: RELAY_NODE_ARGS },
 ];
 
 /** Several server processes measured as one: summed RSS, heap and CPU, the worst event-loop delays. */
@@ -138,7 +140,7 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
       // default, issue 10) would refuse half of them. Off here; nothing else of the limits changes.
       const env = { DATA_DIR: dataDir, STATIC_DIR: join(OUT, 'none'), JWT_SECRET: BENCH_JWT_SECRET, IDLE_UNLOAD_MS: '600000', HTTP_MAX_CONNS_PER_ADDRESS: '0', ...(pg ? { DATABASE_URL: pg.url } : {}) };
       const procs: ServerProc[] = [];
-      for (let i = 0; i < (kind.pgRelays ?? 1); i++) procs.push(await startServerProc(join(ROOT, kind.script), env, { name: kind.pgRelays ? `${kind.name}-${i}` : kind.name }));
+      for (let i = 0; i < (kind.pgRelays ?? 1); i++) procs.push(await startServerProc(join(ROOT, kind.script), env, { name: kind.pgRelays ? `${kind.name}-${i}` : kind.name, nodeArgs: [...(kind.nodeArgs ?? [])] }));
       server = procs.length > 1 ? together(procs) : procs[0]!;
       const urls = procs.map((p) => kind.url(p));
       const setupFile = join(OUT, `loadgen-${kind.name}.json`);

@@ -28,7 +28,7 @@ import { DEFAULTS } from '../../server/config.ts';
 import { OUT, ROOT } from '../lib/build.ts';
 import { countyData } from '../lib/county.ts';
 import { BENCH_JWT_SECRET } from '../lib/datadir.ts';
-import { sleep, startServerProc, type ServerProc } from '../lib/proc.ts';
+import { RELAY_NODE_ARGS, sleep, startServerProc, type ServerProc } from '../lib/proc.ts';
 import { figure, median, missing, percentile, type Result } from '../lib/results.ts';
 import { loadClients, makeWriters, relayDocs, startLoadGen, storedStateVectors, STORM_SPREAD_MS, type LoadGen, type StateVector, type StormResult } from '../relay/setup.ts';
 
@@ -117,7 +117,7 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
 
   const env = { DATA_DIR: data.dataDir, STATIC_DIR: join(OUT, 'none'), JWT_SECRET: BENCH_JWT_SECRET, IDLE_UNLOAD_MS: String(IDLE_UNLOAD_MS), HTTP_MAX_CONNS_PER_ADDRESS: '0' };
   const script = join(ROOT, 'bench/servers/gridlink.ts');
-  let server: ServerProc | null = await startServerProc(script, env, { name: 'gridlink relay' });
+  let server: ServerProc | null = await startServerProc(script, env, { name: 'gridlink relay', nodeArgs: [...RELAY_NODE_ARGS] });
   const port = server.port;
   let gen: LoadGen | null = null;
   let sampler: NodeJS.Timeout | null = null;
@@ -158,7 +158,7 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
         if (open > 0) throw new Error(`${open} sockets still open 15 s after kill -9`);
         const ackedAtKill = new Map(await gen.ask<StateVector>('acked'));
         proc++;
-        server = await startServerProc(script, { ...env, PORT: String(port) }, { name: 'gridlink relay (restarted)' });
+        server = await startServerProc(script, { ...env, PORT: String(port) }, { name: 'gridlink relay (restarted)', nodeArgs: [...RELAY_NODE_ARGS] });
         const restartMs = performance.now() - killedAt;
         const storm = await gen.ask<StormResult>('storm', STORM_SPREAD_MS);
         storms.push({ ...storm, at: s, restart });

@@ -37,6 +37,13 @@ function ask<T>(child: ChildProcess, type: string, reply: string, pick: (m: Reco
   });
 }
 
+/**
+ * Node flags the Gridlink relay runs with in production (package.json `serve`, README "Production",
+ * docs/deployment.md): the benchmarks start bench/servers/gridlink.ts with them too. A 4 MB young generation per
+ * semi-space (V8's default grows to 16 MB while docs load and keeps it: about 30 MB of RSS holding nothing).
+ */
+export const RELAY_NODE_ARGS: readonly string[] = ['--max-semi-space-size=4'];
+
 /** Start `node --import tsx <script>` and wait for its `listening <url>` line. */
 export async function startServerProc(script: string, env: Record<string, string>, opts: { nodeArgs?: string[]; name?: string } = {}): Promise<ServerProc> {
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', script], {

@@ -48,6 +48,11 @@ export class CaseIndex {
     return e;
   }
 
+  /** Whether an event with this id was added (or came in the head start). */
+  hasEvent(id: string): boolean {
+    return this.caseOfEvent.has(id);
+  }
+
   /** Add one raw receipt. Returns the case id it concerns when its event is known, else null. */
   addReceipt(raw: unknown): string | null {
     const r = parseReceipt(raw);
