@@ -11,7 +11,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { acceptsEncoding, FirstStates, FRESH_MS } from '../../server/firststate.ts';
+import { acceptsEncoding, FIRST_STATE_WINDOW_MS, FIRST_STATES_PER_USER, FirstStates, FRESH_MS } from '../../server/firststate.ts';
 import { createAuthService, type GridlinkAuthService, type GridlinkSession } from '../../src/app/session.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../../src/protocol/wire.ts';
@@ -39,14 +39,14 @@ afterAll(async () => {
 });
 
 /** GET with a given Accept-Encoding, the body as sent (not decoded). */
-function rawGet(path: string, token: string | null, acceptEncoding: string): Promise<{ status: number; encoding: string | undefined; body: Buffer }> {
+function rawGet(path: string, token: string | null, acceptEncoding: string): Promise<{ status: number; encoding: string | undefined; retryAfter: string | undefined; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { 'accept-encoding': acceptEncoding };
     if (token) headers.authorization = `Bearer ${token}`;
     const req = request(server.url + path, { headers }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (d: Buffer) => parts.push(d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], body: Buffer.concat(parts) }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], retryAfter: res.headers['retry-after'], body: Buffer.concat(parts) }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -136,6 +136,32 @@ describe('GET /api/docs/<name>: a doc whole for a device that holds nothing of i
     const resident = await login(server.url, 'resident01');
     expect((await rawGet('/api/docs/org', resident, 'br')).status).toBe(403);
     expect((await rawGet(`/api/docs/${name}`, resident, 'br')).status).toBe(403);
+  });
+
+  it('refuses an insider asking again and again (429, Retry-After) past its limit; others are still served', async () => {
+    const county = await login(server.url, 'county');
+    for (let i = 0; i < FIRST_STATES_PER_USER; i++) expect((await rawGet('/api/docs/org', county, 'br')).status).toBe(200);
+    const refused = await rawGet(`/api/docs/${casesDoc('t01')}`, county, 'br');
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body.toString())).toEqual({ error: 'too_many_requests' });
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    expect(Number(refused.retryAfter)).toBeLessThanOrEqual(FIRST_STATE_WINDOW_MS / 1000);
+    expect((await rawGet('/api/docs/org', await login(server.url, 'town01'), 'br')).status).toBe(200);
+  });
+
+  it('counts each user over a sliding window: the oldest request leaving it lets the next one in', () => {
+    let now = 1_000_000;
+    const states = new FirstStates({ withDoc: async () => undefined as never }, () => now);
+    for (let i = 0; i < FIRST_STATES_PER_USER; i++) {
+      expect(states.admit('w0001')).toBeNull();
+      now += 1000;
+    }
+    expect(states.admit('w0001')).toBe(FIRST_STATE_WINDOW_MS / 1000 - FIRST_STATES_PER_USER);
+    expect(states.admit('w0002')).toBeNull();
+    // The first request leaves the window: one more is admitted, and the one after is refused again.
+    now = 1_000_000 + FIRST_STATE_WINDOW_MS + 1;
+    expect(states.admit('w0001')).toBeNull();
+    expect(states.admit('w0001')).not.toBeNull();
   });
 
   it('reads Accept-Encoding with its q-values', () => {
