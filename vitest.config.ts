@@ -47,6 +47,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // screens.test.ts walks two roles at a time (it.concurrent); nothing else in e2e is concurrent.
+          maxConcurrency: 2,
         },
       },
     ],

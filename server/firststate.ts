@@ -24,8 +24,8 @@
  *    that finds it neither ready nor under way gets quality 5 (0.1 s, 17% more bytes) and starts quality 11 for the
  *    next one. GET /api/starter (a grid worker's first sign-in) starts it for that user's docs (`warmFirstStates`):
  *    their device asks only after the starter's answer has arrived, and then waits for it to finish.
- *  - Per user at most FIRST_STATES_PER_USER requests per FIRST_STATE_WINDOW_MS, else 429 `too_many_requests` with
- *    Retry-After: loading a town's year and encoding it is the relay's most expensive answer.
+ *  - Per user and doc at most FIRST_STATES_PER_DOC requests per FIRST_STATE_WINDOW_MS, else 429
+ *    `too_many_requests` with Retry-After: loading a town's year and encoding it is the relay's most expensive answer.
  *  - Memory: the encodings of at most MAX_ENTRIES docs, each kept at most KEEP_MS (for the bench's town doc about
  *    4.5 MB each: the body, 2.9 MB, and its encodings). CPU: at most MAX_BEST_RUNNING quality-11 encodings at a time
  *    per relay (a user asking for doc after doc gets quality 5 beyond that): the org doc and a town's year of a
@@ -47,12 +47,12 @@ const KEEP_MS = 5 * 60_000;
 const MAX_ENTRIES = 4;
 const MAX_BEST_RUNNING = 2;
 /**
- * Per user, at most this many first states per FIRST_STATE_WINDOW_MS; beyond, 429 with Retry-After (the device then
- * syncs the doc over its socket, within the socket's budgets). A first sign-in asks for each of its docs once (the
- * org doc and a few more); the limit leaves room for a few devices or a retry, not for an insider making the relay
- * load, encode and send its biggest docs over and over.
+ * Per user and doc, at most this many first states per FIRST_STATE_WINDOW_MS; beyond, 429 with Retry-After (the
+ * device then syncs the doc over its socket, within the socket's budgets). A first sign-in asks for each of its docs
+ * once (a county account for every town's years: about 30 docs); the limit leaves room for a few devices or a retry,
+ * not for an insider making the relay load, encode and send a doc over and over.
  */
-export const FIRST_STATES_PER_USER = 24;
+export const FIRST_STATES_PER_DOC = 4;
 export const FIRST_STATE_WINDOW_MS = 10 * 60_000;
 const BEST = 11;
 const QUICK = 5;
@@ -90,7 +90,7 @@ interface Entry {
 export class FirstStates {
   private readonly entries = new Map<string, Entry>();
   private bestRunning = 0;
-  /** Per user: when their first states of the current window were asked for, oldest first. */
+  /** Per user and doc (`user\0doc`): when its first states of the current window were asked for, oldest first. */
   private readonly asked = new Map<string, number[]>();
 
   constructor(
@@ -118,20 +118,21 @@ export class FirstStates {
   }
 
   /**
-   * Count a request of `userId` (see FIRST_STATES_PER_USER): null when it may be answered, else the seconds until
-   * it may ask again.
+   * Count a request of `userId` for doc `name` (see FIRST_STATES_PER_DOC): null when it may be answered, else the
+   * seconds until it may ask again.
    */
-  admit(userId: string): number | null {
+  admit(userId: string, name: string): number | null {
     const now = this.now();
     const since = now - FIRST_STATE_WINDOW_MS;
-    for (const [id, times] of this.asked) if (times[times.length - 1]! <= since) this.asked.delete(id);
-    const times = (this.asked.get(userId) ?? []).filter((t) => t > since);
-    if (times.length >= FIRST_STATES_PER_USER) {
-      this.asked.set(userId, times);
+    for (const [k, times] of this.asked) if (times[times.length - 1]! <= since) this.asked.delete(k);
+    const key = `${userId}\0${name}`;
+    const times = (this.asked.get(key) ?? []).filter((t) => t > since);
+    if (times.length >= FIRST_STATES_PER_DOC) {
+      this.asked.set(key, times);
       return Math.max(1, Math.ceil((times[0]! - since) / 1000));
     }
     times.push(now);
-    this.asked.set(userId, times);
+    this.asked.set(key, times);
     return null;
   }
 
@@ -225,7 +226,7 @@ export async function docState(req: IncomingMessage, res: ServerResponse, ctx: H
   const check = ctx.relay.access(user, name);
   if (!check.ok) return sendJson(res, check.status, { error: check.code });
   const states = statesOf(ctx);
-  const retryAfter = states.admit(user.id);
+  const retryAfter = states.admit(user.id, name);
   if (retryAfter !== null) {
     res.setHeader('Retry-After', String(retryAfter));
     return sendJson(res, 429, { error: 'too_many_requests' });

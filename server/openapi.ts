@@ -308,7 +308,7 @@ export const OPENAPI = {
         summary: "A doc's whole state as one Yjs update (v1), for a device that holds nothing of it yet; then it syncs the rest over the socket. Access as the doc's socket; Content-Encoding br or gzip when accepted; may lack the last minute's changes",
         security: [{ bearer: [] }],
         parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { 200: { description: 'The Yjs update', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, 401: error('unauthorized'), 403: error('forbidden'), 404: error('not_found'), 429: error('too_many_requests: more than 24 in 10 minutes by this user (Retry-After)') },
+        responses: { 200: { description: 'The Yjs update', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, 401: error('unauthorized'), 403: error('forbidden'), 404: error('not_found'), 429: error('too_many_requests: this doc more than 4 times in 10 minutes by this user (Retry-After)') },
       },
     },
     '/api/cases': {

@@ -423,8 +423,10 @@ describe('the screen check in 长辈版', () => {
 });
 
 describe('every screen of every role at 360x740 (and in 长辈版 at 360x740 and 1366x768): touch targets, text size, reflow, axe, words, errors', () => {
+  // Two roles at a time (the e2e project's maxConcurrency): each in a browser context of its own, against the same
+  // app; the second core is otherwise idle while the end-to-end files run one at a time.
   for (const role of ROLES) {
-    it(`${role.title}`, async () => {
+    it.concurrent(`${role.title}`, async ({ expect }) => {
       const started = performance.now();
       const { problems, screens } = await checkRole(role);
       console.log(`[screens] ${role.user || 'guest'}: ${screens.length} screens in ${((performance.now() - started) / 1000).toFixed(1)} s, ${problems.length} problems`);

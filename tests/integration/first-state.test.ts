@@ -11,7 +11,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { acceptsEncoding, FIRST_STATE_WINDOW_MS, FIRST_STATES_PER_USER, FirstStates, FRESH_MS } from '../../server/firststate.ts';
+import { acceptsEncoding, FIRST_STATE_WINDOW_MS, FIRST_STATES_PER_DOC, FirstStates, FRESH_MS } from '../../server/firststate.ts';
 import { createAuthService, type GridlinkAuthService, type GridlinkSession } from '../../src/app/session.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../../src/protocol/wire.ts';
@@ -108,7 +108,8 @@ async function signIn(auth: GridlinkAuthService, user = 'w0001'): Promise<Gridli
 
 describe('GET /api/docs/<name>: a doc whole for a device that holds nothing of it', () => {
   it("answers the relay's state, brotli or gzip as accepted, with the access of the doc's socket", async () => {
-    const token = await login(server.url, 'w0001');
+    // Not w0001: the first sign-in below is w0001's, and a user gets a doc's first state FIRST_STATES_PER_DOC times.
+    const token = await login(server.url, 'town01');
     const name = casesDoc('t01');
     const want = await relayState(name);
     expect(want.events.length).toBe(events.length);
@@ -138,30 +139,33 @@ describe('GET /api/docs/<name>: a doc whole for a device that holds nothing of i
     expect((await rawGet(`/api/docs/${name}`, resident, 'br')).status).toBe(403);
   });
 
-  it('refuses an insider asking again and again (429, Retry-After) past its limit; others are still served', async () => {
+  it('refuses an insider asking for a doc again and again (429, Retry-After) past its limit; its other docs and others are still served', async () => {
     const county = await login(server.url, 'county');
-    for (let i = 0; i < FIRST_STATES_PER_USER; i++) expect((await rawGet('/api/docs/org', county, 'br')).status).toBe(200);
-    const refused = await rawGet(`/api/docs/${casesDoc('t01')}`, county, 'br');
+    for (let i = 0; i < FIRST_STATES_PER_DOC; i++) expect((await rawGet('/api/docs/org', county, 'br')).status).toBe(200);
+    const refused = await rawGet('/api/docs/org', county, 'br');
     expect(refused.status).toBe(429);
     expect(JSON.parse(refused.body.toString())).toEqual({ error: 'too_many_requests' });
     expect(Number(refused.retryAfter)).toBeGreaterThan(0);
     expect(Number(refused.retryAfter)).toBeLessThanOrEqual(FIRST_STATE_WINDOW_MS / 1000);
+    // A first sign-in asks for each of its docs once: a county account for every town's years.
+    for (const town of ['t01', 't02']) expect((await rawGet(`/api/docs/${casesDoc(town)}`, county, 'br')).status).toBe(200);
     expect((await rawGet('/api/docs/org', await login(server.url, 'town01'), 'br')).status).toBe(200);
   });
 
-  it('counts each user over a sliding window: the oldest request leaving it lets the next one in', () => {
+  it('counts each user and doc over a sliding window: the oldest request leaving it lets the next one in', () => {
     let now = 1_000_000;
     const states = new FirstStates({ withDoc: async () => undefined as never }, () => now);
-    for (let i = 0; i < FIRST_STATES_PER_USER; i++) {
-      expect(states.admit('w0001')).toBeNull();
+    for (let i = 0; i < FIRST_STATES_PER_DOC; i++) {
+      expect(states.admit('w0001', 'org')).toBeNull();
       now += 1000;
     }
-    expect(states.admit('w0001')).toBe(FIRST_STATE_WINDOW_MS / 1000 - FIRST_STATES_PER_USER);
-    expect(states.admit('w0002')).toBeNull();
+    expect(states.admit('w0001', 'org')).toBe(FIRST_STATE_WINDOW_MS / 1000 - FIRST_STATES_PER_DOC);
+    expect(states.admit('w0001', 'cases.t01.2026')).toBeNull();
+    expect(states.admit('w0002', 'org')).toBeNull();
     // The first request leaves the window: one more is admitted, and the one after is refused again.
     now = 1_000_000 + FIRST_STATE_WINDOW_MS + 1;
-    expect(states.admit('w0001')).toBeNull();
-    expect(states.admit('w0001')).not.toBeNull();
+    expect(states.admit('w0001', 'org')).toBeNull();
+    expect(states.admit('w0001', 'org')).not.toBeNull();
   });
 
   it('reads Accept-Encoding with its q-values', () => {
