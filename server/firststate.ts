@@ -40,6 +40,7 @@ import { splitUpdate } from '../src/protocol/chunks.ts';
 import { bearerUser, sendJson } from './httpio.ts';
 import type { HttpContext } from './http.ts';
 import { SYNC_SLICE_BYTES, type Relay } from './relay.ts';
+import { acceptedEncodings } from './static.ts';
 
 /** A cached encoding younger than this is served even if the doc has changed since (see the header). */
 export const FRESH_MS = 60_000;
@@ -66,17 +67,6 @@ function brotli(raw: Uint8Array, quality: number): Promise<Buffer> {
 
 export type StateEncoding = 'br' | 'gzip' | null;
 
-/** Whether an Accept-Encoding header accepts `coding` (listed with no `q=0`). */
-export function acceptsEncoding(header: string, coding: string): boolean {
-  for (const part of header.toLowerCase().split(',')) {
-    const [name, ...params] = part.split(';').map((p) => p.trim());
-    if (name !== coding) continue;
-    const q = params.find((p) => p.startsWith('q='));
-    return q === undefined || Number(q.slice(2)) > 0;
-  }
-  return false;
-}
-
 interface Entry {
   sv: string;
   at: number;
@@ -101,14 +91,15 @@ export class FirstStates {
   /** The doc's state, encoded as `accept` (an Accept-Encoding header) allows. */
   async get(name: string, accept: string): Promise<{ body: Uint8Array; encoding: StateEncoding }> {
     const e = await this.entry(name);
+    const accepted = acceptedEncodings(accept);
     try {
-      if (acceptsEncoding(accept, 'br')) {
+      if (accepted.includes('br')) {
         // Quality 11 under way (a first sign-in's head start began it) or done: worth the wait, 17% fewer bytes.
         if (e.best) return { body: await e.best, encoding: 'br' };
         this.startBest(e);
         return { body: await (e.quick ??= brotli(e.raw, QUICK)), encoding: 'br' };
       }
-      if (acceptsEncoding(accept, 'gzip')) return { body: await (e.gzip ??= gzipAsync(e.raw, { level: 9, memLevel: 9 })), encoding: 'gzip' };
+      if (accepted.includes('gzip')) return { body: await (e.gzip ??= gzipAsync(e.raw, { level: 9, memLevel: 9 })), encoding: 'gzip' };
       return { body: e.raw, encoding: null };
     } catch (err) {
       // A failed encoding is not kept.

@@ -15,7 +15,8 @@
  *   GET  /api/me           Bearer -> 200 {"user","docs":[{"name","access"}],"serverTime"}; 401 unauthorized
  *   GET  /api/starter      Bearer (issue 16) -> 200 a first sign-in's head start: starterhttp.ts
  *   GET  /api/docs/<name>  Bearer (issue 16) -> 200 a doc's whole state as one Yjs update (br/gzip), for a device
- *                          that holds nothing of it yet; 401, 403, 404 as the doc's socket; 429 past 4 in 10 min per user and doc: firststate.ts
+ *                          that holds nothing of it yet; 401, 403, 404 as the doc's socket; 429 past 4 in 10 min
+ *                          per user and doc: firststate.ts
  *   POST /api/cases        Bearer {"category","description","location":{"lat","lng"},"gridId","address"?,
  *                          "photos"?:[{"full","thumb"}],"voice"?:{"hash","seconds"}}
  *                          -> 201 the new case state (with `id`); 400 bad fields; 403 role/scope

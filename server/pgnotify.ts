@@ -1,10 +1,11 @@
 /**
  * Issue 16, several relays on one PostgreSQL store: each relay LISTENs on `gridlink_updates` (store.ts
- * NOTIFY_CHANNEL) and on `gridlink_accounts` (ACCOUNTS_CHANNEL: relay.ts `recheckUsers`) on a connection of its own (the asynchronous `pg` client: a notification must not wait for the
- * store's synchronous connection to be used) and hands every `<doc>:<seq>` to the relay, which catches up on the
- * docs it has loaded (relay.ts `remoteUpdate`). A notification lost or late loses nothing: the relay also catches
- * up when its own commit conflicts and polls its loaded docs (`pollRemote`, PG_POLL_MS). A dropped connection is
- * opened again after a second, and everything loaded is polled then.
+ * NOTIFY_CHANNEL) and on `gridlink_accounts` (ACCOUNTS_CHANNEL: relay.ts `recheckUsers`) on a connection of its own
+ * (the asynchronous `pg` client: a notification must not wait for the store's synchronous connection to be used)
+ * and hands every `<doc>:<seq>` to the relay, which catches up on the docs it has loaded (relay.ts `remoteUpdate`).
+ * A notification lost or late loses nothing: the relay also catches up when its own commit conflicts and polls its
+ * loaded docs (`pollRemote`, PG_POLL_MS). A dropped connection is opened again after a second, and everything
+ * loaded is polled then.
  */
 import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';

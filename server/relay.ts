@@ -486,7 +486,7 @@ export class Relay {
     } catch {
       return rejectUpgrade(socket, 404, 'not_found');
     }
-    const check = this.checkAccess(user, name);
+    const check = this.access(user, name);
     if (!check.ok) return rejectUpgrade(socket, check.status, check.code);
     if (socket.destroyed) return;
 
@@ -503,16 +503,11 @@ export class Relay {
     }
   }
 
-  /** May `user` sync the doc `name`? (404 unknown doc, 403 not theirs, 503 shutting down.) */
   /**
-   * Whether `user` may read doc `name` as a socket of theirs would (the same checks: a doc of a live year that exists
-   * in the county, the doc ACL, the practice sandbox refused): GET /api/docs/<name> (firststate.ts) asks here.
+   * May `user` sync the doc `name`? (404 unknown doc, 403 not theirs, 503 shutting down.) The sockets ask here, and
+   * GET /api/docs/<name> (firststate.ts), which answers as the doc's socket would.
    */
   access(user: UserInfo, name: string): { ok: true; access: DocAccess } | { ok: false; status: number; code: string } {
-    return this.checkAccess(user, name);
-  }
-
-  private checkAccess(user: UserInfo, name: string): { ok: true; access: DocAccess } | { ok: false; status: number; code: string } {
     const parsed = parseDocName(name) ?? parseRecordDocName(name);
     const townIds = this.opts.townIds();
     const notFound = { ok: false, status: 404, code: 'not_found' } as const;
@@ -964,7 +959,7 @@ export class Relay {
     // The token again, as a separate upgrade would check it: it may have expired since the socket opened.
     const user = await this.opts.authenticate(sock.token, sock.from);
     if (!user) return { status: 401, code: 'unauthorized' };
-    const check = this.checkAccess(user, name);
+    const check = this.access(user, name);
     if (!check.ok) return check;
     const doc = await this.acquire(name);
     try {

@@ -23,6 +23,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import { muxFrame } from '../src/protocol/wire.ts';
 
 /** From this many payload bytes ws compresses a message (the relay's permessage-deflate threshold). */
 export const DEFLATE_THRESHOLD = 1024;
@@ -33,44 +34,20 @@ export interface Framed {
   frame: Buffer | null;
 }
 
-function varUintLength(n: number): number {
-  let len = 1;
-  while (n > 0x7f) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
-
-/** `msg` as a frame, prefixed with `channel` (lib0 varUint) when not 0. */
+/** `msg` as a frame, prefixed with `channel` (src/protocol/wire.ts `muxFrame`) when not 0. */
 export function frameMessage(msg: Uint8Array, channel = 0): Framed {
-  const prefix = channel ? varUintLength(channel) : 0;
-  const len = prefix + msg.byteLength;
+  const payload = channel ? muxFrame(channel, msg) : msg;
+  const len = payload.byteLength;
+  if (len >= DEFLATE_THRESHOLD) return { payload, frame: null };
   const head = len > 125 ? 4 : 2;
-  if (len >= DEFLATE_THRESHOLD) {
-    if (!prefix) return { payload: msg, frame: null };
-    const payload = new Uint8Array(len);
-    writeVarUint(payload, 0, channel);
-    payload.set(msg, prefix);
-    return { payload, frame: null };
-  }
   const frame = Buffer.allocUnsafe(head + len);
   frame[0] = 0x82; // FIN, opcode 2 (binary)
   if (head === 4) {
     frame[1] = 126;
     frame.writeUInt16BE(len, 2);
   } else frame[1] = len;
-  if (prefix) writeVarUint(frame, head, channel);
-  frame.set(msg, head + prefix);
+  frame.set(payload, head);
   return { payload: frame.subarray(head), frame };
-}
-
-function writeVarUint(out: Uint8Array, at: number, n: number): void {
-  while (n > 0x7f) {
-    out[at++] = 0x80 | (n & 0x7f);
-    n = Math.floor(n / 128);
-  }
-  out[at] = n;
 }
 
 /** What `writeFrame` reads of ws 8's WebSocket and Sender (private fields; checked, never assumed). */

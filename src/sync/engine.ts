@@ -86,8 +86,8 @@ export interface EngineOptions {
   /**
    * Issue 16 section 5: a doc's whole state from the relay (GET /api/docs/<name>, compressed for the wire better than
    * the socket's sync) as Yjs updates that give the doc applied in order, each as soon as it has arrived; null or a
-   * throw: none (a throw during the iteration: no more). Asked for the docs that hold nothing yet at start, one after
-   * the other and after the head start's answer; each is linked only afterwards (`firstStates`).
+   * throw: none (a throw during the iteration: no more). Asked for every doc that holds nothing yet at start, all at
+   * once, after the head start's answer; each is linked only afterwards (`firstStates`).
    */
   firstState?: (name: string, signal: AbortSignal) => Promise<AsyncIterable<Uint8Array> | null>;
 }
