@@ -268,7 +268,9 @@ describe('a big doc under sync-request floods and slow readers', () => {
   it('sockets that stop reading are paused, then closed with 4500; what waits for them stays bounded', async () => {
     const before = server.relay.currentLimits();
     const max = 1024 * 1024;
-    server.relay.setLimits({ wsMaxBufferedBytes: max, wsDrainTimeoutMs: 2000 });
+    // Budgets out of the way: this is about unread answers, not about how fast one account may ask (the flood test
+    // above may leave w0001's budget spent, and a budget-paced relay takes long to fill loopback's socket buffers).
+    server.relay.setLimits({ wsMaxBufferedBytes: max, wsDrainTimeoutMs: 2000, wsBytesPerSecond: 1 << 30, userBytesPerSecond: 1 << 30 });
     const slow = [0, 1, 2, 3].map(() => single(server, casesDoc('t01'), tokens.w0001!, () => false));
     const slowClosed: number[] = [];
     const onSlow = (_u: string, n: number) => slowClosed.push(n);
@@ -281,11 +283,17 @@ describe('a big doc under sync-request floods and slow readers', () => {
       for (const s of slow) s.tcp.pause();
       // Each asks for the whole doc 100 times (about 150 MB of answers each) and never reads.
       for (const s of slow) for (let i = 0; i < 100; i++) s.sendDoc(fullSyncRequest());
-      await until(() => {
-        peak = Math.max(peak, server.relay.bufferedBytes());
-        rssPeak = Math.max(rssPeak, rssMb());
-        return slowClosed.length === slow.length;
-      }, 'every slow reader closed');
+      await until(
+        () => {
+          peak = Math.max(peak, server.relay.bufferedBytes());
+          rssPeak = Math.max(rssPeak, rssMb());
+          return slowClosed.length === slow.length;
+        },
+        'every slow reader closed',
+      ).catch((err: Error) => {
+        const seen = slow.map((s) => s.closed?.code ?? `open, ${s.receivedBytes} bytes read`).join('; ');
+        throw new Error(`${err.message}: ${slowClosed.length} closed as slow, sockets: ${seen}, unsent ${server.relay.bufferedBytes()}`);
+      });
       for (const s of slow) s.tcp.resume();
       const codes = await Promise.all(slow.map((s) => s.closedWith('slow reader close').then((c) => c.code)));
       console.log(
