@@ -447,3 +447,30 @@ export function resolveTargets(grids: ReadonlyArray<{ id: string; villageId: str
     .map((g) => g.id)
     .sort();
 }
+
+// ------------------------------------------------------------------ export
+
+/**
+ * The answers of a task as one table (CSV on the device: src/domain/exports.ts `toCsv`): a row per entry of every
+ * target grid held, then its form's values in form order (yes/no as 是/否, a photo as its blob hash), the grid's
+ * completion. `gridName` names grids; grids not held are listed with no entries ("not synced" in `known`).
+ */
+export function answersTable(
+  task: Task,
+  answers: (gridId: string) => GridAnswers | null,
+  gridName: (gridId: string) => string,
+  minute: (ms: number) => string,
+): { header: string[]; rows: Array<Array<string | number | null>> } {
+  const header = ['网格', '户主或点位', ...task.form.map((f) => f.label), '填报人', '填报时间', '超期填报', '网格完成时间'];
+  const rows: Array<Array<string | number | null>> = [];
+  const cell = (_f: TaskField, x: FieldValue | undefined): string | number | null =>
+    x === undefined ? null : typeof x === 'boolean' ? (x ? '是' : '否') : typeof x === 'object' ? x.full : x;
+  for (const g of task.targets) {
+    const a = answers(g);
+    const c = a?.completed.get(task.id);
+    for (const e of entriesOf(a, task.id)) {
+      rows.push([gridName(g), e.label, ...task.form.map((f) => cell(f, e.values[f.key])), e.by, minute(hlcMs(e.savedAt)), e.late ? '是' : '否', c ? minute(hlcMs(c.at)) : null]);
+    }
+  }
+  return { header, rows };
+}

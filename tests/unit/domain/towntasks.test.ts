@@ -218,3 +218,22 @@ describe('foldAnswers and progress', () => {
     expect(resolveTargets(ORG.grids, { kind: 'grid', id: 'g0002' })).toEqual(['g0002']);
   });
 });
+
+describe('inbox: tasks sent down', () => {
+  it("a grid worker is told of an open task for their grid, again once overdue; not of done or withdrawn ones; other roles not", async () => {
+    const { inboxItems } = await import('../../../src/domain/inbox.ts');
+    const base = { townId: 't01', title: '燃气瓶排查', sentMs: T0, deadlineMs: T0 + DAY };
+    const tasks = [
+      { ...base, id: 'K1', status: 'open' as const },
+      { ...base, id: 'K2', status: 'overdue' as const },
+      { ...base, id: 'K3', status: 'done' as const },
+      { ...base, id: 'K4', status: 'cancelled' as const },
+    ];
+    const items = inboxItems({ user: user('w0001'), nowMs: T0 + 2 * DAY, cases: [], tasks });
+    expect(items.map((i) => [i.kind, i.taskId, i.href])).toEqual([
+      ['task_overdue', 't01/K2', '#/towntasks/t01/K2'],
+      ['task_sent', 't01/K1', '#/towntasks/t01/K1'],
+    ]);
+    expect(inboxItems({ user: user('town01'), nowMs: T0, cases: [], tasks })).toEqual([]);
+  });
+});
