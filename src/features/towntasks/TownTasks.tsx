@@ -126,6 +126,7 @@ function valueText(f: TaskField, x: FieldValue | undefined): string {
 // ------------------------------------------------------------------ grid worker
 
 function WorkerList({ session, records, org }: { session: Session; records: RecordsApi; org: OrgView }) {
+  void records.version.value; // a child of a signal-reading screen: subscribes itself (signals skip same-prop children)
   const user = session.user;
   const now = session.now();
   const tasks = records.tasks(user.townId);
@@ -183,6 +184,7 @@ function TaskCards({ items, townId }: { items: ReturnType<typeof gridTasks>; tow
 }
 
 function WorkerTask({ session, records, org, townId, taskId }: { session: Session; records: RecordsApi; org: OrgView; townId: string; taskId: string }) {
+  void records.version.value; // a child of a signal-reading screen: subscribes itself (signals skip same-prop children)
   const user = session.user;
   const gridId = user.gridId ?? '';
   const [confirm, setConfirm] = useState(false);
@@ -300,6 +302,7 @@ function EntryList({ task, entries, townId, editable }: { task: Task; entries: T
 }
 
 function EntryForm({ session, records, org, townId, taskId, entryId }: { session: Session; records: RecordsApi; org: OrgView; townId: string; taskId: string; entryId?: string | undefined }) {
+  void records.version.value; // a child of a signal-reading screen: subscribes itself (signals skip same-prop children)
   const gridId = session.user.gridId ?? '';
   const task = records.tasks(townId)?.tasks.get(taskId);
   const old = entryId ? records.taskAnswers(gridId)?.entries.get(taskId)?.get(entryId) : undefined;
@@ -446,6 +449,7 @@ function progressOf(records: RecordsApi, task: Task, now: number): TaskProgress 
 }
 
 function SenderList({ session, records, org }: { session: Session; records: RecordsApi; org: OrgView }) {
+  void records.version.value; // a child of a signal-reading screen: subscribes itself (signals skip same-prop children)
   const user = session.user;
   const now = session.now();
   const grids = new Set(records.taskAnswerGrids());
@@ -491,6 +495,7 @@ function SenderList({ session, records, org }: { session: Session; records: Reco
 }
 
 function SenderTask({ session, records, org, townId, taskId }: { session: Session; records: RecordsApi; org: OrgView; townId: string; taskId: string }) {
+  void records.version.value; // a child of a signal-reading screen: subscribes itself (signals skip same-prop children)
   const [confirm, setConfirm] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const task = records.tasks(townId)?.tasks.get(taskId);
@@ -606,6 +611,7 @@ const endOfDayCst = (date: string) => Date.parse(`${date}T23:59:00+08:00`);
 const cstDate = (ms: number) => cstMinute(ms).slice(0, 10);
 
 function SendForm({ session, records, org }: { session: Session; records: RecordsApi; org: OrgView }) {
+  void records.version.value; // a child of a signal-reading screen: subscribes itself (signals skip same-prop children)
   const towns = records.taskTowns().filter((x) => records.maySendTasks(x));
   const now = session.now();
   const [town, setTown] = useState(towns[0] ?? '');
