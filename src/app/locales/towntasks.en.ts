@@ -12,6 +12,8 @@ export const towntasksEn: TownTasksMessages = {
   'tt.openCount': '{n} to do',
   'tt.overdueTasks': '{n} overdue',
   'tt.open': 'To do',
+  'tt.go': 'Open tasks',
+  'tt.showAll': 'Show all {n} grids',
   'tt.closed': 'Done or withdrawn',
   'tt.deadline': 'Due {time}',
   'tt.status.open': 'In progress',

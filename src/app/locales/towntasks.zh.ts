@@ -15,6 +15,8 @@ export const towntasksZh = {
   'tt.openCount': '{n} 项待完成',
   'tt.overdueTasks': '{n} 项已超期',
   'tt.open': '待完成',
+  'tt.go': '去填报',
+  'tt.showAll': '显示全部 {n} 个网格',
   'tt.closed': '已完成或已撤回',
   'tt.deadline': '截止：{time}',
   'tt.status.open': '进行中',

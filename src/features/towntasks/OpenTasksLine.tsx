@@ -29,7 +29,7 @@ export function OpenTasksLine({ session }: { session: Session }) {
         {overdue > 0 ? <span class="tt-late">{t('tt.overdueTasks', { n: overdue })}</span> : t('tt.deadline', { time: formatDateTime(Math.min(...open.map((x) => x.task.deadlineMs))) })}
       </span>
       <a class="btn" href={routeHref({ name: 'towntasks' })}>
-        {t('tt.open')}
+        {t('tt.go')}
       </a>
     </p>
   );

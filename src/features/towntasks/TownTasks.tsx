@@ -51,6 +51,8 @@ import { UnsavedRecords } from '../party/Unsaved.tsx';
 import './towntasks.css';
 
 const DAY = 86_400_000;
+/** Long lists show this many rows first, and a button for the rest (design-system.md). */
+const LIST_FIRST = 20;
 const TONE: Record<GridTaskStatus, string> = { open: 'blue', overdue: 'red', done: 'green', cancelled: 'grey' };
 
 export interface TownTasksProps {
@@ -498,6 +500,7 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
   void records.version.value; // a child of a signal-reading screen: subscribes itself (signals skip same-prop children)
   const [confirm, setConfirm] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [all, setAll] = useState(false);
   const task = records.tasks(townId)?.tasks.get(taskId);
   const now = session.now();
   if (!task) {
@@ -575,7 +578,7 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
               </tr>
             </thead>
             <tbody>
-              {shown.map((g) => (
+              {(all ? shown : shown.slice(0, LIST_FIRST)).map((g) => (
                 <tr key={g.gridId}>
                   <td class="rt-title" data-label={t('tt.col.grid')}>
                     {gridLabel(org, g.gridId)}
@@ -592,6 +595,11 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
             </tbody>
           </table>
         </div>
+        {!all && shown.length > LIST_FIRST ? (
+          <button type="button" class="btn btn-quiet" onClick={() => setAll(true)}>
+            {t('tt.showAll', { n: shown.length })}
+          </button>
+        ) : null}
       </section>
     </div>
   );
