@@ -36,6 +36,10 @@ function readersOf(kind: DocKind): string | null {
       return 'a party doc holds no full ID numbers: every party member of the town reads it (write the masked form, 2111**********1234)';
     case 'training':
       return "a training doc holds no full ID numbers: the town's trainers, its center and village secretaries read it";
+    case 'tasks':
+      return "a task doc holds no full ID numbers: every grid worker and village secretary of the town reads it";
+    case 'taskanswers':
+      return "a grid's task answers hold no full ID numbers: its village secretary, the county and admin read them (write the masked form, 2111**********1234)";
     case 'idnumbers':
     case 'org':
       return null;

@@ -60,7 +60,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { caseYearOpen, docAccess, isPracticeDocName, ORG_DOC, parseDocName, parseRecordDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
+import { caseYearOpen, docAccess, isPracticeDocName, ORG_DOC, parseDocName, parseRecordDocName, tasksDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
 import type { CaseEvent } from '../src/domain/events.ts';
 import type { RefChange } from '../src/domain/refchanges.ts';
 import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
@@ -96,6 +96,7 @@ import { isStoreFull } from './storecheck.ts';
 import type { ReceiptSigner } from './receiptsign.ts';
 import { isSeqConflict, storedParts, type Store, type UpdateRow } from './store.ts';
 import { blobRefsOf } from './blobs.ts';
+import { foldTasks, type TasksState } from '../src/domain/towntasks.ts';
 import { inspectUpdate, type DocKind, type InspectOptions, type Verdict } from './validate.ts';
 import { splitUpdate } from '../src/protocol/chunks.ts';
 import { DEFLATE_THRESHOLD, frameMessage, writeFrame, type Framed } from './wsframe.ts';
@@ -380,8 +381,32 @@ export class Relay {
       ...(retired && retired.size > 0 ? { retiredClients: retired, returning: (this.opts.returnUntil ?? 0) > nowMs } : {}),
       ...(this.opts.receipts ? { receipts: this.opts.receipts } : {}),
       ...(this.opts.unsignedReturns ? { unsignedReturns: true } : {}),
+      tasksOf: (townId) => this.tasksOf(townId),
     };
   }
+
+  /**
+   * Issue 17: a town's task definitions now, to judge a grid's answers (validate.ts `tasksOf`, taskcheck.ts). The
+   * town's task doc is loaded here when it is not in memory (synchronously, as `load` is; unloaded when idle like
+   * any doc) and caught up with other relays first; its fold is cached per doc and length (an append-only log).
+   */
+  private tasksOf(townId: string): TasksState | undefined {
+    const name = tasksDocName(townId);
+    if (this.closed || !this.opts.townIds().includes(townId)) return undefined;
+    let doc = this.docs.get(name);
+    if (!doc) {
+      doc = this.load(name);
+      this.scheduleIdle(doc);
+    }
+    this.catchUp(doc);
+    const events = doc.ydoc.getArray<unknown>(EVENTS_ARRAY);
+    const hit = this.taskFolds.get(doc.ydoc);
+    if (hit && hit.length === events.length) return hit.state;
+    const state = foldTasks(events.toArray());
+    this.taskFolds.set(doc.ydoc, { length: events.length, state });
+    return state;
+  }
+  private readonly taskFolds = new WeakMap<Y.Doc, { length: number; state: TasksState }>();
 
   private persistContacts(): void {
     try {
@@ -513,7 +538,7 @@ export class Relay {
     const notFound = { ok: false, status: 404, code: 'not_found' } as const;
     // The practice sandbox's data never leaves the device (src/domain/docs.ts): refused, whoever asks.
     if (isPracticeDocName(name)) return { ok: false, status: 403, code: 'practice_only' };
-    if (!parsed || ((parsed.kind === 'cases' || parsed.kind === 'party' || parsed.kind === 'training') && !townIds.includes(parsed.townId))) return notFound;
+    if (!parsed || ((parsed.kind === 'cases' || parsed.kind === 'party' || parsed.kind === 'training' || parsed.kind === 'tasks') && !townIds.includes(parsed.townId))) return notFound;
     if (parsed.kind === 'cases' && !caseYearOpen(parsed.year, this.now())) return notFound;
     if ('gridId' in parsed && !this.opts.grid?.(parsed.gridId)) return notFound;
     const access = docAccess(user, name, townIds, this.opts.grid);
@@ -532,7 +557,8 @@ export class Relay {
       let p = this.loading.get(name);
       if (!p) {
         p = Promise.resolve()
-          .then(() => this.load(name))
+          // A doc may have been loaded synchronously meanwhile (`tasksOf`): that one, not a second copy.
+          .then(() => this.docs.get(name) ?? this.load(name))
           .finally(() => this.loading.delete(name));
         this.loading.set(name, p);
       }

@@ -64,6 +64,8 @@ import { CHANGES_ARRAY, foldChanges, parseChange, type RefChange } from '../src/
 import { factsOf, RELAY_OWNER } from './integrity.ts';
 import type { ReceiptSigner } from './receiptsign.ts';
 import { idNumberLeak } from './privacy.ts';
+import type { TasksState } from '../src/domain/towntasks.ts';
+import { checkAnswerValues, checkTaskValues } from './taskcheck.ts';
 
 export const REFUSAL_CODES = [
   'read_only',
@@ -95,7 +97,10 @@ export type DocKind =
   // the full ID numbers of a grid (src/domain/docs.ts idNumbersAccess: the grid's worker and town center only).
   | { kind: 'idnumbers'; gridId: string }
   // issue 14: a town's learners and literacy sessions (src/domain/training.ts; written by its trainers only).
-  | { kind: 'training'; townId: string };
+  | { kind: 'training'; townId: string }
+  // issue 17: a town's tasks sent down, and one grid's answers (src/domain/towntasks.ts, server/taskcheck.ts).
+  | { kind: 'tasks'; townId: string }
+  | { kind: 'taskanswers'; gridId: string };
 
 export type Verdict =
   | {
@@ -145,6 +150,8 @@ export interface InspectOptions {
   receipts?: ReceiptSigner;
   /** ...unless the restored backup predates signing: then an unsigned one is taken (header). */
   unsignedReturns?: boolean;
+  /** Issue 17: a town's task definitions now (the relay's copy of `tasks.<townId>`), to judge a grid's answers. */
+  tasksOf?: (townId: string) => TasksState | undefined;
 }
 
 const NO_CLIENTS: ReadonlySet<number> = new Set();
@@ -244,6 +251,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     }
   }
   const isReturned = (e: CaseEvent) => returnedReceipts.has(e.id);
+  const taskValues: unknown[] = [];
   for (const s of structs) {
     if (s instanceof Y.Skip) continue;
     const known = docState(s.id.client);
@@ -310,6 +318,10 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     if (!(s.content instanceof Y.ContentAny)) return refuse('invalid_struct', 'events are plain JSON objects');
     // Only the part the doc does not have yet is new (a client may resend a merged item that overlaps).
     const fresh = s.content.arr.slice(Math.max(0, known - s.id.clock));
+    if (kind.kind === 'tasks' || kind.kind === 'taskanswers') {
+      taskValues.push(...fresh); // judged together below, folded with the doc (server/taskcheck.ts)
+      continue;
+    }
     if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training') {
       for (const value of fresh) {
         const refusal = inspectRecord(value, kind, user, opts.org);
@@ -346,6 +358,16 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
         reported.push(e);
       }
     }
+  }
+  if (taskValues.length > 0) {
+    const townOf = kind.kind === 'taskanswers' ? opts.org?.grid(kind.gridId)?.townId : undefined;
+    const bad =
+      kind.kind === 'tasks'
+        ? checkTaskValues(doc, kind.townId, taskValues, user, opts.org)
+        : kind.kind === 'taskanswers'
+          ? checkAnswerValues(doc, kind.gridId, taskValues, user, townOf ? opts.tasksOf?.(townOf) : undefined)
+          : null;
+    if (bad) return refuse(bad.code, bad.detail);
   }
   if (changes.length > 0) {
     const bad = checkOrgChanges(doc, changes, user, nowMs);
@@ -424,7 +446,7 @@ function checkOrgChanges(doc: Y.Doc, fresh: readonly unknown[], user: UserInfo, 
 }
 
 /** A people, ID number or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */
-function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | { kind: 'cases' }>, user: UserInfo, org: OrgIndex | undefined): Verdict | null {
+function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | { kind: 'cases' } | { kind: 'tasks' } | { kind: 'taskanswers' }>, user: UserInfo, org: OrgIndex | undefined): Verdict | null {
   if (kind.kind === 'training') {
     const parsed = parseTrainingEvent(value);
     if (!parsed.ok) return refuse('invalid_event', parsed.detail);

@@ -7,7 +7,9 @@ import type { ReadonlySignal } from '@preact/signals';
 import { localName, t } from './i18n.ts';
 import './locales/inbox.zh.ts';
 import type { OrgView, UserInfo } from '../domain/org.ts';
-import type { InboxItem } from '../domain/inbox.ts';
+import type { InboxItem, InboxTask } from '../domain/inbox.ts';
+import { hlcMs } from '../domain/hlc.ts';
+import { gridTasks } from '../domain/towntasks.ts';
 import type { RecordsApi } from './records.ts';
 import type { UserDb } from '../storage/schema.ts';
 import { notificationsAllowed, showThroughServiceWorker, startInbox, type Announcement, type InboxApi } from '../sync/inbox.ts';
@@ -44,7 +46,23 @@ export function startSessionInbox(d: SessionInboxDeps): InboxApi {
     void r?.version.value;
     return [...(r?.party()?.needs.values() ?? [])];
   };
-  const api = startInbox({ ...d, needs, describe, show: showThroughServiceWorker, allowed: notificationsAllowed });
+  // Issue 17: the tasks sent down to a grid worker's grid, with their state for it.
+  const tasks = (): InboxTask[] => {
+    const r = d.records();
+    void r?.version.value;
+    const gridId = d.user.role === 'worker' ? d.user.gridId : undefined;
+    const state = gridId ? r?.tasks(d.user.townId) : null;
+    if (!r || !gridId || !state) return [];
+    return gridTasks(state, r.taskAnswers(gridId), gridId, d.now()).map(({ task, progress }) => ({
+      id: task.id,
+      townId: d.user.townId ?? '',
+      title: task.title,
+      sentMs: hlcMs(task.sentAt),
+      deadlineMs: task.deadlineMs,
+      status: progress.status,
+    }));
+  };
+  const api = startInbox({ ...d, needs, tasks, describe, show: showThroughServiceWorker, allowed: notificationsAllowed });
   // A click on a notification in an open window: the service worker says where to go (public/sw-notify.js).
   const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
   const onMessage = (e: MessageEvent) => {

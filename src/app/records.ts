@@ -28,6 +28,7 @@ import {
 } from '../domain/people.ts';
 import type { RecordSync } from '../sync/records.ts';
 import type { ReportInput } from './services.ts';
+import { createTasksApi, type TasksApi } from './towntasks.ts';
 
 export type RecordResult = { ok: true; id: string } | { ok: false; error: string; detail?: string };
 
@@ -37,7 +38,7 @@ export interface PeopleHit {
   address: string;
 }
 
-export interface RecordsApi {
+export interface RecordsApi extends TasksApi {
   /** Increases on every change of a people or party doc. */
   version: ReadonlySignal<number>;
   /** Own people and party records not yet saved on the relay (of this session and of earlier ones on this device). */
@@ -137,6 +138,8 @@ export function createRecordsApi(deps: {
   const trainingIn = (name: string | undefined): TrainingState | null => (name && sync.access(name) ? cached(`training:${name}`, () => foldTraining(sync.events(name))) : null);
 
   const api: RecordsApi = {
+    // issue 17: tasks sent down (src/app/towntasks.ts)
+    ...createTasksApi({ user, sync, org: deps.org, cached, envelope }),
     version: sync.version,
     unsaved: () => (typeof sync.unsaved === 'function' ? sync.unsaved() : 0),
     peopleGrids: () => sync.names('people').map((n) => n.slice('people.'.length)),

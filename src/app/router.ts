@@ -43,6 +43,9 @@ export type Route =
   // issue 14: digital-literacy training: the trainer's home (#/training), a new learner (#/training/new), a learner
   // (#/training/l/<id>), their record edited (#/training/l/<id>/edit) and a session recorded (#/training/l/<id>/session)
   | { name: 'training'; learner?: string; view?: 'new' | 'edit' | 'session' }
+  // issue 17: tasks sent down: the list (#/towntasks), a new task (#/towntasks/new), a task (#/towntasks/<town>/<task>),
+  // a new entry (…/entry) or an entry edited (…/entry/<id>) by the grid's worker
+  | { name: 'towntasks'; town?: string; task?: string; view?: 'new' | 'entry'; entry?: string }
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
@@ -66,6 +69,10 @@ export function parseHash(hash: string): Route {
   if (b) return { name: 'board', queue: b[1]! };
   const tk = /^\/(tasks|reference)\/([a-z_]{1,32})$/.exec(path);
   if (tk) return { name: tk[1] as 'tasks' | 'reference', tab: tk[2]! };
+  if (path === '/towntasks') return { name: 'towntasks' };
+  if (path === '/towntasks/new') return { name: 'towntasks', view: 'new' };
+  const tt = /^\/towntasks\/(t\d{2})\/([A-Za-z0-9_.-]{1,40})(?:\/(entry)(?:\/([A-Za-z0-9_.-]{1,40}))?)?$/.exec(path);
+  if (tt) return { name: 'towntasks', town: tt[1]!, task: tt[2]!, ...(tt[3] ? { view: 'entry' as const } : {}), ...(tt[4] ? { entry: tt[4] } : {}) };
   if (path === '/training') return { name: 'training' };
   if (path === '/training/new') return { name: 'training', view: 'new' };
   const tl = /^\/training\/l\/([A-Za-z0-9_.-]{1,40})(?:\/(edit|session))?$/.exec(path);
@@ -113,6 +120,9 @@ export function routeHref(r: Route): string {
     }
     case 'training':
       return r.learner ? `#/training/l/${encodeURIComponent(r.learner)}${r.view && r.view !== 'new' ? `/${r.view}` : ''}` : r.view === 'new' ? '#/training/new' : '#/training';
+    case 'towntasks':
+      if (!r.town || !r.task) return r.view === 'new' ? '#/towntasks/new' : '#/towntasks';
+      return `#/towntasks/${r.town}/${encodeURIComponent(r.task)}${r.view === 'entry' ? `/entry${r.entry ? `/${encodeURIComponent(r.entry)}` : ''}` : ''}`;
     case 'notFound':
       return `#${r.path}`;
     default:

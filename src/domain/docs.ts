@@ -37,6 +37,8 @@ const PEOPLE_DOC = /^people\.(g\d{4})$/;
 const PARTY_DOC = /^party\.(t\d{2})$/;
 const ID_NUMBERS_DOC = /^idnumbers\.(g\d{4})$/;
 const TRAINING_DOC = /^training\.(t\d{2})$/;
+const TASKS_DOC = /^tasks\.(t\d{2})$/;
+const TASK_ANSWERS_DOC = /^taskanswers\.(g\d{4})$/;
 /** The prefix of the practice sandbox's local data (src/app/practice.ts); never synced. */
 export const PRACTICE_PREFIX = 'practice.';
 
@@ -45,6 +47,14 @@ export function isPracticeDocName(name: string): boolean {
 }
 export function trainingDocName(townId: string): string {
   return `training.${townId}`;
+}
+
+/** Issue 17: a town's tasks sent down, and one grid's answers to them (src/domain/towntasks.ts). */
+export function tasksDocName(townId: string): string {
+  return `tasks.${townId}`;
+}
+export function taskAnswersDocName(gridId: string): string {
+  return `taskanswers.${gridId}`;
 }
 
 export function peopleDocName(gridId: string): string {
@@ -61,7 +71,9 @@ export type RecordDocKind =
   | { kind: 'people'; gridId: string }
   | { kind: 'party'; townId: string }
   | { kind: 'idnumbers'; gridId: string }
-  | { kind: 'training'; townId: string };
+  | { kind: 'training'; townId: string }
+  | { kind: 'tasks'; townId: string }
+  | { kind: 'taskanswers'; gridId: string };
 
 /** The issue-5 record docs (not handled by the case sync engine). */
 export function parseRecordDocName(name: string): RecordDocKind | null {
@@ -73,6 +85,10 @@ export function parseRecordDocName(name: string): RecordDocKind | null {
   if (i) return { kind: 'idnumbers', gridId: i[1]! };
   const t = TRAINING_DOC.exec(name);
   if (t) return { kind: 'training', townId: t[1]! };
+  const k = TASKS_DOC.exec(name);
+  if (k) return { kind: 'tasks', townId: k[1]! };
+  const a = TASK_ANSWERS_DOC.exec(name);
+  if (a) return { kind: 'taskanswers', gridId: a[1]! };
   return null;
 }
 
@@ -138,6 +154,47 @@ export function trainingAccess(user: UserInfo, townId: string): DocAccess | null
   }
 }
 
+/**
+ * Issue 17: access to `tasks.<townId>` (task definitions): the town's center and the county write (each only on
+ * its own side, server/validate.ts); the town's grid workers and village secretaries read, as does admin.
+ */
+export function tasksAccess(user: UserInfo, townId: string): DocAccess | null {
+  switch (user.role) {
+    case 'county':
+      return 'write';
+    case 'town':
+      return user.townId === townId ? 'write' : null;
+    case 'worker':
+    case 'secretary':
+      return user.townId === townId ? 'read' : null;
+    case 'admin':
+      return 'read';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Access to `taskanswers.<gridId>` (one grid's answers, which may name households): the grid's worker writes; its
+ * village secretary, its town center, county and admin read. No other grid's worker holds it.
+ */
+export function taskAnswersAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageId' | 'townId'> | undefined): DocAccess | null {
+  if (!grid) return null;
+  switch (user.role) {
+    case 'worker':
+      return user.gridId === grid.id ? 'write' : null;
+    case 'secretary':
+      return user.villageId === grid.villageId ? 'read' : null;
+    case 'town':
+      return user.townId === grid.townId ? 'read' : null;
+    case 'county':
+    case 'admin':
+      return 'read';
+    default:
+      return null;
+  }
+}
+
 /** The people, ID number, party and training docs of a user (listed by GET /api/me after the org and cases docs). */
 export function recordDocsForUser(user: UserInfo, townIds: readonly string[], grids: readonly Pick<Grid, 'id' | 'villageId' | 'townId'>[]): DocGrant[] {
   const out: DocGrant[] = [];
@@ -146,12 +203,17 @@ export function recordDocsForUser(user: UserInfo, townIds: readonly string[], gr
     if (a) out.push({ name: peopleDocName(g.id), access: a });
     const i = idNumbersAccess(user, g);
     if (i) out.push({ name: idNumbersDocName(g.id), access: i });
+    // County and admin may read every grid's answers (docAccess) but do not sync ~900 of them: see DESIGN 3.
+    const ta = user.role === 'county' || user.role === 'admin' ? null : taskAnswersAccess(user, g);
+    if (ta) out.push({ name: taskAnswersDocName(g.id), access: ta });
   }
   for (const t of townIds) {
     const a = partyAccess(user, t);
     if (a) out.push({ name: partyDocName(t), access: a });
     const tr = trainingAccess(user, t);
     if (tr) out.push({ name: trainingDocName(t), access: tr });
+    const tk = tasksAccess(user, t);
+    if (tk) out.push({ name: tasksDocName(t), access: tk });
   }
   return out;
 }
@@ -197,6 +259,8 @@ export function docAccess(user: UserInfo, name: string, townIds: readonly string
   if (rec?.kind === 'idnumbers') return idNumbersAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'party') return townIds.includes(rec.townId) ? partyAccess(user, rec.townId) : null;
   if (rec?.kind === 'training') return townIds.includes(rec.townId) ? trainingAccess(user, rec.townId) : null;
+  if (rec?.kind === 'tasks') return townIds.includes(rec.townId) ? tasksAccess(user, rec.townId) : null;
+  if (rec?.kind === 'taskanswers') return taskAnswersAccess(user, grid?.(rec.gridId));
   const parsed = parseDocName(name);
   if (!parsed) return null;
   if (parsed.kind === 'org') return user.role === 'resident' ? null : user.role === 'admin' ? 'write' : 'read';

@@ -18,6 +18,8 @@
  *   worker     to_verify (a fix in my grid), resident_report (a resident's report in my grid)
  *   secretary  resident_report (in my village)
  *   town       overdue (my town), resident_report (new, not yet accepted, in my town), revisit (二次回访 pending)
+ *   worker     (issue 17) task_sent: a task sent down to my grid, while it is open for it; task_overdue once past
+ *              its deadline and not completed (src/domain/towntasks.ts `gridTasks`, given as `tasks`)
  *   everyone   progress of a case they reported (residents: every case they hold, which includes the cases
  *              reported on their behalf), need_claimed (a party need they published, or of their village)
  */
@@ -41,6 +43,8 @@ export const INBOX_KINDS = [
   'need_claimed',
   'extension_decided',
   'revisit',
+  'task_sent',
+  'task_overdue',
 ] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 
@@ -84,6 +88,16 @@ export interface InboxNeed {
   claimedAt?: string;
 }
 
+/** Issue 17: a task sent down to the user's grid, with its state for the grid (src/domain/towntasks.ts). */
+export interface InboxTask {
+  id: string;
+  townId: string;
+  title: string;
+  sentMs: number;
+  deadlineMs: number;
+  status: 'open' | 'overdue' | 'done' | 'cancelled';
+}
+
 export interface InboxItem {
   /** Stable: `<kind>:<subject>:<fact>` (see the module comment). */
   id: string;
@@ -91,6 +105,8 @@ export interface InboxItem {
   /** The case it is about; absent for a need. */
   caseId?: string;
   needId?: string;
+  /** Issue 17: the task sent down it is about (`<townId>/<taskId>`). */
+  taskId?: string;
   /** When the fact happened (or, for due_soon/overdue, when the deadline was/is): the inbox's order. */
   ms: number;
   /** A short message key (locales/inbox.zh.ts `inbox.kind.<kind>`, `inbox.stage.<stage>` for progress). */
@@ -114,6 +130,8 @@ export interface InboxInput {
   nowMs: number;
   cases: readonly InboxCase[];
   needs?: readonly InboxNeed[];
+  /** Issue 17: the tasks sent down to a grid worker's grid. */
+  tasks?: readonly InboxTask[];
 }
 
 /** A case state as the inbox reads it (for callers that hold states, not rows: a resident's own cases). */
@@ -147,7 +165,7 @@ export function fromResident(c: Pick<InboxCase, 'reporterRole' | 'reportChannel'
 }
 
 /** The items of a user at `nowMs`, newest first (ties by id), one per id. */
-export function inboxItems({ user, nowMs, cases, needs = [] }: InboxInput): InboxItem[] {
+export function inboxItems({ user, nowMs, cases, needs = [], tasks = [] }: InboxInput): InboxItem[] {
   const out = new Map<string, InboxItem>();
   const recent = (ms: number) => ms > nowMs - HORIZON_MS;
   const add = (c: InboxCase, kind: InboxKind, fact: string | number, ms: number, extra: Partial<InboxItem> = {}) => {
@@ -196,6 +214,14 @@ export function inboxItems({ user, nowMs, cases, needs = [] }: InboxInput): Inbo
     if (!recent(ms)) continue;
     const id = `need_claimed:${n.id}:${n.claimedBy}`;
     if (!out.has(id)) out.set(id, { id, kind: 'need_claimed', needId: n.id, ms, text: 'inbox.kind.need_claimed', subject: n.title, href: '#/party/needs' });
+  }
+  // Issue 17: a task for my grid is an action item while it is open for the grid; overdue is a new fact (unread again).
+  for (const k of user.role === 'worker' ? tasks : []) {
+    if (k.status !== 'open' && k.status !== 'overdue') continue;
+    const kind: InboxKind = k.status === 'overdue' ? 'task_overdue' : 'task_sent';
+    const ms = k.status === 'overdue' ? k.deadlineMs : k.sentMs;
+    const id = `${kind}:${k.townId}/${k.id}:${ms}`;
+    if (!out.has(id)) out.set(id, { id, kind, taskId: `${k.townId}/${k.id}`, ms, text: `inbox.kind.${kind}`, subject: k.title, dueMs: k.deadlineMs, href: `#/towntasks/${k.townId}/${encodeURIComponent(k.id)}` });
   }
   return [...out.values()].sort((a, b) => b.ms - a.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

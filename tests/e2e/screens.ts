@@ -246,10 +246,10 @@ export const ROLES: RoleDef[] = [
   { user: '', title: '未登录', extra: ['#/signup'] },
   { user: 'admin', title: '系统管理员 admin', extra: ['#/geo', '#/apikeys', '#/audit', '#/reference'], details: [panel('#/board/new'), caseDetail('#/cases'), referencePlanEdit, accountEdit, accountDisable, accountCreated, accountBulk, accountImportProblems, accountImported] },
   { user: 'county', title: '县指挥中心 county', details: [panel('#/board/new'), caseDetail('#/cases')] },
-  { user: 'town01', title: '镇指导中心 town01', extra: ['#/board/revisit', '#/invites'], details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail, accountEdit, accountCreated, accountBulk, accountImportProblems, accountImported] },
+  { user: 'town01', title: '镇指导中心 town01', extra: ['#/board/revisit', '#/invites', '#/towntasks/new'], details: [panel('#/board/new'), caseDetail('#/cases'), householdDetail, accountEdit, accountCreated, accountBulk, accountImportProblems, accountImported] },
   // unit008 (县公安局) has cases in hand in the demo; unit001 has none, so its workspace would show no case or panel.
   { user: 'unit008', title: '处置单位 unit008', details: [panel('#/work'), caseDetail('#/work')] },
-  { user: 'w0001', title: '网格员 w0001', details: [caseDetail('#/cases'), householdDetail] },
+  { user: 'w0001', title: '网格员 w0001', extra: ['#/towntasks'], details: [caseDetail('#/cases'), householdDetail] },
   { user: 'st01v01', title: '村书记 st01v01', extra: ['#/invites', '#/me'], details: [caseDetail('#/cases'), householdDetail, signOutConfirm, lockScreen] },
   // The demo trainer has no cases in view (an empty list is its true state): no case detail to open.
   // Issue 14: the guided lessons and a lesson's printable step cards (the trainer's home will link to them).

@@ -25,6 +25,8 @@ export const inboxEn: InboxMessages = {
   'inbox.kind.need_claimed': 'A need was claimed',
   'inbox.kind.extension_decided': 'Extension request decided',
   'inbox.kind.revisit': 'Dissatisfied: follow-up call needed',
+  'inbox.kind.task_sent': 'A new task sent down to your grid',
+  'inbox.kind.task_overdue': 'A task sent down is overdue and not completed',
   'inbox.extension.approved': 'Extension approved',
   'inbox.extension.refused': 'Extension refused',
   'inbox.stage.accepted': 'Your report was accepted',

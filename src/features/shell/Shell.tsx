@@ -79,7 +79,7 @@ function destinations(session: Session): Dest[] {
       out.push({ href: '#/work', name: 'work', label: t('shell.work'), icon: 'work' });
       break;
     case 'tasks':
-      out.push({ href: '#/tasks', name: 'tasks', label: t('shell.tasks'), icon: 'tasks' });
+      out.push({ href: '#/tasks', name: 'tasks', also: ['towntasks'], label: t('shell.tasks'), icon: 'tasks' });
       break;
     case 'village':
       out.push({ href: '#/village', name: 'village', label: t('shell.village'), icon: 'home' });
@@ -88,6 +88,8 @@ function destinations(session: Session): Dest[] {
       out.push({ href: '#/training', name: 'training', also: ['lessons', 'lessonCards'], label: t('shell.training'), icon: 'learn' });
       break;
   }
+  // issue 17: tasks sent down, for who sends them and the village secretaries (grid workers: inside 我的任务)
+  if (['town', 'county', 'secretary'].includes(role)) out.push({ href: '#/towntasks', name: 'towntasks', label: t('shell.towntasks'), icon: 'tasks' });
   // issue 13: every role's inbox, next to their own work (its badge: the unread count).
   out.push({ href: '#/inbox', name: 'inbox', label: t('shell.inbox'), icon: 'inbox' });
   out.push({ href: '#/cases', name: 'cases', also: ['case'], label: t('shell.cases'), icon: 'cases' });

@@ -23,6 +23,7 @@ import { NotAllowed, QueueTabs, useWorkScreen } from '../workflow/WorkScreen.tsx
 import { FinishedList, useFinished } from '../home/FinishedList.tsx';
 import { useDataKnown } from '../workflow/usePaged.ts';
 import '../home/home.css';
+import { OpenTasksLine } from '../towntasks/OpenTasksLine.tsx';
 
 export const TASK_TABS = ['verify', 'reports', 'residents', 'done'] as const;
 export type TaskTab = (typeof TASK_TABS)[number];
@@ -105,6 +106,7 @@ export function WorkerTasks({ session, tab }: { session: Session; tab?: string |
           ) : null}
         </p>
       )}
+      <OpenTasksLine session={session} />
       <p class="home-primary">
         <a class="btn btn-primary" href="#/report">
           <span aria-hidden="true">＋</span> {t('tasks.report')}
