@@ -36,6 +36,8 @@ function readersOf(kind: DocKind): string | null {
       return 'a party doc holds no full ID numbers: every party member of the town reads it (write the masked form, 2111**********1234)';
     case 'training':
       return "a training doc holds no full ID numbers: the town's trainers, its center and village secretaries read it";
+    case 'care':
+      return 'a care doc holds no full ID numbers: the village secretary, the county and admin read it';
     case 'idnumbers':
     case 'org':
       return null;

@@ -9,6 +9,10 @@
  * Issue 14: `training.<townId>` (learners and literacy sessions: the town's trainers write; its center, its village
  * secretaries, county and admin read). Names under `practice.` belong to the trainer's practice sandbox: they exist
  * only on a device, and the relay refuses them (`isPracticeDocName`).
+ * Issue 17: `care.<gridId>` (the care visits of a grid: its worker writes; its village secretary, town center, county
+ * and admin read, src/domain/care.ts). The grid worker also reads its town's `party.<townId>`: a party member's
+ * visit to a contact household counts as a care visit of that household. County accounts write the org doc, for
+ * the one change they may make (`care.set`, refchanges.ts `roleMayChange`).
  */
 import type { Grid, UserInfo } from './org.ts';
 import { CST_OFFSET_MS } from './cst.ts';
@@ -37,6 +41,11 @@ const PEOPLE_DOC = /^people\.(g\d{4})$/;
 const PARTY_DOC = /^party\.(t\d{2})$/;
 const ID_NUMBERS_DOC = /^idnumbers\.(g\d{4})$/;
 const TRAINING_DOC = /^training\.(t\d{2})$/;
+const CARE_DOC = /^care\.(g\d{4})$/;
+
+export function careDocName(gridId: string): string {
+  return `care.${gridId}`;
+}
 /** The prefix of the practice sandbox's local data (src/app/practice.ts); never synced. */
 export const PRACTICE_PREFIX = 'practice.';
 
@@ -61,7 +70,8 @@ export type RecordDocKind =
   | { kind: 'people'; gridId: string }
   | { kind: 'party'; townId: string }
   | { kind: 'idnumbers'; gridId: string }
-  | { kind: 'training'; townId: string };
+  | { kind: 'training'; townId: string }
+  | { kind: 'care'; gridId: string };
 
 /** The issue-5 record docs (not handled by the case sync engine). */
 export function parseRecordDocName(name: string): RecordDocKind | null {
@@ -73,6 +83,8 @@ export function parseRecordDocName(name: string): RecordDocKind | null {
   if (i) return { kind: 'idnumbers', gridId: i[1]! };
   const t = TRAINING_DOC.exec(name);
   if (t) return { kind: 'training', townId: t[1]! };
+  const c = CARE_DOC.exec(name);
+  if (c) return { kind: 'care', gridId: c[1]! };
   return null;
 }
 
@@ -104,7 +116,10 @@ export function idNumbersAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'village
   return grid && seesFullIdNumber(user, grid) ? 'write' : null;
 }
 
-/** Access to `party.<townId>`: the town's center, secretaries and party members; county and admin. */
+/**
+ * Access to `party.<townId>`: the town's center, secretaries and party members; county and admin. Its grid workers
+ * read it (issue 17: a member's contact-household visit counts as a care visit of the household).
+ */
 export function partyAccess(user: UserInfo, townId: string): DocAccess | null {
   switch (user.role) {
     case 'admin':
@@ -114,6 +129,8 @@ export function partyAccess(user: UserInfo, townId: string): DocAccess | null {
     case 'secretary':
     case 'member':
       return user.townId === townId ? 'write' : null;
+    case 'worker':
+      return user.townId === townId ? 'read' : null;
     default:
       return null;
   }
@@ -138,6 +155,27 @@ export function trainingAccess(user: UserInfo, townId: string): DocAccess | null
   }
 }
 
+/**
+ * Access to `care.<gridId>` (issue 17): the grid's worker writes; its village secretary and town center read (the
+ * coverage in 考核), as do county and admin (who may open any grid's; their devices are not given them all).
+ */
+export function careAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageId' | 'townId'> | undefined): DocAccess | null {
+  if (!grid) return null;
+  switch (user.role) {
+    case 'worker':
+      return user.gridId === grid.id ? 'write' : null;
+    case 'secretary':
+      return user.villageId === grid.villageId ? 'read' : null;
+    case 'town':
+      return user.townId === grid.townId ? 'read' : null;
+    case 'county':
+    case 'admin':
+      return 'read';
+    default:
+      return null;
+  }
+}
+
 /** The people, ID number, party and training docs of a user (listed by GET /api/me after the org and cases docs). */
 export function recordDocsForUser(user: UserInfo, townIds: readonly string[], grids: readonly Pick<Grid, 'id' | 'villageId' | 'townId'>[]): DocGrant[] {
   const out: DocGrant[] = [];
@@ -146,6 +184,9 @@ export function recordDocsForUser(user: UserInfo, townIds: readonly string[], gr
     if (a) out.push({ name: peopleDocName(g.id), access: a });
     const i = idNumbersAccess(user, g);
     if (i) out.push({ name: idNumbersDocName(g.id), access: i });
+    // Listed with the grid's people doc only (county and admin would get every grid's: see careAccess).
+    const c = a ? careAccess(user, g) : null;
+    if (c) out.push({ name: careDocName(g.id), access: c });
   }
   for (const t of townIds) {
     const a = partyAccess(user, t);
@@ -154,6 +195,11 @@ export function recordDocsForUser(user: UserInfo, townIds: readonly string[], gr
     if (tr) out.push({ name: trainingDocName(t), access: tr });
   }
   return out;
+}
+
+/** The org doc: admins write reference changes, county accounts their one kind (`care.set`); everyone else reads. */
+function orgAccess(user: UserInfo): DocAccess {
+  return user.role === 'admin' || user.role === 'county' ? 'write' : 'read';
 }
 
 /** The year a case belongs to, by its report time in China Standard Time. */
@@ -166,7 +212,7 @@ export function docsForUser(user: UserInfo, townIds: readonly string[], years: r
   // Residents never get CRDT access (the org doc holds the user directory, a cases doc everyone's reports): they get
   // the public reference data and their own reports over HTTP (server/reporter.ts, docs/DESIGN.md section 3a).
   if (user.role === 'resident') return [];
-  const grants: DocGrant[] = [{ name: ORG_DOC, access: user.role === 'admin' ? 'write' : 'read' }];
+  const grants: DocGrant[] = [{ name: ORG_DOC, access: orgAccess(user) }];
   let towns: readonly string[] = [];
   switch (user.role) {
     case 'admin':
@@ -197,9 +243,10 @@ export function docAccess(user: UserInfo, name: string, townIds: readonly string
   if (rec?.kind === 'idnumbers') return idNumbersAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'party') return townIds.includes(rec.townId) ? partyAccess(user, rec.townId) : null;
   if (rec?.kind === 'training') return townIds.includes(rec.townId) ? trainingAccess(user, rec.townId) : null;
+  if (rec?.kind === 'care') return careAccess(user, grid?.(rec.gridId));
   const parsed = parseDocName(name);
   if (!parsed) return null;
-  if (parsed.kind === 'org') return user.role === 'resident' ? null : user.role === 'admin' ? 'write' : 'read';
+  if (parsed.kind === 'org') return user.role === 'resident' ? null : orgAccess(user);
   const grant = docsForUser(user, townIds, [parsed.year]).find((g) => g.name === name);
   return grant?.access ?? null;
 }
