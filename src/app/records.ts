@@ -89,8 +89,9 @@ export interface RecordsApi {
   /**
    * The households in care of a grid with their level and last visit (care visits, people-register visits, party
    * members' visits to the same household), folded once per change of the docs; null without the people doc.
+   * `asOfMs`: leave out visits after it (a past period's 考核).
    */
-  careIndex(gridId: string): CareIndex | null;
+  careIndex(gridId: string, asOfMs?: number): CareIndex | null;
   /** Append a care event to a held grid's doc (its worker); refused when it would have no effect. */
   careAct<T extends CareEventType>(gridId: string, type: T, data: CareData[T]): RecordResult;
   /** Raise a case from a care visit: the report, then its link to the visit (as `reportIssue`). */
@@ -242,14 +243,14 @@ export function createRecordsApi(deps: {
     },
     careGrids: () => sync.names('care').map((n) => n.slice('care.'.length)),
     care: careIn,
-    careIndex: (gridId) =>
-      cached(`careIndex:${gridId}`, () => {
+    careIndex: (gridId, asOfMs) =>
+      cached(`careIndex:${gridId}:${asOfMs ?? ''}`, () => {
         const people = api.people(gridId);
         if (!people) return null;
         const others: Array<{ householdId: string; ms: number; source: 'people' | 'party' }> = people.visits.map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'people' }));
         // A party member's 联系户 visit counts where the household is the same (same grid, same household id).
         for (const vt of party()?.visits ?? []) if (vt.gridId === gridId) others.push({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'party' });
-        return buildCareIndex({ settings: (deps.org() as Partial<OrgView> | null)?.data?.care, households: people.households.values(), residents: people.residents.values(), care: careIn(gridId), others });
+        return buildCareIndex({ settings: (deps.org() as Partial<OrgView> | null)?.data?.care, households: people.households.values(), residents: people.residents.values(), care: careIn(gridId), others, ...(asOfMs !== undefined ? { asOfMs } : {}) });
       }),
     careAct: (gridId, type, data) => {
       const name = careDocName(gridId);

@@ -43,6 +43,8 @@ export type Route =
   // issue 14: digital-literacy training: the trainer's home (#/training), a new learner (#/training/new), a learner
   // (#/training/l/<id>), their record edited (#/training/l/<id>/edit) and a session recorded (#/training/l/<id>/session)
   | { name: 'training'; learner?: string; view?: 'new' | 'edit' | 'session' }
+  // issue 17: a care visit to a household (#/care/<gridId>/<householdId>; the due list is #/tasks/care)
+  | { name: 'care'; gridId: string; householdId: string }
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
@@ -58,6 +60,8 @@ export function parseHash(hash: string): Route {
   if (su) return { name: 'signup', invite: su[1]! };
   const ph = /^\/people\/([A-Za-z0-9_.-]{1,40})\/([A-Za-z0-9_.-]{1,40})$/.exec(path);
   if (ph) return { name: 'people', gridId: ph[1]!, householdId: ph[2]! };
+  const cv = /^\/care\/([A-Za-z0-9_.-]{1,40})\/([A-Za-z0-9_.-]{1,40})$/.exec(path);
+  if (cv) return { name: 'care', gridId: cv[1]!, householdId: cv[2]! };
   const pt = /^\/party(?:\/([a-z_]{1,32}))?\/?(?:\?town=([a-z0-9]{1,16}))?$/.exec(path);
   if (pt) return { name: 'party', ...(pt[1] ? { tab: pt[1] } : {}), ...(pt[2] ? { town: pt[2] } : {}) };
   const g = /^\/map\/([A-Za-z0-9_.:-]{1,64})$/.exec(path);
@@ -101,6 +105,8 @@ export function routeHref(r: Route): string {
       return r.gridId ? `#/map/${encodeURIComponent(r.gridId)}` : '#/map';
     case 'people':
       return r.gridId && r.householdId ? `#/people/${encodeURIComponent(r.gridId)}/${encodeURIComponent(r.householdId)}` : '#/people';
+    case 'care':
+      return `#/care/${encodeURIComponent(r.gridId)}/${encodeURIComponent(r.householdId)}`;
     case 'party':
       return `#/party${r.tab ? `/${r.tab}` : ''}${r.town ? `?town=${r.town}` : ''}`;
     case 'lessonCards':
