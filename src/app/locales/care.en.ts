@@ -2,6 +2,10 @@
 import type { CareMessages } from './care.zh.ts';
 
 export const careEn: CareMessages = {
+  'care.levelField': 'Care level',
+  'care.levelByTags': 'By the residents’ groups (default)',
+  'care.levelNone': 'No scheduled visits',
+  'care.levelSaved': 'Care level saved.',
   'care.tab': 'Visits',
   'care.title': 'Care visits',
   'care.lead': '{overdue} overdue, {due} due',

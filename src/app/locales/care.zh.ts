@@ -5,6 +5,10 @@
 import { addMessages } from '../i18n.ts';
 
 export const careZh = {
+  'care.levelField': '走访关注等级',
+  'care.levelByTags': '按人员类别（默认）',
+  'care.levelNone': '不定期走访',
+  'care.levelSaved': '已保存关注等级。',
   'care.tab': '走访',
   'care.title': '重点人群走访',
   'care.lead': '{overdue} 户逾期，{due} 户到期',

@@ -12,6 +12,7 @@ import type { Session } from '../../app/services.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import { RESIDENT_TAGS, type ResidentTag } from '../../domain/people.ts';
 import type { CareSettings } from '../../domain/caresettings.ts';
+import { CareLevelField } from '../care/CareLevelField.tsx';
 import { Alert } from '../../ui/Alert.tsx';
 import { EmptyState, ListSkeleton } from '../../ui/EmptyState.tsx';
 import { Icon } from '../../ui/icons.tsx';
@@ -243,6 +244,12 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
         ) : null}
         <dt>{t('people.grid')}</dt>
         <dd>{gridLabel(org, gridId)}</dd>
+        <dt>
+          <label for="hh-care-level">{t('care.levelField')}</label>
+        </dt>
+        <dd>
+          <CareLevelField records={records} household={h} settings={org?.data.care} onSaved={(ok) => setMsg(ok ? { tone: 'success', text: t('care.levelSaved') } : { tone: 'error', text: t('people.saveFailed') })} />
+        </dd>
       </dl>
       <section aria-labelledby="hh-members-h">
         <h2 id="hh-members-h">{t('people.membersOf', { n: members.length })}</h2>
