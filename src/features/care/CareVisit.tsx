@@ -15,6 +15,7 @@ import { CARE_NEEDS, careStatus, careTagName, CONDITIONS, cstDay, type CareNeed,
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Field } from '../../ui/Field.tsx';
+import { Icon } from '../../ui/icons.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { dueLabel, lastLabel } from './CareTasks.tsx';
 import './care.css';
@@ -28,8 +29,11 @@ export function CareVisit({ session, gridId, householdId }: { session: Session; 
   const now = session.now();
   const [msg, setMsg] = useState<Msg>(null);
   const back = (
-    <p>
-      <a href={routeHref({ name: 'tasks', tab: 'care' })}>← {t('care.back')}</a>
+    <p class="backlink">
+      <a href={routeHref({ name: 'tasks', tab: 'care' })}>
+        <Icon name="back" />
+        {t('care.back')}
+      </a>
     </p>
   );
   const index = records?.careIndex(gridId) ?? null;
