@@ -116,4 +116,15 @@ async function first(warm = false): Promise<{ ms: number; rows: number; listed: 
   return { ms, fold, rows: root.querySelectorAll('.care-list a.care-row').length, listed: root.querySelector('.care-tasks .home-lead')?.textContent ?? '' };
 }
 
-(window as unknown as { bench: unknown }).bench = { setup, first };
+/** The same mount-to-frame wait around a bare paragraph: what the page and the machine cost without the screen. */
+async function baseline(): Promise<number> {
+  const root = document.getElementById('root')!;
+  render(null, root);
+  await frame();
+  const t0 = performance.now();
+  render(<p class="hint">基线</p>, root);
+  await frame();
+  return performance.now() - t0;
+}
+
+(window as unknown as { bench: unknown }).bench = { setup, first, baseline };
