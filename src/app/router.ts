@@ -45,10 +45,11 @@ export type Route =
   | { name: 'training'; learner?: string; view?: 'new' | 'edit' | 'session' }
   // issue 17: a care visit to a household (#/care/<gridId>/<householdId>; the due list is #/tasks/care)
   | { name: 'care'; gridId: string; householdId: string }
+  | { name: 'caresettings' } // issue 17: the county's care levels and tags (county, admin)
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
-const SIMPLE = ['login', 'cases', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'geo', 'storage', 'signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby', 'lessons', 'accounts', 'audit', 'reference'] as const;
+const SIMPLE = ['login', 'cases', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'geo', 'storage', 'signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby', 'lessons', 'accounts', 'audit', 'reference', 'caresettings'] as const;
 type SimpleName = (typeof SIMPLE)[number];
 
 export function parseHash(hash: string): Route {
