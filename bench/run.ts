@@ -3,7 +3,7 @@
  * and `npm run bench -- --quick` (smaller data and fewer runs, under 20 minutes): every figure of issues 3 and 12
  * with its budget and a reference measured in the same run. Writes
  * bench/results.json (`[{name, value, unit, budget, reference, ratio, pass, failed?, note?}]`) and prints a table.
- * `--only=bundle,pageload,warmstart,scale,seal,sync,relay,demo,compress,photos,hall,fuzz,soak` runs a subset (the file then holds that subset only; with
+ * `--only=bundle,pageload,warmstart,scale,seal,sync,relay,demo,compress,photos,hall,tasks,fuzz,soak` runs a subset (the file then holds that subset only; with
  * `--merge` the subset replaces its own entries in the existing bench/results.json).
  * Exit code: 0 when every figure was measured, budget misses included (a miss is a finding, marked **MISS**). 1 when
  * any figure of this run failed: its value could not be measured, or a peer or reference it is compared with
@@ -22,6 +22,7 @@ import { compressFigure } from './figures/compress.ts';
 import { demoFigure } from './figures/demo.ts';
 import { fuzzFigure } from './figures/fuzz.ts';
 import { hallFigure } from './figures/hall.ts';
+import { tasksFigure } from './figures/tasks.ts';
 import { lighthouseFigure } from './figures/lighthouse.ts';
 import { photosFigure } from './figures/photos.ts';
 import { relayFigure } from './figures/relay.ts';
@@ -67,6 +68,7 @@ const GROUP_PREFIX: Record<string, string> = {
   compress: 'photo compression',
   photos: 'photos',
   hall: 'hall',
+  tasks: 'tasks',
   fuzz: 'fuzz',
   soak: 'soak',
 };
@@ -116,6 +118,8 @@ async function main(): Promise<number> {
   if (want('photos')) await step('photos on a weak link', () => photosFigure({ quick, log }), results);
   if (want('demo')) await step('demo county', () => demoFigure({ runs: quick ? 1 : 3, log }), results);
   if (want('hall')) await step('command hall', () => hallFigure({ runs: quick ? 1 : 3, log }), results);
+  // Issue 17: the grid worker's 我的任务 with 200 due care visits (builds the pages again when hall did not).
+  if (want('tasks')) await step('worker tasks', () => tasksFigure({ runs: quick ? 1 : 3, log, build: !want('hall') }), results);
   const profileDir = profileArg ? (profileArg.includes('=') ? profileArg.slice('--profile='.length) : join(ROOT, 'bench/out/profiles')) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log, ...(profileDir ? { profileDir } : {}) }), results);

@@ -40,6 +40,8 @@ function readersOf(kind: DocKind): string | null {
       return "a task doc holds no full ID numbers: every grid worker and village secretary of the town reads it";
     case 'taskanswers':
       return "a grid's task answers hold no full ID numbers: its village secretary, the county and admin read them (write the masked form, 2111**********1234)";
+    case 'care':
+      return 'a care doc holds no full ID numbers: the village secretary, the county and admin read it';
     case 'idnumbers':
     case 'org':
       return null;

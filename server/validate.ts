@@ -16,7 +16,7 @@
  *  - a new event fails `parseEvent`, a report's attributes are not its subcategory's (servicefields.ts) (people
  *    docs: `parsePeopleEvent`, and any full ID number in a people event;
  *    idnumbers docs: `parseIdNumberEvent`; party docs: `parsePartyEvent`; training docs: `parseTrainingEvent`,
- *    a learner of a village outside the doc's town)                                      -> invalid_event
+ *    a learner of a village outside the doc's town; care docs: `parseCareEvent`)           -> invalid_event
  *  - a new event's actor is not the connection's user                                     -> forged_actor
  *  - the user's role may never make that event type (`roleMayEver`)                       -> role_not_allowed
  *  - a new report is filed in another town's or year's doc                                -> wrong_doc
@@ -58,9 +58,10 @@ import { roleMayEver } from '../src/domain/workflow.ts';
 import { parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../src/domain/training.ts';
+import { CARE_ROLES, parseCareEvent } from '../src/domain/care.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import { readBase } from '../src/protocol/orgdoc.ts';
-import { CHANGES_ARRAY, foldChanges, parseChange, type RefChange } from '../src/domain/refchanges.ts';
+import { CHANGES_ARRAY, foldChanges, parseChange, roleMayChange, type RefChange } from '../src/domain/refchanges.ts';
 import { factsOf, RELAY_OWNER } from './integrity.ts';
 import type { ReceiptSigner } from './receiptsign.ts';
 import { idNumberLeak } from './privacy.ts';
@@ -100,7 +101,9 @@ export type DocKind =
   | { kind: 'training'; townId: string }
   // issue 17: a town's tasks sent down, and one grid's answers (src/domain/towntasks.ts, server/taskcheck.ts).
   | { kind: 'tasks'; townId: string }
-  | { kind: 'taskanswers'; gridId: string };
+  | { kind: 'taskanswers'; gridId: string }
+  // issue 17: a grid's care visits (src/domain/care.ts; written by the grid's worker only).
+  | { kind: 'care'; gridId: string };
 
 export type Verdict =
   | {
@@ -322,7 +325,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
       taskValues.push(...fresh); // judged together below, folded with the doc (server/taskcheck.ts)
       continue;
     }
-    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training') {
+    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training' || kind.kind === 'care') {
       for (const value of fresh) {
         const refusal = inspectRecord(value, kind, user, opts.org);
         if (refusal) return refusal;
@@ -424,7 +427,7 @@ function checkOrgChanges(doc: Y.Doc, fresh: readonly unknown[], user: UserInfo, 
     if (!parsed.ok) return refuse('invalid_event', parsed.detail);
     const c = parsed.change;
     if (c.actor !== user.id) return refuse('forged_actor', `change ${c.id}: actor ${c.actor} is not ${user.id}`);
-    if (user.role !== 'admin') return refuse('role_not_allowed', `change ${c.id}: a ${user.role} may not edit reference data`);
+    if (!roleMayChange(user.role, c.type)) return refuse('role_not_allowed', `change ${c.id}: a ${user.role} may not make '${c.type}'`);
     if (hlcMs(c.at) > nowMs + MAX_AHEAD_MS) return refuse('clock_ahead', `change ${c.id} is stamped after the relay's clock: correct the device clock`);
     if (ids.has(c.id)) return refuse('invalid_event', `change ${c.id} is there twice`);
     ids.add(c.id);
@@ -447,6 +450,15 @@ function checkOrgChanges(doc: Y.Doc, fresh: readonly unknown[], user: UserInfo, 
 
 /** A people, ID number or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */
 function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | { kind: 'cases' } | { kind: 'tasks' } | { kind: 'taskanswers' }>, user: UserInfo, org: OrgIndex | undefined): Verdict | null {
+  if (kind.kind === 'care') {
+    const parsed = parseCareEvent(value);
+    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+    const e = parsed.event;
+    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    // Write access is the grid's worker's already (docs.ts careAccess); the role is checked again as for every log.
+    if (!CARE_ROLES.includes(user.role) || user.gridId !== kind.gridId) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not record care visits of ${kind.gridId}`);
+    return null;
+  }
   if (kind.kind === 'training') {
     const parsed = parseTrainingEvent(value);
     if (!parsed.ok) return refuse('invalid_event', parsed.detail);

@@ -85,7 +85,7 @@ export async function buildPages(): Promise<void> {
         outDir: PAGES_OUT,
         emptyOutDir: true,
         reportCompressedSize: false,
-        rollupOptions: { input: { scale: join(root, 'scale.html'), hall: join(root, 'hall.html') } },
+        rollupOptions: { input: { scale: join(root, 'scale.html'), hall: join(root, 'hall.html'), tasks: join(root, 'tasks.html') } },
       },
     }),
   );

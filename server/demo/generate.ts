@@ -61,6 +61,7 @@ import {
 import { buildGeometry, type GridGeometry } from './geometry.ts';
 import { generateTraining } from './training.ts';
 import { generatePeople } from './people.ts';
+import { generateCare } from './care.ts';
 import { demoAfterPhoto } from './photos.ts';
 
 export const DEMO_SEED = 20231;
@@ -103,6 +104,8 @@ export function generateDemo(opts: DemoOptions): Demo {
   county.org.users.push(...people.users);
   // Issue 14: the first town's trainer's learners and sessions (its own stream too).
   for (const [name, log] of generateTraining(county.org, people.users, Math.floor(opts.nowMs))) people.docs.set(name, log);
+  // Issue 17: the first town's care visits (on time, due and overdue households).
+  for (const [name, log] of generateCare(county.org, people.docs, Math.floor(opts.nowMs))) people.docs.set(name, log);
   return { org: county.org, events, geometry, people: people.docs, persons: people.persons };
 }
 

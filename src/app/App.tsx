@@ -103,6 +103,8 @@ const ResidentHome = lazyScreen(() => import('../features/resident/ResidentHome.
 const ResidentCase = lazyScreen(() => import('../features/resident/ResidentCase.tsx').then((m) => m.ResidentCase));
 const ReportWizard = lazyScreen(() => import('../features/resident/ReportWizard.tsx').then((m) => m.ReportWizard));
 const NearbyList = lazyScreen(() => import('../features/resident/NearbyList.tsx').then((m) => m.NearbyList));
+const CareSettingsScreen = lazyScreen(() => import('../features/care/CareSettingsScreen.tsx').then((m) => m.CareSettingsScreen));
+const CareVisit = lazyScreen(() => import('../features/care/CareVisit.tsx').then((m) => m.CareVisit));
 const TrainingScreen = lazyScreen(() => import('../features/training/TrainingScreen.tsx').then((m) => m.TrainingScreen));
 const TownTasksScreen = lazyScreen(() => import('../features/towntasks/TownTasks.tsx').then((m) => m.TownTasksScreen));
 // The screens few people open (administration, the command hall, the monthly report, the lessons...): their lazy
@@ -363,6 +365,12 @@ export function App({ auth }: AppProps) {
         break;
       case 'inbox':
         screen = <InboxScreen session={session} />;
+        break;
+      case 'care':
+        screen = <CareVisit session={session} gridId={r.gridId} householdId={r.householdId} />;
+        break;
+      case 'caresettings':
+        screen = <CareSettingsScreen session={session} />;
         break;
       case 'training':
         screen = <TrainingScreen session={session} learner={r.learner} view={r.view} />;

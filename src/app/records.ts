@@ -7,11 +7,12 @@
  */
 import type { ReadonlySignal } from '@preact/signals';
 import type { Decision } from '../domain/commands.ts';
-import { idNumbersDocName, partyDocName, peopleDocName, trainingDocName } from '../domain/docs.ts';
+import { careDocName, idNumbersDocName, partyDocName, peopleDocName, trainingDocName } from '../domain/docs.ts';
+import { buildCareIndex, foldCare, parseCareEvent, type CareData, type CareEventType, type CareIndex, type CareState } from '../domain/care.ts';
 import { foldTraining, parseTrainingEvent, type TrainingData, type TrainingEventType, type TrainingState } from '../domain/training.ts';
-import type { HybridClock } from '../domain/hlc.ts';
+import { hlcMs, type HybridClock } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
-import type { OrgIndex, UserInfo } from '../domain/org.ts';
+import type { OrgIndex, OrgView, UserInfo } from '../domain/org.ts';
 import { foldParty, parsePartyEvent, type PartyData, type PartyEventType, type PartyState } from '../domain/party.ts';
 import {
   foldIdNumbers,
@@ -81,6 +82,21 @@ export interface RecordsApi extends TasksApi {
   trainingAct<T extends TrainingEventType>(type: T, data: TrainingData[T]): RecordResult;
   /** Turn issue `issue` of a contact visit into a case (one step: the report, then the link to it). */
   reportIssue(visitId: string, issue: number, input: ReportInput): Promise<Decision>;
+  // issue 17 -----------------------------------------------------------------
+  /** Grids whose care docs this user holds (the worker: their own; secretary and town center: theirs to read). */
+  careGrids(): string[];
+  /** The folded care log of a held grid, or null. */
+  care(gridId: string): CareState | null;
+  /**
+   * The households in care of a grid with their level and last visit (care visits, people-register visits, party
+   * members' visits to the same household), folded once per change of the docs; null without the people doc.
+   * `asOfMs`: leave out visits after it (a past period's 考核).
+   */
+  careIndex(gridId: string, asOfMs?: number): CareIndex | null;
+  /** Append a care event to a held grid's doc (its worker); refused when it would have no effect. */
+  careAct<T extends CareEventType>(gridId: string, type: T, data: CareData[T]): RecordResult;
+  /** Raise a case from a care visit: the report, then its link to the visit (as `reportIssue`). */
+  careReport(gridId: string, visitId: string, input: ReportInput): Promise<Decision>;
 }
 
 export function createRecordsApi(deps: {
@@ -136,6 +152,11 @@ export function createRecordsApi(deps: {
 
   const trainingNames = () => sync.names('training').sort();
   const trainingIn = (name: string | undefined): TrainingState | null => (name && sync.access(name) ? cached(`training:${name}`, () => foldTraining(sync.events(name))) : null);
+
+  const careIn = (gridId: string): CareState | null => {
+    const name = careDocName(gridId);
+    return sync.access(name) ? cached(`care:${name}`, () => foldCare(sync.events(name))) : null;
+  };
 
   const api: RecordsApi = {
     // issue 17: tasks sent down (src/app/towntasks.ts)
@@ -222,6 +243,37 @@ export function createRecordsApi(deps: {
       const after = foldTraining([...sync.events(name), parsed.event]);
       if (after.superseded.includes(e.id)) return { ok: false, error: 'state_not_allowed' };
       return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
+    },
+    careGrids: () => sync.names('care').map((n) => n.slice('care.'.length)),
+    care: careIn,
+    careIndex: (gridId, asOfMs) =>
+      cached(`careIndex:${gridId}:${asOfMs ?? ''}`, () => {
+        const people = api.people(gridId);
+        if (!people) return null;
+        const others: Array<{ householdId: string; ms: number; source: 'people' | 'party' }> = people.visits.map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'people' }));
+        // A party member's 联系户 visit counts where the household is the same (same grid, same household id).
+        for (const vt of party()?.visits ?? []) if (vt.gridId === gridId) others.push({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'party' });
+        return buildCareIndex({ settings: (deps.org() as Partial<OrgView> | null)?.data?.care, households: people.households.values(), residents: people.residents.values(), care: careIn(gridId), others, ...(asOfMs !== undefined ? { asOfMs } : {}) });
+      }),
+    careAct: (gridId, type, data) => {
+      const name = careDocName(gridId);
+      if (sync.access(name) !== 'write') return { ok: false, error: 'forbidden' };
+      const e = envelope(type, data);
+      const parsed = parseCareEvent(e);
+      if (!parsed.ok) return { ok: false, error: 'bad_request', detail: parsed.detail };
+      const after = foldCare([...sync.events(name), parsed.event]);
+      if (after.superseded.includes(e.id)) return { ok: false, error: 'state_not_allowed' };
+      return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
+    },
+    careReport: async (gridId, visitId, input) => {
+      const visit = careIn(gridId)?.visits.find((x) => x.id === visitId);
+      if (!visit || visit.workerId !== user.id || sync.access(careDocName(gridId)) !== 'write') return { ok: false, error: 'forbidden' };
+      if (visit.caseId) return { ok: false, error: 'state_not_allowed' };
+      const decision = await deps.report(input);
+      if (!decision.ok) return decision;
+      const linked = api.careAct(gridId, 'case_linked', { visitId, caseId: decision.event.caseId });
+      if (!linked.ok) console.warn('gridlink: the case was reported but not linked to the care visit', linked);
+      return decision;
     },
     reportIssue: async (visitId, issue, input) => {
       const st = party();

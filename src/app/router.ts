@@ -46,10 +46,13 @@ export type Route =
   // issue 17: tasks sent down: the list (#/towntasks), a new task (#/towntasks/new), a task (#/towntasks/<town>/<task>),
   // a new entry (…/entry) or an entry edited (…/entry/<id>) by the grid's worker
   | { name: 'towntasks'; town?: string; task?: string; view?: 'new' | 'entry'; entry?: string }
+  // issue 17: a care visit to a household (#/care/<gridId>/<householdId>; the due list is #/tasks/care)
+  | { name: 'care'; gridId: string; householdId: string }
+  | { name: 'caresettings' } // issue 17: the county's care levels and tags (county, admin)
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
-const SIMPLE = ['login', 'cases', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'geo', 'storage', 'signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby', 'lessons', 'accounts', 'audit', 'reference'] as const;
+const SIMPLE = ['login', 'cases', 'report', 'board', 'work', 'tasks', 'village', 'stats', 'map', 'people', 'geo', 'storage', 'signup', 'me', 'invites', 'inbox', 'apikeys', 'nearby', 'lessons', 'accounts', 'audit', 'reference', 'caresettings'] as const;
 type SimpleName = (typeof SIMPLE)[number];
 
 export function parseHash(hash: string): Route {
@@ -61,6 +64,8 @@ export function parseHash(hash: string): Route {
   if (su) return { name: 'signup', invite: su[1]! };
   const ph = /^\/people\/([A-Za-z0-9_.-]{1,40})\/([A-Za-z0-9_.-]{1,40})$/.exec(path);
   if (ph) return { name: 'people', gridId: ph[1]!, householdId: ph[2]! };
+  const cv = /^\/care\/([A-Za-z0-9_.-]{1,40})\/([A-Za-z0-9_.-]{1,40})$/.exec(path);
+  if (cv) return { name: 'care', gridId: cv[1]!, householdId: cv[2]! };
   const pt = /^\/party(?:\/([a-z_]{1,32}))?\/?(?:\?town=([a-z0-9]{1,16}))?$/.exec(path);
   if (pt) return { name: 'party', ...(pt[1] ? { tab: pt[1] } : {}), ...(pt[2] ? { town: pt[2] } : {}) };
   const g = /^\/map\/([A-Za-z0-9_.:-]{1,64})$/.exec(path);
@@ -108,6 +113,8 @@ export function routeHref(r: Route): string {
       return r.gridId ? `#/map/${encodeURIComponent(r.gridId)}` : '#/map';
     case 'people':
       return r.gridId && r.householdId ? `#/people/${encodeURIComponent(r.gridId)}/${encodeURIComponent(r.householdId)}` : '#/people';
+    case 'care':
+      return `#/care/${encodeURIComponent(r.gridId)}/${encodeURIComponent(r.householdId)}`;
     case 'party':
       return `#/party${r.tab ? `/${r.tab}` : ''}${r.town ? `?town=${r.town}` : ''}`;
     case 'lessonCards':

@@ -9,6 +9,10 @@
  * Issue 14: `training.<townId>` (learners and literacy sessions: the town's trainers write; its center, its village
  * secretaries, county and admin read). Names under `practice.` belong to the trainer's practice sandbox: they exist
  * only on a device, and the relay refuses them (`isPracticeDocName`).
+ * Issue 17: `care.<gridId>` (the care visits of a grid: its worker writes; its village secretary, town center, county
+ * and admin read, src/domain/care.ts). The grid worker also reads its town's `party.<townId>`: a party member's
+ * visit to a contact household counts as a care visit of that household. County accounts write the org doc, for
+ * the one change they may make (`care.set`, refchanges.ts `roleMayChange`).
  */
 import type { Grid, UserInfo } from './org.ts';
 import { CST_OFFSET_MS } from './cst.ts';
@@ -39,6 +43,11 @@ const ID_NUMBERS_DOC = /^idnumbers\.(g\d{4})$/;
 const TRAINING_DOC = /^training\.(t\d{2})$/;
 const TASKS_DOC = /^tasks\.(t\d{2})$/;
 const TASK_ANSWERS_DOC = /^taskanswers\.(g\d{4})$/;
+const CARE_DOC = /^care\.(g\d{4})$/;
+
+export function careDocName(gridId: string): string {
+  return `care.${gridId}`;
+}
 /** The prefix of the practice sandbox's local data (src/app/practice.ts); never synced. */
 export const PRACTICE_PREFIX = 'practice.';
 
@@ -73,7 +82,8 @@ export type RecordDocKind =
   | { kind: 'idnumbers'; gridId: string }
   | { kind: 'training'; townId: string }
   | { kind: 'tasks'; townId: string }
-  | { kind: 'taskanswers'; gridId: string };
+  | { kind: 'taskanswers'; gridId: string }
+  | { kind: 'care'; gridId: string };
 
 /** The issue-5 record docs (not handled by the case sync engine). */
 export function parseRecordDocName(name: string): RecordDocKind | null {
@@ -89,6 +99,8 @@ export function parseRecordDocName(name: string): RecordDocKind | null {
   if (k) return { kind: 'tasks', townId: k[1]! };
   const a = TASK_ANSWERS_DOC.exec(name);
   if (a) return { kind: 'taskanswers', gridId: a[1]! };
+  const c = CARE_DOC.exec(name);
+  if (c) return { kind: 'care', gridId: c[1]! };
   return null;
 }
 
@@ -120,7 +132,10 @@ export function idNumbersAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'village
   return grid && seesFullIdNumber(user, grid) ? 'write' : null;
 }
 
-/** Access to `party.<townId>`: the town's center, secretaries and party members; county and admin. */
+/**
+ * Access to `party.<townId>`: the town's center, secretaries and party members; county and admin. Its grid workers
+ * read it (issue 17: a member's contact-household visit counts as a care visit of the household).
+ */
 export function partyAccess(user: UserInfo, townId: string): DocAccess | null {
   switch (user.role) {
     case 'admin':
@@ -130,6 +145,8 @@ export function partyAccess(user: UserInfo, townId: string): DocAccess | null {
     case 'secretary':
     case 'member':
       return user.townId === townId ? 'write' : null;
+    case 'worker':
+      return user.townId === townId ? 'read' : null;
     default:
       return null;
   }
@@ -155,6 +172,7 @@ export function trainingAccess(user: UserInfo, townId: string): DocAccess | null
 }
 
 /**
+/**
  * Issue 17: access to `tasks.<townId>` (task definitions): the town's center and the county write (each only on
  * its own side, server/validate.ts); the town's grid workers and village secretaries read, as does admin.
  */
@@ -175,10 +193,12 @@ export function tasksAccess(user: UserInfo, townId: string): DocAccess | null {
 }
 
 /**
- * Access to `taskanswers.<gridId>` (one grid's answers, which may name households): the grid's worker writes; its
- * village secretary, its town center, county and admin read. No other grid's worker holds it.
+ * Access to a grid's own work log (issue 17: `taskanswers.<gridId>`, its answers to tasks sent down, and
+ * `care.<gridId>`, its care visits; both may name households): the grid's worker writes; its village secretary, its
+ * town center, county and admin read. No other grid's worker holds it. County and admin may open any grid's; their
+ * devices are not given them all (recordDocsForUser).
  */
-export function taskAnswersAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageId' | 'townId'> | undefined): DocAccess | null {
+export function gridWorkAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageId' | 'townId'> | undefined): DocAccess | null {
   if (!grid) return null;
   switch (user.role) {
     case 'worker':
@@ -194,6 +214,8 @@ export function taskAnswersAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villa
       return null;
   }
 }
+export const taskAnswersAccess = gridWorkAccess;
+export const careAccess = gridWorkAccess;
 
 /** The people, ID number, party and training docs of a user (listed by GET /api/me after the org and cases docs). */
 export function recordDocsForUser(user: UserInfo, townIds: readonly string[], grids: readonly Pick<Grid, 'id' | 'villageId' | 'townId'>[]): DocGrant[] {
@@ -206,6 +228,9 @@ export function recordDocsForUser(user: UserInfo, townIds: readonly string[], gr
     // County and admin may read every grid's answers (docAccess) but do not sync ~900 of them: see DESIGN 3.
     const ta = user.role === 'county' || user.role === 'admin' ? null : taskAnswersAccess(user, g);
     if (ta) out.push({ name: taskAnswersDocName(g.id), access: ta });
+    // Listed with the grid's people doc only (county and admin would get every grid's: see careAccess).
+    const c = a ? careAccess(user, g) : null;
+    if (c) out.push({ name: careDocName(g.id), access: c });
   }
   for (const t of townIds) {
     const a = partyAccess(user, t);
@@ -218,6 +243,11 @@ export function recordDocsForUser(user: UserInfo, townIds: readonly string[], gr
   return out;
 }
 
+/** The org doc: admins write reference changes, county accounts their one kind (`care.set`); everyone else reads. */
+function orgAccess(user: UserInfo): DocAccess {
+  return user.role === 'admin' || user.role === 'county' ? 'write' : 'read';
+}
+
 /** The year a case belongs to, by its report time in China Standard Time. */
 export function caseYear(reportedMs: number): number {
   return new Date(reportedMs + CST_OFFSET_MS).getUTCFullYear();
@@ -228,7 +258,7 @@ export function docsForUser(user: UserInfo, townIds: readonly string[], years: r
   // Residents never get CRDT access (the org doc holds the user directory, a cases doc everyone's reports): they get
   // the public reference data and their own reports over HTTP (server/reporter.ts, docs/DESIGN.md section 3a).
   if (user.role === 'resident') return [];
-  const grants: DocGrant[] = [{ name: ORG_DOC, access: user.role === 'admin' ? 'write' : 'read' }];
+  const grants: DocGrant[] = [{ name: ORG_DOC, access: orgAccess(user) }];
   let towns: readonly string[] = [];
   switch (user.role) {
     case 'admin':
@@ -261,9 +291,10 @@ export function docAccess(user: UserInfo, name: string, townIds: readonly string
   if (rec?.kind === 'training') return townIds.includes(rec.townId) ? trainingAccess(user, rec.townId) : null;
   if (rec?.kind === 'tasks') return townIds.includes(rec.townId) ? tasksAccess(user, rec.townId) : null;
   if (rec?.kind === 'taskanswers') return taskAnswersAccess(user, grid?.(rec.gridId));
+  if (rec?.kind === 'care') return careAccess(user, grid?.(rec.gridId));
   const parsed = parseDocName(name);
   if (!parsed) return null;
-  if (parsed.kind === 'org') return user.role === 'resident' ? null : user.role === 'admin' ? 'write' : 'read';
+  if (parsed.kind === 'org') return user.role === 'resident' ? null : orgAccess(user);
   const grant = docsForUser(user, townIds, [parsed.year]).find((g) => g.name === name);
   return grant?.access ?? null;
 }

@@ -3,6 +3,8 @@
  * Ids are stable strings: towns `t01`..`t13`, villages `t01v01`, grids `g0001`..`g0844`, units `u001`..,
  * major categories `01`..`17`, subcategories `0101` (major + two digits), plans `P001`...
  */
+import type { CareSettings } from './caresettings.ts';
+
 export const ROLES = ['admin', 'county', 'town', 'unit', 'worker', 'secretary', 'trainer', 'resident', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -145,6 +147,8 @@ export interface OrgData {
   users: UserInfo[];
   /** Working-day calendars by year (only from `calendar.set` changes: no map of its own). */
   calendars?: WorkCalendar[];
+  /** Issue 17: the county's care levels and tags (only from `care.set` changes; absent: caresettings.ts DEFAULT_CARE). */
+  care?: CareSettings;
 }
 
 /** Names of the Y.Map in the org doc for each collection, keyed by id (code for categories). */

@@ -31,6 +31,12 @@ import type { Grid, UserInfo } from './org.ts';
 
 export const RESIDENT_TAGS = ['elderly_alone', 'low_income', 'disabled', 'left_behind_child'] as const;
 export type ResidentTag = (typeof RESIDENT_TAGS)[number];
+/**
+ * Issue 17: a resident's tags are the built-in RESIDENT_TAGS and any the county adds (its `care.set` settings,
+ * care.ts); a tag id has this form (the same as care.ts CARE_ID_PATTERN). A household's care level is a level id of
+ * those settings, or `none` (tagged, but on no visit schedule).
+ */
+export const TAG_PATTERN = /^[a-z][a-z0-9_]{1,23}$/;
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)));
@@ -50,6 +56,8 @@ export const HouseholdSchema = v.strictObject({
   note: optionalText(500),
   /** Where the household lives (a raised issue becomes a case here). */
   location: v.optional(v.strictObject({ lat: v.pipe(v.number(), v.minValue(-90), v.maxValue(90)), lng: v.pipe(v.number(), v.minValue(-180), v.maxValue(180)) })),
+  /** Issue 17: the household's own care level (overrides what its residents' tags give), or `none`. */
+  careLevel: v.optional(v.pipe(v.string(), v.regex(TAG_PATTERN))),
 });
 export type Household = v.InferOutput<typeof HouseholdSchema>;
 
@@ -61,7 +69,7 @@ export const ResidentSchema = v.strictObject({
   /** Masked only (`2111**********1234`); the full number is in `idnumbers.<gridId>`. Absent when not known. */
   idNumber: v.optional(v.pipe(v.string(), v.regex(MASKED_ID_PATTERN, 'a people doc holds masked ID numbers only (the full number goes to idnumbers.<gridId>)'))),
   relation: optionalText(20),
-  tags: v.pipe(v.array(v.picklist(RESIDENT_TAGS)), v.maxLength(RESIDENT_TAGS.length)),
+  tags: v.pipe(v.array(v.pipe(v.string(), v.regex(TAG_PATTERN))), v.maxLength(12)),
 });
 export type Resident = v.InferOutput<typeof ResidentSchema>;
 
@@ -154,8 +162,10 @@ export interface Visit {
 }
 
 export interface PeopleState {
-  households: Map<string, Household & { updatedAt: string }>;
-  residents: Map<string, Resident & { updatedAt: string }>;
+  /** `levelAt`: when the household's current care level was set (issue 17), while it has one. */
+  households: Map<string, Household & { updatedAt: string; levelAt?: string }>;
+  /** `taggedAt`: since when the resident has had a tag without a break (issue 17: a first care visit counts from it). */
+  residents: Map<string, Resident & { updatedAt: string; taggedAt?: string }>;
   visits: Visit[];
 }
 
@@ -169,8 +179,15 @@ export function foldPeople(raw: readonly unknown[]): PeopleState {
   events.sort(byAtId);
   const s: PeopleState = { households: new Map(), residents: new Map(), visits: [] };
   for (const e of events) {
-    if (e.type === 'household_saved') s.households.set(e.data.id, { ...e.data, updatedAt: e.at });
-    else if (e.type === 'resident_saved') s.residents.set(e.data.id, { ...e.data, updatedAt: e.at });
+    if (e.type === 'household_saved') {
+      const before = s.households.get(e.data.id);
+      const levelAt = !e.data.careLevel ? undefined : before?.careLevel === e.data.careLevel ? before.levelAt : e.at;
+      s.households.set(e.data.id, { ...e.data, updatedAt: e.at, ...(levelAt ? { levelAt } : {}) });
+    } else if (e.type === 'resident_saved') {
+      const before = s.residents.get(e.data.id);
+      const taggedAt = e.data.tags.length === 0 ? undefined : (before?.tags.length ? before.taggedAt : undefined) ?? e.at;
+      s.residents.set(e.data.id, { ...e.data, updatedAt: e.at, ...(taggedAt ? { taggedAt } : {}) });
+    }
     else s.visits.push({ id: e.id, householdId: e.data.householdId, note: e.data.note, actor: e.actor, at: e.at });
   }
   return s;

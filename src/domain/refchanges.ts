@@ -22,11 +22,20 @@
 import * as v from 'valibot';
 import { HLC_PATTERN } from './hlc.ts';
 import { ID_PATTERN } from './ids.ts';
+import { CareSettingsSchema, careSettingsProblem, type CareSettings } from './caresettings.ts';
 import { CHANGES_ARRAY, type Grid, type MajorCategory, type OrgData, type Plan, type Subcategory, type Town, type Unit, type UserInfo, type Village, type WorkCalendar } from './org.ts';
 
 export { CHANGES_ARRAY };
 
-export const CHANGE_TYPES = ['town.set', 'village.set', 'grid.set', 'category.set', 'subcategory.set', 'plan.set', 'unit.set', 'calendar.set'] as const;
+export const CHANGE_TYPES = ['town.set', 'village.set', 'grid.set', 'category.set', 'subcategory.set', 'plan.set', 'unit.set', 'calendar.set', 'care.set'] as const;
+
+/**
+ * Issue 17: who may make each change besides an admin. The county sets the care levels and tags (`care.set`): the
+ * relay opens the org doc for writing to county accounts (docs.ts) and this rule keeps them to that one change.
+ */
+export function roleMayChange(role: UserInfo['role'], type: ChangeType): boolean {
+  return role === 'admin' || (role === 'county' && type === 'care.set');
+}
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
 /** Limits of a plan (the relay and the editor enforce the same). */
@@ -102,6 +111,7 @@ const DATA = {
   'plan.set': PlanSchema,
   'unit.set': UnitSchema,
   'calendar.set': CalendarSchema,
+  'care.set': CareSettingsSchema,
 } as const;
 
 interface DataOf {
@@ -113,6 +123,7 @@ interface DataOf {
   'plan.set': Plan;
   'unit.set': Unit;
   'calendar.set': WorkCalendar;
+  'care.set': CareSettings;
 }
 export type RefChange = { [K in ChangeType]: { id: string; at: string; actor: string; type: K; data: DataOf[K] } }[ChangeType];
 
@@ -274,6 +285,10 @@ function checkRefs(c: RefChange, l: Lookup): ChangeProblem | null {
       if (both) return { code: 'invalid_event', detail: `calendar ${year}: ${both} is both a holiday and a working day` };
       return null;
     }
+    case 'care.set': {
+      const problem = careSettingsProblem(c.data);
+      return problem ? { code: 'invalid_event', detail: `care settings: ${problem}` } : null;
+    }
   }
 }
 
@@ -292,7 +307,7 @@ function checkIn(raw: unknown, l: Lookup, actor: UserInfo | null): { problem: Ch
   const c = parsed.change;
   if (actor) {
     if (c.actor !== actor.id) return { problem: { code: 'forged_actor', detail: `change ${c.id}: actor ${c.actor} is not ${actor.id}` } };
-    if (actor.role !== 'admin') return { problem: { code: 'role_not_allowed', detail: `change ${c.id}: a ${actor.role} may not edit reference data` } };
+    if (!roleMayChange(actor.role, c.type)) return { problem: { code: 'role_not_allowed', detail: `change ${c.id}: a ${actor.role} may not make '${c.type}'` } };
   }
   const problem = checkRefs(c, l);
   return problem ? { problem } : { problem: null, change: c };
@@ -329,6 +344,9 @@ function put(l: Lookup, c: RefChange): void {
     case 'calendar.set':
       d.calendars ??= [];
       return upsert(d.calendars, l.calendars as Map<string | number, WorkCalendar>, c.data.year, c.data);
+    case 'care.set':
+      d.care = c.data;
+      return;
   }
 }
 
@@ -337,6 +355,7 @@ export function changeSubject(c: RefChange): { target: string; name?: string; re
   const kind = c.type.slice(0, -'.set'.length);
   const d = c.data;
   if (c.type === 'calendar.set') return { target: `calendar:${c.data.year}` };
+  if (c.type === 'care.set') return { target: 'care:county' };
   const key = 'code' in d ? d.code : (d as { id: string }).id;
   return { target: `${kind}:${key}`, name: (d as { name: string }).name, ...((d as { retired?: true }).retired ? { retired: true as const } : {}) };
 }
@@ -367,6 +386,7 @@ export function foldChanges(base: OrgData, changes: readonly unknown[]): FoldRes
     units: [...base.units],
     users: base.users,
     ...(base.calendars ? { calendars: [...base.calendars] } : {}),
+    ...(base.care ? { care: base.care } : {}),
   };
   const l = lookup(data);
   const applied: string[] = [];

@@ -93,14 +93,18 @@ describe('GET /api/me', () => {
       { name: 'people.g0001', access: 'write' }, // issue 5: the people of its grid
       { name: 'idnumbers.g0001', access: 'write' }, // and their full ID numbers (worker and town center only)
       { name: 'taskanswers.g0001', access: 'write' }, // issue 17: its grid's answers to tasks sent down
-      { name: 'tasks.t01', access: 'read' }, // and its town's tasks
+      { name: 'care.g0001', access: 'write' }, // issue 17: the grid's care visits
+      { name: 'party.t01', access: 'read' }, // and the town's party work (members' 联系户 visits count as care visits)
+      { name: 'tasks.t01', access: 'read' }, // issue 17: its town's tasks sent down
     ]);
   });
 
   it('gives the admin write access to org and the county every town', async () => {
     const admin = (await api(base, '/api/me', { token: tokens.admin })).body as { docs: Array<{ name: string; access: string }> };
     expect(admin.docs[0]).toEqual({ name: 'org', access: 'write' });
-    const county = (await api(base, '/api/me', { token: tokens.county })).body as { docs: Array<{ name: string }> };
+    const county = (await api(base, '/api/me', { token: tokens.county })).body as { docs: Array<{ name: string; access: string }> };
+    // issue 17: the county writes the org doc, for its care levels (`care.set`) only (refchanges.ts roleMayChange)
+    expect(county.docs[0]).toEqual({ name: 'org', access: 'write' });
     // issue 5: and every town's party doc (no people docs: personal data stays with the grid, village and town)
     expect(county.docs.map((d) => d.name)).toEqual(['org', `cases.t01.${year - 1}`, `cases.t01.${year}`, `cases.t02.${year - 1}`, `cases.t02.${year}`, 'party.t01', 'training.t01', 'tasks.t01', 'party.t02', 'training.t02', 'tasks.t02']); // issue 17: every town's tasks, not the grids' answers
     const trainer = (await api(base, '/api/me', { token: tokens.trainer01 })).body as { docs: Array<{ name: string }> };

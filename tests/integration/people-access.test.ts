@@ -40,8 +40,12 @@ describe('people docs: access at the upgrade', () => {
     expect(await upgradeStatus(ws('people.g9999', 'w0001'))).toBe(404);
   });
 
-  it('party.t01: its town, secretaries and members; not grid workers nor other towns', async () => {
-    for (const who of ['w0001', 'town02', 'resident01']) expect(await upgradeStatus(ws('party.t01', who)), who).toBe(403);
+  it('party.t01: its town, secretaries and members, its grid workers to read; not other towns', async () => {
+    for (const who of ['town02', 'resident01']) expect(await upgradeStatus(ws('party.t01', who)), who).toBe(403);
+    // Issue 17: a grid worker reads the town's party doc (members' 联系户 visits count as care visits).
+    const w = new SyncClient(server.wsBase, 'party.t01', tokens.w0001!);
+    await w.synced();
+    w.destroy();
     const c = new SyncClient(server.wsBase, 'party.t01', tokens.p0001!);
     await c.synced();
     c.destroy();

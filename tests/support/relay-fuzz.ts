@@ -35,6 +35,7 @@ import { parsePartyEvent, PARTY_EVENT_TYPES } from '../../src/domain/party.ts';
 import { parsePeopleEvent, PEOPLE_EVENT_TYPES } from '../../src/domain/people.ts';
 import { parseTrainingEvent } from '../../src/domain/training.ts';
 import { parseAnswerEvent, parseTaskEvent } from '../../src/domain/towntasks.ts';
+import { parseCareEvent } from '../../src/domain/care.ts';
 import type { UserInfo } from '../../src/domain/org.ts';
 import { roleMayEver } from '../../src/domain/workflow.ts';
 import {
@@ -224,7 +225,7 @@ export async function checkStore(server: TestServer): Promise<string[]> {
     else if (memory.json !== fromStore.json) out.push(`doc ${name}: the store's content differs from the relay's doc in memory: ${firstDifference(memory.json, fromStore.json)}`);
     if (kind !== 'org') {
       const events = stored.getArray<unknown>(EVENTS_ARRAY).toArray();
-      const parse = kind === 'cases' ? parseEvent : kind === 'people' ? parsePeopleEvent : kind === 'party' ? parsePartyEvent : kind === 'training' ? parseTrainingEvent : kind === 'tasks' ? parseTaskEvent : kind === 'taskanswers' ? parseAnswerEvent : null;
+      const parse = kind === 'cases' ? parseEvent : kind === 'people' ? parsePeopleEvent : kind === 'party' ? parsePartyEvent : kind === 'training' ? parseTrainingEvent : kind === 'tasks' ? parseTaskEvent : kind === 'taskanswers' ? parseAnswerEvent : kind === 'care' ? parseCareEvent : null;
       const ids = new Set<string>();
       const reports = new Set<string>();
       for (const e of events) {
@@ -411,6 +412,7 @@ function docNames(): string[] {
     'training.t01',
     'tasks.t01',
     'taskanswers.g0001',
+    'care.g0001',
     'idnumbers.g0001',
     `cases.t01.${year - 40}`,
     'cases.t99.2025',

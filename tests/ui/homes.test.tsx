@@ -82,7 +82,7 @@ describe('issue 11: the field roles', () => {
     const primary = mustFind(m.root, '.home-primary a.btn-primary');
     expect(primary.getAttribute('href')).toBe('#/report');
     expect(primary.textContent).toContain('上报新案件');
-    expect(Array.from(m.root.querySelectorAll('.queue-tab > span:first-child')).map((x) => x.textContent)).toEqual(['待核查', '我的上报', '居民上报', '已完成']);
+    expect(Array.from(m.root.querySelectorAll('.queue-tab > span:first-child')).map((x) => x.textContent)).toEqual(['待核查', '我的上报', '居民上报', '走访', '已完成']);
   });
 
   it('keeps a closed case findable in the worker’s 已完成 tab', async () => {

@@ -30,6 +30,7 @@ export const en: Messages = {
   'shell.tasks': 'My tasks',
   'shell.village': 'My village',
   'shell.stats': 'Assessment',
+  'shell.care': 'Care visits',
   'shell.hall': 'Command hall',
   'shell.map': 'Map',
 

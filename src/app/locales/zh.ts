@@ -33,6 +33,7 @@ export const zh = {
   'shell.tasks': '我的任务',
   'shell.village': '本村',
   'shell.stats': '考核',
+  'shell.care': '走访设置',
   'shell.hall': '指挥中心',
   'shell.map': '地图',
 

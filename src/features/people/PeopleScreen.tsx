@@ -11,6 +11,8 @@ import type { PeopleHit, RecordResult } from '../../app/records.ts';
 import type { Session } from '../../app/services.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import { RESIDENT_TAGS, type ResidentTag } from '../../domain/people.ts';
+import type { CareSettings } from '../../domain/caresettings.ts';
+import { CareLevelField } from '../care/CareLevelField.tsx';
 import { Alert } from '../../ui/Alert.tsx';
 import { EmptyState, ListSkeleton } from '../../ui/EmptyState.tsx';
 import { Icon } from '../../ui/icons.tsx';
@@ -21,7 +23,9 @@ import { gridLabel } from '../cases/lookup.ts';
 import '../party/party.css';
 import { UnsavedRecords } from '../party/Unsaved.tsx';
 
-export const tagName = (tag: ResidentTag): string => t(`people.tag.${tag}`);
+/** A built-in tag's message; a tag the county added (issue 17) shows under the name its care settings give. */
+export const tagName = (tag: string, care?: CareSettings): string =>
+  (RESIDENT_TAGS as readonly string[]).includes(tag) ? t(`people.tag.${tag as ResidentTag}`) : (care?.tags.find((x) => x.id === tag)?.name ?? tag);
 
 export function PeopleScreen({ session, gridId, householdId }: { session: Session; gridId?: string | undefined; householdId?: string | undefined }) {
   const records = session.records;
@@ -84,7 +88,7 @@ function PeopleList({ session }: { session: Session }) {
                 <li key={h.resident.id}>
                   <a href={`#/people/${h.gridId}/${h.resident.householdId}`} class="row-link">
                     <strong>{h.resident.name}</strong> · {h.address} · <span class="mono">{h.resident.idNumber}</span>
-                    {h.resident.tags.length ? ` · ${h.resident.tags.map(tagName).join('、')}` : ''}
+                    {h.resident.tags.length ? ` · ${h.resident.tags.map((x) => tagName(x)).join('、')}` : ''}
                   </a>
                 </li>
               ))}
@@ -240,6 +244,12 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
         ) : null}
         <dt>{t('people.grid')}</dt>
         <dd>{gridLabel(org, gridId)}</dd>
+        <dt>
+          <label for="hh-care-level">{t('care.levelField')}</label>
+        </dt>
+        <dd>
+          <CareLevelField records={records} household={h} settings={org?.data.care} onSaved={(ok) => setMsg(ok ? { tone: 'success', text: t('care.levelSaved') } : { tone: 'error', text: t('people.saveFailed') })} />
+        </dd>
       </dl>
       <section aria-labelledby="hh-members-h">
         <h2 id="hh-members-h">{t('people.membersOf', { n: members.length })}</h2>

@@ -106,6 +106,8 @@ function destinations(session: Session): Dest[] {
   if (role === 'admin' || role === 'town') out.push({ href: '#/accounts', name: 'accounts', also: ['audit'], label: t('shell.accounts'), icon: 'account' });
   // The reference data editor, with the boundary import (#/geo) as one of its tabs.
   if (role === 'admin') out.push({ href: '#/reference', name: 'reference', also: ['geo'], label: t('shell.reference'), icon: 'ref' });
+  // Issue 17: the county's care levels and tags (a `care.set` reference change).
+  if (role === 'county' || role === 'admin') out.push({ href: '#/caresettings', name: 'caresettings', label: t('shell.care'), icon: 'people' });
   return out;
 }
 

@@ -24,8 +24,10 @@ import { FinishedList, useFinished } from '../home/FinishedList.tsx';
 import { useDataKnown } from '../workflow/usePaged.ts';
 import '../home/home.css';
 import { OpenTasksLine } from '../towntasks/OpenTasksLine.tsx';
+import { CareTasks, useCareIndex, useDue } from '../care/CareTasks.tsx';
 
-export const TASK_TABS = ['verify', 'reports', 'residents', 'done'] as const;
+// Issue 17: `care`, the households due or overdue for a care visit (features/care/CareTasks.tsx).
+export const TASK_TABS = ['verify', 'reports', 'residents', 'care', 'done'] as const;
 export type TaskTab = (typeof TASK_TABS)[number];
 
 const VERIFY_OFFERS: readonly EventType[] = ['verified', 'verification_failed', 'closed'];
@@ -52,7 +54,7 @@ interface TaskQueue {
   empty: MessageKey;
 }
 
-const TAB_QUEUES: Record<Exclude<TaskTab, 'done'>, TaskQueue> = {
+const TAB_QUEUES: Record<Exclude<TaskTab, 'done' | 'care'>, TaskQueue> = {
   verify: { queue: 'to_verify', offers: VERIFY_OFFERS, quick: verifyQuick, handle: 'tasks.handleVerify', empty: 'tasks.emptyVerify' },
   reports: { queue: 'my_reports', offers: REPORT_OFFERS, handle: 'tasks.handleReport', empty: 'tasks.emptyReports' },
   residents: { queue: 'resident_reports', offers: RESIDENT_OFFERS, quick: verifyQuick, handle: 'tasks.handleResident', empty: 'tasks.emptyResidents' },
@@ -85,10 +87,11 @@ export function WorkerTasks({ session, tab }: { session: Session; tab?: string |
   const { now, help, counts, keys } = useWorkScreen(session, COUNTED);
   const closed = useClosedCount(session, user.gridId);
   const known = useDataKnown(session);
+  const careDue = useDue(useCareIndex(session).index, now);
   if (user.role !== 'worker') return <NotAllowed title={t('tasks.title')} />;
   // "Nothing to check" only once the cases are known (not while the first sync runs).
   const due = counts.to_verify === 0 && !known ? undefined : counts.to_verify;
-  const tabName = (x: TaskTab) => (x === 'done' ? t('home.recent') : t(`tasks.tab.${x}`));
+  const tabName = (x: TaskTab) => (x === 'done' ? t('home.recent') : x === 'care' ? t('care.tab') : t(`tasks.tab.${x}`));
   return (
     <div class="tasks work-screen">
       <ScreenTitle suffix={t('app.name')} tools={<ElderSwitch home />} title={`${t('tasks.title')} · ${tabName(current)}`}>
@@ -118,10 +121,12 @@ export function WorkerTasks({ session, tab }: { session: Session; tab?: string |
         current={current}
         href={(x) => routeHref({ name: 'tasks', tab: x })}
         name={tabName}
-        count={(x) => (x === 'done' ? closed : counts[TAB_QUEUES[x].queue])}
+        count={(x) => (x === 'done' ? closed : x === 'care' ? careDue?.length : counts[TAB_QUEUES[x].queue])}
       />
       {current === 'done' ? (
         <DoneTab session={session} now={now} />
+      ) : current === 'care' ? (
+        <CareTasks session={session} now={now} />
       ) : (
         <>
           {current === 'residents' ? <p class="hint">{t('tasks.residentsHint')}</p> : null}

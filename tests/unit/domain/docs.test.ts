@@ -9,7 +9,7 @@ const names = (id: string) => docsForUser(user(id), TOWNS, YEARS).map((g) => `${
 describe('docsForUser', () => {
   it.each([
     ['admin', ['org:write', 'cases.t01.2024:write', 'cases.t01.2025:write', 'cases.t02.2024:write', 'cases.t02.2025:write']],
-    ['county', ['org:read', 'cases.t01.2024:write', 'cases.t01.2025:write', 'cases.t02.2024:write', 'cases.t02.2025:write']],
+    ['county', ['org:write', 'cases.t01.2024:write', 'cases.t01.2025:write', 'cases.t02.2024:write', 'cases.t02.2025:write']],
     ['town01', ['org:read', 'cases.t01.2024:write', 'cases.t01.2025:write']],
     ['town02', ['org:read', 'cases.t02.2024:write', 'cases.t02.2025:write']],
     ['w0001', ['org:read', 'cases.t01.2024:write', 'cases.t01.2025:write']],
@@ -47,9 +47,10 @@ describe('docAccess', () => {
     expect(docAccess(user('resident01'), 'cases.t01.2025', TOWNS)).toBeNull();
   });
 
-  it('org is writable by admins only', () => {
+  it('org is writable by admins, and by the county for its care levels only (refchanges.ts roleMayChange)', () => {
     expect(docAccess(user('admin'), 'org', TOWNS)).toBe('write');
-    expect(docAccess(user('county'), 'org', TOWNS)).toBe('read');
+    expect(docAccess(user('county'), 'org', TOWNS)).toBe('write');
+    expect(docAccess(user('town01'), 'org', TOWNS)).toBe('read');
     expect(docAccess(user('w0001'), 'org', TOWNS)).toBe('read');
   });
 

@@ -27,14 +27,16 @@ describe('people and party docs: access', () => {
   });
   it('party.<town>: the town, its secretaries and members, county, admin', () => {
     for (const who of ['town01', 'st01v01', 'p0001', 'county', 'admin']) expect(docAccess(user(who), 'party.t01', TOWNS), who).toBe('write');
-    for (const who of ['town02', 'w0001', 'unit002', 'resident01']) expect(docAccess(user(who), 'party.t01', TOWNS), who).toBeNull();
+    for (const who of ['town02', 'unit002', 'resident01']) expect(docAccess(user(who), 'party.t01', TOWNS), who).toBeNull();
+    // Issue 17: the town's grid workers read it (party members' contact-household visits count as care visits).
+    expect(docAccess(user('w0001'), 'party.t01', TOWNS)).toBe('read');
   });
   it('lists the record docs per user', () => {
-    // The issue-17 task docs are listed too (towntasks.test.ts); these lists are the people and party ones.
+    // The issue-17 task docs are listed too (towntasks.test.ts); these lists are the people, care and party ones.
     const names = (who: string) => recordDocsForUser(user(who), TOWNS, ORG.grids).map((g) => g.name).filter((n) => !/^task/.test(n));
-    expect(names('w0001')).toEqual(['people.g0001', 'idnumbers.g0001']);
-    expect(names('st01v01')).toEqual(['people.g0001', 'party.t01', 'training.t01']);
-    expect(names('town01')).toEqual(['people.g0001', 'idnumbers.g0001', 'people.g0002', 'idnumbers.g0002', 'party.t01', 'training.t01']);
+    expect(names('w0001')).toEqual(['people.g0001', 'idnumbers.g0001', 'care.g0001', 'party.t01']);
+    expect(names('st01v01')).toEqual(['people.g0001', 'care.g0001', 'party.t01', 'training.t01']);
+    expect(names('town01')).toEqual(['people.g0001', 'idnumbers.g0001', 'care.g0001', 'people.g0002', 'idnumbers.g0002', 'care.g0002', 'party.t01', 'training.t01']);
     expect(names('p0001')).toEqual(['party.t01']);
     expect(names('county')).toEqual(['party.t01', 'training.t01', 'party.t02', 'training.t02']);
   });
@@ -67,7 +69,9 @@ describe('people: fold, masking, validation', () => {
   it('rejects bad tags and ID numbers', () => {
     // People docs hold masked numbers only (full ones: tests/unit/domain/idnumbers.test.ts).
     expect(parsePeopleEvent(ev('resident_saved', 'w0001', { id: 'r', householdId: 'h', name: 'x', idNumber: '2111**********123X', tags: ['low_income'] })).ok).toBe(true);
-    expect(parsePeopleEvent(ev('resident_saved', 'w0001', { id: 'r', householdId: 'h', name: 'x', idNumber: '2111**********123X', tags: ['rich'] })).ok).toBe(false);
+    expect(parsePeopleEvent(ev('resident_saved', 'w0001', { id: 'r', householdId: 'h', name: 'x', idNumber: '2111**********123X', tags: ['Rich!'] })).ok).toBe(false);
+    // Issue 17: a tag the county adds (care.set) is any well-formed tag id; its meaning is the county's settings.
+    expect(parsePeopleEvent(ev('resident_saved', 'w0001', { id: 'r', householdId: 'h', name: 'x', tags: ['veteran'] })).ok).toBe(true);
   });
 });
 

@@ -58,7 +58,7 @@ describe('records on the device', () => {
 
   it('writes the full number to idnumbers.g0001 only; the people doc gets the masked form', async () => {
     const { sync, api } = await device('w0001');
-    expect([...sync.docs().keys()].filter((n) => !n.startsWith('task')).sort()).toEqual(['idnumbers.g0001', 'people.g0001']);
+    expect([...sync.docs().keys()].sort().filter((n) => !n.startsWith('care.') && !n.startsWith('task')), 'issue 17 adds care.g0001 and the task docs').toEqual(['idnumbers.g0001', 'people.g0001']);
     expect(api.holdsIdNumbers('g0001')).toBe(true);
     api.saveHousehold({ id: 'g0001h001', gridId: 'g0001', address: '太平村1号', head: '赵' });
     expect(api.saveResident('g0001', { id: 'r1', householdId: 'g0001h001', name: '赵敏', idNumber: '21110319800101123x', tags: [] }).ok).toBe(true);
@@ -74,7 +74,7 @@ describe('records on the device', () => {
     worker.api.saveHousehold({ id: 'g0001h001', gridId: 'g0001', address: '太平村1号', head: '赵' });
     worker.api.saveResident('g0001', { id: 'r1', householdId: 'g0001h001', name: '赵敏', idNumber: '211103198001011234', tags: [] });
     const { sync, api } = await device('st01v01');
-    expect([...sync.docs().keys()].filter((n) => !n.startsWith('task'))).toEqual(['people.g0001']);
+    expect([...sync.docs().keys()].filter((n) => !n.startsWith('care.') && !n.startsWith('task')), 'issue 17 adds care.g0001 (read) and the task docs').toEqual(['people.g0001']);
     expect(api.holdsIdNumbers('g0001')).toBe(false);
     // What the relay would send the secretary: the people doc as the worker wrote it.
     Y.applyUpdate(sync.docs().get('people.g0001')!, Y.encodeStateAsUpdate(worker.sync.docs().get('people.g0001')!));
@@ -87,5 +87,26 @@ describe('records on the device', () => {
       ['r2', '', true],
     ]);
     expect(JSON.stringify(sync.events('people.g0001'))).not.toContain('211103198001011242');
+  });
+});
+
+describe('care visits on the device (issue 17)', () => {
+  it("the worker's offline visit turns a tagged household on time; a secretary reads but cannot record; a second case link is refused", async () => {
+    const { api } = await device('w0001');
+    api.saveHousehold({ id: 'g0001h001', gridId: 'g0001', address: '太平村1号', head: '赵' });
+    expect(api.saveResident('g0001', { id: 'r1', householdId: 'g0001h001', name: '赵奶奶', tags: ['elderly_alone'] }).ok).toBe(true);
+    // Tagged just now: on time until 30 days from now (China days), then overdue.
+    const index = api.careIndex('g0001')!;
+    expect(index.entries.map((e) => [e.householdId, e.level.id])).toEqual([['g0001h001', 'key']]);
+    expect(index.entries[0]!.lastMs).toBeUndefined();
+    const v = api.careAct('g0001', 'visit_recorded', { householdId: 'g0001h001', mode: 'home', condition: 'attention', needs: ['medical'], note: '腿疼' });
+    expect(v.ok).toBe(true);
+    expect(api.careIndex('g0001')!.entries[0]).toMatchObject({ lastSource: 'care' });
+    const visitId = (v as { id: string }).id;
+    expect(api.careAct('g0001', 'case_linked', { visitId, caseId: '01JC0000000000000000000001' }).ok).toBe(true);
+    expect(api.careAct('g0001', 'case_linked', { visitId, caseId: '01JC0000000000000000000002' })).toMatchObject({ ok: false, error: 'state_not_allowed' });
+    const sec = await device('st01v01');
+    expect(sec.api.careGrids()).toEqual(['g0001']);
+    expect(sec.api.careAct('g0001', 'visit_recorded', { householdId: 'g0001h001', mode: 'home', condition: 'well', needs: [] })).toMatchObject({ ok: false, error: 'forbidden' });
   });
 });

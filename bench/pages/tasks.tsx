@@ -1,0 +1,130 @@
+/**
+ * The grid worker's 我的任务 page for bench/figures/tasks.ts (issue 17): the real WorkerTasks screen on its 走访 tab
+ * over a grid with 200 households due or overdue for a care visit (a people doc of 260 households, 200 of them
+ * tagged long enough ago to be due, and a care log of 400 earlier visits), through the real records service
+ * (src/app/records.ts: fold, care index) over an in-memory stand-in of the record sync. The cases side of the
+ * session answers empty (the care tab shows no case queue).
+ * TODO(issue 17, tasks sent down): add the 20 open tasks sent down to the grid here once that helper's task log and
+ * its section of WorkerTasks are merged: seed them into the stand-in sync (`docs`) under their doc name.
+ * `bench.setup()` (not timed) and `bench.first()` (mount to the first frame with the due list) return wall times (ms).
+ */
+import { render } from 'preact';
+import { signal } from '@preact/signals';
+import { messagesReady } from '../../src/app/i18n.ts';
+import { createRecordsApi } from '../../src/app/records.ts';
+import type { Session } from '../../src/app/services.ts';
+import { careDocName, parseRecordDocName, peopleDocName } from '../../src/domain/docs.ts';
+import { formatHlc, HybridClock } from '../../src/domain/hlc.ts';
+import { newId } from '../../src/domain/ids.ts';
+import { indexOrg, type OrgData, type UserInfo } from '../../src/domain/org.ts';
+import type { RecordSync } from '../../src/sync/records.ts';
+import { WorkerTasks } from '../../src/features/tasks/WorkerTasks.tsx';
+import '../../src/ui/styles.css';
+
+const NOW = Date.now();
+const DAY = 86_400_000;
+const GRID = 'g0001';
+export const DUE = 200;
+const HOUSEHOLDS = 260;
+const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+const frame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+
+const worker: UserInfo = { id: 'w0001', username: 'w0001', name: '网格员', role: 'worker', townId: 't01', villageId: 't01v01', gridId: GRID };
+const org: OrgData = {
+  towns: [{ id: 't01', name: '太平街道', nameEn: 'Taiping', center: [122.07, 41.12] }],
+  villages: [{ id: 't01v01', townId: 't01', name: '曙光村', kind: 'village' }],
+  grids: [{ id: GRID, villageId: 't01v01', townId: 't01', name: '曙光村第一网格', workerId: 'w0001', center: [122.07, 41.12] }],
+  categories: [],
+  subcategories: [],
+  plans: [],
+  units: [],
+  users: [worker],
+};
+
+let session: Session;
+let docs: Map<string, unknown[]>;
+
+function event(type: string, data: unknown, ms: number) {
+  return { id: newId(ms, random), type, actor: 'w0001', at: formatHlc({ ms, counter: 0, node: 'bench' }), data };
+}
+
+function setup(): Promise<{ households: number; due: number; events: number }> {
+  const people: unknown[] = [];
+  const care: unknown[] = [];
+  const tagged = NOW - 120 * DAY;
+  for (let h = 0; h < HOUSEHOLDS; h++) {
+    const id = `${GRID}h${String(h).padStart(3, '0')}`;
+    people.push(event('household_saved', { id, gridId: GRID, address: `曙光村幸福路${h + 1}号`, head: `户主${h}`, phone: '13800000000' }, tagged + h));
+    for (let r = 0; r < 3; r++) {
+      const tags = r === 0 && h < DUE + 30 ? [h % 3 === 0 ? 'low_income' : 'elderly_alone'] : [];
+      people.push(event('resident_saved', { id: `${id}r${r}`, householdId: id, name: `居民${h}-${r}`, relation: r === 0 ? '户主' : '家人', tags }, tagged + h));
+    }
+    // Two earlier visits each (long enough ago for 200 to be due now), the last 30 tagged households visited lately.
+    if (h < DUE + 30) {
+      const last = h < DUE ? NOW - (h % 3 === 0 ? 95 : 35) * DAY : NOW - 2 * DAY;
+      for (const ms of [last - 40 * DAY, last]) care.push(event('visit_recorded', { householdId: id, mode: 'home', condition: 'well', needs: [], note: '入户走访，身体状况稳定。' }, ms));
+    }
+  }
+  docs = new Map([
+    [peopleDocName(GRID), people],
+    [careDocName(GRID), care],
+  ]);
+  const version = signal(0);
+  const sync = {
+    version,
+    access: (name: string) => (docs.has(name) ? 'write' : null),
+    events: (name: string) => docs.get(name) ?? [],
+    names: (kind: string) => [...docs.keys()].filter((n) => parseRecordDocName(n)?.kind === kind),
+    append: (name: string, e: unknown) => (docs.get(name)?.push(e), version.value++, true),
+    unsaved: () => 0,
+  } as unknown as RecordSync;
+  const idx = indexOrg(org);
+  const records = createRecordsApi({ user: worker, sync, org: () => ({ ...idx, data: org }), clock: new HybridClock('bench', () => Date.now()), now: () => Date.now(), random, report: async () => ({ ok: false, error: 'forbidden' }) as never });
+  session = {
+    user: worker,
+    status: signal({ connection: 'online', unsaved: 0, lastSavedMs: null, ready: true, synced: true, authExpired: false }),
+    org: signal({ ...idx, data: org }),
+    casesVersion: signal(0),
+    records,
+    now: () => Date.now(),
+    countCases: async () => 0,
+    countQueue: async () => 0,
+    queryCases: async () => [],
+    getCase: async () => null,
+  } as unknown as Session;
+  return messagesReady().then(() => ({ households: HOUSEHOLDS, due: DUE, events: people.length + care.length }));
+}
+
+/**
+ * From mounting the tasks screen on its 走访 tab to the first frame with the due list; cold (the docs not folded
+ * yet, as when the app opens on 我的任务), or `warm` (the care index built before, untimed: `fold` is its time).
+ */
+async function first(warm = false): Promise<{ ms: number; rows: number; listed: string; fold: number }> {
+  const root = document.getElementById('root')!;
+  render(null, root);
+  // A fresh records service each time: nothing folded or indexed before the screen asks.
+  await setup();
+  await frame();
+  const f0 = performance.now();
+  if (warm) session.records!.careIndex(GRID);
+  const fold = performance.now() - f0;
+  const t0 = performance.now();
+  render(<WorkerTasks session={session} tab="care" />, root);
+  while (!root.querySelector('.care-list a.care-row')) await new Promise((r) => setTimeout(r, 0));
+  await frame();
+  const ms = performance.now() - t0;
+  return { ms, fold, rows: root.querySelectorAll('.care-list a.care-row').length, listed: root.querySelector('.care-tasks .home-lead')?.textContent ?? '' };
+}
+
+/** The same mount-to-frame wait around a bare paragraph: what the page and the machine cost without the screen. */
+async function baseline(): Promise<number> {
+  const root = document.getElementById('root')!;
+  render(null, root);
+  await frame();
+  const t0 = performance.now();
+  render(<p class="hint">基线</p>, root);
+  await frame();
+  return performance.now() - t0;
+}
+
+(window as unknown as { bench: unknown }).bench = { setup, first, baseline };
