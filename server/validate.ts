@@ -16,7 +16,7 @@
  *  - a new event fails `parseEvent`, a report's attributes are not its subcategory's (servicefields.ts) (people
  *    docs: `parsePeopleEvent`, and any full ID number in a people event;
  *    idnumbers docs: `parseIdNumberEvent`; party docs: `parsePartyEvent`; training docs: `parseTrainingEvent`,
- *    a learner of a village outside the doc's town)                                      -> invalid_event
+ *    a learner of a village outside the doc's town; patrols docs: `parsePatrolEvent`)     -> invalid_event
  *  - a new event's actor is not the connection's user                                     -> forged_actor
  *  - the user's role may never make that event type (`roleMayEver`)                       -> role_not_allowed
  *  - a new report is filed in another town's or year's doc                                -> wrong_doc
@@ -58,6 +58,7 @@ import { roleMayEver } from '../src/domain/workflow.ts';
 import { parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../src/domain/training.ts';
+import { parsePatrolEvent, patrolRoleMayWrite } from '../src/domain/patrols.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import { readBase } from '../src/protocol/orgdoc.ts';
 import { CHANGES_ARRAY, foldChanges, parseChange, type RefChange } from '../src/domain/refchanges.ts';
@@ -95,7 +96,9 @@ export type DocKind =
   // the full ID numbers of a grid (src/domain/docs.ts idNumbersAccess: the grid's worker and town center only).
   | { kind: 'idnumbers'; gridId: string }
   // issue 14: a town's learners and literacy sessions (src/domain/training.ts; written by its trainers only).
-  | { kind: 'training'; townId: string };
+  | { kind: 'training'; townId: string }
+  // issue 17: a grid's patrols and the town's expected frequency (src/domain/patrols.ts).
+  | { kind: 'patrols'; gridId: string };
 
 export type Verdict =
   | {
@@ -310,7 +313,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     if (!(s.content instanceof Y.ContentAny)) return refuse('invalid_struct', 'events are plain JSON objects');
     // Only the part the doc does not have yet is new (a client may resend a merged item that overlaps).
     const fresh = s.content.arr.slice(Math.max(0, known - s.id.clock));
-    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training') {
+    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training' || kind.kind === 'patrols') {
       for (const value of fresh) {
         const refusal = inspectRecord(value, kind, user, opts.org);
         if (refusal) return refusal;
@@ -425,6 +428,15 @@ function checkOrgChanges(doc: Y.Doc, fresh: readonly unknown[], user: UserInfo, 
 
 /** A people, ID number or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */
 function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | { kind: 'cases' }>, user: UserInfo, org: OrgIndex | undefined): Verdict | null {
+  if (kind.kind === 'patrols') {
+    // Issue 17: the grid's own worker patrols, its own town's center sets the frequency (patrolRoleMayWrite).
+    const parsed = parsePatrolEvent(value);
+    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+    const e = parsed.event;
+    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    if (!patrolRoleMayWrite(user, e.type, kind.gridId, org?.grid(kind.gridId)?.townId)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not make '${e.type}' in patrols.${kind.gridId}`);
+    return null;
+  }
   if (kind.kind === 'training') {
     const parsed = parseTrainingEvent(value);
     if (!parsed.ok) return refuse('invalid_event', parsed.detail);

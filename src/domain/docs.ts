@@ -9,6 +9,7 @@
  * Issue 14: `training.<townId>` (learners and literacy sessions: the town's trainers write; its center, its village
  * secretaries, county and admin read). Names under `practice.` belong to the trainer's practice sandbox: they exist
  * only on a device, and the relay refuses them (`isPracticeDocName`).
+ * Issue 17: `patrols.<gridId>` (the grid worker's patrols and the town's expected frequency: src/domain/patrols.ts).
  */
 import type { Grid, UserInfo } from './org.ts';
 import { CST_OFFSET_MS } from './cst.ts';
@@ -37,6 +38,7 @@ const PEOPLE_DOC = /^people\.(g\d{4})$/;
 const PARTY_DOC = /^party\.(t\d{2})$/;
 const ID_NUMBERS_DOC = /^idnumbers\.(g\d{4})$/;
 const TRAINING_DOC = /^training\.(t\d{2})$/;
+const PATROLS_DOC = /^patrols\.(g\d{4})$/;
 /** The prefix of the practice sandbox's local data (src/app/practice.ts); never synced. */
 export const PRACTICE_PREFIX = 'practice.';
 
@@ -45,6 +47,10 @@ export function isPracticeDocName(name: string): boolean {
 }
 export function trainingDocName(townId: string): string {
   return `training.${townId}`;
+}
+
+export function patrolsDocName(gridId: string): string {
+  return `patrols.${gridId}`;
 }
 
 export function peopleDocName(gridId: string): string {
@@ -61,7 +67,8 @@ export type RecordDocKind =
   | { kind: 'people'; gridId: string }
   | { kind: 'party'; townId: string }
   | { kind: 'idnumbers'; gridId: string }
-  | { kind: 'training'; townId: string };
+  | { kind: 'training'; townId: string }
+  | { kind: 'patrols'; gridId: string };
 
 /** The issue-5 record docs (not handled by the case sync engine). */
 export function parseRecordDocName(name: string): RecordDocKind | null {
@@ -73,6 +80,8 @@ export function parseRecordDocName(name: string): RecordDocKind | null {
   if (i) return { kind: 'idnumbers', gridId: i[1]! };
   const t = TRAINING_DOC.exec(name);
   if (t) return { kind: 'training', townId: t[1]! };
+  const pa = PATROLS_DOC.exec(name);
+  if (pa) return { kind: 'patrols', gridId: pa[1]! };
   return null;
 }
 
@@ -138,6 +147,36 @@ export function trainingAccess(user: UserInfo, townId: string): DocAccess | null
   }
 }
 
+/**
+ * Access to `patrols.<gridId>` (issue 17): the grid's worker and its town center write (the worker patrols, the
+ * center sets the expected frequency: which events each may make is src/domain/patrols.ts `patrolRoleMayWrite`);
+ * the grid's village secretary, county and admin read.
+ */
+export function patrolsAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageId' | 'townId'> | undefined): DocAccess | null {
+  if (!grid) return null;
+  switch (user.role) {
+    case 'worker':
+      return user.gridId === grid.id ? 'write' : null;
+    case 'town':
+      return user.townId === grid.townId ? 'write' : null;
+    case 'secretary':
+      return user.villageId === grid.villageId ? 'read' : null;
+    case 'county':
+    case 'admin':
+      return 'read';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Whether a user's device lists (syncs) a grid's patrols doc: everyone with access but the county and admin, who
+ * may open any of them but would otherwise hold one per grid of the county (844).
+ */
+function listsPatrols(user: UserInfo): boolean {
+  return user.role !== 'county' && user.role !== 'admin';
+}
+
 /** The people, ID number, party and training docs of a user (listed by GET /api/me after the org and cases docs). */
 export function recordDocsForUser(user: UserInfo, townIds: readonly string[], grids: readonly Pick<Grid, 'id' | 'villageId' | 'townId'>[]): DocGrant[] {
   const out: DocGrant[] = [];
@@ -146,6 +185,8 @@ export function recordDocsForUser(user: UserInfo, townIds: readonly string[], gr
     if (a) out.push({ name: peopleDocName(g.id), access: a });
     const i = idNumbersAccess(user, g);
     if (i) out.push({ name: idNumbersDocName(g.id), access: i });
+    const pa = listsPatrols(user) ? patrolsAccess(user, g) : null;
+    if (pa) out.push({ name: patrolsDocName(g.id), access: pa });
   }
   for (const t of townIds) {
     const a = partyAccess(user, t);
@@ -195,6 +236,7 @@ export function docAccess(user: UserInfo, name: string, townIds: readonly string
   const rec = parseRecordDocName(name);
   if (rec?.kind === 'people') return peopleAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'idnumbers') return idNumbersAccess(user, grid?.(rec.gridId));
+  if (rec?.kind === 'patrols') return patrolsAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'party') return townIds.includes(rec.townId) ? partyAccess(user, rec.townId) : null;
   if (rec?.kind === 'training') return townIds.includes(rec.townId) ? trainingAccess(user, rec.townId) : null;
   const parsed = parseDocName(name);

@@ -29,6 +29,7 @@ import { parseRecordDocName, type DocAccess, type DocGrant } from '../domain/doc
 import type { UserInfo } from '../domain/org.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../domain/training.ts';
+import { PATROL_ROLES, parsePatrolEvent } from '../domain/patrols.ts';
 import { foldPeople, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite, searchKey } from '../domain/people.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
 import { META, UserDb, userDbName, type PeopleSearchRecord } from '../storage/schema.ts';
@@ -83,6 +84,7 @@ const POLICIES: { [K in RecordKind]?: (user: UserInfo) => RescuePolicy<RecordEve
   idnumbers: ownBy(parseIdNumberEvent, peopleRoleMayWrite),
   party: ownBy(parsePartyEvent, (user, e) => (PARTY_ROLES as Record<string, readonly string[] | undefined>)[e.type]?.includes(user.role) ?? false),
   training: ownBy(parseTrainingEvent, (user) => TRAINING_ROLES.includes(user.role)),
+  patrols: ownBy(parsePatrolEvent, (user, e) => PATROL_ROLES[e.type].includes(user.role)),
 };
 
 const anyOwn = ownBy<RecordEvent>((v) => {

@@ -92,6 +92,7 @@ describe('GET /api/me', () => {
       { name: `cases.t01.${year}`, access: 'write' },
       { name: 'people.g0001', access: 'write' }, // issue 5: the people of its grid
       { name: 'idnumbers.g0001', access: 'write' }, // and their full ID numbers (worker and town center only)
+      { name: 'patrols.g0001', access: 'write' }, // issue 17: its patrols
     ]);
   });
 
