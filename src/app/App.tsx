@@ -103,6 +103,7 @@ const ResidentHome = lazyScreen(() => import('../features/resident/ResidentHome.
 const ResidentCase = lazyScreen(() => import('../features/resident/ResidentCase.tsx').then((m) => m.ResidentCase));
 const ReportWizard = lazyScreen(() => import('../features/resident/ReportWizard.tsx').then((m) => m.ReportWizard));
 const NearbyList = lazyScreen(() => import('../features/resident/NearbyList.tsx').then((m) => m.NearbyList));
+const PatrolScreen = lazyScreen(() => import('../features/patrols/PatrolScreen.tsx').then((m) => m.PatrolScreen));
 const TrainingScreen = lazyScreen(() => import('../features/training/TrainingScreen.tsx').then((m) => m.TrainingScreen));
 // The screens few people open (administration, the command hall, the monthly report, the lessons...): their lazy
 // loaders live in a chunk of their own (morescreens.tsx), not in the first screen's JS.
@@ -365,6 +366,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'training':
         screen = <TrainingScreen session={session} learner={r.learner} view={r.view} />;
+        break;
+      case 'patrol':
+        screen = <PatrolScreen session={session} id={r.id} view={r.view} />;
         break;
       case 'statsReport':
       case 'hall':

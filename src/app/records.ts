@@ -7,7 +7,8 @@
  */
 import type { ReadonlySignal } from '@preact/signals';
 import type { Decision } from '../domain/commands.ts';
-import { idNumbersDocName, partyDocName, peopleDocName, trainingDocName } from '../domain/docs.ts';
+import { idNumbersDocName, partyDocName, patrolsDocName, peopleDocName, trainingDocName } from '../domain/docs.ts';
+import { foldPatrols, parsePatrolEvent, type PatrolData, type PatrolEventType, type PatrolState } from '../domain/patrols.ts';
 import { foldTraining, parseTrainingEvent, type TrainingData, type TrainingEventType, type TrainingState } from '../domain/training.ts';
 import type { HybridClock } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
@@ -78,6 +79,13 @@ export interface RecordsApi {
   mayTrain(): boolean;
   /** Append a training event to this user's own town's doc (trainers); refused when it would have no effect. */
   trainingAct<T extends TrainingEventType>(type: T, data: TrainingData[T]): RecordResult;
+  // issue 17 -----------------------------------------------------------------
+  /** Grids whose patrols docs this user holds, sorted (a worker: their grid; a secretary: their village's; a town center: its town's). */
+  patrolGrids(): string[];
+  /** The folded patrols doc of a held grid, or null. */
+  patrols(gridId: string): PatrolState | null;
+  /** Append a patrol event to a grid's doc; refused when this user may not write it or it would have no effect. */
+  patrolAct<T extends PatrolEventType>(gridId: string, type: T, data: PatrolData[T]): RecordResult;
   /** Turn issue `issue` of a contact visit into a case (one step: the report, then the link to it). */
   reportIssue(visitId: string, issue: number, input: ReportInput): Promise<Decision>;
 }
@@ -135,6 +143,8 @@ export function createRecordsApi(deps: {
 
   const trainingNames = () => sync.names('training').sort();
   const trainingIn = (name: string | undefined): TrainingState | null => (name && sync.access(name) ? cached(`training:${name}`, () => foldTraining(sync.events(name))) : null);
+
+  const patrolsIn = (name: string): PatrolState | null => (sync.access(name) ? cached(`patrols:${name}`, () => foldPatrols(sync.events(name))) : null);
 
   const api: RecordsApi = {
     version: sync.version,
@@ -217,6 +227,19 @@ export function createRecordsApi(deps: {
       const parsed = parseTrainingEvent(e);
       if (!parsed.ok) return { ok: false, error: 'bad_request', detail: parsed.detail };
       const after = foldTraining([...sync.events(name), parsed.event]);
+      if (after.superseded.includes(e.id)) return { ok: false, error: 'state_not_allowed' };
+      return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
+    },
+    patrolGrids: () => sync.names('patrols').map((n) => n.slice('patrols.'.length)),
+    patrols: (gridId) => patrolsIn(patrolsDocName(gridId)),
+    patrolAct: (gridId, type, data) => {
+      const name = patrolsDocName(gridId);
+      if (sync.access(name) !== 'write') return { ok: false, error: 'forbidden' };
+      const e = envelope(type, data);
+      const parsed = parsePatrolEvent(e);
+      if (!parsed.ok) return { ok: false, error: 'bad_request', detail: parsed.detail };
+      // Decide with the fold: a check-in after the end, a second open patrol... is refused here, not appended.
+      const after = foldPatrols([...sync.events(name), parsed.event]);
       if (after.superseded.includes(e.id)) return { ok: false, error: 'state_not_allowed' };
       return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
     },

@@ -43,6 +43,9 @@ export type Route =
   // issue 14: digital-literacy training: the trainer's home (#/training), a new learner (#/training/new), a learner
   // (#/training/l/<id>), their record edited (#/training/l/<id>/edit) and a session recorded (#/training/l/<id>/session)
   | { name: 'training'; learner?: string; view?: 'new' | 'edit' | 'session' }
+  // issue 17: patrols: the worker's patrol (#/patrol), one patrol (#/patrol/p/<id>), a case reported from it
+  // (#/patrol/p/<id>/report); the town center's expected frequencies and the readers' lists are #/patrol too
+  | { name: 'patrol'; id?: string; view?: 'report' }
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
@@ -70,6 +73,9 @@ export function parseHash(hash: string): Route {
   if (path === '/training/new') return { name: 'training', view: 'new' };
   const tl = /^\/training\/l\/([A-Za-z0-9_.-]{1,40})(?:\/(edit|session))?$/.exec(path);
   if (tl) return { name: 'training', learner: tl[1]!, ...(tl[2] ? { view: tl[2] as 'edit' | 'session' } : {}) };
+  if (path === '/patrol') return { name: 'patrol' };
+  const pa = /^\/patrol\/p\/([0-9A-Z]{26})(\/report)?$/.exec(path);
+  if (pa) return { name: 'patrol', id: pa[1]!, ...(pa[2] ? { view: 'report' as const } : {}) };
   const sr = /^\/stats\/report(?:\?(.*))?$/.exec(path);
   if (sr) {
     const q = new URLSearchParams(sr[1] ?? '');
@@ -113,6 +119,8 @@ export function routeHref(r: Route): string {
     }
     case 'training':
       return r.learner ? `#/training/l/${encodeURIComponent(r.learner)}${r.view && r.view !== 'new' ? `/${r.view}` : ''}` : r.view === 'new' ? '#/training/new' : '#/training';
+    case 'patrol':
+      return r.id ? `#/patrol/p/${r.id}${r.view ? `/${r.view}` : ''}` : '#/patrol';
     case 'notFound':
       return `#${r.path}`;
     default:

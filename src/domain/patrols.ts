@@ -24,6 +24,7 @@ import * as v from 'valibot';
 import { haversineM } from './distance.ts';
 import { HLC_PATTERN, hlcMs } from './hlc.ts';
 import { ID_PATTERN } from './ids.ts';
+import { CST_OFFSET_MS } from './cst.ts';
 import type { Role, UserInfo } from './org.ts';
 
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)));
@@ -148,6 +149,8 @@ export interface PatrolState {
   frequency: FrequencyChange[];
   /** Event ids that had no effect (a second open patrol, a check-in after the end, an unknown patrol...). */
   superseded: string[];
+  /** The superseded events' authors and types (the UI tells a worker which of theirs did not count). */
+  lost: Array<{ id: string; actor: string; type: PatrolEventType; at: string }>;
 }
 
 const byAtId = (a: { at: string; id: string }, b: { at: string; id: string }) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -159,12 +162,15 @@ export function foldPatrols(raw: readonly unknown[]): PatrolState {
     if (p.ok) events.push(p.event);
   }
   events.sort(byAtId);
-  const s: PatrolState = { patrols: new Map(), open: new Map(), frequency: [], superseded: [] };
+  const s: PatrolState = { patrols: new Map(), open: new Map(), frequency: [], superseded: [], lost: [] };
   const seen = new Set<string>();
   for (const e of events) {
     const fresh = !seen.has(e.id);
     seen.add(e.id);
-    if (!fresh || !applyPatrol(s, e)) s.superseded.push(e.id);
+    if (!fresh || !applyPatrol(s, e)) {
+      s.superseded.push(e.id);
+      s.lost.push({ id: e.id, actor: e.actor, type: e.type, at: e.at });
+    }
   }
   return s;
 }
@@ -270,6 +276,15 @@ export function patrolOfCase(s: PatrolState, caseId: string): Patrol | undefined
 }
 
 // ------------------------------------------------------------------ 考核: done against expected
+
+/** The start (Monday 00:00 China Standard Time) of the week `ms` falls in: "this week" on every device. */
+export function cstWeekStart(ms: number): number {
+  const local = ms + CST_OFFSET_MS;
+  const day = Math.floor(local / 86_400_000);
+  // 1970-01-01 was a Thursday: days since the epoch + 3, mod 7, is days since Monday.
+  const sinceMonday = (((day + 3) % 7) + 7) % 7;
+  return (day - sinceMonday) * 86_400_000 - CST_OFFSET_MS;
+}
 
 /** The expectation in effect at `ms` (patrols per week), or undefined before the town set one. */
 export function perWeekAt(s: PatrolState, ms: number): number | undefined {

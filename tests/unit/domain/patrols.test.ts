@@ -6,6 +6,7 @@ import { docAccess, patrolsAccess, patrolsDocName, recordDocsForUser } from '../
 import { formatHlc } from '../../../src/domain/hlc.ts';
 import {
   ACCURATE_M,
+  cstWeekStart,
   expectedPatrols,
   foldPatrols,
   GAP_MS,
@@ -215,5 +216,15 @@ describe('考核: patrols done against expected', () => {
     ]);
     expect(f.cases).toBe(1);
     expect(patrolFigures('g0001', foldPatrols([start(1, T0), checkin(1, T0 + MIN)]), T0, week(1)).expected).toBeNull();
+  });
+});
+
+describe('cstWeekStart', () => {
+  it('is Monday 00:00 China time', () => {
+    // Monday 2 Nov 2026 00:00 CST = Sunday 1 Nov 16:00 UTC
+    const monday = Date.UTC(2026, 10, 1, 16);
+    expect(cstWeekStart(monday)).toBe(monday);
+    expect(cstWeekStart(monday + 6 * 86_400_000 + 86_399_000)).toBe(monday);
+    expect(cstWeekStart(monday - 1000)).toBe(monday - WEEK_MS);
   });
 });
