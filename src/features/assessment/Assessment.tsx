@@ -12,6 +12,7 @@ import type { Figures, Table1Row } from '../../domain/assessment.ts';
 import { assessKinds, type AssessScope } from '../../domain/assessscope.ts';
 import { literacyByVillage } from '../../domain/training.ts';
 import { LiteracyTable, totalOf } from '../training/LiteracyTable.tsx';
+import { PatrolFiguresCard } from '../patrols/PatrolFigures.tsx';
 import { REPORT_CHANNELS } from '../../domain/channels.ts';
 import { dayPeriod, presetDays, PRESETS as DAY_PRESETS } from '../../domain/period.ts';
 import { Alert } from '../../ui/Alert.tsx';
@@ -205,6 +206,10 @@ export function Assessment({ session }: { session: Session }) {
       {result && org ? <Breakdown result={result} org={org} /> : null}
       {result && org && period && (result.scope.kind === 'town' || result.scope.kind === 'county') ? (
         <LiteracyCard session={session} org={org} townId={result.scope.kind === 'town' ? result.scope.townId : null} fromMs={period.fromMs} toMs={period.toMs} />
+      ) : null}
+      {/* issue 17: patrols done against expected, per grid and worker (the patrols docs this user holds) */}
+      {result && org && period && (result.scope.kind === 'town' || result.scope.kind === 'grid') ? (
+        <PatrolFiguresCard session={session} org={org} {...(result.scope.kind === 'town' ? { townId: result.scope.townId } : { gridId: result.scope.gridId })} fromMs={period.fromMs} toMs={period.toMs} />
       ) : null}
       <p class="hint">{t('stats.definitions')}</p>
     </div>

@@ -43,19 +43,10 @@ import { EmptyState } from '../../ui/EmptyState.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { UnsavedRecords } from '../party/Unsaved.tsx';
+import { distanceText, durationText } from './format.ts';
 import './patrols.css';
 
 const MIN = 60_000;
-
-export function durationText(ms: number): string {
-  const total = Math.round(ms / MIN);
-  if (total < 60) return t('pa.minutes', { n: formatNumber(total) });
-  return t('pa.hours', { h: formatNumber(Math.floor(total / 60)), m: formatNumber(total % 60) });
-}
-
-export function distanceText(m: number): string {
-  return m < 1000 ? t('pa.meters', { n: formatNumber(Math.round(m)) }) : t('pa.km', { n: (m / 1000).toFixed(1) });
-}
 
 function failure(r: Extract<RecordResult, { ok: false }>): string {
   return t('pa.failed', { detail: r.detail ?? r.error });
