@@ -103,6 +103,13 @@ describe('patrols', () => {
     const stored = (await (await fetch(`${app.url}/api/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { description: string; reporter: string };
     expect(stored).toMatchObject({ description, reporter: 'w0001' });
 
+    // The case says it was reported on the patrol, and links back to it.
+    await page.getByRole('link', { name: '查看案件' }).click();
+    await page.waitForURL(new RegExp(`#/cases/${caseId}$`));
+    await page.getByText('巡查中上报').waitFor();
+    await page.locator('.facts').getByRole('link', { name: /开始于/ }).click();
+    await page.waitForURL(new RegExp(`#/patrol/p/${patrolId}$`));
+
     // The town center sets g0001's expected patrols a week and sees the patrol in 考核 (grid and worker).
     const town = await newPage(browser, contexts, 'town01');
     await town.setViewportSize({ width: 1366, height: 768 });
@@ -112,7 +119,7 @@ describe('patrols', () => {
     await select.waitFor({ timeout: 30_000 });
     const gridName = ((await select.getAttribute('aria-label')) ?? '').replace(' 每周应巡查次数', '');
     await select.selectOption('3');
-    await town.getByRole('button', { name: '保存' }).first().click();
+    await town.getByRole('button', { name: `保存 ${gridName}` }).click();
     await town.getByText(`已保存：${gridName} 每周 3 次。`).waitFor();
     await syncText(town, '所有更改已保存到服务器', 60_000);
     expect(storedEvents('patrols.g0001').filter((e) => e.type === 'frequency_set')).toEqual([expect.objectContaining({ actor: 'town01', data: { perWeek: 3 } })]);

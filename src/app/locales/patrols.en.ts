@@ -84,5 +84,9 @@ export const patrolsEn: PatrolsMessages = {
   'pa.col.cases': 'Cases reported',
   'pa.byWorker': 'By grid worker',
   'pa.statsHint': 'A patrol counts in the period it started, and only with at least one check-in. "Expected" follows the weekly number the town set, from when it was set.',
+  'pa.overview': 'Overview',
+  'pa.freqAll': 'Patrols a week for every grid',
+  'pa.freqSaveAll': 'Save for all',
+  'pa.freqSavedAll': 'Saved: {count} grids now {n} a week.',
   'pa.setFreq': 'Set expected patrols',
 };

@@ -89,6 +89,10 @@ export const patrolsZh = {
   'pa.col.cases': '上报案件',
   'pa.byWorker': '按网格员',
   'pa.statsHint': '巡查按开始时间计入；只算至少打过一次卡的巡查。“应巡查”按镇里定的每周次数和生效时间折算。',
+  'pa.overview': '概况',
+  'pa.freqAll': '所有网格每周应巡查',
+  'pa.freqSaveAll': '全部保存',
+  'pa.freqSavedAll': '已保存：{count} 个网格改为每周 {n} 次。',
   'pa.setFreq': '设定巡查次数',
 } as const;
 

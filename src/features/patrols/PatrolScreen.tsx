@@ -319,7 +319,7 @@ function Summary({ patrol: p, now }: { patrol: Patrol; now: number }) {
   return (
     <section class="card" aria-labelledby="pa-sum-title">
       <h2 id="pa-sum-title">
-        {t('pa.summary')}{' '}
+        {t('pa.overview')}{' '}
         <Badge tone={s.open ? 'amber' : 'green'}>{s.open ? t('pa.statusOpen') : t('pa.statusEnded')}</Badge>
       </h2>
       <p class="muted">{t('pa.startedAt', { time: formatTime(p.startedMs, now) })}</p>
@@ -506,12 +506,27 @@ function Frequencies({ session, records, org, grids }: { session: Session; recor
   const [error, setError] = useState('');
   // Grids in the order the town's lists show them.
   const order = org ? gridsInScope(session.user, org).map((g) => g.id).filter((g) => grids.includes(g)) : grids;
+  const [bulk, setBulk] = useState('');
   const save = (gridId: string, n: number) => {
     setSaved('');
     const r = records.patrolAct(gridId, 'frequency_set', { perWeek: n });
     if (!r.ok) return setError(failure(r));
     setError('');
     setSaved(t('pa.freqSaved', { grid: gridLabel(org, gridId), n }));
+  };
+  /** The same number for every grid of the town: one event per grid whose expectation differs (each its own fact). */
+  const saveAll = (n: number) => {
+    setSaved('');
+    let count = 0;
+    for (const g of order) {
+      const st = records.patrols(g);
+      if (!st || perWeekAt(st, now) === n) continue;
+      const r = records.patrolAct(g, 'frequency_set', { perWeek: n });
+      if (!r.ok) return setError(failure(r));
+      count++;
+    }
+    setError('');
+    setSaved(t('pa.freqSavedAll', { count, n }));
   };
   return (
     <div class="patrol">
@@ -522,6 +537,28 @@ function Frequencies({ session, records, org, grids }: { session: Session; recor
       </p>
       <Alert tone="error">{error}</Alert>
       <UnsavedRecords records={records} />
+      <form
+        class="card pa-bulk"
+        aria-label={t('pa.freqAll')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (bulk !== '') saveAll(Number(bulk));
+        }}
+      >
+        <Field id="pa-bulk" label={t('pa.freqAll')}>
+          <select id="pa-bulk" value={bulk} onChange={(e) => setBulk(e.currentTarget.value)}>
+            <option value="">—</option>
+            {Array.from({ length: MAX_PER_WEEK + 1 }, (_, n) => (
+              <option key={n} value={String(n)}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <button type="submit" class="btn" disabled={bulk === ''}>
+          {t('pa.freqSaveAll')}
+        </button>
+      </form>
       <section class="card" aria-labelledby="pa-freq-title">
         <h2 id="pa-freq-title" class="visually-hidden">
           {t('pa.freqTitle')}
@@ -575,7 +612,7 @@ function FreqRow({ gridId, name, done, perWeek, onSave }: { gridId: string; name
               </option>
             ))}
           </select>
-          <button type="button" class="btn" disabled={!changed} onClick={() => onSave(Number(value))}>
+          <button type="button" class="btn" disabled={!changed} aria-label={`${t('pa.freqSave')} ${name}`} onClick={() => onSave(Number(value))}>
             {t('pa.freqSave')}
           </button>
         </div>
