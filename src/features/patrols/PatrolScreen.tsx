@@ -580,7 +580,8 @@ function Frequencies({ session, records, org, grids }: { session: Session; recor
                 if (!st) return null;
                 const per = perWeekAt(st, now);
                 const done = patrolFigures(g, st, weekStart, weekStart + WEEK_MS).done;
-                return <FreqRow key={g} gridId={g} name={gridLabel(org, g)} done={done} perWeek={per} onSave={(n) => save(g, n)} />;
+                // Keyed by the expectation too: a row shows the synced value when it arrives (or changes elsewhere).
+                return <FreqRow key={`${g}:${per ?? ''}`} gridId={g} name={gridLabel(org, g)} done={done} perWeek={per} onSave={(n) => save(g, n)} />;
               })}
             </tbody>
           </table>
