@@ -131,7 +131,7 @@ function WorkerPatrol({ session, records, org, gridId, state }: { session: Sessi
         </button>
       </section>
       <UnsavedRecords records={records} />
-      <History org={org} patrols={mine} now={now} title={t('pa.history')} />
+      <History org={org} patrols={mine} now={now} title={t('pa.history')} showWorker={false} />
     </div>
   );
 }
@@ -447,7 +447,7 @@ function ReportFromPatrol({ session, records, gridId, patrol }: { session: Sessi
   );
 }
 
-function History({ org, patrols, now, title }: { org: OrgView | null; patrols: Patrol[]; now: number; title: string }) {
+function History({ org, patrols, now, title, showWorker = true }: { org: OrgView | null; patrols: Patrol[]; now: number; title: string; showWorker?: boolean }) {
   const [all, setAll] = useState(false);
   const shown = all ? patrols : patrols.slice(0, 20);
   return (
@@ -464,7 +464,7 @@ function History({ org, patrols, now, title }: { org: OrgView | null; patrols: P
                 <a class="row-link" href={routeHref({ name: 'patrol', id: p.id })}>
                   <span>
                     {t('pa.row', { time: formatTime(p.startedMs, now), n: formatNumber(s.checkins), dur: durationText(s.durationMs) })}
-                    <span class="muted"> · {userLabel(org, p.workerId)}</span>
+                    {showWorker ? <span class="muted"> · {userLabel(org, p.workerId)}</span> : null}
                   </span>
                   <Badge tone={s.open ? 'amber' : 'green'}>{s.open ? t('pa.statusOpen') : t('pa.statusEnded')}</Badge>
                 </a>
