@@ -88,5 +88,7 @@ export const patrolsEn: PatrolsMessages = {
   'pa.freqAll': 'Patrols a week for every grid',
   'pa.freqSaveAll': 'Save for all',
   'pa.freqSavedAll': 'Saved: {count} grids now {n} a week.',
+  'pa.seeAll': 'See the patrols',
+  'pa.recent': 'Patrols of the grids',
   'pa.setFreq': 'Set expected patrols',
 };

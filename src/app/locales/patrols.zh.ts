@@ -93,6 +93,8 @@ export const patrolsZh = {
   'pa.freqAll': '所有网格每周应巡查',
   'pa.freqSaveAll': '全部保存',
   'pa.freqSavedAll': '已保存：{count} 个网格改为每周 {n} 次。',
+  'pa.seeAll': '看巡查记录',
+  'pa.recent': '各网格的巡查',
   'pa.setFreq': '设定巡查次数',
 } as const;
 

@@ -120,13 +120,11 @@ export function PatrolFiguresCard({ session, org, townId, gridId, fromMs, toMs }
         </>
       )}
       <p class="hint">{t('pa.statsHint')}</p>
-      {session.user.role === 'town' ? (
-        <p>
-          <a class="cell-link" href="#/patrol">
-            {t('pa.setFreq')}
-          </a>
-        </p>
-      ) : null}
+      <p>
+        <a class="cell-link" href="#/patrol">
+          {session.user.role === 'town' ? t('pa.setFreq') : t('pa.seeAll')}
+        </a>
+      </p>
     </section>
   );
 }

@@ -507,6 +507,11 @@ function Frequencies({ session, records, org, grids }: { session: Session; recor
   // Grids in the order the town's lists show them.
   const order = org ? gridsInScope(session.user, org).map((g) => g.id).filter((g) => grids.includes(g)) : grids;
   const [bulk, setBulk] = useState('');
+  const recent = grids.flatMap((g) => {
+    const st = records.patrols(g);
+    return st ? patrolsOf(st) : [];
+  });
+  recent.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
   const save = (gridId: string, n: number) => {
     setSaved('');
     const r = records.patrolAct(gridId, 'frequency_set', { perWeek: n });
@@ -537,6 +542,7 @@ function Frequencies({ session, records, org, grids }: { session: Session; recor
       </p>
       <Alert tone="error">{error}</Alert>
       <UnsavedRecords records={records} />
+      <History org={org} patrols={recent} now={now} title={t('pa.recent')} />
       <form
         class="card pa-bulk"
         aria-label={t('pa.freqAll')}

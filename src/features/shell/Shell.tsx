@@ -79,7 +79,7 @@ function destinations(session: Session): Dest[] {
       out.push({ href: '#/work', name: 'work', label: t('shell.work'), icon: 'work' });
       break;
     case 'tasks':
-      out.push({ href: '#/tasks', name: 'tasks', label: t('shell.tasks'), icon: 'tasks' });
+      out.push({ href: '#/tasks', name: 'tasks', also: ['patrol'], label: t('shell.tasks'), icon: 'tasks' }); // issue 17: a patrol is part of 我的任务
       break;
     case 'village':
       out.push({ href: '#/village', name: 'village', label: t('shell.village'), icon: 'home' });
