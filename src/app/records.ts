@@ -84,6 +84,8 @@ export interface RecordsApi {
   patrolGrids(): string[];
   /** The folded patrols doc of a held grid, or null. */
   patrols(gridId: string): PatrolState | null;
+  /** Whether a held grid's patrols are known (synced once, or holding something): else show no empty state yet. */
+  patrolsKnown(gridId: string): boolean;
   /** Append a patrol event to a grid's doc; refused when this user may not write it or it would have no effect. */
   patrolAct<T extends PatrolEventType>(gridId: string, type: T, data: PatrolData[T]): RecordResult;
   /** Turn issue `issue` of a contact visit into a case (one step: the report, then the link to it). */
@@ -232,6 +234,7 @@ export function createRecordsApi(deps: {
     },
     patrolGrids: () => sync.names('patrols').map((n) => n.slice('patrols.'.length)),
     patrols: (gridId) => patrolsIn(patrolsDocName(gridId)),
+    patrolsKnown: (gridId) => (typeof sync.known === 'function' ? sync.known(patrolsDocName(gridId)) : true),
     patrolAct: (gridId, type, data) => {
       const name = patrolsDocName(gridId);
       if (sync.access(name) !== 'write') return { ok: false, error: 'forbidden' };

@@ -436,6 +436,18 @@ export class RecordSync {
     return s ? (s.revoked ? 'read' : s.access) : null;
   }
 
+  /**
+   * Whether a held doc's content is known (issue 17): it holds something, or its link synced with the relay at least
+   * once in this session. An empty doc that never synced is not known to be empty (screens show no empty state).
+   */
+  known(name: string): boolean {
+    const s = this.slots.get(name);
+    if (!s) return false;
+    if (s.wasSynced) this.everSynced.add(name);
+    return this.everSynced.has(name) || this.events(name).length > 0;
+  }
+  private readonly everSynced = new Set<string>();
+
   /** The raw events of a doc (an empty list when not held). */
   events(name: string): unknown[] {
     return this.slots.get(name)?.doc.getArray<unknown>(EVENTS_ARRAY).toArray() ?? [];

@@ -39,7 +39,7 @@ import { gridLabel, gridsInScope, userLabel } from '../cases/lookup.ts';
 import { ReportForm } from '../report/ReportForm.tsx';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
-import { EmptyState } from '../../ui/EmptyState.tsx';
+import { EmptyState, ListSkeleton } from '../../ui/EmptyState.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { UnsavedRecords } from '../party/Unsaved.tsx';
@@ -131,7 +131,7 @@ function WorkerPatrol({ session, records, org, gridId, state }: { session: Sessi
         </button>
       </section>
       <UnsavedRecords records={records} />
-      <History org={org} patrols={mine} now={now} title={t('pa.history')} showWorker={false} />
+      <History org={org} patrols={mine} now={now} title={t('pa.history')} showWorker={false} known={records.patrolsKnown(gridId)} />
     </div>
   );
 }
@@ -447,13 +447,15 @@ function ReportFromPatrol({ session, records, gridId, patrol }: { session: Sessi
   );
 }
 
-function History({ org, patrols, now, title, showWorker = true }: { org: OrgView | null; patrols: Patrol[]; now: number; title: string; showWorker?: boolean }) {
+function History({ org, patrols, now, title, showWorker = true, known = true }: { org: OrgView | null; patrols: Patrol[]; now: number; title: string; showWorker?: boolean; known?: boolean }) {
   const [all, setAll] = useState(false);
   const shown = all ? patrols : patrols.slice(0, 20);
   return (
     <section class="card" aria-labelledby="pa-history-title">
       <h2 id="pa-history-title">{title}</h2>
-      {patrols.length === 0 ? (
+      {patrols.length === 0 && !known ? (
+        <ListSkeleton label={title} rows={2} />
+      ) : patrols.length === 0 ? (
         <EmptyState icon="pin" text={t('pa.historyNone')} />
       ) : (
         <ul class="pa-list">
@@ -494,7 +496,7 @@ function ReaderList({ session, records, org, grids }: { session: Session; record
   return (
     <div class="patrol">
       <ScreenTitle suffix={t('app.name')}>{t('pa.title')}</ScreenTitle>
-      {grids.length === 0 ? <Alert tone="info">{t('pa.none')}</Alert> : <History org={org} patrols={patrols} now={now} title={t('pa.history')} />}
+      {grids.length === 0 ? <Alert tone="info">{t('pa.none')}</Alert> : <History org={org} patrols={patrols} now={now} title={t('pa.history')} known={grids.every((g) => records.patrolsKnown(g))} />}
     </div>
   );
 }
@@ -542,7 +544,7 @@ function Frequencies({ session, records, org, grids }: { session: Session; recor
       </p>
       <Alert tone="error">{error}</Alert>
       <UnsavedRecords records={records} />
-      <History org={org} patrols={recent} now={now} title={t('pa.recent')} />
+      <History org={org} patrols={recent} now={now} title={t('pa.recent')} known={grids.every((g) => records.patrolsKnown(g))} />
       <form
         class="card pa-bulk"
         aria-label={t('pa.freqAll')}
@@ -583,7 +585,7 @@ function Frequencies({ session, records, org, grids }: { session: Session; recor
             <tbody>
               {order.map((g) => {
                 const st = records.patrols(g);
-                if (!st) return null;
+                if (!st || !records.patrolsKnown(g)) return null;
                 const per = perWeekAt(st, now);
                 const done = patrolFigures(g, st, weekStart, weekStart + WEEK_MS).done;
                 // Keyed by the expectation too: a row shows the synced value when it arrives (or changes elsewhere).
