@@ -116,7 +116,7 @@ describe('patrols', () => {
     const town = await newPage(browser, contexts, 'town01');
     await town.setViewportSize({ width: 1366, height: 768 });
     await signIn(town, `${app.url}/#/patrol`, 'town01');
-    await town.locator('h1').filter({ hasText: '巡查次数要求' }).waitFor();
+    await town.getByRole('heading', { name: '巡查次数要求' }).waitFor();
     const select = town.locator('#pa-f-g0001');
     await select.waitFor({ timeout: 30_000 });
     const gridName = ((await select.getAttribute('aria-label')) ?? '').replace(' 每周应巡查次数', '');

@@ -537,14 +537,15 @@ function Frequencies({ session, records, org, grids }: { session: Session; recor
   };
   return (
     <div class="patrol">
-      <ScreenTitle suffix={t('app.name')}>{t('pa.freqTitle')}</ScreenTitle>
+      <ScreenTitle suffix={t('app.name')}>{t('pa.title')}</ScreenTitle>
+      <UnsavedRecords records={records} />
+      <History org={org} patrols={recent} now={now} title={t('pa.recent')} known={grids.every((g) => records.patrolsKnown(g))} />
+      <h2 id="pa-freq-head">{t('pa.freqTitle')}</h2>
       <p class="measure">{t('pa.freqLead')}</p>
       <p role="status" class={saved ? 'alert alert-success' : 'visually-hidden'}>
         {saved}
       </p>
       <Alert tone="error">{error}</Alert>
-      <UnsavedRecords records={records} />
-      <History org={org} patrols={recent} now={now} title={t('pa.recent')} known={grids.every((g) => records.patrolsKnown(g))} />
       <form
         class="card pa-bulk"
         aria-label={t('pa.freqAll')}
@@ -567,11 +568,8 @@ function Frequencies({ session, records, org, grids }: { session: Session; recor
           {t('pa.freqSaveAll')}
         </button>
       </form>
-      <section class="card" aria-labelledby="pa-freq-title">
-        <h2 id="pa-freq-title" class="visually-hidden">
-          {t('pa.freqTitle')}
-        </h2>
-        <div class="table-wrap" role="region" aria-labelledby="pa-freq-title" tabIndex={0}>
+      <section class="card" aria-labelledby="pa-freq-head">
+        <div class="table-wrap" role="region" aria-labelledby="pa-freq-head" tabIndex={0}>
           <table class="data-table rtable">
             <thead>
               <tr>
