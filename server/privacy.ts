@@ -10,7 +10,8 @@
  *  - `people.<gridId>`: every value (the grid's village secretary reads it; the number goes to idnumbers.<gridId>);
  *  - `cases.<townId>.<year>`: every value, so every text of every case event (report description and address,
  *    notes, reasons): the town's staff and units, county-level units and the county read them;
- *  - `party.<townId>`: every value (the town's secretaries and every party member of the town read it).
+ *  - `party.<townId>`: every value (the town's secretaries and every party member of the town read it);
+ *  - `patrols.<gridId>` (issue 17): every value (check-in notes; the grid's village secretary reads them).
  * Not checked: `idnumbers.<gridId>`, the one place full numbers belong (the grid's worker and town center only),
  * and `org` (admins only write it).
  * The answer names where the number was (value and field), never the text itself.
@@ -42,6 +43,8 @@ function readersOf(kind: DocKind): string | null {
       return "a grid's task answers hold no full ID numbers: its village secretary, the county and admin read them (write the masked form, 2111**********1234)";
     case 'care':
       return 'a care doc holds no full ID numbers: the village secretary, the county and admin read it';
+    case 'patrols':
+      return "a patrols doc holds no full ID numbers: the grid's village secretary, the county and admins read its notes";
     case 'idnumbers':
     case 'org':
       return null;

@@ -16,7 +16,7 @@
  *  - a new event fails `parseEvent`, a report's attributes are not its subcategory's (servicefields.ts) (people
  *    docs: `parsePeopleEvent`, and any full ID number in a people event;
  *    idnumbers docs: `parseIdNumberEvent`; party docs: `parsePartyEvent`; training docs: `parseTrainingEvent`,
- *    a learner of a village outside the doc's town; care docs: `parseCareEvent`)           -> invalid_event
+ *    a learner of a village outside the doc's town; care docs: `parseCareEvent`; patrols docs: `parsePatrolEvent`) -> invalid_event
  *  - a new event's actor is not the connection's user                                     -> forged_actor
  *  - the user's role may never make that event type (`roleMayEver`)                       -> role_not_allowed
  *  - a new report is filed in another town's or year's doc                                -> wrong_doc
@@ -59,6 +59,7 @@ import { parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src
 import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../src/domain/training.ts';
 import { CARE_ROLES, parseCareEvent } from '../src/domain/care.ts';
+import { parsePatrolEvent, patrolRoleMayWrite } from '../src/domain/patrols.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import { readBase } from '../src/protocol/orgdoc.ts';
 import { CHANGES_ARRAY, foldChanges, parseChange, roleMayChange, type RefChange } from '../src/domain/refchanges.ts';
@@ -103,7 +104,9 @@ export type DocKind =
   | { kind: 'tasks'; townId: string }
   | { kind: 'taskanswers'; gridId: string }
   // issue 17: a grid's care visits (src/domain/care.ts; written by the grid's worker only).
-  | { kind: 'care'; gridId: string };
+  | { kind: 'care'; gridId: string }
+  // issue 17: a grid's patrols and the town's expected frequency (src/domain/patrols.ts).
+  | { kind: 'patrols'; gridId: string };
 
 export type Verdict =
   | {
@@ -325,7 +328,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
       taskValues.push(...fresh); // judged together below, folded with the doc (server/taskcheck.ts)
       continue;
     }
-    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training' || kind.kind === 'care') {
+    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training' || kind.kind === 'care' || kind.kind === 'patrols') {
       for (const value of fresh) {
         const refusal = inspectRecord(value, kind, user, opts.org);
         if (refusal) return refusal;
@@ -457,6 +460,15 @@ function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | 
     if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
     // Write access is the grid's worker's already (docs.ts careAccess); the role is checked again as for every log.
     if (!CARE_ROLES.includes(user.role) || user.gridId !== kind.gridId) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not record care visits of ${kind.gridId}`);
+    return null;
+  }
+  if (kind.kind === 'patrols') {
+    // Issue 17: the grid's own worker patrols, its own town's center sets the frequency (patrolRoleMayWrite).
+    const parsed = parsePatrolEvent(value);
+    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+    const e = parsed.event;
+    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    if (!patrolRoleMayWrite(user, e.type, kind.gridId, org?.grid(kind.gridId)?.townId)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not make '${e.type}' in patrols.${kind.gridId}`);
     return null;
   }
   if (kind.kind === 'training') {

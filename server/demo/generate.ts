@@ -60,6 +60,7 @@ import {
 } from './county.ts';
 import { buildGeometry, type GridGeometry } from './geometry.ts';
 import { generateTraining } from './training.ts';
+import { generatePatrols } from './patrols.ts';
 import { generatePeople } from './people.ts';
 import { generateCare } from './care.ts';
 import { demoAfterPhoto } from './photos.ts';
@@ -106,6 +107,8 @@ export function generateDemo(opts: DemoOptions): Demo {
   for (const [name, log] of generateTraining(county.org, people.users, Math.floor(opts.nowMs))) people.docs.set(name, log);
   // Issue 17: the first town's care visits (on time, due and overdue households).
   for (const [name, log] of generateCare(county.org, people.docs, Math.floor(opts.nowMs))) people.docs.set(name, log);
+  // Issue 17: town 01's expected patrols and some patrols of its first grids (their own stream too).
+  for (const [name, log] of generatePatrols(county.org, Math.floor(opts.nowMs))) people.docs.set(name, log);
   return { org: county.org, events, geometry, people: people.docs, persons: people.persons };
 }
 

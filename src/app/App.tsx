@@ -105,6 +105,7 @@ const ReportWizard = lazyScreen(() => import('../features/resident/ReportWizard.
 const NearbyList = lazyScreen(() => import('../features/resident/NearbyList.tsx').then((m) => m.NearbyList));
 const CareSettingsScreen = lazyScreen(() => import('../features/care/CareSettingsScreen.tsx').then((m) => m.CareSettingsScreen));
 const CareVisit = lazyScreen(() => import('../features/care/CareVisit.tsx').then((m) => m.CareVisit));
+const PatrolScreen = lazyScreen(() => import('../features/patrols/PatrolScreen.tsx').then((m) => m.PatrolScreen));
 const TrainingScreen = lazyScreen(() => import('../features/training/TrainingScreen.tsx').then((m) => m.TrainingScreen));
 const TownTasksScreen = lazyScreen(() => import('../features/towntasks/TownTasks.tsx').then((m) => m.TownTasksScreen));
 // The screens few people open (administration, the command hall, the monthly report, the lessons...): their lazy
@@ -377,6 +378,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'towntasks':
         screen = <TownTasksScreen session={session} town={r.town} task={r.task} view={r.view} entry={r.entry} />;
+        break;
+      case 'patrol':
+        screen = <PatrolScreen session={session} id={r.id} view={r.view} />;
         break;
       case 'statsReport':
       case 'hall':

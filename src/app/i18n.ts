@@ -23,6 +23,7 @@ import type { geoZh } from './locales/geo.zh.ts';
 import type { inboxZh } from './locales/inbox.zh.ts';
 import type { trainingZh } from './locales/training.zh.ts';
 import type { towntasksZh } from './locales/towntasks.zh.ts';
+import type { patrolsZh } from './locales/patrols.zh.ts';
 import type { lessonsZh } from './locales/lessons.zh.ts';
 import type { mapZh } from './locales/map.zh.ts';
 import type { partyZh } from './locales/party.zh.ts';
@@ -62,6 +63,7 @@ export type MessageKey =
   | keyof typeof inboxZh
   | keyof typeof trainingZh
   | keyof typeof towntasksZh
+  | keyof typeof patrolsZh
   | keyof typeof lessonsZh
   | keyof typeof mapZh
   | keyof typeof partyZh

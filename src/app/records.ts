@@ -7,8 +7,9 @@
  */
 import type { ReadonlySignal } from '@preact/signals';
 import type { Decision } from '../domain/commands.ts';
-import { careDocName, idNumbersDocName, partyDocName, peopleDocName, trainingDocName } from '../domain/docs.ts';
+import { careDocName, idNumbersDocName, partyDocName, patrolsDocName, peopleDocName, trainingDocName } from '../domain/docs.ts';
 import { buildCareIndex, foldCare, parseCareEvent, type CareData, type CareEventType, type CareIndex, type CareState } from '../domain/care.ts';
+import { foldPatrols, parsePatrolEvent, type PatrolData, type PatrolEventType, type PatrolState } from '../domain/patrols.ts';
 import { foldTraining, parseTrainingEvent, type TrainingData, type TrainingEventType, type TrainingState } from '../domain/training.ts';
 import { hlcMs, type HybridClock } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
@@ -80,6 +81,15 @@ export interface RecordsApi extends TasksApi {
   mayTrain(): boolean;
   /** Append a training event to this user's own town's doc (trainers); refused when it would have no effect. */
   trainingAct<T extends TrainingEventType>(type: T, data: TrainingData[T]): RecordResult;
+  // issue 17 -----------------------------------------------------------------
+  /** Grids whose patrols docs this user holds, sorted (a worker: their grid; a secretary: their village's; a town center: its town's). */
+  patrolGrids(): string[];
+  /** The folded patrols doc of a held grid, or null. */
+  patrols(gridId: string): PatrolState | null;
+  /** Whether a held grid's patrols are known (synced once, or holding something): else show no empty state yet. */
+  patrolsKnown(gridId: string): boolean;
+  /** Append a patrol event to a grid's doc; refused when this user may not write it or it would have no effect. */
+  patrolAct<T extends PatrolEventType>(gridId: string, type: T, data: PatrolData[T]): RecordResult;
   /** Turn issue `issue` of a contact visit into a case (one step: the report, then the link to it). */
   reportIssue(visitId: string, issue: number, input: ReportInput): Promise<Decision>;
   // issue 17 -----------------------------------------------------------------
@@ -119,6 +129,24 @@ export function createRecordsApi(deps: {
     return value;
   };
   const envelope = (type: string, data: unknown) => ({ id: newId(deps.now(), deps.random), type, actor: user.id, at: deps.clock.now(), data });
+  /**
+   * Append an event to a log doc this user writes: checked by its schema, then decided with the fold: an event that
+   * would have no effect (a check-in after the end, a need claimed already...) is refused here, not appended.
+   */
+  const appendChecked = <E extends { id: string }>(
+    name: string,
+    type: string,
+    data: unknown,
+    parse: (v: unknown) => { ok: true; event: E } | { ok: false; detail: string },
+    fold: (events: unknown[]) => { superseded: readonly string[] },
+  ): RecordResult => {
+    if (!name || sync.access(name) !== 'write') return { ok: false, error: 'forbidden' };
+    const e = envelope(type, data);
+    const parsed = parse(e);
+    if (!parsed.ok) return { ok: false, error: 'bad_request', detail: parsed.detail };
+    if (fold([...sync.events(name), parsed.event]).superseded.includes(e.id)) return { ok: false, error: 'state_not_allowed' };
+    return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
+  };
 
   const appendPeople = (gridId: string, type: string, data: unknown): RecordResult => {
     const name = peopleDocName(gridId);
@@ -157,6 +185,7 @@ export function createRecordsApi(deps: {
     const name = careDocName(gridId);
     return sync.access(name) ? cached(`care:${name}`, () => foldCare(sync.events(name))) : null;
   };
+  const patrolsIn = (name: string): PatrolState | null => (sync.access(name) ? cached(`patrols:${name}`, () => foldPatrols(sync.events(name))) : null);
 
   const api: RecordsApi = {
     // issue 17: tasks sent down (src/app/towntasks.ts)
@@ -222,28 +251,13 @@ export function createRecordsApi(deps: {
     partyActIn: (townId, type, data) => {
       const name = partyNames().includes(partyDocName(townId)) ? partyDocName(townId) : null;
       const org = deps.org();
-      if (!name || !org || sync.access(name) !== 'write') return { ok: false, error: 'forbidden' };
-      const e = envelope(type, data);
-      const parsed = parsePartyEvent(e);
-      if (!parsed.ok) return { ok: false, error: 'bad_request', detail: parsed.detail };
-      // Decide with the fold: an event that would have no effect (claimed already, not the claimer...) is refused.
-      const after = foldParty([...sync.events(name), parsed.event], (id) => org.user(id));
-      if (after.superseded.includes(e.id)) return { ok: false, error: 'state_not_allowed' };
-      return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
+      if (!name || !org) return { ok: false, error: 'forbidden' };
+      return appendChecked(name, type, data, parsePartyEvent, (events) => foldParty(events, (id) => org.user(id)));
     },
     trainingTowns: () => trainingNames().map((n) => n.slice('training.'.length)),
     training: (townId) => trainingIn(townId ? trainingNames().find((n) => n === trainingDocName(townId)) : trainingNames()[0]),
     mayTrain: () => Boolean(user.townId) && sync.access(trainingDocName(user.townId ?? '')) === 'write',
-    trainingAct: (type, data) => {
-      const name = user.townId ? trainingDocName(user.townId) : '';
-      if (!name || sync.access(name) !== 'write') return { ok: false, error: 'forbidden' };
-      const e = envelope(type, data);
-      const parsed = parseTrainingEvent(e);
-      if (!parsed.ok) return { ok: false, error: 'bad_request', detail: parsed.detail };
-      const after = foldTraining([...sync.events(name), parsed.event]);
-      if (after.superseded.includes(e.id)) return { ok: false, error: 'state_not_allowed' };
-      return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
-    },
+    trainingAct: (type, data) => appendChecked(user.townId ? trainingDocName(user.townId) : '', type, data, parseTrainingEvent, foldTraining),
     careGrids: () => sync.names('care').map((n) => n.slice('care.'.length)),
     care: careIn,
     careIndex: (gridId, asOfMs) =>
@@ -255,16 +269,7 @@ export function createRecordsApi(deps: {
         for (const vt of party()?.visits ?? []) if (vt.gridId === gridId) others.push({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'party' });
         return buildCareIndex({ settings: (deps.org() as Partial<OrgView> | null)?.data?.care, households: people.households.values(), residents: people.residents.values(), care: careIn(gridId), others, ...(asOfMs !== undefined ? { asOfMs } : {}) });
       }),
-    careAct: (gridId, type, data) => {
-      const name = careDocName(gridId);
-      if (sync.access(name) !== 'write') return { ok: false, error: 'forbidden' };
-      const e = envelope(type, data);
-      const parsed = parseCareEvent(e);
-      if (!parsed.ok) return { ok: false, error: 'bad_request', detail: parsed.detail };
-      const after = foldCare([...sync.events(name), parsed.event]);
-      if (after.superseded.includes(e.id)) return { ok: false, error: 'state_not_allowed' };
-      return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
-    },
+    careAct: (gridId, type, data) => appendChecked(careDocName(gridId), type, data, parseCareEvent, foldCare),
     careReport: async (gridId, visitId, input) => {
       const visit = careIn(gridId)?.visits.find((x) => x.id === visitId);
       if (!visit || visit.workerId !== user.id || sync.access(careDocName(gridId)) !== 'write') return { ok: false, error: 'forbidden' };
@@ -275,6 +280,10 @@ export function createRecordsApi(deps: {
       if (!linked.ok) console.warn('gridlink: the case was reported but not linked to the care visit', linked);
       return decision;
     },
+    patrolGrids: () => sync.names('patrols').map((n) => n.slice('patrols.'.length)),
+    patrols: (gridId) => patrolsIn(patrolsDocName(gridId)),
+    patrolsKnown: (gridId) => (typeof sync.known === 'function' ? sync.known(patrolsDocName(gridId)) : true),
+    patrolAct: (gridId, type, data) => appendChecked(patrolsDocName(gridId), type, data, parsePatrolEvent, foldPatrols),
     reportIssue: async (visitId, issue, input) => {
       const st = party();
       const visit = st?.visits.find((v) => v.id === visitId);

@@ -49,6 +49,9 @@ export type Route =
   // issue 17: a care visit to a household (#/care/<gridId>/<householdId>; the due list is #/tasks/care)
   | { name: 'care'; gridId: string; householdId: string }
   | { name: 'caresettings' } // issue 17: the county's care levels and tags (county, admin)
+  // issue 17: patrols: the worker's patrol (#/patrol), one patrol (#/patrol/p/<id>), a case reported from it
+  // (#/patrol/p/<id>/report); the town center's expected frequencies and the readers' lists are #/patrol too
+  | { name: 'patrol'; id?: string; view?: 'report' }
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
@@ -82,6 +85,9 @@ export function parseHash(hash: string): Route {
   if (path === '/training/new') return { name: 'training', view: 'new' };
   const tl = /^\/training\/l\/([A-Za-z0-9_.-]{1,40})(?:\/(edit|session))?$/.exec(path);
   if (tl) return { name: 'training', learner: tl[1]!, ...(tl[2] ? { view: tl[2] as 'edit' | 'session' } : {}) };
+  if (path === '/patrol') return { name: 'patrol' };
+  const pa = /^\/patrol\/p\/([0-9A-Z]{26})(\/report)?$/.exec(path);
+  if (pa) return { name: 'patrol', id: pa[1]!, ...(pa[2] ? { view: 'report' as const } : {}) };
   const sr = /^\/stats\/report(?:\?(.*))?$/.exec(path);
   if (sr) {
     const q = new URLSearchParams(sr[1] ?? '');
@@ -130,6 +136,8 @@ export function routeHref(r: Route): string {
     case 'towntasks':
       if (!r.town || !r.task) return r.view === 'new' ? '#/towntasks/new' : '#/towntasks';
       return `#/towntasks/${r.town}/${encodeURIComponent(r.task)}${r.view === 'entry' ? `/entry${r.entry ? `/${encodeURIComponent(r.entry)}` : ''}` : ''}`;
+    case 'patrol':
+      return r.id ? `#/patrol/p/${r.id}${r.view ? `/${r.view}` : ''}` : '#/patrol';
     case 'notFound':
       return `#${r.path}`;
     default:

@@ -13,6 +13,7 @@
  * and admin read, src/domain/care.ts). The grid worker also reads its town's `party.<townId>`: a party member's
  * visit to a contact household counts as a care visit of that household. County accounts write the org doc, for
  * the one change they may make (`care.set`, refchanges.ts `roleMayChange`).
+ * Issue 17: `patrols.<gridId>` (the grid worker's patrols and the town's expected frequency: src/domain/patrols.ts).
  */
 import type { Grid, UserInfo } from './org.ts';
 import { CST_OFFSET_MS } from './cst.ts';
@@ -44,6 +45,7 @@ const TRAINING_DOC = /^training\.(t\d{2})$/;
 const TASKS_DOC = /^tasks\.(t\d{2})$/;
 const TASK_ANSWERS_DOC = /^taskanswers\.(g\d{4})$/;
 const CARE_DOC = /^care\.(g\d{4})$/;
+const PATROLS_DOC = /^patrols\.(g\d{4})$/;
 
 export function careDocName(gridId: string): string {
   return `care.${gridId}`;
@@ -65,6 +67,9 @@ export function tasksDocName(townId: string): string {
 export function taskAnswersDocName(gridId: string): string {
   return `taskanswers.${gridId}`;
 }
+export function patrolsDocName(gridId: string): string {
+  return `patrols.${gridId}`;
+}
 
 export function peopleDocName(gridId: string): string {
   return `people.${gridId}`;
@@ -83,7 +88,8 @@ export type RecordDocKind =
   | { kind: 'training'; townId: string }
   | { kind: 'tasks'; townId: string }
   | { kind: 'taskanswers'; gridId: string }
-  | { kind: 'care'; gridId: string };
+  | { kind: 'care'; gridId: string }
+  | { kind: 'patrols'; gridId: string };
 
 /** The issue-5 record docs (not handled by the case sync engine). */
 export function parseRecordDocName(name: string): RecordDocKind | null {
@@ -101,6 +107,8 @@ export function parseRecordDocName(name: string): RecordDocKind | null {
   if (a) return { kind: 'taskanswers', gridId: a[1]! };
   const c = CARE_DOC.exec(name);
   if (c) return { kind: 'care', gridId: c[1]! };
+  const pa = PATROLS_DOC.exec(name);
+  if (pa) return { kind: 'patrols', gridId: pa[1]! };
   return null;
 }
 
@@ -172,7 +180,6 @@ export function trainingAccess(user: UserInfo, townId: string): DocAccess | null
 }
 
 /**
-/**
  * Issue 17: access to `tasks.<townId>` (task definitions): the town's center and the county write (each only on
  * its own side, server/validate.ts); the town's grid workers and village secretaries read, as does admin.
  */
@@ -193,10 +200,10 @@ export function tasksAccess(user: UserInfo, townId: string): DocAccess | null {
 }
 
 /**
- * Access to a grid's own work log (issue 17: `taskanswers.<gridId>`, its answers to tasks sent down, and
- * `care.<gridId>`, its care visits; both may name households): the grid's worker writes; its village secretary, its
- * town center, county and admin read. No other grid's worker holds it. County and admin may open any grid's; their
- * devices are not given them all (recordDocsForUser).
+ * Access to a grid's own work logs (issue 17: `taskanswers.<gridId>`, its answers to tasks sent down, `care.<gridId>`,
+ * its care visits, `patrols.<gridId>`, its patrols; they may name households and say where a person walked): the
+ * grid's worker writes; its village secretary, its town center, county and admin read. No other grid's worker holds
+ * them. County and admin may open any grid's; their devices are not given them all (`listsGridWork`).
  */
 export function gridWorkAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageId' | 'townId'> | undefined): DocAccess | null {
   if (!grid) return null;
@@ -217,6 +224,23 @@ export function gridWorkAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageI
 export const taskAnswersAccess = gridWorkAccess;
 export const careAccess = gridWorkAccess;
 
+/**
+ * Access to `patrols.<gridId>`: as every grid work log, and the grid's town center writes too (it sets the expected
+ * frequency; which events each may make is src/domain/patrols.ts `patrolRoleMayWrite`).
+ */
+export function patrolsAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageId' | 'townId'> | undefined): DocAccess | null {
+  if (grid && user.role === 'town' && user.townId === grid.townId) return 'write';
+  return gridWorkAccess(user, grid);
+}
+
+/**
+ * Whether a user's device lists (syncs) a grid's work logs: everyone with access but the county and admin, who may
+ * open any of them but would otherwise hold one per grid of the county (844).
+ */
+function listsGridWork(user: UserInfo): boolean {
+  return user.role !== 'county' && user.role !== 'admin';
+}
+
 /** The people, ID number, party and training docs of a user (listed by GET /api/me after the org and cases docs). */
 export function recordDocsForUser(user: UserInfo, townIds: readonly string[], grids: readonly Pick<Grid, 'id' | 'villageId' | 'townId'>[]): DocGrant[] {
   const out: DocGrant[] = [];
@@ -225,12 +249,15 @@ export function recordDocsForUser(user: UserInfo, townIds: readonly string[], gr
     if (a) out.push({ name: peopleDocName(g.id), access: a });
     const i = idNumbersAccess(user, g);
     if (i) out.push({ name: idNumbersDocName(g.id), access: i });
-    // County and admin may read every grid's answers (docAccess) but do not sync ~900 of them: see DESIGN 3.
-    const ta = user.role === 'county' || user.role === 'admin' ? null : taskAnswersAccess(user, g);
-    if (ta) out.push({ name: taskAnswersDocName(g.id), access: ta });
-    // Listed with the grid's people doc only (county and admin would get every grid's: see careAccess).
-    const c = a ? careAccess(user, g) : null;
-    if (c) out.push({ name: careDocName(g.id), access: c });
+    if (listsGridWork(user)) {
+      const ta = taskAnswersAccess(user, g);
+      if (ta) out.push({ name: taskAnswersDocName(g.id), access: ta });
+      // Listed with the grid's people doc only.
+      const c = a ? careAccess(user, g) : null;
+      if (c) out.push({ name: careDocName(g.id), access: c });
+      const pa = patrolsAccess(user, g);
+      if (pa) out.push({ name: patrolsDocName(g.id), access: pa });
+    }
   }
   for (const t of townIds) {
     const a = partyAccess(user, t);
@@ -287,6 +314,7 @@ export function docAccess(user: UserInfo, name: string, townIds: readonly string
   const rec = parseRecordDocName(name);
   if (rec?.kind === 'people') return peopleAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'idnumbers') return idNumbersAccess(user, grid?.(rec.gridId));
+  if (rec?.kind === 'patrols') return patrolsAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'party') return townIds.includes(rec.townId) ? partyAccess(user, rec.townId) : null;
   if (rec?.kind === 'training') return townIds.includes(rec.townId) ? trainingAccess(user, rec.townId) : null;
   if (rec?.kind === 'tasks') return townIds.includes(rec.townId) ? tasksAccess(user, rec.townId) : null;

@@ -29,6 +29,7 @@ import { parseRecordDocName, type DocAccess, type DocGrant } from '../domain/doc
 import type { UserInfo } from '../domain/org.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../domain/training.ts';
+import { PATROL_ROLES, parsePatrolEvent } from '../domain/patrols.ts';
 import { foldPeople, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite, searchKey } from '../domain/people.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
 import { META, UserDb, userDbName, type PeopleSearchRecord } from '../storage/schema.ts';
@@ -83,6 +84,7 @@ const POLICIES: { [K in RecordKind]?: (user: UserInfo) => RescuePolicy<RecordEve
   idnumbers: ownBy(parseIdNumberEvent, peopleRoleMayWrite),
   party: ownBy(parsePartyEvent, (user, e) => (PARTY_ROLES as Record<string, readonly string[] | undefined>)[e.type]?.includes(user.role) ?? false),
   training: ownBy(parseTrainingEvent, (user) => TRAINING_ROLES.includes(user.role)),
+  patrols: ownBy(parsePatrolEvent, (user, e) => PATROL_ROLES[e.type].includes(user.role)),
 };
 
 const anyOwn = ownBy<RecordEvent>((v) => {
@@ -433,6 +435,18 @@ export class RecordSync {
     const s = this.slots.get(name);
     return s ? (s.revoked ? 'read' : s.access) : null;
   }
+
+  /**
+   * Whether a held doc's content is known (issue 17): it holds something, or its link synced with the relay at least
+   * once in this session. An empty doc that never synced is not known to be empty (screens show no empty state).
+   */
+  known(name: string): boolean {
+    const s = this.slots.get(name);
+    if (!s) return false;
+    if (s.wasSynced) this.everSynced.add(name);
+    return this.everSynced.has(name) || this.events(name).length > 0;
+  }
+  private readonly everSynced = new Set<string>();
 
   /** The raw events of a doc (an empty list when not held). */
   events(name: string): unknown[] {

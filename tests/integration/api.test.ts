@@ -94,6 +94,7 @@ describe('GET /api/me', () => {
       { name: 'idnumbers.g0001', access: 'write' }, // and their full ID numbers (worker and town center only)
       { name: 'taskanswers.g0001', access: 'write' }, // issue 17: its grid's answers to tasks sent down
       { name: 'care.g0001', access: 'write' }, // issue 17: the grid's care visits
+      { name: 'patrols.g0001', access: 'write' }, // issue 17: its patrols
       { name: 'party.t01', access: 'read' }, // and the town's party work (members' 联系户 visits count as care visits)
       { name: 'tasks.t01', access: 'read' }, // issue 17: its town's tasks sent down
     ]);

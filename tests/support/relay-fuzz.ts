@@ -36,6 +36,7 @@ import { parsePeopleEvent, PEOPLE_EVENT_TYPES } from '../../src/domain/people.ts
 import { parseTrainingEvent } from '../../src/domain/training.ts';
 import { parseAnswerEvent, parseTaskEvent } from '../../src/domain/towntasks.ts';
 import { parseCareEvent } from '../../src/domain/care.ts';
+import { parsePatrolEvent } from '../../src/domain/patrols.ts';
 import type { UserInfo } from '../../src/domain/org.ts';
 import { roleMayEver } from '../../src/domain/workflow.ts';
 import {
@@ -225,7 +226,7 @@ export async function checkStore(server: TestServer): Promise<string[]> {
     else if (memory.json !== fromStore.json) out.push(`doc ${name}: the store's content differs from the relay's doc in memory: ${firstDifference(memory.json, fromStore.json)}`);
     if (kind !== 'org') {
       const events = stored.getArray<unknown>(EVENTS_ARRAY).toArray();
-      const parse = kind === 'cases' ? parseEvent : kind === 'people' ? parsePeopleEvent : kind === 'party' ? parsePartyEvent : kind === 'training' ? parseTrainingEvent : kind === 'tasks' ? parseTaskEvent : kind === 'taskanswers' ? parseAnswerEvent : kind === 'care' ? parseCareEvent : null;
+      const parse = kind === 'cases' ? parseEvent : kind === 'people' ? parsePeopleEvent : kind === 'party' ? parsePartyEvent : kind === 'training' ? parseTrainingEvent : kind === 'tasks' ? parseTaskEvent : kind === 'taskanswers' ? parseAnswerEvent : kind === 'care' ? parseCareEvent : kind === 'patrols' ? parsePatrolEvent : null;
       const ids = new Set<string>();
       const reports = new Set<string>();
       for (const e of events) {
@@ -414,6 +415,7 @@ function docNames(): string[] {
     'taskanswers.g0001',
     'care.g0001',
     'idnumbers.g0001',
+    'patrols.g0001',
     `cases.t01.${year - 40}`,
     'cases.t99.2025',
     'practice.cases.t01',

@@ -406,3 +406,23 @@ describe('demo county: training (issue 14)', () => {
     for (const l of s.learners.values()) expect(t01.has(l.villageId), l.name).toBe(true);
   });
 });
+
+describe('demo county: patrols (issue 17)', () => {
+  it("seeds town 01's expected patrols and w0001's patrols in patrols.g0001, every event valid; another grid's left open", async () => {
+    const { foldPatrols, summarizePatrol } = await import('../../src/domain/patrols.ts');
+    const log = demo.people?.get('patrols.g0001') ?? [];
+    const s = foldPatrols(log);
+    expect(s.superseded).toEqual([]);
+    expect(s.frequency.map((f) => [f.actor, f.perWeek])).toEqual([['town01', 3]]);
+    const patrols = [...s.patrols.values()];
+    expect(patrols).toHaveLength(4);
+    expect(patrols.every((p) => p.workerId === 'w0001' && p.checkins.length >= 3)).toBe(true);
+    expect(s.open.size, "w0001's patrols are ended (the e2e starts a new one)").toBe(0);
+    const g2 = demo.org.grids.filter((g) => g.townId === 't01').sort((a, b) => a.id.localeCompare(b.id))[1]!;
+    expect(foldPatrols(demo.people?.get(`patrols.${g2.id}`) ?? []).open.size).toBe(1);
+    expect(patrols.some((p) => summarizePatrol(p).gaps.length > 0)).toBe(true);
+    expect(patrols.every((p) => p.startedMs < NOW)).toBe(true);
+    const t01 = demo.org.grids.filter((g) => g.townId === 't01');
+    for (const g of t01) expect(demo.people?.has(`patrols.${g.id}`), g.id).toBe(true);
+  });
+});

@@ -73,6 +73,8 @@ export const queueEn: QueueMessages = {
   'tasks.tab.verify': 'To verify',
   'tasks.tab.reports': 'My reports',
   'tasks.report': 'Report a new case',
+  'tasks.patrol': 'Start a patrol',
+  'tasks.patrolResume': 'Continue the patrol',
   'tasks.handleVerify': 'Verify',
   'tasks.handleReport': 'View',
   'tasks.emptyVerify': 'No fixes to verify right now.',

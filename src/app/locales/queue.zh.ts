@@ -78,6 +78,9 @@ export const queueZh = {
   'tasks.tab.verify': '待核查',
   'tasks.tab.reports': '我的上报',
   'tasks.report': '上报新案件',
+  // issue 17: #/patrol (start a patrol, or continue the open one)
+  'tasks.patrol': '开始巡查',
+  'tasks.patrolResume': '继续巡查',
   'tasks.handleVerify': '核查',
   'tasks.handleReport': '查看',
   'tasks.emptyVerify': '目前没有待核查的案件。',

@@ -13,6 +13,7 @@ import { assessKinds, type AssessScope } from '../../domain/assessscope.ts';
 import { literacyByVillage } from '../../domain/training.ts';
 import { LiteracyTable, totalOf } from '../training/LiteracyTable.tsx';
 import { CareCoverageCard } from '../care/CareCoverage.tsx';
+import { PatrolFiguresCard } from '../patrols/PatrolFigures.tsx';
 import { REPORT_CHANNELS } from '../../domain/channels.ts';
 import { dayPeriod, presetDays, PRESETS as DAY_PRESETS } from '../../domain/period.ts';
 import { Alert } from '../../ui/Alert.tsx';
@@ -209,6 +210,10 @@ export function Assessment({ session }: { session: Session }) {
       ) : null}
       {result && org && period && (result.scope.kind === 'town' || result.scope.kind === 'grid') ? (
         <CareCoverageCard session={session} org={org} townId={result.scope.kind === 'town' ? result.scope.townId : null} fromMs={period.fromMs} toMs={period.toMs} />
+      ) : null}
+      {/* issue 17: patrols done against expected, per grid and worker (the patrols docs this user holds) */}
+      {result && org && period && (result.scope.kind === 'town' || result.scope.kind === 'grid') ? (
+        <PatrolFiguresCard session={session} org={org} {...(result.scope.kind === 'town' ? { townId: result.scope.townId } : { gridId: result.scope.gridId })} fromMs={period.fromMs} toMs={period.toMs} />
       ) : null}
       <p class="hint">{t('stats.definitions')}</p>
     </div>

@@ -17,6 +17,7 @@ import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
+import { CaseFromPatrol } from '../patrols/CaseFromPatrol.tsx';
 import { ActionFormView, extensionText, FOLDED_ACTIONS, orderActions, useActionForm, WorkflowActionForm, type MergeCandidate, type Run } from '../workflow/ActionForms.tsx';
 import { Checklist, findMergeCandidates, PlanPreview, planOf, refusedText, supersededText, SupersededNotice, supervisionLevel, workflowDetail } from '../workflow/CaseParts.tsx';
 import { DeadlineFacts } from '../workflow/Deadline.tsx';
@@ -137,6 +138,7 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
             <ReporterContact org={org} reporterId={c.reporter} viewer={session.user} />
           </dd>
           <ReportedForFacts c={c} viewer={session.user} />
+          <CaseFromPatrol session={session} caseId={c.id} gridId={c.gridId} />
           <dt>{t('detail.reported')}</dt>
           <dd>
             <time dateTime={new Date(c.reportedMs).toISOString()}>{formatDateTime(c.reportedMs)}</time>

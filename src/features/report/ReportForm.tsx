@@ -85,7 +85,11 @@ export function validateReport(v: ReportValues, knownCategory: (code: string) =>
 
 const fixed = (n: number) => String(Math.round(n * 1e6) / 1e6);
 
-export function ReportForm({ session }: { session: Session }) {
+/**
+ * `onReported` (issue 17: a case reported from a patrol): called with the new case's id instead of opening the case,
+ * so the caller can link it (offline, on this device) and go back where it was.
+ */
+export function ReportForm({ session, onReported }: { session: Session; onReported?: (caseId: string) => void }) {
   const org = session.org.value;
   const user = session.user;
   const grids = org ? gridsInScope(user, org) : [];
@@ -263,7 +267,8 @@ export function ReportForm({ session }: { session: Session }) {
       const d = selfResolve ? await session.reportResolved(input, note) : await session.report(input);
       if (!mounted.current) return;
       if (d.ok) {
-        navigate({ name: 'case', id: d.event.caseId }, { replace: true });
+        if (onReported) onReported(d.event.caseId);
+        else navigate({ name: 'case', id: d.event.caseId }, { replace: true });
         return;
       }
       setFailure(t('report.failed', { error: errorText(d.error) }) + (d.detail ? ` (${d.detail})` : ''));

@@ -79,7 +79,8 @@ function destinations(session: Session): Dest[] {
       out.push({ href: '#/work', name: 'work', label: t('shell.work'), icon: 'work' });
       break;
     case 'tasks':
-      out.push({ href: '#/tasks', name: 'tasks', also: ['towntasks'], label: t('shell.tasks'), icon: 'tasks' });
+      // issue 17: tasks sent down and a patrol are part of 我的任务
+      out.push({ href: '#/tasks', name: 'tasks', also: ['towntasks', 'patrol'], label: t('shell.tasks'), icon: 'tasks' });
       break;
     case 'village':
       out.push({ href: '#/village', name: 'village', label: t('shell.village'), icon: 'home' });

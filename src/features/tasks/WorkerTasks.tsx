@@ -113,6 +113,10 @@ export function WorkerTasks({ session, tab }: { session: Session; tab?: string |
       <p class="home-primary">
         <a class="btn btn-primary" href="#/report">
           <span aria-hidden="true">＋</span> {t('tasks.report')}
+        </a>{' '}
+        {/* issue 17: patrols (a lazy screen; the open patrol, if any, is continued there) */}
+        <a class="btn" href="#/patrol">
+          {user.gridId && session.records?.patrols(user.gridId)?.open.has(user.id) ? t('tasks.patrolResume') : t('tasks.patrol')}
         </a>
       </p>
       <QueueTabs
