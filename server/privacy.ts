@@ -36,6 +36,10 @@ function readersOf(kind: DocKind): string | null {
       return 'a party doc holds no full ID numbers: every party member of the town reads it (write the masked form, 2111**********1234)';
     case 'training':
       return "a training doc holds no full ID numbers: the town's trainers, its center and village secretaries read it";
+    case 'mediation':
+      return "a mediation doc holds no full ID numbers: the town's staff and party members read it";
+    case 'dispute':
+      return "a dispute doc holds no full ID numbers: the dispute's mediators read it (write the masked form, 2111**********1234)";
     case 'idnumbers':
     case 'org':
       return null;

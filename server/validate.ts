@@ -58,6 +58,7 @@ import { roleMayEver } from '../src/domain/workflow.ts';
 import { parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../src/domain/training.ts';
+import { foldMediation, parseDetailEvent, parseSummaryEvent, summaryRefusal } from '../src/domain/mediation.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import { readBase } from '../src/protocol/orgdoc.ts';
 import { CHANGES_ARRAY, foldChanges, parseChange, type RefChange } from '../src/domain/refchanges.ts';
@@ -95,7 +96,10 @@ export type DocKind =
   // the full ID numbers of a grid (src/domain/docs.ts idNumbersAccess: the grid's worker and town center only).
   | { kind: 'idnumbers'; gridId: string }
   // issue 14: a town's learners and literacy sessions (src/domain/training.ts; written by its trainers only).
-  | { kind: 'training'; townId: string };
+  | { kind: 'training'; townId: string }
+  // issue 17: a town's disputes without parties (mediation.ts summaryRefusal), and one dispute's details.
+  | { kind: 'mediation'; townId: string }
+  | { kind: 'dispute'; townId: string; disputeId: string };
 
 export type Verdict =
   | {
@@ -244,6 +248,8 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     }
   }
   const isReturned = (e: CaseEvent) => returnedReceipts.has(e.id);
+  /** Issue 17: a mediation doc's new events, judged together in order after the loop (each against those before it). */
+  const mediationFresh: unknown[] = [];
   for (const s of structs) {
     if (s instanceof Y.Skip) continue;
     const known = docState(s.id.client);
@@ -310,7 +316,11 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
     if (!(s.content instanceof Y.ContentAny)) return refuse('invalid_struct', 'events are plain JSON objects');
     // Only the part the doc does not have yet is new (a client may resend a merged item that overlaps).
     const fresh = s.content.arr.slice(Math.max(0, known - s.id.clock));
-    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training') {
+    if (kind.kind === 'mediation') {
+      mediationFresh.push(...fresh);
+      continue;
+    }
+    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training' || kind.kind === 'dispute') {
       for (const value of fresh) {
         const refusal = inspectRecord(value, kind, user, opts.org);
         if (refusal) return refusal;
@@ -346,6 +356,10 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
         reported.push(e);
       }
     }
+  }
+  if (kind.kind === 'mediation' && mediationFresh.length > 0) {
+    const bad = checkMediation(doc, mediationFresh, kind.townId, user, opts.org);
+    if (bad) return bad;
   }
   if (changes.length > 0) {
     const bad = checkOrgChanges(doc, changes, user, nowMs);
@@ -423,8 +437,38 @@ function checkOrgChanges(doc: Y.Doc, fresh: readonly unknown[], user: UserInfo, 
   return null;
 }
 
+/**
+ * Issue 17: new events of `mediation.<townId>`: schema, actor, and authority (src/domain/mediation.ts
+ * `summaryRefusal`: who opens where, eligible mediators, a mediator or the center for outcomes) against the org now
+ * and the summary with the events before them. Without the org (a test relay with no reference data) the
+ * authority cannot be judged: refused. Null when acceptable.
+ */
+function checkMediation(doc: Y.Doc, fresh: readonly unknown[], townId: string, user: UserInfo, org: OrgIndex | undefined): Verdict | null {
+  const log: unknown[] = doc.getArray<unknown>(EVENTS_ARRAY).toArray();
+  for (const value of fresh) {
+    const parsed = parseSummaryEvent(value);
+    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+    const e = parsed.event;
+    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    if (!org) return refuse('not_authorized', `event ${e.id}: no reference data to judge it by`);
+    const why = summaryRefusal(e, user, townId, org, foldMediation(log));
+    if (why) return refuse(e.type === 'dispute_opened' && !why.startsWith('grid') ? 'role_not_allowed' : 'not_authorized', `event ${e.id}: ${why}`);
+    log.push(value);
+  }
+  return null;
+}
+
 /** A people, ID number or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */
 function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | { kind: 'cases' }>, user: UserInfo, org: OrgIndex | undefined): Verdict | null {
+  if (kind.kind === 'dispute') {
+    // Who may write was decided when the doc was opened (docs.ts disputeAccess, from the summary; a removed mediator's
+    // sockets are closed): here the event itself.
+    const parsed = parseDetailEvent(value);
+    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+    if (parsed.event.actor !== user.id) return refuse('forged_actor', `event ${parsed.event.id}: actor ${parsed.event.actor} is not ${user.id}`);
+    return null;
+  }
+  if (kind.kind === 'mediation') return refuse('invalid_event', 'mediation events are judged together');
   if (kind.kind === 'training') {
     const parsed = parseTrainingEvent(value);
     if (!parsed.ok) return refuse('invalid_event', parsed.detail);

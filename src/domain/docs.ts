@@ -9,6 +9,9 @@
  * Issue 14: `training.<townId>` (learners and literacy sessions: the town's trainers write; its center, its village
  * secretaries, county and admin read). Names under `practice.` belong to the trainer's practice sandbox: they exist
  * only on a device, and the relay refuses them (`isPracticeDocName`).
+ * Issue 17: `mediation.<townId>` (the town's disputes without the parties' details: its staff read and write, county
+ * and admin read) and `dispute.<townId>.<disputeId>` (parties, sessions, terms: the dispute's mediators as the
+ * summary names them, and the town center; `disputeAccess`). See src/domain/mediation.ts.
  */
 import type { Grid, UserInfo } from './org.ts';
 import { CST_OFFSET_MS } from './cst.ts';
@@ -37,6 +40,8 @@ const PEOPLE_DOC = /^people\.(g\d{4})$/;
 const PARTY_DOC = /^party\.(t\d{2})$/;
 const ID_NUMBERS_DOC = /^idnumbers\.(g\d{4})$/;
 const TRAINING_DOC = /^training\.(t\d{2})$/;
+const MEDIATION_DOC = /^mediation\.(t\d{2})$/;
+const DISPUTE_DOC = /^dispute\.(t\d{2})\.([0-9A-HJKMNP-TV-Z]{26})$/;
 /** The prefix of the practice sandbox's local data (src/app/practice.ts); never synced. */
 export const PRACTICE_PREFIX = 'practice.';
 
@@ -45,6 +50,13 @@ export function isPracticeDocName(name: string): boolean {
 }
 export function trainingDocName(townId: string): string {
   return `training.${townId}`;
+}
+
+export function mediationDocName(townId: string): string {
+  return `mediation.${townId}`;
+}
+export function disputeDocName(townId: string, disputeId: string): string {
+  return `dispute.${townId}.${disputeId}`;
 }
 
 export function peopleDocName(gridId: string): string {
@@ -61,7 +73,9 @@ export type RecordDocKind =
   | { kind: 'people'; gridId: string }
   | { kind: 'party'; townId: string }
   | { kind: 'idnumbers'; gridId: string }
-  | { kind: 'training'; townId: string };
+  | { kind: 'training'; townId: string }
+  | { kind: 'mediation'; townId: string }
+  | { kind: 'dispute'; townId: string; disputeId: string };
 
 /** The issue-5 record docs (not handled by the case sync engine). */
 export function parseRecordDocName(name: string): RecordDocKind | null {
@@ -73,6 +87,10 @@ export function parseRecordDocName(name: string): RecordDocKind | null {
   if (i) return { kind: 'idnumbers', gridId: i[1]! };
   const t = TRAINING_DOC.exec(name);
   if (t) return { kind: 'training', townId: t[1]! };
+  const m = MEDIATION_DOC.exec(name);
+  if (m) return { kind: 'mediation', townId: m[1]! };
+  const d = DISPUTE_DOC.exec(name);
+  if (d) return { kind: 'dispute', townId: d[1]!, disputeId: d[2]! };
   return null;
 }
 
@@ -138,6 +156,36 @@ export function trainingAccess(user: UserInfo, townId: string): DocAccess | null
   }
 }
 
+/**
+ * Access to `mediation.<townId>` (issue 17): the town's center, grid workers, village secretaries and party members
+ * write (each event's authority is checked by the relay: src/domain/mediation.ts `summaryRefusal`); county and admin
+ * read (figures). It names no party: parties and notes are in the dispute docs.
+ */
+export function mediationAccess(user: UserInfo, townId: string): DocAccess | null {
+  switch (user.role) {
+    case 'town':
+    case 'worker':
+    case 'secretary':
+    case 'member':
+      return user.townId === townId ? 'write' : null;
+    case 'county':
+    case 'admin':
+      return 'read';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Access to `dispute.<townId>.<disputeId>`: the dispute's mediators as the town's summary names them now, and the
+ * town center; no one else (not county, not another party member of the town). `dispute` undefined: the summary has
+ * no such dispute (yet): only the center. The relay asks at connect time and again when the mediators change.
+ */
+export function disputeAccess(user: UserInfo, townId: string, dispute: { readonly mediators: readonly string[] } | undefined): DocAccess | null {
+  if (user.role === 'town' && user.townId === townId) return 'write';
+  return dispute?.mediators.includes(user.id) && user.townId === townId ? 'write' : null;
+}
+
 /** The people, ID number, party and training docs of a user (listed by GET /api/me after the org and cases docs). */
 export function recordDocsForUser(user: UserInfo, townIds: readonly string[], grids: readonly Pick<Grid, 'id' | 'villageId' | 'townId'>[]): DocGrant[] {
   const out: DocGrant[] = [];
@@ -152,6 +200,8 @@ export function recordDocsForUser(user: UserInfo, townIds: readonly string[], gr
     if (a) out.push({ name: partyDocName(t), access: a });
     const tr = trainingAccess(user, t);
     if (tr) out.push({ name: trainingDocName(t), access: tr });
+    const me = mediationAccess(user, t);
+    if (me) out.push({ name: mediationDocName(t), access: me });
   }
   return out;
 }
@@ -190,13 +240,18 @@ export function docsForUser(user: UserInfo, townIds: readonly string[], years: r
   return grants;
 }
 
-/** The access a user has to a doc, or null. */
-export function docAccess(user: UserInfo, name: string, townIds: readonly string[], grid?: GridLookup): DocAccess | null {
+/** A dispute of a town's summary, as the relay folded it (undefined: no such dispute). */
+export type DisputeLookup = (townId: string, disputeId: string) => { readonly mediators: readonly string[] } | undefined;
+
+/** The access a user has to a doc, or null. Dispute docs need `dispute` (without it: refused). */
+export function docAccess(user: UserInfo, name: string, townIds: readonly string[], grid?: GridLookup, dispute?: DisputeLookup): DocAccess | null {
   const rec = parseRecordDocName(name);
   if (rec?.kind === 'people') return peopleAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'idnumbers') return idNumbersAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'party') return townIds.includes(rec.townId) ? partyAccess(user, rec.townId) : null;
   if (rec?.kind === 'training') return townIds.includes(rec.townId) ? trainingAccess(user, rec.townId) : null;
+  if (rec?.kind === 'mediation') return townIds.includes(rec.townId) ? mediationAccess(user, rec.townId) : null;
+  if (rec?.kind === 'dispute') return townIds.includes(rec.townId) && dispute ? disputeAccess(user, rec.townId, dispute(rec.townId, rec.disputeId)) : null;
   const parsed = parseDocName(name);
   if (!parsed) return null;
   if (parsed.kind === 'org') return user.role === 'resident' ? null : user.role === 'admin' ? 'write' : 'read';
