@@ -104,6 +104,7 @@ const ResidentCase = lazyScreen(() => import('../features/resident/ResidentCase.
 const ReportWizard = lazyScreen(() => import('../features/resident/ReportWizard.tsx').then((m) => m.ReportWizard));
 const NearbyList = lazyScreen(() => import('../features/resident/NearbyList.tsx').then((m) => m.NearbyList));
 const TrainingScreen = lazyScreen(() => import('../features/training/TrainingScreen.tsx').then((m) => m.TrainingScreen));
+const MediationScreen = lazyScreen(() => import('../features/mediation/MediationScreen.tsx').then((m) => m.MediationScreen));
 // The screens few people open (administration, the command hall, the monthly report, the lessons...): their lazy
 // loaders live in a chunk of their own (morescreens.tsx), not in the first screen's JS.
 const MoreScreen = lazyScreen(() => import('./morescreens.tsx').then((m) => m.MoreScreen));
@@ -365,6 +366,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'training':
         screen = <TrainingScreen session={session} learner={r.learner} view={r.view} />;
+        break;
+      case 'mediation':
+        screen = <MediationScreen session={session} dispute={r.dispute} view={r.view} caseId={r.caseId} />;
         break;
       case 'statsReport':
       case 'hall':

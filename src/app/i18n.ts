@@ -22,6 +22,7 @@ import type { detailZh } from './locales/detail.zh.ts';
 import type { geoZh } from './locales/geo.zh.ts';
 import type { inboxZh } from './locales/inbox.zh.ts';
 import type { trainingZh } from './locales/training.zh.ts';
+import type { mediationZh } from './locales/mediation.zh.ts';
 import type { lessonsZh } from './locales/lessons.zh.ts';
 import type { mapZh } from './locales/map.zh.ts';
 import type { partyZh } from './locales/party.zh.ts';
@@ -59,6 +60,7 @@ export type MessageKey =
   | keyof typeof geoZh
   | keyof typeof inboxZh
   | keyof typeof trainingZh
+  | keyof typeof mediationZh
   | keyof typeof lessonsZh
   | keyof typeof mapZh
   | keyof typeof partyZh

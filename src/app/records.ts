@@ -27,6 +27,7 @@ import {
   type ResidentView,
 } from '../domain/people.ts';
 import type { RecordSync } from '../sync/records.ts';
+import { createMediationApi, type MediationApi } from './mediation.ts';
 import type { ReportInput } from './services.ts';
 
 export type RecordResult = { ok: true; id: string } | { ok: false; error: string; detail?: string };
@@ -78,6 +79,8 @@ export interface RecordsApi {
   mayTrain(): boolean;
   /** Append a training event to this user's own town's doc (trainers); refused when it would have no effect. */
   trainingAct<T extends TrainingEventType>(type: T, data: TrainingData[T]): RecordResult;
+  /** Issue 17: the town's disputes and their details (src/app/mediation.ts). */
+  mediation: MediationApi;
   /** Turn issue `issue` of a contact visit into a case (one step: the report, then the link to it). */
   reportIssue(visitId: string, issue: number, input: ReportInput): Promise<Decision>;
 }
@@ -220,6 +223,7 @@ export function createRecordsApi(deps: {
       if (after.superseded.includes(e.id)) return { ok: false, error: 'state_not_allowed' };
       return sync.append(name, parsed.event) ? { ok: true, id: e.id } : { ok: false, error: 'forbidden' };
     },
+    mediation: createMediationApi({ user, sync, org: deps.org, envelope, cached }),
     reportIssue: async (visitId, issue, input) => {
       const st = party();
       const visit = st?.visits.find((v) => v.id === visitId);

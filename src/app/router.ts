@@ -43,6 +43,9 @@ export type Route =
   // issue 14: digital-literacy training: the trainer's home (#/training), a new learner (#/training/new), a learner
   // (#/training/l/<id>), their record edited (#/training/l/<id>/edit) and a session recorded (#/training/l/<id>/session)
   | { name: 'training'; learner?: string; view?: 'new' | 'edit' | 'session' }
+  // issue 17: 矛盾纠纷调解: the list (#/mediation), a new dispute (#/mediation/new, from a case: ?case=<id>), one
+  // dispute (#/mediation/d/<id>)
+  | { name: 'mediation'; dispute?: string; view?: 'new'; caseId?: string }
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
@@ -66,6 +69,11 @@ export function parseHash(hash: string): Route {
   if (b) return { name: 'board', queue: b[1]! };
   const tk = /^\/(tasks|reference)\/([a-z_]{1,32})$/.exec(path);
   if (tk) return { name: tk[1] as 'tasks' | 'reference', tab: tk[2]! };
+  if (path === '/mediation') return { name: 'mediation' };
+  const mn = /^\/mediation\/new(?:\?case=([A-Za-z0-9_-]{1,64}))?$/.exec(path);
+  if (mn) return { name: 'mediation', view: 'new', ...(mn[1] ? { caseId: mn[1] } : {}) };
+  const md = /^\/mediation\/d\/([0-9A-HJKMNP-TV-Z]{26})$/.exec(path);
+  if (md) return { name: 'mediation', dispute: md[1]! };
   if (path === '/training') return { name: 'training' };
   if (path === '/training/new') return { name: 'training', view: 'new' };
   const tl = /^\/training\/l\/([A-Za-z0-9_.-]{1,40})(?:\/(edit|session))?$/.exec(path);
@@ -113,6 +121,8 @@ export function routeHref(r: Route): string {
     }
     case 'training':
       return r.learner ? `#/training/l/${encodeURIComponent(r.learner)}${r.view && r.view !== 'new' ? `/${r.view}` : ''}` : r.view === 'new' ? '#/training/new' : '#/training';
+    case 'mediation':
+      return r.dispute ? `#/mediation/d/${r.dispute}` : r.view === 'new' ? `#/mediation/new${r.caseId ? `?case=${encodeURIComponent(r.caseId)}` : ''}` : '#/mediation';
     case 'notFound':
       return `#${r.path}`;
     default:

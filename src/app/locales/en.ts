@@ -93,6 +93,7 @@ export const en: Messages = {
   'shell.people': 'People',
   'shell.party': 'Party work',
   'shell.training': 'Training',
+  'shell.mediation': 'Mediation',
   'shell.mine': 'My reports',
   'shell.nearby': 'Nearby',
   'shell.inbox': 'Inbox',

@@ -96,6 +96,7 @@ export const zh = {
   'shell.people': '人员',
   'shell.party': '党建',
   'shell.training': '培训',
+  'shell.mediation': '调解',
   'shell.mine': '我的上报',
   'shell.nearby': '附近',
   'shell.inbox': '消息',
