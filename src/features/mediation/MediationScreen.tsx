@@ -491,131 +491,140 @@ function DisputeView({ session, records, api, state, dispute: d, org }: { sessio
         </Alert>
       ))}
       <div role="status">{msg ? <Alert tone={msg.tone}>{msg.text}</Alert> : null}</div>
-      <section class="card" aria-label={t('md.title')}>
-        <dl class="facts">
-          <dt>{t('md.form.grid')}</dt>
-          <dd>{gridLabel(org, d.gridId)}</dd>
-          <dt>{t('md.mediators')}</dt>
-          <dd>{d.mediators.map((m) => userLabel(org, m)).join('、')}</dd>
-          <dt>{t('md.form.type')}</dt>
-          <dd>{t('md.openedLine', { who: userLabel(org, d.openedBy), time: formatDateTime(hlcMs(d.openedAt)) })}</dd>
-          {d.status !== 'open' && d.outcomeAt ? (
-            <>
-              <dt>{t('md.outcome')}</dt>
-              <dd>
-                {t(`md.status.${d.status}`)} · {t('md.outcomeLine', { who: userLabel(org, d.outcomeBy ?? ''), time: formatDateTime(hlcMs(d.outcomeAt)) })}
-                {d.referredTo ? <div>{t('md.referredTo', { to: d.referredTo })}</div> : null}
-              </dd>
-            </>
-          ) : null}
-          {d.status === 'agreement' && d.followUpMs !== undefined ? (
-            <>
-              <dt>{t('md.followUp')}</dt>
-              <dd class={overdue ? 'md-late' : undefined}>
-                {d.followUp
-                  ? t('md.followUpDone', { kept: t(`md.kept.${d.followUp.kept}`) })
-                  : overdue
-                    ? t('md.followUpOverdue', { date: formatDay(d.followUpMs) })
-                    : t('md.followUpDue', { date: formatDay(d.followUpMs) })}
-              </dd>
-            </>
-          ) : null}
-        </dl>
-        {changesMediators && !editing ? (
-          <button type="button" class="btn btn-quiet" onClick={() => setEditing(true)}>
-            {t('md.editMediators')}
-          </button>
-        ) : null}
-        {editing ? (
-          <form
-            class="md-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (chosen.length === 0) return setMsg({ tone: 'error', text: t('md.err.mediators') });
-              const r = api.act('mediators_set', { disputeId: d.id, mediators: chosen });
-              done(r);
-              if (r.ok) setEditing(false);
-            }}
-          >
-            <MediatorPicker id="md-med-edit" people={candidates(org, d.gridId)} villageId={org?.grid(d.gridId)?.villageId} chosen={chosen} onChange={setChosen} />
-            <button type="submit" class="btn btn-primary">
-              {t('md.saveMediators')}
-            </button>
-          </form>
-        ) : null}
-      </section>
-
-      {d.caseId ? <LinkedCase session={session} d={d} terms={detail?.terms} org={org} /> : null}
-
-      <section class="card" aria-labelledby="md-details">
-        <h2 id="md-details">{t('md.details')}</h2>
-        {!detail ? (
-          <p class="muted">{mediates ? t('md.detailsLoading') : t('md.detailsHidden')}</p>
-        ) : (
-          <>
-            {detail.parties.length === 0 ? <p class="muted">{t('md.detailsLoading')}</p> : null}
-            <ul class="md-parties">
-              {detail.parties.map((p, i) => (
-                <li key={i}>
-                  <strong>{p.name}</strong> <Badge tone="grey">{t(`md.side.${p.side}`)}</Badge>
-                  {p.phone ? (
-                    <a class="md-phone" href={`tel:${p.phone}`}>
-                      {p.phone}
-                    </a>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-            {detail.description ? <p class="prewrap measure">{detail.description}</p> : null}
-            {detail.terms ? (
-              <>
-                <h3>{t('md.terms')}</h3>
-                <p class="prewrap measure">{detail.terms}</p>
-              </>
+      <div class="md-layout">
+        <div class="md-main">
+          <section class="card" aria-label={t('md.title')}>
+            <dl class="facts">
+              <dt>{t('md.form.grid')}</dt>
+              <dd>{gridLabel(org, d.gridId)}</dd>
+              <dt>{t('md.mediators')}</dt>
+              <dd>{d.mediators.map((m) => userLabel(org, m)).join('、')}</dd>
+              <dt>{t('md.form.type')}</dt>
+              <dd>{t(`md.type.${d.type}`)}</dd>
+              <dt>{t('md.opened')}</dt>
+              <dd>{`${userLabel(org, d.openedBy)} · ${formatDateTime(hlcMs(d.openedAt))}`}</dd>
+              {d.status !== 'open' && d.outcomeAt ? (
+                <>
+                  <dt>{t('md.outcome')}</dt>
+                  <dd>
+                    {t(`md.status.${d.status}`)} · {t('md.outcomeLine', { who: userLabel(org, d.outcomeBy ?? ''), time: formatDateTime(hlcMs(d.outcomeAt)) })}
+                    {d.referredTo ? <div>{t('md.referredTo', { to: d.referredTo })}</div> : null}
+                  </dd>
+                </>
+              ) : null}
+              {d.status === 'agreement' && d.followUpMs !== undefined ? (
+                <>
+                  <dt>{t('md.followUp')}</dt>
+                  <dd class={overdue ? 'md-late' : undefined}>
+                    {d.followUp
+                      ? t('md.followUpDone', { kept: t(`md.kept.${d.followUp.kept}`) })
+                      : overdue
+                        ? t('md.followUpOverdue', { date: formatDay(d.followUpMs) })
+                        : t('md.followUpDue', { date: formatDay(d.followUpMs) })}
+                  </dd>
+                </>
+              ) : null}
+            </dl>
+            {changesMediators && !editing ? (
+              <button type="button" class="btn btn-quiet" onClick={() => setEditing(true)}>
+                {t('md.editMediators')}
+              </button>
             ) : null}
-          </>
-        )}
-      </section>
+            {editing ? (
+              <form
+                class="md-form"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (chosen.length === 0) return setMsg({ tone: 'error', text: t('md.err.mediators') });
+                  const r = api.act('mediators_set', { disputeId: d.id, mediators: chosen });
+                  done(r);
+                  if (r.ok) setEditing(false);
+                }}
+              >
+                <MediatorPicker id="md-med-edit" people={candidates(org, d.gridId)} villageId={org?.grid(d.gridId)?.villageId} chosen={chosen} onChange={setChosen} />
+                <button type="submit" class="btn btn-primary">
+                  {t('md.saveMediators')}
+                </button>
+              </form>
+            ) : null}
+          </section>
 
-      {detail ? (
-        <section class="card" aria-labelledby="md-sessions">
-          <h2 id="md-sessions">{t('md.sessions')}</h2>
-          {detail.sessions.length === 0 ? (
-            <p class="muted">{t('md.sessionsNone')}</p>
-          ) : (
-            <ol class="md-history">
-              {detail.sessions.map((s) => (
-                <li key={s.id}>
-                  <p>
-                    <strong>{formatDay(s.heldMs)}</strong>
-                    <span class="muted"> · {t('md.present', { names: s.present.map((m) => userLabel(org, m)).join('、') })}</span>
-                  </p>
-                  <p class="prewrap">{s.note}</p>
-                  <p class="muted md-small">{t('md.sessionBy', { name: userLabel(org, s.by) })}</p>
-                </li>
-              ))}
-            </ol>
-          )}
-          {writes && d.status === 'open' ? <SessionForm d={d} api={api} org={org} now={now} me={me} done={done} /> : null}
-        </section>
-      ) : null}
+          {d.caseId ? <LinkedCase session={session} d={d} terms={detail?.terms} org={org} /> : null}
 
-      {mediates && d.status === 'open' ? <OutcomeForm d={d} api={api} now={now} writes={writes} done={done} /> : null}
+          <section class="card" aria-labelledby="md-details">
+            <h2 id="md-details">{t('md.details')}</h2>
+            {!detail ? (
+              <p class="muted">{mediates ? t('md.detailsLoading') : t('md.detailsHidden')}</p>
+            ) : (
+              <>
+                {detail.parties.length === 0 ? <p class="muted">{t('md.detailsLoading')}</p> : null}
+                <ul class="md-parties">
+                  {detail.parties.map((p, i) => (
+                    <li key={i}>
+                      <strong>{p.name}</strong> <Badge tone="grey">{t(`md.side.${p.side}`)}</Badge>
+                      {p.phone ? (
+                        <a class="md-phone" href={`tel:${p.phone}`}>
+                          {p.phone}
+                        </a>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+                {detail.description ? <p class="prewrap measure">{detail.description}</p> : null}
+                {detail.terms ? (
+                  <>
+                    <h3>{t('md.terms')}</h3>
+                    <p class="prewrap measure">{detail.terms}</p>
+                  </>
+                ) : null}
+              </>
+            )}
+          </section>
 
-      {mediates && d.status === 'agreement' && !d.followUp ? (
-        <section class="card" aria-labelledby="md-fu">
-          <h2 id="md-fu">{t('md.followUp')}</h2>
-          <p>{t('md.followUpAsk')}</p>
-          <div class="md-actions">
-            <button type="button" class="btn btn-primary" onClick={() => done(api.act('followup_done', { disputeId: d.id, kept: true }))}>
-              {t('md.kept.true')}
-            </button>
-            <button type="button" class="btn" onClick={() => done(api.act('followup_done', { disputeId: d.id, kept: false }))}>
-              {t('md.kept.false')}
-            </button>
-          </div>
-        </section>
-      ) : null}
+          {detail ? (
+            <section class="card" aria-labelledby="md-sessions">
+              <h2 id="md-sessions">{t('md.sessions')}</h2>
+              {detail.sessions.length === 0 ? (
+                <p class="muted">{t('md.sessionsNone')}</p>
+              ) : (
+                <ol class="md-history">
+                  {detail.sessions.map((s) => (
+                    <li key={s.id}>
+                      <p>
+                        <strong>{formatDay(s.heldMs)}</strong>
+                        <span class="muted"> · {t('md.present', { names: s.present.map((m) => userLabel(org, m)).join('、') })}</span>
+                      </p>
+                      <p class="prewrap">{s.note}</p>
+                      <p class="muted md-small">{t('md.sessionBy', { name: userLabel(org, s.by) })}</p>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </section>
+          ) : null}
+        </div>
+        <div class="md-side">
+          {detail && writes && d.status === 'open' ? <SessionForm d={d} api={api} org={org} now={now} me={me} done={done} /> : null}
+
+          {mediates && d.status === 'open' ? <OutcomeForm d={d} api={api} now={now} writes={writes} done={done} /> : null}
+
+          {mediates && d.status === 'agreement' && !d.followUp ? (
+            <section class="card" aria-labelledby="md-fu">
+              <h2 id="md-fu">{t('md.followUp')}</h2>
+              {d.followUpMs !== undefined ? <p class={overdue ? 'md-late' : 'muted'}>{overdue ? t('md.followUpOverdue', { date: formatDay(d.followUpMs) }) : t('md.followUpDue', { date: formatDay(d.followUpMs) })}</p> : null}
+              <p>{t('md.followUpAsk')}</p>
+              <div class="md-actions">
+                <button type="button" class="btn btn-primary" onClick={() => done(api.act('followup_done', { disputeId: d.id, kept: true }))}>
+                  {t('md.kept.true')}
+                </button>
+                <button type="button" class="btn" onClick={() => done(api.act('followup_done', { disputeId: d.id, kept: false }))}>
+                  {t('md.kept.false')}
+                </button>
+              </div>
+            </section>
+          ) : null}
+        </div>
+      </div>
     </div>
   );
 }
@@ -626,43 +635,44 @@ function SessionForm({ d, api, org, now, me, done }: { d: Dispute; api: Mediatio
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
-    <form
-      class="md-form md-sub"
-      aria-labelledby="md-rec"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const heldMs = fromDay(day);
-        if (!note.trim() || heldMs === null || present.length === 0) return setError(t('md.form.noteHint'));
-        setError(null);
-        const r = api.detailAct(d.id, 'session_recorded', { heldMs, present, note: note.trim() });
-        done(r);
-        if (r.ok) setNote('');
-      }}
-    >
-      <h3 id="md-rec">{t('md.recordSession')}</h3>
-      <Field id="md-day" label={t('md.form.heldOn')}>
-        <input id="md-day" type="date" value={day} onInput={(e) => setDay((e.target as HTMLInputElement).value)} />
-      </Field>
-      <fieldset class="md-fieldset">
-        <legend>{t('md.form.present')}</legend>
-        <ul class="md-checks">
-          {d.mediators.map((m) => (
-            <li key={m}>
-              <label class="md-check">
-                <input type="checkbox" checked={present.includes(m)} onChange={(e) => setPresent((e.target as HTMLInputElement).checked ? [...present, m] : present.filter((x) => x !== m))} />
-                <span>{userLabel(org, m)}</span>
-              </label>
-            </li>
-          ))}
-        </ul>
-      </fieldset>
-      <Field id="md-note" label={t('md.form.note')} hint={t('md.form.noteHint')} error={error ?? undefined}>
-        <textarea id="md-note" rows={4} maxLength={4000} value={note} aria-describedby="md-note-hint" onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
-      </Field>
-      <button type="submit" class="btn btn-primary">
-        {t('md.form.saveSession')}
-      </button>
-    </form>
+    <section class="card" aria-labelledby="md-rec">
+      <form
+        class="md-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const heldMs = fromDay(day);
+          if (!note.trim() || heldMs === null || present.length === 0) return setError(t('md.form.noteHint'));
+          setError(null);
+          const r = api.detailAct(d.id, 'session_recorded', { heldMs, present, note: note.trim() });
+          done(r);
+          if (r.ok) setNote('');
+        }}
+      >
+        <h2 id="md-rec">{t('md.recordSession')}</h2>
+        <Field id="md-day" label={t('md.form.heldOn')}>
+          <input id="md-day" type="date" value={day} onInput={(e) => setDay((e.target as HTMLInputElement).value)} />
+        </Field>
+        <fieldset class="md-fieldset">
+          <legend>{t('md.form.present')}</legend>
+          <ul class="md-checks">
+            {d.mediators.map((m) => (
+              <li key={m}>
+                <label class="md-check">
+                  <input type="checkbox" checked={present.includes(m)} onChange={(e) => setPresent((e.target as HTMLInputElement).checked ? [...present, m] : present.filter((x) => x !== m))} />
+                  <span>{userLabel(org, m)}</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+        <Field id="md-note" label={t('md.form.note')} hint={t('md.form.noteHint')} error={error ?? undefined}>
+          <textarea id="md-note" rows={4} maxLength={4000} value={note} aria-describedby="md-note-hint" onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+        </Field>
+        <button type="submit" class="btn btn-primary">
+          {t('md.form.saveSession')}
+        </button>
+      </form>
+    </section>
   );
 }
 
