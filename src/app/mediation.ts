@@ -46,6 +46,10 @@ export interface MediationApi {
   townId(): string | null;
   /** The folded summary, or null when not held. */
   state(): MediationState | null;
+  /** Towns whose summaries this user holds, sorted (their own; county and admin: every town's, to read figures). */
+  towns(): string[];
+  /** The folded summary of a held town, or null. */
+  stateOf(townId: string): MediationState | null;
   /** Whether this user writes the summary (the town's staff and party members). */
   mayWrite(): boolean;
   /**
@@ -119,6 +123,8 @@ export function createMediationApi(deps: {
   const api: MediationApi = {
     townId,
     state,
+    towns: () => sync.names('mediation').map((n) => n.slice('mediation.'.length)),
+    stateOf: (t) => (sync.access(mediationDocName(t)) ? deps.cached(`mediation:${t}`, () => foldMediation(sync.events(mediationDocName(t)))) : null),
     mayWrite: () => {
       const t = townId();
       return Boolean(t) && sync.access(mediationDocName(t!)) === 'write';

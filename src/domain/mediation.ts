@@ -314,6 +314,19 @@ export function mediationByGrid(s: MediationState, fromMs: number, toMs: number,
   return [...per.values()].sort((a, b) => a.gridId.localeCompare(b.gridId));
 }
 
+/** The sum of figures rows (a town's grids, for the county's row of that town). */
+export function totalMediation(gridId: string, rows: readonly MediationFigures[]): MediationFigures {
+  const t: MediationFigures = { gridId, opened: 0, settled: 0, referred: 0, failed: 0, followUpsOverdue: 0 };
+  for (const r of rows) {
+    t.opened += r.opened;
+    t.settled += r.settled;
+    t.referred += r.referred;
+    t.failed += r.failed;
+    t.followUpsOverdue += r.followUpsOverdue;
+  }
+  return t;
+}
+
 // ------------------------------------------------------------------ detail fold
 
 export interface MediationSession {

@@ -5,7 +5,7 @@
  * dispute's details reach the relay (the details once the summary naming w0001 is there); w0001 records the
  * agreement with its terms and follow-up date, and closes the case through the case workflow (就地解决, a case event
  * with its receipt). The relay's summary holds no party's name; a party member of the town who is not named is
- * refused the details (403), the named one may read them.
+ * refused the details (403), the named one may read them. The worker's 考核 counts the dispute opened and settled.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,5 +119,12 @@ describe('mediation', () => {
     expect(await status(named.find((m) => m !== 'w0001')!)).toBe(200);
     expect(await status(['p0002', 'p0003'].find((m) => !named.includes(m))!)).toBe(403);
     expect(await status('town01')).toBe(200);
+
+    // 考核: the worker's grid shows the dispute opened and settled this month.
+    await page.goto(`${app.url}/#/stats`);
+    const card = page.getByRole('region', { name: '矛盾纠纷调解' }).first();
+    await card.waitFor({ timeout: 30_000 });
+    const row = card.getByRole('row').filter({ hasText: '第一网格' });
+    await expect.poll(async () => (await row.getByRole('cell').allTextContents()).map((x) => x.trim()), { timeout: 30_000 }).toEqual(['1', '1', '0', '0', '0']);
   });
 });

@@ -12,6 +12,7 @@ import type { Figures, Table1Row } from '../../domain/assessment.ts';
 import { assessKinds, type AssessScope } from '../../domain/assessscope.ts';
 import { literacyByVillage } from '../../domain/training.ts';
 import { LiteracyTable, totalOf } from '../training/LiteracyTable.tsx';
+import { MediationCard } from '../mediation/MediationCard.tsx';
 import { REPORT_CHANNELS } from '../../domain/channels.ts';
 import { dayPeriod, presetDays, PRESETS as DAY_PRESETS } from '../../domain/period.ts';
 import { Alert } from '../../ui/Alert.tsx';
@@ -206,6 +207,8 @@ export function Assessment({ session }: { session: Session }) {
       {result && org && period && (result.scope.kind === 'town' || result.scope.kind === 'county') ? (
         <LiteracyCard session={session} org={org} townId={result.scope.kind === 'town' ? result.scope.townId : null} fromMs={period.fromMs} toMs={period.toMs} />
       ) : null}
+      {/* Issue 17: disputes opened, settled, referred, failed, follow-ups overdue (per grid; per town for the county). */}
+      {result && org && period ? <MediationCard session={session} org={org} scope={result.scope} fromMs={period.fromMs} toMs={period.toMs} /> : null}
       <p class="hint">{t('stats.definitions')}</p>
     </div>
   );

@@ -11,7 +11,7 @@
  *    the case it started from through the case workflow (session.act: the event allowedActions offers this user).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { formatDateTime, formatNumber, statusName, t } from '../../app/i18n.ts';
+import { formatDateTime, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/mediation.zh.ts';
 import type { MediationApi } from '../../app/mediation.ts';
 import type { PeopleHit, RecordResult, RecordsApi } from '../../app/records.ts';
@@ -31,7 +31,6 @@ import {
   type Dispute,
   type DisputeParty,
   type DisputeType,
-  type MediationFigures,
   type MediationState,
   type Outcome,
 } from '../../domain/mediation.ts';
@@ -44,6 +43,7 @@ import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { gridLabel, gridsInScope, userLabel } from '../cases/lookup.ts';
 import { UnsavedRecords } from '../party/Unsaved.tsx';
+import { MediationTable } from './MediationTable.tsx';
 import './mediation.css';
 
 const DAY = 86_400_000;
@@ -154,43 +154,6 @@ function DisputeList({ session, records, api, state, org }: { session: Session; 
           <MediationTable rows={figures.map((f) => ({ ...f, name: gridLabel(org, f.gridId) }))} labelledBy="md-fig" />
         </section>
       ) : null}
-    </div>
-  );
-}
-
-const COLUMNS = ['opened', 'settled', 'referred', 'failed', 'followUpsOverdue'] as const;
-const COLUMN_LABEL = { opened: 'md.col.opened', settled: 'md.col.settled', referred: 'md.col.referred', failed: 'md.col.failed', followUpsOverdue: 'md.col.overdue' } as const;
-
-/** Disputes per grid (the town center's list; 考核 shows the same figures). */
-export function MediationTable({ rows, labelledBy }: { rows: ReadonlyArray<MediationFigures & { name: string }>; labelledBy: string }) {
-  return (
-    <div class="table-wrap" role="region" aria-labelledby={labelledBy} tabIndex={0}>
-      <table class="data-table rtable rt-compact">
-        <thead>
-          <tr>
-            <th scope="col">{t('md.col.grid')}</th>
-            {COLUMNS.map((c) => (
-              <th key={c} scope="col" class="num">
-                {t(COLUMN_LABEL[c])}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((f) => (
-            <tr key={f.gridId}>
-              <th scope="row" class="rt-title">
-                {f.name}
-              </th>
-              {COLUMNS.map((c) => (
-                <td key={c} class={c === 'followUpsOverdue' && f[c] > 0 ? 'num md-late' : 'num'} data-label={t(COLUMN_LABEL[c])}>
-                  {formatNumber(f[c])}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </div>
   );
 }
