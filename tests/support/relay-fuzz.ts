@@ -34,6 +34,7 @@ import { newId, seededRandom } from '../../src/domain/ids.ts';
 import { parsePartyEvent, PARTY_EVENT_TYPES } from '../../src/domain/party.ts';
 import { parsePeopleEvent, PEOPLE_EVENT_TYPES } from '../../src/domain/people.ts';
 import { parseTrainingEvent } from '../../src/domain/training.ts';
+import { parseDetailEvent, parseSummaryEvent } from '../../src/domain/mediation.ts';
 import type { UserInfo } from '../../src/domain/org.ts';
 import { roleMayEver } from '../../src/domain/workflow.ts';
 import {
@@ -223,7 +224,7 @@ export async function checkStore(server: TestServer): Promise<string[]> {
     else if (memory.json !== fromStore.json) out.push(`doc ${name}: the store's content differs from the relay's doc in memory: ${firstDifference(memory.json, fromStore.json)}`);
     if (kind !== 'org') {
       const events = stored.getArray<unknown>(EVENTS_ARRAY).toArray();
-      const parse = kind === 'cases' ? parseEvent : kind === 'people' ? parsePeopleEvent : kind === 'party' ? parsePartyEvent : kind === 'training' ? parseTrainingEvent : null;
+      const parse = kind === 'cases' ? parseEvent : kind === 'people' ? parsePeopleEvent : kind === 'party' ? parsePartyEvent : kind === 'training' ? parseTrainingEvent : kind === 'mediation' ? parseSummaryEvent : kind === 'dispute' ? parseDetailEvent : null;
       const ids = new Set<string>();
       const reports = new Set<string>();
       for (const e of events) {
@@ -408,6 +409,8 @@ function docNames(): string[] {
     'people.g0002',
     'party.t01',
     'training.t01',
+    'mediation.t01',
+    'dispute.t01.01JD0000000000000000000001',
     'idnumbers.g0001',
     `cases.t01.${year - 40}`,
     'cases.t99.2025',
@@ -669,7 +672,16 @@ export async function fuzzRelay(server: TestServer, opts: FuzzOptions): Promise<
       if (chance(r, 0.1)) e[pick(r, ['id', 'caseId', 'type', 'actor', 'at', 'data', 'extra'])] = hostileValue(r);
       return e;
     }
-    const types: readonly string[] = kind === 'people' ? PEOPLE_EVENT_TYPES : kind === 'party' ? PARTY_EVENT_TYPES : ['learner_saved', 'session_recorded', 'x'];
+    const types: readonly string[] =
+      kind === 'people'
+        ? PEOPLE_EVENT_TYPES
+        : kind === 'party'
+          ? PARTY_EVENT_TYPES
+          : kind === 'mediation'
+            ? ['dispute_opened', 'mediators_set', 'outcome_recorded', 'x']
+            : kind === 'dispute'
+              ? ['parties_saved', 'session_recorded', 'x']
+              : ['learner_saved', 'session_recorded', 'x'];
     const e = recordEvent(pick(r, types), actorId, chance(r, 0.5) ? { id: 'h1', name: '某某', gridId: 'g0001', note: hostileValue(r) } : hostileValue(r)) as unknown as Record<string, unknown>;
     e.at = at;
     return e;
