@@ -92,6 +92,7 @@ describe('GET /api/me', () => {
       { name: `cases.t01.${year}`, access: 'write' },
       { name: 'people.g0001', access: 'write' }, // issue 5: the people of its grid
       { name: 'idnumbers.g0001', access: 'write' }, // and their full ID numbers (worker and town center only)
+      { name: 'mediation.t01', access: 'write' }, // issue 17: its town's disputes, without parties
     ]);
   });
 
@@ -100,7 +101,7 @@ describe('GET /api/me', () => {
     expect(admin.docs[0]).toEqual({ name: 'org', access: 'write' });
     const county = (await api(base, '/api/me', { token: tokens.county })).body as { docs: Array<{ name: string }> };
     // issue 5: and every town's party doc (no people docs: personal data stays with the grid, village and town)
-    expect(county.docs.map((d) => d.name)).toEqual(['org', `cases.t01.${year - 1}`, `cases.t01.${year}`, `cases.t02.${year - 1}`, `cases.t02.${year}`, 'party.t01', 'training.t01', 'party.t02', 'training.t02']);
+    expect(county.docs.map((d) => d.name)).toEqual(['org', `cases.t01.${year - 1}`, `cases.t01.${year}`, `cases.t02.${year - 1}`, `cases.t02.${year}`, 'party.t01', 'training.t01', 'mediation.t01', 'party.t02', 'training.t02', 'mediation.t02']);
     const trainer = (await api(base, '/api/me', { token: tokens.trainer01 })).body as { docs: Array<{ name: string }> };
     // issue 14: and the training doc of their town
     expect(trainer.docs).toEqual([

@@ -44,8 +44,8 @@ describe('idnumbers.<gridId>: who holds it', () => {
 
   it('is listed next to the people doc for those users only', () => {
     const names = (who: string) => recordDocsForUser(user(who), TOWNS, ORG.grids).map((g) => g.name);
-    expect(names('w0001')).toEqual(['people.g0001', 'idnumbers.g0001']);
-    expect(names('st01v01')).toEqual(['people.g0001', 'party.t01', 'training.t01']);
+    expect(names('w0001')).toEqual(['people.g0001', 'idnumbers.g0001', 'mediation.t01']);
+    expect(names('st01v01')).toEqual(['people.g0001', 'party.t01', 'training.t01', 'mediation.t01']);
     const town = names('town01');
     for (const g of ORG.grids.filter((x) => x.townId === 't01')) expect(town).toEqual(expect.arrayContaining([`people.${g.id}`, `idnumbers.${g.id}`]));
     expect(town.filter((n) => n.startsWith('idnumbers.'))).toHaveLength(ORG.grids.filter((x) => x.townId === 't01').length);

@@ -31,11 +31,12 @@ describe('people and party docs: access', () => {
   });
   it('lists the record docs per user', () => {
     const names = (who: string) => recordDocsForUser(user(who), TOWNS, ORG.grids).map((g) => g.name);
-    expect(names('w0001')).toEqual(['people.g0001', 'idnumbers.g0001']);
-    expect(names('st01v01')).toEqual(['people.g0001', 'party.t01', 'training.t01']);
-    expect(names('town01')).toEqual(['people.g0001', 'idnumbers.g0001', 'people.g0002', 'idnumbers.g0002', 'party.t01', 'training.t01']);
-    expect(names('p0001')).toEqual(['party.t01']);
-    expect(names('county')).toEqual(['party.t01', 'training.t01', 'party.t02', 'training.t02']);
+    // issue 17: every town's staff and party members hold its mediation summary (parties are in the dispute docs).
+    expect(names('w0001')).toEqual(['people.g0001', 'idnumbers.g0001', 'mediation.t01']);
+    expect(names('st01v01')).toEqual(['people.g0001', 'party.t01', 'training.t01', 'mediation.t01']);
+    expect(names('town01')).toEqual(['people.g0001', 'idnumbers.g0001', 'people.g0002', 'idnumbers.g0002', 'party.t01', 'training.t01', 'mediation.t01']);
+    expect(names('p0001')).toEqual(['party.t01', 'mediation.t01']);
+    expect(names('county')).toEqual(['party.t01', 'training.t01', 'mediation.t01', 'party.t02', 'training.t02', 'mediation.t02']);
   });
 });
 
