@@ -60,6 +60,7 @@ import {
 } from './county.ts';
 import { buildGeometry, type GridGeometry } from './geometry.ts';
 import { generateTraining } from './training.ts';
+import { generateMediation } from './mediation.ts';
 import { generatePeople } from './people.ts';
 import { demoAfterPhoto } from './photos.ts';
 
@@ -103,6 +104,8 @@ export function generateDemo(opts: DemoOptions): Demo {
   county.org.users.push(...people.users);
   // Issue 14: the first town's trainer's learners and sessions (its own stream too).
   for (const [name, log] of generateTraining(county.org, people.users, Math.floor(opts.nowMs))) people.docs.set(name, log);
+  // Issue 17: disputes of the first town (its own stream too).
+  for (const [name, log] of generateMediation(county.org, people.users, Math.floor(opts.nowMs))) people.docs.set(name, log);
   return { org: county.org, events, geometry, people: people.docs, persons: people.persons };
 }
 
