@@ -214,7 +214,7 @@ export async function docState(req: IncomingMessage, res: ServerResponse, ctx: H
   } catch {
     return sendJson(res, 404, { error: 'not_found' });
   }
-  const check = ctx.relay.access(user, name);
+  const check = await ctx.relay.accessAsync(user, name);
   if (!check.ok) return sendJson(res, check.status, { error: check.code });
   const states = statesOf(ctx);
   const retryAfter = states.admit(user.id, name);

@@ -215,4 +215,4 @@ export function factsOf(doc: Y.Doc, relayClient: number | undefined, kind: DocKi
   return f;
 }
 
-export type DocKindName = 'org' | 'cases' | 'people' | 'party' | 'idnumbers' | 'training' | 'tasks' | 'taskanswers' | 'care' | 'patrols';
+export type DocKindName = 'org' | 'cases' | 'people' | 'party' | 'idnumbers' | 'training' | 'tasks' | 'taskanswers' | 'care' | 'patrols' | 'mediation' | 'dispute';

@@ -45,6 +45,10 @@ function readersOf(kind: DocKind): string | null {
       return 'a care doc holds no full ID numbers: the village secretary, the county and admin read it';
     case 'patrols':
       return "a patrols doc holds no full ID numbers: the grid's village secretary, the county and admins read its notes";
+    case 'mediation':
+      return "a mediation doc holds no full ID numbers: the town's staff and party members read it";
+    case 'dispute':
+      return "a dispute doc holds no full ID numbers: the dispute's mediators read it (write the masked form, 2111**********1234)";
     case 'idnumbers':
     case 'org':
       return null;

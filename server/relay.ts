@@ -60,7 +60,8 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { caseYearOpen, docAccess, isPracticeDocName, ORG_DOC, parseDocName, parseRecordDocName, tasksDocName, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
+import { caseYearOpen, disputeAccess, docAccess, isPracticeDocName, mediationDocName, ORG_DOC, parseDocName, parseRecordDocName, tasksDocName, type DisputeLookup, type DocAccess, type GridLookup } from '../src/domain/docs.ts';
+import { foldMediation } from '../src/domain/mediation.ts';
 import type { CaseEvent } from '../src/domain/events.ts';
 import type { RefChange } from '../src/domain/refchanges.ts';
 import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
@@ -104,6 +105,8 @@ import { DEFLATE_THRESHOLD, frameMessage, writeFrame, type Framed } from './wsfr
 /** Close code for a failure of the relay itself (RFC 6455): the client may reconnect. */
 const CLOSE_INTERNAL = 1011;
 const CLOSE_GOING_AWAY = 1001;
+/** Issue 17: a dispute's reader no longer (a mediator removed); 44xx: the app does not reconnect. */
+const CLOSE_FORBIDDEN = 4403;
 /** Close code for a server that cannot take writes for now (RFC 6455 1013, try again later). */
 const CLOSE_TRY_AGAIN = 1013;
 /** How long a connection whose update the store could not commit stays open (ignored) before 1013. */
@@ -260,6 +263,8 @@ interface LoadedDoc {
   seq: number;
   /** A catch-up on other relays' rows is queued (`remoteUpdate`). */
   catchUpQueued: boolean;
+  /** Issue 17: a dispute doc holds its town's mediation summary loaded (who may open it, re-checked on its changes). */
+  summary?: LoadedDoc;
 }
 
 /** Origin of the relay's own writes in Yjs transactions. */
@@ -511,7 +516,7 @@ export class Relay {
     } catch {
       return rejectUpgrade(socket, 404, 'not_found');
     }
-    const check = this.access(user, name);
+    const check = await this.accessAsync(user, name);
     if (!check.ok) return rejectUpgrade(socket, check.status, check.code);
     if (socket.destroyed) return;
 
@@ -532,19 +537,58 @@ export class Relay {
    * May `user` sync the doc `name`? (404 unknown doc, 403 not theirs, 503 shutting down.) The sockets ask here, and
    * GET /api/docs/<name> (firststate.ts), which answers as the doc's socket would.
    */
-  access(user: UserInfo, name: string): { ok: true; access: DocAccess } | { ok: false; status: number; code: string } {
+  access(user: UserInfo, name: string, dispute?: DisputeLookup): { ok: true; access: DocAccess } | { ok: false; status: number; code: string } {
     const parsed = parseDocName(name) ?? parseRecordDocName(name);
     const townIds = this.opts.townIds();
     const notFound = { ok: false, status: 404, code: 'not_found' } as const;
     // The practice sandbox's data never leaves the device (src/domain/docs.ts): refused, whoever asks.
     if (isPracticeDocName(name)) return { ok: false, status: 403, code: 'practice_only' };
-    if (!parsed || ((parsed.kind === 'cases' || parsed.kind === 'party' || parsed.kind === 'training' || parsed.kind === 'tasks') && !townIds.includes(parsed.townId))) return notFound;
+    if (!parsed || ('townId' in parsed && !townIds.includes(parsed.townId))) return notFound;
     if (parsed.kind === 'cases' && !caseYearOpen(parsed.year, this.now())) return notFound;
     if ('gridId' in parsed && !this.opts.grid?.(parsed.gridId)) return notFound;
-    const access = docAccess(user, name, townIds, this.opts.grid);
+    const access = docAccess(user, name, townIds, this.opts.grid, dispute);
     if (!access) return { ok: false, status: 403, code: 'forbidden' };
     if (this.closed) return { ok: false, status: 503, code: 'internal_error' };
     return { ok: true, access };
+  }
+
+  /**
+   * `access`, with what a dispute doc needs (issue 17): its readers are the mediators its town's summary names now
+   * (src/domain/docs.ts disputeAccess), so the summary is loaded, brought up to date and folded first. Everything
+   * else answers as `access`. Sockets and GET /api/docs/<name> ask here.
+   */
+  async accessAsync(user: UserInfo, name: string): Promise<ReturnType<Relay['access']>> {
+    const rec = parseRecordDocName(name);
+    if (rec?.kind !== 'dispute' || !this.opts.townIds().includes(rec.townId)) return this.access(user, name);
+    const summary = await this.acquire(mediationDocName(rec.townId));
+    try {
+      this.flushFor(summary);
+      this.catchUp(summary);
+      const folded = foldMediation(summary.ydoc.getArray<unknown>(EVENTS_ARRAY).toArray());
+      return this.access(user, name, (_t, id) => folded.disputes.get(id));
+    } finally {
+      this.release(summary);
+    }
+  }
+
+  /**
+   * A town's mediation summary changed: the connections of its loaded dispute docs whose user is no longer a reader
+   * (a mediator removed) are closed with 4403, which the app does not retry (its grants follow the summary too).
+   */
+  private recheckDisputes(summary: LoadedDoc): void {
+    if (summary.kind.kind !== 'mediation') return;
+    const townId = summary.kind.townId;
+    let folded: ReturnType<typeof foldMediation> | null = null;
+    for (const d of this.docs.values()) {
+      if (d.kind.kind !== 'dispute' || d.kind.townId !== townId || d.conns.size === 0) continue;
+      folded ??= foldMediation(summary.ydoc.getArray<unknown>(EVENTS_ARRAY).toArray());
+      const dispute = folded.disputes.get(d.kind.disputeId);
+      for (const conn of [...d.conns]) {
+        if (disputeAccess(conn.user, townId, dispute)) continue;
+        this.opts.log.info(`doc ${d.name}: ${conn.user.id} no longer mediates it; closing their connection`);
+        this.closeConn(conn, CLOSE_FORBIDDEN, 'no longer a reader of this dispute');
+      }
+    }
   }
 
   // ---------------------------------------------------------------- docs in memory
@@ -557,8 +601,20 @@ export class Relay {
       let p = this.loading.get(name);
       if (!p) {
         p = Promise.resolve()
-          // A doc may have been loaded synchronously meanwhile (`tasksOf`): that one, not a second copy.
-          .then(() => this.docs.get(name) ?? this.load(name))
+          .then(async () => {
+            // A dispute doc keeps its town's summary loaded while it is (recheckDisputes follows its changes).
+            const rec = parseRecordDocName(name);
+            const summary = rec?.kind === 'dispute' ? await this.acquire(mediationDocName(rec.townId)) : undefined;
+            try {
+              // A doc may have been loaded synchronously meanwhile (`tasksOf`): that one, not a second copy.
+              const doc = this.docs.get(name) ?? this.load(name);
+              if (summary) doc.summary = summary;
+              return doc;
+            } catch (err) {
+              if (summary) this.release(summary);
+              throw err;
+            }
+          })
           .finally(() => this.loading.delete(name));
         this.loading.set(name, p);
       }
@@ -666,6 +722,7 @@ export class Relay {
     doc.awareness.destroy();
     doc.ydoc.destroy();
     this.events.emit('unloaded', doc.name);
+    if (doc.summary) this.release(doc.summary);
   }
 
   /** Forget a doc whose memory state cannot be trusted: close its connections and drop it without compacting. */
@@ -678,6 +735,7 @@ export class Relay {
     doc.awareness.destroy();
     doc.ydoc.destroy();
     this.events.emit('unloaded', doc.name);
+    if (doc.summary) this.release(doc.summary);
   }
 
   /**
@@ -985,7 +1043,7 @@ export class Relay {
     // The token again, as a separate upgrade would check it: it may have expired since the socket opened.
     const user = await this.opts.authenticate(sock.token, sock.from);
     if (!user) return { status: 401, code: 'unauthorized' };
-    const check = this.access(user, name);
+    const check = await this.accessAsync(user, name);
     if (!check.ok) return check;
     const doc = await this.acquire(name);
     try {
@@ -1405,6 +1463,7 @@ export class Relay {
    */
   private changed(doc: LoadedDoc, sent = false): void {
     if (this.docs.get(doc.name) !== doc) return;
+    if (doc.kind.kind === 'mediation') this.recheckDisputes(doc);
     try {
       this.opts.onDocChanged?.(doc.name, doc.ydoc);
     } catch (err) {

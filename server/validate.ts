@@ -60,6 +60,7 @@ import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../src/domain/training.ts';
 import { CARE_ROLES, parseCareEvent } from '../src/domain/care.ts';
 import { parsePatrolEvent, patrolRoleMayWrite } from '../src/domain/patrols.ts';
+import { foldMediation, parseDetailEvent, parseSummaryEvent, summaryRefusal } from '../src/domain/mediation.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 import { readBase } from '../src/protocol/orgdoc.ts';
 import { CHANGES_ARRAY, foldChanges, parseChange, roleMayChange, type RefChange } from '../src/domain/refchanges.ts';
@@ -106,7 +107,10 @@ export type DocKind =
   // issue 17: a grid's care visits (src/domain/care.ts; written by the grid's worker only).
   | { kind: 'care'; gridId: string }
   // issue 17: a grid's patrols and the town's expected frequency (src/domain/patrols.ts).
-  | { kind: 'patrols'; gridId: string };
+  | { kind: 'patrols'; gridId: string }
+  // issue 17: a town's disputes without parties (mediation.ts summaryRefusal), and one dispute's details.
+  | { kind: 'mediation'; townId: string }
+  | { kind: 'dispute'; townId: string; disputeId: string };
 
 export type Verdict =
   | {
@@ -258,6 +262,8 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
   }
   const isReturned = (e: CaseEvent) => returnedReceipts.has(e.id);
   const taskValues: unknown[] = [];
+  /** Issue 17: a mediation doc's new events, judged together in order after the loop (each against those before it). */
+  const mediationFresh: unknown[] = [];
   for (const s of structs) {
     if (s instanceof Y.Skip) continue;
     const known = docState(s.id.client);
@@ -328,7 +334,11 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
       taskValues.push(...fresh); // judged together below, folded with the doc (server/taskcheck.ts)
       continue;
     }
-    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training' || kind.kind === 'care' || kind.kind === 'patrols') {
+    if (kind.kind === 'mediation') {
+      mediationFresh.push(...fresh);
+      continue;
+    }
+    if (kind.kind === 'people' || kind.kind === 'party' || kind.kind === 'idnumbers' || kind.kind === 'training' || kind.kind === 'care' || kind.kind === 'patrols' || kind.kind === 'dispute') {
       for (const value of fresh) {
         const refusal = inspectRecord(value, kind, user, opts.org);
         if (refusal) return refusal;
@@ -374,6 +384,10 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
           ? checkAnswerValues(doc, kind.gridId, taskValues, user, townOf ? opts.tasksOf?.(townOf) : undefined)
           : null;
     if (bad) return refuse(bad.code, bad.detail);
+  }
+  if (kind.kind === 'mediation' && mediationFresh.length > 0) {
+    const bad = checkMediation(doc, mediationFresh, kind.townId, user, opts.org);
+    if (bad) return bad;
   }
   if (changes.length > 0) {
     const bad = checkOrgChanges(doc, changes, user, nowMs);
@@ -451,8 +465,38 @@ function checkOrgChanges(doc: Y.Doc, fresh: readonly unknown[], user: UserInfo, 
   return null;
 }
 
+/**
+ * Issue 17: new events of `mediation.<townId>`: schema, actor, and authority (src/domain/mediation.ts
+ * `summaryRefusal`: who opens where, eligible mediators, a mediator or the center for outcomes) against the org now
+ * and the summary with the events before them. Without the org (a test relay with no reference data) the
+ * authority cannot be judged: refused. Null when acceptable.
+ */
+function checkMediation(doc: Y.Doc, fresh: readonly unknown[], townId: string, user: UserInfo, org: OrgIndex | undefined): Verdict | null {
+  const log: unknown[] = doc.getArray<unknown>(EVENTS_ARRAY).toArray();
+  for (const value of fresh) {
+    const parsed = parseSummaryEvent(value);
+    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+    const e = parsed.event;
+    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    if (!org) return refuse('not_authorized', `event ${e.id}: no reference data to judge it by`);
+    const why = summaryRefusal(e, user, townId, org, foldMediation(log));
+    if (why) return refuse(e.type === 'dispute_opened' && !why.startsWith('grid') ? 'role_not_allowed' : 'not_authorized', `event ${e.id}: ${why}`);
+    log.push(value);
+  }
+  return null;
+}
+
 /** A people, ID number or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */
 function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | { kind: 'cases' } | { kind: 'tasks' } | { kind: 'taskanswers' }>, user: UserInfo, org: OrgIndex | undefined): Verdict | null {
+  if (kind.kind === 'dispute') {
+    // Who may write was decided when the doc was opened (docs.ts disputeAccess, from the summary; a removed mediator's
+    // sockets are closed): here the event itself.
+    const parsed = parseDetailEvent(value);
+    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
+    if (parsed.event.actor !== user.id) return refuse('forged_actor', `event ${parsed.event.id}: actor ${parsed.event.actor} is not ${user.id}`);
+    return null;
+  }
+  if (kind.kind === 'mediation') return refuse('invalid_event', 'mediation events are judged together');
   if (kind.kind === 'care') {
     const parsed = parseCareEvent(value);
     if (!parsed.ok) return refuse('invalid_event', parsed.detail);

@@ -61,6 +61,7 @@ import {
 import { buildGeometry, type GridGeometry } from './geometry.ts';
 import { generateTraining } from './training.ts';
 import { generatePatrols } from './patrols.ts';
+import { generateMediation } from './mediation.ts';
 import { generatePeople } from './people.ts';
 import { generateCare } from './care.ts';
 import { demoAfterPhoto } from './photos.ts';
@@ -109,6 +110,8 @@ export function generateDemo(opts: DemoOptions): Demo {
   for (const [name, log] of generateCare(county.org, people.docs, Math.floor(opts.nowMs))) people.docs.set(name, log);
   // Issue 17: town 01's expected patrols and some patrols of its first grids (their own stream too).
   for (const [name, log] of generatePatrols(county.org, Math.floor(opts.nowMs))) people.docs.set(name, log);
+  // Issue 17: disputes of the first town (its own stream too).
+  for (const [name, log] of generateMediation(county.org, people.users, Math.floor(opts.nowMs))) people.docs.set(name, log);
   return { org: county.org, events, geometry, people: people.docs, persons: people.persons };
 }
 

@@ -108,6 +108,7 @@ const CareVisit = lazyScreen(() => import('../features/care/CareVisit.tsx').then
 const PatrolScreen = lazyScreen(() => import('../features/patrols/PatrolScreen.tsx').then((m) => m.PatrolScreen));
 const TrainingScreen = lazyScreen(() => import('../features/training/TrainingScreen.tsx').then((m) => m.TrainingScreen));
 const TownTasksScreen = lazyScreen(() => import('../features/towntasks/TownTasks.tsx').then((m) => m.TownTasksScreen));
+const MediationScreen = lazyScreen(() => import('../features/mediation/MediationScreen.tsx').then((m) => m.MediationScreen));
 // The screens few people open (administration, the command hall, the monthly report, the lessons...): their lazy
 // loaders live in a chunk of their own (morescreens.tsx), not in the first screen's JS.
 const MoreScreen = lazyScreen(() => import('./morescreens.tsx').then((m) => m.MoreScreen));
@@ -381,6 +382,9 @@ export function App({ auth }: AppProps) {
         break;
       case 'patrol':
         screen = <PatrolScreen session={session} id={r.id} view={r.view} />;
+        break;
+      case 'mediation':
+        screen = <MediationScreen session={session} dispute={r.dispute} view={r.view} caseId={r.caseId} />;
         break;
       case 'statsReport':
       case 'hall':

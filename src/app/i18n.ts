@@ -24,6 +24,7 @@ import type { inboxZh } from './locales/inbox.zh.ts';
 import type { trainingZh } from './locales/training.zh.ts';
 import type { towntasksZh } from './locales/towntasks.zh.ts';
 import type { patrolsZh } from './locales/patrols.zh.ts';
+import type { mediationZh } from './locales/mediation.zh.ts';
 import type { lessonsZh } from './locales/lessons.zh.ts';
 import type { mapZh } from './locales/map.zh.ts';
 import type { partyZh } from './locales/party.zh.ts';
@@ -64,6 +65,7 @@ export type MessageKey =
   | keyof typeof trainingZh
   | keyof typeof towntasksZh
   | keyof typeof patrolsZh
+  | keyof typeof mediationZh
   | keyof typeof lessonsZh
   | keyof typeof mapZh
   | keyof typeof partyZh

@@ -29,6 +29,7 @@ import {
   type ResidentView,
 } from '../domain/people.ts';
 import type { RecordSync } from '../sync/records.ts';
+import { createMediationApi, type MediationApi } from './mediation.ts';
 import type { ReportInput } from './services.ts';
 import { createTasksApi, type TasksApi } from './towntasks.ts';
 
@@ -90,6 +91,8 @@ export interface RecordsApi extends TasksApi {
   patrolsKnown(gridId: string): boolean;
   /** Append a patrol event to a grid's doc; refused when this user may not write it or it would have no effect. */
   patrolAct<T extends PatrolEventType>(gridId: string, type: T, data: PatrolData[T]): RecordResult;
+  /** Issue 17: the town's disputes and their details (src/app/mediation.ts). */
+  mediation: MediationApi;
   /** Turn issue `issue` of a contact visit into a case (one step: the report, then the link to it). */
   reportIssue(visitId: string, issue: number, input: ReportInput): Promise<Decision>;
   // issue 17 -----------------------------------------------------------------
@@ -284,6 +287,7 @@ export function createRecordsApi(deps: {
     patrols: (gridId) => patrolsIn(patrolsDocName(gridId)),
     patrolsKnown: (gridId) => (typeof sync.known === 'function' ? sync.known(patrolsDocName(gridId)) : true),
     patrolAct: (gridId, type, data) => appendChecked(patrolsDocName(gridId), type, data, parsePatrolEvent, foldPatrols),
+    mediation: createMediationApi({ user, sync, org: deps.org, envelope, cached }),
     reportIssue: async (visitId, issue, input) => {
       const st = party();
       const visit = st?.visits.find((v) => v.id === visitId);

@@ -52,6 +52,9 @@ export type Route =
   // issue 17: patrols: the worker's patrol (#/patrol), one patrol (#/patrol/p/<id>), a case reported from it
   // (#/patrol/p/<id>/report); the town center's expected frequencies and the readers' lists are #/patrol too
   | { name: 'patrol'; id?: string; view?: 'report' }
+  // issue 17: 矛盾纠纷调解: the list (#/mediation), a new dispute (#/mediation/new, from a case: ?case=<id>), one
+  // dispute (#/mediation/d/<id>)
+  | { name: 'mediation'; dispute?: string; view?: 'new'; caseId?: string }
   | { name: 'notFound'; path: string };
 
 /** Routes that are only a name, at `#/<name>`. */
@@ -81,6 +84,11 @@ export function parseHash(hash: string): Route {
   if (path === '/towntasks/new') return { name: 'towntasks', view: 'new' };
   const tt = /^\/towntasks\/(t\d{2})\/([A-Za-z0-9_.-]{1,40})(?:\/(entry)(?:\/([A-Za-z0-9_.-]{1,40}))?)?$/.exec(path);
   if (tt) return { name: 'towntasks', town: tt[1]!, task: tt[2]!, ...(tt[3] ? { view: 'entry' as const } : {}), ...(tt[4] ? { entry: tt[4] } : {}) };
+  if (path === '/mediation') return { name: 'mediation' };
+  const mn = /^\/mediation\/new(?:\?case=([A-Za-z0-9_-]{1,64}))?$/.exec(path);
+  if (mn) return { name: 'mediation', view: 'new', ...(mn[1] ? { caseId: mn[1] } : {}) };
+  const md = /^\/mediation\/d\/([0-9A-HJKMNP-TV-Z]{26})$/.exec(path);
+  if (md) return { name: 'mediation', dispute: md[1]! };
   if (path === '/training') return { name: 'training' };
   if (path === '/training/new') return { name: 'training', view: 'new' };
   const tl = /^\/training\/l\/([A-Za-z0-9_.-]{1,40})(?:\/(edit|session))?$/.exec(path);
@@ -138,6 +146,8 @@ export function routeHref(r: Route): string {
       return `#/towntasks/${r.town}/${encodeURIComponent(r.task)}${r.view === 'entry' ? `/entry${r.entry ? `/${encodeURIComponent(r.entry)}` : ''}` : ''}`;
     case 'patrol':
       return r.id ? `#/patrol/p/${r.id}${r.view ? `/${r.view}` : ''}` : '#/patrol';
+    case 'mediation':
+      return r.dispute ? `#/mediation/d/${r.dispute}` : r.view === 'new' ? `#/mediation/new${r.caseId ? `?case=${encodeURIComponent(r.caseId)}` : ''}` : '#/mediation';
     case 'notFound':
       return `#${r.path}`;
     default:

@@ -14,6 +14,9 @@
  * visit to a contact household counts as a care visit of that household. County accounts write the org doc, for
  * the one change they may make (`care.set`, refchanges.ts `roleMayChange`).
  * Issue 17: `patrols.<gridId>` (the grid worker's patrols and the town's expected frequency: src/domain/patrols.ts).
+ * Issue 17: `mediation.<townId>` (the town's disputes without the parties' details: its staff read and write, county
+ * and admin read) and `dispute.<townId>.<disputeId>` (parties, sessions, terms: the dispute's mediators as the
+ * summary names them, and the town center; `disputeAccess`). See src/domain/mediation.ts.
  */
 import type { Grid, UserInfo } from './org.ts';
 import { CST_OFFSET_MS } from './cst.ts';
@@ -50,6 +53,8 @@ const PATROLS_DOC = /^patrols\.(g\d{4})$/;
 export function careDocName(gridId: string): string {
   return `care.${gridId}`;
 }
+const MEDIATION_DOC = /^mediation\.(t\d{2})$/;
+const DISPUTE_DOC = /^dispute\.(t\d{2})\.([0-9A-HJKMNP-TV-Z]{26})$/;
 /** The prefix of the practice sandbox's local data (src/app/practice.ts); never synced. */
 export const PRACTICE_PREFIX = 'practice.';
 
@@ -70,6 +75,12 @@ export function taskAnswersDocName(gridId: string): string {
 export function patrolsDocName(gridId: string): string {
   return `patrols.${gridId}`;
 }
+export function mediationDocName(townId: string): string {
+  return `mediation.${townId}`;
+}
+export function disputeDocName(townId: string, disputeId: string): string {
+  return `dispute.${townId}.${disputeId}`;
+}
 
 export function peopleDocName(gridId: string): string {
   return `people.${gridId}`;
@@ -89,7 +100,9 @@ export type RecordDocKind =
   | { kind: 'tasks'; townId: string }
   | { kind: 'taskanswers'; gridId: string }
   | { kind: 'care'; gridId: string }
-  | { kind: 'patrols'; gridId: string };
+  | { kind: 'patrols'; gridId: string }
+  | { kind: 'mediation'; townId: string }
+  | { kind: 'dispute'; townId: string; disputeId: string };
 
 /** The issue-5 record docs (not handled by the case sync engine). */
 export function parseRecordDocName(name: string): RecordDocKind | null {
@@ -109,6 +122,10 @@ export function parseRecordDocName(name: string): RecordDocKind | null {
   if (c) return { kind: 'care', gridId: c[1]! };
   const pa = PATROLS_DOC.exec(name);
   if (pa) return { kind: 'patrols', gridId: pa[1]! };
+  const m = MEDIATION_DOC.exec(name);
+  if (m) return { kind: 'mediation', townId: m[1]! };
+  const d = DISPUTE_DOC.exec(name);
+  if (d) return { kind: 'dispute', townId: d[1]!, disputeId: d[2]! };
   return null;
 }
 
@@ -221,6 +238,26 @@ export function gridWorkAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageI
       return null;
   }
 }
+
+/**
+ * Access to `mediation.<townId>` (issue 17): the town's center, grid workers, village secretaries and party members
+ * write (each event's authority is checked by the relay: src/domain/mediation.ts `summaryRefusal`); county and admin
+ * read (figures). It names no party: parties and notes are in the dispute docs.
+ */
+export function mediationAccess(user: UserInfo, townId: string): DocAccess | null {
+  switch (user.role) {
+    case 'town':
+    case 'worker':
+    case 'secretary':
+    case 'member':
+      return user.townId === townId ? 'write' : null;
+    case 'county':
+    case 'admin':
+      return 'read';
+    default:
+      return null;
+  }
+}
 export const taskAnswersAccess = gridWorkAccess;
 export const careAccess = gridWorkAccess;
 
@@ -239,6 +276,16 @@ export function patrolsAccess(user: UserInfo, grid: Pick<Grid, 'id' | 'villageId
  */
 function listsGridWork(user: UserInfo): boolean {
   return user.role !== 'county' && user.role !== 'admin';
+}
+
+/**
+ * Access to `dispute.<townId>.<disputeId>`: the dispute's mediators as the town's summary names them now, and the
+ * town center; no one else (not county, not another party member of the town). `dispute` undefined: the summary has
+ * no such dispute (yet): only the center. The relay asks at connect time and again when the mediators change.
+ */
+export function disputeAccess(user: UserInfo, townId: string, dispute: { readonly mediators: readonly string[] } | undefined): DocAccess | null {
+  if (user.role === 'town' && user.townId === townId) return 'write';
+  return dispute?.mediators.includes(user.id) && user.townId === townId ? 'write' : null;
 }
 
 /** The people, ID number, party and training docs of a user (listed by GET /api/me after the org and cases docs). */
@@ -266,6 +313,8 @@ export function recordDocsForUser(user: UserInfo, townIds: readonly string[], gr
     if (tr) out.push({ name: trainingDocName(t), access: tr });
     const tk = tasksAccess(user, t);
     if (tk) out.push({ name: tasksDocName(t), access: tk });
+    const me = mediationAccess(user, t);
+    if (me) out.push({ name: mediationDocName(t), access: me });
   }
   return out;
 }
@@ -309,8 +358,11 @@ export function docsForUser(user: UserInfo, townIds: readonly string[], years: r
   return grants;
 }
 
-/** The access a user has to a doc, or null. */
-export function docAccess(user: UserInfo, name: string, townIds: readonly string[], grid?: GridLookup): DocAccess | null {
+/** A dispute of a town's summary, as the relay folded it (undefined: no such dispute). */
+export type DisputeLookup = (townId: string, disputeId: string) => { readonly mediators: readonly string[] } | undefined;
+
+/** The access a user has to a doc, or null. Dispute docs need `dispute` (without it: refused). */
+export function docAccess(user: UserInfo, name: string, townIds: readonly string[], grid?: GridLookup, dispute?: DisputeLookup): DocAccess | null {
   const rec = parseRecordDocName(name);
   if (rec?.kind === 'people') return peopleAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'idnumbers') return idNumbersAccess(user, grid?.(rec.gridId));
@@ -320,6 +372,8 @@ export function docAccess(user: UserInfo, name: string, townIds: readonly string
   if (rec?.kind === 'tasks') return townIds.includes(rec.townId) ? tasksAccess(user, rec.townId) : null;
   if (rec?.kind === 'taskanswers') return taskAnswersAccess(user, grid?.(rec.gridId));
   if (rec?.kind === 'care') return careAccess(user, grid?.(rec.gridId));
+  if (rec?.kind === 'mediation') return townIds.includes(rec.townId) ? mediationAccess(user, rec.townId) : null;
+  if (rec?.kind === 'dispute') return townIds.includes(rec.townId) && dispute ? disputeAccess(user, rec.townId, dispute(rec.townId, rec.disputeId)) : null;
   const parsed = parseDocName(name);
   if (!parsed) return null;
   if (parsed.kind === 'org') return user.role === 'resident' ? null : orgAccess(user);

@@ -30,6 +30,8 @@ import type { UserInfo } from '../domain/org.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../domain/training.ts';
 import { PATROL_ROLES, parsePatrolEvent } from '../domain/patrols.ts';
+import { parseDetailEvent, parseSummaryEvent } from '../domain/mediation.ts';
+import { mediationAccess } from '../domain/docs.ts';
 import { foldPeople, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite, searchKey } from '../domain/people.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
 import { META, UserDb, userDbName, type PeopleSearchRecord } from '../storage/schema.ts';
@@ -85,6 +87,8 @@ const POLICIES: { [K in RecordKind]?: (user: UserInfo) => RescuePolicy<RecordEve
   party: ownBy(parsePartyEvent, (user, e) => (PARTY_ROLES as Record<string, readonly string[] | undefined>)[e.type]?.includes(user.role) ?? false),
   training: ownBy(parseTrainingEvent, (user) => TRAINING_ROLES.includes(user.role)),
   patrols: ownBy(parsePatrolEvent, (user, e) => PATROL_ROLES[e.type].includes(user.role)),
+  mediation: ownBy(parseSummaryEvent, (user) => mediationAccess(user, user.townId ?? '') === 'write'),
+  dispute: ownBy(parseDetailEvent, () => true),
 };
 
 const anyOwn = ownBy<RecordEvent>((v) => {
@@ -117,10 +121,19 @@ export class RecordSync {
   private db: UserDb | null = null;
   private readonly indexTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private indexing: Promise<void> = Promise.resolve();
+  /** The grants GET /api/me gave last (the session's); `setGrants` replaces them. */
+  private granted: readonly DocGrant[];
+  /**
+   * Issue 17: grants this device derives itself from the docs it holds: the dispute docs the town's summary names this
+   * user a mediator of (src/app/mediation.ts). The relay decides the same from its copy of the summary; /api/me does
+   * not list them, so `setGrants` keeps them.
+   */
+  private derived: readonly DocGrant[] = [];
   /** Bookkeeping writes in flight (stop waits for them). */
   private saving: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: RecordSyncOptions) {
+    this.granted = opts.grants;
     this.host = new DocHost<RecordSlot>({
       ns: opts.ns,
       user: opts.user,
@@ -202,8 +215,19 @@ export class RecordSync {
 
   /** The grants changed mid-session (GET /api/me read again): docs no longer granted stop syncing, new ones open. */
   setGrants(grants: readonly DocGrant[]): Promise<void> {
-    this.revokeGrants(grants);
+    this.granted = grants;
+    this.revokeGrants([...grants, ...this.derived]);
     return this.addGrants(grants);
+  }
+
+  /**
+   * Issue 17: the derived grants (see `derived`) are now these: new ones open (and sync once the relay agrees), ones no
+   * longer derived stop syncing (a removed mediator), as a grant /api/me no longer lists would.
+   */
+  setDerivedGrants(grants: readonly DocGrant[]): Promise<void> {
+    this.derived = grants;
+    this.revokeGrants([...this.granted, ...grants]);
+    return grants.length ? this.addGrants(grants) : Promise.resolve();
   }
 
   /** Open (and connect) docs granted after the session started; docs already open get the new access. */

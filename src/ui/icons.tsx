@@ -25,6 +25,8 @@ const PATHS = {
   party: 'M5 21V4M5 4h12l-2 4 2 4H5',
   // issue 14: training (an open book)
   learn: 'M12 6c-2-1.5-5-2-8-2v14c3 0 6 .5 8 2 2-1.5 5-2 8-2V4c-3 0-6 .5-8 2zM12 6v14',
+  // issue 17: mediation (two speech bubbles facing each other)
+  mediate: 'M3 5h10v7H7l-4 3zM21 10h-5v6h3l2 2zM13 8.5h3',
   menu: 'M4 7h16M4 12h16M4 17h16',
   logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
   lock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 017 0v3M12 15v2',

@@ -97,6 +97,7 @@ describe('GET /api/me', () => {
       { name: 'patrols.g0001', access: 'write' }, // issue 17: its patrols
       { name: 'party.t01', access: 'read' }, // and the town's party work (members' 联系户 visits count as care visits)
       { name: 'tasks.t01', access: 'read' }, // issue 17: its town's tasks sent down
+      { name: 'mediation.t01', access: 'write' }, // issue 17: its town's disputes, without parties
     ]);
   });
 
@@ -107,7 +108,8 @@ describe('GET /api/me', () => {
     // issue 17: the county writes the org doc, for its care levels (`care.set`) only (refchanges.ts roleMayChange)
     expect(county.docs[0]).toEqual({ name: 'org', access: 'write' });
     // issue 5: and every town's party doc (no people docs: personal data stays with the grid, village and town)
-    expect(county.docs.map((d) => d.name)).toEqual(['org', `cases.t01.${year - 1}`, `cases.t01.${year}`, `cases.t02.${year - 1}`, `cases.t02.${year}`, 'party.t01', 'training.t01', 'tasks.t01', 'party.t02', 'training.t02', 'tasks.t02']); // issue 17: every town's tasks, not the grids' answers
+    // issue 17: every town's tasks (not the grids' answers) and mediation summaries
+    expect(county.docs.map((d) => d.name)).toEqual(['org', `cases.t01.${year - 1}`, `cases.t01.${year}`, `cases.t02.${year - 1}`, `cases.t02.${year}`, 'party.t01', 'training.t01', 'tasks.t01', 'mediation.t01', 'party.t02', 'training.t02', 'tasks.t02', 'mediation.t02']);
     const trainer = (await api(base, '/api/me', { token: tokens.trainer01 })).body as { docs: Array<{ name: string }> };
     // issue 14: and the training doc of their town
     expect(trainer.docs).toEqual([

@@ -37,6 +37,7 @@ import { parseTrainingEvent } from '../../src/domain/training.ts';
 import { parseAnswerEvent, parseTaskEvent } from '../../src/domain/towntasks.ts';
 import { parseCareEvent } from '../../src/domain/care.ts';
 import { parsePatrolEvent } from '../../src/domain/patrols.ts';
+import { parseDetailEvent, parseSummaryEvent } from '../../src/domain/mediation.ts';
 import type { UserInfo } from '../../src/domain/org.ts';
 import { roleMayEver } from '../../src/domain/workflow.ts';
 import {
@@ -226,7 +227,7 @@ export async function checkStore(server: TestServer): Promise<string[]> {
     else if (memory.json !== fromStore.json) out.push(`doc ${name}: the store's content differs from the relay's doc in memory: ${firstDifference(memory.json, fromStore.json)}`);
     if (kind !== 'org') {
       const events = stored.getArray<unknown>(EVENTS_ARRAY).toArray();
-      const parse = kind === 'cases' ? parseEvent : kind === 'people' ? parsePeopleEvent : kind === 'party' ? parsePartyEvent : kind === 'training' ? parseTrainingEvent : kind === 'tasks' ? parseTaskEvent : kind === 'taskanswers' ? parseAnswerEvent : kind === 'care' ? parseCareEvent : kind === 'patrols' ? parsePatrolEvent : null;
+      const parse = kind === 'cases' ? parseEvent : kind === 'people' ? parsePeopleEvent : kind === 'party' ? parsePartyEvent : kind === 'training' ? parseTrainingEvent : kind === 'tasks' ? parseTaskEvent : kind === 'taskanswers' ? parseAnswerEvent : kind === 'care' ? parseCareEvent : kind === 'patrols' ? parsePatrolEvent : kind === 'mediation' ? parseSummaryEvent : kind === 'dispute' ? parseDetailEvent : null;
       const ids = new Set<string>();
       const reports = new Set<string>();
       for (const e of events) {
@@ -414,6 +415,8 @@ function docNames(): string[] {
     'tasks.t01',
     'taskanswers.g0001',
     'care.g0001',
+    'mediation.t01',
+    'dispute.t01.01JD0000000000000000000001',
     'idnumbers.g0001',
     'patrols.g0001',
     `cases.t01.${year - 40}`,
@@ -676,7 +679,16 @@ export async function fuzzRelay(server: TestServer, opts: FuzzOptions): Promise<
       if (chance(r, 0.1)) e[pick(r, ['id', 'caseId', 'type', 'actor', 'at', 'data', 'extra'])] = hostileValue(r);
       return e;
     }
-    const types: readonly string[] = kind === 'people' ? PEOPLE_EVENT_TYPES : kind === 'party' ? PARTY_EVENT_TYPES : ['learner_saved', 'session_recorded', 'x'];
+    const types: readonly string[] =
+      kind === 'people'
+        ? PEOPLE_EVENT_TYPES
+        : kind === 'party'
+          ? PARTY_EVENT_TYPES
+          : kind === 'mediation'
+            ? ['dispute_opened', 'mediators_set', 'outcome_recorded', 'x']
+            : kind === 'dispute'
+              ? ['parties_saved', 'session_recorded', 'x']
+              : ['learner_saved', 'session_recorded', 'x'];
     const e = recordEvent(pick(r, types), actorId, chance(r, 0.5) ? { id: 'h1', name: '某某', gridId: 'g0001', note: hostileValue(r) } : hostileValue(r)) as unknown as Record<string, unknown>;
     e.at = at;
     return e;

@@ -35,7 +35,7 @@ describe('shell navigation', () => {
       </Shell>,
     );
     const nav = mustFind(m.root, 'nav.nav');
-    expect(Array.from(nav.querySelectorAll('a')).map((a) => a.querySelector('.nav-label')!.textContent)).toEqual(['我的任务', '案件', '上报', '人员', '地图', '考核']);
+    expect(Array.from(nav.querySelectorAll('a')).map((a) => a.querySelector('.nav-label')!.textContent)).toEqual(['我的任务', '案件', '上报', '人员', '调解', '地图', '考核']);
     // The inbox (issue 13) sits with the user's things on a PC: its icon, named for screen readers.
     expect(mustFind(m.root, '.topbar-user a[href="#/inbox"]').textContent).toBe('消息');
     expect(mustFind(nav, 'a[href="#/tasks"] .nav-badge').textContent).toBe('3 项待处理');
@@ -56,7 +56,7 @@ describe('shell navigation', () => {
     // The inbox is in the top bar (an icon, its name for screen readers), so the work keeps its four tabs.
     expect(mustFind(m.root, '.topbar a[href="#/inbox"]').textContent).toBe('消息');
     await click(byText(tabbar, 'button', '更多')!);
-    expect(Array.from(mustFind(m.root, '#app-menu nav').querySelectorAll('a')).map((a) => a.textContent)).toEqual(['我的任务', '消息', '案件', '上报', '人员', '地图', '考核']);
+    expect(Array.from(mustFind(m.root, '#app-menu nav').querySelectorAll('a')).map((a) => a.textContent)).toEqual(['我的任务', '消息', '案件', '上报', '人员', '调解', '地图', '考核']);
     expect(mustFind(m.root, '#app-menu').textContent).toContain('退出登录');
   });
 });

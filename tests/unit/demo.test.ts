@@ -426,3 +426,23 @@ describe('demo county: patrols (issue 17)', () => {
     for (const g of t01) expect(demo.people?.has(`patrols.${g.id}`), g.id).toBe(true);
   });
 });
+
+describe('demo county: mediation (issue 17)', () => {
+  it('seeds three disputes of t01 the relay would accept: one open, one settled with its follow-up overdue, one referred; details for each', async () => {
+    const { foldMediation, foldDetail, summaryRefusal } = await import('../../src/domain/mediation.ts');
+    const { indexOrg } = await import('../../src/domain/org.ts');
+    const log = demo.people?.get('mediation.t01') ?? [];
+    const s = foldMediation(log);
+    expect(s.superseded).toEqual([]);
+    expect([...s.disputes.values()].map((d) => d.status).sort()).toEqual(['agreement', 'open', 'referred']);
+    const idx = indexOrg(demo.org);
+    const sorted = [...log].sort((a, b) => String(a.at).localeCompare(String(b.at)));
+    for (const [i, e] of sorted.entries()) {
+      const parsed = (await import('../../src/domain/mediation.ts')).parseSummaryEvent(e);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) continue;
+      expect(summaryRefusal(parsed.event, idx.user(parsed.event.actor)!, 't01', idx, foldMediation(sorted.slice(0, i))), parsed.event.id).toBeNull();
+    }
+    for (const d of s.disputes.values()) expect(foldDetail(demo.people?.get(`dispute.t01.${d.id}`) ?? []).parties.length, d.id).toBeGreaterThan(0);
+  });
+});

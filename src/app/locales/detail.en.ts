@@ -23,6 +23,7 @@ export const detailEn: DetailMessages = {
   'detail.superseded': 'Superseded',
   'detail.supersededReason': 'Superseded: {reason}',
   'detail.actions': 'Actions',
+  'detail.mediate': 'Start mediation',
   'detail.noActions': 'There is nothing for you to do on this case now.',
   'detail.note': 'Note (optional)',
   'detail.reason': 'Reason for rejection',

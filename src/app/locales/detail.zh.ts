@@ -28,6 +28,7 @@ export const detailZh = {
   'detail.superseded': '未生效',
   'detail.supersededReason': '未生效：{reason}',
   'detail.actions': '可办理的操作',
+  'detail.mediate': '开始调解',
   'detail.noActions': '您现在没有可办理的操作。',
   'detail.note': '备注（选填）',
   'detail.reason': '不予受理原因',

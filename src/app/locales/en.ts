@@ -95,6 +95,7 @@ export const en: Messages = {
   'shell.party': 'Party work',
   'shell.training': 'Training',
   'shell.towntasks': 'Tasks sent',
+  'shell.mediation': 'Mediation',
   'shell.mine': 'My reports',
   'shell.nearby': 'Nearby',
   'shell.inbox': 'Inbox',

@@ -98,6 +98,7 @@ export const zh = {
   'shell.party': '党建',
   'shell.training': '培训',
   'shell.towntasks': '下发任务',
+  'shell.mediation': '调解',
   'shell.mine': '我的上报',
   'shell.nearby': '附近',
   'shell.inbox': '消息',

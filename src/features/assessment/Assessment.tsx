@@ -14,6 +14,7 @@ import { literacyByVillage } from '../../domain/training.ts';
 import { LiteracyTable, totalOf } from '../training/LiteracyTable.tsx';
 import { CareCoverageCard } from '../care/CareCoverage.tsx';
 import { PatrolFiguresCard } from '../patrols/PatrolFigures.tsx';
+import { MediationCard } from '../mediation/MediationCard.tsx';
 import { REPORT_CHANNELS } from '../../domain/channels.ts';
 import { dayPeriod, presetDays, PRESETS as DAY_PRESETS } from '../../domain/period.ts';
 import { Alert } from '../../ui/Alert.tsx';
@@ -215,6 +216,8 @@ export function Assessment({ session }: { session: Session }) {
       {result && org && period && (result.scope.kind === 'town' || result.scope.kind === 'grid') ? (
         <PatrolFiguresCard session={session} org={org} {...(result.scope.kind === 'town' ? { townId: result.scope.townId } : { gridId: result.scope.gridId })} fromMs={period.fromMs} toMs={period.toMs} />
       ) : null}
+      {/* Issue 17: disputes opened, settled, referred, failed, follow-ups overdue (per grid; per town for the county). */}
+      {result && org && period ? <MediationCard session={session} org={org} scope={result.scope} fromMs={period.fromMs} toMs={period.toMs} /> : null}
       <p class="hint">{t('stats.definitions')}</p>
     </div>
   );

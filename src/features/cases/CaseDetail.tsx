@@ -12,7 +12,8 @@ import type { OrgView, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import type { Unit } from '../../domain/org.ts';
-import { allowedActions, mayAct, roleMayEver, UNIT_STATUSES, type CaseState, type TimelineEntry } from '../../domain/workflow.ts';
+import { allowedActions, FINAL_STATUSES, mayAct, roleMayEver, UNIT_STATUSES, type CaseState, type TimelineEntry } from '../../domain/workflow.ts';
+import { mayOpen } from '../../domain/mediation.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -218,6 +219,14 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
         {actions.length === 0 ? <p class="hint">{t('detail.noActions')}</p> : null}
         {org ? (
           <ActionList actions={actions} fold state={c} org={org} run={run} mergeCandidates={mergeCandidates} closeAfterVerify={roleMayEver(session.user.role, 'closed')} session={session} />
+        ) : null}
+        {/* Issue 17: a dispute is mediated from the case (开始调解); an agreement may then close it by this workflow. */}
+        {org && !FINAL_STATUSES.includes(c.status) && mayOpen(session.user, org.grid(c.gridId)) ? (
+          <p>
+            <a class="btn" href={`#/mediation/new?case=${encodeURIComponent(c.id)}`}>
+              {t('detail.mediate')}
+            </a>
+          </p>
         ) : null}
       </section>
 

@@ -99,6 +99,8 @@ function destinations(session: Session): Dest[] {
   if (['member', 'secretary', 'town', 'county', 'admin'].includes(role)) out.push({ href: '#/party', name: 'party', label: t('shell.party'), icon: 'party' });
   // issue 14: the village's literacy training, for its secretary (the town center and county: in 考核, which links it)
   if (role === 'secretary') out.push({ href: '#/training', name: 'training', label: t('shell.training'), icon: 'learn' });
+  // issue 17: 矛盾纠纷调解, for who opens disputes or may mediate them (src/domain/mediation.ts)
+  if (['worker', 'secretary', 'town', 'member'].includes(role)) out.push({ href: '#/mediation', name: 'mediation', label: t('shell.mediation'), icon: 'mediate' });
   out.push({ href: '#/map', name: 'map', label: t('shell.map'), icon: 'map' });
   if (maySeeAssessment(session)) out.push({ href: '#/stats', name: 'stats', also: ['statsReport'], label: t('shell.stats'), icon: 'stats' });
   // Issue 15: the command hall (county, town) and staff accounts (admin, town center; the administrator's audit log a

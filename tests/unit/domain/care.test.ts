@@ -173,7 +173,7 @@ describe('access', () => {
     expect(docAccess(user('w0001'), careDocName('g0001'), ['t01', 't02'], lookup)).toBe('write');
     expect(partyAccess(user('w0001'), 't01'), 'the worker reads their town party doc').toBe('read');
     expect(partyAccess(user('w0001'), 't02')).toBeNull();
-    expect(recordDocsForUser(user('w0001'), ['t01', 't02'], ORG.grids).filter((x) => !/^(task|patrols\.)/.test(x.name)).map((x) => `${x.name}:${x.access}`)).toEqual(['people.g0001:write', 'idnumbers.g0001:write', 'care.g0001:write', 'party.t01:read']);
+    expect(recordDocsForUser(user('w0001'), ['t01', 't02'], ORG.grids).filter((x) => /^(people|idnumbers|care|party)\./.test(x.name)).map((x) => `${x.name}:${x.access}`)).toEqual(['people.g0001:write', 'idnumbers.g0001:write', 'care.g0001:write', 'party.t01:read']);
     expect(recordDocsForUser(user('county'), ['t01', 't02'], ORG.grids).some((x) => x.name.startsWith('care.')), 'county devices are not given every grid').toBe(false);
   });
 });

@@ -43,10 +43,10 @@ describe('idnumbers.<gridId>: who holds it', () => {
   });
 
   it('is listed next to the people doc for those users only', () => {
-    // The issue-17 task and patrol docs are listed too (towntasks.test.ts, patrols.test.ts); these lists are the people, care and party ones.
+    // The issue-17 task and patrol docs are listed too (towntasks.test.ts, patrols.test.ts); these lists are the people, care, party and mediation ones.
     const names = (who: string) => recordDocsForUser(user(who), TOWNS, ORG.grids).map((g) => g.name).filter((n) => !/^task/.test(n) && !n.startsWith('patrols.'));
-    expect(names('w0001')).toEqual(['people.g0001', 'idnumbers.g0001', 'care.g0001', 'party.t01']);
-    expect(names('st01v01')).toEqual(['people.g0001', 'care.g0001', 'party.t01', 'training.t01']);
+    expect(names('w0001')).toEqual(['people.g0001', 'idnumbers.g0001', 'care.g0001', 'party.t01', 'mediation.t01']);
+    expect(names('st01v01')).toEqual(['people.g0001', 'care.g0001', 'party.t01', 'training.t01', 'mediation.t01']);
     const town = names('town01');
     for (const g of ORG.grids.filter((x) => x.townId === 't01')) expect(town).toEqual(expect.arrayContaining([`people.${g.id}`, `idnumbers.${g.id}`]));
     expect(town.filter((n) => n.startsWith('idnumbers.'))).toHaveLength(ORG.grids.filter((x) => x.townId === 't01').length);

@@ -32,13 +32,14 @@ describe('people and party docs: access', () => {
     expect(docAccess(user('w0001'), 'party.t01', TOWNS)).toBe('read');
   });
   it('lists the record docs per user', () => {
-    // The issue-17 task and patrol docs are listed too (towntasks.test.ts, patrols.test.ts); these lists are the people, care and party ones.
+    // The issue-17 task and patrol docs are listed too (towntasks.test.ts, patrols.test.ts); these lists are the people, care, party and mediation ones.
     const names = (who: string) => recordDocsForUser(user(who), TOWNS, ORG.grids).map((g) => g.name).filter((n) => !/^task/.test(n) && !n.startsWith('patrols.'));
-    expect(names('w0001')).toEqual(['people.g0001', 'idnumbers.g0001', 'care.g0001', 'party.t01']);
-    expect(names('st01v01')).toEqual(['people.g0001', 'care.g0001', 'party.t01', 'training.t01']);
-    expect(names('town01')).toEqual(['people.g0001', 'idnumbers.g0001', 'care.g0001', 'people.g0002', 'idnumbers.g0002', 'care.g0002', 'party.t01', 'training.t01']);
-    expect(names('p0001')).toEqual(['party.t01']);
-    expect(names('county')).toEqual(['party.t01', 'training.t01', 'party.t02', 'training.t02']);
+    // issue 17: every town's staff and party members hold its mediation summary (parties are in the dispute docs).
+    expect(names('w0001')).toEqual(['people.g0001', 'idnumbers.g0001', 'care.g0001', 'party.t01', 'mediation.t01']);
+    expect(names('st01v01')).toEqual(['people.g0001', 'care.g0001', 'party.t01', 'training.t01', 'mediation.t01']);
+    expect(names('town01')).toEqual(['people.g0001', 'idnumbers.g0001', 'care.g0001', 'people.g0002', 'idnumbers.g0002', 'care.g0002', 'party.t01', 'training.t01', 'mediation.t01']);
+    expect(names('p0001')).toEqual(['party.t01', 'mediation.t01']);
+    expect(names('county')).toEqual(['party.t01', 'training.t01', 'mediation.t01', 'party.t02', 'training.t02', 'mediation.t02']);
   });
 });
 
