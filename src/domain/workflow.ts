@@ -457,7 +457,8 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: UNIT_STATUSES,
     to: null,
     roles: CENTER,
-    guard: (s) => (helpersPending(s) ? null : 'not_helper'),
+    // Offered while a helper is pending (the data names which: apply checks it).
+    guard: (s) => (!s.helpers?.length ? 'not_helper' : helpersPending(s) ? null : 'helper_done'),
     apply: (n, e, _org, _prev, tm) => {
       if (e.data.dispatchId !== n.dispatchId) return 'stale_dispatch';
       const h = helperOf(n, e.data.unitId);
