@@ -626,8 +626,7 @@ function statusOf(code: ErrorCode): number {
     case 'extension_pending':
     case 'no_extension_pending':
     case 'no_revisit_pending':
-    // issue 17 (主办 / 协办): the case or the helper has moved on
-    case 'stale_dispatch':
+    case 'stale_dispatch': // issue 17 (主办 / 协办): the case or the helper has moved on
     case 'helper_done':
     case 'no_part_recorded':
     case 'helpers_pending':
