@@ -47,6 +47,7 @@ import type { exportsZh } from './locales/exports.zh.ts';
 import type { staffZh } from './locales/staff.zh.ts';
 import type { hallZh } from './locales/hall.zh.ts';
 import type { refZh } from './locales/ref.zh.ts';
+import type { cohandleZh } from './locales/cohandle.zh.ts';
 import { zh, type CoreKey } from './locales/zh.ts';
 
 export type Lang = 'zh' | 'en';
@@ -83,7 +84,8 @@ export type MessageKey =
   | keyof typeof exportsZh
   | keyof typeof staffZh
   | keyof typeof hallZh
-  | keyof typeof refZh;
+  | keyof typeof refZh
+  | keyof typeof cohandleZh;
 type Table = Partial<Record<MessageKey, string>>;
 
 const STORAGE_KEY = 'gl:lang';
