@@ -17,6 +17,7 @@ export const cohandleEn: CohandleMessages = {
   'co.partNote': 'What your unit did',
   'co.err.partNote': 'Describe what your unit did.',
   'co.partPhotos': 'Photos (optional)',
+  'co.partPhotosHint': 'Photos of your unit’s work on site, at most {max}.',
   'co.confirmNote': 'Note (optional)',
   'co.confirmHint': 'Once confirmed, your unit’s part is done and cannot be added to.',
   'co.releaseUnit': 'Helping unit to release',

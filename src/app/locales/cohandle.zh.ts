@@ -20,6 +20,7 @@ export const cohandleZh = {
   'co.partNote': '本单位的协办情况',
   'co.err.partNote': '请填写本单位做了什么。',
   'co.partPhotos': '现场照片（可选）',
+  'co.partPhotosHint': '拍下本单位协办的现场，最多 {max} 张。',
   'co.confirmNote': '确认说明（可选）',
   'co.confirmHint': '确认后本单位的协办即告完成，不能再补充记录。',
   'co.releaseUnit': '释放哪个协办单位',

@@ -24,7 +24,7 @@ import { ReporterContact } from '../workflow/ReporterContact.tsx';
 import { RatingFacts, ReportedForFacts } from '../workflow/CitizenFacts.tsx';
 import './detail.css';
 import { useNow } from '../workflow/now.ts';
-import { AssistConfirmForm, AssistRecordForm, AssistReleaseForm, HelperFacts, HelperPicker } from '../workflow/Cohandle.tsx';
+import { AssistConfirmForm, AssistRecordForm, AssistReleaseForm, HelperFacts, HelperPicker, helperCandidates } from '../workflow/Cohandle.tsx';
 import { categoryLabel, gridLabel, statusTone, unitLabel } from './lookup.ts';
 import { CaseMap } from '../map/CaseMap.tsx';
 import { CaseEvidence } from '../evidence/BeforeAfter.tsx';
@@ -427,7 +427,7 @@ function DispatchForm(p: ActionFormProps) {
       <Field id="act-due" label={t('detail.dueHours')} error={form.errors['act-due']}>
         <input id="act-due" inputMode="numeric" value={dueHours} {...form.invalid('act-due')} onInput={(e) => setDueHours(e.currentTarget.value)} />
       </Field>
-      <HelperPicker candidates={[...suggested, ...others]} lead={unitId} chosen={helpers.filter((h) => h !== unitId)} onChange={setHelpers} />
+      <HelperPicker candidates={helperCandidates(p.org, p.state, [...suggested, ...others])} lead={unitId} chosen={helpers.filter((h) => h !== unitId)} onChange={setHelpers} />
       <Field id="act-dispatch-note" label={t('detail.note')}>
         <textarea id="act-dispatch-note" rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </Field>

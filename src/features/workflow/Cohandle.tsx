@@ -28,6 +28,19 @@ export function helperStatusName(s: HelperStatus): string {
 }
 
 /**
+ * The units that may help on a case (any unit that could hold it: of the case's town or county-level, not retired):
+ * `first` (the plan's and the category's units, as the lead's list orders them), then every other department by
+ * name, since helping across departments is the point of 协办.
+ */
+export function helperCandidates(org: OrgView, state: Pick<CaseState, 'townId'>, first: readonly Unit[]): Unit[] {
+  const taken = new Set(first.map((u) => u.id));
+  const rest = org.data.units
+    .filter((u) => !u.retired && !taken.has(u.id) && (u.townId === undefined || u.townId === state.townId))
+    .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  return [...first.filter((u) => !u.retired), ...rest];
+}
+
+/**
  * The dispatch form's helping units: checkboxes of the units that may help (`candidates`, the lead left out), at
  * most MAX_HELPERS, folded away until wanted (most cases have one unit).
  */
@@ -161,7 +174,7 @@ export function AssistRecordForm(p: AssistFormProps) {
           session={p.session}
           id="act-assist-photos"
           label={t('co.partPhotos')}
-          hint={t('capture.afterPhotosHint', { max: MAX_PHOTOS })}
+          hint={t('co.partPhotosHint', { max: MAX_PHOTOS })}
           max={MAX_PHOTOS}
           onChange={setPhotos}
           onBusy={setCapturing}
