@@ -25,6 +25,7 @@ export const inboxEn: InboxMessages = {
   'inbox.kind.need_claimed': 'A need was claimed',
   'inbox.kind.extension_decided': 'Extension request decided',
   'inbox.kind.revisit': 'Dissatisfied: follow-up call needed',
+  'inbox.kind.assist': 'Asked to help: record and confirm your unit’s part',
   'inbox.extension.approved': 'Extension approved',
   'inbox.extension.refused': 'Extension refused',
   'inbox.stage.accepted': 'Your report was accepted',

@@ -28,6 +28,7 @@ export const inboxZh = {
   'inbox.kind.need_claimed': '群众需求已有人认领',
   'inbox.kind.extension_decided': '延期申请已有结果',
   'inbox.kind.revisit': '不满意，需要二次回访',
+  'inbox.kind.assist': '请本单位协办：记录并确认本单位的工作',
   'inbox.extension.approved': '延期申请已同意',
   'inbox.extension.refused': '延期申请未同意',
   'inbox.stage.accepted': '你上报的问题已受理',

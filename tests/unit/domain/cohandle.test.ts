@@ -6,6 +6,7 @@ import { assess, scopeStats } from '../../../src/domain/assessment.ts';
 import { decide, type Command } from '../../../src/domain/commands.ts';
 import { MAX_HELPERS, type CaseEvent, type EventData, type EventType } from '../../../src/domain/events.ts';
 import { foldCase } from '../../../src/domain/fold.ts';
+import { inboxCaseOf, inboxItems } from '../../../src/domain/inbox.ts';
 import { indexOrg, type OrgData } from '../../../src/domain/org.ts';
 import { assistTags } from '../../../src/domain/queues.ts';
 import { contextFrom, makeReceipt, parseReceipt, type Receipt } from '../../../src/domain/receipts.ts';
@@ -155,6 +156,14 @@ describe('who may do what (authority when the event is made)', () => {
     expect(act(s, 'town01', cmd.release, 4)).toMatchObject({ ok: true });
     expect(act(s, 'county', cmd.release, 4)).toMatchObject({ ok: true });
     expect(act(s, 'town01', { ...cmd.release, unitId: 'u003' }, 4)).toMatchObject({ ok: false, error: 'not_helper' });
+  });
+
+  it("a helper's inbox asks it to help until its part is confirmed; the lead's and another unit's do not", () => {
+    const kinds = (state: CaseState, id: string) => inboxItems({ user: u(id), nowMs: T0 + 3_600_000, cases: [inboxCaseOf(state)] }).map((i) => i.kind);
+    expect(kinds(s, 'unit004')).toEqual(['assist']);
+    expect(kinds(s, 'unit003')).toEqual([]);
+    expect(kinds(s, 'unit002')).toEqual(['dispatched']);
+    expect(kinds(fold([...base(), part('unit004', 3), confirm('unit004', 4)]), 'unit004')).toEqual([]);
   });
 
   it('a helper sees the case; a unit that is neither lead nor helper does not', () => {
