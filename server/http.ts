@@ -626,6 +626,10 @@ function statusOf(code: ErrorCode): number {
     case 'extension_pending':
     case 'no_extension_pending':
     case 'no_revisit_pending':
+    case 'stale_dispatch': // issue 17 (主办 / 协办): the case or the helper has moved on
+    case 'helper_done':
+    case 'no_part_recorded':
+    case 'helpers_pending':
       return 409;
     default:
       return 400;

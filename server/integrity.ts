@@ -7,7 +7,7 @@
  *  - a `reported` opens a new case: its caseId is not in the doc nor twice in the update -> case_exists
  *  - any other event names a case the doc (or the update, before it) has             -> unknown_case
  *  - it is stamped after the event its author learnt of the case from: the report, and for a unit the first
- *    dispatch of the case to that unit (an honest device's clock has seen it)          -> stamped_too_early
+ *    dispatch of the case to that unit, as lead or helper (an honest device's clock has seen it) -> stamped_too_early
  *  - its author may make that kind of event on that case: the case folded with it (receipts for what the doc
  *    holds, the org doc now for the update's events) does not set it aside for its actor (unknown actor, role,
  *    scope, not the reporter)                                                           -> not_authorized
@@ -170,7 +170,9 @@ export class DocFacts {
       } else {
         const report = history.find((x) => x.type === 'reported');
         if (!report) return { code: 'unknown_case', detail: `case ${e.caseId} is not in this doc` };
-        const learnt = user.role === 'unit' ? history.find((x) => x.type === 'dispatched' && x.data.unitId === user.unitId) : report;
+        // A unit learns of a case from its first dispatch to it, as lead or (issue 17) as a helping unit.
+        const learnt =
+          user.role === 'unit' ? history.find((x) => x.type === 'dispatched' && (x.data.unitId === user.unitId || x.data.helperUnitIds?.includes(user.unitId ?? '') === true)) : report;
         if (learnt && e.at <= learnt.at) {
           return { code: 'stamped_too_early', detail: `event ${e.id} is stamped ${new Date(hlcMs(e.at)).toISOString()}, before the ${learnt.type} it answers` };
         }

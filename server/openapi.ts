@@ -2,7 +2,7 @@
  * The OpenAPI 3 description of the relay's HTTP API, served at GET /api/openapi.json.
  * Kept next to the routes (http.ts); tests/integration/workflow-api.test.ts checks every route is described.
  */
-import { REVISIT_OUTCOMES, SATISFACTIONS } from '../src/domain/events.ts';
+import { MAX_HELPERS, REVISIT_OUTCOMES, SATISFACTIONS } from '../src/domain/events.ts';
 import { COMMAND_TYPES } from '../src/domain/commands.ts';
 import { PHONE_PATTERN, STAFF_ROLES, USERNAME_PATTERN } from '../src/domain/accounts.ts';
 import { AUDIT_ACTIONS } from './audit.ts';
@@ -197,7 +197,18 @@ export const OPENAPI = {
         oneOf: [
           command('accept', { note }),
           command('reject', { reason: text }, ['reason']),
-          command('dispatch', { unitId: { type: 'string' }, planId: { type: 'string' }, dueHours: { type: 'integer', minimum: 1, maximum: 2160 }, note }, ['unitId']),
+          command(
+            'dispatch',
+            {
+              unitId: { type: 'string' },
+              planId: { type: 'string' },
+              dueHours: { type: 'integer', minimum: 1, maximum: 2160 },
+              note,
+              // issue 17: the helping units (协办), distinct, not the lead
+              helperUnitIds: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: MAX_HELPERS, uniqueItems: true },
+            },
+            ['unitId'],
+          ),
           command('acknowledge', { note }),
           command('return', { reason: text }, ['reason']),
           command('start', { note }),
@@ -216,6 +227,10 @@ export const OPENAPI = {
           command('checklist', { step: { type: 'integer', minimum: 0 }, done: { type: 'boolean' } }, ['step', 'done']),
           // issue 13: the follow-up call on a 不满意 rating (二次回访); town center, county, admin
           command('call_revisit', { note: text, outcome: { type: 'string', enum: [...REVISIT_OUTCOMES] } }, ['note']),
+          // issue 17 (主办 / 协办): a helping unit's part and confirmation; the center releasing a helper
+          command('record_assist', { dispatchId: id26, note: text, photos }, ['dispatchId', 'note']),
+          command('confirm_assist', { dispatchId: id26, note }, ['dispatchId']),
+          command('release_assist', { dispatchId: id26, unitId: { type: 'string' }, reason: text }, ['dispatchId', 'unitId', 'reason']),
         ],
       },
       Figures: {
@@ -398,11 +413,11 @@ export const OPENAPI = {
         requestBody: { required: true, content: { 'application/json': { schema: ref('Command') } } },
         responses: {
           200: json(ref('CaseState'), 'The new state of the case'),
-          400: error('bad_request (bad fields), unknown_unit, unknown_plan, unknown_step, merge_into_self, unknown_case (merge target), photo_required (resolve without photos when the plan asks for an after-photo)'),
+          400: error('bad_request (bad fields), unknown_unit, unknown_plan, unknown_step, merge_into_self, unknown_case (merge target), photo_required (resolve without photos when the plan asks for an after-photo), not_helper (a dispatch naming its lead as helper; a release of a unit the dispatch does not name)'),
           401: error('unauthorized'),
           403: error('forbidden (doc), role_not_allowed, out_of_scope, not_reporter'),
           404: error('unknown_case'),
-          409: error('state_not_allowed, feedback_given, extension_pending, no_extension_pending, no_revisit_pending'),
+          409: error('state_not_allowed, feedback_given, extension_pending, no_extension_pending, no_revisit_pending, stale_dispatch, helper_done, no_part_recorded, helpers_pending (协办: a helper is neither confirmed nor released)'),
         },
       },
     },

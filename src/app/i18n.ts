@@ -51,6 +51,7 @@ import type { staffZh } from './locales/staff.zh.ts';
 import type { hallZh } from './locales/hall.zh.ts';
 import type { refZh } from './locales/ref.zh.ts';
 import type { careZh } from './locales/care.zh.ts';
+import type { cohandleZh } from './locales/cohandle.zh.ts';
 import { zh, type CoreKey } from './locales/zh.ts';
 
 export type Lang = 'zh' | 'en';
@@ -91,7 +92,8 @@ export type MessageKey =
   | keyof typeof staffZh
   | keyof typeof hallZh
   | keyof typeof refZh
-  | keyof typeof careZh;
+  | keyof typeof careZh
+  | keyof typeof cohandleZh;
 type Table = Partial<Record<MessageKey, string>>;
 
 const STORAGE_KEY = 'gl:lang';

@@ -19,6 +19,11 @@
  *    reopen / a follow-up call (a case rated 不满意 twice may count twice).
  *  - channels (issue 13): the cases by how they came in (src/domain/channels.ts reportChannel; a read-model row
  *    carries it as `reportChannel`).
+ *  - 协办 (issue 17): a unit is also credited with the cases the dispatch in force names it as a helping unit on:
+ *    `assists` such cases, `assistsConfirmed` those it confirmed its part of, `assistsOnTime` confirmed by the case's
+ *    deadline (the dispatch's, with approved extensions: deadlines.ts resolveDueMs; no deadline: on time),
+ *    `assistsReleased` those the center released it from, `assistsOpen` those it still owes. A helper case counts
+ *    only in these: the unit's other figures stay the cases it holds. Towns, grids and the county count no assists.
  * Rates are fractions in [0, 1], null when nothing is counted.
  */
 import { ACCEPT_WITHIN_HOURS, ACK_WITHIN_HOURS, HOUR_MS, isOverdue, resolveDueMs } from './deadlines.ts';
@@ -55,7 +60,15 @@ export type AssessInput = Pick<CaseState, 'status' | 'townId' | 'gridId' | 'repo
     revisit?: Pick<NonNullable<CaseState['revisit']>, 'status' | 'reopened' | 'called'> | undefined;
     /** A read-model row's channel, computed when it was written (else from `channel`, `onBehalf`, `reporterRole`). */
     reportChannel?: ReportChannel | undefined;
+    /** Issue 17: the helping units of the dispatch in force (a CaseState's `helpers`, a row's). */
+    helpers?: ReadonlyArray<AssistInput> | undefined;
   };
+/** What the 考核 reads of a helping unit. */
+export interface AssistInput {
+  unitId: string;
+  status: 'assisting' | 'confirmed' | 'released';
+  confirmedMs?: number | undefined;
+}
 
 export interface Period {
   fromMs: number;
@@ -94,6 +107,12 @@ export interface Figures {
   revisitsCalled: number;
   /** Cases by channel (every channel present, 0 when none). */
   channels: Record<ReportChannel, number>;
+  /** 协办 (units only): cases it helps on, confirmed, confirmed by the deadline, released, still owed. */
+  assists: number;
+  assistsConfirmed: number;
+  assistsOnTime: number;
+  assistsReleased: number;
+  assistsOpen: number;
 }
 
 const noChannels = (): Record<ReportChannel, number> => Object.fromEntries(REPORT_CHANNELS.map((c) => [c, 0])) as Record<ReportChannel, number>;
@@ -121,6 +140,22 @@ class Acc {
   reopened = 0;
   called = 0;
   channels = noChannels();
+  assists = 0;
+  assistsConfirmed = 0;
+  assistsOnTime = 0;
+  assistsReleased = 0;
+  assistsOpen = 0;
+
+  /** Issue 17: credit a helping unit with its part of a case. */
+  addAssist(c: AssessInput, h: AssistInput): void {
+    this.assists++;
+    if (h.status === 'confirmed') {
+      this.assistsConfirmed++;
+      const due = resolveDueMs(c);
+      if (due === undefined || (h.confirmedMs ?? Infinity) <= due) this.assistsOnTime++;
+    } else if (h.status === 'released') this.assistsReleased++;
+    else this.assistsOpen++;
+  }
 
   add(c: AssessInput, nowMs: number, unitView: boolean): void {
     this.cases++;
@@ -202,6 +237,11 @@ class Acc {
       revisitsReopened: this.reopened,
       revisitsCalled: this.called,
       channels: { ...this.channels },
+      assists: this.assists,
+      assistsConfirmed: this.assistsConfirmed,
+      assistsOnTime: this.assistsOnTime,
+      assistsReleased: this.assistsReleased,
+      assistsOpen: this.assistsOpen,
     };
   }
 }
@@ -212,6 +252,11 @@ export function countsAsOpen(s: CaseState['status']): boolean {
 }
 
 const inPeriod = (c: AssessInput, p: Period) => c.reportedMs >= p.fromMs && c.reportedMs < p.toMs;
+
+/** Issue 17: the helper entry of a unit on a case, if the dispatch in force names it. */
+export function assistOf(c: Pick<AssessInput, 'helpers'>, unitId: string): AssistInput | undefined {
+  return c.helpers?.find((h) => h.unitId === unitId);
+}
 
 /** Whether a case falls in an assessment scope (county, town, grid or its final unit). */
 export function inAssessScope(c: Pick<AssessInput, 'townId' | 'gridId' | 'unitId'>, scope: AssessScope): boolean {
@@ -230,7 +275,12 @@ export function inAssessScope(c: Pick<AssessInput, 'townId' | 'gridId' | 'unitId
 /** The figures of one scope for a period. */
 export function assess(cases: Iterable<AssessInput>, scope: AssessScope, period: Period, nowMs: number): Figures {
   const acc = new Acc();
-  for (const c of cases) if (inPeriod(c, period) && inAssessScope(c, scope)) acc.add(c, nowMs, scope.kind === 'unit');
+  for (const c of cases) {
+    if (!inPeriod(c, period)) continue;
+    if (inAssessScope(c, scope)) acc.add(c, nowMs, scope.kind === 'unit');
+    const h = scope.kind === 'unit' ? assistOf(c, scope.unitId) : undefined;
+    if (h) acc.addAssist(c, h);
+  }
   return acc.finish();
 }
 
@@ -244,8 +294,11 @@ export interface AssessmentReport {
   grids: Record<string, Figures>;
 }
 
-/** Every scope in one pass (the county's 20,000 cases: see bench/assessment.ts). */
-export function assessAll(cases: Iterable<AssessInput>, period: Period, nowMs: number): AssessmentReport {
+/**
+ * Every scope in one pass (the county's 20,000 cases: see bench/assessment.ts). Each case also credits its helping
+ * units; `assisted` are cases that only do that (a unit scope's helper cases: scopeStats).
+ */
+export function assessAll(cases: Iterable<AssessInput>, period: Period, nowMs: number, assisted: Iterable<AssessInput> = []): AssessmentReport {
   const county = new Acc();
   const towns = new Map<string, Acc>();
   const units = new Map<string, Acc>();
@@ -261,7 +314,9 @@ export function assessAll(cases: Iterable<AssessInput>, period: Period, nowMs: n
     get(towns, c.townId).add(c, nowMs, false);
     get(grids, c.gridId).add(c, nowMs, false);
     if (c.unitId !== undefined) get(units, c.unitId).add(c, nowMs, true);
+    for (const h of c.helpers ?? []) get(units, h.unitId).addAssist(c, h);
   }
+  for (const c of assisted) if (inPeriod(c, period)) for (const h of c.helpers ?? []) get(units, h.unitId).addAssist(c, h);
   const done = (m: Map<string, Acc>) => Object.fromEntries([...m.keys()].sort().map((k) => [k, m.get(k)!.finish()]));
   return { period, nowMs, county: county.finish(), towns: done(towns), units: done(units), grids: done(grids) };
 }
@@ -284,8 +339,12 @@ export interface ScopeStats {
  */
 export function scopeStats(cases: Iterable<AssessInput>, scope: AssessScope, period: Period, nowMs: number, counts: Table1Counts | null): ScopeStats {
   const inScope: AssessInput[] = [];
-  for (const c of cases) if (inAssessScope(c, scope)) inScope.push(c);
-  const report = assessAll(inScope, period, nowMs);
+  const assisted: AssessInput[] = [];
+  for (const c of cases) {
+    if (inAssessScope(c, scope)) inScope.push(c);
+    else if (scope.kind === 'unit' && assistOf(c, scope.unitId)) assisted.push(c);
+  }
+  const report = assessAll(inScope, period, nowMs, assisted);
   const figures =
     (scope.kind === 'county' ? report.county : scope.kind === 'town' ? report.towns[scope.townId] : scope.kind === 'unit' ? report.units[scope.unitId] : report.grids[scope.gridId]) ??
     assess([], scope, period, nowMs);

@@ -35,6 +35,10 @@ export const COMMAND_EVENT = {
   checklist: 'checklist',
   // issue 13
   call_revisit: 'revisit_called',
+  // issue 17
+  record_assist: 'assist_recorded',
+  confirm_assist: 'assist_confirmed',
+  release_assist: 'assist_released',
 } as const satisfies Record<string, EventType>;
 
 export type CommandType = keyof typeof COMMAND_EVENT;

@@ -36,7 +36,15 @@ export type ErrorCode =
   // issue 13: a report's attribute its subcategory does not define, or a value not valid for it (servicefields.ts)
   | 'bad_attribute'
   // issue 13: a follow-up call (二次回访) on a case no 不满意 rating waits on
-  | 'no_revisit_pending';
+  | 'no_revisit_pending'
+  // issue 17 (主办 / 协办): a helper's event answers a dispatch no longer in force; a unit that is not a helper of the
+  // dispatch (or the lead named as its own helper); a helper that already confirmed or was released; a confirmation
+  // with no part recorded; the lead resolving while a helper is neither confirmed nor released
+  | 'stale_dispatch'
+  | 'not_helper'
+  | 'helper_done'
+  | 'no_part_recorded'
+  | 'helpers_pending';
 
 export class DomainError extends Error {
   constructor(

@@ -35,6 +35,10 @@ export const EVENT_TYPES = [
   'checklist',
   // issue 13: the town center's follow-up call on a 不满意 rating (二次回访), src/domain/workflow.ts
   'revisit_called',
+  // issue 17: 主办 / 协办, a dispatch's helping units record their part and confirm it, or the center releases them
+  'assist_recorded',
+  'assist_confirmed',
+  'assist_released',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -84,6 +88,20 @@ export const ReportedData = v.strictObject({
   attributes: v.optional(AttributesSchema),
 });
 
+/** The most helping units (协办单位) one dispatch may name besides its lead unit (主办). */
+export const MAX_HELPERS = 5;
+/** A dispatch's helping units: distinct unit ids, 1 to MAX_HELPERS (the lead among them: refused by the step). */
+const HelperUnits = v.optional(
+  v.pipe(
+    v.array(refId),
+    v.minLength(1),
+    v.maxLength(MAX_HELPERS),
+    v.check((ids) => new Set(ids).size === ids.length, 'helping units must be distinct'),
+  ),
+);
+/** The dispatch a helper's event answers: the id of the `dispatched` event that named the helper. */
+const DispatchRef = v.pipe(v.string(), v.regex(ID_PATTERN));
+
 const NoteOnly = v.strictObject({ note: optionalText(2000) });
 const ReasonOnly = v.strictObject({ reason: text(2000) });
 
@@ -107,6 +125,8 @@ export const DATA_SCHEMAS = {
     planId: v.optional(refId),
     dueHours: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24 * 90))),
     note: optionalText(2000),
+    /** Issue 17: the helping units (协办); `unitId` is the lead (主办). */
+    helperUnitIds: HelperUnits,
   }),
   /** The unit's fix: `photos` are the after-photos (proof of the fix), `location` where the unit stood when it resolved. */
   resolved: v.strictObject({ note: text(2000), photos: Photos, location: v.optional(LocationSchema) }),
@@ -129,6 +149,12 @@ export const DATA_SCHEMAS = {
   merged: v.strictObject({ intoCaseId: v.pipe(v.string(), v.regex(ID_PATTERN)), note: optionalText(2000) }),
   checklist: v.strictObject({ step: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)), done: v.boolean() }),
   revisit_called: v.strictObject({ note: text(2000), outcome: v.optional(v.picklist(REVISIT_OUTCOMES)) }),
+  /** A helping unit's part of the work (its unit is its author's, as the receipt records it), with optional photos. */
+  assist_recorded: v.strictObject({ dispatchId: DispatchRef, note: text(2000), photos: Photos }),
+  /** A helping unit confirms its part done. */
+  assist_confirmed: v.strictObject({ dispatchId: DispatchRef, note: optionalText(2000) }),
+  /** The center lets a helping unit go without its confirmation (the lead may then resolve without it). */
+  assist_released: v.strictObject({ dispatchId: DispatchRef, unitId: refId, reason: text(2000) }),
 } satisfies Record<EventType, v.GenericSchema>;
 
 export type EventData = { [K in EventType]: v.InferOutput<(typeof DATA_SCHEMAS)[K]> };

@@ -29,18 +29,24 @@ export function foldCase(events: readonly CaseEvent[], context: ContextOf | OrgI
   const superseded: SupersededEntry[] = [];
   // The last applied event that changed the status: what a losing event of a race ran into.
   let decisive: CaseEvent | null = null;
+  // Issue 17: per helping unit, the last applied event that changed its state (a confirmation racing a release
+  // loses to it, not to the dispatch).
+  const helperDecisive = new Map<string, CaseEvent>();
   for (const e of sorted) {
     const before = state?.status;
     const ctx = contextOf(e);
     const r: ReturnType<typeof step> = e.type === 'reported' && e !== report ? { ok: false, reason: 'duplicate_case' } : step(state, e, ctx.org, ctx);
     if (r.ok) {
+      const helpersBefore = state?.helpers;
       state = r.state;
       timeline.push({ event: e, applied: true });
       if (state.status !== before) decisive = e;
+      if (state.helpers !== helpersBefore) for (const h of state.helpers ?? []) if (!helpersBefore?.includes(h)) helperDecisive.set(h.unitId, e);
     } else {
       timeline.push({ event: e, applied: false, reason: r.reason });
       const entry: SupersededEntry = { eventId: e.id, type: e.type, actor: e.actor, at: e.at, ms: hlcMs(e.at), reason: r.reason };
-      if (decisive) entry.winner = { eventId: decisive.id, type: decisive.type, actor: decisive.actor, at: decisive.at };
+      const won = r.reason === 'helper_done' ? helperDecisive.get(helperTarget(e, ctx.org)) : decisive;
+      if (won) entry.winner = { eventId: won.id, type: won.type, actor: won.actor, at: won.at };
       superseded.push(entry);
     }
   }
@@ -48,6 +54,11 @@ export function foldCase(events: readonly CaseEvent[], context: ContextOf | OrgI
   state.timeline = timeline;
   state.superseded = superseded;
   return state;
+}
+
+/** The helping unit a helper event concerns: the one a release names, else its author's unit. */
+function helperTarget(e: CaseEvent, org: OrgIndex): string {
+  return e.type === 'assist_released' ? e.data.unitId : (org.user(e.actor)?.unitId ?? '');
 }
 
 /** (at, id), then the whole content, so the order is total even between different events sharing an id. */

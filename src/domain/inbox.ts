@@ -45,6 +45,8 @@ export const INBOX_KINDS = [
   'revisit',
   'task_sent',
   'task_overdue',
+  // issue 17: a dispatch names this unit as a helping unit (协办) and its part is still owed
+  'assist',
 ] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 
@@ -75,6 +77,8 @@ export interface InboxCase extends InboxFacts {
   dueMs?: number;
   resolvedMs?: number;
   supervisions?: number;
+  /** Issue 17: the dispatch's helping units (a row's `helpers`, a state's). */
+  helpers?: ReadonlyArray<{ unitId: string; status: string }>;
 }
 
 /** A party need as the inbox reads it (src/domain/party.ts Need). */
@@ -153,6 +157,7 @@ export function inboxCaseOf(s: CaseState, dueMs?: number): InboxCase {
   if (s.unitId) c.unitId = s.unitId;
   if (s.dispatchedMs !== undefined) c.dispatchedMs = s.dispatchedMs;
   if (s.resolvedMs !== undefined) c.resolvedMs = s.resolvedMs;
+  if (s.helpers?.length) c.helpers = s.helpers;
   if (dueMs !== undefined) c.dueMs = dueMs;
   return c;
 }
@@ -186,6 +191,8 @@ export function inboxItems({ user, nowMs, cases, needs = [], tasks = [] }: Inbox
         add(c, 'extension_decided', c.extensionDecidedMs, c.extensionDecidedMs, { text: `inbox.extension.${c.extensionDecision}` });
       }
     }
+    const helping = role === 'unit' && c.helpers?.some((h) => h.unitId === user.unitId && h.status === 'assisting') === true && HELD.includes(c.status);
+    if (helping && c.dispatchedMs !== undefined) add(c, 'assist', c.dispatchedMs, c.dispatchedMs);
     if (role === 'worker' && user.gridId !== undefined && c.gridId === user.gridId) {
       if (c.status === 'resolved' && c.resolvedMs !== undefined) add(c, 'to_verify', c.resolvedMs, c.resolvedMs);
       if (fromResident(c) && c.reporter !== user.id && recent(c.reportedMs)) add(c, 'resident_report', 'r', c.reportedMs);

@@ -69,6 +69,17 @@ export function boardQueuesOf(c: QueueInput, nowMs: number): BoardQueue[] {
   return BOARD_QUEUES.filter((q) => inQueue(BOARD_QUEUE_KEYS[q], c, nowMs));
 }
 
+/**
+ * Issue 17: the tag of a case a helping unit (协办) has its part to do on: named by the dispatch in force, neither
+ * confirmed nor released. The unit's `unit_assist` queue reads it through the read model's `tags` index.
+ */
+export function assistTag(unitId: string): string {
+  return `assist:${unitId}`;
+}
+export function assistTags(c: { helpers?: ReadonlyArray<{ unitId: string; status: string }> | undefined }): string[] {
+  return (c.helpers ?? []).filter((h) => h.status === 'assisting').map((h) => assistTag(h.unitId));
+}
+
 /** Statuses in which a unit has something to do on a case it holds. */
 export const UNIT_WORK_STATUSES = UNIT_STATUSES;
 /** Statuses in which a grid worker has something to do on a case of their grid (verify a fix). */

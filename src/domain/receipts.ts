@@ -6,10 +6,11 @@
  *    accepted event, `{ e, rx, f?, a, x?, l?, s? }`. Clients can never write it (server/validate.ts).
  *  - `a` is the author's authority when the relay accepted the event, as `role` or `role:scopeId` (a worker's grid,
  *    a secretary's village, a town center's or party member's town, a unit's id). `x` holds what the event's
- *    references meant then: a report's grid village, a dispatch's unit town and plan (deadline hours, step count),
- *    or the reference error the relay found. The fold checks each event against that snapshot (`snapshotOrg`),
- *    never against today's org doc: moving a worker, removing a unit, renaming a grid or changing a plan changes
- *    nothing that already happened, on any replica, and only events accepted afterwards see the change.
+ *    references meant then: a report's grid village, a dispatch's unit town and plan (deadline hours, step count)
+ *    and (issue 17) its helping units' towns, or the reference error the relay found. The fold checks each event
+ *    against that snapshot (`snapshotOrg`), never against today's org doc: moving a worker, removing a unit,
+ *    renaming a grid or changing a plan changes nothing that already happened, on any replica, and only events
+ *    accepted afterwards see the change.
  *  - Times. `rx` is the relay's clock when it accepted the event. `f` (floor) is present when the event came in
  *    a catch-up after its device had been out of contact (the relay's last contact with that device); without
  *    `f` the event arrived live. `creditedMs` turns the author's claimed time into the time the county counts.
@@ -21,7 +22,7 @@
  *    device's current org doc and its own time (`provisionalContext`); its receipt replaces that when it arrives.
  */
 import * as v from 'valibot';
-import type { CaseEvent } from './events.ts';
+import { MAX_HELPERS, type CaseEvent } from './events.ts';
 import type { ErrorCode } from './errors.ts';
 import { hlcMs } from './hlc.ts';
 import { ID_PATTERN } from './ids.ts';
@@ -49,6 +50,11 @@ const Capture = v.strictObject({
   pw: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60))),
   /** With `pw`: the deadline as ms after the receipt time, by the working-day calendar the relay had (workdays.ts). */
   pm: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(400 * 86_400_000))),
+  /**
+   * Issue 17: dispatched naming helping units: each helper's town ('' for a county-level unit), in the order of the
+   * dispatch's `helperUnitIds`. A helper unknown or retired then makes the whole receipt `n: 'unknown_unit'`.
+   */
+  ht: v.optional(v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{0,40}$/))), v.maxLength(MAX_HELPERS))),
   /** A reference the relay did not know when it accepted the event. */
   n: v.optional(v.picklist(REF_ERRORS)),
 });
@@ -137,6 +143,15 @@ export function captureRefs(e: CaseEvent, org: OrgIndex): Capture | undefined {
     const unit = org.unit(e.data.unitId);
     if (!unit || unit.retired) return { n: 'unknown_unit' };
     const x: Capture = unit.townId !== undefined ? { ut: unit.townId } : {};
+    if (e.data.helperUnitIds?.length) {
+      const ht: string[] = [];
+      for (const id of e.data.helperUnitIds) {
+        const h = org.unit(id);
+        if (!h || h.retired) return { n: 'unknown_unit' };
+        ht.push(h.townId ?? '');
+      }
+      x.ht = ht;
+    }
     if (e.data.planId) {
       const plan = org.planById(e.data.planId);
       if (!plan || plan.retired) return { ...x, n: 'unknown_plan' };
@@ -174,6 +189,7 @@ export function snapshotOrg(e: CaseEvent, r: Receipt): OrgIndex {
   let grid: Grid | undefined;
   let sub: Subcategory | undefined;
   let unit: Unit | undefined;
+  const helpers = new Map<string, Unit>();
   let plan: Plan | undefined;
   if (e.type === 'reported' && !x.n) {
     grid = { id: e.data.gridId, townId: e.data.townId, villageId: x.v ?? '', name: '', workerId: '', center: [0, 0] };
@@ -181,6 +197,12 @@ export function snapshotOrg(e: CaseEvent, r: Receipt): OrgIndex {
   }
   if (e.type === 'dispatched' && x.n !== 'unknown_unit') {
     unit = { id: e.data.unitId, name: '', level: x.ut ? 'town' : 'county', categories: [], ...(x.ut ? { townId: x.ut } : {}) };
+    // A receipt without `ht` (older, or a forged dispatch the relay did not capture) knows no helper: the step
+    // refuses the dispatch as naming an unknown unit.
+    (e.data.helperUnitIds ?? []).forEach((id, i) => {
+      const t = x.ht?.[i];
+      if (t !== undefined) helpers.set(id, { id, name: '', level: t ? 'town' : 'county', categories: [], ...(t ? { townId: t } : {}) });
+    });
     if (e.data.planId && x.n !== 'unknown_plan' && x.pc !== undefined) {
       plan = {
         id: e.data.planId,
@@ -201,7 +223,7 @@ export function snapshotOrg(e: CaseEvent, r: Receipt): OrgIndex {
     user: (id) => (id === e.actor ? actor : undefined),
     grid: (id) => (grid && id === grid.id ? grid : undefined),
     village: () => undefined,
-    unit: (id) => (unit && id === unit.id ? unit : undefined),
+    unit: (id) => (unit && id === unit.id ? unit : helpers.get(id)),
     subcategory: (code) => (sub && code === sub.code ? sub : undefined),
     plansFor: (code) => (plan && plan.category === code ? [plan] : []),
     planById: (id) => (plan && plan.id === id ? plan : undefined),

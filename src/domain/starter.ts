@@ -52,8 +52,10 @@ export function starterOrg(org: OrgData, user: UserInfo, events: readonly CaseEv
   const plans = new Set<string>();
   for (const e of events) {
     users.add(e.actor);
-    const d = e.data as { unitId?: unknown; planId?: unknown } | undefined;
+    const d = e.data as { unitId?: unknown; planId?: unknown; helperUnitIds?: unknown } | undefined;
     if (typeof d?.unitId === 'string') units.add(d.unitId);
+    // Issue 17: a dispatch's helping units (their names on the case).
+    if (Array.isArray(d?.helperUnitIds)) for (const h of d.helperUnitIds) if (typeof h === 'string') units.add(h);
     if (typeof d?.planId === 'string') plans.add(d.planId);
   }
   const planList = org.plans.filter((p) => plans.has(p.id));

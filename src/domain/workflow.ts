@@ -35,6 +35,17 @@
  *    needs none. The revisit outlives the reopen (the 考核 counts it): a later
  *    feedback after the case is closed again opens the next round, and `reopened` / `called` count the rounds
  *    answered each way over the case's life.
+ *  - 主办 / 协办 (issue 17): a dispatch may name helping units (`helperUnitIds`: distinct, at most MAX_HELPERS, not the
+ *    lead, each a unit that could hold the case: registered, not retired, of the case's town or county-level). Each
+ *    helper starts 'assisting'. While a unit holds the case (UNIT_STATUSES), a helper records its part
+ *    (`assist_recorded` {dispatchId, note, photos?}) and confirms it (`assist_confirmed`: 'confirmed', needs a part);
+ *    the center releases a helper still assisting (`assist_released` {dispatchId, unitId, reason}: 'released'). Each
+ *    names the dispatch it answers: against a later dispatch it is `stale_dispatch`. Only a unit the dispatch names
+ *    as helper acts as one (its unit is its author's authority, which the receipt records); a helper has no other
+ *    power on the case (the lead's actions stay the holding unit's). The lead's `resolved` is refused while any
+ *    helper is still assisting (`helpers_pending`). A return, withdrawal or reopen ends the dispatch and its helpers;
+ *    the next dispatch names its own. A helper's state, once confirmed or released, never goes back to assisting
+ *    within its dispatch, so a resolve the lead's device allowed stays allowed whatever arrives later.
  */
 import type { Contact, OnBehalf } from './citizens.ts';
 import { EVENT_TYPES, type CaseEvent, type EventType, type LatLng, type RevisitOutcome, type Satisfaction } from './events.ts';
@@ -108,6 +119,31 @@ export interface Revisit {
   unreached?: number;
 }
 
+/** Issue 17: a helping unit's state on the dispatch that named it. */
+export type HelperStatus = 'assisting' | 'confirmed' | 'released';
+export interface HelperPart {
+  eventId: string;
+  note: string;
+  photos?: PhotoRef[];
+  by: string;
+  /** Credited time (src/domain/receipts.ts). */
+  ms: number;
+}
+export interface Helper {
+  unitId: string;
+  status: HelperStatus;
+  /** Its recorded parts, in order. */
+  parts: HelperPart[];
+  /** confirmed: who, when (credited time), the confirmation's note. */
+  confirmedBy?: string;
+  confirmedMs?: number;
+  confirmNote?: string;
+  /** released: who (the center), when, why. */
+  releasedBy?: string;
+  releasedMs?: number;
+  releaseReason?: string;
+}
+
 type Guard = (s: CaseState, actor: UserInfo) => ErrorCode | null;
 /** The times an event counts at (src/domain/receipts.ts): `rx` when the county could first know, `t` when its author is credited. */
 export interface EventTimes {
@@ -126,6 +162,11 @@ export interface Transition<K extends EventType = EventType> {
   guard?: Guard;
   /** The effect on the case's fields; may refuse on the event's data (unknown unit, plan, step...). */
   apply?: Apply<K>;
+  /**
+   * Issue 17: the actor acts as a helping unit of the dispatch its event names (`data.dispatchId`), not as a holder of
+   * the case: scope is `helperScope` instead of `inScope`.
+   */
+  helper?: true;
 }
 
 export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
@@ -177,6 +218,17 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
       if (unit.townId !== undefined && unit.townId !== n.townId) return 'out_of_scope';
       const plan = e.data.planId ? org.plansFor(n.category).find((p) => p.id === e.data.planId) : undefined;
       if (e.data.planId && (!plan || plan.retired)) return 'unknown_plan';
+      const helpers: Helper[] = [];
+      for (const id of e.data.helperUnitIds ?? []) {
+        if (id === unit.id) return 'not_helper';
+        const h = org.unit(id);
+        if (!h || h.retired) return 'unknown_unit';
+        if (h.townId !== undefined && h.townId !== n.townId) return 'out_of_scope';
+        helpers.push({ unitId: id, status: 'assisting', parts: [] });
+      }
+      if (helpers.length) n.helpers = helpers;
+      else delete n.helpers;
+      n.dispatchId = e.id;
       n.unitId = unit.id;
       if (plan) n.planId = plan.id;
       else delete n.planId;
@@ -232,6 +284,8 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     from: UNIT_STATUSES,
     to: 'resolved',
     roles: ['unit'],
+    // Issue 17: the lead resolves only when every helper has confirmed or been released.
+    guard: (s) => (helpersPending(s) ? 'helpers_pending' : null),
     apply: (n, e, _org, _prev, tm) => {
       if (n.afterPhotoRequired && !e.data.photos?.length) return 'photo_required';
       unitResponse(n, tm);
@@ -375,6 +429,45 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
       return null;
     },
   },
+  assist_recorded: {
+    from: UNIT_STATUSES,
+    to: null,
+    roles: ['unit'],
+    helper: true,
+    guard: helperAssisting,
+    apply: (n, e, org, _prev, tm) => {
+      const photos = photoRefs(e.data.photos);
+      const part: HelperPart = { eventId: e.id, note: e.data.note, by: e.actor, ms: tm.t, ...(photos.length ? { photos } : {}) };
+      setHelper(n, unitOf(org, e), (h) => ({ ...h, parts: [...h.parts, part] }));
+      return null;
+    },
+  },
+  assist_confirmed: {
+    from: UNIT_STATUSES,
+    to: null,
+    roles: ['unit'],
+    helper: true,
+    guard: (s, actor) => helperAssisting(s, actor) ?? (helperOf(s, actor.unitId)!.parts.length ? null : 'no_part_recorded'),
+    apply: (n, e, org, _prev, tm) => {
+      setHelper(n, unitOf(org, e), (h) => ({ ...h, status: 'confirmed', confirmedBy: e.actor, confirmedMs: tm.t, ...(e.data.note ? { confirmNote: e.data.note } : {}) }));
+      return null;
+    },
+  },
+  assist_released: {
+    from: UNIT_STATUSES,
+    to: null,
+    roles: CENTER,
+    // Offered while a helper is pending (the data names which: apply checks it).
+    guard: (s) => (!s.helpers?.length ? 'not_helper' : helpersPending(s) ? null : 'helper_done'),
+    apply: (n, e, _org, _prev, tm) => {
+      if (e.data.dispatchId !== n.dispatchId) return 'stale_dispatch';
+      const h = helperOf(n, e.data.unitId);
+      if (!h) return 'not_helper';
+      if (h.status !== 'assisting') return 'helper_done';
+      setHelper(n, h.unitId, (x) => ({ ...x, status: 'released', releasedBy: e.actor, releasedMs: tm.t, releaseReason: e.data.reason }));
+      return null;
+    },
+  },
   merged: {
     from: ['reported', 'accepted', 'returned'],
     to: 'merged',
@@ -388,6 +481,33 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
     },
   },
 };
+
+/** The helper entry of a unit on the case's current dispatch. */
+export function helperOf(s: Pick<CaseState, 'helpers'>, unitId: string | undefined): Helper | undefined {
+  return unitId === undefined ? undefined : s.helpers?.find((h) => h.unitId === unitId);
+}
+/** Whether a helper of the current dispatch is neither confirmed nor released (the lead may not resolve yet). */
+export function helpersPending(s: Pick<CaseState, 'helpers'>): boolean {
+  return s.helpers?.some((h) => h.status === 'assisting') ?? false;
+}
+/**
+ * Scope of a helper's event: it answers the dispatch in force (else `stale_dispatch`, an honest race with a return
+ * and a new dispatch), and its author is a unit that dispatch names as helper (else `out_of_scope`).
+ */
+export function helperScope(s: CaseState, actor: UserInfo, dispatchId: string): ErrorCode | null {
+  if (dispatchId !== s.dispatchId) return 'stale_dispatch';
+  return actor.role === 'unit' && helperOf(s, actor.unitId) ? null : 'out_of_scope';
+}
+function helperAssisting(s: CaseState, actor: UserInfo): ErrorCode | null {
+  return helperOf(s, actor.unitId)?.status === 'assisting' ? null : 'helper_done';
+}
+/** The helper unit a helper's event is for: its author's unit, as the event was judged (step checked it is a helper). */
+function unitOf(org: OrgIndex, e: CaseEvent): string {
+  return org.user(e.actor)?.unitId ?? '';
+}
+function setHelper(n: CaseState, unitId: string, f: (h: Helper) => Helper): void {
+  n.helpers = (n.helpers ?? []).map((h) => (h.unitId === unitId ? f(h) : h));
+}
 
 function answerRevisit(r: Revisit, how: 'reopened' | 'called', by: string, ms: number, note: string, outcome?: RevisitOutcome): Revisit {
   const out: Revisit = { ...r, status: how, by, ms, note, reopened: r.reopened + (how === 'reopened' ? 1 : 0), called: r.called + (how === 'called' ? 1 : 0) };
@@ -423,6 +543,8 @@ function clearUnit(n: CaseState): void {
   delete n.dueSpanMs;
   delete n.extension;
   delete n.unitResponseMs;
+  delete n.dispatchId;
+  delete n.helpers;
   n.extensionHours = 0;
   n.checklist = [];
 }
@@ -481,6 +603,9 @@ export interface CaseState {
   planVersion?: number;
   /** The latest dispatch: the deadline clock starts here. */
   dispatchedMs?: number;
+  /** Issue 17: the id of the dispatch in force (helpers' events name it), and its helping units (协办). */
+  dispatchId?: string;
+  helpers?: Helper[];
   dispatchCount?: number;
   /** The unit's first response (acknowledge, start, resolve, return) after the latest dispatch. */
   unitResponseMs?: number;
@@ -547,6 +672,14 @@ export function inScope(user: UserInfo, c: { townId: string; gridId: string; vil
   }
 }
 
+/**
+ * Whether the user's device keeps and shows the case: its scope, or (issue 17) a unit named as helper by the dispatch
+ * in force, which sees the case (its part to do, then what it did) without holding it.
+ */
+export function seesCase(user: UserInfo, c: CaseState, org: OrgIndex): boolean {
+  return inScope(user, c, org) || (user.role === 'unit' && helperOf(c, user.unitId) !== undefined);
+}
+
 export type StepResult = { ok: true; state: CaseState } | { ok: false; reason: ErrorCode };
 
 /**
@@ -609,7 +742,8 @@ export function step(state: CaseState | null, e: CaseEvent, org: OrgIndex, tm: E
 
   if (!state) return { ok: false, reason: 'unknown_case' };
   if (!rule.from?.includes(state.status)) return { ok: false, reason: 'state_not_allowed' };
-  if (!inScope(actor, state, org)) return { ok: false, reason: 'out_of_scope' };
+  const scope = rule.helper ? helperScope(state, actor, (e.data as { dispatchId: string }).dispatchId) : inScope(actor, state, org) ? null : 'out_of_scope';
+  if (scope) return { ok: false, reason: scope };
   const refused = rule.guard?.(state, actor);
   if (refused) return { ok: false, reason: refused };
 
@@ -628,7 +762,7 @@ function ownTimes(e: CaseEvent): EventTimes {
 export function mayAct(state: CaseState, user: UserInfo, type: EventType, org: OrgIndex): boolean {
   const rule = TRANSITIONS[type] as Transition;
   if (rule.from === null || !rule.from.includes(state.status) || !rule.roles.includes(user.role)) return false;
-  if (!inScope(user, state, org)) return false;
+  if (rule.helper ? state.dispatchId === undefined || helperScope(state, user, state.dispatchId) : !inScope(user, state, org)) return false;
   if (type === 'checklist' && state.checklist.length === 0) return false;
   return !rule.guard?.(state, user);
 }

@@ -9,7 +9,7 @@ import type { Collection } from 'dexie';
 import type { LatLng } from '../domain/events.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { inboxFacts, type InboxFacts } from '../domain/inboxfacts.ts';
-import { BOARD_QUEUE_KEYS, isResidentReport, queueTags, runningDueMs } from '../domain/queues.ts';
+import { assistTag, assistTags, BOARD_QUEUE_KEYS, isResidentReport, queueTags, runningDueMs } from '../domain/queues.ts';
 import { STATUSES, type Status } from '../domain/statuses.ts';
 import type { CaseState } from '../domain/workflow.ts';
 import type { CaseFilter, CaseRow, QueueName, QueueOptions } from './rows.ts';
@@ -43,7 +43,8 @@ export function toRecord(state: CaseState, doc: string, pending: boolean): CaseR
   const due = runningDueMs(state);
   if (due !== undefined) r.dueMs = due;
   // The board queues' index keys (domain BOARD_QUEUE_KEYS): status, these tags, and `dueMs`.
-  const tags: string[] = queueTags(state);
+  // Issue 17: and the helping units' `assist:<unitId>` (their unit_assist queue).
+  const tags: string[] = [...queueTags(state), ...assistTags(state)];
   if (state.extension?.status === 'pending') r.extensionPending = true;
   if (state.returned) {
     r.returned = true;
@@ -72,6 +73,9 @@ export function toRecord(state: CaseState, doc: string, pending: boolean): CaseR
   if (state.revisit) {
     const { status, round, sinceMs, reopened, called, unreached } = state.revisit;
     r.revisit = { status, round, sinceMs, reopened, called, ...(unreached ? { unreached } : {}) };
+  }
+  if (state.helpers?.length) {
+    r.helpers = state.helpers.map((h) => ({ unitId: h.unitId, status: h.status, parts: h.parts.length, ...(h.confirmedMs !== undefined ? { confirmedMs: h.confirmedMs } : {}) }));
   }
   return r;
 }
@@ -106,6 +110,7 @@ const ROW_EXTRAS = [
   'onBehalfName',
   'feedbackNote',
   'revisit',
+  'helpers',
 ] as const satisfies ReadonlyArray<keyof CaseRecord & keyof CaseRow>;
 
 export function toRow(r: CaseRecord): CaseRow {
@@ -242,7 +247,7 @@ export function select(db: UserDb, filter: CaseFilter): Collection<CaseRecord, s
  * The rows of a work queue (services.ts QueueName), each through one index:
  *  new / to_dispatch / returned / awaiting_verification: `[status+reportedMs]`, longest waiting first;
  *  extension: `*tags`; overdue: `dueMs` below now, most overdue first; unit_work: `[unitId+dueMs]`, nearest deadline
- *  first; to_verify: `[status+gridId+reportedMs]`, oldest first; my_reports: `[reporter+reportedMs]`, newest first;
+ *  first; unit_assist: `*tags` (`assist:<unitId>`); to_verify: `[status+gridId+reportedMs]`, oldest first; my_reports: `[reporter+reportedMs]`, newest first;
  * resident_reports: `[gridId+reportedMs]` of the worker's grid, residents' own reports, newest first.
  * `townId` (a county user's board) is tested on the queue's range.
  */
@@ -264,6 +269,10 @@ export function selectQueue(db: UserDb, queue: QueueName, user: UserInfo, nowMs:
     }
     case 'unit_work':
       c = db.cases.where('[unitId+dueMs]').between([user.unitId ?? '', -Infinity], [user.unitId ?? '', Infinity], true, true);
+      break;
+    case 'unit_assist':
+      // Few per unit: the tag's entries, oldest case first (ids are time-ordered).
+      c = db.cases.where('tags').equals(assistTag(user.unitId ?? ''));
       break;
     case 'to_verify':
       c = db.cases.where('[status+gridId+reportedMs]').between(['resolved', user.gridId ?? '', -Infinity], ['resolved', user.gridId ?? '', Infinity], true, true);

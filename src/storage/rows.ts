@@ -5,7 +5,7 @@
 import type { LatLng, Satisfaction } from '../domain/events.ts';
 import type { InboxFacts } from '../domain/inboxfacts.ts';
 import type { BoardQueue } from '../domain/queues.ts';
-import type { Revisit, Status } from '../domain/workflow.ts';
+import type { HelperStatus, Revisit, Status } from '../domain/workflow.ts';
 
 export interface CaseFilter {
   status?: Status;
@@ -71,6 +71,17 @@ export interface CaseRow extends InboxFacts {
   feedbackNote?: string;
   /** The latest 二次回访, without its answer's text (the case detail has it). */
   revisit?: Pick<Revisit, 'status' | 'round' | 'sinceMs' | 'reopened' | 'called' | 'unreached'>;
+  // issue 17 (new rows carry it; a case without helpers needs no refold)
+  /** The helping units (协办) of the dispatch in force: their state and when they confirmed (the 考核 credits it). */
+  helpers?: RowHelper[];
+}
+
+/** A helping unit on a case row (src/domain/workflow.ts Helper, without its parts' text). */
+export interface RowHelper {
+  unitId: string;
+  status: HelperStatus;
+  parts: number;
+  confirmedMs?: number;
 }
 
 /** A case row with its location (what `findDuplicates` answers). */
@@ -79,9 +90,10 @@ export type DuplicateRow = CaseRow & { location: LatLng };
 /**
  * Work queues: the dispatch board's (BOARD_QUEUES in src/domain/queues.ts), the unit's `unit_work` (cases it holds,
  * nearest deadline first) and the grid worker's `to_verify` (resolved cases of their grid, oldest first) and
- * `my_reports` (their reports, newest first), and `resident_reports` (residents' own reports in their grid, issue 13).
+ * `my_reports` (their reports, newest first), `resident_reports` (residents' own reports in their grid, issue 13), and
+ * `unit_assist` (issue 17: the cases a unit helps on and has not yet confirmed or been released from).
  */
-export type QueueName = BoardQueue | 'unit_work' | 'to_verify' | 'my_reports' | 'resident_reports';
+export type QueueName = BoardQueue | 'unit_work' | 'unit_assist' | 'to_verify' | 'my_reports' | 'resident_reports';
 
 export interface QueueOptions {
   /** Board queues for a county user: limit to one town. */

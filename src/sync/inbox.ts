@@ -92,6 +92,8 @@ export async function inboxCases(db: UserDb, user: UserInfo, nowMs: number): Pro
   switch (user.role) {
     case 'unit':
       ranges.push(selectQueue(db, 'unit_work', user, nowMs));
+      // Issue 17: the cases it helps on (协办) and still owes its part on.
+      ranges.push(selectQueue(db, 'unit_assist', user, nowMs));
       break;
     case 'worker':
       ranges.push(selectQueue(db, 'to_verify', user, nowMs));

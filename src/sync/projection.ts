@@ -11,7 +11,7 @@ import { toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
 import { foldCase } from '../domain/fold.ts';
 import type { OrgIndex, UserInfo } from '../domain/org.ts';
-import { inScope, type CaseState } from '../domain/workflow.ts';
+import { seesCase, type CaseState } from '../domain/workflow.ts';
 import { CaseIndex } from '../protocol/caseindex.ts';
 import { toRecord, type ReadModel, type RowChanges } from '../storage/readmodel.ts';
 import type { ReadModelMarker } from '../storage/schema.ts';
@@ -88,7 +88,7 @@ export class ReadModelProjection<S extends ProjectedDoc> {
     const events = slot.index.eventsOf(caseId);
     if (!events) return null;
     const s = foldCase(events, slot.index.contextOf(org));
-    return s && inScope(this.host.user, s, org) ? s : null;
+    return s && seesCase(this.host.user, s, org) ? s : null;
   }
 
   /** Fold every case of a doc and replace its rows (one transaction). Runs in the write queue. */

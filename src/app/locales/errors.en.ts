@@ -31,5 +31,10 @@ export const errorsEn: ErrorMessages = {
   'error.photo_required': 'This plan needs a photo of the fix: take one first',
   'error.bad_attribute': 'An extra detail is not valid for this category: use its choices',
   'error.no_revisit_pending': 'No follow-up waits on this case',
+  'error.stale_dispatch': 'The case was dispatched again: this helping record answers an earlier dispatch',
+  'error.not_helper': 'That unit is not a helping unit of this dispatch',
+  'error.helper_done': 'That helping unit has already confirmed or been released',
+  'error.no_part_recorded': 'Record your unit\'s part before confirming it',
+  'error.helpers_pending': 'A helping unit has neither confirmed nor been released: the case cannot be resolved yet',
   'error.unexpected': 'Something unexpected went wrong',
 };

@@ -36,6 +36,11 @@ export const errorsZh = {
   'error.photo_required': '这个预案要求上传整改后的照片，请先拍照',
   'error.bad_attribute': '补充信息不符合这个类别的选项',
   'error.no_revisit_pending': '这个案件没有待处理的二次回访',
+  'error.stale_dispatch': '案件已重新派遣，这条协办记录针对的是之前的派遣',
+  'error.not_helper': '该单位不是这次派遣的协办单位',
+  'error.helper_done': '该协办单位已确认或已被释放',
+  'error.no_part_recorded': '请先记录本单位的协办情况再确认',
+  'error.helpers_pending': '还有协办单位未确认，也未被中心释放，暂不能办结',
   'error.unexpected': '发生意外错误',
 } as const;
 

@@ -23,6 +23,9 @@ export const eventsEn: EventsMessages = {
   'event.merged': 'Merged',
   'event.checklist': 'Checklist step',
   'event.revisit_called': 'Follow-up call',
+  'event.assist_recorded': 'Helping part recorded',
+  'event.assist_confirmed': 'Helping part confirmed',
+  'event.assist_released': 'Helping unit released',
   'action.reported': 'Report',
   'action.accepted': 'Accept',
   'action.rejected': 'Reject',
@@ -44,4 +47,7 @@ export const eventsEn: EventsMessages = {
   'action.merged': 'Merge into…',
   'action.checklist': 'Tick a step',
   'action.revisit_called': 'Record a follow-up call',
+  'action.assist_recorded': 'Record our part',
+  'action.assist_confirmed': 'Confirm our part done',
+  'action.assist_released': 'Release a helping unit',
 };

@@ -28,6 +28,9 @@ export const eventsZh = {
   'event.merged': '合并',
   'event.checklist': '预案步骤',
   'event.revisit_called': '二次回访',
+  'event.assist_recorded': '协办记录',
+  'event.assist_confirmed': '协办确认',
+  'event.assist_released': '释放协办',
   'action.reported': '上报',
   'action.accepted': '受理',
   'action.rejected': '不予受理',
@@ -49,6 +52,9 @@ export const eventsZh = {
   'action.merged': '合并到…',
   'action.checklist': '勾选步骤',
   'action.revisit_called': '登记电话回访',
+  'action.assist_recorded': '记录协办情况',
+  'action.assist_confirmed': '确认协办完成',
+  'action.assist_released': '释放协办单位',
 } as const;
 
 export type EventsMessages = Record<keyof typeof eventsZh, string>;

@@ -27,6 +27,7 @@ export const inboxEn: InboxMessages = {
   'inbox.kind.revisit': 'Dissatisfied: follow-up call needed',
   'inbox.kind.task_sent': 'A new task sent down to your grid',
   'inbox.kind.task_overdue': 'A task sent down is overdue and not completed',
+  'inbox.kind.assist': 'Asked to help: record and confirm your unit’s part',
   'inbox.extension.approved': 'Extension approved',
   'inbox.extension.refused': 'Extension refused',
   'inbox.stage.accepted': 'Your report was accepted',

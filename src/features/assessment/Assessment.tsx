@@ -26,6 +26,7 @@ import { statsExportQuery } from '../exports/queries.ts';
 import { routeHref } from '../../app/router.ts';
 import { gridLabel, gridsInScope, townLabel, unitLabel, villageLabel } from '../cases/lookup.ts';
 import { hoursNumber, pct, table1Value } from './format.ts';
+import { AssistsCard } from './AssistsCard.tsx';
 
 type Kind = AssessScope['kind'];
 /** The preset periods (src/domain/period.ts, in China Standard Time), and a custom one. */
@@ -204,6 +205,7 @@ export function Assessment({ session }: { session: Session }) {
 
       {result ? <FiguresCard figures={result.figures} title={t('stats.figuresOf', { scope: scopeName })} /> : null}
       {result ? <ChannelsCard figures={result.figures} /> : null}
+      {result && org ? <AssistsCard result={result} org={org} /> : null}
       {result?.table1 ? <Table1 rows={result.table1} /> : null}
       {result && org ? <Breakdown result={result} org={org} /> : null}
       {result && org && period && (result.scope.kind === 'town' || result.scope.kind === 'county') ? (

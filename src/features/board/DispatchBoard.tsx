@@ -28,7 +28,8 @@ export const QUEUE_ACTIONS: Record<BoardQueue, readonly EventType[]> = {
   to_dispatch: ['dispatched'],
   returned: ['dispatched'],
   extension: ['extension_decided'],
-  overdue: ['supervised'],
+  // issue 17: a helping unit holding an overdue case back may be released (协办)
+  overdue: ['supervised', 'assist_released'],
   awaiting_verification: ['verified', 'verification_failed'],
   // 二次回访 (issue 13): a follow-up call, or reopen to have it handled again
   revisit: ['revisit_called', 'reopened'],

@@ -26,6 +26,7 @@ import { ReporterContact } from '../workflow/ReporterContact.tsx';
 import { RatingFacts, ReportedForFacts } from '../workflow/CitizenFacts.tsx';
 import './detail.css';
 import { useNow } from '../workflow/now.ts';
+import { AssistConfirmForm, AssistRecordForm, AssistReleaseForm, HelperFacts, HelperPicker, helperCandidates } from '../workflow/Cohandle.tsx';
 import { categoryLabel, gridLabel, statusTone, unitLabel } from './lookup.ts';
 import { CaseMap } from '../map/CaseMap.tsx';
 import { CaseEvidence } from '../evidence/BeforeAfter.tsx';
@@ -146,10 +147,11 @@ export function CaseDetail({ session, id }: { session: Session; id: string }) {
           </dd>
           {c.unitId ? (
             <>
-              <dt>{t('detail.unit')}</dt>
+              <dt>{c.helpers?.length ? t('co.lead') : t('detail.unit')}</dt>
               <dd>{unitLabel(org, c.unitId)}</dd>
             </>
           ) : null}
+          <HelperFacts c={c} org={org} />
           <DeadlineFacts c={c} now={now} />
           {c.extension ? (
             <>
@@ -260,6 +262,8 @@ function TimelineItem({ entry, org, category, state }: { entry: TimelineEntry; o
       const plan = planOf({ planId: e.data.planId, category }, org);
       const parts = [unitLabel(org, e.data.unitId)];
       if (plan) parts.push(plan.name);
+      // issue 17: the helping units (协办) the dispatch named
+      if (e.data.helperUnitIds?.length) parts.push(`${t('co.helpers')}：${e.data.helperUnitIds.map((u) => unitLabel(org, u)).join('、')}`);
       if (e.data.dueHours) parts.push(t('detail.dueAt', { hours: e.data.dueHours, time: formatDateTime(ms + e.data.dueHours * 3_600_000) }));
       if (e.data.note) parts.push(e.data.note);
       detail = parts.join(' · ');
@@ -335,6 +339,13 @@ export function ActionForm(p: ActionFormProps) {
       return <DispatchForm {...p} />;
     case 'reported':
       return null;
+    // issue 17: 主办 / 协办 (src/features/workflow/Cohandle.tsx)
+    case 'assist_recorded':
+      return <AssistRecordForm {...p} />;
+    case 'assist_confirmed':
+      return <AssistConfirmForm {...p} />;
+    case 'assist_released':
+      return <AssistReleaseForm {...p} />;
     default:
       return <WorkflowActionForm {...p} />;
   }
@@ -360,6 +371,7 @@ function DispatchForm(p: ActionFormProps) {
   const [unitId, setUnitId] = useState(suggestedIds[0] ?? '');
   const [dueHours, setDueHours] = useState(String(plan?.dueHours ?? 24));
   const [note, setNote] = useState('');
+  const [helpers, setHelpers] = useState<string[]>([]);
   const { suggested, others } = dispatchUnits(p.org, p.state, suggestedIds);
   const hours = Number(dueHours);
   const form = useActionForm({
@@ -370,7 +382,9 @@ function DispatchForm(p: ActionFormProps) {
     }),
     command: () => {
       const n = note.trim();
-      return { type: 'dispatch', unitId, ...(plan ? { planId: plan.id } : {}), dueHours: hours, ...(n ? { note: n } : {}) };
+      // The lead is never its own helper (a lead chosen after ticking it as helper drops it).
+      const helperUnitIds = helpers.filter((h) => h !== unitId);
+      return { type: 'dispatch', unitId, ...(plan ? { planId: plan.id } : {}), dueHours: hours, ...(n ? { note: n } : {}), ...(helperUnitIds.length ? { helperUnitIds } : {}) };
     },
   });
 
@@ -424,6 +438,7 @@ function DispatchForm(p: ActionFormProps) {
       <Field id="act-due" label={t('detail.dueHours')} error={form.errors['act-due']}>
         <input id="act-due" inputMode="numeric" value={dueHours} {...form.invalid('act-due')} onInput={(e) => setDueHours(e.currentTarget.value)} />
       </Field>
+      <HelperPicker candidates={helperCandidates(p.org, p.state, [...suggested, ...others])} lead={unitId} chosen={helpers.filter((h) => h !== unitId)} onChange={setHelpers} />
       <Field id="act-dispatch-note" label={t('detail.note')}>
         <textarea id="act-dispatch-note" rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </Field>

@@ -3,11 +3,13 @@
  * soon / overdue badges; one-click acknowledge (签收) and start (开始处置) on each row; and a panel for the rest:
  * return with a reason, tick the plan's checklist, ask for an extension (hours, reason), resolve.
  * Keyboard as on every queue screen (j/k, Enter, d, Esc), plus a = acknowledge, s = start.
- * Below the work, the unit's finished cases (resolved, verified, closed), newest change first.
+ * Below the work, issue 17: the cases another unit leads and this unit helps on (协办任务: record its part, confirm
+ * it), then the unit's finished cases (resolved, verified, closed, as lead or helper), newest change first.
  */
 import { formatNumber, t } from '../../app/i18n.ts';
 import '../../app/locales/queue.zh.ts';
 import '../../app/locales/wf.zh.ts';
+import '../../app/locales/cohandle.zh.ts';
 import type { CaseRow, Session } from '../../app/services.ts';
 import type { EventType } from '../../domain/events.ts';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
@@ -19,6 +21,8 @@ import { NotAllowed, useWorkScreen } from '../workflow/WorkScreen.tsx';
 import { FinishedList, useFinished } from '../home/FinishedList.tsx';
 
 export const UNIT_OFFERS: readonly EventType[] = ['acknowledged', 'started', 'resolved', 'extension_requested', 'returned'];
+/** Issue 17: what a helping unit does on a case it helps on. */
+export const ASSIST_OFFERS: readonly EventType[] = ['assist_recorded', 'assist_confirmed'];
 
 const STARTABLE = new Set(['dispatched', 'acknowledged', 'verification_failed']);
 
@@ -37,7 +41,11 @@ export function UnitWorkspace({ session }: { session: Session }) {
   const org = session.org.value;
   const user = session.user;
   const { now, help, counts, keys } = useWorkScreen(session, COUNTED);
-  const finished = useFinished(session, { statuses: ['resolved', 'verified', 'closed'], keep: (r) => r.unitId === user.unitId, limit: FINISHED_LIMIT });
+  const finished = useFinished(session, {
+    statuses: ['resolved', 'verified', 'closed'],
+    keep: (r) => r.unitId === user.unitId || (r.helpers?.some((h) => h.unitId === user.unitId) ?? false),
+    limit: FINISHED_LIMIT,
+  });
   if (user.role !== 'unit') return <NotAllowed title={t('work.title')} />;
   return (
     <div class="workspace work-screen">
@@ -67,6 +75,11 @@ export function UnitWorkspace({ session }: { session: Session }) {
         emptyText={t('work.empty')}
         keys={keys}
       />
+      <section class="assist-work" aria-labelledby="assist-title">
+        <h2 id="assist-title">{t('work.assist')}</h2>
+        <p class="hint">{t('work.assistHint')}</p>
+        <QueueView session={session} queue="unit_assist" label={t('work.assist')} now={now} offers={ASSIST_OFFERS} handleLabel={t('work.assistHandle')} emptyText={t('work.assistEmpty')} />
+      </section>
       <section class="finished" aria-labelledby="finished-title">
         <h2 id="finished-title">{t('home.finished')}</h2>
         <p class="hint">{t('home.finishedHint', { n: FINISHED_LIMIT })}</p>

@@ -24,6 +24,7 @@ import { categoryLabel, gridLabel, statusTone, unitLabel } from '../cases/lookup
 import { orderActions, type MergeCandidate, type Run } from './ActionForms.tsx';
 import { Checklist, findMergeCandidates, refusedText } from './CaseParts.tsx';
 import { DeadlineFacts } from './Deadline.tsx';
+import { HelperFacts } from './Cohandle.tsx';
 import './workflow.css';
 import { ReporterContact } from './ReporterContact.tsx';
 import { RatingFacts, ReportedForFacts } from './CitizenFacts.tsx';
@@ -131,10 +132,11 @@ export function CasePanel(p: CasePanelProps) {
             <dt>{t('detail.reporter')}</dt><dd><ReporterContact org={org} reporterId={c.reporter} viewer={session.user} /></dd>
             {c.unitId ? (
               <>
-                <dt>{t('detail.unit')}</dt>
+                <dt>{c.helpers?.length ? t('co.lead') : t('detail.unit')}</dt>
                 <dd>{unitLabel(org, c.unitId)}</dd>
               </>
             ) : null}
+            <HelperFacts c={c} org={org} />
             {c.returned && c.status === 'returned' ? (
               <>
                 <dt>{t('wf.returnedBy')}</dt>

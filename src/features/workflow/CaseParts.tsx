@@ -117,6 +117,13 @@ export function workflowDetail(e: CaseEvent, org: OrgView | null, category: stri
     case 'revisit_called':
       // 二次回访 (issue 13): the call's notes, then the resident's answer
       return [e.data.note, e.data.outcome ? t('wf.revisit.outcomeText', { outcome: t(`revisit.outcome.${e.data.outcome}`) }) : ''].filter(Boolean).join(' · ');
+    // issue 17: 主办 / 协办
+    case 'assist_recorded':
+      return e.data.note;
+    case 'assist_confirmed':
+      return e.data.note ?? null;
+    case 'assist_released':
+      return `${unitLabel(org, e.data.unitId)} · ${e.data.reason}`;
     case 'checklist': {
       const step = planId ? org?.plansFor(category).find((p) => p.id === planId)?.steps[e.data.step] : undefined;
       return t(e.data.done ? 'wf.stepTicked' : 'wf.stepUnticked', { n: e.data.step + 1, step: step ?? '' }).trim();

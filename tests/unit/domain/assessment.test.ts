@@ -102,6 +102,12 @@ describe('assessment on a hand-made county', () => {
       revisitsReopened: 0,
       revisitsCalled: 0,
       channels: { staff: 7, resident_app: 0, open311: 0, proxy_phone: 0, proxy_visit: 0, proxy_in_person: 0, api: 0 },
+      // 协办 (issue 17): only units count their helping parts
+      assists: 0,
+      assistsConfirmed: 0,
+      assistsOnTime: 0,
+      assistsReleased: 0,
+      assistsOpen: 0,
     });
   });
 

@@ -80,6 +80,9 @@ describe('decide: success', () => {
       'merge',
       'checklist',
       'call_revisit',
+      'record_assist',
+      'confirm_assist',
+      'release_assist',
     ]);
     for (const c of COMMAND_TYPES) expect(EVENT_COMMAND[COMMAND_EVENT[c]]).toBe(c);
     expect(new Set(Object.values(COMMAND_EVENT))).toEqual(new Set(EVENT_TYPES));

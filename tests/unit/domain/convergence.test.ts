@@ -85,9 +85,9 @@ class Relay {
   }
 }
 
-const RARE: ReadonlySet<CommandType> = new Set(['withdraw', 'merge', 'reopen', 'reject']);
+const RARE: ReadonlySet<CommandType> = new Set(['withdraw', 'merge', 'reopen', 'reject', 'release_assist']);
 
-function commandFor(r: Rnd, type: CommandType, caseIds: string[]): Command | null {
+function commandFor(r: Rnd, type: CommandType, caseIds: string[], state: CaseState): Command | null {
   const reason = { reason: '原因' };
   switch (type) {
     case 'report':
@@ -104,8 +104,20 @@ function commandFor(r: Rnd, type: CommandType, caseIds: string[]): Command | nul
     case 'withdraw':
     case 'reopen':
       return { type, ...reason } as Command;
-    case 'dispatch':
-      return { type, unitId: pick(r, ['u001', 'u002']), ...(r.next() < 0.5 ? { planId: 'P001' } : {}), ...(r.next() < 0.3 ? { dueHours: 4 } : {}) };
+    case 'dispatch': {
+      const unitId = pick(r, ['u001', 'u002']);
+      // Issue 17: a third of the dispatches name the other unit as helper (协办).
+      const helpers = r.next() < 0.35 ? { helperUnitIds: [unitId === 'u001' ? 'u002' : 'u001'] } : {};
+      return { type, unitId, ...(r.next() < 0.5 ? { planId: 'P001' } : {}), ...(r.next() < 0.3 ? { dueHours: 4 } : {}), ...helpers };
+    }
+    case 'record_assist':
+      return { type, dispatchId: state.dispatchId!, note: '配合情况' };
+    case 'confirm_assist':
+      return { type, dispatchId: state.dispatchId! };
+    case 'release_assist': {
+      const h = state.helpers?.find((x) => x.status === 'assisting');
+      return h ? { type, dispatchId: state.dispatchId!, unitId: h.unitId, reason: '原因' } : null;
+    }
     case 'resolve':
     case 'self_resolve':
     case 'supervise':
@@ -175,7 +187,7 @@ function run(seed: number) {
         const weights = allowed.map((t) => (RARE.has(t) ? 0.08 : 1));
         let roll = r.next() * weights.reduce((a, b) => a + b, 0);
         const type = allowed.find((_, i) => (roll -= weights[i]!) < 0) ?? allowed[allowed.length - 1]!;
-        const cmd = commandFor(r, type, caseIds);
+        const cmd = commandFor(r, type, caseIds, state);
         const d = cmd && decide(state, cmd, { actor, org, at, eventId, caseId });
         if (d && d.ok) {
           x.events.set(d.event.id, d.event);

@@ -102,6 +102,10 @@ export const DATA: { [K in EventType]: EventData[K] } = {
   merged: { intoCaseId: '01JX0000000000000000000099' },
   checklist: { step: 0, done: true },
   revisit_called: { note: '已电话回访，群众表示理解', outcome: 'basically_satisfied' },
+  // issue 17: these name a dispatch that is not the fixture case's (a helper test builds its own)
+  assist_recorded: { dispatchId: '01JX0000000000000000000042', note: '已配合排查管线' },
+  assist_confirmed: { dispatchId: '01JX0000000000000000000042' },
+  assist_released: { dispatchId: '01JX0000000000000000000042', unitId: 'u001', reason: '无需协办' },
 };
 
 /** An event of the fixture case, stamped `minute` minutes after T0 on `node`. */
