@@ -6,7 +6,7 @@
  * stored with it so it can be raised later without breaking old profiles. The password itself is never stored.
  */
 import Dexie from 'dexie';
-import { parseDocName } from '../domain/docs.ts';
+import { parseDocName, parseRecordDocName } from '../domain/docs.ts';
 import { DeviceDb, deviceDbName, docDbName, practiceDbName, userDbName, type ProfileRecord, type Verifier } from './schema.ts';
 
 /**
@@ -102,7 +102,12 @@ export class ProfileStore {
     if (typeof indexedDB.databases === 'function') {
       for (const info of await indexedDB.databases()) {
         // `<ns>-u-a-b` belongs to user `a-b`, not to `a`: only a doc name may follow the prefix.
-        if (info.name?.startsWith(prefix) && parseDocName(info.name.slice(prefix.length))) names.add(info.name);
+        // Record docs too: a doc no longer granted, or granted on the device only (a dispute's details, from the
+        // mediation summary), is this user's data all the same.
+        if (info.name?.startsWith(prefix)) {
+          const doc = info.name.slice(prefix.length);
+          if (parseDocName(doc) || parseRecordDocName(doc)) names.add(info.name);
+        }
         // Issue 14: a trainer's practice sandbox holds their learners' names: sealed and removed with their data.
         if (info.name === practiceDbName(this.ns, userId)) names.add(info.name);
       }
