@@ -48,7 +48,7 @@ export function CareSettingsScreen({ session }: { session: Session }) {
         <h2>{t('care.levels')}</h2>
         {draft.levels.map((l, i) => (
           <fieldset key={l.id} class="choice-row">
-            <legend>{l.id}</legend>
+            <legend>{saved.levels.find((s) => s.id === l.id)?.name ?? DEFAULT_CARE.levels.find((s) => s.id === l.id)?.name ?? l.name}</legend>
             <label>
               {t('care.levelName')} <input value={l.name} maxLength={20} required onInput={(e) => setLevel(i, { name: e.currentTarget.value })} />
             </label>
@@ -60,7 +60,7 @@ export function CareSettingsScreen({ session }: { session: Session }) {
         <h2>{t('care.tags')}</h2>
         {draft.tags.map((x, i) => (
           <fieldset key={i} class="choice-row">
-            <legend>{x.id || t('care.tagNew')}</legend>
+            <legend>{saved.tags.find((s) => s.id === x.id)?.name ?? DEFAULT_CARE.tags.find((s) => s.id === x.id)?.name ?? (x.name || t('care.tagNew'))}</legend>
             {saved.tags.some((s) => s.id === x.id) || DEFAULT_CARE.tags.some((s) => s.id === x.id) ? null : (
               <label>
                 {t('care.tagId')} <input value={x.id} pattern={CARE_ID_PATTERN.source} required onInput={(e) => setTag(i, { id: e.currentTarget.value.trim() })} />
