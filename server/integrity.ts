@@ -23,6 +23,7 @@
  */
 import * as Y from 'yjs';
 import type { CaseEvent } from '../src/domain/events.ts';
+import type { RecordDocKind } from '../src/domain/docs.ts';
 import { foldCase } from '../src/domain/fold.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
 import type { OrgIndex, UserInfo } from '../src/domain/org.ts';
@@ -217,4 +218,4 @@ export function factsOf(doc: Y.Doc, relayClient: number | undefined, kind: DocKi
   return f;
 }
 
-export type DocKindName = 'org' | 'cases' | 'people' | 'party' | 'idnumbers' | 'training' | 'tasks' | 'taskanswers' | 'care' | 'patrols' | 'mediation' | 'dispute';
+export type DocKindName = 'org' | 'cases' | RecordDocKind['kind'];

@@ -48,7 +48,7 @@
  * unsigned receipts back), and the relay logs what came back and from whom.
  */
 import * as Y from 'yjs';
-import { caseYear, type DocAccess } from '../src/domain/docs.ts';
+import { caseYear, type DocAccess, type RecordDocKind } from '../src/domain/docs.ts';
 import { parseEvent, type CaseEvent } from '../src/domain/events.ts';
 import { hlcMs } from '../src/domain/hlc.ts';
 import { badAttribute } from '../src/domain/servicefields.ts';
@@ -94,23 +94,9 @@ export type RefusalCode = (typeof REFUSAL_CODES)[number];
 export type DocKind =
   | { kind: 'org' }
   | { kind: 'cases'; townId: string; year: number }
-  // issue 5: people and party docs are event logs too, inspected like the cases docs (whole message, append-only).
-  | { kind: 'people'; gridId: string }
-  | { kind: 'party'; townId: string }
-  // the full ID numbers of a grid (src/domain/docs.ts idNumbersAccess: the grid's worker and town center only).
-  | { kind: 'idnumbers'; gridId: string }
-  // issue 14: a town's learners and literacy sessions (src/domain/training.ts; written by its trainers only).
-  | { kind: 'training'; townId: string }
-  // issue 17: a town's tasks sent down, and one grid's answers (src/domain/towntasks.ts, server/taskcheck.ts).
-  | { kind: 'tasks'; townId: string }
-  | { kind: 'taskanswers'; gridId: string }
-  // issue 17: a grid's care visits (src/domain/care.ts; written by the grid's worker only).
-  | { kind: 'care'; gridId: string }
-  // issue 17: a grid's patrols and the town's expected frequency (src/domain/patrols.ts).
-  | { kind: 'patrols'; gridId: string }
-  // issue 17: a town's disputes without parties (mediation.ts summaryRefusal), and one dispute's details.
-  | { kind: 'mediation'; townId: string }
-  | { kind: 'dispute'; townId: string; disputeId: string };
+  // The event-log docs of issues 5, 14 and 17 (people, party, ID numbers, training, tasks, care, patrols, mediation):
+  // src/domain/docs.ts, inspected like the cases docs (whole message, append-only).
+  | RecordDocKind;
 
 export type Verdict =
   | {
@@ -486,40 +472,47 @@ function checkMediation(doc: Y.Doc, fresh: readonly unknown[], townId: string, u
   return null;
 }
 
+/** A log event: its schema (`invalid_event`), then its actor, who must be the signed-in user (`forged_actor`). */
+function ownEvent<E extends { id: string; actor: string }>(
+  parse: (v: unknown) => { ok: true; event: E } | { ok: false; detail: string },
+  value: unknown,
+  user: UserInfo,
+): { event: E; refusal?: undefined } | { refusal: Verdict } {
+  const parsed = parse(value);
+  if (!parsed.ok) return { refusal: refuse('invalid_event', parsed.detail) };
+  const e = parsed.event;
+  if (e.actor !== user.id) return { refusal: refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`) };
+  return { event: e };
+}
+
 /** A people, ID number or party event: schema, actor, role (the fold checks the finer rules). Null when acceptable. */
 function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | { kind: 'cases' } | { kind: 'tasks' } | { kind: 'taskanswers' }>, user: UserInfo, org: OrgIndex | undefined): Verdict | null {
   if (kind.kind === 'dispute') {
     // Who may write was decided when the doc was opened (docs.ts disputeAccess, from the summary; a removed mediator's
     // sockets are closed): here the event itself.
-    const parsed = parseDetailEvent(value);
-    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
-    if (parsed.event.actor !== user.id) return refuse('forged_actor', `event ${parsed.event.id}: actor ${parsed.event.actor} is not ${user.id}`);
-    return null;
+    return ownEvent(parseDetailEvent, value, user).refusal ?? null;
   }
   if (kind.kind === 'mediation') return refuse('invalid_event', 'mediation events are judged together');
   if (kind.kind === 'care') {
-    const parsed = parseCareEvent(value);
-    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
-    const e = parsed.event;
-    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    const own = ownEvent(parseCareEvent, value, user);
+    if (own.refusal) return own.refusal;
+    const e = own.event;
     // Write access is the grid's worker's already (docs.ts careAccess); the role is checked again as for every log.
     if (!CARE_ROLES.includes(user.role) || user.gridId !== kind.gridId) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not record care visits of ${kind.gridId}`);
     return null;
   }
   if (kind.kind === 'patrols') {
     // Issue 17: the grid's own worker patrols, its own town's center sets the frequency (patrolRoleMayWrite).
-    const parsed = parsePatrolEvent(value);
-    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
-    const e = parsed.event;
-    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    const own = ownEvent(parsePatrolEvent, value, user);
+    if (own.refusal) return own.refusal;
+    const e = own.event;
     if (!patrolRoleMayWrite(user, e.type, kind.gridId, org?.grid(kind.gridId)?.townId)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not make '${e.type}' in patrols.${kind.gridId}`);
     return null;
   }
   if (kind.kind === 'training') {
-    const parsed = parseTrainingEvent(value);
-    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
-    const e = parsed.event;
-    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    const own = ownEvent(parseTrainingEvent, value, user);
+    if (own.refusal) return own.refusal;
+    const e = own.event;
     if (!TRAINING_ROLES.includes(user.role)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not write training records`);
     if (e.type === 'learner_saved' && org && org.village(e.data.villageId)?.townId !== kind.townId) {
       return refuse('invalid_event', `learner ${e.data.learnerId}: village ${e.data.villageId} is not in ${kind.townId}`);
@@ -527,26 +520,23 @@ function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | 
     return null;
   }
   if (kind.kind === 'idnumbers') {
-    const parsed = parseIdNumberEvent(value);
-    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
-    const e = parsed.event;
-    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    const own = ownEvent(parseIdNumberEvent, value, user);
+    if (own.refusal) return own.refusal;
+    const e = own.event;
     if (!peopleRoleMayWrite(user)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not write ID numbers`);
     return null;
   }
   if (kind.kind === 'people') {
-    const parsed = parsePeopleEvent(value);
-    if (!parsed.ok) return refuse('invalid_event', parsed.detail);
-    const e = parsed.event;
-    if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+    const own = ownEvent(parsePeopleEvent, value, user);
+    if (own.refusal) return own.refusal;
+    const e = own.event;
     if (!peopleRoleMayWrite(user)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not write people records`);
     if (e.type === 'household_saved' && e.data.gridId !== kind.gridId) return refuse('wrong_doc', `household ${e.data.id} belongs in people.${e.data.gridId}`);
     return null;
   }
-  const parsed = parsePartyEvent(value);
-  if (!parsed.ok) return refuse('invalid_event', parsed.detail);
-  const e = parsed.event;
-  if (e.actor !== user.id) return refuse('forged_actor', `event ${e.id}: actor ${e.actor} is not ${user.id}`);
+  const own = ownEvent(parsePartyEvent, value, user);
+  if (own.refusal) return own.refusal;
+  const e = own.event;
   if (!PARTY_ROLES[e.type].includes(user.role)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not make '${e.type}'`);
   return null;
 }
