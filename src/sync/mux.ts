@@ -13,8 +13,15 @@
  *  - MUX_CLOSED closes one channel with the relay's code (4400 malformed stops y-websocket's retries); the shared
  *    socket closing closes every channel with its code (1009 oversize, 1001 relay going away, …).
  *  - `close()` tells the relay (MUX_CLOSE) and fires onclose at once. The shared socket is closed once no channel
- *    has used it for IDLE_MS, and dropped (every channel closed) when nothing arrived for SILENT_MS: the relay
- *    echoes each provider's 15 s awareness renewal, so silence means a dead link.
+ *    has used it for IDLE_MS, and dropped (every channel closed) when nothing arrived for SILENT_MS.
+ *  - Heartbeat: after half of SILENT_MS with nothing from the relay, the hub sends one awareness
+ *    query (MSG_QUERY_AWARENESS) on an open channel; the relay answers that channel only, so a quiet healthy link
+ *    always has a frame within SILENT_MS and silence means a dead link. The app's providers announce no presence
+ *    on a shared socket (websocket.ts): y-websocket's default renews every doc's awareness every 15 s, and the
+ *    relay fans each renewal out to every device on the doc. A town center of about 460 docs sent 31 messages a
+ *    second doing nothing (most of its socket's budget), and every device on the org doc received every other
+ *    device's renewals: traffic growing with the square of the county's devices. The heartbeat is at most one
+ *    message per 15 s per device, answered to that device alone.
  *  - Any frame on the shared socket tells every channel the link is alive (`onalive`; websocket.ts keeps the
  *    provider's 30 s "no message" watchdog quiet with it). On 2G a big catch-up on one channel (a town doc: about
  *    800 kB, 90 s at 70 kbps) holds back every other channel's messages behind it in the one TCP stream; with a
@@ -32,7 +39,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { splitUpdate } from '../protocol/chunks.ts';
 import { relayAliveAt } from './linkalive.ts';
-import { MSG_SYNC, MUX_CLOSE, MUX_CLOSED, MUX_CONTROL, MUX_OPEN, MUX_OPENED, MUX_REJECTED, muxControl, muxFrame } from '../protocol/wire.ts';
+import { MSG_QUERY_AWARENESS, MSG_SYNC, MUX_CLOSE, MUX_CLOSED, MUX_CONTROL, MUX_OPEN, MUX_OPENED, MUX_REJECTED, muxControl, muxFrame } from '../protocol/wire.ts';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -67,6 +74,7 @@ export type MuxSocketClass = new (url: string) => MuxSocket;
 interface HubChannel {
   id: number;
   readonly docName: string;
+  readonly readyState: number;
   onmessage: MuxSocket['onmessage'];
   onalive?: MuxSocket['onalive'];
   opened(): void;
@@ -76,8 +84,16 @@ interface HubChannel {
 /** Default largest outgoing update (the relay's default message limit is 1 MiB). */
 export const MAX_SEND_BYTES = 256 * 1024;
 
-export function muxSocketClass(WS: typeof WebSocket, opts: { maxSendBytes?: number } = {}): MuxSocketClass {
+export interface MuxOptions {
+  /** Largest outgoing update (MAX_SEND_BYTES). */
+  maxSendBytes?: number;
+  /** Silence after which the shared socket counts as dead (SILENT_MS); the heartbeat goes at half of it. */
+  silentMs?: number;
+}
+
+export function muxSocketClass(WS: typeof WebSocket, opts: MuxOptions = {}): MuxSocketClass {
   const maxSendBytes = opts.maxSendBytes ?? MAX_SEND_BYTES;
+  const silentMs = opts.silentMs ?? SILENT_MS;
   const hubs = new Map<string, Hub>();
 
   class Channel implements MuxSocket, HubChannel {
@@ -108,7 +124,7 @@ export function muxSocketClass(WS: typeof WebSocket, opts: { maxSendBytes?: numb
       const shared = `${u.protocol}//${u.host}${u.pathname.slice(0, at)}/sync${u.search}`;
       let hub = hubs.get(shared);
       if (!hub || hub.gone) {
-        hub = new Hub(shared, WS, () => {
+        hub = new Hub(shared, WS, silentMs, () => {
           if (hubs.get(shared) === hub) hubs.delete(shared);
         });
         hubs.set(shared, hub);
@@ -153,12 +169,14 @@ class Hub {
   private readonly channels = new Map<number, HubChannel>();
   private nextId = 1;
   private lastMessageMs = Date.now();
+  private lastHeartbeatMs = 0;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly watchdog: ReturnType<typeof setInterval>;
 
   constructor(
     url: string,
     WS: typeof WebSocket,
+    silentMs: number,
     private readonly onGone: () => void,
   ) {
     this.ws = new WS(url);
@@ -181,8 +199,12 @@ class Hub {
     this.ws.onerror = () => {};
     this.ws.onclose = (ev: CloseEvent) => this.drop({ code: ev.code || ABNORMAL, reason: ev.reason, wasClean: false });
     this.watchdog = setInterval(() => {
-      if (this.ws.readyState === OPEN && Date.now() - Math.max(this.lastMessageMs, relayAliveAt()) > SILENT_MS) this.drop({ code: ABNORMAL, reason: 'no message from the relay', wasClean: false });
-    }, SILENT_MS / 10);
+      if (this.ws.readyState !== OPEN) return;
+      const now = Date.now();
+      const quiet = now - Math.max(this.lastMessageMs, relayAliveAt());
+      if (quiet > silentMs) return this.drop({ code: ABNORMAL, reason: 'no message from the relay', wasClean: false });
+      if (quiet >= silentMs / 2 && now - this.lastHeartbeatMs >= silentMs / 2) this.heartbeat(now);
+    }, silentMs / 10);
   }
 
   add(ch: HubChannel): void {
@@ -205,6 +227,16 @@ class Hub {
 
   send(id: number, data: Uint8Array): void {
     if (this.ws.readyState === OPEN) this.ws.send(muxFrame(id, data));
+  }
+
+  /** One awareness query on an open channel: the relay answers on that channel alone (see the header). */
+  private heartbeat(now: number): void {
+    const ch = [...this.channels.values()].find((c) => c.readyState === OPEN);
+    if (!ch) return;
+    this.lastHeartbeatMs = now;
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, MSG_QUERY_AWARENESS);
+    this.send(ch.id, encoding.toUint8Array(enc));
   }
 
   private sendOpen(id: number, docName: string): void {

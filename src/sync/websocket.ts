@@ -13,9 +13,12 @@
  *    a 44xx; this one is retried (with its back-off) and reported as a failed upgrade, so the session checks the
  *    token and renews it (or asks for the password) while the retries wait; unsaved work stays in the doc and goes
  *    out on the next connection.
- *  - Awareness is left at y-websocket's default: its 15 s renewal keeps the provider's 30 s "no message" watchdog
- *    from tearing down a quiet but healthy connection. Over the shared socket any frame does (mux.ts `onalive`): on
- *    2G a channel's own messages may wait behind another doc's long catch-up.
+ *  - No presence over the shared socket: the app shows none, so each provider's awareness state is null and it
+ *    sends no awareness at all (y-websocket's default renews every doc's state every 15 s, which the relay fans out
+ *    to every device on the doc: mux.ts explains the cost). The provider's 30 s "no message" watchdog is kept quiet
+ *    by any frame on the shared socket (mux.ts `onalive`; on 2G a channel's own messages may wait behind another
+ *    doc's long catch-up), and the mux's heartbeat makes sure a quiet healthy link has one. A socket of its own
+ *    (`multiplex: false`) keeps y-websocket's default: there the renewal is what keeps its watchdog quiet.
  */
 import * as decoding from 'lib0/decoding';
 import type * as encoding from 'lib0/encoding';
@@ -32,14 +35,17 @@ export interface WebsocketTransportOptions {
   maxBackoffMs?: number;
   /** One socket for all docs (mux.ts; default), or one socket per doc. */
   multiplex?: boolean;
+  /** The shared socket's dead-link silence (mux.ts MuxOptions.silentMs), for tests. */
+  silentMs?: number;
 }
 
 
 export function websocketTransport(opts: WebsocketTransportOptions): Transport {
   const WS = (opts.WebSocketPolyfill ?? (globalThis as { WebSocket?: unknown }).WebSocket) as typeof WebSocket | undefined;
   if (!WS) throw new Error('websocketTransport: no WebSocket implementation (pass WebSocketPolyfill)');
-  const socket = opts.multiplex === false ? WS : (muxSocketClass(WS) as unknown as typeof WebSocket);
-  return (docName, doc, token, hooks) => new WebsocketLink(`${opts.wsOrigin}/sync`, docName, doc, token, hooks, socket, opts.maxBackoffMs ?? 2500);
+  const shared = opts.multiplex !== false;
+  const socket = shared ? (muxSocketClass(WS, opts.silentMs ? { silentMs: opts.silentMs } : {}) as unknown as typeof WebSocket) : WS;
+  return (docName, doc, token, hooks) => new WebsocketLink(`${opts.wsOrigin}/sync`, docName, doc, token, hooks, socket, opts.maxBackoffMs ?? 2500, shared);
 }
 
 type Handler = (encoder: encoding.Encoder, decoder: decoding.Decoder, provider: WebsocketProvider, emitSynced: boolean, type: number) => void;
@@ -49,7 +55,7 @@ class WebsocketLink implements Link {
   private opened = false;
   private waiters: Array<() => void> = [];
 
-  constructor(serverUrl: string, docName: string, doc: Y.Doc, token: string, private readonly hooks: LinkHooks, WS: typeof WebSocket, maxBackoffTime: number) {
+  constructor(serverUrl: string, docName: string, doc: Y.Doc, token: string, private readonly hooks: LinkHooks, WS: typeof WebSocket, maxBackoffTime: number, shared: boolean) {
     this.provider = new WebsocketProvider(serverUrl, docName, doc, {
       connect: false,
       params: hooks.node ? { token, node: hooks.node } : { token },
@@ -59,6 +65,7 @@ class WebsocketLink implements Link {
       // y-websocket's rule (44xx: stop) except for an expired token, which a renewed one fixes.
       shouldReconnect: (event) => event.code === CLOSE_TOKEN_EXPIRED || !(event.code >= 4400 && event.code < 4500),
     });
+    if (shared) this.provider.awareness.setLocalState(null);
     const handlers = this.provider.messageHandlers as unknown as Handler[];
     handlers[MSG_ACK] = (_enc, dec) => {
       const sv = decoding.readVarUint8Array(dec);

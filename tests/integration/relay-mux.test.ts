@@ -11,6 +11,8 @@ import { websocketTransport } from '../../src/sync/websocket.ts';
 import {
   EVENTS_ARRAY,
   MSG_ACK,
+  MSG_AWARENESS,
+  MSG_QUERY_AWARENESS,
   MSG_REFUSED,
   MSG_SYNC,
   MUX_CLOSE,
@@ -302,6 +304,43 @@ describe('multiplexed relay socket', () => {
       }
     } finally {
       await small.stop();
+    }
+  });
+  it('the app announces no presence on the shared socket, and a quiet link is kept by the heartbeat, not dropped', async () => {
+    // What the app's links send, frame by frame (channel, then message type).
+    const sent: Array<{ channel: number; type: number }> = [];
+    class Recording extends WebSocket {
+      override send(data: Parameters<WebSocket['send']>[0], ...rest: unknown[]): void {
+        const dec = decoding.createDecoder(new Uint8Array(data as ArrayBuffer));
+        const channel = decoding.readVarUint(dec);
+        sent.push({ channel, type: decoding.readVarUint(dec) });
+        (super.send as (...a: unknown[]) => void)(data, ...rest);
+      }
+    }
+    const silentMs = 1_000;
+    const transport = websocketTransport({ wsOrigin: server.wsBase, WebSocketPolyfill: Recording, silentMs });
+    let changes = 0;
+    const hooks = { onAck: () => {}, onRefused: () => {}, onUpgradeFailed: () => {}, onChange: () => void changes++ };
+    await until(() => server.relay.socketCount() === 0, 'earlier tests\' sockets closed');
+    const links = ['org', casesDoc('t01'), 'people.g0001'].map((name) => transport(name, new Y.Doc(), tokens.w0001!, hooks));
+    try {
+      await until(() => links.every((l) => l.synced), 'all synced');
+      const docFrames = () => sent.filter((f) => f.channel !== MUX_CONTROL);
+      expect(docFrames().filter((f) => f.type === MSG_AWARENESS)).toEqual([]);
+      // Three silences: without the heartbeat the hub drops the socket after each (no message from the relay).
+      const changesBefore = changes;
+      await new Promise((r) => setTimeout(r, silentMs * 3));
+      expect(links.every((l) => l.state === 'connected' && l.synced)).toBe(true);
+      expect(links.every((l) => l.failures === 0)).toBe(true);
+      expect(changes).toBe(changesBefore);
+      expect(server.relay.socketCount()).toBe(1);
+      const beats = docFrames().filter((f) => f.type === MSG_QUERY_AWARENESS);
+      expect(beats.length).toBeGreaterThanOrEqual(2);
+      // At most one per half silence for the whole socket, never one per doc.
+      expect(beats.length).toBeLessThanOrEqual(7);
+      expect(docFrames().filter((f) => f.type === MSG_AWARENESS)).toEqual([]);
+    } finally {
+      for (const l of links) l.destroy();
     }
   });
 });
