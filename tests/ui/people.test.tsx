@@ -9,7 +9,8 @@ import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { RecordSync } from '../../src/sync/records.ts';
 import { PeopleScreen } from '../../src/features/people/PeopleScreen.tsx';
-import { FakeSession, FakeWorld, NOW, stubRecordSync } from './fake-services.ts';
+import { FakeSession, FakeWorld, NOW, orgView, stubRecordSync } from './fake-services.ts';
+import { DEFAULT_CARE } from '../../src/domain/caresettings.ts';
 import { mount, settle, type Mounted } from './helpers.ts';
 
 const FULL = '211103198001011234';
@@ -130,5 +131,35 @@ describe('people screen: ID numbers', () => {
     expect(people).toContain('2111**********002X');
     expect(people).not.toContain('21110320100101002X');
     expect(sync.docs_.get('idnumbers.g0001')!.at(-1)).toMatchObject({ type: 'id_number_saved', actor: 'w0001', data: { idNumber: '21110320100101002X' } });
+  });
+});
+
+describe('people screen: care tags (issue 17)', () => {
+  it("offers the county's own tags on the add-resident form and names them everywhere, never by id", async () => {
+    const sync = stubSync(true);
+    const session = sessionAs('w0001', sync);
+    const org = session.org.peek()!;
+    session.org.value = orgView({ ...org.data, care: { levels: DEFAULT_CARE.levels, tags: [...DEFAULT_CARE.tags, { id: 'veteran', name: '退役军人', level: 'key' }] } });
+    m = await mount(<PeopleScreen session={session} gridId="g0001" householdId="g0001h001" />);
+    const boxes = [...m.root.querySelectorAll<HTMLLabelElement>('fieldset label.check')];
+    const veteran = boxes.find((l) => l.textContent?.includes('退役军人'));
+    expect(veteran).toBeDefined();
+    const name = m.root.querySelector<HTMLInputElement>('#res-name')!;
+    name.value = '李建国';
+    name.dispatchEvent(new Event('input', { bubbles: true }));
+    await settle();
+    const id = m.root.querySelector<HTMLInputElement>('#res-id')!;
+    id.value = '211103195501011236';
+    id.dispatchEvent(new Event('input', { bubbles: true }));
+    const box = veteran!.querySelector('input')!;
+    box.checked = true;
+    box.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+    name.closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await settle();
+    expect(sync.docs_.get('people.g0001')!.at(-1)).toMatchObject({ type: 'resident_saved', data: { name: '李建国', tags: ['veteran'] } });
+    const row = [...m.root.querySelectorAll('tbody tr')].find((tr) => tr.textContent?.includes('李建国'))!;
+    expect(row.textContent).toContain('退役军人');
+    expect(row.textContent).not.toContain('veteran');
   });
 });

@@ -88,7 +88,7 @@ function PeopleList({ session }: { session: Session }) {
                 <li key={h.resident.id}>
                   <a href={`#/people/${h.gridId}/${h.resident.householdId}`} class="row-link">
                     <strong>{h.resident.name}</strong> · {h.address} · <span class="mono">{h.resident.idNumber}</span>
-                    {h.resident.tags.length ? ` · ${h.resident.tags.map((x) => tagName(x)).join('、')}` : ''}
+                    {h.resident.tags.length ? ` · ${h.resident.tags.map((x) => tagName(x, org?.data.care)).join('、')}` : ''}
                   </a>
                 </li>
               ))}
@@ -137,7 +137,7 @@ function PeopleList({ session }: { session: Session }) {
                   <td data-label={t('people.tags')} class={tags.length ? 'rt-tags' : 'rt-tags rt-empty'}>
                     {tags.map((tag) => (
                       <span key={tag} class="badge badge-amber">
-                        {tagName(tag)}
+                        {tagName(tag, org?.data.care)}
                       </span>
                     ))}
                   </td>
@@ -281,7 +281,7 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
                 <td data-label={t('people.tags')} class={m.tags.length ? 'rt-tags' : 'rt-tags rt-empty'}>
                   {m.tags.map((tag) => (
                     <span key={tag} class="badge badge-amber">
-                      {tagName(tag)}
+                      {tagName(tag, org?.data.care)}
                     </span>
                   ))}
                 </td>
@@ -293,6 +293,7 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
       </section>
       <AddResident
         askIdNumber={askIdNumber}
+        care={org?.data.care}
         onSave={(name, idNumber, phone, tags) => {
           const r = records.saveResident(gridId, { id: `${householdId}r${Date.now().toString(36)}`, householdId, name, tags, ...(idNumber ? { idNumber } : {}), ...(phone ? { phone } : {}) });
           setMsg(result(r, t('people.saved')));
@@ -332,11 +333,13 @@ function HouseholdView({ session, gridId, householdId }: { session: Session; gri
 }
 
 /** `askIdNumber`: the user records full ID numbers of this grid; others add residents without one (noted). */
-function AddResident({ askIdNumber, onSave }: { askIdNumber: boolean; onSave: (name: string, idNumber: string, phone: string, tags: ResidentTag[]) => boolean }) {
+function AddResident({ askIdNumber, care, onSave }: { askIdNumber: boolean; care: CareSettings | undefined; onSave: (name: string, idNumber: string, phone: string, tags: string[]) => boolean }) {
   const [name, setName] = useState('');
   const [idNumber, setIdNumber] = useState('');
   const [phone, setPhone] = useState('');
-  const [tags, setTags] = useState<ResidentTag[]>([]);
+  const [tags, setTags] = useState<string[]>([]);
+  // The built-in tags, then those the county added (issue 17, its care settings), each under its name.
+  const offered: string[] = [...RESIDENT_TAGS, ...(care?.tags ?? []).map((x) => x.id).filter((id) => !(RESIDENT_TAGS as readonly string[]).includes(id))];
   return (
     <details class="panel">
       <summary class="btn btn-quiet">{t('people.addResident')}</summary>
@@ -368,14 +371,14 @@ function AddResident({ askIdNumber, onSave }: { askIdNumber: boolean; onSave: (n
         </Field>
         <fieldset>
           <legend>{t('people.tags')}</legend>
-          {RESIDENT_TAGS.map((tag) => (
+          {offered.map((tag) => (
             <label key={tag} class="check">
               <input
                 type="checkbox"
                 checked={tags.includes(tag)}
                 onChange={(e) => setTags(e.currentTarget.checked ? [...tags, tag] : tags.filter((x) => x !== tag))}
               />{' '}
-              {tagName(tag)}
+              {tagName(tag, care)}
             </label>
           ))}
         </fieldset>
