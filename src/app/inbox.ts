@@ -6,8 +6,10 @@
 import type { ReadonlySignal } from '@preact/signals';
 import { localName, t } from './i18n.ts';
 import './locales/inbox.zh.ts';
+// Dispute types by name (md.type.*) for the mediation items.
+import './locales/mediation.zh.ts';
 import type { OrgView, UserInfo } from '../domain/org.ts';
-import type { InboxItem, InboxTask } from '../domain/inbox.ts';
+import type { InboxDispute, InboxItem, InboxTask } from '../domain/inbox.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import { gridTasks } from '../domain/towntasks.ts';
 import type { RecordsApi } from './records.ts';
@@ -29,6 +31,7 @@ export function itemTitle(i: InboxItem): string {
   return t(i.text as Parameters<typeof t>[0]);
 }
 export function itemSubject(i: InboxItem, org: OrgView | null): string {
+  if (i.disputeId) return t(`md.type.${i.subject}` as Parameters<typeof t>[0]);
   const sub = i.caseId ? org?.subcategory(i.subject) : undefined;
   return sub ? localName(sub) : i.subject;
 }
@@ -62,7 +65,26 @@ export function startSessionInbox(d: SessionInboxDeps): InboxApi {
       status: progress.status,
     }));
   };
-  const api = startInbox({ ...d, needs, tasks, describe, show: showThroughServiceWorker, allowed: notificationsAllowed });
+  // Issue 17: the disputes of the mediation summaries this user holds (their town's; the inbox picks theirs).
+  const disputes = (): InboxDispute[] => {
+    const r = d.records();
+    void r?.version.value;
+    if (!r) return [];
+    return r.mediation.towns().flatMap((townId) =>
+      [...(r.mediation.stateOf(townId)?.disputes.values() ?? [])].map((x) => ({
+        id: x.id,
+        townId,
+        type: x.type,
+        status: x.status,
+        mediators: x.mediators,
+        namedAt: x.namedAt,
+        openedBy: x.openedBy,
+        ...(x.followUpMs !== undefined ? { followUpMs: x.followUpMs } : {}),
+        followUpDone: x.followUp !== undefined,
+      })),
+    );
+  };
+  const api = startInbox({ ...d, needs, tasks, disputes, describe, show: showThroughServiceWorker, allowed: notificationsAllowed });
   // A click on a notification in an open window: the service worker says where to go (public/sw-notify.js).
   const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
   const onMessage = (e: MessageEvent) => {

@@ -20,6 +20,9 @@
  *   town       overdue (my town), resident_report (new, not yet accepted, in my town), revisit (二次回访 pending)
  *   worker     (issue 17) task_sent: a task sent down to my grid, while it is open for it; task_overdue once past
  *              its deadline and not completed (src/domain/towntasks.ts `gridTasks`, given as `tasks`)
+ *   mediators  (issue 17) dispute_named: an open dispute names me as a mediator and someone else opened it or named
+ *              me (while it is open); followup_due: an agreement's follow-up date has passed and the follow-up is
+ *              not recorded (the dispute's mediators and its town's center), src/domain/mediation.ts
  *   everyone   progress of a case they reported (residents: every case they hold, which includes the cases
  *              reported on their behalf), need_claimed (a party need they published, or of their village)
  */
@@ -47,6 +50,9 @@ export const INBOX_KINDS = [
   'task_overdue',
   // issue 17: a dispatch names this unit as a helping unit (协办) and its part is still owed
   'assist',
+  // issue 17: 矛盾纠纷调解
+  'dispute_named',
+  'followup_due',
 ] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 
@@ -102,6 +108,20 @@ export interface InboxTask {
   status: 'open' | 'overdue' | 'done' | 'cancelled';
 }
 
+/** Issue 17: a dispute of a town's mediation summary, as the inbox reads it (src/domain/mediation.ts Dispute). */
+export interface InboxDispute {
+  id: string;
+  townId: string;
+  /** The dispute's type (the screen names it). */
+  type: string;
+  status: 'open' | 'agreement' | 'referred' | 'failed';
+  mediators: readonly string[];
+  namedAt: Readonly<Record<string, string>>;
+  openedBy: string;
+  followUpMs?: number;
+  followUpDone: boolean;
+}
+
 export interface InboxItem {
   /** Stable: `<kind>:<subject>:<fact>` (see the module comment). */
   id: string;
@@ -111,6 +131,8 @@ export interface InboxItem {
   needId?: string;
   /** Issue 17: the task sent down it is about (`<townId>/<taskId>`). */
   taskId?: string;
+  /** Issue 17: the dispute it is about. */
+  disputeId?: string;
   /** When the fact happened (or, for due_soon/overdue, when the deadline was/is): the inbox's order. */
   ms: number;
   /** A short message key (locales/inbox.zh.ts `inbox.kind.<kind>`, `inbox.stage.<stage>` for progress). */
@@ -136,6 +158,8 @@ export interface InboxInput {
   needs?: readonly InboxNeed[];
   /** Issue 17: the tasks sent down to a grid worker's grid. */
   tasks?: readonly InboxTask[];
+  /** Issue 17: the disputes of the mediation summaries the user holds. */
+  disputes?: readonly InboxDispute[];
 }
 
 /** A case state as the inbox reads it (for callers that hold states, not rows: a resident's own cases). */
@@ -170,7 +194,7 @@ export function fromResident(c: Pick<InboxCase, 'reporterRole' | 'reportChannel'
 }
 
 /** The items of a user at `nowMs`, newest first (ties by id), one per id. */
-export function inboxItems({ user, nowMs, cases, needs = [], tasks = [] }: InboxInput): InboxItem[] {
+export function inboxItems({ user, nowMs, cases, needs = [], tasks = [], disputes = [] }: InboxInput): InboxItem[] {
   const out = new Map<string, InboxItem>();
   const recent = (ms: number) => ms > nowMs - HORIZON_MS;
   const add = (c: InboxCase, kind: InboxKind, fact: string | number, ms: number, extra: Partial<InboxItem> = {}) => {
@@ -229,6 +253,20 @@ export function inboxItems({ user, nowMs, cases, needs = [], tasks = [] }: Inbox
     const ms = k.status === 'overdue' ? k.deadlineMs : k.sentMs;
     const id = `${kind}:${k.townId}/${k.id}:${ms}`;
     if (!out.has(id)) out.set(id, { id, kind, taskId: `${k.townId}/${k.id}`, ms, text: `inbox.kind.${kind}`, subject: k.title, dueMs: k.deadlineMs, href: `#/towntasks/${k.townId}/${encodeURIComponent(k.id)}` });
+  }
+  // Issue 17: disputes. Being named is an action item while the dispute is open (naming myself is no news); a
+  // follow-up past its date is one for the mediators and the town's center until it is recorded.
+  for (const d of disputes) {
+    const href = `#/mediation/d/${d.id}`;
+    const put = (kind: InboxKind, fact: string | number, ms: number) => {
+      const id = `${kind}:${d.id}:${fact}`;
+      if (!out.has(id)) out.set(id, { id, kind, disputeId: d.id, ms, text: `inbox.kind.${kind}`, subject: d.type, href });
+    };
+    const mediates = d.mediators.includes(user.id);
+    const named = d.namedAt[user.id];
+    if (d.status === 'open' && mediates && named !== undefined && d.openedBy !== user.id) put('dispute_named', named, hlcMs(named));
+    const concerned = mediates || (role === 'town' && user.townId === d.townId);
+    if (concerned && d.status === 'agreement' && !d.followUpDone && d.followUpMs !== undefined && d.followUpMs <= nowMs) put('followup_due', d.followUpMs, d.followUpMs);
   }
   return [...out.values()].sort((a, b) => b.ms - a.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

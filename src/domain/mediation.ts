@@ -194,6 +194,8 @@ export interface Dispute {
   gridId: string;
   type: DisputeType;
   mediators: string[];
+  /** When each current mediator was named (the event that put them on the list): the inbox's fact. */
+  namedAt: Record<string, string>;
   caseId?: string;
   openedBy: string;
   openedAt: string;
@@ -238,6 +240,7 @@ function applySummary(s: MediationState, e: SummaryEvent): boolean {
       gridId: e.data.gridId,
       type: e.data.type,
       mediators: [...e.data.mediators],
+      namedAt: Object.fromEntries(e.data.mediators.map((m) => [m, e.at])),
       openedBy: e.actor,
       openedAt: e.at,
       status: 'open',
@@ -251,6 +254,7 @@ function applySummary(s: MediationState, e: SummaryEvent): boolean {
     case 'mediators_set':
       if (d.status !== 'open') return false;
       d.mediators = [...e.data.mediators];
+      d.namedAt = Object.fromEntries(d.mediators.map((m) => [m, d.namedAt[m] ?? e.at]));
       return true;
     case 'outcome_recorded':
       if (d.status !== 'open') return false;

@@ -14,7 +14,7 @@
  * so a phone holding thousands of cases reads a few hundred rows at most.
  */
 import { effect, signal, type ReadonlySignal } from '@preact/signals';
-import { addMarks, HORIZON_MS, inboxItems, isIdTimes, unreadOf, toAnnounce, type IdTimes, type InboxCase, type InboxItem, type InboxNeed, type InboxTask } from '../domain/inbox.ts';
+import { addMarks, HORIZON_MS, inboxItems, isIdTimes, unreadOf, toAnnounce, type IdTimes, type InboxCase, type InboxItem, type InboxDispute, type InboxNeed, type InboxTask } from '../domain/inbox.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
 import { isCaseRecord, selectQueue, toRow } from '../storage/readmodel.ts';
@@ -74,6 +74,8 @@ export interface InboxDeps {
   needs: () => readonly InboxNeed[];
   /** Issue 17: tasks sent down to this grid worker's grid (tracked like `needs`), or none. */
   tasks?: () => readonly InboxTask[];
+  /** Issue 17: the disputes of the mediation summaries this user holds (tracked like `needs`), or none. */
+  disputes?: () => readonly InboxDispute[];
   now: () => number;
   /** Announcement texts (the screen's language), one per item, and one summary when `more` items were left out. */
   describe: (items: readonly InboxItem[], more: number) => Announcement[];
@@ -160,7 +162,7 @@ export function startInbox(deps: InboxDeps): InboxApi {
     await load();
     const now = deps.now();
     const cases = await inboxCases(db, user, now);
-    const items = inboxItems({ user, nowMs: now, cases, needs: deps.needs(), tasks: deps.tasks?.() ?? [] });
+    const items = inboxItems({ user, nowMs: now, cases, needs: deps.needs(), tasks: deps.tasks?.() ?? [], disputes: deps.disputes?.() ?? [] });
     const v = publish(items);
     if (notify.value && (deps.allowed?.() ?? false)) {
       const fresh = toAnnounce(items, read, announced);
@@ -205,6 +207,7 @@ export function startInbox(deps: InboxDeps): InboxApi {
     void deps.casesVersion.value;
     deps.needs();
     deps.tasks?.();
+    deps.disputes?.();
     soon();
   });
   const tick = setInterval(soon, deps.tickMs ?? TICK_MS);

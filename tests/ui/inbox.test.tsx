@@ -6,7 +6,7 @@
  */
 import { signal } from '@preact/signals';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startSessionInbox } from '../../src/app/inbox.ts';
+import { itemSubject, itemTitle, startSessionInbox } from '../../src/app/inbox.ts';
 import type { InboxApi } from '../../src/app/services.ts';
 import { InboxScreen } from '../../src/features/inbox/InboxScreen.tsx';
 import { useInboxUnread } from '../../src/features/inbox/useInboxUnread.ts';
@@ -173,5 +173,12 @@ describe('inbox badge in the shell', () => {
       expect(mm.root.querySelector('a[href="#/inbox"]'), id).not.toBeNull();
       mm.unmount();
     }
+  });
+
+  it('names a dispute item by its type and headline, never by an id (issue 17)', () => {
+    const item = { id: 'dispute_named:D:1', kind: 'dispute_named' as const, disputeId: '01JD0000000000000000000001', ms: 1, text: 'inbox.kind.dispute_named', subject: 'neighbour', href: '#/mediation/d/01JD0000000000000000000001' };
+    expect(itemTitle(item)).toBe('请您参加一件纠纷的调解');
+    expect(itemSubject(item, null)).toBe('邻里纠纷');
+    expect(itemTitle({ ...item, kind: 'followup_due', text: 'inbox.kind.followup_due' })).toBe('调解协议到了回访日期，请回访');
   });
 });

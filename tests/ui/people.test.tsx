@@ -139,7 +139,7 @@ describe('people screen: care tags (issue 17)', () => {
     const sync = stubSync(true);
     const session = sessionAs('w0001', sync);
     const org = session.org.peek()!;
-    session.org.value = orgView({ ...org.data, care: { levels: DEFAULT_CARE.levels, tags: [...DEFAULT_CARE.tags, { id: 'veteran', name: '退役军人', level: 'key' }] } });
+    (session as unknown as FakeSession).org.value = orgView({ ...org.data, care: { levels: DEFAULT_CARE.levels, tags: [...DEFAULT_CARE.tags, { id: 'veteran', name: '退役军人', level: 'key' }] } });
     m = await mount(<PeopleScreen session={session} gridId="g0001" householdId="g0001h001" />);
     const boxes = [...m.root.querySelectorAll<HTMLLabelElement>('fieldset label.check')];
     const veteran = boxes.find((l) => l.textContent?.includes('退役军人'));

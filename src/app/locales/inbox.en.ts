@@ -28,6 +28,8 @@ export const inboxEn: InboxMessages = {
   'inbox.kind.task_sent': 'A new task sent down to your grid',
   'inbox.kind.task_overdue': 'A task sent down is overdue and not completed',
   'inbox.kind.assist': 'Asked to help: record and confirm your unit’s part',
+  'inbox.kind.dispute_named': 'You are named as a mediator of a dispute',
+  'inbox.kind.followup_due': 'An agreement is due for its follow-up visit',
   'inbox.extension.approved': 'Extension approved',
   'inbox.extension.refused': 'Extension refused',
   'inbox.stage.accepted': 'Your report was accepted',

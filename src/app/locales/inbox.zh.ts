@@ -31,6 +31,8 @@ export const inboxZh = {
   'inbox.kind.task_sent': '下发给本网格的新任务',
   'inbox.kind.task_overdue': '下发任务已超期，尚未完成',
   'inbox.kind.assist': '请本单位协办：记录并确认本单位的工作',
+  'inbox.kind.dispute_named': '请您参加一件纠纷的调解',
+  'inbox.kind.followup_due': '调解协议到了回访日期，请回访',
   'inbox.extension.approved': '延期申请已同意',
   'inbox.extension.refused': '延期申请未同意',
   'inbox.stage.accepted': '你上报的问题已受理',

@@ -20,6 +20,8 @@ import {
   type SummaryType,
 } from '../../../src/domain/mediation.ts';
 import { indexOrg } from '../../../src/domain/org.ts';
+import { inboxItems, type InboxDispute } from '../../../src/domain/inbox.ts';
+import { hlcMs } from '../../../src/domain/hlc.ts';
 import { IDX, ORG, user } from './fixture.ts';
 
 const T0 = Date.UTC(2026, 10, 2, 2);
@@ -166,5 +168,49 @@ describe('the detail doc', () => {
     expect(['town02', 'unit002', 'resident01', 'trainer01'].map((u) => mediationAccess(user(u), 't01'))).toEqual([null, null, null, null]);
     expect(mediationAccess(user('county'), 't01')).toBe('read');
     expect(recordDocsForUser(user('p0001'), ['t01', 't02'], ORG.grids)).toContainEqual({ name: 'mediation.t01', access: 'write' });
+  });
+});
+
+describe('mediation in the inbox', () => {
+  /** The folded summary as the app hands it to the inbox (src/app/inbox.ts). */
+  const disputes = (events: SummaryEvent[]): InboxDispute[] =>
+    [...foldMediation(events).disputes.values()].map((d) => ({
+      id: d.id,
+      townId: 't01',
+      type: d.type,
+      status: d.status,
+      mediators: d.mediators,
+      namedAt: d.namedAt,
+      openedBy: d.openedBy,
+      ...(d.followUpMs !== undefined ? { followUpMs: d.followUpMs } : {}),
+      followUpDone: d.followUp !== undefined,
+    }));
+  const at = (who: string, events: SummaryEvent[], nowMs: number) => inboxItems({ user: user(who), nowMs, cases: [], disputes: disputes(events) }).map((i) => i.id);
+
+  it('a named mediator is told while the dispute is open; the opener naming themselves is not; a mediator added later is told at that time', () => {
+    const open = opened(D1, ['w0001', 'p0001'], 'w0001');
+    expect(at('p0001', [open], T0 + DAY)).toEqual([`dispute_named:${D1}:${open.at}`]);
+    expect(at('w0001', [open], T0 + DAY)).toEqual([]);
+    expect(at('town01', [open], T0 + DAY)).toEqual([]);
+    const added = sev('mediators_set', { disputeId: D1, mediators: ['w0001', 'p0001', 'st01v01'] }, 'town01');
+    const items = inboxItems({ user: user('st01v01'), nowMs: T0 + DAY, cases: [], disputes: disputes([open, added]) });
+    expect(items).toEqual([{ id: `dispute_named:${D1}:${added.at}`, kind: 'dispute_named', disputeId: D1, ms: hlcMs(added.at), text: 'inbox.kind.dispute_named', subject: 'neighbour', href: `#/mediation/d/${D1}` }]);
+    // p0001 keeps the time they were first named (the same fact, the same id: still read if read).
+    expect(at('p0001', [open, added], T0 + DAY)).toEqual([`dispute_named:${D1}:${open.at}`]);
+    // Removed, or the dispute ended: no longer an item.
+    expect(at('p0001', [open, sev('mediators_set', { disputeId: D1, mediators: ['w0001'] }, 'town01')], T0 + DAY)).toEqual([]);
+    expect(at('p0001', [open, sev('outcome_recorded', { disputeId: D1, outcome: 'failed' }, 'w0001')], T0 + DAY)).toEqual([]);
+  });
+
+  it("an agreement's follow-up is due for its mediators and the town center from its date until it is recorded", () => {
+    const open = opened(D2, ['w0001', 'p0001'], 'w0001');
+    const followUpMs = T0 + 10 * DAY;
+    const agreed = sev('outcome_recorded', { disputeId: D2, outcome: 'agreement', followUpMs }, 'p0001');
+    const events = [open, agreed];
+    expect(at('w0001', events, followUpMs - 1)).toEqual([]);
+    for (const who of ['w0001', 'p0001', 'town01']) expect(at(who, events, followUpMs + 1)).toEqual([`followup_due:${D2}:${followUpMs}`]);
+    expect(at('town02', events, followUpMs + 1)).toEqual([]);
+    expect(at('st01v01', events, followUpMs + 1)).toEqual([]);
+    expect(at('town01', [...events, sev('followup_done', { disputeId: D2, kept: true }, 'w0001')], followUpMs + 1)).toEqual([]);
   });
 });
