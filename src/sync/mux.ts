@@ -170,6 +170,7 @@ class Hub {
   private nextId = 1;
   private lastMessageMs = Date.now();
   private lastHeartbeatMs = 0;
+  private lastElsewhereMs = 0;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly watchdog: ReturnType<typeof setInterval>;
 
@@ -201,9 +202,16 @@ class Hub {
     this.watchdog = setInterval(() => {
       if (this.ws.readyState !== OPEN) return;
       const now = Date.now();
-      const quiet = now - Math.max(this.lastMessageMs, relayAliveAt());
-      if (quiet > silentMs) return this.drop({ code: ABNORMAL, reason: 'no message from the relay', wasClean: false });
-      if (quiet >= silentMs / 2 && now - this.lastHeartbeatMs >= silentMs / 2) this.heartbeat(now);
+      const elsewhere = relayAliveAt();
+      if (now - Math.max(this.lastMessageMs, elsewhere) > silentMs) return this.drop({ code: ABNORMAL, reason: 'no message from the relay', wasClean: false });
+      // Bytes of the relay outside the socket (a first state's download) keep every channel's own watchdog quiet
+      // too, as the hub's: otherwise each provider would close its channel after 30 s behind a long download.
+      if (elsewhere > this.lastElsewhereMs) {
+        this.lastElsewhereMs = elsewhere;
+        for (const ch of this.channels.values()) ch.onalive?.();
+      }
+      // The heartbeat asks for a frame on the socket itself whenever the socket has been quiet, download or not.
+      if (now - this.lastMessageMs >= silentMs / 2 && now - this.lastHeartbeatMs >= silentMs / 2) this.heartbeat(now);
     }, silentMs / 10);
   }
 
