@@ -62,6 +62,7 @@ import { buildGeometry, type GridGeometry } from './geometry.ts';
 import { generateTraining } from './training.ts';
 import { generatePatrols } from './patrols.ts';
 import { generateMediation } from './mediation.ts';
+import { generateTownTasks } from './towntasks.ts';
 import { generatePeople } from './people.ts';
 import { generateCare } from './care.ts';
 import { demoAfterPhoto } from './photos.ts';
@@ -112,6 +113,8 @@ export function generateDemo(opts: DemoOptions): Demo {
   for (const [name, log] of generatePatrols(county.org, Math.floor(opts.nowMs))) people.docs.set(name, log);
   // Issue 17: disputes of the first town (its own stream too).
   for (const [name, log] of generateMediation(county.org, people.users, Math.floor(opts.nowMs))) people.docs.set(name, log);
+  // Issue 17: a task of the town and one of the county sent down to town 01, some grids' answers (its own stream too).
+  for (const [name, log] of generateTownTasks(county.org, Math.floor(opts.nowMs))) people.docs.set(name, log);
   return { org: county.org, events, geometry, people: people.docs, persons: people.persons };
 }
 

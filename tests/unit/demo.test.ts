@@ -446,3 +446,46 @@ describe('demo county: mediation (issue 17)', () => {
     for (const d of s.disputes.values()) expect(foldDetail(demo.people?.get(`dispute.t01.${d.id}`) ?? []).parties.length, d.id).toBeGreaterThan(0);
   });
 });
+
+describe('demo county: tasks sent down (issue 17)', () => {
+  it("seeds a town task and a county task for town 01 that the relay would accept, some grids' answers; w0001 has one open and one overdue, no answers", async () => {
+    const { foldTasks, foldAnswers, gridTasks, parseTaskEvent, parseAnswerEvent, checkValues, taskProgress } = await import('../../src/domain/towntasks.ts');
+    const log = demo.people?.get('tasks.t01') ?? [];
+    for (const e of log) {
+      const p = parseTaskEvent(e);
+      expect(p.ok, JSON.stringify(e)).toBe(true);
+      if (!p.ok) continue;
+      // server/taskcheck.ts: the sender's own side, targets inside the town.
+      const sender = idx.user(p.event.actor)!;
+      expect(p.event.data.by).toBe(sender.role);
+      if (p.event.type === 'task_sent') for (const g of p.event.data.targets) expect(idx.grid(g)?.townId).toBe('t01');
+    }
+    const tasks = foldTasks(log);
+    expect(tasks.superseded).toEqual([]);
+    expect([...tasks.tasks.values()].map((t) => t.by).sort()).toEqual(['county', 'town']);
+    const answered = [...(demo.people?.keys() ?? [])].filter((n) => n.startsWith('taskanswers.'));
+    expect(answered.length).toBeGreaterThanOrEqual(2);
+    expect(answered).not.toContain('taskanswers.g0001');
+    for (const name of answered) {
+      const gridId = name.slice('taskanswers.'.length);
+      const worker = idx.grid(gridId)!.workerId;
+      for (const e of demo.people!.get(name)!) {
+        const p = parseAnswerEvent(e);
+        expect(p.ok).toBe(true);
+        if (!p.ok) continue;
+        expect(p.event.actor).toBe(worker);
+        const t = tasks.tasks.get(p.event.data.taskId)!;
+        expect(t.targets).toContain(gridId);
+        if (p.event.type === 'entry_saved') expect(checkValues(t.form, p.event.data.values)).toBeNull();
+      }
+      expect(foldAnswers(demo.people!.get(name)!, tasks, gridId).superseded).toEqual([]);
+    }
+    expect(gridTasks(tasks, null, 'g0001', NOW).map((x) => x.progress.status).sort()).toEqual(['open', 'overdue']);
+    const gas = [...tasks.tasks.values()].find((t) => t.by === 'town')!;
+    const answersOf = (g: string) => (demo.people?.has(`taskanswers.${g}`) ? foldAnswers(demo.people.get(`taskanswers.${g}`)!, tasks, g) : foldAnswers([], tasks, g));
+    const p = taskProgress(gas, answersOf, NOW);
+    expect(p.total).toBe(org.grids.filter((g) => g.townId === 't01' && !g.retired).length);
+    expect(p.done).toBe(1);
+    expect(p.entries).toBe(7);
+  });
+});
