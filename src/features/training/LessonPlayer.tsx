@@ -9,7 +9,8 @@
  *  - While it runs, every click and every keystroke into a field outside the current target is stopped before the
  *    app sees it (a capture listener on window), except inside `[data-lesson-free]` (the host's own controls,
  *    such as the sandbox's banner): a tap elsewhere is a safe mistake — nothing happens to the app,
- *    the player says 没关系，再试一次 and the step's hint, and counts it. A tap on a wrong choice of a quiz says why
+ *    the player says 没关系，再试一次 and the step's hint, and counts it. On a route or appear step the target's own
+ *    clicks reach the app (拍照 opens the camera: its hidden file input is inside the target). A tap on a wrong choice of a quiz says why
  *    it is wrong, kindly, and counts too. On a read step taps elsewhere only remind the learner of 下一步.
  *  - The target is found by `data-lesson~="<name>"`, followed as it moves or scrolls (each animation frame), and
  *    waited for after a route change (a lazy screen may take a moment).
@@ -190,13 +191,15 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
         }
       }
       if (s.done === 'route' && !resultRef.current && location.hash !== stepHash.current && parseHash(location.hash).name === s.route) advanceFrom(i);
+      // An 'appear' step (a photo taken or chosen): done when what it waits for is on the screen.
+      if (s.done === 'appear' && s.until && !resultRef.current && findNamed(s.until, p)) advanceFrom(i);
       if (s.done === 'type') {
         const field = s.target ? (findNamed(s.target, p) as HTMLInputElement | null) : null;
         setTyped(Boolean(field?.value?.trim()));
       }
       const prev = lesson.steps[i - 1];
       // Back is offered when the previous step can be shown again here: its scene, or its target on this screen.
-      setCanBack(Boolean(prev && !resultRef.current && prev.done !== 'route' && (prev.scene || !prev.target || findNamed(prev.target, p))));
+      setCanBack(Boolean(prev && !resultRef.current && prev.done !== 'route' && prev.done !== 'appear' && (prev.scene || !prev.target || findNamed(prev.target, p))));
       raf = requestAnimationFrame(tick);
     };
     tick();
