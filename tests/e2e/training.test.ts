@@ -91,7 +91,9 @@ describe('trainer mode', () => {
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), lit('photo-take').getByRole('button', { name: '拍照' }).click()]);
     await chooser.setFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: jpeg });
     await expect.poll(() => lit('photo-added').locator('img').evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
-    await guide.getByText('照片放好了').waitFor();
+    await guide.getByText('照片就在这里').waitFor();
+    await guide.getByRole('button', { name: '下一步' }).click();
+    await guide.getByText('照片会和问题一起报给镇里').waitFor();
     await expect.poll(() => lit('photo-next').textContent()).toBe('下一步');
     await lit('photo-next').click();
     // A safe mistake: the map instead of 就在我村里 is stopped, counted and explained.

@@ -38,6 +38,8 @@ export interface LessonPlayerProps {
 }
 
 const SPEAKER = 'M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 010 6M18.5 6.5a8 8 0 010 11';
+/** How far the lit ring is drawn outside its target (px). */
+const RING_PAD = 8;
 /** How long a missing target is waited for before the panel says it cannot be found (a route change, a slow chunk). */
 const LOST_AFTER_MS = 6_000;
 
@@ -178,11 +180,12 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
         setPanelH(ph);
         // The panel sits at the bottom; above the target when the target is down there and there is room on top.
         setAtTop(Boolean(r && r.bottom > innerHeight - ph && r.top > ph));
-        root.style.scrollPaddingBottom = `${ph}px`;
+        // The ring is drawn RING_PAD outside the target: it too stays clear of the panel.
+        root.style.scrollPaddingBottom = `${ph + RING_PAD + 4}px`;
         // Room under the page as tall as the panel: a target near the bottom can always scroll clear of it (a tall
         // panel: 长辈版 text with a mistake's hint on a phone).
         document.body.style.paddingBottom = `${ph}px`;
-        const hidden = r && (r.bottom > innerHeight - ph || r.top < 0);
+        const hidden = r && (r.bottom + RING_PAD > innerHeight - ph || r.top < 0);
         const want = `${i}|${ph}`;
         if (scrolled.for !== want) scrolled = { for: want, n: 0 };
         if (el && hidden && scrolled.n < 3) {
@@ -290,7 +293,7 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
   };
 
   const scene = step.scene;
-  const pad = 8;
+  const pad = RING_PAD;
   return (
     <div class="lp" data-lesson-player={lesson.id}>
       {scene ? (
