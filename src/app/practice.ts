@@ -6,6 +6,8 @@
  *    PracticeRelay on this device (src/sync/practicerelay.ts): no socket and no `fetch` is ever made;
  *  - its own IndexedDB database, named under `practice.` (src/domain/docs.ts PRACTICE_PREFIX; the relay refuses
  *    such names): the practice cases, the learner's reports and the practice relay's state survive a reload;
+ *  - photos and voice notes (src/app/practiceevidence.ts): captured and compressed as in a real report, kept only in
+ *    that database (never an upload outbox, never /api/blobs), shown from it in the practice report;
  *  - `reset()` deletes that database and starts again from the seeded practice village.
  */
 import { signal } from '@preact/signals';
@@ -16,6 +18,7 @@ import { getMeta, setMeta } from '../storage/meta.ts';
 import { ReadModel } from '../storage/readmodel.ts';
 import { practiceDbName, UserDb } from '../storage/schema.ts';
 import { ResidentSync } from '../sync/resident.ts';
+import { practiceEvidence } from './practiceevidence.ts';
 import { PracticeRelay, practiceOrg, practiceUser, type PracticeSnapshot } from '../sync/practicerelay.ts';
 
 const SNAPSHOT_KEY = 'practice.relay';
@@ -54,6 +57,7 @@ export async function openPractice(opts: {
   let rs: ResidentSync | null = null;
   let disposeStatus = () => {};
   let disposeOrg = () => {};
+  const evidence = practiceEvidence(() => db, opts.now);
 
   const start = async () => {
     await db.open();
@@ -77,6 +81,7 @@ export async function openPractice(opts: {
       paused: () => false,
       watchNetwork: () => () => {},
       refreshMs: opts.refreshMs ?? 5_000,
+      beforeSave: (events) => evidence.attach(events),
     });
     rs = r;
     disposeStatus = r.status.subscribe((s) => (status.value = s));
@@ -115,6 +120,7 @@ export async function openPractice(opts: {
     renew: () => Promise.resolve(false),
     logout: () => Promise.resolve(),
     geoFetch: () => Promise.resolve(null),
+    evidence: evidence.api,
     api: (path, init = {}) => relay.fetch(path, { method: init.method ?? 'GET', ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) }),
   };
 

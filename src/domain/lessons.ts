@@ -8,6 +8,9 @@
  *          usually by tapping the target;
  *   type   the learner writes something into the target (an input or textarea), then taps 下一步;
  *   read   nothing to do but read (the target, if any, is only pointed at), then 下一步.
+ *   appear the learner uses the target (taps on it reach the app) until the element named `until` is on the screen,
+ *          e.g. tap 拍照, take or choose a picture, and the step is done when the kept photo shows in the form; a
+ *          camera closed without a picture leaves the step waiting, and the learner can simply try again.
  *
  * A step with a `scene` is not on a Gridlink screen: the lesson player draws that pretend screen itself (SCENES: a
  * WeChat-like video call, a text message, an incoming call). For a quiz, `area` is what is lit (the choices),
@@ -34,7 +37,7 @@ export const SCENES = [
 ] as const;
 export type Scene = (typeof SCENES)[number];
 
-export const COMPLETIONS = ['tap', 'route', 'type', 'read'] as const;
+export const COMPLETIONS = ['tap', 'route', 'type', 'read', 'appear'] as const;
 export type Completion = (typeof COMPLETIONS)[number];
 
 const name = (what: string) => v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]{0,39}$/, `${what}: lower-case letters, digits, - and _ (at most 40), starting with a letter`));
@@ -53,6 +56,8 @@ const StepSchema = v.pipe(
     done: v.picklist(COMPLETIONS, `done: one of ${COMPLETIONS.join(', ')}`),
     /** For done 'route': the route's name ('report', 'case', 'cases', 'home'). */
     route: v.optional(name('route')),
+    /** For done 'appear': the data-lesson name of what the step waits for (a kept photo: 'photo-added'). */
+    until: v.optional(name('until')),
     /** The lit area when it is larger than the target (the choices of a quiz); a data-lesson name. */
     area: v.optional(name('area')),
     /** Wrong choices: data-lesson name -> why it is wrong, said kindly. */
@@ -61,12 +66,16 @@ const StepSchema = v.pipe(
     scene: v.optional(v.picklist(SCENES, `scene: one of ${SCENES.join(', ')}`)),
   }),
   v.forward(
-    v.check((s) => !((s.done === 'tap' || s.done === 'type') && !s.target), 'a "tap" or "type" step needs a target'),
+    v.check((s) => !((s.done === 'tap' || s.done === 'type' || s.done === 'appear') && !s.target), 'a "tap", "type" or "appear" step needs a target'),
     ['target'],
   ),
   v.forward(
     v.check((s) => (s.done === 'route') === Boolean(s.route), 'a "route" step needs a route, and only a "route" step has one'),
     ['route'],
+  ),
+  v.forward(
+    v.check((s) => (s.done === 'appear') === Boolean(s.until), 'an "appear" step needs `until`, and only an "appear" step has one'),
+    ['until'],
   ),
   v.forward(
     v.check((s) => !s.wrong || (Boolean(s.target) && !(s.target! in s.wrong)), 'wrong choices need a target, and the target is not one of them'),

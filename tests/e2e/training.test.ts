@@ -1,12 +1,17 @@
 /**
  * Issue 14, a trainer's one-to-one session end to end in Debian chromium, on a phone: the trainer signs in, records a
  * new learner (with consent), starts the practice sandbox with them, and the learner does the 随手拍 lesson on the
- * practice resident screens with a safe mistake on the way; the trainer ends the practice, the session form comes
- * filled in from the lesson, and the saved session reaches the relay's training doc. The relay received nothing
- * from the sandbox: no request while practising, no practice doc, no report of the practice village in its store.
+ * practice resident screens, taking a real photo (拍照, a file chooser here) and with a safe mistake on the way, then
+ * sees the photo in their practice report; the trainer ends the practice, the session form comes filled in from the
+ * lesson, and the saved session reaches the relay's training doc. The relay received nothing from the sandbox: no
+ * request while practising (none to /api/blobs), no practice doc, no report of the practice village, no blob file
+ * or blob row of the practice photo in its store.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeJpeg } from '../../bench/figures/compress.ts';
 import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
 import { closeAll, launchBrowser, newPage, shellShown, signIn, startApp, storedDoc, type App } from './harness.ts';
 
@@ -26,6 +31,18 @@ function storedText(doc: string): string {
   const text = JSON.stringify(y.getArray(EVENTS_ARRAY).toArray());
   y.destroy();
   return text;
+}
+
+/** Every file under the relay's DATA_DIR/blobs (stored blobs and partial uploads), relative paths, sorted. */
+function blobFiles(): string[] {
+  try {
+    return (readdirSync(join(app.dataDir, 'blobs'), { recursive: true, withFileTypes: true }) as Array<{ isFile(): boolean; name: string; parentPath: string }>)
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name))
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 describe('trainer mode', () => {
@@ -49,6 +66,10 @@ describe('trainer mode', () => {
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByRole('heading', { name: '测试学员甲' }).waitFor();
 
+    // A small real JPEG (made by chromium's own encoder) for the learner's photo; the relay's blob files before.
+    const jpeg = (await makeJpeg(page, 800, 600, null, true))!;
+    const blobsBefore = blobFiles();
+
     // The practice sandbox: every request the page makes from here to the end of the practice is recorded.
     const during: Request[] = [];
     const watch = (r: Request) => void during.push(r);
@@ -64,6 +85,16 @@ describe('trainer mode', () => {
     await guide.waitFor();
     const lit = (name: string) => page.locator(`[data-lesson~="${name}"]`).first();
     await lit('report-start').click();
+    // 拍照: the lesson lets the tap through to the camera (a file chooser in a desktop browser); the learner takes a
+    // picture, it is compressed and kept, shows in the form, and the lesson moves on to 下一步 by itself.
+    await guide.getByText('请点「拍照」').waitFor();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), lit('photo-take').getByRole('button', { name: '拍照' }).click()]);
+    await chooser.setFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await expect.poll(() => lit('photo-added').locator('img').evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    await guide.getByText('照片就在这里').waitFor();
+    await guide.getByRole('button', { name: '下一步' }).click();
+    await guide.getByText('照片会和问题一起报给镇里').waitFor();
+    await expect.poll(() => lit('photo-next').textContent()).toBe('下一步');
     await lit('photo-next').click();
     // A safe mistake: the map instead of 就在我村里 is stopped, counted and explained.
     await lit('where-map').click();
@@ -84,6 +115,28 @@ describe('trainer mode', () => {
     expect(label).not.toBe('');
     await page.evaluate(() => (location.hash = '#/'));
     await expect.poll(() => page.locator('[data-lesson~="report-card"]').count(), { timeout: 15_000 }).toBe(3);
+    // The learner's practice report shows the photo, from the practice database.
+    await page.locator('[data-lesson~="report-card"]', { hasText: label }).first().click();
+    const shot = page.getByRole('button', { name: /查看第 1 张照片/ });
+    await shot.scrollIntoViewIfNeeded(); // thumbnails load when near the viewport
+    await expect.poll(() => shot.locator('img').evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    // Its bytes are only in the practice database (a photo and its thumbnail, not in any upload outbox).
+    const kept = await page.evaluate(async () => {
+      const name = (await indexedDB.databases()).map((d) => d.name ?? '').find((n) => n.startsWith('practice.'))!;
+      const db = await new Promise<IDBDatabase>((ok, no) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => no(r.error);
+      });
+      const rows = await new Promise<Array<{ hash: string; state: string }>>((ok, no) => {
+        const r = db.transaction('blobs').objectStore('blobs').getAll();
+        r.onsuccess = () => ok(r.result as Array<{ hash: string; state: string }>);
+        r.onerror = () => no(r.error);
+      });
+      db.close();
+      return rows.map((r) => ({ hash: r.hash, state: r.state }));
+    });
+    expect(kept.map((r) => r.state)).toEqual(['sent', 'sent']);
 
     await bar.getByRole('button', { name: '结束练习' }).click();
     page.off('request', watch);
@@ -91,6 +144,7 @@ describe('trainer mode', () => {
     // resident API a practice report would use is called.
     const sent = during.filter((r) => r.url().startsWith(app.url) && (r.method() !== 'GET' || /\/api\/(cases|reference|public|blobs)|\/sync\/practice/.test(r.url())));
     expect(sent.map((r) => `${r.method()} ${r.url()}`), 'the sandbox made no request to the relay').toEqual([]);
+    expect(during.filter((r) => r.url().includes('/api/blobs')).map((r) => `${r.method()} ${r.url()}`), 'no photo went to the blob store').toEqual([]);
 
     // The session form, filled in from the lesson: 随手拍 practised, with help (one mistake).
     await page.getByRole('heading', { name: '记下这次辅导：测试学员甲' }).waitFor();
@@ -107,6 +161,12 @@ describe('trainer mode', () => {
     await expect
       .poll(() => storedText('training.t01'), { timeout: 30_000, interval: 200 })
       .toContain('点错一次地图，之后自己完成。');
+    // Nor the practice photo: no blob file in DATA_DIR/blobs, no blob row, no reference to it.
+    expect(blobFiles(), 'no blob file was added').toEqual(blobsBefore);
+    for (const { hash } of kept) {
+      expect(app.server.blobs.get(hash), hash).toBeNull();
+      expect(app.server.blobs.refs(hash), hash).toEqual([]);
+    }
     const names = app.server.store.docNames();
     expect(names.filter((n) => n.startsWith('practice.') || n.includes('t99'))).toEqual([]);
     const session = JSON.parse(storedText('training.t01')) as Array<{ type: string; data: { skills?: Array<{ skill: string; level: string; mistakes: number }>; practice?: boolean } }>;

@@ -4,6 +4,9 @@
 // made, a rating is sent).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useEffect } from 'preact/hooks';
+import { act } from 'preact/test-utils';
+import { hex } from '../../src/domain/blobs.ts';
+import type * as CompressModule from '../../src/features/evidence/compress.ts';
 import { route, routeKey, startRouter } from '../../src/app/router.ts';
 import type { LessonResult } from '../../src/domain/lessons.ts';
 import { ReportWizard } from '../../src/features/resident/ReportWizard.tsx';
@@ -11,8 +14,18 @@ import { ResidentCase } from '../../src/features/resident/ResidentCase.tsx';
 import { ResidentHome } from '../../src/features/resident/ResidentHome.tsx';
 import { LessonPlayer, lessonById } from '../../src/features/training/LessonPlayer.tsx';
 import { county, countyUnit, grid, inVillage, major, person, sub, town, townUser, unitUser, village, worker } from '../support/county.ts';
-import { FakeSession, FakeWorld, NOW, orgView } from './fake-services.ts';
+import { FakeEvidence, FakeSession, FakeWorld, NOW, orgView } from './fake-services.ts';
 import { byText, click, mount, mustFind, resetLang, waitFor, type Mounted } from './helpers.ts';
+
+// The browser's image decoding is not here: a chosen file "compresses" to a small JPEG named after it.
+vi.mock('../../src/features/evidence/compress.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof CompressModule>();
+  const jpeg = async (seed: string) => {
+    const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new TextEncoder().encode(seed), 0xff, 0xd9]);
+    return { hash: hex(await crypto.subtle.digest('SHA-256', bytes)), kind: 'photo' as const, type: 'image/jpeg', bytes };
+  };
+  return { ...real, compressPhoto: async (file: File) => ({ full: await jpeg(`${file.name}:full`), thumb: await jpeg(`${file.name}:thumb`) }) };
+});
 
 const ORG = county({
   towns: [town('t01', '城关镇', 'Chengguan', [122.05, 41.2])],
@@ -66,6 +79,7 @@ describe('the Gridlink lessons over the resident screens', () => {
   it('随手拍: a tap elsewhere is stopped, the lesson taps make a real report', async () => {
     const world = new World();
     const s = new Resident(world, world.user('r001'));
+    s.evidence = new FakeEvidence();
     const results: LessonResult[] = [];
     m = await mount(
       <>
@@ -74,7 +88,25 @@ describe('the Gridlink lessons over the resident screens', () => {
       </>,
     );
     await click(await el('report-start'));
-    await waitFor(() => location.hash === '#/report' && said().startsWith('可以先拍张照片'), 'the wizard step');
+    await waitFor(() => location.hash === '#/report' && said().startsWith('先拍一张照片'), 'the photo step');
+    // Skipping the photo is stopped on this step (a safe mistake); 拍照 reaches the app (its file input).
+    await click(await el('photo-next'));
+    expect(mustFind(document.body, '.lp-note').textContent).toContain('没关系，再试一次。');
+    expect(said()).toMatch(/^先拍一张照片/);
+    const camera = (await el('photo-take')).querySelector<HTMLInputElement>('input[data-capture="camera"]')!;
+    const opened = vi.fn();
+    camera.addEventListener('click', opened);
+    await click(byText(await el('photo-take'), 'button', '拍照'));
+    expect(opened).toHaveBeenCalled();
+    // The camera gives a picture: compressed, kept, shown in the form; the lesson moves on by itself.
+    await act(() => {
+      Object.defineProperty(camera, 'files', { value: [new File([new Uint8Array([0xff, 0xd8, 0xff, 0xd9])], 'IMG_0001.jpg', { type: 'image/jpeg' })], configurable: true });
+      camera.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await el('photo-added');
+    await waitFor(() => said().startsWith('拍好了！照片就在这里'), 'the photo is shown');
+    await next();
+    await waitFor(() => said().startsWith('照片会和问题一起报给镇里'), 'then 下一步');
     await click(await el('photo-next'));
     await waitFor(() => said().startsWith('问题在哪里'), 'where');
     // The map instead of 就在我村里: stopped (the map is not opened), counted, the hint said.
@@ -93,8 +125,8 @@ describe('the Gridlink lessons over the resident screens', () => {
     await el('report-done');
     await next();
     await click(byText(mustFind(document.body, '.lp-panel'), 'button', '完成'));
-    expect(s.calls.reports).toEqual([expect.objectContaining({ category: '0603', description: '路灯不亮', gridId: 'g0001' })]);
-    expect(results[0]).toMatchObject({ lessonId: 'report_photo', skill: 'report_photo', steps: 8, mistakes: 1, replays: 0 });
+    expect(s.calls.reports).toEqual([expect.objectContaining({ category: '0603', description: '路灯不亮', gridId: 'g0001', photos: [{ full: expect.any(String), thumb: expect.any(String) }] })]);
+    expect(results[0]).toMatchObject({ lessonId: 'report_photo', skill: 'report_photo', steps: 10, mistakes: 2, replays: 0 });
   });
 
   it('rate a fix: opens the report asking for 请评价 and sends a rating', async () => {

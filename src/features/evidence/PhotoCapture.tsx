@@ -139,7 +139,8 @@ export function PhotoCapture(p: PhotoCaptureProps) {
       {!canKeep ? (
         <p class="hint">{t('capture.noStore')}</p>
       ) : (
-        <div class="button-row capture-buttons">
+        // data-lesson (issue 14): the guided 随手拍 lesson points at these buttons and waits for a kept photo.
+        <div class="button-row capture-buttons" data-lesson="photo-take">
           <button type="button" class="btn" id={`${p.id}-camera`} disabled={full} onClick={() => camera.current?.click()}>
             {t('capture.takePhoto')}
           </button>
@@ -192,7 +193,7 @@ export function PhotoCapture(p: PhotoCaptureProps) {
       {items.length ? (
         <ul class="photo-list" id={`${p.id}-list`}>
           {items.map((it, i) => (
-            <li key={it.key} class="photo-item" aria-busy={!it.ref || undefined}>
+            <li key={it.key} class="photo-item" aria-busy={!it.ref || undefined} data-lesson={it.ref ? 'photo-added' : undefined}>
               {it.url ? (
                 <img src={it.url} alt={t('capture.photoAlt', { n: i + 1 })} width={96} height={96} />
               ) : (

@@ -9,7 +9,8 @@
  *  - While it runs, every click and every keystroke into a field outside the current target is stopped before the
  *    app sees it (a capture listener on window), except inside `[data-lesson-free]` (the host's own controls,
  *    such as the sandbox's banner): a tap elsewhere is a safe mistake — nothing happens to the app,
- *    the player says 没关系，再试一次 and the step's hint, and counts it. A tap on a wrong choice of a quiz says why
+ *    the player says 没关系，再试一次 and the step's hint, and counts it. On a route or appear step the target's own
+ *    clicks reach the app (拍照 opens the camera: its hidden file input is inside the target). A tap on a wrong choice of a quiz says why
  *    it is wrong, kindly, and counts too. On a read step taps elsewhere only remind the learner of 下一步.
  *  - The target is found by `data-lesson~="<name>"`, followed as it moves or scrolls (each animation frame), and
  *    waited for after a route change (a lazy screen may take a moment).
@@ -37,6 +38,8 @@ export interface LessonPlayerProps {
 }
 
 const SPEAKER = 'M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 010 6M18.5 6.5a8 8 0 010 11';
+/** How far the lit ring is drawn outside its target (px). */
+const RING_PAD = 8;
 /** How long a missing target is waited for before the panel says it cannot be found (a route change, a slow chunk). */
 const LOST_AFTER_MS = 6_000;
 
@@ -177,11 +180,12 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
         setPanelH(ph);
         // The panel sits at the bottom; above the target when the target is down there and there is room on top.
         setAtTop(Boolean(r && r.bottom > innerHeight - ph && r.top > ph));
-        root.style.scrollPaddingBottom = `${ph}px`;
+        // The ring is drawn RING_PAD outside the target: it too stays clear of the panel.
+        root.style.scrollPaddingBottom = `${ph + RING_PAD + 4}px`;
         // Room under the page as tall as the panel: a target near the bottom can always scroll clear of it (a tall
         // panel: 长辈版 text with a mistake's hint on a phone).
         document.body.style.paddingBottom = `${ph}px`;
-        const hidden = r && (r.bottom > innerHeight - ph || r.top < 0);
+        const hidden = r && (r.bottom + RING_PAD > innerHeight - ph || r.top < 0);
         const want = `${i}|${ph}`;
         if (scrolled.for !== want) scrolled = { for: want, n: 0 };
         if (el && hidden && scrolled.n < 3) {
@@ -190,13 +194,15 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
         }
       }
       if (s.done === 'route' && !resultRef.current && location.hash !== stepHash.current && parseHash(location.hash).name === s.route) advanceFrom(i);
+      // An 'appear' step (a photo taken or chosen): done when what it waits for is on the screen.
+      if (s.done === 'appear' && s.until && !resultRef.current && findNamed(s.until, p)) advanceFrom(i);
       if (s.done === 'type') {
         const field = s.target ? (findNamed(s.target, p) as HTMLInputElement | null) : null;
         setTyped(Boolean(field?.value?.trim()));
       }
       const prev = lesson.steps[i - 1];
       // Back is offered when the previous step can be shown again here: its scene, or its target on this screen.
-      setCanBack(Boolean(prev && !resultRef.current && prev.done !== 'route' && (prev.scene || !prev.target || findNamed(prev.target, p))));
+      setCanBack(Boolean(prev && !resultRef.current && prev.done !== 'route' && prev.done !== 'appear' && (prev.scene || !prev.target || findNamed(prev.target, p))));
       raf = requestAnimationFrame(tick);
     };
     tick();
@@ -287,7 +293,7 @@ export function LessonPlayer({ lesson, onFinish, onExit }: LessonPlayerProps) {
   };
 
   const scene = step.scene;
-  const pad = 8;
+  const pad = RING_PAD;
   return (
     <div class="lp" data-lesson-player={lesson.id}>
       {scene ? (

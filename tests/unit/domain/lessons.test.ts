@@ -45,8 +45,10 @@ describe('the lesson format', () => {
       [(l) => delete l.skill, /^skill: /],
       [(l) => (l.id = 'Bad Id'), /^id: id: lower-case letters/],
       [(l) => (l.steps = []), /^steps: a lesson needs at least one step/],
-      [(l) => ((l.steps as Array<Record<string, unknown>>)[0]!.target = undefined), /^steps\[0\]\.target: a "tap" or "type" step needs a target/],
-      [(l) => ((l.steps as Array<Record<string, unknown>>)[0]!.done = 'swipe'), /^steps\[0\]\.done: done: one of tap, route, type, read/],
+      [(l) => ((l.steps as Array<Record<string, unknown>>)[0]!.target = undefined), /^steps\[0\]\.target: a "tap", "type" or "appear" step needs a target/],
+      [(l) => ((l.steps as Array<Record<string, unknown>>)[0]!.done = 'swipe'), /^steps\[0\]\.done: done: one of tap, route, type, read, appear/],
+      [(l) => ((l.steps as Array<Record<string, unknown>>)[0]!.done = 'appear'), /^steps\[0\]\.until: an "appear" step needs `until`/],
+      [(l) => ((l.steps as Array<Record<string, unknown>>)[0]!.until = 'photo-added'), /^steps\[0\]\.until: an "appear" step needs `until`, and only an "appear" step has one/],
       [(l) => ((l.steps as Array<Record<string, unknown>>)[0]!.done = 'route'), /^steps\[0\]\.route: a "route" step needs a route/],
       [(l) => ((l.steps as Array<Record<string, unknown>>)[0]!.scene = 'tiktok'), /^steps\[0\]\.scene: scene: one of wechat\.chats/],
       [(l) => ((l.steps as Array<Record<string, unknown>>)[0]!.say = { zh: ' ', en: 'x' }), /^steps\[0\]\.say\.zh: must not be empty/],
@@ -78,12 +80,12 @@ describe('the shipped lessons', () => {
   });
 
   it('point only at elements that exist: data-lesson names in the resident screens, or in the scenes', () => {
-    const app = namesIn(['src/features/resident/ResidentHome.tsx', 'src/features/resident/ReportWizard.tsx', 'src/features/resident/ResidentCase.tsx']);
+    const app = namesIn(['src/features/resident/ResidentHome.tsx', 'src/features/resident/ReportWizard.tsx', 'src/features/resident/ResidentCase.tsx', 'src/features/evidence/PhotoCapture.tsx']);
     const scenes = namesIn(['src/features/training/scenes.tsx']);
     for (const l of lessons.length ? lessons : shipped.flatMap(({ json }) => { const r = parseLesson(json); return r.ok ? [r.lesson] : []; })) {
       for (const [i, s] of l.steps.entries()) {
         const known = s.scene ? scenes : app;
-        for (const n of [s.target, s.area, ...Object.keys(s.wrong ?? {})]) if (n) expect(known.has(n), `${l.id} step ${i + 1}: ${n}`).toBe(true);
+        for (const n of [s.target, s.area, s.until, ...Object.keys(s.wrong ?? {})]) if (n) expect(known.has(n), `${l.id} step ${i + 1}: ${n}`).toBe(true);
       }
     }
   });
