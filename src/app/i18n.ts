@@ -275,6 +275,11 @@ export function formatDateTime(ms: number): string {
   return fmt('dateTimeYear').format(new Date(ms));
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+/** As `n.toLocaleString(locale)`, with one Intl.NumberFormat per locale (toLocaleString builds one per call: slow). */
 export function formatNumber(n: number): string {
-  return n.toLocaleString(locale.value);
+  const key = locale.value;
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(key)));
+  return f.format(n);
 }

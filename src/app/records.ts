@@ -131,6 +131,22 @@ export function createRecordsApi(deps: {
     cache.set(key, { version: v, value });
     return value;
   };
+  /**
+   * A fold kept while its inputs are the same (issue 17: 我的任务 re-renders on every `version` bump, an
+   * acknowledgement recount included, and refolded a grid's people and care docs each time). Inputs are compared by
+   * identity, a doc's raw events by count and each event's identity: stored events are never changed in place (a
+   * change appends, removes or replaces one; a doc loaded again gives new objects), so equal inputs fold the same.
+   * A change to one doc refolds only what reads it.
+   */
+  const folds = new Map<string, { inputs: readonly unknown[]; value: unknown }>();
+  const same = (a: unknown, b: unknown) => a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]));
+  const foldOn = <T>(key: string, inputs: readonly unknown[], f: () => T): T => {
+    const hit = folds.get(key);
+    if (hit && hit.inputs.length === inputs.length && hit.inputs.every((x, i) => same(x, inputs[i]))) return hit.value as T;
+    const value = f();
+    folds.set(key, { inputs, value });
+    return value;
+  };
   const envelope = (type: string, data: unknown) => ({ id: newId(deps.now(), deps.random), type, actor: user.id, at: deps.clock.now(), data });
   /**
    * Append an event to a log doc this user writes: checked by its schema, then decided with the fold: an event that
@@ -177,7 +193,8 @@ export function createRecordsApi(deps: {
   const partyIn = (name: string | null): PartyState | null => {
     const org = deps.org();
     if (!name || !org || !sync.access(name)) return null;
-    return cached(`party:${name}`, () => foldParty(sync.events(name), (id) => org.user(id)));
+    const events = sync.events(name);
+    return foldOn(`party:${name}`, [events, org], () => foldParty(events, (id) => org.user(id)));
   };
   const party = (): PartyState | null => partyIn(partyName());
 
@@ -186,20 +203,23 @@ export function createRecordsApi(deps: {
 
   const careIn = (gridId: string): CareState | null => {
     const name = careDocName(gridId);
-    return sync.access(name) ? cached(`care:${name}`, () => foldCare(sync.events(name))) : null;
+    if (!sync.access(name)) return null;
+    const events = sync.events(name);
+    return foldOn(`care:${name}`, [events], () => foldCare(events));
   };
   const patrolsIn = (name: string): PatrolState | null => (sync.access(name) ? cached(`patrols:${name}`, () => foldPatrols(sync.events(name))) : null);
 
   const api: RecordsApi = {
     // issue 17: tasks sent down (src/app/towntasks.ts)
-    ...createTasksApi({ user, sync, org: deps.org, cached, envelope }),
+    ...createTasksApi({ user, sync, org: deps.org, foldOn, envelope }),
     version: sync.version,
     unsaved: () => (typeof sync.unsaved === 'function' ? sync.unsaved() : 0),
     peopleGrids: () => sync.names('people').map((n) => n.slice('people.'.length)),
     people: (gridId) => {
       const name = peopleDocName(gridId);
       if (!sync.access(name)) return null;
-      return cached(`people:${name}`, () => foldPeople(sync.events(name)));
+      const events = sync.events(name);
+      return foldOn(`people:${name}`, [events], () => foldPeople(events));
     },
     residents: (gridId, householdId) => {
       const st = api.people(gridId);
@@ -263,15 +283,20 @@ export function createRecordsApi(deps: {
     trainingAct: (type, data) => appendChecked(user.townId ? trainingDocName(user.townId) : '', type, data, parseTrainingEvent, foldTraining),
     careGrids: () => sync.names('care').map((n) => n.slice('care.'.length)),
     care: careIn,
-    careIndex: (gridId, asOfMs) =>
-      cached(`careIndex:${gridId}:${asOfMs ?? ''}`, () => {
-        const people = api.people(gridId);
-        if (!people) return null;
+    careIndex: (gridId, asOfMs) => {
+      const people = api.people(gridId);
+      if (!people) return null;
+      // Kept while its folded inputs and the county's settings are the same objects (each folded once per change).
+      const partyState = party();
+      const care = careIn(gridId);
+      const settings = (deps.org() as Partial<OrgView> | null)?.data?.care;
+      return foldOn(`careIndex:${gridId}:${asOfMs ?? ''}`, [people, partyState, care, settings], () => {
         const others: Array<{ householdId: string; ms: number; source: 'people' | 'party' }> = people.visits.map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'people' }));
         // A party member's 联系户 visit counts where the household is the same (same grid, same household id).
-        for (const vt of party()?.visits ?? []) if (vt.gridId === gridId) others.push({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'party' });
-        return buildCareIndex({ settings: (deps.org() as Partial<OrgView> | null)?.data?.care, households: people.households.values(), residents: people.residents.values(), care: careIn(gridId), others, ...(asOfMs !== undefined ? { asOfMs } : {}) });
-      }),
+        for (const vt of partyState?.visits ?? []) if (vt.gridId === gridId) others.push({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'party' });
+        return buildCareIndex({ settings, households: people.households.values(), residents: people.residents.values(), care, others, ...(asOfMs !== undefined ? { asOfMs } : {}) });
+      });
+    },
     careAct: (gridId, type, data) => appendChecked(careDocName(gridId), type, data, parseCareEvent, foldCare),
     careReport: async (gridId, visitId, input) => {
       const visit = careIn(gridId)?.visits.find((x) => x.id === visitId);

@@ -44,13 +44,16 @@ export function createTasksApi(deps: {
   user: UserInfo;
   sync: RecordSync;
   org: () => OrgIndex | null;
-  cached: <T>(key: string, f: () => T) => T;
+  /** A fold kept while its inputs are the same (records.ts `foldOn`). */
+  foldOn: <T>(key: string, inputs: readonly unknown[], f: () => T) => T;
   envelope: (type: string, data: unknown) => { id: string; type: string; actor: string; at: string; data: unknown };
 }): TasksApi {
-  const { user, sync, cached, envelope } = deps;
+  const { user, sync, foldOn, envelope } = deps;
   const tasksIn = (townId: string): TasksState | null => {
     const name = tasksDocName(townId);
-    return sync.access(name) ? cached(`tasks:${name}`, () => foldTasks(sync.events(name))) : null;
+    if (!sync.access(name)) return null;
+    const events = sync.events(name);
+    return foldOn(`tasks:${name}`, [events], () => foldTasks(events));
   };
   const api: TasksApi = {
     taskTowns: () => sync.names('tasks').map((n) => n.slice('tasks.'.length)),
@@ -61,7 +64,8 @@ export function createTasksApi(deps: {
       const townId = deps.org()?.grid(gridId)?.townId;
       const tasks = townId ? tasksIn(townId) : null;
       if (!sync.access(name) || !tasks) return null;
-      return cached(`answers:${name}`, () => foldAnswers(sync.events(name), tasks, gridId));
+      const events = sync.events(name);
+      return foldOn(`answers:${name}`, [events, tasks], () => foldAnswers(events, tasks, gridId));
     },
     maySendTasks: (townId) => sideOf(user.role) !== null && sync.access(tasksDocName(townId)) === 'write',
     taskAct: (townId, type, data) => {

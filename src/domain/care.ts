@@ -326,6 +326,10 @@ export interface DueItem extends CareEntry {
   days: number;
 }
 
+// `a.localeCompare(b, 'zh')` builds a collator per call; one collator compares the same (and 200 rows sort fast).
+let zhCollator: Intl.Collator | undefined;
+const byAddress = (a: string, b: string) => (zhCollator ??= new Intl.Collator('zh')).compare(a, b);
+
 /** The households to visit now, most urgent first: overdue by days late, then due by days left, then address. */
 export function dueList(index: CareIndex, nowMs: number): DueItem[] {
   const today = cstDay(nowMs);
@@ -335,7 +339,7 @@ export function dueList(index: CareIndex, nowMs: number): DueItem[] {
     if (st === 'ok') continue;
     out.push({ ...e, status: st, days: st === 'overdue' ? today - e.dueDay : e.dueDay - today });
   }
-  return out.sort((a, b) => (a.status === b.status ? (a.status === 'overdue' ? b.days - a.days : a.days - b.days) : a.status === 'overdue' ? -1 : 1) || a.address.localeCompare(b.address, 'zh'));
+  return out.sort((a, b) => (a.status === b.status ? (a.status === 'overdue' ? b.days - a.days : a.days - b.days) : a.status === 'overdue' ? -1 : 1) || byAddress(a.address, b.address));
 }
 
 export interface Coverage {

@@ -124,11 +124,15 @@ export const TASK_ANSWER_ROLES: readonly Role[] = ['worker'];
 
 type Parsed<E> = { ok: true; event: E } | { ok: false; detail: string };
 
+const envelope = (types: readonly string[]) =>
+  v.strictObject({ id: eventId, type: v.picklist(types as [string, ...string[]]), actor: refId, at: v.pipe(v.string(), v.regex(HLC_PATTERN)), data: v.unknown() });
+// Built once (a schema per parsed event cost a cold fold of the worker's tasks screen its share of ms).
+const ENVELOPES = new Map<readonly string[], ReturnType<typeof envelope>>();
+
 function parseWith<E>(schemas: Record<string, v.GenericSchema>, types: readonly string[], input: unknown): Parsed<E> {
-  const env = v.safeParse(
-    v.strictObject({ id: eventId, type: v.picklist(types as [string, ...string[]]), actor: refId, at: v.pipe(v.string(), v.regex(HLC_PATTERN)), data: v.unknown() }),
-    input,
-  );
+  let schema = ENVELOPES.get(types);
+  if (!schema) ENVELOPES.set(types, (schema = envelope(types)));
+  const env = v.safeParse(schema, input);
   if (!env.success) return { ok: false, detail: env.issues.map((i) => i.message).join('; ').slice(0, 200) };
   const data = v.safeParse(schemas[env.output.type]!, env.output.data);
   if (!data.success) return { ok: false, detail: `${env.output.type}: ${data.issues.map((i) => `${i.path?.map((p) => String(p.key)).join('.') ?? ''} ${i.message}`.trim()).join('; ')}`.slice(0, 200) };

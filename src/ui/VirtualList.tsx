@@ -3,7 +3,11 @@
  * cheap phone. It scrolls with the page (no inner scroll box: natural on phones, fine at 200% text).
  *
  * Rows may have any height and may wrap: each rendered row is measured, unmeasured rows are estimated by the
- * average measured height, and the space of the rows not rendered is kept as padding on the <ul>. A row that
+ * average measured height, and the space of the rows not rendered is kept as padding on the <ul>.
+ * The first paint measures nothing (issue 17: forced layouts of a fresh screen cost a cheap phone tens of ms): the
+ * first render lays out one viewport of rows at the estimate, with no overscan and no getBoundingClientRect; right
+ * after that frame is painted the rows are measured and the window grows by its overscan. A list laid out again from
+ * a caller's `heightCache` (returning to it, scroll position restored) measures at once, as before. A row that
  * holds keyboard focus stays rendered while it is near the viewport, so Tab never drops focus onto <body>.
  * Items carry aria-setsize / aria-posinset, so assistive technology announces "row 7 of 2,000".
  */
@@ -39,6 +43,8 @@ interface Store {
   resetKey: unknown;
   focused: number;
   initialised: boolean;
+  /** False until the first frame is painted: no measuring (no forced layout) before it. */
+  painted: boolean;
 }
 
 const KEEP_FOCUSED_WITHIN = 100;
@@ -63,11 +69,15 @@ export function VirtualList(p: VirtualListProps) {
     resetKey: p.resetKey,
     focused: -1,
     initialised: false,
+    // A list laid out from remembered heights (a restored scroll position) measures and places itself at once.
+    painted: Boolean(p.heightCache && p.heightCache.heights.length === p.count && p.count > 0),
   });
   const s = store.current;
   const overscan = p.overscanPx ?? 600;
   const viewport = () => (typeof window === 'undefined' ? 800 : window.innerHeight || 800);
-  const [range, setRange] = useState(() => ({ start: 0, end: Math.min(p.count, Math.ceil((viewport() + overscan) / p.estimate)) }));
+  // First paint: one viewport of rows (the list cannot start above the viewport's top, so they cover it whatever
+  // its offset); the overscan comes after the frame. A restored list starts with its overscan, as before.
+  const [range, setRange] = useState(() => ({ start: 0, end: Math.min(p.count, Math.ceil((viewport() + (s.painted ? overscan : 0)) / p.estimate)) }));
   const [, setMeasureTick] = useState(0);
 
   // Keep the height store in step with the row count; a reset forgets every measurement.
@@ -141,6 +151,23 @@ export function VirtualList(p: VirtualListProps) {
     };
   }, []);
 
+  // After the first frame is painted: measure (the layout effect below) and fill the window with its overscan.
+  useEffect(() => {
+    if (s.painted) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      // rAF runs before the frame's paint; the task after it runs after the paint.
+      timer = setTimeout(() => {
+        s.painted = true;
+        setMeasureTick((n) => n + 1);
+      }, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, []);
+
   // A reset (new filter) goes back to the top of the list if the page is scrolled past it.
   useLayoutEffect(() => {
     if (!s.initialised) {
@@ -155,10 +182,10 @@ export function VirtualList(p: VirtualListProps) {
     update();
   }, [p.resetKey]);
 
-  // After every render: measure the rendered rows; if a height changed, lay out again.
+  // After every render once the first frame is painted: measure the rendered rows; if a height changed, lay out again.
   useLayoutEffect(() => {
     const ul = ulRef.current;
-    if (!ul) return;
+    if (!ul || !s.painted) return;
     let changed = false;
     for (const child of Array.from(ul.children) as HTMLElement[]) {
       const i = Number(child.dataset.index);

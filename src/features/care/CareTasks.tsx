@@ -22,13 +22,13 @@ import './care.css';
 const LONG = 30;
 const ROW_ESTIMATE = 104;
 
-/** The worker's grid's care index (null until the records and the people doc are there). */
-export function useCareIndex(session: Session): { gridId: string | undefined; index: CareIndex | null } {
+/** The worker's grid's care index (null until the records and the people doc are there, or while not `wanted`). */
+export function useCareIndex(session: Session, wanted = true): { gridId: string | undefined; index: CareIndex | null } {
   const records = session.records;
   void records?.version.value;
   void session.org.value;
   const gridId = session.user.gridId;
-  return { gridId, index: records && gridId ? records.careIndex(gridId) : null };
+  return { gridId, index: wanted && records && gridId ? records.careIndex(gridId) : null };
 }
 
 /** Households due or overdue today (CST day of `now`). */

@@ -25,6 +25,7 @@ import { useDataKnown } from '../workflow/usePaged.ts';
 import '../home/home.css';
 import { OpenTasksLine } from '../towntasks/OpenTasksLine.tsx';
 import { CareTasks, useCareIndex, useDue } from '../care/CareTasks.tsx';
+import { useAfterPaint } from '../../ui/useAfterPaint.ts';
 
 // Issue 17: `care`, the households due or overdue for a care visit (features/care/CareTasks.tsx).
 export const TASK_TABS = ['verify', 'reports', 'residents', 'care', 'done'] as const;
@@ -87,7 +88,9 @@ export function WorkerTasks({ session, tab }: { session: Session; tab?: string |
   const { now, help, counts, keys } = useWorkScreen(session, COUNTED);
   const closed = useClosedCount(session, user.gridId);
   const known = useDataKnown(session);
-  const careDue = useDue(useCareIndex(session).index, now);
+  // The 走访 tab's count folds the grid's people and care docs: on another tab, after that tab's first frame (the
+  // count shows as loading until then, as the case queues' counts do).
+  const careDue = useDue(useCareIndex(session, useAfterPaint(current === 'care')).index, now);
   if (user.role !== 'worker') return <NotAllowed title={t('tasks.title')} />;
   // "Nothing to check" only once the cases are known (not while the first sync runs).
   const due = counts.to_verify === 0 && !known ? undefined : counts.to_verify;

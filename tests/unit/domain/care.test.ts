@@ -106,6 +106,20 @@ describe('due and overdue at CST day boundaries', () => {
     expect(e.lastMs).toBeUndefined();
     expect(e.dueDay).toBe(cstDay(DAY0) + 2 + 30);
   });
+  it('the due list: overdue by days late, then due by days left, ties by address in Chinese collation', () => {
+    const now = DAY0 + 40 * D;
+    const at = (id: string, address: string, ms: number) => [household(id, ms, { address }), resident(`r${id}`, id, ['elderly_alone'], ms)];
+    // Same days late for 张 (zhang), 李 (li) and 安 (an); 王 later tagged: fewer days late; 赵 tagged lately: due soon.
+    const list = dueList(index([...at('h1', '张家村1号', DAY0), ...at('h2', '李家村2号', DAY0), ...at('h3', '安家村3号', DAY0), ...at('h4', '王家村4号', DAY0 + 3 * D), ...at('h5', '赵家村5号', DAY0 + 12 * D)]), now);
+    expect(list.map((x) => [x.address, x.status, x.days])).toEqual([
+      ['安家村3号', 'overdue', 10],
+      ['李家村2号', 'overdue', 10],
+      ['张家村1号', 'overdue', 10],
+      ['王家村4号', 'overdue', 7],
+      ['赵家村5号', 'due', 2],
+    ]);
+    expect(list.slice(0, 3).map((x) => x.address)).toEqual(['张家村1号', '李家村2号', '安家村3号'].sort((a, b) => a.localeCompare(b, 'zh')));
+  });
   it('a visit turns an overdue household on time; the due list and coverage follow', () => {
     const now = DAY0 + 40 * D;
     const tagged = [household('h1', DAY0), resident('r1', 'h1', ['elderly_alone'], DAY0), household('h2', DAY0), resident('r2', 'h2', ['low_income'], DAY0)];
