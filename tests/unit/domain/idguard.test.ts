@@ -201,7 +201,7 @@ describe('the relay hook (server/privacy.ts): the doc kinds whose readers must n
 describe('the demo county: no false positive, no miss', () => {
   const demo = generateDemo({ nowMs: Date.UTC(2026, 0, 1) });
 
-  it('2,000 cases, 844 people docs, 13 party docs, the training doc, the first town\'s care and patrols docs and its mediation docs, each read as one update, hold no full number', () => {
+  it('2,000 cases, 844 people docs, 13 party docs, the training doc, the first town\'s care, patrols, mediation and task docs, each read as one update, hold no full number', () => {
     expect(findIdNumber(demo.events)).toBeNull();
     let docs = 0;
     for (const [name, events] of demo.people!) {
@@ -209,9 +209,10 @@ describe('the demo county: no false positive, no miss', () => {
       expect(findIdNumber(events), name).toBeNull();
       docs++;
     }
-    const gridWork = [...demo.people!.keys()].filter((n) => /^(care|patrols)\./.test(n)).length;
+    const gridWork = [...demo.people!.keys()].filter((n) => /^(care|patrols|taskanswers)\./.test(n)).length;
     expect(gridWork).toBeGreaterThan(0);
-    expect(docs).toBe(844 + 13 + 1 + gridWork + 4); // issue 17: and mediation.t01 with three dispute docs
+    // issue 17: and mediation.t01 with three dispute docs, and tasks.t01
+    expect(docs).toBe(844 + 13 + 1 + gridWork + 4 + 1);
   });
 
   it('every full number of every idnumbers doc is found, also spaced or full-width', () => {
