@@ -524,6 +524,15 @@ export const OPENAPI = {
         responses: { 200: json({ type: 'object' }), 400: error('bad_request'), 401: error('unauthorized'), 403: error('forbidden'), 404: error('not_found') },
       },
     },
+    '/api/tasks/{townId}/progress': {
+      get: {
+        summary:
+          "Every task sent down to a town, per target grid: entries, the completion that counts and whether it was late (issue 17), for readers of the town's tasks; only grids whose answers the caller may read",
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'townId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: json({ type: 'object' }), 401: error('unauthorized'), 403: error('forbidden'), 404: error('not_found') },
+      },
+    },
     '/api/blobs/{hash}': {
       get: {
         summary: 'A photo or voice clip (issue 12): to its uploaders and to users who may read a case in which an uploader named it (knowing a hash is not enough). ETag, immutable; 304 on If-None-Match',

@@ -68,7 +68,7 @@ export async function partySummary(req: IncomingMessage, res: ServerResponse, ct
 }
 
 /** The events of a stored doc; null for a doc never written (not loaded into the relay just to be empty). */
-async function storedEvents(ctx: HttpContext, name: string): Promise<unknown[] | null> {
+export async function storedEvents(ctx: HttpContext, name: string): Promise<unknown[] | null> {
   return ctx.store.hasDoc(name) ? ctx.relay.withDoc(name, (ydoc: Y.Doc) => ydoc.getArray(EVENTS_ARRAY).toArray()) : null;
 }
 

@@ -409,13 +409,15 @@ export interface TaskProgress {
  * A task's progress per target grid at `nowMs`, from the answers held (`answers(gridId)`, null when not held):
  * entries against the target, completed or not, overdue (not completed and past the deadline, task not cancelled).
  */
-export function taskProgress(task: Task, answers: (gridId: string) => GridAnswers | null, nowMs: number): TaskProgress {
+export function taskProgress(task: Task, answers: (gridId: string) => GridAnswers | null, nowMs: number, remote?: Readonly<Record<string, RemoteGrid>>): TaskProgress {
   const grids: GridProgress[] = task.targets.map((g) => {
     const a = answers(g);
-    const c = a?.completed.get(task.id);
-    const entries = a?.entries.get(task.id)?.size ?? 0;
+    // A grid whose answers this device does not hold: what the relay last said of it, if anything (RemoteGrid).
+    const r = a === null ? remote?.[g] : undefined;
+    const c = a?.completed.get(task.id) ?? (r?.completedAt !== undefined ? { at: r.completedAt, late: r.late } : undefined);
+    const entries = a?.entries.get(task.id)?.size ?? r?.entries ?? 0;
     const status: GridTaskStatus = c ? 'done' : task.cancelledAt ? 'cancelled' : nowMs > task.deadlineMs ? 'overdue' : 'open';
-    return { gridId: g, entries, target: task.target, completed: Boolean(c), late: c?.late ?? false, status, known: a !== null, ...(c ? { completedAt: c.at } : {}) };
+    return { gridId: g, entries, target: task.target, completed: Boolean(c), late: c?.late ?? false, status, known: a !== null || r !== undefined, ...(c ? { completedAt: c.at } : {}) };
   });
   return {
     task,
@@ -425,6 +427,35 @@ export function taskProgress(task: Task, answers: (gridId: string) => GridAnswer
     entries: grids.reduce((n, g) => n + g.entries, 0),
     overdue: grids.filter((g) => g.status === 'overdue').length,
   };
+}
+
+/**
+ * One grid's answers to one task as the relay folds them (GET /api/tasks/<townId>/progress, server/taskshttp.ts), for
+ * a sender who does not hold the grid's answers doc: a county center follows a task without syncing every grid's
+ * answers. `completedAt` is the completion that counts (foldAnswers), absent while the grid has not completed.
+ */
+export interface RemoteGrid {
+  entries: number;
+  completedAt?: string;
+  late: boolean;
+}
+/** taskId -> gridId -> RemoteGrid. */
+export type RemoteProgress = Record<string, Record<string, RemoteGrid>>;
+
+/** The relay's summary of `tasks` over the grids whose answers it gives (`answers`; null: not given). */
+export function remoteProgress(tasks: TasksState, answers: (gridId: string) => GridAnswers | null): RemoteProgress {
+  const out: RemoteProgress = {};
+  for (const task of tasks.tasks.values()) {
+    const grids: Record<string, RemoteGrid> = {};
+    for (const g of task.targets) {
+      const a = answers(g);
+      if (!a) continue;
+      const c = a.completed.get(task.id);
+      grids[g] = { entries: a.entries.get(task.id)?.size ?? 0, late: c?.late ?? false, ...(c ? { completedAt: c.at } : {}) };
+    }
+    out[task.id] = grids;
+  }
+  return out;
 }
 
 /** A grid worker's tasks: those for their grid, open first (by deadline), then done, then cancelled; each with its status. */
