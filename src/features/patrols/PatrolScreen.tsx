@@ -409,7 +409,7 @@ function Timeline({ session, patrol: p, now }: { session: Session; patrol: Patro
             {c.fix.lat.toFixed(5)}, {c.fix.lng.toFixed(5)}
           </span>
           {c.note ? <span class="pa-cnote">{c.note}</span> : null}
-          {c.photos?.length ? <PhotoStrip session={session} photos={c.photos} label={t('pa.checkinPhotosOf', { n: i + 1 })} small /> : null}
+          {c.photos?.length ? <PhotoStrip session={session} photos={c.photos} label={t('pa.checkinPhotosOf', { n: i + 1 })} /> : null}
         </>
       ),
     }),

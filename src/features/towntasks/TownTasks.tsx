@@ -313,7 +313,12 @@ function EntryList({ session, task, entries, townId, editable, gridOf }: { sessi
               </p>
             ) : null}
             {photos.map((ph) => (
-              <PhotoStrip key={ph.label} session={session} photos={[ph.ref]} label={ph.label} small />
+              <div key={ph.label} class="tt-photo">
+                <span class="tt-photo-label" aria-hidden="true">
+                  {ph.label}
+                </span>
+                <PhotoStrip session={session} photos={[ph.ref]} label={ph.label} />
+              </div>
             ))}
           </li>
         );
