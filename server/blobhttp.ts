@@ -2,7 +2,8 @@
  * The blob routes (issue 12): exactly the protocol of src/protocol/blobs.ts, on the store of blobs.ts.
  *
  *   GET  /api/blobs/<hash>          the bytes, to an owner or to a user who may read a case in which an owner named
- *                                   the blob (docAccess to its cases doc, or a resident who reported that case); 404
+ *                                   the blob (docAccess to its cases doc, or a resident who reported that case), or a
+ *                                   patrols or task-answers doc in which an owner named it (issue 17: docAccess); 404
  *                                   not_found otherwise, the same answer as for a blob that does not exist
  *   GET  /api/blobs/<hash>/upload   the caller's UploadStatus
  *   PUT  /api/blobs/<hash>          one chunk with Content-Range (a range of total 0 names a zero-byte blob: refused 422)
@@ -13,7 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BLOB_BYTES, sniffType } from '../src/domain/blobs.ts';
-import { docAccess } from '../src/domain/docs.ts';
+import { docAccess, parseDocName } from '../src/domain/docs.ts';
 import type { UserInfo } from '../src/domain/org.ts';
 import { BATCH_BYTES, BatchReader, CHUNK_BYTES, HASH_PATTERN, parseContentRange, type BatchResult, type BlobErrorCode } from '../src/protocol/blobs.ts';
 import { CaseIndex } from '../src/protocol/caseindex.ts';
@@ -60,9 +61,12 @@ export async function mayReadBlob(ctx: Ctx, user: UserInfo, hash: string): Promi
   if (ctx.blobs.owns(user.id, hash)) return true;
   const org = ctx.org();
   const refs = ctx.blobs.vouchedRefs(hash);
-  for (const r of refs) if (user.role !== 'resident' && docAccess(user, r.doc, org.townIds)) return true;
+  // Issue 17: a ref of a patrols or task-answers doc (caseId '') opens the blob to that doc's readers (grid lookup).
+  const grid = (id: string) => org.index.grid(id);
+  for (const r of refs) if (user.role !== 'resident' && docAccess(user, r.doc, org.townIds, grid)) return true;
   if (user.role !== 'resident') return false;
   for (const r of refs) {
+    if (parseDocName(r.doc)?.kind !== 'cases') continue;
     const reporter = await ctx.relay.withDoc(r.doc, (ydoc) => {
       const events = CaseIndex.of(ydoc, r.caseId).byCase.get(r.caseId) ?? [];
       return events.find((e) => e.type === 'reported')?.actor;

@@ -7,7 +7,9 @@
  *   (one per user and hash: two users uploading the same bytes never share a partial file).
  *   SQLite holds only metadata: `blobs` (hash, size, type, created_ms), `blob_owners` (hash, user_id: who uploaded
  *   it; the quota counts them) and `blob_refs` (hash, doc, case_id, actor: the cases whose events name it and who
- *   named it; written by the store with each accepted update, store.ts).
+ *   named it; written by the store with each accepted update, store.ts). Issue 17: a patrol check-in or a task
+ *   answer that names a blob is a row too, with its doc (`patrols.<gridId>`, `taskanswers.<gridId>`) and case_id ''
+ *   (src/domain/recordblobs.ts says which blobs such an event names).
  * - A chunk's bytes are written and fsynced before its answer; the bytes of a cut request are fsynced too, so the
  *   upload status may be past the last answer. Nothing confirmed is lost to `kill -9`.
  * - A complete upload is checked (checkBlob: size, sniffed type, complete format; sha256 equal to its name) before
@@ -15,10 +17,10 @@
  *   partial file removed. A crash at any point leaves either the partial (the upload resumes) or the stored file
  *   (reconcile adopts it and gives the partial's user ownership), never neither.
  * - No existence oracle: a user who uploads bytes that are already stored sends them all the same, and becomes an
- *   owner when they check out. A blob is served only to its owners and to users who may read a case in which one
- *   of its owners named it (`vouchedRefs`).
+ *   owner when they check out. A blob is served only to its owners and to users who may read a case (or a patrols
+ *   or task-answers doc) in which one of its owners named it (`vouchedRefs`).
  * - Quota per user: the sizes of the blobs they own plus the bytes of their partial uploads.
- * - GC (`collect`, at startup and hourly): stored blobs that no case names and older than the grace period, and
+ * - GC (`collect`, at startup and hourly): stored blobs that no case, check-in or task answer names and older than the grace period, and
  *   partial uploads untouched for the grace period, are deleted.
  */
 import { createHash } from 'node:crypto';
@@ -29,6 +31,7 @@ import { checkBlob, type BlobType } from '../src/domain/blobs.ts';
 import { parseDocName } from '../src/domain/docs.ts';
 import type { CaseEvent } from '../src/domain/events.ts';
 import { blobHashesOf } from '../src/domain/evidence.ts';
+import { recordBlobHashes } from '../src/domain/recordblobs.ts';
 import { HASH_PATTERN, type BlobErrorCode, type UploadStatus } from '../src/protocol/blobs.ts';
 import { CaseIndex } from '../src/protocol/caseindex.ts';
 import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
@@ -490,6 +493,21 @@ export class PartialWriter {
 export function blobRefsOf(events: readonly CaseEvent[]): BlobRef[] {
   const out: BlobRef[] = [];
   for (const e of events) for (const hash of blobHashesOf(e)) if (HASH_PATTERN.test(hash)) out.push({ hash, caseId: e.caseId, actor: e.actor });
+  return out;
+}
+
+/**
+ * (hash, '', actor) for every blob the accepted values of a record doc of `kind` name (src/domain/recordblobs.ts:
+ * patrol check-ins, task answers). `values` passed the relay's inspection, so each actor is its writer.
+ */
+export function recordBlobRefsOf(kind: string, values: readonly unknown[]): BlobRef[] {
+  const out: BlobRef[] = [];
+  for (const value of values) {
+    const hashes = recordBlobHashes(kind, value);
+    if (hashes.length === 0) continue;
+    const actor = (value as { actor: string }).actor;
+    for (const hash of hashes) if (HASH_PATTERN.test(hash)) out.push({ hash, caseId: '', actor });
+  }
   return out;
 }
 

@@ -96,7 +96,7 @@ import { TokenBucket } from './ratelimit.ts';
 import { isStoreFull } from './storecheck.ts';
 import type { ReceiptSigner } from './receiptsign.ts';
 import { isSeqConflict, storedParts, type Store, type UpdateRow } from './store.ts';
-import { blobRefsOf } from './blobs.ts';
+import { blobRefsOf, recordBlobRefsOf } from './blobs.ts';
 import { foldTasks, type TasksState } from '../src/domain/towntasks.ts';
 import { inspectUpdate, type DocKind, type InspectOptions, type Verdict } from './validate.ts';
 import { splitUpdate } from '../src/protocol/chunks.ts';
@@ -1161,8 +1161,9 @@ export class Relay {
     // Issue 16: history a device brought back after a restore (validate.ts): indexed like new events, no new receipts.
     const returned = verdict.returned;
     const allEvents = returned ? [...verdict.events, ...returned.events] : verdict.events;
-    // Issue 12: who may read a blob follows the cases that name it (blobs.ts); recorded with the events.
-    const row: UpdateRow = { doc: doc.name, update: stored, reportedCaseIds: verdict.reported.map((e) => e.caseId), blobRefs: blobRefsOf(allEvents) };
+    // Issue 12: who may read a blob follows the cases that name it (blobs.ts); recorded with the events. Issue 17:
+    // and the patrol check-ins and task answers that name it (their docs' readers).
+    const row: UpdateRow = { doc: doc.name, update: stored, reportedCaseIds: verdict.reported.map((e) => e.caseId), blobRefs: [...blobRefsOf(allEvents), ...recordBlobRefsOf(doc.kind.kind, verdict.records)] };
     return { doc, origin, row, stored, receipts, receiptValues: written?.values ?? [], verdict, allEvents, received, floor, single: singleClient };
   }
 

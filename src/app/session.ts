@@ -464,6 +464,13 @@ class SessionImpl implements GridlinkSession {
     await parts.attach(this.engine.db, events, this.deps.now());
   }
 
+  /** Issue 17: a record event's blobs (a check-in's or a task answer's photos) into the outbox, then upload. */
+  private async attachRecordEvidence(hashes: readonly string[]): Promise<void> {
+    const parts = await this.startEvidence();
+    await parts.attachHashes(this.engine.db, hashes.map((h) => [h, undefined] as const), this.deps.now());
+    parts.uploader.kick();
+  }
+
   readonly evidence: EvidenceApi = {
     keep: (blobs) => this.startEvidence().then((p) => p.cache.keep(blobs)),
     load: (hash, caseId) => this.startEvidence().then((p) => p.cache.load(hash, caseId)),
@@ -553,6 +560,7 @@ class SessionImpl implements GridlinkSession {
         db: this.engine.db,
         onUpgradeFailed: () => this.probe(false),
         watchNetwork: (f) => this.engine.onNetwork(f),
+        attachBlobs: (hashes) => void this.attachRecordEvidence(hashes).catch((e: unknown) => console.error('gridlink: queueing photos failed', e)),
       });
       const api = createRecordsApi({
         user: this.user,

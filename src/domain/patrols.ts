@@ -1,6 +1,6 @@
 /**
  * Patrols (巡查) of a grid (`patrols.<gridId>` docs, issue 17): the grid worker starts a patrol, checks in at points
- * (a GPS fix with its accuracy and time, an optional note), reports cases from it (linked), and ends it; the town
+ * (a GPS fix with its accuracy and time, an optional note and up to MAX_CHECKIN_PHOTOS photos), reports cases from it (linked), and ends it; the town
  * center sets how often the grid is to be patrolled (patrols per week). The 考核 counts patrols done against that.
  *
  * Same log model as the training doc (an append-only Y.Array `events` of `{ id, type, actor, at, data }`).
@@ -26,6 +26,8 @@ import { HLC_PATTERN, hlcMs } from './hlc.ts';
 import { ID_PATTERN } from './ids.ts';
 import { CST_OFFSET_MS } from './cst.ts';
 import type { Role, UserInfo } from './org.ts';
+import { PhotoRefSchema } from './events.ts';
+import type { PhotoRef } from './evidence.ts';
 
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)));
 const eventId = v.pipe(v.string(), v.regex(ID_PATTERN));
@@ -43,6 +45,12 @@ export const STALE_FIX_MS = 2 * 60_000;
 /** The most patrols per week a town may expect of a grid. */
 export const MAX_PER_WEEK = 28;
 export const WEEK_MS = 7 * 86_400_000;
+/**
+ * Photos a check-in may name: `{full, thumb}` blob hashes, as a case's photos (src/domain/evidence.ts). The bytes go
+ * through the device's blob outbox; the relay opens them to every reader of the patrols doc when the uploader
+ * named them (server/blobs.ts vouchedRefs, `checkinBlobHashes` below is the rule for which blobs an event names).
+ */
+export const MAX_CHECKIN_PHOTOS = 3;
 
 export const FixSchema = v.strictObject({
   lat: v.pipe(v.number(), v.finite(), v.minValue(-90), v.maxValue(90)),
@@ -56,7 +64,12 @@ export type Fix = v.InferOutput<typeof FixSchema>;
 
 const SCHEMAS = {
   patrol_started: v.strictObject({ patrolId: eventId, note: optionalText(200) }),
-  checkin_recorded: v.strictObject({ patrolId: eventId, fix: FixSchema, note: optionalText(500) }),
+  checkin_recorded: v.strictObject({
+    patrolId: eventId,
+    fix: FixSchema,
+    note: optionalText(500),
+    photos: v.optional(v.pipe(v.array(PhotoRefSchema), v.minLength(1), v.maxLength(MAX_CHECKIN_PHOTOS))),
+  }),
   /** A case reported from the patrol (the report is in the town's cases doc; this is the link, made on the device). */
   case_linked: v.strictObject({ patrolId: eventId, caseId: eventId }),
   patrol_ended: v.strictObject({ patrolId: eventId, note: optionalText(500) }),
@@ -107,6 +120,12 @@ export function parsePatrolEvent(input: unknown): { ok: true; event: PatrolEvent
   return { ok: true, event: { ...env.output, data: data.output } as PatrolEvent };
 }
 
+/** The blobs a parsed patrol event names (thumbnails first): a check-in's photos; no other event names any. */
+export function patrolBlobHashes(e: PatrolEvent): string[] {
+  if (e.type !== 'checkin_recorded' || !e.data.photos) return [];
+  return [...new Set([...e.data.photos.map((p) => p.thumb), ...e.data.photos.map((p) => p.full)])];
+}
+
 // ------------------------------------------------------------------ fold
 
 export interface Checkin {
@@ -116,6 +135,7 @@ export interface Checkin {
   ms: number;
   fix: Fix;
   note?: string;
+  photos?: PhotoRef[];
 }
 
 export interface Patrol {
@@ -193,7 +213,7 @@ function applyPatrol(s: PatrolState, e: PatrolEvent): boolean {
     case 'checkin_recorded': {
       const p = openOf(s, e.data.patrolId, e.actor);
       if (!p) return false;
-      p.checkins.push({ id: e.id, at: e.at, ms: hlcMs(e.at), fix: e.data.fix, ...(e.data.note ? { note: e.data.note } : {}) });
+      p.checkins.push({ id: e.id, at: e.at, ms: hlcMs(e.at), fix: e.data.fix, ...(e.data.note ? { note: e.data.note } : {}), ...(e.data.photos ? { photos: e.data.photos } : {}) });
       return true;
     }
     case 'case_linked': {

@@ -151,6 +151,17 @@ export function parseAnswerEvent(input: unknown): Parsed<AnswerEvent> {
   return parseWith<AnswerEvent>(ANSWER_SCHEMAS, ANSWER_EVENT_TYPES, input);
 }
 
+
+/**
+ * The blobs a parsed answer event names (thumbnails first): the photo values of a saved entry. The device moves
+ * them into its blob outbox with the event, the relay indexes them so the answers' readers may fetch them
+ * (server/blobs.ts); one rule for both.
+ */
+export function answerBlobHashes(e: AnswerEvent): string[] {
+  if (e.type !== 'entry_saved') return [];
+  const photos = Object.values(e.data.values).filter((x): x is PhotoValue => typeof x === 'object');
+  return [...new Set([...photos.map((p) => p.thumb), ...photos.map((p) => p.full)])];
+}
 /** What is wrong with a form (keys unique, options only and always for choice, a number range in order), or null. */
 export function checkForm(form: readonly TaskField[]): string | null {
   const keys = new Set<string>();

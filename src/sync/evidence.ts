@@ -3,13 +3,15 @@
  * Loaded by the session after the first screen (not in the initial bundle); the session keeps only the glue.
  */
 import { BlobCache } from './blobcache.ts';
-import { Uploader, attachBlobs, type BlobFetch } from './uploads.ts';
+import { Uploader, attachBlobs, attachHashes, type BlobFetch } from './uploads.ts';
 import type { UserDb } from '../storage/schema.ts';
 
 export interface EvidenceParts {
   uploader: Uploader;
   cache: BlobCache;
   attach: typeof attachBlobs;
+  /** Issue 17: blobs named by a record event (patrol check-in, task answer), with no case. */
+  attachHashes: typeof attachHashes;
 }
 
 export interface EvidenceDeps {
@@ -31,7 +33,7 @@ export interface EvidenceDeps {
 export async function startEvidence(d: EvidenceDeps): Promise<EvidenceParts> {
   const uploader = new Uploader({ db: d.db, fetch: d.fetch, online: d.online, unauthorized: d.unauthorized, paused: d.paused, watchNetwork: d.watchNetwork, now: d.now });
   const cache = new BlobCache({ db: d.db, fetch: d.fetch, online: d.online, unauthorized: d.unauthorized, now: d.now });
-  const parts = { uploader, cache, attach: attachBlobs };
+  const parts = { uploader, cache, attach: attachBlobs, attachHashes };
   if (d.ended()) return parts;
   d.publish(parts);
   void cache.persist();

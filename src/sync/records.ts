@@ -30,6 +30,7 @@ import type { UserInfo } from '../domain/org.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../domain/training.ts';
 import { PATROL_ROLES, parsePatrolEvent } from '../domain/patrols.ts';
+import { recordBlobHashes } from '../domain/recordblobs.ts';
 import { parseDetailEvent, parseSummaryEvent } from '../domain/mediation.ts';
 import { mediationAccess } from '../domain/docs.ts';
 import { foldPeople, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite, searchKey } from '../domain/people.ts';
@@ -64,6 +65,12 @@ export interface RecordSyncOptions {
   statusMs?: number;
   /** The user's db when the caller has it open already (the session: the case engine's); used, not closed here. */
   db?: UserDb;
+  /**
+   * Issue 17: called as an event that names blobs (a check-in's photos, a task answer's photo:
+   * src/domain/recordblobs.ts) is appended, with their hashes: the session moves them from draft into the blob
+   * outbox (src/sync/uploads.ts attachHashes) and kicks the uploader.
+   */
+  attachBlobs?: (hashes: string[]) => void;
 }
 
 /** What the records add to the header's sync status (connection null: no record doc is synced). */
@@ -481,6 +488,9 @@ export class RecordSync {
     const slot = this.slots.get(name);
     if (!slot || this.access(name) !== 'write') return false;
     const value = JSON.parse(JSON.stringify(event)) as unknown;
+    // The blobs it names enter the outbox with it (a held event too: it is acknowledged to the user).
+    const hashes = recordBlobHashes(parseRecordDocName(name)?.kind ?? '', value);
+    if (hashes.length > 0) this.opts.attachBlobs?.(hashes);
     if (slot.recovering) {
       slot.held.push(value);
       this.refreshStatus();

@@ -111,8 +111,16 @@ export function progressOf(rows: ReadonlyArray<OutboxRecord>): UploadProgress {
  * (drafts are removed after a day); a blob already sent or cached only learns its case. Returns how many moved.
  */
 export async function attachBlobs(db: UserDb, events: readonly CaseEvent[], now: number): Promise<number> {
-  const named: Array<[string, string]> = [];
+  const named: Array<[string, string | undefined]> = [];
   for (const e of events) for (const h of blobHashesOf(e)) named.push([h, e.caseId]);
+  return attachHashes(db, named, now);
+}
+
+/**
+ * `attachBlobs` for any named blobs: `[hash, caseId]` pairs, the case id undefined for blobs of a record event (a
+ * patrol check-in's or a task answer's photos, issue 17: src/domain/recordblobs.ts). Same contract.
+ */
+export async function attachHashes(db: UserDb, named: ReadonlyArray<readonly [string, string | undefined]>, now: number): Promise<number> {
   if (!named.length) return 0;
   let moved = 0;
   await db.transaction('rw', db.blobs, async () => {
@@ -120,9 +128,9 @@ export async function attachBlobs(db: UserDb, events: readonly CaseEvent[], now:
       const r = await db.blobs.get(hash);
       if (!r) continue;
       if (r.state === 'draft') {
-        await db.blobs.update(hash, { state: 'unsent', caseId, usedMs: now });
+        await db.blobs.update(hash, { state: 'unsent', ...(caseId ? { caseId } : {}), usedMs: now });
         moved++;
-      } else if (!r.caseId) await db.blobs.update(hash, { caseId });
+      } else if (!r.caseId && caseId) await db.blobs.update(hash, { caseId });
     }
   });
   return moved;

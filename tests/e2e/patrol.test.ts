@@ -1,8 +1,8 @@
 /**
  * Issue 17, a patrol end to end in Debian chromium on a phone: the grid worker w0001 starts a patrol from 我的任务,
- * checks in at three points (fixes from playwright's setGeolocation, the last one offline), reports a case from the
+ * checks in at three points (fixes from playwright's setGeolocation, the last one offline with a photo), reports a case from the
  * patrol offline (the report form, the case linked to the patrol), ends the patrol and reconnects: the relay has the
- * patrol's events and the case; the patrol shows its three check-ins, its distance and its case. The town center
+ * patrol's events, the check-in's photo (its blob store) and the case; the patrol shows its three check-ins, its distance and its case. The town center
  * then sets the grid's expected patrols and sees the patrol counted in 考核, per grid and worker.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldPatrols, patrolFigures } from '../../src/domain/patrols.ts';
 import { dayPeriod, presetDays } from '../../src/domain/period.ts';
 import { EVENTS_ARRAY } from '../../src/protocol/wire.ts';
+import { makeJpeg } from '../../bench/figures/compress.ts';
 import { apiToken, closeAll, launchBrowser, newPage, serviceWorkerActivated, shellShown, signIn, startApp, storedDoc, syncText, type App } from './harness.ts';
 
 let app: App;
@@ -66,7 +67,16 @@ describe('patrols', () => {
     await page.context().setOffline(true);
     await syncText(page, '离线');
     await page.context().setGeolocation(at(500, 20));
+    // Issue 17: the offline check-in takes a photo (拍照 or 从相册选, compressed as a case's); it waits in the outbox.
+    const photo = (await makeJpeg(page, 1600, 1200, null, true))!;
+    await page.locator('#pa-photo-gallery').waitFor();
+    await page.locator('input[data-capture="gallery"]').first().setInputFiles([{ name: 'IMG_0100.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    await expect.poll(() => page.locator('#pa-photo-list img').count(), { timeout: 60_000 }).toBe(1);
     await checkIn(3, '路灯不亮');
+    // The check-in's thumbnail, from the phone's own outbox (thumbnails load when scrolled near).
+    await page.locator('.pa-timeline .photo-tile').first().scrollIntoViewIfNeeded();
+    await page.locator('.pa-timeline .photo-tile img').first().waitFor({ timeout: 30_000 });
+    await syncText(page, '1 张照片待上传');
 
     await page.getByRole('link', { name: '上报巡查中发现的问题' }).click();
     await page.waitForURL(/#\/patrol\/p\/[0-9A-Z]{26}\/report$/);
@@ -101,8 +111,15 @@ describe('patrols', () => {
     expect(fixes.map((f) => f.accuracyM)).toEqual([8, 8, 20]);
     expect(fixes[2]!.lat).toBeCloseTo(at(500).latitude, 6);
     expect(events.find((e) => e.type === 'case_linked')?.data.caseId).toBe(caseId);
+    // The offline check-in's photo (full and thumbnail) reached the relay's blob store, and its town center may read it.
+    const photos = events.filter((e) => e.type === 'checkin_recorded').map((e) => e.data.photos as Array<{ full: string; thumb: string }> | undefined);
+    expect(photos.slice(0, 2)).toEqual([undefined, undefined]);
+    expect(photos[2]).toHaveLength(1);
+    const ref = photos[2]![0]!;
+    await expect.poll(() => [app.server.blobs.get(ref.full)?.type, app.server.blobs.get(ref.thumb)?.type], { timeout: 120_000 }).toEqual([expect.stringMatching(/^image\/(webp|jpeg)$/), expect.stringMatching(/^image\/(webp|jpeg)$/)]);
     const token = await apiToken(app.url, 'town01');
     const stored = (await (await fetch(`${app.url}/api/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { description: string; reporter: string };
+    expect((await fetch(`${app.url}/api/blobs/${ref.full}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     expect(stored).toMatchObject({ description, reporter: 'w0001' });
 
     // The case says it was reported on the patrol, and links back to it.

@@ -3,7 +3,8 @@
  * src/app/records.ts, so everything here works offline and syncs later):
  *
  *  - the grid worker (#/patrol): 开始巡查; while a patrol is open, 在这里打卡 (one GPS fix with its accuracy and time,
- *    an optional note), 上报巡查中发现的问题 (#/patrol/p/<id>/report: the report form, the new case linked to the
+ *    an optional note and up to MAX_CHECKIN_PHOTOS photos: 拍照, compressed and queued in the blob outbox as a
+ *    case's photos, uploaded when online), 上报巡查中发现的问题 (#/patrol/p/<id>/report: the report form, the new case linked to the
  *    patrol), 结束巡查; the check-ins with their times and accuracy, the gaps, the straight-line distance between
  *    check-ins; earlier patrols and this week's count against the town's expectation;
  *  - the town center: the expected patrols a week per grid of its town (each change an event, counted from then on);
@@ -24,6 +25,7 @@ import {
   cstWeekStart,
   GAP_MS,
   MAX_ACCURACY_M,
+  MAX_CHECKIN_PHOTOS,
   MAX_PER_WEEK,
   patrolFigures,
   patrolsOf,
@@ -37,6 +39,9 @@ import {
 } from '../../domain/patrols.ts';
 import { gridLabel, gridsInScope, userLabel } from '../cases/lookup.ts';
 import { ReportForm } from '../report/ReportForm.tsx';
+import type { PhotoRef } from '../../domain/evidence.ts';
+import { LazyPhotoCapture } from '../evidence/lazyCapture.tsx';
+import { PhotoStrip } from '../evidence/PhotoStrip.tsx';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { EmptyState, ListSkeleton } from '../../ui/EmptyState.tsx';
@@ -218,6 +223,10 @@ function PatrolView({ session, records, org, gridId, patrol: p, mine }: { sessio
   const open = p.endedAt === undefined;
   const wake = useWakeLock(mine && open);
   const [note, setNote] = useState('');
+  const [photos, setPhotos] = useState<PhotoRef[]>([]);
+  const [photoBusy, setPhotoBusy] = useState(false);
+  // A new capture after each check-in (its photos went with it).
+  const [captureKey, setCaptureKey] = useState(0);
   const [gps, setGps] = useState<Gps>({ kind: 'idle' });
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState('');
@@ -237,9 +246,11 @@ function PatrolView({ session, records, org, gridId, patrol: p, mine }: { sessio
     const fix = await currentFix();
     if (!mounted.current) return;
     if ('error' in fix) return setGps({ kind: 'error', text: fix.error });
-    const r = records.patrolAct(gridId, 'checkin_recorded', { patrolId: p.id, fix, ...(note.trim() ? { note: note.trim() } : {}) });
+    const r = records.patrolAct(gridId, 'checkin_recorded', { patrolId: p.id, fix, ...(note.trim() ? { note: note.trim() } : {}), ...(photos.length ? { photos } : {}) });
     if (!r.ok) return setGps({ kind: 'error', text: failure(r) });
     setNote('');
+    setPhotos([]);
+    setCaptureKey((k) => k + 1);
     setGps({ kind: 'done', m: Math.round(fix.accuracyM) });
   };
   const end = () => {
@@ -268,7 +279,17 @@ function PatrolView({ session, records, org, gridId, patrol: p, mine }: { sessio
           <Field id="pa-note" label={t('pa.checkinNote')} hint={t('pa.checkinNoteHint')}>
             <input id="pa-note" type="text" maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} aria-describedby="pa-note-hint" />
           </Field>
-          <button type="button" class="btn btn-primary pa-big" onClick={checkin} disabled={gps.kind === 'busy'}>
+          <LazyPhotoCapture
+            key={captureKey}
+            session={session}
+            id="pa-photo"
+            label={t('pa.checkinPhotos')}
+            hint={t('pa.checkinPhotosHint', { max: MAX_CHECKIN_PHOTOS })}
+            max={MAX_CHECKIN_PHOTOS}
+            onChange={setPhotos}
+            onBusy={setPhotoBusy}
+          />
+          <button type="button" class="btn btn-primary pa-big" onClick={checkin} disabled={gps.kind === 'busy' || photoBusy}>
             {t('pa.checkin')}
           </button>
           <p role="status" class={gps.kind === 'error' ? 'field-error' : 'pa-gps'}>
@@ -304,7 +325,7 @@ function PatrolView({ session, records, org, gridId, patrol: p, mine }: { sessio
       ) : null}
       {mine ? <UnsavedRecords records={records} /> : null}
       <Summary patrol={p} now={now} />
-      <Timeline patrol={p} now={now} />
+      <Timeline session={session} patrol={p} now={now} />
       {!open || !mine ? (
         <p class="backlink">
           <a href={routeHref({ name: 'patrol' })}>{t('pa.history')}</a>
@@ -357,7 +378,7 @@ function Summary({ patrol: p, now }: { patrol: Patrol; now: number }) {
 }
 
 /** Start, check-ins, cases and end in time order, with the gaps named as gaps. */
-function Timeline({ patrol: p, now }: { patrol: Patrol; now: number }) {
+function Timeline({ session, patrol: p, now }: { session: Session; patrol: Patrol; now: number }) {
   const s = summarizePatrol(p);
   type Row = { ms: number; key: string; node: preact.ComponentChildren; cls?: string };
   const rows: Row[] = [{ ms: p.startedMs, key: 'start', node: <strong>{t('pa.startRow')}</strong> }];
@@ -388,6 +409,7 @@ function Timeline({ patrol: p, now }: { patrol: Patrol; now: number }) {
             {c.fix.lat.toFixed(5)}, {c.fix.lng.toFixed(5)}
           </span>
           {c.note ? <span class="pa-cnote">{c.note}</span> : null}
+          {c.photos?.length ? <PhotoStrip session={session} photos={c.photos} label={t('pa.checkinPhotosOf', { n: i + 1 })} /> : null}
         </>
       ),
     }),

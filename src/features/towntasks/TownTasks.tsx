@@ -46,6 +46,7 @@ import { Field, describedBy } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { gridLabel, townLabel, villageLabel } from '../cases/lookup.ts';
 import { LazyPhotoCapture } from '../evidence/lazyCapture.tsx';
+import { PhotoStrip } from '../evidence/PhotoStrip.tsx';
 import { saveBlob } from '../exports/ExportButtons.tsx';
 import { UnsavedRecords } from '../party/Unsaved.tsx';
 import './towntasks.css';
@@ -53,6 +54,8 @@ import './towntasks.css';
 const DAY = 86_400_000;
 /** Long lists show this many rows first, and a button for the rest (design-system.md). */
 const LIST_FIRST = 20;
+/** Answers shown before 显示全部 on the sender's task (each may load a thumbnail). */
+const ANSWERS_FIRST = 20;
 const TONE: Record<GridTaskStatus, string> = { open: 'blue', overdue: 'red', done: 'green', cancelled: 'grey' };
 
 export interface TownTasksProps {
@@ -185,7 +188,7 @@ function TaskCards({ items, townId }: { items: ReturnType<typeof gridTasks>; tow
   );
 }
 
-function WorkerTask({ session, records, org, townId, taskId }: { session: Session; records: RecordsApi; org: OrgView; townId: string; taskId: string }) {
+function WorkerTask({ session, records, townId, taskId }: { session: Session; records: RecordsApi; org: OrgView; townId: string; taskId: string }) {
   void records.version.value; // a child of a signal-reading screen: subscribes itself (signals skip same-prop children)
   const user = session.user;
   const gridId = user.gridId ?? '';
@@ -267,38 +270,59 @@ function WorkerTask({ session, records, org, townId, taskId }: { session: Sessio
       ) : null}
       <section aria-labelledby="tt-entries">
         <h2 id="tt-entries">{t('tt.myEntries', { n: task.target > 0 ? `${entries.length}/${task.target}` : entries.length })}</h2>
-        <EntryList task={task} entries={entries} townId={townId} editable={!task.cancelledAt} org={org} />
+        <EntryList session={session} task={task} entries={entries} townId={townId} editable={!task.cancelledAt} />
       </section>
     </div>
   );
 }
 
-function EntryList({ task, entries, townId, editable }: { task: Task; entries: TaskEntry[]; townId: string; editable: boolean; org: OrgView }) {
+/**
+ * Entries as cards: the label, the form's values in form order, and a photo answer as its thumbnail (PhotoStrip:
+ * the full photo opens in the viewer; the blob comes from the device's copy, or from the relay, which serves it to
+ * the answers' readers: server/blobhttp.ts). `gridOf`: the sender's view names each entry's grid.
+ */
+function EntryList({ session, task, entries, townId, editable, gridOf }: { session: Session; task: Task; entries: TaskEntry[]; townId: string; editable: boolean; gridOf?: (e: TaskEntry) => string }) {
   if (entries.length === 0) return null;
   return (
     <ul class="tt-cards">
-      {entries.map((e) => (
-        <li key={e.id} class="card tt-card">
-          {editable ? (
-            <a class="row-link" href={routeHref({ name: 'towntasks', town: townId, task: task.id, view: 'entry', entry: e.id })}>
+      {entries.map((e) => {
+        const photos = task.form.flatMap((f) => {
+          const x = e.values[f.key];
+          return typeof x === 'object' ? [{ label: f.label, ref: x as PhotoRef }] : [];
+        });
+        const plain = task.form.filter((f) => f.kind !== 'photo');
+        return (
+          <li key={e.id} class="card tt-card" data-testid="tt-entry">
+            {editable ? (
+              <a class="row-link" href={routeHref({ name: 'towntasks', town: townId, task: task.id, view: 'entry', entry: e.id })}>
+                <strong>{e.label}</strong>
+              </a>
+            ) : (
               <strong>{e.label}</strong>
-            </a>
-          ) : (
-            <strong>{e.label}</strong>
-          )}
-          {task.form.length > 0 ? (
-            <p class="tt-values">
-              {task.form.map((f) => (
-                <span key={f.key}>
-                  {f.label}
-                  {t('app.colon')}
-                  {valueText(f, e.values[f.key])}
+            )}
+            {gridOf ? <span class="muted tt-entry-grid"> · {gridOf(e)}</span> : null}
+            {plain.length > 0 ? (
+              <p class="tt-values">
+                {plain.map((f) => (
+                  <span key={f.key}>
+                    {f.label}
+                    {t('app.colon')}
+                    {valueText(f, e.values[f.key])}
+                  </span>
+                ))}
+              </p>
+            ) : null}
+            {photos.map((ph) => (
+              <div key={ph.label} class="tt-photo">
+                <span class="tt-photo-label" aria-hidden="true">
+                  {ph.label}
                 </span>
-              ))}
-            </p>
-          ) : null}
-        </li>
-      ))}
+                <PhotoStrip session={session} photos={[ph.ref]} label={ph.label} />
+              </div>
+            ))}
+          </li>
+        );
+      })}
     </ul>
   );
 }
@@ -601,7 +625,41 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
           </button>
         ) : null}
       </section>
+      <SenderAnswers session={session} records={records} org={org} task={task} townId={townId} grids={shown.map((g) => g.gridId)} />
     </div>
+  );
+}
+
+/** The answers of the held target grids, newest first (ANSWERS_FIRST, then all), with their photos. */
+function SenderAnswers({ session, records, org, task, townId, grids }: { session: Session; records: RecordsApi; org: OrgView; task: Task; townId: string; grids: string[] }) {
+  const [all, setAll] = useState(false);
+  const gridOfEntry = new Map<string, string>();
+  const entries: TaskEntry[] = [];
+  for (const g of grids) {
+    for (const e of entriesOf(records.taskAnswers(g), task.id)) {
+      entries.push(e);
+      gridOfEntry.set(e.id, g);
+    }
+  }
+  entries.sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0));
+  return (
+    <section aria-labelledby="tt-answers">
+      <h2 id="tt-answers">{t('tt.answers', { n: entries.length })}</h2>
+      {entries.length === 0 ? <p class="muted">{t('tt.answersNone')}</p> : null}
+      <EntryList
+        session={session}
+        task={task}
+        entries={all ? entries : entries.slice(0, ANSWERS_FIRST)}
+        townId={townId}
+        editable={false}
+        gridOf={(e) => gridLabel(org, gridOfEntry.get(e.id) ?? '')}
+      />
+      {!all && entries.length > ANSWERS_FIRST ? (
+        <button type="button" class="btn btn-quiet" onClick={() => setAll(true)}>
+          {t('tt.answersAll', { n: entries.length })}
+        </button>
+      ) : null}
+    </section>
   );
 }
 

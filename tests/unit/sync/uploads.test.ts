@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy, type ShapingProxy } from '../../../bench/lib/proxy.ts';
 import { BLOBS_PATH, CHUNK_BYTES, uploadStatusPath, type UploadStatus } from '../../../src/protocol/blobs.ts';
 import { UserDb, type BlobKind, type BlobRecord } from '../../../src/storage/schema.ts';
-import { Uploader, attachBlobs, type BlobFetch, type OutboxRecord } from '../../../src/sync/uploads.ts';
+import { Uploader, attachBlobs, attachHashes, progressOf, type BlobFetch, type OutboxRecord } from '../../../src/sync/uploads.ts';
+import { recordBlobHashes } from '../../../src/domain/recordblobs.ts';
 import type { CaseEvent } from '../../../src/domain/events.ts';
 import { until } from '../../support/wait.ts';
 import { login, startTestServer, type TestServer } from '../../integration/relay-harness.ts';
@@ -251,6 +252,27 @@ describe('the blob outbox uploader', () => {
       ].sort(),
     );
     expect((await db.blobs.get(sha(other)))!.state).toBe('draft');
+  });
+
+  it("issue 17: a check-in's photos (recordBlobHashes) move from draft into the outbox with no case, and count as waiting", async () => {
+    const db = freshDb();
+    const [full, thumb, other] = [jpeg(60_000), jpeg(4000), jpeg(3000)];
+    await db.blobs.bulkPut([row('photo', full, 1, '', 'draft'), row('thumb', thumb, 1, '', 'draft'), row('thumb', other, 1, '', 'draft')]);
+    const checkin = {
+      id: '01JE0000000000000000000001',
+      type: 'checkin_recorded',
+      actor: 'w0001',
+      at: '1764000000000:0000:n1',
+      data: { patrolId: '01JE0000000000000000000000', fix: { lat: 41.2, lng: 122, accuracyM: 9, fixMs: Date.UTC(2026, 0, 1) }, photos: [{ full: sha(full), thumb: sha(thumb) }] },
+    };
+    const hashes = recordBlobHashes('patrols', checkin);
+    expect(hashes).toEqual([sha(thumb), sha(full)]);
+    expect(await attachHashes(db, hashes.map((h) => [h, undefined] as const), 99)).toBe(2);
+    const rows = await db.blobs.toArray();
+    expect(rows.filter((r) => r.state === 'unsent').map((r) => r.hash).sort()).toEqual([sha(full), sha(thumb)].sort());
+    expect(rows.every((r) => !r.caseId)).toBe(true);
+    expect((await db.blobs.get(sha(other)))!.state).toBe('draft');
+    expect(progressOf(rows)).toMatchObject({ photos: 1, bytes: full.length + thumb.length });
   });
 });
 
