@@ -144,4 +144,25 @@ describe('task docs: what the relay accepts', () => {
     expect(checkAnswerValues(other, 'g0001', [ev('entry_removed', 'w0001', { taskId: 'K1', entryId: 'E6' })], w0001, tasks)).toMatchObject({ code: 'not_authorized' });
     expect(checkAnswerValues(other, 'g0001', [entry('w0001', 'K1', 'E1', { f1: 1, f2: true })], w0001, tasks)).toBeNull();
   });
+  it("GET /api/tasks/t01/progress: the county follows each grid's entries and completion without the answers docs; others as their access allows", async () => {
+    await write('tasks.t01', 'town01', sent('town01', 'K9', { targets: ['g0001', 'g0003'], target: 2 }));
+    await write('taskanswers.g0001', 'w0001', entry('w0001', 'K9', 'E1'), entry('w0001', 'K9', 'E2', { f1: 1, f2: true }), ev('task_completed', 'w0001', { taskId: 'K9' }));
+    const progress = async (who: string, town = 't01') => api(server.url, `/api/tasks/${town}/progress`, { token: tokens[who]! });
+    const county = await progress('county');
+    expect(county.status).toBe(200);
+    const k9 = (county.body as { tasks: Record<string, Record<string, { entries: number; completedAt?: string; late: boolean }>> }).tasks.K9!;
+    expect(k9.g0001).toMatchObject({ entries: 2, late: false });
+    expect(k9.g0001!.completedAt).toMatch(/^\d{13}/);
+    // g0003's worker wrote nothing: the relay holds everything acknowledged, so "no entries" is a fact.
+    expect(k9.g0003).toEqual({ entries: 0, late: false });
+    // The town center reads the same; the grid's worker reads only what its own answers doc gives.
+    expect((await progress('town01')).body).toEqual(county.body);
+    const own = (await progress('w0001')).body as { tasks: Record<string, Record<string, unknown>> };
+    expect(Object.keys(own.tasks.K9!)).toEqual(['g0001']);
+    // Outsiders: another town's center, a unit, no token, a town that does not exist.
+    expect((await progress('town02')).status).toBe(403);
+    expect((await progress('unit001')).status).toBe(403);
+    expect((await api(server.url, '/api/tasks/t01/progress')).status).toBe(401);
+    expect((await progress('county', 't99')).status).toBe(404);
+  });
 });

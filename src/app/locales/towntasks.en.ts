@@ -56,6 +56,8 @@ export const towntasksEn: TownTasksMessages = {
   'tt.col.status': 'Status',
   'tt.col.completedAt': 'Completed',
   'tt.unknown': 'Not synced',
+  'tt.fromRelay': 'Progress of {n} grids is from the server (updated {time}).',
+  'tt.unknownGrids': 'Progress of {n} grids is not synced yet; it updates once online.',
   'tt.grids': 'Progress per grid',
   'tt.answers': 'Answers ({n})',
   'tt.answersNone': 'No grid has answered yet.',

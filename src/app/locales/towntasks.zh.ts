@@ -59,6 +59,8 @@ export const towntasksZh = {
   'tt.col.status': '状态',
   'tt.col.completedAt': '完成时间',
   'tt.unknown': '未同步',
+  'tt.fromRelay': '其中 {n} 个网格的进度来自服务器（{time} 更新）。',
+  'tt.unknownGrids': '{n} 个网格的进度尚未同步，联网后自动更新。',
   'tt.grids': '各网格进度',
   'tt.answers': '填报内容（{n} 条）',
   'tt.answersNone': '还没有网格填报。',

@@ -8,10 +8,12 @@
  *    withdrawal, a second device's completion), is said in words;
  *  - a town center or the county (#/towntasks): the tasks of their town(s) with "done of N" per task, 下发新任务
  *    (#/towntasks/new: the town, a grid, a village's grids or the whole town, resolved to grid ids when sent), a task:
- *    progress per grid live (the answers docs they hold), CSV export of the answers, 撤回 by the sending side;
+ *    progress per grid live (the answers docs they hold; for the grids they do not hold, the county's case, what the
+ *    relay last said, GET /api/tasks/<town>/progress, fetched while the screen is open and online), CSV export of the
+ *    answers, 撤回 by the sending side;
  *  - a village secretary: the tasks for their village's grids and their progress, without the sender's actions.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { formatDateTime, formatNumber, t } from '../../app/i18n.ts';
 import '../../app/locales/towntasks.zh.ts';
 import type { RecordResult, RecordsApi } from '../../app/records.ts';
@@ -37,6 +39,7 @@ import {
   type TaskEntry,
   type TaskField,
   type TaskProgress,
+  type RemoteProgress,
 } from '../../domain/towntasks.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
@@ -470,8 +473,54 @@ function heldTasks(records: RecordsApi): Array<Task & { townId: string }> {
   return out.sort((a, b) => (a.sentAt < b.sentAt ? 1 : a.sentAt > b.sentAt ? -1 : 0));
 }
 
-function progressOf(records: RecordsApi, task: Task, now: number): TaskProgress {
-  return taskProgress(task, (g) => records.taskAnswers(g), now);
+function progressOf(records: RecordsApi, task: Task & { townId: string }, now: number, remote: Remote): TaskProgress {
+  return taskProgress(task, (g) => records.taskAnswers(g), now, remote.byTown[task.townId]?.tasks[task.id]);
+}
+
+/** What the relay last said of the towns' tasks (RemoteProgress), and when; kept for the session (never the next user's). */
+interface Remote {
+  byTown: Record<string, { atMs: number; tasks: RemoteProgress }>;
+}
+const remoteCache = new WeakMap<Session, Remote>();
+const REMOTE_EVERY_MS = 60_000;
+
+/**
+ * The relay's progress of `towns` whose tasks target grids this device does not hold (a county center), fetched on
+ * mount and every REMOTE_EVERY_MS while online; offline, the last answer stays (its time is shown) or the grids
+ * read 未同步.
+ */
+function useRemoteProgress(session: Session, records: RecordsApi, towns: readonly string[]): Remote {
+  const [, setTick] = useState(0);
+  const key = towns.join(',');
+  let remote = remoteCache.get(session);
+  if (!remote) remoteCache.set(session, (remote = { byTown: {} }));
+  const cache = remote;
+  useEffect(() => {
+    const held = new Set(records.taskAnswerGrids());
+    const wanted = towns.filter((town) => [...(records.tasks(town)?.tasks.values() ?? [])].some((task) => task.targets.some((g) => !held.has(g))));
+    if (!session.api || wanted.length === 0) return;
+    let live = true;
+    const load = async () => {
+      for (const town of wanted) {
+        try {
+          const r = await session.api!(`/api/tasks/${encodeURIComponent(town)}/progress`);
+          if (!r.ok) continue;
+          const body = (await r.json()) as { tasks: RemoteProgress };
+          cache.byTown[town] = { atMs: session.now(), tasks: body.tasks };
+          if (live) setTick((n) => n + 1);
+        } catch {
+          // Offline: the last answer (or 未同步) stays.
+        }
+      }
+    };
+    void load();
+    const every = setInterval(() => void load(), REMOTE_EVERY_MS);
+    return () => {
+      live = false;
+      clearInterval(every);
+    };
+  }, [key, session, records]);
+  return cache;
 }
 
 function SenderList({ session, records, org }: { session: Session; records: RecordsApi; org: OrgView }) {
@@ -482,6 +531,7 @@ function SenderList({ session, records, org }: { session: Session; records: Reco
   // A village secretary sees the tasks for their village's grids; the senders every task of their towns.
   const all = heldTasks(records).filter((task) => user.role !== 'secretary' || task.targets.some((g) => grids.has(g)));
   const maySend = records.taskTowns().some((town) => records.maySendTasks(town));
+  const remote = useRemoteProgress(session, records, user.role === 'secretary' ? [] : records.taskTowns());
   return (
     <div class="tt">
       <ScreenTitle suffix={t('app.name')}>{t('tt.title')}</ScreenTitle>
@@ -499,7 +549,7 @@ function SenderList({ session, records, org }: { session: Session; records: Reco
       ) : (
         <ul class="tt-cards">
           {all.map((task) => {
-            const p = progressOf(records, task, now);
+            const p = progressOf(records, task, now, remote);
             return (
               <li key={`${task.townId}/${task.id}`} class="card tt-card">
                 <a class="row-link" href={routeHref({ name: 'towntasks', town: task.townId, task: task.id })}>
@@ -527,6 +577,7 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
   const [all, setAll] = useState(false);
   const task = records.tasks(townId)?.tasks.get(taskId);
   const now = session.now();
+  const remote = useRemoteProgress(session, records, session.user.role === 'secretary' ? [] : [townId]);
   if (!task) {
     return (
       <div class="tt">
@@ -536,8 +587,11 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
       </div>
     );
   }
-  const p = progressOf(records, task, now);
+  const p = progressOf(records, { ...task, townId }, now, remote);
   const grids = new Set(records.taskAnswerGrids());
+  const fromRelay = remote.byTown[townId];
+  const relayGrids = fromRelay ? p.grids.filter((g) => !grids.has(g.gridId) && g.known).length : 0;
+  const unknownGrids = p.grids.filter((g) => !g.known).length;
   const shown = session.user.role === 'secretary' ? p.grids.filter((g) => grids.has(g.gridId)) : p.grids;
   const mayCancel = records.maySendTasks(townId) && sideOf(session.user.role) === task.by && !task.cancelledAt;
   const cancel = () => {
@@ -563,6 +617,8 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
         <strong>{t('tt.progress', { done: p.done, total: p.total })}</strong>
         {task.target > 0 ? <span class="muted"> · {t('tt.entries', { n: p.entries })}</span> : null}
       </p>
+      {relayGrids > 0 && fromRelay ? <p class="muted tt-source">{t('tt.fromRelay', { n: relayGrids, time: formatDateTime(fromRelay.atMs) })}</p> : null}
+      {unknownGrids > 0 && session.user.role !== 'secretary' ? <p class="muted tt-source">{t('tt.unknownGrids', { n: unknownGrids })}</p> : null}
       {task.instructions ? <p class="measure tt-instructions">{task.instructions}</p> : null}
       {task.cancelledAt ? <Alert tone="warning">{t('tt.cancelledAt', { time: formatDateTime(hlcMs(task.cancelledAt)) })}</Alert> : null}
       {error ? <Alert tone="error">{error}</Alert> : null}

@@ -1,0 +1,67 @@
+// Issue 17: a county center follows a task sent down without syncing the grids' answers: the task screen shows
+// what the relay last said (GET /api/tasks/<town>/progress) for the grids the device does not hold, says where the
+// figures come from, and says 未同步 while it has never reached the relay.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRecordsApi } from '../../src/app/records.ts';
+import type { Session } from '../../src/app/services.ts';
+import { formatHlc, HybridClock } from '../../src/domain/hlc.ts';
+import { newId } from '../../src/domain/ids.ts';
+import { TownTasksScreen } from '../../src/features/towntasks/TownTasks.tsx';
+import { FakeSession, FakeWorld, NOW, stubRecordSync } from './fake-services.ts';
+import { mount, settle, waitFor, type Mounted } from './helpers.ts';
+
+const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+const at = (ms: number) => formatHlc({ ms, counter: 0, node: 'ui' });
+const sent = {
+  id: newId(NOW - 3_600_000, rnd),
+  type: 'task_sent',
+  actor: 'county',
+  at: at(NOW - 3_600_000),
+  data: { taskId: 'K1', by: 'county', title: '汛后房屋受损统计', deadlineMs: NOW + 86_400_000, target: 0, form: [], scope: { kind: 'village', id: 't01v01' }, targets: ['g0001', 'g0002'] },
+};
+
+function countySession(api: Session['api']): Session {
+  const world = new FakeWorld();
+  const session = new FakeSession(world, world.user('county'));
+  const records = createRecordsApi({
+    user: session.user,
+    sync: stubRecordSync({ 'tasks.t01': [sent] }),
+    org: () => session.org.peek(),
+    clock: new HybridClock('ui', () => NOW),
+    now: () => NOW,
+    random: rnd,
+    report: (input) => session.report(input),
+  });
+  return Object.assign(session, { records, api }) as unknown as Session;
+}
+
+let m: Mounted | null = null;
+afterEach(() => {
+  m?.unmount();
+  m = null;
+});
+
+describe('tasks sent down: progress from the relay (issue 17)', () => {
+  it('shows each grid as the relay folded it, and says so', async () => {
+    const calls: string[] = [];
+    const api = (async (path: string) => {
+      calls.push(path);
+      return new Response(JSON.stringify({ townId: 't01', tasks: { K1: { g0001: { entries: 3, completedAt: at(NOW - 600_000), late: false }, g0002: { entries: 1, late: false } } } }), { status: 200 });
+    }) as Session['api'];
+    m = await mount(<TownTasksScreen session={countySession(api)} town="t01" task="K1" />);
+    await waitFor(() => m!.root.textContent?.includes('1/2 个网格已完成') ?? false, 'progress from the relay');
+    expect(calls).toEqual(['/api/tasks/t01/progress']);
+    expect(m.root.textContent).toContain('其中 2 个网格的进度来自服务器');
+    expect(m.root.textContent).not.toContain('未同步');
+  });
+
+  it('offline: 未同步 for every grid, and says it will update', async () => {
+    const api = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as unknown as Session['api'];
+    m = await mount(<TownTasksScreen session={countySession(api)} town="t01" task="K1" />);
+    await settle();
+    expect(m.root.textContent).toContain('0/2 个网格已完成');
+    expect(m.root.textContent).toContain('2 个网格的进度尚未同步');
+  });
+});
