@@ -74,7 +74,7 @@ describe('修改任务 (issue 17)', () => {
     expect(mustFind(m.root, '#tt-am-deadline-error').textContent).toBe('截止日期要晚于今天。');
     expect(mustFind(m.root, '#tt-am-target-error').textContent).toBe('目标条数填 0 到 9999 的整数。');
     expect(deadline.getAttribute('aria-invalid')).toBe('true');
-    expect(deadline.getAttribute('aria-describedby')).toBe('tt-am-deadline-error');
+    expect(deadline.getAttribute('aria-describedby')).toBe('tt-am-deadline-hint tt-am-deadline-error');
     expect(docs['tasks.t01']).toHaveLength(1);
 
     await type(title, '燃气瓶安全排查');

@@ -66,6 +66,7 @@ export const towntasksEn: TownTasksMessages = {
   'tt.amend.title': 'Change the task',
   'tt.amend.lead': 'The title, instructions, deadline and target count can change; the form cannot (what was filled is checked against it). Grid workers see that the task was changed.',
   'tt.amend.targetHint': '0 to 9999; 0: no count.',
+  'tt.amend.deadlineHint': 'Due at 23:59 that day (China time).',
   'tt.amend.save': 'Save the changes',
   'tt.amend.keep': 'Keep it as it is',
   'tt.amend.saved': 'Changes saved; grid workers see them once they sync.',

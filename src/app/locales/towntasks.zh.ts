@@ -69,6 +69,7 @@ export const towntasksZh = {
   'tt.amend.title': '修改任务',
   'tt.amend.lead': '可以改名称、说明、截止日期和目标条数；填报项不能改（已填的内容按原填报项核对）。网格员会看到任务已修改。',
   'tt.amend.targetHint': '0 到 9999；填 0 表示不计条数。',
+  'tt.amend.deadlineHint': '到当天 23:59 截止。',
   'tt.amend.save': '保存修改',
   'tt.amend.keep': '不改了',
   'tt.amend.saved': '已保存修改，网格员同步后看到新的内容。',

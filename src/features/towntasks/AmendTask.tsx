@@ -86,7 +86,7 @@ export function AmendForm({ task, townId, records, now, onDone, errorText }: { t
     'aria-invalid': errors[k] ? ('true' as const) : undefined,
   });
   return (
-    <section class="card tt-amend" aria-labelledby="tt-amend-h">
+    <section class="card tt-amend measure" aria-labelledby="tt-amend-h">
       <h2 id="tt-amend-h">{t('tt.amend.title')}</h2>
       <p class="muted">{t('tt.amend.lead')}</p>
       <form class="tt-form" onSubmit={submit} noValidate>
@@ -97,8 +97,8 @@ export function AmendForm({ task, townId, records, now, onDone, errorText }: { t
           <textarea rows={3} maxLength={2000} {...input('instructions')} aria-describedby={describedBy('tt-am-instructions', false, errors.instructions)} />
         </Field>
         <div class="tt-row">
-          <Field id="tt-am-deadline" label={t('tt.form.deadline')} error={errors.deadline}>
-            <input type="date" min={cstDate(now + 86_400_000)} {...input('deadline')} aria-describedby={describedBy('tt-am-deadline', false, errors.deadline)} />
+          <Field id="tt-am-deadline" label={t('tt.form.deadline')} hint={t('tt.amend.deadlineHint')} error={errors.deadline}>
+            <input type="date" min={cstDate(now + 86_400_000)} {...input('deadline')} aria-describedby={describedBy('tt-am-deadline', true, errors.deadline)} />
           </Field>
           <Field id="tt-am-target" label={t('tt.form.target')} hint={t('tt.amend.targetHint')} error={errors.target}>
             <input type="number" inputMode="numeric" min={0} max={9999} step={1} {...input('target')} aria-describedby={describedBy('tt-am-target', true, errors.target)} />

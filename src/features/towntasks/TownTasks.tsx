@@ -230,6 +230,9 @@ function WorkerTask({ session, records, townId, taskId }: { session: Session; re
         <Deadline task={task} status={progress.status} />
         <span class="muted">{t(`tt.from.${task.by}`)}</span>
       </p>
+      {task.amendedAt && !task.cancelledAt ? (
+        <Alert tone="info">{t('tt.amendedNote', { time: formatDateTime(hlcMs(task.amendedAt)), by: t(`tt.by.${task.by}`), deadline: formatDateTime(task.deadlineMs) })}</Alert>
+      ) : null}
       {task.instructions ? (
         <section aria-labelledby="tt-ins" class="measure">
           <h2 id="tt-ins" class="visually-hidden">
@@ -239,9 +242,6 @@ function WorkerTask({ session, records, townId, taskId }: { session: Session; re
         </section>
       ) : null}
       {task.cancelledAt ? <Alert tone="warning">{t('tt.cancelledNote')}</Alert> : null}
-      {task.amendedAt && !task.cancelledAt ? (
-        <Alert tone="info">{t('tt.amendedNote', { time: formatDateTime(hlcMs(task.amendedAt)), by: t(`tt.by.${task.by}`), deadline: formatDateTime(task.deadlineMs) })}</Alert>
-      ) : null}
       {lostCancelled > 0 ? <Alert tone="warning">{t('tt.superseded.cancelled', { n: lostCancelled })}</Alert> : null}
       {lost.some((s) => s.why === 'completed_twice') ? <Alert tone="info">{t('tt.superseded.completed_twice')}</Alert> : null}
       {completed ? (
