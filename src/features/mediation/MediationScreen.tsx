@@ -212,7 +212,7 @@ function NewDispute({ session, records, api, state, org, caseId }: { session: Se
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [msg, setMsg] = useState<Msg>(null);
   const [busy, setBusy] = useState(false);
-  const existing = caseId ? [...state.disputes.values()].find((d) => d.caseId === caseId) : undefined;
+  const existing = caseId ? [...state.disputes.values()].find((d) => d.caseId === caseId && d.status !== 'withdrawn') : undefined;
 
   // From a case: its grid and description to start from.
   useEffect(() => {
