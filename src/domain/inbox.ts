@@ -114,7 +114,8 @@ export interface InboxDispute {
   townId: string;
   /** The dispute's type (the screen names it). */
   type: string;
-  status: 'open' | 'agreement' | 'referred' | 'failed';
+  /** 'withdrawn' (撤销登记): not open, so it names no one and has no follow-up. */
+  status: 'open' | 'agreement' | 'referred' | 'failed' | 'withdrawn';
   mediators: readonly string[];
   namedAt: Readonly<Record<string, string>>;
   openedBy: string;

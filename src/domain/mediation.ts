@@ -18,6 +18,9 @@
  *  - `outcome_recorded` {disputeId, outcome, followUpMs? (agreement), referredTo? (referred)}: a mediator of the
  *    dispute or the town center, once: open -> settled | referred | failed.
  *  - `followup_done` {disputeId, kept}: after an agreement, once (a mediator or the town center).
+ *  - `dispute_withdrawn` {disputeId, reason}: a dispute registered by mistake (撤销登记), by its opener or the town
+ *    center, while it is open (no outcome): open -> withdrawn. A withdrawn dispute counts in no figure; any later
+ *    event on it is superseded. An outcome and a withdrawal made offline: the first by (at, id) counts.
  * Authority (role, scope, eligibility, being a mediator) is checked by the relay when an event is written, against
  * the org doc and the summary as the relay holds them then (server/validate.ts, the rules here); the fold takes an
  * accepted event as a fact and checks only the dispute's state. Two mediators who record outcomes offline: both are
@@ -50,7 +53,7 @@ export const DISPUTE_TYPES = ['neighbour', 'family', 'land', 'housing', 'debt', 
 export type DisputeType = (typeof DISPUTE_TYPES)[number];
 export const OUTCOMES = ['agreement', 'referred', 'failed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
-export type DisputeStatus = 'open' | Outcome;
+export type DisputeStatus = 'open' | Outcome | 'withdrawn';
 
 const SUMMARY_SCHEMAS = {
   dispute_opened: v.strictObject({
@@ -76,6 +79,8 @@ const SUMMARY_SCHEMAS = {
   ),
   /** The follow-up visit: whether the agreement was kept. */
   followup_done: v.strictObject({ disputeId: eventId, kept: v.boolean() }),
+  /** 撤销登记: a dispute registered by mistake, with why (shown to the town and the mediators). */
+  dispute_withdrawn: v.strictObject({ disputeId: eventId, reason: text(200) }),
 } as const;
 
 export const PARTY_SIDES = ['applicant', 'respondent', 'other'] as const;
@@ -163,6 +168,19 @@ export function mayMediate(user: UserInfo, townId: string, d: Pick<Dispute, 'med
 }
 
 /**
+ * Who may withdraw a dispute (撤销登记): its opener or the town center. Authority only: whether it is still open is
+ * the fold's (`mayWithdrawNow` for the screen), so an offline race with an outcome is accepted and settled by (at, id).
+ */
+export function mayWithdraw(user: UserInfo, townId: string, d: Pick<Dispute, 'openedBy'>): boolean {
+  return isCenter(user, townId) || user.id === d.openedBy;
+}
+
+/** Whether the screen offers 撤销登记 now: an allowed user, the dispute open (no outcome recorded). */
+export function mayWithdrawNow(user: UserInfo, townId: string, d: Pick<Dispute, 'openedBy' | 'status'>): boolean {
+  return d.status === 'open' && mayWithdraw(user, townId, d);
+}
+
+/**
  * Authority for a new summary event of `townId`'s doc, against the org as it is now and the summary folded so far
  * (the relay's check when the event is written; the app asks the same before it appends). Null when allowed, else why.
  * State (open or not, outcome once) is not authority: the fold settles it (an offline race is accepted).
@@ -184,6 +202,7 @@ export function summaryRefusal(e: SummaryEvent, user: UserInfo, townId: string, 
     for (const m of e.data.mediators) if (!eligibleMediator(org.user(m), grid)) return `${m} may not mediate a dispute of grid ${d.gridId}`;
     return null;
   }
+  if (e.type === 'dispute_withdrawn') return mayWithdraw(user, townId, d) ? null : 'only the town center or who opened the dispute withdraws it';
   return mayMediate(user, townId, d) ? null : `${user.id} does not mediate dispute ${d.id}`;
 }
 
@@ -205,6 +224,8 @@ export interface Dispute {
   followUpMs?: number;
   referredTo?: string;
   followUp?: { kept: boolean; by: string; at: string };
+  /** 撤销登记: who, when and why (status 'withdrawn'). */
+  withdrawn?: { by: string; at: string; reason: string };
 }
 
 export interface MediationState {
@@ -268,6 +289,11 @@ function applySummary(s: MediationState, e: SummaryEvent): boolean {
       if (d.status !== 'agreement' || d.followUp) return false;
       d.followUp = { kept: e.data.kept, by: e.actor, at: e.at };
       return true;
+    case 'dispute_withdrawn':
+      if (d.status !== 'open') return false;
+      d.status = 'withdrawn';
+      d.withdrawn = { by: e.actor, at: e.at, reason: e.data.reason };
+      return true;
   }
 }
 
@@ -293,7 +319,10 @@ export interface MediationFigures {
   followUpsOverdue: number;
 }
 
-/** Per grid: disputes opened in [fromMs, toMs), outcomes recorded in it (by HLC time), follow-ups overdue now. */
+/**
+ * Per grid: disputes opened in [fromMs, toMs), outcomes recorded in it (by HLC time), follow-ups overdue now.
+ * A withdrawn dispute (registered by mistake) counts nowhere.
+ */
 export function mediationByGrid(s: MediationState, fromMs: number, toMs: number, nowMs: number): MediationFigures[] {
   const per = new Map<string, MediationFigures>();
   const fig = (gridId: string) => {
@@ -306,6 +335,7 @@ export function mediationByGrid(s: MediationState, fromMs: number, toMs: number,
     return ms >= fromMs && ms < toMs;
   };
   for (const d of s.disputes.values()) {
+    if (d.status === 'withdrawn') continue;
     if (inside(d.openedAt)) fig(d.gridId).opened++;
     if (d.outcomeAt && inside(d.outcomeAt)) {
       const f = fig(d.gridId);

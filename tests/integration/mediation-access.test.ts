@@ -117,3 +117,39 @@ describe('dispute.t01.<id> (the details)', () => {
     still.destroy();
   });
 });
+
+describe('撤销登记 (dispute_withdrawn) on the relay', () => {
+  const D4 = '01JD0000000000000000000004';
+  const D5 = '01JD0000000000000000000005';
+  const wd = (actor: string, disputeId = D4, reason = '重复登记') => ev('dispute_withdrawn', actor, { disputeId, reason });
+
+  it("refuses a mediator who did not open it, a member, a secretary, a forged actor, no reason; another town's center cannot even open the doc", async () => {
+    expect(await write('mediation.t01', 'w0001', opened('w0001', D4, ['w0001', 'p0001']))).toBe('saved');
+    const cases: Array<[who: string, value: unknown, code: string]> = [
+      ['p0001', wd('p0001'), 'not_authorized'],
+      ['p0002', wd('p0002'), 'not_authorized'],
+      ['st01v01', wd('st01v01'), 'not_authorized'],
+      ['p0001', wd('w0001'), 'forged_actor'],
+      ['w0001', wd('w0001', D4, ' '), 'invalid_event'],
+      ['w0001', wd('w0001', D4, '错'.repeat(201)), 'invalid_event'],
+      ['county', wd('county'), 'read_only'],
+    ];
+    for (const [who, value, code] of cases) expect(await write('mediation.t01', who, value), `${who} ${code}`).toEqual(expect.objectContaining({ code }));
+    expect(await upgradeStatus(ws('mediation.t01', 'town02'))).toBe(403);
+  });
+
+  it('the opener withdraws; a mediator offline recorded an outcome later: accepted (they had the authority), the fold keeps the first', async () => {
+    expect(await write('mediation.t01', 'w0001', wd('w0001'))).toBe('saved');
+    expect(await write('mediation.t01', 'p0001', ev('outcome_recorded', 'p0001', { disputeId: D4, outcome: 'failed' }))).toBe('saved');
+    // The town center withdraws a dispute it did not open.
+    expect(await write('mediation.t01', 'w0001', opened('w0001', D5, ['w0001']))).toBe('saved');
+    expect(await write('mediation.t01', 'town01', wd('town01', D5, '登错网格'))).toBe('saved');
+    const r = new SyncClient(server.wsBase, 'mediation.t01', tokens.town01!);
+    await r.synced();
+    const s = foldMediation(r.doc.getArray('events').toArray());
+    expect(s.disputes.get(D4)).toMatchObject({ status: 'withdrawn', withdrawn: { by: 'w0001', reason: '重复登记' } });
+    expect(s.disputes.get(D5)).toMatchObject({ status: 'withdrawn', withdrawn: { by: 'town01', reason: '登错网格' } });
+    expect(s.superseded.filter((x) => x.disputeId === D4).map((x) => [x.actor, x.type])).toEqual([['p0001', 'outcome_recorded']]);
+    r.destroy();
+  });
+});

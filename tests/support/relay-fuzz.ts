@@ -685,7 +685,7 @@ export async function fuzzRelay(server: TestServer, opts: FuzzOptions): Promise<
         : kind === 'party'
           ? PARTY_EVENT_TYPES
           : kind === 'mediation'
-            ? ['dispute_opened', 'mediators_set', 'outcome_recorded', 'x']
+            ? ['dispute_opened', 'mediators_set', 'outcome_recorded', 'dispute_withdrawn', 'x']
             : kind === 'dispute'
               ? ['parties_saved', 'session_recorded', 'x']
               : ['learner_saved', 'session_recorded', 'x'];

@@ -124,6 +124,23 @@ export const mediationZh = {
   'md.caseNote': '经调解达成协议：{terms}',
   'md.openCase': '打开案件',
   'md.notFound': '找不到这条纠纷（可能还没同步到本机）。',
+  'md.status.withdrawn': '已撤销',
+  'md.wd.title': '撤销登记',
+  'md.wd.lead': '登记错了（重复登记、不是纠纷、登错网格）可以撤销。撤销后不再调解，也不计入考核。',
+  'md.wd.start': '撤销这条登记',
+  'md.wd.reason': '撤销原因',
+  'md.wd.reasonHint': '写明为什么撤销，最多 {n} 字，镇街中心和调解员都看得到。',
+  'md.wd.errEmpty': '请写撤销原因。',
+  'md.wd.errLong': '撤销原因最多 {n} 字。',
+  'md.wd.next': '下一步',
+  'md.wd.keep': '不撤销',
+  'md.wd.confirm': '撤销后不能恢复，这条纠纷不再调解、不计入考核。确定撤销？',
+  'md.wd.do': '确定撤销',
+  'md.wd.back': '返回修改',
+  'md.wd.line': '{who} 于 {time} 撤销',
+  'md.wd.reasonLine': '原因：{reason}',
+  'md.supersededWithdrawn': '你离线时的操作没有生效：{name} 已于 {time} 撤销了这条登记（以先记录的为准）。',
+  'md.supersededOutcome': '你离线时的撤销没有生效：{name} 先记录了这条纠纷的结果（以先记录的为准）。',
 } as const;
 
 export type MediationMessages = Record<keyof typeof mediationZh, string>;

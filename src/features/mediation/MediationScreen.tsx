@@ -26,6 +26,7 @@ import {
   mayMediate,
   mayOpen,
   mediationByGrid,
+  mayWithdrawNow,
   OUTCOMES,
   PARTY_SIDES,
   type Dispute,
@@ -44,6 +45,7 @@ import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
 import { gridLabel, gridsInScope, userLabel } from '../cases/lookup.ts';
 import { UnsavedRecords } from '../party/Unsaved.tsx';
 import { MediationTable } from './MediationTable.tsx';
+import { WithdrawCard } from './Withdraw.tsx';
 import './mediation.css';
 
 const DAY = 86_400_000;
@@ -173,6 +175,7 @@ function DisputeCard({ d, org, now }: { d: Dispute; org: OrgView | null; now: nu
         ) : null}
         {d.caseId ? <span class="muted">{t('md.fromCase')}</span> : null}
       </p>
+      {d.withdrawn ? <p class="md-small md-wd-reason">{t('md.wd.reasonLine', { reason: d.withdrawn.reason })}</p> : null}
       <p class="muted md-small">{t('md.openedLine', { who: userLabel(org, d.openedBy), time: formatDateTime(hlcMs(d.openedAt)) })}</p>
     </li>
   );
@@ -209,7 +212,7 @@ function NewDispute({ session, records, api, state, org, caseId }: { session: Se
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [msg, setMsg] = useState<Msg>(null);
   const [busy, setBusy] = useState(false);
-  const existing = caseId ? [...state.disputes.values()].find((d) => d.caseId === caseId) : undefined;
+  const existing = caseId ? [...state.disputes.values()].find((d) => d.caseId === caseId && d.status !== 'withdrawn') : undefined;
 
   // From a case: its grid and description to start from.
   useEffect(() => {
@@ -450,7 +453,13 @@ function DisputeView({ session, records, api, state, dispute: d, org }: { sessio
       <UnsavedRecords records={records} />
       {mine.map((x) => (
         <Alert key={x.id} tone="warning">
-          {x.type === 'outcome_recorded' && d.outcomeBy ? t('md.superseded', { name: userLabel(org, d.outcomeBy) }) : t('md.supersededOther')}
+          {d.withdrawn && x.type !== 'dispute_withdrawn'
+            ? t('md.supersededWithdrawn', { name: userLabel(org, d.withdrawn.by), time: formatDateTime(hlcMs(d.withdrawn.at)) })
+            : x.type === 'dispute_withdrawn' && d.outcomeBy
+              ? t('md.supersededOutcome', { name: userLabel(org, d.outcomeBy) })
+              : x.type === 'outcome_recorded' && d.outcomeBy
+                ? t('md.superseded', { name: userLabel(org, d.outcomeBy) })
+                : t('md.supersededOther')}
         </Alert>
       ))}
       <div role="status">{msg ? <Alert tone={msg.tone}>{msg.text}</Alert> : null}</div>
@@ -472,6 +481,15 @@ function DisputeView({ session, records, api, state, dispute: d, org }: { sessio
                   <dd>
                     {t(`md.status.${d.status}`)} · {t('md.outcomeLine', { who: userLabel(org, d.outcomeBy ?? ''), time: formatDateTime(hlcMs(d.outcomeAt)) })}
                     {d.referredTo ? <div>{t('md.referredTo', { to: d.referredTo })}</div> : null}
+                  </dd>
+                </>
+              ) : null}
+              {d.withdrawn ? (
+                <>
+                  <dt>{t('md.status.withdrawn')}</dt>
+                  <dd>
+                    {t('md.wd.line', { who: userLabel(org, d.withdrawn.by), time: formatDateTime(hlcMs(d.withdrawn.at)) })}
+                    <div class="prewrap">{t('md.wd.reasonLine', { reason: d.withdrawn.reason })}</div>
                   </dd>
                 </>
               ) : null}
@@ -570,6 +588,8 @@ function DisputeView({ session, records, api, state, dispute: d, org }: { sessio
           {detail && writes && d.status === 'open' ? <SessionForm d={d} api={api} org={org} now={now} me={me} done={done} /> : null}
 
           {mediates && d.status === 'open' ? <OutcomeForm d={d} api={api} now={now} writes={writes} done={done} /> : null}
+
+          {api.mayWrite() && mayWithdrawNow(me, townId, d) ? <WithdrawCard d={d} api={api} done={done} /> : null}
 
           {mediates && d.status === 'agreement' && !d.followUp ? (
             <section class="card" aria-labelledby="md-fu">

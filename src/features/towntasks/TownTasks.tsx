@@ -10,7 +10,7 @@
  *    (#/towntasks/new: the town, a grid, a village's grids or the whole town, resolved to grid ids when sent), a task:
  *    progress per grid live (the answers docs they hold; for the grids they do not hold, the county's case, what the
  *    relay last said, GET /api/tasks/<town>/progress, fetched while the screen is open and online), CSV export of the
- *    answers, 撤回 by the sending side;
+ *    answers, 修改 (title, instructions, deadline, target: AmendTask.tsx) and 撤回 by the sending side;
  *  - a village secretary: the tasks for their village's grids and their progress, without the sender's actions.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
@@ -51,6 +51,7 @@ import { gridLabel, townLabel, villageLabel } from '../cases/lookup.ts';
 import { LazyPhotoCapture } from '../evidence/lazyCapture.tsx';
 import { PhotoStrip } from '../evidence/PhotoStrip.tsx';
 import { saveBlob } from '../exports/ExportButtons.tsx';
+import { AmendForm } from './AmendTask.tsx';
 import { UnsavedRecords } from '../party/Unsaved.tsx';
 import './towntasks.css';
 
@@ -229,6 +230,9 @@ function WorkerTask({ session, records, townId, taskId }: { session: Session; re
         <Deadline task={task} status={progress.status} />
         <span class="muted">{t(`tt.from.${task.by}`)}</span>
       </p>
+      {task.amendedAt && !task.cancelledAt ? (
+        <Alert tone="info">{t('tt.amendedNote', { time: formatDateTime(hlcMs(task.amendedAt)), by: t(`tt.by.${task.by}`), deadline: formatDateTime(task.deadlineMs) })}</Alert>
+      ) : null}
       {task.instructions ? (
         <section aria-labelledby="tt-ins" class="measure">
           <h2 id="tt-ins" class="visually-hidden">
@@ -573,6 +577,8 @@ function SenderList({ session, records, org }: { session: Session; records: Reco
 function SenderTask({ session, records, org, townId, taskId }: { session: Session; records: RecordsApi; org: OrgView; townId: string; taskId: string }) {
   void records.version.value; // a child of a signal-reading screen: subscribes itself (signals skip same-prop children)
   const [confirm, setConfirm] = useState(false);
+  const [amending, setAmending] = useState(false);
+  const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [all, setAll] = useState(false);
   const task = records.tasks(townId)?.tasks.get(taskId);
@@ -621,11 +627,38 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
       {unknownGrids > 0 && session.user.role !== 'secretary' ? <p class="muted tt-source">{t('tt.unknownGrids', { n: unknownGrids })}</p> : null}
       {task.instructions ? <p class="measure tt-instructions">{task.instructions}</p> : null}
       {task.cancelledAt ? <Alert tone="warning">{t('tt.cancelledAt', { time: formatDateTime(hlcMs(task.cancelledAt)) })}</Alert> : null}
+      {task.amendedAt ? <p class="muted tt-source">{t('tt.amendedAt', { time: formatDateTime(hlcMs(task.amendedAt)) })}</p> : null}
       {error ? <Alert tone="error">{error}</Alert> : null}
+      <Alert tone="success">{saved && !amending ? t('tt.amend.saved') : null}</Alert>
+      {amending && mayCancel ? (
+        <AmendForm
+          task={task}
+          townId={townId}
+          records={records}
+          now={now}
+          errorText={errorText}
+          onDone={(ok) => {
+            setAmending(false);
+            setSaved(ok);
+          }}
+        />
+      ) : null}
       <div class="tt-actions">
         <button type="button" class="btn" onClick={exportCsv}>
           {t('tt.export')}
         </button>
+        {mayCancel && !amending && !confirm ? (
+          <button
+            type="button"
+            class="btn"
+            onClick={() => {
+              setAmending(true);
+              setSaved(false);
+            }}
+          >
+            {t('tt.amend')}
+          </button>
+        ) : null}
         {mayCancel && !confirm ? (
           <button type="button" class="btn btn-quiet" onClick={() => setConfirm(true)}>
             {t('tt.cancel')}

@@ -141,6 +141,17 @@ describe('foldTasks', () => {
       ]);
     }
   });
+
+  it('two offline amendments: each field is the later one by (at, id) that names it; both count (the 修改 form writes only what changed)', () => {
+    const a = sent('K1', {}, 'town01', T0);
+    const pc1 = ev('task_amended', { taskId: 'K1', by: 'town', title: '一号机改名', deadlineMs: T0 + 4 * DAY }, 'town01', T0 + 2000, 'pc1');
+    const pc2 = ev('task_amended', { taskId: 'K1', by: 'town', deadlineMs: T0 + 6 * DAY, target: 9 }, 'town01', T0 + 3000, 'pc2');
+    for (const order of [[a, pc1, pc2], [pc2, pc1, a], [pc1, a, pc2]]) {
+      const s = foldTasks(order);
+      expect(s.tasks.get('K1')).toMatchObject({ title: '一号机改名', deadlineMs: T0 + 6 * DAY, target: 9, amendedAt: pc2.at });
+      expect(s.superseded).toEqual([]);
+    }
+  });
 });
 
 describe('foldAnswers and progress', () => {
