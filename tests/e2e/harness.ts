@@ -127,10 +127,12 @@ export async function shellShown(page: Page): Promise<void> {
  */
 export async function navTo(page: Page, name: string): Promise<void> {
   await shellShown(page);
-  const direct = page.locator('header nav, nav.tabbar').getByRole('link', { name, exact: true }).first();
+  // A link's name, or its name and an unread badge ("消息 3 条未读"): the badge comes and goes as the inbox updates.
+  const label = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s*\\d+.*)?$`);
+  const direct = page.locator('header nav, nav.tabbar').getByRole('link', { name: label }).first();
   if (await direct.isVisible()) return direct.click();
   await page.locator('header .menu-toggle').click();
-  await page.locator('#app-menu').getByRole('link', { name, exact: true }).click();
+  await page.locator('#app-menu').getByRole('link', { name: label }).first().click();
 }
 
 /** Waits until the sync status bar's text contains `text` ('在线', '所有更改已保存到服务器', …). */

@@ -28,9 +28,11 @@ describe('the homes of the field roles', () => {
   it('the grid worker: the 核查 line first, then 上报新案件', async () => {
     const page = await land('w0001', '我的任务');
     expect(page.url()).toMatch(/#\/tasks$/);
-    const lead = page.locator('.home-lead');
+    const lead = page.locator('.home-lead').first();
     await lead.waitFor({ timeout: 60_000 });
     expect(await lead.textContent()).toMatch(/有 \d+ 件案件等您现场核查|目前没有等您核查的案件/);
+    // Then the tasks sent down (the demo has one open and one overdue for g0001).
+    await page.locator('.home-lead').nth(1).filter({ hasText: '下发任务' }).waitFor({ timeout: 60_000 });
     const report = page.getByRole('link', { name: '上报新案件' });
     expect(await report.getAttribute('class')).toContain('btn-primary');
     const box = (await report.boundingBox())!;

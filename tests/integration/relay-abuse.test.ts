@@ -268,9 +268,12 @@ describe('a big doc under sync-request floods and slow readers', () => {
   it('sockets that stop reading are paused, then closed with 4500; what waits for them stays bounded', async () => {
     const before = server.relay.currentLimits();
     const max = 1024 * 1024;
-    // Budgets out of the way: this is about unread answers, not about how fast one account may ask (the flood test
-    // above may leave w0001's budget spent, and a budget-paced relay takes long to fill loopback's socket buffers).
-    server.relay.setLimits({ wsMaxBufferedBytes: max, wsDrainTimeoutMs: 2000, wsBytesPerSecond: 1 << 30, userBytesPerSecond: 1 << 30 });
+    // Budgets out of the way: this is about unread answers, not about how fast one account may ask. The flood test
+    // above leaves w0001's message budget in debt (180 requests a second against 100): with it, the relay did not
+    // read these sockets' requests, sent them nothing, and they were never slow (CI: 4 sockets open, 13 bytes read,
+    // nothing unsent); a byte-paced relay also takes long to fill loopback's socket buffers.
+    const fast = 1 << 30;
+    server.relay.setLimits({ wsMaxBufferedBytes: max, wsDrainTimeoutMs: 2000, wsBytesPerSecond: fast, userBytesPerSecond: fast, wsMsgsPerSecond: fast, userMsgsPerSecond: fast });
     const slow = [0, 1, 2, 3].map(() => single(server, casesDoc('t01'), tokens.w0001!, () => false));
     const slowClosed: number[] = [];
     const onSlow = (_u: string, n: number) => slowClosed.push(n);

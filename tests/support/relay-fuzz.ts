@@ -67,6 +67,12 @@ export interface FuzzOptions {
   seed: number;
   /** How long frames and bodies are sent (ms), warm-up included. */
   durationMs: number;
+  /**
+   * Past durationMs, keep going (at most until maxDurationMs) until this holds of the report: on a loaded machine
+   * the same time sends fewer frames, and a test's coverage checks must not depend on the machine's load.
+   */
+  enough?: (report: FuzzReport) => boolean;
+  maxDurationMs?: number;
   /** Memory is measured from the end of the warm-up (ms after the start). */
   warmupMs: number;
   /** Fuzzing sockets open at once (default 8). */
@@ -589,6 +595,11 @@ export async function fuzzRelay(server: TestServer, opts: FuzzOptions): Promise<
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const until = started + opts.durationMs;
+  const hardUntil = started + Math.max(opts.durationMs, opts.maxDurationMs ?? 0);
+  const more = () => {
+    const now = performance.now();
+    return now < until || (now < hardUntil && opts.enough !== undefined && !opts.enough(report));
+  };
   let stop = false;
 
   // --- the docs as the relay holds them, refreshed now and then: the base of the valid updates
@@ -825,7 +836,7 @@ export async function fuzzRelay(server: TestServer, opts: FuzzOptions): Promise<
 
   let nextLog = started + 10_000;
   try {
-    while (performance.now() < until) {
+    while (more()) {
       if (!warmTaken && elapsed() >= opts.warmupMs) {
         warmTaken = true;
         const m = memoryNow(gc);
