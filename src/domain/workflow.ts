@@ -487,7 +487,7 @@ export function helperOf(s: Pick<CaseState, 'helpers'>, unitId: string | undefin
   return unitId === undefined ? undefined : s.helpers?.find((h) => h.unitId === unitId);
 }
 /** Whether a helper of the current dispatch is neither confirmed nor released (the lead may not resolve yet). */
-export function helpersPending(s: Pick<CaseState, 'helpers'>): boolean {
+export function helpersPending(s: { helpers?: ReadonlyArray<{ status: string }> | undefined }): boolean {
   return s.helpers?.some((h) => h.status === 'assisting') ?? false;
 }
 /**
