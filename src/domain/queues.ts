@@ -5,7 +5,8 @@
 import { reportChannel, type ReportChannel } from './channels.ts';
 import { deadlineOf, type DeadlineInput } from './deadlines.ts';
 import { UNIT_STATUSES, type Status } from './statuses.ts';
-import { helpersPending, type CaseState } from './workflow.ts';
+import { helpersPending } from './assisting.ts';
+import type { CaseState } from './workflow.ts';
 
 /**
  * The dispatch board's queues, in board order (its number keys 1-8 follow it: a new queue goes last so the keys a
