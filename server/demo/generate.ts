@@ -66,6 +66,7 @@ import { generateTownTasks } from './towntasks.ts';
 import { generatePeople } from './people.ts';
 import { generateCare } from './care.ts';
 import { demoAfterPhoto } from './photos.ts';
+import { addAssists, AssistPicker, bindDispatch, helperUnits } from './assists.ts';
 
 export const DEMO_SEED = 20231;
 /** The HLC node of every demo event. */
@@ -451,6 +452,8 @@ function buildCases(c: County, main: Rng, nowMs: number, total: number): CaseEve
   /** Cases a later one may duplicate (merge target): id, where, what and when. */
   const originals: Original[] = [];
   let showcaseFinished = 0;
+  // Issue 17: a few of the showcase town's cases have helping units (协办; demo/assists.ts draws no random number).
+  const assists = new AssistPicker(SHOWCASE_TOWN);
 
   for (let n = 0; n < total; n++) {
     const rng = new Rng(caseSeeds[n]!);
@@ -507,6 +510,12 @@ function buildCases(c: County, main: Rng, nowMs: number, total: number): CaseEve
       if (stop > 0) steps.length = stop + 1;
     }
     reportMs = Math.round(reportMs);
+    const assist = assists.pick({ townId: grid.townId, variant, target, dup: dup !== undefined, unhappy, resolves: steps.some((s) => s.cmd.type === 'resolve') });
+    if (assist) {
+      const lead = (steps.findLast((s) => s.cmd.type === 'dispatch')?.cmd as { unitId?: string } | undefined)?.unitId ?? '';
+      const units = [...(c.townUnits.get(`${grid.townId}:${major}`) ?? []), ...plan.unitIds.map((id) => c.idx.unit(id)!), ...c.org.units.filter((u) => u.level === 'county' && u.categories.includes(major))];
+      addAssists(assist, steps, { helpers: helperUnits(units, lead), unit: actors.unit, town: actors.town });
+    }
 
     const caseId = newId(reportMs, rng.bytes);
     let state: CaseState | null = null;
@@ -514,7 +523,7 @@ function buildCases(c: County, main: Rng, nowMs: number, total: number): CaseEve
       const ms = reportMs + Math.round(at);
       if (ms > nowMs) return false;
       // A plan that requires an after-photo (issue 12): the fix carries one of the demo's photos (no random draw).
-      const sent = cmd.type === 'resolve' && plan.afterPhoto ? { ...cmd, photos: [demoAfterPhoto(caseId)] } : cmd;
+      const sent = cmd.type === 'resolve' && plan.afterPhoto ? { ...cmd, photos: [demoAfterPhoto(caseId)] } : bindDispatch(cmd, state);
       const d = decide(state, sent, { actor, org: c.idx, at: stamp(ms), eventId: newId(ms, rng.bytes), caseId });
       if (!d.ok) throw new Error(`demo: ${cmd.type} by ${actor.id} refused: ${d.error} ${d.detail ?? ''}`);
       events.push(d.event);

@@ -72,6 +72,8 @@ export interface Column {
   kind: ColumnKind;
   /** Shown in the printed monthly report too (which cannot fit every column on an A4 page). */
   brief?: boolean;
+  /** Issue 17: a 协办 column of the units table (the printed report shows these in a section of their own). */
+  assist?: boolean;
 }
 
 export interface ExportTable {
@@ -97,7 +99,7 @@ export const CHANNEL_LABELS: Record<ReportChannel, { zh: string; en: string }> =
   api: { zh: '其他接口', en: 'Other API' },
 };
 
-type FigureKey = Exclude<keyof Figures, 'channels'>;
+type FigureKey = Exclude<keyof Figures, 'channels' | AssistKey>;
 
 /** Every figure of a scope, in the order of the sheets; `brief` ones are the 考核 screen's ranking columns. */
 export const FIGURE_COLUMNS: ReadonlyArray<Column & { key: FigureKey }> = [
@@ -128,6 +130,20 @@ export const FIGURE_COLUMNS: ReadonlyArray<Column & { key: FigureKey }> = [
   { key: 'revisitsCalled', label: '回访致电', labelEn: 'Revisits called', kind: 'count' },
 ];
 
+/**
+ * 协办 (issue 17): a unit's part on cases other units led, the figures the 考核 screen's AssistsCard shows
+ * (src/domain/assessment.ts `assists*`; the same words as src/app/locales/cohandle.*.ts `assess.*`, a unit test
+ * holds them equal). Only the units table has them: towns, grids and the county count no assists.
+ */
+export const ASSIST_COLUMNS: ReadonlyArray<Column & { key: AssistKey }> = [
+  { key: 'assists', label: '协办', labelEn: 'Helping', kind: 'count', assist: true },
+  { key: 'assistsConfirmed', label: '协办已确认', labelEn: 'Helping confirmed', kind: 'count', assist: true },
+  { key: 'assistsOnTime', label: '按期确认', labelEn: 'Confirmed on time', kind: 'count', assist: true },
+  { key: 'assistsReleased', label: '被释放', labelEn: 'Released', kind: 'count', assist: true },
+  { key: 'assistsOpen', label: '协办未完成', labelEn: 'Helping open', kind: 'count', assist: true },
+];
+export type AssistKey = 'assists' | 'assistsConfirmed' | 'assistsOnTime' | 'assistsReleased' | 'assistsOpen';
+
 const CHANNEL_COLUMNS: ReadonlyArray<Column & { channel: ReportChannel }> = REPORT_CHANNELS.map((c) => ({
   channel: c,
   label: `渠道：${CHANNEL_LABELS[c].zh}`,
@@ -144,6 +160,10 @@ function figureCells(f: Figures): Cell[] {
   // Figures from before the channels (issue 13) have none: empty cells then.
   const channels = f.channels as Figures['channels'] | undefined;
   return [...FIGURE_COLUMNS.map((c) => f[c.key]), ...CHANNEL_COLUMNS.map((c) => channels?.[c.channel] ?? null)];
+}
+/** A unit's 协办 cells (figures from a relay older than issue 17 have none: empty cells then). */
+function assistCells(f: Figures): Cell[] {
+  return ASSIST_COLUMNS.map((c) => (f[c.key] as number | undefined) ?? null);
 }
 
 /** What `/api/stats` answers (and the device's StatsResult, flattened the same way). */
@@ -171,9 +191,12 @@ export interface StatsNames {
 export function statsTables(s: StatsAnswer, names: StatsNames): ExportTable[] {
   const columns = [...ID_COLUMNS, ...FIGURE_COLUMNS.map(({ key: _k, ...c }) => c), ...CHANNEL_COLUMNS.map(({ channel: _c, ...c }) => c)];
   const rowsOf = (m: Record<string, Figures>, name: (id: string) => string): Cell[][] => Object.entries(m).map(([id, f]) => [id, name(id), ...figureCells(f)]);
+  // Issue 17: the units table also credits each unit's 协办 (its last columns).
+  const unitColumns = [...columns, ...ASSIST_COLUMNS.map(({ key: _k, ...c }) => c)];
+  const unitRows = Object.entries(s.units).map(([id, f]) => [id, names.unit(id), ...figureCells(f), ...assistCells(f)]);
   const out: ExportTable[] = [{ key: 'figures', title: '总体指标', titleEn: 'Figures', columns, rows: [[s.scope.id, names.scope, ...figureCells(s.figures)]] }];
   if (s.towns) out.push({ key: 'towns', title: '各乡镇', titleEn: 'Towns', columns, rows: rowsOf(s.towns, names.town) });
-  out.push({ key: 'units', title: '各单位', titleEn: 'Units', columns, rows: rowsOf(s.units, names.unit) });
+  out.push({ key: 'units', title: '各单位', titleEn: 'Units', columns: unitColumns, rows: unitRows });
   out.push({ key: 'grids', title: '各网格', titleEn: 'Grids', columns, rows: rowsOf(s.grids, names.grid) });
   if (s.table1) {
     out.push({

@@ -5,10 +5,14 @@
 import { reportChannel, type ReportChannel } from './channels.ts';
 import { deadlineOf, type DeadlineInput } from './deadlines.ts';
 import { UNIT_STATUSES, type Status } from './statuses.ts';
+import { helpersPending } from './assisting.ts';
 import type { CaseState } from './workflow.ts';
 
-/** The dispatch board's queues, in board order. */
-export const BOARD_QUEUES = ['new', 'to_dispatch', 'returned', 'extension', 'overdue', 'awaiting_verification', 'revisit'] as const;
+/**
+ * The dispatch board's queues, in board order (its number keys 1-8 follow it: a new queue goes last so the keys a
+ * center already knows stay put).
+ */
+export const BOARD_QUEUES = ['new', 'to_dispatch', 'returned', 'extension', 'overdue', 'awaiting_verification', 'revisit', 'awaiting_assist'] as const;
 export type BoardQueue = (typeof BOARD_QUEUES)[number];
 
 export type QueueInput = DeadlineInput & {
@@ -16,11 +20,26 @@ export type QueueInput = DeadlineInput & {
   extension?: CaseState['extension'];
   /** A case state's or a read-model row's 二次回访 (issue 13). */
   revisit?: Pick<NonNullable<CaseState['revisit']>, 'status'>;
+  /** Issue 17: a case state's or a read-model row's helping units (协办) of the dispatch in force. */
+  helpers?: ReadonlyArray<{ unitId: string; status: string }> | undefined;
 };
 
 const extensionPending = (c: QueueInput) => c.extensionPending ?? c.extension?.status === 'pending';
 /** 二次回访 (issue 13): a 不满意 rating not yet answered by a reopen or a follow-up call (src/domain/workflow.ts). */
 const revisitPending = (c: QueueInput) => c.revisit?.status === 'pending';
+/**
+ * 等待协办 (issue 17): the lead unit holds the case (signed for it, working on it, or asked to resolve it: a resolve is
+ * refused with `helpers_pending` while this holds) and a helping unit has neither confirmed its part nor been
+ * released. The center chases the helper or releases it (`assist_released` has the same `from`). The one copy of
+ * the rule: the board's queue, its index tag and the inbox read it here.
+ */
+export function awaitingAssist(c: Pick<QueueInput, 'status' | 'helpers'>): boolean {
+  return UNIT_STATUSES.includes(c.status) && helpersPending(c);
+}
+/** The helping units a case is waiting for (in dispatch order): those neither confirmed nor released. */
+export function pendingHelpers(c: Pick<QueueInput, 'helpers'>): string[] {
+  return (c.helpers ?? []).filter((h) => helpersPending({ helpers: [h] })).map((h) => h.unitId);
+}
 
 /**
  * How a case is found in each board queue, in a form an index can hold without reading the clock when a row is
@@ -29,7 +48,7 @@ const revisitPending = (c: QueueInput) => c.revisit?.status === 'pending';
  * key into an index range.
  */
 export type QueueKey = { status: Status } | { tag: QueueTag } | { dueBefore: 'now' };
-export type QueueTag = 'extension_pending' | 'revisit_pending';
+export type QueueTag = 'extension_pending' | 'revisit_pending' | 'assist_pending';
 
 export const BOARD_QUEUE_KEYS: { readonly [Q in BoardQueue]: QueueKey } = {
   new: { status: 'reported' },
@@ -39,6 +58,7 @@ export const BOARD_QUEUE_KEYS: { readonly [Q in BoardQueue]: QueueKey } = {
   overdue: { dueBefore: 'now' },
   awaiting_verification: { status: 'resolved' },
   revisit: { tag: 'revisit_pending' },
+  awaiting_assist: { tag: 'assist_pending' },
 };
 
 /** The tags a case carries for the queue index. */
@@ -46,6 +66,7 @@ export function queueTags(c: QueueInput): QueueTag[] {
   const tags: QueueTag[] = [];
   if (extensionPending(c)) tags.push('extension_pending');
   if (revisitPending(c)) tags.push('revisit_pending');
+  if (awaitingAssist(c)) tags.push('assist_pending');
   return tags;
 }
 

@@ -56,6 +56,7 @@ import type { OrgIndex, Role, UserInfo } from './org.ts';
 import { badAttribute } from './servicefields.ts';
 import { workingDueMs } from './workdays.ts';
 import { FINAL_STATUSES, REPORTERS, UNIT_STATUSES, type Status } from './statuses.ts';
+import { helpersPending } from './assisting.ts';
 
 export { FINAL_STATUSES, OPEN_STATUSES, STATUSES, UNIT_STATUSES, type Status } from './statuses.ts';
 
@@ -486,10 +487,7 @@ export const TRANSITIONS: { [K in EventType]: Transition<K> } = {
 export function helperOf(s: Pick<CaseState, 'helpers'>, unitId: string | undefined): Helper | undefined {
   return unitId === undefined ? undefined : s.helpers?.find((h) => h.unitId === unitId);
 }
-/** Whether a helper of the current dispatch is neither confirmed nor released (the lead may not resolve yet). */
-export function helpersPending(s: Pick<CaseState, 'helpers'>): boolean {
-  return s.helpers?.some((h) => h.status === 'assisting') ?? false;
-}
+export { helpersPending };
 /**
  * Scope of a helper's event: it answers the dispatch in force (else `stale_dispatch`, an honest race with a return
  * and a new dispatch), and its author is a unit that dispatch names as helper (else `out_of_scope`).

@@ -261,7 +261,8 @@ export function selectQueue(db: UserDb, queue: QueueName, user: UserInfo, nowMs:
     case 'awaiting_verification':
     case 'extension':
     case 'overdue':
-    case 'revisit': {
+    case 'revisit':
+    case 'awaiting_assist': {
       // Each board queue through the index its domain key names.
       const key = BOARD_QUEUE_KEYS[queue];
       c = 'status' in key ? status(key.status) : 'tag' in key ? db.cases.where('tags').equals(key.tag) : db.cases.where('dueMs').below(nowMs);

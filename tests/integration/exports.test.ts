@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../../server/app.ts';
 import { EXPORT_LIMITS } from '../../server/exports.ts';
 import { quietLogger } from '../../server/log.ts';
 import type { Figures, Table1Row } from '../../src/domain/assessment.ts';
-import { FIGURE_COLUMNS } from '../../src/domain/exports.ts';
+import { ASSIST_COLUMNS, FIGURE_COLUMNS } from '../../src/domain/exports.ts';
 import type { PublicReference } from '../../src/domain/reporter.ts';
 import { readXlsx, type PyCell } from '../support/xlsx.ts';
 
@@ -135,6 +135,17 @@ describe('exports of the 考核', () => {
       for (const [id, f] of Object.entries(map)) expect({ sheet, id, f: figuresOf(rows.get(id)!, pyNum) }).toEqual({ sheet, id, f: pick(f) });
     }
     expect(Object.keys(api.grids).length).toBeGreaterThan(100);
+    // Issue 17: 各单位 credits each unit's 协办 with /api/stats's figures (the demo's helper cases of town 01).
+    const unitRows = byId(book['各单位']!);
+    for (const [id, f] of Object.entries(api.units)) {
+      const row = unitRows.get(id)!;
+      expect({ id, a: ASSIST_COLUMNS.map((c) => pyNum(row[c.label] ?? null)) }).toEqual({ id, a: ASSIST_COLUMNS.map((c) => f[c.key]) });
+    }
+    const helped = Object.entries(api.units).filter(([, f]) => f.assists > 0);
+    expect(helped.length).toBeGreaterThanOrEqual(3);
+    expect(helped.reduce((n, [, f]) => n + f.assistsConfirmed, 0)).toBeGreaterThanOrEqual(3);
+    expect(helped.reduce((n, [, f]) => n + f.assistsOpen, 0)).toBeGreaterThanOrEqual(1);
+    expect(unitRows.get('u015')!['协办未完成']).toBe(1);
     const t1 = book['表1 平台数据']!.slice(1);
     expect(t1.map((row) => [row[0], row[2] ?? null, row[3]])).toEqual(api.table1!.map((x) => [x.label, x.value, x.seed]));
     // Issue 15: the export is in the audit log, with what was exported.

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DispatchBoard } from '../../src/features/board/DispatchBoard.tsx';
 import { FakeSession, FakeWorld, NOW } from './fake-services.ts';
 import { byText, click, mount, mustFind, resetLang, settle, submit, type, waitFor, type Mounted } from './helpers.ts';
-import { boardWorld, HOUR, losingDispatch, MIN, press, report } from './work-helpers.ts';
+import { boardWorld, dispatched, HOUR, losingDispatch, MIN, press, report } from './work-helpers.ts';
 
 const tabCounts = (root: HTMLElement) =>
   Object.fromEntries(Array.from(root.querySelectorAll('.queue-tab')).map((a) => [a.querySelector('span')!.textContent, a.querySelector('.queue-count')!.firstChild!.textContent]));
@@ -17,14 +17,14 @@ describe('dispatch board', () => {
   });
   afterEach(() => m?.unmount());
 
-  it('shows the seven queues with their counts, oldest first, and works from the keyboard', async () => {
+  it('shows the eight queues with their counts, oldest first, and works from the keyboard', async () => {
     const world = new FakeWorld();
     const ids = boardWorld(world);
     const town = new FakeSession(world, world.user('town01'));
     m = await mount(<DispatchBoard session={town} />);
     await waitFor(() => rowTexts(m!.root).length === 2, 'new rows');
     await waitFor(() => tabCounts(m!.root)['超时'] === '1', 'counts');
-    expect(tabCounts(m.root)).toEqual({ 新上报: '2', 待派遣: '2', 退回: '1', 延期申请: '1', 超时: '1', 待核查: '1', 二次回访: '0' });
+    expect(tabCounts(m.root)).toEqual({ 新上报: '2', 待派遣: '2', 退回: '1', 延期申请: '1', 超时: '1', 待核查: '1', 二次回访: '0', 等待协办: '0' });
     expect(mustFind(m.root, 'a.queue-tab[aria-current="page"]').textContent).toContain('新上报');
     expect(rowTexts(m.root)).toEqual(['新上报一：村口违建', '新上报二：路边违建']);
     expect(mustFind(m.root, '.cases-count').textContent).toBe('新上报：共 2 件');
@@ -235,16 +235,49 @@ describe('dispatch board', () => {
     m = await mount(<DispatchBoard session={town} />);
     await settle();
     await settle();
-    expect(m.root.querySelectorAll('.queue-count.is-loading .skeleton')).toHaveLength(7);
+    expect(m.root.querySelectorAll('.queue-count.is-loading .skeleton')).toHaveLength(8);
     expect(m.root.textContent).not.toContain('此队列没有案件');
     expect(m.root.querySelector('.skeleton-rows')).toBeTruthy();
     expect(mustFind(m.root, '.cases-count').textContent).toBe('正在载入…');
     synced = true;
     town.status.value = { ...town.status.value, connection: 'online', synced: true };
     await waitFor(() => tabCounts(m!.root)['超时'] === '1', 'counts');
-    expect(tabCounts(m.root)).toEqual({ 新上报: '2', 待派遣: '2', 退回: '1', 延期申请: '1', 超时: '1', 待核查: '1', 二次回访: '0' });
+    expect(tabCounts(m.root)).toEqual({ 新上报: '2', 待派遣: '2', 退回: '1', 延期申请: '1', 超时: '1', 待核查: '1', 二次回访: '0', 等待协办: '0' });
     await waitFor(() => rowTexts(m!.root).length === 2, 'rows');
     expect(m.root.querySelector('.skeleton-rows')).toBeNull();
     expect(mustFind(m.root, '.cases-count').textContent).toBe('新上报：共 2 件');
+  });
+
+  it('lists 等待协办: the lead holds the case while a helper owes its part, names the helper, and releases it from the panel (issue 17)', async () => {
+    const world = new FakeWorld();
+    // Waiting: the lead (u002) works on it, the county bureau (u001) has not confirmed.
+    const waiting = dispatched(world, NOW - 6 * HOUR, '等待协办的案件', { unitId: 'u002', planId: 'P001', helperUnitIds: ['u001'] });
+    world.command('unit002', waiting, { type: 'acknowledge' }, NOW - 5 * HOUR);
+    world.command('unit002', waiting, { type: 'start' }, NOW - 5 * HOUR + MIN);
+    // Not waiting: its helper confirmed; nor a resolved case (its helpers are done by the rule), nor one without helpers.
+    const done = dispatched(world, NOW - 7 * HOUR, '协办已确认的案件', { unitId: 'u002', planId: 'P001', helperUnitIds: ['u001'] });
+    const dispatchId = world.states().get(done)!.dispatchId!;
+    world.command('unit001', done, { type: 'record_assist', dispatchId, note: '已到场配合' }, NOW - 6 * HOUR);
+    world.command('unit001', done, { type: 'confirm_assist', dispatchId }, NOW - 6 * HOUR + MIN);
+    dispatched(world, NOW - 3 * HOUR, '没有协办的案件');
+    const town = new FakeSession(world, world.user('town01'));
+    m = await mount(<DispatchBoard session={town} queue="awaiting_assist" />);
+    await waitFor(() => rowTexts(m!.root).length === 1, 'awaiting_assist row');
+    expect(rowTexts(m.root)).toEqual(['等待协办的案件']);
+    expect(tabCounts(m.root)['等待协办']).toBe('1');
+    expect(mustFind(m.root, 'a.queue-tab[aria-current="page"]').textContent).toContain('等待协办');
+    expect(mustFind(m.root, '.queue-row .queue-helpers').textContent).toBe('等待协办：县住房和城乡建设局');
+
+    await click(byText(m.root, '.queue-quick button', '催办或释放'));
+    await waitFor(() => m!.root.querySelector('.case-panel form[aria-label="释放协办单位"]'), 'release form');
+    await type(mustFind(m.root, '#act-release-reason'), '主办单位可独立办结');
+    await submit(m.root.querySelector('.case-panel form[aria-label="释放协办单位"]'));
+    await waitFor(() => town.calls.acts.length === 1, 'released');
+    expect(town.calls.acts[0]).toEqual({
+      caseId: waiting,
+      command: { type: 'release_assist', dispatchId: world.states().get(waiting)!.dispatchId, unitId: 'u001', reason: '主办单位可独立办结' },
+    });
+    await waitFor(() => rowTexts(m!.root).length === 0, 'row gone');
+    await waitFor(() => tabCounts(m!.root)['等待协办'] === '0', 'count');
   });
 });

@@ -11,7 +11,7 @@ import { caseExportQuery } from '../../src/features/exports/queries.ts';
 import { parseHash, routeHref } from '../../src/app/router.ts';
 import { FakeSession, FakeWorld, NOW } from './fake-services.ts';
 import { byText, click, mount, mustFind, resetLang, waitFor, type Mounted } from './helpers.ts';
-import { HOUR, report } from './work-helpers.ts';
+import { dispatched, HOUR, MIN, report } from './work-helpers.ts';
 
 function world(): FakeWorld {
   const w = new FakeWorld();
@@ -131,6 +131,32 @@ describe('monthly report', () => {
     window.print = print;
     await click(byText(m.root, 'button', '打印'));
     expect(print).toHaveBeenCalled();
+  });
+
+  it('credits each helping unit (协办) with the figures the 考核 screen shows (issue 17)', async () => {
+    const w = world();
+    const both = dispatched(w, NOW - 9 * HOUR, '两个协办单位', { unitId: 'u002', planId: 'P001', helperUnitIds: ['u001', 'u003'] });
+    const dispatchId = w.states().get(both)!.dispatchId!;
+    w.command('unit001', both, { type: 'record_assist', dispatchId, note: '已到场配合' }, NOW - 8 * HOUR);
+    w.command('unit001', both, { type: 'confirm_assist', dispatchId }, NOW - 8 * HOUR + MIN);
+    w.command('town01', both, { type: 'release_assist', dispatchId, unitId: 'u003', reason: '无需协办' }, NOW - 7 * HOUR);
+    const open = dispatched(w, NOW - 6 * HOUR, '协办未完成', { unitId: 'u002', planId: 'P001', helperUnitIds: ['u001'] });
+    expect(w.states().get(open)!.helpers).toHaveLength(1);
+    const county = new FakeSession(w, w.user('county'));
+    const month = new Date(NOW + 8 * HOUR).toISOString().slice(0, 7);
+    const cells = (root: HTMLElement, sel: string) =>
+      Object.fromEntries(Array.from(root.querySelectorAll(`${sel} tbody tr`)).map((tr) => [tr.getAttribute('data-unit'), Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)]));
+    m = await mount(<MonthlyReport session={county} month={month} scope="county" />);
+    await waitFor(() => m!.root.querySelector('.mr-assists'), 'assists section');
+    expect(mustFind(m.root, '#mr-assists').textContent).toBe('协办情况');
+    expect(Array.from(m.root.querySelectorAll('.mr-assists thead th')).map((th) => th.textContent)).toEqual(['名称', '协办', '协办已确认', '按期确认', '被释放', '协办未完成']);
+    const report = cells(m.root, '.mr-assists');
+    expect(report).toEqual({ u001: ['2', '1', '1', '0', '1'], u003: ['1', '0', '0', '1', '0'] });
+    m.unmount();
+    // The 考核 screen's card: the same numbers.
+    m = await mount(<Assessment session={county} />);
+    await waitFor(() => m!.root.querySelector('section[aria-labelledby="assists-title"] tbody tr'), 'assists card');
+    expect(cells(m.root, 'section[aria-labelledby="assists-title"]')).toEqual(report);
   });
 
   it('refuses a scope the user may not assess', async () => {

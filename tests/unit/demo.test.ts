@@ -384,6 +384,10 @@ describe('demo county: determinism and speed', () => {
       expect(states.some((s) => s.gridId === 'g0001' && s.status === 'closed')).toBe(true);
       // town01's 二次回访 queue has work (tests/e2e/public-side.test.ts, the screens walk).
       expect(states.filter((s) => s.townId === 't01' && s.revisit?.status === 'pending').length).toBeGreaterThan(1);
+      // town01's 等待协办 and unit015's 协办 queue have their case (issue 17, demo/assists.ts).
+      expect(states.filter((s) => s.helpers).map((s) => `${s.gridId} ${s.status} ${s.helpers!.map((h) => `${h.unitId}:${h.status}`).join(' ')}`).sort()).toEqual(
+        made[0]!.filter((s) => s.helpers).map((s) => `${s.gridId} ${s.status} ${s.helpers!.map((h) => `${h.unitId}:${h.status}`).join(' ')}`).sort(),
+      );
     }
   });
 
@@ -487,5 +491,45 @@ describe('demo county: tasks sent down (issue 17)', () => {
     expect(p.total).toBe(org.grids.filter((g) => g.townId === 't01' && !g.retired).length);
     expect(p.done).toBe(1);
     expect(p.entries).toBe(7);
+  });
+});
+
+describe('demo county: 主办 / 协办 (issue 17)', () => {
+  it("dispatches three of town 01's cases with two helping units each: one pending, one resolved after both confirmed, one released by the center", () => {
+    const helped = cases.filter((s) => s.helpers);
+    expect(helped).toHaveLength(3);
+    for (const s of helped) {
+      expect(s.townId).toBe('t01');
+      for (const t of s.timeline) expect(t, `${s.id} ${t.event.type}`).toMatchObject({ applied: true });
+      // Every helper is a unit that may hold a case of the town, never the lead; each helper event answers the dispatch in force.
+      for (const h of s.helpers!) {
+        expect(h.unitId).not.toBe(s.unitId);
+        const u = idx.unit(h.unitId)!;
+        expect(u.townId === undefined || u.townId === s.townId).toBe(true);
+      }
+      for (const { event: e } of s.timeline.filter((t) => t.event.type.startsWith('assist_'))) {
+        expect((e.data as { dispatchId: string }).dispatchId).toBe(s.dispatchId);
+        if (e.type === 'assist_released') expect(idx.user(e.actor)).toMatchObject({ role: 'town', townId: 't01' });
+        else expect(s.helpers!.map((h) => h.unitId)).toContain(idx.user(e.actor)!.unitId);
+      }
+    }
+    const by = (pred: (s: (typeof helped)[number]) => boolean) => helped.filter(pred);
+    const [pending] = by((s) => s.helpers!.some((h) => h.status === 'assisting'));
+    expect(pending?.status).toMatch(/^(acknowledged|in_progress)$/);
+    expect(pending!.helpers!.map((h) => h.status)).toEqual(['confirmed', 'assisting']);
+    const [confirmed] = by((s) => s.helpers!.every((h) => h.status === 'confirmed'));
+    expect(confirmed?.status).toBe('resolved');
+    const resolvedAt = confirmed!.timeline.find((t) => t.event.type === 'resolved')!.event.at;
+    for (const t of confirmed!.timeline.filter((x) => x.event.type === 'assist_confirmed')) expect(t.event.at < resolvedAt).toBe(true);
+    const [released] = by((s) => s.helpers!.some((h) => h.status === 'released'));
+    expect(released?.status).toBe('closed');
+    expect(released!.helpers!.map((h) => h.status)).toEqual(['confirmed', 'released']);
+  });
+
+  it("gives unit015's account a pending 协办 in its queue (the read model's assist tag)", async () => {
+    const { assistTags } = await import('../../src/domain/queues.ts');
+    const mine = cases.filter((s) => assistTags(s).includes('assist:u015'));
+    expect(mine).toHaveLength(1);
+    expect(idx.user('unit015')).toMatchObject({ role: 'unit', unitId: 'u015' });
   });
 });

@@ -18,6 +18,7 @@ export const queueEn: QueueMessages = {
   'board.handle.overdue': 'Supervise',
   'board.handle.awaiting_verification': 'Verify',
   'board.handle.revisit': 'Follow up',
+  'board.handle.awaiting_assist': 'Chase or release',
 
   'queue.new': 'New',
   'queue.to_dispatch': 'To dispatch',
@@ -26,6 +27,8 @@ export const queueEn: QueueMessages = {
   'queue.overdue': 'Overdue',
   'queue.awaiting_verification': 'Awaiting verification',
   'queue.revisit': 'Revisits',
+  'queue.awaiting_assist': 'Awaiting helpers',
+  'queue.awaitingHelpers': 'Waiting for helpers: {units}',
   'queue.flag.dissatisfied': 'Dissatisfied',
   'queue.flag.round': 'Round {n}',
   'queue.flag.unreached': 'Not reached ×{n}',

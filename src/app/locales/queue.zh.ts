@@ -23,6 +23,7 @@ export const queueZh = {
   'board.handle.overdue': '督办',
   'board.handle.awaiting_verification': '核查',
   'board.handle.revisit': '回访处理',
+  'board.handle.awaiting_assist': '催办或释放',
 
   'queue.new': '新上报',
   'queue.to_dispatch': '待派遣',
@@ -31,6 +32,8 @@ export const queueZh = {
   'queue.overdue': '超时',
   'queue.awaiting_verification': '待核查',
   'queue.revisit': '二次回访',
+  'queue.awaiting_assist': '等待协办',
+  'queue.awaitingHelpers': '等待协办：{units}',
   'queue.flag.dissatisfied': '不满意',
   'queue.flag.round': '第 {n} 次',
   'queue.flag.unreached': '{n} 次未联系上',

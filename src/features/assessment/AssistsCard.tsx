@@ -6,9 +6,11 @@ import { formatNumber, t } from '../../app/i18n.ts';
 import '../../app/locales/cohandle.zh.ts';
 import type { OrgView, StatsResult } from '../../app/services.ts';
 import type { Figures } from '../../domain/assessment.ts';
+import { ASSIST_COLUMNS } from '../../domain/exports.ts';
 import { unitLabel } from '../cases/lookup.ts';
 
-const COLS = ['assists', 'assistsConfirmed', 'assistsOnTime', 'assistsReleased', 'assistsOpen'] as const;
+/** The 协办 columns of the exports' and the printed report's units table (one list: the same figures, same order). */
+const COLS = ASSIST_COLUMNS.map((c) => c.key);
 
 export function AssistsCard({ result, org }: { result: StatsResult; org: OrgView }) {
   const s = result.scope;

@@ -8,6 +8,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import '../../app/locales/exports.zh.ts';
 import '../../app/locales/stats.zh.ts';
+import '../../app/locales/cohandle.zh.ts';
 import { formatNumber, lang, localName, t } from '../../app/i18n.ts';
 import { hoursNumber, pct } from './format.ts';
 import { routeHref } from '../../app/router.ts';
@@ -118,6 +119,14 @@ export function MonthlyReport({ session, month: monthParam, scope: scopeParam }:
   // The breakdown the 考核 screen shows: towns and units for the county, grids for a town.
   const shown: ExportTable['key'][] = s.kind === 'county' ? ['towns', 'units', 'table1'] : s.kind === 'town' ? ['grids'] : [];
   const figures = tables.find((x) => x.key === 'figures');
+  // 协办 (issue 17): the units table's 协办 columns, for the units that helped (the county's, or the unit's own), as the
+  // 考核 screen's AssistsCard shows them: the same figures.
+  const units = tables.find((x) => x.key === 'units');
+  const assistCols = units ? units.columns.map((c, i) => [c, i] as const).filter(([c]) => c.assist) : [];
+  const assistRows =
+    units && assistCols.length && (s.kind === 'county' || s.kind === 'unit')
+      ? units.rows.filter((r) => (s.kind === 'county' || r[0] === s.unitId) && Number(r[assistCols[0]![1]] ?? 0) > 0)
+      : [];
 
   return (
     <div class="monthly-report">
@@ -214,6 +223,35 @@ export function MonthlyReport({ session, month: monthParam, scope: scopeParam }:
               </section>
             );
           })}
+        {assistRows.length ? (
+          <section aria-labelledby="mr-assists" class="mr-assists">
+            <h2 id="mr-assists">{t('assess.assistsTitle')}</h2>
+            <table class="mr-table">
+              <thead>
+                <tr>
+                  <th scope="col">{label(units!.columns[1]!)}</th>
+                  {assistCols.map(([c]) => (
+                    <th scope="col" key={c.label} class="num">
+                      {label(c)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {assistRows.map((r) => (
+                  <tr key={String(r[0])} data-unit={String(r[0])}>
+                    <th scope="row">{show(r[1]!, units!.columns[1]!)}</th>
+                    {assistCols.map(([c, i]) => (
+                      <td key={c.label} class="num">
+                        {show(r[i]!, c)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        ) : null}
         {result ? <p class="mr-meta">{t('mreport.generated', { time: cstMinute(result.nowMs) })}</p> : null}
         <p class="hint mr-meta">{t('stats.definitions')}</p>
       </article>

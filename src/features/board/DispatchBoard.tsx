@@ -1,11 +1,11 @@
 /**
- * The town center's dispatch board (调度台): seven queues (new, to dispatch, returned, extension requests, overdue,
- * awaiting verification, and 二次回访: closed cases rated 不满意, issue 13) with their counts, each a windowed list that stays fast with hundreds of cases, and a
+ * The town center's dispatch board (调度台): eight queues (new, to dispatch, returned, extension requests, overdue,
+ * awaiting verification, 二次回访: closed cases rated 不满意, issue 13, and 等待协办: a lead unit waiting for helpers, issue 17) with their counts, each a windowed list that stays fast with hundreds of cases, and a
  * side panel that handles the case under the cursor with the queue's action (accept or reject with possible
  * duplicates to merge, dispatch with the plan's suggestion and checklist, decide an extension, supervise, verify).
  * Keyboard (documented on screen; never while typing in a field):
  *   j / k  next / previous case    Enter  open the case    a  accept (new queue)    d  handle in the panel
- *   Esc    close the panel         1-7    switch queue     ?  show the shortcuts
+ *   Esc    close the panel         1-8    switch queue     ?  show the shortcuts
  * A county user (or admin) picks a town, or works on all of them.
  */
 import { useState } from 'preact/hooks';
@@ -33,6 +33,8 @@ export const QUEUE_ACTIONS: Record<BoardQueue, readonly EventType[]> = {
   awaiting_verification: ['verified', 'verification_failed'],
   // 二次回访 (issue 13): a follow-up call, or reopen to have it handled again
   revisit: ['revisit_called', 'reopened'],
+  // 等待协办 (issue 17): chase the helper (督办) or release it so the lead can resolve
+  awaiting_assist: ['assist_released', 'supervised'],
 };
 
 /** The row button that opens the panel, per queue. */
@@ -44,6 +46,7 @@ const HANDLE_LABEL: Record<BoardQueue, MessageKey> = {
   overdue: 'board.handle.overdue',
   awaiting_verification: 'board.handle.awaiting_verification',
   revisit: 'board.handle.revisit',
+  awaiting_assist: 'board.handle.awaiting_assist',
 };
 
 export function isBoardQueue(q: string | undefined): q is BoardQueue {

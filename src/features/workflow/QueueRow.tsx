@@ -9,6 +9,7 @@ import { formatTime, statusName, t } from '../../app/i18n.ts';
 import '../../app/locales/queue.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { CaseRow, OrgView, Session } from '../../app/services.ts';
+import { awaitingAssist, pendingHelpers } from '../../domain/queues.ts';
 import { Badge } from '../../ui/Badge.tsx';
 import { SkeletonRow } from '../../ui/Skeleton.tsx';
 import { categoryLabel, gridLabel, statusTone, unitLabel } from '../cases/lookup.ts';
@@ -60,6 +61,7 @@ export function QueueRow({ row, org, now, showUnit, children, session }: QueueRo
         <span class="case-meta">
           <span>{gridLabel(org, row.gridId)}</span>
           {showUnit && row.unitId ? <span>{unitLabel(org, row.unitId)}</span> : null}
+          {showUnit && awaitingAssist(row) ? <span class="queue-helpers">{t('queue.awaitingHelpers', { units: pendingHelpers(row).map((u) => unitLabel(org, u)).join('、') })}</span> : null}
           {showUnit && !row.unitId && row.returnedUnitId ? <span>{t('queue.returnedBy', { unit: unitLabel(org, row.returnedUnitId) })}</span> : null}
           {row.onBehalfName ? <span>{t('queue.onBehalf', { name: row.onBehalfName })}</span> : null}
           <time dateTime={new Date(row.reportedMs).toISOString()}>{t('queue.reportedAt', { time: formatTime(row.reportedMs, now) })}</time>

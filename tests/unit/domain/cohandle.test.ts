@@ -8,7 +8,7 @@ import { MAX_HELPERS, type CaseEvent, type EventData, type EventType } from '../
 import { foldCase } from '../../../src/domain/fold.ts';
 import { inboxCaseOf, inboxItems } from '../../../src/domain/inbox.ts';
 import { indexOrg, type OrgData } from '../../../src/domain/org.ts';
-import { assistTags } from '../../../src/domain/queues.ts';
+import { assistTags, awaitingAssist, boardQueuesOf, pendingHelpers, queueTags } from '../../../src/domain/queues.ts';
 import { contextFrom, makeReceipt, parseReceipt, type Receipt } from '../../../src/domain/receipts.ts';
 import { allowedActions, seesCase, step, type CaseState } from '../../../src/domain/workflow.ts';
 import { townUnit, unitUser } from '../../support/county.ts';
@@ -313,5 +313,29 @@ describe('step keeps one copy of the rule', () => {
     const e = part('unit004', 3, '01JX00000000000000000000ZZ');
     expect(step(s, e, IDX)).toEqual({ ok: false, reason: 'stale_dispatch' });
     expect(act(s, 'unit004', { type: 'record_assist', dispatchId: '01JX00000000000000000000ZZ', note: 'x' }, 3)).toMatchObject({ ok: false, error: 'stale_dispatch' });
+  });
+});
+
+describe('等待协办 on the board (the one rule: queues.ts awaitingAssist)', () => {
+  const q = (s: CaseState) => ({ awaiting: awaitingAssist(s), pending: pendingHelpers(s), inQueue: boardQueuesOf(s, T0 + 60 * 60_000).includes('awaiting_assist'), tag: queueTags(s).includes('assist_pending') });
+  it('holds a case its lead holds while a helper is neither confirmed nor released, and names those helpers', () => {
+    expect(q(fold(base()))).toEqual({ awaiting: true, pending: ['u001', 'u004'], inQueue: true, tag: true });
+    const working = [...base(), ev('acknowledged', 'unit002', 3), ev('started', 'unit002', 4)];
+    expect(q(fold([...working, part('unit001', 5), confirm('unit001', 6)]))).toEqual({ awaiting: true, pending: ['u004'], inQueue: true, tag: true });
+  });
+  it('lets it go when every helper has confirmed or been released, and holds nothing without helpers', () => {
+    const working = [...base(), ev('acknowledged', 'unit002', 3)];
+    const done = fold([...working, part('unit001', 5), confirm('unit001', 6), release('u004', 7)]);
+    expect(q(done)).toEqual({ awaiting: false, pending: [], inQueue: false, tag: false });
+    // The lead may now resolve; a resolved case is never in the queue.
+    expect(q(fold([...working, part('unit001', 5), confirm('unit001', 6), release('u004', 7), ev('resolved', 'unit002', 8, { data: { note: '已处置' } })]))).toMatchObject({ awaiting: false, inQueue: false });
+    const plain = fold([ev('reported', 'w0001', 0), ev('accepted', 'town01', 1), ev('dispatched', 'town01', 2, { data: { unitId: 'u002', dueHours: 24 } })]);
+    expect(plain.status).toBe('dispatched');
+    expect(q(plain)).toEqual({ awaiting: false, pending: [], inQueue: false, tag: false });
+  });
+  it('lets it go when the lead returns the case (the dispatch and its helpers end)', () => {
+    const s = fold([...base(), ev('returned', 'unit002', 3, { data: { reason: '不属于本单位' } })]);
+    expect(s.status).toBe('returned');
+    expect(q(s)).toMatchObject({ awaiting: false, inQueue: false, tag: false });
   });
 });

@@ -3,13 +3,15 @@
  * domain keeps for the relay (no locale there) held equal to the app's locales.
  */
 import { describe, expect, it } from 'vitest';
+import { cohandleEn } from '../../../src/app/locales/cohandle.en.ts';
+import { cohandleZh } from '../../../src/app/locales/cohandle.zh.ts';
 import { statsEn } from '../../../src/app/locales/stats.en.ts';
 import { statsZh } from '../../../src/app/locales/stats.zh.ts';
 import { wfZh } from '../../../src/app/locales/wf.zh.ts';
 import { zh } from '../../../src/app/locales/zh.ts';
 import { assess } from '../../../src/domain/assessment.ts';
 import { REPORT_CHANNELS } from '../../../src/domain/citizens.ts';
-import { CHANNEL_LABELS, csvField, cstMinute, escapeFormula, SATISFACTION_LABELS, STATUS_LABELS, statsTables, toCsv } from '../../../src/domain/exports.ts';
+import { ASSIST_COLUMNS, CHANNEL_LABELS, csvField, cstMinute, escapeFormula, SATISFACTION_LABELS, STATUS_LABELS, statsTables, toCsv } from '../../../src/domain/exports.ts';
 import { STATUSES } from '../../../src/domain/workflow.ts';
 
 describe('escapeFormula', () => {
@@ -53,6 +55,19 @@ describe('statsTables', () => {
     expect(county[1]!.rows[0]!.slice(0, 3)).toEqual(['t01', 'Tt01', 0]);
     expect(county[0]!.columns.length).toBe(county[0]!.rows[0]!.length);
   });
+  it('credits each unit with its 协办 in the units table only, the figures the 考核 computes (issue 17)', () => {
+    const helped = { ...f, assists: 3, assistsConfirmed: 2, assistsOnTime: 1, assistsReleased: 1, assistsOpen: 0 };
+    const tables = statsTables({ scope: { kind: 'county', id: 'county' }, figures: f, towns: { t01: f }, units: { u001: helped, u002: f }, grids: { g1: f } }, names);
+    const units = tables.find((x) => x.key === 'units')!;
+    const at = (label: string) => units.columns.findIndex((c) => c.label === label);
+    expect(units.columns.filter((c) => c.assist).map((c) => c.label)).toEqual(['协办', '协办已确认', '按期确认', '被释放', '协办未完成']);
+    expect(units.rows.map((r) => [r[0], r[at('协办')], r[at('协办已确认')], r[at('按期确认')], r[at('被释放')], r[at('协办未完成')]])).toEqual([
+      ['u001', 3, 2, 1, 1, 0],
+      ['u002', 0, 0, 0, 0, 0],
+    ]);
+    expect(units.rows[0]!.length).toBe(units.columns.length);
+    for (const x of tables.filter((t) => t.key !== 'units')) expect(x.columns.some((c) => c.assist), x.key).toBe(false);
+  });
 });
 
 describe('labels kept in the domain for the relay', () => {
@@ -61,6 +76,11 @@ describe('labels kept in the domain for the relay', () => {
     for (const c of REPORT_CHANNELS) {
       expect(CHANNEL_LABELS[c].zh).toBe(statsZh[`channel.${c}`]);
       expect(CHANNEL_LABELS[c].en).toBe(statsEn[`channel.${c}`]);
+    }
+    // Issue 17: the 协办 columns read as the 考核 screen's AssistsCard heads them.
+    for (const c of ASSIST_COLUMNS) {
+      expect(c.label).toBe(cohandleZh[`assess.${c.key}`]);
+      expect(c.labelEn).toBe(cohandleEn[`assess.${c.key}`]);
     }
     for (const [k, v] of Object.entries(SATISFACTION_LABELS)) expect(v).toBe((wfZh as Record<string, string>)[`satisfaction.${k}`]);
   });

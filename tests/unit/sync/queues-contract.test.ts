@@ -1,7 +1,7 @@
 /**
  * One rule for the dispatch board: the read model's queues (indexes in Dexie, src/storage/readmodel.ts) hold
  * exactly the cases the domain's `boardQueuesOf` puts in them, for random histories that walk every path a case
- * can take (returns, extensions, failed verifications, withdrawals, reopenings, 二次回访) and deadlines both running and
+ * can take (returns, extensions, failed verifications, withdrawals, reopenings, 二次回访, helpers pending: issue 17) and deadlines both running and
  * stopped, some past `now` and some not.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,11 +20,21 @@ const HOUR = 3_600_000;
 const NOW = T0;
 
 /** The data a command of each type needs, drawn at random. */
-function command(type: EventType, rnd: () => number): Command {
+function command(type: EventType, rnd: () => number, state: CaseState): Command {
   const name = EVENT_COMMAND[type as keyof typeof EVENT_COMMAND];
   switch (name) {
-    case 'dispatch':
-      return { type: name, unitId: rnd() < 0.5 ? 'u001' : 'u002', dueHours: 1 + Math.floor(rnd() * 72) } as Command;
+    case 'dispatch': {
+      // Issue 17: half the dispatches name the other unit as helper (协办: the 等待协办 queue).
+      const unitId = rnd() < 0.5 ? 'u001' : 'u002';
+      const helpers = rnd() < 0.5 ? { helperUnitIds: [unitId === 'u001' ? 'u002' : 'u001'] } : {};
+      return { type: name, unitId, dueHours: 1 + Math.floor(rnd() * 72), ...helpers } as Command;
+    }
+    case 'record_assist':
+      return { type: name, dispatchId: state.dispatchId!, note: '已配合' } as Command;
+    case 'confirm_assist':
+      return { type: name, dispatchId: state.dispatchId! } as Command;
+    case 'release_assist':
+      return { type: name, dispatchId: state.dispatchId!, unitId: state.helpers!.find((h) => h.status === 'assisting')!.unitId, reason: '解除' } as Command;
     case 'request_extension':
       return { type: name, hours: 1 + Math.floor(rnd() * 48), reason: '材料未到' } as Command;
     case 'decide_extension':
@@ -81,7 +91,7 @@ function randomHistory(cases: number, seed: number): CaseEvent[] {
       const choices = people.flatMap((p) => allowedActions(state, p, ORG_INDEX).filter((t) => !['merged', 'self_resolved', 'checklist'].includes(t)).map((t) => [p, t] as const));
       if (!choices.length) break;
       const [actor, type] = choices[Math.floor(rnd() * choices.length)]!;
-      const d = decide(state, command(type, rnd), { actor, org: ORG_INDEX, at: at(actor), eventId: newId(ms, rng.bytes), caseId });
+      const d = decide(state, command(type, rnd, state), { actor, org: ORG_INDEX, at: at(actor), eventId: newId(ms, rng.bytes), caseId });
       if (!d.ok) throw new Error(`${type} by ${actor.id}: ${d.error}`);
       out.push(d.event);
       state = d.state;
