@@ -161,6 +161,12 @@ export const USER_SCHEMA: readonly SchemaVersion[] = [
     stores: {},
     upgrade: dropDerived,
   },
+  {
+    // issue 17: rows carry the helping units and the 协办 queue tags (`unit_assist`, `assist_pending`): refolded.
+    version: 6,
+    stores: {},
+    upgrade: dropDerived,
+  },
 ];
 
 /** For an upgrade that changes a derived table: empty it and drop the markers so every doc is refolded. */
