@@ -12,6 +12,7 @@ import type { OrgView, UserInfo } from '../domain/org.ts';
 import type { InboxDispute, InboxItem, InboxTask } from '../domain/inbox.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import { gridTasks } from '../domain/towntasks.ts';
+import { inboxDisputes } from '../domain/mediation.ts';
 import type { RecordsApi } from './records.ts';
 import type { UserDb } from '../storage/schema.ts';
 import { notificationsAllowed, showThroughServiceWorker, startInbox, type Announcement, type InboxApi } from '../sync/inbox.ts';
@@ -70,19 +71,10 @@ export function startSessionInbox(d: SessionInboxDeps): InboxApi {
     const r = d.records();
     void r?.version.value;
     if (!r) return [];
-    return r.mediation.towns().flatMap((townId) =>
-      [...(r.mediation.stateOf(townId)?.disputes.values() ?? [])].map((x) => ({
-        id: x.id,
-        townId,
-        type: x.type,
-        status: x.status,
-        mediators: x.mediators,
-        namedAt: x.namedAt,
-        openedBy: x.openedBy,
-        ...(x.followUpMs !== undefined ? { followUpMs: x.followUpMs } : {}),
-        followUpDone: x.followUp !== undefined,
-      })),
-    );
+    return r.mediation.towns().flatMap((townId) => {
+      const state = r.mediation.stateOf(townId);
+      return state ? inboxDisputes(townId, state) : [];
+    });
   };
   const api = startInbox({ ...d, needs, tasks, disputes, describe, show: showThroughServiceWorker, allowed: notificationsAllowed });
   // A click on a notification in an open window: the service worker says where to go (public/sw-notify.js).

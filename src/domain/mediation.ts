@@ -34,6 +34,7 @@ import { HLC_PATTERN, hlcMs } from './hlc.ts';
 import { ID_PATTERN } from './ids.ts';
 import { disputeAccess } from './docs.ts';
 import type { Grid, OrgIndex, UserInfo } from './org.ts';
+import type { InboxDispute } from './inbox.ts';
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)));
@@ -295,6 +296,21 @@ function applySummary(s: MediationState, e: SummaryEvent): boolean {
       d.withdrawn = { by: e.actor, at: e.at, reason: e.data.reason };
       return true;
   }
+}
+
+/** A town's disputes as the inbox reads them (inbox.ts InboxDispute): the one mapping for the app and its tests. */
+export function inboxDisputes(townId: string, s: MediationState): InboxDispute[] {
+  return [...s.disputes.values()].map((d) => ({
+    id: d.id,
+    townId,
+    type: d.type,
+    status: d.status,
+    mediators: d.mediators,
+    namedAt: d.namedAt,
+    openedBy: d.openedBy,
+    ...(d.followUpMs !== undefined ? { followUpMs: d.followUpMs } : {}),
+    followUpDone: d.followUp !== undefined,
+  }));
 }
 
 /** An agreement whose follow-up date (ms) is before `nowMs` and not done yet. */

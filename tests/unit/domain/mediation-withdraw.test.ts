@@ -6,6 +6,7 @@ import { inboxItems, type InboxDispute } from '../../../src/domain/inbox.ts';
 import {
   disputesFor,
   foldMediation,
+  inboxDisputes,
   mayWithdrawNow,
   mediationByGrid,
   parseSummaryEvent,
@@ -102,8 +103,7 @@ describe('dispute_withdrawn', () => {
 
   it('the inbox: a withdrawn dispute names no one (not open)', () => {
     const o = opened(D1, ['w0001', 'p0001'], 'w0001');
-    const asInbox = (events: SummaryEvent[]): InboxDispute[] =>
-      [...foldMediation(events).disputes.values()].map((d) => ({ id: d.id, townId: 't01', type: d.type, status: d.status, mediators: d.mediators, namedAt: d.namedAt, openedBy: d.openedBy, followUpDone: false }));
+    const asInbox = (events: SummaryEvent[]): InboxDispute[] => inboxDisputes('t01', foldMediation(events));
     expect(inboxItems({ user: user('p0001'), nowMs: T0 + DAY, cases: [], disputes: asInbox([o]) })).toHaveLength(1);
     expect(inboxItems({ user: user('p0001'), nowMs: T0 + DAY, cases: [], disputes: asInbox([o, withdraw('w0001')]) })).toEqual([]);
   });

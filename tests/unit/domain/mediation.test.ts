@@ -8,6 +8,7 @@ import {
   eligibleMediator,
   foldDetail,
   foldMediation,
+  inboxDisputes,
   mayOpen,
   mediationByGrid,
   parseDetailEvent,
@@ -173,18 +174,7 @@ describe('the detail doc', () => {
 
 describe('mediation in the inbox', () => {
   /** The folded summary as the app hands it to the inbox (src/app/inbox.ts). */
-  const disputes = (events: SummaryEvent[]): InboxDispute[] =>
-    [...foldMediation(events).disputes.values()].map((d) => ({
-      id: d.id,
-      townId: 't01',
-      type: d.type,
-      status: d.status,
-      mediators: d.mediators,
-      namedAt: d.namedAt,
-      openedBy: d.openedBy,
-      ...(d.followUpMs !== undefined ? { followUpMs: d.followUpMs } : {}),
-      followUpDone: d.followUp !== undefined,
-    }));
+  const disputes = (events: SummaryEvent[]): InboxDispute[] => inboxDisputes('t01', foldMediation(events));
   const at = (who: string, events: SummaryEvent[], nowMs: number) => inboxItems({ user: user(who), nowMs, cases: [], disputes: disputes(events) }).map((i) => i.id);
 
   it('a named mediator is told while the dispute is open; the opener naming themselves is not; a mediator added later is told at that time', () => {
