@@ -6,6 +6,7 @@
 import { isResidentReport } from '../../src/domain/queues.ts';
 import { signal, type Signal } from '@preact/signals';
 import type { RecordSync } from '../../src/sync/records.ts';
+import { createRecordsApi, type RecordsApi } from '../../src/app/records.ts';
 import type {
   AuthService,
   CapturedBlob,
@@ -455,6 +456,26 @@ export function stubRecordSync(docs: Record<string, unknown[]>): RecordSync {
       return true;
     },
   } as unknown as RecordSync;
+}
+
+/**
+ * A fake session of `userId` whose records (people, tasks, mediation... src/app/records.ts, the real API) are the
+ * in-memory `docs` (stubRecordSync), its clock at `nowMs`; `api` answers the screens' HTTP calls (absent: none).
+ */
+export function recordsSession(userId: string, docs: Record<string, unknown[]>, opts: { nowMs?: number; api?: Session['api']; sync?: RecordSync } = {}): FakeSession & { records: RecordsApi } {
+  const world = new FakeWorld();
+  const session = new FakeSession(world, world.user(userId));
+  const nowMs = opts.nowMs ?? NOW;
+  const records = createRecordsApi({
+    user: session.user,
+    sync: opts.sync ?? Object.assign(stubRecordSync(docs), { setDerivedGrants: async () => undefined }),
+    org: () => session.org.peek(),
+    clock: new HybridClock('ui', () => nowMs),
+    now: () => nowMs,
+    random: (n) => crypto.getRandomValues(new Uint8Array(n)),
+    report: (input) => session.report(input),
+  });
+  return Object.assign(session, { records }, opts.api ? { api: opts.api } : {});
 }
 
 /** A fake sha256 (64 hex digits) from a small number: `fakeHash(1)`. */

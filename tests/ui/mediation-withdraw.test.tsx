@@ -2,12 +2,11 @@
 // (a mediator who did not open it is not); the reason is checked at the field, then a confirm step; the withdrawal
 // is one dispute_withdrawn, and the list's ended tab shows 已撤销 with the reason.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRecordsApi } from '../../src/app/records.ts';
 import type { Session } from '../../src/app/services.ts';
-import { formatHlc, HybridClock } from '../../src/domain/hlc.ts';
+import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { MediationScreen } from '../../src/features/mediation/MediationScreen.tsx';
-import { FakeSession, FakeWorld, NOW, stubRecordSync } from './fake-services.ts';
+import { NOW, recordsSession } from './fake-services.ts';
 import { byText, click, mount, mustFind, settle, submit, type, type Mounted } from './helpers.ts';
 
 const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -21,19 +20,7 @@ const opened = () => ({
 });
 
 function sessionOf(who: string, docs: Record<string, unknown[]>): Session {
-  const world = new FakeWorld();
-  const session = new FakeSession(world, world.user(who));
-  const sync = Object.assign(stubRecordSync(docs), { setDerivedGrants: async () => undefined });
-  const records = createRecordsApi({
-    user: session.user,
-    sync,
-    org: () => session.org.peek(),
-    clock: new HybridClock('ui', () => NOW),
-    now: () => NOW,
-    random: rnd,
-    report: (input) => session.report(input),
-  });
-  return Object.assign(session, { records }) as unknown as Session;
+  return recordsSession(who, docs) as unknown as Session;
 }
 
 let m: Mounted | null = null;

@@ -2,14 +2,12 @@
 // and shows them to the grid's worker; search by name or address runs on the device. Full numbers come only from
 // `idnumbers.g0001`, which the stub (like /api/me) grants to the worker and not to the secretary.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRecordsApi } from '../../src/app/records.ts';
 import type { Session } from '../../src/app/services.ts';
-import { HybridClock } from '../../src/domain/hlc.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { RecordSync } from '../../src/sync/records.ts';
 import { PeopleScreen } from '../../src/features/people/PeopleScreen.tsx';
-import { FakeSession, FakeWorld, NOW, orgView, stubRecordSync } from './fake-services.ts';
+import { NOW, orgView, recordsSession, stubRecordSync, type FakeSession } from './fake-services.ts';
 import { DEFAULT_CARE } from '../../src/domain/caresettings.ts';
 import { mount, settle, type Mounted } from './helpers.ts';
 
@@ -35,18 +33,7 @@ function stubSync(ids: boolean): RecordSync & { docs_: Map<string, unknown[]> } 
 }
 
 function sessionAs(userId: string, sync = stubSync(userId === 'w0001' || userId === 'town01')): Session {
-  const world = new FakeWorld();
-  const session = new FakeSession(world, world.org.user(userId)!);
-  const records = createRecordsApi({
-    user: session.user,
-    sync,
-    org: () => session.org.peek(),
-    clock: new HybridClock('ui', () => NOW),
-    now: () => NOW,
-    random: rnd,
-    report: (input) => session.report(input),
-  });
-  return Object.assign(session, { records });
+  return recordsSession(userId, {}, { sync }) as unknown as Session;
 }
 
 let m: Mounted | null = null;

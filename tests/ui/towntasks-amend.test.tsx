@@ -4,13 +4,12 @@
 // deadline. Another side (the county on a town task) is not offered 修改.
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatDateTime } from '../../src/app/i18n.ts';
-import { createRecordsApi } from '../../src/app/records.ts';
 import type { Session } from '../../src/app/services.ts';
-import { formatHlc, HybridClock } from '../../src/domain/hlc.ts';
+import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { foldTasks } from '../../src/domain/towntasks.ts';
 import { TownTasksScreen } from '../../src/features/towntasks/TownTasks.tsx';
-import { FakeSession, FakeWorld, NOW, stubRecordSync } from './fake-services.ts';
+import { NOW, recordsSession } from './fake-services.ts';
 import { byText, click, mount, mustFind, settle, submit, type, type Mounted } from './helpers.ts';
 
 const DAY = 86_400_000;
@@ -27,21 +26,10 @@ const sent = () => ({
 });
 
 function sessionOf(who: string, docs: Record<string, unknown[]>, clockMs = NOW): Session {
-  const world = new FakeWorld();
-  const session = new FakeSession(world, world.user(who));
-  const records = createRecordsApi({
-    user: session.user,
-    sync: stubRecordSync(docs),
-    org: () => session.org.peek(),
-    clock: new HybridClock('ui', () => clockMs),
-    now: () => clockMs,
-    random: rnd,
-    report: (input) => session.report(input),
-  });
   const api = (async () => {
     throw new TypeError('offline');
   }) as unknown as Session['api'];
-  return Object.assign(session, { records, api }) as unknown as Session;
+  return recordsSession(who, docs, { nowMs: clockMs, api }) as unknown as Session;
 }
 
 let m: Mounted | null = null;

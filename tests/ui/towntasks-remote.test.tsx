@@ -2,12 +2,11 @@
 // what the relay last said (GET /api/tasks/<town>/progress) for the grids the device does not hold, says where the
 // figures come from, and says 未同步 while it has never reached the relay.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRecordsApi } from '../../src/app/records.ts';
 import type { Session } from '../../src/app/services.ts';
-import { formatHlc, HybridClock } from '../../src/domain/hlc.ts';
+import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { TownTasksScreen } from '../../src/features/towntasks/TownTasks.tsx';
-import { FakeSession, FakeWorld, NOW, stubRecordSync } from './fake-services.ts';
+import { NOW, recordsSession } from './fake-services.ts';
 import { mount, settle, waitFor, type Mounted } from './helpers.ts';
 
 const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -21,18 +20,7 @@ const sent = {
 };
 
 function countySession(api: Session['api']): Session {
-  const world = new FakeWorld();
-  const session = new FakeSession(world, world.user('county'));
-  const records = createRecordsApi({
-    user: session.user,
-    sync: stubRecordSync({ 'tasks.t01': [sent] }),
-    org: () => session.org.peek(),
-    clock: new HybridClock('ui', () => NOW),
-    now: () => NOW,
-    random: rnd,
-    report: (input) => session.report(input),
-  });
-  return Object.assign(session, { records, api }) as unknown as Session;
+  return recordsSession('county', { 'tasks.t01': [sent] }, { api }) as unknown as Session;
 }
 
 let m: Mounted | null = null;
