@@ -238,7 +238,9 @@ export class PgDb implements Db {
 
   /** A string as a SQL literal (for `execBatch`). */
   literal(s: string): string {
-    return this.client.pq.escapeLiteral(s);
+    // libpq's escape gives nothing at all for the empty string (a syntax error in VALUES (…, , …)): a record doc's
+    // blob reference has no case id (issue 17).
+    return s === '' ? "''" : this.client.pq.escapeLiteral(s);
   }
 
   prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
