@@ -6,6 +6,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowOf, panelOf, closedPanel } from './queue.ts';
 import { closeAll, launchBrowser, newPage, signIn, startApp, syncText, type App } from './harness.ts';
 
 let app: App;
@@ -28,34 +29,6 @@ async function signInAs(username: string, landing: string): Promise<Page> {
 
 async function go(page: Page, hash: string): Promise<void> {
   await page.goto(`${app.url}/${hash}`);
-}
-
-/** The row of a case in a list (scoped to `within`), scrolling a windowed list until it is rendered. */
-async function rowOf(page: Page, text: string, within = '', timeout = 30_000): Promise<Locator> {
-  const row = page.locator(`${within} .case-list > li`.trim(), { hasText: text });
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    if (await row.count()) return row.first();
-    const atEnd = await page.evaluate(() => {
-      window.scrollBy(0, Math.round(window.innerHeight * 0.8));
-      return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
-    });
-    if (atEnd) await page.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`no row with "${text}" on ${page.url()}`);
-}
-
-async function panelOf(page: Page, text: string, handle: string, within = ''): Promise<Locator> {
-  const row = await rowOf(page, text, within);
-  await row.getByRole('button', { name: new RegExp(`^${handle} · `) }).click();
-  const panel = page.locator('.case-panel');
-  await panel.locator('.facts').waitFor();
-  return panel;
-}
-
-async function closedPanel(page: Page): Promise<void> {
-  await page.locator('.case-panel').waitFor({ state: 'detached', timeout: 30_000 });
 }
 
 /** The state badge of a helping unit in the case's facts. */

@@ -8,6 +8,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowOf, panelOf, closedPanel } from './queue.ts';
 import { closeAll, launchBrowser, newPage, signIn, startApp, syncText, type App } from './harness.ts';
 
 let app: App;
@@ -31,35 +32,6 @@ async function signInAs(username: string, landing: string): Promise<Page> {
 
 async function go(page: Page, hash: string): Promise<void> {
   await page.goto(`${app.url}/${hash}`);
-}
-
-/** The row of a case in a windowed queue: scrolls through the list until the row is rendered. */
-async function rowOf(page: Page, text: string, timeout = 30_000): Promise<Locator> {
-  const row = page.locator('.case-list > li', { hasText: text });
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    if (await row.count()) return row.first();
-    const atEnd = await page.evaluate(() => {
-      window.scrollBy(0, Math.round(window.innerHeight * 0.8));
-      return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
-    });
-    if (atEnd) await page.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`no row with "${text}" on ${page.url()}`);
-}
-
-/** Opens the side panel of a case from its row ("办理", "派遣", "核查"...) and returns the panel. */
-async function panelOf(page: Page, text: string, handle: string): Promise<Locator> {
-  const row = await rowOf(page, text);
-  await row.getByRole('button', { name: new RegExp(`^${handle} · `) }).click();
-  const panel = page.locator('.case-panel');
-  await panel.locator('.facts').waitFor();
-  return panel;
-}
-
-async function closedPanel(page: Page): Promise<void> {
-  await page.locator('.case-panel').waitFor({ state: 'detached', timeout: 30_000 });
 }
 
 /** Submits an action form of the case detail (opening its disclosure when folded) and waits for "已保存。". */
