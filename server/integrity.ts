@@ -29,7 +29,7 @@ import { hlcMs } from '../src/domain/hlc.ts';
 import type { OrgIndex, UserInfo } from '../src/domain/org.ts';
 import { provisionalContext, receiptContext, type Receipt } from '../src/domain/receipts.ts';
 import type { ErrorCode } from '../src/domain/errors.ts';
-import { foldParty, parsePartyEvent, villagesAllow } from '../src/domain/party.ts';
+import { foldParty, parsePartyEvent, villagesAllow, type GridVillage } from '../src/domain/party.ts';
 import { CaseIndex } from '../src/protocol/caseindex.ts';
 import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
 
@@ -84,7 +84,7 @@ export class DocFacts {
   }
 
   /** Judge the new values of one update to a people, ID number or party doc (see the header). */
-  checkRecords(values: readonly unknown[], user: UserInfo, users: (id: string) => UserInfo | undefined): IntegrityRefusal | null {
+  checkRecords(values: readonly unknown[], user: UserInfo, users: (id: string) => UserInfo | undefined, grids?: GridVillage): IntegrityRefusal | null {
     const ids = new Set<string>();
     for (const v of values) {
       const id = (v as { id?: unknown } | null)?.id;
@@ -97,7 +97,7 @@ export class DocFacts {
     for (const v of values) {
       const parsed = parsePartyEvent(v);
       if (!parsed.ok) continue;
-      if (!villagesAllow(foldParty(log, users), parsed.event, user)) {
+      if (!villagesAllow(foldParty(log, users, grids), parsed.event, user)) {
         return { code: 'not_authorized', detail: `event ${parsed.event.id}: a secretary of ${user.villageId} may not act on another village's members or needs` };
       }
       log.push(v);

@@ -63,7 +63,7 @@ export async function partySummary(req: IncomingMessage, res: ServerResponse, ct
       : dayPeriod(fromParam ?? cstDay(cstYearStart(nowMs)), toParam ?? cstDay(nowMs));
   if (!period) return sendJson(res, 400, { error: 'bad_request' });
   const { fromMs: from, toMs: to } = period;
-  const state = foldParty((await storedEvents(ctx, name)) ?? [], (id) => org.index.user(id));
+  const state = foldParty((await storedEvents(ctx, name)) ?? [], (id) => org.index.user(id), (id) => org.index.grid(id));
   sendJson(res, 200, { townId, period: { fromMs: from, toMs: to }, ...summarizeParty(state, from, to) });
 }
 

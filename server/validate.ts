@@ -56,7 +56,7 @@ import { MAX_AHEAD_MS, parseReceipt, type Receipt } from '../src/domain/receipts
 import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
 import { roleMayEver } from '../src/domain/workflow.ts';
 import { parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
-import { PARTY_ROLES, parsePartyEvent } from '../src/domain/party.ts';
+import { PARTY_ROLES, careLinkProblem, parsePartyEvent } from '../src/domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../src/domain/training.ts';
 import { CARE_ROLES, parseCareEvent } from '../src/domain/care.ts';
 import { parsePatrolEvent, patrolRoleMayWrite } from '../src/domain/patrols.ts';
@@ -401,7 +401,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
   }
   if (kind.kind !== 'org' && kind.kind !== 'cases' && values.length > 0) {
     const org = opts.org;
-    const bad = facts.checkRecords(values, user, (id) => org?.user(id));
+    const bad = facts.checkRecords(values, user, (id) => org?.user(id), (id) => org?.grid(id));
     if (bad) return refuse(bad.code, bad.detail);
   }
   const verdict: Verdict = { ok: true, novel, reported, events, records: kind.kind === 'cases' || kind.kind === 'org' ? [] : values };
@@ -538,6 +538,8 @@ function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | 
   if (own.refusal) return own.refusal;
   const e = own.event;
   if (!PARTY_ROLES[e.type].includes(user.role)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not make '${e.type}'`);
+  const link = e.type === 'need_published' ? careLinkProblem(e.data, (id) => org?.grid(id)) : null;
+  if (link) return refuse('invalid_event', `need ${e.id}: ${link}`);
   return null;
 }
 

@@ -346,7 +346,7 @@ export function App({ auth }: AppProps) {
         screen = <PeopleScreen session={session} gridId={r.gridId} householdId={r.householdId} />;
         break;
       case 'party':
-        screen = <PartyScreen session={session} tab={r.tab} town={r.town} />;
+        screen = <PartyScreen session={session} tab={r.tab} town={r.town} care={r.care} />;
         break;
       case 'me':
         screen = (

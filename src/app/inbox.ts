@@ -9,7 +9,8 @@ import './locales/inbox.zh.ts';
 // Dispute types by name (md.type.*) for the mediation items.
 import './locales/mediation.zh.ts';
 import type { OrgView, UserInfo } from '../domain/org.ts';
-import type { InboxDispute, InboxItem, InboxTask } from '../domain/inbox.ts';
+import type { InboxCareNeed, InboxDispute, InboxItem, InboxTask } from '../domain/inbox.ts';
+import { careNeedsOf, careNeedsText } from './careneeds.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import { gridTasks } from '../domain/towntasks.ts';
 import { inboxDisputes } from '../domain/mediation.ts';
@@ -33,6 +34,7 @@ export function itemTitle(i: InboxItem): string {
 }
 export function itemSubject(i: InboxItem, org: OrgView | null): string {
   if (i.disputeId) return t(`md.type.${i.subject}` as Parameters<typeof t>[0]);
+  if (i.careVisit) return careNeedsText(i.subject.split(','));
   const sub = i.caseId ? org?.subcategory(i.subject) : undefined;
   return sub ? localName(sub) : i.subject;
 }
@@ -76,7 +78,13 @@ export function startSessionInbox(d: SessionInboxDeps): InboxApi {
       return state ? inboxDisputes(townId, state) : [];
     });
   };
-  const api = startInbox({ ...d, needs, tasks, disputes, describe, show: showThroughServiceWorker, allowed: notificationsAllowed });
+  // Issue 17: care visits' needs waiting for the village (its secretary holds the village's care docs).
+  const careNeeds = (): InboxCareNeed[] => {
+    const r = d.records();
+    void r?.version.value;
+    return r && d.user.role === 'secretary' ? careNeedsOf(r, d.org.value, d.now()) : [];
+  };
+  const api = startInbox({ ...d, needs, tasks, disputes, careNeeds, describe, show: showThroughServiceWorker, allowed: notificationsAllowed });
   // A click on a notification in an open window: the service worker says where to go (public/sw-notify.js).
   const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
   const onMessage = (e: MessageEvent) => {

@@ -194,7 +194,7 @@ export function createRecordsApi(deps: {
     const org = deps.org();
     if (!name || !org || !sync.access(name)) return null;
     const events = sync.events(name);
-    return foldOn(`party:${name}`, [events, org], () => foldParty(events, (id) => org.user(id)));
+    return foldOn(`party:${name}`, [events, org], () => foldParty(events, (id) => org.user(id), (id) => org.grid(id)));
   };
   const party = (): PartyState | null => partyIn(partyName());
 
@@ -275,7 +275,7 @@ export function createRecordsApi(deps: {
       const name = partyNames().includes(partyDocName(townId)) ? partyDocName(townId) : null;
       const org = deps.org();
       if (!name || !org) return { ok: false, error: 'forbidden' };
-      return appendChecked(name, type, data, parsePartyEvent, (events) => foldParty(events, (id) => org.user(id)));
+      return appendChecked(name, type, data, parsePartyEvent, (events) => foldParty(events, (id) => org.user(id), (id) => org.grid(id)));
     },
     trainingTowns: () => trainingNames().map((n) => n.slice('training.'.length)),
     training: (townId) => trainingIn(townId ? trainingNames().find((n) => n === trainingDocName(townId)) : trainingNames()[0]),

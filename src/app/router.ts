@@ -24,7 +24,9 @@ export type Route =
   | { name: 'hall'; scope?: string } // issue 15: 指挥中心, the wall-screen dashboard (#/hall, #/hall?scope=t01)
   // issue 5: people of the user's grids (#/people, #/people/<gridId>/<householdId>) and party work (#/party[/<tab>])
   | { name: 'people'; gridId?: string; householdId?: string }
-  | { name: 'party'; tab?: string; town?: string } // town: the party doc chosen by county and admin (#/party/needs?town=t03)
+  // town: the party doc chosen by county and admin (#/party/needs?town=t03); care: issue 17, publish a need taking up
+  // a care visit's findings (#/party/needs?care=<gridId>/<visitId>)
+  | { name: 'party'; tab?: string; town?: string; care?: string }
   | { name: 'geo' } // boundary import/export (admin)
   | { name: 'storage' } // issue 12: photos and voice notes on this device, the upload outbox
   // issue 13: the public side
@@ -72,8 +74,8 @@ export function parseHash(hash: string): Route {
   if (ph) return { name: 'people', gridId: ph[1]!, householdId: ph[2]! };
   const cv = /^\/care\/([A-Za-z0-9_.-]{1,40})\/([A-Za-z0-9_.-]{1,40})$/.exec(path);
   if (cv) return { name: 'care', gridId: cv[1]!, householdId: cv[2]! };
-  const pt = /^\/party(?:\/([a-z_]{1,32}))?\/?(?:\?town=([a-z0-9]{1,16}))?$/.exec(path);
-  if (pt) return { name: 'party', ...(pt[1] ? { tab: pt[1] } : {}), ...(pt[2] ? { town: pt[2] } : {}) };
+  const pt = /^\/party(?:\/([a-z_]{1,32}))?\/?(?:\?(?:town=([a-z0-9]{1,16})|care=([A-Za-z0-9_.-]{1,40}\/[0-9A-Z]{26})))?$/.exec(path);
+  if (pt) return { name: 'party', ...(pt[1] ? { tab: pt[1] } : {}), ...(pt[2] ? { town: pt[2] } : {}), ...(pt[3] ? { care: pt[3] } : {}) };
   const g = /^\/map\/([A-Za-z0-9_.:-]{1,64})$/.exec(path);
   if (g) return { name: 'map', gridId: g[1]! };
   const b = /^\/board\/([a-z_]{1,32})$/.exec(path);
@@ -130,7 +132,7 @@ export function routeHref(r: Route): string {
     case 'care':
       return `#/care/${encodeURIComponent(r.gridId)}/${encodeURIComponent(r.householdId)}`;
     case 'party':
-      return `#/party${r.tab ? `/${r.tab}` : ''}${r.town ? `?town=${r.town}` : ''}`;
+      return `#/party${r.tab ? `/${r.tab}` : ''}${r.town ? `?town=${r.town}` : r.care ? `?care=${r.care}` : ''}`;
     case 'lessonCards':
       return `#/lessons/${r.id}/cards`;
     case 'hall':

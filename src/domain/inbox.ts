@@ -23,6 +23,9 @@
  *   mediators  (issue 17) dispute_named: an open dispute names me as a mediator and someone else opened it or named
  *              me (while it is open); followup_due: an agreement's follow-up date has passed and the follow-up is
  *              not recorded (the dispute's mediators and its town's center), src/domain/mediation.ts
+ *   secretary  (issue 17) care_need: a care visit in my village's grids found needs that wait for a party need
+ *              (src/domain/careneeds.ts `pendingCareNeeds`, given as `careNeeds`), while they wait. The town's
+ *              center sees the same list on its needs tab, not in its inbox (a town's dozens of grids would flood it)
  *   everyone   progress of a case they reported (residents: every case they hold, which includes the cases
  *              reported on their behalf), need_claimed (a party need they published, or of their village)
  */
@@ -53,6 +56,8 @@ export const INBOX_KINDS = [
   // issue 17: 矛盾纠纷调解
   'dispute_named',
   'followup_due',
+  // issue 17: a care visit found needs for the village to take up
+  'care_need',
 ] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 
@@ -123,6 +128,18 @@ export interface InboxDispute {
   followUpDone: boolean;
 }
 
+/** Issue 17: a care visit waiting for a need (src/domain/careneeds.ts PendingCareNeed, with the household's label). */
+export interface InboxCareNeed {
+  gridId: string;
+  villageId: string;
+  townId: string;
+  visitId: string;
+  ms: number;
+  needs: readonly string[];
+  /** The household (head and address): shown on the inbox screen, never in a system notification. */
+  household?: string;
+}
+
 export interface InboxItem {
   /** Stable: `<kind>:<subject>:<fact>` (see the module comment). */
   id: string;
@@ -134,11 +151,13 @@ export interface InboxItem {
   taskId?: string;
   /** Issue 17: the dispute it is about. */
   disputeId?: string;
+  /** Issue 17: the care visit it is about (`<gridId>/<visitId>`). */
+  careVisit?: string;
   /** When the fact happened (or, for due_soon/overdue, when the deadline was/is): the inbox's order. */
   ms: number;
   /** A short message key (locales/inbox.zh.ts `inbox.kind.<kind>`, `inbox.stage.<stage>` for progress). */
   text: string;
-  /** The case's subcategory code (the screen names it), or the need's title. */
+  /** The case's subcategory code (the screen names it), the need's title, a care visit's needs (comma-separated codes). */
   subject: string;
   /** The case's description (the screen shows it; not for notifications). */
   detail?: string;
@@ -161,6 +180,8 @@ export interface InboxInput {
   tasks?: readonly InboxTask[];
   /** Issue 17: the disputes of the mediation summaries the user holds. */
   disputes?: readonly InboxDispute[];
+  /** Issue 17: the care visits waiting for a need, in the grids the user holds. */
+  careNeeds?: readonly InboxCareNeed[];
 }
 
 /** A case state as the inbox reads it (for callers that hold states, not rows: a resident's own cases). */
@@ -195,7 +216,7 @@ export function fromResident(c: Pick<InboxCase, 'reporterRole' | 'reportChannel'
 }
 
 /** The items of a user at `nowMs`, newest first (ties by id), one per id. */
-export function inboxItems({ user, nowMs, cases, needs = [], tasks = [], disputes = [] }: InboxInput): InboxItem[] {
+export function inboxItems({ user, nowMs, cases, needs = [], tasks = [], disputes = [], careNeeds = [] }: InboxInput): InboxItem[] {
   const out = new Map<string, InboxItem>();
   const recent = (ms: number) => ms > nowMs - HORIZON_MS;
   const add = (c: InboxCase, kind: InboxKind, fact: string | number, ms: number, extra: Partial<InboxItem> = {}) => {
@@ -268,6 +289,24 @@ export function inboxItems({ user, nowMs, cases, needs = [], tasks = [], dispute
     if (d.status === 'open' && mediates && named !== undefined && d.openedBy !== user.id) put('dispute_named', named, hlcMs(named));
     const concerned = mediates || (role === 'town' && user.townId === d.townId);
     if (concerned && d.status === 'agreement' && !d.followUpDone && d.followUpMs !== undefined && d.followUpMs <= nowMs) put('followup_due', d.followUpMs, d.followUpMs);
+  }
+  // Issue 17: a care visit's needs are an action item for its village's secretary while they wait.
+  for (const c of careNeeds) {
+    if (role !== 'secretary' || user.villageId !== c.villageId) continue;
+    const careVisit = `${c.gridId}/${c.visitId}`;
+    const id = `care_need:${careVisit}:${c.ms}`;
+    if (!out.has(id)) {
+      out.set(id, {
+        id,
+        kind: 'care_need',
+        careVisit,
+        ms: c.ms,
+        text: 'inbox.kind.care_need',
+        subject: c.needs.join(','),
+        ...(c.household ? { detail: c.household } : {}),
+        href: `#/party/needs?care=${careVisit}`,
+      });
+    }
   }
   return [...out.values()].sort((a, b) => b.ms - a.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

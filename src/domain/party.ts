@@ -15,6 +15,11 @@
  * Needs (诉求): published by a village (its secretary) or by the town for an enterprise; claimed by one member
  * (the first claim by (at, id) wins, later ones are superseded); the claimer records work and hours; the village
  * (its secretary) or the town confirms, which closes the need.
+ *
+ * Issue 17: a need may take up what a grid worker's care visit found (`fromCare`: the care doc's grid and visit,
+ * src/domain/careneeds.ts lists the visits waiting for one). The grid must be in the need's village (`careLinkProblem`:
+ * the fold sets such a need aside, the relay refuses it), and a visit is taken up once: a second need naming the
+ * same visit (two secretaries offline) is superseded by the first by (at, id).
  */
 import * as v from 'valibot';
 import { HLC_PATTERN, hlcMs } from './hlc.ts';
@@ -61,7 +66,15 @@ const SCHEMAS = {
     issues: v.pipe(v.array(text(500)), v.maxLength(10)),
   }),
   issue_reported: v.strictObject({ visitId: eventId, issue: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(9)), caseId: eventId }),
-  need_published: v.strictObject({ kind: v.picklist(NEED_KINDS), villageId: refId, title: text(120), detail: text(2000), requester: optionalText(80) }),
+  need_published: v.strictObject({
+    kind: v.picklist(NEED_KINDS),
+    villageId: refId,
+    title: text(120),
+    detail: text(2000),
+    requester: optionalText(80),
+    /** Issue 17: the care visit (重点人群走访) whose findings this need takes up: a grid of the need's village. */
+    fromCare: v.optional(v.strictObject({ gridId: refId, visitId: eventId })),
+  }),
   need_claimed: v.strictObject({ needId: eventId }),
   need_work: v.strictObject({ needId: eventId, hours: v.pipe(v.number(), v.minValue(0.25), v.maxValue(24)), note: text(2000) }),
   need_confirmed: v.strictObject({ needId: eventId, note: optionalText(500) }),
@@ -172,6 +185,12 @@ export interface ContactVisit {
 
 export type NeedStatus = 'open' | 'claimed' | 'confirmed';
 
+/** A care visit a need takes up (`need_published.fromCare`). */
+export interface CareLink {
+  gridId: string;
+  visitId: string;
+}
+
 export interface Need {
   id: string;
   kind: NeedKind;
@@ -179,6 +198,7 @@ export interface Need {
   title: string;
   detail: string;
   requester?: string;
+  fromCare?: CareLink;
   publishedBy: string;
   publishedAt: string;
   status: NeedStatus;
@@ -193,28 +213,49 @@ export interface PartyState {
   members: Map<string, Member>;
   visits: ContactVisit[];
   needs: Map<string, Need>;
+  /** Issue 17: `<gridId>/<visitId>` of a care visit -> the need that took it up. */
+  careNeeds: Map<string, string>;
   /** Event ids that had no effect (a late claim, work by someone else...). */
   superseded: string[];
 }
 
 const byAtId = (a: { at: string; id: string }, b: { at: string; id: string }) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** Fold a party log. `users` resolves actors (the org directory); an event by an unknown or out-of-scope actor has no effect. */
-export function foldParty(raw: readonly unknown[], users: (id: string) => UserInfo | undefined): PartyState {
+/** The key of a care visit in `PartyState.careNeeds`. */
+export const careKey = (l: CareLink): string => `${l.gridId}/${l.visitId}`;
+
+/** Resolves a grid to its village (the org directory), for needs raised from care visits. */
+export type GridVillage = (gridId: string) => Pick<Grid, 'villageId'> | undefined;
+
+/**
+ * Why a need may not name its care visit (null when it may): the visit's grid must be a grid of the need's village.
+ * The fold sets such a need aside; the relay refuses it when it is written (server/validate.ts).
+ */
+export function careLinkProblem(data: Pick<PartyData['need_published'], 'villageId' | 'fromCare'>, grid: GridVillage | undefined): string | null {
+  if (!data.fromCare) return null;
+  const g = grid?.(data.fromCare.gridId);
+  return g && g.villageId === data.villageId ? null : `the care visit's grid ${data.fromCare.gridId} is not in village ${data.villageId}`;
+}
+
+/**
+ * Fold a party log. `users` resolves actors (the org directory); an event by an unknown or out-of-scope actor has no
+ * effect. `grids` resolves the grids of needs raised from care visits (without it, such needs are set aside).
+ */
+export function foldParty(raw: readonly unknown[], users: (id: string) => UserInfo | undefined, grids?: GridVillage): PartyState {
   const events: PartyEvent[] = [];
   for (const r of raw) {
     const p = parsePartyEvent(r);
     if (p.ok) events.push(p.event);
   }
   events.sort(byAtId);
-  const s: PartyState = { members: new Map(), visits: [], needs: new Map(), superseded: [] };
+  const s: PartyState = { members: new Map(), visits: [], needs: new Map(), careNeeds: new Map(), superseded: [] };
   const visits = new Map<string, ContactVisit>();
   const seen = new Set<string>();
   for (const e of events) {
     // One event per id: a second one under a known id (a forged re-publication) never replaces the first.
     const actor = seen.has(e.id) ? undefined : users(e.actor);
     seen.add(e.id);
-    if (!actor || !PARTY_ROLES[e.type].includes(actor.role) || !villagesAllow(s, e, actor) || !applyParty(s, visits, e, actor)) s.superseded.push(e.id);
+    if (!actor || !PARTY_ROLES[e.type].includes(actor.role) || !villagesAllow(s, e, actor) || !applyParty(s, visits, e, actor, grids)) s.superseded.push(e.id);
   }
   return s;
 }
@@ -248,7 +289,7 @@ export function villagesAllow(s: Pick<PartyState, 'members' | 'needs'>, e: Party
   return actor.role !== 'secretary' || partyVillages(s, e).every((v) => v === actor.villageId);
 }
 
-function applyParty(s: PartyState, visits: Map<string, ContactVisit>, e: PartyEvent, actor: UserInfo): boolean {
+function applyParty(s: PartyState, visits: Map<string, ContactVisit>, e: PartyEvent, actor: UserInfo, grids: GridVillage | undefined): boolean {
   const villageOk = (villageId: string) => actor.role !== 'secretary' || actor.villageId === villageId;
   switch (e.type) {
     case 'member_saved': {
@@ -297,8 +338,10 @@ function applyParty(s: PartyState, visits: Map<string, ContactVisit>, e: PartyEv
     }
     case 'need_published': {
       if (!villageOk(e.data.villageId)) return false;
-      const { requester, ...d } = e.data;
-      s.needs.set(e.id, { id: e.id, ...d, ...(requester ? { requester } : {}), publishedBy: e.actor, publishedAt: e.at, status: 'open', work: [] });
+      const { requester, fromCare, ...d } = e.data;
+      if (fromCare && (careLinkProblem(e.data, grids) || s.careNeeds.has(careKey(fromCare)))) return false;
+      s.needs.set(e.id, { id: e.id, ...d, ...(requester ? { requester } : {}), ...(fromCare ? { fromCare } : {}), publishedBy: e.actor, publishedAt: e.at, status: 'open', work: [] });
+      if (fromCare) s.careNeeds.set(careKey(fromCare), e.id);
       return true;
     }
     case 'need_claimed': {

@@ -14,7 +14,7 @@
  * so a phone holding thousands of cases reads a few hundred rows at most.
  */
 import { effect, signal, type ReadonlySignal } from '@preact/signals';
-import { addMarks, HORIZON_MS, inboxItems, isIdTimes, unreadOf, toAnnounce, type IdTimes, type InboxCase, type InboxItem, type InboxDispute, type InboxNeed, type InboxTask } from '../domain/inbox.ts';
+import { addMarks, HORIZON_MS, inboxItems, isIdTimes, unreadOf, toAnnounce, type IdTimes, type InboxCase, type InboxItem, type InboxDispute, type InboxNeed, type InboxTask, type InboxCareNeed } from '../domain/inbox.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { getMeta, setMeta } from '../storage/meta.ts';
 import { isCaseRecord, selectQueue, toRow } from '../storage/readmodel.ts';
@@ -76,6 +76,8 @@ export interface InboxDeps {
   tasks?: () => readonly InboxTask[];
   /** Issue 17: the disputes of the mediation summaries this user holds (tracked like `needs`), or none. */
   disputes?: () => readonly InboxDispute[];
+  /** Issue 17: the care visits waiting for a need (tracked like `needs`), or none. */
+  careNeeds?: () => readonly InboxCareNeed[];
   now: () => number;
   /** Announcement texts (the screen's language), one per item, and one summary when `more` items were left out. */
   describe: (items: readonly InboxItem[], more: number) => Announcement[];
@@ -162,7 +164,7 @@ export function startInbox(deps: InboxDeps): InboxApi {
     await load();
     const now = deps.now();
     const cases = await inboxCases(db, user, now);
-    const items = inboxItems({ user, nowMs: now, cases, needs: deps.needs(), tasks: deps.tasks?.() ?? [], disputes: deps.disputes?.() ?? [] });
+    const items = inboxItems({ user, nowMs: now, cases, needs: deps.needs(), tasks: deps.tasks?.() ?? [], disputes: deps.disputes?.() ?? [], careNeeds: deps.careNeeds?.() ?? [] });
     const v = publish(items);
     if (notify.value && (deps.allowed?.() ?? false)) {
       const fresh = toAnnounce(items, read, announced);
@@ -208,6 +210,7 @@ export function startInbox(deps: InboxDeps): InboxApi {
     deps.needs();
     deps.tasks?.();
     deps.disputes?.();
+    deps.careNeeds?.();
     soon();
   });
   const tick = setInterval(soon, deps.tickMs ?? TICK_MS);

@@ -22,6 +22,12 @@ describe('router', () => {
     expect(parseHash('#/report')).toEqual({ name: 'report' });
     expect(parseHash('#/nope')).toEqual({ name: 'notFound', path: '/nope' });
     expect(routeHref({ name: 'case', id: 'X1' })).toBe('#/cases/X1');
+    expect(parseHash('#/party/needs?town=t03')).toEqual({ name: 'party', tab: 'needs', town: 't03' });
+    // Issue 17: publish a need taking up a care visit (the inbox's link).
+    const care = 'g0001/01JABCDEFGHJKMNPQRSTVWXYZ0';
+    expect(parseHash(`#/party/needs?care=${care}`)).toEqual({ name: 'party', tab: 'needs', care });
+    expect(routeHref({ name: 'party', tab: 'needs', care })).toBe(`#/party/needs?care=${care}`);
+    expect(parseHash('#/party/needs?care=g0001/not-an-id')).toEqual({ name: 'notFound', path: '/party/needs?care=g0001/not-an-id' });
   });
 });
 

@@ -503,6 +503,33 @@ describe('inspectUpdate: insiders (issue 10): each event judged on its case, cli
     expect(judge(push(party, own), 'st01v02')).toMatchObject({ ok: true });
   });
 
+  it('party docs: a need taking up a care visit names a grid of its village; another village’s secretary may not confirm it', () => {
+    let party = new Y.Doc();
+    const visitId = freshId();
+    const judge = (update: Uint8Array, who: string) => {
+      const v = inspectUpdate(party, Y.decodeUpdate(update), PARTY_T01, user(who), 'write', { org: IDX, relayClient: RELAY_CLIENT });
+      if (!v.ok) seen.add(v.code);
+      return v;
+    };
+    const need = (actor: string, villageId: string, gridId: string) => ({ id: freshId(), type: 'need_published', actor, at: stamp(), data: { kind: 'resident', villageId, title: '关怀走访：需要就医', detail: '走访发现需要就医', fromCare: { gridId, visitId } } });
+    // g0002 is in t01v02: not a grid of t01v01, whoever publishes (the town's center too).
+    expectRefused(judge(push(party, need('st01v01', 't01v01', 'g0002')), 'st01v01'), 'invalid_event', /g0002 is not in village t01v01/);
+    expectRefused(judge(push(party, need('town01', 't01v01', 'g0002')), 'town01'), 'invalid_event', /not in village/);
+    expectRefused(judge(push(party, need('town01', 't01v01', 'g9999')), 'town01'), 'invalid_event', /not in village/);
+    const ok = need('st01v01', 't01v01', 'g0001');
+    expect(judge(push(party, ok), 'st01v01')).toMatchObject({ ok: true });
+    // Published, claimed and worked on by a member (a relay that loads this doc): the other village's secretary may
+    // not confirm it (the relay folds the need with the grids).
+    party = new Y.Doc();
+    const member = { id: freshId(), type: 'member_saved', actor: 'town01', at: stamp(), data: { userId: 'p0001', name: '周立', villageId: 't01v01', gridId: 'g0001', inService: false, contacts: [] } };
+    const claim = { id: freshId(), type: 'need_claimed', actor: 'p0001', at: stamp(), data: { needId: ok.id } };
+    const work = { id: freshId(), type: 'need_work', actor: 'p0001', at: stamp(), data: { needId: ok.id, hours: 1, note: '陪同就医' } };
+    Y.applyUpdate(party, push(party, ok, member, claim, work));
+    const confirm = (actor: string) => ({ id: freshId(), type: 'need_confirmed', actor, at: stamp(), data: { needId: ok.id } });
+    expectRefused(judge(push(party, confirm('st01v02')), 'st01v02'), 'not_authorized', /another village/);
+    expect(judge(push(party, confirm('st01v01')), 'st01v01')).toMatchObject({ ok: true });
+  });
+
   it('the relay’s own client id belongs to the relay: a device may not write with it', () => {
     const server = new Y.Doc();
     const dev = new Y.Doc();

@@ -30,6 +30,7 @@ export const inboxEn: InboxMessages = {
   'inbox.kind.assist': 'Asked to help: record and confirm your unit’s part',
   'inbox.kind.dispute_named': 'You are named as a mediator of a dispute',
   'inbox.kind.followup_due': 'An agreement is due for its follow-up visit',
+  'inbox.kind.care_need': 'A care visit found needs: publish them for party members',
   'inbox.extension.approved': 'Extension approved',
   'inbox.extension.refused': 'Extension refused',
   'inbox.stage.accepted': 'Your report was accepted',

@@ -12,6 +12,7 @@ import '../../app/locales/party.zh.ts';
 import { routeHref } from '../../app/router.ts';
 import type { OrgView, Session } from '../../app/services.ts';
 import { CARE_NEEDS, careStatus, careTagName, CONDITIONS, cstDay, type CareNeed, type CareVisit as Visit, type Condition } from '../../domain/care.ts';
+import { needOfVisit, pendingCareNeeds } from '../../domain/careneeds.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -190,6 +191,7 @@ function VisitItem({ visit: v, mayWrite, session, org, gridId, household }: { vi
       </p>
       {v.note ? <p>{v.note}</p> : null}
       {v.withdrawn ? <p class="hint">{t('care.withdrawn', { reason: v.withdrawn.reason })}</p> : null}
+      {v.needs.length && !v.withdrawn ? <NeedState session={session} gridId={gridId} visitId={v.id} /> : null}
       {v.caseId ? (
         <p>
           <a href={routeHref({ name: 'case', id: v.caseId })}>{t('care.caseLinked')}</a>
@@ -199,6 +201,21 @@ function VisitItem({ visit: v, mayWrite, session, org, gridId, household }: { vi
       ) : null}
     </>
   );
+}
+
+/**
+ * Issue 17: what became of the needs a visit found: published as a party need (and its state), or waiting for the
+ * village (src/domain/careneeds.ts decides; an older visit of the household, say, waits for nothing: no line).
+ */
+function NeedState({ session, gridId, visitId }: { session: Session; gridId: string; visitId: string }) {
+  const records = session.records;
+  const party = records?.party() ?? null;
+  const need = needOfVisit(party, gridId, visitId);
+  if (need) return <p class="hint">{t('care.needPublished', { title: need.title, status: t(`party.status.${need.status}`) })}</p>;
+  const care = records?.care(gridId);
+  const grid = session.org.value?.grid(gridId);
+  const waits = care && grid && pendingCareNeeds([{ gridId, villageId: grid.villageId, townId: grid.townId, care }], party, session.now()).some((p) => p.visitId === visitId);
+  return waits ? <p class="hint">{t('care.needWaiting')}</p> : null;
 }
 
 function RaiseCase({ session, org, gridId, visit, household }: { session: Session; org: OrgView; gridId: string; visit: Visit; household: { address: string; location?: { lat: number; lng: number } } }) {

@@ -9,7 +9,7 @@
  * all towns with a per-town breakdown (`?town=all`, towns.ts) or one chosen town.
  */
 import type { ComponentChild } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatTime, localName, t } from '../../app/i18n.ts';
 import '../../app/locales/party.zh.ts';
 import type { RecordsApi } from '../../app/records.ts';
@@ -17,7 +17,8 @@ import { navigate, routeHref } from '../../app/router.ts';
 import type { OrgView, Session } from '../../app/services.ts';
 import { hlcMs } from '../../domain/hlc.ts';
 import { sessionsByMember } from '../../domain/training.ts';
-import { PARTY_ROLES, partyChain, summarizeParty, type ChainNode, type ContactHousehold, type ContactVisit, type NeedKind, type PartyState, type ServiceFigures } from '../../domain/party.ts';
+import { careNeedsOf, careNeedsText, type CareNeedView } from '../../app/careneeds.ts';
+import { PARTY_ROLES, careKey, partyChain, summarizeParty, type ChainNode, type ContactHousehold, type ContactVisit, type NeedKind, type PartyState, type ServiceFigures } from '../../domain/party.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Tel } from '../../ui/Tel.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -34,7 +35,7 @@ const TABS = ['contacts', 'needs', 'members', 'chain', 'summary'] as const;
 type Tab = (typeof TABS)[number];
 const when = (at: string) => formatTime(hlcMs(at));
 
-export function PartyScreen({ session, tab, town }: { session: Session; tab?: string | undefined; town?: string | undefined }) {
+export function PartyScreen({ session, tab, town, care }: { session: Session; tab?: string | undefined; town?: string | undefined; care?: string | undefined }) {
   const records = session.records;
   void records?.version.value;
   const org = session.org.value;
@@ -76,7 +77,7 @@ export function PartyScreen({ session, tab, town }: { session: Session; tab?: st
       ) : current === 'members' ? (
         <ContactEditor session={session} state={state} org={org} townId={townId} />
       ) : current === 'needs' ? (
-        <Needs session={session} state={state} org={org} townId={townId} />
+        <Needs session={session} state={state} org={org} townId={townId} care={care} />
       ) : current === 'chain' ? (
         <Chain state={state} org={org} townId={townId} openIds={[session.user.villageId, session.user.gridId]} />
       ) : (
@@ -263,24 +264,61 @@ function IssueToCase({ session, visit, index, contact, org }: { session: Session
 
 // ------------------------------------------------------------------ needs
 
-function Needs({ session, state, org, townId }: { session: Session; state: PartyState; org: OrgView; townId: string }) {
+function Needs({ session, state, org, townId, care }: { session: Session; state: PartyState; org: OrgView; townId: string; care?: string | undefined }) {
   const records = session.records!;
   const role = session.user.role;
   const [msg, setMsg] = useState<Msg>(null);
   const needs = [...state.needs.values()].sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : -1));
   const mayConfirm = (villageId: string) => role === 'town' || (role === 'secretary' && session.user.villageId === villageId);
+  const mayPublish = role === 'secretary' || role === 'town';
+  // Issue 17: care visits whose needs wait for this village (secretary) or town (center) to publish them.
+  const pending = mayPublish
+    ? careNeedsOf(records, org, session.now()).filter((p) => p.townId === townId && (role !== 'secretary' || p.villageId === session.user.villageId))
+    : [];
+  const [from, setFrom] = useState<string | undefined>(care);
+  // Chosen by a tap here (not arriving from the inbox's link, where the screen's title takes focus as on every screen).
+  const [tapped, setTapped] = useState(false);
+  const chosen = pending.find((p) => careKey(p) === from);
+  const gone = from !== undefined && !chosen;
   return (
     <section aria-labelledby="needs-h">
       <h2 id="needs-h">{t('party.needs', { n: needs.length })}</h2>
-      {role === 'secretary' || role === 'town' ? <PublishNeed session={session} org={org} townId={townId} onDone={setMsg} /> : null}
+      {pending.length ? (
+        <CareNeeds
+          org={org}
+          items={pending}
+          chosen={from}
+          onChoose={(key) => {
+            setFrom(key);
+            setTapped(true);
+          }}
+        />
+      ) : null}
+      {gone && care === from ? <Alert tone="info">{t(state.careNeeds.has(from) ? 'party.care.taken' : 'party.care.gone')}</Alert> : null}
+      {mayPublish ? (
+        <PublishNeed
+          key={chosen ? careKey(chosen) : 'blank'}
+          session={session}
+          org={org}
+          townId={townId}
+          from={chosen}
+          focus={tapped}
+          onDone={(m) => {
+            setMsg(m);
+            if (m?.tone === 'success') setFrom(undefined);
+          }}
+        />
+      ) : null}
       <Alert tone={msg?.tone ?? 'info'}>{msg?.text}</Alert>
       {needs.map((n) => (
         <article key={n.id} class="card" aria-labelledby={`n-${n.id}`}>
           <h3 id={`n-${n.id}`}>
             {n.title} <span class="badge">{t(`party.kind.${n.kind}`)}</span> <span class="badge">{t(`party.status.${n.status}`)}</span>
+            {n.fromCare ? <span class="badge">{t('party.care.badge')}</span> : null}
           </h3>
           <p>
             {villageName(org, n.villageId)}
+            {n.fromCare ? ` · ${gridLabel(org, n.fromCare.gridId)}` : ''}
             {n.requester ? ` · ${n.requester}` : ''} · {when(n.publishedAt)}
           </p>
           <p>{n.detail}</p>
@@ -311,20 +349,82 @@ function Needs({ session, state, org, townId }: { session: Session; state: Party
   );
 }
 
-function PublishNeed({ session, org, townId, onDone }: { session: Session; org: OrgView; townId: string; onDone: (m: Msg) => void }) {
-  const villages = org.data.villages.filter((v) => (session.user.role === 'secretary' ? v.id === session.user.villageId : v.townId === session.user.townId));
-  const [kind, setKind] = useState<NeedKind>('resident');
-  const [villageId, setVillageId] = useState(villages[0]?.id ?? '');
-  const [title, setTitle] = useState('');
-  const [detail, setDetail] = useState('');
-  const [requester, setRequester] = useState('');
+const CARE_NEEDS_SHOWN = 5;
+
+/**
+ * Issue 17: the care visits whose needs wait for a party need, newest first; "发布为诉求" fills the form below with
+ * the visit's findings (the publisher edits what members will read: a need is shown to every member of the town).
+ */
+function CareNeeds({ org, items, chosen, onChoose }: { org: OrgView; items: readonly CareNeedView[]; chosen: string | undefined; onChoose: (key: string) => void }) {
+  // A town's center sees every village's: the newest few first, the rest on request (the needs are below).
+  const [all, setAll] = useState(false);
+  const shown = all ? items : items.slice(0, CARE_NEEDS_SHOWN);
   return (
-    <details class="panel">
+    <section class="care-needs" aria-labelledby="care-needs-h">
+      <h3 id="care-needs-h">{t('party.care.title', { n: items.length })}</h3>
+      <p class="hint">{t('party.care.hint')}</p>
+      <ul class="plain-list">
+        {shown.map((p) => {
+          const key = careKey(p);
+          return (
+            <li key={key} class="card care-need">
+              <p>
+                <strong>{p.head ?? t('party.care.household')}</strong>
+                {p.address ? ` · ${p.address}` : ''} · {gridLabel(org, p.gridId)}
+              </p>
+              <p>
+                {t('party.care.found', { when: formatTime(p.ms), worker: org.user(p.workerId)?.name ?? p.workerId, needs: careNeedsText(p.needs) })}
+                {p.note ? `：${p.note}` : ''}
+              </p>
+              <button type="button" class="btn" aria-pressed={chosen === key} onClick={() => onChoose(key)}>
+                {t('party.care.publish')}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {shown.length < items.length ? (
+        <button type="button" class="btn btn-quiet" onClick={() => setAll(true)}>
+          {t('party.care.all', { n: items.length })}
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+/** The form's first values for a need taking up a care visit: what was found, where, for whom. */
+function careDraft(org: OrgView, p: CareNeedView): { villageId: string; title: string; detail: string; requester: string } {
+  const needs = careNeedsText(p.needs);
+  const where = [gridLabel(org, p.gridId), p.address].filter(Boolean).join(' ');
+  return {
+    villageId: p.villageId,
+    title: t('party.care.draftTitle', { needs }).slice(0, 120),
+    detail: t('party.care.draftDetail', { where, when: formatTime(p.ms), needs, note: p.note ?? '' }).trim().slice(0, 2000),
+    requester: (p.head ?? '').slice(0, 80),
+  };
+}
+
+function PublishNeed({ session, org, townId, from, focus, onDone }: { session: Session; org: OrgView; townId: string; from?: CareNeedView | undefined; focus?: boolean; onDone: (m: Msg) => void }) {
+  const villages = org.data.villages.filter((v) => (session.user.role === 'secretary' ? v.id === session.user.villageId : v.townId === session.user.townId));
+  const draft = from ? careDraft(org, from) : null;
+  const [kind, setKind] = useState<NeedKind>('resident');
+  const [villageId, setVillageId] = useState(draft?.villageId ?? villages[0]?.id ?? '');
+  const [title, setTitle] = useState(draft?.title ?? '');
+  const [detail, setDetail] = useState(draft?.detail ?? '');
+  const [requester, setRequester] = useState(draft?.requester ?? '');
+  const titleField = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (from && focus) titleField.current?.focus();
+  }, []);
+  return (
+    <details class="panel" open={from ? true : undefined}>
       <summary class="btn btn-quiet">{t('party.publish')}</summary>
       <form
+        aria-label={from ? t('party.care.formName') : t('party.publish')}
         onSubmit={(e) => {
           e.preventDefault();
-          const r = session.records!.partyActIn(townId, 'need_published', { kind, villageId, title, detail, ...(requester.trim() ? { requester } : {}) });
+          const fromCare = from ? { gridId: from.gridId, visitId: from.visitId } : undefined;
+          const r = session.records!.partyActIn(townId, 'need_published', { kind, villageId, title, detail, ...(requester.trim() ? { requester } : {}), ...(fromCare ? { fromCare } : {}) });
           onDone(outcome(r, t('party.published')));
           if (r.ok) {
             setTitle('');
@@ -333,6 +433,7 @@ function PublishNeed({ session, org, townId, onDone }: { session: Session; org: 
           }
         }}
       >
+        {from ? <p class="hint">{t('party.care.formHint')}</p> : null}
         <Field id="need-kind" label={t('party.needKind')}>
           <select id="need-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as NeedKind)}>
             <option value="resident">{t('party.kind.resident')}</option>
@@ -340,7 +441,7 @@ function PublishNeed({ session, org, townId, onDone }: { session: Session; org: 
           </select>
         </Field>
         <Field id="need-village" label={t('party.village')}>
-          <select id="need-village" value={villageId} onChange={(e) => setVillageId(e.currentTarget.value)}>
+          <select id="need-village" value={villageId} disabled={Boolean(from)} onChange={(e) => setVillageId(e.currentTarget.value)}>
             {villages.map((v) => (
               <option key={v.id} value={v.id}>
                 {v.name}
@@ -349,7 +450,7 @@ function PublishNeed({ session, org, townId, onDone }: { session: Session; org: 
           </select>
         </Field>
         <Field id="need-title" label={t('party.needTitle')}>
-          <input id="need-title" required value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+          <input id="need-title" ref={titleField} required maxLength={120} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
         </Field>
         <Field id="need-detail" label={t('party.needDetail')}>
           <textarea id="need-detail" required rows={3} value={detail} onInput={(e) => setDetail(e.currentTarget.value)} />
