@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
+import { CareVisit } from '../../src/features/care/CareVisit.tsx';
 import { PartyScreen } from '../../src/features/party/PartyScreen.tsx';
 import { NOW, recordsSession } from './fake-services.ts';
 import { byText, click, mount, resetLang, settle, submit, type Mounted } from './helpers.ts';
@@ -103,5 +104,17 @@ describe('needs found on care visits', () => {
       m.unmount();
       m = undefined;
     }
+  });
+
+  it('the grid worker’s visit says it waits for the village, then which need took it up and how it stands', async () => {
+    const { visit, docs: d } = docs();
+    const session = recordsSession('w0001', d);
+    const line = () => byText(m!.root, '.care-history li', '就医')?.querySelector('.hint')?.textContent;
+    m = await mount(<CareVisit session={session} gridId="g0001" householdId="g0001h001" />);
+    expect(line()).toBe('需求已提交村党组织，等待发布为诉求。');
+    m.unmount();
+    d['party.t01'].push(ev('need_published', 'st01v01', { kind: 'resident', villageId: 't01v01', title: '陪同复诊', detail: '下周陪同复诊', fromCare: { gridId: 'g0001', visitId: visit.id } }, NOW - DAY));
+    m = await mount(<CareVisit session={session} gridId="g0001" householdId="g0001h001" />);
+    expect(line()).toBe('已发布为诉求“陪同复诊”：待认领');
   });
 });
