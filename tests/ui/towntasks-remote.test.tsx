@@ -6,7 +6,7 @@ import type { Session } from '../../src/app/services.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { TownTasksScreen } from '../../src/features/towntasks/TownTasks.tsx';
-import { NOW, recordsSession } from './fake-services.ts';
+import { NOW, recordsSession, stubRecordSync } from './fake-services.ts';
 import { mount, settle, waitFor, type Mounted } from './helpers.ts';
 
 const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -51,5 +51,26 @@ describe('tasks sent down: progress from the relay (issue 17)', () => {
     await settle();
     expect(m.root.textContent).toContain('0/2 个网格已完成');
     expect(m.root.textContent).toContain('2 个网格的进度尚未同步');
+  });
+
+  it('asks for a town whose task doc arrives after the screen opened, at once (not at the next poll)', async () => {
+    const calls: string[] = [];
+    const api = (async (path: string) => {
+      calls.push(path);
+      return new Response(JSON.stringify({ townId: 't01', tasks: { K1: { g0001: { entries: 2, completedAt: at(NOW - 600_000), late: false } } } }), { status: 200 });
+    }) as Session['api'];
+    const docs: Record<string, unknown[]> = { 'tasks.t01': [] };
+    const sync = Object.assign(stubRecordSync(docs), { setDerivedGrants: async () => undefined });
+    const session = recordsSession('county', docs, { api, sync }) as unknown as Session;
+    m = await mount(<TownTasksScreen session={session} />);
+    await settle();
+    expect(calls, 'nothing sent down yet: nothing to ask').toEqual([]);
+    // The town's task log syncs now (the screen was opened right after sign-in).
+    sync.append('tasks.t01', sent);
+    await waitFor(() => calls.length === 1, 'asked on the change');
+    expect(calls).toEqual(['/api/tasks/t01/progress']);
+    await waitFor(() => m!.root.textContent?.includes('汛后房屋受损统计') ?? false, 'the task listed');
+    await settle();
+    expect(calls, 'asked once').toHaveLength(1);
   });
 });

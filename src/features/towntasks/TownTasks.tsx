@@ -13,7 +13,7 @@
  *    answers, 修改 (title, instructions, deadline, target: AmendTask.tsx) and 撤回 by the sending side;
  *  - a village secretary: the tasks for their village's grids and their progress, without the sender's actions.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { formatDateTime, formatNumber, t } from '../../app/i18n.ts';
 import '../../app/locales/towntasks.zh.ts';
 import type { RecordResult, RecordsApi } from '../../app/records.ts';
@@ -484,6 +484,8 @@ function progressOf(records: RecordsApi, task: Task & { townId: string }, now: n
 /** What the relay last said of the towns' tasks (RemoteProgress), and when; kept for the session (never the next user's). */
 interface Remote {
   byTown: Record<string, { atMs: number; tasks: RemoteProgress }>;
+  /** Towns asked for at least once this session (answered or not): a new one is asked at once, not at the next poll. */
+  asked: Set<string>;
 }
 const remoteCache = new WeakMap<Session, Remote>();
 const REMOTE_EVERY_MS = 60_000;
@@ -491,39 +493,57 @@ const REMOTE_EVERY_MS = 60_000;
 /**
  * The relay's progress of `towns` whose tasks target grids this device does not hold (a county center), fetched on
  * mount and every REMOTE_EVERY_MS while online; offline, the last answer stays (its time is shown) or the grids
- * read 未同步.
+ * read 未同步. Which towns is decided at each poll, from the task docs as they are then: a town's task doc that
+ * arrives after the screen opened, or a new task to grids not held, is asked for at once (on the records' change).
  */
 function useRemoteProgress(session: Session, records: RecordsApi, towns: readonly string[]): Remote {
   const [, setTick] = useState(0);
   const key = towns.join(',');
   let remote = remoteCache.get(session);
-  if (!remote) remoteCache.set(session, (remote = { byTown: {} }));
+  if (!remote) remoteCache.set(session, (remote = { byTown: {}, asked: new Set() }));
   const cache = remote;
-  useEffect(() => {
+  const wanted = (): string[] => {
     const held = new Set(records.taskAnswerGrids());
-    const wanted = towns.filter((town) => [...(records.tasks(town)?.tasks.values() ?? [])].some((task) => task.targets.some((g) => !held.has(g))));
-    if (!session.api || wanted.length === 0) return;
+    return towns.filter((town) => [...(records.tasks(town)?.tasks.values() ?? [])].some((task) => task.targets.some((g) => !held.has(g))));
+  };
+  const poll = useRef<(() => Promise<void>) | null>(null);
+  useEffect(() => {
+    if (!session.api || towns.length === 0) return;
     let live = true;
+    let running = false;
     const load = async () => {
-      for (const town of wanted) {
-        try {
-          const r = await session.api!(`/api/tasks/${encodeURIComponent(town)}/progress`);
-          if (!r.ok) continue;
-          const body = (await r.json()) as { tasks: RemoteProgress };
-          cache.byTown[town] = { atMs: session.now(), tasks: body.tasks };
-          if (live) setTick((n) => n + 1);
-        } catch {
-          // Offline: the last answer (or 未同步) stays.
+      if (running) return;
+      running = true;
+      try {
+        for (const town of wanted()) {
+          cache.asked.add(town);
+          try {
+            const r = await session.api!(`/api/tasks/${encodeURIComponent(town)}/progress`);
+            if (!r.ok) continue;
+            const body = (await r.json()) as { tasks: RemoteProgress };
+            cache.byTown[town] = { atMs: session.now(), tasks: body.tasks };
+            if (live) setTick((n) => n + 1);
+          } catch {
+            // Offline: the last answer (or 未同步) stays.
+          }
         }
+      } finally {
+        running = false;
       }
     };
+    poll.current = load;
     void load();
     const every = setInterval(() => void load(), REMOTE_EVERY_MS);
     return () => {
       live = false;
+      poll.current = null;
       clearInterval(every);
     };
   }, [key, session, records]);
+  const version = records.version.value;
+  useEffect(() => {
+    if (wanted().some((town) => !cache.asked.has(town))) void poll.current?.();
+  }, [version]);
   return cache;
 }
 
