@@ -533,6 +533,18 @@ export const OPENAPI = {
         responses: { 200: json({ type: 'object' }), 401: error('unauthorized'), 403: error('forbidden'), 404: error('not_found') },
       },
     },
+    '/api/tasks/{townId}/{taskId}/answers': {
+      get: {
+        summary:
+          "The answers to one task sent down, per target grid whose answers the caller may read: its entries (label, values, author, times, late) and the completion that counts (issue 17), for the sender's export on a device that does not sync the grids' answers",
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: 'townId', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'taskId', in: 'path', required: true, schema: { type: 'string' } },
+        ],
+        responses: { 200: json({ type: 'object' }), 401: error('unauthorized'), 403: error('forbidden'), 404: error('not_found') },
+      },
+    },
     '/api/blobs/{hash}': {
       get: {
         summary: 'A photo or voice clip (issue 12): to its uploaders and to users who may read a case in which an uploader named it (knowing a hash is not enough). ETag, immutable; 304 on If-None-Match',

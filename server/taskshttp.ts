@@ -16,24 +16,51 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { docAccess, taskAnswersDocName, tasksDocName } from '../src/domain/docs.ts';
-import { foldAnswers, foldTasks, remoteProgress, type GridAnswers } from '../src/domain/towntasks.ts';
+import { foldAnswers, foldTasks, remoteProgress, remoteTaskAnswers, type GridAnswers } from '../src/domain/towntasks.ts';
 import type { HttpContext } from './http.ts';
 import { bearerUser, sendJson } from './httpio.ts';
 import { storedEvents } from './peoplehttp.ts';
 
-export async function tasksProgress(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, [townId]: string[]): Promise<void> {
+/** The caller, the org and the town's task log when the caller may read it; otherwise the answer is sent and null. */
+async function readableTasks(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, townId: string) {
   const user = await bearerUser(req, ctx);
-  if (!user) return sendJson(res, 401, { error: 'unauthorized' });
+  if (!user) return void sendJson(res, 401, { error: 'unauthorized' });
   const org = ctx.org();
-  if (!org.townIds.includes(townId!)) return sendJson(res, 404, { error: 'not_found' });
+  if (!org.townIds.includes(townId)) return void sendJson(res, 404, { error: 'not_found' });
   const grid = (id: string) => org.index.grid(id);
-  if (!docAccess(user, tasksDocName(townId!), org.townIds, grid)) return sendJson(res, 403, { error: 'forbidden' });
-  const tasks = foldTasks((await storedEvents(ctx, tasksDocName(townId!))) ?? []);
-  const answers = new Map<string, GridAnswers>();
-  for (const g of new Set([...tasks.tasks.values()].flatMap((t) => t.targets))) {
-    const name = taskAnswersDocName(g);
-    if (!docAccess(user, name, org.townIds, grid)) continue;
-    answers.set(g, foldAnswers((await storedEvents(ctx, name)) ?? [], tasks, g));
-  }
-  sendJson(res, 200, { townId, tasks: remoteProgress(tasks, (g) => answers.get(g) ?? null) });
+  if (!docAccess(user, tasksDocName(townId), org.townIds, grid)) return void sendJson(res, 403, { error: 'forbidden' });
+  const tasks = foldTasks((await storedEvents(ctx, tasksDocName(townId))) ?? []);
+  /** The folded answers of the grids among `grids` whose answers doc the caller may read. */
+  const answersOf = async (grids: Iterable<string>): Promise<Map<string, GridAnswers>> => {
+    const out = new Map<string, GridAnswers>();
+    for (const g of new Set(grids)) {
+      const name = taskAnswersDocName(g);
+      if (!docAccess(user, name, org.townIds, grid)) continue;
+      out.set(g, foldAnswers((await storedEvents(ctx, name)) ?? [], tasks, g));
+    }
+    return out;
+  };
+  return { tasks, answersOf };
+}
+
+export async function tasksProgress(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, [townId]: string[]): Promise<void> {
+  const r = await readableTasks(req, res, ctx, townId!);
+  if (!r) return;
+  const answers = await r.answersOf([...r.tasks.tasks.values()].flatMap((t) => t.targets));
+  sendJson(res, 200, { townId, tasks: remoteProgress(r.tasks, (g) => answers.get(g) ?? null) });
+}
+
+/**
+ * GET /api/tasks/<townId>/<taskId>/answers (issue 17): the answers to one task of every target grid the user may
+ * read, for the sender's export on a device that does not hold the grids' answers (a county center). Same access as
+ * the progress route; 404 for a task the town's log does not have. Body: `{ townId, taskId, grids: { <gridId>:
+ * { entries, completed? } } }` (towntasks.ts RemoteTaskAnswers). Cost: one doc load per target grid.
+ */
+export async function taskAnswers(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, [townId, taskId]: string[]): Promise<void> {
+  const r = await readableTasks(req, res, ctx, townId!);
+  if (!r) return;
+  const task = r.tasks.tasks.get(taskId!);
+  if (!task) return sendJson(res, 404, { error: 'not_found' });
+  const answers = await r.answersOf(task.targets);
+  sendJson(res, 200, { townId, taskId, grids: remoteTaskAnswers(task, (g) => answers.get(g) ?? null) });
 }

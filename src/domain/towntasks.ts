@@ -469,6 +469,36 @@ export function remoteProgress(tasks: TasksState, answers: (gridId: string) => G
   return out;
 }
 
+/** One grid's answers to one task, as the relay gives them to a reader who does not hold the grid (JSON). */
+export interface RemoteAnswers {
+  entries: TaskEntry[];
+  completed?: { by: string; at: string; note?: string; late: boolean };
+}
+/** gridId -> RemoteAnswers, for one task. */
+export type RemoteTaskAnswers = Record<string, RemoteAnswers>;
+
+/** The relay's answers to `taskId` of the grids it gives (`answers`; null: not given), for the sender's export. */
+export function remoteTaskAnswers(task: Task, answers: (gridId: string) => GridAnswers | null): RemoteTaskAnswers {
+  const out: RemoteTaskAnswers = {};
+  for (const g of task.targets) {
+    const a = answers(g);
+    if (!a) continue;
+    const c = a.completed.get(task.id);
+    out[g] = { entries: entriesOf(a, task.id), ...(c ? { completed: c } : {}) };
+  }
+  return out;
+}
+
+/** A grid's answers to one task as `answersTable` reads them, from what the relay gave (`remoteTaskAnswers`). */
+export function gridAnswersFromRemote(gridId: string, taskId: string, r: RemoteAnswers): GridAnswers {
+  return {
+    gridId,
+    entries: new Map([[taskId, new Map(r.entries.map((e) => [e.id, e]))]]),
+    completed: new Map(r.completed ? [[taskId, r.completed]] : []),
+    superseded: [],
+  };
+}
+
 /** A grid worker's tasks: those for their grid, open first (by deadline), then done, then cancelled; each with its status. */
 export function gridTasks(tasks: TasksState, answers: GridAnswers | null, grid: string, nowMs: number): Array<{ task: Task; progress: GridProgress }> {
   const rank: Record<GridTaskStatus, number> = { overdue: 0, open: 0, done: 1, cancelled: 2 };

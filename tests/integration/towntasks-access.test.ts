@@ -165,4 +165,25 @@ describe('task docs: what the relay accepts', () => {
     expect((await api(server.url, '/api/tasks/t01/progress')).status).toBe(401);
     expect((await progress('county', 't99')).status).toBe(404);
   });
+
+  it("GET /api/tasks/t01/<task>/answers: the county exports each grid's entries without the answers docs; others as their access allows", async () => {
+    await write('tasks.t01', 'town01', sent('town01', 'K8', { targets: ['g0001', 'g0003'], target: 1 }));
+    await write('taskanswers.g0001', 'w0001', entry('w0001', 'K8', 'E1', { f1: 4, f2: true }), ev('task_completed', 'w0001', { taskId: 'K8' }));
+    const answers = async (who: string, path = '/api/tasks/t01/K8/answers') => api(server.url, path, { token: tokens[who]! });
+    const county = await answers('county');
+    expect(county.status).toBe(200);
+    const body = county.body as { townId: string; taskId: string; grids: Record<string, { entries: Array<{ id: string; values: unknown; by: string; late: boolean }>; completed?: { by: string } }> };
+    expect(body).toMatchObject({ townId: 't01', taskId: 'K8' });
+    expect(body.grids.g0001!.entries).toEqual([expect.objectContaining({ id: 'E1', values: { f1: 4, f2: true }, by: 'w0001', late: false })]);
+    expect(body.grids.g0001!.completed).toMatchObject({ by: 'w0001', late: false });
+    expect(body.grids.g0003, 'nothing written: no entries, a fact').toEqual({ entries: [] });
+    expect((await answers('town01')).body).toEqual(county.body);
+    expect(Object.keys((await answers('w0001')).body as object), 'the body').toEqual(['townId', 'taskId', 'grids']);
+    expect(Object.keys(((await answers('w0001')).body as typeof body).grids), 'a grid worker: their own grid only').toEqual(['g0001']);
+    expect((await answers('town02')).status).toBe(403);
+    expect((await answers('unit001')).status).toBe(403);
+    expect((await api(server.url, '/api/tasks/t01/K8/answers')).status).toBe(401);
+    expect((await answers('county', '/api/tasks/t01/K404/answers')).status).toBe(404);
+    expect((await answers('county', '/api/tasks/t99/K8/answers')).status).toBe(404);
+  });
 });

@@ -1,13 +1,13 @@
 // Issue 17: a county center follows a task sent down without syncing the grids' answers: the task screen shows
 // what the relay last said (GET /api/tasks/<town>/progress) for the grids the device does not hold, says where the
 // figures come from, and says 未同步 while it has never reached the relay.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Session } from '../../src/app/services.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { TownTasksScreen } from '../../src/features/towntasks/TownTasks.tsx';
 import { NOW, recordsSession, stubRecordSync } from './fake-services.ts';
-import { mount, settle, waitFor, type Mounted } from './helpers.ts';
+import { byText, click, mount, settle, waitFor, type Mounted } from './helpers.ts';
 
 const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 const at = (ms: number) => formatHlc({ ms, counter: 0, node: 'ui' });
@@ -72,5 +72,37 @@ describe('tasks sent down: progress from the relay (issue 17)', () => {
     await waitFor(() => m!.root.textContent?.includes('汛后房屋受损统计') ?? false, 'the task listed');
     await settle();
     expect(calls, 'asked once').toHaveLength(1);
+  });
+
+  it('exports the grids it does not hold as the relay has them; offline, says how many are missing from the file', async () => {
+    const blobs: Blob[] = [];
+    const spy = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      blobs.push(b as Blob);
+      return 'blob:test';
+    });
+    try {
+      let online = true;
+      const api = (async (path: string) => {
+        if (!online) throw new TypeError('Failed to fetch');
+        if (path.endsWith('/progress')) return new Response(JSON.stringify({ townId: 't01', tasks: {} }), { status: 200 });
+        expect(path).toBe('/api/tasks/t01/K1/answers');
+        const entry = { id: 'E1', taskId: 'K1', label: '王秀英家', values: {}, by: 'w0001', at: at(NOW - 1_200_000), savedAt: at(NOW - 1_200_000), late: false };
+        return new Response(JSON.stringify({ townId: 't01', taskId: 'K1', grids: { g0001: { entries: [entry], completed: { by: 'w0001', at: at(NOW - 600_000), late: false } }, g0002: { entries: [] } } }), { status: 200 });
+      }) as Session['api'];
+      m = await mount(<TownTasksScreen session={countySession(api)} town="t01" task="K1" />);
+      await click(byText(m.root, 'button', '导出填报结果（CSV）'));
+      await waitFor(() => blobs.length === 1, 'the file');
+      const csv = await blobs[0]!.text();
+      expect(csv).toContain('王秀英家');
+      expect(csv).toContain('w0001');
+      expect(m.root.textContent).not.toContain('未能从服务器取到');
+      online = false;
+      await click(byText(m.root, 'button', '导出填报结果（CSV）'));
+      await waitFor(() => blobs.length === 2, 'the second file');
+      expect(await blobs[1]!.text()).not.toContain('王秀英家');
+      await waitFor(() => m!.root.textContent?.includes('有 2 个网格的填报未能从服务器取到') ?? false, 'the note');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -85,6 +85,8 @@ export const towntasksEn: TownTasksMessages = {
   'tt.cancelConfirm': 'Grid workers will no longer need to fill it. Withdraw?',
   'tt.cancelledAt': 'Withdrawn at {time}',
   'tt.export': 'Export answers (CSV)',
+  'tt.exporting': 'Getting the answers from the server…',
+  'tt.exportPartial': 'Exported. The answers of {n} grids could not be got from the server (offline?) and are not in the file: export again once online.',
   'tt.exportXlsx': 'Export (Excel)',
   'tt.form.title': 'Task title',
   'tt.form.instructions': 'Instructions',

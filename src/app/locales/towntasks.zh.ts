@@ -88,6 +88,8 @@ export const towntasksZh = {
   'tt.cancelConfirm': '撤回后网格员不再需要填报。确定撤回？',
   'tt.cancelledAt': '已于 {time} 撤回',
   'tt.export': '导出填报结果（CSV）',
+  'tt.exporting': '正在从服务器取填报结果…',
+  'tt.exportPartial': '已导出。有 {n} 个网格的填报未能从服务器取到（离线？），表中没有这些网格的填报，联网后请再导出一次。',
   'tt.exportXlsx': '导出（Excel）',
   'tt.form.title': '任务名称',
   'tt.form.instructions': '任务说明',

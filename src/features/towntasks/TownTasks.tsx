@@ -24,6 +24,7 @@ import { hlcMs } from '../../domain/hlc.ts';
 import type { PhotoRef } from '../../domain/evidence.ts';
 import {
   answersTable,
+  gridAnswersFromRemote,
   checkValues,
   entriesOf,
   FIELD_KINDS,
@@ -40,6 +41,7 @@ import {
   type TaskField,
   type TaskProgress,
   type RemoteProgress,
+  type RemoteTaskAnswers,
 } from '../../domain/towntasks.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
@@ -601,6 +603,8 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [all, setAll] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [exportNote, setExportNote] = useState<string | null>(null);
   const task = records.tasks(townId)?.tasks.get(taskId);
   const now = session.now();
   const remote = useRemoteProgress(session, records, session.user.role === 'secretary' ? [] : [townId]);
@@ -625,9 +629,28 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
     if (!r.ok) setError(errorText(r));
     setConfirm(false);
   };
-  const exportCsv = () => {
-    const table = answersTable(task, (g) => records.taskAnswers(g), (g) => gridLabel(org, g), cstMinute);
-    saveBlob(new Blob([toCsv(table.header, table.rows)], { type: 'text/csv;charset=utf-8' }), `${task.title}-${cstMinute(now).slice(0, 10)}.csv`);
+  // The grids this device holds from their docs (offline answers included); the others (a county center holds none)
+  // as the relay has them, asked at export time; grids it could not get are named in a note, not silently left out.
+  const exportCsv = async () => {
+    const held = new Set(records.taskAnswerGrids());
+    const missing = session.user.role === 'secretary' ? [] : task.targets.filter((g) => !held.has(g));
+    let fromRelay: RemoteTaskAnswers = {};
+    if (missing.length && session.api) {
+      setExporting(true);
+      try {
+        const r = await session.api(`/api/tasks/${encodeURIComponent(townId)}/${encodeURIComponent(taskId)}/answers`);
+        if (r.ok) fromRelay = ((await r.json()) as { grids: RemoteTaskAnswers }).grids;
+      } catch {
+        // Offline: the held grids only, and the note says how many are missing.
+      } finally {
+        setExporting(false);
+      }
+    }
+    const answers = (g: string) => (held.has(g) ? records.taskAnswers(g) : fromRelay[g] ? gridAnswersFromRemote(g, taskId, fromRelay[g]) : null);
+    const table = answersTable(task, answers, (g) => gridLabel(org, g), cstMinute);
+    saveBlob(new Blob([toCsv(table.header, table.rows)], { type: 'text/csv;charset=utf-8' }), `${task.title}-${cstMinute(session.now()).slice(0, 10)}.csv`);
+    const unreached = missing.filter((g) => !fromRelay[g]).length;
+    setExportNote(unreached ? t('tt.exportPartial', { n: unreached }) : null);
   };
   return (
     <div class="tt">
@@ -664,8 +687,8 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
         />
       ) : null}
       <div class="tt-actions">
-        <button type="button" class="btn" onClick={exportCsv}>
-          {t('tt.export')}
+        <button type="button" class="btn" disabled={exporting} onClick={() => void exportCsv()}>
+          {exporting ? t('tt.exporting') : t('tt.export')}
         </button>
         {mayCancel && !amending && !confirm ? (
           <button
@@ -685,6 +708,7 @@ function SenderTask({ session, records, org, townId, taskId }: { session: Sessio
           </button>
         ) : null}
       </div>
+      {exportNote ? <Alert tone="warning">{exportNote}</Alert> : null}
       {confirm ? (
         <div class="card tt-confirm" role="group" aria-labelledby="tt-cancel-q">
           <p id="tt-cancel-q">{t('tt.cancelConfirm')}</p>
