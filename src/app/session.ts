@@ -454,6 +454,7 @@ class SessionImpl implements GridlinkSession {
         ended: () => this.ended,
         watchNetwork: (f) => this.engine.onNetwork(f),
         now: this.deps.now,
+        beforeExpire: () => this.keepNamedRecordBlobs(),
         publish: (parts) => (this.evidenceParts.value = parts),
       }),
     ));
@@ -462,6 +463,22 @@ class SessionImpl implements GridlinkSession {
   private async attachEvidence(events: readonly CaseEvent[]): Promise<void> {
     const parts = await this.startEvidence();
     await parts.attach(this.engine.db, events, this.deps.now());
+  }
+
+  /**
+   * Issue 17: the drafts this user's saved record events name go into the outbox. Their move follows the append
+   * (RecordSync `attachBlobs`), so a tab closed in between leaves an event naming a draft: this runs when the records
+   * have loaded and before drafts expire (BlobCache `beforeExpire`). False while the records are not loaded.
+   */
+  private async keepNamedRecordBlobs(): Promise<boolean> {
+    if (this.user.role === 'resident') return true;
+    const sync = this.loaded.peek()?.sync;
+    if (!sync?.isReady()) return false;
+    const hashes = sync.namedBlobs();
+    if (hashes.length === 0) return true;
+    const { attachHashes } = await import('../sync/uploads.ts');
+    if ((await attachHashes(this.engine.db, hashes.map((h) => [h, undefined] as const), this.deps.now())) > 0) this.evidenceParts.peek()?.uploader.kick();
+    return true;
   }
 
   /** Issue 17: a record event's blobs (a check-in's or a task answer's photos) into the outbox, then upload. */
@@ -577,6 +594,8 @@ class SessionImpl implements GridlinkSession {
     if (this.ended) return;
     this.loaded.value = r;
     await r.sync.start();
+    // Drafts a saved event names whose move was cut short (see keepNamedRecordBlobs) are sent now, not in a day.
+    if (!this.ended) await this.keepNamedRecordBlobs().catch((e: unknown) => console.error('gridlink: queueing photos failed', e));
   }
   get org() {
     return this.user.role === 'resident' ? this.residentOrg : this.engine.org;

@@ -10,7 +10,8 @@
  *    final, FINAL_STATUSES) first, then the least recently used. It NEVER removes an `unsent` row (the outbox) nor a
  *    `draft` less than DRAFT_TTL_MS old (a form being filled in).
  *  - `maintain()`: drafts older than DRAFT_TTL_MS (no event named them: `attachBlobs` moves named ones to the
- *    outbox) are deleted; when the estimate says usage is above AUTO_CLEAN_RATIO of the quota, copies are cleaned
+ *    outbox) are deleted, once `beforeExpire` has moved the drafts a saved event names but whose move was cut short
+ *    (a record event's blobs move after its append; when it cannot tell yet, no draft is deleted this time); when the estimate says usage is above AUTO_CLEAN_RATIO of the quota, copies are cleaned
  *    until it would be below. Run at start and after each download.
  *  - `navigator.storage.persist()` is asked once per session (the browser may then not evict the outbox).
  */
@@ -41,6 +42,11 @@ export interface BlobCacheDeps {
   now: () => number;
   /** Default: navigator.storage when there is one. */
   storage?: StorageLike | null;
+  /**
+   * Before old drafts are deleted: move those a saved event names into the outbox (the session: record events,
+   * src/app/session.ts). False when that cannot be known yet (the records not loaded): then none is deleted.
+   */
+  beforeExpire?: () => Promise<boolean>;
 }
 
 const FINAL: ReadonlySet<string> = new Set(FINAL_STATUSES);
@@ -217,7 +223,9 @@ export class BlobCache {
   async maintain(): Promise<void> {
     const db = this.deps.db;
     const before = this.deps.now() - DRAFT_TTL_MS;
-    await db.blobs.where('[state+createdMs]').between(['draft', -Infinity], ['draft', before], true, false).delete();
+    const old = () => db.blobs.where('[state+createdMs]').between(['draft', -Infinity], ['draft', before], true, false);
+    const expire = this.deps.beforeExpire;
+    if ((await old().count()) > 0 && (expire ? await expire().catch(() => false) : true)) await old().delete();
     const e = await this.storageApi?.estimate?.().catch(() => undefined);
     if (e && typeof e.usage === 'number' && typeof e.quota === 'number' && e.quota > 0 && e.usage > AUTO_CLEAN_RATIO * e.quota) {
       // Down to 70% of the quota, so that the next few downloads do not start cleaning again at once.

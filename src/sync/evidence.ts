@@ -25,6 +25,8 @@ export interface EvidenceDeps {
   ended: () => boolean;
   watchNetwork: (f: () => void) => () => void;
   now: () => number;
+  /** Before abandoned drafts are deleted (BlobCacheDeps.beforeExpire). */
+  beforeExpire?: () => Promise<boolean>;
   /** Called once the parts exist (before they start), so the session's signals can follow them. */
   publish: (parts: EvidenceParts) => void;
 }
@@ -32,7 +34,7 @@ export interface EvidenceDeps {
 /** Build the parts, ask for persistent storage, clean abandoned drafts, and upload what waits. */
 export async function startEvidence(d: EvidenceDeps): Promise<EvidenceParts> {
   const uploader = new Uploader({ db: d.db, fetch: d.fetch, online: d.online, unauthorized: d.unauthorized, paused: d.paused, watchNetwork: d.watchNetwork, now: d.now });
-  const cache = new BlobCache({ db: d.db, fetch: d.fetch, online: d.online, unauthorized: d.unauthorized, now: d.now });
+  const cache = new BlobCache({ db: d.db, fetch: d.fetch, online: d.online, unauthorized: d.unauthorized, now: d.now, ...(d.beforeExpire ? { beforeExpire: d.beforeExpire } : {}) });
   const parts = { uploader, cache, attach: attachBlobs, attachHashes };
   if (d.ended()) return parts;
   d.publish(parts);

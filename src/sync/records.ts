@@ -30,7 +30,7 @@ import type { UserInfo } from '../domain/org.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../domain/training.ts';
 import { PATROL_ROLES, parsePatrolEvent } from '../domain/patrols.ts';
-import { recordBlobHashes } from '../domain/recordblobs.ts';
+import { BLOB_RECORD_KINDS, recordBlobHashes } from '../domain/recordblobs.ts';
 import { parseDetailEvent, parseSummaryEvent } from '../domain/mediation.ts';
 import { mediationAccess } from '../domain/docs.ts';
 import { foldPeople, parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite, searchKey } from '../domain/people.ts';
@@ -482,6 +482,29 @@ export class RecordSync {
   /** The raw events of a doc (an empty list when not held). */
   events(name: string): unknown[] {
     return this.slots.get(name)?.doc.getArray<unknown>(EVENTS_ARRAY).toArray() ?? [];
+  }
+
+  /** Whether the docs are loaded from this device's store (`start` finished). */
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  /**
+   * The blobs this user's events in the held docs name (a check-in's photos, a task answer's photo). The move of an
+   * appended event's blobs into the outbox (`attachBlobs`) runs after the append, so a tab closed in between leaves a
+   * saved event naming a draft: the session moves those at start and before drafts expire (src/app/session.ts).
+   */
+  namedBlobs(): string[] {
+    const out = new Set<string>();
+    for (const [name, slot] of this.slots) {
+      const kind = parseRecordDocName(name)?.kind ?? '';
+      if (!(BLOB_RECORD_KINDS as readonly string[]).includes(kind)) continue;
+      for (const v of slot.doc.getArray<unknown>(EVENTS_ARRAY).toArray()) {
+        if ((v as { actor?: unknown } | null)?.actor !== this.opts.user.id) continue;
+        for (const h of recordBlobHashes(kind, v)) out.add(h);
+      }
+    }
+    return [...out];
   }
 
   append(name: string, event: object): boolean {

@@ -46,8 +46,8 @@ function row(state: BlobRecord['state'], size: number, opts: { caseId?: string; 
 
 const caseRow = (id: string, status: CaseRecord['status']) => ({ id, status, doc: 'cases.t01.2026', reportedMs: NOW, gridId: 'g0001', category: '0101', major: '01', pending: false }) as unknown as CaseRecord;
 
-function cache(db: UserDb, storage: StorageLike | null = null, now = NOW) {
-  return new BlobCache({ db, fetch: () => Promise.reject(new TypeError('offline')), online: () => false, unauthorized: () => {}, now: () => now, storage });
+function cache(db: UserDb, storage: StorageLike | null = null, now = NOW, beforeExpire?: () => Promise<boolean>) {
+  return new BlobCache({ db, fetch: () => Promise.reject(new TypeError('offline')), online: () => false, unauthorized: () => {}, now: () => now, storage, ...(beforeExpire ? { beforeExpire } : {}) });
 }
 
 describe('the blob cache', () => {
@@ -116,6 +116,31 @@ describe('the blob cache', () => {
     usage = 500_000;
     await cache(db, storage).maintain();
     expect(await db.blobs.count()).toBe(3);
+  });
+
+  it('before deleting old drafts, lets the session move those a saved event names; deletes none while it cannot tell', async () => {
+    const db = freshDb();
+    // A check-in saved offline names `named`, but the tab closed before its photo moved into the outbox.
+    const named = row('draft', 1000, { createdMs: NOW - 3 * DRAFT_TTL_MS });
+    const abandoned = row('draft', 1000, { createdMs: NOW - 3 * DRAFT_TTL_MS });
+    await db.blobs.bulkPut([named, abandoned]);
+    let asked = 0;
+    // The records are not loaded yet: nothing is deleted this time.
+    await cache(db, null, NOW, async () => (asked++, false)).maintain();
+    expect(await db.blobs.count()).toBe(2);
+    await cache(db, null, NOW, () => Promise.reject(new Error('store closed'))).maintain();
+    expect(await db.blobs.count(), 'a failing hook: nothing deleted').toBe(2);
+    // Loaded: the session moves what an event names (src/app/session.ts keepNamedRecordBlobs), the rest goes.
+    await cache(db, null, NOW, async () => {
+      asked++;
+      await db.blobs.update(named.hash, { state: 'unsent' });
+      return true;
+    }).maintain();
+    expect((await db.blobs.toArray()).map((r) => [r.hash, r.state])).toEqual([[named.hash, 'unsent']]);
+    expect(asked).toBe(2);
+    // No old draft: the session is not asked.
+    await cache(db, null, NOW, async () => (asked++, true)).maintain();
+    expect(asked).toBe(2);
   });
 
   it('asks for persistent storage once per session', async () => {
