@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createAuthService, type GridlinkAuthService, type GridlinkSession } from '../../src/app/session.ts';
+import type { GridlinkAuthService, GridlinkSession } from '../../src/app/session.ts';
+import { appDevice, appSignIn, disposeDevices } from './app-device.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import type { OrgData } from '../../src/domain/org.ts';
 import { casesDocName, liveYears } from '../../src/domain/docs.ts';
@@ -72,7 +73,6 @@ function lifecycle(steps: number): string {
 
 let server: TestServer;
 let tmp: { dir: string; remove(): void };
-const services: GridlinkAuthService[] = [];
 
 beforeAll(async () => {
   ids.closed.push(lifecycle(5));
@@ -85,7 +85,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of services) await s.dispose();
+  await disposeDevices();
   await server?.stop();
   tmp?.remove();
 });
@@ -101,17 +101,9 @@ function gatedFetch(gate: Gate): typeof fetch {
   };
 }
 
-function device(gate: Gate, namespace: string, online: () => boolean = () => true): GridlinkAuthService {
-  const s = createAuthService({ baseUrl: server.url, fetch: gatedFetch(gate), WebSocketPolyfill: gatedSocket(gate), online, namespace, pollMs: 20, pbkdf2Iterations: 1000 });
-  services.push(s);
-  return s;
-}
-
-async function signIn(auth: GridlinkAuthService): Promise<GridlinkSession> {
-  const r = await auth.login('w0001', PASSWORD);
-  if (!r.ok) throw new Error(`login: ${r.error}`);
-  return r.session;
-}
+const device = (gate: Gate, namespace: string, online: () => boolean = () => true): GridlinkAuthService =>
+  appDevice(server.url, { fetch: gatedFetch(gate), WebSocketPolyfill: gatedSocket(gate), online, namespace });
+const signIn = (auth: GridlinkAuthService): Promise<GridlinkSession> => appSignIn(auth, 'w0001', PASSWORD);
 
 const rowIds = async (s: GridlinkSession) => (await s.queryCases({}, 0, 1000)).map((r) => r.id).sort();
 

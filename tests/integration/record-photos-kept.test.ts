@@ -7,8 +7,7 @@
  * must reach the relay (src/app/session.ts keepNamedRecordBlobs; src/sync/blobcache.ts `beforeExpire`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { createAuthService, type GridlinkAuthService, type GridlinkSession } from '../../src/app/session.ts';
+import { appDevice, appSignIn, disposeDevices } from './app-device.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { getBlob, jpeg, png, sha } from './blob-harness.ts';
 import { login, PASSWORD, recordEvent as ev, startTestServer, SyncClient, type TestServer } from './relay-harness.ts';
@@ -17,33 +16,22 @@ import { until } from '../support/wait.ts';
 const DAY = 86_400_000;
 let server: TestServer;
 let nowMs = Date.now();
-const services: GridlinkAuthService[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(async () => {
-  for (const s of services) await s.dispose();
+  await disposeDevices();
   await server?.stop();
 });
 
-function device(namespace: string): GridlinkAuthService {
-  const s = createAuthService({ baseUrl: server.url, fetch: globalThis.fetch, WebSocketPolyfill: WebSocket, online: () => true, namespace, pollMs: 20, pbkdf2Iterations: 1000, now: () => nowMs });
-  services.push(s);
-  return s;
-}
-
-async function signIn(auth: GridlinkAuthService): Promise<GridlinkSession> {
-  const r = await auth.login('w0001', PASSWORD);
-  if (!r.ok) throw new Error(`login: ${r.error}`);
-  return r.session;
-}
+const device = (namespace: string) => appDevice(server.url, { namespace, now: () => nowMs });
 
 describe('a check-in photo whose move into the outbox was cut short', () => {
   it('is uploaded at the next sign-in, two days later, not deleted as an abandoned draft', async () => {
     const ns = `kept${Date.now().toString(36)}`;
     const first = device(ns);
-    const s1 = await signIn(first);
+    const s1 = await appSignIn(first, 'w0001', PASSWORD);
     await s1.startEvidence();
     const full = jpeg(30_000);
     const thumb = png(7);
@@ -68,7 +56,7 @@ describe('a check-in photo whose move into the outbox was cut short', () => {
 
     // Two days later (a draft is abandoned after one), the same device.
     nowMs += 2 * DAY;
-    const s2 = await signIn(device(ns));
+    const s2 = await appSignIn(device(ns), 'w0001', PASSWORD);
     await s2.startEvidence();
     await until(async () => (await getBlob(server.url, token, sha(full))).status === 200, 'the photo on the relay');
     await until(async () => (await getBlob(server.url, token, sha(thumb))).status === 200, 'the thumbnail on the relay');
