@@ -13,6 +13,11 @@ import { foldPeople } from '../../src/domain/people.ts';
 
 const DAY = 86_400_000;
 const CONDITIONS = ['well', 'well', 'well', 'attention'] as const;
+/** Two visits in ten found needs (the village takes them up as party needs: src/domain/careneeds.ts). */
+const FOUND: Record<number, { condition: 'attention'; needs: string[]; note: string }> = {
+  1: { condition: 'attention', needs: ['medical'], note: '老人腿脚不便，需要有人陪同到镇卫生院复诊。' },
+  5: { condition: 'attention', needs: ['daily_living', 'company'], note: '独居，近期行动不便，需要帮忙买菜，希望有人定期探望。' },
+};
 
 export function generateCare(org: OrgData, peopleDocs: ReadonlyMap<string, readonly unknown[]>, nowMs: number): Map<string, Array<Record<string, unknown>>> {
   const out = new Map<string, Array<Record<string, unknown>>>();
@@ -34,7 +39,7 @@ export function generateCare(org: OrgData, peopleDocs: ReadonlyMap<string, reado
           type: 'visit_recorded',
           actor: g.workerId,
           at: formatHlc({ ms, counter: 0, node: 'seed' }),
-          data: { householdId: e.householdId, mode: 'home', condition: CONDITIONS[i % CONDITIONS.length], needs: i % 4 === 1 ? ['medical'] : [], note: '入户走访，身体状况稳定，生活能自理。' },
+          data: { householdId: e.householdId, mode: 'home', ...(FOUND[i % 10] ?? { condition: CONDITIONS[i % CONDITIONS.length], needs: [], note: '入户走访，身体状况稳定，生活能自理。' }) },
         });
       });
     if (foldCare(log).superseded.length > 0) throw new Error('demo care: an invalid visit');

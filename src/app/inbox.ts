@@ -10,7 +10,7 @@ import './locales/inbox.zh.ts';
 import './locales/mediation.zh.ts';
 import type { OrgView, UserInfo } from '../domain/org.ts';
 import type { InboxCareNeed, InboxDispute, InboxItem, InboxTask } from '../domain/inbox.ts';
-import { careNeedsOf, careNeedsText } from './careneeds.ts';
+import { careNeedsOf } from './careneeds.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import { gridTasks } from '../domain/towntasks.ts';
 import { inboxDisputes } from '../domain/mediation.ts';
@@ -34,7 +34,7 @@ export function itemTitle(i: InboxItem): string {
 }
 export function itemSubject(i: InboxItem, org: OrgView | null): string {
   if (i.disputeId) return t(`md.type.${i.subject}` as Parameters<typeof t>[0]);
-  if (i.careVisit) return careNeedsText(i.subject.split(','));
+  if (i.kind === 'care_need') return t('inbox.careNeeds', { n: i.subject });
   const sub = i.caseId ? org?.subcategory(i.subject) : undefined;
   return sub ? localName(sub) : i.subject;
 }

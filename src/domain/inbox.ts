@@ -23,9 +23,10 @@
  *   mediators  (issue 17) dispute_named: an open dispute names me as a mediator and someone else opened it or named
  *              me (while it is open); followup_due: an agreement's follow-up date has passed and the follow-up is
  *              not recorded (the dispute's mediators and its town's center), src/domain/mediation.ts
- *   secretary  (issue 17) care_need: a care visit in my village's grids found needs that wait for a party need
- *              (src/domain/careneeds.ts `pendingCareNeeds`, given as `careNeeds`), while they wait. The town's
- *              center sees the same list on its needs tab, not in its inbox (a town's dozens of grids would flood it)
+ *   secretary  (issue 17) care_need: care visits in my village's grids found needs that wait for a party need
+ *              (src/domain/careneeds.ts `pendingCareNeeds`, given as `careNeeds`): one item for the village, with
+ *              how many wait, new (unread again) with each newer visit; it lasts while any waits. The town's center
+ *              sees the same list on its needs tab, not in its inbox (a town's dozens of grids would flood it)
  *   everyone   progress of a case they reported (residents: every case they hold, which includes the cases
  *              reported on their behalf), need_claimed (a party need they published, or of their village)
  */
@@ -151,13 +152,13 @@ export interface InboxItem {
   taskId?: string;
   /** Issue 17: the dispute it is about. */
   disputeId?: string;
-  /** Issue 17: the care visit it is about (`<gridId>/<visitId>`). */
+  /** Issue 17: the newest care visit waiting for a need (`<gridId>/<visitId>`); `subject` says how many wait. */
   careVisit?: string;
   /** When the fact happened (or, for due_soon/overdue, when the deadline was/is): the inbox's order. */
   ms: number;
   /** A short message key (locales/inbox.zh.ts `inbox.kind.<kind>`, `inbox.stage.<stage>` for progress). */
   text: string;
-  /** The case's subcategory code (the screen names it), the need's title, a care visit's needs (comma-separated codes). */
+  /** The case's subcategory code (the screen names it), the need's title, how many care visits wait (care_need). */
   subject: string;
   /** The case's description (the screen shows it; not for notifications). */
   detail?: string;
@@ -290,23 +291,22 @@ export function inboxItems({ user, nowMs, cases, needs = [], tasks = [], dispute
     const concerned = mediates || (role === 'town' && user.townId === d.townId);
     if (concerned && d.status === 'agreement' && !d.followUpDone && d.followUpMs !== undefined && d.followUpMs <= nowMs) put('followup_due', d.followUpMs, d.followUpMs);
   }
-  // Issue 17: a care visit's needs are an action item for its village's secretary while they wait.
-  for (const c of careNeeds) {
-    if (role !== 'secretary' || user.villageId !== c.villageId) continue;
-    const careVisit = `${c.gridId}/${c.visitId}`;
-    const id = `care_need:${careVisit}:${c.ms}`;
-    if (!out.has(id)) {
-      out.set(id, {
-        id,
-        kind: 'care_need',
-        careVisit,
-        ms: c.ms,
-        text: 'inbox.kind.care_need',
-        subject: c.needs.join(','),
-        ...(c.household ? { detail: c.household } : {}),
-        href: `#/party/needs?care=${careVisit}`,
-      });
-    }
+  // Issue 17: care visits' needs are one action item for the village's secretary while any waits (the newest leads).
+  const waiting = role === 'secretary' ? careNeeds.filter((c) => c.villageId === user.villageId) : [];
+  if (waiting.length > 0) {
+    const newest = waiting.reduce((a, b) => (b.ms > a.ms || (b.ms === a.ms && b.visitId > a.visitId) ? b : a));
+    const careVisit = `${newest.gridId}/${newest.visitId}`;
+    const id = `care_need:${user.villageId}:${newest.ms}`;
+    out.set(id, {
+      id,
+      kind: 'care_need',
+      careVisit,
+      ms: newest.ms,
+      text: 'inbox.kind.care_need',
+      subject: String(waiting.length),
+      ...(newest.household ? { detail: newest.household } : {}),
+      href: waiting.length === 1 ? `#/party/needs?care=${careVisit}` : '#/party/needs',
+    });
   }
   return [...out.values()].sort((a, b) => b.ms - a.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -48,8 +48,10 @@ describe('needs found on care visits', () => {
     expect(list.querySelector('h3')!.textContent).toBe('关怀走访发现的需求（1 户待发布）');
     const items = [...list.querySelectorAll('li')];
     expect(items).toHaveLength(1);
-    expect(items[0]!.textContent).toContain('王秀英 · 太平村兴盛路8号 · 太平村 · 第一网格');
-    expect(items[0]!.textContent).toContain('网格员张伟走访发现：就医、陪伴：老人腿脚不便，下周需复诊');
+    expect(items[0]!.querySelector('.care-need-who')!.textContent).toBe('王秀英太平村兴盛路8号 · 第一网格');
+    expect(items[0]!.querySelector('.care-need-what')!.textContent).toBe('需要：就医陪伴');
+    expect(items[0]!.querySelector('.care-need-note')!.textContent).toBe('老人腿脚不便，下周需复诊');
+    expect(items[0]!.textContent).toContain('网格员张伟走访');
     await click(byText(items[0]!, 'button', '发布为诉求'));
     const form = m.root.querySelector('form[aria-label="发布关怀走访发现的需求"]')!;
     expect(form.closest('details')!.open).toBe(true);

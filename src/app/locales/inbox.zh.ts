@@ -34,6 +34,7 @@ export const inboxZh = {
   'inbox.kind.dispute_named': '请您参加一件纠纷的调解',
   'inbox.kind.followup_due': '调解协议到了回访日期，请回访',
   'inbox.kind.care_need': '关怀走访发现需求，请发布给党员认领',
+  'inbox.careNeeds': '{n} 户待发布',
   'inbox.extension.approved': '延期申请已同意',
   'inbox.extension.refused': '延期申请未同意',
   'inbox.stage.accepted': '你上报的问题已受理',

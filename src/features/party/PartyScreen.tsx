@@ -363,19 +363,25 @@ function CareNeeds({ org, items, chosen, onChoose }: { org: OrgView; items: read
     <section class="care-needs" aria-labelledby="care-needs-h">
       <h3 id="care-needs-h">{t('party.care.title', { n: items.length })}</h3>
       <p class="hint">{t('party.care.hint')}</p>
-      <ul class="plain-list">
+      <ul class="care-need-list">
         {shown.map((p) => {
           const key = careKey(p);
           return (
             <li key={key} class="card care-need">
-              <p>
+              <p class="care-need-who">
                 <strong>{p.head ?? t('party.care.household')}</strong>
-                {p.address ? ` · ${p.address}` : ''} · {gridLabel(org, p.gridId)}
+                <span class="muted">{[p.address, org.grid(p.gridId)?.name ?? p.gridId].filter(Boolean).join(' · ')}</span>
               </p>
-              <p>
-                {t('party.care.found', { when: formatTime(p.ms), worker: org.user(p.workerId)?.name ?? p.workerId, needs: careNeedsText(p.needs) })}
-                {p.note ? `：${p.note}` : ''}
+              <p class="care-need-what">
+                {t('party.care.needs')}
+                {p.needs.map((n) => (
+                  <span key={n} class="badge">
+                    {careNeedsText([n])}
+                  </span>
+                ))}
               </p>
+              {p.note ? <p class="care-need-note">{p.note}</p> : null}
+              <p class="muted">{t('party.care.found', { when: formatTime(p.ms), worker: org.user(p.workerId)?.name ?? p.workerId })}</p>
               <button type="button" class="btn" aria-pressed={chosen === key} onClick={() => onChoose(key)}>
                 {t('party.care.publish')}
               </button>

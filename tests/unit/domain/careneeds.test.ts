@@ -98,23 +98,30 @@ describe('care visits waiting for a need', () => {
 
 describe('the inbox item', () => {
   const item: InboxCareNeed = { gridId: 'g0001', villageId: 't01v01', townId: 't01', visitId: '01J00000000000000000000099', ms: NOW - D, needs: ['medical', 'company'], household: '户主h1 · 曙光村1号' };
-  const items = (who: string) => inboxItems({ user: user(who), nowMs: NOW, cases: [], careNeeds: [item] });
+  const items = (who: string, careNeeds = [item]) => inboxItems({ user: user(who), nowMs: NOW, cases: [], careNeeds });
 
   it('reaches the village’s secretary, with a link to publish it; nobody else (the town’s center sees it on its needs tab)', () => {
-    for (const who of ['st01v01']) {
-      expect(items(who), who).toEqual([
-        {
-          id: `care_need:g0001/${item.visitId}:${item.ms}`,
-          kind: 'care_need',
-          careVisit: `g0001/${item.visitId}`,
-          ms: item.ms,
-          text: 'inbox.kind.care_need',
-          subject: 'medical,company',
-          detail: '户主h1 · 曙光村1号',
-          href: `#/party/needs?care=g0001/${item.visitId}`,
-        },
-      ]);
-    }
+    expect(items('st01v01')).toEqual([
+      {
+        id: `care_need:t01v01:${item.ms}`,
+        kind: 'care_need',
+        careVisit: `g0001/${item.visitId}`,
+        ms: item.ms,
+        text: 'inbox.kind.care_need',
+        subject: '1',
+        detail: '户主h1 · 曙光村1号',
+        href: `#/party/needs?care=g0001/${item.visitId}`,
+      },
+    ]);
     for (const who of ['st01v02', 'town01', 'town02', 'w0001', 'p0001', 'county', 'admin']) expect(items(who), who).toEqual([]);
+  });
+
+  it('is one item for the village however many wait, led by the newest visit, and new again with a newer one', () => {
+    const older = { ...item, visitId: '01J00000000000000000000098', ms: NOW - 3 * D, household: '户主h2 · 曙光村2号' };
+    const other = { ...item, villageId: 't01v02', gridId: 'g0002', visitId: '01J00000000000000000000097', ms: NOW };
+    const two = items('st01v01', [older, item, other]);
+    expect(two).toEqual([expect.objectContaining({ id: `care_need:t01v01:${item.ms}`, subject: '2', detail: '户主h1 · 曙光村1号', href: '#/party/needs' })]);
+    const newer = { ...item, visitId: '01J00000000000000000000100', ms: NOW - 1000 };
+    expect(items('st01v01', [older, item, newer])[0]!.id).toBe(`care_need:t01v01:${newer.ms}`);
   });
 });
