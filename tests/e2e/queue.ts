@@ -33,7 +33,7 @@ export async function panelOf(page: Page, text: string, handle: string, within =
  * Waits for the panel to close after its action was saved. When it does not, the failure carries what the panel
  * shows (a refusal, a busy button) and the sync status, which a timeout alone would not say.
  */
-export async function closedPanel(page: Page, timeout = 30_000): Promise<void> {
+export async function closedPanel(page: Page, timeout = 60_000): Promise<void> {
   const panel = page.locator('.case-panel');
   try {
     await panel.waitFor({ state: 'detached', timeout });
