@@ -190,6 +190,8 @@ export class Store {
   /** Writes refused for a full disk since the store opened (diagnostics and tests). */
   fullRefusedTotal = 0;
   private readonly stmts;
+  /** Writes to each doc's content by this process (`contentKeys` on SQLite). */
+  private readonly writes = new Map<string, number>();
 
   constructor(dataDir: string, opts: StoreOptions = {}) {
     if (isPgUrl(opts.databaseUrl)) {
@@ -588,6 +590,22 @@ export class Store {
     return { snapshot, updates, seq: top };
   }
 
+  /**
+   * A key per doc that changes whenever its stored content does (server/foldcache.ts keeps folds by it). PostgreSQL:
+   * the doc's head seq, which every relay's rows raise and compaction keeps (its snapshot takes the seq it merged up
+   * to). SQLite: this process's count of writes to the doc (one relay per store: every write goes through here;
+   * compaction only merges what is there, and its snapshot has no seq to read).
+   */
+  contentKeys(docs: readonly string[]): Map<string, string> {
+    if (!this.shared) return new Map(docs.map((d) => [d, `w${this.writes.get(d) ?? 0}`]));
+    const heads = this.heads(docs);
+    return new Map(docs.map((d) => [d, `s${heads.get(d) ?? -1}`]));
+  }
+
+  private wrote(docs: Iterable<string>): void {
+    for (const d of docs) this.writes.set(d, (this.writes.get(d) ?? 0) + 1);
+  }
+
   /** PostgreSQL: the highest seq of each of these docs (a relay's backstop poll, relay.ts). */
   heads(docs: readonly string[]): Map<string, number> {
     const out = new Map<string, number>();
@@ -624,6 +642,7 @@ export class Store {
   appendUpdates(rows: readonly UpdateRow[]): number[] {
     if (rows.length === 0) return [];
     if (this.db instanceof PgDb) return this.appendPg(this.db, rows);
+    this.wrote(rows.map((r) => r.doc));
     const seqs = this.db.transaction(() =>
       rows.map((r) => {
         const { lastInsertRowid } = this.stmts.insertUpdate.run(r.doc, r.update);
@@ -685,6 +704,7 @@ export class Store {
 
   /** Write a doc as one snapshot (seeding); its existing rows, if any, are merged in. */
   putSnapshot(doc: string, data: Uint8Array, reportedCaseIds: readonly string[] = []): void {
+    this.wrote([doc]);
     this.db.transaction(() => {
       if (this.shared) this.stmts.putSnapshot.run(doc, 0, data);
       else this.stmts.putSnapshot.run(doc, data);
@@ -698,6 +718,7 @@ export class Store {
    * that held full ID numbers). Only while the relay does not hold the doc in memory (at startup).
    */
   replaceDoc(doc: string, data: Uint8Array): void {
+    this.wrote([doc]);
     this.db.transaction(() => {
       const top = this.shared ? this.readSince(doc, -1).seq : 0;
       this.db.prepare('DELETE FROM doc_updates WHERE doc = ?').run(doc);

@@ -10,7 +10,8 @@
  *    was never written is given with no entries (the relay holds everything acknowledged, so that is a fact).
  *  - Counts only, folded by the domain's rules (towntasks.ts `foldAnswers`, `remoteProgress`): entries per task and
  *    grid, the completion that counts and whether it was late. The entries' values stay in the answers docs.
- *  - Reads what is durable (Relay.withDoc). Cost: one doc load per target grid (a town: about 90 small docs).
+ *  - Reads what is durable (Relay.withDoc). Cost: one doc load and fold per target grid whose answers changed since
+ *    the last ask (server/foldcache.ts); an unchanged town costs one query for the docs' content keys.
  *
  * Body: `{ townId, tasks: { <taskId>: { <gridId>: { entries, completedAt?, late } } } }` (towntasks.ts RemoteProgress).
  */
@@ -19,7 +20,7 @@ import { docAccess, taskAnswersDocName, tasksDocName } from '../src/domain/docs.
 import { foldAnswers, foldTasks, remoteProgress, remoteTaskAnswers, type GridAnswers } from '../src/domain/towntasks.ts';
 import type { HttpContext } from './http.ts';
 import { bearerUser, sendJson } from './httpio.ts';
-import { storedEvents } from './peoplehttp.ts';
+import { cachedFolds, contentKey } from './foldcache.ts';
 
 /** The caller, the org and the town's task log when the caller may read it; otherwise the answer is sent and null. */
 async function readableTasks(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, townId: string) {
@@ -29,16 +30,15 @@ async function readableTasks(req: IncomingMessage, res: ServerResponse, ctx: Htt
   if (!org.townIds.includes(townId)) return void sendJson(res, 404, { error: 'not_found' });
   const grid = (id: string) => org.index.grid(id);
   if (!docAccess(user, tasksDocName(townId), org.townIds, grid)) return void sendJson(res, 403, { error: 'forbidden' });
-  const tasks = foldTasks((await storedEvents(ctx, tasksDocName(townId))) ?? []);
+  // Folded once per change of the docs (server/foldcache.ts): a county's screens ask every minute.
+  const tasksName = tasksDocName(townId);
+  const tasksKey = contentKey(ctx, tasksName);
+  const tasks = (await cachedFolds(ctx, 'tasks', [tasksName], '', (events) => foldTasks(events ?? []))).get(tasksName)!;
   /** The folded answers of the grids among `grids` whose answers doc the caller may read. */
   const answersOf = async (grids: Iterable<string>): Promise<Map<string, GridAnswers>> => {
-    const out = new Map<string, GridAnswers>();
-    for (const g of new Set(grids)) {
-      const name = taskAnswersDocName(g);
-      if (!docAccess(user, name, org.townIds, grid)) continue;
-      out.set(g, foldAnswers((await storedEvents(ctx, name)) ?? [], tasks, g));
-    }
-    return out;
+    const byName = new Map([...new Set(grids)].map((g) => [taskAnswersDocName(g), g] as const).filter(([name]) => docAccess(user, name, org.townIds, grid)));
+    const folds = await cachedFolds(ctx, 'answers', [...byName.keys()], tasksKey, (events, name) => foldAnswers(events ?? [], tasks, byName.get(name)!));
+    return new Map([...byName].map(([name, g]) => [g, folds.get(name)!]));
   };
   return { tasks, answersOf };
 }

@@ -186,4 +186,21 @@ describe('task docs: what the relay accepts', () => {
     expect((await answers('county', '/api/tasks/t01/K404/answers')).status).toBe(404);
     expect((await answers('county', '/api/tasks/t99/K8/answers')).status).toBe(404);
   });
+
+  it('GET /api/tasks/t01/progress after a change: a new answer and a task cancelled are folded again (the relay keeps folds of unchanged docs only)', async () => {
+    await write('tasks.t01', 'town01', sent('town01', 'K7', { targets: ['g0001', 'g0003'] }));
+    const k7 = async () => ((await api(server.url, '/api/tasks/t01/progress', { token: tokens.county! })).body as { tasks: Record<string, Record<string, { entries: number; completedAt?: string }>> }).tasks.K7!;
+    expect(await k7()).toEqual({ g0001: { entries: 0, late: false }, g0003: { entries: 0, late: false } });
+    await write('taskanswers.g0001', 'w0001', entry('w0001', 'K7', 'E1'));
+    expect((await k7()).g0001).toEqual({ entries: 1, late: false });
+    await write('taskanswers.g0003', 'w0003', entry('w0003', 'K7', 'E1'), ev('task_completed', 'w0003', { taskId: 'K7' }));
+    const after = await k7();
+    expect(after.g0001).toEqual({ entries: 1, late: false });
+    expect(after.g0003!.entries).toBe(1);
+    expect(after.g0003!.completedAt).toBeDefined();
+    // The task log changes (cancelled): answers written after it have no effect, so the grids are folded again.
+    await write('tasks.t01', 'town01', ev('task_cancelled', 'town01', { taskId: 'K7', by: 'town' }));
+    await write('taskanswers.g0001', 'w0001', entry('w0001', 'K7', 'E2'));
+    expect((await k7()).g0001).toEqual({ entries: 1, late: false });
+  });
 });
