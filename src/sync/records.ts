@@ -24,7 +24,7 @@
  *    and stay readable, not writable.
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { parseRecordDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
@@ -41,6 +41,14 @@ import { linksState, ownBy, setStatus, type RescuePolicy } from './docsync.ts';
 import { DocHost, type HostedDoc } from './host.ts';
 import type { Transport } from './link.ts';
 import { EVENTS_ARRAY } from '../protocol/wire.ts';
+
+/** A Y.Doc's state as a string (state vector and delete set): RecordSync.stateKey. */
+export function docStateKey(doc: Y.Doc): string {
+  const bytes = Y.encodeSnapshot(Y.snapshot(doc));
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
 
 export type RecordKind = NonNullable<ReturnType<typeof parseRecordDocName>>['kind'];
 
@@ -478,6 +486,31 @@ export class RecordSync {
     return this.everSynced.has(name) || this.events(name).length > 0;
   }
   private readonly everSynced = new Set<string>();
+
+  /**
+   * The state of a held doc (null when not held): its state vector and delete set (a Yjs snapshot), base64. Equal
+   * keys, equal content: what was folded from a doc is still right while its key is the same.
+   */
+  stateKey(name: string): string | null {
+    const doc = this.slots.get(name)?.doc;
+    return doc ? docStateKey(doc) : null;
+  }
+
+  /** Something kept in the per-user db under `key` (META.derived), or undefined (none, or no db). */
+  async readDerived(key: string): Promise<unknown> {
+    // The session's db (opts.db) is there before `start` has loaded the docs: read while they load.
+    const db = this.db ?? this.opts.db ?? (await this.started?.catch(() => {}), this.db);
+    return db && !this.stopped ? (await db.meta.get(META.derived(key)))?.value : undefined;
+  }
+
+  /** Keep `value` under `key` (META.derived); stop waits for the write. */
+  writeDerived(key: string, value: unknown): Promise<void> {
+    const db = this.db ?? this.opts.db;
+    if (!db || this.stopped) return Promise.resolve();
+    const p = setMeta(db, META.derived(key), value);
+    this.track(p);
+    return p;
+  }
 
   /** The raw events of a doc (an empty list when not held). */
   events(name: string): unknown[] {
