@@ -240,6 +240,8 @@ export interface CareEntry {
 /**
  * The households in care of one grid with their level and last visit, built once per change of the docs (the due
  * list and coverage then read it without refolding). Visits after `asOfMs` are left out (a past month's 考核).
+ * Kept on devices between sessions (src/app/careindex.ts): a change to what `foldCare` or `buildCareIndex` gives
+ * bumps CARE_INDEX_FORMAT there (tests/unit/sync/careindex-store.test.ts checks a known grid's index against it).
  */
 export interface CareIndex {
   settings: CareSettings;
