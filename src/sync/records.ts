@@ -144,6 +144,9 @@ export class RecordSync {
    * not list them, so `setGrants` keeps them.
    */
   private derived: readonly DocGrant[] = [];
+  /** Resolves once `start` has this user's db (or at `stop`): `readDerived` asked earlier waits for it. */
+  private dbOpenedNow: () => void = () => {};
+  private readonly dbOpened = new Promise<void>((r) => (this.dbOpenedNow = r));
   /** Bookkeeping writes in flight (stop waits for them). */
   private saving: Promise<unknown> = Promise.resolve();
 
@@ -193,6 +196,7 @@ export class RecordSync {
 
   private async doStart(): Promise<void> {
     this.db = this.opts.db ?? new UserDb(userDbName(this.opts.ns, this.opts.user.id));
+    this.dbOpenedNow();
     await this.db.open();
     await Promise.all(this.opts.grants.map((g) => this.open(g)));
     if (this.stopped) return;
@@ -498,8 +502,10 @@ export class RecordSync {
 
   /** Something kept in the per-user db under `key` (META.derived), or undefined (none, or no db). */
   async readDerived(key: string): Promise<unknown> {
-    // The session's db (opts.db) is there before `start` has loaded the docs: read while they load.
-    const db = this.db ?? this.opts.db ?? (await this.started?.catch(() => {}), this.db);
+    // The session's db (opts.db) is there before `start` has loaded the docs: read while they load. Without it,
+    // wait for `start` to open this user's db (or for `stop`).
+    if (!this.db && !this.opts.db) await this.dbOpened;
+    const db = this.db ?? this.opts.db;
     return db && !this.stopped ? (await db.meta.get(META.derived(key)))?.value : undefined;
   }
 
@@ -548,6 +554,7 @@ export class RecordSync {
   }
 
   async stop(): Promise<void> {
+    this.dbOpenedNow();
     if (this.stopped) return;
     await this.started?.catch(() => {});
     await this.settled();
