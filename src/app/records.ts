@@ -323,6 +323,10 @@ export function createRecordsApi(deps: {
     care: careIn,
     careIndex: (gridId, asOfMs) => {
       if (!sync.access(peopleDocName(gridId))) return null;
+      // Only once every doc it reads has loaded (an index of the people doc without the care log is wrong, and the
+      // kept one would not match it).
+      const reads = [peopleDocName(gridId), careDocName(gridId), ...(user.townId ? [partyDocName(user.townId)] : [])];
+      if (typeof sync.loading === 'function' && reads.some((n) => sync.loading(n))) return null;
       const partyState = party();
       const settings = (deps.org() as Partial<OrgView> | null)?.data?.care;
       if (asOfMs === undefined) {

@@ -144,6 +144,8 @@ export class RecordSync {
    * not list them, so `setGrants` keeps them.
    */
   private derived: readonly DocGrant[] = [];
+  /** Granted docs not opened yet (`loading`). */
+  private readonly loadingNames: Set<string>;
   /** Resolves once `start` has this user's db (or at `stop`): `readDerived` asked earlier waits for it. */
   private dbOpenedNow: () => void = () => {};
   private readonly dbOpened = new Promise<void>((r) => (this.dbOpenedNow = r));
@@ -152,6 +154,7 @@ export class RecordSync {
 
   constructor(private readonly opts: RecordSyncOptions) {
     this.granted = opts.grants;
+    this.loadingNames = new Set(opts.grants.map((g) => g.name));
     this.host = new DocHost<RecordSlot>({
       ns: opts.ns,
       user: opts.user,
@@ -209,7 +212,20 @@ export class RecordSync {
   }
 
   private open(grant: DocGrant): Promise<void> {
-    return this.host.open(grant.name, () => this.doOpen(grant));
+    this.loadingNames.add(grant.name);
+    return this.host.open(grant.name, () => this.doOpen(grant)).finally(() => {
+      // Not opened after all (held already, or stopped meanwhile): readers stop waiting for it.
+      if (this.loadingNames.delete(grant.name)) this.versionSig.value++;
+    });
+  }
+
+  /**
+   * Whether a granted doc is still loading from local storage (from construction until its open settles): a fold
+   * that reads several docs waits for all of them (issue 17: a care index of the people doc without its care log
+   * would list visited households as due).
+   */
+  loading(name: string): boolean {
+    return this.loadingNames.has(name);
   }
 
   private async doOpen(grant: DocGrant): Promise<void> {
@@ -219,6 +235,7 @@ export class RecordSync {
     const slot = await this.host.load(grant, db, (POLICIES[kind] ?? anyOwn)(this.opts.user), (base) => ({ ...base, unsaved: 0, dirty: true, held: [] }));
     if (!slot) return;
     this.attach(slot);
+    this.loadingNames.delete(grant.name);
     this.versionSig.value++;
     this.indexSoon(grant.name, 0);
   }
@@ -555,6 +572,7 @@ export class RecordSync {
 
   async stop(): Promise<void> {
     this.dbOpenedNow();
+    this.loadingNames.clear();
     if (this.stopped) return;
     await this.started?.catch(() => {});
     await this.settled();

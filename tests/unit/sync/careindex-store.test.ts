@@ -159,6 +159,34 @@ describe('the care index kept between sessions (issue 17)', () => {
 
 });
 
+describe('the care index waits for the docs it reads (issue 17)', () => {
+  it('RecordSync: a granted doc is loading until it has opened; a doc not granted never is', async () => {
+    const grants = recordDocsForUser(u, [], ORG.grids.filter((g) => g.id === 'g0001'));
+    const sync = new RecordSync({ ns: `loading${n++}`, user: u, grants, token: 't', transport: null, online: () => false });
+    syncs.push(sync);
+    expect(grants.map((g) => g.name)).toContain('care.g0001');
+    expect(grants.every((g) => sync.loading(g.name))).toBe(true);
+    await sync.start();
+    expect(grants.some((g) => sync.loading(g.name))).toBe(false);
+    expect(sync.loading('care.g0002')).toBe(false);
+  });
+
+  it('no index while the care log (or the party doc) is still loading: the people doc alone would list visited households as due', async () => {
+    const ns = `waits${n++}`;
+    await seed(ns);
+    const { sync } = await session(ns);
+    let still = new Set(['care.g0001']);
+    const partial = { version: signal(0), access: (x: string) => sync.access(x), events: (x: string) => sync.events(x), names: (k: 'people') => sync.names(k), loading: (x: string) => still.has(x) } as unknown as RecordSync;
+    const idx = { ...indexOrg(ORG), data: ORG };
+    const api = createRecordsApi({ user: u, sync: partial, org: () => idx, clock: new HybridClock('w', () => Date.now()), now: () => Date.now(), random: (k) => crypto.getRandomValues(new Uint8Array(k)), report: () => Promise.resolve({ ok: false, error: 'forbidden' }) });
+    expect(api.careIndex('g0001')).toBeNull();
+    still = new Set([`party.${u.townId}`]);
+    expect(api.careIndex('g0001')).toBeNull();
+    still = new Set();
+    expect(api.careIndex('g0001')).toEqual(coldIndex(sync));
+  });
+});
+
 describe('the kept format', () => {
   // A kept index is used by later app versions too: when the fold or the index gives something else for the same
   // docs, CARE_INDEX_FORMAT must change (rows of another format are never used). This grid's index is known for the
