@@ -12,9 +12,11 @@
  * Stored in the per-user db's `meta` (META.derived), so it is sealed and removed with the user's other data.
  *
  * Reading is asynchronous and the index is asked for synchronously: `preload` reads a grid's row while the docs load
- * from y-indexeddb (the session starts it with the records); an index asked for before the row is read is folded as
- * without a store. Writes wait `delayMs` (a sync delivers many changes in a burst) and never run in a render.
+ * from y-indexeddb (the session starts it with the records, for the worker's own grid); while that read runs the
+ * grid's index is not given (`reading`, as while its docs load), and `settled` changes when it ends, so a screen that
+ * asked re-renders. Writes wait `delayMs` (a sync delivers many changes in a burst) and never run in a render.
  */
+import { signal, type ReadonlySignal } from '@preact/signals';
 import type { CareIndex } from '../domain/care.ts';
 
 /** Bumped whenever the fold, the index or this row changes shape: a row of another format is never used. */
@@ -48,6 +50,10 @@ const isStored = (v: unknown): v is StoredCareIndex => {
 export interface CareIndexStore {
   /** Read the grids' stored indexes (once per grid per session); resolves when read. */
   preload(gridIds: readonly string[]): Promise<void>;
+  /** Whether a grid's stored row is being read (its index waits for it). */
+  reading(gridId: string): boolean;
+  /** Increases as each read ends (read it where `reading` was asked, to follow). */
+  settled: ReadonlySignal<number>;
   /** The stored index of a grid if it was built from docs in state `key`, else null. */
   get(gridId: string, key: CareIndexKey): CareIndex | null;
   /** Keep a freshly built index (written after `delayMs`). */
@@ -60,6 +66,8 @@ export function createCareIndexStore(store: DerivedStore, delayMs = 1000): CareI
   /** Per grid: the row as stored (null: none), once read or written in this session. */
   const known = new Map<string, StoredCareIndex | null>();
   const reads = new Map<string, Promise<void>>();
+  const inFlight = new Set<string>();
+  const settled = signal(0);
   const waiting = new Map<string, StoredCareIndex>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let writes: Promise<unknown> = Promise.resolve();
@@ -77,18 +85,27 @@ export function createCareIndexStore(store: DerivedStore, delayMs = 1000): CareI
         gridIds.map((gridId) => {
           let p = reads.get(gridId);
           if (!p) {
-            p = store.readDerived(rowKey(gridId)).then(
-              (v) => {
-                // A row built in this session meanwhile is newer than the one read.
-                if (!known.has(gridId)) known.set(gridId, isStored(v) ? v : null);
-              },
-              (e: unknown) => console.error('gridlink: reading the care index failed', e),
-            );
+            inFlight.add(gridId);
+            p = store
+              .readDerived(rowKey(gridId))
+              .then(
+                (v) => {
+                  // A row built in this session meanwhile is newer than the one read.
+                  if (!known.has(gridId)) known.set(gridId, isStored(v) ? v : null);
+                },
+                (e: unknown) => console.error('gridlink: reading the care index failed', e),
+              )
+              .finally(() => {
+                inFlight.delete(gridId);
+                settled.value++;
+              });
             reads.set(gridId, p);
           }
           return p;
         }),
       ).then(() => undefined),
+    reading: (gridId) => inFlight.has(gridId),
+    settled,
     get: (gridId, key) => {
       const row = known.get(gridId);
       return row && sameKey(row.key, key) ? row.index : null;

@@ -327,6 +327,11 @@ export function createRecordsApi(deps: {
       // kept one would not match it).
       const reads = [peopleDocName(gridId), careDocName(gridId), ...(user.townId ? [partyDocName(user.townId)] : [])];
       if (typeof sync.loading === 'function' && reads.some((n) => sync.loading(n))) return null;
+      // Nor while the index kept on the device is being read (it is read as the session opens: a fold now would be wasted).
+      if (asOfMs === undefined && careStore) {
+        void careStore.settled.value; // a screen that asked re-renders when the read ends
+        if (careStore.reading(gridId)) return null;
+      }
       const partyState = party();
       const settings = (deps.org() as Partial<OrgView> | null)?.data?.care;
       if (asOfMs === undefined) {

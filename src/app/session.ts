@@ -576,7 +576,8 @@ class SessionImpl implements GridlinkSession {
     const r = await this.loadingRecords;
     if (this.ended) return;
     this.loaded.value = r;
-    await r.sync.start();
+    // The worker's grid's care index kept on the device is read (from creation) while the docs load.
+    await Promise.all([r.sync.start(), r.api.preloadCareIndex(this.user.gridId ? [this.user.gridId] : [])]);
   }
   get org() {
     return this.user.role === 'resident' ? this.residentOrg : this.engine.org;

@@ -5,7 +5,7 @@
 // visit recorded, a visit withdrawn, a household re-tagged (each in a session that did not build the index again,
 // as on a device that only synced) or other care settings: the kept row is not used, the index is folded again and
 // kept with the new state.
-import { signal } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRecordsApi, type RecordsApi } from '../../../src/app/records.ts';
 import { CARE_INDEX_FORMAT } from '../../../src/app/careindex.ts';
@@ -184,6 +184,38 @@ describe('the care index waits for the docs it reads (issue 17)', () => {
     expect(api.careIndex('g0001')).toBeNull();
     still = new Set();
     expect(api.careIndex('g0001')).toEqual(coldIndex(sync));
+  });
+});
+
+describe('the kept index is read as the session opens', () => {
+  it('no index while the read runs (a fold then would be wasted); whoever asked follows its end and gets the kept one', async () => {
+    const ns = `reading${n++}`;
+    await seed(ns);
+    await markKept(ns);
+    const grants = recordDocsForUser(u, [], ORG.grids.filter((g) => g.id === 'g0001'));
+    const sync = new RecordSync({ ns, user: u, grants, token: 't', transport: null, online: () => false });
+    syncs.push(sync);
+    // The real db, its read held back until `release` (a slow device).
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const slow = new Proxy(sync, {
+      get: (target, prop) => {
+        if (prop === 'readDerived') return async (key: string) => (await held, target.readDerived(key));
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const idx = { ...indexOrg(ORG), data: ORG };
+    const api = createRecordsApi({ user: u, sync: slow, org: () => idx, clock: new HybridClock('r', () => Date.now()), now: () => Date.now(), random: (k) => crypto.getRandomValues(new Uint8Array(k)), report: () => Promise.resolve({ ok: false, error: 'forbidden' }) });
+    await sync.start();
+    const seen: Array<CareIndex | null> = [];
+    const stop = effect(() => void seen.push(api.careIndex('g0001')));
+    expect(seen).toEqual([null]);
+    release();
+    await api.preloadCareIndex(['g0001']);
+    stop();
+    expect(seen).toHaveLength(2);
+    expect(heads(seen[1]!)).toEqual(['已存', '已存', '已存']);
   });
 });
 
