@@ -91,7 +91,7 @@ try {
     parts.push((await page.evaluate('bench.breakdown()')) as Record<string, number>);
     await cpuThrottle(cdp, 1);
   }
-  // One trace per mount: the main thread's top-level tasks by kind (script, style and layout, paint, GC).
+  // One trace per mount: the main thread's events by kind (script, style and layout, paint).
   const kinds = new Map<string, number[]>();
   for (let i = 0; i < MOUNTS; i++) {
     await page.evaluate('bench.setup()');
@@ -113,13 +113,13 @@ try {
     const sums = new Map<string, number>();
     for (const e of events) {
       if (e.tid !== main || e.ph !== 'X' || !e.dur || e.ts < m0.ts || e.ts > m1.ts) continue;
-      const kind = /^(FunctionCall|EvaluateScript|TimerFire|FireAnimationFrame|RunMicrotasks|v8\.run|EventDispatch)$/.test(e.name) ? 'script' : /^(UpdateLayoutTree|Layout|RecalculateStyles|ParseAuthorStyleSheet|UpdateLayerTree|PrePaint|HitTest)$/.test(e.name) ? 'style and layout' : /^(Paint|Layerize|Commit|CompositeLayers|RasterTask)$/.test(e.name) ? 'paint and commit' : /GC/.test(e.name) ? 'gc' : null;
+      const kind = /^(FunctionCall|EvaluateScript|TimerFire|FireAnimationFrame|RunMicrotasks|v8\.run|EventDispatch)$/.test(e.name) ? 'script' : /^(UpdateLayoutTree|Layout|RecalculateStyles|ParseAuthorStyleSheet|UpdateLayerTree|PrePaint|HitTest)$/.test(e.name) ? 'style and layout' : /^(Paint|Layerize|Commit|CompositeLayers|RasterTask)$/.test(e.name) ? 'paint and commit' : null;
       if (kind) sums.set(kind, (sums.get(kind) ?? 0) + e.dur / 1000);
     }
     sums.set('mark to mark', (m1.ts - m0.ts) / 1000);
     for (const [k, v] of sums) kinds.set(k, [...(kinds.get(k) ?? []), v]);
   }
-  console.log('main thread by kind in a traced mount (4x CPU, nested events counted inside their parent: script includes the GC in it), medians:');
+  console.log('main thread by kind in a traced mount (4x CPU, top-level and nested events of each kind summed, so overlapping), medians:');
   for (const [k, xs] of kinds) console.log(`  ${k.padEnd(28)} ${median(xs).toFixed(1).padStart(6)} ms`);
   console.log('each fold alone, no profiler (bench.breakdown, 4x CPU), medians:');
   for (const k of Object.keys(parts[0] ?? {})) console.log(`  ${k.padEnd(28)} ${median(parts.map((p) => p[k]!)).toFixed(1).padStart(6)} ms`);
