@@ -8,12 +8,13 @@
 import type { ReadonlySignal } from '@preact/signals';
 import type { Decision } from '../domain/commands.ts';
 import { careDocName, idNumbersDocName, partyDocName, patrolsDocName, peopleDocName, trainingDocName } from '../domain/docs.ts';
-import { buildCareIndex, foldCare, parseCareEvent, type CareData, type CareEventType, type CareIndex, type CareState } from '../domain/care.ts';
+import { buildCareIndex, foldCare, parseCareEvent, withVisits, type CareData, type CareEventType, type CareIndex, type CareState, type OtherVisit } from '../domain/care.ts';
 import { foldPatrols, parsePatrolEvent, type PatrolData, type PatrolEventType, type PatrolState } from '../domain/patrols.ts';
 import { foldTraining, parseTrainingEvent, type TrainingData, type TrainingEventType, type TrainingState } from '../domain/training.ts';
 import { hlcMs, type HybridClock } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import type { OrgIndex, OrgView, UserInfo } from '../domain/org.ts';
+import type { CareSettings } from '../domain/caresettings.ts';
 import { foldParty, parsePartyEvent, type PartyData, type PartyEventType, type PartyState } from '../domain/party.ts';
 import {
   foldIdNumbers,
@@ -29,6 +30,7 @@ import {
   type ResidentView,
 } from '../domain/people.ts';
 import type { RecordSync } from '../sync/records.ts';
+import { createCareIndexStore, type CareIndexKey } from './careindex.ts';
 import { createMediationApi, type MediationApi } from './mediation.ts';
 import type { ReportInput } from './services.ts';
 import { createTasksApi, type TasksApi } from './towntasks.ts';
@@ -106,6 +108,13 @@ export interface RecordsApi extends TasksApi {
    * `asOfMs`: leave out visits after it (a past period's 考核).
    */
   careIndex(gridId: string, asOfMs?: number): CareIndex | null;
+  /**
+   * Read the grids' care indexes kept on this device by an earlier session (src/app/careindex.ts), so that
+   * `careIndex` of an unchanged grid does not fold its docs; the worker's own grid is read at once.
+   */
+  preloadCareIndex(gridIds: readonly string[]): Promise<void>;
+  /** Resolves when the care indexes built so far are kept on the device (tests, benchmarks). */
+  careIndexKept(): Promise<void>;
   /** Append a care event to a held grid's doc (its worker); refused when it would have no effect. */
   careAct<T extends CareEventType>(gridId: string, type: T, data: CareData[T]): RecordResult;
   /** Raise a case from a care visit: the report, then its link to the visit (as `reportIssue`). */
@@ -207,6 +216,35 @@ export function createRecordsApi(deps: {
     const events = sync.events(name);
     return foldOn(`care:${name}`, [events], () => foldCare(events));
   };
+  /**
+   * Care indexes kept between sessions (careindex.ts), where the sync can tell a doc's state and keep rows (the
+   * real RecordSync; in-memory stand-ins without them fold every session).
+   */
+  const careStore = typeof sync.stateKey === 'function' && typeof sync.readDerived === 'function' && typeof sync.writeDerived === 'function' ? createCareIndexStore(sync) : null;
+  if (careStore && user.gridId) void careStore.preload([user.gridId]);
+  /** A party member's 联系户 visits in a grid (counted on the grid's index, as visits of the same household). */
+  const partyVisits = (st: PartyState | null, gridId: string): OtherVisit[] => (st?.visits ?? []).filter((vt) => vt.gridId === gridId).map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'party' }));
+  /**
+   * The care index of a grid's people doc and care log (people-register visits included; party visits are not):
+   * folded once per change of those docs and of the settings, or read back from the device when they are in the
+   * state it was built from.
+   */
+  const gridCareIndex = (gridId: string, settings: CareSettings | undefined): CareIndex => {
+    const peopleName = peopleDocName(gridId);
+    const careName = careDocName(gridId);
+    const peopleEvents = sync.events(peopleName);
+    const careEvents = sync.access(careName) ? sync.events(careName) : null;
+    return foldOn(`careBase:${gridId}`, [peopleEvents, careEvents, settings], () => {
+      const key: CareIndexKey | null = careStore ? { people: sync.stateKey(peopleName) ?? '', care: careEvents ? sync.stateKey(careName) : null, settings: JSON.stringify(settings ?? null) } : null;
+      const kept = key && careStore?.get(gridId, key);
+      if (kept) return kept;
+      const people = api.people(gridId)!;
+      const others: OtherVisit[] = people.visits.map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'people' }));
+      const index = buildCareIndex({ settings, households: people.households.values(), residents: people.residents.values(), care: careIn(gridId), others });
+      if (key) careStore?.put(gridId, key, index);
+      return index;
+    });
+  };
   const patrolsIn = (name: string): PatrolState | null => (sync.access(name) ? cached(`patrols:${name}`, () => foldPatrols(sync.events(name))) : null);
 
   const api: RecordsApi = {
@@ -284,19 +322,33 @@ export function createRecordsApi(deps: {
     careGrids: () => sync.names('care').map((n) => n.slice('care.'.length)),
     care: careIn,
     careIndex: (gridId, asOfMs) => {
-      const people = api.people(gridId);
-      if (!people) return null;
-      // Kept while its folded inputs and the county's settings are the same objects (each folded once per change).
+      if (!sync.access(peopleDocName(gridId))) return null;
+      // Only once every doc it reads has loaded (an index of the people doc without the care log is wrong, and the
+      // kept one would not match it).
+      const reads = [peopleDocName(gridId), careDocName(gridId), ...(user.townId ? [partyDocName(user.townId)] : [])];
+      if (typeof sync.loading === 'function' && reads.some((n) => sync.loading(n))) return null;
+      // Nor while the index kept on the device is being read (it is read as the session opens: a fold now would be wasted).
+      if (asOfMs === undefined && careStore) {
+        void careStore.settled.value; // a screen that asked re-renders when the read ends
+        if (careStore.reading(gridId)) return null;
+      }
       const partyState = party();
-      const care = careIn(gridId);
       const settings = (deps.org() as Partial<OrgView> | null)?.data?.care;
-      return foldOn(`careIndex:${gridId}:${asOfMs ?? ''}`, [people, partyState, care, settings], () => {
-        const others: Array<{ householdId: string; ms: number; source: 'people' | 'party' }> = people.visits.map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'people' }));
-        // A party member's 联系户 visit counts where the household is the same (same grid, same household id).
-        for (const vt of partyState?.visits ?? []) if (vt.gridId === gridId) others.push({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'party' });
-        return buildCareIndex({ settings, households: people.households.values(), residents: people.residents.values(), care, others, ...(asOfMs !== undefined ? { asOfMs } : {}) });
+      if (asOfMs === undefined) {
+        const base = gridCareIndex(gridId, settings);
+        return foldOn(`careIndex:${gridId}`, [base, partyState], () => withVisits(base, partyVisits(partyState, gridId)));
+      }
+      // A past day's index (考核): built from the folds, kept while they and the settings are the same objects.
+      const people = api.people(gridId)!;
+      const care = careIn(gridId);
+      return foldOn(`careIndex:${gridId}:${asOfMs}`, [people, partyState, care, settings], () => {
+        const others: OtherVisit[] = people.visits.map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'people' }));
+        others.push(...partyVisits(partyState, gridId));
+        return buildCareIndex({ settings, households: people.households.values(), residents: people.residents.values(), care, others, asOfMs });
       });
     },
+    preloadCareIndex: (gridIds) => careStore?.preload(gridIds) ?? Promise.resolve(),
+    careIndexKept: () => careStore?.flush() ?? Promise.resolve(),
     careAct: (gridId, type, data) => appendChecked(careDocName(gridId), type, data, parseCareEvent, foldCare),
     careReport: async (gridId, visitId, input) => {
       const visit = careIn(gridId)?.visits.find((x) => x.id === visitId);

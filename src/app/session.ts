@@ -593,7 +593,8 @@ class SessionImpl implements GridlinkSession {
     const r = await this.loadingRecords;
     if (this.ended) return;
     this.loaded.value = r;
-    await r.sync.start();
+    // The worker's grid's care index kept on the device is read (from creation) while the docs load.
+    await Promise.all([r.sync.start(), r.api.preloadCareIndex(this.user.gridId ? [this.user.gridId] : [])]);
     // Drafts a saved event names whose move was cut short (see keepNamedRecordBlobs) are sent now, not in a day.
     if (!this.ended) await this.keepNamedRecordBlobs().catch((e: unknown) => console.error('gridlink: queueing photos failed', e));
   }

@@ -240,6 +240,8 @@ export interface CareEntry {
 /**
  * The households in care of one grid with their level and last visit, built once per change of the docs (the due
  * list and coverage then read it without refolding). Visits after `asOfMs` are left out (a past month's 考核).
+ * Kept on devices between sessions (src/app/careindex.ts): a change to what `foldCare` or `buildCareIndex` gives
+ * bumps CARE_INDEX_FORMAT there (tests/unit/sync/careindex-store.test.ts checks a known grid's index against it).
  */
 export interface CareIndex {
   settings: CareSettings;
@@ -310,6 +312,31 @@ export function buildCareIndex(input: {
     });
   }
   return { settings, entries };
+}
+
+/**
+ * `index` with more visits counted (issue 17: a party member's 联系户 visits over an index of the grid's own docs, so
+ * that index can be kept by the state of those docs alone). A visit replaces an entry's last only when strictly
+ * later (what `buildCareIndex` decides with the same visits among its `others`); visits after `asOfMs` are left out.
+ * Returns `index` itself when no visit changes it.
+ */
+export function withVisits(index: CareIndex, visits: Iterable<OtherVisit>, asOfMs?: number): CareIndex {
+  const asOf = asOfMs ?? Number.POSITIVE_INFINITY;
+  const latest = new Map<string, OtherVisit>();
+  for (const o of visits) {
+    if (o.ms > asOf) continue;
+    const l = latest.get(o.householdId);
+    if (!l || o.ms > l.ms) latest.set(o.householdId, o);
+  }
+  if (latest.size === 0) return index;
+  let changed = false;
+  const entries = index.entries.map((e) => {
+    const o = latest.get(e.householdId);
+    if (!o || (e.lastMs !== undefined && o.ms <= e.lastMs)) return e;
+    changed = true;
+    return { ...e, lastMs: o.ms, lastSource: o.source, dueDay: cstDay(o.ms) + e.level.days };
+  });
+  return changed ? { settings: index.settings, entries } : index;
 }
 
 /** A household's status on the CST day of `nowMs`: overdue after its due day, due within its lead, else ok. */

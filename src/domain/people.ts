@@ -169,7 +169,11 @@ export interface PeopleState {
   visits: Visit[];
 }
 
-/** Fold a people log: last save per record by (at, id) wins; visits in time order. Invalid entries are skipped. */
+/**
+ * Fold a people log: last save per record by (at, id) wins; visits in time order. Invalid entries are skipped.
+ * A grid's care index built from this is kept on devices (src/app/careindex.ts): a change to what the index gets from
+ * here bumps CARE_INDEX_FORMAT there.
+ */
 export function foldPeople(raw: readonly unknown[]): PeopleState {
   const events: PeopleEvent[] = [];
   for (const r of raw) {

@@ -248,6 +248,12 @@ export const META = {
   starter: 'starter',
   /** Issue 16: the cases docs that have synced with the relay on this device at least once (string[]). */
   syncedOnce: 'syncedOnce',
+  /**
+   * Issue 17: something folded from record docs, kept with the state of the docs it was folded from (its reader
+   * checks that state before using it; src/app/careindex.ts: a grid's care index). Derived: deleting it only costs
+   * a refold.
+   */
+  derived: (key: string) => `derived:${key}`,
 } as const;
 
 export interface ReadModelMarker {

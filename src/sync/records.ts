@@ -24,7 +24,7 @@
  *    and stay readable, not writable.
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { parseRecordDocName, type DocAccess, type DocGrant } from '../domain/docs.ts';
 import type { UserInfo } from '../domain/org.ts';
 import { PARTY_ROLES, parsePartyEvent } from '../domain/party.ts';
@@ -41,6 +41,14 @@ import { linksState, ownBy, setStatus, type RescuePolicy } from './docsync.ts';
 import { DocHost, type HostedDoc } from './host.ts';
 import type { Transport } from './link.ts';
 import { EVENTS_ARRAY } from '../protocol/wire.ts';
+
+/** A Y.Doc's state as a string (state vector and delete set): RecordSync.stateKey. */
+export function docStateKey(doc: Y.Doc): string {
+  const bytes = Y.encodeSnapshot(Y.snapshot(doc));
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
 
 export type RecordKind = NonNullable<ReturnType<typeof parseRecordDocName>>['kind'];
 
@@ -136,11 +144,17 @@ export class RecordSync {
    * not list them, so `setGrants` keeps them.
    */
   private derived: readonly DocGrant[] = [];
+  /** Granted docs not opened yet (`loading`). */
+  private readonly loadingNames: Set<string>;
+  /** Resolves once `start` has this user's db (or at `stop`): `readDerived` asked earlier waits for it. */
+  private dbOpenedNow: () => void = () => {};
+  private readonly dbOpened = new Promise<void>((r) => (this.dbOpenedNow = r));
   /** Bookkeeping writes in flight (stop waits for them). */
   private saving: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: RecordSyncOptions) {
     this.granted = opts.grants;
+    this.loadingNames = new Set(opts.grants.map((g) => g.name));
     this.host = new DocHost<RecordSlot>({
       ns: opts.ns,
       user: opts.user,
@@ -185,6 +199,7 @@ export class RecordSync {
 
   private async doStart(): Promise<void> {
     this.db = this.opts.db ?? new UserDb(userDbName(this.opts.ns, this.opts.user.id));
+    this.dbOpenedNow();
     await this.db.open();
     await Promise.all(this.opts.grants.map((g) => this.open(g)));
     if (this.stopped) return;
@@ -197,7 +212,20 @@ export class RecordSync {
   }
 
   private open(grant: DocGrant): Promise<void> {
-    return this.host.open(grant.name, () => this.doOpen(grant));
+    this.loadingNames.add(grant.name);
+    return this.host.open(grant.name, () => this.doOpen(grant)).finally(() => {
+      // Not opened after all (held already, or stopped meanwhile): readers stop waiting for it.
+      if (this.loadingNames.delete(grant.name)) this.versionSig.value++;
+    });
+  }
+
+  /**
+   * Whether a granted doc is still loading from local storage (from construction until its open settles): a fold
+   * that reads several docs waits for all of them (issue 17: a care index of the people doc without its care log
+   * would list visited households as due).
+   */
+  loading(name: string): boolean {
+    return this.loadingNames.has(name);
   }
 
   private async doOpen(grant: DocGrant): Promise<void> {
@@ -207,6 +235,7 @@ export class RecordSync {
     const slot = await this.host.load(grant, db, (POLICIES[kind] ?? anyOwn)(this.opts.user), (base) => ({ ...base, unsaved: 0, dirty: true, held: [] }));
     if (!slot) return;
     this.attach(slot);
+    this.loadingNames.delete(grant.name);
     this.versionSig.value++;
     this.indexSoon(grant.name, 0);
   }
@@ -479,6 +508,33 @@ export class RecordSync {
   }
   private readonly everSynced = new Set<string>();
 
+  /**
+   * The state of a held doc (null when not held): its state vector and delete set (a Yjs snapshot), base64. Equal
+   * keys, equal content: what was folded from a doc is still right while its key is the same.
+   */
+  stateKey(name: string): string | null {
+    const doc = this.slots.get(name)?.doc;
+    return doc ? docStateKey(doc) : null;
+  }
+
+  /** Something kept in the per-user db under `key` (META.derived), or undefined (none, or no db). */
+  async readDerived(key: string): Promise<unknown> {
+    // The session's db (opts.db) is there before `start` has loaded the docs: read while they load. Without it,
+    // wait for `start` to open this user's db (or for `stop`).
+    if (!this.db && !this.opts.db) await this.dbOpened;
+    const db = this.db ?? this.opts.db;
+    return db && !this.stopped ? (await db.meta.get(META.derived(key)))?.value : undefined;
+  }
+
+  /** Keep `value` under `key` (META.derived); stop waits for the write. */
+  writeDerived(key: string, value: unknown): Promise<void> {
+    const db = this.db ?? this.opts.db;
+    if (!db || this.stopped) return Promise.resolve();
+    const p = setMeta(db, META.derived(key), value);
+    this.track(p);
+    return p;
+  }
+
   /** The raw events of a doc (an empty list when not held). */
   events(name: string): unknown[] {
     return this.slots.get(name)?.doc.getArray<unknown>(EVENTS_ARRAY).toArray() ?? [];
@@ -538,6 +594,8 @@ export class RecordSync {
   }
 
   async stop(): Promise<void> {
+    this.dbOpenedNow();
+    this.loadingNames.clear();
     if (this.stopped) return;
     await this.started?.catch(() => {});
     await this.settled();

@@ -2,7 +2,7 @@
 // boundaries, party and people-register visits counted for the same household, offline races, superseded events,
 // access to care.<gridId>, and the county's `care.set` reference change (refchanges.ts).
 import { describe, expect, it } from 'vitest';
-import { buildCareIndex, careStatus, coverage, cstDay, cstDayStart, DEFAULT_CARE, dueList, foldCare, parseCareEvent, visitsBetween, type CareData, type CareEventType, type CareSettings } from '../../../src/domain/care.ts';
+import { buildCareIndex, careStatus, coverage, cstDay, cstDayStart, DEFAULT_CARE, dueList, foldCare, parseCareEvent, visitsBetween, withVisits, type CareData, type CareEventType, type CareSettings } from '../../../src/domain/care.ts';
 import { careAccess, careDocName, docAccess, partyAccess, recordDocsForUser } from '../../../src/domain/docs.ts';
 import { formatHlc } from '../../../src/domain/hlc.ts';
 import { foldPeople, parsePeopleEvent } from '../../../src/domain/people.ts';
@@ -144,6 +144,25 @@ describe('visits from elsewhere', () => {
     expect(careStatus(other, now), 'another household: no').toBe('overdue');
     const latest = index(tagged, [visit('h1', now - 5 * D)], { others: [{ householdId: 'h1', ms: now - 2 * D, source: 'people' }] }).entries[0]!;
     expect([latest.lastSource, latest.lastMs]).toEqual(['people', now - 2 * D]);
+  });
+  it('party visits counted on an index of the grid\'s own docs (withVisits) decide as among its others', () => {
+    const now = DAY0 + 40 * D;
+    const people = [...tagged, household('h2', DAY0), resident('r2', 'h2', ['low_income'], DAY0), household('h3', DAY0), resident('r3', 'h3', ['disabled'], DAY0)];
+    const care = [visit('h1', now - 5 * D), visit('h3', now - 3 * D)];
+    const own = [{ householdId: 'h2', ms: now - 20 * D, source: 'people' as const }];
+    const party = [
+      { householdId: 'h1', ms: now - 2 * D, source: 'party' as const }, // later than the care visit: counts
+      { householdId: 'h2', ms: now - 30 * D, source: 'party' as const }, // earlier than the register's: not
+      { householdId: 'h3', ms: now - 3 * D, source: 'party' as const }, // the same time: the care visit stays
+      { householdId: 'h2', ms: now + D, source: 'party' as const }, // after asOf (below)
+      { householdId: 'h9', ms: now, source: 'party' as const }, // another household
+    ];
+    for (const asOfMs of [undefined, now]) {
+      const both = index(people, care, { others: [...own, ...party], ...(asOfMs !== undefined ? { asOfMs } : {}) });
+      expect(withVisits(index(people, care, { others: own, ...(asOfMs !== undefined ? { asOfMs } : {}) }), party, asOfMs)).toEqual(both);
+    }
+    const base = index(people, care, { others: own });
+    expect(withVisits(base, []), 'nothing to add: the same index').toBe(base);
   });
 });
 

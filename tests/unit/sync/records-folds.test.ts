@@ -32,6 +32,8 @@ async function device(userId: string) {
     random: (k) => crypto.getRandomValues(new Uint8Array(k)),
     report: () => Promise.resolve({ ok: false, error: 'forbidden' }),
   });
+  // As the session starts the records: the grid's care index kept on the device is read first (src/app/careindex.ts).
+  await api.preloadCareIndex(['g0001']);
   return { sync, api };
 }
 

@@ -33,6 +33,8 @@ async function device(userId: string, ns = `rec${n++}`) {
     random: (k) => crypto.getRandomValues(new Uint8Array(k)),
     report: () => Promise.resolve({ ok: false, error: 'forbidden' }),
   });
+  // As the session starts the records: the grid's care index kept on the device is read first (src/app/careindex.ts).
+  await api.preloadCareIndex(['g0001']);
   return { sync, api, ns };
 }
 
