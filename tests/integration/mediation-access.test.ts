@@ -20,8 +20,9 @@ const D2 = '01JD0000000000000000000002';
 const opened = (actor: string, disputeId: string, mediators: string[], gridId = 'g0001') => ev('dispute_opened', actor, { disputeId, gridId, type: 'neighbour', mediators });
 const parties = (actor: string) => ev('parties_saved', actor, { parties: [{ name: '张三', side: 'applicant', phone: '13800000000' }], description: '宅基地边界' });
 
-async function write(doc: string, who: string, value: unknown): Promise<{ code: string } | 'saved'> {
-  const c = new SyncClient(server.wsBase, doc, tokens[who]!);
+/** Writes through `base`'s sockets: the sync relay's by default; `server.url`'s relay is the other one with two relays. */
+async function write(doc: string, who: string, value: unknown, base = server.wsBase): Promise<{ code: string } | 'saved'> {
+  const c = new SyncClient(base, doc, tokens[who]!);
   try {
     await c.synced(`${who} ${doc}`);
     const refused = c.refused();
@@ -115,6 +116,19 @@ describe('dispute.t01.<id> (the details)', () => {
     const still = new SyncClient(server.wsBase, doc3, tokens.st01v01!);
     await still.synced('the remaining mediator');
     still.destroy();
+  });
+
+  it('the same when the change reaches another relay (PostgreSQL, two relays: the summary is caught up where the socket is)', async () => {
+    const D6 = '01JD0000000000000000000006';
+    const doc6 = `dispute.t01.${D6}`;
+    const other = server.url.replace(/^http/, 'ws');
+    expect(await write('mediation.t01', 'st01v01', opened('st01v01', D6, ['st01v01', 'p0001']), other)).toBe('saved');
+    const member = new SyncClient(server.wsBase, doc6, tokens.p0001!);
+    await member.synced('member on the details');
+    expect(await write('mediation.t01', 'st01v01', ev('mediators_set', 'st01v01', { disputeId: D6, mediators: ['st01v01'] }), other)).toBe('saved');
+    await waitFor(member, () => member.closeCodes.includes(4403), 'the removed mediator closed on the other relay');
+    member.destroy();
+    expect(await upgradeStatus(ws(doc6, 'p0001'))).toBe(403);
   });
 });
 
