@@ -88,6 +88,7 @@ import type { BlobStore } from './blobs.ts';
 import { bearerUser, readBody, sendJson } from './httpio.ts';
 import { partySummary, peopleResidents } from './peoplehttp.ts';
 import { taskAnswers, tasksProgress } from './taskshttp.ts';
+import { patrolFiguresRoute } from './patrolshttp.ts';
 import { publicReferenceBody, reporterView } from './reporter.ts';
 import { getPrefs, issueInvite, listInvites, putPrefs, revokeInvite, signup, signupCode, signupOptions, smsLog } from './residenthttp.ts';
 import { residentByPhone, type Residents } from './residents.ts';
@@ -206,6 +207,7 @@ const ROUTES: Route[] = [
   // Issue 17: tasks sent down, their progress per grid for readers who do not sync every grid's answers (taskshttp.ts).
   { pattern: /^\/api\/tasks\/([^/]+)\/progress$/, methods: { GET: tasksProgress } },
   { pattern: /^\/api\/tasks\/([^/]+)\/([^/]+)\/answers$/, methods: { GET: taskAnswers } },
+  { pattern: /^\/api\/patrols\/figures$/, methods: { GET: patrolFiguresRoute } },
   { pattern: /^\/api\/blobs$/, methods: { POST: postBatch } },
   { pattern: /^\/api\/blobs\/([^/]+)$/, methods: { GET: getBlob, PUT: putChunk } },
   { pattern: /^\/api\/blobs\/([^/]+)\/upload$/, methods: { GET: uploadStatus } },

@@ -349,6 +349,12 @@ export interface PatrolFigures {
   cases: number;
 }
 
+/** PatrolFigures as JSON (the relay's GET /api/patrols/figures): done per worker as an object. */
+export type PatrolFiguresJson = Omit<PatrolFigures, 'byWorker'> & { byWorker: Record<string, number> };
+
+export const patrolFiguresToJson = (f: PatrolFigures): PatrolFiguresJson => ({ ...f, byWorker: Object.fromEntries(f.byWorker) });
+export const patrolFiguresFromJson = (f: PatrolFiguresJson): PatrolFigures => ({ ...f, byWorker: new Map(Object.entries(f.byWorker)) });
+
 /** A grid's patrol figures for [fromMs, toMs) (by each patrol's start). */
 export function patrolFigures(gridId: string, s: PatrolState, fromMs: number, toMs: number): PatrolFigures {
   const byWorker = new Map<string, number>();

@@ -98,3 +98,42 @@ describe('patrols docs: what the relay accepts', () => {
     r.destroy();
   });
 });
+
+describe('GET /api/patrols/figures (the county follows patrols without the grids\' docs)', () => {
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const figures = (who: string, scope: string, from = today, to = today) => api(server.url, `/api/patrols/figures?scope=${scope}&from=${from}&to=${to}`, tokens[who] ? { token: tokens[who] } : {});
+
+  it('gives done against expected per grid and worker, folded as the town center folds them; refuses others', async () => {
+    const w = new SyncClient(server.wsBase, DOC, tokens.w0001!);
+    await w.synced();
+    w.append(ev('patrol_ended', 'w0001', { patrolId }));
+    await w.allSaved();
+    w.destroy();
+    const county = await figures('county', 't01');
+    expect(county.status).toBe(200);
+    const body = county.body as { scope: string; fromMs: number; toMs: number; grids: Array<{ gridId: string; done: number; expected: number | null; byWorker: Record<string, number>; checkins: number }> };
+    expect(body.scope).toBe('t01');
+    expect(body.toMs - body.fromMs).toBe(86_400_000);
+    const g1 = body.grids.find((g) => g.gridId === 'g0001')!;
+    expect(g1).toMatchObject({ done: 1, byWorker: { w0001: 1 }, checkins: 1 });
+    expect(g1.expected).not.toBeNull();
+    // The town center (who holds the docs) reads the same; the grid's worker reads their own grid.
+    expect((await figures('town01', 't01')).body).toEqual(county.body);
+    expect(((await figures('w0001', 'g0001')).body as typeof body).grids.map((g) => g.gridId)).toEqual(['g0001']);
+    // A new patrol is counted at the next ask (the relay's folds follow the doc).
+    const again = new SyncClient(server.wsBase, DOC, tokens.w0001!);
+    await again.synced();
+    const second = ev('patrol_started', 'w0001', { patrolId: 'X' });
+    (second as unknown as { data: { patrolId: string } }).data.patrolId = second.id;
+    again.append(second, ev('checkin_recorded', 'w0001', { patrolId: second.id, fix: fix(), note: '村西头' }), ev('patrol_ended', 'w0001', { patrolId: second.id }));
+    await again.allSaved();
+    again.destroy();
+    expect(((await figures('county', 't01')).body as typeof body).grids.find((g) => g.gridId === 'g0001')!.done).toBe(2);
+    // Outsiders, a county scope (a town at a time), a bad period, no token.
+    expect((await figures('town02', 't01')).status).toBe(403);
+    expect((await figures('unit001', 't01')).status).toBe(403);
+    expect((await figures('county', 'county')).status).toBe(400);
+    expect((await figures('county', 't01', today, '2020-01-01')).status).toBe(400);
+    expect((await api(server.url, `/api/patrols/figures?scope=t01&from=${today}&to=${today}`)).status).toBe(401);
+  });
+});

@@ -79,6 +79,8 @@ export const patrolsEn: PatrolsMessages = {
   'pa.freqLabel': 'Patrols a week expected of {grid}',
   'pa.fromPatrol': 'Reported on patrol',
   'pa.stats': 'Grid patrols',
+  'pa.fromRelay': 'This device does not hold the grids\' patrols: figures from the server ({time}).',
+  'pa.relayPending': 'This device does not hold the grids\' patrols: the server\'s figures show once online.',
   'pa.statsNone': 'No patrols in this period, and no expected number set.',
   'pa.col.expected': 'Expected',
   'pa.col.done': 'Done',

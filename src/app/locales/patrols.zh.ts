@@ -84,6 +84,8 @@ export const patrolsZh = {
   'pa.fromPatrol': '巡查中上报',
   // 考核
   'pa.stats': '网格巡查',
+  'pa.fromRelay': '本设备不保存各网格的巡查记录，以下数据来自服务器（{time}）。',
+  'pa.relayPending': '本设备不保存各网格的巡查记录，联网后显示服务器上的数据。',
   'pa.statsNone': '这段时间没有巡查，镇里也没有定巡查次数。',
   'pa.col.expected': '应巡查',
   'pa.col.done': '已巡查',

@@ -16,7 +16,7 @@ import { CareCoverageCard } from '../care/CareCoverage.tsx';
 import { PatrolFiguresCard } from '../patrols/PatrolFigures.tsx';
 import { MediationCard } from '../mediation/MediationCard.tsx';
 import { REPORT_CHANNELS } from '../../domain/channels.ts';
-import { dayPeriod, presetDays, PRESETS as DAY_PRESETS } from '../../domain/period.ts';
+import { cstDay, dayPeriod, presetDays, PRESETS as DAY_PRESETS } from '../../domain/period.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { ScreenTitle } from '../../ui/ScreenTitle.tsx';
@@ -216,7 +216,14 @@ export function Assessment({ session }: { session: Session }) {
       ) : null}
       {/* issue 17: patrols done against expected, per grid and worker (the patrols docs this user holds) */}
       {result && org && period && (result.scope.kind === 'town' || result.scope.kind === 'grid') ? (
-        <PatrolFiguresCard session={session} org={org} {...(result.scope.kind === 'town' ? { townId: result.scope.townId } : { gridId: result.scope.gridId })} fromMs={period.fromMs} toMs={period.toMs} />
+        <PatrolFiguresCard
+          session={session}
+          org={org}
+          {...(result.scope.kind === 'town' ? { townId: result.scope.townId } : { gridId: result.scope.gridId })}
+          fromMs={period.fromMs}
+          toMs={period.toMs}
+          query={{ scope: result.scope.kind === 'town' ? result.scope.townId : result.scope.gridId, from: cstDay(period.fromMs), to: cstDay(period.toMs - 1) }}
+        />
       ) : null}
       {/* Issue 17: disputes opened, settled, referred, failed, follow-ups overdue (per grid; per town for the county). */}
       {result && org && period ? <MediationCard session={session} org={org} scope={result.scope} fromMs={period.fromMs} toMs={period.toMs} /> : null}

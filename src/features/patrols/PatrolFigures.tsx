@@ -1,34 +1,75 @@
 /**
  * 考核 (issue 17): patrols done against expected for the period, per grid and per grid worker, from the patrols docs
  * this user holds (a town center: its town's grids; a village secretary: its village's; a worker: their own), so it
- * works offline. The county and admins hold no patrols docs (one per grid of the county): no card for them.
+ * works offline. The county and admins hold no patrols docs (one per grid of the county): for a town or grid they
+ * assess, the card shows what the relay folded with the same rules (GET /api/patrols/figures), and says so.
  */
-import { formatNumber, t } from '../../app/i18n.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { formatDateTime, formatNumber, t } from '../../app/i18n.ts';
 import '../../app/locales/patrols.zh.ts';
 import type { OrgView, Session } from '../../app/services.ts';
-import { patrolFigures, type PatrolFigures } from '../../domain/patrols.ts';
+import { patrolFigures, patrolFiguresFromJson, type PatrolFigures, type PatrolFiguresJson } from '../../domain/patrols.ts';
 import { gridLabel, userLabel } from '../cases/lookup.ts';
 import { pct } from '../assessment/format.ts';
 import { distanceText } from './format.ts';
 
-export function PatrolFiguresCard({ session, org, townId, gridId, fromMs, toMs }: { session: Session; org: OrgView; townId?: string; gridId?: string; fromMs: number; toMs: number }) {
+/** The assessment's query (as GET /api/stats takes it), for the relay's figures of grids this device does not hold. */
+export interface PatrolQuery {
+  scope: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * The relay's figures for `query` (GET /api/patrols/figures) when `wanted`, asked once per query while the card is
+ * shown; null until answered (offline: stays null, the card says so).
+ */
+function useRelayFigures(session: Session, query: PatrolQuery, wanted: boolean): { rows: PatrolFigures[]; atMs: number } | null {
+  const [got, setGot] = useState<{ key: string; rows: PatrolFigures[]; atMs: number } | null>(null);
+  const key = `${query.scope}|${query.from}|${query.to}`;
+  useEffect(() => {
+    if (!wanted || !session.api) return;
+    let live = true;
+    const q = new URLSearchParams({ scope: query.scope, from: query.from, to: query.to });
+    void session
+      .api(`/api/patrols/figures?${q.toString()}`)
+      .then(async (r) => {
+        if (!r.ok || !live) return;
+        const body = (await r.json()) as { grids: PatrolFiguresJson[] };
+        if (live) setGot({ key, rows: body.grids.map(patrolFiguresFromJson), atMs: session.now() });
+      })
+      .catch(() => {
+        // Offline: the card says the figures come once online.
+      });
+    return () => {
+      live = false;
+    };
+  }, [key, wanted]);
+  return got && got.key === key ? got : null;
+}
+
+export function PatrolFiguresCard({ session, org, townId, gridId, fromMs, toMs, query }: { session: Session; org: OrgView; townId?: string; gridId?: string; fromMs: number; toMs: number; query?: PatrolQuery }) {
   const records = session.records;
   void records?.version.value;
-  if (!records) return null;
-  const grids = records.patrolGrids().filter((g) => (gridId ? g === gridId : org.grid(g)?.townId === townId));
-  if (grids.length === 0) return null;
+  const held = (records?.patrolGrids() ?? []).filter((g) => (gridId ? g === gridId : org.grid(g)?.townId === townId));
+  // The county and admins hold no patrols docs (one per grid of the county): the relay folds them for them.
+  const fromRelay = held.length === 0 && query !== undefined && (session.user.role === 'county' || session.user.role === 'admin');
+  const relay = useRelayFigures(session, query ?? { scope: '', from: '', to: '' }, fromRelay);
+  if (!records || (held.length === 0 && !fromRelay)) return null;
   const rows: PatrolFigures[] = [];
-  for (const g of grids) {
+  for (const g of held) {
     const st = records.patrols(g);
     if (st) rows.push(patrolFigures(g, st, fromMs, toMs));
   }
+  if (relay) rows.push(...relay.rows);
   const shown = rows.filter((r) => r.done > 0 || r.expected !== null);
   const workers = shown.flatMap((r) => [...r.byWorker].map(([w, n]) => ({ gridId: r.gridId, workerId: w, done: n, expected: r.expected })));
   const rate = (r: { done: number; expected: number | null }) => (r.expected ? pct(Math.min(1, r.done / r.expected)) : '—');
   return (
     <section class="card" aria-labelledby="patrol-figures-title">
       <h2 id="patrol-figures-title">{t('pa.stats')}</h2>
-      {shown.length === 0 ? (
+      {fromRelay ? <p class="muted">{relay ? t('pa.fromRelay', { time: formatDateTime(relay.atMs) }) : t('pa.relayPending')}</p> : null}
+      {fromRelay && !relay ? null : shown.length === 0 ? (
         <p class="muted">{t('pa.statsNone')}</p>
       ) : (
         <>
