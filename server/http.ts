@@ -88,7 +88,7 @@ import type { BlobStore } from './blobs.ts';
 import { bearerUser, readBody, sendJson } from './httpio.ts';
 import { partySummary, peopleResidents } from './peoplehttp.ts';
 import { taskAnswers, tasksProgress } from './taskshttp.ts';
-import { patrolFiguresRoute } from './patrolshttp.ts';
+import { careCoverageRoute, patrolFiguresRoute } from './gridworkhttp.ts';
 import { publicReferenceBody, reporterView } from './reporter.ts';
 import { getPrefs, issueInvite, listInvites, putPrefs, revokeInvite, signup, signupCode, signupOptions, smsLog } from './residenthttp.ts';
 import { residentByPhone, type Residents } from './residents.ts';
@@ -208,6 +208,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/api\/tasks\/([^/]+)\/progress$/, methods: { GET: tasksProgress } },
   { pattern: /^\/api\/tasks\/([^/]+)\/([^/]+)\/answers$/, methods: { GET: taskAnswers } },
   { pattern: /^\/api\/patrols\/figures$/, methods: { GET: patrolFiguresRoute } },
+  { pattern: /^\/api\/care\/coverage$/, methods: { GET: careCoverageRoute } },
   { pattern: /^\/api\/blobs$/, methods: { POST: postBatch } },
   { pattern: /^\/api\/blobs\/([^/]+)$/, methods: { GET: getBlob, PUT: putChunk } },
   { pattern: /^\/api\/blobs\/([^/]+)\/upload$/, methods: { GET: uploadStatus } },

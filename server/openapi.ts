@@ -558,6 +558,19 @@ export const OPENAPI = {
         responses: { 200: json({ type: 'object' }), 400: error('bad_request'), 401: error('unauthorized'), 403: error('forbidden') },
       },
     },
+    '/api/care/coverage': {
+      get: {
+        summary:
+          "Care coverage per grid for a town or grid and period (issue 17): households in care, on time, due, overdue at the period's end (or now), and the care visits made in it, read as /api/stats reads its query; only grids whose care doc the caller may read. For the county's 考核",
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: 'scope', in: 'query', required: true, schema: { type: 'string', description: 'a town id or a grid id' } },
+          { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+          { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+        ],
+        responses: { 200: json({ type: 'object' }), 400: error('bad_request'), 401: error('unauthorized'), 403: error('forbidden') },
+      },
+    },
     '/api/blobs/{hash}': {
       get: {
         summary: 'A photo or voice clip (issue 12): to its uploaders and to users who may read a case in which an uploader named it (knowing a hash is not enough). ETag, immutable; 304 on If-None-Match',

@@ -8,10 +8,10 @@
 import type { ReadonlySignal } from '@preact/signals';
 import type { Decision } from '../domain/commands.ts';
 import { careDocName, idNumbersDocName, partyDocName, patrolsDocName, peopleDocName, trainingDocName } from '../domain/docs.ts';
-import { buildCareIndex, foldCare, parseCareEvent, withVisits, type CareData, type CareEventType, type CareIndex, type CareState, type OtherVisit } from '../domain/care.ts';
+import { buildCareIndex, foldCare, parseCareEvent, partyVisits, peopleVisits, withVisits, type CareData, type CareEventType, type CareIndex, type CareState } from '../domain/care.ts';
 import { foldPatrols, parsePatrolEvent, type PatrolData, type PatrolEventType, type PatrolState } from '../domain/patrols.ts';
 import { foldTraining, parseTrainingEvent, type TrainingData, type TrainingEventType, type TrainingState } from '../domain/training.ts';
-import { hlcMs, type HybridClock } from '../domain/hlc.ts';
+import type { HybridClock } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import type { OrgIndex, OrgView, UserInfo } from '../domain/org.ts';
 import type { CareSettings } from '../domain/caresettings.ts';
@@ -223,7 +223,6 @@ export function createRecordsApi(deps: {
   const careStore = typeof sync.stateKey === 'function' && typeof sync.readDerived === 'function' && typeof sync.writeDerived === 'function' ? createCareIndexStore(sync) : null;
   if (careStore && user.gridId) void careStore.preload([user.gridId]);
   /** A party member's 联系户 visits in a grid (counted on the grid's index, as visits of the same household). */
-  const partyVisits = (st: PartyState | null, gridId: string): OtherVisit[] => (st?.visits ?? []).filter((vt) => vt.gridId === gridId).map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'party' }));
   /**
    * The care index of a grid's people doc and care log (people-register visits included; party visits are not):
    * folded once per change of those docs and of the settings, or read back from the device when they are in the
@@ -239,8 +238,7 @@ export function createRecordsApi(deps: {
       const kept = key && careStore?.get(gridId, key);
       if (kept) return kept;
       const people = api.people(gridId)!;
-      const others: OtherVisit[] = people.visits.map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'people' }));
-      const index = buildCareIndex({ settings, households: people.households.values(), residents: people.residents.values(), care: careIn(gridId), others });
+      const index = buildCareIndex({ settings, households: people.households.values(), residents: people.residents.values(), care: careIn(gridId), others: peopleVisits(people) });
       if (key) careStore?.put(gridId, key, index);
       return index;
     });
@@ -342,8 +340,7 @@ export function createRecordsApi(deps: {
       const people = api.people(gridId)!;
       const care = careIn(gridId);
       return foldOn(`careIndex:${gridId}:${asOfMs}`, [people, partyState, care, settings], () => {
-        const others: OtherVisit[] = people.visits.map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'people' }));
-        others.push(...partyVisits(partyState, gridId));
+        const others = [...peopleVisits(people), ...partyVisits(partyState, gridId)];
         return buildCareIndex({ settings, households: people.households.values(), residents: people.residents.values(), care, others, asOfMs });
       });
     },

@@ -391,6 +391,43 @@ export function coverage(index: CareIndex, nowMs: number): Coverage {
   return c;
 }
 
+/** The people register's home visits of a grid as visits that count (people.ts `visit_recorded`). */
+export function peopleVisits(people: { visits: ReadonlyArray<{ householdId: string; at: string }> }): OtherVisit[] {
+  return people.visits.map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'people' }));
+}
+
+/** Party members' contact-household visits in a grid as visits that count (party.ts `contact_visit`). */
+export function partyVisits(party: { visits: ReadonlyArray<{ gridId: string; householdId: string; at: string }> } | null, gridId: string): OtherVisit[] {
+  return (party?.visits ?? []).filter((vt) => vt.gridId === gridId).map((vt) => ({ householdId: vt.householdId, ms: hlcMs(vt.at), source: 'party' }));
+}
+
+/** A grid's row of the care coverage for [fromMs, toMs) as of `asOfMs` (the town's 考核, on the device or the relay). */
+export interface CoverageRow extends Coverage {
+  gridId: string;
+  /** Care visits made in the period. */
+  visits: number;
+}
+
+/**
+ * The coverage row of a grid from its folds: its people doc, care log and town's party doc (its index built as of
+ * `asOfMs`, every kind of visit counted).
+ */
+export function gridCoverage(input: {
+  gridId: string;
+  settings: CareSettings | undefined;
+  people: { households: ReadonlyMap<string, CareHouseholdInput>; residents: ReadonlyMap<string, CareResidentInput>; visits: ReadonlyArray<{ householdId: string; at: string }> };
+  care: CareState | null;
+  party: { visits: ReadonlyArray<{ gridId: string; householdId: string; at: string }> } | null;
+  fromMs: number;
+  toMs: number;
+  asOfMs: number;
+}): CoverageRow {
+  const { people, care } = input;
+  const others = [...peopleVisits(people), ...partyVisits(input.party, input.gridId)];
+  const index = buildCareIndex({ settings: input.settings, households: people.households.values(), residents: people.residents.values(), care, others, asOfMs: input.asOfMs });
+  return { gridId: input.gridId, ...coverage(index, input.asOfMs), visits: care ? visitsBetween(care, input.fromMs, input.toMs) : 0 };
+}
+
 /** Care visits in [fromMs, toMs) that count (not withdrawn): the worker's work in a period. */
 export function visitsBetween(s: CareState, fromMs: number, toMs: number): number {
   let n = 0;

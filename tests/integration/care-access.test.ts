@@ -137,3 +137,40 @@ describe("the county's care levels (org doc, care.set)", () => {
     expect(Y).toBeDefined();
   });
 });
+
+describe('GET /api/care/coverage (the county follows care coverage without the grids\' docs)', () => {
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const coverage = (who: string, scope: string, from = today, to = today) => api(server.url, `/api/care/coverage?scope=${scope}&from=${from}&to=${to}`, tokens[who] ? { token: tokens[who] } : {});
+  async function write(doc: string, who: string, ...values: unknown[]): Promise<void> {
+    const c = new SyncClient(server.wsBase, doc, tokens[who]!);
+    await c.synced(`${who} ${doc}`);
+    c.append(...(values as CaseEvent[]));
+    await c.allSaved();
+    c.destroy();
+  }
+
+  it('counts a grid\'s households in care and the period\'s visits as the town center would, and follows a new visit', async () => {
+    await write('people.g0001', 'w0001', ev('household_saved', 'w0001', { id: 'g0001h077', gridId: 'g0001', address: '一村77号', head: '孙大娘' }), ev('resident_saved', 'w0001', { id: 'g0001r077', householdId: 'g0001h077', name: '孙大娘', tags: ['elderly_alone', 'veteran'] }));
+    const before = await coverage('county', 't01');
+    expect(before.status).toBe(200);
+    type Row = { gridId: string; households: number; onTime: number; due: number; overdue: number; visits: number };
+    const row = (body: unknown) => (body as { grids: Row[] }).grids.find((g) => g.gridId === 'g0001')!;
+    const b = row(before.body);
+    expect(b.households).toBeGreaterThanOrEqual(1);
+    await write('care.g0001', 'w0001', visit('w0001', 'g0001h077'));
+    const after = row((await coverage('county', 't01')).body);
+    expect(after.households).toBe(b.households);
+    expect(after.visits).toBe(b.visits + 1);
+    expect(after.onTime).toBeGreaterThanOrEqual(1);
+    // The town center reads the same; the grid's worker their own grid.
+    expect(row((await coverage('town01', 't01')).body)).toEqual(after);
+    expect(((await coverage('w0001', 'g0001')).body as { grids: Row[] }).grids.map((g) => g.gridId)).toEqual(['g0001']);
+    // Outsiders, a county scope, a bad period, no token.
+    expect((await coverage('town02', 't01')).status).toBe(403);
+    expect((await coverage('unit001', 't01')).status).toBe(403);
+    expect((await coverage('county', 'county')).status).toBe(400);
+    expect((await coverage('county', 't01', today, '2020-01-01')).status).toBe(400);
+    expect((await api(server.url, `/api/care/coverage?scope=t01&from=${today}&to=${today}`)).status).toBe(401);
+  });
+});
+

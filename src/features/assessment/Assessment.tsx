@@ -13,6 +13,7 @@ import { assessKinds, type AssessScope } from '../../domain/assessscope.ts';
 import { literacyByVillage } from '../../domain/training.ts';
 import { LiteracyTable, totalOf } from '../training/LiteracyTable.tsx';
 import { CareCoverageCard } from '../care/CareCoverage.tsx';
+import type { GridQuery } from './relayrows.ts';
 import { PatrolFiguresCard } from '../patrols/PatrolFigures.tsx';
 import { MediationCard } from '../mediation/MediationCard.tsx';
 import { REPORT_CHANNELS } from '../../domain/channels.ts';
@@ -36,6 +37,11 @@ export type Preset = (typeof PRESETS)[number];
 function hours(x: number | null): string {
   if (x === null) return '—';
   return t('stats.hours', { h: hoursNumber(x) });
+}
+
+/** The query of the grid-work cards the relay answers for the county (a town's or grid's, as GET /api/stats reads it). */
+function gridQuery(scope: { kind: 'town'; townId: string } | { kind: 'grid'; gridId: string }, period: { fromMs: number; toMs: number }): GridQuery {
+  return { scope: scope.kind === 'town' ? scope.townId : scope.gridId, from: cstDay(period.fromMs), to: cstDay(period.toMs - 1) };
 }
 
 export function Assessment({ session }: { session: Session }) {
@@ -212,7 +218,14 @@ export function Assessment({ session }: { session: Session }) {
         <LiteracyCard session={session} org={org} townId={result.scope.kind === 'town' ? result.scope.townId : null} fromMs={period.fromMs} toMs={period.toMs} />
       ) : null}
       {result && org && period && (result.scope.kind === 'town' || result.scope.kind === 'grid') ? (
-        <CareCoverageCard session={session} org={org} townId={result.scope.kind === 'town' ? result.scope.townId : null} fromMs={period.fromMs} toMs={period.toMs} />
+        <CareCoverageCard
+          session={session}
+          org={org}
+          townId={result.scope.kind === 'town' ? result.scope.townId : null}
+          fromMs={period.fromMs}
+          toMs={period.toMs}
+          query={gridQuery(result.scope, period)}
+        />
       ) : null}
       {/* issue 17: patrols done against expected, per grid and worker (the patrols docs this user holds) */}
       {result && org && period && (result.scope.kind === 'town' || result.scope.kind === 'grid') ? (
@@ -222,7 +235,7 @@ export function Assessment({ session }: { session: Session }) {
           {...(result.scope.kind === 'town' ? { townId: result.scope.townId } : { gridId: result.scope.gridId })}
           fromMs={period.fromMs}
           toMs={period.toMs}
-          query={{ scope: result.scope.kind === 'town' ? result.scope.townId : result.scope.gridId, from: cstDay(period.fromMs), to: cstDay(period.toMs - 1) }}
+          query={gridQuery(result.scope, period)}
         />
       ) : null}
       {/* Issue 17: disputes opened, settled, referred, failed, follow-ups overdue (per grid; per town for the county). */}

@@ -4,57 +4,22 @@
  * works offline. The county and admins hold no patrols docs (one per grid of the county): for a town or grid they
  * assess, the card shows what the relay folded with the same rules (GET /api/patrols/figures), and says so.
  */
-import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime, formatNumber, t } from '../../app/i18n.ts';
 import '../../app/locales/patrols.zh.ts';
 import type { OrgView, Session } from '../../app/services.ts';
 import { patrolFigures, patrolFiguresFromJson, type PatrolFigures, type PatrolFiguresJson } from '../../domain/patrols.ts';
 import { gridLabel, userLabel } from '../cases/lookup.ts';
 import { pct } from '../assessment/format.ts';
+import { readsGridWorkFromRelay, useRelayRows, type GridQuery } from '../assessment/relayrows.ts';
 import { distanceText } from './format.ts';
 
-/** The assessment's query (as GET /api/stats takes it), for the relay's figures of grids this device does not hold. */
-export interface PatrolQuery {
-  scope: string;
-  from: string;
-  to: string;
-}
-
-/**
- * The relay's figures for `query` (GET /api/patrols/figures) when `wanted`, asked once per query while the card is
- * shown; null until answered (offline: stays null, the card says so).
- */
-function useRelayFigures(session: Session, query: PatrolQuery, wanted: boolean): { rows: PatrolFigures[]; atMs: number } | null {
-  const [got, setGot] = useState<{ key: string; rows: PatrolFigures[]; atMs: number } | null>(null);
-  const key = `${query.scope}|${query.from}|${query.to}`;
-  useEffect(() => {
-    if (!wanted || !session.api) return;
-    let live = true;
-    const q = new URLSearchParams({ scope: query.scope, from: query.from, to: query.to });
-    void session
-      .api(`/api/patrols/figures?${q.toString()}`)
-      .then(async (r) => {
-        if (!r.ok || !live) return;
-        const body = (await r.json()) as { grids: PatrolFiguresJson[] };
-        if (live) setGot({ key, rows: body.grids.map(patrolFiguresFromJson), atMs: session.now() });
-      })
-      .catch(() => {
-        // Offline: the card says the figures come once online.
-      });
-    return () => {
-      live = false;
-    };
-  }, [key, wanted]);
-  return got && got.key === key ? got : null;
-}
-
-export function PatrolFiguresCard({ session, org, townId, gridId, fromMs, toMs, query }: { session: Session; org: OrgView; townId?: string; gridId?: string; fromMs: number; toMs: number; query?: PatrolQuery }) {
+export function PatrolFiguresCard({ session, org, townId, gridId, fromMs, toMs, query }: { session: Session; org: OrgView; townId?: string; gridId?: string; fromMs: number; toMs: number; query?: GridQuery }) {
   const records = session.records;
   void records?.version.value;
   const held = (records?.patrolGrids() ?? []).filter((g) => (gridId ? g === gridId : org.grid(g)?.townId === townId));
   // The county and admins hold no patrols docs (one per grid of the county): the relay folds them for them.
-  const fromRelay = held.length === 0 && query !== undefined && (session.user.role === 'county' || session.user.role === 'admin');
-  const relay = useRelayFigures(session, query ?? { scope: '', from: '', to: '' }, fromRelay);
+  const fromRelay = held.length === 0 && query !== undefined && readsGridWorkFromRelay(session);
+  const relay = useRelayRows(session, '/api/patrols/figures', query, fromRelay, (grids) => (grids as PatrolFiguresJson[]).map(patrolFiguresFromJson));
   if (!records || (held.length === 0 && !fromRelay)) return null;
   const rows: PatrolFigures[] = [];
   for (const g of held) {
