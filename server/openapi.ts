@@ -23,6 +23,12 @@ const SHEET_PROBLEM = {
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+/** The query of the grid-work figures (issue 17), as /api/stats reads its own. */
+const GRID_WORK_QUERY = [
+  { name: 'scope', in: 'query', required: true, schema: { type: 'string', description: 'a town id or a grid id' } },
+  { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+  { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+];
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const text = { type: 'string', minLength: 1, maxLength: 2000 };
 const note = { type: 'string', maxLength: 2000 };
@@ -550,11 +556,7 @@ export const OPENAPI = {
         summary:
           "Patrols done against expected per grid and worker for a town or grid and period (issue 17), read as /api/stats reads its query; only grids whose patrols doc the caller may read. For the county's 考核 (its devices hold no patrols docs)",
         security: [{ bearer: [] }],
-        parameters: [
-          { name: 'scope', in: 'query', required: true, schema: { type: 'string', description: 'a town id or a grid id' } },
-          { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
-          { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
-        ],
+        parameters: GRID_WORK_QUERY,
         responses: { 200: json({ type: 'object' }), 400: error('bad_request'), 401: error('unauthorized'), 403: error('forbidden') },
       },
     },
@@ -563,11 +565,7 @@ export const OPENAPI = {
         summary:
           "Care coverage per grid for a town or grid and period (issue 17): households in care, on time, due, overdue at the period's end (or now), and the care visits made in it, read as /api/stats reads its query; only grids whose care doc the caller may read. For the county's 考核",
         security: [{ bearer: [] }],
-        parameters: [
-          { name: 'scope', in: 'query', required: true, schema: { type: 'string', description: 'a town id or a grid id' } },
-          { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
-          { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
-        ],
+        parameters: GRID_WORK_QUERY,
         responses: { 200: json({ type: 'object' }), 400: error('bad_request'), 401: error('unauthorized'), 403: error('forbidden') },
       },
     },

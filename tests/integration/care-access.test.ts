@@ -7,7 +7,7 @@ import type { CaseEvent } from '../../src/domain/events.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { CHANGES_ARRAY } from '../../src/domain/org.ts';
-import { api, login, recordEvent, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
+import { appendAs, api, login, recordEvent, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
 
 let server: TestServer;
 let tmp: { dir: string; remove(): void };
@@ -141,13 +141,7 @@ describe("the county's care levels (org doc, care.set)", () => {
 describe('GET /api/care/coverage (the county follows care coverage without the grids\' docs)', () => {
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   const coverage = (who: string, scope: string, from = today, to = today) => api(server.url, `/api/care/coverage?scope=${scope}&from=${from}&to=${to}`, tokens[who] ? { token: tokens[who] } : {});
-  async function write(doc: string, who: string, ...values: unknown[]): Promise<void> {
-    const c = new SyncClient(server.wsBase, doc, tokens[who]!);
-    await c.synced(`${who} ${doc}`);
-    c.append(...(values as CaseEvent[]));
-    await c.allSaved();
-    c.destroy();
-  }
+  const write = (doc: string, who: string, ...values: unknown[]) => appendAs(server.wsBase, doc, tokens[who]!, ...values);
 
   it('counts a grid\'s households in care and the period\'s visits as the town center would, and follows a new visit', async () => {
     await write('people.g0001', 'w0001', ev('household_saved', 'w0001', { id: 'g0001h077', gridId: 'g0001', address: '一村77号', head: '孙大娘' }), ev('resident_saved', 'w0001', { id: 'g0001r077', householdId: 'g0001h077', name: '孙大娘', tags: ['elderly_alone', 'veteran'] }));

@@ -297,6 +297,18 @@ export async function api(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
+/** Appends `values` to `doc` over a socket as the token's user and waits until the relay has saved them. */
+export async function appendAs(wsBase: string, doc: string, token: string, ...values: unknown[]): Promise<void> {
+  const c = new SyncClient(wsBase, doc, token);
+  try {
+    await c.synced(doc);
+    c.append(...(values as CaseEvent[]));
+    await c.allSaved();
+  } finally {
+    c.destroy();
+  }
+}
+
 export async function login(base: string, username: string, password = PASSWORD): Promise<string> {
   const r = await api(base, '/api/login', { body: { username, password } });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);

@@ -7,7 +7,7 @@ import type { CaseEvent } from '../../src/domain/events.ts';
 import { foldTasks } from '../../src/domain/towntasks.ts';
 import { checkAnswerValues } from '../../server/taskcheck.ts';
 import { grid, worker } from '../support/county.ts';
-import { api, FIXTURE_ORG, login, recordEvent, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
+import { appendAs, api, FIXTURE_ORG, login, recordEvent, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
 
 let server: TestServer;
 let tmp: { dir: string; remove(): void };
@@ -22,13 +22,7 @@ const sent = (actor: string, taskId: string, extra: Record<string, unknown> = {}
   ev('task_sent', actor, { taskId, by: 'town', title: '燃气瓶排查', deadlineMs: Date.now() + 86_400_000, target: 3, form: FORM, scope: { kind: 'town', id: 't01' }, targets: ['g0001'], ...extra });
 const entry = (actor: string, taskId: string, entryId: string, values: Record<string, unknown> = { f1: 2, f2: false }) => ev('entry_saved', actor, { taskId, entryId, label: '张家', values });
 
-async function write(doc: string, who: string, ...values: unknown[]): Promise<void> {
-  const c = new SyncClient(server.wsBase, doc, tokens[who]!);
-  await c.synced(`${who} ${doc}`);
-  c.append(...(values as CaseEvent[]));
-  await c.allSaved();
-  c.destroy();
-}
+const write = (doc: string, who: string, ...values: unknown[]) => appendAs(server.wsBase, doc, tokens[who]!, ...values);
 async function refusedCode(doc: string, who: string, value: unknown): Promise<string> {
   const c = new SyncClient(server.wsBase, doc, tokens[who]!);
   await c.synced(`${who} ${doc}`);
