@@ -538,8 +538,9 @@ function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | 
   if (own.refusal) return own.refusal;
   const e = own.event;
   if (!PARTY_ROLES[e.type].includes(user.role)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not make '${e.type}'`);
-  const link = e.type === 'need_published' ? careLinkProblem(e.data, (id) => org?.grid(id)) : null;
-  if (link) return refuse('invalid_event', `need ${e.id}: ${link}`);
+  const care = e.type === 'need_published' ? e.data : e.type === 'care_need_declined' ? { villageId: e.data.villageId, fromCare: { gridId: e.data.gridId, visitId: e.data.visitId } } : null;
+  const link = care ? careLinkProblem(care, (id) => org?.grid(id)) : null;
+  if (link) return refuse('invalid_event', `event ${e.id}: ${link}`);
   return null;
 }
 

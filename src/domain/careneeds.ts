@@ -6,12 +6,13 @@
  * every party member of the town.
  *
  * A visit waits for its need (`pendingCareNeeds`) when it is its household's latest counted visit, made within
- * CARE_NEED_DAYS, that found needs, and no need takes it up yet, nor an earlier visit of the same household whose
+ * CARE_NEED_DAYS, that found needs, and the village has not decided on it (a need takes it up, or it was declined:
+ * party.ts `care_need_declined`), nor has an earlier visit of the same household whose
  * need is still open or claimed (the household is being helped already). A later visit that found nothing, or a
  * withdrawn visit, waits for nothing. Pure: the inbox and the needs screen read the same list.
  */
 import type { CareNeed, CareState, CareVisit, Condition } from './care.ts';
-import { careKey, type Need, type PartyState } from './party.ts';
+import { careDecided, careKey, type Need, type PartyState } from './party.ts';
 
 /** A visit's needs wait this long for the village to take them up (then the visit is old news). */
 export const CARE_NEED_DAYS = 30;
@@ -40,13 +41,13 @@ export interface PendingCareNeed {
 }
 
 /** The need that took up a care visit, if any. */
-export function needOfVisit(party: Pick<PartyState, 'needs' | 'careNeeds'> | null, gridId: string, visitId: string): Need | undefined {
+export function needOfVisit(party: Pick<PartyState, 'needs' | 'careNeeds' | 'careDeclined'> | null, gridId: string, visitId: string): Need | undefined {
   const id = party?.careNeeds.get(careKey({ gridId, visitId }));
   return id === undefined ? undefined : party?.needs.get(id);
 }
 
 /** The care visits of `grids` waiting for a need at `nowMs`, newest first. */
-export function pendingCareNeeds(grids: readonly CareGrid[], party: Pick<PartyState, 'needs' | 'careNeeds'> | null, nowMs: number): PendingCareNeed[] {
+export function pendingCareNeeds(grids: readonly CareGrid[], party: Pick<PartyState, 'needs' | 'careNeeds' | 'careDeclined'> | null, nowMs: number): PendingCareNeed[] {
   const since = nowMs - CARE_NEED_DAYS * 86_400_000;
   const out: PendingCareNeed[] = [];
   for (const g of grids) {
@@ -61,7 +62,7 @@ export function pendingCareNeeds(grids: readonly CareGrid[], party: Pick<PartySt
     for (const [householdId, list] of g.care.byHousehold) {
       const last = list[list.length - 1];
       if (!last || last.needs.length === 0 || last.ms < since || last.ms > nowMs || helped.has(householdId)) continue;
-      if (needOfVisit(party, g.gridId, last.id)) continue;
+      if (party && careDecided(party, { gridId: g.gridId, visitId: last.id })) continue;
       out.push({
         gridId: g.gridId,
         villageId: g.villageId,

@@ -19,7 +19,8 @@
  * Issue 17: a need may take up what a grid worker's care visit found (`fromCare`: the care doc's grid and visit,
  * src/domain/careneeds.ts lists the visits waiting for one). The grid must be in the need's village (`careLinkProblem`:
  * the fold sets such a need aside, the relay refuses it), and a visit is taken up once: a second need naming the
- * same visit (two secretaries offline) is superseded by the first by (at, id).
+ * same visit (two secretaries offline) is superseded by the first by (at, id). The village may instead decline it
+ * (`care_need_declined`, with a reason: the family helps, a case was raised); the first decision on a visit stands.
  */
 import * as v from 'valibot';
 import { HLC_PATTERN, hlcMs } from './hlc.ts';
@@ -78,6 +79,8 @@ const SCHEMAS = {
   need_claimed: v.strictObject({ needId: eventId }),
   need_work: v.strictObject({ needId: eventId, hours: v.pipe(v.number(), v.minValue(0.25), v.maxValue(24)), note: text(2000) }),
   need_confirmed: v.strictObject({ needId: eventId, note: optionalText(500) }),
+  /** Issue 17: the village decides a care visit's needs need no party need (the family helps, a case was raised...). */
+  care_need_declined: v.strictObject({ villageId: refId, gridId: refId, visitId: eventId, reason: text(200) }),
   /**
    * One contact household assigned to (or, for one already assigned, updated for) a member, and one removed.
    * Per household, so that two editors working offline at once (the village secretary, the town center) both
@@ -106,6 +109,7 @@ export const PARTY_ROLES: { [K in PartyEventType]: readonly Role[] } = {
   need_claimed: ['member'],
   need_work: ['member'],
   need_confirmed: ['secretary', 'town'],
+  care_need_declined: ['secretary', 'town'],
   // Contact households are assigned by whoever keeps the member's record (the branch, i.e. the member's village
   // secretary; the town center; county; admin), not by the member (no access to people docs, see the header).
   contact_added: ['secretary', 'town', 'county', 'admin'],
@@ -215,6 +219,8 @@ export interface PartyState {
   needs: Map<string, Need>;
   /** Issue 17: `<gridId>/<visitId>` of a care visit -> the need that took it up. */
   careNeeds: Map<string, string>;
+  /** Issue 17: `<gridId>/<visitId>` of a care visit the village decided needs no party need, and why. */
+  careDeclined: Map<string, { by: string; at: string; reason: string }>;
   /** Event ids that had no effect (a late claim, work by someone else...). */
   superseded: string[];
 }
@@ -223,6 +229,9 @@ const byAtId = (a: { at: string; id: string }, b: { at: string; id: string }) =>
 
 /** The key of a care visit in `PartyState.careNeeds`. */
 export const careKey = (l: CareLink): string => `${l.gridId}/${l.visitId}`;
+
+/** Whether the village has decided on a care visit already: a need takes it up, or it was declined (first wins). */
+export const careDecided = (s: Pick<PartyState, 'careNeeds' | 'careDeclined'>, l: CareLink): boolean => s.careNeeds.has(careKey(l)) || s.careDeclined.has(careKey(l));
 
 /** Resolves a grid to its village (the org directory), for needs raised from care visits. */
 export type GridVillage = (gridId: string) => Pick<Grid, 'villageId'> | undefined;
@@ -248,7 +257,7 @@ export function foldParty(raw: readonly unknown[], users: (id: string) => UserIn
     if (p.ok) events.push(p.event);
   }
   events.sort(byAtId);
-  const s: PartyState = { members: new Map(), visits: [], needs: new Map(), careNeeds: new Map(), superseded: [] };
+  const s: PartyState = { members: new Map(), visits: [], needs: new Map(), careNeeds: new Map(), careDeclined: new Map(), superseded: [] };
   const visits = new Map<string, ContactVisit>();
   const seen = new Set<string>();
   for (const e of events) {
@@ -274,6 +283,7 @@ export function partyVillages(s: Pick<PartyState, 'members' | 'needs'>, e: Party
       return m ? [m.villageId] : [];
     }
     case 'need_published':
+    case 'care_need_declined':
       return [e.data.villageId];
     case 'need_confirmed': {
       const n = s.needs.get(e.data.needId);
@@ -339,9 +349,15 @@ function applyParty(s: PartyState, visits: Map<string, ContactVisit>, e: PartyEv
     case 'need_published': {
       if (!villageOk(e.data.villageId)) return false;
       const { requester, fromCare, ...d } = e.data;
-      if (fromCare && (careLinkProblem(e.data, grids) || s.careNeeds.has(careKey(fromCare)))) return false;
+      if (fromCare && (careLinkProblem(e.data, grids) || careDecided(s, fromCare))) return false;
       s.needs.set(e.id, { id: e.id, ...d, ...(requester ? { requester } : {}), ...(fromCare ? { fromCare } : {}), publishedBy: e.actor, publishedAt: e.at, status: 'open', work: [] });
       if (fromCare) s.careNeeds.set(careKey(fromCare), e.id);
+      return true;
+    }
+    case 'care_need_declined': {
+      const link = { gridId: e.data.gridId, visitId: e.data.visitId };
+      if (!villageOk(e.data.villageId) || careLinkProblem({ villageId: e.data.villageId, fromCare: link }, grids) || careDecided(s, link)) return false;
+      s.careDeclined.set(careKey(link), { by: e.actor, at: e.at, reason: e.data.reason });
       return true;
     }
     case 'need_claimed': {

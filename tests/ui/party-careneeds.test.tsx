@@ -7,7 +7,7 @@ import { newId } from '../../src/domain/ids.ts';
 import { CareVisit } from '../../src/features/care/CareVisit.tsx';
 import { PartyScreen } from '../../src/features/party/PartyScreen.tsx';
 import { NOW, recordsSession } from './fake-services.ts';
-import { byText, click, mount, resetLang, settle, submit, type Mounted } from './helpers.ts';
+import { byText, click, mount, resetLang, settle, submit, type, type Mounted } from './helpers.ts';
 
 const DAY = 86_400_000;
 const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -83,6 +83,25 @@ describe('needs found on care visits', () => {
     m = await mount(<PartyScreen session={session} tab="needs" care={`g0001/${visit.id}`} />);
     expect(m.root.textContent).toContain('这次走访发现的需求已经发布为诉求。');
     expect(field('need-title').value, 'a blank form').toBe('');
+  });
+
+  it('无需发布: the secretary says why, the visit waits no more, and the grid worker sees the reason', async () => {
+    const { visit, docs: d } = docs();
+    const session = recordsSession('st01v01', d);
+    m = await mount(<PartyScreen session={session} tab="needs" />);
+    const item = m.root.querySelector('.care-needs li')!;
+    await click(byText(item, 'button', '无需发布'));
+    const form = item.querySelector('form[aria-label="无需发布"]')!;
+    const confirm = byText(form, 'button', '确认无需发布') as HTMLButtonElement;
+    expect(confirm.disabled, 'a reason first').toBe(true);
+    await type(form.querySelector('input')!, '家属已安排陪同复诊');
+    await submit(form);
+    expect(m.root.textContent).toContain('已记录：这户的需求无需发布。');
+    expect(d['party.t01'].at(-1)).toMatchObject({ type: 'care_need_declined', actor: 'st01v01', data: { villageId: 't01v01', gridId: 'g0001', visitId: visit.id, reason: '家属已安排陪同复诊' } });
+    expect(m.root.querySelector('.care-needs'), 'nothing waits').toBeNull();
+    m.unmount();
+    m = await mount(<CareVisit session={recordsSession('w0001', d)} gridId="g0001" householdId="g0001h001" />);
+    expect(byText(m.root, '.care-history li', '就医')?.querySelector('.hint')?.textContent).toBe('村里决定无需发布为诉求：家属已安排陪同复诊');
   });
 
   it('the town’s center sees every village’s, the newest five first and the rest on request', async () => {

@@ -528,6 +528,12 @@ describe('inspectUpdate: insiders (issue 10): each event judged on its case, cli
     const confirm = (actor: string) => ({ id: freshId(), type: 'need_confirmed', actor, at: stamp(), data: { needId: ok.id } });
     expectRefused(judge(push(party, confirm('st01v02')), 'st01v02'), 'not_authorized', /another village/);
     expect(judge(push(party, confirm('st01v01')), 'st01v01')).toMatchObject({ ok: true });
+    // 无需发布: the same grid rule, and a secretary decides only for their own village.
+    const decline = (actor: string, villageId: string, gridId: string) => ({ id: freshId(), type: 'care_need_declined', actor, at: stamp(), data: { villageId, gridId, visitId: freshId(), reason: '家属已安排' } });
+    expectRefused(judge(push(party, decline('town01', 't01v01', 'g0002')), 'town01'), 'invalid_event', /g0002 is not in village t01v01/);
+    expectRefused(judge(push(party, decline('st01v02', 't01v01', 'g0001')), 'st01v02'), 'not_authorized', /another village/);
+    expectRefused(judge(push(party, decline('w0001', 't01v01', 'g0001')), 'w0001'), 'role_not_allowed');
+    expect(judge(push(party, decline('st01v01', 't01v01', 'g0001')), 'st01v01')).toMatchObject({ ok: true });
   });
 
   it('the relay’s own client id belongs to the relay: a device may not write with it', () => {

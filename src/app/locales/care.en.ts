@@ -75,6 +75,7 @@ export const careEn: CareMessages = {
   'care.needHint': 'Once saved, the village party branch is told, and publishes the needs for party members to claim.',
   'care.fromRelay': 'This device does not hold the grids\' care visits: figures from the server ({time}).',
   'care.relayPending': 'This device does not hold the grids\' care visits: the server\'s figures show once online.',
+  'care.needDeclined': 'The village decided not to publish it: {reason}',
   'care.needWaiting': 'Sent to the village party branch, waiting to be published as a need.',
   'care.needPublished': 'Published as the need “{title}”: {status}',
   'care.withdrawn': 'Withdrawn: {reason}',

@@ -78,6 +78,7 @@ export const careZh = {
   'care.needHint': '保存后，村党组织会收到提醒，把需求发布为“诉求”请党员认领。',
   'care.fromRelay': '本设备不保存各网格的走访记录，以下数据来自服务器（{time}）。',
   'care.relayPending': '本设备不保存各网格的走访记录，联网后显示服务器上的数据。',
+  'care.needDeclined': '村里决定无需发布为诉求：{reason}',
   'care.needWaiting': '需求已提交村党组织，等待发布为诉求。',
   'care.needPublished': '已发布为诉求“{title}”：{status}',
   'care.withdrawn': '已撤回：{reason}',

@@ -13,6 +13,7 @@ import { routeHref } from '../../app/router.ts';
 import type { OrgView, Session } from '../../app/services.ts';
 import { CARE_NEEDS, careStatus, careTagName, CONDITIONS, cstDay, type CareNeed, type CareVisit as Visit, type Condition } from '../../domain/care.ts';
 import { needOfVisit, pendingCareNeeds } from '../../domain/careneeds.ts';
+import { careKey } from '../../domain/party.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -212,6 +213,8 @@ function NeedState({ session, gridId, visitId }: { session: Session; gridId: str
   const party = records?.party() ?? null;
   const need = needOfVisit(party, gridId, visitId);
   if (need) return <p class="hint">{t('care.needPublished', { title: need.title, status: t(`party.status.${need.status}`) })}</p>;
+  const declined = party?.careDeclined.get(careKey({ gridId, visitId }));
+  if (declined) return <p class="hint">{t('care.needDeclined', { reason: declined.reason })}</p>;
   const care = records?.care(gridId);
   const grid = session.org.value?.grid(gridId);
   const waits = care && grid && pendingCareNeeds([{ gridId, villageId: grid.villageId, townId: grid.townId, care }], party, session.now()).some((p) => p.visitId === visitId);

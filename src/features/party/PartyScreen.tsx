@@ -292,6 +292,12 @@ function Needs({ session, state, org, townId, care }: { session: Session; state:
             setFrom(key);
             setTapped(true);
           }}
+          onDecline={(p, reason) => {
+            const r = records.partyActIn(townId, 'care_need_declined', { villageId: p.villageId, gridId: p.gridId, visitId: p.visitId, reason });
+            setMsg(outcome(r, t('party.care.declined')));
+            if (r.ok && from === careKey(p)) setFrom(undefined);
+            return r.ok;
+          }}
         />
       ) : null}
       {gone && care === from ? <Alert tone="info">{t(state.careNeeds.has(from) ? 'party.care.taken' : 'party.care.gone')}</Alert> : null}
@@ -355,7 +361,19 @@ const CARE_NEEDS_SHOWN = 5;
  * Issue 17: the care visits whose needs wait for a party need, newest first; "发布为诉求" fills the form below with
  * the visit's findings (the publisher edits what members will read: a need is shown to every member of the town).
  */
-function CareNeeds({ org, items, chosen, onChoose }: { org: OrgView; items: readonly CareNeedView[]; chosen: string | undefined; onChoose: (key: string) => void }) {
+function CareNeeds({
+  org,
+  items,
+  chosen,
+  onChoose,
+  onDecline,
+}: {
+  org: OrgView;
+  items: readonly CareNeedView[];
+  chosen: string | undefined;
+  onChoose: (key: string) => void;
+  onDecline: (item: CareNeedView, reason: string) => boolean;
+}) {
   // A town's center sees every village's: the newest few first, the rest on request (the needs are below).
   const [all, setAll] = useState(false);
   const shown = all ? items : items.slice(0, CARE_NEEDS_SHOWN);
@@ -382,9 +400,12 @@ function CareNeeds({ org, items, chosen, onChoose }: { org: OrgView; items: read
               </p>
               {p.note ? <p class="care-need-note">{p.note}</p> : null}
               <p class="muted">{t('party.care.found', { when: formatTime(p.ms), worker: org.user(p.workerId)?.name ?? p.workerId })}</p>
-              <button type="button" class="btn" aria-pressed={chosen === key} onClick={() => onChoose(key)}>
-                {t('party.care.publish')}
-              </button>
+              <div class="care-need-actions">
+                <button type="button" class="btn" aria-pressed={chosen === key} onClick={() => onChoose(key)}>
+                  {t('party.care.publish')}
+                </button>
+                <DeclineCareNeed id={`decline-${p.visitId}`} onDecline={(reason) => onDecline(p, reason)} />
+              </div>
             </li>
           );
         })}
@@ -395,6 +416,39 @@ function CareNeeds({ org, items, chosen, onChoose }: { org: OrgView; items: read
         </button>
       ) : null}
     </section>
+  );
+}
+
+/** 无需发布: the village decides the visit's needs need no party need, and says why (the worker sees it). */
+function DeclineCareNeed({ id, onDecline }: { id: string; onDecline: (reason: string) => boolean }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  if (!open) {
+    return (
+      <button type="button" class="btn btn-quiet" onClick={() => setOpen(true)}>
+        {t('party.care.decline')}
+      </button>
+    );
+  }
+  return (
+    <form
+      class="inline-form"
+      aria-label={t('party.care.decline')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (reason.trim() && onDecline(reason.trim())) setOpen(false);
+      }}
+    >
+      <Field id={id} label={t('party.care.declineReason')}>
+        <input id={id} required maxLength={200} value={reason} placeholder={t('party.care.declineHint')} onInput={(e) => setReason(e.currentTarget.value)} />
+      </Field>
+      <button type="submit" class="btn btn-primary" disabled={!reason.trim()}>
+        {t('party.care.declineConfirm')}
+      </button>
+      <button type="button" class="btn btn-quiet" onClick={() => setOpen(false)}>
+        {t('party.care.declineCancel')}
+      </button>
+    </form>
   );
 }
 

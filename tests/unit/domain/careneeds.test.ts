@@ -96,6 +96,39 @@ describe('care visits waiting for a need', () => {
   });
 });
 
+describe('a visit declined by the village (无需发布)', () => {
+  const decline = (actor: string, visitId: string, ms: number, gridId = 'g0001', villageId = 't01v01') => ev('care_need_declined', actor, { villageId, gridId, visitId, reason: '家属已安排陪同就医' }, ms);
+
+  it('waits no more; the first decision on a visit stands (a need after a decline, a decline after a need: set aside)', () => {
+    const v = visit('h1', NOW - 2 * D);
+    const no = decline('st01v01', v.id, NOW - D);
+    const s = foldParty([no], users, grids);
+    expect(s.careDeclined.get(`g0001/${v.id}`)).toEqual({ by: 'st01v01', at: no.at, reason: '家属已安排陪同就医' });
+    expect(pendingCareNeeds([g0001([v])], s, NOW)).toEqual([]);
+    const late = need('town01', v.id, NOW - 1000);
+    const both = foldParty([no, late], users, grids);
+    expect(both.needs.has(late.id)).toBe(false);
+    expect(both.superseded).toEqual([late.id]);
+    const first = need('town01', v.id, NOW - 3 * D);
+    const after = foldParty([first, no], users, grids);
+    expect(after.superseded).toEqual([no.id]);
+    expect(after.careDeclined.size).toBe(0);
+    // A later visit that found needs again waits again (a new visit, a new decision).
+    const v2 = visit('h1', NOW - 1000, ['company']);
+    expect(pendingCareNeeds([g0001([v, v2])], s, NOW).map((p) => p.visitId)).toEqual([v2.id]);
+  });
+
+  it('is set aside for a grid of another village, another village’s secretary, or a role that may not decide', () => {
+    const vid = nextId();
+    const wrongGrid = decline('town01', vid, NOW, 'g0002', 't01v01');
+    const otherSecretary = decline('st01v02', vid, NOW + 1, 'g0001', 't01v01');
+    const worker = decline('w0001', vid, NOW + 2);
+    const s = foldParty([wrongGrid, otherSecretary, worker], users, grids);
+    expect(s.careDeclined.size).toBe(0);
+    expect(s.superseded).toEqual([wrongGrid.id, otherSecretary.id, worker.id]);
+  });
+});
+
 describe('the inbox item', () => {
   const item: InboxCareNeed = { gridId: 'g0001', villageId: 't01v01', townId: 't01', visitId: '01J00000000000000000000099', ms: NOW - D, needs: ['medical', 'company'], household: '户主h1 · 曙光村1号' };
   const items = (who: string, careNeeds = [item]) => inboxItems({ user: user(who), nowMs: NOW, cases: [], careNeeds });
