@@ -6,7 +6,7 @@
  * Run: `node --import tsx scripts/profile-tasks.ts [mounts=9]`. Not a figure: the profiler itself slows the page.
  */
 import { join } from 'node:path';
-import { ROOT } from '../bench/lib/build.ts';
+import { buildPages, ROOT } from '../bench/lib/build.ts';
 import { allowTsxFunctions, cpuThrottle, launchBrowser } from '../bench/lib/chrome.ts';
 import { median } from '../bench/lib/results.ts';
 import { serveDir } from '../bench/lib/staticserver.ts';
@@ -15,19 +15,7 @@ const MOUNTS = Number(process.argv[2] ?? 9);
 const OUT = join(ROOT, 'bench/out/pages-profile');
 const mode = process.env.TASKS_KEPT ? 'kept' : 'cold';
 
-const { build } = await import('vite');
-const root = join(ROOT, 'bench/pages');
-process.env.NODE_ENV = 'production';
-await build({
-  root,
-  configFile: false,
-  mode: 'production',
-  logLevel: 'warn',
-  base: '/',
-  resolve: { alias: [{ find: /^\.\/photos\.ts$/, replacement: join(root, 'stub-photos.ts') }] },
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  build: { outDir: OUT, emptyOutDir: true, minify: false, reportCompressedSize: false, rollupOptions: { input: { tasks: join(root, 'tasks.html') } } },
-});
+await buildPages({ outDir: OUT, pages: ['tasks'], minify: false });
 
 /** Steps of a mount, by the function that does each (inclusive time, outermost call only). */
 const STEPS: Record<string, string> = {

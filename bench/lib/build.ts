@@ -65,8 +65,12 @@ export async function buildBare(): Promise<void> {
   );
 }
 
-/** The local-data pages (bench/pages/*.html) into bench/out/pages. They import the app's real src/ code. */
-export async function buildPages(): Promise<void> {
+/**
+ * The local-data pages (bench/pages/*.html) into bench/out/pages. They import the app's real src/ code. `opts`: another
+ * output folder, only some pages, unminified (scripts/profile-tasks.ts reads function names in a CPU profile).
+ */
+export async function buildPages(opts: { outDir?: string; pages?: readonly string[]; minify?: boolean } = {}): Promise<void> {
+  const pages = opts.pages ?? ['scale', 'hall', 'tasks'];
   const { build } = await import('vite');
   const root = join(ROOT, 'bench/pages');
   await withProductionEnv(() =>
@@ -82,10 +86,11 @@ export async function buildPages(): Promise<void> {
       // The hall page renders the app's Preact screen (JSX as the app compiles it).
       oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
       build: {
-        outDir: PAGES_OUT,
+        outDir: opts.outDir ?? PAGES_OUT,
         emptyOutDir: true,
         reportCompressedSize: false,
-        rollupOptions: { input: { scale: join(root, 'scale.html'), hall: join(root, 'hall.html'), tasks: join(root, 'tasks.html') } },
+        ...(opts.minify === false ? { minify: false } : {}),
+        rollupOptions: { input: Object.fromEntries(pages.map((p) => [p, join(root, `${p}.html`)])) },
       },
     }),
   );
