@@ -80,6 +80,46 @@ function show(v: Cell, c: Column): string {
 
 const label = (c: { label: string; labelEn: string }) => localName({ name: c.label, nameEn: c.labelEn });
 
+/**
+ * One table of the sheet: the first column heads each row, the others are text or figures as their kind says.
+ * `unitOf` names a row's unit (`data-unit`: the 协办 table's rows are found by it).
+ */
+function MrTable(p: { id: string; title: string; class?: string; cols: ReadonlyArray<readonly [Column, number]>; rows: readonly Cell[][]; unitOf?: (r: readonly Cell[]) => string }) {
+  return (
+    <section aria-labelledby={p.id} class={p.class}>
+      <h2 id={p.id}>{p.title}</h2>
+      <table class="mr-table">
+        <thead>
+          <tr>
+            {p.cols.map(([c]) => (
+              <th scope="col" key={c.label} class={c.kind === 'text' ? '' : 'num'}>
+                {label(c)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {p.rows.map((r, ri) => (
+            <tr key={p.unitOf?.(r) ?? ri} data-unit={p.unitOf?.(r)}>
+              {p.cols.map(([c, i], ci) =>
+                ci === 0 ? (
+                  <th scope="row" key={c.label}>
+                    {show(r[i]!, c)}
+                  </th>
+                ) : (
+                  <td key={c.label} class={c.kind === 'text' ? '' : 'num'}>
+                    {show(r[i]!, c)}
+                  </td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 export function MonthlyReport({ session, month: monthParam, scope: scopeParam }: { session: Session; month?: string | undefined; scope?: string | undefined }) {
   const org = session.org.value;
   const month = monthParam ?? cstDay(session.now()).slice(0, 7);
@@ -187,70 +227,24 @@ export function MonthlyReport({ session, month: monthParam, scope: scopeParam }:
         ) : null}
         {tables
           .filter((x) => shown.includes(x.key) && x.rows.length)
-          .map((x) => {
-            const cols = x.columns.map((c, i) => [c, i] as const).filter(([c]) => c.brief);
-            return (
-              <section key={x.key} aria-labelledby={`mr-${x.key}`}>
-                <h2 id={`mr-${x.key}`}>{localName({ name: x.title, nameEn: x.titleEn })}</h2>
-                <table class="mr-table">
-                  <thead>
-                    <tr>
-                      {cols.map(([c]) => (
-                        <th scope="col" key={c.label} class={c.kind === 'text' ? '' : 'num'}>
-                          {label(c)}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {x.rows.map((r, ri) => (
-                      <tr key={ri}>
-                        {cols.map(([c, i], ci) =>
-                          ci === 0 ? (
-                            <th scope="row" key={c.label}>
-                              {show(r[i]!, c)}
-                            </th>
-                          ) : (
-                            <td key={c.label} class={c.kind === 'text' ? '' : 'num'}>
-                              {show(r[i]!, c)}
-                            </td>
-                          ),
-                        )}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </section>
-            );
-          })}
+          .map((x) => (
+            <MrTable
+              key={x.key}
+              id={`mr-${x.key}`}
+              title={localName({ name: x.title, nameEn: x.titleEn })}
+              cols={x.columns.map((c, i) => [c, i] as const).filter(([c]) => c.brief)}
+              rows={x.rows}
+            />
+          ))}
         {assistRows.length ? (
-          <section aria-labelledby="mr-assists" class="mr-assists">
-            <h2 id="mr-assists">{t('assess.assistsTitle')}</h2>
-            <table class="mr-table">
-              <thead>
-                <tr>
-                  <th scope="col">{label(units!.columns[1]!)}</th>
-                  {assistCols.map(([c]) => (
-                    <th scope="col" key={c.label} class="num">
-                      {label(c)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {assistRows.map((r) => (
-                  <tr key={String(r[0])} data-unit={String(r[0])}>
-                    <th scope="row">{show(r[1]!, units!.columns[1]!)}</th>
-                    {assistCols.map(([c, i]) => (
-                      <td key={c.label} class="num">
-                        {show(r[i]!, c)}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <MrTable
+            id="mr-assists"
+            class="mr-assists"
+            title={t('assess.assistsTitle')}
+            cols={[[units!.columns[1]!, 1] as const, ...assistCols]}
+            rows={assistRows}
+            unitOf={(r) => String(r[0])}
+          />
         ) : null}
         {result ? <p class="mr-meta">{t('mreport.generated', { time: cstMinute(result.nowMs) })}</p> : null}
         <p class="hint mr-meta">{t('stats.definitions')}</p>
