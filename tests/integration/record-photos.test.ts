@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { grid, worker } from '../support/county.ts';
 import { getBlob, jpeg, png, sha, upload } from './blob-harness.ts';
-import { appendAs, FIXTURE_ORG, login, recordEvent as ev, seedFixture, startTestServer, SyncClient, tempDir, type TestServer } from './relay-harness.ts';
+import { appendAs, refusedAs, FIXTURE_ORG, login, recordEvent as ev, seedFixture, startTestServer, SyncClient, tempDir, type TestServer } from './relay-harness.ts';
 
 const DAY = 86_400_000;
 const WHO = ['w0001', 'w0002', 'w0003', 'town01', 'town02', 'st01v01', 'county', 'unit001', 'resident01'] as const;
@@ -18,15 +18,7 @@ const tokens: Record<string, string> = {};
 const fix = () => ({ lat: 41.12, lng: 122.07, accuracyM: 12, fixMs: Date.now() });
 
 const write = (doc: string, who: string, ...values: unknown[]) => appendAs(server.wsBase, doc, tokens[who]!, ...values);
-async function refusedCode(doc: string, who: string, value: unknown): Promise<string> {
-  const c = new SyncClient(server.wsBase, doc, tokens[who]!);
-  await c.synced(`${who} ${doc}`);
-  const refused = c.refused();
-  c.append(value as CaseEvent);
-  const code = (await refused).code;
-  c.destroy();
-  return code;
-}
+const refusedCode = (doc: string, who: string, value: unknown) => refusedAs(server.wsBase, doc, tokens[who]!, value);
 const statusOf = async (who: string, hash: string) => (await getBlob(server.url, tokens[who]!, hash)).status;
 /** Upload as `who`; returns its hash. */
 async function put(who: string, bytes: Uint8Array): Promise<string> {

@@ -309,6 +309,19 @@ export async function appendAs(wsBase: string, doc: string, token: string, ...va
   }
 }
 
+/** Appends `value` to `doc` over a socket as the token's user and resolves with the relay's refusal code. */
+export async function refusedAs(wsBase: string, doc: string, token: string, value: unknown): Promise<string> {
+  const c = new SyncClient(wsBase, doc, token);
+  try {
+    await c.synced(doc);
+    const refused = c.refused();
+    c.append(value as CaseEvent);
+    return (await refused).code;
+  } finally {
+    c.destroy();
+  }
+}
+
 export async function login(base: string, username: string, password = PASSWORD): Promise<string> {
   const r = await api(base, '/api/login', { body: { username, password } });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);

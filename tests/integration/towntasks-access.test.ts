@@ -3,11 +3,10 @@
 // their own side and town only, answers by the grid's worker to tasks sent to the grid, values that fit the form.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { CaseEvent } from '../../src/domain/events.ts';
 import { foldTasks } from '../../src/domain/towntasks.ts';
 import { checkAnswerValues } from '../../server/taskcheck.ts';
 import { grid, worker } from '../support/county.ts';
-import { appendAs, api, FIXTURE_ORG, login, recordEvent, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
+import { appendAs, refusedAs, api, FIXTURE_ORG, login, recordEvent, seedFixture, startTestServer, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
 
 let server: TestServer;
 let tmp: { dir: string; remove(): void };
@@ -23,15 +22,7 @@ const sent = (actor: string, taskId: string, extra: Record<string, unknown> = {}
 const entry = (actor: string, taskId: string, entryId: string, values: Record<string, unknown> = { f1: 2, f2: false }) => ev('entry_saved', actor, { taskId, entryId, label: '张家', values });
 
 const write = (doc: string, who: string, ...values: unknown[]) => appendAs(server.wsBase, doc, tokens[who]!, ...values);
-async function refusedCode(doc: string, who: string, value: unknown): Promise<string> {
-  const c = new SyncClient(server.wsBase, doc, tokens[who]!);
-  await c.synced(`${who} ${doc}`);
-  const refused = c.refused();
-  c.append(value as CaseEvent);
-  const code = (await refused).code;
-  c.destroy();
-  return code;
-}
+const refusedCode = (doc: string, who: string, value: unknown) => refusedAs(server.wsBase, doc, tokens[who]!, value);
 async function count(doc: string, who = 'admin'): Promise<number> {
   const r = new SyncClient(server.wsBase, doc, tokens[who]!);
   await r.synced();
