@@ -2,7 +2,7 @@
 // kept in the practice database only (never an upload outbox, never the network), read back for their practice
 // report, removed by a reset, and on a shared PC sealed with the trainer's other databases and restored with them.
 import { createHash, randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { indexOrg } from '../../../src/domain/org.ts';
 import { openPractice, practiceDbName, type PracticeHandle } from '../../../src/app/practice.ts';
 import { ProfileStore } from '../../../src/storage/profiles.ts';
@@ -10,23 +10,16 @@ import { UserDb, userDbName, type BlobRecord } from '../../../src/storage/schema
 import type { CapturedBlob } from '../../../src/sync/blobtypes.ts';
 import { Vault } from '../../../src/sync/vault.ts';
 import { ORG, user } from '../domain/fixture.ts';
+import { forbidNetwork } from './sandbox.ts';
 
 const clock = Date.UTC(2026, 11, 6, 2);
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 let handle: PracticeHandle | null = null;
-const network = vi.fn(() => Promise.reject(new Error('the sandbox must not use the network')));
+const network = forbidNetwork();
 
-beforeEach(() => {
-  vi.stubGlobal('fetch', network);
-  vi.stubGlobal('WebSocket', vi.fn(() => {
-    throw new Error('the sandbox must not open sockets');
-  }));
-});
 afterEach(async () => {
   await handle?.stop();
   handle = null;
-  vi.unstubAllGlobals();
-  network.mockClear();
 });
 
 const open = (ns: string) => openPractice({ ns, trainer: user('trainer01'), org: { ...indexOrg(ORG), data: ORG }, learnerName: '王奶奶', now: () => clock, random, refreshMs: 60_000 });

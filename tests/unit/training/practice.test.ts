@@ -1,28 +1,22 @@
 // Issue 14: the practice sandbox runs the real resident sync against the practice relay on the device: seeded cases
 // to follow and rate, the learner's report moves on by itself, a reset starts again, and nothing goes to the network.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { indexOrg } from '../../../src/domain/org.ts';
 import { ProfileStore } from '../../../src/storage/profiles.ts';
 import { openPractice, practiceDbName, type PracticeHandle } from '../../../src/app/practice.ts';
 import { STEP_MS } from '../../../src/sync/practicerelay.ts';
 import { ORG, user } from '../domain/fixture.ts';
+import { forbidNetwork } from './sandbox.ts';
 
 let clock = Date.UTC(2026, 11, 6, 2);
 const now = () => clock;
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 let handle: PracticeHandle | null = null;
-const network = vi.fn(() => Promise.reject(new Error('the sandbox must not use the network')));
+const network = forbidNetwork();
 
-beforeEach(() => {
-  vi.stubGlobal('fetch', network);
-  vi.stubGlobal('WebSocket', vi.fn(() => {
-    throw new Error('the sandbox must not open sockets');
-  }));
-});
 afterEach(async () => {
   await handle?.stop();
   handle = null;
-  vi.unstubAllGlobals();
 });
 
 const open = (ns: string) => openPractice({ ns, trainer: user('trainer01'), org: { ...indexOrg(ORG), data: ORG }, learnerName: '王奶奶', now, random, refreshMs: 60_000 });
