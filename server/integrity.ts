@@ -29,7 +29,7 @@ import { hlcMs } from '../src/domain/hlc.ts';
 import type { OrgIndex, UserInfo } from '../src/domain/org.ts';
 import { provisionalContext, receiptContext, type Receipt } from '../src/domain/receipts.ts';
 import type { ErrorCode } from '../src/domain/errors.ts';
-import { foldParty, parsePartyEvent, villagesAllow, type GridVillage } from '../src/domain/party.ts';
+import { foldParty, parsePartyEvent, villagesAllow, type PartyPlaces } from '../src/domain/party.ts';
 import { CaseIndex } from '../src/protocol/caseindex.ts';
 import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
 
@@ -83,8 +83,11 @@ export class DocFacts {
     this.partyLog?.push(v);
   }
 
-  /** Judge the new values of one update to a people, ID number or party doc (see the header). */
-  checkRecords(values: readonly unknown[], user: UserInfo, users: (id: string) => UserInfo | undefined, grids?: GridVillage): IntegrityRefusal | null {
+  /**
+   * Judge the new values of one update to a people, ID number or party doc (see the header). `places`: the party
+   * doc's town and the org directory, to fold the log as every replica does.
+   */
+  checkRecords(values: readonly unknown[], user: UserInfo, users: (id: string) => UserInfo | undefined, places?: PartyPlaces): IntegrityRefusal | null {
     const ids = new Set<string>();
     for (const v of values) {
       const id = (v as { id?: unknown } | null)?.id;
@@ -92,12 +95,12 @@ export class DocFacts {
       if (this.eventIds.has(id) || ids.has(id)) return { code: 'duplicate_id', detail: `event ${id} is already in this doc` };
       ids.add(id);
     }
-    if (!this.partyLog || user.role !== 'secretary') return null;
+    if (!this.partyLog || !places || user.role !== 'secretary') return null;
     const log = [...this.partyLog];
     for (const v of values) {
       const parsed = parsePartyEvent(v);
       if (!parsed.ok) continue;
-      if (!villagesAllow(foldParty(log, users, grids), parsed.event, user)) {
+      if (!villagesAllow(foldParty(log, users, places), parsed.event, user)) {
         return { code: 'not_authorized', detail: `event ${parsed.event.id}: a secretary of ${user.villageId} may not act on another village's members or needs` };
       }
       log.push(v);

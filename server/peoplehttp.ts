@@ -14,7 +14,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as Y from 'yjs';
 import { docAccess, idNumbersDocName, partyDocName, peopleDocName, seesFullIdNumber } from '../src/domain/docs.ts';
-import { foldParty, summarizeParty } from '../src/domain/party.ts';
+import { foldParty, partyPlaces, summarizeParty } from '../src/domain/party.ts';
 import { foldIdNumbers, foldPeople, residentFor, searchKey } from '../src/domain/people.ts';
 import { checkPeriod, cstDay, cstYearStart, dayPeriod } from '../src/domain/period.ts';
 import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
@@ -63,7 +63,7 @@ export async function partySummary(req: IncomingMessage, res: ServerResponse, ct
       : dayPeriod(fromParam ?? cstDay(cstYearStart(nowMs)), toParam ?? cstDay(nowMs));
   if (!period) return sendJson(res, 400, { error: 'bad_request' });
   const { fromMs: from, toMs: to } = period;
-  const state = foldParty((await storedEvents(ctx, name)) ?? [], (id) => org.index.user(id), (id) => org.index.grid(id));
+  const state = foldParty((await storedEvents(ctx, name)) ?? [], (id) => org.index.user(id), partyPlaces(org.index, townId!));
   sendJson(res, 200, { townId, period: { fromMs: from, toMs: to }, ...summarizeParty(state, from, to) });
 }
 

@@ -15,7 +15,8 @@
  *    accepted one stop applying               -> invalid_event, forged_actor, role_not_allowed, bad_reference
  *  - a new event fails `parseEvent`, a report's attributes are not its subcategory's (servicefields.ts) (people
  *    docs: `parsePeopleEvent`, and any full ID number in a people event;
- *    idnumbers docs: `parseIdNumberEvent`; party docs: `parsePartyEvent`; training docs: `parseTrainingEvent`,
+ *    idnumbers docs: `parseIdNumberEvent`; party docs: `parsePartyEvent`, a village or grid outside the doc's town or
+ *    a care visit's grid outside the need's village (`partyPlaceProblem`); training docs: `parseTrainingEvent`,
  *    a learner of a village outside the doc's town; care docs: `parseCareEvent`; patrols docs: `parsePatrolEvent`) -> invalid_event
  *  - a new event's actor is not the connection's user                                     -> forged_actor
  *  - the user's role may never make that event type (`roleMayEver`)                       -> role_not_allowed
@@ -56,7 +57,7 @@ import { MAX_AHEAD_MS, parseReceipt, type Receipt } from '../src/domain/receipts
 import { ORG_COLLECTIONS, type OrgIndex, type UserInfo } from '../src/domain/org.ts';
 import { roleMayEver } from '../src/domain/workflow.ts';
 import { parseIdNumberEvent, parsePeopleEvent, peopleRoleMayWrite } from '../src/domain/people.ts';
-import { PARTY_ROLES, careLinkProblem, parsePartyEvent } from '../src/domain/party.ts';
+import { PARTY_ROLES, parsePartyEvent, partyPlaceProblem, partyPlaces } from '../src/domain/party.ts';
 import { TRAINING_ROLES, parseTrainingEvent } from '../src/domain/training.ts';
 import { CARE_ROLES, parseCareEvent } from '../src/domain/care.ts';
 import { parsePatrolEvent, patrolRoleMayWrite } from '../src/domain/patrols.ts';
@@ -401,7 +402,7 @@ export function inspectUpdate(doc: Y.Doc, update: DecodedUpdate, kind: DocKind, 
   }
   if (kind.kind !== 'org' && kind.kind !== 'cases' && values.length > 0) {
     const org = opts.org;
-    const bad = facts.checkRecords(values, user, (id) => org?.user(id), (id) => org?.grid(id));
+    const bad = facts.checkRecords(values, user, (id) => org?.user(id), kind.kind === 'party' ? partyPlaces(org, kind.townId) : undefined);
     if (bad) return refuse(bad.code, bad.detail);
   }
   const verdict: Verdict = { ok: true, novel, reported, events, records: kind.kind === 'cases' || kind.kind === 'org' ? [] : values };
@@ -538,9 +539,9 @@ function inspectRecord(value: unknown, kind: Exclude<DocKind, { kind: 'org' } | 
   if (own.refusal) return own.refusal;
   const e = own.event;
   if (!PARTY_ROLES[e.type].includes(user.role)) return refuse('role_not_allowed', `event ${e.id}: a ${user.role} may not make '${e.type}'`);
-  const care = e.type === 'need_published' ? e.data : e.type === 'care_need_declined' ? { villageId: e.data.villageId, fromCare: { gridId: e.data.gridId, visitId: e.data.visitId } } : null;
-  const link = care ? careLinkProblem(care, (id) => org?.grid(id)) : null;
-  if (link) return refuse('invalid_event', `event ${e.id}: ${link}`);
+  // Its villages and grids are of the doc's town, a care visit's grid of the need's village (one rule with the fold).
+  const place = partyPlaceProblem(e, partyPlaces(org, kind.townId));
+  if (place) return refuse('invalid_event', `event ${e.id}: ${place}`);
   return null;
 }
 

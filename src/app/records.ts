@@ -15,7 +15,7 @@ import type { HybridClock } from '../domain/hlc.ts';
 import { newId, type RandomBytes } from '../domain/ids.ts';
 import type { OrgIndex, OrgView, UserInfo } from '../domain/org.ts';
 import type { CareSettings } from '../domain/caresettings.ts';
-import { foldParty, parsePartyEvent, type PartyData, type PartyEventType, type PartyState } from '../domain/party.ts';
+import { foldParty, parsePartyEvent, partyPlaces, type PartyData, type PartyEventType, type PartyState } from '../domain/party.ts';
 import {
   foldIdNumbers,
   foldPeople,
@@ -203,7 +203,7 @@ export function createRecordsApi(deps: {
     const org = deps.org();
     if (!name || !org || !sync.access(name)) return null;
     const events = sync.events(name);
-    return foldOn(`party:${name}`, [events, org], () => foldParty(events, (id) => org.user(id), (id) => org.grid(id)));
+    return foldOn(`party:${name}`, [events, org], () => foldParty(events, (id) => org.user(id), partyPlaces(org, name.slice('party.'.length))));
   };
   const party = (): PartyState | null => partyIn(partyName());
 
@@ -311,7 +311,7 @@ export function createRecordsApi(deps: {
       const name = partyNames().includes(partyDocName(townId)) ? partyDocName(townId) : null;
       const org = deps.org();
       if (!name || !org) return { ok: false, error: 'forbidden' };
-      return appendChecked(name, type, data, parsePartyEvent, (events) => foldParty(events, (id) => org.user(id), (id) => org.grid(id)));
+      return appendChecked(name, type, data, parsePartyEvent, (events) => foldParty(events, (id) => org.user(id), partyPlaces(org, townId)));
     },
     trainingTowns: () => trainingNames().map((n) => n.slice('training.'.length)),
     training: (townId) => trainingIn(townId ? trainingNames().find((n) => n === trainingDocName(townId)) : trainingNames()[0]),

@@ -21,11 +21,14 @@
  * the fold sets such a need aside, the relay refuses it), and a visit is taken up once: a second need naming the
  * same visit (two secretaries offline) is superseded by the first by (at, id). The village may instead decline it
  * (`care_need_declined`, with a reason: the family helps, a case was raised); the first decision on a visit stands.
+ *
+ * A town's doc holds that town's party work: every village and grid an event names is of the doc's town, whoever
+ * writes it (`partyPlaceProblem`: the fold sets such an event aside, the relay refuses it).
  */
 import * as v from 'valibot';
 import { HLC_PATTERN, hlcMs } from './hlc.ts';
 import { ID_PATTERN } from './ids.ts';
-import type { Grid, OrgData, Role, UserInfo, Village } from './org.ts';
+import type { Grid, OrgData, OrgIndex, Role, UserInfo, Village } from './org.ts';
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)));
@@ -246,11 +249,68 @@ export function careLinkProblem(data: Pick<PartyData['need_published'], 'village
   return g && g.villageId === data.villageId ? null : `the care visit's grid ${data.fromCare.gridId} is not in village ${data.villageId}`;
 }
 
+/** Whose party doc a log is (`party.<townId>`) and where villages and grids are (the org directory). */
+export interface PartyPlaces {
+  townId: string;
+  village(id: string): Pick<Village, 'townId'> | undefined;
+  grid(id: string): Pick<Grid, 'villageId' | 'townId'> | undefined;
+}
+
+/** The places of `party.<townId>` from the org directory (none known without it: every place is out of town). */
+export function partyPlaces(org: Pick<OrgIndex, 'village' | 'grid'> | null | undefined, townId: string): PartyPlaces {
+  return { townId, village: (id) => org?.village(id), grid: (id) => org?.grid(id) };
+}
+
 /**
- * Fold a party log. `users` resolves actors (the org directory); an event by an unknown or out-of-scope actor has no
- * effect. `grids` resolves the grids of needs raised from care visits (without it, such needs are set aside).
+ * The villages and grids an event names in its own data (a member's branch, party group and contact households'
+ * grids, a contact's grid, a visited household's grid, a need's village and care visit's grid, a decision's village
+ * and grid). Events that name a need, a member or a visit by id act on what those named when they were accepted.
  */
-export function foldParty(raw: readonly unknown[], users: (id: string) => UserInfo | undefined, grids?: GridVillage): PartyState {
+export function partyPlacesNamed(e: PartyEvent): { villages: string[]; grids: string[] } {
+  switch (e.type) {
+    case 'member_saved':
+      return { villages: [e.data.villageId], grids: [e.data.gridId, ...e.data.contacts.map((c) => c.gridId)] };
+    case 'contact_added':
+      return { villages: [], grids: [e.data.contact.gridId] };
+    case 'contact_visit':
+      return { villages: [], grids: [e.data.gridId] };
+    case 'need_published':
+      return { villages: [e.data.villageId], grids: e.data.fromCare ? [e.data.fromCare.gridId] : [] };
+    case 'care_need_declined':
+      return { villages: [e.data.villageId], grids: [e.data.gridId] };
+    default:
+      return { villages: [], grids: [] };
+  }
+}
+
+/**
+ * Why an event may not be in the party doc of `places.townId` (null when it may): a care visit's grid is of the
+ * need's (or decision's) village (`careLinkProblem`), and every village and grid the event names (`partyPlacesNamed`)
+ * is of the doc's town, whoever writes it (a town's center, the county, admin: authority over one town's party work
+ * is not authority over another's, and `party.<townId>` is read as that town's). The fold sets such an event aside;
+ * the relay refuses it when it is written (server/validate.ts, invalid_event).
+ */
+export function partyPlaceProblem(e: PartyEvent, places: PartyPlaces): string | null {
+  const link =
+    e.type === 'need_published'
+      ? careLinkProblem(e.data, places.grid)
+      : e.type === 'care_need_declined'
+        ? careLinkProblem({ villageId: e.data.villageId, fromCare: { gridId: e.data.gridId, visitId: e.data.visitId } }, places.grid)
+        : null;
+  if (link) return link;
+  const named = partyPlacesNamed(e);
+  const village = named.villages.find((id) => places.village(id)?.townId !== places.townId);
+  if (village !== undefined) return `village ${village} is not in ${places.townId}`;
+  const grid = named.grids.find((id) => places.grid(id)?.townId !== places.townId);
+  if (grid !== undefined) return `grid ${grid} is not in ${places.townId}`;
+  return null;
+}
+
+/**
+ * Fold the party log of `places.townId`. `users` resolves actors (the org directory); an event by an unknown or
+ * out-of-scope actor has no effect, nor one naming a village or grid outside the town (`partyPlaceProblem`).
+ */
+export function foldParty(raw: readonly unknown[], users: (id: string) => UserInfo | undefined, places: PartyPlaces): PartyState {
   const events: PartyEvent[] = [];
   for (const r of raw) {
     const p = parsePartyEvent(r);
@@ -264,7 +324,9 @@ export function foldParty(raw: readonly unknown[], users: (id: string) => UserIn
     // One event per id: a second one under a known id (a forged re-publication) never replaces the first.
     const actor = seen.has(e.id) ? undefined : users(e.actor);
     seen.add(e.id);
-    if (!actor || !PARTY_ROLES[e.type].includes(actor.role) || !villagesAllow(s, e, actor) || !applyParty(s, visits, e, actor, grids)) s.superseded.push(e.id);
+    if (!actor || !PARTY_ROLES[e.type].includes(actor.role) || partyPlaceProblem(e, places) !== null || !villagesAllow(s, e, actor) || !applyParty(s, visits, e, actor)) {
+      s.superseded.push(e.id);
+    }
   }
   return s;
 }
@@ -299,7 +361,7 @@ export function villagesAllow(s: Pick<PartyState, 'members' | 'needs'>, e: Party
   return actor.role !== 'secretary' || partyVillages(s, e).every((v) => v === actor.villageId);
 }
 
-function applyParty(s: PartyState, visits: Map<string, ContactVisit>, e: PartyEvent, actor: UserInfo, grids: GridVillage | undefined): boolean {
+function applyParty(s: PartyState, visits: Map<string, ContactVisit>, e: PartyEvent, actor: UserInfo): boolean {
   const villageOk = (villageId: string) => actor.role !== 'secretary' || actor.villageId === villageId;
   switch (e.type) {
     case 'member_saved': {
@@ -349,14 +411,15 @@ function applyParty(s: PartyState, visits: Map<string, ContactVisit>, e: PartyEv
     case 'need_published': {
       if (!villageOk(e.data.villageId)) return false;
       const { requester, fromCare, ...d } = e.data;
-      if (fromCare && (careLinkProblem(e.data, grids) || careDecided(s, fromCare))) return false;
+      // The care visit's grid is of the need's village (partyPlaceProblem, checked before); a visit is taken up once.
+      if (fromCare && careDecided(s, fromCare)) return false;
       s.needs.set(e.id, { id: e.id, ...d, ...(requester ? { requester } : {}), ...(fromCare ? { fromCare } : {}), publishedBy: e.actor, publishedAt: e.at, status: 'open', work: [] });
       if (fromCare) s.careNeeds.set(careKey(fromCare), e.id);
       return true;
     }
     case 'care_need_declined': {
       const link = { gridId: e.data.gridId, visitId: e.data.visitId };
-      if (!villageOk(e.data.villageId) || careLinkProblem({ villageId: e.data.villageId, fromCare: link }, grids) || careDecided(s, link)) return false;
+      if (!villageOk(e.data.villageId) || careDecided(s, link)) return false;
       s.careDeclined.set(careKey(link), { by: e.actor, at: e.at, reason: e.data.reason });
       return true;
     }

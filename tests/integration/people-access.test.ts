@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
 import type { CaseEvent } from '../../src/domain/events.ts';
 import { maskIdNumber } from '../../src/domain/people.ts';
-import { recordEvent, api, login, ORG_WITH_MEMBER, seedFixture, startTestServer, storedText, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
+import { appendAs, recordEvent, refusedAs, api, login, ORG_WITH_MEMBER, seedFixture, startTestServer, storedText, SyncClient, tempDir, upgradeStatus, type TestServer } from './relay-harness.ts';
 
 const ID_NUMBER = '211103198001011234';
 const MASKED = maskIdNumber(ID_NUMBER);
@@ -149,6 +149,29 @@ describe('people docs: writes are inspected whole', () => {
     c.append(ev('need_claimed', 'st01v01', { needId: newId(Date.now(), (n) => crypto.getRandomValues(new Uint8Array(n))) }));
     expect((await refused).code).toBe('role_not_allowed');
     c.destroy();
+  });
+
+  it("party: a town center may not write a need or a decision about another town's village and grid into its own town's party doc (invalid_event, nothing stored)", async () => {
+    // g0002 is the grid of t02v01, a village of t02: the care link itself holds (the grid is in the need's village).
+    const visitId = () => newId(Date.now(), (n) => crypto.getRandomValues(new Uint8Array(n)));
+    const foreign = [
+      ev('need_published', 'town01', { kind: 'resident', villageId: 't02v01', title: '关怀走访：需要就医', detail: '走访发现需要就医', fromCare: { gridId: 'g0002', visitId: visitId() } }),
+      ev('care_need_declined', 'town01', { villageId: 't02v01', gridId: 'g0002', visitId: visitId(), reason: '家属已安排' }),
+    ];
+    for (const e of foreign) expect(await refusedAs(server.wsBase, 'party.t01', tokens.town01!, e), e.type).toBe('invalid_event');
+    // The same write for a village and grid of t01 is taken (the refusal is about the town, not the writer).
+    const own = ev('need_published', 'town01', { kind: 'resident', villageId: 't01v01', title: '关怀走访：需要就医', detail: '走访发现需要就医', fromCare: { gridId: 'g0001', visitId: visitId() } });
+    await appendAs(server.wsBase, 'party.t01', tokens.town01!, own);
+    const stored = storedText(server.dataDir, 'party.t01');
+    expect(stored).toContain(own.id);
+    for (const e of foreign) expect(stored, e.type).not.toContain(e.id);
+    // A reader of the doc (the village secretary) receives the accepted need only.
+    const reader = new SyncClient(server.wsBase, 'party.t01', tokens.st01v01!);
+    await reader.synced();
+    const ids = reader.events.map((e) => e.id);
+    reader.destroy();
+    expect(ids).toContain(own.id);
+    for (const e of foreign) expect(ids, e.type).not.toContain(e.id);
   });
 });
 

@@ -211,7 +211,9 @@ describe('inspectUpdate: what must pass', () => {
     expect(inspect(ids, push(ids, number), IDS_G1, 'w0001')).toMatchObject({ ok: true, novel: true });
     const party = new Y.Doc();
     const need = { id: freshId(), type: 'need_published', actor: 'town01', at: stamp(), data: { kind: 'resident', villageId: 't01v01', title: '助老', detail: '帮助老人买菜' } };
-    expect(inspect(party, push(party, need), PARTY_T01, 'town01')).toMatchObject({ ok: true, novel: true });
+    // Its village is placed in the doc's town by the reference data (party.ts partyPlaceProblem): without them, refused.
+    expect(inspectUpdate(party, Y.decodeUpdate(push(party, need)), PARTY_T01, user('town01'), 'write', { org: IDX })).toMatchObject({ ok: true, novel: true });
+    expectRefused(inspect(party, push(party, need), PARTY_T01, 'town01'), 'invalid_event', /village t01v01 is not in t01/);
   });
 });
 
@@ -534,6 +536,54 @@ describe('inspectUpdate: insiders (issue 10): each event judged on its case, cli
     expectRefused(judge(push(party, decline('st01v02', 't01v01', 'g0001')), 'st01v02'), 'not_authorized', /another village/);
     expectRefused(judge(push(party, decline('w0001', 't01v01', 'g0001')), 'w0001'), 'role_not_allowed');
     expect(judge(push(party, decline('st01v01', 't01v01', 'g0001')), 'st01v01')).toMatchObject({ ok: true });
+  });
+
+  it('party docs: a town’s center (or the county) may not name another town’s village or grid in this town’s party doc', () => {
+    // g0003 is a grid of t02v01, a village of t02: the care link holds (the grid is in the need's village), the town does not.
+    const party = new Y.Doc();
+    const member = { id: freshId(), type: 'member_saved', actor: 'town01', at: stamp(), data: { userId: 'p0001', name: '周立', villageId: 't01v01', gridId: 'g0001', inService: false, contacts: [] } };
+    Y.applyUpdate(party, push(party, member));
+    const before = Y.encodeStateVector(party);
+    const judge = (e: { actor: string }) => {
+      const v = inspectUpdate(party, Y.decodeUpdate(push(party, e)), PARTY_T01, user(e.actor), 'write', { org: IDX, relayClient: RELAY_CLIENT });
+      if (!v.ok) seen.add(v.code);
+      return v;
+    };
+    const contact = (gridId: string) => ({ householdId: 'g0003h001', gridId, address: '红旗村1号', head: '张' });
+    const need = (actor: string, villageId: string, fromCare?: { gridId: string; visitId: string }) => ({
+      id: freshId(),
+      type: 'need_published',
+      actor,
+      at: stamp(),
+      data: { kind: 'resident', villageId, title: '关怀走访：需要就医', detail: '走访发现需要就医', ...(fromCare ? { fromCare } : {}) },
+    });
+    const decline = (actor: string, villageId: string, gridId: string) => ({ id: freshId(), type: 'care_need_declined', actor, at: stamp(), data: { villageId, gridId, visitId: freshId(), reason: '家属已安排' } });
+    const saved = (villageId: string, gridId: string, contacts: unknown[] = []) => ({ ...member, id: freshId(), at: stamp(), data: { ...member.data, villageId, gridId, contacts } });
+    const refused: Array<[string, unknown, RegExp]> = [
+      ['need with a care visit of t02', need('town01', 't02v01', { gridId: 'g0003', visitId: freshId() }), /village t02v01 is not in t01/],
+      ['need of a village of t02', need('town01', 't02v01'), /village t02v01 is not in t01/],
+      ['need of an unknown village', need('town01', 't09v01'), /village t09v01 is not in t01/],
+      ['county: member of a branch of t02 in party.t01', { ...saved('t02v01', 'g0003'), actor: 'county' }, /village t02v01 is not in t01/],
+      ['decline of a visit of t02', decline('town01', 't02v01', 'g0003'), /village t02v01 is not in t01/],
+      ['member of a branch of t02', saved('t02v01', 'g0003'), /village t02v01 is not in t01/],
+      ['member of a party group of t02', saved('t01v01', 'g0003'), /grid g0003 is not in t01/],
+      ['member with a contact household of t02', saved('t01v01', 'g0001', [contact('g0003')]), /grid g0003 is not in t01/],
+      ['contact household of t02', { id: freshId(), type: 'contact_added', actor: 'town01', at: stamp(), data: { memberId: 'p0001', contact: contact('g0003') } }, /grid g0003 is not in t01/],
+      ['visit to a household of t02', { id: freshId(), type: 'contact_visit', actor: 'p0001', at: stamp(), data: { householdId: 'g0003h001', gridId: 'g0003', note: '走访', issues: [] } }, /grid g0003 is not in t01/],
+    ];
+    for (const [what, e, detail] of refused) {
+      const v = judge(e as { actor: string });
+      expect(v, what).toMatchObject({ ok: false, code: 'invalid_event' });
+      if (!v.ok) expect(v.detail, what).toMatch(detail);
+    }
+    expect(Y.encodeStateVector(party), 'nothing of a refused update is applied').toEqual(before);
+    // The same events naming the doc's own town pass.
+    expect(judge(need('town01', 't01v01', { gridId: 'g0001', visitId: freshId() }))).toMatchObject({ ok: true });
+    expect(judge(decline('town01', 't01v01', 'g0001'))).toMatchObject({ ok: true });
+    expect(judge(saved('t01v02', 'g0002', [contact('g0002')]))).toMatchObject({ ok: true });
+    // In t02's own party doc, t02's center publishes for t02v01.
+    const t02 = inspectUpdate(new Y.Doc(), Y.decodeUpdate(push(new Y.Doc(), need('town02', 't02v01', { gridId: 'g0003', visitId: freshId() }))), { kind: 'party', townId: 't02' }, user('town02'), 'write', { org: IDX });
+    expect(t02).toMatchObject({ ok: true });
   });
 
   it('the relay’s own client id belongs to the relay: a device may not write with it', () => {

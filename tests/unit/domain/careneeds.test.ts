@@ -6,7 +6,7 @@ import { foldCare, type CareData, type CareEventType } from '../../../src/domain
 import { CARE_NEED_DAYS, needOfVisit, pendingCareNeeds, type CareGrid } from '../../../src/domain/careneeds.ts';
 import { formatHlc } from '../../../src/domain/hlc.ts';
 import { inboxItems, type InboxCareNeed } from '../../../src/domain/inbox.ts';
-import { careLinkProblem, foldParty } from '../../../src/domain/party.ts';
+import { careLinkProblem, foldParty, partyPlaces } from '../../../src/domain/party.ts';
 import { IDX, user } from './fixture.ts';
 
 const NOW = Date.UTC(2026, 10, 20, 4);
@@ -21,6 +21,8 @@ const visit = (householdId: string, ms: number, needs: CareData['visit_recorded'
   care('visit_recorded', { householdId, mode: 'home', condition: needs.length ? 'attention' : 'well', needs, ...(note ? { note } : {}) }, ms);
 const users = (id: string) => IDX.user(id);
 const grids = (id: string) => IDX.grid(id);
+/** The places of party.t01 (the fixture's org directory). */
+const T01 = partyPlaces(IDX, 't01');
 const need = (actor: string, visitId: string, ms: number, gridId = 'g0001', villageId = 't01v01') =>
   ev('need_published', actor, { kind: 'resident', villageId, title: '关怀走访：需要就医', detail: '陪同就医', fromCare: { gridId, visitId } }, ms);
 const member = ev('member_saved', 'town01', { userId: 'p0001', name: '周立', villageId: 't01v01', gridId: 'g0001', inService: false, contacts: [] }, NOW - 60 * D);
@@ -31,28 +33,31 @@ describe('party needs taking up care visits', () => {
     const v = visit('h1', NOW - D);
     const first = need('st01v01', v.id, NOW - 10_000);
     const second = need('town01', v.id, NOW - 20_000);
-    const s = foldParty([first, second, member], users, grids);
+    const s = foldParty([first, second, member], users, T01);
     expect(s.needs.get(second.id)?.fromCare).toEqual({ gridId: 'g0001', visitId: v.id });
     expect(s.needs.has(first.id)).toBe(false);
     expect(s.superseded).toContain(first.id);
     expect(needOfVisit(s, 'g0001', v.id)?.id).toBe(second.id);
     // In either arrival order.
-    expect(foldParty([second, member, first], users, grids).careNeeds.get(`g0001/${v.id}`)).toBe(second.id);
+    expect(foldParty([second, member, first], users, T01).careNeeds.get(`g0001/${v.id}`)).toBe(second.id);
   });
 
   it('sets aside a need whose visit is in a grid of another village, an unknown grid, or when grids cannot be resolved', () => {
     const vid = nextId();
     const other = need('town01', vid, NOW, 'g0002', 't01v01');
     const unknown = need('town01', nextId(), NOW, 'g9999', 't01v01');
-    const s = foldParty([other, unknown], users, grids);
+    // Another town's visit: the grid is in the need's village, but neither is of this doc's town (party.ts partyPlaceProblem).
+    const otherTown = need('town01', nextId(), NOW, 'g0003', 't02v01');
+    const s = foldParty([other, unknown, otherTown], users, T01);
     expect(s.needs.size).toBe(0);
-    expect(s.superseded).toEqual(expect.arrayContaining([other.id, unknown.id]));
+    expect(s.superseded).toEqual(expect.arrayContaining([other.id, unknown.id, otherTown.id]));
+    expect(foldParty([otherTown], users, partyPlaces(IDX, 't02')).needs.size, "in t02's own doc").toBe(1);
     expect(careLinkProblem(other.data as never, grids)).toMatch(/g0002 is not in village t01v01/);
     expect(careLinkProblem({ villageId: 't01v02', fromCare: { gridId: 'g0002', visitId: vid } }, grids)).toBeNull();
     expect(careLinkProblem({ villageId: 't01v01' }, undefined), 'no link: nothing to check').toBeNull();
     const ok = need('town01', vid, NOW);
-    expect(foldParty([ok], users).needs.size, 'no grid resolver: set aside').toBe(0);
-    expect(foldParty([ok], users, grids).needs.size).toBe(1);
+    expect(foldParty([ok], users, partyPlaces(undefined, 't01')).needs.size, 'no org directory: set aside').toBe(0);
+    expect(foldParty([ok], users, T01).needs.size).toBe(1);
   });
 });
 
@@ -75,14 +80,14 @@ describe('care visits waiting for a need', () => {
     const v1 = visit('h1', NOW - 10 * D);
     const n = need('st01v01', v1.id, NOW - 9 * D);
     const v2 = visit('h1', NOW - 2 * D, ['company']);
-    const open = foldParty([member, n], users, grids);
+    const open = foldParty([member, n], users, T01);
     expect(pendingCareNeeds([g0001([v1])], open, NOW)).toEqual([]);
     expect(pendingCareNeeds([g0001([v1, v2])], open, NOW), 'helped already').toEqual([]);
     const claim = ev('need_claimed', 'p0001', { needId: n.id }, NOW - 8 * D);
     const work = ev('need_work', 'p0001', { needId: n.id, hours: 2, note: '陪同就医' }, NOW - 7 * D);
     const done = ev('need_confirmed', 'st01v01', { needId: n.id }, NOW - 6 * D);
-    expect(pendingCareNeeds([g0001([v1, v2])], foldParty([member, n, claim, work], users, grids), NOW), 'claimed: still being helped').toEqual([]);
-    const confirmed = foldParty([member, n, claim, work, done], users, grids);
+    expect(pendingCareNeeds([g0001([v1, v2])], foldParty([member, n, claim, work], users, T01), NOW), 'claimed: still being helped').toEqual([]);
+    const confirmed = foldParty([member, n, claim, work, done], users, T01);
     expect(pendingCareNeeds([g0001([v1, v2])], confirmed, NOW).map((p) => p.visitId)).toEqual([v2.id]);
     // A need from another grid's visit with the same id changes nothing here.
     expect(needOfVisit(confirmed, 'g0002', v1.id)).toBeUndefined();
@@ -102,15 +107,15 @@ describe('a visit declined by the village (无需发布)', () => {
   it('waits no more; the first decision on a visit stands (a need after a decline, a decline after a need: set aside)', () => {
     const v = visit('h1', NOW - 2 * D);
     const no = decline('st01v01', v.id, NOW - D);
-    const s = foldParty([no], users, grids);
+    const s = foldParty([no], users, T01);
     expect(s.careDeclined.get(`g0001/${v.id}`)).toEqual({ by: 'st01v01', at: no.at, reason: '家属已安排陪同就医' });
     expect(pendingCareNeeds([g0001([v])], s, NOW)).toEqual([]);
     const late = need('town01', v.id, NOW - 1000);
-    const both = foldParty([no, late], users, grids);
+    const both = foldParty([no, late], users, T01);
     expect(both.needs.has(late.id)).toBe(false);
     expect(both.superseded).toEqual([late.id]);
     const first = need('town01', v.id, NOW - 3 * D);
-    const after = foldParty([first, no], users, grids);
+    const after = foldParty([first, no], users, T01);
     expect(after.superseded).toEqual([no.id]);
     expect(after.careDeclined.size).toBe(0);
     // A later visit that found needs again waits again (a new visit, a new decision).
@@ -118,14 +123,15 @@ describe('a visit declined by the village (无需发布)', () => {
     expect(pendingCareNeeds([g0001([v, v2])], s, NOW).map((p) => p.visitId)).toEqual([v2.id]);
   });
 
-  it('is set aside for a grid of another village, another village’s secretary, or a role that may not decide', () => {
+  it('is set aside for a grid of another village, a village of another town, another village’s secretary, or a role that may not decide', () => {
     const vid = nextId();
     const wrongGrid = decline('town01', vid, NOW, 'g0002', 't01v01');
     const otherSecretary = decline('st01v02', vid, NOW + 1, 'g0001', 't01v01');
     const worker = decline('w0001', vid, NOW + 2);
-    const s = foldParty([wrongGrid, otherSecretary, worker], users, grids);
+    const otherTown = decline('town01', nextId(), NOW + 3, 'g0003', 't02v01');
+    const s = foldParty([wrongGrid, otherSecretary, worker, otherTown], users, T01);
     expect(s.careDeclined.size).toBe(0);
-    expect(s.superseded).toEqual([wrongGrid.id, otherSecretary.id, worker.id]);
+    expect(s.superseded).toEqual([wrongGrid.id, otherSecretary.id, worker.id, otherTown.id]);
   });
 });
 

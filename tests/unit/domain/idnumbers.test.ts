@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { docAccess, idNumbersDocName, parseRecordDocName, recordDocsForUser } from '../../../src/domain/docs.ts';
 import { formatHlc } from '../../../src/domain/hlc.ts';
 import { newId, seededRandom } from '../../../src/domain/ids.ts';
-import { foldParty } from '../../../src/domain/party.ts';
+import { foldParty, partyPlaces } from '../../../src/domain/party.ts';
+import { indexOrg } from '../../../src/domain/org.ts';
 import {
   carriesFullIdNumber,
   foldIdNumbers,
@@ -154,7 +155,7 @@ describe('demo people and party: every town', () => {
     expect(createHash('sha256').update(JSON.stringify(t01)).digest('hex').slice(0, 16)).toBe('50eb3712ac0b3360');
     const users = [...org.users, ...a.users];
     for (const t of org.towns) {
-      const s = foldParty(a.docs.get(`party.${t.id}`)!, (id) => users.find((u) => u.id === id));
+      const s = foldParty(a.docs.get(`party.${t.id}`)!, (id) => users.find((u) => u.id === id), partyPlaces(indexOrg(org), t.id));
       expect(s.superseded, t.id).toEqual([]);
       expect(s.members.size, t.id).toBe(2 * org.villages.filter((v) => v.townId === t.id).length + (t.id === 't01' ? 1 : 0));
       expect([...s.members.values()].every((m) => m.contacts.length === 3), t.id).toBe(true);

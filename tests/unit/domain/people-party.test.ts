@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { docAccess, parseRecordDocName, recordDocsForUser } from '../../../src/domain/docs.ts';
 import { formatHlc } from '../../../src/domain/hlc.ts';
 import { seededRandom, newId } from '../../../src/domain/ids.ts';
-import { foldParty, MAX_CONTACTS, mayEditContacts, parsePartyEvent, partyChain, summarizeParty } from '../../../src/domain/party.ts';
+import { foldParty, MAX_CONTACTS, mayEditContacts, parsePartyEvent, partyChain, partyPlaceProblem, partyPlaces, partyPlacesNamed, summarizeParty, type PartyEvent } from '../../../src/domain/party.ts';
+import { indexOrg } from '../../../src/domain/org.ts';
 import { foldPeople, maskIdNumber, parsePeopleEvent, residentFor, seesFullIdNumber } from '../../../src/domain/people.ts';
 import { generateCounty } from '../../../server/demo/generate.ts';
 import { generatePeople, idNumber } from '../../../server/demo/people.ts';
@@ -13,6 +14,14 @@ let ms = Date.UTC(2025, 5, 1);
 const ev = (type: string, actor: string, data: unknown, at = ms++) => ({ id: newId(at, rnd.bytes), type, actor, at: formatHlc({ ms: at, counter: 0, node: 't' }), data });
 const grid = (id: string) => IDX.grid(id);
 const TOWNS = ['t01', 't02'];
+/** The places of party.t01 (the fixture's org directory). */
+const T01 = partyPlaces(IDX, 't01');
+/** A party event that parses (the tests build them as plain objects). */
+function parsed(e: unknown): PartyEvent {
+  const p = parsePartyEvent(e);
+  if (!p.ok) throw new Error(`fixture: ${p.detail}`);
+  return p.event;
+}
 
 describe('people and party docs: access', () => {
   it('people.<grid>: its worker, its village secretary, its town center; nobody else', () => {
@@ -98,7 +107,7 @@ describe('party: fold and summaries', () => {
     const otherConfirm = ev('need_confirmed', 'st01v02', { needId: need.id });
     const confirm = ev('need_confirmed', 'st01v01', { needId: need.id });
     const all = [member, visit, stranger, link, link2, need, claim, claimAgain, work, otherConfirm, confirm];
-    const s = foldParty([...all].reverse(), (id) => IDX.user(id));
+    const s = foldParty([...all].reverse(), (id) => IDX.user(id), T01);
     expect(s.superseded.sort()).toEqual([stranger.id, link2.id, claimAgain.id, otherConfirm.id].sort());
     expect(s.visits[0]!.issues).toEqual([{ text: '路灯坏了', caseId }, { text: '垃圾' }]);
     expect(s.needs.get(need.id)).toMatchObject({ status: 'confirmed', claimedBy: 'p0001', confirmedBy: 'st01v01' });
@@ -108,7 +117,7 @@ describe('party: fold and summaries', () => {
     expect(summarizeParty(s, 0, 1).members[0]).toMatchObject({ visits: 0, hours: 0 });
   });
   it('a grid worker cannot act as a member (role)', () => {
-    const s = foldParty([member, ev('need_published', 'w0001', { kind: 'resident', villageId: 't01v01', title: 'x', detail: 'y' })], (id) => IDX.user(id));
+    const s = foldParty([member, ev('need_published', 'w0001', { kind: 'resident', villageId: 't01v01', title: 'x', detail: 'y' })], (id) => IDX.user(id), T01);
     expect(s.needs.size).toBe(0);
   });
   it("contact households: added and removed one at a time by the member's village secretary, the town, county, admin", () => {
@@ -125,7 +134,7 @@ describe('party: fold and summaries', () => {
     const removeOther = ev('contact_removed', 'st01v02', { memberId: 'p0001', householdId: 'h3' });
     const all = [member, add, byTown, otherVillage, bySelf, byWorker, unknownMember, update, remove, removeAgain, removeOther];
     for (const order of [all, [...all].reverse()]) {
-      const s = foldParty(order, (id) => IDX.user(id));
+      const s = foldParty(order, (id) => IDX.user(id), T01);
       expect(s.members.get('p0001')!.contacts.map((c) => [c.householdId, c.address])).toEqual([
         ['h2', '一村2号之一'],
         ['h3', '一村3号'],
@@ -138,18 +147,65 @@ describe('party: fold and summaries', () => {
   it('contact households: a visit needs a current contact; a later member_saved replaces the list; at most 30', () => {
     const remove = ev('contact_removed', 'st01v01', { memberId: 'p0001', householdId: 'h1' });
     const visitAfter = ev('contact_visit', 'p0001', { householdId: 'h1', gridId: 'g0001', note: '走访', issues: [] });
-    let s = foldParty([member, remove, visitAfter], (id) => IDX.user(id));
+    let s = foldParty([member, remove, visitAfter], (id) => IDX.user(id), T01);
     expect(s.superseded).toEqual([visitAfter.id]);
     const add = ev('contact_added', 'st01v01', { memberId: 'p0001', contact: { householdId: 'h2', gridId: 'g0001', address: '一村2号', head: '李' } });
     const resave = ev('member_saved', 'town01', { ...(member.data as object), contacts: [] });
-    s = foldParty([member, add, resave], (id) => IDX.user(id));
+    s = foldParty([member, add, resave], (id) => IDX.user(id), T01);
     expect(s.members.get('p0001')!.contacts).toEqual([]);
     const many = Array.from({ length: MAX_CONTACTS }, (_, i) => ev('contact_added', 'town01', { memberId: 'p0001', contact: { householdId: `hx${i}`, gridId: 'g0001', address: `${i}号`, head: '户' } }));
-    s = foldParty([member, ...many], (id) => IDX.user(id));
+    s = foldParty([member, ...many], (id) => IDX.user(id), T01);
     expect(s.members.get('p0001')!.contacts).toHaveLength(MAX_CONTACTS);
     expect(s.superseded).toEqual([many[MAX_CONTACTS - 1]!.id]);
     expect(parsePartyEvent(ev('contact_added', 'town01', { memberId: 'p0001', contact: { householdId: 'h2', gridId: 'g0001', address: '', head: '李' } })).ok).toBe(false);
     expect(parsePartyEvent(ev('contact_removed', 'town01', { memberId: 'p0001', householdId: 'bad id!' })).ok).toBe(false);
+  });
+  it("a town's party doc names only its town's villages and grids: other towns' are set aside, whoever writes them", () => {
+    // t02v01 and its grid g0003 are of t02; the care link of each need and decision below holds (grid in village).
+    const t02Contact = { householdId: 'g0003h001', gridId: 'g0003', address: '红旗村1号', head: '张' };
+    const t02Need = ev('need_published', 'town01', { kind: 'resident', villageId: 't02v01', title: '关怀走访：需要就医', detail: '陪同就医', fromCare: { gridId: 'g0003', visitId: newId(ms, rnd.bytes) } });
+    const foreign = [
+      t02Need,
+      ev('need_published', 'town01', { kind: 'enterprise', villageId: 't02v01', title: '用电', detail: '增容' }),
+      ev('care_need_declined', 'town01', { villageId: 't02v01', gridId: 'g0003', visitId: newId(ms, rnd.bytes), reason: '家属已安排' }),
+      ev('member_saved', 'county', { ...(member.data as object), userId: 'p0002', villageId: 't02v01', gridId: 'g0003' }),
+      ev('member_saved', 'town01', { ...(member.data as object), userId: 'p0003', gridId: 'g0003' }),
+      ev('member_saved', 'town01', { ...(member.data as object), userId: 'p0004', contacts: [t02Contact] }),
+      ev('contact_added', 'town01', { memberId: 'p0001', contact: t02Contact }),
+      ev('contact_visit', 'p0001', { householdId: 'h1', gridId: 'g0003', note: '走访', issues: [] }),
+    ];
+    const claim = ev('need_claimed', 'p0001', { needId: t02Need.id });
+    const problems = foreign.map((e) => partyPlaceProblem(parsed(e), T01));
+    expect(problems).toEqual([
+      'village t02v01 is not in t01',
+      'village t02v01 is not in t01',
+      'village t02v01 is not in t01',
+      'village t02v01 is not in t01',
+      'grid g0003 is not in t01',
+      'grid g0003 is not in t01',
+      'grid g0003 is not in t01',
+      'grid g0003 is not in t01',
+    ]);
+    // In t02's own doc the same places are at home; a care visit's grid of another village is still refused first.
+    expect(partyPlaceProblem(parsed(t02Need), partyPlaces(IDX, 't02'))).toBeNull();
+    expect(partyPlaceProblem(parsed({ ...t02Need, data: { ...(t02Need.data as object), villageId: 't01v01' } }), T01)).toMatch(/g0003 is not in village t01v01/);
+    // Unknown places, or no org directory to place them: out of the town.
+    expect(partyPlaceProblem(parsed(ev('need_published', 'town01', { kind: 'resident', villageId: 't09v01', title: 'x', detail: 'y' })), T01)).toBe('village t09v01 is not in t01');
+    expect(partyPlaceProblem(parsed(member), partyPlaces(undefined, 't01'))).toBe('village t01v01 is not in t01');
+    // Events naming no place of their own: nothing to check here (they act on what a need or member named).
+    expect(partyPlaceProblem(parsed(claim), T01)).toBeNull();
+    expect(partyPlacesNamed(parsed(claim))).toEqual({ villages: [], grids: [] });
+    expect(partyPlaceProblem(parsed(member), T01)).toBeNull();
+
+    const s = foldParty([member, ...foreign, claim], (id) => IDX.user(id), T01);
+    expect(s.superseded.sort()).toEqual([...foreign, claim].map((e) => e.id).sort());
+    expect([...s.members.keys()]).toEqual(['p0001']);
+    expect(s.members.get('p0001')!.contacts.map((c) => c.householdId)).toEqual(['h1']);
+    expect(s.visits).toEqual([]);
+    expect(s.needs.size).toBe(0);
+    expect(s.careNeeds.size + s.careDeclined.size).toBe(0);
+    // The same log folded as t02's doc keeps t02's need (p0001, a member of t01, still may claim it: any member may).
+    expect(foldParty([t02Need], (id) => IDX.user(id), partyPlaces(IDX, 't02')).needs.has(t02Need.id)).toBe(true);
   });
   it('mayEditContacts: the village secretary for their own village, town, county, admin', () => {
     expect(mayEditContacts(user('st01v01'), 't01v01')).toBe(true);
@@ -181,7 +237,7 @@ describe('demo people seed', () => {
     }
     expect(idNumber(1980, 1, 1, 1)).toMatch(/^2111\d{13}[\dX]$/);
     const users = [...org.users, ...a.users];
-    const s = foldParty(a.docs.get('party.t01')!, (id) => users.find((u) => u.id === id));
+    const s = foldParty(a.docs.get('party.t01')!, (id) => users.find((u) => u.id === id), partyPlaces(indexOrg(org), 't01'));
     expect(s.superseded).toEqual([]);
     expect(s.members.size).toBe(a.users.filter((u) => u.townId === 't01').length);
     expect([...s.members.values()].every((m) => m.contacts.length === 3)).toBe(true);
