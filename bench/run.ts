@@ -10,6 +10,7 @@
  * (Hocuspocus, the bare relay, PouchDB/pouchdb-server, the bare-stack page in Lighthouse or chromium) failed. A
  * failed figure is never shown as a number that passed: it has `pass: false` and `failed: <what and why>` in
  * bench/results.json, **FAILED** in the table, and the run ends with a list of what failed, after writing both.
+ * `--relay-servers=gridlink,hocuspocus` runs only the named servers of the relay figure (a quicker comparison).
  * The fuzz group (issue 16) runs the relay fuzzer for 5 minutes (1 with --quick; `--fuzz-seconds=<s>`, `--fuzz-seed=<n>`).
  * The soak group (issue 16: 1,000 clients for 10 minutes, about 12 with its set-up and the idle wait; 200 for 2 with
  * --quick) runs only when named (`--only=soak`, or in a list): a full run would take a third longer with it.
@@ -47,6 +48,8 @@ const fuzzSeconds = Number(args.find((a) => a.startsWith('--fuzz-seconds='))?.sl
 const fuzzSeed = Number(args.find((a) => a.startsWith('--fuzz-seed='))?.slice('--fuzz-seed='.length) ?? Math.floor(Math.random() * 2 ** 31));
 /** `--profile[=DIR]`: CPU profiles of the relay figure's servers (bench/figures/relay.ts; default bench/out/profiles). */
 const profileArg = args.find((a) => a === '--profile' || a.startsWith('--profile='));
+/** `--relay-servers=gridlink,hocuspocus`: the relay figure runs only these (of gridlink, hocuspocus, bare, gridlink-pg2). */
+const relayServers = args.find((a) => a.startsWith('--relay-servers='))?.slice('--relay-servers='.length).split(',');
 
 const started = performance.now();
 const log = (m: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`);
@@ -122,7 +125,7 @@ async function main(): Promise<number> {
   if (want('tasks')) await step('worker tasks', () => tasksFigure({ runs: quick ? 1 : 3, log, build: !want('hall') }), results);
   const profileDir = profileArg ? (profileArg.includes('=') ? profileArg.slice('--profile='.length) : join(ROOT, 'bench/out/profiles')) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log, ...(profileDir ? { profileDir } : {}) }), results);
+  if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log, ...(profileDir ? { profileDir } : {}), ...(relayServers ? { servers: relayServers } : {}) }), results);
   if (want('fuzz')) await step('relay fuzzing', () => fuzzFigure({ seconds: fuzzSeconds, seed: fuzzSeed, log }), results);
   // Not in a run of every group: only when asked for by name.
   if (only?.includes('soak')) await step('relay soak', () => soakFigure({ ...soakOptions(quick), log }), results);

@@ -24,7 +24,7 @@ import { ConfigError, DEFAULTS, parseDuration, resolveJwtSecret } from './config
 import { createHttpHandler, publicUser, type OrgView } from './http.ts';
 import { stderrLogger, type Logger } from './log.ts';
 import { LoginLimiter } from './ratelimit.ts';
-import { Relay } from './relay.ts';
+import { Relay, type CommitPacing } from './relay.ts';
 import { splitLegacyIdNumbers } from './idsplit.ts';
 import { seedDemo } from './seed.ts';
 import { GeoStore } from './geostore.ts';
@@ -58,6 +58,8 @@ export interface StartOptions {
   jwtSecret?: string;
   demoPassword?: string;
   maxMessageBytes?: number;
+  /** The relay's commit pacing (server/relay.ts `CommitPacing`; default `COMMIT_PACING`). */
+  commitPacing?: CommitPacing;
   /** Token lifetime, seconds or `12h` style. */
   tokenTtl?: number | string;
   idleUnloadMs?: number;
@@ -238,6 +240,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       returnUntil: restored.returnUntil,
       receipts,
       unsignedReturns: restored.unsignedReturns,
+      ...(opts.commitPacing ? { commitPacing: opts.commitPacing } : {}),
       ...(store.shared ? { peerClients } : {}),
       authenticate,
       townIds: () => org.townIds,

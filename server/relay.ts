@@ -182,7 +182,25 @@ export interface RelayOptions {
   observe?(at: string): void;
   /** Abuse limits (default DEFAULT_LIMITS; `setLimits` changes them later). */
   limits?: Partial<Limits>;
+  /** Pacing of a busy relay's commits (default COMMIT_PACING; tests make it easy to reach). */
+  commitPacing?: CommitPacing;
 }
+
+/**
+ * Pacing of a busy relay's commits (`commitDelay`, like PostgreSQL's commit_delay with commit_siblings): once
+ * `busyCommits` commits began within the last `windowMs`, a burst is committed no sooner than `spacingMs` after the
+ * previous commit began, so what arrives meanwhile joins it: one transaction and fsync, one ACK per doc, one socket
+ * write per connection for several updates. A relay below that rate commits at its next check phase, so its latency
+ * is unchanged; a busy one adds at most `spacingMs` to an update's way through it.
+ */
+export interface CommitPacing {
+  busyCommits: number;
+  windowMs: number;
+  spacingMs: number;
+}
+
+/** The default: busy past 100 commits a second, then at most 100 commits a second (bench: `--only=relay`). */
+export const COMMIT_PACING: CommitPacing = { busyCommits: 25, windowMs: 250, spacingMs: 10 };
 
 /** Message and byte budgets of a socket or of a user. */
 interface Budget {
@@ -346,10 +364,21 @@ export class Relay {
   private replyingTo: Sock | null = null;
   /** The open group commit (header), committed at the next check phase or when it reaches its bounds. */
   private batch: Batch | null = null;
-  private batchTimer: NodeJS.Immediate | null = null;
+  private batchTimer: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | null = null;
+  private readonly pacing: CommitPacing;
+  /** When the last `pacing.busyCommits` commits began (a ring, `commitDelay`), and how many commits there were. */
+  private readonly commitStarts: Float64Array;
+  private commits = 0;
+  /**
+   * While a burst's deliveries are sent (`flushBatch`): the prebuilt frames for each socket, written as one buffer
+   * per socket at the end (`uncork`), so several updates of a burst cost one write to a connection.
+   */
+  private corked: Map<Sock, Framed[]> | null = null;
 
   constructor(private readonly opts: RelayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.pacing = opts.commitPacing ?? COMMIT_PACING;
+    this.commitStarts = new Float64Array(this.pacing.busyCommits);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: opts.maxMessageBytes,
@@ -918,6 +947,7 @@ export class Relay {
   /** End one doc's connection: the whole socket, or only its channel of a multiplexed socket. */
   private closeConn(conn: Conn, code: number, reason: string): void {
     if (!conn.channel) {
+      this.uncorkSock(conn.sock);
       conn.sock.ws.close(code, closeReason(reason));
       return;
     }
@@ -1214,10 +1244,29 @@ export class Relay {
       this.flushBatch();
       return;
     }
-    this.batchTimer ??= setImmediate(() => {
+    if (this.batchTimer) return;
+    const flush = () => {
       this.batchTimer = null;
       this.flushBatch();
-    });
+    };
+    const delay = this.commitDelay();
+    this.batchTimer = delay > 0 ? { timeout: setTimeout(flush, delay) } : { immediate: setImmediate(flush) };
+  }
+
+  /** Milliseconds to hold a new burst open before its commit (0: commit at the next check phase). See CommitPacing. */
+  private commitDelay(): number {
+    const { busyCommits, windowMs, spacingMs } = this.pacing;
+    if (this.commits < busyCommits) return 0;
+    const now = performance.now();
+    const oldest = this.commitStarts[this.commits % busyCommits]!;
+    if (now - oldest > windowMs) return 0;
+    const last = this.commitStarts[(this.commits - 1) % busyCommits]!;
+    return Math.max(0, Math.ceil(last + spacingMs - now));
+  }
+
+  /** Commits of update bursts since the relay started (the benchmark's updates per commit). */
+  commitCount(): number {
+    return this.commits;
   }
 
   /** Commit the open batch if `doc` has updates in it (before anything reads the doc for the outside). */
@@ -1233,8 +1282,12 @@ export class Relay {
     const batch = this.batch;
     if (!batch) return;
     this.batch = null;
-    if (this.batchTimer) clearImmediate(this.batchTimer);
+    if (this.batchTimer) {
+      if ('immediate' in this.batchTimer) clearImmediate(this.batchTimer.immediate);
+      else clearTimeout(this.batchTimer.timeout);
+    }
     this.batchTimer = null;
+    this.commitStarts[this.commits++ % this.pacing.busyCommits] = performance.now();
     const shared = this.opts.store.shared;
     try {
       if (shared) {
@@ -1255,18 +1308,26 @@ export class Relay {
       return;
     }
     // Durable: now the peers, the authors, the listeners. One ACK per doc: its state vector is the same for all.
+    // Several updates: what each socket is sent is written to it at once (`corked`).
     const acks = new Map<LoadedDoc, Uint8Array>();
-    for (const o of batch.out) {
-      if ('accepted' in o) this.afterDurable(o.accepted);
-      else if (o.conn.doc.conns.has(o.conn)) {
-        if ('msg' in o) this.send(o.conn, o.msg);
-        else {
-          const doc = o.conn.doc;
-          let ack = acks.get(doc);
-          if (!ack) acks.set(doc, (ack = ackMessage(doc.ydoc)));
-          this.send(o.conn, ack);
+    if (batch.accepted.length > 1) this.corked = new Map();
+    try {
+      for (const o of batch.out) {
+        if ('accepted' in o) this.afterDurable(o.accepted);
+        else if (o.conn.doc.conns.has(o.conn)) {
+          if ('msg' in o) this.send(o.conn, o.msg);
+          else {
+            const doc = o.conn.doc;
+            let ack = acks.get(doc);
+            if (!ack) acks.set(doc, (ack = ackMessage(doc.ydoc)));
+            this.send(o.conn, ack);
+          }
         }
       }
+    } finally {
+      const corked = this.corked;
+      this.corked = null;
+      if (corked) for (const [sock, frames] of corked) this.writeCorked(sock, frames);
     }
     for (const doc of batch.docs) this.changed(doc, true);
   }
@@ -1718,10 +1779,41 @@ export class Relay {
     if (ws.bufferedAmount + bytes > max) return this.closeSlowReader(sock);
     // A reply to the socket's own request costs its budget (a sync step 2 of a big doc, an awareness query).
     if (sock === this.replyingTo) this.charge(sock, 0, bytes);
+    if (this.corked) {
+      if (m.frame) {
+        const frames = this.corked.get(sock);
+        if (frames) frames.push(m);
+        else this.corked.set(sock, [m]);
+        return;
+      }
+      // ws sends this one itself: what waits for the socket goes first.
+      this.uncorkSock(sock);
+    }
     if (!m.frame || !writeFrame(ws, m.frame)) ws.send(m.payload);
-    if (!sock.drainTimer && ws.bufferedAmount > max / 4) {
-      // No new requests from a socket that does not read the answers; it must drain in time or go.
-      ws.pause();
+    this.checkBuffered(sock);
+  }
+
+  /** Write what a burst's deliveries left for a socket: one buffer when ws lets it, else each message through ws. */
+  private writeCorked(sock: Sock, frames: Framed[]): void {
+    const ws = sock.ws;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const whole = frames.length === 1 ? frames[0]!.frame! : Buffer.concat(frames.map((f) => f.frame!));
+    if (!writeFrame(ws, whole)) for (const f of frames) ws.send(f.payload);
+    this.checkBuffered(sock);
+  }
+
+  /** Send what is corked for `sock` now (before ws writes to it: a large message, a close frame). */
+  private uncorkSock(sock: Sock): void {
+    const frames = this.corked?.get(sock);
+    if (!frames) return;
+    this.corked!.delete(sock);
+    this.writeCorked(sock, frames);
+  }
+
+  /** No new requests from a socket that does not read the answers; it must drain in time or go. */
+  private checkBuffered(sock: Sock): void {
+    if (!sock.drainTimer && sock.ws.bufferedAmount > this.limits.wsMaxBufferedBytes / 4) {
+      sock.ws.pause();
       this.watchDrain(sock, performance.now());
     }
   }
@@ -1754,6 +1846,7 @@ export class Relay {
 
   /** Close a socket with a code; reading resumes so that the client's closing handshake is read. */
   private closeSock(sock: Sock, code: number, reason: string): void {
+    this.uncorkSock(sock);
     for (const t of [sock.throttle, sock.drainTimer]) if (t) clearTimeout(t);
     sock.throttle = null;
     sock.drainTimer = null;

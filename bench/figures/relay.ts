@@ -100,7 +100,7 @@ interface Figures {
  * (`<server>-fanout.cpuprofile`, `<server>-saturation.cpuprofile`; summarised by bench/relay/profile.ts). Profiling
  * costs the server CPU: the figures of such a run are not the benchmark's.
  */
-export async function relayFigure(opts: { clients: number; seconds: number; perTown: number; quick: boolean; profileDir?: string; log: (m: string) => void }): Promise<Result[]> {
+export async function relayFigure(opts: { clients: number; seconds: number; perTown: number; quick: boolean; profileDir?: string; servers?: readonly string[]; log: (m: string) => void }): Promise<Result[]> {
   const { log } = opts;
   const data = await countyData({ workerCases: opts.quick ? 300 : 2000, perTown: opts.perTown, name: 'relay' });
   const org = data.org;
@@ -119,8 +119,10 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
   log(`  ${clients.length} clients over ${docs.length} docs; ${writers.length} writers x ${perWriter} updates; ${rate.toFixed(1)} updates/s for ${TARGET_DELIVERIES} deliveries/s`);
 
   const figures = new Map<string, Figures | string>();
-  // --quick (under 3 minutes) leaves out the bare ceiling: the Hocuspocus peer is the reference.
-  for (const kind of opts.quick ? KINDS.filter((k) => k.name !== 'bare') : KINDS) {
+  // --quick (under 3 minutes) leaves out the bare ceiling: the Hocuspocus peer is the reference. `servers`
+  // (--relay-servers=...) runs only those named, to compare two of them quickly; the others are left out on purpose.
+  const leftOut = (name: string) => (opts.servers ? !opts.servers.includes(name) : opts.quick && name === 'bare');
+  for (const kind of KINDS.filter((k) => !leftOut(k.name))) {
     let server: ServerProc | null = null;
     let gen: LoadGen | null = null;
     let pg: TestDatabase | null = null;
@@ -168,7 +170,9 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
       const sat = await profiled('saturation', () => gen!.ask<{ sentUpdates: number; deliveries: number; latencies: number[]; ms: number }>('load', satRate, opts.seconds / 2));
       const c1 = await server.metrics();
       const cpuS = (c1.cpuMs - c0.cpuMs) / 1000;
-      log(`  ${kind.name}: saturation ${sat.deliveries} deliveries, ${cpuS.toFixed(1)} CPU s (${(sat.deliveries / (sat.ms / 1000 + 2)).toFixed(0)}/s wall)`);
+      const commits = (c1.extra.commits ?? NaN) - (c0.extra.commits ?? NaN);
+      const perCommit = commits > 0 ? `, ${(sat.sentUpdates / commits).toFixed(2)} updates per commit` : '';
+      log(`  ${kind.name}: saturation ${sat.deliveries} deliveries, ${cpuS.toFixed(1)} CPU s (${(sat.deliveries / (sat.ms / 1000 + 2)).toFixed(0)}/s wall${perCommit})`);
       await server.resetEventLoop();
       const storm = await gen.ask<StormResult>('storm', STORM_SPREAD_MS);
       const after = await server.metrics();
@@ -211,12 +215,12 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
   // Every row is compared with Hocuspocus and carries the bare ceiling in its note: either peer failing fails every
   // row. --quick does not run the bare relay at all, which is not a failure.
   const own = problem(g);
-  const failed = [own ? `gridlink relay: ${own}` : '', peerFailures({ hocuspocus: problem(h), 'bare relay': opts.quick ? null : problem(b) }) ?? ''].filter(Boolean).join('; ');
+  const failed = [own ? `gridlink relay: ${own}` : '', peerFailures({ hocuspocus: problem(h), 'bare relay': leftOut('bare') ? null : problem(b) }) ?? ''].filter(Boolean).join('; ');
   const ref = (f: Figures | string | undefined, k: keyof Figures, scale = 1) => (typeof f === 'object' ? f[k] * scale : null);
   const ceiling = (k: keyof Figures, scale: number, unit: string) => {
     const peer = (name: string, f: Figures | string | undefined) => (typeof f === 'object' ? `${name} ${(f[k] * scale).toFixed(1)} ${unit}` : `${name} ${f === undefined ? 'not run' : 'failed'}`);
     const two = pg2 === undefined ? 'two relays on PostgreSQL not run (no PostgreSQL here)' : peer('two Gridlink relays on one PostgreSQL, clients of each doc split between them', pg2);
-    return `reference: Hocuspocus 3.4.4 + sqlite; ${peer('hocuspocus', h)}, ${opts.quick ? 'bare ws + y-protocols ceiling not run in --quick' : peer('bare ws + y-protocols ceiling', b)}; ${two}`;
+    return `reference: Hocuspocus 3.4.4 + sqlite; ${peer('hocuspocus', h)}, ${leftOut('bare') ? 'bare ws + y-protocols ceiling not run' : peer('bare ws + y-protocols ceiling', b)}; ${two}`;
   };
   const MB = 2 ** 20;
   return [

@@ -5,7 +5,7 @@
  * Bench-only hook (never part of the relay): when started with an IPC channel, it answers `{type:'metrics'}` with
  * this process's RSS, heap, CPU time and event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution),
  * and `{type:'reset'}` restarts the event-loop histogram; `extra` holds the relay's doc connections and the number
- * of docs it holds in memory (`Relay.loadedDocs`). Nothing is exposed over HTTP.
+ * of docs it holds in memory (`Relay.loadedDocs`), and its commits of update bursts (`Relay.commitCount`). Nothing is exposed over HTTP.
  */
 import { startServer } from '../../server/app.ts';
 import { quietLogger } from '../../server/log.ts';
@@ -25,7 +25,7 @@ const server = await startServer({
   log: quietLogger,
 });
 // `loadedDocs`: the docs in memory (the soak checks that idle docs are unloaded, bench/figures/soak.ts).
-installMetricsHook(() => ({ connections: server.relay.connectionCount(), loadedDocs: server.relay.loadedDocs().length }));
+installMetricsHook(() => ({ connections: server.relay.connectionCount(), loadedDocs: server.relay.loadedDocs().length, commits: server.relay.commitCount() }));
 process.stdout.write(`listening ${server.url}\n`);
 const stop = () => void server.close().finally(() => process.exit(0));
 process.on('SIGTERM', stop);

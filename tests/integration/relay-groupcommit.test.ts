@@ -3,12 +3,18 @@
 // the others accepted and nothing of itself stored; a burst whose commit fails stores nothing, sends nothing of
 // itself, and leaves the doc serving everyone else from what is durable.
 //
+// A busy relay paces its commits (`CommitPacing`): updates that arrive within its spacing are committed together,
+// and what one connection is sent of them leaves in one socket write.
+//
 // How: the store's `appendUpdates` is wrapped (it records each transaction's rows, and can be made to fail once),
 // and every message the relay's sockets send is checked as it is sent: an ACK's state vector and an update's
-// structs must already be in the store (read back from SQLite at that moment). The test shares the relay's event
-// loop, so a burst is made by sending frames on several sockets and then holding the loop until they are all in the
-// relay's socket buffers: the relay reads them in one poll phase.
+// structs must already be in the store (read back from SQLite at that moment). Messages leave the relay two ways:
+// through `ws.send` (wrapped) and as prebuilt frames written to the socket (server/wsframe.ts; `net.Socket` writes
+// are parsed back into frames). The test shares the relay's event loop, so a burst is made by sending frames on
+// several sockets and then holding the loop until they are all in the relay's socket buffers: the relay reads them in
+// one poll phase.
 import * as decoding from 'lib0/decoding';
+import { Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
@@ -19,9 +25,14 @@ import { Actor, casesDoc, login, RawClient, startTestServer, storedText, SyncCli
 
 const DOC = casesDoc('t01');
 let server: TestServer;
+/** The server the test at hand uses (the paced one in its own describe). */
+let current: TestServer;
 let tokens: { w0001: string; town01: string; county: string };
-/** The rows of each committed transaction of doc updates, in order. */
+/** The rows of each committed transaction of doc updates, in order, and when each began. */
 const commits: UpdateRow[][] = [];
+const commitTimes: number[] = [];
+/** The number of whole frames in each prebuilt-frame write the relay made to a socket. */
+const frameWrites: number[] = [];
 /** Messages the relay sent that said more than the store held at that moment. */
 const violations: string[] = [];
 let failNextCommit: Error | null = null;
@@ -31,7 +42,7 @@ const open: Array<{ destroy(): void }> = [];
 /** The doc's state vector as the store holds it now. */
 function durable(): Map<number, number> {
   const doc = new Y.Doc();
-  for (const p of storedParts(server.store.loadDoc(DOC))) Y.applyUpdate(doc, p);
+  for (const p of storedParts(current.store.loadDoc(DOC))) Y.applyUpdate(doc, p);
   const sv = Y.decodeStateVector(Y.encodeStateVector(doc));
   doc.destroy();
   return sv;
@@ -54,10 +65,32 @@ function checkSent(data: Uint8Array): void {
   }
 }
 
-beforeAll(async () => {
-  server = await startTestServer();
-  tokens = { w0001: await login(server.url, 'w0001'), town01: await login(server.url, 'town01'), county: await login(server.url, 'county') };
-  const store = server.store;
+/**
+ * The payloads of `chunk` when it is one or more whole frames as the relay writes them (final, binary, unmasked);
+ * null for anything else (a client's masked frames, HTTP, ws's own header-then-payload writes).
+ */
+function serverFrames(chunk: Uint8Array): Uint8Array[] | null {
+  const out: Uint8Array[] = [];
+  let i = 0;
+  while (i < chunk.length) {
+    if (chunk[i] !== 0x82 || i + 2 > chunk.length || (chunk[i + 1]! & 0x80) !== 0) return null;
+    let len = chunk[i + 1]!;
+    let head = 2;
+    if (len === 126) {
+      if (i + 4 > chunk.length) return null;
+      len = (chunk[i + 2]! << 8) | chunk[i + 3]!;
+      head = 4;
+    } else if (len === 127) return null;
+    if (i + head + len > chunk.length) return null;
+    out.push(chunk.subarray(i + head, i + head + len));
+    i += head + len;
+  }
+  return out.length ? out : null;
+}
+
+/** Record the transactions of `s`'s store (and fail one when asked). */
+function instrument(s: TestServer): void {
+  const store = s.store;
   const appendUpdates = store.appendUpdates.bind(store);
   store.appendUpdates = (rows) => {
     if (failNextCommit) {
@@ -65,17 +98,37 @@ beforeAll(async () => {
       failNextCommit = null;
       throw err;
     }
+    commitTimes.push(performance.now());
     const seqs = appendUpdates(rows);
     commits.push([...rows]);
     return seqs;
   };
+}
+
+beforeAll(async () => {
+  current = server = await startTestServer();
+  tokens = { w0001: await login(server.url, 'w0001'), town01: await login(server.url, 'town01'), county: await login(server.url, 'county') };
+  instrument(server);
   type Send = (this: WebSocket, data: unknown, ...rest: unknown[]) => void;
   const send = WebSocket.prototype.send as unknown as Send;
   (WebSocket.prototype as unknown as { send: Send }).send = function (this: WebSocket, data: unknown, ...rest: unknown[]) {
     if ((this as unknown as { _isServer: boolean })._isServer && data instanceof Uint8Array) checkSent(data);
     send.call(this, data, ...rest);
   };
-  restoreSend = () => ((WebSocket.prototype as unknown as { send: Send }).send = send);
+  type Write = (this: Socket, chunk: unknown, ...rest: unknown[]) => boolean;
+  const write = Socket.prototype.write as unknown as Write;
+  (Socket.prototype as unknown as { write: Write }).write = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
+    const frames = chunk instanceof Uint8Array ? serverFrames(chunk) : null;
+    if (frames) {
+      frameWrites.push(frames.length);
+      for (const f of frames) checkSent(f);
+    }
+    return write.call(this, chunk, ...rest);
+  };
+  restoreSend = () => {
+    (WebSocket.prototype as unknown as { send: Send }).send = send;
+    (Socket.prototype as unknown as { write: Write }).write = write;
+  };
 });
 
 afterAll(async () => {
@@ -86,12 +139,14 @@ afterAll(async () => {
 
 beforeEach(() => {
   commits.length = 0;
+  commitTimes.length = 0;
+  frameWrites.length = 0;
   violations.length = 0;
 });
 
 /** A device of w0001 on a raw socket (no compression: its frames leave at once), with its own Yjs client. */
 async function device(node: string): Promise<{ raw: RawClient; actor: Actor; report(text: string): { event: CaseEvent; message: Uint8Array } }> {
-  const raw = new RawClient(RawClient.url(server.wsBase, DOC, tokens.w0001), { perMessageDeflate: false });
+  const raw = new RawClient(RawClient.url(current.wsBase, DOC, tokens.w0001), { perMessageDeflate: false });
   open.push({ destroy: () => raw.ws.terminate() });
   await raw.open();
   await waitFor(raw, () => raw.count(MSG_ACK) >= 1, 'first ACK');
@@ -127,7 +182,7 @@ function burst(frames: Array<[RawClient, Uint8Array]>): void {
 }
 
 async function watcher(): Promise<SyncClient> {
-  const w = new SyncClient(server.wsBase, DOC, tokens.town01);
+  const w = new SyncClient(current.wsBase, DOC, tokens.town01);
   open.push(w);
   await w.synced();
   return w;
@@ -232,5 +287,59 @@ describe('group commit', () => {
     const again = await device('gc-f2');
     burst([[again.raw, lost[0]!.message]]);
     await town.hasEvents([lost[0]!.event.id]);
+  });
+});
+
+describe('commit pacing of a busy relay', () => {
+  // Busy after 3 commits within 10 s; then a burst waits until 600 ms after the previous commit began.
+  const SPACING = 600;
+  let paced: TestServer;
+  let serverTokens: typeof tokens;
+  beforeAll(async () => {
+    paced = await startTestServer({ commitPacing: { busyCommits: 3, windowMs: 10_000, spacingMs: SPACING } });
+    instrument(paced);
+    current = paced;
+    serverTokens = tokens;
+    tokens = { w0001: await login(paced.url, 'w0001'), town01: await login(paced.url, 'town01'), county: await login(paced.url, 'county') };
+  });
+  afterAll(async () => {
+    current = server;
+    tokens = serverTokens;
+    await paced?.stop();
+  });
+
+  it('a busy relay holds its next burst open until its spacing: updates arriving meanwhile share one commit and one write per connection', async () => {
+    const town = await watcher();
+    const a = await device('pace-a');
+    const b = await device('pace-b');
+    // Three commits, one update each: the relay is busy now.
+    for (const [i, d] of [a, a, b].entries()) {
+      const acks = d.raw.count(MSG_ACK);
+      d.raw.send(d.report(`预热 ${i}`).message);
+      await waitFor(d.raw, () => d.raw.count(MSG_ACK) > acks, 'warm-up ACK');
+    }
+    expect(commits.map((c) => c.length)).toEqual([1, 1, 1]);
+    const warm = commitTimes.at(-1)!;
+    frameWrites.length = 0;
+
+    // Three updates from two devices, each in its own poll phase (the event loop is free between them).
+    const later = [a.report('第一条'), b.report('第二条'), a.report('第三条')];
+    const acksA = a.raw.count(MSG_ACK);
+    const acksB = b.raw.count(MSG_ACK);
+    for (const [i, u] of later.entries()) {
+      const from = i === 1 ? b : a;
+      from.raw.send(u.message);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await waitFor(a.raw, () => a.raw.count(MSG_ACK) >= acksA + 2, 'ACKs of both of a');
+    await waitFor(b.raw, () => b.raw.count(MSG_ACK) >= acksB + 1, 'ACK of b');
+    await town.hasEvents(later.map((u) => u.event.id));
+
+    // One transaction for the three, begun no sooner than the spacing after the warm-up's last.
+    expect(commits.slice(3).map((c) => c.length)).toEqual([3]);
+    expect(commitTimes[3]! - warm).toBeGreaterThanOrEqual(SPACING - 1);
+    // The watcher got the three updates in one socket write.
+    expect(Math.max(...frameWrites)).toBeGreaterThanOrEqual(3);
+    expect(violations).toEqual([]);
   });
 });
