@@ -22,7 +22,9 @@
  *   burst is committed (`flushFor`: a sync step 1 answer, an attach, HTTP reads and writes, unloading). If the
  *   commit fails, none of the burst is stored: the docs it touched are reloaded from the store in place (their
  *   connections stay, and were sent nothing of it), and its senders are treated as on a failed write (disk full:
- *   ignored, closed after STORE_FULL_CLOSE_MS with 1013; otherwise closed with 1011).
+ *   ignored, closed after STORE_FULL_CLOSE_MS with 1013; otherwise closed with 1011). A busy relay paces its
+ *   commits (`CommitPacing`): the burst stays open until a spacing after the previous commit, and what each socket is
+ *   sent of a burst leaves in one write (`corked`).
  * - Server-side writes (HTTP API) commit at once, one row each: flush the burst, inspect, commit, apply, broadcast.
  * - Every accepted case event gets a receipt (src/domain/receipts.ts) in the doc's `receipts` array, written by
  *   the relay in the same store row as the update that carried the event: its receipt time, the author's
