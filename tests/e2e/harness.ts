@@ -2,11 +2,11 @@
  * End-to-end harness: the real relay (in this process, port 0, temporary DATA_DIR, demo county) serving the
  * production build, and Debian's chromium driven by playwright-core. Nothing is downloaded.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { startServer, type RunningServer } from '../../server/app.ts';
 import type { Logger } from '../../server/log.ts';
 import { storedParts } from '../../server/store.ts';
@@ -40,8 +40,14 @@ export interface StartOptions {
   dataFiles?: Record<string, Uint8Array>;
 }
 
+/**
+ * The relay on a DATA_DIR of its own: a copy of the demo county seeded once per run (tests/setup/build-app.ts), so
+ * what a test writes stays in its file. The county's times (cases due, 24 h deadlines, overdue visits) count from
+ * that seed, at the start of the run: as on a demo relay that has been up for the run's minutes.
+ */
 export async function startApp(opts: StartOptions = {}): Promise<App> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gridlink-e2e-'));
+  await cp(inject('e2eTemplateDir'), dataDir, { recursive: true });
   for (const [name, bytes] of Object.entries(opts.dataFiles ?? {})) await writeFile(join(dataDir, name), bytes);
   const log: Logger = { info: () => {}, warn: (m) => console.warn(m), error: (m, e) => console.error(m, e ?? '') };
   const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', demo: true, log });
