@@ -189,20 +189,21 @@ export interface RelayOptions {
 }
 
 /**
- * Pacing of a busy relay's commits (`commitDelay`, like PostgreSQL's commit_delay with commit_siblings): once
- * `busyCommits` commits began within the last `windowMs`, a burst is committed no sooner than `spacingMs` after the
- * previous commit began, so what arrives meanwhile joins it: one transaction and fsync, one ACK per doc, one socket
- * write per connection for several updates. A relay below that rate commits at its next check phase, so its latency
- * is unchanged; a busy one adds at most `spacingMs` to an update's way through it.
+ * Pacing of a busy relay's commits (`commitDelay`, like PostgreSQL's commit_delay with commit_siblings): while
+ * `busyUpdates` accepted updates arrived within the last `windowMs`, a burst is committed no sooner than `spacingMs`
+ * after the previous commit began, so what arrives meanwhile joins it: one transaction and fsync, one ACK per doc,
+ * one socket write per connection for several updates. Busy is judged by arrivals, not commits, so the pacing holds
+ * for as long as the load does. A relay below that rate commits at its next check phase, so its latency is
+ * unchanged; a busy one adds at most `spacingMs` to an update's way through it.
  */
 export interface CommitPacing {
-  busyCommits: number;
+  busyUpdates: number;
   windowMs: number;
   spacingMs: number;
 }
 
-/** The default: busy past 100 commits a second, then at most 100 commits a second (bench: `--only=relay`). */
-export const COMMIT_PACING: CommitPacing = { busyCommits: 25, windowMs: 250, spacingMs: 10 };
+/** The default: busy past 100 updates a second, then at most one commit every 25 ms (bench: `--only=relay`). */
+export const COMMIT_PACING: CommitPacing = { busyUpdates: 25, windowMs: 250, spacingMs: 10 };
 
 /** Message and byte budgets of a socket or of a user. */
 interface Budget {
@@ -368,8 +369,11 @@ export class Relay {
   private batch: Batch | null = null;
   private batchTimer: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | null = null;
   private readonly pacing: CommitPacing;
-  /** When the last `pacing.busyCommits` commits began (a ring, `commitDelay`), and how many commits there were. */
-  private readonly commitStarts: Float64Array;
+  /** When the last `pacing.busyUpdates` updates were staged (a ring, `commitDelay`), and how many were. */
+  private readonly stagedAt: Float64Array;
+  private staged = 0;
+  /** When the last commit of a burst began, and how many there were. */
+  private lastCommitAt = 0;
   private commits = 0;
   /**
    * While a burst's deliveries are sent (`flushBatch`): the prebuilt frames for each socket, written as one buffer
@@ -380,7 +384,7 @@ export class Relay {
   constructor(private readonly opts: RelayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.pacing = opts.commitPacing ?? COMMIT_PACING;
-    this.commitStarts = new Float64Array(this.pacing.busyCommits);
+    this.stagedAt = new Float64Array(this.pacing.busyUpdates);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: opts.maxMessageBytes,
@@ -1241,6 +1245,8 @@ export class Relay {
     batch.out.push({ conn: a.origin as Conn, accepted: a });
     batch.docs.add(a.doc);
     batch.bytes += a.stored.byteLength;
+    const now = performance.now();
+    this.stagedAt[this.staged++ % this.pacing.busyUpdates] = now;
     if (a.doc.kind.kind === 'org' || batch.accepted.length >= BATCH_MAX_UPDATES || batch.bytes >= BATCH_MAX_BYTES) {
       // The ACK of this update must follow it: the caller queues it after the flush, where it is sent at once.
       this.flushBatch();
@@ -1251,19 +1257,15 @@ export class Relay {
       this.batchTimer = null;
       this.flushBatch();
     };
-    const delay = this.commitDelay();
+    const delay = this.commitDelay(now);
     this.batchTimer = delay > 0 ? { timeout: setTimeout(flush, delay) } : { immediate: setImmediate(flush) };
   }
 
   /** Milliseconds to hold a new burst open before its commit (0: commit at the next check phase). See CommitPacing. */
-  private commitDelay(): number {
-    const { busyCommits, windowMs, spacingMs } = this.pacing;
-    if (this.commits < busyCommits) return 0;
-    const now = performance.now();
-    const oldest = this.commitStarts[this.commits % busyCommits]!;
-    if (now - oldest > windowMs) return 0;
-    const last = this.commitStarts[(this.commits - 1) % busyCommits]!;
-    return Math.max(0, Math.ceil(last + spacingMs - now));
+  private commitDelay(now: number): number {
+    const { busyUpdates, windowMs, spacingMs } = this.pacing;
+    if (this.staged < busyUpdates || now - this.stagedAt[this.staged % busyUpdates]! > windowMs) return 0;
+    return Math.max(0, Math.ceil(this.lastCommitAt + spacingMs - now));
   }
 
   /** Commits of update bursts since the relay started (the benchmark's updates per commit). */
@@ -1289,7 +1291,8 @@ export class Relay {
       else clearTimeout(this.batchTimer.timeout);
     }
     this.batchTimer = null;
-    this.commitStarts[this.commits++ % this.pacing.busyCommits] = performance.now();
+    this.lastCommitAt = performance.now();
+    this.commits++;
     const shared = this.opts.store.shared;
     try {
       if (shared) {

@@ -51,8 +51,19 @@ beforeAll(async () => {
 
 afterAll(() => closeAll(contexts, browser, app));
 
-/** Two animation frames: the layout after a viewport or font-size change has been drawn. */
-const frames = (page: Page) => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+/**
+ * Two animation frames: the layout after a viewport or font-size change has been drawn. At most a second: a page
+ * that draws no frame (not visible to the compositor) must not stall the walk; the checks that follow read layout,
+ * which the browser computes on demand.
+ */
+const frames = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<void>((r) => {
+        setTimeout(r, 1000);
+        requestAnimationFrame(() => requestAnimationFrame(() => r()));
+      }),
+  );
 
 /** Touch targets under `min`x`min` CSS px (44; 60 in 长辈版; see the file's comment), as `WxH element`. */
 function smallTargets(page: Page, min = 44): Promise<string[]> {

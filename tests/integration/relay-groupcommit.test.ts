@@ -291,12 +291,12 @@ describe('group commit', () => {
 });
 
 describe('commit pacing of a busy relay', () => {
-  // Busy after 3 commits within 10 s; then a burst waits until 600 ms after the previous commit began.
+  // Busy after 3 updates within 10 s; then a burst waits until 600 ms after the previous commit began.
   const SPACING = 600;
   let paced: TestServer;
   let serverTokens: typeof tokens;
   beforeAll(async () => {
-    paced = await startTestServer({ commitPacing: { busyCommits: 3, windowMs: 10_000, spacingMs: SPACING } });
+    paced = await startTestServer({ commitPacing: { busyUpdates: 3, windowMs: 10_000, spacingMs: SPACING } });
     instrument(paced);
     current = paced;
     serverTokens = tokens;
@@ -312,7 +312,7 @@ describe('commit pacing of a busy relay', () => {
     const town = await watcher();
     const a = await device('pace-a');
     const b = await device('pace-b');
-    // Three commits, one update each: the relay is busy now.
+    // Three updates, one commit each: the relay is busy now (the third already waited for its spacing).
     for (const [i, d] of [a, a, b].entries()) {
       const acks = d.raw.count(MSG_ACK);
       d.raw.send(d.report(`预热 ${i}`).message);
