@@ -203,7 +203,7 @@ export interface CommitPacing {
 }
 
 /** The default: busy past 100 updates a second, then at most one commit every 25 ms (bench: `--only=relay`). */
-export const COMMIT_PACING: CommitPacing = { busyUpdates: 25, windowMs: 250, spacingMs: 10 };
+export const COMMIT_PACING: CommitPacing = { busyUpdates: 25, windowMs: 250, spacingMs: 25 };
 
 /** Message and byte budgets of a socket or of a user. */
 interface Budget {
