@@ -377,7 +377,7 @@ export class Relay {
   private commits = 0;
   /**
    * While a burst's deliveries are sent (`flushBatch`): the prebuilt frames for each socket, written as one buffer
-   * per socket at the end (`uncork`), so several updates of a burst cost one write to a connection.
+   * per socket at the end (`writeCorked`), so several updates of a burst cost one write to a connection.
    */
   private corked: Map<Sock, Framed[]> | null = null;
 
@@ -1313,9 +1313,11 @@ export class Relay {
       return;
     }
     // Durable: now the peers, the authors, the listeners. One ACK per doc: its state vector is the same for all.
-    // Several updates: what each socket is sent is written to it at once (`corked`).
+    // Several updates: what each socket is sent is written to it at once (`corked`). A commit made while these
+    // deliveries run (a listener's server-side write) sends into the same gathering, written out here.
     const acks = new Map<LoadedDoc, Uint8Array>();
-    if (batch.accepted.length > 1) this.corked = new Map();
+    const cork = batch.accepted.length > 1 && !this.corked;
+    if (cork) this.corked = new Map();
     try {
       for (const o of batch.out) {
         if ('accepted' in o) this.afterDurable(o.accepted);
@@ -1330,8 +1332,8 @@ export class Relay {
         }
       }
     } finally {
-      const corked = this.corked;
-      this.corked = null;
+      const corked = cork ? this.corked : null;
+      if (cork) this.corked = null;
       if (corked) for (const [sock, frames] of corked) this.writeCorked(sock, frames);
     }
     for (const doc of batch.docs) this.changed(doc, true);
