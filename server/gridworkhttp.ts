@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { foldCare, gridCoverage } from '../src/domain/care.ts';
-import { careDocName, docAccess, partyDocName, patrolsDocName, peopleDocName } from '../src/domain/docs.ts';
+import { careDocName, docAccess, partyDocName, partyDocTown, patrolsDocName, peopleDocName } from '../src/domain/docs.ts';
 import { foldParty, partyPlaces } from '../src/domain/party.ts';
 import { foldPatrols, patrolFigures, patrolFiguresToJson } from '../src/domain/patrols.ts';
 import { foldPeople } from '../src/domain/people.ts';
@@ -69,7 +69,7 @@ export async function careCoverageRoute(req: IncomingMessage, res: ServerRespons
   const asOfMs = Math.min(query.nowMs, period.toMs - 1);
   const towns = [...new Set(grids.map((g) => org.index.grid(g)!.townId))];
   const parties = await cachedFolds(ctx, 'party', towns.map(partyDocName), '', (events, name) =>
-    foldParty(events ?? [], (id) => org.index.user(id), partyPlaces(org.index, name.slice('party.'.length))),
+    foldParty(events ?? [], (id) => org.index.user(id), partyPlaces(org.index, partyDocTown(name) ?? '')),
   );
   const people = await cachedFolds(ctx, 'people', grids.map(peopleDocName), '', (events) => foldPeople(events ?? []));
   const cares = await cachedFolds(ctx, 'care', grids.map(careDocName), '', (events) => foldCare(events ?? []));

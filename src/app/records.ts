@@ -7,7 +7,7 @@
  */
 import type { ReadonlySignal } from '@preact/signals';
 import type { Decision } from '../domain/commands.ts';
-import { careDocName, idNumbersDocName, partyDocName, patrolsDocName, peopleDocName, trainingDocName } from '../domain/docs.ts';
+import { careDocName, idNumbersDocName, partyDocName, partyDocTown, patrolsDocName, peopleDocName, trainingDocName } from '../domain/docs.ts';
 import { buildCareIndex, foldCare, parseCareEvent, partyVisits, peopleVisits, withVisits, type CareData, type CareEventType, type CareIndex, type CareState } from '../domain/care.ts';
 import { foldPatrols, parsePatrolEvent, type PatrolData, type PatrolEventType, type PatrolState } from '../domain/patrols.ts';
 import { foldTraining, parseTrainingEvent, type TrainingData, type TrainingEventType, type TrainingState } from '../domain/training.ts';
@@ -203,7 +203,7 @@ export function createRecordsApi(deps: {
     const org = deps.org();
     if (!name || !org || !sync.access(name)) return null;
     const events = sync.events(name);
-    return foldOn(`party:${name}`, [events, org], () => foldParty(events, (id) => org.user(id), partyPlaces(org, name.slice('party.'.length))));
+    return foldOn(`party:${name}`, [events, org], () => foldParty(events, (id) => org.user(id), partyPlaces(org, partyDocTown(name) ?? '')));
   };
   const party = (): PartyState | null => partyIn(partyName());
 
@@ -302,9 +302,9 @@ export function createRecordsApi(deps: {
       return sync.append(idName, idEvent.event) ? saved : { ok: false, error: 'forbidden' };
     },
     recordVisit: (gridId, householdId, note) => appendPeople(gridId, 'visit_recorded', { householdId, note }),
-    partyTownId: () => partyName()?.slice('party.'.length) ?? null,
+    partyTownId: () => partyDocTown(partyName() ?? ''),
     party,
-    partyTowns: () => partyNames().map((n) => n.slice('party.'.length)).sort(),
+    partyTowns: () => partyNames().flatMap((n) => partyDocTown(n) ?? []).sort(),
     partyOf: (townId) => partyIn(partyDocName(townId)),
     partyAct: (type, data) => api.partyActIn(api.partyTownId() ?? '', type, data),
     partyActIn: (townId, type, data) => {

@@ -88,6 +88,11 @@ export function peopleDocName(gridId: string): string {
 export function partyDocName(townId: string): string {
   return `party.${townId}`;
 }
+
+/** The town of a party doc's name (`party.t01` -> `t01`); null for any other name. */
+export function partyDocTown(name: string): string | null {
+  return PARTY_DOC.exec(name)?.[1] ?? null;
+}
 export function idNumbersDocName(gridId: string): string {
   return `idnumbers.${gridId}`;
 }
