@@ -202,8 +202,13 @@ export interface CommitPacing {
   spacingMs: number;
 }
 
-/** The default: busy past 100 updates a second, then at most one commit every 25 ms (bench: `--only=relay`). */
-export const COMMIT_PACING: CommitPacing = { busyUpdates: 25, windowMs: 250, spacingMs: 25 };
+/**
+ * The default: busy past 100 updates a second, then at most one commit every 100 ms. At the benchmark's saturation
+ * (284 updates/s over 13 docs, `--only=relay`) about 24 updates share a commit and a connection gets about 2 in one
+ * write; at 25 ms it was 7 and 1. The price is up to 100 ms on an update's way through a busy relay, against round
+ * trips of 1,400 ms on the 2G links the app is built for.
+ */
+export const COMMIT_PACING: CommitPacing = { busyUpdates: 25, windowMs: 250, spacingMs: 100 };
 
 /** Message and byte budgets of a socket or of a user. */
 interface Budget {
@@ -375,6 +380,8 @@ export class Relay {
   /** When the last commit of a burst began, and how many there were. */
   private lastCommitAt = 0;
   private commits = 0;
+  /** Socket writes of framed messages (`writeCount`). */
+  private writes = 0;
   /**
    * While a burst's deliveries are sent (`flushBatch`): the prebuilt frames for each socket, written as one buffer
    * per socket at the end (`writeCorked`), so several updates of a burst cost one write to a connection.
@@ -1261,16 +1268,26 @@ export class Relay {
     this.batchTimer = delay > 0 ? { timeout: setTimeout(flush, delay) } : { immediate: setImmediate(flush) };
   }
 
+  /** Whether `pacing.busyUpdates` updates arrived within the last `pacing.windowMs` (CommitPacing). */
+  private busy(now: number): boolean {
+    const { busyUpdates, windowMs } = this.pacing;
+    return this.staged >= busyUpdates && now - this.stagedAt[this.staged % busyUpdates]! <= windowMs;
+  }
+
   /** Milliseconds to hold a new burst open before its commit (0: commit at the next check phase). See CommitPacing. */
   private commitDelay(now: number): number {
-    const { busyUpdates, windowMs, spacingMs } = this.pacing;
-    if (this.staged < busyUpdates || now - this.stagedAt[this.staged % busyUpdates]! > windowMs) return 0;
-    return Math.max(0, Math.ceil(this.lastCommitAt + spacingMs - now));
+    if (!this.busy(now)) return 0;
+    return Math.max(0, Math.ceil(this.lastCommitAt + this.pacing.spacingMs - now));
   }
 
   /** Commits of update bursts since the relay started (the benchmark's updates per commit). */
   commitCount(): number {
     return this.commits;
+  }
+
+  /** Socket writes of framed messages since the relay started (the benchmark's deliveries per write). */
+  writeCount(): number {
+    return this.writes;
   }
 
   /** Commit the open batch if `doc` has updates in it (before anything reads the doc for the outside). */
@@ -1797,6 +1814,7 @@ export class Relay {
       this.uncorkSock(sock);
     }
     if (!m.frame || !writeFrame(ws, m.frame)) ws.send(m.payload);
+    this.writes++;
     this.checkBuffered(sock);
   }
 
@@ -1805,7 +1823,11 @@ export class Relay {
     const ws = sock.ws;
     if (ws.readyState !== WebSocket.OPEN) return;
     const whole = frames.length === 1 ? frames[0]!.frame! : Buffer.concat(frames.map((f) => f.frame!));
-    if (!writeFrame(ws, whole)) for (const f of frames) ws.send(f.payload);
+    if (writeFrame(ws, whole)) this.writes++;
+    else {
+      for (const f of frames) ws.send(f.payload);
+      this.writes += frames.length;
+    }
     this.checkBuffered(sock);
   }
 

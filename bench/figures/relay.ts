@@ -171,7 +171,9 @@ export async function relayFigure(opts: { clients: number; seconds: number; perT
       const c1 = await server.metrics();
       const cpuS = (c1.cpuMs - c0.cpuMs) / 1000;
       const commits = (c1.extra.commits ?? NaN) - (c0.extra.commits ?? NaN);
-      const perCommit = commits > 0 ? `, ${(sat.sentUpdates / commits).toFixed(2)} updates per commit` : '';
+      const writes = (c1.extra.writes ?? NaN) - (c0.extra.writes ?? NaN);
+      const compactions = (c1.extra.compactions ?? NaN) - (c0.extra.compactions ?? NaN);
+      const perCommit = commits > 0 ? `, ${(sat.sentUpdates / commits).toFixed(2)} updates per commit, ${(sat.deliveries / writes).toFixed(2)} deliveries per socket write, ${compactions} compactions` : '';
       log(`  ${kind.name}: saturation ${sat.deliveries} deliveries, ${cpuS.toFixed(1)} CPU s (${(sat.deliveries / (sat.ms / 1000 + 2)).toFixed(0)}/s wall${perCommit}), latency p50 ${percentile(sat.latencies, 50).toFixed(1)} ms, p99 ${percentile(sat.latencies, 99).toFixed(1)} ms`);
       await server.resetEventLoop();
       const storm = await gen.ask<StormResult>('storm', STORM_SPREAD_MS);

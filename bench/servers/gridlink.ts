@@ -25,7 +25,17 @@ const server = await startServer({
   log: quietLogger,
 });
 // `loadedDocs`: the docs in memory (the soak checks that idle docs are unloaded, bench/figures/soak.ts).
-installMetricsHook(() => ({ connections: server.relay.connectionCount(), loadedDocs: server.relay.loadedDocs().length, commits: server.relay.commitCount() }));
+// `commits`, `writes`, `compactions`: the saturation phase's updates per commit, deliveries per socket write, and
+// compactions during it (bench/figures/relay.ts).
+let compactions = 0;
+server.relay.events.on('compacted', () => compactions++);
+installMetricsHook(() => ({
+  connections: server.relay.connectionCount(),
+  loadedDocs: server.relay.loadedDocs().length,
+  commits: server.relay.commitCount(),
+  writes: server.relay.writeCount(),
+  compactions,
+}));
 process.stdout.write(`listening ${server.url}\n`);
 const stop = () => void server.close().finally(() => process.exit(0));
 process.on('SIGTERM', stop);
