@@ -480,10 +480,10 @@ export class Relay {
     return this.socks.size;
   }
 
-  /** Bytes waiting unsent to all sockets (diagnostics, tests). */
-  bufferedBytes(): number {
+  /** Bytes waiting unsent to all sockets, or to one account's (diagnostics, tests). */
+  bufferedBytes(userId?: string): number {
     let n = 0;
-    for (const s of this.socks) n += s.ws.bufferedAmount;
+    for (const s of this.socks) if (userId === undefined || s.user.id === userId) n += s.ws.bufferedAmount;
     return n;
   }
 
@@ -1913,7 +1913,12 @@ export class Relay {
     sock.ws.resume();
   }
 
-  /** Close the socket at its token's expiry (4401: the app renews its token and reconnects). */
+  /**
+   * Close the socket at its token's expiry (4401: the app renews its token and reconnects). The timer stays ref'd:
+   * Node keeps a list per timer duration, and drops the list of a cleared timer only if it was ref'd; an unref'd
+   * one's list stays until its duration has passed, so every closed socket (each with an expiry of its own, hours
+   * away) would leave one behind for up to the token's lifetime. The socket's close clears it.
+   */
   private armExpiry(sock: Sock): void {
     if (sock.expMs === null) return;
     const left = sock.expMs - this.now();
@@ -1922,7 +1927,6 @@ export class Relay {
       sock.expiryTimer = null;
       this.armExpiry(sock);
     }, Math.min(left, 2 ** 31 - 1));
-    sock.expiryTimer.unref();
   }
 
   private expireIfDue(sock: Sock): boolean {
