@@ -290,19 +290,19 @@ describe('a big doc under sync-request floods and slow readers', () => {
       for (const s of slow) for (let i = 0; i < 100; i++) s.sendDoc(fullSyncRequest());
       await until(
         () => {
-          peak = Math.max(peak, server.relay.bufferedBytes());
+          peak = Math.max(peak, server.relay.bufferedBytes('town01'));
           rssPeak = Math.max(rssPeak, rssMb());
           return slowClosed.length === slow.length;
         },
         'every slow reader closed',
       ).catch((err: Error) => {
         const seen = slow.map((s) => s.closed?.code ?? `open, ${s.receivedBytes} bytes read`).join('; ');
-        throw new Error(`${err.message}: ${slowClosed.length} closed as slow, sockets: ${seen}, unsent ${server.relay.bufferedBytes()}`);
+        throw new Error(`${err.message}: ${slowClosed.length} closed as slow, sockets: ${seen}, unsent ${server.relay.bufferedBytes('town01')}`);
       });
       for (const s of slow) s.tcp.resume();
       const codes = await Promise.all(slow.map((s) => s.closedWith('slow reader close').then((c) => c.code)));
       console.log(
-        `4 sockets that stopped reading: peak unsent ${(peak / 1024 / 1024).toFixed(2)} MiB in all (limit ${max / 1024 / 1024} MiB each); ` +
+        `4 sockets that stopped reading: peak unsent ${(peak / 1024 / 1024).toFixed(2)} MiB to them in all (limit ${max / 1024 / 1024} MiB each); ` +
           `RSS ${rss0.toFixed(0)} -> peak ${rssPeak.toFixed(0)} MB; close codes ${codes.join(', ')}`,
       );
       expect(codes).toEqual(slow.map(() => CLOSE_SLOW_READER));
