@@ -54,10 +54,17 @@ export interface SoakOptions {
   log: (m: string) => void;
 }
 
-export function soakOptions(quick: boolean): Omit<SoakOptions, 'log'> {
-  return quick
+/**
+ * 10 minutes (2 with `quick`); `seconds` sets another length (whole storm periods; the kill -9 stays in the middle),
+ * for a soak long enough to tell a relay's settling after its restart from a slow leak.
+ */
+export function soakOptions(quick: boolean, seconds?: number): Omit<SoakOptions, 'log'> {
+  const o = quick
     ? { clients: 200, seconds: 120, stormEvery: 20, killAt: 60, warmup: 20, workerCases: 300, perTown: 150 }
     : { clients: 1000, seconds: 600, stormEvery: 60, killAt: 300, warmup: 60, workerCases: 2000, perTown: 1540 };
+  if (seconds === undefined) return o;
+  const periods = Math.max(4, Math.round(seconds / o.stormEvery));
+  return { ...o, seconds: periods * o.stormEvery, killAt: Math.floor(periods / 2) * o.stormEvery };
 }
 
 export interface Sample {

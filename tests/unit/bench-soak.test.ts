@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { periodMedians, pooledSlope } from '../../bench/figures/soak.ts';
+import { periodMedians, pooledSlope, soakOptions } from '../../bench/figures/soak.ts';
 import { ROOT } from '../../bench/lib/build.ts';
 import { benchOrg } from '../../bench/lib/data.ts';
 import { BENCH_JWT_SECRET, BENCH_PASSWORD, SEED_CLIENT } from '../../bench/lib/datadir.ts';
@@ -46,6 +46,13 @@ describe('bench soak', () => {
       { t: 3.5, y: 290, group: 1 },
     ]);
     expect(pooledSlope(periods)).toBe(0);
+  });
+
+  it('a soak of another length keeps whole storm periods and its kill -9 in the middle', () => {
+    expect(soakOptions(false)).toMatchObject({ seconds: 600, killAt: 300, stormEvery: 60 });
+    expect(soakOptions(false, 3600)).toMatchObject({ seconds: 3600, killAt: 1800, stormEvery: 60, clients: 1000 });
+    expect(soakOptions(false, 3630)).toMatchObject({ seconds: 3660, killAt: 1800 });
+    expect(soakOptions(true, 10)).toMatchObject({ seconds: 80, killAt: 40, stormEvery: 20 });
   });
 
   it('the bench relay process reports the docs it holds, and none once they are idle', async () => {
