@@ -17,6 +17,10 @@
  *   with each storm, and the GC after a storm's reconnects drops RSS by up to 40 MB for a few samples in some periods
  *   and not in others: over raw samples a dip near the start of a window reads as growth (2.4 MB/min in a run whose
  *   per-period medians rose 0.6). The raw-sample slope is in the note.
+ * - The V8 heap after a full GC once per storm period, GC_AT of the way from one storm to the next (the relay runs
+ *   with --expose-gc; a full GC of some 150 MB pauses it for a tenth of a second once a minute): what the relay
+ *   holds, without the garbage of the moment, so a leak shows as a slope, next to what the docs gain by right (every
+ *   accepted event stays in its doc; the note gives the events per minute).
  * - After the load: every client's state vector against the relay's (read from the store once the relay stopped),
  *   then the clients close and the relay must unload every doc within its idle period (IDLE_UNLOAD_MS, the relay's
  *   default 30 s, plus a margin), read through the hook (`Relay.loadedDocs`); and every acknowledged update of
@@ -39,6 +43,8 @@ import { loadClients, makeWriters, relayDocs, startLoadGen, storedStateVectors, 
  */
 const WRITE_RATE = 5;
 const RSS_EVERY_MS = 5000;
+/** Where in each storm period the heap is read after a full GC: after the storm's reconnects have settled. */
+const GC_AT = 0.75;
 const IDLE_UNLOAD_MS = DEFAULTS.idleUnloadMs;
 const MB = 2 ** 20;
 
@@ -124,11 +130,14 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
 
   const env = { DATA_DIR: data.dataDir, STATIC_DIR: join(OUT, 'none'), JWT_SECRET: BENCH_JWT_SECRET, IDLE_UNLOAD_MS: String(IDLE_UNLOAD_MS), HTTP_MAX_CONNS_PER_ADDRESS: '0' };
   const script = join(ROOT, 'bench/servers/gridlink.ts');
-  let server: ServerProc | null = await startServerProc(script, env, { name: 'gridlink relay', nodeArgs: [...RELAY_NODE_ARGS] });
+  const nodeArgs = [...RELAY_NODE_ARGS, '--expose-gc'];
+  let server: ServerProc | null = await startServerProc(script, env, { name: 'gridlink relay', nodeArgs });
   const port = server.port;
   let gen: LoadGen | null = null;
   let sampler: NodeJS.Timeout | null = null;
   const samples: Sample[] = [];
+  /** The heap after a full GC, once per storm period (GC_AT). */
+  const gcHeap: Sample[] = [];
   let proc = 0;
   try {
     const setupFile = join(OUT, 'loadgen-soak.json');
@@ -165,7 +174,7 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
         if (open > 0) throw new Error(`${open} sockets still open 15 s after kill -9`);
         const ackedAtKill = new Map(await gen.ask<StateVector>('acked'));
         proc++;
-        server = await startServerProc(script, { ...env, PORT: String(port) }, { name: 'gridlink relay (restarted)', nodeArgs: [...RELAY_NODE_ARGS] });
+        server = await startServerProc(script, { ...env, PORT: String(port) }, { name: 'gridlink relay (restarted)', nodeArgs });
         const restartMs = performance.now() - killedAt;
         const storm = await gen.ask<StormResult>('storm', STORM_SPREAD_MS);
         storms.push({ ...storm, at: s, restart });
@@ -183,6 +192,12 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
         storms.push({ ...(await gen.ask<StormResult>('storm', STORM_SPREAD_MS)), at: s, restart });
       }
       const st = storms[storms.length - 1]!;
+      if (s + opts.stormEvery < opts.seconds) {
+        await sleep(Math.max(0, (s + GC_AT * opts.stormEvery - at()) * 1000));
+        await server.gc();
+        const m = await server.metrics();
+        gcHeap.push({ t: at(), rss: m.rss, heap: m.heapUsed, process: proc });
+      }
       log(`  soak ${s} s: storm ${st.synced}/${st.total} synced, ${(st.fromLastJoinMs / 1000).toFixed(2)} s from the last join (${(st.ms / 1000).toFixed(1)} s from the first), each client's join to sync p99 ${st.clientP99Ms.toFixed(0)} ms`);
     }
     const load = await loading;
@@ -227,6 +242,8 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
     const slope = pooledSlope(periods);
     const rawSlope = pooledSlope(steady.map((p) => ({ t: p.t / 60, y: p.rss / MB, group: p.process })));
     const heapPeriods = periodMedians(samples, opts, (x) => x.heap ?? NaN);
+    const gcPoints = periodMedians(gcHeap, opts, (x) => x.heap ?? NaN);
+    log(`  soak: heap MB after a full GC, once a period: ${gcHeap.map((p) => `${p.process ? '*' : ''}${((p.heap ?? NaN) / MB).toFixed(1)}`).join(' ')}`);
     const maxRss = Math.max(...samples.map((p) => p.rss)) / MB;
     const range = (proc: number) => {
       const ps = steady.filter((p) => p.process === proc);
@@ -246,6 +263,14 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
         unit: 'MB/min',
         budget: '<= 1',
         note: `${where}; least squares over the median RSS of each ${opts.stormEvery} s storm period (${periods.map((p) => `${p.group ? '*' : ''}${p.y.toFixed(0)}`).join(' ')} MB; * after kill -9), the first ${opts.warmup} s of each process left out, one intercept per process; over the ${steady.length} raw samples (every ${RSS_EVERY_MS / 1000} s) ${rawSlope.toFixed(2)} MB/min: ${range(0)}; ${range(1)}; V8 heap in use, same periods: ${heapPeriods.map((p) => `${p.group ? '*' : ''}${p.y.toFixed(0)}`).join(' ')} MB, slope ${pooledSlope(heapPeriods).toFixed(2)} MB/min`,
+      }),
+      // No budget: the docs keep every accepted event (about 1 KB of heap each, measured by loading the docs of a
+      // soak's store before and after), so a part of this slope is data by right; the rest is what a leak would be.
+      figure({
+        name: 'soak: relay heap after a full GC, slope after warm-up',
+        value: pooledSlope(gcPoints),
+        unit: 'MB/min',
+        note: `${where}; ${(load.sentUpdates / (opts.seconds / 60)).toFixed(0)} events accepted a minute; one full GC ${GC_AT * opts.stormEvery} s after each storm: ${gcPoints.map((p) => `${p.group ? '*' : ''}${p.y.toFixed(1)}`).join(' ')} MB (* after kill -9), the first ${opts.warmup} s of each process left out, one intercept per process`,
       }),
       figure({ name: 'soak: relay RSS max', value: maxRss, unit: 'MB', note: `${where}; ${samples.length} samples` }),
       figure({
