@@ -25,6 +25,9 @@ try {
     // A millisecond apart: each socket's expiry is then a different duration away.
     await new Promise((r) => setTimeout(r, 2));
   }
+  // Open on both ends: the relay counts a socket at its handshake, before the client has read the answer, and a
+  // close() before the client's open fails that socket instead of closing it.
+  await Promise.all(socks.map((s) => (s.readyState === WebSocket.OPEN ? null : new Promise((open, fail) => (s.once('open', open), s.once('error', fail))))));
   await until(() => server.relay.socketCount() === SOCKETS, 'every socket open on the relay');
   const open = lists();
   for (const s of socks) s.close();
