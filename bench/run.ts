@@ -13,8 +13,9 @@
  * `--relay-servers=gridlink,hocuspocus` runs only the named servers of the relay figure (a quicker comparison).
  * The fuzz group (issue 16) runs the relay fuzzer for 5 minutes (1 with --quick; `--fuzz-seconds=<s>`, `--fuzz-seed=<n>`).
  * The soak group (issue 16: 1,000 clients for 10 minutes, about 12 with its set-up and the idle wait; 200 for 2 with
- * --quick; `--soak-seconds=<s>` for another length, the kill -9 in its middle) runs only when named (`--only=soak`, or
- * in a list): a full run would take a third longer with it.
+ * --quick; `--soak-seconds=<s>` for another length, the kill -9 in its middle; `--soak-write-rate=<n>` and
+ * `--soak-no-storms` for its variants) runs only when named (`--only=soak`, or in a list): a full run would take a
+ * third longer with it.
  * A peer left out on purpose (--quick: PouchDB, the bare relay) is not a failure.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,14 @@ const profileArg = args.find((a) => a === '--profile' || a.startsWith('--profile
 const soakSecondsArg = args.find((a) => a.startsWith('--soak-seconds='))?.slice('--soak-seconds='.length);
 const soakSeconds = soakSecondsArg === undefined ? undefined : Number(soakSecondsArg);
 if (soakSeconds !== undefined && !(soakSeconds > 0)) throw new Error(`--soak-seconds must be a positive number of seconds, not ${soakSecondsArg}`);
+/**
+ * The soak's variants, to tell what the relay keeps per event from what it keeps per reconnect: `--soak-write-rate=<n>`
+ * (updates/s, default 5; 0 for none) and `--soak-no-storms` (a GC sample each period, no reconnect storm).
+ */
+const soakRateArg = args.find((a) => a.startsWith('--soak-write-rate='))?.slice('--soak-write-rate='.length);
+const soakWriteRate = soakRateArg === undefined ? undefined : Number(soakRateArg);
+if (soakWriteRate !== undefined && !(soakWriteRate >= 0)) throw new Error(`--soak-write-rate must be a number of updates per second, 0 or more, not ${soakRateArg}`);
+const soakVariant = { ...(soakWriteRate === undefined ? {} : { writeRate: soakWriteRate }), ...(args.includes('--soak-no-storms') ? { storms: false } : {}) };
 /** `--relay-servers=gridlink,hocuspocus`: the relay figure runs only these (of gridlink, hocuspocus, bare, gridlink-pg2). */
 const relayServers = args.find((a) => a.startsWith('--relay-servers='))?.slice('--relay-servers='.length).split(',');
 
@@ -133,7 +142,7 @@ async function main(): Promise<number> {
   if (want('relay')) await step('relay', () => relayFigure({ clients: P.relayClients, seconds: P.relaySeconds, perTown: quick ? 150 : P.perTown, quick, log, ...(profileDir ? { profileDir } : {}), ...(relayServers ? { servers: relayServers } : {}) }), results);
   if (want('fuzz')) await step('relay fuzzing', () => fuzzFigure({ seconds: fuzzSeconds, seed: fuzzSeed, log }), results);
   // Not in a run of every group: only when asked for by name.
-  if (only?.includes('soak')) await step('relay soak', () => soakFigure({ ...soakOptions(quick, soakSeconds), log }), results);
+  if (only?.includes('soak')) await step('relay soak', () => soakFigure({ ...soakOptions(quick, soakSeconds, soakVariant), log }), results);
 
   const file = join(ROOT, 'bench/results.json');
   // The exit status is this run's: entries kept from an earlier run by --merge show in the file, not in it.

@@ -3,9 +3,9 @@
  * figure) against the Gridlink relay in a process of its own (bench/servers/gridlink.ts, SQLite store in a fresh
  * DATA_DIR under bench/out/data), for `seconds`, driven by bench/relay/loadgen.ts with `track` (each client keeps
  * the state vector of what it has, as a device would, and re-sends its own updates a relay lost).
- * - Steady writes: WRITE_RATE updates/s in all, round-robin over every client on a town doc (each update one real
+ * - Steady writes: `writeRate` updates/s in all (WRITE_RATE by default), round-robin over every client on a town doc (each update one real
  *   case report of the client's user).
- * - A reconnect storm every `stormEvery` seconds: every client drops its socket and reconnects within
+ * - A reconnect storm every `stormEvery` seconds (unless `storms` is off): every client drops its socket and reconnects within
  *   STORM_SPREAD_MS; the figure is the time from the last client's join (its connect began) to all synced.
  * - `kill -9` of the relay at `killAt` seconds: the clients' sockets close; the clock of every writer's own updates
  *   in the ACKs it received before is what the relay acknowledged; the relay restarts on the same DATA_DIR and port,
@@ -37,8 +37,8 @@ import { figure, median, missing, percentile, type Result } from '../lib/results
 import { loadClients, makeWriters, relayDocs, startLoadGen, storedStateVectors, STORM_SPREAD_MS, type LoadGen, type StateVector, type StormResult } from '../relay/setup.ts';
 
 /**
- * Updates per second from all clients together. The county's real rate is far lower (about 20,000 cases a year,
- * some 300 events a day); 5/s is 300 a minute, 1,400 times the daily average, and it keeps the data the docs
+ * Updates per second from all clients together, by default. The county's real rate is far lower (about 20,000 cases
+ * a year, some 300 events a day); 5/s is 300 a minute, 1,400 times the daily average, and it keeps the data the docs
  * legitimately gain (each event stays in its doc, in memory) well under the RSS budget.
  */
 const WRITE_RATE = 5;
@@ -57,6 +57,13 @@ export interface SoakOptions {
   warmup: number;
   workerCases: number;
   perTown: number;
+  /** Updates per second from all writers together (0: none). */
+  writeRate: number;
+  /**
+   * Whether each period opens with a reconnect storm. Without storms (and with a write rate of 0 without writes) the
+   * heap after a GC tells what the relay keeps per event from what it keeps per reconnect; the kill -9 stays.
+   */
+  storms: boolean;
   log: (m: string) => void;
 }
 
@@ -64,10 +71,15 @@ export interface SoakOptions {
  * 10 minutes (2 with `quick`); `seconds` sets another length (whole storm periods; the kill -9 stays in the middle),
  * for a soak long enough to tell a relay's settling after its restart from a slow leak.
  */
-export function soakOptions(quick: boolean, seconds?: number): Omit<SoakOptions, 'log'> {
-  const o = quick
-    ? { clients: 200, seconds: 120, stormEvery: 20, killAt: 60, warmup: 20, workerCases: 300, perTown: 150 }
-    : { clients: 1000, seconds: 600, stormEvery: 60, killAt: 300, warmup: 60, workerCases: 2000, perTown: 1540 };
+export function soakOptions(quick: boolean, seconds?: number, variant: Partial<Pick<SoakOptions, 'writeRate' | 'storms'>> = {}): Omit<SoakOptions, 'log'> {
+  const o = {
+    ...(quick
+      ? { clients: 200, seconds: 120, stormEvery: 20, killAt: 60, warmup: 20, workerCases: 300, perTown: 150 }
+      : { clients: 1000, seconds: 600, stormEvery: 60, killAt: 300, warmup: 60, workerCases: 2000, perTown: 1540 }),
+    writeRate: WRITE_RATE,
+    storms: true,
+    ...variant,
+  };
   if (seconds === undefined) return o;
   const periods = Math.max(4, Math.round(seconds / o.stormEvery));
   return { ...o, seconds: periods * o.stormEvery, killAt: Math.floor(periods / 2) * o.stormEvery };
@@ -124,9 +136,9 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
   const clients = await loadClients(org, docs, n);
   // Every client on a town doc writes; the round robin gives each about rate x seconds / writers turns.
   const writerIdx = clients.map((c, i) => (c.doc === docs[0] ? -1 : i)).filter((i) => i >= 0);
-  const perWriter = Math.ceil((WRITE_RATE * opts.seconds) / writerIdx.length) + 2;
+  const perWriter = Math.ceil((opts.writeRate * opts.seconds) / writerIdx.length) + 2;
   const writers = makeWriters(org, clients, writerIdx, perWriter);
-  log(`  soak: ${n} clients over ${docs.length} docs for ${opts.seconds} s; ${writers.length} writers, ${WRITE_RATE} updates/s; a storm every ${opts.stormEvery} s, kill -9 at ${opts.killAt} s`);
+  log(`  soak: ${n} clients over ${docs.length} docs for ${opts.seconds} s; ${writers.length} writers, ${opts.writeRate} updates/s; ${opts.storms ? 'a storm' : 'no storm, a GC'} every ${opts.stormEvery} s, kill -9 at ${opts.killAt} s`);
 
   const env = { DATA_DIR: data.dataDir, STATIC_DIR: join(OUT, 'none'), JWT_SECRET: BENCH_JWT_SECRET, IDLE_UNLOAD_MS: String(IDLE_UNLOAD_MS), HTTP_MAX_CONNS_PER_ADDRESS: '0' };
   const script = join(ROOT, 'bench/servers/gridlink.ts');
@@ -158,7 +170,7 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
         () => {},
       );
     }, RSS_EVERY_MS);
-    const loading = gen.ask<{ sentUpdates: number; deliveries: number; latencies: number[]; ms: number }>('load', WRITE_RATE, opts.seconds);
+    const loading = gen.ask<{ sentUpdates: number; deliveries: number; latencies: number[]; ms: number }>('load', opts.writeRate, opts.seconds);
 
     const storms: Array<StormResult & { at: number; restart: boolean }> = [];
     let kill: { acknowledged: number; lost: number; unknown: number; restartMs: number } | null = null;
@@ -188,17 +200,17 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
           else kill.lost += Math.max(0, clock - have);
         }
         log(`  soak ${s} s: kill -9; restarted in ${(restartMs / 1000).toFixed(1)} s; ${kill.acknowledged} updates acknowledged before, ${kill.lost} lost${kill.unknown ? `, ${kill.unknown} writers not re-joined` : ''}`);
-      } else {
+      } else if (opts.storms) {
         storms.push({ ...(await gen.ask<StormResult>('storm', STORM_SPREAD_MS)), at: s, restart });
       }
-      const st = storms[storms.length - 1]!;
+      const st = storms[storms.length - 1];
       if (s + opts.stormEvery < opts.seconds) {
         await sleep(Math.max(0, (s + GC_AT * opts.stormEvery - at()) * 1000));
         await server.gc();
         const m = await server.metrics();
         gcHeap.push({ t: at(), rss: m.rss, heap: m.heapUsed, process: proc });
       }
-      log(`  soak ${s} s: storm ${st.synced}/${st.total} synced, ${(st.fromLastJoinMs / 1000).toFixed(2)} s from the last join (${(st.ms / 1000).toFixed(1)} s from the first), each client's join to sync p99 ${st.clientP99Ms.toFixed(0)} ms`);
+      if (st?.at === s) log(`  soak ${s} s: storm ${st.synced}/${st.total} synced, ${(st.fromLastJoinMs / 1000).toFixed(2)} s from the last join (${(st.ms / 1000).toFixed(1)} s from the first), each client's join to sync p99 ${st.clientP99Ms.toFixed(0)} ms`);
     }
     const load = await loading;
     clearInterval(sampler);
@@ -252,7 +264,7 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
     const worst = storms.reduce((m, s) => Math.max(m, Number.isFinite(s.fromLastJoinMs) ? s.fromLastJoinMs : Infinity), 0);
     const stormList = storms.map((s) => `${s.at} s${s.restart ? ' (after kill -9)' : ''}: ${(s.fromLastJoinMs / 1000).toFixed(2)} s (${s.synced}/${s.total}, each client's join to sync p99 ${s.clientP99Ms.toFixed(0)} ms)`).join(', ');
     const killNote = kill ? `kill -9 at ${opts.killAt} s, relay back in ${(kill.restartMs / 1000).toFixed(1)} s: ${kill.acknowledged} updates acknowledged before it, ${kill.lost} of them not in the restarted relay${kill.unknown ? `, ${kill.unknown} writers never re-joined (unknown)` : ''}; at the end ${ackedTotal} acknowledged in the run, ${lostAtEnd} not in the store` : 'no kill';
-    const where = `${n} clients, ${opts.seconds} s, ${WRITE_RATE} updates/s (${load.sentUpdates} sent), storm every ${opts.stormEvery} s`;
+    const where = `${n} clients, ${opts.seconds} s, ${opts.writeRate} updates/s (${load.sentUpdates} sent), ${opts.storms ? 'storm' : 'no storm (a GC sample)'} every ${opts.stormEvery} s`;
     return [
       // Budget 1 MB/min: each minute brings 1,000 reconnects and some 300 accepted events, so a leak of 1 KB per
       // connection or about 3 KB per update would reach it (and 1.4 GB a day); the events the docs keep in memory

@@ -304,8 +304,9 @@ async function load(updatesPerSecond: number, seconds: number): Promise<{ sentUp
   deliveries = 0;
   let sentUpdates = 0;
   const t0 = performance.now();
-  const interval = 1000 / updatesPerSecond;
-  let next = t0;
+  // A rate of 0 sends nothing: the load is then only the clients' presence (the soak's variant without writes).
+  const interval = updatesPerSecond > 0 ? 1000 / updatesPerSecond : Infinity;
+  let next = updatesPerSecond > 0 ? t0 : Infinity;
   let w = 0;
   while (performance.now() - t0 < seconds * 1000) {
     const now = performance.now();

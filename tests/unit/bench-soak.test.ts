@@ -53,6 +53,9 @@ describe('bench soak', () => {
     expect(soakOptions(false, 3600)).toMatchObject({ seconds: 3600, killAt: 1800, stormEvery: 60, clients: 1000 });
     expect(soakOptions(false, 3630)).toMatchObject({ seconds: 3660, killAt: 1800 });
     expect(soakOptions(true, 10)).toMatchObject({ seconds: 80, killAt: 40, stormEvery: 20 });
+    expect(soakOptions(false)).toMatchObject({ writeRate: 5, storms: true });
+    expect(soakOptions(false, 1200, { writeRate: 0 })).toMatchObject({ seconds: 1200, killAt: 600, writeRate: 0, storms: true });
+    expect(soakOptions(false, undefined, { storms: false })).toMatchObject({ seconds: 600, writeRate: 5, storms: false });
   });
 
   it('the bench relay process reports the docs it holds, and none once they are idle', async () => {
