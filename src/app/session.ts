@@ -20,6 +20,7 @@ import type { AuthService, EvidenceApi, GeoFetchInit, LoginError, Profile, Sessi
 import type { SharedPc } from './sharedpc.ts';
 import type { SignInFlows } from './signin.ts';
 import type { CaseEvent } from '../domain/events.ts';
+import { blobHashesOf } from '../domain/evidence.ts';
 import type { EvidenceParts } from '../sync/evidence.ts';
 import type { DocGrant } from '../domain/docs.ts';
 import { ROLES, type UserInfo } from '../domain/org.ts';
@@ -457,10 +458,17 @@ class SessionImpl implements GridlinkSession {
         beforeExpire: () => this.keepNamedRecordBlobs(),
         publish: (parts) => (this.evidenceParts.value = parts),
       }),
-    ));
+    ).catch((e: unknown) => {
+      // Not kept: a chunk that could not load offline loads on a later call.
+      this.loadingEvidence = null;
+      throw e;
+    }));
   }
 
   private async attachEvidence(events: readonly CaseEvent[]): Promise<void> {
+    // An event naming no blob has nothing to move: a text-only write needs no evidence code, which a device that
+    // went offline before its service worker cached that chunk cannot load.
+    if (!events.some((e) => blobHashesOf(e).length > 0)) return;
     const parts = await this.startEvidence();
     await parts.attach(this.engine.db, events, this.deps.now());
   }
