@@ -20,12 +20,15 @@
  * - The V8 heap after a full GC once per storm period, GC_AT of the way from one storm to the next (the relay runs
  *   with --expose-gc; a full GC of some 150 MB pauses it for a tenth of a second once a minute): what the relay
  *   holds, without the garbage of the moment, so a leak shows as a slope, next to what the docs gain by right (every
- *   accepted event stays in its doc; the note gives the events per minute).
+ *   accepted event stays in its doc; the note gives the events per minute); and that slope net of the docs' data: what
+   the written docs take loaded fresh from the store before and after the run, held as the relay holds them (Y.Doc
+   and case index; `docHeap`), over the run's minutes.
  * - After the load: every client's state vector against the relay's (read from the store once the relay stopped),
  *   then the clients close and the relay must unload every doc within its idle period (IDLE_UNLOAD_MS, the relay's
  *   default 30 s, plus a margin), read through the hook (`Relay.loadedDocs`); and every acknowledged update of
  *   the whole run must be in the store.
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULTS } from '../../server/config.ts';
@@ -126,6 +129,16 @@ export function periodMedians(samples: readonly Sample[], o: Pick<SoakOptions, '
   return out;
 }
 
+/**
+ * The heap the cases docs of `docs` take loaded fresh from the store in `dataDir` and held as the relay holds them
+ * (bench/servers/docheap.ts, a process of its own), and the events they hold: what the relay keeps by right.
+ */
+export function docHeap(dataDir: string, docs: readonly string[]): { bytes: number; events: number } {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench/servers/docheap.ts'), ...docs], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`docheap failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout) as { bytes: number; events: number };
+}
+
 export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
   const { log } = opts;
   const n = opts.clients;
@@ -140,6 +153,9 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
   const writers = makeWriters(org, clients, writerIdx, perWriter);
   log(`  soak: ${n} clients over ${docs.length} docs for ${opts.seconds} s; ${writers.length} writers, ${opts.writeRate} updates/s; ${opts.storms ? 'a storm' : 'no storm, a GC'} every ${opts.stormEvery} s, kill -9 at ${opts.killAt} s`);
 
+  // What the written docs take, held as the relay holds them, before the run (and after it, below).
+  const written = docs.slice(1);
+  const heapBefore = docHeap(data.dataDir, written);
   const env = { DATA_DIR: data.dataDir, STATIC_DIR: join(OUT, 'none'), JWT_SECRET: BENCH_JWT_SECRET, IDLE_UNLOAD_MS: String(IDLE_UNLOAD_MS), HTTP_MAX_CONNS_PER_ADDRESS: '0' };
   const script = join(ROOT, 'bench/servers/gridlink.ts');
   const nodeArgs = [...RELAY_NODE_ARGS, '--expose-gc'];
@@ -233,6 +249,11 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
     await server.stop();
     server = null;
 
+    const heapAfter = docHeap(data.dataDir, written);
+    const dataSlope = (heapAfter.bytes - heapBefore.bytes) / MB / (opts.seconds / 60);
+    const perEvent = (heapAfter.bytes - heapBefore.bytes) / Math.max(1, heapAfter.events - heapBefore.events);
+    log(`  soak: the town docs loaded fresh take ${(heapBefore.bytes / MB).toFixed(1)} MB of heap for ${heapBefore.events} events before the run, ${(heapAfter.bytes / MB).toFixed(1)} MB for ${heapAfter.events} after: ${(perEvent / 1024).toFixed(2)} KB per event, ${dataSlope.toFixed(2)} MB/min`);
+
     // The relay's docs as stored, against every client and every acknowledged update.
     const stored = Object.fromEntries(Object.entries(storedStateVectors(data.dataDir, docs)).map(([d, sv]) => [d, new Map(sv)]));
     const same = (a: Map<number, number>, b: Map<number, number>) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
@@ -255,6 +276,7 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
     const rawSlope = pooledSlope(steady.map((p) => ({ t: p.t / 60, y: p.rss / MB, group: p.process })));
     const heapPeriods = periodMedians(samples, opts, (x) => x.heap ?? NaN);
     const gcPoints = periodMedians(gcHeap, opts, (x) => x.heap ?? NaN);
+    const gcSlope = pooledSlope(gcPoints);
     log(`  soak: heap MB after a full GC, once a period: ${gcHeap.map((p) => `${p.process ? '*' : ''}${((p.heap ?? NaN) / MB).toFixed(1)}`).join(' ')}`);
     const maxRss = Math.max(...samples.map((p) => p.rss)) / MB;
     const range = (proc: number) => {
@@ -276,13 +298,22 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
         budget: '<= 1',
         note: `${where}; least squares over the median RSS of each ${opts.stormEvery} s storm period (${periods.map((p) => `${p.group ? '*' : ''}${p.y.toFixed(0)}`).join(' ')} MB; * after kill -9), the first ${opts.warmup} s of each process left out, one intercept per process; over the ${steady.length} raw samples (every ${RSS_EVERY_MS / 1000} s) ${rawSlope.toFixed(2)} MB/min: ${range(0)}; ${range(1)}; V8 heap in use, same periods: ${heapPeriods.map((p) => `${p.group ? '*' : ''}${p.y.toFixed(0)}`).join(' ')} MB, slope ${pooledSlope(heapPeriods).toFixed(2)} MB/min`,
       }),
-      // No budget: the docs keep every accepted event (about 1 KB of heap each, measured by loading the docs of a
-      // soak's store before and after), so a part of this slope is data by right; the rest is what a leak would be.
+      // No budget: the docs keep every accepted event, a part of this slope by right (the next figure takes it out).
       figure({
         name: 'soak: relay heap after a full GC, slope after warm-up',
-        value: pooledSlope(gcPoints),
+        value: gcSlope,
         unit: 'MB/min',
         note: `${where}; ${(load.sentUpdates / (opts.seconds / 60)).toFixed(0)} events accepted a minute; one full GC ${GC_AT * opts.stormEvery} s after each storm: ${gcPoints.map((p) => `${p.group ? '*' : ''}${p.y.toFixed(1)}`).join(' ')} MB (* after kill -9), the first ${opts.warmup} s of each process left out, one intercept per process`,
+      }),
+      // What the relay holds beyond its docs' data: the slope above less what the written docs gained, loaded fresh
+      // from the store before and after the run and held as the relay holds them (Y.Doc and case index). Budget
+      // 0.1 MB/min: 100 bytes kept per reconnect, or a tenth of what an event costs, would reach it.
+      figure({
+        name: 'soak: relay heap after a full GC, slope net of the docs\' data',
+        value: gcSlope - dataSlope,
+        unit: 'MB/min',
+        budget: '<= 0.1',
+        note: `${gcSlope.toFixed(2)} MB/min less ${dataSlope.toFixed(2)} MB/min: the ${written.length} town docs loaded fresh take ${(heapBefore.bytes / MB).toFixed(1)} MB of heap for ${heapBefore.events} events before the run and ${(heapAfter.bytes / MB).toFixed(1)} MB for ${heapAfter.events} after (${(perEvent / 1024).toFixed(2)} KB per event) over ${opts.seconds / 60} min`,
       }),
       figure({ name: 'soak: relay RSS max', value: maxRss, unit: 'MB', note: `${where}; ${samples.length} samples` }),
       figure({
