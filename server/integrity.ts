@@ -31,7 +31,7 @@ import { provisionalContext, receiptContext, type Receipt } from '../src/domain/
 import type { ErrorCode } from '../src/domain/errors.ts';
 import { foldParty, parsePartyEvent, villagesAllow, type PartyPlaces } from '../src/domain/party.ts';
 import { CaseIndex } from '../src/protocol/caseindex.ts';
-import { EVENTS_ARRAY } from '../src/protocol/wire.ts';
+import { EVENTS_ARRAY, RECEIPTS_ARRAY } from '../src/protocol/wire.ts';
 
 /** The owner of the relay's own client id. */
 export const RELAY_OWNER = '@relay';
@@ -53,7 +53,12 @@ export class DocFacts {
   private readonly partyLog: unknown[] | null;
 
   /** `retired`: the client ids the relay wrote with before a restore (server/backup.ts): the relay's too. */
-  constructor(doc: Y.Doc, relayClient: number | undefined, kind: DocKindName, retired: ReadonlySet<number> = NO_CLIENTS) {
+  constructor(
+    private readonly doc: Y.Doc,
+    relayClient: number | undefined,
+    kind: DocKindName,
+    retired: ReadonlySet<number> = NO_CLIENTS,
+  ) {
     const cases = kind === 'cases';
     this.partyLog = kind === 'party' ? [] : null;
     if (relayClient !== undefined) this.owners.set(relayClient, RELAY_OWNER);
@@ -137,8 +142,11 @@ export class DocFacts {
       for (const v of records) this.noteRecord(v);
       return;
     }
-    for (const e of events) this.index.add(e);
-    for (const r of receipts) this.index.addReceipt(r);
+    // The values as the doc holds them, not the inspection's copies: applying an update decodes it again, and the
+    // index keeping the other copy would hold every live event's strings twice until the doc is reloaded.
+    const held = appliedValues(this.doc, update);
+    for (const e of events) this.index.add(held.events.get(e.id) ?? e);
+    for (const r of receipts) this.index.addReceipt(held.receipts.get((r as { e?: unknown } | null)?.e as string) ?? r);
   }
 
   /**
@@ -194,6 +202,35 @@ export class DocFacts {
     }
     return null;
   }
+}
+
+/**
+ * The values an applied update added to a cases doc's events and receipts arrays, as the doc holds them: events by
+ * id, receipts by their event's id. Found from the update's clock ranges (a binary search per client); empty for a
+ * range the doc does not hold.
+ */
+export function appliedValues(doc: Y.Doc, update: Uint8Array): { events: Map<string, unknown>; receipts: Map<string, unknown> } {
+  const events = new Map<string, unknown>();
+  const receipts = new Map<string, unknown>();
+  const eventsArray = doc.getArray(EVENTS_ARRAY);
+  const receiptsArray = doc.getArray(RECEIPTS_ARRAY);
+  const { from, to } = Y.parseUpdateMeta(update);
+  for (const [client, start] of from) {
+    const structs = doc.store.clients.get(client);
+    const end = to.get(client) ?? start;
+    if (!structs || Y.getState(doc.store, client) <= start) continue;
+    for (let i = Y.findIndexSS(structs, start); i < structs.length && structs[i]!.id.clock < end; i++) {
+      const s = structs[i]!;
+      if (!(s instanceof Y.Item) || s.deleted || !(s.content instanceof Y.ContentAny)) continue;
+      const into = s.parent === eventsArray ? events : s.parent === receiptsArray ? receipts : null;
+      if (!into) continue;
+      for (const v of s.content.arr) {
+        const key = into === events ? (v as { id?: unknown } | null)?.id : (v as { e?: unknown } | null)?.e;
+        if (typeof key === 'string') into.set(key, v);
+      }
+    }
+  }
+  return { events, receipts };
 }
 
 /** Case events an update brings back after a restore, and the relay receipts they come with (validate.ts). */
