@@ -93,6 +93,8 @@ export interface Sample {
   rss: number;
   /** V8 heap in use (not after a GC: the relay is not disturbed). */
   heap?: number;
+  /** The rest of process.memoryUsage() (the GC samples log them: what of RSS is not the live heap). */
+  parts?: { heapTotal: number; external: number; arrayBuffers: number };
   process: number;
 }
 
@@ -224,7 +226,7 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
         await sleep(Math.max(0, (s + GC_AT * opts.stormEvery - at()) * 1000));
         await server.gc();
         const m = await server.metrics();
-        gcHeap.push({ t: at(), rss: m.rss, heap: m.heapUsed, process: proc });
+        gcHeap.push({ t: at(), rss: m.rss, heap: m.heapUsed, parts: { heapTotal: m.heapTotal ?? NaN, external: m.external ?? NaN, arrayBuffers: m.arrayBuffers ?? NaN }, process: proc });
       }
       if (st?.at === s) log(`  soak ${s} s: storm ${st.synced}/${st.total} synced, ${(st.fromLastJoinMs / 1000).toFixed(2)} s from the last join (${(st.ms / 1000).toFixed(1)} s from the first), each client's join to sync p99 ${st.clientP99Ms.toFixed(0)} ms`);
     }
@@ -278,6 +280,7 @@ export async function soakFigure(opts: SoakOptions): Promise<Result[]> {
     const gcPoints = periodMedians(gcHeap, opts, (x) => x.heap ?? NaN);
     const gcSlope = pooledSlope(gcPoints);
     log(`  soak: heap MB after a full GC, once a period: ${gcHeap.map((p) => `${p.process ? '*' : ''}${((p.heap ?? NaN) / MB).toFixed(1)}`).join(' ')}`);
+    log(`  soak: at each GC sample, MB RSS / heap committed / external (of it array buffers): ${gcHeap.map((p) => `${p.process ? '*' : ''}${[p.rss, p.parts?.heapTotal ?? NaN, p.parts?.external ?? NaN, p.parts?.arrayBuffers ?? NaN].map((x) => (x / MB).toFixed(0)).join('/')}`).join(' ')}`);
     const maxRss = Math.max(...samples.map((p) => p.rss)) / MB;
     const range = (proc: number) => {
       const ps = steady.filter((p) => p.process === proc);

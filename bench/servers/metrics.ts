@@ -6,12 +6,21 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 export interface ProcessMetrics {
   rss: number;
   heapUsed: number;
+  /** V8 heap committed, and memory outside it that V8 knows of (buffers): where RSS goes beyond the live heap. */
+  heapTotal?: number;
+  external?: number;
+  arrayBuffers?: number;
   /** User + system CPU time of this process, ms. */
   cpuMs: number;
   eldP50: number;
   eldP99: number;
   eldMax: number;
   extra: Record<string, number>;
+}
+
+function heapParts(): Required<Pick<ProcessMetrics, 'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers'>> {
+  const { heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  return { heapUsed, heapTotal, external, arrayBuffers };
 }
 
 export function installMetricsHook(extra: () => Record<string, number> = () => ({})): void {
@@ -27,7 +36,7 @@ export function installMetricsHook(extra: () => Record<string, number> = () => (
       const cpu = process.cpuUsage();
       const m: ProcessMetrics = {
         rss: process.memoryUsage.rss(),
-        heapUsed: process.memoryUsage().heapUsed,
+        ...heapParts(),
         cpuMs: (cpu.user + cpu.system) / 1000,
         eldP50: eld.percentile(50) / 1e6,
         eldP99: eld.percentile(99) / 1e6,
