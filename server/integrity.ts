@@ -137,14 +137,15 @@ export class DocFacts {
    */
   accepted(update: Uint8Array, author: string, events: readonly CaseEvent[], receipts: readonly unknown[], records: readonly unknown[], authors?: ReadonlyMap<number, string>): void {
     // `authors`: clients whose structs came back after a restore on someone else's device (validate.ts, returning).
-    for (const client of Y.parseUpdateMeta(update).to.keys()) if (!this.owners.has(client)) this.owners.set(client, authors?.get(client) ?? author);
+    const meta = Y.parseUpdateMeta(update);
+    for (const client of meta.to.keys()) if (!this.owners.has(client)) this.owners.set(client, authors?.get(client) ?? author);
     if (!this.index) {
       for (const v of records) this.noteRecord(v);
       return;
     }
     // The values as the doc holds them, not the inspection's copies: applying an update decodes it again, and the
     // index keeping the other copy would hold every live event's strings twice until the doc is reloaded.
-    const held = appliedValues(this.doc, update);
+    const held = appliedValues(this.doc, meta);
     for (const e of events) this.index.add(held.events.get(e.id) ?? e);
     for (const r of receipts) this.index.addReceipt(held.receipts.get((r as { e?: unknown } | null)?.e as string) ?? r);
   }
@@ -206,15 +207,15 @@ export class DocFacts {
 
 /**
  * The values an applied update added to a cases doc's events and receipts arrays, as the doc holds them: events by
- * id, receipts by their event's id. Found from the update's clock ranges (a binary search per client); empty for a
+ * id, receipts by their event's id. Found from the update's clock ranges (`meta`, Y.parseUpdateMeta) (a binary search per client); empty for a
  * range the doc does not hold.
  */
-export function appliedValues(doc: Y.Doc, update: Uint8Array): { events: Map<string, unknown>; receipts: Map<string, unknown> } {
+export function appliedValues(doc: Y.Doc, meta: ReturnType<typeof Y.parseUpdateMeta>): { events: Map<string, unknown>; receipts: Map<string, unknown> } {
   const events = new Map<string, unknown>();
   const receipts = new Map<string, unknown>();
   const eventsArray = doc.getArray(EVENTS_ARRAY);
   const receiptsArray = doc.getArray(RECEIPTS_ARRAY);
-  const { from, to } = Y.parseUpdateMeta(update);
+  const { from, to } = meta;
   for (const [client, start] of from) {
     const structs = doc.store.clients.get(client);
     const end = to.get(client) ?? start;

@@ -35,13 +35,13 @@ describe('the case index and the doc share an accepted event', () => {
     const [reported, accepted] = happyPath(newId(T0, seededRandom(7).bytes));
     const first = append(relay, [reported], [makeReceipt(reported!, IDX, T0 + 1000)]);
     Y.applyUpdate(relay, first);
-    const held = appliedValues(relay, first);
+    const held = appliedValues(relay, Y.parseUpdateMeta(first));
     expect(held.events.get(reported!.id)).toBe(relay.getArray(EVENTS_ARRAY).get(0));
     expect(held.receipts.get(reported!.id)).toBe(relay.getArray(RECEIPTS_ARRAY).get(0));
 
     const second = append(relay, [accepted], [makeReceipt(accepted!, IDX, T0 + 2000)]);
     Y.applyUpdate(relay, second);
-    const next = appliedValues(relay, second);
+    const next = appliedValues(relay, Y.parseUpdateMeta(second));
     expect(next.events.get(accepted!.id)).toBe(relay.getArray(EVENTS_ARRAY).get(1));
     expect(next.receipts.get(accepted!.id)).toBe(relay.getArray(RECEIPTS_ARRAY).get(1));
     // The relay's two receipts are one item now (one client, consecutive clocks): found by the second's clock.
@@ -49,7 +49,7 @@ describe('the case index and the doc share an accepted event', () => {
     // An update the doc does not hold (never applied): nothing.
     const other = new Y.Doc();
     other.getArray(EVENTS_ARRAY).push([{ id: 'x' }]);
-    expect(appliedValues(relay, Y.encodeStateAsUpdate(other)).events.size).toBe(0);
+    expect(appliedValues(relay, Y.parseUpdateMeta(Y.encodeStateAsUpdate(other))).events.size).toBe(0);
   });
 
   it('the facts index the doc-held values of an accepted update, not the copies they were inspected as', () => {
